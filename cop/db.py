@@ -1,0 +1,132 @@
+"""Engine, short sessions, SQLite pragmas, and the schema check at start.
+
+One engine per database URL per process. Every write runs in its own short
+transaction that bumps ``data_version``; on SQLite it starts with
+``BEGIN IMMEDIATE`` so concurrent writers queue on ``busy_timeout`` instead of
+failing with "database is locked" when a deferred transaction upgrades to a
+write lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from cop import settings
+from cop.errors import DatabaseUnavailable
+from cop.models import DataVersion
+
+BUSY_TIMEOUT_MS = 30_000
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
+        # Let us emit BEGIN ourselves (pysqlite's own BEGIN is always deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not dbapi_connection.execute("PRAGMA query_only").fetchone()[0]:
+            mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode != "wal":
+                try:
+                    cursor.execute("PRAGMA journal_mode = WAL")
+                except Exception:  # noqa: BLE001 - a read-only file keeps its journal mode
+                    pass
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # noqa: ANN001
+        if conn.get_execution_options().get("cop_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """The process-wide engine for ``url`` (default: the configured database)."""
+    url = url or settings.database_url()
+    with _lock:
+        engine = _engines.get(url)
+        if engine is None:
+            if url.startswith("sqlite"):
+                path = url.split("///", 1)[-1].split("?", 1)[0]
+                if path and path != ":memory:" and not path.startswith("file:"):
+                    Path(path).parent.mkdir(parents=True, exist_ok=True)
+                engine = sa.create_engine(
+                    url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+                )
+                _configure_sqlite(engine)
+            else:
+                engine = sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            _engines[url] = engine
+        return engine
+
+
+def dispose_engines() -> None:
+    """Forget every engine (tests switch databases; a restore replaces one)."""
+    with _lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
+def _translate(exc: sa.exc.OperationalError) -> DatabaseUnavailable:
+    text = str(exc.orig).lower()
+    if "readonly" in text or "read-only" in text or "permission denied" in text:
+        return DatabaseUnavailable("The workspace is read-only right now; nothing was saved.")
+    return DatabaseUnavailable("The database is unavailable right now; please try again shortly.")
+
+
+@contextmanager
+def read_session(engine: Engine | None = None) -> Iterator[Session]:
+    """A short read-only unit of work."""
+    engine = engine or get_engine()
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+            session.rollback()
+    except sa.exc.OperationalError as exc:
+        raise _translate(exc) from exc
+
+
+@contextmanager
+def write_session(engine: Engine | None = None) -> Iterator[Session]:
+    """A short write transaction: all or nothing, and ``data_version`` moves on."""
+    engine = (engine or get_engine()).execution_options(cop_write=True)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.flush()
+                session.execute(
+                    sa.update(DataVersion).where(DataVersion.id == 1).values(value=DataVersion.value + 1)
+                )
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+    except sa.exc.OperationalError as exc:
+        raise _translate(exc) from exc
+    except sa.exc.ProgrammingError as exc:
+        if "permission denied" in str(exc.orig).lower():
+            raise _translate(exc) from exc  # type: ignore[arg-type]
+        raise
+
+
+def current_data_version(engine: Engine | None = None) -> int:
+    """Read once per rerun; cached reads are keyed by it."""
+    with read_session(engine) as session:
+        row = session.exec(select(DataVersion.value).where(DataVersion.id == 1)).first()
+        return int(row or 0)

@@ -1,0 +1,151 @@
+"""The tables of the core: who is who, which communities exist, and what happened.
+
+Identity follows DESIGN.md: a User (account) has at most one Person; a Person
+may have no account and still attend workshops or own actions; Membership is
+(person, community, role).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Column, Field, SQLModel
+
+from cop.models.base import Editable, UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    FACILITATOR = "facilitator"
+    MEMBER = "member"
+    OBSERVER = "observer"
+
+
+class Visibility(StrEnum):
+    WORKSPACE = "workspace"  # every signed-in user may read
+    PRIVATE = "private"  # members only
+
+
+class OrganisationKind(StrEnum):
+    CITY = "city"
+    NETWORK = "network"
+    NGO = "ngo"
+    VOLUNTEER_CENTRE = "volunteer_centre"
+    OTHER = "other"
+
+
+class Organisation(Editable, table=True):
+    """A city, a network, an NGO or a volunteer centre taking part in communities."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, index=True)
+    kind: str = Field(default=OrganisationKind.CITY, max_length=32)
+    country: str = Field(default="", max_length=2)  # ISO 3166-1 alpha-2
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+class Person(Editable, table=True):
+    """City staff, a volunteer or a partner expert; may exist without an account."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, index=True)
+    email: str = Field(default="", max_length=254)
+    organisation_id: int | None = Field(
+        default=None, foreign_key="organisation.id", index=True, ondelete="SET NULL"
+    )
+    anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class User(Editable, table=True):
+    """An account that can sign in. Usernames are ``[a-z0-9._-]{3,32}``, stored lower-case."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=32, sa_column_kwargs={"unique": True})
+    password_hash: str = Field(max_length=100)
+    person_id: int | None = Field(
+        default=None, foreign_key="person.id", ondelete="SET NULL", sa_column_kwargs={"unique": True}
+    )
+    is_admin: bool = False
+    active: bool = True
+    language: str = Field(default="en", max_length=8)
+    time_zone: str = Field(default="Europe/Brussels", max_length=64)
+    must_change_password: bool = False
+    failed_logins: int = 0
+    first_failed_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # A sign-in cookie issued before this moment is refused (logout, password change, deactivation).
+    sessions_valid_after: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Community(Editable, table=True):
+    """A Community of Practice: a thematic cluster of cities and partners."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    name: str = Field(max_length=200)
+    theme: str = Field(default="", max_length=200)
+    description: str = Field(default="", sa_type=sa.Text)
+    visibility: str = Field(default=Visibility.WORKSPACE, max_length=16)
+    archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Membership(Editable, table=True):
+    """A person's role in one community."""
+
+    __table_args__ = (sa.UniqueConstraint("person_id", "community_id", name="uq_membership_person_community"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    community_id: int = Field(foreign_key="community.id", index=True, ondelete="CASCADE")
+    role: str = Field(default=Role.MEMBER, max_length=16)
+
+
+class AuditEvent(SQLModel, table=True):
+    """One write: who, when, which record, which fields changed (old and new values).
+
+    Append-only: nothing updates or deletes these rows except anonymisation,
+    which redacts values of a person's own data.
+    """
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    actor_user_id: int | None = Field(default=None, index=True)
+    actor_name: str = Field(default="", max_length=200)
+    action: str = Field(max_length=64, index=True)
+    record_type: str = Field(max_length=64)
+    record_id: int | None = None
+    community_id: int | None = Field(default=None, index=True)
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Notification(SQLModel, table=True):
+    """Something a user should see in their inbox."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    kind: str = Field(max_length=64)
+    message: str = Field(max_length=500)
+    record_type: str = Field(default="", max_length=64)
+    record_id: int | None = None
+    community_id: int | None = Field(default=None, foreign_key="community.id", ondelete="CASCADE")
+    read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class DataVersion(SQLModel, table=True):
+    """One row whose counter every write transaction bumps.
+
+    Cached reads are keyed by it, so every replica sees fresh data on its next
+    rerun without any cross-process cache invalidation.
+    """
+
+    __tablename__ = "data_version"
+
+    id: int = Field(default=1, primary_key=True)
+    value: int = 0

@@ -1,0 +1,101 @@
+"""Who may do what: one table, one function, deny by default.
+
+``PERMISSIONS`` maps each service operation to the community roles allowed to
+perform it. Admins may do everything. Operations that concern the workspace
+rather than one community (creating accounts, say) have no community and are
+therefore admin-only unless listed in ``SELF_SERVICE``. Reading follows
+community visibility: a workspace community is readable by every signed-in
+user, a private one only by its members. Every later capability adds its
+operations here; the permission-matrix test fails for an operation missing
+from this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cop.errors import PermissionDenied
+from cop.models import Community, Role, Visibility
+
+F, M, O = Role.FACILITATOR, Role.MEMBER, Role.OBSERVER
+EVERY_ROLE = frozenset({F, M, O})
+CONTRIBUTORS = frozenset({F, M})
+FACILITATORS = frozenset({F})
+ADMIN_ONLY: frozenset[Role] = frozenset()
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    # communities
+    "community.read": EVERY_ROLE,
+    "community.create": ADMIN_ONLY,
+    "community.rename": FACILITATORS,
+    "community.archive": ADMIN_ONLY,
+    "community.set_visibility": ADMIN_ONLY,
+    # organisations and people
+    "organisation.create": FACILITATORS,
+    "organisation.update": FACILITATORS,
+    "person.create": FACILITATORS,
+    "person.update": FACILITATORS,
+    "person.delete": ADMIN_ONLY,
+    # memberships
+    "membership.add": FACILITATORS,
+    "membership.change_role": FACILITATORS,
+    "membership.remove": FACILITATORS,
+    # accounts (workspace-wide)
+    "user.create": ADMIN_ONLY,
+    "audit.read": FACILITATORS,
+    "backup.create": ADMIN_ONLY,
+}
+
+# Workspace-level operations any signed-in user may perform on their own behalf.
+SELF_SERVICE: frozenset[str] = frozenset({"user.change_own_password", "user.update_own_profile"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user as the services see them, re-read from the database each run."""
+
+    user_id: int
+    username: str
+    name: str
+    is_admin: bool = False
+    person_id: int | None = None
+    organisation_id: int | None = None
+    language: str = "en"
+    time_zone: str = "Europe/Brussels"
+    roles: dict[int, Role] = field(default_factory=dict)  # community id -> role
+
+    def role_in(self, community_id: int | None) -> Role | None:
+        return self.roles.get(community_id) if community_id is not None else None
+
+
+SYSTEM = Actor(user_id=0, username="system", name="System", is_admin=True)
+"""Used by the CLI's operator commands and the demo loader: the shell is already trusted."""
+
+
+def can_read(actor: Actor, community: Community) -> bool:
+    if actor.is_admin or community.id in actor.roles:
+        return True
+    return community.visibility == Visibility.WORKSPACE and community.deleted_at is None
+
+
+def is_allowed(actor: Actor, operation: str, community: Community | None = None) -> bool:
+    """True when ``actor`` may perform ``operation`` (in ``community``, if it has one)."""
+    if operation not in PERMISSIONS and operation not in SELF_SERVICE:
+        return False  # unknown operations are denied, even to admins
+    if actor.is_admin:
+        return True
+    if operation in SELF_SERVICE:
+        return True
+    if community is None:
+        return False
+    if operation == "community.read":
+        return can_read(actor, community)
+    role = actor.role_in(community.id)
+    return role is not None and role in PERMISSIONS[operation]
+
+
+def authorize(actor: Actor, operation: str, community: Community | None = None) -> None:
+    """Raise PermissionDenied unless ``actor`` may perform ``operation``."""
+    if not is_allowed(actor, operation, community):
+        where = f" in {community.name}" if community is not None else ""
+        raise PermissionDenied(f"You may not do this{where} ({operation}).")

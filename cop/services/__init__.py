@@ -1,0 +1,1 @@
+"""One module per capability. Each write: authorize, validate, write, audit."""

@@ -1,0 +1,252 @@
+"""Accounts: creating users, signing in with a database lockout, passwords, and the actor.
+
+The sign-in widget only draws the form and the cookie; whether a username may
+sign in, how many attempts it has left, and whether a cookie is still valid
+are decided here, in the database, so a new browser tab or another replica
+cannot reset them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from cop import clock, passwords
+from cop.errors import NotFound
+from cop.models import Community, Membership, Person, Role, User
+from cop.permissions import Actor, authorize
+from cop.services import records
+from cop.services.audit import record_event
+from cop.validation import Checker
+
+USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,32}$")
+LOCK_AFTER_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+LOCK_FOR = timedelta(minutes=15)
+LANGUAGES = {"en": "English", "de": "Deutsch"}
+SIGN_IN_FAILED = "Username or password is incorrect, or the account is locked. Please try again later."
+
+
+def normalise_username(value: str) -> str:
+    """The rule the sign-in widget applies: trimmed and lower-case."""
+    return (value or "").strip().lower()
+
+
+def check_username(chk: Checker, value: Any, field: str = "username") -> str:
+    username = normalise_username(str(value or ""))
+    if not USERNAME_RE.match(username):
+        chk.fail(field, "Use 3-32 characters: lower-case letters a-z, digits, dot, hyphen or underscore.")
+    return username
+
+
+def check_new_password(chk: Checker, value: Any, field: str = "password") -> str:
+    password = passwords.normalise(str(value or ""))
+    message = passwords.problem(password)
+    if message:
+        chk.fail(field, message)
+    return password
+
+
+def check_time_zone(chk: Checker, value: Any, field: str = "time_zone") -> str:
+    from zoneinfo import available_timezones
+
+    text = str(value or "").strip()
+    if text not in available_timezones():
+        chk.fail(field, "Choose a time zone from the list, such as Europe/Berlin.")
+    return text
+
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    *,
+    username: str,
+    password: str,
+    name: str,
+    email: str = "",
+    is_admin: bool = False,
+    organisation_id: int | None = None,
+    person_id: int | None = None,
+    language: str = "en",
+    time_zone: str = "Europe/Brussels",
+    must_change_password: bool = False,
+) -> User:
+    """An account, with its Person (new, or an existing one without an account)."""
+    authorize(actor, "user.create")
+    chk = Checker()
+    username = check_username(chk, username)
+    password = check_new_password(chk, password)
+    name = chk.title("name", name, label="The name")
+    email = chk.email("email", email)
+    chk.choice("language", language, set(LANGUAGES), label="The language")
+    time_zone = check_time_zone(chk, time_zone)
+    if username and session.exec(select(User.id).where(User.username == username)).first():
+        chk.fail("username", f"The username {username!r} is taken.")
+    if person_id is not None:
+        person = session.get(Person, person_id)
+        if person is None or person.deleted_at is not None:
+            chk.fail("person", "This person does not exist.")
+        elif session.exec(select(User.id).where(User.person_id == person_id)).first():
+            chk.fail("person", "This person already has an account.")
+    chk.raise_if_any()
+    if person_id is None:
+        person = records.create(session, actor, Person(name=name, email=email, organisation_id=organisation_id))
+        person_id = person.id
+    user = User(
+        username=username,
+        password_hash=passwords.hash_password(password),
+        person_id=person_id,
+        is_admin=is_admin,
+        language=language,
+        time_zone=time_zone,
+        must_change_password=must_change_password,
+    )
+    return records.create(session, actor, user, action="user.create")
+
+
+def find_user(session: Session, username: str) -> User | None:
+    return session.exec(select(User).where(User.username == normalise_username(username))).first()
+
+
+def is_locked(user: User, now: datetime | None = None) -> bool:
+    now = now or clock.now()
+    return user.locked_until is not None and user.locked_until > now
+
+
+def may_sign_in(user: User | None) -> bool:
+    return user is not None and user.active and user.deleted_at is None and not is_locked(user)
+
+
+def record_failed_sign_in(session: Session, username: str) -> None:
+    """Count a failure in one atomic UPDATE, so parallel attempts cannot slip past the limit."""
+    now = clock.now()
+    window_start = now - FAILURE_WINDOW
+    fresh = sa.or_(User.first_failed_login_at.is_(None), User.first_failed_login_at < window_start)  # type: ignore[union-attr]
+    new_count = sa.case((fresh, 1), else_=User.failed_logins + 1)
+    session.execute(
+        sa.update(User)
+        .where(User.username == normalise_username(username))
+        .values(
+            failed_logins=new_count,
+            first_failed_login_at=sa.case((fresh, now), else_=User.first_failed_login_at),
+            locked_until=sa.case((new_count >= LOCK_AFTER_FAILURES, now + LOCK_FOR), else_=User.locked_until),
+        )
+    )
+    user = find_user(session, username)
+    if user is not None:
+        session.refresh(user)
+        if user.failed_logins == LOCK_AFTER_FAILURES:
+            record_event(session, Actor(user_id=0, username=user.username, name=""), "user.locked", user,
+                         changes={"locked_until": [None, user.locked_until.isoformat() if user.locked_until else None]})
+
+
+def record_successful_sign_in(session: Session, user: User) -> None:
+    user.failed_logins = 0
+    user.first_failed_login_at = None
+    user.locked_until = None
+    user.last_login_at = clock.now()
+    session.add(user)
+
+
+def sign_in(session: Session, username: str, password: str) -> User | None:
+    """Check a username and password against the database with lockout; None means refused.
+
+    The caller shows ``SIGN_IN_FAILED`` for every refusal: unknown user, wrong
+    password and locked account look the same from outside.
+    """
+    user = find_user(session, username)
+    ok = passwords.check_password(password, user.password_hash if user else None)
+    if user is None:
+        return None
+    if not may_sign_in(user) or not ok:
+        if user.active:
+            record_failed_sign_in(session, username)
+        return None
+    record_successful_sign_in(session, user)
+    return user
+
+
+def change_own_password(session: Session, actor: Actor, current: str, new: str) -> None:
+    """Needs the current password; signs out every other session (cookie issued before now)."""
+    authorize(actor, "user.change_own_password")
+    user = session.get(User, actor.user_id)
+    if user is None:
+        raise NotFound("Your account no longer exists.")
+    chk = Checker()
+    if not passwords.check_password(current, user.password_hash):
+        chk.fail("current_password", "The current password is not correct.")
+    new = check_new_password(chk, new, "new_password")
+    if not chk.errors and passwords.normalise(current) == new:
+        chk.fail("new_password", "The new password must differ from the current one.")
+    chk.raise_if_any()
+    user.password_hash = passwords.hash_password(new)
+    user.must_change_password = False
+    user.sessions_valid_after = clock.now()
+    user.version += 1
+    session.add(user)
+    record_event(session, actor, "user.change_password", user, changes={"password": ["(hidden)", "(changed)"]})
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """Sign-out: every cookie issued until now stops working, in every tab and replica."""
+    session.execute(sa.update(User).where(User.id == user_id).values(sessions_valid_after=clock.now()))
+
+
+def credentials(session: Session) -> dict[str, dict[str, Any]]:
+    """The authenticator's credentials dict, built from the database for this run.
+
+    Locked, inactive and deleted users are left out, so the widget cannot
+    sign them in whatever they type.
+    """
+    now = clock.now()
+    rows = session.exec(
+        select(User.username, User.password_hash, Person.name, Person.email, User.locked_until)
+        .join(Person, col(Person.id) == User.person_id, isouter=True)
+        .where(User.active == True, col(User.deleted_at).is_(None))  # noqa: E712
+    )
+    users = {}
+    for username, password_hash, name, email, locked_until in rows:
+        if locked_until is not None and locked_until > now:
+            continue
+        users[username] = {"name": name or username, "email": email or "", "password": password_hash,
+                           "first_name": name or username, "last_name": "", "roles": None,
+                           "failed_login_attempts": 0, "logged_in": False}
+    return {"usernames": users}
+
+
+def load_actor(session: Session, user_id: int | None = None, username: str | None = None) -> Actor | None:
+    """Re-read the signed-in user each run: None when inactive, deleted or unknown."""
+    stmt = select(User)
+    stmt = stmt.where(User.id == user_id) if user_id is not None else stmt.where(User.username == normalise_username(username or ""))
+    user = session.exec(stmt).first()
+    if user is None or not user.active or user.deleted_at is not None:
+        return None
+    person = session.get(Person, user.person_id) if user.person_id else None
+    roles: dict[int, Role] = {}
+    if person is not None:
+        rows = session.exec(
+            select(Membership.community_id, Membership.role)
+            .join(Community, col(Community.id) == Membership.community_id)
+            .where(
+                Membership.person_id == person.id,
+                col(Membership.deleted_at).is_(None),
+                col(Community.deleted_at).is_(None),
+            )
+        )
+        roles = {community_id: Role(role) for community_id, role in rows}
+    return Actor(
+        user_id=user.id,  # type: ignore[arg-type]
+        username=user.username,
+        name=person.name if person else user.username,
+        is_admin=user.is_admin,
+        person_id=person.id if person else None,
+        organisation_id=person.organisation_id if person else None,
+        language=user.language,
+        time_zone=user.time_zone,
+        roles=roles,
+    )
+

@@ -1,0 +1,152 @@
+"""The shared moves of every editable record: load live, save with a version check, soft delete.
+
+A save states the version the user started from. If the stored record moved
+on meanwhile the save is refused with a ConflictError that carries the current
+values and, read back from the audit trail, which fields the other person
+changed and how, so neither side's work is lost.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlmodel import Session, SQLModel, col, select
+
+from cop import clock
+from cop.errors import ConflictError, NotFound
+from cop.models import AuditEvent, Community
+from cop.permissions import Actor
+from cop.services.audit import diff, record_event, snapshot
+
+T = TypeVar("T", bound=SQLModel)
+
+
+def get_live(session: Session, model: type[T], record_id: Any, *, for_update: bool = False, label: str | None = None) -> T:
+    """The record with this id unless missing or soft-deleted; ids from URLs are checked here."""
+    label = label or model.__name__.lower()
+    try:
+        record_id = int(record_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"There is no {label} with id {record_id!r}.") from None
+    stmt = select(model).where(model.id == record_id)  # type: ignore[attr-defined]
+    if for_update:
+        stmt = stmt.with_for_update()
+    record = session.exec(stmt).first()
+    if record is None or getattr(record, "deleted_at", None) is not None:
+        raise NotFound(f"There is no {label} with id {record_id}.")
+    return record
+
+
+def changes_since(session: Session, record: SQLModel, version: int) -> dict[str, dict[str, Any]]:
+    """What others changed after ``version``: field -> {was, now, by}, from the audit trail."""
+    events = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.record_type == record.__tablename__, AuditEvent.record_id == record.id)  # type: ignore[attr-defined]
+        .order_by(col(AuditEvent.id))
+    )
+    changed: dict[str, dict[str, Any]] = {}
+    current = snapshot(record)
+    for event in events:
+        versions = event.changes.get("version")
+        if not versions or versions[1] <= version:
+            continue
+        for field, (old, _new) in event.changes.items():
+            if field == "version":
+                continue
+            entry = changed.setdefault(field, {"was": old})
+            entry["now"] = current.get(field)
+            entry["by"] = event.actor_name
+    return changed
+
+
+def stamp_new(record: T, actor: Actor) -> T:
+    record.created_by_id = actor.user_id or None  # type: ignore[attr-defined]
+    record.updated_by_id = actor.user_id or None  # type: ignore[attr-defined]
+    return record
+
+
+def create(session: Session, actor: Actor, record: T, *, community_id: int | None = None, action: str | None = None) -> T:
+    """Insert a new record and audit all its fields."""
+    stamp_new(record, actor)
+    session.add(record)
+    session.flush()
+    if community_id is None:
+        # Community-scoped records carry their community; a community is its own scope.
+        community_id = getattr(record, "community_id", None) or (record.id if isinstance(record, Community) else None)  # type: ignore[attr-defined]
+    fields = {k: [None, v] for k, v in snapshot(record).items() if v not in (None, "", [], {})}
+    record_event(session, actor, action or f"{record.__tablename__}.create", record, community_id=community_id, changes=fields)  # type: ignore[attr-defined]
+    return record
+
+
+def save(
+    session: Session,
+    actor: Actor,
+    record: T,
+    expected_version: int,
+    changes: dict[str, Any],
+    *,
+    action: str,
+    community_id: int | None = None,
+) -> dict[str, list[Any]]:
+    """Apply ``changes`` if nobody saved since ``expected_version``; returns what changed.
+
+    Load ``record`` with ``for_update=True`` so two PostgreSQL transactions
+    cannot both pass the version check (SQLite's BEGIN IMMEDIATE already
+    serialises writers).
+    """
+    if record.version != expected_version:  # type: ignore[attr-defined]
+        raise ConflictError(
+            "Someone else saved this in the meantime. Their change is shown below; "
+            "your input is still in the form: review it and save again.",
+            current=snapshot(record),
+            changed=changes_since(session, record, expected_version),
+        )
+    before = snapshot(record)
+    for key, value in changes.items():
+        setattr(record, key, value)
+    delta = diff(before, snapshot(record))
+    if not delta:
+        return {}
+    record.version += 1  # type: ignore[attr-defined]
+    record.updated_at = clock.now()  # type: ignore[attr-defined]
+    record.updated_by_id = actor.user_id or None  # type: ignore[attr-defined]
+    delta["version"] = [expected_version, record.version]  # type: ignore[attr-defined]
+    session.add(record)
+    record_event(session, actor, action, record, community_id=community_id, changes=delta)
+    return delta
+
+
+def soft_delete(session: Session, actor: Actor, record: T, *, action: str, community_id: int | None = None) -> None:
+    """Hide the record everywhere; ``restore`` brings it back."""
+    old_version = record.version  # type: ignore[attr-defined]
+    record.deleted_at = clock.now()  # type: ignore[attr-defined]
+    record.version += 1  # type: ignore[attr-defined]
+    record.updated_by_id = actor.user_id or None  # type: ignore[attr-defined]
+    session.add(record)
+    record_event(
+        session, actor, action, record, community_id=community_id,
+        changes={"deleted_at": [None, record.deleted_at.isoformat()], "version": [old_version, record.version]},  # type: ignore[attr-defined]
+    )
+
+
+def get_deleted(session: Session, model: type[T], record_id: Any) -> T:
+    """A soft-deleted record, for restoring it."""
+    record = session.get(model, int(record_id))
+    if record is None or record.deleted_at is None:  # type: ignore[attr-defined]
+        raise NotFound(f"There is no deleted {model.__name__.lower()} with id {record_id}.")
+    return record
+
+
+def restore(session: Session, actor: Actor, record: T, *, action: str, community_id: int | None = None) -> T:
+    """Bring back a soft-deleted record."""
+    was = record.deleted_at.isoformat()  # type: ignore[attr-defined]
+    old_version = record.version  # type: ignore[attr-defined]
+    record.deleted_at = None  # type: ignore[attr-defined]
+    record.version += 1  # type: ignore[attr-defined]
+    record.updated_by_id = actor.user_id or None  # type: ignore[attr-defined]
+    session.add(record)
+    record_event(
+        session, actor, action, record, community_id=community_id,
+        changes={"deleted_at": [was, None], "version": [old_version, record.version]},  # type: ignore[attr-defined]
+    )
+    return record

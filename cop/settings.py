@@ -1,0 +1,98 @@
+"""Configuration read from the environment (and ``.streamlit/secrets.toml``).
+
+Settings are read on demand rather than frozen at import, so a test or the CLI
+can point the process at another database by changing the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+COOKIE_NAME = "cop_session"
+COOKIE_EXPIRY_DAYS = 14.0
+
+
+def data_dir() -> Path:
+    """Where the SQLite file and the generated cookie key live (``COP_DATA_DIR`` or ./data)."""
+    return Path(os.environ.get("COP_DATA_DIR") or PROJECT_ROOT / "data")
+
+
+def _secrets() -> dict:
+    path = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _setting(name: str) -> str | None:
+    return os.environ.get(name) or _secrets().get(name) or None
+
+
+def database_url() -> str:
+    """The database: ``COP_DATABASE_URL`` or the embedded SQLite file ``data/cop.db``."""
+    url = _setting("COP_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{data_dir() / 'cop.db'}"
+
+
+def is_sqlite(url: str | None = None) -> bool:
+    return (url or database_url()).startswith("sqlite")
+
+
+def demo_enabled() -> bool:
+    return os.environ.get("COP_DEMO", "") in {"1", "true", "yes"}
+
+
+def smtp_url() -> str | None:
+    return _setting("COP_SMTP_URL")
+
+
+class CookieKeyMissing(RuntimeError):
+    """PostgreSQL deployments run several replicas: they must share one configured key."""
+
+
+def cookie_key() -> str:
+    """The key that signs the sign-in cookie.
+
+    Taken from ``COP_COOKIE_KEY`` (or secrets.toml). On the embedded SQLite
+    default a key of 32 random bytes is generated once into ``data/`` with mode
+    0600, so a fresh clone works without configuration and the key is never
+    committed. With PostgreSQL it must be configured: replicas must agree on it.
+    """
+    key = _setting("COP_COOKIE_KEY")
+    if key:
+        if len(key.encode()) < 32:
+            raise CookieKeyMissing("COP_COOKIE_KEY must be at least 32 bytes long.")
+        return key
+    if not is_sqlite():
+        raise CookieKeyMissing(
+            "COP_COOKIE_KEY is required when the database is PostgreSQL "
+            "(every replica must share it)."
+        )
+    path = data_dir() / "cookie.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits of DESIGN.md, in one place so forms and services agree."""
+
+    title_max: int = 200
+    long_text_max: int = 100_000
+    attachment_bytes: int = 10 * 1024 * 1024
+    exports_at_once: int = 2
+
+
+LIMITS = Limits()

@@ -1,0 +1,134 @@
+"""Cleaning user input into stored values, collecting one message per field.
+
+Services build a ``Checker``, feed it every field, and call ``raise_if_any()``
+before touching the database, so bad input is refused as a whole with every
+field's message at once and nothing is half-written. Text is kept verbatim
+(right-to-left marks, emoji and combining marks included); only surrounding
+whitespace of titles is trimmed and NUL and other C0 control characters that
+no form can type are refused.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+from typing import Any
+
+from cop.errors import ValidationError
+from cop.settings import LIMITS
+
+MIN_DATE = date(1990, 1, 1)
+MAX_DATE = date(2100, 12, 31)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class Checker:
+    """Collects field messages; ``raise_if_any`` raises them together."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def fail(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, message)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+    def title(self, field: str, value: Any, *, label: str = "This field", max_len: int | None = None) -> str:
+        """A required single-line name: 1..200 characters after trimming."""
+        max_len = max_len or LIMITS.title_max
+        text = "" if value is None else str(value).strip()
+        if not text:
+            self.fail(field, f"{label} must not be empty.")
+        elif len(text) > max_len:
+            self.fail(field, f"{label} is {len(text)} characters long; at most {max_len} are allowed.")
+        elif _CONTROL.search(text) or "\n" in text or "\r" in text:
+            self.fail(field, f"{label} must be a single line without control characters.")
+        return text
+
+    def optional_line(self, field: str, value: Any, *, label: str = "This field", max_len: int | None = None) -> str:
+        text = "" if value is None else str(value).strip()
+        return self.title(field, text, label=label, max_len=max_len) if text else ""
+
+    def long_text(self, field: str, value: Any, *, label: str = "This text", required: bool = False) -> str:
+        """Notes, minutes, sections: kept verbatim up to 100,000 characters."""
+        text = "" if value is None else str(value)
+        if required and not text.strip():
+            self.fail(field, f"{label} must not be empty.")
+        elif len(text) > LIMITS.long_text_max:
+            self.fail(
+                field,
+                f"{label} is {len(text):,} characters long; at most {LIMITS.long_text_max:,} are allowed.",
+            )
+        elif "\x00" in text:
+            self.fail(field, f"{label} contains a NUL character, which cannot be stored.")
+        return text
+
+    def choice(self, field: str, value: Any, allowed: set[str] | list[str], *, label: str = "This field") -> str:
+        text = "" if value is None else str(value)
+        if text not in allowed:
+            self.fail(field, f"{label} must be one of: {', '.join(sorted(allowed))}.")
+        return text
+
+    def day(self, field: str, value: Any, *, label: str = "The date", required: bool = True) -> date | None:
+        """A date between 1990-01-01 and 2100-12-31."""
+        if value in (None, ""):
+            if required:
+                self.fail(field, f"{label} is required.")
+            return None
+        if isinstance(value, datetime):
+            value = value.date()
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value.strip())
+            except ValueError:
+                self.fail(field, f"{label} must be a date like 2026-03-31.")
+                return None
+        if not isinstance(value, date):
+            self.fail(field, f"{label} must be a date.")
+            return None
+        if not MIN_DATE <= value <= MAX_DATE:
+            self.fail(field, f"{label} must be between {MIN_DATE} and {MAX_DATE}.")
+            return None
+        return value
+
+    def not_before(self, field: str, start: date | datetime | None, end: date | datetime | None, *, label: str = "The end") -> None:
+        if start is not None and end is not None and end < start:
+            self.fail(field, f"{label} must not be before the start.")
+
+    def count(self, field: str, value: Any, *, label: str = "This number", minimum: int = 0, maximum: int = 10_000_000) -> int:
+        try:
+            number = int(str(value).strip()) if not isinstance(value, int) else value
+        except (TypeError, ValueError):
+            self.fail(field, f"{label} must be a whole number.")
+            return minimum
+        if isinstance(value, bool) or not minimum <= number <= maximum:
+            self.fail(field, f"{label} must be between {minimum} and {maximum:,}.")
+        return number
+
+    def email(self, field: str, value: Any, *, required: bool = False) -> str:
+        text = "" if value is None else str(value).strip()
+        if not text:
+            if required:
+                self.fail(field, "The e-mail address is required.")
+            return ""
+        if len(text) > 254 or not EMAIL_RE.match(text) or _CONTROL.search(text):
+            self.fail(field, "This does not look like an e-mail address.")
+        return text
+
+    def slug(self, field: str, value: Any) -> str:
+        text = "" if value is None else str(value).strip().lower()
+        if not SLUG_RE.match(text):
+            self.fail(field, "Use 1-64 lower-case letters, digits and hyphens (e.g. welcoming-culture).")
+        return text
+
+
+def slugify(text: str) -> str:
+    """A readable ASCII slug from a name ("Düsseldorf Welcome" -> "dusseldorf-welcome")."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:64].strip("-") or "community"

@@ -1,0 +1,120 @@
+"""Fixtures shared by every test: a real database (SQLite file and PostgreSQL) per test.
+
+``db`` is parametrised over both databases. SQLite: a copy of a file migrated
+once per run. PostgreSQL (when ``COP_TEST_DATABASE_URL`` is set, as CI sets
+it): a throwaway schema migrated once per run and emptied between tests; it is
+dropped at the end. Without the variable the PostgreSQL variants skip with a
+reason, except under ``CI=true`` where that is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from cop import clock, db, passwords, schema
+
+PG_URL = os.environ.get("COP_TEST_DATABASE_URL", "")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(autouse=True)
+def _fast_bcrypt_and_real_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """bcrypt cost 4 keeps account tests quick; the cost-12 rule has its own test."""
+    monkeypatch.setattr(passwords, "BCRYPT_COST", 4)
+    yield
+    clock.freeze(None)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = sa.create_engine(f"sqlite:///{path}")
+    schema.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+def _pg_schema_url(schema_name: str) -> str:
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options=-csearch_path%3D{schema_name}"
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    if not PG_URL:
+        if IN_CI:
+            pytest.fail("CI=true but COP_TEST_DATABASE_URL is not set: PostgreSQL tests must run in CI")
+        pytest.skip("PostgreSQL variant: set COP_TEST_DATABASE_URL to run it")
+    name = f"cop_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{name}"')
+    url = _pg_schema_url(name)
+    engine = sa.create_engine(url)
+    schema.upgrade(engine)
+    engine.dispose()
+    yield url
+    db.dispose_engines()
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
+    admin.dispose()
+
+
+def empty_postgres(engine: Engine) -> None:
+    """Empty every table but Alembic's, and put back the data_version row."""
+    with engine.begin() as conn:
+        names = [
+            r[0]
+            for r in conn.exec_driver_sql(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'alembic_version'"
+            )
+        ]
+        if names:
+            conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE")
+        conn.exec_driver_sql("INSERT INTO data_version (id, value) VALUES (1, 0)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The URL of an empty, migrated database; also made the process default."""
+    if request.param == "sqlite":
+        path = tmp_path / "cop.db"
+        shutil.copy(sqlite_template, path)
+        url = f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("pg_url")
+        empty_postgres(db.get_engine(url))
+    monkeypatch.setenv("COP_DATABASE_URL", url)
+    monkeypatch.setenv("COP_DATA_DIR", str(tmp_path))
+    yield url
+    if request.param == "sqlite":
+        engine = db._engines.pop(url, None)
+        if engine is not None:
+            engine.dispose()
+
+
+@pytest.fixture
+def engine(db_url: str) -> Engine:
+    return db.get_engine(db_url)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """SQLite only, for what is specific to the embedded database."""
+    path = tmp_path / "cop.db"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("COP_DATABASE_URL", url)
+    monkeypatch.setenv("COP_DATA_DIR", str(tmp_path))
+    yield url
+    engine = db._engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()

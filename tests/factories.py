@@ -1,0 +1,73 @@
+"""Small builders for test data, all going through the real services."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from cop.db import read_session, write_session
+from cop.models import Community, Role
+from cop.permissions import SYSTEM, Actor
+from cop.services import accounts, communities, people
+
+_counter = itertools.count(1)
+PASSWORD = "a long enough passphrase"
+
+
+def community(engine: Engine, *, visibility: str = "workspace", name: str | None = None) -> Community:
+    n = next(_counter)
+    with write_session(engine) as s:
+        return communities.create_community(
+            s, SYSTEM, name=name or f"Community {n}", slug=f"community-{n}", visibility=visibility
+        )
+
+
+def organisation(engine: Engine, name: str | None = None) -> int:
+    with write_session(engine) as s:
+        return people.create_organisation(s, SYSTEM, name=name or f"City {next(_counter)}").id  # type: ignore[return-value]
+
+
+def actor(engine: Engine, role: Role | str | None = None, community_id: int | None = None, *, admin: bool = False, organisation_id: int | None = None) -> Actor:
+    """A signed-in user with ``role`` in ``community_id`` (or none), re-read like the app does."""
+    n = next(_counter)
+    with write_session(engine) as s:
+        user = accounts.create_user(
+            s, SYSTEM, username=f"user{n}", password=PASSWORD, name=f"User {n}", is_admin=admin,
+            organisation_id=organisation_id,
+        )
+        if role is not None and community_id is not None:
+            communities.add_member(s, SYSTEM, community_id, user.person_id, str(role))  # type: ignore[arg-type]
+        user_id = user.id
+    with read_session(engine) as s:
+        loaded = accounts.load_actor(s, user_id)
+    assert loaded is not None
+    return loaded
+
+
+@dataclass
+class World:
+    """One community with a facilitator, a member and an observer, plus an outsider and an admin."""
+
+    community: Community
+    facilitator: Actor
+    member: Actor
+    observer: Actor
+    outsider: Actor
+    admin: Actor
+
+    def by_role(self, role: str) -> Actor:
+        return getattr(self, role)
+
+
+def world(engine: Engine, visibility: str = "workspace") -> World:
+    c = community(engine, visibility=visibility)
+    return World(
+        community=c,
+        facilitator=actor(engine, Role.FACILITATOR, c.id),
+        member=actor(engine, Role.MEMBER, c.id),
+        observer=actor(engine, Role.OBSERVER, c.id),
+        outsider=actor(engine),
+        admin=actor(engine, admin=True),
+    )
