@@ -95,8 +95,7 @@ def read_session(engine: Engine | None = None) -> Iterator[Session]:
     engine = engine or get_engine()
     try:
         with Session(engine, expire_on_commit=False) as session:
-            yield session
-            session.rollback()
+            yield session  # closing expunges without expiring, so loaded values stay readable
     except sa.exc.OperationalError as exc:
         raise _translate(exc) from exc
 

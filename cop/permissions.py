@@ -42,12 +42,55 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "membership.remove": FACILITATORS,
     # accounts (workspace-wide)
     "user.create": ADMIN_ONLY,
+    "user.list": ADMIN_ONLY,
+    "user.deactivate": ADMIN_ONLY,
+    "user.reactivate": ADMIN_ONLY,
+    "user.reset_password": ADMIN_ONLY,
+    "user.unlock": ADMIN_ONLY,
+    # invitations: facilitators invite into their own community, admins anywhere
+    "invitation.create": FACILITATORS,
+    "invitation.list": FACILITATORS,
+    "invitation.revoke": FACILITATORS,
+    # personal data and onboarding
+    "person.anonymise": ADMIN_ONLY,
+    "import.people": FACILITATORS,
     "audit.read": FACILITATORS,
     "backup.create": ADMIN_ONLY,
+    "backup.restore": ADMIN_ONLY,
+    "seed.run": ADMIN_ONLY,
+    # workshops (reading them is community.read); a closed one is read-only until reopened
+    "workshop.create": CONTRIBUTORS,
+    "workshop.update": CONTRIBUTORS,
+    "workshop.delete": CONTRIBUTORS,
+    "workshop.attend": CONTRIBUTORS,
+    "workshop.attach": CONTRIBUTORS,
+    "workshop.close": CONTRIBUTORS,
+    "workshop.reopen": FACILITATORS,
+    "workshop.import": FACILITATORS,
+    "attendance.export": FACILITATORS,
+    # joint actions (the actions capability adds its own operations)
+    "action.create": CONTRIBUTORS,
+    # practices: members draft and submit, facilitators approve, send back and delete
+    "practice.create": CONTRIBUTORS,
+    "practice.update": CONTRIBUTORS,
+    "practice.submit": CONTRIBUTORS,
+    "practice.approve": FACILITATORS,
+    "practice.delete": FACILITATORS,
+    # standards: reviewed like practices; facilitators keep the order
+    "standard.create": CONTRIBUTORS,
+    "standard.update": CONTRIBUTORS,
+    "standard.submit": CONTRIBUTORS,
+    "standard.approve": FACILITATORS,
+    "standard.reorder": FACILITATORS,
+    "standard.delete": FACILITATORS,
+    # self-assessment: members score their own city, facilitators any city of the community
+    "score.record": CONTRIBUTORS,
 }
 
 # Workspace-level operations any signed-in user may perform on their own behalf.
-SELF_SERVICE: frozenset[str] = frozenset({"user.change_own_password", "user.update_own_profile"})
+SELF_SERVICE: frozenset[str] = frozenset(
+    {"user.change_own_password", "user.update_own_profile", "person.export_own"}
+)
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from cop.db import read_session, write_session
-from cop.models import Community, Role
+from cop.models import Community, Role, Workshop
 from cop.permissions import SYSTEM, Actor
-from cop.services import accounts, communities, people
+from cop.services import accounts, communities, people, workshops
 
 _counter = itertools.count(1)
 PASSWORD = "a long enough passphrase"
@@ -71,3 +73,15 @@ def world(engine: Engine, visibility: str = "workspace") -> World:
         outsider=actor(engine),
         admin=actor(engine, admin=True),
     )
+
+
+def workshop(engine: Engine, actor: Actor, community_id: int, **fields: Any) -> Workshop:
+    """A planned in-person workshop on 10 March 2026, 10:00-16:00 Berlin time, unless ``fields`` say otherwise."""
+    values: dict[str, Any] = {
+        "title": f"Workshop {next(_counter)}", "kind": "workshop", "format": "in_person", "place": "Town hall",
+        "starts_at": datetime(2026, 3, 10, 10, 0), "ends_at": datetime(2026, 3, 10, 16, 0),
+        "time_zone": "Europe/Berlin",
+    }
+    values.update(fields)
+    with write_session(engine) as s:
+        return workshops.record_workshop(s, actor, community_id=community_id, **values)

@@ -1,0 +1,51 @@
+# CoP Workspace: `make run` starts the app with demo data; `make test` runs every test.
+# Both set everything up on a fresh clone with only python3.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+COP_DEMO ?= 1
+export COP_DEMO
+
+.PHONY: run test bench setup system-packages lint clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+# Debian's Chromium for the browser tests (never a downloaded browser); only as root.
+system-packages:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get install -y -q chromium >/dev/null 2>&1 || \
+		(apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null); \
+	fi
+
+run: setup
+	$(BIN)/cop db upgrade
+	@if [ "$(COP_DEMO)" = "1" ]; then $(BIN)/cop demo load --if-empty; fi
+	@echo ""
+	@echo "  CoP Workspace: http://localhost:$(PORT)"
+	@if [ "$(COP_DEMO)" = "1" ]; then \
+		echo "  Demo sign-ins: admin, facilitator, member, observer; password: demo passphrase 2026"; fi
+	@echo ""
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+
+test: setup system-packages
+	$(BIN)/python -m pytest --durations=20 -p no:cacheprovider
+
+bench: setup
+	$(BIN)/python -m benchmarks.run
+
+lint: setup
+	$(BIN)/ruff check cop tests benchmarks app.py pages
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

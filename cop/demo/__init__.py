@@ -1,0 +1,71 @@
+"""The demo workspace: data/demo.yaml loaded through the real services.
+
+Loading goes through the same services as the pages (as the SYSTEM actor for
+the set-up and as the demo users for what they would do themselves), so the
+demo is also a smoke test of the domain rules and leaves a real audit trail.
+
+Each capability adds a step: a function ``step(ctx: DemoContext) -> None`` in
+its own module of this package, listed in ``STEPS`` in the order they depend
+on each other, reading its own section of the YAML file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from cop import settings
+from cop.db import get_engine, read_session, write_session
+from cop.models import Community
+from cop.permissions import Actor
+
+DEMO_FILE = settings.PROJECT_ROOT / "data" / "demo.yaml"
+
+
+@dataclass
+class DemoContext:
+    """What the steps share: the YAML, the session, and the ids created so far."""
+
+    data: dict[str, Any]
+    session: Session
+    organisations: dict[str, int] = field(default_factory=dict)  # key -> id
+    communities: dict[str, int] = field(default_factory=dict)  # slug -> id
+    people: dict[str, int] = field(default_factory=dict)  # name -> id
+    actors: dict[str, Actor] = field(default_factory=dict)  # username -> actor
+    extra: dict[str, dict[str, int]] = field(default_factory=dict)  # later steps' own ids
+
+
+def _steps() -> list[Callable[[DemoContext], None]]:
+    from cop.demo import core
+
+    return [core.step]
+
+
+def load_demo(engine: Engine | None = None, path: Path = DEMO_FILE) -> dict[str, int]:
+    """Load the demo into an empty database in one transaction; returns counts."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    with write_session(engine) as session:
+        if session.exec(select(Community.id)).first() is not None:
+            raise RuntimeError("The database is not empty: the demo loads only into an empty workspace.")
+        ctx = DemoContext(data=data, session=session)
+        for step in _steps():
+            step(ctx)
+            session.flush()
+        return {"organisations": len(ctx.organisations), "communities": len(ctx.communities),
+                "people": len(ctx.people), "accounts": len(ctx.actors)}
+
+
+def load_demo_if_empty(engine: Engine | None = None) -> bool:
+    """First start with COP_DEMO=1: load the demo once; later starts keep the data."""
+    engine = engine or get_engine()
+    with read_session(engine) as session:
+        if session.exec(select(Community.id)).first() is not None:
+            return False
+    load_demo(engine)
+    return True

@@ -1,0 +1,1 @@
+"""Exports: document model, Markdown, HTML, DOCX, PDF, charts, CSV and iCalendar."""

@@ -1,0 +1,75 @@
+"""Bulk data for benchmarks and trials: ``seed(engine, scale, random_seed)``.
+
+The seeder is an ordered list of steps, ``STEPS``, one per capability, each
+in its own module (``core.py`` here; workshops, actions, practices add
+theirs as their tables arrive). A step is::
+
+    def step(ctx: SeedContext) -> None
+
+``ctx`` (see ``cop.seed.context``) carries the open connection, ``rng`` (a
+``random.Random(seed)``), ``scale`` (the numbers of ``SCALES[scale]``: a step
+reads its own, e.g. ``ctx.scale.workshops``), ``now`` and what earlier steps
+created (``ctx.ids[table_name]``, ``ctx.members[community_id]``). A step:
+
+- draws every random choice from ``ctx.rng``, in a fixed order, so the same
+  seed gives the same workspace and adding a step never changes what the
+  steps before it produced;
+- takes ids from ``ctx.new_ids(table, n)`` (the database starts empty, so ids
+  are known without asking it back) and inserts with ``ctx.insert(table,
+  rows)``: SQLAlchemy core ``insert()`` with executemany in chunks of 5,000,
+  never one ORM object at a time;
+- stamps rows with ``ctx.stamps(created_at)`` (UTC-aware times, version 1).
+
+To add a step: write ``cop/seed/<area>.py`` with ``step`` and append it to
+``STEPS`` below (after the steps whose ids it uses).
+
+The whole seed runs in one transaction, so a failure leaves the database
+empty, and only into an empty database. It is not audited row by row: it is
+a bulk load by an operator, not anyone's edit, and a million audit events
+would double the data and drown the real trail; one ``seed.run`` event
+records the scale, the seed and the counts.
+"""
+
+from __future__ import annotations
+
+import random
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from cop import clock
+from cop.errors import ValidationError
+from cop.models import AuditEvent, DataVersion
+from cop.permissions import SYSTEM, Actor, authorize
+from cop.seed import core
+from cop.seed.context import SCALES, Scale, SeedContext
+from cop.services.portability import NotEmpty, describe, populated_tables, reset_id_sequences
+
+STEPS = [core.step]
+
+__all__ = ["SCALES", "STEPS", "Scale", "SeedContext", "seed"]
+
+
+def seed(engine: Engine, scale: str, random_seed: int = 0, *, actor: Actor = SYSTEM) -> dict[str, int]:
+    """Fill an empty database with the ``scale`` workspace; returns rows per table."""
+    authorize(actor, "seed.run")
+    if scale not in SCALES:
+        raise ValidationError({"scale": f"Choose one of: {', '.join(SCALES)}."})
+    with engine.execution_options(cop_write=True).connect() as conn, conn.begin():
+        present = populated_tables(conn)
+        if present:
+            raise NotEmpty(
+                f"The database already holds data ({describe(present)}); seed only into an empty database."
+            )
+        ctx = SeedContext(conn=conn, rng=random.Random(random_seed), scale=SCALES[scale], now=clock.now())
+        for step in STEPS:
+            step(ctx)
+        reset_id_sequences(conn)
+        counts = dict(ctx.counts)
+        conn.execute(sa.insert(AuditEvent.__table__).values(
+            at=clock.now(), actor_user_id=actor.user_id or None, actor_name=actor.username, action="seed.run",
+            record_type="workspace", record_id=None, community_id=None,
+            changes={"scale": scale, "random_seed": random_seed, "rows": counts},
+        ))
+        conn.execute(sa.update(DataVersion.__table__).values(value=DataVersion.__table__.c.value + 1))
+    return counts

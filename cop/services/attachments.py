@@ -1,0 +1,184 @@
+"""Photos, slides and documents of a workshop, stored in the database.
+
+The type is decided by the file's content against an allow-list, never by its
+name or the browser's claim: a PNG renamed ``.pdf`` is stored as a PNG, and an
+executable or an HTML page is refused whatever it is called. The stored name is
+chosen by the server (a slug of the original name plus the detected extension)
+so no user-supplied path or extension reaches a download. A photo that shows
+people needs the uploader's confirmation that they agreed to it being shared.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from pathlib import PurePosixPath
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from cop.models import Attachment
+from cop.permissions import Actor
+from cop.services import records
+from cop.services.workshops import editable_workshop, workshop_in_scope
+from cop.settings import LIMITS
+from cop.validation import Checker
+
+ALLOWED = (
+    "images (PNG, JPEG, GIF, WebP), PDF, Word, Excel and PowerPoint, OpenDocument text, "
+    "spreadsheet and presentation, plain text, Markdown and CSV"
+)
+_OOXML = {
+    "wordprocessingml.document.main+xml": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+    "spreadsheetml.sheet.main+xml": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+    "presentationml.presentation.main+xml": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx"),
+}
+_ODF = {
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+    "application/vnd.oasis.opendocument.presentation": ".odp",
+}
+_TEXT = {".md": ("text/markdown", ".md"), ".markdown": ("text/markdown", ".md"), ".csv": ("text/csv", ".csv")}
+_MARKUP = re.compile(rb"<\s*(!doctype|html|script|iframe|svg|object|embed|body|head|meta)\b", re.IGNORECASE)
+_ZIP_MEMBER_LIMIT = 1_000_000  # bytes read from a zip's type declaration, against zip bombs
+IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+def _office_type(content: bytes) -> tuple[str, str] | None:
+    """DOCX/XLSX/PPTX by their declared main part, ODT/ODS/ODP by their ``mimetype`` entry."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        names = set(archive.namelist())
+        if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
+            declared = archive.read("mimetype").decode("ascii", "replace").strip()
+            return (declared, _ODF[declared]) if declared in _ODF else None
+        if "[Content_Types].xml" in names and archive.getinfo("[Content_Types].xml").file_size < _ZIP_MEMBER_LIMIT:
+            types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+            if "macroEnabled" in types:
+                return None
+            for marker, found in _OOXML.items():
+                if marker in types:
+                    return found
+    except (zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError, OSError, EOFError):
+        return None
+    return None
+
+
+def _text_type(content: bytes, original_name: str) -> tuple[str, str] | None:
+    """Plain text, Markdown or CSV: valid UTF-8 without NUL bytes and without HTML markup."""
+    if b"\x00" in content or _MARKUP.search(content):
+        return None
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return _TEXT.get(PurePosixPath(original_name.lower()).suffix, ("text/plain", ".txt"))
+
+
+def detect_type(content: bytes, original_name: str = "") -> tuple[str, str] | None:
+    """The content type and extension the bytes really are, or None when not allowed."""
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png", ".png"
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg", ".jpg"
+    if content.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif", ".gif"
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp", ".webp"
+    if content.startswith(b"%PDF-"):
+        return "application/pdf", ".pdf"
+    if content.startswith(b"PK\x03\x04"):
+        return _office_type(content)
+    return _text_type(content, original_name)
+
+
+def stored_filename(original_name: str, extension: str) -> str:
+    """A slug of the original name (without its claimed extension) plus the detected extension."""
+    base = re.split(r"[\\/]", original_name or "")[-1]
+    stem = PurePosixPath(base).stem if "." in base.lstrip(".") else base.lstrip(".")
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_stem.lower()).strip("-")[:80].strip("-")
+    return (slug or "attachment") + extension
+
+
+def _check_details(chk: Checker, caption: Any, shows_people: bool, consent_confirmed: bool) -> dict[str, Any]:
+    if shows_people and not consent_confirmed:
+        chk.fail("consent_confirmed", "Confirm that the people shown agreed to the photo being shared.")
+    return {
+        "caption": chk.optional_line("caption", caption, label="The caption", max_len=500),
+        "shows_people": bool(shows_people),
+        "consent_confirmed": bool(consent_confirmed),
+    }
+
+
+def add_attachment(
+    session: Session, actor: Actor, workshop_id: int, *, filename: str, content: bytes,
+    caption: str = "", shows_people: bool = False, consent_confirmed: bool = False,
+) -> Attachment:
+    """Store an upload whose content is of an allowed type and at most 10 MB."""
+    workshop, community = editable_workshop(session, actor, workshop_id, "workshop.attach")
+    chk = Checker()
+    values = _check_details(chk, caption, shows_people, consent_confirmed)
+    size = len(content)
+    detected = None
+    if size == 0:
+        chk.fail("file", "The file is empty.")
+    elif size > LIMITS.attachment_bytes:
+        chk.fail("file", f"The file is {size / 1_048_576:.1f} MB; at most "
+                         f"{LIMITS.attachment_bytes // 1_048_576} MB are allowed.")
+    else:
+        detected = detect_type(content, filename or "")
+        if detected is None:
+            chk.fail("file", f"This type of file is not allowed. Allowed are {ALLOWED}.")
+    chk.raise_if_any()
+    content_type, extension = detected  # type: ignore[misc]
+    attachment = Attachment(
+        workshop_id=workshop.id,  # type: ignore[arg-type]
+        filename=stored_filename(filename, extension),
+        original_name=(filename or "")[-255:],
+        content_type=content_type,
+        size=size,
+        content=content,
+        **values,
+    )
+    return records.create(session, actor, attachment, community_id=community.id, action="attachment.create")
+
+
+def update_attachment(
+    session: Session, actor: Actor, attachment_id: int, version: int, *,
+    caption: str, shows_people: bool, consent_confirmed: bool,
+) -> Attachment:
+    attachment = records.get_live(session, Attachment, attachment_id, for_update=True, label="attachment")
+    _, community = editable_workshop(session, actor, attachment.workshop_id, "workshop.attach")
+    chk = Checker()
+    values = _check_details(chk, caption, shows_people, consent_confirmed)
+    chk.raise_if_any()
+    records.save(session, actor, attachment, version, values, action="attachment.update", community_id=community.id)
+    return attachment
+
+
+def remove_attachment(session: Session, actor: Actor, attachment_id: int) -> None:
+    attachment = records.get_live(session, Attachment, attachment_id, for_update=True, label="attachment")
+    _, community = editable_workshop(session, actor, attachment.workshop_id, "workshop.attach")
+    records.soft_delete(session, actor, attachment, action="attachment.delete", community_id=community.id)
+
+
+def attachment_list(session: Session, workshop_id: int) -> list[dict[str, Any]]:
+    """The workshop's attachments without their bytes (read access checked by the caller)."""
+    rows = session.exec(
+        select(Attachment.id, Attachment.version, Attachment.filename, Attachment.content_type,
+               Attachment.size, Attachment.caption, Attachment.shows_people, Attachment.consent_confirmed,
+               Attachment.created_at)
+        .where(Attachment.workshop_id == workshop_id, col(Attachment.deleted_at).is_(None))
+        .order_by(col(Attachment.id))
+    )
+    return [row._asdict() | {"is_image": row.content_type in IMAGE_TYPES} for row in rows]
+
+
+def attachment_download(session: Session, actor: Actor, attachment_id: int) -> tuple[str, str, bytes]:
+    """``(filename, content_type, bytes)`` of an attachment the actor may read."""
+    attachment = records.get_live(session, Attachment, attachment_id, label="attachment")
+    workshop_in_scope(session, actor, attachment.workshop_id, "community.read")
+    return attachment.filename, attachment.content_type, attachment.content

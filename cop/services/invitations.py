@@ -1,0 +1,230 @@
+"""Inviting a person into a community, and the invited person choosing their own login.
+
+The link carries a random token that is shown (or e-mailed) exactly once; the
+database keeps only its SHA-256 hash, so neither a backup nor the audit log can
+be replayed into an account. A link works once, for seven days.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, func, select
+
+from cop import clock
+from cop.errors import NotFound, ValidationError
+from cop.models import Community, Invitation, Membership, Notification, Person, User
+from cop.permissions import SYSTEM, Actor, authorize
+from cop.services import accounts, communities, mailer, records
+from cop.services.audit import record_event, snapshot
+from cop.validation import Checker
+
+LIFETIME = timedelta(days=7)
+LINK_PREFIX = "/?invite="
+
+
+class InvitationUnusable(NotFound):
+    """The link is unknown, revoked, used or expired; the message says which and what to do."""
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    """What the admin sees once: the link (never stored) and whether it went out by e-mail."""
+
+    invitation: Invitation
+    link: str
+    emailed: bool
+    email_problem: str = ""
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def status(invitation: Invitation, now: datetime | None = None) -> str:
+    """pending, used, revoked or expired: what the invitations list shows."""
+    now = now or clock.now()
+    if invitation.used_at is not None:
+        return "used"
+    if invitation.revoked_at is not None or invitation.deleted_at is not None:
+        return "revoked"
+    if invitation.expires_at <= now:
+        return "expired"
+    return "pending"
+
+
+def _invitation_email(community: Community, inviter: Actor, url: str, expires_at: datetime) -> tuple[str, str]:
+    subject = f"Invitation to {community.name}"
+    body = (
+        f"{inviter.name} invites you to the community {community.name} in the CoP Workspace.\n\n"
+        f"Open this link to choose your username and password:\n{url}\n\n"
+        f"The link works once and until {expires_at:%Y-%m-%d %H:%M} UTC.\n"
+    )
+    return subject, body
+
+
+def invite(
+    session: Session,
+    actor: Actor,
+    *,
+    community_id: int,
+    name: str,
+    email: str = "",
+    role: str = "member",
+    person_id: int | None = None,
+    base_url: str = "",
+) -> IssuedInvitation:
+    """Create a one-time link; e-mail it only when ``COP_SMTP_URL`` is set and an address is known.
+
+    ``base_url`` (the address of the workspace as the admin's browser sees it)
+    turns the link path into a full URL for the e-mail.
+    """
+    community = communities.get_community(session, actor, community_id)
+    authorize(actor, "invitation.create", community)
+    chk = Checker()
+    name = chk.title("name", name, label="The name")
+    email = chk.email("email", email)
+    chk.choice("role", role, communities.ROLES, label="The role")
+    if person_id is not None:
+        person = session.get(Person, person_id) if str(person_id).isdigit() else None
+        if person is None or person.deleted_at is not None or person.anonymised_at is not None:
+            chk.fail("person", "Choose a person who exists in the workspace.")
+        elif session.exec(select(User.id).where(User.person_id == person_id)).first():
+            chk.fail("person", f"{person.name} already has an account.")
+    chk.raise_if_any()
+
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        name=name, email=email, community_id=community.id, role=role, person_id=person_id,  # type: ignore[arg-type]
+        token_hash=token_hash(token), expires_at=clock.now() + LIFETIME,
+    )
+    records.stamp_new(invitation, actor)
+    session.add(invitation)
+    session.flush()
+    audited = {k: [None, v] for k, v in snapshot(invitation).items() if k != "token_hash" and v not in (None, "")}
+    record_event(session, actor, "invitation.create", invitation, community_id=community.id, changes=audited)
+
+    link = f"{LINK_PREFIX}{token}"
+    if not (email and mailer.is_configured()):
+        return IssuedInvitation(invitation, link, emailed=False)
+    if not base_url:
+        return IssuedInvitation(invitation, link, emailed=False,
+                                email_problem="The workspace address is unknown, so no e-mail was sent.")
+    subject, body = _invitation_email(community, actor, base_url.rstrip("/") + link, invitation.expires_at)
+    try:
+        sent = mailer.send(email, subject, body)
+    except mailer.DELIVERY_ERRORS as exc:
+        return IssuedInvitation(invitation, link, emailed=False,
+                                email_problem=f"The mail server did not take the message ({type(exc).__name__}).")
+    return IssuedInvitation(invitation, link, emailed=sent)
+
+
+def _usable(session: Session, token: str) -> Invitation:
+    """The invitation behind ``token``, locked for this transaction, or a clear refusal."""
+    invitation = session.exec(
+        select(Invitation).where(Invitation.token_hash == token_hash((token or "").strip())).with_for_update()
+    ).first()
+    community = session.get(Community, invitation.community_id) if invitation is not None else None
+    if invitation is None or community is None or community.deleted_at is not None:
+        raise InvitationUnusable(
+            "This invitation link is not valid. Check that you copied all of it, "
+            "or ask the person who invited you for a new one."
+        )
+    state = status(invitation)
+    if state == "used":
+        raise InvitationUnusable(
+            "This invitation link has already been used. Sign in with the username chosen then, "
+            "or ask the person who invited you for a new link."
+        )
+    if state == "revoked":
+        raise InvitationUnusable("This invitation was withdrawn. Ask the person who invited you for a new one.")
+    if state == "expired":
+        raise InvitationUnusable(
+            f"This invitation link expired on {invitation.expires_at:%Y-%m-%d}. "
+            "Ask the person who invited you for a new one."
+        )
+    return invitation
+
+
+def describe(session: Session, token: str) -> dict[str, str]:
+    """What the sign-up form shows before anything is typed: who is invited where, as what."""
+    invitation = _usable(session, token)
+    community = session.get(Community, invitation.community_id)
+    return {"name": invitation.name, "email": invitation.email, "role": invitation.role,
+            "community": community.name if community else ""}
+
+
+def accept_invitation(session: Session, token: str, username: str, password: str, name: str) -> User:
+    """Create the account and the membership, use up the link, and tell the inviter."""
+    invitation = _usable(session, token)
+    if invitation.person_id is not None and session.exec(
+        select(User.id).where(User.person_id == invitation.person_id)
+    ).first():
+        raise InvitationUnusable("This person already has an account. Sign in, or ask for help with your password.")
+    acting = dataclasses.replace(SYSTEM, username=f"invitation #{invitation.id}", name=invitation.name)
+    user = accounts.create_user(
+        session, acting, username=username, password=password, name=name, email=invitation.email,
+        person_id=invitation.person_id,
+    )
+    already_member = session.exec(
+        select(Membership.id).where(
+            Membership.person_id == user.person_id, Membership.community_id == invitation.community_id,
+            col(Membership.deleted_at).is_(None),
+        )
+    ).first()
+    if not already_member:
+        communities.add_member(session, acting, invitation.community_id, user.person_id, invitation.role)  # type: ignore[arg-type]
+    records.save(
+        session, acting, invitation, invitation.version, {"used_at": clock.now(), "user_id": user.id},
+        action="invitation.accept", community_id=invitation.community_id,
+    )
+    if invitation.created_by_id:
+        community = session.get(Community, invitation.community_id)
+        session.add(Notification(
+            user_id=invitation.created_by_id, kind="invitation.accepted",
+            message=f"{name.strip()} accepted your invitation to {community.name if community else ''} "
+                    f"and signs in as {user.username}."[:500],
+            record_type="user", record_id=user.id, community_id=invitation.community_id,
+        ))
+    return user
+
+
+def list_invitations(
+    session: Session, actor: Actor, community_id: int | None = None, *, limit: int = 50, offset: int = 0,
+) -> tuple[list[dict], int]:
+    """Invitations newest first with their state; facilitators see their community's, admins all."""
+    stmt = select(Invitation, Community.name).join(Community, col(Community.id) == Invitation.community_id)
+    count = select(func.count(Invitation.id))
+    if community_id is not None:
+        community = communities.get_community(session, actor, community_id)
+        authorize(actor, "invitation.list", community)
+        stmt = stmt.where(Invitation.community_id == community.id)
+        count = count.where(Invitation.community_id == community.id)
+    else:
+        authorize(actor, "invitation.list")
+    total = session.exec(count).one()
+    rows = session.exec(stmt.order_by(col(Invitation.created_at).desc(), col(Invitation.id).desc())
+                        .limit(limit).offset(offset))
+    now = clock.now()
+    return [
+        {"id": inv.id, "version": inv.version, "name": inv.name, "email": inv.email, "community": cname,
+         "community_id": inv.community_id, "role": inv.role, "status": status(inv, now),
+         "expires_at": inv.expires_at, "used_at": inv.used_at}
+        for inv, cname in rows
+    ], int(total)
+
+
+def revoke_invitation(session: Session, actor: Actor, invitation_id: int) -> Invitation:
+    """Withdraw a link that was sent to the wrong person or is no longer wanted."""
+    invitation = records.get_live(session, Invitation, invitation_id, for_update=True, label="invitation")
+    community = communities.get_community(session, actor, invitation.community_id)
+    authorize(actor, "invitation.revoke", community)
+    if invitation.used_at is not None:
+        raise ValidationError({"invitation": "This invitation was already accepted; deactivate the account instead."})
+    records.save(session, actor, invitation, invitation.version, {"revoked_at": clock.now()},
+                 action="invitation.revoke", community_id=community.id)
+    return invitation

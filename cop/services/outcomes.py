@@ -1,0 +1,95 @@
+"""What a workshop produced: insights, decisions and actions, and the action an outcome becomes.
+
+An action outcome offers "create action": the joint action it creates points
+back to the workshop and the outcome, which is how a closed workshop's
+decisions turn into tracked work. Creating it does not change the workshop, so
+it is allowed after the workshop is closed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from cop.models import Action, Outcome, OutcomeKind
+from cop.permissions import Actor
+from cop.services import actions, records
+from cop.services.workshops import editable_workshop, workshop_in_scope
+from cop.validation import Checker
+
+KINDS = [k.value for k in OutcomeKind]
+
+
+def _check_outcome(chk: Checker, kind: Any, text: Any) -> dict[str, str]:
+    return {
+        "kind": chk.choice("kind", kind, KINDS, label="The kind of outcome"),
+        "text": chk.long_text("text", text, label="The outcome", required=True),
+    }
+
+
+def outcomes(session: Session, workshop_id: int) -> list[dict[str, Any]]:
+    """The workshop's live outcomes with the action created from each, if any (read access checked by the caller)."""
+    rows = session.exec(
+        select(Outcome, Action.id, Action.title)
+        .join(Action, (col(Action.outcome_id) == Outcome.id) & col(Action.deleted_at).is_(None), isouter=True)
+        .where(Outcome.workshop_id == workshop_id, col(Outcome.deleted_at).is_(None))
+        .order_by(col(Outcome.id))
+    )
+    return [{"outcome": o, "action_id": action_id, "action_title": action_title} for o, action_id, action_title in rows]
+
+
+def add_outcome(session: Session, actor: Actor, workshop_id: int, *, kind: str, text: str) -> Outcome:
+    workshop, community = editable_workshop(session, actor, workshop_id, "workshop.update")
+    chk = Checker()
+    values = _check_outcome(chk, kind, text)
+    chk.raise_if_any()
+    outcome = Outcome(workshop_id=workshop.id, **values)  # type: ignore[arg-type]
+    return records.create(session, actor, outcome, community_id=community.id, action="outcome.create")
+
+
+def update_outcome(session: Session, actor: Actor, outcome_id: int, version: int, *, kind: str, text: str) -> Outcome:
+    outcome = records.get_live(session, Outcome, outcome_id, for_update=True, label="outcome")
+    _, community = editable_workshop(session, actor, outcome.workshop_id, "workshop.update")
+    chk = Checker()
+    values = _check_outcome(chk, kind, text)
+    chk.raise_if_any()
+    records.save(session, actor, outcome, version, values, action="outcome.update", community_id=community.id)
+    return outcome
+
+
+def remove_outcome(session: Session, actor: Actor, outcome_id: int) -> None:
+    outcome = records.get_live(session, Outcome, outcome_id, for_update=True, label="outcome")
+    _, community = editable_workshop(session, actor, outcome.workshop_id, "workshop.update")
+    records.soft_delete(session, actor, outcome, action="outcome.delete", community_id=community.id)
+
+
+def default_action_title(text: str) -> str:
+    """The first line of the outcome, shortened to a title."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return first if len(first) <= 200 else first[:199].rstrip() + "…"
+
+
+def create_action_from_outcome(
+    session: Session, actor: Actor, outcome_id: int, *, owner_person_id: int,
+    due_date: date | str, title: str | None = None,
+) -> Action:
+    """The joint action an action outcome calls for, linked back to its workshop and outcome."""
+    outcome = records.get_live(session, Outcome, outcome_id, for_update=True, label="outcome")
+    workshop, community = workshop_in_scope(session, actor, outcome.workshop_id, "action.create")
+    chk = Checker()
+    if outcome.kind != OutcomeKind.ACTION:
+        chk.fail("kind", "Only an action outcome can become an action.")
+    existing = session.exec(
+        select(Action.id).where(Action.outcome_id == outcome.id, col(Action.deleted_at).is_(None))
+    ).first()
+    if existing is not None:
+        chk.fail("outcome_id", f"This outcome already became action {existing}.")
+    chk.raise_if_any()
+    return actions.create_action(
+        session, actor, community_id=community.id,  # type: ignore[arg-type]
+        title=default_action_title(outcome.text) if title is None else title,
+        owner_person_id=owner_person_id, due_date=due_date,
+        workshop_id=workshop.id, outcome_id=outcome.id,
+    )

@@ -1,0 +1,408 @@
+"""Backup and restore: one database-neutral archive that SQLite and PostgreSQL both read.
+
+The archive is a zip: ``manifest.json`` (format version, Alembic schema
+revision, creation time, every table with its columns and row count) and one
+JSON-lines file per table under ``tables/``, written in dependency order.
+Values are plain JSON: datetimes ISO 8601 with their UTC offset, bytes (the
+attachments) base64, JSON columns as JSON. Every table of ``SQLModel.metadata``
+is included, so tables that later capabilities add travel without changes
+here; Alembic's own table and the ``search_*`` indexes (derived, rebuilt) are
+not.
+
+A backup reads every table inside one transaction, so it is a consistent
+online copy while people keep working: on SQLite (WAL) a read transaction is
+a snapshot, on PostgreSQL the transaction is REPEATABLE READ. A restore runs
+in one write transaction: the target reaches the archive's schema revision,
+the rows go in, the schema is brought to this code's head, and only then is
+anything committed, so a refused or failed restore leaves the target as it
+was.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import uuid
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from importlib import metadata as package_metadata
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import SQLModel
+
+import cop.models  # noqa: F401  (registers every table on the metadata)
+from cop import clock
+from cop.errors import CopError
+from cop.models import AuditEvent, DataVersion
+from cop.permissions import SYSTEM, Actor, authorize
+from cop.schema import alembic_config
+
+FORMAT = "cop-workspace-backup"
+FORMAT_VERSION = 1
+BATCH_ROWS = 5_000
+DATA_VERSION = DataVersion.__tablename__
+
+AFTER_RESTORE: list[Callable[[Connection], None]] = []
+"""Rebuilders of derived data the archive leaves out (a search index registers its
+reindex here); each runs inside the restore's transaction, after the rows are in."""
+
+
+class ArchiveError(CopError):
+    """The file is not an archive this code can restore."""
+
+
+class NotEmpty(CopError):
+    """The target database already holds data and replacing it was not asked for."""
+
+
+def archived_tables() -> list[sa.Table]:
+    """Every table of the metadata in dependency order, without Alembic's and the search indexes."""
+    return [
+        t for t in SQLModel.metadata.sorted_tables
+        if t.name != "alembic_version" and not t.name.startswith("search_")
+    ]
+
+
+# --- values <-> JSON -------------------------------------------------------------------------
+
+def _kind(column: sa.Column) -> str:
+    """How a column's values are written: decided by its type, so new tables need nothing here."""
+    col_type = column.type
+    if isinstance(col_type, sa.Interval):  # a TypeDecorator over DateTime: test it first
+        return "interval"
+    if isinstance(col_type, TypeDecorator):
+        col_type = col_type.impl_instance
+    for sa_type, kind in (
+        (sa.JSON, "json"), (sa.LargeBinary, "bytes"), (sa.DateTime, "datetime"), (sa.Date, "date"),
+        (sa.Time, "time"), (sa.Float, "plain"), (sa.Numeric, "decimal"), (sa.Uuid, "uuid"),
+    ):
+        if isinstance(col_type, sa_type):
+            return kind
+    return "plain"
+
+
+_ENCODE: dict[str, Callable[[Any], Any]] = {
+    "bytes": lambda v: base64.b64encode(v).decode("ascii"),
+    "datetime": lambda v: v.isoformat(),
+    "date": lambda v: v.isoformat(),
+    "time": lambda v: v.isoformat(),
+    "interval": lambda v: v.total_seconds(),
+    "decimal": str,
+    "uuid": str,
+}
+_DECODE: dict[str, Callable[[Any], Any]] = {
+    "bytes": base64.b64decode,
+    "datetime": datetime.fromisoformat,
+    "date": date.fromisoformat,
+    "time": time.fromisoformat,
+    "interval": lambda v: timedelta(seconds=v),
+    "decimal": Decimal,
+    "uuid": uuid.UUID,
+}
+
+
+def _converter(table_map: dict[str, str], codec: dict[str, Callable[[Any], Any]]) -> Callable[[dict], dict]:
+    funcs = {name: codec[kind] for name, kind in table_map.items() if kind in codec}
+
+    def convert(row: dict) -> dict:
+        return {k: (funcs[k](v) if v is not None and k in funcs else v) for k, v in row.items()}
+
+    return convert
+
+
+# --- backup ----------------------------------------------------------------------------------
+
+@contextmanager
+def _snapshot(engine: Engine) -> Iterator[Connection]:
+    """One read transaction that sees a single consistent state of every table."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        with conn.begin():
+            yield conn
+
+
+def backup(engine: Engine, path: str | Path, *, actor: Actor = SYSTEM) -> dict[str, int]:
+    """Write the whole workspace to ``path``; returns rows per table.
+
+    The archive appears under its name only when complete: it is written
+    beside it first and then renamed. An existing file is never overwritten.
+    """
+    authorize(actor, "backup.create")
+    path = Path(path)
+    if path.exists():
+        raise ArchiveError(f"{path} already exists; choose a new file name.")
+    partial = path.with_name(path.name + ".partial")
+    counts: dict[str, int] = {}
+    try:
+        with _snapshot(engine) as conn, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+            revision = MigrationContext.configure(conn).get_current_revision()
+            if revision is None:
+                raise ArchiveError("The database has no schema yet: there is nothing to back up.")
+            inspector = sa.inspect(conn)
+            existing = set(inspector.get_table_names())
+            entries = []
+            for table in archived_tables():
+                if table.name not in existing:
+                    continue
+                stored = {c["name"] for c in inspector.get_columns(table.name)}
+                columns = [c for c in table.columns if c.name in stored]
+                counts[table.name] = _write_table(conn, zf, table, columns)
+                entries.append({"name": table.name, "rows": counts[table.name], "columns": [c.name for c in columns]})
+            manifest = {
+                "format": FORMAT,
+                "format_version": FORMAT_VERSION,
+                "schema_revision": revision,
+                "created_at": clock.now().isoformat(),
+                "source_database": engine.dialect.name,
+                "app_version": package_metadata.version("cop-workspace"),
+                "tables": entries,
+            }
+            zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+        partial.replace(path)
+    finally:
+        with suppress(FileNotFoundError):
+            partial.unlink()
+    return counts
+
+
+def _write_table(conn: Connection, zf: zipfile.ZipFile, table: sa.Table, columns: list[sa.Column]) -> int:
+    encode = _converter({c.name: _kind(c) for c in columns}, _ENCODE)
+    stmt = sa.select(*columns).order_by(*table.primary_key.columns)
+    rows = 0
+    with zf.open(f"tables/{table.name}.jsonl", "w", force_zip64=True) as raw:
+        out = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+        for row in conn.execution_options(yield_per=BATCH_ROWS).execute(stmt).mappings():
+            out.write(json.dumps(encode(dict(row)), ensure_ascii=False, separators=(",", ":")))
+            out.write("\n")
+            rows += 1
+        out.flush()
+        out.detach()
+    return rows
+
+
+# --- restore ---------------------------------------------------------------------------------
+
+def read_manifest(path: str | Path) -> dict[str, Any]:
+    """The archive's manifest, after checking this code can restore it."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            manifest = json.loads(zf.read("manifest.json"))
+    except FileNotFoundError:
+        raise ArchiveError(f"There is no file {path}.") from None
+    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, IsADirectoryError):
+        raise ArchiveError(f"{path} is not a CoP Workspace backup.") from None
+    if manifest.get("format") != FORMAT:
+        raise ArchiveError(f"{path} is not a CoP Workspace backup.")
+    if manifest.get("format_version", 0) > FORMAT_VERSION:
+        raise ArchiveError("This backup was made by a newer version of CoP Workspace; upgrade this one first.")
+    revision = manifest.get("schema_revision")
+    script = ScriptDirectory.from_config(alembic_config())
+    if revision not in {r.revision for r in script.walk_revisions()}:
+        raise ArchiveError(
+            f"This backup has schema revision {revision!r}, which this version of CoP Workspace "
+            "does not know (it was probably made by a newer version): upgrade this one first."
+        )
+    known = {t.name for t in archived_tables()}
+    unknown = [t["name"] for t in manifest["tables"] if t["name"] not in known]
+    if unknown:
+        raise ArchiveError(f"This backup holds tables this version does not know: {', '.join(unknown)}.")
+    return manifest
+
+
+def populated_tables(conn: Connection) -> dict[str, int]:
+    """Row counts of the workspace's tables that hold rows (``data_version``'s counter aside)."""
+    existing = set(sa.inspect(conn).get_table_names())
+    counts = {}
+    for table in archived_tables():
+        if table.name in existing and table.name != DATA_VERSION:
+            n = conn.execute(sa.select(sa.func.count()).select_from(sa.table(table.name))).scalar_one()
+            if n:
+                counts[table.name] = n
+    return counts
+
+
+def describe(counts: dict[str, int]) -> str:
+    return ", ".join(f"{name}: {n:,} row{'' if n == 1 else 's'}" for name, n in counts.items())
+
+
+def restore(engine: Engine, path: str | Path, replace: bool = False, *, actor: Actor = SYSTEM) -> dict[str, int]:
+    """Load an archive into ``engine``'s database; returns rows per table.
+
+    Refuses a database that holds data unless ``replace`` is true; then every
+    row is deleted first, in the same transaction.
+    """
+    authorize(actor, "backup.restore")
+    manifest = read_manifest(path)
+    tables = {t.name: t for t in archived_tables()}
+    counts: dict[str, int] = {}
+    with engine.execution_options(cop_write=True).connect() as conn, conn.begin(), zipfile.ZipFile(path) as zf:
+        present = populated_tables(conn)
+        if present and not replace:
+            raise NotEmpty(f"The database already holds data ({describe(present)}); nothing was restored.")
+        if present:
+            _delete_everything(conn)
+        _migrate(conn, manifest["schema_revision"])
+        order = [tables[name] for name in tables if name in {t["name"] for t in manifest["tables"]}]
+        entries = {t["name"]: t for t in manifest["tables"]}
+        deferred: list[tuple[sa.Table, list[dict[str, Any]]]] = []
+        archived_data_version = 0
+        for position, table in enumerate(order):
+            if table.name == DATA_VERSION:
+                archived_data_version = _archived_data_version(zf)
+                counts[table.name] = entries[table.name]["rows"]
+                continue
+            later = {t.name for t in order[position:]}
+            counts[table.name], updates = _load_table(conn, zf, table, entries[table.name], later)
+            deferred.append((table, updates))
+        for table, updates in deferred:
+            _apply_updates(conn, table, updates)
+        _migrate(conn, "head")
+        reset_id_sequences(conn)
+        _bump_data_version(conn, archived_data_version)
+        conn.execute(sa.insert(AuditEvent.__table__).values(
+            at=clock.now(), actor_user_id=actor.user_id or None, actor_name=actor.username,
+            action="backup.restore", record_type="workspace", record_id=None, community_id=None,
+            changes={"archive": Path(path).name, "archive_created_at": manifest["created_at"],
+                     "schema_revision": manifest["schema_revision"], "rows": counts},
+        ))
+        for rebuild in AFTER_RESTORE:
+            rebuild(conn)
+    return counts
+
+
+def _delete_everything(conn: Connection) -> None:
+    """Delete all rows, dependants first (the data_version counter stays and moves on)."""
+    existing = set(sa.inspect(conn).get_table_names())
+    for table in reversed(archived_tables()):
+        if table.name in existing and table.name != DATA_VERSION:
+            conn.execute(sa.delete(sa.table(table.name)))
+
+
+def _migrate(conn: Connection, revision: str) -> None:
+    """Bring the schema to ``revision`` inside the caller's transaction (down only on an emptied database)."""
+    config = alembic_config(conn.engine.url.render_as_string(hide_password=False))
+    config.attributes["connection"] = conn
+    current = MigrationContext.configure(conn).get_current_revision()
+    script = ScriptDirectory.from_config(config)
+    target = script.get_current_head() if revision == "head" else revision
+    if current == target:
+        return
+    if current is not None and target in {r.revision for r in script.iterate_revisions(current, "base")}:
+        command.downgrade(config, target)  # type: ignore[arg-type]
+    else:
+        command.upgrade(config, target)  # type: ignore[arg-type]
+
+
+def _load_table(
+    conn: Connection, zf: zipfile.ZipFile, table: sa.Table, entry: dict[str, Any], later: set[str]
+) -> tuple[int, list[dict[str, Any]]]:
+    """Insert one table's rows in batches; returns the count and the deferred foreign keys.
+
+    A foreign key to this very table (a parent action) or to a table not yet
+    loaded is inserted empty and set afterwards, so row order never matters.
+    """
+    columns = entry["columns"]
+    missing = [c for c in columns if c not in table.c]
+    if missing:
+        raise ArchiveError(f"The backup's table {table.name} has columns this version does not know: {missing}.")
+    decode = _converter({c: _kind(table.c[c]) for c in columns}, _DECODE)
+    pk = [c.name for c in table.primary_key.columns]
+    deferred_cols = [
+        c for c in columns
+        if any(fk.column.table.name in later for fk in table.c[c].foreign_keys)
+    ]
+    updates: list[dict[str, Any]] = []
+    batch: list[dict[str, Any]] = []
+    rows = 0
+    for row in _read_rows(zf, table.name):
+        row = decode(row)
+        if deferred_cols:
+            later_values = {c: row[c] for c in deferred_cols if row.get(c) is not None}
+            if later_values:
+                updates.append({**{f"pk_{k}": row[k] for k in pk}, **{f"v_{k}": v for k, v in later_values.items()}})
+                row.update(dict.fromkeys(later_values))
+        batch.append(row)
+        rows += 1
+        if len(batch) >= BATCH_ROWS:
+            conn.execute(table.insert(), batch)
+            batch = []
+    if batch:
+        conn.execute(table.insert(), batch)
+    if rows != entry["rows"]:
+        raise ArchiveError(f"The backup is damaged: {table.name} holds {rows} rows, its manifest says {entry['rows']}.")
+    return rows, updates
+
+
+def _apply_updates(conn: Connection, table: sa.Table, updates: list[dict[str, Any]]) -> None:
+    """Set the deferred foreign keys, one UPDATE per set of columns."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for update in updates:
+        by_columns.setdefault(tuple(k[2:] for k in update if k.startswith("v_")), []).append(update)
+    pk = [c.name for c in table.primary_key.columns]
+    for cols, params in by_columns.items():
+        stmt = (
+            sa.update(table)
+            .where(*[table.c[k] == sa.bindparam(f"pk_{k}") for k in pk])
+            .values({c: sa.bindparam(f"v_{c}") for c in cols})
+        )
+        conn.execute(stmt, params)
+
+
+def _read_rows(zf: zipfile.ZipFile, name: str) -> Iterator[dict[str, Any]]:
+    try:
+        raw = zf.open(f"tables/{name}.jsonl")
+    except KeyError:
+        raise ArchiveError(f"The backup is damaged: the rows of {name} are missing.") from None
+    with raw, io.TextIOWrapper(raw, encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _archived_data_version(zf: zipfile.ZipFile) -> int:
+    return max((int(row.get("value") or 0) for row in _read_rows(zf, DATA_VERSION)), default=0)
+
+
+def _bump_data_version(conn: Connection, archived: int) -> None:
+    """Past both the archive's counter and this database's, so no replica trusts a cached read."""
+    table = DataVersion.__table__
+    current = conn.execute(sa.select(table.c.value).where(table.c.id == 1)).scalar()
+    value = max(archived, current or 0) + 1
+    if current is None:
+        conn.execute(sa.insert(table).values(id=1, value=value))
+    else:
+        conn.execute(sa.update(table).where(table.c.id == 1).values(value=value))
+
+
+def reset_id_sequences(conn: Connection) -> None:
+    """PostgreSQL: make every id sequence continue after the largest id (rows came with their ids)."""
+    if conn.dialect.name != "postgresql":
+        return
+    existing = set(sa.inspect(conn).get_table_names())
+    quote = conn.dialect.identifier_preparer.quote
+    for table in SQLModel.metadata.sorted_tables:
+        pk = list(table.primary_key.columns)
+        if table.name not in existing or len(pk) != 1 or not isinstance(pk[0].type, sa.Integer):
+            continue
+        sequence = conn.execute(
+            sa.text("SELECT pg_get_serial_sequence(:table, :column)"),
+            {"table": quote(table.name), "column": pk[0].name},
+        ).scalar()
+        if sequence:
+            conn.execute(
+                sa.text(f"SELECT setval(:sequence, coalesce((SELECT max({quote(pk[0].name)}) FROM "
+                        f"{quote(table.name)}), 0) + 1, false)"),
+                {"sequence": sequence},
+            )

@@ -1,0 +1,193 @@
+"""Reading practices: who may see which, the paged and filtered list, and one practice's page.
+
+Every member of a community (any role) and admins see all of its practices
+whatever their status; a signed-in user outside a workspace-visible community
+sees only its approved practices; a private community's practices do not
+exist for outsiders (NotFound, never PermissionDenied). Lists filter, count
+and page in SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from cop.errors import NotFound
+from cop.models import (
+    Community,
+    Organisation,
+    Practice,
+    PracticeImage,
+    PracticeOrganisation,
+    PracticeTag,
+    PracticeWorkshop,
+    ReviewStatus,
+    TagKind,
+    Visibility,
+)
+from cop.models.workshops import Workshop
+from cop.permissions import Actor
+from cop.services import records
+from cop.services.communities import get_community
+from cop.services.practice_input import tag_key
+
+MAX_PAGE = 200
+EXCERPT = 300
+
+
+def may_read(actor: Actor, community: Community, practice: Practice) -> bool:
+    """Community members see every status; other readers only what was approved."""
+    if actor.is_admin or actor.role_in(community.id) is not None:
+        return True
+    return practice.status == ReviewStatus.APPROVED
+
+
+def get_practice(session: Session, actor: Actor, practice_id: Any, *, for_update: bool = False) -> tuple[Practice, Community]:
+    """A practice the actor may read, with its community; anything else is NotFound."""
+    practice = records.get_live(session, Practice, practice_id, for_update=for_update, label="practice")
+    try:
+        community = get_community(session, actor, practice.community_id)
+    except NotFound:
+        raise NotFound(f"There is no practice with id {practice_id}.") from None
+    if not may_read(actor, community, practice):
+        raise NotFound(f"There is no practice with id {practice_id}.")
+    return practice, community
+
+
+def readable_practices(actor: Actor) -> sa.ColumnElement[bool]:
+    """The SQL form of ``may_read`` over practices joined to their community."""
+    live = sa.and_(col(Practice.deleted_at).is_(None), col(Community.deleted_at).is_(None))
+    if actor.is_admin:
+        return live
+    return sa.and_(live, sa.or_(
+        col(Practice.community_id).in_(list(actor.roles) or [-1]),
+        sa.and_(Community.visibility == Visibility.WORKSPACE, Practice.status == ReviewStatus.APPROVED),
+    ))
+
+
+def _has_tag(kind: TagKind, value: str) -> sa.ColumnElement[bool]:
+    return sa.exists().where(
+        PracticeTag.practice_id == Practice.id, PracticeTag.kind == kind.value, PracticeTag.key == tag_key(value)
+    )
+
+
+def find_practices(
+    session: Session,
+    actor: Actor,
+    *,
+    community_id: int | None = None,
+    organisation_id: int | None = None,
+    theme: str | None = None,
+    target_group: str | None = None,
+    status: str | None = None,
+    text: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of the practices the actor may read, newest change first, and how many match in all.
+
+    ``organisation_id`` is the city running the practice; ``text`` matches the
+    title, summary or how it works, case-insensitively, with ``%`` and ``_``
+    taken literally.
+    """
+    conditions = [readable_practices(actor)]
+    if community_id is not None:
+        conditions.append(Practice.community_id == get_community(session, actor, community_id).id)
+    if organisation_id is not None:
+        conditions.append(Practice.organisation_id == int(organisation_id))
+    if theme and theme.strip():
+        conditions.append(_has_tag(TagKind.THEME, theme))
+    if target_group and target_group.strip():
+        conditions.append(_has_tag(TagKind.TARGET_GROUP, target_group))
+    if status:
+        conditions.append(Practice.status == status)
+    if text and text.strip():
+        needle = text.strip()
+        conditions.append(sa.or_(*(
+            col(field).icontains(needle, autoescape=True)
+            for field in (Practice.title, Practice.summary, Practice.how_it_works)
+        )))
+    where = sa.and_(*conditions)
+    total = session.exec(
+        select(func.count(Practice.id)).join(Community, col(Community.id) == Practice.community_id).where(where)
+    ).one()
+    stmt = (
+        select(
+            Practice.id, Practice.version, Practice.title, Practice.community_id, Community.name,
+            Practice.organisation_id, Organisation.name, Practice.status, Practice.started_on,
+            Practice.ended_on, Practice.is_regular_service, Practice.people_reached,
+            func.substr(Practice.summary, 1, EXCERPT), Practice.themes, Practice.target_groups,
+            Practice.updated_at,
+        )
+        .join(Community, col(Community.id) == Practice.community_id)
+        .join(Organisation, col(Organisation.id) == Practice.organisation_id)
+        .where(where)
+        .order_by(col(Practice.updated_at).desc(), col(Practice.id).desc())
+        .limit(max(1, min(int(limit), MAX_PAGE)))
+        .offset(max(0, int(offset)))
+    )
+    keys = ("id", "version", "title", "community_id", "community", "organisation_id", "city", "status",
+            "started_on", "ended_on", "is_regular_service", "people_reached", "summary", "themes",
+            "target_groups", "updated_at")
+    return [dict(zip(keys, row, strict=True)) for row in session.exec(stmt)], int(total)
+
+
+def known_tags(session: Session, actor: Actor, kind: TagKind | str, community_id: int | None = None) -> list[str]:
+    """The themes (or target groups) used by practices the actor may read, for filter choices."""
+    stmt = (
+        select(func.min(PracticeTag.value))
+        .join(Practice, col(Practice.id) == PracticeTag.practice_id)
+        .join(Community, col(Community.id) == Practice.community_id)
+        .where(readable_practices(actor), PracticeTag.kind == TagKind(kind).value)
+        .group_by(PracticeTag.key)
+        .order_by(PracticeTag.key)
+    )
+    if community_id is not None:
+        stmt = stmt.where(Practice.community_id == get_community(session, actor, community_id).id)
+    return list(session.exec(stmt))
+
+
+@dataclass
+class PracticeDetail:
+    """Everything a practice's page shows, including where the practice was seen."""
+
+    practice: Practice
+    community: Community
+    city: Organisation
+    implementers: list[Organisation]
+    images: list[dict[str, Any]]
+    workshops: list[dict[str, Any]]
+
+
+def practice_detail(session: Session, actor: Actor, practice_id: Any) -> PracticeDetail:
+    """One practice with its city, implementers, images (without their bytes) and workshops."""
+    practice, community = get_practice(session, actor, practice_id)
+    city = session.get(Organisation, practice.organisation_id)
+    implementers = list(session.exec(
+        select(Organisation)
+        .join(PracticeOrganisation, col(PracticeOrganisation.organisation_id) == Organisation.id)
+        .where(PracticeOrganisation.practice_id == practice.id)
+        .order_by(Organisation.name)
+    ))
+    images = [
+        {"id": i, "version": v, "content_type": t, "alt_text": a, "credit": c, "size": n}
+        for i, v, t, a, c, n in session.exec(
+            select(PracticeImage.id, PracticeImage.version, PracticeImage.content_type,
+                   PracticeImage.alt_text, PracticeImage.credit, func.length(PracticeImage.data))
+            .where(PracticeImage.practice_id == practice.id, col(PracticeImage.deleted_at).is_(None))
+            .order_by(col(PracticeImage.id))
+        )
+    ]
+    workshops = [
+        {"id": i, "title": t, "kind": k, "starts_at": s, "status": st, "place": p}
+        for i, t, k, s, st, p in session.exec(
+            select(Workshop.id, Workshop.title, Workshop.kind, Workshop.starts_at, Workshop.status, Workshop.place)
+            .join(PracticeWorkshop, col(PracticeWorkshop.workshop_id) == Workshop.id)
+            .where(PracticeWorkshop.practice_id == practice.id, col(Workshop.deleted_at).is_(None))
+            .order_by(col(Workshop.starts_at))
+        )
+    ]
+    return PracticeDetail(practice, community, city, implementers, images, workshops)  # type: ignore[arg-type]

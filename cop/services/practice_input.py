@@ -1,0 +1,227 @@
+"""Checking what a user typed into a practice form, one message per field.
+
+Kept apart from the workflow in ``practices`` because the template has many
+fields and each has its own rule: links are http(s) only (a ``javascript:``
+link must never reach a page), tags are short single lines compared without
+case, people reached is a whole number of at least zero, and a practice that
+became a regular service has not ended.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlmodel import Session, col, select
+
+from cop.models import Organisation, Practice
+from cop.models.workshops import Workshop
+from cop.settings import LIMITS
+from cop.validation import Checker
+
+LONG_TEXTS: dict[str, str] = {
+    "summary": "The summary",
+    "challenge": "The challenge and context",
+    "goals": "The goals",
+    "how_it_works": "How it works",
+    "results": "The results",
+    "evaluation": "The evaluation",
+    "beneficiaries": "The beneficiaries",
+    "funding": "Funding and resources",
+    "continuation_funding": "How it is funded from now on",
+    "transfer_needs": "What another city would need",
+    "volunteers_role": "The role of volunteers",
+    "contact": "The contact",
+}
+FIELDS = frozenset(
+    {"title", "organisation_id", "started_on", "ended_on", "is_regular_service", "people_reached",
+     "continues", "links", "themes", "target_groups", "implementer_ids", "workshop_ids", *LONG_TEXTS}
+)
+MAX_LINKS = 20
+MAX_LINK_LENGTH = 2000
+MAX_TAGS = 20
+TAG_MAX = 60
+MAX_PEOPLE_REACHED = 100_000_000
+IMAGE_TYPES = {
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/gif": (b"GIF87a", b"GIF89a"),
+}
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+def _items(value: Any, separators: str) -> list[str]:
+    """A list from a list, or from text split on ``separators`` (forms send text)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part for part in re.split(separators, value) if part.strip()]
+    return [str(item) for item in value]
+
+
+def check_links(chk: Checker, value: Any) -> list[str]:
+    """Web addresses only: anything but http(s) (``javascript:``, ``data:``) is refused."""
+    links: list[str] = []
+    for number, raw in enumerate(_items(value, r"[\r\n]+"), start=1):
+        link = raw.strip()
+        parts = urlsplit(link) if not _SPACE_OR_CONTROL.search(link) else None
+        if len(link) > MAX_LINK_LENGTH:
+            chk.fail("links", f"Link {number} is longer than {MAX_LINK_LENGTH:,} characters.")
+        elif parts is None or parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+            chk.fail("links", f"Link {number} ({link[:80]}) must be a web address starting with http:// or https://.")
+        elif link not in links:
+            links.append(link)
+    if len(links) > MAX_LINKS:
+        chk.fail("links", f"At most {MAX_LINKS} links are allowed.")
+    return links
+
+
+def check_tags(chk: Checker, field: str, value: Any, label: str) -> list[str]:
+    """Short single-line tags, each kept once regardless of case, in the order given."""
+    tags: list[str] = []
+    keys: set[str] = set()
+    for raw in _items(value, r"[,\r\n]+"):
+        tag = chk.title(field, raw, label=f"Each {label}", max_len=TAG_MAX)
+        if tag and tag_key(tag) not in keys:
+            keys.add(tag_key(tag))
+            tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        chk.fail(field, f"At most {MAX_TAGS} {label}s are allowed.")
+    return tags
+
+
+def tag_key(tag: str) -> str:
+    """What a filter compares: the case-folded tag, cut to the indexed length."""
+    return tag.strip().casefold()[:TAG_MAX]
+
+
+def check_flag(chk: Checker, field: str, value: Any, label: str, *, optional: bool = False) -> bool | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, bool):
+        chk.fail(field, f"{label} must be yes or no{' (or unknown)' if optional else ''}.")
+        return None
+    return value
+
+
+def check_people_reached(chk: Checker, value: Any) -> int | None:
+    """Unknown (empty) or a whole number from 0; NaN, fractions and words are refused."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    number = chk.count("people_reached", value, label="People reached", maximum=MAX_PEOPLE_REACHED)
+    return number if "people_reached" not in chk.errors else None
+
+
+def _ids(value: Any) -> list[int] | None:
+    try:
+        return list(dict.fromkeys(int(v) for v in (value or [])))
+    except (TypeError, ValueError):
+        return None
+
+
+def check_organisation(chk: Checker, session: Session, field: str, value: Any, label: str) -> int | None:
+    try:
+        organisation = session.get(Organisation, int(value))
+    except (TypeError, ValueError):
+        organisation = None
+    if organisation is None or organisation.deleted_at is not None:
+        chk.fail(field, f"Choose {label} that exists in the workspace.")
+        return None
+    return organisation.id
+
+
+def check_implementers(chk: Checker, session: Session, value: Any) -> list[int]:
+    ids = _ids(value)
+    found = set(session.exec(
+        select(Organisation.id).where(col(Organisation.id).in_(ids or [-1]), col(Organisation.deleted_at).is_(None))
+    )) if ids else set()
+    if ids is None or len(found) != len(ids):
+        chk.fail("implementer_ids", "Choose implementing organisations that exist in the workspace.")
+        return []
+    return ids
+
+
+def check_workshops(chk: Checker, session: Session, value: Any, community_id: int) -> list[int]:
+    """Workshops of the same community only: a practice is linked where its community saw it."""
+    ids = _ids(value)
+    found = set(session.exec(
+        select(Workshop.id).where(
+            col(Workshop.id).in_(ids or [-1]), Workshop.community_id == community_id,
+            col(Workshop.deleted_at).is_(None),
+        )
+    )) if ids else set()
+    if ids is None or len(found) != len(ids):
+        chk.fail("workshop_ids", "Choose workshops or visits of this community.")
+        return []
+    return ids
+
+
+def check_practice(chk: Checker, session: Session, given: Mapping[str, Any], current: Practice | None) -> dict[str, Any]:
+    """The cleaned values of the ``given`` fields; ``current`` supplies the rest for cross-field rules."""
+    unknown = set(given) - FIELDS
+    if unknown:
+        raise TypeError(f"Unknown practice fields: {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    if "title" in given or current is None:
+        values["title"] = chk.title("title", given.get("title"), label="The title")
+    if "organisation_id" in given or current is None:
+        values["organisation_id"] = check_organisation(chk, session, "organisation_id", given.get("organisation_id"), "a city")
+    for field in ("started_on", "ended_on"):
+        if field in given:
+            label = "The start" if field == "started_on" else "The end"
+            values[field] = chk.day(field, given[field], label=label, required=False)
+    if "is_regular_service" in given:
+        values["is_regular_service"] = check_flag(chk, "is_regular_service", given["is_regular_service"], "Regular service")
+    if "continues" in given:
+        values["continues"] = check_flag(chk, "continues", given["continues"], "Whether it continues", optional=True)
+    for field, label in LONG_TEXTS.items():
+        if field in given:
+            values[field] = chk.long_text(field, given[field], label=label)
+    if "people_reached" in given:
+        values["people_reached"] = check_people_reached(chk, given["people_reached"])
+    if "links" in given:
+        values["links"] = check_links(chk, given["links"])
+    if "themes" in given:
+        values["themes"] = check_tags(chk, "themes", given["themes"], "theme")
+    if "target_groups" in given:
+        values["target_groups"] = check_tags(chk, "target_groups", given["target_groups"], "target group")
+    if "implementer_ids" in given:
+        values["implementer_ids"] = check_implementers(chk, session, given["implementer_ids"])
+    _check_period(chk, values, current)
+    return values
+
+
+def _check_period(chk: Checker, values: dict[str, Any], current: Practice | None) -> None:
+    """End not before start; a regular service has no end; an end needs a start."""
+    if {"started_on", "ended_on"} & chk.errors.keys():
+        return
+    def merged(field: str) -> Any:
+        return values[field] if field in values else getattr(current, field, None)
+    start, end, regular = merged("started_on"), merged("ended_on"), merged("is_regular_service")
+    if end is not None and start is None:
+        chk.fail("started_on", "Give the start date too when the practice has ended.")
+    chk.not_before("ended_on", start, end, label="The end")
+    if end is not None and regular:
+        chk.fail("ended_on", "A practice that became a regular service has not ended: leave the end empty.")
+
+
+def check_image(chk: Checker, data: Any, alt_text: Any, credit: Any) -> tuple[str, bytes, str, str]:
+    """PNG, JPEG or GIF by content (never by name), within the attachment limit, with alt text."""
+    content_type = ""
+    if not isinstance(data, bytes | bytearray) or not data:
+        chk.fail("image", "Choose an image file.")
+    elif len(data) > LIMITS.attachment_bytes:
+        chk.fail("image", f"The image is larger than {LIMITS.attachment_bytes // (1024 * 1024)} MB.")
+    else:
+        content_type = next(
+            (kind for kind, magics in IMAGE_TYPES.items() if bytes(data[:8]).startswith(magics)), ""
+        )
+        if not content_type:
+            chk.fail("image", "Only PNG, JPEG and GIF images are accepted.")
+    alt = chk.title("alt_text", alt_text, label="The alternative text", max_len=500)
+    credit_line = chk.optional_line("credit", credit, label="The credit")
+    return content_type, bytes(data or b""), alt, credit_line

@@ -1,0 +1,62 @@
+"""Everyone's own profile: name, e-mail, language and time zone.
+
+The name and e-mail live on the Person (shown wherever the person appears),
+language and time zone on the account. The save is checked against the
+version the form was drawn from, so an admin's correction made meanwhile is
+not silently overwritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from cop.errors import NotFound
+from cop.models import Person, User
+from cop.permissions import Actor, authorize
+from cop.services import accounts, records
+from cop.validation import Checker
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    email: str
+    language: str
+    time_zone: str
+    person_version: int
+    user_version: int
+
+
+def _mine(session: Session, actor: Actor, *, for_update: bool = False) -> tuple[User, Person]:
+    user = records.get_live(session, User, actor.user_id, for_update=for_update, label="account")
+    if user.person_id is None:
+        raise NotFound("Your account has no profile; ask an admin to link it to a person.")
+    person = records.get_live(session, Person, user.person_id, for_update=for_update, label="person")
+    return user, person
+
+
+def my_profile(session: Session, actor: Actor) -> Profile:
+    user, person = _mine(session, actor)
+    return Profile(person.name, person.email, user.language, user.time_zone, person.version, user.version)
+
+
+def update_own_profile(
+    session: Session, actor: Actor, *, name: str, email: str, language: str, time_zone: str,
+    person_version: int, user_version: int,
+) -> Profile:
+    """Save the signed-in person's own details; a stale form raises ConflictError."""
+    authorize(actor, "user.update_own_profile")
+    user, person = _mine(session, actor, for_update=True)
+    chk = Checker()
+    name = chk.title("name", name, label="Your name")
+    email = chk.email("email", email)
+    chk.choice("language", language, set(accounts.LANGUAGES), label="The language")
+    time_zone = accounts.check_time_zone(chk, time_zone)
+    chk.raise_if_any()
+    records.save(session, actor, person, person_version, {"name": name, "email": email},
+                 action="person.update_own_profile")
+    records.save(session, actor, user, user_version, {"language": language, "time_zone": time_zone},
+                 action="user.update_own_profile")
+    return my_profile(session, actor)

@@ -1,0 +1,84 @@
+"""The review workflow practices and standards share: draft -> in review -> approved.
+
+Members draft and submit; facilitators approve, or send back to draft with a
+note that tells the authors what to change. A facilitator may also approve a
+draft directly (there is nobody above them to submit to).
+
+Editing an approved record: an edit by a member puts it back *in review*
+(the community published the approved wording, so a facilitator looks at the
+change before it counts as approved again; it does not fall back to draft,
+because the author has nothing left to finish); an edit by a facilitator or
+an admin keeps it approved, since they are the ones who would approve it.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, SQLModel
+
+from cop.errors import ValidationError
+from cop.models import Community, ReviewStatus, Role
+from cop.permissions import Actor, authorize
+from cop.services import records
+from cop.validation import Checker
+
+STATUSES = [s.value for s in ReviewStatus]
+STATUS_LABELS = {
+    ReviewStatus.DRAFT: "draft",
+    ReviewStatus.IN_REVIEW: "in review",
+    ReviewStatus.APPROVED: "approved",
+}
+
+
+def reviews(actor: Actor, community: Community) -> bool:
+    """Facilitators (and admins) are the reviewers of a community."""
+    return actor.is_admin or actor.role_in(community.id) == Role.FACILITATOR
+
+
+def status_after_edit(actor: Actor, community: Community, status: str) -> str:
+    """The status a record has after ``actor`` edits it (see the module docstring)."""
+    if status == ReviewStatus.APPROVED and not reviews(actor, community):
+        return status
+    return status
+
+
+def _require_status(record: SQLModel, allowed: set[str], doing: str, label: str) -> None:
+    status = getattr(record, "status", "")
+    if status not in allowed:
+        raise ValidationError(
+            {"status": f"This {label} is {STATUS_LABELS.get(status, status)}; it cannot be {doing}."}
+        )
+
+
+def submit(session: Session, actor: Actor, record: SQLModel, community: Community, version: int, *, area: str) -> None:
+    """A draft goes to the facilitators for review."""
+    authorize(actor, f"{area}.submit", community)
+    _require_status(record, {ReviewStatus.DRAFT}, "submitted for review", area)
+    records.save(
+        session, actor, record, version, {"status": ReviewStatus.IN_REVIEW},
+        action=f"{area}.submit", community_id=community.id,
+    )
+
+
+def approve(session: Session, actor: Actor, record: SQLModel, community: Community, version: int, *, area: str) -> None:
+    """A facilitator accepts the record; any earlier review note is done with."""
+    authorize(actor, f"{area}.approve", community)
+    _require_status(record, {ReviewStatus.DRAFT, ReviewStatus.IN_REVIEW}, "approved", area)
+    records.save(
+        session, actor, record, version, {"status": ReviewStatus.APPROVED, "review_note": ""},
+        action=f"{area}.approve", community_id=community.id,
+    )
+
+
+def send_back(
+    session: Session, actor: Actor, record: SQLModel, community: Community, version: int, *, area: str, note: str
+) -> None:
+    """A facilitator returns the record to draft, saying what should change."""
+    authorize(actor, f"{area}.approve", community)
+    _require_status(record, {ReviewStatus.IN_REVIEW, ReviewStatus.APPROVED}, "sent back", area)
+    chk = Checker()
+    note = chk.long_text("review_note", note, label="The note to the authors")
+    chk.raise_if_any()
+    records.save(
+        session, actor, record, version, {"status": ReviewStatus.DRAFT, "review_note": note},
+        action=f"{area}.send_back", community_id=community.id,
+    )

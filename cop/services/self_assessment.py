@@ -1,0 +1,186 @@
+"""Cities scoring themselves against their community's standards, and who sees which score.
+
+Scores run from 0 (not started) to 4 (embedded). Every score is a new row, so
+the history shows progress; the latest row per city and standard (by the
+assessment date, then by entry) is the city's current score.
+
+Who records: members (and facilitators) hold ``score.record``; a member
+scores only their own city (``actor.organisation_id``); facilitators and
+admins score any city of the community (an organisation of one of its
+members).
+
+Who sees a score:
+- admins and the community's facilitators see every score;
+- anyone in the community (member or observer) sees every score of their own
+  city, shared or not;
+- everyone else who may read the community (members of its other cities, and
+  readers from outside a workspace-visible community) sees only scores the
+  city marked ``shared_beyond_community``.
+So an unshared score stays between the city and the facilitators. The
+heatmap shows a cell only when the city's *current* score is visible to the
+viewer: an older shared score is never passed off as the current one. A
+city's trend lists every score the viewer may see, oldest first.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from cop import clock
+from cop.errors import NotFound, PermissionDenied
+from cop.models import Community, Membership, Organisation, Person, SelfAssessment, Standard
+from cop.permissions import Actor, authorize
+from cop.services import review_status
+from cop.services.audit import record_event, snapshot
+from cop.services.communities import get_community
+from cop.services.practice_input import check_flag
+from cop.services.standards import get_standard, readable_standards
+from cop.validation import Checker
+
+SCORE_LABELS: dict[int, str] = {0: "not started", 1: "planning", 2: "piloting", 3: "established", 4: "embedded"}
+
+
+def community_cities(session: Session, community_id: int) -> list[Organisation]:
+    """The organisations of the community's members: the cities that assess themselves."""
+    return list(session.exec(
+        select(Organisation)
+        .where(
+            col(Organisation.deleted_at).is_(None),
+            col(Organisation.id).in_(
+                select(Person.organisation_id)
+                .join(Membership, col(Membership.person_id) == Person.id)
+                .where(Membership.community_id == community_id, col(Membership.deleted_at).is_(None),
+                       col(Person.deleted_at).is_(None))
+            ),
+        )
+        .order_by(Organisation.name)
+    ))
+
+
+def cities(session: Session, actor: Actor, community_id: int) -> list[Organisation]:
+    """The community's cities, for pickers and the heatmap's rows."""
+    return community_cities(session, get_community(session, actor, community_id).id)  # type: ignore[arg-type]
+
+
+def visible_scores(actor: Actor, community: Community, shared: Any, organisation_id: Any) -> sa.ColumnElement[bool]:
+    """The SQL rule of the module docstring, over any score columns (a table's or a subquery's)."""
+    if review_status.reviews(actor, community):
+        return sa.true()
+    if actor.role_in(community.id) is not None and actor.organisation_id is not None:
+        return sa.or_(shared.is_(True), organisation_id == actor.organisation_id)
+    return shared.is_(True)
+
+
+def record_score(
+    session: Session,
+    actor: Actor,
+    standard_id: int,
+    organisation_id: int,
+    score: Any,
+    evidence: str = "",
+    assessed_on: date | str | None = None,
+    shared: bool = False,
+) -> SelfAssessment:
+    """A city's new score against a standard; earlier scores stay as its history.
+
+    ``assessed_on`` defaults to today and may not lie in the future.
+    """
+    standard, community = get_standard(session, actor, standard_id)
+    authorize(actor, "score.record", community)
+    if not review_status.reviews(actor, community) and str(organisation_id) != str(actor.organisation_id):
+        raise PermissionDenied("Members score only their own city; a facilitator can record other cities' scores.")
+    chk = Checker()
+    city_ids = {o.id for o in community_cities(session, community.id)}  # type: ignore[arg-type]
+    if not str(organisation_id).isdigit() or int(organisation_id) not in city_ids:
+        chk.fail("organisation_id", f"Choose a city that takes part in {community.name}.")
+    value = chk.count("score", score, label="The score", minimum=0, maximum=4)
+    evidence = chk.long_text("evidence", evidence, label="The evidence")
+    day = chk.day("assessed_on", clock.today() if assessed_on is None else assessed_on, label="The date of the assessment")
+    if day is not None and day > clock.today():
+        chk.fail("assessed_on", "The date of the assessment cannot be in the future.")
+    is_shared = check_flag(chk, "shared", shared, "Shared beyond the community")
+    chk.raise_if_any()
+    row = SelfAssessment(
+        community_id=community.id, standard_id=standard.id, organisation_id=int(organisation_id), score=value,  # type: ignore[arg-type]
+        evidence=evidence, assessed_on=day, shared_beyond_community=bool(is_shared), created_by_id=actor.user_id or None,  # type: ignore[arg-type]
+    )
+    session.add(row)
+    session.flush()
+    record_event(session, actor, "score.record", row, community_id=community.id,
+                 changes={k: [None, v] for k, v in snapshot(row).items() if v not in (None, "")})
+    return row
+
+
+def _live_standards(actor: Actor, community: Community) -> sa.ColumnElement[bool]:
+    return sa.and_(Standard.community_id == community.id, readable_standards(actor))
+
+
+def heatmap(session: Session, actor: Actor, community_id: int) -> list[dict[str, Any]]:
+    """The current score of every city x standard the actor may see, computed in SQL.
+
+    One row per cell with a visible current score: ``organisation_id``,
+    ``city``, ``standard_id``, ``position``, ``standard`` (its title),
+    ``score``, ``label``, ``assessed_on``, ``shared``.
+    """
+    community = get_community(session, actor, community_id)
+    latest = (
+        select(
+            SelfAssessment.standard_id, SelfAssessment.organisation_id, SelfAssessment.score,
+            SelfAssessment.assessed_on, SelfAssessment.shared_beyond_community,
+            func.row_number().over(
+                partition_by=(SelfAssessment.standard_id, SelfAssessment.organisation_id),
+                order_by=(col(SelfAssessment.assessed_on).desc(), col(SelfAssessment.id).desc()),
+            ).label("recency"),
+        )
+        .where(SelfAssessment.community_id == community.id)
+        .subquery()
+    )
+    stmt = (
+        select(latest.c.organisation_id, Organisation.name, Standard.id, Standard.position, Standard.title,
+               latest.c.score, latest.c.assessed_on, latest.c.shared_beyond_community)
+        .join(Standard, col(Standard.id) == latest.c.standard_id)
+        .join(Community, col(Community.id) == Standard.community_id)
+        .join(Organisation, col(Organisation.id) == latest.c.organisation_id)
+        .where(
+            latest.c.recency == 1,
+            _live_standards(actor, community),
+            col(Organisation.deleted_at).is_(None),
+            visible_scores(actor, community, latest.c.shared_beyond_community, latest.c.organisation_id),
+        )
+        .order_by(Organisation.name, col(Organisation.id), col(Standard.position))
+    )
+    return [
+        {"organisation_id": oid, "city": city, "standard_id": sid, "position": pos, "standard": title,
+         "score": score, "label": SCORE_LABELS[score], "assessed_on": day, "shared": shared}
+        for oid, city, sid, pos, title, score, day, shared in session.exec(stmt)
+    ]
+
+
+def city_trend(session: Session, actor: Actor, community_id: int, organisation_id: int) -> list[dict[str, Any]]:
+    """Every score of one city the actor may see, oldest first, for its progress line."""
+    community = get_community(session, actor, community_id)
+    if not str(organisation_id).isdigit():
+        raise NotFound(f"There is no city with id {organisation_id!r}.")
+    stmt = (
+        select(SelfAssessment.id, SelfAssessment.standard_id, Standard.position, Standard.title,
+               SelfAssessment.score, SelfAssessment.assessed_on, SelfAssessment.evidence,
+               SelfAssessment.shared_beyond_community)
+        .join(Standard, col(Standard.id) == SelfAssessment.standard_id)
+        .join(Community, col(Community.id) == Standard.community_id)
+        .where(
+            SelfAssessment.community_id == community.id,
+            SelfAssessment.organisation_id == int(organisation_id),
+            _live_standards(actor, community),
+            visible_scores(actor, community, SelfAssessment.shared_beyond_community, SelfAssessment.organisation_id),
+        )
+        .order_by(col(SelfAssessment.assessed_on), col(SelfAssessment.id))
+    )
+    return [
+        {"id": rid, "standard_id": sid, "position": pos, "standard": title, "score": score,
+         "label": SCORE_LABELS[score], "assessed_on": day, "evidence": evidence, "shared": shared}
+        for rid, sid, pos, title, score, day, evidence, shared in session.exec(stmt)
+    ]

@@ -1,0 +1,226 @@
+"""Finding workshops: the filtered list, the upcoming ones, a month calendar, and one in full.
+
+Everything is filtered, sorted, paged and counted in SQL and limited to the
+communities the actor may read, so the list stays fast with tens of thousands
+of workshops and a private community's workshops never leak to outsiders.
+Date filters and calendar days are the actor's own calendar days.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from cop import clock
+from cop.errors import ValidationError
+from cop.models import (
+    Attendance,
+    Community,
+    Organisation,
+    Person,
+    Visibility,
+    Workshop,
+    WorkshopStatus,
+)
+from cop.permissions import Actor, is_allowed
+from cop.services import agenda, attachments, attendance, audit, outcomes
+from cop.services.workshops import (
+    FORMATS,
+    KINDS,
+    STATUSES,
+    readable_community,
+    workshop_in_scope,
+    zone_or_utc,
+)
+from cop.validation import Checker
+
+SORTS: dict[str, Any] = {
+    "starts_at": Workshop.starts_at,
+    "title": Workshop.title,
+    "kind": Workshop.kind,
+    "status": Workshop.status,
+    "community": Community.name,
+    "updated_at": Workshop.updated_at,
+}
+MAX_PAGE = 500
+_LIST_COLUMNS = (
+    Workshop.id, Workshop.version, Workshop.title, Workshop.kind, Workshop.format, Workshop.status,
+    Workshop.starts_at, Workshop.ends_at, Workshop.time_zone, Workshop.place, Workshop.meeting_link,
+    Workshop.community_id, Community.name.label("community"),  # type: ignore[attr-defined]
+    Workshop.host_organisation_id, Organisation.name.label("host"),  # type: ignore[attr-defined]
+)
+
+
+def _readable_workshops(actor: Actor, *columns: Any) -> sa.Select:
+    """Live workshops of live communities the actor may read, with community and host joined."""
+    stmt = (
+        select(*columns)
+        .select_from(Workshop)
+        .join(Community, col(Community.id) == Workshop.community_id)
+        .join(Organisation, col(Organisation.id) == Workshop.host_organisation_id, isouter=True)
+        .where(col(Workshop.deleted_at).is_(None), col(Community.deleted_at).is_(None))
+    )
+    if not actor.is_admin:
+        stmt = stmt.where(
+            (Community.visibility == Visibility.WORKSPACE) | col(Community.id).in_(list(actor.roles) or [-1])
+        )
+    return stmt
+
+
+def _attendee_count() -> Any:
+    return (
+        select(func.count(col(Attendance.id)))
+        .where(Attendance.workshop_id == Workshop.id, col(Attendance.deleted_at).is_(None))
+        .correlate(Workshop)
+        .scalar_subquery()
+        .label("attendees")
+    )
+
+
+def _day_start(day: date, actor: Actor) -> datetime:
+    """Midnight of ``day`` in the actor's time zone, as a UTC instant."""
+    return datetime.combine(day, time(0), tzinfo=zone_or_utc(actor.time_zone)).astimezone(UTC)
+
+
+def find_workshops(
+    session: Session,
+    actor: Actor,
+    *,
+    community_id: int | None = None,
+    kind: str | None = None,
+    format: str | None = None,
+    host_organisation_id: int | None = None,
+    date_from: date | str | None = None,
+    date_to: date | str | None = None,
+    status: str | None = None,
+    text: str | None = None,
+    sort: str = "starts_at",
+    descending: bool = True,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of matching workshops and how many match in total."""
+    chk = Checker()
+    if kind:
+        chk.choice("kind", kind, KINDS, label="The kind")
+    if format:
+        chk.choice("format", format, FORMATS, label="The format")
+    if status:
+        chk.choice("status", status, STATUSES, label="The status")
+    if sort not in SORTS:
+        chk.fail("sort", f"Sort by one of: {', '.join(SORTS)}.")
+    first = chk.day("date_from", date_from, label="The first date", required=False)
+    last = chk.day("date_to", date_to, label="The last date", required=False)
+    chk.not_before("date_to", first, last, label="The last date")
+    chk.raise_if_any()
+
+    conditions: list[Any] = []
+    if community_id not in (None, ""):
+        conditions.append(Workshop.community_id == readable_community(session, actor, community_id).id)
+    if kind:
+        conditions.append(Workshop.kind == kind)
+    if format:
+        conditions.append(Workshop.format == format)
+    if status:
+        conditions.append(Workshop.status == status)
+    if host_organisation_id not in (None, ""):
+        conditions.append(Workshop.host_organisation_id == int(host_organisation_id))  # type: ignore[arg-type]
+    if first is not None:
+        conditions.append(col(Workshop.starts_at) >= _day_start(first, actor))
+    if last is not None:
+        conditions.append(col(Workshop.starts_at) < _day_start(last + timedelta(days=1), actor))
+    if text and text.strip():
+        escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        conditions.append(sa.or_(*(
+            column.ilike(pattern, escape="\\")
+            for column in (col(Workshop.title), col(Workshop.place), col(Workshop.objectives))
+        )))
+
+    total = session.exec(_readable_workshops(actor, func.count(col(Workshop.id))).where(*conditions)).one()
+    order = SORTS[sort].desc() if descending else SORTS[sort].asc()
+    tie = col(Workshop.id).desc() if descending else col(Workshop.id).asc()
+    page = (
+        _readable_workshops(actor, *_LIST_COLUMNS, _attendee_count())
+        .where(*conditions)
+        .order_by(order, tie)
+        .limit(max(1, min(int(limit), MAX_PAGE)))
+        .offset(max(0, int(offset)))
+    )
+    return [row._asdict() for row in session.exec(page)], int(total)
+
+
+def upcoming_workshops(session: Session, actor: Actor, limit: int = 5, community_id: int | None = None) -> list[dict[str, Any]]:
+    """Workshops not yet over and not closed, soonest first."""
+    stmt = _readable_workshops(actor, *_LIST_COLUMNS).where(
+        col(Workshop.ends_at) >= clock.now(), Workshop.status != WorkshopStatus.CLOSED
+    )
+    if community_id is not None:
+        stmt = stmt.where(Workshop.community_id == readable_community(session, actor, community_id).id)
+    stmt = stmt.order_by(col(Workshop.starts_at), col(Workshop.id)).limit(max(1, min(int(limit), MAX_PAGE)))
+    return [row._asdict() for row in session.exec(stmt)]
+
+
+def month_calendar(
+    session: Session, actor: Actor, year: int, month: int, community_id: int | None = None
+) -> dict[date, list[dict[str, Any]]]:
+    """Every day of the month (the actor's calendar) with the workshops taking place that day."""
+    if not (1990 <= int(year) <= 2100 and 1 <= int(month) <= 12):
+        raise ValidationError({"month": "Choose a month between January 1990 and December 2100."})
+    days = [date(year, month, d) for d in range(1, calendar.monthrange(year, month)[1] + 1)]
+    start, end = _day_start(days[0], actor), _day_start(days[-1] + timedelta(days=1), actor)
+    stmt = _readable_workshops(actor, *_LIST_COLUMNS).where(
+        col(Workshop.starts_at) < end, col(Workshop.ends_at) >= start
+    )
+    if community_id is not None:
+        stmt = stmt.where(Workshop.community_id == readable_community(session, actor, community_id).id)
+    result: dict[date, list[dict[str, Any]]] = {day: [] for day in days}
+    zone = zone_or_utc(actor.time_zone)
+    for row in session.exec(stmt.order_by(col(Workshop.starts_at), col(Workshop.id))):
+        item = row._asdict()
+        first = max(item["starts_at"].astimezone(zone).date(), days[0])
+        last = min(item["ends_at"].astimezone(zone).date(), days[-1])
+        for offset in range((last - first).days + 1):
+            result[first + timedelta(days=offset)].append(item)
+    return result
+
+
+def workshop_detail(session: Session, actor: Actor, workshop_id: Any) -> dict[str, Any]:
+    """Everything the detail page shows, with what the actor may do there."""
+    workshop, community = workshop_in_scope(session, actor, workshop_id, "community.read")
+    host = session.get(Organisation, workshop.host_organisation_id) if workshop.host_organisation_id else None
+    facilitators = list(session.exec(
+        select(Person.id, Person.name).where(col(Person.id).in_(workshop.facilitator_ids or [-1]))
+        .order_by(Person.name)
+    ))
+    closed = workshop.status == WorkshopStatus.CLOSED
+
+    def may(operation: str) -> bool:
+        return is_allowed(actor, operation, community)
+
+    return {
+        "workshop": workshop,
+        "community": community,
+        "host": host,
+        "facilitators": [{"person_id": pid, "name": name} for pid, name in facilitators],
+        "agenda": agenda.agenda(session, workshop.id),  # type: ignore[arg-type]
+        "attendance": attendance.attendance_list(session, workshop.id),  # type: ignore[arg-type]
+        "summary": attendance.attendance_summary(session, actor, workshop.id),  # type: ignore[arg-type]
+        "outcomes": outcomes.outcomes(session, workshop.id),  # type: ignore[arg-type]
+        "attachments": attachments.attachment_list(session, workshop.id),  # type: ignore[arg-type]
+        "history": audit.history(session, "workshop", workshop.id),  # type: ignore[arg-type]
+        "may": {
+            "edit": not closed and may("workshop.update"),
+            "delete": not closed and may("workshop.delete"),
+            "attend": not closed and may("workshop.attend"),
+            "attach": not closed and may("workshop.attach"),
+            "close": not closed and may("workshop.close"),
+            "reopen": closed and may("workshop.reopen"),
+            "create_action": may("action.create"),
+            "export_attendance": may("attendance.export"),
+        },
+    }

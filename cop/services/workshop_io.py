@@ -1,0 +1,191 @@
+"""Workshops in and out: the filtered list as CSV and iCalendar, attendance as CSV, and CSV import.
+
+Exports page through the same SQL finder as the list, so they show exactly
+what the user may see and never hold a whole table in memory at once. The
+attendance list names people, so only facilitators may export it and each
+export is audited. An import is all-or-nothing: every row is checked first
+and a single bad row writes nothing, reporting every row's problems.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from icalendar import Calendar, Event, vText
+from sqlmodel import Session, col, select
+
+from cop import clock
+from cop.export.csv_safe import csv_bytes
+from cop.models import Organisation, Workshop, WorkshopStatus
+from cop.permissions import Actor, authorize
+from cop.services import records
+from cop.services.attendance import attendance_list
+from cop.services.audit import record_event
+from cop.services.workshop_finder import find_workshops
+from cop.services.workshops import (
+    check_workshop,
+    readable_community,
+    workshop_in_scope,
+    zone_or_utc,
+)
+from cop.validation import Checker
+
+EXPORT_PAGE = 500
+EXPORT_COLUMNS = [
+    "id", "community", "title", "kind", "format", "status", "starts_at", "ends_at", "time_zone",
+    "place", "meeting_link", "host_organisation", "attendees",
+]
+IMPORT_COLUMNS = [
+    "title", "kind", "format", "starts_at", "ends_at", "time_zone", "place", "meeting_link",
+    "host_organisation", "objectives", "status", "minutes", "closing_report",
+]
+REQUIRED_IMPORT_COLUMNS = {"title", "kind", "format", "starts_at", "ends_at", "time_zone"}
+MAX_IMPORT_ROWS = 5_000
+
+
+def _all_matching(session: Session, actor: Actor, filters: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    filters = {k: v for k, v in filters.items() if k not in ("limit", "offset")}
+    offset = 0
+    while True:
+        rows, total = find_workshops(session, actor, **filters, limit=EXPORT_PAGE, offset=offset)
+        yield from rows
+        offset += EXPORT_PAGE
+        if offset >= total or not rows:
+            return
+
+
+def _local(moment: Any, time_zone: str) -> str:
+    """The wall-clock time where the workshop happens, with its UTC offset."""
+    return moment.astimezone(zone_or_utc(time_zone)).isoformat(timespec="minutes")
+
+
+def export_workshops_csv(session: Session, actor: Actor, **filters: Any) -> bytes:
+    """The filtered list (same filters as ``find_workshops``) as a formula-safe CSV."""
+    rows = (
+        [r["id"], r["community"], r["title"], r["kind"], r["format"], r["status"],
+         _local(r["starts_at"], r["time_zone"]), _local(r["ends_at"], r["time_zone"]), r["time_zone"],
+         r["place"], r["meeting_link"], r["host"] or "", r["attendees"]]
+        for r in _all_matching(session, actor, filters)
+    )
+    return csv_bytes(EXPORT_COLUMNS, rows)
+
+
+def export_workshops_ics(session: Session, actor: Actor, **filters: Any) -> bytes:
+    """The filtered list as an iCalendar file, each event in its own IANA time zone."""
+    cal = Calendar()
+    cal.add("prodid", "-//CoP Workspace//Workshops//EN")
+    cal.add("version", "2.0")
+    stamp = clock.now()
+    for row in _all_matching(session, actor, filters):
+        zone = zone_or_utc(row["time_zone"])
+        event = Event()
+        event.add("uid", f"workshop-{row['id']}@cop-workspace")
+        event.add("dtstamp", stamp)
+        event.add("summary", row["title"])
+        event.add("dtstart", row["starts_at"].astimezone(zone))
+        event.add("dtend", row["ends_at"].astimezone(zone))
+        location = row["place"] or row["meeting_link"]
+        if location:
+            event.add("location", vText(location))
+        if row["meeting_link"]:
+            event.add("url", row["meeting_link"])
+        event.add("categories", [row["kind"]])
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def export_attendance_csv(session: Session, actor: Actor, workshop_id: int) -> bytes:
+    """The attendance list of one workshop; facilitators only, and the export is audited."""
+    workshop, community = workshop_in_scope(session, actor, workshop_id, "attendance.export")
+    rows = attendance_list(session, workshop.id)  # type: ignore[arg-type]
+    record_event(session, actor, "attendance.export", workshop, community_id=community.id,
+                 changes={"rows": [None, len(rows)]})
+    return csv_bytes(
+        ["name", "organisation", "role", "attended", "guest"],
+        ([r["name"], r["organisation"], r["role"], r["attended"], r["guest"]] for r in rows),
+    )
+
+
+@dataclass
+class ImportReport:
+    """What an import found: a preview of each good row and the problems of each bad one."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: dict[int, dict[str, str]] = field(default_factory=dict)  # CSV line -> field -> message
+    created: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _read_csv(data: bytes, report: ImportReport) -> list[dict[str, str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        report.errors[1] = {"file": "The file is not UTF-8 text; save it as CSV UTF-8 and try again."}
+        return []
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = {(name or "").strip() for name in reader.fieldnames or []}
+    missing = REQUIRED_IMPORT_COLUMNS - header
+    if missing:
+        report.errors[1] = {"file": f"Missing columns: {', '.join(sorted(missing))}. Expected: {', '.join(IMPORT_COLUMNS)}."}
+        return []
+    rows = [{(k or "").strip(): (v or "") for k, v in row.items()} for row in reader]
+    if not rows:
+        report.errors[1] = {"file": "The file has no rows below its header."}
+    elif len(rows) > MAX_IMPORT_ROWS:
+        report.errors[1] = {"file": f"The file has {len(rows):,} rows; import at most {MAX_IMPORT_ROWS:,} at once."}
+        return []
+    return rows
+
+
+def _check_row(session: Session, row: dict[str, str], community: Any, hosts: dict[str, int]) -> tuple[dict[str, Any], dict[str, str]]:
+    chk = Checker()
+    host_name = row.get("host_organisation", "").strip()
+    host_id = hosts.get(host_name) if host_name else None
+    if host_name and host_id is None:
+        chk.fail("host_organisation", f"There is no organisation called {host_name!r} in the workspace.")
+    values = check_workshop(session, chk, community, {**row, "host_organisation_id": host_id, "facilitator_ids": []})
+    values["status"] = chk.choice(
+        "status", row.get("status", "").strip() or WorkshopStatus.HELD,
+        [WorkshopStatus.HELD, WorkshopStatus.CLOSED], label="The status of an imported workshop",
+    )
+    if values["starts_at"] is not None and values["starts_at"] > clock.now():
+        chk.fail("starts_at", "Only past workshops can be imported; plan future ones in the list.")
+    if values["status"] == WorkshopStatus.CLOSED:
+        if not values["minutes"].strip() and not values["closing_report"].strip():
+            chk.fail("minutes", "A closed workshop needs minutes or a closing report.")
+        values["closed_at"] = values["ends_at"]
+    return values, chk.errors
+
+
+def import_workshops_csv(session: Session, actor: Actor, community_id: int, data: bytes, *, dry_run: bool) -> ImportReport:
+    """Check every row of a CSV of past workshops; unless ``dry_run`` and only if all are good, record them."""
+    community = readable_community(session, actor, community_id)
+    authorize(actor, "workshop.import", community)
+    report = ImportReport()
+    rows = _read_csv(data, report)
+    names = {row.get("host_organisation", "").strip() for row in rows} - {""}
+    hosts = dict(session.exec(
+        select(Organisation.name, Organisation.id)
+        .where(col(Organisation.name).in_(names or {""}), col(Organisation.deleted_at).is_(None))
+        .order_by(col(Organisation.id).desc())  # with namesakes, the oldest wins
+    ).all())
+    for line, row in enumerate(rows, start=2):
+        values, errors = _check_row(session, row, community, hosts)
+        if errors:
+            report.errors[line] = errors
+        else:
+            report.rows.append({"line": line, **values})
+    if dry_run or not report.ok:
+        return report
+    for values in report.rows:
+        workshop = Workshop(community_id=community.id, **{k: v for k, v in values.items() if k != "line"})  # type: ignore[arg-type]
+        report.created.append(records.create(session, actor, workshop, action="workshop.import").id)  # type: ignore[arg-type]
+    return report

@@ -1,0 +1,112 @@
+"""Calling a service from a page, and showing what went wrong next to the right field.
+
+A page calls ``outcome = submit(form_key, service, *args)``. On ValidationError
+the field messages are kept under ``form_key`` and the run repeats, so each
+message appears under its field (``field_error``) while the widgets keep what
+the user typed. A ConflictError shows the other person's change; the user's
+input stays in the form. Permission, not-found and database problems become
+one calm message, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from cop.db import write_session
+from cop.errors import ConflictError, DatabaseUnavailable, NotFound, PermissionDenied, ValidationError
+from cop.i18n import translator
+
+T = TypeVar("T")
+
+
+def _errors_key(form_key: str) -> str:
+    return f"cop_errors::{form_key}"
+
+
+def _conflict_key(form_key: str) -> str:
+    return f"cop_conflict::{form_key}"
+
+
+def field_error(form_key: str, field: str) -> None:
+    """Draw the message for ``field`` of ``form_key``, if the last submit left one."""
+    message = st.session_state.get(_errors_key(form_key), {}).get(field)
+    if message:
+        st.error(message, icon=":material/error:")
+
+
+def form_errors(form_key: str) -> dict[str, str]:
+    return dict(st.session_state.get(_errors_key(form_key), {}))
+
+
+def errors_banner(form_key: str, language: str = "en") -> None:
+    """Above a refused form: every message at once (each also appears under its field)."""
+    errors = form_errors(form_key)
+    if errors:
+        _ = translator(language)
+        st.error(_("Nothing was saved. Please correct:") + "\n" + "\n".join(f"- {m}" for m in errors.values()))
+
+
+def draw_conflict(form_key: str, language: str = "en") -> None:
+    """Show what someone else changed, once, above the form that was refused."""
+    conflict = st.session_state.pop(_conflict_key(form_key), None)
+    if not conflict:
+        return
+    _ = translator(language)
+    st.warning(conflict["message"], icon=":material/sync_problem:")
+    rows = [
+        {_("Field"): field, _("Was"): str(change.get("was", "")), _("Now"): str(change.get("now", "")), _("Changed by"): change.get("by", "")}
+        for field, change in conflict["changed"].items()
+    ]
+    if rows:
+        st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def submit(form_key: str, service: Callable[..., T], *args: Any, language: str = "en", **kwargs: Any) -> T | None:
+    """Run ``service(session, *args, **kwargs)`` in one write transaction and report the outcome."""
+    _ = translator(language)
+    st.session_state.pop(_errors_key(form_key), None)
+    st.session_state.pop(_conflict_key(form_key), None)
+    try:
+        with write_session() as session:
+            return service(session, *args, **kwargs)
+    except ValidationError as exc:
+        st.session_state[_errors_key(form_key)] = {k: _(v) for k, v in exc.fields.items()}
+        st.rerun()  # draw each message under its field; keyed widgets keep the input
+    except ConflictError as exc:
+        st.session_state[_conflict_key(form_key)] = {"message": _(str(exc)), "changed": exc.changed}
+        draw_conflict(form_key, language)
+    except (PermissionDenied, NotFound) as exc:
+        st.error(_(str(exc)), icon=":material/block:")
+    except DatabaseUnavailable as exc:
+        st.error(_(str(exc)), icon=":material/cloud_off:")
+    return None
+
+
+def read(service: Callable[..., T], *args: Any, language: str = "en", **kwargs: Any) -> T | None:
+    """Run a read service; a not-found or forbidden record becomes a message and stops the page."""
+    from cop.db import read_session
+
+    _ = translator(language)
+    try:
+        with read_session() as session:
+            return service(session, *args, **kwargs)
+    except (PermissionDenied, NotFound) as exc:
+        st.error(_(str(exc)), icon=":material/block:")
+    except DatabaseUnavailable as exc:
+        st.error(_(str(exc)), icon=":material/cloud_off:")
+    st.stop()
+
+
+def pager(total: int, key: str, page_size: int = 25, language: str = "en") -> tuple[int, int]:
+    """A page picker under a list; returns (limit, offset) for the SQL query."""
+    _ = translator(language)
+    pages = max(1, (total + page_size - 1) // page_size)
+    if pages == 1:
+        return page_size, 0
+    page = st.number_input(
+        _("Page (of {pages})").format(pages=pages), min_value=1, max_value=pages, value=1, step=1, key=key
+    )
+    return page_size, (int(page) - 1) * page_size

@@ -1,0 +1,102 @@
+"""The pages of the workspace, the navigation built from the actor's roles, and the sidebar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from cop import clock
+from cop.db import read_session, write_session
+from cop.errors import ValidationError
+from cop.i18n import translator
+from cop.permissions import Actor
+from cop.services import accounts, communities
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    file: str
+    title: str  # English source string, translated when drawn
+    icon: str
+    admin_only: bool = False
+
+
+PAGES: dict[str, PageSpec] = {
+    spec.key: spec
+    for spec in (
+        PageSpec("home", "pages/home.py", "Home", ":material/home:"),
+        PageSpec("workshops", "pages/workshops.py", "Workshops", ":material/groups:"),
+        PageSpec("actions", "pages/actions.py", "Actions", ":material/task_alt:"),
+        PageSpec("practices", "pages/practices.py", "Practices", ":material/lightbulb:"),
+        PageSpec("toolkit", "pages/toolkit.py", "Toolkit", ":material/menu_book:"),
+        PageSpec("search", "pages/search.py", "Search", ":material/search:"),
+        PageSpec("profile", "pages/profile.py", "Profile", ":material/person:"),
+        PageSpec("admin", "pages/admin.py", "Admin", ":material/admin_panel_settings:", admin_only=True),
+    )
+}
+
+
+def visible_pages(actor: Actor) -> list[PageSpec]:
+    """The pages this actor's role allows; the guard enforces the same rule on each page."""
+    return [spec for spec in PAGES.values() if actor.is_admin or not spec.admin_only]
+
+
+def navigation(actor: Actor) -> st.navigation:  # type: ignore[valid-type]
+    _ = translator(actor.language)
+    pages = [
+        st.Page(spec.file, title=_(spec.title), icon=spec.icon, url_path=spec.key, default=spec.key == "home")
+        for spec in visible_pages(actor)
+    ]
+    return st.navigation(pages, position="sidebar")
+
+
+COMMUNITY_KEY = "cop_community_id"
+
+
+def selected_community_id(actor: Actor) -> int | None:
+    """The community chosen in the sidebar switcher (None = all my communities)."""
+    value = st.session_state.get(COMMUNITY_KEY)
+    return int(value) if value not in (None, "", 0) else None
+
+
+def draw_sidebar(actor: Actor) -> None:
+    """Who is signed in, the community switcher and sign-out, on every page."""
+    from cop.ui.auth import sign_out
+
+    _ = translator(actor.language)
+    with read_session() as session:
+        options = communities.visible_communities(session, actor)
+    labels = {0: _("All my communities")} | {c.id: c.name for c in options}  # type: ignore[misc]
+    if st.session_state.get(COMMUNITY_KEY) not in labels:
+        st.session_state[COMMUNITY_KEY] = 0
+    with st.sidebar:
+        st.selectbox(_("Community"), options=list(labels), format_func=labels.get, key=COMMUNITY_KEY)
+        st.caption(_("Signed in as {name} ({username})").format(name=actor.name, username=actor.username))
+        st.button(_("Sign out"), on_click=sign_out, key="cop_sign_out", icon=":material/logout:")
+
+
+def force_password_change(actor: Actor) -> bool:
+    """After an admin reset, the temporary password must be replaced before anything else."""
+    with read_session() as session:
+        user = accounts.find_user(session, actor.username)
+    if user is None or not user.must_change_password:
+        return False
+    _ = translator(actor.language)
+    st.title(_("Choose a new password"))
+    st.info(_("Your password was reset by an administrator. Please choose your own password to continue."))
+    with st.form("forced-password-change"):
+        current = st.text_input(_("Temporary password"), type="password")
+        new = st.text_input(_("New password"), type="password", help=_("At least 12 characters; a passphrase of a few words is easiest."))
+        if st.form_submit_button(_("Save password")):
+            try:
+                with write_session() as session:
+                    accounts.change_own_password(session, actor, current, new)
+            except ValidationError as exc:
+                for message in exc.fields.values():
+                    st.error(_(message))
+            else:
+                st.session_state["cop_signed_in_at"] = clock.now().isoformat()
+                st.rerun()
+    return True

@@ -1,0 +1,32 @@
+"""Once per server process: bring the schema up to date and load the demo on first start."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cop import settings
+from cop.errors import DatabaseUnavailable
+from cop.schema import SchemaBehind, ensure_schema
+
+
+@st.cache_resource(show_spinner=False)
+def _prepare(database_url: str) -> bool:
+    """Keyed by the database URL and holding no per-user data, so safe in the shared cache."""
+    ensure_schema()
+    if settings.demo_enabled():
+        from cop.demo import load_demo_if_empty
+
+        load_demo_if_empty()
+    return True
+
+
+def prepare_workspace() -> None:
+    """Stop with a clear message when the database is behind (PostgreSQL) or unreachable."""
+    try:
+        _prepare(settings.database_url())
+    except SchemaBehind as exc:
+        st.error(str(exc), icon=":material/database:")
+        st.stop()
+    except (DatabaseUnavailable, OSError) as exc:
+        st.error(f"The database is unavailable right now: {exc.__class__.__name__}. Please try again shortly.")
+        st.stop()

@@ -1,0 +1,8 @@
+"""Actions: being built (replaced by the capability's own page)."""
+
+import streamlit as st
+
+from cop.ui import require_actor
+
+actor = require_actor("actions")
+st.title("Actions")

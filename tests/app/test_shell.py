@@ -1,0 +1,81 @@
+"""The app shell: the gate, the guard on every page, role-aware navigation."""
+
+from __future__ import annotations
+
+import pytest
+
+from cop.db import write_session
+from cop.services import accounts
+from cop.ui.layout import PAGES
+from tests.app.conftest import texts
+
+ROLES = ["admin", "facilitator", "member", "observer"]
+
+
+@pytest.mark.parametrize("username", ROLES)
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "admin"])
+def test_every_page_renders_for_every_role(run_page, page: str, username: str) -> None:
+    at = run_page(page, username)
+    assert not at.exception, at.exception
+    assert at.title, f"{page} drew no title for {username}"
+
+
+def test_admin_page_refuses_non_admins_politely(run_page) -> None:
+    for username in ("facilitator", "member", "observer"):
+        at = run_page("admin", username)
+        assert not at.exception
+        assert "for workspace administrators" in texts(at)
+
+
+def test_admin_page_renders_for_admin(run_page) -> None:
+    at = run_page("admin", "admin")
+    assert not at.exception
+    assert "for workspace administrators" not in texts(at)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_opened_without_sign_in_shows_only_the_sign_in(run_page, page: str) -> None:
+    at = run_page(page, username=None)
+    assert not at.exception
+    assert "Sign in" in texts(at)
+    assert "Welcome" not in texts(at)
+    assert not at.dataframe
+
+
+def test_deactivated_user_is_sent_back_to_sign_in_on_next_run(run_page, demo_db) -> None:
+    at = run_page("home", "member")
+    assert "Welcome" in texts(at)
+    with write_session() as session:
+        user = accounts.find_user(session, "member")
+        user.active = False
+        session.add(user)
+    at.run()
+    assert "Sign in" in texts(at)
+    assert "Welcome" not in texts(at)
+
+
+def test_session_signed_in_before_sign_out_elsewhere_is_refused(run_page, demo_db) -> None:
+    at = run_page("home", "member")
+    with write_session() as session:
+        user = accounts.find_user(session, "member")
+        accounts.end_sessions(session, user.id)
+    at.run()
+    assert "Sign in" in texts(at)
+
+
+def test_navigation_lists_admin_page_only_for_admins(run_page) -> None:
+    from cop.db import read_session
+    from cop.ui.layout import visible_pages
+
+    with read_session() as session:
+        member = accounts.load_actor(session, username="member")
+        admin = accounts.load_actor(session, username="admin")
+    assert "admin" not in [p.key for p in visible_pages(member)]
+    assert "admin" in [p.key for p in visible_pages(admin)]
+
+
+def test_home_shows_my_communities_with_members(run_page) -> None:
+    at = run_page("home", "member")
+    body = texts(at)
+    assert "Community building and welcoming culture" in body
+    assert "Volunteers engaging young migrants" not in body  # private, not a member

@@ -1,0 +1,53 @@
+"""Waiting for Streamlit the way DESIGN.md describes, and signing in like a user."""
+
+from __future__ import annotations
+
+import time
+
+from playwright.sync_api import Page, expect
+
+SETTLE_SECONDS = 0.5
+
+
+def wait_idle(page: Page, timeout: float = 30.0) -> None:
+    """Wait until the script is not running, the socket is connected and no skeleton shows,
+    and that state has held for about half a second."""
+    deadline = time.time() + timeout
+    stable_since: float | None = None
+    while time.time() < deadline:
+        idle = page.evaluate(
+            """() => {
+                const app = document.querySelector('[data-test-script-state]');
+                const conn = document.querySelector('[data-test-connection-state]');
+                if (!app || !conn) return false;
+                return app.getAttribute('data-test-script-state') === 'notRunning'
+                    && conn.getAttribute('data-test-connection-state') === 'CONNECTED'
+                    && !document.querySelector('[data-testid="stSkeleton"]');
+            }"""
+        )
+        if idle:
+            stable_since = stable_since or time.time()
+            if time.time() - stable_since >= SETTLE_SECONDS:
+                return
+        else:
+            stable_since = None
+        time.sleep(0.1)
+    raise AssertionError("Streamlit did not settle")
+
+
+def open_page(page: Page, url: str) -> None:
+    page.goto(url)
+    wait_idle(page)
+
+
+def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
+    open_page(page, base_url)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=15_000)
+
+
+def assert_no_exception(page: Page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0, page.inner_text("body")[:2000]

@@ -1,0 +1,302 @@
+"""Invitations: a one-time, seven-day link; the invited person picks a login under our rules."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from cop import clock, passwords
+from cop.db import read_session, write_session
+from cop.errors import PermissionDenied, ValidationError
+from cop.models import AuditEvent, Invitation, Membership, Notification, User
+from cop.permissions import SYSTEM
+from cop.services import accounts, invitations, mailer
+from cop.services.invitations import InvitationUnusable
+from tests import factories
+
+T0 = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
+GOOD_PASSWORD = "tea at the town hall at five"
+
+
+def _token(link: str) -> str:
+    assert link.startswith("/?invite=")
+    return parse_qs(urlsplit(link).query)["invite"][0]
+
+
+def _invite(engine: Engine, inviter=None, community_id: int | None = None, **kwargs) -> str:  # noqa: ANN001
+    world = None
+    if inviter is None or community_id is None:
+        world = factories.world(engine)
+        inviter, community_id = world.facilitator, world.community.id
+    with write_session(engine) as s:
+        issued = invitations.invite(s, inviter, community_id=community_id, name=kwargs.pop("name", "Amira Haddad"),
+                                    email=kwargs.pop("email", "amira@example.org"), role=kwargs.pop("role", "member"),
+                                    **kwargs)
+    return _token(issued.link)
+
+
+def _accept(engine: Engine, token: str, username: str = "amira", password: str = GOOD_PASSWORD,
+            name: str = "Amira Haddad") -> User:
+    with write_session(engine) as s:
+        return invitations.accept_invitation(s, token, username, password, name)
+
+
+def test_accepting_creates_the_account_and_membership_and_tells_the_inviter(engine: Engine) -> None:
+    world = factories.world(engine)
+    token = _invite(engine, world.facilitator, world.community.id, role="observer")
+    user = _accept(engine, token)
+    with read_session(engine) as s:
+        actor = accounts.load_actor(s, user.id)
+        assert actor is not None and actor.roles == {world.community.id: "observer"}
+        assert accounts.sign_in(s, "amira", GOOD_PASSWORD) is not None
+        note = s.exec(select(Notification).where(Notification.user_id == world.facilitator.user_id)).one()
+        assert "Amira Haddad" in note.message and note.kind == "invitation.accepted"
+        invitation = s.exec(select(Invitation)).one()
+        assert invitation.used_at is not None and invitation.user_id == user.id
+
+
+def test_only_the_hash_of_the_token_is_stored_and_audited(engine: Engine) -> None:
+    token = _invite(engine)
+    with read_session(engine) as s:
+        invitation = s.exec(select(Invitation)).one()
+        assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
+        for event in s.exec(select(AuditEvent)):
+            assert token not in str(event.changes)
+            assert invitation.token_hash not in str(event.changes)
+
+
+def test_a_used_link_is_refused_with_a_clear_message(engine: Engine) -> None:
+    token = _invite(engine)
+    _accept(engine, token)
+    with pytest.raises(InvitationUnusable, match="already been used"):
+        _accept(engine, token, username="someone.else")
+
+
+def test_a_link_expires_after_seven_days(engine: Engine) -> None:
+    clock.freeze(T0)
+    token = _invite(engine)
+    clock.freeze(T0 + timedelta(days=7, minutes=1))
+    with pytest.raises(InvitationUnusable, match="expired on 2026-05-11"):
+        _accept(engine, token)
+    with read_session(engine) as s:
+        assert s.exec(select(User).where(User.username == "amira")).first() is None
+
+
+def test_a_link_still_works_just_before_seven_days(engine: Engine) -> None:
+    clock.freeze(T0)
+    token = _invite(engine)
+    clock.freeze(T0 + timedelta(days=7) - timedelta(minutes=1))
+    assert _accept(engine, token).username == "amira"
+
+
+def test_an_unknown_or_truncated_link_is_refused(engine: Engine) -> None:
+    token = _invite(engine)
+    for bad in (token[:-1], "", "x" * 43, "' OR 1=1 --"):
+        with pytest.raises(InvitationUnusable, match="not valid"):
+            _accept(engine, bad)
+
+
+def test_a_revoked_link_is_refused(engine: Engine) -> None:
+    world = factories.world(engine)
+    token = _invite(engine, world.facilitator, world.community.id)
+    with read_session(engine) as s:
+        invitation_id = s.exec(select(Invitation.id)).one()
+    with write_session(engine) as s:
+        invitations.revoke_invitation(s, world.facilitator, invitation_id)
+    with pytest.raises(InvitationUnusable, match="withdrawn"):
+        _accept(engine, token)
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        "\u0430dmin",  # Cyrillic a, looks like "admin"
+        "adm\u200bin",  # zero-width space
+        "admin\u200d",  # zero-width joiner at the end
+        "\ufeffadmin",  # byte order mark
+        "\uff41dmin",  # full-width a
+        "ad",  # too short
+        "a" * 33,  # too long
+        "maria rossi",
+        "maria@rossi",
+        "",
+        "../etc",
+        "<script>",
+    ],
+)
+def test_usernames_outside_the_pattern_are_refused(engine: Engine, username: str) -> None:
+    token = _invite(engine)
+    with pytest.raises(ValidationError) as refused:
+        _accept(engine, token, username=username)
+    assert "username" in refused.value.fields
+    with read_session(engine) as s:
+        assert s.exec(select(Invitation.used_at)).one() is None  # the link stays usable
+
+
+def test_usernames_are_stored_lower_case_and_trimmed(engine: Engine) -> None:
+    token = _invite(engine)
+    assert _accept(engine, token, username="  Amira.H-2 ").username == "amira.h-2"
+
+
+def test_a_taken_username_is_refused(engine: Engine) -> None:
+    factories.actor(engine)  # some user exists
+    token = _invite(engine)
+    with write_session(engine) as s:
+        taken = s.exec(select(User.username)).first()
+    with pytest.raises(ValidationError) as refused:
+        _accept(engine, token, username=taken)  # type: ignore[arg-type]
+    assert "taken" in refused.value.fields["username"]
+
+
+def _bytes_long(n: int) -> str:
+    """A passphrase with accents of exactly ``n`` UTF-8 bytes (fewer characters than bytes)."""
+    base = "Grüße aus Köln für Düsseldorf und viele weitere Städte "
+    phrase = base + "x" * (n - len(base.encode("utf-8")))
+    assert len(phrase.encode("utf-8")) == n and len(phrase) < n
+    return phrase
+
+
+@pytest.mark.parametrize("password", ["elevenchars", _bytes_long(73)], ids=["11 characters", "73 bytes"])
+def test_short_and_overlong_passwords_are_refused(engine: Engine, password: str) -> None:
+    token = _invite(engine)
+    with pytest.raises(ValidationError) as refused:
+        _accept(engine, token, password=password)
+    assert "password" in refused.value.fields
+
+
+def test_an_emoji_passphrase_within_72_bytes_is_accepted(engine: Engine) -> None:
+    phrase = "🌍 welcome café ☕ in Düsseldorf 🎉"
+    assert len(phrase.encode("utf-8")) <= passwords.MAX_BYTES
+    token = _invite(engine)
+    _accept(engine, token, password=phrase)
+    with write_session(engine) as s:
+        assert accounts.sign_in(s, "amira", phrase) is not None
+
+
+def test_a_password_of_exactly_72_bytes_is_accepted(engine: Engine) -> None:
+    phrase = _bytes_long(72)
+    token = _invite(engine)
+    _accept(engine, token, password=phrase)
+    with write_session(engine) as s:
+        assert accounts.sign_in(s, "amira", phrase) is not None
+
+
+def test_members_and_observers_cannot_invite_and_facilitators_only_into_their_community(engine: Engine) -> None:
+    world = factories.world(engine)
+    other = factories.community(engine)
+    for who, community_id in ((world.member, world.community.id), (world.observer, world.community.id),
+                              (world.facilitator, other.id), (world.outsider, world.community.id)):
+        with write_session(engine) as s, pytest.raises(PermissionDenied):
+            invitations.invite(s, who, community_id=community_id, name="Someone")
+    with write_session(engine) as s:
+        invitations.invite(s, world.admin, community_id=other.id, name="Someone")
+
+
+def test_invitation_form_is_checked_field_by_field(engine: Engine) -> None:
+    world = factories.world(engine)
+    with write_session(engine) as s, pytest.raises(ValidationError) as refused:
+        invitations.invite(s, world.admin, community_id=world.community.id, name="  ", email="not-an-address",
+                           role="owner")
+    assert set(refused.value.fields) == {"name", "email", "role"}
+
+
+def test_inviting_an_existing_person_gives_that_person_the_account(engine: Engine) -> None:
+    world = factories.world(engine)
+    from cop.services import people
+
+    with write_session(engine) as s:
+        person = people.create_person(s, SYSTEM, name="Jonas Berg", email="jonas@example.org")
+    token = _invite(engine, world.admin, world.community.id, name="Jonas Berg", person_id=person.id)
+    user = _accept(engine, token, username="jonas", name="Jonas Berg")
+    assert user.person_id == person.id
+    with read_session(engine) as s:
+        membership = s.exec(select(Membership).where(Membership.person_id == person.id)).one()
+        assert membership.community_id == world.community.id
+
+
+def test_no_mail_is_sent_without_an_smtp_url(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COP_SMTP_URL", raising=False)
+    monkeypatch.setattr(mailer.settings, "_secrets", lambda: {})
+    sent: list = []
+    monkeypatch.setattr(mailer.smtplib, "SMTP", lambda *a, **k: sent.append(a))
+    world = factories.world(engine)
+    with write_session(engine) as s:
+        issued = invitations.invite(s, world.admin, community_id=world.community.id, name="Amira",
+                                    email="amira@example.org", base_url="https://cop.example.org")
+    assert not issued.emailed and not sent
+
+
+class _FakeSmtp:
+    sent: list = []
+
+    def __init__(self, host: str, port: int, timeout: float) -> None:
+        self.host, self.port = host, port
+
+    def __enter__(self) -> _FakeSmtp:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def ehlo(self) -> None:
+        return None
+
+    def has_extn(self, name: str) -> bool:
+        return False
+
+    def login(self, user: str, password: str) -> None:
+        self.login_as = (user, password)
+
+    def send_message(self, message) -> None:  # noqa: ANN001
+        _FakeSmtp.sent.append((self.host, self.port, self.login_as, message))
+
+
+def test_the_link_is_mailed_when_an_smtp_url_is_set(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COP_SMTP_URL", "smtp://cop%40example.org:s3cret@mail.example.org:2525")
+    monkeypatch.setattr(mailer.smtplib, "SMTP", _FakeSmtp)
+    _FakeSmtp.sent = []
+    world = factories.world(engine)
+    with write_session(engine) as s:
+        issued = invitations.invite(s, world.admin, community_id=world.community.id, name="Amira",
+                                    email="amira@example.org", base_url="https://cop.example.org/")
+    assert issued.emailed
+    host, port, login, message = _FakeSmtp.sent[0]
+    assert (host, port, login) == ("mail.example.org", 2525, ("cop@example.org", "s3cret"))
+    assert message["To"] == "amira@example.org" and message["From"] == "cop@example.org"
+    assert f"https://cop.example.org{issued.link}" in message.get_content()
+
+
+def test_a_refusing_mail_server_still_leaves_the_link_for_the_admin(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COP_SMTP_URL", "smtp://mail.invalid:25")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise ConnectionRefusedError("no")
+
+    monkeypatch.setattr(mailer.smtplib, "SMTP", refuse)
+    world = factories.world(engine)
+    with write_session(engine) as s:
+        issued = invitations.invite(s, world.admin, community_id=world.community.id, name="Amira",
+                                    email="amira@example.org", base_url="https://cop.example.org")
+    assert not issued.emailed and "did not take" in issued.email_problem
+    assert _accept(engine, _token(issued.link)).username == "amira"
+
+
+def test_facilitators_list_their_communitys_invitations_with_their_state(engine: Engine) -> None:
+    clock.freeze(T0)
+    world = factories.world(engine)
+    used = _invite(engine, world.facilitator, world.community.id, name="A One", email="a1@example.org")
+    _invite(engine, world.facilitator, world.community.id, name="B Two", email="b2@example.org")
+    _accept(engine, used, username="aone", name="A One")
+    with read_session(engine) as s:
+        rows, total = invitations.list_invitations(s, world.facilitator, world.community.id)
+        with pytest.raises(PermissionDenied):
+            invitations.list_invitations(s, world.member, world.community.id)
+        with pytest.raises(PermissionDenied):
+            invitations.list_invitations(s, world.facilitator)
+    assert total == 2
+    assert {r["name"]: r["status"] for r in rows} == {"A One": "used", "B Two": "pending"}
