@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 from cop import settings
 from cop.errors import DatabaseUnavailable
 from cop.models import DataVersion
+from cop.services import search as _search_index  # noqa: F401  (keeps the search index in step on every flush)
 
 BUSY_TIMEOUT_MS = 30_000
 _engines: dict[str, Engine] = {}

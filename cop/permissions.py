@@ -58,6 +58,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "backup.create": ADMIN_ONLY,
     "backup.restore": ADMIN_ONLY,
     "seed.run": ADMIN_ONLY,
+    # notifications sent by operator jobs (cop notify ...)
+    "notification.send_overdue": ADMIN_ONLY,
+    "notification.send_digest": ADMIN_ONLY,
     # workshops (reading them is community.read); a closed one is read-only until reopened
     "workshop.create": CONTRIBUTORS,
     "workshop.update": CONTRIBUTORS,
@@ -85,11 +88,21 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "standard.delete": FACILITATORS,
     # self-assessment: members score their own city, facilitators any city of the community
     "score.record": CONTRIBUTORS,
+    # toolkit: admins make editions and order chapters; members draft and submit,
+    # facilitators approve and restore; observers export approved revisions only
+    "toolkit.create": ADMIN_ONLY,
+    "toolkit.update": ADMIN_ONLY,
+    "chapter.edit": CONTRIBUTORS,
+    "chapter.submit": CONTRIBUTORS,
+    "chapter.comment": CONTRIBUTORS,
+    "chapter.approve": FACILITATORS,
+    "chapter.restore": FACILITATORS,
+    "chapter.export": EVERY_ROLE,
 }
 
 # Workspace-level operations any signed-in user may perform on their own behalf.
 SELF_SERVICE: frozenset[str] = frozenset(
-    {"user.change_own_password", "user.update_own_profile", "person.export_own"}
+    {"user.change_own_password", "user.update_own_profile", "person.export_own", "notification.read_own"}
 )
 
 

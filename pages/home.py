@@ -1,49 +1,113 @@
-"""Home: my communities with their key figures and members."""
+"""Home: my communities and their key figures, my due actions, upcoming workshops, activity, inbox."""
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
-from cop.db import read_session
+from cop.db import read_session, write_session
 from cop.i18n import translator
-from cop.services import communities
+from cop.services import communities, dashboard, notifications
+from cop.services.workshop_finder import upcoming_workshops
 from cop.ui import require_actor, selected_community_id
+from cop.ui.formatting import local_time, record_link
 
 actor = require_actor("home")
 _ = translator(actor.language)
+STATUS_LABELS = {"idea": _("idea"), "planned": _("planned"), "in_progress": _("in progress"), "done": _("done"), "dropped": _("dropped")}
 
 st.title(_("Welcome, {name}").format(name=actor.name))
 
+chosen = selected_community_id(actor)
 with read_session() as session:
     visible = communities.visible_communities(session, actor)
-    mine = [c for c in visible if actor.is_admin or c.id in actor.roles]
-    counts = communities.member_counts(session, [c.id for c in mine])  # type: ignore[misc]
+    mine = [c for c in visible if (actor.is_admin or c.id in actor.roles) and chosen in (None, c.id)]
+    figures = dashboard.community_figures(session, actor, [c.id for c in mine])  # type: ignore[misc]
+    due = dashboard.my_due_actions(session, actor)
+    upcoming = upcoming_workshops(session, actor, limit=8, community_id=chosen)
+    activity = dashboard.recent_activity(session, actor)
+    inbox, unread_total = notifications.inbox(session, actor, unread_only=True, limit=10)
 
-chosen = selected_community_id(actor)
-shown = [c for c in mine if chosen in (None, c.id)]
-if not shown:
-    st.info(_("You are not a member of any community yet. An administrator or facilitator can invite you."))
+mine_col, side_col = st.columns([3, 2], gap="large")
 
-st.subheader(_("My communities"))
-for community in shown:
-    with st.container(border=True):
-        role = actor.role_in(community.id)
-        st.markdown(f"#### {community.name}")
+with mine_col:
+    st.subheader(_("My communities"))
+    if not mine:
+        st.info(_("You are not a member of any community yet. An administrator or facilitator can invite you."))
+    for community in mine:
+        numbers = figures.get(community.id, {})  # type: ignore[arg-type]
+        with st.container(border=True):
+            role = actor.role_in(community.id)
+            st.markdown(f"#### {community.name}")
+            st.caption(" · ".join(p for p in (
+                community.theme,
+                _("your role: {role}").format(role=_(role.value)) if role else _("administrator"),
+                _("private") if community.visibility == "private" else _("visible to the workspace"),
+            ) if p))
+            cols = st.columns(4)
+            cols[0].metric(_("Workshops held"), numbers.get("workshops_held", 0))
+            cols[1].metric(_("People"), numbers.get("people", 0))
+            cols[2].metric(_("Cities and organisations"), numbers.get("organisations", 0))
+            cols[3].metric(_("Practices"), numbers.get("practices", 0))
+            statuses = numbers.get("actions_by_status", {})
+            if statuses:
+                frame = pd.DataFrame([{"status": STATUS_LABELS.get(k, k), "actions": v} for k, v in statuses.items()])
+                chart = alt.Chart(frame).mark_bar().encode(
+                    x=alt.X("actions:Q", title=_("Actions")), y=alt.Y("status:N", title=None, sort=list(STATUS_LABELS.values())),
+                    color=alt.Color("status:N", legend=None),
+                ).properties(height=120)
+                st.altair_chart(chart, width="stretch")
+            if numbers.get("chapter_status"):
+                st.caption(_("Toolkit chapter: {status}").format(status=_(numbers["chapter_status"])))
+
+    if actor.is_admin:
+        st.subheader(_("Across the workspace"))
+        with read_session() as session:
+            per_month = dashboard.workshops_per_month(session, actor)
+        if per_month:
+            chart = alt.Chart(pd.DataFrame(per_month)).mark_bar().encode(
+                x=alt.X("month:O", title=_("Month")), y=alt.Y("workshops:Q", title=_("Workshops")),
+                color=alt.Color("community:N", title=_("Community")),
+            ).properties(height=260)
+            st.altair_chart(chart, width="stretch")
+        else:
+            st.caption(_("No workshops in the past twelve months."))
+
+with side_col:
+    st.subheader(_("My actions due"))
+    if not due:
+        st.caption(_("Nothing overdue or due in the next 14 days."))
+    for row in due:
+        flag = "🔴 " + _("overdue") if row["overdue"] else "🟡 " + _("due soon")
+        record_link("actions", row["title"], row["id"])
+        st.caption(f"{flag} · {row['due_date']} · {row['community']} · {row['progress']}%")
+
+    st.subheader(_("Upcoming workshops"))
+    if not upcoming:
+        st.caption(_("No upcoming workshops."))
+    for row in upcoming:
+        record_link("workshops", row["title"], row["id"])
+        st.caption(f"{local_time(row['starts_at'], actor.time_zone)} · {row['community']}")
+
+    st.subheader(_("Inbox ({n} unread)").format(n=unread_total))
+    if not inbox:
+        st.caption(_("No unread notifications."))
+    for note in inbox:
+        left, right = st.columns([5, 1])
+        left.markdown(f"**{_(notifications.KINDS.get(note.kind, note.kind))}**")
+        left.caption(note.message)
+        if right.button(_("Read"), key=f"read-{note.id}"):
+            with write_session() as session:
+                notifications.mark_read(session, actor, note.id)
+            st.rerun()
+    if inbox and st.button(_("Mark all read")):
+        with write_session() as session:
+            notifications.mark_read(session, actor)
+        st.rerun()
+
+    st.subheader(_("Recent activity"))
+    names = {c.id: c.name for c in visible}
+    for event in activity:
         st.caption(
-            " · ".join(
-                part for part in (
-                    community.theme,
-                    _("your role: {role}").format(role=_(role.value)) if role else _("administrator"),
-                    _("private") if community.visibility == "private" else _("visible to the workspace"),
-                ) if part
-            )
+            f"{local_time(event['at'], actor.time_zone)} · {event['actor_name']} · "
+            f"{event['action']} · {names.get(event['community_id'], '')}"
         )
-        figures = counts.get(community.id, {"people": 0, "organisations": 0})  # type: ignore[arg-type]
-        left, right = st.columns(2)
-        left.metric(_("People"), figures["people"])
-        right.metric(_("Cities and organisations"), figures["organisations"])
-        with st.expander(_("Members")):
-            with read_session() as session:
-                rows = communities.members(session, actor, community.id)  # type: ignore[arg-type]
-            st.dataframe(
-                [{_("Name"): r["name"], _("Organisation"): r["organisation"], _("Role"): _(r["role"])} for r in rows],
-                hide_index=True, width="stretch",
-            )

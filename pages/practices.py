@@ -1,8 +1,41 @@
-"""Practices: being built (replaced by the capability's own page)."""
+"""Practices, standards and city self-assessment: the knowledge a community's toolkit is made of.
+
+``?id=<practice>`` opens one practice; otherwise three tabs: the practices
+list, the community's standards, and the self-assessment heatmap and trend.
+"""
 
 import streamlit as st
 
-from cop.ui import require_actor
+from cop.db import read_session
+from cop.i18n import translator
+from cop.services import communities
+from cop.ui import require_actor, selected_community_id
+from cop.ui.practice_views import practice_list, practice_page
+from cop.ui.standard_views import self_assessment_tab, standards_tab
 
 actor = require_actor("practices")
-st.title("Practices")
+_ = translator(actor.language)
+st.title(_("Practices and standards"))
+
+with read_session() as session:
+    visible = {c.id: c for c in communities.visible_communities(session, actor)}
+chosen = visible.get(selected_community_id(actor) or 0)
+
+if "id" in st.query_params:
+    practice_page(actor, st.query_params["id"])
+    st.stop()
+
+practices_tab, standards_part, scores_part = st.tabs([_("Practices"), _("Standards"), _("Self-assessment")])
+with practices_tab:
+    practice_list(actor, chosen)
+for tab, draw in ((standards_part, standards_tab), (scores_part, self_assessment_tab)):
+    with tab:
+        community = chosen
+        if community is None and visible:
+            mine = sorted(visible, key=lambda cid: (cid not in actor.roles, visible[cid].name))
+            picked = st.selectbox(_("Community"), mine, format_func=lambda cid: visible[cid].name, key=f"{draw.__name__}_community")
+            community = visible[picked]
+        if community is None:
+            st.info(_("There is no community you can read yet."))
+        else:
+            draw(actor, community)

@@ -23,11 +23,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cop.cli import backup, communities, db, demo, seed, users
+from cop.cli import backup, communities, db, demo, notify, search, seed, users
 from cop.cli.common import EXIT_FAILED, EXIT_USAGE, Parser, error
 from cop.errors import CopError, ValidationError
 
-GROUPS = [db, users, communities, seed, backup, demo]
+GROUPS = [db, users, communities, seed, backup, demo, search, notify]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -26,6 +26,15 @@ from cop.models.practices import (
     TagKind,
 )
 from cop.models.standards import SelfAssessment, Standard
+from cop.models.toolkit import (
+    Chapter,
+    ChapterStatus,
+    Comment,
+    Revision,
+    Section,
+    SectionKind,
+    Toolkit,
+)
 from cop.models.workshops import (
     AgendaItem,
     Attachment,
@@ -40,6 +49,13 @@ from cop.models.workshops import (
 )
 
 __all__ = [
+    "Chapter",
+    "ChapterStatus",
+    "Comment",
+    "Revision",
+    "Section",
+    "SectionKind",
+    "Toolkit",
     "Action",
     "AgendaItem",
     "Attachment",

@@ -42,10 +42,12 @@ from cop.errors import ValidationError
 from cop.models import AuditEvent, DataVersion
 from cop.permissions import SYSTEM, Actor, authorize
 from cop.seed import core
+from cop.seed import practices as practices_step
+from cop.seed import workshops as workshops_step
 from cop.seed.context import SCALES, Scale, SeedContext
 from cop.services.portability import NotEmpty, describe, populated_tables, reset_id_sequences
 
-STEPS = [core.step]
+STEPS = [core.step, workshops_step.step, practices_step.step]
 
 __all__ = ["SCALES", "STEPS", "Scale", "SeedContext", "seed"]
 

@@ -232,7 +232,8 @@ def audit_log(
     start = _day_start(since) if since is not None else None
     end = _period_end(until) if until is not None else None
     chk = Checker()
-    chk.not_before("until", start, end, label="The end of the period")
+    chk.not_before("until", start, _day_start(until) if until is not None else None,
+                   label="The end of the period")
     chk.raise_if_any()
     conditions: list[Any] = []
     if community_id is not None:

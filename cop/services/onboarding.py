@@ -110,6 +110,8 @@ def read_table(filename: str, data: bytes) -> list[list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _file_problem("The CSV file is not UTF-8. In your spreadsheet choose Save as: CSV UTF-8.") from None
+    if "\x00" in text:
+        raise _file_problem("The CSV file cannot be read: it contains NUL characters (is it really a CSV file?).")
     try:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:

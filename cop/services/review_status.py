@@ -37,7 +37,7 @@ def reviews(actor: Actor, community: Community) -> bool:
 def status_after_edit(actor: Actor, community: Community, status: str) -> str:
     """The status a record has after ``actor`` edits it (see the module docstring)."""
     if status == ReviewStatus.APPROVED and not reviews(actor, community):
-        return status
+        return ReviewStatus.IN_REVIEW
     return status
 
 

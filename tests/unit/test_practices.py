@@ -12,9 +12,10 @@ from sqlmodel import select
 
 from cop.db import read_session, write_session
 from cop.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from cop.models import AuditEvent, Practice, ReviewStatus
+from cop.models import AuditEvent, Practice, PracticeTag, ReviewStatus, SelfAssessment, Standard
 from cop.permissions import SYSTEM, Actor
-from cop.services import practices, workshops
+from cop.seed import SCALES, seed
+from cop.services import practices, self_assessment, standards, workshops
 from cop.services.practice_input import LONG_TEXTS
 from tests import factories
 
@@ -202,8 +203,8 @@ def test_bad_input_gets_a_field_message(engine: Engine, w: factories.World, city
 
 
 def test_people_reached_accepts_zero_whole_numbers_and_unknown(engine: Engine, w: factories.World, city: int) -> None:
-    for given, stored in ((0, 0), ("1200", 1200), (35.0, 35), ("", None), (None, None)):
-        p = new_practice(engine, w.member, w.community.id, city, people_reached=given)
+    for typed, stored in ((0, 0), ("1200", 1200), (35.0, 35), ("", None), (None, None)):
+        p = new_practice(engine, w.member, w.community.id, city, people_reached=typed)
         assert p.people_reached == stored
 
 
@@ -332,3 +333,20 @@ def test_every_text_field_round_trips_verbatim(engine: Engine, title: str, texts
         assert stored.images[0]["alt_text"] == title and stored.images[0]["credit"] == theme
         assert practices.image_content(s, SYSTEM, image.id)[2] == title
         assert p.id in [r["id"] for r in practices.find_practices(s, SYSTEM, theme=theme, limit=200)[0]]
+
+
+def test_seeded_workspace_has_tagged_practices_standards_and_a_year_of_scores(engine: Engine) -> None:
+    counts = seed(engine, "small", random_seed=3)
+    assert counts["practice"] == SCALES["small"].practices
+    with read_session(engine) as s:
+        every = s.exec(select(Practice)).all()
+        tags = {(t.practice_id, t.kind, t.value) for t in s.exec(select(PracticeTag))}
+        assert tags == {(p.id, "theme", v) for p in every for v in p.themes} | {
+            (p.id, "target_group", v) for p in every for v in p.target_groups}
+        assert practices.find_practices(s, SYSTEM, limit=200)[1] == len(every)
+        per_community = {c: [x.position for x in standards.list_standards(s, SYSTEM, c)] for c in {x.community_id for x in every}}
+        assert all(positions == list(range(1, len(positions) + 1)) and 4 <= len(positions) <= 6 for positions in per_community.values())
+        assert {r.score for r in s.exec(select(SelfAssessment))} <= set(range(5))
+        scored = s.exec(select(Standard.community_id).join(SelfAssessment, SelfAssessment.standard_id == Standard.id)).first()
+        cells = self_assessment.heatmap(s, SYSTEM, scored)
+        assert cells and all(len({d["assessed_on"] for d in self_assessment.city_trend(s, SYSTEM, scored, c["organisation_id"])}) == 4 for c in cells)

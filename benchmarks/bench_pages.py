@@ -1,0 +1,90 @@
+"""Page script runs in AppTest, as ratios to an empty Streamlit page in the same process.
+
+Method: for each page, one AppTest session signed in through the documented
+test seam (cop.ui.testing.sign_in_state); 3 warm-up runs, then the median of
+15 timed runs. "warm" reruns with caches as they are; "cold" clears
+st.cache_data and st.cache_resource before each run (the engine is kept).
+The empty page is measured the same way, in the same process, right before.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.workspaces import BENCH_USER, demo_workspace, large_workspace  # noqa: E402
+from cop.ui.layout import PAGES  # noqa: E402
+from cop.ui.testing import sign_in_state  # noqa: E402
+
+RUNS, WARMUPS = 15, 3
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def time_script(path: Path, username: str | None, *, cold: bool, runs: int = RUNS, warmups: int = WARMUPS) -> float:
+    """Median seconds of ``runs`` script runs after ``warmups``."""
+    at = AppTest.from_file(str(path), default_timeout=120)
+    if username:
+        for key, value in sign_in_state(username).items():
+            at.session_state[key] = value
+    samples = []
+    for i in range(warmups + runs):
+        if cold:
+            st.cache_data.clear()
+            st.cache_resource.clear()
+        started = time.perf_counter()
+        at.run()
+        elapsed = time.perf_counter() - started
+        if at.exception:
+            raise RuntimeError(f"{path.name} raised: {at.exception[0].message}")
+        if i >= warmups:
+            samples.append(elapsed)
+    return statistics.median(samples)
+
+
+def measure(url: str, username: str) -> dict[str, dict[str, float]]:
+    os.environ["COP_DATABASE_URL"] = url
+    figures: dict[str, dict[str, float]] = {}
+    for cold in (False, True):
+        mode = "cold" if cold else "warm"
+        floor = time_script(ROOT / "benchmarks" / "pages" / "empty.py", None, cold=cold)
+        figures.setdefault("empty", {})[mode] = floor
+        for key, spec in PAGES.items():
+            user = "admin" if spec.admin_only and username != BENCH_USER else username
+            if spec.admin_only and username == BENCH_USER:
+                continue
+            figures.setdefault(key, {})[mode] = time_script(ROOT / spec.file, user, cold=cold)
+    return figures
+
+
+def main() -> dict:
+    demo = measure(demo_workspace(), "facilitator")
+    large_url, seed_seconds = large_workspace()
+    large = measure(large_url, BENCH_USER)
+    result = {"runs": RUNS, "warmups": WARMUPS, "demo": demo, "large": large, "seed_seconds": seed_seconds}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "pages.json").write_text(json.dumps(result, indent=2))
+    print(f"{'page':<12}{'demo ms':>10}{'x empty':>9}{'large ms':>10}{'x empty':>9}{'large/demo':>12}")
+    for key in demo:
+        if key == "empty":
+            continue
+        d = demo[key]["warm"]
+        line = f"{key:<12}{d * 1000:>10.1f}{d / demo['empty']['warm']:>9.2f}"
+        if key in large:
+            g = large[key]["warm"]
+            line += f"{g * 1000:>10.1f}{g / large['empty']['warm']:>9.2f}{g / d:>12.2f}"
+        print(line)
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""The home page's figures: counted in SQL, only over what the actor may read."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, col, func, select
+
+from cop import clock
+from cop.models import AuditEvent, Community, Membership, Person
+from cop.permissions import Actor
+from cop.services.communities import visible_communities
+
+DUE_SOON_DAYS = 14
+OPEN_STATUSES = ("idea", "planned", "in_progress")
+
+
+def _table(name: str) -> sa.Table | None:
+    return SQLModel.metadata.tables.get(name)
+
+
+def _count_by_community(session: Session, table_name: str, community_ids: list[int], *where: Any) -> dict[int, int]:
+    table = _table(table_name)
+    if table is None or not community_ids:
+        return {}
+    stmt = (
+        sa.select(table.c.community_id, func.count())
+        .where(table.c.community_id.in_(community_ids), table.c.deleted_at.is_(None), *where)
+        .group_by(table.c.community_id)
+    )
+    return {cid: n for cid, n in session.execute(stmt)}
+
+
+def community_figures(session: Session, actor: Actor, community_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Key figures per community: workshops held, people and cities, actions by status, practices."""
+    readable = {c.id for c in visible_communities(session, actor, include_archived=True)}
+    ids = [c for c in community_ids if c in readable]
+    figures: dict[int, dict[str, Any]] = {c: {} for c in ids}
+    people = session.exec(
+        select(Membership.community_id, func.count(Membership.id), func.count(func.distinct(Person.organisation_id)))
+        .join(Person, col(Person.id) == Membership.person_id)
+        .where(col(Membership.community_id).in_(ids or [-1]), col(Membership.deleted_at).is_(None))
+        .group_by(Membership.community_id)
+    )
+    for cid, n_people, n_orgs in people:
+        figures[cid].update(people=n_people, organisations=n_orgs)
+    workshop = _table("workshop")
+    held = _count_by_community(session, "workshop", ids, workshop.c.status.in_(["held", "closed"])) if workshop is not None else {}
+    practices = _count_by_community(session, "practice", ids)
+    action = _table("action")
+    by_status: dict[int, dict[str, int]] = {}
+    if action is not None:
+        rows = session.execute(
+            sa.select(action.c.community_id, action.c.status, func.count())
+            .where(action.c.community_id.in_(ids or [-1]), action.c.deleted_at.is_(None))
+            .group_by(action.c.community_id, action.c.status)
+        )
+        for cid, status, n in rows:
+            by_status.setdefault(cid, {})[status] = n
+    chapter = _table("chapter")
+    chapter_status: dict[int, str] = {}
+    if chapter is not None and "status" in chapter.c:
+        for cid, status in session.execute(
+            sa.select(chapter.c.community_id, chapter.c.status)
+            .where(chapter.c.community_id.in_(ids or [-1]), chapter.c.deleted_at.is_(None))
+            .order_by(chapter.c.id)
+        ):
+            chapter_status[cid] = status
+    for cid in ids:
+        figures[cid].setdefault("people", 0)
+        figures[cid].setdefault("organisations", 0)
+        figures[cid]["workshops_held"] = held.get(cid, 0)
+        figures[cid]["practices"] = practices.get(cid, 0)
+        figures[cid]["actions_by_status"] = by_status.get(cid, {})
+        figures[cid]["chapter_status"] = chapter_status.get(cid, "")
+    return figures
+
+
+def my_due_actions(session: Session, actor: Actor, days: int = DUE_SOON_DAYS) -> list[dict[str, Any]]:
+    """Open actions I own that are overdue or due within ``days``, most urgent first."""
+    action = _table("action")
+    if action is None or actor.person_id is None:
+        return []
+    today = clock.today()
+    owner = action.c.owner_person_id == actor.person_id
+    co_owner = _table("action_co_owner")
+    if co_owner is not None:
+        owner = sa.or_(owner, action.c.id.in_(sa.select(co_owner.c.action_id).where(co_owner.c.person_id == actor.person_id)))
+    stmt = (
+        sa.select(action.c.id, action.c.title, action.c.due_date, action.c.status, action.c.progress,
+                  action.c.community_id, Community.name.label("community"))
+        .join(Community, Community.id == action.c.community_id)
+        .where(owner, action.c.deleted_at.is_(None), action.c.status.in_(OPEN_STATUSES),
+               action.c.due_date <= today + timedelta(days=days))
+        .order_by(action.c.due_date, action.c.id)
+        .limit(50)
+    )
+    return [dict(r._mapping) | {"overdue": r.due_date < today} for r in session.execute(stmt)]
+
+
+def recent_activity(session: Session, actor: Actor, limit: int = 15) -> list[dict[str, Any]]:
+    """The latest audit events of communities the actor may read (admins: everything).
+
+    Only who, what and when are shown, never the changed values: those may
+    hold personal data of people outside the reader's communities.
+    """
+    stmt = select(AuditEvent.at, AuditEvent.actor_name, AuditEvent.action, AuditEvent.record_type,
+                  AuditEvent.record_id, AuditEvent.community_id)
+    if not actor.is_admin:
+        readable = [c.id for c in visible_communities(session, actor)]
+        stmt = stmt.where(col(AuditEvent.community_id).in_(readable or [-1]))
+    stmt = stmt.order_by(col(AuditEvent.id).desc()).limit(limit)
+    return [dict(r._mapping) for r in session.exec(stmt)]
+
+
+def workshops_per_month(session: Session, actor: Actor, months: int = 12) -> list[dict[str, Any]]:
+    """Workshops per month and community over the past ``months`` (the admin's overview)."""
+    workshop = _table("workshop")
+    if workshop is None:
+        return []
+    readable = [c.id for c in visible_communities(session, actor)]
+    since = clock.now() - timedelta(days=31 * months)
+    if session.get_bind().dialect.name == "sqlite":
+        month = func.strftime("%Y-%m", workshop.c.starts_at)
+    else:
+        month = func.to_char(func.timezone("UTC", workshop.c.starts_at), "YYYY-MM")
+    stmt = (
+        sa.select(month.label("month"), Community.name, func.count())
+        .join(Community, Community.id == workshop.c.community_id)
+        .where(workshop.c.community_id.in_(readable or [-1]), workshop.c.deleted_at.is_(None), workshop.c.starts_at >= since)
+        .group_by(month, Community.name)
+        .order_by(month, Community.name)
+    )
+    return [{"month": m, "community": c, "workshops": n} for m, c, n in session.execute(stmt)]

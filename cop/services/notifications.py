@@ -1,0 +1,152 @@
+"""The inbox: what happened that a user should know about, and the weekly digest.
+
+Notifications are written in the same transaction as the event that causes
+them (an action assigned, a chapter sent to review, a comment on a section,
+an invitation accepted), and only for people who may read the record: a
+notification never leaks a private community's content. ``overdue_actions``
+runs from the CLI (``cop notify overdue``, e.g. daily from cron) and is
+idempotent per action and day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from cop import clock
+from cop.errors import NotFound
+from cop.models import Community, Membership, Notification, Person, User
+from cop.permissions import Actor, authorize, can_read
+from cop.services import accounts, mailer
+
+
+KINDS = {
+    "action.assigned": "An action was assigned to you",
+    "action.overdue": "An action of yours is overdue",
+    "chapter.in_review": "A chapter was sent to review",
+    "section.comment": "Someone commented on your section",
+    "invitation.accepted": "An invitation was accepted",
+}
+
+
+def _user_for_person(session: Session, person_id: int | None) -> User | None:
+    if person_id is None:
+        return None
+    return session.exec(select(User).where(User.person_id == person_id, User.active == True)).first()  # noqa: E712
+
+
+def notify_people(
+    session: Session, person_ids: Iterable[int | None], *, kind: str, message: str, community_id: int,
+    record_type: str = "", record_id: int | None = None, exclude_user_id: int | None = None,
+) -> int:
+    """Notify each person who has an account and may read the community; returns how many."""
+    community = session.get(Community, community_id)
+    if community is None:
+        return 0
+    sent = 0
+    for person_id in dict.fromkeys(person_ids):
+        user = _user_for_person(session, person_id)
+        if user is None or user.id == exclude_user_id:
+            continue
+        reader = accounts.load_actor(session, user.id)
+        if reader is None or not can_read(reader, community):
+            continue
+        session.add(Notification(
+            user_id=user.id, kind=kind, message=message[:500], record_type=record_type,  # type: ignore[arg-type]
+            record_id=record_id, community_id=community_id,
+        ))
+        sent += 1
+    return sent
+
+
+def community_people(session: Session, community_id: int, roles: Iterable[str]) -> list[int]:
+    """Person ids of the community's members in ``roles`` (e.g. facilitators for a review)."""
+    rows = session.exec(
+        select(Membership.person_id).where(
+            Membership.community_id == community_id, col(Membership.role).in_(list(roles)),
+            col(Membership.deleted_at).is_(None),
+        )
+    )
+    return list(rows)
+
+
+def inbox(session: Session, actor: Actor, *, unread_only: bool = False, limit: int = 50, offset: int = 0) -> tuple[list[Notification], int]:
+    stmt = select(Notification).where(Notification.user_id == actor.user_id)
+    if unread_only:
+        stmt = stmt.where(col(Notification.read_at).is_(None))
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    rows = session.exec(stmt.order_by(col(Notification.created_at).desc(), col(Notification.id).desc()).limit(limit).offset(offset))
+    return list(rows), int(total)
+
+
+def unread_count(session: Session, actor: Actor) -> int:
+    return int(session.exec(
+        select(func.count(Notification.id)).where(Notification.user_id == actor.user_id, col(Notification.read_at).is_(None))
+    ).one())
+
+
+def mark_read(session: Session, actor: Actor, notification_id: int | None = None) -> int:
+    """Mark one (or, with None, every) notification of the actor read; returns how many."""
+    authorize(actor, "notification.read_own")
+    stmt = sa.update(Notification).where(Notification.user_id == actor.user_id, col(Notification.read_at).is_(None))
+    if notification_id is not None:
+        owned = session.get(Notification, notification_id)
+        if owned is None or owned.user_id != actor.user_id:
+            raise NotFound(f"There is no notification with id {notification_id}.")
+        stmt = stmt.where(Notification.id == notification_id)
+    return session.execute(stmt.values(read_at=clock.now())).rowcount or 0
+
+
+def overdue_actions(session: Session, actor: Actor) -> int:
+    """Notify owners of overdue open actions, at most once per action and day."""
+    from cop.models import Action
+
+    authorize(actor, "notification.send_overdue")
+    today = clock.today()
+    start_of_day = datetime.combine(today, datetime.min.time(), tzinfo=clock.now().tzinfo)
+    rows = session.exec(
+        select(Action).where(
+            Action.due_date < today, col(Action.status).not_in(["done", "dropped"]), col(Action.deleted_at).is_(None)
+        )
+    )
+    sent = 0
+    for action in rows:
+        already = session.exec(
+            select(Notification.id).where(
+                Notification.kind == "action.overdue", Notification.record_id == action.id,
+                Notification.record_type == "action", Notification.created_at >= start_of_day,
+            )
+        ).first()
+        if already:
+            continue
+        days = (today - action.due_date).days
+        sent += notify_people(
+            session, [action.owner_person_id], kind="action.overdue", community_id=action.community_id,
+            message=f"“{action.title}” was due {days} day{'s' if days != 1 else ''} ago ({action.due_date}).",
+            record_type="action", record_id=action.id,
+        )
+    return sent
+
+
+def weekly_digest(session: Session, actor: Actor, *, since: datetime | None = None) -> int:
+    """E-mail each user their unread notifications of the past week; only with COP_SMTP_URL set."""
+    authorize(actor, "notification.send_digest")
+    if not mailer.is_configured():
+        return 0
+    since = since or clock.now() - timedelta(days=7)
+    rows = session.exec(
+        select(Notification, Person.email, Person.name)
+        .join(User, col(User.id) == Notification.user_id)
+        .join(Person, col(Person.id) == User.person_id)
+        .where(col(Notification.read_at).is_(None), Notification.created_at >= since, Person.email != "")
+        .order_by(Notification.user_id, Notification.created_at)
+    )
+    per_user: dict[str, tuple[str, list[str]]] = {}
+    for note, email, name in rows:
+        per_user.setdefault(email, (name, []))[1].append(f"- {note.message}")
+    for email, (name, lines) in per_user.items():
+        mailer.send(email, "Your week in CoP Workspace", f"Hello {name},\n\nUnread in your inbox:\n" + "\n".join(lines))
+    return len(per_user)

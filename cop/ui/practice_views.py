@@ -1,0 +1,270 @@
+"""The practices tab and a practice's own page (``?id=``), drawn for pages/practices.py.
+
+Every read and write goes through the practices services (``read``/``submit``
+turn their errors into messages); buttons are offered by the permission
+table as a courtesy, the services decide. User text reaches the page only as
+sanitised Markdown, table cells or widget values.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from cop.db import read_session
+from cop.i18n import translator
+from cop.models import Community, OrganisationKind, Practice, ReviewStatus, TagKind
+from cop.permissions import Actor, is_allowed
+from cop.services import people, practices
+from cop.services.practice_input import LONG_TEXTS
+from cop.services.review_status import STATUS_LABELS, STATUSES
+from cop.services.workshop_finder import find_workshops
+from cop.ui import markdown
+from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.validation import MAX_DATE, MIN_DATE
+
+PAGE_SIZE = 25
+PAGE_KEY = "practices_page"
+# Form labels: the service's message labels without their article ("The summary" -> "Summary").
+FORM_LABELS = {field: label.removeprefix("The ")[:1].upper() + label.removeprefix("The ")[1:] for field, label in LONG_TEXTS.items()}
+
+
+def practice_list(actor: Actor, community: Community | None) -> None:
+    """Filters, one page of practices in a table, a pager, and the form for a new one."""
+    _ = translator(actor.language)
+    cid = community.id if community else None
+    with read_session() as session:
+        themes = practices.known_tags(session, actor, TagKind.THEME, cid)
+        groups = practices.known_tags(session, actor, TagKind.TARGET_GROUP, cid)
+        cities = people.organisations(session, kind=OrganisationKind.CITY)
+    left, middle, right = st.columns(3)
+    text = left.text_input(_("Search"), key="practices_text", placeholder=_("Title, summary or how it works"))
+    theme = middle.selectbox(_("Theme"), ["", *themes], key="practices_theme")
+    group = right.selectbox(_("Target group"), ["", *groups], key="practices_group")
+    left, middle, _right = st.columns(3)
+    city_names = {0: ""} | {c.id: c.name for c in cities}
+    city = left.selectbox(_("City"), list(city_names), format_func=city_names.get, key="practices_city")
+    status = middle.selectbox(_("Review status"), ["", *STATUSES], key="practices_status",
+                              format_func=lambda s: _(STATUS_LABELS.get(s, s)) if s else "")
+    page = int(st.session_state.get(PAGE_KEY, 1))
+    rows, total = read(
+        practices.find_practices, actor, community_id=cid, organisation_id=city or None, theme=theme or None,
+        target_group=group or None, status=status or None, text=text, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+        language=actor.language,
+    )
+    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    if page > pages:
+        st.session_state[PAGE_KEY] = 1
+        st.rerun()
+    st.caption(_("{n} practices").format(n=total))
+    st.dataframe(
+        [{_("Practice"): f"practices?id={r['id']}", _("Title"): r["title"], _("City"): r["city"],
+          _("Community"): r["community"], _("Status"): _(STATUS_LABELS.get(r["status"], r["status"])),
+          _("Themes"): ", ".join(r["themes"]), _("Started"): r["started_on"], _("People reached"): r["people_reached"]}
+         for r in rows],
+        hide_index=True, width="stretch",
+        column_config={_("Practice"): st.column_config.LinkColumn(display_text=_("Open"))},
+    )
+    if pages > 1:
+        st.number_input(_("Page (of {pages})").format(pages=pages), min_value=1, max_value=pages, step=1, key=PAGE_KEY)
+    if community is not None and is_allowed(actor, "practice.create", community):
+        with st.expander(_("Record a practice"), icon=":material/add:"):
+            practice_form(actor, community, "practice-new", None)
+    elif community is None:
+        st.caption(_("Choose a community in the sidebar to record a practice."))
+
+
+def _organisation_choices() -> dict[int, str]:
+    with read_session() as session:
+        return {o.id: o.name for o in people.organisations(session)}  # type: ignore[misc]
+
+
+def practice_form(actor: Actor, community: Community, key: str, current: practices.PracticeDetail | None) -> None:
+    """Every field of the practice template; a new draft, or an edit of ``current``."""
+    _ = translator(actor.language)
+    p: Practice | None = current.practice if current else None
+    names = _organisation_choices()
+    draw_conflict(key, actor.language)
+    errors_banner(key, actor.language)
+    with st.form(key):
+        values: dict[str, Any] = {}
+        values["title"] = st.text_input(_("Title"), value=p.title if p else "", max_chars=200)
+        field_error(key, "title")
+        organisations = list(names)
+        values["organisation_id"] = st.selectbox(
+            _("City"), organisations, format_func=names.get,
+            index=organisations.index(p.organisation_id) if p and p.organisation_id in names else None,
+        )
+        field_error(key, "organisation_id")
+        values["implementer_ids"] = st.multiselect(
+            _("Implementing organisations"), organisations, format_func=names.get,
+            default=[o.id for o in current.implementers] if current else [],
+        )
+        left, middle, right = st.columns(3)
+        values["started_on"] = left.date_input(_("Start"), value=p.started_on if p else None, min_value=MIN_DATE, max_value=MAX_DATE)
+        values["ended_on"] = middle.date_input(_("End"), value=p.ended_on if p else None, min_value=MIN_DATE, max_value=MAX_DATE)
+        values["is_regular_service"] = right.checkbox(_("Now a regular service"), value=p.is_regular_service if p else False)
+        for field in ("started_on", "ended_on"):
+            field_error(key, field)
+        values["themes"] = st.text_input(_("Themes (separated by commas)"), value=", ".join(p.themes) if p else "")
+        field_error(key, "themes")
+        values["target_groups"] = st.text_input(_("Target groups (separated by commas)"), value=", ".join(p.target_groups) if p else "")
+        field_error(key, "target_groups")
+        values["people_reached"] = st.text_input(
+            _("People reached"), value="" if not p or p.people_reached is None else str(p.people_reached))
+        field_error(key, "people_reached")
+        values["continues"] = st.radio(
+            _("Does it continue?"), [None, True, False], horizontal=True,
+            index=[None, True, False].index(p.continues) if p else 0,
+            format_func=lambda v: _("unknown") if v is None else (_("yes") if v else _("no")),
+        )
+        for field, label in FORM_LABELS.items():
+            values[field] = st.text_area(_(label), value=getattr(p, field) if p else "", height=100)
+            field_error(key, field)
+        values["links"] = st.text_area(_("Links (one web address per line)"), value="\n".join(p.links) if p else "")
+        field_error(key, "links")
+        saved = st.form_submit_button(_("Save"), type="primary")
+    if not saved:
+        return
+    if p is None:
+        done = submit(key, practices.create_practice, actor, community.id, language=actor.language, **values)
+    else:
+        done = submit(key, practices.update_practice, actor, p.id, p.version, language=actor.language, **values)
+    if done is not None:
+        st.query_params["id"] = str(done.id)
+        st.rerun()
+
+
+def _period(p: Practice, _: Any) -> str:
+    start = p.started_on.isoformat() if isinstance(p.started_on, date) else ""
+    if p.ended_on:
+        return f"{start} – {p.ended_on.isoformat()}"
+    if p.is_regular_service:
+        return _("since {start}, now a regular service").format(start=start) if start else _("a regular service")
+    return _("since {start}").format(start=start) if start else ""
+
+
+def practice_page(actor: Actor, practice_id: str) -> None:
+    """Everything about one practice, where it was seen, and what the actor may do with it."""
+    _ = translator(actor.language)
+    detail: practices.PracticeDetail = read(practices.practice_detail, actor, practice_id, language=actor.language)
+    p, community = detail.practice, detail.community
+    if st.button(_("Back to the list"), icon=":material/arrow_back:"):
+        del st.query_params["id"]
+        st.rerun()
+    markdown(f"## {p.title}")
+    st.caption(" · ".join(x for x in (detail.city.name, community.name, _(STATUS_LABELS[p.status]), _period(p, _)) if x))
+    if p.review_note:
+        st.info(_("Note from the review:") + "\n\n" + p.review_note)
+    facts = st.columns(3)
+    facts[0].metric(_("People reached"), "—" if p.people_reached is None else f"{p.people_reached:,}")
+    facts[1].metric(_("Continues"), {None: "—", True: _("yes"), False: _("no")}[p.continues])
+    facts[2].metric(_("Implementing organisations"), len(detail.implementers))
+    if detail.implementers:
+        st.caption(", ".join(o.name for o in detail.implementers))
+    if p.themes or p.target_groups:
+        st.caption(_("Themes: {themes} · Target groups: {groups}").format(themes=", ".join(p.themes), groups=", ".join(p.target_groups)))
+    for field, label in FORM_LABELS.items():
+        if getattr(p, field).strip():
+            st.markdown(f"**{_(label)}**")
+            markdown(getattr(p, field))
+    if p.links:
+        st.markdown(f"**{_('Links')}**")
+        markdown("\n".join(f"- <{link}>" for link in p.links))
+    _images(actor, detail)
+    st.subheader(_("Where it was seen"))
+    if detail.workshops:
+        st.dataframe(
+            [{_("Workshop"): f"workshops?id={w['id']}", _("Title"): w["title"], _("Kind"): _(w["kind"]),
+              _("Starts"): w["starts_at"], _("Place"): w["place"]} for w in detail.workshops],
+            hide_index=True, width="stretch", column_config={_("Workshop"): st.column_config.LinkColumn(display_text=_("Open"))},
+        )
+    else:
+        st.caption(_("Not linked to a workshop or visit yet."))
+    _review_buttons(actor, detail)
+    if is_allowed(actor, "practice.update", community):
+        _link_workshop(actor, detail)
+        with st.expander(_("Edit"), icon=":material/edit:"):
+            practice_form(actor, community, f"practice-{p.id}", detail)
+        _add_image(actor, detail)
+
+
+def _images(actor: Actor, detail: practices.PracticeDetail) -> None:
+    if not detail.images:
+        return
+    _ = translator(actor.language)
+    columns = st.columns(min(3, len(detail.images)))
+    for number, image in enumerate(detail.images):
+        _type, data, alt = read(practices.image_content, actor, image["id"], language=actor.language)
+        credit = f" ({_('credit')}: {image['credit']})" if image["credit"] else ""
+        columns[number % len(columns)].image(data, caption=f"{alt}{credit}", alt=alt)
+
+
+def _review_buttons(actor: Actor, detail: practices.PracticeDetail) -> None:
+    _ = translator(actor.language)
+    p, community = detail.practice, detail.community
+    key = f"practice-review-{p.id}"
+    draw_conflict(key, actor.language)
+    errors_banner(key, actor.language)
+    left, middle, right = st.columns(3)
+    if p.status == ReviewStatus.DRAFT and is_allowed(actor, "practice.submit", community):
+        if left.button(_("Submit for review"), icon=":material/send:"):
+            if submit(key, practices.submit_practice, actor, p.id, p.version, language=actor.language):
+                st.rerun()
+    if p.status != ReviewStatus.APPROVED and is_allowed(actor, "practice.approve", community):
+        if middle.button(_("Approve"), type="primary", icon=":material/verified:"):
+            if submit(key, practices.approve_practice, actor, p.id, p.version, language=actor.language):
+                st.rerun()
+    if p.status != ReviewStatus.DRAFT and is_allowed(actor, "practice.approve", community):
+        with right.popover(_("Send back")):
+            note = st.text_area(_("What should change?"), key=f"{key}-note")
+            if st.button(_("Send back to draft"), key=f"{key}-back"):
+                if submit(key, practices.send_back_practice, actor, p.id, p.version, note, language=actor.language):
+                    st.rerun()
+    if is_allowed(actor, "practice.delete", community) and st.button(_("Delete practice"), icon=":material/delete:"):
+        if submit(key, _delete, actor, p.id, language=actor.language):
+            del st.query_params["id"]
+            st.rerun()
+
+
+def _delete(session: Any, actor: Actor, practice_id: int) -> bool:
+    """Delete, answering True so the page can tell success from a refusal."""
+    practices.delete_practice(session, actor, practice_id)
+    return True
+
+
+def _link_workshop(actor: Actor, detail: practices.PracticeDetail) -> None:
+    _ = translator(actor.language)
+    with read_session() as session:
+        rows, _total = find_workshops(session, actor, community_id=detail.community.id, limit=100)
+    linked = {w["id"] for w in detail.workshops}
+    choices = {r["id"]: f"{r['title']} ({r['starts_at']:%Y-%m-%d})" for r in rows if r["id"] not in linked}
+    if not choices:
+        return
+    key = f"practice-link-{detail.practice.id}"
+    with st.form(key):
+        workshop_id = st.selectbox(_("Presented at"), list(choices), format_func=choices.get)
+        field_error(key, "workshop_ids")
+        if st.form_submit_button(_("Link workshop")):
+            submit(key, practices.link_workshop, actor, detail.practice.id, workshop_id, language=actor.language)
+            st.rerun()
+
+
+def _add_image(actor: Actor, detail: practices.PracticeDetail) -> None:
+    _ = translator(actor.language)
+    key = f"practice-image-{detail.practice.id}"
+    with st.expander(_("Add an image"), icon=":material/image:"):
+        errors_banner(key, actor.language)
+        with st.form(key, clear_on_submit=True):
+            upload = st.file_uploader(_("Image (PNG, JPEG or GIF)"), type=["png", "jpg", "jpeg", "gif"])
+            field_error(key, "image")
+            alt = st.text_input(_("Alternative text (what the image shows)"), max_chars=500)
+            field_error(key, "alt_text")
+            credit = st.text_input(_("Credit"), max_chars=200)
+            if st.form_submit_button(_("Add image")):
+                data = upload.getvalue() if upload is not None else b""
+                if submit(key, practices.add_image, actor, detail.practice.id, data, alt_text=alt, credit=credit,
+                          language=actor.language):
+                    st.rerun()

@@ -1,0 +1,91 @@
+"""Notifications: the right events, only for people who may see the record, marking read."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from cop import clock
+from cop.db import read_session, write_session
+from cop.errors import NotFound
+from cop.models import Role
+from cop.permissions import SYSTEM
+from cop.services import actions, notifications
+from tests import factories
+
+
+@pytest.fixture
+def world(engine):
+    return factories.world(engine)
+
+
+def _action(engine, world, due: date, owner=None):
+    owner = owner or world.member
+    with write_session(engine) as s:
+        return actions.create_action(
+            s, world.facilitator, community_id=world.community.id, title="Open a welcome point",
+            owner_person_id=owner.person_id, due_date=due,
+        )
+
+
+def test_overdue_action_notifies_its_owner_once_a_day(engine, world) -> None:
+    _action(engine, world, date(2026, 1, 10))
+    clock.freeze(datetime(2026, 1, 12, 8, tzinfo=UTC))
+    with write_session(engine) as s:
+        assert notifications.overdue_actions(s, SYSTEM) == 1
+    with write_session(engine) as s:
+        assert notifications.overdue_actions(s, SYSTEM) == 0
+    with read_session(engine) as s:
+        notes, total = notifications.inbox(s, world.member)
+    assert total >= 1
+    assert any(n.kind == "action.overdue" and "2 days ago" in n.message for n in notes)
+    clock.freeze(datetime(2026, 1, 13, 8, tzinfo=UTC))
+    with write_session(engine) as s:
+        assert notifications.overdue_actions(s, SYSTEM) == 1
+
+
+def test_action_not_yet_due_sends_nothing(engine, world) -> None:
+    _action(engine, world, date(2026, 2, 1))
+    clock.freeze(datetime(2026, 1, 12, 8, tzinfo=UTC))
+    with write_session(engine) as s:
+        assert notifications.overdue_actions(s, SYSTEM) == 0
+
+
+def test_people_who_cannot_read_the_community_are_not_notified(engine) -> None:
+    private = factories.community(engine, visibility="private")
+    member = factories.actor(engine, Role.MEMBER, private.id)
+    stranger = factories.actor(engine)
+    with write_session(engine) as s:
+        sent = notifications.notify_people(
+            s, [member.person_id, stranger.person_id], kind="chapter.in_review", message="Chapter to review",
+            community_id=private.id,
+        )
+    assert sent == 1
+    with read_session(engine) as s:
+        assert notifications.unread_count(s, member) == 1
+        assert notifications.unread_count(s, stranger) == 0
+
+
+def test_marking_read_counts_down_and_cannot_touch_others(engine, world) -> None:
+    with write_session(engine) as s:
+        notifications.notify_people(s, [world.member.person_id, world.observer.person_id], kind="chapter.in_review",
+                                    message="Please review", community_id=world.community.id)
+    with read_session(engine) as s:
+        mine, _ = notifications.inbox(s, world.member)
+        theirs, _ = notifications.inbox(s, world.observer)
+    with pytest.raises(NotFound), write_session(engine) as s:
+        notifications.mark_read(s, world.member, theirs[0].id)
+    with write_session(engine) as s:
+        assert notifications.mark_read(s, world.member, mine[0].id) == 1
+    with read_session(engine) as s:
+        assert notifications.unread_count(s, world.member) == 0
+        assert notifications.unread_count(s, world.observer) == 1
+
+
+def test_digest_sends_nothing_without_smtp(engine, world, monkeypatch) -> None:
+    monkeypatch.delenv("COP_SMTP_URL", raising=False)
+    with write_session(engine) as s:
+        notifications.notify_people(s, [world.member.person_id], kind="chapter.in_review", message="x", community_id=world.community.id)
+    with write_session(engine) as s:
+        assert notifications.weekly_digest(s, SYSTEM) == 0

@@ -1,0 +1,284 @@
+"""Every operation of cop.permissions x role x inside/outside the community x visibility, on the REAL services.
+
+``REGISTRY`` maps each operation to a ``Case``: a callable that performs the
+operation through its real service function (setting up whatever it acts on
+with SYSTEM in the same transaction) and the operation's scope, which says how
+the table is read for it. Every case runs in a transaction that is rolled back,
+so one shared world per database serves all of them.
+
+An operation of ``PERMISSIONS`` or ``SELF_SERVICE`` without an entry here
+fails ``test_permission_matrix`` with its name: whoever adds an operation adds
+its case.
+
+Scopes:
+    community      allowed to holders of one of the table's roles IN the community (and admins)
+    read           as community, and also to everyone when the community's visibility is workspace
+    any_community  shared records (organisations, people): a qualifying role in any community suffices
+    workspace      no community: admins only
+    self           self-service: every signed-in user, on their own behalf
+
+A denial is PermissionDenied or NotFound; for ``read`` operations on a private
+community it must be NotFound (the community does not exist for outsiders).
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from cop import db, passwords
+from cop.db import read_session, write_session
+from cop.errors import NotFound, PermissionDenied
+from cop.models import Community, Invitation, Membership, Organisation, Person, Role, User, Visibility
+from cop.permissions import PERMISSIONS, SELF_SERVICE, SYSTEM, Actor
+from cop.services import (
+    accounts,
+    admin,
+    communities,
+    invitations,
+    onboarding,
+    people,
+    personal_data,
+    profile,
+)
+from tests import factories
+from tests.conftest import empty_postgres
+
+Call = Callable[[Session, Actor, "MatrixWorld"], Any]
+SCOPES = {"community", "read", "any_community", "workspace", "self"}
+_unique = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Case:
+    call: Call
+    scope: str = "community"
+
+    def __post_init__(self) -> None:
+        assert self.scope in SCOPES, f"unknown scope {self.scope!r}"
+
+
+@dataclass
+class MatrixWorld:
+    """The community the operations target (workspace or private) and what each case builds in it."""
+
+    community_id: int
+    visibility: str
+    actors: dict[str, Actor] = field(default_factory=dict)
+
+    def community(self, s: Session) -> Community:
+        community = s.get(Community, self.community_id)
+        assert community is not None
+        return community
+
+    # Things an operation acts on, made by SYSTEM in the case's own (rolled back) transaction.
+    def person(self, s: Session) -> Person:
+        return people.create_person(s, SYSTEM, name=f"Target person {next(_unique)}")
+
+    def organisation(self, s: Session) -> Organisation:
+        return people.create_organisation(s, SYSTEM, name=f"Target city {next(_unique)}")
+
+    def membership(self, s: Session) -> Membership:
+        return communities.add_member(s, SYSTEM, self.community_id, self.person(s).id, "member")  # type: ignore[arg-type]
+
+    def user(self, s: Session) -> User:
+        return accounts.create_user(s, SYSTEM, username=f"target{next(_unique)}", password=factories.PASSWORD,
+                                    name="Target user")
+
+    def invitation(self, s: Session) -> Invitation:
+        return invitations.invite(s, SYSTEM, community_id=self.community_id, name="Invited person").invitation
+
+
+def _own_profile(s: Session, a: Actor, w: MatrixWorld) -> Any:
+    mine = profile.my_profile(s, a)
+    return profile.update_own_profile(s, a, name=mine.name, email="me@example.org", language=mine.language,
+                                      time_zone=mine.time_zone, person_version=mine.person_version,
+                                      user_version=mine.user_version)
+
+
+REGISTRY: dict[str, Case] = {
+    # communities
+    "community.read": Case(lambda s, a, w: communities.get_community(s, a, w.community_id), "read"),
+    "community.create": Case(lambda s, a, w: communities.create_community(
+        s, a, name="A new community", slug=f"new-{next(_unique)}"), "workspace"),
+    "community.rename": Case(lambda s, a, w: communities.rename_community(
+        s, a, w.community_id, w.community(s).version, name="Renamed")),
+    "community.archive": Case(lambda s, a, w: communities.archive_community(
+        s, a, w.community_id, w.community(s).version)),
+    "community.set_visibility": Case(lambda s, a, w: communities.set_visibility(
+        s, a, w.community_id, w.community(s).version,
+        Visibility.PRIVATE if w.visibility == Visibility.WORKSPACE else Visibility.WORKSPACE)),
+    # organisations and people (shared by every community)
+    "organisation.create": Case(lambda s, a, w: people.create_organisation(s, a, name="New city"), "any_community"),
+    "organisation.update": Case(lambda s, a, w: (lambda o: people.update_organisation(
+        s, a, o.id, o.version, name="Renamed city"))(w.organisation(s)), "any_community"),
+    "person.create": Case(lambda s, a, w: people.create_person(s, a, name="New person"), "any_community"),
+    "person.update": Case(lambda s, a, w: (lambda p: people.update_person(
+        s, a, p.id, p.version, name="Renamed person"))(w.person(s)), "any_community"),
+    "person.delete": Case(lambda s, a, w: people.delete_person(s, a, w.person(s).id), "workspace"),
+    # memberships
+    "membership.add": Case(lambda s, a, w: communities.add_member(s, a, w.community_id, w.person(s).id, "member")),
+    "membership.change_role": Case(lambda s, a, w: (lambda m: communities.change_role(
+        s, a, m.id, m.version, "observer"))(w.membership(s))),
+    "membership.remove": Case(lambda s, a, w: communities.remove_member(s, a, w.membership(s).id)),
+    # accounts and the admin console
+    "user.create": Case(lambda s, a, w: accounts.create_user(
+        s, a, username=f"new{next(_unique)}", password=factories.PASSWORD, name="New user"), "workspace"),
+    "user.list": Case(lambda s, a, w: admin.list_users(s, a), "workspace"),
+    "user.deactivate": Case(lambda s, a, w: admin.deactivate_user(s, a, w.user(s).id), "workspace"),
+    "user.reactivate": Case(lambda s, a, w: admin.reactivate_user(s, a, w.user(s).id), "workspace"),
+    "user.reset_password": Case(lambda s, a, w: admin.reset_password(s, a, w.user(s).id), "workspace"),
+    "user.unlock": Case(lambda s, a, w: admin.unlock_user(s, a, w.user(s).id), "workspace"),
+    "user.change_own_password": Case(lambda s, a, w: accounts.change_own_password(
+        s, a, factories.PASSWORD, "another long passphrase"), "self"),
+    "user.update_own_profile": Case(_own_profile, "self"),
+    "audit.read": Case(lambda s, a, w: admin.audit_log(s, a, community_id=w.community_id)),
+    # invitations
+    "invitation.create": Case(lambda s, a, w: invitations.invite(s, a, community_id=w.community_id, name="Someone")),
+    "invitation.list": Case(lambda s, a, w: invitations.list_invitations(s, a, w.community_id)),
+    "invitation.revoke": Case(lambda s, a, w: invitations.revoke_invitation(s, a, w.invitation(s).id)),
+    # personal data and onboarding
+    "person.anonymise": Case(lambda s, a, w: personal_data.anonymise_person(s, a, w.person(s).id), "workspace"),
+    "person.export_own": Case(lambda s, a, w: personal_data.export_own_data(s, a), "self"),
+    "import.people": Case(lambda s, a, w: onboarding.apply_import(
+        s, a, w.community_id, "people.csv", b"name,email\nImported Person,imported@example.org\n")),
+}
+
+ALL_OPERATIONS = sorted(set(PERMISSIONS) | set(SELF_SERVICE))
+WHO = ["admin", "facilitator", "member", "observer", "outsider"]
+WHERE = ["inside", "outside"]
+
+
+def expected_allowed(operation: str, scope: str, who: str, where: str, visibility: str) -> bool:
+    """The table's answer, read for this operation's scope."""
+    if who == "admin" or scope == "self":
+        return True
+    if scope == "workspace" or who == "outsider":
+        return scope == "read" and visibility == Visibility.WORKSPACE
+    holds = Role(who) in PERMISSIONS[operation]
+    if scope == "any_community":
+        return holds
+    if where == "inside" and holds:
+        return True
+    return scope == "read" and visibility == Visibility.WORKSPACE
+
+
+# --- one world per database, built once for the module ------------------------------------------
+
+@dataclass
+class Worlds:
+    engine: Engine
+    by_visibility: dict[str, MatrixWorld]
+
+
+def _load(engine: Engine, user_id: int) -> Actor:
+    with read_session(engine) as s:
+        actor = accounts.load_actor(s, user_id)
+    assert actor is not None
+    return actor
+
+
+def _build(engine: Engine) -> Worlds:
+    """Two target communities (workspace, private) sharing their inside actors, and one elsewhere."""
+    open_one = factories.community(engine, visibility=Visibility.WORKSPACE)
+    private_one = factories.community(engine, visibility=Visibility.PRIVATE)
+    elsewhere = factories.community(engine)
+    actors: dict[str, Actor] = {"admin": factories.actor(engine, admin=True), "outsider": factories.actor(engine)}
+    for role in (Role.FACILITATOR, Role.MEMBER, Role.OBSERVER):
+        inside = factories.actor(engine, role, open_one.id)
+        with write_session(engine) as s:
+            communities.add_member(s, SYSTEM, private_one.id, inside.person_id, role)  # type: ignore[arg-type]
+        actors[f"{role}-inside"] = _load(engine, inside.user_id)
+        actors[f"{role}-outside"] = factories.actor(engine, role, elsewhere.id)
+    return Worlds(engine, {
+        Visibility.WORKSPACE: MatrixWorld(open_one.id, Visibility.WORKSPACE, actors),  # type: ignore[arg-type]
+        Visibility.PRIVATE: MatrixWorld(private_one.id, Visibility.PRIVATE, actors),  # type: ignore[arg-type]
+    })
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def worlds(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+           sqlite_template: Path) -> Iterator[Worlds]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "BCRYPT_COST", 4)
+        if request.param == "sqlite":
+            path = tmp_path_factory.mktemp("matrix") / "cop.db"
+            shutil.copy(sqlite_template, path)
+            url = f"sqlite:///{path}"
+        else:
+            url = request.getfixturevalue("pg_url")
+            empty_postgres(db.get_engine(url))
+        engine = db.get_engine(url)
+        built = _build(engine)
+    yield built
+    if request.param == "sqlite":
+        db._engines.pop(url, None)
+        engine.dispose()
+
+
+def _attempt(engine: Engine, case: Case, actor: Actor, world: MatrixWorld) -> BaseException | None:
+    """Run the operation in a transaction that is always rolled back; the exception, if any."""
+    with Session(engine.execution_options(cop_write=True), expire_on_commit=False) as s:
+        try:
+            case.call(s, actor, world)
+            s.flush()
+        except Exception as exc:  # noqa: BLE001 - every outcome is compared with the table below
+            return exc
+        finally:
+            s.rollback()
+    return None
+
+
+@pytest.mark.parametrize("visibility", [Visibility.WORKSPACE, Visibility.PRIVATE])
+@pytest.mark.parametrize("operation", ALL_OPERATIONS)
+def test_permission_matrix(worlds: Worlds, operation: str, visibility: str) -> None:
+    case = REGISTRY.get(operation)
+    if case is None:
+        pytest.fail(
+            f"operation {operation!r} of cop.permissions has no entry in REGISTRY of "
+            "tests/unit/test_permission_matrix.py: add a Case that performs it through its real service function"
+        )
+    world = worlds.by_visibility[visibility]
+    mismatches = []
+    for who in WHO:
+        for where in (["inside"] if who in {"admin", "outsider"} else WHERE):
+            actor = world.actors[who if who in {"admin", "outsider"} else f"{who}-{where}"]
+            allowed = expected_allowed(operation, case.scope, who, where, visibility)
+            outcome = _attempt(worlds.engine, case, actor, world)
+            label = f"{who} {where} a {visibility} community"
+            if allowed and outcome is not None:
+                mismatches.append(f"{label}: expected success, got {type(outcome).__name__}: {outcome}")
+            elif not allowed and not isinstance(outcome, PermissionDenied | NotFound):
+                got = "success" if outcome is None else f"{type(outcome).__name__}: {outcome}"
+                mismatches.append(f"{label}: expected PermissionDenied or NotFound, got {got}")
+            elif (not allowed and case.scope == "read" and visibility == Visibility.PRIVATE
+                  and not isinstance(outcome, NotFound)):
+                mismatches.append(f"{label}: a private community must not exist for them (NotFound), "
+                                  f"got {type(outcome).__name__}")
+    assert not mismatches, f"{operation}:\n  " + "\n  ".join(mismatches)
+
+
+def test_every_registry_entry_names_a_real_operation() -> None:
+    assert set(REGISTRY) - set(ALL_OPERATIONS) == set()
+
+
+def test_ids_from_query_parameters_are_checked_like_any_other_input(worlds: Worlds) -> None:
+    """Made-up, foreign or malformed ids are refused, never looked up past the authorisation."""
+    world = worlds.by_visibility[Visibility.PRIVATE]
+    outsider = world.actors["outsider"]
+    with read_session(worlds.engine) as s:
+        biggest = s.exec(select(sa.func.max(Community.id))).one()
+        for bad in (world.community_id, biggest + 1000, "1 OR 1=1", "../1", -1, "", None):  # type: ignore[operator]
+            with pytest.raises(NotFound):
+                communities.get_community(s, outsider, bad)  # type: ignore[arg-type]
+            with pytest.raises((NotFound, PermissionDenied)):
+                admin.audit_log(s, outsider, community_id=bad)  # type: ignore[arg-type]

@@ -1,0 +1,135 @@
+"""Search on both databases: ranking, snippets, accents, query syntax, permissions, index in step."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cop.db import read_session, write_session
+from cop.models import Role
+from cop.services import outcomes, workshops
+from cop.services.search import parse_query, search, snippet
+from tests import factories
+
+
+def _workshop(engine, actor, community_id, title, objectives="", **extra):
+    with write_session(engine) as s:
+        return workshops.record_workshop(
+            s, actor, community_id=community_id, title=title, kind="workshop", format="online",
+            meeting_link="https://meet.example.org/x", starts_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+            ends_at=datetime(2026, 3, 2, 12, tzinfo=UTC), time_zone="Europe/Berlin", objectives=objectives, **extra,
+        )
+
+
+def _find(engine, actor, text, **kw):
+    with read_session(engine) as s:
+        return search(s, actor, text, **kw)
+
+
+@pytest.fixture
+def world(engine):
+    return factories.world(engine)
+
+
+def test_accent_insensitive_search_finds_dusseldorf(engine, world) -> None:
+    _workshop(engine, world.facilitator, world.community.id, "Study visit to Düsseldorf")
+    hits = _find(engine, world.member, "Dusseldorf")
+    assert [h.title for h in hits] == ["Study visit to Düsseldorf"]
+    assert "<mark>Düsseldorf</mark>" in hits[0].snippet_html
+
+
+def test_prefix_and_phrase_matching(engine, world) -> None:
+    _workshop(engine, world.facilitator, world.community.id, "Neighbourhood welcome points", "Local contact persons in every district")
+    _workshop(engine, world.facilitator, world.community.id, "Contact with schools", "Persons local to the school")
+    assert len(_find(engine, world.member, "neighbour")) == 1
+    assert len(_find(engine, world.member, "local persons")) == 2
+    phrase = _find(engine, world.member, '"local contact persons"')
+    assert [h.title for h in phrase] == ["Neighbourhood welcome points"]
+
+
+def test_title_matches_rank_above_body_matches(engine, world) -> None:
+    _workshop(engine, world.facilitator, world.community.id, "Mentoring circles", "We talked about volunteers")
+    _workshop(engine, world.facilitator, world.community.id, "Volunteers in sport clubs", "A day with clubs")
+    hits = _find(engine, world.member, "volunteers")
+    assert hits[0].title == "Volunteers in sport clubs"
+
+
+@pytest.mark.parametrize("query", ['"', "'", "*", "AND OR NOT", "NEAR(a b)", "title:x", "%_\\", "a) OR (b", "-", "^", "'; DROP TABLE workshop; --", "{{7*7}}"])
+def test_query_syntax_characters_never_break_the_engine(engine, world, query) -> None:
+    _workshop(engine, world.facilitator, world.community.id, "Welcome café")
+    _find(engine, world.member, query)  # must not raise
+
+
+def test_member_never_finds_another_private_community(engine, world) -> None:
+    private = factories.community(engine, visibility="private")
+    other_facilitator = factories.actor(engine, Role.FACILITATOR, private.id)
+    _workshop(engine, other_facilitator, private.id, "Secret planning session")
+    assert _find(engine, world.member, "secret") == []
+    assert len(_find(engine, other_facilitator, "secret")) == 1
+    assert len(_find(engine, world.admin, "secret")) == 1
+
+
+def test_index_follows_edit_soft_delete_and_restore(engine, world) -> None:
+    w = _workshop(engine, world.facilitator, world.community.id, "Tandem programme")
+    with write_session(engine) as s:
+        workshops.update_workshop(s, world.facilitator, w.id, w.version, title="Buddy programme")
+    assert _find(engine, world.member, "tandem") == []
+    assert len(_find(engine, world.member, "buddy")) == 1
+    with write_session(engine) as s:
+        workshops.delete_workshop(s, world.facilitator, w.id)
+    assert _find(engine, world.member, "buddy") == []
+    with write_session(engine) as s:
+        workshops.restore_workshop(s, world.facilitator, w.id)
+    assert len(_find(engine, world.member, "buddy")) == 1
+
+
+def test_outcomes_are_found_through_their_workshop(engine, world) -> None:
+    w = _workshop(engine, world.facilitator, world.community.id, "Planning day")
+    with write_session(engine) as s:
+        outcomes.add_outcome(s, world.facilitator, w.id, kind="insight", text="Volunteer passports motivate newcomers")
+    hits = _find(engine, world.member, "passports")
+    assert [h.record_id for h in hits] == [w.id]
+
+
+def test_rolled_back_write_leaves_no_index_entry(engine, world) -> None:
+    with pytest.raises(RuntimeError):
+        with write_session(engine) as s:
+            workshops.record_workshop(
+                s, world.facilitator, community_id=world.community.id, title="Phantom workshop", kind="workshop",
+                format="online", meeting_link="https://x.example", starts_at=datetime(2026, 1, 1, 9, tzinfo=UTC),
+                ends_at=datetime(2026, 1, 1, 10, tzinfo=UTC), time_zone="UTC",
+            )
+            raise RuntimeError("abort")
+    assert _find(engine, world.member, "phantom") == []
+
+
+def test_snippet_escapes_text_before_highlighting() -> None:
+    html = snippet("<script>alert('volunteer')</script> volunteers welcome", [["volunteer"]])
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "<mark>volunteers</mark>" in html
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=80))
+def test_parsed_query_holds_only_word_characters(text: str) -> None:
+    for phrase in parse_query(text):
+        for word in phrase:
+            assert word and all(ch.isalnum() or ch == "_" for ch in word)
+
+
+def test_outsider_finds_only_approved_practices_of_a_workspace_community(engine, world) -> None:
+    from cop.services import practices
+
+    city = factories.organisation(engine, "Ghent")
+    with write_session(engine) as s:
+        draft = practices.create_practice(s, world.facilitator, world.community.id, title="Welcome walks draft", organisation_id=city)
+        approved = practices.create_practice(s, world.facilitator, world.community.id, title="Welcome walks approved", organisation_id=city)
+        practices.submit_practice(s, world.facilitator, approved.id, approved.version)
+        practices.approve_practice(s, world.facilitator, approved.id, approved.version)
+    assert {h.title for h in _find(engine, world.outsider, "welcome walks")} == {"Welcome walks approved"}
+    assert {h.title for h in _find(engine, world.observer, "welcome walks")} == {"Welcome walks draft", "Welcome walks approved"}
+    assert draft.id != approved.id
