@@ -19,6 +19,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	touch $@
 
 setup: $(VENV)/.installed
+	$(BIN)/python -m cop.i18n_catalog compile
 
 # Debian's Chromium for the browser tests (never a downloaded browser); only as root.
 system-packages:

@@ -1,8 +1,26 @@
-"""Admin: being built (replaced by the capability's own page)."""
+"""Admin: accounts, invitations, communities and memberships, spreadsheet import, and the audit log."""
 
 import streamlit as st
 
+from cop.i18n import translator
 from cop.ui import require_actor
+from cop.ui.admin_accounts import invitations_tab, users_tab
+from cop.ui.admin_community import audit_tab, import_tab, memberships_tab
 
 actor = require_actor("admin")
-st.title("Admin")
+_ = translator(actor.language)
+st.title(_("Administration"))
+
+users, invites, members, imports, audit = st.tabs(
+    [_("Users"), _("Invitations"), _("Communities & memberships"), _("Import"), _("Audit log")]
+)
+with users:
+    users_tab(actor)
+with invites:
+    invitations_tab(actor)
+with members:
+    memberships_tab(actor)
+with imports:
+    import_tab(actor)
+with audit:
+    audit_tab(actor)

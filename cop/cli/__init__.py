@@ -23,11 +23,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cop.cli import backup, communities, db, demo, notify, search, seed, users
+from cop.cli import backup, communities, db, demo, notify, search, seed, users, users_admin
 from cop.cli.common import EXIT_FAILED, EXIT_USAGE, Parser, error
 from cop.errors import CopError, ValidationError
 
-GROUPS = [db, users, communities, seed, backup, demo, search, notify]
+GROUPS = [db, users, users_admin, communities, seed, backup, demo, search, notify]  # users_admin extends `user`
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -40,6 +40,7 @@ class Node:
     children: list[Node] = field(default_factory=list)
     level: int = 0  # heading level
     ordered: bool = False
+    tight: bool = False  # list items without blank lines between their blocks
     start: int = 1
     text: str = ""  # code block content
     rows: list[list[list[Span]]] = field(default_factory=list)  # table: header row first
@@ -72,8 +73,9 @@ def _blocks(tokens: list[Token], i: int, until: str | None) -> tuple[list[Node],
         elif tok.type in ("bullet_list_open", "ordered_list_open"):
             ordered = tok.type == "ordered_list_open"
             start = int(tok.attrs.get("start", 1)) if ordered else 1
+            tight = i + 2 < len(tokens) and tokens[i + 2].type == "paragraph_open" and tokens[i + 2].hidden
             items, i = _blocks(tokens, i + 1, tok.type.replace("_open", "_close"))
-            nodes.append(Node("list", children=items, ordered=ordered, start=start))
+            nodes.append(Node("list", children=items, ordered=ordered, start=start, tight=tight))
         elif tok.type == "list_item_open":
             children, i = _blocks(tokens, i + 1, "list_item_close")
             nodes.append(Node("item", children=children))

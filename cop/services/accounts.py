@@ -170,6 +170,13 @@ def sign_in(session: Session, username: str, password: str) -> User | None:
     return user
 
 
+def sign_in_read_only(session: Session, username: str, password: str) -> User | None:
+    """The same check without bookkeeping, for a database opened read-only (maintenance)."""
+    user = find_user(session, username)
+    ok = passwords.check_password(password, user.password_hash if user else None)
+    return user if ok and may_sign_in(user) else None
+
+
 def change_own_password(session: Session, actor: Actor, current: str, new: str) -> None:
     """Needs the current password; signs out every other session (cookie issued before now)."""
     authorize(actor, "user.change_own_password")

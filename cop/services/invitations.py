@@ -12,6 +12,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -150,12 +151,12 @@ def _usable(session: Session, token: str) -> Invitation:
     return invitation
 
 
-def describe(session: Session, token: str) -> dict[str, str]:
+def describe(session: Session, token: str) -> dict[str, Any]:
     """What the sign-up form shows before anything is typed: who is invited where, as what."""
     invitation = _usable(session, token)
     community = session.get(Community, invitation.community_id)
     return {"name": invitation.name, "email": invitation.email, "role": invitation.role,
-            "community": community.name if community else ""}
+            "community": community.name if community else "", "community_id": invitation.community_id}
 
 
 def accept_invitation(session: Session, token: str, username: str, password: str, name: str) -> User:

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from cop.errors import NotFound
+from cop.errors import NotFound, ValidationError
 from cop.models import (
     Community,
     Organisation,
@@ -97,6 +97,8 @@ def find_practices(
     if community_id is not None:
         conditions.append(Practice.community_id == get_community(session, actor, community_id).id)
     if organisation_id is not None:
+        if not str(organisation_id).isdigit():
+            raise ValidationError({"organisation_id": "Choose a city from the list."})
         conditions.append(Practice.organisation_id == int(organisation_id))
     if theme and theme.strip():
         conditions.append(_has_tag(TagKind.THEME, theme))

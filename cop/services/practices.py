@@ -1,8 +1,10 @@
 """Good practices: record, review, illustrate and link them to the workshops where they were seen.
 
 Review (see ``review_status``): members draft and submit, facilitators approve
-or send back. An edit of an approved practice by a member (its fields or its
-images) puts it back in review; a facilitator's edit keeps it approved.
+or send back. An edit of an approved practice by a member (its fields, its
+implementing organisations or its images) puts it back in review; a
+facilitator's edit keeps it approved. Linking the workshops where it was
+presented does not reopen the review: that records history, not a claim.
 
 Who reads what is decided in ``practice_browse`` (members of the community
 see every status, other readers only approved practices); its list and
@@ -118,8 +120,10 @@ def update_practice(session: Session, actor: Actor, practice_id: int, version: i
         values["workshop_ids"] = check_workshops(chk, session, fields["workshop_ids"], community.id)  # type: ignore[arg-type]
     chk.raise_if_any()
     links = {field: values.pop(field) for field in _LINK_FIELDS if field in values}
-    edited = any(getattr(practice, k) != v for k, v in values.items()) or any(
-        sorted(ids) != _linked_ids(session, f, practice.id) for f, ids in links.items()  # type: ignore[arg-type]
+    # Where it was seen is history, not a claim about the practice: it does not reopen the review.
+    edited = any(getattr(practice, k) != v for k, v in values.items()) or (
+        "implementer_ids" in links
+        and sorted(links["implementer_ids"]) != _linked_ids(session, "implementer_ids", practice.id)  # type: ignore[arg-type]
     )
     if edited:
         values["status"] = review_status.status_after_edit(actor, community, practice.status)

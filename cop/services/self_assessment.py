@@ -32,7 +32,15 @@ from sqlmodel import Session, col, func, select
 
 from cop import clock
 from cop.errors import NotFound, PermissionDenied
-from cop.models import Community, Membership, Organisation, Person, SelfAssessment, Standard
+from cop.models import (
+    Community,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Person,
+    SelfAssessment,
+    Standard,
+)
 from cop.permissions import Actor, authorize
 from cop.services import review_status
 from cop.services.audit import record_event, snapshot
@@ -45,11 +53,12 @@ SCORE_LABELS: dict[int, str] = {0: "not started", 1: "planning", 2: "piloting", 
 
 
 def community_cities(session: Session, community_id: int) -> list[Organisation]:
-    """The organisations of the community's members: the cities that assess themselves."""
+    """The cities its members work for: the ones that assess themselves (partners' NGOs do not)."""
     return list(session.exec(
         select(Organisation)
         .where(
             col(Organisation.deleted_at).is_(None),
+            Organisation.kind == OrganisationKind.CITY,
             col(Organisation.id).in_(
                 select(Person.organisation_id)
                 .join(Membership, col(Membership.person_id) == Person.id)

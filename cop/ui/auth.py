@@ -29,7 +29,7 @@ from streamlit_authenticator.utilities.exceptions import LoginError
 
 from cop import clock, settings
 from cop.db import read_session, write_session
-from cop.errors import CopError
+from cop.errors import CopError, DatabaseUnavailable
 from cop.i18n import best_language, translator
 from cop.permissions import Actor
 from cop.services import accounts
@@ -59,8 +59,13 @@ def _make_authenticator() -> stauth.Authenticate:
     model = authenticator.authentication_controller.authentication_model
 
     def check_credentials(username: str, password: str) -> bool:
-        with write_session() as session:
-            user = accounts.sign_in(session, username, password)
+        try:
+            with write_session() as session:
+                user = accounts.sign_in(session, username, password)
+        except DatabaseUnavailable:
+            # A read-only database cannot count attempts; reading stays possible.
+            with read_session() as session:
+                user = accounts.sign_in_read_only(session, username, password)
         if user is not None:
             st.session_state["cop_signed_in_at"] = clock.now().isoformat()
         return user is not None

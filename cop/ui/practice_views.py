@@ -76,9 +76,9 @@ def practice_list(actor: Actor, community: Community | None) -> None:
         st.caption(_("Choose a community in the sidebar to record a practice."))
 
 
-def _organisation_choices() -> dict[int, str]:
+def _organisation_choices(kind: str | None = None) -> dict[int, str]:
     with read_session() as session:
-        return {o.id: o.name for o in people.organisations(session)}  # type: ignore[misc]
+        return {o.id: o.name for o in people.organisations(session, kind=kind)}  # type: ignore[misc]
 
 
 def practice_form(actor: Actor, community: Community, key: str, current: practices.PracticeDetail | None) -> None:
@@ -86,20 +86,22 @@ def practice_form(actor: Actor, community: Community, key: str, current: practic
     _ = translator(actor.language)
     p: Practice | None = current.practice if current else None
     names = _organisation_choices()
+    cities = _organisation_choices(OrganisationKind.CITY)
+    if p is not None and p.organisation_id in names:
+        cities.setdefault(p.organisation_id, names[p.organisation_id])
     draw_conflict(key, actor.language)
     errors_banner(key, actor.language)
     with st.form(key):
         values: dict[str, Any] = {}
         values["title"] = st.text_input(_("Title"), value=p.title if p else "", max_chars=200)
         field_error(key, "title")
-        organisations = list(names)
         values["organisation_id"] = st.selectbox(
-            _("City"), organisations, format_func=names.get,
-            index=organisations.index(p.organisation_id) if p and p.organisation_id in names else None,
+            _("City"), list(cities), format_func=cities.get,
+            index=list(cities).index(p.organisation_id) if p and p.organisation_id in cities else None,
         )
         field_error(key, "organisation_id")
         values["implementer_ids"] = st.multiselect(
-            _("Implementing organisations"), organisations, format_func=names.get,
+            _("Implementing organisations"), list(names), format_func=names.get,
             default=[o.id for o in current.implementers] if current else [],
         )
         left, middle, right = st.columns(3)
@@ -177,7 +179,7 @@ def practice_page(actor: Actor, practice_id: str) -> None:
     st.subheader(_("Where it was seen"))
     if detail.workshops:
         st.dataframe(
-            [{_("Workshop"): f"workshops?id={w['id']}", _("Title"): w["title"], _("Kind"): _(w["kind"]),
+            [{_("Workshop"): f"workshops?id={w['id']}", _("Title"): w["title"], _("Kind"): _(w["kind"].replace("_", " ")),
               _("Starts"): w["starts_at"], _("Place"): w["place"]} for w in detail.workshops],
             hide_index=True, width="stretch", column_config={_("Workshop"): st.column_config.LinkColumn(display_text=_("Open"))},
         )

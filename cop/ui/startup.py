@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 import streamlit as st
 
 from cop import settings
@@ -27,6 +28,5 @@ def prepare_workspace() -> None:
     except SchemaBehind as exc:
         st.error(str(exc), icon=":material/database:")
         st.stop()
-    except (DatabaseUnavailable, OSError) as exc:
-        st.error(f"The database is unavailable right now: {exc.__class__.__name__}. Please try again shortly.")
-        st.stop()
+    except (DatabaseUnavailable, OSError, sa.exc.OperationalError):
+        raise DatabaseUnavailable("The database is unavailable right now; please try again shortly.") from None

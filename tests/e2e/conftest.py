@@ -80,6 +80,9 @@ def stop_server(server: Server) -> None:
         server.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         server.process.kill()
+    log = server.log.read_text(errors="replace")
+    if "Traceback" in log:  # shown with the test's output, to find the cause of a failure
+        print(f"--- server log {server.url} ---\n{log[-6000:]}")
 
 
 @pytest.fixture(scope="module")

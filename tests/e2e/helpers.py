@@ -47,6 +47,17 @@ def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
     page.get_by_role("button", name="Sign in").click()
     wait_idle(page)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=15_000)
+    wait_for_cookie(page)
+
+
+def wait_for_cookie(page: Page, name: str = "cop_session", timeout: float = 15.0) -> None:
+    """The sign-in cookie is written by a component after the first signed-in run."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if any(c["name"] == name for c in page.context.cookies()):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the {name} cookie was not set")
 
 
 def assert_no_exception(page: Page) -> None:

@@ -327,3 +327,24 @@ def test_rebuilders_of_derived_data_run_inside_the_restore(engine: Engine, tmp_p
     ])
     portability.restore(engine, archive, replace=True)
     assert seen == [1]
+
+
+def test_a_backup_from_an_older_schema_is_restored_and_brought_up_to_date(engine: Engine, tmp_path: Path) -> None:
+    old = get_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    schema.upgrade(old, "0001_core")
+    with old.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO community (id, version, created_at, updated_at, slug, name, theme, description, visibility)"
+            " VALUES (7, 1, '2021-05-04 10:00:00.000000', '2021-05-04 10:00:00.000000', 'values-cop',"
+            " 'Volunteering with migrants – Düsseldorf', '', '', 'workspace')"
+        )
+    archive = tmp_path / "old.zip"
+    portability.backup(old, archive)
+    assert portability.read_manifest(archive)["schema_revision"] == "0001_core"
+
+    portability.restore(engine, archive)  # the target is at this code's head: down, load, up again
+    assert schema.current_revision(engine) == schema.head_revision()
+    with read_session(engine) as s:
+        community = s.get(Community, 7)
+    assert community.name == "Volunteering with migrants – Düsseldorf"
+    assert community.created_at == datetime(2021, 5, 4, 10, tzinfo=UTC)

@@ -38,7 +38,16 @@ from sqlmodel import Session, select
 from cop import db, passwords
 from cop.db import read_session, write_session
 from cop.errors import NotFound, PermissionDenied
-from cop.models import Community, Invitation, Membership, Organisation, Person, Role, User, Visibility
+from cop.models import (
+    Community,
+    Invitation,
+    Membership,
+    Organisation,
+    Person,
+    Role,
+    User,
+    Visibility,
+)
 from cop.permissions import PERMISSIONS, SELF_SERVICE, SYSTEM, Actor
 from cop.services import (
     accounts,
@@ -254,7 +263,7 @@ def test_permission_matrix(worlds: Worlds, operation: str, visibility: str) -> N
             actor = world.actors[who if who in {"admin", "outsider"} else f"{who}-{where}"]
             allowed = expected_allowed(operation, case.scope, who, where, visibility)
             outcome = _attempt(worlds.engine, case, actor, world)
-            label = f"{who} {where} a {visibility} community"
+            label = f"{who} ({'no role' if who in {'admin', 'outsider'} else where}), {visibility} community"
             if allowed and outcome is not None:
                 mismatches.append(f"{label}: expected success, got {type(outcome).__name__}: {outcome}")
             elif not allowed and not isinstance(outcome, PermissionDenied | NotFound):

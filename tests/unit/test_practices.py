@@ -259,6 +259,24 @@ def test_practice_page_shows_everything_and_where_it_was_seen(engine: Engine, w:
         assert practices.practice_detail(s, w.member, p.id).workshops == []
 
 
+def test_member_linking_where_it_was_seen_keeps_approval_but_new_implementers_reopen_it(engine: Engine, w: factories.World, city: int) -> None:
+    ngo = factories.organisation(engine, "Caritas")
+    with write_session(engine) as s:
+        visit = workshops.record_workshop(
+            s, w.facilitator, community_id=w.community.id, title="City dialogue", kind="city_dialogue",
+            format="in_person", starts_at="2025-05-06T10:00", ends_at="2025-05-06T12:00",
+            time_zone="Europe/Berlin", place="Town hall",
+        )
+    p = new_practice(engine, w.member, w.community.id, city)
+    with write_session(engine) as s:
+        practices.approve_practice(s, w.facilitator, p.id, 1)
+        practices.update_practice(s, w.member, p.id, 2, workshop_ids=[visit.id])
+    assert status_of(engine, p.id) == (ReviewStatus.APPROVED, 3)
+    with write_session(engine) as s:
+        practices.update_practice(s, w.member, p.id, 3, implementer_ids=[ngo])
+    assert status_of(engine, p.id)[0] == ReviewStatus.IN_REVIEW
+
+
 def test_workshop_of_another_community_cannot_be_linked(engine: Engine, w: factories.World, city: int) -> None:
     other = factories.world(engine)
     with write_session(engine) as s:

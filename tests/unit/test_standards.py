@@ -17,8 +17,8 @@ from cop.db import read_session, write_session
 from cop.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from cop.models import ReviewStatus, Role, SelfAssessment, Standard
 from cop.permissions import SYSTEM, Actor
+from cop.services import people, standards
 from cop.services import self_assessment as scores
-from cop.services import standards
 from tests import factories
 
 HYPOTHESIS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -251,9 +251,16 @@ def test_scores_of_a_deleted_standard_leave_the_heatmap(engine: Engine, cities: 
         assert scores.heatmap(s, cities.facilitator, cities.community_id) == []
 
 
-def test_cities_of_a_community_are_its_members_organisations(engine: Engine, cities: Cities) -> None:
+def test_cities_of_a_community_are_the_cities_its_members_work_for(engine: Engine, cities: Cities) -> None:
+    with write_session(engine) as s:
+        ngo = people.create_organisation(s, SYSTEM, name="Caritas", kind="ngo").id
+    partner = factories.actor(engine, Role.MEMBER, cities.community_id, organisation_id=ngo)
     with read_session(engine) as s:
         assert [o.name for o in scores.cities(s, cities.member_b, cities.community_id)] == ["Amsterdam", "Braga"]
+    st_ = new_standard(engine, cities.facilitator, cities.community_id)
+    with pytest.raises(ValidationError) as err:
+        score(engine, partner, st_.id, ngo, 2, "2025-01-15")
+    assert "organisation_id" in err.value.fields
 
 
 @HYPOTHESIS

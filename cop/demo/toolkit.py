@@ -1,0 +1,63 @@
+"""Demo step: the toolkit edition with a draft chapter per community that uses every section kind.
+
+Runs after the workshops and practices steps, so the record blocks (standards,
+practices, key results, timeline, actions, lessons) have something to show.
+One chapter goes through review and approval and is then edited again, so
+the demo shows a published revision next to the draft that follows it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import col, select
+
+from cop.models import Practice, ReviewStatus, SectionKind
+from cop.permissions import SYSTEM
+from cop.services import toolkit, toolkit_sections
+
+ORDER = [
+    SectionKind.FREE_TEXT, SectionKind.STANDARDS, SectionKind.PRACTICES, SectionKind.KEY_RESULTS,
+    SectionKind.WORKSHOP_TIMELINE, SectionKind.ACTIONS_SUMMARY, SectionKind.LESSONS_LEARNED,
+]
+
+
+def step(ctx) -> None:  # noqa: ANN001 - DemoContext, imported lazily to avoid a cycle
+    spec = ctx.data.get("toolkit")
+    if not spec:
+        return
+    session = ctx.session
+    edition = toolkit.create_toolkit(
+        session, SYSTEM, title=spec["title"], year=spec["year"], introduction=spec.get("introduction", ""),
+        licence=spec.get("licence", ""), language=spec.get("language", "en"),
+    )
+    for chapter_spec in spec.get("chapters", []):
+        _chapter(ctx, edition.id, chapter_spec)
+
+
+def _chapter(ctx, toolkit_id: int, spec: dict[str, Any]) -> None:  # noqa: ANN001
+    session = ctx.session
+    community_id = ctx.communities[spec["community"]]
+    author = ctx.actors[spec["author"]]
+    chapter = toolkit.add_chapter(session, SYSTEM, toolkit_id, community_id)
+    approved = list(session.exec(
+        select(Practice.id).where(Practice.community_id == community_id, Practice.status == ReviewStatus.APPROVED,
+                                  col(Practice.deleted_at).is_(None)).order_by(col(Practice.id))
+    ))
+    sections = {}
+    for kind in ORDER:
+        body = {SectionKind.FREE_TEXT: spec.get("intro", ""), SectionKind.LESSONS_LEARNED: spec.get("lessons", "")}
+        settings = {"practice_ids": approved} if kind == SectionKind.PRACTICES else {}
+        sections[kind.value] = toolkit_sections.add_section(
+            session, author, chapter.id, kind, body=body.get(kind, ""), settings=settings,
+        )
+    comment = spec.get("comment")
+    if comment:
+        toolkit_sections.add_comment(session, ctx.actors[comment["by"]], sections[comment["section"]].id, comment["text"])
+    if spec.get("approved"):
+        toolkit.submit_chapter(session, author, chapter.id, chapter.version)
+        toolkit.approve_chapter(session, ctx.actors["facilitator"], chapter.id, chapter.version)
+    edit = spec.get("edited_after")
+    if edit:
+        section = sections[edit["section"]]
+        toolkit_sections.update_section(session, author, section.id, section.version, body=edit["body"])

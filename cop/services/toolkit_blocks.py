@@ -1,0 +1,274 @@
+"""A chapter's sections turned into the document model, reading the community's records live.
+
+Blocks built from records show only what the toolkit may publish: approved
+standards, approved practices (the ones the section selected, in its order),
+figures and series from ``key_results``, workshops that were held, the
+community's joint actions (by city, never by person) and the insights
+recorded when workshops were closed. While the chapter is a draft these
+blocks follow the records; approval freezes them in a revision.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from cop.export import charts
+from cop.export.document import Block, Document, Figure, Heading, Paragraph, PracticeBox, Table
+from cop.export.markdown import escape
+from cop.models import (
+    Action,
+    Attendance,
+    Chapter,
+    Community,
+    Organisation,
+    Outcome,
+    OutcomeKind,
+    Person,
+    Practice,
+    PracticeOrganisation,
+    ReviewStatus,
+    Section,
+    SectionKind,
+    Standard,
+    Toolkit,
+    Workshop,
+    WorkshopStatus,
+)
+from cop.permissions import Actor
+from cop.services.key_results import HELD, key_results
+
+KIND_LABELS: dict[str, str] = {
+    SectionKind.FREE_TEXT: "Free text",
+    SectionKind.STANDARDS: "Standards",
+    SectionKind.PRACTICES: "Practices",
+    SectionKind.KEY_RESULTS: "Key results",
+    SectionKind.WORKSHOP_TIMELINE: "Workshop timeline",
+    SectionKind.ACTIONS_SUMMARY: "Actions summary",
+    SectionKind.LESSONS_LEARNED: "Lessons learned",
+}
+DEFAULT_TITLES: dict[str, str] = {
+    SectionKind.FREE_TEXT: "About this chapter",
+    SectionKind.STANDARDS: "Standards",
+    SectionKind.PRACTICES: "Practice examples",
+    SectionKind.KEY_RESULTS: "Key results",
+    SectionKind.WORKSHOP_TIMELINE: "Workshops and visits",
+    SectionKind.ACTIONS_SUMMARY: "Joint actions",
+    SectionKind.LESSONS_LEARNED: "Lessons learned",
+}
+PRACTICE_FIELDS = (
+    ("summary", "Summary"), ("challenge", "Challenge"), ("goals", "Goals"), ("how_it_works", "How it works"),
+    ("results", "Results"), ("evaluation", "Evaluation"), ("beneficiaries", "Beneficiaries"),
+    ("volunteers_role", "The role of volunteers"), ("funding", "Funding"), ("contact", "Contact"),
+)
+STANDARD_FIELDS = (
+    ("success_factors", "Key success factors"), ("guiding_questions", "Guiding questions"),
+    ("indicators", "Indicators"),
+)
+
+
+def section_sources(sections: list[Section]) -> list[dict[str, Any]]:
+    """What a revision keeps of its sections, so it can be restored as a draft."""
+    return [{"kind": s.kind, "title": s.title, "body": s.body, "settings": dict(s.settings)} for s in sections]
+
+
+def _ids(value: Any) -> list[int]:
+    return [int(v) for v in value if str(v).isdigit()] if isinstance(value, list) else []
+
+
+def _standards(session: Session, community: Community, settings: dict[str, Any]) -> list[Block]:
+    stmt = select(Standard).where(
+        Standard.community_id == community.id, col(Standard.deleted_at).is_(None),
+        Standard.status == ReviewStatus.APPROVED,
+    )
+    chosen = _ids(settings.get("standard_ids"))
+    if chosen:
+        stmt = stmt.where(col(Standard.id).in_(chosen))
+    blocks: list[Block] = []
+    for standard in session.exec(stmt.order_by(col(Standard.position), col(Standard.id))):
+        blocks.append(Heading(3, standard.title))
+        if standard.statement.strip():
+            blocks.append(Paragraph(standard.statement))
+        for name, label in STANDARD_FIELDS:
+            text = getattr(standard, name)
+            if text.strip():
+                blocks.append(Paragraph(f"**{label}**\n\n{text}"))
+    return blocks or [Paragraph("*No approved standards yet.*")]
+
+
+def _period(practice: Practice) -> str:
+    if practice.started_on and practice.ended_on:
+        return f"{practice.started_on:%B %Y} to {practice.ended_on:%B %Y}"
+    if practice.started_on:
+        return f"since {practice.started_on:%B %Y}"
+    return ""
+
+
+def _practices(session: Session, community: Community, settings: dict[str, Any]) -> list[Block]:
+    chosen = _ids(settings.get("practice_ids"))
+    rows = session.exec(
+        select(Practice, Organisation.name)
+        .join(Organisation, col(Organisation.id) == Practice.organisation_id)
+        .where(col(Practice.id).in_(chosen or [-1]), Practice.community_id == community.id,
+               col(Practice.deleted_at).is_(None), Practice.status == ReviewStatus.APPROVED)
+    ).all()
+    partners: dict[int, list[str]] = {}
+    for practice_id, name in session.exec(
+        select(PracticeOrganisation.practice_id, Organisation.name)
+        .join(Organisation, col(Organisation.id) == PracticeOrganisation.organisation_id)
+        .where(col(PracticeOrganisation.practice_id).in_([p.id for p, _ in rows] or [-1]))
+        .order_by(Organisation.name)
+    ):
+        partners.setdefault(practice_id, []).append(name)
+    by_id = {p.id: (p, city) for p, city in rows}
+    blocks: list[Block] = []
+    for practice_id in chosen:
+        if practice_id not in by_id:
+            continue
+        practice, city = by_id[practice_id]
+        facts = [("City", city), ("Implemented with", ", ".join(partners.get(practice_id, []))),
+                 ("Period", _period(practice)),
+                 ("Regular service", "yes" if practice.is_regular_service else ""),
+                 ("People reached", f"{practice.people_reached:,}" if practice.people_reached else ""),
+                 ("Themes", ", ".join(practice.themes)), ("Target groups", ", ".join(practice.target_groups))]
+        fields = [(label, getattr(practice, name)) for name, label in PRACTICE_FIELDS if getattr(practice, name).strip()]
+        transfer = "\n\n".join(t for t in (practice.continuation_funding, practice.transfer_needs) if t.strip())
+        if transfer:
+            fields.append(("Transferability", transfer))
+        if practice.links:
+            fields.append(("Links", "\n".join(f"- <{link}>" for link in practice.links)))
+        blocks.append(PracticeBox(practice.title, [(k, v) for k, v in facts if v], fields))
+    return blocks or [Paragraph("*No approved practices selected yet.*")]
+
+
+def _key_results(session: Session, actor: Actor, community: Community, settings: dict[str, Any], with_charts: bool) -> list[Block]:
+    results = key_results(session, actor, community.id)  # type: ignore[arg-type]
+    blocks: list[Block] = [Table(["Figure", "Value"], [list(row) for row in results.figures()])]
+    if with_charts and settings.get("chart", True):
+        png, svg = charts.infographic(results)
+        blocks.append(Figure(
+            f"Key results of {community.name}",
+            f"Infographic: {results.workshops_held} workshops and visits held, {results.participants} "
+            f"participants, {results.cities} cities, {results.actions_done} of {results.actions} joint actions done.",
+            png, svg,
+        ))
+    return blocks
+
+
+def _timeline(session: Session, community: Community, settings: dict[str, Any]) -> list[Block]:
+    statuses = list(HELD) + ([WorkshopStatus.PLANNED.value] if settings.get("include_planned") else [])
+    attendees = (
+        select(Attendance.workshop_id, func.count().label("n"))
+        .where(col(Attendance.deleted_at).is_(None), Attendance.attended.is_(True))  # type: ignore[attr-defined]
+        .group_by(Attendance.workshop_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(Workshop.starts_at, Workshop.time_zone, Workshop.title, Workshop.kind, Workshop.format,
+               Workshop.status, Organisation.name, attendees.c.n)
+        .join(Organisation, col(Organisation.id) == Workshop.host_organisation_id, isouter=True)
+        .join(attendees, attendees.c.workshop_id == Workshop.id, isouter=True)
+        .where(Workshop.community_id == community.id, col(Workshop.deleted_at).is_(None),
+               col(Workshop.status).in_(statuses))
+        .order_by(col(Workshop.starts_at), col(Workshop.id))
+    ).all()
+    if not rows:
+        return [Paragraph("*No workshops held yet.*")]
+    table = [
+        [_local_day(starts, zone), title, kind.replace("_", " "), fmt.replace("_", " "), host or "",
+         "planned" if status == WorkshopStatus.PLANNED else str(n or 0)]
+        for starts, zone, title, kind, fmt, status, host, n in rows
+    ]
+    return [Table(["Date", "Workshop or visit", "Kind", "Format", "Host", "Attendees"], table)]
+
+
+def _local_day(instant: Any, zone: str) -> str:
+    try:
+        return instant.astimezone(ZoneInfo(zone)).date().isoformat()
+    except (KeyError, ValueError):
+        return instant.date().isoformat()
+
+
+def _actions(session: Session, community: Community, settings: dict[str, Any]) -> list[Block]:
+    live = sa.and_(Action.community_id == community.id, col(Action.deleted_at).is_(None))
+    rows = session.exec(
+        select(Action.title, Organisation.name, Action.status, Action.due_date, Action.progress)
+        .join(Person, col(Person.id) == Action.owner_person_id)
+        .join(Organisation, col(Organisation.id) == Person.organisation_id, isouter=True)
+        .where(live)
+        .order_by(col(Action.due_date), col(Action.id))
+    ).all()
+    if not rows:
+        return [Paragraph("*No joint actions yet.*")]
+    cities = len({city for _, city, *_ in rows if city})
+    done = sum(1 for _, _, status, *_ in rows if status == "done")
+    blocks: list[Block] = [Paragraph(
+        f"Joint actions: {len(rows)}; cities and organisations leading them: {cities}; done: {done}."
+    )]
+    if settings.get("list_actions", True):
+        blocks.append(Table(
+            ["Action", "City or organisation", "Status", "Due", "Progress"],
+            [[title, city or "", status.replace("_", " "), due.isoformat(), f"{progress} %"]
+             for title, city, status, due, progress in rows],
+        ))
+    return blocks
+
+
+def _lessons(session: Session, community: Community, settings: dict[str, Any]) -> list[Block]:
+    if not settings.get("include_insights", True):
+        return []
+    rows = session.exec(
+        select(Workshop.title, Outcome.text)
+        .join(Workshop, col(Workshop.id) == Outcome.workshop_id)
+        .where(Workshop.community_id == community.id, col(Workshop.deleted_at).is_(None),
+               Workshop.status == WorkshopStatus.CLOSED, col(Outcome.deleted_at).is_(None),
+               Outcome.kind == OutcomeKind.INSIGHT)
+        .order_by(col(Workshop.starts_at), col(Outcome.id))
+    ).all()
+    if not rows:
+        return []
+    items = "\n".join(f"- **{escape(' '.join(title.split()))}:** {' '.join(text.split())}" for title, text in rows)
+    return [Paragraph("**Insights from the workshops**\n\n" + items)]
+
+
+def section_blocks(session: Session, actor: Actor, community: Community, section: Section,
+                   *, with_charts: bool = True) -> list[Block]:
+    """The blocks of one section: its heading, the author's text, then what the records say."""
+    blocks: list[Block] = [Heading(2, section.title)]
+    if section.body.strip():
+        blocks.append(Paragraph(section.body))
+    settings = dict(section.settings or {})
+    kind = section.kind
+    if kind == SectionKind.STANDARDS:
+        blocks += _standards(session, community, settings)
+    elif kind == SectionKind.PRACTICES:
+        blocks += _practices(session, community, settings)
+    elif kind == SectionKind.KEY_RESULTS:
+        blocks += _key_results(session, actor, community, settings, with_charts)
+    elif kind == SectionKind.WORKSHOP_TIMELINE:
+        blocks += _timeline(session, community, settings)
+    elif kind == SectionKind.ACTIONS_SUMMARY:
+        blocks += _actions(session, community, settings)
+    elif kind == SectionKind.LESSONS_LEARNED:
+        blocks += _lessons(session, community, settings)
+    return blocks
+
+
+def chapter_blocks(session: Session, actor: Actor, chapter: Chapter, community: Community,
+                   sections: list[Section]) -> list[Block]:
+    blocks: list[Block] = [Heading(1, chapter.title)]
+    for section in sections:
+        blocks += section_blocks(session, actor, community, section)
+    return blocks
+
+
+def chapter_document(session: Session, actor: Actor, toolkit: Toolkit, chapter: Chapter,
+                     community: Community, sections: list[Section]) -> Document:
+    """The chapter as it reads now (the draft), ready to render or to freeze."""
+    return Document(
+        title=toolkit.title, subtitle=f"{toolkit.year}", language=toolkit.language, licence=toolkit.licence,
+        blocks=chapter_blocks(session, actor, chapter, community, sections),
+    ).number_anchors()

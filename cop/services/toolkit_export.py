@@ -1,0 +1,184 @@
+"""Exporting a chapter or a whole edition as Markdown, HTML, DOCX or PDF.
+
+One path for every format: records -> ``Document`` -> renderer. The
+document is read in one read transaction (``snapshot_session``: SQLite's
+WAL snapshot, PostgreSQL's REPEATABLE READ), so an export never mixes the
+state before and after someone's edit; rendering then happens outside the
+transaction. The export functions open that transaction themselves, unlike
+other services, because the snapshot and the export slot (``limiter``)
+belong to the export as a whole.
+
+What each reader gets: the latest approved revision of a chapter is
+published (every reader of its community); earlier revisions are for the
+community's people (``chapter.export``, observers included); the live draft
+only for members and facilitators. A whole edition holds every chapter the
+reader may read, each as its latest approved revision, or as the live draft
+where the reader asks for drafts and may see them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from cop.db import get_engine, read_session
+from cop.errors import NotFound, PermissionDenied, ValidationError
+from cop.export import charts, docx, html, markdown, pdf
+from cop.export.document import TOC, Document, Figure, Heading, Paragraph, slug
+from cop.export.limiter import export_slot
+from cop.models import Chapter, Community
+from cop.permissions import Actor
+from cop.services.key_results import key_results
+from cop.services.toolkit import (
+    chapter_in_scope,
+    get_revision,
+    get_toolkit,
+    list_chapters,
+    live_sections,
+    may_see_draft,
+)
+from cop.services.toolkit_blocks import chapter_blocks
+
+FORMATS: dict[str, tuple[str, str]] = {
+    "md": ("text/markdown; charset=utf-8", "md"),
+    "html": ("text/html; charset=utf-8", "html"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "pdf": ("application/pdf", "pdf"),
+}
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    filename: str
+    mime: str
+    data: bytes
+
+
+@contextmanager
+def snapshot_session(engine: Engine | None = None) -> Iterator[Session]:
+    """One read transaction over one consistent state of the database."""
+    engine = engine or get_engine()
+    if engine.dialect.name == "postgresql":
+        engine = engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    with read_session(engine) as session:
+        yield session
+
+
+def _chapter_source(session: Session, actor: Actor, chapter: Chapter, community: Community,
+                    revision: Any, draft: bool) -> list[Any]:
+    if draft:
+        if not may_see_draft(actor, community):
+            raise PermissionDenied(
+                f"Only members and facilitators of {community.name} export the draft; "
+                "everyone else exports approved revisions."
+            )
+        return chapter_blocks(session, actor, chapter, community, live_sections(session, chapter.id))  # type: ignore[arg-type]
+    number = chapter.approved_number if revision is None else revision
+    if not number:
+        raise NotFound(f"{chapter.title} has no approved revision yet.")
+    frozen = get_revision(session, actor, chapter, community, number)
+    return Document.from_json(frozen.document).blocks
+
+
+def chapter_export_document(session: Session, actor: Actor, chapter_id: Any, *,
+                            revision: Any = None, draft: bool = False) -> Document:
+    """One chapter with its table of contents: a revision (default the latest) or the draft."""
+    chapter, community = chapter_in_scope(session, actor, chapter_id)
+    toolkit = get_toolkit(session, chapter.toolkit_id)
+    blocks = _chapter_source(session, actor, chapter, community, revision, draft)
+    blocks.insert(1, TOC())
+    return Document(title=toolkit.title, subtitle=str(toolkit.year), language=toolkit.language,
+                    licence=toolkit.licence, blocks=blocks).number_anchors()
+
+
+def toolkit_export_document(session: Session, actor: Actor, toolkit_id: Any, *, drafts: bool = False,
+                            progress: Progress | None = None) -> Document:
+    """The whole edition: front matter, contents, then each chapter the actor may read."""
+    toolkit = get_toolkit(session, toolkit_id)
+    blocks: list[Any] = [TOC()]
+    if toolkit.introduction.strip():
+        blocks += [Heading(1, "Introduction"), Paragraph(toolkit.introduction)]
+    chapters = list_chapters(session, actor, toolkit.id)
+    for done, row in enumerate(chapters):
+        if progress is not None:
+            progress(0.6 * done / max(len(chapters), 1), f"Reading the chapter {row['title']}")
+        chapter, community = chapter_in_scope(session, actor, row["id"])
+        use_draft = drafts and row["sees_draft"]
+        if not use_draft and chapter.approved_number == 0:
+            continue
+        blocks += _chapter_source(session, actor, chapter, community, None, use_draft)
+    return Document(title=toolkit.title, subtitle=str(toolkit.year), language=toolkit.language,
+                    licence=toolkit.licence, blocks=blocks).number_anchors()
+
+
+def render(document: Document, fmt: str) -> bytes:
+    """The document in one format (``md``, ``html``, ``docx`` or ``pdf``)."""
+    if fmt == "md":
+        return markdown.render(document).encode("utf-8")
+    if fmt == "html":
+        return html.render(document).encode("utf-8")
+    if fmt == "docx":
+        return docx.render(document)
+    if fmt == "pdf":
+        return pdf.render(document)
+    raise ValidationError({"format": f"Choose one of: {', '.join(FORMATS)}."})
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise ValidationError({"format": f"Choose one of: {', '.join(FORMATS)}."})
+
+
+def _file(name: str, fmt: str, data: bytes) -> ExportFile:
+    mime, extension = FORMATS[fmt]
+    return ExportFile(f"{name}.{extension}", mime, data)
+
+
+def export_chapter(actor: Actor, chapter_id: Any, fmt: str, *, revision: Any = None, draft: bool = False,
+                   engine: Engine | None = None, on_wait: Callable[[str], None] | None = None) -> ExportFile:
+    """One chapter as a file; waits for a free export slot first."""
+    _check_format(fmt)
+    with export_slot(on_wait):
+        with snapshot_session(engine) as session:
+            document = chapter_export_document(session, actor, chapter_id, revision=revision, draft=draft)
+            chapter, _ = chapter_in_scope(session, actor, chapter_id)
+            which = "draft" if draft else f"r{revision or chapter.approved_number}"
+            name = f"{slug(document.title)}-{slug(chapter.title)}-{which}"
+        return _file(name, fmt, render(document, fmt))
+
+
+def export_toolkit(actor: Actor, toolkit_id: Any, fmt: str, *, drafts: bool = False, engine: Engine | None = None,
+                   on_wait: Callable[[str], None] | None = None, progress: Progress | None = None) -> ExportFile:
+    """The whole edition as a file, reporting progress while it is built."""
+    _check_format(fmt)
+    with export_slot(on_wait):
+        with snapshot_session(engine) as session:
+            document = toolkit_export_document(session, actor, toolkit_id, drafts=drafts, progress=progress)
+        if progress is not None:
+            progress(0.7, f"Writing the {fmt.upper()} file")
+        data = render(document, fmt)
+        if progress is not None:
+            progress(1.0, "Done")
+        return _file(f"{slug(document.title)}-{document.subtitle}{'-drafts' if drafts else ''}", fmt, data)
+
+
+def chapter_infographic(session: Session, actor: Actor, chapter_id: Any, *, draft: bool = False) -> tuple[bytes, bytes] | None:
+    """The key-results infographic (PNG, SVG) of the draft or of the latest approved revision."""
+    chapter, community = chapter_in_scope(session, actor, chapter_id)
+    if draft:
+        if not may_see_draft(actor, community):
+            raise PermissionDenied(f"Only members and facilitators of {community.name} see the draft.")
+        return charts.infographic(key_results(session, actor, community.id))  # type: ignore[arg-type]
+    if chapter.approved_number == 0:
+        return None
+    frozen = get_revision(session, actor, chapter, community, chapter.approved_number)
+    for block in Document.from_json(frozen.document).blocks:
+        if isinstance(block, Figure):
+            return block.png, block.svg
+    return None

@@ -1,0 +1,213 @@
+"""A chapter's sections (add, edit, remove, reorder) and the comments on them.
+
+Members and facilitators of the community edit sections (``chapter.edit``).
+Every edit is checked against the version the editor started from, and
+moves the chapter on: a chapter in review or approved becomes the next
+draft (see ``toolkit.chapter_changed``). Comments (``chapter.comment``) do
+not change the chapter; anyone who may comment may resolve one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from cop import clock
+from cop.errors import NotFound, ValidationError
+from cop.models import (
+    Chapter,
+    Comment,
+    Community,
+    Person,
+    Practice,
+    Section,
+    SectionKind,
+    Standard,
+    User,
+)
+from cop.permissions import Actor
+from cop.services import records
+from cop.services.toolkit import DIRECTIONS, chapter_changed, chapter_in_scope, live_sections
+from cop.services.toolkit_blocks import DEFAULT_TITLES
+from cop.validation import Checker
+
+KINDS = [k.value for k in SectionKind]
+# Settings each kind understands: name -> "ids" (a list of record ids) or "flag" (true/false).
+SETTINGS: dict[str, dict[str, str]] = {
+    SectionKind.FREE_TEXT: {},
+    SectionKind.STANDARDS: {"standard_ids": "ids"},
+    SectionKind.PRACTICES: {"practice_ids": "ids"},
+    SectionKind.KEY_RESULTS: {"chart": "flag"},
+    SectionKind.WORKSHOP_TIMELINE: {"include_planned": "flag"},
+    SectionKind.ACTIONS_SUMMARY: {"list_actions": "flag"},
+    SectionKind.LESSONS_LEARNED: {"include_insights": "flag"},
+}
+MAX_SELECTED = 200
+
+
+def _check_settings(session: Session, chk: Checker, community: Community, kind: str, value: Any) -> dict[str, Any]:
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, dict):
+        chk.fail("settings", "The settings must be a set of named values.")
+        return {}
+    known = SETTINGS.get(kind, {})
+    clean: dict[str, Any] = {}
+    for name, given in value.items():
+        if name not in known:
+            chk.fail("settings", f"A {kind.replace('_', ' ')} section has no setting {name!r}.")
+        elif known[name] == "flag":
+            if not isinstance(given, bool):
+                chk.fail(name, "Choose yes or no.")
+            clean[name] = bool(given)
+        else:
+            clean[name] = _check_ids(session, chk, community, name, given)
+    return clean
+
+
+def _check_ids(session: Session, chk: Checker, community: Community, name: str, given: Any) -> list[int]:
+    model = Practice if name == "practice_ids" else Standard
+    label = "practices" if model is Practice else "standards"
+    if not isinstance(given, list | tuple) or not all(str(v).isdigit() for v in given):
+        chk.fail(name, f"Choose {label} from the list.")
+        return []
+    ids = list(dict.fromkeys(int(v) for v in given))
+    if len(ids) > MAX_SELECTED:
+        chk.fail(name, f"Choose at most {MAX_SELECTED} {label}.")
+        return ids
+    found = set(session.exec(
+        select(model.id).where(col(model.id).in_(ids or [-1]), model.community_id == community.id,
+                               col(model.deleted_at).is_(None))
+    ))
+    if len(found) != len(ids):
+        chk.fail(name, f"Choose {label} of {community.name}.")
+    return ids
+
+
+def _check(session: Session, chk: Checker, community: Community, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - {"title", "body", "settings"}
+    if unknown:
+        raise ValueError(f"unknown section fields: {sorted(unknown)}")
+    values: dict[str, Any] = {}
+    if "title" in fields:
+        values["title"] = chk.title("title", fields["title"], label="The section title")
+    if "body" in fields:
+        values["body"] = chk.long_text("body", fields["body"], label="The text")
+    if "settings" in fields:
+        values["settings"] = _check_settings(session, chk, community, kind, fields["settings"])
+    return values
+
+
+def _section_in_scope(session: Session, actor: Actor, section_id: Any, operation: str,
+                      *, for_update: bool = False) -> tuple[Section, Chapter, Community]:
+    """The section, its chapter and community; for a change both rows are locked (section first)."""
+    section = records.get_live(session, Section, section_id, for_update=for_update, label="section")
+    try:
+        chapter, community = chapter_in_scope(session, actor, section.chapter_id, operation, for_update=for_update)
+    except NotFound:
+        raise NotFound(f"There is no section with id {section_id}.") from None
+    return section, chapter, community
+
+
+def add_section(session: Session, actor: Actor, chapter_id: Any, kind: str, *, title: str | None = None,
+                body: str = "", settings: dict[str, Any] | None = None) -> Section:
+    """A new section at the end of the chapter; record blocks get their usual title."""
+    chapter, community = chapter_in_scope(session, actor, chapter_id, "chapter.edit", for_update=True)
+    chk = Checker()
+    kind = chk.choice("kind", kind, KINDS, label="The kind of section")
+    given = {"title": DEFAULT_TITLES.get(kind, "") if title is None else title, "body": body,
+             "settings": settings or {}}
+    values = _check(session, chk, community, kind, given)
+    chk.raise_if_any()
+    last = session.exec(
+        select(func.max(Section.position)).where(Section.chapter_id == chapter.id, col(Section.deleted_at).is_(None))
+    ).one()
+    section = Section(chapter_id=chapter.id, kind=kind, position=(last or 0) + 1, **values)  # type: ignore[arg-type]
+    records.create(session, actor, section, community_id=community.id, action="section.create")
+    chapter_changed(session, actor, chapter, community)
+    return section
+
+
+def update_section(session: Session, actor: Actor, section_id: Any, version: int, **fields: Any) -> Section:
+    """Change a section's title, text or settings (its kind stays)."""
+    section, chapter, community = _section_in_scope(session, actor, section_id, "chapter.edit", for_update=True)
+    chk = Checker()
+    values = _check(session, chk, community, section.kind, fields)
+    chk.raise_if_any()
+    if records.save(session, actor, section, version, values, action="section.update", community_id=community.id):
+        chapter_changed(session, actor, chapter, community)
+    return section
+
+
+def remove_section(session: Session, actor: Actor, section_id: Any, version: int) -> None:
+    section, chapter, community = _section_in_scope(session, actor, section_id, "chapter.edit", for_update=True)
+    records.save(session, actor, section, version, {}, action="section.remove", community_id=community.id)
+    records.soft_delete(session, actor, section, action="section.remove", community_id=community.id)
+    chapter_changed(session, actor, chapter, community)
+
+
+def move_section(session: Session, actor: Actor, section_id: Any, version: int, direction: str) -> Section:
+    """Swap the section with its neighbour; positions are renumbered 1..n."""
+    section, chapter, community = _section_in_scope(session, actor, section_id, "chapter.edit", for_update=True)
+    if direction not in DIRECTIONS:
+        raise ValidationError({"direction": "Move a section up or down."})
+    records.save(session, actor, section, version, {}, action="section.move", community_id=community.id)
+    sections = live_sections(session, chapter.id)  # type: ignore[arg-type]
+    index = next(i for i, s in enumerate(sections) if s.id == section.id)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(sections):
+        return section
+    sections[index], sections[other] = sections[other], sections[index]
+    for number, item in enumerate(sections, start=1):
+        if item.position != number:
+            records.save(session, actor, item, item.version, {"position": number},
+                         action="section.move", community_id=community.id)
+    chapter_changed(session, actor, chapter, community)
+    return section
+
+
+# --- comments ------------------------------------------------------------------------------
+
+def add_comment(session: Session, actor: Actor, section_id: Any, text: str) -> Comment:
+    section, _chapter, community = _section_in_scope(session, actor, section_id, "chapter.comment")
+    chk = Checker()
+    text = chk.long_text("text", text, label="The comment", required=True)
+    chk.raise_if_any()
+    comment = Comment(section_id=section.id, author_id=actor.user_id or None, text=text)  # type: ignore[arg-type]
+    return records.create(session, actor, comment, community_id=community.id, action="comment.create")
+
+
+def resolve_comment(session: Session, actor: Actor, comment_id: Any, version: int) -> Comment:
+    comment = records.get_live(session, Comment, comment_id, for_update=True, label="comment")
+    try:
+        _section, _chapter, community = _section_in_scope(session, actor, comment.section_id, "chapter.comment")
+    except NotFound:
+        raise NotFound(f"There is no comment with id {comment_id}.") from None
+    if comment.resolved_at is not None:
+        raise ValidationError({"comment": "This comment is already resolved."})
+    records.save(session, actor, comment, version,
+                 {"resolved_at": clock.now(), "resolved_by_id": actor.user_id or None},
+                 action="comment.resolve", community_id=community.id)
+    return comment
+
+
+def chapter_comments(session: Session, actor: Actor, chapter_id: Any) -> dict[int, list[dict[str, Any]]]:
+    """Each section's comments, open ones first, with the author's name (for those who see the draft)."""
+    chapter, _community = chapter_in_scope(session, actor, chapter_id, "chapter.comment")
+    rows = session.exec(
+        select(Comment, Section.id, Person.name, User.username)
+        .join(Section, col(Section.id) == Comment.section_id)
+        .join(User, col(User.id) == Comment.author_id, isouter=True)
+        .join(Person, col(Person.id) == User.person_id, isouter=True)
+        .where(Section.chapter_id == chapter.id, col(Section.deleted_at).is_(None), col(Comment.deleted_at).is_(None))
+        .order_by(col(Comment.resolved_at).is_not(None), col(Comment.created_at), col(Comment.id))
+    )
+    found: dict[int, list[dict[str, Any]]] = {}
+    for comment, section_id, name, username in rows:
+        found.setdefault(section_id, []).append({
+            "id": comment.id, "version": comment.version, "text": comment.text,
+            "author": name or username or "a former user", "created_at": comment.created_at,
+            "resolved": comment.resolved_at is not None,
+        })
+    return found

@@ -1,0 +1,208 @@
+"""Admin console tabs for people: accounts, personal data and invitations.
+
+Every button calls one service through ``submit``; the services decide who
+may do what, so these tabs only draw.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from cop.db import read_session
+from cop.i18n import translator
+from cop.permissions import Actor
+from cop.services import accounts, admin, communities, invitations, personal_data
+from cop.ui.formatting import local_time
+from cop.ui.forms import errors_banner, field_error, pager, read, submit
+
+PAGE_SIZE = 25
+
+
+def _page_of_accounts(actor: Actor, search: str, state: str) -> list[admin.AccountRow]:
+    _, total = read(admin.list_users, actor, search=search, state=state, limit=1, language=actor.language)  # type: ignore[misc]
+    limit, offset = pager(total, "adm_users_page", PAGE_SIZE, actor.language)
+    rows, _ = read(admin.list_users, actor, search=search, state=state, limit=limit, offset=offset,  # type: ignore[misc]
+                   language=actor.language)
+    st.caption(translator(actor.language)("{total} accounts").format(total=total))
+    return rows
+
+
+def users_tab(actor: Actor) -> None:
+    _ = translator(actor.language)
+    states = {"all": _("All"), "active": _("Active"), "inactive": _("Deactivated"), "locked": _("Locked")}
+    left, right = st.columns([2, 3])
+    search = left.text_input(_("Search by username, name or e-mail"), key="adm_users_search", max_chars=200)
+    state = right.segmented_control(_("Show"), list(states), format_func=states.get, default="all",
+                                    key="adm_users_state") or "all"
+    rows = _page_of_accounts(actor, search, state)
+    st.dataframe([{
+        _("Username"): r.username, _("Name"): r.name, _("E-mail"): r.email, _("Organisation"): r.organisation,
+        _("Admin"): r.is_admin, _("Active"): r.active, _("Locked"): r.locked,
+        _("Must change password"): r.must_change_password,
+        _("Last sign-in"): local_time(r.last_login_at, actor.time_zone),
+    } for r in rows], hide_index=True, width="stretch")
+    issued = st.session_state.pop("adm_temporary_password", None)
+    if issued:
+        st.success(_("Temporary password for {username} (shown once; it must be changed at the next sign-in):")
+                   .format(username=issued[0]))
+        st.code(issued[1], language=None)
+    if rows:
+        _account_actions(actor, rows)
+    with st.expander(_("Create an account")):
+        _create_account_form(actor)
+    with st.expander(_("Anonymise a person")):
+        _anonymise_form(actor)
+
+
+def _account_actions(actor: Actor, rows: list[admin.AccountRow]) -> None:
+    _ = translator(actor.language)
+    by_id = {r.id: r for r in rows}
+    chosen = st.selectbox(_("Account"), list(by_id), key="adm_user_pick",
+                          format_func=lambda i: f"{by_id[i].username} ({by_id[i].name})")
+    row = by_id[chosen]
+    cols = st.columns(4)
+    if row.active and cols[0].button(_("Deactivate"), key="adm_deactivate", icon=":material/block:"):
+        if submit("adm-user", admin.deactivate_user, actor, row.id, language=actor.language) is not None:
+            st.rerun()
+    if not row.active and cols[0].button(_("Reactivate"), key="adm_reactivate", icon=":material/check_circle:"):
+        if submit("adm-user", admin.reactivate_user, actor, row.id, language=actor.language) is not None:
+            st.rerun()
+    if cols[1].button(_("Unlock"), key="adm_unlock", icon=":material/lock_open:", disabled=not row.locked):
+        if submit("adm-user", admin.unlock_user, actor, row.id, language=actor.language) is not None:
+            st.rerun()
+    if cols[2].button(_("Reset password"), key="adm_reset", icon=":material/key:"):
+        password = submit("adm-user", admin.reset_password, actor, row.id, language=actor.language)
+        if password is not None:
+            st.session_state["adm_temporary_password"] = (row.username, password)
+            st.rerun()
+    field_error("adm-user", "user")
+
+
+def _create_account_form(actor: Actor) -> None:
+    _ = translator(actor.language)
+    form = "adm-create-user"
+    errors_banner(form, actor.language)
+    with st.form(form, clear_on_submit=False):
+        username = st.text_input(_("Username"), key="adm_new_username", max_chars=32)
+        field_error(form, "username")
+        name = st.text_input(_("Name"), key="adm_new_name", max_chars=200)
+        field_error(form, "name")
+        email = st.text_input(_("E-mail"), key="adm_new_email", max_chars=254)
+        field_error(form, "email")
+        password = st.text_input(_("Initial password (must be changed at first sign-in)"), type="password",
+                                 key="adm_new_password")
+        field_error(form, "password")
+        is_admin = st.checkbox(_("Administrator of the whole workspace"), key="adm_new_admin")
+        chosen = st.form_submit_button(_("Create account"))
+    if chosen:
+        user = submit(form, accounts.create_user, actor, username=username, password=password, name=name,
+                      email=email, is_admin=is_admin, must_change_password=True, language=actor.language)
+        if user is not None:
+            for key in ("adm_new_username", "adm_new_name", "adm_new_email", "adm_new_password"):
+                st.session_state.pop(key, None)
+            st.toast(_("Created the account {username}.").format(username=user.username))
+            st.rerun()
+
+
+def person_picker(actor: Actor, key: str, *, without_account: bool = False) -> int | None:
+    _ = translator(actor.language)
+    search = st.text_input(_("Find a person by name or e-mail"), key=f"{key}_search", max_chars=200)
+    if not search.strip():
+        return None
+    found = read(admin.find_people, actor, search, language=actor.language) or []
+    found = [p for p in found if not (without_account and p["username"]) and not p["anonymised"]]
+    if not found:
+        st.caption(_("Nobody found."))
+        return None
+    labels = {p["person_id"]: f"{p['name']} <{p['email'] or '-'}> {p['organisation']}" for p in found}
+    return st.selectbox(_("Person"), list(labels), format_func=labels.get, key=f"{key}_pick")
+
+
+def _anonymise_form(actor: Actor) -> None:
+    _ = translator(actor.language)
+    st.caption(_("Replaces the name and e-mail, the mentions of the name in texts and the audit values that "
+                 "name the person; their account is deactivated. Attendance and actions stay, as "
+                 "\u201cFormer participant\u201d. This cannot be undone."))
+    person_id = person_picker(actor, "adm_anon")
+    if person_id is None:
+        return
+    sure = st.checkbox(_("I understand that this cannot be undone"), key="adm_anon_sure")
+    if st.button(_("Anonymise"), key="adm_anon_go", disabled=not sure, type="primary"):
+        person = submit("adm-anonymise", personal_data.anonymise_person, actor, person_id, language=actor.language)
+        if person is not None:
+            st.session_state.pop("adm_anon_search", None)
+            st.toast(_("Anonymised as {name}.").format(name=person.name))
+            st.rerun()
+    field_error("adm-anonymise", "person")
+
+
+def _workspace_address() -> str:
+    """Scheme and host as the admin's browser reached the app, for links in e-mails."""
+    url = getattr(st.context, "url", None) or ""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def invitations_tab(actor: Actor) -> None:
+    _ = translator(actor.language)
+    issued = st.session_state.pop("adm_issued_invitation", None)
+    if issued:
+        st.success(_("Send this link to {name}. It works once, for seven days, and is shown only now:")
+                   .format(name=issued["name"]))
+        st.code(issued["url"], language=None)
+        if issued["emailed"]:
+            st.info(_("The link was also e-mailed."))
+        elif issued["problem"]:
+            st.warning(_(issued["problem"]))
+    with read_session() as session:
+        options = {c.id: c.name for c in communities.visible_communities(session, actor)}
+    if not options:
+        st.info(_("Create a community first."))
+        return
+    st.markdown("**" + _("Invite someone") + "**")
+    person_id = person_picker(actor, "adm_invite_person", without_account=True)
+    form = "adm-invite"
+    errors_banner(form, actor.language)
+    with st.form(form):
+        community_id = st.selectbox(_("Community"), list(options), format_func=options.get, key="adm_inv_community")
+        name = st.text_input(_("Name"), key="adm_inv_name", max_chars=200)
+        field_error(form, "name")
+        email = st.text_input(_("E-mail"), key="adm_inv_email", max_chars=254)
+        field_error(form, "email")
+        role = st.selectbox(_("Role"), communities.ROLES, format_func=_, index=1, key="adm_inv_role")
+        field_error(form, "person")
+        chosen = st.form_submit_button(_("Create invitation link"), type="primary")
+    if chosen:
+        base = _workspace_address()
+        result = submit(form, invitations.invite, actor, community_id=community_id, name=name, email=email,
+                        role=role, person_id=person_id, base_url=base, language=actor.language)
+        if result is not None:
+            st.session_state["adm_issued_invitation"] = {
+                "name": result.invitation.name, "url": base + result.link, "emailed": result.emailed,
+                "problem": result.email_problem}
+            for key in ("adm_inv_name", "adm_inv_email", "adm_invite_person_search"):
+                st.session_state.pop(key, None)
+            st.rerun()
+    _invitation_list(actor)
+
+
+def _invitation_list(actor: Actor) -> None:
+    _ = translator(actor.language)
+    _rows, total = read(invitations.list_invitations, actor, limit=1, language=actor.language)  # type: ignore[misc]
+    limit, offset = pager(total, "adm_inv_page", PAGE_SIZE, actor.language)
+    rows, _total = read(invitations.list_invitations, actor, limit=limit, offset=offset,  # type: ignore[misc]
+                        language=actor.language)
+    st.dataframe([{
+        _("Name"): r["name"], _("E-mail"): r["email"], _("Community"): r["community"], _("Role"): _(r["role"]),
+        _("State"): _(r["status"]), _("Expires"): local_time(r["expires_at"], actor.time_zone),
+    } for r in rows], hide_index=True, width="stretch")
+    pending = {r["id"]: f"{r['name']} \u2192 {r['community']}" for r in rows if r["status"] == "pending"}
+    if pending:
+        chosen = st.selectbox(_("Withdraw an invitation"), list(pending), format_func=pending.get,
+                              key="adm_inv_revoke_pick")
+        if st.button(_("Withdraw"), key="adm_inv_revoke"):
+            if submit("adm-inv-revoke", invitations.revoke_invitation, actor, chosen,
+                      language=actor.language) is not None:
+                st.rerun()

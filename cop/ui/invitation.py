@@ -1,0 +1,82 @@
+"""The invitation sign-up form, drawn by the gate for ``/?invite=<token>`` before anyone signs in.
+
+The invited person chooses a username and a password under our rules
+(cop.services.accounts); on success the session is signed in the way a form
+sign-in leaves it (see cop.ui.auth) and the person lands in their community.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlmodel import Session
+
+from cop import clock
+from cop.db import read_session
+from cop.errors import ValidationError
+from cop.i18n import best_language, translator
+from cop.models import User
+from cop.services import invitations
+from cop.services.invitations import InvitationUnusable
+from cop.ui import markdown
+from cop.ui.forms import errors_banner, field_error, submit
+from cop.ui.layout import COMMUNITY_KEY
+
+FORM = "invitation-signup"
+
+
+def _accept(session: Session, token: str, username: str, password: str, again: str, name: str) -> User:
+    """Refuse a mistyped second password before anything is written."""
+    if password != again:
+        raise ValidationError({"password_again": "The two passwords differ."})
+    return invitations.accept_invitation(session, token, username, password, name)
+
+
+def _leave() -> None:
+    st.query_params.pop("invite", None)
+
+
+def draw_invitation_signup(token: str) -> None:
+    language = best_language(getattr(st.context, "locale", None))
+    _ = translator(language)
+    st.title(_("Welcome to the CoP Workspace"))
+    try:
+        with read_session() as session:
+            invited = invitations.describe(session, token)
+    except InvitationUnusable as exc:
+        st.error(_(str(exc)), icon=":material/link_off:")
+        st.button(_("Go to sign-in"), on_click=_leave, key="cop_invite_leave")
+        return
+    markdown(_("You are invited to **{community}** as {role}. Choose how you will sign in.").format(
+        community=invited["community"], role=_(invited["role"])))
+    errors_banner(FORM, language)
+    with st.form(FORM):
+        name = st.text_input(_("Your name"), value=invited["name"], max_chars=200, key="invite_name")
+        field_error(FORM, "name")
+        username = st.text_input(
+            _("Username"), key="invite_username", max_chars=32,
+            help=_("3-32 characters: lower-case letters a-z, digits, dot, hyphen or underscore."),
+        )
+        field_error(FORM, "username")
+        password = st.text_input(
+            _("Password"), type="password", key="invite_password",
+            help=_("At least 12 characters and at most 72 bytes; a passphrase of a few words is easiest."),
+        )
+        field_error(FORM, "password")
+        again = st.text_input(_("Password again"), type="password", key="invite_password_again")
+        field_error(FORM, "password_again")
+        field_error(FORM, "person")
+        chosen = st.form_submit_button(_("Create my account"), type="primary")
+    if not chosen:
+        return
+    user = submit(FORM, _accept, token, username, password, again, name, language=language)
+    if user is None:
+        return
+    for key in ("invite_password", "invite_password_again"):
+        st.session_state.pop(key, None)
+    st.session_state.update({
+        "authentication_status": True, "username": user.username, "name": name.strip(), "logout": None,
+        "cop_signed_in_at": clock.now().isoformat(), "cop_set_cookie": True,
+        COMMUNITY_KEY: invited["community_id"],
+    })
+    st.query_params.pop("invite", None)
+    st.rerun()

@@ -1,0 +1,48 @@
+"""The password form of the profile page: our own, because the sign-in widget's refuses long passphrases."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlmodel import Session
+
+from cop import clock
+from cop.errors import ValidationError
+from cop.i18n import translator
+from cop.permissions import Actor
+from cop.services import accounts
+from cop.ui.forms import errors_banner, field_error, submit
+
+FORM = "change-password"
+_FIELDS = ("pw_current", "pw_new", "pw_again")
+
+
+def _change(session: Session, actor: Actor, current: str, new: str, again: str) -> bool:
+    if new != again:
+        raise ValidationError({"new_password_again": "The two new passwords differ."})
+    accounts.change_own_password(session, actor, current, new)
+    return True
+
+
+def change_password(actor: Actor) -> None:
+    """Needs the current password; every other session of this user is signed out."""
+    _ = translator(actor.language)
+    if st.session_state.pop("pw_changed", False):
+        st.success(_("Your password was changed. Your other sessions are signed out."))
+    errors_banner(FORM, actor.language)
+    with st.form(FORM):
+        current = st.text_input(_("Current password"), type="password", key="pw_current")
+        field_error(FORM, "current_password")
+        new = st.text_input(_("New password"), type="password", key="pw_new",
+                            help=_("At least 12 characters and at most 72 bytes; a passphrase of a few words "
+                                   "is easiest."))
+        field_error(FORM, "new_password")
+        again = st.text_input(_("New password again"), type="password", key="pw_again")
+        field_error(FORM, "new_password_again")
+        chosen = st.form_submit_button(_("Change password"))
+    if chosen and submit(FORM, _change, actor, current, new, again, language=actor.language):
+        # This session goes on; sessions_valid_after now refuses every older one.
+        st.session_state["cop_signed_in_at"] = clock.now().isoformat()
+        for key in _FIELDS:
+            st.session_state.pop(key, None)
+        st.session_state["pw_changed"] = True
+        st.rerun()

@@ -1,0 +1,317 @@
+"""One workshop (``?id=``): details, lifecycle, agenda, attendance, outcomes, attachments and history.
+
+Drawn for pages/workshops.py. What the actor may do comes from the service's
+``may`` (the permission table plus "a closed workshop is read-only"); the
+services check again on every write. User text is shown as sanitised
+Markdown, table cells or widget values only.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import streamlit as st
+
+from cop import clock
+from cop.i18n import translator
+from cop.permissions import Actor
+from cop.services import (
+    agenda,
+    attachments,
+    attendance,
+    communities,
+    outcomes,
+    workshop_io,
+    workshops,
+)
+from cop.services.workshop_finder import workshop_detail
+from cop.ui import markdown
+from cop.ui.formatting import local_time, record_link
+from cop.ui.forms import draw_conflict, errors_banner, field_error, form_errors, read, submit
+from cop.ui.workshop_views import (
+    FORMAT_LABELS,
+    KIND_LABELS,
+    STATUS_LABELS,
+    forget,
+    prefill,
+    workshop_form,
+)
+from cop.validation import MAX_DATE, MIN_DATE
+
+ROLE_LABELS = {"host": "Host", "speaker": "Speaker", "participant": "Participant"}
+OUTCOME_LABELS = {"insight": "Insight", "decision": "Decision", "action": "Action"}
+
+
+def _done(session: Any, service: Any, *args: Any, **kwargs: Any) -> bool:
+    """Run a service that answers nothing, answering True so the page can tell success from a refusal."""
+    service(session, *args, **kwargs)
+    return True
+
+
+def workshop_page(actor: Actor, workshop_id: str) -> None:
+    _ = translator(actor.language)
+    d = read(workshop_detail, actor, workshop_id, language=actor.language)
+    w, may = d["workshop"], d["may"]
+    if st.button(_("Back to the list"), icon=":material/arrow_back:"):
+        del st.query_params["id"]
+        st.rerun()
+    st.title(w.title)
+    st.caption(" · ".join((_(KIND_LABELS[w.kind]), _(FORMAT_LABELS[w.format]), _(STATUS_LABELS[w.status]),
+                           d["community"].name)))
+    when = f"{local_time(w.starts_at, w.time_zone)} – {local_time(w.ends_at, w.time_zone)} ({w.time_zone})"
+    if w.time_zone != actor.time_zone:
+        when += " · " + _("your time: {t}").format(t=local_time(w.starts_at, actor.time_zone))
+    st.markdown(f"**{_('When')}:** {when}")
+    facts = [(_("Place"), w.place), (_("Meeting link"), w.meeting_link), (_("Host"), d["host"].name if d["host"] else ""),
+             (_("Facilitators"), ", ".join(f["name"] for f in d["facilitators"]))]
+    for label, value in facts:
+        if value:
+            st.text(f"{label}: {value}")
+    if w.objectives.strip():
+        st.markdown(f"**{_('Objectives')}**")
+        markdown(w.objectives)
+    if w.status == "closed":
+        st.info(_("This workshop is closed and read-only; a facilitator can reopen it."), icon=":material/lock:")
+    _lifecycle(actor, d)
+    tabs = st.tabs([_("Agenda"), _("Attendance"), _("Outcomes"), _("Attachments"), _("History")])
+    with tabs[0]:
+        _agenda(actor, d)
+    with tabs[1]:
+        _attendance(actor, d)
+    with tabs[2]:
+        _outcomes(actor, d)
+    with tabs[3]:
+        _attachments(actor, d)
+    with tabs[4]:
+        st.dataframe([{_("When"): local_time(e.at, actor.time_zone), _("Who"): e.actor_name, _("What"): e.action,
+                       _("Changed"): ", ".join(sorted(e.changes))} for e in d["history"]],
+                     hide_index=True, width="stretch")
+    if may["edit"]:
+        with st.expander(_("Edit"), icon=":material/edit:"):
+            workshop_form(actor, d["community"], f"workshop-{w.id}", w)
+    if may["delete"]:
+        with st.popover(_("Delete"), icon=":material/delete:"):
+            st.caption(_("The workshop disappears from every list; an administrator can restore it."))
+            if st.button(_("Delete this workshop"), key="ws-delete"):
+                if submit("workshop-delete", _done, workshops.delete_workshop, actor, w.id, language=actor.language):
+                    del st.query_params["id"]
+                    st.rerun()
+
+
+def _lifecycle(actor: Actor, d: dict[str, Any]) -> None:
+    """Mark as held, close with minutes or a report, or reopen."""
+    _ = translator(actor.language)
+    w, may = d["workshop"], d["may"]
+    key = f"workshop-close-{w.id}"
+    draw_conflict(key, actor.language)
+    if w.status == "planned" and may["edit"] and st.button(_("Mark as held"), icon=":material/event_available:"):
+        if submit(key, workshops.mark_held, actor, w.id, w.version, language=actor.language):
+            st.rerun()
+    if w.status == "held" and may["close"]:
+        version = prefill(key, w.version, {"minutes": w.minutes, "closing_report": w.closing_report})
+        with st.expander(_("Close the workshop"), icon=":material/lock:", expanded=bool(form_errors(key))):
+            errors_banner(key, actor.language)
+            with st.form(key):
+                st.text_area(_("Minutes (Markdown)"), height=150, key=f"{key}-minutes")
+                field_error(key, "minutes")
+                st.text_area(_("Closing report (Markdown)"), height=150, key=f"{key}-closing_report")
+                field_error(key, "closing_report")
+                st.caption(_("Add the outcomes first: a closed workshop is read-only."))
+                if st.form_submit_button(_("Close"), type="primary"):
+                    done = submit(key, workshops.close_workshop, actor, w.id, version, language=actor.language,
+                                  minutes=st.session_state[f"{key}-minutes"],
+                                  closing_report=st.session_state[f"{key}-closing_report"])
+                    st.session_state[f"{key}-version"] = w.version
+                    if done is not None:
+                        forget(key, ["minutes", "closing_report"])
+                        st.rerun()
+    if w.status != "planned" and (w.minutes or w.closing_report):
+        with st.expander(_("Minutes and closing report")):
+            markdown(w.minutes)
+            markdown(w.closing_report)
+    if may["reopen"] and st.button(_("Reopen"), icon=":material/lock_open:"):
+        if submit(key, workshops.reopen_workshop, actor, w.id, w.version, language=actor.language):
+            st.rerun()
+
+
+def _agenda(actor: Actor, d: dict[str, Any]) -> None:
+    _ = translator(actor.language)
+    items, editable = d["agenda"], d["may"]["edit"]
+    if not items:
+        st.caption(_("No agenda yet."))
+    for item in items:
+        left, right = st.columns([6, 1])
+        minutes = _("{n} min").format(n=item.duration_minutes) if item.duration_minutes else ""
+        left.text(" · ".join(x for x in (item.title, minutes, item.presenter) if x))
+        if editable and right.button(_("Remove"), key=f"agenda-remove-{item.id}"):
+            if submit("agenda", _done, agenda.remove_agenda_item, actor, item.id, language=actor.language):
+                st.rerun()
+    if not editable:
+        return
+    key = f"agenda-new-{d['workshop'].id}"
+    errors_banner(key, actor.language)
+    with st.form(key, clear_on_submit=True):
+        row = st.columns([4, 1, 2])
+        title = row[0].text_input(_("Agenda item"), max_chars=200)
+        length = row[1].number_input(_("Minutes"), min_value=0, max_value=1440, value=0, step=5)
+        presenter = row[2].text_input(_("Presenter"), max_chars=200)
+        if st.form_submit_button(_("Add to the agenda")):
+            if submit(key, agenda.add_agenda_item, actor, d["workshop"].id, title=title,
+                      duration_minutes=length or None, presenter=presenter, language=actor.language):
+                st.rerun()
+
+
+def _attendance(actor: Actor, d: dict[str, Any]) -> None:
+    _ = translator(actor.language)
+    w, summary, may = d["workshop"], d["summary"], d["may"]
+    cols = st.columns(3)
+    cols[0].metric(_("Registered"), summary["registered"])
+    cols[1].metric(_("Attended"), summary["attended"])
+    cols[2].metric(_("Guests"), summary["guests"])
+    if summary["by_organisation"]:
+        st.dataframe([{_("Organisation"): r["organisation"], _("City"): _("yes") if r["kind"] == "city" else "",
+                       _("Registered"): r["registered"], _("Attended"): r["attended"]} for r in summary["by_organisation"]],
+                     hide_index=True, width="stretch")
+    for row in d["attendance"]:
+        left, middle, right = st.columns([5, 1, 1])
+        guest = " · " + _("guest") if row["guest"] else ""
+        came = "✓ " if row["attended"] else ""
+        left.text(f"{came}{row['name']} · {row['organisation']} · {_(ROLE_LABELS[row['role']])}{guest}")
+        if may["attend"]:
+            label = _("Did not come") if row["attended"] else _("Attended")
+            if middle.button(label, key=f"attend-{row['id']}"):
+                if submit("attendance", attendance.update_attendance, actor, row["id"], row["version"],
+                          role=row["role"], attended=not row["attended"], language=actor.language):
+                    st.rerun()
+            if right.button(_("Remove"), key=f"attend-remove-{row['id']}"):
+                if submit("attendance", _done, attendance.remove_attendance, actor, row["id"], language=actor.language):
+                    st.rerun()
+    if may["export_attendance"] and d["attendance"] and st.button(_("Export attendance (CSV)"), icon=":material/download:"):
+        data = submit("attendance-export", workshop_io.export_attendance_csv, actor, w.id, language=actor.language)
+        if data is not None:
+            st.download_button(_("Download attendance CSV"), data, file_name=f"attendance-{w.id}.csv",
+                               mime="text/csv", on_click="ignore")
+    if may["attend"]:
+        _add_attendees(actor, d)
+
+
+def _add_attendees(actor: Actor, d: dict[str, Any]) -> None:
+    _ = translator(actor.language)
+    w = d["workshop"]
+    listed = {row["person_id"] for row in d["attendance"]}
+    members = {m["person_id"]: f"{m['name']} ({m['organisation']})" if m["organisation"] else m["name"]
+               for m in read(communities.members, actor, w.community_id, language=actor.language)
+               if m["person_id"] not in listed}
+    roles = list(ROLE_LABELS)
+    left, right = st.columns(2)
+    key = f"attendee-{w.id}"
+    with left.form(key, clear_on_submit=True):
+        st.markdown(f"**{_('Add a member')}**")
+        person = st.selectbox(_("Member of the community"), list(members), format_func=members.get, index=None)
+        field_error(key, "person_id")
+        role = st.selectbox(_("Role"), roles, format_func=lambda r: _(ROLE_LABELS[r]), index=2)
+        came = st.checkbox(_("Attended"), value=w.status != "planned")
+        if st.form_submit_button(_("Add")):
+            if submit(key, attendance.add_attendee, actor, w.id, person_id=person, role=role, attended=came,
+                      language=actor.language):
+                st.rerun()
+    key = f"guest-{w.id}"
+    with right.form(key, clear_on_submit=True):
+        st.markdown(f"**{_('Add a guest without an account')}**")
+        name = st.text_input(_("Name"), max_chars=200)
+        field_error(key, "guest_name")
+        organisation = st.text_input(_("Organisation"), max_chars=200)
+        field_error(key, "guest_organisation")
+        role = st.selectbox(_("Role"), roles, format_func=lambda r: _(ROLE_LABELS[r]), index=2)
+        came = st.checkbox(_("Attended"), value=w.status != "planned")
+        if st.form_submit_button(_("Add guest")):
+            if submit(key, attendance.add_guest, actor, w.id, name=name, organisation=organisation, role=role,
+                      attended=came, language=actor.language):
+                st.rerun()
+
+
+def _outcomes(actor: Actor, d: dict[str, Any]) -> None:
+    _ = translator(actor.language)
+    w, may = d["workshop"], d["may"]
+    if not d["outcomes"]:
+        st.caption(_("No outcomes yet."))
+    for entry in d["outcomes"]:
+        outcome = entry["outcome"]
+        with st.container(border=True):
+            st.markdown(f"**{_(OUTCOME_LABELS[outcome.kind])}**")
+            markdown(outcome.text)
+            if entry["action_id"] is not None:
+                record_link("actions", _("Action: {title}").format(title=entry["action_title"]), entry["action_id"])
+            elif outcome.kind == "action" and may["create_action"]:
+                _create_action(actor, d, outcome)
+            if may["edit"] and st.button(_("Remove"), key=f"outcome-remove-{outcome.id}"):
+                if submit("outcomes", _done, outcomes.remove_outcome, actor, outcome.id, language=actor.language):
+                    st.rerun()
+    if not may["edit"]:
+        return
+    key = f"outcome-new-{w.id}"
+    errors_banner(key, actor.language)
+    with st.form(key, clear_on_submit=True):
+        kind = st.radio(_("Kind of outcome"), list(OUTCOME_LABELS), format_func=lambda k: _(OUTCOME_LABELS[k]),
+                        horizontal=True)
+        text = st.text_area(_("Outcome (Markdown)"), height=100)
+        field_error(key, "text")
+        if st.form_submit_button(_("Add outcome")):
+            if submit(key, outcomes.add_outcome, actor, w.id, kind=kind, text=text, language=actor.language):
+                st.rerun()
+
+
+def _create_action(actor: Actor, d: dict[str, Any], outcome: Any) -> None:
+    _ = translator(actor.language)
+    members = {m["person_id"]: m["name"] for m in read(communities.members, actor, d["workshop"].community_id,
+                                                      language=actor.language)}
+    key = f"action-from-{outcome.id}"
+    with st.popover(_("Create action"), icon=":material/add_task:"):
+        errors_banner(key, actor.language)
+        with st.form(key):
+            title = st.text_input(_("Title"), value=outcomes.default_action_title(outcome.text), max_chars=200)
+            field_error(key, "title")
+            owner = st.selectbox(_("Owner"), list(members), format_func=members.get, index=None)
+            field_error(key, "owner_person_id")
+            due = st.date_input(_("Due date"), value=clock.today() + timedelta(days=90), min_value=MIN_DATE,
+                                max_value=MAX_DATE)
+            field_error(key, "due_date")
+            if st.form_submit_button(_("Create action"), type="primary"):
+                if submit(key, outcomes.create_action_from_outcome, actor, outcome.id, owner_person_id=owner,
+                          due_date=due, title=title, language=actor.language):
+                    st.rerun()
+
+
+def _attachments(actor: Actor, d: dict[str, Any]) -> None:
+    _ = translator(actor.language)
+    w, may = d["workshop"], d["may"]
+    if not d["attachments"]:
+        st.caption(_("No attachments yet."))
+    for item in d["attachments"]:
+        left, middle, right = st.columns([5, 1, 1])
+        people = " · " + _("shows people (consent confirmed)") if item["shows_people"] else ""
+        left.text(f"{item['filename']} · {item['size'] / 1024:,.0f} KB · {item['caption']}{people}")
+        if middle.button(_("Get"), key=f"attachment-get-{item['id']}"):
+            name, content_type, data = read(attachments.attachment_download, actor, item["id"], language=actor.language)
+            middle.download_button(_("Download"), data, file_name=name, mime=content_type, on_click="ignore",
+                                   key=f"attachment-download-{item['id']}")
+        if may["attach"] and right.button(_("Remove"), key=f"attachment-remove-{item['id']}"):
+            if submit("attachments", _done, attachments.remove_attachment, actor, item["id"], language=actor.language):
+                st.rerun()
+    if not may["attach"]:
+        return
+    key = f"attachment-new-{w.id}"
+    errors_banner(key, actor.language)
+    with st.form(key, clear_on_submit=True):
+        upload = st.file_uploader(_("Photo, slides or document (up to 10 MB)"))
+        field_error(key, "file")
+        caption = st.text_input(_("Caption"), max_chars=500)
+        shows_people = st.checkbox(_("The photo shows people"))
+        consent = st.checkbox(_("The people shown agreed to the photo being shared"))
+        field_error(key, "consent_confirmed")
+        if st.form_submit_button(_("Attach")):
+            if submit(key, attachments.add_attachment, actor, w.id, filename=upload.name if upload else "",
+                      content=upload.getvalue() if upload else b"", caption=caption, shows_people=shows_people,
+                      consent_confirmed=consent, language=actor.language):
+                st.rerun()

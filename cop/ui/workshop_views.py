@@ -1,0 +1,274 @@
+"""The workshops list (filters, paging, exports), the month calendar, the upcoming list, and the workshop form.
+
+Drawn for pages/workshops.py. Every read and write goes through the workshop
+services: lists are filtered, paged and counted in SQL, and only the chosen
+view runs its query. Buttons follow the permission table as a courtesy; the
+services decide.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import datetime, time
+from typing import Any
+from zoneinfo import available_timezones
+
+import streamlit as st
+
+from cop import clock
+from cop.db import read_session
+from cop.errors import ValidationError
+from cop.i18n import translator
+from cop.models import Community, OrganisationKind, Workshop
+from cop.permissions import Actor, is_allowed
+from cop.services import communities, people, workshop_io, workshops
+from cop.services.workshop_finder import SORTS, find_workshops, month_calendar, upcoming_workshops
+from cop.ui.formatting import local_time, record_link
+from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.validation import MAX_DATE, MIN_DATE
+
+PAGE_SIZE = 25
+PAGE_KEY = "workshops_page"
+KIND_LABELS = {"workshop": "Workshop", "study_visit": "Study visit", "staff_exchange": "Staff exchange",
+               "city_dialogue": "City dialogue", "planning_session": "Planning session"}
+FORMAT_LABELS = {"in_person": "In person", "online": "Online", "hybrid": "Hybrid"}
+STATUS_LABELS = {"planned": "Planned", "held": "Held", "closed": "Closed"}
+SORT_LABELS = {"starts_at": "Date", "title": "Title", "kind": "Kind", "status": "Status", "community": "Community",
+               "updated_at": "Last change"}
+TIME_ZONES = sorted(available_timezones())
+
+
+def _choice(labels: dict[str, str], _: Any) -> Any:
+    return lambda value: _(labels.get(value, value)) if value else _("Any")
+
+
+def _filters(actor: Actor, community_id: int | None) -> dict[str, Any]:
+    _ = translator(actor.language)
+    with read_session() as session:
+        cities = {c.id: c.name for c in people.organisations(session, kind=OrganisationKind.CITY)}
+    row = st.columns(4)
+    text = row[0].text_input(_("Search"), key="ws_text", placeholder=_("Title, place or objectives"))
+    kind = row[1].selectbox(_("Kind"), ["", *KIND_LABELS], key="ws_kind", format_func=_choice(KIND_LABELS, _))
+    form = row[2].selectbox(_("Format"), ["", *FORMAT_LABELS], key="ws_format", format_func=_choice(FORMAT_LABELS, _))
+    status = row[3].selectbox(_("Status"), ["", *STATUS_LABELS], key="ws_status", format_func=_choice(STATUS_LABELS, _))
+    row = st.columns(4)
+    host = row[0].selectbox(_("Host city"), [0, *cities], key="ws_host", format_func=lambda c: cities.get(c, _("Any")))
+    first = row[1].date_input(_("From"), value=None, min_value=MIN_DATE, max_value=MAX_DATE, key="ws_from")
+    last = row[2].date_input(_("To"), value=None, min_value=MIN_DATE, max_value=MAX_DATE, key="ws_to")
+    sort = row[3].selectbox(_("Sort by"), list(SORTS), key="ws_sort", format_func=lambda s: _(SORT_LABELS[s]))
+    descending = row[3].toggle(_("Newest / last first"), value=True, key="ws_desc")
+    return {"community_id": community_id, "text": text or None, "kind": kind or None, "format": form or None,
+            "status": status or None, "host_organisation_id": host or None, "date_from": first, "date_to": last,
+            "sort": sort, "descending": descending}
+
+
+def workshop_list(actor: Actor, community: Community | None) -> None:
+    """Filters, one page of workshops, a pager, exports, and the forms to record or import."""
+    _ = translator(actor.language)
+    filters = _filters(actor, community.id if community else None)
+    page = int(st.session_state.get(PAGE_KEY, 1))
+    try:
+        rows, total = read(find_workshops, actor, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+                           language=actor.language)
+    except ValidationError as exc:
+        st.error("\n".join(_(m) for m in exc.fields.values()))
+        rows, total = [], 0
+    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    if page > pages:
+        st.session_state[PAGE_KEY] = 1
+        st.rerun()
+    st.caption(_("{n} workshops and visits").format(n=total))
+    st.dataframe(
+        [{_("Workshop"): f"workshops?id={r['id']}", _("Title"): r["title"], _("Kind"): _(KIND_LABELS[r["kind"]]),
+          _("Format"): _(FORMAT_LABELS[r["format"]]), _("Status"): _(STATUS_LABELS[r["status"]]),
+          _("Starts"): local_time(r["starts_at"], actor.time_zone), _("Community"): r["community"],
+          _("Host"): r["host"] or "", _("Attendees"): r["attendees"]} for r in rows],
+        hide_index=True, width="stretch",
+        column_config={_("Workshop"): st.column_config.LinkColumn(display_text=_("Open"))},
+    )
+    if pages > 1:
+        st.number_input(_("Page (of {pages})").format(pages=pages), min_value=1, max_value=pages, step=1, key=PAGE_KEY)
+    if total:
+        _exports(actor, filters)
+    if community is None:
+        st.caption(_("Choose a community in the sidebar to record or import workshops."))
+        return
+    if is_allowed(actor, "workshop.create", community):
+        with st.expander(_("Record a workshop or visit"), icon=":material/add:"):
+            workshop_form(actor, community, "workshop-new", None)
+    if is_allowed(actor, "workshop.import", community):
+        with st.expander(_("Import past workshops (CSV)"), icon=":material/upload_file:"):
+            _import_form(actor, community)
+
+
+def _exports(actor: Actor, filters: dict[str, Any]) -> None:
+    """Exports are built on request (a whole filtered list), then offered for download."""
+    _ = translator(actor.language)
+    left, right = st.columns(2)
+    if left.button(_("Export the list as CSV"), icon=":material/table:"):
+        data = read(workshop_io.export_workshops_csv, actor, **filters, language=actor.language)
+        left.download_button(_("Download CSV"), data, file_name="workshops.csv", mime="text/csv", on_click="ignore")
+    if right.button(_("Export to a calendar (.ics)"), icon=":material/event:"):
+        data = read(workshop_io.export_workshops_ics, actor, **filters, language=actor.language)
+        right.download_button(_("Download .ics"), data, file_name="workshops.ics", mime="text/calendar",
+                              on_click="ignore")
+
+
+def _import_form(actor: Actor, community: Community) -> None:
+    _ = translator(actor.language)
+    st.caption(_("Columns: {columns}. Times are local to the time zone of each row; status is held or closed.")
+               .format(columns=", ".join(workshop_io.IMPORT_COLUMNS)))
+    upload = st.file_uploader(_("CSV file (UTF-8)"), type=["csv"], key="ws_import_file")
+    left, right = st.columns(2)
+    check, run = left.button(_("Check (nothing is saved)")), right.button(_("Import"), type="primary")
+    if not (check or run) or upload is None:
+        return
+    report = submit("workshop-import", workshop_io.import_workshops_csv, actor, community.id, upload.getvalue(),
+                    dry_run=check, language=actor.language)
+    if report is None:
+        return
+    if report.errors:
+        st.error(_("Nothing was imported: {n} rows need correcting.").format(n=len(report.errors)))
+        st.dataframe([{_("Line"): line, _("Field"): field, _("Problem"): _(message)}
+                      for line, fields in report.errors.items() for field, message in fields.items()],
+                     hide_index=True, width="stretch")
+    elif report.created:
+        st.success(_("{n} workshops imported.").format(n=len(report.created)))
+    else:
+        st.success(_("All {n} rows are fine; press Import to save them.").format(n=len(report.rows)))
+        st.dataframe([{_("Line"): r["line"], _("Title"): r["title"], _("Starts"): local_time(r["starts_at"], r["time_zone"]),
+                       _("Status"): _(STATUS_LABELS[r["status"]])} for r in report.rows], hide_index=True, width="stretch")
+
+
+def month_view(actor: Actor, community_id: int | None) -> None:
+    """A month of the actor's calendar, a week per row, with the workshops of each day."""
+    _ = translator(actor.language)
+    today = local_time(clock.now(), actor.time_zone, "%Y-%m").split("-")
+    left, right = st.columns(2)
+    year = int(left.number_input(_("Year"), min_value=1990, max_value=2100, value=int(today[0]), step=1, key="ws_cal_year"))
+    month = right.selectbox(_("Month"), list(range(1, 13)), index=int(today[1]) - 1, key="ws_cal_month",
+                            format_func=lambda m: _(calendar.month_name[m]))
+    days = read(month_calendar, actor, year, month, community_id=community_id, language=actor.language)
+    header = st.columns(7)
+    for column, name in zip(header, calendar.day_abbr, strict=True):
+        column.markdown(f"**{_(name)}**")
+    for week in calendar.Calendar().monthdatescalendar(year, month):
+        cells = st.columns(7, border=True)
+        for cell, day in zip(cells, week, strict=True):
+            if day.month != month:
+                cell.caption(" ")
+                continue
+            cell.markdown(f"**{day.day}**")
+            found = days.get(day, [])
+            with cell:
+                for row in found[:3]:
+                    record_link("workshops", row["title"], row["id"])
+            if len(found) > 3:
+                cell.caption(_("and {n} more").format(n=len(found) - 3))
+
+
+def upcoming_view(actor: Actor, community_id: int | None) -> None:
+    _ = translator(actor.language)
+    rows = read(upcoming_workshops, actor, 20, community_id=community_id, language=actor.language)
+    if not rows:
+        st.caption(_("No upcoming workshops."))
+    for row in rows:
+        record_link("workshops", row["title"], row["id"])
+        where = row["place"] or _(FORMAT_LABELS[row["format"]])
+        st.caption(f"{local_time(row['starts_at'], actor.time_zone)} · {where} · {row['community']}")
+
+
+def prefill(key: str, version: int, values: dict[str, Any]) -> int:
+    """Put a record's values into a form's keyed widgets once; returns the version the user started from.
+
+    The widgets then keep the user's input across reruns and other people's
+    saves, and the save states the version the form was filled from, so a
+    stale save is refused with the other change shown instead of overwriting it.
+    """
+    marker = f"{key}-version"
+    if marker not in st.session_state:
+        st.session_state[marker] = version
+        for field, value in values.items():
+            st.session_state[f"{key}-{field}"] = value
+    return int(st.session_state[marker])
+
+
+def forget(key: str, fields: list[str]) -> None:
+    """After a save the form is filled afresh from the stored record."""
+    for name in ["version", *fields]:
+        st.session_state.pop(f"{key}-{name}", None)
+
+
+def _form_values(w: Workshop | None, actor: Actor) -> dict[str, Any]:
+    zone = w.time_zone if w else actor.time_zone
+    starts = w.starts_at.astimezone(workshops.zone_or_utc(zone)) if w else None
+    ends = w.ends_at.astimezone(workshops.zone_or_utc(zone)) if w else None
+    return {
+        "title": w.title if w else "", "kind": w.kind if w else "workshop", "format": w.format if w else "in_person",
+        "start_day": starts.date() if starts else None, "start_time": starts.time() if starts else time(10),
+        "end_day": ends.date() if ends else None, "end_time": ends.time() if ends else time(16),
+        "time_zone": zone if zone in TIME_ZONES else None, "place": w.place if w else "",
+        "meeting_link": w.meeting_link if w else "", "host_organisation_id": w.host_organisation_id if w else None,
+        "facilitator_ids": list(w.facilitator_ids) if w else [], "objectives": w.objectives if w else "",
+    }
+
+
+def workshop_form(actor: Actor, community: Community, key: str, workshop: Workshop | None) -> None:
+    """Every field of a workshop: a new one in ``community``, or an edit of ``workshop``."""
+    _ = translator(actor.language)
+    w = workshop
+    initial = _form_values(w, actor)
+    version = prefill(key, w.version if w else 0, initial)
+    with read_session() as session:
+        hosts = {o.id: o.name for o in people.organisations(session)}
+        members = {m["person_id"]: m["name"] for m in communities.members(session, actor, community.id)}
+    st.session_state[f"{key}-facilitator_ids"] = [p for p in st.session_state[f"{key}-facilitator_ids"] if p in members]
+    draw_conflict(key, actor.language)
+    errors_banner(key, actor.language)
+
+    def k(field: str) -> str:
+        return f"{key}-{field}"
+
+    with st.form(key):
+        st.text_input(_("Title"), max_chars=200, key=k("title"))
+        field_error(key, "title")
+        left, right = st.columns(2)
+        left.selectbox(_("Kind"), list(KIND_LABELS), format_func=lambda x: _(KIND_LABELS[x]), key=k("kind"))
+        right.selectbox(_("Format"), list(FORMAT_LABELS), format_func=lambda x: _(FORMAT_LABELS[x]), key=k("format"))
+        row = st.columns(3)
+        row[0].date_input(_("Start date"), min_value=MIN_DATE, max_value=MAX_DATE, key=k("start_day"))
+        row[1].time_input(_("Start time"), key=k("start_time"))
+        row[2].selectbox(_("Time zone of the place"), TIME_ZONES, key=k("time_zone"))
+        field_error(key, "starts_at")
+        field_error(key, "time_zone")
+        row = st.columns(3)
+        row[0].date_input(_("End date"), min_value=MIN_DATE, max_value=MAX_DATE, key=k("end_day"))
+        row[1].time_input(_("End time"), key=k("end_time"))
+        field_error(key, "ends_at")
+        st.text_input(_("Place (in person and hybrid)"), max_chars=200, key=k("place"))
+        field_error(key, "place")
+        st.text_input(_("Meeting link (online and hybrid)"), max_chars=500, placeholder="https://", key=k("meeting_link"))
+        field_error(key, "meeting_link")
+        st.selectbox(_("Host city or organisation"), list(hosts), format_func=hosts.get, key=k("host_organisation_id"))
+        field_error(key, "host_organisation_id")
+        st.multiselect(_("Facilitators"), list(members), format_func=members.get, key=k("facilitator_ids"))
+        field_error(key, "facilitator_ids")
+        st.text_area(_("Objectives (Markdown)"), height=120, key=k("objectives"))
+        field_error(key, "objectives")
+        saved = st.form_submit_button(_("Save"), type="primary")
+    if not saved:
+        return
+    state = {field: st.session_state[k(field)] for field in initial}
+    values = {f: state[f] for f in ("title", "kind", "format", "time_zone", "place", "meeting_link",
+                                     "host_organisation_id", "facilitator_ids", "objectives")}
+    values["starts_at"] = datetime.combine(state["start_day"], state["start_time"]) if state["start_day"] else None
+    values["ends_at"] = datetime.combine(state["end_day"], state["end_time"]) if state["end_day"] else None
+    if w is None:
+        done = submit(key, workshops.record_workshop, actor, community_id=community.id, language=actor.language, **values)
+    else:
+        done = submit(key, workshops.update_workshop, actor, w.id, version, language=actor.language, **values)
+        st.session_state[k("version")] = w.version  # after a conflict, saving again applies the kept input
+    if done is not None:
+        forget(key, list(initial))
+        st.query_params["id"] = str(done.id)
+        st.rerun()
