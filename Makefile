@@ -28,6 +28,14 @@ system-packages:
 		apt-get install -y -q chromium >/dev/null 2>&1 || \
 		(apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null); \
 	fi
+	@# Pango and fonts (Latin, Greek, Cyrillic) for the PDF export; LibreOffice for the DOCX test.
+	@PDF_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu fonts-noto-core libreoffice-writer-nogui"; \
+	if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null && \
+		! dpkg -s $$PDF_PACKAGES >/dev/null 2>&1; then \
+		echo "Installing Pango, fonts and LibreOffice Writer for the export tests"; \
+		apt-get install -y -q $$PDF_PACKAGES >/dev/null 2>&1 || \
+		(apt-get update -q >/dev/null && apt-get install -y -q $$PDF_PACKAGES >/dev/null); \
+	fi
 
 run: setup
 	$(BIN)/cop db upgrade

@@ -59,13 +59,17 @@ def main(argv: list[str] | None = None) -> int:
     figures = measure(args.scale, args.random_seed)
     for table, n in figures["rows"].items():
         print(f"{table:<24} {n:>10,}")
-    print(f"{figures['command']}: {figures['seconds']:.2f} s for {figures['rows_total']:,} rows "
-          f"({figures['rows_per_second']:,} rows/s) into a fresh SQLite file")
+    print(
+        f"{figures['command']}: {figures['seconds']:.2f} s for {figures['rows_total']:,} rows "
+        f"({figures['rows_per_second']:,} rows/s) into a fresh SQLite file"
+    )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     results[f"seed_{args.scale}_sqlite"] = figures
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"Wrote {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
+    print(
+        f"Wrote {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}"
+    )
     return 0
 
 

@@ -71,8 +71,16 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "workshop.reopen": FACILITATORS,
     "workshop.import": FACILITATORS,
     "attendance.export": FACILITATORS,
-    # joint actions (the actions capability adds its own operations)
+    # joint actions: members change only the actions they own or co-own (checked in the
+    # service after this table), facilitators any action of their community
     "action.create": CONTRIBUTORS,
+    "action.update": CONTRIBUTORS,
+    "action.post_update": CONTRIBUTORS,
+    "action.move": CONTRIBUTORS,
+    "action.delete": FACILITATORS,
+    "action.restore": FACILITATORS,
+    "action.export": EVERY_ROLE,
+    "action.import": FACILITATORS,
     # practices: members draft and submit, facilitators approve, send back and delete
     "practice.create": CONTRIBUTORS,
     "practice.update": CONTRIBUTORS,

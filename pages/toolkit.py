@@ -1,8 +1,25 @@
-"""Toolkit: being built (replaced by the capability's own page)."""
+"""Toolkit: editions and their chapters; a chapter's draft, review, revisions and exports.
+
+Members and facilitators edit their community's chapter; facilitators
+approve it; everyone reads and exports the approved revisions.
+"""
 
 import streamlit as st
 
-from cop.ui import require_actor
+from cop.i18n import translator
+from cop.ui import require_actor, selected_community_id
+from cop.ui.toolkit_chapter import chapter_page
+from cop.ui.toolkit_views import chapter_picker, edition_overview, edition_picker
 
 actor = require_actor("toolkit")
-st.title("Toolkit")
+_ = translator(actor.language)
+st.title(_("Toolkit"))
+
+edition = edition_picker(actor)
+if edition is None:
+    st.stop()
+chapters = edition_overview(actor, edition)
+chapter_id = chapter_picker(actor, chapters, selected_community_id(actor))
+if chapter_id is not None:
+    st.divider()
+    chapter_page(actor, chapter_id)

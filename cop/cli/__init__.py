@@ -23,15 +23,19 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cop.cli import backup, communities, db, demo, notify, search, seed, users, users_admin
+from cop.cli import backup, communities, db, demo, export, notify, search, seed, users, users_admin
 from cop.cli.common import EXIT_FAILED, EXIT_USAGE, Parser, error
 from cop.errors import CopError, ValidationError
 
-GROUPS = [db, users, users_admin, communities, seed, backup, demo, search, notify]  # users_admin extends `user`
+# users_admin extends `user`, so it comes after users.
+GROUPS = [db, users, users_admin, communities, seed, backup, demo, search, notify, export]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="cop", description="Operate a CoP Workspace: schema, accounts, communities, seed, backup.")
+    parser = Parser(
+        prog="cop",
+        description="Operate a CoP Workspace: schema, accounts, communities, seed, backup.",
+    )
     parser.add_argument(
         "--database",
         metavar="URL",

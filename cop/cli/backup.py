@@ -13,7 +13,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "backup",
         help="write the whole workspace to a database-neutral archive (safe while the app runs)",
     )
-    backup.add_argument("file", metavar="FILE", help="the archive to create (a .zip; never overwritten)")
+    backup.add_argument(
+        "file", metavar="FILE", help="the archive to create (a .zip; never overwritten)"
+    )
     backup.set_defaults(run=run_backup)
 
     restore = subparsers.add_parser(
@@ -23,7 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "needed; it must be empty unless --replace is given.",
     )
     restore.add_argument("file", metavar="FILE", help="the archive made by `cop backup`")
-    restore.add_argument("--replace", action="store_true", help="delete everything in the database first")
+    restore.add_argument(
+        "--replace", action="store_true", help="delete everything in the database first"
+    )
     restore.set_defaults(run=run_restore)
 
 

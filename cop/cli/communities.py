@@ -15,7 +15,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     community = subparsers.add_parser("community", help="manage communities")
     commands = community.add_subparsers(title="commands", metavar="COMMAND", required=True)
     add = commands.add_parser("add", help="create a community")
-    add.add_argument("slug", metavar="SLUG", help="short name used in commands, e.g. welcoming-culture")
+    add.add_argument(
+        "slug", metavar="SLUG", help="short name used in commands, e.g. welcoming-culture"
+    )
     add.add_argument("--name", required=True, help="the community's name")
     add.add_argument("--theme", default="", help="its theme, in a few words")
     add.add_argument("--private", action="store_true", help="readable by its members only")
@@ -26,14 +28,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add = commands.add_parser("add", help="give an account's person a role in a community")
     add.add_argument("slug", metavar="SLUG", help="the community's short name")
     add.add_argument("username", metavar="USERNAME", help="the account to add")
-    add.add_argument("--role", required=True, choices=[r.value for r in Role], help="the role in the community")
+    add.add_argument(
+        "--role", required=True, choices=[r.value for r in Role], help="the role in the community"
+    )
     add.set_defaults(run=run_member_add)
 
 
 def run_community_add(args: argparse.Namespace) -> int:
     with write_session(current_engine(args)) as session:
         community = communities.create_community(
-            session, SYSTEM, name=args.name, slug=args.slug, theme=args.theme,
+            session,
+            SYSTEM,
+            name=args.name,
+            slug=args.slug,
+            theme=args.theme,
             visibility=Visibility.PRIVATE if args.private else Visibility.WORKSPACE,
         )
         slug, visibility = community.slug, community.visibility

@@ -12,11 +12,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     group = subparsers.add_parser("db", help="migrate or check the database schema")
     commands = group.add_subparsers(title="commands", metavar="COMMAND", required=True)
     upgrade = commands.add_parser(
-        "upgrade", help="migrate the database to this code's schema (run once before starting replicas)"
+        "upgrade",
+        help="migrate the database to this code's schema (run once before starting replicas)",
     )
     upgrade.set_defaults(run=run_upgrade)
     check = commands.add_parser(
-        "check", help="print the database's and this code's schema revision; exit 1 when they differ"
+        "check",
+        help="print the database's and this code's schema revision; exit 1 when they differ",
     )
     check.set_defaults(run=run_check)
 

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from cop.cli.common import EXIT_OK, current_engine, say
 from cop.seed import SCALES, seed
-from cop.services.portability import NotEmpty, describe, populated_tables
+from cop.services.bulk_load import NotEmpty, describe, populated_tables
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -17,11 +17,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "seed",
         help="fill an empty database: the demo workspace or a generated one",
         description="demo: the hand-written demo workspace of data/; "
-        + ", ".join(f"{name}: {s.communities:,} communities, {s.people:,} people" for name, s in SCALES.items())
+        + ", ".join(
+            f"{name}: {s.communities:,} communities, {s.people:,} people"
+            for name, s in SCALES.items()
+        )
         + " (and what later capabilities add), generated deterministically from --random-seed.",
     )
     parser.add_argument("--scale", required=True, choices=["demo", *SCALES], help="what to load")
-    parser.add_argument("--random-seed", type=int, default=0, metavar="N", help="generated scales only (default 0)")
+    parser.add_argument(
+        "--random-seed", type=int, default=0, metavar="N", help="generated scales only (default 0)"
+    )
     parser.set_defaults(run=run_seed)
 
 
@@ -46,5 +51,7 @@ def load_demo(eng: Engine) -> dict[str, int]:
     with eng.connect() as conn:
         present = populated_tables(conn)
     if present:
-        raise NotEmpty(f"The database already holds data ({describe(present)}); seed only into an empty database.")
+        raise NotEmpty(
+            f"The database already holds data ({describe(present)}); seed only into an empty database."
+        )
     return load(eng)

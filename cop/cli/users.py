@@ -23,18 +23,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Create an account. Without --password the password is asked twice "
         "(preferable: a password on the command line stays in the shell history).",
     )
-    add.add_argument("username", metavar="USERNAME", help="3-32 characters: a-z, 0-9, dot, hyphen, underscore")
+    add.add_argument(
+        "username", metavar="USERNAME", help="3-32 characters: a-z, 0-9, dot, hyphen, underscore"
+    )
     add.add_argument("--email", required=True, help="e-mail address")
     add.add_argument("--name", required=True, help="the person's full name")
     add.add_argument("--admin", action="store_true", help="may administer the whole workspace")
-    add.add_argument("--organisation", metavar="NAME", help="the person's organisation (created when new)")
+    add.add_argument(
+        "--organisation", metavar="NAME", help="the person's organisation (created when new)"
+    )
     add.add_argument(
         "--organisation-kind",
         choices=[k.value for k in OrganisationKind],
         default=OrganisationKind.CITY.value,
         help="kind of a new organisation (default: city)",
     )
-    add.add_argument("--password", help="the password (12 characters up to 72 bytes); asked when left out")
+    add.add_argument(
+        "--password", help="the password (12 characters up to 72 bytes); asked when left out"
+    )
     add.set_defaults(run=run_add)
 
 
@@ -51,11 +57,15 @@ def organisation_id(session: Session, name: str, kind: str) -> int:
     wanted = name.strip()
     matches = list(
         session.exec(
-            select(Organisation.id).where(Organisation.name == wanted, col(Organisation.deleted_at).is_(None))
+            select(Organisation.id).where(
+                Organisation.name == wanted, col(Organisation.deleted_at).is_(None)
+            )
         )
     )
     if len(matches) > 1:
-        raise Refused(f"Several organisations are called {wanted!r}; add the account in the admin page.")
+        raise Refused(
+            f"Several organisations are called {wanted!r}; add the account in the admin page."
+        )
     if matches:
         return matches[0]  # type: ignore[return-value]
     return people.create_organisation(session, SYSTEM, name=wanted, kind=kind).id  # type: ignore[return-value]
@@ -65,10 +75,20 @@ def run_add(args: argparse.Namespace) -> int:
     eng = current_engine(args)
     password = args.password if args.password is not None else ask_password()
     with write_session(eng) as session:
-        org_id = organisation_id(session, args.organisation, args.organisation_kind) if args.organisation else None
+        org_id = (
+            organisation_id(session, args.organisation, args.organisation_kind)
+            if args.organisation
+            else None
+        )
         user = accounts.create_user(
-            session, SYSTEM, username=args.username, password=password, name=args.name,
-            email=args.email, is_admin=args.admin, organisation_id=org_id,
+            session,
+            SYSTEM,
+            username=args.username,
+            password=password,
+            name=args.name,
+            email=args.email,
+            is_admin=args.admin,
+            organisation_id=org_id,
         )
         username, admin = user.username, user.is_admin
     say(f"Created the account {username}{' (administrator)' if admin else ''}.")

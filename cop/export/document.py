@@ -116,6 +116,15 @@ class Document:
         )
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text without the characters XML 1.0 (and so DOCX and HTML) cannot carry: C0 controls but
+    tab and newlines, lone surrogates, and the two non-characters."""
+    return _NOT_XML.sub("", text or "")
+
+
 def _title_of(block: Heading | PracticeBox) -> str:
     return block.text if isinstance(block, Heading) else block.title
 

@@ -12,7 +12,6 @@ failing the whole export.
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
 import docx
@@ -21,18 +20,21 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
-from cop.export.document import TOC, Document, Figure, Heading, Paragraph, PracticeBox, Table
+from cop.export.document import (
+    TOC,
+    Document,
+    Figure,
+    Heading,
+    Paragraph,
+    PracticeBox,
+    Table,
+    xml_safe,
+)
 from cop.export.mdtree import Node, Span, parse
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 USER_HEADING_SHIFT = 3
 MONOSPACE = "DejaVu Sans Mono"
 BOX_SHADING = "EEF3F8"
-
-
-def clean(text: str) -> str:
-    """Text with every character XML 1.0 cannot carry removed."""
-    return _NOT_XML.sub("", text or "")
 
 
 def _field(paragraph: Any, instruction: str, result: list[str]) -> None:
@@ -59,7 +61,7 @@ def _field(paragraph: Any, instruction: str, result: list[str]) -> None:
     for index, line in enumerate(result):
         if index:
             paragraph.add_run().add_break(WD_BREAK.LINE)
-        paragraph.add_run(clean(line))
+        paragraph.add_run(xml_safe(line))
     char("end")
 
 
@@ -101,7 +103,7 @@ class _Writer:
             if span.line_break:
                 paragraph.add_run().add_break(WD_BREAK.LINE)
                 continue
-            run = paragraph.add_run(clean(span.text))
+            run = paragraph.add_run(xml_safe(span.text))
             run.bold = span.bold or None
             run.italic = span.italic or None
             if span.strike:
@@ -109,7 +111,7 @@ class _Writer:
             if span.code:
                 run.font.name = MONOSPACE
             if span.href and span.href != span.text:
-                paragraph.add_run(f" ({clean(span.href)})")
+                paragraph.add_run(f" ({xml_safe(span.href)})")
 
     def nodes(self, tree: list[Node], style: str | None = None, depth: int = 0) -> None:
         for node in tree:
@@ -127,7 +129,7 @@ class _Writer:
                 for index, line in enumerate(node.text.split("\n")):
                     if index:
                         paragraph.add_run().add_break(WD_BREAK.LINE)
-                    paragraph.add_run(clean(line)).font.name = MONOSPACE
+                    paragraph.add_run(xml_safe(line)).font.name = MONOSPACE
             elif node.kind == "rule":
                 _rule(self.paragraph())
             elif node.kind == "table" and node.rows:
@@ -155,20 +157,20 @@ class _Writer:
         return table
 
     def markdown(self, text: str) -> None:
-        self.nodes(parse(clean(text)))
+        self.nodes(parse(xml_safe(text)))
 
     def table(self, block: Table) -> None:
         if block.caption:
-            self.paragraph("Caption").add_run(clean(block.caption))
+            self.paragraph("Caption").add_run(xml_safe(block.caption))
         table = self._grid(len(block.columns))
         for cell, name in zip(table.rows[0].cells, block.columns, strict=False):
-            cell.paragraphs[0].add_run(clean(name)).bold = True
+            cell.paragraphs[0].add_run(xml_safe(name)).bold = True
         for row in block.rows:
             for cell, value in zip(table.add_row().cells, row, strict=False):
-                cell.text = clean(value)
+                cell.text = xml_safe(value)
 
     def practice(self, box: PracticeBox) -> None:
-        self.paragraph("Heading 3").add_run(clean(box.title))
+        self.paragraph("Heading 3").add_run(xml_safe(box.title))
         table = self._grid(1)
         cell = table.rows[0].cells[0]
         _shade(cell, BOX_SHADING)
@@ -176,18 +178,18 @@ class _Writer:
         inner.reuse = cell.paragraphs[0]
         for label, value in box.facts:
             paragraph = inner.paragraph()
-            paragraph.add_run(clean(label) + ": ").bold = True
-            paragraph.add_run(clean(value))
+            paragraph.add_run(xml_safe(label) + ": ").bold = True
+            paragraph.add_run(xml_safe(value))
         for label, markdown in box.fields:
-            inner.paragraph().add_run(clean(label)).bold = True
+            inner.paragraph().add_run(xml_safe(label)).bold = True
             inner.markdown(markdown)
         self.paragraph()
 
     def figure(self, block: Figure) -> None:
         run = self.paragraph().add_run()
         shape = run.add_picture(io.BytesIO(block.png), width=Cm(16))
-        shape._inline.docPr.set("descr", clean(block.alt))
-        self.paragraph("Caption").add_run(clean(block.caption))
+        shape._inline.docPr.set("descr", xml_safe(block.alt))
+        self.paragraph("Caption").add_run(xml_safe(block.caption))
 
 
 def _page_setup(document: Any) -> None:
@@ -210,15 +212,15 @@ def _page_setup(document: Any) -> None:
 def render(document: Document) -> bytes:
     out = docx.Document()
     _page_setup(out)
-    out.core_properties.title = clean(document.title)[:255]
-    out.core_properties.language = clean(document.language)[:16]
+    out.core_properties.title = xml_safe(document.title)[:255]
+    out.core_properties.language = xml_safe(document.language)[:16]
     writer = _Writer(out)
-    out.add_paragraph(clean(document.title), style="Title")
+    out.add_paragraph(xml_safe(document.title), style="Title")
     if document.subtitle:
-        out.add_paragraph(clean(document.subtitle), style="Subtitle")
+        out.add_paragraph(xml_safe(document.subtitle), style="Subtitle")
     for index, block in enumerate(document.blocks):
         if isinstance(block, Heading):
-            paragraph = out.add_paragraph(clean(block.text), style=f"Heading {max(1, min(block.level, 6))}")
+            paragraph = out.add_paragraph(xml_safe(block.text), style=f"Heading {max(1, min(block.level, 6))}")
             if block.level == 1 and index > 0:
                 paragraph.paragraph_format.page_break_before = True
         elif isinstance(block, Paragraph):
@@ -230,11 +232,11 @@ def render(document: Document) -> bytes:
         elif isinstance(block, Figure):
             writer.figure(block)
         elif isinstance(block, TOC):
-            out.add_paragraph(clean(block.title), style="TOC Heading")
+            out.add_paragraph(xml_safe(block.title), style="TOC Heading")
             entries = ["    " * (h.level - 1) + h.text for h in document.headings(max_level=2)]
             _field(out.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', entries)
     if document.licence:
-        licence = out.add_paragraph(clean(document.licence))
+        licence = out.add_paragraph(xml_safe(document.licence))
         licence.runs[0].font.color.rgb = RGBColor(0x4A, 0x55, 0x68)
     buffer = io.BytesIO()
     out.save(buffer)

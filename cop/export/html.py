@@ -16,7 +16,16 @@ import re
 
 import nh3
 
-from cop.export.document import TOC, Document, Figure, Heading, Paragraph, PracticeBox, Table
+from cop.export.document import (
+    TOC,
+    Document,
+    Figure,
+    Heading,
+    Paragraph,
+    PracticeBox,
+    Table,
+    xml_safe,
+)
 from cop.markdown import to_html
 
 TAGS = {
@@ -167,7 +176,7 @@ def body(document: Document) -> str:
             parts.append(_toc(document, block))
     if document.licence:
         parts.append(f'<footer class="licence">{_e(document.licence)}</footer>')
-    return sanitise("\n".join(parts))
+    return sanitise(xml_safe("\n".join(parts)))
 
 
 def render(document: Document, extra_css: str = "") -> str:
@@ -176,6 +185,6 @@ def render(document: Document, extra_css: str = "") -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{language}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(document.title)}</title>\n<style>{CSS}{extra_css}</style>\n</head>\n"
+        f"<title>{_e(xml_safe(document.title))}</title>\n<style>{CSS}{extra_css}</style>\n</head>\n"
         f"<body>\n{body(document)}\n</body>\n</html>\n"
     )

@@ -134,16 +134,3 @@ def _inline(token: Token) -> list[Span]:
                 href = str(child.attrs.get("href", "")) if opening else None
     return spans
 
-
-def plain_text(nodes: list[Node]) -> str:
-    """The words of a tree without formatting (for table cells and search)."""
-    parts: list[str] = []
-    for node in nodes:
-        if node.kind == "code":
-            parts.append(node.text)
-        elif node.kind == "table":
-            parts.extend(" ".join("".join(s.text for s in cell) for cell in row) for row in node.rows)
-        else:
-            parts.append("".join(s.text for s in node.spans))
-            parts.append(plain_text(node.children))
-    return " ".join(p for p in parts if p)

@@ -1,6 +1,17 @@
 """All tables; importing this package registers them on ``SQLModel.metadata``."""
 
-from cop.models.actions import Action
+from cop.models.actions import (
+    Action,
+    ActionCoOwner,
+    ActionIndicator,
+    ActionMilestone,
+    ActionPartner,
+    ActionStatus,
+    ActionTag,
+    ActionUpdate,
+    Priority,
+    ProgressMode,
+)
 from cop.models.base import Editable, UTCDateTime, utcnow
 from cop.models.core import (
     AuditEvent,
@@ -57,6 +68,13 @@ __all__ = [
     "SectionKind",
     "Toolkit",
     "Action",
+    "ActionCoOwner",
+    "ActionIndicator",
+    "ActionMilestone",
+    "ActionPartner",
+    "ActionStatus",
+    "ActionTag",
+    "ActionUpdate",
     "AgendaItem",
     "Attachment",
     "Attendance",
@@ -74,6 +92,8 @@ __all__ = [
     "OutcomeKind",
     "Person",
     "Practice",
+    "Priority",
+    "ProgressMode",
     "PracticeImage",
     "PracticeOrganisation",
     "PracticeTag",

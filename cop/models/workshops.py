@@ -52,8 +52,17 @@ class OutcomeKind(StrEnum):
 class Workshop(Editable, table=True):
     """A workshop, study visit, staff exchange, city dialogue or planning session."""
 
+    # Lists count the live workshops of the readable communities, filtered by status, kind, format,
+    # host or date, from this index alone, without reading the rows.
+    __table_args__ = (
+        sa.Index(
+            "ix_workshop_community_live", "community_id", "deleted_at", "status", "kind", "format",
+            "host_organisation_id", "starts_at",
+        ),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
-    community_id: int = Field(foreign_key="community.id", index=True, ondelete="CASCADE")
+    community_id: int = Field(foreign_key="community.id", ondelete="CASCADE")
     title: str = Field(max_length=200)
     kind: str = Field(default=WorkshopKind.WORKSHOP, max_length=32)
     format: str = Field(default=WorkshopFormat.IN_PERSON, max_length=16)

@@ -27,7 +27,9 @@ The whole seed runs in one transaction, so a failure leaves the database
 empty, and only into an empty database. It is not audited row by row: it is
 a bulk load by an operator, not anyone's edit, and a million audit events
 would double the data and drown the real trail; one ``seed.run`` event
-records the scale, the seed and the counts.
+records the scale, the seed and the counts. Bulk inserts bypass the ORM hook
+that keeps the search index in step, so the index is rebuilt once at the end
+(``bulk_load.REBUILDERS``, as after a restore).
 """
 
 from __future__ import annotations
@@ -39,20 +41,29 @@ from sqlalchemy.engine import Engine
 
 from cop import clock
 from cop.errors import ValidationError
-from cop.models import AuditEvent, DataVersion
+from cop.models import AuditEvent
 from cop.permissions import SYSTEM, Actor, authorize
 from cop.seed import core
 from cop.seed import practices as practices_step
 from cop.seed import workshops as workshops_step
 from cop.seed.context import SCALES, Scale, SeedContext
-from cop.services.portability import NotEmpty, describe, populated_tables, reset_id_sequences
+from cop.services.bulk_load import (
+    NotEmpty,
+    bump_data_version,
+    describe,
+    populated_tables,
+    rebuild_derived,
+    reset_id_sequences,
+)
 
 STEPS = [core.step, workshops_step.step, practices_step.step]
 
 __all__ = ["SCALES", "STEPS", "Scale", "SeedContext", "seed"]
 
 
-def seed(engine: Engine, scale: str, random_seed: int = 0, *, actor: Actor = SYSTEM) -> dict[str, int]:
+def seed(
+    engine: Engine, scale: str, random_seed: int = 0, *, actor: Actor = SYSTEM
+) -> dict[str, int]:
     """Fill an empty database with the ``scale`` workspace; returns rows per table."""
     authorize(actor, "seed.run")
     if scale not in SCALES:
@@ -63,15 +74,25 @@ def seed(engine: Engine, scale: str, random_seed: int = 0, *, actor: Actor = SYS
             raise NotEmpty(
                 f"The database already holds data ({describe(present)}); seed only into an empty database."
             )
-        ctx = SeedContext(conn=conn, rng=random.Random(random_seed), scale=SCALES[scale], now=clock.now())
+        ctx = SeedContext(
+            conn=conn, rng=random.Random(random_seed), scale=SCALES[scale], now=clock.now()
+        )
         for step in STEPS:
             step(ctx)
         reset_id_sequences(conn)
+        rebuild_derived(conn)
         counts = dict(ctx.counts)
-        conn.execute(sa.insert(AuditEvent.__table__).values(
-            at=clock.now(), actor_user_id=actor.user_id or None, actor_name=actor.username, action="seed.run",
-            record_type="workspace", record_id=None, community_id=None,
-            changes={"scale": scale, "random_seed": random_seed, "rows": counts},
-        ))
-        conn.execute(sa.update(DataVersion.__table__).values(value=DataVersion.__table__.c.value + 1))
+        conn.execute(
+            sa.insert(AuditEvent.__table__).values(
+                at=clock.now(),
+                actor_user_id=actor.user_id or None,
+                actor_name=actor.username,
+                action="seed.run",
+                record_type="workspace",
+                record_id=None,
+                community_id=None,
+                changes={"scale": scale, "random_seed": random_seed, "rows": counts},
+            )
+        )
+        bump_data_version(conn)
     return counts

@@ -34,13 +34,25 @@ class Scale:
 SCALES: dict[str, Scale] = {
     # A few of everything: quick enough for tests of later steps.
     "small": Scale(
-        communities=4, organisations=12, people=60, workshops=40, attendance=160, actions=80,
-        action_updates=240, practices=20,
+        communities=4,
+        organisations=12,
+        people=60,
+        workshops=40,
+        attendance=160,
+        actions=80,
+        action_updates=240,
+        practices=20,
     ),
     # The benchmark workspace of the core issue.
     "large": Scale(
-        communities=200, organisations=300, people=5_000, workshops=50_000, attendance=200_000,
-        actions=100_000, action_updates=300_000, practices=5_000,
+        communities=200,
+        organisations=300,
+        people=5_000,
+        workshops=50_000,
+        attendance=200_000,
+        actions=100_000,
+        action_updates=300_000,
+        practices=5_000,
     ),
 }
 

@@ -66,7 +66,11 @@ def organisations(ctx: SeedContext) -> dict[int, str]:
     for city in cities:
         rows.append(_organisation(ctx, city.municipality, OrganisationKind.CITY, city, 0.0))
     for pattern, city in ngos:
-        kind = OrganisationKind.VOLUNTEER_CENTRE if pattern.startswith(_VOLUNTEER_CENTRES) else OrganisationKind.NGO
+        kind = (
+            OrganisationKind.VOLUNTEER_CENTRE
+            if pattern.startswith(_VOLUNTEER_CENTRES)
+            else OrganisationKind.NGO
+        )
         rows.append(_organisation(ctx, pattern.format(c=city.name), kind, city, 0.03))
     brussels = City("Brussels", "BE", *BRUSSELS, "", "en")
     for name in NETWORKS[:n_networks]:
@@ -78,7 +82,9 @@ def organisations(ctx: SeedContext) -> dict[int, str]:
     return {row["id"]: row["country"] for row in rows}
 
 
-def _organisation(ctx: SeedContext, name: str, kind: str, city: City, jitter: float) -> dict[str, Any]:
+def _organisation(
+    ctx: SeedContext, name: str, kind: str, city: City, jitter: float
+) -> dict[str, Any]:
     return {
         **ctx.stamps(ctx.moment(1_200, -900)),
         "name": name,
@@ -102,17 +108,21 @@ def communities(ctx: SeedContext) -> dict[int, datetime]:
         created_at = ctx.moment(1_100, -400)
         theme = ctx.rng.choice(THEMES)
         archived = ctx.rng.random() < 0.05
-        rows.append({
-            **ctx.stamps(created_at),
-            "id": community_id,
-            "slug": f"{slugify(f'{topic} {city.name}')[:56].strip('-')}-{community_id}",
-            "name": f"{topic} · {city.name}",
-            "theme": theme,
-            "description": f"{theme}: cities and partners around {city.name} compare what works and "
-            "plan joint actions.",
-            "visibility": str(Visibility.PRIVATE if ctx.rng.random() < 0.15 else Visibility.WORKSPACE),
-            "archived_at": created_at + timedelta(days=300) if archived else None,
-        })
+        rows.append(
+            {
+                **ctx.stamps(created_at),
+                "id": community_id,
+                "slug": f"{slugify(f'{topic} {city.name}')[:56].strip('-')}-{community_id}",
+                "name": f"{topic} · {city.name}",
+                "theme": theme,
+                "description": f"{theme}: cities and partners around {city.name} compare what works and "
+                "plan joint actions.",
+                "visibility": str(
+                    Visibility.PRIVATE if ctx.rng.random() < 0.15 else Visibility.WORKSPACE
+                ),
+                "archived_at": created_at + timedelta(days=300) if archived else None,
+            }
+        )
     ctx.insert(Community.__table__, rows)
     return {row["id"]: row["created_at"] for row in rows}
 
@@ -127,20 +137,24 @@ def people(ctx: SeedContext, countries: dict[int, str]) -> dict[int, Seeded]:
         organisation_id = ctx.rng.choice(organisation_ids)
         created_at = ctx.moment(900, -30)
         seeded[person_id] = Seeded(name, countries[organisation_id], created_at)
-        rows.append({
-            **ctx.stamps(created_at),
-            "id": person_id,
-            "name": name,
-            # example.org is reserved for examples: no seeded address can reach anyone.
-            "email": f"{ascii_handle(name, 'person')}.{person_id}@example.org",
-            "organisation_id": organisation_id,
-            "anonymised_at": None,
-        })
+        rows.append(
+            {
+                **ctx.stamps(created_at),
+                "id": person_id,
+                "name": name,
+                # example.org is reserved for examples: no seeded address can reach anyone.
+                "email": f"{ascii_handle(name, 'person')}.{person_id}@example.org",
+                "organisation_id": organisation_id,
+                "anonymised_at": None,
+            }
+        )
     ctx.insert(Person.__table__, rows)
     return seeded
 
 
-def memberships(ctx: SeedContext, seeded: dict[int, Seeded], community_created: dict[int, datetime]) -> set[int]:
+def memberships(
+    ctx: SeedContext, seeded: dict[int, Seeded], community_created: dict[int, datetime]
+) -> set[int]:
     """Each person in one to three communities; every community gets a facilitator.
 
     Returns the ids of the people who facilitate somewhere.
@@ -152,9 +166,14 @@ def memberships(ctx: SeedContext, seeded: dict[int, Seeded], community_created: 
         k = min(ctx.rng.choice((1, 1, 1, 2, 2, 3)), len(community_ids))
         for community_id in ctx.rng.sample(community_ids, k):
             role = ctx.rng.choices(roles, weights)[0]
-            joined = max(person.created_at, community_created[community_id]) + timedelta(days=ctx.rng.uniform(0, 30))
+            joined = max(person.created_at, community_created[community_id]) + timedelta(
+                days=ctx.rng.uniform(0, 30)
+            )
             by_pair[person_id, community_id] = {
-                **ctx.stamps(min(joined, ctx.now)), "person_id": person_id, "community_id": community_id, "role": role,
+                **ctx.stamps(min(joined, ctx.now)),
+                "person_id": person_id,
+                "community_id": community_id,
+                "role": role,
             }
             ctx.members.setdefault(community_id, []).append((person_id, role))
     for community_id, members in ctx.members.items():
@@ -177,28 +196,32 @@ def accounts(ctx: SeedContext, seeded: dict[int, Seeded], facilitators: set[int]
     benchmarks act through the test seam instead.
     """
     others = [p for p in seeded if p not in facilitators]
-    chosen = sorted(facilitators | set(ctx.rng.sample(others, int(len(others) * ctx.scale.accounts_share))))
+    chosen = sorted(
+        facilitators | set(ctx.rng.sample(others, int(len(others) * ctx.scale.accounts_share)))
+    )
     password_hash = passwords.hash_password(secrets.token_urlsafe(32))
     rows = []
     for user_id, person_id in zip(ctx.new_ids(User.__table__, len(chosen)), chosen, strict=True):
         person = seeded[person_id]
         created_at = min(person.created_at + timedelta(days=ctx.rng.uniform(0, 20)), ctx.now)
         country = person.country
-        rows.append({
-            **ctx.stamps(created_at),
-            "id": user_id,
-            "username": f"{ascii_handle(person.name, 'person')[:24].strip('.')}.{person_id}",
-            "password_hash": password_hash,
-            "person_id": person_id,
-            "is_admin": False,
-            "active": True,
-            "language": "de" if country in {"DE", "AT", "CH"} else "en",
-            "time_zone": TIME_ZONES.get(country, "Europe/Brussels"),
-            "must_change_password": False,
-            "failed_logins": 0,
-            "first_failed_login_at": None,
-            "locked_until": None,
-            "sessions_valid_after": created_at,
-            "last_login_at": None,
-        })
+        rows.append(
+            {
+                **ctx.stamps(created_at),
+                "id": user_id,
+                "username": f"{ascii_handle(person.name, 'person')[:24].strip('.')}.{person_id}",
+                "password_hash": password_hash,
+                "person_id": person_id,
+                "is_admin": False,
+                "active": True,
+                "language": "de" if country in {"DE", "AT", "CH"} else "en",
+                "time_zone": TIME_ZONES.get(country, "Europe/Brussels"),
+                "must_change_password": False,
+                "failed_logins": 0,
+                "first_failed_login_at": None,
+                "locked_until": None,
+                "sessions_valid_after": created_at,
+                "last_login_at": None,
+            }
+        )
     ctx.insert(User.__table__, rows)

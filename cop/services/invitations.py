@@ -124,11 +124,10 @@ def invite(
     return IssuedInvitation(invitation, link, emailed=sent)
 
 
-def _usable(session: Session, token: str) -> Invitation:
-    """The invitation behind ``token``, locked for this transaction, or a clear refusal."""
-    invitation = session.exec(
-        select(Invitation).where(Invitation.token_hash == token_hash((token or "").strip())).with_for_update()
-    ).first()
+def _usable(session: Session, token: str, *, lock: bool = True) -> Invitation:
+    """The invitation behind ``token`` (locked for this transaction when accepting), or a clear refusal."""
+    stmt = select(Invitation).where(Invitation.token_hash == token_hash((token or "").strip()))
+    invitation = session.exec(stmt.with_for_update() if lock else stmt).first()
     community = session.get(Community, invitation.community_id) if invitation is not None else None
     if invitation is None or community is None or community.deleted_at is not None:
         raise InvitationUnusable(
@@ -153,7 +152,7 @@ def _usable(session: Session, token: str) -> Invitation:
 
 def describe(session: Session, token: str) -> dict[str, Any]:
     """What the sign-up form shows before anything is typed: who is invited where, as what."""
-    invitation = _usable(session, token)
+    invitation = _usable(session, token, lock=False)
     community = session.get(Community, invitation.community_id)
     return {"name": invitation.name, "email": invitation.email, "role": invitation.role,
             "community": community.name if community else "", "community_id": invitation.community_id}

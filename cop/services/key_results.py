@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 from cop import clock
 from cop.models import (
     Action,
+    ActionStatus,
     Attendance,
     Membership,
     Organisation,
@@ -34,8 +35,8 @@ from cop.permissions import Actor
 from cop.services.communities import get_community
 
 HELD = (WorkshopStatus.HELD.value, WorkshopStatus.CLOSED.value)
-DONE = "done"
-CLOSED_ACTION_STATUSES = ("done", "dropped")
+DONE = ActionStatus.DONE.value
+CLOSED_ACTION_STATUSES = (ActionStatus.DONE.value, ActionStatus.DROPPED.value)
 
 
 @dataclass

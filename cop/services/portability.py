@@ -20,15 +20,11 @@ was.
 
 from __future__ import annotations
 
-import base64
 import io
 import json
-import uuid
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from importlib import metadata as package_metadata
 from pathlib import Path
 from typing import Any
@@ -38,90 +34,38 @@ from alembic import command
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.types import TypeDecorator
-from sqlmodel import SQLModel
 
-import cop.models  # noqa: F401  (registers every table on the metadata)
 from cop import clock
 from cop.errors import CopError
-from cop.models import AuditEvent, DataVersion
+from cop.models import AuditEvent
 from cop.permissions import SYSTEM, Actor, authorize
 from cop.schema import alembic_config
+from cop.services import archive_values
+from cop.services.bulk_load import (
+    DATA_VERSION,
+    NotEmpty,
+    archived_tables,
+    bump_data_version,
+    delete_everything,
+    describe,
+    populated_tables,
+    rebuild_derived,
+    reset_id_sequences,
+)
 
 FORMAT = "cop-workspace-backup"
 FORMAT_VERSION = 1
 BATCH_ROWS = 5_000
-DATA_VERSION = DataVersion.__tablename__
-
-AFTER_RESTORE: list[Callable[[Connection], None]] = []
-"""Rebuilders of derived data the archive leaves out (a search index registers its
-reindex here); each runs inside the restore's transaction, after the rows are in."""
+BATCH_BYTES = 32 * 1024 * 1024  # attachments are up to 10 MB each: batches are capped by size too
+ROWS_WITH_BYTES = 20
 
 
 class ArchiveError(CopError):
     """The file is not an archive this code can restore."""
 
 
-class NotEmpty(CopError):
-    """The target database already holds data and replacing it was not asked for."""
-
-
-def archived_tables() -> list[sa.Table]:
-    """Every table of the metadata in dependency order, without Alembic's and the search indexes."""
-    return [
-        t for t in SQLModel.metadata.sorted_tables
-        if t.name != "alembic_version" and not t.name.startswith("search_")
-    ]
-
-
-# --- values <-> JSON -------------------------------------------------------------------------
-
-def _kind(column: sa.Column) -> str:
-    """How a column's values are written: decided by its type, so new tables need nothing here."""
-    col_type = column.type
-    if isinstance(col_type, sa.Interval):  # a TypeDecorator over DateTime: test it first
-        return "interval"
-    if isinstance(col_type, TypeDecorator):
-        col_type = col_type.impl_instance
-    for sa_type, kind in (
-        (sa.JSON, "json"), (sa.LargeBinary, "bytes"), (sa.DateTime, "datetime"), (sa.Date, "date"),
-        (sa.Time, "time"), (sa.Float, "plain"), (sa.Numeric, "decimal"), (sa.Uuid, "uuid"),
-    ):
-        if isinstance(col_type, sa_type):
-            return kind
-    return "plain"
-
-
-_ENCODE: dict[str, Callable[[Any], Any]] = {
-    "bytes": lambda v: base64.b64encode(v).decode("ascii"),
-    "datetime": lambda v: v.isoformat(),
-    "date": lambda v: v.isoformat(),
-    "time": lambda v: v.isoformat(),
-    "interval": lambda v: v.total_seconds(),
-    "decimal": str,
-    "uuid": str,
-}
-_DECODE: dict[str, Callable[[Any], Any]] = {
-    "bytes": base64.b64decode,
-    "datetime": datetime.fromisoformat,
-    "date": date.fromisoformat,
-    "time": time.fromisoformat,
-    "interval": lambda v: timedelta(seconds=v),
-    "decimal": Decimal,
-    "uuid": uuid.UUID,
-}
-
-
-def _converter(table_map: dict[str, str], codec: dict[str, Callable[[Any], Any]]) -> Callable[[dict], dict]:
-    funcs = {name: codec[kind] for name, kind in table_map.items() if kind in codec}
-
-    def convert(row: dict) -> dict:
-        return {k: (funcs[k](v) if v is not None and k in funcs else v) for k, v in row.items()}
-
-    return convert
-
-
 # --- backup ----------------------------------------------------------------------------------
+
 
 @contextmanager
 def _snapshot(engine: Engine) -> Iterator[Connection]:
@@ -143,6 +87,8 @@ def backup(engine: Engine, path: str | Path, *, actor: Actor = SYSTEM) -> dict[s
     path = Path(path)
     if path.exists():
         raise ArchiveError(f"{path} already exists; choose a new file name.")
+    if not path.parent.is_dir():
+        raise ArchiveError(f"There is no folder {path.parent} to write the backup into.")
     partial = path.with_name(path.name + ".partial")
     counts: dict[str, int] = {}
     try:
@@ -159,7 +105,13 @@ def backup(engine: Engine, path: str | Path, *, actor: Actor = SYSTEM) -> dict[s
                 stored = {c["name"] for c in inspector.get_columns(table.name)}
                 columns = [c for c in table.columns if c.name in stored]
                 counts[table.name] = _write_table(conn, zf, table, columns)
-                entries.append({"name": table.name, "rows": counts[table.name], "columns": [c.name for c in columns]})
+                entries.append(
+                    {
+                        "name": table.name,
+                        "rows": counts[table.name],
+                        "columns": [c.name for c in columns],
+                    }
+                )
             manifest = {
                 "format": FORMAT,
                 "format_version": FORMAT_VERSION,
@@ -171,19 +123,24 @@ def backup(engine: Engine, path: str | Path, *, actor: Actor = SYSTEM) -> dict[s
             }
             zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
         partial.replace(path)
+    except OSError as exc:
+        raise ArchiveError(f"Could not write {path}: {exc.strerror or exc}.") from exc
     finally:
         with suppress(FileNotFoundError):
             partial.unlink()
     return counts
 
 
-def _write_table(conn: Connection, zf: zipfile.ZipFile, table: sa.Table, columns: list[sa.Column]) -> int:
-    encode = _converter({c.name: _kind(c) for c in columns}, _ENCODE)
+def _write_table(
+    conn: Connection, zf: zipfile.ZipFile, table: sa.Table, columns: list[sa.Column]
+) -> int:
+    encode = archive_values.encoder(columns)
     stmt = sa.select(*columns).order_by(*table.primary_key.columns)
+    per_fetch = ROWS_WITH_BYTES if archive_values.holds_bytes(columns) else BATCH_ROWS
     rows = 0
     with zf.open(f"tables/{table.name}.jsonl", "w", force_zip64=True) as raw:
         out = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
-        for row in conn.execution_options(yield_per=BATCH_ROWS).execute(stmt).mappings():
+        for row in conn.execution_options(yield_per=per_fetch).execute(stmt).mappings():
             out.write(json.dumps(encode(dict(row)), ensure_ascii=False, separators=(",", ":")))
             out.write("\n")
             rows += 1
@@ -194,6 +151,7 @@ def _write_table(conn: Connection, zf: zipfile.ZipFile, table: sa.Table, columns
 
 # --- restore ---------------------------------------------------------------------------------
 
+
 def read_manifest(path: str | Path) -> dict[str, Any]:
     """The archive's manifest, after checking this code can restore it."""
     try:
@@ -201,12 +159,27 @@ def read_manifest(path: str | Path) -> dict[str, Any]:
             manifest = json.loads(zf.read("manifest.json"))
     except FileNotFoundError:
         raise ArchiveError(f"There is no file {path}.") from None
-    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, IsADirectoryError):
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        json.JSONDecodeError,
+        UnicodeDecodeError,
+        IsADirectoryError,
+    ):
         raise ArchiveError(f"{path} is not a CoP Workspace backup.") from None
-    if manifest.get("format") != FORMAT:
+    except OSError as exc:
+        raise ArchiveError(f"Could not read {path}: {exc.strerror or exc}.") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ArchiveError(f"{path} is not a CoP Workspace backup.")
+    tables = manifest.get("tables")
+    if not isinstance(tables, list) or not all(
+        isinstance(t, dict) and {"name", "rows", "columns"} <= t.keys() for t in tables
+    ):
+        raise ArchiveError(f"The backup {path} is damaged: its list of tables is unreadable.")
     if manifest.get("format_version", 0) > FORMAT_VERSION:
-        raise ArchiveError("This backup was made by a newer version of CoP Workspace; upgrade this one first.")
+        raise ArchiveError(
+            "This backup was made by a newer version of CoP Workspace; upgrade this one first."
+        )
     revision = manifest.get("schema_revision")
     script = ScriptDirectory.from_config(alembic_config())
     if revision not in {r.revision for r in script.walk_revisions()}:
@@ -217,27 +190,15 @@ def read_manifest(path: str | Path) -> dict[str, Any]:
     known = {t.name for t in archived_tables()}
     unknown = [t["name"] for t in manifest["tables"] if t["name"] not in known]
     if unknown:
-        raise ArchiveError(f"This backup holds tables this version does not know: {', '.join(unknown)}.")
+        raise ArchiveError(
+            f"This backup holds tables this version does not know: {', '.join(unknown)}."
+        )
     return manifest
 
 
-def populated_tables(conn: Connection) -> dict[str, int]:
-    """Row counts of the workspace's tables that hold rows (``data_version``'s counter aside)."""
-    existing = set(sa.inspect(conn).get_table_names())
-    counts = {}
-    for table in archived_tables():
-        if table.name in existing and table.name != DATA_VERSION:
-            n = conn.execute(sa.select(sa.func.count()).select_from(sa.table(table.name))).scalar_one()
-            if n:
-                counts[table.name] = n
-    return counts
-
-
-def describe(counts: dict[str, int]) -> str:
-    return ", ".join(f"{name}: {n:,} row{'' if n == 1 else 's'}" for name, n in counts.items())
-
-
-def restore(engine: Engine, path: str | Path, replace: bool = False, *, actor: Actor = SYSTEM) -> dict[str, int]:
+def restore(
+    engine: Engine, path: str | Path, replace: bool = False, *, actor: Actor = SYSTEM
+) -> dict[str, int]:
     """Load an archive into ``engine``'s database; returns rows per table.
 
     Refuses a database that holds data unless ``replace`` is true; then every
@@ -247,12 +208,18 @@ def restore(engine: Engine, path: str | Path, replace: bool = False, *, actor: A
     manifest = read_manifest(path)
     tables = {t.name: t for t in archived_tables()}
     counts: dict[str, int] = {}
-    with engine.execution_options(cop_write=True).connect() as conn, conn.begin(), zipfile.ZipFile(path) as zf:
+    with (
+        engine.execution_options(cop_write=True).connect() as conn,
+        conn.begin(),
+        zipfile.ZipFile(path) as zf,
+    ):
         present = populated_tables(conn)
         if present and not replace:
-            raise NotEmpty(f"The database already holds data ({describe(present)}); nothing was restored.")
+            raise NotEmpty(
+                f"The database already holds data ({describe(present)}); nothing was restored."
+            )
         if present:
-            _delete_everything(conn)
+            delete_everything(conn)
         _migrate(conn, manifest["schema_revision"])
         order = [tables[name] for name in tables if name in {t["name"] for t in manifest["tables"]}]
         entries = {t["name"]: t for t in manifest["tables"]}
@@ -264,30 +231,40 @@ def restore(engine: Engine, path: str | Path, replace: bool = False, *, actor: A
                 counts[table.name] = entries[table.name]["rows"]
                 continue
             later = {t.name for t in order[position:]}
-            counts[table.name], updates = _load_table(conn, zf, table, entries[table.name], later)
+            try:
+                counts[table.name], updates = _load_table(
+                    conn, zf, table, entries[table.name], later
+                )
+            except (ValueError, TypeError, sa.exc.IntegrityError, sa.exc.DataError) as exc:
+                raise ArchiveError(
+                    f"The backup is damaged: the rows of {table.name} do not fit this database "
+                    f"({type(exc).__name__}); nothing was restored."
+                ) from exc
             deferred.append((table, updates))
         for table, updates in deferred:
             _apply_updates(conn, table, updates)
         _migrate(conn, "head")
         reset_id_sequences(conn)
-        _bump_data_version(conn, archived_data_version)
-        conn.execute(sa.insert(AuditEvent.__table__).values(
-            at=clock.now(), actor_user_id=actor.user_id or None, actor_name=actor.username,
-            action="backup.restore", record_type="workspace", record_id=None, community_id=None,
-            changes={"archive": Path(path).name, "archive_created_at": manifest["created_at"],
-                     "schema_revision": manifest["schema_revision"], "rows": counts},
-        ))
-        for rebuild in AFTER_RESTORE:
-            rebuild(conn)
+        bump_data_version(conn, archived_data_version)
+        conn.execute(
+            sa.insert(AuditEvent.__table__).values(
+                at=clock.now(),
+                actor_user_id=actor.user_id or None,
+                actor_name=actor.username,
+                action="backup.restore",
+                record_type="workspace",
+                record_id=None,
+                community_id=None,
+                changes={
+                    "archive": Path(path).name,
+                    "archive_created_at": manifest["created_at"],
+                    "schema_revision": manifest["schema_revision"],
+                    "rows": counts,
+                },
+            )
+        )
+        rebuild_derived(conn)
     return counts
-
-
-def _delete_everything(conn: Connection) -> None:
-    """Delete all rows, dependants first (the data_version counter stays and moves on)."""
-    existing = set(sa.inspect(conn).get_table_names())
-    for table in reversed(archived_tables()):
-        if table.name in existing and table.name != DATA_VERSION:
-            conn.execute(sa.delete(sa.table(table.name)))
 
 
 def _migrate(conn: Connection, revision: str) -> None:
@@ -299,7 +276,9 @@ def _migrate(conn: Connection, revision: str) -> None:
     target = script.get_current_head() if revision == "head" else revision
     if current == target:
         return
-    if current is not None and target in {r.revision for r in script.iterate_revisions(current, "base")}:
+    if current is not None and target in {
+        r.revision for r in script.iterate_revisions(current, "base")
+    }:
         command.downgrade(config, target)  # type: ignore[arg-type]
     else:
         command.upgrade(config, target)  # type: ignore[arg-type]
@@ -316,32 +295,41 @@ def _load_table(
     columns = entry["columns"]
     missing = [c for c in columns if c not in table.c]
     if missing:
-        raise ArchiveError(f"The backup's table {table.name} has columns this version does not know: {missing}.")
-    decode = _converter({c: _kind(table.c[c]) for c in columns}, _DECODE)
+        raise ArchiveError(
+            f"The backup's table {table.name} has columns this version does not know: {missing}."
+        )
+    decode = archive_values.decoder([table.c[c] for c in columns])
     pk = [c.name for c in table.primary_key.columns]
     deferred_cols = [
-        c for c in columns
-        if any(fk.column.table.name in later for fk in table.c[c].foreign_keys)
+        c for c in columns if any(fk.column.table.name in later for fk in table.c[c].foreign_keys)
     ]
     updates: list[dict[str, Any]] = []
     batch: list[dict[str, Any]] = []
-    rows = 0
-    for row in _read_rows(zf, table.name):
+    rows = batch_bytes = 0
+    for size, row in _read_rows(zf, table.name):
         row = decode(row)
         if deferred_cols:
             later_values = {c: row[c] for c in deferred_cols if row.get(c) is not None}
             if later_values:
-                updates.append({**{f"pk_{k}": row[k] for k in pk}, **{f"v_{k}": v for k, v in later_values.items()}})
+                updates.append(
+                    {
+                        **{f"pk_{k}": row[k] for k in pk},
+                        **{f"v_{k}": v for k, v in later_values.items()},
+                    }
+                )
                 row.update(dict.fromkeys(later_values))
         batch.append(row)
         rows += 1
-        if len(batch) >= BATCH_ROWS:
+        batch_bytes += size
+        if len(batch) >= BATCH_ROWS or batch_bytes >= BATCH_BYTES:
             conn.execute(table.insert(), batch)
-            batch = []
+            batch, batch_bytes = [], 0
     if batch:
         conn.execute(table.insert(), batch)
     if rows != entry["rows"]:
-        raise ArchiveError(f"The backup is damaged: {table.name} holds {rows} rows, its manifest says {entry['rows']}.")
+        raise ArchiveError(
+            f"The backup is damaged: {table.name} holds {rows} rows, its manifest says {entry['rows']}."
+        )
     return rows, updates
 
 
@@ -360,49 +348,22 @@ def _apply_updates(conn: Connection, table: sa.Table, updates: list[dict[str, An
         conn.execute(stmt, params)
 
 
-def _read_rows(zf: zipfile.ZipFile, name: str) -> Iterator[dict[str, Any]]:
+def _read_rows(zf: zipfile.ZipFile, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each row of a table's file, with the length of its line."""
     try:
         raw = zf.open(f"tables/{name}.jsonl")
     except KeyError:
         raise ArchiveError(f"The backup is damaged: the rows of {name} are missing.") from None
-    with raw, io.TextIOWrapper(raw, encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                yield json.loads(line)
+    try:
+        with raw, io.TextIOWrapper(raw, encoding="utf-8") as lines:
+            for line in lines:
+                if line.strip():
+                    yield len(line), json.loads(line)
+    except (zipfile.BadZipFile, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ArchiveError(
+            f"The backup is damaged: the rows of {name} are unreadable ({exc})."
+        ) from None
 
 
 def _archived_data_version(zf: zipfile.ZipFile) -> int:
-    return max((int(row.get("value") or 0) for row in _read_rows(zf, DATA_VERSION)), default=0)
-
-
-def _bump_data_version(conn: Connection, archived: int) -> None:
-    """Past both the archive's counter and this database's, so no replica trusts a cached read."""
-    table = DataVersion.__table__
-    current = conn.execute(sa.select(table.c.value).where(table.c.id == 1)).scalar()
-    value = max(archived, current or 0) + 1
-    if current is None:
-        conn.execute(sa.insert(table).values(id=1, value=value))
-    else:
-        conn.execute(sa.update(table).where(table.c.id == 1).values(value=value))
-
-
-def reset_id_sequences(conn: Connection) -> None:
-    """PostgreSQL: make every id sequence continue after the largest id (rows came with their ids)."""
-    if conn.dialect.name != "postgresql":
-        return
-    existing = set(sa.inspect(conn).get_table_names())
-    quote = conn.dialect.identifier_preparer.quote
-    for table in SQLModel.metadata.sorted_tables:
-        pk = list(table.primary_key.columns)
-        if table.name not in existing or len(pk) != 1 or not isinstance(pk[0].type, sa.Integer):
-            continue
-        sequence = conn.execute(
-            sa.text("SELECT pg_get_serial_sequence(:table, :column)"),
-            {"table": quote(table.name), "column": pk[0].name},
-        ).scalar()
-        if sequence:
-            conn.execute(
-                sa.text(f"SELECT setval(:sequence, coalesce((SELECT max({quote(pk[0].name)}) FROM "
-                        f"{quote(table.name)}), 0) + 1, false)"),
-                {"sequence": sequence},
-            )
+    return max((int(row.get("value") or 0) for _, row in _read_rows(zf, DATA_VERSION)), default=0)

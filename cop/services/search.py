@@ -103,7 +103,8 @@ def _document(conn: Connection, kind: str, record_id: int) -> tuple[int, str, st
     row = conn.execute(stmt).first()
     if row is None:
         return None
-    parts = [str(v) for v in row[2:] if v]
+    # The same layout as the set-based ``_document_select``, so both build identical bodies.
+    parts = ["" if v is None else str(v) for v in row[2:]]
     for child_table, (child_kind, parent_column, text_column) in CHILDREN.items():
         child = _table(child_table)
         if child_kind != kind or child is None:
@@ -111,7 +112,7 @@ def _document(conn: Connection, kind: str, record_id: int) -> tuple[int, str, st
         child_stmt = sa.select(child.c[text_column]).where(child.c[parent_column] == record_id)
         if "deleted_at" in child.c:
             child_stmt = child_stmt.where(child.c.deleted_at.is_(None))
-        parts.extend(str(v) for (v,) in conn.execute(child_stmt) if v)
+        parts.append("\n".join(str(v) for (v,) in conn.execute(child_stmt.order_by(child.c.id)) if v is not None))
     return int(row[0]), str(row[1] or ""), "\n".join(parts)
 
 
@@ -141,25 +142,53 @@ def _keep_index_in_step(session: Session, _context: Any) -> None:
         reindex_records(session.connection(), keys)
 
 
-def reindex_all(conn: Connection) -> int:
-    """Rebuild the whole index (after a bulk seed or a restore); returns the documents indexed."""
-    table = _index_table(conn)
-    conn.execute(sa.text(f"DELETE FROM {table}"))
-    total = 0
-    for kind, (table_name, title_col, body_cols) in KINDS.items():
-        source = _table(table_name)
-        if source is None:
+def _document_select(conn: Connection, kind: str) -> sa.Select | None:
+    """One set-based SELECT of every live document of ``kind`` (what ``_document`` builds one at a time)."""
+    table_name, title_col, body_cols = KINDS[kind]
+    table = _table(table_name)
+    if table is None:
+        return None
+    newline = sa.literal("\n")
+    parts: list[Any] = [sa.func.coalesce(table.c[c], "") for c in body_cols if c in table.c]
+    for child_table, (child_kind, parent_column, text_column) in CHILDREN.items():
+        child = _table(child_table)
+        if child_kind != kind or child is None:
             continue
-        ids = sa.select(source.c.id)
-        if "deleted_at" in source.c:
-            ids = ids.where(source.c.deleted_at.is_(None))
-        batch: list[int] = []
-        for (record_id,) in conn.execute(ids):
-            batch.append(record_id)
-        for start in range(0, len(batch), 2000):
-            reindex_records(conn, {(kind, i) for i in batch[start:start + 2000]})
-        total += len(batch)
-    return total
+        if conn.dialect.name == "sqlite":
+            aggregate = sa.func.group_concat(child.c[text_column], "\n")
+        else:
+            aggregate = sa.func.string_agg(child.c[text_column], "\n")
+        inner = sa.select(aggregate).where(child.c[parent_column] == table.c.id)
+        if "deleted_at" in child.c:
+            inner = inner.where(child.c.deleted_at.is_(None))
+        parts.append(sa.func.coalesce(inner.scalar_subquery(), ""))
+    body: Any = sa.literal("")
+    for i, part in enumerate(parts):
+        body = part if i == 0 else body + newline + part
+    if "community_id" in table.c:
+        stmt = sa.select(sa.literal(kind), table.c.id, table.c.community_id, sa.func.coalesce(table.c[title_col], ""), body)
+    else:
+        chapter = _table("chapter")
+        if chapter is None:
+            return None
+        stmt = sa.select(sa.literal(kind), table.c.id, chapter.c.community_id, sa.func.coalesce(table.c[title_col], ""), body).join(
+            chapter, chapter.c.id == table.c.chapter_id
+        )
+    if "deleted_at" in table.c:
+        stmt = stmt.where(table.c.deleted_at.is_(None))
+    return stmt
+
+
+def reindex_all(conn: Connection) -> int:
+    """Rebuild the whole index (after a bulk seed or a restore) set-based; returns documents indexed."""
+    name = _index_table(conn)
+    index = sa.table(name, *(sa.column(c) for c in ("kind", "record_id", "community_id", "title", "body")))
+    conn.execute(sa.delete(index))
+    for kind in KINDS:
+        stmt = _document_select(conn, kind)
+        if stmt is not None:
+            conn.execute(sa.insert(index).from_select(["kind", "record_id", "community_id", "title", "body"], stmt))
+    return int(conn.execute(sa.select(sa.func.count()).select_from(index)).scalar_one())
 
 
 # --- querying -------------------------------------------------------------------
@@ -214,7 +243,7 @@ def snippet(text: str, phrases: list[list[str]], width: int = SNIPPET_CHARS) -> 
     first = next((t for t in tokens if any(_fold(t.group()).startswith(w) for w in words)), None)
     start = max(0, (first.start() if first else 0) - width // 3)
     end = min(len(text), start + width)
-    excerpt = text[start:end]
+    excerpt = " ".join(text[start:end].split())
     out, last = [], 0
     for token in re.finditer(r"\w+", excerpt):
         if any(_fold(token.group()).startswith(w) for w in words):
@@ -224,7 +253,7 @@ def snippet(text: str, phrases: list[list[str]], width: int = SNIPPET_CHARS) -> 
     out.append(html.escape(excerpt[last:]))
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
-    return prefix + "".join(out).replace("\n", " ") + suffix
+    return prefix + "".join(out) + suffix
 
 
 def _review_filter(conn: Connection, actor: Actor) -> str:
@@ -268,7 +297,7 @@ def search(
             "ORDER BY rank LIMIT :limit"
         )
         rows = conn.execute(sa.text(sql), params).all()
-        return [Hit(r.kind, int(r.record_id), int(r.community_id), r.title, snippet(r.body or r.title, phrases), -float(r.rank)) for r in rows]
+        return [Hit(r.kind, int(r.record_id), int(r.community_id), r.title, snippet(r.body if (r.body or "").strip() else r.title, phrases), -float(r.rank)) for r in rows]
     params["q"] = _tsquery(phrases)
     sql = (
         "SELECT kind, record_id, community_id, title, body, ts_rank_cd(document, query) AS rank "
@@ -277,4 +306,4 @@ def search(
         "ORDER BY rank DESC, record_id LIMIT :limit"
     )
     rows = conn.execute(sa.text(sql), params).all()
-    return [Hit(r.kind, int(r.record_id), int(r.community_id), r.title, snippet(r.body or r.title, phrases), float(r.rank)) for r in rows]
+    return [Hit(r.kind, int(r.record_id), int(r.community_id), r.title, snippet(r.body if (r.body or "").strip() else r.title, phrases), float(r.rank)) for r in rows]

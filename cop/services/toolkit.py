@@ -20,6 +20,7 @@ facilitators (``chapter.edit``) see and export the live draft.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -306,3 +307,25 @@ def list_revisions(session: Session, actor: Actor, chapter_id: Any) -> list[dict
         {"id": i, "number": n, "title": t, "approved_by": by, "approved_at": at}
         for i, n, t, by, at in session.exec(stmt.order_by(sa.desc(Revision.number)))
     ]
+
+
+@dataclass
+class ChapterDetail:
+    """What the chapter page draws: the live draft for those who see it, else the published revision."""
+
+    toolkit: Toolkit
+    chapter: Chapter
+    community: Community
+    sees_draft: bool
+    sections: list[Section]
+    published: Revision | None
+
+
+def chapter_detail(session: Session, actor: Actor, chapter_id: Any) -> ChapterDetail:
+    chapter, community = chapter_in_scope(session, actor, chapter_id)
+    sees_draft = may_see_draft(actor, community)
+    return ChapterDetail(
+        toolkit=get_toolkit(session, chapter.toolkit_id), chapter=chapter, community=community,
+        sees_draft=sees_draft, sections=live_sections(session, chapter.id) if sees_draft else [],  # type: ignore[arg-type]
+        published=latest_revision(session, chapter),
+    )

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from cop.export import charts
@@ -21,6 +22,7 @@ from cop.export.document import Block, Document, Figure, Heading, Paragraph, Pra
 from cop.export.markdown import escape
 from cop.models import (
     Action,
+    ActionStatus,
     Attendance,
     Chapter,
     Community,
@@ -194,17 +196,20 @@ def _local_day(instant: Any, zone: str) -> str:
 
 def _actions(session: Session, community: Community, settings: dict[str, Any]) -> list[Block]:
     live = sa.and_(Action.community_id == community.id, col(Action.deleted_at).is_(None))
+    leading, owners = aliased(Organisation), aliased(Organisation)
     rows = session.exec(
-        select(Action.title, Organisation.name, Action.status, Action.due_date, Action.progress)
+        select(Action.title, func.coalesce(leading.name, owners.name), Action.status, Action.due_date,
+               Action.progress)
         .join(Person, col(Person.id) == Action.owner_person_id)
-        .join(Organisation, col(Organisation.id) == Person.organisation_id, isouter=True)
+        .join(leading, leading.id == Action.organisation_id, isouter=True)
+        .join(owners, owners.id == Person.organisation_id, isouter=True)
         .where(live)
         .order_by(col(Action.due_date), col(Action.id))
     ).all()
     if not rows:
         return [Paragraph("*No joint actions yet.*")]
     cities = len({city for _, city, *_ in rows if city})
-    done = sum(1 for _, _, status, *_ in rows if status == "done")
+    done = sum(1 for _, _, status, *_ in rows if status == ActionStatus.DONE)
     blocks: list[Block] = [Paragraph(
         f"Joint actions: {len(rows)}; cities and organisations leading them: {cities}; done: {done}."
     )]
@@ -234,27 +239,36 @@ def _lessons(session: Session, community: Community, settings: dict[str, Any]) -
     return [Paragraph("**Insights from the workshops**\n\n" + items)]
 
 
-def section_blocks(session: Session, actor: Actor, community: Community, section: Section,
-                   *, with_charts: bool = True) -> list[Block]:
+def record_blocks(session: Session, actor: Actor, community: Community, section: Section,
+                  *, with_charts: bool = True) -> list[Block]:
+    """What the community's records contribute to a section (nothing for free text).
+
+    ``with_charts=False`` leaves out the infographic, which the pages draw
+    themselves from the same figures.
+    """
+    settings = dict(section.settings or {})
+    kind = section.kind
+    if kind == SectionKind.STANDARDS:
+        return _standards(session, community, settings)
+    if kind == SectionKind.PRACTICES:
+        return _practices(session, community, settings)
+    if kind == SectionKind.KEY_RESULTS:
+        return _key_results(session, actor, community, settings, with_charts)
+    if kind == SectionKind.WORKSHOP_TIMELINE:
+        return _timeline(session, community, settings)
+    if kind == SectionKind.ACTIONS_SUMMARY:
+        return _actions(session, community, settings)
+    if kind == SectionKind.LESSONS_LEARNED:
+        return _lessons(session, community, settings)
+    return []
+
+
+def section_blocks(session: Session, actor: Actor, community: Community, section: Section) -> list[Block]:
     """The blocks of one section: its heading, the author's text, then what the records say."""
     blocks: list[Block] = [Heading(2, section.title)]
     if section.body.strip():
         blocks.append(Paragraph(section.body))
-    settings = dict(section.settings or {})
-    kind = section.kind
-    if kind == SectionKind.STANDARDS:
-        blocks += _standards(session, community, settings)
-    elif kind == SectionKind.PRACTICES:
-        blocks += _practices(session, community, settings)
-    elif kind == SectionKind.KEY_RESULTS:
-        blocks += _key_results(session, actor, community, settings, with_charts)
-    elif kind == SectionKind.WORKSHOP_TIMELINE:
-        blocks += _timeline(session, community, settings)
-    elif kind == SectionKind.ACTIONS_SUMMARY:
-        blocks += _actions(session, community, settings)
-    elif kind == SectionKind.LESSONS_LEARNED:
-        blocks += _lessons(session, community, settings)
-    return blocks
+    return blocks + record_blocks(session, actor, community, section)
 
 
 def chapter_blocks(session: Session, actor: Actor, chapter: Chapter, community: Community,

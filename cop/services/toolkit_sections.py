@@ -140,11 +140,13 @@ def update_section(session: Session, actor: Actor, section_id: Any, version: int
     return section
 
 
-def remove_section(session: Session, actor: Actor, section_id: Any, version: int) -> None:
+def remove_section(session: Session, actor: Actor, section_id: Any, version: int) -> Section:
+    """Take the section out of the chapter (soft delete: revisions keep their copies)."""
     section, chapter, community = _section_in_scope(session, actor, section_id, "chapter.edit", for_update=True)
     records.save(session, actor, section, version, {}, action="section.remove", community_id=community.id)
     records.soft_delete(session, actor, section, action="section.remove", community_id=community.id)
     chapter_changed(session, actor, chapter, community)
+    return section
 
 
 def move_section(session: Session, actor: Actor, section_id: Any, version: int, direction: str) -> Section:

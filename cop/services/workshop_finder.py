@@ -31,6 +31,7 @@ from cop.services import agenda, attachments, attendance, audit, outcomes
 from cop.services.workshops import (
     FORMATS,
     KINDS,
+    MAX_DURATION,
     STATUSES,
     readable_community,
     workshop_in_scope,
@@ -55,20 +56,39 @@ _LIST_COLUMNS = (
 )
 
 
-def _readable_workshops(actor: Actor, *columns: Any) -> sa.Select:
-    """Live workshops of live communities the actor may read, with community and host joined."""
-    stmt = (
-        select(*columns)
+def _readable_communities(actor: Actor) -> Any:
+    """The condition on ``Community`` for the communities the actor may read."""
+    live = col(Community.deleted_at).is_(None)
+    if actor.is_admin:
+        return live
+    return live & ((Community.visibility == Visibility.WORKSPACE) | col(Community.id).in_(list(actor.roles) or [-1]))
+
+
+def _count_readable(actor: Actor, conditions: list[Any]) -> sa.Select:
+    """How many live workshops match, with the readable communities as a subquery.
+
+    Counting this way runs on the (community, deleted) index alone; a join
+    would read every workshop row.
+    """
+    readable = select(Community.id).where(_readable_communities(actor))
+    return (
+        select(func.count()).select_from(Workshop)
+        .where(col(Workshop.deleted_at).is_(None), col(Workshop.community_id).in_(readable), *conditions)
+    )
+
+
+def _listed(actor: Actor, *extra: Any) -> sa.Select:
+    """List rows (with community and host names) of the live workshops the actor may read.
+
+    A join here lets a page sorted by date walk the date index and stop after one page.
+    """
+    return (
+        select(*_LIST_COLUMNS, *extra)
         .select_from(Workshop)
         .join(Community, col(Community.id) == Workshop.community_id)
         .join(Organisation, col(Organisation.id) == Workshop.host_organisation_id, isouter=True)
-        .where(col(Workshop.deleted_at).is_(None), col(Community.deleted_at).is_(None))
+        .where(col(Workshop.deleted_at).is_(None), _readable_communities(actor))
     )
-    if not actor.is_admin:
-        stmt = stmt.where(
-            (Community.visibility == Visibility.WORKSPACE) | col(Community.id).in_(list(actor.roles) or [-1])
-        )
-    return stmt
 
 
 def _attendee_count() -> Any:
@@ -141,11 +161,11 @@ def find_workshops(
             for column in (col(Workshop.title), col(Workshop.place), col(Workshop.objectives))
         )))
 
-    total = session.exec(_readable_workshops(actor, func.count(col(Workshop.id))).where(*conditions)).one()
+    total = session.exec(_count_readable(actor, conditions)).one()
     order = SORTS[sort].desc() if descending else SORTS[sort].asc()
     tie = col(Workshop.id).desc() if descending else col(Workshop.id).asc()
     page = (
-        _readable_workshops(actor, *_LIST_COLUMNS, _attendee_count())
+        _listed(actor, _attendee_count())
         .where(*conditions)
         .order_by(order, tie)
         .limit(max(1, min(int(limit), MAX_PAGE)))
@@ -156,8 +176,10 @@ def find_workshops(
 
 def upcoming_workshops(session: Session, actor: Actor, limit: int = 5, community_id: int | None = None) -> list[dict[str, Any]]:
     """Workshops not yet over and not closed, soonest first."""
-    stmt = _readable_workshops(actor, *_LIST_COLUMNS).where(
-        col(Workshop.ends_at) >= clock.now(), Workshop.status != WorkshopStatus.CLOSED
+    now = clock.now()
+    stmt = _listed(actor).where(
+        col(Workshop.starts_at) >= now - MAX_DURATION, col(Workshop.ends_at) >= now,
+        Workshop.status != WorkshopStatus.CLOSED,
     )
     if community_id is not None:
         stmt = stmt.where(Workshop.community_id == readable_community(session, actor, community_id).id)
@@ -173,8 +195,8 @@ def month_calendar(
         raise ValidationError({"month": "Choose a month between January 1990 and December 2100."})
     days = [date(year, month, d) for d in range(1, calendar.monthrange(year, month)[1] + 1)]
     start, end = _day_start(days[0], actor), _day_start(days[-1] + timedelta(days=1), actor)
-    stmt = _readable_workshops(actor, *_LIST_COLUMNS).where(
-        col(Workshop.starts_at) < end, col(Workshop.ends_at) >= start
+    stmt = _listed(actor).where(
+        col(Workshop.starts_at) >= start - MAX_DURATION, col(Workshop.starts_at) < end, col(Workshop.ends_at) >= start
     )
     if community_id is not None:
         stmt = stmt.where(Workshop.community_id == readable_community(session, actor, community_id).id)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -42,6 +42,8 @@ KINDS = [k.value for k in WorkshopKind]
 FORMATS = [f.value for f in WorkshopFormat]
 STATUSES = [s.value for s in WorkshopStatus]
 READ_ONLY = "This workshop is closed and read-only; a facilitator can reopen it."
+# Bounds how far back a calendar or "upcoming" query looks for workshops still running.
+MAX_DURATION = timedelta(days=90)
 EDITABLE_FIELDS = (
     "title", "kind", "format", "meeting_link", "place", "starts_at", "ends_at", "time_zone",
     "host_organisation_id", "objectives", "facilitator_ids", "minutes", "closing_report",
@@ -160,6 +162,8 @@ def check_workshop(session: Session, chk: Checker, community: Community, data: d
     values["starts_at"] = check_instant(chk, "starts_at", data.get("starts_at"), zone, label="The start")
     values["ends_at"] = check_instant(chk, "ends_at", data.get("ends_at"), zone, label="The end")
     chk.not_before("ends_at", values["starts_at"], values["ends_at"])
+    if values["starts_at"] and values["ends_at"] and values["ends_at"] - values["starts_at"] > MAX_DURATION:
+        chk.fail("ends_at", f"A workshop or visit lasts at most {MAX_DURATION.days} days; record a longer exchange as several.")
     if values["format"] in (WorkshopFormat.ONLINE, WorkshopFormat.HYBRID) and not values["meeting_link"]:
         chk.fail("meeting_link", "An online or hybrid workshop needs a meeting link.")
     if values["format"] in (WorkshopFormat.IN_PERSON, WorkshopFormat.HYBRID) and not values["place"]:

@@ -22,13 +22,21 @@ from cop.db import current_data_version, get_engine, read_session, write_session
 from cop.models import Community, Organisation, UTCDateTime
 from cop.permissions import SYSTEM
 from cop.seed import seed
-from cop.services import communities, people, portability
+from cop.services import bulk_load, communities, people, portability
 from tests import factories
 from tests.conftest import empty_postgres
 
 PROBE = "zz_portability_probe"
 SEARCH_PROBE = "search_portability_probe"
-NAMES = ["مجتمع الممارسة", "Łódź · Düsseldorf 🌍", "Z̤͔ͧ̑̓ä͖̭̈̇lgo", "王芳", "👩🏽‍🤝‍👩🏻", "a\u200bb", "'; DROP TABLE user; --"]
+NAMES = [
+    "مجتمع الممارسة",
+    "Łódź · Düsseldorf 🌍",
+    "Z̤͔ͧ̑̓ä͖̭̈̇lgo",
+    "王芳",
+    "👩🏽‍🤝‍👩🏻",
+    "a\u200bb",
+    "'; DROP TABLE user; --",
+]
 
 
 @pytest.fixture
@@ -39,7 +47,8 @@ def probe_tables() -> Iterator[tuple[sa.Table, sa.Table]]:
     ``search_*`` table beside it must stay out of the archive.
     """
     probe = sa.Table(
-        PROBE, SQLModel.metadata,
+        PROBE,
+        SQLModel.metadata,
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("parent_id", sa.Integer, sa.ForeignKey(f"{PROBE}.id")),
         sa.Column("community_id", sa.Integer, sa.ForeignKey("community.id")),
@@ -55,8 +64,12 @@ def probe_tables() -> Iterator[tuple[sa.Table, sa.Table]]:
         sa.Column("flag", sa.Boolean),
         sa.Column("token", sa.Uuid),
     )
-    search = sa.Table(SEARCH_PROBE, SQLModel.metadata, sa.Column("id", sa.Integer, primary_key=True),
-                      sa.Column("body", sa.Text))
+    search = sa.Table(
+        SEARCH_PROBE,
+        SQLModel.metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("body", sa.Text),
+    )
     yield probe, search
     SQLModel.metadata.remove(probe)
     SQLModel.metadata.remove(search)
@@ -77,18 +90,62 @@ def drop_probe(engine: Engine, *tables: sa.Table) -> None:
 def probe_rows(community_id: int) -> list[dict[str, Any]]:
     return [
         # The child has a smaller id than its parent: restore must not depend on row order.
-        {"id": 1, "parent_id": 2, "community_id": community_id, "label": NAMES[0], "payload": bytes(range(256)),
-         "meta": {"names": NAMES, "nested": {"n": 1.5, "none": None, "list": [1, "ü"]}},
-         "at": datetime(2024, 2, 29, 23, 59, 59, 999999, tzinfo=UTC), "day": date(1990, 1, 1),
-         "clock": time(13, 45, 30), "span": timedelta(days=2, seconds=7), "amount": Decimal("1234.50"),
-         "ratio": -0.125, "flag": True, "token": uuid.UUID("12345678-1234-5678-1234-567812345678")},
-        {"id": 2, "parent_id": None, "community_id": None, "label": NAMES[1], "payload": b"",
-         "meta": [], "at": None, "day": date(2100, 12, 31), "clock": None, "span": None, "amount": None,
-         "ratio": None, "flag": False, "token": None},
-        {"id": 5, "parent_id": 1, "community_id": community_id, "label": NAMES[4], "payload": None,
-         "meta": None, "at": datetime(2026, 1, 1, tzinfo=UTC), "day": None, "clock": None, "span": None,
-         "amount": Decimal("0.01"), "ratio": 1e300, "flag": None, "token": None},
+        {
+            "id": 1,
+            "parent_id": 2,
+            "community_id": community_id,
+            "label": NAMES[0],
+            "payload": bytes(range(256)),
+            "meta": {"names": NAMES, "nested": {"n": 1.5, "none": None, "list": [1, "ü"]}},
+            "at": datetime(2024, 2, 29, 23, 59, 59, 999999, tzinfo=UTC),
+            "day": date(1990, 1, 1),
+            "clock": time(13, 45, 30),
+            "span": timedelta(days=2, seconds=7),
+            "amount": Decimal("1234.50"),
+            "ratio": -0.125,
+            "flag": True,
+            "token": uuid.UUID("12345678-1234-5678-1234-567812345678"),
+        },
+        {
+            "id": 2,
+            "parent_id": None,
+            "community_id": None,
+            "label": NAMES[1],
+            "payload": b"",
+            "meta": [],
+            "at": None,
+            "day": date(2100, 12, 31),
+            "clock": None,
+            "span": None,
+            "amount": None,
+            "ratio": None,
+            "flag": False,
+            "token": None,
+        },
+        {
+            "id": 5,
+            "parent_id": 1,
+            "community_id": community_id,
+            "label": NAMES[4],
+            "payload": None,
+            "meta": None,
+            "at": datetime(2026, 1, 1, tzinfo=UTC),
+            "day": None,
+            "clock": None,
+            "span": None,
+            "amount": Decimal("0.01"),
+            "ratio": 1e300,
+            "flag": None,
+            "token": None,
+        },
     ]
+
+
+def indexed(engine: Engine) -> int:
+    """Documents in the search index, which the archive leaves out and a restore rebuilds."""
+    table = "search_fts" if engine.dialect.name == "sqlite" else "search_document"
+    with engine.connect() as conn:
+        return conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
 
 
 def dump(engine: Engine) -> dict[str, list[dict[str, Any]]]:
@@ -99,7 +156,12 @@ def dump(engine: Engine) -> dict[str, list[dict[str, Any]]]:
         for table in portability.archived_tables():
             if table.name == "data_version" or table.name not in existing:
                 continue
-            rows = [dict(r) for r in conn.execute(sa.select(table).order_by(*table.primary_key.columns)).mappings()]
+            rows = [
+                dict(r)
+                for r in conn.execute(
+                    sa.select(table).order_by(*table.primary_key.columns)
+                ).mappings()
+            ]
             if table.name == "audit_event":
                 rows = [r for r in rows if r["action"] != "backup.restore"]
             tables[table.name] = rows
@@ -112,12 +174,18 @@ def build_workspace(engine: Engine) -> int:
     world = factories.world(engine)
     with write_session(engine) as s:
         for i, name in enumerate(NAMES):
-            communities.create_community(s, SYSTEM, name=name, slug=f"unicode-{i}", description=name * 3)
+            communities.create_community(
+                s, SYSTEM, name=name, slug=f"unicode-{i}", description=name * 3
+            )
         person = people.create_person(s, SYSTEM, name="Ayşe Öztürk", email="ayse@example.org")
-        people.create_organisation(s, SYSTEM, name="Δήμος Θεσσαλονίκης", country="GR", latitude=40.6401, longitude=22.9444)
+        people.create_organisation(
+            s, SYSTEM, name="Δήμος Θεσσαλονίκης", country="GR", latitude=40.6401, longitude=22.9444
+        )
     with write_session(engine) as s:
         people.delete_person(s, SYSTEM, person.id)
-        communities.rename_community(s, world.admin, world.community.id, world.community.version, name="Renamed ✓")
+        communities.rename_community(
+            s, world.admin, world.community.id, world.community.version, name="Renamed ✓"
+        )
     return world.community.id
 
 
@@ -134,8 +202,12 @@ def test_backup_from_sqlite_restores_into_postgresql_and_back_losing_nothing(
             conn.execute(probe.insert(), row)
         conn.execute(search.insert(), [{"id": 1, "body": "derived"}])
     original = dump(source)
-    assert all(original[t.name] for t in portability.archived_tables() if t.name in {
-        "organisation", "person", "user", "community", "membership", "audit_event", PROBE})
+    assert all(
+        original[t.name]
+        for t in portability.archived_tables()
+        if t.name
+        in {"organisation", "person", "user", "community", "membership", "audit_event", PROBE}
+    )
 
     first = tmp_path / "from-sqlite.zip"
     counts = portability.backup(source, first)
@@ -144,7 +216,9 @@ def test_backup_from_sqlite_restores_into_postgresql_and_back_losing_nothing(
         names = set(zf.namelist())
     assert manifest["schema_revision"] == schema.head_revision()
     assert f"tables/{PROBE}.jsonl" in names and f"tables/{SEARCH_PROBE}.jsonl" not in names
-    assert {t["name"] for t in manifest["tables"]} == {t.name for t in portability.archived_tables()}
+    assert {t["name"] for t in manifest["tables"]} == {
+        t.name for t in portability.archived_tables()
+    }
     assert counts[PROBE] == 3
 
     postgres = get_engine(pg_url)
@@ -153,8 +227,11 @@ def test_backup_from_sqlite_restores_into_postgresql_and_back_losing_nothing(
     try:
         portability.restore(postgres, first)
         assert dump(postgres) == original
+        assert indexed(postgres) == indexed(source) > 0
         with read_session(postgres) as s:
-            assert set(s.exec(select(Community.name).where(Community.slug.startswith("unicode-")))) == set(NAMES)
+            assert set(
+                s.exec(select(Community.name).where(Community.slug.startswith("unicode-")))
+            ) == set(NAMES)
         second = tmp_path / "from-postgresql.zip"
         portability.backup(postgres, second)
 
@@ -163,7 +240,12 @@ def test_backup_from_sqlite_restores_into_postgresql_and_back_losing_nothing(
             organisation = people.create_organisation(s, SYSTEM, name="Grad Zagreb")
         assert organisation.id == max(r["id"] for r in original["organisation"]) + 1
         with postgres.begin() as conn:
-            assert conn.execute(probe.insert().values(label="after").returning(probe.c.id)).scalar_one() == 6
+            assert (
+                conn.execute(
+                    probe.insert().values(label="after").returning(probe.c.id)
+                ).scalar_one()
+                == 6
+            )
     finally:
         drop_probe(postgres, probe)
 
@@ -171,6 +253,7 @@ def test_backup_from_sqlite_restores_into_postgresql_and_back_losing_nothing(
     create_probe(back, probe)
     portability.restore(back, second)
     assert dump(back) == original
+    assert indexed(back) == indexed(source)
     assert schema.current_revision(back) == schema.head_revision()
 
 
@@ -188,7 +271,9 @@ def rewrite_manifest(archive: Path, target: Path, **changes: Any) -> Path:
     return target
 
 
-def test_restore_into_a_database_with_data_refuses_unless_told_to_replace(engine: Engine, tmp_path: Path) -> None:
+def test_restore_into_a_database_with_data_refuses_unless_told_to_replace(
+    engine: Engine, tmp_path: Path
+) -> None:
     factories.world(engine)
     archive = tmp_path / "workspace.zip"
     portability.backup(engine, archive)
@@ -214,17 +299,23 @@ def test_restore_is_audited_as_one_event(engine: Engine, tmp_path: Path) -> None
     portability.backup(engine, archive)
     portability.restore(engine, archive, replace=True)
     with engine.connect() as conn:
-        rows = conn.execute(sa.text("SELECT changes FROM audit_event WHERE action = 'backup.restore'")).all()
+        rows = conn.execute(
+            sa.text("SELECT changes FROM audit_event WHERE action = 'backup.restore'")
+        ).all()
     assert len(rows) == 1
     changes = rows[0][0] if isinstance(rows[0][0], dict) else json.loads(rows[0][0])
     assert changes["archive"] == "workspace.zip" and changes["rows"]["community"] == 1
 
 
-def test_a_backup_from_a_newer_version_is_refused_and_changes_nothing(engine: Engine, tmp_path: Path) -> None:
+def test_a_backup_from_a_newer_version_is_refused_and_changes_nothing(
+    engine: Engine, tmp_path: Path
+) -> None:
     factories.community(engine)
     archive = tmp_path / "workspace.zip"
     portability.backup(engine, archive)
-    newer = rewrite_manifest(archive, tmp_path / "newer.zip", schema_revision="9999_from_the_future")
+    newer = rewrite_manifest(
+        archive, tmp_path / "newer.zip", schema_revision="9999_from_the_future"
+    )
     target = get_engine(f"sqlite:///{tmp_path / 'target.db'}")
     with pytest.raises(portability.ArchiveError, match="9999_from_the_future.*does not know"):
         portability.restore(target, newer)
@@ -266,7 +357,9 @@ def test_a_backup_never_overwrites_a_file(engine: Engine, tmp_path: Path) -> Non
     with pytest.raises(portability.ArchiveError, match="already exists"):
         portability.backup(engine, archive)
     assert archive.read_bytes() == b"precious"
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("workspace")) == ["workspace.zip"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("workspace")) == [
+        "workspace.zip"
+    ]
 
 
 def test_a_backup_taken_while_people_write_is_one_consistent_moment(
@@ -308,28 +401,46 @@ def test_a_backup_taken_while_people_write_is_one_consistent_moment(
     assert tables_written.index("audit_event") < tables_written.index("organisation")
     with zipfile.ZipFile(tmp_path / "busy.zip") as zf:
         audit = [json.loads(line) for line in zf.read("tables/audit_event.jsonl").splitlines()]
-        (data_version,) = [json.loads(line) for line in zf.read("tables/data_version.jsonl").splitlines()]
+        (data_version,) = [
+            json.loads(line) for line in zf.read("tables/data_version.jsonl").splitlines()
+        ]
     created = sum(1 for event in audit if event["action"] == "organisation.create")
-    assert counts["organisation"] == created, "organisations and their audit events come from different moments"
+    assert counts["organisation"] == created, (
+        "organisations and their audit events come from different moments"
+    )
     with read_session(engine) as s:
-        assert s.exec(select(sa.func.count()).select_from(Organisation)).one() >= counts["organisation"] + 20
-    assert data_version["value"] == version_before + counts["organisation"]  # one write, one organisation
+        assert (
+            s.exec(select(sa.func.count()).select_from(Organisation)).one()
+            >= counts["organisation"] + 20
+        )
+    assert (
+        data_version["value"] == version_before + counts["organisation"]
+    )  # one write, one organisation
 
 
-def test_rebuilders_of_derived_data_run_inside_the_restore(engine: Engine, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rebuilders_of_derived_data_run_inside_the_restore(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     factories.community(engine)
     archive = tmp_path / "workspace.zip"
     portability.backup(engine, archive)
     seen: list[int] = []
-    monkeypatch.setattr(portability, "AFTER_RESTORE", [
-        lambda conn: seen.append(conn.execute(sa.select(sa.func.count()).select_from(Community)).scalar_one())
-    ])
+    monkeypatch.setattr(
+        bulk_load,
+        "REBUILDERS",
+        [
+            lambda conn: seen.append(
+                conn.execute(sa.select(sa.func.count()).select_from(Community)).scalar_one()
+            )
+        ],
+    )
     portability.restore(engine, archive, replace=True)
     assert seen == [1]
 
 
-def test_a_backup_from_an_older_schema_is_restored_and_brought_up_to_date(engine: Engine, tmp_path: Path) -> None:
+def test_a_backup_from_an_older_schema_is_restored_and_brought_up_to_date(
+    engine: Engine, tmp_path: Path
+) -> None:
     old = get_engine(f"sqlite:///{tmp_path / 'old.db'}")
     schema.upgrade(old, "0001_core")
     with old.begin() as conn:

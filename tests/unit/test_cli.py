@@ -14,7 +14,7 @@ from cop import schema
 from cop.cli import main
 from cop.db import get_engine, read_session
 from cop.models import AuditEvent, Community, DataVersion, Membership, Organisation, Person, User
-from cop.services.portability import populated_tables
+from cop.services.bulk_load import populated_tables
 
 PW = "quiet river at dawn"
 
@@ -33,19 +33,25 @@ def state(url: str) -> tuple[dict[str, int], int]:
 
 def test_help_works_as_the_installed_command() -> None:
     cop = Path(sys.executable).parent / "cop"
-    result = subprocess.run([str(cop), "--help"], capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [str(cop), "--help"], capture_output=True, text=True, timeout=120, check=False
+    )
     assert result.returncode == 0, result.stderr
     for command in ("db", "user", "community", "member", "seed", "backup", "restore"):
         assert command in result.stdout
 
 
-def test_db_check_reports_the_current_schema(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_db_check_reports_the_current_schema(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(capsys, "db", "check")
     assert code == 0
     assert schema.head_revision() in out
 
 
-def test_db_upgrade_migrates_an_empty_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_db_upgrade_migrates_an_empty_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     code, out, _ = run(capsys, "--database", url, "db", "check")
     assert code == 1 and "cop db upgrade" in out
@@ -55,24 +61,63 @@ def test_db_upgrade_migrates_an_empty_database(tmp_path: Path, capsys: pytest.Ca
     assert code == 0 and "already" in out
 
 
-def test_data_commands_refuse_a_database_without_the_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_data_commands_refuse_a_database_without_the_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     code, _, err = run(capsys, "--database", url, "community", "add", "x", "--name", "X")
     assert code == 1
     assert "run `cop db upgrade` first" in err
 
 
-def test_an_operator_sets_up_a_community_from_the_shell(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_operator_sets_up_a_community_from_the_shell(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(
-        capsys, "user", "add", "Maria.Rossi", "--email", "maria@example.org", "--name", "Maria Rossi",
-        "--organisation", "Comune di Bologna", "--password", PW,
+        capsys,
+        "user",
+        "add",
+        "Maria.Rossi",
+        "--email",
+        "maria@example.org",
+        "--name",
+        "Maria Rossi",
+        "--organisation",
+        "Comune di Bologna",
+        "--password",
+        PW,
     )
     assert (code, err) == (0, "")
     assert "maria.rossi" in out
-    assert run(capsys, "user", "add", "root", "--email", "root@example.org", "--name", "Ro Ot",
-               "--admin", "--organisation", "Comune di Bologna", "--password", PW)[0] == 0
-    code, out, _ = run(capsys, "community", "add", "welcoming", "--name", "Accoglienza 🌍", "--theme",
-                       "Welcoming culture", "--private")
+    assert (
+        run(
+            capsys,
+            "user",
+            "add",
+            "root",
+            "--email",
+            "root@example.org",
+            "--name",
+            "Ro Ot",
+            "--admin",
+            "--organisation",
+            "Comune di Bologna",
+            "--password",
+            PW,
+        )[0]
+        == 0
+    )
+    code, out, _ = run(
+        capsys,
+        "community",
+        "add",
+        "welcoming",
+        "--name",
+        "Accoglienza 🌍",
+        "--theme",
+        "Welcoming culture",
+        "--private",
+    )
     assert code == 0 and "private" in out
     code, out, _ = run(capsys, "member", "add", "welcoming", "maria.rossi", "--role", "facilitator")
     assert code == 0
@@ -87,7 +132,11 @@ def test_an_operator_sets_up_a_community_from_the_shell(db_url: str, capsys: pyt
         actors = set(s.exec(select(AuditEvent.actor_name)))
     assert (person.name, person.email) == ("Maria Rossi", "maria@example.org")
     assert organisations == ["Comune di Bologna"]  # found by name the second time, not duplicated
-    assert (community.name, community.theme, community.visibility) == ("Accoglienza 🌍", "Welcoming culture", "private")
+    assert (community.name, community.theme, community.visibility) == (
+        "Accoglienza 🌍",
+        "Welcoming culture",
+        "private",
+    )
     assert (membership.person_id, membership.role) == (person.id, "facilitator")
     assert admins == ["root"]
     assert actors == {"system"}
@@ -96,45 +145,123 @@ def test_an_operator_sets_up_a_community_from_the_shell(db_url: str, capsys: pyt
     assert maria.password_hash not in out
 
 
-def test_the_password_is_asked_twice_when_not_given(sqlite_url: str, capsys: pytest.CaptureFixture[str],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_password_is_asked_twice_when_not_given(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     answers = iter([PW, PW])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
-    code, out, _ = run(capsys, "user", "add", "ines", "--email", "ines@example.org", "--name", "Inês Simões")
+    code, out, _ = run(
+        capsys, "user", "add", "ines", "--email", "ines@example.org", "--name", "Inês Simões"
+    )
     assert code == 0
     assert PW not in out
 
 
-def test_two_different_passwords_at_the_prompt_save_nothing(sqlite_url: str, capsys: pytest.CaptureFixture[str],
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_different_passwords_at_the_prompt_save_nothing(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     answers = iter([PW, PW + "!"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     before = state(sqlite_url)
-    code, _, err = run(capsys, "user", "add", "ines", "--email", "ines@example.org", "--name", "Inês Simões",
-                       "--organisation", "Câmara Municipal de Lisboa")
+    code, _, err = run(
+        capsys,
+        "user",
+        "add",
+        "ines",
+        "--email",
+        "ines@example.org",
+        "--name",
+        "Inês Simões",
+        "--organisation",
+        "Câmara Municipal de Lisboa",
+    )
     assert code == 1 and "differ" in err
     assert state(sqlite_url) == before
 
 
 BAD_INPUT = [
-    pytest.param(["member", "add", "welcoming", "alice", "--role", "boss"], 2, "invalid choice: 'boss'", id="unknown-role"),
-    pytest.param(["user", "add", "Bad Name!", "--email", "b@example.org", "--name", "B", "--password", PW], 1,
-                 "username: Use 3-32 characters", id="bad-username"),
-    pytest.param(["user", "add", "ALICE", "--email", "a2@example.org", "--name", "Alice Two", "--password", PW], 1,
-                 "username: The username 'alice' is taken", id="duplicate-user"),
-    pytest.param(["member", "add", "no-such-community", "alice", "--role", "member"], 1,
-                 "There is no community 'no-such-community'", id="unknown-community"),
-    pytest.param(["user", "add", "bob", "--email", "bob@example.org", "--name", "Bob", "--organisation", "New City",
-                  "--password", "too short"], 1, "password: Use at least 12 characters", id="short-password"),
-    pytest.param(["member", "add", "welcoming", "nobody", "--role", "member"], 1, "There is no account 'nobody'",
-                 id="unknown-account"),
-    pytest.param(["member", "add", "welcoming", "alice", "--role", "observer"], 1, "already a member",
-                 id="already-member"),
-    pytest.param(["community", "add", "welcoming", "--name", "Again"], 1, "slug: The short name 'welcoming' is taken",
-                 id="duplicate-slug"),
-    pytest.param(["community", "add", "Not A Slug", "--name", "  "], 1, "name: The name must not be empty",
-                 id="bad-slug-and-name"),
-    pytest.param(["community", "add", "fine"], 2, "the following arguments are required: --name", id="missing-option"),
+    pytest.param(
+        ["member", "add", "welcoming", "alice", "--role", "boss"],
+        2,
+        "invalid choice: 'boss'",
+        id="unknown-role",
+    ),
+    pytest.param(
+        ["user", "add", "Bad Name!", "--email", "b@example.org", "--name", "B", "--password", PW],
+        1,
+        "username: Use 3-32 characters",
+        id="bad-username",
+    ),
+    pytest.param(
+        [
+            "user",
+            "add",
+            "ALICE",
+            "--email",
+            "a2@example.org",
+            "--name",
+            "Alice Two",
+            "--password",
+            PW,
+        ],
+        1,
+        "username: The username 'alice' is taken",
+        id="duplicate-user",
+    ),
+    pytest.param(
+        ["member", "add", "no-such-community", "alice", "--role", "member"],
+        1,
+        "There is no community 'no-such-community'",
+        id="unknown-community",
+    ),
+    pytest.param(
+        [
+            "user",
+            "add",
+            "bob",
+            "--email",
+            "bob@example.org",
+            "--name",
+            "Bob",
+            "--organisation",
+            "New City",
+            "--password",
+            "too short",
+        ],
+        1,
+        "password: Use at least 12 characters",
+        id="short-password",
+    ),
+    pytest.param(
+        ["member", "add", "welcoming", "nobody", "--role", "member"],
+        1,
+        "There is no account 'nobody'",
+        id="unknown-account",
+    ),
+    pytest.param(
+        ["member", "add", "welcoming", "alice", "--role", "observer"],
+        1,
+        "already a member",
+        id="already-member",
+    ),
+    pytest.param(
+        ["community", "add", "welcoming", "--name", "Again"],
+        1,
+        "slug: The short name 'welcoming' is taken",
+        id="duplicate-slug",
+    ),
+    pytest.param(
+        ["community", "add", "Not A Slug", "--name", "  "],
+        1,
+        "name: The name must not be empty",
+        id="bad-slug-and-name",
+    ),
+    pytest.param(
+        ["community", "add", "fine"],
+        2,
+        "the following arguments are required: --name",
+        id="missing-option",
+    ),
     pytest.param(["frobnicate"], 2, "invalid choice: 'frobnicate'", id="unknown-command"),
     pytest.param(["seed", "--scale", "huge"], 2, "invalid choice: 'huge'", id="unknown-scale"),
 ]
@@ -144,7 +271,21 @@ BAD_INPUT = [
 def test_bad_input_is_refused_clearly_and_writes_nothing(
     db_url: str, capsys: pytest.CaptureFixture[str], argv: list[str], exit_code: int, message: str
 ) -> None:
-    assert run(capsys, "user", "add", "alice", "--email", "alice@example.org", "--name", "Alice", "--password", PW)[0] == 0
+    assert (
+        run(
+            capsys,
+            "user",
+            "add",
+            "alice",
+            "--email",
+            "alice@example.org",
+            "--name",
+            "Alice",
+            "--password",
+            PW,
+        )[0]
+        == 0
+    )
     assert run(capsys, "community", "add", "welcoming", "--name", "Welcoming")[0] == 0
     assert run(capsys, "member", "add", "welcoming", "alice", "--role", "member")[0] == 0
     before = state(db_url)
@@ -154,7 +295,9 @@ def test_bad_input_is_refused_clearly_and_writes_nothing(
     assert code == exit_code
     assert message in err
     assert "Traceback" not in err and out == ""
-    assert all(line.startswith("cop") for line in err.splitlines()), "one line per message, named after the command"
+    assert all(line.startswith("cop") for line in err.splitlines()), (
+        "one line per message, named after the command"
+    )
     assert state(db_url) == before
 
 
@@ -170,7 +313,9 @@ def test_seed_fills_an_empty_database_once(db_url: str, capsys: pytest.CaptureFi
     assert state(db_url) == before
 
 
-def test_backup_and_restore_from_the_shell(sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_backup_and_restore_from_the_shell(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run(capsys, "community", "add", "welcoming", "--name", "Willkommenskultur")[0] == 0
     archive = tmp_path / "workspace.zip"
     code, out, _ = run(capsys, "backup", str(archive))
@@ -190,7 +335,9 @@ def test_backup_and_restore_from_the_shell(sqlite_url: str, tmp_path: Path, caps
         assert s.exec(select(Community.name)).all() == ["Willkommenskultur"]
 
 
-def test_restore_refuses_a_file_that_is_not_a_backup(sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_restore_refuses_a_file_that_is_not_a_backup(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bogus = tmp_path / "notes.zip"
     bogus.write_text("not a zip", encoding="utf-8")
     before = state(sqlite_url)

@@ -22,7 +22,9 @@ assert len(SEVENTY_TWO_BYTES.encode()) == 72
 
 def create(engine: Engine, password: str, username: str = "amelie") -> User:
     with write_session(engine) as s:
-        return accounts.create_user(s, SYSTEM, username=username, password=password, name="Amélie Faure")
+        return accounts.create_user(
+            s, SYSTEM, username=username, password=password, name="Amélie Faure"
+        )
 
 
 def refusal(engine: Engine, password: str) -> str:
@@ -83,7 +85,9 @@ def test_the_plain_password_is_nowhere_in_the_database_file_or_the_logs(
 ) -> None:
     password = "Zebra orchid 🌵 whispers 42"
     caplog.set_level(logging.DEBUG)
-    caplog.set_level(logging.DEBUG, logger="sqlalchemy.engine")  # every statement and its parameters
+    caplog.set_level(
+        logging.DEBUG, logger="sqlalchemy.engine"
+    )  # every statement and its parameters
     engine = get_engine(sqlite_url)
     create(engine, password)
     assert signs_in(engine, "amelie", password)
@@ -92,7 +96,9 @@ def test_the_plain_password_is_nowhere_in_the_database_file_or_the_logs(
         actor = accounts.load_actor(s, username="amelie")
         accounts.change_own_password(s, actor, password, password + " again")
 
-    assert "INSERT INTO" in caplog.text, "statement logging was not captured: the log check proves nothing"
+    assert "INSERT INTO" in caplog.text, (
+        "statement logging was not captured: the log check proves nothing"
+    )
     assert password not in caplog.text
     database = Path(sqlite_url.removeprefix("sqlite:///"))
     files = [p for p in database.parent.iterdir() if p.name.startswith(database.name)]

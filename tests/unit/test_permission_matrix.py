@@ -39,6 +39,7 @@ from cop import db, passwords
 from cop.db import read_session, write_session
 from cop.errors import NotFound, PermissionDenied
 from cop.models import (
+    Chapter,
     Community,
     Invitation,
     Membership,
@@ -58,6 +59,10 @@ from cop.services import (
     people,
     personal_data,
     profile,
+    toolkit,
+    toolkit_export,
+    toolkit_revisions,
+    toolkit_sections,
 )
 from tests import factories
 from tests.conftest import empty_postgres
@@ -160,7 +165,37 @@ REGISTRY: dict[str, Case] = {
     "person.export_own": Case(lambda s, a, w: personal_data.export_own_data(s, a), "self"),
     "import.people": Case(lambda s, a, w: onboarding.apply_import(
         s, a, w.community_id, "people.csv", b"name,email\nImported Person,imported@example.org\n")),
+    # toolkit (chapter.export: an earlier revision; the latest one is published to every reader)
+    "toolkit.create": Case(lambda s, a, w: toolkit.create_toolkit(s, a, title="Edition", year=2021), "workspace"),
+    "toolkit.update": Case(lambda s, a, w: (lambda t: toolkit.update_toolkit(
+        s, a, t.id, t.version, title="Renamed edition"))(toolkit.create_toolkit(s, SYSTEM, title="E", year=2021)),
+        "workspace"),
+    "chapter.edit": Case(lambda s, a, w: toolkit_sections.add_section(s, a, _chapter(s, w).id, "free_text", title="T")),
+    "chapter.submit": Case(lambda s, a, w: (lambda c: toolkit.submit_chapter(s, a, c.id, c.version))(_chapter(s, w))),
+    "chapter.comment": Case(lambda s, a, w: toolkit_sections.add_comment(
+        s, a, toolkit.live_sections(s, _chapter(s, w).id)[0].id, "A remark")),  # type: ignore[arg-type]
+    "chapter.approve": Case(lambda s, a, w: (lambda c: toolkit.approve_chapter(s, a, c.id, c.version))(
+        _chapter(s, w, submitted=True))),
+    "chapter.restore": Case(lambda s, a, w: (lambda c: toolkit_revisions.restore_revision(s, a, c.id, c.version, 1))(
+        _chapter(s, w, approvals=1))),
+    "chapter.export": Case(lambda s, a, w: toolkit_export.chapter_export_document(
+        s, a, _chapter(s, w, approvals=2).id, revision=1)),
 }
+
+
+def _chapter(s: Session, w: MatrixWorld, *, submitted: bool = False, approvals: int = 0) -> Chapter:
+    """A chapter of the target community with one section, made by SYSTEM (submitted or approved n times)."""
+    edition = toolkit.create_toolkit(s, SYSTEM, title=f"Edition {next(_unique)}", year=2021)
+    chapter = toolkit.add_chapter(s, SYSTEM, edition.id, w.community_id)
+    section = toolkit_sections.add_section(s, SYSTEM, chapter.id, "free_text", title="Text", body="Words.")
+    for number in range(approvals):
+        if number:
+            toolkit_sections.update_section(s, SYSTEM, section.id, section.version, body=f"Words {number}.")
+        toolkit.submit_chapter(s, SYSTEM, chapter.id, chapter.version)
+        toolkit.approve_chapter(s, SYSTEM, chapter.id, chapter.version)
+    if submitted:
+        toolkit.submit_chapter(s, SYSTEM, chapter.id, chapter.version)
+    return chapter
 
 ALL_OPERATIONS = sorted(set(PERMISSIONS) | set(SELF_SERVICE))
 WHO = ["admin", "facilitator", "member", "observer", "outsider"]

@@ -16,9 +16,13 @@ from cop.services import communities
 from tests import factories
 
 HERE = Community(id=1, slug="here", name="Here", visibility=Visibility.WORKSPACE)
-HERE_PRIVATE = Community(id=2, slug="here-private", name="Here (private)", visibility=Visibility.PRIVATE)
+HERE_PRIVATE = Community(
+    id=2, slug="here-private", name="Here (private)", visibility=Visibility.PRIVATE
+)
 ELSEWHERE = Community(id=3, slug="elsewhere", name="Elsewhere", visibility=Visibility.WORKSPACE)
-ELSEWHERE_PRIVATE = Community(id=4, slug="elsewhere-private", name="Elsewhere (private)", visibility=Visibility.PRIVATE)
+ELSEWHERE_PRIVATE = Community(
+    id=4, slug="elsewhere-private", name="Elsewhere (private)", visibility=Visibility.PRIVATE
+)
 COMMUNITIES = [HERE, HERE_PRIVATE, ELSEWHERE, ELSEWHERE_PRIVATE]
 OPERATIONS = sorted(PERMISSIONS)
 READING_VERBS = ("read", "list", "export", "view", "search", "download")
@@ -35,13 +39,23 @@ def reading(operation: str) -> bool:
 
 
 ADMIN = holder(None, admin=True)
-FACILITATOR, MEMBER, OBSERVER, OUTSIDER = holder(Role.FACILITATOR), holder(Role.MEMBER), holder(Role.OBSERVER), holder(None)
+FACILITATOR, MEMBER, OBSERVER, OUTSIDER = (
+    holder(Role.FACILITATOR),
+    holder(Role.MEMBER),
+    holder(Role.OBSERVER),
+    holder(None),
+)
 
 
 # --- deny by default -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("actor", [SYSTEM, ADMIN, FACILITATOR], ids=["system", "admin", "facilitator"])
-@pytest.mark.parametrize("operation", ["", "community.destroy", "COMMUNITY.READ", "community.read "])
+
+@pytest.mark.parametrize(
+    "actor", [SYSTEM, ADMIN, FACILITATOR], ids=["system", "admin", "facilitator"]
+)
+@pytest.mark.parametrize(
+    "operation", ["", "community.destroy", "COMMUNITY.READ", "community.read "]
+)
 def test_unknown_operation_is_denied_even_to_admins(actor: Actor, operation: str) -> None:
     assert not is_allowed(actor, operation, HERE)
     with pytest.raises(PermissionDenied):
@@ -49,15 +63,25 @@ def test_unknown_operation_is_denied_even_to_admins(actor: Actor, operation: str
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)
-@pytest.mark.parametrize("actor", [FACILITATOR, MEMBER, OBSERVER, OUTSIDER], ids=["facilitator", "member", "observer", "outsider"])
+@pytest.mark.parametrize(
+    "actor",
+    [FACILITATOR, MEMBER, OBSERVER, OUTSIDER],
+    ids=["facilitator", "member", "observer", "outsider"],
+)
 def test_operations_without_a_community_are_admin_only(operation: str, actor: Actor) -> None:
     assert not is_allowed(actor, operation, None)
     assert is_allowed(ADMIN, operation, None)
 
 
 @pytest.mark.parametrize("operation", sorted(SELF_SERVICE))
-@pytest.mark.parametrize("actor", [ADMIN, FACILITATOR, OBSERVER, OUTSIDER], ids=["admin", "facilitator", "observer", "outsider"])
-def test_self_service_operations_are_open_to_every_signed_in_user(operation: str, actor: Actor) -> None:
+@pytest.mark.parametrize(
+    "actor",
+    [ADMIN, FACILITATOR, OBSERVER, OUTSIDER],
+    ids=["admin", "facilitator", "observer", "outsider"],
+)
+def test_self_service_operations_are_open_to_every_signed_in_user(
+    operation: str, actor: Actor
+) -> None:
     assert is_allowed(actor, operation, None)
 
 
@@ -88,14 +112,24 @@ CORE_ROWS = [
 ]
 
 
-@pytest.mark.parametrize(("operation", "community", "facilitator", "member", "observer", "outsider"), CORE_ROWS)
-def test_core_operation_rows(operation: str, community: Community, facilitator: bool, member: bool, observer: bool, outsider: bool) -> None:
+@pytest.mark.parametrize(
+    ("operation", "community", "facilitator", "member", "observer", "outsider"), CORE_ROWS
+)
+def test_core_operation_rows(
+    operation: str,
+    community: Community,
+    facilitator: bool,
+    member: bool,
+    observer: bool,
+    outsider: bool,
+) -> None:
     got = [is_allowed(a, operation, community) for a in (FACILITATOR, MEMBER, OBSERVER, OUTSIDER)]
     assert got == [facilitator, member, observer, outsider]
     assert is_allowed(ADMIN, operation, community)
 
 
 # --- structural rules over every operation x role x inside/outside x visibility --------------
+
 
 @pytest.mark.parametrize("community", COMMUNITIES, ids=lambda c: c.slug)
 @pytest.mark.parametrize("operation", OPERATIONS)
@@ -106,7 +140,12 @@ def test_admin_may_do_every_operation_everywhere(operation: str, community: Comm
 
 OUTSIDE = [
     pytest.param(actor, community, id=f"{name}-in-{community.slug}")
-    for name, actor in [("facilitator", FACILITATOR), ("member", MEMBER), ("observer", OBSERVER), ("outsider", OUTSIDER)]
+    for name, actor in [
+        ("facilitator", FACILITATOR),
+        ("member", MEMBER),
+        ("observer", OBSERVER),
+        ("outsider", OUTSIDER),
+    ]
     for community in COMMUNITIES
     if community.id not in actor.roles
 ]
@@ -114,13 +153,17 @@ OUTSIDE = [
 
 @pytest.mark.parametrize("operation", OPERATIONS)
 @pytest.mark.parametrize(("actor", "community"), OUTSIDE)
-def test_outside_their_communities_nobody_may_do_anything_but_read(operation: str, actor: Actor, community: Community) -> None:
+def test_outside_their_communities_nobody_may_do_anything_but_read(
+    operation: str, actor: Actor, community: Community
+) -> None:
     if not reading(operation):
         assert not is_allowed(actor, operation, community)
         with pytest.raises(PermissionDenied):
             authorize(actor, operation, community)
     if community.visibility == Visibility.PRIVATE:
-        assert not is_allowed(actor, operation, community), "a private community does not exist for outsiders"
+        assert not is_allowed(actor, operation, community), (
+            "a private community does not exist for outsiders"
+        )
 
 
 @pytest.mark.parametrize("community", [HERE, HERE_PRIVATE], ids=lambda c: c.slug)
@@ -132,8 +175,12 @@ def test_observer_may_not_write_anything(operation: str, community: Community) -
 
 @pytest.mark.parametrize("community", [HERE, HERE_PRIVATE], ids=lambda c: c.slug)
 @pytest.mark.parametrize("operation", OPERATIONS)
-def test_a_facilitator_may_do_whatever_a_member_may_and_a_member_whatever_an_observer_may(operation: str, community: Community) -> None:
-    facilitator, member, observer = (is_allowed(a, operation, community) for a in (FACILITATOR, MEMBER, OBSERVER))
+def test_a_facilitator_may_do_whatever_a_member_may_and_a_member_whatever_an_observer_may(
+    operation: str, community: Community
+) -> None:
+    facilitator, member, observer = (
+        is_allowed(a, operation, community) for a in (FACILITATOR, MEMBER, OBSERVER)
+    )
     assert facilitator >= member >= observer
 
 
@@ -146,13 +193,20 @@ def test_every_operation_is_written_area_dot_verb_with_known_roles(operation: st
 def test_every_operation_a_service_checks_is_in_the_table() -> None:
     """An operation missing from the table would be denied to everyone but never noticed."""
     source = Path(__file__).resolve().parents[2] / "cop"
-    pattern = re.compile(r"""(?:authorize|is_allowed|_may_in_any_community)\(\s*[\w.]+\s*,\s*["']([^"']+)["']""")
-    used = {m for path in source.rglob("*.py") for m in pattern.findall(path.read_text(encoding="utf-8"))}
+    pattern = re.compile(
+        r"""(?:authorize|is_allowed|_may_in_any_community)\(\s*[\w.]+\s*,\s*["']([^"']+)["']"""
+    )
+    used = {
+        m
+        for path in source.rglob("*.py")
+        for m in pattern.findall(path.read_text(encoding="utf-8"))
+    }
     assert used, "the scan found no authorize() calls: the pattern is out of date"
     assert used - set(PERMISSIONS) - SELF_SERVICE == set()
 
 
 # --- the same rules on real actors loaded from each database ---------------------------------
+
 
 def test_roles_loaded_from_the_database_decide_like_the_table(engine: Engine) -> None:
     world = factories.world(engine)
@@ -163,16 +217,23 @@ def test_roles_loaded_from_the_database_decide_like_the_table(engine: Engine) ->
     assert not is_allowed(world.observer, "community.rename", world.community)
     assert is_allowed(world.admin, "community.archive", other)
     with pytest.raises(PermissionDenied), write_session(engine) as s:
-        communities.rename_community(s, world.member, world.community.id, world.community.version, name="Taken over")
+        communities.rename_community(
+            s, world.member, world.community.id, world.community.version, name="Taken over"
+        )
 
 
 def test_a_private_community_does_not_exist_for_outsiders(engine: Engine) -> None:
     world = factories.world(engine, visibility=Visibility.PRIVATE)
     with read_session(engine) as s:
-        assert communities.get_community(s, world.observer, world.community.id).id == world.community.id
+        assert (
+            communities.get_community(s, world.observer, world.community.id).id
+            == world.community.id
+        )
         with pytest.raises(NotFound):
             communities.get_community(s, world.outsider, world.community.id)
         with pytest.raises(NotFound):
             communities.get_by_slug(s, world.outsider, world.community.slug)
-        assert world.community.id not in {c.id for c in communities.visible_communities(s, world.outsider)}
+        assert world.community.id not in {
+            c.id for c in communities.visible_communities(s, world.outsider)
+        }
         assert world.community.id in {c.id for c in communities.visible_communities(s, world.admin)}

@@ -133,3 +133,16 @@ def test_outsider_finds_only_approved_practices_of_a_workspace_community(engine,
     assert {h.title for h in _find(engine, world.outsider, "welcome walks")} == {"Welcome walks approved"}
     assert {h.title for h in _find(engine, world.observer, "welcome walks")} == {"Welcome walks draft", "Welcome walks approved"}
     assert draft.id != approved.id
+
+
+def test_full_reindex_finds_the_same_as_the_incremental_index(engine, world) -> None:
+    from cop.services.search import reindex_all
+
+    w = _workshop(engine, world.facilitator, world.community.id, "Café conversations", "Sprachcafé in Düsseldorf")
+    with write_session(engine) as s:
+        outcomes.add_outcome(s, world.facilitator, w.id, kind="decision", text="Open a second café in Flingern")
+    before = [(h.kind, h.record_id, h.snippet_html) for h in _find(engine, world.member, "flingern")]
+    with write_session(engine) as s:
+        assert reindex_all(s.connection()) >= 1
+    after = [(h.kind, h.record_id, h.snippet_html) for h in _find(engine, world.member, "flingern")]
+    assert before == after and before

@@ -17,7 +17,7 @@ from cop.models import AuditEvent, Community, Membership, Organisation, Person, 
 from cop.permissions import SYSTEM
 from cop.seed import SCALES, seed
 from cop.services import accounts, people
-from cop.services.portability import NotEmpty
+from cop.services.bulk_load import NotEmpty
 
 SMALL = SCALES["small"]
 
@@ -33,13 +33,19 @@ def test_small_scale_seeds_the_numbers_it_names(engine: Engine) -> None:
         assert s.exec(select(func.count()).select_from(User)).one() == counts["user"]
 
 
-def test_every_person_belongs_to_one_to_three_communities_and_each_has_a_facilitator(engine: Engine) -> None:
+def test_every_person_belongs_to_one_to_three_communities_and_each_has_a_facilitator(
+    engine: Engine,
+) -> None:
     seed(engine, "small", random_seed=11)
     with read_session(engine) as s:
         per_person = Counter(s.exec(select(Membership.person_id)))
-        facilitated = set(s.exec(select(Membership.community_id).where(Membership.role == Role.FACILITATOR)))
+        facilitated = set(
+            s.exec(select(Membership.community_id).where(Membership.role == Role.FACILITATOR))
+        )
         community_ids = set(s.exec(select(Community.id)))
-        facilitators = set(s.exec(select(Membership.person_id).where(Membership.role == Role.FACILITATOR)))
+        facilitators = set(
+            s.exec(select(Membership.person_id).where(Membership.role == Role.FACILITATOR))
+        )
         with_account = set(s.exec(select(User.person_id)))
     assert len(per_person) == SMALL.people
     assert set(per_person.values()) <= {1, 2, 3}
@@ -66,7 +72,9 @@ def test_seeded_records_are_stamped_in_utc_in_the_past(engine: Engine) -> None:
     now = clock.now()
     with read_session(engine) as s:
         for model in (Organisation, Community, Person, Membership, User):
-            for created, updated, version in s.exec(select(model.created_at, model.updated_at, model.version)):
+            for created, updated, version in s.exec(
+                select(model.created_at, model.updated_at, model.version)
+            ):
                 assert created.utcoffset() is not None and created.utcoffset().total_seconds() == 0
                 assert created <= now and updated == created and version == 1
         for person_id, joined in s.exec(select(Membership.person_id, Membership.created_at)):
@@ -76,8 +84,10 @@ def test_seeded_records_are_stamped_in_utc_in_the_past(engine: Engine) -> None:
 def test_names_are_multilingual_with_right_to_left_and_emoji(engine: Engine) -> None:
     seed(engine, "small", random_seed=1)
     with read_session(engine) as s:
-        text = " ".join(s.exec(select(Person.name))) + " ".join(s.exec(select(Community.name))) + " ".join(
-            s.exec(select(Organisation.name))
+        text = (
+            " ".join(s.exec(select(Person.name)))
+            + " ".join(s.exec(select(Community.name)))
+            + " ".join(s.exec(select(Organisation.name)))
         )
     assert any(ch in text for ch in "äöüéèçłžš")
     assert any("\u0600" <= ch <= "\u06ff" for ch in text), "no right-to-left (Arabic script) names"
@@ -99,8 +109,9 @@ def test_services_work_on_seeded_data_afterwards(engine: Engine) -> None:
     seed(engine, "small")
     with write_session(engine) as s:
         organisation = people.create_organisation(s, SYSTEM, name="Grad Split")
-        user = accounts.create_user(s, SYSTEM, username="new.person", password="a long enough passphrase",
-                                    name="Nova Osoba")
+        user = accounts.create_user(
+            s, SYSTEM, username="new.person", password="a long enough passphrase", name="Nova Osoba"
+        )
     assert organisation.id == SMALL.organisations + 1
     assert user.person_id == SMALL.people + 1
 
@@ -131,5 +142,10 @@ def test_an_unknown_scale_is_refused(engine: Engine) -> None:
 def test_large_scale_asks_for_the_benchmark_numbers() -> None:
     large = SCALES["large"]
     assert (large.communities, large.people, large.organisations) == (200, 5_000, 300)
-    assert (large.workshops, large.attendance, large.actions, large.action_updates, large.practices) == (
-        50_000, 200_000, 100_000, 300_000, 5_000)
+    assert (
+        large.workshops,
+        large.attendance,
+        large.actions,
+        large.action_updates,
+        large.practices,
+    ) == (50_000, 200_000, 100_000, 300_000, 5_000)

@@ -17,7 +17,9 @@ THREADS = 8
 WRITES_PER_THREAD = 500
 
 
-def test_eight_threads_of_500_writes_lose_nothing_and_surface_no_lock_error(sqlite_url: str) -> None:
+def test_eight_threads_of_500_writes_lose_nothing_and_surface_no_lock_error(
+    sqlite_url: str,
+) -> None:
     engine = get_engine(sqlite_url)
     start_version = current_data_version(engine)
     failures: list[BaseException] = []
@@ -46,9 +48,13 @@ def test_eight_threads_of_500_writes_lose_nothing_and_surface_no_lock_error(sqli
     with read_session(engine) as s:
         names = set(s.exec(select(Organisation.name)))
         audited = s.exec(
-            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "organisation.create")
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "organisation.create")
         ).one()
-    assert names == {f"Ville {t}-{i} · Zürich" for t in range(THREADS) for i in range(WRITES_PER_THREAD)}
+    assert names == {
+        f"Ville {t}-{i} · Zürich" for t in range(THREADS) for i in range(WRITES_PER_THREAD)
+    }
     assert audited == total
     assert current_data_version(engine) == start_version + total
     with engine.connect() as conn:

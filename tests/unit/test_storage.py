@@ -25,7 +25,9 @@ from tests import factories
 _slugs = itertools.count(1)
 
 
-def new_community(engine: Engine, name: str = "Welcoming culture", description: str = "") -> Community:
+def new_community(
+    engine: Engine, name: str = "Welcoming culture", description: str = ""
+) -> Community:
     with write_session(engine) as s:
         return communities.create_community(
             s, SYSTEM, name=name, slug=f"storage-{next(_slugs)}", description=description
@@ -50,12 +52,15 @@ def events(engine: Engine, record_type: str, record_id: int) -> list[AuditEvent]
 
 # --- constraints -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("name", "message_part"),
     [("", "must not be empty"), ("   \t ", "must not be empty"), ("x" * 201, "at most 200")],
     ids=["empty", "whitespace", "201-chars"],
 )
-def test_community_name_out_of_bounds_is_refused_naming_the_field(engine: Engine, name: str, message_part: str) -> None:
+def test_community_name_out_of_bounds_is_refused_naming_the_field(
+    engine: Engine, name: str, message_part: str
+) -> None:
     before = count(engine, Community)
     with pytest.raises(ValidationError) as caught, write_session(engine) as s:
         communities.create_community(s, SYSTEM, name=name, slug="fine-slug")
@@ -89,7 +94,9 @@ def test_duplicate_slug_is_refused_and_the_first_community_stays(engine: Engine)
 
 
 @pytest.mark.parametrize("latitude", [math.nan, float("inf"), 90.5, "north"])
-def test_impossible_latitude_is_refused_naming_the_latitude(engine: Engine, latitude: object) -> None:
+def test_impossible_latitude_is_refused_naming_the_latitude(
+    engine: Engine, latitude: object
+) -> None:
     before = count(engine, Organisation)
     with pytest.raises(ValidationError) as caught, write_session(engine) as s:
         people.create_organisation(s, SYSTEM, name="Stadt Köln", latitude=latitude, longitude=6.96)
@@ -105,18 +112,31 @@ def test_every_bad_field_is_reported_at_once(engine: Engine) -> None:
 
 # --- optimistic locking ----------------------------------------------------------------------
 
-def test_stale_save_raises_conflict_showing_the_other_change_and_loses_neither(engine: Engine) -> None:
+
+def test_stale_save_raises_conflict_showing_the_other_change_and_loses_neither(
+    engine: Engine,
+) -> None:
     world = factories.world(engine)
     community_id = world.community.id
     with read_session(engine) as s:
         started_from = communities.get_community(s, world.facilitator, community_id).version
 
     with write_session(engine) as s:  # the admin saves first
-        communities.rename_community(s, world.admin, community_id, started_from, name="Accueil – Lyon 🌍")
-
-    with pytest.raises(ConflictError) as caught, write_session(engine) as s:  # the facilitator, stale
         communities.rename_community(
-            s, world.facilitator, community_id, started_from, name="Welcoming Lyon", theme="Welcoming culture"
+            s, world.admin, community_id, started_from, name="Accueil – Lyon 🌍"
+        )
+
+    with (
+        pytest.raises(ConflictError) as caught,
+        write_session(engine) as s,
+    ):  # the facilitator, stale
+        communities.rename_community(
+            s,
+            world.facilitator,
+            community_id,
+            started_from,
+            name="Welcoming Lyon",
+            theme="Welcoming culture",
         )
     conflict = caught.value
     assert conflict.changed["name"]["was"] == world.community.name
@@ -129,17 +149,28 @@ def test_stale_save_raises_conflict_showing_the_other_change_and_loses_neither(e
     # The facilitator's input was not lost: saved again from the current version, both are in the trail.
     with write_session(engine) as s:
         communities.rename_community(
-            s, world.facilitator, community_id, conflict.current["version"], name="Welcoming Lyon",
+            s,
+            world.facilitator,
+            community_id,
+            conflict.current["version"],
+            name="Welcoming Lyon",
             theme="Welcoming culture",
         )
-    renames = [e for e in events(engine, "community", community_id) if e.action == "community.rename"]
+    renames = [
+        e for e in events(engine, "community", community_id) if e.action == "community.rename"
+    ]
     assert [e.changes["name"][1] for e in renames] == ["Accueil – Lyon 🌍", "Welcoming Lyon"]
     with read_session(engine) as s:
         stored = s.get(Community, community_id)
-    assert (stored.name, stored.theme, stored.version) == ("Welcoming Lyon", "Welcoming culture", started_from + 2)
+    assert (stored.name, stored.theme, stored.version) == (
+        "Welcoming Lyon",
+        "Welcoming culture",
+        started_from + 2,
+    )
 
 
 # --- soft delete -----------------------------------------------------------------------------
+
 
 def test_soft_deleted_person_is_hidden_and_restore_brings_them_back(engine: Engine) -> None:
     with write_session(engine) as s:
@@ -168,22 +199,34 @@ def test_restoring_a_live_person_is_not_found(engine: Engine) -> None:
 
 # --- audit -----------------------------------------------------------------------------------
 
+
 def test_an_edit_is_audited_with_exactly_the_changed_fields(engine: Engine) -> None:
     community = new_community(engine, name="Neighbourhood cooperation")
     with write_session(engine) as s:
-        communities.rename_community(s, SYSTEM, community.id, community.version, name="Coopération de quartier",
-                                     theme="", description="")
+        communities.rename_community(
+            s,
+            SYSTEM,
+            community.id,
+            community.version,
+            name="Coopération de quartier",
+            theme="",
+            description="",
+        )
     last = events(engine, "community", community.id)[-1]
     assert last.action == "community.rename"
-    assert last.changes == {"name": ["Neighbourhood cooperation", "Coopération de quartier"], "version": [1, 2]}
+    assert last.changes == {
+        "name": ["Neighbourhood cooperation", "Coopération de quartier"],
+        "version": [1, 2],
+    }
     assert last.actor_name == SYSTEM.username
     assert last.community_id == community.id
 
 
 def test_creating_a_record_is_audited_with_its_fields(engine: Engine) -> None:
     with write_session(engine) as s:
-        organisation = people.create_organisation(s, SYSTEM, name="Gemeente Utrecht", country="nl",
-                                                  latitude=52.09, longitude=5.12)
+        organisation = people.create_organisation(
+            s, SYSTEM, name="Gemeente Utrecht", country="nl", latitude=52.09, longitude=5.12
+        )
     created = events(engine, "organisation", organisation.id)
     assert len(created) == 1
     assert created[0].changes["name"] == [None, "Gemeente Utrecht"]
@@ -195,7 +238,9 @@ def test_a_save_that_changes_nothing_writes_no_audit_event(engine: Engine) -> No
     community = new_community(engine, name="Language cafés ☕")
     before = len(events(engine, "community", community.id))
     with write_session(engine) as s:
-        communities.rename_community(s, SYSTEM, community.id, community.version, name="Language cafés ☕")
+        communities.rename_community(
+            s, SYSTEM, community.id, community.version, name="Language cafés ☕"
+        )
     assert len(events(engine, "community", community.id)) == before
 
 
@@ -207,6 +252,7 @@ def test_a_refused_write_leaves_no_audit_event(engine: Engine) -> None:
 
 
 # --- time ------------------------------------------------------------------------------------
+
 
 def test_datetimes_come_back_utc_aware_as_the_same_instant(engine: Engine) -> None:
     cest = timezone(timedelta(hours=2))
@@ -228,6 +274,7 @@ def test_a_naive_datetime_is_refused_rather_than_guessed(engine: Engine) -> None
 
 
 # --- data_version ----------------------------------------------------------------------------
+
 
 def test_data_version_moves_with_every_write_and_not_with_reads(engine: Engine) -> None:
     start = current_data_version(engine)
@@ -255,16 +302,32 @@ def test_data_version_does_not_move_when_a_write_is_refused(engine: Engine) -> N
 _C0 = [chr(c) for c in range(0x20)] + ["\x7f"]
 # Titles: any Unicode but surrogates and the control characters titles forbid, no surrounding space.
 titles = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=_C0), min_size=1, max_size=200
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=_C0),
+    min_size=1,
+    max_size=200,
 ).filter(lambda t: t == t.strip() and t != "")
 # Long text: anything but surrogates and NUL (which PostgreSQL cannot hold).
-long_texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=["\x00"]), max_size=2_000)
-SAMPLES = ["مجتمع الممارسة ‏(RTL)‏", "👩🏽‍🤝‍👩🏻 Welcome", "Z̤͔ͧ̑̓ä͖̭̈̇lgo", "a\u200bb", "Ԁ𝐚yрal", "{{7*7}} <script>"]
+long_texts = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=["\x00"]),
+    max_size=2_000,
+)
+SAMPLES = [
+    "مجتمع الممارسة ‏(RTL)‏",
+    "👩🏽‍🤝‍👩🏻 Welcome",
+    "Z̤͔ͧ̑̓ä͖̭̈̇lgo",
+    "a\u200bb",
+    "Ԁ𝐚yрal",
+    "{{7*7}} <script>",
+]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(name=st.one_of(titles, st.sampled_from(SAMPLES)), description=long_texts)
-def test_any_unicode_name_and_description_round_trip_verbatim(engine: Engine, name: str, description: str) -> None:
+def test_any_unicode_name_and_description_round_trip_verbatim(
+    engine: Engine, name: str, description: str
+) -> None:
     community = new_community(engine, name=name, description=description)
     with read_session(engine) as s:
         stored = s.get(Community, community.id)
@@ -272,7 +335,9 @@ def test_any_unicode_name_and_description_round_trip_verbatim(engine: Engine, na
     assert stored.description == description
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(name=st.one_of(titles, st.sampled_from(SAMPLES)))
 def test_any_unicode_person_name_round_trips_verbatim(engine: Engine, name: str) -> None:
     with write_session(engine) as s:
@@ -282,6 +347,7 @@ def test_any_unicode_person_name_round_trips_verbatim(engine: Engine, name: str)
 
 
 # --- schema ----------------------------------------------------------------------------------
+
 
 def test_models_and_migrations_agree(db_url: str) -> None:
     """``alembic check``: every model change has its migration (on this database)."""

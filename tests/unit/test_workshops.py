@@ -79,6 +79,7 @@ def test_facilitator_records_online_workshop_with_link_hosted_by_a_city(engine: 
         ({"title": "x" * 201}, "title", "at most 200"),
         ({"objectives": "x" * 100_001}, "objectives", "at most 100,000"),
         ({"ends_at": datetime(2026, 3, 10, 9, 0)}, "ends_at", "before the start"),
+        ({"ends_at": datetime(2026, 6, 9, 10, 0)}, "ends_at", "at most 90 days"),
         ({"format": "online", "place": ""}, "meeting_link", "needs a meeting link"),
         ({"format": "online", "meeting_link": "javascript:alert(1)"}, "meeting_link", "https://"),
         ({"format": "in_person", "place": " "}, "place", "needs a place"),

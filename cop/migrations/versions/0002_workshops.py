@@ -73,7 +73,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_workshop")),
     )
     with op.batch_alter_table("workshop", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_workshop_community_id"), ["community_id"], unique=False)
+        batch_op.create_index(
+            "ix_workshop_community_live",
+            ["community_id", "deleted_at", "status", "kind", "format", "host_organisation_id", "starts_at"],
+            unique=False,
+        )
         batch_op.create_index(batch_op.f("ix_workshop_host_organisation_id"), ["host_organisation_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_workshop_starts_at"), ["starts_at"], unique=False)
 
@@ -171,5 +175,5 @@ def downgrade() -> None:
     with op.batch_alter_table("workshop", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_workshop_starts_at"))
         batch_op.drop_index(batch_op.f("ix_workshop_host_organisation_id"))
-        batch_op.drop_index(batch_op.f("ix_workshop_community_id"))
+        batch_op.drop_index("ix_workshop_community_live")
     op.drop_table("workshop")

@@ -1,0 +1,110 @@
+"""How far an action got: the rules that turn statuses, milestones and sub-actions into a percentage.
+
+Three things can drive an action's progress, strongest first:
+
+1. its sub-actions: an action with live children that are open or done shows
+   their mean (dropped children no longer count);
+2. its milestones, when the action is in milestones mode: done / all;
+3. its status, otherwise: idea 0 %, planned 10 %, in progress 50 % (a value
+   already between planned and done is kept, so re-opening a 70 % action
+   does not throw its progress away), done 100 %; dropped keeps the progress
+   it had. An update may set another percentage for an open action.
+
+``settle`` is called after every change that can move a percentage; it
+brings the action, then its parent and so on up, in line with these rules.
+Each correction is a versioned, audited save like any other edit.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, func, select
+
+from cop.models import Action, ActionMilestone, ActionStatus, ProgressMode
+from cop.permissions import Actor
+from cop.services import records
+
+STATUSES = [s.value for s in ActionStatus]
+OPEN_STATUSES = (ActionStatus.IDEA.value, ActionStatus.PLANNED.value, ActionStatus.IN_PROGRESS.value)
+CLOSED_STATUSES = (ActionStatus.DONE.value, ActionStatus.DROPPED.value)
+STATUS_PROGRESS = {
+    ActionStatus.IDEA.value: 0,
+    ActionStatus.PLANNED.value: 10,
+    ActionStatus.IN_PROGRESS.value: 50,
+    ActionStatus.DONE.value: 100,
+}
+DRIVEN_BY_CHILDREN = "sub-actions"
+DRIVEN_BY_MILESTONES = "milestones"
+
+
+def progress_after_status(status: str, current: int) -> int:
+    """The percentage an action shows after moving to ``status`` from ``current``."""
+    if status == ActionStatus.DROPPED:
+        return current
+    if status == ActionStatus.IN_PROGRESS and STATUS_PROGRESS[ActionStatus.PLANNED] < current < 100:
+        return current
+    return STATUS_PROGRESS[status]
+
+
+def _rounded_share(part: int, whole: int) -> int:
+    """``100 * part / whole`` rounded half up, in whole percent."""
+    return (200 * part + whole) // (2 * whole)
+
+
+def children_progress(session: Session, action_id: int) -> list[int]:
+    """The progress of the live, open or done sub-actions."""
+    return list(session.exec(
+        select(Action.progress).where(
+            Action.parent_id == action_id, col(Action.deleted_at).is_(None), Action.status != ActionStatus.DROPPED
+        )
+    ))
+
+
+def milestone_counts(session: Session, action_id: int) -> tuple[int, int]:
+    """(done, all) of the action's live milestones."""
+    done, total = session.exec(
+        select(func.count().filter(col(ActionMilestone.done).is_(True)), func.count()).where(
+            ActionMilestone.action_id == action_id, col(ActionMilestone.deleted_at).is_(None)
+        )
+    ).one()
+    return int(done or 0), int(total or 0)
+
+
+def driven_by(session: Session, action: Action) -> str | None:
+    """What decides this action's percentage instead of its status, if anything."""
+    if action.id is not None and children_progress(session, action.id):
+        return DRIVEN_BY_CHILDREN
+    if action.progress_mode == ProgressMode.MILESTONES:
+        return DRIVEN_BY_MILESTONES
+    return None
+
+
+def derived_progress(session: Session, action: Action) -> int | None:
+    """The percentage the sub-actions or milestones dictate, or None when status and updates decide."""
+    if action.id is None:
+        return 0 if action.progress_mode == ProgressMode.MILESTONES else None
+    children = children_progress(session, action.id)
+    if children:
+        return _rounded_share(sum(children), 100 * len(children))
+    if action.progress_mode == ProgressMode.MILESTONES:
+        done, total = milestone_counts(session, action.id)
+        return _rounded_share(done, total) if total else 0
+    return None
+
+
+def settle(session: Session, actor: Actor, action: Action) -> None:
+    """Correct the stored percentage of ``action`` and of every action above it."""
+    seen: set[int] = set()
+    current: Action | None = action
+    while current is not None and current.id not in seen:
+        seen.add(current.id)  # type: ignore[arg-type]
+        wanted = derived_progress(session, current)
+        if wanted is not None and wanted != current.progress:
+            records.save(
+                session, actor, current, current.version, {"progress": wanted},
+                action="action.progress", community_id=current.community_id,
+            )
+            session.flush()
+        if current.parent_id is None:
+            return
+        parent = session.exec(select(Action).where(Action.id == current.parent_id).with_for_update()).first()
+        current = parent if parent is not None and parent.deleted_at is None else None

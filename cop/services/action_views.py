@@ -1,0 +1,263 @@
+"""Reading actions four ways: the filtered table, the board by status, the timeline and a city's plan.
+
+All of them filter, count and page in SQL over the actions of communities the
+actor may read (a private community's actions do not exist for outsiders),
+and each row carries its latest update, fetched for the rows shown only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, func, select
+
+from cop import clock
+from cop.errors import NotFound, ValidationError
+from cop.models import (
+    Action,
+    ActionCoOwner,
+    ActionTag,
+    ActionUpdate,
+    Community,
+    Organisation,
+    Person,
+    Visibility,
+)
+from cop.permissions import Actor
+from cop.services.action_progress import OPEN_STATUSES, STATUSES
+from cop.services.communities import get_community
+from cop.services.practice_input import tag_key
+from cop.validation import Checker
+
+MAX_PAGE = 200
+BOARD_COLUMN = 30
+TIMELINE_MAX = 300
+CITY_PLAN_MAX = 2_000
+UPDATE_EXCERPT = 200
+Owner = aliased(Person, name="owner")
+SORTS: dict[str, Any] = {
+    "due_date": Action.due_date, "title": Action.title, "progress": Action.progress,
+    "updated_at": Action.updated_at, "status": Action.status,
+}
+_COLUMNS = (
+    ("id", Action.id), ("version", Action.version), ("title", Action.title), ("community_id", Action.community_id),
+    ("community", Community.name), ("status", Action.status), ("progress", Action.progress),
+    ("progress_mode", Action.progress_mode), ("priority", Action.priority), ("start_date", Action.start_date),
+    ("due_date", Action.due_date), ("owner_person_id", Action.owner_person_id), ("owner", Owner.name),
+    ("organisation_id", Action.organisation_id), ("city", Organisation.name), ("tags", Action.tags),
+    ("parent_id", Action.parent_id), ("created_at", Action.created_at), ("updated_at", Action.updated_at),
+)
+
+
+def readable_actions(actor: Actor) -> sa.ColumnElement[bool]:
+    """Live actions of live communities the actor may read (joined to ``Community``)."""
+    live = sa.and_(col(Action.deleted_at).is_(None), col(Community.deleted_at).is_(None))
+    if actor.is_admin:
+        return live
+    return sa.and_(live, sa.or_(
+        col(Action.community_id).in_(list(actor.roles) or [-1]), Community.visibility == Visibility.WORKSPACE,
+    ))
+
+
+def overdue_condition(today: date | None = None) -> sa.ColumnElement[bool]:
+    """Due before today and still open (done and dropped actions are never overdue)."""
+    return sa.and_(col(Action.due_date) < (today or clock.today()), col(Action.status).in_(OPEN_STATUSES))
+
+
+def _an_id(chk: Checker, name: str, value: Any, message: str) -> int | None:
+    if value in (None, "", 0):
+        return None
+    if isinstance(value, bool) or not str(value).strip().isdigit():
+        chk.fail(name, message)
+        return None
+    return int(str(value).strip())
+
+
+def conditions(
+    session: Session, actor: Actor, *, community_id: Any = None, organisation_id: Any = None,
+    owner_person_id: Any = None, status: str | list[str] | None = None, due_from: Any = None, due_to: Any = None,
+    tag: str | None = None, text: str | None = None, overdue: bool = False, open_only: bool = False,
+    parent_id: Any = None,
+) -> list[sa.ColumnElement[bool]]:
+    """The WHERE clause of a filtered list; bad filter values raise ValidationError, a hidden community NotFound.
+
+    ``owner_person_id`` matches the owner and the co-owners; ``text`` the
+    title and objective, case-insensitively, with ``%`` and ``_`` literal.
+    """
+    chk = Checker()
+    found = [readable_actions(actor)]
+    if community_id not in (None, "", 0):
+        found.append(Action.community_id == get_community(session, actor, community_id).id)
+    organisation = _an_id(chk, "organisation_id", organisation_id, "Choose a city or organisation from the list.")
+    owner = _an_id(chk, "owner_person_id", owner_person_id, "Choose an owner from the list.")
+    parent = _an_id(chk, "parent_id", parent_id, "Choose a parent action.")
+    statuses = [status] if isinstance(status, str) else list(status or [])
+    for value in statuses:
+        chk.choice("status", value, STATUSES, label="The status")
+    first = chk.day("due_from", due_from, label="The first due date", required=False)
+    last = chk.day("due_to", due_to, label="The last due date", required=False)
+    chk.not_before("due_to", first, last, label="The last due date")
+    chk.raise_if_any()
+    if organisation is not None:
+        found.append(Action.organisation_id == organisation)
+    if owner is not None:
+        co_owned = select(ActionCoOwner.action_id).where(ActionCoOwner.person_id == owner)
+        found.append(sa.or_(Action.owner_person_id == owner, col(Action.id).in_(co_owned)))
+    if parent is not None:
+        found.append(Action.parent_id == parent)
+    if statuses:
+        found.append(col(Action.status).in_(statuses))
+    if first is not None:
+        found.append(col(Action.due_date) >= first)
+    if last is not None:
+        found.append(col(Action.due_date) <= last)
+    if tag and tag.strip():
+        found.append(sa.exists().where(ActionTag.action_id == Action.id, ActionTag.key == tag_key(tag)))
+    if text and text.strip():
+        needle = text.strip()
+        found.append(sa.or_(col(Action.title).icontains(needle, autoescape=True),
+                            col(Action.objective).icontains(needle, autoescape=True)))
+    if overdue:
+        found.append(overdue_condition())
+    if open_only:
+        found.append(col(Action.status).in_(OPEN_STATUSES))
+    return found
+
+
+def latest_updates(session: Session, action_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The newest update of each action: when, by whom, and the start of its text."""
+    if not action_ids:
+        return {}
+    newest = select(func.max(ActionUpdate.id)).where(col(ActionUpdate.action_id).in_(action_ids)).group_by(ActionUpdate.action_id)
+    rows = session.exec(
+        select(ActionUpdate.action_id, ActionUpdate.posted_at, Person.name, func.substr(ActionUpdate.text, 1, UPDATE_EXCERPT))
+        .join(Person, col(Person.id) == ActionUpdate.author_person_id, isouter=True)
+        .where(col(ActionUpdate.id).in_(newest))
+    )
+    return {aid: {"posted_at": at, "author": who or "", "text": text} for aid, at, who, text in rows}
+
+
+def _rows(session: Session, where: list[sa.ColumnElement[bool]], order: list[Any], limit: int, offset: int) -> list[dict[str, Any]]:
+    stmt = (
+        select(*[column for _, column in _COLUMNS])
+        .join(Community, col(Community.id) == Action.community_id)
+        .join(Owner, Owner.id == Action.owner_person_id)
+        .join(Organisation, col(Organisation.id) == Action.organisation_id, isouter=True)
+        .where(*where).order_by(*order).limit(limit).offset(offset)
+    )
+    today = clock.today()
+    rows = [dict(zip([name for name, _ in _COLUMNS], row, strict=True)) for row in session.exec(stmt)]
+    latest = latest_updates(session, [r["id"] for r in rows])
+    for row in rows:
+        row["overdue"] = row["due_date"] < today and row["status"] in OPEN_STATUSES
+        row["latest_update"] = latest.get(row["id"])
+    return rows
+
+
+def count(session: Session, where: list[sa.ColumnElement[bool]]) -> int:
+    return int(session.exec(
+        select(func.count(Action.id)).join(Community, col(Community.id) == Action.community_id).where(*where)
+    ).one())
+
+
+def find_actions(
+    session: Session, actor: Actor, *, sort: str = "due_date", descending: bool = False, limit: int = 25,
+    offset: int = 0, **filters: Any,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of the actions matching ``filters`` (see ``conditions``) and how many match in all."""
+    if sort not in SORTS:
+        raise ValidationError({"sort": f"Sort by one of: {', '.join(SORTS)}."})
+    where = conditions(session, actor, **filters)
+    key = col(SORTS[sort])
+    order = [key.desc() if descending else key.asc(), col(Action.id).desc() if descending else col(Action.id).asc()]
+    rows = _rows(session, where, order, max(1, min(int(limit), MAX_PAGE)), max(0, int(offset)))
+    return rows, count(session, where)
+
+
+@dataclass
+class BoardColumn:
+    status: str
+    total: int
+    rows: list[dict[str, Any]]
+
+
+def board(session: Session, actor: Actor, *, per_column: int = BOARD_COLUMN, **filters: Any) -> list[BoardColumn]:
+    """One column per status with its most urgent cards (by due date) and how many it holds."""
+    filters.pop("status", None)
+    columns = []
+    for status in STATUSES:
+        rows, total = find_actions(session, actor, status=status, limit=per_column, **filters)
+        columns.append(BoardColumn(status, total, rows))
+    return columns
+
+
+def timeline(session: Session, actor: Actor, *, limit: int = TIMELINE_MAX, **filters: Any) -> tuple[list[dict[str, Any]], int]:
+    """Start-to-due bars of the filtered actions, soonest due first, at most ``limit``.
+
+    An action without a start date starts when it was recorded (or on its
+    due date, if it was recorded after it).
+    """
+    rows, total = find_actions(session, actor, limit=min(limit, TIMELINE_MAX), **filters)
+    for row in rows:
+        row["start"] = row["start_date"] or min(row["created_at"].date(), row["due_date"])
+    return rows, total
+
+
+@dataclass
+class CityPlan:
+    """Every action one organisation leads, across the communities the reader may see."""
+
+    organisation: Organisation
+    rows: list[dict[str, Any]]
+    total: int
+    by_status: dict[str, int] = field(default_factory=dict)
+    overdue: int = 0
+    average_open_progress: float | None = None
+
+
+def city_plan(session: Session, actor: Actor, organisation_id: Any) -> CityPlan:
+    organisation = session.get(Organisation, int(organisation_id)) if str(organisation_id).strip().isdigit() else None
+    if organisation is None or organisation.deleted_at is not None:
+        raise NotFound(f"There is no organisation with id {organisation_id}.")
+    where = conditions(session, actor, organisation_id=organisation.id)
+    rows = _rows(session, where, [col(Community.name), col(Action.due_date), col(Action.id)], CITY_PLAN_MAX, 0)
+    summary = session.exec(
+        select(Action.status, func.count(), func.count().filter(overdue_condition()),
+               func.avg(sa.case((col(Action.status).in_(OPEN_STATUSES), Action.progress), else_=None)))
+        .join(Community, col(Community.id) == Action.community_id).where(*where).group_by(Action.status)
+    ).all()
+    by_status = {status: int(n) for status, n, _, _ in summary}
+    open_counts = [(by_status[s], float(avg)) for s, _, _, avg in summary if avg is not None]
+    open_total = sum(n for n, _ in open_counts)
+    return CityPlan(
+        organisation=organisation, rows=rows, total=sum(by_status.values()), by_status=by_status,
+        overdue=sum(int(late) for _, _, late, _ in summary),
+        average_open_progress=sum(n * avg for n, avg in open_counts) / open_total if open_total else None,
+    )
+
+
+def parent_choices(session: Session, actor: Actor, community_id: int, exclude_id: int | None = None, limit: int = 500) -> dict[int, str]:
+    """Actions of the community that can hold sub-actions, newest first, for a picker."""
+    where = conditions(session, actor, community_id=community_id)
+    if exclude_id is not None:
+        where.append(Action.id != exclude_id)
+    rows = session.exec(
+        select(Action.id, Action.title).join(Community, col(Community.id) == Action.community_id)
+        .where(*where).order_by(col(Action.id).desc()).limit(limit)
+    )
+    return {action_id: title for action_id, title in rows}
+
+
+def known_tags(session: Session, actor: Actor, community_id: int | None = None, limit: int = 200) -> list[str]:
+    """The tags used by actions the actor may read, most used first, for the filter."""
+    where = conditions(session, actor, community_id=community_id)
+    stmt = (
+        select(func.min(ActionTag.value)).join(Action, col(Action.id) == ActionTag.action_id)
+        .join(Community, col(Community.id) == Action.community_id)
+        .where(*where).group_by(ActionTag.key).order_by(func.count().desc(), ActionTag.key).limit(limit)
+    )
+    return list(session.exec(stmt))

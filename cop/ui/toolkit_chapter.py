@@ -1,0 +1,334 @@
+"""The toolkit page's chapter level: the editor, review, revisions and exports of one chapter.
+
+Members and facilitators work on the live draft: sections in order with
+up/down/remove, a Markdown editor with its rendered preview, what the
+records contribute, comments, submit and approve. Everyone else reads the
+latest approved revision. Blocks are drawn with Streamlit's own elements
+(user text as sanitised Markdown, escaped headings or table cells).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from cop.db import read_session
+from cop.errors import CopError
+from cop.export import charts
+from cop.export.document import Block, Document, Figure, Heading, Paragraph, PracticeBox, Table
+from cop.export.markdown import escape
+from cop.i18n import translator
+from cop.models import ChapterStatus, Section, SectionKind
+from cop.permissions import Actor, is_allowed
+from cop.services import (
+    practices,
+    standards,
+    toolkit,
+    toolkit_export,
+    toolkit_revisions,
+    toolkit_sections,
+)
+from cop.services.key_results import key_results
+from cop.services.toolkit import STATUS_LABELS, ChapterDetail
+from cop.services.toolkit_blocks import DEFAULT_TITLES, KIND_LABELS, record_blocks
+from cop.ui import markdown
+from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.ui.toolkit_views import FORMAT_LABELS, heading
+
+FLAGS = {
+    SectionKind.KEY_RESULTS: ("chart", "Show the infographic", True),
+    SectionKind.WORKSHOP_TIMELINE: ("include_planned", "Include planned workshops", False),
+    SectionKind.ACTIONS_SUMMARY: ("list_actions", "List every action", True),
+    SectionKind.LESSONS_LEARNED: ("include_insights", "Add the insights recorded at closed workshops", True),
+}
+
+
+def draw_blocks(blocks: list[Block]) -> None:
+    """A document's blocks with Streamlit's elements (the table of contents is left out)."""
+    for block in blocks:
+        if isinstance(block, Heading):
+            heading(block.text, min(block.level + 2, 6))
+        elif isinstance(block, Paragraph):
+            markdown(block.markdown)
+        elif isinstance(block, PracticeBox):
+            with st.container(border=True):
+                heading(block.title, 5)
+                markdown("\n".join(f"- **{escape(k)}:** {escape(v)}" for k, v in block.facts))
+                for label, text in block.fields:
+                    markdown(f"**{escape(label)}**\n\n{text}")
+        elif isinstance(block, Table):
+            st.dataframe([dict(zip(block.columns, row, strict=False)) for row in block.rows],
+                         hide_index=True, width="stretch")
+        elif isinstance(block, Figure):
+            st.image(block.png, caption=block.caption, alt=block.alt)
+
+
+def chapter_page(actor: Actor, chapter_id: int) -> None:
+    _ = translator(actor.language)
+    detail: ChapterDetail = read(toolkit.chapter_detail, actor, chapter_id, language=actor.language)
+    chapter = detail.chapter
+    heading(chapter.title, 3)
+    status = _(STATUS_LABELS.get(chapter.status, chapter.status))  # type: ignore[call-overload]
+    published = _("approved revision {n}").format(n=chapter.approved_number) if chapter.approved_number else _("no approved revision yet")
+    st.caption(f"{detail.community.name} · {status} · {published}")
+    if detail.sees_draft:
+        editor, review, export = st.tabs([_("Draft"), _("Revisions"), _("Export")])
+        with editor:
+            _editor(actor, detail)
+    else:
+        reading, review, export = st.tabs([_("Approved text"), _("Revisions"), _("Export")])
+        with reading:
+            if detail.published is None:
+                st.info(_("This chapter has no approved revision yet."))
+            else:
+                draw_blocks(Document.from_json(detail.published.document).blocks[1:])
+    with review:
+        _revisions(actor, detail)
+    with export:
+        _chapter_export(actor, detail)
+
+
+def _editor(actor: Actor, detail: ChapterDetail) -> None:
+    _ = translator(actor.language)
+    community, chapter = detail.community, detail.chapter
+    can_edit = is_allowed(actor, "chapter.edit", community)
+    comments = read(toolkit_sections.chapter_comments, actor, chapter.id, language=actor.language)
+    _workflow(actor, detail)
+    for index, section in enumerate(detail.sections, start=1):
+        _section(actor, detail, section, index, comments.get(section.id, []), can_edit)  # type: ignore[arg-type]
+    if can_edit:
+        _add_section(actor, detail)
+
+
+def _workflow(actor: Actor, detail: ChapterDetail) -> None:
+    _ = translator(actor.language)
+    chapter, community = detail.chapter, detail.community
+    key = f"chapter-workflow-{chapter.id}"
+    draw_conflict(key, actor.language)
+    errors_banner(key, actor.language)
+    if chapter.status == ChapterStatus.DRAFT and is_allowed(actor, "chapter.submit", community):
+        if st.button(_("Submit for review"), key=f"{key}-submit", icon=":material/send:", type="primary"):
+            if submit(key, toolkit.submit_chapter, actor, chapter.id, chapter.version, language=actor.language):
+                st.rerun()
+    elif chapter.status == ChapterStatus.IN_REVIEW:
+        if is_allowed(actor, "chapter.approve", community):
+            if st.button(_("Approve this text"), key=f"{key}-approve", icon=":material/verified:", type="primary"):
+                if submit(key, toolkit.approve_chapter, actor, chapter.id, chapter.version, language=actor.language):
+                    st.rerun()
+        else:
+            st.info(_("Submitted for review: a facilitator approves it. An edit returns it to draft."))
+    elif chapter.status == ChapterStatus.APPROVED:
+        st.success(_("Approved. An edit opens the next draft; readers keep the approved revision until then."))
+
+
+def _section(actor: Actor, detail: ChapterDetail, section: Section, index: int,
+             comments: list[dict[str, Any]], can_edit: bool) -> None:
+    _ = translator(actor.language)
+    key = f"section-{section.id}"
+    count = len(detail.sections)
+    with st.container(border=True):
+        head, up, down, remove = st.columns([8, 1, 1, 1])
+        with head:
+            heading(f"{index}. {section.title}", 4)
+            st.caption(_(KIND_LABELS.get(section.kind, section.kind)))
+        if can_edit:
+            for column, direction, icon, disabled in ((up, "up", ":material/arrow_upward:", index == 1),
+                                                      (down, "down", ":material/arrow_downward:", index == count)):
+                if column.button("", key=f"{key}-{direction}", icon=icon, disabled=disabled, help=_("Move {d}").format(d=_(direction))):
+                    if submit(key, toolkit_sections.move_section, actor, section.id, section.version, direction,
+                              language=actor.language):
+                        st.rerun()
+            if remove.button("", key=f"{key}-remove", icon=":material/delete:", help=_("Remove this section")):
+                if submit(key, toolkit_sections.remove_section, actor, section.id, section.version,
+                          language=actor.language):
+                    st.rerun()
+        draw_conflict(key, actor.language)
+        errors_banner(key, actor.language)
+        if can_edit:
+            with st.expander(_("Edit"), icon=":material/edit:"):
+                _section_form(actor, detail, section, key)
+        else:
+            markdown(section.body)
+        with st.expander(_("What the records show") if section.kind != SectionKind.FREE_TEXT else _("Preview")):
+            _section_preview(actor, detail, section)
+        _comments(actor, detail, section, comments)
+
+
+def _section_form(actor: Actor, detail: ChapterDetail, section: Section, key: str) -> None:
+    _ = translator(actor.language)
+    suffix = f"{section.id}-{section.version}"
+    title = st.text_input(_("Title"), value=section.title, max_chars=200, key=f"title-{suffix}")
+    field_error(key, "title")
+    body = st.text_area(_("Text (Markdown)"), value=section.body, height=180, key=f"body-{suffix}")
+    field_error(key, "body")
+    if body.strip():
+        st.caption(_("Preview"))
+        markdown(body)
+    settings = _settings(actor, detail, section, suffix, key)
+    if st.button(_("Save section"), key=f"save-{suffix}", icon=":material/save:"):
+        if submit(key, toolkit_sections.update_section, actor, section.id, section.version,
+                  title=title, body=body, settings=settings, language=actor.language):
+            st.rerun()
+
+
+def _settings(actor: Actor, detail: ChapterDetail, section: Section, suffix: str, key: str) -> dict[str, Any]:
+    _ = translator(actor.language)
+    current = dict(section.settings or {})
+    if section.kind == SectionKind.PRACTICES:
+        rows, _total = read(practices.find_practices, actor, community_id=detail.community.id, limit=200,
+                            language=actor.language)
+        names = {r["id"]: f"{r['title']} ({r['city']}, {_(r['status'].replace('_', ' '))})" for r in rows}
+        chosen = st.multiselect(_("Practices (approved ones are shown)"), list(names), format_func=names.get,
+                                default=[i for i in current.get("practice_ids", []) if i in names], key=f"practices-{suffix}")
+        field_error(key, "practice_ids")
+        return {"practice_ids": chosen}
+    if section.kind == SectionKind.STANDARDS:
+        with read_session() as session:
+            listed = standards.list_standards(session, actor, detail.community.id)  # type: ignore[arg-type]
+        names = {s.id: s.title for s in listed}
+        chosen = st.multiselect(_("Standards (none chosen: every approved standard)"), list(names), format_func=names.get,
+                                default=[i for i in current.get("standard_ids", []) if i in names], key=f"standards-{suffix}")
+        field_error(key, "standard_ids")
+        return {"standard_ids": chosen} if chosen else {}
+    if section.kind in FLAGS:
+        name, label, default = FLAGS[section.kind]  # type: ignore[index]
+        return {name: st.checkbox(_(label), value=bool(current.get(name, default)), key=f"{name}-{suffix}")}
+    return {}
+
+
+def _section_preview(actor: Actor, detail: ChapterDetail, section: Section) -> None:
+    _ = translator(actor.language)
+    if section.kind == SectionKind.FREE_TEXT:
+        markdown(section.body)
+        return
+    with read_session() as session:
+        blocks = record_blocks(session, actor, detail.community, section, with_charts=False)
+        results = key_results(session, actor, detail.community.id) if section.kind == SectionKind.KEY_RESULTS else None  # type: ignore[arg-type]
+    draw_blocks(blocks)
+    if results is not None and section.settings.get("chart", True):
+        st.vega_lite_chart(charts.infographic_spec(results), width="stretch", theme=None)
+
+
+def _comments(actor: Actor, detail: ChapterDetail, section: Section, comments: list[dict[str, Any]]) -> None:
+    _ = translator(actor.language)
+    open_count = sum(1 for c in comments if not c["resolved"])
+    label = _("Comments ({open} open)").format(open=open_count)
+    with st.expander(label, icon=":material/forum:"):
+        for comment in comments:
+            meta = f"{comment['author']} · {comment['created_at']:%Y-%m-%d %H:%M}"
+            st.caption(meta + (" · " + _("resolved") if comment["resolved"] else ""))
+            markdown(comment["text"])
+            if not comment["resolved"] and is_allowed(actor, "chapter.comment", detail.community):
+                if st.button(_("Resolve"), key=f"resolve-{comment['id']}", icon=":material/check:"):
+                    if submit(f"comment-{comment['id']}", toolkit_sections.resolve_comment, actor, comment["id"],
+                              comment["version"], language=actor.language):
+                        st.rerun()
+        if is_allowed(actor, "chapter.comment", detail.community):
+            key = f"comment-new-{section.id}"
+            errors_banner(key, actor.language)
+            with st.form(key, clear_on_submit=True):
+                text = st.text_area(_("Add a comment"), height=80)
+                if st.form_submit_button(_("Comment")):
+                    if submit(key, toolkit_sections.add_comment, actor, section.id, text, language=actor.language):
+                        st.rerun()
+
+
+def _add_section(actor: Actor, detail: ChapterDetail) -> None:
+    _ = translator(actor.language)
+    key = f"section-new-{detail.chapter.id}"
+    errors_banner(key, actor.language)
+    with st.form(key):
+        st.markdown(_("**Add a section**"))
+        left, right = st.columns(2)
+        kind = left.selectbox(_("Kind"), list(KIND_LABELS), format_func=lambda k: _(KIND_LABELS[k]), key=f"{key}-kind")
+        title = right.text_input(_("Title (empty: the usual title of its kind)"), max_chars=200, key=f"{key}-title")
+        field_error(key, "title")
+        if st.form_submit_button(_("Add section"), icon=":material/add:"):
+            chosen_title = title.strip() or _(DEFAULT_TITLES[kind])
+            if submit(key, toolkit_sections.add_section, actor, detail.chapter.id, kind, title=chosen_title,
+                      language=actor.language):
+                st.rerun()
+
+
+def _revisions(actor: Actor, detail: ChapterDetail) -> None:
+    _ = translator(actor.language)
+    chapter, community = detail.chapter, detail.community
+    rows = read(toolkit.list_revisions, actor, chapter.id, language=actor.language)
+    if not rows:
+        st.info(_("No revision yet: the first one is made when a facilitator approves the chapter."))
+        return
+    st.dataframe([{_("Revision"): r["number"], _("Title"): r["title"], _("Approved by"): r["approved_by"],
+                   _("Approved at"): r["approved_at"]} for r in rows], hide_index=True, width="stretch")
+    choices: list[Any] = [r["number"] for r in rows] + (["draft"] if detail.sees_draft else [])
+    label = {n: _("current draft") if n == "draft" else _("revision {n}").format(n=n) for n in choices}
+    left, right = st.columns(2)
+    old = left.selectbox(_("Compare"), choices, index=min(1, len(choices) - 1), format_func=label.get, key="toolkit-diff-old")
+    new = right.selectbox(_("with"), choices, index=0, format_func=label.get, key="toolkit-diff-new")
+    diff = read(toolkit_revisions.diff_revisions, actor, chapter.id, old, new, language=actor.language)
+    st.code(diff or _("No differences."), language="diff")
+    if is_allowed(actor, "chapter.restore", community):
+        key = f"chapter-restore-{chapter.id}"
+        draw_conflict(key, actor.language)
+        errors_banner(key, actor.language)
+        numbers = [r["number"] for r in rows]
+        number = st.selectbox(_("Restore a revision as the new draft"), numbers, key=f"{key}-number",
+                              format_func=label.get)
+        if st.button(_("Restore"), key=f"{key}-button", icon=":material/history:"):
+            if submit(key, toolkit_revisions.restore_revision, actor, chapter.id, chapter.version, number,
+                      language=actor.language) is not None:
+                st.rerun()
+
+
+def _chapter_export(actor: Actor, detail: ChapterDetail) -> None:
+    _ = translator(actor.language)
+    chapter = detail.chapter
+    rows = read(toolkit.list_revisions, actor, chapter.id, language=actor.language)
+    sources: list[Any] = (["draft"] if detail.sees_draft else []) + [r["number"] for r in rows]
+    if not sources:
+        st.info(_("Nothing to export yet: this chapter has no approved revision."))
+        return
+    label = {n: _("current draft") if n == "draft" else _("revision {n}").format(n=n) for n in sources}
+    left, right = st.columns(2)
+    source = left.selectbox(_("Text"), sources, format_func=label.get, key=f"chapter-export-source-{chapter.id}")
+    fmt = right.selectbox(_("Format"), list(FORMAT_LABELS), format_func=FORMAT_LABELS.get, key=f"chapter-export-format-{chapter.id}")
+    if st.button(_("Prepare the file"), key=f"chapter-export-build-{chapter.id}", icon=":material/build:"):
+        with st.status(_("Preparing the file…")) as status:
+            try:
+                built = toolkit_export.export_chapter(
+                    actor, chapter.id, fmt, draft=source == "draft", revision=None if source == "draft" else source,
+                    on_wait=lambda message: status.update(label=_(message)),
+                )
+            except CopError as exc:
+                status.update(label=_(str(exc)), state="error")
+            else:
+                st.session_state["toolkit-chapter-file"] = built
+                status.update(label=_("The file is ready."), state="complete")
+    built = st.session_state.get("toolkit-chapter-file")
+    if built is not None:
+        st.download_button(_("Download {name}").format(name=built.filename), built.data, file_name=built.filename,
+                           mime=built.mime, key="chapter-export-download", on_click="ignore", icon=":material/download:")
+    _infographic(actor, detail)
+
+
+def _infographic(actor: Actor, detail: ChapterDetail) -> None:
+    _ = translator(actor.language)
+    if st.button(_("Prepare the key-results infographic"), key=f"infographic-{detail.chapter.id}", icon=":material/insert_chart:"):
+        try:
+            with toolkit_export.snapshot_session() as session:
+                made = toolkit_export.chapter_infographic(session, actor, detail.chapter.id, draft=detail.sees_draft)
+        except CopError as exc:
+            st.error(_(str(exc)))
+            made = None
+        if made is None:
+            st.info(_("There is no infographic to download yet."))
+        st.session_state["toolkit-infographic"] = made
+    made = st.session_state.get("toolkit-infographic")
+    if made:
+        png, svg = made
+        left, right = st.columns(2)
+        name = f"key-results-chapter-{detail.chapter.id}"
+        left.download_button("PNG", png, file_name=f"{name}.png", mime="image/png", key="infographic-png",
+                             on_click="ignore", icon=":material/image:")
+        right.download_button("SVG", svg, file_name=f"{name}.svg", mime="image/svg+xml", key="infographic-svg",
+                              on_click="ignore", icon=":material/image:")

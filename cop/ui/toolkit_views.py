@@ -1,0 +1,182 @@
+"""The toolkit page's edition level: choosing an edition, its front matter and chapters, whole exports.
+
+Every read and write goes through the toolkit services (``read``/``submit``
+turn their errors into messages). Buttons follow the permission table as a
+courtesy; the services decide. User text reaches the page only as sanitised
+Markdown (headings are escaped Markdown), table cells or widget values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from cop.db import read_session
+from cop.errors import CopError
+from cop.export.markdown import escape
+from cop.i18n import LANGUAGES, translator
+from cop.models import Toolkit
+from cop.permissions import Actor
+from cop.services import communities, toolkit, toolkit_export
+from cop.services.toolkit import STATUS_LABELS
+from cop.ui import markdown
+from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
+
+EDITION_KEY = "toolkit_edition"
+CHAPTER_KEY = "toolkit_chapter"
+FORMAT_LABELS = {"md": "Markdown", "html": "HTML", "docx": "Word (DOCX)", "pdf": "PDF"}
+
+
+def heading(text: str, level: int = 2) -> None:
+    """A heading made of user text, shown literally."""
+    markdown("#" * level + " " + escape(" ".join(text.split())))
+
+
+def edition_picker(actor: Actor) -> Toolkit | None:
+    """The edition to show; admins may create the first one here."""
+    _ = translator(actor.language)
+    editions = read(toolkit.list_toolkits, language=actor.language)
+    if actor.is_admin:
+        with st.expander(_("Create an edition"), icon=":material/add:", expanded=not editions):
+            edition_form(actor, None)
+    if not editions:
+        st.info(_("There is no toolkit edition yet. An administrator creates one."))
+        return None
+    by_id = {e.id: e for e in editions}
+    if st.session_state.get(EDITION_KEY) not in by_id:
+        st.session_state[EDITION_KEY] = editions[0].id
+    chosen = st.selectbox(_("Edition"), list(by_id), key=EDITION_KEY,
+                          format_func=lambda i: f"{by_id[i].title} ({by_id[i].year})")
+    return by_id[chosen]
+
+
+def edition_form(actor: Actor, edition: Toolkit | None) -> None:
+    """Front matter of a new edition, or an edit of ``edition`` (admins)."""
+    _ = translator(actor.language)
+    key = f"toolkit-edition-{edition.id if edition else 'new'}"
+    draw_conflict(key, actor.language)
+    errors_banner(key, actor.language)
+    languages = list(LANGUAGES)
+    with st.form(key):
+        title = st.text_input(_("Title"), value=edition.title if edition else "", max_chars=200)
+        field_error(key, "title")
+        left, middle, right = st.columns(3)
+        year = left.number_input(_("Year"), min_value=1990, max_value=2100, step=1,
+                                 value=edition.year if edition else 2026)
+        field_error(key, "year")
+        language = middle.selectbox(_("Language"), languages, format_func=LANGUAGES.get,
+                                    index=languages.index(edition.language) if edition and edition.language in languages else 0)
+        licence = right.text_input(_("Licence"), value=edition.licence if edition else "", max_chars=200)
+        field_error(key, "licence")
+        introduction = st.text_area(_("Introduction (Markdown)"), value=edition.introduction if edition else "", height=160)
+        field_error(key, "introduction")
+        if st.form_submit_button(_("Save edition") if edition else _("Create edition")):
+            values: dict[str, Any] = {"title": title, "year": int(year), "introduction": introduction,
+                                      "licence": licence, "language": language}
+            if edition is None:
+                done = submit(key, toolkit.create_toolkit, actor, language=actor.language, **values)
+            else:
+                done = submit(key, toolkit.update_toolkit, actor, edition.id, edition.version,
+                              language=actor.language, **values)
+            if done is not None:
+                st.session_state[EDITION_KEY] = done.id
+                st.rerun()
+
+
+def edition_overview(actor: Actor, edition: Toolkit) -> list[dict[str, Any]]:
+    """Front matter, the chapters with their status, and the admin's tools; returns the chapters."""
+    _ = translator(actor.language)
+    heading(edition.title, 2)
+    st.caption(" · ".join(p for p in (str(edition.year), edition.licence, LANGUAGES.get(edition.language, "")) if p))
+    if edition.introduction.strip():
+        with st.expander(_("Introduction")):
+            markdown(edition.introduction)
+    chapters = read(toolkit.list_chapters, actor, edition.id, language=actor.language)
+    if chapters:
+        st.dataframe(
+            [{_("Chapter"): c["title"], _("Community"): c["community"],
+              _("Status"): _(STATUS_LABELS.get(c["status"], c["status"])),
+              _("Approved revision"): str(c["approved_number"] or ""),
+              _("Sections"): str(c["sections"]) if c["sees_draft"] else ""}
+             for c in chapters],
+            hide_index=True, width="stretch",
+        )
+    else:
+        st.info(_("This edition has no chapters you can read yet."))
+    if actor.is_admin:
+        _admin_tools(actor, edition, chapters)
+    _whole_export(actor, edition, chapters)
+    return chapters
+
+
+def _admin_tools(actor: Actor, edition: Toolkit, chapters: list[dict[str, Any]]) -> None:
+    _ = translator(actor.language)
+    with st.expander(_("Edit the edition, add and order chapters"), icon=":material/edit:"):
+        edition_form(actor, edition)
+        with read_session() as session:
+            everyone = communities.visible_communities(session, actor)
+        placed = {c["community_id"] for c in chapters}
+        free = {c.id: c.name for c in everyone if c.id not in placed}
+        if free:
+            key = f"toolkit-add-chapter-{edition.id}"
+            errors_banner(key, actor.language)
+            community_id = st.selectbox(_("Community without a chapter"), list(free), format_func=free.get,
+                                        key=f"{key}-community")
+            if st.button(_("Add its chapter"), key=f"{key}-button", icon=":material/add:"):
+                if submit(key, toolkit.add_chapter, actor, edition.id, community_id, language=actor.language):
+                    st.rerun()
+        if len(chapters) > 1:
+            names = {c["id"]: c["title"] for c in chapters}
+            versions = {c["id"]: c["version"] for c in chapters}
+            moved = st.selectbox(_("Move a chapter"), list(names), format_func=names.get, key="toolkit-move-chapter")
+            left, right = st.columns(2)
+            for column, direction, label in ((left, "up", _("Earlier")), (right, "down", _("Later"))):
+                if column.button(label, key=f"toolkit-move-{direction}"):
+                    if submit("toolkit-move", toolkit.move_chapter, actor, moved, versions[moved], direction,
+                              language=actor.language):
+                        st.rerun()
+
+
+def _whole_export(actor: Actor, edition: Toolkit, chapters: list[dict[str, Any]]) -> None:
+    """The whole edition as one file, with progress while it is built."""
+    _ = translator(actor.language)
+    with st.expander(_("Export the whole toolkit"), icon=":material/download:"):
+        left, right = st.columns(2)
+        fmt = left.selectbox(_("Format"), list(FORMAT_LABELS), format_func=FORMAT_LABELS.get, key="toolkit-whole-format")
+        drafts = False
+        if any(c["sees_draft"] for c in chapters):
+            drafts = right.checkbox(_("Use the drafts of my communities' chapters"), key="toolkit-whole-drafts")
+        if st.button(_("Build the file"), key="toolkit-whole-build", icon=":material/build:"):
+            with st.status(_("Building the toolkit…"), expanded=True) as status:
+                bar = st.progress(0.0)
+                try:
+                    built = toolkit_export.export_toolkit(
+                        actor, edition.id, fmt, drafts=drafts,
+                        on_wait=lambda message: status.update(label=_(message)),
+                        progress=lambda fraction, message: bar.progress(fraction, text=message),
+                    )
+                except CopError as exc:
+                    status.update(label=_(str(exc)), state="error")
+                else:
+                    st.session_state["toolkit-whole-file"] = built
+                    status.update(label=_("The file is ready."), state="complete", expanded=False)
+        built = st.session_state.get("toolkit-whole-file")
+        if built is not None:
+            st.download_button(_("Download {name}").format(name=built.filename), built.data, file_name=built.filename,
+                               mime=built.mime, key="toolkit-whole-download", on_click="ignore",
+                               icon=":material/download:")
+
+
+def chapter_picker(actor: Actor, chapters: list[dict[str, Any]], community_id: int | None) -> int | None:
+    """The chapter to open: the sidebar's community's, else one of the actor's communities."""
+    _ = translator(actor.language)
+    if not chapters:
+        return None
+    ids = [c["id"] for c in chapters]
+    names = {c["id"]: c["title"] for c in chapters}
+    if st.session_state.get(CHAPTER_KEY) not in ids:
+        preferred = [c["id"] for c in chapters if c["community_id"] == community_id]
+        preferred += [c["id"] for c in chapters if c["community_id"] in actor.roles]
+        st.session_state[CHAPTER_KEY] = (preferred or ids)[0]
+    return st.selectbox(_("Chapter"), ids, format_func=names.get, key=CHAPTER_KEY)

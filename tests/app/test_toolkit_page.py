@@ -1,0 +1,72 @@
+"""The toolkit page: drawn per role, a section added, the chapter submitted and approved."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from cop.db import read_session
+from cop.models import Chapter, ChapterStatus, Community, Section
+from tests.app.conftest import texts
+
+
+def _welcoming_chapter() -> Chapter:
+    with read_session() as session:
+        community = session.exec(select(Community).where(Community.slug == "welcoming-culture")).one()
+        return session.exec(select(Chapter).where(Chapter.community_id == community.id)).one()
+
+
+def _labels(at) -> list[str]:  # noqa: ANN001
+    return [b.label for b in at.button]
+
+
+@pytest.mark.parametrize("username", ["admin", "facilitator", "member", "observer"])
+def test_toolkit_page_renders_for_every_role(run_page, username: str) -> None:
+    at = run_page("toolkit", username)
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == ["Toolkit"]
+    assert "Community building and welcoming culture" in texts(at)
+    tabs = [t.label for t in at.tabs]
+    if username == "observer":
+        assert tabs[0] == "Approved text"
+        assert "Submit for review" not in _labels(at) and "Save section" not in _labels(at)
+        assert "Lessons learned" in texts(at)  # the approved revision is drawn
+    else:
+        assert tabs[0] == "Draft"
+        assert "Submit for review" in _labels(at)
+    assert ("Create edition" in _labels(at)) == (username == "admin")
+
+
+def test_member_adds_a_section_to_the_chapter(run_page) -> None:
+    chapter = _welcoming_chapter()
+    at = run_page("toolkit", "member")
+    at.selectbox(key=f"section-new-{chapter.id}-kind").set_value("free_text")
+    at.text_input(key=f"section-new-{chapter.id}-title").input("Notes from Ghent")
+    next(b for b in at.button if b.label == "Add section").click()
+    at.run()
+    assert not at.exception, at.exception
+    with read_session() as session:
+        titles = [s.title for s in session.exec(
+            select(Section).where(Section.chapter_id == chapter.id, Section.deleted_at.is_(None))  # type: ignore[union-attr]
+            .order_by(Section.position)
+        )]
+    assert titles[-1] == "Notes from Ghent"
+    assert "Notes from Ghent" in texts(at)
+
+
+def test_member_submits_and_facilitator_approves_the_chapter(run_page) -> None:
+    before = _welcoming_chapter()
+    at = run_page("toolkit", "member")
+    next(b for b in at.button if b.label == "Submit for review").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert _welcoming_chapter().status == ChapterStatus.IN_REVIEW
+    assert "Approve this text" not in _labels(at)
+
+    at = run_page("toolkit", "facilitator")
+    next(b for b in at.button if b.label == "Approve this text").click()
+    at.run()
+    assert not at.exception, at.exception
+    after = _welcoming_chapter()
+    assert after.status == ChapterStatus.APPROVED
+    assert after.approved_number == before.approved_number + 1

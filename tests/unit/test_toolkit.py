@@ -1,0 +1,382 @@
+"""Toolkit chapters: editions, sections, review and approval, revisions, diff, restore, who may do what."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from cop.db import read_session, write_session
+from cop.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from cop.models import Chapter, ChapterStatus, Role, Section
+from cop.permissions import Actor
+from cop.services import (
+    actions,
+    attendance,
+    key_results,
+    practices,
+    standards,
+    toolkit,
+    toolkit_export,
+    toolkit_revisions,
+    toolkit_sections,
+    workshops,
+)
+from cop.services import self_assessment as scores
+from tests import factories
+from tests.factories import World
+
+
+def _edition(engine: Engine, admin: Actor, community_id: int) -> tuple[int, int]:
+    with write_session(engine) as s:
+        edition = toolkit.create_toolkit(s, admin, title="Toolkit", year=2021, licence="CC BY 4.0")
+        chapter = toolkit.add_chapter(s, admin, edition.id, community_id)
+        return edition.id, chapter.id  # type: ignore[return-value]
+
+
+def _section(engine: Engine, actor: Actor, chapter_id: int, kind: str = "free_text", **fields) -> int:
+    with write_session(engine) as s:
+        return toolkit_sections.add_section(s, actor, chapter_id, kind, **fields).id  # type: ignore[return-value]
+
+
+def _chapter(engine: Engine, chapter_id: int):
+    with read_session(engine) as s:
+        return s.get(Chapter, chapter_id)
+
+
+def _approve(engine: Engine, w: World, chapter_id: int) -> int:
+    """Submit as the member, approve as the facilitator; returns the revision number."""
+    with write_session(engine) as s:
+        chapter = toolkit.submit_chapter(s, w.member, chapter_id, _chapter(engine, chapter_id).version)
+        version = chapter.version
+    with write_session(engine) as s:
+        return toolkit.approve_chapter(s, w.facilitator, chapter_id, version).number
+
+
+def _markdown(engine: Engine, actor: Actor, chapter_id: int, **kwargs) -> str:
+    return toolkit_export.export_chapter(actor, chapter_id, "md", engine=engine, **kwargs).data.decode()
+
+
+@pytest.fixture
+def w(engine: Engine) -> World:
+    return factories.world(engine)
+
+
+# --- editions and chapters -----------------------------------------------------------------
+
+def test_only_admins_create_editions_and_place_chapters(engine: Engine, w: World) -> None:
+    with write_session(engine) as s, pytest.raises(PermissionDenied):
+        toolkit.create_toolkit(s, w.facilitator, title="Mine", year=2021)
+    edition_id, _ = _edition(engine, w.admin, w.community.id)
+    other = factories.community(engine)
+    with write_session(engine) as s, pytest.raises(PermissionDenied):
+        toolkit.add_chapter(s, w.facilitator, edition_id, other.id)
+
+
+def test_edition_fields_are_checked_per_field(engine: Engine, w: World) -> None:
+    with write_session(engine) as s, pytest.raises(ValidationError) as refused:
+        toolkit.create_toolkit(s, w.admin, title="  ", year=1800, language="xx")
+    assert set(refused.value.fields) == {"title", "year", "language"}
+
+
+def test_a_community_has_one_chapter_per_edition(engine: Engine, w: World) -> None:
+    edition_id, _ = _edition(engine, w.admin, w.community.id)
+    with write_session(engine) as s, pytest.raises(ValidationError) as refused:
+        toolkit.add_chapter(s, w.admin, edition_id, w.community.id)
+    assert "community_id" in refused.value.fields
+
+
+def test_admin_sets_the_order_of_chapters(engine: Engine, w: World) -> None:
+    edition_id, first = _edition(engine, w.admin, w.community.id)
+    other = factories.community(engine, name="Second community")
+    with write_session(engine) as s:
+        second = toolkit.add_chapter(s, w.admin, edition_id, other.id).id
+    with write_session(engine) as s:
+        toolkit.move_chapter(s, w.admin, second, _chapter(engine, second).version, "up")
+    with read_session(engine) as s:
+        assert [c["id"] for c in toolkit.list_chapters(s, w.admin, edition_id)] == [second, first]
+    with write_session(engine) as s, pytest.raises(PermissionDenied):
+        toolkit.move_chapter(s, w.facilitator, first, _chapter(engine, first).version, "up")
+
+
+def test_private_community_chapter_does_not_exist_for_outsiders(engine: Engine) -> None:
+    w = factories.world(engine, visibility="private")
+    edition_id, chapter_id = _edition(engine, w.admin, w.community.id)
+    with read_session(engine) as s:
+        assert toolkit.list_chapters(s, w.outsider, edition_id) == []
+        with pytest.raises(NotFound):
+            toolkit.chapter_in_scope(s, w.outsider, chapter_id)
+
+
+# --- sections ------------------------------------------------------------------------------
+
+def test_members_add_reorder_and_remove_sections_version_checked(engine: Engine, w: World) -> None:
+    _, chapter_id = _edition(engine, w.admin, w.community.id)
+    a = _section(engine, w.member, chapter_id, title="First", body="one")
+    b = _section(engine, w.member, chapter_id, "lessons_learned")
+    with read_session(engine) as s:
+        stale = s.get(Section, b).version
+    with write_session(engine) as s:
+        toolkit_sections.move_section(s, w.member, b, stale, "up")
+    with read_session(engine) as s:
+        assert [x.id for x in toolkit.live_sections(s, chapter_id)] == [b, a]
+    with write_session(engine) as s, pytest.raises(ConflictError):
+        toolkit_sections.remove_section(s, w.member, b, stale)
+    with read_session(engine) as s:
+        current = s.get(Section, b).version
+    with write_session(engine) as s:
+        toolkit_sections.remove_section(s, w.member, b, current)
+    with read_session(engine) as s:
+        assert [x.title for x in toolkit.live_sections(s, chapter_id)] == ["First"]
+
+
+def test_section_input_is_checked_per_field(engine: Engine, w: World) -> None:
+    _, chapter_id = _edition(engine, w.admin, w.community.id)
+    with write_session(engine) as s, pytest.raises(ValidationError) as refused:
+        toolkit_sections.add_section(s, w.member, chapter_id, "poem")
+    assert "kind" in refused.value.fields
+    with write_session(engine) as s, pytest.raises(ValidationError) as refused:
+        toolkit_sections.add_section(s, w.member, chapter_id, "free_text", title="x" * 201, body="y" * 100_001)
+    assert set(refused.value.fields) == {"title", "body"}
+    with write_session(engine) as s, pytest.raises(ValidationError) as refused:
+        toolkit_sections.add_section(s, w.member, chapter_id, "key_results", settings={"colour": "red"})
+    assert "settings" in refused.value.fields
+
+
+def test_practices_section_refuses_practices_of_another_community(engine: Engine, w: World) -> None:
+    _, chapter_id = _edition(engine, w.admin, w.community.id)
+    other = factories.world(engine)
+    city = factories.organisation(engine)
+    with write_session(engine) as s:
+        foreign = practices.create_practice(s, other.facilitator, other.community.id, title="Elsewhere",
+                                            organisation_id=city).id
+    with write_session(engine) as s, pytest.raises(ValidationError) as refused:
+        toolkit_sections.add_section(s, w.member, chapter_id, "practices", settings={"practice_ids": [foreign]})
+    assert "practice_ids" in refused.value.fields
+
+
+@pytest.mark.parametrize("role", ["observer", "outsider"])
+def test_observers_and_outsiders_cannot_edit_submit_or_comment(engine: Engine, w: World, role: str) -> None:
+    _, chapter_id = _edition(engine, w.admin, w.community.id)
+    section_id = _section(engine, w.member, chapter_id)
+    actor = w.by_role(role)
+    with write_session(engine) as s, pytest.raises(PermissionDenied):
+        toolkit_sections.add_section(s, actor, chapter_id, "free_text", title="Mine")
+    with write_session(engine) as s, pytest.raises(PermissionDenied):
+        toolkit.submit_chapter(s, actor, chapter_id, _chapter(engine, chapter_id).version)
+    with write_session(engine) as s, pytest.raises(PermissionDenied):
+        toolkit_sections.add_comment(s, actor, section_id, "Looks good")
+
+
+def test_comments_are_added_listed_and_resolved_once(engine: Engine, w: World) -> None:
+    _, chapter_id = _edition(engine, w.admin, w.community.id)
+    section_id = _section(engine, w.member, chapter_id)
+    with write_session(engine) as s, pytest.raises(ValidationError):
+        toolkit_sections.add_comment(s, w.facilitator, section_id, "   ")
+    with write_session(engine) as s:
+        comment = toolkit_sections.add_comment(s, w.facilitator, section_id, "Add a figure ✨ مرحبا")
+        comment_id, version = comment.id, comment.version
+    with write_session(engine) as s:
+        toolkit_sections.resolve_comment(s, w.member, comment_id, version)
+    with read_session(engine) as s:
+        listed = toolkit_sections.chapter_comments(s, w.member, chapter_id)[section_id]
+    assert listed[0]["text"] == "Add a figure ✨ مرحبا" and listed[0]["resolved"]
+    with write_session(engine) as s, pytest.raises(ValidationError):
+        toolkit_sections.resolve_comment(s, w.member, comment_id, version + 1)
+
+
+# --- workflow ------------------------------------------------------------------------------
+
+def test_member_submits_facilitator_approves_and_a_revision_is_frozen(engine: Engine, w: World) -> None:
+    _, chapter_id = _edition(engine, w.admin, w.community.id)
+    _section(engine, w.member, chapter_id, title="Why it matters", body="Volunteers *welcome* newcomers.")
+    with write_session(engine) as s, pytest.raises(ValidationError):
+        toolkit.approve_chapter(s, w.facilitator, chapter_id, _chapter(engine, chapter_id).version)
+    with write_session(engine) as s:
+        toolkit.submit_chapter(s, w.member, chapter_id, _chapter(engine, chapter_id).version)
+    with write_session(engine) as s, pytest.raises(PermissionDenied):
+        toolkit.approve_chapter(s, w.member, chapter_id, _chapter(engine, chapter_id).version)
+    with write_session(engine) as s:
+        revision = toolkit.approve_chapter(s, w.facilitator, chapter_id, _chapter(engine, chapter_id).version)
+        assert revision.number == 1
+        assert "## Why it matters" in revision.markdown
+        assert revision.sections[0]["body"] == "Volunteers *welcome* newcomers."
+    chapter = _chapter(engine, chapter_id)
+    assert chapter.status == ChapterStatus.APPROVED and chapter.approved_number == 1
+
+
+def test_an_empty_chapter_cannot_be_submitted(engine: Engine, w: World) -> None:
+    _, chapter_id = _edition(engine, w.admin, w.community.id)
+    with write_session(engine) as s, pytest.raises(ValidationError) as refused:
+        toolkit.submit_chapter(s, w.member, chapter_id, _chapter(engine, chapter_id).version)
+    assert "sections" in refused.value.fields
+
+
+def test_approving_text_that_changed_since_it_was_read_is_refused(engine: Engine, w: World) -> None:
+    _, chapter_id = _edition(engine, w.admin, w.community.id)
+    section_id = _section(engine, w.member, chapter_id, title="Text", body="first")
+    with write_session(engine) as s:
+        toolkit.submit_chapter(s, w.member, chapter_id, _chapter(engine, chapter_id).version)
+    seen = _chapter(engine, chapter_id).version
+    with read_session(engine) as s:
+        section_version = s.get(Section, section_id).version
+    with write_session(engine) as s:
+        toolkit_sections.update_section(s, w.member, section_id, section_version, body="changed")
+    with write_session(engine) as s, pytest.raises(ConflictError):
+        toolkit.approve_chapter(s, w.facilitator, chapter_id, seen)
+    assert _chapter(engine, chapter_id).status == ChapterStatus.DRAFT  # the edit reopened the draft
+
+
+def test_edit_after_approval_opens_a_draft_while_observers_keep_the_approved_revision(engine: Engine, w: World) -> None:
+    _, chapter_id = _edition(engine, w.admin, w.community.id)
+    section_id = _section(engine, w.member, chapter_id, title="Text", body="Approved wording.")
+    _approve(engine, w, chapter_id)
+    with read_session(engine) as s:
+        version = s.get(Section, section_id).version
+    with write_session(engine) as s:
+        toolkit_sections.update_section(s, w.member, section_id, version, body="Next draft wording.")
+    assert _chapter(engine, chapter_id).status == ChapterStatus.DRAFT
+    assert "Approved wording." in _markdown(engine, w.observer, chapter_id)
+    assert "Next draft wording." in _markdown(engine, w.member, chapter_id, draft=True)
+    with pytest.raises(PermissionDenied):
+        _markdown(engine, w.observer, chapter_id, draft=True)
+
+
+def test_observers_export_every_approved_revision_but_never_the_draft(engine: Engine, w: World) -> None:
+    _, chapter_id = _edition(engine, w.admin, w.community.id)
+    section_id = _section(engine, w.member, chapter_id, title="Text", body="Wording one.")
+    _approve(engine, w, chapter_id)
+    with read_session(engine) as s:
+        version = s.get(Section, section_id).version
+    with write_session(engine) as s:
+        toolkit_sections.update_section(s, w.member, section_id, version, body="Wording two.")
+    _approve(engine, w, chapter_id)
+    for fmt in ("md", "html", "docx", "pdf"):
+        assert toolkit_export.export_chapter(w.observer, chapter_id, fmt, revision=1, engine=engine).data
+        with pytest.raises(PermissionDenied):
+            toolkit_export.export_chapter(w.observer, chapter_id, fmt, draft=True, engine=engine)
+    assert "Wording one." in _markdown(engine, w.observer, chapter_id, revision=1)
+    assert "Wording two." in _markdown(engine, w.observer, chapter_id)
+
+
+def test_outsiders_read_only_the_published_revision_of_a_workspace_community(engine: Engine, w: World) -> None:
+    edition_id, chapter_id = _edition(engine, w.admin, w.community.id)
+    section_id = _section(engine, w.member, chapter_id, title="Text", body="Wording one.")
+    with pytest.raises(NotFound):
+        _markdown(engine, w.outsider, chapter_id)  # nothing approved yet
+    _approve(engine, w, chapter_id)
+    with read_session(engine) as s:
+        version = s.get(Section, section_id).version
+    with write_session(engine) as s:
+        toolkit_sections.update_section(s, w.member, section_id, version, body="Wording two.")
+    _approve(engine, w, chapter_id)
+    assert "Wording two." in _markdown(engine, w.outsider, chapter_id)
+    with pytest.raises(PermissionDenied):
+        _markdown(engine, w.outsider, chapter_id, revision=1)
+    whole = toolkit_export.export_toolkit(w.outsider, edition_id, "md", engine=engine).data.decode()
+    assert "Wording two." in whole and "Wording one." not in whole
+
+
+def test_whole_toolkit_leaves_out_chapters_without_an_approved_revision(engine: Engine, w: World) -> None:
+    edition_id, chapter_id = _edition(engine, w.admin, w.community.id)
+    _section(engine, w.member, chapter_id, title="Only a draft", body="Draft text.")
+    other = factories.world(engine)
+    with write_session(engine) as s:
+        other_chapter = toolkit.add_chapter(s, w.admin, edition_id, other.community.id).id
+    _section(engine, other.member, other_chapter, title="Published", body="Approved text.")
+    _approve(engine, other, other_chapter)
+    published = toolkit_export.export_toolkit(w.observer, edition_id, "md", engine=engine).data.decode()
+    assert "Approved text." in published and "Draft text." not in published
+    with_drafts = toolkit_export.export_toolkit(w.member, edition_id, "md", drafts=True, engine=engine).data.decode()
+    assert "Approved text." in with_drafts and "Draft text." in with_drafts
+
+
+# --- revisions -----------------------------------------------------------------------------
+
+def test_diff_between_two_revisions_shows_the_changed_lines(engine: Engine, w: World) -> None:
+    _, chapter_id = _edition(engine, w.admin, w.community.id)
+    section_id = _section(engine, w.member, chapter_id, title="Text", body="Old line.")
+    _approve(engine, w, chapter_id)
+    with read_session(engine) as s:
+        version = s.get(Section, section_id).version
+    with write_session(engine) as s:
+        toolkit_sections.update_section(s, w.member, section_id, version, body="New line.")
+    _approve(engine, w, chapter_id)
+    with read_session(engine) as s:
+        diff = toolkit_revisions.diff_revisions(s, w.observer, chapter_id, 1, 2)
+        same = toolkit_revisions.diff_revisions(s, w.observer, chapter_id, 2, 2)
+        with pytest.raises(PermissionDenied):
+            toolkit_revisions.diff_revisions(s, w.observer, chapter_id, 2, "draft")
+        assert toolkit_revisions.diff_revisions(s, w.member, chapter_id, 2, "draft") == ""
+    assert "-Old line." in diff and "+New line." in diff and "--- revision 1" in diff
+    assert same == ""
+
+
+def test_facilitator_restores_a_revision_as_the_new_draft(engine: Engine, w: World) -> None:
+    _, chapter_id = _edition(engine, w.admin, w.community.id)
+    first = _section(engine, w.member, chapter_id, title="Kept", body="Original.")
+    _approve(engine, w, chapter_id)
+    with read_session(engine) as s:
+        version = s.get(Section, first).version
+    with write_session(engine) as s:
+        toolkit_sections.update_section(s, w.member, first, version, title="Rewritten", body="Worse.")
+    _section(engine, w.member, chapter_id, "lessons_learned")
+    with write_session(engine) as s, pytest.raises(PermissionDenied):
+        toolkit_revisions.restore_revision(s, w.member, chapter_id, _chapter(engine, chapter_id).version, 1)
+    with write_session(engine) as s, pytest.raises(ConflictError):
+        toolkit_revisions.restore_revision(s, w.facilitator, chapter_id, _chapter(engine, chapter_id).version - 1, 1)
+    with write_session(engine) as s:
+        toolkit_revisions.restore_revision(s, w.facilitator, chapter_id, _chapter(engine, chapter_id).version, 1)
+    with read_session(engine) as s:
+        sections = toolkit.live_sections(s, chapter_id)
+        assert [(x.title, x.body) for x in sections] == [("Kept", "Original.")]
+        assert toolkit_revisions.diff_revisions(s, w.member, chapter_id, 1, "draft") == ""
+        assert [r["number"] for r in toolkit.list_revisions(s, w.member, chapter_id)] == [1]
+    assert _chapter(engine, chapter_id).status == ChapterStatus.DRAFT
+
+
+# --- key results and the consistent snapshot -----------------------------------------------
+
+def test_key_results_count_held_workshops_attendance_cities_actions_and_shared_scores(engine: Engine) -> None:
+    city_a, city_b = factories.organisation(engine, "Ghent"), factories.organisation(engine, "Zagreb")
+    c = factories.community(engine)
+    facilitator = factories.actor(engine, Role.FACILITATOR, c.id, organisation_id=city_a)
+    member = factories.actor(engine, Role.MEMBER, c.id, organisation_id=city_b)
+    held = factories.workshop(engine, facilitator, c.id, host_organisation_id=city_a)
+    factories.workshop(engine, facilitator, c.id, title="Later", starts_at=datetime(2026, 9, 1, 10),
+                       ends_at=datetime(2026, 9, 1, 12))
+    with write_session(engine) as s:
+        for person in (facilitator.person_id, member.person_id):
+            attendance.add_attendee(s, facilitator, held.id, person_id=person, attended=True)
+        attendance.add_guest(s, facilitator, held.id, name="Guest", organisation="NGO", attended=True)
+        workshops.mark_held(s, facilitator, held.id, held.version)
+        actions.create_action(s, member, community_id=c.id, title="Open a welcome point",
+                              owner_person_id=member.person_id, due_date=date(2027, 1, 1))
+        standard = standards.create_standard(s, facilitator, c.id, title="Welcome", statement="Within a week.")
+        standards.approve_standard(s, facilitator, standard.id, standard.version)
+        scores.record_score(s, facilitator, standard.id, city_a, 3, assessed_on=date(2025, 1, 1), shared=True)
+        scores.record_score(s, facilitator, standard.id, city_b, 1, assessed_on=date(2025, 1, 1), shared=False)
+    with read_session(engine) as s:
+        results = key_results.key_results(s, facilitator, c.id)
+    assert (results.workshops_held, results.workshops_planned) == (1, 1)
+    assert (results.attendances, results.participants, results.host_cities) == (3, 3, 1)
+    assert results.cities == 2
+    assert (results.actions, results.actions_done) == (1, 0)
+    assert results.average_score == 3.0  # Zagreb kept its score within the community
+    assert results.workshops_by_year == [(2026, 1)]
+
+
+def test_an_export_reads_one_snapshot_while_someone_edits(engine: Engine, w: World) -> None:
+    _, chapter_id = _edition(engine, w.admin, w.community.id)
+    section_id = _section(engine, w.member, chapter_id, title="Text", body="Before the edit.")
+    with toolkit_export.snapshot_session(engine) as snapshot:
+        first = toolkit_export.chapter_export_document(snapshot, w.member, chapter_id, draft=True)
+        with read_session(engine) as s:
+            version = s.get(Section, section_id).version
+        with write_session(engine) as s:
+            toolkit_sections.update_section(s, w.member, section_id, version, body="After the edit.")
+        snapshot.expire_all()
+        second = toolkit_export.chapter_export_document(snapshot, w.member, chapter_id, draft=True)
+    assert first.to_json() == second.to_json()
+    assert "After the edit." in _markdown(engine, w.member, chapter_id, draft=True)
