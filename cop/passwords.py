@@ -38,6 +38,8 @@ def problem(password: str) -> str | None:
     password = normalise(password)
     if len(password) < MIN_CHARS:
         return f"Use at least {MIN_CHARS} characters (a passphrase of a few words is easiest)."
+    if any("\ud800" <= ch <= "\udfff" for ch in password):
+        return "The password contains a broken character (undecodable bytes); please type it again."
     if len(password.encode("utf-8")) > MAX_BYTES:
         return (
             f"This password is {len(password.encode('utf-8'))} bytes long in UTF-8; at most {MAX_BYTES} "
@@ -56,7 +58,7 @@ def hash_password(password: str, cost: int | None = None) -> str:
 
 def check_password(password: str, password_hash: str | None) -> bool:
     """Constant-cost check; an unknown user (hash None) is checked against a dummy."""
-    candidate = normalise(password).encode("utf-8")
+    candidate = normalise(password).encode("utf-8", "surrogatepass")  # broken input never matches
     if len(candidate) > MAX_BYTES:
         candidate = candidate[:MAX_BYTES]  # bcrypt >= 4.1 raises on longer input; never matches anyway
         bcrypt.checkpw(candidate, _DUMMY_HASH)

@@ -21,6 +21,10 @@ from cop.settings import LIMITS
 MIN_DATE = date(1990, 1, 1)
 MAX_DATE = date(2100, 12, 31)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Lone surrogates: what undecodable bytes become in a command line argument; no database can store them.
+_NOT_TEXT = re.compile(r"[\ud800-\udfff]")
+BROKEN = "contains a broken character (undecodable bytes) that cannot be stored."
+MAX_ID = 2**31 - 1  # the largest key an INTEGER id column holds (PostgreSQL's limit)
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -46,6 +50,8 @@ class Checker:
             self.fail(field, f"{label} must not be empty.")
         elif len(text) > max_len:
             self.fail(field, f"{label} is {len(text)} characters long; at most {max_len} are allowed.")
+        elif _NOT_TEXT.search(text):
+            self.fail(field, f"{label} {BROKEN}")
         elif _CONTROL.search(text) or "\n" in text or "\r" in text:
             self.fail(field, f"{label} must be a single line without control characters.")
         return text
@@ -66,6 +72,8 @@ class Checker:
             )
         elif "\x00" in text:
             self.fail(field, f"{label} contains a NUL character, which cannot be stored.")
+        elif _NOT_TEXT.search(text):
+            self.fail(field, f"{label} {BROKEN}")
         return text
 
     def choice(self, field: str, value: Any, allowed: set[str] | list[str], *, label: str = "This field") -> str:
@@ -116,7 +124,7 @@ class Checker:
             if required:
                 self.fail(field, "The e-mail address is required.")
             return ""
-        if len(text) > 254 or not EMAIL_RE.match(text) or _CONTROL.search(text):
+        if len(text) > 254 or not EMAIL_RE.match(text) or _CONTROL.search(text) or _NOT_TEXT.search(text):
             self.fail(field, "This does not look like an e-mail address.")
         return text
 
@@ -125,6 +133,21 @@ class Checker:
         if not SLUG_RE.match(text):
             self.fail(field, "Use 1-64 lower-case letters, digits and hyphens (e.g. welcoming-culture).")
         return text
+
+
+def record_id(value: Any) -> int | None:
+    """A record id from a form, URL or file: a whole number 1..MAX_ID in ASCII digits, else None.
+
+    Bounded so a huge number is "no such record" rather than an overflow in
+    the database driver; booleans and fractions are not ids.
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
 
 
 def slugify(text: str) -> str:

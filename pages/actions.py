@@ -1,8 +1,43 @@
-"""Actions: being built (replaced by the capability's own page)."""
+"""Joint actions: a filtered table, a board by status, a timeline and a city's action plan; ``?id=`` opens one action."""
 
 import streamlit as st
 
-from cop.ui import require_actor
+from cop.db import read_session
+from cop.i18n import translator
+from cop.permissions import is_allowed
+from cop.services import communities
+from cop.ui import require_actor, selected_community_id
+from cop.ui.action_detail import action_form, action_page
+from cop.ui.action_views import board_view, city_plan_view, filters, table_view, timeline_view
 
 actor = require_actor("actions")
-st.title("Actions")
+_ = translator(actor.language)
+
+if st.query_params.get("id"):
+    action_page(actor, st.query_params["id"])
+    st.stop()
+
+st.title(_("Joint actions"))
+with read_session() as session:
+    visible = {c.id: c for c in communities.visible_communities(session, actor)}
+community = visible.get(selected_community_id(actor) or 0)
+table, board, timeline, plan = st.tabs([_("Table"), _("Board"), _("Timeline"), _("City plan")],
+                                       key="actions_view", on_change="rerun")
+if plan.open:
+    with plan:
+        city_plan_view(actor)
+for tab, view in ((table, "table"), (board, "board"), (timeline, "timeline")):
+    if not tab.open:
+        continue
+    with tab:
+        with st.expander(_("Filters"), expanded=True, icon=":material/filter_list:"):
+            chosen = filters(actor, community)
+        if view == "board":
+            board_view(actor, chosen)
+        elif view == "timeline":
+            timeline_view(actor, chosen)
+        else:
+            table_view(actor, community, chosen)
+            if community is not None and is_allowed(actor, "action.create", community):
+                with st.expander(_("New action"), icon=":material/add_task:"):
+                    action_form(actor, community, "action-new", None)

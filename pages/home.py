@@ -1,7 +1,5 @@
 """Home: my communities and their key figures, my due actions, upcoming workshops, activity, inbox."""
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 from cop.db import read_session, write_session
@@ -9,6 +7,7 @@ from cop.i18n import translator
 from cop.services import communities, dashboard, notifications
 from cop.services.workshop_finder import upcoming_workshops
 from cop.ui import require_actor, selected_community_id
+from cop.ui.charts import show_bars
 from cop.ui.formatting import local_time, record_link
 
 actor = require_actor("home")
@@ -50,12 +49,11 @@ with mine_col:
             cols[3].metric(_("Practices"), numbers.get("practices", 0))
             statuses = numbers.get("actions_by_status", {})
             if statuses:
-                frame = pd.DataFrame([{"status": STATUS_LABELS.get(k, k), "actions": v} for k, v in statuses.items()])
-                chart = alt.Chart(frame).mark_bar().encode(
-                    x=alt.X("actions:Q", title=_("Actions")), y=alt.Y("status:N", title=None, sort=list(STATUS_LABELS.values())),
-                    color=alt.Color("status:N", legend=None),
-                ).properties(height=120)
-                st.altair_chart(chart, width="stretch")
+                show_bars(
+                    [{"status": STATUS_LABELS.get(k, k), "actions": v} for k, v in statuses.items()],
+                    category="status", value="actions", value_title=_("Actions"),
+                    sort=list(STATUS_LABELS.values()), alt_text=_("Actions by status"),
+                )
             if numbers.get("chapter_status"):
                 st.caption(_("Toolkit chapter: {status}").format(status=_(numbers["chapter_status"])))
 
@@ -64,11 +62,11 @@ with mine_col:
         with read_session() as session:
             per_month = dashboard.workshops_per_month(session, actor)
         if per_month:
-            chart = alt.Chart(pd.DataFrame(per_month)).mark_bar().encode(
-                x=alt.X("month:O", title=_("Month")), y=alt.Y("workshops:Q", title=_("Workshops")),
-                color=alt.Color("community:N", title=_("Community")),
-            ).properties(height=260)
-            st.altair_chart(chart, width="stretch")
+            show_bars(
+                per_month, category="month", value="workshops", color="community", horizontal=False,
+                category_title=_("Month"), value_title=_("Workshops"), height=260,
+                alt_text=_("Workshops per month and community"),
+            )
         else:
             st.caption(_("No workshops in the past twelve months."))
 

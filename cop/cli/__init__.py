@@ -23,12 +23,24 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cop.cli import backup, communities, db, demo, export, notify, search, seed, users, users_admin
+from cop.cli import (
+    actions,
+    backup,
+    communities,
+    db,
+    demo,
+    export,
+    notify,
+    search,
+    seed,
+    users,
+    users_admin,
+)
 from cop.cli.common import EXIT_FAILED, EXIT_USAGE, Parser, error
 from cop.errors import CopError, ValidationError
 
 # users_admin extends `user`, so it comes after users.
-GROUPS = [db, users, users_admin, communities, seed, backup, demo, search, notify, export]
+GROUPS = [db, users, users_admin, communities, seed, backup, demo, search, notify, export, actions]
 
 
 def build_parser() -> argparse.ArgumentParser:

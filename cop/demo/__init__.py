@@ -42,12 +42,13 @@ class DemoContext:
 
 
 def _steps() -> list[Callable[[DemoContext], None]]:
+    from cop.demo import actions as actions_step
     from cop.demo import core
     from cop.demo import practices as practices_step
     from cop.demo import toolkit as toolkit_step
     from cop.demo import workshops as workshops_step
 
-    return [core.step, workshops_step.step, practices_step.step, toolkit_step.step]
+    return [core.step, workshops_step.step, actions_step.step, practices_step.step, toolkit_step.step]
 
 
 def load_demo(engine: Engine | None = None, path: Path = DEMO_FILE) -> dict[str, int]:

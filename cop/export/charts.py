@@ -23,11 +23,11 @@ def _tiles(results: KeyResults) -> alt.Chart:
         {"label": "workshops and visits held", "value": f"{results.workshops_held:,}", "column": 0},
         {"label": "different participants", "value": f"{results.participants:,}", "column": 1},
         {"label": "cities taking part", "value": f"{results.cities:,}", "column": 2},
-        {"label": "of " + f"{results.actions:,} joint actions done", "value": f"{results.actions_done:,}", "column": 3},
+        {"label": f"of {results.actions:,} actions done", "value": f"{results.actions_done:,}", "column": 3},
     ]
     base = alt.Chart(alt.Data(values=values)).encode(
         x=alt.X("column:O", axis=None), tooltip=alt.value(None)
-    ).properties(width=640, height=70)
+    ).properties(width=520, height=70)
     numbers = base.mark_text(fontSize=30, fontWeight="bold", color=BLUE, dy=-10).encode(text="value:N")
     labels = base.mark_text(fontSize=11, color="#4a5568", dy=22).encode(text="label:N")
     return alt.layer(numbers, labels)
@@ -38,7 +38,7 @@ def _by_year(results: KeyResults) -> alt.Chart:
     return alt.Chart(alt.Data(values=values), title="Workshops and visits held per year").mark_bar(color=BLUE).encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("workshops:Q", title=None, axis=alt.Axis(tickMinStep=1)),
-    ).properties(width=190, height=150)
+    ).properties(width=200, height=150)
 
 
 def _by_status(results: KeyResults) -> alt.Chart:
@@ -47,7 +47,7 @@ def _by_status(results: KeyResults) -> alt.Chart:
     return alt.Chart(alt.Data(values=values), title="Joint actions by status").mark_bar(color=TEAL).encode(
         x=alt.X("status:N", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("actions:Q", title=None, axis=alt.Axis(tickMinStep=1)),
-    ).properties(width=190, height=150)
+    ).properties(width=200, height=150)
 
 
 def _scores(results: KeyResults) -> alt.Chart:
@@ -60,7 +60,7 @@ def _scores(results: KeyResults) -> alt.Chart:
     ).mark_bar(color=GREY).encode(
         y=alt.Y("standard:N", title=None, sort=None),
         x=alt.X("score:Q", title=None, scale=alt.Scale(domain=[0, 4])),
-    ).properties(width=420, height=max(40, 22 * len(values)))
+    ).properties(width=300, height=max(40, 22 * len(values)))
 
 
 def infographic_spec(results: KeyResults) -> dict[str, Any]:

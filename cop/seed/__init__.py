@@ -43,6 +43,7 @@ from cop import clock
 from cop.errors import ValidationError
 from cop.models import AuditEvent
 from cop.permissions import SYSTEM, Actor, authorize
+from cop.seed import actions as actions_step
 from cop.seed import core
 from cop.seed import practices as practices_step
 from cop.seed import workshops as workshops_step
@@ -56,7 +57,7 @@ from cop.services.bulk_load import (
     reset_id_sequences,
 )
 
-STEPS = [core.step, workshops_step.step, practices_step.step]
+STEPS = [core.step, workshops_step.step, practices_step.step, actions_step.step]
 
 __all__ = ["SCALES", "STEPS", "Scale", "SeedContext", "seed"]
 

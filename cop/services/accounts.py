@@ -19,9 +19,9 @@ from cop import clock, passwords
 from cop.errors import NotFound
 from cop.models import Community, Membership, Person, Role, User
 from cop.permissions import Actor, authorize
-from cop.services import records
+from cop.services import people, records
 from cop.services.audit import record_event
-from cop.validation import Checker
+from cop.validation import Checker, record_id
 
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,32}$")
 LOCK_AFTER_FAILURES = 5
@@ -86,8 +86,10 @@ def create_user(
     time_zone = check_time_zone(chk, time_zone)
     if username and session.exec(select(User.id).where(User.username == username)).first():
         chk.fail("username", f"The username {username!r} is taken.")
+    organisation_id = people.check_organisation_id(session, chk, organisation_id)
     if person_id is not None:
-        person = session.get(Person, person_id)
+        person_id = record_id(person_id)
+        person = session.get(Person, person_id) if person_id is not None else None
         if person is None or person.deleted_at is not None:
             chk.fail("person", "This person does not exist.")
         elif session.exec(select(User.id).where(User.person_id == person_id)).first():
@@ -127,9 +129,12 @@ def record_failed_sign_in(session: Session, username: str) -> None:
     window_start = now - FAILURE_WINDOW
     fresh = sa.or_(User.first_failed_login_at.is_(None), User.first_failed_login_at < window_start)  # type: ignore[union-attr]
     new_count = sa.case((fresh, 1), else_=User.failed_logins + 1)
-    session.execute(
+    not_locked = sa.or_(User.locked_until.is_(None), User.locked_until <= now)  # type: ignore[union-attr]
+    # Attempts against a locked account are not counted: otherwise anyone could keep
+    # someone else's account locked for ever by guessing every 15 minutes.
+    counted = session.execute(
         sa.update(User)
-        .where(User.username == normalise_username(username))
+        .where(User.username == normalise_username(username), not_locked)
         .values(
             failed_logins=new_count,
             first_failed_login_at=sa.case((fresh, now), else_=User.first_failed_login_at),
@@ -137,19 +142,23 @@ def record_failed_sign_in(session: Session, username: str) -> None:
         )
     )
     user = find_user(session, username)
-    if user is not None:
+    if user is not None and counted.rowcount:
         session.refresh(user)
         if user.failed_logins == LOCK_AFTER_FAILURES:
             record_event(session, Actor(user_id=0, username=user.username, name=""), "user.locked", user,
                          changes={"locked_until": [None, user.locked_until.isoformat() if user.locked_until else None]})
 
 
-def record_successful_sign_in(session: Session, user: User) -> None:
-    user.failed_logins = 0
-    user.first_failed_login_at = None
-    user.locked_until = None
-    user.last_login_at = clock.now()
-    session.add(user)
+def record_successful_sign_in(session: Session, user: User) -> bool:
+    """Reset the count, unless a lock was committed meanwhile (one conditional UPDATE)."""
+    now = clock.now()
+    result = session.execute(
+        sa.update(User)
+        .where(User.id == user.id, sa.or_(User.locked_until.is_(None), User.locked_until <= now))  # type: ignore[union-attr]
+        .values(failed_logins=0, first_failed_login_at=None, locked_until=None, last_login_at=now)
+    )
+    session.refresh(user)
+    return bool(result.rowcount)
 
 
 def sign_in(session: Session, username: str, password: str) -> User | None:
@@ -166,8 +175,7 @@ def sign_in(session: Session, username: str, password: str) -> User | None:
         if user.active:
             record_failed_sign_in(session, username)
         return None
-    record_successful_sign_in(session, user)
-    return user
+    return user if record_successful_sign_in(session, user) else None
 
 
 def sign_in_read_only(session: Session, username: str, password: str) -> User | None:

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from cop.models import Action, Community, Membership, Organisation, Person, Priority, ProgressMode
 from cop.services.action_progress import STATUSES
 from cop.services.practice_input import check_tags
-from cop.validation import Checker
+from cop.validation import Checker, record_id
 
 PRIORITIES = [p.value for p in Priority]
 PROGRESS_MODES = [m.value for m in ProgressMode]
@@ -34,13 +34,7 @@ __all__ = ["FIELDS", "PRIORITIES", "PROGRESS_MODES", "STATUSES", "check_action",
 
 def _as_id(value: Any) -> int | None:
     """A positive whole id, or None for anything else (ids come from forms and URLs)."""
-    if isinstance(value, bool):
-        return None
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
+    return record_id(value)
 
 
 def _ids(value: Any) -> list[Any]:

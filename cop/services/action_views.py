@@ -25,6 +25,7 @@ from cop.models import (
     Community,
     Organisation,
     Person,
+    Role,
     Visibility,
 )
 from cop.permissions import Actor
@@ -261,3 +262,16 @@ def known_tags(session: Session, actor: Actor, community_id: int | None = None, 
         .where(*where).group_by(ActionTag.key).order_by(func.count().desc(), ActionTag.key).limit(limit)
     )
     return list(session.exec(stmt))
+
+
+def changeable(session: Session, actor: Actor, rows: list[dict[str, Any]]) -> set[int]:
+    """Ids of the listed actions the actor may move or update (the board offers "move to" only there)."""
+    if actor.is_admin:
+        return {r["id"] for r in rows}
+    facilitating = {cid for cid, role in actor.roles.items() if role == Role.FACILITATOR}
+    mine = {r["id"] for r in rows if r["community_id"] in facilitating
+            or (actor.person_id is not None and r["owner_person_id"] == actor.person_id)}
+    if actor.person_id is not None and rows:
+        mine |= set(session.exec(select(ActionCoOwner.action_id).where(
+            ActionCoOwner.person_id == actor.person_id, col(ActionCoOwner.action_id).in_([r["id"] for r in rows]))))
+    return {r["id"] for r in rows if r["id"] in mine and actor.role_in(r["community_id"]) in (Role.FACILITATOR, Role.MEMBER)}

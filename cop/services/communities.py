@@ -9,7 +9,7 @@ from cop.errors import NotFound
 from cop.models import Community, Membership, Organisation, Person, Role, Visibility
 from cop.permissions import Actor, authorize, can_read
 from cop.services import records
-from cop.validation import Checker
+from cop.validation import Checker, record_id
 
 ROLES = [r.value for r in Role]
 VISIBILITIES = [v.value for v in Visibility]
@@ -101,7 +101,8 @@ def add_member(session: Session, actor: Actor, community_id: int, person_id: int
     authorize(actor, "membership.add", community)
     chk = Checker()
     chk.choice("role", role, ROLES, label="The role")
-    person = session.get(Person, person_id) if str(person_id).isdigit() else None
+    person_id = record_id(person_id)  # type: ignore[assignment]
+    person = session.get(Person, person_id) if person_id is not None else None
     if person is None or person.deleted_at is not None:
         chk.fail("person", "Choose a person who exists in the workspace.")
     chk.raise_if_any()

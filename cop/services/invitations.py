@@ -22,7 +22,7 @@ from cop.models import Community, Invitation, Membership, Notification, Person, 
 from cop.permissions import SYSTEM, Actor, authorize
 from cop.services import accounts, communities, mailer, records
 from cop.services.audit import record_event, snapshot
-from cop.validation import Checker
+from cop.validation import Checker, record_id
 
 LIFETIME = timedelta(days=7)
 LINK_PREFIX = "/?invite="
@@ -91,7 +91,8 @@ def invite(
     email = chk.email("email", email)
     chk.choice("role", role, communities.ROLES, label="The role")
     if person_id is not None:
-        person = session.get(Person, person_id) if str(person_id).isdigit() else None
+        person_id = record_id(person_id)
+        person = session.get(Person, person_id) if person_id is not None else None
         if person is None or person.deleted_at is not None or person.anonymised_at is not None:
             chk.fail("person", "Choose a person who exists in the workspace.")
         elif session.exec(select(User.id).where(User.person_id == person_id)).first():

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, col, select
 
 from cop.errors import PermissionDenied
 from cop.models import Community, Organisation, OrganisationKind, Person
 from cop.permissions import Actor, authorize, is_allowed
 from cop.services import records
-from cop.validation import Checker
+from cop.validation import Checker, record_id
 
 KINDS = [k.value for k in OrganisationKind]
 
@@ -79,16 +81,24 @@ def organisations(session: Session, kind: str | None = None) -> list[Organisatio
     return list(session.exec(stmt.order_by(Organisation.name)))
 
 
+def check_organisation_id(session: Session, chk: Checker, value: Any, field: str = "organisation") -> int | None:
+    """A person's organisation: none, or one that exists (a bad id is a field message, not a crash)."""
+    if value is None or value == "":
+        return None
+    organisation = session.get(Organisation, number) if (number := record_id(value)) is not None else None
+    if organisation is None or organisation.deleted_at is not None:
+        chk.fail(field, "Choose an organisation that exists.")
+        return None
+    return organisation.id
+
+
 def create_person(session: Session, actor: Actor, *, name: str, email: str = "", organisation_id: int | None = None) -> Person:
     """A person without an account: a volunteer, a guest expert, city staff."""
     _may_in_any_community(actor, "person.create", session)
     chk = Checker()
     name = chk.title("name", name, label="The name")
     email = chk.email("email", email)
-    if organisation_id is not None:
-        organisation = session.get(Organisation, organisation_id)
-        if organisation is None or organisation.deleted_at is not None:
-            chk.fail("organisation", "Choose an organisation that exists.")
+    organisation_id = check_organisation_id(session, chk, organisation_id)
     chk.raise_if_any()
     return records.create(session, actor, Person(name=name, email=email, organisation_id=organisation_id), action="person.create")
 
@@ -99,7 +109,7 @@ def update_person(session: Session, actor: Actor, person_id: int, version: int, 
         _may_in_any_community(actor, "person.update", session)
     chk = Checker()
     changes = {"name": chk.title("name", name, label="The name"), "email": chk.email("email", email),
-               "organisation_id": organisation_id}
+               "organisation_id": check_organisation_id(session, chk, organisation_id)}
     chk.raise_if_any()
     records.save(session, actor, person, version, changes, action="person.update")
     return person

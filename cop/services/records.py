@@ -17,6 +17,7 @@ from cop.errors import ConflictError, NotFound
 from cop.models import AuditEvent, Community
 from cop.permissions import Actor
 from cop.services.audit import diff, record_event, snapshot
+from cop.validation import record_id as valid_id
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -24,11 +25,10 @@ T = TypeVar("T", bound=SQLModel)
 def get_live(session: Session, model: type[T], record_id: Any, *, for_update: bool = False, label: str | None = None) -> T:
     """The record with this id unless missing or soft-deleted; ids from URLs are checked here."""
     label = label or model.__name__.lower()
-    try:
-        record_id = int(record_id)
-    except (TypeError, ValueError):
-        raise NotFound(f"There is no {label} with id {record_id!r}.") from None
-    stmt = select(model).where(model.id == record_id)  # type: ignore[attr-defined]
+    number = valid_id(record_id)
+    if number is None:
+        raise NotFound(f"There is no {label} with id {str(record_id)[:40]!r}.")
+    stmt = select(model).where(model.id == number)  # type: ignore[attr-defined]
     if for_update:
         stmt = stmt.with_for_update()
     record = session.exec(stmt).first()
@@ -131,7 +131,8 @@ def soft_delete(session: Session, actor: Actor, record: T, *, action: str, commu
 
 def get_deleted(session: Session, model: type[T], record_id: Any) -> T:
     """A soft-deleted record, for restoring it."""
-    record = session.get(model, int(record_id))
+    number = valid_id(record_id)
+    record = session.get(model, number) if number is not None else None
     if record is None or record.deleted_at is None:  # type: ignore[attr-defined]
         raise NotFound(f"There is no deleted {model.__name__.lower()} with id {record_id}.")
     return record

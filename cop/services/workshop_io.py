@@ -131,12 +131,16 @@ def _read_csv(data: bytes, report: ImportReport) -> list[dict[str, str]]:
         report.errors[1] = {"file": "The file is not UTF-8 text; save it as CSV UTF-8 and try again."}
         return []
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = {(name or "").strip() for name in reader.fieldnames or []}
-    missing = REQUIRED_IMPORT_COLUMNS - header
-    if missing:
-        report.errors[1] = {"file": f"Missing columns: {', '.join(sorted(missing))}. Expected: {', '.join(IMPORT_COLUMNS)}."}
+    try:
+        header = {(name or "").strip() for name in reader.fieldnames or []}
+        missing = REQUIRED_IMPORT_COLUMNS - header
+        if missing:
+            report.errors[1] = {"file": f"Missing columns: {', '.join(sorted(missing))}. Expected: {', '.join(IMPORT_COLUMNS)}."}
+            return []
+        rows = [{(k or "").strip(): (v or "") for k, v in row.items()} for row in reader]
+    except csv.Error as exc:  # e.g. a cell beyond the csv module's field size limit
+        report.errors[1] = {"file": f"The CSV file cannot be read: {exc}."}
         return []
-    rows = [{(k or "").strip(): (v or "") for k, v in row.items()} for row in reader]
     if not rows:
         report.errors[1] = {"file": "The file has no rows below its header."}
     elif len(rows) > MAX_IMPORT_ROWS:

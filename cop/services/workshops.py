@@ -36,7 +36,7 @@ from cop.permissions import Actor, authorize, can_read
 from cop.services import records
 from cop.services.accounts import check_time_zone
 from cop.services.actions import is_member
-from cop.validation import MAX_DATE, MIN_DATE, Checker
+from cop.validation import MAX_DATE, MIN_DATE, Checker, record_id
 
 KINDS = [k.value for k in WorkshopKind]
 FORMATS = [f.value for f in WorkshopFormat]
@@ -118,7 +118,11 @@ def check_instant(chk: Checker, field: str, value: Any, zone: tzinfo, *, label: 
         chk.fail(field, f"{label} must be a date and time.")
         return None
     moment = value if value.tzinfo is not None else value.replace(tzinfo=zone)
-    if not MIN_DATE <= moment.astimezone(zone).date() <= MAX_DATE:
+    try:
+        local_day = moment.astimezone(zone).date()
+    except OverflowError:  # an aware time at the very edge of the calendar (year 1 or 9999)
+        local_day = None
+    if local_day is None or not MIN_DATE <= local_day <= MAX_DATE:
         chk.fail(field, f"{label} must be between {MIN_DATE} and {MAX_DATE}.")
         return None
     return moment.astimezone(UTC)
@@ -134,7 +138,7 @@ def _check_link(chk: Checker, value: Any) -> str:
 def _check_facilitators(session: Session, chk: Checker, community: Community, value: Iterable[Any] | None) -> list[int]:
     ids: list[int] = []
     for item in value or ():
-        person = session.get(Person, int(item)) if str(item).isdigit() else None
+        person = session.get(Person, number) if (number := record_id(item)) is not None else None
         if person is None or person.deleted_at is not None or not is_member(session, community.id, person.id):  # type: ignore[arg-type]
             who = person.name if person is not None else f"Person {item}"
             chk.fail("facilitator_ids", f"{who} is not a member of {community.name}; choose facilitators among its members.")
@@ -170,7 +174,7 @@ def check_workshop(session: Session, chk: Checker, community: Community, data: d
         chk.fail("place", "An in-person or hybrid workshop needs a place.")
     host = values["host_organisation_id"]
     if host is not None:
-        organisation = session.get(Organisation, int(host)) if str(host).isdigit() else None
+        organisation = session.get(Organisation, number) if (number := record_id(host)) is not None else None
         if organisation is None or organisation.deleted_at is not None:
             chk.fail("host_organisation_id", "Choose a host organisation that exists in the workspace.")
         else:

@@ -33,6 +33,7 @@ from cop.errors import CopError, DatabaseUnavailable
 from cop.i18n import best_language, translator
 from cop.permissions import Actor
 from cop.services import accounts
+from cop.ui.cache import data_version, refresh_data_version
 
 AUTH_KEYS = ("authentication_status", "username", "name", "email", "roles")
 
@@ -96,7 +97,8 @@ def _signed_in_at() -> datetime | None:
 def _clear_session(message: str | None = None) -> None:
     for key in AUTH_KEYS:
         st.session_state[key] = None
-    st.session_state.pop("cop_signed_in_at", None)
+    for key in ("cop_signed_in_at", "cop_actor_cache", "cop_read_cache"):
+        st.session_state.pop(key, None)
     st.session_state["logout"] = True  # the widget must not sign in again from the old cookie
     st.session_state["cop_delete_cookie"] = True
     if message:
@@ -138,21 +140,33 @@ def _draw_sign_in() -> None:
 
 
 def current_actor() -> Actor | None:
-    """The signed-in actor re-read from the database, or None (then the session is cleared)."""
+    """The signed-in actor re-read from the database, or None (then the session is cleared).
+
+    The database is asked again whenever ``data_version`` moved since this
+    session's last run; any write anywhere (a sign-out in another tab, a role
+    change, a deactivation) moves it, so the checks below always see fresh data.
+    """
     if not st.session_state.get("authentication_status"):
         return None
-    username = st.session_state.get("username")
+    username = st.session_state.get("username") or ""
+    signed_in_at = _signed_in_at()
+    version = data_version()
+    cached = st.session_state.get("cop_actor_cache")
+    if cached and cached[:3] == (version, username, signed_in_at):
+        return cached[3]
     with read_session() as session:
-        user = accounts.find_user(session, username or "")
+        user = accounts.find_user(session, username)
         actor = accounts.load_actor(session, user.id) if user else None
         valid_after = user.sessions_valid_after if user else None
-    signed_in_at = _signed_in_at()
+        must_change = bool(user and user.must_change_password)
     if actor is None:
         _clear_session()
         return None
     if signed_in_at is None or (valid_after is not None and signed_in_at < valid_after):
         _clear_session("You were signed out. Please sign in again.")
         return None
+    st.session_state["cop_must_change_password"] = must_change
+    st.session_state["cop_actor_cache"] = (version, username, signed_in_at, actor)
     return actor
 
 
@@ -161,6 +175,7 @@ def gate() -> Actor:
     from cop.ui.startup import prepare_workspace
 
     prepare_workspace()
+    refresh_data_version()
     invite = st.query_params.get("invite")
     actor = current_actor()
     if actor is None and invite:

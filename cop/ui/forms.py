@@ -16,7 +16,13 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from cop.db import write_session
-from cop.errors import ConflictError, DatabaseUnavailable, NotFound, PermissionDenied, ValidationError
+from cop.errors import (
+    ConflictError,
+    DatabaseUnavailable,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from cop.i18n import translator
 
 T = TypeVar("T")

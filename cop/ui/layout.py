@@ -7,11 +7,12 @@ from dataclasses import dataclass
 import streamlit as st
 
 from cop import clock
-from cop.db import read_session, write_session
+from cop.db import write_session
 from cop.errors import ValidationError
 from cop.i18n import translator
 from cop.permissions import Actor
-from cop.services import accounts, communities
+from cop.services import accounts, communities, notifications
+from cop.ui.cache import cached_read
 
 
 @dataclass(frozen=True)
@@ -66,22 +67,22 @@ def draw_sidebar(actor: Actor) -> None:
     from cop.ui.auth import sign_out
 
     _ = translator(actor.language)
-    with read_session() as session:
-        options = communities.visible_communities(session, actor)
+    options = cached_read(("sidebar", actor.user_id), communities.visible_communities, actor)
     labels = {0: _("All my communities")} | {c.id: c.name for c in options}  # type: ignore[misc]
     if st.session_state.get(COMMUNITY_KEY) not in labels:
         st.session_state[COMMUNITY_KEY] = 0
     with st.sidebar:
         st.selectbox(_("Community"), options=list(labels), format_func=labels.get, key=COMMUNITY_KEY)
         st.caption(_("Signed in as {name} ({username})").format(name=actor.name, username=actor.username))
+        unread = cached_read(("unread", actor.user_id), notifications.unread_count, actor)
+        if unread:
+            st.caption(":material/notifications: " + _("{n} unread in your inbox (Home)").format(n=unread))
         st.button(_("Sign out"), on_click=sign_out, key="cop_sign_out", icon=":material/logout:")
 
 
 def force_password_change(actor: Actor) -> bool:
     """After an admin reset, the temporary password must be replaced before anything else."""
-    with read_session() as session:
-        user = accounts.find_user(session, actor.username)
-    if user is None or not user.must_change_password:
+    if not st.session_state.get("cop_must_change_password"):  # read by the gate this run
         return False
     _ = translator(actor.language)
     st.title(_("Choose a new password"))

@@ -22,6 +22,7 @@ from cop.permissions import Actor, is_allowed
 from cop.services import self_assessment, standards
 from cop.services.review_status import STATUS_LABELS, reviews
 from cop.ui import markdown
+from cop.ui.charts import show_chart
 from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
 from cop.validation import MIN_DATE
 
@@ -142,8 +143,8 @@ def self_assessment_tab(actor: Actor, community: Community) -> None:
     st.caption(_("0 not started · 1 planning · 2 piloting · 3 established · 4 embedded. "
                  "Scores a city did not share are shown only to that city and the facilitators."))
     if cells:
-        st.altair_chart(heatmap_chart(cells, actor.language), width="stretch",
-                        alt=_("Heatmap of the current score of each city against each standard"))
+        show_chart(heatmap_chart(cells, actor.language),
+                   alt_text=_("Heatmap of the current score of each city against each standard"))
     else:
         st.info(_("No scores you may see yet."))
     cities = read(self_assessment.cities, actor, community.id, language=actor.language)
@@ -154,8 +155,8 @@ def self_assessment_tab(actor: Actor, community: Community) -> None:
         city = st.selectbox(_("City"), list(names), index=default, format_func=names.get, key="trend_city")
         trend = read(self_assessment.city_trend, actor, community.id, city, language=actor.language)
         if trend:
-            st.altair_chart(trend_chart(trend, actor.language), width="stretch",
-                            alt=_("Scores of {city} over time").format(city=names[city]))
+            show_chart(trend_chart(trend, actor.language),
+                       alt_text=_("Scores of {city} over time").format(city=names[city]))
         else:
             st.caption(_("No scores of {city} you may see yet.").format(city=names[city]))
     if is_allowed(actor, "score.record", community):

@@ -207,7 +207,7 @@ def _section_preview(actor: Actor, detail: ChapterDetail, section: Section) -> N
         results = key_results(session, actor, detail.community.id) if section.kind == SectionKind.KEY_RESULTS else None  # type: ignore[arg-type]
     draw_blocks(blocks)
     if results is not None and section.settings.get("chart", True):
-        st.vega_lite_chart(charts.infographic_spec(results), width="stretch", theme=None)
+        st.vega_lite_chart(charts.infographic_spec(results), theme=None)
 
 
 def _comments(actor: Actor, detail: ChapterDetail, section: Section, comments: list[dict[str, Any]]) -> None:
@@ -262,11 +262,13 @@ def _revisions(actor: Actor, detail: ChapterDetail) -> None:
                    _("Approved at"): r["approved_at"]} for r in rows], hide_index=True, width="stretch")
     choices: list[Any] = [r["number"] for r in rows] + (["draft"] if detail.sees_draft else [])
     label = {n: _("current draft") if n == "draft" else _("revision {n}").format(n=n) for n in choices}
+    # By default: the latest revision against the draft, or else against the revision before it.
+    old_index, new_index = (0, len(choices) - 1) if detail.sees_draft else (min(1, len(choices) - 1), 0)
     left, right = st.columns(2)
-    old = left.selectbox(_("Compare"), choices, index=min(1, len(choices) - 1), format_func=label.get, key="toolkit-diff-old")
-    new = right.selectbox(_("with"), choices, index=0, format_func=label.get, key="toolkit-diff-new")
+    old = left.selectbox(_("Compare"), choices, index=old_index, format_func=label.get, key="toolkit-diff-old")
+    new = right.selectbox(_("with"), choices, index=new_index, format_func=label.get, key="toolkit-diff-new")
     diff = read(toolkit_revisions.diff_revisions, actor, chapter.id, old, new, language=actor.language)
-    st.code(diff or _("No differences."), language="diff")
+    st.code(diff or _("No differences."), language="diff", wrap_lines=True)
     if is_allowed(actor, "chapter.restore", community):
         key = f"chapter-restore-{chapter.id}"
         draw_conflict(key, actor.language)

@@ -14,6 +14,7 @@ from cop.models import ActionUpdate
 from cop.services import action_updates, actions
 from cop.services.action_progress import progress_after_status
 from cop.services.action_views import find_actions
+from cop.services.search import search
 from tests import factories
 from tests.factories import World
 from tests.unit.test_actions import make_action, stored
@@ -131,8 +132,6 @@ def test_sub_actions_roll_up_into_their_parent_and_dropped_ones_leave_the_mean(e
 
 
 def test_search_finds_an_action_by_its_objective_and_by_the_text_of_its_updates(engine: Engine, w: World) -> None:
-    from cop.services.search import search
-
     action = make_action(engine, w.member, w.community.id, w.member, objective="Reach Zwijnaarde families")
     _post(engine, w.member, action.id, "The Düsseldorf buddies joined")
     with read_session(engine) as s:

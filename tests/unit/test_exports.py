@@ -25,8 +25,8 @@ from cop.services import practices, toolkit, toolkit_export, toolkit_sections
 from tests import factories
 
 PAYLOAD = (
-    '<script>alert("x")</script> and [click me](javascript:alert(1)) and '
-    '=HYPERLINK("http://evil.example/","open")'
+    '<script>alert("x")</script> and [click me](javascript:alert(1)) and [me too](jav&#x61;script:alert(2)) '
+    'and <javascript:alert(3)> and =HYPERLINK("http://evil.example/","open")'
 )
 TITLES = ["Welcoming newcomers", "Über uns: Ελληνικά и кириллица", "What the records say", "Lessons learned"]
 PRACTICE = "Buddy programme"

@@ -96,6 +96,18 @@ def test_username_is_normalised_before_counting(engine: Engine) -> None:
     assert not _attempt(engine, "maria", factories.PASSWORD)
 
 
+def test_failures_while_locked_do_not_extend_the_lock(engine: Engine) -> None:
+    clock.freeze(T0)
+    user_id = _account(engine)
+    for _ in range(5):
+        assert not _attempt(engine, "maria", WRONG)
+    clock.freeze(T0 + timedelta(minutes=10))
+    assert not _attempt(engine, "maria", WRONG)
+    assert _user(engine, user_id).locked_until == T0 + accounts.LOCK_FOR
+    clock.freeze(T0 + accounts.LOCK_FOR)
+    assert _attempt(engine, "maria", factories.PASSWORD)
+
+
 def test_parallel_failures_are_all_counted_and_lock_exactly_once(engine: Engine) -> None:
     clock.freeze(T0)
     user_id = _account(engine)
@@ -103,7 +115,9 @@ def test_parallel_failures_are_all_counted_and_lock_exactly_once(engine: Engine)
         results = list(pool.map(lambda _: _attempt(engine, "maria", WRONG), range(10)))
     assert results == [False] * 10
     user = _user(engine, user_id)
-    assert user.failed_logins == 10  # no update lost
+    # No update lost: exactly five counted, then the lock; attempts against a locked
+    # account are not counted, so guessing cannot keep extending someone's lock.
+    assert user.failed_logins == 5
     assert user.locked_until == T0 + accounts.LOCK_FOR
     assert _lock_events(engine, user_id) == 1  # the lock came with the 5th counted failure, not later
 
@@ -133,6 +147,10 @@ def test_parallel_mixed_attempts_never_sign_in_while_locked_nor_count_past_five_
             s.refresh(seen)
             return was_locked, signed_in, seen.failed_logins, seen.locked_until
 
+    for _ in range(accounts.LOCK_AFTER_FAILURES - 1):
+        assert not _attempt(engine, "maria", WRONG)
+    # The pool hands out work in order: ten wrong attempts start first (the first of them to
+    # get the row lock locks the account); the right ones start only as those finish.
     with ThreadPoolExecutor(max_workers=10) as pool:
         outcomes = list(pool.map(attempt, [WRONG] * 10 + [factories.PASSWORD] * 10))
     assert any(was_locked for was_locked, *_ in outcomes), "the race never reached the lock"

@@ -1,0 +1,49 @@
+"""Per-session read caches keyed by ``data_version``.
+
+Every write transaction bumps ``data_version`` (cop.db.write_session), so a
+read cached under the version current at the start of this run is exactly as
+fresh as reading again; the gate asks for the version once at the start of each run. The caches live
+in the user's own ``st.session_state`` (never in st.cache_*, which every user
+shares), hold only what this user was allowed to read, and are dropped at
+sign-out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from cop.db import current_data_version, read_session
+
+T = TypeVar("T")
+MAX_ENTRIES = 64
+
+
+def refresh_data_version() -> int:
+    """Read the version at the start of a run (the gate does this, before anything else)."""
+    version = current_data_version()
+    st.session_state["cop_data_version"] = version
+    return version
+
+
+def data_version() -> int:
+    """The version read at the start of this run."""
+    version = st.session_state.get("cop_data_version")
+    return refresh_data_version() if version is None else int(version)
+
+
+def cached_read(key: tuple, service: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``service(session, *args, **kwargs)``, reused while nothing was written anywhere."""
+    version = data_version()
+    store: dict[tuple, tuple[int, Any]] = st.session_state.setdefault("cop_read_cache", {})
+    hit = store.get(key)
+    if hit and hit[0] == version:
+        return hit[1]
+    with read_session() as session:
+        value = service(session, *args, **kwargs)
+    if len(store) >= MAX_ENTRIES:
+        store.clear()
+    store[key] = (version, value)
+    return value
