@@ -21,20 +21,20 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 setup: $(VENV)/.installed
 	$(BIN)/python -m cop.i18n_catalog compile
 
-# Debian's Chromium for the browser tests (never a downloaded browser); only as root.
+# Debian packages the tests drive, installed only when missing and only as root:
+# Chromium for the browser tests (never a downloaded browser), Pango and fonts
+# (Latin, Greek, Cyrillic) for the PDF export, LibreOffice Writer for the DOCX
+# test, nginx for checking the example proxy configuration.
+SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu fonts-noto-core \
+	libreoffice-writer-nogui nginx-light
+
 system-packages:
-	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-		echo "Installing Debian's chromium for the browser tests"; \
-		apt-get install -y -q chromium >/dev/null 2>&1 || \
-		(apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null); \
-	fi
-	@# Pango and fonts (Latin, Greek, Cyrillic) for the PDF export; LibreOffice for the DOCX test.
-	@PDF_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu fonts-noto-core libreoffice-writer-nogui"; \
-	if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null && \
-		! dpkg -s $$PDF_PACKAGES >/dev/null 2>&1; then \
-		echo "Installing Pango, fonts and LibreOffice Writer for the export tests"; \
-		apt-get install -y -q $$PDF_PACKAGES >/dev/null 2>&1 || \
-		(apt-get update -q >/dev/null && apt-get install -y -q $$PDF_PACKAGES >/dev/null); \
+	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null && \
+		! dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1; then \
+		echo "Installing Debian packages for the tests: $(SYSTEM_PACKAGES)"; \
+		apt-get install -y -q $(SYSTEM_PACKAGES) >/dev/null 2>&1 || \
+		(apt-get update -q >/dev/null && apt-get install -y -q $(SYSTEM_PACKAGES) >/dev/null) || \
+		echo "Could not install every package; tests that need a missing one say so."; \
 	fi
 
 run: setup

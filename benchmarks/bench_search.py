@@ -49,7 +49,7 @@ def queries(engine, rng: random.Random) -> dict[str, list[str]]:
 
 
 def main() -> dict:
-    url, _seed_seconds = large_workspace()
+    url = large_workspace()
     engine = db.get_engine(url)
     with db.read_session(engine) as session:
         actor = accounts.load_actor(session, username=BENCH_USER)

@@ -25,9 +25,14 @@ from cop.seed import SCALES, seed
 RESULTS = Path(__file__).resolve().parent / "results" / "seed.json"
 
 
-def measure(scale: str, random_seed: int) -> dict:
+def measure(scale: str, random_seed: int, keep: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="cop-bench-seed-") as directory:
         path = Path(directory) / "cop.db"
+        if keep is not None:  # seed where the page benchmarks will reuse it
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            for stale in keep.parent.glob(keep.name + "*"):
+                stale.unlink()
+            path = keep
         engine = db.get_engine(f"sqlite:///{path}")
         schema.upgrade(engine)
         started = time.perf_counter()
@@ -55,8 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="large", choices=list(SCALES))
     parser.add_argument("--random-seed", type=int, default=0)
+    parser.add_argument("--keep", type=Path, help="seed into this file and keep it (make bench reuses it)")
     args = parser.parse_args(argv)
-    figures = measure(args.scale, args.random_seed)
+    figures = measure(args.scale, args.random_seed, args.keep)
     for table, n in figures["rows"].items():
         print(f"{table:<24} {n:>10,}")
     print(

@@ -8,7 +8,6 @@ services so pages can be run signed in.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from sqlmodel import select
@@ -17,7 +16,6 @@ from cop import db, schema
 from cop.demo import load_demo
 from cop.models import Community
 from cop.permissions import SYSTEM
-from cop.seed import seed
 from cop.services import accounts, communities
 
 DATA = Path(__file__).resolve().parent / ".data"
@@ -48,23 +46,20 @@ def demo_workspace() -> str:
     return url
 
 
-def large_workspace(random_seed: int = 1) -> tuple[str, float | None]:
-    """The large workspace's URL and the seconds its seed took (None when reused)."""
+def large_workspace() -> str:
+    """The large workspace's URL: seeded by bench_seed.py --keep (or here), plus the bench user."""
     path = DATA / "large.db"
     url = f"sqlite:///{path}"
-    if _fresh(path):
-        return url, None
-    DATA.mkdir(exist_ok=True)
-    for stale in DATA.glob("large.db*"):
-        stale.unlink()
+    if not path.exists():
+        from benchmarks.bench_seed import measure
+
+        measure("large", 0, keep=path)
     engine = db.get_engine(url)
-    schema.upgrade(engine)
-    started = time.perf_counter()
-    seed(engine, "large", random_seed)
-    seconds = time.perf_counter() - started
+    if schema.current_revision(engine) != schema.head_revision():
+        raise SystemExit(f"{path} is from an older schema: delete it and run make bench again")
     with db.write_session(engine) as session:
-        user = accounts.create_user(session, SYSTEM, username=BENCH_USER, password=BENCH_PASSWORD, name="Bench Member")
-        for community in session.exec(select(Community).order_by(Community.id).limit(3)):
-            communities.add_member(session, SYSTEM, community.id, user.person_id, "member")  # type: ignore[arg-type]
-    _mark(path)
-    return url, seconds
+        if accounts.find_user(session, BENCH_USER) is None:
+            user = accounts.create_user(session, SYSTEM, username=BENCH_USER, password=BENCH_PASSWORD, name="Bench Member")
+            for community in session.exec(select(Community).order_by(Community.id).limit(3)):
+                communities.add_member(session, SYSTEM, community.id, user.person_id, "member")  # type: ignore[arg-type]
+    return url

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy.engine import Engine
 
 from cop import clock
 from cop.db import read_session, write_session
 from cop.errors import NotFound, ValidationError
+from cop.export import pdf
 from cop.models import Role
 from cop.services import action_updates, actions
+from cop.services.action_plan import city_plan_pdf
 from cop.services.action_views import board, city_plan, find_actions, known_tags, timeline
 from tests import factories
 from tests.unit.test_actions import make_action
@@ -105,3 +109,18 @@ def test_a_city_plan_lists_what_it_leads_in_every_community_the_reader_may_see(e
     assert sorted(r["title"] for r in member_view.rows) == ["Open plan", "Private plan"]
     assert member_view.by_status == {"planned": 1, "done": 1}
     assert member_view.organisation.name == "Ghent"
+
+
+def test_the_city_plan_prints_to_pdf_with_user_text_as_text_and_no_url_fetched(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    fetched: list[str] = []
+    original = pdf.DataOnlyFetcher.fetch
+    monkeypatch.setattr(pdf.DataOnlyFetcher, "fetch", lambda self, url, headers=None: fetched.append(url) or original(self, url, headers))
+    ghent = factories.organisation(engine, "Ghent")
+    w = factories.world(engine)
+    title = '<img src="http://127.0.0.1:9/x.png"> Buddy pilot'
+    make_action(engine, w.member, w.community.id, w.member, title=title, organisation_id=ghent)
+    with read_session(engine) as s:
+        data = city_plan_pdf(s, w.observer, ghent)
+    text = "".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
+    assert data.startswith(b"%PDF") and fetched == []
+    assert "Actionplan:Ghent" in text and "".join(title.split()) in text
