@@ -29,6 +29,11 @@ def translator(language: str | None) -> Callable[[str], str]:
     return _translations(language).gettext
 
 
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention the extractor looks for
+    """Mark a string for the catalog where it is defined (a label table); ``_()`` translates it when drawn."""
+    return message
+
+
 def best_language(accept: str | None) -> str:
     """The supported language that best fits the browser's locale (e.g. "de-AT" -> "de")."""
     if accept:

@@ -1,14 +1,19 @@
 """Keeping the translation catalogs complete: extract the interface strings, update, compile.
 
-``python -m cop.i18n_catalog update`` extracts every ``_("...")`` of app.py,
-pages/ and cop/ui/ (Babel), merges new strings into each catalog under
-cop/locale/, and ``compile`` writes the .mo files the app loads (make does
-this). A translator adds a language by copying a .po file; no code changes.
+``python -m cop.i18n_catalog update`` extracts every ``_("...")`` and
+``N_("...")`` of app.py, pages/ and cop/ui/ (Babel), plus the label tables
+defined elsewhere that the pages translate when drawn (``LABEL_TABLES``),
+merges new strings into each catalog under cop/locale/, and ``compile`` writes
+the .mo files the app loads (make does this). A translator adds a language by
+copying a .po file; no code changes.
 """
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import sys
+from enum import Enum
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -22,12 +27,49 @@ from cop.settings import PROJECT_ROOT
 SOURCES = [PROJECT_ROOT / "app.py", *sorted((PROJECT_ROOT / "pages").glob("*.py")), *sorted((PROJECT_ROOT / "cop" / "ui").glob("*.py"))]
 
 
+# Words defined outside a literal ``_()`` that pages pass through ``_()`` (the services' statuses,
+# kinds and fixed messages, and labels derived from them): "module:NAME" of a string, a dict
+# (its values), a list or tuple, or an Enum (its values).
+LABEL_TABLES = [
+    "cop.models.core:Role",
+    "cop.services.accounts:SIGN_IN_FAILED",
+    "cop.services.action_plan:COLUMNS",
+    "cop.services.notifications:KINDS",
+    "cop.services.review_status:STATUS_LABELS",
+    "cop.services.self_assessment:SCORE_LABELS",
+    "cop.services.toolkit:STATUS_LABELS",
+    "cop.services.toolkit_blocks:KIND_LABELS",
+    "cop.services.toolkit_blocks:DEFAULT_TITLES",
+    "cop.ui.practice_views:FORM_LABELS",
+]
+
+
+def _label_texts(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if inspect.isclass(value) and issubclass(value, Enum):
+        return [str(member.value) for member in value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [text for item in value for text in _label_texts(item)]  # type: ignore[union-attr]
+
+
 def extract() -> Catalog:
-    """Every interface string in the sources, with where it is used."""
+    """Every interface string in the sources and the services' label tables, with where it is defined."""
     catalog = Catalog(domain=DOMAIN)
     for path in SOURCES:
-        for lineno, message, _comments, _context in extract_from_file("python", str(path), keywords={"_": None}):
+        found = extract_from_file("python", str(path), keywords={"_": None, "N_": None})
+        for lineno, message, _comments, _context in found:
             catalog.add(message, locations=[(str(path.relative_to(PROJECT_ROOT)), lineno)])
+    for entry in LABEL_TABLES:
+        module_name, name = entry.split(":")
+        module = importlib.import_module(module_name)
+        where = str(Path(inspect.getfile(module)).relative_to(PROJECT_ROOT))
+        for text in _label_texts(getattr(module, name)):
+            if text and text not in catalog:
+                catalog.add(text, locations=[(where, 0)])
+            elif text:
+                catalog[text].locations.append((where, 0))
     return catalog
 
 

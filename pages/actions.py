@@ -7,8 +7,10 @@ from cop.i18n import translator
 from cop.permissions import is_allowed
 from cop.services import communities
 from cop.ui import require_actor, selected_community_id
-from cop.ui.action_detail import action_form, action_page
-from cop.ui.action_views import board_view, city_plan_view, filters, table_view, timeline_view
+from cop.ui.action_detail import action_page
+from cop.ui.action_form import action_form
+from cop.ui.action_plan_view import city_plan_view
+from cop.ui.action_views import board_view, filters, table_view, timeline_view
 
 actor = require_actor("actions")
 _ = translator(actor.language)
@@ -21,8 +23,9 @@ st.title(_("Joint actions"))
 with read_session() as session:
     visible = {c.id: c for c in communities.visible_communities(session, actor)}
 community = visible.get(selected_community_id(actor) or 0)
-table, board, timeline, plan = st.tabs([_("Table"), _("Board"), _("Timeline"), _("City plan")],
-                                       key="actions_view", on_change="rerun")
+table, board, timeline, plan = st.tabs(
+    [_("Table"), _("Board"), _("Timeline"), _("City plan")], key="actions_view", on_change="rerun"
+)
 if plan.open:
     with plan:
         city_plan_view(actor)

@@ -69,7 +69,12 @@ def pg_url() -> Iterator[str]:
 
 
 def empty_postgres(engine: Engine) -> None:
-    """Empty every table but Alembic's, and put back the data_version row."""
+    """Empty every table but Alembic's, restart the id sequences, put back the data_version row.
+
+    DELETE with foreign-key triggers off (session_replication_role, needs a superuser
+    as on the test server) is several times faster than TRUNCATE on these small
+    tables; without the privilege it falls back to TRUNCATE.
+    """
     with engine.begin() as conn:
         names = [
             r[0]
@@ -77,7 +82,17 @@ def empty_postgres(engine: Engine) -> None:
                 "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'alembic_version'"
             )
         ]
-        if names:
+        superuser = conn.exec_driver_sql("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").scalar()
+        if superuser:
+            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            for name in names:
+                conn.exec_driver_sql(f'DELETE FROM "{name}"')
+            sequences = conn.exec_driver_sql(
+                "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = current_schema()"
+            ).scalars().all()
+            for sequence in sequences:
+                conn.exec_driver_sql(f'ALTER SEQUENCE "{sequence}" RESTART WITH 1')
+        elif names:
             conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE")
         conn.exec_driver_sql("INSERT INTO data_version (id, value) VALUES (1, 0)")
 

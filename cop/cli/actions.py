@@ -24,19 +24,28 @@ from cop.services.action_io import (
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("actions", help="export a community's actions as CSV, or import an edited export")
+    parser = subparsers.add_parser(
+        "actions", help="export a community's actions as CSV, or import an edited export"
+    )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     export = commands.add_parser("export", help="write a community's actions to a CSV file")
-    export.add_argument("--community", required=True, metavar="SLUG", help="the community's short name")
+    export.add_argument(
+        "--community", required=True, metavar="SLUG", help="the community's short name"
+    )
     export.add_argument("--out", required=True, metavar="FILE", help="the CSV file to write")
     export.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     export.set_defaults(run=run_export)
     load = commands.add_parser(
-        "import", help="apply an edited export (status, progress, dates, title, priority, tags)",
+        "import",
+        help="apply an edited export (status, progress, dates, title, priority, tags)",
         description="All or nothing: a single row with a problem writes nothing. --dry-run only lists the changes.",
     )
-    load.add_argument("file", metavar="FILE", help="a CSV file made by `cop actions export` and edited")
-    load.add_argument("--dry-run", action="store_true", help="list the changes and problems; write nothing")
+    load.add_argument(
+        "file", metavar="FILE", help="a CSV file made by `cop actions export` and edited"
+    )
+    load.add_argument(
+        "--dry-run", action="store_true", help="list the changes and problems; write nothing"
+    )
     load.set_defaults(run=run_import)
 
 

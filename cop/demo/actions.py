@@ -33,26 +33,42 @@ def _action(ctx, spec: dict[str, Any], earlier: dict[str, int]) -> int:  # noqa:
     session = ctx.session
     actor: Actor = ctx.actors[spec.get("by", "facilitator")]
     made = actions.create_action(
-        session, actor, community_id=ctx.communities[spec["community"]], title=spec["title"],
-        objective=spec.get("objective", ""), owner_person_id=ctx.people[spec["owner"]],
+        session,
+        actor,
+        community_id=ctx.communities[spec["community"]],
+        title=spec["title"],
+        objective=spec.get("objective", ""),
+        owner_person_id=ctx.people[spec["owner"]],
         co_owner_ids=[ctx.people[name] for name in spec.get("co_owners", [])],
         organisation_id=ctx.organisations[spec["city"]] if "city" in spec else None,
         partner_ids=[ctx.organisations[key] for key in spec.get("partners", [])],
-        start_date=_day(spec, "start_in_days"), due_date=_day(spec, "due_in_days"),
-        priority=spec.get("priority", "normal"), tags=spec.get("tags", []),
+        start_date=_day(spec, "start_in_days"),
+        due_date=_day(spec, "due_in_days"),
+        priority=spec.get("priority", "normal"),
+        tags=spec.get("tags", []),
         parent_id=earlier[spec["parent"]] if "parent" in spec else None,
         workshop_id=ctx.extra["workshops"][spec["workshop"]] if "workshop" in spec else None,
-        progress_mode=spec.get("progress_mode", "status"), status=spec.get("status", "planned"),
+        progress_mode=spec.get("progress_mode", "status"),
+        status=spec.get("status", "planned"),
         indicators=spec.get("indicators", []),
     )
     for item in spec.get("milestones", []):
-        milestone = action_updates.add_milestone(session, actor, made.id, title=item["title"],
-                                                 due_date=_day(item, "due_in_days"))
+        milestone = action_updates.add_milestone(
+            session, actor, made.id, title=item["title"], due_date=_day(item, "due_in_days")
+        )
         if item.get("done"):
-            action_updates.update_milestone(session, actor, milestone.id, milestone.version, done=True)
+            action_updates.update_milestone(
+                session, actor, milestone.id, milestone.version, done=True
+            )
     for item in spec.get("updates", []):
-        update = action_updates.post_update(session, actor, made.id, text=item["text"],
-                                            new_status=item.get("status"), new_progress=item.get("progress"))
+        update = action_updates.post_update(
+            session,
+            actor,
+            made.id,
+            text=item["text"],
+            new_status=item.get("status"),
+            new_progress=item.get("progress"),
+        )
         update.posted_at = clock.now() - timedelta(days=item["days_ago"])
         session.add(update)
     return made.id  # type: ignore[return-value]

@@ -57,9 +57,15 @@ class Action(Editable, table=True):
     progress_mode: str = Field(default=ProgressMode.STATUS, max_length=16)
     priority: str = Field(default=Priority.NORMAL, max_length=16)
     tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    parent_id: int | None = Field(default=None, foreign_key="action.id", index=True, ondelete="SET NULL")
-    workshop_id: int | None = Field(default=None, foreign_key="workshop.id", index=True, ondelete="SET NULL")
-    outcome_id: int | None = Field(default=None, foreign_key="outcome.id", index=True, ondelete="SET NULL")
+    parent_id: int | None = Field(
+        default=None, foreign_key="action.id", index=True, ondelete="SET NULL"
+    )
+    workshop_id: int | None = Field(
+        default=None, foreign_key="workshop.id", index=True, ondelete="SET NULL"
+    )
+    outcome_id: int | None = Field(
+        default=None, foreign_key="outcome.id", index=True, ondelete="SET NULL"
+    )
 
 
 class ActionCoOwner(SQLModel, table=True):
@@ -68,7 +74,9 @@ class ActionCoOwner(SQLModel, table=True):
     __tablename__ = "action_co_owner"
 
     action_id: int = Field(foreign_key="action.id", primary_key=True, ondelete="CASCADE")
-    person_id: int = Field(foreign_key="person.id", primary_key=True, index=True, ondelete="CASCADE")
+    person_id: int = Field(
+        foreign_key="person.id", primary_key=True, index=True, ondelete="CASCADE"
+    )
 
 
 class ActionPartner(SQLModel, table=True):

@@ -39,20 +39,53 @@ from cop.services.action_progress import STATUS_PROGRESS
 from cop.services.practice_input import tag_key
 
 TITLES = [
-    "Open a welcome point in {c}", "Train volunteers for first contacts in {c}", "Buddy programme pilot in {c}",
-    "Translate the welcome guide of {c}", "Recognition scheme for volunteers in {c}", "Language café in {c}",
-    "Map volunteer groups in {c}", "Mentoring into work in {c}", "Sport für alle in {c} ⚽",
-    "Survey newcomers' needs in {c}", "Neighbourhood festival in {c} 🎉", "Women's circle in {c}",
-    "Contact person for volunteers in {c}", "مجموعات الحوار in {c}",
+    "Open a welcome point in {c}",
+    "Train volunteers for first contacts in {c}",
+    "Buddy programme pilot in {c}",
+    "Translate the welcome guide of {c}",
+    "Recognition scheme for volunteers in {c}",
+    "Language café in {c}",
+    "Map volunteer groups in {c}",
+    "Mentoring into work in {c}",
+    "Sport für alle in {c} ⚽",
+    "Survey newcomers' needs in {c}",
+    "Neighbourhood festival in {c} 🎉",
+    "Women's circle in {c}",
+    "Contact person for volunteers in {c}",
+    "مجموعات الحوار in {c}",
 ]
-TAGS = ["Welcoming", "Volunteers", "Youth", "Language", "Employment", "Neighbourhood", "Sport", "Evaluation",
-        "Women", "Digital", "Recognition", "Housing"]
-MILESTONES = ["Agree the plan", "Find partners", "Train volunteers", "First session", "Evaluate", "Share results"]
+TAGS = [
+    "Welcoming",
+    "Volunteers",
+    "Youth",
+    "Language",
+    "Employment",
+    "Neighbourhood",
+    "Sport",
+    "Evaluation",
+    "Women",
+    "Digital",
+    "Recognition",
+    "Housing",
+]
+MILESTONES = [
+    "Agree the plan",
+    "Find partners",
+    "Train volunteers",
+    "First session",
+    "Evaluate",
+    "Share results",
+]
 UPDATE_TEXTS = [
-    "Met the district office; they want to take part.", "Two more volunteers joined.",
-    "Waiting for the budget decision.", "First session held with twelve participants.",
-    "Translated the leaflet into Arabic and Ukrainian.", "Partner NGO signed the agreement.",
-    "Paused over the summer holidays.", "Evaluation questionnaire sent out.", "Results shared with the community.",
+    "Met the district office; they want to take part.",
+    "Two more volunteers joined.",
+    "Waiting for the budget decision.",
+    "First session held with twelve participants.",
+    "Translated the leaflet into Arabic and Ukrainian.",
+    "Partner NGO signed the agreement.",
+    "Paused over the summer holidays.",
+    "Evaluation questionnaire sent out.",
+    "Results shared with the community.",
 ]
 STATUS_WEIGHTS_PAST = (["idea", "planned", "in_progress", "done", "dropped"], [3, 10, 22, 55, 10])
 STATUS_WEIGHTS_FUTURE = (["idea", "planned", "in_progress", "done", "dropped"], [15, 35, 38, 8, 4])
@@ -68,14 +101,20 @@ def step(ctx: SeedContext) -> None:
 
 
 def _people(ctx: SeedContext) -> dict[int, int | None]:
-    return dict(ctx.conn.execute(sa.select(Person.__table__.c.id, Person.__table__.c.organisation_id)).all())
+    return dict(
+        ctx.conn.execute(sa.select(Person.__table__.c.id, Person.__table__.c.organisation_id)).all()
+    )
 
 
 def _action_outcomes(ctx: SeedContext) -> dict[int, list[tuple[int, int]]]:
     """Community id -> (workshop id, outcome id) of the action outcomes the workshops step recorded."""
     found: dict[int, list[tuple[int, int]]] = defaultdict(list)
     rows = ctx.conn.execute(
-        sa.select(Workshop.__table__.c.community_id, Outcome.__table__.c.workshop_id, Outcome.__table__.c.id)
+        sa.select(
+            Workshop.__table__.c.community_id,
+            Outcome.__table__.c.workshop_id,
+            Outcome.__table__.c.id,
+        )
         .join(Workshop.__table__, Workshop.__table__.c.id == Outcome.__table__.c.workshop_id)
         .where(Outcome.__table__.c.kind == OutcomeKind.ACTION.value)
         .order_by(Outcome.__table__.c.id)
@@ -98,26 +137,43 @@ def _status(ctx: SeedContext, due: date, today: date) -> tuple[str, int]:
 def actions(ctx: SeedContext) -> tuple[list[dict[str, Any]], dict[sa.Table, list[dict[str, Any]]]]:
     """The action rows and the rows of their link and child tables."""
     people = _people(ctx)
-    names = dict(ctx.conn.execute(sa.select(Organisation.__table__.c.id, Organisation.__table__.c.name)).all())
+    names = dict(
+        ctx.conn.execute(
+            sa.select(Organisation.__table__.c.id, Organisation.__table__.c.name)
+        ).all()
+    )
     organisation_ids = sorted(names)
     outcomes = _action_outcomes(ctx)
     community_ids = sorted(ctx.members)
     today = ctx.now.date()
     links: dict[sa.Table, list[dict[str, Any]]] = {
-        t: [] for t in (ActionCoOwner.__table__, ActionPartner.__table__, ActionTag.__table__,
-                        ActionMilestone.__table__, ActionIndicator.__table__)
+        t: []
+        for t in (
+            ActionCoOwner.__table__,
+            ActionPartner.__table__,
+            ActionTag.__table__,
+            ActionMilestone.__table__,
+            ActionIndicator.__table__,
+        )
     }
-    parents: dict[int, list[int]] = defaultdict(list)  # community -> action ids that may hold sub-actions
+    parents: dict[int, list[int]] = defaultdict(
+        list
+    )  # community -> action ids that may hold sub-actions
     rows = []
     for action_id in ctx.new_ids(Action.__table__, ctx.scale.actions if community_ids else 0):
         community_id = ctx.rng.choice(community_ids)
         members = ctx.members[community_id]
-        contributors = [p for p, role in members if role != Role.OBSERVER] or [p for p, _ in members]
+        contributors = [p for p, role in members if role != Role.OBSERVER] or [
+            p for p, _ in members
+        ]
         owner = ctx.rng.choice(contributors)
         organisation_id = people.get(owner)
         due = today + timedelta(days=ctx.rng.randint(-400, 400))
-        created_at = min(ctx.now, datetime.combine(due, datetime.min.time(), ctx.now.tzinfo)
-                         - timedelta(days=ctx.rng.uniform(30, 500)))
+        created_at = min(
+            ctx.now,
+            datetime.combine(due, datetime.min.time(), ctx.now.tzinfo)
+            - timedelta(days=ctx.rng.uniform(30, 500)),
+        )
         start = (due - timedelta(days=ctx.rng.randint(30, 365))) if ctx.rng.random() < 0.8 else None
         status, progress = _status(ctx, due, today)
         workshop_id = outcome_id = None
@@ -130,22 +186,42 @@ def actions(ctx: SeedContext) -> tuple[list[dict[str, Any]], dict[sa.Table, list
             parents[community_id].append(action_id)
         tags = ctx.rng.sample(TAGS, ctx.rng.choice((0, 1, 1, 2, 3)))
         by_milestones = ctx.rng.random() < 0.15
-        rows.append({
-            **ctx.stamps(created_at), "id": action_id, "community_id": community_id,
-            "title": ctx.rng.choice(TITLES).format(c=names.get(organisation_id, "the city")),
-            "objective": f"Agreed in the community: {ctx.rng.choice(UPDATE_TEXTS).lower()}",
-            "owner_person_id": owner, "organisation_id": organisation_id, "start_date": start, "due_date": due,
-            "status": status, "progress": progress, "progress_mode": "milestones" if by_milestones else "status",
-            "priority": ctx.rng.choices(("low", "normal", "high"), (20, 60, 20))[0], "tags": tags,
-            "parent_id": parent_id, "workshop_id": workshop_id, "outcome_id": outcome_id,
-        })
+        rows.append(
+            {
+                **ctx.stamps(created_at),
+                "id": action_id,
+                "community_id": community_id,
+                "title": ctx.rng.choice(TITLES).format(c=names.get(organisation_id, "the city")),
+                "objective": f"Agreed in the community: {ctx.rng.choice(UPDATE_TEXTS).lower()}",
+                "owner_person_id": owner,
+                "organisation_id": organisation_id,
+                "start_date": start,
+                "due_date": due,
+                "status": status,
+                "progress": progress,
+                "progress_mode": "milestones" if by_milestones else "status",
+                "priority": ctx.rng.choices(("low", "normal", "high"), (20, 60, 20))[0],
+                "tags": tags,
+                "parent_id": parent_id,
+                "workshop_id": workshop_id,
+                "outcome_id": outcome_id,
+            }
+        )
         if ctx.rng.random() < 0.3:
-            co_owners = sorted({p for p in ctx.rng.sample(contributors, min(2, len(contributors))) if p != owner})
-            links[ActionCoOwner.__table__].extend({"action_id": action_id, "person_id": p} for p in co_owners)
+            co_owners = sorted(
+                {p for p in ctx.rng.sample(contributors, min(2, len(contributors))) if p != owner}
+            )
+            links[ActionCoOwner.__table__].extend(
+                {"action_id": action_id, "person_id": p} for p in co_owners
+            )
         if ctx.rng.random() < 0.2:
             for partner in ctx.rng.sample(organisation_ids, min(2, len(organisation_ids))):
-                links[ActionPartner.__table__].append({"action_id": action_id, "organisation_id": partner})
-        links[ActionTag.__table__].extend({"action_id": action_id, "key": tag_key(t), "value": t} for t in tags)
+                links[ActionPartner.__table__].append(
+                    {"action_id": action_id, "organisation_id": partner}
+                )
+        links[ActionTag.__table__].extend(
+            {"action_id": action_id, "key": tag_key(t), "value": t} for t in tags
+        )
         if by_milestones:
             rows[-1]["progress"] = _milestones(ctx, rows[-1], links[ActionMilestone.__table__])
         if ctx.rng.random() < 0.1:
@@ -155,28 +231,47 @@ def actions(ctx: SeedContext) -> tuple[list[dict[str, Any]], dict[sa.Table, list
 
 def _milestones(ctx: SeedContext, action: dict[str, Any], into: list[dict[str, Any]]) -> int:
     """Two to five milestones, the earlier ones done as far as the status suggests; returns the percentage."""
-    chosen = MILESTONES[:ctx.rng.randint(2, 5)]
+    chosen = MILESTONES[: ctx.rng.randint(2, 5)]
     share = {"idea": 0.0, "planned": 0.0, "done": 1.0}.get(action["status"], ctx.rng.random())
     done_count = round(share * len(chosen))
-    span = max(1, (action["due_date"] - (action["start_date"] or action["due_date"] - timedelta(days=90))).days)
+    span = max(
+        1,
+        (
+            action["due_date"] - (action["start_date"] or action["due_date"] - timedelta(days=90))
+        ).days,
+    )
     for position, title in enumerate(chosen, start=1):
-        into.append({
-            **ctx.stamps(action["created_at"]), "id": ctx.new_ids(ActionMilestone.__table__, 1)[0],
-            "action_id": action["id"], "title": title, "position": position, "done": position <= done_count,
-            "due_date": action["due_date"] - timedelta(days=span * (len(chosen) - position) // len(chosen)),
-        })
+        into.append(
+            {
+                **ctx.stamps(action["created_at"]),
+                "id": ctx.new_ids(ActionMilestone.__table__, 1)[0],
+                "action_id": action["id"],
+                "title": title,
+                "position": position,
+                "done": position <= done_count,
+                "due_date": action["due_date"]
+                - timedelta(days=span * (len(chosen) - position) // len(chosen)),
+            }
+        )
     return (200 * done_count + len(chosen)) // (2 * len(chosen))
 
 
 def _indicators(ctx: SeedContext, action: dict[str, Any], into: list[dict[str, Any]]) -> None:
     baseline = float(ctx.rng.randint(0, 40))
     target = baseline + ctx.rng.randint(10, 200)
-    into.append({
-        **ctx.stamps(action["created_at"]), "id": ctx.new_ids(ActionIndicator.__table__, 1)[0],
-        "action_id": action["id"], "name": ctx.rng.choice(("Volunteers active", "Newcomers reached", "Sessions held")),
-        "unit": "people", "baseline": baseline, "target": target,
-        "current": round(baseline + (target - baseline) * action["progress"] / 100, 1), "position": 1,
-    })
+    into.append(
+        {
+            **ctx.stamps(action["created_at"]),
+            "id": ctx.new_ids(ActionIndicator.__table__, 1)[0],
+            "action_id": action["id"],
+            "name": ctx.rng.choice(("Volunteers active", "Newcomers reached", "Sessions held")),
+            "unit": "people",
+            "baseline": baseline,
+            "target": target,
+            "current": round(baseline + (target - baseline) * action["progress"] / 100, 1),
+            "position": 1,
+        }
+    )
 
 
 def _roll_up(rows: list[dict[str, Any]]) -> None:
@@ -187,31 +282,58 @@ def _roll_up(rows: list[dict[str, Any]]) -> None:
             children[row["parent_id"]].append(row["progress"])
     by_id = {row["id"]: row for row in rows}
     for parent_id, progress in children.items():
-        by_id[parent_id]["progress"] = (200 * sum(progress) + 100 * len(progress)) // (200 * len(progress))
+        by_id[parent_id]["progress"] = (200 * sum(progress) + 100 * len(progress)) // (
+            200 * len(progress)
+        )
 
 
 def updates(ctx: SeedContext, rows: list[dict[str, Any]]) -> None:
-    """``scale.action_updates`` dated notes, in date order per action; the last one records the status reached."""
+    """``scale.action_updates`` dated notes, in date order per action; the last one records the status reached.
+
+    Streamed into the table in chunks: 300,000 updates need not sit in memory at once.
+    """
     if not rows:
         return
     per_action = [0] * len(rows)
     for _ in range(ctx.scale.action_updates):
         per_action[ctx.rng.randrange(len(rows))] += 1
+    ids = iter(ctx.new_ids(ActionUpdate.__table__, sum(per_action)))
+    ctx.insert(
+        ActionUpdate.__table__,
+        (
+            update
+            for row, wanted in zip(rows, per_action, strict=True)
+            if wanted
+            for update in _timeline(ctx, row, wanted, ids)
+        ),
+    )
+
+
+def _timeline(ctx: SeedContext, row: dict[str, Any], wanted: int, ids: Any) -> list[dict[str, Any]]:
+    last = min(
+        ctx.now,
+        max(
+            row["created_at"],
+            datetime.combine(row["due_date"], datetime.min.time(), ctx.now.tzinfo),
+        ),
+    )
+    span = max(1.0, (last - row["created_at"]).total_seconds())
+    moments = sorted(
+        row["created_at"] + timedelta(seconds=ctx.rng.uniform(0, span)) for _ in range(wanted)
+    )
     found = []
-    for row, wanted in zip(rows, per_action, strict=True):
-        if not wanted:
-            continue
-        last = min(ctx.now, max(row["created_at"], datetime.combine(row["due_date"], datetime.min.time(), ctx.now.tzinfo)))
-        span = max(1.0, (last - row["created_at"]).total_seconds())
-        moments = sorted(row["created_at"] + timedelta(seconds=ctx.rng.uniform(0, span)) for _ in range(wanted))
-        for n, posted_at in enumerate(moments, start=1):
-            final = n == wanted and row["status"] not in ("idea", "planned")
-            found.append({
-                "action_id": row["id"], "posted_at": posted_at, "author_person_id": row["owner_person_id"],
-                "author_user_id": None, "text": ctx.rng.choice(UPDATE_TEXTS),
+    for n, posted_at in enumerate(moments, start=1):
+        final = n == wanted and row["status"] not in ("idea", "planned")
+        found.append(
+            {
+                "id": next(ids),
+                "action_id": row["id"],
+                "posted_at": posted_at,
+                "author_person_id": row["owner_person_id"],
+                "author_user_id": None,
+                "text": ctx.rng.choice(UPDATE_TEXTS),
                 "new_status": row["status"] if final else None,
                 "new_progress": row["progress"] if final else None,
-            })
-    for update_id, update in zip(ctx.new_ids(ActionUpdate.__table__, len(found)), found, strict=True):
-        update["id"] = update_id
-    ctx.insert(ActionUpdate.__table__, found)
+            }
+        )
+    return found

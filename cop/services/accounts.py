@@ -84,7 +84,7 @@ def create_user(
     email = chk.email("email", email)
     chk.choice("language", language, set(LANGUAGES), label="The language")
     time_zone = check_time_zone(chk, time_zone)
-    if username and session.exec(select(User.id).where(User.username == username)).first():
+    if "username" not in chk.errors and session.exec(select(User.id).where(User.username == username)).first():
         chk.fail("username", f"The username {username!r} is taken.")
     organisation_id = people.check_organisation_id(session, chk, organisation_id)
     if person_id is not None:

@@ -49,7 +49,9 @@ class ActionDetail:
 
 
 def _people(session: Session, ids: list[int]) -> list[Person]:
-    return list(session.exec(select(Person).where(col(Person.id).in_(ids or [-1])).order_by(Person.name)))
+    return list(
+        session.exec(select(Person).where(col(Person.id).in_(ids or [-1])).order_by(Person.name))
+    )
 
 
 def _live(record: Any) -> Any:
@@ -61,30 +63,48 @@ def action_detail(session: Session, actor: Actor, action_id: Any) -> ActionDetai
     action = get_action(session, actor, action_id)
     community = session.get(Community, action.community_id)
     assert community is not None  # get_action checked it
-    authors = dict(session.exec(
-        select(Person.id, Person.name).join(ActionUpdate, col(ActionUpdate.author_person_id) == Person.id)
-        .where(ActionUpdate.action_id == action.id).distinct()
-    ).all())
-    parent = _live(session.get(Action, action.parent_id)) if action.parent_id else None  # same community
+    authors = dict(
+        session.exec(
+            select(Person.id, Person.name)
+            .join(ActionUpdate, col(ActionUpdate.author_person_id) == Person.id)
+            .where(ActionUpdate.action_id == action.id)
+            .distinct()
+        ).all()
+    )
+    parent = (
+        _live(session.get(Action, action.parent_id)) if action.parent_id else None
+    )  # same community
     workshop = _live(session.get(Workshop, action.workshop_id)) if action.workshop_id else None
     outcome = _live(session.get(Outcome, action.outcome_id)) if action.outcome_id else None
     sub_actions, _ = find_actions(session, actor, parent_id=action.id, limit=200)
     changes = may_change(session, actor, action)
     return ActionDetail(
-        action=action, community=community,
+        action=action,
+        community=community,
         owner=session.get(Person, action.owner_person_id),  # type: ignore[arg-type]
-        organisation=_live(session.get(Organisation, action.organisation_id)) if action.organisation_id else None,
+        organisation=_live(session.get(Organisation, action.organisation_id))
+        if action.organisation_id
+        else None,
         co_owners=_people(session, linked_ids(session, "co_owner_ids", action.id)),  # type: ignore[arg-type]
-        partners=list(session.exec(
-            select(Organisation).where(col(Organisation.id).in_(linked_ids(session, "partner_ids", action.id) or [-1]))  # type: ignore[arg-type]
-            .order_by(Organisation.name)
-        )),
+        partners=list(
+            session.exec(
+                select(Organisation)
+                .where(
+                    col(Organisation.id).in_(linked_ids(session, "partner_ids", action.id) or [-1])
+                )  # type: ignore[arg-type]
+                .order_by(Organisation.name)
+            )
+        ),
         milestones=action_updates.milestones(session, action.id),  # type: ignore[arg-type]
         indicators=action_updates.indicators(session, action.id),  # type: ignore[arg-type]
-        updates=[(u, authors.get(u.author_person_id or -1, "")) for u in action_updates.updates(session, action.id)],  # type: ignore[arg-type]
+        updates=[
+            (u, authors.get(u.author_person_id or -1, ""))
+            for u in action_updates.updates(session, action.id)
+        ],  # type: ignore[arg-type]
         sub_actions=sub_actions,
         parent=parent,
-        workshop=workshop, outcome=outcome,
+        workshop=workshop,
+        outcome=outcome,
         history=audit.history(session, "action", action.id),  # type: ignore[arg-type]
         overdue=action.due_date < clock.today() and action.status in OPEN_STATUSES,
         driven_by=action_progress.driven_by(session, action),
@@ -96,4 +116,3 @@ def action_detail(session: Session, actor: Actor, action_id: Any) -> ActionDetai
             "create": is_allowed(actor, "action.create", community),
         },
     )
-

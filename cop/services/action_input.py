@@ -21,15 +21,33 @@ from cop.validation import Checker, record_id
 PRIORITIES = [p.value for p in Priority]
 PROGRESS_MODES = [m.value for m in ProgressMode]
 FIELDS = (
-    "title", "objective", "owner_person_id", "co_owner_ids", "organisation_id", "partner_ids",
-    "start_date", "due_date", "priority", "tags", "parent_id", "progress_mode",
+    "title",
+    "objective",
+    "owner_person_id",
+    "co_owner_ids",
+    "organisation_id",
+    "partner_ids",
+    "start_date",
+    "due_date",
+    "priority",
+    "tags",
+    "parent_id",
+    "progress_mode",
 )
 MAX_CO_OWNERS = 20
 MAX_PARTNERS = 50
 MAX_NUMBER = 1e15
 NOT_A_MEMBER = "The owner is not a member of this community."
 
-__all__ = ["FIELDS", "PRIORITIES", "PROGRESS_MODES", "STATUSES", "check_action", "check_number", "is_member"]
+__all__ = [
+    "FIELDS",
+    "PRIORITIES",
+    "PROGRESS_MODES",
+    "STATUSES",
+    "check_action",
+    "check_number",
+    "is_member",
+]
 
 
 def _as_id(value: Any) -> int | None:
@@ -50,16 +68,19 @@ def is_member(session: Session, community_id: int, person_id: object) -> bool:
     person = _as_id(person_id)
     if person is None:
         return False
-    return session.exec(
-        select(Membership.id)
-        .join(Person, col(Person.id) == Membership.person_id)
-        .where(
-            Membership.community_id == community_id,
-            Membership.person_id == person,
-            col(Membership.deleted_at).is_(None),
-            col(Person.deleted_at).is_(None),
-        )
-    ).first() is not None
+    return (
+        session.exec(
+            select(Membership.id)
+            .join(Person, col(Person.id) == Membership.person_id)
+            .where(
+                Membership.community_id == community_id,
+                Membership.person_id == person,
+                col(Membership.deleted_at).is_(None),
+                col(Person.deleted_at).is_(None),
+            )
+        ).first()
+        is not None
+    )
 
 
 def _organisation_exists(session: Session, organisation_id: int) -> bool:
@@ -76,12 +97,17 @@ def _check_owner(chk: Checker, session: Session, community: Community, value: An
     return owner
 
 
-def _check_co_owners(chk: Checker, session: Session, community: Community, value: Any, owner: int | None) -> list[int]:
+def _check_co_owners(
+    chk: Checker, session: Session, community: Community, value: Any, owner: int | None
+) -> list[int]:
     chosen: list[int] = []
     for raw in _ids(value):
         person = _as_id(raw)
         if person is None or not is_member(session, community.id, person):  # type: ignore[arg-type]
-            chk.fail("co_owner_ids", f"Co-owner {str(raw).strip()[:40]} is not a member of this community.")
+            chk.fail(
+                "co_owner_ids",
+                f"Co-owner {str(raw).strip()[:40]} is not a member of this community.",
+            )
         elif person != owner and person not in chosen:
             chosen.append(person)
     if len(chosen) > MAX_CO_OWNERS:
@@ -112,7 +138,9 @@ def _ancestors(session: Session, action_id: int) -> set[int]:
     return found
 
 
-def _check_parent(chk: Checker, session: Session, community: Community, value: Any, current: Action | None) -> int | None:
+def _check_parent(
+    chk: Checker, session: Session, community: Community, value: Any, current: Action | None
+) -> int | None:
     if value in (None, "", 0):
         return None
     parent_id = _as_id(value)
@@ -121,7 +149,9 @@ def _check_parent(chk: Checker, session: Session, community: Community, value: A
         chk.fail("parent_id", "The parent must be an action of this community.")
         return None
     if current is not None and current.id in _ancestors(session, parent.id):  # type: ignore[arg-type]
-        chk.fail("parent_id", "An action cannot be a sub-action of itself or of its own sub-actions.")
+        chk.fail(
+            "parent_id", "An action cannot be a sub-action of itself or of its own sub-actions."
+        )
         return None
     return parent_id
 
@@ -134,7 +164,9 @@ def check_number(chk: Checker, field: str, value: Any, label: str) -> float | No
         chk.fail(field, f"{label} must be a number.")
         return None
     try:
-        number = float(str(value).strip().replace(",", ".")) if isinstance(value, str) else float(value)
+        number = (
+            float(str(value).strip().replace(",", ".")) if isinstance(value, str) else float(value)
+        )
     except (TypeError, ValueError):
         chk.fail(field, f"{label} must be a number.")
         return None
@@ -144,7 +176,13 @@ def check_number(chk: Checker, field: str, value: Any, label: str) -> float | No
     return number
 
 
-def check_action(chk: Checker, session: Session, community: Community, given: dict[str, Any], current: Action | None) -> dict[str, Any]:
+def check_action(
+    chk: Checker,
+    session: Session,
+    community: Community,
+    given: dict[str, Any],
+    current: Action | None,
+) -> dict[str, Any]:
     """The cleaned values of the fields present in ``given``; a new action needs title, owner and due date."""
     unknown = set(given) - set(FIELDS)
     if unknown:
@@ -159,18 +197,26 @@ def check_action(chk: Checker, session: Session, community: Community, given: di
         values["objective"] = chk.long_text("objective", given["objective"], label="The objective")
     owner = current.owner_person_id if current is not None else None
     if "owner_person_id" in given:
-        owner = values["owner_person_id"] = _check_owner(chk, session, community, given["owner_person_id"])
+        owner = values["owner_person_id"] = _check_owner(
+            chk, session, community, given["owner_person_id"]
+        )
     if "co_owner_ids" in given:
-        values["co_owner_ids"] = _check_co_owners(chk, session, community, given["co_owner_ids"], owner)
+        values["co_owner_ids"] = _check_co_owners(
+            chk, session, community, given["co_owner_ids"], owner
+        )
     if "organisation_id" in given:
         organisation = _as_id(given["organisation_id"])
-        if given["organisation_id"] not in (None, "", 0) and (organisation is None or not _organisation_exists(session, organisation)):
+        if given["organisation_id"] not in (None, "", 0) and (
+            organisation is None or not _organisation_exists(session, organisation)
+        ):
             chk.fail("organisation_id", "Choose the city or organisation from the list.")
         values["organisation_id"] = organisation
     if "partner_ids" in given:
         values["partner_ids"] = _check_organisations(chk, session, given["partner_ids"])
     if "start_date" in given:
-        values["start_date"] = chk.day("start_date", given["start_date"], label="The start date", required=False)
+        values["start_date"] = chk.day(
+            "start_date", given["start_date"], label="The start date", required=False
+        )
     if "due_date" in given:
         values["due_date"] = chk.day("due_date", given["due_date"], label="The due date")
     start = values.get("start_date", current.start_date if current is not None else None)
@@ -178,14 +224,18 @@ def check_action(chk: Checker, session: Session, community: Community, given: di
     if "start_date" in given or "due_date" in given:
         chk.not_before("due_date", start, due, label="The due date")
     if "priority" in given:
-        values["priority"] = chk.choice("priority", given["priority"] or Priority.NORMAL.value, PRIORITIES, label="The priority")
+        values["priority"] = chk.choice(
+            "priority", given["priority"] or Priority.NORMAL.value, PRIORITIES, label="The priority"
+        )
     if "tags" in given:
         values["tags"] = check_tags(chk, "tags", given["tags"], "tag")
     if "parent_id" in given:
         values["parent_id"] = _check_parent(chk, session, community, given["parent_id"], current)
     if "progress_mode" in given:
         values["progress_mode"] = chk.choice(
-            "progress_mode", given["progress_mode"] or ProgressMode.STATUS.value, PROGRESS_MODES,
+            "progress_mode",
+            given["progress_mode"] or ProgressMode.STATUS.value,
+            PROGRESS_MODES,
             label="How progress is measured",
         )
     return values

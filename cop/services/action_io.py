@@ -37,9 +37,21 @@ from cop.services.action_views import conditions
 from cop.services.actions import write_tags
 from cop.services.communities import get_community
 from cop.services.practice_input import check_tags
-from cop.validation import Checker
+from cop.validation import Checker, record_id
 
-COLUMNS = ["id", "version", "title", "status", "progress", "start_date", "due_date", "owner", "city", "priority", "tags"]
+COLUMNS = [
+    "id",
+    "version",
+    "title",
+    "status",
+    "progress",
+    "start_date",
+    "due_date",
+    "owner",
+    "city",
+    "priority",
+    "tags",
+]
 EDITABLE = ("title", "status", "progress", "start_date", "due_date", "priority", "tags")
 MAX_IMPORT_ROWS = 5_000
 EXPORT_PAGE = 1_000
@@ -60,16 +72,40 @@ def _export_rows(session: Session, actor: Actor, community_id: int) -> Iterator[
     last_id = 0
     while True:
         rows = session.exec(
-            select(Action.id, Action.version, Action.title, Action.status, Action.progress, Action.start_date,
-                   Action.due_date, Owner.name, Organisation.name, Action.priority, Action.tags)
+            select(
+                Action.id,
+                Action.version,
+                Action.title,
+                Action.status,
+                Action.progress,
+                Action.start_date,
+                Action.due_date,
+                Owner.name,
+                Organisation.name,
+                Action.priority,
+                Action.tags,
+            )
             .join(Community, col(Community.id) == Action.community_id)
             .join(Owner, Owner.id == Action.owner_person_id)
             .join(Organisation, col(Organisation.id) == Action.organisation_id, isouter=True)
-            .where(*where, col(Action.id) > last_id).order_by(col(Action.id)).limit(EXPORT_PAGE)
+            .where(*where, col(Action.id) > last_id)
+            .order_by(col(Action.id))
+            .limit(EXPORT_PAGE)
         ).all()
         for aid, version, title, status, progress, start, due, owner, city, priority, tags in rows:
-            yield [aid, version, _text_out(title), status, progress, start, due, _text_out(owner),
-                   _text_out(city or ""), priority, _text_out(", ".join(tags))]
+            yield [
+                aid,
+                version,
+                _text_out(title),
+                status,
+                progress,
+                start,
+                due,
+                _text_out(owner),
+                _text_out(city or ""),
+                priority,
+                _text_out(", ".join(tags)),
+            ]
         if len(rows) < EXPORT_PAGE:
             return
         last_id = rows[-1][0]
@@ -118,19 +154,35 @@ def _read(data: bytes, preview: Preview) -> list[tuple[int, dict[str, str]]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        preview.file_errors.append("The file is not UTF-8 text; save it as CSV UTF-8 and try again.")
+        preview.file_errors.append(
+            "The file is not UTF-8 text; save it as CSV UTF-8 and try again."
+        )
+        return []
+    if "\x00" in text:
+        preview.file_errors.append("The file contains NUL characters; is it really a CSV file?")
         return []
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [(name or "").strip() for name in reader.fieldnames or []]
-    missing = [c for c in ("id", "version", *EDITABLE) if c not in header]
-    if missing:
-        preview.file_errors.append(f"Missing columns: {', '.join(missing)}. Export the actions first and edit that file.")
+    try:
+        header = [(name or "").strip() for name in reader.fieldnames or []]
+        missing = [c for c in ("id", "version", *EDITABLE) if c not in header]
+        if missing:
+            preview.file_errors.append(
+                f"Missing columns: {', '.join(missing)}. Export the actions first and edit that file."
+            )
+            return []
+        rows = [
+            (reader.line_num, {(k or "").strip(): v or "" for k, v in row.items() if k is not None})
+            for row in reader
+        ]
+    except csv.Error as exc:  # e.g. a cell beyond the csv module's field size limit
+        preview.file_errors.append(f"The CSV file cannot be read: {exc}.")
         return []
-    rows = [(reader.line_num, {(k or "").strip(): v or "" for k, v in row.items() if k is not None}) for row in reader]
     if not rows:
         preview.file_errors.append("The file has no rows below its header.")
     elif len(rows) > MAX_IMPORT_ROWS:
-        preview.file_errors.append(f"The file has {len(rows):,} rows; import at most {MAX_IMPORT_ROWS:,} at once.")
+        preview.file_errors.append(
+            f"The file has {len(rows):,} rows; import at most {MAX_IMPORT_ROWS:,} at once."
+        )
         return []
     return rows
 
@@ -139,13 +191,17 @@ def _stored(session: Session, ids: list[int]) -> dict[int, tuple[Action, Communi
     """The live actions with these ids, their community, owner name and city name, in few queries."""
     found: dict[int, tuple[Action, Community, str, str]] = {}
     for start in range(0, len(ids), LOOKUP_CHUNK):
-        chunk = ids[start:start + LOOKUP_CHUNK]
+        chunk = ids[start : start + LOOKUP_CHUNK]
         rows = session.exec(
             select(Action, Community, Owner.name, Organisation.name)
             .join(Community, col(Community.id) == Action.community_id)
             .join(Owner, Owner.id == Action.owner_person_id)
             .join(Organisation, col(Organisation.id) == Action.organisation_id, isouter=True)
-            .where(col(Action.id).in_(chunk), col(Action.deleted_at).is_(None), col(Community.deleted_at).is_(None))
+            .where(
+                col(Action.id).in_(chunk),
+                col(Action.deleted_at).is_(None),
+                col(Community.deleted_at).is_(None),
+            )
         )
         for action, community, owner, city in rows:
             found[action.id] = (action, community, owner, city or "")  # type: ignore[index]
@@ -154,46 +210,83 @@ def _stored(session: Session, ids: list[int]) -> dict[int, tuple[Action, Communi
 
 def _wanted(chk: Checker, row: dict[str, str]) -> dict[str, Any]:
     """The row's editable values, cleaned like a form's."""
-    values: dict[str, Any] = {"title": chk.title("title", _text_in(row["title"]), label="The title")}
+    values: dict[str, Any] = {
+        "title": chk.title("title", _text_in(row["title"]), label="The title")
+    }
     status = row["status"].strip()
     if status not in STATUSES:
-        chk.fail("status", f"Status {status[:40]!r} is not allowed; use one of: {', '.join(STATUSES)}.")
+        chk.fail(
+            "status", f"Status {status[:40]!r} is not allowed; use one of: {', '.join(STATUSES)}."
+        )
     values["status"] = status
-    values["progress"] = chk.count("progress", row["progress"], label="The progress", minimum=0, maximum=100)
-    values["start_date"] = chk.day("start_date", row["start_date"], label="The start date", required=False)
+    values["progress"] = chk.count(
+        "progress", row["progress"], label="The progress", minimum=0, maximum=100
+    )
+    values["start_date"] = chk.day(
+        "start_date", row["start_date"], label="The start date", required=False
+    )
     values["due_date"] = chk.day("due_date", row["due_date"], label="The due date")
     chk.not_before("due_date", values["start_date"], values["due_date"], label="The due date")
-    values["priority"] = chk.choice("priority", row["priority"].strip(), PRIORITIES, label="The priority")
+    values["priority"] = chk.choice(
+        "priority", row["priority"].strip(), PRIORITIES, label="The priority"
+    )
     values["tags"] = check_tags(chk, "tags", _text_in(row["tags"]), "tag")
     return values
 
 
-def _changes(session: Session, chk: Checker, action: Action, wanted: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+def _changes(
+    session: Session, chk: Checker, action: Action, wanted: dict[str, Any]
+) -> dict[str, tuple[Any, Any]]:
     """What the row changes; a new status brings its default progress unless the row also sets one."""
     values = dict(wanted)
     progress_edited = values["progress"] != action.progress
     if values["status"] != action.status or progress_edited:
         derived = action_progress.derived_progress(session, action)
         if progress_edited and derived is not None:
-            chk.fail("progress", f"The progress of this action follows its {action_progress.driven_by(session, action)}.")
-        elif progress_edited and values["status"] == ActionStatus.DONE and values["progress"] != 100:
+            chk.fail(
+                "progress",
+                f"The progress of this action follows its {action_progress.driven_by(session, action)}.",
+            )
+        elif (
+            progress_edited and values["status"] == ActionStatus.DONE and values["progress"] != 100
+        ):
             chk.fail("progress", "A done action is at 100 %.")
         elif not progress_edited:
-            values["progress"] = derived if derived is not None else progress_after_status(values["status"], action.progress)
-    return {name: (getattr(action, name), value) for name, value in values.items() if getattr(action, name) != value}
+            values["progress"] = (
+                derived
+                if derived is not None
+                else progress_after_status(values["status"], action.progress)
+            )
+    return {
+        name: (getattr(action, name), value)
+        for name, value in values.items()
+        if getattr(action, name) != value
+    }
 
 
-def _row(session: Session, actor: Actor, line: int, row: dict[str, str], stored: dict[int, Any], seen: dict[int, int]) -> RowPreview:
+def _row(
+    session: Session,
+    actor: Actor,
+    line: int,
+    row: dict[str, str],
+    stored: dict[int, Any],
+    seen: dict[int, int],
+) -> RowPreview:
     raw_id = row["id"].strip()
-    action_id = int(raw_id) if raw_id.isdigit() else None
+    action_id = record_id(raw_id)
     result = RowPreview(line=line, action_id=action_id, title=_text_in(row["title"]).strip())
     found = stored.get(action_id) if action_id is not None else None
     if found is None or not can_read(actor, found[1]):
-        result.errors["id"] = (f"There is no action with id {raw_id[:20]}." if raw_id
-                               else "Every row needs the id of an exported action; new actions are created on the page.")
+        result.errors["id"] = (
+            f"There is no action with id {raw_id[:20]}."
+            if raw_id
+            else "Every row needs the id of an exported action; new actions are created on the page."
+        )
         return result
     if action_id in seen:
-        result.errors["id"] = f"Action {action_id} appears twice in the file (also on line {seen[action_id]})."
+        result.errors["id"] = (
+            f"Action {action_id} appears twice in the file (also on line {seen[action_id]})."
+        )
         return result
     seen[action_id] = line  # type: ignore[index]
     action, community, owner, city = found
@@ -201,15 +294,21 @@ def _row(session: Session, actor: Actor, line: int, row: dict[str, str], stored:
     wanted = _wanted(chk, row)
     for name, shown in (("owner", owner), ("city", city)):
         if name in row and _text_in(row[name]).strip() != shown.strip():
-            chk.fail(name, f"The {name} is changed on the action's page, not by import (it is {shown or 'empty'}).")
+            chk.fail(
+                name,
+                f"The {name} is changed on the action's page, not by import (it is {shown or 'empty'}).",
+            )
     if not chk.errors:
         result.changes = _changes(session, chk, action, wanted)
     version = row["version"].strip()
-    result.version = int(version) if version.isdigit() else None
+    result.version = int(version) if version.isascii() and version.isdigit() else None
     if result.changes:
         if result.version != action.version:
-            chk.fail("version", f"Someone changed this action after the export (version {version[:12] or '?'} in the "
-                                f"file, {action.version} now); export again and redo this row.")
+            chk.fail(
+                "version",
+                f"Someone changed this action after the export (version {version[:12] or '?'} in the "
+                f"file, {action.version} now); export again and redo this row.",
+            )
         try:
             authorize(actor, "action.import", community)
         except PermissionDenied:
@@ -224,7 +323,7 @@ def preview_actions_import(session: Session, actor: Actor, data: bytes) -> Previ
     """Every change and every problem of an edited export, without writing anything."""
     preview = Preview()
     rows = _read(data, preview)
-    ids = sorted({int(r["id"].strip()) for _, r in rows if r["id"].strip().isdigit()})
+    ids = sorted({number for _, r in rows if (number := record_id(r["id"])) is not None})
     stored = _stored(session, ids)
     seen: dict[int, int] = {}
     preview.rows = [_row(session, actor, line, row, stored, seen) for line, row in rows]
@@ -239,12 +338,18 @@ def apply_actions_import(session: Session, actor: Actor, data: bytes) -> Preview
     for row in preview.changed:
         action = records.get_live(session, Action, row.action_id, for_update=True, label="action")
         values = {name: new for name, (_old, new) in row.changes.items()}
-        records.save(session, actor, action, row.version, values, action="action.import",  # type: ignore[arg-type]
-                     community_id=action.community_id)
+        records.save(
+            session,
+            actor,
+            action,
+            row.version,
+            values,
+            action="action.import",  # type: ignore[arg-type]
+            community_id=action.community_id,
+        )
         if "tags" in values:
             write_tags(session, action.id, action.tags)  # type: ignore[arg-type]
         session.flush()
         action_progress.settle(session, actor, action)
     preview.applied = True
     return preview
-

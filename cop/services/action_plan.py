@@ -19,25 +19,46 @@ from cop.export.limiter import export_slot
 from cop.permissions import Actor
 from cop.services.action_views import CityPlan, city_plan
 
-STATUS_LABELS = {"idea": "Idea", "planned": "Planned", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}
+STATUS_LABELS = {
+    "idea": "Idea",
+    "planned": "Planned",
+    "in_progress": "In progress",
+    "done": "Done",
+    "dropped": "Dropped",
+}
 COLUMNS = ["Action", "Community", "Owner", "Status", "Progress", "Due", "Latest update"]
 
 
 def plan_rows(plan: CityPlan) -> list[list[str]]:
     """The plan's table as plain text, one row per action (shared by the page's print layout)."""
     return [
-        [row["title"], row["community"], row["owner"], STATUS_LABELS.get(row["status"], row["status"]),
-         f"{row['progress']} %", row["due_date"].isoformat() + (" (overdue)" if row["overdue"] else ""),
-         (row["latest_update"] or {}).get("text", "")]
+        [
+            row["title"],
+            row["community"],
+            row["owner"],
+            STATUS_LABELS.get(row["status"], row["status"]),
+            f"{row['progress']} %",
+            row["due_date"].isoformat() + (" (overdue)" if row["overdue"] else ""),
+            (row["latest_update"] or {}).get("text", ""),
+        ]
         for row in plan.rows
     ]
 
 
 def plan_summary(plan: CityPlan) -> str:
     """One sentence: how many actions, how they stand, how many are overdue."""
-    parts = [f"{n} {STATUS_LABELS.get(status, status).lower()}" for status, n in sorted(plan.by_status.items(),
-             key=lambda item: list(STATUS_LABELS).index(item[0]) if item[0] in STATUS_LABELS else 99)]
-    text = f"{plan.total} actions" + (f": {', '.join(parts)}" if parts else "") + f"; {plan.overdue} overdue."
+    parts = [
+        f"{n} {STATUS_LABELS.get(status, status).lower()}"
+        for status, n in sorted(
+            plan.by_status.items(),
+            key=lambda item: list(STATUS_LABELS).index(item[0]) if item[0] in STATUS_LABELS else 99,
+        )
+    ]
+    text = (
+        f"{plan.total} actions"
+        + (f": {', '.join(parts)}" if parts else "")
+        + f"; {plan.overdue} overdue."
+    )
     if plan.average_open_progress is not None:
         text += f" Open actions are {plan.average_open_progress:.0f} % done on average."
     if plan.total > len(plan.rows):
@@ -56,8 +77,12 @@ def city_plan_document(plan: CityPlan) -> Document:
     )
 
 
-def city_plan_pdf(session: Session, actor: Actor, organisation_id: object,
-                  on_wait: Callable[[str], None] | None = None) -> bytes:
+def city_plan_pdf(
+    session: Session,
+    actor: Actor,
+    organisation_id: object,
+    on_wait: Callable[[str], None] | None = None,
+) -> bytes:
     """The plan of the organisation (what the actor may read) as an A4 PDF."""
     document = city_plan_document(city_plan(session, actor, organisation_id))
     with export_slot(on_wait):

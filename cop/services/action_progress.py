@@ -24,7 +24,11 @@ from cop.permissions import Actor
 from cop.services import records
 
 STATUSES = [s.value for s in ActionStatus]
-OPEN_STATUSES = (ActionStatus.IDEA.value, ActionStatus.PLANNED.value, ActionStatus.IN_PROGRESS.value)
+OPEN_STATUSES = (
+    ActionStatus.IDEA.value,
+    ActionStatus.PLANNED.value,
+    ActionStatus.IN_PROGRESS.value,
+)
 CLOSED_STATUSES = (ActionStatus.DONE.value, ActionStatus.DROPPED.value)
 STATUS_PROGRESS = {
     ActionStatus.IDEA.value: 0,
@@ -52,11 +56,15 @@ def _rounded_share(part: int, whole: int) -> int:
 
 def children_progress(session: Session, action_id: int) -> list[int]:
     """The progress of the live, open or done sub-actions."""
-    return list(session.exec(
-        select(Action.progress).where(
-            Action.parent_id == action_id, col(Action.deleted_at).is_(None), Action.status != ActionStatus.DROPPED
+    return list(
+        session.exec(
+            select(Action.progress).where(
+                Action.parent_id == action_id,
+                col(Action.deleted_at).is_(None),
+                Action.status != ActionStatus.DROPPED,
+            )
         )
-    ))
+    )
 
 
 def milestone_counts(session: Session, action_id: int) -> tuple[int, int]:
@@ -100,11 +108,18 @@ def settle(session: Session, actor: Actor, action: Action) -> None:
         wanted = derived_progress(session, current)
         if wanted is not None and wanted != current.progress:
             records.save(
-                session, actor, current, current.version, {"progress": wanted},
-                action="action.progress", community_id=current.community_id,
+                session,
+                actor,
+                current,
+                current.version,
+                {"progress": wanted},
+                action="action.progress",
+                community_id=current.community_id,
             )
             session.flush()
         if current.parent_id is None:
             return
-        parent = session.exec(select(Action).where(Action.id == current.parent_id).with_for_update()).first()
+        parent = session.exec(
+            select(Action).where(Action.id == current.parent_id).with_for_update()
+        ).first()
         current = parent if parent is not None and parent.deleted_at is None else None

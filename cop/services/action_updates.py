@@ -31,8 +31,14 @@ def _optional(value: Any) -> Any:
 
 
 def post_update(
-    session: Session, actor: Actor, action_id: Any, *, text: str, new_status: str | None = None,
-    new_progress: int | str | None = None, version: int | None = None,
+    session: Session,
+    actor: Actor,
+    action_id: Any,
+    *,
+    text: str,
+    new_status: str | None = None,
+    new_progress: int | str | None = None,
+    version: int | None = None,
 ) -> ActionUpdate:
     """A dated note on the action that may move its status or percentage.
 
@@ -60,65 +66,108 @@ def post_update(
     if status is not None:
         changes["status"] = status
         derived = action_progress.derived_progress(session, action)
-        changes["progress"] = derived if derived is not None else progress_after_status(status, action.progress)
+        changes["progress"] = (
+            derived if derived is not None else progress_after_status(status, action.progress)
+        )
     if progress is not None:
         changes["progress"] = progress
     if changes:
-        records.save(session, actor, action, action.version if version is None else version, changes,
-                     action="action.post_update", community_id=community.id)
+        records.save(
+            session,
+            actor,
+            action,
+            action.version if version is None else version,
+            changes,
+            action="action.post_update",
+            community_id=community.id,
+        )
     update = ActionUpdate(
-        action_id=action.id, author_person_id=actor.person_id, author_user_id=actor.user_id or None,  # type: ignore[arg-type]
-        text=body, new_status=status, new_progress=action.progress if changes else None,
+        action_id=action.id,
+        author_person_id=actor.person_id,
+        author_user_id=actor.user_id or None,  # type: ignore[arg-type]
+        text=body,
+        new_status=status,
+        new_progress=action.progress if changes else None,
     )
     session.add(update)
     session.flush()
-    record_event(session, actor, "action_update.create", update, community_id=community.id,
-                 changes={"action_id": [None, action.id], "text": [None, body],
-                          **({"new_status": [None, status]} if status else {}),
-                          **({"new_progress": [None, update.new_progress]} if changes else {})})
+    record_event(
+        session,
+        actor,
+        "action_update.create",
+        update,
+        community_id=community.id,
+        changes={
+            "action_id": [None, action.id],
+            "text": [None, body],
+            **({"new_status": [None, status]} if status else {}),
+            **({"new_progress": [None, update.new_progress]} if changes else {}),
+        },
+    )
     action_progress.settle(session, actor, action)
     return update
 
 
 def updates(session: Session, action_id: int, limit: int = 200) -> list[ActionUpdate]:
     """The action's updates, newest first (read access checked by the caller)."""
-    return list(session.exec(
-        select(ActionUpdate).where(ActionUpdate.action_id == action_id)
-        .order_by(col(ActionUpdate.posted_at).desc(), col(ActionUpdate.id).desc()).limit(limit)
-    ))
+    return list(
+        session.exec(
+            select(ActionUpdate)
+            .where(ActionUpdate.action_id == action_id)
+            .order_by(col(ActionUpdate.posted_at).desc(), col(ActionUpdate.id).desc())
+            .limit(limit)
+        )
+    )
 
 
 # --- milestones --------------------------------------------------------------
 
 
-def _milestone(session: Session, actor: Actor, milestone_id: Any) -> tuple[ActionMilestone, Action, Any]:
-    milestone = records.get_live(session, ActionMilestone, milestone_id, for_update=True, label="milestone")
+def _milestone(
+    session: Session, actor: Actor, milestone_id: Any
+) -> tuple[ActionMilestone, Action, Any]:
+    milestone = records.get_live(
+        session, ActionMilestone, milestone_id, for_update=True, label="milestone"
+    )
     action, community = editable_action(session, actor, milestone.action_id, "action.update")
     return milestone, action, community
 
 
-def add_milestone(session: Session, actor: Actor, action_id: Any, *, title: str, due_date: Any = None) -> ActionMilestone:
+def add_milestone(
+    session: Session, actor: Actor, action_id: Any, *, title: str, due_date: Any = None
+) -> ActionMilestone:
     action, community = editable_action(session, actor, action_id, "action.update")
     chk = Checker()
     clean_title = chk.title("title", title, label="The milestone")
     due = chk.day("due_date", due_date, label="The milestone's date", required=False)
     count, last = session.exec(
         select(func.count(), func.max(ActionMilestone.position)).where(
-            ActionMilestone.action_id == action.id, col(ActionMilestone.deleted_at).is_(None))
+            ActionMilestone.action_id == action.id, col(ActionMilestone.deleted_at).is_(None)
+        )
     ).one()
     if count >= MAX_MILESTONES:
         chk.fail("title", f"An action has at most {MAX_MILESTONES} milestones.")
     chk.raise_if_any()
-    milestone = ActionMilestone(action_id=action.id, title=clean_title, due_date=due, position=(last or 0) + 1)  # type: ignore[arg-type]
-    records.create(session, actor, milestone, community_id=community.id, action="action_milestone.create")
+    milestone = ActionMilestone(
+        action_id=action.id, title=clean_title, due_date=due, position=(last or 0) + 1
+    )  # type: ignore[arg-type]
+    records.create(
+        session, actor, milestone, community_id=community.id, action="action_milestone.create"
+    )
     session.flush()
     action_progress.settle(session, actor, action)
     return milestone
 
 
 def update_milestone(
-    session: Session, actor: Actor, milestone_id: Any, version: int, *, title: str | None = None,
-    due_date: Any = ..., done: bool | None = None,
+    session: Session,
+    actor: Actor,
+    milestone_id: Any,
+    version: int,
+    *,
+    title: str | None = None,
+    due_date: Any = ...,
+    done: bool | None = None,
 ) -> ActionMilestone:
     """Change the given fields of a milestone; ticking it off can move the action's percentage."""
     milestone, action, community = _milestone(session, actor, milestone_id)
@@ -127,13 +176,23 @@ def update_milestone(
     if title is not None:
         values["title"] = chk.title("title", title, label="The milestone")
     if due_date is not ...:
-        values["due_date"] = chk.day("due_date", due_date, label="The milestone's date", required=False)
+        values["due_date"] = chk.day(
+            "due_date", due_date, label="The milestone's date", required=False
+        )
     if done is not None:
         if not isinstance(done, bool):
             chk.fail("done", "Done must be yes or no.")
         values["done"] = done
     chk.raise_if_any()
-    records.save(session, actor, milestone, version, values, action="action_milestone.update", community_id=community.id)
+    records.save(
+        session,
+        actor,
+        milestone,
+        version,
+        values,
+        action="action_milestone.update",
+        community_id=community.id,
+    )
     session.flush()
     action_progress.settle(session, actor, action)
     return milestone
@@ -141,16 +200,23 @@ def update_milestone(
 
 def remove_milestone(session: Session, actor: Actor, milestone_id: Any) -> None:
     milestone, action, community = _milestone(session, actor, milestone_id)
-    records.soft_delete(session, actor, milestone, action="action_milestone.delete", community_id=community.id)
+    records.soft_delete(
+        session, actor, milestone, action="action_milestone.delete", community_id=community.id
+    )
     session.flush()
     action_progress.settle(session, actor, action)
 
 
 def milestones(session: Session, action_id: int) -> list[ActionMilestone]:
-    return list(session.exec(
-        select(ActionMilestone).where(ActionMilestone.action_id == action_id, col(ActionMilestone.deleted_at).is_(None))
-        .order_by(col(ActionMilestone.position), col(ActionMilestone.id))
-    ))
+    return list(
+        session.exec(
+            select(ActionMilestone)
+            .where(
+                ActionMilestone.action_id == action_id, col(ActionMilestone.deleted_at).is_(None)
+            )
+            .order_by(col(ActionMilestone.position), col(ActionMilestone.id))
+        )
+    )
 
 
 # --- indicators --------------------------------------------------------------
@@ -168,25 +234,44 @@ def _check_indicator(chk: Checker, fields: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def add_indicator(session: Session, actor: Actor, action_id: Any, *, name: str, unit: str = "",
-                  baseline: Any = None, target: Any = None, current: Any = None) -> ActionIndicator:
+def add_indicator(
+    session: Session,
+    actor: Actor,
+    action_id: Any,
+    *,
+    name: str,
+    unit: str = "",
+    baseline: Any = None,
+    target: Any = None,
+    current: Any = None,
+) -> ActionIndicator:
     action, community = editable_action(session, actor, action_id, "action.update")
     chk = Checker()
-    values = _check_indicator(chk, {"name": name, "unit": unit, "baseline": baseline, "target": target, "current": current})
+    values = _check_indicator(
+        chk,
+        {"name": name, "unit": unit, "baseline": baseline, "target": target, "current": current},
+    )
     count, last = session.exec(
         select(func.count(), func.max(ActionIndicator.position)).where(
-            ActionIndicator.action_id == action.id, col(ActionIndicator.deleted_at).is_(None))
+            ActionIndicator.action_id == action.id, col(ActionIndicator.deleted_at).is_(None)
+        )
     ).one()
     if count >= MAX_INDICATORS:
         chk.fail("name", f"An action has at most {MAX_INDICATORS} indicators.")
     chk.raise_if_any()
     indicator = ActionIndicator(action_id=action.id, position=(last or 0) + 1, **values)  # type: ignore[arg-type]
-    return records.create(session, actor, indicator, community_id=community.id, action="action_indicator.create")
+    return records.create(
+        session, actor, indicator, community_id=community.id, action="action_indicator.create"
+    )
 
 
-def update_indicator(session: Session, actor: Actor, indicator_id: Any, version: int, **fields: Any) -> ActionIndicator:
+def update_indicator(
+    session: Session, actor: Actor, indicator_id: Any, version: int, **fields: Any
+) -> ActionIndicator:
     """Change the given fields (name, unit, baseline, target, current); usually the current value."""
-    indicator = records.get_live(session, ActionIndicator, indicator_id, for_update=True, label="indicator")
+    indicator = records.get_live(
+        session, ActionIndicator, indicator_id, for_update=True, label="indicator"
+    )
     _, community = editable_action(session, actor, indicator.action_id, "action.update")
     unknown = set(fields) - {"name", "unit", "baseline", "target", "current"}
     if unknown:
@@ -194,18 +279,35 @@ def update_indicator(session: Session, actor: Actor, indicator_id: Any, version:
     chk = Checker()
     values = _check_indicator(chk, fields)
     chk.raise_if_any()
-    records.save(session, actor, indicator, version, values, action="action_indicator.update", community_id=community.id)
+    records.save(
+        session,
+        actor,
+        indicator,
+        version,
+        values,
+        action="action_indicator.update",
+        community_id=community.id,
+    )
     return indicator
 
 
 def remove_indicator(session: Session, actor: Actor, indicator_id: Any) -> None:
-    indicator = records.get_live(session, ActionIndicator, indicator_id, for_update=True, label="indicator")
+    indicator = records.get_live(
+        session, ActionIndicator, indicator_id, for_update=True, label="indicator"
+    )
     _, community = editable_action(session, actor, indicator.action_id, "action.update")
-    records.soft_delete(session, actor, indicator, action="action_indicator.delete", community_id=community.id)
+    records.soft_delete(
+        session, actor, indicator, action="action_indicator.delete", community_id=community.id
+    )
 
 
 def indicators(session: Session, action_id: int) -> list[ActionIndicator]:
-    return list(session.exec(
-        select(ActionIndicator).where(ActionIndicator.action_id == action_id, col(ActionIndicator.deleted_at).is_(None))
-        .order_by(col(ActionIndicator.position), col(ActionIndicator.id))
-    ))
+    return list(
+        session.exec(
+            select(ActionIndicator)
+            .where(
+                ActionIndicator.action_id == action_id, col(ActionIndicator.deleted_at).is_(None)
+            )
+            .order_by(col(ActionIndicator.position), col(ActionIndicator.id))
+        )
+    )

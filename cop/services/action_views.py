@@ -41,16 +41,32 @@ CITY_PLAN_MAX = 2_000
 UPDATE_EXCERPT = 200
 Owner = aliased(Person, name="owner")
 SORTS: dict[str, Any] = {
-    "due_date": Action.due_date, "title": Action.title, "progress": Action.progress,
-    "updated_at": Action.updated_at, "status": Action.status,
+    "due_date": Action.due_date,
+    "title": Action.title,
+    "progress": Action.progress,
+    "updated_at": Action.updated_at,
+    "status": Action.status,
 }
 _COLUMNS = (
-    ("id", Action.id), ("version", Action.version), ("title", Action.title), ("community_id", Action.community_id),
-    ("community", Community.name), ("status", Action.status), ("progress", Action.progress),
-    ("progress_mode", Action.progress_mode), ("priority", Action.priority), ("start_date", Action.start_date),
-    ("due_date", Action.due_date), ("owner_person_id", Action.owner_person_id), ("owner", Owner.name),
-    ("organisation_id", Action.organisation_id), ("city", Organisation.name), ("tags", Action.tags),
-    ("parent_id", Action.parent_id), ("created_at", Action.created_at), ("updated_at", Action.updated_at),
+    ("id", Action.id),
+    ("version", Action.version),
+    ("title", Action.title),
+    ("community_id", Action.community_id),
+    ("community", Community.name),
+    ("status", Action.status),
+    ("progress", Action.progress),
+    ("progress_mode", Action.progress_mode),
+    ("priority", Action.priority),
+    ("start_date", Action.start_date),
+    ("due_date", Action.due_date),
+    ("owner_person_id", Action.owner_person_id),
+    ("owner", Owner.name),
+    ("organisation_id", Action.organisation_id),
+    ("city", Organisation.name),
+    ("tags", Action.tags),
+    ("parent_id", Action.parent_id),
+    ("created_at", Action.created_at),
+    ("updated_at", Action.updated_at),
 )
 
 
@@ -59,14 +75,20 @@ def readable_actions(actor: Actor) -> sa.ColumnElement[bool]:
     live = sa.and_(col(Action.deleted_at).is_(None), col(Community.deleted_at).is_(None))
     if actor.is_admin:
         return live
-    return sa.and_(live, sa.or_(
-        col(Action.community_id).in_(list(actor.roles) or [-1]), Community.visibility == Visibility.WORKSPACE,
-    ))
+    return sa.and_(
+        live,
+        sa.or_(
+            col(Action.community_id).in_(list(actor.roles) or [-1]),
+            Community.visibility == Visibility.WORKSPACE,
+        ),
+    )
 
 
 def overdue_condition(today: date | None = None) -> sa.ColumnElement[bool]:
     """Due before today and still open (done and dropped actions are never overdue)."""
-    return sa.and_(col(Action.due_date) < (today or clock.today()), col(Action.status).in_(OPEN_STATUSES))
+    return sa.and_(
+        col(Action.due_date) < (today or clock.today()), col(Action.status).in_(OPEN_STATUSES)
+    )
 
 
 def _an_id(chk: Checker, name: str, value: Any, message: str) -> int | None:
@@ -79,9 +101,19 @@ def _an_id(chk: Checker, name: str, value: Any, message: str) -> int | None:
 
 
 def conditions(
-    session: Session, actor: Actor, *, community_id: Any = None, organisation_id: Any = None,
-    owner_person_id: Any = None, status: str | list[str] | None = None, due_from: Any = None, due_to: Any = None,
-    tag: str | None = None, text: str | None = None, overdue: bool = False, open_only: bool = False,
+    session: Session,
+    actor: Actor,
+    *,
+    community_id: Any = None,
+    organisation_id: Any = None,
+    owner_person_id: Any = None,
+    status: str | list[str] | None = None,
+    due_from: Any = None,
+    due_to: Any = None,
+    tag: str | None = None,
+    text: str | None = None,
+    overdue: bool = False,
+    open_only: bool = False,
     parent_id: Any = None,
 ) -> list[sa.ColumnElement[bool]]:
     """The WHERE clause of a filtered list; bad filter values raise ValidationError, a hidden community NotFound.
@@ -93,7 +125,9 @@ def conditions(
     found = [readable_actions(actor)]
     if community_id not in (None, "", 0):
         found.append(Action.community_id == get_community(session, actor, community_id).id)
-    organisation = _an_id(chk, "organisation_id", organisation_id, "Choose a city or organisation from the list.")
+    organisation = _an_id(
+        chk, "organisation_id", organisation_id, "Choose a city or organisation from the list."
+    )
     owner = _an_id(chk, "owner_person_id", owner_person_id, "Choose an owner from the list.")
     parent = _an_id(chk, "parent_id", parent_id, "Choose a parent action.")
     statuses = [status] if isinstance(status, str) else list(status or [])
@@ -117,11 +151,17 @@ def conditions(
     if last is not None:
         found.append(col(Action.due_date) <= last)
     if tag and tag.strip():
-        found.append(sa.exists().where(ActionTag.action_id == Action.id, ActionTag.key == tag_key(tag)))
+        found.append(
+            sa.exists().where(ActionTag.action_id == Action.id, ActionTag.key == tag_key(tag))
+        )
     if text and text.strip():
         needle = text.strip()
-        found.append(sa.or_(col(Action.title).icontains(needle, autoescape=True),
-                            col(Action.objective).icontains(needle, autoescape=True)))
+        found.append(
+            sa.or_(
+                col(Action.title).icontains(needle, autoescape=True),
+                col(Action.objective).icontains(needle, autoescape=True),
+            )
+        )
     if overdue:
         found.append(overdue_condition())
     if open_only:
@@ -133,25 +173,43 @@ def latest_updates(session: Session, action_ids: list[int]) -> dict[int, dict[st
     """The newest update of each action: when, by whom, and the start of its text."""
     if not action_ids:
         return {}
-    newest = select(func.max(ActionUpdate.id)).where(col(ActionUpdate.action_id).in_(action_ids)).group_by(ActionUpdate.action_id)
+    newest = (
+        select(func.max(ActionUpdate.id))
+        .where(col(ActionUpdate.action_id).in_(action_ids))
+        .group_by(ActionUpdate.action_id)
+    )
     rows = session.exec(
-        select(ActionUpdate.action_id, ActionUpdate.posted_at, Person.name, func.substr(ActionUpdate.text, 1, UPDATE_EXCERPT))
+        select(
+            ActionUpdate.action_id,
+            ActionUpdate.posted_at,
+            Person.name,
+            func.substr(ActionUpdate.text, 1, UPDATE_EXCERPT),
+        )
         .join(Person, col(Person.id) == ActionUpdate.author_person_id, isouter=True)
         .where(col(ActionUpdate.id).in_(newest))
     )
-    return {aid: {"posted_at": at, "author": who or "", "text": text} for aid, at, who, text in rows}
+    return {
+        aid: {"posted_at": at, "author": who or "", "text": text} for aid, at, who, text in rows
+    }
 
 
-def _rows(session: Session, where: list[sa.ColumnElement[bool]], order: list[Any], limit: int, offset: int) -> list[dict[str, Any]]:
+def _rows(
+    session: Session, where: list[sa.ColumnElement[bool]], order: list[Any], limit: int, offset: int
+) -> list[dict[str, Any]]:
     stmt = (
         select(*[column for _, column in _COLUMNS])
         .join(Community, col(Community.id) == Action.community_id)
         .join(Owner, Owner.id == Action.owner_person_id)
         .join(Organisation, col(Organisation.id) == Action.organisation_id, isouter=True)
-        .where(*where).order_by(*order).limit(limit).offset(offset)
+        .where(*where)
+        .order_by(*order)
+        .limit(limit)
+        .offset(offset)
     )
     today = clock.today()
-    rows = [dict(zip([name for name, _ in _COLUMNS], row, strict=True)) for row in session.exec(stmt)]
+    rows = [
+        dict(zip([name for name, _ in _COLUMNS], row, strict=True)) for row in session.exec(stmt)
+    ]
     latest = latest_updates(session, [r["id"] for r in rows])
     for row in rows:
         row["overdue"] = row["due_date"] < today and row["status"] in OPEN_STATUSES
@@ -160,21 +218,34 @@ def _rows(session: Session, where: list[sa.ColumnElement[bool]], order: list[Any
 
 
 def count(session: Session, where: list[sa.ColumnElement[bool]]) -> int:
-    return int(session.exec(
-        select(func.count(Action.id)).join(Community, col(Community.id) == Action.community_id).where(*where)
-    ).one())
+    return int(
+        session.exec(
+            select(func.count(Action.id))
+            .join(Community, col(Community.id) == Action.community_id)
+            .where(*where)
+        ).one()
+    )
 
 
 def find_actions(
-    session: Session, actor: Actor, *, sort: str = "due_date", descending: bool = False, limit: int = 25,
-    offset: int = 0, **filters: Any,
+    session: Session,
+    actor: Actor,
+    *,
+    sort: str = "due_date",
+    descending: bool = False,
+    limit: int = 25,
+    offset: int = 0,
+    **filters: Any,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of the actions matching ``filters`` (see ``conditions``) and how many match in all."""
     if sort not in SORTS:
         raise ValidationError({"sort": f"Sort by one of: {', '.join(SORTS)}."})
     where = conditions(session, actor, **filters)
     key = col(SORTS[sort])
-    order = [key.desc() if descending else key.asc(), col(Action.id).desc() if descending else col(Action.id).asc()]
+    order = [
+        key.desc() if descending else key.asc(),
+        col(Action.id).desc() if descending else col(Action.id).asc(),
+    ]
     rows = _rows(session, where, order, max(1, min(int(limit), MAX_PAGE)), max(0, int(offset)))
     return rows, count(session, where)
 
@@ -186,7 +257,9 @@ class BoardColumn:
     rows: list[dict[str, Any]]
 
 
-def board(session: Session, actor: Actor, *, per_column: int = BOARD_COLUMN, **filters: Any) -> list[BoardColumn]:
+def board(
+    session: Session, actor: Actor, *, per_column: int = BOARD_COLUMN, **filters: Any
+) -> list[BoardColumn]:
     """One column per status with its most urgent cards (by due date) and how many it holds."""
     filters.pop("status", None)
     columns = []
@@ -196,7 +269,9 @@ def board(session: Session, actor: Actor, *, per_column: int = BOARD_COLUMN, **f
     return columns
 
 
-def timeline(session: Session, actor: Actor, *, limit: int = TIMELINE_MAX, **filters: Any) -> tuple[list[dict[str, Any]], int]:
+def timeline(
+    session: Session, actor: Actor, *, limit: int = TIMELINE_MAX, **filters: Any
+) -> tuple[list[dict[str, Any]], int]:
     """Start-to-due bars of the filtered actions, soonest due first, at most ``limit``.
 
     An action without a start date starts when it was recorded (or on its
@@ -221,45 +296,81 @@ class CityPlan:
 
 
 def city_plan(session: Session, actor: Actor, organisation_id: Any) -> CityPlan:
-    organisation = session.get(Organisation, int(organisation_id)) if str(organisation_id).strip().isdigit() else None
+    organisation = (
+        session.get(Organisation, int(organisation_id))
+        if str(organisation_id).strip().isdigit()
+        else None
+    )
     if organisation is None or organisation.deleted_at is not None:
         raise NotFound(f"There is no organisation with id {organisation_id}.")
     where = conditions(session, actor, organisation_id=organisation.id)
-    rows = _rows(session, where, [col(Community.name), col(Action.due_date), col(Action.id)], CITY_PLAN_MAX, 0)
+    rows = _rows(
+        session,
+        where,
+        [col(Community.name), col(Action.due_date), col(Action.id)],
+        CITY_PLAN_MAX,
+        0,
+    )
     summary = session.exec(
-        select(Action.status, func.count(), func.count().filter(overdue_condition()),
-               func.avg(sa.case((col(Action.status).in_(OPEN_STATUSES), Action.progress), else_=None)))
-        .join(Community, col(Community.id) == Action.community_id).where(*where).group_by(Action.status)
+        select(
+            Action.status,
+            func.count(),
+            func.count().filter(overdue_condition()),
+            func.avg(sa.case((col(Action.status).in_(OPEN_STATUSES), Action.progress), else_=None)),
+        )
+        .join(Community, col(Community.id) == Action.community_id)
+        .where(*where)
+        .group_by(Action.status)
     ).all()
     by_status = {status: int(n) for status, n, _, _ in summary}
     open_counts = [(by_status[s], float(avg)) for s, _, _, avg in summary if avg is not None]
     open_total = sum(n for n, _ in open_counts)
     return CityPlan(
-        organisation=organisation, rows=rows, total=sum(by_status.values()), by_status=by_status,
+        organisation=organisation,
+        rows=rows,
+        total=sum(by_status.values()),
+        by_status=by_status,
         overdue=sum(int(late) for _, _, late, _ in summary),
-        average_open_progress=sum(n * avg for n, avg in open_counts) / open_total if open_total else None,
+        average_open_progress=sum(n * avg for n, avg in open_counts) / open_total
+        if open_total
+        else None,
     )
 
 
-def parent_choices(session: Session, actor: Actor, community_id: int, exclude_id: int | None = None, limit: int = 500) -> dict[int, str]:
+def parent_choices(
+    session: Session,
+    actor: Actor,
+    community_id: int,
+    exclude_id: int | None = None,
+    limit: int = 500,
+) -> dict[int, str]:
     """Actions of the community that can hold sub-actions, newest first, for a picker."""
     where = conditions(session, actor, community_id=community_id)
     if exclude_id is not None:
         where.append(Action.id != exclude_id)
     rows = session.exec(
-        select(Action.id, Action.title).join(Community, col(Community.id) == Action.community_id)
-        .where(*where).order_by(col(Action.id).desc()).limit(limit)
+        select(Action.id, Action.title)
+        .join(Community, col(Community.id) == Action.community_id)
+        .where(*where)
+        .order_by(col(Action.id).desc())
+        .limit(limit)
     )
     return {action_id: title for action_id, title in rows}
 
 
-def known_tags(session: Session, actor: Actor, community_id: int | None = None, limit: int = 200) -> list[str]:
+def known_tags(
+    session: Session, actor: Actor, community_id: int | None = None, limit: int = 200
+) -> list[str]:
     """The tags used by actions the actor may read, most used first, for the filter."""
     where = conditions(session, actor, community_id=community_id)
     stmt = (
-        select(func.min(ActionTag.value)).join(Action, col(Action.id) == ActionTag.action_id)
+        select(func.min(ActionTag.value))
+        .join(Action, col(Action.id) == ActionTag.action_id)
         .join(Community, col(Community.id) == Action.community_id)
-        .where(*where).group_by(ActionTag.key).order_by(func.count().desc(), ActionTag.key).limit(limit)
+        .where(*where)
+        .group_by(ActionTag.key)
+        .order_by(func.count().desc(), ActionTag.key)
+        .limit(limit)
     )
     return list(session.exec(stmt))
 
@@ -269,9 +380,23 @@ def changeable(session: Session, actor: Actor, rows: list[dict[str, Any]]) -> se
     if actor.is_admin:
         return {r["id"] for r in rows}
     facilitating = {cid for cid, role in actor.roles.items() if role == Role.FACILITATOR}
-    mine = {r["id"] for r in rows if r["community_id"] in facilitating
-            or (actor.person_id is not None and r["owner_person_id"] == actor.person_id)}
+    mine = {
+        r["id"]
+        for r in rows
+        if r["community_id"] in facilitating
+        or (actor.person_id is not None and r["owner_person_id"] == actor.person_id)
+    }
     if actor.person_id is not None and rows:
-        mine |= set(session.exec(select(ActionCoOwner.action_id).where(
-            ActionCoOwner.person_id == actor.person_id, col(ActionCoOwner.action_id).in_([r["id"] for r in rows]))))
-    return {r["id"] for r in rows if r["id"] in mine and actor.role_in(r["community_id"]) in (Role.FACILITATOR, Role.MEMBER)}
+        mine |= set(
+            session.exec(
+                select(ActionCoOwner.action_id).where(
+                    ActionCoOwner.person_id == actor.person_id,
+                    col(ActionCoOwner.action_id).in_([r["id"] for r in rows]),
+                )
+            )
+        )
+    return {
+        r["id"]
+        for r in rows
+        if r["id"] in mine and actor.role_in(r["community_id"]) in (Role.FACILITATOR, Role.MEMBER)
+    }

@@ -39,11 +39,18 @@ from cop.services.action_input import check_action, check_number, is_member
 from cop.services.action_progress import STATUSES, progress_after_status
 from cop.services.audit import record_event
 from cop.services.practice_input import tag_key
-from cop.validation import Checker
+from cop.validation import Checker, record_id
 
 __all__ = [
-    "create_action", "delete_action", "editable_action", "get_action", "is_member", "may_change",
-    "move_action", "restore_action", "update_action",
+    "create_action",
+    "delete_action",
+    "editable_action",
+    "get_action",
+    "is_member",
+    "may_change",
+    "move_action",
+    "restore_action",
+    "update_action",
 ]
 
 _LINKS: dict[str, tuple[type[ActionCoOwner] | type[ActionPartner], str]] = {
@@ -78,10 +85,14 @@ def may_change(session: Session, actor: Actor, action: Action) -> bool:
         return True
     if actor.person_id is None:
         return False
-    return actor.person_id == action.owner_person_id or actor.person_id in linked_ids(session, "co_owner_ids", action.id)  # type: ignore[arg-type]
+    return actor.person_id == action.owner_person_id or actor.person_id in linked_ids(
+        session, "co_owner_ids", action.id
+    )  # type: ignore[arg-type]
 
 
-def editable_action(session: Session, actor: Actor, action_id: Any, operation: str) -> tuple[Action, Community]:
+def editable_action(
+    session: Session, actor: Actor, action_id: Any, operation: str
+) -> tuple[Action, Community]:
     """Load an action for a change: it must be readable, the operation allowed, and the action the actor's to change."""
     action = records.get_live(session, Action, action_id, for_update=True, label="action")
     community = _community_of(session, actor, action, action_id)
@@ -91,7 +102,9 @@ def editable_action(session: Session, actor: Actor, action_id: Any, operation: s
     return action, community
 
 
-def _replace_links(session: Session, action_id: int, field: str, ids: list[int]) -> list[list[int]] | None:
+def _replace_links(
+    session: Session, action_id: int, field: str, ids: list[int]
+) -> list[list[int]] | None:
     """Write the new set of linked ids; ``[old, new]`` when it changed."""
     link, column = _LINKS[field]
     old = linked_ids(session, field, action_id)
@@ -119,25 +132,47 @@ def write_tags(session: Session, action_id: int, tags: list[str]) -> None:
         session.add(ActionTag(action_id=action_id, key=key, value=tag))
 
 
-def _notify_assigned(session: Session, actor: Actor, action: Action, community: Community, people: list[int]) -> None:
+def _notify_assigned(
+    session: Session, actor: Actor, action: Action, community: Community, people: list[int]
+) -> None:
     if people:
         notifications.notify_people(
-            session, people, kind="action.assigned", community_id=community.id,  # type: ignore[arg-type]
+            session,
+            people,
+            kind="action.assigned",
+            community_id=community.id,  # type: ignore[arg-type]
             message=f"“{action.title}” in {community.name} was assigned to you (due {action.due_date}).",
-            record_type="action", record_id=action.id, exclude_user_id=actor.user_id,
+            record_type="action",
+            record_id=action.id,
+            exclude_user_id=actor.user_id,
         )
 
 
 def _check_indicators(chk: Checker, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     cleaned = []
     for number, item in enumerate(items, start=1):
-        cleaned.append({
-            "name": chk.title(f"indicators.{number}.name", item.get("name"), label=f"The name of indicator {number}"),
-            "unit": chk.optional_line(f"indicators.{number}.unit", item.get("unit"), label="The unit", max_len=40),
-            **{key: check_number(chk, f"indicators.{number}.{key}", item.get(key), f"The {key} of indicator {number}")
-               for key in ("baseline", "target", "current")},
-            "position": number,
-        })
+        cleaned.append(
+            {
+                "name": chk.title(
+                    f"indicators.{number}.name",
+                    item.get("name"),
+                    label=f"The name of indicator {number}",
+                ),
+                "unit": chk.optional_line(
+                    f"indicators.{number}.unit", item.get("unit"), label="The unit", max_len=40
+                ),
+                **{
+                    key: check_number(
+                        chk,
+                        f"indicators.{number}.{key}",
+                        item.get(key),
+                        f"The {key} of indicator {number}",
+                    )
+                    for key in ("baseline", "target", "current")
+                },
+                "position": number,
+            }
+        )
     return cleaned
 
 
@@ -173,19 +208,39 @@ def create_action(
         raise NotFound(f"There is no community with id {community_id}.")
     authorize(actor, "action.create", community)
     chk = Checker()
-    values = check_action(chk, session, community, {
-        "title": title, "objective": objective, "owner_person_id": owner_person_id, "co_owner_ids": co_owner_ids,
-        "organisation_id": organisation_id, "partner_ids": partner_ids, "start_date": start_date,
-        "due_date": due_date, "priority": priority, "tags": tags, "parent_id": parent_id,
-        "progress_mode": progress_mode,
-    }, None)
+    values = check_action(
+        chk,
+        session,
+        community,
+        {
+            "title": title,
+            "objective": objective,
+            "owner_person_id": owner_person_id,
+            "co_owner_ids": co_owner_ids,
+            "organisation_id": organisation_id,
+            "partner_ids": partner_ids,
+            "start_date": start_date,
+            "due_date": due_date,
+            "priority": priority,
+            "tags": tags,
+            "parent_id": parent_id,
+            "progress_mode": progress_mode,
+        },
+        None,
+    )
     chk.choice("status", status, STATUSES, label="The status")
     if workshop_id is not None:
-        workshop = session.get(Workshop, workshop_id)
-        if workshop is None or workshop.deleted_at is not None or workshop.community_id != community.id:
+        workshop_id = record_id(workshop_id)
+        workshop = session.get(Workshop, workshop_id) if workshop_id is not None else None
+        if (
+            workshop is None
+            or workshop.deleted_at is not None
+            or workshop.community_id != community.id
+        ):
             chk.fail("workshop_id", "Choose a workshop of this community.")
     if outcome_id is not None:
-        outcome = session.get(Outcome, outcome_id)
+        outcome_id = record_id(outcome_id)
+        outcome = session.get(Outcome, outcome_id) if outcome_id is not None else None
         if outcome is None or outcome.deleted_at is not None or outcome.workshop_id != workshop_id:
             chk.fail("outcome_id", "The outcome must belong to the linked workshop.")
     measures = _check_indicators(chk, indicators or [])
@@ -196,23 +251,40 @@ def create_action(
         values["organisation_id"] = owner.organisation_id if owner is not None else None
     action = Action(
         community_id=community.id,  # type: ignore[arg-type]
-        workshop_id=workshop_id, outcome_id=outcome_id, status=status,
-        progress=0 if values["progress_mode"] == ProgressMode.MILESTONES else progress_after_status(status, 0),
+        workshop_id=workshop_id,
+        outcome_id=outcome_id,
+        status=status,
+        progress=0
+        if values["progress_mode"] == ProgressMode.MILESTONES
+        else progress_after_status(status, 0),
         **values,
     )
     records.create(session, actor, action, action="action.create")
     write_tags(session, action.id, action.tags)  # type: ignore[arg-type]
-    changed = {f: c for f, ids in links.items() if (c := _replace_links(session, action.id, f, ids))}  # type: ignore[arg-type]
+    changed = {
+        f: c for f, ids in links.items() if (c := _replace_links(session, action.id, f, ids))
+    }  # type: ignore[arg-type]
     if changed:
-        record_event(session, actor, "action.link", action, community_id=community.id, changes=changed)
+        record_event(
+            session, actor, "action.link", action, community_id=community.id, changes=changed
+        )
     for measure in measures:
-        records.create(session, actor, ActionIndicator(action_id=action.id, **measure), community_id=community.id)  # type: ignore[arg-type]
+        records.create(
+            session,
+            actor,
+            ActionIndicator(action_id=action.id, **measure),
+            community_id=community.id,
+        )  # type: ignore[arg-type]
     action_progress.settle(session, actor, action)
-    _notify_assigned(session, actor, action, community, [action.owner_person_id, *links["co_owner_ids"]])
+    _notify_assigned(
+        session, actor, action, community, [action.owner_person_id, *links["co_owner_ids"]]
+    )
     return action
 
 
-def update_action(session: Session, actor: Actor, action_id: Any, version: int, **fields: Any) -> Action:
+def update_action(
+    session: Session, actor: Actor, action_id: Any, version: int, **fields: Any
+) -> Action:
     """Change the given fields (see ``action_input.FIELDS``); status and progress move through updates and the board."""
     action, community = editable_action(session, actor, action_id, "action.update")
     chk = Checker()
@@ -222,8 +294,12 @@ def update_action(session: Session, actor: Actor, action_id: Any, version: int, 
     old_owner = action.owner_person_id
     old_co_owners = linked_ids(session, "co_owner_ids", action.id)  # type: ignore[arg-type]
     old_parent = action.parent_id
-    delta = records.save(session, actor, action, version, values, action="action.update", community_id=community.id)
-    link_delta = {f: c for f, ids in links.items() if (c := _replace_links(session, action.id, f, ids))}  # type: ignore[arg-type]
+    delta = records.save(
+        session, actor, action, version, values, action="action.update", community_id=community.id
+    )
+    link_delta = {
+        f: c for f, ids in links.items() if (c := _replace_links(session, action.id, f, ids))
+    }  # type: ignore[arg-type]
     if link_delta:
         if not delta:  # only links changed: still a new version, so stale forms are caught
             action.version += 1
@@ -231,7 +307,9 @@ def update_action(session: Session, actor: Actor, action_id: Any, version: int, 
             action.updated_by_id = actor.user_id or None
             session.add(action)
         link_delta["version"] = [version, action.version]
-        record_event(session, actor, "action.update", action, community_id=community.id, changes=link_delta)
+        record_event(
+            session, actor, "action.update", action, community_id=community.id, changes=link_delta
+        )
     if "tags" in values:
         write_tags(session, action.id, action.tags)  # type: ignore[arg-type]
     session.flush()
@@ -250,16 +328,27 @@ def _settle_id(session: Session, actor: Actor, action_id: int) -> None:
         action_progress.settle(session, actor, found)
 
 
-def move_action(session: Session, actor: Actor, action_id: Any, version: int, new_status: str) -> Action:
+def move_action(
+    session: Session, actor: Actor, action_id: Any, version: int, new_status: str
+) -> Action:
     """The board's "move to": a new status with its default progress, refused when the card is stale."""
     action, community = editable_action(session, actor, action_id, "action.move")
     chk = Checker()
     chk.choice("status", new_status, STATUSES, label="The status")
     chk.raise_if_any()
     derived = action_progress.derived_progress(session, action)
-    progress = derived if derived is not None else progress_after_status(new_status, action.progress)
-    records.save(session, actor, action, version, {"status": new_status, "progress": progress},
-                 action="action.move", community_id=community.id)
+    progress = (
+        derived if derived is not None else progress_after_status(new_status, action.progress)
+    )
+    records.save(
+        session,
+        actor,
+        action,
+        version,
+        {"status": new_status, "progress": progress},
+        action="action.move",
+        community_id=community.id,
+    )
     session.flush()
     action_progress.settle(session, actor, action)
     return action
@@ -289,6 +378,10 @@ def restore_action(session: Session, actor: Actor, action_id: Any) -> Action:
 
 def sub_action_ids(session: Session, action_id: int) -> list[int]:
     """The live sub-actions directly below an action."""
-    return list(session.exec(
-        select(Action.id).where(Action.parent_id == action_id, col(Action.deleted_at).is_(None)).order_by(col(Action.id))
-    ))
+    return list(
+        session.exec(
+            select(Action.id)
+            .where(Action.parent_id == action_id, col(Action.deleted_at).is_(None))
+            .order_by(col(Action.id))
+        )
+    )

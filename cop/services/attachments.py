@@ -121,6 +121,10 @@ def add_attachment(
     workshop, community = editable_workshop(session, actor, workshop_id, "workshop.attach")
     chk = Checker()
     values = _check_details(chk, caption, shows_people, consent_confirmed)
+    original_name = (filename or "")[-255:]
+    if "\x00" in original_name or any("\ud800" <= ch <= "\udfff" for ch in original_name):
+        chk.fail("filename", "The file name holds characters that cannot be stored (NUL or undecodable bytes); "
+                             "rename the file and upload it again.")
     size = len(content)
     detected = None
     if size == 0:
@@ -137,7 +141,7 @@ def add_attachment(
     attachment = Attachment(
         workshop_id=workshop.id,  # type: ignore[arg-type]
         filename=stored_filename(filename, extension),
-        original_name=(filename or "")[-255:],
+        original_name=original_name,
         content_type=content_type,
         size=size,
         content=content,

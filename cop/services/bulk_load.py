@@ -54,8 +54,13 @@ def populated_tables(conn: Connection) -> dict[str, int]:
     return counts
 
 
-def describe(counts: dict[str, int]) -> str:
-    return ", ".join(f"{name}: {n:,} row{'' if n == 1 else 's'}" for name, n in counts.items())
+def describe(counts: dict[str, int], shown: int = 4) -> str:
+    """``person: 35 rows, user: 4 rows and 12 more tables``: short enough for one line."""
+    parts = [f"{name}: {n:,} row{'' if n == 1 else 's'}" for name, n in counts.items()]
+    more = len(parts) - shown
+    return ", ".join(parts[:shown]) + (
+        f" and {more} more table{'' if more == 1 else 's'}" if more > 0 else ""
+    )
 
 
 def rebuild_derived(conn: Connection) -> None:

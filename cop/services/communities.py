@@ -53,7 +53,7 @@ def create_community(
     theme = chk.optional_line("theme", theme, label="The theme")
     description = chk.long_text("description", description, label="The description")
     chk.choice("visibility", visibility, VISIBILITIES, label="Visibility")
-    if slug and session.exec(select(Community.id).where(Community.slug == slug)).first():
+    if "slug" not in chk.errors and session.exec(select(Community.id).where(Community.slug == slug)).first():
         chk.fail("slug", f"The short name {slug!r} is taken by another community.")
     chk.raise_if_any()
     community = Community(name=name, slug=slug, theme=theme, description=description, visibility=visibility)

@@ -113,11 +113,12 @@ def read_table(filename: str, data: bytes) -> list[list[str]]:
     if "\x00" in text:
         raise _file_problem("The CSV file cannot be read: it contains NUL characters (is it really a CSV file?).")
     try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = ","
     try:
-        return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+        # Only the delimiter is guessed: a guessed quote character mangles names like "' OR" or O'Brien.
+        return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     except csv.Error as exc:
         raise _file_problem(f"The CSV file cannot be read: {exc}.") from None
 

@@ -11,11 +11,13 @@ not.
 
 A backup reads every table inside one transaction, so it is a consistent
 online copy while people keep working: on SQLite (WAL) a read transaction is
-a snapshot, on PostgreSQL the transaction is REPEATABLE READ. A restore runs
-in one write transaction: the target reaches the archive's schema revision,
-the rows go in, the schema is brought to this code's head, and only then is
-anything committed, so a refused or failed restore leaves the target as it
-was.
+a snapshot, on PostgreSQL the transaction is REPEATABLE READ. An archive
+holds everyone's personal data, so who made it is audited (``backup.create``,
+after the snapshot, so not in the archive itself) before the archive appears
+under its name. A restore runs in one write transaction: the target reaches
+the archive's schema revision, the rows go in, the schema is brought to this
+code's head, and only then is anything committed, so a refused or failed
+restore leaves the target as it was.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
 from cop import clock
+from cop.db import write_session
 from cop.errors import CopError
 from cop.models import AuditEvent
 from cop.permissions import SYSTEM, Actor, authorize
@@ -122,6 +125,12 @@ def backup(engine: Engine, path: str | Path, *, actor: Actor = SYSTEM) -> dict[s
                 "tables": entries,
             }
             zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+        with write_session(engine) as session:  # columns of every schema revision: old databases are backed up too
+            session.execute(sa.insert(AuditEvent.__table__).values(
+                at=clock.now(), actor_user_id=actor.user_id or None, actor_name=actor.username,
+                action="backup.create", record_type="workspace", record_id=None, community_id=None,
+                changes={"archive": path.name, "created_at": manifest["created_at"], "rows": counts},
+            ))
         partial.replace(path)
     except OSError as exc:
         raise ArchiveError(f"Could not write {path}: {exc.strerror or exc}.") from exc

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from cop.models import Organisation, Practice
 from cop.models.workshops import Workshop
 from cop.settings import LIMITS
-from cop.validation import Checker
+from cop.validation import Checker, record_id
 
 LONG_TEXTS: dict[str, str] = {
     "summary": "The summary",
@@ -118,16 +118,15 @@ def check_people_reached(chk: Checker, value: Any) -> int | None:
 
 def _ids(value: Any) -> list[int] | None:
     try:
-        return list(dict.fromkeys(int(v) for v in (value or [])))
-    except (TypeError, ValueError):
+        ids = [record_id(v) for v in (value or [])]
+    except TypeError:  # not a list of ids at all
         return None
+    return None if None in ids else list(dict.fromkeys(ids))  # type: ignore[arg-type]
 
 
 def check_organisation(chk: Checker, session: Session, field: str, value: Any, label: str) -> int | None:
-    try:
-        organisation = session.get(Organisation, int(value))
-    except (TypeError, ValueError):
-        organisation = None
+    number = record_id(value)
+    organisation = session.get(Organisation, number) if number is not None else None
     if organisation is None or organisation.deleted_at is not None:
         chk.fail(field, f"Choose {label} that exists in the workspace.")
         return None

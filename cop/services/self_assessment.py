@@ -47,7 +47,7 @@ from cop.services.audit import record_event, snapshot
 from cop.services.communities import get_community
 from cop.services.practice_input import check_flag
 from cop.services.standards import get_standard, readable_standards
-from cop.validation import Checker
+from cop.validation import Checker, record_id
 
 SCORE_LABELS: dict[int, str] = {0: "not started", 1: "planning", 2: "piloting", 3: "established", 4: "embedded"}
 
@@ -104,7 +104,8 @@ def record_score(
         raise PermissionDenied("Members score only their own city; a facilitator can record other cities' scores.")
     chk = Checker()
     city_ids = {o.id for o in community_cities(session, community.id)}  # type: ignore[arg-type]
-    if not str(organisation_id).isdigit() or int(organisation_id) not in city_ids:
+    organisation_id = record_id(organisation_id)
+    if organisation_id not in city_ids:
         chk.fail("organisation_id", f"Choose a city that takes part in {community.name}.")
     value = chk.count("score", score, label="The score", minimum=0, maximum=4)
     evidence = chk.long_text("evidence", evidence, label="The evidence")
@@ -114,7 +115,7 @@ def record_score(
     is_shared = check_flag(chk, "shared", shared, "Shared beyond the community")
     chk.raise_if_any()
     row = SelfAssessment(
-        community_id=community.id, standard_id=standard.id, organisation_id=int(organisation_id), score=value,  # type: ignore[arg-type]
+        community_id=community.id, standard_id=standard.id, organisation_id=organisation_id, score=value,  # type: ignore[arg-type]
         evidence=evidence, assessed_on=day, shared_beyond_community=bool(is_shared), created_by_id=actor.user_id or None,  # type: ignore[arg-type]
     )
     session.add(row)

@@ -130,6 +130,9 @@ def _read_csv(data: bytes, report: ImportReport) -> list[dict[str, str]]:
     except UnicodeDecodeError:
         report.errors[1] = {"file": "The file is not UTF-8 text; save it as CSV UTF-8 and try again."}
         return []
+    if "\x00" in text:
+        report.errors[1] = {"file": "The file contains NUL characters; is it really a CSV file?"}
+        return []
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         header = {(name or "").strip() for name in reader.fieldnames or []}

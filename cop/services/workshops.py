@@ -130,7 +130,7 @@ def check_instant(chk: Checker, field: str, value: Any, zone: tzinfo, *, label: 
 
 def _check_link(chk: Checker, value: Any) -> str:
     link = "" if value is None else str(value).strip()
-    if link and (len(link) > 500 or not _LINK_RE.match(link)):
+    if link and (len(link) > 500 or not _LINK_RE.match(link) or not link.isprintable()):
         chk.fail("meeting_link", "The meeting link must be a web address starting with https://.")
     return link
 

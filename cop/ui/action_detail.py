@@ -1,7 +1,6 @@
 """One action (``?id=``): its facts, origin, updates timeline, milestones, indicators, sub-actions and history.
 
-Drawn for pages/actions.py, with the action form used there for new
-actions. Posting an update ("Post update") is how the status moves from
+Drawn for pages/actions.py. Posting an update ("Post update") is how the status moves from
 this page. What the actor may do comes from the detail's ``may`` (the
 permission table plus ownership); the services check again on every write.
 User text is shown as sanitised Markdown, table cells or widget values.
@@ -13,108 +12,23 @@ from typing import Any
 
 import streamlit as st
 
-from cop.db import read_session
 from cop.i18n import translator
-from cop.models import Action, Community
 from cop.permissions import Actor
-from cop.services import action_updates, actions, communities, people
+from cop.services import action_updates, actions
 from cop.services.action_detail import ActionDetail, action_detail
-from cop.services.action_input import FIELDS, PRIORITIES
 from cop.services.action_progress import STATUSES
-from cop.services.action_views import parent_choices
 from cop.ui import markdown
+from cop.ui.action_form import action_form
 from cop.ui.action_views import PRIORITY_LABELS, status_label
 from cop.ui.formatting import local_time, record_link
 from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
-from cop.ui.workshop_views import forget, prefill
 from cop.validation import MAX_DATE, MIN_DATE
-
-MODE_LABELS = {"status": "By status and updates", "milestones": "By milestones done"}
 
 
 def _done(session: Any, service: Any, *args: Any, **kwargs: Any) -> bool:
     """Run a service that answers nothing, answering True so the page can tell success from a refusal."""
     service(session, *args, **kwargs)
     return True
-
-
-def _form_values(a: Action | None, detail: ActionDetail | None, parent_id: int | None) -> dict[str, Any]:
-    return {
-        "title": a.title if a else "", "objective": a.objective if a else "",
-        "owner_person_id": a.owner_person_id if a else None,
-        "co_owner_ids": [p.id for p in detail.co_owners] if detail else [],
-        "organisation_id": a.organisation_id if a else None,
-        "partner_ids": [o.id for o in detail.partners] if detail else [],
-        "start_date": a.start_date if a else None, "due_date": a.due_date if a else None,
-        "priority": a.priority if a else "normal", "tags": ", ".join(a.tags) if a else "",
-        "parent_id": a.parent_id if a else parent_id, "progress_mode": a.progress_mode if a else "status",
-    }
-
-
-def action_form(actor: Actor, community: Community, key: str, detail: ActionDetail | None, parent_id: int | None = None) -> None:
-    """Every field of an action: a new one in ``community`` (optionally below ``parent_id``), or an edit."""
-    _ = translator(actor.language)
-    a = detail.action if detail else None
-    initial = _form_values(a, detail, parent_id)
-    version = prefill(key, a.version if a else 0, initial)
-    with read_session() as session:
-        members = {m["person_id"]: m["name"] for m in communities.members(session, actor, community.id)}
-        organisations = {o.id: o.name for o in people.organisations(session)}
-        parents = {0: _("None")} | parent_choices(session, actor, community.id, a.id if a else None)
-    if a is not None:  # keep the current values choosable even if they left the lists
-        members.setdefault(a.owner_person_id, detail.owner.name)  # type: ignore[union-attr]
-        if a.parent_id and detail.parent:  # type: ignore[union-attr]
-            parents.setdefault(a.parent_id, detail.parent.title)  # type: ignore[union-attr]
-    draw_conflict(key, actor.language)
-    errors_banner(key, actor.language)
-
-    def k(name: str) -> str:
-        return f"{key}-{name}"
-
-    with st.form(key):
-        st.text_input(_("Title"), max_chars=200, key=k("title"))
-        field_error(key, "title")
-        st.text_area(_("Objective (Markdown)"), height=100, key=k("objective"))
-        field_error(key, "objective")
-        left, right = st.columns(2)
-        left.selectbox(_("Owner"), list(members), format_func=members.get, index=None, key=k("owner_person_id"))
-        field_error(key, "owner_person_id")
-        right.multiselect(_("Co-owners"), list(members), format_func=members.get, key=k("co_owner_ids"))
-        field_error(key, "co_owner_ids")
-        left, right = st.columns(2)
-        left.selectbox(_("City or organisation leading it"), list(organisations), format_func=organisations.get,
-                       index=None, key=k("organisation_id"), placeholder=_("The owner's own"))
-        field_error(key, "organisation_id")
-        right.multiselect(_("Partner organisations"), list(organisations), format_func=organisations.get,
-                          key=k("partner_ids"))
-        field_error(key, "partner_ids")
-        row = st.columns(3)
-        row[0].date_input(_("Start date"), min_value=MIN_DATE, max_value=MAX_DATE, key=k("start_date"))
-        row[1].date_input(_("Due date"), min_value=MIN_DATE, max_value=MAX_DATE, key=k("due_date"))
-        row[2].selectbox(_("Priority"), PRIORITIES, format_func=lambda p: _(PRIORITY_LABELS[p]), key=k("priority"))
-        for name in ("start_date", "due_date"):
-            field_error(key, name)
-        st.text_input(_("Tags (separated by commas)"), key=k("tags"))
-        field_error(key, "tags")
-        left, right = st.columns(2)
-        left.selectbox(_("Part of"), list(parents), format_func=parents.get, key=k("parent_id"))
-        field_error(key, "parent_id")
-        right.radio(_("Progress is measured"), list(MODE_LABELS), format_func=lambda m: _(MODE_LABELS[m]),
-                    key=k("progress_mode"), horizontal=True)
-        saved = st.form_submit_button(_("Save"), type="primary")
-    if not saved:
-        return
-    values = {name: st.session_state[k(name)] for name in FIELDS}
-    values["parent_id"] = values["parent_id"] or None
-    if a is None:
-        done = submit(key, actions.create_action, actor, community_id=community.id, language=actor.language, **values)
-    else:
-        done = submit(key, actions.update_action, actor, a.id, version, language=actor.language, **values)
-        st.session_state[k("version")] = a.version  # after a conflict, saving again applies the kept input
-    if done is not None:
-        forget(key, list(initial))
-        st.query_params["id"] = str(done.id)
-        st.rerun()
 
 
 def action_page(actor: Actor, action_id: str) -> None:
@@ -125,9 +39,20 @@ def action_page(actor: Actor, action_id: str) -> None:
         del st.query_params["id"]
         st.rerun()
     st.title(a.title)
-    st.caption(" · ".join((d.community.name, status_label(a.status, _), _(PRIORITY_LABELS[a.priority]) + " " + _("priority"))))
+    st.caption(
+        " · ".join(
+            (
+                d.community.name,
+                status_label(a.status, _),
+                _(PRIORITY_LABELS[a.priority]) + " " + _("priority"),
+            )
+        )
+    )
     if d.overdue:
-        st.warning(_("Overdue: it was due on {date}.").format(date=a.due_date.isoformat()), icon=":material/schedule:")
+        st.warning(
+            _("Overdue: it was due on {date}.").format(date=a.due_date.isoformat()),
+            icon=":material/schedule:",
+        )
     _facts(actor, d)
     tabs = st.tabs([_("Updates"), _("Milestones"), _("Indicators"), _("Sub-actions"), _("History")])
     with tabs[0]:
@@ -139,16 +64,36 @@ def action_page(actor: Actor, action_id: str) -> None:
     with tabs[3]:
         _sub_actions(actor, d)
     with tabs[4]:
-        st.dataframe([{_("When"): local_time(e.at, actor.time_zone), _("Who"): e.actor_name, _("What"): e.action,
-                       _("Changed"): ", ".join(sorted(e.changes))} for e in d.history], hide_index=True, width="stretch")
+        st.dataframe(
+            [
+                {
+                    _("When"): local_time(e.at, actor.time_zone),
+                    _("Who"): e.actor_name,
+                    _("What"): e.action,
+                    _("Changed"): ", ".join(sorted(e.changes)),
+                }
+                for e in d.history
+            ],
+            hide_index=True,
+            width="stretch",
+        )
     if d.may["update"]:
         with st.expander(_("Edit"), icon=":material/edit:"):
             action_form(actor, d.community, f"action-{a.id}", d)
     if d.may["delete"]:
         with st.popover(_("Delete"), icon=":material/delete:"):
-            st.caption(_("The action disappears from every list and plan; a facilitator can restore it."))
+            st.caption(
+                _("The action disappears from every list and plan; a facilitator can restore it.")
+            )
             if st.button(_("Delete this action"), key="action-delete"):
-                if submit("action-delete", _done, actions.delete_action, actor, a.id, language=actor.language):
+                if submit(
+                    "action-delete",
+                    _done,
+                    actions.delete_action,
+                    actor,
+                    a.id,
+                    language=actor.language,
+                ):
                     del st.query_params["id"]
                     st.rerun()
 
@@ -163,9 +108,13 @@ def _facts(actor: Actor, d: ActionDetail) -> None:
     st.progress(a.progress / 100)
     if d.driven_by:
         st.caption(_("The percentage follows its {what}.").format(what=_(d.driven_by)))
-    facts = [(_("Owner"), d.owner.name), (_("Co-owners"), ", ".join(p.name for p in d.co_owners)),
-             (_("City or organisation"), d.organisation.name if d.organisation else ""),
-             (_("Partners"), ", ".join(o.name for o in d.partners)), (_("Tags"), ", ".join(a.tags))]
+    facts = [
+        (_("Owner"), d.owner.name),
+        (_("Co-owners"), ", ".join(p.name for p in d.co_owners)),
+        (_("City or organisation"), d.organisation.name if d.organisation else ""),
+        (_("Partners"), ", ".join(o.name for o in d.partners)),
+        (_("Tags"), ", ".join(a.tags)),
+    ]
     for label, value in facts:
         if value:
             st.text(f"{label}: {value}")
@@ -175,7 +124,11 @@ def _facts(actor: Actor, d: ActionDetail) -> None:
     if d.parent is not None:
         record_link("actions", _("Part of: {title}").format(title=d.parent.title), d.parent.id)
     if d.workshop is not None:
-        record_link("workshops", _("From the workshop: {title}").format(title=d.workshop.title), d.workshop.id)
+        record_link(
+            "workshops",
+            _("From the workshop: {title}").format(title=d.workshop.title),
+            d.workshop.id,
+        )
     if d.outcome is not None:
         st.caption(_("Outcome it came from:"))
         markdown(d.outcome.text)
@@ -189,19 +142,45 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
         draw_conflict(key, actor.language)
         errors_banner(key, actor.language)
         with st.form(key, clear_on_submit=True):
-            text = st.text_area(_("Update (Markdown)"), height=100, placeholder=_("What happened since the last update?"))
+            text = st.text_area(
+                _("Update (Markdown)"),
+                height=100,
+                placeholder=_("What happened since the last update?"),
+            )
             field_error(key, "text")
             left, right = st.columns(2)
-            status = left.selectbox(_("New status"), [None, *STATUSES], index=0,
-                                    format_func=lambda s: _("Keep {status}").format(status=status_label(a.status, _))
-                                    if s is None else status_label(s, _))
+            status = left.selectbox(
+                _("New status"),
+                [None, *STATUSES],
+                index=0,
+                format_func=lambda s: (
+                    _("Keep {status}").format(status=status_label(a.status, _))
+                    if s is None
+                    else status_label(s, _)
+                ),
+            )
             field_error(key, "new_status")
-            progress = right.number_input(_("New progress (%)"), min_value=0, max_value=100, value=None, step=5,
-                                          disabled=d.driven_by is not None)
+            progress = right.number_input(
+                _("New progress (%)"),
+                min_value=0,
+                max_value=100,
+                value=None,
+                step=5,
+                disabled=d.driven_by is not None,
+            )
             field_error(key, "new_progress")
             if st.form_submit_button(_("Post update"), type="primary"):
-                if submit(key, action_updates.post_update, actor, a.id, text=text, new_status=status,
-                          new_progress=progress, version=a.version, language=actor.language):
+                if submit(
+                    key,
+                    action_updates.post_update,
+                    actor,
+                    a.id,
+                    text=text,
+                    new_status=status,
+                    new_progress=progress,
+                    version=a.version,
+                    language=actor.language,
+                ):
                     st.rerun()
     if not d.updates:
         st.caption(_("No updates yet."))
@@ -209,10 +188,16 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
         with st.container(border=True):
             moved = []
             if update.new_status:
-                moved.append(_("status: {status}").format(status=status_label(update.new_status, _)))
+                moved.append(
+                    _("status: {status}").format(status=status_label(update.new_status, _))
+                )
             if update.new_progress is not None:
                 moved.append(f"{update.new_progress} %")
-            st.caption(" · ".join([local_time(update.posted_at, actor.time_zone), author or _("someone"), *moved]))
+            st.caption(
+                " · ".join(
+                    [local_time(update.posted_at, actor.time_zone), author or _("someone"), *moved]
+                )
+            )
             markdown(update.text)
 
 
@@ -224,13 +209,29 @@ def _milestones(actor: Actor, d: ActionDetail) -> None:
     for m in d.milestones:
         left, right = st.columns([6, 1])
         label = m.title + (f" ({m.due_date.isoformat()})" if m.due_date else "")
-        ticked = left.checkbox(label, value=m.done, key=f"milestone-{m.id}-{m.version}", disabled=not may)
+        ticked = left.checkbox(
+            label, value=m.done, key=f"milestone-{m.id}-{m.version}", disabled=not may
+        )
         if may and ticked != m.done:
-            if submit("milestones", action_updates.update_milestone, actor, m.id, m.version, done=ticked,
-                      language=actor.language):
+            if submit(
+                "milestones",
+                action_updates.update_milestone,
+                actor,
+                m.id,
+                m.version,
+                done=ticked,
+                language=actor.language,
+            ):
                 st.rerun()
         if may and right.button(_("Remove"), key=f"milestone-remove-{m.id}"):
-            if submit("milestones", _done, action_updates.remove_milestone, actor, m.id, language=actor.language):
+            if submit(
+                "milestones",
+                _done,
+                action_updates.remove_milestone,
+                actor,
+                m.id,
+                language=actor.language,
+            ):
                 st.rerun()
     draw_conflict("milestones", actor.language)
     if not may:
@@ -243,15 +244,35 @@ def _milestones(actor: Actor, d: ActionDetail) -> None:
         due = right.date_input(_("By"), value=None, min_value=MIN_DATE, max_value=MAX_DATE)
         field_error(key, "title")
         if st.form_submit_button(_("Add milestone")):
-            if submit(key, action_updates.add_milestone, actor, d.action.id, title=title, due_date=due, language=actor.language):
+            if submit(
+                key,
+                action_updates.add_milestone,
+                actor,
+                d.action.id,
+                title=title,
+                due_date=due,
+                language=actor.language,
+            ):
                 st.rerun()
 
 
 def _indicators(actor: Actor, d: ActionDetail) -> None:
     _ = translator(actor.language)
     if d.indicators:
-        st.dataframe([{_("Indicator"): i.name, _("Unit"): i.unit, _("Baseline"): i.baseline, _("Target"): i.target,
-                       _("Current"): i.current} for i in d.indicators], hide_index=True, width="stretch")
+        st.dataframe(
+            [
+                {
+                    _("Indicator"): i.name,
+                    _("Unit"): i.unit,
+                    _("Baseline"): i.baseline,
+                    _("Target"): i.target,
+                    _("Current"): i.current,
+                }
+                for i in d.indicators
+            ],
+            hide_index=True,
+            width="stretch",
+        )
     else:
         st.caption(_("No indicators yet."))
     if not d.may["update"]:
@@ -260,12 +281,21 @@ def _indicators(actor: Actor, d: ActionDetail) -> None:
         key = f"indicator-{i.id}"
         with st.form(key):
             left, right = st.columns([3, 1])
-            current = left.text_input(_("Current value of {name}").format(name=i.name),
-                                      value="" if i.current is None else f"{i.current:g}")
+            current = left.text_input(
+                _("Current value of {name}").format(name=i.name),
+                value="" if i.current is None else f"{i.current:g}",
+            )
             field_error(key, "current")
             if right.form_submit_button(_("Save value")):
-                if submit(key, action_updates.update_indicator, actor, i.id, i.version, current=current,
-                          language=actor.language):
+                if submit(
+                    key,
+                    action_updates.update_indicator,
+                    actor,
+                    i.id,
+                    i.version,
+                    current=current,
+                    language=actor.language,
+                ):
                     st.rerun()
         draw_conflict(key, actor.language)
     key = f"indicator-new-{d.action.id}"
@@ -273,26 +303,55 @@ def _indicators(actor: Actor, d: ActionDetail) -> None:
     with st.form(key, clear_on_submit=True):
         st.markdown(f"**{_('Add an indicator')}**")
         row = st.columns(5)
-        values = {"name": row[0].text_input(_("Name"), max_chars=200), "unit": row[1].text_input(_("Unit"), max_chars=40),
-                  "baseline": row[2].text_input(_("Baseline")), "target": row[3].text_input(_("Target")),
-                  "current": row[4].text_input(_("Current"))}
+        values = {
+            "name": row[0].text_input(_("Name"), max_chars=200),
+            "unit": row[1].text_input(_("Unit"), max_chars=40),
+            "baseline": row[2].text_input(_("Baseline")),
+            "target": row[3].text_input(_("Target")),
+            "current": row[4].text_input(_("Current")),
+        }
         for name in values:
             field_error(key, name)
         if st.form_submit_button(_("Add indicator")):
-            if submit(key, action_updates.add_indicator, actor, d.action.id, language=actor.language, **values):
+            if submit(
+                key,
+                action_updates.add_indicator,
+                actor,
+                d.action.id,
+                language=actor.language,
+                **values,
+            ):
                 st.rerun()
 
 
 def _sub_actions(actor: Actor, d: ActionDetail) -> None:
     _ = translator(actor.language)
     if d.sub_actions:
-        st.dataframe([{_("Action"): f"actions?id={r['id']}", _("Title"): r["title"], _("Status"): status_label(r["status"], _),
-                       _("Progress"): r["progress"], _("Due"): r["due_date"], _("Owner"): r["owner"]} for r in d.sub_actions],
-                     hide_index=True, width="stretch",
-                     column_config={_("Action"): st.column_config.LinkColumn(display_text=_("Open")),
-                                    _("Progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d %%")})
+        st.dataframe(
+            [
+                {
+                    _("Action"): f"actions?id={r['id']}",
+                    _("Title"): r["title"],
+                    _("Status"): status_label(r["status"], _),
+                    _("Progress"): r["progress"],
+                    _("Due"): r["due_date"],
+                    _("Owner"): r["owner"],
+                }
+                for r in d.sub_actions
+            ],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                _("Action"): st.column_config.LinkColumn(display_text=_("Open")),
+                _("Progress"): st.column_config.ProgressColumn(
+                    min_value=0, max_value=100, format="%d %%"
+                ),
+            },
+        )
     else:
         st.caption(_("No sub-actions."))
     if d.may["create"]:
         with st.expander(_("Add a sub-action"), icon=":material/subdirectory_arrow_right:"):
-            action_form(actor, d.community, f"action-sub-{d.action.id}", None, parent_id=d.action.id)
+            action_form(
+                actor, d.community, f"action-sub-{d.action.id}", None, parent_id=d.action.id
+            )

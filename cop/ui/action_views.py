@@ -1,4 +1,4 @@
-"""The actions page's four views: the filtered table, the board by status, the timeline and a city's plan.
+"""The actions page's views of many actions: the filtered table, the board by status and the timeline.
 
 Drawn for pages/actions.py. Lists are filtered, counted and paged in SQL by
 the action services; only the open tab runs its queries. Controls follow the
@@ -16,11 +16,10 @@ import streamlit as st
 
 from cop.db import read_session
 from cop.errors import ValidationError
-from cop.export.limiter import ExportBusy
 from cop.i18n import translator
-from cop.models import Community, OrganisationKind
+from cop.models import Community
 from cop.permissions import Actor, is_allowed
-from cop.services import action_io, action_plan, action_views, actions, communities, people
+from cop.services import action_io, action_views, actions, communities, people
 from cop.services.action_progress import STATUSES
 from cop.ui.formatting import local_time, record_link
 from cop.ui.forms import draw_conflict, errors_banner, read, submit
@@ -29,18 +28,15 @@ from cop.validation import MAX_DATE, MIN_DATE
 PAGE_SIZE = 25
 PAGE_KEY = "actions_page"
 MOVE_KEY = "action-move"
-STATUS_LABELS = {"idea": "Idea", "planned": "Planned", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}
+STATUS_LABELS = {
+    "idea": "Idea",
+    "planned": "Planned",
+    "in_progress": "In progress",
+    "done": "Done",
+    "dropped": "Dropped",
+}
 STATUS_COLOURS = ["#a0aec0", "#4299e1", "#ed8936", "#48bb78", "#718096"]
 PRIORITY_LABELS = {"low": "Low", "normal": "Normal", "high": "High"}
-# Static CSS only (no user text): hide the app's chrome when the city plan is printed.
-PRINT_CSS = """<style>
-@media print {
-  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], .stButton, .stDownloadButton,
-  [data-testid="stTabs"] [role="tablist"], [data-testid="stSelectbox"] { display: none !important; }
-  .block-container { padding: 0 !important; max-width: 100% !important; }
-  table { font-size: 9pt; }
-}
-</style>"""
 
 
 def status_label(status: str, _: Any) -> str:
@@ -54,25 +50,49 @@ def filters(actor: Actor, community: Community | None) -> dict[str, Any]:
     with read_session() as session:
         cities = {o.id: o.name for o in people.organisations(session)}
         tags = action_views.known_tags(session, actor, cid)
-        members = {m["person_id"]: m["name"] for m in communities.members(session, actor, cid)} if cid else {}
+        members = (
+            {m["person_id"]: m["name"] for m in communities.members(session, actor, cid)}
+            if cid
+            else {}
+        )
     owners: dict[int, str] = {0: _("Anyone")}
     if actor.person_id is not None:
         owners[actor.person_id] = _("Me")
     owners.update({p: n for p, n in members.items() if p not in owners})
     row = st.columns(4)
     text = row[0].text_input(_("Search"), key="act_text", placeholder=_("Title or objective"))
-    status = row[1].multiselect(_("Status"), STATUSES, key="act_status", format_func=lambda s: status_label(s, _))
-    city = row[2].selectbox(_("City or organisation"), [0, *cities], key="act_city",
-                            format_func=lambda o: cities.get(o, _("Any")))
+    status = row[1].multiselect(
+        _("Status"), STATUSES, key="act_status", format_func=lambda s: status_label(s, _)
+    )
+    city = row[2].selectbox(
+        _("City or organisation"),
+        [0, *cities],
+        key="act_city",
+        format_func=lambda o: cities.get(o, _("Any")),
+    )
     owner = row[3].selectbox(_("Owner"), list(owners), key="act_owner", format_func=owners.get)
     row = st.columns(4)
-    tag = row[0].selectbox(_("Tag"), ["", *tags], key="act_tag", format_func=lambda t: t or _("Any"))
-    first = row[1].date_input(_("Due from"), value=None, min_value=MIN_DATE, max_value=MAX_DATE, key="act_from")
-    last = row[2].date_input(_("Due until"), value=None, min_value=MIN_DATE, max_value=MAX_DATE, key="act_to")
+    tag = row[0].selectbox(
+        _("Tag"), ["", *tags], key="act_tag", format_func=lambda t: t or _("Any")
+    )
+    first = row[1].date_input(
+        _("Due from"), value=None, min_value=MIN_DATE, max_value=MAX_DATE, key="act_from"
+    )
+    last = row[2].date_input(
+        _("Due until"), value=None, min_value=MIN_DATE, max_value=MAX_DATE, key="act_to"
+    )
     overdue = row[3].toggle(_("Overdue only"), key="act_overdue")
-    return {"community_id": cid, "text": text or None, "status": status or None, "organisation_id": city or None,
-            "owner_person_id": owner or None, "tag": tag or None, "due_from": first, "due_to": last,
-            "overdue": overdue}
+    return {
+        "community_id": cid,
+        "text": text or None,
+        "status": status or None,
+        "organisation_id": city or None,
+        "owner_person_id": owner or None,
+        "tag": tag or None,
+        "due_from": first,
+        "due_to": last,
+        "overdue": overdue,
+    }
 
 
 def _latest(row: dict[str, Any], actor: Actor) -> str:
@@ -96,7 +116,9 @@ def table_view(actor: Actor, community: Community | None, chosen: dict[str, Any]
     """One page of matching actions with their latest update, a pager, export and import."""
     _ = translator(actor.language)
     page = int(st.session_state.get(PAGE_KEY, 1))
-    found = _found(actor, action_views.find_actions, **chosen, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    found = _found(
+        actor, action_views.find_actions, **chosen, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
     rows, total = found if found is not None else ([], 0)
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     if page > pages:
@@ -104,27 +126,53 @@ def table_view(actor: Actor, community: Community | None, chosen: dict[str, Any]
         st.rerun()
     st.caption(_("{n} actions").format(n=total))
     st.dataframe(
-        [{_("Action"): f"actions?id={r['id']}", _("Title"): r["title"], _("Status"): status_label(r["status"], _),
-          _("Progress"): r["progress"], _("Due"): r["due_date"], _("Overdue"): "⚠️" if r["overdue"] else "",
-          _("Owner"): r["owner"], _("City or organisation"): r["city"] or "", _("Community"): r["community"],
-          _("Priority"): _(PRIORITY_LABELS.get(r["priority"], r["priority"])), _("Tags"): ", ".join(r["tags"]),
-          _("Latest update"): _latest(r, actor)} for r in rows],
-        hide_index=True, width="stretch",
+        [
+            {
+                _("Action"): f"actions?id={r['id']}",
+                _("Title"): r["title"],
+                _("Status"): status_label(r["status"], _),
+                _("Progress"): r["progress"],
+                _("Due"): r["due_date"],
+                _("Overdue"): "⚠️" if r["overdue"] else "",
+                _("Owner"): r["owner"],
+                _("City or organisation"): r["city"] or "",
+                _("Community"): r["community"],
+                _("Priority"): _(PRIORITY_LABELS.get(r["priority"], r["priority"])),
+                _("Tags"): ", ".join(r["tags"]),
+                _("Latest update"): _latest(r, actor),
+            }
+            for r in rows
+        ],
+        hide_index=True,
+        width="stretch",
         column_config={
             _("Action"): st.column_config.LinkColumn(display_text=_("Open")),
-            _("Progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d %%"),
+            _("Progress"): st.column_config.ProgressColumn(
+                min_value=0, max_value=100, format="%d %%"
+            ),
         },
     )
     if pages > 1:
-        st.number_input(_("Page (of {pages})").format(pages=pages), min_value=1, max_value=pages, step=1, key=PAGE_KEY)
+        st.number_input(
+            _("Page (of {pages})").format(pages=pages),
+            min_value=1,
+            max_value=pages,
+            step=1,
+            key=PAGE_KEY,
+        )
     if community is None:
         st.caption(_("Choose a community in the sidebar to add, export or import actions."))
         return
     if is_allowed(actor, "action.export", community):
         if st.button(_("Export the community's actions as CSV"), icon=":material/table:"):
             data = read(action_io.export_actions_csv, actor, community.id, language=actor.language)
-            st.download_button(_("Download CSV"), data, file_name=f"actions-{community.slug}.csv", mime="text/csv",
-                               on_click="ignore")
+            st.download_button(
+                _("Download CSV"),
+                data,
+                file_name=f"actions-{community.slug}.csv",
+                mime="text/csv",
+                on_click="ignore",
+            )
     if is_allowed(actor, "action.import", community):
         with st.expander(_("Import an edited export (CSV)"), icon=":material/upload_file:"):
             _import_form(actor)
@@ -132,11 +180,18 @@ def table_view(actor: Actor, community: Community | None, chosen: dict[str, Any]
 
 def _import_form(actor: Actor) -> None:
     _ = translator(actor.language)
-    st.caption(_("Edit status, progress, dates, title, priority or tags of an export and load it here. "
-                 "Nothing is saved while any row has a problem."))
+    st.caption(
+        _(
+            "Edit status, progress, dates, title, priority or tags of an export and load it here. "
+            "Nothing is saved while any row has a problem."
+        )
+    )
     upload = st.file_uploader(_("CSV file (UTF-8)"), type=["csv"], key="act_import_file")
     left, right = st.columns(2)
-    check, run = left.button(_("Check (nothing is saved)")), right.button(_("Import"), type="primary")
+    check, run = (
+        left.button(_("Check (nothing is saved)")),
+        right.button(_("Import"), type="primary"),
+    )
     if not (check or run) or upload is None:
         return
     service = action_io.preview_actions_import if check else action_io.apply_actions_import
@@ -144,18 +199,44 @@ def _import_form(actor: Actor) -> None:
     if preview is None:
         return
     if not preview.ok:
-        st.error(_("Nothing was imported: {n} problems need correcting.").format(n=len(preview.problems())))
-        st.dataframe([{_("Line"): line, _("Field"): field, _("Problem"): _(message)}
-                      for line, field, message in preview.problems()], hide_index=True, width="stretch")
+        st.error(
+            _("Nothing was imported: {n} problems need correcting.").format(
+                n=len(preview.problems())
+            )
+        )
+        st.dataframe(
+            [
+                {_("Line"): line, _("Field"): field, _("Problem"): _(message)}
+                for line, field, message in preview.problems()
+            ],
+            hide_index=True,
+            width="stretch",
+        )
         return
     if preview.applied:
         st.success(_("{n} actions changed.").format(n=len(preview.changed)))
     else:
-        st.success(_("All {n} rows are fine; {c} would change. Press Import to save.").format(
-            n=len(preview.rows), c=len(preview.changed)))
-    st.dataframe([{_("Line"): r.line, _("Action"): r.action_id, _("Title"): r.title, _("Field"): name,
-                   _("Was"): str(old), _("Becomes"): str(new)}
-                  for r in preview.changed for name, (old, new) in r.changes.items()], hide_index=True, width="stretch")
+        st.success(
+            _("All {n} rows are fine; {c} would change. Press Import to save.").format(
+                n=len(preview.rows), c=len(preview.changed)
+            )
+        )
+    st.dataframe(
+        [
+            {
+                _("Line"): r.line,
+                _("Action"): r.action_id,
+                _("Title"): r.title,
+                _("Field"): name,
+                _("Was"): str(old),
+                _("Becomes"): str(new),
+            }
+            for r in preview.changed
+            for name, (old, new) in r.changes.items()
+        ],
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def _request_move(action_id: int, version: int) -> None:
@@ -169,7 +250,9 @@ def _pending_move(actor: Actor) -> None:
     if request is None:
         return
     action_id, version, status = request
-    submit(MOVE_KEY, actions.move_action, actor, action_id, version, status, language=actor.language)
+    submit(
+        MOVE_KEY, actions.move_action, actor, action_id, version, status, language=actor.language
+    )
 
 
 def board_view(actor: Actor, chosen: dict[str, Any]) -> None:
@@ -197,14 +280,28 @@ def _card(actor: Actor, row: dict[str, Any], movable: bool) -> None:
     with st.container(border=True, key=f"card-{row['id']}"):
         record_link("actions", row["title"], row["id"])
         due = _("overdue since {date}") if row["overdue"] else _("due {date}")
-        st.caption(" · ".join((row["owner"], due.format(date=row["due_date"].isoformat()), f"{row['progress']} %")))
+        st.caption(
+            " · ".join(
+                (row["owner"], due.format(date=row["due_date"].isoformat()), f"{row['progress']} %")
+            )
+        )
         st.progress(row["progress"] / 100)
         if row["latest_update"]:
             st.caption(_latest(row, actor))
         if movable:
             others = [s for s in STATUSES if s != row["status"]]
-            st.selectbox(_("Move to"), others, key=f"move-{row['id']}", format_func=lambda s: status_label(s, _))
-            st.button(_("Move"), key=f"move-button-{row['id']}", on_click=_request_move, args=(row["id"], row["version"]))
+            st.selectbox(
+                _("Move to"),
+                others,
+                key=f"move-{row['id']}",
+                format_func=lambda s: status_label(s, _),
+            )
+            st.button(
+                _("Move"),
+                key=f"move-button-{row['id']}",
+                on_click=_request_move,
+                args=(row["id"], row["version"]),
+            )
 
 
 def timeline_view(actor: Actor, chosen: dict[str, Any]) -> None:
@@ -218,51 +315,44 @@ def timeline_view(actor: Actor, chosen: dict[str, Any]) -> None:
         st.info(_("No actions match the filters."))
         return
     if total > len(rows):
-        st.caption(_("The {n} due first of {total} matching actions are shown; narrow the filters to see others.")
-                   .format(n=len(rows), total=total))
-    frame = pd.DataFrame([{
-        "action": f"{r['title']} (#{r['id']})", "start": pd.Timestamp(r["start"]), "due": pd.Timestamp(r["due_date"]),
-        "status": status_label(r["status"], _), "progress": r["progress"], "owner": r["owner"],
-    } for r in rows])
+        st.caption(
+            _(
+                "The {n} due first of {total} matching actions are shown; narrow the filters to see others."
+            ).format(n=len(rows), total=total)
+        )
+    frame = pd.DataFrame(
+        [
+            {
+                "action": f"{r['title']} (#{r['id']})",
+                "start": pd.Timestamp(r["start"]),
+                "due": pd.Timestamp(r["due_date"]),
+                "status": status_label(r["status"], _),
+                "progress": r["progress"],
+                "owner": r["owner"],
+            }
+            for r in rows
+        ]
+    )
     labels = [status_label(s, _) for s in STATUSES]
-    chart = alt.Chart(frame).mark_bar(cornerRadius=3).encode(
-        x=alt.X("start:T", title=_("Start")), x2="due:T",
-        y=alt.Y("action:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
-        color=alt.Color("status:N", title=_("Status"), scale=alt.Scale(domain=labels, range=STATUS_COLOURS)),
-        tooltip=[alt.Tooltip("action:N", title=_("Action")), alt.Tooltip("owner:N", title=_("Owner")),
-                 alt.Tooltip("status:N", title=_("Status")), alt.Tooltip("progress:Q", title=_("Progress (%)")),
-                 alt.Tooltip("start:T", title=_("Start")), alt.Tooltip("due:T", title=_("Due"))],
-    ).properties(height=max(160, 22 * len(rows)))
+    chart = (
+        alt.Chart(frame)
+        .mark_bar(cornerRadius=3)
+        .encode(
+            x=alt.X("start:T", title=_("Start")),
+            x2="due:T",
+            y=alt.Y("action:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
+            color=alt.Color(
+                "status:N", title=_("Status"), scale=alt.Scale(domain=labels, range=STATUS_COLOURS)
+            ),
+            tooltip=[
+                alt.Tooltip("action:N", title=_("Action")),
+                alt.Tooltip("owner:N", title=_("Owner")),
+                alt.Tooltip("status:N", title=_("Status")),
+                alt.Tooltip("progress:Q", title=_("Progress (%)")),
+                alt.Tooltip("start:T", title=_("Start")),
+                alt.Tooltip("due:T", title=_("Due")),
+            ],
+        )
+        .properties(height=max(160, 22 * len(rows)))
+    )
     st.altair_chart(chart, width="stretch")
-
-
-def city_plan_view(actor: Actor) -> None:
-    """Every action one organisation leads, printable, with a PDF download."""
-    _ = translator(actor.language)
-    with read_session() as session:
-        cities = {o.id: o.name for o in people.organisations(session, kind=OrganisationKind.CITY)}
-        others = {o.id: o.name for o in people.organisations(session) if o.id not in cities}
-    choices = {**cities, **others}
-    if not choices:
-        st.info(_("There are no cities or organisations yet."))
-        return
-    start = list(choices).index(actor.organisation_id) if actor.organisation_id in choices else 0
-    organisation_id = st.selectbox(_("City or organisation"), list(choices), index=start, format_func=choices.get,
-                                   key="act_plan_org")
-    plan = read(action_views.city_plan, actor, organisation_id, language=actor.language)
-    st.markdown(PRINT_CSS, unsafe_allow_html=True)
-    st.subheader(_("Action plan: {name}").format(name=plan.organisation.name))
-    st.caption(action_plan.plan_summary(plan))
-    if plan.rows:
-        st.table(pd.DataFrame(action_plan.plan_rows(plan), columns=[_(c) for c in action_plan.COLUMNS]))
-    else:
-        st.info(_("This organisation leads no action you can see."))
-    if st.button(_("Prepare the PDF"), icon=":material/picture_as_pdf:"):
-        try:
-            with st.spinner(_("Printing the plan…")):
-                data = read(action_plan.city_plan_pdf, actor, organisation_id, on_wait=st.info, language=actor.language)
-        except ExportBusy as exc:
-            st.warning(_(str(exc)))
-            return
-        st.download_button(_("Download PDF"), data, file_name=f"action-plan-{organisation_id}.pdf",
-                           mime="application/pdf", on_click="ignore")

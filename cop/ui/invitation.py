@@ -13,7 +13,7 @@ from sqlmodel import Session
 from cop import clock
 from cop.db import read_session
 from cop.errors import ValidationError
-from cop.i18n import best_language, translator
+from cop.i18n import N_, best_language, translator
 from cop.models import User
 from cop.services import invitations
 from cop.services.invitations import InvitationUnusable
@@ -27,7 +27,7 @@ FORM = "invitation-signup"
 def _accept(session: Session, token: str, username: str, password: str, again: str, name: str) -> User:
     """Refuse a mistyped second password before anything is written."""
     if password != again:
-        raise ValidationError({"password_again": "The two passwords differ."})
+        raise ValidationError({"password_again": N_("The two passwords differ.")})
     return invitations.accept_invitation(session, token, username, password, name)
 
 

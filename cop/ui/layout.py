@@ -9,7 +9,7 @@ import streamlit as st
 from cop import clock
 from cop.db import write_session
 from cop.errors import ValidationError
-from cop.i18n import translator
+from cop.i18n import N_, translator
 from cop.permissions import Actor
 from cop.services import accounts, communities, notifications
 from cop.ui.cache import cached_read
@@ -27,14 +27,14 @@ class PageSpec:
 PAGES: dict[str, PageSpec] = {
     spec.key: spec
     for spec in (
-        PageSpec("home", "pages/home.py", "Home", ":material/home:"),
-        PageSpec("workshops", "pages/workshops.py", "Workshops", ":material/groups:"),
-        PageSpec("actions", "pages/actions.py", "Actions", ":material/task_alt:"),
-        PageSpec("practices", "pages/practices.py", "Practices", ":material/lightbulb:"),
-        PageSpec("toolkit", "pages/toolkit.py", "Toolkit", ":material/menu_book:"),
-        PageSpec("search", "pages/search.py", "Search", ":material/search:"),
-        PageSpec("profile", "pages/profile.py", "Profile", ":material/person:"),
-        PageSpec("admin", "pages/admin.py", "Admin", ":material/admin_panel_settings:", admin_only=True),
+        PageSpec("home", "pages/home.py", N_("Home"), ":material/home:"),
+        PageSpec("workshops", "pages/workshops.py", N_("Workshops"), ":material/groups:"),
+        PageSpec("actions", "pages/actions.py", N_("Actions"), ":material/task_alt:"),
+        PageSpec("practices", "pages/practices.py", N_("Practices"), ":material/lightbulb:"),
+        PageSpec("toolkit", "pages/toolkit.py", N_("Toolkit"), ":material/menu_book:"),
+        PageSpec("search", "pages/search.py", N_("Search"), ":material/search:"),
+        PageSpec("profile", "pages/profile.py", N_("Profile"), ":material/person:"),
+        PageSpec("admin", "pages/admin.py", N_("Admin"), ":material/admin_panel_settings:", admin_only=True),
     )
 }
 

@@ -23,6 +23,7 @@ from cop.services.review_status import STATUS_LABELS, STATUSES
 from cop.services.workshop_finder import find_workshops
 from cop.ui import markdown
 from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.ui.workshop_views import KIND_LABELS
 from cop.validation import MAX_DATE, MIN_DATE
 
 PAGE_SIZE = 25
@@ -179,7 +180,7 @@ def practice_page(actor: Actor, practice_id: str) -> None:
     st.subheader(_("Where it was seen"))
     if detail.workshops:
         st.dataframe(
-            [{_("Workshop"): f"workshops?id={w['id']}", _("Title"): w["title"], _("Kind"): _(w["kind"].replace("_", " ")),
+            [{_("Workshop"): f"workshops?id={w['id']}", _("Title"): w["title"], _("Kind"): _(KIND_LABELS.get(w["kind"], w["kind"])),
               _("Starts"): w["starts_at"], _("Place"): w["place"]} for w in detail.workshops],
             hide_index=True, width="stretch", column_config={_("Workshop"): st.column_config.LinkColumn(display_text=_("Open"))},
         )

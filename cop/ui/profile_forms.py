@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from cop import clock
 from cop.errors import ValidationError
-from cop.i18n import translator
+from cop.i18n import N_, translator
 from cop.permissions import Actor
 from cop.services import accounts
 from cop.ui.forms import errors_banner, field_error, submit
@@ -18,7 +18,7 @@ _FIELDS = ("pw_current", "pw_new", "pw_again")
 
 def _change(session: Session, actor: Actor, current: str, new: str, again: str) -> bool:
     if new != again:
-        raise ValidationError({"new_password_again": "The two new passwords differ."})
+        raise ValidationError({"new_password_again": N_("The two new passwords differ.")})
     accounts.change_own_password(session, actor, current, new)
     return True
 

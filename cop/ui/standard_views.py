@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from cop import clock
-from cop.i18n import translator
+from cop.i18n import N_, translator
 from cop.models import Community, ReviewStatus, Standard
 from cop.permissions import Actor, is_allowed
 from cop.services import self_assessment, standards
@@ -27,8 +27,8 @@ from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
 from cop.validation import MIN_DATE
 
 TEXT_LABELS = {
-    "statement": "Statement", "success_factors": "Key success factors",
-    "guiding_questions": "Guiding questions", "indicators": "Indicators",
+    "statement": N_("Statement"), "success_factors": N_("Key success factors"),
+    "guiding_questions": N_("Guiding questions"), "indicators": N_("Indicators"),
 }
 SCORE_COLOURS = ["#d73027", "#fc8d59", "#fee08b", "#91cf60", "#1a9850"]
 

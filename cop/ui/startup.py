@@ -7,6 +7,7 @@ import streamlit as st
 
 from cop import settings
 from cop.errors import DatabaseUnavailable
+from cop.i18n import N_
 from cop.schema import SchemaBehind, ensure_schema
 
 
@@ -29,4 +30,4 @@ def prepare_workspace() -> None:
         st.error(str(exc), icon=":material/database:")
         st.stop()
     except (DatabaseUnavailable, OSError, sa.exc.OperationalError):
-        raise DatabaseUnavailable("The database is unavailable right now; please try again shortly.") from None
+        raise DatabaseUnavailable(N_("The database is unavailable right now; please try again shortly.")) from None

@@ -155,21 +155,53 @@ def _section(actor: Actor, detail: ChapterDetail, section: Section, index: int,
         _comments(actor, detail, section, comments)
 
 
+def _edit_base(section: Section) -> int:
+    """The version this editor started from.
+
+    The title and text widgets keep what the user typed across reruns. While
+    they hold nothing unsaved they follow the stored section (someone else's
+    save shows up); once the user has typed, the version they started from
+    is kept, so a save over someone else's change is refused with that
+    change shown, and the typed text stays.
+    """
+    state = st.session_state
+    base_key, loaded_key = f"section-base-{section.id}", f"section-loaded-{section.id}"
+    typed = {"title": state.get(f"title-{section.id}"), "body": state.get(f"body-{section.id}")}
+    loaded = state.get(loaded_key) or {}
+    dirty = any(value is not None and value != loaded.get(name) for name, value in typed.items())
+    if state.get(base_key) != section.version and not dirty:
+        _rebase(section.id, section.version, section.title, section.body, reset_widgets=True)
+    return int(state[base_key])
+
+
+def _rebase(section_id: int, version: int, title: str, body: str, *, reset_widgets: bool) -> None:
+    state = st.session_state
+    state[f"section-base-{section_id}"] = version
+    state[f"section-loaded-{section_id}"] = {"title": title, "body": body}
+    if reset_widgets:
+        state[f"title-{section_id}"], state[f"body-{section_id}"] = title, body
+
+
 def _section_form(actor: Actor, detail: ChapterDetail, section: Section, key: str) -> None:
     _ = translator(actor.language)
-    suffix = f"{section.id}-{section.version}"
-    title = st.text_input(_("Title"), value=section.title, max_chars=200, key=f"title-{suffix}")
+    base = _edit_base(section)
+    title = st.text_input(_("Title"), max_chars=200, key=f"title-{section.id}")
     field_error(key, "title")
-    body = st.text_area(_("Text (Markdown)"), value=section.body, height=180, key=f"body-{suffix}")
+    body = st.text_area(_("Text (Markdown)"), height=180, key=f"body-{section.id}")
     field_error(key, "body")
     if body.strip():
         st.caption(_("Preview"))
         markdown(body)
+    suffix = f"{section.id}-{section.version}"
     settings = _settings(actor, detail, section, suffix, key)
-    if st.button(_("Save section"), key=f"save-{suffix}", icon=":material/save:"):
-        if submit(key, toolkit_sections.update_section, actor, section.id, section.version,
-                  title=title, body=body, settings=settings, language=actor.language):
+    if st.button(_("Save section"), key=f"save-{section.id}", icon=":material/save:"):
+        saved = submit(key, toolkit_sections.update_section, actor, section.id, base,
+                       title=title, body=body, settings=settings, language=actor.language)
+        if saved is not None:
+            _rebase(section.id, saved.version, saved.title, saved.body, reset_widgets=False)
             st.rerun()
+        # Refused (the other change is shown above): the next save starts from the stored version.
+        _rebase(section.id, section.version, section.title, section.body, reset_widgets=False)
 
 
 def _settings(actor: Actor, detail: ChapterDetail, section: Section, suffix: str, key: str) -> dict[str, Any]:

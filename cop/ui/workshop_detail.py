@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from cop import clock
-from cop.i18n import translator
+from cop.i18n import N_, translator
 from cop.permissions import Actor
 from cop.services import (
     agenda,
@@ -39,8 +39,8 @@ from cop.ui.workshop_views import (
 )
 from cop.validation import MAX_DATE, MIN_DATE
 
-ROLE_LABELS = {"host": "Host", "speaker": "Speaker", "participant": "Participant"}
-OUTCOME_LABELS = {"insight": "Insight", "decision": "Decision", "action": "Action"}
+ROLE_LABELS = {"host": N_("Host"), "speaker": N_("Speaker"), "participant": N_("Participant")}
+OUTCOME_LABELS = {"insight": N_("Insight"), "decision": N_("Decision"), "action": N_("Action")}
 
 
 def _done(session: Any, service: Any, *args: Any, **kwargs: Any) -> bool:

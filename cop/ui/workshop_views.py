@@ -18,7 +18,7 @@ import streamlit as st
 from cop import clock
 from cop.db import read_session
 from cop.errors import ValidationError
-from cop.i18n import translator
+from cop.i18n import N_, translator
 from cop.models import Community, OrganisationKind, Workshop
 from cop.permissions import Actor, is_allowed
 from cop.services import communities, people, workshop_io, workshops
@@ -29,12 +29,12 @@ from cop.validation import MAX_DATE, MIN_DATE
 
 PAGE_SIZE = 25
 PAGE_KEY = "workshops_page"
-KIND_LABELS = {"workshop": "Workshop", "study_visit": "Study visit", "staff_exchange": "Staff exchange",
-               "city_dialogue": "City dialogue", "planning_session": "Planning session"}
-FORMAT_LABELS = {"in_person": "In person", "online": "Online", "hybrid": "Hybrid"}
-STATUS_LABELS = {"planned": "Planned", "held": "Held", "closed": "Closed"}
-SORT_LABELS = {"starts_at": "Date", "title": "Title", "kind": "Kind", "status": "Status", "community": "Community",
-               "updated_at": "Last change"}
+KIND_LABELS = {"workshop": N_("Workshop"), "study_visit": N_("Study visit"), "staff_exchange": N_("Staff exchange"),
+               "city_dialogue": N_("City dialogue"), "planning_session": N_("Planning session")}
+FORMAT_LABELS = {"in_person": N_("In person"), "online": N_("Online"), "hybrid": N_("Hybrid")}
+STATUS_LABELS = {"planned": N_("Planned"), "held": N_("Held"), "closed": N_("Closed")}
+SORT_LABELS = {"starts_at": N_("Date"), "title": N_("Title"), "kind": N_("Kind"), "status": N_("Status"),
+               "community": N_("Community"), "updated_at": N_("Last change")}
 TIME_ZONES = sorted(available_timezones())
 
 

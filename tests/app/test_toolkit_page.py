@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from cop.db import read_session
+from cop.db import read_session, write_session
 from cop.models import Chapter, ChapterStatus, Community, Section
+from cop.services import toolkit_sections
+from cop.services.accounts import find_user, load_actor
 from tests.app.conftest import texts
 
 
@@ -70,3 +72,25 @@ def test_member_submits_and_facilitator_approves_the_chapter(run_page) -> None:
     after = _welcoming_chapter()
     assert after.status == ChapterStatus.APPROVED
     assert after.approved_number == before.approved_number + 1
+
+
+def test_stale_section_save_shows_the_other_change_and_keeps_the_typed_text(run_page) -> None:
+    chapter = _welcoming_chapter()
+    with read_session() as session:
+        section = session.exec(select(Section).where(Section.chapter_id == chapter.id, Section.kind == "free_text")).one()
+    at = run_page("toolkit", "member")
+    with write_session() as session:
+        facilitator = load_actor(session, find_user(session, "facilitator").id)  # type: ignore[union-attr]
+        toolkit_sections.update_section(session, facilitator, section.id, section.version, body="The facilitator's text.")
+    at.text_area(key=f"body-{section.id}").input("The member's text.")
+    at.button(key=f"save-{section.id}").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Someone else saved" in str(w.value) for w in at.warning)
+    assert at.text_area(key=f"body-{section.id}").value == "The member's text."
+    with read_session() as session:
+        assert session.get(Section, section.id).body == "The facilitator's text."  # type: ignore[union-attr]
+    at.button(key=f"save-{section.id}").click()
+    at.run()
+    with read_session() as session:
+        assert session.get(Section, section.id).body == "The member's text."  # type: ignore[union-attr]

@@ -48,7 +48,11 @@ class Server:
         return os.environ.get("COP_E2E_DATABASE_URL") or f"sqlite:///{self.data_dir / 'cop.db'}"
 
 
-def start_server(data_dir: Path, extra_env: dict[str, str] | None = None, port: int | None = None) -> Server:
+def start_server(
+    data_dir: Path, extra_env: dict[str, str] | None = None, port: int | None = None,
+    extra_args: list[str] | None = None,
+) -> Server:
+    """``extra_args`` go to `streamlit run` (e.g. ["--server.disconnectedSessionTTL", "10"])."""
     port = port or _free_port()
     env = {**os.environ, "COP_DATA_DIR": str(data_dir), "COP_DEMO": "1"}
     env.pop("COP_DATABASE_URL", None)
@@ -56,7 +60,7 @@ def start_server(data_dir: Path, extra_env: dict[str, str] | None = None, port: 
     log = data_dir / f"server-{port}.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *(extra_args or [])],
         cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"

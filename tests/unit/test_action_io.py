@@ -24,10 +24,26 @@ from tests.unit.test_actions import make_action
 TITLE_CHARS = st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"))
 titles = st.one_of(
     st.text(TITLE_CHARS, min_size=1, max_size=60).filter(lambda t: t.strip()),
-    st.sampled_from(["=SUM(A1:A9)", "+1", "-5", "@cmd", "'quoted", "''=x", "＝HYPERLINK()", "مرحبا 👋🏽", "a,\"b\""]),
+    st.sampled_from(
+        [
+            "=SUM(A1:A9)",
+            "+1",
+            "-5",
+            "@cmd",
+            "'quoted",
+            "''=x",
+            "＝HYPERLINK()",
+            "مرحبا 👋🏽",
+            'a,"b"',
+        ]
+    ),
 )
-tag_lists = st.lists(st.sampled_from(["Welcome", "=Buddies", "Sport ⚽", "'Youth", "Jobs"]), max_size=3, unique=True)
-SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+tag_lists = st.lists(
+    st.sampled_from(["Welcome", "=Buddies", "Sport ⚽", "'Youth", "Jobs"]), max_size=3, unique=True
+)
+SETTINGS = settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @pytest.fixture
@@ -50,8 +66,20 @@ def _csv(rows: list[dict[str, str]]) -> bytes:
 
 def _snapshot(engine: Engine) -> list[tuple]:
     with read_session(engine) as s:
-        return [(a.id, a.version, a.title, a.status, a.progress, a.start_date, a.due_date, a.priority, a.tags)
-                for a in s.exec(select(Action).order_by(Action.id))]
+        return [
+            (
+                a.id,
+                a.version,
+                a.title,
+                a.status,
+                a.progress,
+                a.start_date,
+                a.due_date,
+                a.priority,
+                a.tags,
+            )
+            for a in s.exec(select(Action).order_by(Action.id))
+        ]
 
 
 def _audit_count(engine: Engine) -> int:
@@ -60,12 +88,31 @@ def _audit_count(engine: Engine) -> int:
 
 
 @SETTINGS
-@given(specs=st.lists(st.tuples(titles, tag_lists, st.sampled_from(["idea", "planned", "in_progress", "done", "dropped"]),
-                                st.booleans()), min_size=1, max_size=4))
-def test_export_then_import_of_an_unchanged_file_changes_nothing(engine: Engine, w: World, specs: list) -> None:
+@given(
+    specs=st.lists(
+        st.tuples(
+            titles,
+            tag_lists,
+            st.sampled_from(["idea", "planned", "in_progress", "done", "dropped"]),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_export_then_import_of_an_unchanged_file_changes_nothing(
+    engine: Engine, w: World, specs: list
+) -> None:
     for title, tags, status, with_start in specs:
-        action = make_action(engine, w.member, w.community.id, w.member, title=title, tags=tags,
-                             start_date=date(2026, 1, 5) if with_start else None)
+        action = make_action(
+            engine,
+            w.member,
+            w.community.id,
+            w.member,
+            title=title,
+            tags=tags,
+            start_date=date(2026, 1, 5) if with_start else None,
+        )
         if status != "planned":
             with write_session(engine) as s:
                 action_updates.post_update(s, w.member, action.id, text="moved", new_status=status)
@@ -81,14 +128,37 @@ def test_export_then_import_of_an_unchanged_file_changes_nothing(engine: Engine,
 
 
 @SETTINGS
-@given(broken=st.sampled_from([
-    ("due_date", "2026-02-30"), ("due_date", ""), ("start_date", "next week"), ("status", "finished"),
-    ("progress", "110"), ("progress", "NaN"), ("id", "999999"), ("id", ""), ("priority", "urgent"),
-    ("version", "0"), ("title", "  "), ("owner", "Somebody Else"),
-]), position=st.integers(min_value=0, max_value=2))
-def test_a_file_with_one_broken_row_writes_nothing(engine: Engine, w: World, broken: tuple[str, str], position: int) -> None:
+@given(
+    broken=st.sampled_from(
+        [
+            ("due_date", "2026-02-30"),
+            ("due_date", ""),
+            ("start_date", "next week"),
+            ("status", "finished"),
+            ("progress", "110"),
+            ("progress", "NaN"),
+            ("id", "999999"),
+            ("id", ""),
+            ("priority", "urgent"),
+            ("version", "0"),
+            ("title", "  "),
+            ("owner", "Somebody Else"),
+        ]
+    ),
+    position=st.integers(min_value=0, max_value=2),
+)
+def test_a_file_with_one_broken_row_writes_nothing(
+    engine: Engine, w: World, broken: tuple[str, str], position: int
+) -> None:
     for n in range(3):
-        make_action(engine, w.member, w.community.id, w.member, title=f"Action {n}", due_date=date(2026, 6, n + 1))
+        make_action(
+            engine,
+            w.member,
+            w.community.id,
+            w.member,
+            title=f"Action {n}",
+            due_date=date(2026, 6, n + 1),
+        )
     with read_session(engine) as s:
         rows = _rows(export_actions_csv(s, w.facilitator, w.community.id))
     for row in rows:
@@ -105,7 +175,9 @@ def test_a_file_with_one_broken_row_writes_nothing(engine: Engine, w: World, bro
     assert (_snapshot(engine), _audit_count(engine)) == (before, audited)
 
 
-def test_the_preview_lists_each_change_and_a_new_status_brings_its_progress(engine: Engine, w: World) -> None:
+def test_the_preview_lists_each_change_and_a_new_status_brings_its_progress(
+    engine: Engine, w: World
+) -> None:
     first = make_action(engine, w.member, w.community.id, w.member, title="First")
     second = make_action(engine, w.member, w.community.id, w.member, title="Second")
     with read_session(engine) as s:
@@ -115,8 +187,12 @@ def test_the_preview_lists_each_change_and_a_new_status_brings_its_progress(engi
     with write_session(engine) as s:
         preview = preview_actions_import(s, w.facilitator, _csv(rows))
     assert preview.ok
-    assert preview.rows[0].changes == {"status": ("planned", "done"), "progress": (10, 100),
-                                       "due_date": (date(2026, 6, 30), date(2026, 12, 1)), "tags": ([], ["Welcome", "Sport"])}
+    assert preview.rows[0].changes == {
+        "status": ("planned", "done"),
+        "progress": (10, 100),
+        "due_date": (date(2026, 6, 30), date(2026, 12, 1)),
+        "tags": ([], ["Welcome", "Sport"]),
+    }
     assert preview.rows[1].changes == {"status": ("planned", "in_progress"), "progress": (10, 35)}
     with read_session(engine) as s:
         assert s.get(Action, first.id).status == "planned"  # type: ignore[union-attr]
@@ -124,10 +200,21 @@ def test_the_preview_lists_each_change_and_a_new_status_brings_its_progress(engi
         assert apply_actions_import(s, w.facilitator, _csv(rows)).applied
     with read_session(engine) as s:
         done, started = s.get(Action, first.id), s.get(Action, second.id)
-        assert (done.status, done.progress, done.tags, done.version) == ("done", 100, ["Welcome", "Sport"], first.version + 1)  # type: ignore[union-attr]
+        assert (done.status, done.progress, done.tags, done.version) == (
+            "done",
+            100,
+            ["Welcome", "Sport"],
+            first.version + 1,
+        )  # type: ignore[union-attr]
         assert (started.status, started.progress) == ("in_progress", 35)  # type: ignore[union-attr]
-        assert s.exec(select(AuditEvent.action).where(AuditEvent.record_id == first.id, AuditEvent.record_type == "action")
-                      .order_by(AuditEvent.id.desc())).first() == "action.import"  # type: ignore[union-attr]
+        assert (
+            s.exec(
+                select(AuditEvent.action)
+                .where(AuditEvent.record_id == first.id, AuditEvent.record_type == "action")
+                .order_by(AuditEvent.id.desc())
+            ).first()
+            == "action.import"
+        )  # type: ignore[union-attr]
 
 
 def test_import_is_for_facilitators_and_stale_rows_are_named(engine: Engine, w: World) -> None:
@@ -155,17 +242,22 @@ def test_import_is_for_facilitators_and_stale_rows_are_named(engine: Engine, w: 
 
 def test_a_file_that_is_not_an_export_is_refused_as_a_whole(engine: Engine, w: World) -> None:
     with write_session(engine) as s:
-        for data, expected in ((b"\xff\xfe\x00garbage", "not UTF-8"), (b"name,email\nA,b@c.de\n", "Missing columns"),
-                               (_csv([]), "no rows")):
+        for data, expected in (
+            (b"\xff\xfe\x00garbage", "not UTF-8"),
+            (b"name,email\nA,b@c.de\n", "Missing columns"),
+            (_csv([]), "no rows"),
+        ):
             preview = preview_actions_import(s, w.facilitator, data)
             assert not preview.ok and expected in preview.file_errors[0]
 
 
 def test_export_defuses_formulas_and_keeps_unicode(engine: Engine, w: World) -> None:
-    make_action(engine, w.member, w.community.id, w.member, title="=HYPERLINK(\"http://x\")", tags=["@home"])
+    make_action(
+        engine, w.member, w.community.id, w.member, title='=HYPERLINK("http://x")', tags=["@home"]
+    )
     make_action(engine, w.member, w.community.id, w.member, title="Düsseldorf ✨ مرحبا")
     with read_session(engine) as s:
         rows = _rows(export_actions_csv(s, w.observer, w.community.id))
-    assert [r["title"] for r in rows] == ["'=HYPERLINK(\"http://x\")", "Düsseldorf ✨ مرحبا"]
+    assert [r["title"] for r in rows] == ['\'=HYPERLINK("http://x")', "Düsseldorf ✨ مرحبا"]
     assert rows[0]["tags"] == "'@home"
     assert list(rows[0]) == action_io.COLUMNS

@@ -27,8 +27,18 @@ def w(engine: Engine) -> World:
 
 @pytest.mark.parametrize(
     ("status", "current", "expected"),
-    [("idea", 40, 0), ("planned", 0, 10), ("planned", 80, 10), ("in_progress", 10, 50), ("in_progress", 0, 50),
-     ("in_progress", 70, 70), ("in_progress", 100, 50), ("done", 30, 100), ("dropped", 35, 35), ("dropped", 100, 100)],
+    [
+        ("idea", 40, 0),
+        ("planned", 0, 10),
+        ("planned", 80, 10),
+        ("in_progress", 10, 50),
+        ("in_progress", 0, 50),
+        ("in_progress", 70, 70),
+        ("in_progress", 100, 50),
+        ("done", 30, 100),
+        ("dropped", 35, 35),
+        ("dropped", 100, 100),
+    ],
 )
 def test_each_status_brings_its_default_progress(status: str, current: int, expected: int) -> None:
     assert progress_after_status(status, current) == expected
@@ -39,7 +49,9 @@ def _post(engine: Engine, actor, action_id: int, text: str = "News", **kw):  # n
         return action_updates.post_update(s, actor, action_id, text=text, **kw)
 
 
-def test_posting_updates_moves_status_and_progress_and_the_latest_shows_in_the_list(engine: Engine, w: World) -> None:
+def test_posting_updates_moves_status_and_progress_and_the_latest_shows_in_the_list(
+    engine: Engine, w: World
+) -> None:
     action = make_action(engine, w.member, w.community.id, w.member, status="idea")
     assert stored(engine, action.id).progress == 0
     _post(engine, w.member, action.id, "Agreed with the district", new_status="planned")
@@ -63,11 +75,17 @@ def test_posting_updates_moves_status_and_progress_and_the_latest_shows_in_the_l
         assert find_actions(s, w.member, open_only=True)[1] == 0
 
 
-def test_an_update_needs_text_and_sensible_numbers_and_a_done_action_is_at_100(engine: Engine, w: World) -> None:
+def test_an_update_needs_text_and_sensible_numbers_and_a_done_action_is_at_100(
+    engine: Engine, w: World
+) -> None:
     action = make_action(engine, w.member, w.community.id, w.member)
-    for kwargs, field in (({"text": "  "}, "text"), ({"text": "x", "new_progress": "101"}, "new_progress"),
-                          ({"text": "x", "new_progress": "NaN"}, "new_progress"), ({"text": "x", "new_status": "won"}, "new_status"),
-                          ({"text": "x", "new_status": "done", "new_progress": 90}, "new_progress")):
+    for kwargs, field in (
+        ({"text": "  "}, "text"),
+        ({"text": "x", "new_progress": "101"}, "new_progress"),
+        ({"text": "x", "new_progress": "NaN"}, "new_progress"),
+        ({"text": "x", "new_status": "won"}, "new_status"),
+        ({"text": "x", "new_status": "done", "new_progress": 90}, "new_progress"),
+    ):
         with pytest.raises(ValidationError) as err, write_session(engine) as s:
             action_updates.post_update(s, w.member, action.id, **kwargs)
         assert field in err.value.fields
@@ -77,11 +95,15 @@ def test_an_update_needs_text_and_sensible_numbers_and_a_done_action_is_at_100(e
 
 
 def test_milestones_drive_the_percentage_in_milestones_mode(engine: Engine, w: World) -> None:
-    action = make_action(engine, w.member, w.community.id, w.member, progress_mode="milestones", status="in_progress")
+    action = make_action(
+        engine, w.member, w.community.id, w.member, progress_mode="milestones", status="in_progress"
+    )
     assert stored(engine, action.id).progress == 0
     with write_session(engine) as s:
-        made = [action_updates.add_milestone(s, w.member, action.id, title=t, due_date=date(2026, 5, 1))
-                for t in ("Plan", "Train", "Open")]
+        made = [
+            action_updates.add_milestone(s, w.member, action.id, title=t, due_date=date(2026, 5, 1))
+            for t in ("Plan", "Train", "Open")
+        ]
     with write_session(engine) as s:
         action_updates.update_milestone(s, w.member, made[0].id, made[0].version, done=True)
     assert stored(engine, action.id).progress == 33
@@ -97,17 +119,33 @@ def test_milestones_drive_the_percentage_in_milestones_mode(engine: Engine, w: W
         action_updates.remove_milestone(s, w.member, made[2].id)
     assert stored(engine, action.id).progress == 100
     with write_session(engine) as s:
-        actions.update_action(s, w.member, action.id, stored(engine, action.id).version, progress_mode="status")
+        actions.update_action(
+            s, w.member, action.id, stored(engine, action.id).version, progress_mode="status"
+        )
     _post(engine, w.member, action.id, new_status="in_progress")
     assert stored(engine, action.id).progress == 50
 
 
-def test_sub_actions_roll_up_into_their_parent_and_dropped_ones_leave_the_mean(engine: Engine, w: World) -> None:
+def test_sub_actions_roll_up_into_their_parent_and_dropped_ones_leave_the_mean(
+    engine: Engine, w: World
+) -> None:
     grand = make_action(engine, w.member, w.community.id, w.member, title="Grandparent")
-    parent = make_action(engine, w.member, w.community.id, w.member, title="Parent", parent_id=grand.id)
+    parent = make_action(
+        engine, w.member, w.community.id, w.member, title="Parent", parent_id=grand.id
+    )
     assert stored(engine, grand.id).progress == 10  # mean of its one child at 10
-    first = make_action(engine, w.member, w.community.id, w.member, title="First", parent_id=parent.id)
-    second = make_action(engine, w.member, w.community.id, w.member, title="Second", parent_id=parent.id, status="idea")
+    first = make_action(
+        engine, w.member, w.community.id, w.member, title="First", parent_id=parent.id
+    )
+    second = make_action(
+        engine,
+        w.member,
+        w.community.id,
+        w.member,
+        title="Second",
+        parent_id=parent.id,
+        status="idea",
+    )
     assert stored(engine, parent.id).progress == 5
     _post(engine, w.member, first.id, new_status="done")
     assert (stored(engine, parent.id).progress, stored(engine, grand.id).progress) == (50, 50)
@@ -120,19 +158,35 @@ def test_sub_actions_roll_up_into_their_parent_and_dropped_ones_leave_the_mean(e
     assert stored(engine, parent.id).progress == 100  # the children decide
     with write_session(engine) as s:
         actions.delete_action(s, w.facilitator, first.id)
-    assert stored(engine, parent.id).progress == 100  # no open or done child left: it keeps what it had
+    assert (
+        stored(engine, parent.id).progress == 100
+    )  # no open or done child left: it keeps what it had
     with write_session(engine) as s:
         actions.restore_action(s, w.facilitator, first.id)
-        extra = actions.create_action(s, w.member, community_id=w.community.id, title="Third", owner_person_id=w.member.person_id,
-                                      due_date="2026-07-01", parent_id=parent.id, status="planned")
+        extra = actions.create_action(
+            s,
+            w.member,
+            community_id=w.community.id,
+            title="Third",
+            owner_person_id=w.member.person_id,
+            due_date="2026-07-01",
+            parent_id=parent.id,
+            status="planned",
+        )
     assert stored(engine, parent.id).progress == 55
     with write_session(engine) as s:
-        actions.update_action(s, w.member, extra.id, stored(engine, extra.id).version, parent_id=None)
+        actions.update_action(
+            s, w.member, extra.id, stored(engine, extra.id).version, parent_id=None
+        )
     assert stored(engine, parent.id).progress == 100
 
 
-def test_search_finds_an_action_by_its_objective_and_by_the_text_of_its_updates(engine: Engine, w: World) -> None:
-    action = make_action(engine, w.member, w.community.id, w.member, objective="Reach Zwijnaarde families")
+def test_search_finds_an_action_by_its_objective_and_by_the_text_of_its_updates(
+    engine: Engine, w: World
+) -> None:
+    action = make_action(
+        engine, w.member, w.community.id, w.member, objective="Reach Zwijnaarde families"
+    )
     _post(engine, w.member, action.id, "The Düsseldorf buddies joined")
     with read_session(engine) as s:
         by_objective = search(s, w.observer, "zwijnaarde", kinds=["action"])

@@ -19,6 +19,7 @@ from sqlmodel import SQLModel, select
 
 from cop import schema
 from cop.db import current_data_version, get_engine, read_session, write_session
+from cop.errors import PermissionDenied
 from cop.models import Community, Organisation, UTCDateTime
 from cop.permissions import SYSTEM
 from cop.seed import seed
@@ -149,7 +150,7 @@ def indexed(engine: Engine) -> int:
 
 
 def dump(engine: Engine) -> dict[str, list[dict[str, Any]]]:
-    """Every archived table's rows, in id order; the restore's own audit events set aside."""
+    """Every archived table's rows, in id order; the backup's and restore's own audit events set aside."""
     with engine.connect() as conn:
         existing = set(sa.inspect(conn).get_table_names())
         tables = {}
@@ -163,7 +164,7 @@ def dump(engine: Engine) -> dict[str, list[dict[str, Any]]]:
                 ).mappings()
             ]
             if table.name == "audit_event":
-                rows = [r for r in rows if r["action"] != "backup.restore"]
+                rows = [r for r in rows if r["action"] not in {"backup.create", "backup.restore"}]
             tables[table.name] = rows
         return tables
 
@@ -305,6 +306,24 @@ def test_restore_is_audited_as_one_event(engine: Engine, tmp_path: Path) -> None
     assert len(rows) == 1
     changes = rows[0][0] if isinstance(rows[0][0], dict) else json.loads(rows[0][0])
     assert changes["archive"] == "workspace.zip" and changes["rows"]["community"] == 1
+
+
+def test_a_backup_is_audited_with_who_made_it_outside_the_archive(engine: Engine, tmp_path: Path) -> None:
+    world = factories.world(engine)
+    with pytest.raises(PermissionDenied):
+        portability.backup(engine, tmp_path / "refused.zip", actor=world.facilitator)
+    assert not (tmp_path / "refused.zip").exists()
+    counts = portability.backup(engine, tmp_path / "by-admin.zip", actor=world.admin)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text("SELECT actor_user_id, changes FROM audit_event WHERE action = 'backup.create'")
+        ).all()
+    assert len(rows) == 1 and rows[0][0] == world.admin.user_id
+    changes = rows[0][1] if isinstance(rows[0][1], dict) else json.loads(rows[0][1])
+    assert changes["archive"] == "by-admin.zip" and changes["rows"] == counts
+    with zipfile.ZipFile(tmp_path / "by-admin.zip") as zf:
+        archived = [json.loads(line)["action"] for line in zf.read("tables/audit_event.jsonl").splitlines()]
+    assert "backup.create" not in archived  # the snapshot was taken before the event
 
 
 def test_a_backup_from_a_newer_version_is_refused_and_changes_nothing(

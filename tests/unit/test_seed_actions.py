@@ -42,9 +42,14 @@ def test_seeded_actions_follow_the_rules_the_services_keep(engine: Engine) -> No
         assert sum(c.total for c in columns) == SMALL.actions
         overdue = find_actions(s, SYSTEM, overdue=True)[1]
         assert 0 < overdue < SMALL.actions
-        started = next(r for r in find_actions(s, SYSTEM, status="in_progress", limit=200)[0]
-                       if action_detail(s, SYSTEM, r["id"]).driven_by is None)
+        started = next(
+            r
+            for r in find_actions(s, SYSTEM, status="in_progress", limit=200)[0]
+            if action_detail(s, SYSTEM, r["id"]).driven_by is None
+        )
     with write_session(engine) as s:
-        action_updates.post_update(s, SYSTEM, started["id"], text="Checked after seeding", new_status="done")
+        action_updates.post_update(
+            s, SYSTEM, started["id"], text="Checked after seeding", new_status="done"
+        )
     with read_session(engine) as s:
         assert s.get(Action, started["id"]).progress == 100  # type: ignore[union-attr]

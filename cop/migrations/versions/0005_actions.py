@@ -26,7 +26,11 @@ _NEW_INDEXES = ("due_date", "organisation_id", "parent_id", "status")
 # Column -> server default that fills the rows already there.
 _FILLED = {
     "objective": ("objective", sa.Text(), sa.text("''")),
-    "progress_mode": ("progress_mode", sqlmodel.sql.sqltypes.AutoString(length=16), sa.text("'status'")),
+    "progress_mode": (
+        "progress_mode",
+        sqlmodel.sql.sqltypes.AutoString(length=16),
+        sa.text("'status'"),
+    ),
     "priority": ("priority", sqlmodel.sql.sqltypes.AutoString(length=16), sa.text("'normal'")),
     "tags": ("tags", sa.JSON(), sa.text("'[]'")),
 }
@@ -58,17 +62,26 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("start_date", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("parent_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
-            batch_op.f("fk_action_organisation_id_organisation"), "organisation", ["organisation_id"], ["id"],
+            batch_op.f("fk_action_organisation_id_organisation"),
+            "organisation",
+            ["organisation_id"],
+            ["id"],
             ondelete="SET NULL",
         )
         batch_op.create_foreign_key(
-            batch_op.f("fk_action_parent_id_action"), "action", ["parent_id"], ["id"], ondelete="SET NULL"
+            batch_op.f("fk_action_parent_id_action"),
+            "action",
+            ["parent_id"],
+            ["id"],
+            ondelete="SET NULL",
         )
         for column in _NEW_INDEXES:
             batch_op.create_index(batch_op.f(f"ix_action_{column}"), [column], unique=False)
     with op.batch_alter_table("action", schema=None) as batch_op:
         for name, kind, _default in _FILLED.values():
-            batch_op.alter_column(name, existing_type=kind, existing_nullable=False, server_default=None)
+            batch_op.alter_column(
+                name, existing_type=kind, existing_nullable=False, server_default=None
+            )
 
     op.create_table(
         "action_co_owner",
@@ -76,12 +89,17 @@ def upgrade() -> None:
         sa.Column("person_id", sa.Integer(), nullable=False),
         _action_fk("action_co_owner"),
         sa.ForeignKeyConstraint(
-            ["person_id"], ["person.id"], name=op.f("fk_action_co_owner_person_id_person"), ondelete="CASCADE"
+            ["person_id"],
+            ["person.id"],
+            name=op.f("fk_action_co_owner_person_id_person"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("action_id", "person_id", name=op.f("pk_action_co_owner")),
     )
     with op.batch_alter_table("action_co_owner", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_action_co_owner_person_id"), ["person_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_action_co_owner_person_id"), ["person_id"], unique=False
+        )
 
     op.create_table(
         "action_partner",
@@ -89,13 +107,17 @@ def upgrade() -> None:
         sa.Column("organisation_id", sa.Integer(), nullable=False),
         _action_fk("action_partner"),
         sa.ForeignKeyConstraint(
-            ["organisation_id"], ["organisation.id"],
-            name=op.f("fk_action_partner_organisation_id_organisation"), ondelete="CASCADE",
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_action_partner_organisation_id_organisation"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("action_id", "organisation_id", name=op.f("pk_action_partner")),
     )
     with op.batch_alter_table("action_partner", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_action_partner_organisation_id"), ["organisation_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_action_partner_organisation_id"), ["organisation_id"], unique=False
+        )
 
     op.create_table(
         "action_tag",
@@ -121,7 +143,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_action_milestone")),
     )
     with op.batch_alter_table("action_milestone", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_action_milestone_action_id"), ["action_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_action_milestone_action_id"), ["action_id"], unique=False
+        )
 
     op.create_table(
         "action_indicator",
@@ -138,7 +162,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_action_indicator")),
     )
     with op.batch_alter_table("action_indicator", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_action_indicator_action_id"), ["action_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_action_indicator_action_id"), ["action_id"], unique=False
+        )
 
     op.create_table(
         "action_update",
@@ -152,7 +178,9 @@ def upgrade() -> None:
         sa.Column("new_progress", sa.Integer(), nullable=True),
         _action_fk("action_update"),
         sa.ForeignKeyConstraint(
-            ["author_person_id"], ["person.id"], name=op.f("fk_action_update_author_person_id_person"),
+            ["author_person_id"],
+            ["person.id"],
+            name=op.f("fk_action_update_author_person_id_person"),
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_action_update")),
@@ -179,6 +207,8 @@ def downgrade() -> None:
         for column in _NEW_INDEXES:
             batch_op.drop_index(batch_op.f(f"ix_action_{column}"))
         batch_op.drop_constraint(batch_op.f("fk_action_parent_id_action"), type_="foreignkey")
-        batch_op.drop_constraint(batch_op.f("fk_action_organisation_id_organisation"), type_="foreignkey")
+        batch_op.drop_constraint(
+            batch_op.f("fk_action_organisation_id_organisation"), type_="foreignkey"
+        )
         for name in ("parent_id", "start_date", "organisation_id", *_FILLED):
             batch_op.drop_column(name)

@@ -145,6 +145,8 @@ LINK = _texts(
     ("space-inside", "https://exa mple.org/"),
     ("newline", "https://example.org/\nhttps://evil.example/"),
     ("nul", "https://example.org/\x00"),
+    ("lone-surrogate", "https://example.org/\ud800"),
+    ("zero-width", "https://exa\u200bmple.org/"),
     ("script-in-path", "https://example.org/<script>alert(1)</script>"),
     ("quote-break-out", 'https://example.org/" onmouseover="alert(1)'),
     ("too-long", "https://example.org/" + "a" * 2100),

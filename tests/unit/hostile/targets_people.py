@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from cop import passwords
-from cop.models import Community, Invitation, Organisation, Person, User
+from cop.errors import ValidationError
+from cop.models import Community, Invitation, Membership, Organisation, Person, User
 from cop.permissions import SYSTEM
-from cop.services import accounts, communities, invitations, people, profile
+from cop.services import accounts, communities, invitations, onboarding, people, profile
 
-from .inputs import CHOICE, EMAIL, LINE, LONG, NUMBER, ORGANISATION, PASSWORD, PERSON, TIME_ZONE, USERNAME
+from .inputs import CHOICE, EMAIL, LINE, LONG, NUMBER, ORGANISATION, PASSWORD, PERSON, TIME_ZONE, UPLOAD, USERNAME
 from .rule import Target, as_id, as_number, attribute, trimmed
+from .targets_workshops import csv_file
 from .world import HostileWorld, serial
 
 
@@ -141,6 +143,45 @@ class _Matches:
         return f"hash of {self.typed!r}"
 
 
+def _onboard(column: str, **extra: str) -> Any:
+    """One spreadsheet row, previewed and then applied; row problems are the form's field messages."""
+    def call(s: Session, w: HostileWorld, v: Any) -> Person:
+        row = {"name": f"Imported Person {serial()}", "email": "", "organisation": "", "organisation_kind": "",
+               "country": "", "role": "member", **extra, column: v}
+        data = csv_file(list(row), list(row.values()))
+        plan = onboarding.preview_import(s, w.facilitator, w.community.id, "people.csv", data)  # type: ignore[arg-type]
+        if plan.problems:
+            raise ValidationError({p.field: p.message for p in plan.problems})
+        onboarding.apply_import(s, w.facilitator, w.community.id, "people.csv", data)  # type: ignore[arg-type]
+        name = plan.rows[0].name
+        return s.exec(select(Person).where(Person.name == name).order_by(col(Person.id).desc())).first()  # type: ignore[return-value]
+    return call
+
+
+def _organisation_of(name: str) -> Any:
+    def read(s: Session, person: Person) -> Any:
+        organisation_id = s.get(Person, person.id).organisation_id  # type: ignore[union-attr]
+        return getattr(s.get(Organisation, organisation_id), name) if organisation_id is not None else None
+    return read
+
+
+def _lower_or(default: str) -> Any:
+    """Spreadsheet cells of closed lists: any case, surrounding spaces ignored, empty means the default."""
+    def expect(value: Any) -> str:
+        return str(value or "").strip().lower() or default
+    return expect
+
+
+def _membership_role(s: Session, person: Person) -> str:
+    """The role of a person the import created: their one membership."""
+    return s.exec(select(Membership.role).where(Membership.person_id == person.id,
+                                                 col(Membership.deleted_at).is_(None))).one()
+
+
+def _named_or_none(value: Any) -> str | None:
+    return str(value or "").strip() or None
+
+
 def _lower(value: Any) -> str:
     return str(value).strip().lower()
 
@@ -194,4 +235,16 @@ TARGETS: list[Target] = [
     Target("update_own_profile", "email", EMAIL, _profile("email"), _own("email"), trimmed),
     Target("update_own_profile", "language", CHOICE, _profile("language"), _own("language")),
     Target("update_own_profile", "time_zone", TIME_ZONE, _profile("time_zone"), _own("time_zone"), trimmed),
+    Target("import_people", "name", LINE, _onboard("name"), attribute("name"), trimmed, also=("file",)),
+    Target("import_people", "email", EMAIL, _onboard("email"), attribute("email"), trimmed, also=("file",)),
+    Target("import_people", "organisation", LINE, _onboard("organisation"), _organisation_of("name"),
+           _named_or_none, also=("file",)),
+    Target("import_people", "organisation_kind", CHOICE, _onboard("organisation_kind", organisation="New NGO"),
+           _organisation_of("kind"), _lower_or("other"), also=("file",)),
+    Target("import_people", "country", LINE, _onboard("country", organisation="Another NGO"),
+           _organisation_of("country"), _upper, also=("file",)),
+    Target("import_people", "role", CHOICE, _onboard("role"), _membership_role,
+           _lower_or("member"), also=("file",)),
+    Target("import_people", "file", UPLOAD, lambda s, w, v: onboarding.apply_import(
+        s, w.facilitator, w.community.id, "people.csv", v), attribute("name")),
 ]

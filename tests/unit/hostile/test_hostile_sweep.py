@@ -17,12 +17,15 @@ import pytest
 
 from .inputs import Bad
 from .rule import Ledger, Target, apply
+from .targets_actions import TARGETS as ACTIONS
 from .targets_people import TARGETS as PEOPLE
+from .targets_practices import TARGETS as PRACTICES
+from .targets_toolkit import TARGETS as TOOLKIT
 from .targets_workshops import TARGETS as WORKSHOPS
 from .world import HostileWorld
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-TARGETS: list[Target] = [*PEOPLE, *WORKSHOPS]
+TARGETS: list[Target] = [*PEOPLE, *WORKSHOPS, *PRACTICES, *ACTIONS, *TOOLKIT]
 CASES = [pytest.param(t, b, id=f"{t.name}-{b.label}") for t in TARGETS for b in t.inputs]
 
 

@@ -1,0 +1,158 @@
+"""The action form: every field of a new action, a sub-action, or an edit of one.
+
+Drawn for pages/actions.py and the action's own page. The form is filled
+once from the stored record and keeps the user's input across reruns; a
+save states the version it was filled from, so a stale edit is refused with
+the other change shown and the input kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from cop.db import read_session
+from cop.i18n import translator
+from cop.models import Action, Community
+from cop.permissions import Actor
+from cop.services import actions, communities, people
+from cop.services.action_detail import ActionDetail
+from cop.services.action_input import FIELDS, PRIORITIES
+from cop.services.action_views import parent_choices
+from cop.ui.action_views import PRIORITY_LABELS
+from cop.ui.forms import draw_conflict, errors_banner, field_error, submit
+from cop.ui.workshop_views import forget, prefill
+from cop.validation import MAX_DATE, MIN_DATE
+
+MODE_LABELS = {"status": "By status and updates", "milestones": "By milestones done"}
+
+
+def _form_values(
+    a: Action | None, detail: ActionDetail | None, parent_id: int | None
+) -> dict[str, Any]:
+    return {
+        "title": a.title if a else "",
+        "objective": a.objective if a else "",
+        "owner_person_id": a.owner_person_id if a else None,
+        "co_owner_ids": [p.id for p in detail.co_owners] if detail else [],
+        "organisation_id": a.organisation_id if a else None,
+        "partner_ids": [o.id for o in detail.partners] if detail else [],
+        "start_date": a.start_date if a else None,
+        "due_date": a.due_date if a else None,
+        "priority": a.priority if a else "normal",
+        "tags": ", ".join(a.tags) if a else "",
+        "parent_id": a.parent_id if a else parent_id,
+        "progress_mode": a.progress_mode if a else "status",
+    }
+
+
+def action_form(
+    actor: Actor,
+    community: Community,
+    key: str,
+    detail: ActionDetail | None,
+    parent_id: int | None = None,
+) -> None:
+    """Every field of an action: a new one in ``community`` (optionally below ``parent_id``), or an edit."""
+    _ = translator(actor.language)
+    a = detail.action if detail else None
+    initial = _form_values(a, detail, parent_id)
+    version = prefill(key, a.version if a else 0, initial)
+    with read_session() as session:
+        members = {
+            m["person_id"]: m["name"] for m in communities.members(session, actor, community.id)
+        }
+        organisations = {o.id: o.name for o in people.organisations(session)}
+        parents = {0: _("None")} | parent_choices(session, actor, community.id, a.id if a else None)
+    if a is not None:  # keep the current values choosable even if they left the lists
+        members.setdefault(a.owner_person_id, detail.owner.name)  # type: ignore[union-attr]
+        if a.parent_id and detail.parent:  # type: ignore[union-attr]
+            parents.setdefault(a.parent_id, detail.parent.title)  # type: ignore[union-attr]
+    draw_conflict(key, actor.language)
+    errors_banner(key, actor.language)
+
+    def k(name: str) -> str:
+        return f"{key}-{name}"
+
+    with st.form(key):
+        st.text_input(_("Title"), max_chars=200, key=k("title"))
+        field_error(key, "title")
+        st.text_area(_("Objective (Markdown)"), height=100, key=k("objective"))
+        field_error(key, "objective")
+        left, right = st.columns(2)
+        left.selectbox(
+            _("Owner"), list(members), format_func=members.get, index=None, key=k("owner_person_id")
+        )
+        field_error(key, "owner_person_id")
+        right.multiselect(
+            _("Co-owners"), list(members), format_func=members.get, key=k("co_owner_ids")
+        )
+        field_error(key, "co_owner_ids")
+        left, right = st.columns(2)
+        left.selectbox(
+            _("City or organisation leading it"),
+            list(organisations),
+            format_func=organisations.get,
+            index=None,
+            key=k("organisation_id"),
+            placeholder=_("The owner's own"),
+        )
+        field_error(key, "organisation_id")
+        right.multiselect(
+            _("Partner organisations"),
+            list(organisations),
+            format_func=organisations.get,
+            key=k("partner_ids"),
+        )
+        field_error(key, "partner_ids")
+        row = st.columns(3)
+        row[0].date_input(
+            _("Start date"), min_value=MIN_DATE, max_value=MAX_DATE, key=k("start_date")
+        )
+        row[1].date_input(_("Due date"), min_value=MIN_DATE, max_value=MAX_DATE, key=k("due_date"))
+        row[2].selectbox(
+            _("Priority"),
+            PRIORITIES,
+            format_func=lambda p: _(PRIORITY_LABELS[p]),
+            key=k("priority"),
+        )
+        for name in ("start_date", "due_date"):
+            field_error(key, name)
+        st.text_input(_("Tags (separated by commas)"), key=k("tags"))
+        field_error(key, "tags")
+        left, right = st.columns(2)
+        left.selectbox(_("Part of"), list(parents), format_func=parents.get, key=k("parent_id"))
+        field_error(key, "parent_id")
+        right.radio(
+            _("Progress is measured"),
+            list(MODE_LABELS),
+            format_func=lambda m: _(MODE_LABELS[m]),
+            key=k("progress_mode"),
+            horizontal=True,
+        )
+        saved = st.form_submit_button(_("Save"), type="primary")
+    if not saved:
+        return
+    values = {name: st.session_state[k(name)] for name in FIELDS}
+    values["parent_id"] = values["parent_id"] or None
+    if a is None:
+        done = submit(
+            key,
+            actions.create_action,
+            actor,
+            community_id=community.id,
+            language=actor.language,
+            **values,
+        )
+    else:
+        done = submit(
+            key, actions.update_action, actor, a.id, version, language=actor.language, **values
+        )
+        st.session_state[k("version")] = (
+            a.version
+        )  # after a conflict, saving again applies the kept input
+    if done is not None:
+        forget(key, list(initial))
+        st.query_params["id"] = str(done.id)
+        st.rerun()

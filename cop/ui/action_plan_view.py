@@ -1,0 +1,79 @@
+"""The actions page's city plan: every action one organisation leads, printable, with a PDF download.
+
+The page's own print layout hides the app's chrome with a small static
+stylesheet (no user text goes into it); the plan itself is drawn as a plain
+table of text cells. The PDF is printed by the action-plan service.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from cop.db import read_session
+from cop.export.limiter import ExportBusy
+from cop.i18n import translator
+from cop.models import OrganisationKind
+from cop.permissions import Actor
+from cop.services import action_plan, action_views, people
+from cop.ui.forms import read
+
+# Static CSS only (no user text): hide the app's chrome when the city plan is printed.
+PRINT_CSS = """<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], .stButton, .stDownloadButton,
+  [data-testid="stTabs"] [role="tablist"], [data-testid="stSelectbox"] { display: none !important; }
+  .block-container { padding: 0 !important; max-width: 100% !important; }
+  table { font-size: 9pt; }
+}
+</style>"""
+
+
+def city_plan_view(actor: Actor) -> None:
+    """Every action one organisation leads, printable, with a PDF download."""
+    _ = translator(actor.language)
+    with read_session() as session:
+        cities = {o.id: o.name for o in people.organisations(session, kind=OrganisationKind.CITY)}
+        others = {o.id: o.name for o in people.organisations(session) if o.id not in cities}
+    choices = {**cities, **others}
+    if not choices:
+        st.info(_("There are no cities or organisations yet."))
+        return
+    start = list(choices).index(actor.organisation_id) if actor.organisation_id in choices else 0
+    organisation_id = st.selectbox(
+        _("City or organisation"),
+        list(choices),
+        index=start,
+        format_func=choices.get,
+        key="act_plan_org",
+    )
+    plan = read(action_views.city_plan, actor, organisation_id, language=actor.language)
+    st.markdown(PRINT_CSS, unsafe_allow_html=True)
+    st.subheader(_("Action plan: {name}").format(name=plan.organisation.name))
+    st.caption(action_plan.plan_summary(plan))
+    if plan.rows:
+        st.table(
+            pd.DataFrame(action_plan.plan_rows(plan), columns=[_(c) for c in action_plan.COLUMNS])
+        )
+    else:
+        st.info(_("This organisation leads no action you can see."))
+    if st.button(_("Prepare the PDF"), icon=":material/picture_as_pdf:"):
+        try:
+            with st.spinner(_("Printing the plan…")):
+                data = read(
+                    action_plan.city_plan_pdf,
+                    actor,
+                    organisation_id,
+                    on_wait=st.info,
+                    language=actor.language,
+                )
+        except ExportBusy as exc:
+            st.warning(_(str(exc)))
+            return
+        st.download_button(
+            _("Download PDF"),
+            data,
+            file_name=f"action-plan-{organisation_id}.pdf",
+            mime="application/pdf",
+            on_click="ignore",
+        )

@@ -1,0 +1,86 @@
+"""Admin console tab for backups: the whole workspace as one archive to download.
+
+The archive is made by the same service as ``cop backup`` (it authorizes
+``backup.create`` and audits who made it), written to a temporary file that
+is gone once its bytes are offered. The download button lives only in the
+run that made the archive, so its bytes are not kept in the session.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC
+from pathlib import Path
+
+import streamlit as st
+
+from cop import clock
+from cop.db import get_engine
+from cop.errors import CopError
+from cop.i18n import translator
+from cop.permissions import Actor
+from cop.services import portability
+
+
+def backup_file_name() -> str:
+    """Named after the moment it was made, in UTC, so archives sort by time and never collide."""
+    return f"cop-workspace-backup-{clock.now().astimezone(UTC):%Y%m%dT%H%M%SZ}.zip"
+
+
+def _make_backup(actor: Actor) -> tuple[str, bytes, dict[str, int]] | None:
+    """The archive's name, bytes and rows per table; None (with the reason shown) when refused."""
+    _ = translator(actor.language)
+    name = backup_file_name()
+    try:
+        with tempfile.TemporaryDirectory(prefix="cop-backup-") as folder:
+            path = Path(folder) / name
+            counts = portability.backup(get_engine(), path, actor=actor)
+            return name, path.read_bytes(), counts
+    except CopError as exc:
+        st.error(_(str(exc)), icon=":material/block:")
+        return None
+
+
+def backups_tab(actor: Actor) -> None:
+    _ = translator(actor.language)
+    st.markdown(_(
+        "A backup is one ZIP archive of the whole workspace, as it was at one moment (people can keep "
+        "working meanwhile): every community, person and account, workshops with their attachments, "
+        "actions, practices, standards and scores, the toolkit with its revisions, notifications and the "
+        "audit log. The search index is left out; it is rebuilt when the archive is restored."
+    ))
+    st.warning(_(
+        "The archive holds everyone's personal data and the accounts' password hashes: keep it as safely "
+        "as the database itself. Making one is recorded in the audit log."
+    ), icon=":material/lock:")
+    st.markdown(_(
+        "To bring it back, run `cop restore FILE` on the server: it loads the archive into an empty SQLite "
+        "or PostgreSQL database (migrated as needed), so the same file also moves a workspace from SQLite "
+        "to PostgreSQL. The target is the database of `COP_DATABASE_URL`, or the one given with "
+        "`--database`; `--replace` deletes everything in it first."
+    ))
+    st.code("cop --database postgresql+psycopg://user@host/cop restore cop-workspace-backup-….zip",
+            language="bash")
+    st.markdown(_(
+        "On the server, `cop backup FILE` writes the same archive straight to a file; for a large "
+        "workspace (many attachments) that is better than a download, which passes through the app's memory."
+    ))
+    if not st.button(_("Make a backup now"), key="adm_backup_make", type="primary"):
+        return
+    with st.spinner(_("Writing the archive…")):
+        made = _make_backup(actor)
+    if made is None:
+        return
+    name, data, counts = made
+    st.success(_("{name} is ready: {rows} rows in {tables} tables ({size}).").format(
+        name=name, rows=f"{sum(counts.values()):,}", tables=len(counts), size=_size(len(data))))
+    st.download_button(_("Download the backup"), data=data, file_name=name, mime="application/zip",
+                       key="adm_backup_download", on_click="ignore", icon=":material/download:")
+
+
+def _size(size: int) -> str:
+    for unit in ("bytes", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    return f"{size:,.1f} GB"

@@ -1,0 +1,163 @@
+"""What the journey tests share: a demo server that starts fast, widget helpers, failure pictures.
+
+The demo workspace is built once per test run into a template SQLite file
+(through the same ``load_demo`` the server would run on first start) and
+copied into each module's fresh data directory, so a server is up in seconds
+instead of loading the demo again for every module.
+
+Widget helpers follow how Streamlit 1.67 draws its widgets in Chromium:
+selectboxes are comboboxes whose options appear in a listbox, date inputs are
+segmented fields typed year-month-day, segmented controls are radio buttons,
+and a dataframe is a canvas whose cells are mirrored in an accessible table.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, Locator, Page, expect
+
+from tests.e2e.conftest import ARTIFACTS, Server, start_server, stop_server
+from tests.e2e.helpers import wait_idle
+
+_template: Path | None = None
+
+
+def demo_template() -> Path:
+    """The demo workspace as a SQLite file, built once per test process."""
+    global _template
+    if _template is None:
+        from cop import db, schema
+        from cop.demo import load_demo
+
+        path = Path(tempfile.mkdtemp(prefix="cop-demo-template-")) / "cop.db"
+        engine = db.get_engine(f"sqlite:///{path}")
+        schema.upgrade(engine)
+        load_demo(engine)
+        db.dispose_engines()
+        _template = path
+    return _template
+
+
+def copy_demo(data_dir: Path) -> Path:
+    """A private copy of the demo database in ``data_dir`` (the SQLite backup API copies WAL content too)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    target = data_dir / "cop.db"
+    with sqlite3.connect(demo_template()) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    return target
+
+
+def demo_server(
+    data_dir: Path, extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None,
+    *, fresh: bool = True,
+) -> Server:
+    """A real ``streamlit run app.py`` on the demo workspace; ``fresh=False`` shares ``data_dir``'s database."""
+    if fresh:
+        copy_demo(data_dir)
+    return start_server(data_dir, extra_env=extra_env, extra_args=extra_args)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One demo server per test module."""
+    running = demo_server(tmp_path_factory.mktemp("demo"))
+    yield running
+    stop_server(running)
+    assert_clean_log(running)
+
+
+@pytest.fixture
+def new_context(browser, request: pytest.FixtureRequest) -> Iterator[Callable[[], BrowserContext]]:
+    """Browser contexts (separate cookie jars) for one test; on failure every open page is photographed."""
+    contexts: list[BrowserContext] = []
+    failed_before = request.session.testsfailed
+
+    def make() -> BrowserContext:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB", accept_downloads=True)
+        ctx.set_default_timeout(30_000)
+        contexts.append(ctx)
+        return ctx
+
+    yield make
+    if request.session.testsfailed > failed_before:
+        ARTIFACTS.mkdir(exist_ok=True)
+        for i, ctx in enumerate(contexts):
+            for j, page in enumerate(ctx.pages):
+                try:
+                    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{i}-{j}.png"), full_page=True)
+                except Exception as exc:  # a crashed page must not hide the test's own failure
+                    print(f"no screenshot of context {i} page {j}: {exc}")
+    for ctx in contexts:
+        ctx.close()
+
+
+def assert_clean_log(server: Server) -> None:
+    """No traceback and no Streamlit error in the server's log."""
+    log = server.log.read_text(errors="replace")
+    problems = [line for line in log.splitlines() if re.search(r"Traceback|Error|Exception", line)
+                and "HTTP/1.1" not in line]
+    assert not problems, f"server log {server.log} has errors:\n" + "\n".join(problems[:20]) + "\n" + log[-4000:]
+
+
+# --- moving around -----------------------------------------------------------------------------
+
+def main(page: Page) -> Locator:
+    return page.get_by_test_id("stMain")
+
+
+def go(page: Page, title: str) -> None:
+    """Open a page from the sidebar navigation (deep links are not followed across a fresh load)."""
+    page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
+    wait_idle(page)
+
+
+def click(locator: Locator) -> None:
+    locator.click()
+    wait_idle(locator.page)
+
+
+def pick_community(page: Page, name: str) -> None:
+    """The community switcher in the sidebar."""
+    choose(page.get_by_test_id("stSidebar"), "Community", name)
+
+
+# --- widgets -----------------------------------------------------------------------------------
+
+def choose(scope: Locator | Page, label: str, option: str) -> None:
+    """Open the selectbox labelled ``label`` inside ``scope`` and pick ``option``."""
+    page = scope if isinstance(scope, Page) else scope.page
+    scope.get_by_role("combobox", name=label, exact=True).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+
+
+def type_date(scope: Locator | Page, label: str, day: date) -> None:
+    """Type a date into the date input labelled ``label`` (its segments read yyyy/mm/dd)."""
+    page = scope if isinstance(scope, Page) else scope.page
+    scope.get_by_role("spinbutton", name=f"year, {label}", exact=True).click()
+    page.keyboard.type(day.strftime("%Y%m%d"))
+    page.keyboard.press("Tab")
+
+
+def fill_text(field: Locator, text: str) -> None:
+    """Type into a text input and commit it (Enter), as a user does outside a form."""
+    field.fill(text)
+    field.press("Enter")
+    wait_idle(field.page)
+
+
+def grid_text(scope: Locator | Page) -> str:
+    """The text of the first dataframe in ``scope``, read from its accessible mirror table."""
+    return scope.get_by_test_id("stDataFrame").first.locator("table").text_content() or ""
+
+
+def expect_text(scope: Locator | Page, text: str | re.Pattern[str], timeout: float = 30_000) -> None:
+    target = scope.get_by_text(text).first
+    expect(target).to_be_visible(timeout=timeout)
