@@ -5,9 +5,8 @@ communities of the large workspace, concatenated to 5,000 rows, with every
 third row moved to another status and every seventh due a month later. The
 dry run (``preview_actions_import``, what ``cop actions import --dry-run``
 and the page's "Check" run) is timed three times; the best and the median
-are written to benchmarks/results/action_import.json. The import itself is
-timed once in a transaction that is rolled back, so the workspace stays as
-seeded.
+are written to benchmarks/results/action_import.json. Nothing is written
+to the workspace.
 
     .venv/bin/python benchmarks/bench_action_import.py
 """
@@ -23,7 +22,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,7 +33,6 @@ from cop.models import Community  # noqa: E402
 from cop.permissions import SYSTEM  # noqa: E402
 from cop.services.action_io import (  # noqa: E402
     COLUMNS,
-    apply_actions_import,
     export_actions_csv,
     preview_actions_import,
 )
@@ -81,12 +79,6 @@ def main() -> dict:
             started = time.perf_counter()
             preview = preview_actions_import(session, SYSTEM, data)
             runs.append(time.perf_counter() - started)
-    with Session(engine.execution_options(cop_write=True), expire_on_commit=False) as session:
-        started = time.perf_counter()
-        applied = apply_actions_import(session, SYSTEM, data)
-        session.flush()
-        apply_seconds = time.perf_counter() - started
-        session.rollback()
     figures = {
         "action_import_dry_run": {
             "command": ".venv/bin/python benchmarks/bench_action_import.py",
@@ -98,8 +90,6 @@ def main() -> dict:
             "seconds_best": round(min(runs), 3),
             "seconds_median": round(statistics.median(runs), 3),
             "runs": [round(r, 3) for r in runs],
-            "apply_seconds_rolled_back": round(apply_seconds, 3),
-            "applied": applied.applied,
         }
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

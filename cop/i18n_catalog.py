@@ -10,11 +10,14 @@ copying a .po file; no code changes.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import sys
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
+from typing import IO, Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
@@ -33,6 +36,8 @@ SOURCES = [PROJECT_ROOT / "app.py", *sorted((PROJECT_ROOT / "pages").glob("*.py"
 LABEL_TABLES = [
     "cop.models.core:Role",
     "cop.services.accounts:SIGN_IN_FAILED",
+    "cop.services.action_progress:DRIVEN_BY_CHILDREN",
+    "cop.services.action_progress:DRIVEN_BY_MILESTONES",
     "cop.services.action_plan:COLUMNS",
     "cop.services.notifications:KINDS",
     "cop.services.review_status:STATUS_LABELS",
@@ -54,11 +59,27 @@ def _label_texts(value: object) -> list[str]:
     return [text for item in value for text in _label_texts(item)]  # type: ignore[union-attr]
 
 
+def extract_literal_calls(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """A Babel extraction method: only ``_("...")`` / ``N_("...")`` with a literal first argument.
+
+    Babel's own Python extractor also takes the first literal *inside* a call, so
+    ``_(LABELS[row["kind"]])`` would put the column name "kind" into the catalog.
+    """
+    for node in ast.walk(ast.parse(fileobj.read())):
+        if (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in keywords
+            and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+        ):
+            yield node.lineno, node.func.id, node.args[0].value, []
+
+
 def extract() -> Catalog:
     """Every interface string in the sources and the services' label tables, with where it is defined."""
     catalog = Catalog(domain=DOMAIN)
     for path in SOURCES:
-        found = extract_from_file("python", str(path), keywords={"_": None, "N_": None})
+        found = extract_from_file(extract_literal_calls, str(path), keywords={"_": None, "N_": None})
         for lineno, message, _comments, _context in found:
             catalog.add(message, locations=[(str(path.relative_to(PROJECT_ROOT)), lineno)])
     for entry in LABEL_TABLES:

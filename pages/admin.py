@@ -1,18 +1,19 @@
-"""Admin: accounts, invitations, communities and memberships, spreadsheet import, and the audit log."""
+"""Admin: accounts, invitations, communities and memberships, spreadsheet import, the audit log, backups."""
 
 import streamlit as st
 
 from cop.i18n import translator
 from cop.ui import require_actor
 from cop.ui.admin_accounts import invitations_tab, users_tab
+from cop.ui.admin_backups import backups_tab
 from cop.ui.admin_community import audit_tab, import_tab, memberships_tab
 
 actor = require_actor("admin")
 _ = translator(actor.language)
 st.title(_("Administration"))
 
-users, invites, members, imports, audit = st.tabs(
-    [_("Users"), _("Invitations"), _("Communities & memberships"), _("Import"), _("Audit log")]
+users, invites, members, imports, audit, backups = st.tabs(
+    [_("Users"), _("Invitations"), _("Communities & memberships"), _("Import"), _("Audit log"), _("Backups")]
 )
 with users:
     users_tab(actor)
@@ -24,3 +25,5 @@ with imports:
     import_tab(actor)
 with audit:
     audit_tab(actor)
+with backups:
+    backups_tab(actor)

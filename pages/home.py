@@ -5,10 +5,11 @@ import streamlit as st
 from cop.db import read_session, write_session
 from cop.i18n import translator
 from cop.services import communities, dashboard, notifications
+from cop.services.toolkit import STATUS_LABELS as CHAPTER_LABELS
 from cop.services.workshop_finder import upcoming_workshops
 from cop.ui import require_actor, selected_community_id
 from cop.ui.charts import show_bars
-from cop.ui.formatting import local_time, record_link
+from cop.ui.formatting import format_date, format_number, local_time, record_link
 
 actor = require_actor("home")
 _ = translator(actor.language)
@@ -43,10 +44,10 @@ with mine_col:
                 _("private") if community.visibility == "private" else _("visible to the workspace"),
             ) if p))
             cols = st.columns(4)
-            cols[0].metric(_("Workshops held"), numbers.get("workshops_held", 0))
-            cols[1].metric(_("People"), numbers.get("people", 0))
-            cols[2].metric(_("Cities and organisations"), numbers.get("organisations", 0))
-            cols[3].metric(_("Practices"), numbers.get("practices", 0))
+            cols[0].metric(_("Workshops held"), format_number(numbers.get("workshops_held", 0), actor.language))
+            cols[1].metric(_("People"), format_number(numbers.get("people", 0), actor.language))
+            cols[2].metric(_("Cities and organisations"), format_number(numbers.get("organisations", 0), actor.language))
+            cols[3].metric(_("Practices"), format_number(numbers.get("practices", 0), actor.language))
             statuses = numbers.get("actions_by_status", {})
             if statuses:
                 show_bars(
@@ -55,7 +56,7 @@ with mine_col:
                     sort=list(STATUS_LABELS.values()), alt_text=_("Actions by status"),
                 )
             if numbers.get("chapter_status"):
-                st.caption(_("Toolkit chapter: {status}").format(status=_(numbers["chapter_status"])))
+                st.caption(_("Toolkit chapter: {status}").format(status=_(CHAPTER_LABELS.get(numbers["chapter_status"], numbers["chapter_status"]))))
 
     if actor.is_admin:
         st.subheader(_("Across the workspace"))
@@ -77,14 +78,14 @@ with side_col:
     for row in due:
         flag = "🔴 " + _("overdue") if row["overdue"] else "🟡 " + _("due soon")
         record_link("actions", row["title"], row["id"])
-        st.caption(f"{flag} · {row['due_date']} · {row['community']} · {row['progress']}%")
+        st.caption(f"{flag} · {format_date(row['due_date'], actor.language)} · {row['community']} · {row['progress']}%")
 
     st.subheader(_("Upcoming workshops"))
     if not upcoming:
         st.caption(_("No upcoming workshops."))
     for row in upcoming:
         record_link("workshops", row["title"], row["id"])
-        st.caption(f"{local_time(row['starts_at'], actor.time_zone)} · {row['community']}")
+        st.caption(f"{local_time(row['starts_at'], actor.time_zone, language=actor.language)} · {row['community']}")
 
     st.subheader(_("Inbox ({n} unread)").format(n=unread_total))
     if not inbox:
@@ -106,6 +107,6 @@ with side_col:
     names = {c.id: c.name for c in visible}
     for event in activity:
         st.caption(
-            f"{local_time(event['at'], actor.time_zone)} · {event['actor_name']} · "
+            f"{local_time(event['at'], actor.time_zone, language=actor.language)} · {event['actor_name']} · "
             f"{event['action']} · {names.get(event['community_id'], '')}"
         )

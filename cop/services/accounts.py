@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -51,11 +52,17 @@ def check_new_password(chk: Checker, value: Any, field: str = "password") -> str
     return password
 
 
-def check_time_zone(chk: Checker, value: Any, field: str = "time_zone") -> str:
+@lru_cache(maxsize=1)
+def time_zones() -> frozenset[str]:
+    """The IANA zone names, read once: listing them walks the zone files (about 20 ms a save)."""
     from zoneinfo import available_timezones
 
+    return frozenset(available_timezones())
+
+
+def check_time_zone(chk: Checker, value: Any, field: str = "time_zone") -> str:
     text = str(value or "").strip()
-    if text not in available_timezones():
+    if text not in time_zones():
         chk.fail(field, "Choose a time zone from the list, such as Europe/Berlin.")
     return text
 

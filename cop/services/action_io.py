@@ -235,28 +235,25 @@ def _wanted(chk: Checker, row: dict[str, str]) -> dict[str, Any]:
 
 
 def _changes(
-    session: Session, chk: Checker, action: Action, wanted: dict[str, Any]
+    chk: Checker, action: Action, wanted: dict[str, Any], driven: tuple[str, int] | None
 ) -> dict[str, tuple[Any, Any]]:
-    """What the row changes; a new status brings its default progress unless the row also sets one."""
+    """What the row changes; a new status brings its default progress unless the row also sets one.
+
+    ``driven`` is what drives the action's percentage instead of its status
+    (sub-actions or milestones) and the percentage it dictates, if anything.
+    """
     values = dict(wanted)
     progress_edited = values["progress"] != action.progress
-    if values["status"] != action.status or progress_edited:
-        derived = action_progress.derived_progress(session, action)
-        if progress_edited and derived is not None:
-            chk.fail(
-                "progress",
-                f"The progress of this action follows its {action_progress.driven_by(session, action)}.",
-            )
-        elif (
-            progress_edited and values["status"] == ActionStatus.DONE and values["progress"] != 100
-        ):
-            chk.fail("progress", "A done action is at 100 %.")
-        elif not progress_edited:
-            values["progress"] = (
-                derived
-                if derived is not None
-                else progress_after_status(values["status"], action.progress)
-            )
+    if progress_edited and driven is not None:
+        chk.fail("progress", f"The progress of this action follows its {driven[0]}.")
+    elif progress_edited and values["status"] == ActionStatus.DONE and values["progress"] != 100:
+        chk.fail("progress", "A done action is at 100 %.")
+    elif not progress_edited and values["status"] != action.status:
+        values["progress"] = (
+            driven[1]
+            if driven is not None
+            else progress_after_status(values["status"], action.progress)
+        )
     return {
         name: (getattr(action, name), value)
         for name, value in values.items()
@@ -265,11 +262,11 @@ def _changes(
 
 
 def _row(
-    session: Session,
     actor: Actor,
     line: int,
     row: dict[str, str],
     stored: dict[int, Any],
+    driven: dict[int, tuple[str, int]],
     seen: dict[int, int],
 ) -> RowPreview:
     raw_id = row["id"].strip()
@@ -299,7 +296,7 @@ def _row(
                 f"The {name} is changed on the action's page, not by import (it is {shown or 'empty'}).",
             )
     if not chk.errors:
-        result.changes = _changes(session, chk, action, wanted)
+        result.changes = _changes(chk, action, wanted, driven.get(action.id))  # type: ignore[arg-type]
     version = row["version"].strip()
     result.version = int(version) if version.isascii() and version.isdigit() else None
     if result.changes:
@@ -325,8 +322,9 @@ def preview_actions_import(session: Session, actor: Actor, data: bytes) -> Previ
     rows = _read(data, preview)
     ids = sorted({number for _, r in rows if (number := record_id(r["id"])) is not None})
     stored = _stored(session, ids)
+    driven = action_progress.derived_many(session, [found[0] for found in stored.values()])
     seen: dict[int, int] = {}
-    preview.rows = [_row(session, actor, line, row, stored, seen) for line, row in rows]
+    preview.rows = [_row(actor, line, row, stored, driven, seen) for line, row in rows]
     return preview
 
 
@@ -342,14 +340,15 @@ def apply_actions_import(session: Session, actor: Actor, data: bytes) -> Preview
             session,
             actor,
             action,
-            row.version,
+            row.version,  # type: ignore[arg-type]
             values,
-            action="action.import",  # type: ignore[arg-type]
+            action="action.import",
             community_id=action.community_id,
         )
         if "tags" in values:
             write_tags(session, action.id, action.tags)  # type: ignore[arg-type]
-        session.flush()
-        action_progress.settle(session, actor, action)
+        if action.parent_id is not None and {"status", "progress"} & set(values):
+            session.flush()  # the parent's roll-up reads this action's new percentage
+            action_progress.settle(session, actor, action)
     preview.applied = True
     return preview

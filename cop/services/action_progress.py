@@ -99,6 +99,54 @@ def derived_progress(session: Session, action: Action) -> int | None:
     return None
 
 
+def derived_many(
+    session: Session, actions: list[Action], chunk: int = 500
+) -> dict[int, tuple[str, int]]:
+    """``derived_progress`` and ``driven_by`` of many actions in a few queries (an import's preview).
+
+    Only actions whose percentage something else drives appear in the answer.
+    """
+    found: dict[int, tuple[str, int]] = {}
+    ids = [a.id for a in actions if a.id is not None]
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        rows = session.exec(
+            select(Action.parent_id, func.sum(Action.progress), func.count())
+            .where(
+                col(Action.parent_id).in_(part),
+                col(Action.deleted_at).is_(None),
+                Action.status != ActionStatus.DROPPED,
+            )
+            .group_by(Action.parent_id)
+        )
+        for parent_id, total, n in rows:
+            found[parent_id] = (DRIVEN_BY_CHILDREN, _rounded_share(int(total), 100 * int(n)))  # type: ignore[index]
+    by_milestones = [
+        a.id for a in actions if a.progress_mode == ProgressMode.MILESTONES and a.id not in found
+    ]
+    for start in range(0, len(by_milestones), chunk):
+        part = by_milestones[start : start + chunk]
+        counts = {
+            action_id: (int(done or 0), int(total))
+            for action_id, done, total in session.exec(
+                select(
+                    ActionMilestone.action_id,
+                    func.count().filter(col(ActionMilestone.done).is_(True)),
+                    func.count(),
+                )
+                .where(
+                    col(ActionMilestone.action_id).in_(part),
+                    col(ActionMilestone.deleted_at).is_(None),
+                )
+                .group_by(ActionMilestone.action_id)
+            )
+        }
+        for action_id in part:
+            done, total = counts.get(action_id, (0, 0))  # type: ignore[arg-type]
+            found[action_id] = (DRIVEN_BY_MILESTONES, _rounded_share(done, total) if total else 0)  # type: ignore[index]
+    return found
+
+
 def settle(session: Session, actor: Actor, action: Action) -> None:
     """Correct the stored percentage of ``action`` and of every action above it."""
     seen: set[int] = set()

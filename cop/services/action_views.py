@@ -32,7 +32,7 @@ from cop.permissions import Actor
 from cop.services.action_progress import OPEN_STATUSES, STATUSES
 from cop.services.communities import get_community
 from cop.services.practice_input import tag_key
-from cop.validation import Checker
+from cop.validation import Checker, record_id
 
 MAX_PAGE = 200
 BOARD_COLUMN = 30
@@ -94,10 +94,10 @@ def overdue_condition(today: date | None = None) -> sa.ColumnElement[bool]:
 def _an_id(chk: Checker, name: str, value: Any, message: str) -> int | None:
     if value in (None, "", 0):
         return None
-    if isinstance(value, bool) or not str(value).strip().isdigit():
+    number = record_id(value)
+    if number is None:
         chk.fail(name, message)
-        return None
-    return int(str(value).strip())
+    return number
 
 
 def conditions(
@@ -296,11 +296,8 @@ class CityPlan:
 
 
 def city_plan(session: Session, actor: Actor, organisation_id: Any) -> CityPlan:
-    organisation = (
-        session.get(Organisation, int(organisation_id))
-        if str(organisation_id).strip().isdigit()
-        else None
-    )
+    number = record_id(organisation_id)
+    organisation = session.get(Organisation, number) if number is not None else None
     if organisation is None or organisation.deleted_at is not None:
         raise NotFound(f"There is no organisation with id {organisation_id}.")
     where = conditions(session, actor, organisation_id=organisation.id)

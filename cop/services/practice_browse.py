@@ -33,6 +33,7 @@ from cop.permissions import Actor
 from cop.services import records
 from cop.services.communities import get_community
 from cop.services.practice_input import tag_key
+from cop.validation import record_id
 
 MAX_PAGE = 200
 EXCERPT = 300
@@ -97,9 +98,10 @@ def find_practices(
     if community_id is not None:
         conditions.append(Practice.community_id == get_community(session, actor, community_id).id)
     if organisation_id is not None:
-        if not str(organisation_id).isdigit():
+        city = record_id(organisation_id)
+        if city is None:
             raise ValidationError({"organisation_id": "Choose a city from the list."})
-        conditions.append(Practice.organisation_id == int(organisation_id))
+        conditions.append(Practice.organisation_id == city)
     if theme and theme.strip():
         conditions.append(_has_tag(TagKind.THEME, theme))
     if target_group and target_group.strip():

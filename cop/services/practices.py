@@ -42,7 +42,7 @@ from cop.services.practice_browse import (
     practice_detail,
 )
 from cop.services.practice_input import check_image, check_practice, check_workshops, tag_key
-from cop.validation import Checker
+from cop.validation import Checker, record_id
 
 __all__ = [
     "PracticeDetail", "add_image", "approve_practice", "create_practice", "delete_practice",
@@ -202,7 +202,7 @@ def unlink_workshop(session: Session, actor: Actor, practice_id: int, workshop_i
     practice, community = get_practice(session, actor, practice_id, for_update=True)
     authorize(actor, "practice.update", community)
     current = _linked_ids(session, "workshop_ids", practice.id)  # type: ignore[arg-type]
-    unlinked = int(workshop_id) if str(workshop_id).isdigit() else -1
+    unlinked = record_id(workshop_id) or -1
     link = session.get(PracticeWorkshop, (practice.id, unlinked))
     if link is not None:
         session.delete(link)

@@ -30,7 +30,7 @@ from cop.permissions import Actor
 from cop.services import records
 from cop.services.toolkit import DIRECTIONS, chapter_changed, chapter_in_scope, live_sections
 from cop.services.toolkit_blocks import DEFAULT_TITLES
-from cop.validation import Checker
+from cop.validation import Checker, record_id
 
 KINDS = [k.value for k in SectionKind]
 # Settings each kind understands: name -> "ids" (a list of record ids) or "flag" (true/false).
@@ -69,10 +69,11 @@ def _check_settings(session: Session, chk: Checker, community: Community, kind: 
 def _check_ids(session: Session, chk: Checker, community: Community, name: str, given: Any) -> list[int]:
     model = Practice if name == "practice_ids" else Standard
     label = "practices" if model is Practice else "standards"
-    if not isinstance(given, list | tuple) or not all(str(v).isdigit() for v in given):
+    chosen = [record_id(v) for v in given] if isinstance(given, list | tuple) else [None]
+    if None in chosen:
         chk.fail(name, f"Choose {label} from the list.")
         return []
-    ids = list(dict.fromkeys(int(v) for v in given))
+    ids = list(dict.fromkeys(chosen))  # type: ignore[arg-type]
     if len(ids) > MAX_SELECTED:
         chk.fail(name, f"Choose at most {MAX_SELECTED} {label}.")
         return ids

@@ -37,7 +37,7 @@ from cop.services.workshops import (
     workshop_in_scope,
     zone_or_utc,
 )
-from cop.validation import Checker
+from cop.validation import Checker, record_id
 
 SORTS: dict[str, Any] = {
     "starts_at": Workshop.starts_at,
@@ -136,6 +136,11 @@ def find_workshops(
     first = chk.day("date_from", date_from, label="The first date", required=False)
     last = chk.day("date_to", date_to, label="The last date", required=False)
     chk.not_before("date_to", first, last, label="The last date")
+    host = None
+    if host_organisation_id not in (None, ""):
+        host = record_id(host_organisation_id)
+        if host is None:
+            chk.fail("host_organisation_id", "Choose a host organisation from the list.")
     chk.raise_if_any()
 
     conditions: list[Any] = []
@@ -147,8 +152,8 @@ def find_workshops(
         conditions.append(Workshop.format == format)
     if status:
         conditions.append(Workshop.status == status)
-    if host_organisation_id not in (None, ""):
-        conditions.append(Workshop.host_organisation_id == int(host_organisation_id))  # type: ignore[arg-type]
+    if host is not None:
+        conditions.append(Workshop.host_organisation_id == host)
     if first is not None:
         conditions.append(col(Workshop.starts_at) >= _day_start(first, actor))
     if last is not None:

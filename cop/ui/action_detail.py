@@ -20,7 +20,7 @@ from cop.services.action_progress import STATUSES
 from cop.ui import markdown
 from cop.ui.action_form import action_form
 from cop.ui.action_views import PRIORITY_LABELS, status_label
-from cop.ui.formatting import local_time, record_link
+from cop.ui.formatting import format_date, local_time, record_link
 from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
 from cop.validation import MAX_DATE, MIN_DATE
 
@@ -44,13 +44,13 @@ def action_page(actor: Actor, action_id: str) -> None:
             (
                 d.community.name,
                 status_label(a.status, _),
-                _(PRIORITY_LABELS[a.priority]) + " " + _("priority"),
+                _("{level} priority").format(level=_(PRIORITY_LABELS[a.priority])),
             )
         )
     )
     if d.overdue:
         st.warning(
-            _("Overdue: it was due on {date}.").format(date=a.due_date.isoformat()),
+            _("Overdue: it was due on {date}.").format(date=format_date(a.due_date, actor.language)),
             icon=":material/schedule:",
         )
     _facts(actor, d)
@@ -67,7 +67,7 @@ def action_page(actor: Actor, action_id: str) -> None:
         st.dataframe(
             [
                 {
-                    _("When"): local_time(e.at, actor.time_zone),
+                    _("When"): local_time(e.at, actor.time_zone, language=actor.language),
                     _("Who"): e.actor_name,
                     _("What"): e.action,
                     _("Changed"): ", ".join(sorted(e.changes)),
@@ -103,8 +103,8 @@ def _facts(actor: Actor, d: ActionDetail) -> None:
     a = d.action
     left, middle, right = st.columns(3)
     left.metric(_("Progress"), f"{a.progress} %")
-    middle.metric(_("Due"), a.due_date.isoformat())
-    right.metric(_("Start"), a.start_date.isoformat() if a.start_date else "—")
+    middle.metric(_("Due"), format_date(a.due_date, actor.language))
+    right.metric(_("Start"), format_date(a.start_date, actor.language) or "—")
     st.progress(a.progress / 100)
     if d.driven_by:
         st.caption(_("The percentage follows its {what}.").format(what=_(d.driven_by)))
@@ -195,7 +195,7 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
                 moved.append(f"{update.new_progress} %")
             st.caption(
                 " · ".join(
-                    [local_time(update.posted_at, actor.time_zone), author or _("someone"), *moved]
+                    [local_time(update.posted_at, actor.time_zone, language=actor.language), author or _("someone"), *moved]
                 )
             )
             markdown(update.text)
@@ -208,7 +208,7 @@ def _milestones(actor: Actor, d: ActionDetail) -> None:
         st.caption(_("No milestones yet."))
     for m in d.milestones:
         left, right = st.columns([6, 1])
-        label = m.title + (f" ({m.due_date.isoformat()})" if m.due_date else "")
+        label = m.title + (f" ({format_date(m.due_date, actor.language)})" if m.due_date else "")
         ticked = left.checkbox(
             label, value=m.done, key=f"milestone-{m.id}-{m.version}", disabled=not may
         )

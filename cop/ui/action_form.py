@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from cop.db import read_session
-from cop.i18n import translator
+from cop.i18n import N_, translator
 from cop.models import Action, Community
 from cop.permissions import Actor
 from cop.services import actions, communities, people
@@ -25,7 +25,7 @@ from cop.ui.forms import draw_conflict, errors_banner, field_error, submit
 from cop.ui.workshop_views import forget, prefill
 from cop.validation import MAX_DATE, MIN_DATE
 
-MODE_LABELS = {"status": "By status and updates", "milestones": "By milestones done"}
+MODE_LABELS = {"status": N_("By status and updates"), "milestones": N_("By milestones done")}
 
 
 def _form_values(

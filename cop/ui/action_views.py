@@ -16,12 +16,12 @@ import streamlit as st
 
 from cop.db import read_session
 from cop.errors import ValidationError
-from cop.i18n import translator
+from cop.i18n import N_, translator
 from cop.models import Community
 from cop.permissions import Actor, is_allowed
 from cop.services import action_io, action_views, actions, communities, people
 from cop.services.action_progress import STATUSES
-from cop.ui.formatting import local_time, record_link
+from cop.ui.formatting import format_date, record_link
 from cop.ui.forms import draw_conflict, errors_banner, read, submit
 from cop.validation import MAX_DATE, MIN_DATE
 
@@ -29,14 +29,14 @@ PAGE_SIZE = 25
 PAGE_KEY = "actions_page"
 MOVE_KEY = "action-move"
 STATUS_LABELS = {
-    "idea": "Idea",
-    "planned": "Planned",
-    "in_progress": "In progress",
-    "done": "Done",
-    "dropped": "Dropped",
+    "idea": N_("Idea"),
+    "planned": N_("Planned"),
+    "in_progress": N_("In progress"),
+    "done": N_("Done"),
+    "dropped": N_("Dropped"),
 }
 STATUS_COLOURS = ["#a0aec0", "#4299e1", "#ed8936", "#48bb78", "#718096"]
-PRIORITY_LABELS = {"low": "Low", "normal": "Normal", "high": "High"}
+PRIORITY_LABELS = {"low": N_("Low"), "normal": N_("Normal"), "high": N_("High")}
 
 
 def status_label(status: str, _: Any) -> str:
@@ -99,7 +99,7 @@ def _latest(row: dict[str, Any], actor: Actor) -> str:
     latest = row["latest_update"]
     if not latest:
         return ""
-    return f"{local_time(latest['posted_at'], actor.time_zone, '%Y-%m-%d')}: {latest['text']}"
+    return f"{format_date(latest['posted_at'], actor.language, actor.time_zone)}: {latest['text']}"
 
 
 def _found(actor: Actor, service: Any, **kwargs: Any) -> Any:
@@ -282,7 +282,7 @@ def _card(actor: Actor, row: dict[str, Any], movable: bool) -> None:
         due = _("overdue since {date}") if row["overdue"] else _("due {date}")
         st.caption(
             " · ".join(
-                (row["owner"], due.format(date=row["due_date"].isoformat()), f"{row['progress']} %")
+                (row["owner"], due.format(date=format_date(row["due_date"], actor.language)), f"{row['progress']} %")
             )
         )
         st.progress(row["progress"] / 100)

@@ -11,21 +11,23 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from cop.db import read_session
-from cop.i18n import translator
+from cop.i18n import N_, translator
 from cop.permissions import Actor
 from cop.services import accounts, admin, communities, invitations, personal_data
 from cop.ui.formatting import local_time
 from cop.ui.forms import errors_banner, field_error, pager, read, submit
 
 PAGE_SIZE = 25
+INVITATION_STATES = {"pending": N_("pending"), "used": N_("used"), "revoked": N_("revoked"), "expired": N_("expired")}
 
 
 def _page_of_accounts(actor: Actor, search: str, state: str) -> list[admin.AccountRow]:
-    _, total = read(admin.list_users, actor, search=search, state=state, limit=1, language=actor.language)  # type: ignore[misc]
+    _ = translator(actor.language)
+    _first, total = read(admin.list_users, actor, search=search, state=state, limit=1, language=actor.language)  # type: ignore[misc]
     limit, offset = pager(total, "adm_users_page", PAGE_SIZE, actor.language)
-    rows, _ = read(admin.list_users, actor, search=search, state=state, limit=limit, offset=offset,  # type: ignore[misc]
-                   language=actor.language)
-    st.caption(translator(actor.language)("{total} accounts").format(total=total))
+    rows, _count = read(admin.list_users, actor, search=search, state=state, limit=limit, offset=offset,  # type: ignore[misc]
+                        language=actor.language)
+    st.caption(_("{total} accounts").format(total=total))
     return rows
 
 
@@ -41,7 +43,7 @@ def users_tab(actor: Actor) -> None:
         _("Username"): r.username, _("Name"): r.name, _("E-mail"): r.email, _("Organisation"): r.organisation,
         _("Admin"): r.is_admin, _("Active"): r.active, _("Locked"): r.locked,
         _("Must change password"): r.must_change_password,
-        _("Last sign-in"): local_time(r.last_login_at, actor.time_zone),
+        _("Last sign-in"): local_time(r.last_login_at, actor.time_zone, language=actor.language),
     } for r in rows], hide_index=True, width="stretch")
     issued = st.session_state.pop("adm_temporary_password", None)
     if issued:
@@ -196,7 +198,7 @@ def _invitation_list(actor: Actor) -> None:
                         language=actor.language)
     st.dataframe([{
         _("Name"): r["name"], _("E-mail"): r["email"], _("Community"): r["community"], _("Role"): _(r["role"]),
-        _("State"): _(r["status"]), _("Expires"): local_time(r["expires_at"], actor.time_zone),
+        _("State"): _(INVITATION_STATES.get(r["status"], r["status"])), _("Expires"): local_time(r["expires_at"], actor.time_zone, language=actor.language),
     } for r in rows], hide_index=True, width="stretch")
     pending = {r["id"]: f"{r['name']} \u2192 {r['community']}" for r in rows if r["status"] == "pending"}
     if pending:

@@ -23,8 +23,12 @@ from cop.services import portability
 
 
 def backup_file_name() -> str:
-    """Named after the moment it was made, in UTC, so archives sort by time and never collide."""
+    """Named after the moment it was made, in UTC, so downloaded archives sort by when they were made."""
     return f"cop-workspace-backup-{clock.now().astimezone(UTC):%Y%m%dT%H%M%SZ}.zip"
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:,.0f} KB" if size < 1_048_576 else f"{size / 1_048_576:,.1f} MB"
 
 
 def _make_backup(actor: Actor) -> tuple[str, bytes, dict[str, int]] | None:
@@ -59,8 +63,7 @@ def backups_tab(actor: Actor) -> None:
         "to PostgreSQL. The target is the database of `COP_DATABASE_URL`, or the one given with "
         "`--database`; `--replace` deletes everything in it first."
     ))
-    st.code("cop --database postgresql+psycopg://user@host/cop restore cop-workspace-backup-….zip",
-            language="bash")
+    st.markdown("```bash\ncop --database postgresql+psycopg://user@host/cop restore cop-workspace-backup-….zip\n```")
     st.markdown(_(
         "On the server, `cop backup FILE` writes the same archive straight to a file; for a large "
         "workspace (many attachments) that is better than a download, which passes through the app's memory."
@@ -76,11 +79,3 @@ def backups_tab(actor: Actor) -> None:
         name=name, rows=f"{sum(counts.values()):,}", tables=len(counts), size=_size(len(data))))
     st.download_button(_("Download the backup"), data=data, file_name=name, mime="application/zip",
                        key="adm_backup_download", on_click="ignore", icon=":material/download:")
-
-
-def _size(size: int) -> str:
-    for unit in ("bytes", "KB", "MB"):
-        if size < 1024 or unit == "MB":
-            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
-        size /= 1024  # type: ignore[assignment]
-    return f"{size:,.1f} GB"

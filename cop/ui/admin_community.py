@@ -9,13 +9,16 @@ import streamlit as st
 
 from cop.db import read_session
 from cop.errors import CopError, ValidationError
-from cop.i18n import translator
+from cop.i18n import N_, translator
 from cop.models import Visibility
 from cop.permissions import Actor
 from cop.services import admin, communities, onboarding
 from cop.ui.admin_accounts import PAGE_SIZE, person_picker
 from cop.ui.formatting import local_time
 from cop.ui.forms import draw_conflict, errors_banner, field_error, pager, read, submit
+
+# What the import preview says of each row's person and membership.
+PLAN_WORDS = {"new": N_("new"), "existing": N_("existing")}
 
 
 def _community_choice(actor: Actor, key: str, *, everything: str | None = None) -> int | None:
@@ -128,7 +131,8 @@ def import_tab(actor: Actor) -> None:
         st.dataframe([{_("Row"): p.row, _("Field"): p.field, _("Problem"): _(p.message)} for p in plan.problems],
                      hide_index=True, width="stretch")
     st.dataframe([{_("Row"): r.row, _("Name"): r.name, _("E-mail"): r.email, _("Organisation"): r.organisation,
-                   _("Role"): _(r.role), _("Person"): _(r.person), _("Membership"): _(r.membership),
+                   _("Role"): _(r.role), _("Person"): _(PLAN_WORDS.get(r.person, r.person)),
+                   _("Membership"): _(PLAN_WORDS.get(r.membership, r.membership)),
                    _("Note"): _(r.note) if r.note else ""} for r in plan.rows], hide_index=True, width="stretch")
     if plan.can_apply and st.button(_("Import everything"), key="adm_import_go", type="primary"):
         if submit("adm-import", onboarding.apply_import, actor, community_id, filename, data,

@@ -1,19 +1,72 @@
-"""Showing stored UTC times in the reader's own time zone."""
+"""Showing stored UTC times in the reader's own time zone, and dates and numbers in the reader's language.
+
+Babel's locale data decides the patterns ("12.03.2026, 10:00" in German,
+"Mar 12, 2026, 10:00 AM" in English), so a new language needs no code here.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale
+from babel.dates import format_date as babel_date
+from babel.dates import format_time, get_datetime_format, get_day_names, get_month_names
+from babel.numbers import format_decimal
 
-def local_time(value: datetime | None, time_zone: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
+from cop.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
+
+def _locale(language: str | None) -> Locale:
+    return Locale.parse(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+def _zone(time_zone: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_time(value: datetime | None, time_zone: str, fmt: str | None = None, language: str = DEFAULT_LANGUAGE) -> str:
+    """``value`` in ``time_zone``: the language's medium date and short time, or a fixed strftime ``fmt``."""
     if value is None:
         return ""
-    try:
-        zone = ZoneInfo(time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return value.astimezone(zone).strftime(fmt)
+    zone = _zone(time_zone)
+    moment = value.astimezone(zone)
+    if fmt is not None:
+        return moment.strftime(fmt)
+    locale = _locale(language)
+    day = babel_date(moment, "medium", locale=locale)
+    clock_time = format_time(moment, "short", tzinfo=zone, locale=locale)
+    return get_datetime_format("medium", locale=locale).replace("{1}", day).replace("{0}", clock_time)
+
+
+def format_date(value: date | datetime | None, language: str = DEFAULT_LANGUAGE, time_zone: str | None = None) -> str:
+    """A calendar day (a due date; a stored time's day in ``time_zone``) in the language's medium pattern."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = (value.astimezone(_zone(time_zone)) if time_zone else value).date()
+    return babel_date(value, "medium", locale=_locale(language))
+
+
+def format_number(value: float | None, language: str = DEFAULT_LANGUAGE) -> str:
+    """A count or measure with the language's grouping and decimal signs (12,345.5 / 12.345,5)."""
+    if value is None:
+        return ""
+    return format_decimal(value, locale=_locale(language))
+
+
+def month_name(month: int, language: str = DEFAULT_LANGUAGE) -> str:
+    """The month's name on its own (1 = January), as a calendar heading shows it."""
+    return str(get_month_names("wide", context="stand-alone", locale=_locale(language))[month])
+
+
+def weekday_abbreviations(language: str = DEFAULT_LANGUAGE) -> list[str]:
+    """Short weekday names from Monday to Sunday, the order of ``calendar.Calendar()`` weeks."""
+    names = get_day_names("abbreviated", context="stand-alone", locale=_locale(language))
+    return [str(names[day]) for day in range(7)]
 
 
 def record_link(page: str, label: str, record_id: int | None = None) -> None:

@@ -22,6 +22,7 @@ from cop.services.practice_input import LONG_TEXTS
 from cop.services.review_status import STATUS_LABELS, STATUSES
 from cop.services.workshop_finder import find_workshops
 from cop.ui import markdown
+from cop.ui.formatting import format_date, format_number
 from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
 from cop.ui.workshop_views import KIND_LABELS
 from cop.validation import MAX_DATE, MIN_DATE
@@ -140,10 +141,10 @@ def practice_form(actor: Actor, community: Community, key: str, current: practic
         st.rerun()
 
 
-def _period(p: Practice, _: Any) -> str:
-    start = p.started_on.isoformat() if isinstance(p.started_on, date) else ""
+def _period(p: Practice, _: Any, language: str) -> str:
+    start = format_date(p.started_on, language) if isinstance(p.started_on, date) else ""
     if p.ended_on:
-        return f"{start} – {p.ended_on.isoformat()}"
+        return f"{start} – {format_date(p.ended_on, language)}"
     if p.is_regular_service:
         return _("since {start}, now a regular service").format(start=start) if start else _("a regular service")
     return _("since {start}").format(start=start) if start else ""
@@ -158,11 +159,11 @@ def practice_page(actor: Actor, practice_id: str) -> None:
         del st.query_params["id"]
         st.rerun()
     markdown(f"## {p.title}")
-    st.caption(" · ".join(x for x in (detail.city.name, community.name, _(STATUS_LABELS[p.status]), _period(p, _)) if x))
+    st.caption(" · ".join(x for x in (detail.city.name, community.name, _(STATUS_LABELS[p.status]), _period(p, _, actor.language)) if x))
     if p.review_note:
         st.info(_("Note from the review:") + "\n\n" + p.review_note)
     facts = st.columns(3)
-    facts[0].metric(_("People reached"), "—" if p.people_reached is None else f"{p.people_reached:,}")
+    facts[0].metric(_("People reached"), "—" if p.people_reached is None else format_number(p.people_reached, actor.language))
     facts[1].metric(_("Continues"), {None: "—", True: _("yes"), False: _("no")}[p.continues])
     facts[2].metric(_("Implementing organisations"), len(detail.implementers))
     if detail.implementers:

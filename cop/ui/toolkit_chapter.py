@@ -18,7 +18,7 @@ from cop.errors import CopError
 from cop.export import charts
 from cop.export.document import Block, Document, Figure, Heading, Paragraph, PracticeBox, Table
 from cop.export.markdown import escape
-from cop.i18n import translator
+from cop.i18n import N_, translator
 from cop.models import ChapterStatus, Section, SectionKind
 from cop.permissions import Actor, is_allowed
 from cop.services import (
@@ -37,10 +37,10 @@ from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
 from cop.ui.toolkit_views import FORMAT_LABELS, heading
 
 FLAGS = {
-    SectionKind.KEY_RESULTS: ("chart", "Show the infographic", True),
-    SectionKind.WORKSHOP_TIMELINE: ("include_planned", "Include planned workshops", False),
-    SectionKind.ACTIONS_SUMMARY: ("list_actions", "List every action", True),
-    SectionKind.LESSONS_LEARNED: ("include_insights", "Add the insights recorded at closed workshops", True),
+    SectionKind.KEY_RESULTS: ("chart", N_("Show the infographic"), True),
+    SectionKind.WORKSHOP_TIMELINE: ("include_planned", N_("Include planned workshops"), False),
+    SectionKind.ACTIONS_SUMMARY: ("list_actions", N_("List every action"), True),
+    SectionKind.LESSONS_LEARNED: ("include_insights", N_("Add the insights recorded at closed workshops"), True),
 }
 
 
@@ -133,9 +133,10 @@ def _section(actor: Actor, detail: ChapterDetail, section: Section, index: int,
             heading(f"{index}. {section.title}", 4)
             st.caption(_(KIND_LABELS.get(section.kind, section.kind)))
         if can_edit:
-            for column, direction, icon, disabled in ((up, "up", ":material/arrow_upward:", index == 1),
-                                                      (down, "down", ":material/arrow_downward:", index == count)):
-                if column.button("", key=f"{key}-{direction}", icon=icon, disabled=disabled, help=_("Move {d}").format(d=_(direction))):
+            for column, direction, icon, disabled, hint in (
+                    (up, "up", ":material/arrow_upward:", index == 1, _("Move up")),
+                    (down, "down", ":material/arrow_downward:", index == count, _("Move down"))):
+                if column.button("", key=f"{key}-{direction}", icon=icon, disabled=disabled, help=hint):
                     if submit(key, toolkit_sections.move_section, actor, section.id, section.version, direction,
                               language=actor.language):
                         st.rerun()

@@ -27,7 +27,7 @@ from cop.services import (
 )
 from cop.services.workshop_finder import workshop_detail
 from cop.ui import markdown
-from cop.ui.formatting import local_time, record_link
+from cop.ui.formatting import format_number, local_time, record_link
 from cop.ui.forms import draw_conflict, errors_banner, field_error, form_errors, read, submit
 from cop.ui.workshop_views import (
     FORMAT_LABELS,
@@ -59,9 +59,10 @@ def workshop_page(actor: Actor, workshop_id: str) -> None:
     st.title(w.title)
     st.caption(" · ".join((_(KIND_LABELS[w.kind]), _(FORMAT_LABELS[w.format]), _(STATUS_LABELS[w.status]),
                            d["community"].name)))
-    when = f"{local_time(w.starts_at, w.time_zone)} – {local_time(w.ends_at, w.time_zone)} ({w.time_zone})"
+    when = (f"{local_time(w.starts_at, w.time_zone, language=actor.language)} – "
+            f"{local_time(w.ends_at, w.time_zone, language=actor.language)} ({w.time_zone})")
     if w.time_zone != actor.time_zone:
-        when += " · " + _("your time: {t}").format(t=local_time(w.starts_at, actor.time_zone))
+        when += " · " + _("your time: {t}").format(t=local_time(w.starts_at, actor.time_zone, language=actor.language))
     st.markdown(f"**{_('When')}:** {when}")
     facts = [(_("Place"), w.place), (_("Meeting link"), w.meeting_link), (_("Host"), d["host"].name if d["host"] else ""),
              (_("Facilitators"), ", ".join(f["name"] for f in d["facilitators"]))]
@@ -84,7 +85,7 @@ def workshop_page(actor: Actor, workshop_id: str) -> None:
     with tabs[3]:
         _attachments(actor, d)
     with tabs[4]:
-        st.dataframe([{_("When"): local_time(e.at, actor.time_zone), _("Who"): e.actor_name, _("What"): e.action,
+        st.dataframe([{_("When"): local_time(e.at, actor.time_zone, language=actor.language), _("Who"): e.actor_name, _("What"): e.action,
                        _("Changed"): ", ".join(sorted(e.changes))} for e in d["history"]],
                      hide_index=True, width="stretch")
     if may["edit"]:
@@ -166,9 +167,9 @@ def _attendance(actor: Actor, d: dict[str, Any]) -> None:
     _ = translator(actor.language)
     w, summary, may = d["workshop"], d["summary"], d["may"]
     cols = st.columns(3)
-    cols[0].metric(_("Registered"), summary["registered"])
-    cols[1].metric(_("Attended"), summary["attended"])
-    cols[2].metric(_("Guests"), summary["guests"])
+    cols[0].metric(_("Registered"), format_number(summary["registered"], actor.language))
+    cols[1].metric(_("Attended"), format_number(summary["attended"], actor.language))
+    cols[2].metric(_("Guests"), format_number(summary["guests"], actor.language))
     if summary["by_organisation"]:
         st.dataframe([{_("Organisation"): r["organisation"], _("City"): _("yes") if r["kind"] == "city" else "",
                        _("Registered"): r["registered"], _("Attended"): r["attended"]} for r in summary["by_organisation"]],
@@ -291,7 +292,7 @@ def _attachments(actor: Actor, d: dict[str, Any]) -> None:
     for item in d["attachments"]:
         left, middle, right = st.columns([5, 1, 1])
         people = " · " + _("shows people (consent confirmed)") if item["shows_people"] else ""
-        left.text(f"{item['filename']} · {item['size'] / 1024:,.0f} KB · {item['caption']}{people}")
+        left.text(f"{item['filename']} · {format_number(round(item['size'] / 1024), actor.language)} KB · {item['caption']}{people}")
         if middle.button(_("Get"), key=f"attachment-get-{item['id']}"):
             name, content_type, data = read(attachments.attachment_download, actor, item["id"], language=actor.language)
             middle.download_button(_("Download"), data, file_name=name, mime=content_type, on_click="ignore",

@@ -23,7 +23,7 @@ from cop.models import Community, OrganisationKind, Workshop
 from cop.permissions import Actor, is_allowed
 from cop.services import communities, people, workshop_io, workshops
 from cop.services.workshop_finder import SORTS, find_workshops, month_calendar, upcoming_workshops
-from cop.ui.formatting import local_time, record_link
+from cop.ui.formatting import local_time, month_name, record_link, weekday_abbreviations
 from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
 from cop.validation import MAX_DATE, MIN_DATE
 
@@ -81,7 +81,7 @@ def workshop_list(actor: Actor, community: Community | None) -> None:
     st.dataframe(
         [{_("Workshop"): f"workshops?id={r['id']}", _("Title"): r["title"], _("Kind"): _(KIND_LABELS[r["kind"]]),
           _("Format"): _(FORMAT_LABELS[r["format"]]), _("Status"): _(STATUS_LABELS[r["status"]]),
-          _("Starts"): local_time(r["starts_at"], actor.time_zone), _("Community"): r["community"],
+          _("Starts"): local_time(r["starts_at"], actor.time_zone, language=actor.language), _("Community"): r["community"],
           _("Host"): r["host"] or "", _("Attendees"): r["attendees"]} for r in rows],
         hide_index=True, width="stretch",
         column_config={_("Workshop"): st.column_config.LinkColumn(display_text=_("Open"))},
@@ -136,7 +136,7 @@ def _import_form(actor: Actor, community: Community) -> None:
         st.success(_("{n} workshops imported.").format(n=len(report.created)))
     else:
         st.success(_("All {n} rows are fine; press Import to save them.").format(n=len(report.rows)))
-        st.dataframe([{_("Line"): r["line"], _("Title"): r["title"], _("Starts"): local_time(r["starts_at"], r["time_zone"]),
+        st.dataframe([{_("Line"): r["line"], _("Title"): r["title"], _("Starts"): local_time(r["starts_at"], r["time_zone"], language=actor.language),
                        _("Status"): _(STATUS_LABELS[r["status"]])} for r in report.rows], hide_index=True, width="stretch")
 
 
@@ -147,11 +147,11 @@ def month_view(actor: Actor, community_id: int | None) -> None:
     left, right = st.columns(2)
     year = int(left.number_input(_("Year"), min_value=1990, max_value=2100, value=int(today[0]), step=1, key="ws_cal_year"))
     month = right.selectbox(_("Month"), list(range(1, 13)), index=int(today[1]) - 1, key="ws_cal_month",
-                            format_func=lambda m: _(calendar.month_name[m]))
+                            format_func=lambda m: month_name(m, actor.language))
     days = read(month_calendar, actor, year, month, community_id=community_id, language=actor.language)
     header = st.columns(7)
-    for column, name in zip(header, calendar.day_abbr, strict=True):
-        column.markdown(f"**{_(name)}**")
+    for column, name in zip(header, weekday_abbreviations(actor.language), strict=True):
+        column.markdown(f"**{name}**")
     for week in calendar.Calendar().monthdatescalendar(year, month):
         cells = st.columns(7, border=True)
         for cell, day in zip(cells, week, strict=True):
@@ -175,7 +175,7 @@ def upcoming_view(actor: Actor, community_id: int | None) -> None:
     for row in rows:
         record_link("workshops", row["title"], row["id"])
         where = row["place"] or _(FORMAT_LABELS[row["format"]])
-        st.caption(f"{local_time(row['starts_at'], actor.time_zone)} · {where} · {row['community']}")
+        st.caption(f"{local_time(row['starts_at'], actor.time_zone, language=actor.language)} · {where} · {row['community']}")
 
 
 def prefill(key: str, version: int, values: dict[str, Any]) -> int:

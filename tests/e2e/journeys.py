@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -130,12 +131,24 @@ def pick_community(page: Page, name: str) -> None:
 
 # --- widgets -----------------------------------------------------------------------------------
 
-def choose(scope: Locator | Page, label: str, option: str) -> None:
-    """Open the selectbox labelled ``label`` inside ``scope`` and pick ``option``."""
+def choose(scope: Locator | Page, label: str, option: str | re.Pattern[str]) -> None:
+    """Open the selectbox labelled ``label`` inside ``scope`` and pick ``option`` (a text, or a pattern)."""
     page = scope if isinstance(scope, Page) else scope.page
     scope.get_by_role("combobox", name=label, exact=True).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    if isinstance(option, str):
+        page.get_by_role("option", name=option, exact=True).click()
+    else:
+        page.get_by_role("option", name=option).click()
     wait_idle(page)
+
+
+def eventually(check: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+    """Poll ``check`` until it holds: for what the browser draws after the script has finished."""
+    deadline = time.time() + timeout
+    while not check():
+        if time.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.2)
 
 
 def type_date(scope: Locator | Page, label: str, day: date) -> None:
@@ -161,3 +174,20 @@ def grid_text(scope: Locator | Page) -> str:
 def expect_text(scope: Locator | Page, text: str | re.Pattern[str], timeout: float = 30_000) -> None:
     target = scope.get_by_text(text).first
     expect(target).to_be_visible(timeout=timeout)
+
+
+def enter(page: Page, base_url: str, username: str, password: str) -> None:
+    """Sign in through the form, for journeys that never reload the page.
+
+    Unlike ``helpers.sign_in`` it does not wait for the sign-in cookie: it is
+    written by a component after the first signed-in run, and these journeys
+    stay in one browser session, so they do not depend on it (the cookie has
+    its own tests).
+    """
+    page.goto(base_url)
+    wait_idle(page)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=30_000)

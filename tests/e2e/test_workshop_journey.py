@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import DEMO_PASSWORD
-from tests.e2e.helpers import assert_no_exception, sign_in, wait_idle
+from tests.e2e.helpers import assert_no_exception, wait_idle
 from tests.e2e.journeys import (  # noqa: F401  (fixtures)
     click,
     demo,
+    enter,
     fill_text,
     go,
     grid_text,
@@ -35,7 +36,7 @@ def test_facilitator_records_holds_closes_a_workshop_and_turns_its_outcome_into_
     demo, new_context
 ) -> None:
     page = new_context().new_page()
-    sign_in(page, demo.url, "facilitator", DEMO_PASSWORD)
+    enter(page, demo.url, "facilitator", DEMO_PASSWORD)
     # Today in the facilitator's zone, which is also the workshop's: the calendar opens on this month.
     day = datetime.now(ZoneInfo("Europe/Brussels")).date()
     title = f"Welcome desks with libraries {uuid.uuid4().hex[:6]} – Gent ✓"

@@ -261,3 +261,37 @@ def test_export_defuses_formulas_and_keeps_unicode(engine: Engine, w: World) -> 
     assert [r["title"] for r in rows] == ['\'=HYPERLINK("http://x")', "Düsseldorf ✨ مرحبا"]
     assert rows[0]["tags"] == "'@home"
     assert list(rows[0]) == action_io.COLUMNS
+
+
+def test_an_import_keeps_milestones_and_sub_actions_in_charge_of_their_percentages(
+    engine: Engine, w: World
+) -> None:
+    parent = make_action(engine, w.member, w.community.id, w.member, title="Parent")
+    child = make_action(
+        engine, w.member, w.community.id, w.member, title="Child", parent_id=parent.id
+    )
+    staged = make_action(
+        engine, w.member, w.community.id, w.member, title="Staged", progress_mode="milestones"
+    )
+    with write_session(engine) as s:
+        for title in ("One", "Two"):
+            action_updates.add_milestone(s, w.member, staged.id, title=title)
+    with read_session(engine) as s:
+        rows = {r["title"]: r for r in _rows(export_actions_csv(s, w.facilitator, w.community.id))}
+    rows["Child"]["status"] = "done"
+    rows["Staged"]["status"] = "in_progress"
+    with write_session(engine) as s:
+        preview = preview_actions_import(s, w.facilitator, _csv(list(rows.values())))
+    changes = {r.title: r.changes for r in preview.rows}
+    assert changes["Child"] == {"status": ("planned", "done"), "progress": (10, 100)}
+    assert changes["Staged"] == {"status": ("planned", "in_progress")}  # milestones keep it at 0 %
+    rows["Parent"]["progress"] = "80"
+    with write_session(engine) as s:
+        refused = apply_actions_import(s, w.facilitator, _csv(list(rows.values())))
+    assert not refused.applied and "sub-actions" in refused.problems()[0][2]
+    rows["Parent"]["progress"] = "10"
+    with write_session(engine) as s:
+        assert apply_actions_import(s, w.facilitator, _csv(list(rows.values()))).applied
+    with read_session(engine) as s:
+        assert (s.get(Action, child.id).progress, s.get(Action, parent.id).progress) == (100, 100)  # type: ignore[union-attr]
+        assert s.get(Action, staged.id).progress == 0  # type: ignore[union-attr]

@@ -19,6 +19,11 @@ Scopes:
 
 A denial is PermissionDenied or NotFound; for ``read`` operations on a private
 community it must be NotFound (the community does not exist for outsiders).
+
+Ownership rules the services apply after the table (members change only the
+actions they own or co-own, and score only their own city) are tried both
+ways: in ``REGISTRY`` a member acts on what is theirs, so the table decides;
+``OWNERSHIP_RULES`` has the same member try someone else's, which is refused.
 """
 
 from __future__ import annotations

@@ -88,6 +88,7 @@ class Target:
     read: Read
     expect: Callable[[Any], Any] = verbatim
     also: tuple[str, ...] = ()  # other field names a refusal may rightly name (e.g. "file" for a file)
+    refusals: tuple[type[Exception], ...] = ()  # for ids from URLs: "not found" is the right answer
 
     @property
     def name(self) -> str:
@@ -100,7 +101,7 @@ class Outcome:
 
     target: str
     label: str
-    result: str  # "refused" or "stored"
+    result: str  # "refused", "stored" or "not found"
     detail: str = ""
 
 
@@ -130,6 +131,8 @@ def apply(world: HostileWorld, target: Target, bad: Bad) -> Outcome:
     try:
         with write_session(world.engine) as session:
             result = target.call(session, world, value)
+    except target.refusals as missing:
+        return Outcome(target.name, bad.label, "not found", str(missing))
     except ValidationError as refused:
         named = {target.field, *target.also}
         assert named & set(refused.fields), (

@@ -12,7 +12,21 @@ from cop.errors import ValidationError
 from cop.models import Action, ActionCoOwner, ActionIndicator, ActionMilestone, ActionPartner
 from cop.services import action_io, action_updates, actions
 
-from .inputs import ACTION, CHOICE, COUNT, DAY, FLAG, LINE, LONG, NUMBER, ORGANISATION, PERSON, REFERENCE, WORKSHOP, as_lists
+from .inputs import (
+    ACTION,
+    CHOICE,
+    COUNT,
+    DAY,
+    FLAG,
+    LINE,
+    LONG,
+    NUMBER,
+    ORGANISATION,
+    PERSON,
+    REFERENCE,
+    WORKSHOP,
+    as_lists,
+)
 from .rule import Target, as_day, as_id, as_number, as_whole, attribute, trimmed
 from .targets_workshops import csv_file
 from .world import HostileWorld, serial

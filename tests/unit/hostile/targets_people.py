@@ -12,7 +12,19 @@ from cop.models import Community, Invitation, Membership, Organisation, Person, 
 from cop.permissions import SYSTEM
 from cop.services import accounts, communities, invitations, onboarding, people, profile
 
-from .inputs import CHOICE, EMAIL, LINE, LONG, NUMBER, ORGANISATION, PASSWORD, PERSON, TIME_ZONE, UPLOAD, USERNAME
+from .inputs import (
+    CHOICE,
+    EMAIL,
+    LINE,
+    LONG,
+    NUMBER,
+    ORGANISATION,
+    PASSWORD,
+    PERSON,
+    TIME_ZONE,
+    UPLOAD,
+    USERNAME,
+)
 from .rule import Target, as_id, as_number, attribute, trimmed
 from .targets_workshops import csv_file
 from .world import HostileWorld, serial

@@ -13,7 +13,20 @@ from cop.models import Practice, PracticeImage, PracticeOrganisation, PracticeWo
 from cop.services import practices, self_assessment, standards
 from cop.services.practice_input import LONG_TEXTS
 
-from .inputs import COUNT, DAY, FLAG, LINE, LINK, LONG, ORGANISATION, PNG, UPLOAD, WORKSHOP, Bad, as_lists
+from .inputs import (
+    COUNT,
+    DAY,
+    FLAG,
+    LINE,
+    LINK,
+    LONG,
+    ORGANISATION,
+    PNG,
+    UPLOAD,
+    WORKSHOP,
+    Bad,
+    as_lists,
+)
 from .rule import Target, as_day, as_id, as_whole, attribute, trimmed
 from .world import HostileWorld, serial
 

@@ -20,12 +20,13 @@ from .rule import Ledger, Target, apply
 from .targets_actions import TARGETS as ACTIONS
 from .targets_people import TARGETS as PEOPLE
 from .targets_practices import TARGETS as PRACTICES
+from .targets_search import TARGETS as SEARCHES
 from .targets_toolkit import TARGETS as TOOLKIT
 from .targets_workshops import TARGETS as WORKSHOPS
 from .world import HostileWorld
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-TARGETS: list[Target] = [*PEOPLE, *WORKSHOPS, *PRACTICES, *ACTIONS, *TOOLKIT]
+TARGETS: list[Target] = [*PEOPLE, *WORKSHOPS, *PRACTICES, *ACTIONS, *TOOLKIT, *SEARCHES]
 CASES = [pytest.param(t, b, id=f"{t.name}-{b.label}") for t in TARGETS for b in t.inputs]
 
 
