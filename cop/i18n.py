@@ -30,7 +30,7 @@ def translator(language: str | None) -> Callable[[str], str]:
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention the extractor looks for
-    """Mark a string for the catalog where it is defined (a label table); ``_()`` translates it when drawn."""
+    """Mark a string for the catalog where it is defined (a label table); ``_()`` translates it."""
     return message
 
 

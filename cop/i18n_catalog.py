@@ -68,18 +68,19 @@ def extract_literal_calls(
     ``_(LABELS[row["kind"]])`` would put the column name "kind" into the catalog.
     """
     for node in ast.walk(ast.parse(fileobj.read())):
-        if (
-            isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in keywords
-            and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
-        ):
-            yield node.lineno, node.func.id, node.args[0].value, []
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args):
+            continue
+        first = node.args[0]
+        if node.func.id in keywords and isinstance(first, ast.Constant) and isinstance(first.value, str):
+            yield node.lineno, node.func.id, first.value, []
 
 
 def extract() -> Catalog:
-    """Every interface string in the sources and the services' label tables, with where it is defined."""
+    """Every interface string of the sources and the label tables, with where it is defined."""
     catalog = Catalog(domain=DOMAIN)
     for path in SOURCES:
-        found = extract_from_file(extract_literal_calls, str(path), keywords={"_": None, "N_": None})
+        keywords = {"_": None, "N_": None}
+        found = extract_from_file(extract_literal_calls, str(path), keywords)
         for lineno, message, _comments, _context in found:
             catalog.add(message, locations=[(str(path.relative_to(PROJECT_ROOT)), lineno)])
     for entry in LABEL_TABLES:

@@ -23,6 +23,7 @@ MAX_DATE = date(2100, 12, 31)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Lone surrogates: what undecodable bytes become in a command line argument; no database can store them.
 _NOT_TEXT = re.compile(r"[\ud800-\udfff]")
+_UNSEARCHABLE = re.compile(r"[\x00\ud800-\udfff]")
 BROKEN = "contains a broken character (undecodable bytes) that cannot be stored."
 MAX_ID = 2**31 - 1  # the largest key an INTEGER id column holds (PostgreSQL's limit)
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -148,6 +149,11 @@ def record_id(value: Any) -> int | None:
         return None
     number = int(text)
     return number if 0 < number <= MAX_ID else None
+
+
+def searchable(text: str) -> str:
+    """Search text without what no stored text holds (NUL, undecodable bytes), so a query never fails on it."""
+    return _UNSEARCHABLE.sub("", text)
 
 
 def slugify(text: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from cop import clock
 from cop.errors import NotFound, PermissionDenied
@@ -367,21 +367,13 @@ def delete_action(session: Session, actor: Actor, action_id: Any) -> None:
 
 def restore_action(session: Session, actor: Actor, action_id: Any) -> Action:
     """Bring back a deleted action (facilitators); it counts in its parent's roll-up again."""
-    action = records.get_deleted(session, Action, action_id)
+    number = record_id(action_id)
+    if number is None:
+        raise NotFound(f"There is no deleted action with id {action_id!r}.")
+    action = records.get_deleted(session, Action, number)
     community = _community_of(session, actor, action, action_id)
     authorize(actor, "action.restore", community)
     records.restore(session, actor, action, action="action.restore", community_id=community.id)
     session.flush()
     action_progress.settle(session, actor, action)
     return action
-
-
-def sub_action_ids(session: Session, action_id: int) -> list[int]:
-    """The live sub-actions directly below an action."""
-    return list(
-        session.exec(
-            select(Action.id)
-            .where(Action.parent_id == action_id, col(Action.deleted_at).is_(None))
-            .order_by(col(Action.id))
-        )
-    )

@@ -22,7 +22,7 @@ from cop.models import AuditEvent, Organisation, Person, User
 from cop.permissions import Actor, authorize
 from cop.services import communities, records
 from cop.services.audit import diff, record_event, snapshot
-from cop.validation import Checker
+from cop.validation import Checker, searchable
 
 USER_STATES = ("all", "active", "inactive", "locked")
 MAX_PAGE = 500
@@ -30,7 +30,7 @@ MAX_PAGE = 500
 
 def like_pattern(text: str) -> str:
     """A LIKE pattern that finds ``text`` literally (``%``, ``_`` and ``\\`` are not wildcards)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = searchable(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
@@ -241,7 +241,7 @@ def audit_log(
     if who.strip():
         conditions.append(col(AuditEvent.actor_name).ilike(like_pattern(who.strip()), escape="\\"))
     if what.strip():
-        text = what.strip()
+        text = searchable(what.strip())
         prefix = like_pattern(text)[1:]  # "user." -> "user.%"
         conditions.append(sa.or_(col(AuditEvent.action).like(prefix, escape="\\"),
                                  AuditEvent.record_type == text))

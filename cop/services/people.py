@@ -41,6 +41,8 @@ def _check_organisation(chk: Checker, name: str, kind: str, country: str, latitu
             values[field] = None
             continue
         try:
+            if isinstance(value, bool):  # True is not a coordinate
+                raise TypeError(value)
             number = float(value)
         except (TypeError, ValueError):
             chk.fail(field, f"The {field} must be a number.")

@@ -33,7 +33,7 @@ from cop.permissions import Actor
 from cop.services import records
 from cop.services.communities import get_community
 from cop.services.practice_input import tag_key
-from cop.validation import record_id
+from cop.validation import record_id, searchable
 
 MAX_PAGE = 200
 EXCERPT = 300
@@ -109,7 +109,7 @@ def find_practices(
     if status:
         conditions.append(Practice.status == status)
     if text and text.strip():
-        needle = text.strip()
+        needle = searchable(text.strip())
         conditions.append(sa.or_(*(
             col(field).icontains(needle, autoescape=True)
             for field in (Practice.title, Practice.summary, Practice.how_it_works)

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from cop.models import Organisation, Practice
 from cop.models.workshops import Workshop
 from cop.settings import LIMITS
-from cop.validation import Checker, record_id
+from cop.validation import Checker, record_id, searchable
 
 LONG_TEXTS: dict[str, str] = {
     "summary": "The summary",
@@ -66,7 +66,7 @@ def check_links(chk: Checker, value: Any) -> list[str]:
     links: list[str] = []
     for number, raw in enumerate(_items(value, r"[\r\n]+"), start=1):
         link = raw.strip()
-        parts = urlsplit(link) if not _SPACE_OR_CONTROL.search(link) else None
+        parts = urlsplit(link) if link.isprintable() and not _SPACE_OR_CONTROL.search(link) else None
         if len(link) > MAX_LINK_LENGTH:
             chk.fail("links", f"Link {number} is longer than {MAX_LINK_LENGTH:,} characters.")
         elif parts is None or parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
@@ -94,7 +94,7 @@ def check_tags(chk: Checker, field: str, value: Any, label: str) -> list[str]:
 
 def tag_key(tag: str) -> str:
     """What a filter compares: the case-folded tag, cut to the indexed length."""
-    return tag.strip().casefold()[:TAG_MAX]
+    return searchable(tag.strip().casefold())[:TAG_MAX]
 
 
 def check_flag(chk: Checker, field: str, value: Any, label: str, *, optional: bool = False) -> bool | None:

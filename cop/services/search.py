@@ -47,6 +47,10 @@ CHILDREN: dict[str, tuple[str, str, str]] = {
     "agenda_item": ("workshop", "workshop_id", "title"),
     "action_update": ("action", "action_id", "text"),
 }
+# On SQLite an FTS5 row is found fast only by its rowid (UNINDEXED columns are scanned), so a
+# record's entry lives at a rowid computed from its kind and id.
+KIND_CODES = {kind: code for code, kind in enumerate(KINDS)}
+ROWID_STRIDE = 8
 MAX_QUERY_TERMS = 12
 SNIPPET_CHARS = 160
 
@@ -120,19 +124,35 @@ def _index_table(conn: Connection) -> str:
     return "search_fts" if conn.dialect.name == "sqlite" else "search_document"
 
 
+def index_rowid(kind: str, record_id: int) -> int:
+    return int(record_id) * ROWID_STRIDE + KIND_CODES[kind]
+
+
 def reindex_records(conn: Connection, keys: set[tuple[str, int]]) -> None:
     """Replace the index entries of ``keys`` with their current documents."""
-    table = _index_table(conn)
+    sqlite = conn.dialect.name == "sqlite"
     for kind, record_id in sorted(keys):
-        conn.execute(sa.text(f"DELETE FROM {table} WHERE kind = :k AND record_id = :r"), {"k": kind, "r": record_id})
+        if sqlite:
+            conn.execute(sa.text("DELETE FROM search_fts WHERE rowid = :id"), {"id": index_rowid(kind, record_id)})
+        else:
+            conn.execute(
+                sa.text("DELETE FROM search_document WHERE kind = :k AND record_id = :r"), {"k": kind, "r": record_id}
+            )
         document = _document(conn, kind, record_id)
         if document is None:
             continue
         community_id, title, body = document
-        conn.execute(
-            sa.text(f"INSERT INTO {table} (kind, record_id, community_id, title, body) VALUES (:k, :r, :c, :t, :b)"),
-            {"k": kind, "r": record_id, "c": community_id, "t": title, "b": body},
-        )
+        values = {"id": index_rowid(kind, record_id), "k": kind, "r": record_id, "c": community_id, "t": title, "b": body}
+        if sqlite:
+            conn.execute(
+                sa.text("INSERT INTO search_fts (rowid, kind, record_id, community_id, title, body) VALUES (:id, :k, :r, :c, :t, :b)"),
+                values,
+            )
+        else:
+            conn.execute(
+                sa.text("INSERT INTO search_document (kind, record_id, community_id, title, body) VALUES (:k, :r, :c, :t, :b)"),
+                values,
+            )
 
 
 @event.listens_for(Session, "after_flush")
@@ -182,12 +202,21 @@ def _document_select(conn: Connection, kind: str) -> sa.Select | None:
 def reindex_all(conn: Connection) -> int:
     """Rebuild the whole index (after a bulk seed or a restore) set-based; returns documents indexed."""
     name = _index_table(conn)
-    index = sa.table(name, *(sa.column(c) for c in ("kind", "record_id", "community_id", "title", "body")))
+    columns = ["kind", "record_id", "community_id", "title", "body"]
+    if name == "search_fts":
+        columns = ["rowid", *columns]
+    index = sa.table(name, *(sa.column(c) for c in columns))
     conn.execute(sa.delete(index))
     for kind in KINDS:
         stmt = _document_select(conn, kind)
-        if stmt is not None:
-            conn.execute(sa.insert(index).from_select(["kind", "record_id", "community_id", "title", "body"], stmt))
+        if stmt is None:
+            continue
+        if name == "search_fts":
+            record_id = stmt.selected_columns[1]
+            stmt = stmt.with_only_columns(
+                record_id * ROWID_STRIDE + KIND_CODES[kind], *stmt.selected_columns, maintain_column_froms=True
+            )
+        conn.execute(sa.insert(index).from_select(columns, stmt))
     return int(conn.execute(sa.select(sa.func.count()).select_from(index)).scalar_one())
 
 

@@ -37,7 +37,7 @@ from cop.services.workshops import (
     workshop_in_scope,
     zone_or_utc,
 )
-from cop.validation import Checker, record_id
+from cop.validation import Checker, record_id, searchable
 
 SORTS: dict[str, Any] = {
     "starts_at": Workshop.starts_at,
@@ -159,7 +159,7 @@ def find_workshops(
     if last is not None:
         conditions.append(col(Workshop.starts_at) < _day_start(last + timedelta(days=1), actor))
     if text and text.strip():
-        escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        escaped = searchable(text.strip()).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"
         conditions.append(sa.or_(*(
             column.ilike(pattern, escape="\\")

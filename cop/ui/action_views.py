@@ -49,7 +49,8 @@ def filters(actor: Actor, community: Community | None) -> dict[str, Any]:
     cid = community.id if community else None
     with read_session() as session:
         cities = {o.id: o.name for o in people.organisations(session)}
-        tags = action_views.known_tags(session, actor, cid)
+        # Listing every tag in reach is slow on a large workspace: without a community, one types it.
+        tags = action_views.known_tags(session, actor, cid) if cid else None
         members = (
             {m["person_id"]: m["name"] for m in communities.members(session, actor, cid)}
             if cid
@@ -72,9 +73,12 @@ def filters(actor: Actor, community: Community | None) -> dict[str, Any]:
     )
     owner = row[3].selectbox(_("Owner"), list(owners), key="act_owner", format_func=owners.get)
     row = st.columns(4)
-    tag = row[0].selectbox(
-        _("Tag"), ["", *tags], key="act_tag", format_func=lambda t: t or _("Any")
-    )
+    if tags is None:
+        tag = row[0].text_input(_("Tag"), key="act_tag_text")
+    else:
+        tag = row[0].selectbox(
+            _("Tag"), ["", *tags], key="act_tag", format_func=lambda t: t or _("Any")
+        )
     first = row[1].date_input(
         _("Due from"), value=None, min_value=MIN_DATE, max_value=MAX_DATE, key="act_from"
     )

@@ -1,4 +1,4 @@
-"""Showing stored UTC times in the reader's own time zone, and dates and numbers in the reader's language.
+"""Stored UTC times in the reader's own time zone; dates and numbers in the reader's language.
 
 Babel's locale data decides the patterns ("12.03.2026, 10:00" in German,
 "Mar 12, 2026, 10:00 AM" in English), so a new language needs no code here.
@@ -28,8 +28,10 @@ def _zone(time_zone: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def local_time(value: datetime | None, time_zone: str, fmt: str | None = None, language: str = DEFAULT_LANGUAGE) -> str:
-    """``value`` in ``time_zone``: the language's medium date and short time, or a fixed strftime ``fmt``."""
+def local_time(
+    value: datetime | None, time_zone: str, fmt: str | None = None, language: str = DEFAULT_LANGUAGE
+) -> str:
+    """``value`` in ``time_zone``: the language's date and short time, or a strftime ``fmt``."""
     if value is None:
         return ""
     zone = _zone(time_zone)
@@ -39,11 +41,14 @@ def local_time(value: datetime | None, time_zone: str, fmt: str | None = None, l
     locale = _locale(language)
     day = babel_date(moment, "medium", locale=locale)
     clock_time = format_time(moment, "short", tzinfo=zone, locale=locale)
-    return get_datetime_format("medium", locale=locale).replace("{1}", day).replace("{0}", clock_time)
+    pattern = get_datetime_format("medium", locale=locale)  # "{1}, {0}": date, then time
+    return pattern.replace("{1}", day).replace("{0}", clock_time)
 
 
-def format_date(value: date | datetime | None, language: str = DEFAULT_LANGUAGE, time_zone: str | None = None) -> str:
-    """A calendar day (a due date; a stored time's day in ``time_zone``) in the language's medium pattern."""
+def format_date(
+    value: date | datetime | None, language: str = DEFAULT_LANGUAGE, time_zone: str | None = None
+) -> str:
+    """A calendar day (a due date; a stored time's day in ``time_zone``) as the language writes it."""
     if value is None:
         return ""
     if isinstance(value, datetime):

@@ -33,6 +33,7 @@ from cop.services.key_results import key_results
 from cop.services.toolkit import STATUS_LABELS, ChapterDetail
 from cop.services.toolkit_blocks import DEFAULT_TITLES, KIND_LABELS, record_blocks
 from cop.ui import markdown
+from cop.ui.formatting import local_time
 from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
 from cop.ui.toolkit_views import FORMAT_LABELS, heading
 
@@ -249,7 +250,8 @@ def _comments(actor: Actor, detail: ChapterDetail, section: Section, comments: l
     label = _("Comments ({open} open)").format(open=open_count)
     with st.expander(label, icon=":material/forum:"):
         for comment in comments:
-            meta = f"{comment['author']} · {comment['created_at']:%Y-%m-%d %H:%M}"
+            when = local_time(comment["created_at"], actor.time_zone, language=actor.language)
+            meta = f"{comment['author']} · {when}"
             st.caption(meta + (" · " + _("resolved") if comment["resolved"] else ""))
             markdown(comment["text"])
             if not comment["resolved"] and is_allowed(actor, "chapter.comment", detail.community):

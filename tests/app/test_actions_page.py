@@ -147,6 +147,10 @@ def test_city_plan_lists_the_organisations_actions_printably(run_page) -> None:
     plan = at.table[0].value
     assert "Welcome points in two more Düsseldorf districts" in set(plan.iloc[:, 0])
     assert any("@media print" in m.value for m in at.markdown)
+    button(at, "Prepare the PDF").click().run()
+    assert not at.exception, at.exception
+    download = at.get("download_button")[0].proto
+    assert download.label == "Download PDF"
 
 
 def test_detail_posts_an_update_that_moves_the_status(run_page) -> None:

@@ -1,4 +1,4 @@
-"""The interface in German: a user who chose German in the profile, and a German browser before sign-in."""
+"""The interface in German: for a user who chose German, and for a German browser before sign-in."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ ENGLISH_NAVIGATION = ["Sign out", "All my communities", "Signed in as"]
 
 @pytest.fixture(scope="module", autouse=True)
 def compiled_catalogs() -> None:
-    """The pages load the compiled .mo files; make writes them, a bare checkout may not have them yet."""
+    """The pages load the compiled .mo files; make writes them, a fresh checkout may lack them."""
     compile_all()
 
 
@@ -29,14 +29,22 @@ def choose_language(username: str, language: str) -> None:
         mine = profile.my_profile(session, actor)
     with write_session() as session:
         profile.update_own_profile(
-            session, actor, name=mine.name, email=mine.email, language=language, time_zone=mine.time_zone,
-            person_version=mine.person_version, user_version=mine.user_version,
+            session,
+            actor,
+            name=mine.name,
+            email=mine.email,
+            language=language,
+            time_zone=mine.time_zone,
+            person_version=mine.person_version,
+            user_version=mine.user_version,
         )
 
 
 def sidebar_texts(at: AppTest) -> str:
     parts = [b.label for b in at.sidebar.button] + [c.value for c in at.sidebar.caption]
-    parts += [s.label for s in at.sidebar.selectbox] + [str(o) for s in at.sidebar.selectbox for o in s.options]
+    parts += [s.label for s in at.sidebar.selectbox] + [
+        str(o) for s in at.sidebar.selectbox for o in s.options
+    ]
     return "\n".join(parts)
 
 
@@ -46,22 +54,42 @@ def test_home_page_is_german_for_a_user_who_chose_german(run_page: Callable[...,
     assert not at.exception, at.exception
     page = texts(at)
     assert "Willkommen" in at.title[0].value
-    for heading in ("Meine Communities", "Meine fälligen Aktionen", "Anstehende Workshops", "Letzte Aktivitäten"):
+    for heading in (
+        "Meine Communities",
+        "Meine fälligen Aktionen",
+        "Anstehende Workshops",
+        "Letzte Aktivitäten",
+    ):
         assert heading in page
     assert "My communities" not in page and "Upcoming workshops" not in page
     sidebar = sidebar_texts(at)
-    assert "Abmelden" in sidebar and "Alle meine Communities" in sidebar and "Angemeldet als" in sidebar
+    assert (
+        "Abmelden" in sidebar
+        and "Alle meine Communities" in sidebar
+        and "Angemeldet als" in sidebar
+    )
     for english in ENGLISH_NAVIGATION:
         assert english not in sidebar
 
 
-def test_workshops_page_is_german_for_a_user_who_chose_german(run_page: Callable[..., AppTest]) -> None:
+def test_workshops_page_is_german_for_a_user_who_chose_german(
+    run_page: Callable[..., AppTest],
+) -> None:
     choose_language("facilitator", "de")
     at = run_page("workshops", "facilitator")
     assert not at.exception, at.exception
     assert at.title[0].value == "Workshops und Besuche"
     labels = {w.label for w in [*at.selectbox, *at.text_input, *at.date_input]}
-    assert {"Art", "Format", "Status", "Gastgebende Stadt", "Von", "Bis", "Sortieren nach", "Suche"} <= labels
+    assert {
+        "Art",
+        "Format",
+        "Status",
+        "Gastgebende Stadt",
+        "Von",
+        "Bis",
+        "Sortieren nach",
+        "Suche",
+    } <= labels
     assert not {"Kind", "Host city", "Sort by", "From", "To"} & labels
     kinds = next(s for s in at.selectbox if s.label == "Art")
     assert "Studienbesuch" in kinds.options and "Study visit" not in kinds.options

@@ -135,6 +135,12 @@ def choose(scope: Locator | Page, label: str, option: str | re.Pattern[str]) -> 
     """Open the selectbox labelled ``label`` inside ``scope`` and pick ``option`` (a text, or a pattern)."""
     page = scope if isinstance(scope, Page) else scope.page
     scope.get_by_role("combobox", name=label, exact=True).click()
+    # An open list hides the rest of the page from the accessibility tree, so from here on
+    # only page-wide locators work. A click right after another list closed may only focus the box.
+    try:
+        expect(page.get_by_role("listbox").first).to_be_visible(timeout=3_000)
+    except AssertionError:
+        page.keyboard.press("ArrowDown")
     if isinstance(option, str):
         page.get_by_role("option", name=option, exact=True).click()
     else:
@@ -191,3 +197,21 @@ def enter(page: Page, base_url: str, username: str, password: str) -> None:
     page.get_by_role("button", name="Sign in").click()
     wait_idle(page)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=30_000)
+
+
+def create_accounts(
+    database_url: str, usernames: list[str], password: str, *,
+    community: str | None = "welcoming-culture", role: str = "member",
+) -> None:
+    """Accounts (and their people) made through the services, each a ``role`` of ``community``."""
+    from cop import db
+    from cop.permissions import SYSTEM
+    from cop.services import accounts, communities
+
+    with db.write_session(db.get_engine(database_url)) as session:
+        where = communities.get_by_slug(session, SYSTEM, community) if community else None
+        for username in usernames:
+            user = accounts.create_user(session, SYSTEM, username=username, password=password,
+                                        name=f"Test person {username}")
+            if where is not None:
+                communities.add_member(session, SYSTEM, where.id, user.person_id, role)  # type: ignore[arg-type]

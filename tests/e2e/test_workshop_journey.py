@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import DEMO_PASSWORD
 from tests.e2e.helpers import assert_no_exception, wait_idle
 from tests.e2e.journeys import (  # noqa: F401  (fixtures)
+    choose,
     click,
     demo,
     enter,
@@ -78,8 +79,7 @@ def test_facilitator_records_holds_closes_a_workshop_and_turns_its_outcome_into_
     click(outcomes.get_by_role("button", name="Create action"))
     popover = page.get_by_test_id("stPopoverBody")
     expect(popover.get_by_label("Title")).to_have_value("Open a welcome desk in every district library")
-    popover.get_by_role("combobox", name="Owner").click()
-    page.get_by_role("option", name="Lena Schäfer", exact=True).click()
+    choose(popover, "Owner", "Lena Schäfer")
     click(popover.get_by_role("button", name="Create action"))
     link = outcomes.get_by_role("link", name="Action: Open a welcome desk in every district library")
     expect(link).to_be_visible()

@@ -57,7 +57,8 @@ def test_every_interface_string_has_a_german_translation(interface: Catalog) -> 
             missing.append(f"{message.id!r} ({where})")
     assert not missing, (
         f"{len(missing)} interface strings lack a German translation; run "
-        "`python -m cop.i18n_catalog update` and translate them in cop/locale/de/LC_MESSAGES/cop.po:\n"
+        "`python -m cop.i18n_catalog update` and translate them in "
+        "cop/locale/de/LC_MESSAGES/cop.po:\n"
         + "\n".join(missing)
     )
 
@@ -66,7 +67,8 @@ def test_german_translations_keep_every_placeholder() -> None:
     wrong = [
         f"{message.id!r} -> {message.string!r}"
         for message in german_catalog()
-        if message.id and message.string
+        if message.id
+        and message.string
         and sorted(PLACEHOLDER.findall(message.id)) != sorted(PLACEHOLDER.findall(message.string))
     ]
     assert not wrong, "placeholders differ between English and German:\n" + "\n".join(wrong)
@@ -76,12 +78,18 @@ def test_german_translations_keep_markdown_emphasis_and_icons() -> None:
     wrong = [
         f"{message.id!r} -> {message.string!r}"
         for message in german_catalog()
-        if message.id and message.string
-        and (message.id.count("**") != message.string.count("**")
-             or message.id.count("`") != message.string.count("`")
-             or re.findall(r":material/\w+:", message.id) != re.findall(r":material/\w+:", message.string))
+        if message.id
+        and message.string
+        and (
+            message.id.count("**") != message.string.count("**")
+            or message.id.count("`") != message.string.count("`")
+            or re.findall(r":material/\w+:", message.id)
+            != re.findall(r":material/\w+:", message.string)
+        )
     ]
-    assert not wrong, "Markdown or icon codes differ between English and German:\n" + "\n".join(wrong)
+    assert not wrong, "Markdown or icon codes differ between English and German:\n" + "\n".join(
+        wrong
+    )
 
 
 def test_the_app_reads_the_compiled_german_catalog(compiled: Path) -> None:
@@ -95,7 +103,14 @@ def test_the_app_reads_the_compiled_german_catalog(compiled: Path) -> None:
 
 def test_label_tables_reach_the_catalog(interface: Catalog) -> None:
     """Words the pages translate from a table (navigation, statuses, roles) are extracted too."""
-    for word in ("Home", "Admin", "Study visit", "facilitator", "in review", "An action was assigned to you"):
+    for word in (
+        "Home",
+        "Admin",
+        "Study visit",
+        "facilitator",
+        "in review",
+        "An action was assigned to you",
+    ):
         assert word in interface, word
 
 

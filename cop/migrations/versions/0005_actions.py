@@ -22,7 +22,12 @@ down_revision: str | None = "0004_accounts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_NEW_INDEXES = ("due_date", "organisation_id", "parent_id", "status")
+_NEW_INDEXES = ("organisation_id", "parent_id")
+# Covering indexes for the lists, the board and their counts (see cop/models/actions.py).
+_LIST_INDEXES = {
+    "ix_action_due_date": ["due_date", "status", "community_id", "deleted_at"],
+    "ix_action_status_due_date": ["status", "due_date", "community_id", "deleted_at"],
+}
 # Column -> server default that fills the rows already there.
 _FILLED = {
     "objective": ("objective", sa.Text(), sa.text("''")),
@@ -77,6 +82,8 @@ def upgrade() -> None:
         )
         for column in _NEW_INDEXES:
             batch_op.create_index(batch_op.f(f"ix_action_{column}"), [column], unique=False)
+        for name, columns in _LIST_INDEXES.items():
+            batch_op.create_index(name, columns, unique=False)
     with op.batch_alter_table("action", schema=None) as batch_op:
         for name, kind, _default in _FILLED.values():
             batch_op.alter_column(
@@ -204,6 +211,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_action_co_owner_person_id"))
     op.drop_table("action_co_owner")
     with op.batch_alter_table("action", schema=None) as batch_op:
+        for name in _LIST_INDEXES:
+            batch_op.drop_index(name)
         for column in _NEW_INDEXES:
             batch_op.drop_index(batch_op.f(f"ix_action_{column}"))
         batch_op.drop_constraint(batch_op.f("fk_action_parent_id_action"), type_="foreignkey")

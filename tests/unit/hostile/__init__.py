@@ -1,1 +1,1 @@
-"""The hostile-input sweep: every kind of bad input into every create and update service and export."""
+"""The hostile-input sweep: every kind of bad input into every create, update and export."""

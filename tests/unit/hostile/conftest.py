@@ -23,8 +23,9 @@ from .world import HostileWorld, build
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def module_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-                  sqlite_template: Path) -> Iterator[Engine]:
+def module_engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[Engine]:
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("hostile") / "cop.db"
         shutil.copy(sqlite_template, path)

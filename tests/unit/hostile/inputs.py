@@ -1,4 +1,4 @@
-"""The kinds of bad input of RELIABILITY.md, and a few of our own, grouped by the kind of field they go into.
+"""The kinds of bad input of RELIABILITY.md, and a few of our own, grouped by the field they fit.
 
 Each entry is a ``Bad`` value; the sweep feeds every entry of a kind into
 every field of that kind. A value that names something in the test world
@@ -9,7 +9,7 @@ world, resolved when the case runs.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -21,11 +21,16 @@ PWNED = "<img src=x onerror=window.__pwned=1>"
 
 @dataclass(frozen=True)
 class Bad:
-    """One bad input: a label for the test id and the value (or how to find it in the world)."""
+    """One bad input: a label for the test id and the value (or how to find it in the world).
+
+    ``refuse`` marks input that breaks a limit (too long, out of range, not
+    storable, not a member): storing it, even verbatim, breaks the rule.
+    """
 
     label: str
     value: Any
     of_world: Callable[[Any], Any] | None = None
+    refuse: bool = False
 
     def resolve(self, world: Any) -> Any:
         return self.of_world(world) if self.of_world is not None else self.value
@@ -33,6 +38,18 @@ class Bad:
 
 def _texts(*pairs: tuple[str, Any]) -> list[Bad]:
     return [Bad(label, value) for label, value in pairs]
+
+
+def refusing(inputs: list[Bad], *labels: str) -> list[Bad]:
+    """The inputs with those of ``labels`` marked as ones every field must refuse."""
+    unknown = set(labels) - {b.label for b in inputs}
+    assert not unknown, unknown
+    return [replace(b, refuse=b.refuse or b.label in labels) for b in inputs]
+
+
+def accepting(inputs: list[Bad], *labels: str) -> list[Bad]:
+    """The inputs with all but ``labels`` marked as ones every field must refuse."""
+    return refusing(inputs, *({b.label for b in inputs} - set(labels)))
 
 
 # Text that every text field gets, single-line or long.
@@ -190,9 +207,20 @@ INSTANT = [
     Bad("number", 1_700_000_000),
 ]
 COUNT = [
-    *_texts(("empty", ""), ("whitespace", "  "), ("words", "twelve"), ("digits-and-words", "12abc"),
-            ("fraction-text", "2.5"), ("exponent", "1e3"), ("hex", "0x10"), ("superscript", "²"),
-            ("circled", "③"), ("arabic-indic", "٣"), ("nan-text", "NaN"), ("sql", "1; DROP TABLE action")),
+    *_texts(
+        ("empty", ""),
+        ("whitespace", "  "),
+        ("words", "twelve"),
+        ("digits-and-words", "12abc"),
+        ("fraction-text", "2.5"),
+        ("exponent", "1e3"),
+        ("hex", "0x10"),
+        ("superscript", "²"),
+        ("circled", "③"),
+        ("arabic-indic", "٣"),
+        ("nan-text", "NaN"),
+        ("sql", "1; DROP TABLE action"),
+    ),
     Bad("negative", -1),
     Bad("huge", 10**30),
     Bad("nan", float("nan")),
@@ -203,8 +231,15 @@ COUNT = [
     Bad("list", [3]),
 ]
 NUMBER = [
-    *_texts(("words", "ten"), ("nan-text", "NaN"), ("inf-text", "inf"), ("overflow-text", "1e309"),
-            ("comma-decimal", "1,5"), ("sql", "1; DROP TABLE action"), ("nul", "1\x00")),
+    *_texts(
+        ("words", "ten"),
+        ("nan-text", "NaN"),
+        ("inf-text", "inf"),
+        ("overflow-text", "1e309"),
+        ("comma-decimal", "1,5"),
+        ("sql", "1; DROP TABLE action"),
+        ("nul", "1\x00"),
+    ),
     Bad("negative", -1),
     Bad("huge", 10**30),
     Bad("nan", float("nan")),
@@ -214,8 +249,14 @@ NUMBER = [
 ]
 # References to records (ids from forms, URLs and files).
 REFERENCE = [
-    *_texts(("empty-text", ""), ("words", "abc"), ("sql", "1 OR 1=1"), ("superscript", "²"),
-            ("circled", "①"), ("negative-text", "-1")),
+    *_texts(
+        ("empty-text", ""),
+        ("words", "abc"),
+        ("sql", "1 OR 1=1"),
+        ("superscript", "²"),
+        ("circled", "①"),
+        ("negative-text", "-1"),
+    ),
     Bad("zero", 0),
     Bad("negative", -1),
     Bad("beyond-int32", 2**31),
@@ -244,12 +285,20 @@ ACTION = REFERENCE + [Bad("other-community", None, lambda w: w.elsewhere_action)
 
 def as_lists(bad: list[Bad]) -> list[Bad]:
     """Each reference inside a list (multi-selects), plus junk a list field may get."""
-    wrapped = [Bad(b.label, None, (lambda w, b=b: [b.resolve(w)])) for b in bad]
-    return wrapped + _texts(("text-with-junk", "1, abc; 2"), ("dict", {"id": 1}))
+    wrapped = [Bad(b.label, None, (lambda w, b=b: [b.resolve(w)]), b.refuse) for b in bad]
+    return wrapped + refusing(
+        _texts(("text-with-junk", "1, abc; 2"), ("dict", {"id": 1})), "text-with-junk", "dict"
+    )
 
 
-FLAG = [Bad("text-yes", "yes"), Bad("text-false", "false"), Bad("one", 1), Bad("zero", 0),
-        Bad("none", None), Bad("list", [True])]
+FLAG = [
+    Bad("text-yes", "yes"),
+    Bad("text-false", "false"),
+    Bad("one", 1),
+    Bad("zero", 0),
+    Bad("none", None),
+    Bad("list", [True]),
+]
 # A closed list of choices (kinds, roles, statuses): every text kind plus near misses.
 CHOICE = TEXT + _texts(("upper-case", "MEMBER"), ("padded", " member "), ("none", None))
 FILENAME = _texts(
@@ -288,7 +337,7 @@ SEARCH = _texts(
     ("backslash", "\\"),
     ("all-wildcards", "% _ \\"),
     ("sql-or", "' OR 1=1 --"),
-    ("sql-union", "x' UNION SELECT password_hash FROM \"user\" --"),
+    ("sql-union", 'x\' UNION SELECT password_hash FROM "user" --'),
     ("quote", '"'),
     ("unterminated-phrase", '"welcome'),
     ("fts-operators", "NEAR(a b) OR title:x AND NOT -y*"),
@@ -297,5 +346,70 @@ SEARCH = _texts(
     ("nul", "wel\x00come"),
     ("empty", ""),
     ("emoji", "👨\u200d👩\u200d👧"),
+    ("lone-surrogate", "wel\ud800come"),
     ("long", "word " * 5000),
 )
+# What every field must refuse; a field that may rightly keep one says so (``Target.allow``).
+UNSTORABLE = ("one-megabyte", "nul", "lone-surrogate")
+LINE = refusing(LINE, *UNSTORABLE, "bell-and-escape", "201-chars", "newline", "carriage-return")
+LONG = refusing(LONG, *UNSTORABLE, "100001-chars")
+CHOICE = accepting(CHOICE, "empty", "whitespace", "none", "upper-case", "padded")
+EMAIL = refusing(
+    EMAIL,
+    "no-at",
+    "no-domain-dot",
+    "two-ats",
+    "space-inside",
+    "nul",
+    "newline-header",
+    "too-long",
+    "lone-surrogate",
+)
+USERNAME = accepting(USERNAME, "upper-case")
+PASSWORD = accepting(PASSWORD, "72-bytes-emoji")
+TIME_ZONE = accepting(TIME_ZONE, "padded")
+LINK = accepting(LINK, "script-in-path", "ok-idn", "newline")
+DAY = accepting(DAY, "empty", "leap-day-2024", "with-time", "full-width-digits")
+INSTANT = accepting(INSTANT, "empty", "leap-day-2024", "date-only")
+COUNT = accepting(COUNT, "empty", "whitespace", "arabic-indic")
+NUMBER = accepting(NUMBER, "comma-decimal", "negative")
+REFERENCE = accepting(REFERENCE, "empty-text", "zero")
+PERSON = accepting(PERSON, "empty-text", "zero", "deactivated-member")
+ORGANISATION = accepting(ORGANISATION, "empty-text", "zero")
+WORKSHOP = accepting(WORKSHOP, "empty-text", "zero")
+ACTION = accepting(ACTION, "empty-text", "zero")
+FLAG = accepting(FLAG, "none")
+FILENAME = refusing(FILENAME, "nul", "lone-surrogate")
+UPLOAD = accepting(UPLOAD, "gif-script-polyglot")
+
+# One input of each kind, for edits: they run the same checks as the creations that get every input.
+REPRESENTATIVE = {
+    "empty",
+    "whitespace",
+    "one-megabyte",
+    "200-chars",
+    "201-chars",
+    "100000-chars",
+    "100001-chars",
+    "newline",
+    "mixed-direction",
+    "emoji-zwj-family",
+    "combining-marks",
+    "zero-width",
+    "nul",
+    "bell-and-escape",
+    "lone-surrogate",
+    "script-tag",
+    "img-onerror",
+    "template-braces",
+    "formula-hyperlink",
+    "formula-full-width",
+    "sql-drop",
+    "like-wildcards",
+    "markdown-javascript-link",
+}
+
+
+def sample(inputs: list[Bad]) -> list[Bad]:
+    """The representative inputs of a list (see ``REPRESENTATIVE``)."""
+    return [b for b in inputs if b.label in REPRESENTATIVE]

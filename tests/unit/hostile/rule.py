@@ -63,17 +63,21 @@ def as_id(value: Any) -> int | None:
 
 def instant_in(zone: str) -> Callable[[Any], datetime]:
     """A wall-clock time of ``zone`` (or an aware one) as the UTC instant it names."""
+
     def expect(value: Any) -> datetime:
         moment = datetime.fromisoformat(value.strip()) if isinstance(value, str) else value
         moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=ZoneInfo(zone))
         return moment.astimezone(UTC)
+
     return expect
 
 
 def attribute(name: str) -> Read:
     """Read ``name`` of the returned record again, from the database."""
+
     def read(session: Session, record: Any) -> Any:
         return getattr(session.get(type(record), record.id), name)
+
     return read
 
 
@@ -87,8 +91,12 @@ class Target:
     call: Call
     read: Read
     expect: Callable[[Any], Any] = verbatim
-    also: tuple[str, ...] = ()  # other field names a refusal may rightly name (e.g. "file" for a file)
-    refusals: tuple[type[Exception], ...] = ()  # for ids from URLs: "not found" is the right answer
+    # Other field names a refusal may rightly name (e.g. "file" for a whole file).
+    also: tuple[str, ...] = ()
+    # For ids from URLs: "not found" is the right answer.
+    refusals: tuple[type[Exception], ...] = ()
+    # Inputs marked ``refuse`` that this field may rightly keep (a 500-character caption).
+    allow: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -107,6 +115,8 @@ class Outcome:
 
 @dataclass
 class Ledger:
+    """Every outcome of a run, written out as a Markdown table."""
+
     outcomes: list[Outcome] = field(default_factory=list)
 
     def table(self) -> str:
@@ -138,18 +148,25 @@ def apply(world: HostileWorld, target: Target, bad: Bad) -> Outcome:
         assert named & set(refused.fields), (
             f"{target.name} refused {bad.label!r} without naming the field: {refused.fields}"
         )
-        assert all(isinstance(m, str) and m.strip() for m in refused.fields.values()), refused.fields
+        assert all(isinstance(m, str) and m.strip() for m in refused.fields.values()), (
+            refused.fields
+        )
         return Outcome(target.name, bad.label, "refused", next(iter(refused.fields.values())))
+    assert not bad.refuse or bad.label in target.allow, (
+        f"{target.name} stored {bad.label!r}, which breaks a limit and must be refused"
+    )
     with read_session(world.engine) as session:
         stored = target.read(session, result)
     expected = target.expect(value)
     assert _same(stored, expected), (
-        f"{target.name} accepted {bad.label!r} but stored {stored!r:.200} instead of {expected!r:.200}"
+        f"{target.name} accepted {bad.label!r} but stored {stored!r:.200} "
+        f"instead of {expected!r:.200}"
     )
     return Outcome(target.name, bad.label, "stored", repr(stored)[:90])
 
 
 # --- inert output ------------------------------------------------------------------------------
+
 
 class _Tags(HTMLParser):
     def __init__(self) -> None:
@@ -168,18 +185,26 @@ class _Tags(HTMLParser):
 
 
 def assert_inert_html(source: str) -> str:
-    """No script element, no event handler, no script or data-HTML link; returns the visible text."""
+    """No script element, event handler or script / data-HTML link; returns the visible text."""
     parser = _Tags()
     parser.feed(source)
     parser.close()
     for tag, attrs in parser.tags:
         assert tag not in ("script", "iframe", "object", "embed"), f"live <{tag}> in HTML"
-        assert not [name for name in attrs if name.lower().startswith("on")], f"event handler on <{tag}>: {attrs}"
+        assert not [name for name in attrs if name.lower().startswith("on")], (
+            f"event handler on <{tag}>: {attrs}"
+        )
         for name in ("href", "src", "action", "formaction", "xlink:href"):
-            plain = "".join(ch for ch in attrs.get(name, "") if ch.isprintable() and not ch.isspace()).lower()
-            assert not plain.startswith(("javascript:", "vbscript:", "data:text")), f"<{tag} {name}={plain!r}>"
+            plain = "".join(
+                ch for ch in attrs.get(name, "") if ch.isprintable() and not ch.isspace()
+            ).lower()
+            assert not plain.startswith(("javascript:", "vbscript:", "data:text")), (
+                f"<{tag} {name}={plain!r}>"
+            )
             if tag == "img" and name == "src" and plain:
-                assert plain.startswith("data:image/"), f"image from outside the document: {plain!r}"
+                assert plain.startswith("data:image/"), (
+                    f"image from outside the document: {plain!r}"
+                )
     return "".join(parser.text)
 
 

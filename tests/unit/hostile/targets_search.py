@@ -26,13 +26,18 @@ from cop.services import (
     toolkit,
     workshop_finder,
 )
+from cop.validation import searchable
 
 from .inputs import REFERENCE, SEARCH, Bad
 from .rule import Target, assert_inert_html
 from .world import HostileWorld
 
-STORED_PAYLOADS = [Bad("stored-script", "script alert"), Bad("stored-onerror", "onerror"),
-                   Bad("stored-formula", "HYPERLINK evil"), Bad("stored-rtl", "مرحبا")]
+STORED_PAYLOADS = [
+    Bad("stored-script", "script alert"),
+    Bad("stored-onerror", "onerror"),
+    Bad("stored-formula", "HYPERLINK evil"),
+    Bad("stored-rtl", "مرحبا"),
+]
 
 
 def _answered(s: Session, result: Any) -> Any:
@@ -44,7 +49,8 @@ def _fine(value: Any) -> bool:
 
 
 def _literally(needle: str, *texts: Any) -> bool:
-    return needle.strip().casefold() in " ".join(str(t or "") for t in texts).casefold()
+    """The typed text (less what no stored text can hold) appears in the row as typed."""
+    return searchable(needle.strip()).casefold() in " ".join(str(t or "") for t in texts).casefold()
 
 
 def _search_everything(s: Session, w: HostileWorld, v: Any) -> bool:
@@ -56,7 +62,11 @@ def _search_everything(s: Session, w: HostileWorld, v: Any) -> bool:
 
 def _users(s: Session, w: HostileWorld, v: Any) -> bool:
     rows, total = admin.list_users(s, w.admin, search=v)
-    return total >= len(rows) and all(_literally(v, r.username, r.name, r.email) for r in rows) if v.strip() else True
+    return (
+        total >= len(rows) and all(_literally(v, r.username, r.name, r.email) for r in rows)
+        if v.strip()
+        else True
+    )
 
 
 def _people(s: Session, w: HostileWorld, v: Any) -> bool:
@@ -70,7 +80,12 @@ def _workshops(s: Session, w: HostileWorld, v: Any) -> bool:
         return True
     shown = {r["id"]: r for r in rows}
     return total == len(rows) and all(
-        _literally(v, r["title"], r["place"], workshop_finder.workshop_detail(s, w.member, i)["workshop"].objectives)
+        _literally(
+            v,
+            r["title"],
+            r["place"],
+            workshop_finder.workshop_detail(s, w.member, i)["workshop"].objectives,
+        )
         for i, r in shown.items()
     )
 
@@ -95,12 +110,14 @@ def _filter(run: Any) -> Any:
     def call(s: Session, w: HostileWorld, v: Any) -> bool:
         rows = run(s, w, v)
         return isinstance(rows, list)
+
     return call
 
 
 def _lookup(run: Any) -> Any:
     def call(s: Session, w: HostileWorld, v: Any) -> Any:
         return run(s, w, v)
+
     return call
 
 
@@ -120,9 +137,13 @@ LOOKUPS: dict[str, Any] = {
     "list_chapters": lambda s, w, v: toolkit.list_chapters(s, w.member, v),
 }
 FILTERS: dict[str, Any] = {
-    "host_organisation_id": lambda s, w, v: workshop_finder.find_workshops(s, w.member, host_organisation_id=v)[0],
+    "host_organisation_id": lambda s, w, v: workshop_finder.find_workshops(
+        s, w.member, host_organisation_id=v
+    )[0],
     "community_id": lambda s, w, v: workshop_finder.find_workshops(s, w.member, community_id=v)[0],
-    "organisation_id": lambda s, w, v: practice_browse.find_practices(s, w.member, organisation_id=v)[0],
+    "organisation_id": lambda s, w, v: practice_browse.find_practices(
+        s, w.member, organisation_id=v
+    )[0],
     "owner_person_id": lambda s, w, v: action_views.find_actions(s, w.member, owner_person_id=v)[0],
     "parent_id": lambda s, w, v: action_views.find_actions(s, w.member, parent_id=v)[0],
     "city": lambda s, w, v: action_views.city_plan(s, w.member, v).rows,
@@ -135,8 +156,38 @@ TARGETS: list[Target] = [
     Target("find_workshops", "text", SEARCH, _workshops, _answered, _fine),
     Target("find_practices", "text", SEARCH, _practices, _answered, _fine),
     Target("find_actions", "text", SEARCH, _actions, _answered, _fine),
-    *[Target("filter", name, REFERENCE, _filter(run), _answered, _fine, refusals=(NotFound,))
-      for name, run in FILTERS.items()],
-    *[Target(name, "id", REFERENCE, _lookup(run), _answered, _never, refusals=(NotFound,))
-      for name, run in LOOKUPS.items()],
+    Target(
+        "find_actions",
+        "tag",
+        SEARCH,
+        _filter(lambda s, w, v: action_views.find_actions(s, w.member, tag=v)[0]),
+        _answered,
+        _fine,
+    ),
+    Target(
+        "find_practices",
+        "theme",
+        SEARCH,
+        _filter(lambda s, w, v: practice_browse.find_practices(s, w.member, theme=v)[0]),
+        _answered,
+        _fine,
+    ),
+    *[
+        # A filter naming nothing that exists simply finds nothing.
+        Target(
+            "filter",
+            name,
+            REFERENCE,
+            _filter(run),
+            _answered,
+            _fine,
+            refusals=(NotFound,),
+            allow=("unknown",),
+        )
+        for name, run in FILTERS.items()
+    ],
+    *[
+        Target(name, "id", REFERENCE, _lookup(run), _answered, _never, refusals=(NotFound,))
+        for name, run in LOOKUPS.items()
+    ],
 ]

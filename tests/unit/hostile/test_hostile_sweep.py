@@ -1,4 +1,4 @@
-"""Every kind of bad input into every create and update service: refused per field or stored verbatim.
+"""Every kind of bad input into every create and update service: refused per field, or verbatim.
 
 One parametrised sweep over (field, input) pairs: the fields come from the
 ``targets_*`` modules, the inputs from ``inputs`` (the list of
@@ -36,7 +36,9 @@ def ledger(hostile_world: HostileWorld) -> Iterator[Ledger]:
     yield book
     ARTIFACTS.mkdir(exist_ok=True)
     name = hostile_world.engine.dialect.name
-    (ARTIFACTS / f"hostile-inputs-{name}.md").write_text(book.table(), encoding="utf-8")
+    (ARTIFACTS / f"hostile-inputs-{name}.md").write_text(
+        book.table(), encoding="utf-8", errors="backslashreplace"
+    )
 
 
 @pytest.mark.parametrize(("target", "bad"), CASES)
