@@ -30,7 +30,7 @@ from streamlit_authenticator.utilities.exceptions import LoginError
 from cop import clock, settings
 from cop.db import read_session, write_session
 from cop.errors import CopError, DatabaseUnavailable
-from cop.i18n import best_language, translator
+from cop.i18n import N_, best_language, translator
 from cop.permissions import Actor
 from cop.services import accounts
 from cop.ui.cache import data_version, refresh_data_version
@@ -122,7 +122,7 @@ def _draw_sign_in() -> None:
     st.caption(_("Workshops, joint actions, practices and the toolkit of your Communities of Practice."))
     reason = st.session_state.pop("cop_signed_out_reason", None)
     if reason:
-        st.info(reason)
+        st.info(_(reason))
     authenticator = _make_authenticator()
     if st.session_state.pop("cop_delete_cookie", False):
         authenticator.cookie_controller.delete_cookie()
@@ -163,7 +163,7 @@ def current_actor() -> Actor | None:
         _clear_session()
         return None
     if signed_in_at is None or (valid_after is not None and signed_in_at < valid_after):
-        _clear_session("You were signed out. Please sign in again.")
+        _clear_session(N_("You were signed out. Please sign in again."))
         return None
     st.session_state["cop_must_change_password"] = must_change
     st.session_state["cop_actor_cache"] = (version, username, signed_in_at, actor)

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 SETTLE_SECONDS = 0.5
 
 
-def wait_idle(page: Page, timeout: float = 30.0) -> None:
+def wait_idle(page: Page, timeout: float = 60.0) -> None:
     """Wait until the script is not running, the socket is connected and no skeleton shows,
     and that state has held for about half a second."""
     deadline = time.time() + timeout

@@ -160,9 +160,16 @@ def eventually(check: Callable[[], bool], what: str, timeout: float = 20.0) -> N
 def type_date(scope: Locator | Page, label: str, day: date) -> None:
     """Type a date into the date input labelled ``label`` (its segments read yyyy/mm/dd)."""
     page = scope if isinstance(scope, Page) else scope.page
-    scope.get_by_role("spinbutton", name=f"year, {label}", exact=True).click()
-    page.keyboard.type(day.strftime("%Y%m%d"))
-    page.keyboard.press("Tab")
+    year = scope.get_by_role("spinbutton", name=f"year, {label}", exact=True)
+    year.focus()
+    page.keyboard.type(day.strftime("%Y%m%d"))  # the field moves on by itself and keeps a complete date
+    # Focus opens the calendar, which would cover what lies below it. A click on the field's own
+    # label closes it (Escape would also close a popover the field sits in).
+    calendar = page.locator("[data-floating-ui-portal]").get_by_role("grid")
+    if calendar.count():
+        field = scope.get_by_test_id("stDateInput").filter(has=page.get_by_role("spinbutton", name=f"year, {label}"))
+        field.get_by_test_id("stWidgetLabel").click()
+        expect(calendar).to_have_count(0)
 
 
 def fill_text(field: Locator, text: str) -> None:
