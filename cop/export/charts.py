@@ -6,6 +6,8 @@ load from, so a chart can only draw the values passed in here.
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from typing import Any
 
 import altair as alt
@@ -77,7 +79,17 @@ def infographic_spec(results: KeyResults) -> dict[str, Any]:
 
 def infographic(results: KeyResults) -> tuple[bytes, bytes]:
     """The infographic as (PNG, SVG)."""
-    spec = infographic_spec(results)
+    return _render(json.dumps(infographic_spec(results), sort_keys=True))
+
+
+@lru_cache(maxsize=64)
+def _render(spec_json: str) -> tuple[bytes, bytes]:
+    """Rendering costs about a second; the same figures give the same picture, so reuse it.
+
+    Keyed by the whole spec (which holds only the aggregated figures drawn), so a
+    reader can never receive a picture drawn from figures they may not see.
+    """
+    spec = json.loads(spec_json)
     png = vl_convert.vegalite_to_png(spec, scale=2, allowed_base_urls=[])
     svg = vl_convert.vegalite_to_svg(spec, allowed_base_urls=[])
     return png, svg.encode("utf-8")

@@ -302,8 +302,10 @@ def _revisions(actor: Actor, detail: ChapterDetail) -> None:
     left, right = st.columns(2)
     old = left.selectbox(_("Compare"), choices, index=old_index, format_func=label.get, key="toolkit-diff-old")
     new = right.selectbox(_("with"), choices, index=new_index, format_func=label.get, key="toolkit-diff-new")
-    diff = read(toolkit_revisions.diff_revisions, actor, chapter.id, old, new, language=actor.language)
-    st.code(diff or _("No differences."), language="diff", wrap_lines=True)
+    # Building the draft's document is the costly part of this page: only on request.
+    if st.toggle(_("Show the differences"), key="toolkit-diff-show"):
+        diff = read(toolkit_revisions.diff_revisions, actor, chapter.id, old, new, language=actor.language)
+        st.code(diff or _("No differences."), language="diff", wrap_lines=True)
     if is_allowed(actor, "chapter.restore", community):
         key = f"chapter-restore-{chapter.id}"
         draw_conflict(key, actor.language)

@@ -1,4 +1,4 @@
-"""What the journey tests share: a demo server that starts fast, widget helpers, failure pictures.
+"""What the journey tests share: a demo server that starts fast, accounts, and widget helpers.
 
 The demo workspace is built once per test run into a template SQLite file
 (through the same ``load_demo`` the server would run on first start) and
@@ -13,18 +13,20 @@ and a dataframe is a canvas whose cells are mirrored in an accessible table.
 
 from __future__ import annotations
 
+import atexit
 import re
+import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import ARTIFACTS, Server, start_server, stop_server
+from tests.e2e.conftest import Server, start_server
 from tests.e2e.helpers import wait_idle
 
 _template: Path | None = None
@@ -37,7 +39,9 @@ def demo_template() -> Path:
         from cop import db, schema
         from cop.demo import load_demo
 
-        path = Path(tempfile.mkdtemp(prefix="cop-demo-template-")) / "cop.db"
+        folder = tempfile.mkdtemp(prefix="cop-demo-template-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        path = Path(folder) / "cop.db"
         engine = db.get_engine(f"sqlite:///{path}")
         schema.upgrade(engine)
         load_demo(engine)
@@ -50,7 +54,7 @@ def copy_demo(data_dir: Path) -> Path:
     """A private copy of the demo database in ``data_dir`` (the SQLite backup API copies WAL content too)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     target = data_dir / "cop.db"
-    with sqlite3.connect(demo_template()) as source, sqlite3.connect(target) as copy:
+    with closing(sqlite3.connect(demo_template())) as source, closing(sqlite3.connect(target)) as copy:
         source.backup(copy)
     return target
 
@@ -63,40 +67,6 @@ def demo_server(
     if fresh:
         copy_demo(data_dir)
     return start_server(data_dir, extra_env=extra_env, extra_args=extra_args)
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """One demo server per test module."""
-    running = demo_server(tmp_path_factory.mktemp("demo"))
-    yield running
-    stop_server(running)
-    assert_clean_log(running)
-
-
-@pytest.fixture
-def new_context(browser, request: pytest.FixtureRequest) -> Iterator[Callable[[], BrowserContext]]:
-    """Browser contexts (separate cookie jars) for one test; on failure every open page is photographed."""
-    contexts: list[BrowserContext] = []
-    failed_before = request.session.testsfailed
-
-    def make() -> BrowserContext:
-        ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB", accept_downloads=True)
-        ctx.set_default_timeout(30_000)
-        contexts.append(ctx)
-        return ctx
-
-    yield make
-    if request.session.testsfailed > failed_before:
-        ARTIFACTS.mkdir(exist_ok=True)
-        for i, ctx in enumerate(contexts):
-            for j, page in enumerate(ctx.pages):
-                try:
-                    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{i}-{j}.png"), full_page=True)
-                except Exception as exc:  # a crashed page must not hide the test's own failure
-                    print(f"no screenshot of context {i} page {j}: {exc}")
-    for ctx in contexts:
-        ctx.close()
 
 
 def assert_clean_log(server: Server) -> None:

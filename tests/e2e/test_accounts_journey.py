@@ -18,7 +18,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.conftest import DEMO_PASSWORD, Server, stop_server
 from tests.e2e.helpers import assert_no_exception, open_page, sign_in, wait_idle
-from tests.e2e.journeys import (  # noqa: F401  (fixtures)
+from tests.e2e.journeys import (
     assert_clean_log,
     choose,
     click,
@@ -26,7 +26,6 @@ from tests.e2e.journeys import (  # noqa: F401  (fixtures)
     demo_server,
     go,
     main,
-    new_context,
 )
 
 pytestmark = pytest.mark.e2e

@@ -8,14 +8,13 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import DEMO_PASSWORD
 from tests.e2e.helpers import assert_no_exception
-from tests.e2e.journeys import (  # noqa: F401  (fixtures)
+from tests.e2e.journeys import (
+    assert_clean_log,
     choose,
     click,
-    demo,
     enter,
     go,
     main,
-    new_context,
 )
 
 pytestmark = pytest.mark.e2e
@@ -70,3 +69,4 @@ def test_member_switches_to_german_and_sees_navigation_and_forms_in_german(demo,
     assert set(GERMAN_NAVIGATION) <= set(navigation_titles(other)), navigation_titles(other)
     expect(other.get_by_role("button", name="Sign out")).to_be_visible()
     assert_no_exception(other)
+    assert_clean_log(demo)

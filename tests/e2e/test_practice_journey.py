@@ -11,16 +11,15 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import DEMO_PASSWORD
 from tests.e2e.helpers import assert_no_exception, wait_idle
-from tests.e2e.journeys import (  # noqa: F401  (fixtures)
+from tests.e2e.journeys import (
+    assert_clean_log,
     choose,
     click,
-    demo,
     enter,
     eventually,
     go,
     grid_text,
     main,
-    new_context,
     pick_community,
 )
 
@@ -117,4 +116,5 @@ def test_facilitator_records_approves_a_practice_and_scores_a_city(demo, new_con
     after = heatmap(page)
     assert {k: v for k, v in after.items() if k[0] != CITY} == {k: v for k, v in before.items() if k[0] != CITY}
     assert_no_exception(page)
+    assert_clean_log(demo)
 

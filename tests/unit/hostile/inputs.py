@@ -135,8 +135,8 @@ PASSWORD = _texts(
     ("empty", ""),
     ("whitespace", " " * 20),
     ("too-short", "short"),
-    ("73-bytes", "ä" * 36 + "x"),
-    ("72-bytes-emoji", "🔑" * 18),
+    ("73-bytes", "Grüße aus Köln 🌧 und Düsseldorf, sagt der Kölner Dom 🏰 ok!!!!!"),
+    ("72-bytes-emoji", "Grüße aus Köln 🌧 und Düsseldorf, sagt der Kölner Dom 🏰 ok!!!!"),
     ("common", "password1234"),
     ("nul", "a long passphrase\x00 with nul"),
     ("lone-surrogate", "a long passphrase \ud800 here"),
@@ -381,6 +381,17 @@ ACTION = accepting(ACTION, "empty-text", "zero")
 FLAG = accepting(FLAG, "none")
 FILENAME = refusing(FILENAME, "nul", "lone-surrogate")
 UPLOAD = accepting(UPLOAD, "gif-script-polyglot")
+
+# A start and an end date: the end may not come before the start.
+DAY_SPAN = refusing(
+    [
+        Bad("end-before-start", ("2024-03-01", "2024-02-29")),
+        Bad("same-day", ("2024-02-29", "2024-02-29")),
+        Bad("leap-day-to-leap-day", ("2024-02-29", "2028-02-29")),
+        Bad("first-to-last-day-allowed", ("1990-01-01", "2100-12-31")),
+    ],
+    "end-before-start",
+)
 
 # One input of each kind, for edits: they run the same checks as the creations that get every input.
 REPRESENTATIVE = {

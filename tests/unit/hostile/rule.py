@@ -162,7 +162,9 @@ def apply(world: HostileWorld, target: Target, bad: Bad) -> Outcome:
         f"{target.name} accepted {bad.label!r} but stored {stored!r:.200} "
         f"instead of {expected!r:.200}"
     )
-    return Outcome(target.name, bad.label, "stored", repr(stored)[:90])
+    # A matcher (password hash, server-chosen file name) describes itself: no hash in the ledger.
+    plain = expected is None or isinstance(expected, str | int | float | date | list | tuple)
+    return Outcome(target.name, bad.label, "stored", repr(stored if plain else expected)[:90])
 
 
 # --- inert output ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from .inputs import (
     CHOICE,
     COUNT,
     DAY,
+    DAY_SPAN,
     FLAG,
     LINE,
     LONG,
@@ -51,6 +52,19 @@ def _create(field: str) -> Any:
         return _new_action(s, w, **{field: v})
 
     return call
+
+
+def _create_span(s: Session, w: HostileWorld, v: Any) -> Action:
+    return _new_action(s, w, start_date=v[0], due_date=v[1])
+
+
+def _dates(s: Session, action: Action) -> tuple[date | None, date]:
+    stored = s.get(Action, action.id)
+    return stored.start_date, stored.due_date  # type: ignore[union-attr]
+
+
+def _days(value: tuple[Any, Any]) -> tuple[date, date]:
+    return as_day(value[0]), as_day(value[1])
 
 
 def _update(field: str) -> Any:
@@ -247,6 +261,7 @@ TARGETS: list[Target] = [
         _optional_day,
         also=("due_date",),
     ),
+    Target("create_action", "due_date", DAY_SPAN, _create_span, _dates, _days),
     Target("create_action", "due_date", DAY, _create("due_date"), attribute("due_date"), as_day),
     Target(
         "create_action",

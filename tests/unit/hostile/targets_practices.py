@@ -16,6 +16,7 @@ from cop.services.practice_input import LONG_TEXTS
 from .inputs import (
     COUNT,
     DAY,
+    DAY_SPAN,
     FLAG,
     LINE,
     LINK,
@@ -53,6 +54,19 @@ def _practice(field: str, **extra: Any) -> Any:
         return practices.create_practice(s, w.member, w.community.id, **values)  # type: ignore[arg-type]
 
     return call
+
+
+def _practice_span(s: Session, w: HostileWorld, v: Any) -> Practice:
+    return _practice("ended_on", started_on=v[0])(s, w, v[1])
+
+
+def _period(s: Session, practice: Practice) -> tuple[date | None, date | None]:
+    stored = s.get(Practice, practice.id)
+    return stored.started_on, stored.ended_on  # type: ignore[union-attr]
+
+
+def _days(value: tuple[Any, Any]) -> tuple[date, date]:
+    return as_day(value[0]), as_day(value[1])
 
 
 def _update_practice(field: str) -> Any:
@@ -198,6 +212,7 @@ TARGETS: list[Target] = [
         attribute("ended_on"),
         _day_or_none,
     ),
+    Target("create_practice", "ended_on", DAY_SPAN, _practice_span, _period, _days),
     Target(
         "create_practice",
         "is_regular_service",
