@@ -17,13 +17,9 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e import journeys
 from tests.e2e.conftest import DEMO_PASSWORD
 from tests.e2e.helpers import assert_no_exception
 from tests.e2e.journeys import choose, click, enter, go, main, pick_community, type_date
-
-demo = journeys.demo  # the fixtures: one demo server for the module, browser contexts per test
-new_context = journeys.new_context
 
 pytestmark = pytest.mark.e2e
 

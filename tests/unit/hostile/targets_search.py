@@ -41,10 +41,12 @@ STORED_PAYLOADS = [
 
 
 def _answered(s: Session, result: Any) -> Any:
+    """What the search or filter found was already checked by the call: its verdict."""
     return result
 
 
 def _fine(value: Any) -> bool:
+    """Whatever was typed, the verdict must be True."""
     return True
 
 
@@ -110,13 +112,6 @@ def _filter(run: Any) -> Any:
     def call(s: Session, w: HostileWorld, v: Any) -> bool:
         rows = run(s, w, v)
         return isinstance(rows, list)
-
-    return call
-
-
-def _lookup(run: Any) -> Any:
-    def call(s: Session, w: HostileWorld, v: Any) -> Any:
-        return run(s, w, v)
 
     return call
 
@@ -187,7 +182,7 @@ TARGETS: list[Target] = [
         for name, run in FILTERS.items()
     ],
     *[
-        Target(name, "id", REFERENCE, _lookup(run), _answered, _never, refusals=(NotFound,))
+        Target(name, "id", REFERENCE, run, _answered, _never, refusals=(NotFound,))
         for name, run in LOOKUPS.items()
     ],
 ]
