@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from cop.errors import PermissionDenied
 from cop.models import Community, Role, Visibility
 
-F, M, O = Role.FACILITATOR, Role.MEMBER, Role.OBSERVER
-EVERY_ROLE = frozenset({F, M, O})
+F, M = Role.FACILITATOR, Role.MEMBER
+EVERY_ROLE = frozenset({F, M, Role.OBSERVER})
 CONTRIBUTORS = frozenset({F, M})
 FACILITATORS = frozenset({F})
 ADMIN_ONLY: frozenset[Role] = frozenset()

@@ -22,7 +22,6 @@ from cop.models import Community, Membership, Notification, Person, User
 from cop.permissions import Actor, authorize, can_read
 from cop.services import accounts, mailer
 
-
 KINDS = {
     "action.assigned": "An action was assigned to you",
     "action.overdue": "An action of yours is overdue",

@@ -188,7 +188,7 @@ def test_lifecycle_planned_held_closed_reopened(engine: Engine, w: World) -> Non
     reopened = _load(engine, made.id)
     assert (reopened.status, reopened.closed_at) == ("held", None)
     with read_session(engine) as s:
-        actions = [e.action for e in s.query(AuditEvent).filter_by(record_type="workshop", record_id=made.id)]
+        actions = [e.action for e in s.query(AuditEvent).filter_by(record_type="workshop", record_id=made.id).order_by(AuditEvent.id)]
     assert actions == ["workshop.create", "workshop.hold", "workshop.close", "workshop.reopen"]
 
 
