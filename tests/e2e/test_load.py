@@ -22,6 +22,7 @@ runs 20 and writes benchmarks/results/load.json.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import statistics
@@ -31,6 +32,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -38,7 +40,15 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, LAUNCH_ARGS, ROOT, Server, _free_port, stop_server
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    CHROMIUM,
+    LAUNCH_ARGS,
+    ROOT,
+    Server,
+    _free_port,
+    stop_server,
+)
 from tests.e2e.journeys import copy_demo, create_accounts, demo_server
 
 COMMUNITY_SLUG = "welcoming-culture"
@@ -194,7 +204,7 @@ async def _journey(browser, run: Run, index: int, round_no: int) -> None:
         await main.get_by_role("radio", name="Upcoming").click()
         await _idle(page)
         run.timings[step].append(await _timed(
-            main.get_by_role("link").first.click, main.get_by_role("button", name="Back to the list")))
+            main.get_by_test_id("stPageLink-NavLink").first.click, main.get_by_role("button", name="Back to the list")))
         await main.get_by_role("tab", name="Agenda").wait_for()
         await _idle(page)
         await _check_screen(page, f"{where} {step}", run)
@@ -217,7 +227,7 @@ async def _journey(browser, run: Run, index: int, round_no: int) -> None:
         await nav.get_by_text("Toolkit", exact=True).click()
         await _idle(page)
         await main.get_by_role("tab", name="Export").click()
-        download_button = main.get_by_role("button", name=re.compile(r"^Download "))
+        download_button = main.get_by_role("button", name=re.compile(r"^Download .+\.md$"))
         run.timings[step].append(await _timed(
             main.get_by_role("button", name="Prepare the file").click, download_button))
         async with page.expect_download() as waiting:
@@ -230,6 +240,10 @@ async def _journey(browser, run: Run, index: int, round_no: int) -> None:
         await _check_screen(page, f"{where} {step}", run)
     except Exception as exc:  # collected, so one slow page does not hide what the others did
         run.errors.append(f"{where} {step}: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}")
+        ARTIFACTS.mkdir(exist_ok=True)
+        with contextlib.suppress(Exception):  # a crashed page has no picture; the error says enough
+            await page.screenshot(path=str(ARTIFACTS / f"load-{run.run_id}-r{round_no}-p{index + 1:02d}-{step}.png"),
+                                  full_page=True)
     finally:
         await context.close()
 
@@ -258,16 +272,25 @@ async def _drive(run: Run, trivial_url: str, rounds: int, settle_seconds: float)
     from playwright.async_api import async_playwright
 
     rss: dict[str, float] = {"before": _rss_mb(run.server)}
+    peak = [rss["before"]]
+
+    async def watch_memory() -> None:
+        while True:
+            peak[0] = max(peak[0], _rss_mb(run.server))
+            await asyncio.sleep(0.5)
+
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
         floor = await _trivial_floor(browser, trivial_url)
+        watcher = asyncio.create_task(watch_memory())
         for round_no in range(1, rounds + 1):
             await asyncio.gather(*(_journey(browser, run, i, round_no) for i in range(len(run.users))))
             # Closed tabs leave disconnected sessions behind until the TTL has passed.
             await asyncio.sleep(settle_seconds)
             rss[f"after_round_{round_no}"] = _rss_mb(run.server)
+        watcher.cancel()
         await browser.close()
-    return {"floor": floor, "rss": rss}
+    return {"floor": floor, "rss": rss | {"peak": peak[0]}}
 
 
 # --- the run -------------------------------------------------------------------------------------
@@ -285,7 +308,9 @@ def run_load(n_pages: int, rounds: int = 3, *, settle_seconds: float = TTL_SECON
     run = Run(server=server, run_id=run_id, users=users)
     started = time.time()
     try:
-        measured = asyncio.run(_drive(run, trivial.url, rounds, settle_seconds))  # type: ignore[attr-defined]
+        # A thread of its own: pytest's sync Playwright fixtures may already run an event loop here.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            measured = pool.submit(asyncio.run, _drive(run, trivial.url, rounds, settle_seconds)).result()  # type: ignore[attr-defined]
     finally:
         trivial.terminate()
         trivial.wait(timeout=10)
