@@ -11,12 +11,14 @@ from cop.ui.action_detail import action_page
 from cop.ui.action_form import action_form
 from cop.ui.action_plan_view import city_plan_view
 from cop.ui.action_views import board_view, filters, table_view, timeline_view
+from cop.ui.formatting import opened_record_id
 
 actor = require_actor("actions")
 _ = translator(actor.language)
 
-if st.query_params.get("id"):
-    action_page(actor, st.query_params["id"])
+record_id = opened_record_id()
+if record_id:
+    action_page(actor, record_id)
     st.stop()
 
 st.title(_("Joint actions"))

@@ -10,6 +10,7 @@ from cop.db import read_session
 from cop.i18n import translator
 from cop.services import communities
 from cop.ui import require_actor, selected_community_id
+from cop.ui.formatting import opened_record_id
 from cop.ui.practice_views import practice_list, practice_page
 from cop.ui.standard_views import self_assessment_tab, standards_tab
 
@@ -21,8 +22,9 @@ with read_session() as session:
     visible = {c.id: c for c in communities.visible_communities(session, actor)}
 chosen = visible.get(selected_community_id(actor) or 0)
 
-if "id" in st.query_params:
-    practice_page(actor, st.query_params["id"])
+record_id = opened_record_id()
+if record_id:
+    practice_page(actor, record_id)
     st.stop()
 
 practices_tab, standards_part, scores_part = st.tabs([_("Practices"), _("Standards"), _("Self-assessment")])

@@ -6,14 +6,16 @@ from cop.db import read_session
 from cop.i18n import translator
 from cop.services.workshops import readable_community
 from cop.ui import require_actor, selected_community_id
+from cop.ui.formatting import opened_record_id
 from cop.ui.workshop_detail import workshop_page
 from cop.ui.workshop_views import month_view, upcoming_view, workshop_list
 
 actor = require_actor("workshops")
 _ = translator(actor.language)
 
-if st.query_params.get("id"):
-    workshop_page(actor, st.query_params["id"])
+record_id = opened_record_id()
+if record_id:
+    workshop_page(actor, record_id)
 else:
     st.title(_("Workshops and visits"))
     chosen = selected_community_id(actor)

@@ -21,6 +21,8 @@ from sqlalchemy.engine import Engine
 
 from cop import clock, db, passwords, schema
 
+pytest_plugins = ["tests.browser_fixtures"]  # one Chromium for the whole run
+
 PG_URL = os.environ.get("COP_TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

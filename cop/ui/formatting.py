@@ -89,3 +89,19 @@ def record_link(page: str, label: str, record_id: int | None = None) -> None:
     except StreamlitAPIException:
         href = f"./{page}" + (f"?{urlencode(query)}" if query else "")
         st.markdown(f'<a href="{html.escape(href)}" target="_self">{html.escape(label)}</a>', unsafe_allow_html=True)
+
+
+def opened_record_id() -> str | None:
+    """The ``?id=`` of the record this page shows, kept in the address bar.
+
+    Streamlit 1.67 runs a page with the new query of a ``page_link`` to the
+    page already shown but leaves the old address; the next rerun (any click
+    in the opened record) would then drop the id and close the record. Writing
+    the id back makes the address and the run agree.
+    """
+    import streamlit as st
+
+    record_id = st.query_params.get("id")
+    if record_id:
+        st.query_params["id"] = record_id
+    return record_id or None

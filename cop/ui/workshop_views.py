@@ -186,10 +186,16 @@ def prefill(key: str, version: int, values: dict[str, Any]) -> int:
     stale save is refused with the other change shown instead of overwriting it.
     """
     marker = f"{key}-version"
-    if marker not in st.session_state:
+    kept = [field for field in values if f"{key}-{field}" in st.session_state]
+    if marker not in st.session_state or not kept:
+        # First drawing, or Streamlit dropped the widgets' state while the form
+        # was not drawn (another view was shown): fill it afresh.
         st.session_state[marker] = version
         for field, value in values.items():
             st.session_state[f"{key}-{field}"] = value
+    else:
+        for field, value in values.items():
+            st.session_state.setdefault(f"{key}-{field}", value)
     return int(st.session_state[marker])
 
 

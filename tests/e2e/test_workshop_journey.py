@@ -110,10 +110,6 @@ def test_facilitator_records_holds_closes_a_workshop_and_turns_its_outcome_into_
     assert_clean_log(demo)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "workshop_views.prefill keeps its '-version' marker while Streamlit drops the form's widget state "
-    "when the list is not drawn (calendar view), so the list crashes with KeyError "
-    "'workshop-new-facilitator_ids' when the user comes back to it"))
 def test_list_calendar_list_round_trip_shows_no_error(demo, new_context) -> None:
     page = new_context().new_page()
     enter(page, demo.url, "facilitator", DEMO_PASSWORD)
@@ -125,10 +121,6 @@ def test_list_calendar_list_round_trip_shows_no_error(demo, new_context) -> None
     assert_no_exception(page)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Streamlit 1.67: a page_link to the page already shown runs it with the new ?id= but leaves the "
-    "old URL, so the next rerun drops the id; writing it back (st.query_params['id'] = ...) in the "
-    "detail branch of pages/workshops.py keeps it"))
 def test_workshop_opened_from_the_calendar_stays_open_after_a_change(demo, new_context) -> None:
     from cop import db
     from cop.services import accounts, communities, workshops

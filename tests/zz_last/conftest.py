@@ -1,3 +1,4 @@
-"""Browser fixtures for the last tests (they stop the shared PostgreSQL server, so they run last)."""
+"""The last tests stop the shared PostgreSQL server, so they run after everything else.
 
-from tests.e2e.conftest import browser, context, page  # noqa: F401
+Their browser fixtures come from tests/browser_fixtures.py, shared with tests/e2e.
+"""
