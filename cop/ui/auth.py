@@ -97,7 +97,7 @@ def _signed_in_at() -> datetime | None:
 def _clear_session(message: str | None = None) -> None:
     for key in AUTH_KEYS:
         st.session_state[key] = None
-    for key in ("cop_signed_in_at", "cop_actor_cache", "cop_read_cache"):
+    for key in ("cop_signed_in_at", "cop_actor_cache", "cop_read_cache", COOKIE_PENDING):
         st.session_state.pop(key, None)
     st.session_state["logout"] = True  # the widget must not sign in again from the old cookie
     st.session_state["cop_delete_cookie"] = True
@@ -186,15 +186,43 @@ def gate() -> Actor:
     if actor is None:
         _draw_sign_in()
         if st.session_state.get("authentication_status"):
-            # Signed in just now. The cookie is (re)set on the next, clean run, because
-            # a component drawn in a run that ends in st.rerun() may never reach the browser.
-            st.session_state["cop_set_cookie"] = "cop_signed_in_at" in st.session_state
+            if "cop_signed_in_at" in st.session_state:  # through the form, not from a cookie
+                st.session_state[COOKIE_PENDING] = new_cookie(st.session_state["username"])
             st.rerun()
         st.stop()
-    if st.session_state.pop("cop_set_cookie", False):
-        with st.sidebar:
-            _make_authenticator().cookie_controller.set_cookie()
     return actor
+
+
+COOKIE_PENDING = "cop_cookie_pending"
+COOKIE_WRITER = "cop-cookie-writer"
+
+
+def new_cookie(username: str) -> tuple[str, datetime]:
+    """The widget's own cookie format (a JWT of username and exp_date), made once per sign-in."""
+    expires = datetime.now() + timedelta(days=settings.COOKIE_EXPIRY_DAYS)
+    token = jwt.encode({"username": username, "exp_date": expires.timestamp()}, settings.cookie_key(), algorithm="HS256")
+    return token, expires
+
+
+def _write_cookie() -> None:
+    """Draw the cookie writer on every run until the browser reports the cookie written.
+
+    The writer is a component; drawn once, it can be removed by the next rerun
+    (the sign-in page's own cookie component reporting late, a quick click)
+    before its script ran, and the cookie is silently never set. Drawn with the
+    same arguments until it answers, it is one and the same component.
+    """
+    import extra_streamlit_components as stx
+
+    pending = st.session_state.get(COOKIE_PENDING)
+    if not pending:
+        return
+    if st.session_state.get(COOKIE_WRITER):
+        st.session_state.pop(COOKIE_PENDING)
+        return
+    token, expires = pending
+    with st.sidebar:
+        stx.CookieManager().set(settings.COOKIE_NAME, token, key=COOKIE_WRITER, expires_at=expires)
 
 
 def require_actor(page: str) -> Actor:
@@ -206,6 +234,7 @@ def require_actor(page: str) -> Actor:
     from cop.ui.layout import PAGES, draw_sidebar, force_password_change
 
     actor = gate()
+    _write_cookie()  # here, not in gate(): app.py and the page both pass the gate in one run
     _ = translator(actor.language)
     spec = PAGES.get(page)
     if spec is None or (spec.admin_only and not actor.is_admin):

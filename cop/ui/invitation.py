@@ -18,6 +18,7 @@ from cop.models import User
 from cop.services import invitations
 from cop.services.invitations import InvitationUnusable
 from cop.ui import markdown
+from cop.ui.auth import COOKIE_PENDING, new_cookie
 from cop.ui.forms import errors_banner, field_error, submit
 from cop.ui.layout import COMMUNITY_KEY
 
@@ -75,7 +76,7 @@ def draw_invitation_signup(token: str) -> None:
         st.session_state.pop(key, None)
     st.session_state.update({
         "authentication_status": True, "username": user.username, "name": name.strip(), "logout": None,
-        "cop_signed_in_at": clock.now().isoformat(), "cop_set_cookie": True,
+        "cop_signed_in_at": clock.now().isoformat(), COOKIE_PENDING: new_cookie(user.username),
         COMMUNITY_KEY: invited["community_id"],
     })
     st.query_params.pop("invite", None)

@@ -25,9 +25,10 @@ from datetime import date
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.conftest import Server, start_server
-from tests.e2e.helpers import wait_idle
+from tests.e2e.helpers import wait_for_cookie, wait_idle
 
 _template: Path | None = None
 
@@ -159,21 +160,54 @@ def expect_text(scope: Locator | Page, text: str | re.Pattern[str], timeout: flo
     expect(target).to_be_visible(timeout=timeout)
 
 
-def enter(page: Page, base_url: str, username: str, password: str) -> None:
-    """Sign in through the form, for journeys that never reload the page.
+# Counts finished script runs in the page, from its first paint on.
+COUNT_RUNS = """
+window.__copRuns = 0;
+new MutationObserver(() => {
+    const el = document.querySelector('[data-test-script-state]');
+    const state = el && el.getAttribute('data-test-script-state');
+    if (state === window.__copState) return;
+    if (state === 'notRunning' && window.__copState === 'running') window.__copRuns += 1;
+    window.__copState = state;
+}).observe(document, {subtree: true, childList: true, attributes: true});
+"""
+# The sign-in page is ready for typing once the cookie component has reported and its rerun ended.
+SIGN_IN_READY = "window.__copRuns >= 2 && !!document.querySelector('iframe[title$=\"cookie_manager\"]')"
 
-    Unlike ``helpers.sign_in`` it does not wait for the sign-in cookie: it is
-    written by a component after the first signed-in run, and these journeys
-    stay in one browser session, so they do not depend on it (the cookie has
-    its own tests).
+
+def open_sign_in(page: Page, base_url: str) -> None:
+    """Open the sign-in page and wait until a click on "Sign in" cannot be lost.
+
+    The page's first run draws the form and the sign-in widget's cookie
+    component; when that component reports (later on a busy server) it
+    triggers a second run, and a form submitted in between can be dropped:
+    the fields empty and nothing happens. So a careful user, and these tests,
+    wait for that second run (at most 15 s, then go ahead).
     """
+    page.add_init_script(COUNT_RUNS)
     page.goto(base_url)
+    try:
+        page.wait_for_function(SIGN_IN_READY, timeout=15_000)
+    except PlaywrightTimeoutError:
+        pass
     wait_idle(page)
+
+
+def enter(page: Page, base_url: str, username: str, password: str, *, cookie: bool = False) -> None:
+    """Sign in through the form once the page is ready (``open_sign_in``).
+
+    The sign-in cookie is written by a component after the first signed-in
+    run; journeys that stay in one browser session do not need it, so only
+    ``cookie=True`` waits for it (as ``helpers.sign_in`` does).
+    """
+    open_sign_in(page, base_url)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     wait_idle(page)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=30_000)
+    if cookie:
+        wait_for_cookie(page)
 
 
 def create_accounts(

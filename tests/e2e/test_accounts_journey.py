@@ -17,15 +17,17 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.conftest import DEMO_PASSWORD, Server, stop_server
-from tests.e2e.helpers import assert_no_exception, open_page, sign_in, wait_idle
+from tests.e2e.helpers import assert_no_exception, open_page, wait_idle
 from tests.e2e.journeys import (
     assert_clean_log,
     choose,
     click,
     create_accounts,
     demo_server,
+    enter,
     go,
     main,
+    open_sign_in,
 )
 
 pytestmark = pytest.mark.e2e
@@ -62,7 +64,7 @@ def replay(new_context, cookies: list, url: str) -> None:
 
 def test_cookie_saved_before_sign_out_no_longer_signs_in(server, new_context) -> None:
     page = new_context().new_page()
-    sign_in(page, server.url, "observer", DEMO_PASSWORD)
+    enter(page, server.url, "observer", DEMO_PASSWORD, cookie=True)
     saved = page.context.cookies()
     assert any(c["name"] == "cop_session" for c in saved)
 
@@ -82,9 +84,9 @@ def test_cookie_saved_before_sign_out_no_longer_signs_in(server, new_context) ->
 
 def test_password_change_ends_other_sessions_and_old_cookies(server, new_context) -> None:
     other = new_context().new_page()  # a second browser that stays open
-    sign_in(other, server.url, "pw.changer", PASSWORD)
+    enter(other, server.url, "pw.changer", PASSWORD)
     page = new_context().new_page()
-    sign_in(page, server.url, "pw.changer", PASSWORD)
+    enter(page, server.url, "pw.changer", PASSWORD, cookie=True)
     saved = page.context.cookies()
 
     go(page, "Profile")
@@ -102,17 +104,17 @@ def test_password_change_ends_other_sessions_and_old_cookies(server, new_context
     replay(new_context, saved, server.url)
 
     fresh = new_context().new_page()
-    sign_in(fresh, server.url, "pw.changer", NEW_PASSWORD)
+    enter(fresh, server.url, "pw.changer", NEW_PASSWORD)
     assert_no_exception(fresh)
 
 
 def test_deactivated_account_is_signed_out_everywhere(server, new_context) -> None:
     user = new_context().new_page()
-    sign_in(user, server.url, "to.deactivate", PASSWORD)
+    enter(user, server.url, "to.deactivate", PASSWORD, cookie=True)
     saved = user.context.cookies()
 
     admin = new_context().new_page()
-    sign_in(admin, server.url, "admin", DEMO_PASSWORD)
+    enter(admin, server.url, "admin", DEMO_PASSWORD)
     go(admin, "Admin")
     users = admin.get_by_role("tabpanel", name="Users")
     choose(users, "Account", re.compile(r"^to\.deactivate "))
@@ -125,7 +127,7 @@ def test_deactivated_account_is_signed_out_everywhere(server, new_context) -> No
 
     # The password no longer works either, with the same message as a wrong one.
     retry = new_context().new_page()
-    open_page(retry, server.url)
+    open_sign_in(retry, server.url)
     retry.get_by_label("Username").fill("to.deactivate")
     retry.get_by_label("Password", exact=True).fill(PASSWORD)
     click(retry.get_by_role("button", name="Sign in"))
@@ -134,7 +136,7 @@ def test_deactivated_account_is_signed_out_everywhere(server, new_context) -> No
 
 def test_invited_person_chooses_username_and_password_and_lands_in_the_community(server, new_context) -> None:
     admin = new_context().new_page()
-    sign_in(admin, server.url, "admin", DEMO_PASSWORD)
+    enter(admin, server.url, "admin", DEMO_PASSWORD)
     go(admin, "Admin")
     click(admin.get_by_role("tab", name="Invitations"))
     invitations = admin.get_by_role("tabpanel", name="Invitations")

@@ -48,6 +48,8 @@ def test_member_switches_to_german_and_sees_navigation_and_forms_in_german(demo,
         assert english not in titles, f"navigation still shows {english!r}; {CATALOG_HINT}"
     sign_out = page.get_by_test_id("stSidebar").get_by_role("button", name="Abmelden")
     assert sign_out.count() == 1, f"no 'Abmelden' (Sign out) button in the sidebar; {CATALOG_HINT}"
+    switcher = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Community")
+    expect(switcher, f"the community switcher is not in German; {CATALOG_HINT}").to_have_value("Alle meine Communities")
 
     # The profile form in German, field by field.
     body = main(page)

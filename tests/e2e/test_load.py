@@ -49,7 +49,7 @@ from tests.e2e.conftest import (
     _free_port,
     stop_server,
 )
-from tests.e2e.journeys import copy_demo, create_accounts, demo_server
+from tests.e2e.journeys import COUNT_RUNS, SIGN_IN_READY, copy_demo, create_accounts, demo_server
 
 COMMUNITY_SLUG = "welcoming-culture"
 PASSWORD = "load test passphrase 2026"
@@ -182,7 +182,10 @@ async def _journey(browser, run: Run, index: int, round_no: int) -> None:
     try:
         main = page.get_by_test_id("stMain")
         nav = page.get_by_test_id("stSidebarNav")
+        await page.add_init_script(COUNT_RUNS)
         await page.goto(run.server.url)
+        with contextlib.suppress(Exception):  # see journeys.open_sign_in
+            await page.wait_for_function(SIGN_IN_READY, timeout=30_000)
         await _idle(page)
 
         step = "sign_in"
