@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from cop.db import read_session, write_session
+from cop import clock
+from cop.db import write_session
 from cop.i18n import translator
-from cop.services import communities, dashboard, notifications
+from cop.services import dashboard, notifications
 from cop.services.toolkit import STATUS_LABELS as CHAPTER_LABELS
-from cop.services.workshop_finder import upcoming_workshops
 from cop.ui import require_actor, selected_community_id
+from cop.ui.cache import cached_read
 from cop.ui.charts import show_bars
 from cop.ui.formatting import format_date, format_number, local_time, record_link
 
@@ -18,14 +19,11 @@ STATUS_LABELS = {"idea": _("idea"), "planned": _("planned"), "in_progress": _("i
 st.title(_("Welcome, {name}").format(name=actor.name))
 
 chosen = selected_community_id(actor)
-with read_session() as session:
-    visible = communities.visible_communities(session, actor)
-    mine = [c for c in visible if (actor.is_admin or c.id in actor.roles) and chosen in (None, c.id)]
-    figures = dashboard.community_figures(session, actor, [c.id for c in mine])  # type: ignore[misc]
-    due = dashboard.my_due_actions(session, actor)
-    upcoming = upcoming_workshops(session, actor, limit=8, community_id=chosen)
-    activity = dashboard.recent_activity(session, actor)
-    inbox, unread_total = notifications.inbox(session, actor, unread_only=True, limit=10)
+# Reused until anything is written anywhere (data_version) or the hour turns (what is due and upcoming).
+overview = cached_read(("home", actor.user_id, chosen, clock.now().strftime("%Y-%m-%d %H")),
+                       dashboard.home_overview, actor, chosen)
+mine, figures, due, upcoming = overview["mine"], overview["figures"], overview["due"], overview["upcoming"]
+activity, inbox, unread_total = overview["activity"], overview["inbox"], overview["unread_total"]
 
 mine_col, side_col = st.columns([3, 2], gap="large")
 
@@ -60,8 +58,7 @@ with mine_col:
 
     if actor.is_admin:
         st.subheader(_("Across the workspace"))
-        with read_session() as session:
-            per_month = dashboard.workshops_per_month(session, actor)
+        per_month = overview["per_month"]
         if per_month:
             show_bars(
                 per_month, category="month", value="workshops", color="community", horizontal=False,
@@ -104,7 +101,7 @@ with side_col:
         st.rerun()
 
     st.subheader(_("Recent activity"))
-    names = {c.id: c.name for c in visible}
+    names = overview["names"]
     for event in activity:
         st.caption(
             f"{local_time(event['at'], actor.time_zone, language=actor.language)} · {event['actor_name']} · "

@@ -27,10 +27,16 @@ if record_id:
     practice_page(actor, record_id)
     st.stop()
 
-practices_tab, standards_part, scores_part = st.tabs([_("Practices"), _("Standards"), _("Self-assessment")])
-with practices_tab:
-    practice_list(actor, chosen)
+# Only the open tab is drawn: the heatmap and the standards cost more than the list most people come for.
+practices_tab, standards_part, scores_part = st.tabs(
+    [_("Practices"), _("Standards"), _("Self-assessment")], key="practices_view", on_change="rerun"
+)
+if practices_tab.open:
+    with practices_tab:
+        practice_list(actor, chosen)
 for tab, draw in ((standards_part, standards_tab), (scores_part, self_assessment_tab)):
+    if not tab.open:
+        continue
     with tab:
         community = chosen
         if community is None and visible:

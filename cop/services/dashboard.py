@@ -134,3 +134,28 @@ def workshops_per_month(session: Session, actor: Actor, months: int = 12) -> lis
         .order_by(month, Community.name)
     )
     return [{"month": m, "community": c, "workshops": n} for m, c, n in session.execute(stmt)]
+
+
+def home_overview(session: Session, actor: Actor, community_id: int | None = None) -> dict[str, Any]:
+    """Everything the home page shows, read in one session so the page can cache it whole.
+
+    ``community_id`` narrows the communities and upcoming workshops to the one
+    chosen in the sidebar; None means all of the actor's communities.
+    """
+    from cop.services import notifications
+    from cop.services.workshop_finder import upcoming_workshops
+
+    visible = visible_communities(session, actor)
+    mine = [c for c in visible if (actor.is_admin or c.id in actor.roles) and community_id in (None, c.id)]
+    inbox, unread_total = notifications.inbox(session, actor, unread_only=True, limit=10)
+    return {
+        "names": {c.id: c.name for c in visible},
+        "mine": mine,
+        "figures": community_figures(session, actor, [c.id for c in mine]),  # type: ignore[misc]
+        "due": my_due_actions(session, actor),
+        "upcoming": upcoming_workshops(session, actor, limit=8, community_id=community_id),
+        "activity": recent_activity(session, actor),
+        "inbox": inbox,
+        "unread_total": unread_total,
+        "per_month": workshops_per_month(session, actor) if actor.is_admin else [],
+    }

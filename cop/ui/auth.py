@@ -139,6 +139,26 @@ def _draw_sign_in() -> None:
         st.info(_("Demo workspace: sign in as **facilitator**, **member** or **admin**; the password of each is `demo passphrase 2026`."))
 
 
+def _hide_page_list() -> None:
+    """Register the pages, hidden, before anyone signed in.
+
+    A run that never calls st.navigation makes Streamlit list the files of
+    pages/ in the sidebar (raw file names, on the sign-in screen, and a click
+    there lands on the sign-in again). Registering them hidden keeps the
+    sidebar empty and the address as it is, so a deep link still opens its
+    page once signed in.
+    """
+    from streamlit.errors import StreamlitAPIException
+
+    from cop.ui.layout import PAGES
+
+    try:
+        st.navigation([st.Page(spec.file, title=spec.title, url_path=spec.key, default=spec.key == "home")
+                       for spec in PAGES.values()], position="hidden")
+    except StreamlitAPIException:
+        pass  # a page script run on its own (AppTest), where page paths do not resolve
+
+
 def current_actor() -> Actor | None:
     """The signed-in actor re-read from the database, or None (then the session is cleared).
 
@@ -178,6 +198,8 @@ def gate() -> Actor:
     refresh_data_version()
     invite = st.query_params.get("invite")
     actor = current_actor()
+    if actor is None:
+        _hide_page_list()
     if actor is None and invite:
         from cop.ui.invitation import draw_invitation_signup
 

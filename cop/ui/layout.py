@@ -62,6 +62,10 @@ def selected_community_id(actor: Actor) -> int | None:
     return int(value) if value not in (None, "", 0) else None
 
 
+def _keep_community(widget: str) -> None:
+    st.session_state[COMMUNITY_KEY] = st.session_state[widget]
+
+
 def draw_sidebar(actor: Actor) -> None:
     """Who is signed in, the community switcher and sign-out, on every page."""
     from cop.ui.auth import sign_out
@@ -71,8 +75,14 @@ def draw_sidebar(actor: Actor) -> None:
     labels = {0: _("All my communities")} | {c.id: c.name for c in options}  # type: ignore[misc]
     if st.session_state.get(COMMUNITY_KEY) not in labels:
         st.session_state[COMMUNITY_KEY] = 0
+    # The widget's key carries the language: the browser keeps a selectbox's shown label
+    # while its options and label stay the same, so after a switch to German it would
+    # still read "All my communities". The choice itself lives under COMMUNITY_KEY.
+    widget = f"{COMMUNITY_KEY}_{actor.language}"
+    st.session_state[widget] = st.session_state[COMMUNITY_KEY]
     with st.sidebar:
-        st.selectbox(_("Community"), options=list(labels), format_func=labels.get, key=COMMUNITY_KEY)
+        st.selectbox(_("Community"), options=list(labels), format_func=labels.get, key=widget,
+                     on_change=_keep_community, args=(widget,))
         st.caption(_("Signed in as {name} ({username})").format(name=actor.name, username=actor.username))
         unread = cached_read(("unread", actor.user_id), notifications.unread_count, actor)
         if unread:

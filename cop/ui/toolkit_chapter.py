@@ -152,8 +152,12 @@ def _section(actor: Actor, detail: ChapterDetail, section: Section, index: int,
                 _section_form(actor, detail, section, key)
         else:
             markdown(section.body)
-        with st.expander(_("What the records show") if section.kind != SectionKind.FREE_TEXT else _("Preview")):
-            _section_preview(actor, detail, section)
+        # Drawn only when opened: the records behind a section (and its chart) are the costly part of the page.
+        preview = st.expander(_("What the records show") if section.kind != SectionKind.FREE_TEXT else _("Preview"),
+                              key=f"{key}-preview", on_change="rerun")
+        if preview.open:
+            with preview:
+                _section_preview(actor, detail, section)
         _comments(actor, detail, section, comments)
 
 

@@ -26,10 +26,11 @@ def community_id(slug: str) -> int:
         return session.exec(select(Community.id).where(Community.slug == slug)).one()  # type: ignore[return-value]
 
 
-def in_community(run_page: Callable[..., AppTest], username: str, slug: str) -> AppTest:
-    """The page with ``slug`` chosen in the sidebar's community switcher."""
+def in_community(run_page: Callable[..., AppTest], username: str, slug: str, tab: str = "Practices") -> AppTest:
+    """The page with ``slug`` chosen in the sidebar's community switcher and ``tab`` open."""
     at = run_page("practices", username)
     at.session_state["cop_community_id"] = community_id(slug)
+    at.session_state["practices_view"] = tab
     return at.run()
 
 
@@ -109,7 +110,7 @@ def test_new_practice_without_title_shows_the_message_under_the_field(run_page) 
 
 
 def test_standards_are_listed_in_their_order(run_page) -> None:
-    at = in_community(run_page, "observer", "welcoming-culture")
+    at = in_community(run_page, "observer", "welcoming-culture", "Standards")
     headings = [m.value for m in at.tabs[STANDARDS].markdown if m.value.startswith("<h4>")]
     assert headings[:2] == ["<h4>1. Newcomers are welcomed from their first week</h4>",
                             "<h4>2. Residents meet newcomers as neighbours</h4>"]
@@ -117,14 +118,14 @@ def test_standards_are_listed_in_their_order(run_page) -> None:
 
 
 def test_heatmap_hides_unshared_scores_from_other_cities(run_page) -> None:
-    member = in_community(run_page, "member", "welcoming-culture")
+    member = in_community(run_page, "member", "welcoming-culture", "Self-assessment")
     assert set(heatmap(member)["city"]) == {"Düsseldorf", "Ghent", "Lisbon"}  # Zagreb keeps its scores
-    facilitator = in_community(run_page, "facilitator", "welcoming-culture")
+    facilitator = in_community(run_page, "facilitator", "welcoming-culture", "Self-assessment")
     assert set(heatmap(facilitator)["city"]) == {"Düsseldorf", "Ghent", "Lisbon", "Zagreb"}
 
 
 def test_member_records_a_score_and_the_heatmap_changes(run_page) -> None:
-    at = in_community(run_page, "member", "welcoming-culture")
+    at = in_community(run_page, "member", "welcoming-culture", "Self-assessment")
     before = heatmap(at)
     cell = before[(before["city"] == "Düsseldorf") & (before["position"] == 1)]["score"].item()
     new_score = 4 if cell != 4 else 0

@@ -79,3 +79,24 @@ def test_home_shows_my_communities_with_members(run_page) -> None:
     body = texts(at)
     assert "Community building and welcoming culture" in body
     assert "Volunteers engaging young migrants" not in body  # private, not a member
+
+
+def test_home_shows_an_action_assigned_elsewhere_on_the_next_run(run_page, demo_db) -> None:
+    """The home page caches its figures per data_version: a write anywhere must show at once."""
+    from datetime import timedelta
+
+    from cop import clock
+    from cop.services import actions, communities
+
+    at = run_page("home", "member")
+    title = "Open a welcome desk at the station"
+    assert title not in texts(at)
+    with write_session() as session:
+        facilitator = accounts.load_actor(session, username="facilitator")
+        member = accounts.load_actor(session, username="member")
+        community = communities.get_by_slug(session, facilitator, "welcoming-culture")
+        actions.create_action(session, facilitator, community_id=community.id, title=title,
+                              owner_person_id=member.person_id, due_date=clock.today() + timedelta(days=3))
+    at.run()
+    assert not at.exception
+    assert any(title in link.label for link in at.get("page_link")) or title in texts(at)

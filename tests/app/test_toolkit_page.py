@@ -94,3 +94,18 @@ def test_stale_section_save_shows_the_other_change_and_keeps_the_typed_text(run_
     at.run()
     with read_session() as session:
         assert session.get(Section, section.id).body == "The member's text."  # type: ignore[union-attr]
+
+
+def test_section_preview_draws_its_records_only_once_opened(run_page) -> None:
+    """Previews are lazy (they are the costly part of the page); opening one draws the key results chart."""
+    chapter = _welcoming_chapter()
+    with read_session() as session:
+        section = session.exec(select(Section).where(Section.chapter_id == chapter.id,
+                                                     Section.kind == "key_results")).first()
+    assert section is not None, "the demo chapter has a key results section"
+    at = run_page("toolkit", "facilitator")
+    assert not at.get("vega_lite_chart")
+    at.session_state[f"section-{section.id}-preview"] = True
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.get("vega_lite_chart")) == 1
