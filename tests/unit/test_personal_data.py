@@ -87,6 +87,18 @@ def test_mentions_in_free_text_are_replaced_and_the_records_versioned(engine: En
         communities.rename_community(s, world.facilitator, world.community.id, version_before, name="Stale save")
 
 
+def test_a_mention_in_capitals_with_accents_alone_is_found_and_replaced(engine: Engine) -> None:
+    """SQLite's own lower() folds ASCII only; the candidate search must still find "JOSÉ NÚÑEZ"."""
+    world = factories.world(engine)
+    jose = _person_with_account(engine, world.community.id)
+    with write_session(engine) as s:
+        s.add(Notification(user_id=world.facilitator.user_id, kind="note", message="JOSÉ NÚÑEZ joined"))
+    _anonymise(engine, world.admin, jose.person_id)  # type: ignore[arg-type]
+    with read_session(engine) as s:
+        note = s.exec(select(Notification)).one()
+    assert note.message == f"Former participant #{jose.person_id} joined"
+
+
 def test_audit_values_naming_the_person_are_redacted(engine: Engine) -> None:
     world = factories.world(engine)
     jose = _person_with_account(engine, world.community.id)
