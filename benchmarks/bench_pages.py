@@ -3,7 +3,8 @@
 Method: for each page, one AppTest session signed in through the documented
 test seam (cop.ui.testing.sign_in_state); 3 warm-up runs, then the median of
 15 timed runs. "warm" reruns with caches as they are; "cold" clears
-st.cache_data and st.cache_resource before each run (the engine is kept).
+st.cache_data, st.cache_resource and the session's read caches (cop.ui.cache)
+before each run (the engine is kept).
 The empty page is measured the same way, in the same process, right before.
 """
 
@@ -27,20 +28,36 @@ from cop.ui.layout import PAGES  # noqa: E402
 from cop.ui.testing import sign_in_state  # noqa: E402
 
 RUNS, WARMUPS = 15, 3
+SESSION_CACHES = ("cop_read_cache", "cop_actor_cache")
 RESULTS = ROOT / "benchmarks" / "results"
 
 
-def time_script(path: Path, username: str | None, *, cold: bool, runs: int = RUNS, warmups: int = WARMUPS) -> float:
+# Tabs drawn only when open, measured as rows of their own: name -> (page, session state).
+VARIANTS = {
+    "practices: standards": ("practices", {"practices_view": "Standards"}),
+    "practices: self-assessment heatmap": ("practices", {"practices_view": "Self-assessment"}),
+    "actions: board": ("actions", {"actions_view": "Board"}),
+    "workshops: calendar": ("workshops", {"ws_view": "calendar"}),
+}
+
+
+def time_script(path: Path, username: str | None, *, cold: bool, runs: int = RUNS, warmups: int = WARMUPS,
+                state: dict | None = None) -> float:
     """Median seconds of ``runs`` script runs after ``warmups``."""
     at = AppTest.from_file(str(path), default_timeout=120)
     if username:
         for key, value in sign_in_state(username).items():
             at.session_state[key] = value
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
     samples = []
     for i in range(warmups + runs):
         if cold:
             st.cache_data.clear()
             st.cache_resource.clear()
+            for key in SESSION_CACHES:  # the per-session read caches keyed by data_version
+                if key in at.session_state:
+                    del at.session_state[key]
         started = time.perf_counter()
         at.run()
         elapsed = time.perf_counter() - started
@@ -63,6 +80,8 @@ def measure(url: str, username: str) -> dict[str, dict[str, float]]:
             if spec.admin_only and username == BENCH_USER:
                 continue
             figures.setdefault(key, {})[mode] = time_script(ROOT / spec.file, user, cold=cold)
+        for name, (key, state) in VARIANTS.items():
+            figures.setdefault(name, {})[mode] = time_script(ROOT / PAGES[key].file, username, cold=cold, state=state)
     return figures
 
 

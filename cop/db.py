@@ -26,6 +26,7 @@ from cop.services import search as _search_index  # noqa: F401  (keeps the searc
 
 BUSY_TIMEOUT_MS = 30_000
 _engines: dict[str, Engine] = {}
+_writes_committed = 0
 _lock = threading.Lock()
 
 
@@ -121,6 +122,8 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
                     sa.update(DataVersion).where(DataVersion.id == 1).values(value=DataVersion.value + 1)
                 )
                 session.commit()
+                global _writes_committed
+                _writes_committed += 1
             except BaseException:
                 session.rollback()
                 raise
@@ -130,6 +133,16 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
         if "permission denied" in str(exc.orig).lower():
             raise _translate(exc) from exc  # type: ignore[arg-type]
         raise
+
+
+def writes_committed() -> int:
+    """How many write transactions this process has committed (any thread).
+
+    A page that wrote during its run compares this with the count at the start
+    of the run and reads ``data_version`` again, so its cached reads do not
+    show what was there before its own write.
+    """
+    return _writes_committed
 
 
 def current_data_version(engine: Engine | None = None) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,11 +79,27 @@ def cookie_key() -> str:
         )
     path = data_dir() / "cookie.key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        _create_key_file(path)
+    return path.read_text().strip()
+
+
+def _create_key_file(path: Path) -> None:
+    """Write the key whole under a temporary name, then link it into place.
+
+    Sessions that start together all find no key; the link succeeds for one of
+    them and the others read that one's key, never a half-written file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".cookie-key-")  # mode 0600
+    try:
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another session made it first: its key stands
+    finally:
+        os.unlink(temporary)
 
 
 @dataclass(frozen=True)

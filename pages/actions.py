@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from cop.db import read_session
 from cop.i18n import translator
 from cop.permissions import is_allowed
 from cop.services import communities
@@ -11,6 +10,7 @@ from cop.ui.action_detail import action_page
 from cop.ui.action_form import action_form
 from cop.ui.action_plan_view import city_plan_view
 from cop.ui.action_views import board_view, filters, table_view, timeline_view
+from cop.ui.cache import cached_read
 from cop.ui.formatting import opened_record_id
 
 actor = require_actor("actions")
@@ -22,8 +22,7 @@ if record_id:
     st.stop()
 
 st.title(_("Joint actions"))
-with read_session() as session:
-    visible = {c.id: c for c in communities.visible_communities(session, actor)}
+visible = {c.id: c for c in cached_read(("sidebar", actor.user_id), communities.visible_communities, actor)}
 community = visible.get(selected_community_id(actor) or 0)
 table, board, timeline, plan = st.tabs(
     [_("Table"), _("Board"), _("Timeline"), _("City plan")], key="actions_view", on_change="rerun"

@@ -6,10 +6,10 @@ list, the community's standards, and the self-assessment heatmap and trend.
 
 import streamlit as st
 
-from cop.db import read_session
 from cop.i18n import translator
 from cop.services import communities
 from cop.ui import require_actor, selected_community_id
+from cop.ui.cache import cached_read
 from cop.ui.formatting import opened_record_id
 from cop.ui.practice_views import practice_list, practice_page
 from cop.ui.standard_views import self_assessment_tab, standards_tab
@@ -18,8 +18,7 @@ actor = require_actor("practices")
 _ = translator(actor.language)
 st.title(_("Practices and standards"))
 
-with read_session() as session:
-    visible = {c.id: c for c in communities.visible_communities(session, actor)}
+visible = {c.id: c for c in cached_read(("sidebar", actor.user_id), communities.visible_communities, actor)}
 chosen = visible.get(selected_community_id(actor) or 0)
 
 record_id = opened_record_id()

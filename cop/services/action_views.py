@@ -35,7 +35,7 @@ from cop.services.practice_input import tag_key
 from cop.validation import Checker, record_id, searchable
 
 MAX_PAGE = 200
-BOARD_COLUMN = 30
+BOARD_COLUMN = 15  # cards per status column; the table lists them all
 TIMELINE_MAX = 300
 CITY_PLAN_MAX = 2_000
 UPDATE_EXCERPT = 200

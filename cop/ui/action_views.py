@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from cop import clock
 from cop.db import read_session
 from cop.errors import ValidationError
 from cop.i18n import N_, translator
@@ -21,6 +22,7 @@ from cop.models import Community
 from cop.permissions import Actor, is_allowed
 from cop.services import action_io, action_views, actions, communities, people
 from cop.services.action_progress import STATUSES
+from cop.ui.cache import cached_read
 from cop.ui.formatting import format_date, record_link
 from cop.ui.forms import draw_conflict, errors_banner, read, submit
 from cop.validation import MAX_DATE, MIN_DATE
@@ -47,15 +49,15 @@ def filters(actor: Actor, community: Community | None) -> dict[str, Any]:
     """The filter widgets shared by the table, the board and the timeline (community: the sidebar's)."""
     _ = translator(actor.language)
     cid = community.id if community else None
-    with read_session() as session:
-        cities = {o.id: o.name for o in people.organisations(session)}
-        # Listing every tag in reach is slow on a large workspace: without a community, one types it.
-        tags = action_views.known_tags(session, actor, cid) if cid else None
-        members = (
-            {m["person_id"]: m["name"] for m in communities.members(session, actor, cid)}
-            if cid
-            else {}
-        )
+    # Choices are reused until anything is written (data_version).
+    cities = {o.id: o.name for o in cached_read(("organisations",), people.organisations)}
+    # Listing every tag in reach is slow on a large workspace: without a community, one types it.
+    tags = cached_read(("action-tags", actor.user_id, cid), action_views.known_tags, actor, cid) if cid else None
+    members = (
+        {m["person_id"]: m["name"] for m in cached_read(("members", actor.user_id, cid), communities.members, actor, cid)}
+        if cid
+        else {}
+    )
     owners: dict[int, str] = {0: _("Anyone")}
     if actor.person_id is not None:
         owners[actor.person_id] = _("Me")
@@ -109,8 +111,10 @@ def _latest(row: dict[str, Any], actor: Actor) -> str:
 def _found(actor: Actor, service: Any, **kwargs: Any) -> Any:
     """Run a list query; a bad filter value becomes a message under the filters instead of a stop."""
     _ = translator(actor.language)
+    key = (service.__name__, actor.user_id, clock.today(),  # "overdue" moves at midnight
+           *sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
     try:
-        return read(service, actor, language=actor.language, **kwargs)
+        return read(service, actor, language=actor.language, cache_key=key, **kwargs)
     except ValidationError as exc:
         st.error("\n".join(_(m) for m in exc.fields.values()))
         return None

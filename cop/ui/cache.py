@@ -2,7 +2,8 @@
 
 Every write transaction bumps ``data_version`` (cop.db.write_session), so a
 read cached under the version current at the start of this run is exactly as
-fresh as reading again; the gate asks for the version once at the start of each run. The caches live
+fresh as reading again; the gate asks for the version once at the start of each run, and
+again after any write this process committed since (this page's own, for one). The caches live
 in the user's own ``st.session_state`` (never in st.cache_*, which every user
 shares), hold only what this user was allowed to read, and are dropped at
 sign-out.
@@ -15,7 +16,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from cop.db import current_data_version, read_session
+from cop.db import current_data_version, read_session, writes_committed
 
 T = TypeVar("T")
 MAX_ENTRIES = 64
@@ -23,15 +24,18 @@ MAX_ENTRIES = 64
 
 def refresh_data_version() -> int:
     """Read the version at the start of a run (the gate does this, before anything else)."""
+    writes = writes_committed()
     version = current_data_version()
-    st.session_state["cop_data_version"] = version
+    st.session_state["cop_data_version"] = (version, writes)
     return version
 
 
 def data_version() -> int:
-    """The version read at the start of this run."""
-    version = st.session_state.get("cop_data_version")
-    return refresh_data_version() if version is None else int(version)
+    """The version read at the start of this run, or again after a write in this process since."""
+    known = st.session_state.get("cop_data_version")
+    if known is None or known[1] != writes_committed():
+        return refresh_data_version()
+    return int(known[0])
 
 
 def cached_read(key: tuple, service: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -74,6 +74,9 @@ def weekday_abbreviations(language: str = DEFAULT_LANGUAGE) -> list[str]:
     return [str(names[day]) for day in range(7)]
 
 
+PLAIN_LINKS = "cop_plain_links"
+
+
 def record_link(page: str, label: str, record_id: int | None = None) -> None:
     """A link to a page (and record): in-app navigation when the page is registered,
     otherwise (a page opened on its own, as in AppTest) a plain escaped link."""
@@ -84,11 +87,14 @@ def record_link(page: str, label: str, record_id: int | None = None) -> None:
     from streamlit.errors import StreamlitAPIException
 
     query = {"id": str(record_id)} if record_id is not None else None
-    try:
-        st.page_link(f"pages/{page}.py", label=label, query_params=query)
-    except StreamlitAPIException:
-        href = f"./{page}" + (f"?{urlencode(query)}" if query else "")
-        st.markdown(f'<a href="{html.escape(href)}" target="_self">{html.escape(label)}</a>', unsafe_allow_html=True)
+    if not st.session_state.get(PLAIN_LINKS):
+        try:
+            st.page_link(f"pages/{page}.py", label=label, query_params=query)
+            return
+        except StreamlitAPIException:
+            st.session_state[PLAIN_LINKS] = True  # not in a navigation: stop trying (raising is slow)
+    href = f"./{page}" + (f"?{urlencode(query)}" if query else "")
+    st.markdown(f'<a href="{html.escape(href)}" target="_self">{html.escape(label)}</a>', unsafe_allow_html=True)
 
 
 def opened_record_id() -> str | None:

@@ -91,12 +91,21 @@ def submit(form_key: str, service: Callable[..., T], *args: Any, language: str =
     return None
 
 
-def read(service: Callable[..., T], *args: Any, language: str = "en", **kwargs: Any) -> T | None:
-    """Run a read service; a not-found or forbidden record becomes a message and stops the page."""
+def read(service: Callable[..., T], *args: Any, language: str = "en", cache_key: tuple | None = None,
+         **kwargs: Any) -> T | None:
+    """Run a read service; a not-found or forbidden record becomes a message and stops the page.
+
+    With ``cache_key`` the result is reused until anything is written
+    (``cop.ui.cache.cached_read``); the key must name every argument that
+    changes the result, the actor included.
+    """
     from cop.db import read_session
+    from cop.ui.cache import cached_read
 
     _ = translator(language)
     try:
+        if cache_key is not None:
+            return cached_read(cache_key, service, *args, **kwargs)
         with read_session() as session:
             return service(session, *args, **kwargs)
     except (PermissionDenied, NotFound) as exc:

@@ -22,6 +22,7 @@ from cop.services.practice_input import LONG_TEXTS
 from cop.services.review_status import STATUS_LABELS, STATUSES
 from cop.services.workshop_finder import find_workshops
 from cop.ui import markdown
+from cop.ui.cache import cached_read
 from cop.ui.formatting import format_date, format_number
 from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
 from cop.ui.workshop_views import KIND_LABELS
@@ -37,10 +38,10 @@ def practice_list(actor: Actor, community: Community | None) -> None:
     """Filters, one page of practices in a table, a pager, and the form for a new one."""
     _ = translator(actor.language)
     cid = community.id if community else None
-    with read_session() as session:
-        themes = practices.known_tags(session, actor, TagKind.THEME, cid)
-        groups = practices.known_tags(session, actor, TagKind.TARGET_GROUP, cid)
-        cities = people.organisations(session, kind=OrganisationKind.CITY)
+    # Filter choices and the listed page are reused until anything is written (data_version).
+    themes = cached_read(("practice-themes", actor.user_id, cid), practices.known_tags, actor, TagKind.THEME, cid)
+    groups = cached_read(("practice-groups", actor.user_id, cid), practices.known_tags, actor, TagKind.TARGET_GROUP, cid)
+    cities = cached_read(("cities",), people.organisations, kind=OrganisationKind.CITY)
     left, middle, right = st.columns(3)
     text = left.text_input(_("Search"), key="practices_text", placeholder=_("Title, summary or how it works"))
     theme = middle.selectbox(_("Theme"), ["", *themes], key="practices_theme")
@@ -51,11 +52,11 @@ def practice_list(actor: Actor, community: Community | None) -> None:
     status = middle.selectbox(_("Review status"), ["", *STATUSES], key="practices_status",
                               format_func=lambda s: _(STATUS_LABELS.get(s, s)) if s else "")
     page = int(st.session_state.get(PAGE_KEY, 1))
-    rows, total = read(
-        practices.find_practices, actor, community_id=cid, organisation_id=city or None, theme=theme or None,
-        target_group=group or None, status=status or None, text=text, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
-        language=actor.language,
-    )
+    query = {"community_id": cid, "organisation_id": city or None, "theme": theme or None,
+             "target_group": group or None, "status": status or None, "text": text,
+             "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE}
+    rows, total = read(practices.find_practices, actor, language=actor.language,
+                       cache_key=("practices", actor.user_id, *sorted(query.items())), **query)
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     if page > pages:
         st.session_state[PAGE_KEY] = 1

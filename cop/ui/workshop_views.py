@@ -23,6 +23,7 @@ from cop.models import Community, OrganisationKind, Workshop
 from cop.permissions import Actor, is_allowed
 from cop.services import communities, people, workshop_io, workshops
 from cop.services.workshop_finder import SORTS, find_workshops, month_calendar, upcoming_workshops
+from cop.ui.cache import cached_read
 from cop.ui.formatting import local_time, month_name, record_link, weekday_abbreviations
 from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
 from cop.validation import MAX_DATE, MIN_DATE
@@ -44,8 +45,7 @@ def _choice(labels: dict[str, str], _: Any) -> Any:
 
 def _filters(actor: Actor, community_id: int | None) -> dict[str, Any]:
     _ = translator(actor.language)
-    with read_session() as session:
-        cities = {c.id: c.name for c in people.organisations(session, kind=OrganisationKind.CITY)}
+    cities = {c.id: c.name for c in cached_read(("cities",), people.organisations, kind=OrganisationKind.CITY)}
     row = st.columns(4)
     text = row[0].text_input(_("Search"), key="ws_text", placeholder=_("Title, place or objectives"))
     kind = row[1].selectbox(_("Kind"), ["", *KIND_LABELS], key="ws_kind", format_func=_choice(KIND_LABELS, _))
@@ -69,7 +69,8 @@ def workshop_list(actor: Actor, community: Community | None) -> None:
     page = int(st.session_state.get(PAGE_KEY, 1))
     try:
         rows, total = read(find_workshops, actor, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
-                           language=actor.language)
+                           language=actor.language,
+                           cache_key=("workshops", actor.user_id, page, *sorted(filters.items())))
     except ValidationError as exc:
         st.error("\n".join(_(m) for m in exc.fields.values()))
         rows, total = [], 0
@@ -148,7 +149,8 @@ def month_view(actor: Actor, community_id: int | None) -> None:
     year = int(left.number_input(_("Year"), min_value=1990, max_value=2100, value=int(today[0]), step=1, key="ws_cal_year"))
     month = right.selectbox(_("Month"), list(range(1, 13)), index=int(today[1]) - 1, key="ws_cal_month",
                             format_func=lambda m: month_name(m, actor.language))
-    days = read(month_calendar, actor, year, month, community_id=community_id, language=actor.language)
+    days = read(month_calendar, actor, year, month, community_id=community_id, language=actor.language,
+                cache_key=("month", actor.user_id, actor.time_zone, year, month, community_id))
     header = st.columns(7)
     for column, name in zip(header, weekday_abbreviations(actor.language), strict=True):
         column.markdown(f"**{name}**")
