@@ -1,5 +1,8 @@
 """`make bench`: run every benchmark in its own process, then write benchmarks/RESULTS.md.
 
+``python -m benchmarks.run pages search`` reruns only those steps; the table
+keeps the other steps' last results (benchmarks/results/*.json).
+
 Each benchmark writes its figures to benchmarks/results/<name>.json; this
 script only orchestrates and renders the table, so any single benchmark can
 also be rerun alone (``.venv/bin/python -m benchmarks.bench_search``).
@@ -96,11 +99,19 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> int:
+def main(only: list[str]) -> int:
+    """Run every step (or the ``only`` ones), then render RESULTS.md from every step's last results."""
+    unknown = set(only) - {name for name, _ in STEPS}
+    if unknown:
+        print(f"unknown steps: {', '.join(sorted(unknown))}; the steps are {', '.join(n for n, _ in STEPS)}")
+        return 2
     RESULTS.mkdir(parents=True, exist_ok=True)
-    durations: dict[str, float] = {}
-    failures: list[str] = []
+    record = _load("run") or {"durations": {}, "failures": []}
+    durations: dict[str, float] = record["durations"]
+    failures = [f for f in record["failures"] if only and f.split(" ")[0] not in only]
     for name, args in STEPS:
+        if only and name not in only:
+            continue
         if not (ROOT / args[0]).exists():
             failures.append(f"{name} (missing {args[0]})")
             continue
@@ -110,10 +121,11 @@ def main() -> int:
         durations[name] = time.time() - started
         if result.returncode != 0:
             failures.append(name)
+    (RESULTS / "run.json").write_text(json.dumps({"durations": durations, "failures": failures}, indent=2))
     (ROOT / "benchmarks" / "RESULTS.md").write_text(render(durations, failures), encoding="utf-8")
     print((ROOT / "benchmarks" / "RESULTS.md").read_text())
     return 1 if failures else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

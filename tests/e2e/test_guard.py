@@ -18,6 +18,8 @@ def test_every_page_url_opened_directly_shows_sign_in_and_no_data(server, page) 
     for key in ["", *PAGES]:
         open_page(page, f"{server.url}/{key}")
         expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+        # No list of the pages/ files (Streamlit's fallback when no navigation is registered).
+        expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
         body = page.inner_text("body")
         for secret in SECRETS:
             assert secret not in body, f"/{key} leaked {secret!r} before sign-in"

@@ -5,7 +5,8 @@
 member of the welcoming-culture community owning one action due next week,
 and a second ``streamlit run`` serving ``benchmarks/pages/trivial_button.py``.
 One Chromium (Playwright's async API; its sync API is not thread-safe) drives
-``n_pages`` fresh browser contexts at once through the common journeys, for
+``n_pages`` fresh browser contexts side by side (arriving half a second
+apart, then all working at once) through the common journeys, for
 ``rounds`` rounds: sign in, the workshop list, opening a workshop, posting an
 update on one's action, exporting the community's toolkit chapter (download).
 
@@ -56,6 +57,7 @@ PASSWORD = "load test passphrase 2026"
 TTL_SECONDS = 10
 TRIVIAL_PAGE = ROOT / "benchmarks" / "pages" / "trivial_button.py"
 STEP_TIMEOUT_MS = 120_000
+ARRIVAL_GAP_S = 0.5  # between one session's start and the next's (20 sessions: over 10 s)
 ERROR_TEXT = "This app has encountered an error"
 STEPS = ("sign_in", "workshop_list", "open_workshop", "post_update", "export_chapter")
 
@@ -173,6 +175,7 @@ async def _journey(browser, run: Run, index: int, round_no: int) -> None:
     """One person's session: every step timed, every screen checked, errors collected."""
     username = run.users[index]
     where = f"round {round_no} page {index + 1} ({username})"
+    await asyncio.sleep(index * ARRIVAL_GAP_S)  # people arrive one after another, not in the same instant
     context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB",
                                         accept_downloads=True)
     context.set_default_timeout(STEP_TIMEOUT_MS)
