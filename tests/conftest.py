@@ -65,6 +65,7 @@ def pg_url() -> Iterator[str]:
     engine.dispose()
     yield url
     db.dispose_engines()
+    admin.dispose()  # its pooled connection may predate a server restart (tests/zz_last)
     with admin.begin() as conn:
         conn.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
     admin.dispose()

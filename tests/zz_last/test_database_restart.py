@@ -51,7 +51,7 @@ def pg_server(tmp_path: Path):
     if shutil.which("pg_ctlcluster") is None or os.geteuid() != 0:
         pytest.skip("needs root and pg_ctlcluster to stop and start the local PostgreSQL")
     name = f"cop_restart_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(PG_URL)
+    admin = sa.create_engine(PG_URL, pool_pre_ping=True)  # survives the restart below
     with admin.begin() as conn:
         conn.exec_driver_sql(f'CREATE SCHEMA "{name}"')
     url = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{name}"
@@ -62,7 +62,8 @@ def pg_server(tmp_path: Path):
     server = start_server(tmp_path, {"COP_DATABASE_URL": url, "COP_COOKIE_KEY": secrets.token_urlsafe(48), "COP_DEMO": "0"})
     yield server
     stop_server(server)
-    _cluster("start")
+    if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432"], capture_output=True).returncode != 0:
+        _cluster("start")  # the test starts it again itself unless it failed half-way
     _wait_ready(True)
     with admin.begin() as conn:
         conn.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
