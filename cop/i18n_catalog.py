@@ -1,7 +1,8 @@
 """Keeping the translation catalogs complete: extract the interface strings, update, compile.
 
 ``python -m cop.i18n_catalog update`` extracts every ``_("...")`` and
-``N_("...")`` of app.py, pages/ and cop/ui/ (Babel), plus the label tables
+``N_("...")`` of app.py, pages/ and cop/ui/, and of the services and the
+checks whose messages pages translate when drawn (Babel), plus the label tables
 defined elsewhere that the pages translate when drawn (``LABEL_TABLES``),
 merges new strings into each catalog under cop/locale/, and ``compile`` writes
 the .mo files the app loads (make does this). A translator adds a language by
@@ -27,7 +28,15 @@ from babel.messages.pofile import read_po, write_po
 from cop.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
 from cop.settings import PROJECT_ROOT
 
-SOURCES = [PROJECT_ROOT / "app.py", *sorted((PROJECT_ROOT / "pages").glob("*.py")), *sorted((PROJECT_ROOT / "cop" / "ui").glob("*.py"))]
+SOURCES = [
+    PROJECT_ROOT / "app.py",
+    *sorted((PROJECT_ROOT / "pages").glob("*.py")),
+    *sorted((PROJECT_ROOT / "cop" / "ui").glob("*.py")),
+    # Validation messages and field labels (cop.messages.Message), translated by cop.ui.forms.localize.
+    PROJECT_ROOT / "cop" / "validation.py",
+    PROJECT_ROOT / "cop" / "passwords.py",
+    *sorted((PROJECT_ROOT / "cop" / "services").glob("*.py")),
+]
 
 
 # Words defined outside a literal ``_()`` that pages pass through ``_()`` (the services' statuses,

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import bcrypt
 
+from cop.i18n import N_
+from cop.messages import Message
+
 BCRYPT_COST = 12
 MIN_CHARS = 12
 MAX_BYTES = 72
@@ -37,18 +40,19 @@ def problem(password: str) -> str | None:
     """Why this password may not be used, or None when it is fine."""
     password = normalise(password)
     if len(password) < MIN_CHARS:
-        return f"Use at least {MIN_CHARS} characters (a passphrase of a few words is easiest)."
+        return Message(N_("Use at least {count} characters (a passphrase of a few words is easiest)."), count=MIN_CHARS)
     if any("\ud800" <= ch <= "\udfff" for ch in password):
-        return "The password contains a broken character (undecodable bytes); please type it again."
+        return N_("The password contains a broken character (undecodable bytes); please type it again.")
     if len(password.encode("utf-8")) > MAX_BYTES:
-        return (
-            f"This password is {len(password.encode('utf-8'))} bytes long in UTF-8; at most {MAX_BYTES} "
-            "are possible (accented letters count 2, emoji 4). Please use a shorter one."
+        return Message(
+            N_("This password is {length} bytes long in UTF-8; at most {maximum} are possible "
+               "(accented letters count 2, emoji 4). Please use a shorter one."),
+            length=len(password.encode("utf-8")), maximum=MAX_BYTES,
         )
     if "\x00" in password:
-        return "The password must not contain a NUL character."
+        return N_("The password must not contain a NUL character.")
     if password.lower() in _common() or len(set(password)) <= 2:
-        return "This password is too common; please choose another."
+        return N_("This password is too common; please choose another.")
     return None
 
 

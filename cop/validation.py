@@ -16,6 +16,8 @@ from datetime import date, datetime
 from typing import Any
 
 from cop.errors import ValidationError
+from cop.i18n import N_
+from cop.messages import Message
 from cop.settings import LIMITS
 
 MIN_DATE = date(1990, 1, 1)
@@ -24,7 +26,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Lone surrogates: what undecodable bytes become in a command line argument; no database can store them.
 _NOT_TEXT = re.compile(r"[\ud800-\udfff]")
 _UNSEARCHABLE = re.compile(r"[\x00\ud800-\udfff]")
-BROKEN = "contains a broken character (undecodable bytes) that cannot be stored."
+BROKEN = N_("{label} contains a broken character (undecodable bytes) that cannot be stored.")
 MAX_ID = 2**31 - 1  # the largest key an INTEGER id column holds (PostgreSQL's limit)
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -34,7 +36,7 @@ class Checker:
     """Collects field messages; ``raise_if_any`` raises them together."""
 
     def __init__(self) -> None:
-        self.errors: dict[str, str] = {}
+        self.errors: dict[str, str] = {}  # plain text or a Message
 
     def fail(self, field: str, message: str) -> None:
         self.errors.setdefault(field, message)
@@ -43,51 +45,50 @@ class Checker:
         if self.errors:
             raise ValidationError(self.errors)
 
-    def title(self, field: str, value: Any, *, label: str = "This field", max_len: int | None = None) -> str:
+    def title(self, field: str, value: Any, *, label: str = N_("This field"), max_len: int | None = None) -> str:
         """A required single-line name: 1..200 characters after trimming."""
         max_len = max_len or LIMITS.title_max
         text = "" if value is None else str(value).strip()
         if not text:
-            self.fail(field, f"{label} must not be empty.")
+            self.fail(field, Message(N_("{label} must not be empty."), label=label))
         elif len(text) > max_len:
-            self.fail(field, f"{label} is {len(text)} characters long; at most {max_len} are allowed.")
+            self.fail(field, Message(N_("{label} is {length} characters long; at most {maximum} are allowed."),
+                                      label=label, length=len(text), maximum=max_len))
         elif _NOT_TEXT.search(text):
-            self.fail(field, f"{label} {BROKEN}")
+            self.fail(field, Message(BROKEN, label=label))
         elif _CONTROL.search(text) or "\n" in text or "\r" in text:
-            self.fail(field, f"{label} must be a single line without control characters.")
+            self.fail(field, Message(N_("{label} must be a single line without control characters."), label=label))
         return text
 
-    def optional_line(self, field: str, value: Any, *, label: str = "This field", max_len: int | None = None) -> str:
+    def optional_line(self, field: str, value: Any, *, label: str = N_("This field"), max_len: int | None = None) -> str:
         text = "" if value is None else str(value).strip()
         return self.title(field, text, label=label, max_len=max_len) if text else ""
 
-    def long_text(self, field: str, value: Any, *, label: str = "This text", required: bool = False) -> str:
+    def long_text(self, field: str, value: Any, *, label: str = N_("This text"), required: bool = False) -> str:
         """Notes, minutes, sections: kept verbatim up to 100,000 characters."""
         text = "" if value is None else str(value)
         if required and not text.strip():
-            self.fail(field, f"{label} must not be empty.")
+            self.fail(field, Message(N_("{label} must not be empty."), label=label))
         elif len(text) > LIMITS.long_text_max:
-            self.fail(
-                field,
-                f"{label} is {len(text):,} characters long; at most {LIMITS.long_text_max:,} are allowed.",
-            )
+            self.fail(field, Message(N_("{label} is {length:,} characters long; at most {maximum:,} are allowed."),
+                                     label=label, length=len(text), maximum=LIMITS.long_text_max))
         elif "\x00" in text:
-            self.fail(field, f"{label} contains a NUL character, which cannot be stored.")
+            self.fail(field, Message(N_("{label} contains a NUL character, which cannot be stored."), label=label))
         elif _NOT_TEXT.search(text):
-            self.fail(field, f"{label} {BROKEN}")
+            self.fail(field, Message(BROKEN, label=label))
         return text
 
-    def choice(self, field: str, value: Any, allowed: set[str] | list[str], *, label: str = "This field") -> str:
+    def choice(self, field: str, value: Any, allowed: set[str] | list[str], *, label: str = N_("This field")) -> str:
         text = "" if value is None else str(value)
         if text not in allowed:
-            self.fail(field, f"{label} must be one of: {', '.join(sorted(allowed))}.")
+            self.fail(field, Message(N_("{label} must be one of: {choices}."), label=label, choices=", ".join(sorted(allowed))))
         return text
 
-    def day(self, field: str, value: Any, *, label: str = "The date", required: bool = True) -> date | None:
+    def day(self, field: str, value: Any, *, label: str = N_("The date"), required: bool = True) -> date | None:
         """A date between 1990-01-01 and 2100-12-31."""
         if value in (None, ""):
             if required:
-                self.fail(field, f"{label} is required.")
+                self.fail(field, Message(N_("{label} is required."), label=label))
             return None
         if isinstance(value, datetime):
             value = value.date()
@@ -95,44 +96,44 @@ class Checker:
             try:
                 value = date.fromisoformat(value.strip())
             except ValueError:
-                self.fail(field, f"{label} must be a date like 2026-03-31.")
+                self.fail(field, Message(N_("{label} must be a date like 2026-03-31."), label=label))
                 return None
         if not isinstance(value, date):
-            self.fail(field, f"{label} must be a date.")
+            self.fail(field, Message(N_("{label} must be a date."), label=label))
             return None
         if not MIN_DATE <= value <= MAX_DATE:
-            self.fail(field, f"{label} must be between {MIN_DATE} and {MAX_DATE}.")
+            self.fail(field, Message(N_("{label} must be between {first} and {last}."), label=label, first=MIN_DATE, last=MAX_DATE))
             return None
         return value
 
-    def not_before(self, field: str, start: date | datetime | None, end: date | datetime | None, *, label: str = "The end") -> None:
+    def not_before(self, field: str, start: date | datetime | None, end: date | datetime | None, *, label: str = N_("The end")) -> None:
         if start is not None and end is not None and end < start:
-            self.fail(field, f"{label} must not be before the start.")
+            self.fail(field, Message(N_("{label} must not be before the start."), label=label))
 
-    def count(self, field: str, value: Any, *, label: str = "This number", minimum: int = 0, maximum: int = 10_000_000) -> int:
+    def count(self, field: str, value: Any, *, label: str = N_("This number"), minimum: int = 0, maximum: int = 10_000_000) -> int:
         try:
             number = int(str(value).strip()) if not isinstance(value, int) else value
         except (TypeError, ValueError):
-            self.fail(field, f"{label} must be a whole number.")
+            self.fail(field, Message(N_("{label} must be a whole number."), label=label))
             return minimum
         if isinstance(value, bool) or not minimum <= number <= maximum:
-            self.fail(field, f"{label} must be between {minimum} and {maximum:,}.")
+            self.fail(field, Message(N_("{label} must be between {minimum} and {maximum:,}."), label=label, minimum=minimum, maximum=maximum))
         return number
 
     def email(self, field: str, value: Any, *, required: bool = False) -> str:
         text = "" if value is None else str(value).strip()
         if not text:
             if required:
-                self.fail(field, "The e-mail address is required.")
+                self.fail(field, N_("The e-mail address is required."))
             return ""
         if len(text) > 254 or not EMAIL_RE.match(text) or _CONTROL.search(text) or _NOT_TEXT.search(text):
-            self.fail(field, "This does not look like an e-mail address.")
+            self.fail(field, N_("This does not look like an e-mail address."))
         return text
 
     def slug(self, field: str, value: Any) -> str:
         text = "" if value is None else str(value).strip().lower()
         if not SLUG_RE.match(text):
-            self.fail(field, "Use 1-64 lower-case letters, digits and hyphens (e.g. welcoming-culture).")
+            self.fail(field, N_("Use 1-64 lower-case letters, digits and hyphens (e.g. welcoming-culture)."))
         return text
 
 

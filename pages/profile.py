@@ -27,14 +27,14 @@ if st.session_state.get("profile_versions") != (mine.person_version, mine.user_v
 errors_banner(FORM, actor.language)
 with st.form(FORM):
     name = st.text_input(_("Name"), key="profile_name", max_chars=200)
-    field_error(FORM, "name")
+    field_error(FORM, "name", actor.language)
     email = st.text_input(_("E-mail"), key="profile_email", max_chars=254)
-    field_error(FORM, "email")
+    field_error(FORM, "email", actor.language)
     language = st.selectbox(_("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key="profile_language")
-    field_error(FORM, "language")
+    field_error(FORM, "language", actor.language)
     zones = sorted(available_timezones())
     time_zone = st.selectbox(_("Time zone"), zones, key="profile_time_zone")
-    field_error(FORM, "time_zone")
+    field_error(FORM, "time_zone", actor.language)
     if st.form_submit_button(_("Save"), type="primary"):
         person_version, user_version = st.session_state["profile_versions"]
         # ``language`` of submit() is the language of its messages, so the service is wrapped.

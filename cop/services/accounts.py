@@ -18,6 +18,8 @@ from sqlmodel import Session, col, select
 
 from cop import clock, passwords
 from cop.errors import NotFound
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import Community, Membership, Person, Role, User
 from cop.permissions import Actor, authorize
 from cop.services import people, records
@@ -40,7 +42,7 @@ def normalise_username(value: str) -> str:
 def check_username(chk: Checker, value: Any, field: str = "username") -> str:
     username = normalise_username(str(value or ""))
     if not USERNAME_RE.match(username):
-        chk.fail(field, "Use 3-32 characters: lower-case letters a-z, digits, dot, hyphen or underscore.")
+        chk.fail(field, N_("Use 3-32 characters: lower-case letters a-z, digits, dot, hyphen or underscore."))
     return username
 
 
@@ -63,7 +65,7 @@ def time_zones() -> frozenset[str]:
 def check_time_zone(chk: Checker, value: Any, field: str = "time_zone") -> str:
     text = str(value or "").strip()
     if text not in time_zones():
-        chk.fail(field, "Choose a time zone from the list, such as Europe/Berlin.")
+        chk.fail(field, N_("Choose a time zone from the list, such as Europe/Berlin."))
     return text
 
 
@@ -87,20 +89,20 @@ def create_user(
     chk = Checker()
     username = check_username(chk, username)
     password = check_new_password(chk, password)
-    name = chk.title("name", name, label="The name")
+    name = chk.title("name", name, label=N_("The name"))
     email = chk.email("email", email)
-    chk.choice("language", language, set(LANGUAGES), label="The language")
+    chk.choice("language", language, set(LANGUAGES), label=N_("The language"))
     time_zone = check_time_zone(chk, time_zone)
     if "username" not in chk.errors and session.exec(select(User.id).where(User.username == username)).first():
-        chk.fail("username", f"The username {username!r} is taken.")
+        chk.fail("username", Message(N_("The username {username!r} is taken."), username=username))
     organisation_id = people.check_organisation_id(session, chk, organisation_id)
     if person_id is not None:
         person_id = record_id(person_id)
         person = session.get(Person, person_id) if person_id is not None else None
         if person is None or person.deleted_at is not None:
-            chk.fail("person", "This person does not exist.")
+            chk.fail("person", N_("This person does not exist."))
         elif session.exec(select(User.id).where(User.person_id == person_id)).first():
-            chk.fail("person", "This person already has an account.")
+            chk.fail("person", N_("This person already has an account."))
     chk.raise_if_any()
     if person_id is None:
         person = records.create(session, actor, Person(name=name, email=email, organisation_id=organisation_id))
@@ -200,10 +202,10 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str) 
         raise NotFound("Your account no longer exists.")
     chk = Checker()
     if not passwords.check_password(current, user.password_hash):
-        chk.fail("current_password", "The current password is not correct.")
+        chk.fail("current_password", N_("The current password is not correct."))
     new = check_new_password(chk, new, "new_password")
     if not chk.errors and passwords.normalise(current) == new:
-        chk.fail("new_password", "The new password must differ from the current one.")
+        chk.fail("new_password", N_("The new password must differ from the current one."))
     chk.raise_if_any()
     user.password_hash = passwords.hash_password(new)
     user.must_change_password = False

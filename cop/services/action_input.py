@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import Action, Community, Membership, Organisation, Person, Priority, ProgressMode
 from cop.services.action_progress import STATUSES
 from cop.services.practice_input import check_tags
@@ -37,7 +39,13 @@ FIELDS = (
 MAX_CO_OWNERS = 20
 MAX_PARTNERS = 50
 MAX_NUMBER = 1e15
-NOT_A_MEMBER = "The owner is not a member of this community."
+NOT_A_MEMBER = N_("The owner is not a member of this community.")
+# The labels of an indicator's numbers: on its own form, and in a list of indicators ("{number}").
+NUMBER_LABELS = {
+    "baseline": (N_("The baseline"), N_("The baseline of indicator {number}")),
+    "target": (N_("The target"), N_("The target of indicator {number}")),
+    "current": (N_("The current"), N_("The current of indicator {number}")),
+}
 
 __all__ = [
     "FIELDS",
@@ -91,7 +99,7 @@ def _organisation_exists(session: Session, organisation_id: int) -> bool:
 def _check_owner(chk: Checker, session: Session, community: Community, value: Any) -> int | None:
     owner = _as_id(value)
     if owner is None and value in (None, ""):
-        chk.fail("owner_person_id", "Choose the owner of the action.")
+        chk.fail("owner_person_id", N_("Choose the owner of the action."))
     elif owner is None or not is_member(session, community.id, owner):  # type: ignore[arg-type]
         chk.fail("owner_person_id", NOT_A_MEMBER)
     return owner
@@ -106,12 +114,12 @@ def _check_co_owners(
         if person is None or not is_member(session, community.id, person):  # type: ignore[arg-type]
             chk.fail(
                 "co_owner_ids",
-                f"Co-owner {str(raw).strip()[:40]} is not a member of this community.",
+                Message(N_("Co-owner {who} is not a member of this community."), who=str(raw).strip()[:40]),
             )
         elif person != owner and person not in chosen:
             chosen.append(person)
     if len(chosen) > MAX_CO_OWNERS:
-        chk.fail("co_owner_ids", f"At most {MAX_CO_OWNERS} co-owners are allowed.")
+        chk.fail("co_owner_ids", Message(N_("At most {count} co-owners are allowed."), count=MAX_CO_OWNERS))
     return sorted(chosen)
 
 
@@ -120,11 +128,11 @@ def _check_organisations(chk: Checker, session: Session, value: Any) -> list[int
     for raw in _ids(value):
         organisation = _as_id(raw)
         if organisation is None or not _organisation_exists(session, organisation):
-            chk.fail("partner_ids", "Choose partner organisations from the list.")
+            chk.fail("partner_ids", N_("Choose partner organisations from the list."))
         elif organisation not in chosen:
             chosen.append(organisation)
     if len(chosen) > MAX_PARTNERS:
-        chk.fail("partner_ids", f"At most {MAX_PARTNERS} partner organisations are allowed.")
+        chk.fail("partner_ids", Message(N_("At most {count} partner organisations are allowed."), count=MAX_PARTNERS))
     return sorted(chosen)
 
 
@@ -146,11 +154,11 @@ def _check_parent(
     parent_id = _as_id(value)
     parent = session.get(Action, parent_id) if parent_id is not None else None
     if parent is None or parent.deleted_at is not None or parent.community_id != community.id:
-        chk.fail("parent_id", "The parent must be an action of this community.")
+        chk.fail("parent_id", N_("The parent must be an action of this community."))
         return None
     if current is not None and current.id in _ancestors(session, parent.id):  # type: ignore[arg-type]
         chk.fail(
-            "parent_id", "An action cannot be a sub-action of itself or of its own sub-actions."
+            "parent_id", N_("An action cannot be a sub-action of itself or of its own sub-actions.")
         )
         return None
     return parent_id
@@ -161,17 +169,17 @@ def check_number(chk: Checker, field: str, value: Any, label: str) -> float | No
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        chk.fail(field, f"{label} must be a number.")
+        chk.fail(field, Message(N_("{label} must be a number."), label=label))
         return None
     try:
         number = (
             float(str(value).strip().replace(",", ".")) if isinstance(value, str) else float(value)
         )
     except (TypeError, ValueError):
-        chk.fail(field, f"{label} must be a number.")
+        chk.fail(field, Message(N_("{label} must be a number."), label=label))
         return None
     if not math.isfinite(number) or abs(number) > MAX_NUMBER:
-        chk.fail(field, f"{label} must be a finite number up to {MAX_NUMBER:,.0f}.")
+        chk.fail(field, Message(N_("{label} must be a finite number up to {maximum:,.0f}."), label=label, maximum=MAX_NUMBER))
         return None
     return number
 
@@ -192,9 +200,9 @@ def check_action(
             given.setdefault(required, None)
     values: dict[str, Any] = {}
     if "title" in given:
-        values["title"] = chk.title("title", given["title"], label="The title")
+        values["title"] = chk.title("title", given["title"], label=N_("The title"))
     if "objective" in given:
-        values["objective"] = chk.long_text("objective", given["objective"], label="The objective")
+        values["objective"] = chk.long_text("objective", given["objective"], label=N_("The objective"))
     owner = current.owner_person_id if current is not None else None
     if "owner_person_id" in given:
         owner = values["owner_person_id"] = _check_owner(
@@ -209,23 +217,23 @@ def check_action(
         if given["organisation_id"] not in (None, "", 0) and (
             organisation is None or not _organisation_exists(session, organisation)
         ):
-            chk.fail("organisation_id", "Choose the city or organisation from the list.")
+            chk.fail("organisation_id", N_("Choose the city or organisation from the list."))
         values["organisation_id"] = organisation
     if "partner_ids" in given:
         values["partner_ids"] = _check_organisations(chk, session, given["partner_ids"])
     if "start_date" in given:
         values["start_date"] = chk.day(
-            "start_date", given["start_date"], label="The start date", required=False
+            "start_date", given["start_date"], label=N_("The start date"), required=False
         )
     if "due_date" in given:
-        values["due_date"] = chk.day("due_date", given["due_date"], label="The due date")
+        values["due_date"] = chk.day("due_date", given["due_date"], label=N_("The due date"))
     start = values.get("start_date", current.start_date if current is not None else None)
     due = values.get("due_date", current.due_date if current is not None else None)
     if "start_date" in given or "due_date" in given:
-        chk.not_before("due_date", start, due, label="The due date")
+        chk.not_before("due_date", start, due, label=N_("The due date"))
     if "priority" in given:
         values["priority"] = chk.choice(
-            "priority", given["priority"] or Priority.NORMAL.value, PRIORITIES, label="The priority"
+            "priority", given["priority"] or Priority.NORMAL.value, PRIORITIES, label=N_("The priority")
         )
     if "tags" in given:
         values["tags"] = check_tags(chk, "tags", given["tags"], "tag")
@@ -236,6 +244,6 @@ def check_action(
             "progress_mode",
             given["progress_mode"] or ProgressMode.STATUS.value,
             PROGRESS_MODES,
-            label="How progress is measured",
+            label=N_("How progress is measured"),
         )
     return values

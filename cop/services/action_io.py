@@ -28,6 +28,8 @@ from sqlmodel import Session, col, select
 
 from cop.errors import PermissionDenied
 from cop.export.csv_safe import csv_bytes
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import Action, ActionStatus, Community, Organisation, Person
 from cop.permissions import Actor, authorize, can_read
 from cop.services import action_progress, records
@@ -118,6 +120,19 @@ def export_actions_csv(session: Session, actor: Actor, community_id: Any) -> byt
     return csv_bytes(COLUMNS, _export_rows(session, actor, community.id))  # type: ignore[arg-type]
 
 
+# Owner and city are shown in the export but changed on the action's page: (with the value, when empty).
+CHANGED_ON_THE_PAGE = {
+    "owner": (
+        N_("The owner is changed on the action's page, not by import (it is {shown})."),
+        N_("The owner is changed on the action's page, not by import (it is empty)."),
+    ),
+    "city": (
+        N_("The city is changed on the action's page, not by import (it is {shown})."),
+        N_("The city is changed on the action's page, not by import (it is empty)."),
+    ),
+}
+
+
 @dataclass
 class RowPreview:
     """One row of the file: the action it names, what would change, and what is wrong with it."""
@@ -155,11 +170,11 @@ def _read(data: bytes, preview: Preview) -> list[tuple[int, dict[str, str]]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         preview.file_errors.append(
-            "The file is not UTF-8 text; save it as CSV UTF-8 and try again."
+            N_("The file is not UTF-8 text; save it as CSV UTF-8 and try again.")
         )
         return []
     if "\x00" in text:
-        preview.file_errors.append("The file contains NUL characters; is it really a CSV file?")
+        preview.file_errors.append(N_("The file contains NUL characters; is it really a CSV file?"))
         return []
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
@@ -167,7 +182,8 @@ def _read(data: bytes, preview: Preview) -> list[tuple[int, dict[str, str]]]:
         missing = [c for c in ("id", "version", *EDITABLE) if c not in header]
         if missing:
             preview.file_errors.append(
-                f"Missing columns: {', '.join(missing)}. Export the actions first and edit that file."
+                Message(N_("Missing columns: {columns}. Export the actions first and edit that file."),
+                        columns=", ".join(missing))
             )
             return []
         rows = [
@@ -175,13 +191,14 @@ def _read(data: bytes, preview: Preview) -> list[tuple[int, dict[str, str]]]:
             for row in reader
         ]
     except csv.Error as exc:  # e.g. a cell beyond the csv module's field size limit
-        preview.file_errors.append(f"The CSV file cannot be read: {exc}.")
+        preview.file_errors.append(Message(N_("The CSV file cannot be read: {problem}."), problem=exc))
         return []
     if not rows:
-        preview.file_errors.append("The file has no rows below its header.")
+        preview.file_errors.append(N_("The file has no rows below its header."))
     elif len(rows) > MAX_IMPORT_ROWS:
         preview.file_errors.append(
-            f"The file has {len(rows):,} rows; import at most {MAX_IMPORT_ROWS:,} at once."
+            Message(N_("The file has {count:,} rows; import at most {maximum:,} at once."),
+                    count=len(rows), maximum=MAX_IMPORT_ROWS)
         )
         return []
     return rows
@@ -211,24 +228,26 @@ def _stored(session: Session, ids: list[int]) -> dict[int, tuple[Action, Communi
 def _wanted(chk: Checker, row: dict[str, str]) -> dict[str, Any]:
     """The row's editable values, cleaned like a form's."""
     values: dict[str, Any] = {
-        "title": chk.title("title", _text_in(row["title"]), label="The title")
+        "title": chk.title("title", _text_in(row["title"]), label=N_("The title"))
     }
     status = row["status"].strip()
     if status not in STATUSES:
         chk.fail(
-            "status", f"Status {status[:40]!r} is not allowed; use one of: {', '.join(STATUSES)}."
+            "status",
+            Message(N_("Status {status!r} is not allowed; use one of: {choices}."),
+                    status=status[:40], choices=", ".join(STATUSES)),
         )
     values["status"] = status
     values["progress"] = chk.count(
-        "progress", row["progress"], label="The progress", minimum=0, maximum=100
+        "progress", row["progress"], label=N_("The progress"), minimum=0, maximum=100
     )
     values["start_date"] = chk.day(
-        "start_date", row["start_date"], label="The start date", required=False
+        "start_date", row["start_date"], label=N_("The start date"), required=False
     )
-    values["due_date"] = chk.day("due_date", row["due_date"], label="The due date")
-    chk.not_before("due_date", values["start_date"], values["due_date"], label="The due date")
+    values["due_date"] = chk.day("due_date", row["due_date"], label=N_("The due date"))
+    chk.not_before("due_date", values["start_date"], values["due_date"], label=N_("The due date"))
     values["priority"] = chk.choice(
-        "priority", row["priority"].strip(), PRIORITIES, label="The priority"
+        "priority", row["priority"].strip(), PRIORITIES, label=N_("The priority")
     )
     values["tags"] = check_tags(chk, "tags", _text_in(row["tags"]), "tag")
     return values
@@ -245,9 +264,9 @@ def _changes(
     values = dict(wanted)
     progress_edited = values["progress"] != action.progress
     if progress_edited and driven is not None:
-        chk.fail("progress", f"The progress of this action follows its {driven[0]}.")
+        chk.fail("progress", Message(N_("The progress of this action follows its {what}."), what=Message(driven[0])))
     elif progress_edited and values["status"] == ActionStatus.DONE and values["progress"] != 100:
-        chk.fail("progress", "A done action is at 100 %.")
+        chk.fail("progress", N_("A done action is at 100 %."))
     elif not progress_edited and values["status"] != action.status:
         values["progress"] = (
             driven[1]
@@ -275,14 +294,15 @@ def _row(
     found = stored.get(action_id) if action_id is not None else None
     if found is None or not can_read(actor, found[1]):
         result.errors["id"] = (
-            f"There is no action with id {raw_id[:20]}."
+            Message(N_("There is no action with id {id}."), id=raw_id[:20])
             if raw_id
-            else "Every row needs the id of an exported action; new actions are created on the page."
+            else N_("Every row needs the id of an exported action; new actions are created on the page.")
         )
         return result
     if action_id in seen:
         result.errors["id"] = (
-            f"Action {action_id} appears twice in the file (also on line {seen[action_id]})."
+            Message(N_("Action {id} appears twice in the file (also on line {line})."),
+                    id=action_id, line=seen[action_id])
         )
         return result
     seen[action_id] = line  # type: ignore[index]
@@ -293,7 +313,7 @@ def _row(
         if name in row and _text_in(row[name]).strip() != shown.strip():
             chk.fail(
                 name,
-                f"The {name} is changed on the action's page, not by import (it is {shown or 'empty'}).",
+                Message(CHANGED_ON_THE_PAGE[name][0], shown=shown) if shown else CHANGED_ON_THE_PAGE[name][1],
             )
     if not chk.errors:
         result.changes = _changes(chk, action, wanted, driven.get(action.id))  # type: ignore[arg-type]
@@ -303,13 +323,14 @@ def _row(
         if result.version != action.version:
             chk.fail(
                 "version",
-                f"Someone changed this action after the export (version {version[:12] or '?'} in the "
-                f"file, {action.version} now); export again and redo this row.",
+                Message(N_("Someone changed this action after the export (version {exported} in the "
+                           "file, {current} now); export again and redo this row."),
+                        exported=version[:12] or "?", current=action.version),
             )
         try:
             authorize(actor, "action.import", community)
         except PermissionDenied:
-            chk.fail("id", f"You may not import changes to actions of {community.name}.")
+            chk.fail("id", Message(N_("You may not import changes to actions of {community}."), community=community.name))
     result.errors = dict(chk.errors)
     if result.errors:
         result.changes = {}

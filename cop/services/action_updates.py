@@ -13,10 +13,12 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import Action, ActionIndicator, ActionMilestone, ActionStatus, ActionUpdate
 from cop.permissions import Actor
 from cop.services import action_progress, records
-from cop.services.action_input import check_number
+from cop.services.action_input import NUMBER_LABELS, check_number
 from cop.services.action_progress import STATUSES, progress_after_status
 from cop.services.actions import editable_action
 from cop.services.audit import record_event
@@ -49,18 +51,18 @@ def post_update(
     """
     action, community = editable_action(session, actor, action_id, "action.post_update")
     chk = Checker()
-    body = chk.long_text("text", text, label="The update", required=True)
+    body = chk.long_text("text", text, label=N_("The update"), required=True)
     status = _optional(new_status)
     progress = _optional(new_progress)
     if status is not None:
-        status = chk.choice("new_status", status, STATUSES, label="The new status")
+        status = chk.choice("new_status", status, STATUSES, label=N_("The new status"))
     if progress is not None:
-        progress = chk.count("new_progress", progress, label="The progress", minimum=0, maximum=100)
+        progress = chk.count("new_progress", progress, label=N_("The progress"), minimum=0, maximum=100)
         driver = action_progress.driven_by(session, action)
         if driver is not None:
-            chk.fail("new_progress", f"The progress of this action follows its {driver}.")
+            chk.fail("new_progress", Message(N_("The progress of this action follows its {what}."), what=Message(driver)))
         elif (status or action.status) == ActionStatus.DONE and progress != 100:
-            chk.fail("new_progress", "A done action is at 100 %.")
+            chk.fail("new_progress", N_("A done action is at 100 %."))
     chk.raise_if_any()
     changes: dict[str, Any] = {}
     if status is not None:
@@ -138,15 +140,15 @@ def add_milestone(
 ) -> ActionMilestone:
     action, community = editable_action(session, actor, action_id, "action.update")
     chk = Checker()
-    clean_title = chk.title("title", title, label="The milestone")
-    due = chk.day("due_date", due_date, label="The milestone's date", required=False)
+    clean_title = chk.title("title", title, label=N_("The milestone"))
+    due = chk.day("due_date", due_date, label=N_("The milestone's date"), required=False)
     count, last = session.exec(
         select(func.count(), func.max(ActionMilestone.position)).where(
             ActionMilestone.action_id == action.id, col(ActionMilestone.deleted_at).is_(None)
         )
     ).one()
     if count >= MAX_MILESTONES:
-        chk.fail("title", f"An action has at most {MAX_MILESTONES} milestones.")
+        chk.fail("title", Message(N_("An action has at most {count} milestones."), count=MAX_MILESTONES))
     chk.raise_if_any()
     milestone = ActionMilestone(
         action_id=action.id, title=clean_title, due_date=due, position=(last or 0) + 1
@@ -174,14 +176,14 @@ def update_milestone(
     chk = Checker()
     values: dict[str, Any] = {}
     if title is not None:
-        values["title"] = chk.title("title", title, label="The milestone")
+        values["title"] = chk.title("title", title, label=N_("The milestone"))
     if due_date is not ...:
         values["due_date"] = chk.day(
-            "due_date", due_date, label="The milestone's date", required=False
+            "due_date", due_date, label=N_("The milestone's date"), required=False
         )
     if done is not None:
         if not isinstance(done, bool):
-            chk.fail("done", "Done must be yes or no.")
+            chk.fail("done", N_("Done must be yes or no."))
         values["done"] = done
     chk.raise_if_any()
     records.save(
@@ -225,12 +227,12 @@ def milestones(session: Session, action_id: int) -> list[ActionMilestone]:
 def _check_indicator(chk: Checker, fields: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if "name" in fields:
-        values["name"] = chk.title("name", fields["name"], label="The indicator's name")
+        values["name"] = chk.title("name", fields["name"], label=N_("The indicator's name"))
     if "unit" in fields:
-        values["unit"] = chk.optional_line("unit", fields["unit"], label="The unit", max_len=40)
+        values["unit"] = chk.optional_line("unit", fields["unit"], label=N_("The unit"), max_len=40)
     for key in ("baseline", "target", "current"):
         if key in fields:
-            values[key] = check_number(chk, key, fields[key], f"The {key}")
+            values[key] = check_number(chk, key, fields[key], NUMBER_LABELS[key][0])
     return values
 
 
@@ -257,7 +259,7 @@ def add_indicator(
         )
     ).one()
     if count >= MAX_INDICATORS:
-        chk.fail("name", f"An action has at most {MAX_INDICATORS} indicators.")
+        chk.fail("name", Message(N_("An action has at most {count} indicators."), count=MAX_INDICATORS))
     chk.raise_if_any()
     indicator = ActionIndicator(action_id=action.id, position=(last or 0) + 1, **values)  # type: ignore[arg-type]
     return records.create(

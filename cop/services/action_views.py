@@ -17,6 +17,8 @@ from sqlmodel import Session, col, func, select
 
 from cop import clock
 from cop.errors import NotFound, ValidationError
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import (
     Action,
     ActionCoOwner,
@@ -142,16 +144,16 @@ def conditions(
     if community_id not in (None, "", 0):
         found.append(Action.community_id == get_community(session, actor, community_id).id)
     organisation = _an_id(
-        chk, "organisation_id", organisation_id, "Choose a city or organisation from the list."
+        chk, "organisation_id", organisation_id, N_("Choose a city or organisation from the list.")
     )
-    owner = _an_id(chk, "owner_person_id", owner_person_id, "Choose an owner from the list.")
-    parent = _an_id(chk, "parent_id", parent_id, "Choose a parent action.")
+    owner = _an_id(chk, "owner_person_id", owner_person_id, N_("Choose an owner from the list."))
+    parent = _an_id(chk, "parent_id", parent_id, N_("Choose a parent action."))
     statuses = [status] if isinstance(status, str) else list(status or [])
     for value in statuses:
-        chk.choice("status", value, STATUSES, label="The status")
-    first = chk.day("due_from", due_from, label="The first due date", required=False)
-    last = chk.day("due_to", due_to, label="The last due date", required=False)
-    chk.not_before("due_to", first, last, label="The last due date")
+        chk.choice("status", value, STATUSES, label=N_("The status"))
+    first = chk.day("due_from", due_from, label=N_("The first due date"), required=False)
+    last = chk.day("due_to", due_to, label=N_("The last due date"), required=False)
+    chk.not_before("due_to", first, last, label=N_("The last due date"))
     chk.raise_if_any()
     if organisation is not None:
         found.append(Action.organisation_id == organisation)
@@ -248,7 +250,7 @@ def find_actions(
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of the actions matching ``filters`` (see ``conditions``) and how many match in all."""
     if sort not in SORTS:
-        raise ValidationError({"sort": f"Sort by one of: {', '.join(SORTS)}."})
+        raise ValidationError({"sort": Message(N_("Sort by one of: {choices}."), choices=", ".join(SORTS))})
     where = conditions(session, actor, **filters)
     key = col(SORTS[sort])
     order = [

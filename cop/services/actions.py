@@ -19,6 +19,8 @@ from sqlmodel import Session, select
 
 from cop import clock
 from cop.errors import NotFound, PermissionDenied
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import (
     Action,
     ActionCoOwner,
@@ -35,7 +37,7 @@ from cop.models import (
 )
 from cop.permissions import Actor, authorize, can_read
 from cop.services import action_progress, notifications, records
-from cop.services.action_input import check_action, check_number, is_member
+from cop.services.action_input import NUMBER_LABELS, check_action, check_number, is_member
 from cop.services.action_progress import STATUSES, progress_after_status
 from cop.services.audit import record_event
 from cop.services.practice_input import tag_key
@@ -156,17 +158,17 @@ def _check_indicators(chk: Checker, items: list[dict[str, Any]]) -> list[dict[st
                 "name": chk.title(
                     f"indicators.{number}.name",
                     item.get("name"),
-                    label=f"The name of indicator {number}",
+                    label=Message(N_("The name of indicator {number}"), number=number),
                 ),
                 "unit": chk.optional_line(
-                    f"indicators.{number}.unit", item.get("unit"), label="The unit", max_len=40
+                    f"indicators.{number}.unit", item.get("unit"), label=N_("The unit"), max_len=40
                 ),
                 **{
                     key: check_number(
                         chk,
                         f"indicators.{number}.{key}",
                         item.get(key),
-                        f"The {key} of indicator {number}",
+                        Message(NUMBER_LABELS[key][1], number=number),
                     )
                     for key in ("baseline", "target", "current")
                 },
@@ -228,7 +230,7 @@ def create_action(
         },
         None,
     )
-    chk.choice("status", status, STATUSES, label="The status")
+    chk.choice("status", status, STATUSES, label=N_("The status"))
     if workshop_id is not None:
         workshop_id = record_id(workshop_id)
         workshop = session.get(Workshop, workshop_id) if workshop_id is not None else None
@@ -237,12 +239,12 @@ def create_action(
             or workshop.deleted_at is not None
             or workshop.community_id != community.id
         ):
-            chk.fail("workshop_id", "Choose a workshop of this community.")
+            chk.fail("workshop_id", N_("Choose a workshop of this community."))
     if outcome_id is not None:
         outcome_id = record_id(outcome_id)
         outcome = session.get(Outcome, outcome_id) if outcome_id is not None else None
         if outcome is None or outcome.deleted_at is not None or outcome.workshop_id != workshop_id:
-            chk.fail("outcome_id", "The outcome must belong to the linked workshop.")
+            chk.fail("outcome_id", N_("The outcome must belong to the linked workshop."))
     measures = _check_indicators(chk, indicators or [])
     chk.raise_if_any()
     links = {field: values.pop(field) for field in _LINKS}
@@ -334,7 +336,7 @@ def move_action(
     """The board's "move to": a new status with its default progress, refused when the card is stale."""
     action, community = editable_action(session, actor, action_id, "action.move")
     chk = Checker()
-    chk.choice("status", new_status, STATUSES, label="The status")
+    chk.choice("status", new_status, STATUSES, label=N_("The status"))
     chk.raise_if_any()
     derived = action_progress.derived_progress(session, action)
     progress = (

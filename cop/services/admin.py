@@ -18,6 +18,8 @@ from sqlmodel import Session, col, func, select
 
 from cop import clock, passwords
 from cop.errors import ValidationError
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import AuditEvent, Organisation, Person, User
 from cop.permissions import Actor, authorize
 from cop.services import communities, records
@@ -64,7 +66,7 @@ def deactivate_user(session: Session, actor: Actor, user_id: int | str) -> User:
     authorize(actor, "user.deactivate")
     user = _account(session, user_id)
     if user.id == actor.user_id:
-        raise ValidationError({"user": "You cannot deactivate your own account; ask another admin."})
+        raise ValidationError({"user": N_("You cannot deactivate your own account; ask another admin.")})
     return _change_account(session, actor, user, {"active": False, "sessions_valid_after": clock.now()},
                            "user.deactivate")
 
@@ -117,7 +119,7 @@ def user_id_for(session: Session, actor: Actor, username: str) -> int:
     authorize(actor, "user.list")
     user_id = session.exec(select(User.id).where(User.username == username.strip().lower())).first()
     if user_id is None:
-        raise ValidationError({"username": f"There is no account {username.strip()!r}."})
+        raise ValidationError({"username": Message(N_("There is no account {username!r}."), username=username.strip())})
     return int(user_id)
 
 
@@ -141,7 +143,7 @@ def list_users(session: Session, actor: Actor, *, search: str = "", state: str =
     """Accounts by username, filtered and paged in SQL, with the total for the pager."""
     authorize(actor, "user.list")
     chk = Checker()
-    chk.choice("state", state, set(USER_STATES), label="The state")
+    chk.choice("state", state, set(USER_STATES), label=N_("The state"))
     chk.raise_if_any()
     now = clock.now()
     is_locked = sa.and_(col(User.locked_until).is_not(None), col(User.locked_until) > now)
@@ -233,7 +235,7 @@ def audit_log(
     end = _period_end(until) if until is not None else None
     chk = Checker()
     chk.not_before("until", start, _day_start(until) if until is not None else None,
-                   label="The end of the period")
+                   label=N_("The end of the period"))
     chk.raise_if_any()
     conditions: list[Any] = []
     if community_id is not None:

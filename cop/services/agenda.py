@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from cop.i18n import N_
 from cop.models import AgendaItem
 from cop.permissions import Actor
 from cop.services import records
@@ -15,13 +16,13 @@ from cop.validation import Checker
 
 def _check_item(chk: Checker, title: Any, duration_minutes: Any, presenter: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "title": chk.title("title", title, label="The title"),
-        "presenter": chk.optional_line("presenter", presenter, label="The presenter"),
+        "title": chk.title("title", title, label=N_("The title")),
+        "presenter": chk.optional_line("presenter", presenter, label=N_("The presenter")),
         "duration_minutes": None,
     }
     if duration_minutes not in (None, ""):
         values["duration_minutes"] = chk.count(
-            "duration_minutes", duration_minutes, label="The length in minutes", minimum=1, maximum=24 * 60
+            "duration_minutes", duration_minutes, label=N_("The length in minutes"), minimum=1, maximum=24 * 60
         )
     return values
 

@@ -19,6 +19,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import Attachment
 from cop.permissions import Actor
 from cop.services import records
@@ -26,7 +28,7 @@ from cop.services.workshops import editable_workshop, workshop_in_scope
 from cop.settings import LIMITS
 from cop.validation import Checker
 
-ALLOWED = (
+ALLOWED = N_(
     "images (PNG, JPEG, GIF, WebP), PDF, Word, Excel and PowerPoint, OpenDocument text, "
     "spreadsheet and presentation, plain text, Markdown and CSV"
 )
@@ -105,9 +107,9 @@ def stored_filename(original_name: str, extension: str) -> str:
 
 def _check_details(chk: Checker, caption: Any, shows_people: bool, consent_confirmed: bool) -> dict[str, Any]:
     if shows_people and not consent_confirmed:
-        chk.fail("consent_confirmed", "Confirm that the people shown agreed to the photo being shared.")
+        chk.fail("consent_confirmed", N_("Confirm that the people shown agreed to the photo being shared."))
     return {
-        "caption": chk.optional_line("caption", caption, label="The caption", max_len=500),
+        "caption": chk.optional_line("caption", caption, label=N_("The caption"), max_len=500),
         "shows_people": bool(shows_people),
         "consent_confirmed": bool(consent_confirmed),
     }
@@ -123,19 +125,19 @@ def add_attachment(
     values = _check_details(chk, caption, shows_people, consent_confirmed)
     original_name = (filename or "")[-255:]
     if "\x00" in original_name or any("\ud800" <= ch <= "\udfff" for ch in original_name):
-        chk.fail("filename", "The file name holds characters that cannot be stored (NUL or undecodable bytes); "
-                             "rename the file and upload it again.")
+        chk.fail("filename", N_("The file name holds characters that cannot be stored (NUL or undecodable bytes); "
+                                "rename the file and upload it again."))
     size = len(content)
     detected = None
     if size == 0:
-        chk.fail("file", "The file is empty.")
+        chk.fail("file", N_("The file is empty."))
     elif size > LIMITS.attachment_bytes:
-        chk.fail("file", f"The file is {size / 1_048_576:.1f} MB; at most "
-                         f"{LIMITS.attachment_bytes // 1_048_576} MB are allowed.")
+        chk.fail("file", Message(N_("The file is {size:.1f} MB; at most {maximum} MB are allowed."),
+                                 size=size / 1_048_576, maximum=LIMITS.attachment_bytes // 1_048_576))
     else:
         detected = detect_type(content, filename or "")
         if detected is None:
-            chk.fail("file", f"This type of file is not allowed. Allowed are {ALLOWED}.")
+            chk.fail("file", Message(N_("This type of file is not allowed. Allowed are {allowed}."), allowed=Message(ALLOWED)))
     chk.raise_if_any()
     content_type, extension = detected  # type: ignore[misc]
     attachment = Attachment(

@@ -13,6 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import Attendance, AttendanceRole, Organisation, OrganisationKind, Person
 from cop.permissions import Actor
 from cop.services import records
@@ -21,13 +23,13 @@ from cop.services.workshops import editable_workshop, workshop_in_scope
 from cop.validation import Checker
 
 ROLES = [r.value for r in AttendanceRole]
-OUTSIDE = "This attendee is outside the community: add them as a guest with their name and organisation."
+OUTSIDE = N_("This attendee is outside the community: add them as a guest with their name and organisation.")
 
 
 def _check_role(chk: Checker, role: Any, attended: Any) -> dict[str, Any]:
     if not isinstance(attended, bool):
-        chk.fail("attended", "Say whether they attended: yes or no.")
-    return {"role": chk.choice("role", role, ROLES, label="The role"), "attended": bool(attended)}
+        chk.fail("attended", N_("Say whether they attended: yes or no."))
+    return {"role": chk.choice("role", role, ROLES, label=N_("The role")), "attended": bool(attended)}
 
 
 def attendance_list(session: Session, workshop_id: int) -> list[dict[str, Any]]:
@@ -70,7 +72,7 @@ def add_attendee(
     if existing is not None:
         if existing.deleted_at is None:
             name = session.get(Person, int(person_id)).name  # type: ignore[union-attr]
-            chk.fail("person_id", f"{name} is already on the attendance list.")
+            chk.fail("person_id", Message(N_("{name} is already on the attendance list."), name=name))
             chk.raise_if_any()
         records.restore(session, actor, existing, action="attendance.create", community_id=community.id)
         records.save(session, actor, existing, existing.version, values,
@@ -88,9 +90,9 @@ def add_guest(
     workshop, community = editable_workshop(session, actor, workshop_id, "workshop.attend")
     chk = Checker()
     values = _check_role(chk, role, attended)
-    values["guest_name"] = chk.title("guest_name", name, label="The guest's name")
+    values["guest_name"] = chk.title("guest_name", name, label=N_("The guest's name"))
     values["guest_organisation"] = chk.title(
-        "guest_organisation", organisation, label="The guest's organisation"
+        "guest_organisation", organisation, label=N_("The guest's organisation")
     )
     chk.raise_if_any()
     attendance = Attendance(workshop_id=workshop.id, **values)  # type: ignore[arg-type]

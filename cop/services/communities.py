@@ -6,6 +6,8 @@ from sqlmodel import Session, col, func, select
 
 from cop import clock
 from cop.errors import NotFound
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import Community, Membership, Organisation, Person, Role, Visibility
 from cop.permissions import Actor, authorize, can_read
 from cop.services import records
@@ -48,13 +50,13 @@ def create_community(
 ) -> Community:
     authorize(actor, "community.create")
     chk = Checker()
-    name = chk.title("name", name, label="The name")
+    name = chk.title("name", name, label=N_("The name"))
     slug = chk.slug("slug", slug)
-    theme = chk.optional_line("theme", theme, label="The theme")
-    description = chk.long_text("description", description, label="The description")
-    chk.choice("visibility", visibility, VISIBILITIES, label="Visibility")
+    theme = chk.optional_line("theme", theme, label=N_("The theme"))
+    description = chk.long_text("description", description, label=N_("The description"))
+    chk.choice("visibility", visibility, VISIBILITIES, label=N_("Visibility"))
     if "slug" not in chk.errors and session.exec(select(Community.id).where(Community.slug == slug)).first():
-        chk.fail("slug", f"The short name {slug!r} is taken by another community.")
+        chk.fail("slug", Message(N_("The short name {slug!r} is taken by another community."), slug=slug))
     chk.raise_if_any()
     community = Community(name=name, slug=slug, theme=theme, description=description, visibility=visibility)
     return records.create(session, actor, community, action="community.create")
@@ -64,11 +66,11 @@ def rename_community(session: Session, actor: Actor, community_id: int, version:
     community = records.get_live(session, Community, community_id, for_update=True, label="community")
     authorize(actor, "community.rename", community)
     chk = Checker()
-    changes = {"name": chk.title("name", name, label="The name")}
+    changes = {"name": chk.title("name", name, label=N_("The name"))}
     if theme is not None:
-        changes["theme"] = chk.optional_line("theme", theme, label="The theme")
+        changes["theme"] = chk.optional_line("theme", theme, label=N_("The theme"))
     if description is not None:
-        changes["description"] = chk.long_text("description", description, label="The description")
+        changes["description"] = chk.long_text("description", description, label=N_("The description"))
     chk.raise_if_any()
     records.save(session, actor, community, version, changes, action="community.rename", community_id=community.id)
     return community
@@ -78,7 +80,7 @@ def set_visibility(session: Session, actor: Actor, community_id: int, version: i
     community = records.get_live(session, Community, community_id, for_update=True, label="community")
     authorize(actor, "community.set_visibility", community)
     chk = Checker()
-    chk.choice("visibility", visibility, VISIBILITIES, label="Visibility")
+    chk.choice("visibility", visibility, VISIBILITIES, label=N_("Visibility"))
     chk.raise_if_any()
     records.save(session, actor, community, version, {"visibility": visibility}, action="community.set_visibility", community_id=community.id)
     return community
@@ -100,18 +102,19 @@ def add_member(session: Session, actor: Actor, community_id: int, person_id: int
     community = records.get_live(session, Community, community_id, label="community")
     authorize(actor, "membership.add", community)
     chk = Checker()
-    chk.choice("role", role, ROLES, label="The role")
+    chk.choice("role", role, ROLES, label=N_("The role"))
     person_id = record_id(person_id)  # type: ignore[assignment]
     person = session.get(Person, person_id) if person_id is not None else None
     if person is None or person.deleted_at is not None:
-        chk.fail("person", "Choose a person who exists in the workspace.")
+        chk.fail("person", N_("Choose a person who exists in the workspace."))
     chk.raise_if_any()
     existing = session.exec(
         select(Membership).where(Membership.person_id == person_id, Membership.community_id == community_id)
     ).first()
     if existing is not None:
         if existing.deleted_at is None:
-            chk.fail("person", f"{person.name} is already a member of {community.name}.")  # type: ignore[union-attr]
+            chk.fail("person", Message(N_("{name} is already a member of {community}."),
+                                      name=person.name, community=community.name))  # type: ignore[union-attr]
             chk.raise_if_any()
         records.restore(session, actor, existing, action="membership.add", community_id=community_id)
         records.save(session, actor, existing, existing.version, {"role": role}, action="membership.change_role", community_id=community_id)
@@ -130,7 +133,7 @@ def change_role(session: Session, actor: Actor, membership_id: int, version: int
     membership, community = _membership(session, membership_id)
     authorize(actor, "membership.change_role", community)
     chk = Checker()
-    chk.choice("role", role, ROLES, label="The role")
+    chk.choice("role", role, ROLES, label=N_("The role"))
     chk.raise_if_any()
     records.save(session, actor, membership, version, {"role": role}, action="membership.change_role", community_id=community.id)
     return membership

@@ -18,6 +18,8 @@ from sqlmodel import Session, col, func, select
 
 from cop import clock
 from cop.errors import NotFound, ValidationError
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import Community, Invitation, Membership, Notification, Person, User
 from cop.permissions import SYSTEM, Actor, authorize
 from cop.services import accounts, communities, mailer, records
@@ -87,16 +89,16 @@ def invite(
     community = communities.get_community(session, actor, community_id)
     authorize(actor, "invitation.create", community)
     chk = Checker()
-    name = chk.title("name", name, label="The name")
+    name = chk.title("name", name, label=N_("The name"))
     email = chk.email("email", email)
-    chk.choice("role", role, communities.ROLES, label="The role")
+    chk.choice("role", role, communities.ROLES, label=N_("The role"))
     if person_id is not None:
         person_id = record_id(person_id)
         person = session.get(Person, person_id) if person_id is not None else None
         if person is None or person.deleted_at is not None or person.anonymised_at is not None:
-            chk.fail("person", "Choose a person who exists in the workspace.")
+            chk.fail("person", N_("Choose a person who exists in the workspace."))
         elif session.exec(select(User.id).where(User.person_id == person_id)).first():
-            chk.fail("person", f"{person.name} already has an account.")
+            chk.fail("person", Message(N_("{name} already has an account."), name=person.name))
     chk.raise_if_any()
 
     token = secrets.token_urlsafe(32)
@@ -225,7 +227,7 @@ def revoke_invitation(session: Session, actor: Actor, invitation_id: int) -> Inv
     community = communities.get_community(session, actor, invitation.community_id)
     authorize(actor, "invitation.revoke", community)
     if invitation.used_at is not None:
-        raise ValidationError({"invitation": "This invitation was already accepted; deactivate the account instead."})
+        raise ValidationError({"invitation": N_("This invitation was already accepted; deactivate the account instead.")})
     records.save(session, actor, invitation, invitation.version, {"revoked_at": clock.now()},
                  action="invitation.revoke", community_id=community.id)
     return invitation

@@ -24,6 +24,8 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from cop.errors import ValidationError
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import Community, Membership, Organisation, OrganisationKind, Person
 from cop.permissions import Actor, authorize
 from cop.services import communities, people
@@ -100,18 +102,18 @@ def _file_problem(message: str) -> ValidationError:
 def read_table(filename: str, data: bytes) -> list[list[str]]:
     """The rows of the first sheet (XLSX) or of the file (CSV, UTF-8), header first."""
     if len(data) > LIMITS.attachment_bytes:
-        raise _file_problem(f"The file is larger than {LIMITS.attachment_bytes // (1024 * 1024)} MB.")
+        raise _file_problem(Message(N_("The file is larger than {size} MB."), size=LIMITS.attachment_bytes // (1024 * 1024)))
     suffix = PurePath(filename or "").suffix.lower()
     if data[:4] == b"PK\x03\x04" or suffix == ".xlsx":
         return _read_xlsx(data)
     if suffix not in {".csv", ".txt", ""}:
-        raise _file_problem("Upload the list as .xlsx or as .csv (UTF-8).")
+        raise _file_problem(N_("Upload the list as .xlsx or as .csv (UTF-8)."))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise _file_problem("The CSV file is not UTF-8. In your spreadsheet choose Save as: CSV UTF-8.") from None
+        raise _file_problem(N_("The CSV file is not UTF-8. In your spreadsheet choose Save as: CSV UTF-8.")) from None
     if "\x00" in text:
-        raise _file_problem("The CSV file cannot be read: it contains NUL characters (is it really a CSV file?).")
+        raise _file_problem(N_("The CSV file cannot be read: it contains NUL characters (is it really a CSV file?)."))
     try:
         delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:
@@ -120,7 +122,7 @@ def read_table(filename: str, data: bytes) -> list[list[str]]:
         # Only the delimiter is guessed: a guessed quote character mangles names like "' OR" or O'Brien.
         return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     except csv.Error as exc:
-        raise _file_problem(f"The CSV file cannot be read: {exc}.") from None
+        raise _file_problem(Message(N_("The CSV file cannot be read: {problem}."), problem=exc)) from None
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
@@ -129,7 +131,7 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise _file_problem("This is not an Excel workbook (.xlsx) that can be read.") from None
+        raise _file_problem(N_("This is not an Excel workbook (.xlsx) that can be read.")) from None
     try:
         sheet = workbook.worksheets[0]
         rows = []
@@ -152,8 +154,8 @@ def _header(raw: list[str], plan: ImportPlan) -> dict[str, int]:
         elif title.strip():
             plan.ignored_columns.append(title.strip())
     if "name" not in columns:
-        raise _file_problem(f"The first row must name the columns; a 'name' column is required "
-                            f"(known columns: {', '.join(KNOWN_COLUMNS)}).")
+        raise _file_problem(Message(N_("The first row must name the columns; a 'name' column is required "
+                                       "(known columns: {columns})."), columns=", ".join(KNOWN_COLUMNS)))
     return columns
 
 
@@ -173,13 +175,13 @@ def _plan(session: Session, community: Community, table: list[list[str]]) -> Imp
     plan = ImportPlan()
     table = [row for row in table if any(cell.strip() for cell in row)]
     if not table:
-        raise _file_problem("The file is empty.")
+        raise _file_problem(N_("The file is empty."))
     columns = _header(table[0], plan)
     body = table[1:]
     if not body:
-        raise _file_problem("The file has a header row but no people.")
+        raise _file_problem(N_("The file has a header row but no people."))
     if len(body) > MAX_ROWS:
-        raise _file_problem(f"The file has more than {MAX_ROWS:,} rows; split it into smaller files.")
+        raise _file_problem(Message(N_("The file has more than {maximum:,} rows; split it into smaller files."), maximum=MAX_ROWS))
 
     def value(row: list[str], key: str) -> str:
         index = columns.get(key)
@@ -197,22 +199,23 @@ def _plan(session: Session, community: Community, table: list[list[str]]) -> Imp
 
     for number, row in enumerate(body, start=2):
         chk = Checker()
-        name = chk.title("name", value(row, "name"), label="The name")
+        name = chk.title("name", value(row, "name"), label=N_("The name"))
         email = chk.email("email", value(row, "email"))
-        organisation = chk.optional_line("organisation", value(row, "organisation"), label="The organisation")
+        organisation = chk.optional_line("organisation", value(row, "organisation"), label=N_("The organisation"))
         kind = value(row, "organisation_kind").lower()
         if kind:
-            chk.choice("organisation_kind", kind, people.KINDS, label="The organisation kind")
+            chk.choice("organisation_kind", kind, people.KINDS, label=N_("The organisation kind"))
         country = value(row, "country").upper()
         role = value(row, "role").lower() or "member"
-        chk.choice("role", role, communities.ROLES, label="The role")
+        chk.choice("role", role, communities.ROLES, label=N_("The role"))
         if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
-            chk.fail("country", "Use the two-letter country code, such as DE or IT.")
+            chk.fail("country", N_("Use the two-letter country code, such as DE or IT."))
         if country and not organisation:
-            chk.fail("country", "The country belongs to the organisation: fill in the organisation too.")
+            chk.fail("country", N_("The country belongs to the organisation: fill in the organisation too."))
         identity = email.lower() or name.lower()
         if identity and identity in seen:
-            chk.fail("email" if email else "name", f"The same person is already on row {seen[identity]}.")
+            chk.fail("email" if email else "name",
+                     Message(N_("The same person is already on row {row}."), row=seen[identity]))
         seen.setdefault(identity, number)
         person, note = None, ""
         if email and email.lower() in people_by_email:
@@ -220,15 +223,18 @@ def _plan(session: Session, community: Community, table: list[list[str]]) -> Imp
         elif not email and name.lower() in people_by_name:
             matches = people_by_name[name.lower()]
             if len(matches) > 1:
-                chk.fail("name", f"{len(matches)} people in the workspace are called {name}; add the e-mail address.")
+                chk.fail("name", Message(N_("{count} people in the workspace are called {name}; add the e-mail address."),
+                                         count=len(matches), name=name))
             person = matches[0]
         org_key = organisation.lower()
         if organisation and org_key not in known_orgs and not chk.errors:
             known_kind, known_country = plan.organisation_details.get(org_key, ("", ""))
             if country and known_country and known_country != country:
-                chk.fail("country", f"{organisation} has country {known_country} on an earlier row.")
+                chk.fail("country", Message(N_("{organisation} has country {country} on an earlier row."),
+                                            organisation=organisation, country=known_country))
             elif kind and known_kind and known_kind != kind:
-                chk.fail("organisation_kind", f"{organisation} is a {known_kind} on an earlier row.")
+                chk.fail("organisation_kind", Message(N_("{organisation} is a {kind} on an earlier row."),
+                                                      organisation=organisation, kind=known_kind))
             else:
                 if org_key not in plan.organisation_details:
                     plan.new_organisations.append(organisation)
@@ -262,8 +268,9 @@ def apply_import(session: Session, actor: Actor, community_id: int, filename: st
     plan = _plan(session, community, read_table(filename, data))
     if plan.problems:
         first = plan.problems[0]
-        raise _file_problem(f"{len(plan.problems)} problem(s) in the file, nothing was imported. "
-                            f"First: row {first.row}, {first.field}: {first.message}")
+        raise _file_problem(Message(N_("{count} problem(s) in the file, nothing was imported. "
+                                       "First: row {row}, {field}: {message}"),
+                                    count=len(plan.problems), row=first.row, field=first.field, message=first.message))
     created: dict[str, int] = {}  # lower-case organisation name -> id, for organisations new in this file
     for planned in plan.rows:
         organisation_id = planned.organisation_id

@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import Action, Outcome, OutcomeKind
 from cop.permissions import Actor
 from cop.services import actions, records
@@ -24,8 +26,8 @@ KINDS = [k.value for k in OutcomeKind]
 
 def _check_outcome(chk: Checker, kind: Any, text: Any) -> dict[str, str]:
     return {
-        "kind": chk.choice("kind", kind, KINDS, label="The kind of outcome"),
-        "text": chk.long_text("text", text, label="The outcome", required=True),
+        "kind": chk.choice("kind", kind, KINDS, label=N_("The kind of outcome")),
+        "text": chk.long_text("text", text, label=N_("The outcome"), required=True),
     }
 
 
@@ -80,12 +82,12 @@ def create_action_from_outcome(
     workshop, community = workshop_in_scope(session, actor, outcome.workshop_id, "action.create")
     chk = Checker()
     if outcome.kind != OutcomeKind.ACTION:
-        chk.fail("kind", "Only an action outcome can become an action.")
+        chk.fail("kind", N_("Only an action outcome can become an action."))
     existing = session.exec(
         select(Action.id).where(Action.outcome_id == outcome.id, col(Action.deleted_at).is_(None))
     ).first()
     if existing is not None:
-        chk.fail("outcome_id", f"This outcome already became action {existing}.")
+        chk.fail("outcome_id", Message(N_("This outcome already became action {action}."), action=existing))
     chk.raise_if_any()
     return actions.create_action(
         session, actor, community_id=community.id,  # type: ignore[arg-type]

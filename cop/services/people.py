@@ -7,6 +7,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from cop.errors import PermissionDenied
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import Community, Organisation, OrganisationKind, Person
 from cop.permissions import Actor, authorize, is_allowed
 from cop.services import records
@@ -28,15 +30,16 @@ def _may_in_any_community(actor: Actor, operation: str, session: Session) -> Com
 
 def _check_organisation(chk: Checker, name: str, kind: str, country: str, latitude, longitude) -> dict:  # noqa: ANN001
     values = {
-        "name": chk.title("name", name, label="The name"),
-        "kind": chk.choice("kind", kind, KINDS, label="The kind"),
+        "name": chk.title("name", name, label=N_("The name")),
+        "kind": chk.choice("kind", kind, KINDS, label=N_("The kind")),
         "country": (country or "").strip().upper(),
         "latitude": latitude,
         "longitude": longitude,
     }
     if values["country"] and (len(values["country"]) != 2 or not values["country"].isascii() or not values["country"].isalpha()):
-        chk.fail("country", "Use the two-letter country code, such as DE or IT.")
-    for field, value, limit in (("latitude", latitude, 90), ("longitude", longitude, 180)):
+        chk.fail("country", N_("Use the two-letter country code, such as DE or IT."))
+    for field, value, limit, label in (("latitude", latitude, 90, N_("The latitude")),
+                                       ("longitude", longitude, 180, N_("The longitude"))):
         if value is None or value == "":
             values[field] = None
             continue
@@ -45,10 +48,10 @@ def _check_organisation(chk: Checker, name: str, kind: str, country: str, latitu
                 raise TypeError(value)
             number = float(value)
         except (TypeError, ValueError):
-            chk.fail(field, f"The {field} must be a number.")
+            chk.fail(field, Message(N_("{label} must be a number."), label=label))
             continue
         if not -limit <= number <= limit:  # also refuses NaN
-            chk.fail(field, f"The {field} must be between -{limit} and {limit}.")
+            chk.fail(field, Message(N_("{label} must be between -{limit} and {limit}."), label=label, limit=limit))
         values[field] = number
     return values
 
@@ -89,7 +92,7 @@ def check_organisation_id(session: Session, chk: Checker, value: Any, field: str
         return None
     organisation = session.get(Organisation, number) if (number := record_id(value)) is not None else None
     if organisation is None or organisation.deleted_at is not None:
-        chk.fail(field, "Choose an organisation that exists.")
+        chk.fail(field, N_("Choose an organisation that exists."))
         return None
     return organisation.id
 
@@ -98,7 +101,7 @@ def create_person(session: Session, actor: Actor, *, name: str, email: str = "",
     """A person without an account: a volunteer, a guest expert, city staff."""
     _may_in_any_community(actor, "person.create", session)
     chk = Checker()
-    name = chk.title("name", name, label="The name")
+    name = chk.title("name", name, label=N_("The name"))
     email = chk.email("email", email)
     organisation_id = check_organisation_id(session, chk, organisation_id)
     chk.raise_if_any()
@@ -110,7 +113,7 @@ def update_person(session: Session, actor: Actor, person_id: int, version: int, 
     if not (actor.person_id == person.id):
         _may_in_any_community(actor, "person.update", session)
     chk = Checker()
-    changes = {"name": chk.title("name", name, label="The name"), "email": chk.email("email", email),
+    changes = {"name": chk.title("name", name, label=N_("The name")), "email": chk.email("email", email),
                "organisation_id": check_organisation_id(session, chk, organisation_id)}
     chk.raise_if_any()
     records.save(session, actor, person, version, changes, action="person.update")

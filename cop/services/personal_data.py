@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from cop import clock
 from cop.errors import NotFound, ValidationError
+from cop.i18n import N_
 from cop.models import AuditEvent, Community, Invitation, Membership, Person, User
 from cop.permissions import Actor, authorize
 from cop.services import records
@@ -151,7 +152,7 @@ def anonymise_person(session: Session, actor: Actor, person_id: int | str) -> Pe
     authorize(actor, "person.anonymise")
     person = records.get_live(session, Person, person_id, for_update=True, label="person")
     if person.anonymised_at is not None:
-        raise ValidationError({"person": "This person has already been anonymised."})
+        raise ValidationError({"person": N_("This person has already been anonymised.")})
     new_name = ANONYMOUS_NAME.format(id=person.id)
     user = session.exec(select(User).where(User.person_id == person.id).with_for_update()).first()
     old_username = user.username if user is not None else None

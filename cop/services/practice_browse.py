@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from cop.errors import NotFound, ValidationError
+from cop.i18n import N_
 from cop.models import (
     Community,
     Organisation,
@@ -100,7 +101,7 @@ def find_practices(
     if organisation_id is not None:
         city = record_id(organisation_id)
         if city is None:
-            raise ValidationError({"organisation_id": "Choose a city from the list."})
+            raise ValidationError({"organisation_id": N_("Choose a city from the list.")})
         conditions.append(Practice.organisation_id == city)
     if theme and theme.strip():
         conditions.append(_has_tag(TagKind.THEME, theme))

@@ -16,24 +16,26 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
 
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import Organisation, Practice
 from cop.models.workshops import Workshop
 from cop.settings import LIMITS
 from cop.validation import Checker, record_id, searchable
 
 LONG_TEXTS: dict[str, str] = {
-    "summary": "The summary",
-    "challenge": "The challenge and context",
-    "goals": "The goals",
-    "how_it_works": "How it works",
-    "results": "The results",
-    "evaluation": "The evaluation",
-    "beneficiaries": "The beneficiaries",
-    "funding": "Funding and resources",
-    "continuation_funding": "How it is funded from now on",
-    "transfer_needs": "What another city would need",
-    "volunteers_role": "The role of volunteers",
-    "contact": "The contact",
+    "summary": N_("The summary"),
+    "challenge": N_("The challenge and context"),
+    "goals": N_("The goals"),
+    "how_it_works": N_("How it works"),
+    "results": N_("The results"),
+    "evaluation": N_("The evaluation"),
+    "beneficiaries": N_("The beneficiaries"),
+    "funding": N_("Funding and resources"),
+    "continuation_funding": N_("How it is funded from now on"),
+    "transfer_needs": N_("What another city would need"),
+    "volunteers_role": N_("The role of volunteers"),
+    "contact": N_("The contact"),
 }
 FIELDS = frozenset(
     {"title", "organisation_id", "started_on", "ended_on", "is_regular_service", "people_reached",
@@ -50,6 +52,12 @@ IMAGE_TYPES = {
     "image/gif": (b"GIF87a", b"GIF89a"),
 }
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
+# What ``check_tags`` says about each kind of tag: the label of one, and the message for too many.
+TAG_WORDS = {
+    "tag": (N_("Each tag"), N_("At most {count} tags are allowed.")),
+    "theme": (N_("Each theme"), N_("At most {count} themes are allowed.")),
+    "target group": (N_("Each target group"), N_("At most {count} target groups are allowed.")),
+}
 
 
 def _items(value: Any, separators: str) -> list[str]:
@@ -68,27 +76,32 @@ def check_links(chk: Checker, value: Any) -> list[str]:
         link = raw.strip()
         parts = urlsplit(link) if link.isprintable() and not _SPACE_OR_CONTROL.search(link) else None
         if len(link) > MAX_LINK_LENGTH:
-            chk.fail("links", f"Link {number} is longer than {MAX_LINK_LENGTH:,} characters.")
+            chk.fail("links", Message(N_("Link {number} is longer than {maximum:,} characters."), number=number, maximum=MAX_LINK_LENGTH))
         elif parts is None or parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
-            chk.fail("links", f"Link {number} ({link[:80]}) must be a web address starting with http:// or https://.")
+            chk.fail("links", Message(N_("Link {number} ({link}) must be a web address starting with http:// or https://."),
+                                      number=number, link=link[:80]))
         elif link not in links:
             links.append(link)
     if len(links) > MAX_LINKS:
-        chk.fail("links", f"At most {MAX_LINKS} links are allowed.")
+        chk.fail("links", Message(N_("At most {count} links are allowed."), count=MAX_LINKS))
     return links
 
 
 def check_tags(chk: Checker, field: str, value: Any, label: str) -> list[str]:
-    """Short single-line tags, each kept once regardless of case, in the order given."""
+    """Short single-line tags, each kept once regardless of case, in the order given.
+
+    ``label`` names the kind of tag: "tag", "theme" or "target group" (``TAG_WORDS``).
+    """
+    each, too_many = TAG_WORDS[label]
     tags: list[str] = []
     keys: set[str] = set()
     for raw in _items(value, r"[,\r\n]+"):
-        tag = chk.title(field, raw, label=f"Each {label}", max_len=TAG_MAX)
+        tag = chk.title(field, raw, label=each, max_len=TAG_MAX)
         if tag and tag_key(tag) not in keys:
             keys.add(tag_key(tag))
             tags.append(tag)
     if len(tags) > MAX_TAGS:
-        chk.fail(field, f"At most {MAX_TAGS} {label}s are allowed.")
+        chk.fail(field, Message(too_many, count=MAX_TAGS))
     return tags
 
 
@@ -101,7 +114,8 @@ def check_flag(chk: Checker, field: str, value: Any, label: str, *, optional: bo
     if value is None and optional:
         return None
     if not isinstance(value, bool):
-        chk.fail(field, f"{label} must be yes or no{' (or unknown)' if optional else ''}.")
+        template = N_("{label} must be yes or no (or unknown).") if optional else N_("{label} must be yes or no.")
+        chk.fail(field, Message(template, label=label))
         return None
     return value
 
@@ -112,7 +126,7 @@ def check_people_reached(chk: Checker, value: Any) -> int | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    number = chk.count("people_reached", value, label="People reached", maximum=MAX_PEOPLE_REACHED)
+    number = chk.count("people_reached", value, label=N_("People reached"), maximum=MAX_PEOPLE_REACHED)
     return number if "people_reached" not in chk.errors else None
 
 
@@ -124,11 +138,12 @@ def _ids(value: Any) -> list[int] | None:
     return None if None in ids else list(dict.fromkeys(ids))  # type: ignore[arg-type]
 
 
-def check_organisation(chk: Checker, session: Session, field: str, value: Any, label: str) -> int | None:
+def check_organisation(chk: Checker, session: Session, field: str, value: Any, message: str) -> int | None:
+    """The id of a live organisation; otherwise ``message`` (e.g. "Choose a city that exists ...")."""
     number = record_id(value)
     organisation = session.get(Organisation, number) if number is not None else None
     if organisation is None or organisation.deleted_at is not None:
-        chk.fail(field, f"Choose {label} that exists in the workspace.")
+        chk.fail(field, message)
         return None
     return organisation.id
 
@@ -139,7 +154,7 @@ def check_implementers(chk: Checker, session: Session, value: Any) -> list[int]:
         select(Organisation.id).where(col(Organisation.id).in_(ids or [-1]), col(Organisation.deleted_at).is_(None))
     )) if ids else set()
     if ids is None or len(found) != len(ids):
-        chk.fail("implementer_ids", "Choose implementing organisations that exist in the workspace.")
+        chk.fail("implementer_ids", N_("Choose implementing organisations that exist in the workspace."))
         return []
     return ids
 
@@ -154,7 +169,7 @@ def check_workshops(chk: Checker, session: Session, value: Any, community_id: in
         )
     )) if ids else set()
     if ids is None or len(found) != len(ids):
-        chk.fail("workshop_ids", "Choose workshops or visits of this community.")
+        chk.fail("workshop_ids", N_("Choose workshops or visits of this community."))
         return []
     return ids
 
@@ -166,17 +181,18 @@ def check_practice(chk: Checker, session: Session, given: Mapping[str, Any], cur
         raise TypeError(f"Unknown practice fields: {', '.join(sorted(unknown))}")
     values: dict[str, Any] = {}
     if "title" in given or current is None:
-        values["title"] = chk.title("title", given.get("title"), label="The title")
+        values["title"] = chk.title("title", given.get("title"), label=N_("The title"))
     if "organisation_id" in given or current is None:
-        values["organisation_id"] = check_organisation(chk, session, "organisation_id", given.get("organisation_id"), "a city")
+        values["organisation_id"] = check_organisation(chk, session, "organisation_id", given.get("organisation_id"),
+                                                       N_("Choose a city that exists in the workspace."))
     for field in ("started_on", "ended_on"):
         if field in given:
-            label = "The start" if field == "started_on" else "The end"
+            label = N_("The start") if field == "started_on" else N_("The end")
             values[field] = chk.day(field, given[field], label=label, required=False)
     if "is_regular_service" in given:
-        values["is_regular_service"] = check_flag(chk, "is_regular_service", given["is_regular_service"], "Regular service")
+        values["is_regular_service"] = check_flag(chk, "is_regular_service", given["is_regular_service"], N_("Regular service"))
     if "continues" in given:
-        values["continues"] = check_flag(chk, "continues", given["continues"], "Whether it continues", optional=True)
+        values["continues"] = check_flag(chk, "continues", given["continues"], N_("Whether it continues"), optional=True)
     for field, label in LONG_TEXTS.items():
         if field in given:
             values[field] = chk.long_text(field, given[field], label=label)
@@ -202,25 +218,25 @@ def _check_period(chk: Checker, values: dict[str, Any], current: Practice | None
         return values[field] if field in values else getattr(current, field, None)
     start, end, regular = merged("started_on"), merged("ended_on"), merged("is_regular_service")
     if end is not None and start is None:
-        chk.fail("started_on", "Give the start date too when the practice has ended.")
-    chk.not_before("ended_on", start, end, label="The end")
+        chk.fail("started_on", N_("Give the start date too when the practice has ended."))
+    chk.not_before("ended_on", start, end, label=N_("The end"))
     if end is not None and regular:
-        chk.fail("ended_on", "A practice that became a regular service has not ended: leave the end empty.")
+        chk.fail("ended_on", N_("A practice that became a regular service has not ended: leave the end empty."))
 
 
 def check_image(chk: Checker, data: Any, alt_text: Any, credit: Any) -> tuple[str, bytes, str, str]:
     """PNG, JPEG or GIF by content (never by name), within the attachment limit, with alt text."""
     content_type = ""
     if not isinstance(data, bytes | bytearray) or not data:
-        chk.fail("image", "Choose an image file.")
+        chk.fail("image", N_("Choose an image file."))
     elif len(data) > LIMITS.attachment_bytes:
-        chk.fail("image", f"The image is larger than {LIMITS.attachment_bytes // (1024 * 1024)} MB.")
+        chk.fail("image", Message(N_("The image is larger than {size} MB."), size=LIMITS.attachment_bytes // (1024 * 1024)))
     else:
         content_type = next(
             (kind for kind, magics in IMAGE_TYPES.items() if bytes(data[:8]).startswith(magics)), ""
         )
         if not content_type:
-            chk.fail("image", "Only PNG, JPEG and GIF images are accepted.")
-    alt = chk.title("alt_text", alt_text, label="The alternative text", max_len=500)
-    credit_line = chk.optional_line("credit", credit, label="The credit")
+            chk.fail("image", N_("Only PNG, JPEG and GIF images are accepted."))
+    alt = chk.title("alt_text", alt_text, label=N_("The alternative text"), max_len=500)
+    credit_line = chk.optional_line("credit", credit, label=N_("The credit"))
     return content_type, bytes(data or b""), alt, credit_line

@@ -19,6 +19,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from cop import clock
+from cop.i18n import N_
 from cop.models import (
     Community,
     Practice,
@@ -228,8 +229,8 @@ def update_image(session: Session, actor: Actor, image_id: int, version: int, *,
     practice, community = get_practice(session, actor, image.practice_id, for_update=True)
     authorize(actor, "practice.update", community)
     chk = Checker()
-    values = {"alt_text": chk.title("alt_text", alt_text, label="The alternative text", max_len=500),
-              "credit": chk.optional_line("credit", credit, label="The credit")}
+    values = {"alt_text": chk.title("alt_text", alt_text, label=N_("The alternative text"), max_len=500),
+              "credit": chk.optional_line("credit", credit, label=N_("The credit"))}
     chk.raise_if_any()
     if records.save(session, actor, image, version, values, action="practice.update_image", community_id=community.id):
         _back_to_review_after_member_edit(session, actor, practice, community)

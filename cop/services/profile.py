@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from cop.errors import NotFound
+from cop.i18n import N_
 from cop.models import Person, User
 from cop.permissions import Actor, authorize
 from cop.services import accounts, records
@@ -50,9 +51,9 @@ def update_own_profile(
     authorize(actor, "user.update_own_profile")
     user, person = _mine(session, actor, for_update=True)
     chk = Checker()
-    name = chk.title("name", name, label="Your name")
+    name = chk.title("name", name, label=N_("Your name"))
     email = chk.email("email", email)
-    chk.choice("language", language, set(accounts.LANGUAGES), label="The language")
+    chk.choice("language", language, set(accounts.LANGUAGES), label=N_("The language"))
     time_zone = accounts.check_time_zone(chk, time_zone)
     chk.raise_if_any()
     records.save(session, actor, person, person_version, {"name": name, "email": email},

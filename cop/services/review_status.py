@@ -16,6 +16,8 @@ from __future__ import annotations
 from sqlmodel import Session, SQLModel
 
 from cop.errors import ValidationError
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import Community, ReviewStatus, Role
 from cop.permissions import Actor, authorize
 from cop.services import records
@@ -27,6 +29,9 @@ STATUS_LABELS = {
     ReviewStatus.IN_REVIEW: "in review",
     ReviewStatus.APPROVED: "approved",
 }
+# For "This practice is draft; it cannot be approved.": the record, by area, and what cannot be done.
+THIS_RECORD = {"practice": N_("This practice"), "standard": N_("This standard")}
+WRONG_STATUS = N_("{record} is {status}; it cannot be {doing}.")
 
 
 def reviews(actor: Actor, community: Community) -> bool:
@@ -44,15 +49,16 @@ def status_after_edit(actor: Actor, community: Community, status: str) -> str:
 def _require_status(record: SQLModel, allowed: set[str], doing: str, label: str) -> None:
     status = getattr(record, "status", "")
     if status not in allowed:
-        raise ValidationError(
-            {"status": f"This {label} is {STATUS_LABELS.get(status, status)}; it cannot be {doing}."}
-        )
+        record_name = Message(THIS_RECORD[label]) if label in THIS_RECORD else f"This {label}"
+        raise ValidationError({"status": Message(
+            WRONG_STATUS, record=record_name, status=Message(STATUS_LABELS.get(status, status)), doing=Message(doing),
+        )})
 
 
 def submit(session: Session, actor: Actor, record: SQLModel, community: Community, version: int, *, area: str) -> None:
     """A draft goes to the facilitators for review."""
     authorize(actor, f"{area}.submit", community)
-    _require_status(record, {ReviewStatus.DRAFT}, "submitted for review", area)
+    _require_status(record, {ReviewStatus.DRAFT}, N_("submitted for review"), area)
     records.save(
         session, actor, record, version, {"status": ReviewStatus.IN_REVIEW},
         action=f"{area}.submit", community_id=community.id,
@@ -62,7 +68,7 @@ def submit(session: Session, actor: Actor, record: SQLModel, community: Communit
 def approve(session: Session, actor: Actor, record: SQLModel, community: Community, version: int, *, area: str) -> None:
     """A facilitator accepts the record; any earlier review note is done with."""
     authorize(actor, f"{area}.approve", community)
-    _require_status(record, {ReviewStatus.DRAFT, ReviewStatus.IN_REVIEW}, "approved", area)
+    _require_status(record, {ReviewStatus.DRAFT, ReviewStatus.IN_REVIEW}, N_("approved"), area)
     records.save(
         session, actor, record, version, {"status": ReviewStatus.APPROVED, "review_note": ""},
         action=f"{area}.approve", community_id=community.id,
@@ -74,9 +80,9 @@ def send_back(
 ) -> None:
     """A facilitator returns the record to draft, saying what should change."""
     authorize(actor, f"{area}.approve", community)
-    _require_status(record, {ReviewStatus.IN_REVIEW, ReviewStatus.APPROVED}, "sent back", area)
+    _require_status(record, {ReviewStatus.IN_REVIEW, ReviewStatus.APPROVED}, N_("sent back"), area)
     chk = Checker()
-    note = chk.long_text("review_note", note, label="The note to the authors")
+    note = chk.long_text("review_note", note, label=N_("The note to the authors"))
     chk.raise_if_any()
     records.save(
         session, actor, record, version, {"status": ReviewStatus.DRAFT, "review_note": note},

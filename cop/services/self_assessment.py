@@ -32,6 +32,8 @@ from sqlmodel import Session, col, func, select
 
 from cop import clock
 from cop.errors import NotFound, PermissionDenied
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import (
     Community,
     Membership,
@@ -106,13 +108,13 @@ def record_score(
     city_ids = {o.id for o in community_cities(session, community.id)}  # type: ignore[arg-type]
     organisation_id = record_id(organisation_id)
     if organisation_id not in city_ids:
-        chk.fail("organisation_id", f"Choose a city that takes part in {community.name}.")
-    value = chk.count("score", score, label="The score", minimum=0, maximum=4)
-    evidence = chk.long_text("evidence", evidence, label="The evidence")
-    day = chk.day("assessed_on", clock.today() if assessed_on is None else assessed_on, label="The date of the assessment")
+        chk.fail("organisation_id", Message(N_("Choose a city that takes part in {community}."), community=community.name))
+    value = chk.count("score", score, label=N_("The score"), minimum=0, maximum=4)
+    evidence = chk.long_text("evidence", evidence, label=N_("The evidence"))
+    day = chk.day("assessed_on", clock.today() if assessed_on is None else assessed_on, label=N_("The date of the assessment"))
     if day is not None and day > clock.today():
-        chk.fail("assessed_on", "The date of the assessment cannot be in the future.")
-    is_shared = check_flag(chk, "shared", shared, "Shared beyond the community")
+        chk.fail("assessed_on", N_("The date of the assessment cannot be in the future."))
+    is_shared = check_flag(chk, "shared", shared, N_("Shared beyond the community"))
     chk.raise_if_any()
     row = SelfAssessment(
         community_id=community.id, standard_id=standard.id, organisation_id=organisation_id, score=value,  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from cop.errors import NotFound
+from cop.i18n import N_
 from cop.models import Community, ReviewStatus, Standard, Visibility
 from cop.permissions import Actor, authorize
 from cop.services import records, review_status
@@ -27,10 +28,10 @@ from cop.services.communities import get_community
 from cop.validation import Checker
 
 TEXTS: dict[str, str] = {
-    "statement": "The statement",
-    "success_factors": "The key success factors",
-    "guiding_questions": "The guiding questions",
-    "indicators": "The indicators",
+    "statement": N_("The statement"),
+    "success_factors": N_("The key success factors"),
+    "guiding_questions": N_("The guiding questions"),
+    "indicators": N_("The indicators"),
 }
 DIRECTIONS = ("up", "down")
 
@@ -81,7 +82,7 @@ def _check(chk: Checker, fields: dict[str, Any], *, creating: bool) -> dict[str,
         raise TypeError(f"Unknown standard fields: {', '.join(sorted(unknown))}")
     values: dict[str, Any] = {}
     if "title" in fields or creating:
-        values["title"] = chk.title("title", fields.get("title"), label="The title")
+        values["title"] = chk.title("title", fields.get("title"), label=N_("The title"))
     for field, label in TEXTS.items():
         if field in fields or (creating and field == "statement"):
             values[field] = chk.long_text(field, fields.get(field), label=label, required=field == "statement")
@@ -138,7 +139,7 @@ def move_standard(session: Session, actor: Actor, standard_id: int, version: int
     standard, community = get_standard(session, actor, standard_id, for_update=True)
     authorize(actor, "standard.reorder", community)
     chk = Checker()
-    chk.choice("direction", direction, DIRECTIONS, label="The direction")
+    chk.choice("direction", direction, DIRECTIONS, label=N_("The direction"))
     chk.raise_if_any()
     # A move from a stale page is a conflict, whatever the order looks like now.
     records.save(session, actor, standard, version, {}, action="standard.reorder", community_id=community.id)
@@ -155,7 +156,7 @@ def move_standard(session: Session, actor: Actor, standard_id: int, version: int
         .with_for_update()
     ).first()
     if neighbour is None:
-        chk.fail("direction", f"This standard is already the {'first' if up else 'last'}.")
+        chk.fail("direction", N_("This standard is already the first.") if up else N_("This standard is already the last."))
         chk.raise_if_any()
     mine, theirs = standard.position, neighbour.position  # type: ignore[union-attr]
     records.save(session, actor, standard, version, {"position": theirs}, action="standard.reorder", community_id=community.id)

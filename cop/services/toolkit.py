@@ -29,12 +29,14 @@ from sqlmodel import Session, col, func, select
 from cop import clock
 from cop.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from cop.export import markdown
-from cop.i18n import LANGUAGES
+from cop.i18n import LANGUAGES, N_
+from cop.messages import Message
 from cop.models import Chapter, ChapterStatus, Community, Revision, Section, Toolkit
 from cop.permissions import Actor, authorize, can_read, is_allowed
 from cop.services import records
 from cop.services.audit import record_event, snapshot
 from cop.services.communities import get_community
+from cop.services.review_status import WRONG_STATUS
 from cop.services.toolkit_blocks import chapter_document, section_sources
 from cop.validation import MAX_DATE, MIN_DATE, Checker
 
@@ -50,15 +52,15 @@ def _check_edition(chk: Checker, fields: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(f"unknown toolkit fields: {sorted(unknown)}")
     values: dict[str, Any] = {}
     if "title" in fields:
-        values["title"] = chk.title("title", fields["title"], label="The title")
+        values["title"] = chk.title("title", fields["title"], label=N_("The title"))
     if "year" in fields:
-        values["year"] = chk.count("year", fields["year"], label="The year", minimum=MIN_DATE.year, maximum=MAX_DATE.year)
+        values["year"] = chk.count("year", fields["year"], label=N_("The year"), minimum=MIN_DATE.year, maximum=MAX_DATE.year)
     if "introduction" in fields:
-        values["introduction"] = chk.long_text("introduction", fields["introduction"], label="The introduction")
+        values["introduction"] = chk.long_text("introduction", fields["introduction"], label=N_("The introduction"))
     if "licence" in fields:
-        values["licence"] = chk.optional_line("licence", fields["licence"], label="The licence")
+        values["licence"] = chk.optional_line("licence", fields["licence"], label=N_("The licence"))
     if "language" in fields:
-        values["language"] = chk.choice("language", fields["language"], list(LANGUAGES), label="The language")
+        values["language"] = chk.choice("language", fields["language"], list(LANGUAGES), label=N_("The language"))
     return values
 
 
@@ -152,12 +154,13 @@ def add_chapter(session: Session, actor: Actor, toolkit_id: Any, community_id: A
     community = get_community(session, actor, community_id)
     authorize(actor, "toolkit.update", community)
     chk = Checker()
-    title = chk.title("title", community.name if title is None else title, label="The chapter title")
+    title = chk.title("title", community.name if title is None else title, label=N_("The chapter title"))
     taken = session.exec(
         select(Chapter.id).where(Chapter.toolkit_id == toolkit.id, Chapter.community_id == community.id)
     ).first()
     if taken is not None:
-        chk.fail("community_id", f"{community.name} already has a chapter in {toolkit.title}.")
+        chk.fail("community_id", Message(N_("{community} already has a chapter in {toolkit}."),
+                                         community=community.name, toolkit=toolkit.title))
     chk.raise_if_any()
     last = session.exec(select(func.max(Chapter.position)).where(Chapter.toolkit_id == toolkit.id)).one()
     chapter = Chapter(toolkit_id=toolkit.id, community_id=community.id, title=title,  # type: ignore[arg-type]
@@ -170,7 +173,7 @@ def move_chapter(session: Session, actor: Actor, chapter_id: Any, version: int, 
     chapter, community = chapter_in_scope(session, actor, chapter_id, "toolkit.update", for_update=True)
     records.get_live(session, Toolkit, chapter.toolkit_id, for_update=True, label="toolkit")
     if direction not in DIRECTIONS:
-        raise ValidationError({"direction": "Move a chapter up or down."})
+        raise ValidationError({"direction": N_("Move a chapter up or down.")})
     siblings = list(session.exec(
         select(Chapter).where(Chapter.toolkit_id == chapter.toolkit_id, col(Chapter.deleted_at).is_(None))
         .order_by(col(Chapter.position), col(Chapter.id))
@@ -194,7 +197,7 @@ def move_chapter(session: Session, actor: Actor, chapter_id: Any, version: int, 
 def rename_chapter(session: Session, actor: Actor, chapter_id: Any, version: int, title: str) -> Chapter:
     chapter, community = chapter_in_scope(session, actor, chapter_id, "chapter.edit", for_update=True)
     chk = Checker()
-    title = chk.title("title", title, label="The chapter title")
+    title = chk.title("title", title, label=N_("The chapter title"))
     chk.raise_if_any()
     changes: dict[str, Any] = {"title": title}
     if chapter.status != ChapterStatus.DRAFT:
@@ -231,7 +234,9 @@ def require_version(session: Session, chapter: Chapter, version: int) -> None:
 def _require_status(chapter: Chapter, allowed: set[str], doing: str) -> None:
     if chapter.status not in allowed:
         label = STATUS_LABELS.get(chapter.status, chapter.status)  # type: ignore[call-overload]
-        raise ValidationError({"status": f"This chapter is {label}; it cannot be {doing}."})
+        raise ValidationError({"status": Message(
+            WRONG_STATUS, record=Message(N_("This chapter")), status=Message(label), doing=Message(doing),
+        )})
 
 
 # --- workflow ------------------------------------------------------------------------------
@@ -240,9 +245,9 @@ def submit_chapter(session: Session, actor: Actor, chapter_id: Any, version: int
     """The draft goes to the facilitators for review."""
     chapter, community = chapter_in_scope(session, actor, chapter_id, "chapter.submit", for_update=True)
     require_version(session, chapter, version)
-    _require_status(chapter, {ChapterStatus.DRAFT}, "submitted for review")
+    _require_status(chapter, {ChapterStatus.DRAFT}, N_("submitted for review"))
     if not live_sections(session, chapter.id):  # type: ignore[arg-type]
-        raise ValidationError({"sections": "Add at least one section before submitting the chapter."})
+        raise ValidationError({"sections": N_("Add at least one section before submitting the chapter.")})
     records.save(session, actor, chapter, version, {"status": ChapterStatus.IN_REVIEW},
                  action="chapter.submit", community_id=community.id)
     return chapter
@@ -252,7 +257,7 @@ def approve_chapter(session: Session, actor: Actor, chapter_id: Any, version: in
     """A facilitator approves the chapter under review: its document is frozen as the next revision."""
     chapter, community = chapter_in_scope(session, actor, chapter_id, "chapter.approve", for_update=True)
     require_version(session, chapter, version)
-    _require_status(chapter, {ChapterStatus.IN_REVIEW}, "approved before it is submitted for review")
+    _require_status(chapter, {ChapterStatus.IN_REVIEW}, N_("approved before it is submitted for review"))
     sections = live_sections(session, chapter.id)  # type: ignore[arg-type]
     toolkit = get_toolkit(session, chapter.toolkit_id)
     document = chapter_document(session, actor, toolkit, chapter, community, sections)

@@ -31,6 +31,8 @@ from cop.errors import NotFound, PermissionDenied, ValidationError
 from cop.export import charts, docx, html, markdown, pdf
 from cop.export.document import TOC, Document, Figure, Heading, Paragraph, slug
 from cop.export.limiter import export_slot
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import Chapter, Community
 from cop.permissions import Actor
 from cop.services.key_results import key_results
@@ -127,12 +129,12 @@ def render(document: Document, fmt: str) -> bytes:
         return docx.render(document)
     if fmt == "pdf":
         return pdf.render(document)
-    raise ValidationError({"format": f"Choose one of: {', '.join(FORMATS)}."})
+    raise ValidationError({"format": Message(N_("Choose one of: {choices}."), choices=", ".join(FORMATS))})
 
 
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
-        raise ValidationError({"format": f"Choose one of: {', '.join(FORMATS)}."})
+        raise ValidationError({"format": Message(N_("Choose one of: {choices}."), choices=", ".join(FORMATS))})
 
 
 def _file(name: str, fmt: str, data: bytes) -> ExportFile:

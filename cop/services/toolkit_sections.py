@@ -15,6 +15,8 @@ from sqlmodel import Session, col, func, select
 
 from cop import clock
 from cop.errors import NotFound, ValidationError
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import (
     Chapter,
     Comment,
@@ -44,22 +46,30 @@ SETTINGS: dict[str, dict[str, str]] = {
     SectionKind.LESSONS_LEARNED: {"include_insights": "flag"},
 }
 MAX_SELECTED = 200
+# What _check_ids says about practices and standards: not ids, too many, not of this community.
+ID_MESSAGES = {
+    "practices": (N_("Choose practices from the list."), N_("Choose at most {count} practices."),
+                  N_("Choose practices of {community}.")),
+    "standards": (N_("Choose standards from the list."), N_("Choose at most {count} standards."),
+                  N_("Choose standards of {community}.")),
+}
 
 
 def _check_settings(session: Session, chk: Checker, community: Community, kind: str, value: Any) -> dict[str, Any]:
     if value in (None, ""):
         return {}
     if not isinstance(value, dict):
-        chk.fail("settings", "The settings must be a set of named values.")
+        chk.fail("settings", N_("The settings must be a set of named values."))
         return {}
     known = SETTINGS.get(kind, {})
     clean: dict[str, Any] = {}
     for name, given in value.items():
         if name not in known:
-            chk.fail("settings", f"A {kind.replace('_', ' ')} section has no setting {name!r}.")
+            chk.fail("settings", Message(N_("A {kind} section has no setting {name!r}."),
+                                         kind=kind.replace("_", " "), name=name))
         elif known[name] == "flag":
             if not isinstance(given, bool):
-                chk.fail(name, "Choose yes or no.")
+                chk.fail(name, N_("Choose yes or no."))
             clean[name] = bool(given)
         else:
             clean[name] = _check_ids(session, chk, community, name, given)
@@ -68,21 +78,21 @@ def _check_settings(session: Session, chk: Checker, community: Community, kind: 
 
 def _check_ids(session: Session, chk: Checker, community: Community, name: str, given: Any) -> list[int]:
     model = Practice if name == "practice_ids" else Standard
-    label = "practices" if model is Practice else "standards"
+    not_ids, too_many, not_ours = ID_MESSAGES["practices" if model is Practice else "standards"]
     chosen = [record_id(v) for v in given] if isinstance(given, list | tuple) else [None]
     if None in chosen:
-        chk.fail(name, f"Choose {label} from the list.")
+        chk.fail(name, not_ids)
         return []
     ids = list(dict.fromkeys(chosen))  # type: ignore[arg-type]
     if len(ids) > MAX_SELECTED:
-        chk.fail(name, f"Choose at most {MAX_SELECTED} {label}.")
+        chk.fail(name, Message(too_many, count=MAX_SELECTED))
         return ids
     found = set(session.exec(
         select(model.id).where(col(model.id).in_(ids or [-1]), model.community_id == community.id,
                                col(model.deleted_at).is_(None))
     ))
     if len(found) != len(ids):
-        chk.fail(name, f"Choose {label} of {community.name}.")
+        chk.fail(name, Message(not_ours, community=community.name))
     return ids
 
 
@@ -92,9 +102,9 @@ def _check(session: Session, chk: Checker, community: Community, kind: str, fiel
         raise ValueError(f"unknown section fields: {sorted(unknown)}")
     values: dict[str, Any] = {}
     if "title" in fields:
-        values["title"] = chk.title("title", fields["title"], label="The section title")
+        values["title"] = chk.title("title", fields["title"], label=N_("The section title"))
     if "body" in fields:
-        values["body"] = chk.long_text("body", fields["body"], label="The text")
+        values["body"] = chk.long_text("body", fields["body"], label=N_("The text"))
     if "settings" in fields:
         values["settings"] = _check_settings(session, chk, community, kind, fields["settings"])
     return values
@@ -116,7 +126,7 @@ def add_section(session: Session, actor: Actor, chapter_id: Any, kind: str, *, t
     """A new section at the end of the chapter; record blocks get their usual title."""
     chapter, community = chapter_in_scope(session, actor, chapter_id, "chapter.edit", for_update=True)
     chk = Checker()
-    kind = chk.choice("kind", kind, KINDS, label="The kind of section")
+    kind = chk.choice("kind", kind, KINDS, label=N_("The kind of section"))
     given = {"title": DEFAULT_TITLES.get(kind, "") if title is None else title, "body": body,
              "settings": settings or {}}
     values = _check(session, chk, community, kind, given)
@@ -154,7 +164,7 @@ def move_section(session: Session, actor: Actor, section_id: Any, version: int, 
     """Swap the section with its neighbour; positions are renumbered 1..n."""
     section, chapter, community = _section_in_scope(session, actor, section_id, "chapter.edit", for_update=True)
     if direction not in DIRECTIONS:
-        raise ValidationError({"direction": "Move a section up or down."})
+        raise ValidationError({"direction": N_("Move a section up or down.")})
     records.save(session, actor, section, version, {}, action="section.move", community_id=community.id)
     sections = live_sections(session, chapter.id)  # type: ignore[arg-type]
     index = next(i for i, s in enumerate(sections) if s.id == section.id)
@@ -175,7 +185,7 @@ def move_section(session: Session, actor: Actor, section_id: Any, version: int, 
 def add_comment(session: Session, actor: Actor, section_id: Any, text: str) -> Comment:
     section, _chapter, community = _section_in_scope(session, actor, section_id, "chapter.comment")
     chk = Checker()
-    text = chk.long_text("text", text, label="The comment", required=True)
+    text = chk.long_text("text", text, label=N_("The comment"), required=True)
     chk.raise_if_any()
     comment = Comment(section_id=section.id, author_id=actor.user_id or None, text=text)  # type: ignore[arg-type]
     return records.create(session, actor, comment, community_id=community.id, action="comment.create")
@@ -188,7 +198,7 @@ def resolve_comment(session: Session, actor: Actor, comment_id: Any, version: in
     except NotFound:
         raise NotFound(f"There is no comment with id {comment_id}.") from None
     if comment.resolved_at is not None:
-        raise ValidationError({"comment": "This comment is already resolved."})
+        raise ValidationError({"comment": N_("This comment is already resolved.")})
     records.save(session, actor, comment, version,
                  {"resolved_at": clock.now(), "resolved_by_id": actor.user_id or None},
                  action="comment.resolve", community_id=community.id)

@@ -17,6 +17,8 @@ from sqlmodel import Session, col, func, select
 
 from cop import clock
 from cop.errors import ValidationError
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import (
     Attendance,
     Community,
@@ -126,21 +128,21 @@ def find_workshops(
     """One page of matching workshops and how many match in total."""
     chk = Checker()
     if kind:
-        chk.choice("kind", kind, KINDS, label="The kind")
+        chk.choice("kind", kind, KINDS, label=N_("The kind"))
     if format:
-        chk.choice("format", format, FORMATS, label="The format")
+        chk.choice("format", format, FORMATS, label=N_("The format"))
     if status:
-        chk.choice("status", status, STATUSES, label="The status")
+        chk.choice("status", status, STATUSES, label=N_("The status"))
     if sort not in SORTS:
-        chk.fail("sort", f"Sort by one of: {', '.join(SORTS)}.")
-    first = chk.day("date_from", date_from, label="The first date", required=False)
-    last = chk.day("date_to", date_to, label="The last date", required=False)
-    chk.not_before("date_to", first, last, label="The last date")
+        chk.fail("sort", Message(N_("Sort by one of: {choices}."), choices=", ".join(SORTS)))
+    first = chk.day("date_from", date_from, label=N_("The first date"), required=False)
+    last = chk.day("date_to", date_to, label=N_("The last date"), required=False)
+    chk.not_before("date_to", first, last, label=N_("The last date"))
     host = None
     if host_organisation_id not in (None, ""):
         host = record_id(host_organisation_id)
         if host is None:
-            chk.fail("host_organisation_id", "Choose a host organisation from the list.")
+            chk.fail("host_organisation_id", N_("Choose a host organisation from the list."))
     chk.raise_if_any()
 
     conditions: list[Any] = []
@@ -197,7 +199,7 @@ def month_calendar(
 ) -> dict[date, list[dict[str, Any]]]:
     """Every day of the month (the actor's calendar) with the workshops taking place that day."""
     if not (1990 <= int(year) <= 2100 and 1 <= int(month) <= 12):
-        raise ValidationError({"month": "Choose a month between January 1990 and December 2100."})
+        raise ValidationError({"month": N_("Choose a month between January 1990 and December 2100.")})
     days = [date(year, month, d) for d in range(1, calendar.monthrange(year, month)[1] + 1)]
     start, end = _day_start(days[0], actor), _day_start(days[-1] + timedelta(days=1), actor)
     stmt = _listed(actor).where(

@@ -20,6 +20,8 @@ from sqlmodel import Session, col, select
 
 from cop import clock
 from cop.export.csv_safe import csv_bytes
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import Organisation, Workshop, WorkshopStatus
 from cop.permissions import Actor, authorize
 from cop.services import records
@@ -128,26 +130,28 @@ def _read_csv(data: bytes, report: ImportReport) -> list[dict[str, str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        report.errors[1] = {"file": "The file is not UTF-8 text; save it as CSV UTF-8 and try again."}
+        report.errors[1] = {"file": N_("The file is not UTF-8 text; save it as CSV UTF-8 and try again.")}
         return []
     if "\x00" in text:
-        report.errors[1] = {"file": "The file contains NUL characters; is it really a CSV file?"}
+        report.errors[1] = {"file": N_("The file contains NUL characters; is it really a CSV file?")}
         return []
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         header = {(name or "").strip() for name in reader.fieldnames or []}
         missing = REQUIRED_IMPORT_COLUMNS - header
         if missing:
-            report.errors[1] = {"file": f"Missing columns: {', '.join(sorted(missing))}. Expected: {', '.join(IMPORT_COLUMNS)}."}
+            report.errors[1] = {"file": Message(N_("Missing columns: {missing}. Expected: {columns}."),
+                                                missing=", ".join(sorted(missing)), columns=", ".join(IMPORT_COLUMNS))}
             return []
         rows = [{(k or "").strip(): (v or "") for k, v in row.items()} for row in reader]
     except csv.Error as exc:  # e.g. a cell beyond the csv module's field size limit
-        report.errors[1] = {"file": f"The CSV file cannot be read: {exc}."}
+        report.errors[1] = {"file": Message(N_("The CSV file cannot be read: {problem}."), problem=exc)}
         return []
     if not rows:
-        report.errors[1] = {"file": "The file has no rows below its header."}
+        report.errors[1] = {"file": N_("The file has no rows below its header.")}
     elif len(rows) > MAX_IMPORT_ROWS:
-        report.errors[1] = {"file": f"The file has {len(rows):,} rows; import at most {MAX_IMPORT_ROWS:,} at once."}
+        report.errors[1] = {"file": Message(N_("The file has {count:,} rows; import at most {maximum:,} at once."),
+                                            count=len(rows), maximum=MAX_IMPORT_ROWS)}
         return []
     return rows
 
@@ -157,17 +161,18 @@ def _check_row(session: Session, row: dict[str, str], community: Any, hosts: dic
     host_name = row.get("host_organisation", "").strip()
     host_id = hosts.get(host_name) if host_name else None
     if host_name and host_id is None:
-        chk.fail("host_organisation", f"There is no organisation called {host_name!r} in the workspace.")
+        chk.fail("host_organisation", Message(N_("There is no organisation called {name!r} in the workspace."),
+                                              name=host_name))
     values = check_workshop(session, chk, community, {**row, "host_organisation_id": host_id, "facilitator_ids": []})
     values["status"] = chk.choice(
         "status", row.get("status", "").strip() or WorkshopStatus.HELD,
-        [WorkshopStatus.HELD, WorkshopStatus.CLOSED], label="The status of an imported workshop",
+        [WorkshopStatus.HELD, WorkshopStatus.CLOSED], label=N_("The status of an imported workshop"),
     )
     if values["starts_at"] is not None and values["starts_at"] > clock.now():
-        chk.fail("starts_at", "Only past workshops can be imported; plan future ones in the list.")
+        chk.fail("starts_at", N_("Only past workshops can be imported; plan future ones in the list."))
     if values["status"] == WorkshopStatus.CLOSED:
         if not values["minutes"].strip() and not values["closing_report"].strip():
-            chk.fail("minutes", "A closed workshop needs minutes or a closing report.")
+            chk.fail("minutes", N_("A closed workshop needs minutes or a closing report."))
         values["closed_at"] = values["ends_at"]
     return values, chk.errors
 

@@ -23,6 +23,8 @@ from sqlmodel import Session
 
 from cop import clock
 from cop.errors import NotFound, PermissionDenied, ValidationError
+from cop.i18n import N_
+from cop.messages import Message
 from cop.models import (
     Community,
     Organisation,
@@ -106,16 +108,16 @@ def zone_or_utc(name: str) -> tzinfo:
 def check_instant(chk: Checker, field: str, value: Any, zone: tzinfo, *, label: str) -> datetime | None:
     """A moment from an aware datetime, or from a wall-clock time (datetime or ISO text) in ``zone``."""
     if value in (None, ""):
-        chk.fail(field, f"{label} is required.")
+        chk.fail(field, Message(N_("{label} is required."), label=label))
         return None
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.strip())
         except ValueError:
-            chk.fail(field, f"{label} must be a date and time like 2026-03-31 10:00.")
+            chk.fail(field, Message(N_("{label} must be a date and time like 2026-03-31 10:00."), label=label))
             return None
     if not isinstance(value, datetime):
-        chk.fail(field, f"{label} must be a date and time.")
+        chk.fail(field, Message(N_("{label} must be a date and time."), label=label))
         return None
     moment = value if value.tzinfo is not None else value.replace(tzinfo=zone)
     try:
@@ -123,7 +125,7 @@ def check_instant(chk: Checker, field: str, value: Any, zone: tzinfo, *, label: 
     except OverflowError:  # an aware time at the very edge of the calendar (year 1 or 9999)
         local_day = None
     if local_day is None or not MIN_DATE <= local_day <= MAX_DATE:
-        chk.fail(field, f"{label} must be between {MIN_DATE} and {MAX_DATE}.")
+        chk.fail(field, Message(N_("{label} must be between {first} and {last}."), label=label, first=MIN_DATE, last=MAX_DATE))
         return None
     return moment.astimezone(UTC)
 
@@ -131,7 +133,7 @@ def check_instant(chk: Checker, field: str, value: Any, zone: tzinfo, *, label: 
 def _check_link(chk: Checker, value: Any) -> str:
     link = "" if value is None else str(value).strip()
     if link and (len(link) > 500 or not _LINK_RE.match(link) or not link.isprintable()):
-        chk.fail("meeting_link", "The meeting link must be a web address starting with https://.")
+        chk.fail("meeting_link", N_("The meeting link must be a web address starting with https://."))
     return link
 
 
@@ -140,8 +142,13 @@ def _check_facilitators(session: Session, chk: Checker, community: Community, va
     for item in value or ():
         person = session.get(Person, number) if (number := record_id(item)) is not None else None
         if person is None or person.deleted_at is not None or not is_member(session, community.id, person.id):  # type: ignore[arg-type]
-            who = person.name if person is not None else f"Person {item}"
-            chk.fail("facilitator_ids", f"{who} is not a member of {community.name}; choose facilitators among its members.")
+            chk.fail("facilitator_ids", Message(
+                N_("{name} is not a member of {community}; choose facilitators among its members."),
+                name=person.name, community=community.name,
+            ) if person is not None else Message(
+                N_("Person {id} is not a member of {community}; choose facilitators among its members."),
+                id=item, community=community.name,
+            ))
         elif person.id not in ids:
             ids.append(person.id)  # type: ignore[arg-type]
     return ids
@@ -150,33 +157,34 @@ def _check_facilitators(session: Session, chk: Checker, community: Community, va
 def check_workshop(session: Session, chk: Checker, community: Community, data: dict[str, Any]) -> dict[str, Any]:
     """Every field of a workshop, cleaned, with the rules that tie fields together."""
     values: dict[str, Any] = {
-        "title": chk.title("title", data.get("title"), label="The title"),
-        "kind": chk.choice("kind", data.get("kind"), KINDS, label="The kind"),
-        "format": chk.choice("format", data.get("format"), FORMATS, label="The format"),
+        "title": chk.title("title", data.get("title"), label=N_("The title")),
+        "kind": chk.choice("kind", data.get("kind"), KINDS, label=N_("The kind")),
+        "format": chk.choice("format", data.get("format"), FORMATS, label=N_("The format")),
         "meeting_link": _check_link(chk, data.get("meeting_link")),
-        "place": chk.optional_line("place", data.get("place"), label="The place"),
+        "place": chk.optional_line("place", data.get("place"), label=N_("The place")),
         "time_zone": check_time_zone(chk, data.get("time_zone")),
-        "objectives": chk.long_text("objectives", data.get("objectives"), label="The objectives"),
-        "minutes": chk.long_text("minutes", data.get("minutes"), label="The minutes"),
-        "closing_report": chk.long_text("closing_report", data.get("closing_report"), label="The closing report"),
+        "objectives": chk.long_text("objectives", data.get("objectives"), label=N_("The objectives")),
+        "minutes": chk.long_text("minutes", data.get("minutes"), label=N_("The minutes")),
+        "closing_report": chk.long_text("closing_report", data.get("closing_report"), label=N_("The closing report")),
         "facilitator_ids": _check_facilitators(session, chk, community, data.get("facilitator_ids")),
         "host_organisation_id": data.get("host_organisation_id") or None,
     }
     zone = zone_or_utc(values["time_zone"])
-    values["starts_at"] = check_instant(chk, "starts_at", data.get("starts_at"), zone, label="The start")
-    values["ends_at"] = check_instant(chk, "ends_at", data.get("ends_at"), zone, label="The end")
+    values["starts_at"] = check_instant(chk, "starts_at", data.get("starts_at"), zone, label=N_("The start"))
+    values["ends_at"] = check_instant(chk, "ends_at", data.get("ends_at"), zone, label=N_("The end"))
     chk.not_before("ends_at", values["starts_at"], values["ends_at"])
     if values["starts_at"] and values["ends_at"] and values["ends_at"] - values["starts_at"] > MAX_DURATION:
-        chk.fail("ends_at", f"A workshop or visit lasts at most {MAX_DURATION.days} days; record a longer exchange as several.")
+        chk.fail("ends_at", Message(N_("A workshop or visit lasts at most {days} days; record a longer exchange as several."),
+                                   days=MAX_DURATION.days))
     if values["format"] in (WorkshopFormat.ONLINE, WorkshopFormat.HYBRID) and not values["meeting_link"]:
-        chk.fail("meeting_link", "An online or hybrid workshop needs a meeting link.")
+        chk.fail("meeting_link", N_("An online or hybrid workshop needs a meeting link."))
     if values["format"] in (WorkshopFormat.IN_PERSON, WorkshopFormat.HYBRID) and not values["place"]:
-        chk.fail("place", "An in-person or hybrid workshop needs a place.")
+        chk.fail("place", N_("An in-person or hybrid workshop needs a place."))
     host = values["host_organisation_id"]
     if host is not None:
         organisation = session.get(Organisation, number) if (number := record_id(host)) is not None else None
         if organisation is None or organisation.deleted_at is not None:
-            chk.fail("host_organisation_id", "Choose a host organisation that exists in the workspace.")
+            chk.fail("host_organisation_id", N_("Choose a host organisation that exists in the workspace."))
         else:
             values["host_organisation_id"] = organisation.id
     return values
@@ -234,7 +242,7 @@ def mark_held(session: Session, actor: Actor, workshop_id: int, version: int) ->
     """The workshop took place: minutes, outcomes and attendance follow."""
     workshop, community = editable_workshop(session, actor, workshop_id, "workshop.update")
     if workshop.status != WorkshopStatus.PLANNED:
-        raise ValidationError({"status": "Only a planned workshop can be marked as held."})
+        raise ValidationError({"status": N_("Only a planned workshop can be marked as held.")})
     records.save(session, actor, workshop, version, {"status": WorkshopStatus.HELD},
                  action="workshop.hold", community_id=community.id)
     return workshop
@@ -248,14 +256,14 @@ def close_workshop(
     workshop, community = editable_workshop(session, actor, workshop_id, "workshop.close")
     chk = Checker()
     if workshop.status != WorkshopStatus.HELD:
-        chk.fail("status", "Only a held workshop can be closed; mark it as held first.")
-    minutes = chk.long_text("minutes", workshop.minutes if minutes is None else minutes, label="The minutes")
+        chk.fail("status", N_("Only a held workshop can be closed; mark it as held first."))
+    minutes = chk.long_text("minutes", workshop.minutes if minutes is None else minutes, label=N_("The minutes"))
     report = chk.long_text(
         "closing_report", workshop.closing_report if closing_report is None else closing_report,
-        label="The closing report",
+        label=N_("The closing report"),
     )
     if not minutes.strip() and not report.strip():
-        chk.fail("minutes", "Closing needs minutes or a closing report.")
+        chk.fail("minutes", N_("Closing needs minutes or a closing report."))
     chk.raise_if_any()
     records.save(
         session, actor, workshop, version,
@@ -269,7 +277,7 @@ def reopen_workshop(session: Session, actor: Actor, workshop_id: int, version: i
     """A facilitator makes a closed workshop editable again (it goes back to held)."""
     workshop, community = workshop_in_scope(session, actor, workshop_id, "workshop.reopen", for_update=True)
     if workshop.status != WorkshopStatus.CLOSED:
-        raise ValidationError({"status": "Only a closed workshop can be reopened."})
+        raise ValidationError({"status": N_("Only a closed workshop can be reopened.")})
     records.save(session, actor, workshop, version, {"status": WorkshopStatus.HELD, "closed_at": None},
                  action="workshop.reopen", community_id=community.id)
     return workshop

@@ -2,7 +2,7 @@
 
 Every page starts with ``actor = require_actor("<page>")``; writes go through
 ``submit(form_key, service, actor, ...)``; field messages are drawn with
-``field_error(form_key, field)``; user Markdown is drawn with ``markdown``.
+``field_error(form_key, field, actor.language)``; user Markdown is drawn with ``markdown``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,16 @@ import streamlit as st
 
 from cop.markdown import to_html
 from cop.ui.auth import current_actor, gate, require_actor, sign_out
-from cop.ui.forms import draw_conflict, errors_banner, field_error, form_errors, pager, read, submit
+from cop.ui.forms import (
+    draw_conflict,
+    errors_banner,
+    field_error,
+    form_errors,
+    localize,
+    pager,
+    read,
+    submit,
+)
 from cop.ui.layout import PAGES, navigation, selected_community_id
 
 
@@ -28,6 +37,7 @@ __all__ = [
     "field_error",
     "form_errors",
     "gate",
+    "localize",
     "markdown",
     "navigation",
     "pager",

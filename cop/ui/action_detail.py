@@ -147,7 +147,7 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
                 height=100,
                 placeholder=_("What happened since the last update?"),
             )
-            field_error(key, "text")
+            field_error(key, "text", actor.language)
             left, right = st.columns(2)
             status = left.selectbox(
                 _("New status"),
@@ -159,7 +159,7 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
                     else status_label(s, _)
                 ),
             )
-            field_error(key, "new_status")
+            field_error(key, "new_status", actor.language)
             progress = right.number_input(
                 _("New progress (%)"),
                 min_value=0,
@@ -168,7 +168,7 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
                 step=5,
                 disabled=d.driven_by is not None,
             )
-            field_error(key, "new_progress")
+            field_error(key, "new_progress", actor.language)
             if st.form_submit_button(_("Post update"), type="primary"):
                 if submit(
                     key,
@@ -242,7 +242,7 @@ def _milestones(actor: Actor, d: ActionDetail) -> None:
         left, right = st.columns([3, 1])
         title = left.text_input(_("Milestone"), max_chars=200)
         due = right.date_input(_("By"), value=None, min_value=MIN_DATE, max_value=MAX_DATE)
-        field_error(key, "title")
+        field_error(key, "title", actor.language)
         if st.form_submit_button(_("Add milestone")):
             if submit(
                 key,
@@ -285,7 +285,7 @@ def _indicators(actor: Actor, d: ActionDetail) -> None:
                 _("Current value of {name}").format(name=i.name),
                 value="" if i.current is None else f"{i.current:g}",
             )
-            field_error(key, "current")
+            field_error(key, "current", actor.language)
             if right.form_submit_button(_("Save value")):
                 if submit(
                     key,
@@ -311,7 +311,7 @@ def _indicators(actor: Actor, d: ActionDetail) -> None:
             "current": row[4].text_input(_("Current")),
         }
         for name in values:
-            field_error(key, name)
+            field_error(key, name, actor.language)
         if st.form_submit_button(_("Add indicator")):
             if submit(
                 key,

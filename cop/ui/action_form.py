@@ -77,18 +77,18 @@ def action_form(
 
     with st.form(key):
         st.text_input(_("Title"), max_chars=200, key=k("title"))
-        field_error(key, "title")
+        field_error(key, "title", actor.language)
         st.text_area(_("Objective (Markdown)"), height=100, key=k("objective"))
-        field_error(key, "objective")
+        field_error(key, "objective", actor.language)
         left, right = st.columns(2)
         left.selectbox(
             _("Owner"), list(members), format_func=members.get, index=None, key=k("owner_person_id")
         )
-        field_error(key, "owner_person_id")
+        field_error(key, "owner_person_id", actor.language)
         right.multiselect(
             _("Co-owners"), list(members), format_func=members.get, key=k("co_owner_ids")
         )
-        field_error(key, "co_owner_ids")
+        field_error(key, "co_owner_ids", actor.language)
         left, right = st.columns(2)
         left.selectbox(
             _("City or organisation leading it"),
@@ -98,14 +98,14 @@ def action_form(
             key=k("organisation_id"),
             placeholder=_("The owner's own"),
         )
-        field_error(key, "organisation_id")
+        field_error(key, "organisation_id", actor.language)
         right.multiselect(
             _("Partner organisations"),
             list(organisations),
             format_func=organisations.get,
             key=k("partner_ids"),
         )
-        field_error(key, "partner_ids")
+        field_error(key, "partner_ids", actor.language)
         row = st.columns(3)
         row[0].date_input(
             _("Start date"), min_value=MIN_DATE, max_value=MAX_DATE, key=k("start_date")
@@ -118,12 +118,12 @@ def action_form(
             key=k("priority"),
         )
         for name in ("start_date", "due_date"):
-            field_error(key, name)
+            field_error(key, name, actor.language)
         st.text_input(_("Tags (separated by commas)"), key=k("tags"))
-        field_error(key, "tags")
+        field_error(key, "tags", actor.language)
         left, right = st.columns(2)
         left.selectbox(_("Part of"), list(parents), format_func=parents.get, key=k("parent_id"))
-        field_error(key, "parent_id")
+        field_error(key, "parent_id", actor.language)
         right.radio(
             _("Progress is measured"),
             list(MODE_LABELS),

@@ -24,7 +24,7 @@ from cop.services import action_io, action_views, actions, communities, people
 from cop.services.action_progress import STATUSES
 from cop.ui.cache import cached_read
 from cop.ui.formatting import format_date, record_link
-from cop.ui.forms import draw_conflict, errors_banner, read, submit
+from cop.ui.forms import draw_conflict, errors_banner, localize, read, submit
 from cop.validation import MAX_DATE, MIN_DATE
 
 PAGE_SIZE = 25
@@ -110,13 +110,12 @@ def _latest(row: dict[str, Any], actor: Actor) -> str:
 
 def _found(actor: Actor, service: Any, **kwargs: Any) -> Any:
     """Run a list query; a bad filter value becomes a message under the filters instead of a stop."""
-    _ = translator(actor.language)
     key = (service.__name__, actor.user_id, clock.today(),  # "overdue" moves at midnight
            *sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
     try:
         return read(service, actor, language=actor.language, cache_key=key, **kwargs)
     except ValidationError as exc:
-        st.error("\n".join(_(m) for m in exc.fields.values()))
+        st.error("\n".join(localize(m, actor.language) for m in exc.fields.values()))
         return None
 
 
@@ -214,7 +213,7 @@ def _import_form(actor: Actor) -> None:
         )
         st.dataframe(
             [
-                {_("Line"): line, _("Field"): field, _("Problem"): _(message)}
+                {_("Line"): line, _("Field"): field, _("Problem"): localize(message, actor.language)}
                 for line, field, message in preview.problems()
             ],
             hide_index=True,

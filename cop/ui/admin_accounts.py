@@ -79,7 +79,7 @@ def _account_actions(actor: Actor, rows: list[admin.AccountRow]) -> None:
         if password is not None:
             st.session_state["adm_temporary_password"] = (row.username, password)
             st.rerun()
-    field_error("adm-user", "user")
+    field_error("adm-user", "user", actor.language)
 
 
 def _create_account_form(actor: Actor) -> None:
@@ -88,14 +88,14 @@ def _create_account_form(actor: Actor) -> None:
     errors_banner(form, actor.language)
     with st.form(form, clear_on_submit=False):
         username = st.text_input(_("Username"), key="adm_new_username", max_chars=32)
-        field_error(form, "username")
+        field_error(form, "username", actor.language)
         name = st.text_input(_("Name"), key="adm_new_name", max_chars=200)
-        field_error(form, "name")
+        field_error(form, "name", actor.language)
         email = st.text_input(_("E-mail"), key="adm_new_email", max_chars=254)
-        field_error(form, "email")
+        field_error(form, "email", actor.language)
         password = st.text_input(_("Initial password (must be changed at first sign-in)"), type="password",
                                  key="adm_new_password")
-        field_error(form, "password")
+        field_error(form, "password", actor.language)
         is_admin = st.checkbox(_("Administrator of the whole workspace"), key="adm_new_admin")
         chosen = st.form_submit_button(_("Create account"))
     if chosen:
@@ -137,7 +137,7 @@ def _anonymise_form(actor: Actor) -> None:
             st.session_state.pop("adm_anon_search", None)
             st.toast(_("Anonymised as {name}.").format(name=person.name))
             st.rerun()
-    field_error("adm-anonymise", "person")
+    field_error("adm-anonymise", "person", actor.language)
 
 
 def _workspace_address() -> str:
@@ -170,11 +170,11 @@ def invitations_tab(actor: Actor) -> None:
     with st.form(form):
         community_id = st.selectbox(_("Community"), list(options), format_func=options.get, key="adm_inv_community")
         name = st.text_input(_("Name"), key="adm_inv_name", max_chars=200)
-        field_error(form, "name")
+        field_error(form, "name", actor.language)
         email = st.text_input(_("E-mail"), key="adm_inv_email", max_chars=254)
-        field_error(form, "email")
+        field_error(form, "email", actor.language)
         role = st.selectbox(_("Role"), communities.ROLES, format_func=_, index=1, key="adm_inv_role")
-        field_error(form, "person")
+        field_error(form, "person", actor.language)
         chosen = st.form_submit_button(_("Create invitation link"), type="primary")
     if chosen:
         base = _workspace_address()

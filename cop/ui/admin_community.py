@@ -15,7 +15,7 @@ from cop.permissions import Actor
 from cop.services import admin, communities, onboarding
 from cop.ui.admin_accounts import PAGE_SIZE, person_picker
 from cop.ui.formatting import local_time
-from cop.ui.forms import draw_conflict, errors_banner, field_error, pager, read, submit
+from cop.ui.forms import draw_conflict, errors_banner, field_error, localize, pager, read, submit
 
 # What the import preview says of each row's person and membership.
 PLAN_WORDS = {"new": N_("new"), "existing": N_("existing")}
@@ -53,7 +53,7 @@ def memberships_tab(actor: Actor) -> None:
                       language=actor.language) is not None:
                 st.session_state.pop("adm_member_add_search", None)
                 st.rerun()
-        field_error("adm-membership", "person")
+        field_error("adm-membership", "person", actor.language)
     with st.expander(_("Create a community")):
         _create_community_form(actor)
 
@@ -86,9 +86,9 @@ def _create_community_form(actor: Actor) -> None:
                     Visibility.PRIVATE.value: _("Members only")}
     with st.form(form):
         name = st.text_input(_("Name"), key="adm_community_name", max_chars=200)
-        field_error(form, "name")
+        field_error(form, "name", actor.language)
         slug = st.text_input(_("Short name (used in commands)"), key="adm_community_slug", max_chars=64)
-        field_error(form, "slug")
+        field_error(form, "slug", actor.language)
         theme = st.text_input(_("Theme"), key="adm_community_theme", max_chars=200)
         visibility = st.radio(_("Visibility"), list(visibilities), format_func=visibilities.get,
                               key="adm_community_visibility")
@@ -116,7 +116,7 @@ def import_tab(actor: Actor) -> None:
         with read_session() as session:
             plan = onboarding.preview_import(session, actor, community_id, filename, data)
     except ValidationError as exc:
-        st.error(_(exc.fields.get("file", str(exc))))
+        st.error(localize(exc.fields.get("file", str(exc)), actor.language))
         return
     except CopError as exc:
         st.error(_(str(exc)))
@@ -128,7 +128,7 @@ def import_tab(actor: Actor) -> None:
     if plan.problems:
         st.error(_("{count} problem(s): correct the file and upload it again. Nothing will be imported until "
                    "every row is right.").format(count=len(plan.problems)))
-        st.dataframe([{_("Row"): p.row, _("Field"): p.field, _("Problem"): _(p.message)} for p in plan.problems],
+        st.dataframe([{_("Row"): p.row, _("Field"): p.field, _("Problem"): localize(p.message, actor.language)} for p in plan.problems],
                      hide_index=True, width="stretch")
     st.dataframe([{_("Row"): r.row, _("Name"): r.name, _("E-mail"): r.email, _("Organisation"): r.organisation,
                    _("Role"): _(r.role), _("Person"): _(PLAN_WORDS.get(r.person, r.person)),
@@ -139,7 +139,7 @@ def import_tab(actor: Actor) -> None:
                   language=actor.language) is not None:
             st.session_state["adm_import_done"] = True
             st.rerun()
-    field_error("adm-import", "file")
+    field_error("adm-import", "file", actor.language)
 
 
 def audit_tab(actor: Actor) -> None:

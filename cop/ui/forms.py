@@ -3,7 +3,8 @@
 A page calls ``outcome = submit(form_key, service, *args)``. On ValidationError
 the field messages are kept under ``form_key`` and the run repeats, so each
 message appears under its field (``field_error``) while the widgets keep what
-the user typed. A ConflictError shows the other person's change; the user's
+the user typed; messages are translated for the reader when drawn
+(``localize``). A ConflictError shows the other person's change; the user's
 input stays in the form. Permission, not-found and database problems become
 one calm message, never a traceback.
 """
@@ -11,9 +12,11 @@ one calm message, never a traceback.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import streamlit as st
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from cop.db import write_session
 from cop.errors import (
@@ -23,7 +26,8 @@ from cop.errors import (
     PermissionDenied,
     ValidationError,
 )
-from cop.i18n import translator
+from cop.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
+from cop.messages import localize as _localize
 
 T = TypeVar("T")
 
@@ -36,11 +40,23 @@ def _conflict_key(form_key: str) -> str:
     return f"cop_conflict::{form_key}"
 
 
-def field_error(form_key: str, field: str) -> None:
+@lru_cache(maxsize=16)
+def _number_marks(language: str) -> tuple[str, str]:
+    """(group separator, decimal mark) of ``language``, e.g. (".", ",") in German."""
+    language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    return get_group_symbol(language), get_decimal_symbol(language)
+
+
+def localize(message: str, language: str = "en") -> str:
+    """A service's message in ``language``: a ``cop.messages.Message`` from its template, other text by gettext."""
+    return _localize(message, translator(language), _number_marks(language))
+
+
+def field_error(form_key: str, field: str, language: str = "en") -> None:
     """Draw the message for ``field`` of ``form_key``, if the last submit left one."""
     message = st.session_state.get(_errors_key(form_key), {}).get(field)
     if message:
-        st.error(message, icon=":material/error:")
+        st.error(localize(message, language), icon=":material/error:")
 
 
 def form_errors(form_key: str) -> dict[str, str]:
@@ -52,7 +68,8 @@ def errors_banner(form_key: str, language: str = "en") -> None:
     errors = form_errors(form_key)
     if errors:
         _ = translator(language)
-        st.error(_("Nothing was saved. Please correct:") + "\n" + "\n".join(f"- {m}" for m in errors.values()))
+        listed = "\n".join(f"- {localize(m, language)}" for m in errors.values())
+        st.error(_("Nothing was saved. Please correct:") + "\n" + listed)
 
 
 def draw_conflict(form_key: str, language: str = "en") -> None:
@@ -79,7 +96,7 @@ def submit(form_key: str, service: Callable[..., T], *args: Any, language: str =
         with write_session() as session:
             return service(session, *args, **kwargs)
     except ValidationError as exc:
-        st.session_state[_errors_key(form_key)] = {k: _(v) for k, v in exc.fields.items()}
+        st.session_state[_errors_key(form_key)] = dict(exc.fields)  # translated when drawn
         st.rerun()  # draw each message under its field; keyed widgets keep the input
     except ConflictError as exc:
         st.session_state[_conflict_key(form_key)] = {"message": _(str(exc)), "changed": exc.changed}

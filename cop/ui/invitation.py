@@ -52,20 +52,20 @@ def draw_invitation_signup(token: str) -> None:
     errors_banner(FORM, language)
     with st.form(FORM):
         name = st.text_input(_("Your name"), value=invited["name"], max_chars=200, key="invite_name")
-        field_error(FORM, "name")
+        field_error(FORM, "name", language)
         username = st.text_input(
             _("Username"), key="invite_username", max_chars=32,
             help=_("3-32 characters: lower-case letters a-z, digits, dot, hyphen or underscore."),
         )
-        field_error(FORM, "username")
+        field_error(FORM, "username", language)
         password = st.text_input(
             _("Password"), type="password", key="invite_password",
             help=_("At least 12 characters and at most 72 bytes; a passphrase of a few words is easiest."),
         )
-        field_error(FORM, "password")
+        field_error(FORM, "password", language)
         again = st.text_input(_("Password again"), type="password", key="invite_password_again")
-        field_error(FORM, "password_again")
-        field_error(FORM, "person")
+        field_error(FORM, "password_again", language)
+        field_error(FORM, "person", language)
         chosen = st.form_submit_button(_("Create my account"), type="primary")
     if not chosen:
         return

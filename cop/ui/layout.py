@@ -13,6 +13,7 @@ from cop.i18n import N_, translator
 from cop.permissions import Actor
 from cop.services import accounts, communities, notifications
 from cop.ui.cache import cached_read
+from cop.ui.forms import localize
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def force_password_change(actor: Actor) -> bool:
                     accounts.change_own_password(session, actor, current, new)
             except ValidationError as exc:
                 for message in exc.fields.values():
-                    st.error(_(message))
+                    st.error(localize(message, actor.language))
             else:
                 st.session_state["cop_signed_in_at"] = clock.now().isoformat()
                 st.rerun()

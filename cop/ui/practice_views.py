@@ -97,12 +97,12 @@ def practice_form(actor: Actor, community: Community, key: str, current: practic
     with st.form(key):
         values: dict[str, Any] = {}
         values["title"] = st.text_input(_("Title"), value=p.title if p else "", max_chars=200)
-        field_error(key, "title")
+        field_error(key, "title", actor.language)
         values["organisation_id"] = st.selectbox(
             _("City"), list(cities), format_func=cities.get,
             index=list(cities).index(p.organisation_id) if p and p.organisation_id in cities else None,
         )
-        field_error(key, "organisation_id")
+        field_error(key, "organisation_id", actor.language)
         values["implementer_ids"] = st.multiselect(
             _("Implementing organisations"), list(names), format_func=names.get,
             default=[o.id for o in current.implementers] if current else [],
@@ -112,14 +112,14 @@ def practice_form(actor: Actor, community: Community, key: str, current: practic
         values["ended_on"] = middle.date_input(_("End"), value=p.ended_on if p else None, min_value=MIN_DATE, max_value=MAX_DATE)
         values["is_regular_service"] = right.checkbox(_("Now a regular service"), value=p.is_regular_service if p else False)
         for field in ("started_on", "ended_on"):
-            field_error(key, field)
+            field_error(key, field, actor.language)
         values["themes"] = st.text_input(_("Themes (separated by commas)"), value=", ".join(p.themes) if p else "")
-        field_error(key, "themes")
+        field_error(key, "themes", actor.language)
         values["target_groups"] = st.text_input(_("Target groups (separated by commas)"), value=", ".join(p.target_groups) if p else "")
-        field_error(key, "target_groups")
+        field_error(key, "target_groups", actor.language)
         values["people_reached"] = st.text_input(
             _("People reached"), value="" if not p or p.people_reached is None else str(p.people_reached))
-        field_error(key, "people_reached")
+        field_error(key, "people_reached", actor.language)
         values["continues"] = st.radio(
             _("Does it continue?"), [None, True, False], horizontal=True,
             index=[None, True, False].index(p.continues) if p else 0,
@@ -127,9 +127,9 @@ def practice_form(actor: Actor, community: Community, key: str, current: practic
         )
         for field, label in FORM_LABELS.items():
             values[field] = st.text_area(_(label), value=getattr(p, field) if p else "", height=100)
-            field_error(key, field)
+            field_error(key, field, actor.language)
         values["links"] = st.text_area(_("Links (one web address per line)"), value="\n".join(p.links) if p else "")
-        field_error(key, "links")
+        field_error(key, "links", actor.language)
         saved = st.form_submit_button(_("Save"), type="primary")
     if not saved:
         return
@@ -251,7 +251,7 @@ def _link_workshop(actor: Actor, detail: practices.PracticeDetail) -> None:
     key = f"practice-link-{detail.practice.id}"
     with st.form(key):
         workshop_id = st.selectbox(_("Presented at"), list(choices), format_func=choices.get)
-        field_error(key, "workshop_ids")
+        field_error(key, "workshop_ids", actor.language)
         if st.form_submit_button(_("Link workshop")):
             submit(key, practices.link_workshop, actor, detail.practice.id, workshop_id, language=actor.language)
             st.rerun()
@@ -264,9 +264,9 @@ def _add_image(actor: Actor, detail: practices.PracticeDetail) -> None:
         errors_banner(key, actor.language)
         with st.form(key, clear_on_submit=True):
             upload = st.file_uploader(_("Image (PNG, JPEG or GIF)"), type=["png", "jpg", "jpeg", "gif"])
-            field_error(key, "image")
+            field_error(key, "image", actor.language)
             alt = st.text_input(_("Alternative text (what the image shows)"), max_chars=500)
-            field_error(key, "alt_text")
+            field_error(key, "alt_text", actor.language)
             credit = st.text_input(_("Credit"), max_chars=200)
             if st.form_submit_button(_("Add image")):
                 data = upload.getvalue() if upload is not None else b""

@@ -62,10 +62,10 @@ def standard_form(actor: Actor, community: Community, current: Standard | None) 
     errors_banner(key, actor.language)
     with st.form(key):
         values: dict[str, Any] = {"title": st.text_input(_("Title"), value=current.title if current else "", max_chars=200)}
-        field_error(key, "title")
+        field_error(key, "title", actor.language)
         for field, label in TEXT_LABELS.items():
             values[field] = st.text_area(_(label), value=getattr(current, field) if current else "", height=90)
-            field_error(key, field)
+            field_error(key, field, actor.language)
         saved = st.form_submit_button(_("Save"), type="primary")
     if saved:
         if current is None:
@@ -180,14 +180,14 @@ def score_form(actor: Actor, community: Community, names: dict[int, str]) -> Non
     with st.form(key):
         standard_id = st.selectbox(_("Standard"), list(titles), format_func=titles.get)
         city = st.selectbox(_("City"), list(own), format_func=own.get)
-        field_error(key, "organisation_id")
+        field_error(key, "organisation_id", actor.language)
         score = st.select_slider(_("Score"), options=list(self_assessment.SCORE_LABELS),
                                  format_func=lambda v: f"{v} {_(self_assessment.SCORE_LABELS[v])}")
-        field_error(key, "score")
+        field_error(key, "score", actor.language)
         evidence = st.text_area(_("Evidence"), help=_("What shows this stage? Markdown is allowed."))
-        field_error(key, "evidence")
+        field_error(key, "evidence", actor.language)
         assessed_on: date = st.date_input(_("Assessed on"), value=clock.today(), min_value=MIN_DATE, max_value=clock.today())
-        field_error(key, "assessed_on")
+        field_error(key, "assessed_on", actor.language)
         shared = st.checkbox(_("Share with the other cities and with readers outside the community"), value=True)
         if st.form_submit_button(_("Record score"), type="primary"):
             if submit(key, self_assessment.record_score, actor, standard_id, city, score, evidence, assessed_on, shared,

@@ -192,9 +192,9 @@ def _section_form(actor: Actor, detail: ChapterDetail, section: Section, key: st
     _ = translator(actor.language)
     base = _edit_base(section)
     title = st.text_input(_("Title"), max_chars=200, key=f"title-{section.id}")
-    field_error(key, "title")
+    field_error(key, "title", actor.language)
     body = st.text_area(_("Text (Markdown)"), height=180, key=f"body-{section.id}")
-    field_error(key, "body")
+    field_error(key, "body", actor.language)
     if body.strip():
         st.caption(_("Preview"))
         markdown(body)
@@ -219,7 +219,7 @@ def _settings(actor: Actor, detail: ChapterDetail, section: Section, suffix: str
         names = {r["id"]: f"{r['title']} ({r['city']}, {_(r['status'].replace('_', ' '))})" for r in rows}
         chosen = st.multiselect(_("Practices (approved ones are shown)"), list(names), format_func=names.get,
                                 default=[i for i in current.get("practice_ids", []) if i in names], key=f"practices-{suffix}")
-        field_error(key, "practice_ids")
+        field_error(key, "practice_ids", actor.language)
         return {"practice_ids": chosen}
     if section.kind == SectionKind.STANDARDS:
         with read_session() as session:
@@ -227,7 +227,7 @@ def _settings(actor: Actor, detail: ChapterDetail, section: Section, suffix: str
         names = {s.id: s.title for s in listed}
         chosen = st.multiselect(_("Standards (none chosen: every approved standard)"), list(names), format_func=names.get,
                                 default=[i for i in current.get("standard_ids", []) if i in names], key=f"standards-{suffix}")
-        field_error(key, "standard_ids")
+        field_error(key, "standard_ids", actor.language)
         return {"standard_ids": chosen} if chosen else {}
     if section.kind in FLAGS:
         name, label, default = FLAGS[section.kind]  # type: ignore[index]
@@ -282,7 +282,7 @@ def _add_section(actor: Actor, detail: ChapterDetail) -> None:
         left, right = st.columns(2)
         kind = left.selectbox(_("Kind"), list(KIND_LABELS), format_func=lambda k: _(KIND_LABELS[k]), key=f"{key}-kind")
         title = right.text_input(_("Title (empty: the usual title of its kind)"), max_chars=200, key=f"{key}-title")
-        field_error(key, "title")
+        field_error(key, "title", actor.language)
         if st.form_submit_button(_("Add section"), icon=":material/add:"):
             chosen_title = title.strip() or _(DEFAULT_TITLES[kind])
             if submit(key, toolkit_sections.add_section, actor, detail.chapter.id, kind, title=chosen_title,

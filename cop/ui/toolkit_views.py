@@ -60,17 +60,17 @@ def edition_form(actor: Actor, edition: Toolkit | None) -> None:
     languages = list(LANGUAGES)
     with st.form(key):
         title = st.text_input(_("Title"), value=edition.title if edition else "", max_chars=200)
-        field_error(key, "title")
+        field_error(key, "title", actor.language)
         left, middle, right = st.columns(3)
         year = left.number_input(_("Year"), min_value=1990, max_value=2100, step=1,
                                  value=edition.year if edition else 2026)
-        field_error(key, "year")
+        field_error(key, "year", actor.language)
         language = middle.selectbox(_("Language"), languages, format_func=LANGUAGES.get,
                                     index=languages.index(edition.language) if edition and edition.language in languages else 0)
         licence = right.text_input(_("Licence"), value=edition.licence if edition else "", max_chars=200)
-        field_error(key, "licence")
+        field_error(key, "licence", actor.language)
         introduction = st.text_area(_("Introduction (Markdown)"), value=edition.introduction if edition else "", height=160)
-        field_error(key, "introduction")
+        field_error(key, "introduction", actor.language)
         if st.form_submit_button(_("Save edition") if edition else _("Create edition")):
             values: dict[str, Any] = {"title": title, "year": int(year), "introduction": introduction,
                                       "licence": licence, "language": language}

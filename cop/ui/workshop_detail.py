@@ -115,9 +115,9 @@ def _lifecycle(actor: Actor, d: dict[str, Any]) -> None:
             errors_banner(key, actor.language)
             with st.form(key):
                 st.text_area(_("Minutes (Markdown)"), height=150, key=f"{key}-minutes")
-                field_error(key, "minutes")
+                field_error(key, "minutes", actor.language)
                 st.text_area(_("Closing report (Markdown)"), height=150, key=f"{key}-closing_report")
-                field_error(key, "closing_report")
+                field_error(key, "closing_report", actor.language)
                 st.caption(_("Add the outcomes first: a closed workshop is read-only."))
                 if st.form_submit_button(_("Close"), type="primary"):
                     done = submit(key, workshops.close_workshop, actor, w.id, version, language=actor.language,
@@ -210,7 +210,7 @@ def _add_attendees(actor: Actor, d: dict[str, Any]) -> None:
     with left.form(key, clear_on_submit=True):
         st.markdown(f"**{_('Add a member')}**")
         person = st.selectbox(_("Member of the community"), list(members), format_func=members.get, index=None)
-        field_error(key, "person_id")
+        field_error(key, "person_id", actor.language)
         role = st.selectbox(_("Role"), roles, format_func=lambda r: _(ROLE_LABELS[r]), index=2)
         came = st.checkbox(_("Attended"), value=w.status != "planned")
         if st.form_submit_button(_("Add")):
@@ -221,9 +221,9 @@ def _add_attendees(actor: Actor, d: dict[str, Any]) -> None:
     with right.form(key, clear_on_submit=True):
         st.markdown(f"**{_('Add a guest without an account')}**")
         name = st.text_input(_("Name"), max_chars=200)
-        field_error(key, "guest_name")
+        field_error(key, "guest_name", actor.language)
         organisation = st.text_input(_("Organisation"), max_chars=200)
-        field_error(key, "guest_organisation")
+        field_error(key, "guest_organisation", actor.language)
         role = st.selectbox(_("Role"), roles, format_func=lambda r: _(ROLE_LABELS[r]), index=2)
         came = st.checkbox(_("Attended"), value=w.status != "planned")
         if st.form_submit_button(_("Add guest")):
@@ -257,7 +257,7 @@ def _outcomes(actor: Actor, d: dict[str, Any]) -> None:
         kind = st.radio(_("Kind of outcome"), list(OUTCOME_LABELS), format_func=lambda k: _(OUTCOME_LABELS[k]),
                         horizontal=True)
         text = st.text_area(_("Outcome (Markdown)"), height=100)
-        field_error(key, "text")
+        field_error(key, "text", actor.language)
         if st.form_submit_button(_("Add outcome")):
             if submit(key, outcomes.add_outcome, actor, w.id, kind=kind, text=text, language=actor.language):
                 st.rerun()
@@ -272,12 +272,12 @@ def _create_action(actor: Actor, d: dict[str, Any], outcome: Any) -> None:
         errors_banner(key, actor.language)
         with st.form(key):
             title = st.text_input(_("Title"), value=outcomes.default_action_title(outcome.text), max_chars=200)
-            field_error(key, "title")
+            field_error(key, "title", actor.language)
             owner = st.selectbox(_("Owner"), list(members), format_func=members.get, index=None)
-            field_error(key, "owner_person_id")
+            field_error(key, "owner_person_id", actor.language)
             due = st.date_input(_("Due date"), value=clock.today() + timedelta(days=90), min_value=MIN_DATE,
                                 max_value=MAX_DATE)
-            field_error(key, "due_date")
+            field_error(key, "due_date", actor.language)
             if st.form_submit_button(_("Create action"), type="primary"):
                 if submit(key, outcomes.create_action_from_outcome, actor, outcome.id, owner_person_id=owner,
                           due_date=due, title=title, language=actor.language):
@@ -306,11 +306,11 @@ def _attachments(actor: Actor, d: dict[str, Any]) -> None:
     errors_banner(key, actor.language)
     with st.form(key, clear_on_submit=True):
         upload = st.file_uploader(_("Photo, slides or document (up to 10 MB)"))
-        field_error(key, "file")
+        field_error(key, "file", actor.language)
         caption = st.text_input(_("Caption"), max_chars=500)
         shows_people = st.checkbox(_("The photo shows people"))
         consent = st.checkbox(_("The people shown agreed to the photo being shared"))
-        field_error(key, "consent_confirmed")
+        field_error(key, "consent_confirmed", actor.language)
         if st.form_submit_button(_("Attach")):
             if submit(key, attachments.add_attachment, actor, w.id, filename=upload.name if upload else "",
                       content=upload.getvalue() if upload else b"", caption=caption, shows_people=shows_people,

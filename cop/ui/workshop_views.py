@@ -25,7 +25,7 @@ from cop.services import communities, people, workshop_io, workshops
 from cop.services.workshop_finder import SORTS, find_workshops, month_calendar, upcoming_workshops
 from cop.ui.cache import cached_read
 from cop.ui.formatting import local_time, month_name, record_link, weekday_abbreviations
-from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.ui.forms import draw_conflict, errors_banner, field_error, localize, read, submit
 from cop.validation import MAX_DATE, MIN_DATE
 
 PAGE_SIZE = 25
@@ -72,7 +72,7 @@ def workshop_list(actor: Actor, community: Community | None) -> None:
                            language=actor.language,
                            cache_key=("workshops", actor.user_id, page, *sorted(filters.items())))
     except ValidationError as exc:
-        st.error("\n".join(_(m) for m in exc.fields.values()))
+        st.error("\n".join(localize(m, actor.language) for m in exc.fields.values()))
         rows, total = [], 0
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     if page > pages:
@@ -130,7 +130,7 @@ def _import_form(actor: Actor, community: Community) -> None:
         return
     if report.errors:
         st.error(_("Nothing was imported: {n} rows need correcting.").format(n=len(report.errors)))
-        st.dataframe([{_("Line"): line, _("Field"): field, _("Problem"): _(message)}
+        st.dataframe([{_("Line"): line, _("Field"): field, _("Problem"): localize(message, actor.language)}
                       for line, fields in report.errors.items() for field, message in fields.items()],
                      hide_index=True, width="stretch")
     elif report.created:
@@ -239,7 +239,7 @@ def workshop_form(actor: Actor, community: Community, key: str, workshop: Worksh
 
     with st.form(key):
         st.text_input(_("Title"), max_chars=200, key=k("title"))
-        field_error(key, "title")
+        field_error(key, "title", actor.language)
         left, right = st.columns(2)
         left.selectbox(_("Kind"), list(KIND_LABELS), format_func=lambda x: _(KIND_LABELS[x]), key=k("kind"))
         right.selectbox(_("Format"), list(FORMAT_LABELS), format_func=lambda x: _(FORMAT_LABELS[x]), key=k("format"))
@@ -247,22 +247,22 @@ def workshop_form(actor: Actor, community: Community, key: str, workshop: Worksh
         row[0].date_input(_("Start date"), min_value=MIN_DATE, max_value=MAX_DATE, key=k("start_day"))
         row[1].time_input(_("Start time"), key=k("start_time"))
         row[2].selectbox(_("Time zone of the place"), TIME_ZONES, key=k("time_zone"))
-        field_error(key, "starts_at")
-        field_error(key, "time_zone")
+        field_error(key, "starts_at", actor.language)
+        field_error(key, "time_zone", actor.language)
         row = st.columns(3)
         row[0].date_input(_("End date"), min_value=MIN_DATE, max_value=MAX_DATE, key=k("end_day"))
         row[1].time_input(_("End time"), key=k("end_time"))
-        field_error(key, "ends_at")
+        field_error(key, "ends_at", actor.language)
         st.text_input(_("Place (in person and hybrid)"), max_chars=200, key=k("place"))
-        field_error(key, "place")
+        field_error(key, "place", actor.language)
         st.text_input(_("Meeting link (online and hybrid)"), max_chars=500, placeholder="https://", key=k("meeting_link"))
-        field_error(key, "meeting_link")
+        field_error(key, "meeting_link", actor.language)
         st.selectbox(_("Host city or organisation"), list(hosts), format_func=hosts.get, key=k("host_organisation_id"))
-        field_error(key, "host_organisation_id")
+        field_error(key, "host_organisation_id", actor.language)
         st.multiselect(_("Facilitators"), list(members), format_func=members.get, key=k("facilitator_ids"))
-        field_error(key, "facilitator_ids")
+        field_error(key, "facilitator_ids", actor.language)
         st.text_area(_("Objectives (Markdown)"), height=120, key=k("objectives"))
-        field_error(key, "objectives")
+        field_error(key, "objectives", actor.language)
         saved = st.form_submit_button(_("Save"), type="primary")
     if not saved:
         return

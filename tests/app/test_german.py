@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from cop.db import read_session, write_session
 from cop.i18n_catalog import compile_all
+from cop.models import Community
 from cop.services import accounts, profile
 from tests.app.conftest import ROOT, TIMEOUT, texts
 
@@ -38,6 +40,11 @@ def choose_language(username: str, language: str) -> None:
             person_version=mine.person_version,
             user_version=mine.user_version,
         )
+
+
+def community_id(slug: str) -> int:
+    with read_session() as session:
+        return session.exec(select(Community.id).where(Community.slug == slug)).one()  # type: ignore[return-value]
 
 
 def sidebar_texts(at: AppTest) -> str:
@@ -135,3 +142,24 @@ def test_sign_in_page_is_english_for_other_browsers() -> None:
     at.run()
     assert not at.exception, at.exception
     assert {"Username", "Password"} <= {t.label for t in at.text_input}
+
+
+def test_a_german_user_sees_form_messages_in_german_under_the_field(
+    run_page: Callable[..., AppTest],
+) -> None:
+    choose_language("member", "de")
+    at = run_page("practices", "member")
+    at.session_state["cop_community_id"] = community_id("welcoming-culture")
+    at.run()
+    assert not at.exception, at.exception
+    tab = at.tabs[0]
+    next(t for t in tab.text_input if t.label == "Erreichte Personen").input("-3")
+    next(b for b in tab.button if b.label == "Speichern").click().run()
+    assert not at.exception, at.exception
+    errors = [str(e.value) for e in at.error]
+    assert "Der Titel darf nicht leer sein." in errors  # under the title field
+    assert "Wählen Sie eine Stadt, die im Arbeitsbereich existiert." in errors
+    assert any("zwischen 0 und 100.000.000 liegen" in e for e in errors)  # German digit grouping
+    banner = next(e for e in errors if e.startswith("Nichts wurde gespeichert."))
+    assert "- Der Titel darf nicht leer sein." in banner
+    assert not [e for e in errors if "must not be empty" in e or "Choose a city" in e]
