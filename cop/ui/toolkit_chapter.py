@@ -148,8 +148,12 @@ def _section(actor: Actor, detail: ChapterDetail, section: Section, index: int,
         draw_conflict(key, actor.language)
         errors_banner(key, actor.language)
         if can_edit:
-            with st.expander(_("Edit"), icon=":material/edit:"):
-                _section_form(actor, detail, section, key)
+            # Drawn only when opened (seven editors cost more than the rest of the page);
+            # what was typed survives closing it (see _edit_base).
+            editor = st.expander(_("Edit"), icon=":material/edit:", key=f"{key}-edit", on_change="rerun")
+            if editor.open:
+                with editor:
+                    _section_form(actor, detail, section, key)
         else:
             markdown(section.body)
         # Drawn only when opened: the records behind a section (and its chart) are the costly part of the page.
@@ -172,6 +176,10 @@ def _edit_base(section: Section) -> int:
     """
     state = st.session_state
     base_key, loaded_key = f"section-base-{section.id}", f"section-loaded-{section.id}"
+    draft = state.get(f"section-draft-{section.id}")
+    if draft and f"body-{section.id}" not in state:
+        # Streamlit dropped the widgets while the editor was closed: put back what was typed.
+        state[f"title-{section.id}"], state[f"body-{section.id}"] = draft["title"], draft["body"]
     typed = {"title": state.get(f"title-{section.id}"), "body": state.get(f"body-{section.id}")}
     loaded = state.get(loaded_key) or {}
     dirty = any(value is not None and value != loaded.get(name) for name, value in typed.items())
@@ -194,6 +202,7 @@ def _section_form(actor: Actor, detail: ChapterDetail, section: Section, key: st
     title = st.text_input(_("Title"), max_chars=200, key=f"title-{section.id}")
     field_error(key, "title", actor.language)
     body = st.text_area(_("Text (Markdown)"), height=180, key=f"body-{section.id}")
+    st.session_state[f"section-draft-{section.id}"] = {"title": title, "body": body}
     field_error(key, "body", actor.language)
     if body.strip():
         st.caption(_("Preview"))

@@ -79,6 +79,8 @@ def test_stale_section_save_shows_the_other_change_and_keeps_the_typed_text(run_
     with read_session() as session:
         section = session.exec(select(Section).where(Section.chapter_id == chapter.id, Section.kind == "free_text")).one()
     at = run_page("toolkit", "member")
+    at.session_state[f"section-{section.id}-edit"] = True  # the editor opened
+    at.run()
     with write_session() as session:
         facilitator = load_actor(session, find_user(session, "facilitator").id)  # type: ignore[union-attr]
         toolkit_sections.update_section(session, facilitator, section.id, section.version, body="The facilitator's text.")
@@ -109,3 +111,25 @@ def test_section_preview_draws_its_records_only_once_opened(run_page) -> None:
     at.run()
     assert not at.exception, at.exception
     assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_text_typed_in_a_section_editor_survives_closing_and_reopening_it(run_page) -> None:
+    """Editors are drawn only when open; closing one must not lose unsaved text."""
+    chapter = _welcoming_chapter()
+    with read_session() as session:
+        section = session.exec(select(Section).where(Section.chapter_id == chapter.id, Section.kind == "free_text")).one()
+    at = run_page("toolkit", "member")
+    assert f"body-{section.id}" not in [t.key for t in at.text_area]  # closed editors draw nothing
+    at.session_state[f"section-{section.id}-edit"] = True
+    at.run()
+    at.text_area(key=f"body-{section.id}").input("Half a thought, not saved yet")
+    at.run()
+    at.session_state[f"section-{section.id}-edit"] = False  # closed
+    at.run()
+    assert f"body-{section.id}" not in [t.key for t in at.text_area]
+    at.session_state[f"section-{section.id}-edit"] = True  # opened again
+    at.run()
+    assert not at.exception, at.exception
+    assert at.text_area(key=f"body-{section.id}").value == "Half a thought, not saved yet"
+    with read_session() as session:
+        assert session.get(Section, section.id).body != "Half a thought, not saved yet"  # type: ignore[union-attr]
