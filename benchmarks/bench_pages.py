@@ -75,6 +75,8 @@ def measure(url: str, username: str) -> dict[str, dict[str, float]]:
         mode = "cold" if cold else "warm"
         floor = time_script(ROOT / "benchmarks" / "pages" / "empty.py", None, cold=cold)
         figures.setdefault("empty", {})[mode] = floor
+        # The shell alone (guard, sidebar, a title): the part of every page's run that is not its content.
+        figures.setdefault("shell only", {})[mode] = time_script(ROOT / "benchmarks" / "pages" / "shell.py", username, cold=cold)
         for key, spec in PAGES.items():
             user = "admin" if spec.admin_only and username != BENCH_USER else username
             if spec.admin_only and username == BENCH_USER:
