@@ -9,22 +9,24 @@ from playwright.sync_api import Page, expect
 SETTLE_SECONDS = 0.5
 
 
+# True when the script is not running, the socket is connected and no skeleton shows.
+IDLE_SCRIPT = """() => {
+    const app = document.querySelector('[data-test-script-state]');
+    const conn = document.querySelector('[data-test-connection-state]');
+    if (!app || !conn) return false;
+    return app.getAttribute('data-test-script-state') === 'notRunning'
+        && conn.getAttribute('data-test-connection-state') === 'CONNECTED'
+        && !document.querySelector('[data-testid="stSkeleton"]');
+}"""
+
+
 def wait_idle(page: Page, timeout: float = 60.0) -> None:
     """Wait until the script is not running, the socket is connected and no skeleton shows,
     and that state has held for about half a second."""
     deadline = time.time() + timeout
     stable_since: float | None = None
     while time.time() < deadline:
-        idle = page.evaluate(
-            """() => {
-                const app = document.querySelector('[data-test-script-state]');
-                const conn = document.querySelector('[data-test-connection-state]');
-                if (!app || !conn) return false;
-                return app.getAttribute('data-test-script-state') === 'notRunning'
-                    && conn.getAttribute('data-test-connection-state') === 'CONNECTED'
-                    && !document.querySelector('[data-testid="stSkeleton"]');
-            }"""
-        )
+        idle = page.evaluate(IDLE_SCRIPT)
         if idle:
             stable_since = stable_since or time.time()
             if time.time() - stable_since >= SETTLE_SECONDS:

@@ -50,6 +50,7 @@ from tests.e2e.conftest import (
     _free_port,
     stop_server,
 )
+from tests.e2e.helpers import IDLE_SCRIPT
 from tests.e2e.journeys import COUNT_RUNS, SIGN_IN_READY, copy_demo, create_accounts, demo_server
 
 COMMUNITY_SLUG = "welcoming-culture"
@@ -132,22 +133,12 @@ def _log_errors(server: Server) -> list[str]:
 
 # --- waiting and measuring in the browser ----------------------------------------------------------
 
-_STATE = """() => {
-    const app = document.querySelector('[data-test-script-state]');
-    const conn = document.querySelector('[data-test-connection-state]');
-    if (!app || !conn) return false;
-    return app.getAttribute('data-test-script-state') === 'notRunning'
-        && conn.getAttribute('data-test-connection-state') === 'CONNECTED'
-        && !document.querySelector('[data-testid="stSkeleton"]');
-}"""
-
-
 async def _idle(page, settle: float = 0.5, timeout: float = STEP_TIMEOUT_MS / 1000) -> None:
     """The async twin of helpers.wait_idle: not running, connected, no skeleton, for ``settle`` s."""
     deadline = time.monotonic() + timeout
     since: float | None = None
     while time.monotonic() < deadline:
-        if await page.evaluate(_STATE):
+        if await page.evaluate(IDLE_SCRIPT):
             since = since or time.monotonic()
             if time.monotonic() - since >= settle:
                 return
