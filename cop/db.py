@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from cop import settings
 from cop.errors import DatabaseUnavailable
@@ -146,7 +146,18 @@ def writes_committed() -> int:
 
 
 def current_data_version(engine: Engine | None = None) -> int:
-    """Read once per rerun; cached reads are keyed by it."""
-    with read_session(engine) as session:
-        row = session.exec(select(DataVersion.value).where(DataVersion.id == 1)).first()
-        return int(row or 0)
+    """Read once per rerun; cached reads are keyed by it.
+
+    A plain connection, not an ORM session: every page run starts with this
+    read, and the session machinery cost more than the query.
+    """
+    engine = engine or get_engine()
+    try:
+        with engine.connect() as connection:
+            value = connection.execute(_DATA_VERSION_QUERY).scalar()
+    except sa.exc.OperationalError as exc:
+        raise _translate(exc) from exc
+    return int(value or 0)
+
+
+_DATA_VERSION_QUERY = sa.select(DataVersion.value).where(DataVersion.id == 1)

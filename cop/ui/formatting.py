@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import pyarrow as pa
 from babel import Locale
 from babel.dates import format_date as babel_date
 from babel.dates import format_time, get_datetime_format, get_day_names, get_month_names
@@ -121,3 +123,13 @@ def opened_record_id() -> str | None:
     if record_id:
         st.query_params["id"] = record_id
     return record_id or None
+
+
+def display_table(rows: list[dict[str, Any]], columns: list[str]) -> pa.Table:
+    """Rows ready to show, as an Arrow table with these columns (also when there are no rows).
+
+    ``st.dataframe`` sends an Arrow table as it is; a list of dicts went
+    through pandas on every run, the costliest step of a list page. Pages
+    cache the table with the rows it was made from.
+    """
+    return pa.table({column: [row.get(column) for row in rows] for column in columns})

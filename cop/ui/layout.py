@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import streamlit as st
+from sqlmodel import Session
 
 from cop import clock
 from cop.db import write_session
@@ -72,8 +73,8 @@ def draw_sidebar(actor: Actor) -> None:
     from cop.ui.auth import sign_out
 
     _ = translator(actor.language)
-    options = cached_read(("sidebar", actor.user_id), communities.visible_communities, actor)
-    labels = {0: _("All my communities")} | {c.id: c.name for c in options}  # type: ignore[misc]
+    names = cached_read(("sidebar-names", actor.user_id), _community_names, actor)
+    labels = {0: _("All my communities")} | names
     if st.session_state.get(COMMUNITY_KEY) not in labels:
         st.session_state[COMMUNITY_KEY] = 0
     # The widget's key carries the language: the browser keeps a selectbox's shown label
@@ -84,11 +85,17 @@ def draw_sidebar(actor: Actor) -> None:
     with st.sidebar:
         st.selectbox(_("Community"), options=list(labels), format_func=labels.get, key=widget,
                      on_change=_keep_community, args=(widget,))
-        st.caption(_("Signed in as {name} ({username})").format(name=actor.name, username=actor.username))
+        signed_in = _("Signed in as {name} ({username})").format(name=actor.name, username=actor.username)
         unread = cached_read(("unread", actor.user_id), notifications.unread_count, actor)
-        if unread:
-            st.caption(":material/notifications: " + _("{n} unread in your inbox (Home)").format(n=unread))
+        if unread:  # one caption, not two: every element costs every page run
+            signed_in += "  \n:material/notifications: " + _("{n} unread in your inbox (Home)").format(n=unread)
+        st.caption(signed_in)
         st.button(_("Sign out"), on_click=sign_out, key="cop_sign_out", icon=":material/logout:")
+
+
+def _community_names(session: Session, actor: Actor) -> dict[int, str]:
+    """The switcher's choices as plain values, cached: reading ORM attributes per option on every run was slow."""
+    return {c.id: c.name for c in communities.visible_communities(session, actor)}  # type: ignore[misc]
 
 
 def force_password_change(actor: Actor) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import sqlalchemy as sa
 import streamlit as st
 
@@ -11,15 +13,27 @@ from cop.i18n import N_
 from cop.schema import SchemaBehind, ensure_schema
 
 
-@st.cache_resource(show_spinner=False)
-def _prepare(database_url: str) -> bool:
-    """Keyed by the database URL and holding no per-user data, so safe in the shared cache."""
-    ensure_schema()
-    if settings.demo_enabled():
-        from cop.demo import load_demo_if_empty
+_prepared: set[str] = set()
+_lock = threading.Lock()
 
-        load_demo_if_empty()
-    return True
+
+def _prepare(database_url: str) -> None:
+    """Once per database URL and process; holds no per-user data.
+
+    A set and a lock rather than st.cache_resource: this runs at the start of
+    every page run, and hashing the argument for the cache cost more than the check.
+    """
+    if database_url in _prepared:
+        return
+    with _lock:
+        if database_url in _prepared:
+            return
+        ensure_schema()
+        if settings.demo_enabled():
+            from cop.demo import load_demo_if_empty
+
+            load_demo_if_empty()
+        _prepared.add(database_url)
 
 
 def prepare_workspace() -> None:

@@ -13,7 +13,9 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import available_timezones
 
+import pyarrow as pa
 import streamlit as st
+from sqlmodel import Session
 
 from cop import clock
 from cop.db import read_session
@@ -24,8 +26,9 @@ from cop.permissions import Actor, is_allowed
 from cop.services import communities, people, workshop_io, workshops
 from cop.services.workshop_finder import SORTS, find_workshops, month_calendar, upcoming_workshops
 from cop.ui.cache import cached_read
-from cop.ui.formatting import local_time, month_name, record_link, weekday_abbreviations
+from cop.ui.formatting import display_table, local_time, month_name, record_link, weekday_abbreviations
 from cop.ui.forms import draw_conflict, errors_banner, field_error, localize, read, submit
+from cop.ui.lazy import active_filters, keep, lazy_expander, lazy_popover
 from cop.validation import MAX_DATE, MIN_DATE
 
 PAGE_SIZE = 25
@@ -43,23 +46,50 @@ def _choice(labels: dict[str, str], _: Any) -> Any:
     return lambda value: _(labels.get(value, value)) if value else _("Any")
 
 
+FILTERS: dict[str, Any] = {"ws_kind": "", "ws_format": "", "ws_status": "", "ws_host": 0, "ws_from": None,
+                           "ws_to": None, "ws_sort": next(iter(SORTS)), "ws_desc": True}
+NEW_FORM = "workshop-new"
+
+
 def _filters(actor: Actor, community_id: int | None) -> dict[str, Any]:
+    """The search box, and the other filters in a panel drawn only while open (they apply while it is closed)."""
     _ = translator(actor.language)
-    cities = {c.id: c.name for c in cached_read(("cities",), people.organisations, kind=OrganisationKind.CITY)}
-    row = st.columns(4)
-    text = row[0].text_input(_("Search"), key="ws_text", placeholder=_("Title, place or objectives"))
-    kind = row[1].selectbox(_("Kind"), ["", *KIND_LABELS], key="ws_kind", format_func=_choice(KIND_LABELS, _))
-    form = row[2].selectbox(_("Format"), ["", *FORMAT_LABELS], key="ws_format", format_func=_choice(FORMAT_LABELS, _))
-    status = row[3].selectbox(_("Status"), ["", *STATUS_LABELS], key="ws_status", format_func=_choice(STATUS_LABELS, _))
-    row = st.columns(4)
-    host = row[0].selectbox(_("Host city"), [0, *cities], key="ws_host", format_func=lambda c: cities.get(c, _("Any")))
-    first = row[1].date_input(_("From"), value=None, min_value=MIN_DATE, max_value=MAX_DATE, key="ws_from")
-    last = row[2].date_input(_("To"), value=None, min_value=MIN_DATE, max_value=MAX_DATE, key="ws_to")
-    sort = row[3].selectbox(_("Sort by"), list(SORTS), key="ws_sort", format_func=lambda s: _(SORT_LABELS[s]))
-    descending = row[3].toggle(_("Newest / last first"), value=True, key="ws_desc")
-    return {"community_id": community_id, "text": text or None, "kind": kind or None, "format": form or None,
-            "status": status or None, "host_organisation_id": host or None, "date_from": first, "date_to": last,
-            "sort": sort, "descending": descending}
+    state = st.session_state
+    text = st.text_input(_("Search"), key="ws_text", placeholder=_("Title, place or objectives"))
+    keep(FILTERS)
+    for key, default in FILTERS.items():
+        state.setdefault(key, default)
+    active = active_filters({k: state[k] for k in FILTERS}, FILTERS)
+    label = _("Filters and sorting") + (f" ({active})" if active else "")
+    panel = lazy_popover(label, "ws_filters_open", icon=":material/filter_list:")
+    if panel is not None:
+        with panel:
+            cities = {c.id: c.name for c in cached_read(("cities",), people.organisations, kind=OrganisationKind.CITY)}
+            st.selectbox(_("Kind"), ["", *KIND_LABELS], key="ws_kind", format_func=_choice(KIND_LABELS, _))
+            st.selectbox(_("Format"), ["", *FORMAT_LABELS], key="ws_format", format_func=_choice(FORMAT_LABELS, _))
+            st.selectbox(_("Status"), ["", *STATUS_LABELS], key="ws_status", format_func=_choice(STATUS_LABELS, _))
+            st.selectbox(_("Host city"), [0, *cities], key="ws_host", format_func=lambda c: cities.get(c, _("Any")))
+            st.date_input(_("From"), min_value=MIN_DATE, max_value=MAX_DATE, key="ws_from")
+            st.date_input(_("To"), min_value=MIN_DATE, max_value=MAX_DATE, key="ws_to")
+            st.selectbox(_("Sort by"), list(SORTS), key="ws_sort", format_func=lambda s: _(SORT_LABELS[s]))
+            st.toggle(_("Newest / last first"), key="ws_desc")
+    return {"community_id": community_id, "text": text or None, "kind": state["ws_kind"] or None,
+            "format": state["ws_format"] or None, "status": state["ws_status"] or None,
+            "host_organisation_id": state["ws_host"] or None, "date_from": state["ws_from"], "date_to": state["ws_to"],
+            "sort": state["ws_sort"], "descending": state["ws_desc"]}
+
+
+def _list_page(session: Session, actor: Actor, filters: dict[str, Any], page: int) -> tuple[pa.Table, int]:
+    """One page of the list, formatted for the reader, and the number of matches (cached as one read)."""
+    _ = translator(actor.language)
+    rows, total = find_workshops(session, actor, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    columns = [_("Workshop"), _("Title"), _("Kind"), _("Format"), _("Status"), _("Starts"), _("Community"), _("Host"),
+               _("Attendees")]
+    shown = [dict(zip(columns, (
+        f"workshops?id={r['id']}", r["title"], _(KIND_LABELS[r["kind"]]), _(FORMAT_LABELS[r["format"]]),
+        _(STATUS_LABELS[r["status"]]), local_time(r["starts_at"], actor.time_zone, language=actor.language),
+        r["community"], r["host"] or "", r["attendees"]), strict=True)) for r in rows]
+    return display_table(shown, columns), total
 
 
 def workshop_list(actor: Actor, community: Community | None) -> None:
@@ -68,25 +98,19 @@ def workshop_list(actor: Actor, community: Community | None) -> None:
     filters = _filters(actor, community.id if community else None)
     page = int(st.session_state.get(PAGE_KEY, 1))
     try:
-        rows, total = read(find_workshops, actor, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
-                           language=actor.language,
-                           cache_key=("workshops", actor.user_id, page, *sorted(filters.items())))
+        table, total = read(_list_page, actor, filters, page, language=actor.language,
+                            cache_key=("workshops", actor.user_id, actor.language, actor.time_zone, page,
+                                       *sorted(filters.items())))
     except ValidationError as exc:
         st.error("\n".join(localize(m, actor.language) for m in exc.fields.values()))
-        rows, total = [], 0
+        table, total = display_table([], []), 0
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     if page > pages:
         st.session_state[PAGE_KEY] = 1
         st.rerun()
     st.caption(_("{n} workshops and visits").format(n=total))
-    st.dataframe(
-        [{_("Workshop"): f"workshops?id={r['id']}", _("Title"): r["title"], _("Kind"): _(KIND_LABELS[r["kind"]]),
-          _("Format"): _(FORMAT_LABELS[r["format"]]), _("Status"): _(STATUS_LABELS[r["status"]]),
-          _("Starts"): local_time(r["starts_at"], actor.time_zone, language=actor.language), _("Community"): r["community"],
-          _("Host"): r["host"] or "", _("Attendees"): r["attendees"]} for r in rows],
-        hide_index=True, width="stretch",
-        column_config={_("Workshop"): st.column_config.LinkColumn(display_text=_("Open"))},
-    )
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={_("Workshop"): st.column_config.LinkColumn(display_text=_("Open"))})
     if pages > 1:
         st.number_input(_("Page (of {pages})").format(pages=pages), min_value=1, max_value=pages, step=1, key=PAGE_KEY)
     if total:
@@ -95,24 +119,32 @@ def workshop_list(actor: Actor, community: Community | None) -> None:
         st.caption(_("Choose a community in the sidebar to record or import workshops."))
         return
     if is_allowed(actor, "workshop.create", community):
-        with st.expander(_("Record a workshop or visit"), icon=":material/add:"):
-            workshop_form(actor, community, "workshop-new", None)
+        form = lazy_expander(_("Record a workshop or visit"), "ws_new_open", icon=":material/add:",
+                             kept=[f"{NEW_FORM}-{field}" for field in FORM_FIELDS])
+        if form is not None:
+            with form:
+                workshop_form(actor, community, NEW_FORM, None)
     if is_allowed(actor, "workshop.import", community):
-        with st.expander(_("Import past workshops (CSV)"), icon=":material/upload_file:"):
-            _import_form(actor, community)
+        importer = lazy_expander(_("Import past workshops (CSV)"), "ws_import_open", icon=":material/upload_file:")
+        if importer is not None:
+            with importer:
+                _import_form(actor, community)
 
 
 def _exports(actor: Actor, filters: dict[str, Any]) -> None:
     """Exports are built on request (a whole filtered list), then offered for download."""
     _ = translator(actor.language)
-    left, right = st.columns(2)
-    if left.button(_("Export the list as CSV"), icon=":material/table:"):
-        data = read(workshop_io.export_workshops_csv, actor, **filters, language=actor.language)
-        left.download_button(_("Download CSV"), data, file_name="workshops.csv", mime="text/csv", on_click="ignore")
-    if right.button(_("Export to a calendar (.ics)"), icon=":material/event:"):
-        data = read(workshop_io.export_workshops_ics, actor, **filters, language=actor.language)
-        right.download_button(_("Download .ics"), data, file_name="workshops.ics", mime="text/calendar",
-                              on_click="ignore")
+    panel = lazy_popover(_("Export"), "ws_export_open", icon=":material/download:")
+    if panel is None:
+        return
+    with panel:
+        if st.button(_("Export the list as CSV"), icon=":material/table:"):
+            data = read(workshop_io.export_workshops_csv, actor, **filters, language=actor.language)
+            st.download_button(_("Download CSV"), data, file_name="workshops.csv", mime="text/csv", on_click="ignore")
+        if st.button(_("Export to a calendar (.ics)"), icon=":material/event:"):
+            data = read(workshop_io.export_workshops_ics, actor, **filters, language=actor.language)
+            st.download_button(_("Download .ics"), data, file_name="workshops.ics", mime="text/calendar",
+                               on_click="ignore")
 
 
 def _import_form(actor: Actor, community: Community) -> None:
@@ -205,6 +237,10 @@ def forget(key: str, fields: list[str]) -> None:
     """After a save the form is filled afresh from the stored record."""
     for name in ["version", *fields]:
         st.session_state.pop(f"{key}-{name}", None)
+
+
+FORM_FIELDS = ["title", "kind", "format", "start_day", "start_time", "end_day", "end_time", "time_zone", "place",
+               "meeting_link", "host_organisation_id", "facilitator_ids", "objectives"]
 
 
 def _form_values(w: Workshop | None, actor: Actor) -> dict[str, Any]:

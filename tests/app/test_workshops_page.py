@@ -45,8 +45,17 @@ def test_list_shows_the_workshops_each_role_may_read(run_page, username: str, vi
 
 def test_filters_narrow_the_list_in_sql(run_page) -> None:
     at = run_page("workshops", "facilitator")
+    assert "ws_kind" not in [w.key for w in at.selectbox]  # the filter panel is drawn only when opened
+    at.session_state["ws_filters_open"] = True
+    at.run()
     at.selectbox(key="ws_kind").set_value("study_visit").run()
     assert "5 workshops and visits" in texts(at)
+    at.session_state["ws_filters_open"] = False  # closed again, the chosen filter still applies
+    at.run()
+    at.run()
+    assert "ws_kind" not in [w.key for w in at.selectbox]
+    assert "5 workshops and visits" in texts(at)
+    assert "Filters and sorting (1)" in [b.proto.popover.label for b in at.get("popover")]  # the active filter counted
     at.text_input(key="ws_text").input("Bologna").run()
     assert "1 workshops and visits" in texts(at)
     assert list(at.dataframe[0].value.iloc[:, 1]) == ["Study visit to Bologna: neighbourhood pacts"]
@@ -123,12 +132,22 @@ def test_recording_a_workshop_shows_field_messages_then_opens_it(run_page, demo_
     at = run_page("workshops", "member")
     at.session_state["cop_community_id"] = _community_id("welcoming-culture")
     at.run()
+    assert "workshop-new-title" not in [w.key for w in at.text_input]  # the form is drawn only when opened
+    at.session_state["ws_new_open"] = True
+    at.run()
     at.text_input(key="workshop-new-title").input("Online café for new volunteers")
     at.selectbox(key="workshop-new-format").set_value("online")
     _button(at, "Save").click().run()
     assert "An online or hybrid workshop needs a meeting link." in texts(at)
     assert "The start is required." in texts(at)
     assert at.text_input(key="workshop-new-title").value == "Online café for new volunteers"
+    at.session_state["ws_new_open"] = False  # closed and opened again: the input is still there
+    at.run()
+    at.run()
+    at.session_state["ws_new_open"] = True
+    at.run()
+    assert at.text_input(key="workshop-new-title").value == "Online café for new volunteers"
+    assert at.selectbox(key="workshop-new-format").value == "online"
     at.text_input(key="workshop-new-meeting_link").input("https://meet.example.org/cafe")
     at.date_input(key="workshop-new-start_day").set_value(date(2030, 5, 4))
     at.date_input(key="workshop-new-end_day").set_value(date(2030, 5, 4))
