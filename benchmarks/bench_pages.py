@@ -5,11 +5,17 @@ test seam (cop.ui.testing.sign_in_state); 3 warm-up runs, then the median of
 15 timed runs. "warm" reruns with caches as they are; "cold" clears
 st.cache_data, st.cache_resource and the session's read caches (cop.ui.cache)
 before each run (the engine is kept).
-The empty page is measured the same way, in the same process, right before.
+The empty page (the floor) is measured the same way, in the same process,
+right before each page, and each page's ratio is to that floor: on a shared
+two-core machine the speed drifts over a minute by more than the differences
+between pages, and a floor measured once per workspace made ratios wander by
+up to 25 %. A garbage collection before every run (untimed, for page and floor
+alike) keeps one page's garbage from being collected in the next one's time.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import statistics
@@ -58,6 +64,7 @@ def time_script(path: Path, username: str | None, *, cold: bool, runs: int = RUN
             for key in SESSION_CACHES:  # the per-session read caches keyed by data_version
                 if key in at.session_state:
                     del at.session_state[key]
+        gc.collect()
         started = time.perf_counter()
         at.run()
         elapsed = time.perf_counter() - started
@@ -68,22 +75,29 @@ def time_script(path: Path, username: str | None, *, cold: bool, runs: int = RUN
     return statistics.median(samples)
 
 
+EMPTY = ROOT / "benchmarks" / "pages" / "empty.py"
+
+
 def measure(url: str, username: str) -> dict[str, dict[str, float]]:
+    """Each row: the page's median (``warm``/``cold``) and its floor measured right before (``floor_warm``/``floor_cold``)."""
     os.environ["COP_DATABASE_URL"] = url
+    rows: list[tuple[str, Path, str | None, dict | None]] = [
+        ("empty", EMPTY, None, None),
+        # The shell alone (guard, sidebar, a title): the part of every page's run that is not its content.
+        ("shell only", ROOT / "benchmarks" / "pages" / "shell.py", username, None),
+    ]
+    for key, spec in PAGES.items():
+        if spec.admin_only and username == BENCH_USER:
+            continue
+        rows.append((key, ROOT / spec.file, "admin" if spec.admin_only else username, None))
+    rows += [(name, ROOT / PAGES[key].file, username, state) for name, (key, state) in VARIANTS.items()]
     figures: dict[str, dict[str, float]] = {}
     for cold in (False, True):
         mode = "cold" if cold else "warm"
-        floor = time_script(ROOT / "benchmarks" / "pages" / "empty.py", None, cold=cold)
-        figures.setdefault("empty", {})[mode] = floor
-        # The shell alone (guard, sidebar, a title): the part of every page's run that is not its content.
-        figures.setdefault("shell only", {})[mode] = time_script(ROOT / "benchmarks" / "pages" / "shell.py", username, cold=cold)
-        for key, spec in PAGES.items():
-            user = "admin" if spec.admin_only and username != BENCH_USER else username
-            if spec.admin_only and username == BENCH_USER:
-                continue
-            figures.setdefault(key, {})[mode] = time_script(ROOT / spec.file, user, cold=cold)
-        for name, (key, state) in VARIANTS.items():
-            figures.setdefault(name, {})[mode] = time_script(ROOT / PAGES[key].file, username, cold=cold, state=state)
+        for name, path, user, state in rows:
+            floor = time_script(EMPTY, None, cold=cold)
+            figures.setdefault(name, {})[mode] = floor if path == EMPTY else time_script(path, user, cold=cold, state=state)
+            figures[name][f"floor_{mode}"] = floor
     return figures
 
 
@@ -93,15 +107,15 @@ def main() -> dict:
     result = {"runs": RUNS, "warmups": WARMUPS, "demo": demo, "large": large}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "pages.json").write_text(json.dumps(result, indent=2))
-    print(f"{'page':<12}{'demo ms':>10}{'x empty':>9}{'large ms':>10}{'x empty':>9}{'large/demo':>12}")
+    print(f"{'page':<36}{'demo ms':>10}{'x floor':>9}{'large ms':>10}{'x floor':>9}{'large/demo':>12}")
     for key in demo:
         if key == "empty":
             continue
         d = demo[key]["warm"]
-        line = f"{key:<12}{d * 1000:>10.1f}{d / demo['empty']['warm']:>9.2f}"
+        line = f"{key:<36}{d * 1000:>10.1f}{d / demo[key]['floor_warm']:>9.2f}"
         if key in large:
             g = large[key]["warm"]
-            line += f"{g * 1000:>10.1f}{g / large['empty']['warm']:>9.2f}{g / d:>12.2f}"
+            line += f"{g * 1000:>10.1f}{g / large[key]['floor_warm']:>9.2f}{g / d:>12.2f}"
         print(line)
     return result
 

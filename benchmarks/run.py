@@ -56,7 +56,7 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
         "documented test seam (`cop.ui.testing.sign_in_state`), median of 15 runs after 3 warm-ups;",
         "*warm* reruns with caches as they are, *cold* clears `st.cache_data`, `st.cache_resource` and the",
         "session's read caches keyed by `data_version` before each run (the database engine is kept). Each page is shown next to an empty Streamlit",
-        "page (`benchmarks/pages/empty.py`) measured the same way in the same process (the *floor*),",
+        "page (`benchmarks/pages/empty.py`) measured the same way in the same process right before it (the *floor*),",
         "on the demo workspace (as `facilitator`) and on `cop seed --scale large` (as `bench`, a",
         "member of three communities). Other rows say their own method.",
         "",
@@ -73,10 +73,10 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
         for key in demo:
             d, g = demo.get(key, {}), large.get(key, {})
             lines.append(
-                f"| {key} | {_ms(d.get('warm'))} | {_ratio(d.get('warm'), demo['empty']['warm'])} "
-                f"| {_ms(d.get('cold'))} | {_ratio(d.get('cold'), demo['empty']['cold'])} "
-                f"| {_ms(g.get('warm'))} | {_ratio(g.get('warm'), large.get('empty', {}).get('warm'))} "
-                f"| {_ms(g.get('cold'))} | {_ratio(g.get('cold'), large.get('empty', {}).get('cold'))} "
+                f"| {key} | {_ms(d.get('warm'))} | {_ratio(d.get('warm'), d.get('floor_warm'))} "
+                f"| {_ms(d.get('cold'))} | {_ratio(d.get('cold'), d.get('floor_cold'))} "
+                f"| {_ms(g.get('warm'))} | {_ratio(g.get('warm'), g.get('floor_warm'))} "
+                f"| {_ms(g.get('cold'))} | {_ratio(g.get('cold'), g.get('floor_cold'))} "
                 f"| {_ratio(g.get('warm'), d.get('warm'))} |"
             )
         lines.append("")

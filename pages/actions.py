@@ -7,11 +7,12 @@ from cop.permissions import is_allowed
 from cop.services import communities
 from cop.ui import require_actor, selected_community_id
 from cop.ui.action_detail import action_page
-from cop.ui.action_form import action_form
+from cop.ui.action_form import FORM_FIELDS, action_form
 from cop.ui.action_plan_view import city_plan_view
 from cop.ui.action_views import board_view, filters, table_view, timeline_view
 from cop.ui.cache import cached_read
 from cop.ui.formatting import opened_record_id
+from cop.ui.lazy import lazy_expander
 
 actor = require_actor("actions")
 _ = translator(actor.language)
@@ -34,8 +35,7 @@ for tab, view in ((table, "table"), (board, "board"), (timeline, "timeline")):
     if not tab.open:
         continue
     with tab:
-        with st.expander(_("Filters"), expanded=True, icon=":material/filter_list:"):
-            chosen = filters(actor, community)
+        chosen = filters(actor, community)
         if view == "board":
             board_view(actor, chosen)
         elif view == "timeline":
@@ -43,5 +43,8 @@ for tab, view in ((table, "table"), (board, "board"), (timeline, "timeline")):
         else:
             table_view(actor, community, chosen)
             if community is not None and is_allowed(actor, "action.create", community):
-                with st.expander(_("New action"), icon=":material/add_task:"):
-                    action_form(actor, community, "action-new", None)
+                form = lazy_expander(_("New action"), "act_new_open", icon=":material/add_task:",
+                                     kept=[f"action-new-{field}" for field in FORM_FIELDS])
+                if form is not None:
+                    with form:
+                        action_form(actor, community, "action-new", None)

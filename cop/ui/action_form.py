@@ -47,6 +47,9 @@ def _form_values(
     }
 
 
+FORM_FIELDS = list(_form_values(None, None, None))
+
+
 def action_form(
     actor: Actor,
     community: Community,

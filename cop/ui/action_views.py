@@ -12,7 +12,9 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
+from sqlmodel import Session
 
 from cop import clock
 from cop.db import read_session
@@ -23,8 +25,9 @@ from cop.permissions import Actor, is_allowed
 from cop.services import action_io, action_views, actions, communities, people
 from cop.services.action_progress import STATUSES
 from cop.ui.cache import cached_read
-from cop.ui.formatting import format_date, record_link
+from cop.ui.formatting import display_table, format_date, record_link
 from cop.ui.forms import draw_conflict, errors_banner, localize, read, submit
+from cop.ui.lazy import changed_filters, filters_label, lazy_expander, lazy_popover
 from cop.validation import MAX_DATE, MIN_DATE
 
 PAGE_SIZE = 25
@@ -45,13 +48,46 @@ def status_label(status: str, _: Any) -> str:
     return _(STATUS_LABELS.get(status, status))
 
 
+FILTERS: dict[str, Any] = {"act_status": [], "act_city": 0, "act_owner": 0, "act_tag": "", "act_tag_text": "",
+                           "act_from": None, "act_to": None, "act_overdue": False}
+
+
 def filters(actor: Actor, community: Community | None) -> dict[str, Any]:
-    """The filter widgets shared by the table, the board and the timeline (community: the sidebar's)."""
+    """The filters shared by the table, the board and the timeline (community: the sidebar's).
+
+    The search box is always there; the others sit in a panel drawn only
+    while open, and apply while it is closed.
+    """
     _ = translator(actor.language)
+    state = st.session_state
     cid = community.id if community else None
+    text = st.text_input(_("Search"), key="act_text", placeholder=_("Title or objective"))
+    changed = changed_filters(FILTERS)
+    tag_key = "act_tag" if cid else "act_tag_text"  # listing every tag in reach is slow: without a community, one types it
+    counted = [k for k in changed if k != ("act_tag_text" if cid else "act_tag")]
+    panel = lazy_popover(filters_label(_("Filters"), counted), "act_filters_open", kept=changed,
+                         icon=":material/filter_list:")
+    if panel is not None:
+        with panel:
+            _filter_widgets(actor, cid)
+    return {
+        "community_id": cid,
+        "text": text or None,
+        "status": state["act_status"] or None,
+        "organisation_id": state["act_city"] or None,
+        "owner_person_id": state["act_owner"] or None,
+        "tag": state[tag_key] or None,
+        "due_from": state["act_from"],
+        "due_to": state["act_to"],
+        "overdue": state["act_overdue"],
+    }
+
+
+def _filter_widgets(actor: Actor, cid: int | None) -> None:
+    _ = translator(actor.language)
+    state = st.session_state
     # Choices are reused until anything is written (data_version).
     cities = {o.id: o.name for o in cached_read(("organisations",), people.organisations)}
-    # Listing every tag in reach is slow on a large workspace: without a community, one types it.
     tags = cached_read(("action-tags", actor.user_id, cid), action_views.known_tags, actor, cid) if cid else None
     members = (
         {m["person_id"]: m["name"] for m in cached_read(("members", actor.user_id, cid), communities.members, actor, cid)}
@@ -62,43 +98,20 @@ def filters(actor: Actor, community: Community | None) -> dict[str, Any]:
     if actor.person_id is not None:
         owners[actor.person_id] = _("Me")
     owners.update({p: n for p, n in members.items() if p not in owners})
-    row = st.columns(4)
-    text = row[0].text_input(_("Search"), key="act_text", placeholder=_("Title or objective"))
-    status = row[1].multiselect(
-        _("Status"), STATUSES, key="act_status", format_func=lambda s: status_label(s, _)
-    )
-    city = row[2].selectbox(
-        _("City or organisation"),
-        [0, *cities],
-        key="act_city",
-        format_func=lambda o: cities.get(o, _("Any")),
-    )
-    owner = row[3].selectbox(_("Owner"), list(owners), key="act_owner", format_func=owners.get)
-    row = st.columns(4)
+    if state["act_owner"] not in owners:  # chosen in another community
+        state["act_owner"] = 0
+    st.multiselect(_("Status"), STATUSES, key="act_status", format_func=lambda s: status_label(s, _))
+    st.selectbox(_("City or organisation"), [0, *cities], key="act_city", format_func=lambda o: cities.get(o, _("Any")))
+    st.selectbox(_("Owner"), list(owners), key="act_owner", format_func=owners.get)
     if tags is None:
-        tag = row[0].text_input(_("Tag"), key="act_tag_text")
+        st.text_input(_("Tag"), key="act_tag_text")
     else:
-        tag = row[0].selectbox(
-            _("Tag"), ["", *tags], key="act_tag", format_func=lambda t: t or _("Any")
-        )
-    first = row[1].date_input(
-        _("Due from"), value=None, min_value=MIN_DATE, max_value=MAX_DATE, key="act_from"
-    )
-    last = row[2].date_input(
-        _("Due until"), value=None, min_value=MIN_DATE, max_value=MAX_DATE, key="act_to"
-    )
-    overdue = row[3].toggle(_("Overdue only"), key="act_overdue")
-    return {
-        "community_id": cid,
-        "text": text or None,
-        "status": status or None,
-        "organisation_id": city or None,
-        "owner_person_id": owner or None,
-        "tag": tag or None,
-        "due_from": first,
-        "due_to": last,
-        "overdue": overdue,
-    }
+        if state["act_tag"] not in tags:
+            state["act_tag"] = ""
+        st.selectbox(_("Tag"), ["", *tags], key="act_tag", format_func=lambda t: t or _("Any"))
+    st.date_input(_("Due from"), min_value=MIN_DATE, max_value=MAX_DATE, key="act_from")
+    st.date_input(_("Due until"), min_value=MIN_DATE, max_value=MAX_DATE, key="act_to")
+    st.toggle(_("Overdue only"), key="act_overdue")
 
 
 def _latest(row: dict[str, Any], actor: Actor) -> str:
@@ -108,10 +121,16 @@ def _latest(row: dict[str, Any], actor: Actor) -> str:
     return f"{format_date(latest['posted_at'], actor.language, actor.time_zone)}: {latest['text']}"
 
 
+def _hashable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    return tuple(value) if isinstance(value, list) else value
+
+
 def _found(actor: Actor, service: Any, **kwargs: Any) -> Any:
     """Run a list query; a bad filter value becomes a message under the filters instead of a stop."""
-    key = (service.__name__, actor.user_id, clock.today(),  # "overdue" moves at midnight
-           *sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
+    key = (service.__name__, actor.user_id, actor.language, actor.time_zone, clock.today(),  # "overdue" moves at midnight
+           *sorted((k, _hashable(v)) for k, v in kwargs.items()))
     try:
         return read(service, actor, language=actor.language, cache_key=key, **kwargs)
     except ValidationError as exc:
@@ -119,70 +138,56 @@ def _found(actor: Actor, service: Any, **kwargs: Any) -> Any:
         return None
 
 
+def _table_page(session: Session, actor: Actor, chosen: dict[str, Any], page: int) -> tuple[pa.Table, int]:
+    """One page of matching actions, formatted for the reader, and the number of matches (cached as one read)."""
+    _ = translator(actor.language)
+    rows, total = action_views.find_actions(session, actor, **chosen, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    columns = [_("Action"), _("Title"), _("Status"), _("Progress"), _("Due"), _("Overdue"), _("Owner"),
+               _("City or organisation"), _("Community"), _("Priority"), _("Tags"), _("Latest update")]
+    shown = [dict(zip(columns, (
+        f"actions?id={r['id']}", r["title"], status_label(r["status"], _), r["progress"], r["due_date"],
+        "⚠️" if r["overdue"] else "", r["owner"], r["city"] or "", r["community"],
+        _(PRIORITY_LABELS.get(r["priority"], r["priority"])), ", ".join(r["tags"]), _latest(r, actor)), strict=True))
+        for r in rows]
+    return display_table(shown, columns), total
+
+
 def table_view(actor: Actor, community: Community | None, chosen: dict[str, Any]) -> None:
     """One page of matching actions with their latest update, a pager, export and import."""
     _ = translator(actor.language)
     page = int(st.session_state.get(PAGE_KEY, 1))
-    found = _found(
-        actor, action_views.find_actions, **chosen, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
-    )
-    rows, total = found if found is not None else ([], 0)
+    found = _found(actor, _table_page, chosen=chosen, page=page)
+    table, total = found if found is not None else (display_table([], []), 0)
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     if page > pages:
         st.session_state[PAGE_KEY] = 1
         st.rerun()
     st.caption(_("{n} actions").format(n=total))
     st.dataframe(
-        [
-            {
-                _("Action"): f"actions?id={r['id']}",
-                _("Title"): r["title"],
-                _("Status"): status_label(r["status"], _),
-                _("Progress"): r["progress"],
-                _("Due"): r["due_date"],
-                _("Overdue"): "⚠️" if r["overdue"] else "",
-                _("Owner"): r["owner"],
-                _("City or organisation"): r["city"] or "",
-                _("Community"): r["community"],
-                _("Priority"): _(PRIORITY_LABELS.get(r["priority"], r["priority"])),
-                _("Tags"): ", ".join(r["tags"]),
-                _("Latest update"): _latest(r, actor),
-            }
-            for r in rows
-        ],
+        table,
         hide_index=True,
         width="stretch",
         column_config={
             _("Action"): st.column_config.LinkColumn(display_text=_("Open")),
-            _("Progress"): st.column_config.ProgressColumn(
-                min_value=0, max_value=100, format="%d %%"
-            ),
+            _("Progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d %%"),
         },
     )
     if pages > 1:
-        st.number_input(
-            _("Page (of {pages})").format(pages=pages),
-            min_value=1,
-            max_value=pages,
-            step=1,
-            key=PAGE_KEY,
-        )
+        st.number_input(_("Page (of {pages})").format(pages=pages), min_value=1, max_value=pages, step=1, key=PAGE_KEY)
     if community is None:
         st.caption(_("Choose a community in the sidebar to add, export or import actions."))
         return
     if is_allowed(actor, "action.export", community):
-        if st.button(_("Export the community's actions as CSV"), icon=":material/table:"):
+        panel = lazy_popover(_("Export"), "act_export_open", icon=":material/download:")
+        if panel is not None and panel.button(_("Export the community's actions as CSV"), icon=":material/table:"):
             data = read(action_io.export_actions_csv, actor, community.id, language=actor.language)
-            st.download_button(
-                _("Download CSV"),
-                data,
-                file_name=f"actions-{community.slug}.csv",
-                mime="text/csv",
-                on_click="ignore",
-            )
+            panel.download_button(_("Download CSV"), data, file_name=f"actions-{community.slug}.csv", mime="text/csv",
+                                  on_click="ignore")
     if is_allowed(actor, "action.import", community):
-        with st.expander(_("Import an edited export (CSV)"), icon=":material/upload_file:"):
-            _import_form(actor)
+        importer = lazy_expander(_("Import an edited export (CSV)"), "act_import_open", icon=":material/upload_file:")
+        if importer is not None:
+            with importer:
+                _import_form(actor)
 
 
 def _import_form(actor: Actor) -> None:

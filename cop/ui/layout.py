@@ -94,8 +94,15 @@ def draw_sidebar(actor: Actor) -> None:
 
 
 def _community_names(session: Session, actor: Actor) -> dict[int, str]:
-    """The switcher's choices as plain values, cached: reading ORM attributes per option on every run was slow."""
-    return {c.id: c.name for c in communities.visible_communities(session, actor)}  # type: ignore[misc]
+    """The switcher's choices: the communities the actor belongs to (every one for an administrator).
+
+    Public communities one is not a member of stay readable through lists,
+    links and search; offering all of them here made the switcher a list of
+    hundreds on a large workspace, redrawn on every run of every page.
+    Plain values, cached: reading ORM attributes per option on every run was slow.
+    """
+    return {c.id: c.name for c in communities.visible_communities(session, actor)  # type: ignore[misc]
+            if actor.is_admin or c.id in actor.roles}
 
 
 def force_password_change(actor: Actor) -> bool:

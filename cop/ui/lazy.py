@@ -21,28 +21,47 @@ from streamlit.delta_generator import DeltaGenerator
 
 
 def keep(keys: Iterable[str]) -> None:
-    """Keep these widgets' values through runs that do not draw them (call before drawing them)."""
+    """Keep these widgets' values through this run, drawn or not (call before drawing them)."""
     state = st.session_state
     for key in keys:
         if key in state:
             state[key] = state[key]
 
 
+def _open(make: Any, key: str, kept: Iterable[str]) -> DeltaGenerator | None:
+    """Draw the container; return it when open.
+
+    ``kept`` values are re-kept on every run (Streamlit drops a value bound
+    to a widget key on each run that does not draw the widget); callers pass
+    only values worth keeping, so a closed panel with nothing in it costs
+    nothing more. An open container also keeps its own state: a label that
+    changes (a count of active filters) makes it a new element.
+    """
+    state = st.session_state
+    keep([*kept, key] if state.get(key) else kept)
+    box = make()
+    return box if box.open else None
+
+
 def lazy_expander(label: str, key: str, *, icon: str | None = None, kept: Iterable[str] = ()) -> DeltaGenerator | None:
     """An expander whose content is drawn only while it is open; ``kept`` widgets survive closing it."""
-    keep(kept)
-    box = st.expander(label, key=key, icon=icon, on_change="rerun")
-    return box if box.open else None
+    return _open(lambda: st.expander(label, key=key, icon=icon, on_change="rerun"), key, kept)
 
 
 def lazy_popover(label: str, key: str, *, icon: str | None = None, kept: Iterable[str] = (),
                  width: Any = "content") -> DeltaGenerator | None:
     """A popover whose content is drawn only while it is open; ``kept`` widgets survive closing it."""
-    keep(kept)
-    box = st.popover(label, key=key, icon=icon, on_change="rerun", width=width)
-    return box if box.open else None
+    return _open(lambda: st.popover(label, key=key, icon=icon, on_change="rerun", width=width), key, kept)
 
 
-def active_filters(values: dict[str, Any], defaults: dict[str, Any]) -> int:
-    """How many filters differ from their defaults, for the label of a closed filter panel."""
-    return sum(1 for name, value in values.items() if value not in (None, "", 0, []) and value != defaults.get(name))
+def changed_filters(defaults: dict[str, Any]) -> list[str]:
+    """The filter keys whose value differs from its default (setting defaults first): the ones to keep and count."""
+    state = st.session_state
+    for key, default in defaults.items():
+        state.setdefault(key, default)
+    return [key for key, default in defaults.items() if state[key] != default]
+
+
+def filters_label(label: str, changed: list[str]) -> str:
+    """"Filters (2)": the closed panel says how many of its filters apply."""
+    return f"{label} ({len(changed)})" if changed else label

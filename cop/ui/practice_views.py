@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pyarrow as pa
 import streamlit as st
+from sqlmodel import Session
 
 from cop.db import read_session
 from cop.i18n import translator
@@ -23,8 +25,9 @@ from cop.services.review_status import STATUS_LABELS, STATUSES
 from cop.services.workshop_finder import find_workshops
 from cop.ui import markdown
 from cop.ui.cache import cached_read
-from cop.ui.formatting import format_date, format_number
+from cop.ui.formatting import display_table, format_date, format_number
 from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.ui.lazy import changed_filters, filters_label, lazy_expander, lazy_popover
 from cop.ui.workshop_views import KIND_LABELS
 from cop.validation import MAX_DATE, MIN_DATE
 
@@ -34,49 +37,72 @@ PAGE_KEY = "practices_page"
 FORM_LABELS = {field: label.removeprefix("The ")[:1].upper() + label.removeprefix("The ")[1:] for field, label in LONG_TEXTS.items()}
 
 
+FILTERS: dict[str, Any] = {"practices_theme": "", "practices_group": "", "practices_city": 0, "practices_status": ""}
+
+
 def practice_list(actor: Actor, community: Community | None) -> None:
-    """Filters, one page of practices in a table, a pager, and the form for a new one."""
+    """The search box and a filter panel, one page of practices in a table, a pager, and the form for a new one."""
     _ = translator(actor.language)
+    state = st.session_state
     cid = community.id if community else None
-    # Filter choices and the listed page are reused until anything is written (data_version).
-    themes = cached_read(("practice-themes", actor.user_id, cid), practices.known_tags, actor, TagKind.THEME, cid)
-    groups = cached_read(("practice-groups", actor.user_id, cid), practices.known_tags, actor, TagKind.TARGET_GROUP, cid)
-    cities = cached_read(("cities",), people.organisations, kind=OrganisationKind.CITY)
-    left, middle, right = st.columns(3)
-    text = left.text_input(_("Search"), key="practices_text", placeholder=_("Title, summary or how it works"))
-    theme = middle.selectbox(_("Theme"), ["", *themes], key="practices_theme")
-    group = right.selectbox(_("Target group"), ["", *groups], key="practices_group")
-    left, middle, _right = st.columns(3)
-    city_names = {0: ""} | {c.id: c.name for c in cities}
-    city = left.selectbox(_("City"), list(city_names), format_func=city_names.get, key="practices_city")
-    status = middle.selectbox(_("Review status"), ["", *STATUSES], key="practices_status",
-                              format_func=lambda s: _(STATUS_LABELS.get(s, s)) if s else "")
-    page = int(st.session_state.get(PAGE_KEY, 1))
-    query = {"community_id": cid, "organisation_id": city or None, "theme": theme or None,
-             "target_group": group or None, "status": status or None, "text": text,
-             "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE}
-    rows, total = read(practices.find_practices, actor, language=actor.language,
-                       cache_key=("practices", actor.user_id, *sorted(query.items())), **query)
+    text = st.text_input(_("Search"), key="practices_text", placeholder=_("Title, summary or how it works"))
+    changed = changed_filters(FILTERS)
+    panel = lazy_popover(filters_label(_("Filters"), changed), "practices_filters_open", kept=changed,
+                         icon=":material/filter_list:")
+    if panel is not None:
+        with panel:
+            _filter_widgets(actor, cid)
+    page = int(state.get(PAGE_KEY, 1))
+    query = {"community_id": cid, "organisation_id": state["practices_city"] or None,
+             "theme": state["practices_theme"] or None, "target_group": state["practices_group"] or None,
+             "status": state["practices_status"] or None, "text": text}
+    # The formatted page is reused until anything is written (data_version).
+    table, total = read(_list_page, actor, query, page, language=actor.language,
+                        cache_key=("practices", actor.user_id, actor.language, page, *sorted(query.items())))
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     if page > pages:
-        st.session_state[PAGE_KEY] = 1
+        state[PAGE_KEY] = 1
         st.rerun()
     st.caption(_("{n} practices").format(n=total))
-    st.dataframe(
-        [{_("Practice"): f"practices?id={r['id']}", _("Title"): r["title"], _("City"): r["city"],
-          _("Community"): r["community"], _("Status"): _(STATUS_LABELS.get(r["status"], r["status"])),
-          _("Themes"): ", ".join(r["themes"]), _("Started"): r["started_on"], _("People reached"): r["people_reached"]}
-         for r in rows],
-        hide_index=True, width="stretch",
-        column_config={_("Practice"): st.column_config.LinkColumn(display_text=_("Open"))},
-    )
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={_("Practice"): st.column_config.LinkColumn(display_text=_("Open"))})
     if pages > 1:
         st.number_input(_("Page (of {pages})").format(pages=pages), min_value=1, max_value=pages, step=1, key=PAGE_KEY)
     if community is not None and is_allowed(actor, "practice.create", community):
-        with st.expander(_("Record a practice"), icon=":material/add:"):
-            practice_form(actor, community, "practice-new", None)
+        form = lazy_expander(_("Record a practice"), "practices_new_open", icon=":material/add:")
+        if form is not None:
+            with form:
+                practice_form(actor, community, "practice-new", None)
     elif community is None:
         st.caption(_("Choose a community in the sidebar to record a practice."))
+
+
+def _filter_widgets(actor: Actor, cid: int | None) -> None:
+    _ = translator(actor.language)
+    state = st.session_state
+    themes = cached_read(("practice-themes", actor.user_id, cid), practices.known_tags, actor, TagKind.THEME, cid)
+    groups = cached_read(("practice-groups", actor.user_id, cid), practices.known_tags, actor, TagKind.TARGET_GROUP, cid)
+    cities = {0: ""} | {c.id: c.name for c in cached_read(("cities",), people.organisations, kind=OrganisationKind.CITY)}
+    for key, choices in (("practices_theme", themes), ("practices_group", groups)):
+        if state[key] not in choices:  # chosen in another community
+            state[key] = ""
+    st.selectbox(_("Theme"), ["", *themes], key="practices_theme", format_func=lambda t: t or _("Any"))
+    st.selectbox(_("Target group"), ["", *groups], key="practices_group", format_func=lambda t: t or _("Any"))
+    st.selectbox(_("City"), list(cities), format_func=lambda c: cities.get(c) or _("Any"), key="practices_city")
+    st.selectbox(_("Review status"), ["", *STATUSES], key="practices_status",
+                 format_func=lambda s: _(STATUS_LABELS.get(s, s)) if s else _("Any"))
+
+
+def _list_page(session: Session, actor: Actor, query: dict[str, Any], page: int) -> tuple[pa.Table, int]:
+    """One page of practices formatted for the reader, and the number of matches."""
+    _ = translator(actor.language)
+    rows, total = practices.find_practices(session, actor, **query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    columns = [_("Practice"), _("Title"), _("City"), _("Community"), _("Status"), _("Themes"), _("Started"),
+               _("People reached")]
+    shown = [dict(zip(columns, (
+        f"practices?id={r['id']}", r["title"], r["city"], r["community"], _(STATUS_LABELS.get(r["status"], r["status"])),
+        ", ".join(r["themes"]), r["started_on"], r["people_reached"]), strict=True)) for r in rows]
+    return display_table(shown, columns), total
 
 
 def _organisation_choices(kind: str | None = None) -> dict[int, str]:

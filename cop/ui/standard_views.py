@@ -11,9 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import altair as alt
-import pandas as pd
 import streamlit as st
+from sqlmodel import Session
 
 from cop import clock
 from cop.i18n import N_, translator
@@ -22,8 +21,9 @@ from cop.permissions import Actor, is_allowed
 from cop.services import self_assessment, standards
 from cop.services.review_status import STATUS_LABELS, reviews
 from cop.ui import markdown
-from cop.ui.charts import show_chart
+from cop.ui.charts import arrow_dataset, show_spec
 from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.ui.lazy import lazy_expander
 from cop.validation import MIN_DATE
 
 TEXT_LABELS = {
@@ -103,65 +103,106 @@ def _standard_buttons(actor: Actor, community: Community, standard: Standard, *,
             standard_form(actor, community, standard)
 
 
-def heatmap_chart(rows: list[dict[str, Any]], language: str) -> alt.Chart:
-    """Cities down, standards across (in their order), coloured by the current score."""
-    _ = translator(language)
-    frame = pd.DataFrame(rows)
-    frame["standard_label"] = frame["position"].astype(str) + ". " + frame["standard"]
-    order = frame.sort_values("position")["standard_label"].drop_duplicates().tolist()
-    base = alt.Chart(frame).encode(
-        x=alt.X("standard_label:N", sort=order, title=_("Standard"), axis=alt.Axis(labelAngle=-30, labelLimit=220)),
-        y=alt.Y("city:N", title=_("City")),
-    )
-    cells = base.mark_rect().encode(
-        color=alt.Color("score:Q", title=_("Score"), scale=alt.Scale(domain=[0, 4], range=SCORE_COLOURS)),
-        tooltip=[alt.Tooltip("city:N", title=_("City")), alt.Tooltip("standard:N", title=_("Standard")),
-                 alt.Tooltip("score:Q", title=_("Score")), alt.Tooltip("label:N", title=_("Stage")),
-                 alt.Tooltip("assessed_on:T", title=_("Assessed on"))],
-    )
-    return cells + base.mark_text().encode(text="score:Q")
+def _labelled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**row, "standard_label": f"{row['position']}. {row['standard']}"} for row in rows]
 
 
-def trend_chart(rows: list[dict[str, Any]], language: str) -> alt.Chart:
-    """One line per standard: the city's scores over time."""
+def heatmap_spec(rows: list[dict[str, Any]], language: str) -> dict[str, Any]:
+    """Cities down, standards across (in their order), coloured by the current score: a Vega-Lite spec."""
     _ = translator(language)
-    frame = pd.DataFrame(rows)
-    frame["standard_label"] = frame["position"].astype(str) + ". " + frame["standard"]
-    return alt.Chart(frame).mark_line(point=True).encode(
-        x=alt.X("assessed_on:T", title=_("Assessed on")),
-        y=alt.Y("score:Q", title=_("Score"), scale=alt.Scale(domain=[0, 4]), axis=alt.Axis(tickCount=5)),
-        color=alt.Color("standard_label:N", title=_("Standard")),
-        tooltip=["standard_label:N", "score:Q", "label:N", "assessed_on:T"],
-    )
+    cells = _labelled(rows)
+    order = [row["standard_label"] for row in sorted({r["position"]: r for r in cells}.values(), key=lambda r: r["position"])]
+    return {
+        "datasets": {"cells": arrow_dataset(cells)},
+        "data": {"name": "cells"},
+        "encoding": {
+            "x": {"field": "standard_label", "type": "nominal", "sort": order, "title": _("Standard"),
+                  "axis": {"labelAngle": -30, "labelLimit": 220}},
+            "y": {"field": "city", "type": "nominal", "title": _("City")},
+        },
+        "layer": [
+            {"mark": "rect", "encoding": {
+                "color": {"field": "score", "type": "quantitative", "title": _("Score"),
+                          "scale": {"domain": [0, 4], "range": SCORE_COLOURS}},
+                "tooltip": [{"field": "city", "type": "nominal", "title": _("City")},
+                            {"field": "standard", "type": "nominal", "title": _("Standard")},
+                            {"field": "score", "type": "quantitative", "title": _("Score")},
+                            {"field": "label", "type": "nominal", "title": _("Stage")},
+                            {"field": "assessed_on", "type": "temporal", "title": _("Assessed on")}],
+            }},
+            {"mark": "text", "encoding": {"text": {"field": "score", "type": "quantitative"}}},
+        ],
+    }
+
+
+def trend_spec(rows: list[dict[str, Any]], language: str) -> dict[str, Any]:
+    """One line per standard: the city's scores over time, as a Vega-Lite spec."""
+    _ = translator(language)
+    return {
+        "datasets": {"scores": arrow_dataset(_labelled(rows))},
+        "data": {"name": "scores"},
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "assessed_on", "type": "temporal", "title": _("Assessed on")},
+            "y": {"field": "score", "type": "quantitative", "title": _("Score"), "scale": {"domain": [0, 4]},
+                  "axis": {"tickCount": 5}},
+            "color": {"field": "standard_label", "type": "nominal", "title": _("Standard")},
+            "tooltip": [{"field": "standard_label", "type": "nominal"}, {"field": "score", "type": "quantitative"},
+                        {"field": "label", "type": "nominal"}, {"field": "assessed_on", "type": "temporal"}],
+        },
+    }
+
+
+def _heatmap(session: Session, actor: Actor, community_id: int) -> dict[str, Any] | None:
+    """The heatmap's spec with its data, cached as one read (None: no score the actor may see)."""
+    cells = self_assessment.heatmap(session, actor, community_id)
+    return heatmap_spec(cells, actor.language) if cells else None
 
 
 def self_assessment_tab(actor: Actor, community: Community) -> None:
-    """The heatmap, a city's trend, and the form to record a score."""
+    """The heatmap; a city's trend and the form to record a score, each drawn when opened."""
     _ = translator(actor.language)
-    cells = read(self_assessment.heatmap, actor, community.id, language=actor.language)
+    spec = read(_heatmap, actor, community.id, language=actor.language,
+                cache_key=("heatmap", actor.user_id, actor.language, community.id))
     st.subheader(_("Where the cities stand"))
     st.caption(_("0 not started · 1 planning · 2 piloting · 3 established · 4 embedded. "
                  "Scores a city did not share are shown only to that city and the facilitators."))
-    if cells:
-        show_chart(heatmap_chart(cells, actor.language),
-                   alt_text=_("Heatmap of the current score of each city against each standard"))
+    if spec:
+        show_spec(spec, alt_text=_("Heatmap of the current score of each city against each standard"))
     else:
         st.info(_("No scores you may see yet."))
-    cities = read(self_assessment.cities, actor, community.id, language=actor.language)
-    names = {c.id: c.name for c in cities}
-    if names:
-        st.subheader(_("Progress of one city"))
-        default = list(names).index(actor.organisation_id) if actor.organisation_id in names else 0
-        city = st.selectbox(_("City"), list(names), index=default, format_func=names.get, key="trend_city")
-        trend = read(self_assessment.city_trend, actor, community.id, city, language=actor.language)
-        if trend:
-            show_chart(trend_chart(trend, actor.language),
-                       alt_text=_("Scores of {city} over time").format(city=names[city]))
-        else:
-            st.caption(_("No scores of {city} you may see yet.").format(city=names[city]))
+    trend = lazy_expander(_("Progress of one city"), "trend_open", icon=":material/show_chart:", kept=["trend_city"])
+    if trend is not None:
+        with trend:
+            _city_trend(actor, community)
     if is_allowed(actor, "score.record", community):
-        with st.expander(_("Record a score"), icon=":material/add_chart:"):
-            score_form(actor, community, names)
+        form = lazy_expander(_("Record a score"), "score_new_open", icon=":material/add_chart:")
+        if form is not None:
+            with form:
+                score_form(actor, community, _city_names(actor, community))
+
+
+def _city_names(actor: Actor, community: Community) -> dict[int, str]:
+    cities = read(self_assessment.cities, actor, community.id, language=actor.language,
+                  cache_key=("assessed-cities", actor.user_id, community.id))
+    return {c.id: c.name for c in cities}
+
+
+def _city_trend(actor: Actor, community: Community) -> None:
+    _ = translator(actor.language)
+    names = _city_names(actor, community)
+    if not names:
+        st.caption(_("No city of this community has a score yet."))
+        return
+    if st.session_state.get("trend_city") not in names:
+        st.session_state["trend_city"] = actor.organisation_id if actor.organisation_id in names else next(iter(names))
+    city = st.selectbox(_("City"), list(names), format_func=names.get, key="trend_city")
+    trend = read(self_assessment.city_trend, actor, community.id, city, language=actor.language,
+                 cache_key=("trend", actor.user_id, community.id, city))
+    if trend:
+        show_spec(trend_spec(trend, actor.language), alt_text=_("Scores of {city} over time").format(city=names[city]))
+    else:
+        st.caption(_("No scores of {city} you may see yet.").format(city=names[city]))
 
 
 def score_form(actor: Actor, community: Community, names: dict[int, str]) -> None:

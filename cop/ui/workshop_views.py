@@ -28,7 +28,7 @@ from cop.services.workshop_finder import SORTS, find_workshops, month_calendar, 
 from cop.ui.cache import cached_read
 from cop.ui.formatting import display_table, local_time, month_name, record_link, weekday_abbreviations
 from cop.ui.forms import draw_conflict, errors_banner, field_error, localize, read, submit
-from cop.ui.lazy import active_filters, keep, lazy_expander, lazy_popover
+from cop.ui.lazy import changed_filters, filters_label, lazy_expander, lazy_popover
 from cop.validation import MAX_DATE, MIN_DATE
 
 PAGE_SIZE = 25
@@ -56,12 +56,9 @@ def _filters(actor: Actor, community_id: int | None) -> dict[str, Any]:
     _ = translator(actor.language)
     state = st.session_state
     text = st.text_input(_("Search"), key="ws_text", placeholder=_("Title, place or objectives"))
-    keep(FILTERS)
-    for key, default in FILTERS.items():
-        state.setdefault(key, default)
-    active = active_filters({k: state[k] for k in FILTERS}, FILTERS)
-    label = _("Filters and sorting") + (f" ({active})" if active else "")
-    panel = lazy_popover(label, "ws_filters_open", icon=":material/filter_list:")
+    changed = changed_filters(FILTERS)
+    panel = lazy_popover(filters_label(_("Filters and sorting"), changed), "ws_filters_open", kept=changed,
+                         icon=":material/filter_list:")
     if panel is not None:
         with panel:
             cities = {c.id: c.name for c in cached_read(("cities",), people.organisations, kind=OrganisationKind.CITY)}

@@ -58,6 +58,8 @@ def test_table_lists_what_each_role_may_read_with_the_latest_update(run_page) ->
 
 def test_filters_narrow_the_table(run_page) -> None:
     at = view(run_page, "facilitator", "Table")
+    assert "act_status" not in [w.key for w in at.multiselect]  # the panel is drawn only when opened
+    at = view(run_page, "facilitator", "Table", act_filters_open=True)
     at.multiselect(key="act_status").set_value(["done"]).run()
     assert set(at.dataframe[0].value["Title"]) == {
         "Lisbon one-stop welcome centre with volunteer hosts",
@@ -73,6 +75,11 @@ def test_filters_narrow_the_table(run_page) -> None:
     assert "Lisbon one-stop welcome centre with volunteer hosts" not in overdue
     at.text_input(key="act_text").input("welcome points").run()
     assert set(at.dataframe[0].value["Title"]) == {"Describe the welcome points for the toolkit"}
+    at.session_state["act_filters_open"] = False  # closed, the overdue filter still applies
+    at.run()
+    at.text_input(key="act_text").input("").run()
+    assert "act_overdue" not in [w.key for w in at.toggle]
+    assert set(at.dataframe[0].value["Title"]) == overdue
 
 
 def test_board_moves_a_card_through_the_service(run_page) -> None:
@@ -120,7 +127,7 @@ def test_a_member_may_move_only_the_cards_they_own_or_co_own(run_page) -> None:
 
 
 def test_timeline_draws_start_to_due_bars_of_the_filtered_actions(run_page) -> None:
-    at = view(run_page, "member", "Timeline")
+    at = view(run_page, "member", "Timeline", act_filters_open=True)
     assert not at.exception, at.exception
     chart = at.get("vega_lite_chart")[0].proto
     frame = pa.ipc.open_stream(chart.datasets[0].data.data).read_all().to_pandas()
@@ -223,6 +230,7 @@ def test_detail_shows_milestones_sub_actions_and_the_origin_workshop(run_page) -
 def test_a_member_creates_an_action_in_the_chosen_community(run_page) -> None:
     at = run_page("actions", "member")
     at.session_state["cop_community_id"] = community_id("welcoming-culture")
+    at.session_state["act_new_open"] = True
     at.run()
     with read_session() as session:
         lena = session.exec(

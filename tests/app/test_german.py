@@ -86,6 +86,9 @@ def test_workshops_page_is_german_for_a_user_who_chose_german(
     at = run_page("workshops", "facilitator")
     assert not at.exception, at.exception
     assert at.title[0].value == "Workshops und Besuche"
+    assert "Filter und Sortierung" in [b.proto.popover.label for b in at.get("popover")]
+    at.session_state["ws_filters_open"] = True
+    at.run()
     labels = {w.label for w in [*at.selectbox, *at.text_input, *at.date_input]}
     assert {
         "Art",
@@ -150,6 +153,7 @@ def test_a_german_user_sees_form_messages_in_german_under_the_field(
     choose_language("member", "de")
     at = run_page("practices", "member")
     at.session_state["cop_community_id"] = community_id("welcoming-culture")
+    at.session_state["practices_new_open"] = True
     at.run()
     assert not at.exception, at.exception
     tab = at.tabs[0]

@@ -58,9 +58,16 @@ def test_list_shows_what_each_role_may_read(run_page) -> None:
 
 def test_theme_filter_narrows_the_list(run_page) -> None:
     at = run_page("practices", "facilitator")
+    assert "practices_theme" not in [w.key for w in at.selectbox]  # the panel is drawn only when opened
+    at.session_state["practices_filters_open"] = True
+    at.run()
     at.tabs[PRACTICES].selectbox(key="practices_theme").select("Mentoring").run()
     assert listed_titles(at) == {"Buddy programme for newcomers"}
     assert "1 practices" in texts(at)
+    at.session_state["practices_filters_open"] = False  # closed, the theme still applies
+    at.run()
+    assert "practices_theme" not in [w.key for w in at.selectbox]
+    assert listed_titles(at) == {"Buddy programme for newcomers"}
 
 
 def test_practice_page_shows_everything_and_where_it_was_seen(run_page) -> None:
@@ -99,7 +106,9 @@ def test_facilitator_approves_a_practice_in_review_and_member_cannot(run_page) -
 
 def test_new_practice_without_title_shows_the_message_under_the_field(run_page) -> None:
     at = in_community(run_page, "member", "welcoming-culture")
-    tab = at.tabs[PRACTICES]
+    assert "People reached" not in [t.label for t in at.text_input]  # the form is drawn only when opened
+    at.session_state["practices_new_open"] = True
+    tab = at.run().tabs[PRACTICES]
     next(t for t in tab.text_input if t.label == "People reached").input("-3")
     next(b for b in tab.button if b.label == "Save").click().run()
     assert not at.exception
@@ -126,6 +135,9 @@ def test_heatmap_hides_unshared_scores_from_other_cities(run_page) -> None:
 
 def test_member_records_a_score_and_the_heatmap_changes(run_page) -> None:
     at = in_community(run_page, "member", "welcoming-culture", "Self-assessment")
+    assert "Record score" not in [b.label for b in at.button]  # the form is drawn only when opened
+    at.session_state["score_new_open"] = True
+    at.run()
     before = heatmap(at)
     cell = before[(before["city"] == "Düsseldorf") & (before["position"] == 1)]["score"].item()
     new_score = 4 if cell != 4 else 0

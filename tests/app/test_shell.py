@@ -76,9 +76,12 @@ def test_navigation_lists_admin_page_only_for_admins(run_page) -> None:
 
 def test_home_shows_my_communities_with_members(run_page) -> None:
     at = run_page("home", "member")
-    body = texts(at)
-    assert "Community building and welcoming culture" in body
-    assert "Volunteers engaging young migrants" not in body  # private, not a member
+    mine = at.dataframe[0].value
+    row = mine[mine["Community"] == "Community building and welcoming culture"].iloc[0]
+    assert row["Your role"] == "member" and row["People"] > 0
+    assert len(row["Actions by status"]) == 5  # bars for idea, planned, in progress, done, dropped
+    assert "Volunteers engaging young migrants" not in set(mine["Community"])  # private, not a member
+    assert "Volunteers engaging young migrants" not in texts(at)
 
 
 def test_home_shows_an_action_assigned_elsewhere_on_the_next_run(run_page, demo_db) -> None:

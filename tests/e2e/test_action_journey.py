@@ -148,7 +148,10 @@ def test_action_from_a_closed_workshop_is_updated_moved_and_becomes_overdue(serv
         # The actions table's "Overdue only" filter finds it too.
         click(main(owner).get_by_role("button", name="Back to the list"))
         table = owner.get_by_role("tabpanel", name="Table")
-        click(table.get_by_text("Overdue only"))
+        click(table.get_by_role("button", name="Filters"))
+        click(owner.get_by_test_id("stPopoverBody").get_by_text("Overdue only"))
+        expect(table.get_by_role("button", name="Filters (1)")).to_be_visible()  # counted on the panel's button
+        owner.keyboard.press("Escape")  # closed, the filter still applies
         fill_text(table.get_by_role("textbox", name="Search"), OUTCOME)
         wait_idle(owner)
         expect(table.get_by_test_id("stDataFrame").first.locator("table")).to_contain_text(OUTCOME)

@@ -1,0 +1,155 @@
+"""Home, drawn for pages/home.py: my communities, my due actions, upcoming workshops, inbox, activity.
+
+Everything shown is read and formatted in one cached read
+(``dashboard.home_overview`` plus formatting), reused until anything is
+written anywhere or the hour turns. The page is the first one everybody
+sees, so it is built from few elements: the communities and their figures
+are one table (actions by status as small bars in it), each list one link per
+line, the inbox and activity one block of text each; the workspace chart and
+marking single notifications read open on request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+import streamlit as st
+from sqlmodel import Session
+
+from cop import clock
+from cop.export.markdown import escape
+from cop.i18n import N_, translator
+from cop.permissions import Actor
+from cop.services import dashboard, notifications
+from cop.services.action_progress import STATUSES
+from cop.services.toolkit import STATUS_LABELS as CHAPTER_LABELS
+from cop.ui.cache import cached_read
+from cop.ui.charts import show_bars
+from cop.ui.formatting import display_table, format_date, local_time, record_link
+from cop.ui.forms import submit
+from cop.ui.lazy import lazy_expander, lazy_popover
+
+SHOWN = 6  # lines per list; the actions and workshops pages hold the rest
+ACTION_STATUS = {"idea": N_("idea"), "planned": N_("planned"), "in_progress": N_("in progress"), "done": N_("done"),
+                 "dropped": N_("dropped")}
+
+
+@dataclass
+class HomeView:
+    """What the home page shows, formatted for one reader."""
+
+    communities: pa.Table | None
+    due: list[tuple[str, int]] = field(default_factory=list)  # (link label, action id)
+    due_total: int = 0
+    upcoming: list[tuple[str, int]] = field(default_factory=list)
+    inbox: list[tuple[int, str]] = field(default_factory=list)  # (notification id, Markdown line)
+    unread_total: int = 0
+    activity: str = ""
+    per_month: list[dict[str, Any]] = field(default_factory=list)
+
+
+def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeView:
+    """Read the overview once and format it; cached by the page with the reader's language and zone in the key."""
+    _ = translator(actor.language)
+    o = dashboard.home_overview(session, actor, community_id)
+    columns = [_("Community"), _("Theme"), _("Your role"), _("Workshops held"), _("People"),
+               _("Cities and organisations"), _("Practices"), _("Actions by status"), _("Toolkit chapter")]
+    rows = []
+    for community in o["mine"]:
+        numbers = o["figures"].get(community.id, {})
+        role = actor.role_in(community.id)
+        statuses = numbers.get("actions_by_status", {})
+        chapter = numbers.get("chapter_status")
+        rows.append(dict(zip(columns, (
+            community.name, community.theme or "", _(role.value) if role else _("administrator"),
+            numbers.get("workshops_held", 0), numbers.get("people", 0), numbers.get("organisations", 0),
+            numbers.get("practices", 0), [statuses.get(s, 0) for s in STATUSES],
+            _(CHAPTER_LABELS.get(chapter, chapter)) if chapter else "",
+        ), strict=True)))
+    due = [(" · ".join((row["title"], ("🔴 " + _("overdue")) if row["overdue"] else ("🟡 " + _("due soon")),
+                        format_date(row["due_date"], actor.language), row["community"], f"{row['progress']}%")),
+            row["id"]) for row in o["due"]]
+    upcoming = [(" · ".join((row["title"], local_time(row["starts_at"], actor.time_zone, language=actor.language),
+                             row["community"])), row["id"]) for row in o["upcoming"]]
+    inbox = [(note.id, f"- **{escape(_(notifications.KINDS.get(note.kind, note.kind)))}**: {escape(note.message)}")
+             for note in o["inbox"]]
+    activity = "  \n".join(
+        escape(" · ".join((local_time(e["at"], actor.time_zone, language=actor.language), e["actor_name"], e["action"],
+                           o["names"].get(e["community_id"], ""))))
+        for e in o["activity"])
+    return HomeView(
+        communities=display_table(rows, columns) if rows else None, due=due[:SHOWN], due_total=len(due),
+        upcoming=upcoming[:SHOWN], inbox=inbox, unread_total=o["unread_total"], activity=activity,
+        per_month=o["per_month"],
+    )
+
+
+def draw_home(actor: Actor, community_id: int | None) -> None:
+    _ = translator(actor.language)
+    view: HomeView = cached_read(
+        ("home", actor.user_id, actor.language, actor.time_zone, community_id, clock.now().strftime("%Y-%m-%d %H")),
+        home_view, actor, community_id)
+    mine_col, side_col = st.columns([3, 2], gap="large")
+    with mine_col:
+        _communities(actor, view)
+    with side_col:
+        st.subheader(_("My actions due"))
+        if not view.due:
+            st.caption(_("Nothing overdue or due in the next 14 days."))
+        for label, action_id in view.due:
+            record_link("actions", label, action_id)
+        if view.due_total > len(view.due):
+            st.caption(_("and {n} more on the actions page").format(n=view.due_total - len(view.due)))
+        st.subheader(_("Upcoming workshops"))
+        if not view.upcoming:
+            st.caption(_("No upcoming workshops."))
+        for label, workshop_id in view.upcoming:
+            record_link("workshops", label, workshop_id)
+        _inbox(actor, view)
+        st.subheader(_("Recent activity"))
+        st.caption(view.activity or _("Nothing happened yet."))
+
+
+def _communities(actor: Actor, view: HomeView) -> None:
+    _ = translator(actor.language)
+    st.subheader(_("My communities"))
+    if view.communities is None:
+        st.info(_("You are not a member of any community yet. An administrator or facilitator can invite you."))
+    else:
+        st.dataframe(view.communities, hide_index=True, width="stretch", column_config={
+            _("Actions by status"): st.column_config.BarChartColumn(
+                help=" · ".join(_(ACTION_STATUS[s]) for s in STATUSES), y_min=0),
+        })
+    if actor.is_admin:
+        across = lazy_expander(_("Across the workspace"), "home_across_open", icon=":material/bar_chart:")
+        if across is not None:
+            with across:
+                if view.per_month:
+                    show_bars(view.per_month, category="month", value="workshops", color="community", horizontal=False,
+                              category_title=_("Month"), value_title=_("Workshops"), height=260,
+                              alt_text=_("Workshops per month and community"))
+                else:
+                    st.caption(_("No workshops in the past twelve months."))
+
+
+def _inbox(actor: Actor, view: HomeView) -> None:
+    _ = translator(actor.language)
+    st.subheader(_("Inbox ({n} unread)").format(n=view.unread_total))
+    if not view.inbox:
+        st.caption(_("No unread notifications."))
+        return
+    st.markdown("\n".join(line for _id, line in view.inbox))
+    if st.button(_("Mark all read"), icon=":material/done_all:"):
+        _mark_read(actor, None)
+    one = lazy_popover(_("Mark one read"), "home_inbox_open", icon=":material/mark_email_read:")
+    if one is not None:
+        for note_id, line in view.inbox:
+            if one.button(line.removeprefix("- "), key=f"read-{note_id}", icon=":material/done:"):
+                _mark_read(actor, note_id)
+
+
+def _mark_read(actor: Actor, note_id: int | None) -> None:
+    if submit("inbox", notifications.mark_read, actor, note_id, language=actor.language) is not None:
+        st.rerun()
