@@ -54,7 +54,7 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
     """Read the overview once and format it; cached by the page with the reader's language and zone in the key."""
     _ = translator(actor.language)
     o = dashboard.home_overview(session, actor, community_id)
-    columns = [_("Community"), _("Theme"), _("Your role"), _("Workshops held"), _("People"),
+    columns = [_("Community"), _("Your role"), _("Workshops held"), _("People"),
                _("Cities and organisations"), _("Practices"), _("Actions by status"), _("Toolkit chapter")]
     rows = []
     for community in o["mine"]:
@@ -63,7 +63,7 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
         statuses = numbers.get("actions_by_status", {})
         chapter = numbers.get("chapter_status")
         rows.append(dict(zip(columns, (
-            community.name, community.theme or "", _(role.value) if role else _("administrator"),
+            community.name, _(role.value) if role else _("administrator"),
             numbers.get("workshops_held", 0), numbers.get("people", 0), numbers.get("organisations", 0),
             numbers.get("practices", 0), [statuses.get(s, 0) for s in STATUSES],
             _(CHAPTER_LABELS.get(chapter, chapter)) if chapter else "",
@@ -71,8 +71,8 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
     due = [(" · ".join((row["title"], ("🔴 " + _("overdue")) if row["overdue"] else ("🟡 " + _("due soon")),
                         format_date(row["due_date"], actor.language), row["community"], f"{row['progress']}%")),
             row["id"]) for row in o["due"]]
-    upcoming = [(" · ".join((row["title"], local_time(row["starts_at"], actor.time_zone, language=actor.language),
-                             row["community"])), row["id"]) for row in o["upcoming"]]
+    upcoming = [(" · ".join((row["title"], local_time(row["starts_at"], actor.time_zone, language=actor.language))),
+                 row["id"]) for row in o["upcoming"]]
     inbox = [(note.id, f"- **{escape(_(notifications.KINDS.get(note.kind, note.kind)))}**: {escape(note.message)}")
              for note in o["inbox"]]
     activity = "  \n".join(
@@ -91,10 +91,9 @@ def draw_home(actor: Actor, community_id: int | None) -> None:
     view: HomeView = cached_read(
         ("home", actor.user_id, actor.language, actor.time_zone, community_id, clock.now().strftime("%Y-%m-%d %H")),
         home_view, actor, community_id)
-    mine_col, side_col = st.columns([3, 2], gap="large")
-    with mine_col:
-        _communities(actor, view)
-    with side_col:
+    _communities(actor, view)
+    work_col, news_col = st.columns(2, gap="large")
+    with work_col:
         st.subheader(_("My actions due"))
         if not view.due:
             st.caption(_("Nothing overdue or due in the next 14 days."))
@@ -107,6 +106,7 @@ def draw_home(actor: Actor, community_id: int | None) -> None:
             st.caption(_("No upcoming workshops."))
         for label, workshop_id in view.upcoming:
             record_link("workshops", label, workshop_id)
+    with news_col:
         _inbox(actor, view)
         st.subheader(_("Recent activity"))
         st.caption(view.activity or _("Nothing happened yet."))

@@ -115,9 +115,10 @@ def heatmap_spec(rows: list[dict[str, Any]], language: str) -> dict[str, Any]:
     return {
         "datasets": {"cells": arrow_dataset(cells)},
         "data": {"name": "cells"},
+        "height": {"step": 30},
         "encoding": {
             "x": {"field": "standard_label", "type": "nominal", "sort": order, "title": _("Standard"),
-                  "axis": {"labelAngle": -30, "labelLimit": 220}},
+                  "axis": {"labelAngle": -30, "labelLimit": 220, "labelOverlap": False}},
             "y": {"field": "city", "type": "nominal", "title": _("City")},
         },
         "layer": [
