@@ -9,8 +9,9 @@ The empty page (the floor) is measured the same way, in the same process,
 right before each page, and each page's ratio is to that floor: on a shared
 two-core machine the speed drifts over a minute by more than the differences
 between pages, and a floor measured once per workspace made ratios wander by
-up to 25 %. A garbage collection before every run (untimed, for page and floor
-alike) keeps one page's garbage from being collected in the next one's time.
+up to 25 %. A garbage collection before every timed run (untimed, for page and floor
+alike; the heap left by the warm-ups frozen so it stays cheap) keeps one
+run's garbage from being collected in the next one's time.
 """
 
 from __future__ import annotations
@@ -64,6 +65,9 @@ def time_script(path: Path, username: str | None, *, cold: bool, runs: int = RUN
             for key in SESSION_CACHES:  # the per-session read caches keyed by data_version
                 if key in at.session_state:
                     del at.session_state[key]
+        if i == warmups:
+            gc.collect()
+            gc.freeze()  # what the warm-ups left is old: the collections below scan only what runs make
         gc.collect()
         started = time.perf_counter()
         at.run()
@@ -72,6 +76,7 @@ def time_script(path: Path, username: str | None, *, cold: bool, runs: int = RUN
             raise RuntimeError(f"{path.name} raised: {at.exception[0].message}")
         if i >= warmups:
             samples.append(elapsed)
+    gc.unfreeze()
     return statistics.median(samples)
 
 

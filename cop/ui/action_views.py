@@ -162,7 +162,10 @@ def table_view(actor: Actor, community: Community | None, chosen: dict[str, Any]
     if page > pages:
         st.session_state[PAGE_KEY] = 1
         st.rerun()
-    st.caption(_("{n} actions").format(n=total))
+    count = _("{n} actions").format(n=total)
+    if community is None:  # one caption, not two: every element costs every run
+        count += " · " + _("Choose a community in the sidebar to add, export or import actions.")
+    st.caption(count)
     st.dataframe(
         table,
         hide_index=True,
@@ -175,19 +178,21 @@ def table_view(actor: Actor, community: Community | None, chosen: dict[str, Any]
     if pages > 1:
         st.number_input(_("Page (of {pages})").format(pages=pages), min_value=1, max_value=pages, step=1, key=PAGE_KEY)
     if community is None:
-        st.caption(_("Choose a community in the sidebar to add, export or import actions."))
         return
-    if is_allowed(actor, "action.export", community):
-        panel = lazy_popover(_("Export"), "act_export_open", icon=":material/download:")
-        if panel is not None and panel.button(_("Export the community's actions as CSV"), icon=":material/table:"):
+    exports, imports = is_allowed(actor, "action.export", community), is_allowed(actor, "action.import", community)
+    if not (exports or imports):
+        return
+    # One panel: one exports the community's actions, edits the file, and imports it here.
+    panel = lazy_expander(_("Export and import (CSV)"), "act_csv_open", icon=":material/import_export:")
+    if panel is None:
+        return
+    with panel:
+        if exports and st.button(_("Export the community's actions as CSV"), icon=":material/table:"):
             data = read(action_io.export_actions_csv, actor, community.id, language=actor.language)
-            panel.download_button(_("Download CSV"), data, file_name=f"actions-{community.slug}.csv", mime="text/csv",
-                                  on_click="ignore")
-    if is_allowed(actor, "action.import", community):
-        importer = lazy_expander(_("Import an edited export (CSV)"), "act_import_open", icon=":material/upload_file:")
-        if importer is not None:
-            with importer:
-                _import_form(actor)
+            st.download_button(_("Download CSV"), data, file_name=f"actions-{community.slug}.csv", mime="text/csv",
+                               on_click="ignore")
+        if imports:
+            _import_form(actor)
 
 
 def _import_form(actor: Actor) -> None:

@@ -63,7 +63,10 @@ def practice_list(actor: Actor, community: Community | None) -> None:
     if page > pages:
         state[PAGE_KEY] = 1
         st.rerun()
-    st.caption(_("{n} practices").format(n=total))
+    count = _("{n} practices").format(n=total)
+    if community is None:  # one caption, not two: every element costs every run
+        count += " · " + _("Choose a community in the sidebar to record a practice.")
+    st.caption(count)
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={_("Practice"): st.column_config.LinkColumn(display_text=_("Open"))})
     if pages > 1:
@@ -73,8 +76,6 @@ def practice_list(actor: Actor, community: Community | None) -> None:
         if form is not None:
             with form:
                 practice_form(actor, community, "practice-new", None)
-    elif community is None:
-        st.caption(_("Choose a community in the sidebar to record a practice."))
 
 
 def _filter_widgets(actor: Actor, cid: int | None) -> None:

@@ -54,10 +54,9 @@ NEW_FORM = "workshop-new"
 def _filters(actor: Actor, community_id: int | None) -> dict[str, Any]:
     """The search box, and the other filters in a panel drawn only while open (they apply while it is closed)."""
     _ = translator(actor.language)
-    state = st.session_state
     text = st.text_input(_("Search"), key="ws_text", placeholder=_("Title, place or objectives"))
     changed = changed_filters(FILTERS)
-    panel = lazy_popover(filters_label(_("Filters and sorting"), changed), "ws_filters_open", kept=changed,
+    panel = lazy_popover(filters_label(_("Filters, sorting and export"), changed), "ws_filters_open", kept=changed,
                          icon=":material/filter_list:")
     if panel is not None:
         with panel:
@@ -70,6 +69,14 @@ def _filters(actor: Actor, community_id: int | None) -> dict[str, Any]:
             st.date_input(_("To"), min_value=MIN_DATE, max_value=MAX_DATE, key="ws_to")
             st.selectbox(_("Sort by"), list(SORTS), key="ws_sort", format_func=lambda s: _(SORT_LABELS[s]))
             st.toggle(_("Newest / last first"), key="ws_desc")
+            st.divider()
+            _exports(actor, filters_from_state(community_id, text))
+    return filters_from_state(community_id, text)
+
+
+def filters_from_state(community_id: int | None, text: str) -> dict[str, Any]:
+    """The list query's filters, from the search box and the panel's values."""
+    state = st.session_state
     return {"community_id": community_id, "text": text or None, "kind": state["ws_kind"] or None,
             "format": state["ws_format"] or None, "status": state["ws_status"] or None,
             "host_organisation_id": state["ws_host"] or None, "date_from": state["ws_from"], "date_to": state["ws_to"],
@@ -105,15 +112,15 @@ def workshop_list(actor: Actor, community: Community | None) -> None:
     if page > pages:
         st.session_state[PAGE_KEY] = 1
         st.rerun()
-    st.caption(_("{n} workshops and visits").format(n=total))
+    count = _("{n} workshops and visits").format(n=total)
+    if community is None:  # one caption, not two: every element costs every run
+        count += " · " + _("Choose a community in the sidebar to record or import workshops.")
+    st.caption(count)
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={_("Workshop"): st.column_config.LinkColumn(display_text=_("Open"))})
     if pages > 1:
         st.number_input(_("Page (of {pages})").format(pages=pages), min_value=1, max_value=pages, step=1, key=PAGE_KEY)
-    if total:
-        _exports(actor, filters)
     if community is None:
-        st.caption(_("Choose a community in the sidebar to record or import workshops."))
         return
     if is_allowed(actor, "workshop.create", community):
         form = lazy_expander(_("Record a workshop or visit"), "ws_new_open", icon=":material/add:",
@@ -129,19 +136,16 @@ def workshop_list(actor: Actor, community: Community | None) -> None:
 
 
 def _exports(actor: Actor, filters: dict[str, Any]) -> None:
-    """Exports are built on request (a whole filtered list), then offered for download."""
+    """In the filter panel: the list as the filters show it, built on request, then offered for download."""
     _ = translator(actor.language)
-    panel = lazy_popover(_("Export"), "ws_export_open", icon=":material/download:")
-    if panel is None:
-        return
-    with panel:
-        if st.button(_("Export the list as CSV"), icon=":material/table:"):
-            data = read(workshop_io.export_workshops_csv, actor, **filters, language=actor.language)
-            st.download_button(_("Download CSV"), data, file_name="workshops.csv", mime="text/csv", on_click="ignore")
-        if st.button(_("Export to a calendar (.ics)"), icon=":material/event:"):
-            data = read(workshop_io.export_workshops_ics, actor, **filters, language=actor.language)
-            st.download_button(_("Download .ics"), data, file_name="workshops.ics", mime="text/calendar",
-                               on_click="ignore")
+    st.caption(_("Export what the filters show"))
+    if st.button(_("Export the list as CSV"), icon=":material/table:"):
+        data = read(workshop_io.export_workshops_csv, actor, **filters, language=actor.language)
+        st.download_button(_("Download CSV"), data, file_name="workshops.csv", mime="text/csv", on_click="ignore")
+    if st.button(_("Export to a calendar (.ics)"), icon=":material/event:"):
+        data = read(workshop_io.export_workshops_ics, actor, **filters, language=actor.language)
+        st.download_button(_("Download .ics"), data, file_name="workshops.ics", mime="text/calendar",
+                           on_click="ignore")
 
 
 def _import_form(actor: Actor, community: Community) -> None:

@@ -86,7 +86,7 @@ def test_workshops_page_is_german_for_a_user_who_chose_german(
     at = run_page("workshops", "facilitator")
     assert not at.exception, at.exception
     assert at.title[0].value == "Workshops und Besuche"
-    assert "Filter und Sortierung" in [b.proto.popover.label for b in at.get("popover")]
+    assert "Filter, Sortierung und Export" in [b.proto.popover.label for b in at.get("popover")]
     at.session_state["ws_filters_open"] = True
     at.run()
     labels = {w.label for w in [*at.selectbox, *at.text_input, *at.date_input]}

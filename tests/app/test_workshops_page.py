@@ -55,7 +55,7 @@ def test_filters_narrow_the_list_in_sql(run_page) -> None:
     at.run()
     assert "ws_kind" not in [w.key for w in at.selectbox]
     assert "5 workshops and visits" in texts(at)
-    assert "Filters and sorting (1)" in [b.proto.popover.label for b in at.get("popover")]  # the active filter counted
+    assert "Filters, sorting and export (1)" in [b.proto.popover.label for b in at.get("popover")]  # the active filter counted
     at.text_input(key="ws_text").input("Bologna").run()
     assert "1 workshops and visits" in texts(at)
     assert list(at.dataframe[0].value.iloc[:, 1]) == ["Study visit to Bologna: neighbourhood pacts"]
