@@ -6,12 +6,12 @@ test seam (cop.ui.testing.sign_in_state); 3 warm-up runs, then the median of
 st.cache_data, st.cache_resource and the session's read caches (cop.ui.cache)
 before each run (the engine is kept).
 The empty page (the floor) is measured the same way, in the same process,
-right before each page, and each page's ratio is to that floor: on a shared
-two-core machine the speed drifts over a minute by more than the differences
-between pages, and a floor measured once per workspace made ratios wander by
-up to 25 %. A garbage collection before every timed run (untimed, for page and floor
-alike; the heap left by the warm-ups frozen so it stays cheap) keeps one
-run's garbage from being collected in the next one's time.
+with each page, the two taking turns run by run, and each page's ratio is to
+its own floor: on this shared two-core machine speed drifts within a minute by
+more than the differences between pages, and a floor measured once per
+workspace made ratios wander by up to 25 %. A garbage collection before every
+timed run (untimed, for page and floor alike; the heap left by the warm-ups
+frozen so it stays cheap) keeps one run's garbage out of the next one's time.
 """
 
 from __future__ import annotations
@@ -48,43 +48,54 @@ VARIANTS = {
 }
 
 
-def time_script(path: Path, username: str | None, *, cold: bool, runs: int = RUNS, warmups: int = WARMUPS,
-                state: dict | None = None) -> float:
-    """Median seconds of ``runs`` script runs after ``warmups``."""
+EMPTY = ROOT / "benchmarks" / "pages" / "empty.py"
+
+
+def _session(path: Path, username: str | None, state: dict | None) -> AppTest:
     at = AppTest.from_file(str(path), default_timeout=120)
     if username:
         for key, value in sign_in_state(username).items():
             at.session_state[key] = value
     for key, value in (state or {}).items():
         at.session_state[key] = value
-    samples = []
+    return at
+
+
+def _timed_run(at: AppTest, cold: bool) -> float:
+    if cold:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        for key in SESSION_CACHES:  # the per-session read caches keyed by data_version
+            if key in at.session_state:
+                del at.session_state[key]
+    gc.collect()
+    started = time.perf_counter()
+    at.run()
+    elapsed = time.perf_counter() - started
+    if at.exception:
+        raise RuntimeError(f"{at._script_path} raised: {at.exception[0].message}")
+    return elapsed
+
+
+def time_script(path: Path, username: str | None, *, cold: bool, runs: int = RUNS, warmups: int = WARMUPS,
+                state: dict | None = None) -> tuple[float, float]:
+    """(page, floor): medians of ``runs`` script runs after ``warmups``, page and empty page taking turns."""
+    page, floor = _session(path, username, state), _session(EMPTY, None, None)
+    samples: dict[str, list[float]] = {"page": [], "floor": []}
     for i in range(warmups + runs):
-        if cold:
-            st.cache_data.clear()
-            st.cache_resource.clear()
-            for key in SESSION_CACHES:  # the per-session read caches keyed by data_version
-                if key in at.session_state:
-                    del at.session_state[key]
         if i == warmups:
             gc.collect()
             gc.freeze()  # what the warm-ups left is old: the collections below scan only what runs make
-        gc.collect()
-        started = time.perf_counter()
-        at.run()
-        elapsed = time.perf_counter() - started
-        if at.exception:
-            raise RuntimeError(f"{path.name} raised: {at.exception[0].message}")
-        if i >= warmups:
-            samples.append(elapsed)
+        for name, at in (("floor", floor), ("page", page)):
+            elapsed = _timed_run(at, cold)
+            if i >= warmups:
+                samples[name].append(elapsed)
     gc.unfreeze()
-    return statistics.median(samples)
-
-
-EMPTY = ROOT / "benchmarks" / "pages" / "empty.py"
+    return statistics.median(samples["page"]), statistics.median(samples["floor"])
 
 
 def measure(url: str, username: str) -> dict[str, dict[str, float]]:
-    """Each row: the page's median (``warm``/``cold``) and its floor measured right before (``floor_warm``/``floor_cold``)."""
+    """Each row: the page's median (``warm``/``cold``) and its floor's, measured in turns (``floor_warm``/``floor_cold``)."""
     os.environ["COP_DATABASE_URL"] = url
     rows: list[tuple[str, Path, str | None, dict | None]] = [
         ("empty", EMPTY, None, None),
@@ -100,8 +111,8 @@ def measure(url: str, username: str) -> dict[str, dict[str, float]]:
     for cold in (False, True):
         mode = "cold" if cold else "warm"
         for name, path, user, state in rows:
-            floor = time_script(EMPTY, None, cold=cold)
-            figures.setdefault(name, {})[mode] = floor if path == EMPTY else time_script(path, user, cold=cold, state=state)
+            page, floor = time_script(path, user, cold=cold, state=state)
+            figures.setdefault(name, {})[mode] = page
             figures[name][f"floor_{mode}"] = floor
     return figures
 
