@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.conftest import DEMO_PASSWORD, Server, stop_server
@@ -165,7 +166,12 @@ def test_invited_person_chooses_username_and_password_and_lands_in_the_community
 
     expect(invited.get_by_text(f"Welcome, {name}")).to_be_visible()
     expect(invited.get_by_test_id("stSidebar").get_by_role("combobox", name="Community")).to_have_value(COMMUNITY)
-    expect(main(invited).get_by_text("your role: member")).to_be_visible()
+    expect(main(invited).get_by_test_id("stDataFrame")).to_be_visible()  # my communities (drawn on a canvas)
+    with sa.create_engine(server.database_url).connect() as conn:
+        roles = conn.execute(sa.text(
+            'SELECT c.name, m.role FROM "user" u JOIN membership m ON m.person_id = u.person_id '
+            "JOIN community c ON c.id = m.community_id WHERE u.username = :u"), {"u": username}).all()
+    assert [tuple(r) for r in roles] == [(COMMUNITY, "member")]
     assert "?invite=" not in invited.url
     assert_no_exception(invited)
 

@@ -193,7 +193,7 @@ async def _journey(browser, run: Run, index: int, round_no: int) -> None:
 
         step = "workshop_list"
         run.timings[step].append(await _timed(
-            nav.get_by_text("Workshops", exact=True).click, main.get_by_text(re.compile(r"^\d+ workshops and visits$"))))
+            nav.get_by_text("Workshops", exact=True).click, main.get_by_text(re.compile(r"^\d+ workshops and visits\b"))))
         await _idle(page)
         await _check_screen(page, f"{where} {step}", run)
 
