@@ -13,7 +13,7 @@ filters still apply and typed drafts survive while their panel is closed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import streamlit as st
@@ -28,7 +28,7 @@ def keep(keys: Iterable[str]) -> None:
             state[key] = state[key]
 
 
-def _open(make: Any, key: str, kept: Iterable[str]) -> DeltaGenerator | None:
+def _open(make: Callable[[], DeltaGenerator], key: str, kept: Iterable[str]) -> DeltaGenerator | None:
     """Draw the container; return it when open.
 
     ``kept`` values are re-kept on every run (Streamlit drops a value bound
@@ -63,5 +63,5 @@ def changed_filters(defaults: dict[str, Any]) -> list[str]:
 
 
 def filters_label(label: str, changed: list[str]) -> str:
-    """"Filters (2)": the closed panel says how many of its filters apply."""
+    """The panel's label with how many of its filters apply, e.g. "Filters (2)", so a closed panel says so."""
     return f"{label} ({len(changed)})" if changed else label

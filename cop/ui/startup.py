@@ -12,7 +12,6 @@ from cop.errors import DatabaseUnavailable
 from cop.i18n import N_
 from cop.schema import SchemaBehind, ensure_schema
 
-
 _prepared: set[str] = set()
 _lock = threading.Lock()
 

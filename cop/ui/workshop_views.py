@@ -26,7 +26,13 @@ from cop.permissions import Actor, is_allowed
 from cop.services import communities, people, workshop_io, workshops
 from cop.services.workshop_finder import SORTS, find_workshops, month_calendar, upcoming_workshops
 from cop.ui.cache import cached_read
-from cop.ui.formatting import display_table, local_time, month_name, record_link, weekday_abbreviations
+from cop.ui.formatting import (
+    display_table,
+    local_time,
+    month_name,
+    record_link,
+    weekday_abbreviations,
+)
 from cop.ui.forms import draw_conflict, errors_banner, field_error, localize, read, submit
 from cop.ui.lazy import changed_filters, filters_label, lazy_expander, lazy_popover
 from cop.validation import MAX_DATE, MIN_DATE
