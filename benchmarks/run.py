@@ -45,6 +45,14 @@ def _ratio(a: float | None, b: float | None) -> str:
     return "–" if not a or not b else f"{a / b:.2f}×"
 
 
+def _floor_ratio(large: dict, demo: dict) -> str:
+    """Large over demo, each first divided by its own floor: the machine's drift between the two cancels out."""
+    try:
+        return _ratio(large["warm"] / large["floor_warm"], demo["warm"] / demo["floor_warm"])
+    except (KeyError, ZeroDivisionError):
+        return "–"
+
+
 def render(durations: dict[str, float], failures: list[str]) -> str:
     lines = [
         "# Benchmark results",
@@ -58,7 +66,8 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
         "session's read caches keyed by `data_version` before each run (the database engine is kept). Each page is shown next to an empty Streamlit",
         "page (`benchmarks/pages/empty.py`) measured the same way in the same process right before it (the *floor*),",
         "on the demo workspace (as `facilitator`) and on `cop seed --scale large` (as `bench`, a",
-        "member of three communities). Other rows say their own method.",
+        "member of three communities). The last column compares large and demo each relative to its floor, as the",
+        "machine's speed can drift between the two halves of the run. Other rows say their own method.",
         "",
     ]
     pages = _load("pages")
@@ -67,8 +76,8 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
         lines += [
             "## Pages",
             "",
-            "| page | demo warm ms | × floor | demo cold ms | × floor | large warm ms | × floor | large cold ms | × floor | large/demo (warm) |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| page | demo warm ms | × floor | demo cold ms | × floor | large warm ms | × floor | large cold ms | × floor | large/demo (warm) | large/demo (warm, × floor) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for key in demo:
             d, g = demo.get(key, {}), large.get(key, {})
@@ -77,7 +86,7 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
                 f"| {_ms(d.get('cold'))} | {_ratio(d.get('cold'), d.get('floor_cold'))} "
                 f"| {_ms(g.get('warm'))} | {_ratio(g.get('warm'), g.get('floor_warm'))} "
                 f"| {_ms(g.get('cold'))} | {_ratio(g.get('cold'), g.get('floor_cold'))} "
-                f"| {_ratio(g.get('warm'), d.get('warm'))} |"
+                f"| {_ratio(g.get('warm'), d.get('warm'))} | {_floor_ratio(g, d)} |"
             )
         lines.append("")
     seed = _load("seed").get("seed_large_sqlite")
