@@ -27,7 +27,7 @@ from cop.services.action_progress import STATUSES
 from cop.ui.cache import cached_read
 from cop.ui.formatting import display_table, format_date, record_link
 from cop.ui.forms import draw_conflict, errors_banner, localize, read, submit
-from cop.ui.lazy import changed_filters, filters_label, lazy_expander, lazy_popover
+from cop.ui.lazy import filter_panel, lazy_expander
 from cop.validation import MAX_DATE, MIN_DATE
 
 PAGE_SIZE = 25
@@ -62,11 +62,9 @@ def filters(actor: Actor, community: Community | None) -> dict[str, Any]:
     state = st.session_state
     cid = community.id if community else None
     text = st.text_input(_("Search"), key="act_text", placeholder=_("Title or objective"))
-    changed = changed_filters(FILTERS)
     tag_key = "act_tag" if cid else "act_tag_text"  # listing every tag in reach is slow: without a community, one types it
-    counted = [k for k in changed if k != ("act_tag_text" if cid else "act_tag")]
-    panel = lazy_popover(filters_label(_("Filters"), counted), "act_filters_open", kept=changed,
-                         icon=":material/filter_list:")
+    panel = filter_panel(_("Filters"), "act_filters_open", FILTERS,
+                         uncounted=["act_tag_text" if cid else "act_tag"])
     if panel is not None:
         with panel:
             _filter_widgets(actor, cid)

@@ -65,3 +65,13 @@ def changed_filters(defaults: dict[str, Any]) -> list[str]:
 def filters_label(label: str, changed: list[str]) -> str:
     """The panel's label with how many of its filters apply, e.g. "Filters (2)", so a closed panel says so."""
     return f"{label} ({len(changed)})" if changed else label
+
+
+def filter_panel(label: str, key: str, defaults: dict[str, Any], *,
+                 uncounted: Iterable[str] = ()) -> DeltaGenerator | None:
+    """The list pages' filter popover: its label counts the filters that apply (but ``uncounted``),
+    changed values are kept while it is closed; returned only while open, to draw the widgets in."""
+    changed = changed_filters(defaults)
+    skip = set(uncounted)
+    return lazy_popover(filters_label(label, [k for k in changed if k not in skip]), key, kept=changed,
+                        icon=":material/filter_list:")

@@ -27,7 +27,7 @@ from cop.ui import markdown
 from cop.ui.cache import cached_read
 from cop.ui.formatting import display_table, format_date, format_number
 from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
-from cop.ui.lazy import changed_filters, filters_label, lazy_expander, lazy_popover
+from cop.ui.lazy import filter_panel, lazy_expander
 from cop.ui.workshop_views import KIND_LABELS
 from cop.validation import MAX_DATE, MIN_DATE
 
@@ -46,9 +46,7 @@ def practice_list(actor: Actor, community: Community | None) -> None:
     state = st.session_state
     cid = community.id if community else None
     text = st.text_input(_("Search"), key="practices_text", placeholder=_("Title, summary or how it works"))
-    changed = changed_filters(FILTERS)
-    panel = lazy_popover(filters_label(_("Filters"), changed), "practices_filters_open", kept=changed,
-                         icon=":material/filter_list:")
+    panel = filter_panel(_("Filters"), "practices_filters_open", FILTERS)
     if panel is not None:
         with panel:
             _filter_widgets(actor, cid)

@@ -34,7 +34,7 @@ from cop.ui.formatting import (
     weekday_abbreviations,
 )
 from cop.ui.forms import draw_conflict, errors_banner, field_error, localize, read, submit
-from cop.ui.lazy import changed_filters, filters_label, lazy_expander, lazy_popover
+from cop.ui.lazy import filter_panel, lazy_expander
 from cop.validation import MAX_DATE, MIN_DATE
 
 PAGE_SIZE = 25
@@ -61,9 +61,7 @@ def _filters(actor: Actor, community_id: int | None) -> dict[str, Any]:
     """The search box, and the other filters in a panel drawn only while open (they apply while it is closed)."""
     _ = translator(actor.language)
     text = st.text_input(_("Search"), key="ws_text", placeholder=_("Title, place or objectives"))
-    changed = changed_filters(FILTERS)
-    panel = lazy_popover(filters_label(_("Filters, sorting and export"), changed), "ws_filters_open", kept=changed,
-                         icon=":material/filter_list:")
+    panel = filter_panel(_("Filters, sorting and export"), "ws_filters_open", FILTERS)
     if panel is not None:
         with panel:
             cities = {c.id: c.name for c in cached_read(("cities",), people.organisations, kind=OrganisationKind.CITY)}
