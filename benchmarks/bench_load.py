@@ -9,6 +9,8 @@ on one's own action and exporting the community's chapter (Markdown download),
 for 3 rounds; between rounds it waits out the session TTL. Each step is timed
 from the click until its result is visible and the script run has finished;
 p95 is given next to the trivial page's click-to-render p95 in the same run.
+The browser shares the machine's two cores with the server, so its pages
+prefer reduced motion and poll their state every 100 ms (see test_load.py).
 The server's resident memory is read after each round (and its peak sampled
 every 0.5 s); a single session's run gives the one-session peak.
 

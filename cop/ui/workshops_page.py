@@ -1,0 +1,39 @@
+"""The workshops page: the list with filters, the month calendar and the upcoming ones.
+
+The page file only guards and calls ``draw_workshops_page`` (see cop/ui/actions_page.py for why).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cop.db import read_session
+from cop.i18n import translator
+from cop.permissions import Actor
+from cop.services.workshops import readable_community
+from cop.ui.formatting import opened_record_id
+from cop.ui.layout import selected_community_id
+from cop.ui.workshop_detail import workshop_page
+from cop.ui.workshop_views import month_view, upcoming_view, workshop_list
+
+
+def draw_workshops_page(actor: Actor) -> None:
+    """The list, calendar or upcoming view; ``?id=`` in the URL opens one workshop instead."""
+    _ = translator(actor.language)
+
+    record_id = opened_record_id()
+    if record_id:
+        workshop_page(actor, record_id)
+    else:
+        st.title(_("Workshops and visits"))
+        chosen = selected_community_id(actor)
+        with read_session() as session:
+            community = readable_community(session, actor, chosen) if chosen else None
+        views = {"list": _("List"), "calendar": _("Calendar"), "upcoming": _("Upcoming")}
+        view = st.segmented_control(_("View"), list(views), format_func=views.get, default="list", key="ws_view")
+        if view == "calendar":
+            month_view(actor, chosen)
+        elif view == "upcoming":
+            upcoming_view(actor, chosen)
+        else:
+            workshop_list(actor, community)
