@@ -3,7 +3,7 @@
 Method: ``tests/e2e/test_load.run_load`` starts ``streamlit run app.py`` with
 ``--server.disconnectedSessionTTL 10`` on a copy of the demo workspace, and a
 second ``streamlit run`` of ``benchmarks/pages/trivial_button.py``. One
-headless Chromium drives 20 fresh browser contexts side by side (arriving 0.5 s apart) (Playwright's async
+headless Chromium drives 20 browser contexts (one per person, cookies cleared each round) side by side (arriving 0.5 s apart) (Playwright's async
 API) through sign-in, the workshop list, opening a workshop, posting an update
 on one's own action and exporting the community's chapter (Markdown download),
 for 3 rounds; between rounds it waits out the session TTL. Each step is timed

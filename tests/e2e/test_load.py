@@ -5,9 +5,10 @@
 member of the welcoming-culture community owning one action due next week,
 and a second ``streamlit run`` serving ``benchmarks/pages/trivial_button.py``.
 One Chromium (Playwright's async API; its sync API is not thread-safe) drives
-``n_pages`` fresh browser contexts side by side (arriving half a second
-apart, then all working at once) through the common journeys, for
-``rounds`` rounds: sign in, the workshop list, opening a workshop, posting an
+``n_pages`` browser contexts side by side (one per person, kept across
+rounds like a browser's cache, its cookies cleared so every round signs in
+anew; arriving half a second apart, then all working at once) through the
+common journeys, for ``rounds`` rounds: sign in, the workshop list, opening a workshop, posting an
 update on one's action, exporting the community's toolkit chapter (download).
 
 Measured: click-to-rendered per step (from the click until the step's result
@@ -78,6 +79,7 @@ class Run:
     timings: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in STEPS})
     errors: list[str] = field(default_factory=list)
     markers: list[str] = field(default_factory=list)
+    contexts: dict[int, Any] = field(default_factory=dict)  # one browser profile per person
 
 
 # --- the servers ---------------------------------------------------------------------------------
@@ -167,14 +169,28 @@ async def _check_screen(page, where: str, run: Run) -> None:
         run.errors.append(f"{where}: an error is shown on the page")
 
 
+async def _browser_of(browser, run: Run, index: int):  # noqa: ANN001, ANN202
+    """Each person's own browser profile, kept across rounds like a real browser's cache."""
+    if index not in run.contexts:
+        context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB",
+                                            accept_downloads=True, reduced_motion="reduce")
+        context.set_default_timeout(STEP_TIMEOUT_MS)
+        run.contexts[index] = context
+    return run.contexts[index]
+
+
 async def _journey(browser, run: Run, index: int, round_no: int) -> None:
-    """One person's session: every step timed, every screen checked, errors collected."""
+    """One person's session: every step timed, every screen checked, errors collected.
+
+    Each round the person comes back in the same browser (its cache warm after
+    round 1) but signed out: the page is new and the cookies are cleared, so
+    the server sees a new session that signs in through the form.
+    """
     username = run.users[index]
     where = f"round {round_no} page {index + 1} ({username})"
     await asyncio.sleep(index * ARRIVAL_GAP_S)  # people arrive one after another, not in the same instant
-    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB",
-                                        accept_downloads=True, reduced_motion="reduce")
-    context.set_default_timeout(STEP_TIMEOUT_MS)
+    context = await _browser_of(browser, run, index)
+    await context.clear_cookies()
     page = await context.new_page()
     page.on("pageerror", lambda exc: run.errors.append(f"{where}: browser error {exc}"))
     step = "start"
@@ -247,7 +263,7 @@ async def _journey(browser, run: Run, index: int, round_no: int) -> None:
             await page.screenshot(path=str(ARTIFACTS / f"load-{run.run_id}-r{round_no}-p{index + 1:02d}-{step}.png"),
                                   full_page=True)
     finally:
-        await context.close()
+        await page.close()
 
 
 async def _trivial_floor(browser, url: str, clicks: int = 20, warmups: int = 3) -> list[float]:
