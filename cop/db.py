@@ -153,16 +153,18 @@ def current_data_version(engine: Engine | None = None) -> int:
     machinery cost five times the query (65 µs against 11 µs on SQLite).
     """
     engine = engine or get_engine()
+    # Here the driver's own errors arrive unwrapped, a refused connection included.
+    unavailable = (sa.exc.OperationalError, engine.dialect.loaded_dbapi.OperationalError)
     try:
         connection = engine.raw_connection()
-    except sa.exc.OperationalError as exc:
+    except unavailable as exc:
         raise _translate(exc) from exc
     try:
         cursor = connection.cursor()
         cursor.execute(_DATA_VERSION_QUERY)
         row = cursor.fetchone()
         cursor.close()
-    except engine.dialect.loaded_dbapi.OperationalError as exc:  # the driver's own, not SQLAlchemy's
+    except unavailable as exc:
         connection.invalidate()
         raise _translate(exc) from exc
     finally:
