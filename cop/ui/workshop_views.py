@@ -11,7 +11,6 @@ from __future__ import annotations
 import calendar
 from datetime import datetime, time
 from typing import Any
-from zoneinfo import available_timezones
 
 import pyarrow as pa
 import streamlit as st
@@ -27,6 +26,7 @@ from cop.services import communities, people, workshop_io, workshops
 from cop.services.workshop_finder import SORTS, find_workshops, month_calendar, upcoming_workshops
 from cop.ui.cache import cached_read
 from cop.ui.formatting import (
+    TIME_ZONES,
     display_table,
     local_time,
     month_name,
@@ -45,7 +45,6 @@ FORMAT_LABELS = {"in_person": N_("In person"), "online": N_("Online"), "hybrid":
 STATUS_LABELS = {"planned": N_("Planned"), "held": N_("Held"), "closed": N_("Closed")}
 SORT_LABELS = {"starts_at": N_("Date"), "title": N_("Title"), "kind": N_("Kind"), "status": N_("Status"),
                "community": N_("Community"), "updated_at": N_("Last change")}
-TIME_ZONES = sorted(available_timezones())
 
 
 def _choice(labels: dict[str, str], _: Any) -> Any:
