@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	touch $@
 
 setup: $(VENV)/.installed
-	$(BIN)/python -m cop.i18n_catalog compile
+	$(BIN)/python -m cop.core.i18n_catalog compile
 
 # Debian packages the tests drive, installed only when missing and only as root:
 # Chromium for the browser tests (never a downloaded browser), Pango and fonts

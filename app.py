@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cop.errors import DatabaseUnavailable
+from cop.core.errors import DatabaseUnavailable
 from cop.ui import gate, navigation
 from cop.ui.startup import prepare_workspace
 

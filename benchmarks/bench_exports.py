@@ -44,7 +44,8 @@ from pypdf import PdfReader
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cop import db, schema  # noqa: E402
+from cop.core import db, schema  # noqa: E402
+from cop.core.permissions import SYSTEM  # noqa: E402
 from cop.demo import load_demo  # noqa: E402
 from cop.export import docx, html, markdown, pdf  # noqa: E402
 from cop.export.document import Document, Figure, Heading, Paragraph, PracticeBox, Table  # noqa: E402
@@ -57,7 +58,6 @@ from cop.models import (  # noqa: E402
     Standard,
     Workshop,
 )
-from cop.permissions import SYSTEM  # noqa: E402
 from cop.services import communities, people, toolkit, toolkit_export, toolkit_sections  # noqa: E402
 
 RUNS = 3

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from cop import clock, db, schema
+from cop.core import clock, db, schema
 from cop.seed import SCALES, seed
 
 RESULTS = Path(__file__).resolve().parent / "results" / "seed.json"

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from cop import db, schema
+import cop.registry  # noqa: F401  (every table, and the search index kept in step)
+from cop.core import db, schema
+from cop.core.permissions import SYSTEM
 from cop.demo import load_demo
 from cop.models import Community
-from cop.permissions import SYSTEM
 from cop.services import accounts, communities
 
 DATA = Path(__file__).resolve().parent / ".data"

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cop.i18n import translator
+from cop.core.i18n import translator
 from cop.ui import require_actor
 from cop.ui.admin_accounts import invitations_tab, users_tab
 from cop.ui.admin_backups import backups_tab

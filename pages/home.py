@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cop.i18n import translator
+from cop.core.i18n import translator
 from cop.ui import require_actor, selected_community_id
 from cop.ui.home_view import draw_home
 

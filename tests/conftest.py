@@ -19,7 +19,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from cop import clock, db, passwords, schema
+import cop.registry  # noqa: F401  (every table, and the search index kept in step)
+from cop.core import clock, db, passwords, schema
 
 pytest_plugins = ["tests.browser_fixtures"]  # one Chromium for the whole run
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from cop.db import read_session, write_session
-from cop.models import Community, Role, Workshop
-from cop.permissions import SYSTEM, Actor
+from cop.core.db import read_session, write_session
+from cop.core.permissions import SYSTEM, Actor, Role
+from cop.models import Community, Workshop
 from cop.services import accounts, communities, people, workshops
 
 _counter = itertools.count(1)

@@ -23,21 +23,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cop.cli import (
-    actions,
-    backup,
-    communities,
-    db,
-    demo,
-    export,
-    notify,
-    search,
-    seed,
-    users,
-    users_admin,
-)
+import cop.registry  # noqa: F401  (every table, and the search index kept in step)
+from cop.cli import actions, backup, communities, demo, export, notify, seed, users, users_admin
 from cop.cli.common import EXIT_FAILED, EXIT_USAGE, Parser, error
-from cop.errors import CopError, ValidationError
+from cop.core import cli as db
+from cop.core.errors import CopError, ValidationError
+from cop.search import cli as search
 
 # users_admin extends `user`, so it comes after users.
 GROUPS = [db, users, users_admin, communities, seed, backup, demo, search, notify, export, actions]

@@ -8,8 +8,8 @@ from typing import NoReturn
 
 from sqlalchemy.engine import Engine
 
-from cop import db, schema
-from cop.errors import CopError
+from cop.core import db, schema
+from cop.core.errors import CopError
 
 EXIT_OK = 0
 EXIT_FAILED = 1

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 
 from cop.cli.common import EXIT_OK, Refused, current_engine, say
-from cop.db import write_session
-from cop.models import Role, Visibility
-from cop.permissions import SYSTEM
+from cop.core.db import write_session
+from cop.core.permissions import SYSTEM, Role, Visibility
 from cop.services import accounts, communities
 
 

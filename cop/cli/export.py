@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 from cop.cli.common import EXIT_OK, Refused, current_engine, say
-from cop.db import read_session
-from cop.permissions import SYSTEM
+from cop.core.db import read_session
+from cop.core.permissions import SYSTEM
 from cop.services import communities, toolkit, toolkit_export
 
 

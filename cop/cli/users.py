@@ -8,9 +8,9 @@ import getpass
 from sqlmodel import Session, col, select
 
 from cop.cli.common import EXIT_OK, Refused, current_engine, say
-from cop.db import write_session
+from cop.core.db import write_session
+from cop.core.permissions import SYSTEM
 from cop.models import Organisation, OrganisationKind
-from cop.permissions import SYSTEM
 from cop.services import accounts, people
 
 

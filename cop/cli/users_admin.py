@@ -11,8 +11,8 @@ import argparse
 from pathlib import Path
 
 from cop.cli.common import EXIT_FAILED, EXIT_OK, Refused, current_engine, say
-from cop.db import read_session, write_session
-from cop.permissions import SYSTEM
+from cop.core.db import read_session, write_session
+from cop.core.permissions import SYSTEM
 from cop.services import admin, communities, onboarding
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from cop.core.permissions import SYSTEM
 from cop.models import Person, User
-from cop.permissions import SYSTEM
 from cop.services import accounts, communities, people
 from cop.services.accounts import load_actor
 

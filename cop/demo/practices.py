@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from cop import clock
+from cop.core import clock
+from cop.core.permissions import SYSTEM, Actor
 from cop.models import ReviewStatus
 from cop.models.workshops import Workshop, WorkshopStatus
-from cop.permissions import SYSTEM, Actor
 from cop.services import practices, standards
 from cop.services import self_assessment as scores
 

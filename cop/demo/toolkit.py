@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from cop.core.permissions import SYSTEM
 from cop.models import Practice, ReviewStatus, SectionKind
-from cop.permissions import SYSTEM
 from cop.services import toolkit, toolkit_sections
 
 ORDER = [

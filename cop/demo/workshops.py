@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from cop import clock
-from cop.permissions import Actor
+from cop.core import clock
+from cop.core.permissions import Actor
 from cop.services import agenda, attendance, outcomes, workshops
 
 

@@ -1,7 +1,7 @@
 """The document as one self-contained HTML file (and the HTML the PDF is printed from).
 
 Images travel inside the file as ``data:`` URIs; the stylesheet is inline and
-has a print layout. Authors' Markdown is rendered by ``cop.markdown.to_html``
+has a print layout. Authors' Markdown is rendered by ``cop.core.markdown.to_html``
 (raw HTML off, unsafe links dropped, sanitised), every other string is
 escaped, and the assembled body passes an nh3 allow-list once more: only the
 tags and attributes below survive, links keep http(s)/mailto/fragment
@@ -16,6 +16,7 @@ import re
 
 import nh3
 
+from cop.core.markdown import to_html
 from cop.export.document import (
     TOC,
     Document,
@@ -26,7 +27,6 @@ from cop.export.document import (
     Table,
     xml_safe,
 )
-from cop.markdown import to_html
 
 TAGS = {
     "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h1", "h2",

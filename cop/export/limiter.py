@@ -13,8 +13,8 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from cop.errors import CopError
-from cop.settings import LIMITS
+from cop.core.errors import CopError
+from cop.core.settings import LIMITS
 
 WAIT_SECONDS = 300.0
 WAITING_MESSAGE = "Waiting for a free export slot: {limit} exports are being built right now."

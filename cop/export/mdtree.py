@@ -1,6 +1,6 @@
 """Authors' Markdown as a small tree, for the formats that are not HTML (Markdown and DOCX).
 
-It is parsed exactly like ``cop.markdown`` parses it for the pages and the
+It is parsed exactly like ``cop.core.markdown`` parses it for the pages and the
 HTML export (CommonMark with tables and strikethrough, raw HTML off, links
 whose scheme is not http(s)/mailto or relative not recognised), so a
 ``<script>`` tag or a ``javascript:`` link is plain text here as it is there.
@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from cop.markdown import _safe_link  # the one link rule shared with the pages and the HTML export
+from cop.core.markdown import (
+    _safe_link,  # the one link rule shared with the pages and the HTML export
+)
 
 
 @dataclass

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
-import cop.models  # noqa: F401  (registers every table)
+import cop.registry  # noqa: F401  (every table on the metadata, the search hook installed)
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -1,5 +1,9 @@
 """All tables; importing this package registers them on ``SQLModel.metadata``."""
 
+from cop.core.audit import AuditEvent
+from cop.core.columns import Editable, UTCDateTime, utcnow
+from cop.core.db import DataVersion
+from cop.core.permissions import Role, Visibility
 from cop.models.actions import (
     Action,
     ActionCoOwner,
@@ -12,19 +16,14 @@ from cop.models.actions import (
     Priority,
     ProgressMode,
 )
-from cop.models.base import Editable, UTCDateTime, utcnow
 from cop.models.core import (
-    AuditEvent,
     Community,
-    DataVersion,
     Membership,
     Notification,
     Organisation,
     OrganisationKind,
     Person,
-    Role,
     User,
-    Visibility,
 )
 from cop.models.invitations import Invitation
 from cop.models.practices import (

@@ -17,7 +17,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
-from cop.models.base import Editable, UTCDateTime, utcnow
+from cop.core.columns import Editable, UTCDateTime, utcnow
 
 
 class ActionStatus(StrEnum):

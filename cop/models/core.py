@@ -9,23 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import JSON, Column, Field, SQLModel
+from sqlmodel import Field, SQLModel
 
-from cop.models.base import Editable, UTCDateTime, utcnow
-
-
-class Role(StrEnum):
-    FACILITATOR = "facilitator"
-    MEMBER = "member"
-    OBSERVER = "observer"
-
-
-class Visibility(StrEnum):
-    WORKSPACE = "workspace"  # every signed-in user may read
-    PRIVATE = "private"  # members only
+from cop.core.columns import Editable, UTCDateTime, utcnow
+from cop.core.permissions import Role, Visibility
 
 
 class OrganisationKind(StrEnum):
@@ -104,24 +93,6 @@ class Membership(Editable, table=True):
     role: str = Field(default=Role.MEMBER, max_length=16)
 
 
-class AuditEvent(SQLModel, table=True):
-    """One write: who, when, which record, which fields changed (old and new values).
-
-    Append-only: nothing updates or deletes these rows except anonymisation,
-    which redacts values of a person's own data.
-    """
-
-    __tablename__ = "audit_event"
-
-    id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
-    actor_user_id: int | None = Field(default=None, index=True)
-    actor_name: str = Field(default="", max_length=200)
-    action: str = Field(max_length=64, index=True)
-    record_type: str = Field(max_length=64)
-    record_id: int | None = None
-    community_id: int | None = Field(default=None, index=True)
-    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class Notification(SQLModel, table=True):
@@ -138,14 +109,3 @@ class Notification(SQLModel, table=True):
     read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class DataVersion(SQLModel, table=True):
-    """One row whose counter every write transaction bumps.
-
-    Cached reads are keyed by it, so every replica sees fresh data on its next
-    rerun without any cross-process cache invalidation.
-    """
-
-    __tablename__ = "data_version"
-
-    id: int = Field(default=1, primary_key=True)
-    value: int = 0

@@ -10,8 +10,8 @@ from datetime import datetime
 
 from sqlmodel import Field
 
-from cop.models.base import Editable, UTCDateTime
-from cop.models.core import Role
+from cop.core.columns import Editable, UTCDateTime
+from cop.core.permissions import Role
 
 
 class Invitation(Editable, table=True):

@@ -16,7 +16,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
-from cop.models.base import Editable
+from cop.core.columns import Editable
 
 
 class ReviewStatus(StrEnum):

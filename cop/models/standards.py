@@ -7,7 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from cop.models.base import Editable, UTCDateTime, utcnow
+from cop.core.columns import Editable, UTCDateTime, utcnow
 from cop.models.practices import ReviewStatus
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
-from cop.models.base import Editable, UTCDateTime, utcnow
+from cop.core.columns import Editable, UTCDateTime, utcnow
 
 
 class ChapterStatus(StrEnum):

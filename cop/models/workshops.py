@@ -14,7 +14,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field
 
-from cop.models.base import Editable, UTCDateTime
+from cop.core.columns import Editable, UTCDateTime
 
 
 class WorkshopKind(StrEnum):

@@ -6,7 +6,7 @@ theirs as their tables arrive). A step is::
 
     def step(ctx: SeedContext) -> None
 
-``ctx`` (see ``cop.seed.context``) carries the open connection, ``rng`` (a
+``ctx`` (see ``cop.core.seed_context``) carries the open connection, ``rng`` (a
 ``random.Random(seed)``), ``scale`` (the numbers of ``SCALES[scale]``: a step
 reads its own, e.g. ``ctx.scale.workshops``), ``now`` and what earlier steps
 created (``ctx.ids[table_name]``, ``ctx.members[community_id]``). A step:
@@ -39,15 +39,15 @@ import random
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from cop import clock
-from cop.errors import ValidationError
-from cop.models import AuditEvent
-from cop.permissions import SYSTEM, Actor, authorize
+from cop.core import clock
+from cop.core.audit import AuditEvent
+from cop.core.errors import ValidationError
+from cop.core.permissions import SYSTEM, Actor, authorize
+from cop.core.seed_context import SCALES, Scale, SeedContext
 from cop.seed import actions as actions_step
 from cop.seed import core
 from cop.seed import practices as practices_step
 from cop.seed import workshops as workshops_step
-from cop.seed.context import SCALES, Scale, SeedContext
 from cop.services.bulk_load import (
     NotEmpty,
     bump_data_version,

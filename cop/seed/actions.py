@@ -19,6 +19,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from cop.core.permissions import Role
+from cop.core.seed_context import SeedContext
 from cop.models import (
     Action,
     ActionCoOwner,
@@ -31,10 +33,8 @@ from cop.models import (
     Outcome,
     OutcomeKind,
     Person,
-    Role,
     Workshop,
 )
-from cop.seed.context import SeedContext
 from cop.services.action_progress import STATUS_PROGRESS
 from cop.services.practice_input import tag_key
 

@@ -7,19 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from cop import passwords
-from cop.models import (
-    Community,
-    Membership,
-    Organisation,
-    OrganisationKind,
-    Person,
-    Role,
-    User,
-    Visibility,
-)
-from cop.seed.context import SeedContext
-from cop.seed.names import (
+from cop.core import passwords
+from cop.core.permissions import Role, Visibility
+from cop.core.seed_context import SeedContext
+from cop.core.seed_names import (
     BRUSSELS,
     CITIES,
     NETWORKS,
@@ -31,7 +22,8 @@ from cop.seed.names import (
     ascii_handle,
     person_name,
 )
-from cop.validation import slugify
+from cop.core.validation import slugify
+from cop.models import Community, Membership, Organisation, OrganisationKind, Person, User
 
 _VOLUNTEER_CENTRES = ("Volunteer Centre", "Freiwilligenagentur", "Centre du bénévolat")
 

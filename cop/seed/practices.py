@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from cop.core.seed_context import SeedContext
 from cop.models import (
     Membership,
     Organisation,
@@ -31,7 +32,6 @@ from cop.models import (
     TagKind,
 )
 from cop.models.workshops import Workshop, WorkshopStatus
-from cop.seed.context import SeedContext
 from cop.services.practice_input import tag_key
 
 # (title, themes, target groups, how it works); {c} is the city's name.

@@ -16,6 +16,9 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from cop.core.permissions import Role
+from cop.core.seed_context import SeedContext
+from cop.core.seed_names import CITIES, NGO_PATTERNS, TIME_ZONES, TOPICS, person_name
 from cop.models import (
     AgendaItem,
     Attendance,
@@ -24,14 +27,11 @@ from cop.models import (
     OrganisationKind,
     Outcome,
     OutcomeKind,
-    Role,
     Workshop,
     WorkshopFormat,
     WorkshopKind,
     WorkshopStatus,
 )
-from cop.seed.context import SeedContext
-from cop.seed.names import CITIES, NGO_PATTERNS, TIME_ZONES, TOPICS, person_name
 
 _KINDS = [str(k) for k in WorkshopKind]
 _KIND_WEIGHTS = [45, 20, 10, 15, 10]

@@ -7,21 +7,21 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from cop import clock
+from cop.core import audit, clock
+from cop.core.audit import AuditEvent
+from cop.core.permissions import Actor, is_allowed
 from cop.models import (
     Action,
     ActionIndicator,
     ActionMilestone,
     ActionUpdate,
-    AuditEvent,
     Community,
     Organisation,
     Outcome,
     Person,
     Workshop,
 )
-from cop.permissions import Actor, is_allowed
-from cop.services import action_progress, action_updates, audit
+from cop.services import action_progress, action_updates
 from cop.services.action_progress import OPEN_STATUSES
 from cop.services.action_views import find_actions
 from cop.services.actions import get_action, linked_ids, may_change

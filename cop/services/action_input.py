@@ -13,12 +13,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from cop.i18n import N_
-from cop.messages import Message
+from cop.core.i18n import N_
+from cop.core.messages import Message
+from cop.core.validation import Checker, record_id
 from cop.models import Action, Community, Membership, Organisation, Person, Priority, ProgressMode
 from cop.services.action_progress import STATUSES
 from cop.services.practice_input import check_tags
-from cop.validation import Checker, record_id
 
 PRIORITIES = [p.value for p in Priority]
 PROGRESS_MODES = [m.value for m in ProgressMode]

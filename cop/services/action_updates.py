@@ -13,16 +13,17 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from cop.i18n import N_
-from cop.messages import Message
+from cop.core import records
+from cop.core.audit import record_event
+from cop.core.i18n import N_
+from cop.core.messages import Message
+from cop.core.permissions import Actor
+from cop.core.validation import Checker
 from cop.models import Action, ActionIndicator, ActionMilestone, ActionStatus, ActionUpdate
-from cop.permissions import Actor
-from cop.services import action_progress, records
+from cop.services import action_progress
 from cop.services.action_input import NUMBER_LABELS, check_number
 from cop.services.action_progress import STATUSES, progress_after_status
 from cop.services.actions import editable_action
-from cop.services.audit import record_event
-from cop.validation import Checker
 
 MAX_MILESTONES = 100
 MAX_INDICATORS = 30

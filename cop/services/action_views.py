@@ -15,10 +15,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
-from cop import clock
-from cop.errors import NotFound, ValidationError
-from cop.i18n import N_
-from cop.messages import Message
+from cop.core import clock
+from cop.core.errors import NotFound, ValidationError
+from cop.core.i18n import N_
+from cop.core.messages import Message
+from cop.core.permissions import Actor, Role, Visibility
+from cop.core.validation import Checker, record_id, searchable
 from cop.models import (
     Action,
     ActionCoOwner,
@@ -27,14 +29,10 @@ from cop.models import (
     Community,
     Organisation,
     Person,
-    Role,
-    Visibility,
 )
-from cop.permissions import Actor
 from cop.services.action_progress import CLOSED_STATUSES, OPEN_STATUSES, STATUSES
 from cop.services.communities import get_community
 from cop.services.practice_input import tag_key
-from cop.validation import Checker, record_id, searchable
 
 MAX_PAGE = 200
 BOARD_COLUMN = 15  # cards per status column; the table lists them all

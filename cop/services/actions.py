@@ -17,10 +17,13 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from cop import clock
-from cop.errors import NotFound, PermissionDenied
-from cop.i18n import N_
-from cop.messages import Message
+from cop.core import clock, records
+from cop.core.audit import record_event
+from cop.core.errors import NotFound, PermissionDenied
+from cop.core.i18n import N_
+from cop.core.messages import Message
+from cop.core.permissions import Actor, Role, authorize, can_read
+from cop.core.validation import Checker, record_id
 from cop.models import (
     Action,
     ActionCoOwner,
@@ -32,16 +35,12 @@ from cop.models import (
     Outcome,
     Person,
     ProgressMode,
-    Role,
     Workshop,
 )
-from cop.permissions import Actor, authorize, can_read
-from cop.services import action_progress, notifications, records
+from cop.services import action_progress, notifications
 from cop.services.action_input import NUMBER_LABELS, check_action, check_number, is_member
 from cop.services.action_progress import STATUSES, progress_after_status
-from cop.services.audit import record_event
 from cop.services.practice_input import tag_key
-from cop.validation import Checker, record_id
 
 __all__ = [
     "create_action",

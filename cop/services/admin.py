@@ -16,15 +16,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from cop import clock, passwords
-from cop.errors import ValidationError
-from cop.i18n import N_
-from cop.messages import Message
-from cop.models import AuditEvent, Organisation, Person, User
-from cop.permissions import Actor, authorize
-from cop.services import communities, records
-from cop.services.audit import diff, record_event, snapshot
-from cop.validation import Checker, searchable
+from cop.core import clock, passwords, records
+from cop.core.audit import AuditEvent, diff, record_event, snapshot
+from cop.core.errors import ValidationError
+from cop.core.i18n import N_
+from cop.core.messages import Message
+from cop.core.permissions import Actor, authorize
+from cop.core.validation import Checker, searchable
+from cop.models import Organisation, Person, User
+from cop.services import communities
 
 USER_STATES = ("all", "active", "inactive", "locked")
 MAX_PAGE = 500

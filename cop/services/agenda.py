@@ -6,12 +6,12 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from cop.i18n import N_
+from cop.core import records
+from cop.core.i18n import N_
+from cop.core.permissions import Actor
+from cop.core.validation import Checker
 from cop.models import AgendaItem
-from cop.permissions import Actor
-from cop.services import records
 from cop.services.workshops import editable_workshop
-from cop.validation import Checker
 
 
 def _check_item(chk: Checker, title: Any, duration_minutes: Any, presenter: Any) -> dict[str, Any]:

@@ -19,14 +19,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from cop.i18n import N_
-from cop.messages import Message
+from cop.core import records
+from cop.core.i18n import N_
+from cop.core.messages import Message
+from cop.core.permissions import Actor
+from cop.core.settings import LIMITS
+from cop.core.validation import Checker
 from cop.models import Attachment
-from cop.permissions import Actor
-from cop.services import records
 from cop.services.workshops import editable_workshop, workshop_in_scope
-from cop.settings import LIMITS
-from cop.validation import Checker
 
 ALLOWED = N_(
     "images (PNG, JPEG, GIF, WebP), PDF, Word, Excel and PowerPoint, OpenDocument text, "

@@ -13,14 +13,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from cop.i18n import N_
-from cop.messages import Message
+from cop.core import records
+from cop.core.i18n import N_
+from cop.core.messages import Message
+from cop.core.permissions import Actor
+from cop.core.validation import Checker
 from cop.models import Attendance, AttendanceRole, Organisation, OrganisationKind, Person
-from cop.permissions import Actor
-from cop.services import records
 from cop.services.actions import is_member
 from cop.services.workshops import editable_workshop, workshop_in_scope
-from cop.validation import Checker
 
 ROLES = [r.value for r in AttendanceRole]
 OUTSIDE = N_("This attendee is outside the community: add them as a guest with their name and organisation.")

@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import cop.models  # noqa: F401  (registers every table on the metadata)
-from cop.errors import CopError
-from cop.models import DataVersion
-from cop.services.search import reindex_all
+import cop.registry  # noqa: F401  (every table on the metadata, the search hook installed)
+from cop.core.db import DataVersion
+from cop.core.errors import CopError
+from cop.search.index import reindex_all
 
 DATA_VERSION = DataVersion.__tablename__
 

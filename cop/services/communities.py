@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, func, select
 
-from cop import clock
-from cop.errors import NotFound
-from cop.i18n import N_
-from cop.messages import Message
-from cop.models import Community, Membership, Organisation, Person, Role, Visibility
-from cop.permissions import Actor, authorize, can_read
-from cop.services import records
-from cop.validation import Checker, record_id
+from cop.core import clock, records
+from cop.core.errors import NotFound
+from cop.core.i18n import N_
+from cop.core.messages import Message
+from cop.core.permissions import Actor, Role, Visibility, authorize, can_read
+from cop.core.validation import Checker, record_id
+from cop.models import Community, Membership, Organisation, Person
 
 ROLES = [r.value for r in Role]
 VISIBILITIES = [v.value for v in Visibility]

@@ -8,9 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, func, select
 
-from cop import clock
-from cop.models import AuditEvent, Community, Membership, Person
-from cop.permissions import Actor
+from cop.core import clock
+from cop.core.audit import AuditEvent
+from cop.core.permissions import Actor
+from cop.models import Community, Membership, Person
 from cop.services.communities import visible_communities
 
 DUE_SOON_DAYS = 14

@@ -16,15 +16,15 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from cop import clock
-from cop.errors import NotFound, ValidationError
-from cop.i18n import N_
-from cop.messages import Message
+from cop.core import clock, mailer, records
+from cop.core.audit import record_event, snapshot
+from cop.core.errors import NotFound, ValidationError
+from cop.core.i18n import N_
+from cop.core.messages import Message
+from cop.core.permissions import SYSTEM, Actor, authorize
+from cop.core.validation import Checker, record_id
 from cop.models import Community, Invitation, Membership, Notification, Person, User
-from cop.permissions import SYSTEM, Actor, authorize
-from cop.services import accounts, communities, mailer, records
-from cop.services.audit import record_event, snapshot
-from cop.validation import Checker, record_id
+from cop.services import accounts, communities
 
 LIFETIME = timedelta(days=7)
 LINK_PREFIX = "/?invite="

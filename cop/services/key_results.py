@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from cop import clock
+from cop.core import clock
+from cop.core.permissions import Actor
 from cop.models import (
     Action,
     ActionStatus,
@@ -31,7 +32,6 @@ from cop.models import (
     WorkshopKind,
     WorkshopStatus,
 )
-from cop.permissions import Actor
 from cop.services.communities import get_community
 
 HELD = (WorkshopStatus.HELD.value, WorkshopStatus.CLOSED.value)

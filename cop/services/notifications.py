@@ -16,11 +16,11 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from cop import clock
-from cop.errors import NotFound
+from cop.core import clock, mailer
+from cop.core.errors import NotFound
+from cop.core.permissions import Actor, authorize, can_read
 from cop.models import Community, Membership, Notification, Person, User
-from cop.permissions import Actor, authorize, can_read
-from cop.services import accounts, mailer
+from cop.services import accounts
 
 KINDS = {
     "action.assigned": "An action was assigned to you",

@@ -13,13 +13,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from cop.i18n import N_
-from cop.messages import Message
+from cop.core import records
+from cop.core.i18n import N_
+from cop.core.messages import Message
+from cop.core.permissions import Actor
+from cop.core.validation import Checker
 from cop.models import Action, Outcome, OutcomeKind
-from cop.permissions import Actor
-from cop.services import actions, records
+from cop.services import actions
 from cop.services.workshops import editable_workshop, workshop_in_scope
-from cop.validation import Checker
 
 KINDS = [k.value for k in OutcomeKind]
 

@@ -17,13 +17,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, select
 
-from cop import clock
-from cop.errors import NotFound, ValidationError
-from cop.i18n import N_
-from cop.models import AuditEvent, Community, Invitation, Membership, Person, User
-from cop.permissions import Actor, authorize
-from cop.services import records
-from cop.services.audit import plain, record_event
+from cop.core import clock, records
+from cop.core.audit import AuditEvent, plain, record_event
+from cop.core.errors import NotFound, ValidationError
+from cop.core.i18n import N_
+from cop.core.permissions import Actor, authorize
+from cop.models import Community, Invitation, Membership, Person, User
 
 REDACTED = "(redacted)"
 ANONYMOUS_NAME = "Former participant #{id}"

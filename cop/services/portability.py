@@ -37,12 +37,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
-from cop import clock
-from cop.db import write_session
-from cop.errors import CopError
-from cop.models import AuditEvent
-from cop.permissions import SYSTEM, Actor, authorize
-from cop.schema import alembic_config
+from cop.core import clock
+from cop.core.audit import AuditEvent
+from cop.core.db import write_session
+from cop.core.errors import CopError
+from cop.core.permissions import SYSTEM, Actor, authorize
+from cop.core.schema import alembic_config
 from cop.services import archive_values
 from cop.services.bulk_load import (
     DATA_VERSION,

@@ -15,8 +15,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from cop.errors import NotFound, ValidationError
-from cop.i18n import N_
+from cop.core import records
+from cop.core.errors import NotFound, ValidationError
+from cop.core.i18n import N_
+from cop.core.permissions import Actor, Visibility
+from cop.core.validation import record_id, searchable
 from cop.models import (
     Community,
     Organisation,
@@ -27,14 +30,10 @@ from cop.models import (
     PracticeWorkshop,
     ReviewStatus,
     TagKind,
-    Visibility,
 )
 from cop.models.workshops import Workshop
-from cop.permissions import Actor
-from cop.services import records
 from cop.services.communities import get_community
 from cop.services.practice_input import tag_key
-from cop.validation import record_id, searchable
 
 MAX_PAGE = 200
 EXCERPT = 300

@@ -16,12 +16,12 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
 
-from cop.i18n import N_
-from cop.messages import Message
+from cop.core.i18n import N_
+from cop.core.messages import Message
+from cop.core.settings import LIMITS
+from cop.core.validation import Checker, record_id, searchable
 from cop.models import Organisation, Practice
 from cop.models.workshops import Workshop
-from cop.settings import LIMITS
-from cop.validation import Checker, record_id, searchable
 
 LONG_TEXTS: dict[str, str] = {
     "summary": N_("The summary"),

@@ -18,8 +18,11 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from cop import clock
-from cop.i18n import N_
+from cop.core import clock, records
+from cop.core.audit import record_event
+from cop.core.i18n import N_
+from cop.core.permissions import Actor, authorize
+from cop.core.validation import Checker, record_id
 from cop.models import (
     Community,
     Practice,
@@ -30,9 +33,7 @@ from cop.models import (
     ReviewStatus,
     TagKind,
 )
-from cop.permissions import Actor, authorize
-from cop.services import records, review_status
-from cop.services.audit import record_event
+from cop.services import review_status
 from cop.services.communities import get_community
 from cop.services.practice_browse import (
     PracticeDetail,
@@ -43,7 +44,6 @@ from cop.services.practice_browse import (
     practice_detail,
 )
 from cop.services.practice_input import check_image, check_practice, check_workshops, tag_key
-from cop.validation import Checker, record_id
 
 __all__ = [
     "PracticeDetail", "add_image", "approve_practice", "create_practice", "delete_practice",

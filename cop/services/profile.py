@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from cop.errors import NotFound
-from cop.i18n import N_
+from cop.core import records
+from cop.core.errors import NotFound
+from cop.core.i18n import N_
+from cop.core.permissions import Actor, authorize
+from cop.core.validation import Checker
 from cop.models import Person, User
-from cop.permissions import Actor, authorize
-from cop.services import accounts, records
-from cop.validation import Checker
+from cop.services import accounts
 
 
 @dataclass(frozen=True)

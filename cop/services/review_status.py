@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from sqlmodel import Session, SQLModel
 
-from cop.errors import ValidationError
-from cop.i18n import N_
-from cop.messages import Message
-from cop.models import Community, ReviewStatus, Role
-from cop.permissions import Actor, authorize
-from cop.services import records
-from cop.validation import Checker
+from cop.core import records
+from cop.core.errors import ValidationError
+from cop.core.i18n import N_
+from cop.core.messages import Message
+from cop.core.permissions import Actor, Role, authorize
+from cop.core.validation import Checker
+from cop.models import Community, ReviewStatus
 
 STATUSES = [s.value for s in ReviewStatus]
 STATUS_LABELS = {

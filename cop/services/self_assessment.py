@@ -30,10 +30,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from cop import clock
-from cop.errors import NotFound, PermissionDenied
-from cop.i18n import N_
-from cop.messages import Message
+from cop.core import clock
+from cop.core.audit import record_event, snapshot
+from cop.core.errors import NotFound, PermissionDenied
+from cop.core.i18n import N_
+from cop.core.messages import Message
+from cop.core.permissions import Actor, authorize
+from cop.core.validation import Checker, record_id
 from cop.models import (
     Community,
     Membership,
@@ -43,13 +46,10 @@ from cop.models import (
     SelfAssessment,
     Standard,
 )
-from cop.permissions import Actor, authorize
 from cop.services import review_status
-from cop.services.audit import record_event, snapshot
 from cop.services.communities import get_community
 from cop.services.practice_input import check_flag
 from cop.services.standards import get_standard, readable_standards
-from cop.validation import Checker, record_id
 
 SCORE_LABELS: dict[int, str] = {0: "not started", 1: "planning", 2: "piloting", 3: "established", 4: "embedded"}
 

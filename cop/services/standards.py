@@ -19,13 +19,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from cop.errors import NotFound
-from cop.i18n import N_
-from cop.models import Community, ReviewStatus, Standard, Visibility
-from cop.permissions import Actor, authorize
-from cop.services import records, review_status
+from cop.core import records
+from cop.core.errors import NotFound
+from cop.core.i18n import N_
+from cop.core.permissions import Actor, Visibility, authorize
+from cop.core.validation import Checker
+from cop.models import Community, ReviewStatus, Standard
+from cop.services import review_status
 from cop.services.communities import get_community
-from cop.validation import Checker
 
 TEXTS: dict[str, str] = {
     "statement": N_("The statement"),

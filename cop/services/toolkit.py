@@ -26,19 +26,18 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from cop import clock
-from cop.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from cop.core import clock, records
+from cop.core.audit import record_event, snapshot
+from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from cop.core.i18n import LANGUAGES, N_
+from cop.core.messages import Message
+from cop.core.permissions import Actor, authorize, can_read, is_allowed
+from cop.core.validation import MAX_DATE, MIN_DATE, Checker
 from cop.export import markdown
-from cop.i18n import LANGUAGES, N_
-from cop.messages import Message
 from cop.models import Chapter, ChapterStatus, Community, Revision, Section, Toolkit
-from cop.permissions import Actor, authorize, can_read, is_allowed
-from cop.services import records
-from cop.services.audit import record_event, snapshot
 from cop.services.communities import get_community
 from cop.services.review_status import WRONG_STATUS
 from cop.services.toolkit_blocks import chapter_document, section_sources
-from cop.validation import MAX_DATE, MIN_DATE, Checker
 
 STATUS_LABELS = {ChapterStatus.DRAFT: "draft", ChapterStatus.IN_REVIEW: "in review", ChapterStatus.APPROVED: "approved"}
 DIRECTIONS = ("up", "down")

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
+from cop.core.permissions import Actor
 from cop.export import charts
 from cop.export.document import Block, Document, Figure, Heading, Paragraph, PracticeBox, Table
 from cop.export.markdown import escape
@@ -40,7 +41,6 @@ from cop.models import (
     Workshop,
     WorkshopStatus,
 )
-from cop.permissions import Actor
 from cop.services.key_results import HELD, key_results
 
 KIND_LABELS: dict[str, str] = {

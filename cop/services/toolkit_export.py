@@ -26,15 +26,15 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from cop.db import get_engine, read_session
-from cop.errors import NotFound, PermissionDenied, ValidationError
+from cop.core.db import get_engine, read_session
+from cop.core.errors import NotFound, PermissionDenied, ValidationError
+from cop.core.i18n import N_
+from cop.core.messages import Message
+from cop.core.permissions import Actor
 from cop.export import charts, docx, html, markdown, pdf
 from cop.export.document import TOC, Document, Figure, Heading, Paragraph, slug
 from cop.export.limiter import export_slot
-from cop.i18n import N_
-from cop.messages import Message
 from cop.models import Chapter, Community
-from cop.permissions import Actor
 from cop.services.key_results import key_results
 from cop.services.toolkit import (
     chapter_in_scope,

@@ -14,12 +14,12 @@ from typing import Any
 
 from sqlmodel import Session
 
-from cop.errors import PermissionDenied
+from cop.core import records
+from cop.core.audit import record_event
+from cop.core.errors import PermissionDenied
+from cop.core.permissions import Actor, authorize
 from cop.export import markdown
 from cop.models import Section
-from cop.permissions import Actor, authorize
-from cop.services import records
-from cop.services.audit import record_event
 from cop.services.toolkit import (
     chapter_changed,
     chapter_in_scope,

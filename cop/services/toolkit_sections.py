@@ -13,10 +13,12 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from cop import clock
-from cop.errors import NotFound, ValidationError
-from cop.i18n import N_
-from cop.messages import Message
+from cop.core import clock, records
+from cop.core.errors import NotFound, ValidationError
+from cop.core.i18n import N_
+from cop.core.messages import Message
+from cop.core.permissions import Actor
+from cop.core.validation import Checker, record_id
 from cop.models import (
     Chapter,
     Comment,
@@ -28,11 +30,8 @@ from cop.models import (
     Standard,
     User,
 )
-from cop.permissions import Actor
-from cop.services import records
 from cop.services.toolkit import DIRECTIONS, chapter_changed, chapter_in_scope, live_sections
 from cop.services.toolkit_blocks import DEFAULT_TITLES
-from cop.validation import Checker, record_id
 
 KINDS = [k.value for k in SectionKind]
 # Settings each kind understands: name -> "ids" (a list of record ids) or "flag" (true/false).

@@ -15,21 +15,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from cop import clock
-from cop.errors import ValidationError
-from cop.i18n import N_
-from cop.messages import Message
-from cop.models import (
-    Attendance,
-    Community,
-    Organisation,
-    Person,
-    Visibility,
-    Workshop,
-    WorkshopStatus,
-)
-from cop.permissions import Actor, is_allowed
-from cop.services import agenda, attachments, attendance, audit, outcomes
+from cop.core import audit, clock
+from cop.core.errors import ValidationError
+from cop.core.i18n import N_
+from cop.core.messages import Message
+from cop.core.permissions import Actor, Visibility, is_allowed
+from cop.core.validation import Checker, record_id, searchable
+from cop.models import Attendance, Community, Organisation, Person, Workshop, WorkshopStatus
+from cop.services import agenda, attachments, attendance, outcomes
 from cop.services.workshops import (
     FORMATS,
     KINDS,
@@ -39,7 +32,6 @@ from cop.services.workshops import (
     workshop_in_scope,
     zone_or_utc,
 )
-from cop.validation import Checker, record_id, searchable
 
 SORTS: dict[str, Any] = {
     "starts_at": Workshop.starts_at,

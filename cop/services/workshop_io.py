@@ -18,15 +18,15 @@ from typing import Any
 from icalendar import Calendar, Event, vText
 from sqlmodel import Session, col, select
 
-from cop import clock
+from cop.core import clock, records
+from cop.core.audit import record_event
+from cop.core.i18n import N_
+from cop.core.messages import Message
+from cop.core.permissions import Actor, authorize
+from cop.core.validation import Checker
 from cop.export.csv_safe import csv_bytes
-from cop.i18n import N_
-from cop.messages import Message
 from cop.models import Organisation, Workshop, WorkshopStatus
-from cop.permissions import Actor, authorize
-from cop.services import records
 from cop.services.attendance import attendance_list
-from cop.services.audit import record_event
 from cop.services.workshop_finder import find_workshops
 from cop.services.workshops import (
     check_workshop,
@@ -34,7 +34,6 @@ from cop.services.workshops import (
     workshop_in_scope,
     zone_or_utc,
 )
-from cop.validation import Checker
 
 EXPORT_PAGE = 500
 EXPORT_COLUMNS = [

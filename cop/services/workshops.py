@@ -21,10 +21,12 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from cop import clock
-from cop.errors import NotFound, PermissionDenied, ValidationError
-from cop.i18n import N_
-from cop.messages import Message
+from cop.core import clock, records
+from cop.core.errors import NotFound, PermissionDenied, ValidationError
+from cop.core.i18n import N_
+from cop.core.messages import Message
+from cop.core.permissions import Actor, authorize, can_read
+from cop.core.validation import MAX_DATE, MIN_DATE, Checker, record_id
 from cop.models import (
     Community,
     Organisation,
@@ -34,11 +36,8 @@ from cop.models import (
     WorkshopKind,
     WorkshopStatus,
 )
-from cop.permissions import Actor, authorize, can_read
-from cop.services import records
 from cop.services.accounts import check_time_zone
 from cop.services.actions import is_member
-from cop.validation import MAX_DATE, MIN_DATE, Checker, record_id
 
 KINDS = [k.value for k in WorkshopKind]
 FORMATS = [f.value for f in WorkshopFormat]

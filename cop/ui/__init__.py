@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cop.markdown import to_html
+from cop.core.markdown import to_html
 from cop.ui.auth import current_actor, gate, require_actor, sign_out
 from cop.ui.forms import (
     draw_conflict,

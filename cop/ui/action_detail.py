@@ -12,8 +12,9 @@ from typing import Any
 
 import streamlit as st
 
-from cop.i18n import translator
-from cop.permissions import Actor
+from cop.core.i18n import translator
+from cop.core.permissions import Actor
+from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.services import action_updates, actions
 from cop.services.action_detail import ActionDetail, action_detail
 from cop.services.action_progress import STATUSES
@@ -22,7 +23,6 @@ from cop.ui.action_form import action_form
 from cop.ui.action_views import PRIORITY_LABELS, status_label
 from cop.ui.formatting import format_date, local_time, record_link
 from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
-from cop.validation import MAX_DATE, MIN_DATE
 
 
 def _done(session: Any, service: Any, *args: Any, **kwargs: Any) -> bool:

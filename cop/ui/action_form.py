@@ -12,10 +12,11 @@ from typing import Any
 
 import streamlit as st
 
-from cop.db import read_session
-from cop.i18n import N_, translator
+from cop.core.db import read_session
+from cop.core.i18n import N_, translator
+from cop.core.permissions import Actor
+from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.models import Action, Community
-from cop.permissions import Actor
 from cop.services import actions, communities, people
 from cop.services.action_detail import ActionDetail
 from cop.services.action_input import FIELDS, PRIORITIES
@@ -23,7 +24,6 @@ from cop.services.action_views import parent_choices
 from cop.ui.action_views import PRIORITY_LABELS
 from cop.ui.forms import draw_conflict, errors_banner, field_error, submit
 from cop.ui.workshop_views import forget, prefill
-from cop.validation import MAX_DATE, MIN_DATE
 
 MODE_LABELS = {"status": N_("By status and updates"), "milestones": N_("By milestones done")}
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cop.db import read_session
+from cop.core.db import read_session
+from cop.core.i18n import translator
+from cop.core.permissions import Actor
 from cop.export.limiter import ExportBusy
-from cop.i18n import translator
 from cop.models import OrganisationKind
-from cop.permissions import Actor
 from cop.services import action_plan, action_views, people
 from cop.ui.forms import read
 

@@ -16,19 +16,19 @@ import pyarrow as pa
 import streamlit as st
 from sqlmodel import Session
 
-from cop import clock
-from cop.db import read_session
-from cop.errors import ValidationError
-from cop.i18n import N_, translator
+from cop.core import clock
+from cop.core.db import read_session
+from cop.core.errors import ValidationError
+from cop.core.i18n import N_, translator
+from cop.core.permissions import Actor, is_allowed
+from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.models import Community
-from cop.permissions import Actor, is_allowed
 from cop.services import action_io, action_views, actions, communities, people
 from cop.services.action_progress import STATUSES
 from cop.ui.cache import cached_read
 from cop.ui.formatting import display_table, format_date, record_link
 from cop.ui.forms import draw_conflict, errors_banner, localize, read, submit
 from cop.ui.lazy import filter_panel, lazy_expander
-from cop.validation import MAX_DATE, MIN_DATE
 
 PAGE_SIZE = 25
 PAGE_KEY = "actions_page"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cop.i18n import translator
-from cop.permissions import Actor, is_allowed
+from cop.core.i18n import translator
+from cop.core.permissions import Actor, is_allowed
 from cop.services import communities
 from cop.ui.action_detail import action_page
 from cop.ui.action_form import FORM_FIELDS, action_form

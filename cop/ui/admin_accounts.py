@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from cop.db import read_session
-from cop.i18n import N_, translator
-from cop.permissions import Actor
+from cop.core.db import read_session
+from cop.core.i18n import N_, translator
+from cop.core.permissions import Actor
 from cop.services import accounts, admin, communities, invitations, personal_data
 from cop.ui.formatting import local_time
 from cop.ui.forms import errors_banner, field_error, pager, read, submit

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from cop import clock
-from cop.db import get_engine
-from cop.errors import CopError
-from cop.i18n import translator
-from cop.permissions import Actor
+from cop.core import clock
+from cop.core.db import get_engine
+from cop.core.errors import CopError
+from cop.core.i18n import translator
+from cop.core.permissions import Actor
 from cop.services import portability
 
 

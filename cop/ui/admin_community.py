@@ -7,11 +7,10 @@ from datetime import date
 
 import streamlit as st
 
-from cop.db import read_session
-from cop.errors import CopError, ValidationError
-from cop.i18n import N_, translator
-from cop.models import Visibility
-from cop.permissions import Actor
+from cop.core.db import read_session
+from cop.core.errors import CopError, ValidationError
+from cop.core.i18n import N_, translator
+from cop.core.permissions import Actor, Visibility
 from cop.services import admin, communities, onboarding
 from cop.ui.admin_accounts import PAGE_SIZE, person_picker
 from cop.ui.formatting import local_time

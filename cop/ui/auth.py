@@ -27,11 +27,11 @@ import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities.exceptions import LoginError
 
-from cop import clock, settings
-from cop.db import read_session, write_session
-from cop.errors import CopError, DatabaseUnavailable
-from cop.i18n import N_, best_language, translator
-from cop.permissions import Actor
+from cop.core import clock, settings
+from cop.core.db import read_session, write_session
+from cop.core.errors import CopError, DatabaseUnavailable
+from cop.core.i18n import N_, best_language, translator
+from cop.core.permissions import Actor
 from cop.services import accounts
 from cop.ui.cache import data_version, refresh_data_version
 

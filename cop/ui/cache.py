@@ -1,6 +1,6 @@
 """Per-session read caches keyed by ``data_version``.
 
-Every write transaction bumps ``data_version`` (cop.db.write_session), so a
+Every write transaction bumps ``data_version`` (cop.core.db.write_session), so a
 read cached under the version current at the start of this run is exactly as
 fresh as reading again; the gate asks for the version once at the start of each run, and
 again after any write this process committed since (this page's own, for one). The caches live
@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from cop.db import current_data_version, read_session, writes_committed
+from cop.core.db import current_data_version, read_session, writes_committed
 
 T = TypeVar("T")
 MAX_ENTRIES = 64

@@ -21,7 +21,7 @@ from babel.dates import format_date as babel_date
 from babel.dates import format_time, get_datetime_format, get_day_names, get_month_names
 from babel.numbers import format_decimal
 
-from cop.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from cop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 # Every IANA zone the pickers offer, read once: listing them walks tzdata's files (4 ms).
 TIME_ZONES = sorted(available_timezones())

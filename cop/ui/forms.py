@@ -18,16 +18,16 @@ from typing import Any, TypeVar
 import streamlit as st
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from cop.db import write_session
-from cop.errors import (
+from cop.core.db import write_session
+from cop.core.errors import (
     ConflictError,
     DatabaseUnavailable,
     NotFound,
     PermissionDenied,
     ValidationError,
 )
-from cop.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
-from cop.messages import localize as _localize
+from cop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
+from cop.core.messages import localize as _localize
 
 T = TypeVar("T")
 
@@ -48,7 +48,7 @@ def _number_marks(language: str) -> tuple[str, str]:
 
 
 def localize(message: str, language: str = "en") -> str:
-    """A service's message in ``language``: a ``cop.messages.Message`` from its template, other text by gettext."""
+    """A service's message in ``language``: a ``cop.core.messages.Message`` from its template, other text by gettext."""
     return _localize(message, translator(language), _number_marks(language))
 
 
@@ -116,7 +116,7 @@ def read(service: Callable[..., T], *args: Any, language: str = "en", cache_key:
     (``cop.ui.cache.cached_read``); the key must name every argument that
     changes the result, the actor included.
     """
-    from cop.db import read_session
+    from cop.core.db import read_session
     from cop.ui.cache import cached_read
 
     _ = translator(language)

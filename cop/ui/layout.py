@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import streamlit as st
 from sqlmodel import Session
 
-from cop import clock
-from cop.db import write_session
-from cop.errors import ValidationError
-from cop.i18n import N_, translator
-from cop.permissions import Actor
+from cop.core import clock
+from cop.core.db import write_session
+from cop.core.errors import ValidationError
+from cop.core.i18n import N_, translator
+from cop.core.permissions import Actor
 from cop.services import accounts, communities, notifications
 from cop.ui.cache import cached_read
 from cop.ui.forms import localize

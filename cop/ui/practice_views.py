@@ -15,10 +15,11 @@ import pyarrow as pa
 import streamlit as st
 from sqlmodel import Session
 
-from cop.db import read_session
-from cop.i18n import translator
+from cop.core.db import read_session
+from cop.core.i18n import translator
+from cop.core.permissions import Actor, is_allowed
+from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.models import Community, OrganisationKind, Practice, ReviewStatus, TagKind
-from cop.permissions import Actor, is_allowed
 from cop.services import people, practices
 from cop.services.practice_input import LONG_TEXTS
 from cop.services.review_status import STATUS_LABELS, STATUSES
@@ -29,7 +30,6 @@ from cop.ui.formatting import display_table, format_date, format_number
 from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
 from cop.ui.lazy import filter_panel, lazy_expander
 from cop.ui.workshop_views import KIND_LABELS
-from cop.validation import MAX_DATE, MIN_DATE
 
 PAGE_SIZE = 25
 PAGE_KEY = "practices_page"

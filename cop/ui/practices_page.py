@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cop.i18n import translator
-from cop.permissions import Actor
+from cop.core.i18n import translator
+from cop.core.permissions import Actor
 from cop.services import communities
 from cop.ui.cache import cached_read
 from cop.ui.formatting import opened_record_id

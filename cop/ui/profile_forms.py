@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 from sqlmodel import Session
 
-from cop import clock
-from cop.errors import ValidationError
-from cop.i18n import N_, translator
-from cop.permissions import Actor
+from cop.core import clock
+from cop.core.errors import ValidationError
+from cop.core.i18n import N_, translator
+from cop.core.permissions import Actor
 from cop.services import accounts
 from cop.ui.forms import errors_banner, field_error, submit
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cop import clock
-from cop.i18n import LANGUAGES, translator
-from cop.permissions import Actor
+from cop.core import clock
+from cop.core.i18n import LANGUAGES, translator
+from cop.core.permissions import Actor
 from cop.services import personal_data, profile
 from cop.ui.formatting import TIME_ZONES
 from cop.ui.forms import errors_banner, field_error, read, submit

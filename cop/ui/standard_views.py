@@ -14,17 +14,17 @@ from typing import Any
 import streamlit as st
 from sqlmodel import Session
 
-from cop import clock
-from cop.i18n import N_, translator
+from cop.core import clock
+from cop.core.i18n import N_, translator
+from cop.core.permissions import Actor, is_allowed
+from cop.core.validation import MIN_DATE
 from cop.models import Community, ReviewStatus, Standard
-from cop.permissions import Actor, is_allowed
 from cop.services import self_assessment, standards
 from cop.services.review_status import STATUS_LABELS, reviews
 from cop.ui import markdown
 from cop.ui.charts import arrow_dataset, show_spec
 from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
 from cop.ui.lazy import lazy_expander
-from cop.validation import MIN_DATE
 
 TEXT_LABELS = {
     "statement": N_("Statement"), "success_factors": N_("Key success factors"),

@@ -7,10 +7,11 @@ import threading
 import sqlalchemy as sa
 import streamlit as st
 
-from cop import settings
-from cop.errors import DatabaseUnavailable
-from cop.i18n import N_
-from cop.schema import SchemaBehind, ensure_schema
+import cop.registry  # noqa: F401  (every table, and the search index kept in step)
+from cop.core import settings
+from cop.core.errors import DatabaseUnavailable
+from cop.core.i18n import N_
+from cop.core.schema import SchemaBehind, ensure_schema
 
 _prepared: set[str] = set()
 _lock = threading.Lock()

@@ -8,7 +8,7 @@ re-reads the user from the database and applies every check).
 
 from __future__ import annotations
 
-from cop import clock
+from cop.core import clock
 
 
 def sign_in_state(username: str) -> dict[str, object]:

@@ -13,14 +13,14 @@ from typing import Any
 
 import streamlit as st
 
-from cop.db import read_session
-from cop.errors import CopError
+from cop.core.db import read_session
+from cop.core.errors import CopError
+from cop.core.i18n import N_, translator
+from cop.core.permissions import Actor, is_allowed
 from cop.export import charts
 from cop.export.document import Block, Document, Figure, Heading, Paragraph, PracticeBox, Table
 from cop.export.markdown import escape
-from cop.i18n import N_, translator
 from cop.models import ChapterStatus, Section, SectionKind
-from cop.permissions import Actor, is_allowed
 from cop.services import (
     practices,
     standards,

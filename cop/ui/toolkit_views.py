@@ -12,12 +12,12 @@ from typing import Any
 
 import streamlit as st
 
-from cop.db import read_session
-from cop.errors import CopError
+from cop.core.db import read_session
+from cop.core.errors import CopError
+from cop.core.i18n import LANGUAGES, translator
+from cop.core.permissions import Actor
 from cop.export.markdown import escape
-from cop.i18n import LANGUAGES, translator
 from cop.models import Toolkit
-from cop.permissions import Actor
 from cop.services import communities, toolkit, toolkit_export
 from cop.services.toolkit import STATUS_LABELS
 from cop.ui import markdown

@@ -13,9 +13,10 @@ from typing import Any
 
 import streamlit as st
 
-from cop import clock
-from cop.i18n import N_, translator
-from cop.permissions import Actor
+from cop.core import clock
+from cop.core.i18n import N_, translator
+from cop.core.permissions import Actor
+from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.services import (
     agenda,
     attachments,
@@ -37,7 +38,6 @@ from cop.ui.workshop_views import (
     prefill,
     workshop_form,
 )
-from cop.validation import MAX_DATE, MIN_DATE
 
 ROLE_LABELS = {"host": N_("Host"), "speaker": N_("Speaker"), "participant": N_("Participant")}
 OUTCOME_LABELS = {"insight": N_("Insight"), "decision": N_("Decision"), "action": N_("Action")}

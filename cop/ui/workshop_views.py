@@ -16,12 +16,13 @@ import pyarrow as pa
 import streamlit as st
 from sqlmodel import Session
 
-from cop import clock
-from cop.db import read_session
-from cop.errors import ValidationError
-from cop.i18n import N_, translator
+from cop.core import clock
+from cop.core.db import read_session
+from cop.core.errors import ValidationError
+from cop.core.i18n import N_, translator
+from cop.core.permissions import Actor, is_allowed
+from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.models import Community, OrganisationKind, Workshop
-from cop.permissions import Actor, is_allowed
 from cop.services import communities, people, workshop_io, workshops
 from cop.services.workshop_finder import SORTS, find_workshops, month_calendar, upcoming_workshops
 from cop.ui.cache import cached_read
@@ -35,7 +36,6 @@ from cop.ui.formatting import (
 )
 from cop.ui.forms import draw_conflict, errors_banner, field_error, localize, read, submit
 from cop.ui.lazy import filter_panel, lazy_expander
-from cop.validation import MAX_DATE, MIN_DATE
 
 PAGE_SIZE = 25
 PAGE_KEY = "workshops_page"

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cop.db import read_session
-from cop.i18n import translator
-from cop.permissions import Actor
+from cop.core.db import read_session
+from cop.core.i18n import translator
+from cop.core.permissions import Actor
 from cop.services.workshops import readable_community
 from cop.ui.formatting import opened_record_id
 from cop.ui.layout import selected_community_id

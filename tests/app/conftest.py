@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cop import db, schema
+from cop.core import db, schema
 from cop.demo import load_demo
 from cop.ui.testing import sign_in_state
 

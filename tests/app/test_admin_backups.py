@@ -12,9 +12,9 @@ import pytest
 from sqlmodel import select
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from cop import db
-from cop.db import read_session
-from cop.models import AuditEvent
+from cop.core import db
+from cop.core.audit import AuditEvent
+from cop.core.db import read_session
 from cop.services import accounts, portability
 from tests.app.conftest import texts
 

@@ -9,7 +9,7 @@ import pyarrow as pa
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from cop.db import read_session
+from cop.core.db import read_session
 from cop.models import Community, Practice, ReviewStatus, SelfAssessment
 from tests.app.conftest import texts
 

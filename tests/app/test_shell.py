@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cop.db import write_session
+from cop.core.db import write_session
 from cop.services import accounts
 from cop.ui.layout import PAGES
 from tests.app.conftest import texts
@@ -64,7 +64,7 @@ def test_session_signed_in_before_sign_out_elsewhere_is_refused(run_page, demo_d
 
 
 def test_navigation_lists_admin_page_only_for_admins(run_page) -> None:
-    from cop.db import read_session
+    from cop.core.db import read_session
     from cop.ui.layout import visible_pages
 
     with read_session() as session:
@@ -88,7 +88,7 @@ def test_home_shows_an_action_assigned_elsewhere_on_the_next_run(run_page, demo_
     """The home page caches its figures per data_version: a write anywhere must show at once."""
     from datetime import timedelta
 
-    from cop import clock
+    from cop.core import clock
     from cop.services import actions, communities
 
     at = run_page("home", "member")

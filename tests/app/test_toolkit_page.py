@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from cop.db import read_session, write_session
+from cop.core.db import read_session, write_session
 from cop.models import Chapter, ChapterStatus, Community, Section
 from cop.services import toolkit_sections
 from cop.services.accounts import find_user, load_actor

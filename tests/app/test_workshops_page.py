@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from cop.db import read_session, write_session
+from cop.core.db import read_session, write_session
+from cop.core.permissions import SYSTEM
 from cop.models import Action, Community, Workshop
-from cop.permissions import SYSTEM
 from cop.services import workshops
 from tests.app.conftest import texts
 

@@ -37,7 +37,7 @@ def demo_template() -> Path:
     """The demo workspace as a SQLite file, built once per test process."""
     global _template
     if _template is None:
-        from cop import db, schema
+        from cop.core import db, schema
         from cop.demo import load_demo
 
         folder = tempfile.mkdtemp(prefix="cop-demo-template-")
@@ -215,8 +215,8 @@ def create_accounts(
     community: str | None = "welcoming-culture", role: str = "member",
 ) -> None:
     """Accounts (and their people) made through the services, each a ``role`` of ``community``."""
-    from cop import db
-    from cop.permissions import SYSTEM
+    from cop.core import db
+    from cop.core.permissions import SYSTEM
     from cop.services import accounts, communities
 
     with db.write_session(db.get_engine(database_url)) as session:

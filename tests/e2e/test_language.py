@@ -21,7 +21,7 @@ pytestmark = pytest.mark.e2e
 
 GERMAN_NAVIGATION = {"Home": "Startseite", "Actions": "Aktionen", "Search": "Suche", "Profile": "Profil"}
 CATALOG_HINT = ("the German catalog (cop/locale/de/LC_MESSAGES/cop.po, compiled to cop.mo by "
-                "`python -m cop.i18n_catalog compile`) lacks or does not load this string")
+                "`python -m cop.core.i18n_catalog compile`) lacks or does not load this string")
 
 
 def navigation_titles(page: Page) -> list[str]:

@@ -86,8 +86,8 @@ class Run:
 
 def _prepare(data_dir: Path, n_pages: int, run_id: str) -> list[str]:
     """The demo copy, one member account per page, and the action each of them will update."""
-    from cop import clock, db
-    from cop.permissions import SYSTEM
+    from cop.core import clock, db
+    from cop.core.permissions import SYSTEM
     from cop.services import accounts, actions, communities
 
     copy_demo(data_dir)

@@ -122,7 +122,7 @@ def test_list_calendar_list_round_trip_shows_no_error(demo, new_context) -> None
 
 
 def test_workshop_opened_from_the_calendar_stays_open_after_a_change(demo, new_context) -> None:
-    from cop import db
+    from cop.core import db
     from cop.services import accounts, communities, workshops
 
     day = datetime.now(ZoneInfo("Europe/Brussels")).date()

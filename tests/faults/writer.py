@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import sys
 
-from cop.db import write_session
-from cop.permissions import SYSTEM
+import cop.registry  # noqa: F401  (every table, and the search index kept in step)
+from cop.core.db import write_session
+from cop.core.permissions import SYSTEM
 from cop.services import people
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from cop.cli import main
-from cop.db import read_session
+from cop.core.db import read_session
 from cop.models import Action
 from tests import factories
 from tests.unit.test_actions import make_action

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from cop.db import read_session, write_session
-from cop.models import Action, AuditEvent
-from cop.permissions import SYSTEM
+from cop.core.audit import AuditEvent
+from cop.core.db import read_session, write_session
+from cop.core.permissions import SYSTEM
+from cop.models import Action
 from cop.services import action_io, action_updates
 from cop.services.action_io import apply_actions_import, export_actions_csv, preview_actions_import
 from tests import factories

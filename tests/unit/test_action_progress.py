@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from cop.db import read_session, write_session
-from cop.errors import ValidationError
+from cop.core.db import read_session, write_session
+from cop.core.errors import ValidationError
 from cop.models import ActionUpdate
+from cop.search.queries import search
 from cop.services import action_updates, actions
 from cop.services.action_progress import progress_after_status
 from cop.services.action_views import find_actions
-from cop.services.search import search
 from tests import factories
 from tests.factories import World
 from tests.unit.test_actions import make_action, stored

@@ -9,11 +9,11 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy.engine import Engine
 
-from cop import clock
-from cop.db import read_session, write_session
-from cop.errors import NotFound, ValidationError
+from cop.core import clock
+from cop.core.db import read_session, write_session
+from cop.core.errors import NotFound, ValidationError
+from cop.core.permissions import Role
 from cop.export import pdf
-from cop.models import Role
 from cop.services import action_updates, actions
 from cop.services.action_plan import city_plan_pdf
 from cop.services.action_views import board, city_plan, find_actions, known_tags, timeline

@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from cop import clock
-from cop.db import read_session, write_session
-from cop.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from cop.models import Action, ActionTag, AuditEvent, Notification, Role
-from cop.permissions import SYSTEM, Actor
+from cop.core import clock
+from cop.core.audit import AuditEvent
+from cop.core.db import read_session, write_session
+from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from cop.core.permissions import SYSTEM, Actor, Role
+from cop.models import Action, ActionTag, Notification
 from cop.services import action_updates, actions, admin, communities
 from cop.services.action_detail import action_detail
 from cop.services.action_views import find_actions

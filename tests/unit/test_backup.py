@@ -17,11 +17,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, select
 
-from cop import schema
-from cop.db import current_data_version, get_engine, read_session, write_session
-from cop.errors import PermissionDenied
-from cop.models import Community, Organisation, UTCDateTime
-from cop.permissions import SYSTEM
+from cop.core import schema
+from cop.core.columns import UTCDateTime
+from cop.core.db import current_data_version, get_engine, read_session, write_session
+from cop.core.errors import PermissionDenied
+from cop.core.permissions import SYSTEM
+from cop.models import Community, Organisation
 from cop.seed import seed
 from cop.services import bulk_load, communities, people, portability
 from tests import factories

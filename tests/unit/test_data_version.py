@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cop import db
-from cop.db import current_data_version, get_engine, write_session
-from cop.errors import DatabaseUnavailable
+from cop.core import db
+from cop.core.db import current_data_version, get_engine, write_session
+from cop.core.errors import DatabaseUnavailable
 from cop.models import Organisation
 
 

@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from cop import clock, passwords
-from cop.db import read_session, write_session
-from cop.errors import PermissionDenied, ValidationError
-from cop.models import AuditEvent, Invitation, Membership, Notification, User
-from cop.permissions import SYSTEM
-from cop.services import accounts, invitations, mailer
+from cop.core import clock, mailer, passwords
+from cop.core.audit import AuditEvent
+from cop.core.db import read_session, write_session
+from cop.core.errors import PermissionDenied, ValidationError
+from cop.core.permissions import SYSTEM
+from cop.models import Invitation, Membership, Notification, User
+from cop.services import accounts, invitations
 from cop.services.invitations import InvitationUnusable
 from tests import factories
 

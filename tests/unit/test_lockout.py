@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from cop import clock
-from cop.db import read_session, write_session
-from cop.models import AuditEvent, User
-from cop.permissions import SYSTEM
+from cop.core import clock
+from cop.core.audit import AuditEvent
+from cop.core.db import read_session, write_session
+from cop.core.permissions import SYSTEM
+from cop.models import User
 from cop.services import accounts, admin
 from tests import factories
 

@@ -6,13 +6,13 @@ import pickle
 
 import pytest
 
-from cop import i18n
-from cop.errors import ValidationError
-from cop.i18n import N_
-from cop.i18n_catalog import compile_all
-from cop.messages import Message
+from cop.core import i18n
+from cop.core.errors import ValidationError
+from cop.core.i18n import N_
+from cop.core.i18n_catalog import compile_all
+from cop.core.messages import Message
+from cop.core.validation import Checker
 from cop.ui.forms import localize
-from cop.validation import Checker
 
 
 @pytest.fixture(scope="module", autouse=True)

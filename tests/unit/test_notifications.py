@@ -6,11 +6,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from cop import clock
-from cop.db import read_session, write_session
-from cop.errors import NotFound
-from cop.models import Role
-from cop.permissions import SYSTEM
+from cop.core import clock
+from cop.core.db import read_session, write_session
+from cop.core.errors import NotFound
+from cop.core.permissions import SYSTEM, Role
 from cop.services import actions, notifications
 from tests import factories
 

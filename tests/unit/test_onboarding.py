@@ -9,10 +9,11 @@ from openpyxl import Workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
-from cop.db import read_session, write_session
-from cop.errors import NotFound, PermissionDenied, ValidationError
-from cop.models import AuditEvent, Membership, Organisation, Person
-from cop.permissions import SYSTEM
+from cop.core.audit import AuditEvent
+from cop.core.db import read_session, write_session
+from cop.core.errors import NotFound, PermissionDenied, ValidationError
+from cop.core.permissions import SYSTEM
+from cop.models import Membership, Organisation, Person
 from cop.services import communities, onboarding, people
 from tests import factories
 

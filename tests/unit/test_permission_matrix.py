@@ -1,4 +1,4 @@
-"""Every operation of cop.permissions x role x inside/outside the community x visibility, on the REAL services.
+"""Every operation of cop.core.permissions x role x inside/outside the community x visibility, on the REAL services.
 
 ``REGISTRY`` maps each operation to a ``Case``: a callable that performs the
 operation through its real service function (setting up whatever it acts on
@@ -43,9 +43,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from cop import db, passwords
-from cop.db import read_session, write_session
-from cop.errors import NotFound, PermissionDenied
+from cop.core import db, passwords
+from cop.core.db import read_session, write_session
+from cop.core.errors import NotFound, PermissionDenied
+from cop.core.permissions import PERMISSIONS, SELF_SERVICE, SYSTEM, Actor, Role, Visibility
 from cop.models import (
     Action,
     Chapter,
@@ -56,14 +57,11 @@ from cop.models import (
     Person,
     Practice,
     ReviewStatus,
-    Role,
     Standard,
     User,
-    Visibility,
     Workshop,
     WorkshopStatus,
 )
-from cop.permissions import PERMISSIONS, SELF_SERVICE, SYSTEM, Actor
 from cop.seed import seed as seed_workspace
 from cop.services import (
     accounts,
@@ -504,7 +502,7 @@ def test_permission_matrix(worlds: Worlds, operation: str, visibility: str) -> N
     case = REGISTRY.get(operation)
     if case is None:
         pytest.fail(
-            f"operation {operation!r} of cop.permissions has no entry in REGISTRY of "
+            f"operation {operation!r} of cop.core.permissions has no entry in REGISTRY of "
             "tests/unit/test_permission_matrix.py: add a Case that performs it through its real service function"
         )
     world = worlds.by_visibility[visibility]

@@ -8,10 +8,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from cop.db import read_session, write_session
-from cop.errors import NotFound, PermissionDenied
-from cop.models import Community, Role, Visibility
-from cop.permissions import PERMISSIONS, SELF_SERVICE, SYSTEM, Actor, authorize, is_allowed
+from cop.core.db import read_session, write_session
+from cop.core.errors import NotFound, PermissionDenied
+from cop.core.permissions import (
+    PERMISSIONS,
+    SELF_SERVICE,
+    SYSTEM,
+    Actor,
+    Role,
+    Visibility,
+    authorize,
+    is_allowed,
+)
+from cop.models import Community
 from cop.services import communities
 from tests import factories
 

@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from cop import clock
-from cop.db import read_session, write_session
-from cop.errors import ConflictError, PermissionDenied, ValidationError
-from cop.models import AuditEvent, Community, Invitation, Membership, Notification, Person, User
-from cop.permissions import SYSTEM, Actor
+from cop.core import clock
+from cop.core.audit import AuditEvent
+from cop.core.db import read_session, write_session
+from cop.core.errors import ConflictError, PermissionDenied, ValidationError
+from cop.core.permissions import SYSTEM, Actor
+from cop.models import Community, Invitation, Membership, Notification, Person, User
 from cop.services import accounts, attendance, communities, invitations, personal_data, workshops
 from tests import factories
 

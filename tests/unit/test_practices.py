@@ -10,10 +10,11 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from cop.db import read_session, write_session
-from cop.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from cop.models import AuditEvent, Practice, PracticeTag, ReviewStatus, SelfAssessment, Standard
-from cop.permissions import SYSTEM, Actor
+from cop.core.audit import AuditEvent
+from cop.core.db import read_session, write_session
+from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from cop.core.permissions import SYSTEM, Actor
+from cop.models import Practice, PracticeTag, ReviewStatus, SelfAssessment, Standard
 from cop.seed import SCALES, seed
 from cop.services import practices, self_assessment, standards, workshops
 from cop.services.practice_input import LONG_TEXTS

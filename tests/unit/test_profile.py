@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import Engine
 
-from cop.db import read_session, write_session
-from cop.errors import ConflictError, ValidationError
+from cop.core.db import read_session, write_session
+from cop.core.errors import ConflictError, ValidationError
 from cop.services import accounts, profile
 from tests import factories
 

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cop.db import read_session, write_session
-from cop.models import Role
+from cop.core.db import read_session, write_session
+from cop.core.permissions import Role
+from cop.search.queries import parse_query, search, snippet
 from cop.services import outcomes, workshops
-from cop.services.search import parse_query, search, snippet
 from tests import factories
 
 
@@ -136,7 +136,7 @@ def test_outsider_finds_only_approved_practices_of_a_workspace_community(engine,
 
 
 def test_full_reindex_finds_the_same_as_the_incremental_index(engine, world) -> None:
-    from cop.services.search import reindex_all
+    from cop.search.index import reindex_all
 
     w = _workshop(engine, world.facilitator, world.community.id, "Café conversations", "Sprachcafé in Düsseldorf")
     with write_session(engine) as s:

@@ -10,11 +10,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import col, func, select
 
-from cop import clock, schema
-from cop.db import current_data_version, get_engine, read_session, write_session
-from cop.errors import ValidationError
-from cop.models import AuditEvent, Community, Membership, Organisation, Person, Role, User
-from cop.permissions import SYSTEM
+from cop.core import clock, schema
+from cop.core.audit import AuditEvent
+from cop.core.db import current_data_version, get_engine, read_session, write_session
+from cop.core.errors import ValidationError
+from cop.core.permissions import SYSTEM, Role
+from cop.models import Community, Membership, Organisation, Person, User
 from cop.seed import SCALES, seed
 from cop.services import accounts, people
 from cop.services.bulk_load import NotEmpty

@@ -7,9 +7,9 @@ from collections import defaultdict
 from sqlalchemy.engine import Engine
 from sqlmodel import col, func, select
 
-from cop.db import read_session, write_session
+from cop.core.db import read_session, write_session
+from cop.core.permissions import SYSTEM
 from cop.models import Action, ActionMilestone, ActionTag, ActionUpdate, Membership
-from cop.permissions import SYSTEM
 from cop.seed import SCALES, seed
 from cop.services import action_progress, action_updates
 from cop.services.action_detail import action_detail

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cop import settings
+from cop.core import settings
 
 
 @pytest.fixture

@@ -8,9 +8,10 @@ import time
 import sqlalchemy as sa
 from sqlmodel import func, select
 
-from cop.db import current_data_version, get_engine, read_session, write_session
-from cop.models import AuditEvent, Organisation
-from cop.permissions import SYSTEM
+from cop.core.audit import AuditEvent
+from cop.core.db import current_data_version, get_engine, read_session, write_session
+from cop.core.permissions import SYSTEM
+from cop.models import Organisation
 from cop.services import people
 
 THREADS = 8

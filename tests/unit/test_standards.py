@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
-from cop import clock
-from cop.db import read_session, write_session
-from cop.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from cop.models import ReviewStatus, Role, SelfAssessment, Standard
-from cop.permissions import SYSTEM, Actor
+from cop.core import clock
+from cop.core.db import read_session, write_session
+from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from cop.core.permissions import SYSTEM, Actor, Role
+from cop.models import ReviewStatus, SelfAssessment, Standard
 from cop.services import people, standards
 from cop.services import self_assessment as scores
 from tests import factories

@@ -7,10 +7,10 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy.engine import Engine
 
-from cop.db import read_session, write_session
-from cop.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from cop.models import Chapter, ChapterStatus, Role, Section
-from cop.permissions import Actor
+from cop.core.db import read_session, write_session
+from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from cop.core.permissions import Actor, Role
+from cop.models import Chapter, ChapterStatus, Section
 from cop.services import (
     actions,
     attendance,

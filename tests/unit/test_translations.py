@@ -10,8 +10,8 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from cop import i18n, i18n_catalog
-from cop.i18n import translator
+from cop.core import i18n, i18n_catalog
+from cop.core.i18n import translator
 
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
@@ -57,7 +57,7 @@ def test_every_interface_string_has_a_german_translation(interface: Catalog) -> 
             missing.append(f"{message.id!r} ({where})")
     assert not missing, (
         f"{len(missing)} interface strings lack a German translation; run "
-        "`python -m cop.i18n_catalog update` and translate them in "
+        "`python -m cop.core.i18n_catalog update` and translate them in "
         "cop/locale/de/LC_MESSAGES/cop.po:\n"
         + "\n".join(missing)
     )

@@ -8,12 +8,12 @@ import zipfile
 import pytest
 from sqlalchemy.engine import Engine
 
-from cop.db import read_session, write_session
-from cop.errors import NotFound, PermissionDenied, ValidationError
+from cop.core.db import read_session, write_session
+from cop.core.errors import NotFound, PermissionDenied, ValidationError
+from cop.core.settings import LIMITS
 from cop.models import Attachment
 from cop.services import attachments
 from cop.services.attachments import detect_type, stored_filename
-from cop.settings import LIMITS
 from tests import factories
 from tests.factories import World
 

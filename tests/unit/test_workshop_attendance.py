@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import Engine
 
-from cop.db import read_session, write_session
-from cop.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from cop.models import Role
-from cop.permissions import SYSTEM
+from cop.core.db import read_session, write_session
+from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from cop.core.permissions import SYSTEM, Role
 from cop.services import attendance, communities, people
 from tests import factories
 from tests.factories import World

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy.engine import Engine
 
-from cop import clock
-from cop.db import read_session, write_session
-from cop.errors import NotFound, ValidationError
+from cop.core import clock
+from cop.core.db import read_session, write_session
+from cop.core.errors import NotFound, ValidationError
 from cop.services import agenda, attendance, outcomes, workshops
 from cop.services.workshop_finder import (
     find_workshops,

@@ -12,11 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
-from cop import clock
-from cop.db import read_session, write_session
-from cop.errors import NotFound, PermissionDenied
+from cop.core import clock
+from cop.core.audit import AuditEvent
+from cop.core.db import read_session, write_session
+from cop.core.errors import NotFound, PermissionDenied
 from cop.export.csv_safe import FORMULA_STARTS, csv_bytes, safe_cell
-from cop.models import AuditEvent, Workshop
+from cop.models import Workshop
 from cop.services import attendance, workshop_io
 from tests import factories
 from tests.factories import World

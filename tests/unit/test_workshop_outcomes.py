@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy.engine import Engine
 
-from cop.db import read_session, write_session
-from cop.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from cop.core.db import read_session, write_session
+from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from cop.models import Action
 from cop.services import actions, agenda, outcomes, workshops
 from tests import factories

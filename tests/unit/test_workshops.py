@@ -9,9 +9,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
-from cop.db import read_session, write_session
-from cop.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from cop.models import AuditEvent, Workshop
+from cop.core.audit import AuditEvent
+from cop.core.db import read_session, write_session
+from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from cop.models import Workshop
 from cop.services import agenda, attachments, attendance, outcomes, workshops
 from cop.services.workshops import READ_ONLY
 from tests import factories

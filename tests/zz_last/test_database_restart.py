@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from cop import db, schema
+from cop.core import db, schema
 from cop.demo import load_demo
 from tests.e2e.conftest import DEMO_PASSWORD, start_server, stop_server
 from tests.e2e.helpers import sign_in, wait_idle

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import cop.models.base
+import cop.core.columns
 
 revision: str = '0001_core'
 down_revision: str | None = None
@@ -22,7 +22,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_user_id', sa.Integer(), nullable=True),
     sa.Column('actor_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -40,18 +40,18 @@ def upgrade() -> None:
 
     op.create_table('community',
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
-    sa.Column('deleted_at', cop.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('deleted_at', cop.core.columns.UTCDateTime(timezone=True), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('theme', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('visibility', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('archived_at', cop.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('archived_at', cop.core.columns.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_community')),
     sa.UniqueConstraint('slug', name=op.f('uq_community_slug'))
     )
@@ -60,15 +60,15 @@ def upgrade() -> None:
     sa.Column('value', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_data_version'))
     )
-    # The one row every write transaction bumps (see cop.db.write_session).
+    # The one row every write transaction bumps (see cop.core.db.write_session).
     op.bulk_insert(data_version, [{"id": 1, "value": 0}])
     op.create_table('organisation',
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
-    sa.Column('deleted_at', cop.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('deleted_at', cop.core.columns.UTCDateTime(timezone=True), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -82,16 +82,16 @@ def upgrade() -> None:
 
     op.create_table('person',
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
-    sa.Column('deleted_at', cop.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('deleted_at', cop.core.columns.UTCDateTime(timezone=True), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=True),
-    sa.Column('anonymised_at', cop.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('anonymised_at', cop.core.columns.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_person_organisation_id_organisation'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_person'))
     )
@@ -101,11 +101,11 @@ def upgrade() -> None:
 
     op.create_table('membership',
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
-    sa.Column('deleted_at', cop.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('deleted_at', cop.core.columns.UTCDateTime(timezone=True), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('community_id', sa.Integer(), nullable=False),
@@ -121,11 +121,11 @@ def upgrade() -> None:
 
     op.create_table('user',
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
-    sa.Column('deleted_at', cop.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('deleted_at', cop.core.columns.UTCDateTime(timezone=True), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
@@ -136,10 +136,10 @@ def upgrade() -> None:
     sa.Column('time_zone', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('must_change_password', sa.Boolean(), nullable=False),
     sa.Column('failed_logins', sa.Integer(), nullable=False),
-    sa.Column('first_failed_login_at', cop.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('locked_until', cop.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('sessions_valid_after', cop.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_login_at', cop.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('first_failed_login_at', cop.core.columns.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('locked_until', cop.core.columns.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sessions_valid_after', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_login_at', cop.core.columns.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_user_person_id_person'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user')),
     sa.UniqueConstraint('person_id', name=op.f('uq_user_person_id')),
@@ -148,13 +148,13 @@ def upgrade() -> None:
     op.create_table('notification',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('message', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
     sa.Column('record_type', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('record_id', sa.Integer(), nullable=True),
     sa.Column('community_id', sa.Integer(), nullable=True),
-    sa.Column('read_at', cop.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('read_at', cop.core.columns.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_notification_community_id_community'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_notification_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notification'))

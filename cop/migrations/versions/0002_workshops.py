@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import cop.models.base
+import cop.core.columns
 
 revision: str = "0002_workshops"
 down_revision: str | None = "0001_core"
@@ -19,14 +19,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def _editable_columns() -> list[sa.Column]:
-    """The columns of ``cop.models.base.Editable``, first in every editable table."""
+    """The columns of ``cop.core.columns.Editable``, first in every editable table."""
     return [
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", cop.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", cop.core.columns.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.Column("updated_at", cop.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", cop.core.columns.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_by_id", sa.Integer(), nullable=True),
-        sa.Column("deleted_at", cop.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("deleted_at", cop.core.columns.UTCDateTime(timezone=True), nullable=True),
     ]
 
 
@@ -53,8 +53,8 @@ def upgrade() -> None:
         sa.Column("format", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("meeting_link", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
         sa.Column("place", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-        sa.Column("starts_at", cop.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ends_at", cop.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("starts_at", cop.core.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", cop.core.columns.UTCDateTime(timezone=True), nullable=False),
         sa.Column("time_zone", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("host_organisation_id", sa.Integer(), nullable=True),
         sa.Column("objectives", sa.Text(), nullable=False),
@@ -62,7 +62,7 @@ def upgrade() -> None:
         sa.Column("minutes", sa.Text(), nullable=False),
         sa.Column("closing_report", sa.Text(), nullable=False),
         sa.Column("facilitator_ids", sa.JSON(), nullable=False),
-        sa.Column("closed_at", cop.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", cop.core.columns.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["community_id"], ["community.id"], name=op.f("fk_workshop_community_id_community"), ondelete="CASCADE"
         ),

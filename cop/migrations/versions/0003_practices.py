@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import cop.models.base
+import cop.core.columns
 
 revision: str = "0003_practices"
 down_revision: str | None = "0002_workshops"
@@ -21,11 +21,11 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table('practice',
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
-    sa.Column('deleted_at', cop.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('deleted_at', cop.core.columns.UTCDateTime(timezone=True), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('community_id', sa.Integer(), nullable=False),
     sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -63,11 +63,11 @@ def upgrade() -> None:
 
     op.create_table('standard',
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
-    sa.Column('deleted_at', cop.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('deleted_at', cop.core.columns.UTCDateTime(timezone=True), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('community_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
@@ -86,11 +86,11 @@ def upgrade() -> None:
 
     op.create_table('practice_image',
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
-    sa.Column('deleted_at', cop.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('deleted_at', cop.core.columns.UTCDateTime(timezone=True), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('practice_id', sa.Integer(), nullable=False),
     sa.Column('content_type', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -143,7 +143,7 @@ def upgrade() -> None:
     sa.Column('evidence', sa.Text(), nullable=False),
     sa.Column('assessed_on', sa.Date(), nullable=False),
     sa.Column('shared_beyond_community', sa.Boolean(), nullable=False),
-    sa.Column('created_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('score BETWEEN 0 AND 4', name=op.f('ck_self_assessment_score_range')),
     sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_self_assessment_community_id_community'), ondelete='CASCADE'),

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import cop.models.base
+import cop.core.columns
 
 revision: str = "0004_accounts"
 down_revision: str | None = "0003_practices"
@@ -22,11 +22,11 @@ def upgrade() -> None:
     op.create_table(
         "invitation",
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", cop.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", cop.core.columns.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.Column("updated_at", cop.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", cop.core.columns.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_by_id", sa.Integer(), nullable=True),
-        sa.Column("deleted_at", cop.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("deleted_at", cop.core.columns.UTCDateTime(timezone=True), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("email", sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
@@ -34,9 +34,9 @@ def upgrade() -> None:
         sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=True),
         sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("expires_at", cop.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("used_at", cop.models.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("revoked_at", cop.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("expires_at", cop.core.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", cop.core.columns.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", cop.core.columns.UTCDateTime(timezone=True), nullable=True),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["community_id"], ["community.id"],

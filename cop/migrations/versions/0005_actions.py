@@ -15,7 +15,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import cop.models.base
+import cop.core.columns
 
 revision: str = "0005_actions"
 down_revision: str | None = "0004_accounts"
@@ -42,14 +42,14 @@ _FILLED = {
 
 
 def _editable_columns() -> list[sa.Column]:
-    """The columns of ``cop.models.base.Editable``, first in every editable table."""
+    """The columns of ``cop.core.columns.Editable``, first in every editable table."""
     return [
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", cop.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", cop.core.columns.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.Column("updated_at", cop.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", cop.core.columns.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_by_id", sa.Integer(), nullable=True),
-        sa.Column("deleted_at", cop.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("deleted_at", cop.core.columns.UTCDateTime(timezone=True), nullable=True),
     ]
 
 
@@ -177,7 +177,7 @@ def upgrade() -> None:
         "action_update",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("action_id", sa.Integer(), nullable=False),
-        sa.Column("posted_at", cop.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("posted_at", cop.core.columns.UTCDateTime(timezone=True), nullable=False),
         sa.Column("author_person_id", sa.Integer(), nullable=True),
         sa.Column("author_user_id", sa.Integer(), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),

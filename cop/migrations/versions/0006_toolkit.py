@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import cop.models.base
+import cop.core.columns
 
 revision: str = "0006_toolkit"
 down_revision: str | None = "0005_actions"
@@ -21,11 +21,11 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table('toolkit',
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
-    sa.Column('deleted_at', cop.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('deleted_at', cop.core.columns.UTCDateTime(timezone=True), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
@@ -36,11 +36,11 @@ def upgrade() -> None:
     )
     op.create_table('chapter',
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
-    sa.Column('deleted_at', cop.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('deleted_at', cop.core.columns.UTCDateTime(timezone=True), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('toolkit_id', sa.Integer(), nullable=False),
     sa.Column('community_id', sa.Integer(), nullable=False),
@@ -67,7 +67,7 @@ def upgrade() -> None:
     sa.Column('sections', sa.JSON(), nullable=False),
     sa.Column('approved_by_id', sa.Integer(), nullable=True),
     sa.Column('approved_by_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('approved_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('approved_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['chapter_id'], ['chapter.id'], name=op.f('fk_chapter_revision_chapter_id_chapter'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_chapter_revision')),
     sa.UniqueConstraint('chapter_id', 'number', name='uq_chapter_revision_chapter_number')
@@ -77,11 +77,11 @@ def upgrade() -> None:
 
     op.create_table('section',
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
-    sa.Column('deleted_at', cop.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('deleted_at', cop.core.columns.UTCDateTime(timezone=True), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('chapter_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
@@ -97,16 +97,16 @@ def upgrade() -> None:
 
     op.create_table('section_comment',
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', cop.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', cop.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
-    sa.Column('deleted_at', cop.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('deleted_at', cop.core.columns.UTCDateTime(timezone=True), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('section_id', sa.Integer(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('resolved_at', cop.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolved_at', cop.core.columns.UTCDateTime(timezone=True), nullable=True),
     sa.Column('resolved_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_section_comment_author_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['section_id'], ['section.id'], name=op.f('fk_section_comment_section_id_section'), ondelete='CASCADE'),

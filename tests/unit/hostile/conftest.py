@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from cop import db, passwords
+from cop.core import db, passwords
 from tests.conftest import empty_postgres
 
 from .world import HostileWorld, build

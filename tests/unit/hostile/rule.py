@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from cop.db import read_session, write_session
-from cop.errors import ValidationError
+from cop.core.db import read_session, write_session
+from cop.core.errors import ValidationError
 
 from .inputs import Bad
 from .world import HostileWorld

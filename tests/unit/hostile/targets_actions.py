@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from cop.errors import ValidationError
+from cop.core.errors import ValidationError
 from cop.models import Action, ActionCoOwner, ActionIndicator, ActionMilestone, ActionPartner
 from cop.services import action_io, action_updates, actions
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from cop import passwords
-from cop.errors import ValidationError
+from cop.core import passwords
+from cop.core.errors import ValidationError
+from cop.core.permissions import SYSTEM
 from cop.models import Community, Invitation, Membership, Organisation, Person, User
-from cop.permissions import SYSTEM
 from cop.services import accounts, communities, invitations, onboarding, people, profile
 
 from .inputs import (

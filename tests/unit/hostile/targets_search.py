@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from cop.errors import NotFound
+from cop.core.errors import NotFound
+from cop.core.validation import searchable
 from cop.services import (
     action_detail,
     action_views,
@@ -26,7 +27,6 @@ from cop.services import (
     toolkit,
     workshop_finder,
 )
-from cop.validation import searchable
 
 from .inputs import REFERENCE, SEARCH, Bad
 from .rule import Target, assert_inert_html

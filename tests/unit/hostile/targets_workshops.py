@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from cop.errors import ValidationError
+from cop.core.errors import ValidationError
 from cop.models import AgendaItem, Attachment, Attendance, Organisation, Outcome, Workshop
 from cop.services import agenda, attachments, attendance, outcomes, workshop_io, workshops
 

@@ -25,8 +25,8 @@ from icalendar import Calendar
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
-from cop.db import read_session, write_session
-from cop.markdown import to_html
+from cop.core.db import read_session, write_session
+from cop.core.markdown import to_html
 from cop.services import (
     action_io,
     actions,

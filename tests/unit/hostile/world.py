@@ -15,10 +15,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from cop import clock
-from cop.db import write_session
-from cop.models import Community, Membership, Organisation, Role, Workshop
-from cop.permissions import SYSTEM, Actor
+from cop.core import clock, records
+from cop.core.db import write_session
+from cop.core.permissions import SYSTEM, Actor, Role
+from cop.models import Community, Membership, Organisation, Workshop
 from cop.services import (
     action_updates,
     actions,
@@ -30,7 +30,6 @@ from cop.services import (
     outcomes,
     people,
     practices,
-    records,
     standards,
     toolkit,
     toolkit_sections,

@@ -15,10 +15,10 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any
 
-from cop.errors import ValidationError
-from cop.i18n import N_
-from cop.messages import Message
-from cop.settings import LIMITS
+from cop.core.errors import ValidationError
+from cop.core.i18n import N_
+from cop.core.messages import Message
+from cop.core.settings import LIMITS
 
 MIN_DATE = date(1990, 1, 1)
 MAX_DATE = date(2100, 12, 31)

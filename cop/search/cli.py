@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from cop.cli.common import EXIT_OK, current_engine, say
-from cop.db import write_session
-from cop.services.search import reindex_all
+from cop.core.db import write_session
+from cop.search.index import reindex_all
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

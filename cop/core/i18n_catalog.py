@@ -1,6 +1,6 @@
 """Keeping the translation catalogs complete: extract the interface strings, update, compile.
 
-``python -m cop.i18n_catalog update`` extracts every ``_("...")`` and
+``python -m cop.core.i18n_catalog update`` extracts every ``_("...")`` and
 ``N_("...")`` of app.py, pages/ and cop/ui/, and of the services and the
 checks whose messages pages translate when drawn (Babel), plus the label tables
 defined elsewhere that the pages translate when drawn (``LABEL_TABLES``),
@@ -25,17 +25,15 @@ from babel.messages.extract import extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from cop.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
-from cop.settings import PROJECT_ROOT
+from cop.core.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
+from cop.core.settings import PROJECT_ROOT
 
 SOURCES = [
     PROJECT_ROOT / "app.py",
     *sorted((PROJECT_ROOT / "pages").glob("*.py")),
-    *sorted((PROJECT_ROOT / "cop" / "ui").glob("*.py")),
-    # Validation messages and field labels (cop.messages.Message), translated by cop.ui.forms.localize.
-    PROJECT_ROOT / "cop" / "validation.py",
-    PROJECT_ROOT / "cop" / "passwords.py",
-    *sorted((PROJECT_ROOT / "cop" / "services").glob("*.py")),
+    # Every module of the package: pages' words, and the services' validation messages and
+    # field labels (cop.core.messages.Message, translated by cop.shell.forms.localize).
+    *sorted(p for p in (PROJECT_ROOT / "cop").rglob("*.py") if "migrations" not in p.parts),
 ]
 
 
@@ -43,7 +41,7 @@ SOURCES = [
 # kinds and fixed messages, and labels derived from them): "module:NAME" of a string, a dict
 # (its values), a list or tuple, or an Enum (its values).
 LABEL_TABLES = [
-    "cop.models.core:Role",
+    "cop.core.permissions:Role",
     "cop.services.accounts:SIGN_IN_FAILED",
     "cop.services.action_progress:DRIVEN_BY_CHILDREN",
     "cop.services.action_progress:DRIVEN_BY_MILESTONES",

@@ -10,21 +10,38 @@ write lock.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Field, Session, SQLModel
 
-from cop import settings
-from cop.errors import DatabaseUnavailable
-from cop.models import DataVersion
-from cop.services import search as _search_index  # noqa: F401  (keeps the search index in step on every flush)
+from cop.core import settings
+from cop.core.errors import DatabaseUnavailable
 
 BUSY_TIMEOUT_MS = 30_000
+FlushHook = Callable[[Session], None]
+_flush_hooks: list[FlushHook] = []
+
+
+def on_every_flush(hook: FlushHook) -> None:
+    """Run ``hook(session)`` after every flush, inside the write transaction.
+
+    Capabilities keep derived data in step this way (the search index); they
+    are handed in by cop.registry, the one place that assembles the workspace,
+    so nothing depends on an import's side effect.
+    """
+    if hook not in _flush_hooks:
+        _flush_hooks.append(hook)
+
+
+@event.listens_for(Session, "after_flush")
+def _run_flush_hooks(session: Session, _context: object) -> None:
+    for hook in _flush_hooks:
+        hook(session)
 _engines: dict[str, Engine] = {}
 _writes_committed = 0
 _lock = threading.Lock()
@@ -65,6 +82,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def get_engine(url: str | None = None) -> Engine:
     """The process-wide engine for ``url`` (default: the configured database)."""
+    if not _flush_hooks:
+        raise RuntimeError("Import cop.registry before opening the database: it registers every table and the search index.")
     url = url or settings.database_url()
     with _lock:
         engine = _engines.get(url)
@@ -173,3 +192,16 @@ def current_data_version(engine: Engine | None = None) -> int:
 
 
 _DATA_VERSION_QUERY = "SELECT value FROM data_version WHERE id = 1"
+
+
+class DataVersion(SQLModel, table=True):
+    """One row whose counter every write transaction bumps.
+
+    Cached reads are keyed by it, so every replica sees fresh data on its next
+    rerun without any cross-process cache invalidation.
+    """
+
+    __tablename__ = "data_version"
+
+    id: int = Field(default=1, primary_key=True)
+    value: int = 0

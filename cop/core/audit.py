@@ -6,10 +6,10 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import JSON, Column, Field, Session, SQLModel, col, select
 
-from cop.models import AuditEvent
-from cop.permissions import Actor
+from cop.core.columns import UTCDateTime, utcnow
+from cop.core.permissions import Actor
 
 _NOT_AUDITED = {"password_hash", "updated_at", "updated_by_id", "created_at", "created_by_id"}
 
@@ -69,3 +69,23 @@ def history(session: Session, record_type: str, record_id: int, limit: int = 100
         .limit(limit)
     )
     return list(session.exec(stmt))
+
+
+class AuditEvent(SQLModel, table=True):
+    """One write: who, when, which record, which fields changed (old and new values).
+
+    Append-only: nothing updates or deletes these rows except anonymisation,
+    which redacts values of a person's own data.
+    """
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    actor_user_id: int | None = Field(default=None, index=True)
+    actor_name: str = Field(default="", max_length=200)
+    action: str = Field(max_length=64, index=True)
+    record_type: str = Field(max_length=64)
+    record_id: int | None = None
+    community_id: int | None = Field(default=None, index=True)
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from cop import settings
+from cop.core import settings
 
 TIMEOUT_SECONDS = 20
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 import streamlit as st
 from sqlmodel import Session
 
-from cop.db import read_session
-from cop.i18n import translator
-from cop.permissions import Actor
+from cop.core.db import read_session
+from cop.core.i18n import translator
+from cop.core.permissions import Actor
+from cop.search.index import KINDS
+from cop.search.queries import search
 from cop.services import communities
-from cop.services.search import KINDS, search
 from cop.ui.cache import cached_read
 from cop.ui.formatting import record_link
 from cop.ui.layout import selected_community_id
@@ -69,6 +70,6 @@ def draw_search_page(actor: Actor) -> None:
         for hit in group:
             with st.container(border=True):
                 record_link(KIND_PAGES[kind], hit.title or _("(untitled)"), hit.record_id if kind != "standard" else None)
-                # The snippet is escaped before <mark> is added (cop.services.search.snippet).
+                # The snippet is escaped before <mark> is added (cop.search.queries.snippet).
                 st.markdown(hit.snippet_html, unsafe_allow_html=True)
                 st.caption(names.get(hit.community_id, ""))

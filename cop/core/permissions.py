@@ -13,9 +13,31 @@ from this table.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
 
-from cop.errors import PermissionDenied
-from cop.models import Community, Role, Visibility
+from cop.core.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    FACILITATOR = "facilitator"
+    MEMBER = "member"
+    OBSERVER = "observer"
+
+
+class Visibility(StrEnum):
+    WORKSPACE = "workspace"  # every signed-in user may read
+    PRIVATE = "private"  # members only
+
+
+class Community(Protocol):
+    """What a permission check reads of a community (the table lives in cop.communities)."""
+
+    id: int | None
+    name: str
+    visibility: str
+    deleted_at: datetime | None
 
 F, M = Role.FACILITATOR, Role.MEMBER
 EVERY_ROLE = frozenset({F, M, Role.OBSERVER})

@@ -12,12 +12,11 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, col, select
 
-from cop import clock
-from cop.errors import ConflictError, NotFound
-from cop.models import AuditEvent, Community
-from cop.permissions import Actor
-from cop.services.audit import diff, record_event, snapshot
-from cop.validation import record_id as valid_id
+from cop.core import clock
+from cop.core.audit import AuditEvent, diff, record_event, snapshot
+from cop.core.errors import ConflictError, NotFound
+from cop.core.permissions import Actor
+from cop.core.validation import record_id as valid_id
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -72,7 +71,7 @@ def create(session: Session, actor: Actor, record: T, *, community_id: int | Non
     session.flush()
     if community_id is None:
         # Community-scoped records carry their community; a community is its own scope.
-        community_id = getattr(record, "community_id", None) or (record.id if isinstance(record, Community) else None)  # type: ignore[attr-defined]
+        community_id = getattr(record, "community_id", None) or (record.id if getattr(record, "__tablename__", None) == "community" else None)  # type: ignore[attr-defined]
     fields = {k: [None, v] for k, v in snapshot(record).items() if v not in (None, "", [], {})}
     record_event(session, actor, action or f"{record.__tablename__}.create", record, community_id=community_id, changes=fields)  # type: ignore[attr-defined]
     return record

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import bcrypt
 
-from cop.i18n import N_
-from cop.messages import Message
+from cop.core.i18n import N_
+from cop.core.messages import Message
 
 BCRYPT_COST = 12
 MIN_CHARS = 12

@@ -56,7 +56,7 @@ class _Number:
 
 
 def localize(message: str, gettext: Callable[[str], str], number_marks: tuple[str, str] = ENGLISH_NUMBERS) -> str:
-    """``message`` in the language of ``gettext`` (``cop.i18n.translator(language)``).
+    """``message`` in the language of ``gettext`` (``cop.core.i18n.translator(language)``).
 
     A Message: its template translated, then formatted with ``label`` and any
     nested Message translated, numbers written with ``number_marks`` (group

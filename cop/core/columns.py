@@ -19,8 +19,8 @@ SQLModel.metadata.naming_convention = {
 
 
 def utcnow() -> datetime:
-    """Now, in UTC; tests move the clock through ``cop.clock``."""
-    from cop import clock
+    """Now, in UTC; tests move the clock through ``cop.core.clock``."""
+    from cop.core import clock
 
     return clock.now()
 

@@ -1,0 +1,1 @@
+"""Search: one index across workshops, actions, practices, standards and chapter sections."""

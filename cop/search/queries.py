@@ -1,0 +1,153 @@
+"""Searching the index: the user's words turned into a safe engine query, ranked, filtered to what the actor may read.
+
+User input never reaches the engine's query syntax: it is split into words
+and quoted phrases here, each word reduced to letters and digits, and the
+query rebuilt from those pieces (FTS5 string literals on SQLite, a tsquery
+passed as a bound value on PostgreSQL). Results are filtered to the
+communities the actor may read, in SQL.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+from cop.core.permissions import Actor
+from cop.search.index import KINDS, table_of
+from cop.services.communities import visible_communities
+
+MAX_QUERY_TERMS = 12
+SNIPPET_CHARS = 160
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    record_id: int
+    community_id: int
+    title: str
+    snippet_html: str  # escaped text with <mark> around the matches
+    rank: float
+
+
+_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def parse_query(text: str) -> list[list[str]]:
+    """Split user input into phrases (lists of words); single words are one-word phrases.
+
+    Only letters, digits and underscores survive, so no operator, quote,
+    bracket, asterisk or column filter of either engine can be typed in.
+    """
+    phrases: list[list[str]] = []
+    for phrase, word in _TOKEN.findall(text or ""):
+        words = _WORD.findall(phrase if phrase else word)
+        if phrase and words:
+            phrases.append(words)
+        else:
+            phrases.extend([w] for w in words)
+    return phrases[:MAX_QUERY_TERMS]
+
+
+def _fts5_query(phrases: list[list[str]]) -> str:
+    parts = []
+    for words in phrases:
+        quoted = '"' + " ".join(words) + '"'
+        parts.append(quoted + ("*" if len(words) == 1 else ""))
+    return " AND ".join(parts)
+
+
+def _tsquery(phrases: list[list[str]]) -> str:
+    parts = []
+    for words in phrases:
+        clean = [w.replace("'", "") for w in words]
+        if len(clean) == 1:
+            parts.append(f"'{clean[0]}':*")
+        else:
+            parts.append("(" + " <-> ".join(f"'{w}'" for w in clean) + ")")
+    return " & ".join(parts)
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def snippet(text: str, phrases: list[list[str]], width: int = SNIPPET_CHARS) -> str:
+    """An escaped excerpt around the first match, with each matching word in <mark>."""
+    words = {_fold(w) for words in phrases for w in words}
+    tokens = list(re.finditer(r"\w+", text))
+    first = next((t for t in tokens if any(_fold(t.group()).startswith(w) for w in words)), None)
+    start = max(0, (first.start() if first else 0) - width // 3)
+    end = min(len(text), start + width)
+    excerpt = " ".join(text[start:end].split())
+    out, last = [], 0
+    for token in re.finditer(r"\w+", excerpt):
+        if any(_fold(token.group()).startswith(w) for w in words):
+            out.append(html.escape(excerpt[last:token.start()]))
+            out.append(f"<mark>{html.escape(token.group())}</mark>")
+            last = token.end()
+    out.append(html.escape(excerpt[last:]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return prefix + "".join(out) + suffix
+
+
+def _review_filter(conn: Connection, actor: Actor) -> str:
+    """Drafts stay inside their community: outsiders find only approved practices and standards,
+    and chapter sections (drafts until approved) only members and facilitators find."""
+    member_of = ", ".join(str(int(c)) for c in actor.roles) or "-1"
+    writers = ", ".join(str(int(c)) for c, r in actor.roles.items() if r in ("member", "facilitator")) or "-1"
+    clauses = [f"kind NOT IN ('practice', 'standard', 'section') OR community_id IN ({member_of})"]
+    for kind in ("practice", "standard"):
+        if table_of(kind) is not None and "status" in table_of(kind).c:  # type: ignore[union-attr]
+            clauses.append(f"(kind = '{kind}' AND record_id IN (SELECT id FROM {kind} WHERE status = 'approved'))")
+    sections = f"(kind <> 'section' OR community_id IN ({writers}))"
+    return f" AND ({' OR '.join(clauses)}) AND {sections}"
+
+
+def search(
+    session: Session, actor: Actor, text: str, *, community_id: int | None = None,
+    kinds: list[str] | None = None, limit: int = 50,
+) -> list[Hit]:
+    """Ranked results the actor may see, best first."""
+    phrases = parse_query(text)
+    if not phrases:
+        return []
+    readable = [c.id for c in visible_communities(session, actor, include_archived=True)]
+    if community_id is not None:
+        readable = [c for c in readable if c == community_id]
+    if not readable:
+        return []
+    conn = session.connection()
+    params: dict[str, Any] = {"limit": limit}
+    community_list = ", ".join(str(int(c)) for c in readable)
+    kind_filter = "" if actor.is_admin else _review_filter(conn, actor)
+    if kinds:
+        allowed = [k for k in kinds if k in KINDS]
+        kind_filter += " AND kind IN (" + ", ".join(f"'{k}'" for k in allowed) + ")" if allowed else " AND 1 = 0"
+    if conn.dialect.name == "sqlite":
+        params["q"] = _fts5_query(phrases)
+        sql = (
+            "SELECT kind, record_id, community_id, title, body, bm25(search_fts, 0, 0, 0, 8.0, 1.0) AS rank "
+            f"FROM search_fts WHERE search_fts MATCH :q AND community_id IN ({community_list}){kind_filter} "
+            "ORDER BY rank LIMIT :limit"
+        )
+        rows = conn.execute(sa.text(sql), params).all()
+        return [Hit(r.kind, int(r.record_id), int(r.community_id), r.title, snippet(r.body if (r.body or "").strip() else r.title, phrases), -float(r.rank)) for r in rows]
+    params["q"] = _tsquery(phrases)
+    sql = (
+        "SELECT kind, record_id, community_id, title, body, ts_rank_cd(document, query) AS rank "
+        "FROM search_document, to_tsquery('simple', cop_unaccent(:q)) AS query "
+        f"WHERE document @@ query AND community_id IN ({community_list}){kind_filter} "
+        "ORDER BY rank DESC, record_id LIMIT :limit"
+    )
+    rows = conn.execute(sa.text(sql), params).all()
+    return [Hit(r.kind, int(r.record_id), int(r.community_id), r.title, snippet(r.body if (r.body or "").strip() else r.title, phrases), float(r.rank)) for r in rows]

@@ -1,0 +1,1 @@
+"""The search page: the only Streamlit code of search."""
