@@ -3,13 +3,12 @@
 import streamlit as st
 
 from cop.core.errors import DatabaseUnavailable
-from cop.ui import gate, navigation
-from cop.ui.startup import prepare_workspace
+from cop.shell.gate import gate
+from cop.shell.navigation import navigation
 
 st.set_page_config(page_title="CoP Workspace", page_icon=":material/hub:", layout="wide")
 try:
-    prepare_workspace()
-    actor = gate()
+    actor = gate()  # prepares the workspace once per run; the page's guard reuses this check
     navigation(actor).run()
 except DatabaseUnavailable as problem:
     # A database that is down or read-only gets a calm message, never a traceback;

@@ -1,9 +1,9 @@
 """Page script runs in AppTest, as ratios to an empty Streamlit page in the same process.
 
 Method: for each page, one AppTest session signed in through the documented
-test seam (cop.ui.testing.sign_in_state); 3 warm-up runs, then the median of
+test seam (cop.shell.testing.sign_in_state); 3 warm-up runs, then the median of
 15 timed runs. "warm" reruns with caches as they are; "cold" clears
-st.cache_data, st.cache_resource and the session's read caches (cop.ui.cache)
+st.cache_data, st.cache_resource and the session's read caches (cop.shell.cache)
 before each run (the engine is kept).
 The empty page (the floor) is measured the same way, in the same process,
 with each page, the two taking turns run by run, and each page's ratio is to
@@ -31,8 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.workspaces import BENCH_USER, demo_workspace, large_workspace  # noqa: E402
-from cop.ui.layout import PAGES  # noqa: E402
-from cop.ui.testing import sign_in_state  # noqa: E402
+from cop.shell.navigation import PAGES  # noqa: E402
+from cop.shell.testing import sign_in_state  # noqa: E402
 
 RUNS, WARMUPS = 15, 3
 SESSION_CACHES = ("cop_read_cache", "cop_actor_cache")

@@ -61,7 +61,7 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
         f"Python {platform.python_version()}, {platform.machine()}, 2 cores.",
         "",
         "**Method.** Page rows: each page's script run in Streamlit's AppTest, signed in through the",
-        "documented test seam (`cop.ui.testing.sign_in_state`), median of 15 runs after 3 warm-ups;",
+        "documented test seam (`cop.shell.testing.sign_in_state`), median of 15 runs after 3 warm-ups;",
         "*warm* reruns with caches as they are, *cold* clears `st.cache_data`, `st.cache_resource` and the",
         "session's read caches keyed by `data_version` before each run (the database engine is kept). Each page is shown next to an empty Streamlit",
         "page (`benchmarks/pages/empty.py`) measured the same way in the same process right before it (the *floor*),",

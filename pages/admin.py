@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cop.core.i18n import translator
-from cop.ui import require_actor
+from cop.shell.gate import require_actor
 from cop.ui.admin_accounts import invitations_tab, users_tab
 from cop.ui.admin_backups import backups_tab
 from cop.ui.admin_community import audit_tab, import_tab, memberships_tab

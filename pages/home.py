@@ -3,7 +3,8 @@
 import streamlit as st
 
 from cop.core.i18n import translator
-from cop.ui import require_actor, selected_community_id
+from cop.shell.gate import require_actor
+from cop.shell.sidebar import selected_community_id
 from cop.ui.home_view import draw_home
 
 actor = require_actor("home")

@@ -7,7 +7,8 @@ approve it; everyone reads and exports the approved revisions.
 import streamlit as st
 
 from cop.core.i18n import translator
-from cop.ui import require_actor, selected_community_id
+from cop.shell.gate import require_actor
+from cop.shell.sidebar import selected_community_id
 from cop.ui.toolkit_chapter import chapter_page
 from cop.ui.toolkit_views import chapter_picker, edition_overview, edition_picker
 

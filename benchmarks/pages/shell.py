@@ -5,7 +5,7 @@ Measured next to the empty page to show how much of every page's run the shell t
 
 import streamlit as st
 
-from cop.ui import require_actor
+from cop.shell.gate import require_actor
 
 actor = require_actor("search")
 st.title("Shell")

@@ -18,11 +18,11 @@ from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.services import action_updates, actions
 from cop.services.action_detail import ActionDetail, action_detail
 from cop.services.action_progress import STATUSES
-from cop.ui import markdown
+from cop.shell.formatting import format_date, local_time, record_link
+from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.shell.text import markdown
 from cop.ui.action_form import action_form
 from cop.ui.action_views import PRIORITY_LABELS, status_label
-from cop.ui.formatting import format_date, local_time, record_link
-from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
 
 
 def _done(session: Any, service: Any, *args: Any, **kwargs: Any) -> bool:

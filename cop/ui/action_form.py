@@ -21,9 +21,8 @@ from cop.services import actions, communities, people
 from cop.services.action_detail import ActionDetail
 from cop.services.action_input import FIELDS, PRIORITIES
 from cop.services.action_views import parent_choices
+from cop.shell.forms import draw_conflict, errors_banner, field_error, forget, prefill, submit
 from cop.ui.action_views import PRIORITY_LABELS
-from cop.ui.forms import draw_conflict, errors_banner, field_error, submit
-from cop.ui.workshop_views import forget, prefill
 
 MODE_LABELS = {"status": N_("By status and updates"), "milestones": N_("By milestones done")}
 

@@ -16,7 +16,7 @@ from cop.core.permissions import Actor
 from cop.export.limiter import ExportBusy
 from cop.models import OrganisationKind
 from cop.services import action_plan, action_views, people
-from cop.ui.forms import read
+from cop.shell.forms import read
 
 # Static CSS only (no user text): hide the app's chrome when the city plan is printed.
 PRINT_CSS = """<style>

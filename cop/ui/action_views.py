@@ -25,10 +25,10 @@ from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.models import Community
 from cop.services import action_io, action_views, actions, communities, people
 from cop.services.action_progress import STATUSES
-from cop.ui.cache import cached_read
-from cop.ui.formatting import display_table, format_date, record_link
-from cop.ui.forms import draw_conflict, errors_banner, localize, read, submit
-from cop.ui.lazy import filter_panel, lazy_expander
+from cop.shell.cache import cached_read
+from cop.shell.formatting import display_table, format_date, record_link
+from cop.shell.forms import draw_conflict, errors_banner, localize, read, submit
+from cop.shell.lazy import filter_panel, lazy_expander
 
 PAGE_SIZE = 25
 PAGE_KEY = "actions_page"

@@ -11,14 +11,14 @@ import streamlit as st
 from cop.core.i18n import translator
 from cop.core.permissions import Actor, is_allowed
 from cop.services import communities
+from cop.shell.cache import cached_read
+from cop.shell.formatting import opened_record_id
+from cop.shell.lazy import lazy_expander
+from cop.shell.sidebar import selected_community_id
 from cop.ui.action_detail import action_page
 from cop.ui.action_form import FORM_FIELDS, action_form
 from cop.ui.action_plan_view import city_plan_view
 from cop.ui.action_views import board_view, filters, table_view, timeline_view
-from cop.ui.cache import cached_read
-from cop.ui.formatting import opened_record_id
-from cop.ui.layout import selected_community_id
-from cop.ui.lazy import lazy_expander
 
 
 def draw_actions_page(actor: Actor) -> None:

@@ -14,8 +14,8 @@ from cop.core.db import read_session
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
 from cop.services import accounts, admin, communities, invitations, personal_data
-from cop.ui.formatting import local_time
-from cop.ui.forms import errors_banner, field_error, pager, read, submit
+from cop.shell.formatting import local_time
+from cop.shell.forms import errors_banner, field_error, pager, read, submit
 
 PAGE_SIZE = 25
 INVITATION_STATES = {"pending": N_("pending"), "used": N_("used"), "revoked": N_("revoked"), "expired": N_("expired")}

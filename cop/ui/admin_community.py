@@ -12,9 +12,9 @@ from cop.core.errors import CopError, ValidationError
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, Visibility
 from cop.services import admin, communities, onboarding
+from cop.shell.formatting import local_time
+from cop.shell.forms import draw_conflict, errors_banner, field_error, localize, pager, read, submit
 from cop.ui.admin_accounts import PAGE_SIZE, person_picker
-from cop.ui.formatting import local_time
-from cop.ui.forms import draw_conflict, errors_banner, field_error, localize, pager, read, submit
 
 # What the import preview says of each row's person and membership.
 PLAN_WORDS = {"new": N_("new"), "existing": N_("existing")}

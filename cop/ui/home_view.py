@@ -25,11 +25,11 @@ from cop.export.markdown import escape
 from cop.services import dashboard, notifications
 from cop.services.action_progress import STATUSES
 from cop.services.toolkit import STATUS_LABELS as CHAPTER_LABELS
-from cop.ui.cache import cached_read
-from cop.ui.charts import show_bars
-from cop.ui.formatting import display_table, format_date, local_time, record_link
-from cop.ui.forms import submit
-from cop.ui.lazy import lazy_expander, lazy_popover
+from cop.shell.cache import cached_read
+from cop.shell.charts import show_bars
+from cop.shell.formatting import display_table, format_date, local_time, record_link
+from cop.shell.forms import submit
+from cop.shell.lazy import lazy_expander, lazy_popover
 
 SHOWN = 6  # lines per list; the actions and workshops pages hold the rest
 ACTION_STATUS = {"idea": N_("idea"), "planned": N_("planned"), "in_progress": N_("in progress"), "done": N_("done"),

@@ -24,11 +24,11 @@ from cop.services import people, practices
 from cop.services.practice_input import LONG_TEXTS
 from cop.services.review_status import STATUS_LABELS, STATUSES
 from cop.services.workshop_finder import find_workshops
-from cop.ui import markdown
-from cop.ui.cache import cached_read
-from cop.ui.formatting import display_table, format_date, format_number
-from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
-from cop.ui.lazy import filter_panel, lazy_expander
+from cop.shell.cache import cached_read
+from cop.shell.formatting import display_table, format_date, format_number
+from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.shell.lazy import filter_panel, lazy_expander
+from cop.shell.text import markdown
 from cop.ui.workshop_views import KIND_LABELS
 
 PAGE_SIZE = 25

@@ -10,9 +10,9 @@ import streamlit as st
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
 from cop.services import communities
-from cop.ui.cache import cached_read
-from cop.ui.formatting import opened_record_id
-from cop.ui.layout import selected_community_id
+from cop.shell.cache import cached_read
+from cop.shell.formatting import opened_record_id
+from cop.shell.sidebar import selected_community_id
 from cop.ui.practice_views import practice_list, practice_page
 from cop.ui.standard_views import self_assessment_tab, standards_tab
 

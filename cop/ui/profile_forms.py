@@ -10,7 +10,7 @@ from cop.core.errors import ValidationError
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
 from cop.services import accounts
-from cop.ui.forms import errors_banner, field_error, submit
+from cop.shell.forms import errors_banner, field_error, submit
 
 FORM = "change-password"
 _FIELDS = ("pw_current", "pw_new", "pw_again")

@@ -11,8 +11,8 @@ from cop.core import clock
 from cop.core.i18n import LANGUAGES, translator
 from cop.core.permissions import Actor
 from cop.services import personal_data, profile
-from cop.ui.formatting import TIME_ZONES
-from cop.ui.forms import errors_banner, field_error, read, submit
+from cop.shell.formatting import TIME_ZONES
+from cop.shell.forms import errors_banner, field_error, read, submit
 from cop.ui.profile_forms import change_password
 
 FORM = "profile"

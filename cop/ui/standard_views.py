@@ -21,10 +21,10 @@ from cop.core.validation import MIN_DATE
 from cop.models import Community, ReviewStatus, Standard
 from cop.services import self_assessment, standards
 from cop.services.review_status import STATUS_LABELS, reviews
-from cop.ui import markdown
-from cop.ui.charts import arrow_dataset, show_spec
-from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
-from cop.ui.lazy import lazy_expander
+from cop.shell.charts import arrow_dataset, show_spec
+from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.shell.lazy import lazy_expander
+from cop.shell.text import markdown
 
 TEXT_LABELS = {
     "statement": N_("Statement"), "success_factors": N_("Key success factors"),

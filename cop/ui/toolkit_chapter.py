@@ -32,9 +32,9 @@ from cop.services import (
 from cop.services.key_results import key_results
 from cop.services.toolkit import STATUS_LABELS, ChapterDetail
 from cop.services.toolkit_blocks import DEFAULT_TITLES, KIND_LABELS, record_blocks
-from cop.ui import markdown
-from cop.ui.formatting import local_time
-from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.shell.formatting import local_time
+from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.shell.text import markdown
 from cop.ui.toolkit_views import FORMAT_LABELS, heading
 
 FLAGS = {

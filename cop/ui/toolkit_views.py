@@ -20,8 +20,8 @@ from cop.export.markdown import escape
 from cop.models import Toolkit
 from cop.services import communities, toolkit, toolkit_export
 from cop.services.toolkit import STATUS_LABELS
-from cop.ui import markdown
-from cop.ui.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.shell.text import markdown
 
 EDITION_KEY = "toolkit_edition"
 CHAPTER_KEY = "toolkit_chapter"

@@ -27,17 +27,19 @@ from cop.services import (
     workshops,
 )
 from cop.services.workshop_finder import workshop_detail
-from cop.ui import markdown
-from cop.ui.formatting import format_number, local_time, record_link
-from cop.ui.forms import draw_conflict, errors_banner, field_error, form_errors, read, submit
-from cop.ui.workshop_views import (
-    FORMAT_LABELS,
-    KIND_LABELS,
-    STATUS_LABELS,
+from cop.shell.formatting import format_number, local_time, record_link
+from cop.shell.forms import (
+    draw_conflict,
+    errors_banner,
+    field_error,
     forget,
+    form_errors,
     prefill,
-    workshop_form,
+    read,
+    submit,
 )
+from cop.shell.text import markdown
+from cop.ui.workshop_views import FORMAT_LABELS, KIND_LABELS, STATUS_LABELS, workshop_form
 
 ROLE_LABELS = {"host": N_("Host"), "speaker": N_("Speaker"), "participant": N_("Participant")}
 OUTCOME_LABELS = {"insight": N_("Insight"), "decision": N_("Decision"), "action": N_("Action")}

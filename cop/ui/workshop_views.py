@@ -25,8 +25,8 @@ from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.models import Community, OrganisationKind, Workshop
 from cop.services import communities, people, workshop_io, workshops
 from cop.services.workshop_finder import SORTS, find_workshops, month_calendar, upcoming_workshops
-from cop.ui.cache import cached_read
-from cop.ui.formatting import (
+from cop.shell.cache import cached_read
+from cop.shell.formatting import (
     TIME_ZONES,
     display_table,
     local_time,
@@ -34,8 +34,17 @@ from cop.ui.formatting import (
     record_link,
     weekday_abbreviations,
 )
-from cop.ui.forms import draw_conflict, errors_banner, field_error, localize, read, submit
-from cop.ui.lazy import filter_panel, lazy_expander
+from cop.shell.forms import (
+    draw_conflict,
+    errors_banner,
+    field_error,
+    forget,
+    localize,
+    prefill,
+    read,
+    submit,
+)
+from cop.shell.lazy import filter_panel, lazy_expander
 
 PAGE_SIZE = 25
 PAGE_KEY = "workshops_page"
@@ -216,31 +225,8 @@ def upcoming_view(actor: Actor, community_id: int | None) -> None:
         st.caption(f"{local_time(row['starts_at'], actor.time_zone, language=actor.language)} · {where} · {row['community']}")
 
 
-def prefill(key: str, version: int, values: dict[str, Any]) -> int:
-    """Put a record's values into a form's keyed widgets once; returns the version the user started from.
-
-    The widgets then keep the user's input across reruns and other people's
-    saves, and the save states the version the form was filled from, so a
-    stale save is refused with the other change shown instead of overwriting it.
-    """
-    marker = f"{key}-version"
-    kept = [field for field in values if f"{key}-{field}" in st.session_state]
-    if marker not in st.session_state or not kept:
-        # First drawing, or Streamlit dropped the widgets' state while the form
-        # was not drawn (another view was shown): fill it afresh.
-        st.session_state[marker] = version
-        for field, value in values.items():
-            st.session_state[f"{key}-{field}"] = value
-    else:
-        for field, value in values.items():
-            st.session_state.setdefault(f"{key}-{field}", value)
-    return int(st.session_state[marker])
 
 
-def forget(key: str, fields: list[str]) -> None:
-    """After a save the form is filled afresh from the stored record."""
-    for name in ["version", *fields]:
-        st.session_state.pop(f"{key}-{name}", None)
 
 
 FORM_FIELDS = ["title", "kind", "format", "start_day", "start_time", "end_day", "end_time", "time_zone", "place",

@@ -1,6 +1,6 @@
 """AppTest fixtures: the demo workspace in a SQLite file, and pages run signed in.
 
-Sign-in uses the documented test seam (cop.ui.testing.sign_in_state): the
+Sign-in uses the documented test seam (cop.shell.testing.sign_in_state): the
 session state a real form sign-in leaves behind. The gate still re-reads the
 user from the database and applies every check.
 """
@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from cop.core import db, schema
 from cop.demo import load_demo
-from cop.ui.testing import sign_in_state
+from cop.shell.testing import sign_in_state
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 60

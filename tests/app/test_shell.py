@@ -6,7 +6,7 @@ import pytest
 
 from cop.core.db import write_session
 from cop.services import accounts
-from cop.ui.layout import PAGES
+from cop.shell.navigation import PAGES
 from tests.app.conftest import texts
 
 ROLES = ["admin", "facilitator", "member", "observer"]
@@ -65,7 +65,7 @@ def test_session_signed_in_before_sign_out_elsewhere_is_refused(run_page, demo_d
 
 def test_navigation_lists_admin_page_only_for_admins(run_page) -> None:
     from cop.core.db import read_session
-    from cop.ui.layout import visible_pages
+    from cop.shell.navigation import visible_pages
 
     with read_session() as session:
         member = accounts.load_actor(session, username="member")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from cop.ui.layout import PAGES
+from cop.shell.navigation import PAGES
 from tests.e2e.helpers import assert_no_exception, open_page
 
 pytestmark = pytest.mark.e2e

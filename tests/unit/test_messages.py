@@ -12,7 +12,7 @@ from cop.core.i18n import N_
 from cop.core.i18n_catalog import compile_all
 from cop.core.messages import Message
 from cop.core.validation import Checker
-from cop.ui.forms import localize
+from cop.shell.forms import localize
 
 
 @pytest.fixture(scope="module", autouse=True)

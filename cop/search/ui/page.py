@@ -14,9 +14,9 @@ from cop.core.permissions import Actor
 from cop.search.index import KINDS
 from cop.search.queries import search
 from cop.services import communities
-from cop.ui.cache import cached_read
-from cop.ui.formatting import record_link
-from cop.ui.layout import selected_community_id
+from cop.shell.cache import cached_read
+from cop.shell.formatting import record_link
+from cop.shell.sidebar import selected_community_id
 
 KIND_PAGES = {"workshop": "workshops", "action": "actions", "practice": "practices", "standard": "practices",
               "section": "toolkit"}

@@ -2,7 +2,7 @@
 
 The invited person chooses a username and a password under our rules
 (cop.services.accounts); on success the session is signed in the way a form
-sign-in leaves it (see cop.ui.auth) and the person lands in their community.
+sign-in leaves it (see cop.shell.gate) and the person lands in their community.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from cop.core.i18n import N_, best_language, translator
 from cop.models import User
 from cop.services import invitations
 from cop.services.invitations import InvitationUnusable
-from cop.ui import markdown
-from cop.ui.auth import COOKIE_PENDING, new_cookie
-from cop.ui.forms import errors_banner, field_error, submit
-from cop.ui.layout import COMMUNITY_KEY
+from cop.shell.forms import errors_banner, field_error, submit
+from cop.shell.session import new_cookie
+from cop.shell.session_keys import COMMUNITY_KEY, COOKIE_PENDING
+from cop.shell.text import markdown
 
 FORM = "invitation-signup"
 

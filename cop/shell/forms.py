@@ -113,11 +113,11 @@ def read(service: Callable[..., T], *args: Any, language: str = "en", cache_key:
     """Run a read service; a not-found or forbidden record becomes a message and stops the page.
 
     With ``cache_key`` the result is reused until anything is written
-    (``cop.ui.cache.cached_read``); the key must name every argument that
+    (``cop.shell.cache.cached_read``); the key must name every argument that
     changes the result, the actor included.
     """
     from cop.core.db import read_session
-    from cop.ui.cache import cached_read
+    from cop.shell.cache import cached_read
 
     _ = translator(language)
     try:
@@ -142,3 +142,30 @@ def pager(total: int, key: str, page_size: int = 25, language: str = "en") -> tu
         _("Page (of {pages})").format(pages=pages), min_value=1, max_value=pages, value=1, step=1, key=key
     )
     return page_size, (int(page) - 1) * page_size
+
+
+def prefill(key: str, version: int, values: dict[str, Any]) -> int:
+    """Put a record's values into a form's keyed widgets once; returns the version the user started from.
+
+    The widgets then keep the user's input across reruns and other people's
+    saves, and the save states the version the form was filled from, so a
+    stale save is refused with the other change shown instead of overwriting it.
+    """
+    marker = f"{key}-version"
+    kept = [field for field in values if f"{key}-{field}" in st.session_state]
+    if marker not in st.session_state or not kept:
+        # First drawing, or Streamlit dropped the widgets' state while the form
+        # was not drawn (another view was shown): fill it afresh.
+        st.session_state[marker] = version
+        for field, value in values.items():
+            st.session_state[f"{key}-{field}"] = value
+    else:
+        for field, value in values.items():
+            st.session_state.setdefault(f"{key}-{field}", value)
+    return int(st.session_state[marker])
+
+
+def forget(key: str, fields: list[str]) -> None:
+    """After a save the form is filled afresh from the stored record."""
+    for name in ["version", *fields]:
+        st.session_state.pop(f"{key}-{name}", None)

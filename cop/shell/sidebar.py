@@ -1,8 +1,7 @@
-"""The pages of the workspace, the navigation built from the actor's roles, and the sidebar."""
+"""The sidebar on every page: who is signed in, the community switcher, the inbox count, sign-out;
+and the forced password change that comes before anything else."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import streamlit as st
 from sqlmodel import Session
@@ -10,52 +9,13 @@ from sqlmodel import Session
 from cop.core import clock
 from cop.core.db import write_session
 from cop.core.errors import ValidationError
-from cop.core.i18n import N_, translator
+from cop.core.i18n import translator
 from cop.core.permissions import Actor
 from cop.services import accounts, communities, notifications
-from cop.ui.cache import cached_read
-from cop.ui.forms import localize
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    key: str
-    file: str
-    title: str  # English source string, translated when drawn
-    icon: str
-    admin_only: bool = False
-
-
-PAGES: dict[str, PageSpec] = {
-    spec.key: spec
-    for spec in (
-        PageSpec("home", "pages/home.py", N_("Home"), ":material/home:"),
-        PageSpec("workshops", "pages/workshops.py", N_("Workshops"), ":material/groups:"),
-        PageSpec("actions", "pages/actions.py", N_("Actions"), ":material/task_alt:"),
-        PageSpec("practices", "pages/practices.py", N_("Practices"), ":material/lightbulb:"),
-        PageSpec("toolkit", "pages/toolkit.py", N_("Toolkit"), ":material/menu_book:"),
-        PageSpec("search", "pages/search.py", N_("Search"), ":material/search:"),
-        PageSpec("profile", "pages/profile.py", N_("Profile"), ":material/person:"),
-        PageSpec("admin", "pages/admin.py", N_("Admin"), ":material/admin_panel_settings:", admin_only=True),
-    )
-}
-
-
-def visible_pages(actor: Actor) -> list[PageSpec]:
-    """The pages this actor's role allows; the guard enforces the same rule on each page."""
-    return [spec for spec in PAGES.values() if actor.is_admin or not spec.admin_only]
-
-
-def navigation(actor: Actor) -> st.navigation:  # type: ignore[valid-type]
-    _ = translator(actor.language)
-    pages = [
-        st.Page(spec.file, title=_(spec.title), icon=spec.icon, url_path=spec.key, default=spec.key == "home")
-        for spec in visible_pages(actor)
-    ]
-    return st.navigation(pages, position="sidebar")
-
-
-COMMUNITY_KEY = "cop_community_id"
+from cop.shell.cache import cached_read
+from cop.shell.forms import localize
+from cop.shell.session import sign_out
+from cop.shell.session_keys import COMMUNITY_KEY
 
 
 def selected_community_id(actor: Actor) -> int | None:
@@ -70,8 +30,6 @@ def _keep_community(widget: str) -> None:
 
 def draw_sidebar(actor: Actor) -> None:
     """Who is signed in, the community switcher and sign-out, on every page."""
-    from cop.ui.auth import sign_out
-
     _ = translator(actor.language)
     names = cached_read(("sidebar-names", actor.user_id), _community_names, actor)
     labels = {0: _("All my communities")} | names

@@ -1,0 +1,111 @@
+"""The sign-in gate and the guard every page starts with.
+
+streamlit-authenticator 0.4.2 draws the sign-in form and keeps the cookie; all
+decisions are ours and live in the database (cop.services.accounts):
+
+* The credentials dict is built from the database each run, leaving out
+  locked and inactive users, and the widget's password check is routed
+  through ``accounts.sign_in`` so failures are counted (and lock the username)
+  in the database, not in this browser tab's session state.
+* Every run re-reads the user. A session whose sign-in (this tab's form, or
+  the cookie's issue time, i.e. its ``exp_date`` minus the configured expiry)
+  predates ``User.sessions_valid_after`` is signed out: that is how sign-out,
+  password changes and deactivation end sessions everywhere.
+
+Test seam (documented for AppTest and benchmarks): a session is signed in when
+``st.session_state`` holds ``authentication_status=True``, ``username`` and
+``cop_signed_in_at`` (an aware ISO datetime), exactly what a form sign-in
+leaves behind; ``cop.shell.testing.sign_in_state(username)`` builds that dict.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+from cop.core.errors import CopError
+from cop.core.i18n import translator
+from cop.core.permissions import Actor
+from cop.shell.cache import refresh_data_version
+from cop.shell.invitation import draw_invitation_signup
+from cop.shell.navigation import PAGES, hide_page_list
+from cop.shell.session import current_actor, new_cookie, write_cookie
+from cop.shell.session_keys import COOKIE_PENDING
+from cop.shell.sidebar import draw_sidebar, force_password_change
+from cop.shell.sign_in import draw_sign_in
+from cop.shell.startup import prepare_workspace
+
+GATE_PASSED = "cop_gate_passed"
+
+
+def _this_run() -> object | None:
+    """An object Streamlit makes afresh for each script run (None outside one).
+
+    app.py and the page it runs are one script run; knowing the run lets the
+    page's guard reuse what app.py's gate just checked instead of preparing the
+    workspace and reading the user a second time.
+    """
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return getattr(ctx, "parallel_coordinator", None) if ctx is not None else None
+
+
+def gate() -> Actor:
+    """Return the signed-in actor, or draw the sign-in (or invitation) form and stop the run.
+
+    Runs once per script run: a second call in the same run (the page after app.py)
+    returns the actor the first one checked.
+    """
+    run = _this_run()
+    passed = st.session_state.get(GATE_PASSED)
+    if run is not None and passed is not None and passed[0]() is run:
+        return passed[1]
+    actor = _check()
+    if run is not None:
+        st.session_state[GATE_PASSED] = (weakref.ref(run), actor)
+    return actor
+
+
+def _check() -> Actor:
+    prepare_workspace()
+    refresh_data_version()
+    invite = st.query_params.get("invite")
+    actor = current_actor()
+    if actor is None:
+        hide_page_list()
+    if actor is None and invite:
+        draw_invitation_signup(invite)
+        st.stop()
+    if actor is None:
+        draw_sign_in()
+        if st.session_state.get("authentication_status"):
+            if "cop_signed_in_at" in st.session_state:  # through the form, not from a cookie
+                st.session_state[COOKIE_PENDING] = new_cookie(st.session_state["username"])
+            st.rerun()
+        st.stop()
+    return actor
+
+
+def require_actor(page: str) -> Actor:
+    """The first line of every page: signed in, still valid, and allowed on ``page``.
+
+    Pages are also reachable by their own URL without passing app.py, so the
+    guard does everything the gate does, then draws the shared sidebar.
+    """
+    actor = gate()
+    write_cookie()  # here, not in gate(): app.py and the page both pass the gate in one run
+    _ = translator(actor.language)
+    spec = PAGES.get(page)
+    if spec is None or (spec.admin_only and not actor.is_admin):
+        draw_sidebar(actor)
+        st.warning(_("This page is for workspace administrators. Ask an admin if you need something done here."))
+        st.stop()
+    if force_password_change(actor):
+        st.stop()
+    draw_sidebar(actor)
+    return actor
+
+
+def show_database_problem(exc: CopError) -> None:
+    st.error(str(exc))

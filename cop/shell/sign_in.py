@@ -1,0 +1,68 @@
+"""The sign-in form: streamlit-authenticator draws it and keeps the cookie; every decision is ours."""
+
+from __future__ import annotations
+
+import streamlit as st
+import streamlit_authenticator as stauth
+from streamlit_authenticator.utilities.exceptions import LoginError
+
+from cop.core import clock, settings
+from cop.core.db import read_session, write_session
+from cop.core.errors import DatabaseUnavailable
+from cop.services import accounts
+from cop.shell.session import browser_translator, clear_session
+
+
+def make_authenticator() -> stauth.Authenticate:
+    """A fresh authenticator per run: credentials from the database, our password check."""
+    with read_session() as session:
+        creds = accounts.credentials(session)
+    authenticator = stauth.Authenticate(
+        creds,
+        settings.COOKIE_NAME,
+        settings.cookie_key(),
+        settings.COOKIE_EXPIRY_DAYS,
+        auto_hash=False,
+        # The cookie is read server-side from st.context.cookies, so the widget's
+        # pause for its cookie component to report is not needed.
+        login_sleep_time=0,
+    )
+    model = authenticator.authentication_controller.authentication_model
+
+    def check_credentials(username: str, password: str) -> bool:
+        try:
+            with write_session() as session:
+                user = accounts.sign_in(session, username, password)
+        except DatabaseUnavailable:
+            # A read-only database cannot count attempts; reading stays possible.
+            with read_session() as session:
+                user = accounts.sign_in_read_only(session, username, password)
+        if user is not None:
+            st.session_state["cop_signed_in_at"] = clock.now().isoformat()
+        return user is not None
+
+    model.check_credentials = check_credentials
+    return authenticator
+
+
+def draw_sign_in() -> None:
+    _ = browser_translator()
+    st.title(_("CoP Workspace"))
+    st.caption(_("Workshops, joint actions, practices and the toolkit of your Communities of Practice."))
+    reason = st.session_state.pop("cop_signed_out_reason", None)
+    if reason:
+        st.info(_(reason))
+    authenticator = make_authenticator()
+    if st.session_state.pop("cop_delete_cookie", False):
+        authenticator.cookie_controller.delete_cookie()
+    fields = {"Form name": _("Sign in"), "Username": _("Username"), "Password": _("Password"), "Login": _("Sign in")}
+    try:
+        authenticator.login(location="main", fields=fields, key="sign-in")
+    except LoginError:
+        # A cookie for a user who may no longer sign in (locked, deactivated, removed).
+        clear_session()
+        st.rerun()
+    if st.session_state.get("authentication_status") is False:
+        st.error(_(accounts.SIGN_IN_FAILED))
+    if settings.demo_enabled():
+        st.info(_("Demo workspace: sign in as **facilitator**, **member** or **admin**; the password of each is `demo passphrase 2026`."))
