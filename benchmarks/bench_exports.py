@@ -44,6 +44,8 @@ from pypdf import PdfReader
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from cop.communities import people
+from cop.communities import service as communities
 from cop.core import db, schema  # noqa: E402
 from cop.core.permissions import SYSTEM  # noqa: E402
 from cop.demo import load_demo  # noqa: E402
@@ -58,7 +60,7 @@ from cop.models import (  # noqa: E402
     Standard,
     Workshop,
 )
-from cop.services import communities, people, toolkit, toolkit_export, toolkit_sections  # noqa: E402
+from cop.services import toolkit, toolkit_export, toolkit_sections  # noqa: E402
 
 RUNS = 3
 RESULTS = ROOT / "benchmarks" / "results"

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
+from cop.communities.ui.admin import audit_tab, import_tab, memberships_tab
 from cop.core.i18n import translator
 from cop.shell.gate import require_actor
 from cop.ui.admin_accounts import invitations_tab, users_tab
 from cop.ui.admin_backups import backups_tab
-from cop.ui.admin_community import audit_tab, import_tab, memberships_tab
 
 actor = require_actor("admin")
 _ = translator(actor.language)

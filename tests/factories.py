@@ -9,10 +9,13 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from cop.communities import people
+from cop.communities import service as communities
+from cop.communities.models import Community
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM, Actor, Role
-from cop.models import Community, Workshop
-from cop.services import accounts, communities, people, workshops
+from cop.models import Workshop
+from cop.services import accounts, workshops
 
 _counter = itertools.count(1)
 PASSWORD = "a long enough passphrase"

@@ -24,8 +24,9 @@ import sys
 from collections.abc import Sequence
 
 import cop.registry  # noqa: F401  (every table, and the search index kept in step)
-from cop.cli import actions, backup, communities, demo, export, notify, seed, users, users_admin
+from cop.cli import actions, backup, demo, export, notify, seed, users, users_admin
 from cop.cli.common import EXIT_FAILED, EXIT_USAGE, Parser, error
+from cop.communities import cli as communities
 from cop.core import cli as db
 from cop.core.errors import CopError, ValidationError
 from cop.search import cli as search

@@ -12,9 +12,9 @@ import argparse
 from pathlib import Path
 
 from cop.cli.common import EXIT_FAILED, EXIT_OK, Refused, current_engine, error, say
+from cop.communities import service as communities
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
-from cop.services import communities
 from cop.services.action_io import (
     Preview,
     apply_actions_import,

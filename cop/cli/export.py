@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 
 from cop.cli.common import EXIT_OK, Refused, current_engine, say
+from cop.communities import service as communities
 from cop.core.db import read_session
 from cop.core.permissions import SYSTEM
-from cop.services import communities, toolkit, toolkit_export
+from cop.services import toolkit, toolkit_export
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

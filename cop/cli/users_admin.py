@@ -11,9 +11,11 @@ import argparse
 from pathlib import Path
 
 from cop.cli.common import EXIT_FAILED, EXIT_OK, Refused, current_engine, say
+from cop.communities import onboarding
+from cop.communities import service as communities
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
-from cop.services import admin, communities, onboarding
+from cop.services import admin
 
 
 def _user_commands(subparsers: argparse._SubParsersAction) -> argparse._SubParsersAction:

@@ -20,10 +20,10 @@ import yaml
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from cop.communities.models import Community
 from cop.core import settings
 from cop.core.db import get_engine, read_session, write_session
 from cop.core.permissions import Actor
-from cop.models import Community
 
 DEMO_FILE = settings.PROJECT_ROOT / "data" / "demo.yaml"
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from cop.communities import people
+from cop.communities import service as communities
+from cop.communities.models import Person, User
 from cop.core.permissions import SYSTEM
-from cop.models import Person, User
-from cop.services import accounts, communities, people
+from cop.services import accounts
 from cop.services.accounts import load_actor
 
 

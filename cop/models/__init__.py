@@ -1,5 +1,14 @@
 """All tables; importing this package registers them on ``SQLModel.metadata``."""
 
+from cop.communities.models import (
+    Community,
+    Membership,
+    Notification,
+    Organisation,
+    OrganisationKind,
+    Person,
+    User,
+)
 from cop.core.audit import AuditEvent
 from cop.core.columns import Editable, UTCDateTime, utcnow
 from cop.core.db import DataVersion
@@ -15,15 +24,6 @@ from cop.models.actions import (
     ActionUpdate,
     Priority,
     ProgressMode,
-)
-from cop.models.core import (
-    Community,
-    Membership,
-    Notification,
-    Organisation,
-    OrganisationKind,
-    Person,
-    User,
 )
 from cop.models.invitations import Invitation
 from cop.models.practices import (

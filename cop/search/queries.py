@@ -19,9 +19,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from cop.communities.service import visible_communities
 from cop.core.permissions import Actor
 from cop.search.index import KINDS, table_of
-from cop.services.communities import visible_communities
 
 MAX_QUERY_TERMS = 12
 SNIPPET_CHARS = 160

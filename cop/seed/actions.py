@@ -19,8 +19,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from cop.communities.models import Organisation, Person
 from cop.core.permissions import Role
 from cop.core.seed_context import SeedContext
+from cop.core.tags import tag_key
 from cop.models import (
     Action,
     ActionCoOwner,
@@ -29,14 +31,11 @@ from cop.models import (
     ActionPartner,
     ActionTag,
     ActionUpdate,
-    Organisation,
     Outcome,
     OutcomeKind,
-    Person,
     Workshop,
 )
 from cop.services.action_progress import STATUS_PROGRESS
-from cop.services.practice_input import tag_key
 
 TITLES = [
     "Open a welcome point in {c}",

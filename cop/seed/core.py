@@ -7,6 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from cop.communities.models import (
+    Community,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Person,
+    User,
+)
 from cop.core import passwords
 from cop.core.permissions import Role, Visibility
 from cop.core.seed_context import SeedContext
@@ -23,7 +31,6 @@ from cop.core.seed_names import (
     person_name,
 )
 from cop.core.validation import slugify
-from cop.models import Community, Membership, Organisation, OrganisationKind, Person, User
 
 _VOLUNTEER_CENTRES = ("Volunteer Centre", "Freiwilligenagentur", "Centre du bénévolat")
 

@@ -16,12 +16,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from cop.communities.models import Membership, Organisation, OrganisationKind, Person
 from cop.core.seed_context import SeedContext
+from cop.core.tags import tag_key
 from cop.models import (
-    Membership,
-    Organisation,
-    OrganisationKind,
-    Person,
     Practice,
     PracticeOrganisation,
     PracticeTag,
@@ -32,7 +30,6 @@ from cop.models import (
     TagKind,
 )
 from cop.models.workshops import Workshop, WorkshopStatus
-from cop.services.practice_input import tag_key
 
 # (title, themes, target groups, how it works); {c} is the city's name.
 PRACTICES: list[tuple[str, list[str], list[str], str]] = [

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from cop.communities.models import Organisation, OrganisationKind
 from cop.core.permissions import Role
 from cop.core.seed_context import SeedContext
 from cop.core.seed_names import CITIES, NGO_PATTERNS, TIME_ZONES, TOPICS, person_name
@@ -23,8 +24,6 @@ from cop.models import (
     AgendaItem,
     Attendance,
     AttendanceRole,
-    Organisation,
-    OrganisationKind,
     Outcome,
     OutcomeKind,
     Workshop,

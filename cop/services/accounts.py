@@ -16,6 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from cop.communities import people
+from cop.communities.models import Community, Membership, Person, User
 from cop.core import clock, passwords, records
 from cop.core.audit import record_event
 from cop.core.errors import NotFound
@@ -23,8 +25,6 @@ from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, Role, authorize
 from cop.core.validation import Checker, record_id
-from cop.models import Community, Membership, Person, User
-from cop.services import people
 
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,32}$")
 LOCK_AFTER_FAILURES = 5

@@ -7,20 +7,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from cop.communities.models import Community, Organisation, Person
 from cop.core import audit, clock
 from cop.core.audit import AuditEvent
 from cop.core.permissions import Actor, is_allowed
-from cop.models import (
-    Action,
-    ActionIndicator,
-    ActionMilestone,
-    ActionUpdate,
-    Community,
-    Organisation,
-    Outcome,
-    Person,
-    Workshop,
-)
+from cop.models import Action, ActionIndicator, ActionMilestone, ActionUpdate, Outcome, Workshop
 from cop.services import action_progress, action_updates
 from cop.services.action_progress import OPEN_STATUSES
 from cop.services.action_views import find_actions

@@ -11,14 +11,16 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
+from cop.communities.models import Community, Organisation
+from cop.communities.service import is_member
 from cop.core.i18n import N_
 from cop.core.messages import Message
+from cop.core.tags import check_tags
 from cop.core.validation import Checker, record_id
-from cop.models import Action, Community, Membership, Organisation, Person, Priority, ProgressMode
+from cop.models import Action, Priority, ProgressMode
 from cop.services.action_progress import STATUSES
-from cop.services.practice_input import check_tags
 
 PRIORITIES = [p.value for p in Priority]
 PROGRESS_MODES = [m.value for m in ProgressMode]
@@ -54,7 +56,6 @@ __all__ = [
     "STATUSES",
     "check_action",
     "check_number",
-    "is_member",
 ]
 
 
@@ -71,24 +72,6 @@ def _ids(value: Any) -> list[Any]:
     return list(value)
 
 
-def is_member(session: Session, community_id: int, person_id: object) -> bool:
-    """True when the person exists and holds a live membership of the community."""
-    person = _as_id(person_id)
-    if person is None:
-        return False
-    return (
-        session.exec(
-            select(Membership.id)
-            .join(Person, col(Person.id) == Membership.person_id)
-            .where(
-                Membership.community_id == community_id,
-                Membership.person_id == person,
-                col(Membership.deleted_at).is_(None),
-                col(Person.deleted_at).is_(None),
-            )
-        ).first()
-        is not None
-    )
 
 
 def _organisation_exists(session: Session, organisation_id: int) -> bool:

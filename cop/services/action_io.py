@@ -26,21 +26,22 @@ from typing import Any
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from cop.communities.models import Community, Organisation, Person
+from cop.communities.service import get_community
 from cop.core import records
 from cop.core.errors import PermissionDenied
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize, can_read
+from cop.core.tags import check_tags
 from cop.core.validation import Checker, record_id
 from cop.export.csv_safe import csv_bytes
-from cop.models import Action, ActionStatus, Community, Organisation, Person
+from cop.models import Action, ActionStatus
 from cop.services import action_progress
 from cop.services.action_input import PRIORITIES
 from cop.services.action_progress import STATUSES, progress_after_status
 from cop.services.action_views import conditions
 from cop.services.actions import write_tags
-from cop.services.communities import get_community
-from cop.services.practice_input import check_tags
 
 COLUMNS = [
     "id",

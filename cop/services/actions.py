@@ -17,12 +17,14 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from cop.communities.models import Community, Person
 from cop.core import clock, records
 from cop.core.audit import record_event
 from cop.core.errors import NotFound, PermissionDenied
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, Role, authorize, can_read
+from cop.core.tags import tag_key
 from cop.core.validation import Checker, record_id
 from cop.models import (
     Action,
@@ -31,23 +33,19 @@ from cop.models import (
     ActionPartner,
     ActionStatus,
     ActionTag,
-    Community,
     Outcome,
-    Person,
     ProgressMode,
     Workshop,
 )
 from cop.services import action_progress, notifications
-from cop.services.action_input import NUMBER_LABELS, check_action, check_number, is_member
+from cop.services.action_input import NUMBER_LABELS, check_action, check_number
 from cop.services.action_progress import STATUSES, progress_after_status
-from cop.services.practice_input import tag_key
 
 __all__ = [
     "create_action",
     "delete_action",
     "editable_action",
     "get_action",
-    "is_member",
     "may_change",
     "move_action",
     "restore_action",

@@ -3,7 +3,7 @@
 Every change to an account ends the account's sessions where that matters
 (deactivation, reset), so a cookie issued before it stops working on the next
 rerun in every tab and replica. Memberships and roles are changed through
-``cop.services.communities`` so the same rules apply as everywhere else.
+``cop.communities.service`` so the same rules apply as everywhere else.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from cop.communities import service as communities
+from cop.communities.models import Organisation, Person, User
 from cop.core import clock, passwords, records
 from cop.core.audit import AuditEvent, diff, record_event, snapshot
 from cop.core.errors import ValidationError
@@ -23,8 +25,6 @@ from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize
 from cop.core.validation import Checker, searchable
-from cop.models import Organisation, Person, User
-from cop.services import communities
 
 USER_STATES = ("all", "active", "inactive", "locked")
 MAX_PAGE = 500

@@ -13,13 +13,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from cop.communities.models import Organisation, OrganisationKind, Person
+from cop.communities.service import is_member
 from cop.core import records
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor
 from cop.core.validation import Checker
-from cop.models import Attendance, AttendanceRole, Organisation, OrganisationKind, Person
-from cop.services.actions import is_member
+from cop.models import Attendance, AttendanceRole
 from cop.services.workshops import editable_workshop, workshop_in_scope
 
 ROLES = [r.value for r in AttendanceRole]

@@ -8,11 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, func, select
 
+from cop.communities.models import Community, Membership, Person
+from cop.communities.service import visible_communities
 from cop.core import clock
 from cop.core.audit import AuditEvent
 from cop.core.permissions import Actor
-from cop.models import Community, Membership, Person
-from cop.services.communities import visible_communities
 
 DUE_SOON_DAYS = 14
 OPEN_STATUSES = ("idea", "planned", "in_progress")

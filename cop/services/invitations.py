@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from cop.communities import service as communities
+from cop.communities.models import Community, Membership, Notification, Person, User
 from cop.core import clock, mailer, records
 from cop.core.audit import record_event, snapshot
 from cop.core.errors import NotFound, ValidationError
@@ -23,8 +25,8 @@ from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import SYSTEM, Actor, authorize
 from cop.core.validation import Checker, record_id
-from cop.models import Community, Invitation, Membership, Notification, Person, User
-from cop.services import accounts, communities
+from cop.models import Invitation
+from cop.services import accounts
 
 LIFETIME = timedelta(days=7)
 LINK_PREFIX = "/?invite="

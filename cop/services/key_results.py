@@ -15,16 +15,14 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from cop.communities.models import Membership, Organisation, OrganisationKind, Person
+from cop.communities.service import get_community
 from cop.core import clock
 from cop.core.permissions import Actor
 from cop.models import (
     Action,
     ActionStatus,
     Attendance,
-    Membership,
-    Organisation,
-    OrganisationKind,
-    Person,
     ReviewStatus,
     SelfAssessment,
     Standard,
@@ -32,7 +30,6 @@ from cop.models import (
     WorkshopKind,
     WorkshopStatus,
 )
-from cop.services.communities import get_community
 
 HELD = (WorkshopStatus.HELD.value, WorkshopStatus.CLOSED.value)
 DONE = ActionStatus.DONE.value

@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from cop.communities.models import Community, Membership, Notification, Person, User
 from cop.core import clock, mailer
 from cop.core.errors import NotFound
 from cop.core.permissions import Actor, authorize, can_read
-from cop.models import Community, Membership, Notification, Person, User
 from cop.services import accounts
 
 KINDS = {

@@ -15,14 +15,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from cop.communities.models import Community, Organisation
+from cop.communities.service import get_community
 from cop.core import records
 from cop.core.errors import NotFound, ValidationError
 from cop.core.i18n import N_
 from cop.core.permissions import Actor, Visibility
+from cop.core.tags import tag_key
 from cop.core.validation import record_id, searchable
 from cop.models import (
-    Community,
-    Organisation,
     Practice,
     PracticeImage,
     PracticeOrganisation,
@@ -32,8 +33,6 @@ from cop.models import (
     TagKind,
 )
 from cop.models.workshops import Workshop
-from cop.services.communities import get_community
-from cop.services.practice_input import tag_key
 
 MAX_PAGE = 200
 EXCERPT = 300

@@ -16,11 +16,13 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
 
+from cop.communities.models import Organisation
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.settings import LIMITS
-from cop.core.validation import Checker, record_id, searchable
-from cop.models import Organisation, Practice
+from cop.core.tags import check_tags, split_items
+from cop.core.validation import Checker, record_id
+from cop.models import Practice
 from cop.models.workshops import Workshop
 
 LONG_TEXTS: dict[str, str] = {
@@ -43,8 +45,6 @@ FIELDS = frozenset(
 )
 MAX_LINKS = 20
 MAX_LINK_LENGTH = 2000
-MAX_TAGS = 20
-TAG_MAX = 60
 MAX_PEOPLE_REACHED = 100_000_000
 IMAGE_TYPES = {
     "image/png": (b"\x89PNG\r\n\x1a\n",),
@@ -52,27 +52,14 @@ IMAGE_TYPES = {
     "image/gif": (b"GIF87a", b"GIF89a"),
 }
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
-# What ``check_tags`` says about each kind of tag: the label of one, and the message for too many.
-TAG_WORDS = {
-    "tag": (N_("Each tag"), N_("At most {count} tags are allowed.")),
-    "theme": (N_("Each theme"), N_("At most {count} themes are allowed.")),
-    "target group": (N_("Each target group"), N_("At most {count} target groups are allowed.")),
-}
 
 
-def _items(value: Any, separators: str) -> list[str]:
-    """A list from a list, or from text split on ``separators`` (forms send text)."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [part for part in re.split(separators, value) if part.strip()]
-    return [str(item) for item in value]
 
 
 def check_links(chk: Checker, value: Any) -> list[str]:
     """Web addresses only: anything but http(s) (``javascript:``, ``data:``) is refused."""
     links: list[str] = []
-    for number, raw in enumerate(_items(value, r"[\r\n]+"), start=1):
+    for number, raw in enumerate(split_items(value, r"[\r\n]+"), start=1):
         link = raw.strip()
         parts = urlsplit(link) if link.isprintable() and not _SPACE_OR_CONTROL.search(link) else None
         if len(link) > MAX_LINK_LENGTH:
@@ -87,27 +74,8 @@ def check_links(chk: Checker, value: Any) -> list[str]:
     return links
 
 
-def check_tags(chk: Checker, field: str, value: Any, label: str) -> list[str]:
-    """Short single-line tags, each kept once regardless of case, in the order given.
-
-    ``label`` names the kind of tag: "tag", "theme" or "target group" (``TAG_WORDS``).
-    """
-    each, too_many = TAG_WORDS[label]
-    tags: list[str] = []
-    keys: set[str] = set()
-    for raw in _items(value, r"[,\r\n]+"):
-        tag = chk.title(field, raw, label=each, max_len=TAG_MAX)
-        if tag and tag_key(tag) not in keys:
-            keys.add(tag_key(tag))
-            tags.append(tag)
-    if len(tags) > MAX_TAGS:
-        chk.fail(field, Message(too_many, count=MAX_TAGS))
-    return tags
 
 
-def tag_key(tag: str) -> str:
-    """What a filter compares: the case-folded tag, cut to the indexed length."""
-    return searchable(tag.strip().casefold())[:TAG_MAX]
 
 
 def check_flag(chk: Checker, field: str, value: Any, label: str, *, optional: bool = False) -> bool | None:

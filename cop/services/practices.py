@@ -18,13 +18,15 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from cop.communities.models import Community
+from cop.communities.service import get_community
 from cop.core import clock, records
 from cop.core.audit import record_event
 from cop.core.i18n import N_
 from cop.core.permissions import Actor, authorize
+from cop.core.tags import tag_key
 from cop.core.validation import Checker, record_id
 from cop.models import (
-    Community,
     Practice,
     PracticeImage,
     PracticeOrganisation,
@@ -34,7 +36,6 @@ from cop.models import (
     TagKind,
 )
 from cop.services import review_status
-from cop.services.communities import get_community
 from cop.services.practice_browse import (
     PracticeDetail,
     find_practices,
@@ -43,7 +44,7 @@ from cop.services.practice_browse import (
     may_read,
     practice_detail,
 )
-from cop.services.practice_input import check_image, check_practice, check_workshops, tag_key
+from cop.services.practice_input import check_image, check_practice, check_workshops
 
 __all__ = [
     "PracticeDetail", "add_image", "approve_practice", "create_practice", "delete_practice",

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from sqlmodel import Session, SQLModel
 
+from cop.communities.models import Community
 from cop.core import records
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, Role, authorize
 from cop.core.validation import Checker
-from cop.models import Community, ReviewStatus
+from cop.models import ReviewStatus
 
 STATUSES = [s.value for s in ReviewStatus]
 STATUS_LABELS = {

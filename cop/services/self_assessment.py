@@ -30,6 +30,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from cop.communities.models import Community, Membership, Organisation, OrganisationKind, Person
+from cop.communities.service import get_community
 from cop.core import clock
 from cop.core.audit import record_event, snapshot
 from cop.core.errors import NotFound, PermissionDenied
@@ -37,17 +39,8 @@ from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize
 from cop.core.validation import Checker, record_id
-from cop.models import (
-    Community,
-    Membership,
-    Organisation,
-    OrganisationKind,
-    Person,
-    SelfAssessment,
-    Standard,
-)
+from cop.models import SelfAssessment, Standard
 from cop.services import review_status
-from cop.services.communities import get_community
 from cop.services.practice_input import check_flag
 from cop.services.standards import get_standard, readable_standards
 

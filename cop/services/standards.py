@@ -19,14 +19,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from cop.communities.models import Community
+from cop.communities.service import get_community
 from cop.core import records
 from cop.core.errors import NotFound
 from cop.core.i18n import N_
 from cop.core.permissions import Actor, Visibility, authorize
 from cop.core.validation import Checker
-from cop.models import Community, ReviewStatus, Standard
+from cop.models import ReviewStatus, Standard
 from cop.services import review_status
-from cop.services.communities import get_community
 
 TEXTS: dict[str, str] = {
     "statement": N_("The statement"),

@@ -26,6 +26,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from cop.communities.models import Community
+from cop.communities.service import get_community
 from cop.core import clock, records
 from cop.core.audit import record_event, snapshot
 from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
@@ -34,8 +36,7 @@ from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize, can_read, is_allowed
 from cop.core.validation import MAX_DATE, MIN_DATE, Checker
 from cop.export import markdown
-from cop.models import Chapter, ChapterStatus, Community, Revision, Section, Toolkit
-from cop.services.communities import get_community
+from cop.models import Chapter, ChapterStatus, Revision, Section, Toolkit
 from cop.services.review_status import WRONG_STATUS
 from cop.services.toolkit_blocks import chapter_document, section_sources
 

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
+from cop.communities.models import Community, Organisation, Person
 from cop.core.permissions import Actor
 from cop.export import charts
 from cop.export.document import Block, Document, Figure, Heading, Paragraph, PracticeBox, Table
@@ -26,11 +27,8 @@ from cop.models import (
     ActionStatus,
     Attendance,
     Chapter,
-    Community,
-    Organisation,
     Outcome,
     OutcomeKind,
-    Person,
     Practice,
     PracticeOrganisation,
     ReviewStatus,

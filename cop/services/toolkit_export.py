@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from cop.communities.models import Community
 from cop.core.db import get_engine, read_session
 from cop.core.errors import NotFound, PermissionDenied, ValidationError
 from cop.core.i18n import N_
@@ -34,7 +35,7 @@ from cop.core.permissions import Actor
 from cop.export import charts, docx, html, markdown, pdf
 from cop.export.document import TOC, Document, Figure, Heading, Paragraph, slug
 from cop.export.limiter import export_slot
-from cop.models import Chapter, Community
+from cop.models import Chapter
 from cop.services.key_results import key_results
 from cop.services.toolkit import (
     chapter_in_scope,

@@ -13,23 +13,14 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from cop.communities.models import Community, Person, User
 from cop.core import clock, records
 from cop.core.errors import NotFound, ValidationError
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor
 from cop.core.validation import Checker, record_id
-from cop.models import (
-    Chapter,
-    Comment,
-    Community,
-    Person,
-    Practice,
-    Section,
-    SectionKind,
-    Standard,
-    User,
-)
+from cop.models import Chapter, Comment, Practice, Section, SectionKind, Standard
 from cop.services.toolkit import DIRECTIONS, chapter_changed, chapter_in_scope, live_sections
 from cop.services.toolkit_blocks import DEFAULT_TITLES
 

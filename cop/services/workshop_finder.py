@@ -15,13 +15,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from cop.communities.models import Community, Organisation, Person
 from cop.core import audit, clock
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, Visibility, is_allowed
 from cop.core.validation import Checker, record_id, searchable
-from cop.models import Attendance, Community, Organisation, Person, Workshop, WorkshopStatus
+from cop.models import Attendance, Workshop, WorkshopStatus
 from cop.services import agenda, attachments, attendance, outcomes
 from cop.services.workshops import (
     FORMATS,

@@ -18,6 +18,7 @@ from typing import Any
 from icalendar import Calendar, Event, vText
 from sqlmodel import Session, col, select
 
+from cop.communities.models import Organisation
 from cop.core import clock, records
 from cop.core.audit import record_event
 from cop.core.i18n import N_
@@ -25,7 +26,7 @@ from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize
 from cop.core.validation import Checker
 from cop.export.csv_safe import csv_bytes
-from cop.models import Organisation, Workshop, WorkshopStatus
+from cop.models import Workshop, WorkshopStatus
 from cop.services.attendance import attendance_list
 from cop.services.workshop_finder import find_workshops
 from cop.services.workshops import (

@@ -21,23 +21,16 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from cop.communities.models import Community, Organisation, Person
+from cop.communities.service import is_member
 from cop.core import clock, records
 from cop.core.errors import NotFound, PermissionDenied, ValidationError
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize, can_read
 from cop.core.validation import MAX_DATE, MIN_DATE, Checker, record_id
-from cop.models import (
-    Community,
-    Organisation,
-    Person,
-    Workshop,
-    WorkshopFormat,
-    WorkshopKind,
-    WorkshopStatus,
-)
+from cop.models import Workshop, WorkshopFormat, WorkshopKind, WorkshopStatus
 from cop.services.accounts import check_time_zone
-from cop.services.actions import is_member
 
 KINDS = [k.value for k in WorkshopKind]
 FORMATS = [f.value for f in WorkshopFormat]

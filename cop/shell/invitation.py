@@ -10,11 +10,11 @@ from __future__ import annotations
 import streamlit as st
 from sqlmodel import Session
 
+from cop.communities.models import User
 from cop.core import clock
 from cop.core.db import read_session
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_, best_language, translator
-from cop.models import User
 from cop.services import invitations
 from cop.services.invitations import InvitationUnusable
 from cop.shell.forms import errors_banner, field_error, submit

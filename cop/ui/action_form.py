@@ -12,12 +12,15 @@ from typing import Any
 
 import streamlit as st
 
+from cop.communities import people
+from cop.communities import service as communities
+from cop.communities.models import Community
 from cop.core.db import read_session
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
 from cop.core.validation import MAX_DATE, MIN_DATE
-from cop.models import Action, Community
-from cop.services import actions, communities, people
+from cop.models import Action
+from cop.services import actions
 from cop.services.action_detail import ActionDetail
 from cop.services.action_input import FIELDS, PRIORITIES
 from cop.services.action_views import parent_choices

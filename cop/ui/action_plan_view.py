@@ -10,12 +10,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from cop.communities import people
+from cop.communities.models import OrganisationKind
 from cop.core.db import read_session
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
 from cop.export.limiter import ExportBusy
-from cop.models import OrganisationKind
-from cop.services import action_plan, action_views, people
+from cop.services import action_plan, action_views
 from cop.shell.forms import read
 
 # Static CSS only (no user text): hide the app's chrome when the city plan is printed.

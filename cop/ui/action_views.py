@@ -16,14 +16,16 @@ import pyarrow as pa
 import streamlit as st
 from sqlmodel import Session
 
+from cop.communities import people
+from cop.communities import service as communities
+from cop.communities.models import Community
 from cop.core import clock
 from cop.core.db import read_session
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, is_allowed
 from cop.core.validation import MAX_DATE, MIN_DATE
-from cop.models import Community
-from cop.services import action_io, action_views, actions, communities, people
+from cop.services import action_io, action_views, actions
 from cop.services.action_progress import STATUSES
 from cop.shell.cache import cached_read
 from cop.shell.formatting import display_table, format_date, record_link

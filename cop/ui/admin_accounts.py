@@ -10,10 +10,11 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from cop.communities import service as communities
 from cop.core.db import read_session
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
-from cop.services import accounts, admin, communities, invitations, personal_data
+from cop.services import accounts, admin, invitations, personal_data
 from cop.shell.formatting import local_time
 from cop.shell.forms import errors_banner, field_error, pager, read, submit
 

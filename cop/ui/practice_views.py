@@ -15,12 +15,14 @@ import pyarrow as pa
 import streamlit as st
 from sqlmodel import Session
 
+from cop.communities import people
+from cop.communities.models import Community, OrganisationKind
 from cop.core.db import read_session
 from cop.core.i18n import translator
 from cop.core.permissions import Actor, is_allowed
 from cop.core.validation import MAX_DATE, MIN_DATE
-from cop.models import Community, OrganisationKind, Practice, ReviewStatus, TagKind
-from cop.services import people, practices
+from cop.models import Practice, ReviewStatus, TagKind
+from cop.services import practices
 from cop.services.practice_input import LONG_TEXTS
 from cop.services.review_status import STATUS_LABELS, STATUSES
 from cop.services.workshop_finder import find_workshops

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from cop.communities import service as communities
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
-from cop.services import communities
 from cop.shell.cache import cached_read
 from cop.shell.formatting import opened_record_id
 from cop.shell.sidebar import selected_community_id

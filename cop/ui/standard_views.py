@@ -14,11 +14,12 @@ from typing import Any
 import streamlit as st
 from sqlmodel import Session
 
+from cop.communities.models import Community
 from cop.core import clock
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, is_allowed
 from cop.core.validation import MIN_DATE
-from cop.models import Community, ReviewStatus, Standard
+from cop.models import ReviewStatus, Standard
 from cop.services import self_assessment, standards
 from cop.services.review_status import STATUS_LABELS, reviews
 from cop.shell.charts import arrow_dataset, show_spec

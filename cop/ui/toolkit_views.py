@@ -12,13 +12,14 @@ from typing import Any
 
 import streamlit as st
 
+from cop.communities import service as communities
 from cop.core.db import read_session
 from cop.core.errors import CopError
 from cop.core.i18n import LANGUAGES, translator
 from cop.core.permissions import Actor
 from cop.export.markdown import escape
 from cop.models import Toolkit
-from cop.services import communities, toolkit, toolkit_export
+from cop.services import toolkit, toolkit_export
 from cop.services.toolkit import STATUS_LABELS
 from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
 from cop.shell.text import markdown

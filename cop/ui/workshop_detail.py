@@ -13,19 +13,12 @@ from typing import Any
 
 import streamlit as st
 
+from cop.communities import service as communities
 from cop.core import clock
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
 from cop.core.validation import MAX_DATE, MIN_DATE
-from cop.services import (
-    agenda,
-    attachments,
-    attendance,
-    communities,
-    outcomes,
-    workshop_io,
-    workshops,
-)
+from cop.services import agenda, attachments, attendance, outcomes, workshop_io, workshops
 from cop.services.workshop_finder import workshop_detail
 from cop.shell.formatting import format_number, local_time, record_link
 from cop.shell.forms import (

@@ -16,14 +16,17 @@ import pyarrow as pa
 import streamlit as st
 from sqlmodel import Session
 
+from cop.communities import people
+from cop.communities import service as communities
+from cop.communities.models import Community, OrganisationKind
 from cop.core import clock
 from cop.core.db import read_session
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, is_allowed
 from cop.core.validation import MAX_DATE, MIN_DATE
-from cop.models import Community, OrganisationKind, Workshop
-from cop.services import communities, people, workshop_io, workshops
+from cop.models import Workshop
+from cop.services import workshop_io, workshops
 from cop.services.workshop_finder import SORTS, find_workshops, month_calendar, upcoming_workshops
 from cop.shell.cache import cached_read
 from cop.shell.formatting import (

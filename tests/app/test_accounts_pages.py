@@ -7,9 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from sqlmodel import select
 
+from cop.communities.models import User
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
-from cop.models import User
 from cop.services import accounts
 from tests.app.conftest import texts
 

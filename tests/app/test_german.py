@@ -8,9 +8,9 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
+from cop.communities.models import Community
 from cop.core.db import read_session, write_session
 from cop.core.i18n_catalog import compile_all
-from cop.models import Community
 from cop.services import accounts, profile
 from tests.app.conftest import ROOT, TIMEOUT, texts
 

@@ -9,8 +9,9 @@ import pyarrow as pa
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
+from cop.communities.models import Community
 from cop.core.db import read_session
-from cop.models import Community, Practice, ReviewStatus, SelfAssessment
+from cop.models import Practice, ReviewStatus, SelfAssessment
 from tests.app.conftest import texts
 
 PRACTICES, STANDARDS, SCORES = 0, 1, 2

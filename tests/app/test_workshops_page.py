@@ -9,9 +9,10 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
+from cop.communities.models import Community
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
-from cop.models import Action, Community, Workshop
+from cop.models import Action, Workshop
 from cop.services import workshops
 from tests.app.conftest import texts
 

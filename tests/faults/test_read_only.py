@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import func, select
 
+from cop.communities import people
+from cop.communities.models import Organisation
 from cop.core import db
 from cop.core.audit import AuditEvent
 from cop.core.errors import DatabaseUnavailable
 from cop.core.permissions import SYSTEM
-from cop.models import Organisation
-from cop.services import people
 from tests.app.conftest import texts
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import sys
 
 import cop.registry  # noqa: F401  (every table, and the search index kept in step)
+from cop.communities import people
 from cop.core.db import write_session
 from cop.core.permissions import SYSTEM
-from cop.services import people
 
 if __name__ == "__main__":
     for n in range(1_000_000):

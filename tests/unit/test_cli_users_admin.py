@@ -9,9 +9,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
 from cop.cli import main
+from cop.communities.models import Membership, Person, User
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
-from cop.models import Membership, Person, User
 from cop.services import accounts
 from tests import factories
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from cop.communities.models import Organisation
 from cop.core import db
 from cop.core.db import current_data_version, get_engine, write_session
 from cop.core.errors import DatabaseUnavailable
-from cop.models import Organisation
 
 
 def test_every_write_transaction_moves_the_version_on_by_one(sqlite_url: str) -> None:

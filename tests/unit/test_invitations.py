@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from cop.communities.models import Membership, Notification, User
 from cop.core import clock, mailer, passwords
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.errors import PermissionDenied, ValidationError
 from cop.core.permissions import SYSTEM
-from cop.models import Invitation, Membership, Notification, User
+from cop.models import Invitation
 from cop.services import accounts, invitations
 from cop.services.invitations import InvitationUnusable
 from tests import factories
@@ -208,7 +209,7 @@ def test_invitation_form_is_checked_field_by_field(engine: Engine) -> None:
 
 def test_inviting_an_existing_person_gives_that_person_the_account(engine: Engine) -> None:
     world = factories.world(engine)
-    from cop.services import people
+    from cop.communities import people
 
     with write_session(engine) as s:
         person = people.create_person(s, SYSTEM, name="Jonas Berg", email="jonas@example.org")

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from cop.communities.models import User
 from cop.core import clock
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
-from cop.models import User
 from cop.services import accounts, admin
 from tests import factories
 

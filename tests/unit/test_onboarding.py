@@ -9,12 +9,13 @@ from openpyxl import Workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
+from cop.communities import onboarding, people
+from cop.communities import service as communities
+from cop.communities.models import Membership, Organisation, Person
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.errors import NotFound, PermissionDenied, ValidationError
 from cop.core.permissions import SYSTEM
-from cop.models import Membership, Organisation, Person
-from cop.services import communities, onboarding, people
 from tests import factories
 
 HEADER = "name,email,organisation,country,role\n"

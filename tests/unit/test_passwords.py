@@ -9,11 +9,11 @@ import bcrypt
 import pytest
 from sqlalchemy.engine import Engine
 
+from cop.communities.models import User
 from cop.core import passwords
 from cop.core.db import get_engine, read_session, write_session
 from cop.core.errors import ValidationError
 from cop.core.permissions import SYSTEM
-from cop.models import User
 from cop.services import accounts
 
 SEVENTY_TWO_BYTES = "ä" * 30 + "Lisbon-Gent."  # 60 + 12 bytes, 42 characters

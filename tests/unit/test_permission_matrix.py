@@ -43,6 +43,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from cop.communities import onboarding, people
+from cop.communities import service as communities
+from cop.communities.models import Community, Membership, Organisation, Person, User
 from cop.core import db, passwords
 from cop.core.db import read_session, write_session
 from cop.core.errors import NotFound, PermissionDenied
@@ -50,15 +53,10 @@ from cop.core.permissions import PERMISSIONS, SELF_SERVICE, SYSTEM, Actor, Role,
 from cop.models import (
     Action,
     Chapter,
-    Community,
     Invitation,
-    Membership,
-    Organisation,
-    Person,
     Practice,
     ReviewStatus,
     Standard,
-    User,
     Workshop,
     WorkshopStatus,
 )
@@ -71,11 +69,8 @@ from cop.services import (
     admin,
     attachments,
     attendance,
-    communities,
     invitations,
     notifications,
-    onboarding,
-    people,
     personal_data,
     portability,
     practices,

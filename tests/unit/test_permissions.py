@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from cop.communities import service as communities
+from cop.communities.models import Community
 from cop.core.db import read_session, write_session
 from cop.core.errors import NotFound, PermissionDenied
 from cop.core.permissions import (
@@ -20,8 +22,6 @@ from cop.core.permissions import (
     authorize,
     is_allowed,
 )
-from cop.models import Community
-from cop.services import communities
 from tests import factories
 
 HERE = Community(id=1, slug="here", name="Here", visibility=Visibility.WORKSPACE)

@@ -9,13 +9,15 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from cop.communities import service as communities
+from cop.communities.models import Community, Membership, Notification, Person, User
 from cop.core import clock
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.errors import ConflictError, PermissionDenied, ValidationError
 from cop.core.permissions import SYSTEM, Actor
-from cop.models import Community, Invitation, Membership, Notification, Person, User
-from cop.services import accounts, attendance, communities, invitations, personal_data, workshops
+from cop.models import Invitation
+from cop.services import accounts, attendance, invitations, personal_data, workshops
 from tests import factories
 
 T0 = datetime(2026, 9, 14, 9, 0, tzinfo=UTC)
@@ -122,7 +124,7 @@ def test_invitations_of_the_person_lose_name_and_email(engine: Engine) -> None:
     with write_session(engine) as s:
         person = accounts.create_user(s, SYSTEM, username="other", password=factories.PASSWORD, name="Someone").person_id
         invitations.invite(s, world.admin, community_id=world.community.id, name=NAME, email=EMAIL)
-        from cop.services import people
+        from cop.communities import people
 
         jose = people.create_person(s, SYSTEM, name=NAME, email=EMAIL)
     assert person
@@ -171,7 +173,7 @@ def test_anonymising_twice_is_refused(engine: Engine) -> None:
 def test_a_very_short_name_is_not_searched_for_in_free_text(engine: Engine) -> None:
     world = factories.world(engine)
     with write_session(engine) as s:
-        from cop.services import people
+        from cop.communities import people
 
         al = people.create_person(s, SYSTEM, name="Al")
         communities.rename_community(s, world.facilitator, world.community.id, world.community.version,

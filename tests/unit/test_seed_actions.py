@@ -7,9 +7,10 @@ from collections import defaultdict
 from sqlalchemy.engine import Engine
 from sqlmodel import col, func, select
 
+from cop.communities.models import Membership
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
-from cop.models import Action, ActionMilestone, ActionTag, ActionUpdate, Membership
+from cop.models import Action, ActionMilestone, ActionTag, ActionUpdate
 from cop.seed import SCALES, seed
 from cop.services import action_progress, action_updates
 from cop.services.action_detail import action_detail

@@ -8,11 +8,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from cop.communities.models import Membership
 from cop.core import clock
 from cop.core.db import read_session
 from cop.core.permissions import SYSTEM
 from cop.demo import load_demo
-from cop.models import Action, Attendance, Membership, Outcome, Workshop
+from cop.models import Action, Attendance, Outcome, Workshop
 from cop.seed import SCALES, seed
 from cop.services.attendance import attendance_summary
 from cop.services.workshop_finder import find_workshops, upcoming_workshops, workshop_detail

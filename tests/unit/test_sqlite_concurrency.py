@@ -8,11 +8,11 @@ import time
 import sqlalchemy as sa
 from sqlmodel import func, select
 
+from cop.communities import people
+from cop.communities.models import Organisation
 from cop.core.audit import AuditEvent
 from cop.core.db import current_data_version, get_engine, read_session, write_session
 from cop.core.permissions import SYSTEM
-from cop.models import Organisation
-from cop.services import people
 
 THREADS = 8
 WRITES_PER_THREAD = 500

@@ -13,14 +13,15 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import col, func, select
 
+from cop.communities import people
+from cop.communities import service as communities
+from cop.communities.models import Community, Organisation, Person
 from cop.core import clock, records
 from cop.core.audit import AuditEvent
 from cop.core.db import current_data_version, read_session, write_session
 from cop.core.errors import ConflictError, NotFound, ValidationError
 from cop.core.permissions import SYSTEM
 from cop.core.schema import alembic_config
-from cop.models import Community, Organisation, Person
-from cop.services import communities, people
 from tests import factories
 
 _slugs = itertools.count(1)

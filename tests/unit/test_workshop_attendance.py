@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import Engine
 
+from cop.communities import people
+from cop.communities import service as communities
 from cop.core.db import read_session, write_session
 from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from cop.core.permissions import SYSTEM, Role
-from cop.services import attendance, communities, people
+from cop.services import attendance
 from tests import factories
 from tests.factories import World
 

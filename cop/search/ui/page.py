@@ -8,12 +8,12 @@ from __future__ import annotations
 import streamlit as st
 from sqlmodel import Session
 
+from cop.communities import service as communities
 from cop.core.db import read_session
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
 from cop.search.index import KINDS
 from cop.search.queries import search
-from cop.services import communities
 from cop.shell.cache import cached_read
 from cop.shell.formatting import record_link
 from cop.shell.sidebar import selected_community_id

@@ -6,11 +6,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from cop.communities import onboarding, people
+from cop.communities import service as communities
+from cop.communities.models import Community, Membership, Organisation, Person, User
 from cop.core import passwords
 from cop.core.errors import ValidationError
 from cop.core.permissions import SYSTEM
-from cop.models import Community, Invitation, Membership, Organisation, Person, User
-from cop.services import accounts, communities, invitations, onboarding, people, profile
+from cop.models import Invitation
+from cop.services import accounts, invitations, profile
 
 from .inputs import (
     CHOICE,

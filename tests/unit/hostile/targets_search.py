@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from cop.communities import service as communities
 from cop.core.errors import NotFound
 from cop.core.validation import searchable
 from cop.services import (
@@ -19,7 +20,6 @@ from cop.services import (
     action_views,
     admin,
     attachments,
-    communities,
     practice_browse,
     practices,
     search,

@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from cop.communities.models import Organisation
 from cop.core.errors import ValidationError
-from cop.models import AgendaItem, Attachment, Attendance, Organisation, Outcome, Workshop
+from cop.models import AgendaItem, Attachment, Attendance, Outcome, Workshop
 from cop.services import agenda, attachments, attendance, outcomes, workshop_io, workshops
 
 from .inputs import (

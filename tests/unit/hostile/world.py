@@ -15,10 +15,13 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from cop.communities import people
+from cop.communities import service as communities
+from cop.communities.models import Community, Membership, Organisation
 from cop.core import clock, records
 from cop.core.db import write_session
 from cop.core.permissions import SYSTEM, Actor, Role
-from cop.models import Community, Membership, Organisation, Workshop
+from cop.models import Workshop
 from cop.services import (
     action_updates,
     actions,
@@ -26,9 +29,7 @@ from cop.services import (
     agenda,
     attachments,
     attendance,
-    communities,
     outcomes,
-    people,
     practices,
     standards,
     toolkit,

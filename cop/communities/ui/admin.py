@@ -7,11 +7,13 @@ from datetime import date
 
 import streamlit as st
 
+from cop.communities import onboarding
+from cop.communities import service as communities
 from cop.core.db import read_session
 from cop.core.errors import CopError, ValidationError
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, Visibility
-from cop.services import admin, communities, onboarding
+from cop.services import admin
 from cop.shell.formatting import local_time
 from cop.shell.forms import draw_conflict, errors_banner, field_error, localize, pager, read, submit
 from cop.ui.admin_accounts import PAGE_SIZE, person_picker

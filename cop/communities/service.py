@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, func, select
 
+from cop.communities.models import Community, Membership, Organisation, Person
 from cop.core import clock, records
 from cop.core.errors import NotFound
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, Role, Visibility, authorize, can_read
 from cop.core.validation import Checker, record_id
-from cop.models import Community, Membership, Organisation, Person
 
 ROLES = [r.value for r in Role]
 VISIBILITIES = [v.value for v in Visibility]
@@ -170,3 +170,23 @@ def member_counts(session: Session, community_ids: list[int]) -> dict[int, dict[
         .group_by(Membership.community_id)
     )
     return {cid: {"people": people, "organisations": orgs} for cid, people, orgs in rows}
+
+
+def is_member(session: Session, community_id: int, person_id: object) -> bool:
+    """True when the person exists and holds a live membership of the community."""
+    person = record_id(person_id)
+    if person is None:
+        return False
+    return (
+        session.exec(
+            select(Membership.id)
+            .join(Person, col(Person.id) == Membership.person_id)
+            .where(
+                Membership.community_id == community_id,
+                Membership.person_id == person,
+                col(Membership.deleted_at).is_(None),
+                col(Person.deleted_at).is_(None),
+            )
+        ).first()
+        is not None
+    )

@@ -23,14 +23,15 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from cop.communities import people
+from cop.communities import service as communities
+from cop.communities.models import Community, Membership, Organisation, OrganisationKind, Person
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize
 from cop.core.settings import LIMITS
 from cop.core.validation import Checker
-from cop.models import Community, Membership, Organisation, OrganisationKind, Person
-from cop.services import communities, people
 
 MAX_ROWS = 5000
 KNOWN_COLUMNS = ("name", "email", "organisation", "organisation_kind", "country", "role")

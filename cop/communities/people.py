@@ -6,13 +6,13 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from cop.communities.models import Community, Organisation, OrganisationKind, Person
 from cop.core import records
 from cop.core.errors import PermissionDenied
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize, is_allowed
 from cop.core.validation import Checker, record_id
-from cop.models import Community, Organisation, OrganisationKind, Person
 
 KINDS = [k.value for k in OrganisationKind]
 

@@ -1,0 +1,2 @@
+"""Communities of Practice, their member organisations (cities, networks, NGOs, volunteer centres),
+their people and who holds which role where."""

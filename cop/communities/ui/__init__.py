@@ -1,0 +1,1 @@
+"""The admin console's community tabs: the only Streamlit code of communities."""
