@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.workspaces import BENCH_USER, large_workspace  # noqa: E402
+from cop.accounts import service as accounts  # noqa: E402
 from cop.core import db  # noqa: E402
 from cop.search.queries import search  # noqa: E402
-from cop.services import accounts  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 

@@ -9,13 +9,14 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from cop.accounts import service as accounts
 from cop.communities import people
 from cop.communities import service as communities
 from cop.communities.models import Community
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM, Actor, Role
 from cop.models import Workshop
-from cop.services import accounts, workshops
+from cop.services import workshops
 
 _counter = itertools.count(1)
 PASSWORD = "a long enough passphrase"

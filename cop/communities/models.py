@@ -11,9 +11,9 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from cop.core.columns import Editable, UTCDateTime, utcnow
+from cop.core.columns import Editable, UTCDateTime
 from cop.core.permissions import Role, Visibility
 
 
@@ -48,26 +48,6 @@ class Person(Editable, table=True):
     anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class User(Editable, table=True):
-    """An account that can sign in. Usernames are ``[a-z0-9._-]{3,32}``, stored lower-case."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    username: str = Field(max_length=32, sa_column_kwargs={"unique": True})
-    password_hash: str = Field(max_length=100)
-    person_id: int | None = Field(
-        default=None, foreign_key="person.id", ondelete="SET NULL", sa_column_kwargs={"unique": True}
-    )
-    is_admin: bool = False
-    active: bool = True
-    language: str = Field(default="en", max_length=8)
-    time_zone: str = Field(default="Europe/Brussels", max_length=64)
-    must_change_password: bool = False
-    failed_logins: int = 0
-    first_failed_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # A sign-in cookie issued before this moment is refused (logout, password change, deactivation).
-    sessions_valid_after: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Community(Editable, table=True):
@@ -95,17 +75,5 @@ class Membership(Editable, table=True):
 
 
 
-class Notification(SQLModel, table=True):
-    """Something a user should see in their inbox."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    kind: str = Field(max_length=64)
-    message: str = Field(max_length=500)
-    record_type: str = Field(default="", max_length=64)
-    record_id: int | None = None
-    community_id: int | None = Field(default=None, foreign_key="community.id", ondelete="CASCADE")
-    read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 

@@ -42,11 +42,11 @@ SOURCES = [
 # (its values), a list or tuple, or an Enum (its values).
 LABEL_TABLES = [
     "cop.core.permissions:Role",
-    "cop.services.accounts:SIGN_IN_FAILED",
+    "cop.accounts.service:SIGN_IN_FAILED",
     "cop.services.action_progress:DRIVEN_BY_CHILDREN",
     "cop.services.action_progress:DRIVEN_BY_MILESTONES",
     "cop.services.action_plan:COLUMNS",
-    "cop.services.notifications:KINDS",
+    "cop.accounts.notifications:KINDS",
     "cop.services.review_status:STATUS_LABELS",
     "cop.services.self_assessment:SCORE_LABELS",
     "cop.services.toolkit:STATUS_LABELS",

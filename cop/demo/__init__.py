@@ -42,8 +42,8 @@ class DemoContext:
 
 
 def _steps() -> list[Callable[[DemoContext], None]]:
+    from cop.accounts import demo as core
     from cop.demo import actions as actions_step
-    from cop.demo import core
     from cop.demo import practices as practices_step
     from cop.demo import toolkit as toolkit_step
     from cop.demo import workshops as workshops_step

@@ -1,14 +1,7 @@
 """All tables; importing this package registers them on ``SQLModel.metadata``."""
 
-from cop.communities.models import (
-    Community,
-    Membership,
-    Notification,
-    Organisation,
-    OrganisationKind,
-    Person,
-    User,
-)
+from cop.accounts.models import Invitation, Notification, User
+from cop.communities.models import Community, Membership, Organisation, OrganisationKind, Person
 from cop.core.audit import AuditEvent
 from cop.core.columns import Editable, UTCDateTime, utcnow
 from cop.core.db import DataVersion
@@ -25,7 +18,6 @@ from cop.models.actions import (
     Priority,
     ProgressMode,
 )
-from cop.models.invitations import Invitation
 from cop.models.practices import (
     Practice,
     PracticeImage,

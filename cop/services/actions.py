@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from cop.accounts import notifications
 from cop.communities.models import Community, Person
 from cop.core import clock, records
 from cop.core.audit import record_event
@@ -37,7 +38,7 @@ from cop.models import (
     ProgressMode,
     Workshop,
 )
-from cop.services import action_progress, notifications
+from cop.services import action_progress
 from cop.services.action_input import NUMBER_LABELS, check_action, check_number
 from cop.services.action_progress import STATUSES, progress_after_status
 

@@ -143,7 +143,7 @@ def home_overview(session: Session, actor: Actor, community_id: int | None = Non
     ``community_id`` narrows the communities and upcoming workshops to the one
     chosen in the sidebar; None means all of the actor's communities.
     """
-    from cop.services import notifications
+    from cop.accounts import notifications
     from cop.services.workshop_finder import upcoming_workshops
 
     visible = visible_communities(session, actor)

@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from cop.communities.models import Community, Person, User
+from cop.accounts.models import User
+from cop.communities.models import Community, Person
 from cop.core import clock, records
 from cop.core.errors import NotFound, ValidationError
 from cop.core.i18n import N_

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from cop.accounts.service import check_time_zone
 from cop.communities.models import Community, Organisation, Person
 from cop.communities.service import is_member
 from cop.core import clock, records
@@ -30,7 +31,6 @@ from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize, can_read
 from cop.core.validation import MAX_DATE, MIN_DATE, Checker, record_id
 from cop.models import Workshop, WorkshopFormat, WorkshopKind, WorkshopStatus
-from cop.services.accounts import check_time_zone
 
 KINDS = [k.value for k in WorkshopKind]
 FORMATS = [f.value for f in WorkshopFormat]

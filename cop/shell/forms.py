@@ -169,3 +169,6 @@ def forget(key: str, fields: list[str]) -> None:
     """After a save the form is filled afresh from the stored record."""
     for name in ["version", *fields]:
         st.session_state.pop(f"{key}-{name}", None)
+
+
+PAGE_SIZE = 25

@@ -1,7 +1,7 @@
 """The sign-in gate and the guard every page starts with.
 
 streamlit-authenticator 0.4.2 draws the sign-in form and keeps the cookie; all
-decisions are ours and live in the database (cop.services.accounts):
+decisions are ours and live in the database (cop.accounts.service):
 
 * The credentials dict is built from the database each run, leaving out
   locked and inactive users, and the widget's password check is routed

@@ -1,7 +1,7 @@
 """The invitation sign-up form, drawn by the gate for ``/?invite=<token>`` before anyone signs in.
 
 The invited person chooses a username and a password under our rules
-(cop.services.accounts); on success the session is signed in the way a form
+(cop.accounts.service); on success the session is signed in the way a form
 sign-in leaves it (see cop.shell.gate) and the person lands in their community.
 """
 
@@ -10,13 +10,13 @@ from __future__ import annotations
 import streamlit as st
 from sqlmodel import Session
 
-from cop.communities.models import User
+from cop.accounts import invitations
+from cop.accounts.invitations import InvitationUnusable
+from cop.accounts.models import User
 from cop.core import clock
 from cop.core.db import read_session
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_, best_language, translator
-from cop.services import invitations
-from cop.services.invitations import InvitationUnusable
 from cop.shell.forms import errors_banner, field_error, submit
 from cop.shell.session import new_cookie
 from cop.shell.session_keys import COMMUNITY_KEY, COOKIE_PENDING

@@ -8,11 +8,11 @@ import extra_streamlit_components as stx
 import jwt
 import streamlit as st
 
+from cop.accounts import service as accounts
 from cop.core import settings
 from cop.core.db import read_session, write_session
 from cop.core.i18n import N_, best_language, translator
 from cop.core.permissions import Actor
-from cop.services import accounts
 from cop.shell.cache import data_version
 from cop.shell.session_keys import AUTH_KEYS, COOKIE_PENDING, COOKIE_WRITER
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import streamlit as st
 from sqlmodel import Session
 
+from cop.accounts import notifications
+from cop.accounts import service as accounts
 from cop.communities import service as communities
 from cop.core import clock
 from cop.core.db import write_session
 from cop.core.errors import ValidationError
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
-from cop.services import accounts, notifications
 from cop.shell.cache import cached_read
 from cop.shell.forms import localize
 from cop.shell.session import sign_out

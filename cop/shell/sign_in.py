@@ -6,10 +6,10 @@ import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities.exceptions import LoginError
 
+from cop.accounts import service as accounts
 from cop.core import clock, settings
 from cop.core.db import read_session, write_session
 from cop.core.errors import DatabaseUnavailable
-from cop.services import accounts
 from cop.shell.session import browser_translator, clear_session
 
 

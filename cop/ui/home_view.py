@@ -18,11 +18,12 @@ import pyarrow as pa
 import streamlit as st
 from sqlmodel import Session
 
+from cop.accounts import notifications
 from cop.core import clock
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
 from cop.export.markdown import escape
-from cop.services import dashboard, notifications
+from cop.services import dashboard
 from cop.services.action_progress import STATUSES
 from cop.services.toolkit import STATUS_LABELS as CHAPTER_LABELS
 from cop.shell.cache import cached_read

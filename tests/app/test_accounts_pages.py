@@ -7,10 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from sqlmodel import select
 
-from cop.communities.models import User
+from cop.accounts import service as accounts
+from cop.accounts.models import User
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
-from cop.services import accounts
 from tests.app.conftest import texts
 
 

@@ -8,10 +8,11 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
+from cop.accounts import profile
+from cop.accounts import service as accounts
 from cop.communities.models import Community
 from cop.core.db import read_session, write_session
 from cop.core.i18n_catalog import compile_all
-from cop.services import accounts, profile
 from tests.app.conftest import ROOT, TIMEOUT, texts
 
 ENGLISH_NAVIGATION = ["Sign out", "All my communities", "Signed in as"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from cop.accounts import service as accounts
 from cop.core.db import write_session
-from cop.services import accounts
 from cop.shell.navigation import PAGES
 from tests.app.conftest import texts
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from cop.accounts.service import find_user, load_actor
 from cop.communities.models import Community
 from cop.core.db import read_session, write_session
 from cop.models import Chapter, ChapterStatus, Section
 from cop.services import toolkit_sections
-from cop.services.accounts import find_user, load_actor
 from tests.app.conftest import texts
 
 

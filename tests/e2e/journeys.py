@@ -215,10 +215,10 @@ def create_accounts(
     community: str | None = "welcoming-culture", role: str = "member",
 ) -> None:
     """Accounts (and their people) made through the services, each a ``role`` of ``community``."""
+    from cop.accounts import service as accounts
     from cop.communities import service as communities
     from cop.core import db
     from cop.core.permissions import SYSTEM
-    from cop.services import accounts
 
     with db.write_session(db.get_engine(database_url)) as session:
         where = communities.get_by_slug(session, SYSTEM, community) if community else None

@@ -42,9 +42,10 @@ OUTCOME = "Train twenty welcome volunteers in Ghent libraries"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The demo plus a workshop closed today with an action outcome not yet turned into an action."""
+    from cop.accounts import service as accounts
     from cop.communities import service as communities
     from cop.core import db
-    from cop.services import accounts, outcomes, workshops
+    from cop.services import outcomes, workshops
 
     running = demo_server(tmp_path_factory.mktemp("actions"))
     day = datetime.now(ZONE).date()

@@ -122,9 +122,10 @@ def test_list_calendar_list_round_trip_shows_no_error(demo, new_context) -> None
 
 
 def test_workshop_opened_from_the_calendar_stays_open_after_a_change(demo, new_context) -> None:
+    from cop.accounts import service as accounts
     from cop.communities import service as communities
     from cop.core import db
-    from cop.services import accounts, workshops
+    from cop.services import workshops
 
     day = datetime.now(ZoneInfo("Europe/Brussels")).date()
     title = f"Calendar visit {uuid.uuid4().hex[:6]}"

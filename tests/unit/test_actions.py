@@ -9,15 +9,16 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from cop.accounts import admin
+from cop.accounts.models import Notification
 from cop.communities import service as communities
-from cop.communities.models import Notification
 from cop.core import clock
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from cop.core.permissions import SYSTEM, Actor, Role
 from cop.models import Action, ActionTag
-from cop.services import action_updates, actions, admin
+from cop.services import action_updates, actions
 from cop.services.action_detail import action_detail
 from cop.services.action_views import find_actions
 from tests import factories

@@ -8,14 +8,15 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from cop.accounts import admin
+from cop.accounts import service as accounts
+from cop.accounts.models import User
 from cop.communities import service as communities
-from cop.communities.models import User
 from cop.core import clock
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.errors import NotFound, PermissionDenied, ValidationError
 from cop.core.permissions import SYSTEM
-from cop.services import accounts, admin
 from tests import factories
 
 T0 = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)

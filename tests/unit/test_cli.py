@@ -10,8 +10,9 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
+from cop.accounts.models import User
 from cop.cli import main
-from cop.communities.models import Community, Membership, Organisation, Person, User
+from cop.communities.models import Community, Membership, Organisation, Person
 from cop.core import schema
 from cop.core.audit import AuditEvent
 from cop.core.db import DataVersion, get_engine, read_session

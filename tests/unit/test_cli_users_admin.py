@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
+from cop.accounts import service as accounts
+from cop.accounts.models import User
 from cop.cli import main
-from cop.communities.models import Membership, Person, User
+from cop.communities.models import Membership, Person
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
-from cop.services import accounts
 from tests import factories
 
 

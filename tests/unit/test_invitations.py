@@ -10,15 +10,16 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from cop.communities.models import Membership, Notification, User
+from cop.accounts import invitations
+from cop.accounts import service as accounts
+from cop.accounts.invitations import InvitationUnusable
+from cop.accounts.models import Invitation, Notification, User
+from cop.communities.models import Membership
 from cop.core import clock, mailer, passwords
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.errors import PermissionDenied, ValidationError
 from cop.core.permissions import SYSTEM
-from cop.models import Invitation
-from cop.services import accounts, invitations
-from cop.services.invitations import InvitationUnusable
 from tests import factories
 
 T0 = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)

@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from cop.communities.models import User
+from cop.accounts import admin
+from cop.accounts import service as accounts
+from cop.accounts.models import User
 from cop.core import clock
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
-from cop.services import accounts, admin
 from tests import factories
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -9,12 +9,12 @@ import bcrypt
 import pytest
 from sqlalchemy.engine import Engine
 
-from cop.communities.models import User
+from cop.accounts import service as accounts
+from cop.accounts.models import User
 from cop.core import passwords
 from cop.core.db import get_engine, read_session, write_session
 from cop.core.errors import ValidationError
 from cop.core.permissions import SYSTEM
-from cop.services import accounts
 
 SEVENTY_TWO_BYTES = "ä" * 30 + "Lisbon-Gent."  # 60 + 12 bytes, 42 characters
 assert len(SEVENTY_TWO_BYTES.encode()) == 72

@@ -43,38 +43,26 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from cop.accounts import admin, invitations, notifications, personal_data, profile
+from cop.accounts import service as accounts
+from cop.accounts.models import Invitation, User
 from cop.communities import onboarding, people
 from cop.communities import service as communities
-from cop.communities.models import Community, Membership, Organisation, Person, User
+from cop.communities.models import Community, Membership, Organisation, Person
 from cop.core import db, passwords
 from cop.core.db import read_session, write_session
 from cop.core.errors import NotFound, PermissionDenied
 from cop.core.permissions import PERMISSIONS, SELF_SERVICE, SYSTEM, Actor, Role, Visibility
-from cop.models import (
-    Action,
-    Chapter,
-    Invitation,
-    Practice,
-    ReviewStatus,
-    Standard,
-    Workshop,
-    WorkshopStatus,
-)
+from cop.models import Action, Chapter, Practice, ReviewStatus, Standard, Workshop, WorkshopStatus
 from cop.seed import seed as seed_workspace
 from cop.services import (
-    accounts,
     action_io,
     action_updates,
     actions,
-    admin,
     attachments,
     attendance,
-    invitations,
-    notifications,
-    personal_data,
     portability,
     practices,
-    profile,
     self_assessment,
     standards,
     toolkit,

@@ -9,15 +9,17 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from cop.accounts import invitations, personal_data
+from cop.accounts import service as accounts
+from cop.accounts.models import Invitation, Notification, User
 from cop.communities import service as communities
-from cop.communities.models import Community, Membership, Notification, Person, User
+from cop.communities.models import Community, Membership, Person
 from cop.core import clock
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.errors import ConflictError, PermissionDenied, ValidationError
 from cop.core.permissions import SYSTEM, Actor
-from cop.models import Invitation
-from cop.services import accounts, attendance, invitations, personal_data, workshops
+from cop.services import attendance, workshops
 from tests import factories
 
 T0 = datetime(2026, 9, 14, 9, 0, tzinfo=UTC)

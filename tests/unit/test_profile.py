@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import Engine
 
+from cop.accounts import profile
+from cop.accounts import service as accounts
 from cop.core.db import read_session, write_session
 from cop.core.errors import ConflictError, ValidationError
-from cop.services import accounts, profile
 from tests import factories
 
 

@@ -10,15 +10,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import col, func, select
 
+from cop.accounts import service as accounts
+from cop.accounts.models import User
 from cop.communities import people
-from cop.communities.models import Community, Membership, Organisation, Person, User
+from cop.communities.models import Community, Membership, Organisation, Person
 from cop.core import clock, schema
 from cop.core.audit import AuditEvent
 from cop.core.db import current_data_version, get_engine, read_session, write_session
 from cop.core.errors import ValidationError
 from cop.core.permissions import SYSTEM, Role
 from cop.seed import SCALES, seed
-from cop.services import accounts
 from cop.services.bulk_load import NotEmpty
 
 SMALL = SCALES["small"]

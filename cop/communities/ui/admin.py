@@ -7,16 +7,25 @@ from datetime import date
 
 import streamlit as st
 
+from cop.accounts import admin
 from cop.communities import onboarding
 from cop.communities import service as communities
 from cop.core.db import read_session
 from cop.core.errors import CopError, ValidationError
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, Visibility
-from cop.services import admin
 from cop.shell.formatting import local_time
-from cop.shell.forms import draw_conflict, errors_banner, field_error, localize, pager, read, submit
-from cop.ui.admin_accounts import PAGE_SIZE, person_picker
+from cop.shell.forms import (
+    PAGE_SIZE,
+    draw_conflict,
+    errors_banner,
+    field_error,
+    localize,
+    pager,
+    read,
+    submit,
+)
+from cop.shell.person_picker import person_picker
 
 # What the import preview says of each row's person and membership.
 PLAN_WORDS = {"new": N_("new"), "existing": N_("existing")}

@@ -6,14 +6,15 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from cop.accounts import invitations, profile
+from cop.accounts import service as accounts
+from cop.accounts.models import Invitation, User
 from cop.communities import onboarding, people
 from cop.communities import service as communities
-from cop.communities.models import Community, Membership, Organisation, Person, User
+from cop.communities.models import Community, Membership, Organisation, Person
 from cop.core import passwords
 from cop.core.errors import ValidationError
 from cop.core.permissions import SYSTEM
-from cop.models import Invitation
-from cop.services import accounts, invitations, profile
 
 from .inputs import (
     CHOICE,

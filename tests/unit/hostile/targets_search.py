@@ -12,13 +12,13 @@ from typing import Any
 
 from sqlmodel import Session
 
+from cop.accounts import admin
 from cop.communities import service as communities
 from cop.core.errors import NotFound
 from cop.core.validation import searchable
 from cop.services import (
     action_detail,
     action_views,
-    admin,
     attachments,
     practice_browse,
     practices,

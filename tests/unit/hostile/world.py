@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from cop.accounts import admin
 from cop.communities import people
 from cop.communities import service as communities
 from cop.communities.models import Community, Membership, Organisation
@@ -25,7 +26,6 @@ from cop.models import Workshop
 from cop.services import (
     action_updates,
     actions,
-    admin,
     agenda,
     attachments,
     attendance,

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from cop.communities.models import Person, User
+from cop.accounts import service as accounts
+from cop.accounts.models import User
+from cop.communities.models import Person
 from cop.core import records
 from cop.core.errors import NotFound
 from cop.core.i18n import N_
 from cop.core.permissions import Actor, authorize
 from cop.core.validation import Checker
-from cop.services import accounts
 
 
 @dataclass(frozen=True)

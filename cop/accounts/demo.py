@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from cop.accounts import service as accounts
+from cop.accounts.models import User
+from cop.accounts.service import load_actor
 from cop.communities import people
 from cop.communities import service as communities
-from cop.communities.models import Person, User
+from cop.communities.models import Person
 from cop.core.permissions import SYSTEM
-from cop.services import accounts
-from cop.services.accounts import load_actor
 
 
 def step(ctx) -> None:  # noqa: ANN001 - DemoContext, imported lazily to avoid a cycle

@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 from sqlmodel import Session
 
+from cop.accounts import service as accounts
 from cop.core import clock
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
-from cop.services import accounts
 from cop.shell.forms import errors_banner, field_error, submit
 
 FORM = "change-password"

@@ -17,13 +17,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, select
 
-from cop.communities.models import Community, Membership, Person, User
+from cop.accounts.models import Invitation, User
+from cop.communities.models import Community, Membership, Person
 from cop.core import clock, records
 from cop.core.audit import AuditEvent, plain, record_event
 from cop.core.errors import NotFound, ValidationError
 from cop.core.i18n import N_
 from cop.core.permissions import Actor, authorize
-from cop.models import Invitation
 
 REDACTED = "(redacted)"
 ANONYMOUS_NAME = "Former participant #{id}"

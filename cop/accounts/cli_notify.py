@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+from cop.accounts import notifications
 from cop.cli.common import EXIT_OK, current_engine, say
 from cop.core import mailer
 from cop.core.db import write_session
 from cop.core.permissions import SYSTEM
-from cop.services import notifications
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -7,14 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from cop.communities.models import (
-    Community,
-    Membership,
-    Organisation,
-    OrganisationKind,
-    Person,
-    User,
-)
+from cop.accounts.models import User
+from cop.communities.models import Community, Membership, Organisation, OrganisationKind, Person
 from cop.core import passwords
 from cop.core.permissions import Role, Visibility
 from cop.core.seed_context import SeedContext

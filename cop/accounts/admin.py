@@ -16,8 +16,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from cop.accounts.models import User
 from cop.communities import service as communities
-from cop.communities.models import Organisation, Person, User
+from cop.communities.models import Organisation, Person
 from cop.core import clock, passwords, records
 from cop.core.audit import AuditEvent, diff, record_event, snapshot
 from cop.core.errors import ValidationError

@@ -16,8 +16,10 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from cop.accounts import service as accounts
+from cop.accounts.models import Invitation, Notification, User
 from cop.communities import service as communities
-from cop.communities.models import Community, Membership, Notification, Person, User
+from cop.communities.models import Community, Membership, Person
 from cop.core import clock, mailer, records
 from cop.core.audit import record_event, snapshot
 from cop.core.errors import NotFound, ValidationError
@@ -25,8 +27,6 @@ from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import SYSTEM, Actor, authorize
 from cop.core.validation import Checker, record_id
-from cop.models import Invitation
-from cop.services import accounts
 
 LIFETIME = timedelta(days=7)
 LINK_PREFIX = "/?invite="

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from cop.accounts import personal_data, profile
+from cop.accounts.ui.profile_forms import change_password
 from cop.core import clock
 from cop.core.i18n import LANGUAGES, translator
 from cop.core.permissions import Actor
-from cop.services import personal_data, profile
 from cop.shell.formatting import TIME_ZONES
 from cop.shell.forms import errors_banner, field_error, read, submit
-from cop.ui.profile_forms import change_password
 
 FORM = "profile"
 

@@ -10,15 +10,16 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from cop.accounts import admin, invitations, personal_data
+from cop.accounts import service as accounts
 from cop.communities import service as communities
 from cop.core.db import read_session
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
-from cop.services import accounts, admin, invitations, personal_data
 from cop.shell.formatting import local_time
-from cop.shell.forms import errors_banner, field_error, pager, read, submit
+from cop.shell.forms import PAGE_SIZE, errors_banner, field_error, pager, read, submit
+from cop.shell.person_picker import person_picker
 
-PAGE_SIZE = 25
 INVITATION_STATES = {"pending": N_("pending"), "used": N_("used"), "revoked": N_("revoked"), "expired": N_("expired")}
 
 
@@ -109,18 +110,6 @@ def _create_account_form(actor: Actor) -> None:
             st.rerun()
 
 
-def person_picker(actor: Actor, key: str, *, without_account: bool = False) -> int | None:
-    _ = translator(actor.language)
-    search = st.text_input(_("Find a person by name or e-mail"), key=f"{key}_search", max_chars=200)
-    if not search.strip():
-        return None
-    found = read(admin.find_people, actor, search, language=actor.language) or []
-    found = [p for p in found if not (without_account and p["username"]) and not p["anonymised"]]
-    if not found:
-        st.caption(_("Nobody found."))
-        return None
-    labels = {p["person_id"]: f"{p['name']} <{p['email'] or '-'}> {p['organisation']}" for p in found}
-    return st.selectbox(_("Person"), list(labels), format_func=labels.get, key=f"{key}_pick")
 
 
 def _anonymise_form(actor: Actor) -> None:

@@ -16,8 +16,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from cop.accounts.models import User
 from cop.communities import people
-from cop.communities.models import Community, Membership, Person, User
+from cop.communities.models import Community, Membership, Person
 from cop.core import clock, passwords, records
 from cop.core.audit import record_event
 from cop.core.errors import NotFound

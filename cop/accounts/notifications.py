@@ -16,11 +16,12 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from cop.communities.models import Community, Membership, Notification, Person, User
+from cop.accounts import service as accounts
+from cop.accounts.models import Notification, User
+from cop.communities.models import Community, Membership, Person
 from cop.core import clock, mailer
 from cop.core.errors import NotFound
 from cop.core.permissions import Actor, authorize, can_read
-from cop.services import accounts
 
 KINDS = {
     "action.assigned": "An action was assigned to you",

@@ -10,16 +10,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cop.accounts import admin
 from cop.cli.common import EXIT_FAILED, EXIT_OK, Refused, current_engine, say
 from cop.communities import onboarding
 from cop.communities import service as communities
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
-from cop.services import admin
 
 
 def _user_commands(subparsers: argparse._SubParsersAction) -> argparse._SubParsersAction:
-    """The sub-commands of ``cop user`` (registered by cop.cli.users), to add ours beside ``add``."""
+    """The sub-commands of ``cop user`` (registered by cop.accounts.cli), to add ours beside ``add``."""
     user = subparsers.choices.get("user") or subparsers.add_parser("user", help="manage accounts")
     for action in user._actions:
         if isinstance(action, argparse._SubParsersAction):

@@ -1,0 +1,24 @@
+"""Picking a person from the directory by name or e-mail (admin forms for invitations, memberships, personal data)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cop.accounts import admin
+from cop.core.i18n import translator
+from cop.core.permissions import Actor
+from cop.shell.forms import read
+
+
+def person_picker(actor: Actor, key: str, *, without_account: bool = False) -> int | None:
+    _ = translator(actor.language)
+    search = st.text_input(_("Find a person by name or e-mail"), key=f"{key}_search", max_chars=200)
+    if not search.strip():
+        return None
+    found = read(admin.find_people, actor, search, language=actor.language) or []
+    found = [p for p in found if not (without_account and p["username"]) and not p["anonymised"]]
+    if not found:
+        st.caption(_("Nobody found."))
+        return None
+    labels = {p["person_id"]: f"{p['name']} <{p['email'] or '-'}> {p['organisation']}" for p in found}
+    return st.selectbox(_("Person"), list(labels), format_func=labels.get, key=f"{key}_pick")
