@@ -51,16 +51,9 @@ from cop.core.permissions import SYSTEM  # noqa: E402
 from cop.demo import load_demo  # noqa: E402
 from cop.export import docx, html, markdown, pdf  # noqa: E402
 from cop.export.document import Document, Figure, Heading, Paragraph, PracticeBox, Table  # noqa: E402
-from cop.models import (  # noqa: E402
-    Action,
-    Attendance,
-    Outcome,
-    Practice,
-    SelfAssessment,
-    Standard,
-    Workshop,
-)
+from cop.models import Action, Practice, SelfAssessment, Standard
 from cop.services import toolkit, toolkit_export, toolkit_sections  # noqa: E402
+from cop.workshops.models import Attendance, Outcome, Workshop
 
 RUNS = 3
 RESULTS = ROOT / "benchmarks" / "results"

@@ -15,8 +15,8 @@ from cop.communities import service as communities
 from cop.communities.models import Community
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM, Actor, Role
-from cop.models import Workshop
-from cop.services import workshops
+from cop.workshops import service as workshops
+from cop.workshops.models import Workshop
 
 _counter = itertools.count(1)
 PASSWORD = "a long enough passphrase"

@@ -46,7 +46,7 @@ def _steps() -> list[Callable[[DemoContext], None]]:
     from cop.demo import actions as actions_step
     from cop.demo import practices as practices_step
     from cop.demo import toolkit as toolkit_step
-    from cop.demo import workshops as workshops_step
+    from cop.workshops import demo as workshops_step
 
     return [core.step, workshops_step.step, actions_step.step, practices_step.step, toolkit_step.step]
 

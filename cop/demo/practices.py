@@ -18,9 +18,9 @@ from sqlmodel import col, select
 from cop.core import clock
 from cop.core.permissions import SYSTEM, Actor
 from cop.models import ReviewStatus
-from cop.models.workshops import Workshop, WorkshopStatus
 from cop.services import practices, standards
 from cop.services import self_assessment as scores
+from cop.workshops.models import Workshop, WorkshopStatus
 
 PRACTICE_FIELDS = (
     "title", "started_on", "ended_on", "is_regular_service", "themes", "target_groups", "people_reached",

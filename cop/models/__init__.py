@@ -37,7 +37,7 @@ from cop.models.toolkit import (
     SectionKind,
     Toolkit,
 )
-from cop.models.workshops import (
+from cop.workshops.models import (
     AgendaItem,
     Attachment,
     Attendance,

@@ -47,7 +47,6 @@ from cop.core.permissions import SYSTEM, Actor, authorize
 from cop.core.seed_context import SCALES, Scale, SeedContext
 from cop.seed import actions as actions_step
 from cop.seed import practices as practices_step
-from cop.seed import workshops as workshops_step
 from cop.services.bulk_load import (
     NotEmpty,
     bump_data_version,
@@ -56,6 +55,7 @@ from cop.services.bulk_load import (
     rebuild_derived,
     reset_id_sequences,
 )
+from cop.workshops import seed as workshops_step
 
 STEPS = [core.step, workshops_step.step, practices_step.step, actions_step.step]
 

@@ -31,11 +31,9 @@ from cop.models import (
     ActionPartner,
     ActionTag,
     ActionUpdate,
-    Outcome,
-    OutcomeKind,
-    Workshop,
 )
 from cop.services.action_progress import STATUS_PROGRESS
+from cop.workshops.models import Outcome, OutcomeKind, Workshop
 
 TITLES = [
     "Open a welcome point in {c}",

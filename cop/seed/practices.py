@@ -29,7 +29,7 @@ from cop.models import (
     Standard,
     TagKind,
 )
-from cop.models.workshops import Workshop, WorkshopStatus
+from cop.workshops.models import Workshop, WorkshopStatus
 
 # (title, themes, target groups, how it works); {c} is the city's name.
 PRACTICES: list[tuple[str, list[str], list[str], str]] = [

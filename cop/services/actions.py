@@ -34,13 +34,12 @@ from cop.models import (
     ActionPartner,
     ActionStatus,
     ActionTag,
-    Outcome,
     ProgressMode,
-    Workshop,
 )
 from cop.services import action_progress
 from cop.services.action_input import NUMBER_LABELS, check_action, check_number
 from cop.services.action_progress import STATUSES, progress_after_status
+from cop.workshops.models import Outcome, Workshop
 
 __all__ = [
     "create_action",

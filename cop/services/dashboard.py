@@ -144,7 +144,7 @@ def home_overview(session: Session, actor: Actor, community_id: int | None = Non
     chosen in the sidebar; None means all of the actor's communities.
     """
     from cop.accounts import notifications
-    from cop.services.workshop_finder import upcoming_workshops
+    from cop.workshops.queries import upcoming_workshops
 
     visible = visible_communities(session, actor)
     mine = [c for c in visible if (actor.is_admin or c.id in actor.roles) and community_id in (None, c.id)]

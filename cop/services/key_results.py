@@ -19,17 +19,8 @@ from cop.communities.models import Membership, Organisation, OrganisationKind, P
 from cop.communities.service import get_community
 from cop.core import clock
 from cop.core.permissions import Actor
-from cop.models import (
-    Action,
-    ActionStatus,
-    Attendance,
-    ReviewStatus,
-    SelfAssessment,
-    Standard,
-    Workshop,
-    WorkshopKind,
-    WorkshopStatus,
-)
+from cop.models import Action, ActionStatus, ReviewStatus, SelfAssessment, Standard
+from cop.workshops.models import Attendance, Workshop, WorkshopKind, WorkshopStatus
 
 HELD = (WorkshopStatus.HELD.value, WorkshopStatus.CLOSED.value)
 DONE = ActionStatus.DONE.value

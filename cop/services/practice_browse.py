@@ -32,7 +32,7 @@ from cop.models import (
     ReviewStatus,
     TagKind,
 )
-from cop.models.workshops import Workshop
+from cop.workshops.models import Workshop
 
 MAX_PAGE = 200
 EXCERPT = 300

@@ -23,7 +23,7 @@ from cop.core.settings import LIMITS
 from cop.core.tags import check_tags, split_items
 from cop.core.validation import Checker, record_id
 from cop.models import Practice
-from cop.models.workshops import Workshop
+from cop.workshops.models import Workshop
 
 LONG_TEXTS: dict[str, str] = {
     "summary": N_("The summary"),

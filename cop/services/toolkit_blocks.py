@@ -25,10 +25,7 @@ from cop.export.markdown import escape
 from cop.models import (
     Action,
     ActionStatus,
-    Attendance,
     Chapter,
-    Outcome,
-    OutcomeKind,
     Practice,
     PracticeOrganisation,
     ReviewStatus,
@@ -36,10 +33,9 @@ from cop.models import (
     SectionKind,
     Standard,
     Toolkit,
-    Workshop,
-    WorkshopStatus,
 )
 from cop.services.key_results import HELD, key_results
+from cop.workshops.models import Attendance, Outcome, OutcomeKind, Workshop, WorkshopStatus
 
 KIND_LABELS: dict[str, str] = {
     SectionKind.FREE_TEXT: "Free text",

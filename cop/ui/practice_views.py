@@ -25,13 +25,13 @@ from cop.models import Practice, ReviewStatus, TagKind
 from cop.services import practices
 from cop.services.practice_input import LONG_TEXTS
 from cop.services.review_status import STATUS_LABELS, STATUSES
-from cop.services.workshop_finder import find_workshops
 from cop.shell.cache import cached_read
 from cop.shell.formatting import display_table, format_date, format_number
 from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
 from cop.shell.lazy import filter_panel, lazy_expander
 from cop.shell.text import markdown
-from cop.ui.workshop_views import KIND_LABELS
+from cop.workshops.labels import KIND_LABELS
+from cop.workshops.queries import find_workshops
 
 PAGE_SIZE = 25
 PAGE_KEY = "practices_page"

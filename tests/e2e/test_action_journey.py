@@ -45,7 +45,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     from cop.accounts import service as accounts
     from cop.communities import service as communities
     from cop.core import db
-    from cop.services import outcomes, workshops
+    from cop.workshops import outcomes
+    from cop.workshops import service as workshops
 
     running = demo_server(tmp_path_factory.mktemp("actions"))
     day = datetime.now(ZONE).date()

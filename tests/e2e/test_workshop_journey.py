@@ -125,7 +125,7 @@ def test_workshop_opened_from_the_calendar_stays_open_after_a_change(demo, new_c
     from cop.accounts import service as accounts
     from cop.communities import service as communities
     from cop.core import db
-    from cop.services import workshops
+    from cop.workshops import service as workshops
 
     day = datetime.now(ZoneInfo("Europe/Brussels")).date()
     title = f"Calendar visit {uuid.uuid4().hex[:6]}"

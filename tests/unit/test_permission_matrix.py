@@ -53,14 +53,12 @@ from cop.core import db, passwords
 from cop.core.db import read_session, write_session
 from cop.core.errors import NotFound, PermissionDenied
 from cop.core.permissions import PERMISSIONS, SELF_SERVICE, SYSTEM, Actor, Role, Visibility
-from cop.models import Action, Chapter, Practice, ReviewStatus, Standard, Workshop, WorkshopStatus
+from cop.models import Action, Chapter, Practice, ReviewStatus, Standard
 from cop.seed import seed as seed_workspace
 from cop.services import (
     action_io,
     action_updates,
     actions,
-    attachments,
-    attendance,
     portability,
     practices,
     self_assessment,
@@ -69,9 +67,11 @@ from cop.services import (
     toolkit_export,
     toolkit_revisions,
     toolkit_sections,
-    workshop_io,
-    workshops,
 )
+from cop.workshops import attachments, attendance
+from cop.workshops import io as workshop_io
+from cop.workshops import service as workshops
+from cop.workshops.models import Workshop, WorkshopStatus
 from tests import factories
 from tests.conftest import empty_postgres
 

@@ -19,7 +19,8 @@ from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.errors import ConflictError, PermissionDenied, ValidationError
 from cop.core.permissions import SYSTEM, Actor
-from cop.services import attendance, workshops
+from cop.workshops import attendance
+from cop.workshops import service as workshops
 from tests import factories
 
 T0 = datetime(2026, 9, 14, 9, 0, tzinfo=UTC)

@@ -16,8 +16,9 @@ from cop.core.errors import ConflictError, NotFound, PermissionDenied, Validatio
 from cop.core.permissions import SYSTEM, Actor
 from cop.models import Practice, PracticeTag, ReviewStatus, SelfAssessment, Standard
 from cop.seed import SCALES, seed
-from cop.services import practices, self_assessment, standards, workshops
+from cop.services import practices, self_assessment, standards
 from cop.services.practice_input import LONG_TEXTS
+from cop.workshops import service as workshops
 from tests import factories
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from cop.core.db import read_session, write_session
 from cop.core.permissions import Role
 from cop.search.queries import parse_query, search, snippet
-from cop.services import outcomes, workshops
+from cop.workshops import outcomes
+from cop.workshops import service as workshops
 from tests import factories
 
 

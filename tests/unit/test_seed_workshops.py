@@ -13,10 +13,11 @@ from cop.core import clock
 from cop.core.db import read_session
 from cop.core.permissions import SYSTEM
 from cop.demo import load_demo
-from cop.models import Action, Attendance, Outcome, Workshop
+from cop.models import Action
 from cop.seed import SCALES, seed
-from cop.services.attendance import attendance_summary
-from cop.services.workshop_finder import find_workshops, upcoming_workshops, workshop_detail
+from cop.workshops.attendance import attendance_summary
+from cop.workshops.models import Attendance, Outcome, Workshop
+from cop.workshops.queries import find_workshops, upcoming_workshops, workshop_detail
 
 
 def test_small_seed_has_its_workshops_attendance_and_outcomes_within_the_rules(engine: Engine) -> None:

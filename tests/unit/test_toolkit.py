@@ -13,7 +13,6 @@ from cop.core.permissions import Actor, Role
 from cop.models import Chapter, ChapterStatus, Section
 from cop.services import (
     actions,
-    attendance,
     key_results,
     practices,
     standards,
@@ -21,9 +20,10 @@ from cop.services import (
     toolkit_export,
     toolkit_revisions,
     toolkit_sections,
-    workshops,
 )
 from cop.services import self_assessment as scores
+from cop.workshops import attendance
+from cop.workshops import service as workshops
 from tests import factories
 from tests.factories import World
 

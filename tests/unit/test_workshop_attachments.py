@@ -11,9 +11,9 @@ from sqlalchemy.engine import Engine
 from cop.core.db import read_session, write_session
 from cop.core.errors import NotFound, PermissionDenied, ValidationError
 from cop.core.settings import LIMITS
-from cop.models import Attachment
-from cop.services import attachments
-from cop.services.attachments import detect_type, stored_filename
+from cop.workshops import attachments
+from cop.workshops.attachments import detect_type, stored_filename
+from cop.workshops.models import Attachment
 from tests import factories
 from tests.factories import World
 

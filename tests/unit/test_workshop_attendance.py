@@ -10,7 +10,7 @@ from cop.communities import service as communities
 from cop.core.db import read_session, write_session
 from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from cop.core.permissions import SYSTEM, Role
-from cop.services import attendance
+from cop.workshops import attendance
 from tests import factories
 from tests.factories import World
 

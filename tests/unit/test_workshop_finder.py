@@ -11,8 +11,9 @@ from sqlalchemy.engine import Engine
 from cop.core import clock
 from cop.core.db import read_session, write_session
 from cop.core.errors import NotFound, ValidationError
-from cop.services import agenda, attendance, outcomes, workshops
-from cop.services.workshop_finder import (
+from cop.workshops import agenda, attendance, outcomes
+from cop.workshops import service as workshops
+from cop.workshops.queries import (
     find_workshops,
     month_calendar,
     upcoming_workshops,

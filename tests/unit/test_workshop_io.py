@@ -17,8 +17,9 @@ from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.errors import NotFound, PermissionDenied
 from cop.export.csv_safe import FORMULA_STARTS, csv_bytes, safe_cell
-from cop.models import Workshop
-from cop.services import attendance, workshop_io
+from cop.workshops import attendance
+from cop.workshops import io as workshop_io
+from cop.workshops.models import Workshop
 from tests import factories
 from tests.factories import World
 

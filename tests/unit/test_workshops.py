@@ -12,9 +12,10 @@ from sqlalchemy.engine import Engine
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from cop.models import Workshop
-from cop.services import agenda, attachments, attendance, outcomes, workshops
-from cop.services.workshops import READ_ONLY
+from cop.workshops import agenda, attachments, attendance, outcomes
+from cop.workshops import service as workshops
+from cop.workshops.models import Workshop
+from cop.workshops.service import READ_ONLY
 from tests import factories
 from tests.factories import World
 

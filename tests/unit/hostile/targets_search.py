@@ -19,14 +19,14 @@ from cop.core.validation import searchable
 from cop.services import (
     action_detail,
     action_views,
-    attachments,
     practice_browse,
     practices,
     search,
     standards,
     toolkit,
-    workshop_finder,
 )
+from cop.workshops import attachments
+from cop.workshops import queries as workshop_finder
 
 from .inputs import REFERENCE, SEARCH, Bad
 from .rule import Target, assert_inert_html

@@ -13,8 +13,10 @@ from sqlmodel import Session
 
 from cop.communities.models import Organisation
 from cop.core.errors import ValidationError
-from cop.models import AgendaItem, Attachment, Attendance, Outcome, Workshop
-from cop.services import agenda, attachments, attendance, outcomes, workshop_io, workshops
+from cop.workshops import agenda, attachments, attendance, outcomes
+from cop.workshops import io as workshop_io
+from cop.workshops import service as workshops
+from cop.workshops.models import AgendaItem, Attachment, Attendance, Outcome, Workshop
 
 from .inputs import (
     CHOICE,

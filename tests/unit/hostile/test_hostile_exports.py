@@ -30,16 +30,15 @@ from cop.core.markdown import to_html
 from cop.services import (
     action_io,
     actions,
-    attendance,
-    outcomes,
     practices,
     standards,
     toolkit,
     toolkit_export,
     toolkit_sections,
-    workshop_io,
-    workshops,
 )
+from cop.workshops import attendance, outcomes
+from cop.workshops import io as workshop_io
+from cop.workshops import service as workshops
 
 from .inputs import PWNED, TEXT
 from .rule import FORMULA_STARTS, assert_inert_html, assert_no_formula, csv_cells

@@ -22,20 +22,10 @@ from cop.communities.models import Community, Membership, Organisation
 from cop.core import clock, records
 from cop.core.db import write_session
 from cop.core.permissions import SYSTEM, Actor, Role
-from cop.models import Workshop
-from cop.services import (
-    action_updates,
-    actions,
-    agenda,
-    attachments,
-    attendance,
-    outcomes,
-    practices,
-    standards,
-    toolkit,
-    toolkit_sections,
-    workshops,
-)
+from cop.services import action_updates, actions, practices, standards, toolkit, toolkit_sections
+from cop.workshops import agenda, attachments, attendance, outcomes
+from cop.workshops import service as workshops
+from cop.workshops.models import Workshop
 from tests import factories
 
 from .inputs import PNG

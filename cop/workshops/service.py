@@ -30,7 +30,7 @@ from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize, can_read
 from cop.core.validation import MAX_DATE, MIN_DATE, Checker, record_id
-from cop.models import Workshop, WorkshopFormat, WorkshopKind, WorkshopStatus
+from cop.workshops.models import Workshop, WorkshopFormat, WorkshopKind, WorkshopStatus
 
 KINDS = [k.value for k in WorkshopKind]
 FORMATS = [f.value for f in WorkshopFormat]

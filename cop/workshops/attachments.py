@@ -25,8 +25,8 @@ from cop.core.messages import Message
 from cop.core.permissions import Actor
 from cop.core.settings import LIMITS
 from cop.core.validation import Checker
-from cop.models import Attachment
-from cop.services.workshops import editable_workshop, workshop_in_scope
+from cop.workshops.models import Attachment
+from cop.workshops.service import editable_workshop, workshop_in_scope
 
 ALLOWED = N_(
     "images (PNG, JPEG, GIF, WebP), PDF, Word, Excel and PowerPoint, OpenDocument text, "

@@ -18,9 +18,10 @@ from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor
 from cop.core.validation import Checker
-from cop.models import Action, Outcome, OutcomeKind
+from cop.models import Action
 from cop.services import actions
-from cop.services.workshops import editable_workshop, workshop_in_scope
+from cop.workshops.models import Outcome, OutcomeKind
+from cop.workshops.service import editable_workshop, workshop_in_scope
 
 KINDS = [k.value for k in OutcomeKind]
 

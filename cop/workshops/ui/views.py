@@ -25,9 +25,6 @@ from cop.core.errors import ValidationError
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, is_allowed
 from cop.core.validation import MAX_DATE, MIN_DATE
-from cop.models import Workshop
-from cop.services import workshop_io, workshops
-from cop.services.workshop_finder import SORTS, find_workshops, month_calendar, upcoming_workshops
 from cop.shell.cache import cached_read
 from cop.shell.formatting import (
     TIME_ZONES,
@@ -48,13 +45,14 @@ from cop.shell.forms import (
     submit,
 )
 from cop.shell.lazy import filter_panel, lazy_expander
+from cop.workshops import io as workshop_io
+from cop.workshops import service as workshops
+from cop.workshops.labels import FORMAT_LABELS, KIND_LABELS, STATUS_LABELS
+from cop.workshops.models import Workshop
+from cop.workshops.queries import SORTS, find_workshops, month_calendar, upcoming_workshops
 
 PAGE_SIZE = 25
 PAGE_KEY = "workshops_page"
-KIND_LABELS = {"workshop": N_("Workshop"), "study_visit": N_("Study visit"), "staff_exchange": N_("Staff exchange"),
-               "city_dialogue": N_("City dialogue"), "planning_session": N_("Planning session")}
-FORMAT_LABELS = {"in_person": N_("In person"), "online": N_("Online"), "hybrid": N_("Hybrid")}
-STATUS_LABELS = {"planned": N_("Planned"), "held": N_("Held"), "closed": N_("Closed")}
 SORT_LABELS = {"starts_at": N_("Date"), "title": N_("Title"), "kind": N_("Kind"), "status": N_("Status"),
                "community": N_("Community"), "updated_at": N_("Last change")}
 

@@ -10,8 +10,8 @@ from cop.core import records
 from cop.core.i18n import N_
 from cop.core.permissions import Actor
 from cop.core.validation import Checker
-from cop.models import AgendaItem
-from cop.services.workshops import editable_workshop
+from cop.workshops.models import AgendaItem
+from cop.workshops.service import editable_workshop
 
 
 def _check_item(chk: Checker, title: Any, duration_minutes: Any, presenter: Any) -> dict[str, Any]:

@@ -14,7 +14,8 @@ from typing import Any
 
 from cop.core import clock
 from cop.core.permissions import Actor
-from cop.services import agenda, attendance, outcomes, workshops
+from cop.workshops import agenda, attendance, outcomes
+from cop.workshops import service as workshops
 
 
 def step(ctx) -> None:  # noqa: ANN001 - DemoContext, imported lazily to avoid a cycle

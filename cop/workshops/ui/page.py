@@ -10,11 +10,11 @@ import streamlit as st
 from cop.core.db import read_session
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
-from cop.services.workshops import readable_community
 from cop.shell.formatting import opened_record_id
 from cop.shell.sidebar import selected_community_id
-from cop.ui.workshop_detail import workshop_page
-from cop.ui.workshop_views import month_view, upcoming_view, workshop_list
+from cop.workshops.service import readable_community
+from cop.workshops.ui.detail import workshop_page
+from cop.workshops.ui.views import month_view, upcoming_view, workshop_list
 
 
 def draw_workshops_page(actor: Actor) -> None:

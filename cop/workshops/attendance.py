@@ -20,8 +20,8 @@ from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor
 from cop.core.validation import Checker
-from cop.models import Attendance, AttendanceRole
-from cop.services.workshops import editable_workshop, workshop_in_scope
+from cop.workshops.models import Attendance, AttendanceRole
+from cop.workshops.service import editable_workshop, workshop_in_scope
 
 ROLES = [r.value for r in AttendanceRole]
 OUTSIDE = N_("This attendee is outside the community: add them as a guest with their name and organisation.")

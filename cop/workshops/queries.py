@@ -22,9 +22,9 @@ from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, Visibility, is_allowed
 from cop.core.validation import Checker, record_id, searchable
-from cop.models import Attendance, Workshop, WorkshopStatus
-from cop.services import agenda, attachments, attendance, outcomes
-from cop.services.workshops import (
+from cop.workshops import agenda, attachments, attendance, outcomes
+from cop.workshops.models import Attendance, Workshop, WorkshopStatus
+from cop.workshops.service import (
     FORMATS,
     KINDS,
     MAX_DURATION,

@@ -26,15 +26,10 @@ from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize
 from cop.core.validation import Checker
 from cop.export.csv_safe import csv_bytes
-from cop.models import Workshop, WorkshopStatus
-from cop.services.attendance import attendance_list
-from cop.services.workshop_finder import find_workshops
-from cop.services.workshops import (
-    check_workshop,
-    readable_community,
-    workshop_in_scope,
-    zone_or_utc,
-)
+from cop.workshops.attendance import attendance_list
+from cop.workshops.models import Workshop, WorkshopStatus
+from cop.workshops.queries import find_workshops
+from cop.workshops.service import check_workshop, readable_community, workshop_in_scope, zone_or_utc
 
 EXPORT_PAGE = 500
 EXPORT_COLUMNS = [

@@ -20,7 +20,7 @@ from cop.communities.models import Organisation, OrganisationKind
 from cop.core.permissions import Role
 from cop.core.seed_context import SeedContext
 from cop.core.seed_names import CITIES, NGO_PATTERNS, TIME_ZONES, TOPICS, person_name
-from cop.models import (
+from cop.workshops.models import (
     AgendaItem,
     Attendance,
     AttendanceRole,

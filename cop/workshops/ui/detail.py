@@ -18,8 +18,6 @@ from cop.core import clock
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
 from cop.core.validation import MAX_DATE, MIN_DATE
-from cop.services import agenda, attachments, attendance, outcomes, workshop_io, workshops
-from cop.services.workshop_finder import workshop_detail
 from cop.shell.formatting import format_number, local_time, record_link
 from cop.shell.forms import (
     draw_conflict,
@@ -32,7 +30,12 @@ from cop.shell.forms import (
     submit,
 )
 from cop.shell.text import markdown
-from cop.ui.workshop_views import FORMAT_LABELS, KIND_LABELS, STATUS_LABELS, workshop_form
+from cop.workshops import agenda, attachments, attendance, outcomes
+from cop.workshops import io as workshop_io
+from cop.workshops import service as workshops
+from cop.workshops.labels import FORMAT_LABELS, KIND_LABELS, STATUS_LABELS
+from cop.workshops.queries import workshop_detail
+from cop.workshops.ui.views import workshop_form
 
 ROLE_LABELS = {"host": N_("Host"), "speaker": N_("Speaker"), "participant": N_("Participant")}
 OUTCOME_LABELS = {"insight": N_("Insight"), "decision": N_("Decision"), "action": N_("Action")}

@@ -1,0 +1,1 @@
+"""The workshops page: the only Streamlit code of workshops."""
