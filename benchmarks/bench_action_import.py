@@ -28,14 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.workspaces import large_workspace  # noqa: E402
+from cop.actions.io import COLUMNS, export_actions_csv, preview_actions_import
 from cop.communities.models import Community  # noqa: E402
 from cop.core import db  # noqa: E402
 from cop.core.permissions import SYSTEM  # noqa: E402
-from cop.services.action_io import (  # noqa: E402
-    COLUMNS,
-    export_actions_csv,
-    preview_actions_import,
-)
 
 RESULTS = ROOT / "benchmarks" / "results" / "action_import.json"
 ROWS = 5_000

@@ -102,7 +102,7 @@ def mark_read(session: Session, actor: Actor, notification_id: int | None = None
 
 def overdue_actions(session: Session, actor: Actor) -> int:
     """Notify owners of overdue open actions, at most once per action and day."""
-    from cop.models import Action
+    from cop.actions.models import Action
 
     authorize(actor, "notification.send_overdue")
     today = clock.today()

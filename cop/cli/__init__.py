@@ -27,7 +27,8 @@ import cop.registry  # noqa: F401  (every table, and the search index kept in st
 from cop.accounts import cli as users
 from cop.accounts import cli_admin as users_admin
 from cop.accounts import cli_notify as notify
-from cop.cli import actions, backup, demo, export, seed
+from cop.actions import cli as actions
+from cop.cli import backup, demo, export, seed
 from cop.cli.common import EXIT_FAILED, EXIT_USAGE, Parser, error
 from cop.communities import cli as communities
 from cop.core import cli as db

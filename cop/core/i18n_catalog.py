@@ -43,9 +43,9 @@ SOURCES = [
 LABEL_TABLES = [
     "cop.core.permissions:Role",
     "cop.accounts.service:SIGN_IN_FAILED",
-    "cop.services.action_progress:DRIVEN_BY_CHILDREN",
-    "cop.services.action_progress:DRIVEN_BY_MILESTONES",
-    "cop.services.action_plan:COLUMNS",
+    "cop.actions.progress:DRIVEN_BY_CHILDREN",
+    "cop.actions.progress:DRIVEN_BY_MILESTONES",
+    "cop.actions.plan:COLUMNS",
     "cop.accounts.notifications:KINDS",
     "cop.services.review_status:STATUS_LABELS",
     "cop.services.self_assessment:SCORE_LABELS",

@@ -43,7 +43,7 @@ class DemoContext:
 
 def _steps() -> list[Callable[[DemoContext], None]]:
     from cop.accounts import demo as core
-    from cop.demo import actions as actions_step
+    from cop.actions import demo as actions_step
     from cop.demo import practices as practices_step
     from cop.demo import toolkit as toolkit_step
     from cop.workshops import demo as workshops_step

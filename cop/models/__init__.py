@@ -1,12 +1,7 @@
 """All tables; importing this package registers them on ``SQLModel.metadata``."""
 
 from cop.accounts.models import Invitation, Notification, User
-from cop.communities.models import Community, Membership, Organisation, OrganisationKind, Person
-from cop.core.audit import AuditEvent
-from cop.core.columns import Editable, UTCDateTime, utcnow
-from cop.core.db import DataVersion
-from cop.core.permissions import Role, Visibility
-from cop.models.actions import (
+from cop.actions.models import (
     Action,
     ActionCoOwner,
     ActionIndicator,
@@ -18,6 +13,11 @@ from cop.models.actions import (
     Priority,
     ProgressMode,
 )
+from cop.communities.models import Community, Membership, Organisation, OrganisationKind, Person
+from cop.core.audit import AuditEvent
+from cop.core.columns import Editable, UTCDateTime, utcnow
+from cop.core.db import DataVersion
+from cop.core.permissions import Role, Visibility
 from cop.models.practices import (
     Practice,
     PracticeImage,

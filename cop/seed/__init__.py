@@ -40,12 +40,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from cop.accounts import seed as core
+from cop.actions import seed as actions_step
 from cop.core import clock
 from cop.core.audit import AuditEvent
 from cop.core.errors import ValidationError
 from cop.core.permissions import SYSTEM, Actor, authorize
 from cop.core.seed_context import SCALES, Scale, SeedContext
-from cop.seed import actions as actions_step
 from cop.seed import practices as practices_step
 from cop.services.bulk_load import (
     NotEmpty,

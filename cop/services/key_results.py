@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from cop.actions.models import Action, ActionStatus
 from cop.communities.models import Membership, Organisation, OrganisationKind, Person
 from cop.communities.service import get_community
 from cop.core import clock
 from cop.core.permissions import Actor
-from cop.models import Action, ActionStatus, ReviewStatus, SelfAssessment, Standard
+from cop.models import ReviewStatus, SelfAssessment, Standard
 from cop.workshops.models import Attendance, Workshop, WorkshopKind, WorkshopStatus
 
 HELD = (WorkshopStatus.HELD.value, WorkshopStatus.CLOSED.value)

@@ -17,14 +17,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
+from cop.actions.models import Action, ActionStatus
 from cop.communities.models import Community, Organisation, Person
 from cop.core.permissions import Actor
 from cop.export import charts
 from cop.export.document import Block, Document, Figure, Heading, Paragraph, PracticeBox, Table
 from cop.export.markdown import escape
 from cop.models import (
-    Action,
-    ActionStatus,
     Chapter,
     Practice,
     PracticeOrganisation,

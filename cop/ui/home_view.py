@@ -19,12 +19,12 @@ import streamlit as st
 from sqlmodel import Session
 
 from cop.accounts import notifications
+from cop.actions.progress import STATUSES
 from cop.core import clock
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
 from cop.export.markdown import escape
 from cop.services import dashboard
-from cop.services.action_progress import STATUSES
 from cop.services.toolkit import STATUS_LABELS as CHAPTER_LABELS
 from cop.shell.cache import cached_read
 from cop.shell.charts import show_bars

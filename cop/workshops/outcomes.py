@@ -13,13 +13,13 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from cop.actions import service as actions
+from cop.actions.models import Action
 from cop.core import records
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor
 from cop.core.validation import Checker
-from cop.models import Action
-from cop.services import actions
 from cop.workshops.models import Outcome, OutcomeKind
 from cop.workshops.service import editable_workshop, workshop_in_scope
 

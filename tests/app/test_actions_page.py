@@ -9,11 +9,11 @@ import pyarrow as pa
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
+from cop.actions import service as actions
+from cop.actions.models import Action, ActionUpdate
 from cop.communities.models import Community, Organisation
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
-from cop.models import Action, ActionUpdate
-from cop.services import actions
 from tests.app.conftest import texts
 
 DEMO_ACTIONS = 23  # twenty from the actions section, three from workshop outcomes

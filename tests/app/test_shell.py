@@ -88,9 +88,9 @@ def test_home_shows_an_action_assigned_elsewhere_on_the_next_run(run_page, demo_
     """The home page caches its figures per data_version: a write anywhere must show at once."""
     from datetime import timedelta
 
+    from cop.actions import service as actions
     from cop.communities import service as communities
     from cop.core import clock
-    from cop.services import actions
 
     at = run_page("home", "member")
     title = "Open a welcome desk at the station"

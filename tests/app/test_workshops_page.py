@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
+from cop.actions.models import Action
 from cop.communities.models import Community
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
-from cop.models import Action
 from cop.workshops import service as workshops
 from cop.workshops.models import Workshop
 from tests.app.conftest import texts

@@ -87,10 +87,10 @@ class Run:
 def _prepare(data_dir: Path, n_pages: int, run_id: str) -> list[str]:
     """The demo copy, one member account per page, and the action each of them will update."""
     from cop.accounts import service as accounts
+    from cop.actions import service as actions
     from cop.communities import service as communities
     from cop.core import clock, db
     from cop.core.permissions import SYSTEM
-    from cop.services import actions
 
     copy_demo(data_dir)
     url = f"sqlite:///{data_dir / 'cop.db'}"

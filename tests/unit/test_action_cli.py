@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from cop.actions.models import Action
 from cop.cli import main
 from cop.core.db import read_session
-from cop.models import Action
 from tests import factories
 from tests.unit.test_actions import make_action
 

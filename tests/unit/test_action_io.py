@@ -12,12 +12,13 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from cop.actions import io as action_io
+from cop.actions import updates as action_updates
+from cop.actions.io import apply_actions_import, export_actions_csv, preview_actions_import
+from cop.actions.models import Action
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
-from cop.models import Action
-from cop.services import action_io, action_updates
-from cop.services.action_io import apply_actions_import, export_actions_csv, preview_actions_import
 from tests import factories
 from tests.factories import World
 from tests.unit.test_actions import make_action

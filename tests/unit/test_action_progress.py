@@ -8,13 +8,14 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from cop.actions import service as actions
+from cop.actions import updates as action_updates
+from cop.actions.models import ActionUpdate
+from cop.actions.progress import progress_after_status
+from cop.actions.queries import find_actions
 from cop.core.db import read_session, write_session
 from cop.core.errors import ValidationError
-from cop.models import ActionUpdate
 from cop.search.queries import search
-from cop.services import action_updates, actions
-from cop.services.action_progress import progress_after_status
-from cop.services.action_views import find_actions
 from tests import factories
 from tests.factories import World
 from tests.unit.test_actions import make_action, stored

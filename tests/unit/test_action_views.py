@@ -9,14 +9,15 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy.engine import Engine
 
+from cop.actions import service as actions
+from cop.actions import updates as action_updates
+from cop.actions.plan import city_plan_pdf
+from cop.actions.queries import board, city_plan, find_actions, known_tags, timeline
 from cop.core import clock
 from cop.core.db import read_session, write_session
 from cop.core.errors import NotFound, ValidationError
 from cop.core.permissions import Role
 from cop.export import pdf
-from cop.services import action_updates, actions
-from cop.services.action_plan import city_plan_pdf
-from cop.services.action_views import board, city_plan, find_actions, known_tags, timeline
 from tests import factories
 from tests.unit.test_actions import make_action
 

@@ -11,16 +11,17 @@ from sqlmodel import select
 
 from cop.accounts import admin
 from cop.accounts.models import Notification
+from cop.actions import service as actions
+from cop.actions import updates as action_updates
+from cop.actions.detail_queries import action_detail
+from cop.actions.models import Action, ActionTag
+from cop.actions.queries import find_actions
 from cop.communities import service as communities
 from cop.core import clock
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from cop.core.permissions import SYSTEM, Actor, Role
-from cop.models import Action, ActionTag
-from cop.services import action_updates, actions
-from cop.services.action_detail import action_detail
-from cop.services.action_views import find_actions
 from tests import factories
 from tests.factories import World
 

@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime
 import pytest
 
 from cop.accounts import notifications
+from cop.actions import service as actions
 from cop.core import clock
 from cop.core.db import read_session, write_session
 from cop.core.errors import NotFound
 from cop.core.permissions import SYSTEM, Role
-from cop.services import actions
 from tests import factories
 
 

@@ -46,6 +46,10 @@ from sqlmodel import Session, select
 from cop.accounts import admin, invitations, notifications, personal_data, profile
 from cop.accounts import service as accounts
 from cop.accounts.models import Invitation, User
+from cop.actions import io as action_io
+from cop.actions import service as actions
+from cop.actions import updates as action_updates
+from cop.actions.models import Action
 from cop.communities import onboarding, people
 from cop.communities import service as communities
 from cop.communities.models import Community, Membership, Organisation, Person
@@ -53,12 +57,9 @@ from cop.core import db, passwords
 from cop.core.db import read_session, write_session
 from cop.core.errors import NotFound, PermissionDenied
 from cop.core.permissions import PERMISSIONS, SELF_SERVICE, SYSTEM, Actor, Role, Visibility
-from cop.models import Action, Chapter, Practice, ReviewStatus, Standard
+from cop.models import Chapter, Practice, ReviewStatus, Standard
 from cop.seed import seed as seed_workspace
 from cop.services import (
-    action_io,
-    action_updates,
-    actions,
     portability,
     practices,
     self_assessment,

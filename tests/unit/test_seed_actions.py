@@ -7,14 +7,15 @@ from collections import defaultdict
 from sqlalchemy.engine import Engine
 from sqlmodel import col, func, select
 
+from cop.actions import progress as action_progress
+from cop.actions import updates as action_updates
+from cop.actions.detail_queries import action_detail
+from cop.actions.models import Action, ActionMilestone, ActionTag, ActionUpdate
+from cop.actions.queries import board, find_actions
 from cop.communities.models import Membership
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
-from cop.models import Action, ActionMilestone, ActionTag, ActionUpdate
 from cop.seed import SCALES, seed
-from cop.services import action_progress, action_updates
-from cop.services.action_detail import action_detail
-from cop.services.action_views import board, find_actions
 
 SMALL = SCALES["small"]
 

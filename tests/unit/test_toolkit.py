@@ -7,12 +7,12 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy.engine import Engine
 
+from cop.actions import service as actions
 from cop.core.db import read_session, write_session
 from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from cop.core.permissions import Actor, Role
 from cop.models import Chapter, ChapterStatus, Section
 from cop.services import (
-    actions,
     key_results,
     practices,
     standards,

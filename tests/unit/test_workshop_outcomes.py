@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from sqlalchemy.engine import Engine
 
+from cop.actions import service as actions
+from cop.actions.models import Action
 from cop.core.db import read_session, write_session
 from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from cop.models import Action
-from cop.services import actions
 from cop.workshops import agenda, outcomes
 from cop.workshops import service as workshops
 from tests import factories

@@ -8,9 +8,17 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from cop.actions import io as action_io
+from cop.actions import service as actions
+from cop.actions import updates as action_updates
+from cop.actions.models import (
+    Action,
+    ActionCoOwner,
+    ActionIndicator,
+    ActionMilestone,
+    ActionPartner,
+)
 from cop.core.errors import ValidationError
-from cop.models import Action, ActionCoOwner, ActionIndicator, ActionMilestone, ActionPartner
-from cop.services import action_io, action_updates, actions
 
 from .inputs import (
     ACTION,

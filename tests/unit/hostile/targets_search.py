@@ -13,18 +13,12 @@ from typing import Any
 from sqlmodel import Session
 
 from cop.accounts import admin
+from cop.actions import detail_queries as action_detail
+from cop.actions import queries as action_views
 from cop.communities import service as communities
 from cop.core.errors import NotFound
 from cop.core.validation import searchable
-from cop.services import (
-    action_detail,
-    action_views,
-    practice_browse,
-    practices,
-    search,
-    standards,
-    toolkit,
-)
+from cop.services import practice_browse, practices, search, standards, toolkit
 from cop.workshops import attachments
 from cop.workshops import queries as workshop_finder
 

@@ -25,17 +25,11 @@ from icalendar import Calendar
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
+from cop.actions import io as action_io
+from cop.actions import service as actions
 from cop.core.db import read_session, write_session
 from cop.core.markdown import to_html
-from cop.services import (
-    action_io,
-    actions,
-    practices,
-    standards,
-    toolkit,
-    toolkit_export,
-    toolkit_sections,
-)
+from cop.services import practices, standards, toolkit, toolkit_export, toolkit_sections
 from cop.workshops import attendance, outcomes
 from cop.workshops import io as workshop_io
 from cop.workshops import service as workshops

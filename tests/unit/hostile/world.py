@@ -16,13 +16,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from cop.accounts import admin
+from cop.actions import service as actions
+from cop.actions import updates as action_updates
 from cop.communities import people
 from cop.communities import service as communities
 from cop.communities.models import Community, Membership, Organisation
 from cop.core import clock, records
 from cop.core.db import write_session
 from cop.core.permissions import SYSTEM, Actor, Role
-from cop.services import action_updates, actions, practices, standards, toolkit, toolkit_sections
+from cop.services import practices, standards, toolkit, toolkit_sections
 from cop.workshops import agenda, attachments, attendance, outcomes
 from cop.workshops import service as workshops
 from cop.workshops.models import Workshop

@@ -13,9 +13,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from cop.actions import service as actions
+from cop.actions import updates as action_updates
 from cop.core import clock
 from cop.core.permissions import Actor
-from cop.services import action_updates, actions
 
 
 def step(ctx) -> None:  # noqa: ANN001 - DemoContext, imported lazily to avoid a cycle

@@ -18,6 +18,18 @@ from typing import Any
 from sqlmodel import Session, select
 
 from cop.accounts import notifications
+from cop.actions import progress as action_progress
+from cop.actions.models import (
+    Action,
+    ActionCoOwner,
+    ActionIndicator,
+    ActionPartner,
+    ActionStatus,
+    ActionTag,
+    ProgressMode,
+)
+from cop.actions.progress import STATUSES, progress_after_status
+from cop.actions.rules import NUMBER_LABELS, check_action, check_number
 from cop.communities.models import Community, Person
 from cop.core import clock, records
 from cop.core.audit import record_event
@@ -27,18 +39,6 @@ from cop.core.messages import Message
 from cop.core.permissions import Actor, Role, authorize, can_read
 from cop.core.tags import tag_key
 from cop.core.validation import Checker, record_id
-from cop.models import (
-    Action,
-    ActionCoOwner,
-    ActionIndicator,
-    ActionPartner,
-    ActionStatus,
-    ActionTag,
-    ProgressMode,
-)
-from cop.services import action_progress
-from cop.services.action_input import NUMBER_LABELS, check_action, check_number
-from cop.services.action_progress import STATUSES, progress_after_status
 from cop.workshops.models import Outcome, Workshop
 
 __all__ = [

@@ -26,6 +26,12 @@ from typing import Any
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from cop.actions import progress as action_progress
+from cop.actions.models import Action, ActionStatus
+from cop.actions.progress import STATUSES, progress_after_status
+from cop.actions.queries import conditions
+from cop.actions.rules import PRIORITIES
+from cop.actions.service import write_tags
 from cop.communities.models import Community, Organisation, Person
 from cop.communities.service import get_community
 from cop.core import records
@@ -36,12 +42,6 @@ from cop.core.permissions import Actor, authorize, can_read
 from cop.core.tags import check_tags
 from cop.core.validation import Checker, record_id
 from cop.export.csv_safe import csv_bytes
-from cop.models import Action, ActionStatus
-from cop.services import action_progress
-from cop.services.action_input import PRIORITIES
-from cop.services.action_progress import STATUSES, progress_after_status
-from cop.services.action_views import conditions
-from cop.services.actions import write_tags
 
 COLUMNS = [
     "id",

@@ -16,6 +16,10 @@ import pyarrow as pa
 import streamlit as st
 from sqlmodel import Session
 
+from cop.actions import io as action_io
+from cop.actions import queries as action_views
+from cop.actions import service as actions
+from cop.actions.progress import STATUSES
 from cop.communities import people
 from cop.communities import service as communities
 from cop.communities.models import Community
@@ -25,8 +29,6 @@ from cop.core.errors import ValidationError
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, is_allowed
 from cop.core.validation import MAX_DATE, MIN_DATE
-from cop.services import action_io, action_views, actions
-from cop.services.action_progress import STATUSES
 from cop.shell.cache import cached_read
 from cop.shell.formatting import display_table, format_date, record_link
 from cop.shell.forms import draw_conflict, errors_banner, localize, read, submit

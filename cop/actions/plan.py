@@ -12,12 +12,12 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
+from cop.actions.queries import CityPlan, city_plan
 from cop.core import clock
 from cop.core.permissions import Actor
 from cop.export import pdf
 from cop.export.document import Document, Paragraph, Table
 from cop.export.limiter import export_slot
-from cop.services.action_views import CityPlan, city_plan
 
 STATUS_LABELS = {
     "idea": "Idea",

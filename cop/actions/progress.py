@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, func, select
 
+from cop.actions.models import Action, ActionMilestone, ActionStatus, ProgressMode
 from cop.core import records
 from cop.core.permissions import Actor
-from cop.models import Action, ActionMilestone, ActionStatus, ProgressMode
 
 STATUSES = [s.value for s in ActionStatus]
 OPEN_STATUSES = (

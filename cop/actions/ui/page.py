@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from cop.actions.ui.detail import action_page
+from cop.actions.ui.form import FORM_FIELDS, action_form
+from cop.actions.ui.plan import city_plan_view
+from cop.actions.ui.views import board_view, filters, table_view, timeline_view
 from cop.communities import service as communities
 from cop.core.i18n import translator
 from cop.core.permissions import Actor, is_allowed
@@ -15,10 +19,6 @@ from cop.shell.cache import cached_read
 from cop.shell.formatting import opened_record_id
 from cop.shell.lazy import lazy_expander
 from cop.shell.sidebar import selected_community_id
-from cop.ui.action_detail import action_page
-from cop.ui.action_form import FORM_FIELDS, action_form
-from cop.ui.action_plan_view import city_plan_view
-from cop.ui.action_views import board_view, filters, table_view, timeline_view
 
 
 def draw_actions_page(actor: Actor) -> None:

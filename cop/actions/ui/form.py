@@ -12,6 +12,12 @@ from typing import Any
 
 import streamlit as st
 
+from cop.actions import service as actions
+from cop.actions.detail_queries import ActionDetail
+from cop.actions.models import Action
+from cop.actions.queries import parent_choices
+from cop.actions.rules import FIELDS, PRIORITIES
+from cop.actions.ui.views import PRIORITY_LABELS
 from cop.communities import people
 from cop.communities import service as communities
 from cop.communities.models import Community
@@ -19,13 +25,7 @@ from cop.core.db import read_session
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
 from cop.core.validation import MAX_DATE, MIN_DATE
-from cop.models import Action
-from cop.services import actions
-from cop.services.action_detail import ActionDetail
-from cop.services.action_input import FIELDS, PRIORITIES
-from cop.services.action_views import parent_choices
 from cop.shell.forms import draw_conflict, errors_banner, field_error, forget, prefill, submit
-from cop.ui.action_views import PRIORITY_LABELS
 
 MODE_LABELS = {"status": N_("By status and updates"), "milestones": N_("By milestones done")}
 

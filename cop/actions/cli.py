@@ -11,16 +11,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cop.actions.io import Preview, apply_actions_import, export_actions_csv, preview_actions_import
 from cop.cli.common import EXIT_FAILED, EXIT_OK, Refused, current_engine, error, say
 from cop.communities import service as communities
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
-from cop.services.action_io import (
-    Preview,
-    apply_actions_import,
-    export_actions_csv,
-    preview_actions_import,
-)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

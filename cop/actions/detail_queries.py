@@ -7,15 +7,16 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from cop.actions import progress as action_progress
+from cop.actions import updates as action_updates
+from cop.actions.models import Action, ActionIndicator, ActionMilestone, ActionUpdate
+from cop.actions.progress import OPEN_STATUSES
+from cop.actions.queries import find_actions
+from cop.actions.service import get_action, linked_ids, may_change
 from cop.communities.models import Community, Organisation, Person
 from cop.core import audit, clock
 from cop.core.audit import AuditEvent
 from cop.core.permissions import Actor, is_allowed
-from cop.models import Action, ActionIndicator, ActionMilestone, ActionUpdate
-from cop.services import action_progress, action_updates
-from cop.services.action_progress import OPEN_STATUSES
-from cop.services.action_views import find_actions
-from cop.services.actions import get_action, linked_ids, may_change
 from cop.workshops.models import Outcome, Workshop
 
 

@@ -15,6 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
+from cop.actions.models import Action, ActionCoOwner, ActionTag, ActionUpdate
+from cop.actions.progress import CLOSED_STATUSES, OPEN_STATUSES, STATUSES
 from cop.communities.models import Community, Organisation, Person
 from cop.communities.service import get_community
 from cop.core import clock
@@ -24,8 +26,6 @@ from cop.core.messages import Message
 from cop.core.permissions import Actor, Role, Visibility
 from cop.core.tags import tag_key
 from cop.core.validation import Checker, record_id, searchable
-from cop.models import Action, ActionCoOwner, ActionTag, ActionUpdate
-from cop.services.action_progress import CLOSED_STATUSES, OPEN_STATUSES, STATUSES
 
 MAX_PAGE = 200
 BOARD_COLUMN = 15  # cards per status column; the table lists them all

@@ -19,11 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from cop.communities.models import Organisation, Person
-from cop.core.permissions import Role
-from cop.core.seed_context import SeedContext
-from cop.core.tags import tag_key
-from cop.models import (
+from cop.actions.models import (
     Action,
     ActionCoOwner,
     ActionIndicator,
@@ -32,7 +28,11 @@ from cop.models import (
     ActionTag,
     ActionUpdate,
 )
-from cop.services.action_progress import STATUS_PROGRESS
+from cop.actions.progress import STATUS_PROGRESS
+from cop.communities.models import Organisation, Person
+from cop.core.permissions import Role
+from cop.core.seed_context import SeedContext
+from cop.core.tags import tag_key
 from cop.workshops.models import Outcome, OutcomeKind, Workshop
 
 TITLES = [

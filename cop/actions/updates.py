@@ -13,17 +13,17 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from cop.actions import progress as action_progress
+from cop.actions.models import Action, ActionIndicator, ActionMilestone, ActionStatus, ActionUpdate
+from cop.actions.progress import STATUSES, progress_after_status
+from cop.actions.rules import NUMBER_LABELS, check_number
+from cop.actions.service import editable_action
 from cop.core import records
 from cop.core.audit import record_event
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor
 from cop.core.validation import Checker
-from cop.models import Action, ActionIndicator, ActionMilestone, ActionStatus, ActionUpdate
-from cop.services import action_progress
-from cop.services.action_input import NUMBER_LABELS, check_number
-from cop.services.action_progress import STATUSES, progress_after_status
-from cop.services.actions import editable_action
 
 MAX_MILESTONES = 100
 MAX_INDICATORS = 30
@@ -294,14 +294,6 @@ def update_indicator(
     return indicator
 
 
-def remove_indicator(session: Session, actor: Actor, indicator_id: Any) -> None:
-    indicator = records.get_live(
-        session, ActionIndicator, indicator_id, for_update=True, label="indicator"
-    )
-    _, community = editable_action(session, actor, indicator.action_id, "action.update")
-    records.soft_delete(
-        session, actor, indicator, action="action_indicator.delete", community_id=community.id
-    )
 
 
 def indicators(session: Session, action_id: int) -> list[ActionIndicator]:

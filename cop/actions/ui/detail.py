@@ -12,17 +12,18 @@ from typing import Any
 
 import streamlit as st
 
+from cop.actions import service as actions
+from cop.actions import updates as action_updates
+from cop.actions.detail_queries import ActionDetail, action_detail
+from cop.actions.progress import STATUSES
+from cop.actions.ui.form import action_form
+from cop.actions.ui.views import PRIORITY_LABELS, status_label
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
 from cop.core.validation import MAX_DATE, MIN_DATE
-from cop.services import action_updates, actions
-from cop.services.action_detail import ActionDetail, action_detail
-from cop.services.action_progress import STATUSES
 from cop.shell.formatting import format_date, local_time, record_link
 from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
 from cop.shell.text import markdown
-from cop.ui.action_form import action_form
-from cop.ui.action_views import PRIORITY_LABELS, status_label
 
 
 def _done(session: Any, service: Any, *args: Any, **kwargs: Any) -> bool:

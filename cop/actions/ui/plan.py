@@ -10,13 +10,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from cop.actions import plan as action_plan
+from cop.actions import queries as action_views
 from cop.communities import people
 from cop.communities.models import OrganisationKind
 from cop.core.db import read_session
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
 from cop.export.limiter import ExportBusy
-from cop.services import action_plan, action_views
 from cop.shell.forms import read
 
 # Static CSS only (no user text): hide the app's chrome when the city plan is printed.

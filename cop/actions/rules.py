@@ -13,14 +13,14 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from cop.actions.models import Action, Priority, ProgressMode
+from cop.actions.progress import STATUSES
 from cop.communities.models import Community, Organisation
 from cop.communities.service import is_member
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.tags import check_tags
 from cop.core.validation import Checker, record_id
-from cop.models import Action, Priority, ProgressMode
-from cop.services.action_progress import STATUSES
 
 PRIORITIES = [p.value for p in Priority]
 PROGRESS_MODES = [m.value for m in ProgressMode]

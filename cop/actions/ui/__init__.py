@@ -1,0 +1,1 @@
+"""The actions page: the only Streamlit code of actions."""
