@@ -52,7 +52,7 @@ from cop.core.permissions import SYSTEM  # noqa: E402
 from cop.demo import load_demo  # noqa: E402
 from cop.export import docx, html, markdown, pdf  # noqa: E402
 from cop.export.document import Document, Figure, Heading, Paragraph, PracticeBox, Table  # noqa: E402
-from cop.models import Practice, SelfAssessment, Standard
+from cop.practices.models import Practice, SelfAssessment, Standard
 from cop.services import toolkit, toolkit_export, toolkit_sections  # noqa: E402
 from cop.workshops.models import Attendance, Outcome, Workshop
 

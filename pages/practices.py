@@ -4,7 +4,7 @@
 list, the community's standards, and the self-assessment heatmap and trend.
 """
 
+from cop.practices.ui.page import draw_practices_page
 from cop.shell.gate import require_actor
-from cop.ui.practices_page import draw_practices_page
 
 draw_practices_page(require_actor("practices"))

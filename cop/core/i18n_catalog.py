@@ -47,12 +47,12 @@ LABEL_TABLES = [
     "cop.actions.progress:DRIVEN_BY_MILESTONES",
     "cop.actions.plan:COLUMNS",
     "cop.accounts.notifications:KINDS",
-    "cop.services.review_status:STATUS_LABELS",
-    "cop.services.self_assessment:SCORE_LABELS",
+    "cop.practices.review:STATUS_LABELS",
+    "cop.practices.self_assessment:SCORE_LABELS",
     "cop.services.toolkit:STATUS_LABELS",
     "cop.services.toolkit_blocks:KIND_LABELS",
     "cop.services.toolkit_blocks:DEFAULT_TITLES",
-    "cop.ui.practice_views:FORM_LABELS",
+    "cop.practices.ui.views:FORM_LABELS",
 ]
 
 

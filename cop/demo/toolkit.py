@@ -13,7 +13,8 @@ from typing import Any
 from sqlmodel import col, select
 
 from cop.core.permissions import SYSTEM
-from cop.models import Practice, ReviewStatus, SectionKind
+from cop.models import SectionKind
+from cop.practices.models import Practice, ReviewStatus
 from cop.services import toolkit, toolkit_sections
 
 ORDER = [

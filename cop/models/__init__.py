@@ -18,16 +18,6 @@ from cop.core.audit import AuditEvent
 from cop.core.columns import Editable, UTCDateTime, utcnow
 from cop.core.db import DataVersion
 from cop.core.permissions import Role, Visibility
-from cop.models.practices import (
-    Practice,
-    PracticeImage,
-    PracticeOrganisation,
-    PracticeTag,
-    PracticeWorkshop,
-    ReviewStatus,
-    TagKind,
-)
-from cop.models.standards import SelfAssessment, Standard
 from cop.models.toolkit import (
     Chapter,
     ChapterStatus,
@@ -36,6 +26,17 @@ from cop.models.toolkit import (
     Section,
     SectionKind,
     Toolkit,
+)
+from cop.practices.models import (
+    Practice,
+    PracticeImage,
+    PracticeOrganisation,
+    PracticeTag,
+    PracticeWorkshop,
+    ReviewStatus,
+    SelfAssessment,
+    Standard,
+    TagKind,
 )
 from cop.workshops.models import (
     AgendaItem,

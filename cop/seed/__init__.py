@@ -46,7 +46,7 @@ from cop.core.audit import AuditEvent
 from cop.core.errors import ValidationError
 from cop.core.permissions import SYSTEM, Actor, authorize
 from cop.core.seed_context import SCALES, Scale, SeedContext
-from cop.seed import practices as practices_step
+from cop.practices import seed as practices_step
 from cop.services.bulk_load import (
     NotEmpty,
     bump_data_version,

@@ -20,7 +20,7 @@ from cop.communities.models import Membership, Organisation, OrganisationKind, P
 from cop.communities.service import get_community
 from cop.core import clock
 from cop.core.permissions import Actor
-from cop.models import ReviewStatus, SelfAssessment, Standard
+from cop.practices.models import ReviewStatus, SelfAssessment, Standard
 from cop.workshops.models import Attendance, Workshop, WorkshopKind, WorkshopStatus
 
 HELD = (WorkshopStatus.HELD.value, WorkshopStatus.CLOSED.value)

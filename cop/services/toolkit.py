@@ -37,7 +37,7 @@ from cop.core.permissions import Actor, authorize, can_read, is_allowed
 from cop.core.validation import MAX_DATE, MIN_DATE, Checker
 from cop.export import markdown
 from cop.models import Chapter, ChapterStatus, Revision, Section, Toolkit
-from cop.services.review_status import WRONG_STATUS
+from cop.practices.review import WRONG_STATUS
 from cop.services.toolkit_blocks import chapter_document, section_sources
 
 STATUS_LABELS = {ChapterStatus.DRAFT: "draft", ChapterStatus.IN_REVIEW: "in review", ChapterStatus.APPROVED: "approved"}

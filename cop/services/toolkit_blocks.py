@@ -23,16 +23,8 @@ from cop.core.permissions import Actor
 from cop.export import charts
 from cop.export.document import Block, Document, Figure, Heading, Paragraph, PracticeBox, Table
 from cop.export.markdown import escape
-from cop.models import (
-    Chapter,
-    Practice,
-    PracticeOrganisation,
-    ReviewStatus,
-    Section,
-    SectionKind,
-    Standard,
-    Toolkit,
-)
+from cop.models import Chapter, Section, SectionKind, Toolkit
+from cop.practices.models import Practice, PracticeOrganisation, ReviewStatus, Standard
 from cop.services.key_results import HELD, key_results
 from cop.workshops.models import Attendance, Outcome, OutcomeKind, Workshop, WorkshopStatus
 

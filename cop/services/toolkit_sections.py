@@ -21,7 +21,8 @@ from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor
 from cop.core.validation import Checker, record_id
-from cop.models import Chapter, Comment, Practice, Section, SectionKind, Standard
+from cop.models import Chapter, Comment, Section, SectionKind
+from cop.practices.models import Practice, Standard
 from cop.services.toolkit import DIRECTIONS, chapter_changed, chapter_in_scope, live_sections
 from cop.services.toolkit_blocks import DEFAULT_TITLES
 

@@ -21,14 +21,9 @@ from cop.export import charts
 from cop.export.document import Block, Document, Figure, Heading, Paragraph, PracticeBox, Table
 from cop.export.markdown import escape
 from cop.models import ChapterStatus, Section, SectionKind
-from cop.services import (
-    practices,
-    standards,
-    toolkit,
-    toolkit_export,
-    toolkit_revisions,
-    toolkit_sections,
-)
+from cop.practices import service as practices
+from cop.practices import standards
+from cop.services import toolkit, toolkit_export, toolkit_revisions, toolkit_sections
 from cop.services.key_results import key_results
 from cop.services.toolkit import STATUS_LABELS, ChapterDetail
 from cop.services.toolkit_blocks import DEFAULT_TITLES, KIND_LABELS, record_blocks

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from cop.communities.models import Community
 from cop.core.db import read_session
-from cop.models import Practice, ReviewStatus, SelfAssessment
+from cop.practices.models import Practice, ReviewStatus, SelfAssessment
 from tests.app.conftest import texts
 
 PRACTICES, STANDARDS, SCORES = 0, 1, 2

@@ -21,7 +21,8 @@ from cop.core.permissions import SYSTEM
 from cop.demo import load_demo
 from cop.export import docx, html, limiter, pdf
 from cop.export.document import TOC, Document, Figure, Heading, Paragraph, PracticeBox, Table
-from cop.services import practices, toolkit, toolkit_export, toolkit_sections
+from cop.practices import service as practices
+from cop.services import toolkit, toolkit_export, toolkit_sections
 from tests import factories
 
 PAYLOAD = (

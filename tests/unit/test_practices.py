@@ -14,10 +14,11 @@ from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from cop.core.permissions import SYSTEM, Actor
-from cop.models import Practice, PracticeTag, ReviewStatus, SelfAssessment, Standard
+from cop.practices import self_assessment, standards
+from cop.practices import service as practices
+from cop.practices.models import Practice, PracticeTag, ReviewStatus, SelfAssessment, Standard
+from cop.practices.rules import LONG_TEXTS
 from cop.seed import SCALES, seed
-from cop.services import practices, self_assessment, standards
-from cop.services.practice_input import LONG_TEXTS
 from cop.workshops import service as workshops
 from tests import factories
 

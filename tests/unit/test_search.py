@@ -123,7 +123,7 @@ def test_parsed_query_holds_only_word_characters(text: str) -> None:
 
 
 def test_outsider_finds_only_approved_practices_of_a_workspace_community(engine, world) -> None:
-    from cop.services import practices
+    from cop.practices import service as practices
 
     city = factories.organisation(engine, "Ghent")
     with write_session(engine) as s:

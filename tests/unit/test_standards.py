@@ -17,9 +17,9 @@ from cop.core import clock
 from cop.core.db import read_session, write_session
 from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from cop.core.permissions import SYSTEM, Actor, Role
-from cop.models import ReviewStatus, SelfAssessment, Standard
-from cop.services import self_assessment as scores
-from cop.services import standards
+from cop.practices import self_assessment as scores
+from cop.practices import standards
+from cop.practices.models import ReviewStatus, SelfAssessment, Standard
 from tests import factories
 
 HYPOTHESIS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -12,16 +12,10 @@ from cop.core.db import read_session, write_session
 from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from cop.core.permissions import Actor, Role
 from cop.models import Chapter, ChapterStatus, Section
-from cop.services import (
-    key_results,
-    practices,
-    standards,
-    toolkit,
-    toolkit_export,
-    toolkit_revisions,
-    toolkit_sections,
-)
-from cop.services import self_assessment as scores
+from cop.practices import self_assessment as scores
+from cop.practices import service as practices
+from cop.practices import standards
+from cop.services import key_results, toolkit, toolkit_export, toolkit_revisions, toolkit_sections
 from cop.workshops import attendance
 from cop.workshops import service as workshops
 from tests import factories

@@ -9,9 +9,16 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from cop.models import Practice, PracticeImage, PracticeOrganisation, PracticeWorkshop, Standard
-from cop.services import practices, self_assessment, standards
-from cop.services.practice_input import LONG_TEXTS
+from cop.practices import self_assessment, standards
+from cop.practices import service as practices
+from cop.practices.models import (
+    Practice,
+    PracticeImage,
+    PracticeOrganisation,
+    PracticeWorkshop,
+    Standard,
+)
+from cop.practices.rules import LONG_TEXTS
 
 from .inputs import (
     COUNT,

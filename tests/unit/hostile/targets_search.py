@@ -18,7 +18,10 @@ from cop.actions import queries as action_views
 from cop.communities import service as communities
 from cop.core.errors import NotFound
 from cop.core.validation import searchable
-from cop.services import practice_browse, practices, search, standards, toolkit
+from cop.practices import queries as practice_browse
+from cop.practices import service as practices
+from cop.practices import standards
+from cop.services import search, toolkit
 from cop.workshops import attachments
 from cop.workshops import queries as workshop_finder
 

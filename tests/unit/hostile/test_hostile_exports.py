@@ -29,7 +29,9 @@ from cop.actions import io as action_io
 from cop.actions import service as actions
 from cop.core.db import read_session, write_session
 from cop.core.markdown import to_html
-from cop.services import practices, standards, toolkit, toolkit_export, toolkit_sections
+from cop.practices import service as practices
+from cop.practices import standards
+from cop.services import toolkit, toolkit_export, toolkit_sections
 from cop.workshops import attendance, outcomes
 from cop.workshops import io as workshop_io
 from cop.workshops import service as workshops

@@ -24,7 +24,9 @@ from cop.communities.models import Community, Membership, Organisation
 from cop.core import clock, records
 from cop.core.db import write_session
 from cop.core.permissions import SYSTEM, Actor, Role
-from cop.services import practices, standards, toolkit, toolkit_sections
+from cop.practices import service as practices
+from cop.practices import standards
+from cop.services import toolkit, toolkit_sections
 from cop.workshops import agenda, attachments, attendance, outcomes
 from cop.workshops import service as workshops
 from cop.workshops.models import Workshop

@@ -19,9 +19,9 @@ from cop.core import clock
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, is_allowed
 from cop.core.validation import MIN_DATE
-from cop.models import ReviewStatus, Standard
-from cop.services import self_assessment, standards
-from cop.services.review_status import STATUS_LABELS, reviews
+from cop.practices import self_assessment, standards
+from cop.practices.models import ReviewStatus, Standard
+from cop.practices.review import STATUS_LABELS, reviews
 from cop.shell.charts import arrow_dataset, show_spec
 from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
 from cop.shell.lazy import lazy_expander

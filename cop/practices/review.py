@@ -22,7 +22,7 @@ from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, Role, authorize
 from cop.core.validation import Checker
-from cop.models import ReviewStatus
+from cop.practices.models import ReviewStatus
 
 STATUSES = [s.value for s in ReviewStatus]
 STATUS_LABELS = {

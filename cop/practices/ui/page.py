@@ -10,11 +10,11 @@ import streamlit as st
 from cop.communities import service as communities
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
+from cop.practices.ui.standards import self_assessment_tab, standards_tab
+from cop.practices.ui.views import practice_list, practice_page
 from cop.shell.cache import cached_read
 from cop.shell.formatting import opened_record_id
 from cop.shell.sidebar import selected_community_id
-from cop.ui.practice_views import practice_list, practice_page
-from cop.ui.standard_views import self_assessment_tab, standards_tab
 
 
 def draw_practices_page(actor: Actor) -> None:

@@ -23,7 +23,7 @@ from cop.core.i18n import N_
 from cop.core.permissions import Actor, Visibility
 from cop.core.tags import tag_key
 from cop.core.validation import record_id, searchable
-from cop.models import (
+from cop.practices.models import (
     Practice,
     PracticeImage,
     PracticeOrganisation,

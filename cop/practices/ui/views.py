@@ -21,10 +21,10 @@ from cop.core.db import read_session
 from cop.core.i18n import translator
 from cop.core.permissions import Actor, is_allowed
 from cop.core.validation import MAX_DATE, MIN_DATE
-from cop.models import Practice, ReviewStatus, TagKind
-from cop.services import practices
-from cop.services.practice_input import LONG_TEXTS
-from cop.services.review_status import STATUS_LABELS, STATUSES
+from cop.practices import service as practices
+from cop.practices.models import Practice, ReviewStatus, TagKind
+from cop.practices.review import STATUS_LABELS, STATUSES
+from cop.practices.rules import LONG_TEXTS
 from cop.shell.cache import cached_read
 from cop.shell.formatting import display_table, format_date, format_number
 from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit

@@ -17,9 +17,10 @@ from sqlmodel import col, select
 
 from cop.core import clock
 from cop.core.permissions import SYSTEM, Actor
-from cop.models import ReviewStatus
-from cop.services import practices, standards
-from cop.services import self_assessment as scores
+from cop.practices import self_assessment as scores
+from cop.practices import service as practices
+from cop.practices import standards
+from cop.practices.models import ReviewStatus
 from cop.workshops.models import Workshop, WorkshopStatus
 
 PRACTICE_FIELDS = (

@@ -26,8 +26,8 @@ from cop.core.errors import NotFound
 from cop.core.i18n import N_
 from cop.core.permissions import Actor, Visibility, authorize
 from cop.core.validation import Checker
-from cop.models import ReviewStatus, Standard
-from cop.services import review_status
+from cop.practices import review as review_status
+from cop.practices.models import ReviewStatus, Standard
 
 TEXTS: dict[str, str] = {
     "statement": N_("The statement"),

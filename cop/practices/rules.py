@@ -22,7 +22,7 @@ from cop.core.messages import Message
 from cop.core.settings import LIMITS
 from cop.core.tags import check_tags, split_items
 from cop.core.validation import Checker, record_id
-from cop.models import Practice
+from cop.practices.models import Practice
 from cop.workshops.models import Workshop
 
 LONG_TEXTS: dict[str, str] = {

@@ -26,7 +26,8 @@ from cop.core.i18n import N_
 from cop.core.permissions import Actor, authorize
 from cop.core.tags import tag_key
 from cop.core.validation import Checker, record_id
-from cop.models import (
+from cop.practices import review as review_status
+from cop.practices.models import (
     Practice,
     PracticeImage,
     PracticeOrganisation,
@@ -35,8 +36,7 @@ from cop.models import (
     ReviewStatus,
     TagKind,
 )
-from cop.services import review_status
-from cop.services.practice_browse import (
+from cop.practices.queries import (
     PracticeDetail,
     find_practices,
     get_practice,
@@ -44,7 +44,7 @@ from cop.services.practice_browse import (
     may_read,
     practice_detail,
 )
-from cop.services.practice_input import check_image, check_practice, check_workshops
+from cop.practices.rules import check_image, check_practice, check_workshops
 
 __all__ = [
     "PracticeDetail", "add_image", "approve_practice", "create_practice", "delete_practice",

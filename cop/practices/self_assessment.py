@@ -39,10 +39,10 @@ from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize
 from cop.core.validation import Checker, record_id
-from cop.models import SelfAssessment, Standard
-from cop.services import review_status
-from cop.services.practice_input import check_flag
-from cop.services.standards import get_standard, readable_standards
+from cop.practices import review as review_status
+from cop.practices.models import SelfAssessment, Standard
+from cop.practices.rules import check_flag
+from cop.practices.standards import get_standard, readable_standards
 
 SCORE_LABELS: dict[int, str] = {0: "not started", 1: "planning", 2: "piloting", 3: "established", 4: "embedded"}
 

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from cop.communities.models import Membership, Organisation, OrganisationKind, Person
 from cop.core.seed_context import SeedContext
 from cop.core.tags import tag_key
-from cop.models import (
+from cop.practices.models import (
     Practice,
     PracticeOrganisation,
     PracticeTag,

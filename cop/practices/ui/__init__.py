@@ -1,0 +1,1 @@
+"""The practices and standards page: the only Streamlit code of practices."""
