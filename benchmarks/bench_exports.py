@@ -53,7 +53,9 @@ from cop.demo import load_demo  # noqa: E402
 from cop.export import docx, html, markdown, pdf  # noqa: E402
 from cop.export.document import Document, Figure, Heading, Paragraph, PracticeBox, Table  # noqa: E402
 from cop.practices.models import Practice, SelfAssessment, Standard
-from cop.services import toolkit, toolkit_export, toolkit_sections  # noqa: E402
+from cop.toolkit import export as toolkit_export
+from cop.toolkit import sections as toolkit_sections
+from cop.toolkit import service as toolkit  # noqa: E402
 from cop.workshops.models import Attendance, Outcome, Workshop
 
 RUNS = 3

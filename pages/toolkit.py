@@ -9,8 +9,8 @@ import streamlit as st
 from cop.core.i18n import translator
 from cop.shell.gate import require_actor
 from cop.shell.sidebar import selected_community_id
-from cop.ui.toolkit_chapter import chapter_page
-from cop.ui.toolkit_views import chapter_picker, edition_overview, edition_picker
+from cop.toolkit.ui.chapter import chapter_page
+from cop.toolkit.ui.editions import chapter_picker, edition_overview, edition_picker
 
 actor = require_actor("toolkit")
 _ = translator(actor.language)

@@ -28,12 +28,13 @@ from cop.accounts import cli as users
 from cop.accounts import cli_admin as users_admin
 from cop.accounts import cli_notify as notify
 from cop.actions import cli as actions
-from cop.cli import backup, demo, export, seed
+from cop.cli import backup, demo, seed
 from cop.cli.common import EXIT_FAILED, EXIT_USAGE, Parser, error
 from cop.communities import cli as communities
 from cop.core import cli as db
 from cop.core.errors import CopError, ValidationError
 from cop.search import cli as search
+from cop.toolkit import cli as export
 
 # users_admin extends `user`, so it comes after users.
 GROUPS = [db, users, users_admin, communities, seed, backup, demo, search, notify, export, actions]

@@ -49,9 +49,9 @@ LABEL_TABLES = [
     "cop.accounts.notifications:KINDS",
     "cop.practices.review:STATUS_LABELS",
     "cop.practices.self_assessment:SCORE_LABELS",
-    "cop.services.toolkit:STATUS_LABELS",
-    "cop.services.toolkit_blocks:KIND_LABELS",
-    "cop.services.toolkit_blocks:DEFAULT_TITLES",
+    "cop.toolkit.service:STATUS_LABELS",
+    "cop.toolkit.blocks:KIND_LABELS",
+    "cop.toolkit.blocks:DEFAULT_TITLES",
     "cop.practices.ui.views:FORM_LABELS",
 ]
 

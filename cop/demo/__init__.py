@@ -44,8 +44,8 @@ class DemoContext:
 def _steps() -> list[Callable[[DemoContext], None]]:
     from cop.accounts import demo as core
     from cop.actions import demo as actions_step
-    from cop.demo import toolkit as toolkit_step
     from cop.practices import demo as practices_step
+    from cop.toolkit import demo as toolkit_step
     from cop.workshops import demo as workshops_step
 
     return [core.step, workshops_step.step, actions_step.step, practices_step.step, toolkit_step.step]

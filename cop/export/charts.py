@@ -13,7 +13,7 @@ from typing import Any
 import altair as alt
 import vl_convert
 
-from cop.services.key_results import KeyResults
+from cop.export.key_results import KeyResults
 
 BLUE, TEAL, GREY = "#2f6f9f", "#3a9d8f", "#9fb3c8"
 FONT = "DejaVu Sans"

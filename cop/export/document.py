@@ -1,6 +1,6 @@
 """The document model every export format is rendered from.
 
-Records become a ``Document`` once (``cop.services.toolkit_blocks``); the
+Records become a ``Document`` once (``cop.toolkit.blocks``); the
 Markdown, HTML, DOCX and PDF renderers each turn the same ``Document`` into
 their format, so the four files always carry the same content. A document is
 also what an approved revision freezes: ``to_json``/``from_json`` keep it

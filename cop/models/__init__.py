@@ -18,15 +18,6 @@ from cop.core.audit import AuditEvent
 from cop.core.columns import Editable, UTCDateTime, utcnow
 from cop.core.db import DataVersion
 from cop.core.permissions import Role, Visibility
-from cop.models.toolkit import (
-    Chapter,
-    ChapterStatus,
-    Comment,
-    Revision,
-    Section,
-    SectionKind,
-    Toolkit,
-)
 from cop.practices.models import (
     Practice,
     PracticeImage,
@@ -37,6 +28,15 @@ from cop.practices.models import (
     SelfAssessment,
     Standard,
     TagKind,
+)
+from cop.toolkit.models import (
+    Chapter,
+    ChapterStatus,
+    Comment,
+    Revision,
+    Section,
+    SectionKind,
+    Toolkit,
 )
 from cop.workshops.models import (
     AgendaItem,

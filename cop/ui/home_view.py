@@ -25,12 +25,12 @@ from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
 from cop.export.markdown import escape
 from cop.services import dashboard
-from cop.services.toolkit import STATUS_LABELS as CHAPTER_LABELS
 from cop.shell.cache import cached_read
 from cop.shell.charts import show_bars
 from cop.shell.formatting import display_table, format_date, local_time, record_link
 from cop.shell.forms import submit
 from cop.shell.lazy import lazy_expander, lazy_popover
+from cop.toolkit.service import STATUS_LABELS as CHAPTER_LABELS
 
 SHOWN = 6  # lines per list; the actions and workshops pages hold the rest
 ACTION_STATUS = {"idea": N_("idea"), "planned": N_("planned"), "in_progress": N_("in progress"), "done": N_("done"),

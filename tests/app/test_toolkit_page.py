@@ -8,8 +8,8 @@ from sqlmodel import select
 from cop.accounts.service import find_user, load_actor
 from cop.communities.models import Community
 from cop.core.db import read_session, write_session
-from cop.models import Chapter, ChapterStatus, Section
-from cop.services import toolkit_sections
+from cop.toolkit import sections as toolkit_sections
+from cop.toolkit.models import Chapter, ChapterStatus, Section
 from tests.app.conftest import texts
 
 

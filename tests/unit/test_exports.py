@@ -22,7 +22,9 @@ from cop.demo import load_demo
 from cop.export import docx, html, limiter, pdf
 from cop.export.document import TOC, Document, Figure, Heading, Paragraph, PracticeBox, Table
 from cop.practices import service as practices
-from cop.services import toolkit, toolkit_export, toolkit_sections
+from cop.toolkit import export as toolkit_export
+from cop.toolkit import sections as toolkit_sections
+from cop.toolkit import service as toolkit
 from tests import factories
 
 PAYLOAD = (

@@ -57,12 +57,16 @@ from cop.core import db, passwords
 from cop.core.db import read_session, write_session
 from cop.core.errors import NotFound, PermissionDenied
 from cop.core.permissions import PERMISSIONS, SELF_SERVICE, SYSTEM, Actor, Role, Visibility
-from cop.models import Chapter
 from cop.practices import self_assessment, standards
 from cop.practices import service as practices
 from cop.practices.models import Practice, ReviewStatus, Standard
 from cop.seed import seed as seed_workspace
-from cop.services import portability, toolkit, toolkit_export, toolkit_revisions, toolkit_sections
+from cop.services import portability
+from cop.toolkit import export as toolkit_export
+from cop.toolkit import revisions as toolkit_revisions
+from cop.toolkit import sections as toolkit_sections
+from cop.toolkit import service as toolkit
+from cop.toolkit.models import Chapter
 from cop.workshops import attachments, attendance
 from cop.workshops import io as workshop_io
 from cop.workshops import service as workshops

@@ -11,11 +11,15 @@ from cop.actions import service as actions
 from cop.core.db import read_session, write_session
 from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from cop.core.permissions import Actor, Role
-from cop.models import Chapter, ChapterStatus, Section
 from cop.practices import self_assessment as scores
 from cop.practices import service as practices
 from cop.practices import standards
-from cop.services import key_results, toolkit, toolkit_export, toolkit_revisions, toolkit_sections
+from cop.toolkit import export as toolkit_export
+from cop.toolkit import key_results
+from cop.toolkit import revisions as toolkit_revisions
+from cop.toolkit import sections as toolkit_sections
+from cop.toolkit import service as toolkit
+from cop.toolkit.models import Chapter, ChapterStatus, Section
 from cop.workshops import attendance
 from cop.workshops import service as workshops
 from tests import factories

@@ -6,8 +6,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from cop.models import Chapter, Section, Toolkit
-from cop.services import toolkit, toolkit_sections
+from cop.toolkit import sections as toolkit_sections
+from cop.toolkit import service as toolkit
+from cop.toolkit.models import Chapter, Section, Toolkit
 
 from .inputs import CHOICE, COUNT, FLAG, LINE, LONG, REFERENCE, as_lists, sample
 from .rule import Target, as_id, as_whole, attribute, trimmed

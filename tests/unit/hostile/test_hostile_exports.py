@@ -31,7 +31,9 @@ from cop.core.db import read_session, write_session
 from cop.core.markdown import to_html
 from cop.practices import service as practices
 from cop.practices import standards
-from cop.services import toolkit, toolkit_export, toolkit_sections
+from cop.toolkit import export as toolkit_export
+from cop.toolkit import sections as toolkit_sections
+from cop.toolkit import service as toolkit
 from cop.workshops import attendance, outcomes
 from cop.workshops import io as workshop_io
 from cop.workshops import service as workshops

@@ -26,7 +26,8 @@ from cop.core.db import write_session
 from cop.core.permissions import SYSTEM, Actor, Role
 from cop.practices import service as practices
 from cop.practices import standards
-from cop.services import toolkit, toolkit_sections
+from cop.toolkit import sections as toolkit_sections
+from cop.toolkit import service as toolkit
 from cop.workshops import agenda, attachments, attendance, outcomes
 from cop.workshops import service as workshops
 from cop.workshops.models import Workshop

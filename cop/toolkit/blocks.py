@@ -23,9 +23,9 @@ from cop.core.permissions import Actor
 from cop.export import charts
 from cop.export.document import Block, Document, Figure, Heading, Paragraph, PracticeBox, Table
 from cop.export.markdown import escape
-from cop.models import Chapter, Section, SectionKind, Toolkit
 from cop.practices.models import Practice, PracticeOrganisation, ReviewStatus, Standard
-from cop.services.key_results import HELD, key_results
+from cop.toolkit.key_results import HELD, key_results
+from cop.toolkit.models import Chapter, Section, SectionKind, Toolkit
 from cop.workshops.models import Attendance, Outcome, OutcomeKind, Workshop, WorkshopStatus
 
 KIND_LABELS: dict[str, str] = {

@@ -18,11 +18,12 @@ from cop.core.errors import CopError
 from cop.core.i18n import LANGUAGES, translator
 from cop.core.permissions import Actor
 from cop.export.markdown import escape
-from cop.models import Toolkit
-from cop.services import toolkit, toolkit_export
-from cop.services.toolkit import STATUS_LABELS
 from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
 from cop.shell.text import markdown
+from cop.toolkit import export as toolkit_export
+from cop.toolkit import service as toolkit
+from cop.toolkit.models import Toolkit
+from cop.toolkit.service import STATUS_LABELS
 
 EDITION_KEY = "toolkit_edition"
 CHAPTER_KEY = "toolkit_chapter"

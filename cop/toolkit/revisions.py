@@ -19,8 +19,9 @@ from cop.core.audit import record_event
 from cop.core.errors import PermissionDenied
 from cop.core.permissions import Actor, authorize
 from cop.export import markdown
-from cop.models import Section
-from cop.services.toolkit import (
+from cop.toolkit.blocks import chapter_document
+from cop.toolkit.models import Section
+from cop.toolkit.service import (
     chapter_changed,
     chapter_in_scope,
     get_revision,
@@ -29,7 +30,6 @@ from cop.services.toolkit import (
     may_see_draft,
     require_version,
 )
-from cop.services.toolkit_blocks import chapter_document
 
 DRAFT = "draft"
 

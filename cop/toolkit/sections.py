@@ -21,10 +21,10 @@ from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor
 from cop.core.validation import Checker, record_id
-from cop.models import Chapter, Comment, Section, SectionKind
 from cop.practices.models import Practice, Standard
-from cop.services.toolkit import DIRECTIONS, chapter_changed, chapter_in_scope, live_sections
-from cop.services.toolkit_blocks import DEFAULT_TITLES
+from cop.toolkit.blocks import DEFAULT_TITLES
+from cop.toolkit.models import Chapter, Comment, Section, SectionKind
+from cop.toolkit.service import DIRECTIONS, chapter_changed, chapter_in_scope, live_sections
 
 KINDS = [k.value for k in SectionKind]
 # Settings each kind understands: name -> "ids" (a list of record ids) or "flag" (true/false).

@@ -16,7 +16,8 @@ from cop.cli.common import EXIT_OK, Refused, current_engine, say
 from cop.communities import service as communities
 from cop.core.db import read_session
 from cop.core.permissions import SYSTEM
-from cop.services import toolkit, toolkit_export
+from cop.toolkit import export as toolkit_export
+from cop.toolkit import service as toolkit
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

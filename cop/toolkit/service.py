@@ -36,9 +36,9 @@ from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize, can_read, is_allowed
 from cop.core.validation import MAX_DATE, MIN_DATE, Checker
 from cop.export import markdown
-from cop.models import Chapter, ChapterStatus, Revision, Section, Toolkit
 from cop.practices.review import WRONG_STATUS
-from cop.services.toolkit_blocks import chapter_document, section_sources
+from cop.toolkit.blocks import chapter_document, section_sources
+from cop.toolkit.models import Chapter, ChapterStatus, Revision, Section, Toolkit
 
 STATUS_LABELS = {ChapterStatus.DRAFT: "draft", ChapterStatus.IN_REVIEW: "in review", ChapterStatus.APPROVED: "approved"}
 DIRECTIONS = ("up", "down")

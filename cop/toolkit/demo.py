@@ -13,9 +13,10 @@ from typing import Any
 from sqlmodel import col, select
 
 from cop.core.permissions import SYSTEM
-from cop.models import SectionKind
 from cop.practices.models import Practice, ReviewStatus
-from cop.services import toolkit, toolkit_sections
+from cop.toolkit import sections as toolkit_sections
+from cop.toolkit import service as toolkit
+from cop.toolkit.models import SectionKind
 
 ORDER = [
     SectionKind.FREE_TEXT, SectionKind.STANDARDS, SectionKind.PRACTICES, SectionKind.KEY_RESULTS,

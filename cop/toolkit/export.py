@@ -35,9 +35,10 @@ from cop.core.permissions import Actor
 from cop.export import charts, docx, html, markdown, pdf
 from cop.export.document import TOC, Document, Figure, Heading, Paragraph, slug
 from cop.export.limiter import export_slot
-from cop.models import Chapter
-from cop.services.key_results import key_results
-from cop.services.toolkit import (
+from cop.toolkit.blocks import chapter_blocks
+from cop.toolkit.key_results import key_results
+from cop.toolkit.models import Chapter
+from cop.toolkit.service import (
     chapter_in_scope,
     get_revision,
     get_toolkit,
@@ -45,7 +46,6 @@ from cop.services.toolkit import (
     live_sections,
     may_see_draft,
 )
-from cop.services.toolkit_blocks import chapter_blocks
 
 FORMATS: dict[str, tuple[str, str]] = {
     "md": ("text/markdown; charset=utf-8", "md"),

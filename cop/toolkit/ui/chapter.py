@@ -20,17 +20,20 @@ from cop.core.permissions import Actor, is_allowed
 from cop.export import charts
 from cop.export.document import Block, Document, Figure, Heading, Paragraph, PracticeBox, Table
 from cop.export.markdown import escape
-from cop.models import ChapterStatus, Section, SectionKind
 from cop.practices import service as practices
 from cop.practices import standards
-from cop.services import toolkit, toolkit_export, toolkit_revisions, toolkit_sections
-from cop.services.key_results import key_results
-from cop.services.toolkit import STATUS_LABELS, ChapterDetail
-from cop.services.toolkit_blocks import DEFAULT_TITLES, KIND_LABELS, record_blocks
 from cop.shell.formatting import local_time
 from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
 from cop.shell.text import markdown
-from cop.ui.toolkit_views import FORMAT_LABELS, heading
+from cop.toolkit import export as toolkit_export
+from cop.toolkit import revisions as toolkit_revisions
+from cop.toolkit import sections as toolkit_sections
+from cop.toolkit import service as toolkit
+from cop.toolkit.blocks import DEFAULT_TITLES, KIND_LABELS, record_blocks
+from cop.toolkit.key_results import key_results
+from cop.toolkit.models import ChapterStatus, Section, SectionKind
+from cop.toolkit.service import STATUS_LABELS, ChapterDetail
+from cop.toolkit.ui.editions import FORMAT_LABELS, heading
 
 FLAGS = {
     SectionKind.KEY_RESULTS: ("chart", N_("Show the infographic"), True),

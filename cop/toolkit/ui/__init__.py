@@ -1,0 +1,1 @@
+"""The toolkit page: the only Streamlit code of the toolkit."""
