@@ -45,11 +45,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cop.actions.models import Action
+from cop.backup.demo import load_demo  # noqa: E402
 from cop.communities import people
 from cop.communities import service as communities
 from cop.core import db, schema  # noqa: E402
 from cop.core.permissions import SYSTEM  # noqa: E402
-from cop.demo import load_demo  # noqa: E402
 from cop.export import docx, html, markdown, pdf  # noqa: E402
 from cop.export.document import Document, Figure, Heading, Paragraph, PracticeBox, Table  # noqa: E402
 from cop.practices.models import Practice, SelfAssessment, Standard

@@ -19,8 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from cop.backup.seed import SCALES, seed
 from cop.core import clock, db, schema
-from cop.seed import SCALES, seed
 
 RESULTS = Path(__file__).resolve().parent / "results" / "seed.json"
 

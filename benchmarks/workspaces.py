@@ -14,11 +14,11 @@ from sqlmodel import select
 
 import cop.registry  # noqa: F401  (every table, and the search index kept in step)
 from cop.accounts import service as accounts
+from cop.backup.demo import load_demo
 from cop.communities import service as communities
 from cop.communities.models import Community
 from cop.core import db, schema
 from cop.core.permissions import SYSTEM
-from cop.demo import load_demo
 
 DATA = Path(__file__).resolve().parent / ".data"
 BENCH_USER = "bench"

@@ -10,9 +10,20 @@ records the search would never find.
 
 from __future__ import annotations
 
-import cop.models  # noqa: F401  (every capability's tables)
-from cop.core import db
+from cop.accounts import models as accounts_tables
+from cop.actions import models as actions_tables
+from cop.communities import models as communities_tables
+from cop.core import audit, db
+from cop.practices import models as practices_tables
 from cop.search import index as search_index
+from cop.toolkit import models as toolkit_tables
+from cop.workshops import models as workshops_tables
+
+# The modules whose classes are tables; importing them put the tables on SQLModel.metadata.
+TABLE_MODULES = (
+    audit, db, communities_tables, accounts_tables, workshops_tables, actions_tables,
+    practices_tables, toolkit_tables,
+)
 
 search_index.check_kinds()
 db.on_every_flush(search_index.keep_index_in_step)

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from cop.accounts.ui.admin import invitations_tab, users_tab
+from cop.backup.ui.admin import backups_tab
 from cop.communities.ui.admin import audit_tab, import_tab, memberships_tab
 from cop.core.i18n import translator
 from cop.shell.gate import require_actor
-from cop.ui.admin_backups import backups_tab
 
 actor = require_actor("admin")
 _ = translator(actor.language)

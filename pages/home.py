@@ -3,9 +3,9 @@
 import streamlit as st
 
 from cop.core.i18n import translator
+from cop.home.ui.page import draw_home
 from cop.shell.gate import require_actor
 from cop.shell.sidebar import selected_community_id
-from cop.ui.home_view import draw_home
 
 actor = require_actor("home")
 _ = translator(actor.language)

@@ -8,9 +8,9 @@ import getpass
 from sqlmodel import Session, col, select
 
 from cop.accounts import service as accounts
-from cop.cli.common import EXIT_OK, Refused, current_engine, say
 from cop.communities import people
 from cop.communities.models import Organisation, OrganisationKind
+from cop.core.cli_common import EXIT_OK, Refused, current_engine, say
 from cop.core.db import write_session
 from cop.core.permissions import SYSTEM
 

@@ -11,9 +11,9 @@ import argparse
 from pathlib import Path
 
 from cop.accounts import admin
-from cop.cli.common import EXIT_FAILED, EXIT_OK, Refused, current_engine, say
 from cop.communities import onboarding
 from cop.communities import service as communities
+from cop.core.cli_common import EXIT_FAILED, EXIT_OK, Refused, current_engine, say
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
 

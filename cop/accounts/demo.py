@@ -10,10 +10,11 @@ from cop.accounts.service import load_actor
 from cop.communities import people
 from cop.communities import service as communities
 from cop.communities.models import Person
+from cop.core.demo_context import DemoContext
 from cop.core.permissions import SYSTEM
 
 
-def step(ctx) -> None:  # noqa: ANN001 - DemoContext, imported lazily to avoid a cycle
+def step(ctx: DemoContext) -> None:
     data, session = ctx.data, ctx.session
     for org in data["organisations"]:
         created = people.create_organisation(

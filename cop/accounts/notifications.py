@@ -3,9 +3,9 @@
 Notifications are written in the same transaction as the event that causes
 them (an action assigned, a chapter sent to review, a comment on a section,
 an invitation accepted), and only for people who may read the record: a
-notification never leaks a private community's content. ``overdue_actions``
-runs from the CLI (``cop notify overdue``, e.g. daily from cron) and is
-idempotent per action and day.
+notification never leaks a private community's content. The reminder of
+overdue actions (cop.actions.reminders) and the weekly digest run from the CLI
+(``cop notify overdue|digest``, e.g. from cron).
 """
 
 from __future__ import annotations
@@ -100,35 +100,6 @@ def mark_read(session: Session, actor: Actor, notification_id: int | None = None
     return session.execute(stmt.values(read_at=clock.now())).rowcount or 0
 
 
-def overdue_actions(session: Session, actor: Actor) -> int:
-    """Notify owners of overdue open actions, at most once per action and day."""
-    from cop.actions.models import Action
-
-    authorize(actor, "notification.send_overdue")
-    today = clock.today()
-    start_of_day = datetime.combine(today, datetime.min.time(), tzinfo=clock.now().tzinfo)
-    rows = session.exec(
-        select(Action).where(
-            Action.due_date < today, col(Action.status).not_in(["done", "dropped"]), col(Action.deleted_at).is_(None)
-        )
-    )
-    sent = 0
-    for action in rows:
-        already = session.exec(
-            select(Notification.id).where(
-                Notification.kind == "action.overdue", Notification.record_id == action.id,
-                Notification.record_type == "action", Notification.created_at >= start_of_day,
-            )
-        ).first()
-        if already:
-            continue
-        days = (today - action.due_date).days
-        sent += notify_people(
-            session, [action.owner_person_id], kind="action.overdue", community_id=action.community_id,
-            message=f"“{action.title}” was due {days} day{'s' if days != 1 else ''} ago ({action.due_date}).",
-            record_type="action", record_id=action.id,
-        )
-    return sent
 
 
 def weekly_digest(session: Session, actor: Actor, *, since: datetime | None = None) -> int:

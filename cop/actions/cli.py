@@ -12,8 +12,8 @@ import argparse
 from pathlib import Path
 
 from cop.actions.io import Preview, apply_actions_import, export_actions_csv, preview_actions_import
-from cop.cli.common import EXIT_FAILED, EXIT_OK, Refused, current_engine, error, say
 from cop.communities import service as communities
+from cop.core.cli_common import EXIT_FAILED, EXIT_OK, Refused, current_engine, error, say
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
 

@@ -16,10 +16,11 @@ from typing import Any
 from cop.actions import service as actions
 from cop.actions import updates as action_updates
 from cop.core import clock
+from cop.core.demo_context import DemoContext
 from cop.core.permissions import Actor
 
 
-def step(ctx) -> None:  # noqa: ANN001 - DemoContext, imported lazily to avoid a cycle
+def step(ctx: DemoContext) -> None:
     ids: dict[str, int] = {}
     for spec in ctx.data.get("actions", []):
         ids[spec["title"]] = _action(ctx, spec, ids)

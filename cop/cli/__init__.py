@@ -26,13 +26,15 @@ from collections.abc import Sequence
 import cop.registry  # noqa: F401  (every table, and the search index kept in step)
 from cop.accounts import cli as users
 from cop.accounts import cli_admin as users_admin
-from cop.accounts import cli_notify as notify
 from cop.actions import cli as actions
-from cop.cli import backup, demo, seed
-from cop.cli.common import EXIT_FAILED, EXIT_USAGE, Parser, error
+from cop.backup import cli as backup
+from cop.backup import cli_demo as demo
+from cop.backup import cli_seed as seed
 from cop.communities import cli as communities
 from cop.core import cli as db
+from cop.core.cli_common import EXIT_FAILED, EXIT_USAGE, Parser, error
 from cop.core.errors import CopError, ValidationError
+from cop.home import cli as notify
 from cop.search import cli as search
 from cop.toolkit import cli as export
 

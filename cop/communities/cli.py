@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from cop.accounts import service as accounts
-from cop.cli.common import EXIT_OK, Refused, current_engine, say
 from cop.communities import service as communities
+from cop.core.cli_common import EXIT_OK, Refused, current_engine, say
 from cop.core.db import write_session
 from cop.core.permissions import SYSTEM, Role, Visibility
 

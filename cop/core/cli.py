@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from cop.cli.common import EXIT_FAILED, EXIT_OK, engine, say
 from cop.core import schema
+from cop.core.cli_common import EXIT_FAILED, EXIT_OK, engine, say
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from cop.core import clock
+
 # Named constraints keep Alembic's batch mode (SQLite) and autogenerate stable.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -20,8 +22,6 @@ SQLModel.metadata.naming_convention = {
 
 def utcnow() -> datetime:
     """Now, in UTC; tests move the clock through ``cop.core.clock``."""
-    from cop.core import clock
-
     return clock.now()
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from cop.core import clock
+from cop.core.demo_context import DemoContext
 from cop.core.permissions import SYSTEM, Actor
 from cop.practices import self_assessment as scores
 from cop.practices import service as practices
@@ -31,7 +32,7 @@ PRACTICE_FIELDS = (
 QUARTERS = 4
 
 
-def step(ctx) -> None:  # noqa: ANN001 - DemoContext, imported lazily to avoid a cycle
+def step(ctx: DemoContext) -> None:
     for spec in ctx.data.get("practices", []):
         _practice(ctx, spec)
     for slug, specs in ctx.data.get("standards", {}).items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from cop.cli.common import EXIT_OK, current_engine, say
+from cop.core.cli_common import EXIT_OK, current_engine, say
 from cop.core.db import write_session
 from cop.search.index import reindex_all
 

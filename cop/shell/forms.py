@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import streamlit as st
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from cop.core.db import write_session
+from cop.core.db import read_session, write_session
 from cop.core.errors import (
     ConflictError,
     DatabaseUnavailable,
@@ -28,6 +28,7 @@ from cop.core.errors import (
 )
 from cop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
 from cop.core.messages import localize as _localize
+from cop.shell.cache import cached_read
 
 T = TypeVar("T")
 
@@ -116,9 +117,6 @@ def read(service: Callable[..., T], *args: Any, language: str = "en", cache_key:
     (``cop.shell.cache.cached_read``); the key must name every argument that
     changes the result, the actor included.
     """
-    from cop.core.db import read_session
-    from cop.shell.cache import cached_read
-
     _ = translator(language)
     try:
         if cache_key is not None:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 import cop.registry  # noqa: F401  (every table, and the search index kept in step)
+from cop.backup.demo import load_demo_if_empty
 from cop.core import settings
 from cop.core.errors import DatabaseUnavailable
 from cop.core.i18n import N_
@@ -30,8 +31,6 @@ def _prepare(database_url: str) -> None:
             return
         ensure_schema()
         if settings.demo_enabled():
-            from cop.demo import load_demo_if_empty
-
             load_demo_if_empty()
         _prepared.add(database_url)
 

@@ -12,8 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from cop.cli.common import EXIT_OK, Refused, current_engine, say
 from cop.communities import service as communities
+from cop.core.cli_common import EXIT_OK, Refused, current_engine, say
 from cop.core.db import read_session
 from cop.core.permissions import SYSTEM
 from cop.toolkit import export as toolkit_export

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from cop.core.demo_context import DemoContext
 from cop.core.permissions import SYSTEM
 from cop.practices.models import Practice, ReviewStatus
 from cop.toolkit import sections as toolkit_sections
@@ -24,7 +25,7 @@ ORDER = [
 ]
 
 
-def step(ctx) -> None:  # noqa: ANN001 - DemoContext, imported lazily to avoid a cycle
+def step(ctx: DemoContext) -> None:
     spec = ctx.data.get("toolkit")
     if not spec:
         return

@@ -13,12 +13,13 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from cop.core import clock
+from cop.core.demo_context import DemoContext
 from cop.core.permissions import Actor
 from cop.workshops import agenda, attendance, outcomes
 from cop.workshops import service as workshops
 
 
-def step(ctx) -> None:  # noqa: ANN001 - DemoContext, imported lazily to avoid a cycle
+def step(ctx: DemoContext) -> None:
     ids: dict[str, int] = {}
     for spec in ctx.data.get("workshops", []):
         ids[spec["title"]] = _workshop(ctx, spec)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from cop.backup.demo import load_demo
 from cop.core import db, schema
-from cop.demo import load_demo
 from cop.shell.testing import sign_in_state
 
 ROOT = Path(__file__).resolve().parents[2]

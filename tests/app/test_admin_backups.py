@@ -13,10 +13,10 @@ from sqlmodel import select
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from cop.accounts import service as accounts
+from cop.backup import archive as portability
 from cop.core import db
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session
-from cop.services import portability
 from tests.app.conftest import texts
 
 

@@ -37,8 +37,8 @@ def demo_template() -> Path:
     """The demo workspace as a SQLite file, built once per test process."""
     global _template
     if _template is None:
+        from cop.backup.demo import load_demo
         from cop.core import db, schema
-        from cop.demo import load_demo
 
         folder = tempfile.mkdtemp(prefix="cop-demo-template-")
         atexit.register(shutil.rmtree, folder, ignore_errors=True)

@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from cop.accounts import service as accounts
+from cop.backup.demo import load_demo
 from cop.core import db, schema
-from cop.demo import load_demo
 from cop.workshops import service as workshops
 from tests.e2e.conftest import DEMO_PASSWORD, start_server, stop_server
 from tests.e2e.helpers import open_page, sign_in, wait_idle

@@ -17,6 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, select
 
+from cop.backup import archive as portability
+from cop.backup import bulk_load
+from cop.backup.seed import seed
 from cop.communities import people
 from cop.communities import service as communities
 from cop.communities.models import Community, Organisation
@@ -25,8 +28,6 @@ from cop.core.columns import UTCDateTime
 from cop.core.db import current_data_version, get_engine, read_session, write_session
 from cop.core.errors import PermissionDenied
 from cop.core.permissions import SYSTEM
-from cop.seed import seed
-from cop.services import bulk_load, portability
 from tests import factories
 from tests.conftest import empty_postgres
 

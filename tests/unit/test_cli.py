@@ -11,12 +11,12 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from cop.accounts.models import User
+from cop.backup.bulk_load import populated_tables
 from cop.cli import main
 from cop.communities.models import Community, Membership, Organisation, Person
 from cop.core import schema
 from cop.core.audit import AuditEvent
 from cop.core.db import DataVersion, get_engine, read_session
-from cop.services.bulk_load import populated_tables
 
 PW = "quiet river at dawn"
 

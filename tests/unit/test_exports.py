@@ -16,9 +16,9 @@ from markdown_it import MarkdownIt
 from pypdf import PdfReader
 from sqlalchemy.engine import Engine
 
+from cop.backup.demo import load_demo
 from cop.core.db import get_engine, write_session
 from cop.core.permissions import SYSTEM
-from cop.demo import load_demo
 from cop.export import docx, html, limiter, pdf
 from cop.export.document import TOC, Document, Figure, Heading, Paragraph, PracticeBox, Table
 from cop.practices import service as practices

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from cop.accounts import notifications
+from cop.actions import reminders
 from cop.actions import service as actions
 from cop.core import clock
 from cop.core.db import read_session, write_session
@@ -33,23 +34,23 @@ def test_overdue_action_notifies_its_owner_once_a_day(engine, world) -> None:
     _action(engine, world, date(2026, 1, 10))
     clock.freeze(datetime(2026, 1, 12, 8, tzinfo=UTC))
     with write_session(engine) as s:
-        assert notifications.overdue_actions(s, SYSTEM) == 1
+        assert reminders.overdue_actions(s, SYSTEM) == 1
     with write_session(engine) as s:
-        assert notifications.overdue_actions(s, SYSTEM) == 0
+        assert reminders.overdue_actions(s, SYSTEM) == 0
     with read_session(engine) as s:
         notes, total = notifications.inbox(s, world.member)
     assert total >= 1
     assert any(n.kind == "action.overdue" and "2 days ago" in n.message for n in notes)
     clock.freeze(datetime(2026, 1, 13, 8, tzinfo=UTC))
     with write_session(engine) as s:
-        assert notifications.overdue_actions(s, SYSTEM) == 1
+        assert reminders.overdue_actions(s, SYSTEM) == 1
 
 
 def test_action_not_yet_due_sends_nothing(engine, world) -> None:
     _action(engine, world, date(2026, 2, 1))
     clock.freeze(datetime(2026, 1, 12, 8, tzinfo=UTC))
     with write_session(engine) as s:
-        assert notifications.overdue_actions(s, SYSTEM) == 0
+        assert reminders.overdue_actions(s, SYSTEM) == 0
 
 
 def test_people_who_cannot_read_the_community_are_not_notified(engine) -> None:

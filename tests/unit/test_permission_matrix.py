@@ -47,9 +47,12 @@ from cop.accounts import admin, invitations, notifications, personal_data, profi
 from cop.accounts import service as accounts
 from cop.accounts.models import Invitation, User
 from cop.actions import io as action_io
+from cop.actions import reminders
 from cop.actions import service as actions
 from cop.actions import updates as action_updates
 from cop.actions.models import Action
+from cop.backup import archive as portability
+from cop.backup.seed import seed as seed_workspace
 from cop.communities import onboarding, people
 from cop.communities import service as communities
 from cop.communities.models import Community, Membership, Organisation, Person
@@ -60,8 +63,6 @@ from cop.core.permissions import PERMISSIONS, SELF_SERVICE, SYSTEM, Actor, Role,
 from cop.practices import self_assessment, standards
 from cop.practices import service as practices
 from cop.practices.models import Practice, ReviewStatus, Standard
-from cop.seed import seed as seed_workspace
-from cop.services import portability
 from cop.toolkit import export as toolkit_export
 from cop.toolkit import revisions as toolkit_revisions
 from cop.toolkit import sections as toolkit_sections
@@ -357,7 +358,7 @@ REGISTRY: dict[str, Case] = {
         s, a, w.standard(s).id, w.scored_city(a), 2, evidence="Training twice a year.")),
     # notifications: the own inbox, and the operator jobs
     "notification.read_own": Case(lambda s, a, w: notifications.mark_read(s, a), "self"),
-    "notification.send_overdue": Case(lambda s, a, w: notifications.overdue_actions(s, a), "workspace"),
+    "notification.send_overdue": Case(lambda s, a, w: reminders.overdue_actions(s, a), "workspace"),
     "notification.send_digest": Case(lambda s, a, w: notifications.weekly_digest(s, a), "workspace"),
     # whole-workspace operations: they take the engine, not the case's session
     "backup.create": Case(lambda s, a, w: portability.backup(

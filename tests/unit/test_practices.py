@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from cop.backup.seed import SCALES, seed
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
@@ -18,7 +19,6 @@ from cop.practices import self_assessment, standards
 from cop.practices import service as practices
 from cop.practices.models import Practice, PracticeTag, ReviewStatus, SelfAssessment, Standard
 from cop.practices.rules import LONG_TEXTS
-from cop.seed import SCALES, seed
 from cop.workshops import service as workshops
 from tests import factories
 

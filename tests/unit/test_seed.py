@@ -12,6 +12,8 @@ from sqlmodel import col, func, select
 
 from cop.accounts import service as accounts
 from cop.accounts.models import User
+from cop.backup.bulk_load import NotEmpty
+from cop.backup.seed import SCALES, seed
 from cop.communities import people
 from cop.communities.models import Community, Membership, Organisation, Person
 from cop.core import clock, schema
@@ -19,8 +21,6 @@ from cop.core.audit import AuditEvent
 from cop.core.db import current_data_version, get_engine, read_session, write_session
 from cop.core.errors import ValidationError
 from cop.core.permissions import SYSTEM, Role
-from cop.seed import SCALES, seed
-from cop.services.bulk_load import NotEmpty
 
 SMALL = SCALES["small"]
 

@@ -12,10 +12,10 @@ from cop.actions import updates as action_updates
 from cop.actions.detail_queries import action_detail
 from cop.actions.models import Action, ActionMilestone, ActionTag, ActionUpdate
 from cop.actions.queries import board, find_actions
+from cop.backup.seed import SCALES, seed
 from cop.communities.models import Membership
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
-from cop.seed import SCALES, seed
 
 SMALL = SCALES["small"]
 

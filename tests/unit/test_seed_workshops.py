@@ -9,12 +9,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from cop.actions.models import Action
+from cop.backup.demo import load_demo
+from cop.backup.seed import SCALES, seed
 from cop.communities.models import Membership
 from cop.core import clock
 from cop.core.db import read_session
 from cop.core.permissions import SYSTEM
-from cop.demo import load_demo
-from cop.seed import SCALES, seed
 from cop.workshops.attendance import attendance_summary
 from cop.workshops.models import Attendance, Outcome, Workshop
 from cop.workshops.queries import find_workshops, upcoming_workshops, workshop_detail

@@ -18,8 +18,8 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from cop.backup.demo import load_demo
 from cop.core import db, schema
-from cop.demo import load_demo
 from tests.e2e.conftest import DEMO_PASSWORD, start_server, stop_server
 from tests.e2e.helpers import sign_in, wait_idle
 

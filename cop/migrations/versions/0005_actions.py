@@ -23,7 +23,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _NEW_INDEXES = ("organisation_id", "parent_id")
-# Covering indexes for the lists, the board and their counts (see cop/models/actions.py).
+# Covering indexes for the lists, the board and their counts (see cop/actions/models.py).
 _LIST_INDEXES = {
     "ix_action_due_date": ["due_date", "status", "community_id", "deleted_at"],
     "ix_action_status_due_date": ["status", "due_date", "community_id", "deleted_at"],

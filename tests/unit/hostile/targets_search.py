@@ -21,7 +21,7 @@ from cop.core.validation import searchable
 from cop.practices import queries as practice_browse
 from cop.practices import service as practices
 from cop.practices import standards
-from cop.services import search
+from cop.search import queries as search
 from cop.toolkit import service as toolkit
 from cop.workshops import attachments
 from cop.workshops import queries as workshop_finder

@@ -7,9 +7,10 @@ import time
 
 from sqlalchemy.engine import Engine
 
-from cop.cli.common import EXIT_OK, current_engine, say
-from cop.seed import SCALES, seed
-from cop.services.bulk_load import NotEmpty, describe, populated_tables
+from cop.backup import demo
+from cop.backup.bulk_load import NotEmpty, describe, populated_tables
+from cop.backup.seed import SCALES, seed
+from cop.core.cli_common import EXIT_OK, current_engine, say
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,12 +47,10 @@ def run_seed(args: argparse.Namespace) -> int:
 
 def load_demo(eng: Engine) -> dict[str, int]:
     """The demo workspace, with the same refusal as a generated one when data is there."""
-    from cop.demo import load_demo as load  # the demo reads data/; only this choice needs it
-
     with eng.connect() as conn:
         present = populated_tables(conn)
     if present:
         raise NotEmpty(
             f"The database already holds data ({describe(present)}); seed only into an empty database."
         )
-    return load(eng)
+    return demo.load_demo(eng)

@@ -41,13 +41,7 @@ from sqlalchemy.engine import Engine
 
 from cop.accounts import seed as core
 from cop.actions import seed as actions_step
-from cop.core import clock
-from cop.core.audit import AuditEvent
-from cop.core.errors import ValidationError
-from cop.core.permissions import SYSTEM, Actor, authorize
-from cop.core.seed_context import SCALES, Scale, SeedContext
-from cop.practices import seed as practices_step
-from cop.services.bulk_load import (
+from cop.backup.bulk_load import (
     NotEmpty,
     bump_data_version,
     describe,
@@ -55,6 +49,12 @@ from cop.services.bulk_load import (
     rebuild_derived,
     reset_id_sequences,
 )
+from cop.core import clock
+from cop.core.audit import AuditEvent
+from cop.core.errors import ValidationError
+from cop.core.permissions import SYSTEM, Actor, authorize
+from cop.core.seed_context import SCALES, Scale, SeedContext
+from cop.practices import seed as practices_step
 from cop.workshops import seed as workshops_step
 
 STEPS = [core.step, workshops_step.step, practices_step.step, actions_step.step]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from cop.cli.common import EXIT_FAILED, EXIT_OK, current_engine, engine, error, say
-from cop.services import portability
+from cop.backup import archive as portability
+from cop.core.cli_common import EXIT_FAILED, EXIT_OK, current_engine, engine, error, say
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 
 from cop.accounts import notifications
-from cop.cli.common import EXIT_OK, current_engine, say
+from cop.actions import reminders
 from cop.core import mailer
+from cop.core.cli_common import EXIT_OK, current_engine, say
 from cop.core.db import write_session
 from cop.core.permissions import SYSTEM
 
@@ -20,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_overdue(args: argparse.Namespace) -> int:
     with write_session(current_engine(args)) as session:
-        sent = notifications.overdue_actions(session, SYSTEM)
+        sent = reminders.overdue_actions(session, SYSTEM)
     say(f"Sent {sent} overdue notification{'s' if sent != 1 else ''}.")
     return EXIT_OK
 

@@ -24,7 +24,7 @@ from cop.core import clock
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
 from cop.export.markdown import escape
-from cop.services import dashboard
+from cop.home import queries as dashboard
 from cop.shell.cache import cached_read
 from cop.shell.charts import show_bars
 from cop.shell.formatting import display_table, format_date, local_time, record_link

@@ -8,11 +8,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, func, select
 
+from cop.accounts import notifications
 from cop.communities.models import Community, Membership, Person
 from cop.communities.service import visible_communities
 from cop.core import clock
 from cop.core.audit import AuditEvent
 from cop.core.permissions import Actor
+from cop.workshops.queries import upcoming_workshops
 
 DUE_SOON_DAYS = 14
 OPEN_STATUSES = ("idea", "planned", "in_progress")
@@ -143,9 +145,6 @@ def home_overview(session: Session, actor: Actor, community_id: int | None = Non
     ``community_id`` narrows the communities and upcoming workshops to the one
     chosen in the sidebar; None means all of the actor's communities.
     """
-    from cop.accounts import notifications
-    from cop.workshops.queries import upcoming_workshops
-
     visible = visible_communities(session, actor)
     mine = [c for c in visible if (actor.is_admin or c.id in actor.roles) and community_id in (None, c.id)]
     inbox, unread_total = notifications.inbox(session, actor, unread_only=True, limit=10)

@@ -5,50 +5,38 @@ the set-up and as the demo users for what they would do themselves), so the
 demo is also a smoke test of the domain rules and leaves a real audit trail.
 
 Each capability adds a step: a function ``step(ctx: DemoContext) -> None`` in
-its own module of this package, listed in ``STEPS`` in the order they depend
+its own ``demo`` module, listed in ``STEPS`` in the order they depend
 on each other, reading its own section of the YAML file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import yaml
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import select
 
+from cop.accounts import demo as accounts_demo
+from cop.actions import demo as actions_demo
 from cop.communities.models import Community
 from cop.core import settings
 from cop.core.db import get_engine, read_session, write_session
-from cop.core.permissions import Actor
+from cop.core.demo_context import DemoContext
+from cop.practices import demo as practices_demo
+from cop.toolkit import demo as toolkit_demo
+from cop.workshops import demo as workshops_demo
 
 DEMO_FILE = settings.PROJECT_ROOT / "data" / "demo.yaml"
 
 
-@dataclass
-class DemoContext:
-    """What the steps share: the YAML, the session, and the ids created so far."""
-
-    data: dict[str, Any]
-    session: Session
-    organisations: dict[str, int] = field(default_factory=dict)  # key -> id
-    communities: dict[str, int] = field(default_factory=dict)  # slug -> id
-    people: dict[str, int] = field(default_factory=dict)  # name -> id
-    actors: dict[str, Actor] = field(default_factory=dict)  # username -> actor
-    extra: dict[str, dict[str, int]] = field(default_factory=dict)  # later steps' own ids
 
 
-def _steps() -> list[Callable[[DemoContext], None]]:
-    from cop.accounts import demo as core
-    from cop.actions import demo as actions_step
-    from cop.practices import demo as practices_step
-    from cop.toolkit import demo as toolkit_step
-    from cop.workshops import demo as workshops_step
-
-    return [core.step, workshops_step.step, actions_step.step, practices_step.step, toolkit_step.step]
+# In the order they depend on each other: people and communities first, the toolkit last.
+STEPS: list[Callable[[DemoContext], None]] = [
+    accounts_demo.step, workshops_demo.step, actions_demo.step, practices_demo.step, toolkit_demo.step,
+]
 
 
 def load_demo(engine: Engine | None = None, path: Path = DEMO_FILE) -> dict[str, int]:
@@ -58,7 +46,7 @@ def load_demo(engine: Engine | None = None, path: Path = DEMO_FILE) -> dict[str,
         if session.exec(select(Community.id)).first() is not None:
             raise RuntimeError("The database is not empty: the demo loads only into an empty workspace.")
         ctx = DemoContext(data=data, session=session)
-        for step in _steps():
+        for step in STEPS:
             step(ctx)
             session.flush()
         return {"organisations": len(ctx.organisations), "communities": len(ctx.communities),

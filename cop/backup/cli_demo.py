@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from cop.cli.common import EXIT_OK, Refused, current_engine, say
-from cop.demo import DEMO_FILE, load_demo, load_demo_if_empty
+from cop.backup.demo import DEMO_FILE, load_demo, load_demo_if_empty
+from cop.core.cli_common import EXIT_OK, Refused, current_engine, say
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

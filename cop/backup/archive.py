@@ -37,14 +37,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
-from cop.core import clock
-from cop.core.audit import AuditEvent
-from cop.core.db import write_session
-from cop.core.errors import CopError
-from cop.core.permissions import SYSTEM, Actor, authorize
-from cop.core.schema import alembic_config
-from cop.services import archive_values
-from cop.services.bulk_load import (
+from cop.backup import column_values as archive_values
+from cop.backup.bulk_load import (
     DATA_VERSION,
     NotEmpty,
     archived_tables,
@@ -55,6 +49,12 @@ from cop.services.bulk_load import (
     rebuild_derived,
     reset_id_sequences,
 )
+from cop.core import clock
+from cop.core.audit import AuditEvent
+from cop.core.db import write_session
+from cop.core.errors import CopError
+from cop.core.permissions import SYSTEM, Actor, authorize
+from cop.core.schema import alembic_config
 
 FORMAT = "cop-workspace-backup"
 FORMAT_VERSION = 1

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from cop.backup import archive as portability
 from cop.core import clock
 from cop.core.db import get_engine
 from cop.core.errors import CopError
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
-from cop.services import portability
 
 
 def backup_file_name() -> str:

@@ -1,0 +1,1 @@
+"""The admin console's backups tab: the only Streamlit code of backup."""

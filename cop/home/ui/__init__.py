@@ -1,0 +1,1 @@
+"""The home page: the only Streamlit code of home."""

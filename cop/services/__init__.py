@@ -1,1 +1,0 @@
-"""One module per capability. Each write: authorize, validate, write, audit."""
