@@ -1,6 +1,6 @@
 """Concurrent browser sessions on one real server (issue 10), written to benchmarks/results/load.json.
 
-Method: ``tests/e2e/test_load.run_load`` starts ``streamlit run app.py`` with
+Method: ``tests/browser/test_load.run_load`` starts ``streamlit run app.py`` with
 ``--server.disconnectedSessionTTL 10`` on a copy of the demo workspace, and a
 second ``streamlit run`` of ``benchmarks/pages/trivial_button.py``. One
 headless Chromium drives 20 browser contexts (one per person, cookies cleared each round) side by side (arriving 0.5 s apart) (Playwright's async
@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.test_load import run_load  # noqa: E402
+from tests.browser.test_load import run_load  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 LEAK_LIMIT_MB = 50  # RELIABILITY.md: memory after round 3 within 50 MB of round 1

@@ -1,7 +1,7 @@
 """The browser fixtures, registered once for the whole run from tests/conftest.py.
 
 One Chromium per run: Playwright's sync API cannot start a second instance in
-the same thread while the first is open, so tests outside tests/e2e (the last
+the same thread while the first is open, so tests outside tests/browser (the last
 ones, which stop PostgreSQL) must share this one rather than import their own.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM, LAUNCH_ARGS
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, LAUNCH_ARGS
 
 
 @pytest.fixture(scope="session")

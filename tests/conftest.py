@@ -22,7 +22,13 @@ from sqlalchemy.engine import Engine
 import cop.registry  # noqa: F401  (every table, and the search index kept in step)
 from cop.core import clock, db, passwords, schema
 
-pytest_plugins = ["tests.browser_fixtures"]  # one Chromium for the whole run
+# One Chromium for the whole run; the AppTest demo workspace and signed-in page runs.
+pytest_plugins = ["tests.browser_fixtures", "tests.page_fixtures"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``last`` (they stop the shared PostgreSQL server) run after all others."""
+    items.sort(key=lambda item: item.get_closest_marker("last") is not None)
 
 PG_URL = os.environ.get("COP_TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -66,7 +72,7 @@ def pg_url() -> Iterator[str]:
     engine.dispose()
     yield url
     db.dispose_engines()
-    admin.dispose()  # its pooled connection may predate a server restart (tests/zz_last)
+    admin.dispose()  # its pooled connection may predate a server restart (the test marked last)
     with admin.begin() as conn:
         conn.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
     admin.dispose()

@@ -1,7 +1,7 @@
 """The floor of the load test: one button and a counter, served by its own `streamlit run`.
 
 Its click-to-render time, measured in the same run as the workspace's steps,
-is what each step's time is divided by (tests/e2e/test_load.py).
+is what each step's time is divided by (tests/browser/test_load.py).
 """
 
 import streamlit as st

@@ -11,7 +11,7 @@ from cop.core import db
 from cop.core.audit import AuditEvent
 from cop.core.errors import DatabaseUnavailable
 from cop.core.permissions import SYSTEM
-from tests.app.conftest import texts
+from tests.page_fixtures import texts
 
 
 @pytest.fixture

@@ -1,0 +1,133 @@
+"""The admin console, the profile page and the invitation sign-up, driven through AppTest."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, urlsplit
+
+from sqlmodel import select
+
+from cop.accounts import service as accounts
+from cop.accounts.models import User
+from cop.core.audit import AuditEvent
+from cop.core.db import read_session, write_session
+from tests.page_fixtures import texts
+
+
+def _by_key(elements, key: str):  # noqa: ANN001, ANN202
+    return next(e for e in elements if e.key == key)
+
+
+def _account_id(username: str) -> int:
+    with read_session() as s:
+        user = accounts.find_user(s, username)
+        assert user is not None
+        return user.id  # type: ignore[return-value]
+
+
+def test_admin_resets_a_password_and_sees_it_once(run_page, demo_db) -> None:
+    at = run_page("admin", "admin")
+    _by_key(at.text_input, "adm_users_search").input("member").run()
+    _by_key(at.selectbox, "adm_user_pick").select(_account_id("member")).run()
+    _by_key(at.button, "adm_reset").click().run()
+    assert not at.exception
+    temporary = at.code[0].value
+    with write_session() as s:
+        user = accounts.sign_in(s, "member", temporary)
+        assert user is not None and user.must_change_password
+    at.run()
+    assert not at.code  # shown only once
+
+
+def test_admin_deactivates_and_unlocks_accounts(run_page, demo_db) -> None:
+    for _ in range(5):
+        with write_session() as s:
+            accounts.sign_in(s, "observer", "wrong wrong wrong")
+    at = run_page("admin", "admin")
+    _by_key(at.segmented_control, "adm_users_state").set_value("locked").run()
+    _by_key(at.selectbox, "adm_user_pick").select(_account_id("observer")).run()
+    _by_key(at.button, "adm_unlock").click().run()
+    assert not any(b.key == "adm_unlock" for b in at.button)  # nobody is locked any more
+    _by_key(at.segmented_control, "adm_users_state").set_value("all").run()
+    _by_key(at.selectbox, "adm_user_pick").select(_account_id("observer")).run()
+    _by_key(at.button, "adm_deactivate").click().run()
+    assert not at.exception
+    with read_session() as s:
+        user = s.get(User, _account_id("observer"))
+        assert user is not None and user.locked_until is None and not user.active
+        actions = set(s.exec(select(AuditEvent.action).where(AuditEvent.record_id == user.id,
+                                                            AuditEvent.record_type == "user")))
+    assert {"user.unlock", "user.deactivate"} <= actions
+
+
+def _invite_link(run_page) -> str:  # noqa: ANN001
+    at = run_page("admin", "admin")
+    _by_key(at.text_input, "adm_inv_name").input("Amira Haddad")
+    _by_key(at.text_input, "adm_inv_email").input("amira@example.org")
+    next(b for b in at.button if b.label == "Create invitation link").click().run()
+    assert not at.exception, at.exception
+    link = at.code[0].value
+    assert "?invite=" in link
+    return parse_qs(urlsplit(link).query)["invite"][0]
+
+
+def test_invitation_sign_up_end_to_end(run_page, demo_db) -> None:
+    token = _invite_link(run_page)
+    at = run_page("app", username=None, query={"invite": token})
+    assert "You are invited to" in texts(at)
+    _by_key(at.text_input, "invite_username").input("\u0430mira")  # Cyrillic look-alike
+    _by_key(at.text_input, "invite_password").input("short")
+    _by_key(at.text_input, "invite_password_again").input("short")
+    next(b for b in at.button if b.label == "Create my account").click().run()
+    assert "Use 3-32 characters" in texts(at) and "at least 12" in texts(at).lower()
+    _by_key(at.text_input, "invite_username").input("amira")
+    _by_key(at.text_input, "invite_password").input("tea at the town hall 🫖")
+    _by_key(at.text_input, "invite_password_again").input("tea at the town hall 🫖")
+    next(b for b in at.button if b.label == "Create my account").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["username"] == "amira"
+    again = run_page("app", username=None, query={"invite": token})
+    assert "already been used" in texts(again)
+
+
+def test_profile_saves_name_language_and_time_zone(run_page, demo_db) -> None:
+    at = run_page("profile", "member")
+    assert not at.exception
+    _by_key(at.text_input, "profile_name").input("Mia Müller-Øst 🌍")
+    _by_key(at.selectbox, "profile_language").select("de")
+    _by_key(at.selectbox, "profile_time_zone").select("Europe/Oslo")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception, at.exception
+    with read_session() as s:
+        actor = accounts.load_actor(s, _account_id("member"))
+    assert actor is not None and (actor.name, actor.language, actor.time_zone) == (
+        "Mia Müller-Øst 🌍", "de", "Europe/Oslo")
+
+
+def test_profile_shows_field_messages_for_bad_input(run_page, demo_db) -> None:
+    at = run_page("profile", "member")
+    _by_key(at.text_input, "profile_name").input("   ")
+    _by_key(at.text_input, "profile_email").input("not-an-address")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert "must not be empty" in texts(at) and "e-mail address" in texts(at)
+
+
+def test_changing_the_password_keeps_this_session_and_refuses_the_old_password(run_page, demo_db) -> None:
+    at = run_page("profile", "member")
+    _by_key(at.text_input, "pw_current").input("demo passphrase 2026")
+    _by_key(at.text_input, "pw_new").input("a brand new passphrase")
+    _by_key(at.text_input, "pw_again").input("a brand new passphrase")
+    next(b for b in at.button if b.label == "Change password").click().run()
+    assert not at.exception, at.exception
+    assert "Your password was changed" in at.success[0].value
+    with write_session() as s:
+        assert accounts.sign_in(s, "member", "demo passphrase 2026") is None
+        assert accounts.sign_in(s, "member", "a brand new passphrase") is not None
+
+
+def test_profile_offers_my_data_as_json(run_page, demo_db) -> None:
+    at = run_page("profile", "member")
+    _by_key(at.button, "profile_export").click().run()
+    assert not at.exception, at.exception
+    data = json.loads(at.session_state["profile_export_json"])
+    assert data["account"]["username"] == "member"

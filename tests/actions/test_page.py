@@ -1,0 +1,254 @@
+"""The actions page on the demo workspace: table, board (move to, stale moves), timeline, city plan and detail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pyarrow as pa
+from sqlmodel import select
+from streamlit.testing.v1 import AppTest
+
+from cop.actions import service as actions
+from cop.actions.models import Action, ActionUpdate
+from cop.communities.models import Community, Organisation
+from cop.core.db import read_session, write_session
+from cop.core.permissions import SYSTEM
+from tests.page_fixtures import texts
+
+DEMO_ACTIONS = 23  # twenty from the actions section, three from workshop outcomes
+PRIVATE_ACTIONS = 3  # young-migrants is private: the observer is not a member
+
+
+def action(title: str) -> Action:
+    with read_session() as session:
+        return session.exec(select(Action).where(Action.title == title)).one()
+
+
+def community_id(slug: str) -> int:
+    with read_session() as session:
+        return session.exec(select(Community.id).where(Community.slug == slug)).one()  # type: ignore[return-value]
+
+
+def view(run_page: Callable[..., AppTest], username: str, tab: str, **state: Any) -> AppTest:
+    at = run_page("actions", username)
+    at.session_state["actions_view"] = tab
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def button(at: AppTest, label: str, key: str | None = None) -> Any:
+    return next(b for b in at.button if b.label == label and (key is None or b.key == key))
+
+
+def test_table_lists_what_each_role_may_read_with_the_latest_update(run_page) -> None:
+    at = run_page("actions", "facilitator")
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert f"{DEMO_ACTIONS} actions" in texts(at) and table.shape[0] == DEMO_ACTIONS
+    lisbon = table[table["Title"] == "Lisbon one-stop welcome centre with volunteer hosts"].iloc[0]
+    assert (lisbon["Status"], lisbon["Progress"]) == ("Done", 100)
+    assert lisbon["Latest update"].endswith("Opened on time; hosts cover every weekday.")
+    observer = run_page("actions", "observer")
+    assert observer.dataframe[0].value.shape[0] == DEMO_ACTIONS - PRIVATE_ACTIONS
+    assert "Gdańsk summer camp with young volunteers" not in set(
+        observer.dataframe[0].value["Title"]
+    )
+
+
+def test_filters_narrow_the_table(run_page) -> None:
+    at = view(run_page, "facilitator", "Table")
+    assert "act_status" not in [w.key for w in at.multiselect]  # the panel is drawn only when opened
+    at = view(run_page, "facilitator", "Table", act_filters_open=True)
+    at.multiselect(key="act_status").set_value(["done"]).run()
+    assert set(at.dataframe[0].value["Title"]) == {
+        "Lisbon one-stop welcome centre with volunteer hosts",
+        "Bologna neighbourhood pact for volunteer groups",
+    }
+    at.multiselect(key="act_status").set_value([]).run()
+    at.toggle(key="act_overdue").set_value(True).run()
+    overdue = set(at.dataframe[0].value["Title"])
+    assert {
+        "Barcelona recruitment campaign with refugee volunteers",
+        "Describe the welcome points for the toolkit",
+    } <= overdue
+    assert "Lisbon one-stop welcome centre with volunteer hosts" not in overdue
+    at.text_input(key="act_text").input("welcome points").run()
+    assert set(at.dataframe[0].value["Title"]) == {"Describe the welcome points for the toolkit"}
+    at.session_state["act_filters_open"] = False  # closed, the overdue filter still applies
+    at.run()
+    at.text_input(key="act_text").input("").run()
+    assert "act_overdue" not in [w.key for w in at.toggle]
+    assert set(at.dataframe[0].value["Title"]) == overdue
+
+
+def test_board_moves_a_card_through_the_service(run_page) -> None:
+    zagreb = action("Zagreb buddy programme in two districts")
+    at = view(run_page, "facilitator", "Board")
+    assert not at.exception, at.exception
+    assert "**Planned** (7)" in texts(at)
+    at.selectbox(key=f"move-{zagreb.id}").set_value("in_progress")
+    button(at, "Move", f"move-button-{zagreb.id}").click().run()
+    assert not at.exception, at.exception
+    moved = action(zagreb.title)
+    assert (moved.status, moved.progress, moved.version) == ("in_progress", 50, zagreb.version + 1)
+    assert "**Planned** (6)" in texts(at) and "**In progress** (12)" in texts(at)
+
+
+def test_a_stale_move_shows_the_other_change_and_the_board_redraws(run_page) -> None:
+    zagreb = action("Zagreb buddy programme in two districts")
+    at = view(run_page, "facilitator", "Board")
+    with write_session() as session:  # someone else moves the card meanwhile
+        actions.move_action(session, SYSTEM, zagreb.id, zagreb.version, "done")
+    at.selectbox(key=f"move-{zagreb.id}").set_value("dropped")
+    button(at, "Move", f"move-button-{zagreb.id}").click().run()
+    assert not at.exception, at.exception
+    assert "Someone else saved this in the meantime" in texts(at)
+    assert action(zagreb.title).status == "done"
+    assert "**Done** (3)" in texts(at) and "**Planned** (6)" in texts(at)
+
+
+def test_a_member_may_move_only_the_cards_they_own_or_co_own(run_page) -> None:
+    at = view(run_page, "member", "Board")
+    assert not at.exception, at.exception
+    movable = {s.key for s in at.selectbox if s.label == "Move to"}
+    mine = {
+        action(t).id
+        for t in (
+            "Welcome points in two more Düsseldorf districts",
+            "Training day for volunteers at welcome points",
+            "Describe the welcome points for the toolkit",
+            "Describe the contact-person model as a practice example for the toolkit.",
+        )
+    }
+    assert movable == {f"move-{i}" for i in mine}
+    observer = view(run_page, "observer", "Board")
+    assert not [s for s in observer.selectbox if s.label == "Move to"]
+
+
+def test_timeline_draws_start_to_due_bars_of_the_filtered_actions(run_page) -> None:
+    at = view(run_page, "member", "Timeline", act_filters_open=True)
+    assert not at.exception, at.exception
+    chart = at.get("vega_lite_chart")[0].proto
+    frame = pa.ipc.open_stream(chart.datasets[0].data.data).read_all().to_pandas()
+    assert len(frame) == DEMO_ACTIONS - PRIVATE_ACTIONS
+    assert "Ghent buddy programme for 40 new pairs (#" in " ".join(frame["action"])
+    assert (frame["start"] <= frame["due"]).all()
+    at.multiselect(key="act_status").set_value(["done"]).run()
+    frame = (
+        pa.ipc.open_stream(at.get("vega_lite_chart")[0].proto.datasets[0].data.data)
+        .read_all()
+        .to_pandas()
+    )
+    assert set(frame["status"]) == {"Done"} and len(frame) == 2
+
+
+def test_city_plan_lists_the_organisations_actions_printably(run_page) -> None:
+    with read_session() as session:
+        dusseldorf = session.exec(
+            select(Organisation.id).where(Organisation.name == "Düsseldorf")
+        ).one()
+    at = view(run_page, "member", "City plan", act_plan_org=dusseldorf)
+    assert not at.exception, at.exception
+    assert "Action plan: Düsseldorf" in texts(at)
+    plan = at.table[0].value
+    assert "Welcome points in two more Düsseldorf districts" in set(plan.iloc[:, 0])
+    assert any("@media print" in m.value for m in at.markdown)
+    button(at, "Prepare the PDF").click().run()
+    assert not at.exception, at.exception
+    download = at.get("download_button")[0].proto
+    assert download.label == "Download PDF"
+
+
+def test_detail_posts_an_update_that_moves_the_status(run_page) -> None:
+    zagreb = action("Zagreb buddy programme in two districts")
+    at = run_page("actions", "facilitator", {"id": str(zagreb.id)})
+    assert not at.exception, at.exception
+    assert "Overdue: it was due on" in texts(at)
+    next(t for t in at.text_area if t.label == "Update (Markdown)").input(
+        "Districts agreed at last 🎉"
+    )
+    next(s for s in at.selectbox if s.label == "New status").set_value("in_progress")
+    button(at, "Post update").click().run()
+    assert not at.exception, at.exception
+    moved = action(zagreb.title)
+    assert (moved.status, moved.progress) == ("in_progress", 50)
+    with read_session() as session:
+        latest = session.exec(
+            select(ActionUpdate)
+            .where(ActionUpdate.action_id == zagreb.id)
+            .order_by(ActionUpdate.id.desc())
+        ).first()  # type: ignore[union-attr]
+    assert latest.text == "Districts agreed at last 🎉" and latest.new_status == "in_progress"
+
+
+def test_an_empty_update_is_refused_under_its_field(run_page) -> None:
+    zagreb = action("Zagreb buddy programme in two districts")
+    at = run_page("actions", "facilitator", {"id": str(zagreb.id)})
+    button(at, "Post update").click().run()
+    assert "The update must not be empty." in texts(at)
+    assert action(zagreb.title).version == zagreb.version
+
+
+def test_detail_is_read_only_for_an_observer_and_private_actions_do_not_exist_for_outsiders(
+    run_page,
+) -> None:
+    lisbon = action("Lisbon one-stop welcome centre with volunteer hosts")
+    at = run_page("actions", "observer", {"id": str(lisbon.id)})
+    assert not at.exception, at.exception
+    assert "Opened on time; hosts cover every weekday." in texts(at)
+    assert not [
+        b
+        for b in at.button
+        if b.label in ("Post update", "Add milestone", "Save", "Delete this action")
+    ]
+    hidden = action("Gdańsk summer camp with young volunteers")
+    at = run_page("actions", "observer", {"id": str(hidden.id)})
+    assert "There is no action" in texts(at) and "Gdańsk" not in " ".join(t.value for t in at.title)
+
+
+def test_detail_shows_milestones_sub_actions_and_the_origin_workshop(run_page) -> None:
+    parent = action("Welcome points in two more Düsseldorf districts")
+    at = run_page("actions", "member", {"id": str(parent.id)})
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "From the workshop: Study visit to Düsseldorf" in shown
+    assert "The percentage follows its sub-actions." in shown
+    ticks = {c.label.split(" (")[0]: c.value for c in at.checkbox}
+    assert ticks == {
+        "Agree rooms with the district libraries": True,
+        "Recruit eight volunteers": True,
+        "Train the volunteers": False,
+        "Open both welcome points": False,
+    }
+    sub_actions = next(df.value for df in at.dataframe if "Title" in df.value.columns)
+    assert list(sub_actions["Title"]) == ["Training day for volunteers at welcome points"]
+    indicators = next(df.value for df in at.dataframe if "Indicator" in df.value.columns)
+    assert list(indicators["Indicator"]) == ["Volunteers active", "Newcomers helped per month"]
+
+
+def test_a_member_creates_an_action_in_the_chosen_community(run_page) -> None:
+    at = run_page("actions", "member")
+    at.session_state["cop_community_id"] = community_id("welcoming-culture")
+    at.session_state["act_new_open"] = True
+    at.run()
+    with read_session() as session:
+        lena = session.exec(
+            select(Action.owner_person_id).where(
+                Action.title == "Describe the welcome points for the toolkit"
+            )
+        ).one()
+    at.text_input(key="action-new-title").input("Recruit volunteer hosts for the café")
+    at.selectbox(key="action-new-owner_person_id").set_value(lena)
+    at.date_input(key="action-new-due_date").set_value("2027-03-01")
+    at.text_input(key="action-new-tags").input("Language, Volunteers")
+    button(at, "Save").click().run()
+    assert not at.exception, at.exception
+    created = action("Recruit volunteer hosts for the café")
+    assert (created.owner_person_id, created.tags, created.status) == (
+        lena,
+        ["Language", "Volunteers"],
+        "planned",
+    )
+    assert at.query_params["id"] == [str(created.id)] or at.query_params["id"] == str(created.id)

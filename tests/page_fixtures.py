@@ -1,0 +1,72 @@
+"""AppTest fixtures: the demo workspace in a SQLite file, and pages run signed in.
+
+Sign-in uses the documented test seam (cop.shell.testing.sign_in_state): the
+session state a real form sign-in leaves behind. The gate still re-reads the
+user from the database and applies every check.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cop.backup.demo import load_demo
+from cop.core import db, schema
+from cop.shell.testing import sign_in_state
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 60
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    engine = db.get_engine(f"sqlite:///{path}")
+    schema.upgrade(engine)
+    load_demo(engine)
+    db.dispose_engines()
+    return path
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A private copy of the demo workspace, made the app's database."""
+    path = tmp_path / "cop.db"
+    shutil.copy(demo_template, path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("COP_DATABASE_URL", url)
+    monkeypatch.setenv("COP_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("COP_DEMO", raising=False)
+    yield url
+    engine = db._engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
+@pytest.fixture
+def run_page(demo_db: str) -> Callable[..., AppTest]:
+    """Run ``pages/<name>.py`` signed in as ``username`` (None: not signed in)."""
+
+    def run(name: str, username: str | None = "facilitator", query: dict[str, str] | None = None) -> AppTest:
+        target = ROOT / ("app.py" if name == "app" else f"pages/{name}.py")
+        at = AppTest.from_file(str(target), default_timeout=TIMEOUT)
+        if username:
+            for key, value in sign_in_state(username).items():
+                at.session_state[key] = value
+        for key, value in (query or {}).items():
+            at.query_params[key] = value
+        return at.run()
+
+    return run
+
+
+def texts(at: AppTest) -> str:
+    """Everything a user would read on the page, for assertions."""
+    parts = [m.value for m in at.markdown] + [t.value for t in at.title] + [h.value for h in at.header]
+    parts += [s.value for s in at.subheader] + [c.value for c in at.caption]
+    parts += [str(e.value) for e in at.error] + [str(w.value) for w in at.warning] + [str(i.value) for i in at.info]
+    return "\n".join(str(p) for p in parts)

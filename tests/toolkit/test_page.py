@@ -1,0 +1,136 @@
+"""The toolkit page: drawn per role, a section added, the chapter submitted and approved."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from cop.accounts.service import find_user, load_actor
+from cop.communities.models import Community
+from cop.core.db import read_session, write_session
+from cop.toolkit import sections as toolkit_sections
+from cop.toolkit.models import Chapter, ChapterStatus, Section
+from tests.page_fixtures import texts
+
+
+def _welcoming_chapter() -> Chapter:
+    with read_session() as session:
+        community = session.exec(select(Community).where(Community.slug == "welcoming-culture")).one()
+        return session.exec(select(Chapter).where(Chapter.community_id == community.id)).one()
+
+
+def _labels(at) -> list[str]:  # noqa: ANN001
+    return [b.label for b in at.button]
+
+
+@pytest.mark.parametrize("username", ["admin", "facilitator", "member", "observer"])
+def test_toolkit_page_renders_for_every_role(run_page, username: str) -> None:
+    at = run_page("toolkit", username)
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == ["Toolkit"]
+    assert "Community building and welcoming culture" in texts(at)
+    tabs = [t.label for t in at.tabs]
+    if username == "observer":
+        assert tabs[0] == "Approved text"
+        assert "Submit for review" not in _labels(at) and "Save section" not in _labels(at)
+        assert "Lessons learned" in texts(at)  # the approved revision is drawn
+    else:
+        assert tabs[0] == "Draft"
+        assert "Submit for review" in _labels(at)
+    assert ("Create edition" in _labels(at)) == (username == "admin")
+
+
+def test_member_adds_a_section_to_the_chapter(run_page) -> None:
+    chapter = _welcoming_chapter()
+    at = run_page("toolkit", "member")
+    at.selectbox(key=f"section-new-{chapter.id}-kind").set_value("free_text")
+    at.text_input(key=f"section-new-{chapter.id}-title").input("Notes from Ghent")
+    next(b for b in at.button if b.label == "Add section").click()
+    at.run()
+    assert not at.exception, at.exception
+    with read_session() as session:
+        titles = [s.title for s in session.exec(
+            select(Section).where(Section.chapter_id == chapter.id, Section.deleted_at.is_(None))  # type: ignore[union-attr]
+            .order_by(Section.position)
+        )]
+    assert titles[-1] == "Notes from Ghent"
+    assert "Notes from Ghent" in texts(at)
+
+
+def test_member_submits_and_facilitator_approves_the_chapter(run_page) -> None:
+    before = _welcoming_chapter()
+    at = run_page("toolkit", "member")
+    next(b for b in at.button if b.label == "Submit for review").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert _welcoming_chapter().status == ChapterStatus.IN_REVIEW
+    assert "Approve this text" not in _labels(at)
+
+    at = run_page("toolkit", "facilitator")
+    next(b for b in at.button if b.label == "Approve this text").click()
+    at.run()
+    assert not at.exception, at.exception
+    after = _welcoming_chapter()
+    assert after.status == ChapterStatus.APPROVED
+    assert after.approved_number == before.approved_number + 1
+
+
+def test_stale_section_save_shows_the_other_change_and_keeps_the_typed_text(run_page) -> None:
+    chapter = _welcoming_chapter()
+    with read_session() as session:
+        section = session.exec(select(Section).where(Section.chapter_id == chapter.id, Section.kind == "free_text")).one()
+    at = run_page("toolkit", "member")
+    at.session_state[f"section-{section.id}-edit"] = True  # the editor opened
+    at.run()
+    with write_session() as session:
+        facilitator = load_actor(session, find_user(session, "facilitator").id)  # type: ignore[union-attr]
+        toolkit_sections.update_section(session, facilitator, section.id, section.version, body="The facilitator's text.")
+    at.text_area(key=f"body-{section.id}").input("The member's text.")
+    at.button(key=f"save-{section.id}").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Someone else saved" in str(w.value) for w in at.warning)
+    assert at.text_area(key=f"body-{section.id}").value == "The member's text."
+    with read_session() as session:
+        assert session.get(Section, section.id).body == "The facilitator's text."  # type: ignore[union-attr]
+    at.button(key=f"save-{section.id}").click()
+    at.run()
+    with read_session() as session:
+        assert session.get(Section, section.id).body == "The member's text."  # type: ignore[union-attr]
+
+
+def test_section_preview_draws_its_records_only_once_opened(run_page) -> None:
+    """Previews are lazy (they are the costly part of the page); opening one draws the key results chart."""
+    chapter = _welcoming_chapter()
+    with read_session() as session:
+        section = session.exec(select(Section).where(Section.chapter_id == chapter.id,
+                                                     Section.kind == "key_results")).first()
+    assert section is not None, "the demo chapter has a key results section"
+    at = run_page("toolkit", "facilitator")
+    assert not at.get("vega_lite_chart")
+    at.session_state[f"section-{section.id}-preview"] = True
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_text_typed_in_a_section_editor_survives_closing_and_reopening_it(run_page) -> None:
+    """Editors are drawn only when open; closing one must not lose unsaved text."""
+    chapter = _welcoming_chapter()
+    with read_session() as session:
+        section = session.exec(select(Section).where(Section.chapter_id == chapter.id, Section.kind == "free_text")).one()
+    at = run_page("toolkit", "member")
+    assert f"body-{section.id}" not in [t.key for t in at.text_area]  # closed editors draw nothing
+    at.session_state[f"section-{section.id}-edit"] = True
+    at.run()
+    at.text_area(key=f"body-{section.id}").input("Half a thought, not saved yet")
+    at.run()
+    at.session_state[f"section-{section.id}-edit"] = False  # closed
+    at.run()
+    assert f"body-{section.id}" not in [t.key for t in at.text_area]
+    at.session_state[f"section-{section.id}-edit"] = True  # opened again
+    at.run()
+    assert not at.exception, at.exception
+    assert at.text_area(key=f"body-{section.id}").value == "Half a thought, not saved yet"
+    with read_session() as session:
+        assert session.get(Section, section.id).body != "Half a thought, not saved yet"  # type: ignore[union-attr]

@@ -1,0 +1,175 @@
+"""The workshops page on the demo workspace: list, calendar, upcoming, detail, the close flow and the forms."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlmodel import select
+from streamlit.testing.v1 import AppTest
+
+from cop.actions.models import Action
+from cop.communities.models import Community
+from cop.core.db import read_session, write_session
+from cop.core.permissions import SYSTEM
+from cop.workshops import service as workshops
+from cop.workshops.models import Workshop
+from tests.page_fixtures import texts
+
+
+def _workshop(title: str) -> Workshop:
+    with read_session() as s:
+        return s.exec(select(Workshop).where(Workshop.title == title)).one()
+
+
+def _community_id(slug: str) -> int:
+    with read_session() as s:
+        return s.exec(select(Community.id).where(Community.slug == slug)).one()
+
+
+def _button(at: AppTest, label: str) -> Any:
+    return next(b for b in at.button if b.label == label)
+
+
+def _run(run_page, username: str, title: str) -> tuple[AppTest, Workshop]:  # noqa: ANN001
+    workshop = _workshop(title)
+    return run_page("workshops", username, {"id": str(workshop.id)}), workshop
+
+
+@pytest.mark.parametrize(("username", "visible"), [("admin", 14), ("facilitator", 14), ("member", 12), ("observer", 12)])
+def test_list_shows_the_workshops_each_role_may_read(run_page, username: str, visible: int) -> None:
+    at = run_page("workshops", username)
+    assert not at.exception, at.exception
+    assert f"{visible} workshops and visits" in texts(at)
+    assert at.dataframe[0].value.shape[0] == visible
+
+
+def test_filters_narrow_the_list_in_sql(run_page) -> None:
+    at = run_page("workshops", "facilitator")
+    assert "ws_kind" not in [w.key for w in at.selectbox]  # the filter panel is drawn only when opened
+    at.session_state["ws_filters_open"] = True
+    at.run()
+    at.selectbox(key="ws_kind").set_value("study_visit").run()
+    assert "5 workshops and visits" in texts(at)
+    at.session_state["ws_filters_open"] = False  # closed again, the chosen filter still applies
+    at.run()
+    at.run()
+    assert "ws_kind" not in [w.key for w in at.selectbox]
+    assert "5 workshops and visits" in texts(at)
+    assert "Filters, sorting and export (1)" in [b.proto.popover.label for b in at.get("popover")]  # the active filter counted
+    at.text_input(key="ws_text").input("Bologna").run()
+    assert "1 workshops and visits" in texts(at)
+    assert list(at.dataframe[0].value.iloc[:, 1]) == ["Study visit to Bologna: neighbourhood pacts"]
+
+
+def test_calendar_shows_a_month_and_upcoming_lists_what_comes(run_page, demo_db) -> None:
+    at = run_page("workshops", "facilitator")
+    recruiting = _workshop("Recruiting refugees as volunteers")
+    at.session_state["ws_view"] = "calendar"
+    at.session_state["ws_cal_year"] = recruiting.starts_at.year
+    at.session_state["ws_cal_month"] = recruiting.starts_at.month
+    at.run()
+    assert not at.exception, at.exception
+    assert "Recruiting refugees as volunteers" in texts(at)
+    at.session_state["ws_view"] = "upcoming"
+    at.run()
+    assert "Volunteers in district offices" in texts(at)
+    assert "Recruiting refugees as volunteers" not in texts(at)
+
+
+def test_detail_shows_agenda_attendance_outcomes_and_history_read_only_for_an_observer(run_page, demo_db) -> None:
+    at, _ = _run(run_page, "observer", "Study visit to Düsseldorf: welcome points in the neighbourhood")
+    assert not at.exception, at.exception
+    shown = texts(at) + "\n".join(t.value for t in at.text)
+    for expected in ("Visit to two welcome points", "Gülay Aydın", "Stadtteilverein Oberbilk",
+                     "one person in the district office is their contact", "This workshop is closed"):
+        assert expected in shown
+    assert not [b for b in at.button if b.label in ("Mark as held", "Reopen", "Add outcome", "Remove")]
+    assert any(df.value.shape[0] >= 4 for df in at.dataframe)  # history
+
+
+def test_private_workshop_does_not_exist_for_a_non_member(run_page, demo_db) -> None:
+    at, _ = _run(run_page, "observer", "Study visit to Helsinki: youth work with young migrants")
+    assert not at.exception
+    assert "There is no workshop" in texts(at)
+    assert "youth work" not in " ".join(t.value for t in at.title)
+
+
+def test_member_closes_a_held_workshop_which_stays_read_only_until_a_facilitator_reopens_it(run_page, demo_db) -> None:
+    at, workshop = _run(run_page, "member", "Staff exchange with Zagreb's volunteer centre")
+    key = f"workshop-close-{workshop.id}"
+    _button(at, "Close").click().run()
+    assert "Closing needs minutes or a closing report." in texts(at)
+    assert _workshop(workshop.title).status == "held"
+    at.text_area(key=f"{key}-minutes").input("## Minutes\nThree days in Zagreb.")
+    _button(at, "Close").click().run()
+    assert not at.exception, at.exception
+    closed = _workshop(workshop.title)
+    assert (closed.status, closed.minutes) == ("closed", "## Minutes\nThree days in Zagreb.")
+    at.run()
+    assert "This workshop is closed" in texts(at)
+    assert not [b for b in at.button if b.label in ("Reopen", "Add outcome", "Add guest", "Close")]
+
+    at, _ = _run(run_page, "facilitator", workshop.title)
+    _button(at, "Reopen").click().run()
+    assert _workshop(workshop.title).status == "held"
+
+
+def test_an_action_outcome_becomes_an_action_from_the_detail_page(run_page, demo_db) -> None:
+    at, workshop = _run(run_page, "facilitator", "Buddy programmes for newcomers")
+    owner_id = workshop.facilitator_ids[0]
+    next(s for s in at.selectbox if s.label == "Owner").set_value(owner_id)
+    _button(at, "Create action").click().run()
+    assert not at.exception, at.exception
+    with read_session() as s:
+        action = s.exec(select(Action).where(Action.workshop_id == workshop.id)).one()
+    assert action.owner_person_id == owner_id
+    assert action.title.startswith("Zagreb pilots a buddy programme")
+    at.run()
+    assert "Action: Zagreb pilots a buddy programme" in texts(at)
+
+
+def test_recording_a_workshop_shows_field_messages_then_opens_it(run_page, demo_db) -> None:
+    at = run_page("workshops", "member")
+    at.session_state["cop_community_id"] = _community_id("welcoming-culture")
+    at.run()
+    assert "workshop-new-title" not in [w.key for w in at.text_input]  # the form is drawn only when opened
+    at.session_state["ws_new_open"] = True
+    at.run()
+    at.text_input(key="workshop-new-title").input("Online café for new volunteers")
+    at.selectbox(key="workshop-new-format").set_value("online")
+    _button(at, "Save").click().run()
+    assert "An online or hybrid workshop needs a meeting link." in texts(at)
+    assert "The start is required." in texts(at)
+    assert at.text_input(key="workshop-new-title").value == "Online café for new volunteers"
+    at.session_state["ws_new_open"] = False  # closed and opened again: the input is still there
+    at.run()
+    at.run()
+    at.session_state["ws_new_open"] = True
+    at.run()
+    assert at.text_input(key="workshop-new-title").value == "Online café for new volunteers"
+    assert at.selectbox(key="workshop-new-format").value == "online"
+    at.text_input(key="workshop-new-meeting_link").input("https://meet.example.org/cafe")
+    at.date_input(key="workshop-new-start_day").set_value(date(2030, 5, 4))
+    at.date_input(key="workshop-new-end_day").set_value(date(2030, 5, 4))
+    _button(at, "Save").click().run()
+    assert not at.exception, at.exception
+    made = _workshop("Online café for new volunteers")
+    assert at.query_params["id"] in (str(made.id), [str(made.id)])
+    assert (made.meeting_link, made.community_id) == ("https://meet.example.org/cafe", _community_id("welcoming-culture"))
+    assert made.starts_at.isoformat() == "2030-05-04T08:00:00+00:00"  # 10:00 in the member's Brussels summer time
+
+
+def test_a_stale_edit_is_refused_showing_the_other_change_and_keeping_the_input(run_page, demo_db) -> None:
+    at, workshop = _run(run_page, "member", "Study visit to Lisbon: one-stop welcome centres")
+    key = f"workshop-{workshop.id}"
+    with write_session() as s:
+        workshops.update_workshop(s, SYSTEM, workshop.id, workshop.version, place="Câmara Municipal de Lisboa")
+    at.text_area(key=f"{key}-objectives").input("Our own objectives")
+    _button(at, "Save").click().run()
+    assert not at.exception, at.exception
+    assert any("Someone else saved this" in w.value for w in at.warning)
+    assert at.text_area(key=f"{key}-objectives").value == "Our own objectives"
+    stored = _workshop(workshop.title)
+    assert (stored.place, stored.objectives) == ("Câmara Municipal de Lisboa", workshop.objectives)
