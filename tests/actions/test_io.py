@@ -20,8 +20,8 @@ from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
 from tests import factories
-from tests.factories import World
 from tests.actions.test_service import make_action
+from tests.factories import World
 
 TITLE_CHARS = st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"))
 titles = st.one_of(

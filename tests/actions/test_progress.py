@@ -17,8 +17,8 @@ from cop.core.db import read_session, write_session
 from cop.core.errors import ValidationError
 from cop.search.queries import search
 from tests import factories
-from tests.factories import World
 from tests.actions.test_service import make_action, stored
+from tests.factories import World
 
 
 @pytest.fixture

@@ -52,7 +52,13 @@ from tests.browser.conftest import (
     stop_server,
 )
 from tests.browser.helpers import IDLE_SCRIPT
-from tests.browser.journeys import COUNT_RUNS, SIGN_IN_READY, copy_demo, create_accounts, demo_server
+from tests.browser.journeys import (
+    COUNT_RUNS,
+    SIGN_IN_READY,
+    copy_demo,
+    create_accounts,
+    demo_server,
+)
 
 COMMUNITY_SLUG = "welcoming-culture"
 PASSWORD = "load test passphrase 2026"
