@@ -47,14 +47,18 @@ run: setup
 	@echo ""
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
-test: setup system-packages
+test: setup system-packages lint
 	$(BIN)/python -m pytest --durations=20 -p no:cacheprovider
 
 bench: setup
 	$(BIN)/python -m benchmarks.run
 
+# The gates: lint, formatting, the layers (import-linter contracts in pyproject.toml), types.
 lint: setup
-	$(BIN)/ruff check cop tests benchmarks app.py pages
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -11,7 +11,8 @@ sign-out.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -38,10 +39,47 @@ def data_version() -> int:
     return int(known[0])
 
 
-def cached_read(key: tuple, service: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """``service(session, *args, **kwargs)``, reused while nothing was written anywhere."""
+def read_key(
+    service: Callable[..., Any], args: tuple, kwargs: dict[str, Any], varies_with: tuple = ()
+) -> Hashable:
+    """The cache key of a read: the service and every argument it gets, so none can be left out.
+
+    ``varies_with`` names what else the result depends on (today's date for
+    "overdue", the hour for "upcoming"); data_version is checked separately.
+    """
+    return (
+        service.__module__,
+        service.__qualname__,
+        _frozen(args),
+        _frozen(kwargs),
+        _frozen(varies_with),
+    )
+
+
+def _frozen(value: Any) -> Hashable:
+    """A hashable, comparable stand-in for an argument (dicts and lists by content, dataclasses by fields)."""
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((repr(k), _frozen(v)) for k, v in value.items())))
+    if isinstance(value, list | tuple):
+        return ("seq", tuple(_frozen(v) for v in value))
+    if isinstance(value, set | frozenset):
+        return ("set", tuple(sorted(repr(v) for v in value)))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return (type(value).__qualname__, tuple(_frozen(getattr(value, f.name)) for f in fields))
+    hash(value)  # anything else must be hashable by itself, or the key would be wrong
+    return value
+
+
+def cached_read(service: Callable[..., T], *args: Any, varies_with: tuple = (), **kwargs: Any) -> T:
+    """``service(session, *args, **kwargs)``, reused while nothing was written anywhere.
+
+    The key is derived from the service and its arguments (``read_key``), so a
+    read can never be answered with another read's result.
+    """
+    key = read_key(service, args, kwargs, varies_with)
     version = data_version()
-    store: dict[tuple, tuple[int, Any]] = st.session_state.setdefault("cop_read_cache", {})
+    store: dict[Hashable, tuple[int, Any]] = st.session_state.setdefault("cop_read_cache", {})
     hit = store.get(key)
     if hit and hit[0] == version:
         return hit[1]

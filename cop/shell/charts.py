@@ -13,10 +13,20 @@ import pyarrow as pa
 import streamlit as st
 
 
-def show_bars(rows: list[dict], *, category: str, value: str, category_title: str | None = None,
-              value_title: str | None = None, color: str | None = None, horizontal: bool = True,
-              height: int = 120, sort: list[str] | None = None, alt_text: str | None = None,
-              key: str | None = None) -> None:
+def show_bars(
+    rows: list[dict],
+    *,
+    category: str,
+    value: str,
+    category_title: str | None = None,
+    value_title: str | None = None,
+    color: str | None = None,
+    horizontal: bool = True,
+    height: int = 120,
+    sort: list[str] | None = None,
+    alt_text: str | None = None,
+    key: str | None = None,
+) -> None:
     """A small bar chart from plain rows, as a Vega-Lite spec: no DataFrame, no schema pass.
 
     For the many small charts of the dashboard, where building them through
@@ -25,7 +35,11 @@ def show_bars(rows: list[dict], *, category: str, value: str, category_title: st
     cat = {"field": category, "type": "nominal", "title": category_title, "sort": sort}
     val = {"field": value, "type": "quantitative", "title": value_title}
     encoding = {"y": cat, "x": val} if horizontal else {"x": cat, "y": val}
-    encoding["color"] = {"field": color or category, "type": "nominal", "legend": None if not color else {}}
+    encoding["color"] = {
+        "field": color or category,
+        "type": "nominal",
+        "legend": None if not color else {},
+    }
     spec = {
         "data": {"values": rows},
         "mark": {"type": "bar", "tooltip": True},

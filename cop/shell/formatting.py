@@ -107,9 +107,14 @@ def record_link(page: str, label: str, record_id: int | None = None) -> None:
             st.page_link(f"pages/{page}.py", label=label, query_params=query)
             return
         except StreamlitAPIException:
-            st.session_state[PLAIN_LINKS] = True  # not in a navigation: stop trying (raising is slow)
+            st.session_state[PLAIN_LINKS] = (
+                True  # not in a navigation: stop trying (raising is slow)
+            )
     href = f"./{page}" + (f"?{urlencode(query)}" if query else "")
-    st.markdown(f'<a href="{html.escape(href)}" target="_self">{html.escape(label)}</a>', unsafe_allow_html=True)
+    st.markdown(
+        f'<a href="{html.escape(href)}" target="_self">{html.escape(label)}</a>',
+        unsafe_allow_html=True,
+    )
 
 
 def opened_record_id() -> str | None:

@@ -81,14 +81,21 @@ def draw_conflict(form_key: str, language: str = "en") -> None:
     _ = translator(language)
     st.warning(conflict["message"], icon=":material/sync_problem:")
     rows = [
-        {_("Field"): field, _("Was"): str(change.get("was", "")), _("Now"): str(change.get("now", "")), _("Changed by"): change.get("by", "")}
+        {
+            _("Field"): field,
+            _("Was"): str(change.get("was", "")),
+            _("Now"): str(change.get("now", "")),
+            _("Changed by"): change.get("by", ""),
+        }
         for field, change in conflict["changed"].items()
     ]
     if rows:
         st.dataframe(rows, hide_index=True, width="stretch")
 
 
-def submit(form_key: str, service: Callable[..., T], *args: Any, language: str = "en", **kwargs: Any) -> T | None:
+def submit(
+    form_key: str, service: Callable[..., T], *args: Any, language: str = "en", **kwargs: Any
+) -> T | None:
     """Run ``service(session, *args, **kwargs)`` in one write transaction and report the outcome."""
     _ = translator(language)
     st.session_state.pop(_errors_key(form_key), None)
@@ -109,18 +116,24 @@ def submit(form_key: str, service: Callable[..., T], *args: Any, language: str =
     return None
 
 
-def read(service: Callable[..., T], *args: Any, language: str = "en", cache_key: tuple | None = None,
-         **kwargs: Any) -> T | None:
+def read(
+    service: Callable[..., T],
+    *args: Any,
+    language: str = "en",
+    cached: bool = False,
+    varies_with: tuple = (),
+    **kwargs: Any,
+) -> T | None:
     """Run a read service; a not-found or forbidden record becomes a message and stops the page.
 
-    With ``cache_key`` the result is reused until anything is written
-    (``cop.shell.cache.cached_read``); the key must name every argument that
-    changes the result, the actor included.
+    ``cached=True`` reuses the result until anything is written
+    (``cop.shell.cache.cached_read``, keyed by the service and its arguments;
+    ``varies_with`` adds what else it depends on, such as today's date).
     """
     _ = translator(language)
     try:
-        if cache_key is not None:
-            return cached_read(cache_key, service, *args, **kwargs)
+        if cached:
+            return cached_read(service, *args, varies_with=varies_with, **kwargs)
         with read_session() as session:
             return service(session, *args, **kwargs)
     except (PermissionDenied, NotFound) as exc:
@@ -137,7 +150,12 @@ def pager(total: int, key: str, page_size: int = 25, language: str = "en") -> tu
     if pages == 1:
         return page_size, 0
     page = st.number_input(
-        _("Page (of {pages})").format(pages=pages), min_value=1, max_value=pages, value=1, step=1, key=key
+        _("Page (of {pages})").format(pages=pages),
+        min_value=1,
+        max_value=pages,
+        value=1,
+        step=1,
+        key=key,
     )
     return page_size, (int(page) - 1) * page_size
 

@@ -99,7 +99,11 @@ def require_actor(page: str) -> Actor:
     spec = PAGES.get(page)
     if spec is None or (spec.admin_only and not actor.is_admin):
         draw_sidebar(actor)
-        st.warning(_("This page is for workspace administrators. Ask an admin if you need something done here."))
+        st.warning(
+            _(
+                "This page is for workspace administrators. Ask an admin if you need something done here."
+            )
+        )
         st.stop()
     if force_password_change(actor):
         st.stop()

@@ -25,7 +25,9 @@ from cop.shell.text import markdown
 FORM = "invitation-signup"
 
 
-def _accept(session: Session, token: str, username: str, password: str, again: str, name: str) -> User:
+def _accept(
+    session: Session, token: str, username: str, password: str, again: str, name: str
+) -> User:
     """Refuse a mistyped second password before anything is written."""
     if password != again:
         raise ValidationError({"password_again": N_("The two passwords differ.")})
@@ -47,20 +49,31 @@ def draw_invitation_signup(token: str) -> None:
         st.error(_(str(exc)), icon=":material/link_off:")
         st.button(_("Go to sign-in"), on_click=_leave, key="cop_invite_leave")
         return
-    markdown(_("You are invited to **{community}** as {role}. Choose how you will sign in.").format(
-        community=invited["community"], role=_(invited["role"])))
+    markdown(
+        _("You are invited to **{community}** as {role}. Choose how you will sign in.").format(
+            community=invited["community"], role=_(invited["role"])
+        )
+    )
     errors_banner(FORM, language)
     with st.form(FORM):
-        name = st.text_input(_("Your name"), value=invited["name"], max_chars=200, key="invite_name")
+        name = st.text_input(
+            _("Your name"), value=invited["name"], max_chars=200, key="invite_name"
+        )
         field_error(FORM, "name", language)
         username = st.text_input(
-            _("Username"), key="invite_username", max_chars=32,
+            _("Username"),
+            key="invite_username",
+            max_chars=32,
             help=_("3-32 characters: lower-case letters a-z, digits, dot, hyphen or underscore."),
         )
         field_error(FORM, "username", language)
         password = st.text_input(
-            _("Password"), type="password", key="invite_password",
-            help=_("At least 12 characters and at most 72 bytes; a passphrase of a few words is easiest."),
+            _("Password"),
+            type="password",
+            key="invite_password",
+            help=_(
+                "At least 12 characters and at most 72 bytes; a passphrase of a few words is easiest."
+            ),
         )
         field_error(FORM, "password", language)
         again = st.text_input(_("Password again"), type="password", key="invite_password_again")
@@ -74,10 +87,16 @@ def draw_invitation_signup(token: str) -> None:
         return
     for key in ("invite_password", "invite_password_again"):
         st.session_state.pop(key, None)
-    st.session_state.update({
-        "authentication_status": True, "username": user.username, "name": name.strip(), "logout": None,
-        "cop_signed_in_at": clock.now().isoformat(), COOKIE_PENDING: new_cookie(user.username),
-        COMMUNITY_KEY: invited["community_id"],
-    })
+    st.session_state.update(
+        {
+            "authentication_status": True,
+            "username": user.username,
+            "name": name.strip(),
+            "logout": None,
+            "cop_signed_in_at": clock.now().isoformat(),
+            COOKIE_PENDING: new_cookie(user.username),
+            COMMUNITY_KEY: invited["community_id"],
+        }
+    )
     st.query_params.pop("invite", None)
     st.rerun()

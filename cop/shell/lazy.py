@@ -28,7 +28,9 @@ def keep(keys: Iterable[str]) -> None:
             state[key] = state[key]
 
 
-def _open(make: Callable[[], DeltaGenerator], key: str, kept: Iterable[str]) -> DeltaGenerator | None:
+def _open(
+    make: Callable[[], DeltaGenerator], key: str, kept: Iterable[str]
+) -> DeltaGenerator | None:
     """Draw the container; return it when open.
 
     ``kept`` values are re-kept on every run (Streamlit drops a value bound
@@ -43,15 +45,25 @@ def _open(make: Callable[[], DeltaGenerator], key: str, kept: Iterable[str]) -> 
     return box if box.open else None
 
 
-def lazy_expander(label: str, key: str, *, icon: str | None = None, kept: Iterable[str] = ()) -> DeltaGenerator | None:
+def lazy_expander(
+    label: str, key: str, *, icon: str | None = None, kept: Iterable[str] = ()
+) -> DeltaGenerator | None:
     """An expander whose content is drawn only while it is open; ``kept`` widgets survive closing it."""
     return _open(lambda: st.expander(label, key=key, icon=icon, on_change="rerun"), key, kept)
 
 
-def lazy_popover(label: str, key: str, *, icon: str | None = None, kept: Iterable[str] = (),
-                 width: Any = "content") -> DeltaGenerator | None:
+def lazy_popover(
+    label: str,
+    key: str,
+    *,
+    icon: str | None = None,
+    kept: Iterable[str] = (),
+    width: Any = "content",
+) -> DeltaGenerator | None:
     """A popover whose content is drawn only while it is open; ``kept`` widgets survive closing it."""
-    return _open(lambda: st.popover(label, key=key, icon=icon, on_change="rerun", width=width), key, kept)
+    return _open(
+        lambda: st.popover(label, key=key, icon=icon, on_change="rerun", width=width), key, kept
+    )
 
 
 def changed_filters(defaults: dict[str, Any]) -> list[str]:
@@ -67,11 +79,16 @@ def filters_label(label: str, changed: list[str]) -> str:
     return f"{label} ({len(changed)})" if changed else label
 
 
-def filter_panel(label: str, key: str, defaults: dict[str, Any], *,
-                 uncounted: Iterable[str] = ()) -> DeltaGenerator | None:
+def filter_panel(
+    label: str, key: str, defaults: dict[str, Any], *, uncounted: Iterable[str] = ()
+) -> DeltaGenerator | None:
     """The list pages' filter popover: its label counts the filters that apply (but ``uncounted``),
     changed values are kept while it is closed; returned only while open, to draw the widgets in."""
     changed = changed_filters(defaults)
     skip = set(uncounted)
-    return lazy_popover(filters_label(label, [k for k in changed if k not in skip]), key, kept=changed,
-                        icon=":material/filter_list:")
+    return lazy_popover(
+        filters_label(label, [k for k in changed if k not in skip]),
+        key,
+        kept=changed,
+        icon=":material/filter_list:",
+    )

@@ -30,7 +30,13 @@ PAGES: dict[str, PageSpec] = {
         PageSpec("toolkit", "pages/toolkit.py", N_("Toolkit"), ":material/menu_book:"),
         PageSpec("search", "pages/search.py", N_("Search"), ":material/search:"),
         PageSpec("profile", "pages/profile.py", N_("Profile"), ":material/person:"),
-        PageSpec("admin", "pages/admin.py", N_("Admin"), ":material/admin_panel_settings:", admin_only=True),
+        PageSpec(
+            "admin",
+            "pages/admin.py",
+            N_("Admin"),
+            ":material/admin_panel_settings:",
+            admin_only=True,
+        ),
     )
 }
 
@@ -43,7 +49,13 @@ def visible_pages(actor: Actor) -> list[PageSpec]:
 def navigation(actor: Actor) -> st.navigation:  # type: ignore[valid-type]
     _ = translator(actor.language)
     pages = [
-        st.Page(spec.file, title=_(spec.title), icon=spec.icon, url_path=spec.key, default=spec.key == "home")
+        st.Page(
+            spec.file,
+            title=_(spec.title),
+            icon=spec.icon,
+            url_path=spec.key,
+            default=spec.key == "home",
+        )
         for spec in visible_pages(actor)
     ]
     return st.navigation(pages, position="sidebar")
@@ -59,7 +71,12 @@ def hide_page_list() -> None:
     page once signed in.
     """
     try:
-        st.navigation([st.Page(spec.file, title=spec.title, url_path=spec.key, default=spec.key == "home")
-                       for spec in PAGES.values()], position="hidden")
+        st.navigation(
+            [
+                st.Page(spec.file, title=spec.title, url_path=spec.key, default=spec.key == "home")
+                for spec in PAGES.values()
+            ],
+            position="hidden",
+        )
     except StreamlitAPIException:
         pass  # a page script run on its own (AppTest), where page paths do not resolve

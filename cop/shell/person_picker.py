@@ -20,5 +20,7 @@ def person_picker(actor: Actor, key: str, *, without_account: bool = False) -> i
     if not found:
         st.caption(_("Nobody found."))
         return None
-    labels = {p["person_id"]: f"{p['name']} <{p['email'] or '-'}> {p['organisation']}" for p in found}
+    labels = {
+        p["person_id"]: f"{p['name']} <{p['email'] or '-'}> {p['organisation']}" for p in found
+    }
     return st.selectbox(_("Person"), list(labels), format_func=labels.get, key=f"{key}_pick")

@@ -97,7 +97,11 @@ def current_actor() -> Actor | None:
 def new_cookie(username: str) -> tuple[str, datetime]:
     """The widget's own cookie format (a JWT of username and exp_date), made once per sign-in."""
     expires = datetime.now() + timedelta(days=settings.COOKIE_EXPIRY_DAYS)
-    token = jwt.encode({"username": username, "exp_date": expires.timestamp()}, settings.cookie_key(), algorithm="HS256")
+    token = jwt.encode(
+        {"username": username, "exp_date": expires.timestamp()},
+        settings.cookie_key(),
+        algorithm="HS256",
+    )
     return token, expires
 
 

@@ -33,7 +33,7 @@ def _keep_community(widget: str) -> None:
 def draw_sidebar(actor: Actor) -> None:
     """Who is signed in, the community switcher and sign-out, on every page."""
     _ = translator(actor.language)
-    names = cached_read(("sidebar-names", actor.user_id), _community_names, actor)
+    names = cached_read(_community_names, actor)
     labels = {0: _("All my communities")} | names
     if st.session_state.get(COMMUNITY_KEY) not in labels:
         st.session_state[COMMUNITY_KEY] = 0
@@ -43,12 +43,22 @@ def draw_sidebar(actor: Actor) -> None:
     widget = f"{COMMUNITY_KEY}_{actor.language}"
     st.session_state[widget] = st.session_state[COMMUNITY_KEY]
     with st.sidebar:
-        st.selectbox(_("Community"), options=list(labels), format_func=labels.get, key=widget,
-                     on_change=_keep_community, args=(widget,))
-        signed_in = _("Signed in as {name} ({username})").format(name=actor.name, username=actor.username)
-        unread = cached_read(("unread", actor.user_id), notifications.unread_count, actor)
+        st.selectbox(
+            _("Community"),
+            options=list(labels),
+            format_func=labels.get,
+            key=widget,
+            on_change=_keep_community,
+            args=(widget,),
+        )
+        signed_in = _("Signed in as {name} ({username})").format(
+            name=actor.name, username=actor.username
+        )
+        unread = cached_read(notifications.unread_count, actor)
         if unread:  # one caption, not two: every element costs every page run
-            signed_in += "  \n:material/notifications: " + _("{n} unread in your inbox (Home)").format(n=unread)
+            signed_in += "  \n:material/notifications: " + _(
+                "{n} unread in your inbox (Home)"
+            ).format(n=unread)
         st.caption(signed_in)
         st.button(_("Sign out"), on_click=sign_out, key="cop_sign_out", icon=":material/logout:")
 
@@ -61,8 +71,11 @@ def _community_names(session: Session, actor: Actor) -> dict[int, str]:
     hundreds on a large workspace, redrawn on every run of every page.
     Plain values, cached: reading ORM attributes per option on every run was slow.
     """
-    return {c.id: c.name for c in communities.visible_communities(session, actor)  # type: ignore[misc]
-            if actor.is_admin or c.id in actor.roles}
+    return {
+        c.id: c.name
+        for c in communities.visible_communities(session, actor)  # type: ignore[misc]
+        if actor.is_admin or c.id in actor.roles
+    }
 
 
 def force_password_change(actor: Actor) -> bool:
@@ -71,10 +84,18 @@ def force_password_change(actor: Actor) -> bool:
         return False
     _ = translator(actor.language)
     st.title(_("Choose a new password"))
-    st.info(_("Your password was reset by an administrator. Please choose your own password to continue."))
+    st.info(
+        _(
+            "Your password was reset by an administrator. Please choose your own password to continue."
+        )
+    )
     with st.form("forced-password-change"):
         current = st.text_input(_("Temporary password"), type="password")
-        new = st.text_input(_("New password"), type="password", help=_("At least 12 characters; a passphrase of a few words is easiest."))
+        new = st.text_input(
+            _("New password"),
+            type="password",
+            help=_("At least 12 characters; a passphrase of a few words is easiest."),
+        )
         if st.form_submit_button(_("Save password")):
             try:
                 with write_session() as session:

@@ -48,14 +48,21 @@ def make_authenticator() -> stauth.Authenticate:
 def draw_sign_in() -> None:
     _ = browser_translator()
     st.title(_("CoP Workspace"))
-    st.caption(_("Workshops, joint actions, practices and the toolkit of your Communities of Practice."))
+    st.caption(
+        _("Workshops, joint actions, practices and the toolkit of your Communities of Practice.")
+    )
     reason = st.session_state.pop("cop_signed_out_reason", None)
     if reason:
         st.info(_(reason))
     authenticator = make_authenticator()
     if st.session_state.pop("cop_delete_cookie", False):
         authenticator.cookie_controller.delete_cookie()
-    fields = {"Form name": _("Sign in"), "Username": _("Username"), "Password": _("Password"), "Login": _("Sign in")}
+    fields = {
+        "Form name": _("Sign in"),
+        "Username": _("Username"),
+        "Password": _("Password"),
+        "Login": _("Sign in"),
+    }
     try:
         authenticator.login(location="main", fields=fields, key="sign-in")
     except LoginError:
@@ -65,4 +72,8 @@ def draw_sign_in() -> None:
     if st.session_state.get("authentication_status") is False:
         st.error(_(accounts.SIGN_IN_FAILED))
     if settings.demo_enabled():
-        st.info(_("Demo workspace: sign in as **facilitator**, **member** or **admin**; the password of each is `demo passphrase 2026`."))
+        st.info(
+            _(
+                "Demo workspace: sign in as **facilitator**, **member** or **admin**; the password of each is `demo passphrase 2026`."
+            )
+        )

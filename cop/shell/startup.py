@@ -43,4 +43,6 @@ def prepare_workspace() -> None:
         st.error(str(exc), icon=":material/database:")
         st.stop()
     except (DatabaseUnavailable, OSError, sa.exc.OperationalError):
-        raise DatabaseUnavailable(N_("The database is unavailable right now; please try again shortly.")) from None
+        raise DatabaseUnavailable(
+            N_("The database is unavailable right now; please try again shortly.")
+        ) from None

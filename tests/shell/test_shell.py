@@ -80,7 +80,9 @@ def test_home_shows_my_communities_with_members(run_page) -> None:
     row = mine[mine["Community"] == "Community building and welcoming culture"].iloc[0]
     assert row["Your role"] == "member" and row["People"] > 0
     assert len(row["Actions by status"]) == 5  # bars for idea, planned, in progress, done, dropped
-    assert "Volunteers engaging young migrants" not in set(mine["Community"])  # private, not a member
+    assert "Volunteers engaging young migrants" not in set(
+        mine["Community"]
+    )  # private, not a member
     assert "Volunteers engaging young migrants" not in texts(at)
 
 
@@ -99,8 +101,14 @@ def test_home_shows_an_action_assigned_elsewhere_on_the_next_run(run_page, demo_
         facilitator = accounts.load_actor(session, username="facilitator")
         member = accounts.load_actor(session, username="member")
         community = communities.get_by_slug(session, facilitator, "welcoming-culture")
-        actions.create_action(session, facilitator, community_id=community.id, title=title,
-                              owner_person_id=member.person_id, due_date=clock.today() + timedelta(days=3))
+        actions.create_action(
+            session,
+            facilitator,
+            community_id=community.id,
+            title=title,
+            owner_person_id=member.person_id,
+            due_date=clock.today() + timedelta(days=3),
+        )
     at.run()
     assert not at.exception
     assert any(title in link.label for link in at.get("page_link")) or title in texts(at)

@@ -20,37 +20,79 @@ from cop.shell.formatting import local_time
 from cop.shell.forms import PAGE_SIZE, errors_banner, field_error, pager, read, submit
 from cop.shell.person_picker import person_picker
 
-INVITATION_STATES = {"pending": N_("pending"), "used": N_("used"), "revoked": N_("revoked"), "expired": N_("expired")}
+INVITATION_STATES = {
+    "pending": N_("pending"),
+    "used": N_("used"),
+    "revoked": N_("revoked"),
+    "expired": N_("expired"),
+}
 
 
 def _page_of_accounts(actor: Actor, search: str, state: str) -> list[admin.AccountRow]:
     _ = translator(actor.language)
-    _first, total = read(admin.list_users, actor, search=search, state=state, limit=1, language=actor.language)  # type: ignore[misc]
+    _first, total = read(
+        admin.list_users, actor, search=search, state=state, limit=1, language=actor.language
+    )  # type: ignore[misc]
     limit, offset = pager(total, "adm_users_page", PAGE_SIZE, actor.language)
-    rows, _count = read(admin.list_users, actor, search=search, state=state, limit=limit, offset=offset,  # type: ignore[misc]
-                        language=actor.language)
+    rows, _count = read(
+        admin.list_users,
+        actor,
+        search=search,
+        state=state,
+        limit=limit,
+        offset=offset,  # type: ignore[misc]
+        language=actor.language,
+    )
     st.caption(_("{total} accounts").format(total=total))
     return rows
 
 
 def users_tab(actor: Actor) -> None:
     _ = translator(actor.language)
-    states = {"all": _("All"), "active": _("Active"), "inactive": _("Deactivated"), "locked": _("Locked")}
+    states = {
+        "all": _("All"),
+        "active": _("Active"),
+        "inactive": _("Deactivated"),
+        "locked": _("Locked"),
+    }
     left, right = st.columns([2, 3])
-    search = left.text_input(_("Search by username, name or e-mail"), key="adm_users_search", max_chars=200)
-    state = right.segmented_control(_("Show"), list(states), format_func=states.get, default="all",
-                                    key="adm_users_state") or "all"
+    search = left.text_input(
+        _("Search by username, name or e-mail"), key="adm_users_search", max_chars=200
+    )
+    state = (
+        right.segmented_control(
+            _("Show"), list(states), format_func=states.get, default="all", key="adm_users_state"
+        )
+        or "all"
+    )
     rows = _page_of_accounts(actor, search, state)
-    st.dataframe([{
-        _("Username"): r.username, _("Name"): r.name, _("E-mail"): r.email, _("Organisation"): r.organisation,
-        _("Admin"): r.is_admin, _("Active"): r.active, _("Locked"): r.locked,
-        _("Must change password"): r.must_change_password,
-        _("Last sign-in"): local_time(r.last_login_at, actor.time_zone, language=actor.language),
-    } for r in rows], hide_index=True, width="stretch")
+    st.dataframe(
+        [
+            {
+                _("Username"): r.username,
+                _("Name"): r.name,
+                _("E-mail"): r.email,
+                _("Organisation"): r.organisation,
+                _("Admin"): r.is_admin,
+                _("Active"): r.active,
+                _("Locked"): r.locked,
+                _("Must change password"): r.must_change_password,
+                _("Last sign-in"): local_time(
+                    r.last_login_at, actor.time_zone, language=actor.language
+                ),
+            }
+            for r in rows
+        ],
+        hide_index=True,
+        width="stretch",
+    )
     issued = st.session_state.pop("adm_temporary_password", None)
     if issued:
-        st.success(_("Temporary password for {username} (shown once; it must be changed at the next sign-in):")
-                   .format(username=issued[0]))
+        st.success(
+            _(
+                "Temporary password for {username} (shown once; it must be changed at the next sign-in):"
+            ).format(username=issued[0])
+        )
         st.code(issued[1], language=None)
     if rows:
         _account_actions(actor, rows)
@@ -63,18 +105,37 @@ def users_tab(actor: Actor) -> None:
 def _account_actions(actor: Actor, rows: list[admin.AccountRow]) -> None:
     _ = translator(actor.language)
     by_id = {r.id: r for r in rows}
-    chosen = st.selectbox(_("Account"), list(by_id), key="adm_user_pick",
-                          format_func=lambda i: f"{by_id[i].username} ({by_id[i].name})")
+    chosen = st.selectbox(
+        _("Account"),
+        list(by_id),
+        key="adm_user_pick",
+        format_func=lambda i: f"{by_id[i].username} ({by_id[i].name})",
+    )
     row = by_id[chosen]
     cols = st.columns(4)
-    if row.active and cols[0].button(_("Deactivate"), key="adm_deactivate", icon=":material/block:"):
-        if submit("adm-user", admin.deactivate_user, actor, row.id, language=actor.language) is not None:
+    if row.active and cols[0].button(
+        _("Deactivate"), key="adm_deactivate", icon=":material/block:"
+    ):
+        if (
+            submit("adm-user", admin.deactivate_user, actor, row.id, language=actor.language)
+            is not None
+        ):
             st.rerun()
-    if not row.active and cols[0].button(_("Reactivate"), key="adm_reactivate", icon=":material/check_circle:"):
-        if submit("adm-user", admin.reactivate_user, actor, row.id, language=actor.language) is not None:
+    if not row.active and cols[0].button(
+        _("Reactivate"), key="adm_reactivate", icon=":material/check_circle:"
+    ):
+        if (
+            submit("adm-user", admin.reactivate_user, actor, row.id, language=actor.language)
+            is not None
+        ):
             st.rerun()
-    if cols[1].button(_("Unlock"), key="adm_unlock", icon=":material/lock_open:", disabled=not row.locked):
-        if submit("adm-user", admin.unlock_user, actor, row.id, language=actor.language) is not None:
+    if cols[1].button(
+        _("Unlock"), key="adm_unlock", icon=":material/lock_open:", disabled=not row.locked
+    ):
+        if (
+            submit("adm-user", admin.unlock_user, actor, row.id, language=actor.language)
+            is not None
+        ):
             st.rerun()
     if cols[2].button(_("Reset password"), key="adm_reset", icon=":material/key:"):
         password = submit("adm-user", admin.reset_password, actor, row.id, language=actor.language)
@@ -95,14 +156,27 @@ def _create_account_form(actor: Actor) -> None:
         field_error(form, "name", actor.language)
         email = st.text_input(_("E-mail"), key="adm_new_email", max_chars=254)
         field_error(form, "email", actor.language)
-        password = st.text_input(_("Initial password (must be changed at first sign-in)"), type="password",
-                                 key="adm_new_password")
+        password = st.text_input(
+            _("Initial password (must be changed at first sign-in)"),
+            type="password",
+            key="adm_new_password",
+        )
         field_error(form, "password", actor.language)
         is_admin = st.checkbox(_("Administrator of the whole workspace"), key="adm_new_admin")
         chosen = st.form_submit_button(_("Create account"))
     if chosen:
-        user = submit(form, accounts.create_user, actor, username=username, password=password, name=name,
-                      email=email, is_admin=is_admin, must_change_password=True, language=actor.language)
+        user = submit(
+            form,
+            accounts.create_user,
+            actor,
+            username=username,
+            password=password,
+            name=name,
+            email=email,
+            is_admin=is_admin,
+            must_change_password=True,
+            language=actor.language,
+        )
         if user is not None:
             for key in ("adm_new_username", "adm_new_name", "adm_new_email", "adm_new_password"):
                 st.session_state.pop(key, None)
@@ -110,19 +184,27 @@ def _create_account_form(actor: Actor) -> None:
             st.rerun()
 
 
-
-
 def _anonymise_form(actor: Actor) -> None:
     _ = translator(actor.language)
-    st.caption(_("Replaces the name and e-mail, the mentions of the name in texts and the audit values that "
-                 "name the person; their account is deactivated. Attendance and actions stay, as "
-                 "\u201cFormer participant\u201d. This cannot be undone."))
+    st.caption(
+        _(
+            "Replaces the name and e-mail, the mentions of the name in texts and the audit values that "
+            "name the person; their account is deactivated. Attendance and actions stay, as "
+            "\u201cFormer participant\u201d. This cannot be undone."
+        )
+    )
     person_id = person_picker(actor, "adm_anon")
     if person_id is None:
         return
     sure = st.checkbox(_("I understand that this cannot be undone"), key="adm_anon_sure")
     if st.button(_("Anonymise"), key="adm_anon_go", disabled=not sure, type="primary"):
-        person = submit("adm-anonymise", personal_data.anonymise_person, actor, person_id, language=actor.language)
+        person = submit(
+            "adm-anonymise",
+            personal_data.anonymise_person,
+            actor,
+            person_id,
+            language=actor.language,
+        )
         if person is not None:
             st.session_state.pop("adm_anon_search", None)
             st.toast(_("Anonymised as {name}.").format(name=person.name))
@@ -141,8 +223,11 @@ def invitations_tab(actor: Actor) -> None:
     _ = translator(actor.language)
     issued = st.session_state.pop("adm_issued_invitation", None)
     if issued:
-        st.success(_("Send this link to {name}. It works once, for seven days, and is shown only now:")
-                   .format(name=issued["name"]))
+        st.success(
+            _(
+                "Send this link to {name}. It works once, for seven days, and is shown only now:"
+            ).format(name=issued["name"])
+        )
         st.code(issued["url"], language=None)
         if issued["emailed"]:
             st.info(_("The link was also e-mailed."))
@@ -158,22 +243,39 @@ def invitations_tab(actor: Actor) -> None:
     form = "adm-invite"
     errors_banner(form, actor.language)
     with st.form(form):
-        community_id = st.selectbox(_("Community"), list(options), format_func=options.get, key="adm_inv_community")
+        community_id = st.selectbox(
+            _("Community"), list(options), format_func=options.get, key="adm_inv_community"
+        )
         name = st.text_input(_("Name"), key="adm_inv_name", max_chars=200)
         field_error(form, "name", actor.language)
         email = st.text_input(_("E-mail"), key="adm_inv_email", max_chars=254)
         field_error(form, "email", actor.language)
-        role = st.selectbox(_("Role"), communities.ROLES, format_func=_, index=1, key="adm_inv_role")
+        role = st.selectbox(
+            _("Role"), communities.ROLES, format_func=_, index=1, key="adm_inv_role"
+        )
         field_error(form, "person", actor.language)
         chosen = st.form_submit_button(_("Create invitation link"), type="primary")
     if chosen:
         base = _workspace_address()
-        result = submit(form, invitations.invite, actor, community_id=community_id, name=name, email=email,
-                        role=role, person_id=person_id, base_url=base, language=actor.language)
+        result = submit(
+            form,
+            invitations.invite,
+            actor,
+            community_id=community_id,
+            name=name,
+            email=email,
+            role=role,
+            person_id=person_id,
+            base_url=base,
+            language=actor.language,
+        )
         if result is not None:
             st.session_state["adm_issued_invitation"] = {
-                "name": result.invitation.name, "url": base + result.link, "emailed": result.emailed,
-                "problem": result.email_problem}
+                "name": result.invitation.name,
+                "url": base + result.link,
+                "emailed": result.emailed,
+                "problem": result.email_problem,
+            }
             for key in ("adm_inv_name", "adm_inv_email", "adm_invite_person_search"):
                 st.session_state.pop(key, None)
             st.rerun()
@@ -184,17 +286,47 @@ def _invitation_list(actor: Actor) -> None:
     _ = translator(actor.language)
     _rows, total = read(invitations.list_invitations, actor, limit=1, language=actor.language)  # type: ignore[misc]
     limit, offset = pager(total, "adm_inv_page", PAGE_SIZE, actor.language)
-    rows, _total = read(invitations.list_invitations, actor, limit=limit, offset=offset,  # type: ignore[misc]
-                        language=actor.language)
-    st.dataframe([{
-        _("Name"): r["name"], _("E-mail"): r["email"], _("Community"): r["community"], _("Role"): _(r["role"]),
-        _("State"): _(INVITATION_STATES.get(r["status"], r["status"])), _("Expires"): local_time(r["expires_at"], actor.time_zone, language=actor.language),
-    } for r in rows], hide_index=True, width="stretch")
-    pending = {r["id"]: f"{r['name']} \u2192 {r['community']}" for r in rows if r["status"] == "pending"}
+    rows, _total = read(
+        invitations.list_invitations,
+        actor,
+        limit=limit,
+        offset=offset,  # type: ignore[misc]
+        language=actor.language,
+    )
+    st.dataframe(
+        [
+            {
+                _("Name"): r["name"],
+                _("E-mail"): r["email"],
+                _("Community"): r["community"],
+                _("Role"): _(r["role"]),
+                _("State"): _(INVITATION_STATES.get(r["status"], r["status"])),
+                _("Expires"): local_time(r["expires_at"], actor.time_zone, language=actor.language),
+            }
+            for r in rows
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    pending = {
+        r["id"]: f"{r['name']} \u2192 {r['community']}" for r in rows if r["status"] == "pending"
+    }
     if pending:
-        chosen = st.selectbox(_("Withdraw an invitation"), list(pending), format_func=pending.get,
-                              key="adm_inv_revoke_pick")
+        chosen = st.selectbox(
+            _("Withdraw an invitation"),
+            list(pending),
+            format_func=pending.get,
+            key="adm_inv_revoke_pick",
+        )
         if st.button(_("Withdraw"), key="adm_inv_revoke"):
-            if submit("adm-inv-revoke", invitations.revoke_invitation, actor, chosen,
-                      language=actor.language) is not None:
+            if (
+                submit(
+                    "adm-inv-revoke",
+                    invitations.revoke_invitation,
+                    actor,
+                    chosen,
+                    language=actor.language,
+                )
+                is not None
+            ):
                 st.rerun()

@@ -32,9 +32,15 @@ def change_password(actor: Actor) -> None:
     with st.form(FORM):
         current = st.text_input(_("Current password"), type="password", key="pw_current")
         field_error(FORM, "current_password", actor.language)
-        new = st.text_input(_("New password"), type="password", key="pw_new",
-                            help=_("At least 12 characters and at most 72 bytes; a passphrase of a few words "
-                                   "is easiest."))
+        new = st.text_input(
+            _("New password"),
+            type="password",
+            key="pw_new",
+            help=_(
+                "At least 12 characters and at most 72 bytes; a passphrase of a few words "
+                "is easiest."
+            ),
+        )
         field_error(FORM, "new_password", actor.language)
         again = st.text_input(_("New password again"), type="password", key="pw_again")
         field_error(FORM, "new_password_again", actor.language)

@@ -26,11 +26,15 @@ def draw_profile_page(actor: Actor) -> None:
     mine = read(profile.my_profile, actor, language=actor.language)
     if st.session_state.get("profile_versions") != (mine.person_version, mine.user_version):  # type: ignore[union-attr]
         # Fresh from the database (first visit, or saved elsewhere): fill the form again.
-        st.session_state.update({
-            "profile_versions": (mine.person_version, mine.user_version),  # type: ignore[union-attr]
-            "profile_name": mine.name, "profile_email": mine.email,  # type: ignore[union-attr]
-            "profile_language": mine.language, "profile_time_zone": mine.time_zone,  # type: ignore[union-attr]
-        })
+        st.session_state.update(
+            {
+                "profile_versions": (mine.person_version, mine.user_version),  # type: ignore[union-attr]
+                "profile_name": mine.name,
+                "profile_email": mine.email,  # type: ignore[union-attr]
+                "profile_language": mine.language,
+                "profile_time_zone": mine.time_zone,  # type: ignore[union-attr]
+            }
+        )
 
     errors_banner(FORM, actor.language)
     with st.form(FORM):
@@ -38,16 +42,29 @@ def draw_profile_page(actor: Actor) -> None:
         field_error(FORM, "name", actor.language)
         email = st.text_input(_("E-mail"), key="profile_email", max_chars=254)
         field_error(FORM, "email", actor.language)
-        language = st.selectbox(_("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key="profile_language")
+        language = st.selectbox(
+            _("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key="profile_language"
+        )
         field_error(FORM, "language", actor.language)
         time_zone = st.selectbox(_("Time zone"), TIME_ZONES, key="profile_time_zone")
         field_error(FORM, "time_zone", actor.language)
         if st.form_submit_button(_("Save"), type="primary"):
             person_version, user_version = st.session_state["profile_versions"]
             # ``language`` of submit() is the language of its messages, so the service is wrapped.
-            saved = submit(FORM, lambda session: profile.update_own_profile(
-                session, actor, name=name, email=email, language=language, time_zone=time_zone,
-                person_version=person_version, user_version=user_version), language=actor.language)
+            saved = submit(
+                FORM,
+                lambda session: profile.update_own_profile(
+                    session,
+                    actor,
+                    name=name,
+                    email=email,
+                    language=language,
+                    time_zone=time_zone,
+                    person_version=person_version,
+                    user_version=user_version,
+                ),
+                language=actor.language,
+            )
             if saved is not None:
                 st.session_state.pop("profile_versions", None)
                 st.toast(_("Saved."), icon=":material/check:")
@@ -57,12 +74,21 @@ def draw_profile_page(actor: Actor) -> None:
     change_password(actor)
 
     st.subheader(_("Your data"))
-    st.caption(_("Everything the workspace holds about you, as a JSON file: profile, memberships and every record "
-                 "that refers to you."))
+    st.caption(
+        _(
+            "Everything the workspace holds about you, as a JSON file: profile, memberships and every record "
+            "that refers to you."
+        )
+    )
     if st.button(_("Prepare my data"), key="profile_export"):
-        st.session_state["profile_export_json"] = submit("profile-export", personal_data.export_own_data_json, actor,
-                                                         language=actor.language)
+        st.session_state["profile_export_json"] = submit(
+            "profile-export", personal_data.export_own_data_json, actor, language=actor.language
+        )
     if st.session_state.get("profile_export_json"):
-        st.download_button(_("Download my data (JSON)"), st.session_state["profile_export_json"],
-                           file_name=f"my-data-{clock.today().isoformat()}.json", mime="application/json",
-                           key="profile_export_download")
+        st.download_button(
+            _("Download my data (JSON)"),
+            st.session_state["profile_export_json"],
+            file_name=f"my-data-{clock.today().isoformat()}.json",
+            mime="application/json",
+            key="profile_export_download",
+        )

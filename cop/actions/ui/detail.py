@@ -51,7 +51,9 @@ def action_page(actor: Actor, action_id: str) -> None:
     )
     if d.overdue:
         st.warning(
-            _("Overdue: it was due on {date}.").format(date=format_date(a.due_date, actor.language)),
+            _("Overdue: it was due on {date}.").format(
+                date=format_date(a.due_date, actor.language)
+            ),
             icon=":material/schedule:",
         )
     _facts(actor, d)
@@ -196,7 +198,11 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
                 moved.append(f"{update.new_progress} %")
             st.caption(
                 " · ".join(
-                    [local_time(update.posted_at, actor.time_zone, language=actor.language), author or _("someone"), *moved]
+                    [
+                        local_time(update.posted_at, actor.time_zone, language=actor.language),
+                        author or _("someone"),
+                        *moved,
+                    ]
                 )
             )
             markdown(update.text)

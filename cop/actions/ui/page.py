@@ -31,10 +31,12 @@ def draw_actions_page(actor: Actor) -> None:
         return
 
     st.title(_("Joint actions"))
-    visible = {c.id: c for c in cached_read(("sidebar", actor.user_id), communities.visible_communities, actor)}
+    visible = {c.id: c for c in cached_read(communities.visible_communities, actor)}
     community = visible.get(selected_community_id(actor) or 0)
     table, board, timeline, plan = st.tabs(
-        [_("Table"), _("Board"), _("Timeline"), _("City plan")], key="actions_view", on_change="rerun"
+        [_("Table"), _("Board"), _("Timeline"), _("City plan")],
+        key="actions_view",
+        on_change="rerun",
     )
     if plan.open:
         with plan:
@@ -51,8 +53,12 @@ def draw_actions_page(actor: Actor) -> None:
             else:
                 table_view(actor, community, chosen)
                 if community is not None and is_allowed(actor, "action.create", community):
-                    form = lazy_expander(_("New action"), "act_new_open", icon=":material/add_task:",
-                                         kept=[f"action-new-{field}" for field in FORM_FIELDS])
+                    form = lazy_expander(
+                        _("New action"),
+                        "act_new_open",
+                        icon=":material/add_task:",
+                        kept=[f"action-new-{field}" for field in FORM_FIELDS],
+                    )
                     if form is not None:
                         with form:
                             action_form(actor, community, "action-new", None)

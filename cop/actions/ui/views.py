@@ -52,8 +52,16 @@ def status_label(status: str, _: Any) -> str:
     return _(STATUS_LABELS.get(status, status))
 
 
-FILTERS: dict[str, Any] = {"act_status": [], "act_city": 0, "act_owner": 0, "act_tag": "", "act_tag_text": "",
-                           "act_from": None, "act_to": None, "act_overdue": False}
+FILTERS: dict[str, Any] = {
+    "act_status": [],
+    "act_city": 0,
+    "act_owner": 0,
+    "act_tag": "",
+    "act_tag_text": "",
+    "act_from": None,
+    "act_to": None,
+    "act_overdue": False,
+}
 
 
 def filters(actor: Actor, community: Community | None) -> dict[str, Any]:
@@ -66,9 +74,12 @@ def filters(actor: Actor, community: Community | None) -> dict[str, Any]:
     state = st.session_state
     cid = community.id if community else None
     text = st.text_input(_("Search"), key="act_text", placeholder=_("Title or objective"))
-    tag_key = "act_tag" if cid else "act_tag_text"  # listing every tag in reach is slow: without a community, one types it
-    panel = filter_panel(_("Filters"), "act_filters_open", FILTERS,
-                         uncounted=["act_tag_text" if cid else "act_tag"])
+    tag_key = (
+        "act_tag" if cid else "act_tag_text"
+    )  # listing every tag in reach is slow: without a community, one types it
+    panel = filter_panel(
+        _("Filters"), "act_filters_open", FILTERS, uncounted=["act_tag_text" if cid else "act_tag"]
+    )
     if panel is not None:
         with panel:
             _filter_widgets(actor, cid)
@@ -89,10 +100,10 @@ def _filter_widgets(actor: Actor, cid: int | None) -> None:
     _ = translator(actor.language)
     state = st.session_state
     # Choices are reused until anything is written (data_version).
-    cities = {o.id: o.name for o in cached_read(("organisations",), people.organisations)}
-    tags = cached_read(("action-tags", actor.user_id, cid), action_views.known_tags, actor, cid) if cid else None
+    cities = {o.id: o.name for o in cached_read(people.organisations)}
+    tags = cached_read(action_views.known_tags, actor, cid) if cid else None
     members = (
-        {m["person_id"]: m["name"] for m in cached_read(("members", actor.user_id, cid), communities.members, actor, cid)}
+        {m["person_id"]: m["name"] for m in cached_read(communities.members, actor, cid)}
         if cid
         else {}
     )
@@ -102,8 +113,15 @@ def _filter_widgets(actor: Actor, cid: int | None) -> None:
     owners.update({p: n for p, n in members.items() if p not in owners})
     if state["act_owner"] not in owners:  # chosen in another community
         state["act_owner"] = 0
-    st.multiselect(_("Status"), STATUSES, key="act_status", format_func=lambda s: status_label(s, _))
-    st.selectbox(_("City or organisation"), [0, *cities], key="act_city", format_func=lambda o: cities.get(o, _("Any")))
+    st.multiselect(
+        _("Status"), STATUSES, key="act_status", format_func=lambda s: status_label(s, _)
+    )
+    st.selectbox(
+        _("City or organisation"),
+        [0, *cities],
+        key="act_city",
+        format_func=lambda o: cities.get(o, _("Any")),
+    )
     st.selectbox(_("Owner"), list(owners), key="act_owner", format_func=owners.get)
     if tags is None:
         st.text_input(_("Tag"), key="act_tag_text")
@@ -131,26 +149,66 @@ def _hashable(value: Any) -> Any:
 
 def _found(actor: Actor, service: Any, **kwargs: Any) -> Any:
     """Run a list query; a bad filter value becomes a message under the filters instead of a stop."""
-    key = (service.__name__, actor.user_id, actor.language, actor.time_zone, clock.today(),  # "overdue" moves at midnight
-           *sorted((k, _hashable(v)) for k, v in kwargs.items()))
     try:
-        return read(service, actor, language=actor.language, cache_key=key, **kwargs)
+        # "Overdue" moves at midnight, so today's date is part of what the list depends on.
+        return read(
+            service,
+            actor,
+            language=actor.language,
+            cached=True,
+            varies_with=(clock.today(),),
+            **kwargs,
+        )
     except ValidationError as exc:
         st.error("\n".join(localize(m, actor.language) for m in exc.fields.values()))
         return None
 
 
-def _table_page(session: Session, actor: Actor, chosen: dict[str, Any], page: int) -> tuple[pa.Table, int]:
+def _table_page(
+    session: Session, actor: Actor, chosen: dict[str, Any], page: int
+) -> tuple[pa.Table, int]:
     """One page of matching actions, formatted for the reader, and the number of matches (cached as one read)."""
     _ = translator(actor.language)
-    rows, total = action_views.find_actions(session, actor, **chosen, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    columns = [_("Action"), _("Title"), _("Status"), _("Progress"), _("Due"), _("Overdue"), _("Owner"),
-               _("City or organisation"), _("Community"), _("Priority"), _("Tags"), _("Latest update")]
-    shown = [dict(zip(columns, (
-        f"actions?id={r['id']}", r["title"], status_label(r["status"], _), r["progress"], r["due_date"],
-        "⚠️" if r["overdue"] else "", r["owner"], r["city"] or "", r["community"],
-        _(PRIORITY_LABELS.get(r["priority"], r["priority"])), ", ".join(r["tags"]), _latest(r, actor)), strict=True))
-        for r in rows]
+    rows, total = action_views.find_actions(
+        session, actor, **chosen, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    columns = [
+        _("Action"),
+        _("Title"),
+        _("Status"),
+        _("Progress"),
+        _("Due"),
+        _("Overdue"),
+        _("Owner"),
+        _("City or organisation"),
+        _("Community"),
+        _("Priority"),
+        _("Tags"),
+        _("Latest update"),
+    ]
+    shown = [
+        dict(
+            zip(
+                columns,
+                (
+                    f"actions?id={r['id']}",
+                    r["title"],
+                    status_label(r["status"], _),
+                    r["progress"],
+                    r["due_date"],
+                    "⚠️" if r["overdue"] else "",
+                    r["owner"],
+                    r["city"] or "",
+                    r["community"],
+                    _(PRIORITY_LABELS.get(r["priority"], r["priority"])),
+                    ", ".join(r["tags"]),
+                    _latest(r, actor),
+                ),
+                strict=True,
+            )
+        )
+        for r in rows
+    ]
     return display_table(shown, columns), total
 
 
@@ -174,25 +232,45 @@ def table_view(actor: Actor, community: Community | None, chosen: dict[str, Any]
         width="stretch",
         column_config={
             _("Action"): st.column_config.LinkColumn(display_text=_("Open")),
-            _("Progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d %%"),
+            _("Progress"): st.column_config.ProgressColumn(
+                min_value=0, max_value=100, format="%d %%"
+            ),
         },
     )
     if pages > 1:
-        st.number_input(_("Page (of {pages})").format(pages=pages), min_value=1, max_value=pages, step=1, key=PAGE_KEY)
+        st.number_input(
+            _("Page (of {pages})").format(pages=pages),
+            min_value=1,
+            max_value=pages,
+            step=1,
+            key=PAGE_KEY,
+        )
     if community is None:
         return
-    exports, imports = is_allowed(actor, "action.export", community), is_allowed(actor, "action.import", community)
+    exports, imports = (
+        is_allowed(actor, "action.export", community),
+        is_allowed(actor, "action.import", community),
+    )
     if not (exports or imports):
         return
     # One panel: one exports the community's actions, edits the file, and imports it here.
-    panel = lazy_expander(_("Export and import (CSV)"), "act_csv_open", icon=":material/import_export:")
+    panel = lazy_expander(
+        _("Export and import (CSV)"), "act_csv_open", icon=":material/import_export:"
+    )
     if panel is None:
         return
     with panel:
-        if exports and st.button(_("Export the community's actions as CSV"), icon=":material/table:"):
+        if exports and st.button(
+            _("Export the community's actions as CSV"), icon=":material/table:"
+        ):
             data = read(action_io.export_actions_csv, actor, community.id, language=actor.language)
-            st.download_button(_("Download CSV"), data, file_name=f"actions-{community.slug}.csv", mime="text/csv",
-                               on_click="ignore")
+            st.download_button(
+                _("Download CSV"),
+                data,
+                file_name=f"actions-{community.slug}.csv",
+                mime="text/csv",
+                on_click="ignore",
+            )
         if imports:
             _import_form(actor)
 
@@ -225,7 +303,11 @@ def _import_form(actor: Actor) -> None:
         )
         st.dataframe(
             [
-                {_("Line"): line, _("Field"): field, _("Problem"): localize(message, actor.language)}
+                {
+                    _("Line"): line,
+                    _("Field"): field,
+                    _("Problem"): localize(message, actor.language),
+                }
                 for line, field, message in preview.problems()
             ],
             hide_index=True,
@@ -301,7 +383,11 @@ def _card(actor: Actor, row: dict[str, Any], movable: bool) -> None:
         due = _("overdue since {date}") if row["overdue"] else _("due {date}")
         st.caption(
             " · ".join(
-                (row["owner"], due.format(date=format_date(row["due_date"], actor.language)), f"{row['progress']} %")
+                (
+                    row["owner"],
+                    due.format(date=format_date(row["due_date"], actor.language)),
+                    f"{row['progress']} %",
+                )
             )
         )
         st.progress(row["progress"] / 100)

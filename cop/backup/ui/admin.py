@@ -47,27 +47,38 @@ def _make_backup(actor: Actor) -> tuple[str, bytes, dict[str, int]] | None:
 
 def backups_tab(actor: Actor) -> None:
     _ = translator(actor.language)
-    st.markdown(_(
-        "A backup is one ZIP archive of the whole workspace, as it was at one moment (people can keep "
-        "working meanwhile): every community, person and account, workshops with their attachments, "
-        "actions, practices, standards and scores, the toolkit with its revisions, notifications and the "
-        "audit log. The search index is left out; it is rebuilt when the archive is restored."
-    ))
-    st.warning(_(
-        "The archive holds everyone's personal data and the accounts' password hashes: keep it as safely "
-        "as the database itself. Making one is recorded in the audit log."
-    ), icon=":material/lock:")
-    st.markdown(_(
-        "To bring it back, run `cop restore FILE` on the server: it loads the archive into an empty SQLite "
-        "or PostgreSQL database (migrated as needed), so the same file also moves a workspace from SQLite "
-        "to PostgreSQL. The target is the database of `COP_DATABASE_URL`, or the one given with "
-        "`--database`; `--replace` deletes everything in it first."
-    ))
-    st.markdown("```bash\ncop --database postgresql+psycopg://user@host/cop restore cop-workspace-backup-….zip\n```")
-    st.markdown(_(
-        "On the server, `cop backup FILE` writes the same archive straight to a file; for a large "
-        "workspace (many attachments) that is better than a download, which passes through the app's memory."
-    ))
+    st.markdown(
+        _(
+            "A backup is one ZIP archive of the whole workspace, as it was at one moment (people can keep "
+            "working meanwhile): every community, person and account, workshops with their attachments, "
+            "actions, practices, standards and scores, the toolkit with its revisions, notifications and the "
+            "audit log. The search index is left out; it is rebuilt when the archive is restored."
+        )
+    )
+    st.warning(
+        _(
+            "The archive holds everyone's personal data and the accounts' password hashes: keep it as safely "
+            "as the database itself. Making one is recorded in the audit log."
+        ),
+        icon=":material/lock:",
+    )
+    st.markdown(
+        _(
+            "To bring it back, run `cop restore FILE` on the server: it loads the archive into an empty SQLite "
+            "or PostgreSQL database (migrated as needed), so the same file also moves a workspace from SQLite "
+            "to PostgreSQL. The target is the database of `COP_DATABASE_URL`, or the one given with "
+            "`--database`; `--replace` deletes everything in it first."
+        )
+    )
+    st.markdown(
+        "```bash\ncop --database postgresql+psycopg://user@host/cop restore cop-workspace-backup-….zip\n```"
+    )
+    st.markdown(
+        _(
+            "On the server, `cop backup FILE` writes the same archive straight to a file; for a large "
+            "workspace (many attachments) that is better than a download, which passes through the app's memory."
+        )
+    )
     if not st.button(_("Make a backup now"), key="adm_backup_make", type="primary"):
         return
     with st.spinner(_("Writing the archive…")):
@@ -75,7 +86,17 @@ def backups_tab(actor: Actor) -> None:
     if made is None:
         return
     name, data, counts = made
-    st.success(_("{name} is ready: {rows} rows in {tables} tables ({size}).").format(
-        name=name, rows=f"{sum(counts.values()):,}", tables=len(counts), size=_size(len(data))))
-    st.download_button(_("Download the backup"), data=data, file_name=name, mime="application/zip",
-                       key="adm_backup_download", on_click="ignore", icon=":material/download:")
+    st.success(
+        _("{name} is ready: {rows} rows in {tables} tables ({size}).").format(
+            name=name, rows=f"{sum(counts.values()):,}", tables=len(counts), size=_size(len(data))
+        )
+    )
+    st.download_button(
+        _("Download the backup"),
+        data=data,
+        file_name=name,
+        mime="application/zip",
+        key="adm_backup_download",
+        on_click="ignore",
+        icon=":material/download:",
+    )

@@ -34,8 +34,12 @@ PLAN_WORDS = {"new": N_("new"), "existing": N_("existing")}
 def _community_choice(actor: Actor, key: str, *, everything: str | None = None) -> int | None:
     _ = translator(actor.language)
     with read_session() as session:
-        options: dict[int, str] = {c.id: c.name for c in communities.visible_communities(  # type: ignore[misc]
-            session, actor, include_archived=True)}
+        options: dict[int, str] = {
+            c.id: c.name
+            for c in communities.visible_communities(  # type: ignore[misc]
+                session, actor, include_archived=True
+            )
+        }
     if everything is not None:
         options = {0: everything} | options
     if not options:
@@ -50,17 +54,39 @@ def memberships_tab(actor: Actor) -> None:
     community_id = _community_choice(actor, "adm_members_community")
     if community_id is not None:
         rows = read(communities.members, actor, community_id, language=actor.language) or []
-        st.dataframe([{_("Name"): r["name"], _("Organisation"): r["organisation"], _("Role"): _(r["role"])}
-                      for r in rows], hide_index=True, width="stretch")
+        st.dataframe(
+            [
+                {
+                    _("Name"): r["name"],
+                    _("Organisation"): r["organisation"],
+                    _("Role"): _(r["role"]),
+                }
+                for r in rows
+            ],
+            hide_index=True,
+            width="stretch",
+        )
         draw_conflict("adm-membership", actor.language)
         if rows:
             _change_membership(actor, rows)
         st.markdown("**" + _("Add a member") + "**")
         person_id = person_picker(actor, "adm_member_add")
-        role = st.selectbox(_("Role"), communities.ROLES, format_func=_, index=1, key="adm_member_add_role")
+        role = st.selectbox(
+            _("Role"), communities.ROLES, format_func=_, index=1, key="adm_member_add_role"
+        )
         if person_id is not None and st.button(_("Add"), key="adm_member_add_go"):
-            if submit("adm-membership", communities.add_member, actor, community_id, person_id, role,
-                      language=actor.language) is not None:
+            if (
+                submit(
+                    "adm-membership",
+                    communities.add_member,
+                    actor,
+                    community_id,
+                    person_id,
+                    role,
+                    language=actor.language,
+                )
+                is not None
+            ):
                 st.session_state.pop("adm_member_add_search", None)
                 st.rerun()
         field_error("adm-membership", "person", actor.language)
@@ -72,18 +98,40 @@ def _change_membership(actor: Actor, rows: list[dict]) -> None:
     _ = translator(actor.language)
     by_id = {r["membership_id"]: r for r in rows}
     left, middle, right = st.columns([3, 2, 2])
-    chosen = left.selectbox(_("Member"), list(by_id), key="adm_member_pick",
-                            format_func=lambda i: f"{by_id[i]['name']} ({_(by_id[i]['role'])})")
+    chosen = left.selectbox(
+        _("Member"),
+        list(by_id),
+        key="adm_member_pick",
+        format_func=lambda i: f"{by_id[i]['name']} ({_(by_id[i]['role'])})",
+    )
     row = by_id[chosen]
-    role = middle.selectbox(_("New role"), communities.ROLES, format_func=_, key="adm_member_role",
-                            index=communities.ROLES.index(row["role"]))
+    role = middle.selectbox(
+        _("New role"),
+        communities.ROLES,
+        format_func=_,
+        key="adm_member_role",
+        index=communities.ROLES.index(row["role"]),
+    )
     if right.button(_("Change role"), key="adm_member_change"):
-        if submit("adm-membership", communities.change_role, actor, chosen, row["membership_version"], role,
-                  language=actor.language) is not None:
+        if (
+            submit(
+                "adm-membership",
+                communities.change_role,
+                actor,
+                chosen,
+                row["membership_version"],
+                role,
+                language=actor.language,
+            )
+            is not None
+        ):
             st.rerun()
     if right.button(_("Remove from community"), key="adm_member_remove"):
-        removed = submit("adm-membership", lambda session: communities.remove_member(session, actor, chosen) or True,
-                         language=actor.language)
+        removed = submit(
+            "adm-membership",
+            lambda session: communities.remove_member(session, actor, chosen) or True,
+            language=actor.language,
+        )
         if removed:
             st.rerun()
 
@@ -92,19 +140,39 @@ def _create_community_form(actor: Actor) -> None:
     _ = translator(actor.language)
     form = "adm-community"
     errors_banner(form, actor.language)
-    visibilities = {Visibility.WORKSPACE.value: _("Every signed-in user may read it"),
-                    Visibility.PRIVATE.value: _("Members only")}
+    visibilities = {
+        Visibility.WORKSPACE.value: _("Every signed-in user may read it"),
+        Visibility.PRIVATE.value: _("Members only"),
+    }
     with st.form(form):
         name = st.text_input(_("Name"), key="adm_community_name", max_chars=200)
         field_error(form, "name", actor.language)
-        slug = st.text_input(_("Short name (used in commands)"), key="adm_community_slug", max_chars=64)
+        slug = st.text_input(
+            _("Short name (used in commands)"), key="adm_community_slug", max_chars=64
+        )
         field_error(form, "slug", actor.language)
         theme = st.text_input(_("Theme"), key="adm_community_theme", max_chars=200)
-        visibility = st.radio(_("Visibility"), list(visibilities), format_func=visibilities.get,
-                              key="adm_community_visibility")
+        visibility = st.radio(
+            _("Visibility"),
+            list(visibilities),
+            format_func=visibilities.get,
+            key="adm_community_visibility",
+        )
         chosen = st.form_submit_button(_("Create community"))
-    if chosen and submit(form, communities.create_community, actor, name=name, slug=slug, theme=theme,
-                         visibility=visibility, language=actor.language) is not None:
+    if (
+        chosen
+        and submit(
+            form,
+            communities.create_community,
+            actor,
+            name=name,
+            slug=slug,
+            theme=theme,
+            visibility=visibility,
+            language=actor.language,
+        )
+        is not None
+    ):
         for key in ("adm_community_name", "adm_community_slug", "adm_community_theme"):
             st.session_state.pop(key, None)
         st.rerun()
@@ -112,10 +180,16 @@ def _create_community_form(actor: Actor) -> None:
 
 def import_tab(actor: Actor) -> None:
     _ = translator(actor.language)
-    st.caption(_("Columns of the first row: name (required), email, organisation, organisation_kind, country "
-                 "(two letters), role. People get accounts later, through invitations."))
+    st.caption(
+        _(
+            "Columns of the first row: name (required), email, organisation, organisation_kind, country "
+            "(two letters), role. People get accounts later, through invitations."
+        )
+    )
     community_id = _community_choice(actor, "adm_import_community")
-    upload = st.file_uploader(_("Spreadsheet (.xlsx or .csv in UTF-8)"), type=["csv", "xlsx"], key="adm_import_file")
+    upload = st.file_uploader(
+        _("Spreadsheet (.xlsx or .csv in UTF-8)"), type=["csv", "xlsx"], key="adm_import_file"
+    )
     if community_id is None or upload is None:
         return
     data, filename = upload.getvalue(), upload.name
@@ -131,22 +205,64 @@ def import_tab(actor: Actor) -> None:
     except CopError as exc:
         st.error(_(str(exc)))
         return
-    st.write(_("{orgs} new organisation(s), {people} new person(s), {members} new membership(s).").format(
-        orgs=len(plan.new_organisations), people=plan.new_people, members=plan.new_memberships))
+    st.write(
+        _(
+            "{orgs} new organisation(s), {people} new person(s), {members} new membership(s)."
+        ).format(
+            orgs=len(plan.new_organisations), people=plan.new_people, members=plan.new_memberships
+        )
+    )
     if plan.ignored_columns:
         st.caption(_("Ignored columns: {columns}").format(columns=", ".join(plan.ignored_columns)))
     if plan.problems:
-        st.error(_("{count} problem(s): correct the file and upload it again. Nothing will be imported until "
-                   "every row is right.").format(count=len(plan.problems)))
-        st.dataframe([{_("Row"): p.row, _("Field"): p.field, _("Problem"): localize(p.message, actor.language)} for p in plan.problems],
-                     hide_index=True, width="stretch")
-    st.dataframe([{_("Row"): r.row, _("Name"): r.name, _("E-mail"): r.email, _("Organisation"): r.organisation,
-                   _("Role"): _(r.role), _("Person"): _(PLAN_WORDS.get(r.person, r.person)),
-                   _("Membership"): _(PLAN_WORDS.get(r.membership, r.membership)),
-                   _("Note"): _(r.note) if r.note else ""} for r in plan.rows], hide_index=True, width="stretch")
+        st.error(
+            _(
+                "{count} problem(s): correct the file and upload it again. Nothing will be imported until "
+                "every row is right."
+            ).format(count=len(plan.problems))
+        )
+        st.dataframe(
+            [
+                {
+                    _("Row"): p.row,
+                    _("Field"): p.field,
+                    _("Problem"): localize(p.message, actor.language),
+                }
+                for p in plan.problems
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+    st.dataframe(
+        [
+            {
+                _("Row"): r.row,
+                _("Name"): r.name,
+                _("E-mail"): r.email,
+                _("Organisation"): r.organisation,
+                _("Role"): _(r.role),
+                _("Person"): _(PLAN_WORDS.get(r.person, r.person)),
+                _("Membership"): _(PLAN_WORDS.get(r.membership, r.membership)),
+                _("Note"): _(r.note) if r.note else "",
+            }
+            for r in plan.rows
+        ],
+        hide_index=True,
+        width="stretch",
+    )
     if plan.can_apply and st.button(_("Import everything"), key="adm_import_go", type="primary"):
-        if submit("adm-import", onboarding.apply_import, actor, community_id, filename, data,
-                  language=actor.language) is not None:
+        if (
+            submit(
+                "adm-import",
+                onboarding.apply_import,
+                actor,
+                community_id,
+                filename,
+                data,
+                language=actor.language,
+            )
+            is not None
+        ):
             st.session_state["adm_import_done"] = True
             st.rerun()
     field_error("adm-import", "file", actor.language)
@@ -156,21 +272,44 @@ def audit_tab(actor: Actor) -> None:
     _ = translator(actor.language)
     cols = st.columns(4)
     who = cols[0].text_input(_("Who (username)"), key="adm_audit_who", max_chars=200)
-    what = cols[1].text_input(_("What (e.g. user. or workshop.close)"), key="adm_audit_what", max_chars=64)
+    what = cols[1].text_input(
+        _("What (e.g. user. or workshop.close)"), key="adm_audit_what", max_chars=64
+    )
     since: date | None = cols[2].date_input(_("From"), value=None, key="adm_audit_since")  # type: ignore[assignment]
     until: date | None = cols[3].date_input(_("Until"), value=None, key="adm_audit_until")  # type: ignore[assignment]
     community_id = _community_choice(actor, "adm_audit_community", everything=_("All communities"))
-    filters = {"who": who, "what": what, "since": since, "until": until, "community_id": community_id}
+    filters = {
+        "who": who,
+        "what": what,
+        "since": since,
+        "until": until,
+        "community_id": community_id,
+    }
     if since and until and until < since:
         st.error(_("The end of the period must not be before the start."))
         return
     _rows, total = read(admin.audit_log, actor, limit=1, language=actor.language, **filters)  # type: ignore[misc]
     limit, offset = pager(total, "adm_audit_page", PAGE_SIZE, actor.language)
-    events, _total = read(admin.audit_log, actor, limit=limit, offset=offset,  # type: ignore[misc]
-                          language=actor.language, **filters)
+    events, _total = read(
+        admin.audit_log,
+        actor,
+        limit=limit,
+        offset=offset,  # type: ignore[misc]
+        language=actor.language,
+        **filters,
+    )
     st.caption(_("{total} events").format(total=total))
-    st.dataframe([{
-        _("When"): local_time(e.at, actor.time_zone, "%Y-%m-%d %H:%M:%S"), _("Who"): e.actor_name,
-        _("What"): e.action, _("Record"): f"{e.record_type} {e.record_id or ''}".strip(),
-        _("Changes"): json.dumps(e.changes, ensure_ascii=False, default=str)[:500],
-    } for e in events], hide_index=True, width="stretch")
+    st.dataframe(
+        [
+            {
+                _("When"): local_time(e.at, actor.time_zone, "%Y-%m-%d %H:%M:%S"),
+                _("Who"): e.actor_name,
+                _("What"): e.action,
+                _("Record"): f"{e.record_type} {e.record_id or ''}".strip(),
+                _("Changes"): json.dumps(e.changes, ensure_ascii=False, default=str)[:500],
+            }
+            for e in events
+        ],
+        hide_index=True,
+        width="stretch",
+    )

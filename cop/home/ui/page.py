@@ -33,8 +33,13 @@ from cop.shell.lazy import lazy_expander, lazy_popover
 from cop.toolkit.service import STATUS_LABELS as CHAPTER_LABELS
 
 SHOWN = 6  # lines per list; the actions and workshops pages hold the rest
-ACTION_STATUS = {"idea": N_("idea"), "planned": N_("planned"), "in_progress": N_("in progress"), "done": N_("done"),
-                 "dropped": N_("dropped")}
+ACTION_STATUS = {
+    "idea": N_("idea"),
+    "planned": N_("planned"),
+    "in_progress": N_("in progress"),
+    "done": N_("done"),
+    "dropped": N_("dropped"),
+}
 
 
 @dataclass
@@ -55,34 +60,95 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
     """Read the overview once and format it; cached by the page with the reader's language and zone in the key."""
     _ = translator(actor.language)
     o = dashboard.home_overview(session, actor, community_id)
-    columns = [_("Community"), _("Your role"), _("Workshops held"), _("People"),
-               _("Cities and organisations"), _("Practices"), _("Actions by status"), _("Toolkit chapter")]
+    columns = [
+        _("Community"),
+        _("Your role"),
+        _("Workshops held"),
+        _("People"),
+        _("Cities and organisations"),
+        _("Practices"),
+        _("Actions by status"),
+        _("Toolkit chapter"),
+    ]
     rows = []
     for community in o["mine"]:
         numbers = o["figures"].get(community.id, {})
         role = actor.role_in(community.id)
         statuses = numbers.get("actions_by_status", {})
         chapter = numbers.get("chapter_status")
-        rows.append(dict(zip(columns, (
-            community.name, _(role.value) if role else _("administrator"),
-            numbers.get("workshops_held", 0), numbers.get("people", 0), numbers.get("organisations", 0),
-            numbers.get("practices", 0), [statuses.get(s, 0) for s in STATUSES],
-            _(CHAPTER_LABELS.get(chapter, chapter)) if chapter else "",
-        ), strict=True)))
-    due = [(" · ".join((row["title"], ("🔴 " + _("overdue")) if row["overdue"] else ("🟡 " + _("due soon")),
-                        format_date(row["due_date"], actor.language), row["community"], f"{row['progress']}%")),
-            row["id"]) for row in o["due"]]
-    upcoming = [(" · ".join((row["title"], local_time(row["starts_at"], actor.time_zone, language=actor.language))),
-                 row["id"]) for row in o["upcoming"]]
-    inbox = [(note.id, f"- **{escape(_(notifications.KINDS.get(note.kind, note.kind)))}**: {escape(note.message)}")
-             for note in o["inbox"]]
+        rows.append(
+            dict(
+                zip(
+                    columns,
+                    (
+                        community.name,
+                        _(role.value) if role else _("administrator"),
+                        numbers.get("workshops_held", 0),
+                        numbers.get("people", 0),
+                        numbers.get("organisations", 0),
+                        numbers.get("practices", 0),
+                        [statuses.get(s, 0) for s in STATUSES],
+                        _(CHAPTER_LABELS.get(chapter, chapter)) if chapter else "",
+                    ),
+                    strict=True,
+                )
+            )
+        )
+    due = [
+        (
+            " · ".join(
+                (
+                    row["title"],
+                    ("🔴 " + _("overdue")) if row["overdue"] else ("🟡 " + _("due soon")),
+                    format_date(row["due_date"], actor.language),
+                    row["community"],
+                    f"{row['progress']}%",
+                )
+            ),
+            row["id"],
+        )
+        for row in o["due"]
+    ]
+    upcoming = [
+        (
+            " · ".join(
+                (
+                    row["title"],
+                    local_time(row["starts_at"], actor.time_zone, language=actor.language),
+                )
+            ),
+            row["id"],
+        )
+        for row in o["upcoming"]
+    ]
+    inbox = [
+        (
+            note.id,
+            f"- **{escape(_(notifications.KINDS.get(note.kind, note.kind)))}**: {escape(note.message)}",
+        )
+        for note in o["inbox"]
+    ]
     activity = "  \n".join(
-        escape(" · ".join((local_time(e["at"], actor.time_zone, language=actor.language), e["actor_name"], e["action"],
-                           o["names"].get(e["community_id"], ""))))
-        for e in o["activity"])
+        escape(
+            " · ".join(
+                (
+                    local_time(e["at"], actor.time_zone, language=actor.language),
+                    e["actor_name"],
+                    e["action"],
+                    o["names"].get(e["community_id"], ""),
+                )
+            )
+        )
+        for e in o["activity"]
+    )
     return HomeView(
-        communities=display_table(rows, columns) if rows else None, due=due[:SHOWN], due_total=len(due),
-        upcoming=upcoming[:SHOWN], inbox=inbox, unread_total=o["unread_total"], activity=activity,
+        communities=display_table(rows, columns) if rows else None,
+        due=due[:SHOWN],
+        due_total=len(due),
+        upcoming=upcoming[:SHOWN],
+        inbox=inbox,
+        unread_total=o["unread_total"],
+        activity=activity,
         per_month=o["per_month"],
     )
 
@@ -90,8 +156,11 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
 def draw_home(actor: Actor, community_id: int | None) -> None:
     _ = translator(actor.language)
     view: HomeView = cached_read(
-        ("home", actor.user_id, actor.language, actor.time_zone, community_id, clock.now().strftime("%Y-%m-%d %H")),
-        home_view, actor, community_id)
+        home_view,
+        actor,
+        community_id,
+        varies_with=(clock.now().strftime("%Y-%m-%d %H"),),  # "upcoming" moves
+    )
     _communities(actor, view)
     work_col, news_col = st.columns(2, gap="large")
     with work_col:
@@ -101,7 +170,9 @@ def draw_home(actor: Actor, community_id: int | None) -> None:
         for label, action_id in view.due:
             record_link("actions", label, action_id)
         if view.due_total > len(view.due):
-            st.caption(_("and {n} more on the actions page").format(n=view.due_total - len(view.due)))
+            st.caption(
+                _("and {n} more on the actions page").format(n=view.due_total - len(view.due))
+            )
         st.subheader(_("Upcoming workshops"))
         if not view.upcoming:
             st.caption(_("No upcoming workshops."))
@@ -117,20 +188,40 @@ def _communities(actor: Actor, view: HomeView) -> None:
     _ = translator(actor.language)
     st.subheader(_("My communities"))
     if view.communities is None:
-        st.info(_("You are not a member of any community yet. An administrator or facilitator can invite you."))
+        st.info(
+            _(
+                "You are not a member of any community yet. An administrator or facilitator can invite you."
+            )
+        )
     else:
-        st.dataframe(view.communities, hide_index=True, width="stretch", column_config={
-            _("Actions by status"): st.column_config.BarChartColumn(
-                help=" · ".join(_(ACTION_STATUS[s]) for s in STATUSES), y_min=0),
-        })
+        st.dataframe(
+            view.communities,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                _("Actions by status"): st.column_config.BarChartColumn(
+                    help=" · ".join(_(ACTION_STATUS[s]) for s in STATUSES), y_min=0
+                ),
+            },
+        )
     if actor.is_admin:
-        across = lazy_expander(_("Across the workspace"), "home_across_open", icon=":material/bar_chart:")
+        across = lazy_expander(
+            _("Across the workspace"), "home_across_open", icon=":material/bar_chart:"
+        )
         if across is not None:
             with across:
                 if view.per_month:
-                    show_bars(view.per_month, category="month", value="workshops", color="community", horizontal=False,
-                              category_title=_("Month"), value_title=_("Workshops"), height=260,
-                              alt_text=_("Workshops per month and community"))
+                    show_bars(
+                        view.per_month,
+                        category="month",
+                        value="workshops",
+                        color="community",
+                        horizontal=False,
+                        category_title=_("Month"),
+                        value_title=_("Workshops"),
+                        height=260,
+                        alt_text=_("Workshops per month and community"),
+                    )
                 else:
                     st.caption(_("No workshops in the past twelve months."))
 
@@ -152,5 +243,8 @@ def _inbox(actor: Actor, view: HomeView) -> None:
 
 
 def _mark_read(actor: Actor, note_id: int | None) -> None:
-    if submit("inbox", notifications.mark_read, actor, note_id, language=actor.language) is not None:
+    if (
+        submit("inbox", notifications.mark_read, actor, note_id, language=actor.language)
+        is not None
+    ):
         st.rerun()

@@ -23,7 +23,7 @@ def draw_practices_page(actor: Actor) -> None:
     _ = translator(actor.language)
     st.title(_("Practices and standards"))
 
-    visible = {c.id: c for c in cached_read(("sidebar", actor.user_id), communities.visible_communities, actor)}
+    visible = {c.id: c for c in cached_read(communities.visible_communities, actor)}
     chosen = visible.get(selected_community_id(actor) or 0)
 
     record_id = opened_record_id()
@@ -33,7 +33,9 @@ def draw_practices_page(actor: Actor) -> None:
 
     # Only the open tab is drawn: the heatmap and the standards cost more than the list most people come for.
     practices_tab, standards_part, scores_part = st.tabs(
-        [_("Practices"), _("Standards"), _("Self-assessment")], key="practices_view", on_change="rerun"
+        [_("Practices"), _("Standards"), _("Self-assessment")],
+        key="practices_view",
+        on_change="rerun",
     )
     if practices_tab.open:
         with practices_tab:
@@ -45,7 +47,12 @@ def draw_practices_page(actor: Actor) -> None:
             community = chosen
             if community is None and visible:
                 mine = sorted(visible, key=lambda cid: (cid not in actor.roles, visible[cid].name))
-                picked = st.selectbox(_("Community"), mine, format_func=lambda cid: visible[cid].name, key=f"{draw.__name__}_community")
+                picked = st.selectbox(
+                    _("Community"),
+                    mine,
+                    format_func=lambda cid: visible[cid].name,
+                    key=f"{draw.__name__}_community",
+                )
                 community = visible[picked]
             if community is None:
                 st.info(_("There is no community you can read yet."))

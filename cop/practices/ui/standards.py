@@ -28,8 +28,10 @@ from cop.shell.lazy import lazy_expander
 from cop.shell.text import markdown
 
 TEXT_LABELS = {
-    "statement": N_("Statement"), "success_factors": N_("Key success factors"),
-    "guiding_questions": N_("Guiding questions"), "indicators": N_("Indicators"),
+    "statement": N_("Statement"),
+    "success_factors": N_("Key success factors"),
+    "guiding_questions": N_("Guiding questions"),
+    "indicators": N_("Indicators"),
 }
 SCORE_COLOURS = ["#d73027", "#fc8d59", "#fee08b", "#91cf60", "#1a9850"]
 
@@ -37,7 +39,9 @@ SCORE_COLOURS = ["#d73027", "#fc8d59", "#fee08b", "#91cf60", "#1a9850"]
 def standards_tab(actor: Actor, community: Community) -> None:
     """The community's standards in order, with review and ordering buttons by permission."""
     _ = translator(actor.language)
-    rows: list[Standard] = read(standards.list_standards, actor, community.id, language=actor.language)
+    rows: list[Standard] = read(
+        standards.list_standards, actor, community.id, language=actor.language
+    )
     if not rows:
         st.info(_("This community has no standards yet."))
     for number, standard in enumerate(rows):
@@ -50,7 +54,9 @@ def standards_tab(actor: Actor, community: Community) -> None:
                 if getattr(standard, field).strip():
                     st.markdown(f"**{_(label)}**")
                     markdown(getattr(standard, field))
-            _standard_buttons(actor, community, standard, first=number == 0, last=number == len(rows) - 1)
+            _standard_buttons(
+                actor, community, standard, first=number == 0, last=number == len(rows) - 1
+            )
     if is_allowed(actor, "standard.create", community):
         with st.expander(_("Add a standard"), icon=":material/add:"):
             standard_form(actor, community, None)
@@ -62,22 +68,45 @@ def standard_form(actor: Actor, community: Community, current: Standard | None) 
     draw_conflict(key, actor.language)
     errors_banner(key, actor.language)
     with st.form(key):
-        values: dict[str, Any] = {"title": st.text_input(_("Title"), value=current.title if current else "", max_chars=200)}
+        values: dict[str, Any] = {
+            "title": st.text_input(
+                _("Title"), value=current.title if current else "", max_chars=200
+            )
+        }
         field_error(key, "title", actor.language)
         for field, label in TEXT_LABELS.items():
-            values[field] = st.text_area(_(label), value=getattr(current, field) if current else "", height=90)
+            values[field] = st.text_area(
+                _(label), value=getattr(current, field) if current else "", height=90
+            )
             field_error(key, field, actor.language)
         saved = st.form_submit_button(_("Save"), type="primary")
     if saved:
         if current is None:
-            done = submit(key, standards.create_standard, actor, community.id, language=actor.language, **values)
+            done = submit(
+                key,
+                standards.create_standard,
+                actor,
+                community.id,
+                language=actor.language,
+                **values,
+            )
         else:
-            done = submit(key, standards.update_standard, actor, current.id, current.version, language=actor.language, **values)
+            done = submit(
+                key,
+                standards.update_standard,
+                actor,
+                current.id,
+                current.version,
+                language=actor.language,
+                **values,
+            )
         if done is not None:
             st.rerun()
 
 
-def _standard_buttons(actor: Actor, community: Community, standard: Standard, *, first: bool, last: bool) -> None:
+def _standard_buttons(
+    actor: Actor, community: Community, standard: Standard, *, first: bool, last: bool
+) -> None:
     _ = translator(actor.language)
     key = f"standard-review-{standard.id}"
     draw_conflict(key, actor.language)
@@ -85,19 +114,27 @@ def _standard_buttons(actor: Actor, community: Community, standard: Standard, *,
     buttons: list[tuple[str, str, Any, tuple[Any, ...]]] = []
     if is_allowed(actor, "standard.reorder", community):
         if not first:
-            buttons.append((_("Move up"), ":material/arrow_upward:", standards.move_standard, ("up",)))
+            buttons.append(
+                (_("Move up"), ":material/arrow_upward:", standards.move_standard, ("up",))
+            )
         if not last:
-            buttons.append((_("Move down"), ":material/arrow_downward:", standards.move_standard, ("down",)))
+            buttons.append(
+                (_("Move down"), ":material/arrow_downward:", standards.move_standard, ("down",))
+            )
     if standard.status == ReviewStatus.DRAFT and is_allowed(actor, "standard.submit", community):
         buttons.append((_("Submit for review"), ":material/send:", standards.submit_standard, ()))
-    if standard.status != ReviewStatus.APPROVED and is_allowed(actor, "standard.approve", community):
+    if standard.status != ReviewStatus.APPROVED and is_allowed(
+        actor, "standard.approve", community
+    ):
         buttons.append((_("Approve"), ":material/verified:", standards.approve_standard, ()))
     if standard.status != ReviewStatus.DRAFT and is_allowed(actor, "standard.approve", community):
         buttons.append((_("Send back"), ":material/undo:", standards.send_back_standard, ()))
     columns = st.columns(max(1, len(buttons) + 1))
     for column, (label, icon, service, extra) in zip(columns, buttons, strict=False):
         if column.button(label, icon=icon, key=f"{key}-{label}"):
-            if submit(key, service, actor, standard.id, standard.version, *extra, language=actor.language):
+            if submit(
+                key, service, actor, standard.id, standard.version, *extra, language=actor.language
+            ):
                 st.rerun()
     if is_allowed(actor, "standard.update", community):
         with columns[-1].popover(_("Edit")):
@@ -112,26 +149,43 @@ def heatmap_spec(rows: list[dict[str, Any]], language: str) -> dict[str, Any]:
     """Cities down, standards across (in their order), coloured by the current score: a Vega-Lite spec."""
     _ = translator(language)
     cells = _labelled(rows)
-    order = [row["standard_label"] for row in sorted({r["position"]: r for r in cells}.values(), key=lambda r: r["position"])]
+    order = [
+        row["standard_label"]
+        for row in sorted({r["position"]: r for r in cells}.values(), key=lambda r: r["position"])
+    ]
     return {
         "datasets": {"cells": arrow_dataset(cells)},
         "data": {"name": "cells"},
         "height": {"step": 30},
         "encoding": {
-            "x": {"field": "standard_label", "type": "nominal", "sort": order, "title": _("Standard"),
-                  "axis": {"labelAngle": -30, "labelLimit": 220, "labelOverlap": False}},
+            "x": {
+                "field": "standard_label",
+                "type": "nominal",
+                "sort": order,
+                "title": _("Standard"),
+                "axis": {"labelAngle": -30, "labelLimit": 220, "labelOverlap": False},
+            },
             "y": {"field": "city", "type": "nominal", "title": _("City")},
         },
         "layer": [
-            {"mark": "rect", "encoding": {
-                "color": {"field": "score", "type": "quantitative", "title": _("Score"),
-                          "scale": {"domain": [0, 4], "range": SCORE_COLOURS}},
-                "tooltip": [{"field": "city", "type": "nominal", "title": _("City")},
-                            {"field": "standard", "type": "nominal", "title": _("Standard")},
-                            {"field": "score", "type": "quantitative", "title": _("Score")},
-                            {"field": "label", "type": "nominal", "title": _("Stage")},
-                            {"field": "assessed_on", "type": "temporal", "title": _("Assessed on")}],
-            }},
+            {
+                "mark": "rect",
+                "encoding": {
+                    "color": {
+                        "field": "score",
+                        "type": "quantitative",
+                        "title": _("Score"),
+                        "scale": {"domain": [0, 4], "range": SCORE_COLOURS},
+                    },
+                    "tooltip": [
+                        {"field": "city", "type": "nominal", "title": _("City")},
+                        {"field": "standard", "type": "nominal", "title": _("Standard")},
+                        {"field": "score", "type": "quantitative", "title": _("Score")},
+                        {"field": "label", "type": "nominal", "title": _("Stage")},
+                        {"field": "assessed_on", "type": "temporal", "title": _("Assessed on")},
+                    ],
+                },
+            },
             {"mark": "text", "encoding": {"text": {"field": "score", "type": "quantitative"}}},
         ],
     }
@@ -146,11 +200,20 @@ def trend_spec(rows: list[dict[str, Any]], language: str) -> dict[str, Any]:
         "mark": {"type": "line", "point": True},
         "encoding": {
             "x": {"field": "assessed_on", "type": "temporal", "title": _("Assessed on")},
-            "y": {"field": "score", "type": "quantitative", "title": _("Score"), "scale": {"domain": [0, 4]},
-                  "axis": {"tickCount": 5}},
+            "y": {
+                "field": "score",
+                "type": "quantitative",
+                "title": _("Score"),
+                "scale": {"domain": [0, 4]},
+                "axis": {"tickCount": 5},
+            },
             "color": {"field": "standard_label", "type": "nominal", "title": _("Standard")},
-            "tooltip": [{"field": "standard_label", "type": "nominal"}, {"field": "score", "type": "quantitative"},
-                        {"field": "label", "type": "nominal"}, {"field": "assessed_on", "type": "temporal"}],
+            "tooltip": [
+                {"field": "standard_label", "type": "nominal"},
+                {"field": "score", "type": "quantitative"},
+                {"field": "label", "type": "nominal"},
+                {"field": "assessed_on", "type": "temporal"},
+            ],
         },
     }
 
@@ -164,16 +227,29 @@ def _heatmap(session: Session, actor: Actor, community_id: int) -> dict[str, Any
 def self_assessment_tab(actor: Actor, community: Community) -> None:
     """The heatmap; a city's trend and the form to record a score, each drawn when opened."""
     _ = translator(actor.language)
-    spec = read(_heatmap, actor, community.id, language=actor.language,
-                cache_key=("heatmap", actor.user_id, actor.language, community.id))
+    spec = read(
+        _heatmap,
+        actor,
+        community.id,
+        language=actor.language,
+        cached=True,
+    )
     st.subheader(_("Where the cities stand"))
-    st.caption(_("0 not started · 1 planning · 2 piloting · 3 established · 4 embedded. "
-                 "Scores a city did not share are shown only to that city and the facilitators."))
+    st.caption(
+        _(
+            "0 not started · 1 planning · 2 piloting · 3 established · 4 embedded. "
+            "Scores a city did not share are shown only to that city and the facilitators."
+        )
+    )
     if spec:
-        show_spec(spec, alt_text=_("Heatmap of the current score of each city against each standard"))
+        show_spec(
+            spec, alt_text=_("Heatmap of the current score of each city against each standard")
+        )
     else:
         st.info(_("No scores you may see yet."))
-    trend = lazy_expander(_("Progress of one city"), "trend_open", icon=":material/show_chart:", kept=["trend_city"])
+    trend = lazy_expander(
+        _("Progress of one city"), "trend_open", icon=":material/show_chart:", kept=["trend_city"]
+    )
     if trend is not None:
         with trend:
             _city_trend(actor, community)
@@ -185,8 +261,13 @@ def self_assessment_tab(actor: Actor, community: Community) -> None:
 
 
 def _city_names(actor: Actor, community: Community) -> dict[int, str]:
-    cities = read(self_assessment.cities, actor, community.id, language=actor.language,
-                  cache_key=("assessed-cities", actor.user_id, community.id))
+    cities = read(
+        self_assessment.cities,
+        actor,
+        community.id,
+        language=actor.language,
+        cached=True,
+    )
     return {c.id: c.name for c in cities}
 
 
@@ -197,12 +278,23 @@ def _city_trend(actor: Actor, community: Community) -> None:
         st.caption(_("No city of this community has a score yet."))
         return
     if st.session_state.get("trend_city") not in names:
-        st.session_state["trend_city"] = actor.organisation_id if actor.organisation_id in names else next(iter(names))
+        st.session_state["trend_city"] = (
+            actor.organisation_id if actor.organisation_id in names else next(iter(names))
+        )
     city = st.selectbox(_("City"), list(names), format_func=names.get, key="trend_city")
-    trend = read(self_assessment.city_trend, actor, community.id, city, language=actor.language,
-                 cache_key=("trend", actor.user_id, community.id, city))
+    trend = read(
+        self_assessment.city_trend,
+        actor,
+        community.id,
+        city,
+        language=actor.language,
+        cached=True,
+    )
     if trend:
-        show_spec(trend_spec(trend, actor.language), alt_text=_("Scores of {city} over time").format(city=names[city]))
+        show_spec(
+            trend_spec(trend, actor.language),
+            alt_text=_("Scores of {city} over time").format(city=names[city]),
+        )
     else:
         st.caption(_("No scores of {city} you may see yet.").format(city=names[city]))
 
@@ -210,11 +302,21 @@ def _city_trend(actor: Actor, community: Community) -> None:
 def score_form(actor: Actor, community: Community, names: dict[int, str]) -> None:
     _ = translator(actor.language)
     key = f"score-{community.id}"
-    own = names if reviews(actor, community) else {k: v for k, v in names.items() if k == actor.organisation_id}
+    own = (
+        names
+        if reviews(actor, community)
+        else {k: v for k, v in names.items() if k == actor.organisation_id}
+    )
     if not own:
-        st.caption(_("Your account is not linked to a city of this community, so there is no city to score."))
+        st.caption(
+            _(
+                "Your account is not linked to a city of this community, so there is no city to score."
+            )
+        )
         return
-    rows: list[Standard] = read(standards.list_standards, actor, community.id, language=actor.language)
+    rows: list[Standard] = read(
+        standards.list_standards, actor, community.id, language=actor.language
+    )
     titles = {s.id: f"{s.position}. {s.title}" for s in rows}
     if not titles:
         st.caption(_("Add a standard first."))
@@ -224,15 +326,34 @@ def score_form(actor: Actor, community: Community, names: dict[int, str]) -> Non
         standard_id = st.selectbox(_("Standard"), list(titles), format_func=titles.get)
         city = st.selectbox(_("City"), list(own), format_func=own.get)
         field_error(key, "organisation_id", actor.language)
-        score = st.select_slider(_("Score"), options=list(self_assessment.SCORE_LABELS),
-                                 format_func=lambda v: f"{v} {_(self_assessment.SCORE_LABELS[v])}")
+        score = st.select_slider(
+            _("Score"),
+            options=list(self_assessment.SCORE_LABELS),
+            format_func=lambda v: f"{v} {_(self_assessment.SCORE_LABELS[v])}",
+        )
         field_error(key, "score", actor.language)
-        evidence = st.text_area(_("Evidence"), help=_("What shows this stage? Markdown is allowed."))
+        evidence = st.text_area(
+            _("Evidence"), help=_("What shows this stage? Markdown is allowed.")
+        )
         field_error(key, "evidence", actor.language)
-        assessed_on: date = st.date_input(_("Assessed on"), value=clock.today(), min_value=MIN_DATE, max_value=clock.today())
+        assessed_on: date = st.date_input(
+            _("Assessed on"), value=clock.today(), min_value=MIN_DATE, max_value=clock.today()
+        )
         field_error(key, "assessed_on", actor.language)
-        shared = st.checkbox(_("Share with the other cities and with readers outside the community"), value=True)
+        shared = st.checkbox(
+            _("Share with the other cities and with readers outside the community"), value=True
+        )
         if st.form_submit_button(_("Record score"), type="primary"):
-            if submit(key, self_assessment.record_score, actor, standard_id, city, score, evidence, assessed_on, shared,
-                      language=actor.language):
+            if submit(
+                key,
+                self_assessment.record_score,
+                actor,
+                standard_id,
+                city,
+                score,
+                evidence,
+                assessed_on,
+                shared,
+                language=actor.language,
+            ):
                 st.rerun()

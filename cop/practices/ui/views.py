@@ -36,10 +36,18 @@ from cop.workshops.queries import find_workshops
 PAGE_SIZE = 25
 PAGE_KEY = "practices_page"
 # Form labels: the service's message labels without their article ("The summary" -> "Summary").
-FORM_LABELS = {field: label.removeprefix("The ")[:1].upper() + label.removeprefix("The ")[1:] for field, label in LONG_TEXTS.items()}
+FORM_LABELS = {
+    field: label.removeprefix("The ")[:1].upper() + label.removeprefix("The ")[1:]
+    for field, label in LONG_TEXTS.items()
+}
 
 
-FILTERS: dict[str, Any] = {"practices_theme": "", "practices_group": "", "practices_city": 0, "practices_status": ""}
+FILTERS: dict[str, Any] = {
+    "practices_theme": "",
+    "practices_group": "",
+    "practices_city": 0,
+    "practices_status": "",
+}
 
 
 def practice_list(actor: Actor, community: Community | None) -> None:
@@ -47,18 +55,31 @@ def practice_list(actor: Actor, community: Community | None) -> None:
     _ = translator(actor.language)
     state = st.session_state
     cid = community.id if community else None
-    text = st.text_input(_("Search"), key="practices_text", placeholder=_("Title, summary or how it works"))
+    text = st.text_input(
+        _("Search"), key="practices_text", placeholder=_("Title, summary or how it works")
+    )
     panel = filter_panel(_("Filters"), "practices_filters_open", FILTERS)
     if panel is not None:
         with panel:
             _filter_widgets(actor, cid)
     page = int(state.get(PAGE_KEY, 1))
-    query = {"community_id": cid, "organisation_id": state["practices_city"] or None,
-             "theme": state["practices_theme"] or None, "target_group": state["practices_group"] or None,
-             "status": state["practices_status"] or None, "text": text}
+    query = {
+        "community_id": cid,
+        "organisation_id": state["practices_city"] or None,
+        "theme": state["practices_theme"] or None,
+        "target_group": state["practices_group"] or None,
+        "status": state["practices_status"] or None,
+        "text": text,
+    }
     # The formatted page is reused until anything is written (data_version).
-    table, total = read(_list_page, actor, query, page, language=actor.language,
-                        cache_key=("practices", actor.user_id, actor.language, page, *sorted(query.items())))
+    table, total = read(
+        _list_page,
+        actor,
+        query,
+        page,
+        language=actor.language,
+        cached=True,
+    )
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     if page > pages:
         state[PAGE_KEY] = 1
@@ -67,10 +88,20 @@ def practice_list(actor: Actor, community: Community | None) -> None:
     if community is None:  # one caption, not two: every element costs every run
         count += " · " + _("Choose a community in the sidebar to record a practice.")
     st.caption(count)
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={_("Practice"): st.column_config.LinkColumn(display_text=_("Open"))})
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={_("Practice"): st.column_config.LinkColumn(display_text=_("Open"))},
+    )
     if pages > 1:
-        st.number_input(_("Page (of {pages})").format(pages=pages), min_value=1, max_value=pages, step=1, key=PAGE_KEY)
+        st.number_input(
+            _("Page (of {pages})").format(pages=pages),
+            min_value=1,
+            max_value=pages,
+            step=1,
+            key=PAGE_KEY,
+        )
     if community is not None and is_allowed(actor, "practice.create", community):
         form = lazy_expander(_("Record a practice"), "practices_new_open", icon=":material/add:")
         if form is not None:
@@ -81,28 +112,76 @@ def practice_list(actor: Actor, community: Community | None) -> None:
 def _filter_widgets(actor: Actor, cid: int | None) -> None:
     _ = translator(actor.language)
     state = st.session_state
-    themes = cached_read(("practice-themes", actor.user_id, cid), practices.known_tags, actor, TagKind.THEME, cid)
-    groups = cached_read(("practice-groups", actor.user_id, cid), practices.known_tags, actor, TagKind.TARGET_GROUP, cid)
-    cities = {0: ""} | {c.id: c.name for c in cached_read(("cities",), people.organisations, kind=OrganisationKind.CITY)}
+    themes = cached_read(practices.known_tags, actor, TagKind.THEME, cid)
+    groups = cached_read(
+        practices.known_tags,
+        actor,
+        TagKind.TARGET_GROUP,
+        cid,
+    )
+    cities = {0: ""} | {
+        c.id: c.name for c in cached_read(people.organisations, kind=OrganisationKind.CITY)
+    }
     for key, choices in (("practices_theme", themes), ("practices_group", groups)):
         if state[key] not in choices:  # chosen in another community
             state[key] = ""
-    st.selectbox(_("Theme"), ["", *themes], key="practices_theme", format_func=lambda t: t or _("Any"))
-    st.selectbox(_("Target group"), ["", *groups], key="practices_group", format_func=lambda t: t or _("Any"))
-    st.selectbox(_("City"), list(cities), format_func=lambda c: cities.get(c) or _("Any"), key="practices_city")
-    st.selectbox(_("Review status"), ["", *STATUSES], key="practices_status",
-                 format_func=lambda s: _(STATUS_LABELS.get(s, s)) if s else _("Any"))
+    st.selectbox(
+        _("Theme"), ["", *themes], key="practices_theme", format_func=lambda t: t or _("Any")
+    )
+    st.selectbox(
+        _("Target group"), ["", *groups], key="practices_group", format_func=lambda t: t or _("Any")
+    )
+    st.selectbox(
+        _("City"),
+        list(cities),
+        format_func=lambda c: cities.get(c) or _("Any"),
+        key="practices_city",
+    )
+    st.selectbox(
+        _("Review status"),
+        ["", *STATUSES],
+        key="practices_status",
+        format_func=lambda s: _(STATUS_LABELS.get(s, s)) if s else _("Any"),
+    )
 
 
-def _list_page(session: Session, actor: Actor, query: dict[str, Any], page: int) -> tuple[pa.Table, int]:
+def _list_page(
+    session: Session, actor: Actor, query: dict[str, Any], page: int
+) -> tuple[pa.Table, int]:
     """One page of practices formatted for the reader, and the number of matches."""
     _ = translator(actor.language)
-    rows, total = practices.find_practices(session, actor, **query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    columns = [_("Practice"), _("Title"), _("City"), _("Community"), _("Status"), _("Themes"), _("Started"),
-               _("People reached")]
-    shown = [dict(zip(columns, (
-        f"practices?id={r['id']}", r["title"], r["city"], r["community"], _(STATUS_LABELS.get(r["status"], r["status"])),
-        ", ".join(r["themes"]), r["started_on"], r["people_reached"]), strict=True)) for r in rows]
+    rows, total = practices.find_practices(
+        session, actor, **query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    columns = [
+        _("Practice"),
+        _("Title"),
+        _("City"),
+        _("Community"),
+        _("Status"),
+        _("Themes"),
+        _("Started"),
+        _("People reached"),
+    ]
+    shown = [
+        dict(
+            zip(
+                columns,
+                (
+                    f"practices?id={r['id']}",
+                    r["title"],
+                    r["city"],
+                    r["community"],
+                    _(STATUS_LABELS.get(r["status"], r["status"])),
+                    ", ".join(r["themes"]),
+                    r["started_on"],
+                    r["people_reached"],
+                ),
+                strict=True,
+            )
+        )
+        for r in rows
+    ]
     return display_table(shown, columns), total
 
 
@@ -111,7 +190,9 @@ def _organisation_choices(kind: str | None = None) -> dict[int, str]:
         return {o.id: o.name for o in people.organisations(session, kind=kind)}  # type: ignore[misc]
 
 
-def practice_form(actor: Actor, community: Community, key: str, current: practices.PracticeDetail | None) -> None:
+def practice_form(
+    actor: Actor, community: Community, key: str, current: practices.PracticeDetail | None
+) -> None:
     """Every field of the practice template; a new draft, or an edit of ``current``."""
     _ = translator(actor.language)
     p: Practice | None = current.practice if current else None
@@ -126,44 +207,76 @@ def practice_form(actor: Actor, community: Community, key: str, current: practic
         values["title"] = st.text_input(_("Title"), value=p.title if p else "", max_chars=200)
         field_error(key, "title", actor.language)
         values["organisation_id"] = st.selectbox(
-            _("City"), list(cities), format_func=cities.get,
-            index=list(cities).index(p.organisation_id) if p and p.organisation_id in cities else None,
+            _("City"),
+            list(cities),
+            format_func=cities.get,
+            index=list(cities).index(p.organisation_id)
+            if p and p.organisation_id in cities
+            else None,
         )
         field_error(key, "organisation_id", actor.language)
         values["implementer_ids"] = st.multiselect(
-            _("Implementing organisations"), list(names), format_func=names.get,
+            _("Implementing organisations"),
+            list(names),
+            format_func=names.get,
             default=[o.id for o in current.implementers] if current else [],
         )
         left, middle, right = st.columns(3)
-        values["started_on"] = left.date_input(_("Start"), value=p.started_on if p else None, min_value=MIN_DATE, max_value=MAX_DATE)
-        values["ended_on"] = middle.date_input(_("End"), value=p.ended_on if p else None, min_value=MIN_DATE, max_value=MAX_DATE)
-        values["is_regular_service"] = right.checkbox(_("Now a regular service"), value=p.is_regular_service if p else False)
+        values["started_on"] = left.date_input(
+            _("Start"), value=p.started_on if p else None, min_value=MIN_DATE, max_value=MAX_DATE
+        )
+        values["ended_on"] = middle.date_input(
+            _("End"), value=p.ended_on if p else None, min_value=MIN_DATE, max_value=MAX_DATE
+        )
+        values["is_regular_service"] = right.checkbox(
+            _("Now a regular service"), value=p.is_regular_service if p else False
+        )
         for field in ("started_on", "ended_on"):
             field_error(key, field, actor.language)
-        values["themes"] = st.text_input(_("Themes (separated by commas)"), value=", ".join(p.themes) if p else "")
+        values["themes"] = st.text_input(
+            _("Themes (separated by commas)"), value=", ".join(p.themes) if p else ""
+        )
         field_error(key, "themes", actor.language)
-        values["target_groups"] = st.text_input(_("Target groups (separated by commas)"), value=", ".join(p.target_groups) if p else "")
+        values["target_groups"] = st.text_input(
+            _("Target groups (separated by commas)"), value=", ".join(p.target_groups) if p else ""
+        )
         field_error(key, "target_groups", actor.language)
         values["people_reached"] = st.text_input(
-            _("People reached"), value="" if not p or p.people_reached is None else str(p.people_reached))
+            _("People reached"),
+            value="" if not p or p.people_reached is None else str(p.people_reached),
+        )
         field_error(key, "people_reached", actor.language)
         values["continues"] = st.radio(
-            _("Does it continue?"), [None, True, False], horizontal=True,
+            _("Does it continue?"),
+            [None, True, False],
+            horizontal=True,
             index=[None, True, False].index(p.continues) if p else 0,
             format_func=lambda v: _("unknown") if v is None else (_("yes") if v else _("no")),
         )
         for field, label in FORM_LABELS.items():
             values[field] = st.text_area(_(label), value=getattr(p, field) if p else "", height=100)
             field_error(key, field, actor.language)
-        values["links"] = st.text_area(_("Links (one web address per line)"), value="\n".join(p.links) if p else "")
+        values["links"] = st.text_area(
+            _("Links (one web address per line)"), value="\n".join(p.links) if p else ""
+        )
         field_error(key, "links", actor.language)
         saved = st.form_submit_button(_("Save"), type="primary")
     if not saved:
         return
     if p is None:
-        done = submit(key, practices.create_practice, actor, community.id, language=actor.language, **values)
+        done = submit(
+            key, practices.create_practice, actor, community.id, language=actor.language, **values
+        )
     else:
-        done = submit(key, practices.update_practice, actor, p.id, p.version, language=actor.language, **values)
+        done = submit(
+            key,
+            practices.update_practice,
+            actor,
+            p.id,
+            p.version,
+            language=actor.language,
+            **values,
+        )
     if done is not None:
         st.query_params["id"] = str(done.id)
         st.rerun()
@@ -174,30 +287,54 @@ def _period(p: Practice, _: Any, language: str) -> str:
     if p.ended_on:
         return f"{start} – {format_date(p.ended_on, language)}"
     if p.is_regular_service:
-        return _("since {start}, now a regular service").format(start=start) if start else _("a regular service")
+        return (
+            _("since {start}, now a regular service").format(start=start)
+            if start
+            else _("a regular service")
+        )
     return _("since {start}").format(start=start) if start else ""
 
 
 def practice_page(actor: Actor, practice_id: str) -> None:
     """Everything about one practice, where it was seen, and what the actor may do with it."""
     _ = translator(actor.language)
-    detail: practices.PracticeDetail = read(practices.practice_detail, actor, practice_id, language=actor.language)
+    detail: practices.PracticeDetail = read(
+        practices.practice_detail, actor, practice_id, language=actor.language
+    )
     p, community = detail.practice, detail.community
     if st.button(_("Back to the list"), icon=":material/arrow_back:"):
         del st.query_params["id"]
         st.rerun()
     markdown(f"## {p.title}")
-    st.caption(" · ".join(x for x in (detail.city.name, community.name, _(STATUS_LABELS[p.status]), _period(p, _, actor.language)) if x))
+    st.caption(
+        " · ".join(
+            x
+            for x in (
+                detail.city.name,
+                community.name,
+                _(STATUS_LABELS[p.status]),
+                _period(p, _, actor.language),
+            )
+            if x
+        )
+    )
     if p.review_note:
         st.info(_("Note from the review:") + "\n\n" + p.review_note)
     facts = st.columns(3)
-    facts[0].metric(_("People reached"), "—" if p.people_reached is None else format_number(p.people_reached, actor.language))
+    facts[0].metric(
+        _("People reached"),
+        "—" if p.people_reached is None else format_number(p.people_reached, actor.language),
+    )
     facts[1].metric(_("Continues"), {None: "—", True: _("yes"), False: _("no")}[p.continues])
     facts[2].metric(_("Implementing organisations"), len(detail.implementers))
     if detail.implementers:
         st.caption(", ".join(o.name for o in detail.implementers))
     if p.themes or p.target_groups:
-        st.caption(_("Themes: {themes} · Target groups: {groups}").format(themes=", ".join(p.themes), groups=", ".join(p.target_groups)))
+        st.caption(
+            _("Themes: {themes} · Target groups: {groups}").format(
+                themes=", ".join(p.themes), groups=", ".join(p.target_groups)
+            )
+        )
     for field, label in FORM_LABELS.items():
         if getattr(p, field).strip():
             st.markdown(f"**{_(label)}**")
@@ -209,9 +346,19 @@ def practice_page(actor: Actor, practice_id: str) -> None:
     st.subheader(_("Where it was seen"))
     if detail.workshops:
         st.dataframe(
-            [{_("Workshop"): f"workshops?id={w['id']}", _("Title"): w["title"], _("Kind"): _(KIND_LABELS.get(w["kind"], w["kind"])),
-              _("Starts"): w["starts_at"], _("Place"): w["place"]} for w in detail.workshops],
-            hide_index=True, width="stretch", column_config={_("Workshop"): st.column_config.LinkColumn(display_text=_("Open"))},
+            [
+                {
+                    _("Workshop"): f"workshops?id={w['id']}",
+                    _("Title"): w["title"],
+                    _("Kind"): _(KIND_LABELS.get(w["kind"], w["kind"])),
+                    _("Starts"): w["starts_at"],
+                    _("Place"): w["place"],
+                }
+                for w in detail.workshops
+            ],
+            hide_index=True,
+            width="stretch",
+            column_config={_("Workshop"): st.column_config.LinkColumn(display_text=_("Open"))},
         )
     else:
         st.caption(_("Not linked to a workshop or visit yet."))
@@ -229,7 +376,9 @@ def _images(actor: Actor, detail: practices.PracticeDetail) -> None:
     _ = translator(actor.language)
     columns = st.columns(min(3, len(detail.images)))
     for number, image in enumerate(detail.images):
-        _type, data, alt = read(practices.image_content, actor, image["id"], language=actor.language)
+        _type, data, alt = read(
+            practices.image_content, actor, image["id"], language=actor.language
+        )
         credit = f" ({_('credit')}: {image['credit']})" if image["credit"] else ""
         columns[number % len(columns)].image(data, caption=f"{alt}{credit}", alt=alt)
 
@@ -243,19 +392,33 @@ def _review_buttons(actor: Actor, detail: practices.PracticeDetail) -> None:
     left, middle, right = st.columns(3)
     if p.status == ReviewStatus.DRAFT and is_allowed(actor, "practice.submit", community):
         if left.button(_("Submit for review"), icon=":material/send:"):
-            if submit(key, practices.submit_practice, actor, p.id, p.version, language=actor.language):
+            if submit(
+                key, practices.submit_practice, actor, p.id, p.version, language=actor.language
+            ):
                 st.rerun()
     if p.status != ReviewStatus.APPROVED and is_allowed(actor, "practice.approve", community):
         if middle.button(_("Approve"), type="primary", icon=":material/verified:"):
-            if submit(key, practices.approve_practice, actor, p.id, p.version, language=actor.language):
+            if submit(
+                key, practices.approve_practice, actor, p.id, p.version, language=actor.language
+            ):
                 st.rerun()
     if p.status != ReviewStatus.DRAFT and is_allowed(actor, "practice.approve", community):
         with right.popover(_("Send back")):
             note = st.text_area(_("What should change?"), key=f"{key}-note")
             if st.button(_("Send back to draft"), key=f"{key}-back"):
-                if submit(key, practices.send_back_practice, actor, p.id, p.version, note, language=actor.language):
+                if submit(
+                    key,
+                    practices.send_back_practice,
+                    actor,
+                    p.id,
+                    p.version,
+                    note,
+                    language=actor.language,
+                ):
                     st.rerun()
-    if is_allowed(actor, "practice.delete", community) and st.button(_("Delete practice"), icon=":material/delete:"):
+    if is_allowed(actor, "practice.delete", community) and st.button(
+        _("Delete practice"), icon=":material/delete:"
+    ):
         if submit(key, _delete, actor, p.id, language=actor.language):
             del st.query_params["id"]
             st.rerun()
@@ -272,7 +435,9 @@ def _link_workshop(actor: Actor, detail: practices.PracticeDetail) -> None:
     with read_session() as session:
         rows, _total = find_workshops(session, actor, community_id=detail.community.id, limit=100)
     linked = {w["id"] for w in detail.workshops}
-    choices = {r["id"]: f"{r['title']} ({r['starts_at']:%Y-%m-%d})" for r in rows if r["id"] not in linked}
+    choices = {
+        r["id"]: f"{r['title']} ({r['starts_at']:%Y-%m-%d})" for r in rows if r["id"] not in linked
+    }
     if not choices:
         return
     key = f"practice-link-{detail.practice.id}"
@@ -280,7 +445,14 @@ def _link_workshop(actor: Actor, detail: practices.PracticeDetail) -> None:
         workshop_id = st.selectbox(_("Presented at"), list(choices), format_func=choices.get)
         field_error(key, "workshop_ids", actor.language)
         if st.form_submit_button(_("Link workshop")):
-            submit(key, practices.link_workshop, actor, detail.practice.id, workshop_id, language=actor.language)
+            submit(
+                key,
+                practices.link_workshop,
+                actor,
+                detail.practice.id,
+                workshop_id,
+                language=actor.language,
+            )
             st.rerun()
 
 
@@ -290,13 +462,23 @@ def _add_image(actor: Actor, detail: practices.PracticeDetail) -> None:
     with st.expander(_("Add an image"), icon=":material/image:"):
         errors_banner(key, actor.language)
         with st.form(key, clear_on_submit=True):
-            upload = st.file_uploader(_("Image (PNG, JPEG or GIF)"), type=["png", "jpg", "jpeg", "gif"])
+            upload = st.file_uploader(
+                _("Image (PNG, JPEG or GIF)"), type=["png", "jpg", "jpeg", "gif"]
+            )
             field_error(key, "image", actor.language)
             alt = st.text_input(_("Alternative text (what the image shows)"), max_chars=500)
             field_error(key, "alt_text", actor.language)
             credit = st.text_input(_("Credit"), max_chars=200)
             if st.form_submit_button(_("Add image")):
                 data = upload.getvalue() if upload is not None else b""
-                if submit(key, practices.add_image, actor, detail.practice.id, data, alt_text=alt, credit=credit,
-                          language=actor.language):
+                if submit(
+                    key,
+                    practices.add_image,
+                    actor,
+                    detail.practice.id,
+                    data,
+                    alt_text=alt,
+                    credit=credit,
+                    language=actor.language,
+                ):
                     st.rerun()

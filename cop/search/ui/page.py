@@ -18,13 +18,20 @@ from cop.shell.cache import cached_read
 from cop.shell.formatting import record_link
 from cop.shell.sidebar import selected_community_id
 
-KIND_PAGES = {"workshop": "workshops", "action": "actions", "practice": "practices", "standard": "practices",
-              "section": "toolkit"}
+KIND_PAGES = {
+    "workshop": "workshops",
+    "action": "actions",
+    "practice": "practices",
+    "standard": "practices",
+    "section": "toolkit",
+}
 
 
 def _community_names(session: Session, actor: Actor) -> dict[int, str]:
     """Every community the actor may search in, archived ones included; plain names, so they can be cached."""
-    return {c.id: c.name for c in communities.visible_communities(session, actor, include_archived=True)}  # type: ignore[misc]
+    return {
+        c.id: c.name for c in communities.visible_communities(session, actor, include_archived=True)
+    }  # type: ignore[misc]
 
 
 def draw_search_page(actor: Actor) -> None:
@@ -42,15 +49,19 @@ def draw_search_page(actor: Actor) -> None:
         _("Search workshops, actions, practices, standards and toolkit sections"),
         key="search_query",
         placeholder=_('e.g. welcome points, "local contact persons", Dusseldorf'),
-        help=_("Words match their beginnings; put a phrase in double quotes; accents do not matter."),
+        help=_(
+            "Words match their beginnings; put a phrase in double quotes; accents do not matter."
+        ),
     )
     # Read once per data_version: a large workspace has hundreds of communities to list here.
-    names = cached_read(("search-communities", actor.user_id), _community_names, actor)
+    names = cached_read(_community_names, actor)
     choices = [0, *names]
     chosen = selected_community_id(actor)
     left, right = st.columns([2, 3])
     community_id = left.selectbox(
-        _("Community"), options=choices, format_func=lambda c: names.get(c, _("All communities I can see")),
+        _("Community"),
+        options=choices,
+        format_func=lambda c: names.get(c, _("All communities I can see")),
         index=choices.index(chosen) if chosen in names else 0,
     )
     kinds = right.multiselect(_("Only"), options=list(KINDS), format_func=kind_labels.get)
@@ -58,7 +69,9 @@ def draw_search_page(actor: Actor) -> None:
     if not query.strip():
         return
     with read_session() as session:
-        hits = search(session, actor, query, community_id=community_id or None, kinds=kinds or None, limit=100)
+        hits = search(
+            session, actor, query, community_id=community_id or None, kinds=kinds or None, limit=100
+        )
     if not hits:
         st.info(_("Nothing found. Try fewer or shorter words."))
     st.caption(_("{n} results").format(n=len(hits)))
@@ -69,7 +82,11 @@ def draw_search_page(actor: Actor) -> None:
         st.subheader(f"{kind_labels[kind]} ({len(group)})")
         for hit in group:
             with st.container(border=True):
-                record_link(KIND_PAGES[kind], hit.title or _("(untitled)"), hit.record_id if kind != "standard" else None)
+                record_link(
+                    KIND_PAGES[kind],
+                    hit.title or _("(untitled)"),
+                    hit.record_id if kind != "standard" else None,
+                )
                 # The snippet is escaped before <mark> is added (cop.search.queries.snippet).
                 st.markdown(hit.snippet_html, unsafe_allow_html=True)
                 st.caption(names.get(hit.community_id, ""))

@@ -39,7 +39,11 @@ FLAGS = {
     SectionKind.KEY_RESULTS: ("chart", N_("Show the infographic"), True),
     SectionKind.WORKSHOP_TIMELINE: ("include_planned", N_("Include planned workshops"), False),
     SectionKind.ACTIONS_SUMMARY: ("list_actions", N_("List every action"), True),
-    SectionKind.LESSONS_LEARNED: ("include_insights", N_("Add the insights recorded at closed workshops"), True),
+    SectionKind.LESSONS_LEARNED: (
+        "include_insights",
+        N_("Add the insights recorded at closed workshops"),
+        True,
+    ),
 }
 
 
@@ -57,8 +61,11 @@ def draw_blocks(blocks: list[Block]) -> None:
                 for label, text in block.fields:
                     markdown(f"**{escape(label)}**\n\n{text}")
         elif isinstance(block, Table):
-            st.dataframe([dict(zip(block.columns, row, strict=False)) for row in block.rows],
-                         hide_index=True, width="stretch")
+            st.dataframe(
+                [dict(zip(block.columns, row, strict=False)) for row in block.rows],
+                hide_index=True,
+                width="stretch",
+            )
         elif isinstance(block, Figure):
             st.image(block.png, caption=block.caption, alt=block.alt)
 
@@ -69,7 +76,11 @@ def chapter_page(actor: Actor, chapter_id: int) -> None:
     chapter = detail.chapter
     heading(chapter.title, 3)
     status = _(STATUS_LABELS.get(chapter.status, chapter.status))  # type: ignore[call-overload]
-    published = _("approved revision {n}").format(n=chapter.approved_number) if chapter.approved_number else _("no approved revision yet")
+    published = (
+        _("approved revision {n}").format(n=chapter.approved_number)
+        if chapter.approved_number
+        else _("no approved revision yet")
+    )
     st.caption(f"{detail.community.name} · {status} · {published}")
     if detail.sees_draft:
         editor, review, export = st.tabs([_("Draft"), _("Revisions"), _("Export")])
@@ -107,22 +118,55 @@ def _workflow(actor: Actor, detail: ChapterDetail) -> None:
     draw_conflict(key, actor.language)
     errors_banner(key, actor.language)
     if chapter.status == ChapterStatus.DRAFT and is_allowed(actor, "chapter.submit", community):
-        if st.button(_("Submit for review"), key=f"{key}-submit", icon=":material/send:", type="primary"):
-            if submit(key, toolkit.submit_chapter, actor, chapter.id, chapter.version, language=actor.language):
+        if st.button(
+            _("Submit for review"), key=f"{key}-submit", icon=":material/send:", type="primary"
+        ):
+            if submit(
+                key,
+                toolkit.submit_chapter,
+                actor,
+                chapter.id,
+                chapter.version,
+                language=actor.language,
+            ):
                 st.rerun()
     elif chapter.status == ChapterStatus.IN_REVIEW:
         if is_allowed(actor, "chapter.approve", community):
-            if st.button(_("Approve this text"), key=f"{key}-approve", icon=":material/verified:", type="primary"):
-                if submit(key, toolkit.approve_chapter, actor, chapter.id, chapter.version, language=actor.language):
+            if st.button(
+                _("Approve this text"),
+                key=f"{key}-approve",
+                icon=":material/verified:",
+                type="primary",
+            ):
+                if submit(
+                    key,
+                    toolkit.approve_chapter,
+                    actor,
+                    chapter.id,
+                    chapter.version,
+                    language=actor.language,
+                ):
                     st.rerun()
         else:
-            st.info(_("Submitted for review: a facilitator approves it. An edit returns it to draft."))
+            st.info(
+                _("Submitted for review: a facilitator approves it. An edit returns it to draft.")
+            )
     elif chapter.status == ChapterStatus.APPROVED:
-        st.success(_("Approved. An edit opens the next draft; readers keep the approved revision until then."))
+        st.success(
+            _(
+                "Approved. An edit opens the next draft; readers keep the approved revision until then."
+            )
+        )
 
 
-def _section(actor: Actor, detail: ChapterDetail, section: Section, index: int,
-             comments: list[dict[str, Any]], can_edit: bool) -> None:
+def _section(
+    actor: Actor,
+    detail: ChapterDetail,
+    section: Section,
+    index: int,
+    comments: list[dict[str, Any]],
+    can_edit: bool,
+) -> None:
     _ = translator(actor.language)
     key = f"section-{section.id}"
     count = len(detail.sections)
@@ -133,30 +177,53 @@ def _section(actor: Actor, detail: ChapterDetail, section: Section, index: int,
             st.caption(_(KIND_LABELS.get(section.kind, section.kind)))
         if can_edit:
             for column, direction, icon, disabled, hint in (
-                    (up, "up", ":material/arrow_upward:", index == 1, _("Move up")),
-                    (down, "down", ":material/arrow_downward:", index == count, _("Move down"))):
-                if column.button("", key=f"{key}-{direction}", icon=icon, disabled=disabled, help=hint):
-                    if submit(key, toolkit_sections.move_section, actor, section.id, section.version, direction,
-                              language=actor.language):
+                (up, "up", ":material/arrow_upward:", index == 1, _("Move up")),
+                (down, "down", ":material/arrow_downward:", index == count, _("Move down")),
+            ):
+                if column.button(
+                    "", key=f"{key}-{direction}", icon=icon, disabled=disabled, help=hint
+                ):
+                    if submit(
+                        key,
+                        toolkit_sections.move_section,
+                        actor,
+                        section.id,
+                        section.version,
+                        direction,
+                        language=actor.language,
+                    ):
                         st.rerun()
-            if remove.button("", key=f"{key}-remove", icon=":material/delete:", help=_("Remove this section")):
-                if submit(key, toolkit_sections.remove_section, actor, section.id, section.version,
-                          language=actor.language):
+            if remove.button(
+                "", key=f"{key}-remove", icon=":material/delete:", help=_("Remove this section")
+            ):
+                if submit(
+                    key,
+                    toolkit_sections.remove_section,
+                    actor,
+                    section.id,
+                    section.version,
+                    language=actor.language,
+                ):
                     st.rerun()
         draw_conflict(key, actor.language)
         errors_banner(key, actor.language)
         if can_edit:
             # Drawn only when opened (seven editors cost more than the rest of the page);
             # what was typed survives closing it (see _edit_base).
-            editor = st.expander(_("Edit"), icon=":material/edit:", key=f"{key}-edit", on_change="rerun")
+            editor = st.expander(
+                _("Edit"), icon=":material/edit:", key=f"{key}-edit", on_change="rerun"
+            )
             if editor.open:
                 with editor:
                     _section_form(actor, detail, section, key)
         else:
             markdown(section.body)
         # Drawn only when opened: the records behind a section (and its chart) are the costly part of the page.
-        preview = st.expander(_("What the records show") if section.kind != SectionKind.FREE_TEXT else _("Preview"),
-                              key=f"{key}-preview", on_change="rerun")
+        preview = st.expander(
+            _("What the records show") if section.kind != SectionKind.FREE_TEXT else _("Preview"),
+            key=f"{key}-preview",
+            on_change="rerun",
+        )
         if preview.open:
             with preview:
                 _section_preview(actor, detail, section)
@@ -208,8 +275,17 @@ def _section_form(actor: Actor, detail: ChapterDetail, section: Section, key: st
     suffix = f"{section.id}-{section.version}"
     settings = _settings(actor, detail, section, suffix, key)
     if st.button(_("Save section"), key=f"save-{section.id}", icon=":material/save:"):
-        saved = submit(key, toolkit_sections.update_section, actor, section.id, base,
-                       title=title, body=body, settings=settings, language=actor.language)
+        saved = submit(
+            key,
+            toolkit_sections.update_section,
+            actor,
+            section.id,
+            base,
+            title=title,
+            body=body,
+            settings=settings,
+            language=actor.language,
+        )
         if saved is not None:
             _rebase(section.id, saved.version, saved.title, saved.body, reset_widgets=False)
             st.rerun()
@@ -217,28 +293,51 @@ def _section_form(actor: Actor, detail: ChapterDetail, section: Section, key: st
         _rebase(section.id, section.version, section.title, section.body, reset_widgets=False)
 
 
-def _settings(actor: Actor, detail: ChapterDetail, section: Section, suffix: str, key: str) -> dict[str, Any]:
+def _settings(
+    actor: Actor, detail: ChapterDetail, section: Section, suffix: str, key: str
+) -> dict[str, Any]:
     _ = translator(actor.language)
     current = dict(section.settings or {})
     if section.kind == SectionKind.PRACTICES:
-        rows, _total = read(practices.find_practices, actor, community_id=detail.community.id, limit=200,
-                            language=actor.language)
-        names = {r["id"]: f"{r['title']} ({r['city']}, {_(r['status'].replace('_', ' '))})" for r in rows}
-        chosen = st.multiselect(_("Practices (approved ones are shown)"), list(names), format_func=names.get,
-                                default=[i for i in current.get("practice_ids", []) if i in names], key=f"practices-{suffix}")
+        rows, _total = read(
+            practices.find_practices,
+            actor,
+            community_id=detail.community.id,
+            limit=200,
+            language=actor.language,
+        )
+        names = {
+            r["id"]: f"{r['title']} ({r['city']}, {_(r['status'].replace('_', ' '))})" for r in rows
+        }
+        chosen = st.multiselect(
+            _("Practices (approved ones are shown)"),
+            list(names),
+            format_func=names.get,
+            default=[i for i in current.get("practice_ids", []) if i in names],
+            key=f"practices-{suffix}",
+        )
         field_error(key, "practice_ids", actor.language)
         return {"practice_ids": chosen}
     if section.kind == SectionKind.STANDARDS:
         with read_session() as session:
             listed = standards.list_standards(session, actor, detail.community.id)  # type: ignore[arg-type]
         names = {s.id: s.title for s in listed}
-        chosen = st.multiselect(_("Standards (none chosen: every approved standard)"), list(names), format_func=names.get,
-                                default=[i for i in current.get("standard_ids", []) if i in names], key=f"standards-{suffix}")
+        chosen = st.multiselect(
+            _("Standards (none chosen: every approved standard)"),
+            list(names),
+            format_func=names.get,
+            default=[i for i in current.get("standard_ids", []) if i in names],
+            key=f"standards-{suffix}",
+        )
         field_error(key, "standard_ids", actor.language)
         return {"standard_ids": chosen} if chosen else {}
     if section.kind in FLAGS:
         name, label, default = FLAGS[section.kind]  # type: ignore[index]
-        return {name: st.checkbox(_(label), value=bool(current.get(name, default)), key=f"{name}-{suffix}")}
+        return {
+            name: st.checkbox(
+                _(label), value=bool(current.get(name, default)), key=f"{name}-{suffix}"
+            )
+        }
     return {}
 
 
@@ -249,13 +348,19 @@ def _section_preview(actor: Actor, detail: ChapterDetail, section: Section) -> N
         return
     with read_session() as session:
         blocks = record_blocks(session, actor, detail.community, section, with_charts=False)
-        results = key_results(session, actor, detail.community.id) if section.kind == SectionKind.KEY_RESULTS else None  # type: ignore[arg-type]
+        results = (
+            key_results(session, actor, detail.community.id)
+            if section.kind == SectionKind.KEY_RESULTS
+            else None
+        )  # type: ignore[arg-type]
     draw_blocks(blocks)
     if results is not None and section.settings.get("chart", True):
         st.vega_lite_chart(charts.infographic_spec(results), theme=None)
 
 
-def _comments(actor: Actor, detail: ChapterDetail, section: Section, comments: list[dict[str, Any]]) -> None:
+def _comments(
+    actor: Actor, detail: ChapterDetail, section: Section, comments: list[dict[str, Any]]
+) -> None:
     _ = translator(actor.language)
     open_count = sum(1 for c in comments if not c["resolved"])
     label = _("Comments ({open} open)").format(open=open_count)
@@ -267,8 +372,14 @@ def _comments(actor: Actor, detail: ChapterDetail, section: Section, comments: l
             markdown(comment["text"])
             if not comment["resolved"] and is_allowed(actor, "chapter.comment", detail.community):
                 if st.button(_("Resolve"), key=f"resolve-{comment['id']}", icon=":material/check:"):
-                    if submit(f"comment-{comment['id']}", toolkit_sections.resolve_comment, actor, comment["id"],
-                              comment["version"], language=actor.language):
+                    if submit(
+                        f"comment-{comment['id']}",
+                        toolkit_sections.resolve_comment,
+                        actor,
+                        comment["id"],
+                        comment["version"],
+                        language=actor.language,
+                    ):
                         st.rerun()
         if is_allowed(actor, "chapter.comment", detail.community):
             key = f"comment-new-{section.id}"
@@ -276,7 +387,14 @@ def _comments(actor: Actor, detail: ChapterDetail, section: Section, comments: l
             with st.form(key, clear_on_submit=True):
                 text = st.text_area(_("Add a comment"), height=80)
                 if st.form_submit_button(_("Comment")):
-                    if submit(key, toolkit_sections.add_comment, actor, section.id, text, language=actor.language):
+                    if submit(
+                        key,
+                        toolkit_sections.add_comment,
+                        actor,
+                        section.id,
+                        text,
+                        language=actor.language,
+                    ):
                         st.rerun()
 
 
@@ -287,13 +405,24 @@ def _add_section(actor: Actor, detail: ChapterDetail) -> None:
     with st.form(key):
         st.markdown(_("**Add a section**"))
         left, right = st.columns(2)
-        kind = left.selectbox(_("Kind"), list(KIND_LABELS), format_func=lambda k: _(KIND_LABELS[k]), key=f"{key}-kind")
-        title = right.text_input(_("Title (empty: the usual title of its kind)"), max_chars=200, key=f"{key}-title")
+        kind = left.selectbox(
+            _("Kind"), list(KIND_LABELS), format_func=lambda k: _(KIND_LABELS[k]), key=f"{key}-kind"
+        )
+        title = right.text_input(
+            _("Title (empty: the usual title of its kind)"), max_chars=200, key=f"{key}-title"
+        )
         field_error(key, "title", actor.language)
         if st.form_submit_button(_("Add section"), icon=":material/add:"):
             chosen_title = title.strip() or _(DEFAULT_TITLES[kind])
-            if submit(key, toolkit_sections.add_section, actor, detail.chapter.id, kind, title=chosen_title,
-                      language=actor.language):
+            if submit(
+                key,
+                toolkit_sections.add_section,
+                actor,
+                detail.chapter.id,
+                kind,
+                title=chosen_title,
+                language=actor.language,
+            ):
                 st.rerun()
 
 
@@ -302,31 +431,68 @@ def _revisions(actor: Actor, detail: ChapterDetail) -> None:
     chapter, community = detail.chapter, detail.community
     rows = read(toolkit.list_revisions, actor, chapter.id, language=actor.language)
     if not rows:
-        st.info(_("No revision yet: the first one is made when a facilitator approves the chapter."))
+        st.info(
+            _("No revision yet: the first one is made when a facilitator approves the chapter.")
+        )
         return
-    st.dataframe([{_("Revision"): r["number"], _("Title"): r["title"], _("Approved by"): r["approved_by"],
-                   _("Approved at"): r["approved_at"]} for r in rows], hide_index=True, width="stretch")
+    st.dataframe(
+        [
+            {
+                _("Revision"): r["number"],
+                _("Title"): r["title"],
+                _("Approved by"): r["approved_by"],
+                _("Approved at"): r["approved_at"],
+            }
+            for r in rows
+        ],
+        hide_index=True,
+        width="stretch",
+    )
     choices: list[Any] = [r["number"] for r in rows] + (["draft"] if detail.sees_draft else [])
-    label = {n: _("current draft") if n == "draft" else _("revision {n}").format(n=n) for n in choices}
+    label = {
+        n: _("current draft") if n == "draft" else _("revision {n}").format(n=n) for n in choices
+    }
     # By default: the latest revision against the draft, or else against the revision before it.
-    old_index, new_index = (0, len(choices) - 1) if detail.sees_draft else (min(1, len(choices) - 1), 0)
+    old_index, new_index = (
+        (0, len(choices) - 1) if detail.sees_draft else (min(1, len(choices) - 1), 0)
+    )
     left, right = st.columns(2)
-    old = left.selectbox(_("Compare"), choices, index=old_index, format_func=label.get, key="toolkit-diff-old")
-    new = right.selectbox(_("with"), choices, index=new_index, format_func=label.get, key="toolkit-diff-new")
+    old = left.selectbox(
+        _("Compare"), choices, index=old_index, format_func=label.get, key="toolkit-diff-old"
+    )
+    new = right.selectbox(
+        _("with"), choices, index=new_index, format_func=label.get, key="toolkit-diff-new"
+    )
     # Building the draft's document is the costly part of this page: only on request.
     if st.toggle(_("Show the differences"), key="toolkit-diff-show"):
-        diff = read(toolkit_revisions.diff_revisions, actor, chapter.id, old, new, language=actor.language)
+        diff = read(
+            toolkit_revisions.diff_revisions, actor, chapter.id, old, new, language=actor.language
+        )
         st.code(diff or _("No differences."), language="diff", wrap_lines=True)
     if is_allowed(actor, "chapter.restore", community):
         key = f"chapter-restore-{chapter.id}"
         draw_conflict(key, actor.language)
         errors_banner(key, actor.language)
         numbers = [r["number"] for r in rows]
-        number = st.selectbox(_("Restore a revision as the new draft"), numbers, key=f"{key}-number",
-                              format_func=label.get)
+        number = st.selectbox(
+            _("Restore a revision as the new draft"),
+            numbers,
+            key=f"{key}-number",
+            format_func=label.get,
+        )
         if st.button(_("Restore"), key=f"{key}-button", icon=":material/history:"):
-            if submit(key, toolkit_revisions.restore_revision, actor, chapter.id, chapter.version, number,
-                      language=actor.language) is not None:
+            if (
+                submit(
+                    key,
+                    toolkit_revisions.restore_revision,
+                    actor,
+                    chapter.id,
+                    chapter.version,
+                    number,
+                    language=actor.language,
+                )
+                is not None
+            ):
                 st.rerun()
 
 
@@ -338,15 +504,30 @@ def _chapter_export(actor: Actor, detail: ChapterDetail) -> None:
     if not sources:
         st.info(_("Nothing to export yet: this chapter has no approved revision."))
         return
-    label = {n: _("current draft") if n == "draft" else _("revision {n}").format(n=n) for n in sources}
+    label = {
+        n: _("current draft") if n == "draft" else _("revision {n}").format(n=n) for n in sources
+    }
     left, right = st.columns(2)
-    source = left.selectbox(_("Text"), sources, format_func=label.get, key=f"chapter-export-source-{chapter.id}")
-    fmt = right.selectbox(_("Format"), list(FORMAT_LABELS), format_func=FORMAT_LABELS.get, key=f"chapter-export-format-{chapter.id}")
-    if st.button(_("Prepare the file"), key=f"chapter-export-build-{chapter.id}", icon=":material/build:"):
+    source = left.selectbox(
+        _("Text"), sources, format_func=label.get, key=f"chapter-export-source-{chapter.id}"
+    )
+    fmt = right.selectbox(
+        _("Format"),
+        list(FORMAT_LABELS),
+        format_func=FORMAT_LABELS.get,
+        key=f"chapter-export-format-{chapter.id}",
+    )
+    if st.button(
+        _("Prepare the file"), key=f"chapter-export-build-{chapter.id}", icon=":material/build:"
+    ):
         with st.status(_("Preparing the file…")) as status:
             try:
                 built = toolkit_export.export_chapter(
-                    actor, chapter.id, fmt, draft=source == "draft", revision=None if source == "draft" else source,
+                    actor,
+                    chapter.id,
+                    fmt,
+                    draft=source == "draft",
+                    revision=None if source == "draft" else source,
                     on_wait=lambda message: status.update(label=_(message)),
                 )
             except CopError as exc:
@@ -356,17 +537,30 @@ def _chapter_export(actor: Actor, detail: ChapterDetail) -> None:
                 status.update(label=_("The file is ready."), state="complete")
     built = st.session_state.get("toolkit-chapter-file")
     if built is not None:
-        st.download_button(_("Download {name}").format(name=built.filename), built.data, file_name=built.filename,
-                           mime=built.mime, key="chapter-export-download", on_click="ignore", icon=":material/download:")
+        st.download_button(
+            _("Download {name}").format(name=built.filename),
+            built.data,
+            file_name=built.filename,
+            mime=built.mime,
+            key="chapter-export-download",
+            on_click="ignore",
+            icon=":material/download:",
+        )
     _infographic(actor, detail)
 
 
 def _infographic(actor: Actor, detail: ChapterDetail) -> None:
     _ = translator(actor.language)
-    if st.button(_("Prepare the key-results infographic"), key=f"infographic-{detail.chapter.id}", icon=":material/insert_chart:"):
+    if st.button(
+        _("Prepare the key-results infographic"),
+        key=f"infographic-{detail.chapter.id}",
+        icon=":material/insert_chart:",
+    ):
         try:
             with toolkit_export.snapshot_session() as session:
-                made = toolkit_export.chapter_infographic(session, actor, detail.chapter.id, draft=detail.sees_draft)
+                made = toolkit_export.chapter_infographic(
+                    session, actor, detail.chapter.id, draft=detail.sees_draft
+                )
         except CopError as exc:
             st.error(_(str(exc)))
             made = None
@@ -378,7 +572,21 @@ def _infographic(actor: Actor, detail: ChapterDetail) -> None:
         png, svg = made
         left, right = st.columns(2)
         name = f"key-results-chapter-{detail.chapter.id}"
-        left.download_button("PNG", png, file_name=f"{name}.png", mime="image/png", key="infographic-png",
-                             on_click="ignore", icon=":material/image:")
-        right.download_button("SVG", svg, file_name=f"{name}.svg", mime="image/svg+xml", key="infographic-svg",
-                              on_click="ignore", icon=":material/image:")
+        left.download_button(
+            "PNG",
+            png,
+            file_name=f"{name}.png",
+            mime="image/png",
+            key="infographic-png",
+            on_click="ignore",
+            icon=":material/image:",
+        )
+        right.download_button(
+            "SVG",
+            svg,
+            file_name=f"{name}.svg",
+            mime="image/svg+xml",
+            key="infographic-svg",
+            on_click="ignore",
+            icon=":material/image:",
+        )

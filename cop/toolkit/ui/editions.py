@@ -48,8 +48,12 @@ def edition_picker(actor: Actor) -> Toolkit | None:
     by_id = {e.id: e for e in editions}
     if st.session_state.get(EDITION_KEY) not in by_id:
         st.session_state[EDITION_KEY] = editions[0].id
-    chosen = st.selectbox(_("Edition"), list(by_id), key=EDITION_KEY,
-                          format_func=lambda i: f"{by_id[i].title} ({by_id[i].year})")
+    chosen = st.selectbox(
+        _("Edition"),
+        list(by_id),
+        key=EDITION_KEY,
+        format_func=lambda i: f"{by_id[i].title} ({by_id[i].year})",
+    )
     return by_id[chosen]
 
 
@@ -64,23 +68,50 @@ def edition_form(actor: Actor, edition: Toolkit | None) -> None:
         title = st.text_input(_("Title"), value=edition.title if edition else "", max_chars=200)
         field_error(key, "title", actor.language)
         left, middle, right = st.columns(3)
-        year = left.number_input(_("Year"), min_value=1990, max_value=2100, step=1,
-                                 value=edition.year if edition else 2026)
+        year = left.number_input(
+            _("Year"),
+            min_value=1990,
+            max_value=2100,
+            step=1,
+            value=edition.year if edition else 2026,
+        )
         field_error(key, "year", actor.language)
-        language = middle.selectbox(_("Language"), languages, format_func=LANGUAGES.get,
-                                    index=languages.index(edition.language) if edition and edition.language in languages else 0)
-        licence = right.text_input(_("Licence"), value=edition.licence if edition else "", max_chars=200)
+        language = middle.selectbox(
+            _("Language"),
+            languages,
+            format_func=LANGUAGES.get,
+            index=languages.index(edition.language)
+            if edition and edition.language in languages
+            else 0,
+        )
+        licence = right.text_input(
+            _("Licence"), value=edition.licence if edition else "", max_chars=200
+        )
         field_error(key, "licence", actor.language)
-        introduction = st.text_area(_("Introduction (Markdown)"), value=edition.introduction if edition else "", height=160)
+        introduction = st.text_area(
+            _("Introduction (Markdown)"), value=edition.introduction if edition else "", height=160
+        )
         field_error(key, "introduction", actor.language)
         if st.form_submit_button(_("Save edition") if edition else _("Create edition")):
-            values: dict[str, Any] = {"title": title, "year": int(year), "introduction": introduction,
-                                      "licence": licence, "language": language}
+            values: dict[str, Any] = {
+                "title": title,
+                "year": int(year),
+                "introduction": introduction,
+                "licence": licence,
+                "language": language,
+            }
             if edition is None:
                 done = submit(key, toolkit.create_toolkit, actor, language=actor.language, **values)
             else:
-                done = submit(key, toolkit.update_toolkit, actor, edition.id, edition.version,
-                              language=actor.language, **values)
+                done = submit(
+                    key,
+                    toolkit.update_toolkit,
+                    actor,
+                    edition.id,
+                    edition.version,
+                    language=actor.language,
+                    **values,
+                )
             if done is not None:
                 st.session_state[EDITION_KEY] = done.id
                 st.rerun()
@@ -90,19 +121,31 @@ def edition_overview(actor: Actor, edition: Toolkit) -> list[dict[str, Any]]:
     """Front matter, the chapters with their status, and the admin's tools; returns the chapters."""
     _ = translator(actor.language)
     heading(edition.title, 2)
-    st.caption(" · ".join(p for p in (str(edition.year), edition.licence, LANGUAGES.get(edition.language, "")) if p))
+    st.caption(
+        " · ".join(
+            p
+            for p in (str(edition.year), edition.licence, LANGUAGES.get(edition.language, ""))
+            if p
+        )
+    )
     if edition.introduction.strip():
         with st.expander(_("Introduction")):
             markdown(edition.introduction)
     chapters = read(toolkit.list_chapters, actor, edition.id, language=actor.language)
     if chapters:
         st.dataframe(
-            [{_("Chapter"): c["title"], _("Community"): c["community"],
-              _("Status"): _(STATUS_LABELS.get(c["status"], c["status"])),
-              _("Approved revision"): str(c["approved_number"] or ""),
-              _("Sections"): str(c["sections"]) if c["sees_draft"] else ""}
-             for c in chapters],
-            hide_index=True, width="stretch",
+            [
+                {
+                    _("Chapter"): c["title"],
+                    _("Community"): c["community"],
+                    _("Status"): _(STATUS_LABELS.get(c["status"], c["status"])),
+                    _("Approved revision"): str(c["approved_number"] or ""),
+                    _("Sections"): str(c["sections"]) if c["sees_draft"] else "",
+                }
+                for c in chapters
+            ],
+            hide_index=True,
+            width="stretch",
         )
     else:
         st.info(_("This edition has no chapters you can read yet."))
@@ -123,20 +166,43 @@ def _admin_tools(actor: Actor, edition: Toolkit, chapters: list[dict[str, Any]])
         if free:
             key = f"toolkit-add-chapter-{edition.id}"
             errors_banner(key, actor.language)
-            community_id = st.selectbox(_("Community without a chapter"), list(free), format_func=free.get,
-                                        key=f"{key}-community")
+            community_id = st.selectbox(
+                _("Community without a chapter"),
+                list(free),
+                format_func=free.get,
+                key=f"{key}-community",
+            )
             if st.button(_("Add its chapter"), key=f"{key}-button", icon=":material/add:"):
-                if submit(key, toolkit.add_chapter, actor, edition.id, community_id, language=actor.language):
+                if submit(
+                    key,
+                    toolkit.add_chapter,
+                    actor,
+                    edition.id,
+                    community_id,
+                    language=actor.language,
+                ):
                     st.rerun()
         if len(chapters) > 1:
             names = {c["id"]: c["title"] for c in chapters}
             versions = {c["id"]: c["version"] for c in chapters}
-            moved = st.selectbox(_("Move a chapter"), list(names), format_func=names.get, key="toolkit-move-chapter")
+            moved = st.selectbox(
+                _("Move a chapter"), list(names), format_func=names.get, key="toolkit-move-chapter"
+            )
             left, right = st.columns(2)
-            for column, direction, label in ((left, "up", _("Earlier")), (right, "down", _("Later"))):
+            for column, direction, label in (
+                (left, "up", _("Earlier")),
+                (right, "down", _("Later")),
+            ):
                 if column.button(label, key=f"toolkit-move-{direction}"):
-                    if submit("toolkit-move", toolkit.move_chapter, actor, moved, versions[moved], direction,
-                              language=actor.language):
+                    if submit(
+                        "toolkit-move",
+                        toolkit.move_chapter,
+                        actor,
+                        moved,
+                        versions[moved],
+                        direction,
+                        language=actor.language,
+                    ):
                         st.rerun()
 
 
@@ -145,16 +211,26 @@ def _whole_export(actor: Actor, edition: Toolkit, chapters: list[dict[str, Any]]
     _ = translator(actor.language)
     with st.expander(_("Export the whole toolkit"), icon=":material/download:"):
         left, right = st.columns(2)
-        fmt = left.selectbox(_("Format"), list(FORMAT_LABELS), format_func=FORMAT_LABELS.get, key="toolkit-whole-format")
+        fmt = left.selectbox(
+            _("Format"),
+            list(FORMAT_LABELS),
+            format_func=FORMAT_LABELS.get,
+            key="toolkit-whole-format",
+        )
         drafts = False
         if any(c["sees_draft"] for c in chapters):
-            drafts = right.checkbox(_("Use the drafts of my communities' chapters"), key="toolkit-whole-drafts")
+            drafts = right.checkbox(
+                _("Use the drafts of my communities' chapters"), key="toolkit-whole-drafts"
+            )
         if st.button(_("Build the file"), key="toolkit-whole-build", icon=":material/build:"):
             with st.status(_("Building the toolkit…"), expanded=True) as status:
                 bar = st.progress(0.0)
                 try:
                     built = toolkit_export.export_toolkit(
-                        actor, edition.id, fmt, drafts=drafts,
+                        actor,
+                        edition.id,
+                        fmt,
+                        drafts=drafts,
                         on_wait=lambda message: status.update(label=_(message)),
                         progress=lambda fraction, message: bar.progress(fraction, text=message),
                     )
@@ -165,12 +241,20 @@ def _whole_export(actor: Actor, edition: Toolkit, chapters: list[dict[str, Any]]
                     status.update(label=_("The file is ready."), state="complete", expanded=False)
         built = st.session_state.get("toolkit-whole-file")
         if built is not None:
-            st.download_button(_("Download {name}").format(name=built.filename), built.data, file_name=built.filename,
-                               mime=built.mime, key="toolkit-whole-download", on_click="ignore",
-                               icon=":material/download:")
+            st.download_button(
+                _("Download {name}").format(name=built.filename),
+                built.data,
+                file_name=built.filename,
+                mime=built.mime,
+                key="toolkit-whole-download",
+                on_click="ignore",
+                icon=":material/download:",
+            )
 
 
-def chapter_picker(actor: Actor, chapters: list[dict[str, Any]], community_id: int | None) -> int | None:
+def chapter_picker(
+    actor: Actor, chapters: list[dict[str, Any]], community_id: int | None
+) -> int | None:
     """The chapter to open: the sidebar's community's, else one of the actor's communities."""
     _ = translator(actor.language)
     if not chapters:

@@ -55,15 +55,31 @@ def workshop_page(actor: Actor, workshop_id: str) -> None:
         del st.query_params["id"]
         st.rerun()
     st.title(w.title)
-    st.caption(" · ".join((_(KIND_LABELS[w.kind]), _(FORMAT_LABELS[w.format]), _(STATUS_LABELS[w.status]),
-                           d["community"].name)))
-    when = (f"{local_time(w.starts_at, w.time_zone, language=actor.language)} – "
-            f"{local_time(w.ends_at, w.time_zone, language=actor.language)} ({w.time_zone})")
+    st.caption(
+        " · ".join(
+            (
+                _(KIND_LABELS[w.kind]),
+                _(FORMAT_LABELS[w.format]),
+                _(STATUS_LABELS[w.status]),
+                d["community"].name,
+            )
+        )
+    )
+    when = (
+        f"{local_time(w.starts_at, w.time_zone, language=actor.language)} – "
+        f"{local_time(w.ends_at, w.time_zone, language=actor.language)} ({w.time_zone})"
+    )
     if w.time_zone != actor.time_zone:
-        when += " · " + _("your time: {t}").format(t=local_time(w.starts_at, actor.time_zone, language=actor.language))
+        when += " · " + _("your time: {t}").format(
+            t=local_time(w.starts_at, actor.time_zone, language=actor.language)
+        )
     st.markdown(f"**{_('When')}:** {when}")
-    facts = [(_("Place"), w.place), (_("Meeting link"), w.meeting_link), (_("Host"), d["host"].name if d["host"] else ""),
-             (_("Facilitators"), ", ".join(f["name"] for f in d["facilitators"]))]
+    facts = [
+        (_("Place"), w.place),
+        (_("Meeting link"), w.meeting_link),
+        (_("Host"), d["host"].name if d["host"] else ""),
+        (_("Facilitators"), ", ".join(f["name"] for f in d["facilitators"])),
+    ]
     for label, value in facts:
         if value:
             st.text(f"{label}: {value}")
@@ -71,7 +87,10 @@ def workshop_page(actor: Actor, workshop_id: str) -> None:
         st.markdown(f"**{_('Objectives')}**")
         markdown(w.objectives)
     if w.status == "closed":
-        st.info(_("This workshop is closed and read-only; a facilitator can reopen it."), icon=":material/lock:")
+        st.info(
+            _("This workshop is closed and read-only; a facilitator can reopen it."),
+            icon=":material/lock:",
+        )
     _lifecycle(actor, d)
     tabs = st.tabs([_("Agenda"), _("Attendance"), _("Outcomes"), _("Attachments"), _("History")])
     with tabs[0]:
@@ -83,17 +102,36 @@ def workshop_page(actor: Actor, workshop_id: str) -> None:
     with tabs[3]:
         _attachments(actor, d)
     with tabs[4]:
-        st.dataframe([{_("When"): local_time(e.at, actor.time_zone, language=actor.language), _("Who"): e.actor_name, _("What"): e.action,
-                       _("Changed"): ", ".join(sorted(e.changes))} for e in d["history"]],
-                     hide_index=True, width="stretch")
+        st.dataframe(
+            [
+                {
+                    _("When"): local_time(e.at, actor.time_zone, language=actor.language),
+                    _("Who"): e.actor_name,
+                    _("What"): e.action,
+                    _("Changed"): ", ".join(sorted(e.changes)),
+                }
+                for e in d["history"]
+            ],
+            hide_index=True,
+            width="stretch",
+        )
     if may["edit"]:
         with st.expander(_("Edit"), icon=":material/edit:"):
             workshop_form(actor, d["community"], f"workshop-{w.id}", w)
     if may["delete"]:
         with st.popover(_("Delete"), icon=":material/delete:"):
-            st.caption(_("The workshop disappears from every list; an administrator can restore it."))
+            st.caption(
+                _("The workshop disappears from every list; an administrator can restore it.")
+            )
             if st.button(_("Delete this workshop"), key="ws-delete"):
-                if submit("workshop-delete", _done, workshops.delete_workshop, actor, w.id, language=actor.language):
+                if submit(
+                    "workshop-delete",
+                    _done,
+                    workshops.delete_workshop,
+                    actor,
+                    w.id,
+                    language=actor.language,
+                ):
                     del st.query_params["id"]
                     st.rerun()
 
@@ -104,23 +142,40 @@ def _lifecycle(actor: Actor, d: dict[str, Any]) -> None:
     w, may = d["workshop"], d["may"]
     key = f"workshop-close-{w.id}"
     draw_conflict(key, actor.language)
-    if w.status == "planned" and may["edit"] and st.button(_("Mark as held"), icon=":material/event_available:"):
+    if (
+        w.status == "planned"
+        and may["edit"]
+        and st.button(_("Mark as held"), icon=":material/event_available:")
+    ):
         if submit(key, workshops.mark_held, actor, w.id, w.version, language=actor.language):
             st.rerun()
     if w.status == "held" and may["close"]:
-        version = prefill(key, w.version, {"minutes": w.minutes, "closing_report": w.closing_report})
-        with st.expander(_("Close the workshop"), icon=":material/lock:", expanded=bool(form_errors(key))):
+        version = prefill(
+            key, w.version, {"minutes": w.minutes, "closing_report": w.closing_report}
+        )
+        with st.expander(
+            _("Close the workshop"), icon=":material/lock:", expanded=bool(form_errors(key))
+        ):
             errors_banner(key, actor.language)
             with st.form(key):
                 st.text_area(_("Minutes (Markdown)"), height=150, key=f"{key}-minutes")
                 field_error(key, "minutes", actor.language)
-                st.text_area(_("Closing report (Markdown)"), height=150, key=f"{key}-closing_report")
+                st.text_area(
+                    _("Closing report (Markdown)"), height=150, key=f"{key}-closing_report"
+                )
                 field_error(key, "closing_report", actor.language)
                 st.caption(_("Add the outcomes first: a closed workshop is read-only."))
                 if st.form_submit_button(_("Close"), type="primary"):
-                    done = submit(key, workshops.close_workshop, actor, w.id, version, language=actor.language,
-                                  minutes=st.session_state[f"{key}-minutes"],
-                                  closing_report=st.session_state[f"{key}-closing_report"])
+                    done = submit(
+                        key,
+                        workshops.close_workshop,
+                        actor,
+                        w.id,
+                        version,
+                        language=actor.language,
+                        minutes=st.session_state[f"{key}-minutes"],
+                        closing_report=st.session_state[f"{key}-closing_report"],
+                    )
                     st.session_state[f"{key}-version"] = w.version
                     if done is not None:
                         forget(key, ["minutes", "closing_report"])
@@ -144,7 +199,9 @@ def _agenda(actor: Actor, d: dict[str, Any]) -> None:
         minutes = _("{n} min").format(n=item.duration_minutes) if item.duration_minutes else ""
         left.text(" · ".join(x for x in (item.title, minutes, item.presenter) if x))
         if editable and right.button(_("Remove"), key=f"agenda-remove-{item.id}"):
-            if submit("agenda", _done, agenda.remove_agenda_item, actor, item.id, language=actor.language):
+            if submit(
+                "agenda", _done, agenda.remove_agenda_item, actor, item.id, language=actor.language
+            ):
                 st.rerun()
     if not editable:
         return
@@ -156,8 +213,16 @@ def _agenda(actor: Actor, d: dict[str, Any]) -> None:
         length = row[1].number_input(_("Minutes"), min_value=0, max_value=1440, value=0, step=5)
         presenter = row[2].text_input(_("Presenter"), max_chars=200)
         if st.form_submit_button(_("Add to the agenda")):
-            if submit(key, agenda.add_agenda_item, actor, d["workshop"].id, title=title,
-                      duration_minutes=length or None, presenter=presenter, language=actor.language):
+            if submit(
+                key,
+                agenda.add_agenda_item,
+                actor,
+                d["workshop"].id,
+                title=title,
+                duration_minutes=length or None,
+                presenter=presenter,
+                language=actor.language,
+            ):
                 st.rerun()
 
 
@@ -169,28 +234,70 @@ def _attendance(actor: Actor, d: dict[str, Any]) -> None:
     cols[1].metric(_("Attended"), format_number(summary["attended"], actor.language))
     cols[2].metric(_("Guests"), format_number(summary["guests"], actor.language))
     if summary["by_organisation"]:
-        st.dataframe([{_("Organisation"): r["organisation"], _("City"): _("yes") if r["kind"] == "city" else "",
-                       _("Registered"): r["registered"], _("Attended"): r["attended"]} for r in summary["by_organisation"]],
-                     hide_index=True, width="stretch")
+        st.dataframe(
+            [
+                {
+                    _("Organisation"): r["organisation"],
+                    _("City"): _("yes") if r["kind"] == "city" else "",
+                    _("Registered"): r["registered"],
+                    _("Attended"): r["attended"],
+                }
+                for r in summary["by_organisation"]
+            ],
+            hide_index=True,
+            width="stretch",
+        )
     for row in d["attendance"]:
         left, middle, right = st.columns([5, 1, 1])
         guest = " · " + _("guest") if row["guest"] else ""
         came = "✓ " if row["attended"] else ""
-        left.text(f"{came}{row['name']} · {row['organisation']} · {_(ROLE_LABELS[row['role']])}{guest}")
+        left.text(
+            f"{came}{row['name']} · {row['organisation']} · {_(ROLE_LABELS[row['role']])}{guest}"
+        )
         if may["attend"]:
             label = _("Did not come") if row["attended"] else _("Attended")
             if middle.button(label, key=f"attend-{row['id']}"):
-                if submit("attendance", attendance.update_attendance, actor, row["id"], row["version"],
-                          role=row["role"], attended=not row["attended"], language=actor.language):
+                if submit(
+                    "attendance",
+                    attendance.update_attendance,
+                    actor,
+                    row["id"],
+                    row["version"],
+                    role=row["role"],
+                    attended=not row["attended"],
+                    language=actor.language,
+                ):
                     st.rerun()
             if right.button(_("Remove"), key=f"attend-remove-{row['id']}"):
-                if submit("attendance", _done, attendance.remove_attendance, actor, row["id"], language=actor.language):
+                if submit(
+                    "attendance",
+                    _done,
+                    attendance.remove_attendance,
+                    actor,
+                    row["id"],
+                    language=actor.language,
+                ):
                     st.rerun()
-    if may["export_attendance"] and d["attendance"] and st.button(_("Export attendance (CSV)"), icon=":material/download:"):
-        data = submit("attendance-export", workshop_io.export_attendance_csv, actor, w.id, language=actor.language)
+    if (
+        may["export_attendance"]
+        and d["attendance"]
+        and st.button(_("Export attendance (CSV)"), icon=":material/download:")
+    ):
+        data = submit(
+            "attendance-export",
+            workshop_io.export_attendance_csv,
+            actor,
+            w.id,
+            language=actor.language,
+        )
         if data is not None:
-            st.download_button(_("Download attendance CSV"), data, file_name=f"attendance-{w.id}.csv",
-                               mime="text/csv", on_click="ignore")
+            st.download_button(
+                _("Download attendance CSV"),
+                data,
+                file_name=f"attendance-{w.id}.csv",
+                mime="text/csv",
+                on_click="ignore",
+            )
     if may["attend"]:
         _add_attendees(actor, d)
 
@@ -199,21 +306,33 @@ def _add_attendees(actor: Actor, d: dict[str, Any]) -> None:
     _ = translator(actor.language)
     w = d["workshop"]
     listed = {row["person_id"] for row in d["attendance"]}
-    members = {m["person_id"]: f"{m['name']} ({m['organisation']})" if m["organisation"] else m["name"]
-               for m in read(communities.members, actor, w.community_id, language=actor.language)
-               if m["person_id"] not in listed}
+    members = {
+        m["person_id"]: f"{m['name']} ({m['organisation']})" if m["organisation"] else m["name"]
+        for m in read(communities.members, actor, w.community_id, language=actor.language)
+        if m["person_id"] not in listed
+    }
     roles = list(ROLE_LABELS)
     left, right = st.columns(2)
     key = f"attendee-{w.id}"
     with left.form(key, clear_on_submit=True):
         st.markdown(f"**{_('Add a member')}**")
-        person = st.selectbox(_("Member of the community"), list(members), format_func=members.get, index=None)
+        person = st.selectbox(
+            _("Member of the community"), list(members), format_func=members.get, index=None
+        )
         field_error(key, "person_id", actor.language)
         role = st.selectbox(_("Role"), roles, format_func=lambda r: _(ROLE_LABELS[r]), index=2)
         came = st.checkbox(_("Attended"), value=w.status != "planned")
         if st.form_submit_button(_("Add")):
-            if submit(key, attendance.add_attendee, actor, w.id, person_id=person, role=role, attended=came,
-                      language=actor.language):
+            if submit(
+                key,
+                attendance.add_attendee,
+                actor,
+                w.id,
+                person_id=person,
+                role=role,
+                attended=came,
+                language=actor.language,
+            ):
                 st.rerun()
     key = f"guest-{w.id}"
     with right.form(key, clear_on_submit=True):
@@ -225,8 +344,17 @@ def _add_attendees(actor: Actor, d: dict[str, Any]) -> None:
         role = st.selectbox(_("Role"), roles, format_func=lambda r: _(ROLE_LABELS[r]), index=2)
         came = st.checkbox(_("Attended"), value=w.status != "planned")
         if st.form_submit_button(_("Add guest")):
-            if submit(key, attendance.add_guest, actor, w.id, name=name, organisation=organisation, role=role,
-                      attended=came, language=actor.language):
+            if submit(
+                key,
+                attendance.add_guest,
+                actor,
+                w.id,
+                name=name,
+                organisation=organisation,
+                role=role,
+                attended=came,
+                language=actor.language,
+            ):
                 st.rerun()
 
 
@@ -241,44 +369,85 @@ def _outcomes(actor: Actor, d: dict[str, Any]) -> None:
             st.markdown(f"**{_(OUTCOME_LABELS[outcome.kind])}**")
             markdown(outcome.text)
             if entry["action_id"] is not None:
-                record_link("actions", _("Action: {title}").format(title=entry["action_title"]), entry["action_id"])
+                record_link(
+                    "actions",
+                    _("Action: {title}").format(title=entry["action_title"]),
+                    entry["action_id"],
+                )
             elif outcome.kind == "action" and may["create_action"]:
                 _create_action(actor, d, outcome)
             if may["edit"] and st.button(_("Remove"), key=f"outcome-remove-{outcome.id}"):
-                if submit("outcomes", _done, outcomes.remove_outcome, actor, outcome.id, language=actor.language):
+                if submit(
+                    "outcomes",
+                    _done,
+                    outcomes.remove_outcome,
+                    actor,
+                    outcome.id,
+                    language=actor.language,
+                ):
                     st.rerun()
     if not may["edit"]:
         return
     key = f"outcome-new-{w.id}"
     errors_banner(key, actor.language)
     with st.form(key, clear_on_submit=True):
-        kind = st.radio(_("Kind of outcome"), list(OUTCOME_LABELS), format_func=lambda k: _(OUTCOME_LABELS[k]),
-                        horizontal=True)
+        kind = st.radio(
+            _("Kind of outcome"),
+            list(OUTCOME_LABELS),
+            format_func=lambda k: _(OUTCOME_LABELS[k]),
+            horizontal=True,
+        )
         text = st.text_area(_("Outcome (Markdown)"), height=100)
         field_error(key, "text", actor.language)
         if st.form_submit_button(_("Add outcome")):
-            if submit(key, outcomes.add_outcome, actor, w.id, kind=kind, text=text, language=actor.language):
+            if submit(
+                key,
+                outcomes.add_outcome,
+                actor,
+                w.id,
+                kind=kind,
+                text=text,
+                language=actor.language,
+            ):
                 st.rerun()
 
 
 def _create_action(actor: Actor, d: dict[str, Any], outcome: Any) -> None:
     _ = translator(actor.language)
-    members = {m["person_id"]: m["name"] for m in read(communities.members, actor, d["workshop"].community_id,
-                                                      language=actor.language)}
+    members = {
+        m["person_id"]: m["name"]
+        for m in read(
+            communities.members, actor, d["workshop"].community_id, language=actor.language
+        )
+    }
     key = f"action-from-{outcome.id}"
     with st.popover(_("Create action"), icon=":material/add_task:"):
         errors_banner(key, actor.language)
         with st.form(key):
-            title = st.text_input(_("Title"), value=outcomes.default_action_title(outcome.text), max_chars=200)
+            title = st.text_input(
+                _("Title"), value=outcomes.default_action_title(outcome.text), max_chars=200
+            )
             field_error(key, "title", actor.language)
             owner = st.selectbox(_("Owner"), list(members), format_func=members.get, index=None)
             field_error(key, "owner_person_id", actor.language)
-            due = st.date_input(_("Due date"), value=clock.today() + timedelta(days=90), min_value=MIN_DATE,
-                                max_value=MAX_DATE)
+            due = st.date_input(
+                _("Due date"),
+                value=clock.today() + timedelta(days=90),
+                min_value=MIN_DATE,
+                max_value=MAX_DATE,
+            )
             field_error(key, "due_date", actor.language)
             if st.form_submit_button(_("Create action"), type="primary"):
-                if submit(key, outcomes.create_action_from_outcome, actor, outcome.id, owner_person_id=owner,
-                          due_date=due, title=title, language=actor.language):
+                if submit(
+                    key,
+                    outcomes.create_action_from_outcome,
+                    actor,
+                    outcome.id,
+                    owner_person_id=owner,
+                    due_date=due,
+                    title=title,
+                    language=actor.language,
+                ):
                     st.rerun()
 
 
@@ -290,13 +459,30 @@ def _attachments(actor: Actor, d: dict[str, Any]) -> None:
     for item in d["attachments"]:
         left, middle, right = st.columns([5, 1, 1])
         people = " · " + _("shows people (consent confirmed)") if item["shows_people"] else ""
-        left.text(f"{item['filename']} · {format_number(round(item['size'] / 1024), actor.language)} KB · {item['caption']}{people}")
+        left.text(
+            f"{item['filename']} · {format_number(round(item['size'] / 1024), actor.language)} KB · {item['caption']}{people}"
+        )
         if middle.button(_("Get"), key=f"attachment-get-{item['id']}"):
-            name, content_type, data = read(attachments.attachment_download, actor, item["id"], language=actor.language)
-            middle.download_button(_("Download"), data, file_name=name, mime=content_type, on_click="ignore",
-                                   key=f"attachment-download-{item['id']}")
+            name, content_type, data = read(
+                attachments.attachment_download, actor, item["id"], language=actor.language
+            )
+            middle.download_button(
+                _("Download"),
+                data,
+                file_name=name,
+                mime=content_type,
+                on_click="ignore",
+                key=f"attachment-download-{item['id']}",
+            )
         if may["attach"] and right.button(_("Remove"), key=f"attachment-remove-{item['id']}"):
-            if submit("attachments", _done, attachments.remove_attachment, actor, item["id"], language=actor.language):
+            if submit(
+                "attachments",
+                _done,
+                attachments.remove_attachment,
+                actor,
+                item["id"],
+                language=actor.language,
+            ):
                 st.rerun()
     if not may["attach"]:
         return
@@ -310,7 +496,16 @@ def _attachments(actor: Actor, d: dict[str, Any]) -> None:
         consent = st.checkbox(_("The people shown agreed to the photo being shared"))
         field_error(key, "consent_confirmed", actor.language)
         if st.form_submit_button(_("Attach")):
-            if submit(key, attachments.add_attachment, actor, w.id, filename=upload.name if upload else "",
-                      content=upload.getvalue() if upload else b"", caption=caption, shows_people=shows_people,
-                      consent_confirmed=consent, language=actor.language):
+            if submit(
+                key,
+                attachments.add_attachment,
+                actor,
+                w.id,
+                filename=upload.name if upload else "",
+                content=upload.getvalue() if upload else b"",
+                caption=caption,
+                shows_people=shows_people,
+                consent_confirmed=consent,
+                language=actor.language,
+            ):
                 st.rerun()

@@ -30,7 +30,9 @@ def draw_workshops_page(actor: Actor) -> None:
         with read_session() as session:
             community = readable_community(session, actor, chosen) if chosen else None
         views = {"list": _("List"), "calendar": _("Calendar"), "upcoming": _("Upcoming")}
-        view = st.segmented_control(_("View"), list(views), format_func=views.get, default="list", key="ws_view")
+        view = st.segmented_control(
+            _("View"), list(views), format_func=views.get, default="list", key="ws_view"
+        )
         if view == "calendar":
             month_view(actor, chosen)
         elif view == "upcoming":

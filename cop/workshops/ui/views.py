@@ -53,16 +53,30 @@ from cop.workshops.queries import SORTS, find_workshops, month_calendar, upcomin
 
 PAGE_SIZE = 25
 PAGE_KEY = "workshops_page"
-SORT_LABELS = {"starts_at": N_("Date"), "title": N_("Title"), "kind": N_("Kind"), "status": N_("Status"),
-               "community": N_("Community"), "updated_at": N_("Last change")}
+SORT_LABELS = {
+    "starts_at": N_("Date"),
+    "title": N_("Title"),
+    "kind": N_("Kind"),
+    "status": N_("Status"),
+    "community": N_("Community"),
+    "updated_at": N_("Last change"),
+}
 
 
 def _choice(labels: dict[str, str], _: Any) -> Any:
     return lambda value: _(labels.get(value, value)) if value else _("Any")
 
 
-FILTERS: dict[str, Any] = {"ws_kind": "", "ws_format": "", "ws_status": "", "ws_host": 0, "ws_from": None,
-                           "ws_to": None, "ws_sort": next(iter(SORTS)), "ws_desc": True}
+FILTERS: dict[str, Any] = {
+    "ws_kind": "",
+    "ws_format": "",
+    "ws_status": "",
+    "ws_host": 0,
+    "ws_from": None,
+    "ws_to": None,
+    "ws_sort": next(iter(SORTS)),
+    "ws_desc": True,
+}
 NEW_FORM = "workshop-new"
 
 
@@ -73,14 +87,35 @@ def _filters(actor: Actor, community_id: int | None) -> dict[str, Any]:
     panel = filter_panel(_("Filters, sorting and export"), "ws_filters_open", FILTERS)
     if panel is not None:
         with panel:
-            cities = {c.id: c.name for c in cached_read(("cities",), people.organisations, kind=OrganisationKind.CITY)}
-            st.selectbox(_("Kind"), ["", *KIND_LABELS], key="ws_kind", format_func=_choice(KIND_LABELS, _))
-            st.selectbox(_("Format"), ["", *FORMAT_LABELS], key="ws_format", format_func=_choice(FORMAT_LABELS, _))
-            st.selectbox(_("Status"), ["", *STATUS_LABELS], key="ws_status", format_func=_choice(STATUS_LABELS, _))
-            st.selectbox(_("Host city"), [0, *cities], key="ws_host", format_func=lambda c: cities.get(c, _("Any")))
+            cities = {
+                c.id: c.name for c in cached_read(people.organisations, kind=OrganisationKind.CITY)
+            }
+            st.selectbox(
+                _("Kind"), ["", *KIND_LABELS], key="ws_kind", format_func=_choice(KIND_LABELS, _)
+            )
+            st.selectbox(
+                _("Format"),
+                ["", *FORMAT_LABELS],
+                key="ws_format",
+                format_func=_choice(FORMAT_LABELS, _),
+            )
+            st.selectbox(
+                _("Status"),
+                ["", *STATUS_LABELS],
+                key="ws_status",
+                format_func=_choice(STATUS_LABELS, _),
+            )
+            st.selectbox(
+                _("Host city"),
+                [0, *cities],
+                key="ws_host",
+                format_func=lambda c: cities.get(c, _("Any")),
+            )
             st.date_input(_("From"), min_value=MIN_DATE, max_value=MAX_DATE, key="ws_from")
             st.date_input(_("To"), min_value=MIN_DATE, max_value=MAX_DATE, key="ws_to")
-            st.selectbox(_("Sort by"), list(SORTS), key="ws_sort", format_func=lambda s: _(SORT_LABELS[s]))
+            st.selectbox(
+                _("Sort by"), list(SORTS), key="ws_sort", format_func=lambda s: _(SORT_LABELS[s])
+            )
             st.toggle(_("Newest / last first"), key="ws_desc")
             st.divider()
             _exports(actor, filters_from_state(community_id, text))
@@ -90,22 +125,59 @@ def _filters(actor: Actor, community_id: int | None) -> dict[str, Any]:
 def filters_from_state(community_id: int | None, text: str) -> dict[str, Any]:
     """The list query's filters, from the search box and the panel's values."""
     state = st.session_state
-    return {"community_id": community_id, "text": text or None, "kind": state["ws_kind"] or None,
-            "format": state["ws_format"] or None, "status": state["ws_status"] or None,
-            "host_organisation_id": state["ws_host"] or None, "date_from": state["ws_from"], "date_to": state["ws_to"],
-            "sort": state["ws_sort"], "descending": state["ws_desc"]}
+    return {
+        "community_id": community_id,
+        "text": text or None,
+        "kind": state["ws_kind"] or None,
+        "format": state["ws_format"] or None,
+        "status": state["ws_status"] or None,
+        "host_organisation_id": state["ws_host"] or None,
+        "date_from": state["ws_from"],
+        "date_to": state["ws_to"],
+        "sort": state["ws_sort"],
+        "descending": state["ws_desc"],
+    }
 
 
-def _list_page(session: Session, actor: Actor, filters: dict[str, Any], page: int) -> tuple[pa.Table, int]:
+def _list_page(
+    session: Session, actor: Actor, filters: dict[str, Any], page: int
+) -> tuple[pa.Table, int]:
     """One page of the list, formatted for the reader, and the number of matches (cached as one read)."""
     _ = translator(actor.language)
-    rows, total = find_workshops(session, actor, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    columns = [_("Workshop"), _("Title"), _("Kind"), _("Format"), _("Status"), _("Starts"), _("Community"), _("Host"),
-               _("Attendees")]
-    shown = [dict(zip(columns, (
-        f"workshops?id={r['id']}", r["title"], _(KIND_LABELS[r["kind"]]), _(FORMAT_LABELS[r["format"]]),
-        _(STATUS_LABELS[r["status"]]), local_time(r["starts_at"], actor.time_zone, language=actor.language),
-        r["community"], r["host"] or "", r["attendees"]), strict=True)) for r in rows]
+    rows, total = find_workshops(
+        session, actor, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    columns = [
+        _("Workshop"),
+        _("Title"),
+        _("Kind"),
+        _("Format"),
+        _("Status"),
+        _("Starts"),
+        _("Community"),
+        _("Host"),
+        _("Attendees"),
+    ]
+    shown = [
+        dict(
+            zip(
+                columns,
+                (
+                    f"workshops?id={r['id']}",
+                    r["title"],
+                    _(KIND_LABELS[r["kind"]]),
+                    _(FORMAT_LABELS[r["format"]]),
+                    _(STATUS_LABELS[r["status"]]),
+                    local_time(r["starts_at"], actor.time_zone, language=actor.language),
+                    r["community"],
+                    r["host"] or "",
+                    r["attendees"],
+                ),
+                strict=True,
+            )
+        )
+        for r in rows
+    ]
     return display_table(shown, columns), total
 
 
@@ -115,9 +187,14 @@ def workshop_list(actor: Actor, community: Community | None) -> None:
     filters = _filters(actor, community.id if community else None)
     page = int(st.session_state.get(PAGE_KEY, 1))
     try:
-        table, total = read(_list_page, actor, filters, page, language=actor.language,
-                            cache_key=("workshops", actor.user_id, actor.language, actor.time_zone, page,
-                                       *sorted(filters.items())))
+        table, total = read(
+            _list_page,
+            actor,
+            filters,
+            page,
+            language=actor.language,
+            cached=True,
+        )
     except ValidationError as exc:
         st.error("\n".join(localize(m, actor.language) for m in exc.fields.values()))
         table, total = display_table([], []), 0
@@ -129,20 +206,36 @@ def workshop_list(actor: Actor, community: Community | None) -> None:
     if community is None:  # one caption, not two: every element costs every run
         count += " · " + _("Choose a community in the sidebar to record or import workshops.")
     st.caption(count)
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={_("Workshop"): st.column_config.LinkColumn(display_text=_("Open"))})
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={_("Workshop"): st.column_config.LinkColumn(display_text=_("Open"))},
+    )
     if pages > 1:
-        st.number_input(_("Page (of {pages})").format(pages=pages), min_value=1, max_value=pages, step=1, key=PAGE_KEY)
+        st.number_input(
+            _("Page (of {pages})").format(pages=pages),
+            min_value=1,
+            max_value=pages,
+            step=1,
+            key=PAGE_KEY,
+        )
     if community is None:
         return
     if is_allowed(actor, "workshop.create", community):
-        form = lazy_expander(_("Record a workshop or visit"), "ws_new_open", icon=":material/add:",
-                             kept=[f"{NEW_FORM}-{field}" for field in FORM_FIELDS])
+        form = lazy_expander(
+            _("Record a workshop or visit"),
+            "ws_new_open",
+            icon=":material/add:",
+            kept=[f"{NEW_FORM}-{field}" for field in FORM_FIELDS],
+        )
         if form is not None:
             with form:
                 workshop_form(actor, community, NEW_FORM, None)
     if is_allowed(actor, "workshop.import", community):
-        importer = lazy_expander(_("Import past workshops (CSV)"), "ws_import_open", icon=":material/upload_file:")
+        importer = lazy_expander(
+            _("Import past workshops (CSV)"), "ws_import_open", icon=":material/upload_file:"
+        )
         if importer is not None:
             with importer:
                 _import_form(actor, community)
@@ -154,37 +247,82 @@ def _exports(actor: Actor, filters: dict[str, Any]) -> None:
     st.caption(_("Export what the filters show"))
     if st.button(_("Export the list as CSV"), icon=":material/table:"):
         data = read(workshop_io.export_workshops_csv, actor, **filters, language=actor.language)
-        st.download_button(_("Download CSV"), data, file_name="workshops.csv", mime="text/csv", on_click="ignore")
+        st.download_button(
+            _("Download CSV"), data, file_name="workshops.csv", mime="text/csv", on_click="ignore"
+        )
     if st.button(_("Export to a calendar (.ics)"), icon=":material/event:"):
         data = read(workshop_io.export_workshops_ics, actor, **filters, language=actor.language)
-        st.download_button(_("Download .ics"), data, file_name="workshops.ics", mime="text/calendar",
-                           on_click="ignore")
+        st.download_button(
+            _("Download .ics"),
+            data,
+            file_name="workshops.ics",
+            mime="text/calendar",
+            on_click="ignore",
+        )
 
 
 def _import_form(actor: Actor, community: Community) -> None:
     _ = translator(actor.language)
-    st.caption(_("Columns: {columns}. Times are local to the time zone of each row; status is held or closed.")
-               .format(columns=", ".join(workshop_io.IMPORT_COLUMNS)))
+    st.caption(
+        _(
+            "Columns: {columns}. Times are local to the time zone of each row; status is held or closed."
+        ).format(columns=", ".join(workshop_io.IMPORT_COLUMNS))
+    )
     upload = st.file_uploader(_("CSV file (UTF-8)"), type=["csv"], key="ws_import_file")
     left, right = st.columns(2)
-    check, run = left.button(_("Check (nothing is saved)")), right.button(_("Import"), type="primary")
+    check, run = (
+        left.button(_("Check (nothing is saved)")),
+        right.button(_("Import"), type="primary"),
+    )
     if not (check or run) or upload is None:
         return
-    report = submit("workshop-import", workshop_io.import_workshops_csv, actor, community.id, upload.getvalue(),
-                    dry_run=check, language=actor.language)
+    report = submit(
+        "workshop-import",
+        workshop_io.import_workshops_csv,
+        actor,
+        community.id,
+        upload.getvalue(),
+        dry_run=check,
+        language=actor.language,
+    )
     if report is None:
         return
     if report.errors:
         st.error(_("Nothing was imported: {n} rows need correcting.").format(n=len(report.errors)))
-        st.dataframe([{_("Line"): line, _("Field"): field, _("Problem"): localize(message, actor.language)}
-                      for line, fields in report.errors.items() for field, message in fields.items()],
-                     hide_index=True, width="stretch")
+        st.dataframe(
+            [
+                {
+                    _("Line"): line,
+                    _("Field"): field,
+                    _("Problem"): localize(message, actor.language),
+                }
+                for line, fields in report.errors.items()
+                for field, message in fields.items()
+            ],
+            hide_index=True,
+            width="stretch",
+        )
     elif report.created:
         st.success(_("{n} workshops imported.").format(n=len(report.created)))
     else:
-        st.success(_("All {n} rows are fine; press Import to save them.").format(n=len(report.rows)))
-        st.dataframe([{_("Line"): r["line"], _("Title"): r["title"], _("Starts"): local_time(r["starts_at"], r["time_zone"], language=actor.language),
-                       _("Status"): _(STATUS_LABELS[r["status"]])} for r in report.rows], hide_index=True, width="stretch")
+        st.success(
+            _("All {n} rows are fine; press Import to save them.").format(n=len(report.rows))
+        )
+        st.dataframe(
+            [
+                {
+                    _("Line"): r["line"],
+                    _("Title"): r["title"],
+                    _("Starts"): local_time(
+                        r["starts_at"], r["time_zone"], language=actor.language
+                    ),
+                    _("Status"): _(STATUS_LABELS[r["status"]]),
+                }
+                for r in report.rows
+            ],
+            hide_index=True,
+            width="stretch",
+        )
 
 
 def month_view(actor: Actor, community_id: int | None) -> None:
@@ -192,11 +330,32 @@ def month_view(actor: Actor, community_id: int | None) -> None:
     _ = translator(actor.language)
     today = local_time(clock.now(), actor.time_zone, "%Y-%m").split("-")
     left, right = st.columns(2)
-    year = int(left.number_input(_("Year"), min_value=1990, max_value=2100, value=int(today[0]), step=1, key="ws_cal_year"))
-    month = right.selectbox(_("Month"), list(range(1, 13)), index=int(today[1]) - 1, key="ws_cal_month",
-                            format_func=lambda m: month_name(m, actor.language))
-    days = read(month_calendar, actor, year, month, community_id=community_id, language=actor.language,
-                cache_key=("month", actor.user_id, actor.time_zone, year, month, community_id))
+    year = int(
+        left.number_input(
+            _("Year"),
+            min_value=1990,
+            max_value=2100,
+            value=int(today[0]),
+            step=1,
+            key="ws_cal_year",
+        )
+    )
+    month = right.selectbox(
+        _("Month"),
+        list(range(1, 13)),
+        index=int(today[1]) - 1,
+        key="ws_cal_month",
+        format_func=lambda m: month_name(m, actor.language),
+    )
+    days = read(
+        month_calendar,
+        actor,
+        year,
+        month,
+        community_id=community_id,
+        language=actor.language,
+        cached=True,
+    )
     header = st.columns(7)
     for column, name in zip(header, weekday_abbreviations(actor.language), strict=True):
         column.markdown(f"**{name}**")
@@ -223,15 +382,26 @@ def upcoming_view(actor: Actor, community_id: int | None) -> None:
     for row in rows:
         record_link("workshops", row["title"], row["id"])
         where = row["place"] or _(FORMAT_LABELS[row["format"]])
-        st.caption(f"{local_time(row['starts_at'], actor.time_zone, language=actor.language)} · {where} · {row['community']}")
+        st.caption(
+            f"{local_time(row['starts_at'], actor.time_zone, language=actor.language)} · {where} · {row['community']}"
+        )
 
 
-
-
-
-
-FORM_FIELDS = ["title", "kind", "format", "start_day", "start_time", "end_day", "end_time", "time_zone", "place",
-               "meeting_link", "host_organisation_id", "facilitator_ids", "objectives"]
+FORM_FIELDS = [
+    "title",
+    "kind",
+    "format",
+    "start_day",
+    "start_time",
+    "end_day",
+    "end_time",
+    "time_zone",
+    "place",
+    "meeting_link",
+    "host_organisation_id",
+    "facilitator_ids",
+    "objectives",
+]
 
 
 def _form_values(w: Workshop | None, actor: Actor) -> dict[str, Any]:
@@ -239,12 +409,19 @@ def _form_values(w: Workshop | None, actor: Actor) -> dict[str, Any]:
     starts = w.starts_at.astimezone(workshops.zone_or_utc(zone)) if w else None
     ends = w.ends_at.astimezone(workshops.zone_or_utc(zone)) if w else None
     return {
-        "title": w.title if w else "", "kind": w.kind if w else "workshop", "format": w.format if w else "in_person",
-        "start_day": starts.date() if starts else None, "start_time": starts.time() if starts else time(10),
-        "end_day": ends.date() if ends else None, "end_time": ends.time() if ends else time(16),
-        "time_zone": zone if zone in TIME_ZONES else None, "place": w.place if w else "",
-        "meeting_link": w.meeting_link if w else "", "host_organisation_id": w.host_organisation_id if w else None,
-        "facilitator_ids": list(w.facilitator_ids) if w else [], "objectives": w.objectives if w else "",
+        "title": w.title if w else "",
+        "kind": w.kind if w else "workshop",
+        "format": w.format if w else "in_person",
+        "start_day": starts.date() if starts else None,
+        "start_time": starts.time() if starts else time(10),
+        "end_day": ends.date() if ends else None,
+        "end_time": ends.time() if ends else time(16),
+        "time_zone": zone if zone in TIME_ZONES else None,
+        "place": w.place if w else "",
+        "meeting_link": w.meeting_link if w else "",
+        "host_organisation_id": w.host_organisation_id if w else None,
+        "facilitator_ids": list(w.facilitator_ids) if w else [],
+        "objectives": w.objectives if w else "",
     }
 
 
@@ -256,8 +433,12 @@ def workshop_form(actor: Actor, community: Community, key: str, workshop: Worksh
     version = prefill(key, w.version if w else 0, initial)
     with read_session() as session:
         hosts = {o.id: o.name for o in people.organisations(session)}
-        members = {m["person_id"]: m["name"] for m in communities.members(session, actor, community.id)}
-    st.session_state[f"{key}-facilitator_ids"] = [p for p in st.session_state[f"{key}-facilitator_ids"] if p in members]
+        members = {
+            m["person_id"]: m["name"] for m in communities.members(session, actor, community.id)
+        }
+    st.session_state[f"{key}-facilitator_ids"] = [
+        p for p in st.session_state[f"{key}-facilitator_ids"] if p in members
+    ]
     draw_conflict(key, actor.language)
     errors_banner(key, actor.language)
 
@@ -268,10 +449,19 @@ def workshop_form(actor: Actor, community: Community, key: str, workshop: Worksh
         st.text_input(_("Title"), max_chars=200, key=k("title"))
         field_error(key, "title", actor.language)
         left, right = st.columns(2)
-        left.selectbox(_("Kind"), list(KIND_LABELS), format_func=lambda x: _(KIND_LABELS[x]), key=k("kind"))
-        right.selectbox(_("Format"), list(FORMAT_LABELS), format_func=lambda x: _(FORMAT_LABELS[x]), key=k("format"))
+        left.selectbox(
+            _("Kind"), list(KIND_LABELS), format_func=lambda x: _(KIND_LABELS[x]), key=k("kind")
+        )
+        right.selectbox(
+            _("Format"),
+            list(FORMAT_LABELS),
+            format_func=lambda x: _(FORMAT_LABELS[x]),
+            key=k("format"),
+        )
         row = st.columns(3)
-        row[0].date_input(_("Start date"), min_value=MIN_DATE, max_value=MAX_DATE, key=k("start_day"))
+        row[0].date_input(
+            _("Start date"), min_value=MIN_DATE, max_value=MAX_DATE, key=k("start_day")
+        )
         row[1].time_input(_("Start time"), key=k("start_time"))
         row[2].selectbox(_("Time zone of the place"), TIME_ZONES, key=k("time_zone"))
         field_error(key, "starts_at", actor.language)
@@ -282,11 +472,23 @@ def workshop_form(actor: Actor, community: Community, key: str, workshop: Worksh
         field_error(key, "ends_at", actor.language)
         st.text_input(_("Place (in person and hybrid)"), max_chars=200, key=k("place"))
         field_error(key, "place", actor.language)
-        st.text_input(_("Meeting link (online and hybrid)"), max_chars=500, placeholder="https://", key=k("meeting_link"))
+        st.text_input(
+            _("Meeting link (online and hybrid)"),
+            max_chars=500,
+            placeholder="https://",
+            key=k("meeting_link"),
+        )
         field_error(key, "meeting_link", actor.language)
-        st.selectbox(_("Host city or organisation"), list(hosts), format_func=hosts.get, key=k("host_organisation_id"))
+        st.selectbox(
+            _("Host city or organisation"),
+            list(hosts),
+            format_func=hosts.get,
+            key=k("host_organisation_id"),
+        )
         field_error(key, "host_organisation_id", actor.language)
-        st.multiselect(_("Facilitators"), list(members), format_func=members.get, key=k("facilitator_ids"))
+        st.multiselect(
+            _("Facilitators"), list(members), format_func=members.get, key=k("facilitator_ids")
+        )
         field_error(key, "facilitator_ids", actor.language)
         st.text_area(_("Objectives (Markdown)"), height=120, key=k("objectives"))
         field_error(key, "objectives", actor.language)
@@ -294,15 +496,42 @@ def workshop_form(actor: Actor, community: Community, key: str, workshop: Worksh
     if not saved:
         return
     state = {field: st.session_state[k(field)] for field in initial}
-    values = {f: state[f] for f in ("title", "kind", "format", "time_zone", "place", "meeting_link",
-                                     "host_organisation_id", "facilitator_ids", "objectives")}
-    values["starts_at"] = datetime.combine(state["start_day"], state["start_time"]) if state["start_day"] else None
-    values["ends_at"] = datetime.combine(state["end_day"], state["end_time"]) if state["end_day"] else None
+    values = {
+        f: state[f]
+        for f in (
+            "title",
+            "kind",
+            "format",
+            "time_zone",
+            "place",
+            "meeting_link",
+            "host_organisation_id",
+            "facilitator_ids",
+            "objectives",
+        )
+    }
+    values["starts_at"] = (
+        datetime.combine(state["start_day"], state["start_time"]) if state["start_day"] else None
+    )
+    values["ends_at"] = (
+        datetime.combine(state["end_day"], state["end_time"]) if state["end_day"] else None
+    )
     if w is None:
-        done = submit(key, workshops.record_workshop, actor, community_id=community.id, language=actor.language, **values)
+        done = submit(
+            key,
+            workshops.record_workshop,
+            actor,
+            community_id=community.id,
+            language=actor.language,
+            **values,
+        )
     else:
-        done = submit(key, workshops.update_workshop, actor, w.id, version, language=actor.language, **values)
-        st.session_state[k("version")] = w.version  # after a conflict, saving again applies the kept input
+        done = submit(
+            key, workshops.update_workshop, actor, w.id, version, language=actor.language, **values
+        )
+        st.session_state[k("version")] = (
+            w.version
+        )  # after a conflict, saving again applies the kept input
     if done is not None:
         forget(key, list(initial))
         st.query_params["id"] = str(done.id)
