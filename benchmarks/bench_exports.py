@@ -60,10 +60,19 @@ from cop.workshops.models import Attendance, Outcome, Workshop
 
 RUNS = 3
 RESULTS = ROOT / "benchmarks" / "results"
-KINDS = ["free_text", "standards", "practices", "key_results", "workshop_timeline", "actions_summary",
-         "lessons_learned"]
-TEXT = ("Volunteers meet newcomers **every week** in the district library; the city's contact person "
-        "answers within a week. See [the guide](https://example.org/guide).\n\n- first step\n- second step")
+KINDS = [
+    "free_text",
+    "standards",
+    "practices",
+    "key_results",
+    "workshop_timeline",
+    "actions_summary",
+    "lessons_learned",
+]
+TEXT = (
+    "Volunteers meet newcomers **every week** in the district library; the city's contact person "
+    "answers within a week. See [the guide](https://example.org/guide).\n\n- first step\n- second step"
+)
 
 
 def _median(work: Callable[[], object], runs: int = RUNS) -> float:
@@ -82,47 +91,109 @@ def build_workspace(url: str, rng: random.Random) -> tuple[int, int]:
     schema.upgrade(engine)
     with db.write_session(engine) as s:
         community = communities.create_community(s, SYSTEM, name="Large community", slug="large")
-        cities = [people.create_organisation(s, SYSTEM, name=f"City {i:02d}", country="BE").id for i in range(20)]
+        cities = [
+            people.create_organisation(s, SYSTEM, name=f"City {i:02d}", country="BE").id
+            for i in range(20)
+        ]
         persons = []
         for i in range(40):
-            person = people.create_person(s, SYSTEM, name=f"Person {i:02d}", organisation_id=cities[i % 20])
+            person = people.create_person(
+                s, SYSTEM, name=f"Person {i:02d}", organisation_id=cities[i % 20]
+            )
             communities.add_member(s, SYSTEM, community.id, person.id, "member")  # type: ignore[arg-type]
             persons.append(person.id)
         start = datetime(2019, 1, 7, 9, tzinfo=UTC)
         workshops = [
-            Workshop(community_id=community.id, title=f"Workshop {i:03d} on welcome points", kind="workshop",
-                     format="in_person", place="Town hall", starts_at=start + timedelta(days=9 * i),
-                     ends_at=start + timedelta(days=9 * i, hours=4), time_zone="Europe/Brussels",
-                     host_organisation_id=cities[i % 20], status="closed" if i < 150 else "held",
-                     minutes=TEXT)
+            Workshop(
+                community_id=community.id,
+                title=f"Workshop {i:03d} on welcome points",
+                kind="workshop",
+                format="in_person",
+                place="Town hall",
+                starts_at=start + timedelta(days=9 * i),
+                ends_at=start + timedelta(days=9 * i, hours=4),
+                time_zone="Europe/Brussels",
+                host_organisation_id=cities[i % 20],
+                status="closed" if i < 150 else "held",
+                minutes=TEXT,
+            )
             for i in range(200)
         ]
         s.add_all(workshops)
         s.flush()
-        s.add_all(Attendance(workshop_id=w.id, person_id=persons[(i + k) % 40], attended=True)
-                  for i, w in enumerate(workshops) for k in range(5))
-        s.add_all(Outcome(workshop_id=w.id, kind="insight", text=f"Insight {i}: volunteers stay when they have one contact.")
-                  for i, w in enumerate(workshops[:150]))
+        s.add_all(
+            Attendance(workshop_id=w.id, person_id=persons[(i + k) % 40], attended=True)
+            for i, w in enumerate(workshops)
+            for k in range(5)
+        )
+        s.add_all(
+            Outcome(
+                workshop_id=w.id,
+                kind="insight",
+                text=f"Insight {i}: volunteers stay when they have one contact.",
+            )
+            for i, w in enumerate(workshops[:150])
+        )
         practices = [
-            Practice(community_id=community.id, title=f"Practice {i:03d}: buddies for newcomers",
-                     organisation_id=cities[i % 20], started_on=date(2018, 1 + i % 12, 1), status="approved",
-                     summary=TEXT, challenge=TEXT, goals=TEXT, how_it_works=TEXT, results=TEXT, evaluation=TEXT,
-                     beneficiaries="Newcomers and residents.", funding="City budget.", transfer_needs=TEXT,
-                     themes=["Mentoring"], target_groups=["Newcomers"], people_reached=100 + i)
+            Practice(
+                community_id=community.id,
+                title=f"Practice {i:03d}: buddies for newcomers",
+                organisation_id=cities[i % 20],
+                started_on=date(2018, 1 + i % 12, 1),
+                status="approved",
+                summary=TEXT,
+                challenge=TEXT,
+                goals=TEXT,
+                how_it_works=TEXT,
+                results=TEXT,
+                evaluation=TEXT,
+                beneficiaries="Newcomers and residents.",
+                funding="City budget.",
+                transfer_needs=TEXT,
+                themes=["Mentoring"],
+                target_groups=["Newcomers"],
+                people_reached=100 + i,
+            )
             for i in range(100)
         ]
         s.add_all(practices)
         statuses = ["idea", "planned", "in_progress", "done", "dropped"]
-        s.add_all(Action(community_id=community.id, title=f"Action {i:03d}: open a welcome point",
-                         owner_person_id=persons[i % 40], due_date=date(2024, 1, 1) + timedelta(days=3 * i),
-                         status=statuses[i % 5], progress=rng.randrange(0, 101)) for i in range(300))
-        standards = [Standard(community_id=community.id, position=i, title=f"Standard {i}", statement=TEXT,
-                              success_factors=TEXT, status="approved") for i in range(6)]
+        s.add_all(
+            Action(
+                community_id=community.id,
+                title=f"Action {i:03d}: open a welcome point",
+                owner_person_id=persons[i % 40],
+                due_date=date(2024, 1, 1) + timedelta(days=3 * i),
+                status=statuses[i % 5],
+                progress=rng.randrange(0, 101),
+            )
+            for i in range(300)
+        )
+        standards = [
+            Standard(
+                community_id=community.id,
+                position=i,
+                title=f"Standard {i}",
+                statement=TEXT,
+                success_factors=TEXT,
+                status="approved",
+            )
+            for i in range(6)
+        ]
         s.add_all(standards)
         s.flush()
-        s.add_all(SelfAssessment(community_id=community.id, standard_id=st.id, organisation_id=city,
-                                 score=rng.randrange(0, 5), assessed_on=date(2024, 6, 1), shared_beyond_community=True)
-                  for st in standards for city in cities)
+        s.add_all(
+            SelfAssessment(
+                community_id=community.id,
+                standard_id=st.id,
+                organisation_id=city,
+                score=rng.randrange(0, 5),
+                assessed_on=date(2024, 6, 1),
+                shared_beyond_community=True,
+            )
+            for st in standards
+            for city in cities
+        )
         edition = toolkit.create_toolkit(s, SYSTEM, title="Benchmark toolkit", year=2024)
         chapter = toolkit.add_chapter(s, SYSTEM, edition.id, community.id)
         for kind in KINDS:
@@ -144,8 +215,11 @@ def _pdf_medians(document: Document, source: str) -> dict[str, float]:
         started = time.perf_counter()
         weasyprint.HTML(string=source).write_pdf()
         direct.append(time.perf_counter() - started)
-    return {"pdf_s": statistics.median(ours), "pdf_direct_s": statistics.median(direct),
-            "pdf_pages": len(PdfReader(io.BytesIO(data)).pages)}
+    return {
+        "pdf_s": statistics.median(ours),
+        "pdf_direct_s": statistics.median(direct),
+        "pdf_pages": len(PdfReader(io.BytesIO(data)).pages),
+    }
 
 
 def direct_docx(document: Document) -> bytes:
@@ -217,26 +291,42 @@ def demo_toolkit_pdf(workdir: Path) -> dict[str, float]:
     seconds = time.perf_counter() - started
     pages = len(PdfReader(io.BytesIO(exported.data)).pages)
     db.dispose_engines()
-    return {"demo_toolkit_pdf_s": seconds, "demo_toolkit_pdf_bytes": len(exported.data), "demo_toolkit_pdf_pages": pages}
+    return {
+        "demo_toolkit_pdf_s": seconds,
+        "demo_toolkit_pdf_bytes": len(exported.data),
+        "demo_toolkit_pdf_pages": pages,
+    }
 
 
 def main() -> dict:
     with tempfile.TemporaryDirectory(prefix="cop-bench-exports-") as tmp:
         large = large_chapter(Path(tmp))
         demo = demo_toolkit_pdf(Path(tmp))
-    result = {"runs": RUNS, "chapter": {"workshops": 200, "practices": 100, "actions": 300, **large}, **demo}
+    result = {
+        "runs": RUNS,
+        "chapter": {"workshops": 200, "practices": 100, "actions": 300, **large},
+        **demo,
+    }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "exports.json").write_text(json.dumps(result, indent=2))
-    print(f"Large chapter: {large['blocks']} blocks, {large['markdown_chars']:,} characters of Markdown, "
-          f"{large['pdf_pages']} PDF pages (median of {RUNS} runs after a warm-up)")
+    print(
+        f"Large chapter: {large['blocks']} blocks, {large['markdown_chars']:,} characters of Markdown, "
+        f"{large['pdf_pages']} PDF pages (median of {RUNS} runs after a warm-up)"
+    )
     print(f"{'step':<24}{'ours s':>10}{'direct s':>10}{'ratio':>8}")
     print(f"{'document (records)':<24}{large['document_s']:>10.3f}")
     print(f"{'Markdown':<24}{large['markdown_s']:>10.3f}")
     print(f"{'HTML':<24}{large['html_s']:>10.3f}")
-    print(f"{'DOCX (python-docx)':<24}{large['docx_s']:>10.3f}{large['docx_direct_s']:>10.3f}{large['docx_ratio']:>8.2f}")
-    print(f"{'PDF (WeasyPrint)':<24}{large['pdf_s']:>10.3f}{large['pdf_direct_s']:>10.3f}{large['pdf_ratio']:>8.2f}")
-    print(f"Demo toolkit, whole PDF with drafts and charts: {demo['demo_toolkit_pdf_s']:.1f} s "
-          f"({demo['demo_toolkit_pdf_pages']} pages, {demo['demo_toolkit_pdf_bytes']:,} bytes)")
+    print(
+        f"{'DOCX (python-docx)':<24}{large['docx_s']:>10.3f}{large['docx_direct_s']:>10.3f}{large['docx_ratio']:>8.2f}"
+    )
+    print(
+        f"{'PDF (WeasyPrint)':<24}{large['pdf_s']:>10.3f}{large['pdf_direct_s']:>10.3f}{large['pdf_ratio']:>8.2f}"
+    )
+    print(
+        f"Demo toolkit, whole PDF with drafts and charts: {demo['demo_toolkit_pdf_s']:.1f} s "
+        f"({demo['demo_toolkit_pdf_pages']} pages, {demo['demo_toolkit_pdf_bytes']:,} bytes)"
+    )
     return result
 
 

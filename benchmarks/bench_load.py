@@ -46,7 +46,9 @@ def main(pages: int = 20) -> int:
         "run": many,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "load.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (RESULTS / "load.json").write_text(
+        json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     print(json.dumps(figures, indent=2, ensure_ascii=False))
     return 0 if figures["errors"] == 0 and figures["rss_growth_within_50_mb"] else 1
 

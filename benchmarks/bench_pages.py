@@ -77,8 +77,15 @@ def _timed_run(at: AppTest, cold: bool) -> float:
     return elapsed
 
 
-def time_script(path: Path, username: str | None, *, cold: bool, runs: int = RUNS, warmups: int = WARMUPS,
-                state: dict | None = None) -> tuple[float, float]:
+def time_script(
+    path: Path,
+    username: str | None,
+    *,
+    cold: bool,
+    runs: int = RUNS,
+    warmups: int = WARMUPS,
+    state: dict | None = None,
+) -> tuple[float, float]:
     """(page, floor): medians of ``runs`` script runs after ``warmups``, page and empty page taking turns."""
     page, floor = _session(path, username, state), _session(EMPTY, None, None)
     samples: dict[str, list[float]] = {"page": [], "floor": []}
@@ -106,7 +113,9 @@ def measure(url: str, username: str) -> dict[str, dict[str, float]]:
         if spec.admin_only and username == BENCH_USER:
             continue
         rows.append((key, ROOT / spec.file, "admin" if spec.admin_only else username, None))
-    rows += [(name, ROOT / PAGES[key].file, username, state) for name, (key, state) in VARIANTS.items()]
+    rows += [
+        (name, ROOT / PAGES[key].file, username, state) for name, (key, state) in VARIANTS.items()
+    ]
     figures: dict[str, dict[str, float]] = {}
     for cold in (False, True):
         mode = "cold" if cold else "warm"
@@ -123,7 +132,9 @@ def main() -> dict:
     result = {"runs": RUNS, "warmups": WARMUPS, "demo": demo, "large": large}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "pages.json").write_text(json.dumps(result, indent=2))
-    print(f"{'page':<36}{'demo ms':>10}{'x floor':>9}{'large ms':>10}{'x floor':>9}{'large/demo':>12}")
+    print(
+        f"{'page':<36}{'demo ms':>10}{'x floor':>9}{'large ms':>10}{'x floor':>9}{'large/demo':>12}"
+    )
     for key in demo:
         if key == "empty":
             continue

@@ -35,8 +35,12 @@ def _fold(word: str) -> str:
 
 def queries(engine, rng: random.Random) -> dict[str, list[str]]:
     with engine.connect() as conn:
-        titles = [t for (t,) in conn.execute(sa.text("SELECT title FROM workshop ORDER BY id LIMIT 5000"))]
-        titles += [t for (t,) in conn.execute(sa.text("SELECT title FROM practice ORDER BY id LIMIT 2000"))]
+        titles = [
+            t for (t,) in conn.execute(sa.text("SELECT title FROM workshop ORDER BY id LIMIT 5000"))
+        ]
+        titles += [
+            t for (t,) in conn.execute(sa.text("SELECT title FROM practice ORDER BY id LIMIT 2000"))
+        ]
     words = [w for t in titles for w in re.findall(r"\w{4,}", t)]
     accented = [w for w in words if _fold(w) != w] or words
     pairs = [m for t in titles for m in re.findall(r"\w{3,} \w{3,}", t)]
@@ -66,7 +70,9 @@ def main() -> dict:
     every = sorted(t for ts in timings.values() for t in ts)
     p95 = every[int(len(every) * 0.95) - 1]
     result = {
-        "queries": len(every), "p95_ms": p95, "median_ms": statistics.median(every),
+        "queries": len(every),
+        "p95_ms": p95,
+        "median_ms": statistics.median(every),
         "per_family_p95_ms": {f: sorted(ts)[int(len(ts) * 0.95) - 1] for f, ts in timings.items()},
         "queries_with_results": hits,
     }

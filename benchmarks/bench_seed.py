@@ -60,7 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="large", choices=list(SCALES))
     parser.add_argument("--random-seed", type=int, default=0)
-    parser.add_argument("--keep", type=Path, help="seed into this file and keep it (make bench reuses it)")
+    parser.add_argument(
+        "--keep", type=Path, help="seed into this file and keep it (make bench reuses it)"
+    )
     args = parser.parse_args(argv)
     figures = measure(args.scale, args.random_seed, args.keep)
     for table, n in figures["rows"].items():

@@ -91,20 +91,51 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
         lines.append("")
     seed = _load("seed").get("seed_large_sqlite")
     if seed:
-        lines += ["## Large seed", "", f"`{seed['command']}` into a fresh SQLite file: **{seed['seconds']:.1f} s** "
-                  f"for {seed['rows_total']:,} rows ({seed['rows_per_second']:,} rows/s).", ""]
+        lines += [
+            "## Large seed",
+            "",
+            f"`{seed['command']}` into a fresh SQLite file: **{seed['seconds']:.1f} s** "
+            f"for {seed['rows_total']:,} rows ({seed['rows_per_second']:,} rows/s).",
+            "",
+        ]
     search = _load("search")
     if search:
-        lines += ["## Search", "", f"{search['queries']} queries on the large workspace as a member of three "
-                  f"communities (SQLite FTS5): **p95 {search['p95_ms']:.1f} ms**, median {search['median_ms']:.1f} ms; "
-                  "p95 per kind: " + ", ".join(f"{k} {v:.1f} ms" for k, v in search["per_family_p95_ms"].items()) + ".", ""]
-    for name, title in (("exports", "Exports"), ("action_import", "CSV imports"), ("load", "Concurrent sessions")):
+        lines += [
+            "## Search",
+            "",
+            f"{search['queries']} queries on the large workspace as a member of three "
+            f"communities (SQLite FTS5): **p95 {search['p95_ms']:.1f} ms**, median {search['median_ms']:.1f} ms; "
+            "p95 per kind: "
+            + ", ".join(f"{k} {v:.1f} ms" for k, v in search["per_family_p95_ms"].items())
+            + ".",
+            "",
+        ]
+    for name, title in (
+        ("exports", "Exports"),
+        ("action_import", "CSV imports"),
+        ("load", "Concurrent sessions"),
+    ):
         figures = _load(name)
         if figures:
-            lines += [f"## {title}", "", "```json", json.dumps(figures, indent=2, ensure_ascii=False)[:6000], "```", ""]
+            lines += [
+                f"## {title}",
+                "",
+                "```json",
+                json.dumps(figures, indent=2, ensure_ascii=False)[:6000],
+                "```",
+                "",
+            ]
     ran_at = _load("run").get("ran_at", {})
-    lines += ["## Run", "", "Each step's last run (`python -m benchmarks.run STEP ...` reruns only some):", ""]
-    lines += [f"- {k}: {v:.0f} s" + (f" (at {ran_at[k]})" if k in ran_at else "") for k, v in durations.items()]
+    lines += [
+        "## Run",
+        "",
+        "Each step's last run (`python -m benchmarks.run STEP ...` reruns only some):",
+        "",
+    ]
+    lines += [
+        f"- {k}: {v:.0f} s" + (f" (at {ran_at[k]})" if k in ran_at else "")
+        for k, v in durations.items()
+    ]
     if failures:
         lines += ["", "**Failed:** " + ", ".join(failures)]
     return "\n".join(lines) + "\n"
@@ -114,7 +145,9 @@ def main(only: list[str]) -> int:
     """Run every step (or the ``only`` ones), then render RESULTS.md from every step's last results."""
     unknown = set(only) - {name for name, _ in STEPS}
     if unknown:
-        print(f"unknown steps: {', '.join(sorted(unknown))}; the steps are {', '.join(n for n, _ in STEPS)}")
+        print(
+            f"unknown steps: {', '.join(sorted(unknown))}; the steps are {', '.join(n for n, _ in STEPS)}"
+        )
         return 2
     RESULTS.mkdir(parents=True, exist_ok=True)
     record = _load("run") or {"durations": {}, "failures": []}
@@ -129,12 +162,16 @@ def main(only: list[str]) -> int:
             continue
         started = time.time()
         print(f"== {name}", flush=True)
-        result = subprocess.run([sys.executable, *args], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        result = subprocess.run(
+            [sys.executable, *args], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}
+        )
         durations[name] = time.time() - started
         ran_at[name] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
         if result.returncode != 0:
             failures.append(name)
-    (RESULTS / "run.json").write_text(json.dumps({"durations": durations, "ran_at": ran_at, "failures": failures}, indent=2))
+    (RESULTS / "run.json").write_text(
+        json.dumps({"durations": durations, "ran_at": ran_at, "failures": failures}, indent=2)
+    )
     (ROOT / "benchmarks" / "RESULTS.md").write_text(render(durations, failures), encoding="utf-8")
     print((ROOT / "benchmarks" / "RESULTS.md").read_text())
     return 1 if failures else 0

@@ -61,7 +61,9 @@ def large_workspace() -> str:
         raise SystemExit(f"{path} is from an older schema: delete it and run make bench again")
     with db.write_session(engine) as session:
         if accounts.find_user(session, BENCH_USER) is None:
-            user = accounts.create_user(session, SYSTEM, username=BENCH_USER, password=BENCH_PASSWORD, name="Bench Member")
+            user = accounts.create_user(
+                session, SYSTEM, username=BENCH_USER, password=BENCH_PASSWORD, name="Bench Member"
+            )
             for community in session.exec(select(Community).order_by(Community.id).limit(3)):
                 communities.add_member(session, SYSTEM, community.id, user.person_id, "member")  # type: ignore[arg-type]
     return url

@@ -21,8 +21,14 @@ from cop.workshops import models as workshops_tables
 
 # The modules whose classes are tables; importing them put the tables on SQLModel.metadata.
 TABLE_MODULES = (
-    audit, db, communities_tables, accounts_tables, workshops_tables, actions_tables,
-    practices_tables, toolkit_tables,
+    audit,
+    db,
+    communities_tables,
+    accounts_tables,
+    workshops_tables,
+    actions_tables,
+    practices_tables,
+    toolkit_tables,
 )
 
 search_index.check_kinds()

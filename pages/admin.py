@@ -13,7 +13,14 @@ _ = translator(actor.language)
 st.title(_("Administration"))
 
 users, invites, members, imports, audit, backups = st.tabs(
-    [_("Users"), _("Invitations"), _("Communities & memberships"), _("Import"), _("Audit log"), _("Backups")]
+    [
+        _("Users"),
+        _("Invitations"),
+        _("Communities & memberships"),
+        _("Import"),
+        _("Audit log"),
+        _("Backups"),
+    ]
 )
 with users:
     users_tab(actor)

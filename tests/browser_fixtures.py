@@ -19,14 +19,18 @@ from tests.browser.conftest import ARTIFACTS, CHROMIUM, LAUNCH_ARGS
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
-        reason = f"no Chromium at {CHROMIUM} (make test installs Debian's chromium when run as root)"
+        reason = (
+            f"no Chromium at {CHROMIUM} (make test installs Debian's chromium when run as root)"
+        )
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(reason)
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True
+        )
         yield instance
         instance.close()
 
@@ -43,7 +47,6 @@ def page(context):
     return context.new_page()
 
 
-
 @pytest.fixture
 def new_context(browser, request: pytest.FixtureRequest):
     """A factory of browser contexts (separate cookie jars) for one test; on failure every open
@@ -52,7 +55,9 @@ def new_context(browser, request: pytest.FixtureRequest):
     failed_before = request.session.testsfailed
 
     def make():
-        ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB", accept_downloads=True)
+        ctx = browser.new_context(
+            viewport={"width": 1280, "height": 900}, locale="en-GB", accept_downloads=True
+        )
         contexts.append(ctx)
         return ctx
 
@@ -62,7 +67,9 @@ def new_context(browser, request: pytest.FixtureRequest):
         for i, ctx in enumerate(contexts):
             for j, shown in enumerate(ctx.pages):
                 try:
-                    shown.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{i}-{j}.png"), full_page=True)
+                    shown.screenshot(
+                        path=str(ARTIFACTS / f"{request.node.name}-{i}-{j}.png"), full_page=True
+                    )
                 except Exception as exc:  # a crashed page must not hide the test's own failure
                     print(f"no screenshot of context {i} page {j}: {exc}")
     for ctx in contexts:

@@ -30,6 +30,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests marked ``last`` (they stop the shared PostgreSQL server) run after all others."""
     items.sort(key=lambda item: item.get_closest_marker("last") is not None)
 
+
 PG_URL = os.environ.get("COP_TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -60,7 +61,9 @@ def _pg_schema_url(schema_name: str) -> str:
 def pg_url() -> Iterator[str]:
     if not PG_URL:
         if IN_CI:
-            pytest.fail("CI=true but COP_TEST_DATABASE_URL is not set: PostgreSQL tests must run in CI")
+            pytest.fail(
+                "CI=true but COP_TEST_DATABASE_URL is not set: PostgreSQL tests must run in CI"
+            )
         pytest.skip("PostgreSQL variant: set COP_TEST_DATABASE_URL to run it")
     name = f"cop_test_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(PG_URL)
@@ -92,23 +95,36 @@ def empty_postgres(engine: Engine) -> None:
                 "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'alembic_version'"
             )
         ]
-        superuser = conn.exec_driver_sql("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").scalar()
+        superuser = conn.exec_driver_sql(
+            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+        ).scalar()
         if superuser:
             conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
             for name in names:
                 conn.exec_driver_sql(f'DELETE FROM "{name}"')
-            sequences = conn.exec_driver_sql(
-                "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = current_schema()"
-            ).scalars().all()
+            sequences = (
+                conn.exec_driver_sql(
+                    "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = current_schema()"
+                )
+                .scalars()
+                .all()
+            )
             for sequence in sequences:
                 conn.exec_driver_sql(f'ALTER SEQUENCE "{sequence}" RESTART WITH 1')
         elif names:
-            conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE")
+            conn.exec_driver_sql(
+                "TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"
+            )
         conn.exec_driver_sql("INSERT INTO data_version (id, value) VALUES (1, 0)")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def db_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite_template: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[str]:
     """The URL of an empty, migrated database; also made the process default."""
     if request.param == "sqlite":
         path = tmp_path / "cop.db"
@@ -132,7 +148,9 @@ def engine(db_url: str) -> Engine:
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def sqlite_url(
+    tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
     """SQLite only, for what is specific to the embedded database."""
     path = tmp_path / "cop.db"
     shutil.copy(sqlite_template, path)

@@ -22,7 +22,9 @@ _counter = itertools.count(1)
 PASSWORD = "a long enough passphrase"
 
 
-def community(engine: Engine, *, visibility: str = "workspace", name: str | None = None) -> Community:
+def community(
+    engine: Engine, *, visibility: str = "workspace", name: str | None = None
+) -> Community:
     n = next(_counter)
     with write_session(engine) as s:
         return communities.create_community(
@@ -35,12 +37,24 @@ def organisation(engine: Engine, name: str | None = None) -> int:
         return people.create_organisation(s, SYSTEM, name=name or f"City {next(_counter)}").id  # type: ignore[return-value]
 
 
-def actor(engine: Engine, role: Role | str | None = None, community_id: int | None = None, *, admin: bool = False, organisation_id: int | None = None) -> Actor:
+def actor(
+    engine: Engine,
+    role: Role | str | None = None,
+    community_id: int | None = None,
+    *,
+    admin: bool = False,
+    organisation_id: int | None = None,
+) -> Actor:
     """A signed-in user with ``role`` in ``community_id`` (or none), re-read like the app does."""
     n = next(_counter)
     with write_session(engine) as s:
         user = accounts.create_user(
-            s, SYSTEM, username=f"user{n}", password=PASSWORD, name=f"User {n}", is_admin=admin,
+            s,
+            SYSTEM,
+            username=f"user{n}",
+            password=PASSWORD,
+            name=f"User {n}",
+            is_admin=admin,
             organisation_id=organisation_id,
         )
         if role is not None and community_id is not None:
@@ -82,8 +96,12 @@ def world(engine: Engine, visibility: str = "workspace") -> World:
 def workshop(engine: Engine, actor: Actor, community_id: int, **fields: Any) -> Workshop:
     """A planned in-person workshop on 10 March 2026, 10:00-16:00 Berlin time, unless ``fields`` say otherwise."""
     values: dict[str, Any] = {
-        "title": f"Workshop {next(_counter)}", "kind": "workshop", "format": "in_person", "place": "Town hall",
-        "starts_at": datetime(2026, 3, 10, 10, 0), "ends_at": datetime(2026, 3, 10, 16, 0),
+        "title": f"Workshop {next(_counter)}",
+        "kind": "workshop",
+        "format": "in_person",
+        "place": "Town hall",
+        "starts_at": datetime(2026, 3, 10, 10, 0),
+        "ends_at": datetime(2026, 3, 10, 16, 0),
         "time_zone": "Europe/Berlin",
     }
     values.update(fields)

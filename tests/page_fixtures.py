@@ -51,7 +51,9 @@ def demo_db(tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch
 def run_page(demo_db: str) -> Callable[..., AppTest]:
     """Run ``pages/<name>.py`` signed in as ``username`` (None: not signed in)."""
 
-    def run(name: str, username: str | None = "facilitator", query: dict[str, str] | None = None) -> AppTest:
+    def run(
+        name: str, username: str | None = "facilitator", query: dict[str, str] | None = None
+    ) -> AppTest:
         target = ROOT / ("app.py" if name == "app" else f"pages/{name}.py")
         at = AppTest.from_file(str(target), default_timeout=TIMEOUT)
         if username:
@@ -66,7 +68,13 @@ def run_page(demo_db: str) -> Callable[..., AppTest]:
 
 def texts(at: AppTest) -> str:
     """Everything a user would read on the page, for assertions."""
-    parts = [m.value for m in at.markdown] + [t.value for t in at.title] + [h.value for h in at.header]
+    parts = (
+        [m.value for m in at.markdown] + [t.value for t in at.title] + [h.value for h in at.header]
+    )
     parts += [s.value for s in at.subheader] + [c.value for c in at.caption]
-    parts += [str(e.value) for e in at.error] + [str(w.value) for w in at.warning] + [str(i.value) for i in at.info]
+    parts += (
+        [str(e.value) for e in at.error]
+        + [str(w.value) for w in at.warning]
+        + [str(i.value) for i in at.info]
+    )
     return "\n".join(str(p) for p in parts)

@@ -45,8 +45,14 @@ def _account(session: Session, user_id: int | str) -> User:
     return records.get_live(session, User, user_id, for_update=True, label="account")
 
 
-def _change_account(session: Session, actor: Actor, user: User, changes: dict[str, Any], action: str,
-                    note: dict[str, Any] | None = None) -> User:
+def _change_account(
+    session: Session,
+    actor: Actor,
+    user: User,
+    changes: dict[str, Any],
+    action: str,
+    note: dict[str, Any] | None = None,
+) -> User:
     """Apply an admin's change to the current row and always audit it (even a repeated unlock)."""
     before = snapshot(user)
     for key, value in changes.items():
@@ -67,9 +73,16 @@ def deactivate_user(session: Session, actor: Actor, user_id: int | str) -> User:
     authorize(actor, "user.deactivate")
     user = _account(session, user_id)
     if user.id == actor.user_id:
-        raise ValidationError({"user": N_("You cannot deactivate your own account; ask another admin.")})
-    return _change_account(session, actor, user, {"active": False, "sessions_valid_after": clock.now()},
-                           "user.deactivate")
+        raise ValidationError(
+            {"user": N_("You cannot deactivate your own account; ask another admin.")}
+        )
+    return _change_account(
+        session,
+        actor,
+        user,
+        {"active": False, "sessions_valid_after": clock.now()},
+        "user.deactivate",
+    )
 
 
 def reactivate_user(session: Session, actor: Actor, user_id: int | str) -> User:
@@ -97,11 +110,19 @@ def reset_password(session: Session, actor: Actor, user_id: int | str) -> str:
     user = _account(session, user_id)
     password = temporary_password()
     _change_account(
-        session, actor, user,
-        {"password_hash": passwords.hash_password(password), "must_change_password": True,
-         "sessions_valid_after": clock.now(), "failed_logins": 0, "first_failed_login_at": None,
-         "locked_until": None},
-        "user.reset_password", note={"password": ["(hidden)", "(temporary password set)"]},
+        session,
+        actor,
+        user,
+        {
+            "password_hash": passwords.hash_password(password),
+            "must_change_password": True,
+            "sessions_valid_after": clock.now(),
+            "failed_logins": 0,
+            "first_failed_login_at": None,
+            "locked_until": None,
+        },
+        "user.reset_password",
+        note={"password": ["(hidden)", "(temporary password set)"]},
     )
     return password
 
@@ -110,9 +131,13 @@ def unlock_user(session: Session, actor: Actor, user_id: int | str) -> User:
     """Lift a lockout before its 15 minutes are over, and forget the failed attempts."""
     authorize(actor, "user.unlock")
     user = _account(session, user_id)
-    return _change_account(session, actor, user,
-                           {"failed_logins": 0, "first_failed_login_at": None, "locked_until": None},
-                           "user.unlock")
+    return _change_account(
+        session,
+        actor,
+        user,
+        {"failed_logins": 0, "first_failed_login_at": None, "locked_until": None},
+        "user.unlock",
+    )
 
 
 def user_id_for(session: Session, actor: Actor, username: str) -> int:
@@ -120,7 +145,13 @@ def user_id_for(session: Session, actor: Actor, username: str) -> int:
     authorize(actor, "user.list")
     user_id = session.exec(select(User.id).where(User.username == username.strip().lower())).first()
     if user_id is None:
-        raise ValidationError({"username": Message(N_("There is no account {username!r}."), username=username.strip())})
+        raise ValidationError(
+            {
+                "username": Message(
+                    N_("There is no account {username!r}."), username=username.strip()
+                )
+            }
+        )
     return int(user_id)
 
 
@@ -139,8 +170,15 @@ class AccountRow:
     last_login_at: datetime | None
 
 
-def list_users(session: Session, actor: Actor, *, search: str = "", state: str = "all",
-               limit: int = 50, offset: int = 0) -> tuple[list[AccountRow], int]:
+def list_users(
+    session: Session,
+    actor: Actor,
+    *,
+    search: str = "",
+    state: str = "all",
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[AccountRow], int]:
     """Accounts by username, filtered and paged in SQL, with the total for the pager."""
     authorize(actor, "user.list")
     chk = Checker()
@@ -151,29 +189,48 @@ def list_users(session: Session, actor: Actor, *, search: str = "", state: str =
     conditions: list[Any] = [col(User.deleted_at).is_(None)]
     if search.strip():
         pattern = like_pattern(search.strip())
-        conditions.append(sa.or_(col(User.username).ilike(pattern, escape="\\"),
-                                 col(Person.name).ilike(pattern, escape="\\"),
-                                 col(Person.email).ilike(pattern, escape="\\")))
+        conditions.append(
+            sa.or_(
+                col(User.username).ilike(pattern, escape="\\"),
+                col(Person.name).ilike(pattern, escape="\\"),
+                col(Person.email).ilike(pattern, escape="\\"),
+            )
+        )
     if state == "active":
         conditions.append(col(User.active).is_(True))
     elif state == "inactive":
         conditions.append(col(User.active).is_(False))
     elif state == "locked":
         conditions.append(is_locked)
-    joined = (select(User, Person, Organisation)
-              .join(Person, col(Person.id) == User.person_id, isouter=True)
-              .join(Organisation, col(Organisation.id) == Person.organisation_id, isouter=True))
+    joined = (
+        select(User, Person, Organisation)
+        .join(Person, col(Person.id) == User.person_id, isouter=True)
+        .join(Organisation, col(Organisation.id) == Person.organisation_id, isouter=True)
+    )
     total = session.exec(
-        select(func.count(User.id)).select_from(User)
-        .join(Person, col(Person.id) == User.person_id, isouter=True).where(*conditions)
+        select(func.count(User.id))
+        .select_from(User)
+        .join(Person, col(Person.id) == User.person_id, isouter=True)
+        .where(*conditions)
     ).one()
     limit, offset = _page(limit, offset)
-    rows = session.exec(joined.where(*conditions).order_by(User.username).limit(limit).offset(offset))
+    rows = session.exec(
+        joined.where(*conditions).order_by(User.username).limit(limit).offset(offset)
+    )
     return [
-        AccountRow(id=u.id, version=u.version, username=u.username, name=p.name if p else "",  # type: ignore[arg-type]
-                   email=p.email if p else "", organisation=o.name if o else "", is_admin=u.is_admin,
-                   active=u.active, locked=u.locked_until is not None and u.locked_until > now,
-                   must_change_password=u.must_change_password, last_login_at=u.last_login_at)
+        AccountRow(
+            id=u.id,
+            version=u.version,
+            username=u.username,
+            name=p.name if p else "",  # type: ignore[arg-type]
+            email=p.email if p else "",
+            organisation=o.name if o else "",
+            is_admin=u.is_admin,
+            active=u.active,
+            locked=u.locked_until is not None and u.locked_until > now,
+            must_change_password=u.must_change_password,
+            last_login_at=u.last_login_at,
+        )
         for u, p, o in rows
     ], int(total)
 
@@ -181,18 +238,33 @@ def list_users(session: Session, actor: Actor, *, search: str = "", state: str =
 def find_people(session: Session, actor: Actor, search: str = "", *, limit: int = 20) -> list[dict]:
     """People of the workspace by name or e-mail, for the pickers of the admin console."""
     authorize(actor, "user.list")
-    stmt = (select(Person, Organisation, User.username)
-            .join(Organisation, col(Organisation.id) == Person.organisation_id, isouter=True)
-            .join(User, col(User.person_id) == Person.id, isouter=True)
-            .where(col(Person.deleted_at).is_(None)))
+    stmt = (
+        select(Person, Organisation, User.username)
+        .join(Organisation, col(Organisation.id) == Person.organisation_id, isouter=True)
+        .join(User, col(User.person_id) == Person.id, isouter=True)
+        .where(col(Person.deleted_at).is_(None))
+    )
     if search.strip():
         pattern = like_pattern(search.strip())
-        stmt = stmt.where(sa.or_(col(Person.name).ilike(pattern, escape="\\"),
-                                 col(Person.email).ilike(pattern, escape="\\")))
+        stmt = stmt.where(
+            sa.or_(
+                col(Person.name).ilike(pattern, escape="\\"),
+                col(Person.email).ilike(pattern, escape="\\"),
+            )
+        )
     limit, _ = _page(limit, 0)
     rows = session.exec(stmt.order_by(Person.name, Person.id).limit(limit))
-    return [{"person_id": p.id, "name": p.name, "email": p.email, "organisation": o.name if o else "",
-             "username": username or "", "anonymised": p.anonymised_at is not None} for p, o, username in rows]
+    return [
+        {
+            "person_id": p.id,
+            "name": p.name,
+            "email": p.email,
+            "organisation": o.name if o else "",
+            "username": username or "",
+            "anonymised": p.anonymised_at is not None,
+        }
+        for p, o, username in rows
+    ]
 
 
 def _day_start(value: date | datetime) -> datetime:
@@ -235,8 +307,12 @@ def audit_log(
     start = _day_start(since) if since is not None else None
     end = _period_end(until) if until is not None else None
     chk = Checker()
-    chk.not_before("until", start, _day_start(until) if until is not None else None,
-                   label=N_("The end of the period"))
+    chk.not_before(
+        "until",
+        start,
+        _day_start(until) if until is not None else None,
+        label=N_("The end of the period"),
+    )
     chk.raise_if_any()
     conditions: list[Any] = []
     if community_id is not None:
@@ -246,8 +322,9 @@ def audit_log(
     if what.strip():
         text = searchable(what.strip())
         prefix = like_pattern(text)[1:]  # "user." -> "user.%"
-        conditions.append(sa.or_(col(AuditEvent.action).like(prefix, escape="\\"),
-                                 AuditEvent.record_type == text))
+        conditions.append(
+            sa.or_(col(AuditEvent.action).like(prefix, escape="\\"), AuditEvent.record_type == text)
+        )
     if start is not None:
         conditions.append(AuditEvent.at >= start)
     if end is not None:
@@ -255,7 +332,10 @@ def audit_log(
     total = session.exec(select(func.count(AuditEvent.id)).where(*conditions)).one()
     limit, offset = _page(limit, offset)
     events = session.exec(
-        select(AuditEvent).where(*conditions)
-        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).limit(limit).offset(offset)
+        select(AuditEvent)
+        .where(*conditions)
+        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+        .limit(limit)
+        .offset(offset)
     )
     return list(events), int(total)

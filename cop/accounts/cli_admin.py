@@ -30,13 +30,18 @@ def _user_commands(subparsers: argparse._SubParsersAction) -> argparse._SubParse
 def register(subparsers: argparse._SubParsersAction) -> None:
     commands = _user_commands(subparsers)
     for name, helptext, run in (
-        ("reset-password", "give an account a one-time password it must change at the next sign-in",
-         run_reset_password),
+        (
+            "reset-password",
+            "give an account a one-time password it must change at the next sign-in",
+            run_reset_password,
+        ),
         ("unlock", "lift a lockout after too many failed sign-ins", run_unlock),
         ("deactivate", "stop an account from signing in and end its sessions", run_deactivate),
         ("reactivate", "let a deactivated account sign in again", run_reactivate),
     ):
-        command = commands.add_parser(name, help=helptext, description=helptext[0].upper() + helptext[1:] + ".")
+        command = commands.add_parser(
+            name, help=helptext, description=helptext[0].upper() + helptext[1:] + "."
+        )
         command.add_argument("username", metavar="USERNAME", help="the account")
         command.set_defaults(run=run)
 
@@ -49,14 +54,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "Everything is imported or, if any row has a problem, nothing.",
     )
     people.add_argument("file", metavar="FILE", type=Path, help="a .csv (UTF-8) or .xlsx file")
-    people.add_argument("--community", required=True, metavar="SLUG", help="the community's short name")
-    people.add_argument("--dry-run", action="store_true", help="show what would be created; write nothing")
+    people.add_argument(
+        "--community", required=True, metavar="SLUG", help="the community's short name"
+    )
+    people.add_argument(
+        "--dry-run", action="store_true", help="show what would be created; write nothing"
+    )
     people.set_defaults(run=run_import_people)
 
 
 def run_reset_password(args: argparse.Namespace) -> int:
     with write_session(current_engine(args)) as session:
-        password = admin.reset_password(session, SYSTEM, admin.user_id_for(session, SYSTEM, args.username))
+        password = admin.reset_password(
+            session, SYSTEM, admin.user_id_for(session, SYSTEM, args.username)
+        )
     say(f"Temporary password for {args.username.strip().lower()}: {password}")
     say("Pass it on through a trusted channel; it must be changed at the next sign-in.")
     return EXIT_OK
@@ -86,12 +97,16 @@ def run_reactivate(args: argparse.Namespace) -> int:
 def _describe(plan: onboarding.ImportPlan) -> None:
     for row in plan.rows:
         note = f" ({row.note})" if row.note else ""
-        say(f"row {row.row}: {row.name} <{row.email or 'no e-mail'}> {row.organisation or '-'} as {row.role}: "
-            f"person {row.person}, membership {row.membership}{note}")
+        say(
+            f"row {row.row}: {row.name} <{row.email or 'no e-mail'}> {row.organisation or '-'} as {row.role}: "
+            f"person {row.person}, membership {row.membership}{note}"
+        )
     if plan.ignored_columns:
         say(f"Ignored columns: {', '.join(plan.ignored_columns)}")
-    say(f"{len(plan.new_organisations)} new organisation(s), {plan.new_people} new person(s), "
-        f"{plan.new_memberships} new membership(s).")
+    say(
+        f"{len(plan.new_organisations)} new organisation(s), {plan.new_people} new person(s), "
+        f"{plan.new_memberships} new membership(s)."
+    )
     for problem in plan.problems:
         say(f"row {problem.row}, {problem.field}: {problem.message}")
 
@@ -107,7 +122,9 @@ def run_import_people(args: argparse.Namespace) -> int:
         plan = onboarding.preview_import(session, SYSTEM, community_id, args.file.name, data)  # type: ignore[arg-type]
     _describe(plan)
     if plan.problems:
-        say(f"{len(plan.problems)} problem(s): nothing was imported. Correct the file and run again.")
+        say(
+            f"{len(plan.problems)} problem(s): nothing was imported. Correct the file and run again."
+        )
         return EXIT_FAILED
     if args.dry_run:
         say("Dry run: nothing was written.")

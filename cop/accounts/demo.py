@@ -18,29 +18,49 @@ def step(ctx: DemoContext) -> None:
     data, session = ctx.data, ctx.session
     for org in data["organisations"]:
         created = people.create_organisation(
-            session, SYSTEM, name=org["name"], kind=org["kind"], country=org["country"],
-            latitude=org.get("latitude"), longitude=org.get("longitude"),
+            session,
+            SYSTEM,
+            name=org["name"],
+            kind=org["kind"],
+            country=org["country"],
+            latitude=org.get("latitude"),
+            longitude=org.get("longitude"),
         )
         ctx.organisations[org["key"]] = created.id
     for spec in data["communities"]:
         community = communities.create_community(
-            session, SYSTEM, name=spec["name"], slug=spec["slug"], theme=spec.get("theme", ""),
-            description=spec.get("description", ""), visibility=spec.get("visibility", "workspace"),
+            session,
+            SYSTEM,
+            name=spec["name"],
+            slug=spec["slug"],
+            theme=spec.get("theme", ""),
+            description=spec.get("description", ""),
+            visibility=spec.get("visibility", "workspace"),
         )
         ctx.communities[spec["slug"]] = community.id
     city_community = {city: spec["slug"] for spec in data["communities"] for city in spec["cities"]}
     for spec in data["people"]:
         person = people.create_person(
-            session, SYSTEM, name=spec["name"], email=spec.get("email", ""),
+            session,
+            SYSTEM,
+            name=spec["name"],
+            email=spec.get("email", ""),
             organisation_id=ctx.organisations[spec["organisation"]],
         )
         ctx.people[spec["name"]] = person.id
         role = spec.get("role", "member")
-        communities.add_member(session, SYSTEM, ctx.communities[city_community[spec["organisation"]]], person.id, role)
+        communities.add_member(
+            session, SYSTEM, ctx.communities[city_community[spec["organisation"]]], person.id, role
+        )
     for spec in data["accounts"]:
         user = accounts.create_user(
-            session, SYSTEM, username=spec["username"], password=data["password"], name=spec["name"],
-            email=spec.get("email", ""), is_admin=spec.get("admin", False),
+            session,
+            SYSTEM,
+            username=spec["username"],
+            password=data["password"],
+            name=spec["name"],
+            email=spec.get("email", ""),
+            is_admin=spec.get("admin", False),
             organisation_id=ctx.organisations.get(spec.get("organisation", "")),
             person_id=ctx.people.get(spec.get("person", "")),
         )
@@ -48,9 +68,19 @@ def step(ctx: DemoContext) -> None:
         ctx.people.setdefault(person.name, person.id)  # type: ignore[union-attr]
         for membership in spec.get("memberships", []):
             community_id = ctx.communities[membership["community"]]
-            existing = [m for m in communities.members(session, SYSTEM, community_id) if m["person_id"] == person.id]  # type: ignore[union-attr]
+            existing = [
+                m
+                for m in communities.members(session, SYSTEM, community_id)
+                if m["person_id"] == person.id
+            ]  # type: ignore[union-attr]
             if existing:
-                communities.change_role(session, SYSTEM, existing[0]["membership_id"], existing[0]["membership_version"], membership["role"])
+                communities.change_role(
+                    session,
+                    SYSTEM,
+                    existing[0]["membership_id"],
+                    existing[0]["membership_version"],
+                    membership["role"],
+                )
             else:
                 communities.add_member(session, SYSTEM, community_id, person.id, membership["role"])  # type: ignore[union-attr]
         session.flush()

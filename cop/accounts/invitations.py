@@ -62,7 +62,9 @@ def status(invitation: Invitation, now: datetime | None = None) -> str:
     return "pending"
 
 
-def _invitation_email(community: Community, inviter: Actor, url: str, expires_at: datetime) -> tuple[str, str]:
+def _invitation_email(
+    community: Community, inviter: Actor, url: str, expires_at: datetime
+) -> tuple[str, str]:
     subject = f"Invitation to {community.name}"
     body = (
         f"{inviter.name} invites you to the community {community.name} in the CoP Workspace.\n\n"
@@ -105,27 +107,48 @@ def invite(
 
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
-        name=name, email=email, community_id=community.id, role=role, person_id=person_id,  # type: ignore[arg-type]
-        token_hash=token_hash(token), expires_at=clock.now() + LIFETIME,
+        name=name,
+        email=email,
+        community_id=community.id,
+        role=role,
+        person_id=person_id,  # type: ignore[arg-type]
+        token_hash=token_hash(token),
+        expires_at=clock.now() + LIFETIME,
     )
     records.stamp_new(invitation, actor)
     session.add(invitation)
     session.flush()
-    audited = {k: [None, v] for k, v in snapshot(invitation).items() if k != "token_hash" and v not in (None, "")}
-    record_event(session, actor, "invitation.create", invitation, community_id=community.id, changes=audited)
+    audited = {
+        k: [None, v]
+        for k, v in snapshot(invitation).items()
+        if k != "token_hash" and v not in (None, "")
+    }
+    record_event(
+        session, actor, "invitation.create", invitation, community_id=community.id, changes=audited
+    )
 
     link = f"{LINK_PREFIX}{token}"
     if not (email and mailer.is_configured()):
         return IssuedInvitation(invitation, link, emailed=False)
     if not base_url:
-        return IssuedInvitation(invitation, link, emailed=False,
-                                email_problem="The workspace address is unknown, so no e-mail was sent.")
-    subject, body = _invitation_email(community, actor, base_url.rstrip("/") + link, invitation.expires_at)
+        return IssuedInvitation(
+            invitation,
+            link,
+            emailed=False,
+            email_problem="The workspace address is unknown, so no e-mail was sent.",
+        )
+    subject, body = _invitation_email(
+        community, actor, base_url.rstrip("/") + link, invitation.expires_at
+    )
     try:
         sent = mailer.send(email, subject, body)
     except mailer.DELIVERY_ERRORS as exc:
-        return IssuedInvitation(invitation, link, emailed=False,
-                                email_problem=f"The mail server did not take the message ({type(exc).__name__}).")
+        return IssuedInvitation(
+            invitation,
+            link,
+            emailed=False,
+            email_problem=f"The mail server did not take the message ({type(exc).__name__}).",
+        )
     return IssuedInvitation(invitation, link, emailed=sent)
 
 
@@ -146,7 +169,9 @@ def _usable(session: Session, token: str, *, lock: bool = True) -> Invitation:
             "or ask the person who invited you for a new link."
         )
     if state == "revoked":
-        raise InvitationUnusable("This invitation was withdrawn. Ask the person who invited you for a new one.")
+        raise InvitationUnusable(
+            "This invitation was withdrawn. Ask the person who invited you for a new one."
+        )
     if state == "expired":
         raise InvitationUnusable(
             f"This invitation link expired on {invitation.expires_at:%Y-%m-%d}. "
@@ -159,50 +184,87 @@ def describe(session: Session, token: str) -> dict[str, Any]:
     """What the sign-up form shows before anything is typed: who is invited where, as what."""
     invitation = _usable(session, token, lock=False)
     community = session.get(Community, invitation.community_id)
-    return {"name": invitation.name, "email": invitation.email, "role": invitation.role,
-            "community": community.name if community else "", "community_id": invitation.community_id}
+    return {
+        "name": invitation.name,
+        "email": invitation.email,
+        "role": invitation.role,
+        "community": community.name if community else "",
+        "community_id": invitation.community_id,
+    }
 
 
-def accept_invitation(session: Session, token: str, username: str, password: str, name: str) -> User:
+def accept_invitation(
+    session: Session, token: str, username: str, password: str, name: str
+) -> User:
     """Create the account and the membership, use up the link, and tell the inviter."""
     invitation = _usable(session, token)
-    if invitation.person_id is not None and session.exec(
-        select(User.id).where(User.person_id == invitation.person_id)
-    ).first():
-        raise InvitationUnusable("This person already has an account. Sign in, or ask for help with your password.")
-    acting = dataclasses.replace(SYSTEM, username=f"invitation #{invitation.id}", name=invitation.name)
+    if (
+        invitation.person_id is not None
+        and session.exec(select(User.id).where(User.person_id == invitation.person_id)).first()
+    ):
+        raise InvitationUnusable(
+            "This person already has an account. Sign in, or ask for help with your password."
+        )
+    acting = dataclasses.replace(
+        SYSTEM, username=f"invitation #{invitation.id}", name=invitation.name
+    )
     user = accounts.create_user(
-        session, acting, username=username, password=password, name=name, email=invitation.email,
+        session,
+        acting,
+        username=username,
+        password=password,
+        name=name,
+        email=invitation.email,
         person_id=invitation.person_id,
     )
     already_member = session.exec(
         select(Membership.id).where(
-            Membership.person_id == user.person_id, Membership.community_id == invitation.community_id,
+            Membership.person_id == user.person_id,
+            Membership.community_id == invitation.community_id,
             col(Membership.deleted_at).is_(None),
         )
     ).first()
     if not already_member:
-        communities.add_member(session, acting, invitation.community_id, user.person_id, invitation.role)  # type: ignore[arg-type]
+        communities.add_member(
+            session, acting, invitation.community_id, user.person_id, invitation.role
+        )  # type: ignore[arg-type]
     records.save(
-        session, acting, invitation, invitation.version, {"used_at": clock.now(), "user_id": user.id},
-        action="invitation.accept", community_id=invitation.community_id,
+        session,
+        acting,
+        invitation,
+        invitation.version,
+        {"used_at": clock.now(), "user_id": user.id},
+        action="invitation.accept",
+        community_id=invitation.community_id,
     )
     if invitation.created_by_id:
         community = session.get(Community, invitation.community_id)
-        session.add(Notification(
-            user_id=invitation.created_by_id, kind="invitation.accepted",
-            message=f"{name.strip()} accepted your invitation to {community.name if community else ''} "
-                    f"and signs in as {user.username}."[:500],
-            record_type="user", record_id=user.id, community_id=invitation.community_id,
-        ))
+        session.add(
+            Notification(
+                user_id=invitation.created_by_id,
+                kind="invitation.accepted",
+                message=f"{name.strip()} accepted your invitation to {community.name if community else ''} "
+                f"and signs in as {user.username}."[:500],
+                record_type="user",
+                record_id=user.id,
+                community_id=invitation.community_id,
+            )
+        )
     return user
 
 
 def list_invitations(
-    session: Session, actor: Actor, community_id: int | None = None, *, limit: int = 50, offset: int = 0,
+    session: Session,
+    actor: Actor,
+    community_id: int | None = None,
+    *,
+    limit: int = 50,
+    offset: int = 0,
 ) -> tuple[list[dict], int]:
     """Invitations newest first with their state; facilitators see their community's, admins all."""
-    stmt = select(Invitation, Community.name).join(Community, col(Community.id) == Invitation.community_id)
+    stmt = select(Invitation, Community.name).join(
+        Community, col(Community.id) == Invitation.community_id
+    )
     count = select(func.count(Invitation.id))
     if community_id is not None:
         community = communities.get_community(session, actor, community_id)
@@ -212,24 +274,51 @@ def list_invitations(
     else:
         authorize(actor, "invitation.list")
     total = session.exec(count).one()
-    rows = session.exec(stmt.order_by(col(Invitation.created_at).desc(), col(Invitation.id).desc())
-                        .limit(limit).offset(offset))
+    rows = session.exec(
+        stmt.order_by(col(Invitation.created_at).desc(), col(Invitation.id).desc())
+        .limit(limit)
+        .offset(offset)
+    )
     now = clock.now()
     return [
-        {"id": inv.id, "version": inv.version, "name": inv.name, "email": inv.email, "community": cname,
-         "community_id": inv.community_id, "role": inv.role, "status": status(inv, now),
-         "expires_at": inv.expires_at, "used_at": inv.used_at}
+        {
+            "id": inv.id,
+            "version": inv.version,
+            "name": inv.name,
+            "email": inv.email,
+            "community": cname,
+            "community_id": inv.community_id,
+            "role": inv.role,
+            "status": status(inv, now),
+            "expires_at": inv.expires_at,
+            "used_at": inv.used_at,
+        }
         for inv, cname in rows
     ], int(total)
 
 
 def revoke_invitation(session: Session, actor: Actor, invitation_id: int) -> Invitation:
     """Withdraw a link that was sent to the wrong person or is no longer wanted."""
-    invitation = records.get_live(session, Invitation, invitation_id, for_update=True, label="invitation")
+    invitation = records.get_live(
+        session, Invitation, invitation_id, for_update=True, label="invitation"
+    )
     community = communities.get_community(session, actor, invitation.community_id)
     authorize(actor, "invitation.revoke", community)
     if invitation.used_at is not None:
-        raise ValidationError({"invitation": N_("This invitation was already accepted; deactivate the account instead.")})
-    records.save(session, actor, invitation, invitation.version, {"revoked_at": clock.now()},
-                 action="invitation.revoke", community_id=community.id)
+        raise ValidationError(
+            {
+                "invitation": N_(
+                    "This invitation was already accepted; deactivate the account instead."
+                )
+            }
+        )
+    records.save(
+        session,
+        actor,
+        invitation,
+        invitation.version,
+        {"revoked_at": clock.now()},
+        action="invitation.revoke",
+        community_id=community.id,
+    )
     return invitation

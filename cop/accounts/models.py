@@ -25,7 +25,9 @@ class Invitation(Editable, table=True):
     community_id: int = Field(foreign_key="community.id", index=True, ondelete="CASCADE")
     role: str = Field(default=Role.MEMBER, max_length=16)
     # An existing person (imported from a spreadsheet, say) gets the account; else a new one is made.
-    person_id: int | None = Field(default=None, foreign_key="person.id", index=True, ondelete="SET NULL")
+    person_id: int | None = Field(
+        default=None, foreign_key="person.id", index=True, ondelete="SET NULL"
+    )
     token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -40,7 +42,10 @@ class User(Editable, table=True):
     username: str = Field(max_length=32, sa_column_kwargs={"unique": True})
     password_hash: str = Field(max_length=100)
     person_id: int | None = Field(
-        default=None, foreign_key="person.id", ondelete="SET NULL", sa_column_kwargs={"unique": True}
+        default=None,
+        foreign_key="person.id",
+        ondelete="SET NULL",
+        sa_column_kwargs={"unique": True},
     )
     is_admin: bool = False
     active: bool = True

@@ -35,12 +35,21 @@ KINDS = {
 def _user_for_person(session: Session, person_id: int | None) -> User | None:
     if person_id is None:
         return None
-    return session.exec(select(User).where(User.person_id == person_id, User.active == True)).first()  # noqa: E712
+    return session.exec(
+        select(User).where(User.person_id == person_id, col(User.active).is_(True))
+    ).first()
 
 
 def notify_people(
-    session: Session, person_ids: Iterable[int | None], *, kind: str, message: str, community_id: int,
-    record_type: str = "", record_id: int | None = None, exclude_user_id: int | None = None,
+    session: Session,
+    person_ids: Iterable[int | None],
+    *,
+    kind: str,
+    message: str,
+    community_id: int,
+    record_type: str = "",
+    record_id: int | None = None,
+    exclude_user_id: int | None = None,
 ) -> int:
     """Notify each person who has an account and may read the community; returns how many."""
     community = session.get(Community, community_id)
@@ -54,10 +63,16 @@ def notify_people(
         reader = accounts.load_actor(session, user.id)
         if reader is None or not can_read(reader, community):
             continue
-        session.add(Notification(
-            user_id=user.id, kind=kind, message=message[:500], record_type=record_type,  # type: ignore[arg-type]
-            record_id=record_id, community_id=community_id,
-        ))
+        session.add(
+            Notification(
+                user_id=user.id,
+                kind=kind,
+                message=message[:500],
+                record_type=record_type,  # type: ignore[arg-type]
+                record_id=record_id,
+                community_id=community_id,
+            )
+        )
         sent += 1
     return sent
 
@@ -66,40 +81,51 @@ def community_people(session: Session, community_id: int, roles: Iterable[str]) 
     """Person ids of the community's members in ``roles`` (e.g. facilitators for a review)."""
     rows = session.exec(
         select(Membership.person_id).where(
-            Membership.community_id == community_id, col(Membership.role).in_(list(roles)),
+            Membership.community_id == community_id,
+            col(Membership.role).in_(list(roles)),
             col(Membership.deleted_at).is_(None),
         )
     )
     return list(rows)
 
 
-def inbox(session: Session, actor: Actor, *, unread_only: bool = False, limit: int = 50, offset: int = 0) -> tuple[list[Notification], int]:
+def inbox(
+    session: Session, actor: Actor, *, unread_only: bool = False, limit: int = 50, offset: int = 0
+) -> tuple[list[Notification], int]:
     stmt = select(Notification).where(Notification.user_id == actor.user_id)
     if unread_only:
         stmt = stmt.where(col(Notification.read_at).is_(None))
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
-    rows = session.exec(stmt.order_by(col(Notification.created_at).desc(), col(Notification.id).desc()).limit(limit).offset(offset))
+    rows = session.exec(
+        stmt.order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
+        .limit(limit)
+        .offset(offset)
+    )
     return list(rows), int(total)
 
 
 def unread_count(session: Session, actor: Actor) -> int:
-    return int(session.exec(
-        select(func.count(Notification.id)).where(Notification.user_id == actor.user_id, col(Notification.read_at).is_(None))
-    ).one())
+    return int(
+        session.exec(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == actor.user_id, col(Notification.read_at).is_(None)
+            )
+        ).one()
+    )
 
 
 def mark_read(session: Session, actor: Actor, notification_id: int | None = None) -> int:
     """Mark one (or, with None, every) notification of the actor read; returns how many."""
     authorize(actor, "notification.read_own")
-    stmt = sa.update(Notification).where(Notification.user_id == actor.user_id, col(Notification.read_at).is_(None))
+    stmt = sa.update(Notification).where(
+        Notification.user_id == actor.user_id, col(Notification.read_at).is_(None)
+    )
     if notification_id is not None:
         owned = session.get(Notification, notification_id)
         if owned is None or owned.user_id != actor.user_id:
             raise NotFound(f"There is no notification with id {notification_id}.")
         stmt = stmt.where(Notification.id == notification_id)
     return session.execute(stmt.values(read_at=clock.now())).rowcount or 0
-
-
 
 
 def weekly_digest(session: Session, actor: Actor, *, since: datetime | None = None) -> int:
@@ -112,12 +138,20 @@ def weekly_digest(session: Session, actor: Actor, *, since: datetime | None = No
         select(Notification, Person.email, Person.name)
         .join(User, col(User.id) == Notification.user_id)
         .join(Person, col(Person.id) == User.person_id)
-        .where(col(Notification.read_at).is_(None), Notification.created_at >= since, Person.email != "")
+        .where(
+            col(Notification.read_at).is_(None),
+            Notification.created_at >= since,
+            Person.email != "",
+        )
         .order_by(Notification.user_id, Notification.created_at)
     )
     per_user: dict[str, tuple[str, list[str]]] = {}
     for note, email, name in rows:
         per_user.setdefault(email, (name, []))[1].append(f"- {note.message}")
     for email, (name, lines) in per_user.items():
-        mailer.send(email, "Your week in CoP Workspace", f"Hello {name},\n\nUnread in your inbox:\n" + "\n".join(lines))
+        mailer.send(
+            email,
+            "Your week in CoP Workspace",
+            f"Hello {name},\n\nUnread in your inbox:\n" + "\n".join(lines),
+        )
     return len(per_user)

@@ -28,7 +28,14 @@ from cop.core.permissions import Actor, authorize
 REDACTED = "(redacted)"
 ANONYMOUS_NAME = "Former participant #{id}"
 # Identity tables are handled field by field; a "name" column names someone or something else.
-_NOT_FREE_TEXT_TABLES = {"person", "user", "audit_event", "invitation", "data_version", "alembic_version"}
+_NOT_FREE_TEXT_TABLES = {
+    "person",
+    "user",
+    "audit_event",
+    "invitation",
+    "data_version",
+    "alembic_version",
+}
 _SECRET_COLUMN = re.compile(r"(_hash|^token|_token|secret)$")
 _MIN_FREE_TEXT_LENGTH = 200
 _MIN_NAME_LENGTH = 3
@@ -46,8 +53,11 @@ def free_text_columns() -> list[tuple[sa.Table, list[sa.Column]]]:
         if table.name in _NOT_FREE_TEXT_TABLES or table.name.startswith("search_"):
             continue
         columns = [
-            c for c in table.columns
-            if _is_text(c) and c.name != "name" and not _SECRET_COLUMN.search(c.name)
+            c
+            for c in table.columns
+            if _is_text(c)
+            and c.name != "name"
+            and not _SECRET_COLUMN.search(c.name)
             and (getattr(c.type, "length", None) or _MIN_FREE_TEXT_LENGTH) >= _MIN_FREE_TEXT_LENGTH
         ]
         if columns:
@@ -66,8 +76,12 @@ def _like_any(column: Any, needles: list[str]) -> Any:
     return sa.or_(*[column.ilike(f"%{n}%", escape="\\") for n in escaped])
 
 
-def _replace_mentions(session: Session, actor: Actor, replacements: list[tuple[re.Pattern[str], str]],
-                      needles: list[str]) -> int:
+def _replace_mentions(
+    session: Session,
+    actor: Actor,
+    replacements: list[tuple[re.Pattern[str], str]],
+    needles: list[str],
+) -> int:
     """Rewrite rows whose free text mentions the person; each changed record is versioned and audited.
 
     Only candidate rows (found with LIKE in SQL) are read; the exact,
@@ -88,7 +102,11 @@ def _replace_mentions(session: Session, actor: Actor, replacements: list[tuple[r
                     for pattern, replacement in replacements:
                         text = pattern.sub(replacement, text)
                     new[name] = text
-            delta = {name: [REDACTED, "(mentions replaced)"] for name in values if new[name] != values[name]}
+            delta = {
+                name: [REDACTED, "(mentions replaced)"]
+                for name in values
+                if new[name] != values[name]
+            }
             if not delta:
                 continue
             where = sa.and_(*[c == row._mapping[c] for c in key])
@@ -100,12 +118,21 @@ def _replace_mentions(session: Session, actor: Actor, replacements: list[tuple[r
             record_id = row._mapping[key[0]] if len(key) == 1 else None
             community_id = None
             if "community_id" in table.columns and record_id is not None:
-                community_id = session.execute(sa.select(table.c.community_id).where(where)).scalar()
+                community_id = session.execute(
+                    sa.select(table.c.community_id).where(where)
+                ).scalar()
             if has_version:
                 version = session.execute(sa.select(table.c.version).where(where)).scalar()
                 delta["version"] = [version - 1, version]
-            record_event(session, actor, f"{table.name}.anonymise_mentions", record_type=table.name,
-                         record_id=record_id, community_id=community_id, changes=delta)
+            record_event(
+                session,
+                actor,
+                f"{table.name}.anonymise_mentions",
+                record_type=table.name,
+                record_id=record_id,
+                community_id=community_id,
+                changes=delta,
+            )
     return changed_rows
 
 
@@ -119,8 +146,14 @@ def _redact(value: Any, patterns: list[re.Pattern[str]]) -> Any:
     return value
 
 
-def _redact_audit(session: Session, person: Person, needles: list[str], patterns: list[re.Pattern[str]],
-                  old_username: str | None, new_username: str | None) -> None:
+def _redact_audit(
+    session: Session,
+    person: Person,
+    needles: list[str],
+    patterns: list[re.Pattern[str]],
+    old_username: str | None,
+    new_username: str | None,
+) -> None:
     """Audit values that name the person become "(redacted)"; who did what and when stays."""
     as_text = sa.cast(AuditEvent.changes, sa.Text)
     search = needles + [json.dumps(n)[1:-1] for n in needles]  # non-ASCII is stored \u-escaped
@@ -128,19 +161,28 @@ def _redact_audit(session: Session, person: Person, needles: list[str], patterns
     if search:
         conditions.append(_like_any(as_text, search))
     if old_username:
-        conditions.append(sa.and_(AuditEvent.record_type == "user", _like_any(as_text, [old_username])))
+        conditions.append(
+            sa.and_(AuditEvent.record_type == "user", _like_any(as_text, [old_username]))
+        )
     for event in session.exec(select(AuditEvent).where(sa.or_(*conditions))):
         redacted = _redact(event.changes, patterns)
         for field, values in redacted.items():
-            own_identity = event.record_type == "person" and event.record_id == person.id and field in {"name", "email"}
+            own_identity = (
+                event.record_type == "person"
+                and event.record_id == person.id
+                and field in {"name", "email"}
+            )
             if own_identity or (field == "username" and old_username and old_username in values):
                 redacted[field] = [REDACTED if v not in (None, "") else v for v in values]
         if redacted != event.changes:
             event.changes = redacted
             session.add(event)
     if old_username and new_username:
-        session.execute(sa.update(AuditEvent).where(AuditEvent.actor_name == old_username)
-                        .values(actor_name=new_username))
+        session.execute(
+            sa.update(AuditEvent)
+            .where(AuditEvent.actor_name == old_username)
+            .values(actor_name=new_username)
+        )
 
 
 def anonymise_person(session: Session, actor: Actor, person_id: int | str) -> Person:
@@ -159,10 +201,13 @@ def anonymise_person(session: Session, actor: Actor, person_id: int | str) -> Pe
     new_username = f"former-{user.id}" if user is not None else None
     name, email = person.name.strip(), person.email.strip()
     replacements = ([(_mention(name), new_name)] if len(name) >= _MIN_NAME_LENGTH else []) + (
-        [(_mention(email), REDACTED)] if email else [])
+        [(_mention(email), REDACTED)] if email else []
+    )
     needles = [t for t, ok in ((name, len(name) >= _MIN_NAME_LENGTH), (email, bool(email))) if ok]
 
-    _redact_audit(session, person, needles, [p for p, _ in replacements], old_username, new_username)
+    _redact_audit(
+        session, person, needles, [p for p, _ in replacements], old_username, new_username
+    )
     mentions = _replace_mentions(session, actor, replacements, needles) if needles else 0
     linked = [Invitation.person_id == person.id] + ([Invitation.email == email] if email else [])
     for invitation in session.exec(select(Invitation).where(sa.or_(*linked))):
@@ -175,28 +220,52 @@ def anonymise_person(session: Session, actor: Actor, person_id: int | str) -> Pe
     person.version += 1
     person.updated_at, person.updated_by_id = now, actor.user_id or None
     session.add(person)
-    record_event(session, actor, "person.anonymise", person, changes={
-        "name": [REDACTED, new_name], "email": [REDACTED, ""], "anonymised_at": [None, now.isoformat()],
-        "mentions_replaced": [None, mentions], "version": [old_version, person.version]})
+    record_event(
+        session,
+        actor,
+        "person.anonymise",
+        person,
+        changes={
+            "name": [REDACTED, new_name],
+            "email": [REDACTED, ""],
+            "anonymised_at": [None, now.isoformat()],
+            "mentions_replaced": [None, mentions],
+            "version": [old_version, person.version],
+        },
+    )
     if user is not None:
         was_active, old_user_version = user.active, user.version
         user.username, user.active, user.sessions_valid_after = new_username, False, now  # type: ignore[assignment]
         user.version += 1
         session.add(user)
-        record_event(session, actor, "user.deactivate", user, changes={
-            "username": [REDACTED, new_username], "active": [was_active, False],
-            "version": [old_user_version, user.version]})
+        record_event(
+            session,
+            actor,
+            "user.deactivate",
+            user,
+            changes={
+                "username": [REDACTED, new_username],
+                "active": [was_active, False],
+                "version": [old_user_version, user.version],
+            },
+        )
     return person
 
 
-def _rows_referring_to(session: Session, target: str, value: int) -> dict[str, list[dict[str, Any]]]:
+def _rows_referring_to(
+    session: Session, target: str, value: int
+) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {}
     for table in SQLModel.metadata.sorted_tables:
         columns = [fk.parent for fk in table.foreign_keys if fk.column.table.name == target]
         if not columns:
             continue
-        rows = session.execute(sa.select(table).where(sa.or_(*[c == value for c in columns]))).mappings()
-        kept = [{k: plain(v) for k, v in row.items() if not _SECRET_COLUMN.search(k)} for row in rows]
+        rows = session.execute(
+            sa.select(table).where(sa.or_(*[c == value for c in columns]))
+        ).mappings()
+        kept = [
+            {k: plain(v) for k, v in row.items() if not _SECRET_COLUMN.search(k)} for row in rows
+        ]
         if kept:
             found.setdefault(table.name, []).extend(kept)
     return found
@@ -217,18 +286,30 @@ def export_own_data(session: Session, actor: Actor) -> dict[str, Any]:
     related: dict[str, list[dict[str, Any]]] = {}
     if person is not None:
         rows = session.exec(
-            select(Membership, Community).join(Community, col(Community.id) == Membership.community_id)
-            .where(Membership.person_id == person.id).order_by(Community.name)
+            select(Membership, Community)
+            .join(Community, col(Community.id) == Membership.community_id)
+            .where(Membership.person_id == person.id)
+            .order_by(Community.name)
         )
-        memberships = [{"community": c.name, "community_slug": c.slug, "role": m.role,
-                        "since": plain(m.created_at), "ended": plain(m.deleted_at)} for m, c in rows]
+        memberships = [
+            {
+                "community": c.name,
+                "community_slug": c.slug,
+                "role": m.role,
+                "since": plain(m.created_at),
+                "ended": plain(m.deleted_at),
+            }
+            for m, c in rows
+        ]
         related = _rows_referring_to(session, "person", person.id)  # type: ignore[arg-type]
     for table, rows in _rows_referring_to(session, "user", user.id).items():  # type: ignore[arg-type]
         related.setdefault(table, []).extend(rows)
     record_event(session, actor, "person.export_own", person or user)
     return {
         "exported_at": clock.now().isoformat(),
-        "account": {k: plain(v) for k, v in user.model_dump().items() if not _SECRET_COLUMN.search(k)},
+        "account": {
+            k: plain(v) for k, v in user.model_dump().items() if not _SECRET_COLUMN.search(k)
+        },
         "profile": {k: plain(v) for k, v in person.model_dump().items()} if person else None,
         "memberships": memberships,
         "records": related,

@@ -36,18 +36,29 @@ def _mine(session: Session, actor: Actor, *, for_update: bool = False) -> tuple[
     user = records.get_live(session, User, actor.user_id, for_update=for_update, label="account")
     if user.person_id is None:
         raise NotFound("Your account has no profile; ask an admin to link it to a person.")
-    person = records.get_live(session, Person, user.person_id, for_update=for_update, label="person")
+    person = records.get_live(
+        session, Person, user.person_id, for_update=for_update, label="person"
+    )
     return user, person
 
 
 def my_profile(session: Session, actor: Actor) -> Profile:
     user, person = _mine(session, actor)
-    return Profile(person.name, person.email, user.language, user.time_zone, person.version, user.version)
+    return Profile(
+        person.name, person.email, user.language, user.time_zone, person.version, user.version
+    )
 
 
 def update_own_profile(
-    session: Session, actor: Actor, *, name: str, email: str, language: str, time_zone: str,
-    person_version: int, user_version: int,
+    session: Session,
+    actor: Actor,
+    *,
+    name: str,
+    email: str,
+    language: str,
+    time_zone: str,
+    person_version: int,
+    user_version: int,
 ) -> Profile:
     """Save the signed-in person's own details; a stale form raises ConflictError."""
     authorize(actor, "user.update_own_profile")
@@ -58,8 +69,20 @@ def update_own_profile(
     chk.choice("language", language, set(accounts.LANGUAGES), label=N_("The language"))
     time_zone = accounts.check_time_zone(chk, time_zone)
     chk.raise_if_any()
-    records.save(session, actor, person, person_version, {"name": name, "email": email},
-                 action="person.update_own_profile")
-    records.save(session, actor, user, user_version, {"language": language, "time_zone": time_zone},
-                 action="user.update_own_profile")
+    records.save(
+        session,
+        actor,
+        person,
+        person_version,
+        {"name": name, "email": email},
+        action="person.update_own_profile",
+    )
+    records.save(
+        session,
+        actor,
+        user,
+        user_version,
+        {"language": language, "time_zone": time_zone},
+        action="user.update_own_profile",
+    )
     return my_profile(session, actor)

@@ -32,7 +32,9 @@ LOCK_AFTER_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 LOCK_FOR = timedelta(minutes=15)
 LANGUAGES = {"en": "English", "de": "Deutsch"}
-SIGN_IN_FAILED = "Username or password is incorrect, or the account is locked. Please try again later."
+SIGN_IN_FAILED = (
+    "Username or password is incorrect, or the account is locked. Please try again later."
+)
 
 
 def normalise_username(value: str) -> str:
@@ -43,7 +45,10 @@ def normalise_username(value: str) -> str:
 def check_username(chk: Checker, value: Any, field: str = "username") -> str:
     username = normalise_username(str(value or ""))
     if not USERNAME_RE.match(username):
-        chk.fail(field, N_("Use 3-32 characters: lower-case letters a-z, digits, dot, hyphen or underscore."))
+        chk.fail(
+            field,
+            N_("Use 3-32 characters: lower-case letters a-z, digits, dot, hyphen or underscore."),
+        )
     return username
 
 
@@ -94,7 +99,10 @@ def create_user(
     email = chk.email("email", email)
     chk.choice("language", language, set(LANGUAGES), label=N_("The language"))
     time_zone = check_time_zone(chk, time_zone)
-    if "username" not in chk.errors and session.exec(select(User.id).where(User.username == username)).first():
+    if (
+        "username" not in chk.errors
+        and session.exec(select(User.id).where(User.username == username)).first()
+    ):
         chk.fail("username", Message(N_("The username {username!r} is taken."), username=username))
     organisation_id = people.check_organisation_id(session, chk, organisation_id)
     if person_id is not None:
@@ -106,7 +114,9 @@ def create_user(
             chk.fail("person", N_("This person already has an account."))
     chk.raise_if_any()
     if person_id is None:
-        person = records.create(session, actor, Person(name=name, email=email, organisation_id=organisation_id))
+        person = records.create(
+            session, actor, Person(name=name, email=email, organisation_id=organisation_id)
+        )
         person_id = person.id
     user = User(
         username=username,
@@ -148,15 +158,27 @@ def record_failed_sign_in(session: Session, username: str) -> None:
         .values(
             failed_logins=new_count,
             first_failed_login_at=sa.case((fresh, now), else_=User.first_failed_login_at),
-            locked_until=sa.case((new_count >= LOCK_AFTER_FAILURES, now + LOCK_FOR), else_=User.locked_until),
+            locked_until=sa.case(
+                (new_count >= LOCK_AFTER_FAILURES, now + LOCK_FOR), else_=User.locked_until
+            ),
         )
     )
     user = find_user(session, username)
     if user is not None and counted.rowcount:
         session.refresh(user)
         if user.failed_logins == LOCK_AFTER_FAILURES:
-            record_event(session, Actor(user_id=0, username=user.username, name=""), "user.locked", user,
-                         changes={"locked_until": [None, user.locked_until.isoformat() if user.locked_until else None]})
+            record_event(
+                session,
+                Actor(user_id=0, username=user.username, name=""),
+                "user.locked",
+                user,
+                changes={
+                    "locked_until": [
+                        None,
+                        user.locked_until.isoformat() if user.locked_until else None,
+                    ]
+                },
+            )
 
 
 def record_successful_sign_in(session: Session, user: User) -> bool:
@@ -213,12 +235,20 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str) 
     user.sessions_valid_after = clock.now()
     user.version += 1
     session.add(user)
-    record_event(session, actor, "user.change_password", user, changes={"password": ["(hidden)", "(changed)"]})
+    record_event(
+        session,
+        actor,
+        "user.change_password",
+        user,
+        changes={"password": ["(hidden)", "(changed)"]},
+    )
 
 
 def end_sessions(session: Session, user_id: int) -> None:
     """Sign-out: every cookie issued until now stops working, in every tab and replica."""
-    session.execute(sa.update(User).where(User.id == user_id).values(sessions_valid_after=clock.now()))
+    session.execute(
+        sa.update(User).where(User.id == user_id).values(sessions_valid_after=clock.now())
+    )
 
 
 def credentials(session: Session) -> dict[str, dict[str, Any]]:
@@ -237,16 +267,29 @@ def credentials(session: Session) -> dict[str, dict[str, Any]]:
     for username, password_hash, name, email, locked_until in rows:
         if locked_until is not None and locked_until > now:
             continue
-        users[username] = {"name": name or username, "email": email or "", "password": password_hash,
-                           "first_name": name or username, "last_name": "", "roles": None,
-                           "failed_login_attempts": 0, "logged_in": False}
+        users[username] = {
+            "name": name or username,
+            "email": email or "",
+            "password": password_hash,
+            "first_name": name or username,
+            "last_name": "",
+            "roles": None,
+            "failed_login_attempts": 0,
+            "logged_in": False,
+        }
     return {"usernames": users}
 
 
-def load_actor(session: Session, user_id: int | None = None, username: str | None = None) -> Actor | None:
+def load_actor(
+    session: Session, user_id: int | None = None, username: str | None = None
+) -> Actor | None:
     """Re-read the signed-in user each run: None when inactive, deleted or unknown."""
     stmt = select(User)
-    stmt = stmt.where(User.id == user_id) if user_id is not None else stmt.where(User.username == normalise_username(username or ""))
+    stmt = (
+        stmt.where(User.id == user_id)
+        if user_id is not None
+        else stmt.where(User.username == normalise_username(username or ""))
+    )
     user = session.exec(stmt).first()
     if user is None or not user.active or user.deleted_at is not None:
         return None
@@ -274,4 +317,3 @@ def load_actor(session: Session, user_id: int | None = None, username: str | Non
         time_zone=user.time_zone,
         roles=roles,
     )
-

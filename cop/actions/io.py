@@ -184,8 +184,10 @@ def _read(data: bytes, preview: Preview) -> list[tuple[int, dict[str, str]]]:
         missing = [c for c in ("id", "version", *EDITABLE) if c not in header]
         if missing:
             preview.file_errors.append(
-                Message(N_("Missing columns: {columns}. Export the actions first and edit that file."),
-                        columns=", ".join(missing))
+                Message(
+                    N_("Missing columns: {columns}. Export the actions first and edit that file."),
+                    columns=", ".join(missing),
+                )
             )
             return []
         rows = [
@@ -193,14 +195,19 @@ def _read(data: bytes, preview: Preview) -> list[tuple[int, dict[str, str]]]:
             for row in reader
         ]
     except csv.Error as exc:  # e.g. a cell beyond the csv module's field size limit
-        preview.file_errors.append(Message(N_("The CSV file cannot be read: {problem}."), problem=exc))
+        preview.file_errors.append(
+            Message(N_("The CSV file cannot be read: {problem}."), problem=exc)
+        )
         return []
     if not rows:
         preview.file_errors.append(N_("The file has no rows below its header."))
     elif len(rows) > MAX_IMPORT_ROWS:
         preview.file_errors.append(
-            Message(N_("The file has {count:,} rows; import at most {maximum:,} at once."),
-                    count=len(rows), maximum=MAX_IMPORT_ROWS)
+            Message(
+                N_("The file has {count:,} rows; import at most {maximum:,} at once."),
+                count=len(rows),
+                maximum=MAX_IMPORT_ROWS,
+            )
         )
         return []
     return rows
@@ -236,8 +243,11 @@ def _wanted(chk: Checker, row: dict[str, str]) -> dict[str, Any]:
     if status not in STATUSES:
         chk.fail(
             "status",
-            Message(N_("Status {status!r} is not allowed; use one of: {choices}."),
-                    status=status[:40], choices=", ".join(STATUSES)),
+            Message(
+                N_("Status {status!r} is not allowed; use one of: {choices}."),
+                status=status[:40],
+                choices=", ".join(STATUSES),
+            ),
         )
     values["status"] = status
     values["progress"] = chk.count(
@@ -266,7 +276,10 @@ def _changes(
     values = dict(wanted)
     progress_edited = values["progress"] != action.progress
     if progress_edited and driven is not None:
-        chk.fail("progress", Message(N_("The progress of this action follows its {what}."), what=Message(driven[0])))
+        chk.fail(
+            "progress",
+            Message(N_("The progress of this action follows its {what}."), what=Message(driven[0])),
+        )
     elif progress_edited and values["status"] == ActionStatus.DONE and values["progress"] != 100:
         chk.fail("progress", N_("A done action is at 100 %."))
     elif not progress_edited and values["status"] != action.status:
@@ -298,13 +311,16 @@ def _row(
         result.errors["id"] = (
             Message(N_("There is no action with id {id}."), id=raw_id[:20])
             if raw_id
-            else N_("Every row needs the id of an exported action; new actions are created on the page.")
+            else N_(
+                "Every row needs the id of an exported action; new actions are created on the page."
+            )
         )
         return result
     if action_id in seen:
-        result.errors["id"] = (
-            Message(N_("Action {id} appears twice in the file (also on line {line})."),
-                    id=action_id, line=seen[action_id])
+        result.errors["id"] = Message(
+            N_("Action {id} appears twice in the file (also on line {line})."),
+            id=action_id,
+            line=seen[action_id],
         )
         return result
     seen[action_id] = line  # type: ignore[index]
@@ -315,7 +331,9 @@ def _row(
         if name in row and _text_in(row[name]).strip() != shown.strip():
             chk.fail(
                 name,
-                Message(CHANGED_ON_THE_PAGE[name][0], shown=shown) if shown else CHANGED_ON_THE_PAGE[name][1],
+                Message(CHANGED_ON_THE_PAGE[name][0], shown=shown)
+                if shown
+                else CHANGED_ON_THE_PAGE[name][1],
             )
     if not chk.errors:
         result.changes = _changes(chk, action, wanted, driven.get(action.id))  # type: ignore[arg-type]
@@ -325,14 +343,25 @@ def _row(
         if result.version != action.version:
             chk.fail(
                 "version",
-                Message(N_("Someone changed this action after the export (version {exported} in the "
-                           "file, {current} now); export again and redo this row."),
-                        exported=version[:12] or "?", current=action.version),
+                Message(
+                    N_(
+                        "Someone changed this action after the export (version {exported} in the "
+                        "file, {current} now); export again and redo this row."
+                    ),
+                    exported=version[:12] or "?",
+                    current=action.version,
+                ),
             )
         try:
             authorize(actor, "action.import", community)
         except PermissionDenied:
-            chk.fail("id", Message(N_("You may not import changes to actions of {community}."), community=community.name))
+            chk.fail(
+                "id",
+                Message(
+                    N_("You may not import changes to actions of {community}."),
+                    community=community.name,
+                ),
+            )
     result.errors = dict(chk.errors)
     if result.errors:
         result.changes = {}

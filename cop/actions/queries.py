@@ -241,7 +241,9 @@ def find_actions(
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of the actions matching ``filters`` (see ``conditions``) and how many match in all."""
     if sort not in SORTS:
-        raise ValidationError({"sort": Message(N_("Sort by one of: {choices}."), choices=", ".join(SORTS))})
+        raise ValidationError(
+            {"sort": Message(N_("Sort by one of: {choices}."), choices=", ".join(SORTS))}
+        )
     where = conditions(session, actor, **filters)
     key = col(SORTS[sort])
     order = [

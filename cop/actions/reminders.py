@@ -20,23 +20,31 @@ def overdue_actions(session: Session, actor: Actor) -> int:
     start_of_day = datetime.combine(today, datetime.min.time(), tzinfo=clock.now().tzinfo)
     rows = session.exec(
         select(Action).where(
-            Action.due_date < today, col(Action.status).not_in(["done", "dropped"]), col(Action.deleted_at).is_(None)
+            Action.due_date < today,
+            col(Action.status).not_in(["done", "dropped"]),
+            col(Action.deleted_at).is_(None),
         )
     )
     sent = 0
     for action in rows:
         already = session.exec(
             select(Notification.id).where(
-                Notification.kind == "action.overdue", Notification.record_id == action.id,
-                Notification.record_type == "action", Notification.created_at >= start_of_day,
+                Notification.kind == "action.overdue",
+                Notification.record_id == action.id,
+                Notification.record_type == "action",
+                Notification.created_at >= start_of_day,
             )
         ).first()
         if already:
             continue
         days = (today - action.due_date).days
         sent += notify_people(
-            session, [action.owner_person_id], kind="action.overdue", community_id=action.community_id,
+            session,
+            [action.owner_person_id],
+            kind="action.overdue",
+            community_id=action.community_id,
             message=f"“{action.title}” was due {days} day{'s' if days != 1 else ''} ago ({action.due_date}).",
-            record_type="action", record_id=action.id,
+            record_type="action",
+            record_id=action.id,
         )
     return sent

@@ -72,8 +72,6 @@ def _ids(value: Any) -> list[Any]:
     return list(value)
 
 
-
-
 def _organisation_exists(session: Session, organisation_id: int) -> bool:
     found = session.get(Organisation, organisation_id)
     return found is not None and found.deleted_at is None
@@ -97,12 +95,18 @@ def _check_co_owners(
         if person is None or not is_member(session, community.id, person):  # type: ignore[arg-type]
             chk.fail(
                 "co_owner_ids",
-                Message(N_("Co-owner {who} is not a member of this community."), who=str(raw).strip()[:40]),
+                Message(
+                    N_("Co-owner {who} is not a member of this community."),
+                    who=str(raw).strip()[:40],
+                ),
             )
         elif person != owner and person not in chosen:
             chosen.append(person)
     if len(chosen) > MAX_CO_OWNERS:
-        chk.fail("co_owner_ids", Message(N_("At most {count} co-owners are allowed."), count=MAX_CO_OWNERS))
+        chk.fail(
+            "co_owner_ids",
+            Message(N_("At most {count} co-owners are allowed."), count=MAX_CO_OWNERS),
+        )
     return sorted(chosen)
 
 
@@ -115,7 +119,10 @@ def _check_organisations(chk: Checker, session: Session, value: Any) -> list[int
         elif organisation not in chosen:
             chosen.append(organisation)
     if len(chosen) > MAX_PARTNERS:
-        chk.fail("partner_ids", Message(N_("At most {count} partner organisations are allowed."), count=MAX_PARTNERS))
+        chk.fail(
+            "partner_ids",
+            Message(N_("At most {count} partner organisations are allowed."), count=MAX_PARTNERS),
+        )
     return sorted(chosen)
 
 
@@ -162,7 +169,14 @@ def check_number(chk: Checker, field: str, value: Any, label: str) -> float | No
         chk.fail(field, Message(N_("{label} must be a number."), label=label))
         return None
     if not math.isfinite(number) or abs(number) > MAX_NUMBER:
-        chk.fail(field, Message(N_("{label} must be a finite number up to {maximum:,.0f}."), label=label, maximum=MAX_NUMBER))
+        chk.fail(
+            field,
+            Message(
+                N_("{label} must be a finite number up to {maximum:,.0f}."),
+                label=label,
+                maximum=MAX_NUMBER,
+            ),
+        )
         return None
     return number
 
@@ -185,7 +199,9 @@ def check_action(
     if "title" in given:
         values["title"] = chk.title("title", given["title"], label=N_("The title"))
     if "objective" in given:
-        values["objective"] = chk.long_text("objective", given["objective"], label=N_("The objective"))
+        values["objective"] = chk.long_text(
+            "objective", given["objective"], label=N_("The objective")
+        )
     owner = current.owner_person_id if current is not None else None
     if "owner_person_id" in given:
         owner = values["owner_person_id"] = _check_owner(
@@ -216,7 +232,10 @@ def check_action(
         chk.not_before("due_date", start, due, label=N_("The due date"))
     if "priority" in given:
         values["priority"] = chk.choice(
-            "priority", given["priority"] or Priority.NORMAL.value, PRIORITIES, label=N_("The priority")
+            "priority",
+            given["priority"] or Priority.NORMAL.value,
+            PRIORITIES,
+            label=N_("The priority"),
         )
     if "tags" in given:
         values["tags"] = check_tags(chk, "tags", given["tags"], "tag")

@@ -58,10 +58,17 @@ def post_update(
     if status is not None:
         status = chk.choice("new_status", status, STATUSES, label=N_("The new status"))
     if progress is not None:
-        progress = chk.count("new_progress", progress, label=N_("The progress"), minimum=0, maximum=100)
+        progress = chk.count(
+            "new_progress", progress, label=N_("The progress"), minimum=0, maximum=100
+        )
         driver = action_progress.driven_by(session, action)
         if driver is not None:
-            chk.fail("new_progress", Message(N_("The progress of this action follows its {what}."), what=Message(driver)))
+            chk.fail(
+                "new_progress",
+                Message(
+                    N_("The progress of this action follows its {what}."), what=Message(driver)
+                ),
+            )
         elif (status or action.status) == ActionStatus.DONE and progress != 100:
             chk.fail("new_progress", N_("A done action is at 100 %."))
     chk.raise_if_any()
@@ -149,7 +156,9 @@ def add_milestone(
         )
     ).one()
     if count >= MAX_MILESTONES:
-        chk.fail("title", Message(N_("An action has at most {count} milestones."), count=MAX_MILESTONES))
+        chk.fail(
+            "title", Message(N_("An action has at most {count} milestones."), count=MAX_MILESTONES)
+        )
     chk.raise_if_any()
     milestone = ActionMilestone(
         action_id=action.id, title=clean_title, due_date=due, position=(last or 0) + 1
@@ -260,7 +269,9 @@ def add_indicator(
         )
     ).one()
     if count >= MAX_INDICATORS:
-        chk.fail("name", Message(N_("An action has at most {count} indicators."), count=MAX_INDICATORS))
+        chk.fail(
+            "name", Message(N_("An action has at most {count} indicators."), count=MAX_INDICATORS)
+        )
     chk.raise_if_any()
     indicator = ActionIndicator(action_id=action.id, position=(last or 0) + 1, **values)  # type: ignore[arg-type]
     return records.create(
@@ -292,8 +303,6 @@ def update_indicator(
         community_id=community.id,
     )
     return indicator
-
-
 
 
 def indicators(session: Session, action_id: int) -> list[ActionIndicator]:

@@ -125,12 +125,25 @@ def backup(engine: Engine, path: str | Path, *, actor: Actor = SYSTEM) -> dict[s
                 "tables": entries,
             }
             zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
-        with write_session(engine) as session:  # columns of every schema revision: old databases are backed up too
-            session.execute(sa.insert(AuditEvent.__table__).values(
-                at=clock.now(), actor_user_id=actor.user_id or None, actor_name=actor.username,
-                action="backup.create", record_type="workspace", record_id=None, community_id=None,
-                changes={"archive": path.name, "created_at": manifest["created_at"], "rows": counts},
-            ))
+        with write_session(
+            engine
+        ) as session:  # columns of every schema revision: old databases are backed up too
+            session.execute(
+                sa.insert(AuditEvent.__table__).values(
+                    at=clock.now(),
+                    actor_user_id=actor.user_id or None,
+                    actor_name=actor.username,
+                    action="backup.create",
+                    record_type="workspace",
+                    record_id=None,
+                    community_id=None,
+                    changes={
+                        "archive": path.name,
+                        "created_at": manifest["created_at"],
+                        "rows": counts,
+                    },
+                )
+            )
         partial.replace(path)
     except OSError as exc:
         raise ArchiveError(f"Could not write {path}: {exc.strerror or exc}.") from exc

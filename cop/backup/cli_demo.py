@@ -12,7 +12,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     group = subparsers.add_parser("demo", help="load the demo workspace")
     commands = group.add_subparsers(title="commands", metavar="COMMAND", required=True)
     load = commands.add_parser("load", help=f"load {DEMO_FILE.name} into an empty database")
-    load.add_argument("--if-empty", action="store_true", help="do nothing (and succeed) when the database has data")
+    load.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="do nothing (and succeed) when the database has data",
+    )
     load.set_defaults(run=run_load)
 
 
@@ -28,5 +32,7 @@ def run_load(args: argparse.Namespace) -> int:
         counts = load_demo(eng)
     except RuntimeError as exc:
         raise Refused(str(exc)) from exc
-    say("Loaded the demo workspace: " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")
+    say(
+        "Loaded the demo workspace: " + ", ".join(f"{n} {what}" for what, n in counts.items()) + "."
+    )
     return EXIT_OK

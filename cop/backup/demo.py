@@ -31,11 +31,13 @@ from cop.workshops import demo as workshops_demo
 DEMO_FILE = settings.PROJECT_ROOT / "data" / "demo.yaml"
 
 
-
-
 # In the order they depend on each other: people and communities first, the toolkit last.
 STEPS: list[Callable[[DemoContext], None]] = [
-    accounts_demo.step, workshops_demo.step, actions_demo.step, practices_demo.step, toolkit_demo.step,
+    accounts_demo.step,
+    workshops_demo.step,
+    actions_demo.step,
+    practices_demo.step,
+    toolkit_demo.step,
 ]
 
 
@@ -44,13 +46,19 @@ def load_demo(engine: Engine | None = None, path: Path = DEMO_FILE) -> dict[str,
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     with write_session(engine) as session:
         if session.exec(select(Community.id)).first() is not None:
-            raise RuntimeError("The database is not empty: the demo loads only into an empty workspace.")
+            raise RuntimeError(
+                "The database is not empty: the demo loads only into an empty workspace."
+            )
         ctx = DemoContext(data=data, session=session)
         for step in STEPS:
             step(ctx)
             session.flush()
-        return {"organisations": len(ctx.organisations), "communities": len(ctx.communities),
-                "people": len(ctx.people), "accounts": len(ctx.actors)}
+        return {
+            "organisations": len(ctx.organisations),
+            "communities": len(ctx.communities),
+            "people": len(ctx.people),
+            "accounts": len(ctx.actors),
+        }
 
 
 def load_demo_if_empty(engine: Engine | None = None) -> bool:

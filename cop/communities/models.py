@@ -48,8 +48,6 @@ class Person(Editable, table=True):
     anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-
-
 class Community(Editable, table=True):
     """A Community of Practice: a thematic cluster of cities and partners."""
 
@@ -65,15 +63,11 @@ class Community(Editable, table=True):
 class Membership(Editable, table=True):
     """A person's role in one community."""
 
-    __table_args__ = (sa.UniqueConstraint("person_id", "community_id", name="uq_membership_person_community"),)
+    __table_args__ = (
+        sa.UniqueConstraint("person_id", "community_id", name="uq_membership_person_community"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
     community_id: int = Field(foreign_key="community.id", index=True, ondelete="CASCADE")
     role: str = Field(default=Role.MEMBER, max_length=16)
-
-
-
-
-
-

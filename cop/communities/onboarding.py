@@ -35,9 +35,15 @@ from cop.core.validation import Checker
 
 MAX_ROWS = 5000
 KNOWN_COLUMNS = ("name", "email", "organisation", "organisation_kind", "country", "role")
-_ALIASES = {"e-mail": "email", "e_mail": "email", "mail": "email", "organization": "organisation",
-            "organisation_type": "organisation_kind", "organization_kind": "organisation_kind",
-            "full_name": "name"}
+_ALIASES = {
+    "e-mail": "email",
+    "e_mail": "email",
+    "mail": "email",
+    "organization": "organisation",
+    "organisation_type": "organisation_kind",
+    "organization_kind": "organisation_kind",
+    "full_name": "name",
+}
 _CHUNK = 500
 
 
@@ -103,7 +109,12 @@ def _file_problem(message: str) -> ValidationError:
 def read_table(filename: str, data: bytes) -> list[list[str]]:
     """The rows of the first sheet (XLSX) or of the file (CSV, UTF-8), header first."""
     if len(data) > LIMITS.attachment_bytes:
-        raise _file_problem(Message(N_("The file is larger than {size} MB."), size=LIMITS.attachment_bytes // (1024 * 1024)))
+        raise _file_problem(
+            Message(
+                N_("The file is larger than {size} MB."),
+                size=LIMITS.attachment_bytes // (1024 * 1024),
+            )
+        )
     suffix = PurePath(filename or "").suffix.lower()
     if data[:4] == b"PK\x03\x04" or suffix == ".xlsx":
         return _read_xlsx(data)
@@ -112,9 +123,15 @@ def read_table(filename: str, data: bytes) -> list[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise _file_problem(N_("The CSV file is not UTF-8. In your spreadsheet choose Save as: CSV UTF-8.")) from None
+        raise _file_problem(
+            N_("The CSV file is not UTF-8. In your spreadsheet choose Save as: CSV UTF-8.")
+        ) from None
     if "\x00" in text:
-        raise _file_problem(N_("The CSV file cannot be read: it contains NUL characters (is it really a CSV file?)."))
+        raise _file_problem(
+            N_(
+                "The CSV file cannot be read: it contains NUL characters (is it really a CSV file?)."
+            )
+        )
     try:
         delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:
@@ -123,7 +140,9 @@ def read_table(filename: str, data: bytes) -> list[list[str]]:
         # Only the delimiter is guessed: a guessed quote character mangles names like "' OR" or O'Brien.
         return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     except csv.Error as exc:
-        raise _file_problem(Message(N_("The CSV file cannot be read: {problem}."), problem=exc)) from None
+        raise _file_problem(
+            Message(N_("The CSV file cannot be read: {problem}."), problem=exc)
+        ) from None
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
@@ -155,8 +174,15 @@ def _header(raw: list[str], plan: ImportPlan) -> dict[str, int]:
         elif title.strip():
             plan.ignored_columns.append(title.strip())
     if "name" not in columns:
-        raise _file_problem(Message(N_("The first row must name the columns; a 'name' column is required "
-                                       "(known columns: {columns})."), columns=", ".join(KNOWN_COLUMNS)))
+        raise _file_problem(
+            Message(
+                N_(
+                    "The first row must name the columns; a 'name' column is required "
+                    "(known columns: {columns})."
+                ),
+                columns=", ".join(KNOWN_COLUMNS),
+            )
+        )
     return columns
 
 
@@ -165,7 +191,7 @@ def _lookup(session: Session, column: Any, keys: set[str], model: type) -> dict[
     found: dict[str, list[Any]] = {}
     ordered = sorted(keys)
     for start in range(0, len(ordered), _CHUNK):
-        chunk = ordered[start:start + _CHUNK]
+        chunk = ordered[start : start + _CHUNK]
         stmt = select(model).where(func.lower(column).in_(chunk), col(model.deleted_at).is_(None))
         for record in session.exec(stmt):
             found.setdefault(getattr(record, column.key).strip().lower(), []).append(record)
@@ -182,7 +208,12 @@ def _plan(session: Session, community: Community, table: list[list[str]]) -> Imp
     if not body:
         raise _file_problem(N_("The file has a header row but no people."))
     if len(body) > MAX_ROWS:
-        raise _file_problem(Message(N_("The file has more than {maximum:,} rows; split it into smaller files."), maximum=MAX_ROWS))
+        raise _file_problem(
+            Message(
+                N_("The file has more than {maximum:,} rows; split it into smaller files."),
+                maximum=MAX_ROWS,
+            )
+        )
 
     def value(row: list[str], key: str) -> str:
         index = columns.get(key)
@@ -194,15 +225,22 @@ def _plan(session: Session, community: Community, table: list[list[str]]) -> Imp
     people_by_email = _lookup(session, Person.email, emails, Person)
     people_by_name = _lookup(session, Person.name, names, Person)
     known_orgs = _lookup(session, Organisation.name, orgs, Organisation)
-    member_ids = set(session.exec(select(Membership.person_id).where(
-        Membership.community_id == community.id, col(Membership.deleted_at).is_(None))))
+    member_ids = set(
+        session.exec(
+            select(Membership.person_id).where(
+                Membership.community_id == community.id, col(Membership.deleted_at).is_(None)
+            )
+        )
+    )
     seen: dict[str, int] = {}
 
     for number, row in enumerate(body, start=2):
         chk = Checker()
         name = chk.title("name", value(row, "name"), label=N_("The name"))
         email = chk.email("email", value(row, "email"))
-        organisation = chk.optional_line("organisation", value(row, "organisation"), label=N_("The organisation"))
+        organisation = chk.optional_line(
+            "organisation", value(row, "organisation"), label=N_("The organisation")
+        )
         kind = value(row, "organisation_kind").lower()
         if kind:
             chk.choice("organisation_kind", kind, people.KINDS, label=N_("The organisation kind"))
@@ -212,11 +250,16 @@ def _plan(session: Session, community: Community, table: list[list[str]]) -> Imp
         if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
             chk.fail("country", N_("Use the two-letter country code, such as DE or IT."))
         if country and not organisation:
-            chk.fail("country", N_("The country belongs to the organisation: fill in the organisation too."))
+            chk.fail(
+                "country",
+                N_("The country belongs to the organisation: fill in the organisation too."),
+            )
         identity = email.lower() or name.lower()
         if identity and identity in seen:
-            chk.fail("email" if email else "name",
-                     Message(N_("The same person is already on row {row}."), row=seen[identity]))
+            chk.fail(
+                "email" if email else "name",
+                Message(N_("The same person is already on row {row}."), row=seen[identity]),
+            )
         seen.setdefault(identity, number)
         person, note = None, ""
         if email and email.lower() in people_by_email:
@@ -224,18 +267,38 @@ def _plan(session: Session, community: Community, table: list[list[str]]) -> Imp
         elif not email and name.lower() in people_by_name:
             matches = people_by_name[name.lower()]
             if len(matches) > 1:
-                chk.fail("name", Message(N_("{count} people in the workspace are called {name}; add the e-mail address."),
-                                         count=len(matches), name=name))
+                chk.fail(
+                    "name",
+                    Message(
+                        N_(
+                            "{count} people in the workspace are called {name}; add the e-mail address."
+                        ),
+                        count=len(matches),
+                        name=name,
+                    ),
+                )
             person = matches[0]
         org_key = organisation.lower()
         if organisation and org_key not in known_orgs and not chk.errors:
             known_kind, known_country = plan.organisation_details.get(org_key, ("", ""))
             if country and known_country and known_country != country:
-                chk.fail("country", Message(N_("{organisation} has country {country} on an earlier row."),
-                                            organisation=organisation, country=known_country))
+                chk.fail(
+                    "country",
+                    Message(
+                        N_("{organisation} has country {country} on an earlier row."),
+                        organisation=organisation,
+                        country=known_country,
+                    ),
+                )
             elif kind and known_kind and known_kind != kind:
-                chk.fail("organisation_kind", Message(N_("{organisation} is a {kind} on an earlier row."),
-                                                      organisation=organisation, kind=known_kind))
+                chk.fail(
+                    "organisation_kind",
+                    Message(
+                        N_("{organisation} is a {kind} on an earlier row."),
+                        organisation=organisation,
+                        kind=known_kind,
+                    ),
+                )
             else:
                 if org_key not in plan.organisation_details:
                     plan.new_organisations.append(organisation)
@@ -247,32 +310,56 @@ def _plan(session: Session, community: Community, table: list[list[str]]) -> Imp
         membership = "existing" if person is not None and person.id in member_ids else "new"
         if membership == "existing":
             note = "Already a member; the role is kept."
-        plan.rows.append(PlannedRow(
-            number, name, email, organisation, role, "existing" if person is not None else "new", membership,
-            note, person_id=person.id if person is not None else None,
-            organisation_id=known_orgs[org_key][0].id if org_key in known_orgs else None,
-        ))
+        plan.rows.append(
+            PlannedRow(
+                number,
+                name,
+                email,
+                organisation,
+                role,
+                "existing" if person is not None else "new",
+                membership,
+                note,
+                person_id=person.id if person is not None else None,
+                organisation_id=known_orgs[org_key][0].id if org_key in known_orgs else None,
+            )
+        )
     return plan
 
 
-def preview_import(session: Session, actor: Actor, community_id: int, filename: str, data: bytes) -> ImportPlan:
+def preview_import(
+    session: Session, actor: Actor, community_id: int, filename: str, data: bytes
+) -> ImportPlan:
     """What the file would create in the community, and every row-level problem; writes nothing."""
     community = communities.get_community(session, actor, community_id)
     authorize(actor, "import.people", community)
     return _plan(session, community, read_table(filename, data))
 
 
-def apply_import(session: Session, actor: Actor, community_id: int, filename: str, data: bytes) -> ImportPlan:
+def apply_import(
+    session: Session, actor: Actor, community_id: int, filename: str, data: bytes
+) -> ImportPlan:
     """Create the organisations, people and memberships of the file: all of them or, on any problem, none."""
     community = communities.get_community(session, actor, community_id)
     authorize(actor, "import.people", community)
     plan = _plan(session, community, read_table(filename, data))
     if plan.problems:
         first = plan.problems[0]
-        raise _file_problem(Message(N_("{count} problem(s) in the file, nothing was imported. "
-                                       "First: row {row}, {field}: {message}"),
-                                    count=len(plan.problems), row=first.row, field=first.field, message=first.message))
-    created: dict[str, int] = {}  # lower-case organisation name -> id, for organisations new in this file
+        raise _file_problem(
+            Message(
+                N_(
+                    "{count} problem(s) in the file, nothing was imported. "
+                    "First: row {row}, {field}: {message}"
+                ),
+                count=len(plan.problems),
+                row=first.row,
+                field=first.field,
+                message=first.message,
+            )
+        )
+    created: dict[
+        str, int
+    ] = {}  # lower-case organisation name -> id, for organisations new in this file
     for planned in plan.rows:
         organisation_id = planned.organisation_id
         if planned.organisation and organisation_id is None:
@@ -280,14 +367,22 @@ def apply_import(session: Session, actor: Actor, community_id: int, filename: st
             if key not in created:
                 kind, country = plan.organisation_details[key]
                 created[key] = people.create_organisation(  # type: ignore[assignment]
-                    session, actor, name=planned.organisation, kind=kind or OrganisationKind.OTHER.value,
+                    session,
+                    actor,
+                    name=planned.organisation,
+                    kind=kind or OrganisationKind.OTHER.value,
                     country=country,
                 ).id
             organisation_id = created[key]
         person_id = planned.person_id
         if person_id is None:
-            person_id = people.create_person(session, actor, name=planned.name, email=planned.email,
-                                             organisation_id=organisation_id).id
+            person_id = people.create_person(
+                session,
+                actor,
+                name=planned.name,
+                email=planned.email,
+                organisation_id=organisation_id,
+            ).id
         if planned.membership == "new":
             communities.add_member(session, actor, community.id, person_id, planned.role)  # type: ignore[arg-type]
     return plan

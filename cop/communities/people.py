@@ -28,7 +28,9 @@ def _may_in_any_community(actor: Actor, operation: str, session: Session) -> Com
     raise PermissionDenied(f"You may not do this ({operation}).")
 
 
-def _check_organisation(chk: Checker, name: str, kind: str, country: str, latitude, longitude) -> dict:  # noqa: ANN001
+def _check_organisation(
+    chk: Checker, name: str, kind: str, country: str, latitude, longitude
+) -> dict:  # noqa: ANN001
     values = {
         "name": chk.title("name", name, label=N_("The name")),
         "kind": chk.choice("kind", kind, KINDS, label=N_("The kind")),
@@ -36,10 +38,16 @@ def _check_organisation(chk: Checker, name: str, kind: str, country: str, latitu
         "latitude": latitude,
         "longitude": longitude,
     }
-    if values["country"] and (len(values["country"]) != 2 or not values["country"].isascii() or not values["country"].isalpha()):
+    if values["country"] and (
+        len(values["country"]) != 2
+        or not values["country"].isascii()
+        or not values["country"].isalpha()
+    ):
         chk.fail("country", N_("Use the two-letter country code, such as DE or IT."))
-    for field, value, limit, label in (("latitude", latitude, 90, N_("The latitude")),
-                                       ("longitude", longitude, 180, N_("The longitude"))):
+    for field, value, limit, label in (
+        ("latitude", latitude, 90, N_("The latitude")),
+        ("longitude", longitude, 180, N_("The longitude")),
+    ):
         if value is None or value == "":
             values[field] = None
             continue
@@ -51,12 +59,26 @@ def _check_organisation(chk: Checker, name: str, kind: str, country: str, latitu
             chk.fail(field, Message(N_("{label} must be a number."), label=label))
             continue
         if not -limit <= number <= limit:  # also refuses NaN
-            chk.fail(field, Message(N_("{label} must be between -{limit} and {limit}."), label=label, limit=limit))
+            chk.fail(
+                field,
+                Message(
+                    N_("{label} must be between -{limit} and {limit}."), label=label, limit=limit
+                ),
+            )
         values[field] = number
     return values
 
 
-def create_organisation(session: Session, actor: Actor, *, name: str, kind: str = OrganisationKind.CITY, country: str = "", latitude=None, longitude=None) -> Organisation:  # noqa: ANN001
+def create_organisation(
+    session: Session,
+    actor: Actor,
+    *,
+    name: str,
+    kind: str = OrganisationKind.CITY,
+    country: str = "",
+    latitude=None,
+    longitude=None,
+) -> Organisation:  # noqa: ANN001
     _may_in_any_community(actor, "organisation.create", session)
     chk = Checker()
     values = _check_organisation(chk, name, kind, country, latitude, longitude)
@@ -64,14 +86,21 @@ def create_organisation(session: Session, actor: Actor, *, name: str, kind: str 
     return records.create(session, actor, Organisation(**values), action="organisation.create")
 
 
-def update_organisation(session: Session, actor: Actor, organisation_id: int, version: int, **fields) -> Organisation:  # noqa: ANN003
-    organisation = records.get_live(session, Organisation, organisation_id, for_update=True, label="organisation")
+def update_organisation(
+    session: Session, actor: Actor, organisation_id: int, version: int, **fields
+) -> Organisation:  # noqa: ANN003
+    organisation = records.get_live(
+        session, Organisation, organisation_id, for_update=True, label="organisation"
+    )
     _may_in_any_community(actor, "organisation.update", session)
     chk = Checker()
     current = organisation.model_dump()
     values = _check_organisation(
-        chk, fields.get("name", current["name"]), fields.get("kind", current["kind"]),
-        fields.get("country", current["country"]), fields.get("latitude", current["latitude"]),
+        chk,
+        fields.get("name", current["name"]),
+        fields.get("kind", current["kind"]),
+        fields.get("country", current["country"]),
+        fields.get("latitude", current["latitude"]),
         fields.get("longitude", current["longitude"]),
     )
     chk.raise_if_any()
@@ -86,18 +115,29 @@ def organisations(session: Session, kind: str | None = None) -> list[Organisatio
     return list(session.exec(stmt.order_by(Organisation.name)))
 
 
-def check_organisation_id(session: Session, chk: Checker, value: Any, field: str = "organisation") -> int | None:
+def check_organisation_id(
+    session: Session, chk: Checker, value: Any, field: str = "organisation"
+) -> int | None:
     """A person's organisation: none, or one that exists (a bad id is a field message, not a crash)."""
     if value is None or value == "":
         return None
-    organisation = session.get(Organisation, number) if (number := record_id(value)) is not None else None
+    organisation = (
+        session.get(Organisation, number) if (number := record_id(value)) is not None else None
+    )
     if organisation is None or organisation.deleted_at is not None:
         chk.fail(field, N_("Choose an organisation that exists."))
         return None
     return organisation.id
 
 
-def create_person(session: Session, actor: Actor, *, name: str, email: str = "", organisation_id: int | None = None) -> Person:
+def create_person(
+    session: Session,
+    actor: Actor,
+    *,
+    name: str,
+    email: str = "",
+    organisation_id: int | None = None,
+) -> Person:
     """A person without an account: a volunteer, a guest expert, city staff."""
     _may_in_any_community(actor, "person.create", session)
     chk = Checker()
@@ -105,16 +145,33 @@ def create_person(session: Session, actor: Actor, *, name: str, email: str = "",
     email = chk.email("email", email)
     organisation_id = check_organisation_id(session, chk, organisation_id)
     chk.raise_if_any()
-    return records.create(session, actor, Person(name=name, email=email, organisation_id=organisation_id), action="person.create")
+    return records.create(
+        session,
+        actor,
+        Person(name=name, email=email, organisation_id=organisation_id),
+        action="person.create",
+    )
 
 
-def update_person(session: Session, actor: Actor, person_id: int, version: int, *, name: str, email: str = "", organisation_id: int | None = None) -> Person:
+def update_person(
+    session: Session,
+    actor: Actor,
+    person_id: int,
+    version: int,
+    *,
+    name: str,
+    email: str = "",
+    organisation_id: int | None = None,
+) -> Person:
     person = records.get_live(session, Person, person_id, for_update=True, label="person")
     if not (actor.person_id == person.id):
         _may_in_any_community(actor, "person.update", session)
     chk = Checker()
-    changes = {"name": chk.title("name", name, label=N_("The name")), "email": chk.email("email", email),
-               "organisation_id": check_organisation_id(session, chk, organisation_id)}
+    changes = {
+        "name": chk.title("name", name, label=N_("The name")),
+        "email": chk.email("email", email),
+        "organisation_id": check_organisation_id(session, chk, organisation_id),
+    }
     chk.raise_if_any()
     records.save(session, actor, person, version, changes, action="person.update")
     return person

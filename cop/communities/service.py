@@ -25,26 +25,37 @@ def get_community(session: Session, actor: Actor, community_id: int | str) -> Co
 
 
 def get_by_slug(session: Session, actor: Actor, slug: str) -> Community:
-    community = session.exec(select(Community).where(Community.slug == slug.strip().lower())).first()
+    community = session.exec(
+        select(Community).where(Community.slug == slug.strip().lower())
+    ).first()
     if community is None or community.deleted_at is not None or not can_read(actor, community):
         raise NotFound(f"There is no community {slug!r}.")
     return community
 
 
-def visible_communities(session: Session, actor: Actor, *, include_archived: bool = False) -> list[Community]:
+def visible_communities(
+    session: Session, actor: Actor, *, include_archived: bool = False
+) -> list[Community]:
     """Every community the actor may read, by name."""
     stmt = select(Community).where(col(Community.deleted_at).is_(None))
     if not include_archived:
         stmt = stmt.where(col(Community.archived_at).is_(None))
     if not actor.is_admin:
         stmt = stmt.where(
-            (Community.visibility == Visibility.WORKSPACE) | col(Community.id).in_(list(actor.roles) or [-1])
+            (Community.visibility == Visibility.WORKSPACE)
+            | col(Community.id).in_(list(actor.roles) or [-1])
         )
     return list(session.exec(stmt.order_by(Community.name)))
 
 
 def create_community(
-    session: Session, actor: Actor, *, name: str, slug: str, theme: str = "", description: str = "",
+    session: Session,
+    actor: Actor,
+    *,
+    name: str,
+    slug: str,
+    theme: str = "",
+    description: str = "",
     visibility: str = Visibility.WORKSPACE,
 ) -> Community:
     authorize(actor, "community.create")
@@ -54,49 +65,100 @@ def create_community(
     theme = chk.optional_line("theme", theme, label=N_("The theme"))
     description = chk.long_text("description", description, label=N_("The description"))
     chk.choice("visibility", visibility, VISIBILITIES, label=N_("Visibility"))
-    if "slug" not in chk.errors and session.exec(select(Community.id).where(Community.slug == slug)).first():
-        chk.fail("slug", Message(N_("The short name {slug!r} is taken by another community."), slug=slug))
+    if (
+        "slug" not in chk.errors
+        and session.exec(select(Community.id).where(Community.slug == slug)).first()
+    ):
+        chk.fail(
+            "slug", Message(N_("The short name {slug!r} is taken by another community."), slug=slug)
+        )
     chk.raise_if_any()
-    community = Community(name=name, slug=slug, theme=theme, description=description, visibility=visibility)
+    community = Community(
+        name=name, slug=slug, theme=theme, description=description, visibility=visibility
+    )
     return records.create(session, actor, community, action="community.create")
 
 
-def rename_community(session: Session, actor: Actor, community_id: int, version: int, *, name: str, theme: str | None = None, description: str | None = None) -> Community:
-    community = records.get_live(session, Community, community_id, for_update=True, label="community")
+def rename_community(
+    session: Session,
+    actor: Actor,
+    community_id: int,
+    version: int,
+    *,
+    name: str,
+    theme: str | None = None,
+    description: str | None = None,
+) -> Community:
+    community = records.get_live(
+        session, Community, community_id, for_update=True, label="community"
+    )
     authorize(actor, "community.rename", community)
     chk = Checker()
     changes = {"name": chk.title("name", name, label=N_("The name"))}
     if theme is not None:
         changes["theme"] = chk.optional_line("theme", theme, label=N_("The theme"))
     if description is not None:
-        changes["description"] = chk.long_text("description", description, label=N_("The description"))
+        changes["description"] = chk.long_text(
+            "description", description, label=N_("The description")
+        )
     chk.raise_if_any()
-    records.save(session, actor, community, version, changes, action="community.rename", community_id=community.id)
-    return community
-
-
-def set_visibility(session: Session, actor: Actor, community_id: int, version: int, visibility: str) -> Community:
-    community = records.get_live(session, Community, community_id, for_update=True, label="community")
-    authorize(actor, "community.set_visibility", community)
-    chk = Checker()
-    chk.choice("visibility", visibility, VISIBILITIES, label=N_("Visibility"))
-    chk.raise_if_any()
-    records.save(session, actor, community, version, {"visibility": visibility}, action="community.set_visibility", community_id=community.id)
-    return community
-
-
-def archive_community(session: Session, actor: Actor, community_id: int, version: int, *, archived: bool = True) -> Community:
-    """Archived communities stay readable but leave the everyday lists."""
-    community = records.get_live(session, Community, community_id, for_update=True, label="community")
-    authorize(actor, "community.archive", community)
     records.save(
-        session, actor, community, version, {"archived_at": clock.now() if archived else None},
-        action="community.archive" if archived else "community.unarchive", community_id=community.id,
+        session,
+        actor,
+        community,
+        version,
+        changes,
+        action="community.rename",
+        community_id=community.id,
     )
     return community
 
 
-def add_member(session: Session, actor: Actor, community_id: int, person_id: int, role: str = Role.MEMBER) -> Membership:
+def set_visibility(
+    session: Session, actor: Actor, community_id: int, version: int, visibility: str
+) -> Community:
+    community = records.get_live(
+        session, Community, community_id, for_update=True, label="community"
+    )
+    authorize(actor, "community.set_visibility", community)
+    chk = Checker()
+    chk.choice("visibility", visibility, VISIBILITIES, label=N_("Visibility"))
+    chk.raise_if_any()
+    records.save(
+        session,
+        actor,
+        community,
+        version,
+        {"visibility": visibility},
+        action="community.set_visibility",
+        community_id=community.id,
+    )
+    return community
+
+
+def archive_community(
+    session: Session, actor: Actor, community_id: int, version: int, *, archived: bool = True
+) -> Community:
+    """Archived communities stay readable but leave the everyday lists."""
+    community = records.get_live(
+        session, Community, community_id, for_update=True, label="community"
+    )
+    authorize(actor, "community.archive", community)
+    records.save(
+        session,
+        actor,
+        community,
+        version,
+        {"archived_at": clock.now() if archived else None},
+        action="community.archive" if archived else "community.unarchive",
+        community_id=community.id,
+    )
+    return community
+
+
+def add_member(
+    session: Session, actor: Actor, community_id: int, person_id: int, role: str = Role.MEMBER
+) -> Membership:
     """Add a person with a role; re-adding a removed member restores their membership."""
     community = records.get_live(session, Community, community_id, label="community")
     authorize(actor, "membership.add", community)
@@ -108,40 +170,74 @@ def add_member(session: Session, actor: Actor, community_id: int, person_id: int
         chk.fail("person", N_("Choose a person who exists in the workspace."))
     chk.raise_if_any()
     existing = session.exec(
-        select(Membership).where(Membership.person_id == person_id, Membership.community_id == community_id)
+        select(Membership).where(
+            Membership.person_id == person_id, Membership.community_id == community_id
+        )
     ).first()
     if existing is not None:
         if existing.deleted_at is None:
-            chk.fail("person", Message(N_("{name} is already a member of {community}."),
-                                      name=person.name, community=community.name))  # type: ignore[union-attr]
+            chk.fail(
+                "person",
+                Message(
+                    N_("{name} is already a member of {community}."),
+                    name=person.name,
+                    community=community.name,
+                ),
+            )  # type: ignore[union-attr]
             chk.raise_if_any()
-        records.restore(session, actor, existing, action="membership.add", community_id=community_id)
-        records.save(session, actor, existing, existing.version, {"role": role}, action="membership.change_role", community_id=community_id)
+        records.restore(
+            session, actor, existing, action="membership.add", community_id=community_id
+        )
+        records.save(
+            session,
+            actor,
+            existing,
+            existing.version,
+            {"role": role},
+            action="membership.change_role",
+            community_id=community_id,
+        )
         return existing
     membership = Membership(person_id=person_id, community_id=community_id, role=role)
-    return records.create(session, actor, membership, community_id=community_id, action="membership.add")
+    return records.create(
+        session, actor, membership, community_id=community_id, action="membership.add"
+    )
 
 
 def _membership(session: Session, membership_id: int) -> tuple[Membership, Community]:
-    membership = records.get_live(session, Membership, membership_id, for_update=True, label="membership")
+    membership = records.get_live(
+        session, Membership, membership_id, for_update=True, label="membership"
+    )
     community = records.get_live(session, Community, membership.community_id, label="community")
     return membership, community
 
 
-def change_role(session: Session, actor: Actor, membership_id: int, version: int, role: str) -> Membership:
+def change_role(
+    session: Session, actor: Actor, membership_id: int, version: int, role: str
+) -> Membership:
     membership, community = _membership(session, membership_id)
     authorize(actor, "membership.change_role", community)
     chk = Checker()
     chk.choice("role", role, ROLES, label=N_("The role"))
     chk.raise_if_any()
-    records.save(session, actor, membership, version, {"role": role}, action="membership.change_role", community_id=community.id)
+    records.save(
+        session,
+        actor,
+        membership,
+        version,
+        {"role": role},
+        action="membership.change_role",
+        community_id=community.id,
+    )
     return membership
 
 
 def remove_member(session: Session, actor: Actor, membership_id: int) -> None:
     membership, community = _membership(session, membership_id)
     authorize(actor, "membership.remove", community)
-    records.soft_delete(session, actor, membership, action="membership.remove", community_id=community.id)
+    records.soft_delete(
+        session, actor, membership, action="membership.remove", community_id=community.id
+    )
 
 
 def members(session: Session, actor: Actor, community_id: int) -> list[dict]:
@@ -151,12 +247,23 @@ def members(session: Session, actor: Actor, community_id: int) -> list[dict]:
         select(Membership, Person, Organisation)
         .join(Person, col(Person.id) == Membership.person_id)
         .join(Organisation, col(Organisation.id) == Person.organisation_id, isouter=True)
-        .where(Membership.community_id == community.id, col(Membership.deleted_at).is_(None), col(Person.deleted_at).is_(None))
+        .where(
+            Membership.community_id == community.id,
+            col(Membership.deleted_at).is_(None),
+            col(Person.deleted_at).is_(None),
+        )
         .order_by(Person.name)
     )
     return [
-        {"membership_id": m.id, "membership_version": m.version, "person_id": p.id, "name": p.name,
-         "organisation": o.name if o else "", "organisation_id": o.id if o else None, "role": m.role}
+        {
+            "membership_id": m.id,
+            "membership_version": m.version,
+            "person_id": p.id,
+            "name": p.name,
+            "organisation": o.name if o else "",
+            "organisation_id": o.id if o else None,
+            "role": m.role,
+        }
         for m, p, o in rows
     ]
 
@@ -164,9 +271,16 @@ def members(session: Session, actor: Actor, community_id: int) -> list[dict]:
 def member_counts(session: Session, community_ids: list[int]) -> dict[int, dict[str, int]]:
     """People and organisations per community, counted in SQL."""
     rows = session.exec(
-        select(Membership.community_id, func.count(Membership.id), func.count(func.distinct(Person.organisation_id)))
+        select(
+            Membership.community_id,
+            func.count(Membership.id),
+            func.count(func.distinct(Person.organisation_id)),
+        )
         .join(Person, col(Person.id) == Membership.person_id)
-        .where(col(Membership.community_id).in_(community_ids or [-1]), col(Membership.deleted_at).is_(None))
+        .where(
+            col(Membership.community_id).in_(community_ids or [-1]),
+            col(Membership.deleted_at).is_(None),
+        )
         .group_by(Membership.community_id)
     )
     return {cid: {"people": people, "organisations": orgs} for cid, people, orgs in rows}

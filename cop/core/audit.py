@@ -60,7 +60,9 @@ def record_event(
     return event
 
 
-def history(session: Session, record_type: str, record_id: int, limit: int = 100) -> list[AuditEvent]:
+def history(
+    session: Session, record_type: str, record_id: int, limit: int = 100
+) -> list[AuditEvent]:
     """The events of one record, newest first (for its detail page)."""
     stmt = (
         select(AuditEvent)

@@ -42,6 +42,8 @@ def on_every_flush(hook: FlushHook) -> None:
 def _run_flush_hooks(session: Session, _context: object) -> None:
     for hook in _flush_hooks:
         hook(session)
+
+
 _engines: dict[str, Engine] = {}
 _writes_committed = 0
 _lock = threading.Lock()
@@ -83,7 +85,9 @@ def _configure_sqlite(engine: Engine) -> None:
 def get_engine(url: str | None = None) -> Engine:
     """The process-wide engine for ``url`` (default: the configured database)."""
     if not _flush_hooks:
-        raise RuntimeError("Import cop.registry before opening the database: it registers every table and the search index.")
+        raise RuntimeError(
+            "Import cop.registry before opening the database: it registers every table and the search index."
+        )
     url = url or settings.database_url()
     with _lock:
         engine = _engines.get(url)
@@ -93,7 +97,8 @@ def get_engine(url: str | None = None) -> Engine:
                 if path and path != ":memory:" and not path.startswith("file:"):
                     Path(path).parent.mkdir(parents=True, exist_ok=True)
                 engine = sa.create_engine(
-                    url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+                    url,
+                    connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
                 )
                 _configure_sqlite(engine)
             else:
@@ -138,7 +143,9 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
                 yield session
                 session.flush()
                 session.execute(
-                    sa.update(DataVersion).where(DataVersion.id == 1).values(value=DataVersion.value + 1)
+                    sa.update(DataVersion)
+                    .where(DataVersion.id == 1)
+                    .values(value=DataVersion.value + 1)
                 )
                 session.commit()
                 global _writes_committed

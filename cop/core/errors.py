@@ -33,7 +33,9 @@ class ConflictError(CopError):
     while keeping the user's own input.
     """
 
-    def __init__(self, message: str, current: dict[str, Any], changed: dict[str, Any] | None = None):
+    def __init__(
+        self, message: str, current: dict[str, Any], changed: dict[str, Any] | None = None
+    ):
         self.current = current
         self.changed = changed or {}
         super().__init__(message)

@@ -78,7 +78,11 @@ def extract_literal_calls(
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args):
             continue
         first = node.args[0]
-        if node.func.id in keywords and isinstance(first, ast.Constant) and isinstance(first.value, str):
+        if (
+            node.func.id in keywords
+            and isinstance(first, ast.Constant)
+            and isinstance(first.value, str)
+        ):
             yield node.lineno, node.func.id, first.value, []
 
 

@@ -37,7 +37,9 @@ def server_from_url(url: str) -> SmtpServer:
         raise ValueError("COP_SMTP_URL must look like smtp://user:pass@host:port or smtps://...")
     username = unquote(parts.username or "")
     query = parse_qs(parts.query)
-    sender = query.get("from", [""])[0] or (username if "@" in username else f"cop-workspace@{parts.hostname}")
+    sender = query.get("from", [""])[0] or (
+        username if "@" in username else f"cop-workspace@{parts.hostname}"
+    )
     use_tls = parts.scheme == "smtps"
     return SmtpServer(
         host=parts.hostname,
@@ -70,7 +72,9 @@ def send(to: str, subject: str, body: str) -> bool:
     message.set_content(body)
     context = ssl.create_default_context()
     if server.use_tls:
-        client: smtplib.SMTP = smtplib.SMTP_SSL(server.host, server.port, timeout=TIMEOUT_SECONDS, context=context)
+        client: smtplib.SMTP = smtplib.SMTP_SSL(
+            server.host, server.port, timeout=TIMEOUT_SECONDS, context=context
+        )
     else:
         client = smtplib.SMTP(server.host, server.port, timeout=TIMEOUT_SECONDS)
     with client:

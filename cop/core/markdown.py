@@ -12,8 +12,32 @@ from markdown_it import MarkdownIt
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h1", "h2",
-    "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td", "s", "del",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "s",
+    "del",
 }
 
 
@@ -24,7 +48,11 @@ def _safe_link(url: str) -> bool:
     return stripped.split(":", 1)[0] in SAFE_SCHEMES
 
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table").enable("strikethrough")
+_md = (
+    MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    .enable("table")
+    .enable("strikethrough")
+)
 _md.validateLink = _safe_link  # type: ignore[method-assign]
 
 

@@ -20,7 +20,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-ENGLISH_NUMBERS = (",", ".")  # (group separator, decimal mark) that Python's format specifications write
+ENGLISH_NUMBERS = (
+    ",",
+    ".",
+)  # (group separator, decimal mark) that Python's format specifications write
 
 
 class Message(str):
@@ -55,7 +58,9 @@ class _Number:
         return format(self.value, spec).translate({ord(","): group, ord("."): decimal})
 
 
-def localize(message: str, gettext: Callable[[str], str], number_marks: tuple[str, str] = ENGLISH_NUMBERS) -> str:
+def localize(
+    message: str, gettext: Callable[[str], str], number_marks: tuple[str, str] = ENGLISH_NUMBERS
+) -> str:
     """``message`` in the language of ``gettext`` (``cop.core.i18n.translator(language)``).
 
     A Message: its template translated, then formatted with ``label`` and any
@@ -69,10 +74,18 @@ def localize(message: str, gettext: Callable[[str], str], number_marks: tuple[st
     for key, value in message.params.items():
         if isinstance(value, Message) or (key == "label" and isinstance(value, str)):
             value = localize(value, gettext, number_marks)
-        elif number_marks != ENGLISH_NUMBERS and isinstance(value, int | float) and not isinstance(value, bool):
+        elif (
+            number_marks != ENGLISH_NUMBERS
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
+        ):
             value = _Number(value, number_marks)
         params[key] = value
     try:
         return gettext(message.template).format(**params)
-    except (KeyError, IndexError, ValueError):  # a broken translation: the English template rather than nothing
+    except (
+        KeyError,
+        IndexError,
+        ValueError,
+    ):  # a broken translation: the English template rather than nothing
         return message.template.format(**params)

@@ -28,7 +28,9 @@ _DUMMY_HASH = bcrypt.hashpw(b"no such user, no such password", bcrypt.gensalt(BC
 def _common() -> frozenset[str]:
     path = Path(__file__).parent / "resources" / "common_passwords.txt"
     lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(
+        line.strip().lower() for line in lines if line.strip() and not line.startswith("#")
+    )
 
 
 def normalise(password: str) -> str:
@@ -40,14 +42,22 @@ def problem(password: str) -> str | None:
     """Why this password may not be used, or None when it is fine."""
     password = normalise(password)
     if len(password) < MIN_CHARS:
-        return Message(N_("Use at least {count} characters (a passphrase of a few words is easiest)."), count=MIN_CHARS)
+        return Message(
+            N_("Use at least {count} characters (a passphrase of a few words is easiest)."),
+            count=MIN_CHARS,
+        )
     if any("\ud800" <= ch <= "\udfff" for ch in password):
-        return N_("The password contains a broken character (undecodable bytes); please type it again.")
+        return N_(
+            "The password contains a broken character (undecodable bytes); please type it again."
+        )
     if len(password.encode("utf-8")) > MAX_BYTES:
         return Message(
-            N_("This password is {length} bytes long in UTF-8; at most {maximum} are possible "
-               "(accented letters count 2, emoji 4). Please use a shorter one."),
-            length=len(password.encode("utf-8")), maximum=MAX_BYTES,
+            N_(
+                "This password is {length} bytes long in UTF-8; at most {maximum} are possible "
+                "(accented letters count 2, emoji 4). Please use a shorter one."
+            ),
+            length=len(password.encode("utf-8")),
+            maximum=MAX_BYTES,
         )
     if "\x00" in password:
         return N_("The password must not contain a NUL character.")
@@ -57,14 +67,18 @@ def problem(password: str) -> str | None:
 
 
 def hash_password(password: str, cost: int | None = None) -> str:
-    return bcrypt.hashpw(normalise(password).encode("utf-8"), bcrypt.gensalt(cost or BCRYPT_COST)).decode()
+    return bcrypt.hashpw(
+        normalise(password).encode("utf-8"), bcrypt.gensalt(cost or BCRYPT_COST)
+    ).decode()
 
 
 def check_password(password: str, password_hash: str | None) -> bool:
     """Constant-cost check; an unknown user (hash None) is checked against a dummy."""
     candidate = normalise(password).encode("utf-8", "surrogatepass")  # broken input never matches
     if len(candidate) > MAX_BYTES:
-        candidate = candidate[:MAX_BYTES]  # bcrypt >= 4.1 raises on longer input; never matches anyway
+        candidate = candidate[
+            :MAX_BYTES
+        ]  # bcrypt >= 4.1 raises on longer input; never matches anyway
         bcrypt.checkpw(candidate, _DUMMY_HASH)
         return False
     if password_hash is None:

@@ -39,6 +39,7 @@ class Community(Protocol):
     visibility: str
     deleted_at: datetime | None
 
+
 F, M = Role.FACILITATOR, Role.MEMBER
 EVERY_ROLE = frozenset({F, M, Role.OBSERVER})
 CONTRIBUTORS = frozenset({F, M})
@@ -132,7 +133,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 
 # Workspace-level operations any signed-in user may perform on their own behalf.
 SELF_SERVICE: frozenset[str] = frozenset(
-    {"user.change_own_password", "user.update_own_profile", "person.export_own", "notification.read_own"}
+    {
+        "user.change_own_password",
+        "user.update_own_profile",
+        "person.export_own",
+        "notification.read_own",
+    }
 )
 
 

@@ -21,7 +21,14 @@ from cop.core.validation import record_id as valid_id
 T = TypeVar("T", bound=SQLModel)
 
 
-def get_live(session: Session, model: type[T], record_id: Any, *, for_update: bool = False, label: str | None = None) -> T:
+def get_live(
+    session: Session,
+    model: type[T],
+    record_id: Any,
+    *,
+    for_update: bool = False,
+    label: str | None = None,
+) -> T:
     """The record with this id unless missing or soft-deleted; ids from URLs are checked here."""
     label = label or model.__name__.lower()
     number = valid_id(record_id)
@@ -64,16 +71,32 @@ def stamp_new(record: T, actor: Actor) -> T:
     return record
 
 
-def create(session: Session, actor: Actor, record: T, *, community_id: int | None = None, action: str | None = None) -> T:
+def create(
+    session: Session,
+    actor: Actor,
+    record: T,
+    *,
+    community_id: int | None = None,
+    action: str | None = None,
+) -> T:
     """Insert a new record and audit all its fields."""
     stamp_new(record, actor)
     session.add(record)
     session.flush()
     if community_id is None:
         # Community-scoped records carry their community; a community is its own scope.
-        community_id = getattr(record, "community_id", None) or (record.id if getattr(record, "__tablename__", None) == "community" else None)  # type: ignore[attr-defined]
+        community_id = getattr(record, "community_id", None) or (
+            record.id if getattr(record, "__tablename__", None) == "community" else None
+        )  # type: ignore[attr-defined]
     fields = {k: [None, v] for k, v in snapshot(record).items() if v not in (None, "", [], {})}
-    record_event(session, actor, action or f"{record.__tablename__}.create", record, community_id=community_id, changes=fields)  # type: ignore[attr-defined]
+    record_event(
+        session,
+        actor,
+        action or f"{record.__tablename__}.create",
+        record,
+        community_id=community_id,
+        changes=fields,
+    )  # type: ignore[attr-defined]
     return record
 
 
@@ -115,7 +138,9 @@ def save(
     return delta
 
 
-def soft_delete(session: Session, actor: Actor, record: T, *, action: str, community_id: int | None = None) -> None:
+def soft_delete(
+    session: Session, actor: Actor, record: T, *, action: str, community_id: int | None = None
+) -> None:
     """Hide the record everywhere; ``restore`` brings it back."""
     old_version = record.version  # type: ignore[attr-defined]
     record.deleted_at = clock.now()  # type: ignore[attr-defined]
@@ -123,8 +148,15 @@ def soft_delete(session: Session, actor: Actor, record: T, *, action: str, commu
     record.updated_by_id = actor.user_id or None  # type: ignore[attr-defined]
     session.add(record)
     record_event(
-        session, actor, action, record, community_id=community_id,
-        changes={"deleted_at": [None, record.deleted_at.isoformat()], "version": [old_version, record.version]},  # type: ignore[attr-defined]
+        session,
+        actor,
+        action,
+        record,
+        community_id=community_id,
+        changes={
+            "deleted_at": [None, record.deleted_at.isoformat()],
+            "version": [old_version, record.version],
+        },  # type: ignore[attr-defined]
     )
 
 
@@ -137,7 +169,9 @@ def get_deleted(session: Session, model: type[T], record_id: Any) -> T:
     return record
 
 
-def restore(session: Session, actor: Actor, record: T, *, action: str, community_id: int | None = None) -> T:
+def restore(
+    session: Session, actor: Actor, record: T, *, action: str, community_id: int | None = None
+) -> T:
     """Bring back a soft-deleted record."""
     was = record.deleted_at.isoformat()  # type: ignore[attr-defined]
     old_version = record.version  # type: ignore[attr-defined]
@@ -146,7 +180,11 @@ def restore(session: Session, actor: Actor, record: T, *, action: str, community
     record.updated_by_id = actor.user_id or None  # type: ignore[attr-defined]
     session.add(record)
     record_event(
-        session, actor, action, record, community_id=community_id,
+        session,
+        actor,
+        action,
+        record,
+        community_id=community_id,
         changes={"deleted_at": [was, None], "version": [old_version, record.version]},  # type: ignore[attr-defined]
     )
     return record

@@ -45,46 +45,92 @@ class Checker:
         if self.errors:
             raise ValidationError(self.errors)
 
-    def title(self, field: str, value: Any, *, label: str = N_("This field"), max_len: int | None = None) -> str:
+    def title(
+        self, field: str, value: Any, *, label: str = N_("This field"), max_len: int | None = None
+    ) -> str:
         """A required single-line name: 1..200 characters after trimming."""
         max_len = max_len or LIMITS.title_max
         text = "" if value is None else str(value).strip()
         if not text:
             self.fail(field, Message(N_("{label} must not be empty."), label=label))
         elif len(text) > max_len:
-            self.fail(field, Message(N_("{label} is {length} characters long; at most {maximum} are allowed."),
-                                      label=label, length=len(text), maximum=max_len))
+            self.fail(
+                field,
+                Message(
+                    N_("{label} is {length} characters long; at most {maximum} are allowed."),
+                    label=label,
+                    length=len(text),
+                    maximum=max_len,
+                ),
+            )
         elif _NOT_TEXT.search(text):
             self.fail(field, Message(BROKEN, label=label))
         elif _CONTROL.search(text) or "\n" in text or "\r" in text:
-            self.fail(field, Message(N_("{label} must be a single line without control characters."), label=label))
+            self.fail(
+                field,
+                Message(
+                    N_("{label} must be a single line without control characters."), label=label
+                ),
+            )
         return text
 
-    def optional_line(self, field: str, value: Any, *, label: str = N_("This field"), max_len: int | None = None) -> str:
+    def optional_line(
+        self, field: str, value: Any, *, label: str = N_("This field"), max_len: int | None = None
+    ) -> str:
         text = "" if value is None else str(value).strip()
         return self.title(field, text, label=label, max_len=max_len) if text else ""
 
-    def long_text(self, field: str, value: Any, *, label: str = N_("This text"), required: bool = False) -> str:
+    def long_text(
+        self, field: str, value: Any, *, label: str = N_("This text"), required: bool = False
+    ) -> str:
         """Notes, minutes, sections: kept verbatim up to 100,000 characters."""
         text = "" if value is None else str(value)
         if required and not text.strip():
             self.fail(field, Message(N_("{label} must not be empty."), label=label))
         elif len(text) > LIMITS.long_text_max:
-            self.fail(field, Message(N_("{label} is {length:,} characters long; at most {maximum:,} are allowed."),
-                                     label=label, length=len(text), maximum=LIMITS.long_text_max))
+            self.fail(
+                field,
+                Message(
+                    N_("{label} is {length:,} characters long; at most {maximum:,} are allowed."),
+                    label=label,
+                    length=len(text),
+                    maximum=LIMITS.long_text_max,
+                ),
+            )
         elif "\x00" in text:
-            self.fail(field, Message(N_("{label} contains a NUL character, which cannot be stored."), label=label))
+            self.fail(
+                field,
+                Message(
+                    N_("{label} contains a NUL character, which cannot be stored."), label=label
+                ),
+            )
         elif _NOT_TEXT.search(text):
             self.fail(field, Message(BROKEN, label=label))
         return text
 
-    def choice(self, field: str, value: Any, allowed: set[str] | list[str], *, label: str = N_("This field")) -> str:
+    def choice(
+        self,
+        field: str,
+        value: Any,
+        allowed: set[str] | list[str],
+        *,
+        label: str = N_("This field"),
+    ) -> str:
         text = "" if value is None else str(value)
         if text not in allowed:
-            self.fail(field, Message(N_("{label} must be one of: {choices}."), label=label, choices=", ".join(sorted(allowed))))
+            self.fail(
+                field,
+                Message(
+                    N_("{label} must be one of: {choices}."),
+                    label=label,
+                    choices=", ".join(sorted(allowed)),
+                ),
+            )
         return text
 
-    def day(self, field: str, value: Any, *, label: str = N_("The date"), required: bool = True) -> date | None:
+    def day(
+        self, field: str, value: Any, *, label: str = N_("The date"), required: bool = True
+    ) -> date | None:
         """A date between 1990-01-01 and 2100-12-31."""
         if value in (None, ""):
             if required:
@@ -96,28 +142,61 @@ class Checker:
             try:
                 value = date.fromisoformat(value.strip())
             except ValueError:
-                self.fail(field, Message(N_("{label} must be a date like 2026-03-31."), label=label))
+                self.fail(
+                    field, Message(N_("{label} must be a date like 2026-03-31."), label=label)
+                )
                 return None
         if not isinstance(value, date):
             self.fail(field, Message(N_("{label} must be a date."), label=label))
             return None
         if not MIN_DATE <= value <= MAX_DATE:
-            self.fail(field, Message(N_("{label} must be between {first} and {last}."), label=label, first=MIN_DATE, last=MAX_DATE))
+            self.fail(
+                field,
+                Message(
+                    N_("{label} must be between {first} and {last}."),
+                    label=label,
+                    first=MIN_DATE,
+                    last=MAX_DATE,
+                ),
+            )
             return None
         return value
 
-    def not_before(self, field: str, start: date | datetime | None, end: date | datetime | None, *, label: str = N_("The end")) -> None:
+    def not_before(
+        self,
+        field: str,
+        start: date | datetime | None,
+        end: date | datetime | None,
+        *,
+        label: str = N_("The end"),
+    ) -> None:
         if start is not None and end is not None and end < start:
             self.fail(field, Message(N_("{label} must not be before the start."), label=label))
 
-    def count(self, field: str, value: Any, *, label: str = N_("This number"), minimum: int = 0, maximum: int = 10_000_000) -> int:
+    def count(
+        self,
+        field: str,
+        value: Any,
+        *,
+        label: str = N_("This number"),
+        minimum: int = 0,
+        maximum: int = 10_000_000,
+    ) -> int:
         try:
             number = int(str(value).strip()) if not isinstance(value, int) else value
         except (TypeError, ValueError):
             self.fail(field, Message(N_("{label} must be a whole number."), label=label))
             return minimum
         if isinstance(value, bool) or not minimum <= number <= maximum:
-            self.fail(field, Message(N_("{label} must be between {minimum} and {maximum:,}."), label=label, minimum=minimum, maximum=maximum))
+            self.fail(
+                field,
+                Message(
+                    N_("{label} must be between {minimum} and {maximum:,}."),
+                    label=label,
+                    minimum=minimum,
+                    maximum=maximum,
+                ),
+            )
         return number
 
     def email(self, field: str, value: Any, *, required: bool = False) -> str:
@@ -126,14 +205,22 @@ class Checker:
             if required:
                 self.fail(field, N_("The e-mail address is required."))
             return ""
-        if len(text) > 254 or not EMAIL_RE.match(text) or _CONTROL.search(text) or _NOT_TEXT.search(text):
+        if (
+            len(text) > 254
+            or not EMAIL_RE.match(text)
+            or _CONTROL.search(text)
+            or _NOT_TEXT.search(text)
+        ):
             self.fail(field, N_("This does not look like an e-mail address."))
         return text
 
     def slug(self, field: str, value: Any) -> str:
         text = "" if value is None else str(value).strip().lower()
         if not SLUG_RE.match(text):
-            self.fail(field, N_("Use 1-64 lower-case letters, digits and hyphens (e.g. welcoming-culture)."))
+            self.fail(
+                field,
+                N_("Use 1-64 lower-case letters, digits and hyphens (e.g. welcoming-culture)."),
+            )
         return text
 
 

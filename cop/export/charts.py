@@ -25,55 +25,88 @@ def _tiles(results: KeyResults) -> alt.Chart:
         {"label": "workshops and visits held", "value": f"{results.workshops_held:,}", "column": 0},
         {"label": "different participants", "value": f"{results.participants:,}", "column": 1},
         {"label": "cities taking part", "value": f"{results.cities:,}", "column": 2},
-        {"label": f"of {results.actions:,} actions done", "value": f"{results.actions_done:,}", "column": 3},
+        {
+            "label": f"of {results.actions:,} actions done",
+            "value": f"{results.actions_done:,}",
+            "column": 3,
+        },
     ]
-    base = alt.Chart(alt.Data(values=values)).encode(
-        x=alt.X("column:O", axis=None), tooltip=alt.value(None)
-    ).properties(width=520, height=70)
-    numbers = base.mark_text(fontSize=30, fontWeight="bold", color=BLUE, dy=-10).encode(text="value:N")
+    base = (
+        alt.Chart(alt.Data(values=values))
+        .encode(x=alt.X("column:O", axis=None), tooltip=alt.value(None))
+        .properties(width=520, height=70)
+    )
+    numbers = base.mark_text(fontSize=30, fontWeight="bold", color=BLUE, dy=-10).encode(
+        text="value:N"
+    )
     labels = base.mark_text(fontSize=11, color="#4a5568", dy=22).encode(text="label:N")
     return alt.layer(numbers, labels)
 
 
 def _by_year(results: KeyResults) -> alt.Chart:
     values = [{"year": str(year), "workshops": count} for year, count in results.workshops_by_year]
-    return alt.Chart(alt.Data(values=values), title="Workshops and visits held per year").mark_bar(color=BLUE).encode(
-        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("workshops:Q", title=None, axis=alt.Axis(tickMinStep=1)),
-    ).properties(width=200, height=150)
+    return (
+        alt.Chart(alt.Data(values=values), title="Workshops and visits held per year")
+        .mark_bar(color=BLUE)
+        .encode(
+            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("workshops:Q", title=None, axis=alt.Axis(tickMinStep=1)),
+        )
+        .properties(width=200, height=150)
+    )
 
 
 def _by_status(results: KeyResults) -> alt.Chart:
-    values = [{"status": status.replace("_", " "), "actions": count} for status, count in results.actions_by_status]
+    values = [
+        {"status": status.replace("_", " "), "actions": count}
+        for status, count in results.actions_by_status
+    ]
     order = [s.replace("_", " ") for s in STATUS_ORDER]
-    return alt.Chart(alt.Data(values=values), title="Joint actions by status").mark_bar(color=TEAL).encode(
-        x=alt.X("status:N", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("actions:Q", title=None, axis=alt.Axis(tickMinStep=1)),
-    ).properties(width=200, height=150)
+    return (
+        alt.Chart(alt.Data(values=values), title="Joint actions by status")
+        .mark_bar(color=TEAL)
+        .encode(
+            x=alt.X("status:N", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("actions:Q", title=None, axis=alt.Axis(tickMinStep=1)),
+        )
+        .properties(width=200, height=150)
+    )
 
 
 def _scores(results: KeyResults) -> alt.Chart:
     values = [
-        {"standard": title if len(title) <= 38 else title[:37] + "…", "score": round(mean, 2), "cities": n}
+        {
+            "standard": title if len(title) <= 38 else title[:37] + "…",
+            "score": round(mean, 2),
+            "cities": n,
+        }
         for title, mean, n in results.scores_by_standard
     ]
-    return alt.Chart(
-        alt.Data(values=values), title="Average self-assessment score per standard (0-4)"
-    ).mark_bar(color=GREY).encode(
-        y=alt.Y("standard:N", title=None, sort=None),
-        x=alt.X("score:Q", title=None, scale=alt.Scale(domain=[0, 4])),
-    ).properties(width=300, height=max(40, 22 * len(values)))
+    return (
+        alt.Chart(alt.Data(values=values), title="Average self-assessment score per standard (0-4)")
+        .mark_bar(color=GREY)
+        .encode(
+            y=alt.Y("standard:N", title=None, sort=None),
+            x=alt.X("score:Q", title=None, scale=alt.Scale(domain=[0, 4])),
+        )
+        .properties(width=300, height=max(40, 22 * len(values)))
+    )
 
 
 def infographic_spec(results: KeyResults) -> dict[str, Any]:
     """The Vega-Lite specification of the infographic."""
-    chart = alt.vconcat(
-        _tiles(results),
-        alt.hconcat(_by_year(results), _by_status(results), spacing=40),
-        _scores(results),
-        title=alt.Title(f"Key results: {results.community}", fontSize=16, anchor="start"),
-        spacing=24,
-    ).configure(font=FONT).configure_view(stroke=None).configure_axis(labelFontSize=10)
+    chart = (
+        alt.vconcat(
+            _tiles(results),
+            alt.hconcat(_by_year(results), _by_status(results), spacing=40),
+            _scores(results),
+            title=alt.Title(f"Key results: {results.community}", fontSize=16, anchor="start"),
+            spacing=24,
+        )
+        .configure(font=FONT)
+        .configure_view(stroke=None)
+        .configure_axis(labelFontSize=10)
+    )
     return chart.to_dict()
 
 

@@ -104,15 +104,21 @@ class Document:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "title": self.title, "subtitle": self.subtitle, "language": self.language,
-            "licence": self.licence, "blocks": [_block_to_json(b) for b in self.blocks],
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "language": self.language,
+            "licence": self.licence,
+            "blocks": [_block_to_json(b) for b in self.blocks],
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Document:
         return cls(
-            title=data["title"], subtitle=data.get("subtitle", ""), language=data.get("language", "en"),
-            licence=data.get("licence", ""), blocks=[_block_from_json(b) for b in data.get("blocks", [])],
+            title=data["title"],
+            subtitle=data.get("subtitle", ""),
+            language=data.get("language", "en"),
+            licence=data.get("licence", ""),
+            blocks=[_block_from_json(b) for b in data.get("blocks", [])],
         )
 
 
@@ -145,13 +151,28 @@ def _block_to_json(block: Block) -> dict[str, Any]:
     if isinstance(block, Paragraph):
         return {"type": "paragraph", "markdown": block.markdown}
     if isinstance(block, PracticeBox):
-        return {"type": "practice", "title": block.title, "anchor": block.anchor,
-                "facts": [list(f) for f in block.facts], "fields": [list(f) for f in block.fields]}
+        return {
+            "type": "practice",
+            "title": block.title,
+            "anchor": block.anchor,
+            "facts": [list(f) for f in block.facts],
+            "fields": [list(f) for f in block.fields],
+        }
     if isinstance(block, Table):
-        return {"type": "table", "columns": block.columns, "rows": block.rows, "caption": block.caption}
+        return {
+            "type": "table",
+            "columns": block.columns,
+            "rows": block.rows,
+            "caption": block.caption,
+        }
     if isinstance(block, Figure):
-        return {"type": "figure", "caption": block.caption, "alt": block.alt,
-                "png": _b64(block.png), "svg": _b64(block.svg)}
+        return {
+            "type": "figure",
+            "caption": block.caption,
+            "alt": block.alt,
+            "png": _b64(block.png),
+            "svg": _b64(block.svg),
+        }
     return {"type": "toc", "title": block.title}
 
 
@@ -163,13 +184,22 @@ def _block_from_json(data: dict[str, Any]) -> Block:
         return Paragraph(data["markdown"])
     if kind == "practice":
         return PracticeBox(
-            data["title"], [tuple(f) for f in data["facts"]], [tuple(f) for f in data["fields"]],  # type: ignore[misc]
+            data["title"],
+            [tuple(f) for f in data["facts"]],
+            [tuple(f) for f in data["fields"]],  # type: ignore[misc]
             data.get("anchor", ""),
         )
     if kind == "table":
-        return Table(list(data["columns"]), [list(r) for r in data["rows"]], data.get("caption", ""))
+        return Table(
+            list(data["columns"]), [list(r) for r in data["rows"]], data.get("caption", "")
+        )
     if kind == "figure":
-        return Figure(data["caption"], data["alt"], base64.b64decode(data["png"]), base64.b64decode(data["svg"]))
+        return Figure(
+            data["caption"],
+            data["alt"],
+            base64.b64decode(data["png"]),
+            base64.b64decode(data["svg"]),
+        )
     if kind == "toc":
         return TOC(data.get("title", "Contents"))
     raise ValueError(f"unknown block type {kind!r}")

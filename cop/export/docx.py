@@ -42,6 +42,7 @@ def _field(paragraph: Any, instruction: str, result: list[str]) -> None:
 
     ``result`` is what shows until the field is updated, one line each.
     """
+
     def char(kind: str) -> Any:
         run = paragraph.add_run()
         element = OxmlElement("w:fldChar")
@@ -91,7 +92,9 @@ class _Writer:
     chapter several times slower than writing it without styles.
     """
 
-    def __init__(self, container: Any, styles: Any, style_ids: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, container: Any, styles: Any, style_ids: dict[str, str] | None = None
+    ) -> None:
         self.container = container
         self.styles = styles
         self.style_ids = {} if style_ids is None else style_ids
@@ -154,7 +157,20 @@ class _Writer:
                 for number, row in enumerate(node.rows):
                     cells = table.rows[0].cells if number == 0 else table.add_row().cells
                     for cell, spans in zip(cells, row, strict=False):
-                        self.spans(cell.paragraphs[0], [Span(s.text, number == 0 or s.bold, s.italic, s.strike, s.code, s.href) for s in spans])
+                        self.spans(
+                            cell.paragraphs[0],
+                            [
+                                Span(
+                                    s.text,
+                                    number == 0 or s.bold,
+                                    s.italic,
+                                    s.strike,
+                                    s.code,
+                                    s.href,
+                                )
+                                for s in spans
+                            ],
+                        )
 
     def _list(self, node: Node, depth: int) -> None:
         base = "List Number" if node.ordered else "List Bullet"

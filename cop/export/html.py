@@ -29,17 +29,56 @@ from cop.export.document import (
 )
 
 TAGS = {
-    "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h1", "h2",
-    "h3", "h4", "h5", "h6", "hr", "table", "caption", "thead", "tbody", "tr", "th", "td", "s",
-    "del", "nav", "section", "header", "footer", "figure", "figcaption", "img", "div", "dl",
-    "dt", "dd", "span",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "s",
+    "del",
+    "nav",
+    "section",
+    "header",
+    "footer",
+    "figure",
+    "figcaption",
+    "img",
+    "div",
+    "dl",
+    "dt",
+    "dd",
+    "span",
 }
 ATTRIBUTES = {
     "*": {"class"},
     "a": {"href", "title"},
     "img": {"src", "alt"},
-    "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "section": {"id"},
-    "th": {"align"}, "td": {"align"},
+    "h1": {"id"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "section": {"id"},
+    "th": {"align"},
+    "td": {"align"},
 }
 IMAGE_SOURCES = ("data:image/png;base64,", "data:image/svg+xml;base64,")
 LINK_SCHEMES = ("http:", "https:", "mailto:", "#")
@@ -91,14 +130,20 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     if tag == "img" and attribute == "src":
         return value if plain.startswith(IMAGE_SOURCES) else None
     if tag == "a" and attribute == "href":
-        return value if plain.startswith(LINK_SCHEMES) or ":" not in plain.split("/", 1)[0] else None
+        return (
+            value if plain.startswith(LINK_SCHEMES) or ":" not in plain.split("/", 1)[0] else None
+        )
     return value
 
 
 def sanitise(body: str) -> str:
     return nh3.clean(
-        body, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_keep_attribute,
-        url_schemes={"http", "https", "mailto", "data"}, link_rel="noopener noreferrer nofollow",
+        body,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        attribute_filter=_keep_attribute,
+        url_schemes={"http", "https", "mailto", "data"},
+        link_rel="noopener noreferrer nofollow",
     )
 
 
@@ -127,24 +172,32 @@ def _practice(box: PracticeBox) -> str:
     anchor = f' id="{_e(box.anchor)}"' if box.anchor else ""
     parts = [f'<section class="practice"{anchor}>', f"<h3>{_e(box.title)}</h3>"]
     if box.facts:
-        parts.append("<dl>" + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in box.facts) + "</dl>")
+        parts.append(
+            "<dl>" + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in box.facts) + "</dl>"
+        )
     for label, markdown in box.fields:
-        parts.append(f'<div class="field"><p class="field-label">{_e(label)}</p>{_markdown(markdown)}</div>')
+        parts.append(
+            f'<div class="field"><p class="field-label">{_e(label)}</p>{_markdown(markdown)}</div>'
+        )
     parts.append("</section>")
     return "".join(parts)
 
 
 def _table(table: Table) -> str:
     head = "".join(f"<th>{_e(c)}</th>" for c in table.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in table.rows)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in table.rows
+    )
     caption = f"<caption>{_e(table.caption)}</caption>" if table.caption else ""
     return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 def _figure(figure: Figure) -> str:
     data = base64.b64encode(figure.png).decode("ascii")
-    return (f'<figure><img src="data:image/png;base64,{data}" alt="{_e(figure.alt)}">'
-            f"<figcaption>{_e(figure.caption)}</figcaption></figure>")
+    return (
+        f'<figure><img src="data:image/png;base64,{data}" alt="{_e(figure.alt)}">'
+        f"<figcaption>{_e(figure.caption)}</figcaption></figure>"
+    )
 
 
 def _toc(document: Document, block: TOC) -> str:

@@ -25,7 +25,9 @@ class KeyResults:
     average_score: float | None = None
     workshops_by_year: list[tuple[int, int]] = field(default_factory=list)
     actions_by_status: list[tuple[str, int]] = field(default_factory=list)
-    scores_by_standard: list[tuple[str, float, int]] = field(default_factory=list)  # title, mean, cities
+    scores_by_standard: list[tuple[str, float, int]] = field(
+        default_factory=list
+    )  # title, mean, cities
 
     def figures(self) -> list[tuple[str, str]]:
         """Label and value of each figure, as the chapter's table shows them."""
@@ -44,5 +46,7 @@ class KeyResults:
         if self.average_progress is not None:
             rows.append(("Average progress of open actions", f"{self.average_progress:.0f} %"))
         if self.average_score is not None:
-            rows.append(("Average self-assessment score (0-4, shared scores)", f"{self.average_score:.1f}"))
+            rows.append(
+                ("Average self-assessment score (0-4, shared scores)", f"{self.average_score:.1f}")
+            )
         return rows

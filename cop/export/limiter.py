@@ -27,13 +27,17 @@ class ExportBusy(CopError):
 
 
 @contextmanager
-def export_slot(on_wait: Callable[[str], None] | None = None, timeout: float = WAIT_SECONDS) -> Iterator[None]:
+def export_slot(
+    on_wait: Callable[[str], None] | None = None, timeout: float = WAIT_SECONDS
+) -> Iterator[None]:
     """Hold one of the process's export slots for the duration of the block."""
     if not _slots.acquire(blocking=False):
         if on_wait is not None:
             on_wait(WAITING_MESSAGE.format(limit=LIMITS.exports_at_once))
         if not _slots.acquire(timeout=timeout):
-            raise ExportBusy("Every export slot stayed busy; please try the export again in a minute.")
+            raise ExportBusy(
+                "Every export slot stayed busy; please try the export again in a minute."
+            )
     try:
         yield
     finally:

@@ -26,8 +26,14 @@ USER_HEADING_SHIFT = 3
 def escape(text: str) -> str:
     """Plain text that Markdown shows literally."""
     text = _ESCAPE.sub(r"\\\1", text)
-    text = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2) if not m.group(2)[0].isdigit()
-                           else m.group(1) + m.group(2) + "\\", text)
+    text = _LINE_START.sub(
+        lambda m: (
+            m.group(1) + "\\" + m.group(2)
+            if not m.group(2)[0].isdigit()
+            else m.group(1) + m.group(2) + "\\"
+        ),
+        text,
+    )
     return text.replace("\r", " ")
 
 
@@ -96,7 +102,11 @@ def nodes(tree: list[Node], separator: str = "\n\n") -> str:
         elif node.kind == "rule":
             blocks.append("---")
         elif node.kind == "table":
-            blocks.append(table([spans(c) for c in node.rows[0]], [[spans(c) for c in r] for r in node.rows[1:]]))
+            blocks.append(
+                table(
+                    [spans(c) for c in node.rows[0]], [[spans(c) for c in r] for r in node.rows[1:]]
+                )
+            )
     return separator.join(b for b in blocks if b)
 
 
@@ -151,7 +161,11 @@ def render(document: Document) -> str:
         elif isinstance(block, Table):
             if block.caption:
                 parts.append(f"*{escape(_one_line(block.caption))}*")
-            parts.append(table([escape(c) for c in block.columns], [[escape(c) for c in r] for r in block.rows]))
+            parts.append(
+                table(
+                    [escape(c) for c in block.columns], [[escape(c) for c in r] for r in block.rows]
+                )
+            )
         elif isinstance(block, Figure):
             parts.append(f"*{escape(_one_line(block.caption))}* ({escape(_one_line(block.alt))})")
         elif isinstance(block, TOC):

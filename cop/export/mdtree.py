@@ -75,7 +75,11 @@ def _blocks(tokens: list[Token], i: int, until: str | None) -> tuple[list[Node],
         elif tok.type in ("bullet_list_open", "ordered_list_open"):
             ordered = tok.type == "ordered_list_open"
             start = int(tok.attrs.get("start", 1)) if ordered else 1
-            tight = i + 2 < len(tokens) and tokens[i + 2].type == "paragraph_open" and tokens[i + 2].hidden
+            tight = (
+                i + 2 < len(tokens)
+                and tokens[i + 2].type == "paragraph_open"
+                and tokens[i + 2].hidden
+            )
             items, i = _blocks(tokens, i + 1, tok.type.replace("_open", "_close"))
             nodes.append(Node("list", children=items, ordered=ordered, start=start, tight=tight))
         elif tok.type == "list_item_open":
@@ -135,4 +139,3 @@ def _inline(token: Token) -> list[Span]:
             elif kind.startswith("link"):
                 href = str(child.attrs.get("href", "")) if opening else None
     return spans
-

@@ -36,7 +36,9 @@ class DataOnlyFetcher(URLFetcher):
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if not url.strip().lower().startswith("data:"):
             self.refused.append(url)
-            raise ValueError(f"The PDF renderer fetches nothing outside the document (refused {url[:80]!r}).")
+            raise ValueError(
+                f"The PDF renderer fetches nothing outside the document (refused {url[:80]!r})."
+            )
         return super().fetch(url, headers)
 
 

@@ -13,10 +13,16 @@ from cop.core.permissions import SYSTEM
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    group = subparsers.add_parser("notify", help="send notifications (overdue actions, weekly digest)")
+    group = subparsers.add_parser(
+        "notify", help="send notifications (overdue actions, weekly digest)"
+    )
     commands = group.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    commands.add_parser("overdue", help="notify owners of overdue actions (once a day per action)").set_defaults(run=run_overdue)
-    commands.add_parser("digest", help="e-mail the weekly digest (only when COP_SMTP_URL is set)").set_defaults(run=run_digest)
+    commands.add_parser(
+        "overdue", help="notify owners of overdue actions (once a day per action)"
+    ).set_defaults(run=run_overdue)
+    commands.add_parser(
+        "digest", help="e-mail the weekly digest (only when COP_SMTP_URL is set)"
+    ).set_defaults(run=run_digest)
 
 
 def run_overdue(args: argparse.Namespace) -> int:
@@ -28,7 +34,9 @@ def run_overdue(args: argparse.Namespace) -> int:
 
 def run_digest(args: argparse.Namespace) -> int:
     if not mailer.is_configured():
-        say("COP_SMTP_URL is not set: no digest was e-mailed (notifications stay in the in-app inbox).")
+        say(
+            "COP_SMTP_URL is not set: no digest was e-mailed (notifications stay in the in-app inbox)."
+        )
         return EXIT_OK
     with write_session(current_engine(args)) as session:
         sent = notifications.weekly_digest(session, SYSTEM)

@@ -24,7 +24,9 @@ def _table(name: str) -> sa.Table | None:
     return SQLModel.metadata.tables.get(name)
 
 
-def _count_by_community(session: Session, table_name: str, community_ids: list[int], *where: Any) -> dict[int, int]:
+def _count_by_community(
+    session: Session, table_name: str, community_ids: list[int], *where: Any
+) -> dict[int, int]:
     table = _table(table_name)
     if table is None or not community_ids:
         return {}
@@ -36,13 +38,19 @@ def _count_by_community(session: Session, table_name: str, community_ids: list[i
     return {cid: n for cid, n in session.execute(stmt)}
 
 
-def community_figures(session: Session, actor: Actor, community_ids: list[int]) -> dict[int, dict[str, Any]]:
+def community_figures(
+    session: Session, actor: Actor, community_ids: list[int]
+) -> dict[int, dict[str, Any]]:
     """Key figures per community: workshops held, people and cities, actions by status, practices."""
     readable = {c.id for c in visible_communities(session, actor, include_archived=True)}
     ids = [c for c in community_ids if c in readable]
     figures: dict[int, dict[str, Any]] = {c: {} for c in ids}
     people = session.exec(
-        select(Membership.community_id, func.count(Membership.id), func.count(func.distinct(Person.organisation_id)))
+        select(
+            Membership.community_id,
+            func.count(Membership.id),
+            func.count(func.distinct(Person.organisation_id)),
+        )
         .join(Person, col(Person.id) == Membership.person_id)
         .where(col(Membership.community_id).in_(ids or [-1]), col(Membership.deleted_at).is_(None))
         .group_by(Membership.community_id)
@@ -50,7 +58,11 @@ def community_figures(session: Session, actor: Actor, community_ids: list[int]) 
     for cid, n_people, n_orgs in people:
         figures[cid].update(people=n_people, organisations=n_orgs)
     workshop = _table("workshop")
-    held = _count_by_community(session, "workshop", ids, workshop.c.status.in_(["held", "closed"])) if workshop is not None else {}
+    held = (
+        _count_by_community(session, "workshop", ids, workshop.c.status.in_(["held", "closed"]))
+        if workshop is not None
+        else {}
+    )
     practices = _count_by_community(session, "practice", ids)
     action = _table("action")
     by_status: dict[int, dict[str, int]] = {}
@@ -81,7 +93,9 @@ def community_figures(session: Session, actor: Actor, community_ids: list[int]) 
     return figures
 
 
-def my_due_actions(session: Session, actor: Actor, days: int = DUE_SOON_DAYS) -> list[dict[str, Any]]:
+def my_due_actions(
+    session: Session, actor: Actor, days: int = DUE_SOON_DAYS
+) -> list[dict[str, Any]]:
     """Open actions I own that are overdue or due within ``days``, most urgent first."""
     action = _table("action")
     if action is None or actor.person_id is None:
@@ -90,13 +104,29 @@ def my_due_actions(session: Session, actor: Actor, days: int = DUE_SOON_DAYS) ->
     owner = action.c.owner_person_id == actor.person_id
     co_owner = _table("action_co_owner")
     if co_owner is not None:
-        owner = sa.or_(owner, action.c.id.in_(sa.select(co_owner.c.action_id).where(co_owner.c.person_id == actor.person_id)))
+        owner = sa.or_(
+            owner,
+            action.c.id.in_(
+                sa.select(co_owner.c.action_id).where(co_owner.c.person_id == actor.person_id)
+            ),
+        )
     stmt = (
-        sa.select(action.c.id, action.c.title, action.c.due_date, action.c.status, action.c.progress,
-                  action.c.community_id, Community.name.label("community"))
+        sa.select(
+            action.c.id,
+            action.c.title,
+            action.c.due_date,
+            action.c.status,
+            action.c.progress,
+            action.c.community_id,
+            Community.name.label("community"),
+        )
         .join(Community, Community.id == action.c.community_id)
-        .where(owner, action.c.deleted_at.is_(None), action.c.status.in_(OPEN_STATUSES),
-               action.c.due_date <= today + timedelta(days=days))
+        .where(
+            owner,
+            action.c.deleted_at.is_(None),
+            action.c.status.in_(OPEN_STATUSES),
+            action.c.due_date <= today + timedelta(days=days),
+        )
         .order_by(action.c.due_date, action.c.id)
         .limit(50)
     )
@@ -109,8 +139,14 @@ def recent_activity(session: Session, actor: Actor, limit: int = 15) -> list[dic
     Only who, what and when are shown, never the changed values: those may
     hold personal data of people outside the reader's communities.
     """
-    stmt = select(AuditEvent.at, AuditEvent.actor_name, AuditEvent.action, AuditEvent.record_type,
-                  AuditEvent.record_id, AuditEvent.community_id)
+    stmt = select(
+        AuditEvent.at,
+        AuditEvent.actor_name,
+        AuditEvent.action,
+        AuditEvent.record_type,
+        AuditEvent.record_id,
+        AuditEvent.community_id,
+    )
     if not actor.is_admin:
         readable = [c.id for c in visible_communities(session, actor)]
         stmt = stmt.where(col(AuditEvent.community_id).in_(readable or [-1]))
@@ -132,21 +168,31 @@ def workshops_per_month(session: Session, actor: Actor, months: int = 12) -> lis
     stmt = (
         sa.select(month.label("month"), Community.name, func.count())
         .join(Community, Community.id == workshop.c.community_id)
-        .where(workshop.c.community_id.in_(readable or [-1]), workshop.c.deleted_at.is_(None), workshop.c.starts_at >= since)
+        .where(
+            workshop.c.community_id.in_(readable or [-1]),
+            workshop.c.deleted_at.is_(None),
+            workshop.c.starts_at >= since,
+        )
         .group_by(month, Community.name)
         .order_by(month, Community.name)
     )
     return [{"month": m, "community": c, "workshops": n} for m, c, n in session.execute(stmt)]
 
 
-def home_overview(session: Session, actor: Actor, community_id: int | None = None) -> dict[str, Any]:
+def home_overview(
+    session: Session, actor: Actor, community_id: int | None = None
+) -> dict[str, Any]:
     """Everything the home page shows, read in one session so the page can cache it whole.
 
     ``community_id`` narrows the communities and upcoming workshops to the one
     chosen in the sidebar; None means all of the actor's communities.
     """
     visible = visible_communities(session, actor)
-    mine = [c for c in visible if (actor.is_admin or c.id in actor.roles) and community_id in (None, c.id)]
+    mine = [
+        c
+        for c in visible
+        if (actor.is_admin or c.id in actor.roles) and community_id in (None, c.id)
+    ]
     inbox, unread_total = notifications.inbox(session, actor, unread_only=True, limit=10)
     return {
         "names": {c.id: c.name for c in visible},

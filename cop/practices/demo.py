@@ -25,9 +25,27 @@ from cop.practices.models import ReviewStatus
 from cop.workshops.models import Workshop, WorkshopStatus
 
 PRACTICE_FIELDS = (
-    "title", "started_on", "ended_on", "is_regular_service", "themes", "target_groups", "people_reached",
-    "summary", "challenge", "goals", "how_it_works", "results", "evaluation", "beneficiaries", "funding",
-    "continues", "continuation_funding", "transfer_needs", "volunteers_role", "contact", "links",
+    "title",
+    "started_on",
+    "ended_on",
+    "is_regular_service",
+    "themes",
+    "target_groups",
+    "people_reached",
+    "summary",
+    "challenge",
+    "goals",
+    "how_it_works",
+    "results",
+    "evaluation",
+    "beneficiaries",
+    "funding",
+    "continues",
+    "continuation_funding",
+    "transfer_needs",
+    "volunteers_role",
+    "contact",
+    "links",
 )
 QUARTERS = 4
 
@@ -48,22 +66,34 @@ def _practice(ctx, spec: dict[str, Any]) -> None:  # noqa: ANN001
     session, community_id = ctx.session, ctx.communities[spec["community"]]
     city = ctx.organisations[spec["city"]]
     author = _actor(ctx, spec.get("author"))
-    hosted = list(session.exec(
-        select(Workshop.id).where(
-            Workshop.community_id == community_id, Workshop.host_organisation_id == city,
-            col(Workshop.status).in_([WorkshopStatus.HELD, WorkshopStatus.CLOSED]), col(Workshop.deleted_at).is_(None),
-        ).order_by(col(Workshop.starts_at))
-    ))
+    hosted = list(
+        session.exec(
+            select(Workshop.id)
+            .where(
+                Workshop.community_id == community_id,
+                Workshop.host_organisation_id == city,
+                col(Workshop.status).in_([WorkshopStatus.HELD, WorkshopStatus.CLOSED]),
+                col(Workshop.deleted_at).is_(None),
+            )
+            .order_by(col(Workshop.starts_at))
+        )
+    )
     practice = practices.create_practice(
-        session, author, community_id, organisation_id=city,
+        session,
+        author,
+        community_id,
+        organisation_id=city,
         implementer_ids=[ctx.organisations[key] for key in spec.get("implementers", [])],
-        workshop_ids=hosted, **{field: spec[field] for field in PRACTICE_FIELDS if field in spec},
+        workshop_ids=hosted,
+        **{field: spec[field] for field in PRACTICE_FIELDS if field in spec},
     )
     status = spec.get("status", ReviewStatus.DRAFT)
     if status in (ReviewStatus.IN_REVIEW, ReviewStatus.APPROVED):
         practices.submit_practice(session, author, practice.id, practice.version)
     if status == ReviewStatus.APPROVED:
-        practices.approve_practice(session, ctx.actors["facilitator"], practice.id, practice.version)
+        practices.approve_practice(
+            session, ctx.actors["facilitator"], practice.id, practice.version
+        )
     ctx.extra.setdefault("practices", {})[practice.title] = practice.id
 
 
@@ -85,7 +115,11 @@ def _a_year_of_scores(ctx, slug: str, standard_ids: list[int]) -> None:  # noqa:
     for c, key in enumerate(city_keys):
         city = ctx.organisations[key]
         recorder = next(
-            (a for a in ctx.actors.values() if a.organisation_id == city and a.role_in(ctx.communities[slug]) == "member"),
+            (
+                a
+                for a in ctx.actors.values()
+                if a.organisation_id == city and a.role_in(ctx.communities[slug]) == "member"
+            ),
             ctx.actors["facilitator"],
         )
         for s, standard_id in enumerate(standard_ids):
@@ -93,6 +127,12 @@ def _a_year_of_scores(ctx, slug: str, standard_ids: list[int]) -> None:  # noqa:
             for q in range(QUARTERS):
                 value = min(4, start + (q + c + s) // 3)
                 scores.record_score(
-                    ctx.session, recorder, standard_id, city, value, evidence.get(value, ""),
-                    today - timedelta(days=91 * (QUARTERS - 1 - q)), key not in unshared,
+                    ctx.session,
+                    recorder,
+                    standard_id,
+                    city,
+                    value,
+                    evidence.get(value, ""),
+                    today - timedelta(days=91 * (QUARTERS - 1 - q)),
+                    key not in unshared,
                 )

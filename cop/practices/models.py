@@ -113,7 +113,6 @@ class PracticeImage(Editable, table=True):
     credit: str = Field(default="", max_length=200)
 
 
-
 class Standard(Editable, table=True):
     """What good looks like, with the success factors and questions a city measures itself by."""
 

@@ -45,9 +45,13 @@ def may_read(actor: Actor, community: Community, practice: Practice) -> bool:
     return practice.status == ReviewStatus.APPROVED
 
 
-def get_practice(session: Session, actor: Actor, practice_id: Any, *, for_update: bool = False) -> tuple[Practice, Community]:
+def get_practice(
+    session: Session, actor: Actor, practice_id: Any, *, for_update: bool = False
+) -> tuple[Practice, Community]:
     """A practice the actor may read, with its community; anything else is NotFound."""
-    practice = records.get_live(session, Practice, practice_id, for_update=for_update, label="practice")
+    practice = records.get_live(
+        session, Practice, practice_id, for_update=for_update, label="practice"
+    )
     try:
         community = get_community(session, actor, practice.community_id)
     except NotFound:
@@ -62,15 +66,23 @@ def readable_practices(actor: Actor) -> sa.ColumnElement[bool]:
     live = sa.and_(col(Practice.deleted_at).is_(None), col(Community.deleted_at).is_(None))
     if actor.is_admin:
         return live
-    return sa.and_(live, sa.or_(
-        col(Practice.community_id).in_(list(actor.roles) or [-1]),
-        sa.and_(Community.visibility == Visibility.WORKSPACE, Practice.status == ReviewStatus.APPROVED),
-    ))
+    return sa.and_(
+        live,
+        sa.or_(
+            col(Practice.community_id).in_(list(actor.roles) or [-1]),
+            sa.and_(
+                Community.visibility == Visibility.WORKSPACE,
+                Practice.status == ReviewStatus.APPROVED,
+            ),
+        ),
+    )
 
 
 def _has_tag(kind: TagKind, value: str) -> sa.ColumnElement[bool]:
     return sa.exists().where(
-        PracticeTag.practice_id == Practice.id, PracticeTag.kind == kind.value, PracticeTag.key == tag_key(value)
+        PracticeTag.practice_id == Practice.id,
+        PracticeTag.kind == kind.value,
+        PracticeTag.key == tag_key(value),
     )
 
 
@@ -109,20 +121,37 @@ def find_practices(
         conditions.append(Practice.status == status)
     if text and text.strip():
         needle = searchable(text.strip())
-        conditions.append(sa.or_(*(
-            col(field).icontains(needle, autoescape=True)
-            for field in (Practice.title, Practice.summary, Practice.how_it_works)
-        )))
+        conditions.append(
+            sa.or_(
+                *(
+                    col(field).icontains(needle, autoescape=True)
+                    for field in (Practice.title, Practice.summary, Practice.how_it_works)
+                )
+            )
+        )
     where = sa.and_(*conditions)
     total = session.exec(
-        select(func.count(Practice.id)).join(Community, col(Community.id) == Practice.community_id).where(where)
+        select(func.count(Practice.id))
+        .join(Community, col(Community.id) == Practice.community_id)
+        .where(where)
     ).one()
     stmt = (
         select(
-            Practice.id, Practice.version, Practice.title, Practice.community_id, Community.name,
-            Practice.organisation_id, Organisation.name, Practice.status, Practice.started_on,
-            Practice.ended_on, Practice.is_regular_service, Practice.people_reached,
-            func.substr(Practice.summary, 1, EXCERPT), Practice.themes, Practice.target_groups,
+            Practice.id,
+            Practice.version,
+            Practice.title,
+            Practice.community_id,
+            Community.name,
+            Practice.organisation_id,
+            Organisation.name,
+            Practice.status,
+            Practice.started_on,
+            Practice.ended_on,
+            Practice.is_regular_service,
+            Practice.people_reached,
+            func.substr(Practice.summary, 1, EXCERPT),
+            Practice.themes,
+            Practice.target_groups,
             Practice.updated_at,
         )
         .join(Community, col(Community.id) == Practice.community_id)
@@ -132,13 +161,30 @@ def find_practices(
         .limit(max(1, min(int(limit), MAX_PAGE)))
         .offset(max(0, int(offset)))
     )
-    keys = ("id", "version", "title", "community_id", "community", "organisation_id", "city", "status",
-            "started_on", "ended_on", "is_regular_service", "people_reached", "summary", "themes",
-            "target_groups", "updated_at")
+    keys = (
+        "id",
+        "version",
+        "title",
+        "community_id",
+        "community",
+        "organisation_id",
+        "city",
+        "status",
+        "started_on",
+        "ended_on",
+        "is_regular_service",
+        "people_reached",
+        "summary",
+        "themes",
+        "target_groups",
+        "updated_at",
+    )
     return [dict(zip(keys, row, strict=True)) for row in session.exec(stmt)], int(total)
 
 
-def known_tags(session: Session, actor: Actor, kind: TagKind | str, community_id: int | None = None) -> list[str]:
+def known_tags(
+    session: Session, actor: Actor, kind: TagKind | str, community_id: int | None = None
+) -> list[str]:
     """The themes (or target groups) used by practices the actor may read, for filter choices."""
     stmt = (
         select(func.min(PracticeTag.value))
@@ -169,25 +215,44 @@ def practice_detail(session: Session, actor: Actor, practice_id: Any) -> Practic
     """One practice with its city, implementers, images (without their bytes) and workshops."""
     practice, community = get_practice(session, actor, practice_id)
     city = session.get(Organisation, practice.organisation_id)
-    implementers = list(session.exec(
-        select(Organisation)
-        .join(PracticeOrganisation, col(PracticeOrganisation.organisation_id) == Organisation.id)
-        .where(PracticeOrganisation.practice_id == practice.id)
-        .order_by(Organisation.name)
-    ))
+    implementers = list(
+        session.exec(
+            select(Organisation)
+            .join(
+                PracticeOrganisation, col(PracticeOrganisation.organisation_id) == Organisation.id
+            )
+            .where(PracticeOrganisation.practice_id == practice.id)
+            .order_by(Organisation.name)
+        )
+    )
     images = [
         {"id": i, "version": v, "content_type": t, "alt_text": a, "credit": c, "size": n}
         for i, v, t, a, c, n in session.exec(
-            select(PracticeImage.id, PracticeImage.version, PracticeImage.content_type,
-                   PracticeImage.alt_text, PracticeImage.credit, func.length(PracticeImage.data))
-            .where(PracticeImage.practice_id == practice.id, col(PracticeImage.deleted_at).is_(None))
+            select(
+                PracticeImage.id,
+                PracticeImage.version,
+                PracticeImage.content_type,
+                PracticeImage.alt_text,
+                PracticeImage.credit,
+                func.length(PracticeImage.data),
+            )
+            .where(
+                PracticeImage.practice_id == practice.id, col(PracticeImage.deleted_at).is_(None)
+            )
             .order_by(col(PracticeImage.id))
         )
     ]
     workshops = [
         {"id": i, "title": t, "kind": k, "starts_at": s, "status": st, "place": p}
         for i, t, k, s, st, p in session.exec(
-            select(Workshop.id, Workshop.title, Workshop.kind, Workshop.starts_at, Workshop.status, Workshop.place)
+            select(
+                Workshop.id,
+                Workshop.title,
+                Workshop.kind,
+                Workshop.starts_at,
+                Workshop.status,
+                Workshop.place,
+            )
             .join(PracticeWorkshop, col(PracticeWorkshop.workshop_id) == Workshop.id)
             .where(PracticeWorkshop.practice_id == practice.id, col(Workshop.deleted_at).is_(None))
             .order_by(col(Workshop.starts_at))

@@ -51,33 +51,73 @@ def _require_status(record: SQLModel, allowed: set[str], doing: str, label: str)
     status = getattr(record, "status", "")
     if status not in allowed:
         record_name = Message(THIS_RECORD[label]) if label in THIS_RECORD else f"This {label}"
-        raise ValidationError({"status": Message(
-            WRONG_STATUS, record=record_name, status=Message(STATUS_LABELS.get(status, status)), doing=Message(doing),
-        )})
+        raise ValidationError(
+            {
+                "status": Message(
+                    WRONG_STATUS,
+                    record=record_name,
+                    status=Message(STATUS_LABELS.get(status, status)),
+                    doing=Message(doing),
+                )
+            }
+        )
 
 
-def submit(session: Session, actor: Actor, record: SQLModel, community: Community, version: int, *, area: str) -> None:
+def submit(
+    session: Session,
+    actor: Actor,
+    record: SQLModel,
+    community: Community,
+    version: int,
+    *,
+    area: str,
+) -> None:
     """A draft goes to the facilitators for review."""
     authorize(actor, f"{area}.submit", community)
     _require_status(record, {ReviewStatus.DRAFT}, N_("submitted for review"), area)
     records.save(
-        session, actor, record, version, {"status": ReviewStatus.IN_REVIEW},
-        action=f"{area}.submit", community_id=community.id,
+        session,
+        actor,
+        record,
+        version,
+        {"status": ReviewStatus.IN_REVIEW},
+        action=f"{area}.submit",
+        community_id=community.id,
     )
 
 
-def approve(session: Session, actor: Actor, record: SQLModel, community: Community, version: int, *, area: str) -> None:
+def approve(
+    session: Session,
+    actor: Actor,
+    record: SQLModel,
+    community: Community,
+    version: int,
+    *,
+    area: str,
+) -> None:
     """A facilitator accepts the record; any earlier review note is done with."""
     authorize(actor, f"{area}.approve", community)
     _require_status(record, {ReviewStatus.DRAFT, ReviewStatus.IN_REVIEW}, N_("approved"), area)
     records.save(
-        session, actor, record, version, {"status": ReviewStatus.APPROVED, "review_note": ""},
-        action=f"{area}.approve", community_id=community.id,
+        session,
+        actor,
+        record,
+        version,
+        {"status": ReviewStatus.APPROVED, "review_note": ""},
+        action=f"{area}.approve",
+        community_id=community.id,
     )
 
 
 def send_back(
-    session: Session, actor: Actor, record: SQLModel, community: Community, version: int, *, area: str, note: str
+    session: Session,
+    actor: Actor,
+    record: SQLModel,
+    community: Community,
+    version: int,
+    *,
+    area: str,
+    note: str,
 ) -> None:
     """A facilitator returns the record to draft, saying what should change."""
     authorize(actor, f"{area}.approve", community)
@@ -86,6 +126,11 @@ def send_back(
     note = chk.long_text("review_note", note, label=N_("The note to the authors"))
     chk.raise_if_any()
     records.save(
-        session, actor, record, version, {"status": ReviewStatus.DRAFT, "review_note": note},
-        action=f"{area}.send_back", community_id=community.id,
+        session,
+        actor,
+        record,
+        version,
+        {"status": ReviewStatus.DRAFT, "review_note": note},
+        action=f"{area}.send_back",
+        community_id=community.id,
     )

@@ -44,25 +44,36 @@ from cop.practices.models import SelfAssessment, Standard
 from cop.practices.rules import check_flag
 from cop.practices.standards import get_standard, readable_standards
 
-SCORE_LABELS: dict[int, str] = {0: "not started", 1: "planning", 2: "piloting", 3: "established", 4: "embedded"}
+SCORE_LABELS: dict[int, str] = {
+    0: "not started",
+    1: "planning",
+    2: "piloting",
+    3: "established",
+    4: "embedded",
+}
 
 
 def community_cities(session: Session, community_id: int) -> list[Organisation]:
     """The cities its members work for: the ones that assess themselves (partners' NGOs do not)."""
-    return list(session.exec(
-        select(Organisation)
-        .where(
-            col(Organisation.deleted_at).is_(None),
-            Organisation.kind == OrganisationKind.CITY,
-            col(Organisation.id).in_(
-                select(Person.organisation_id)
-                .join(Membership, col(Membership.person_id) == Person.id)
-                .where(Membership.community_id == community_id, col(Membership.deleted_at).is_(None),
-                       col(Person.deleted_at).is_(None))
-            ),
+    return list(
+        session.exec(
+            select(Organisation)
+            .where(
+                col(Organisation.deleted_at).is_(None),
+                Organisation.kind == OrganisationKind.CITY,
+                col(Organisation.id).in_(
+                    select(Person.organisation_id)
+                    .join(Membership, col(Membership.person_id) == Person.id)
+                    .where(
+                        Membership.community_id == community_id,
+                        col(Membership.deleted_at).is_(None),
+                        col(Person.deleted_at).is_(None),
+                    )
+                ),
+            )
+            .order_by(Organisation.name)
         )
-        .order_by(Organisation.name)
-    ))
+    )
 
 
 def cities(session: Session, actor: Actor, community_id: int) -> list[Organisation]:
@@ -70,7 +81,9 @@ def cities(session: Session, actor: Actor, community_id: int) -> list[Organisati
     return community_cities(session, get_community(session, actor, community_id).id)  # type: ignore[arg-type]
 
 
-def visible_scores(actor: Actor, community: Community, shared: Any, organisation_id: Any) -> sa.ColumnElement[bool]:
+def visible_scores(
+    actor: Actor, community: Community, shared: Any, organisation_id: Any
+) -> sa.ColumnElement[bool]:
     """The SQL rule of the module docstring, over any score columns (a table's or a subquery's)."""
     if review_status.reviews(actor, community):
         return sa.true()
@@ -95,28 +108,51 @@ def record_score(
     """
     standard, community = get_standard(session, actor, standard_id)
     authorize(actor, "score.record", community)
-    if not review_status.reviews(actor, community) and str(organisation_id) != str(actor.organisation_id):
-        raise PermissionDenied("Members score only their own city; a facilitator can record other cities' scores.")
+    if not review_status.reviews(actor, community) and str(organisation_id) != str(
+        actor.organisation_id
+    ):
+        raise PermissionDenied(
+            "Members score only their own city; a facilitator can record other cities' scores."
+        )
     chk = Checker()
     city_ids = {o.id for o in community_cities(session, community.id)}  # type: ignore[arg-type]
     organisation_id = record_id(organisation_id)
     if organisation_id not in city_ids:
-        chk.fail("organisation_id", Message(N_("Choose a city that takes part in {community}."), community=community.name))
+        chk.fail(
+            "organisation_id",
+            Message(N_("Choose a city that takes part in {community}."), community=community.name),
+        )
     value = chk.count("score", score, label=N_("The score"), minimum=0, maximum=4)
     evidence = chk.long_text("evidence", evidence, label=N_("The evidence"))
-    day = chk.day("assessed_on", clock.today() if assessed_on is None else assessed_on, label=N_("The date of the assessment"))
+    day = chk.day(
+        "assessed_on",
+        clock.today() if assessed_on is None else assessed_on,
+        label=N_("The date of the assessment"),
+    )
     if day is not None and day > clock.today():
         chk.fail("assessed_on", N_("The date of the assessment cannot be in the future."))
     is_shared = check_flag(chk, "shared", shared, N_("Shared beyond the community"))
     chk.raise_if_any()
     row = SelfAssessment(
-        community_id=community.id, standard_id=standard.id, organisation_id=organisation_id, score=value,  # type: ignore[arg-type]
-        evidence=evidence, assessed_on=day, shared_beyond_community=bool(is_shared), created_by_id=actor.user_id or None,  # type: ignore[arg-type]
+        community_id=community.id,
+        standard_id=standard.id,
+        organisation_id=organisation_id,
+        score=value,  # type: ignore[arg-type]
+        evidence=evidence,
+        assessed_on=day,
+        shared_beyond_community=bool(is_shared),
+        created_by_id=actor.user_id or None,  # type: ignore[arg-type]
     )
     session.add(row)
     session.flush()
-    record_event(session, actor, "score.record", row, community_id=community.id,
-                 changes={k: [None, v] for k, v in snapshot(row).items() if v not in (None, "")})
+    record_event(
+        session,
+        actor,
+        "score.record",
+        row,
+        community_id=community.id,
+        changes={k: [None, v] for k, v in snapshot(row).items() if v not in (None, "")},
+    )
     return row
 
 
@@ -134,19 +170,32 @@ def heatmap(session: Session, actor: Actor, community_id: int) -> list[dict[str,
     community = get_community(session, actor, community_id)
     latest = (
         select(
-            SelfAssessment.standard_id, SelfAssessment.organisation_id, SelfAssessment.score,
-            SelfAssessment.assessed_on, SelfAssessment.shared_beyond_community,
-            func.row_number().over(
+            SelfAssessment.standard_id,
+            SelfAssessment.organisation_id,
+            SelfAssessment.score,
+            SelfAssessment.assessed_on,
+            SelfAssessment.shared_beyond_community,
+            func.row_number()
+            .over(
                 partition_by=(SelfAssessment.standard_id, SelfAssessment.organisation_id),
                 order_by=(col(SelfAssessment.assessed_on).desc(), col(SelfAssessment.id).desc()),
-            ).label("recency"),
+            )
+            .label("recency"),
         )
         .where(SelfAssessment.community_id == community.id)
         .subquery()
     )
     stmt = (
-        select(latest.c.organisation_id, Organisation.name, Standard.id, Standard.position, Standard.title,
-               latest.c.score, latest.c.assessed_on, latest.c.shared_beyond_community)
+        select(
+            latest.c.organisation_id,
+            Organisation.name,
+            Standard.id,
+            Standard.position,
+            Standard.title,
+            latest.c.score,
+            latest.c.assessed_on,
+            latest.c.shared_beyond_community,
+        )
         .join(Standard, col(Standard.id) == latest.c.standard_id)
         .join(Community, col(Community.id) == Standard.community_id)
         .join(Organisation, col(Organisation.id) == latest.c.organisation_id)
@@ -154,38 +203,72 @@ def heatmap(session: Session, actor: Actor, community_id: int) -> list[dict[str,
             latest.c.recency == 1,
             _live_standards(actor, community),
             col(Organisation.deleted_at).is_(None),
-            visible_scores(actor, community, latest.c.shared_beyond_community, latest.c.organisation_id),
+            visible_scores(
+                actor, community, latest.c.shared_beyond_community, latest.c.organisation_id
+            ),
         )
         .order_by(Organisation.name, col(Organisation.id), col(Standard.position))
     )
     return [
-        {"organisation_id": oid, "city": city, "standard_id": sid, "position": pos, "standard": title,
-         "score": score, "label": SCORE_LABELS[score], "assessed_on": day, "shared": shared}
+        {
+            "organisation_id": oid,
+            "city": city,
+            "standard_id": sid,
+            "position": pos,
+            "standard": title,
+            "score": score,
+            "label": SCORE_LABELS[score],
+            "assessed_on": day,
+            "shared": shared,
+        }
         for oid, city, sid, pos, title, score, day, shared in session.exec(stmt)
     ]
 
 
-def city_trend(session: Session, actor: Actor, community_id: int, organisation_id: int) -> list[dict[str, Any]]:
+def city_trend(
+    session: Session, actor: Actor, community_id: int, organisation_id: int
+) -> list[dict[str, Any]]:
     """Every score of one city the actor may see, oldest first, for its progress line."""
     community = get_community(session, actor, community_id)
     if not str(organisation_id).isdigit():
         raise NotFound(f"There is no city with id {organisation_id!r}.")
     stmt = (
-        select(SelfAssessment.id, SelfAssessment.standard_id, Standard.position, Standard.title,
-               SelfAssessment.score, SelfAssessment.assessed_on, SelfAssessment.evidence,
-               SelfAssessment.shared_beyond_community)
+        select(
+            SelfAssessment.id,
+            SelfAssessment.standard_id,
+            Standard.position,
+            Standard.title,
+            SelfAssessment.score,
+            SelfAssessment.assessed_on,
+            SelfAssessment.evidence,
+            SelfAssessment.shared_beyond_community,
+        )
         .join(Standard, col(Standard.id) == SelfAssessment.standard_id)
         .join(Community, col(Community.id) == Standard.community_id)
         .where(
             SelfAssessment.community_id == community.id,
             SelfAssessment.organisation_id == int(organisation_id),
             _live_standards(actor, community),
-            visible_scores(actor, community, SelfAssessment.shared_beyond_community, SelfAssessment.organisation_id),
+            visible_scores(
+                actor,
+                community,
+                SelfAssessment.shared_beyond_community,
+                SelfAssessment.organisation_id,
+            ),
         )
         .order_by(col(SelfAssessment.assessed_on), col(SelfAssessment.id))
     )
     return [
-        {"id": rid, "standard_id": sid, "position": pos, "standard": title, "score": score,
-         "label": SCORE_LABELS[score], "assessed_on": day, "evidence": evidence, "shared": shared}
+        {
+            "id": rid,
+            "standard_id": sid,
+            "position": pos,
+            "standard": title,
+            "score": score,
+            "label": SCORE_LABELS[score],
+            "assessed_on": day,
+            "evidence": evidence,
+            "shared": shared,
+        }
         for rid, sid, pos, title, score, day, evidence, shared in session.exec(stmt)
     ]

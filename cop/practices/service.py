@@ -47,10 +47,25 @@ from cop.practices.queries import (
 from cop.practices.rules import check_image, check_practice, check_workshops
 
 __all__ = [
-    "PracticeDetail", "add_image", "approve_practice", "create_practice", "delete_practice",
-    "find_practices", "get_practice", "image_content", "known_tags", "link_workshop", "may_read",
-    "practice_detail", "remove_image", "restore_practice", "send_back_practice", "submit_practice",
-    "unlink_workshop", "update_image", "update_practice",
+    "PracticeDetail",
+    "add_image",
+    "approve_practice",
+    "create_practice",
+    "delete_practice",
+    "find_practices",
+    "get_practice",
+    "image_content",
+    "known_tags",
+    "link_workshop",
+    "may_read",
+    "practice_detail",
+    "remove_image",
+    "restore_practice",
+    "send_back_practice",
+    "submit_practice",
+    "unlink_workshop",
+    "update_image",
+    "update_practice",
 ]
 
 # Field of the form -> (link table, its column naming the linked record).
@@ -64,7 +79,11 @@ _LINK_FIELDS = tuple(_LINKS)
 def _write_tags(session: Session, practice_id: int, kind: TagKind, tags: list[str]) -> None:
     """Make the tag index of one kind match the practice's own list."""
     wanted = {tag_key(tag): tag for tag in tags}
-    for row in session.exec(select(PracticeTag).where(PracticeTag.practice_id == practice_id, PracticeTag.kind == kind.value)):
+    for row in session.exec(
+        select(PracticeTag).where(
+            PracticeTag.practice_id == practice_id, PracticeTag.kind == kind.value
+        )
+    ):
         if row.key not in wanted:
             session.delete(row)
         else:
@@ -75,10 +94,14 @@ def _write_tags(session: Session, practice_id: int, kind: TagKind, tags: list[st
 
 def _linked_ids(session: Session, field: str, practice_id: int) -> list[int]:
     link, column = _LINKS[field]
-    return sorted(session.exec(select(getattr(link, column)).where(link.practice_id == practice_id)))
+    return sorted(
+        session.exec(select(getattr(link, column)).where(link.practice_id == practice_id))
+    )
 
 
-def _replace_links(session: Session, practice_id: int, field: str, ids: list[int]) -> list[list[int]] | None:
+def _replace_links(
+    session: Session, practice_id: int, field: str, ids: list[int]
+) -> list[list[int]] | None:
     """Write the new set of linked ids; return ``[old, new]`` when it changed."""
     link, column = _LINKS[field]
     old = _linked_ids(session, field, practice_id)
@@ -99,20 +122,30 @@ def create_practice(session: Session, actor: Actor, community_id: int, **fields:
     authorize(actor, "practice.create", community)
     chk = Checker()
     values = check_practice(chk, session, fields, None)
-    workshop_ids = check_workshops(chk, session, fields.get("workshop_ids"), community.id) if "workshop_ids" in fields else []  # type: ignore[arg-type]
+    workshop_ids = (
+        check_workshops(chk, session, fields.get("workshop_ids"), community.id)
+        if "workshop_ids" in fields
+        else []
+    )  # type: ignore[arg-type]
     chk.raise_if_any()
     links = {"implementer_ids": values.pop("implementer_ids", []), "workshop_ids": workshop_ids}
     practice = Practice(community_id=community.id, status=ReviewStatus.DRAFT, **values)  # type: ignore[arg-type]
     records.create(session, actor, practice, action="practice.create")
     _write_tags(session, practice.id, TagKind.THEME, practice.themes)  # type: ignore[arg-type]
     _write_tags(session, practice.id, TagKind.TARGET_GROUP, practice.target_groups)  # type: ignore[arg-type]
-    changed = {f: c for f in _LINK_FIELDS if (c := _replace_links(session, practice.id, f, links[f]))}  # type: ignore[arg-type]
+    changed = {
+        f: c for f in _LINK_FIELDS if (c := _replace_links(session, practice.id, f, links[f]))
+    }  # type: ignore[arg-type]
     if changed:
-        record_event(session, actor, "practice.link", practice, community_id=community.id, changes=changed)
+        record_event(
+            session, actor, "practice.link", practice, community_id=community.id, changes=changed
+        )
     return practice
 
 
-def update_practice(session: Session, actor: Actor, practice_id: int, version: int, **fields: Any) -> Practice:
+def update_practice(
+    session: Session, actor: Actor, practice_id: int, version: int, **fields: Any
+) -> Practice:
     """Change the given fields only; a member's edit of an approved practice goes back to review."""
     practice, community = get_practice(session, actor, practice_id, for_update=True)
     authorize(actor, "practice.update", community)
@@ -129,8 +162,18 @@ def update_practice(session: Session, actor: Actor, practice_id: int, version: i
     )
     if edited:
         values["status"] = review_status.status_after_edit(actor, community, practice.status)
-    delta = records.save(session, actor, practice, version, values, action="practice.update", community_id=community.id)
-    link_delta = {f: c for f, ids in links.items() if (c := _replace_links(session, practice.id, f, ids))}  # type: ignore[arg-type]
+    delta = records.save(
+        session,
+        actor,
+        practice,
+        version,
+        values,
+        action="practice.update",
+        community_id=community.id,
+    )
+    link_delta = {
+        f: c for f, ids in links.items() if (c := _replace_links(session, practice.id, f, ids))
+    }  # type: ignore[arg-type]
     if link_delta:
         if not delta:  # only links changed: still a new version, so stale forms are caught
             practice.version += 1
@@ -138,7 +181,14 @@ def update_practice(session: Session, actor: Actor, practice_id: int, version: i
             practice.updated_by_id = actor.user_id or None
             session.add(practice)
         link_delta["version"] = [version, practice.version]
-        record_event(session, actor, "practice.update", practice, community_id=community.id, changes=link_delta)
+        record_event(
+            session,
+            actor,
+            "practice.update",
+            practice,
+            community_id=community.id,
+            changes=link_delta,
+        )
     if "themes" in values:
         _write_tags(session, practice.id, TagKind.THEME, practice.themes)  # type: ignore[arg-type]
     if "target_groups" in values:
@@ -146,12 +196,19 @@ def update_practice(session: Session, actor: Actor, practice_id: int, version: i
     return practice
 
 
-def _back_to_review_after_member_edit(session: Session, actor: Actor, practice: Practice, community: Community) -> None:
+def _back_to_review_after_member_edit(
+    session: Session, actor: Actor, practice: Practice, community: Community
+) -> None:
     status = review_status.status_after_edit(actor, community, practice.status)
     if status != practice.status:
         records.save(
-            session, actor, practice, practice.version, {"status": status},
-            action="practice.back_to_review", community_id=community.id,
+            session,
+            actor,
+            practice,
+            practice.version,
+            {"status": status},
+            action="practice.back_to_review",
+            community_id=community.id,
         )
 
 
@@ -167,23 +224,31 @@ def approve_practice(session: Session, actor: Actor, practice_id: int, version: 
     return practice
 
 
-def send_back_practice(session: Session, actor: Actor, practice_id: int, version: int, note: str = "") -> Practice:
+def send_back_practice(
+    session: Session, actor: Actor, practice_id: int, version: int, note: str = ""
+) -> Practice:
     practice, community = get_practice(session, actor, practice_id, for_update=True)
-    review_status.send_back(session, actor, practice, community, version, area="practice", note=note)
+    review_status.send_back(
+        session, actor, practice, community, version, area="practice", note=note
+    )
     return practice
 
 
 def delete_practice(session: Session, actor: Actor, practice_id: int) -> None:
     practice, community = get_practice(session, actor, practice_id, for_update=True)
     authorize(actor, "practice.delete", community)
-    records.soft_delete(session, actor, practice, action="practice.delete", community_id=community.id)
+    records.soft_delete(
+        session, actor, practice, action="practice.delete", community_id=community.id
+    )
 
 
 def restore_practice(session: Session, actor: Actor, practice_id: int) -> Practice:
     practice = records.get_deleted(session, Practice, practice_id)
     community = get_community(session, actor, practice.community_id)
     authorize(actor, "practice.delete", community)
-    return records.restore(session, actor, practice, action="practice.restore", community_id=community.id)
+    return records.restore(
+        session, actor, practice, action="practice.restore", community_id=community.id
+    )
 
 
 def link_workshop(session: Session, actor: Actor, practice_id: int, workshop_id: int) -> None:
@@ -196,8 +261,14 @@ def link_workshop(session: Session, actor: Actor, practice_id: int, workshop_id:
     current = _linked_ids(session, "workshop_ids", practice.id)  # type: ignore[arg-type]
     if ids[0] not in current:
         session.add(PracticeWorkshop(practice_id=practice.id, workshop_id=ids[0]))  # type: ignore[arg-type]
-        record_event(session, actor, "practice.link_workshop", practice, community_id=community.id,
-                     changes={"workshop_ids": [current, sorted([*current, ids[0]])]})
+        record_event(
+            session,
+            actor,
+            "practice.link_workshop",
+            practice,
+            community_id=community.id,
+            changes={"workshop_ids": [current, sorted([*current, ids[0]])]},
+        )
 
 
 def unlink_workshop(session: Session, actor: Actor, practice_id: int, workshop_id: int) -> None:
@@ -208,32 +279,64 @@ def unlink_workshop(session: Session, actor: Actor, practice_id: int, workshop_i
     link = session.get(PracticeWorkshop, (practice.id, unlinked))
     if link is not None:
         session.delete(link)
-        record_event(session, actor, "practice.unlink_workshop", practice, community_id=community.id,
-                     changes={"workshop_ids": [current, [i for i in current if i != unlinked]]})
+        record_event(
+            session,
+            actor,
+            "practice.unlink_workshop",
+            practice,
+            community_id=community.id,
+            changes={"workshop_ids": [current, [i for i in current if i != unlinked]]},
+        )
 
 
-def add_image(session: Session, actor: Actor, practice_id: int, data: bytes, *, alt_text: str, credit: str = "") -> PracticeImage:
+def add_image(
+    session: Session,
+    actor: Actor,
+    practice_id: int,
+    data: bytes,
+    *,
+    alt_text: str,
+    credit: str = "",
+) -> PracticeImage:
     """An image with required alternative text; the type is read from the content, not the name."""
     practice, community = get_practice(session, actor, practice_id, for_update=True)
     authorize(actor, "practice.update", community)
     chk = Checker()
     content_type, data, alt_text, credit = check_image(chk, data, alt_text, credit)
     chk.raise_if_any()
-    image = PracticeImage(practice_id=practice.id, content_type=content_type, data=data, alt_text=alt_text, credit=credit)  # type: ignore[arg-type]
+    image = PracticeImage(
+        practice_id=practice.id,
+        content_type=content_type,
+        data=data,
+        alt_text=alt_text,
+        credit=credit,
+    )  # type: ignore[arg-type]
     records.create(session, actor, image, community_id=community.id, action="practice.add_image")
     _back_to_review_after_member_edit(session, actor, practice, community)
     return image
 
 
-def update_image(session: Session, actor: Actor, image_id: int, version: int, *, alt_text: str, credit: str = "") -> PracticeImage:
+def update_image(
+    session: Session, actor: Actor, image_id: int, version: int, *, alt_text: str, credit: str = ""
+) -> PracticeImage:
     image = records.get_live(session, PracticeImage, image_id, for_update=True, label="image")
     practice, community = get_practice(session, actor, image.practice_id, for_update=True)
     authorize(actor, "practice.update", community)
     chk = Checker()
-    values = {"alt_text": chk.title("alt_text", alt_text, label=N_("The alternative text"), max_len=500),
-              "credit": chk.optional_line("credit", credit, label=N_("The credit"))}
+    values = {
+        "alt_text": chk.title("alt_text", alt_text, label=N_("The alternative text"), max_len=500),
+        "credit": chk.optional_line("credit", credit, label=N_("The credit")),
+    }
     chk.raise_if_any()
-    if records.save(session, actor, image, version, values, action="practice.update_image", community_id=community.id):
+    if records.save(
+        session,
+        actor,
+        image,
+        version,
+        values,
+        action="practice.update_image",
+        community_id=community.id,
+    ):
         _back_to_review_after_member_edit(session, actor, practice, community)
     return image
 
@@ -242,7 +345,9 @@ def remove_image(session: Session, actor: Actor, image_id: int) -> None:
     image = records.get_live(session, PracticeImage, image_id, for_update=True, label="image")
     practice, community = get_practice(session, actor, image.practice_id, for_update=True)
     authorize(actor, "practice.update", community)
-    records.soft_delete(session, actor, image, action="practice.remove_image", community_id=community.id)
+    records.soft_delete(
+        session, actor, image, action="practice.remove_image", community_id=community.id
+    )
     _back_to_review_after_member_edit(session, actor, practice, community)
 
 

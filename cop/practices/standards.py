@@ -49,15 +49,25 @@ def readable_standards(actor: Actor) -> sa.ColumnElement[bool]:
     live = sa.and_(col(Standard.deleted_at).is_(None), col(Community.deleted_at).is_(None))
     if actor.is_admin:
         return live
-    return sa.and_(live, sa.or_(
-        col(Standard.community_id).in_(list(actor.roles) or [-1]),
-        sa.and_(Community.visibility == Visibility.WORKSPACE, Standard.status == ReviewStatus.APPROVED),
-    ))
+    return sa.and_(
+        live,
+        sa.or_(
+            col(Standard.community_id).in_(list(actor.roles) or [-1]),
+            sa.and_(
+                Community.visibility == Visibility.WORKSPACE,
+                Standard.status == ReviewStatus.APPROVED,
+            ),
+        ),
+    )
 
 
-def get_standard(session: Session, actor: Actor, standard_id: Any, *, for_update: bool = False) -> tuple[Standard, Community]:
+def get_standard(
+    session: Session, actor: Actor, standard_id: Any, *, for_update: bool = False
+) -> tuple[Standard, Community]:
     """A standard the actor may read, with its community; anything else is NotFound."""
-    standard = records.get_live(session, Standard, standard_id, for_update=for_update, label="standard")
+    standard = records.get_live(
+        session, Standard, standard_id, for_update=for_update, label="standard"
+    )
     try:
         community = get_community(session, actor, standard.community_id)
     except NotFound:
@@ -70,12 +80,14 @@ def get_standard(session: Session, actor: Actor, standard_id: Any, *, for_update
 def list_standards(session: Session, actor: Actor, community_id: int) -> list[Standard]:
     """The community's standards the actor may read, in order."""
     community = get_community(session, actor, community_id)
-    return list(session.exec(
-        select(Standard)
-        .join(Community, col(Community.id) == Standard.community_id)
-        .where(Standard.community_id == community.id, readable_standards(actor))
-        .order_by(col(Standard.position), col(Standard.id))
-    ))
+    return list(
+        session.exec(
+            select(Standard)
+            .join(Community, col(Community.id) == Standard.community_id)
+            .where(Standard.community_id == community.id, readable_standards(actor))
+            .order_by(col(Standard.position), col(Standard.id))
+        )
+    )
 
 
 def _check(chk: Checker, fields: dict[str, Any], *, creating: bool) -> dict[str, Any]:
@@ -87,7 +99,9 @@ def _check(chk: Checker, fields: dict[str, Any], *, creating: bool) -> dict[str,
         values["title"] = chk.title("title", fields.get("title"), label=N_("The title"))
     for field, label in TEXTS.items():
         if field in fields or (creating and field == "statement"):
-            values[field] = chk.long_text(field, fields.get(field), label=label, required=field == "statement")
+            values[field] = chk.long_text(
+                field, fields.get(field), label=label, required=field == "statement"
+            )
     return values
 
 
@@ -100,12 +114,18 @@ def create_standard(session: Session, actor: Actor, community_id: int, **fields:
     chk.raise_if_any()
     records.get_live(session, Community, community.id, for_update=True, label="community")
     # Deleted standards keep their place, so one restored later never shares a position.
-    last = session.exec(select(func.max(Standard.position)).where(Standard.community_id == community.id)).one()
-    standard = Standard(community_id=community.id, position=(last or 0) + 1, status=ReviewStatus.DRAFT, **values)
+    last = session.exec(
+        select(func.max(Standard.position)).where(Standard.community_id == community.id)
+    ).one()
+    standard = Standard(
+        community_id=community.id, position=(last or 0) + 1, status=ReviewStatus.DRAFT, **values
+    )
     return records.create(session, actor, standard, action="standard.create")
 
 
-def update_standard(session: Session, actor: Actor, standard_id: int, version: int, **fields: Any) -> Standard:
+def update_standard(
+    session: Session, actor: Actor, standard_id: int, version: int, **fields: Any
+) -> Standard:
     """Change the given fields; a member's edit of an approved standard goes back to review."""
     standard, community = get_standard(session, actor, standard_id, for_update=True)
     authorize(actor, "standard.update", community)
@@ -114,7 +134,15 @@ def update_standard(session: Session, actor: Actor, standard_id: int, version: i
     chk.raise_if_any()
     if any(getattr(standard, k) != v for k, v in values.items()):
         values["status"] = review_status.status_after_edit(actor, community, standard.status)
-    records.save(session, actor, standard, version, values, action="standard.update", community_id=community.id)
+    records.save(
+        session,
+        actor,
+        standard,
+        version,
+        values,
+        action="standard.update",
+        community_id=community.id,
+    )
     return standard
 
 
@@ -130,13 +158,19 @@ def approve_standard(session: Session, actor: Actor, standard_id: int, version: 
     return standard
 
 
-def send_back_standard(session: Session, actor: Actor, standard_id: int, version: int, note: str = "") -> Standard:
+def send_back_standard(
+    session: Session, actor: Actor, standard_id: int, version: int, note: str = ""
+) -> Standard:
     standard, community = get_standard(session, actor, standard_id, for_update=True)
-    review_status.send_back(session, actor, standard, community, version, area="standard", note=note)
+    review_status.send_back(
+        session, actor, standard, community, version, area="standard", note=note
+    )
     return standard
 
 
-def move_standard(session: Session, actor: Actor, standard_id: int, version: int, direction: str) -> Standard:
+def move_standard(
+    session: Session, actor: Actor, standard_id: int, version: int, direction: str
+) -> Standard:
     """Swap the standard with the one before (``up``) or after (``down``) it."""
     standard, community = get_standard(session, actor, standard_id, for_update=True)
     authorize(actor, "standard.reorder", community)
@@ -144,11 +178,17 @@ def move_standard(session: Session, actor: Actor, standard_id: int, version: int
     chk.choice("direction", direction, DIRECTIONS, label=N_("The direction"))
     chk.raise_if_any()
     # A move from a stale page is a conflict, whatever the order looks like now.
-    records.save(session, actor, standard, version, {}, action="standard.reorder", community_id=community.id)
+    records.save(
+        session, actor, standard, version, {}, action="standard.reorder", community_id=community.id
+    )
     records.get_live(session, Community, community.id, for_update=True, label="community")
     up = direction == "up"
     # Positions are unique per community (new ones go last under the community lock).
-    beyond = col(Standard.position) < standard.position if up else col(Standard.position) > standard.position
+    beyond = (
+        col(Standard.position) < standard.position
+        if up
+        else col(Standard.position) > standard.position
+    )
     order = col(Standard.position).desc() if up else col(Standard.position)
     neighbour = session.exec(
         select(Standard)
@@ -158,11 +198,32 @@ def move_standard(session: Session, actor: Actor, standard_id: int, version: int
         .with_for_update()
     ).first()
     if neighbour is None:
-        chk.fail("direction", N_("This standard is already the first.") if up else N_("This standard is already the last."))
+        chk.fail(
+            "direction",
+            N_("This standard is already the first.")
+            if up
+            else N_("This standard is already the last."),
+        )
         chk.raise_if_any()
     mine, theirs = standard.position, neighbour.position  # type: ignore[union-attr]
-    records.save(session, actor, standard, version, {"position": theirs}, action="standard.reorder", community_id=community.id)
-    records.save(session, actor, neighbour, neighbour.version, {"position": mine}, action="standard.reorder", community_id=community.id)  # type: ignore[union-attr, arg-type]
+    records.save(
+        session,
+        actor,
+        standard,
+        version,
+        {"position": theirs},
+        action="standard.reorder",
+        community_id=community.id,
+    )
+    records.save(
+        session,
+        actor,
+        neighbour,
+        neighbour.version,
+        {"position": mine},
+        action="standard.reorder",
+        community_id=community.id,
+    )  # type: ignore[union-attr, arg-type]
     return standard
 
 
@@ -170,11 +231,15 @@ def delete_standard(session: Session, actor: Actor, standard_id: int) -> None:
     """Hide the standard and, with it, its scores from heatmaps and trends; ``restore_standard`` undoes it."""
     standard, community = get_standard(session, actor, standard_id, for_update=True)
     authorize(actor, "standard.delete", community)
-    records.soft_delete(session, actor, standard, action="standard.delete", community_id=community.id)
+    records.soft_delete(
+        session, actor, standard, action="standard.delete", community_id=community.id
+    )
 
 
 def restore_standard(session: Session, actor: Actor, standard_id: int) -> Standard:
     standard = records.get_deleted(session, Standard, standard_id)
     community = get_community(session, actor, standard.community_id)
     authorize(actor, "standard.delete", community)
-    return records.restore(session, actor, standard, action="standard.restore", community_id=community.id)
+    return records.restore(
+        session, actor, standard, action="standard.restore", community_id=community.id
+    )

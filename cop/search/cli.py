@@ -12,7 +12,9 @@ from cop.search.index import reindex_all
 def register(subparsers: argparse._SubParsersAction) -> None:
     group = subparsers.add_parser("search", help="maintain the search index")
     commands = group.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    reindex = commands.add_parser("reindex", help="rebuild the search index (after a bulk import or restore)")
+    reindex = commands.add_parser(
+        "reindex", help="rebuild the search index (after a bulk import or restore)"
+    )
     reindex.set_defaults(run=run_reindex)
 
 

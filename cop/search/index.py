@@ -21,11 +21,28 @@ from sqlmodel import Session, SQLModel
 KINDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "workshop": ("workshop", "title", ("objectives", "minutes", "closing_report", "place")),
     "action": ("action", "title", ("objective",)),
-    "practice": ("practice", "title", (
-        "summary", "challenge", "goals", "how_it_works", "results", "evaluation", "beneficiaries",
-        "funding", "continuation_funding", "transfer_needs", "volunteers_role",
-    )),
-    "standard": ("standard", "title", ("statement", "success_factors", "guiding_questions", "indicators")),
+    "practice": (
+        "practice",
+        "title",
+        (
+            "summary",
+            "challenge",
+            "goals",
+            "how_it_works",
+            "results",
+            "evaluation",
+            "beneficiaries",
+            "funding",
+            "continuation_funding",
+            "transfer_needs",
+            "volunteers_role",
+        ),
+    ),
+    "standard": (
+        "standard",
+        "title",
+        ("statement", "success_factors", "guiding_questions", "indicators"),
+    ),
     "section": ("section", "title", ("body",)),
 }
 # Child tables whose text belongs to a parent's document: table -> (kind, parent id column, text column).
@@ -70,9 +87,9 @@ def _document(conn: Connection, kind: str, record_id: int) -> tuple[int, str, st
         chapter = table_of("chapter")
         if chapter is None:
             return None
-        stmt = sa.select(chapter.c.community_id, table.c[title_col], *[table.c[c] for c in columns]).join(
-            chapter, chapter.c.id == table.c.chapter_id
-        )
+        stmt = sa.select(
+            chapter.c.community_id, table.c[title_col], *[table.c[c] for c in columns]
+        ).join(chapter, chapter.c.id == table.c.chapter_id)
     stmt = stmt.where(table.c.id == record_id)
     if "deleted_at" in table.c:
         stmt = stmt.where(table.c.deleted_at.is_(None))
@@ -88,7 +105,11 @@ def _document(conn: Connection, kind: str, record_id: int) -> tuple[int, str, st
         child_stmt = sa.select(child.c[text_column]).where(child.c[parent_column] == record_id)
         if "deleted_at" in child.c:
             child_stmt = child_stmt.where(child.c.deleted_at.is_(None))
-        parts.append("\n".join(str(v) for (v,) in conn.execute(child_stmt.order_by(child.c.id)) if v is not None))
+        parts.append(
+            "\n".join(
+                str(v) for (v,) in conn.execute(child_stmt.order_by(child.c.id)) if v is not None
+            )
+        )
     return int(row[0]), str(row[1] or ""), "\n".join(parts)
 
 
@@ -105,31 +126,48 @@ def reindex_records(conn: Connection, keys: set[tuple[str, int]]) -> None:
     sqlite = conn.dialect.name == "sqlite"
     for kind, record_id in sorted(keys):
         if sqlite:
-            conn.execute(sa.text("DELETE FROM search_fts WHERE rowid = :id"), {"id": index_rowid(kind, record_id)})
+            conn.execute(
+                sa.text("DELETE FROM search_fts WHERE rowid = :id"),
+                {"id": index_rowid(kind, record_id)},
+            )
         else:
             conn.execute(
-                sa.text("DELETE FROM search_document WHERE kind = :k AND record_id = :r"), {"k": kind, "r": record_id}
+                sa.text("DELETE FROM search_document WHERE kind = :k AND record_id = :r"),
+                {"k": kind, "r": record_id},
             )
         document = _document(conn, kind, record_id)
         if document is None:
             continue
         community_id, title, body = document
-        values = {"id": index_rowid(kind, record_id), "k": kind, "r": record_id, "c": community_id, "t": title, "b": body}
+        values = {
+            "id": index_rowid(kind, record_id),
+            "k": kind,
+            "r": record_id,
+            "c": community_id,
+            "t": title,
+            "b": body,
+        }
         if sqlite:
             conn.execute(
-                sa.text("INSERT INTO search_fts (rowid, kind, record_id, community_id, title, body) VALUES (:id, :k, :r, :c, :t, :b)"),
+                sa.text(
+                    "INSERT INTO search_fts (rowid, kind, record_id, community_id, title, body) VALUES (:id, :k, :r, :c, :t, :b)"
+                ),
                 values,
             )
         else:
             conn.execute(
-                sa.text("INSERT INTO search_document (kind, record_id, community_id, title, body) VALUES (:k, :r, :c, :t, :b)"),
+                sa.text(
+                    "INSERT INTO search_document (kind, record_id, community_id, title, body) VALUES (:k, :r, :c, :t, :b)"
+                ),
                 values,
             )
 
 
 def keep_index_in_step(session: Session) -> None:
     """Re-index what this flush touched, inside the same transaction."""
-    keys = {key for obj in (*session.new, *session.dirty, *session.deleted) if (key := _key_for(obj))}
+    keys = {
+        key for obj in (*session.new, *session.dirty, *session.deleted) if (key := _key_for(obj))
+    }
     if keys:
         reindex_records(session.connection(), keys)
 
@@ -158,14 +196,24 @@ def _document_select(conn: Connection, kind: str) -> sa.Select | None:
     for i, part in enumerate(parts):
         body = part if i == 0 else body + newline + part
     if "community_id" in table.c:
-        stmt = sa.select(sa.literal(kind), table.c.id, table.c.community_id, sa.func.coalesce(table.c[title_col], ""), body)
+        stmt = sa.select(
+            sa.literal(kind),
+            table.c.id,
+            table.c.community_id,
+            sa.func.coalesce(table.c[title_col], ""),
+            body,
+        )
     else:
         chapter = table_of("chapter")
         if chapter is None:
             return None
-        stmt = sa.select(sa.literal(kind), table.c.id, chapter.c.community_id, sa.func.coalesce(table.c[title_col], ""), body).join(
-            chapter, chapter.c.id == table.c.chapter_id
-        )
+        stmt = sa.select(
+            sa.literal(kind),
+            table.c.id,
+            chapter.c.community_id,
+            sa.func.coalesce(table.c[title_col], ""),
+            body,
+        ).join(chapter, chapter.c.id == table.c.chapter_id)
     if "deleted_at" in table.c:
         stmt = stmt.where(table.c.deleted_at.is_(None))
     return stmt
@@ -186,12 +234,12 @@ def reindex_all(conn: Connection) -> int:
         if name == "search_fts":
             record_id = stmt.selected_columns[1]
             stmt = stmt.with_only_columns(
-                record_id * ROWID_STRIDE + KIND_CODES[kind], *stmt.selected_columns, maintain_column_froms=True
+                record_id * ROWID_STRIDE + KIND_CODES[kind],
+                *stmt.selected_columns,
+                maintain_column_froms=True,
             )
         conn.execute(sa.insert(index).from_select(columns, stmt))
     return int(conn.execute(sa.select(sa.func.count()).select_from(index)).scalar_one())
-
-
 
 
 def check_kinds() -> None:
@@ -202,12 +250,20 @@ def check_kinds() -> None:
         if table is None:
             problems.append(f"{kind}: no table {table_name!r}")
             continue
-        problems += [f"{kind}: no column {table_name}.{c}" for c in (title_col, *body_cols) if c not in table.c]
+        problems += [
+            f"{kind}: no column {table_name}.{c}"
+            for c in (title_col, *body_cols)
+            if c not in table.c
+        ]
     for child_table, (kind, parent_column, text_column) in CHILDREN.items():
         table = table_of(child_table)
         if table is None or kind not in KINDS:
             problems.append(f"{child_table}: no table, or unknown kind {kind!r}")
             continue
-        problems += [f"{child_table}: no column {c}" for c in (parent_column, text_column) if c not in table.c]
+        problems += [
+            f"{child_table}: no column {c}"
+            for c in (parent_column, text_column)
+            if c not in table.c
+        ]
     if problems:
         raise RuntimeError("The search index names what does not exist: " + "; ".join(problems))

@@ -77,7 +77,9 @@ def _tsquery(phrases: list[list[str]]) -> str:
 
 
 def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c)
+    )
 
 
 def snippet(text: str, phrases: list[list[str]], width: int = SNIPPET_CHARS) -> str:
@@ -91,7 +93,7 @@ def snippet(text: str, phrases: list[list[str]], width: int = SNIPPET_CHARS) -> 
     out, last = [], 0
     for token in re.finditer(r"\w+", excerpt):
         if any(_fold(token.group()).startswith(w) for w in words):
-            out.append(html.escape(excerpt[last:token.start()]))
+            out.append(html.escape(excerpt[last : token.start()]))
             out.append(f"<mark>{html.escape(token.group())}</mark>")
             last = token.end()
     out.append(html.escape(excerpt[last:]))
@@ -104,18 +106,28 @@ def _review_filter(conn: Connection, actor: Actor) -> str:
     """Drafts stay inside their community: outsiders find only approved practices and standards,
     and chapter sections (drafts until approved) only members and facilitators find."""
     member_of = ", ".join(str(int(c)) for c in actor.roles) or "-1"
-    writers = ", ".join(str(int(c)) for c, r in actor.roles.items() if r in ("member", "facilitator")) or "-1"
+    writers = (
+        ", ".join(str(int(c)) for c, r in actor.roles.items() if r in ("member", "facilitator"))
+        or "-1"
+    )
     clauses = [f"kind NOT IN ('practice', 'standard', 'section') OR community_id IN ({member_of})"]
     for kind in ("practice", "standard"):
         if table_of(kind) is not None and "status" in table_of(kind).c:  # type: ignore[union-attr]
-            clauses.append(f"(kind = '{kind}' AND record_id IN (SELECT id FROM {kind} WHERE status = 'approved'))")
+            clauses.append(
+                f"(kind = '{kind}' AND record_id IN (SELECT id FROM {kind} WHERE status = 'approved'))"
+            )
     sections = f"(kind <> 'section' OR community_id IN ({writers}))"
     return f" AND ({' OR '.join(clauses)}) AND {sections}"
 
 
 def search(
-    session: Session, actor: Actor, text: str, *, community_id: int | None = None,
-    kinds: list[str] | None = None, limit: int = 50,
+    session: Session,
+    actor: Actor,
+    text: str,
+    *,
+    community_id: int | None = None,
+    kinds: list[str] | None = None,
+    limit: int = 50,
 ) -> list[Hit]:
     """Ranked results the actor may see, best first."""
     phrases = parse_query(text)
@@ -132,7 +144,11 @@ def search(
     kind_filter = "" if actor.is_admin else _review_filter(conn, actor)
     if kinds:
         allowed = [k for k in kinds if k in KINDS]
-        kind_filter += " AND kind IN (" + ", ".join(f"'{k}'" for k in allowed) + ")" if allowed else " AND 1 = 0"
+        kind_filter += (
+            " AND kind IN (" + ", ".join(f"'{k}'" for k in allowed) + ")"
+            if allowed
+            else " AND 1 = 0"
+        )
     if conn.dialect.name == "sqlite":
         params["q"] = _fts5_query(phrases)
         sql = (
@@ -141,7 +157,17 @@ def search(
             "ORDER BY rank LIMIT :limit"
         )
         rows = conn.execute(sa.text(sql), params).all()
-        return [Hit(r.kind, int(r.record_id), int(r.community_id), r.title, snippet(r.body if (r.body or "").strip() else r.title, phrases), -float(r.rank)) for r in rows]
+        return [
+            Hit(
+                r.kind,
+                int(r.record_id),
+                int(r.community_id),
+                r.title,
+                snippet(r.body if (r.body or "").strip() else r.title, phrases),
+                -float(r.rank),
+            )
+            for r in rows
+        ]
     params["q"] = _tsquery(phrases)
     sql = (
         "SELECT kind, record_id, community_id, title, body, ts_rank_cd(document, query) AS rank "
@@ -150,4 +176,14 @@ def search(
         "ORDER BY rank DESC, record_id LIMIT :limit"
     )
     rows = conn.execute(sa.text(sql), params).all()
-    return [Hit(r.kind, int(r.record_id), int(r.community_id), r.title, snippet(r.body if (r.body or "").strip() else r.title, phrases), float(r.rank)) for r in rows]
+    return [
+        Hit(
+            r.kind,
+            int(r.record_id),
+            int(r.community_id),
+            r.title,
+            snippet(r.body if (r.body or "").strip() else r.title, phrases),
+            float(r.rank),
+        )
+        for r in rows
+    ]

@@ -47,19 +47,30 @@ DEFAULT_TITLES: dict[str, str] = {
     SectionKind.LESSONS_LEARNED: "Lessons learned",
 }
 PRACTICE_FIELDS = (
-    ("summary", "Summary"), ("challenge", "Challenge"), ("goals", "Goals"), ("how_it_works", "How it works"),
-    ("results", "Results"), ("evaluation", "Evaluation"), ("beneficiaries", "Beneficiaries"),
-    ("volunteers_role", "The role of volunteers"), ("funding", "Funding"), ("contact", "Contact"),
+    ("summary", "Summary"),
+    ("challenge", "Challenge"),
+    ("goals", "Goals"),
+    ("how_it_works", "How it works"),
+    ("results", "Results"),
+    ("evaluation", "Evaluation"),
+    ("beneficiaries", "Beneficiaries"),
+    ("volunteers_role", "The role of volunteers"),
+    ("funding", "Funding"),
+    ("contact", "Contact"),
 )
 STANDARD_FIELDS = (
-    ("success_factors", "Key success factors"), ("guiding_questions", "Guiding questions"),
+    ("success_factors", "Key success factors"),
+    ("guiding_questions", "Guiding questions"),
     ("indicators", "Indicators"),
 )
 
 
 def section_sources(sections: list[Section]) -> list[dict[str, Any]]:
     """What a revision keeps of its sections, so it can be restored as a draft."""
-    return [{"kind": s.kind, "title": s.title, "body": s.body, "settings": dict(s.settings)} for s in sections]
+    return [
+        {"kind": s.kind, "title": s.title, "body": s.body, "settings": dict(s.settings)}
+        for s in sections
+    ]
 
 
 def _ids(value: Any) -> list[int]:
@@ -68,7 +79,8 @@ def _ids(value: Any) -> list[int]:
 
 def _standards(session: Session, community: Community, settings: dict[str, Any]) -> list[Block]:
     stmt = select(Standard).where(
-        Standard.community_id == community.id, col(Standard.deleted_at).is_(None),
+        Standard.community_id == community.id,
+        col(Standard.deleted_at).is_(None),
         Standard.status == ReviewStatus.APPROVED,
     )
     chosen = _ids(settings.get("standard_ids"))
@@ -99,8 +111,12 @@ def _practices(session: Session, community: Community, settings: dict[str, Any])
     rows = session.exec(
         select(Practice, Organisation.name)
         .join(Organisation, col(Organisation.id) == Practice.organisation_id)
-        .where(col(Practice.id).in_(chosen or [-1]), Practice.community_id == community.id,
-               col(Practice.deleted_at).is_(None), Practice.status == ReviewStatus.APPROVED)
+        .where(
+            col(Practice.id).in_(chosen or [-1]),
+            Practice.community_id == community.id,
+            col(Practice.deleted_at).is_(None),
+            Practice.status == ReviewStatus.APPROVED,
+        )
     ).all()
     partners: dict[int, list[str]] = {}
     for practice_id, name in session.exec(
@@ -116,13 +132,23 @@ def _practices(session: Session, community: Community, settings: dict[str, Any])
         if practice_id not in by_id:
             continue
         practice, city = by_id[practice_id]
-        facts = [("City", city), ("Implemented with", ", ".join(partners.get(practice_id, []))),
-                 ("Period", _period(practice)),
-                 ("Regular service", "yes" if practice.is_regular_service else ""),
-                 ("People reached", f"{practice.people_reached:,}" if practice.people_reached else ""),
-                 ("Themes", ", ".join(practice.themes)), ("Target groups", ", ".join(practice.target_groups))]
-        fields = [(label, getattr(practice, name)) for name, label in PRACTICE_FIELDS if getattr(practice, name).strip()]
-        transfer = "\n\n".join(t for t in (practice.continuation_funding, practice.transfer_needs) if t.strip())
+        facts = [
+            ("City", city),
+            ("Implemented with", ", ".join(partners.get(practice_id, []))),
+            ("Period", _period(practice)),
+            ("Regular service", "yes" if practice.is_regular_service else ""),
+            ("People reached", f"{practice.people_reached:,}" if practice.people_reached else ""),
+            ("Themes", ", ".join(practice.themes)),
+            ("Target groups", ", ".join(practice.target_groups)),
+        ]
+        fields = [
+            (label, getattr(practice, name))
+            for name, label in PRACTICE_FIELDS
+            if getattr(practice, name).strip()
+        ]
+        transfer = "\n\n".join(
+            t for t in (practice.continuation_funding, practice.transfer_needs) if t.strip()
+        )
         if transfer:
             fields.append(("Transferability", transfer))
         if practice.links:
@@ -131,22 +157,33 @@ def _practices(session: Session, community: Community, settings: dict[str, Any])
     return blocks or [Paragraph("*No approved practices selected yet.*")]
 
 
-def _key_results(session: Session, actor: Actor, community: Community, settings: dict[str, Any], with_charts: bool) -> list[Block]:
+def _key_results(
+    session: Session,
+    actor: Actor,
+    community: Community,
+    settings: dict[str, Any],
+    with_charts: bool,
+) -> list[Block]:
     results = key_results(session, actor, community.id)  # type: ignore[arg-type]
     blocks: list[Block] = [Table(["Figure", "Value"], [list(row) for row in results.figures()])]
     if with_charts and settings.get("chart", True):
         png, svg = charts.infographic(results)
-        blocks.append(Figure(
-            f"Key results of {community.name}",
-            f"Infographic: {results.workshops_held} workshops and visits held, {results.participants} "
-            f"participants, {results.cities} cities, {results.actions_done} of {results.actions} joint actions done.",
-            png, svg,
-        ))
+        blocks.append(
+            Figure(
+                f"Key results of {community.name}",
+                f"Infographic: {results.workshops_held} workshops and visits held, {results.participants} "
+                f"participants, {results.cities} cities, {results.actions_done} of {results.actions} joint actions done.",
+                png,
+                svg,
+            )
+        )
     return blocks
 
 
 def _timeline(session: Session, community: Community, settings: dict[str, Any]) -> list[Block]:
-    statuses = list(HELD) + ([WorkshopStatus.PLANNED.value] if settings.get("include_planned") else [])
+    statuses = list(HELD) + (
+        [WorkshopStatus.PLANNED.value] if settings.get("include_planned") else []
+    )
     attendees = (
         select(Attendance.workshop_id, func.count().label("n"))
         .where(col(Attendance.deleted_at).is_(None), Attendance.attended.is_(True))  # type: ignore[attr-defined]
@@ -154,19 +191,36 @@ def _timeline(session: Session, community: Community, settings: dict[str, Any]) 
         .subquery()
     )
     rows = session.exec(
-        select(Workshop.starts_at, Workshop.time_zone, Workshop.title, Workshop.kind, Workshop.format,
-               Workshop.status, Organisation.name, attendees.c.n)
+        select(
+            Workshop.starts_at,
+            Workshop.time_zone,
+            Workshop.title,
+            Workshop.kind,
+            Workshop.format,
+            Workshop.status,
+            Organisation.name,
+            attendees.c.n,
+        )
         .join(Organisation, col(Organisation.id) == Workshop.host_organisation_id, isouter=True)
         .join(attendees, attendees.c.workshop_id == Workshop.id, isouter=True)
-        .where(Workshop.community_id == community.id, col(Workshop.deleted_at).is_(None),
-               col(Workshop.status).in_(statuses))
+        .where(
+            Workshop.community_id == community.id,
+            col(Workshop.deleted_at).is_(None),
+            col(Workshop.status).in_(statuses),
+        )
         .order_by(col(Workshop.starts_at), col(Workshop.id))
     ).all()
     if not rows:
         return [Paragraph("*No workshops held yet.*")]
     table = [
-        [_local_day(starts, zone), title, kind.replace("_", " "), fmt.replace("_", " "), host or "",
-         "planned" if status == WorkshopStatus.PLANNED else str(n or 0)]
+        [
+            _local_day(starts, zone),
+            title,
+            kind.replace("_", " "),
+            fmt.replace("_", " "),
+            host or "",
+            "planned" if status == WorkshopStatus.PLANNED else str(n or 0),
+        ]
         for starts, zone, title, kind, fmt, status, host, n in rows
     ]
     return [Table(["Date", "Workshop or visit", "Kind", "Format", "Host", "Attendees"], table)]
@@ -183,8 +237,13 @@ def _actions(session: Session, community: Community, settings: dict[str, Any]) -
     live = sa.and_(Action.community_id == community.id, col(Action.deleted_at).is_(None))
     leading, owners = aliased(Organisation), aliased(Organisation)
     rows = session.exec(
-        select(Action.title, func.coalesce(leading.name, owners.name), Action.status, Action.due_date,
-               Action.progress)
+        select(
+            Action.title,
+            func.coalesce(leading.name, owners.name),
+            Action.status,
+            Action.due_date,
+            Action.progress,
+        )
         .join(Person, col(Person.id) == Action.owner_person_id)
         .join(leading, leading.id == Action.organisation_id, isouter=True)
         .join(owners, owners.id == Person.organisation_id, isouter=True)
@@ -195,15 +254,21 @@ def _actions(session: Session, community: Community, settings: dict[str, Any]) -
         return [Paragraph("*No joint actions yet.*")]
     cities = len({city for _, city, *_ in rows if city})
     done = sum(1 for _, _, status, *_ in rows if status == ActionStatus.DONE)
-    blocks: list[Block] = [Paragraph(
-        f"Joint actions: {len(rows)}; cities and organisations leading them: {cities}; done: {done}."
-    )]
+    blocks: list[Block] = [
+        Paragraph(
+            f"Joint actions: {len(rows)}; cities and organisations leading them: {cities}; done: {done}."
+        )
+    ]
     if settings.get("list_actions", True):
-        blocks.append(Table(
-            ["Action", "City or organisation", "Status", "Due", "Progress"],
-            [[title, city or "", status.replace("_", " "), due.isoformat(), f"{progress} %"]
-             for title, city, status, due, progress in rows],
-        ))
+        blocks.append(
+            Table(
+                ["Action", "City or organisation", "Status", "Due", "Progress"],
+                [
+                    [title, city or "", status.replace("_", " "), due.isoformat(), f"{progress} %"]
+                    for title, city, status, due, progress in rows
+                ],
+            )
+        )
     return blocks
 
 
@@ -213,19 +278,31 @@ def _lessons(session: Session, community: Community, settings: dict[str, Any]) -
     rows = session.exec(
         select(Workshop.title, Outcome.text)
         .join(Workshop, col(Workshop.id) == Outcome.workshop_id)
-        .where(Workshop.community_id == community.id, col(Workshop.deleted_at).is_(None),
-               Workshop.status == WorkshopStatus.CLOSED, col(Outcome.deleted_at).is_(None),
-               Outcome.kind == OutcomeKind.INSIGHT)
+        .where(
+            Workshop.community_id == community.id,
+            col(Workshop.deleted_at).is_(None),
+            Workshop.status == WorkshopStatus.CLOSED,
+            col(Outcome.deleted_at).is_(None),
+            Outcome.kind == OutcomeKind.INSIGHT,
+        )
         .order_by(col(Workshop.starts_at), col(Outcome.id))
     ).all()
     if not rows:
         return []
-    items = "\n".join(f"- **{escape(' '.join(title.split()))}:** {' '.join(text.split())}" for title, text in rows)
+    items = "\n".join(
+        f"- **{escape(' '.join(title.split()))}:** {' '.join(text.split())}" for title, text in rows
+    )
     return [Paragraph("**Insights from the workshops**\n\n" + items)]
 
 
-def record_blocks(session: Session, actor: Actor, community: Community, section: Section,
-                  *, with_charts: bool = True) -> list[Block]:
+def record_blocks(
+    session: Session,
+    actor: Actor,
+    community: Community,
+    section: Section,
+    *,
+    with_charts: bool = True,
+) -> list[Block]:
     """What the community's records contribute to a section (nothing for free text).
 
     ``with_charts=False`` leaves out the infographic, which the pages draw
@@ -248,7 +325,9 @@ def record_blocks(session: Session, actor: Actor, community: Community, section:
     return []
 
 
-def section_blocks(session: Session, actor: Actor, community: Community, section: Section) -> list[Block]:
+def section_blocks(
+    session: Session, actor: Actor, community: Community, section: Section
+) -> list[Block]:
     """The blocks of one section: its heading, the author's text, then what the records say."""
     blocks: list[Block] = [Heading(2, section.title)]
     if section.body.strip():
@@ -256,18 +335,28 @@ def section_blocks(session: Session, actor: Actor, community: Community, section
     return blocks + record_blocks(session, actor, community, section)
 
 
-def chapter_blocks(session: Session, actor: Actor, chapter: Chapter, community: Community,
-                   sections: list[Section]) -> list[Block]:
+def chapter_blocks(
+    session: Session, actor: Actor, chapter: Chapter, community: Community, sections: list[Section]
+) -> list[Block]:
     blocks: list[Block] = [Heading(1, chapter.title)]
     for section in sections:
         blocks += section_blocks(session, actor, community, section)
     return blocks
 
 
-def chapter_document(session: Session, actor: Actor, toolkit: Toolkit, chapter: Chapter,
-                     community: Community, sections: list[Section]) -> Document:
+def chapter_document(
+    session: Session,
+    actor: Actor,
+    toolkit: Toolkit,
+    chapter: Chapter,
+    community: Community,
+    sections: list[Section],
+) -> Document:
     """The chapter as it reads now (the draft), ready to render or to freeze."""
     return Document(
-        title=toolkit.title, subtitle=f"{toolkit.year}", language=toolkit.language, licence=toolkit.licence,
+        title=toolkit.title,
+        subtitle=f"{toolkit.year}",
+        language=toolkit.language,
+        licence=toolkit.licence,
         blocks=chapter_blocks(session, actor, chapter, community, sections),
     ).number_anchors()

@@ -20,8 +20,13 @@ from cop.toolkit import service as toolkit
 from cop.toolkit.models import SectionKind
 
 ORDER = [
-    SectionKind.FREE_TEXT, SectionKind.STANDARDS, SectionKind.PRACTICES, SectionKind.KEY_RESULTS,
-    SectionKind.WORKSHOP_TIMELINE, SectionKind.ACTIONS_SUMMARY, SectionKind.LESSONS_LEARNED,
+    SectionKind.FREE_TEXT,
+    SectionKind.STANDARDS,
+    SectionKind.PRACTICES,
+    SectionKind.KEY_RESULTS,
+    SectionKind.WORKSHOP_TIMELINE,
+    SectionKind.ACTIONS_SUMMARY,
+    SectionKind.LESSONS_LEARNED,
 ]
 
 
@@ -31,8 +36,13 @@ def step(ctx: DemoContext) -> None:
         return
     session = ctx.session
     edition = toolkit.create_toolkit(
-        session, SYSTEM, title=spec["title"], year=spec["year"], introduction=spec.get("introduction", ""),
-        licence=spec.get("licence", ""), language=spec.get("language", "en"),
+        session,
+        SYSTEM,
+        title=spec["title"],
+        year=spec["year"],
+        introduction=spec.get("introduction", ""),
+        licence=spec.get("licence", ""),
+        language=spec.get("language", "en"),
     )
     for chapter_spec in spec.get("chapters", []):
         _chapter(ctx, edition.id, chapter_spec)
@@ -43,24 +53,43 @@ def _chapter(ctx, toolkit_id: int, spec: dict[str, Any]) -> None:  # noqa: ANN00
     community_id = ctx.communities[spec["community"]]
     author = ctx.actors[spec["author"]]
     chapter = toolkit.add_chapter(session, SYSTEM, toolkit_id, community_id)
-    approved = list(session.exec(
-        select(Practice.id).where(Practice.community_id == community_id, Practice.status == ReviewStatus.APPROVED,
-                                  col(Practice.deleted_at).is_(None)).order_by(col(Practice.id))
-    ))
+    approved = list(
+        session.exec(
+            select(Practice.id)
+            .where(
+                Practice.community_id == community_id,
+                Practice.status == ReviewStatus.APPROVED,
+                col(Practice.deleted_at).is_(None),
+            )
+            .order_by(col(Practice.id))
+        )
+    )
     sections = {}
     for kind in ORDER:
-        body = {SectionKind.FREE_TEXT: spec.get("intro", ""), SectionKind.LESSONS_LEARNED: spec.get("lessons", "")}
+        body = {
+            SectionKind.FREE_TEXT: spec.get("intro", ""),
+            SectionKind.LESSONS_LEARNED: spec.get("lessons", ""),
+        }
         settings = {"practice_ids": approved} if kind == SectionKind.PRACTICES else {}
         sections[kind.value] = toolkit_sections.add_section(
-            session, author, chapter.id, kind, body=body.get(kind, ""), settings=settings,
+            session,
+            author,
+            chapter.id,
+            kind,
+            body=body.get(kind, ""),
+            settings=settings,
         )
     comment = spec.get("comment")
     if comment:
-        toolkit_sections.add_comment(session, ctx.actors[comment["by"]], sections[comment["section"]].id, comment["text"])
+        toolkit_sections.add_comment(
+            session, ctx.actors[comment["by"]], sections[comment["section"]].id, comment["text"]
+        )
     if spec.get("approved"):
         toolkit.submit_chapter(session, author, chapter.id, chapter.version)
         toolkit.approve_chapter(session, ctx.actors["facilitator"], chapter.id, chapter.version)
     edit = spec.get("edited_after")
     if edit:
         section = sections[edit["section"]]
-        toolkit_sections.update_section(session, author, section.id, section.version, body=edit["body"])
+        toolkit_sections.update_section(
+            session, author, section.id, section.version, body=edit["body"]
+        )

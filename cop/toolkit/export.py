@@ -68,20 +68,30 @@ def snapshot_session(engine: Engine | None = None) -> Iterator[Session]:
     """One read transaction over one consistent state of the database."""
     engine = engine or get_engine()
     if engine.dialect.name == "postgresql":
-        engine = engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        engine = engine.execution_options(
+            isolation_level="REPEATABLE READ", postgresql_readonly=True
+        )
     with read_session(engine) as session:
         yield session
 
 
-def _chapter_source(session: Session, actor: Actor, chapter: Chapter, community: Community,
-                    revision: Any, draft: bool) -> list[Any]:
+def _chapter_source(
+    session: Session,
+    actor: Actor,
+    chapter: Chapter,
+    community: Community,
+    revision: Any,
+    draft: bool,
+) -> list[Any]:
     if draft:
         if not may_see_draft(actor, community):
             raise PermissionDenied(
                 f"Only members and facilitators of {community.name} export the draft; "
                 "everyone else exports approved revisions."
             )
-        return chapter_blocks(session, actor, chapter, community, live_sections(session, chapter.id))  # type: ignore[arg-type]
+        return chapter_blocks(
+            session, actor, chapter, community, live_sections(session, chapter.id)
+        )  # type: ignore[arg-type]
     number = chapter.approved_number if revision is None else revision
     if not number:
         raise NotFound(f"{chapter.title} has no approved revision yet.")
@@ -89,19 +99,31 @@ def _chapter_source(session: Session, actor: Actor, chapter: Chapter, community:
     return Document.from_json(frozen.document).blocks
 
 
-def chapter_export_document(session: Session, actor: Actor, chapter_id: Any, *,
-                            revision: Any = None, draft: bool = False) -> Document:
+def chapter_export_document(
+    session: Session, actor: Actor, chapter_id: Any, *, revision: Any = None, draft: bool = False
+) -> Document:
     """One chapter with its table of contents: a revision (default the latest) or the draft."""
     chapter, community = chapter_in_scope(session, actor, chapter_id)
     toolkit = get_toolkit(session, chapter.toolkit_id)
     blocks = _chapter_source(session, actor, chapter, community, revision, draft)
     blocks.insert(1, TOC())
-    return Document(title=toolkit.title, subtitle=str(toolkit.year), language=toolkit.language,
-                    licence=toolkit.licence, blocks=blocks).number_anchors()
+    return Document(
+        title=toolkit.title,
+        subtitle=str(toolkit.year),
+        language=toolkit.language,
+        licence=toolkit.licence,
+        blocks=blocks,
+    ).number_anchors()
 
 
-def toolkit_export_document(session: Session, actor: Actor, toolkit_id: Any, *, drafts: bool = False,
-                            progress: Progress | None = None) -> Document:
+def toolkit_export_document(
+    session: Session,
+    actor: Actor,
+    toolkit_id: Any,
+    *,
+    drafts: bool = False,
+    progress: Progress | None = None,
+) -> Document:
     """The whole edition: front matter, contents, then each chapter the actor may read."""
     toolkit = get_toolkit(session, toolkit_id)
     blocks: list[Any] = [TOC()]
@@ -116,8 +138,13 @@ def toolkit_export_document(session: Session, actor: Actor, toolkit_id: Any, *, 
         if not use_draft and chapter.approved_number == 0:
             continue
         blocks += _chapter_source(session, actor, chapter, community, None, use_draft)
-    return Document(title=toolkit.title, subtitle=str(toolkit.year), language=toolkit.language,
-                    licence=toolkit.licence, blocks=blocks).number_anchors()
+    return Document(
+        title=toolkit.title,
+        subtitle=str(toolkit.year),
+        language=toolkit.language,
+        licence=toolkit.licence,
+        blocks=blocks,
+    ).number_anchors()
 
 
 def render(document: Document, fmt: str) -> bytes:
@@ -130,12 +157,16 @@ def render(document: Document, fmt: str) -> bytes:
         return docx.render(document)
     if fmt == "pdf":
         return pdf.render(document)
-    raise ValidationError({"format": Message(N_("Choose one of: {choices}."), choices=", ".join(FORMATS))})
+    raise ValidationError(
+        {"format": Message(N_("Choose one of: {choices}."), choices=", ".join(FORMATS))}
+    )
 
 
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
-        raise ValidationError({"format": Message(N_("Choose one of: {choices}."), choices=", ".join(FORMATS))})
+        raise ValidationError(
+            {"format": Message(N_("Choose one of: {choices}."), choices=", ".join(FORMATS))}
+        )
 
 
 def _file(name: str, fmt: str, data: bytes) -> ExportFile:
@@ -143,40 +174,66 @@ def _file(name: str, fmt: str, data: bytes) -> ExportFile:
     return ExportFile(f"{name}.{extension}", mime, data)
 
 
-def export_chapter(actor: Actor, chapter_id: Any, fmt: str, *, revision: Any = None, draft: bool = False,
-                   engine: Engine | None = None, on_wait: Callable[[str], None] | None = None) -> ExportFile:
+def export_chapter(
+    actor: Actor,
+    chapter_id: Any,
+    fmt: str,
+    *,
+    revision: Any = None,
+    draft: bool = False,
+    engine: Engine | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> ExportFile:
     """One chapter as a file; waits for a free export slot first."""
     _check_format(fmt)
     with export_slot(on_wait):
         with snapshot_session(engine) as session:
-            document = chapter_export_document(session, actor, chapter_id, revision=revision, draft=draft)
+            document = chapter_export_document(
+                session, actor, chapter_id, revision=revision, draft=draft
+            )
             chapter, _ = chapter_in_scope(session, actor, chapter_id)
             which = "draft" if draft else f"r{revision or chapter.approved_number}"
             name = f"{slug(document.title)}-{slug(chapter.title)}-{which}"
         return _file(name, fmt, render(document, fmt))
 
 
-def export_toolkit(actor: Actor, toolkit_id: Any, fmt: str, *, drafts: bool = False, engine: Engine | None = None,
-                   on_wait: Callable[[str], None] | None = None, progress: Progress | None = None) -> ExportFile:
+def export_toolkit(
+    actor: Actor,
+    toolkit_id: Any,
+    fmt: str,
+    *,
+    drafts: bool = False,
+    engine: Engine | None = None,
+    on_wait: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
+) -> ExportFile:
     """The whole edition as a file, reporting progress while it is built."""
     _check_format(fmt)
     with export_slot(on_wait):
         with snapshot_session(engine) as session:
-            document = toolkit_export_document(session, actor, toolkit_id, drafts=drafts, progress=progress)
+            document = toolkit_export_document(
+                session, actor, toolkit_id, drafts=drafts, progress=progress
+            )
         if progress is not None:
             progress(0.7, f"Writing the {fmt.upper()} file")
         data = render(document, fmt)
         if progress is not None:
             progress(1.0, "Done")
-        return _file(f"{slug(document.title)}-{document.subtitle}{'-drafts' if drafts else ''}", fmt, data)
+        return _file(
+            f"{slug(document.title)}-{document.subtitle}{'-drafts' if drafts else ''}", fmt, data
+        )
 
 
-def chapter_infographic(session: Session, actor: Actor, chapter_id: Any, *, draft: bool = False) -> tuple[bytes, bytes] | None:
+def chapter_infographic(
+    session: Session, actor: Actor, chapter_id: Any, *, draft: bool = False
+) -> tuple[bytes, bytes] | None:
     """The key-results infographic (PNG, SVG) of the draft or of the latest approved revision."""
     chapter, community = chapter_in_scope(session, actor, chapter_id)
     if draft:
         if not may_see_draft(actor, community):
-            raise PermissionDenied(f"Only members and facilitators of {community.name} see the draft.")
+            raise PermissionDenied(
+                f"Only members and facilitators of {community.name} see the draft."
+            )
         return charts.infographic(key_results(session, actor, community.id))  # type: ignore[arg-type]
     if chapter.approved_number == 0:
         return None

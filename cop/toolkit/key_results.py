@@ -27,8 +27,6 @@ DONE = ActionStatus.DONE.value
 CLOSED_ACTION_STATUSES = (ActionStatus.DONE.value, ActionStatus.DROPPED.value)
 
 
-
-
 def _scalar(session: Session, stmt: sa.Select) -> int:
     return int(session.exec(stmt).one() or 0)  # type: ignore[call-overload]
 
@@ -49,13 +47,15 @@ def _workshop_figures(session: Session, community_id: int, results: KeyResults) 
     )
     year = func.extract("year", Workshop.starts_at)
     results.workshops_by_year = [
-        (int(y), int(n)) for y, n in session.exec(
+        (int(y), int(n))
+        for y, n in session.exec(
             select(year, func.count()).where(held).group_by(year).order_by(year)
         )
     ]
     attended = sa.and_(held, Attendance.attended.is_(True), col(Attendance.deleted_at).is_(None))  # type: ignore[attr-defined]
     who = func.coalesce(
-        sa.cast(Attendance.person_id, sa.String), sa.literal("guest:") + func.lower(Attendance.guest_name)
+        sa.cast(Attendance.person_id, sa.String),
+        sa.literal("guest:") + func.lower(Attendance.guest_name),
     )
     row = session.exec(
         select(func.count(), func.count(func.distinct(who)))
@@ -67,14 +67,21 @@ def _workshop_figures(session: Session, community_id: int, results: KeyResults) 
 
 
 def _city_figures(session: Session, community_id: int, results: KeyResults) -> None:
-    results.cities = _scalar(session, (
-        select(func.count(func.distinct(Person.organisation_id)))
-        .select_from(Membership)
-        .join(Person, col(Person.id) == Membership.person_id)
-        .join(Organisation, col(Organisation.id) == Person.organisation_id)
-        .where(Membership.community_id == community_id, col(Membership.deleted_at).is_(None),
-               col(Person.deleted_at).is_(None), Organisation.kind == OrganisationKind.CITY)
-    ))
+    results.cities = _scalar(
+        session,
+        (
+            select(func.count(func.distinct(Person.organisation_id)))
+            .select_from(Membership)
+            .join(Person, col(Person.id) == Membership.person_id)
+            .join(Organisation, col(Organisation.id) == Person.organisation_id)
+            .where(
+                Membership.community_id == community_id,
+                col(Membership.deleted_at).is_(None),
+                col(Person.deleted_at).is_(None),
+                Organisation.kind == OrganisationKind.CITY,
+            )
+        ),
+    )
 
 
 def _action_figures(session: Session, community_id: int, results: KeyResults) -> None:
@@ -91,8 +98,12 @@ def _action_figures(session: Session, community_id: int, results: KeyResults) ->
     results.actions, results.actions_done, results.actions_overdue = (int(v or 0) for v in row[:3])
     results.average_progress = float(row[3]) if row[3] is not None else None
     results.actions_by_status = [
-        (str(status), int(n)) for status, n in session.exec(
-            select(Action.status, func.count()).where(live).group_by(Action.status).order_by(Action.status)
+        (str(status), int(n))
+        for status, n in session.exec(
+            select(Action.status, func.count())
+            .where(live)
+            .group_by(Action.status)
+            .order_by(Action.status)
         )
     ]
 
@@ -100,23 +111,31 @@ def _action_figures(session: Session, community_id: int, results: KeyResults) ->
 def _score_figures(session: Session, community_id: int, results: KeyResults) -> None:
     latest = (
         select(
-            SelfAssessment.standard_id, SelfAssessment.organisation_id, SelfAssessment.score,
+            SelfAssessment.standard_id,
+            SelfAssessment.organisation_id,
+            SelfAssessment.score,
             SelfAssessment.shared_beyond_community,
-            func.row_number().over(
+            func.row_number()
+            .over(
                 partition_by=(SelfAssessment.standard_id, SelfAssessment.organisation_id),
                 order_by=(col(SelfAssessment.assessed_on).desc(), col(SelfAssessment.id).desc()),
-            ).label("recency"),
+            )
+            .label("recency"),
         )
         .where(SelfAssessment.community_id == community_id)
         .subquery()
     )
     current = sa.and_(
-        latest.c.recency == 1, latest.c.shared_beyond_community.is_(True),
-        col(Standard.deleted_at).is_(None), Standard.status == ReviewStatus.APPROVED,
+        latest.c.recency == 1,
+        latest.c.shared_beyond_community.is_(True),
+        col(Standard.deleted_at).is_(None),
+        Standard.status == ReviewStatus.APPROVED,
         col(Organisation.deleted_at).is_(None),
     )
     base = (
-        select(Standard.title, func.avg(latest.c.score), func.count(), Standard.position, Standard.id)
+        select(
+            Standard.title, func.avg(latest.c.score), func.count(), Standard.position, Standard.id
+        )
         .select_from(latest)
         .join(Standard, col(Standard.id) == latest.c.standard_id)
         .join(Organisation, col(Organisation.id) == latest.c.organisation_id)
@@ -124,7 +143,9 @@ def _score_figures(session: Session, community_id: int, results: KeyResults) -> 
         .group_by(Standard.id, Standard.title, Standard.position)
         .order_by(Standard.position, Standard.id)
     )
-    results.scores_by_standard = [(title, float(mean), int(n)) for title, mean, n, _p, _i in session.exec(base)]
+    results.scores_by_standard = [
+        (title, float(mean), int(n)) for title, mean, n, _p, _i in session.exec(base)
+    ]
     overall = session.exec(
         select(func.avg(latest.c.score))
         .select_from(latest)

@@ -92,7 +92,9 @@ class Revision(SQLModel, table=True):
     title: str = Field(max_length=200)
     markdown: str = Field(sa_type=sa.Text)
     document: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    sections: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    sections: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     approved_by_id: int | None = Field(default=None)
     approved_by_name: str = Field(default="", max_length=200)
     approved_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
@@ -105,7 +107,9 @@ class Comment(Editable, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     section_id: int = Field(foreign_key="section.id", index=True, ondelete="CASCADE")
-    author_id: int | None = Field(default=None, foreign_key="user.id", index=True, ondelete="SET NULL")
+    author_id: int | None = Field(
+        default=None, foreign_key="user.id", index=True, ondelete="SET NULL"
+    )
     text: str = Field(sa_type=sa.Text)
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     resolved_by_id: int | None = Field(default=None)

@@ -48,33 +48,68 @@ def _text(session: Session, actor: Actor, chapter_id: Any, which: int | str) -> 
     return f"revision {revision.number}", revision.markdown
 
 
-def diff_revisions(session: Session, actor: Actor, chapter_id: Any, old: int | str, new: int | str) -> str:
+def diff_revisions(
+    session: Session, actor: Actor, chapter_id: Any, old: int | str, new: int | str
+) -> str:
     """A unified diff between two revisions (or a revision and ``"draft"``); empty when they match."""
     old_label, old_text = _text(session, actor, chapter_id, old)
     new_label, new_text = _text(session, actor, chapter_id, new)
-    return "\n".join(difflib.unified_diff(
-        old_text.splitlines(), new_text.splitlines(), fromfile=old_label, tofile=new_label, lineterm="",
-    ))
+    return "\n".join(
+        difflib.unified_diff(
+            old_text.splitlines(),
+            new_text.splitlines(),
+            fromfile=old_label,
+            tofile=new_label,
+            lineterm="",
+        )
+    )
 
 
-def restore_revision(session: Session, actor: Actor, chapter_id: Any, version: int, number: Any) -> list[Section]:
+def restore_revision(
+    session: Session, actor: Actor, chapter_id: Any, version: int, number: Any
+) -> list[Section]:
     """A facilitator makes an approved revision's sections the new draft."""
-    chapter, community = chapter_in_scope(session, actor, chapter_id, "chapter.restore", for_update=True)
+    chapter, community = chapter_in_scope(
+        session, actor, chapter_id, "chapter.restore", for_update=True
+    )
     authorize(actor, "chapter.edit", community)
     require_version(session, chapter, version)
     revision = get_revision(session, actor, chapter, community, number)
     for section in live_sections(session, chapter.id):  # type: ignore[arg-type]
-        records.soft_delete(session, actor, section, action="section.remove", community_id=community.id)
+        records.soft_delete(
+            session, actor, section, action="section.remove", community_id=community.id
+        )
     restored = []
     for position, source in enumerate(revision.sections, start=1):
         section = Section(
-            chapter_id=chapter.id, position=position, kind=source["kind"], title=source["title"],  # type: ignore[arg-type]
-            body=source.get("body", ""), settings=dict(source.get("settings") or {}),
+            chapter_id=chapter.id,
+            position=position,
+            kind=source["kind"],
+            title=source["title"],  # type: ignore[arg-type]
+            body=source.get("body", ""),
+            settings=dict(source.get("settings") or {}),
         )
-        restored.append(records.create(session, actor, section, community_id=community.id, action="section.create"))
-    records.save(session, actor, chapter, version, {"title": revision.title},
-                 action="chapter.restore", community_id=community.id)
+        restored.append(
+            records.create(
+                session, actor, section, community_id=community.id, action="section.create"
+            )
+        )
+    records.save(
+        session,
+        actor,
+        chapter,
+        version,
+        {"title": revision.title},
+        action="chapter.restore",
+        community_id=community.id,
+    )
     chapter_changed(session, actor, chapter, community)
-    record_event(session, actor, "chapter.restore", chapter, community_id=community.id,
-                 changes={"restored_revision": [None, revision.number]})
+    record_event(
+        session,
+        actor,
+        "chapter.restore",
+        chapter,
+        community_id=community.id,
+        changes={"restored_revision": [None, revision.number]},
+    )
     return restored

@@ -40,14 +40,22 @@ SETTINGS: dict[str, dict[str, str]] = {
 MAX_SELECTED = 200
 # What _check_ids says about practices and standards: not ids, too many, not of this community.
 ID_MESSAGES = {
-    "practices": (N_("Choose practices from the list."), N_("Choose at most {count} practices."),
-                  N_("Choose practices of {community}.")),
-    "standards": (N_("Choose standards from the list."), N_("Choose at most {count} standards."),
-                  N_("Choose standards of {community}.")),
+    "practices": (
+        N_("Choose practices from the list."),
+        N_("Choose at most {count} practices."),
+        N_("Choose practices of {community}."),
+    ),
+    "standards": (
+        N_("Choose standards from the list."),
+        N_("Choose at most {count} standards."),
+        N_("Choose standards of {community}."),
+    ),
 }
 
 
-def _check_settings(session: Session, chk: Checker, community: Community, kind: str, value: Any) -> dict[str, Any]:
+def _check_settings(
+    session: Session, chk: Checker, community: Community, kind: str, value: Any
+) -> dict[str, Any]:
     if value in (None, ""):
         return {}
     if not isinstance(value, dict):
@@ -57,8 +65,14 @@ def _check_settings(session: Session, chk: Checker, community: Community, kind: 
     clean: dict[str, Any] = {}
     for name, given in value.items():
         if name not in known:
-            chk.fail("settings", Message(N_("A {kind} section has no setting {name!r}."),
-                                         kind=kind.replace("_", " "), name=name))
+            chk.fail(
+                "settings",
+                Message(
+                    N_("A {kind} section has no setting {name!r}."),
+                    kind=kind.replace("_", " "),
+                    name=name,
+                ),
+            )
         elif known[name] == "flag":
             if not isinstance(given, bool):
                 chk.fail(name, N_("Choose yes or no."))
@@ -68,7 +82,9 @@ def _check_settings(session: Session, chk: Checker, community: Community, kind: 
     return clean
 
 
-def _check_ids(session: Session, chk: Checker, community: Community, name: str, given: Any) -> list[int]:
+def _check_ids(
+    session: Session, chk: Checker, community: Community, name: str, given: Any
+) -> list[int]:
     model = Practice if name == "practice_ids" else Standard
     not_ids, too_many, not_ours = ID_MESSAGES["practices" if model is Practice else "standards"]
     chosen = [record_id(v) for v in given] if isinstance(given, list | tuple) else [None]
@@ -79,16 +95,23 @@ def _check_ids(session: Session, chk: Checker, community: Community, name: str, 
     if len(ids) > MAX_SELECTED:
         chk.fail(name, Message(too_many, count=MAX_SELECTED))
         return ids
-    found = set(session.exec(
-        select(model.id).where(col(model.id).in_(ids or [-1]), model.community_id == community.id,
-                               col(model.deleted_at).is_(None))
-    ))
+    found = set(
+        session.exec(
+            select(model.id).where(
+                col(model.id).in_(ids or [-1]),
+                model.community_id == community.id,
+                col(model.deleted_at).is_(None),
+            )
+        )
+    )
     if len(found) != len(ids):
         chk.fail(name, Message(not_ours, community=community.name))
     return ids
 
 
-def _check(session: Session, chk: Checker, community: Community, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+def _check(
+    session: Session, chk: Checker, community: Community, kind: str, fields: dict[str, Any]
+) -> dict[str, Any]:
     unknown = set(fields) - {"title", "body", "settings"}
     if unknown:
         raise ValueError(f"unknown section fields: {sorted(unknown)}")
@@ -102,29 +125,47 @@ def _check(session: Session, chk: Checker, community: Community, kind: str, fiel
     return values
 
 
-def _section_in_scope(session: Session, actor: Actor, section_id: Any, operation: str,
-                      *, for_update: bool = False) -> tuple[Section, Chapter, Community]:
+def _section_in_scope(
+    session: Session, actor: Actor, section_id: Any, operation: str, *, for_update: bool = False
+) -> tuple[Section, Chapter, Community]:
     """The section, its chapter and community; for a change both rows are locked (section first)."""
     section = records.get_live(session, Section, section_id, for_update=for_update, label="section")
     try:
-        chapter, community = chapter_in_scope(session, actor, section.chapter_id, operation, for_update=for_update)
+        chapter, community = chapter_in_scope(
+            session, actor, section.chapter_id, operation, for_update=for_update
+        )
     except NotFound:
         raise NotFound(f"There is no section with id {section_id}.") from None
     return section, chapter, community
 
 
-def add_section(session: Session, actor: Actor, chapter_id: Any, kind: str, *, title: str | None = None,
-                body: str = "", settings: dict[str, Any] | None = None) -> Section:
+def add_section(
+    session: Session,
+    actor: Actor,
+    chapter_id: Any,
+    kind: str,
+    *,
+    title: str | None = None,
+    body: str = "",
+    settings: dict[str, Any] | None = None,
+) -> Section:
     """A new section at the end of the chapter; record blocks get their usual title."""
-    chapter, community = chapter_in_scope(session, actor, chapter_id, "chapter.edit", for_update=True)
+    chapter, community = chapter_in_scope(
+        session, actor, chapter_id, "chapter.edit", for_update=True
+    )
     chk = Checker()
     kind = chk.choice("kind", kind, KINDS, label=N_("The kind of section"))
-    given = {"title": DEFAULT_TITLES.get(kind, "") if title is None else title, "body": body,
-             "settings": settings or {}}
+    given = {
+        "title": DEFAULT_TITLES.get(kind, "") if title is None else title,
+        "body": body,
+        "settings": settings or {},
+    }
     values = _check(session, chk, community, kind, given)
     chk.raise_if_any()
     last = session.exec(
-        select(func.max(Section.position)).where(Section.chapter_id == chapter.id, col(Section.deleted_at).is_(None))
+        select(func.max(Section.position)).where(
+            Section.chapter_id == chapter.id, col(Section.deleted_at).is_(None)
+        )
     ).one()
     section = Section(chapter_id=chapter.id, kind=kind, position=(last or 0) + 1, **values)  # type: ignore[arg-type]
     records.create(session, actor, section, community_id=community.id, action="section.create")
@@ -132,32 +173,48 @@ def add_section(session: Session, actor: Actor, chapter_id: Any, kind: str, *, t
     return section
 
 
-def update_section(session: Session, actor: Actor, section_id: Any, version: int, **fields: Any) -> Section:
+def update_section(
+    session: Session, actor: Actor, section_id: Any, version: int, **fields: Any
+) -> Section:
     """Change a section's title, text or settings (its kind stays)."""
-    section, chapter, community = _section_in_scope(session, actor, section_id, "chapter.edit", for_update=True)
+    section, chapter, community = _section_in_scope(
+        session, actor, section_id, "chapter.edit", for_update=True
+    )
     chk = Checker()
     values = _check(session, chk, community, section.kind, fields)
     chk.raise_if_any()
-    if records.save(session, actor, section, version, values, action="section.update", community_id=community.id):
+    if records.save(
+        session, actor, section, version, values, action="section.update", community_id=community.id
+    ):
         chapter_changed(session, actor, chapter, community)
     return section
 
 
 def remove_section(session: Session, actor: Actor, section_id: Any, version: int) -> Section:
     """Take the section out of the chapter (soft delete: revisions keep their copies)."""
-    section, chapter, community = _section_in_scope(session, actor, section_id, "chapter.edit", for_update=True)
-    records.save(session, actor, section, version, {}, action="section.remove", community_id=community.id)
+    section, chapter, community = _section_in_scope(
+        session, actor, section_id, "chapter.edit", for_update=True
+    )
+    records.save(
+        session, actor, section, version, {}, action="section.remove", community_id=community.id
+    )
     records.soft_delete(session, actor, section, action="section.remove", community_id=community.id)
     chapter_changed(session, actor, chapter, community)
     return section
 
 
-def move_section(session: Session, actor: Actor, section_id: Any, version: int, direction: str) -> Section:
+def move_section(
+    session: Session, actor: Actor, section_id: Any, version: int, direction: str
+) -> Section:
     """Swap the section with its neighbour; positions are renumbered 1..n."""
-    section, chapter, community = _section_in_scope(session, actor, section_id, "chapter.edit", for_update=True)
+    section, chapter, community = _section_in_scope(
+        session, actor, section_id, "chapter.edit", for_update=True
+    )
     if direction not in DIRECTIONS:
         raise ValidationError({"direction": N_("Move a section up or down.")})
-    records.save(session, actor, section, version, {}, action="section.move", community_id=community.id)
+    records.save(
+        session, actor, section, version, {}, action="section.move", community_id=community.id
+    )
     sections = live_sections(session, chapter.id)  # type: ignore[arg-type]
     index = next(i for i, s in enumerate(sections) if s.id == section.id)
     other = index - 1 if direction == "up" else index + 1
@@ -166,13 +223,21 @@ def move_section(session: Session, actor: Actor, section_id: Any, version: int, 
     sections[index], sections[other] = sections[other], sections[index]
     for number, item in enumerate(sections, start=1):
         if item.position != number:
-            records.save(session, actor, item, item.version, {"position": number},
-                         action="section.move", community_id=community.id)
+            records.save(
+                session,
+                actor,
+                item,
+                item.version,
+                {"position": number},
+                action="section.move",
+                community_id=community.id,
+            )
     chapter_changed(session, actor, chapter, community)
     return section
 
 
 # --- comments ------------------------------------------------------------------------------
+
 
 def add_comment(session: Session, actor: Actor, section_id: Any, text: str) -> Comment:
     section, _chapter, community = _section_in_scope(session, actor, section_id, "chapter.comment")
@@ -180,24 +245,36 @@ def add_comment(session: Session, actor: Actor, section_id: Any, text: str) -> C
     text = chk.long_text("text", text, label=N_("The comment"), required=True)
     chk.raise_if_any()
     comment = Comment(section_id=section.id, author_id=actor.user_id or None, text=text)  # type: ignore[arg-type]
-    return records.create(session, actor, comment, community_id=community.id, action="comment.create")
+    return records.create(
+        session, actor, comment, community_id=community.id, action="comment.create"
+    )
 
 
 def resolve_comment(session: Session, actor: Actor, comment_id: Any, version: int) -> Comment:
     comment = records.get_live(session, Comment, comment_id, for_update=True, label="comment")
     try:
-        _section, _chapter, community = _section_in_scope(session, actor, comment.section_id, "chapter.comment")
+        _section, _chapter, community = _section_in_scope(
+            session, actor, comment.section_id, "chapter.comment"
+        )
     except NotFound:
         raise NotFound(f"There is no comment with id {comment_id}.") from None
     if comment.resolved_at is not None:
         raise ValidationError({"comment": N_("This comment is already resolved.")})
-    records.save(session, actor, comment, version,
-                 {"resolved_at": clock.now(), "resolved_by_id": actor.user_id or None},
-                 action="comment.resolve", community_id=community.id)
+    records.save(
+        session,
+        actor,
+        comment,
+        version,
+        {"resolved_at": clock.now(), "resolved_by_id": actor.user_id or None},
+        action="comment.resolve",
+        community_id=community.id,
+    )
     return comment
 
 
-def chapter_comments(session: Session, actor: Actor, chapter_id: Any) -> dict[int, list[dict[str, Any]]]:
+def chapter_comments(
+    session: Session, actor: Actor, chapter_id: Any
+) -> dict[int, list[dict[str, Any]]]:
     """Each section's comments, open ones first, with the author's name (for those who see the draft)."""
     chapter, _community = chapter_in_scope(session, actor, chapter_id, "chapter.comment")
     rows = session.exec(
@@ -205,14 +282,23 @@ def chapter_comments(session: Session, actor: Actor, chapter_id: Any) -> dict[in
         .join(Section, col(Section.id) == Comment.section_id)
         .join(User, col(User.id) == Comment.author_id, isouter=True)
         .join(Person, col(Person.id) == User.person_id, isouter=True)
-        .where(Section.chapter_id == chapter.id, col(Section.deleted_at).is_(None), col(Comment.deleted_at).is_(None))
+        .where(
+            Section.chapter_id == chapter.id,
+            col(Section.deleted_at).is_(None),
+            col(Comment.deleted_at).is_(None),
+        )
         .order_by(col(Comment.resolved_at).is_not(None), col(Comment.created_at), col(Comment.id))
     )
     found: dict[int, list[dict[str, Any]]] = {}
     for comment, section_id, name, username in rows:
-        found.setdefault(section_id, []).append({
-            "id": comment.id, "version": comment.version, "text": comment.text,
-            "author": name or username or "a former user", "created_at": comment.created_at,
-            "resolved": comment.resolved_at is not None,
-        })
+        found.setdefault(section_id, []).append(
+            {
+                "id": comment.id,
+                "version": comment.version,
+                "text": comment.text,
+                "author": name or username or "a former user",
+                "created_at": comment.created_at,
+                "resolved": comment.resolved_at is not None,
+            }
+        )
     return found

@@ -40,11 +40,16 @@ from cop.practices.review import WRONG_STATUS
 from cop.toolkit.blocks import chapter_document, section_sources
 from cop.toolkit.models import Chapter, ChapterStatus, Revision, Section, Toolkit
 
-STATUS_LABELS = {ChapterStatus.DRAFT: "draft", ChapterStatus.IN_REVIEW: "in review", ChapterStatus.APPROVED: "approved"}
+STATUS_LABELS = {
+    ChapterStatus.DRAFT: "draft",
+    ChapterStatus.IN_REVIEW: "in review",
+    ChapterStatus.APPROVED: "approved",
+}
 DIRECTIONS = ("up", "down")
 
 
 # --- editions ------------------------------------------------------------------------------
+
 
 def _check_edition(chk: Checker, fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - {"title", "year", "introduction", "licence", "language"}
@@ -54,28 +59,56 @@ def _check_edition(chk: Checker, fields: dict[str, Any]) -> dict[str, Any]:
     if "title" in fields:
         values["title"] = chk.title("title", fields["title"], label=N_("The title"))
     if "year" in fields:
-        values["year"] = chk.count("year", fields["year"], label=N_("The year"), minimum=MIN_DATE.year, maximum=MAX_DATE.year)
+        values["year"] = chk.count(
+            "year",
+            fields["year"],
+            label=N_("The year"),
+            minimum=MIN_DATE.year,
+            maximum=MAX_DATE.year,
+        )
     if "introduction" in fields:
-        values["introduction"] = chk.long_text("introduction", fields["introduction"], label=N_("The introduction"))
+        values["introduction"] = chk.long_text(
+            "introduction", fields["introduction"], label=N_("The introduction")
+        )
     if "licence" in fields:
         values["licence"] = chk.optional_line("licence", fields["licence"], label=N_("The licence"))
     if "language" in fields:
-        values["language"] = chk.choice("language", fields["language"], list(LANGUAGES), label=N_("The language"))
+        values["language"] = chk.choice(
+            "language", fields["language"], list(LANGUAGES), label=N_("The language")
+        )
     return values
 
 
-def create_toolkit(session: Session, actor: Actor, *, title: str, year: int, introduction: str = "",
-                   licence: str = "", language: str = "en") -> Toolkit:
+def create_toolkit(
+    session: Session,
+    actor: Actor,
+    *,
+    title: str,
+    year: int,
+    introduction: str = "",
+    licence: str = "",
+    language: str = "en",
+) -> Toolkit:
     """A new edition; its chapters are added one community at a time."""
     authorize(actor, "toolkit.create")
     chk = Checker()
-    values = _check_edition(chk, {"title": title, "year": year, "introduction": introduction,
-                                  "licence": licence, "language": language})
+    values = _check_edition(
+        chk,
+        {
+            "title": title,
+            "year": year,
+            "introduction": introduction,
+            "licence": licence,
+            "language": language,
+        },
+    )
     chk.raise_if_any()
     return records.create(session, actor, Toolkit(**values), action="toolkit.create")
 
 
-def update_toolkit(session: Session, actor: Actor, toolkit_id: Any, version: int, **fields: Any) -> Toolkit:
+def update_toolkit(
+    session: Session, actor: Actor, toolkit_id: Any, version: int, **fields: Any
+) -> Toolkit:
     toolkit = records.get_live(session, Toolkit, toolkit_id, for_update=True, label="toolkit")
     authorize(actor, "toolkit.update")
     chk = Checker()
@@ -91,15 +124,26 @@ def get_toolkit(session: Session, toolkit_id: Any) -> Toolkit:
 
 
 def list_toolkits(session: Session) -> list[Toolkit]:
-    return list(session.exec(
-        select(Toolkit).where(col(Toolkit.deleted_at).is_(None)).order_by(col(Toolkit.year).desc(), col(Toolkit.id).desc())
-    ))
+    return list(
+        session.exec(
+            select(Toolkit)
+            .where(col(Toolkit.deleted_at).is_(None))
+            .order_by(col(Toolkit.year).desc(), col(Toolkit.id).desc())
+        )
+    )
 
 
 # --- chapters ------------------------------------------------------------------------------
 
-def chapter_in_scope(session: Session, actor: Actor, chapter_id: Any, operation: str | None = None,
-                     *, for_update: bool = False) -> tuple[Chapter, Community]:
+
+def chapter_in_scope(
+    session: Session,
+    actor: Actor,
+    chapter_id: Any,
+    operation: str | None = None,
+    *,
+    for_update: bool = False,
+) -> tuple[Chapter, Community]:
     """The chapter and its community, if the actor may read it (and do ``operation``)."""
     chapter = records.get_live(session, Chapter, chapter_id, for_update=for_update, label="chapter")
     try:
@@ -117,11 +161,13 @@ def may_see_draft(actor: Actor, community: Community) -> bool:
 
 
 def live_sections(session: Session, chapter_id: int) -> list[Section]:
-    return list(session.exec(
-        select(Section)
-        .where(Section.chapter_id == chapter_id, col(Section.deleted_at).is_(None))
-        .order_by(col(Section.position), col(Section.id))
-    ))
+    return list(
+        session.exec(
+            select(Section)
+            .where(Section.chapter_id == chapter_id, col(Section.deleted_at).is_(None))
+            .order_by(col(Section.position), col(Section.id))
+        )
+    )
 
 
 def list_chapters(session: Session, actor: Actor, toolkit_id: Any) -> list[dict[str, Any]]:
@@ -137,56 +183,110 @@ def list_chapters(session: Session, actor: Actor, toolkit_id: Any) -> list[dict[
         select(Chapter, Community, sections.c.n)
         .join(Community, col(Community.id) == Chapter.community_id)
         .join(sections, sections.c.chapter_id == Chapter.id, isouter=True)
-        .where(Chapter.toolkit_id == toolkit.id, col(Chapter.deleted_at).is_(None), col(Community.deleted_at).is_(None))
+        .where(
+            Chapter.toolkit_id == toolkit.id,
+            col(Chapter.deleted_at).is_(None),
+            col(Community.deleted_at).is_(None),
+        )
         .order_by(col(Chapter.position), col(Chapter.id))
     )
     return [
-        {"id": c.id, "version": c.version, "title": c.title, "community_id": m.id, "community": m.name,
-         "position": c.position, "status": c.status, "approved_number": c.approved_number,
-         "sections": int(n or 0), "sees_draft": may_see_draft(actor, m)}
-        for c, m, n in rows if can_read(actor, m)
+        {
+            "id": c.id,
+            "version": c.version,
+            "title": c.title,
+            "community_id": m.id,
+            "community": m.name,
+            "position": c.position,
+            "status": c.status,
+            "approved_number": c.approved_number,
+            "sections": int(n or 0),
+            "sees_draft": may_see_draft(actor, m),
+        }
+        for c, m, n in rows
+        if can_read(actor, m)
     ]
 
 
-def add_chapter(session: Session, actor: Actor, toolkit_id: Any, community_id: Any, title: str | None = None) -> Chapter:
+def add_chapter(
+    session: Session, actor: Actor, toolkit_id: Any, community_id: Any, title: str | None = None
+) -> Chapter:
     """The community's chapter, placed last; one per community and edition."""
     toolkit = records.get_live(session, Toolkit, toolkit_id, for_update=True, label="toolkit")
     community = get_community(session, actor, community_id)
     authorize(actor, "toolkit.update", community)
     chk = Checker()
-    title = chk.title("title", community.name if title is None else title, label=N_("The chapter title"))
+    title = chk.title(
+        "title", community.name if title is None else title, label=N_("The chapter title")
+    )
     taken = session.exec(
-        select(Chapter.id).where(Chapter.toolkit_id == toolkit.id, Chapter.community_id == community.id)
+        select(Chapter.id).where(
+            Chapter.toolkit_id == toolkit.id, Chapter.community_id == community.id
+        )
     ).first()
     if taken is not None:
-        chk.fail("community_id", Message(N_("{community} already has a chapter in {toolkit}."),
-                                         community=community.name, toolkit=toolkit.title))
+        chk.fail(
+            "community_id",
+            Message(
+                N_("{community} already has a chapter in {toolkit}."),
+                community=community.name,
+                toolkit=toolkit.title,
+            ),
+        )
     chk.raise_if_any()
-    last = session.exec(select(func.max(Chapter.position)).where(Chapter.toolkit_id == toolkit.id)).one()
-    chapter = Chapter(toolkit_id=toolkit.id, community_id=community.id, title=title,  # type: ignore[arg-type]
-                      position=(last or 0) + 1)
+    last = session.exec(
+        select(func.max(Chapter.position)).where(Chapter.toolkit_id == toolkit.id)
+    ).one()
+    chapter = Chapter(
+        toolkit_id=toolkit.id,
+        community_id=community.id,
+        title=title,  # type: ignore[arg-type]
+        position=(last or 0) + 1,
+    )
     return records.create(session, actor, chapter, action="chapter.create")
 
 
-def move_chapter(session: Session, actor: Actor, chapter_id: Any, version: int, direction: str) -> Chapter:
+def move_chapter(
+    session: Session, actor: Actor, chapter_id: Any, version: int, direction: str
+) -> Chapter:
     """Swap the chapter with its neighbour in the edition (the admin's order)."""
-    chapter, community = chapter_in_scope(session, actor, chapter_id, "toolkit.update", for_update=True)
+    chapter, community = chapter_in_scope(
+        session, actor, chapter_id, "toolkit.update", for_update=True
+    )
     records.get_live(session, Toolkit, chapter.toolkit_id, for_update=True, label="toolkit")
     if direction not in DIRECTIONS:
         raise ValidationError({"direction": N_("Move a chapter up or down.")})
-    siblings = list(session.exec(
-        select(Chapter).where(Chapter.toolkit_id == chapter.toolkit_id, col(Chapter.deleted_at).is_(None))
-        .order_by(col(Chapter.position), col(Chapter.id))
-    ))
+    siblings = list(
+        session.exec(
+            select(Chapter)
+            .where(Chapter.toolkit_id == chapter.toolkit_id, col(Chapter.deleted_at).is_(None))
+            .order_by(col(Chapter.position), col(Chapter.id))
+        )
+    )
     index = next(i for i, c in enumerate(siblings) if c.id == chapter.id)
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(siblings):
         return chapter
     neighbour = siblings[other]
     mine, theirs = (index + 1, other + 1)
-    records.save(session, actor, chapter, version, {"position": theirs}, action="chapter.move", community_id=community.id)
-    records.save(session, actor, neighbour, neighbour.version, {"position": mine}, action="chapter.move",
-                 community_id=neighbour.community_id)
+    records.save(
+        session,
+        actor,
+        chapter,
+        version,
+        {"position": theirs},
+        action="chapter.move",
+        community_id=community.id,
+    )
+    records.save(
+        session,
+        actor,
+        neighbour,
+        neighbour.version,
+        {"position": mine},
+        action="chapter.move",
+        community_id=neighbour.community_id,
+    )
     for number, sibling in enumerate(siblings, start=1):
         if sibling.id not in (chapter.id, neighbour.id) and sibling.position != number:
             sibling.position = number
@@ -194,15 +294,27 @@ def move_chapter(session: Session, actor: Actor, chapter_id: Any, version: int, 
     return chapter
 
 
-def rename_chapter(session: Session, actor: Actor, chapter_id: Any, version: int, title: str) -> Chapter:
-    chapter, community = chapter_in_scope(session, actor, chapter_id, "chapter.edit", for_update=True)
+def rename_chapter(
+    session: Session, actor: Actor, chapter_id: Any, version: int, title: str
+) -> Chapter:
+    chapter, community = chapter_in_scope(
+        session, actor, chapter_id, "chapter.edit", for_update=True
+    )
     chk = Checker()
     title = chk.title("title", title, label=N_("The chapter title"))
     chk.raise_if_any()
     changes: dict[str, Any] = {"title": title}
     if chapter.status != ChapterStatus.DRAFT:
         changes["status"] = ChapterStatus.DRAFT
-    records.save(session, actor, chapter, version, changes, action="chapter.rename", community_id=community.id)
+    records.save(
+        session,
+        actor,
+        chapter,
+        version,
+        changes,
+        action="chapter.rename",
+        community_id=community.id,
+    )
     return chapter
 
 
@@ -213,8 +325,15 @@ def chapter_changed(session: Session, actor: Actor, chapter: Chapter, community:
     already records what changed in it.
     """
     if chapter.status != ChapterStatus.DRAFT:
-        records.save(session, actor, chapter, chapter.version, {"status": ChapterStatus.DRAFT},
-                     action="chapter.reopen", community_id=community.id)
+        records.save(
+            session,
+            actor,
+            chapter,
+            chapter.version,
+            {"status": ChapterStatus.DRAFT},
+            action="chapter.reopen",
+            community_id=community.id,
+        )
         return
     chapter.version += 1
     chapter.updated_at = clock.now()
@@ -227,53 +346,95 @@ def require_version(session: Session, chapter: Chapter, version: int) -> None:
         raise ConflictError(
             "The chapter changed since you opened it (its sections or status moved on). "
             "Read the current text, then try again.",
-            current=snapshot(chapter), changed=records.changes_since(session, chapter, version),
+            current=snapshot(chapter),
+            changed=records.changes_since(session, chapter, version),
         )
 
 
 def _require_status(chapter: Chapter, allowed: set[str], doing: str) -> None:
     if chapter.status not in allowed:
         label = STATUS_LABELS.get(chapter.status, chapter.status)  # type: ignore[call-overload]
-        raise ValidationError({"status": Message(
-            WRONG_STATUS, record=Message(N_("This chapter")), status=Message(label), doing=Message(doing),
-        )})
+        raise ValidationError(
+            {
+                "status": Message(
+                    WRONG_STATUS,
+                    record=Message(N_("This chapter")),
+                    status=Message(label),
+                    doing=Message(doing),
+                )
+            }
+        )
 
 
 # --- workflow ------------------------------------------------------------------------------
 
+
 def submit_chapter(session: Session, actor: Actor, chapter_id: Any, version: int) -> Chapter:
     """The draft goes to the facilitators for review."""
-    chapter, community = chapter_in_scope(session, actor, chapter_id, "chapter.submit", for_update=True)
+    chapter, community = chapter_in_scope(
+        session, actor, chapter_id, "chapter.submit", for_update=True
+    )
     require_version(session, chapter, version)
     _require_status(chapter, {ChapterStatus.DRAFT}, N_("submitted for review"))
     if not live_sections(session, chapter.id):  # type: ignore[arg-type]
-        raise ValidationError({"sections": N_("Add at least one section before submitting the chapter.")})
-    records.save(session, actor, chapter, version, {"status": ChapterStatus.IN_REVIEW},
-                 action="chapter.submit", community_id=community.id)
+        raise ValidationError(
+            {"sections": N_("Add at least one section before submitting the chapter.")}
+        )
+    records.save(
+        session,
+        actor,
+        chapter,
+        version,
+        {"status": ChapterStatus.IN_REVIEW},
+        action="chapter.submit",
+        community_id=community.id,
+    )
     return chapter
 
 
 def approve_chapter(session: Session, actor: Actor, chapter_id: Any, version: int) -> Revision:
     """A facilitator approves the chapter under review: its document is frozen as the next revision."""
-    chapter, community = chapter_in_scope(session, actor, chapter_id, "chapter.approve", for_update=True)
+    chapter, community = chapter_in_scope(
+        session, actor, chapter_id, "chapter.approve", for_update=True
+    )
     require_version(session, chapter, version)
-    _require_status(chapter, {ChapterStatus.IN_REVIEW}, N_("approved before it is submitted for review"))
+    _require_status(
+        chapter, {ChapterStatus.IN_REVIEW}, N_("approved before it is submitted for review")
+    )
     sections = live_sections(session, chapter.id)  # type: ignore[arg-type]
     toolkit = get_toolkit(session, chapter.toolkit_id)
     document = chapter_document(session, actor, toolkit, chapter, community, sections)
     number = chapter.approved_number + 1
     revision = Revision(
-        chapter_id=chapter.id, number=number, title=chapter.title,  # type: ignore[arg-type]
-        markdown=markdown.render(document), document=document.to_json(),
-        sections=section_sources(sections), approved_by_id=actor.user_id or None,
-        approved_by_name=actor.name, approved_at=clock.now(),
+        chapter_id=chapter.id,
+        number=number,
+        title=chapter.title,  # type: ignore[arg-type]
+        markdown=markdown.render(document),
+        document=document.to_json(),
+        sections=section_sources(sections),
+        approved_by_id=actor.user_id or None,
+        approved_by_name=actor.name,
+        approved_at=clock.now(),
     )
     session.add(revision)
     session.flush()
-    records.save(session, actor, chapter, version, {"status": ChapterStatus.APPROVED, "approved_number": number},
-                 action="chapter.approve", community_id=community.id)
-    record_event(session, actor, "chapter.revision", revision, community_id=community.id,
-                 changes={"chapter_id": [None, chapter.id], "number": [None, number]})
+    records.save(
+        session,
+        actor,
+        chapter,
+        version,
+        {"status": ChapterStatus.APPROVED, "approved_number": number},
+        action="chapter.approve",
+        community_id=community.id,
+    )
+    record_event(
+        session,
+        actor,
+        "chapter.revision",
+        revision,
+        community_id=community.id,
+        changes={"chapter_id": [None, chapter.id], "number": [None, number]},
+    )
     return revision
 
 
@@ -281,11 +442,15 @@ def latest_revision(session: Session, chapter: Chapter) -> Revision | None:
     if chapter.approved_number == 0:
         return None
     return session.exec(
-        select(Revision).where(Revision.chapter_id == chapter.id, Revision.number == chapter.approved_number)
+        select(Revision).where(
+            Revision.chapter_id == chapter.id, Revision.number == chapter.approved_number
+        )
     ).first()
 
 
-def get_revision(session: Session, actor: Actor, chapter: Chapter, community: Community, number: Any) -> Revision:
+def get_revision(
+    session: Session, actor: Actor, chapter: Chapter, community: Community, number: Any
+) -> Revision:
     """One revision: the latest for every reader, earlier ones for the community's people."""
     try:
         number = int(number)
@@ -304,7 +469,13 @@ def get_revision(session: Session, actor: Actor, chapter: Chapter, community: Co
 def list_revisions(session: Session, actor: Actor, chapter_id: Any) -> list[dict[str, Any]]:
     """Every approved revision, newest first (without the frozen documents)."""
     chapter, community = chapter_in_scope(session, actor, chapter_id)
-    stmt = select(Revision.id, Revision.number, Revision.title, Revision.approved_by_name, Revision.approved_at)
+    stmt = select(
+        Revision.id,
+        Revision.number,
+        Revision.title,
+        Revision.approved_by_name,
+        Revision.approved_at,
+    )
     stmt = stmt.where(Revision.chapter_id == chapter.id)
     if not is_allowed(actor, "chapter.export", community):
         stmt = stmt.where(Revision.number == chapter.approved_number)
@@ -330,7 +501,10 @@ def chapter_detail(session: Session, actor: Actor, chapter_id: Any) -> ChapterDe
     chapter, community = chapter_in_scope(session, actor, chapter_id)
     sees_draft = may_see_draft(actor, community)
     return ChapterDetail(
-        toolkit=get_toolkit(session, chapter.toolkit_id), chapter=chapter, community=community,
-        sees_draft=sees_draft, sections=live_sections(session, chapter.id) if sees_draft else [],  # type: ignore[arg-type]
+        toolkit=get_toolkit(session, chapter.toolkit_id),
+        chapter=chapter,
+        community=community,
+        sees_draft=sees_draft,
+        sections=live_sections(session, chapter.id) if sees_draft else [],  # type: ignore[arg-type]
         published=latest_revision(session, chapter),
     )

@@ -22,23 +22,34 @@ def _check_item(chk: Checker, title: Any, duration_minutes: Any, presenter: Any)
     }
     if duration_minutes not in (None, ""):
         values["duration_minutes"] = chk.count(
-            "duration_minutes", duration_minutes, label=N_("The length in minutes"), minimum=1, maximum=24 * 60
+            "duration_minutes",
+            duration_minutes,
+            label=N_("The length in minutes"),
+            minimum=1,
+            maximum=24 * 60,
         )
     return values
 
 
 def agenda(session: Session, workshop_id: int) -> list[AgendaItem]:
     """The live items of a workshop in programme order (the caller checked read access)."""
-    return list(session.exec(
-        select(AgendaItem)
-        .where(AgendaItem.workshop_id == workshop_id, col(AgendaItem.deleted_at).is_(None))
-        .order_by(col(AgendaItem.position), col(AgendaItem.id))
-    ))
+    return list(
+        session.exec(
+            select(AgendaItem)
+            .where(AgendaItem.workshop_id == workshop_id, col(AgendaItem.deleted_at).is_(None))
+            .order_by(col(AgendaItem.position), col(AgendaItem.id))
+        )
+    )
 
 
 def add_agenda_item(
-    session: Session, actor: Actor, workshop_id: int, *, title: str,
-    duration_minutes: int | None = None, presenter: str = "",
+    session: Session,
+    actor: Actor,
+    workshop_id: int,
+    *,
+    title: str,
+    duration_minutes: int | None = None,
+    presenter: str = "",
 ) -> AgendaItem:
     """Append an item at the end of the programme."""
     workshop, community = editable_workshop(session, actor, workshop_id, "workshop.update")
@@ -49,23 +60,41 @@ def add_agenda_item(
         select(func.max(AgendaItem.position)).where(AgendaItem.workshop_id == workshop.id)
     ).one()
     item = AgendaItem(workshop_id=workshop.id, position=(last or 0) + 1, **values)  # type: ignore[arg-type]
-    return records.create(session, actor, item, community_id=community.id, action="agenda_item.create")
+    return records.create(
+        session, actor, item, community_id=community.id, action="agenda_item.create"
+    )
 
 
 def update_agenda_item(
-    session: Session, actor: Actor, item_id: int, version: int, *, title: str,
-    duration_minutes: int | None = None, presenter: str = "",
+    session: Session,
+    actor: Actor,
+    item_id: int,
+    version: int,
+    *,
+    title: str,
+    duration_minutes: int | None = None,
+    presenter: str = "",
 ) -> AgendaItem:
     item = records.get_live(session, AgendaItem, item_id, for_update=True, label="agenda item")
     _, community = editable_workshop(session, actor, item.workshop_id, "workshop.update")
     chk = Checker()
     values = _check_item(chk, title, duration_minutes, presenter)
     chk.raise_if_any()
-    records.save(session, actor, item, version, values, action="agenda_item.update", community_id=community.id)
+    records.save(
+        session,
+        actor,
+        item,
+        version,
+        values,
+        action="agenda_item.update",
+        community_id=community.id,
+    )
     return item
 
 
 def remove_agenda_item(session: Session, actor: Actor, item_id: int) -> None:
     item = records.get_live(session, AgendaItem, item_id, for_update=True, label="agenda item")
     _, community = editable_workshop(session, actor, item.workshop_id, "workshop.update")
-    records.soft_delete(session, actor, item, action="agenda_item.delete", community_id=community.id)
+    records.soft_delete(
+        session, actor, item, action="agenda_item.delete", community_id=community.id
+    )

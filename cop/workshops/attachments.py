@@ -33,17 +33,32 @@ ALLOWED = N_(
     "spreadsheet and presentation, plain text, Markdown and CSV"
 )
 _OOXML = {
-    "wordprocessingml.document.main+xml": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
-    "spreadsheetml.sheet.main+xml": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
-    "presentationml.presentation.main+xml": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx"),
+    "wordprocessingml.document.main+xml": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".docx",
+    ),
+    "spreadsheetml.sheet.main+xml": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ".xlsx",
+    ),
+    "presentationml.presentation.main+xml": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ".pptx",
+    ),
 }
 _ODF = {
     "application/vnd.oasis.opendocument.text": ".odt",
     "application/vnd.oasis.opendocument.spreadsheet": ".ods",
     "application/vnd.oasis.opendocument.presentation": ".odp",
 }
-_TEXT = {".md": ("text/markdown", ".md"), ".markdown": ("text/markdown", ".md"), ".csv": ("text/csv", ".csv")}
-_MARKUP = re.compile(rb"<\s*(!doctype|html|script|iframe|svg|object|embed|body|head|meta)\b", re.IGNORECASE)
+_TEXT = {
+    ".md": ("text/markdown", ".md"),
+    ".markdown": ("text/markdown", ".md"),
+    ".csv": ("text/csv", ".csv"),
+}
+_MARKUP = re.compile(
+    rb"<\s*(!doctype|html|script|iframe|svg|object|embed|body|head|meta)\b", re.IGNORECASE
+)
 _ZIP_MEMBER_LIMIT = 1_000_000  # bytes read from a zip's type declaration, against zip bombs
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
@@ -56,7 +71,10 @@ def _office_type(content: bytes) -> tuple[str, str] | None:
         if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
             declared = archive.read("mimetype").decode("ascii", "replace").strip()
             return (declared, _ODF[declared]) if declared in _ODF else None
-        if "[Content_Types].xml" in names and archive.getinfo("[Content_Types].xml").file_size < _ZIP_MEMBER_LIMIT:
+        if (
+            "[Content_Types].xml" in names
+            and archive.getinfo("[Content_Types].xml").file_size < _ZIP_MEMBER_LIMIT
+        ):
             types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
             if "macroEnabled" in types:
                 return None
@@ -105,9 +123,14 @@ def stored_filename(original_name: str, extension: str) -> str:
     return (slug or "attachment") + extension
 
 
-def _check_details(chk: Checker, caption: Any, shows_people: bool, consent_confirmed: bool) -> dict[str, Any]:
+def _check_details(
+    chk: Checker, caption: Any, shows_people: bool, consent_confirmed: bool
+) -> dict[str, Any]:
     if shows_people and not consent_confirmed:
-        chk.fail("consent_confirmed", N_("Confirm that the people shown agreed to the photo being shared."))
+        chk.fail(
+            "consent_confirmed",
+            N_("Confirm that the people shown agreed to the photo being shared."),
+        )
     return {
         "caption": chk.optional_line("caption", caption, label=N_("The caption"), max_len=500),
         "shows_people": bool(shows_people),
@@ -116,8 +139,15 @@ def _check_details(chk: Checker, caption: Any, shows_people: bool, consent_confi
 
 
 def add_attachment(
-    session: Session, actor: Actor, workshop_id: int, *, filename: str, content: bytes,
-    caption: str = "", shows_people: bool = False, consent_confirmed: bool = False,
+    session: Session,
+    actor: Actor,
+    workshop_id: int,
+    *,
+    filename: str,
+    content: bytes,
+    caption: str = "",
+    shows_people: bool = False,
+    consent_confirmed: bool = False,
 ) -> Attachment:
     """Store an upload whose content is of an allowed type and at most 10 MB."""
     workshop, community = editable_workshop(session, actor, workshop_id, "workshop.attach")
@@ -125,19 +155,36 @@ def add_attachment(
     values = _check_details(chk, caption, shows_people, consent_confirmed)
     original_name = (filename or "")[-255:]
     if "\x00" in original_name or any("\ud800" <= ch <= "\udfff" for ch in original_name):
-        chk.fail("filename", N_("The file name holds characters that cannot be stored (NUL or undecodable bytes); "
-                                "rename the file and upload it again."))
+        chk.fail(
+            "filename",
+            N_(
+                "The file name holds characters that cannot be stored (NUL or undecodable bytes); "
+                "rename the file and upload it again."
+            ),
+        )
     size = len(content)
     detected = None
     if size == 0:
         chk.fail("file", N_("The file is empty."))
     elif size > LIMITS.attachment_bytes:
-        chk.fail("file", Message(N_("The file is {size:.1f} MB; at most {maximum} MB are allowed."),
-                                 size=size / 1_048_576, maximum=LIMITS.attachment_bytes // 1_048_576))
+        chk.fail(
+            "file",
+            Message(
+                N_("The file is {size:.1f} MB; at most {maximum} MB are allowed."),
+                size=size / 1_048_576,
+                maximum=LIMITS.attachment_bytes // 1_048_576,
+            ),
+        )
     else:
         detected = detect_type(content, filename or "")
         if detected is None:
-            chk.fail("file", Message(N_("This type of file is not allowed. Allowed are {allowed}."), allowed=Message(ALLOWED)))
+            chk.fail(
+                "file",
+                Message(
+                    N_("This type of file is not allowed. Allowed are {allowed}."),
+                    allowed=Message(ALLOWED),
+                ),
+            )
     chk.raise_if_any()
     content_type, extension = detected  # type: ignore[misc]
     attachment = Attachment(
@@ -149,41 +196,73 @@ def add_attachment(
         content=content,
         **values,
     )
-    return records.create(session, actor, attachment, community_id=community.id, action="attachment.create")
+    return records.create(
+        session, actor, attachment, community_id=community.id, action="attachment.create"
+    )
 
 
 def update_attachment(
-    session: Session, actor: Actor, attachment_id: int, version: int, *,
-    caption: str, shows_people: bool, consent_confirmed: bool,
+    session: Session,
+    actor: Actor,
+    attachment_id: int,
+    version: int,
+    *,
+    caption: str,
+    shows_people: bool,
+    consent_confirmed: bool,
 ) -> Attachment:
-    attachment = records.get_live(session, Attachment, attachment_id, for_update=True, label="attachment")
+    attachment = records.get_live(
+        session, Attachment, attachment_id, for_update=True, label="attachment"
+    )
     _, community = editable_workshop(session, actor, attachment.workshop_id, "workshop.attach")
     chk = Checker()
     values = _check_details(chk, caption, shows_people, consent_confirmed)
     chk.raise_if_any()
-    records.save(session, actor, attachment, version, values, action="attachment.update", community_id=community.id)
+    records.save(
+        session,
+        actor,
+        attachment,
+        version,
+        values,
+        action="attachment.update",
+        community_id=community.id,
+    )
     return attachment
 
 
 def remove_attachment(session: Session, actor: Actor, attachment_id: int) -> None:
-    attachment = records.get_live(session, Attachment, attachment_id, for_update=True, label="attachment")
+    attachment = records.get_live(
+        session, Attachment, attachment_id, for_update=True, label="attachment"
+    )
     _, community = editable_workshop(session, actor, attachment.workshop_id, "workshop.attach")
-    records.soft_delete(session, actor, attachment, action="attachment.delete", community_id=community.id)
+    records.soft_delete(
+        session, actor, attachment, action="attachment.delete", community_id=community.id
+    )
 
 
 def attachment_list(session: Session, workshop_id: int) -> list[dict[str, Any]]:
     """The workshop's attachments without their bytes (read access checked by the caller)."""
     rows = session.exec(
-        select(Attachment.id, Attachment.version, Attachment.filename, Attachment.content_type,
-               Attachment.size, Attachment.caption, Attachment.shows_people, Attachment.consent_confirmed,
-               Attachment.created_at)
+        select(
+            Attachment.id,
+            Attachment.version,
+            Attachment.filename,
+            Attachment.content_type,
+            Attachment.size,
+            Attachment.caption,
+            Attachment.shows_people,
+            Attachment.consent_confirmed,
+            Attachment.created_at,
+        )
         .where(Attachment.workshop_id == workshop_id, col(Attachment.deleted_at).is_(None))
         .order_by(col(Attachment.id))
     )
     return [row._asdict() | {"is_image": row.content_type in IMAGE_TYPES} for row in rows]
 
 
-def attachment_download(session: Session, actor: Actor, attachment_id: int) -> tuple[str, str, bytes]:
+def attachment_download(
+    session: Session, actor: Actor, attachment_id: int
+) -> tuple[str, str, bytes]:
     """``(filename, content_type, bytes)`` of an attachment the actor may read."""
     attachment = records.get_live(session, Attachment, attachment_id, label="attachment")
     workshop_in_scope(session, actor, attachment.workshop_id, "community.read")

@@ -24,19 +24,26 @@ from cop.workshops.models import Attendance, AttendanceRole
 from cop.workshops.service import editable_workshop, workshop_in_scope
 
 ROLES = [r.value for r in AttendanceRole]
-OUTSIDE = N_("This attendee is outside the community: add them as a guest with their name and organisation.")
+OUTSIDE = N_(
+    "This attendee is outside the community: add them as a guest with their name and organisation."
+)
 
 
 def _check_role(chk: Checker, role: Any, attended: Any) -> dict[str, Any]:
     if not isinstance(attended, bool):
         chk.fail("attended", N_("Say whether they attended: yes or no."))
-    return {"role": chk.choice("role", role, ROLES, label=N_("The role")), "attended": bool(attended)}
+    return {
+        "role": chk.choice("role", role, ROLES, label=N_("The role")),
+        "attended": bool(attended),
+    }
 
 
 def attendance_list(session: Session, workshop_id: int) -> list[dict[str, Any]]:
     """Attendees with their organisation, hosts and speakers first (read access checked by the caller)."""
     role_order = sa.case(
-        (Attendance.role == AttendanceRole.HOST, 0), (Attendance.role == AttendanceRole.SPEAKER, 1), else_=2
+        (Attendance.role == AttendanceRole.HOST, 0),
+        (Attendance.role == AttendanceRole.SPEAKER, 1),
+        else_=2,
     )
     name = func.coalesce(Person.name, Attendance.guest_name)
     rows = session.exec(
@@ -48,17 +55,28 @@ def attendance_list(session: Session, workshop_id: int) -> list[dict[str, Any]]:
     )
     return [
         {
-            "id": a.id, "version": a.version, "person_id": a.person_id, "guest": a.person_id is None,
-            "name": person_name, "organisation": (org_name or "") if a.person_id is not None else a.guest_organisation,
-            "organisation_kind": org_kind or "", "role": a.role, "attended": a.attended,
+            "id": a.id,
+            "version": a.version,
+            "person_id": a.person_id,
+            "guest": a.person_id is None,
+            "name": person_name,
+            "organisation": (org_name or "") if a.person_id is not None else a.guest_organisation,
+            "organisation_kind": org_kind or "",
+            "role": a.role,
+            "attended": a.attended,
         }
         for a, person_name, org_name, org_kind in rows
     ]
 
 
 def add_attendee(
-    session: Session, actor: Actor, workshop_id: int, *, person_id: int,
-    role: str = AttendanceRole.PARTICIPANT, attended: bool = False,
+    session: Session,
+    actor: Actor,
+    workshop_id: int,
+    *,
+    person_id: int,
+    role: str = AttendanceRole.PARTICIPANT,
+    attended: bool = False,
 ) -> Attendance:
     """A member of the community on the attendance list (re-adding a removed one restores them)."""
     workshop, community = editable_workshop(session, actor, workshop_id, "workshop.attend")
@@ -68,24 +86,45 @@ def add_attendee(
         chk.fail("person_id", OUTSIDE)
     chk.raise_if_any()
     existing = session.exec(
-        select(Attendance).where(Attendance.workshop_id == workshop.id, Attendance.person_id == int(person_id))
+        select(Attendance).where(
+            Attendance.workshop_id == workshop.id, Attendance.person_id == int(person_id)
+        )
     ).first()
     if existing is not None:
         if existing.deleted_at is None:
             name = session.get(Person, int(person_id)).name  # type: ignore[union-attr]
-            chk.fail("person_id", Message(N_("{name} is already on the attendance list."), name=name))
+            chk.fail(
+                "person_id", Message(N_("{name} is already on the attendance list."), name=name)
+            )
             chk.raise_if_any()
-        records.restore(session, actor, existing, action="attendance.create", community_id=community.id)
-        records.save(session, actor, existing, existing.version, values,
-                     action="attendance.update", community_id=community.id)
+        records.restore(
+            session, actor, existing, action="attendance.create", community_id=community.id
+        )
+        records.save(
+            session,
+            actor,
+            existing,
+            existing.version,
+            values,
+            action="attendance.update",
+            community_id=community.id,
+        )
         return existing
     attendance = Attendance(workshop_id=workshop.id, person_id=int(person_id), **values)  # type: ignore[arg-type]
-    return records.create(session, actor, attendance, community_id=community.id, action="attendance.create")
+    return records.create(
+        session, actor, attendance, community_id=community.id, action="attendance.create"
+    )
 
 
 def add_guest(
-    session: Session, actor: Actor, workshop_id: int, *, name: str, organisation: str,
-    role: str = AttendanceRole.PARTICIPANT, attended: bool = False,
+    session: Session,
+    actor: Actor,
+    workshop_id: int,
+    *,
+    name: str,
+    organisation: str,
+    role: str = AttendanceRole.PARTICIPANT,
+    attended: bool = False,
 ) -> Attendance:
     """Someone without an account in the workspace, known by name and organisation."""
     workshop, community = editable_workshop(session, actor, workshop_id, "workshop.attend")
@@ -97,25 +136,41 @@ def add_guest(
     )
     chk.raise_if_any()
     attendance = Attendance(workshop_id=workshop.id, **values)  # type: ignore[arg-type]
-    return records.create(session, actor, attendance, community_id=community.id, action="attendance.create")
+    return records.create(
+        session, actor, attendance, community_id=community.id, action="attendance.create"
+    )
 
 
 def update_attendance(
     session: Session, actor: Actor, attendance_id: int, version: int, *, role: str, attended: bool
 ) -> Attendance:
-    attendance = records.get_live(session, Attendance, attendance_id, for_update=True, label="attendance")
+    attendance = records.get_live(
+        session, Attendance, attendance_id, for_update=True, label="attendance"
+    )
     _, community = editable_workshop(session, actor, attendance.workshop_id, "workshop.attend")
     chk = Checker()
     values = _check_role(chk, role, attended)
     chk.raise_if_any()
-    records.save(session, actor, attendance, version, values, action="attendance.update", community_id=community.id)
+    records.save(
+        session,
+        actor,
+        attendance,
+        version,
+        values,
+        action="attendance.update",
+        community_id=community.id,
+    )
     return attendance
 
 
 def remove_attendance(session: Session, actor: Actor, attendance_id: int) -> None:
-    attendance = records.get_live(session, Attendance, attendance_id, for_update=True, label="attendance")
+    attendance = records.get_live(
+        session, Attendance, attendance_id, for_update=True, label="attendance"
+    )
     _, community = editable_workshop(session, actor, attendance.workshop_id, "workshop.attend")
-    records.soft_delete(session, actor, attendance, action="attendance.delete", community_id=community.id)
+    records.soft_delete(
+        session, actor, attendance, action="attendance.delete", community_id=community.id
+    )
 
 
 def attendance_summary(session: Session, actor: Actor, workshop_id: int) -> dict[str, Any]:
@@ -127,7 +182,10 @@ def attendance_summary(session: Session, actor: Actor, workshop_id: int) -> dict
     workshop, _ = workshop_in_scope(session, actor, workshop_id, "community.read")
     live = (Attendance.workshop_id == workshop.id) & col(Attendance.deleted_at).is_(None)
     organisation = sa.case(
-        (col(Attendance.person_id).is_not(None), func.coalesce(Organisation.name, sa.literal_column("''"))),
+        (
+            col(Attendance.person_id).is_not(None),
+            func.coalesce(Organisation.name, sa.literal_column("''")),
+        ),
         else_=Attendance.guest_organisation,
     )
     came = func.sum(sa.case((col(Attendance.attended).is_(True), 1), else_=0))
@@ -141,13 +199,18 @@ def attendance_summary(session: Session, actor: Actor, workshop_id: int) -> dict
         .order_by(func.count(col(Attendance.id)).desc(), organisation)
     )
     by_organisation = [
-        {"organisation": name or "(no organisation)", "kind": kind or "", "registered": registered,
-         "attended": int(attended or 0)}
+        {
+            "organisation": name or "(no organisation)",
+            "kind": kind or "",
+            "registered": registered,
+            "attended": int(attended or 0),
+        }
         for name, kind, registered, attended in grouped
     ]
     registered, attended, guests = session.exec(
         select(
-            func.count(col(Attendance.id)), came,
+            func.count(col(Attendance.id)),
+            came,
             func.sum(sa.case((col(Attendance.person_id).is_(None), 1), else_=0)),
         ).where(live)
     ).one()

@@ -29,35 +29,76 @@ def step(ctx: DemoContext) -> None:
 def _workshop(ctx, spec: dict[str, Any]) -> int:  # noqa: ANN001
     session = ctx.session
     actor: Actor = ctx.actors[spec.get("by", "facilitator")]
-    starts_at = datetime.combine(clock.today() + timedelta(days=spec["in_days"]), time.fromisoformat(spec["at"]))
+    starts_at = datetime.combine(
+        clock.today() + timedelta(days=spec["in_days"]), time.fromisoformat(spec["at"])
+    )
     made = workshops.record_workshop(
-        session, actor, community_id=ctx.communities[spec["community"]], title=spec["title"], kind=spec["kind"],
-        format=spec["format"], starts_at=starts_at, ends_at=starts_at + timedelta(hours=spec["hours"]),
-        time_zone=spec["time_zone"], meeting_link=spec.get("link", ""), place=spec.get("place", ""),
-        host_organisation_id=ctx.organisations[spec["host"]], objectives=spec.get("objectives", ""),
+        session,
+        actor,
+        community_id=ctx.communities[spec["community"]],
+        title=spec["title"],
+        kind=spec["kind"],
+        format=spec["format"],
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=spec["hours"]),
+        time_zone=spec["time_zone"],
+        meeting_link=spec.get("link", ""),
+        place=spec.get("place", ""),
+        host_organisation_id=ctx.organisations[spec["host"]],
+        objectives=spec.get("objectives", ""),
         facilitator_ids=[ctx.people[name] for name in spec.get("facilitators", [])],
     )
     for item in spec.get("agenda", []):
-        agenda.add_agenda_item(session, actor, made.id, title=item["title"],
-                               duration_minutes=item.get("minutes"), presenter=item.get("presenter", ""))
+        agenda.add_agenda_item(
+            session,
+            actor,
+            made.id,
+            title=item["title"],
+            duration_minutes=item.get("minutes"),
+            presenter=item.get("presenter", ""),
+        )
     took_place = spec.get("status", "planned") != "planned"
     for person in spec.get("attendees", []):
-        attendance.add_attendee(session, actor, made.id, person_id=ctx.people[person["name"]],
-                                role=person.get("role", "participant"), attended=took_place)
+        attendance.add_attendee(
+            session,
+            actor,
+            made.id,
+            person_id=ctx.people[person["name"]],
+            role=person.get("role", "participant"),
+            attended=took_place,
+        )
     for guest in spec.get("guests", []):
-        attendance.add_guest(session, actor, made.id, name=guest["name"], organisation=guest["organisation"],
-                             role=guest.get("role", "participant"), attended=took_place)
+        attendance.add_guest(
+            session,
+            actor,
+            made.id,
+            name=guest["name"],
+            organisation=guest["organisation"],
+            role=guest.get("role", "participant"),
+            attended=took_place,
+        )
     if not took_place:
         return made.id  # type: ignore[return-value]
     workshops.mark_held(session, actor, made.id, made.version)
     for found in spec.get("outcomes", []):
-        outcome = outcomes.add_outcome(session, actor, made.id, kind=found["kind"], text=found["text"])
+        outcome = outcomes.add_outcome(
+            session, actor, made.id, kind=found["kind"], text=found["text"]
+        )
         if "action" in found:
             outcomes.create_action_from_outcome(
-                session, actor, outcome.id, owner_person_id=ctx.people[found["action"]["owner"]],
+                session,
+                actor,
+                outcome.id,
+                owner_person_id=ctx.people[found["action"]["owner"]],
                 due_date=clock.today() + timedelta(days=found["action"]["due_in_days"]),
             )
     if spec["status"] == "closed":
-        workshops.close_workshop(session, actor, made.id, made.version,
-                                 minutes=spec.get("minutes", ""), closing_report=spec.get("closing_report", ""))
+        workshops.close_workshop(
+            session,
+            actor,
+            made.id,
+            made.version,
+            minutes=spec.get("minutes", ""),
+            closing_report=spec.get("closing_report", ""),
+        )
     return made.id  # type: ignore[return-value]

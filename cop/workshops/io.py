@@ -33,18 +33,42 @@ from cop.workshops.service import check_workshop, readable_community, workshop_i
 
 EXPORT_PAGE = 500
 EXPORT_COLUMNS = [
-    "id", "community", "title", "kind", "format", "status", "starts_at", "ends_at", "time_zone",
-    "place", "meeting_link", "host_organisation", "attendees",
+    "id",
+    "community",
+    "title",
+    "kind",
+    "format",
+    "status",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "place",
+    "meeting_link",
+    "host_organisation",
+    "attendees",
 ]
 IMPORT_COLUMNS = [
-    "title", "kind", "format", "starts_at", "ends_at", "time_zone", "place", "meeting_link",
-    "host_organisation", "objectives", "status", "minutes", "closing_report",
+    "title",
+    "kind",
+    "format",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "place",
+    "meeting_link",
+    "host_organisation",
+    "objectives",
+    "status",
+    "minutes",
+    "closing_report",
 ]
 REQUIRED_IMPORT_COLUMNS = {"title", "kind", "format", "starts_at", "ends_at", "time_zone"}
 MAX_IMPORT_ROWS = 5_000
 
 
-def _all_matching(session: Session, actor: Actor, filters: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def _all_matching(
+    session: Session, actor: Actor, filters: dict[str, Any]
+) -> Iterator[dict[str, Any]]:
     filters = {k: v for k, v in filters.items() if k not in ("limit", "offset")}
     offset = 0
     while True:
@@ -63,9 +87,21 @@ def _local(moment: Any, time_zone: str) -> str:
 def export_workshops_csv(session: Session, actor: Actor, **filters: Any) -> bytes:
     """The filtered list (same filters as ``find_workshops``) as a formula-safe CSV."""
     rows = (
-        [r["id"], r["community"], r["title"], r["kind"], r["format"], r["status"],
-         _local(r["starts_at"], r["time_zone"]), _local(r["ends_at"], r["time_zone"]), r["time_zone"],
-         r["place"], r["meeting_link"], r["host"] or "", r["attendees"]]
+        [
+            r["id"],
+            r["community"],
+            r["title"],
+            r["kind"],
+            r["format"],
+            r["status"],
+            _local(r["starts_at"], r["time_zone"]),
+            _local(r["ends_at"], r["time_zone"]),
+            r["time_zone"],
+            r["place"],
+            r["meeting_link"],
+            r["host"] or "",
+            r["attendees"],
+        ]
         for r in _all_matching(session, actor, filters)
     )
     return csv_bytes(EXPORT_COLUMNS, rows)
@@ -100,8 +136,14 @@ def export_attendance_csv(session: Session, actor: Actor, workshop_id: int) -> b
     """The attendance list of one workshop; facilitators only, and the export is audited."""
     workshop, community = workshop_in_scope(session, actor, workshop_id, "attendance.export")
     rows = attendance_list(session, workshop.id)  # type: ignore[arg-type]
-    record_event(session, actor, "attendance.export", workshop, community_id=community.id,
-                 changes={"rows": [None, len(rows)]})
+    record_event(
+        session,
+        actor,
+        "attendance.export",
+        workshop,
+        community_id=community.id,
+        changes={"rows": [None, len(rows)]},
+    )
     return csv_bytes(
         ["name", "organisation", "role", "attended", "guest"],
         ([r["name"], r["organisation"], r["role"], r["attended"], r["guest"]] for r in rows),
@@ -125,46 +167,74 @@ def _read_csv(data: bytes, report: ImportReport) -> list[dict[str, str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        report.errors[1] = {"file": N_("The file is not UTF-8 text; save it as CSV UTF-8 and try again.")}
+        report.errors[1] = {
+            "file": N_("The file is not UTF-8 text; save it as CSV UTF-8 and try again.")
+        }
         return []
     if "\x00" in text:
-        report.errors[1] = {"file": N_("The file contains NUL characters; is it really a CSV file?")}
+        report.errors[1] = {
+            "file": N_("The file contains NUL characters; is it really a CSV file?")
+        }
         return []
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         header = {(name or "").strip() for name in reader.fieldnames or []}
         missing = REQUIRED_IMPORT_COLUMNS - header
         if missing:
-            report.errors[1] = {"file": Message(N_("Missing columns: {missing}. Expected: {columns}."),
-                                                missing=", ".join(sorted(missing)), columns=", ".join(IMPORT_COLUMNS))}
+            report.errors[1] = {
+                "file": Message(
+                    N_("Missing columns: {missing}. Expected: {columns}."),
+                    missing=", ".join(sorted(missing)),
+                    columns=", ".join(IMPORT_COLUMNS),
+                )
+            }
             return []
         rows = [{(k or "").strip(): (v or "") for k, v in row.items()} for row in reader]
     except csv.Error as exc:  # e.g. a cell beyond the csv module's field size limit
-        report.errors[1] = {"file": Message(N_("The CSV file cannot be read: {problem}."), problem=exc)}
+        report.errors[1] = {
+            "file": Message(N_("The CSV file cannot be read: {problem}."), problem=exc)
+        }
         return []
     if not rows:
         report.errors[1] = {"file": N_("The file has no rows below its header.")}
     elif len(rows) > MAX_IMPORT_ROWS:
-        report.errors[1] = {"file": Message(N_("The file has {count:,} rows; import at most {maximum:,} at once."),
-                                            count=len(rows), maximum=MAX_IMPORT_ROWS)}
+        report.errors[1] = {
+            "file": Message(
+                N_("The file has {count:,} rows; import at most {maximum:,} at once."),
+                count=len(rows),
+                maximum=MAX_IMPORT_ROWS,
+            )
+        }
         return []
     return rows
 
 
-def _check_row(session: Session, row: dict[str, str], community: Any, hosts: dict[str, int]) -> tuple[dict[str, Any], dict[str, str]]:
+def _check_row(
+    session: Session, row: dict[str, str], community: Any, hosts: dict[str, int]
+) -> tuple[dict[str, Any], dict[str, str]]:
     chk = Checker()
     host_name = row.get("host_organisation", "").strip()
     host_id = hosts.get(host_name) if host_name else None
     if host_name and host_id is None:
-        chk.fail("host_organisation", Message(N_("There is no organisation called {name!r} in the workspace."),
-                                              name=host_name))
-    values = check_workshop(session, chk, community, {**row, "host_organisation_id": host_id, "facilitator_ids": []})
+        chk.fail(
+            "host_organisation",
+            Message(
+                N_("There is no organisation called {name!r} in the workspace."), name=host_name
+            ),
+        )
+    values = check_workshop(
+        session, chk, community, {**row, "host_organisation_id": host_id, "facilitator_ids": []}
+    )
     values["status"] = chk.choice(
-        "status", row.get("status", "").strip() or WorkshopStatus.HELD,
-        [WorkshopStatus.HELD, WorkshopStatus.CLOSED], label=N_("The status of an imported workshop"),
+        "status",
+        row.get("status", "").strip() or WorkshopStatus.HELD,
+        [WorkshopStatus.HELD, WorkshopStatus.CLOSED],
+        label=N_("The status of an imported workshop"),
     )
     if values["starts_at"] is not None and values["starts_at"] > clock.now():
-        chk.fail("starts_at", N_("Only past workshops can be imported; plan future ones in the list."))
+        chk.fail(
+            "starts_at", N_("Only past workshops can be imported; plan future ones in the list.")
+        )
     if values["status"] == WorkshopStatus.CLOSED:
         if not values["minutes"].strip() and not values["closing_report"].strip():
             chk.fail("minutes", N_("A closed workshop needs minutes or a closing report."))
@@ -172,18 +242,24 @@ def _check_row(session: Session, row: dict[str, str], community: Any, hosts: dic
     return values, chk.errors
 
 
-def import_workshops_csv(session: Session, actor: Actor, community_id: int, data: bytes, *, dry_run: bool) -> ImportReport:
+def import_workshops_csv(
+    session: Session, actor: Actor, community_id: int, data: bytes, *, dry_run: bool
+) -> ImportReport:
     """Check every row of a CSV of past workshops; unless ``dry_run`` and only if all are good, record them."""
     community = readable_community(session, actor, community_id)
     authorize(actor, "workshop.import", community)
     report = ImportReport()
     rows = _read_csv(data, report)
     names = {row.get("host_organisation", "").strip() for row in rows} - {""}
-    hosts = dict(session.exec(
-        select(Organisation.name, Organisation.id)
-        .where(col(Organisation.name).in_(names or {""}), col(Organisation.deleted_at).is_(None))
-        .order_by(col(Organisation.id).desc())  # with namesakes, the oldest wins
-    ).all())
+    hosts = dict(
+        session.exec(
+            select(Organisation.name, Organisation.id)
+            .where(
+                col(Organisation.name).in_(names or {""}), col(Organisation.deleted_at).is_(None)
+            )
+            .order_by(col(Organisation.id).desc())  # with namesakes, the oldest wins
+        ).all()
+    )
     for line, row in enumerate(rows, start=2):
         values, errors = _check_row(session, row, community, hosts)
         if errors:
@@ -193,6 +269,8 @@ def import_workshops_csv(session: Session, actor: Actor, community_id: int, data
     if dry_run or not report.ok:
         return report
     for values in report.rows:
-        workshop = Workshop(community_id=community.id, **{k: v for k, v in values.items() if k != "line"})  # type: ignore[arg-type]
+        workshop = Workshop(
+            community_id=community.id, **{k: v for k, v in values.items() if k != "line"}
+        )  # type: ignore[arg-type]
         report.created.append(records.create(session, actor, workshop, action="workshop.import").id)  # type: ignore[arg-type]
     return report

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from cop.core.i18n import N_
 
-KIND_LABELS = {"workshop": N_("Workshop"), "study_visit": N_("Study visit"), "staff_exchange": N_("Staff exchange"),
-               "city_dialogue": N_("City dialogue"), "planning_session": N_("Planning session")}
+KIND_LABELS = {
+    "workshop": N_("Workshop"),
+    "study_visit": N_("Study visit"),
+    "staff_exchange": N_("Staff exchange"),
+    "city_dialogue": N_("City dialogue"),
+    "planning_session": N_("Planning session"),
+}
 
 
 FORMAT_LABELS = {"in_person": N_("In person"), "online": N_("Online"), "hybrid": N_("Hybrid")}

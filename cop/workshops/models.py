@@ -56,8 +56,14 @@ class Workshop(Editable, table=True):
     # host or date, from this index alone, without reading the rows.
     __table_args__ = (
         sa.Index(
-            "ix_workshop_community_live", "community_id", "deleted_at", "status", "kind", "format",
-            "host_organisation_id", "starts_at",
+            "ix_workshop_community_live",
+            "community_id",
+            "deleted_at",
+            "status",
+            "kind",
+            "format",
+            "host_organisation_id",
+            "starts_at",
         ),
     )
 
@@ -105,7 +111,9 @@ class Attendance(Editable, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     workshop_id: int = Field(foreign_key="workshop.id", index=True, ondelete="CASCADE")
-    person_id: int | None = Field(default=None, foreign_key="person.id", index=True, ondelete="SET NULL")
+    person_id: int | None = Field(
+        default=None, foreign_key="person.id", index=True, ondelete="SET NULL"
+    )
     guest_name: str = Field(default="", max_length=200)
     guest_organisation: str = Field(default="", max_length=200)
     role: str = Field(default=AttendanceRole.PARTICIPANT, max_length=16)

@@ -37,29 +37,44 @@ def outcomes(session: Session, workshop_id: int) -> list[dict[str, Any]]:
     """The workshop's live outcomes with the action created from each, if any (read access checked by the caller)."""
     rows = session.exec(
         select(Outcome, Action.id, Action.title)
-        .join(Action, (col(Action.outcome_id) == Outcome.id) & col(Action.deleted_at).is_(None), isouter=True)
+        .join(
+            Action,
+            (col(Action.outcome_id) == Outcome.id) & col(Action.deleted_at).is_(None),
+            isouter=True,
+        )
         .where(Outcome.workshop_id == workshop_id, col(Outcome.deleted_at).is_(None))
         .order_by(col(Outcome.id))
     )
-    return [{"outcome": o, "action_id": action_id, "action_title": action_title} for o, action_id, action_title in rows]
+    return [
+        {"outcome": o, "action_id": action_id, "action_title": action_title}
+        for o, action_id, action_title in rows
+    ]
 
 
-def add_outcome(session: Session, actor: Actor, workshop_id: int, *, kind: str, text: str) -> Outcome:
+def add_outcome(
+    session: Session, actor: Actor, workshop_id: int, *, kind: str, text: str
+) -> Outcome:
     workshop, community = editable_workshop(session, actor, workshop_id, "workshop.update")
     chk = Checker()
     values = _check_outcome(chk, kind, text)
     chk.raise_if_any()
     outcome = Outcome(workshop_id=workshop.id, **values)  # type: ignore[arg-type]
-    return records.create(session, actor, outcome, community_id=community.id, action="outcome.create")
+    return records.create(
+        session, actor, outcome, community_id=community.id, action="outcome.create"
+    )
 
 
-def update_outcome(session: Session, actor: Actor, outcome_id: int, version: int, *, kind: str, text: str) -> Outcome:
+def update_outcome(
+    session: Session, actor: Actor, outcome_id: int, version: int, *, kind: str, text: str
+) -> Outcome:
     outcome = records.get_live(session, Outcome, outcome_id, for_update=True, label="outcome")
     _, community = editable_workshop(session, actor, outcome.workshop_id, "workshop.update")
     chk = Checker()
     values = _check_outcome(chk, kind, text)
     chk.raise_if_any()
-    records.save(session, actor, outcome, version, values, action="outcome.update", community_id=community.id)
+    records.save(
+        session, actor, outcome, version, values, action="outcome.update", community_id=community.id
+    )
     return outcome
 
 
@@ -76,8 +91,13 @@ def default_action_title(text: str) -> str:
 
 
 def create_action_from_outcome(
-    session: Session, actor: Actor, outcome_id: int, *, owner_person_id: int,
-    due_date: date | str, title: str | None = None,
+    session: Session,
+    actor: Actor,
+    outcome_id: int,
+    *,
+    owner_person_id: int,
+    due_date: date | str,
+    title: str | None = None,
 ) -> Action:
     """The joint action an action outcome calls for, linked back to its workshop and outcome."""
     outcome = records.get_live(session, Outcome, outcome_id, for_update=True, label="outcome")
@@ -89,11 +109,18 @@ def create_action_from_outcome(
         select(Action.id).where(Action.outcome_id == outcome.id, col(Action.deleted_at).is_(None))
     ).first()
     if existing is not None:
-        chk.fail("outcome_id", Message(N_("This outcome already became action {action}."), action=existing))
+        chk.fail(
+            "outcome_id",
+            Message(N_("This outcome already became action {action}."), action=existing),
+        )
     chk.raise_if_any()
     return actions.create_action(
-        session, actor, community_id=community.id,  # type: ignore[arg-type]
+        session,
+        actor,
+        community_id=community.id,  # type: ignore[arg-type]
         title=default_action_title(outcome.text) if title is None else title,
-        owner_person_id=owner_person_id, due_date=due_date,
-        workshop_id=workshop.id, outcome_id=outcome.id,
+        owner_person_id=owner_person_id,
+        due_date=due_date,
+        workshop_id=workshop.id,
+        outcome_id=outcome.id,
     )

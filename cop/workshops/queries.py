@@ -44,10 +44,21 @@ SORTS: dict[str, Any] = {
 }
 MAX_PAGE = 500
 _LIST_COLUMNS = (
-    Workshop.id, Workshop.version, Workshop.title, Workshop.kind, Workshop.format, Workshop.status,
-    Workshop.starts_at, Workshop.ends_at, Workshop.time_zone, Workshop.place, Workshop.meeting_link,
-    Workshop.community_id, Community.name.label("community"),  # type: ignore[attr-defined]
-    Workshop.host_organisation_id, Organisation.name.label("host"),  # type: ignore[attr-defined]
+    Workshop.id,
+    Workshop.version,
+    Workshop.title,
+    Workshop.kind,
+    Workshop.format,
+    Workshop.status,
+    Workshop.starts_at,
+    Workshop.ends_at,
+    Workshop.time_zone,
+    Workshop.place,
+    Workshop.meeting_link,
+    Workshop.community_id,
+    Community.name.label("community"),  # type: ignore[attr-defined]
+    Workshop.host_organisation_id,
+    Organisation.name.label("host"),  # type: ignore[attr-defined]
 )
 
 
@@ -56,7 +67,10 @@ def _readable_communities(actor: Actor) -> Any:
     live = col(Community.deleted_at).is_(None)
     if actor.is_admin:
         return live
-    return live & ((Community.visibility == Visibility.WORKSPACE) | col(Community.id).in_(list(actor.roles) or [-1]))
+    return live & (
+        (Community.visibility == Visibility.WORKSPACE)
+        | col(Community.id).in_(list(actor.roles) or [-1])
+    )
 
 
 def _count_readable(actor: Actor, conditions: list[Any]) -> sa.Select:
@@ -67,8 +81,13 @@ def _count_readable(actor: Actor, conditions: list[Any]) -> sa.Select:
     """
     readable = select(Community.id).where(_readable_communities(actor))
     return (
-        select(func.count()).select_from(Workshop)
-        .where(col(Workshop.deleted_at).is_(None), col(Workshop.community_id).in_(readable), *conditions)
+        select(func.count())
+        .select_from(Workshop)
+        .where(
+            col(Workshop.deleted_at).is_(None),
+            col(Workshop.community_id).in_(readable),
+            *conditions,
+        )
     )
 
 
@@ -140,7 +159,9 @@ def find_workshops(
 
     conditions: list[Any] = []
     if community_id not in (None, ""):
-        conditions.append(Workshop.community_id == readable_community(session, actor, community_id).id)
+        conditions.append(
+            Workshop.community_id == readable_community(session, actor, community_id).id
+        )
     if kind:
         conditions.append(Workshop.kind == kind)
     if format:
@@ -154,12 +175,22 @@ def find_workshops(
     if last is not None:
         conditions.append(col(Workshop.starts_at) < _day_start(last + timedelta(days=1), actor))
     if text and text.strip():
-        escaped = searchable(text.strip()).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        escaped = (
+            searchable(text.strip()).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        )
         pattern = f"%{escaped}%"
-        conditions.append(sa.or_(*(
-            column.ilike(pattern, escape="\\")
-            for column in (col(Workshop.title), col(Workshop.place), col(Workshop.objectives))
-        )))
+        conditions.append(
+            sa.or_(
+                *(
+                    column.ilike(pattern, escape="\\")
+                    for column in (
+                        col(Workshop.title),
+                        col(Workshop.place),
+                        col(Workshop.objectives),
+                    )
+                )
+            )
+        )
 
     total = session.exec(_count_readable(actor, conditions)).one()
     order = SORTS[sort].desc() if descending else SORTS[sort].asc()
@@ -174,16 +205,23 @@ def find_workshops(
     return [row._asdict() for row in session.exec(page)], int(total)
 
 
-def upcoming_workshops(session: Session, actor: Actor, limit: int = 5, community_id: int | None = None) -> list[dict[str, Any]]:
+def upcoming_workshops(
+    session: Session, actor: Actor, limit: int = 5, community_id: int | None = None
+) -> list[dict[str, Any]]:
     """Workshops not yet over and not closed, soonest first."""
     now = clock.now()
     stmt = _listed(actor).where(
-        col(Workshop.starts_at) >= now - MAX_DURATION, col(Workshop.ends_at) >= now,
+        col(Workshop.starts_at) >= now - MAX_DURATION,
+        col(Workshop.ends_at) >= now,
         Workshop.status != WorkshopStatus.CLOSED,
     )
     if community_id is not None:
-        stmt = stmt.where(Workshop.community_id == readable_community(session, actor, community_id).id)
-    stmt = stmt.order_by(col(Workshop.starts_at), col(Workshop.id)).limit(max(1, min(int(limit), MAX_PAGE)))
+        stmt = stmt.where(
+            Workshop.community_id == readable_community(session, actor, community_id).id
+        )
+    stmt = stmt.order_by(col(Workshop.starts_at), col(Workshop.id)).limit(
+        max(1, min(int(limit), MAX_PAGE))
+    )
     return [row._asdict() for row in session.exec(stmt)]
 
 
@@ -192,14 +230,20 @@ def month_calendar(
 ) -> dict[date, list[dict[str, Any]]]:
     """Every day of the month (the actor's calendar) with the workshops taking place that day."""
     if not (1990 <= int(year) <= 2100 and 1 <= int(month) <= 12):
-        raise ValidationError({"month": N_("Choose a month between January 1990 and December 2100.")})
+        raise ValidationError(
+            {"month": N_("Choose a month between January 1990 and December 2100.")}
+        )
     days = [date(year, month, d) for d in range(1, calendar.monthrange(year, month)[1] + 1)]
     start, end = _day_start(days[0], actor), _day_start(days[-1] + timedelta(days=1), actor)
     stmt = _listed(actor).where(
-        col(Workshop.starts_at) >= start - MAX_DURATION, col(Workshop.starts_at) < end, col(Workshop.ends_at) >= start
+        col(Workshop.starts_at) >= start - MAX_DURATION,
+        col(Workshop.starts_at) < end,
+        col(Workshop.ends_at) >= start,
     )
     if community_id is not None:
-        stmt = stmt.where(Workshop.community_id == readable_community(session, actor, community_id).id)
+        stmt = stmt.where(
+            Workshop.community_id == readable_community(session, actor, community_id).id
+        )
     result: dict[date, list[dict[str, Any]]] = {day: [] for day in days}
     zone = zone_or_utc(actor.time_zone)
     for row in session.exec(stmt.order_by(col(Workshop.starts_at), col(Workshop.id))):
@@ -214,11 +258,18 @@ def month_calendar(
 def workshop_detail(session: Session, actor: Actor, workshop_id: Any) -> dict[str, Any]:
     """Everything the detail page shows, with what the actor may do there."""
     workshop, community = workshop_in_scope(session, actor, workshop_id, "community.read")
-    host = session.get(Organisation, workshop.host_organisation_id) if workshop.host_organisation_id else None
-    facilitators = list(session.exec(
-        select(Person.id, Person.name).where(col(Person.id).in_(workshop.facilitator_ids or [-1]))
-        .order_by(Person.name)
-    ))
+    host = (
+        session.get(Organisation, workshop.host_organisation_id)
+        if workshop.host_organisation_id
+        else None
+    )
+    facilitators = list(
+        session.exec(
+            select(Person.id, Person.name)
+            .where(col(Person.id).in_(workshop.facilitator_ids or [-1]))
+            .order_by(Person.name)
+        )
+    )
     closed = workshop.status == WorkshopStatus.CLOSED
 
     def may(operation: str) -> bool:

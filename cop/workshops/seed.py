@@ -37,12 +37,21 @@ _KIND_WEIGHTS = [45, 20, 10, 15, 10]
 _FORMATS = [str(f) for f in WorkshopFormat]
 _FORMAT_WEIGHTS = [60, 25, 15]
 _HOURS = {  # how long each kind lasts, in hours (low, high)
-    WorkshopKind.WORKSHOP: (2, 6), WorkshopKind.STUDY_VISIT: (30, 56), WorkshopKind.STAFF_EXCHANGE: (24, 100),
-    WorkshopKind.CITY_DIALOGUE: (1, 3), WorkshopKind.PLANNING_SESSION: (2, 4),
+    WorkshopKind.WORKSHOP: (2, 6),
+    WorkshopKind.STUDY_VISIT: (30, 56),
+    WorkshopKind.STAFF_EXCHANGE: (24, 100),
+    WorkshopKind.CITY_DIALOGUE: (1, 3),
+    WorkshopKind.PLANNING_SESSION: (2, 4),
 }
 _AGENDA = [
-    "Welcome and introductions", "The host city's approach", "Site visit", "Meeting volunteers",
-    "Peer exchange in small groups", "What we learned", "Transfer to our cities", "Next steps and actions",
+    "Welcome and introductions",
+    "The host city's approach",
+    "Site visit",
+    "Meeting volunteers",
+    "Peer exchange in small groups",
+    "What we learned",
+    "Transfer to our cities",
+    "Next steps and actions",
 ]
 _OUTCOMES = {
     OutcomeKind.INSIGHT: [
@@ -76,7 +85,11 @@ def step(ctx: SeedContext) -> None:
 def _host_cities(ctx: SeedContext) -> list[tuple[int, str, str]]:
     """(id, name, time zone) of the city administrations the core step created."""
     found = ctx.conn.execute(
-        sa.select(Organisation.__table__.c.id, Organisation.__table__.c.name, Organisation.__table__.c.country)
+        sa.select(
+            Organisation.__table__.c.id,
+            Organisation.__table__.c.name,
+            Organisation.__table__.c.country,
+        )
         .where(Organisation.__table__.c.kind == str(OrganisationKind.CITY))
         .order_by(Organisation.__table__.c.id)
     )
@@ -105,36 +118,44 @@ def workshops(ctx: SeedContext, hosts: list[tuple[int, str, str]]) -> list[dict[
         kind = ctx.rng.choices(_KINDS, _KIND_WEIGHTS)[0]
         form = ctx.rng.choices(_FORMATS, _FORMAT_WEIGHTS)[0]
         local = ctx.moment(1_100, 180).astimezone(ZoneInfo(zone))
-        starts_at = local.replace(hour=ctx.rng.choice((9, 10, 11, 14)), minute=0, second=0, microsecond=0)
+        starts_at = local.replace(
+            hour=ctx.rng.choice((9, 10, 11, 14)), minute=0, second=0, microsecond=0
+        )
         ends_at = starts_at + timedelta(hours=ctx.rng.randint(*_HOURS[WorkshopKind(kind)]))
         status, closed_at, minutes = str(WorkshopStatus.PLANNED), None, ""
         if ends_at < ctx.now:
-            status = ctx.rng.choices([str(WorkshopStatus.CLOSED), str(WorkshopStatus.HELD), str(WorkshopStatus.PLANNED)],
-                                     [75, 22, 3])[0]
+            status = ctx.rng.choices(
+                [str(WorkshopStatus.CLOSED), str(WorkshopStatus.HELD), str(WorkshopStatus.PLANNED)],
+                [75, 22, 3],
+            )[0]
         if status == WorkshopStatus.CLOSED:
             closed_at = min(ends_at + timedelta(days=ctx.rng.uniform(1, 20)), ctx.now)
             minutes = f"## Minutes\n\nHosted by {host_name}. The group compared approaches and agreed next steps."
         facilitators = [p for p, role in ctx.members[community_id] if role == Role.FACILITATOR]
-        rows.append({
-            **ctx.stamps(min(starts_at - timedelta(days=ctx.rng.uniform(14, 60)), ctx.now)),
-            "id": workshop_id,
-            "community_id": community_id,
-            "title": _title(ctx, kind, host_name, starts_at),
-            "kind": kind,
-            "format": form,
-            "meeting_link": f"https://meet.example.org/cop-{workshop_id}" if form != WorkshopFormat.IN_PERSON else "",
-            "place": host_name if form != WorkshopFormat.ONLINE else "",
-            "starts_at": starts_at,
-            "ends_at": ends_at,
-            "time_zone": zone,
-            "host_organisation_id": host_id,
-            "objectives": f"Learn from {host_name} and compare it with our cities.",
-            "status": status,
-            "minutes": minutes,
-            "closing_report": "",
-            "facilitator_ids": facilitators[:1],
-            "closed_at": closed_at,
-        })
+        rows.append(
+            {
+                **ctx.stamps(min(starts_at - timedelta(days=ctx.rng.uniform(14, 60)), ctx.now)),
+                "id": workshop_id,
+                "community_id": community_id,
+                "title": _title(ctx, kind, host_name, starts_at),
+                "kind": kind,
+                "format": form,
+                "meeting_link": f"https://meet.example.org/cop-{workshop_id}"
+                if form != WorkshopFormat.IN_PERSON
+                else "",
+                "place": host_name if form != WorkshopFormat.ONLINE else "",
+                "starts_at": starts_at,
+                "ends_at": ends_at,
+                "time_zone": zone,
+                "host_organisation_id": host_id,
+                "objectives": f"Learn from {host_name} and compare it with our cities.",
+                "status": status,
+                "minutes": minutes,
+                "closing_report": "",
+                "facilitator_ids": facilitators[:1],
+                "closed_at": closed_at,
+            }
+        )
     ctx.insert(Workshop.__table__, rows)
     return rows
 
@@ -144,10 +165,16 @@ def agenda_items(ctx: SeedContext, rows: list[dict[str, Any]]) -> None:
     items = []
     for row in rows:
         for position, title in enumerate(ctx.rng.sample(_AGENDA, ctx.rng.randint(2, 5)), start=1):
-            items.append({
-                **ctx.stamps(row["created_at"]), "workshop_id": row["id"], "position": position,
-                "title": title, "duration_minutes": ctx.rng.choice((15, 30, 45, 60, 90)), "presenter": "",
-            })
+            items.append(
+                {
+                    **ctx.stamps(row["created_at"]),
+                    "workshop_id": row["id"],
+                    "position": position,
+                    "title": title,
+                    "duration_minutes": ctx.rng.choice((15, 30, 45, 60, 90)),
+                    "presenter": "",
+                }
+            )
     for item_id, item in zip(ctx.new_ids(AgendaItem.__table__, len(items)), items, strict=True):
         item["id"] = item_id
     ctx.insert(AgendaItem.__table__, items)
@@ -166,17 +193,30 @@ def attendance(ctx: SeedContext, rows: list[dict[str, Any]]) -> None:
         past = row["ends_at"] < ctx.now
         for n in range(wanted):
             guest = n >= len(people) or ctx.rng.random() < 0.1
-            entries.append({
-                **ctx.stamps(row["created_at"]),
-                "workshop_id": row["id"],
-                "person_id": None if guest else people[n],
-                "guest_name": person_name(ctx.rng) if guest else "",
-                "guest_organisation": ctx.rng.choice(NGO_PATTERNS).format(c=ctx.rng.choice(CITIES).name) if guest else "",
-                "role": str(AttendanceRole.HOST if n == 0 else ctx.rng.choice(
-                    [AttendanceRole.SPEAKER] + [AttendanceRole.PARTICIPANT] * 6)),
-                "attended": past and ctx.rng.random() < 0.85,
-            })
-    for attendance_id, entry in zip(ctx.new_ids(Attendance.__table__, len(entries)), entries, strict=True):
+            entries.append(
+                {
+                    **ctx.stamps(row["created_at"]),
+                    "workshop_id": row["id"],
+                    "person_id": None if guest else people[n],
+                    "guest_name": person_name(ctx.rng) if guest else "",
+                    "guest_organisation": ctx.rng.choice(NGO_PATTERNS).format(
+                        c=ctx.rng.choice(CITIES).name
+                    )
+                    if guest
+                    else "",
+                    "role": str(
+                        AttendanceRole.HOST
+                        if n == 0
+                        else ctx.rng.choice(
+                            [AttendanceRole.SPEAKER] + [AttendanceRole.PARTICIPANT] * 6
+                        )
+                    ),
+                    "attended": past and ctx.rng.random() < 0.85,
+                }
+            )
+    for attendance_id, entry in zip(
+        ctx.new_ids(Attendance.__table__, len(entries)), entries, strict=True
+    ):
         entry["id"] = attendance_id
     ctx.insert(Attendance.__table__, entries)
 
@@ -190,10 +230,14 @@ def outcomes(ctx: SeedContext, rows: list[dict[str, Any]]) -> None:
             continue
         for _ in range(ctx.rng.randint(1, 3)):
             kind = ctx.rng.choice(kinds)
-            found.append({
-                **ctx.stamps(row["closed_at"] or row["ends_at"]), "workshop_id": row["id"], "kind": kind,
-                "text": ctx.rng.choice(_OUTCOMES[OutcomeKind(kind)]),
-            })
+            found.append(
+                {
+                    **ctx.stamps(row["closed_at"] or row["ends_at"]),
+                    "workshop_id": row["id"],
+                    "kind": kind,
+                    "text": ctx.rng.choice(_OUTCOMES[OutcomeKind(kind)]),
+                }
+            )
     for outcome_id, outcome in zip(ctx.new_ids(Outcome.__table__, len(found)), found, strict=True):
         outcome["id"] = outcome_id
     ctx.insert(Outcome.__table__, found)

@@ -39,13 +39,25 @@ READ_ONLY = "This workshop is closed and read-only; a facilitator can reopen it.
 # Bounds how far back a calendar or "upcoming" query looks for workshops still running.
 MAX_DURATION = timedelta(days=90)
 EDITABLE_FIELDS = (
-    "title", "kind", "format", "meeting_link", "place", "starts_at", "ends_at", "time_zone",
-    "host_organisation_id", "objectives", "facilitator_ids", "minutes", "closing_report",
+    "title",
+    "kind",
+    "format",
+    "meeting_link",
+    "place",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "host_organisation_id",
+    "objectives",
+    "facilitator_ids",
+    "minutes",
+    "closing_report",
 )
 _LINK_RE = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 
 
 # --- access --------------------------------------------------------------------------------
+
 
 def workshop_in_scope(
     session: Session, actor: Actor, workshop_id: Any, operation: str, *, for_update: bool = False
@@ -55,7 +67,9 @@ def workshop_in_scope(
     A workshop of a private community the actor cannot read does not exist
     for them (NotFound), the same as one that was never recorded.
     """
-    workshop = records.get_live(session, Workshop, workshop_id, for_update=for_update, label="workshop")
+    workshop = records.get_live(
+        session, Workshop, workshop_id, for_update=for_update, label="workshop"
+    )
     community = session.get(Community, workshop.community_id)
     if community is None or community.deleted_at is not None or not can_read(actor, community):
         raise NotFound(f"There is no workshop with id {workshop_id}.")
@@ -63,7 +77,9 @@ def workshop_in_scope(
     return workshop, community
 
 
-def editable_workshop(session: Session, actor: Actor, workshop_id: Any, operation: str) -> tuple[Workshop, Community]:
+def editable_workshop(
+    session: Session, actor: Actor, workshop_id: Any, operation: str
+) -> tuple[Workshop, Community]:
     """Like ``workshop_in_scope`` for a change, refused while the workshop is closed.
 
     The workshop row is locked so a change cannot slip in beside a concurrent close.
@@ -89,6 +105,7 @@ def readable_community(session: Session, actor: Actor, community_id: Any) -> Com
 
 # --- checking input ------------------------------------------------------------------------
 
+
 def zone_or_utc(name: str) -> tzinfo:
     """The named IANA zone, or UTC for a name that is not one (already reported as a field error)."""
     try:
@@ -97,7 +114,9 @@ def zone_or_utc(name: str) -> tzinfo:
         return UTC
 
 
-def check_instant(chk: Checker, field: str, value: Any, zone: tzinfo, *, label: str) -> datetime | None:
+def check_instant(
+    chk: Checker, field: str, value: Any, zone: tzinfo, *, label: str
+) -> datetime | None:
     """A moment from an aware datetime, or from a wall-clock time (datetime or ISO text) in ``zone``."""
     if value in (None, ""):
         chk.fail(field, Message(N_("{label} is required."), label=label))
@@ -106,7 +125,10 @@ def check_instant(chk: Checker, field: str, value: Any, zone: tzinfo, *, label: 
         try:
             value = datetime.fromisoformat(value.strip())
         except ValueError:
-            chk.fail(field, Message(N_("{label} must be a date and time like 2026-03-31 10:00."), label=label))
+            chk.fail(
+                field,
+                Message(N_("{label} must be a date and time like 2026-03-31 10:00."), label=label),
+            )
             return None
     if not isinstance(value, datetime):
         chk.fail(field, Message(N_("{label} must be a date and time."), label=label))
@@ -117,7 +139,15 @@ def check_instant(chk: Checker, field: str, value: Any, zone: tzinfo, *, label: 
     except OverflowError:  # an aware time at the very edge of the calendar (year 1 or 9999)
         local_day = None
     if local_day is None or not MIN_DATE <= local_day <= MAX_DATE:
-        chk.fail(field, Message(N_("{label} must be between {first} and {last}."), label=label, first=MIN_DATE, last=MAX_DATE))
+        chk.fail(
+            field,
+            Message(
+                N_("{label} must be between {first} and {last}."),
+                label=label,
+                first=MIN_DATE,
+                last=MAX_DATE,
+            ),
+        )
         return None
     return moment.astimezone(UTC)
 
@@ -125,28 +155,49 @@ def check_instant(chk: Checker, field: str, value: Any, zone: tzinfo, *, label: 
 def _check_link(chk: Checker, value: Any) -> str:
     link = "" if value is None else str(value).strip()
     if link and (len(link) > 500 or not _LINK_RE.match(link) or not link.isprintable()):
-        chk.fail("meeting_link", N_("The meeting link must be a web address starting with https://."))
+        chk.fail(
+            "meeting_link", N_("The meeting link must be a web address starting with https://.")
+        )
     return link
 
 
-def _check_facilitators(session: Session, chk: Checker, community: Community, value: Iterable[Any] | None) -> list[int]:
+def _check_facilitators(
+    session: Session, chk: Checker, community: Community, value: Iterable[Any] | None
+) -> list[int]:
     ids: list[int] = []
     for item in value or ():
         person = session.get(Person, number) if (number := record_id(item)) is not None else None
-        if person is None or person.deleted_at is not None or not is_member(session, community.id, person.id):  # type: ignore[arg-type]
-            chk.fail("facilitator_ids", Message(
-                N_("{name} is not a member of {community}; choose facilitators among its members."),
-                name=person.name, community=community.name,
-            ) if person is not None else Message(
-                N_("Person {id} is not a member of {community}; choose facilitators among its members."),
-                id=item, community=community.name,
-            ))
+        if (
+            person is None
+            or person.deleted_at is not None
+            or not is_member(session, community.id, person.id)
+        ):  # type: ignore[arg-type]
+            chk.fail(
+                "facilitator_ids",
+                Message(
+                    N_(
+                        "{name} is not a member of {community}; choose facilitators among its members."
+                    ),
+                    name=person.name,
+                    community=community.name,
+                )
+                if person is not None
+                else Message(
+                    N_(
+                        "Person {id} is not a member of {community}; choose facilitators among its members."
+                    ),
+                    id=item,
+                    community=community.name,
+                ),
+            )
         elif person.id not in ids:
             ids.append(person.id)  # type: ignore[arg-type]
     return ids
 
 
-def check_workshop(session: Session, chk: Checker, community: Community, data: dict[str, Any]) -> dict[str, Any]:
+def check_workshop(
+    session: Session, chk: Checker, community: Community, data: dict[str, Any]
+) -> dict[str, Any]:
     """Every field of a workshop, cleaned, with the rules that tie fields together."""
     values: dict[str, Any] = {
         "title": chk.title("title", data.get("title"), label=N_("The title")),
@@ -155,34 +206,67 @@ def check_workshop(session: Session, chk: Checker, community: Community, data: d
         "meeting_link": _check_link(chk, data.get("meeting_link")),
         "place": chk.optional_line("place", data.get("place"), label=N_("The place")),
         "time_zone": check_time_zone(chk, data.get("time_zone")),
-        "objectives": chk.long_text("objectives", data.get("objectives"), label=N_("The objectives")),
+        "objectives": chk.long_text(
+            "objectives", data.get("objectives"), label=N_("The objectives")
+        ),
         "minutes": chk.long_text("minutes", data.get("minutes"), label=N_("The minutes")),
-        "closing_report": chk.long_text("closing_report", data.get("closing_report"), label=N_("The closing report")),
-        "facilitator_ids": _check_facilitators(session, chk, community, data.get("facilitator_ids")),
+        "closing_report": chk.long_text(
+            "closing_report", data.get("closing_report"), label=N_("The closing report")
+        ),
+        "facilitator_ids": _check_facilitators(
+            session, chk, community, data.get("facilitator_ids")
+        ),
         "host_organisation_id": data.get("host_organisation_id") or None,
     }
     zone = zone_or_utc(values["time_zone"])
-    values["starts_at"] = check_instant(chk, "starts_at", data.get("starts_at"), zone, label=N_("The start"))
-    values["ends_at"] = check_instant(chk, "ends_at", data.get("ends_at"), zone, label=N_("The end"))
+    values["starts_at"] = check_instant(
+        chk, "starts_at", data.get("starts_at"), zone, label=N_("The start")
+    )
+    values["ends_at"] = check_instant(
+        chk, "ends_at", data.get("ends_at"), zone, label=N_("The end")
+    )
     chk.not_before("ends_at", values["starts_at"], values["ends_at"])
-    if values["starts_at"] and values["ends_at"] and values["ends_at"] - values["starts_at"] > MAX_DURATION:
-        chk.fail("ends_at", Message(N_("A workshop or visit lasts at most {days} days; record a longer exchange as several."),
-                                   days=MAX_DURATION.days))
-    if values["format"] in (WorkshopFormat.ONLINE, WorkshopFormat.HYBRID) and not values["meeting_link"]:
+    if (
+        values["starts_at"]
+        and values["ends_at"]
+        and values["ends_at"] - values["starts_at"] > MAX_DURATION
+    ):
+        chk.fail(
+            "ends_at",
+            Message(
+                N_(
+                    "A workshop or visit lasts at most {days} days; record a longer exchange as several."
+                ),
+                days=MAX_DURATION.days,
+            ),
+        )
+    if (
+        values["format"] in (WorkshopFormat.ONLINE, WorkshopFormat.HYBRID)
+        and not values["meeting_link"]
+    ):
         chk.fail("meeting_link", N_("An online or hybrid workshop needs a meeting link."))
-    if values["format"] in (WorkshopFormat.IN_PERSON, WorkshopFormat.HYBRID) and not values["place"]:
+    if (
+        values["format"] in (WorkshopFormat.IN_PERSON, WorkshopFormat.HYBRID)
+        and not values["place"]
+    ):
         chk.fail("place", N_("An in-person or hybrid workshop needs a place."))
     host = values["host_organisation_id"]
     if host is not None:
-        organisation = session.get(Organisation, number) if (number := record_id(host)) is not None else None
+        organisation = (
+            session.get(Organisation, number) if (number := record_id(host)) is not None else None
+        )
         if organisation is None or organisation.deleted_at is not None:
-            chk.fail("host_organisation_id", N_("Choose a host organisation that exists in the workspace."))
+            chk.fail(
+                "host_organisation_id",
+                N_("Choose a host organisation that exists in the workspace."),
+            )
         else:
             values["host_organisation_id"] = organisation.id
     return values
 
 
 # --- recording and editing -----------------------------------------------------------------
+
 
 def record_workshop(
     session: Session,
@@ -205,18 +289,32 @@ def record_workshop(
     community = readable_community(session, actor, community_id)
     authorize(actor, "workshop.create", community)
     chk = Checker()
-    values = check_workshop(session, chk, community, {
-        "title": title, "kind": kind, "format": format, "starts_at": starts_at, "ends_at": ends_at,
-        "time_zone": time_zone, "meeting_link": meeting_link, "place": place,
-        "host_organisation_id": host_organisation_id, "objectives": objectives,
-        "facilitator_ids": list(facilitator_ids),
-    })
+    values = check_workshop(
+        session,
+        chk,
+        community,
+        {
+            "title": title,
+            "kind": kind,
+            "format": format,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "time_zone": time_zone,
+            "meeting_link": meeting_link,
+            "place": place,
+            "host_organisation_id": host_organisation_id,
+            "objectives": objectives,
+            "facilitator_ids": list(facilitator_ids),
+        },
+    )
     chk.raise_if_any()
     workshop = Workshop(community_id=community.id, **values)  # type: ignore[arg-type]
     return records.create(session, actor, workshop, action="workshop.create")
 
 
-def update_workshop(session: Session, actor: Actor, workshop_id: int, version: int, **changes: Any) -> Workshop:
+def update_workshop(
+    session: Session, actor: Actor, workshop_id: int, version: int, **changes: Any
+) -> Workshop:
     """Change any of ``EDITABLE_FIELDS``; a stale ``version`` is refused showing the other change."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -226,7 +324,15 @@ def update_workshop(session: Session, actor: Actor, workshop_id: int, version: i
     current = {name: getattr(workshop, name) for name in EDITABLE_FIELDS}
     values = check_workshop(session, chk, community, {**current, **changes})
     chk.raise_if_any()
-    records.save(session, actor, workshop, version, values, action="workshop.update", community_id=community.id)
+    records.save(
+        session,
+        actor,
+        workshop,
+        version,
+        values,
+        action="workshop.update",
+        community_id=community.id,
+    )
     return workshop
 
 
@@ -235,54 +341,91 @@ def mark_held(session: Session, actor: Actor, workshop_id: int, version: int) ->
     workshop, community = editable_workshop(session, actor, workshop_id, "workshop.update")
     if workshop.status != WorkshopStatus.PLANNED:
         raise ValidationError({"status": N_("Only a planned workshop can be marked as held.")})
-    records.save(session, actor, workshop, version, {"status": WorkshopStatus.HELD},
-                 action="workshop.hold", community_id=community.id)
+    records.save(
+        session,
+        actor,
+        workshop,
+        version,
+        {"status": WorkshopStatus.HELD},
+        action="workshop.hold",
+        community_id=community.id,
+    )
     return workshop
 
 
 def close_workshop(
-    session: Session, actor: Actor, workshop_id: int, version: int, *,
-    minutes: str | None = None, closing_report: str | None = None,
+    session: Session,
+    actor: Actor,
+    workshop_id: int,
+    version: int,
+    *,
+    minutes: str | None = None,
+    closing_report: str | None = None,
 ) -> Workshop:
     """Close a held workshop with its minutes or closing report (Markdown); it becomes read-only."""
     workshop, community = editable_workshop(session, actor, workshop_id, "workshop.close")
     chk = Checker()
     if workshop.status != WorkshopStatus.HELD:
         chk.fail("status", N_("Only a held workshop can be closed; mark it as held first."))
-    minutes = chk.long_text("minutes", workshop.minutes if minutes is None else minutes, label=N_("The minutes"))
+    minutes = chk.long_text(
+        "minutes", workshop.minutes if minutes is None else minutes, label=N_("The minutes")
+    )
     report = chk.long_text(
-        "closing_report", workshop.closing_report if closing_report is None else closing_report,
+        "closing_report",
+        workshop.closing_report if closing_report is None else closing_report,
         label=N_("The closing report"),
     )
     if not minutes.strip() and not report.strip():
         chk.fail("minutes", N_("Closing needs minutes or a closing report."))
     chk.raise_if_any()
     records.save(
-        session, actor, workshop, version,
-        {"minutes": minutes, "closing_report": report, "status": WorkshopStatus.CLOSED, "closed_at": clock.now()},
-        action="workshop.close", community_id=community.id,
+        session,
+        actor,
+        workshop,
+        version,
+        {
+            "minutes": minutes,
+            "closing_report": report,
+            "status": WorkshopStatus.CLOSED,
+            "closed_at": clock.now(),
+        },
+        action="workshop.close",
+        community_id=community.id,
     )
     return workshop
 
 
 def reopen_workshop(session: Session, actor: Actor, workshop_id: int, version: int) -> Workshop:
     """A facilitator makes a closed workshop editable again (it goes back to held)."""
-    workshop, community = workshop_in_scope(session, actor, workshop_id, "workshop.reopen", for_update=True)
+    workshop, community = workshop_in_scope(
+        session, actor, workshop_id, "workshop.reopen", for_update=True
+    )
     if workshop.status != WorkshopStatus.CLOSED:
         raise ValidationError({"status": N_("Only a closed workshop can be reopened.")})
-    records.save(session, actor, workshop, version, {"status": WorkshopStatus.HELD, "closed_at": None},
-                 action="workshop.reopen", community_id=community.id)
+    records.save(
+        session,
+        actor,
+        workshop,
+        version,
+        {"status": WorkshopStatus.HELD, "closed_at": None},
+        action="workshop.reopen",
+        community_id=community.id,
+    )
     return workshop
 
 
 def delete_workshop(session: Session, actor: Actor, workshop_id: int) -> None:
     """Hide the workshop everywhere; ``restore_workshop`` brings it back."""
     workshop, community = editable_workshop(session, actor, workshop_id, "workshop.delete")
-    records.soft_delete(session, actor, workshop, action="workshop.delete", community_id=community.id)
+    records.soft_delete(
+        session, actor, workshop, action="workshop.delete", community_id=community.id
+    )
 
 
 def restore_workshop(session: Session, actor: Actor, workshop_id: int) -> Workshop:
     workshop = records.get_deleted(session, Workshop, workshop_id)
     community = readable_community(session, actor, workshop.community_id)
     authorize(actor, "workshop.delete", community)
-    return records.restore(session, actor, workshop, action="workshop.restore", community_id=community.id)
+    return records.restore(
+        session, actor, workshop, action="workshop.restore", community_id=community.id
+    )

@@ -63,7 +63,12 @@ def test_an_admin_cannot_deactivate_their_own_account(engine: Engine) -> None:
 def test_only_admins_manage_accounts(engine: Engine, role: str) -> None:
     world = factories.world(engine)
     who = world.by_role(role)
-    for operation in (admin.deactivate_user, admin.reactivate_user, admin.reset_password, admin.unlock_user):
+    for operation in (
+        admin.deactivate_user,
+        admin.reactivate_user,
+        admin.reset_password,
+        admin.unlock_user,
+    ):
         with write_session(engine) as s, pytest.raises(PermissionDenied):
             operation(s, who, world.member.user_id)
     with read_session(engine) as s, pytest.raises(PermissionDenied):
@@ -112,7 +117,9 @@ def test_repeated_unlocks_are_each_audited(engine: Engine) -> None:
         with write_session(engine) as s:
             admin.unlock_user(s, world.admin, world.member.user_id)
     with read_session(engine) as s:
-        assert len(list(s.exec(select(AuditEvent.id).where(AuditEvent.action == "user.unlock")))) == 2
+        assert (
+            len(list(s.exec(select(AuditEvent.id).where(AuditEvent.action == "user.unlock")))) == 2
+        )
 
 
 def test_account_list_searches_filters_and_pages_in_sql(engine: Engine) -> None:
@@ -121,8 +128,14 @@ def test_account_list_searches_filters_and_pages_in_sql(engine: Engine) -> None:
         factories.actor(engine)
     world = factories.world(engine)
     with write_session(engine) as s:
-        accounts.create_user(s, SYSTEM, username="zoe_100", password=factories.PASSWORD, name="Zoë Müller_%",
-                             email="zoe@example.org")
+        accounts.create_user(
+            s,
+            SYSTEM,
+            username="zoe_100",
+            password=factories.PASSWORD,
+            name="Zoë Müller_%",
+            email="zoe@example.org",
+        )
     with write_session(engine) as s:
         admin.deactivate_user(s, world.admin, world.observer.user_id)
     with read_session(engine) as s:
@@ -132,7 +145,9 @@ def test_account_list_searches_filters_and_pages_in_sql(engine: Engine) -> None:
         assert not {r.id for r in rows} & {r.id for r in second}
         found, count = admin.list_users(s, world.admin, search="müller_%")
         assert count == 1 and found[0].username == "zoe_100" and found[0].email == "zoe@example.org"
-        assert admin.list_users(s, world.admin, search="%")[1] == 1  # a literal percent sign, not a wildcard
+        assert (
+            admin.list_users(s, world.admin, search="%")[1] == 1
+        )  # a literal percent sign, not a wildcard
         inactive, _ = admin.list_users(s, world.admin, state="inactive")
         assert [r.id for r in inactive] == [world.observer.user_id]
         with pytest.raises(ValidationError):
@@ -145,15 +160,24 @@ def test_account_list_searches_filters_and_pages_in_sql(engine: Engine) -> None:
         assert [r.username for r in locked] == ["zoe_100"] and locked[0].locked
 
 
-def test_membership_changes_go_through_the_community_rules_and_apply_on_next_load(engine: Engine) -> None:
+def test_membership_changes_go_through_the_community_rules_and_apply_on_next_load(
+    engine: Engine,
+) -> None:
     world = factories.world(engine)
     with read_session(engine) as s:
-        row = next(m for m in communities.members(s, world.admin, world.community.id)
-                   if m["person_id"] == world.member.person_id)
+        row = next(
+            m
+            for m in communities.members(s, world.admin, world.community.id)
+            if m["person_id"] == world.member.person_id
+        )
     with write_session(engine) as s:
-        communities.change_role(s, world.admin, row["membership_id"], row["membership_version"], "facilitator")
+        communities.change_role(
+            s, world.admin, row["membership_id"], row["membership_version"], "facilitator"
+        )
     with read_session(engine) as s:
-        assert accounts.load_actor(s, world.member.user_id).roles == {world.community.id: "facilitator"}  # type: ignore[union-attr]
+        assert accounts.load_actor(s, world.member.user_id).roles == {
+            world.community.id: "facilitator"
+        }  # type: ignore[union-attr]
 
 
 def _audit_world(engine: Engine) -> tuple[factories.World, int]:
@@ -162,8 +186,13 @@ def _audit_world(engine: Engine) -> tuple[factories.World, int]:
     other = factories.community(engine)
     clock.freeze(T0 + timedelta(days=2))
     with write_session(engine) as s:
-        communities.rename_community(s, world.facilitator, world.community.id, world.community.version,
-                                     name="Welcoming Cities")
+        communities.rename_community(
+            s,
+            world.facilitator,
+            world.community.id,
+            world.community.version,
+            name="Welcoming Cities",
+        )
     with write_session(engine) as s:
         admin.unlock_user(s, world.admin, world.member.user_id)
     return world, other.id  # type: ignore[return-value]
@@ -186,7 +215,9 @@ def test_audit_log_filters_by_who_what_when_and_community(engine: Engine) -> Non
         early, _ = admin.audit_log(s, world.admin, until=date(2026, 6, 1))
         assert "community.rename" not in {e.action for e in early} and early
         in_community, count = admin.audit_log(s, world.admin, community_id=world.community.id)
-        assert count == len(in_community) and {e.community_id for e in in_community} == {world.community.id}
+        assert count == len(in_community) and {e.community_id for e in in_community} == {
+            world.community.id
+        }
         other_only, _ = admin.audit_log(s, world.admin, community_id=other_id)
         assert [e.action for e in other_only] == ["community.create"]
         with pytest.raises(ValidationError):
@@ -207,10 +238,12 @@ def test_facilitators_read_only_their_own_communitys_audit_log(engine: Engine) -
     with read_session(engine) as s:
         events, _ = admin.audit_log(s, world.facilitator, community_id=world.community.id)
         assert {e.community_id for e in events} == {world.community.id}
-        for denied in (lambda: admin.audit_log(s, world.facilitator),
-                       lambda: admin.audit_log(s, world.facilitator, community_id=other_id),
-                       lambda: admin.audit_log(s, world.member, community_id=world.community.id),
-                       lambda: admin.audit_log(s, world.observer, community_id=world.community.id)):
+        for denied in (
+            lambda: admin.audit_log(s, world.facilitator),
+            lambda: admin.audit_log(s, world.facilitator, community_id=other_id),
+            lambda: admin.audit_log(s, world.member, community_id=world.community.id),
+            lambda: admin.audit_log(s, world.observer, community_id=world.community.id),
+        ):
             with pytest.raises(PermissionDenied):
                 denied()
 
@@ -224,8 +257,14 @@ def test_private_communitys_audit_log_does_not_exist_for_outsiders(engine: Engin
 def test_people_picker_finds_by_name_or_email(engine: Engine) -> None:
     world = factories.world(engine)
     with write_session(engine) as s:
-        accounts.create_user(s, SYSTEM, username="ines", password=factories.PASSWORD, name="Inês Álvarez",
-                             email="ines@example.org")
+        accounts.create_user(
+            s,
+            SYSTEM,
+            username="ines",
+            password=factories.PASSWORD,
+            name="Inês Álvarez",
+            email="ines@example.org",
+        )
     with read_session(engine) as s:
         assert [p["username"] for p in admin.find_people(s, world.admin, "Álvarez")] == ["ines"]
         assert [p["name"] for p in admin.find_people(s, world.admin, "ines@")] == ["Inês Álvarez"]

@@ -40,7 +40,9 @@ def test_unlock_by_username(engine: Engine, capsys: pytest.CaptureFixture[str]) 
     assert event.actor_name == "system"
 
 
-def test_reset_password_prints_a_one_time_password(engine: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+def test_reset_password_prints_a_one_time_password(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
     member = factories.actor(engine)
     code, out, _ = run(capsys, "user", "reset-password", member.username)
     assert code == 0
@@ -60,24 +62,34 @@ def test_deactivate_and_reactivate(engine: Engine, capsys: pytest.CaptureFixture
         assert s.get(User, member.user_id).active  # type: ignore[union-attr]
 
 
-def test_an_unknown_username_is_a_clear_refusal(engine: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unknown_username_is_a_clear_refusal(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run(capsys, "user", "unlock", "nobody")
     assert code == 1 and "There is no account 'nobody'" in err
 
 
 def _counts(engine: Engine) -> tuple[int, int]:
     with read_session(engine) as s:
-        return (s.exec(select(func.count()).select_from(Person)).one(),
-                s.exec(select(func.count()).select_from(Membership)).one())
+        return (
+            s.exec(select(func.count()).select_from(Person)).one(),
+            s.exec(select(func.count()).select_from(Membership)).one(),
+        )
 
 
-def test_import_people_dry_run_then_for_real(engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_people_dry_run_then_for_real(
+    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     community = factories.community(engine)
     sheet = tmp_path / "people.csv"
-    sheet.write_text("name,email,organisation,country,role\nGiulia Bianchi,giulia@example.org,Bologna,IT,member\n",
-                     encoding="utf-8")
+    sheet.write_text(
+        "name,email,organisation,country,role\nGiulia Bianchi,giulia@example.org,Bologna,IT,member\n",
+        encoding="utf-8",
+    )
     before = _counts(engine)
-    code, out, _ = run(capsys, "import", "people", str(sheet), "--community", community.slug, "--dry-run")
+    code, out, _ = run(
+        capsys, "import", "people", str(sheet), "--community", community.slug, "--dry-run"
+    )
     assert code == 0 and "1 new person(s)" in out and "nothing was written" in out
     assert _counts(engine) == before
     code, out, _ = run(capsys, "import", "people", str(sheet), "--community", community.slug)
@@ -90,7 +102,9 @@ def test_import_people_with_a_broken_row_lists_it_and_writes_nothing(
 ) -> None:
     community = factories.community(engine)
     sheet = tmp_path / "people.csv"
-    sheet.write_text("name,email\nGood Person,good@example.org\nBad Person,bad@\n", encoding="utf-8")
+    sheet.write_text(
+        "name,email\nGood Person,good@example.org\nBad Person,bad@\n", encoding="utf-8"
+    )
     before = _counts(engine)
     code, out, _ = run(capsys, "import", "people", str(sheet), "--community", community.slug)
     assert code == 1 and "row 3, email" in out and "nothing was imported" in out
@@ -101,7 +115,9 @@ def test_import_people_refuses_a_missing_file_and_an_unknown_community(
     engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     community = factories.community(engine)
-    code, _, err = run(capsys, "import", "people", str(tmp_path / "missing.csv"), "--community", community.slug)
+    code, _, err = run(
+        capsys, "import", "people", str(tmp_path / "missing.csv"), "--community", community.slug
+    )
     assert code == 1 and "Cannot read" in err
     sheet = tmp_path / "people.csv"
     sheet.write_text("name\nSomeone\n", encoding="utf-8")

@@ -37,14 +37,25 @@ def _invite(engine: Engine, inviter=None, community_id: int | None = None, **kwa
         world = factories.world(engine)
         inviter, community_id = world.facilitator, world.community.id
     with write_session(engine) as s:
-        issued = invitations.invite(s, inviter, community_id=community_id, name=kwargs.pop("name", "Amira Haddad"),
-                                    email=kwargs.pop("email", "amira@example.org"), role=kwargs.pop("role", "member"),
-                                    **kwargs)
+        issued = invitations.invite(
+            s,
+            inviter,
+            community_id=community_id,
+            name=kwargs.pop("name", "Amira Haddad"),
+            email=kwargs.pop("email", "amira@example.org"),
+            role=kwargs.pop("role", "member"),
+            **kwargs,
+        )
     return _token(issued.link)
 
 
-def _accept(engine: Engine, token: str, username: str = "amira", password: str = GOOD_PASSWORD,
-            name: str = "Amira Haddad") -> User:
+def _accept(
+    engine: Engine,
+    token: str,
+    username: str = "amira",
+    password: str = GOOD_PASSWORD,
+    name: str = "Amira Haddad",
+) -> User:
     with write_session(engine) as s:
         return invitations.accept_invitation(s, token, username, password, name)
 
@@ -57,7 +68,9 @@ def test_accepting_creates_the_account_and_membership_and_tells_the_inviter(engi
         actor = accounts.load_actor(s, user.id)
         assert actor is not None and actor.roles == {world.community.id: "observer"}
         assert accounts.sign_in(s, "amira", GOOD_PASSWORD) is not None
-        note = s.exec(select(Notification).where(Notification.user_id == world.facilitator.user_id)).one()
+        note = s.exec(
+            select(Notification).where(Notification.user_id == world.facilitator.user_id)
+        ).one()
         assert "Amira Haddad" in note.message and note.kind == "invitation.accepted"
         invitation = s.exec(select(Invitation)).one()
         assert invitation.used_at is not None and invitation.user_id == user.id
@@ -164,7 +177,9 @@ def _bytes_long(n: int) -> str:
     return phrase
 
 
-@pytest.mark.parametrize("password", ["elevenchars", _bytes_long(73)], ids=["11 characters", "73 bytes"])
+@pytest.mark.parametrize(
+    "password", ["elevenchars", _bytes_long(73)], ids=["11 characters", "73 bytes"]
+)
 def test_short_and_overlong_passwords_are_refused(engine: Engine, password: str) -> None:
     token = _invite(engine)
     with pytest.raises(ValidationError) as refused:
@@ -189,11 +204,17 @@ def test_a_password_of_exactly_72_bytes_is_accepted(engine: Engine) -> None:
         assert accounts.sign_in(s, "amira", phrase) is not None
 
 
-def test_members_and_observers_cannot_invite_and_facilitators_only_into_their_community(engine: Engine) -> None:
+def test_members_and_observers_cannot_invite_and_facilitators_only_into_their_community(
+    engine: Engine,
+) -> None:
     world = factories.world(engine)
     other = factories.community(engine)
-    for who, community_id in ((world.member, world.community.id), (world.observer, world.community.id),
-                              (world.facilitator, other.id), (world.outsider, world.community.id)):
+    for who, community_id in (
+        (world.member, world.community.id),
+        (world.observer, world.community.id),
+        (world.facilitator, other.id),
+        (world.outsider, world.community.id),
+    ):
         with write_session(engine) as s, pytest.raises(PermissionDenied):
             invitations.invite(s, who, community_id=community_id, name="Someone")
     with write_session(engine) as s:
@@ -203,8 +224,14 @@ def test_members_and_observers_cannot_invite_and_facilitators_only_into_their_co
 def test_invitation_form_is_checked_field_by_field(engine: Engine) -> None:
     world = factories.world(engine)
     with write_session(engine) as s, pytest.raises(ValidationError) as refused:
-        invitations.invite(s, world.admin, community_id=world.community.id, name="  ", email="not-an-address",
-                           role="owner")
+        invitations.invite(
+            s,
+            world.admin,
+            community_id=world.community.id,
+            name="  ",
+            email="not-an-address",
+            role="owner",
+        )
     assert set(refused.value.fields) == {"name", "email", "role"}
 
 
@@ -222,15 +249,23 @@ def test_inviting_an_existing_person_gives_that_person_the_account(engine: Engin
         assert membership.community_id == world.community.id
 
 
-def test_no_mail_is_sent_without_an_smtp_url(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_mail_is_sent_without_an_smtp_url(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("COP_SMTP_URL", raising=False)
     monkeypatch.setattr(mailer.settings, "_secrets", lambda: {})
     sent: list = []
     monkeypatch.setattr(mailer.smtplib, "SMTP", lambda *a, **k: sent.append(a))
     world = factories.world(engine)
     with write_session(engine) as s:
-        issued = invitations.invite(s, world.admin, community_id=world.community.id, name="Amira",
-                                    email="amira@example.org", base_url="https://cop.example.org")
+        issued = invitations.invite(
+            s,
+            world.admin,
+            community_id=world.community.id,
+            name="Amira",
+            email="amira@example.org",
+            base_url="https://cop.example.org",
+        )
     assert not issued.emailed and not sent
 
 
@@ -259,14 +294,22 @@ class _FakeSmtp:
         _FakeSmtp.sent.append((self.host, self.port, self.login_as, message))
 
 
-def test_the_link_is_mailed_when_an_smtp_url_is_set(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_link_is_mailed_when_an_smtp_url_is_set(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("COP_SMTP_URL", "smtp://cop%40example.org:s3cret@mail.example.org:2525")
     monkeypatch.setattr(mailer.smtplib, "SMTP", _FakeSmtp)
     _FakeSmtp.sent = []
     world = factories.world(engine)
     with write_session(engine) as s:
-        issued = invitations.invite(s, world.admin, community_id=world.community.id, name="Amira",
-                                    email="amira@example.org", base_url="https://cop.example.org/")
+        issued = invitations.invite(
+            s,
+            world.admin,
+            community_id=world.community.id,
+            name="Amira",
+            email="amira@example.org",
+            base_url="https://cop.example.org/",
+        )
     assert issued.emailed
     host, port, login, message = _FakeSmtp.sent[0]
     assert (host, port, login) == ("mail.example.org", 2525, ("cop@example.org", "s3cret"))
@@ -274,7 +317,9 @@ def test_the_link_is_mailed_when_an_smtp_url_is_set(engine: Engine, monkeypatch:
     assert f"https://cop.example.org{issued.link}" in message.get_content()
 
 
-def test_a_refusing_mail_server_still_leaves_the_link_for_the_admin(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_refusing_mail_server_still_leaves_the_link_for_the_admin(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("COP_SMTP_URL", "smtp://mail.invalid:25")
 
     def refuse(*args: object, **kwargs: object) -> None:
@@ -283,8 +328,14 @@ def test_a_refusing_mail_server_still_leaves_the_link_for_the_admin(engine: Engi
     monkeypatch.setattr(mailer.smtplib, "SMTP", refuse)
     world = factories.world(engine)
     with write_session(engine) as s:
-        issued = invitations.invite(s, world.admin, community_id=world.community.id, name="Amira",
-                                    email="amira@example.org", base_url="https://cop.example.org")
+        issued = invitations.invite(
+            s,
+            world.admin,
+            community_id=world.community.id,
+            name="Amira",
+            email="amira@example.org",
+            base_url="https://cop.example.org",
+        )
     assert not issued.emailed and "did not take" in issued.email_problem
     assert _accept(engine, _token(issued.link)).username == "amira"
 
@@ -292,7 +343,9 @@ def test_a_refusing_mail_server_still_leaves_the_link_for_the_admin(engine: Engi
 def test_facilitators_list_their_communitys_invitations_with_their_state(engine: Engine) -> None:
     clock.freeze(T0)
     world = factories.world(engine)
-    used = _invite(engine, world.facilitator, world.community.id, name="A One", email="a1@example.org")
+    used = _invite(
+        engine, world.facilitator, world.community.id, name="A One", email="a1@example.org"
+    )
     _invite(engine, world.facilitator, world.community.id, name="B Two", email="b2@example.org")
     _accept(engine, used, username="aone", name="A One")
     with read_session(engine) as s:

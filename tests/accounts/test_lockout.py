@@ -23,7 +23,9 @@ WRONG = "not the right passphrase"
 
 def _account(engine: Engine, username: str = "maria") -> int:
     with write_session(engine) as s:
-        return accounts.create_user(s, SYSTEM, username=username, password=factories.PASSWORD, name="Maria Rossi").id  # type: ignore[return-value]
+        return accounts.create_user(
+            s, SYSTEM, username=username, password=factories.PASSWORD, name="Maria Rossi"
+        ).id  # type: ignore[return-value]
 
 
 def _attempt(engine: Engine, username: str, password: str) -> bool:
@@ -41,16 +43,29 @@ def _user(engine: Engine, user_id: int) -> User:
 
 def _lock_events(engine: Engine, user_id: int) -> int:
     with read_session(engine) as s:
-        return len(list(s.exec(select(AuditEvent.id).where(AuditEvent.action == "user.locked", AuditEvent.record_id == user_id))))
+        return len(
+            list(
+                s.exec(
+                    select(AuditEvent.id).where(
+                        AuditEvent.action == "user.locked", AuditEvent.record_id == user_id
+                    )
+                )
+            )
+        )
 
 
-def test_five_failures_in_separate_sessions_lock_out_even_the_right_password(engine: Engine) -> None:
+def test_five_failures_in_separate_sessions_lock_out_even_the_right_password(
+    engine: Engine,
+) -> None:
     clock.freeze(T0)
     user_id = _account(engine)
     for minute in range(5):
         clock.freeze(T0 + timedelta(minutes=minute))
         assert not _attempt(engine, "maria", WRONG)
-    assert _user(engine, user_id).locked_until == T0 + timedelta(minutes=4, seconds=0) + accounts.LOCK_FOR
+    assert (
+        _user(engine, user_id).locked_until
+        == T0 + timedelta(minutes=4, seconds=0) + accounts.LOCK_FOR
+    )
     assert not _attempt(engine, "maria", factories.PASSWORD)
     assert _lock_events(engine, user_id) == 1
 
@@ -121,7 +136,9 @@ def test_parallel_failures_are_all_counted_and_lock_exactly_once(engine: Engine)
     # account are not counted, so guessing cannot keep extending someone's lock.
     assert user.failed_logins == 5
     assert user.locked_until == T0 + accounts.LOCK_FOR
-    assert _lock_events(engine, user_id) == 1  # the lock came with the 5th counted failure, not later
+    assert (
+        _lock_events(engine, user_id) == 1
+    )  # the lock came with the 5th counted failure, not later
 
 
 def test_parallel_right_passwords_cannot_sign_in_while_locked(engine: Engine) -> None:
@@ -134,7 +151,9 @@ def test_parallel_right_passwords_cannot_sign_in_while_locked(engine: Engine) ->
     assert not any(results)
 
 
-def test_parallel_mixed_attempts_never_sign_in_while_locked_nor_count_past_five_unlocked(engine: Engine) -> None:
+def test_parallel_mixed_attempts_never_sign_in_while_locked_nor_count_past_five_unlocked(
+    engine: Engine,
+) -> None:
     """Wrong and right passwords race. Each attempt first reads the lock state under a row lock
     (so nobody changes it before its sign-in decides): an attempt that saw the account locked
     never signs in, and no transaction ever leaves five or more failures without a lock."""
@@ -178,7 +197,9 @@ def test_admin_unlock_lets_the_user_in_and_is_audited(engine: Engine) -> None:
     assert event.changes["failed_logins"] == [5, 0]
 
 
-def test_refusal_looks_the_same_for_unknown_user_wrong_password_and_locked_account(engine: Engine) -> None:
+def test_refusal_looks_the_same_for_unknown_user_wrong_password_and_locked_account(
+    engine: Engine,
+) -> None:
     clock.freeze(T0)
     _account(engine, "maria")
     _account(engine, "lukas")

@@ -25,8 +25,12 @@ def _action(engine, world, due: date, owner=None):
     owner = owner or world.member
     with write_session(engine) as s:
         return actions.create_action(
-            s, world.facilitator, community_id=world.community.id, title="Open a welcome point",
-            owner_person_id=owner.person_id, due_date=due,
+            s,
+            world.facilitator,
+            community_id=world.community.id,
+            title="Open a welcome point",
+            owner_person_id=owner.person_id,
+            due_date=due,
         )
 
 
@@ -59,7 +63,10 @@ def test_people_who_cannot_read_the_community_are_not_notified(engine) -> None:
     stranger = factories.actor(engine)
     with write_session(engine) as s:
         sent = notifications.notify_people(
-            s, [member.person_id, stranger.person_id], kind="chapter.in_review", message="Chapter to review",
+            s,
+            [member.person_id, stranger.person_id],
+            kind="chapter.in_review",
+            message="Chapter to review",
             community_id=private.id,
         )
     assert sent == 1
@@ -70,8 +77,13 @@ def test_people_who_cannot_read_the_community_are_not_notified(engine) -> None:
 
 def test_marking_read_counts_down_and_cannot_touch_others(engine, world) -> None:
     with write_session(engine) as s:
-        notifications.notify_people(s, [world.member.person_id, world.observer.person_id], kind="chapter.in_review",
-                                    message="Please review", community_id=world.community.id)
+        notifications.notify_people(
+            s,
+            [world.member.person_id, world.observer.person_id],
+            kind="chapter.in_review",
+            message="Please review",
+            community_id=world.community.id,
+        )
     with read_session(engine) as s:
         mine, _ = notifications.inbox(s, world.member)
         theirs, _ = notifications.inbox(s, world.observer)
@@ -87,6 +99,12 @@ def test_marking_read_counts_down_and_cannot_touch_others(engine, world) -> None
 def test_digest_sends_nothing_without_smtp(engine, world, monkeypatch) -> None:
     monkeypatch.delenv("COP_SMTP_URL", raising=False)
     with write_session(engine) as s:
-        notifications.notify_people(s, [world.member.person_id], kind="chapter.in_review", message="x", community_id=world.community.id)
+        notifications.notify_people(
+            s,
+            [world.member.person_id],
+            kind="chapter.in_review",
+            message="x",
+            community_id=world.community.id,
+        )
     with write_session(engine) as s:
         assert notifications.weekly_digest(s, SYSTEM) == 0

@@ -55,8 +55,13 @@ def test_admin_deactivates_and_unlocks_accounts(run_page, demo_db) -> None:
     with read_session() as s:
         user = s.get(User, _account_id("observer"))
         assert user is not None and user.locked_until is None and not user.active
-        actions = set(s.exec(select(AuditEvent.action).where(AuditEvent.record_id == user.id,
-                                                            AuditEvent.record_type == "user")))
+        actions = set(
+            s.exec(
+                select(AuditEvent.action).where(
+                    AuditEvent.record_id == user.id, AuditEvent.record_type == "user"
+                )
+            )
+        )
     assert {"user.unlock", "user.deactivate"} <= actions
 
 
@@ -101,7 +106,10 @@ def test_profile_saves_name_language_and_time_zone(run_page, demo_db) -> None:
     with read_session() as s:
         actor = accounts.load_actor(s, _account_id("member"))
     assert actor is not None and (actor.name, actor.language, actor.time_zone) == (
-        "Mia Müller-Øst 🌍", "de", "Europe/Oslo")
+        "Mia Müller-Øst 🌍",
+        "de",
+        "Europe/Oslo",
+    )
 
 
 def test_profile_shows_field_messages_for_bad_input(run_page, demo_db) -> None:
@@ -112,7 +120,9 @@ def test_profile_shows_field_messages_for_bad_input(run_page, demo_db) -> None:
     assert "must not be empty" in texts(at) and "e-mail address" in texts(at)
 
 
-def test_changing_the_password_keeps_this_session_and_refuses_the_old_password(run_page, demo_db) -> None:
+def test_changing_the_password_keeps_this_session_and_refuses_the_old_password(
+    run_page, demo_db
+) -> None:
     at = run_page("profile", "member")
     _by_key(at.text_input, "pw_current").input("demo passphrase 2026")
     _by_key(at.text_input, "pw_new").input("a brand new passphrase")

@@ -30,8 +30,9 @@ EMAIL = "jose.nunez@example.org"
 
 def _person_with_account(engine: Engine, community_id: int) -> Actor:
     with write_session(engine) as s:
-        user = accounts.create_user(s, SYSTEM, username="jnunez", password=factories.PASSWORD, name=NAME,
-                                    email=EMAIL)
+        user = accounts.create_user(
+            s, SYSTEM, username="jnunez", password=factories.PASSWORD, name=NAME, email=EMAIL
+        )
         communities.add_member(s, SYSTEM, community_id, user.person_id, "member")  # type: ignore[arg-type]
         user_id = user.id
     with read_session(engine) as s:
@@ -42,7 +43,10 @@ def _person_with_account(engine: Engine, community_id: int) -> Actor:
 
 def _everything_in_the_audit_trail(engine: Engine) -> str:
     with read_session(engine) as s:
-        return " ".join(f"{e.actor_name} {json.dumps(e.changes, ensure_ascii=False)}" for e in s.exec(select(AuditEvent)))
+        return " ".join(
+            f"{e.actor_name} {json.dumps(e.changes, ensure_ascii=False)}"
+            for e in s.exec(select(AuditEvent))
+        )
 
 
 def _anonymise(engine: Engine, actor: Actor, person_id: int) -> Person:
@@ -71,12 +75,22 @@ def test_anonymising_replaces_name_email_and_closes_the_account(engine: Engine) 
 def test_mentions_in_free_text_are_replaced_and_the_records_versioned(engine: Engine) -> None:
     world = factories.world(engine)
     jose = _person_with_account(engine, world.community.id)
-    description = (f"Led by {NAME} (write to {EMAIL}); JOSÉ NÚÑEZ  hosts. "
-                   f"{NAME}s and Josélito Núñez are other people.")
+    description = (
+        f"Led by {NAME} (write to {EMAIL}); JOSÉ NÚÑEZ  hosts. "
+        f"{NAME}s and Josélito Núñez are other people."
+    )
     with write_session(engine) as s:
-        communities.rename_community(s, world.facilitator, world.community.id, world.community.version,
-                                     name="Welcoming", description=description)
-        s.add(Notification(user_id=world.facilitator.user_id, kind="note", message=f"{NAME} joined"))
+        communities.rename_community(
+            s,
+            world.facilitator,
+            world.community.id,
+            world.community.version,
+            name="Welcoming",
+            description=description,
+        )
+        s.add(
+            Notification(user_id=world.facilitator.user_id, kind="note", message=f"{NAME} joined")
+        )
     with read_session(engine) as s:
         version_before = s.get(Community, world.community.id).version  # type: ignore[union-attr]
     _anonymise(engine, world.admin, jose.person_id)  # type: ignore[arg-type]
@@ -85,12 +99,16 @@ def test_mentions_in_free_text_are_replaced_and_the_records_versioned(engine: En
         community = s.get(Community, world.community.id)
         note = s.exec(select(Notification)).one()
     assert community is not None
-    assert community.description == (f"Led by {former} (write to (redacted)); {former}  hosts. "
-                                     f"{NAME}s and Josélito Núñez are other people.")
+    assert community.description == (
+        f"Led by {former} (write to (redacted)); {former}  hosts. "
+        f"{NAME}s and Josélito Núñez are other people."
+    )
     assert note.message == f"{former} joined"
     assert community.version == version_before + 1
     with write_session(engine) as s, pytest.raises(ConflictError):
-        communities.rename_community(s, world.facilitator, world.community.id, version_before, name="Stale save")
+        communities.rename_community(
+            s, world.facilitator, world.community.id, version_before, name="Stale save"
+        )
 
 
 def test_a_mention_in_capitals_with_accents_alone_is_found_and_replaced(engine: Engine) -> None:
@@ -98,7 +116,11 @@ def test_a_mention_in_capitals_with_accents_alone_is_found_and_replaced(engine: 
     world = factories.world(engine)
     jose = _person_with_account(engine, world.community.id)
     with write_session(engine) as s:
-        s.add(Notification(user_id=world.facilitator.user_id, kind="note", message="JOSÉ NÚÑEZ joined"))
+        s.add(
+            Notification(
+                user_id=world.facilitator.user_id, kind="note", message="JOSÉ NÚÑEZ joined"
+            )
+        )
     _anonymise(engine, world.admin, jose.person_id)  # type: ignore[arg-type]
     with read_session(engine) as s:
         note = s.exec(select(Notification)).one()
@@ -109,8 +131,14 @@ def test_audit_values_naming_the_person_are_redacted(engine: Engine) -> None:
     world = factories.world(engine)
     jose = _person_with_account(engine, world.community.id)
     with write_session(engine) as s:
-        communities.rename_community(s, world.facilitator, world.community.id, world.community.version,
-                                     name="Welcoming", description=f"Contact: {NAME}")
+        communities.rename_community(
+            s,
+            world.facilitator,
+            world.community.id,
+            world.community.version,
+            name="Welcoming",
+            description=f"Contact: {NAME}",
+        )
     before = _everything_in_the_audit_trail(engine)
     assert NAME in before and EMAIL in before and "jnunez" in before
     _anonymise(engine, world.admin, jose.person_id)  # type: ignore[arg-type]
@@ -125,7 +153,9 @@ def test_audit_values_naming_the_person_are_redacted(engine: Engine) -> None:
 def test_invitations_of_the_person_lose_name_and_email(engine: Engine) -> None:
     world = factories.world(engine)
     with write_session(engine) as s:
-        person = accounts.create_user(s, SYSTEM, username="other", password=factories.PASSWORD, name="Someone").person_id
+        person = accounts.create_user(
+            s, SYSTEM, username="other", password=factories.PASSWORD, name="Someone"
+        ).person_id
         invitations.invite(s, world.admin, community_id=world.community.id, name=NAME, email=EMAIL)
         from cop.communities import people
 
@@ -151,9 +181,17 @@ def test_attendance_is_kept_under_the_former_participant_name(engine: Engine) ->
 def _workshop_with(engine: Engine, world: factories.World, person: Actor) -> int:
     with write_session(engine) as s:
         workshop = workshops.record_workshop(
-            s, world.facilitator, community_id=world.community.id, title="Study visit", kind="study_visit",
-            format="in_person", starts_at=T0 + timedelta(days=10), ends_at=T0 + timedelta(days=10, hours=3),
-            time_zone="Europe/Madrid", place="Madrid", objectives=f"Meet {NAME} at the welcome centre",
+            s,
+            world.facilitator,
+            community_id=world.community.id,
+            title="Study visit",
+            kind="study_visit",
+            format="in_person",
+            starts_at=T0 + timedelta(days=10),
+            ends_at=T0 + timedelta(days=10, hours=3),
+            time_zone="Europe/Madrid",
+            place="Madrid",
+            objectives=f"Meet {NAME} at the welcome centre",
         )
         attendance.add_attendee(s, world.facilitator, workshop.id, person_id=person.person_id)  # type: ignore[arg-type]
         return workshop.id  # type: ignore[return-value]
@@ -179,8 +217,14 @@ def test_a_very_short_name_is_not_searched_for_in_free_text(engine: Engine) -> N
         from cop.communities import people
 
         al = people.create_person(s, SYSTEM, name="Al")
-        communities.rename_community(s, world.facilitator, world.community.id, world.community.version,
-                                     name="Welcoming", description="Al fresco lunch, all welcome.")
+        communities.rename_community(
+            s,
+            world.facilitator,
+            world.community.id,
+            world.community.version,
+            name="Welcoming",
+            description="Al fresco lunch, all welcome.",
+        )
     _anonymise(engine, world.admin, al.id)  # type: ignore[arg-type]
     with read_session(engine) as s:
         assert s.get(Community, world.community.id).description == "Al fresco lunch, all welcome."  # type: ignore[union-attr]
@@ -198,8 +242,15 @@ def test_a_person_exports_their_own_data_including_later_tables(engine: Engine) 
     data = json.loads(document)
     assert data["profile"]["name"] == NAME and data["profile"]["email"] == EMAIL
     assert data["account"]["username"] == "jnunez"
-    assert data["memberships"] == [{"community": world.community.name, "community_slug": world.community.slug,
-                                    "role": "member", "since": data["memberships"][0]["since"], "ended": None}]
+    assert data["memberships"] == [
+        {
+            "community": world.community.name,
+            "community_slug": world.community.slug,
+            "role": "member",
+            "since": data["memberships"][0]["since"],
+            "ended": None,
+        }
+    ]
     assert [r["person_id"] for r in data["records"]["attendance"]] == [jose.person_id]
     assert [r["message"] for r in data["records"]["notification"]] == ["Welcome"]
     assert [r["id"] for r in data["records"]["user"]] == [jose.user_id]
@@ -214,9 +265,15 @@ def test_export_contains_nobody_elses_rows(engine: Engine) -> None:
         data = personal_data.export_own_data(s, jose)
     for table, rows in data["records"].items():
         for row in rows:
-            assert jose.person_id in (row.get("person_id"), row.get("id") if table == "person" else None) \
-                or row.get("user_id") == jose.user_id or (table == "user" and row["id"] == jose.user_id)
-    assert data["records"]["membership"] and all(r["person_id"] == jose.person_id for r in data["records"]["membership"])
+            assert (
+                jose.person_id
+                in (row.get("person_id"), row.get("id") if table == "person" else None)
+                or row.get("user_id") == jose.user_id
+                or (table == "user" and row["id"] == jose.user_id)
+            )
+    assert data["records"]["membership"] and all(
+        r["person_id"] == jose.person_id for r in data["records"]["membership"]
+    )
 
 
 def test_exporting_is_audited_and_open_to_every_signed_in_user(engine: Engine) -> None:

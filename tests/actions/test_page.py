@@ -59,7 +59,9 @@ def test_table_lists_what_each_role_may_read_with_the_latest_update(run_page) ->
 
 def test_filters_narrow_the_table(run_page) -> None:
     at = view(run_page, "facilitator", "Table")
-    assert "act_status" not in [w.key for w in at.multiselect]  # the panel is drawn only when opened
+    assert "act_status" not in [
+        w.key for w in at.multiselect
+    ]  # the panel is drawn only when opened
     at = view(run_page, "facilitator", "Table", act_filters_open=True)
     at.multiselect(key="act_status").set_value(["done"]).run()
     assert set(at.dataframe[0].value["Title"]) == {

@@ -26,8 +26,13 @@ def served_files(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, bytes]]:
     files: dict[str, bytes] = {}
     original = MemoryMediaFileStorage.load_and_get_id
 
-    def keep(self: MemoryMediaFileStorage, path_or_data: str | bytes, mimetype: str, kind: object,
-             filename: str | None = None) -> str:
+    def keep(
+        self: MemoryMediaFileStorage,
+        path_or_data: str | bytes,
+        mimetype: str,
+        kind: object,
+        filename: str | None = None,
+    ) -> str:
         file_id = original(self, path_or_data, mimetype, kind, filename)  # type: ignore[arg-type]
         if isinstance(path_or_data, bytes):
             files[file_id] = path_or_data
@@ -37,7 +42,9 @@ def served_files(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, bytes]]:
     yield files
 
 
-def test_admin_downloads_a_backup_that_restores_and_is_audited(run_page, demo_db, served_files, tmp_path) -> None:
+def test_admin_downloads_a_backup_that_restores_and_is_audited(
+    run_page, demo_db, served_files, tmp_path
+) -> None:
     at = run_page("admin", "admin")
     assert not at.exception, at.exception
     assert "cop restore FILE" in texts(at) and not at.get("download_button")
@@ -64,7 +71,9 @@ def test_admin_downloads_a_backup_that_restores_and_is_audited(run_page, demo_db
         restored = portability.restore(db.get_engine(url), tmp_path / name.group())
     finally:
         db._engines.pop(url).dispose()
-    assert restored["community"] == rows["community"] and restored["attachment"] == rows["attachment"]
+    assert (
+        restored["community"] == rows["community"] and restored["attachment"] == rows["attachment"]
+    )
     with read_session() as s:
         admin = accounts.find_user(s, "admin")
         events = list(s.exec(select(AuditEvent).where(AuditEvent.action == "backup.create")))

@@ -312,7 +312,9 @@ def test_restore_is_audited_as_one_event(engine: Engine, tmp_path: Path) -> None
     assert changes["archive"] == "workspace.zip" and changes["rows"]["community"] == 1
 
 
-def test_a_backup_is_audited_with_who_made_it_outside_the_archive(engine: Engine, tmp_path: Path) -> None:
+def test_a_backup_is_audited_with_who_made_it_outside_the_archive(
+    engine: Engine, tmp_path: Path
+) -> None:
     world = factories.world(engine)
     with pytest.raises(PermissionDenied):
         portability.backup(engine, tmp_path / "refused.zip", actor=world.facilitator)
@@ -326,7 +328,9 @@ def test_a_backup_is_audited_with_who_made_it_outside_the_archive(engine: Engine
     changes = rows[0][1] if isinstance(rows[0][1], dict) else json.loads(rows[0][1])
     assert changes["archive"] == "by-admin.zip" and changes["rows"] == counts
     with zipfile.ZipFile(tmp_path / "by-admin.zip") as zf:
-        archived = [json.loads(line)["action"] for line in zf.read("tables/audit_event.jsonl").splitlines()]
+        archived = [
+            json.loads(line)["action"] for line in zf.read("tables/audit_event.jsonl").splitlines()
+        ]
     assert "backup.create" not in archived  # the snapshot was taken before the event
 
 

@@ -22,8 +22,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("COP_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 DEMO_PASSWORD = "demo passphrase 2026"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -48,7 +54,9 @@ class Server:
 
 
 def start_server(
-    data_dir: Path, extra_env: dict[str, str] | None = None, port: int | None = None,
+    data_dir: Path,
+    extra_env: dict[str, str] | None = None,
+    port: int | None = None,
     extra_args: list[str] | None = None,
 ) -> Server:
     """``extra_args`` go to `streamlit run` (e.g. ["--server.disconnectedSessionTTL", "10"])."""
@@ -58,9 +66,26 @@ def start_server(
     env.update(extra_env or {})
     log = data_dir / f"server-{port}.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *(extra_args or [])],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            *(extra_args or []),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60

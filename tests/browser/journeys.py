@@ -55,14 +55,20 @@ def copy_demo(data_dir: Path) -> Path:
     """A private copy of the demo database in ``data_dir`` (the SQLite backup API copies WAL content too)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     target = data_dir / "cop.db"
-    with closing(sqlite3.connect(demo_template())) as source, closing(sqlite3.connect(target)) as copy:
+    with (
+        closing(sqlite3.connect(demo_template())) as source,
+        closing(sqlite3.connect(target)) as copy,
+    ):
         source.backup(copy)
     return target
 
 
 def demo_server(
-    data_dir: Path, extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None,
-    *, fresh: bool = True,
+    data_dir: Path,
+    extra_env: dict[str, str] | None = None,
+    extra_args: list[str] | None = None,
+    *,
+    fresh: bool = True,
 ) -> Server:
     """A real ``streamlit run app.py`` on the demo workspace; ``fresh=False`` shares ``data_dir``'s database."""
     if fresh:
@@ -73,12 +79,18 @@ def demo_server(
 def assert_clean_log(server: Server) -> None:
     """No traceback and no Streamlit error in the server's log."""
     log = server.log.read_text(errors="replace")
-    problems = [line for line in log.splitlines() if re.search(r"Traceback|Error|Exception", line)
-                and "HTTP/1.1" not in line]
-    assert not problems, f"server log {server.log} has errors:\n" + "\n".join(problems[:20]) + "\n" + log[-4000:]
+    problems = [
+        line
+        for line in log.splitlines()
+        if re.search(r"Traceback|Error|Exception", line) and "HTTP/1.1" not in line
+    ]
+    assert not problems, (
+        f"server log {server.log} has errors:\n" + "\n".join(problems[:20]) + "\n" + log[-4000:]
+    )
 
 
 # --- moving around -----------------------------------------------------------------------------
+
 
 def main(page: Page) -> Locator:
     return page.get_by_test_id("stMain")
@@ -101,6 +113,7 @@ def pick_community(page: Page, name: str) -> None:
 
 
 # --- widgets -----------------------------------------------------------------------------------
+
 
 def choose(scope: Locator | Page, label: str, option: str | re.Pattern[str]) -> None:
     """Open the selectbox labelled ``label`` inside ``scope`` and pick ``option`` (a text, or a pattern)."""
@@ -133,12 +146,16 @@ def type_date(scope: Locator | Page, label: str, day: date) -> None:
     page = scope if isinstance(scope, Page) else scope.page
     year = scope.get_by_role("spinbutton", name=f"year, {label}", exact=True)
     year.focus()
-    page.keyboard.type(day.strftime("%Y%m%d"))  # the field moves on by itself and keeps a complete date
+    page.keyboard.type(
+        day.strftime("%Y%m%d")
+    )  # the field moves on by itself and keeps a complete date
     # Focus opens the calendar, which would cover what lies below it. A click on the field's own
     # label closes it (Escape would also close a popover the field sits in).
     calendar = page.locator("[data-floating-ui-portal]").get_by_role("grid")
     if calendar.count():
-        field = scope.get_by_test_id("stDateInput").filter(has=page.get_by_role("spinbutton", name=f"year, {label}"))
+        field = scope.get_by_test_id("stDateInput").filter(
+            has=page.get_by_role("spinbutton", name=f"year, {label}")
+        )
         field.get_by_test_id("stWidgetLabel").click()
         expect(calendar).to_have_count(0)
 
@@ -155,7 +172,9 @@ def grid_text(scope: Locator | Page) -> str:
     return scope.get_by_test_id("stDataFrame").first.locator("table").text_content() or ""
 
 
-def expect_text(scope: Locator | Page, text: str | re.Pattern[str], timeout: float = 30_000) -> None:
+def expect_text(
+    scope: Locator | Page, text: str | re.Pattern[str], timeout: float = 30_000
+) -> None:
     target = scope.get_by_text(text).first
     expect(target).to_be_visible(timeout=timeout)
 
@@ -172,7 +191,9 @@ new MutationObserver(() => {
 }).observe(document, {subtree: true, childList: true, attributes: true});
 """
 # The sign-in page is ready for typing once the cookie component has reported and its rerun ended.
-SIGN_IN_READY = "window.__copRuns >= 2 && !!document.querySelector('iframe[title$=\"cookie_manager\"]')"
+SIGN_IN_READY = (
+    "window.__copRuns >= 2 && !!document.querySelector('iframe[title$=\"cookie_manager\"]')"
+)
 
 
 def open_sign_in(page: Page, base_url: str) -> None:
@@ -211,8 +232,12 @@ def enter(page: Page, base_url: str, username: str, password: str, *, cookie: bo
 
 
 def create_accounts(
-    database_url: str, usernames: list[str], password: str, *,
-    community: str | None = "welcoming-culture", role: str = "member",
+    database_url: str,
+    usernames: list[str],
+    password: str,
+    *,
+    community: str | None = "welcoming-culture",
+    role: str = "member",
 ) -> None:
     """Accounts (and their people) made through the services, each a ``role`` of ``community``."""
     from cop.accounts import service as accounts
@@ -223,7 +248,12 @@ def create_accounts(
     with db.write_session(db.get_engine(database_url)) as session:
         where = communities.get_by_slug(session, SYSTEM, community) if community else None
         for username in usernames:
-            user = accounts.create_user(session, SYSTEM, username=username, password=password,
-                                        name=f"Test person {username}")
+            user = accounts.create_user(
+                session,
+                SYSTEM,
+                username=username,
+                password=password,
+                name=f"Test person {username}",
+            )
             if where is not None:
                 communities.add_member(session, SYSTEM, where.id, user.person_id, role)  # type: ignore[arg-type]

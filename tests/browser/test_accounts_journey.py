@@ -91,7 +91,11 @@ def test_password_change_ends_other_sessions_and_old_cookies(server, new_context
     saved = page.context.cookies()
 
     go(page, "Profile")
-    form = main(page).get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Change password"))
+    form = (
+        main(page)
+        .get_by_test_id("stForm")
+        .filter(has=page.get_by_role("button", name="Change password"))
+    )
     form.get_by_label("Current password").fill(PASSWORD)
     form.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     form.get_by_label("New password again").fill(NEW_PASSWORD)
@@ -135,7 +139,9 @@ def test_deactivated_account_is_signed_out_everywhere(server, new_context) -> No
     expect(retry.get_by_text("Username or password is incorrect")).to_be_visible()
 
 
-def test_invited_person_chooses_username_and_password_and_lands_in_the_community(server, new_context) -> None:
+def test_invited_person_chooses_username_and_password_and_lands_in_the_community(
+    server, new_context
+) -> None:
     admin = new_context().new_page()
     enter(admin, server.url, "admin", DEMO_PASSWORD)
     go(admin, "Admin")
@@ -165,12 +171,20 @@ def test_invited_person_chooses_username_and_password_and_lands_in_the_community
     click(signup.get_by_role("button", name="Create my account"))
 
     expect(invited.get_by_text(f"Welcome, {name}")).to_be_visible()
-    expect(invited.get_by_test_id("stSidebar").get_by_role("combobox", name="Community")).to_have_value(COMMUNITY)
-    expect(main(invited).get_by_test_id("stDataFrame")).to_be_visible()  # my communities (drawn on a canvas)
+    expect(
+        invited.get_by_test_id("stSidebar").get_by_role("combobox", name="Community")
+    ).to_have_value(COMMUNITY)
+    expect(
+        main(invited).get_by_test_id("stDataFrame")
+    ).to_be_visible()  # my communities (drawn on a canvas)
     with sa.create_engine(server.database_url).connect() as conn:
-        roles = conn.execute(sa.text(
-            'SELECT c.name, m.role FROM "user" u JOIN membership m ON m.person_id = u.person_id '
-            "JOIN community c ON c.id = m.community_id WHERE u.username = :u"), {"u": username}).all()
+        roles = conn.execute(
+            sa.text(
+                'SELECT c.name, m.role FROM "user" u JOIN membership m ON m.person_id = u.person_id '
+                "JOIN community c ON c.id = m.community_id WHERE u.username = :u"
+            ),
+            {"u": username},
+        ).all()
     assert [tuple(r) for r in roles] == [(COMMUNITY, "member")]
     assert "?invite=" not in invited.url
     assert_no_exception(invited)

@@ -54,13 +54,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         facilitator = accounts.load_actor(session, username="facilitator")
         community = communities.get_by_slug(session, facilitator, "welcoming-culture")
         workshop = workshops.record_workshop(
-            session, facilitator, community_id=community.id, title=f"Library volunteers {uuid.uuid4().hex[:6]}",
-            kind="workshop", format="online", meeting_link="https://meet.example.org/libraries",
-            starts_at=datetime.combine(day, time(9)), ends_at=datetime.combine(day, time(11)), time_zone=ZONE.key,
+            session,
+            facilitator,
+            community_id=community.id,
+            title=f"Library volunteers {uuid.uuid4().hex[:6]}",
+            kind="workshop",
+            format="online",
+            meeting_link="https://meet.example.org/libraries",
+            starts_at=datetime.combine(day, time(9)),
+            ends_at=datetime.combine(day, time(11)),
+            time_zone=ZONE.key,
         )
         workshops.mark_held(session, facilitator, workshop.id, workshop.version)
         outcomes.add_outcome(session, facilitator, workshop.id, kind="action", text=OUTCOME)
-        workshops.close_workshop(session, facilitator, workshop.id, workshop.version, minutes="Agreed to train.")
+        workshops.close_workshop(
+            session, facilitator, workshop.id, workshop.version, minutes="Agreed to train."
+        )
         running.workshop_title = workshop.title  # type: ignore[attr-defined]
     db.dispose_engines()
     yield running
@@ -72,19 +81,30 @@ def card_column(page: Page, action_id: str) -> str:
     """The heading of the board column that holds the action's card."""
     card = page.locator(f".st-key-card-{action_id}")
     expect(card).to_be_visible()
-    column = main(page).get_by_test_id("stColumn").filter(has=page.locator(f".st-key-card-{action_id}")).last
+    column = (
+        main(page)
+        .get_by_test_id("stColumn")
+        .filter(has=page.locator(f".st-key-card-{action_id}"))
+        .last
+    )
     return column.inner_text().split("\n")[0]
 
 
-def test_action_from_a_closed_workshop_is_updated_moved_and_becomes_overdue(server, new_context) -> None:
+def test_action_from_a_closed_workshop_is_updated_moved_and_becomes_overdue(
+    server, new_context
+) -> None:
     page = new_context().new_page()
     enter(page, server.url, "facilitator", DEMO_PASSWORD)
     due = datetime.now(ZONE).date() + timedelta(days=7)
 
     # The closed workshop, found by search; its action outcome becomes an action.
     go(page, "Search")
-    fill_text(main(page).get_by_role("textbox", name="Search workshops, actions, practices, standards and toolkit sections"),
-              server.workshop_title)
+    fill_text(
+        main(page).get_by_role(
+            "textbox", name="Search workshops, actions, practices, standards and toolkit sections"
+        ),
+        server.workshop_title,
+    )
     click(main(page).get_by_role("link", name=server.workshop_title))
     expect(main(page).get_by_text("This workshop is closed and read-only")).to_be_visible()
     click(page.get_by_role("tab", name="Outcomes"))
@@ -124,15 +144,23 @@ def test_action_from_a_closed_workshop_is_updated_moved_and_becomes_overdue(serv
     expect(card).to_contain_text(marker)  # the latest update shows on the card
     choose(card, "Move to", "In progress")
     click(card.get_by_role("button", name="Move"))
-    expect(main(page).get_by_test_id("stColumn").filter(has=page.locator(f".st-key-card-{action_id}")).last
-           ).to_contain_text("In progress (1)")
+    expect(
+        main(page)
+        .get_by_test_id("stColumn")
+        .filter(has=page.locator(f".st-key-card-{action_id}"))
+        .last
+    ).to_contain_text("In progress (1)")
     assert card_column(page, action_id).startswith("In progress")
     assert_no_exception(page)
 
     with sa.create_engine(server.database_url).connect() as conn:
-        status = conn.execute(sa.text("SELECT status FROM action WHERE id = :id"), {"id": action_id}).scalar_one()
-        posted = conn.execute(sa.text("SELECT count(*) FROM action_update WHERE action_id = :id AND text LIKE :m"),
-                              {"id": action_id, "m": f"{marker}%"}).scalar_one()
+        status = conn.execute(
+            sa.text("SELECT status FROM action WHERE id = :id"), {"id": action_id}
+        ).scalar_one()
+        posted = conn.execute(
+            sa.text("SELECT count(*) FROM action_update WHERE action_id = :id AND text LIKE :m"),
+            {"id": action_id, "m": f"{marker}%"},
+        ).scalar_one()
     assert (status, posted) == ("in_progress", 1)
 
     # Three days after the due date (the same database, a server whose clock says so) ...
@@ -142,9 +170,18 @@ def test_action_from_a_closed_workshop_is_updated_moved_and_becomes_overdue(serv
         owner = new_context().new_page()
         enter(owner, future.url, "member", DEMO_PASSWORD)
         # ... the owner's home lists it as overdue ...
-        due_list = main(owner).get_by_test_id("stColumn").filter(has=owner.get_by_role("heading", name="My actions due")).last
+        due_list = (
+            main(owner)
+            .get_by_test_id("stColumn")
+            .filter(has=owner.get_by_role("heading", name="My actions due"))
+            .last
+        )
         expect(due_list.get_by_role("link", name=OUTCOME)).to_be_visible()
-        expect(due_list.get_by_text(f"overdue · {format_date(due, 'medium', locale='en')} · {COMMUNITY}")).to_be_visible()
+        expect(
+            due_list.get_by_text(
+                f"overdue · {format_date(due, 'medium', locale='en')} · {COMMUNITY}"
+            )
+        ).to_be_visible()
         # ... and the action's page says so.
         click(due_list.get_by_role("link", name=OUTCOME))
         expect(main(owner).get_by_text("Overdue: it was due on")).to_be_visible()
@@ -153,7 +190,9 @@ def test_action_from_a_closed_workshop_is_updated_moved_and_becomes_overdue(serv
         table = owner.get_by_role("tabpanel", name="Table")
         click(table.get_by_role("button", name="Filters"))
         click(owner.get_by_test_id("stPopoverBody").get_by_text("Overdue only"))
-        expect(table.get_by_role("button", name="Filters (1)")).to_be_visible()  # counted on the panel's button
+        expect(
+            table.get_by_role("button", name="Filters (1)")
+        ).to_be_visible()  # counted on the panel's button
         owner.keyboard.press("Escape")  # closed, the filter still applies
         fill_text(table.get_by_role("textbox", name="Search"), OUTCOME)
         wait_idle(owner)

@@ -29,13 +29,22 @@ PG_URL = os.environ.get("COP_TEST_DATABASE_URL", "")
 
 def _cluster(action: str) -> None:
     version = sorted(os.listdir("/etc/postgresql"))[0]
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action], check=True, timeout=120)
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action],
+        check=True,
+        timeout=120,
+    )
 
 
 def _wait_ready(up: bool, timeout: float = 60) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
-        ready = subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432"], capture_output=True).returncode == 0
+        ready = (
+            subprocess.run(
+                ["pg_isready", "-h", "127.0.0.1", "-p", "5432"], capture_output=True
+            ).returncode
+            == 0
+        )
         if ready == up:
             return
         time.sleep(0.5)
@@ -59,10 +68,18 @@ def pg_server(tmp_path: Path):
     schema.upgrade(engine)
     load_demo(engine)
     db.dispose_engines()
-    server = start_server(tmp_path, {"COP_DATABASE_URL": url, "COP_COOKIE_KEY": secrets.token_urlsafe(48), "COP_DEMO": "0"})
+    server = start_server(
+        tmp_path,
+        {"COP_DATABASE_URL": url, "COP_COOKIE_KEY": secrets.token_urlsafe(48), "COP_DEMO": "0"},
+    )
     yield server
     stop_server(server)
-    if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432"], capture_output=True).returncode != 0:
+    if (
+        subprocess.run(
+            ["pg_isready", "-h", "127.0.0.1", "-p", "5432"], capture_output=True
+        ).returncode
+        != 0
+    ):
         _cluster("start")  # the test starts it again itself unless it failed half-way
     _wait_ready(True)
     with admin.begin() as conn:
@@ -70,7 +87,9 @@ def pg_server(tmp_path: Path):
     admin.dispose()
 
 
-def test_stopped_database_shows_a_clear_message_then_recovers_without_restart(pg_server, page) -> None:
+def test_stopped_database_shows_a_clear_message_then_recovers_without_restart(
+    pg_server, page
+) -> None:
     sign_in(page, pg_server.url, "facilitator", DEMO_PASSWORD)
     nav = page.get_by_test_id("stSidebarNav")
     try:
@@ -78,7 +97,9 @@ def test_stopped_database_shows_a_clear_message_then_recovers_without_restart(pg
         _wait_ready(False)
         nav.get_by_text("Search", exact=True).click()
         wait_idle(page)
-        expect(page.get_by_text("The database is unavailable right now")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("The database is unavailable right now")).to_be_visible(
+            timeout=30_000
+        )
         assert page.locator('[data-testid="stException"]').count() == 0
         assert "Traceback" not in page.inner_text("body")
     finally:

@@ -90,6 +90,7 @@ class Run:
 
 # --- the servers ---------------------------------------------------------------------------------
 
+
 def _prepare(data_dir: Path, n_pages: int, run_id: str) -> list[str]:
     """The demo copy, one member account per page, and the action each of them will update."""
     from cop.accounts import service as accounts
@@ -107,8 +108,14 @@ def _prepare(data_dir: Path, n_pages: int, run_id: str) -> list[str]:
         community = communities.get_by_slug(session, SYSTEM, COMMUNITY_SLUG)
         for username in users:
             person_id = accounts.find_user(session, username).person_id  # type: ignore[union-attr]
-            actions.create_action(session, SYSTEM, community_id=community.id, title=f"Load action {username}",  # type: ignore[arg-type]
-                                  owner_person_id=person_id, due_date=due)  # type: ignore[arg-type]
+            actions.create_action(
+                session,
+                SYSTEM,
+                community_id=community.id,
+                title=f"Load action {username}",  # type: ignore[arg-type]
+                owner_person_id=person_id,
+                due_date=due,
+            )  # type: ignore[arg-type]
     db.dispose_engines()
     return users
 
@@ -118,9 +125,24 @@ def _start_trivial(data_dir: Path) -> subprocess.Popen:
     port = _free_port()
     log = (data_dir / f"trivial-{port}.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(TRIVIAL_PAGE), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=data_dir, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(TRIVIAL_PAGE),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=data_dir,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     process.url = f"http://127.0.0.1:{port}"  # type: ignore[attr-defined]
     deadline = time.time() + 60
@@ -143,10 +165,15 @@ def _rss_mb(server: Server) -> float:
 
 def _log_errors(server: Server) -> list[str]:
     lines = server.log.read_text(errors="replace").splitlines()
-    return [line for line in lines if re.search(r"Traceback|Error|Exception", line) and "HTTP/1.1" not in line]
+    return [
+        line
+        for line in lines
+        if re.search(r"Traceback|Error|Exception", line) and "HTTP/1.1" not in line
+    ]
 
 
 # --- waiting and measuring in the browser ----------------------------------------------------------
+
 
 async def _idle(page, settle: float = 0.5, timeout: float = STEP_TIMEOUT_MS / 1000) -> None:
     """The async twin of helpers.wait_idle: not running, connected, no skeleton, for ``settle`` s."""
@@ -173,15 +200,22 @@ async def _timed(click, shown) -> float:
 
 
 async def _check_screen(page, where: str, run: Run) -> None:
-    if await page.locator('[data-testid="stException"]').count() or await page.get_by_text(ERROR_TEXT).count():
+    if (
+        await page.locator('[data-testid="stException"]').count()
+        or await page.get_by_text(ERROR_TEXT).count()
+    ):
         run.errors.append(f"{where}: an error is shown on the page")
 
 
 async def _browser_of(browser, run: Run, index: int):  # noqa: ANN001, ANN202
     """Each person's own browser profile, kept across rounds like a real browser's cache."""
     if index not in run.contexts:
-        context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB",
-                                            accept_downloads=True, reduced_motion="reduce")
+        context = await browser.new_context(
+            viewport={"width": 1280, "height": 900},
+            locale="en-GB",
+            accept_downloads=True,
+            reduced_motion="reduce",
+        )
         context.set_default_timeout(STEP_TIMEOUT_MS)
         run.contexts[index] = context
     return run.contexts[index]
@@ -196,7 +230,9 @@ async def _journey(browser, run: Run, index: int, round_no: int) -> None:
     """
     username = run.users[index]
     where = f"round {round_no} page {index + 1} ({username})"
-    await asyncio.sleep(index * ARRIVAL_GAP_S)  # people arrive one after another, not in the same instant
+    await asyncio.sleep(
+        index * ARRIVAL_GAP_S
+    )  # people arrive one after another, not in the same instant
     context = await _browser_of(browser, run, index)
     await context.clear_cookies()
     page = await context.new_page()
@@ -214,23 +250,34 @@ async def _journey(browser, run: Run, index: int, round_no: int) -> None:
         step = "sign_in"
         await page.get_by_label("Username").fill(username)
         await page.get_by_label("Password", exact=True).fill(PASSWORD)
-        run.timings[step].append(await _timed(
-            page.get_by_role("button", name="Sign in").click,
-            main.get_by_text(f"Welcome, Test person {username}")))
+        run.timings[step].append(
+            await _timed(
+                page.get_by_role("button", name="Sign in").click,
+                main.get_by_text(f"Welcome, Test person {username}"),
+            )
+        )
         await _idle(page)
         await _check_screen(page, f"{where} {step}", run)
 
         step = "workshop_list"
-        run.timings[step].append(await _timed(
-            nav.get_by_text("Workshops", exact=True).click, main.get_by_text(re.compile(r"^\d+ workshops and visits\b"))))
+        run.timings[step].append(
+            await _timed(
+                nav.get_by_text("Workshops", exact=True).click,
+                main.get_by_text(re.compile(r"^\d+ workshops and visits\b")),
+            )
+        )
         await _idle(page)
         await _check_screen(page, f"{where} {step}", run)
 
         step = "open_workshop"
         await main.get_by_role("radio", name="Upcoming").click()
         await _idle(page)
-        run.timings[step].append(await _timed(
-            main.get_by_test_id("stPageLink-NavLink").first.click, main.get_by_role("button", name="Back to the list")))
+        run.timings[step].append(
+            await _timed(
+                main.get_by_test_id("stPageLink-NavLink").first.click,
+                main.get_by_role("button", name="Back to the list"),
+            )
+        )
         await main.get_by_role("tab", name="Agenda").wait_for()
         await _idle(page)
         await _check_screen(page, f"{where} {step}", run)
@@ -243,9 +290,14 @@ async def _journey(browser, run: Run, index: int, round_no: int) -> None:
         marker = f"load-{run.run_id}-r{round_no}-p{index + 1:02d}"
         run.markers.append(marker)
         form = page.get_by_role("tabpanel", name="Updates").get_by_test_id("stForm")
-        await form.get_by_label("Update (Markdown)").fill(f"{marker}: met the volunteers of the library.")
-        run.timings[step].append(await _timed(
-            form.get_by_role("button", name="Post update").click, main.get_by_text(marker)))
+        await form.get_by_label("Update (Markdown)").fill(
+            f"{marker}: met the volunteers of the library."
+        )
+        run.timings[step].append(
+            await _timed(
+                form.get_by_role("button", name="Post update").click, main.get_by_text(marker)
+            )
+        )
         await _idle(page)
         await _check_screen(page, f"{where} {step}", run)
 
@@ -254,8 +306,9 @@ async def _journey(browser, run: Run, index: int, round_no: int) -> None:
         await _idle(page)
         await main.get_by_role("tab", name="Export").click()
         download_button = main.get_by_role("button", name=re.compile(r"^Download .+\.md$"))
-        run.timings[step].append(await _timed(
-            main.get_by_role("button", name="Prepare the file").click, download_button))
+        run.timings[step].append(
+            await _timed(main.get_by_role("button", name="Prepare the file").click, download_button)
+        )
         async with page.expect_download() as waiting:
             await download_button.click()
         download = await waiting.value
@@ -268,8 +321,10 @@ async def _journey(browser, run: Run, index: int, round_no: int) -> None:
         run.errors.append(f"{where} {step}: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}")
         ARTIFACTS.mkdir(exist_ok=True)
         with contextlib.suppress(Exception):  # a crashed page has no picture; the error says enough
-            await page.screenshot(path=str(ARTIFACTS / f"load-{run.run_id}-r{round_no}-p{index + 1:02d}-{step}.png"),
-                                  full_page=True)
+            await page.screenshot(
+                path=str(ARTIFACTS / f"load-{run.run_id}-r{round_no}-p{index + 1:02d}-{step}.png"),
+                full_page=True,
+            )
     finally:
         await page.close()
 
@@ -282,8 +337,10 @@ async def _trivial_floor(browser, url: str, clicks: int = 20, warmups: int = 3) 
     await _idle(page)
     samples = []
     for number in range(1, warmups + clicks + 1):
-        seconds = await _timed(page.get_by_role("button", name="Click").click,
-                               page.get_by_text(f"Clicked {number} times", exact=True))
+        seconds = await _timed(
+            page.get_by_role("button", name="Click").click,
+            page.get_by_text(f"Clicked {number} times", exact=True),
+        )
         if number > warmups:
             samples.append(seconds)
     await context.close()
@@ -291,7 +348,9 @@ async def _trivial_floor(browser, url: str, clicks: int = 20, warmups: int = 3) 
 
 
 def _p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
+    return (
+        statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
+    )
 
 
 async def _drive(run: Run, trivial_url: str, rounds: int, settle_seconds: float) -> dict[str, Any]:
@@ -306,11 +365,15 @@ async def _drive(run: Run, trivial_url: str, rounds: int, settle_seconds: float)
             await asyncio.sleep(0.5)
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True
+        )
         floor = await _trivial_floor(browser, trivial_url)
         watcher = asyncio.create_task(watch_memory())
         for round_no in range(1, rounds + 1):
-            await asyncio.gather(*(_journey(browser, run, i, round_no) for i in range(len(run.users))))
+            await asyncio.gather(
+                *(_journey(browser, run, i, round_no) for i in range(len(run.users)))
+            )
             # Closed tabs leave disconnected sessions behind until the TTL has passed.
             await asyncio.sleep(settle_seconds)
             rss[f"after_round_{round_no}"] = _rss_mb(run.server)
@@ -321,30 +384,44 @@ async def _drive(run: Run, trivial_url: str, rounds: int, settle_seconds: float)
 
 # --- the run -------------------------------------------------------------------------------------
 
-def run_load(n_pages: int, rounds: int = 3, *, settle_seconds: float = TTL_SECONDS + 2,
-             workdir: Path | None = None) -> dict[str, Any]:
+
+def run_load(
+    n_pages: int,
+    rounds: int = 3,
+    *,
+    settle_seconds: float = TTL_SECONDS + 2,
+    workdir: Path | None = None,
+) -> dict[str, Any]:
     """Drive ``n_pages`` concurrent sessions for ``rounds`` rounds; return the figures (see the module)."""
     import sqlalchemy as sa
 
     workdir = workdir or Path(tempfile.mkdtemp(prefix="cop-load-"))
     run_id = uuid.uuid4().hex[:6]
     users = _prepare(workdir, n_pages, run_id)
-    server = demo_server(workdir, extra_args=["--server.disconnectedSessionTTL", str(TTL_SECONDS)], fresh=False)
+    server = demo_server(
+        workdir, extra_args=["--server.disconnectedSessionTTL", str(TTL_SECONDS)], fresh=False
+    )
     trivial = _start_trivial(workdir)
     run = Run(server=server, run_id=run_id, users=users)
     started = time.time()
     try:
         # A thread of its own: pytest's sync Playwright fixtures may already run an event loop here.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            measured = pool.submit(asyncio.run, _drive(run, trivial.url, rounds, settle_seconds)).result()  # type: ignore[attr-defined]
+            measured = pool.submit(
+                asyncio.run, _drive(run, trivial.url, rounds, settle_seconds)
+            ).result()  # type: ignore[attr-defined]
     finally:
         trivial.terminate()
         trivial.wait(timeout=10)
         stop_server(server)
     engine = sa.create_engine(server.database_url)
     with engine.connect() as conn:
-        stored = {m: conn.execute(sa.text("SELECT count(*) FROM action_update WHERE text LIKE :m"),
-                                  {"m": f"{m}:%"}).scalar_one() for m in run.markers}
+        stored = {
+            m: conn.execute(
+                sa.text("SELECT count(*) FROM action_update WHERE text LIKE :m"), {"m": f"{m}:%"}
+            ).scalar_one()
+            for m in run.markers
+        }
     engine.dispose()
     floor = measured["floor"]
     floor_p95 = _p95(floor)
@@ -354,17 +431,28 @@ def run_load(n_pages: int, rounds: int = 3, *, settle_seconds: float = TTL_SECON
         "rounds": rounds,
         "seconds": round(time.time() - started, 1),
         "disconnected_session_ttl_s": TTL_SECONDS,
-        "trivial_click_to_render_ms": {"p50": round(statistics.median(floor) * 1000, 1),
-                                       "p95": round(floor_p95 * 1000, 1), "clicks": len(floor)},
+        "trivial_click_to_render_ms": {
+            "p50": round(statistics.median(floor) * 1000, 1),
+            "p95": round(floor_p95 * 1000, 1),
+            "clicks": len(floor),
+        },
         "steps": {
-            step: {"n": len(values), "p50_ms": round(statistics.median(values) * 1000, 1),
-                   "p95_ms": round(_p95(values) * 1000, 1), "p95_vs_trivial_p95": round(_p95(values) / floor_p95, 1)}
-            for step, values in run.timings.items() if values
+            step: {
+                "n": len(values),
+                "p50_ms": round(statistics.median(values) * 1000, 1),
+                "p95_ms": round(_p95(values) * 1000, 1),
+                "p95_vs_trivial_p95": round(_p95(values) / floor_p95, 1),
+            }
+            for step, values in run.timings.items()
+            if values
         },
         "server_rss_mb": {key: round(value, 1) for key, value in rss.items()}
         | {"growth_round_1_to_last": round(rss[f"after_round_{rounds}"] - rss["after_round_1"], 1)},
-        "updates": {"posted": len(run.markers), "stored_exactly_once": sum(1 for n in stored.values() if n == 1),
-                    "not_stored_once": {m: n for m, n in stored.items() if n != 1}},
+        "updates": {
+            "posted": len(run.markers),
+            "stored_exactly_once": sum(1 for n in stored.values() if n == 1),
+            "not_stored_once": {m: n for m, n in stored.items() if n != 1},
+        },
         "errors": run.errors,
         "server_log_errors": _log_errors(server)[:20],
     }
@@ -381,5 +469,6 @@ def test_five_concurrent_sessions_work_through_the_journeys_without_errors(tmp_p
     assert result["errors"] == []
     assert result["server_log_errors"] == []
     assert result["updates"] == {"posted": 15, "stored_exactly_once": 15, "not_stored_once": {}}
-    assert {step: figures["n"] for step, figures in result["steps"].items()} == {step: 15 for step in STEPS}
-
+    assert {step: figures["n"] for step, figures in result["steps"].items()} == {
+        step: 15 for step in STEPS
+    }

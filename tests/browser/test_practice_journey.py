@@ -28,7 +28,9 @@ pytestmark = pytest.mark.e2e
 COMMUNITY = "Community building and welcoming culture"
 VISIT = "Study visit to Düsseldorf: welcome points in the neighbourhood"
 CITY = "Ghent"
-_CELL = re.compile(r"Standard: (?P<standard>\d+)\. .*?; City: (?P<city>[^;]+); Score: (?P<score>\d)")
+_CELL = re.compile(
+    r"Standard: (?P<standard>\d+)\. .*?; City: (?P<city>[^;]+); Score: (?P<score>\d)"
+)
 
 
 def heatmap(page: Page) -> dict[tuple[str, int], int]:
@@ -68,14 +70,20 @@ def test_facilitator_records_approves_a_practice_and_scores_a_city(demo, new_con
     form = listing.get_by_test_id("stForm")
     form.get_by_label("Title").fill(title)
     choose(form, "City", CITY)
-    form.get_by_label("Summary").fill("Volunteers welcome newcomers at the library desk, in **their** languages.")
+    form.get_by_label("Summary").fill(
+        "Volunteers welcome newcomers at the library desk, in **their** languages."
+    )
     click(form.get_by_role("button", name="Save"))
     expect(main(page).get_by_role("heading", name=title)).to_be_visible()
     expect(main(page).get_by_text(f"{CITY} · {COMMUNITY} · Draft")).to_be_visible()
     expect(main(page).get_by_text("Not linked to a workshop or visit yet.")).to_be_visible()
 
     # ... from the closed study visit where it was presented ...
-    link_form = main(page).get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Link workshop"))
+    link_form = (
+        main(page)
+        .get_by_test_id("stForm")
+        .filter(has=page.get_by_role("button", name="Link workshop"))
+    )
     choose(link_form, "Presented at", re.compile(re.escape(VISIT)))
     click(link_form.get_by_role("button", name="Link workshop"))
     expect(main(page).get_by_text("Not linked to a workshop or visit yet.")).to_have_count(0)
@@ -101,20 +109,27 @@ def test_facilitator_records_approves_a_practice_and_scores_a_city(demo, new_con
     wanted = {1: (before.get((CITY, 1), 0) + 2) % 5, 2: (before.get((CITY, 2), 0) + 3) % 5}
     scores = page.get_by_role("tabpanel", name="Self-assessment")
     click(scores.get_by_text("Record a score"))
-    score_form = scores.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Record score"))
+    score_form = scores.get_by_test_id("stForm").filter(
+        has=page.get_by_role("button", name="Record score")
+    )
     for number, score in wanted.items():
         choose(score_form, "Standard", re.compile(rf"^{number}\. "))
         choose(score_form, "City", CITY)
         set_score(score_form, score)
-        score_form.get_by_role("textbox", name="Evidence").fill(f"Seen on the study visit; step {score} of 4.")
+        score_form.get_by_role("textbox", name="Evidence").fill(
+            f"Seen on the study visit; step {score} of 4."
+        )
         click(score_form.get_by_role("button", name="Record score"))
         expect(score_form.get_by_role("button", name="Record score")).to_be_visible()
 
     expected = {(CITY, 1): wanted[1], (CITY, 2): wanted[2]}
-    eventually(lambda: {key: heatmap(page).get(key) for key in expected} == expected,
-               f"the heatmap to show {expected} (it showed {before})")
+    eventually(
+        lambda: {key: heatmap(page).get(key) for key in expected} == expected,
+        f"the heatmap to show {expected} (it showed {before})",
+    )
     after = heatmap(page)
-    assert {k: v for k, v in after.items() if k[0] != CITY} == {k: v for k, v in before.items() if k[0] != CITY}
+    assert {k: v for k, v in after.items() if k[0] != CITY} == {
+        k: v for k, v in before.items() if k[0] != CITY
+    }
     assert_no_exception(page)
     assert_clean_log(demo)
-

@@ -68,9 +68,16 @@ def test_replicas_share_sign_in_data_and_sign_out(replicas, browser) -> None:
         community_id = min(actor.roles)
         starts = datetime.now(UTC) + timedelta(days=3)
         workshops.record_workshop(
-            session, actor, community_id=community_id, title="Replica visible visit", kind="study_visit",
-            format="online", meeting_link="https://meet.example.org/r", starts_at=starts,
-            ends_at=starts + timedelta(hours=2), time_zone="Europe/Brussels",
+            session,
+            actor,
+            community_id=community_id,
+            title="Replica visible visit",
+            kind="study_visit",
+            format="online",
+            meeting_link="https://meet.example.org/r",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            time_zone="Europe/Brussels",
         )
     page_two.reload()
     wait_idle(page_two)
@@ -79,7 +86,9 @@ def test_replicas_share_sign_in_data_and_sign_out(replicas, browser) -> None:
     saved_cookies = context.cookies()
     page_one.get_by_role("button", name="Sign out").click()
     wait_idle(page_one)
-    page_two.get_by_test_id("stSidebarNav").get_by_text("Search", exact=True).click()  # any next click
+    page_two.get_by_test_id("stSidebarNav").get_by_text(
+        "Search", exact=True
+    ).click()  # any next click
     wait_idle(page_two)
     expect(page_two.get_by_role("button", name="Sign in")).to_be_visible()
 

@@ -48,26 +48,39 @@ def test_facilitator_assembles_approves_and_downloads_the_chapter(demo, new_cont
     # A free-text section joins the chapter ...
     title = f"Lessons from the library desks {uuid.uuid4().hex[:6]}"
     body = "Volunteers who speak **Arabic, Dari and Ukrainian** made the desks work. Ünïcödé stays."
-    adding = draft.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Add section"))
+    adding = draft.get_by_test_id("stForm").filter(
+        has=page.get_by_role("button", name="Add section")
+    )
     choose(adding, "Kind", "Free text")
     adding.get_by_label("Title (empty: the usual title of its kind)").fill(title)
     click(adding.get_by_role("button", name="Add section"))
-    expect(draft.get_by_role("heading", name=re.compile(rf"^\d+\. {re.escape(title)}$"))).to_be_visible()
+    expect(
+        draft.get_by_role("heading", name=re.compile(rf"^\d+\. {re.escape(title)}$"))
+    ).to_be_visible()
 
     # ... and gets its text through the section's editor.
-    editor = draft.locator("details").filter(has=page.locator("summary", has_text=re.compile("Edit$"))).last
+    editor = (
+        draft.locator("details")
+        .filter(has=page.locator("summary", has_text=re.compile("Edit$")))
+        .last
+    )
     click(editor.locator("summary"))
     expect(editor.get_by_label("Title", exact=True)).to_have_value(title)
     editor.get_by_label("Text (Markdown)").fill(body)
     click(editor.get_by_role("button", name="Save section"))
-    expect(draft.get_by_text("Volunteers who speak Arabic, Dari and Ukrainian made the desks work.").first
-           ).to_be_attached()
+    expect(
+        draft.get_by_text(
+            "Volunteers who speak Arabic, Dari and Ukrainian made the desks work."
+        ).first
+    ).to_be_attached()
 
     # Review and approval freeze a revision.
     click(draft.get_by_role("button", name="Submit for review"))
     click(draft.get_by_role("button", name="Approve this text"))
     expect(draft.get_by_text("Approved. An edit opens the next draft")).to_be_visible()
-    caption = main(page).get_by_text(re.compile(rf"^{re.escape(COMMUNITY)} · approved · approved revision \d+$"))
+    caption = main(page).get_by_text(
+        re.compile(rf"^{re.escape(COMMUNITY)} · approved · approved revision \d+$")
+    )
     expect(caption).to_be_visible()
     revision = int(caption.inner_text().rsplit(" ", 1)[1])
     assert_no_exception(page)
@@ -79,7 +92,9 @@ def test_facilitator_assembles_approves_and_downloads_the_chapter(demo, new_cont
     document = DocxDocument(io.BytesIO(docx_bytes))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert any(title in h for h in headings), headings
-    assert any("Volunteers who speak Arabic, Dari and Ukrainian" in p.text for p in document.paragraphs)
+    assert any(
+        "Volunteers who speak Arabic, Dari and Ukrainian" in p.text for p in document.paragraphs
+    )
 
     pdf_bytes = download(page, export, "PDF", f"revision {revision}")
     assert pdf_bytes.startswith(b"%PDF")

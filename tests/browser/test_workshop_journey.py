@@ -68,7 +68,9 @@ def test_facilitator_records_holds_closes_a_workshop_and_turns_its_outcome_into_
     expect(outcomes.get_by_text("Open a welcome desk in every district library")).to_be_visible()
 
     click(main(page).get_by_text("Close the workshop"))
-    page.get_by_label("Minutes (Markdown)").fill("We agreed to pilot welcome desks in two libraries.")
+    page.get_by_label("Minutes (Markdown)").fill(
+        "We agreed to pilot welcome desks in two libraries."
+    )
     click(page.get_by_role("button", name="Close", exact=True))
     expect(main(page).get_by_text("Workshop · In person · Closed")).to_be_visible()
     expect(main(page).get_by_text("This workshop is closed and read-only")).to_be_visible()
@@ -77,17 +79,25 @@ def test_facilitator_records_holds_closes_a_workshop_and_turns_its_outcome_into_
     click(page.get_by_role("tab", name="Outcomes"))
     click(outcomes.get_by_role("button", name="Create action"))
     popover = page.get_by_test_id("stPopoverBody")
-    expect(popover.get_by_label("Title")).to_have_value("Open a welcome desk in every district library")
+    expect(popover.get_by_label("Title")).to_have_value(
+        "Open a welcome desk in every district library"
+    )
     choose(popover, "Owner", "Lena Schäfer")
     click(popover.get_by_role("button", name="Create action"))
-    link = outcomes.get_by_role("link", name="Action: Open a welcome desk in every district library")
+    link = outcomes.get_by_role(
+        "link", name="Action: Open a welcome desk in every district library"
+    )
     expect(link).to_be_visible()
     assert_no_exception(page)
 
     with sa.create_engine(demo.database_url).connect() as conn:
-        stored = conn.execute(sa.text(
-            "SELECT a.title, a.workshop_id, w.status FROM action a JOIN workshop w ON w.id = a.workshop_id "
-            "WHERE w.title = :title AND a.deleted_at IS NULL"), {"title": title}).all()
+        stored = conn.execute(
+            sa.text(
+                "SELECT a.title, a.workshop_id, w.status FROM action a JOIN workshop w ON w.id = a.workshop_id "
+                "WHERE w.title = :title AND a.deleted_at IS NULL"
+            ),
+            {"title": title},
+        ).all()
     assert stored == [("Open a welcome desk in every district library", stored[0][1], "closed")]
 
     # Found again: the text filter narrows the list to it ...
@@ -101,7 +111,9 @@ def test_facilitator_records_holds_closes_a_workshop_and_turns_its_outcome_into_
     click(main(page).get_by_role("radio", name="Calendar"))
     entry = main(page).get_by_role("link", name=title)
     expect(entry).to_be_visible()
-    day_cell = main(page).get_by_test_id("stColumn").filter(has=page.get_by_role("link", name=title)).last
+    day_cell = (
+        main(page).get_by_test_id("stColumn").filter(has=page.get_by_role("link", name=title)).last
+    )
     assert day_cell.inner_text().split()[0] == str(day.day)
     click(entry)
     expect(page.get_by_role("heading", name=title)).to_be_visible()
@@ -133,9 +145,17 @@ def test_workshop_opened_from_the_calendar_stays_open_after_a_change(demo, new_c
         facilitator = accounts.load_actor(session, username="facilitator")
         community = communities.get_by_slug(session, facilitator, "welcoming-culture")
         workshops.record_workshop(
-            session, facilitator, community_id=community.id, title=title, kind="study_visit", format="in_person",
-            place="Zagreb", starts_at=datetime.combine(day, time(9)), ends_at=datetime.combine(day, time(17)),
-            time_zone="Europe/Brussels")
+            session,
+            facilitator,
+            community_id=community.id,
+            title=title,
+            kind="study_visit",
+            format="in_person",
+            place="Zagreb",
+            starts_at=datetime.combine(day, time(9)),
+            ends_at=datetime.combine(day, time(17)),
+            time_zone="Europe/Brussels",
+        )
     page = new_context().new_page()
     enter(page, demo.url, "facilitator", DEMO_PASSWORD)
     go(page, "Workshops")

@@ -46,14 +46,22 @@ def test_numbers_keep_their_english_format_and_take_the_readers_marks() -> None:
     chk.long_text("minutes", "x" * 100_001, label=N_("The minutes"))
     message = chk.errors["minutes"]
     assert message == "The minutes is 100,001 characters long; at most 100,000 are allowed."
-    assert localize(message, "de") == "Das Protokoll ist 100.001 Zeichen lang; höchstens 100.000 sind erlaubt."
+    assert (
+        localize(message, "de")
+        == "Das Protokoll ist 100.001 Zeichen lang; höchstens 100.000 sind erlaubt."
+    )
     assert localize(message, "en") == message
 
 
 def test_fixed_words_inside_a_message_are_translated_too() -> None:
-    message = Message(N_("The progress of this action follows its {what}."), what=Message("milestones"))
+    message = Message(
+        N_("The progress of this action follows its {what}."), what=Message("milestones")
+    )
     assert message == "The progress of this action follows its milestones."
-    assert localize(message, "de") == "Der Fortschritt dieser Aktion richtet sich nach ihren Meilensteinen."
+    assert (
+        localize(message, "de")
+        == "Der Fortschritt dieser Aktion richtet sich nach ihren Meilensteinen."
+    )
 
 
 def test_plain_messages_are_translated_and_unknown_text_is_left_alone() -> None:

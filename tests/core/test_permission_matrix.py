@@ -125,21 +125,38 @@ class MatrixWorld:
         return communities.add_member(s, SYSTEM, self.community_id, self.person(s).id, "member")  # type: ignore[arg-type]
 
     def user(self, s: Session) -> User:
-        return accounts.create_user(s, SYSTEM, username=f"target{next(_unique)}", password=factories.PASSWORD,
-                                    name="Target user")
+        return accounts.create_user(
+            s,
+            SYSTEM,
+            username=f"target{next(_unique)}",
+            password=factories.PASSWORD,
+            name="Target user",
+        )
 
     def invitation(self, s: Session) -> Invitation:
-        return invitations.invite(s, SYSTEM, community_id=self.community_id, name="Invited person").invitation
+        return invitations.invite(
+            s, SYSTEM, community_id=self.community_id, name="Invited person"
+        ).invitation
 
     def workshop(self, s: Session, status: str = WorkshopStatus.PLANNED) -> Workshop:
         workshop = workshops.record_workshop(
-            s, SYSTEM, community_id=self.community_id, title=f"Target workshop {next(_unique)}", kind="workshop",
-            format="in_person", place="Town hall", starts_at=datetime(2026, 3, 10, 10), ends_at=datetime(2026, 3, 10, 16),
-            time_zone="Europe/Berlin")
+            s,
+            SYSTEM,
+            community_id=self.community_id,
+            title=f"Target workshop {next(_unique)}",
+            kind="workshop",
+            format="in_person",
+            place="Town hall",
+            starts_at=datetime(2026, 3, 10, 10),
+            ends_at=datetime(2026, 3, 10, 16),
+            time_zone="Europe/Berlin",
+        )
         if status != WorkshopStatus.PLANNED:
             workshops.mark_held(s, SYSTEM, workshop.id, workshop.version)  # type: ignore[arg-type]
         if status == WorkshopStatus.CLOSED:
-            workshops.close_workshop(s, SYSTEM, workshop.id, workshop.version, minutes="What was said.")  # type: ignore[arg-type]
+            workshops.close_workshop(
+                s, SYSTEM, workshop.id, workshop.version, minutes="What was said."
+            )  # type: ignore[arg-type]
         return workshop
 
     def owner_for(self, actor: Actor) -> int:
@@ -153,36 +170,63 @@ class MatrixWorld:
         return self.other_person_id
 
     def action(self, s: Session, owner_person_id: int, *, deleted: bool = False) -> Action:
-        action = actions.create_action(s, SYSTEM, community_id=self.community_id, title=f"Target action {next(_unique)}",
-                                       owner_person_id=owner_person_id, due_date=date(2026, 6, 30))
+        action = actions.create_action(
+            s,
+            SYSTEM,
+            community_id=self.community_id,
+            title=f"Target action {next(_unique)}",
+            owner_person_id=owner_person_id,
+            due_date=date(2026, 6, 30),
+        )
         if deleted:
             actions.delete_action(s, SYSTEM, action.id)
         return action
 
     def practice(self, s: Session, status: str = ReviewStatus.DRAFT) -> Practice:
-        practice = practices.create_practice(s, SYSTEM, self.community_id, title=f"Target practice {next(_unique)}",
-                                             organisation_id=self.home_city_id)
+        practice = practices.create_practice(
+            s,
+            SYSTEM,
+            self.community_id,
+            title=f"Target practice {next(_unique)}",
+            organisation_id=self.home_city_id,
+        )
         if status == ReviewStatus.IN_REVIEW:
             practices.submit_practice(s, SYSTEM, practice.id, practice.version)  # type: ignore[arg-type]
         return practice
 
     def standard(self, s: Session, status: str = ReviewStatus.DRAFT) -> Standard:
-        standard = standards.create_standard(s, SYSTEM, self.community_id, title=f"Target standard {next(_unique)}",
-                                             statement="Volunteers are welcomed and trained.")
+        standard = standards.create_standard(
+            s,
+            SYSTEM,
+            self.community_id,
+            title=f"Target standard {next(_unique)}",
+            statement="Volunteers are welcomed and trained.",
+        )
         if status == ReviewStatus.IN_REVIEW:
             standards.submit_standard(s, SYSTEM, standard.id, standard.version)  # type: ignore[arg-type]
         return standard
 
     def scored_city(self, actor: Actor) -> int:
         """Members score only their own city; facilitators and admins are tried on another city of the community."""
-        return self.home_city_id if actor.role_in(self.community_id) == Role.MEMBER else self.other_city_id
+        return (
+            self.home_city_id
+            if actor.role_in(self.community_id) == Role.MEMBER
+            else self.other_city_id
+        )
 
 
 def _own_profile(s: Session, a: Actor, w: MatrixWorld) -> Any:
     mine = profile.my_profile(s, a)
-    return profile.update_own_profile(s, a, name=mine.name, email="me@example.org", language=mine.language,
-                                      time_zone=mine.time_zone, person_version=mine.person_version,
-                                      user_version=mine.user_version)
+    return profile.update_own_profile(
+        s,
+        a,
+        name=mine.name,
+        email="me@example.org",
+        language=mine.language,
+        time_zone=mine.time_zone,
+        person_version=mine.person_version,
+        user_version=mine.user_version,
+    )
 
 
 PAST_WORKSHOP_CSV = (
@@ -192,7 +236,9 @@ PAST_WORKSHOP_CSV = (
 
 
 def _import_workshops(s: Session, a: Actor, w: MatrixWorld) -> workshop_io.ImportReport:
-    report = workshop_io.import_workshops_csv(s, a, w.community_id, PAST_WORKSHOP_CSV, dry_run=False)
+    report = workshop_io.import_workshops_csv(
+        s, a, w.community_id, PAST_WORKSHOP_CSV, dry_run=False
+    )
     assert report.created, f"the import wrote nothing: {report.errors}"
     return report
 
@@ -239,134 +285,317 @@ def _in_empty_database(w: MatrixWorld, work: Callable[[Engine], Any]) -> Any:
 REGISTRY: dict[str, Case] = {
     # communities
     "community.read": Case(lambda s, a, w: communities.get_community(s, a, w.community_id), "read"),
-    "community.create": Case(lambda s, a, w: communities.create_community(
-        s, a, name="A new community", slug=f"new-{next(_unique)}"), "workspace"),
-    "community.rename": Case(lambda s, a, w: communities.rename_community(
-        s, a, w.community_id, w.community(s).version, name="Renamed")),
-    "community.archive": Case(lambda s, a, w: communities.archive_community(
-        s, a, w.community_id, w.community(s).version)),
-    "community.set_visibility": Case(lambda s, a, w: communities.set_visibility(
-        s, a, w.community_id, w.community(s).version,
-        Visibility.PRIVATE if w.visibility == Visibility.WORKSPACE else Visibility.WORKSPACE)),
+    "community.create": Case(
+        lambda s, a, w: communities.create_community(
+            s, a, name="A new community", slug=f"new-{next(_unique)}"
+        ),
+        "workspace",
+    ),
+    "community.rename": Case(
+        lambda s, a, w: communities.rename_community(
+            s, a, w.community_id, w.community(s).version, name="Renamed"
+        )
+    ),
+    "community.archive": Case(
+        lambda s, a, w: communities.archive_community(s, a, w.community_id, w.community(s).version)
+    ),
+    "community.set_visibility": Case(
+        lambda s, a, w: communities.set_visibility(
+            s,
+            a,
+            w.community_id,
+            w.community(s).version,
+            Visibility.PRIVATE if w.visibility == Visibility.WORKSPACE else Visibility.WORKSPACE,
+        )
+    ),
     # organisations and people (shared by every community)
-    "organisation.create": Case(lambda s, a, w: people.create_organisation(s, a, name="New city"), "any_community"),
-    "organisation.update": Case(lambda s, a, w: (lambda o: people.update_organisation(
-        s, a, o.id, o.version, name="Renamed city"))(w.organisation(s)), "any_community"),
-    "person.create": Case(lambda s, a, w: people.create_person(s, a, name="New person"), "any_community"),
-    "person.update": Case(lambda s, a, w: (lambda p: people.update_person(
-        s, a, p.id, p.version, name="Renamed person"))(w.person(s)), "any_community"),
+    "organisation.create": Case(
+        lambda s, a, w: people.create_organisation(s, a, name="New city"), "any_community"
+    ),
+    "organisation.update": Case(
+        lambda s, a, w: (
+            lambda o: people.update_organisation(s, a, o.id, o.version, name="Renamed city")
+        )(w.organisation(s)),
+        "any_community",
+    ),
+    "person.create": Case(
+        lambda s, a, w: people.create_person(s, a, name="New person"), "any_community"
+    ),
+    "person.update": Case(
+        lambda s, a, w: (
+            lambda p: people.update_person(s, a, p.id, p.version, name="Renamed person")
+        )(w.person(s)),
+        "any_community",
+    ),
     "person.delete": Case(lambda s, a, w: people.delete_person(s, a, w.person(s).id), "workspace"),
     # memberships
-    "membership.add": Case(lambda s, a, w: communities.add_member(s, a, w.community_id, w.person(s).id, "member")),
-    "membership.change_role": Case(lambda s, a, w: (lambda m: communities.change_role(
-        s, a, m.id, m.version, "observer"))(w.membership(s))),
+    "membership.add": Case(
+        lambda s, a, w: communities.add_member(s, a, w.community_id, w.person(s).id, "member")
+    ),
+    "membership.change_role": Case(
+        lambda s, a, w: (lambda m: communities.change_role(s, a, m.id, m.version, "observer"))(
+            w.membership(s)
+        )
+    ),
     "membership.remove": Case(lambda s, a, w: communities.remove_member(s, a, w.membership(s).id)),
     # accounts and the admin console
-    "user.create": Case(lambda s, a, w: accounts.create_user(
-        s, a, username=f"new{next(_unique)}", password=factories.PASSWORD, name="New user"), "workspace"),
+    "user.create": Case(
+        lambda s, a, w: accounts.create_user(
+            s, a, username=f"new{next(_unique)}", password=factories.PASSWORD, name="New user"
+        ),
+        "workspace",
+    ),
     "user.list": Case(lambda s, a, w: admin.list_users(s, a), "workspace"),
     "user.deactivate": Case(lambda s, a, w: admin.deactivate_user(s, a, w.user(s).id), "workspace"),
     "user.reactivate": Case(lambda s, a, w: admin.reactivate_user(s, a, w.user(s).id), "workspace"),
-    "user.reset_password": Case(lambda s, a, w: admin.reset_password(s, a, w.user(s).id), "workspace"),
+    "user.reset_password": Case(
+        lambda s, a, w: admin.reset_password(s, a, w.user(s).id), "workspace"
+    ),
     "user.unlock": Case(lambda s, a, w: admin.unlock_user(s, a, w.user(s).id), "workspace"),
-    "user.change_own_password": Case(lambda s, a, w: accounts.change_own_password(
-        s, a, factories.PASSWORD, "another long passphrase"), "self"),
+    "user.change_own_password": Case(
+        lambda s, a, w: accounts.change_own_password(
+            s, a, factories.PASSWORD, "another long passphrase"
+        ),
+        "self",
+    ),
     "user.update_own_profile": Case(_own_profile, "self"),
     "audit.read": Case(lambda s, a, w: admin.audit_log(s, a, community_id=w.community_id)),
     # invitations
-    "invitation.create": Case(lambda s, a, w: invitations.invite(s, a, community_id=w.community_id, name="Someone")),
+    "invitation.create": Case(
+        lambda s, a, w: invitations.invite(s, a, community_id=w.community_id, name="Someone")
+    ),
     "invitation.list": Case(lambda s, a, w: invitations.list_invitations(s, a, w.community_id)),
-    "invitation.revoke": Case(lambda s, a, w: invitations.revoke_invitation(s, a, w.invitation(s).id)),
+    "invitation.revoke": Case(
+        lambda s, a, w: invitations.revoke_invitation(s, a, w.invitation(s).id)
+    ),
     # personal data and onboarding
-    "person.anonymise": Case(lambda s, a, w: personal_data.anonymise_person(s, a, w.person(s).id), "workspace"),
+    "person.anonymise": Case(
+        lambda s, a, w: personal_data.anonymise_person(s, a, w.person(s).id), "workspace"
+    ),
     "person.export_own": Case(lambda s, a, w: personal_data.export_own_data(s, a), "self"),
-    "import.people": Case(lambda s, a, w: onboarding.apply_import(
-        s, a, w.community_id, "people.csv", b"name,email\nImported Person,imported@example.org\n")),
+    "import.people": Case(
+        lambda s, a, w: onboarding.apply_import(
+            s,
+            a,
+            w.community_id,
+            "people.csv",
+            b"name,email\nImported Person,imported@example.org\n",
+        )
+    ),
     # toolkit (chapter.export: an earlier revision; the latest one is published to every reader)
-    "toolkit.create": Case(lambda s, a, w: toolkit.create_toolkit(s, a, title="Edition", year=2021), "workspace"),
-    "toolkit.update": Case(lambda s, a, w: (lambda t: toolkit.update_toolkit(
-        s, a, t.id, t.version, title="Renamed edition"))(toolkit.create_toolkit(s, SYSTEM, title="E", year=2021)),
-        "workspace"),
-    "chapter.edit": Case(lambda s, a, w: toolkit_sections.add_section(s, a, _chapter(s, w).id, "free_text", title="T")),
-    "chapter.submit": Case(lambda s, a, w: (lambda c: toolkit.submit_chapter(s, a, c.id, c.version))(_chapter(s, w))),
-    "chapter.comment": Case(lambda s, a, w: toolkit_sections.add_comment(
-        s, a, toolkit.live_sections(s, _chapter(s, w).id)[0].id, "A remark")),  # type: ignore[arg-type]
-    "chapter.approve": Case(lambda s, a, w: (lambda c: toolkit.approve_chapter(s, a, c.id, c.version))(
-        _chapter(s, w, submitted=True))),
-    "chapter.restore": Case(lambda s, a, w: (lambda c: toolkit_revisions.restore_revision(s, a, c.id, c.version, 1))(
-        _chapter(s, w, approvals=1))),
-    "chapter.export": Case(lambda s, a, w: toolkit_export.chapter_export_document(
-        s, a, _chapter(s, w, approvals=2).id, revision=1)),
+    "toolkit.create": Case(
+        lambda s, a, w: toolkit.create_toolkit(s, a, title="Edition", year=2021), "workspace"
+    ),
+    "toolkit.update": Case(
+        lambda s, a, w: (
+            lambda t: toolkit.update_toolkit(s, a, t.id, t.version, title="Renamed edition")
+        )(toolkit.create_toolkit(s, SYSTEM, title="E", year=2021)),
+        "workspace",
+    ),
+    "chapter.edit": Case(
+        lambda s, a, w: toolkit_sections.add_section(
+            s, a, _chapter(s, w).id, "free_text", title="T"
+        )
+    ),
+    "chapter.submit": Case(
+        lambda s, a, w: (lambda c: toolkit.submit_chapter(s, a, c.id, c.version))(_chapter(s, w))
+    ),
+    "chapter.comment": Case(
+        lambda s, a, w: toolkit_sections.add_comment(
+            s, a, toolkit.live_sections(s, _chapter(s, w).id)[0].id, "A remark"
+        )
+    ),  # type: ignore[arg-type]
+    "chapter.approve": Case(
+        lambda s, a, w: (lambda c: toolkit.approve_chapter(s, a, c.id, c.version))(
+            _chapter(s, w, submitted=True)
+        )
+    ),
+    "chapter.restore": Case(
+        lambda s, a, w: (lambda c: toolkit_revisions.restore_revision(s, a, c.id, c.version, 1))(
+            _chapter(s, w, approvals=1)
+        )
+    ),
+    "chapter.export": Case(
+        lambda s, a, w: toolkit_export.chapter_export_document(
+            s, a, _chapter(s, w, approvals=2).id, revision=1
+        )
+    ),
     # workshops (a closed workshop is read-only: every change but reopen targets an open one)
-    "workshop.create": Case(lambda s, a, w: workshops.record_workshop(
-        s, a, community_id=w.community_id, title="Study visit", kind="study_visit", format="hybrid",
-        place="Town hall", meeting_link="https://meet.example.org/visit", starts_at=datetime(2026, 5, 4, 9),
-        ends_at=datetime(2026, 5, 4, 17), time_zone="Europe/Lisbon")),
-    "workshop.update": Case(lambda s, a, w: (lambda ws: workshops.update_workshop(
-        s, a, ws.id, ws.version, title="Renamed workshop"))(w.workshop(s))),
+    "workshop.create": Case(
+        lambda s, a, w: workshops.record_workshop(
+            s,
+            a,
+            community_id=w.community_id,
+            title="Study visit",
+            kind="study_visit",
+            format="hybrid",
+            place="Town hall",
+            meeting_link="https://meet.example.org/visit",
+            starts_at=datetime(2026, 5, 4, 9),
+            ends_at=datetime(2026, 5, 4, 17),
+            time_zone="Europe/Lisbon",
+        )
+    ),
+    "workshop.update": Case(
+        lambda s, a, w: (
+            lambda ws: workshops.update_workshop(s, a, ws.id, ws.version, title="Renamed workshop")
+        )(w.workshop(s))
+    ),
     "workshop.delete": Case(lambda s, a, w: workshops.delete_workshop(s, a, w.workshop(s).id)),
-    "workshop.attend": Case(lambda s, a, w: attendance.add_guest(
-        s, a, w.workshop(s, WorkshopStatus.HELD).id, name="Guest expert", organisation="Volunteer centre")),
-    "workshop.attach": Case(lambda s, a, w: attachments.add_attachment(
-        s, a, w.workshop(s, WorkshopStatus.HELD).id, filename="notes.md", content=b"# Notes\n\nWhat we saw.\n")),
-    "workshop.close": Case(lambda s, a, w: (lambda ws: workshops.close_workshop(
-        s, a, ws.id, ws.version, minutes="Agreed next steps."))(w.workshop(s, WorkshopStatus.HELD))),
-    "workshop.reopen": Case(lambda s, a, w: (lambda ws: workshops.reopen_workshop(s, a, ws.id, ws.version))(
-        w.workshop(s, WorkshopStatus.CLOSED))),
+    "workshop.attend": Case(
+        lambda s, a, w: attendance.add_guest(
+            s,
+            a,
+            w.workshop(s, WorkshopStatus.HELD).id,
+            name="Guest expert",
+            organisation="Volunteer centre",
+        )
+    ),
+    "workshop.attach": Case(
+        lambda s, a, w: attachments.add_attachment(
+            s,
+            a,
+            w.workshop(s, WorkshopStatus.HELD).id,
+            filename="notes.md",
+            content=b"# Notes\n\nWhat we saw.\n",
+        )
+    ),
+    "workshop.close": Case(
+        lambda s, a, w: (
+            lambda ws: workshops.close_workshop(
+                s, a, ws.id, ws.version, minutes="Agreed next steps."
+            )
+        )(w.workshop(s, WorkshopStatus.HELD))
+    ),
+    "workshop.reopen": Case(
+        lambda s, a, w: (lambda ws: workshops.reopen_workshop(s, a, ws.id, ws.version))(
+            w.workshop(s, WorkshopStatus.CLOSED)
+        )
+    ),
     "workshop.import": Case(_import_workshops),
-    "attendance.export": Case(lambda s, a, w: workshop_io.export_attendance_csv(
-        s, a, w.workshop(s, WorkshopStatus.HELD).id)),
+    "attendance.export": Case(
+        lambda s, a, w: workshop_io.export_attendance_csv(
+            s, a, w.workshop(s, WorkshopStatus.HELD).id
+        )
+    ),
     # joint actions: update, post_update and move on the acting member's own action (see owner_for)
-    "action.create": Case(lambda s, a, w: actions.create_action(
-        s, a, community_id=w.community_id, title="Mentoring scheme", owner_person_id=w.owner_for(a),
-        due_date=date(2026, 9, 30))),
-    "action.update": Case(lambda s, a, w: (lambda x: actions.update_action(
-        s, a, x.id, x.version, title="Renamed action"))(w.action(s, w.owner_for(a)))),
-    "action.post_update": Case(lambda s, a, w: action_updates.post_update(
-        s, a, w.action(s, w.owner_for(a)).id, text="First volunteers recruited.", new_status="in_progress")),
-    "action.move": Case(lambda s, a, w: (lambda x: actions.move_action(s, a, x.id, x.version, "in_progress"))(
-        w.action(s, w.owner_for(a)))),
-    "action.delete": Case(lambda s, a, w: actions.delete_action(s, a, w.action(s, w.owner_for(a)).id)),
-    "action.restore": Case(lambda s, a, w: actions.restore_action(
-        s, a, w.action(s, w.owner_for(a), deleted=True).id)),
-    "action.export": Case(lambda s, a, w: (
-        w.action(s, w.owner_for(a)), action_io.export_actions_csv(s, a, w.community_id))),
+    "action.create": Case(
+        lambda s, a, w: actions.create_action(
+            s,
+            a,
+            community_id=w.community_id,
+            title="Mentoring scheme",
+            owner_person_id=w.owner_for(a),
+            due_date=date(2026, 9, 30),
+        )
+    ),
+    "action.update": Case(
+        lambda s, a, w: (
+            lambda x: actions.update_action(s, a, x.id, x.version, title="Renamed action")
+        )(w.action(s, w.owner_for(a)))
+    ),
+    "action.post_update": Case(
+        lambda s, a, w: action_updates.post_update(
+            s,
+            a,
+            w.action(s, w.owner_for(a)).id,
+            text="First volunteers recruited.",
+            new_status="in_progress",
+        )
+    ),
+    "action.move": Case(
+        lambda s, a, w: (lambda x: actions.move_action(s, a, x.id, x.version, "in_progress"))(
+            w.action(s, w.owner_for(a))
+        )
+    ),
+    "action.delete": Case(
+        lambda s, a, w: actions.delete_action(s, a, w.action(s, w.owner_for(a)).id)
+    ),
+    "action.restore": Case(
+        lambda s, a, w: actions.restore_action(s, a, w.action(s, w.owner_for(a), deleted=True).id)
+    ),
+    "action.export": Case(
+        lambda s, a, w: (
+            w.action(s, w.owner_for(a)),
+            action_io.export_actions_csv(s, a, w.community_id),
+        )
+    ),
     "action.import": Case(_import_actions),
     # practices and standards (drafts; approval of one in review)
-    "practice.create": Case(lambda s, a, w: practices.create_practice(
-        s, a, w.community_id, title="Buddy scheme", organisation_id=w.home_city_id)),
-    "practice.update": Case(lambda s, a, w: (lambda p: practices.update_practice(
-        s, a, p.id, p.version, title="Renamed practice"))(w.practice(s))),
-    "practice.submit": Case(lambda s, a, w: (lambda p: practices.submit_practice(s, a, p.id, p.version))(
-        w.practice(s))),
-    "practice.approve": Case(lambda s, a, w: (lambda p: practices.approve_practice(s, a, p.id, p.version))(
-        w.practice(s, ReviewStatus.IN_REVIEW))),
+    "practice.create": Case(
+        lambda s, a, w: practices.create_practice(
+            s, a, w.community_id, title="Buddy scheme", organisation_id=w.home_city_id
+        )
+    ),
+    "practice.update": Case(
+        lambda s, a, w: (
+            lambda p: practices.update_practice(s, a, p.id, p.version, title="Renamed practice")
+        )(w.practice(s))
+    ),
+    "practice.submit": Case(
+        lambda s, a, w: (lambda p: practices.submit_practice(s, a, p.id, p.version))(w.practice(s))
+    ),
+    "practice.approve": Case(
+        lambda s, a, w: (lambda p: practices.approve_practice(s, a, p.id, p.version))(
+            w.practice(s, ReviewStatus.IN_REVIEW)
+        )
+    ),
     "practice.delete": Case(lambda s, a, w: practices.delete_practice(s, a, w.practice(s).id)),
-    "standard.create": Case(lambda s, a, w: standards.create_standard(
-        s, a, w.community_id, title="Recognition", statement="Volunteers' work is recognised.")),
-    "standard.update": Case(lambda s, a, w: (lambda x: standards.update_standard(
-        s, a, x.id, x.version, title="Renamed standard"))(w.standard(s))),
-    "standard.submit": Case(lambda s, a, w: (lambda x: standards.submit_standard(s, a, x.id, x.version))(
-        w.standard(s))),
-    "standard.approve": Case(lambda s, a, w: (lambda x: standards.approve_standard(s, a, x.id, x.version))(
-        w.standard(s, ReviewStatus.IN_REVIEW))),
-    "standard.reorder": Case(lambda s, a, w: (lambda first, second: standards.move_standard(
-        s, a, second.id, second.version, "up"))(w.standard(s), w.standard(s))),
+    "standard.create": Case(
+        lambda s, a, w: standards.create_standard(
+            s, a, w.community_id, title="Recognition", statement="Volunteers' work is recognised."
+        )
+    ),
+    "standard.update": Case(
+        lambda s, a, w: (
+            lambda x: standards.update_standard(s, a, x.id, x.version, title="Renamed standard")
+        )(w.standard(s))
+    ),
+    "standard.submit": Case(
+        lambda s, a, w: (lambda x: standards.submit_standard(s, a, x.id, x.version))(w.standard(s))
+    ),
+    "standard.approve": Case(
+        lambda s, a, w: (lambda x: standards.approve_standard(s, a, x.id, x.version))(
+            w.standard(s, ReviewStatus.IN_REVIEW)
+        )
+    ),
+    "standard.reorder": Case(
+        lambda s, a, w: (
+            lambda first, second: standards.move_standard(s, a, second.id, second.version, "up")
+        )(w.standard(s), w.standard(s))
+    ),
     "standard.delete": Case(lambda s, a, w: standards.delete_standard(s, a, w.standard(s).id)),
     # self-assessment: members score their own city, facilitators another one (see scored_city)
-    "score.record": Case(lambda s, a, w: self_assessment.record_score(
-        s, a, w.standard(s).id, w.scored_city(a), 2, evidence="Training twice a year.")),
+    "score.record": Case(
+        lambda s, a, w: self_assessment.record_score(
+            s, a, w.standard(s).id, w.scored_city(a), 2, evidence="Training twice a year."
+        )
+    ),
     # notifications: the own inbox, and the operator jobs
     "notification.read_own": Case(lambda s, a, w: notifications.mark_read(s, a), "self"),
     "notification.send_overdue": Case(lambda s, a, w: reminders.overdue_actions(s, a), "workspace"),
-    "notification.send_digest": Case(lambda s, a, w: notifications.weekly_digest(s, a), "workspace"),
+    "notification.send_digest": Case(
+        lambda s, a, w: notifications.weekly_digest(s, a), "workspace"
+    ),
     # whole-workspace operations: they take the engine, not the case's session
-    "backup.create": Case(lambda s, a, w: portability.backup(
-        w.engine, w.scratch / f"backup-{next(_unique)}.zip", actor=a), "workspace"),
-    "backup.restore": Case(lambda s, a, w: _in_empty_database(
-        w, lambda target: portability.restore(target, w.archive, actor=a)), "workspace"),
-    "seed.run": Case(lambda s, a, w: _in_empty_database(w, lambda target: seed_workspace(target, "small", actor=a)),
-                     "workspace"),
+    "backup.create": Case(
+        lambda s, a, w: portability.backup(
+            w.engine, w.scratch / f"backup-{next(_unique)}.zip", actor=a
+        ),
+        "workspace",
+    ),
+    "backup.restore": Case(
+        lambda s, a, w: _in_empty_database(
+            w, lambda target: portability.restore(target, w.archive, actor=a)
+        ),
+        "workspace",
+    ),
+    "seed.run": Case(
+        lambda s, a, w: _in_empty_database(
+            w, lambda target: seed_workspace(target, "small", actor=a)
+        ),
+        "workspace",
+    ),
 }
 
 
@@ -374,15 +603,20 @@ def _chapter(s: Session, w: MatrixWorld, *, submitted: bool = False, approvals: 
     """A chapter of the target community with one section, made by SYSTEM (submitted or approved n times)."""
     edition = toolkit.create_toolkit(s, SYSTEM, title=f"Edition {next(_unique)}", year=2021)
     chapter = toolkit.add_chapter(s, SYSTEM, edition.id, w.community_id)
-    section = toolkit_sections.add_section(s, SYSTEM, chapter.id, "free_text", title="Text", body="Words.")
+    section = toolkit_sections.add_section(
+        s, SYSTEM, chapter.id, "free_text", title="Text", body="Words."
+    )
     for number in range(approvals):
         if number:
-            toolkit_sections.update_section(s, SYSTEM, section.id, section.version, body=f"Words {number}.")
+            toolkit_sections.update_section(
+                s, SYSTEM, section.id, section.version, body=f"Words {number}."
+            )
         toolkit.submit_chapter(s, SYSTEM, chapter.id, chapter.version)
         toolkit.approve_chapter(s, SYSTEM, chapter.id, chapter.version)
     if submitted:
         toolkit.submit_chapter(s, SYSTEM, chapter.id, chapter.version)
     return chapter
+
 
 ALL_OPERATIONS = sorted(set(PERMISSIONS) | set(SELF_SERVICE))
 WHO = ["admin", "facilitator", "member", "observer", "outsider"]
@@ -405,6 +639,7 @@ def expected_allowed(operation: str, scope: str, who: str, where: str, visibilit
 
 # --- one world per database, built once for the module ------------------------------------------
 
+
 @dataclass
 class Worlds:
     engine: Engine
@@ -425,10 +660,15 @@ def _build(engine: Engine, scratch: Path, template: Path) -> Worlds:
     elsewhere = factories.community(engine)
     home_city, other_city = factories.organisation(engine), factories.organisation(engine)
     with write_session(engine) as s:
-        other = people.create_person(s, SYSTEM, name="Other city's coordinator", organisation_id=other_city)
+        other = people.create_person(
+            s, SYSTEM, name="Other city's coordinator", organisation_id=other_city
+        )
         for target in (open_one, private_one):
             communities.add_member(s, SYSTEM, target.id, other.id, Role.MEMBER)  # type: ignore[arg-type]
-    actors: dict[str, Actor] = {"admin": factories.actor(engine, admin=True), "outsider": factories.actor(engine)}
+    actors: dict[str, Actor] = {
+        "admin": factories.actor(engine, admin=True),
+        "outsider": factories.actor(engine),
+    }
     for role in (Role.FACILITATOR, Role.MEMBER, Role.OBSERVER):
         inside = factories.actor(engine, role, open_one.id, organisation_id=home_city)
         with write_session(engine) as s:
@@ -437,17 +677,29 @@ def _build(engine: Engine, scratch: Path, template: Path) -> Worlds:
         actors[f"{role}-outside"] = factories.actor(engine, role, elsewhere.id)
     archive = scratch / "world.zip"
     portability.backup(engine, archive)
-    shared = {"engine": engine, "scratch": scratch, "template": template, "archive": archive,
-              "home_city_id": home_city, "other_city_id": other_city, "other_person_id": other.id, "actors": actors}
-    return Worlds(engine, {
-        Visibility.WORKSPACE: MatrixWorld(open_one.id, Visibility.WORKSPACE, **shared),  # type: ignore[arg-type]
-        Visibility.PRIVATE: MatrixWorld(private_one.id, Visibility.PRIVATE, **shared),  # type: ignore[arg-type]
-    })
+    shared = {
+        "engine": engine,
+        "scratch": scratch,
+        "template": template,
+        "archive": archive,
+        "home_city_id": home_city,
+        "other_city_id": other_city,
+        "other_person_id": other.id,
+        "actors": actors,
+    }
+    return Worlds(
+        engine,
+        {
+            Visibility.WORKSPACE: MatrixWorld(open_one.id, Visibility.WORKSPACE, **shared),  # type: ignore[arg-type]
+            Visibility.PRIVATE: MatrixWorld(private_one.id, Visibility.PRIVATE, **shared),  # type: ignore[arg-type]
+        },
+    )
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def worlds(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-           sqlite_template: Path) -> Iterator[Worlds]:
+def worlds(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[Worlds]:
     scratch = tmp_path_factory.mktemp("matrix")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(passwords, "BCRYPT_COST", 4)
@@ -491,40 +743,59 @@ def test_permission_matrix(worlds: Worlds, operation: str, visibility: str) -> N
     world = worlds.by_visibility[visibility]
     mismatches = []
     for who in WHO:
-        for where in (["inside"] if who in {"admin", "outsider"} else WHERE):
+        for where in ["inside"] if who in {"admin", "outsider"} else WHERE:
             actor = world.actors[who if who in {"admin", "outsider"} else f"{who}-{where}"]
             allowed = expected_allowed(operation, case.scope, who, where, visibility)
             outcome = _attempt(worlds.engine, case, actor, world)
             label = f"{who} ({'no role' if who in {'admin', 'outsider'} else where}), {visibility} community"
             if allowed and outcome is not None:
-                mismatches.append(f"{label}: expected success, got {type(outcome).__name__}: {outcome}")
+                mismatches.append(
+                    f"{label}: expected success, got {type(outcome).__name__}: {outcome}"
+                )
             elif not allowed and not isinstance(outcome, PermissionDenied | NotFound):
                 got = "success" if outcome is None else f"{type(outcome).__name__}: {outcome}"
                 mismatches.append(f"{label}: expected PermissionDenied or NotFound, got {got}")
-            elif (not allowed and case.scope == "read" and visibility == Visibility.PRIVATE
-                  and not isinstance(outcome, NotFound)):
-                mismatches.append(f"{label}: a private community must not exist for them (NotFound), "
-                                  f"got {type(outcome).__name__}")
+            elif (
+                not allowed
+                and case.scope == "read"
+                and visibility == Visibility.PRIVATE
+                and not isinstance(outcome, NotFound)
+            ):
+                mismatches.append(
+                    f"{label}: a private community must not exist for them (NotFound), "
+                    f"got {type(outcome).__name__}"
+                )
     assert not mismatches, f"{operation}:\n  " + "\n  ".join(mismatches)
 
 
 OWNERSHIP_RULES: dict[str, Call] = {
-    "action.update": lambda s, a, w: (lambda x: actions.update_action(s, a, x.id, x.version, title="Taken over"))(
-        w.action(s, w.other_person_id)),
+    "action.update": lambda s, a, w: (
+        lambda x: actions.update_action(s, a, x.id, x.version, title="Taken over")
+    )(w.action(s, w.other_person_id)),
     "action.post_update": lambda s, a, w: action_updates.post_update(
-        s, a, w.action(s, w.other_person_id).id, text="Done!", new_status="done"),
+        s, a, w.action(s, w.other_person_id).id, text="Done!", new_status="done"
+    ),
     "action.move": lambda s, a, w: (lambda x: actions.move_action(s, a, x.id, x.version, "done"))(
-        w.action(s, w.other_person_id)),
-    "score.record": lambda s, a, w: self_assessment.record_score(s, a, w.standard(s).id, w.other_city_id, 4),
+        w.action(s, w.other_person_id)
+    ),
+    "score.record": lambda s, a, w: self_assessment.record_score(
+        s, a, w.standard(s).id, w.other_city_id, 4
+    ),
 }
 
 
 @pytest.mark.parametrize("operation", sorted(OWNERSHIP_RULES))
-def test_a_member_holding_the_operation_still_acts_only_on_what_is_theirs(worlds: Worlds, operation: str) -> None:
+def test_a_member_holding_the_operation_still_acts_only_on_what_is_theirs(
+    worlds: Worlds, operation: str
+) -> None:
     """The rules applied after the table: actions of other owners, another city's score."""
     world = worlds.by_visibility[Visibility.WORKSPACE]
-    outcome = _attempt(worlds.engine, Case(OWNERSHIP_RULES[operation]), world.actors["member-inside"], world)
-    assert isinstance(outcome, PermissionDenied), f"{operation}: expected PermissionDenied, got {outcome!r}"
+    outcome = _attempt(
+        worlds.engine, Case(OWNERSHIP_RULES[operation]), world.actors["member-inside"], world
+    )
+    assert isinstance(outcome, PermissionDenied), (
+        f"{operation}: expected PermissionDenied, got {outcome!r}"
+    )
 
 
 def test_every_registry_entry_names_a_real_operation() -> None:

@@ -58,8 +58,7 @@ def test_every_interface_string_has_a_german_translation(interface: Catalog) -> 
     assert not missing, (
         f"{len(missing)} interface strings lack a German translation; run "
         "`python -m cop.core.i18n_catalog update` and translate them in "
-        "cop/locale/de/LC_MESSAGES/cop.po:\n"
-        + "\n".join(missing)
+        "cop/locale/de/LC_MESSAGES/cop.po:\n" + "\n".join(missing)
     )
 
 

@@ -16,7 +16,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_sigkill_during_writes_loses_no_acknowledged_write(sqlite_url: str) -> None:
     env = {**os.environ, "COP_DATABASE_URL": sqlite_url}
     writer = subprocess.Popen(
-        [sys.executable, "-m", "tests.faults.writer"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "tests.faults.writer"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     acknowledged: list[int] = []
     deadline = time.time() + 60
@@ -33,8 +37,15 @@ def test_sigkill_during_writes_loses_no_acknowledged_write(sqlite_url: str) -> N
     path = sqlite_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        stored = {row[0] for row in conn.execute("SELECT id FROM organisation WHERE name LIKE 'Ack %'")}
-        audited = {row[0] for row in conn.execute("SELECT record_id FROM audit_event WHERE action = 'organisation.create'")}
+        stored = {
+            row[0] for row in conn.execute("SELECT id FROM organisation WHERE name LIKE 'Ack %'")
+        }
+        audited = {
+            row[0]
+            for row in conn.execute(
+                "SELECT record_id FROM audit_event WHERE action = 'organisation.create'"
+            )
+        }
     missing = set(acknowledged) - stored
     assert not missing, f"{len(missing)} acknowledged writes lost"
     assert set(acknowledged) <= audited, "a stored write lost its audit event"

@@ -26,7 +26,9 @@ def read_only_url(demo_db: str, monkeypatch: pytest.MonkeyPatch) -> str:
         engine.dispose()
 
 
-def test_write_on_read_only_database_is_refused_clearly_and_writes_nothing(read_only_url: str) -> None:
+def test_write_on_read_only_database_is_refused_clearly_and_writes_nothing(
+    read_only_url: str,
+) -> None:
     with db.read_session() as session:
         before = session.exec(select(func.count(AuditEvent.id))).one()
     with pytest.raises(DatabaseUnavailable, match="read-only"):
@@ -34,7 +36,10 @@ def test_write_on_read_only_database_is_refused_clearly_and_writes_nothing(read_
             people.create_organisation(session, SYSTEM, name="Never stored")
     with db.read_session() as session:
         assert session.exec(select(func.count(AuditEvent.id))).one() == before
-        assert session.exec(select(Organisation).where(Organisation.name == "Never stored")).first() is None
+        assert (
+            session.exec(select(Organisation).where(Organisation.name == "Never stored")).first()
+            is None
+        )
 
 
 def test_pages_still_read_on_a_read_only_database(read_only_url: str, run_page) -> None:

@@ -27,7 +27,9 @@ def community_id(slug: str) -> int:
         return session.exec(select(Community.id).where(Community.slug == slug)).one()  # type: ignore[return-value]
 
 
-def in_community(run_page: Callable[..., AppTest], username: str, slug: str, tab: str = "Practices") -> AppTest:
+def in_community(
+    run_page: Callable[..., AppTest], username: str, slug: str, tab: str = "Practices"
+) -> AppTest:
     """The page with ``slug`` chosen in the sidebar's community switcher and ``tab`` open."""
     at = run_page("practices", username)
     at.session_state["cop_community_id"] = community_id(slug)
@@ -52,14 +54,20 @@ def test_list_shows_what_each_role_may_read(run_page) -> None:
     assert "Neighbourhood pacts between residents and the city" in listed_titles(facilitator)
     observer = run_page("practices", "observer")
     seen = listed_titles(observer)
-    assert "Migrant-led city tours" in seen and "Training for volunteers working with refugees" in seen
-    assert "Sport for all – volunteer coaches for young newcomers" not in seen  # a private community
+    assert (
+        "Migrant-led city tours" in seen and "Training for volunteers working with refugees" in seen
+    )
+    assert (
+        "Sport for all – volunteer coaches for young newcomers" not in seen
+    )  # a private community
     assert "Neighbourhood pacts between residents and the city" not in seen  # a draft elsewhere
 
 
 def test_theme_filter_narrows_the_list(run_page) -> None:
     at = run_page("practices", "facilitator")
-    assert "practices_theme" not in [w.key for w in at.selectbox]  # the panel is drawn only when opened
+    assert "practices_theme" not in [
+        w.key for w in at.selectbox
+    ]  # the panel is drawn only when opened
     at.session_state["practices_filters_open"] = True
     at.run()
     at.tabs[PRACTICES].selectbox(key="practices_theme").select("Mentoring").run()
@@ -72,17 +80,30 @@ def test_theme_filter_narrows_the_list(run_page) -> None:
 
 
 def test_practice_page_shows_everything_and_where_it_was_seen(run_page) -> None:
-    at = run_page("practices", "member", query={"id": practice_id("Neighbourhood welcome points with local contact persons")})
+    at = run_page(
+        "practices",
+        "member",
+        query={"id": practice_id("Neighbourhood welcome points with local contact persons")},
+    )
     assert not at.exception
     body = texts(at)
-    for words in ("Neighbourhood welcome points with local contact persons", "local contact person",
-                  "What another city would need", "Where it was seen", "Munich"):
+    for words in (
+        "Neighbourhood welcome points with local contact persons",
+        "local contact person",
+        "What another city would need",
+        "Where it was seen",
+        "Munich",
+    ):
         assert words in body
     assert not at.tabs
 
 
 def test_private_practice_does_not_exist_for_outsiders(run_page) -> None:
-    at = run_page("practices", "observer", query={"id": practice_id("Sport for all – volunteer coaches for young newcomers")})
+    at = run_page(
+        "practices",
+        "observer",
+        query={"id": practice_id("Sport for all – volunteer coaches for young newcomers")},
+    )
     assert not at.exception
     assert "There is no practice" in texts(at)
     assert "Unaccompanied" not in texts(at)
@@ -107,7 +128,9 @@ def test_facilitator_approves_a_practice_in_review_and_member_cannot(run_page) -
 
 def test_new_practice_without_title_shows_the_message_under_the_field(run_page) -> None:
     at = in_community(run_page, "member", "welcoming-culture")
-    assert "People reached" not in [t.label for t in at.text_input]  # the form is drawn only when opened
+    assert "People reached" not in [
+        t.label for t in at.text_input
+    ]  # the form is drawn only when opened
     at.session_state["practices_new_open"] = True
     tab = at.run().tabs[PRACTICES]
     next(t for t in tab.text_input if t.label == "People reached").input("-3")
@@ -122,14 +145,20 @@ def test_new_practice_without_title_shows_the_message_under_the_field(run_page) 
 def test_standards_are_listed_in_their_order(run_page) -> None:
     at = in_community(run_page, "observer", "welcoming-culture", "Standards")
     headings = [m.value for m in at.tabs[STANDARDS].markdown if m.value.startswith("<h4>")]
-    assert headings[:2] == ["<h4>1. Newcomers are welcomed from their first week</h4>",
-                            "<h4>2. Residents meet newcomers as neighbours</h4>"]
+    assert headings[:2] == [
+        "<h4>1. Newcomers are welcomed from their first week</h4>",
+        "<h4>2. Residents meet newcomers as neighbours</h4>",
+    ]
     assert not [b for b in at.tabs[STANDARDS].button if b.label in ("Move up", "Approve")]
 
 
 def test_heatmap_hides_unshared_scores_from_other_cities(run_page) -> None:
     member = in_community(run_page, "member", "welcoming-culture", "Self-assessment")
-    assert set(heatmap(member)["city"]) == {"Düsseldorf", "Ghent", "Lisbon"}  # Zagreb keeps its scores
+    assert set(heatmap(member)["city"]) == {
+        "Düsseldorf",
+        "Ghent",
+        "Lisbon",
+    }  # Zagreb keeps its scores
     facilitator = in_community(run_page, "facilitator", "welcoming-culture", "Self-assessment")
     assert set(heatmap(facilitator)["city"]) == {"Düsseldorf", "Ghent", "Lisbon", "Zagreb"}
 
@@ -149,6 +178,11 @@ def test_member_records_a_score_and_the_heatmap_changes(run_page) -> None:
     next(b for b in form.button if b.label == "Record score").click().run()
     assert not at.exception
     after = heatmap(at)
-    assert after[(after["city"] == "Düsseldorf") & (after["position"] == 1)]["score"].item() == new_score
+    assert (
+        after[(after["city"] == "Düsseldorf") & (after["position"] == 1)]["score"].item()
+        == new_score
+    )
     with read_session() as session:
-        assert session.exec(select(SelfAssessment).where(SelfAssessment.evidence == "Agreed in the city council")).one()
+        assert session.exec(
+            select(SelfAssessment).where(SelfAssessment.evidence == "Agreed in the city council")
+        ).one()

@@ -19,9 +19,18 @@ from tests import factories
 def _workshop(engine, actor, community_id, title, objectives="", **extra):
     with write_session(engine) as s:
         return workshops.record_workshop(
-            s, actor, community_id=community_id, title=title, kind="workshop", format="online",
-            meeting_link="https://meet.example.org/x", starts_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
-            ends_at=datetime(2026, 3, 2, 12, tzinfo=UTC), time_zone="Europe/Berlin", objectives=objectives, **extra,
+            s,
+            actor,
+            community_id=community_id,
+            title=title,
+            kind="workshop",
+            format="online",
+            meeting_link="https://meet.example.org/x",
+            starts_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+            ends_at=datetime(2026, 3, 2, 12, tzinfo=UTC),
+            time_zone="Europe/Berlin",
+            objectives=objectives,
+            **extra,
         )
 
 
@@ -43,8 +52,20 @@ def test_accent_insensitive_search_finds_dusseldorf(engine, world) -> None:
 
 
 def test_prefix_and_phrase_matching(engine, world) -> None:
-    _workshop(engine, world.facilitator, world.community.id, "Neighbourhood welcome points", "Local contact persons in every district")
-    _workshop(engine, world.facilitator, world.community.id, "Contact with schools", "Persons local to the school")
+    _workshop(
+        engine,
+        world.facilitator,
+        world.community.id,
+        "Neighbourhood welcome points",
+        "Local contact persons in every district",
+    )
+    _workshop(
+        engine,
+        world.facilitator,
+        world.community.id,
+        "Contact with schools",
+        "Persons local to the school",
+    )
     assert len(_find(engine, world.member, "neighbour")) == 1
     assert len(_find(engine, world.member, "local persons")) == 2
     phrase = _find(engine, world.member, '"local contact persons"')
@@ -52,13 +73,41 @@ def test_prefix_and_phrase_matching(engine, world) -> None:
 
 
 def test_title_matches_rank_above_body_matches(engine, world) -> None:
-    _workshop(engine, world.facilitator, world.community.id, "Mentoring circles", "We talked about volunteers")
-    _workshop(engine, world.facilitator, world.community.id, "Volunteers in sport clubs", "A day with clubs")
+    _workshop(
+        engine,
+        world.facilitator,
+        world.community.id,
+        "Mentoring circles",
+        "We talked about volunteers",
+    )
+    _workshop(
+        engine,
+        world.facilitator,
+        world.community.id,
+        "Volunteers in sport clubs",
+        "A day with clubs",
+    )
     hits = _find(engine, world.member, "volunteers")
     assert hits[0].title == "Volunteers in sport clubs"
 
 
-@pytest.mark.parametrize("query", ['"', "'", "*", "AND OR NOT", "NEAR(a b)", "title:x", "%_\\", "a) OR (b", "-", "^", "'; DROP TABLE workshop; --", "{{7*7}}"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        "'",
+        "*",
+        "AND OR NOT",
+        "NEAR(a b)",
+        "title:x",
+        "%_\\",
+        "a) OR (b",
+        "-",
+        "^",
+        "'; DROP TABLE workshop; --",
+        "{{7*7}}",
+    ],
+)
 def test_query_syntax_characters_never_break_the_engine(engine, world, query) -> None:
     _workshop(engine, world.facilitator, world.community.id, "Welcome café")
     _find(engine, world.member, query)  # must not raise
@@ -90,7 +139,13 @@ def test_index_follows_edit_soft_delete_and_restore(engine, world) -> None:
 def test_outcomes_are_found_through_their_workshop(engine, world) -> None:
     w = _workshop(engine, world.facilitator, world.community.id, "Planning day")
     with write_session(engine) as s:
-        outcomes.add_outcome(s, world.facilitator, w.id, kind="insight", text="Volunteer passports motivate newcomers")
+        outcomes.add_outcome(
+            s,
+            world.facilitator,
+            w.id,
+            kind="insight",
+            text="Volunteer passports motivate newcomers",
+        )
     hits = _find(engine, world.member, "passports")
     assert [h.record_id for h in hits] == [w.id]
 
@@ -99,9 +154,16 @@ def test_rolled_back_write_leaves_no_index_entry(engine, world) -> None:
     with pytest.raises(RuntimeError):
         with write_session(engine) as s:
             workshops.record_workshop(
-                s, world.facilitator, community_id=world.community.id, title="Phantom workshop", kind="workshop",
-                format="online", meeting_link="https://x.example", starts_at=datetime(2026, 1, 1, 9, tzinfo=UTC),
-                ends_at=datetime(2026, 1, 1, 10, tzinfo=UTC), time_zone="UTC",
+                s,
+                world.facilitator,
+                community_id=world.community.id,
+                title="Phantom workshop",
+                kind="workshop",
+                format="online",
+                meeting_link="https://x.example",
+                starts_at=datetime(2026, 1, 1, 9, tzinfo=UTC),
+                ends_at=datetime(2026, 1, 1, 10, tzinfo=UTC),
+                time_zone="UTC",
             )
             raise RuntimeError("abort")
     assert _find(engine, world.member, "phantom") == []
@@ -114,7 +176,9 @@ def test_snippet_escapes_text_before_highlighting() -> None:
     assert "<mark>volunteers</mark>" in html
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(max_size=80))
 def test_parsed_query_holds_only_word_characters(text: str) -> None:
     for phrase in parse_query(text):
@@ -127,22 +191,49 @@ def test_outsider_finds_only_approved_practices_of_a_workspace_community(engine,
 
     city = factories.organisation(engine, "Ghent")
     with write_session(engine) as s:
-        draft = practices.create_practice(s, world.facilitator, world.community.id, title="Welcome walks draft", organisation_id=city)
-        approved = practices.create_practice(s, world.facilitator, world.community.id, title="Welcome walks approved", organisation_id=city)
+        draft = practices.create_practice(
+            s,
+            world.facilitator,
+            world.community.id,
+            title="Welcome walks draft",
+            organisation_id=city,
+        )
+        approved = practices.create_practice(
+            s,
+            world.facilitator,
+            world.community.id,
+            title="Welcome walks approved",
+            organisation_id=city,
+        )
         practices.submit_practice(s, world.facilitator, approved.id, approved.version)
         practices.approve_practice(s, world.facilitator, approved.id, approved.version)
-    assert {h.title for h in _find(engine, world.outsider, "welcome walks")} == {"Welcome walks approved"}
-    assert {h.title for h in _find(engine, world.observer, "welcome walks")} == {"Welcome walks draft", "Welcome walks approved"}
+    assert {h.title for h in _find(engine, world.outsider, "welcome walks")} == {
+        "Welcome walks approved"
+    }
+    assert {h.title for h in _find(engine, world.observer, "welcome walks")} == {
+        "Welcome walks draft",
+        "Welcome walks approved",
+    }
     assert draft.id != approved.id
 
 
 def test_full_reindex_finds_the_same_as_the_incremental_index(engine, world) -> None:
     from cop.search.index import reindex_all
 
-    w = _workshop(engine, world.facilitator, world.community.id, "Café conversations", "Sprachcafé in Düsseldorf")
+    w = _workshop(
+        engine,
+        world.facilitator,
+        world.community.id,
+        "Café conversations",
+        "Sprachcafé in Düsseldorf",
+    )
     with write_session(engine) as s:
-        outcomes.add_outcome(s, world.facilitator, w.id, kind="decision", text="Open a second café in Flingern")
-    before = [(h.kind, h.record_id, h.snippet_html) for h in _find(engine, world.member, "flingern")]
+        outcomes.add_outcome(
+            s, world.facilitator, w.id, kind="decision", text="Open a second café in Flingern"
+        )
+    before = [
+        (h.kind, h.record_id, h.snippet_html) for h in _find(engine, world.member, "flingern")
+    ]
     with write_session(engine) as s:
         assert reindex_all(s.connection()) >= 1
     after = [(h.kind, h.record_id, h.snippet_html) for h in _find(engine, world.member, "flingern")]

@@ -31,7 +31,12 @@ PAYLOAD = (
     '<script>alert("x")</script> and [click me](javascript:alert(1)) and [me too](jav&#x61;script:alert(2)) '
     'and <javascript:alert(3)> and =HYPERLINK("http://evil.example/","open")'
 )
-TITLES = ["Welcoming newcomers", "Über uns: Ελληνικά и кириллица", "What the records say", "Lessons learned"]
+TITLES = [
+    "Welcoming newcomers",
+    "Über uns: Ελληνικά и кириллица",
+    "What the records say",
+    "Lessons learned",
+]
 PRACTICE = "Buddy programme"
 
 
@@ -77,7 +82,10 @@ def _assert_inert_html(source: str) -> None:
             assert not value.startswith(("javascript:", "vbscript:", "data:text")), value
             assert "evil.example" not in value
     text = "".join(parsed.text)
-    assert '<script>alert("x")</script>' in text and '=HYPERLINK("http://evil.example/","open")' in text
+    assert (
+        '<script>alert("x")</script>' in text
+        and '=HYPERLINK("http://evil.example/","open")' in text
+    )
 
 
 @pytest.fixture
@@ -86,43 +94,73 @@ def exported(engine: Engine) -> dict[str, bytes]:
     w = factories.world(engine)
     city = factories.organisation(engine, "Ghent")
     with write_session(engine) as s:
-        practice = practices.create_practice(s, w.facilitator, w.community.id, title=PRACTICE,
-                                             organisation_id=city, summary=PAYLOAD)
+        practice = practices.create_practice(
+            s, w.facilitator, w.community.id, title=PRACTICE, organisation_id=city, summary=PAYLOAD
+        )
         practices.approve_practice(s, w.facilitator, practice.id, practice.version)
         edition = toolkit.create_toolkit(s, w.admin, title="Toolkit", year=2021)
-        chapter = toolkit.add_chapter(s, w.admin, edition.id, w.community.id, title="Chapter of the community")
-        toolkit_sections.add_section(s, w.member, chapter.id, "free_text", title=TITLES[0], body="Text with a bell\x07.")
-        toolkit_sections.add_section(s, w.member, chapter.id, "practices", title=TITLES[1],
-                                     settings={"practice_ids": [practice.id]})
+        chapter = toolkit.add_chapter(
+            s, w.admin, edition.id, w.community.id, title="Chapter of the community"
+        )
+        toolkit_sections.add_section(
+            s, w.member, chapter.id, "free_text", title=TITLES[0], body="Text with a bell\x07."
+        )
+        toolkit_sections.add_section(
+            s,
+            w.member,
+            chapter.id,
+            "practices",
+            title=TITLES[1],
+            settings={"practice_ids": [practice.id]},
+        )
         toolkit_sections.add_section(s, w.member, chapter.id, "key_results", title=TITLES[2])
-        toolkit_sections.add_section(s, w.member, chapter.id, "lessons_learned", title=TITLES[3], body=PAYLOAD)
+        toolkit_sections.add_section(
+            s, w.member, chapter.id, "lessons_learned", title=TITLES[3], body=PAYLOAD
+        )
         chapter_id = chapter.id
-    return {fmt: toolkit_export.export_chapter(w.member, chapter_id, fmt, draft=True, engine=engine).data
-            for fmt in toolkit_export.FORMATS}
+    return {
+        fmt: toolkit_export.export_chapter(
+            w.member, chapter_id, fmt, draft=True, engine=engine
+        ).data
+        for fmt in toolkit_export.FORMATS
+    }
 
 
 def _docx_headings(data: bytes) -> list[str]:
     document = python_docx.Document(io.BytesIO(data))
-    return [p.text for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2", "Heading 3")]
+    return [
+        p.text
+        for p in document.paragraphs
+        if p.style.name in ("Heading 1", "Heading 2", "Heading 3")
+    ]
 
 
 def _pdf_text(data: bytes) -> str:
-    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages)
+    return " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages
+    )
 
 
 def test_every_format_carries_the_same_section_titles(exported: dict[str, bytes]) -> None:
     expected = ["Chapter of the community", *TITLES[:2], PRACTICE, *TITLES[2:]]
-    markdown_headings = [line.lstrip("#").strip() for line in exported["md"].decode().splitlines()
-                         if line.startswith(("# ", "## ", "### "))]
+    markdown_headings = [
+        line.lstrip("#").strip()
+        for line in exported["md"].decode().splitlines()
+        if line.startswith(("# ", "## ", "### "))
+    ]
     assert markdown_headings[1:] == expected  # the first is the edition's title
     assert _parse(exported["html"].decode()).headings == expected
     assert _docx_headings(exported["docx"]) == expected
     text = _pdf_text(exported["pdf"])
     assert all(title in text for title in expected)
-    assert text.rindex(TITLES[0]) < text.rindex(PRACTICE) < text.rindex(TITLES[3])  # after the contents
+    assert (
+        text.rindex(TITLES[0]) < text.rindex(PRACTICE) < text.rindex(TITLES[3])
+    )  # after the contents
 
 
-def test_script_javascript_link_and_formula_are_inert_in_every_format(exported: dict[str, bytes]) -> None:
+def test_script_javascript_link_and_formula_are_inert_in_every_format(
+    exported: dict[str, bytes],
+) -> None:
     _assert_inert_html(exported["html"].decode())
     # Markdown: render it as the most permissive viewer would (raw HTML on, any link scheme).
     viewer = MarkdownIt("commonmark", {"html": True})
@@ -132,7 +170,9 @@ def test_script_javascript_link_and_formula_are_inert_in_every_format(exported: 
     document = python_docx.Document(io.BytesIO(exported["docx"]))
     xml = document.element.xml
     assert "<script>" not in xml and "&lt;script&gt;alert" in xml
-    instructions = [node.text.strip() for node in document.element.iter() if node.tag.endswith("}instrText")]
+    instructions = [
+        node.text.strip() for node in document.element.iter() if node.tag.endswith("}instrText")
+    ]
     assert instructions and all(i.startswith(("TOC", "PAGE")) for i in instructions)
     assert not [r for r in document.part.rels.values() if r.reltype.endswith("/hyperlink")]
     assert "=HYPERLINK(" in "\n".join(p.text for p in document.paragraphs)
@@ -145,14 +185,21 @@ def test_script_javascript_link_and_formula_are_inert_in_every_format(exported: 
             assert action.get("/S") != "/JavaScript"
             uri = str(action.get("/URI", "")).lower()
             assert not uri.startswith("javascript:") and "evil.example" not in uri
-    assert '=HYPERLINK("http://evil.example/","open")' in "".join(_pdf_text(exported["pdf"]).split())
+    assert '=HYPERLINK("http://evil.example/","open")' in "".join(
+        _pdf_text(exported["pdf"]).split()
+    )
 
 
 def test_control_characters_are_dropped_from_docx_instead_of_failing() -> None:
-    document = Document("Title\x00", blocks=[
-        Heading(1, "Bad\x01title"), Paragraph("a\x00b\x07c \ud800end"), Table(["col\x0b"], [["cell\x1f"]]),
-        PracticeBox("Box\x02", [("City\x03", "Ghent\x04")], [("Summary", "text\x05")]),
-    ]).number_anchors()
+    document = Document(
+        "Title\x00",
+        blocks=[
+            Heading(1, "Bad\x01title"),
+            Paragraph("a\x00b\x07c \ud800end"),
+            Table(["col\x0b"], [["cell\x1f"]]),
+            PracticeBox("Box\x02", [("City\x03", "Ghent\x04")], [("Summary", "text\x05")]),
+        ],
+    ).number_anchors()
     data = docx.render(document)
     read = python_docx.Document(io.BytesIO(data))
     assert _docx_headings(data)[:2] == ["Badtitle", "Box"]
@@ -162,11 +209,15 @@ def test_control_characters_are_dropped_from_docx_instead_of_failing() -> None:
 
 def test_pdf_rendering_fetches_nothing_outside_the_document() -> None:
     pixel = Document("x", blocks=[Figure("A chart", "alt", _png())]).number_anchors()
-    source = html.render(pixel).replace(
-        "</body>",
-        '<img src="http://127.0.0.1:9/tracker.png"><img src="file:///etc/hostname">'
-        '<link rel="stylesheet" href="https://example.org/style.css"></body>',
-    ).replace("<style>", "<style>@import url('https://example.org/more.css');")
+    source = (
+        html.render(pixel)
+        .replace(
+            "</body>",
+            '<img src="http://127.0.0.1:9/tracker.png"><img src="file:///etc/hostname">'
+            '<link rel="stylesheet" href="https://example.org/style.css"></body>',
+        )
+        .replace("<style>", "<style>@import url('https://example.org/more.css');")
+    )
     fetcher = pdf.DataOnlyFetcher()
     data = pdf.render_html(source, fetcher)
     assert data.startswith(b"%PDF")
@@ -182,15 +233,29 @@ def test_html_allow_list_keeps_only_own_images_and_safe_links() -> None:
         '<iframe src="https://x"></iframe><p onclick="x()" style="color:red">p</p>'
     )
     assert "example.org/x.png" not in cleaned and 'src="data:image/png;base64,AAAA"' in cleaned
-    assert "data:text" not in cleaned and "javascript" not in cleaned and "https://ok.example" in cleaned
+    assert (
+        "data:text" not in cleaned
+        and "javascript" not in cleaned
+        and "https://ok.example" in cleaned
+    )
     assert "iframe" not in cleaned and "onclick" not in cleaned and "style" not in cleaned
 
 
 def test_a_frozen_document_comes_back_exactly_from_json() -> None:
-    document = Document("T", "2021", "de", "CC BY", [
-        TOC(), Heading(1, "Kapitel"), Paragraph("**fett**"), PracticeBox("P", [("City", "Graz")], [("S", "x")]),
-        Table(["a", "b"], [["1", "2"]], "caption"), Figure("c", "alt", b"\x89PNG...", b"<svg/>"),
-    ]).number_anchors()
+    document = Document(
+        "T",
+        "2021",
+        "de",
+        "CC BY",
+        [
+            TOC(),
+            Heading(1, "Kapitel"),
+            Paragraph("**fett**"),
+            PracticeBox("P", [("City", "Graz")], [("S", "x")]),
+            Table(["a", "b"], [["1", "2"]], "caption"),
+            Figure("c", "alt", b"\x89PNG...", b"<svg/>"),
+        ],
+    ).number_anchors()
     assert Document.from_json(document.to_json()) == document
 
 
@@ -225,7 +290,9 @@ def test_the_key_results_infographic_downloads_as_png_and_svg(engine: Engine) ->
         chapter_id = toolkit.add_chapter(s, w.admin, edition.id, w.community.id).id
     with toolkit_export.snapshot_session(engine) as s:
         png, svg = toolkit_export.chapter_infographic(s, w.member, chapter_id, draft=True)  # type: ignore[misc]
-        assert toolkit_export.chapter_infographic(s, w.observer, chapter_id) is None  # nothing approved yet
+        assert (
+            toolkit_export.chapter_infographic(s, w.observer, chapter_id) is None
+        )  # nothing approved yet
     assert png.startswith(b"\x89PNG") and b"<svg" in svg[:200]
 
 
@@ -241,7 +308,9 @@ def test_demo_toolkit_docx_opens_in_libreoffice(sqlite_url: str, tmp_path: Path)
     office = shutil.which("libreoffice") or shutil.which("soffice")
     if office is None:
         if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but LibreOffice is not installed (make system-packages installs it)")
+            pytest.fail(
+                "CI=true but LibreOffice is not installed (make system-packages installs it)"
+            )
         pytest.skip("LibreOffice is not installed; `make system-packages` (as root) installs it")
     engine = get_engine(sqlite_url)
     load_demo(engine)
@@ -252,12 +321,28 @@ def test_demo_toolkit_docx_opens_in_libreoffice(sqlite_url: str, tmp_path: Path)
     source.write_bytes(exported.data)
     profile = tmp_path / "lo-profile"
     subprocess.run(
-        [office, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=240,
+        [
+            office,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
     )
     converted = PdfReader(tmp_path / "toolkit.pdf")
     text = " ".join(page.extract_text() for page in converted.pages)
     assert len(converted.pages) > 5
-    for title in ("Key results", "Workshops and visits", "Joint actions", "Lessons learned", "Practice examples"):
+    for title in (
+        "Key results",
+        "Workshops and visits",
+        "Joint actions",
+        "Lessons learned",
+        "Practice examples",
+    ):
         assert title in text

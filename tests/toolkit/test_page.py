@@ -15,7 +15,9 @@ from tests.page_fixtures import texts
 
 def _welcoming_chapter() -> Chapter:
     with read_session() as session:
-        community = session.exec(select(Community).where(Community.slug == "welcoming-culture")).one()
+        community = session.exec(
+            select(Community).where(Community.slug == "welcoming-culture")
+        ).one()
         return session.exec(select(Chapter).where(Chapter.community_id == community.id)).one()
 
 
@@ -49,10 +51,14 @@ def test_member_adds_a_section_to_the_chapter(run_page) -> None:
     at.run()
     assert not at.exception, at.exception
     with read_session() as session:
-        titles = [s.title for s in session.exec(
-            select(Section).where(Section.chapter_id == chapter.id, Section.deleted_at.is_(None))  # type: ignore[union-attr]
-            .order_by(Section.position)
-        )]
+        titles = [
+            s.title
+            for s in session.exec(
+                select(Section)
+                .where(Section.chapter_id == chapter.id, Section.deleted_at.is_(None))  # type: ignore[union-attr]
+                .order_by(Section.position)
+            )
+        ]
     assert titles[-1] == "Notes from Ghent"
     assert "Notes from Ghent" in texts(at)
 
@@ -78,13 +84,17 @@ def test_member_submits_and_facilitator_approves_the_chapter(run_page) -> None:
 def test_stale_section_save_shows_the_other_change_and_keeps_the_typed_text(run_page) -> None:
     chapter = _welcoming_chapter()
     with read_session() as session:
-        section = session.exec(select(Section).where(Section.chapter_id == chapter.id, Section.kind == "free_text")).one()
+        section = session.exec(
+            select(Section).where(Section.chapter_id == chapter.id, Section.kind == "free_text")
+        ).one()
     at = run_page("toolkit", "member")
     at.session_state[f"section-{section.id}-edit"] = True  # the editor opened
     at.run()
     with write_session() as session:
         facilitator = load_actor(session, find_user(session, "facilitator").id)  # type: ignore[union-attr]
-        toolkit_sections.update_section(session, facilitator, section.id, section.version, body="The facilitator's text.")
+        toolkit_sections.update_section(
+            session, facilitator, section.id, section.version, body="The facilitator's text."
+        )
     at.text_area(key=f"body-{section.id}").input("The member's text.")
     at.button(key=f"save-{section.id}").click()
     at.run()
@@ -103,8 +113,9 @@ def test_section_preview_draws_its_records_only_once_opened(run_page) -> None:
     """Previews are lazy (they are the costly part of the page); opening one draws the key results chart."""
     chapter = _welcoming_chapter()
     with read_session() as session:
-        section = session.exec(select(Section).where(Section.chapter_id == chapter.id,
-                                                     Section.kind == "key_results")).first()
+        section = session.exec(
+            select(Section).where(Section.chapter_id == chapter.id, Section.kind == "key_results")
+        ).first()
     assert section is not None, "the demo chapter has a key results section"
     at = run_page("toolkit", "facilitator")
     assert not at.get("vega_lite_chart")
@@ -118,7 +129,9 @@ def test_text_typed_in_a_section_editor_survives_closing_and_reopening_it(run_pa
     """Editors are drawn only when open; closing one must not lose unsaved text."""
     chapter = _welcoming_chapter()
     with read_session() as session:
-        section = session.exec(select(Section).where(Section.chapter_id == chapter.id, Section.kind == "free_text")).one()
+        section = session.exec(
+            select(Section).where(Section.chapter_id == chapter.id, Section.kind == "free_text")
+        ).one()
     at = run_page("toolkit", "member")
     assert f"body-{section.id}" not in [t.key for t in at.text_area]  # closed editors draw nothing
     at.session_state[f"section-{section.id}-edit"] = True

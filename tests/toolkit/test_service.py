@@ -33,7 +33,9 @@ def _edition(engine: Engine, admin: Actor, community_id: int) -> tuple[int, int]
         return edition.id, chapter.id  # type: ignore[return-value]
 
 
-def _section(engine: Engine, actor: Actor, chapter_id: int, kind: str = "free_text", **fields) -> int:
+def _section(
+    engine: Engine, actor: Actor, chapter_id: int, kind: str = "free_text", **fields
+) -> int:
     with write_session(engine) as s:
         return toolkit_sections.add_section(s, actor, chapter_id, kind, **fields).id  # type: ignore[return-value]
 
@@ -46,14 +48,18 @@ def _chapter(engine: Engine, chapter_id: int):
 def _approve(engine: Engine, w: World, chapter_id: int) -> int:
     """Submit as the member, approve as the facilitator; returns the revision number."""
     with write_session(engine) as s:
-        chapter = toolkit.submit_chapter(s, w.member, chapter_id, _chapter(engine, chapter_id).version)
+        chapter = toolkit.submit_chapter(
+            s, w.member, chapter_id, _chapter(engine, chapter_id).version
+        )
         version = chapter.version
     with write_session(engine) as s:
         return toolkit.approve_chapter(s, w.facilitator, chapter_id, version).number
 
 
 def _markdown(engine: Engine, actor: Actor, chapter_id: int, **kwargs) -> str:
-    return toolkit_export.export_chapter(actor, chapter_id, "md", engine=engine, **kwargs).data.decode()
+    return toolkit_export.export_chapter(
+        actor, chapter_id, "md", engine=engine, **kwargs
+    ).data.decode()
 
 
 @pytest.fixture
@@ -62,6 +68,7 @@ def w(engine: Engine) -> World:
 
 
 # --- editions and chapters -----------------------------------------------------------------
+
 
 def test_only_admins_create_editions_and_place_chapters(engine: Engine, w: World) -> None:
     with write_session(engine) as s, pytest.raises(PermissionDenied):
@@ -109,6 +116,7 @@ def test_private_community_chapter_does_not_exist_for_outsiders(engine: Engine) 
 
 # --- sections ------------------------------------------------------------------------------
 
+
 def test_members_add_reorder_and_remove_sections_version_checked(engine: Engine, w: World) -> None:
     _, chapter_id = _edition(engine, w.admin, w.community.id)
     a = _section(engine, w.member, chapter_id, title="First", body="one")
@@ -135,10 +143,14 @@ def test_section_input_is_checked_per_field(engine: Engine, w: World) -> None:
         toolkit_sections.add_section(s, w.member, chapter_id, "poem")
     assert "kind" in refused.value.fields
     with write_session(engine) as s, pytest.raises(ValidationError) as refused:
-        toolkit_sections.add_section(s, w.member, chapter_id, "free_text", title="x" * 201, body="y" * 100_001)
+        toolkit_sections.add_section(
+            s, w.member, chapter_id, "free_text", title="x" * 201, body="y" * 100_001
+        )
     assert set(refused.value.fields) == {"title", "body"}
     with write_session(engine) as s, pytest.raises(ValidationError) as refused:
-        toolkit_sections.add_section(s, w.member, chapter_id, "key_results", settings={"colour": "red"})
+        toolkit_sections.add_section(
+            s, w.member, chapter_id, "key_results", settings={"colour": "red"}
+        )
     assert "settings" in refused.value.fields
 
 
@@ -147,15 +159,20 @@ def test_practices_section_refuses_practices_of_another_community(engine: Engine
     other = factories.world(engine)
     city = factories.organisation(engine)
     with write_session(engine) as s:
-        foreign = practices.create_practice(s, other.facilitator, other.community.id, title="Elsewhere",
-                                            organisation_id=city).id
+        foreign = practices.create_practice(
+            s, other.facilitator, other.community.id, title="Elsewhere", organisation_id=city
+        ).id
     with write_session(engine) as s, pytest.raises(ValidationError) as refused:
-        toolkit_sections.add_section(s, w.member, chapter_id, "practices", settings={"practice_ids": [foreign]})
+        toolkit_sections.add_section(
+            s, w.member, chapter_id, "practices", settings={"practice_ids": [foreign]}
+        )
     assert "practice_ids" in refused.value.fields
 
 
 @pytest.mark.parametrize("role", ["observer", "outsider"])
-def test_observers_and_outsiders_cannot_edit_submit_or_comment(engine: Engine, w: World, role: str) -> None:
+def test_observers_and_outsiders_cannot_edit_submit_or_comment(
+    engine: Engine, w: World, role: str
+) -> None:
     _, chapter_id = _edition(engine, w.admin, w.community.id)
     section_id = _section(engine, w.member, chapter_id)
     actor = w.by_role(role)
@@ -173,7 +190,9 @@ def test_comments_are_added_listed_and_resolved_once(engine: Engine, w: World) -
     with write_session(engine) as s, pytest.raises(ValidationError):
         toolkit_sections.add_comment(s, w.facilitator, section_id, "   ")
     with write_session(engine) as s:
-        comment = toolkit_sections.add_comment(s, w.facilitator, section_id, "Add a figure ✨ مرحبا")
+        comment = toolkit_sections.add_comment(
+            s, w.facilitator, section_id, "Add a figure ✨ مرحبا"
+        )
         comment_id, version = comment.id, comment.version
     with write_session(engine) as s:
         toolkit_sections.resolve_comment(s, w.member, comment_id, version)
@@ -186,9 +205,14 @@ def test_comments_are_added_listed_and_resolved_once(engine: Engine, w: World) -
 
 # --- workflow ------------------------------------------------------------------------------
 
-def test_member_submits_facilitator_approves_and_a_revision_is_frozen(engine: Engine, w: World) -> None:
+
+def test_member_submits_facilitator_approves_and_a_revision_is_frozen(
+    engine: Engine, w: World
+) -> None:
     _, chapter_id = _edition(engine, w.admin, w.community.id)
-    _section(engine, w.member, chapter_id, title="Why it matters", body="Volunteers *welcome* newcomers.")
+    _section(
+        engine, w.member, chapter_id, title="Why it matters", body="Volunteers *welcome* newcomers."
+    )
     with write_session(engine) as s, pytest.raises(ValidationError):
         toolkit.approve_chapter(s, w.facilitator, chapter_id, _chapter(engine, chapter_id).version)
     with write_session(engine) as s:
@@ -196,7 +220,9 @@ def test_member_submits_facilitator_approves_and_a_revision_is_frozen(engine: En
     with write_session(engine) as s, pytest.raises(PermissionDenied):
         toolkit.approve_chapter(s, w.member, chapter_id, _chapter(engine, chapter_id).version)
     with write_session(engine) as s:
-        revision = toolkit.approve_chapter(s, w.facilitator, chapter_id, _chapter(engine, chapter_id).version)
+        revision = toolkit.approve_chapter(
+            s, w.facilitator, chapter_id, _chapter(engine, chapter_id).version
+        )
         assert revision.number == 1
         assert "## Why it matters" in revision.markdown
         assert revision.sections[0]["body"] == "Volunteers *welcome* newcomers."
@@ -226,14 +252,18 @@ def test_approving_text_that_changed_since_it_was_read_is_refused(engine: Engine
     assert _chapter(engine, chapter_id).status == ChapterStatus.DRAFT  # the edit reopened the draft
 
 
-def test_edit_after_approval_opens_a_draft_while_observers_keep_the_approved_revision(engine: Engine, w: World) -> None:
+def test_edit_after_approval_opens_a_draft_while_observers_keep_the_approved_revision(
+    engine: Engine, w: World
+) -> None:
     _, chapter_id = _edition(engine, w.admin, w.community.id)
     section_id = _section(engine, w.member, chapter_id, title="Text", body="Approved wording.")
     _approve(engine, w, chapter_id)
     with read_session(engine) as s:
         version = s.get(Section, section_id).version
     with write_session(engine) as s:
-        toolkit_sections.update_section(s, w.member, section_id, version, body="Next draft wording.")
+        toolkit_sections.update_section(
+            s, w.member, section_id, version, body="Next draft wording."
+        )
     assert _chapter(engine, chapter_id).status == ChapterStatus.DRAFT
     assert "Approved wording." in _markdown(engine, w.observer, chapter_id)
     assert "Next draft wording." in _markdown(engine, w.member, chapter_id, draft=True)
@@ -241,7 +271,9 @@ def test_edit_after_approval_opens_a_draft_while_observers_keep_the_approved_rev
         _markdown(engine, w.observer, chapter_id, draft=True)
 
 
-def test_observers_export_every_approved_revision_but_never_the_draft(engine: Engine, w: World) -> None:
+def test_observers_export_every_approved_revision_but_never_the_draft(
+    engine: Engine, w: World
+) -> None:
     _, chapter_id = _edition(engine, w.admin, w.community.id)
     section_id = _section(engine, w.member, chapter_id, title="Text", body="Wording one.")
     _approve(engine, w, chapter_id)
@@ -251,14 +283,18 @@ def test_observers_export_every_approved_revision_but_never_the_draft(engine: En
         toolkit_sections.update_section(s, w.member, section_id, version, body="Wording two.")
     _approve(engine, w, chapter_id)
     for fmt in ("md", "html", "docx", "pdf"):
-        assert toolkit_export.export_chapter(w.observer, chapter_id, fmt, revision=1, engine=engine).data
+        assert toolkit_export.export_chapter(
+            w.observer, chapter_id, fmt, revision=1, engine=engine
+        ).data
         with pytest.raises(PermissionDenied):
             toolkit_export.export_chapter(w.observer, chapter_id, fmt, draft=True, engine=engine)
     assert "Wording one." in _markdown(engine, w.observer, chapter_id, revision=1)
     assert "Wording two." in _markdown(engine, w.observer, chapter_id)
 
 
-def test_outsiders_read_only_the_published_revision_of_a_workspace_community(engine: Engine, w: World) -> None:
+def test_outsiders_read_only_the_published_revision_of_a_workspace_community(
+    engine: Engine, w: World
+) -> None:
     edition_id, chapter_id = _edition(engine, w.admin, w.community.id)
     section_id = _section(engine, w.member, chapter_id, title="Text", body="Wording one.")
     with pytest.raises(NotFound):
@@ -276,7 +312,9 @@ def test_outsiders_read_only_the_published_revision_of_a_workspace_community(eng
     assert "Wording two." in whole and "Wording one." not in whole
 
 
-def test_whole_toolkit_leaves_out_chapters_without_an_approved_revision(engine: Engine, w: World) -> None:
+def test_whole_toolkit_leaves_out_chapters_without_an_approved_revision(
+    engine: Engine, w: World
+) -> None:
     edition_id, chapter_id = _edition(engine, w.admin, w.community.id)
     _section(engine, w.member, chapter_id, title="Only a draft", body="Draft text.")
     other = factories.world(engine)
@@ -284,13 +322,18 @@ def test_whole_toolkit_leaves_out_chapters_without_an_approved_revision(engine: 
         other_chapter = toolkit.add_chapter(s, w.admin, edition_id, other.community.id).id
     _section(engine, other.member, other_chapter, title="Published", body="Approved text.")
     _approve(engine, other, other_chapter)
-    published = toolkit_export.export_toolkit(w.observer, edition_id, "md", engine=engine).data.decode()
+    published = toolkit_export.export_toolkit(
+        w.observer, edition_id, "md", engine=engine
+    ).data.decode()
     assert "Approved text." in published and "Draft text." not in published
-    with_drafts = toolkit_export.export_toolkit(w.member, edition_id, "md", drafts=True, engine=engine).data.decode()
+    with_drafts = toolkit_export.export_toolkit(
+        w.member, edition_id, "md", drafts=True, engine=engine
+    ).data.decode()
     assert "Approved text." in with_drafts and "Draft text." in with_drafts
 
 
 # --- revisions -----------------------------------------------------------------------------
+
 
 def test_diff_between_two_revisions_shows_the_changed_lines(engine: Engine, w: World) -> None:
     _, chapter_id = _edition(engine, w.admin, w.community.id)
@@ -318,14 +361,22 @@ def test_facilitator_restores_a_revision_as_the_new_draft(engine: Engine, w: Wor
     with read_session(engine) as s:
         version = s.get(Section, first).version
     with write_session(engine) as s:
-        toolkit_sections.update_section(s, w.member, first, version, title="Rewritten", body="Worse.")
+        toolkit_sections.update_section(
+            s, w.member, first, version, title="Rewritten", body="Worse."
+        )
     _section(engine, w.member, chapter_id, "lessons_learned")
     with write_session(engine) as s, pytest.raises(PermissionDenied):
-        toolkit_revisions.restore_revision(s, w.member, chapter_id, _chapter(engine, chapter_id).version, 1)
+        toolkit_revisions.restore_revision(
+            s, w.member, chapter_id, _chapter(engine, chapter_id).version, 1
+        )
     with write_session(engine) as s, pytest.raises(ConflictError):
-        toolkit_revisions.restore_revision(s, w.facilitator, chapter_id, _chapter(engine, chapter_id).version - 1, 1)
+        toolkit_revisions.restore_revision(
+            s, w.facilitator, chapter_id, _chapter(engine, chapter_id).version - 1, 1
+        )
     with write_session(engine) as s:
-        toolkit_revisions.restore_revision(s, w.facilitator, chapter_id, _chapter(engine, chapter_id).version, 1)
+        toolkit_revisions.restore_revision(
+            s, w.facilitator, chapter_id, _chapter(engine, chapter_id).version, 1
+        )
     with read_session(engine) as s:
         sections = toolkit.live_sections(s, chapter_id)
         assert [(x.title, x.body) for x in sections] == [("Kept", "Original.")]
@@ -336,25 +387,51 @@ def test_facilitator_restores_a_revision_as_the_new_draft(engine: Engine, w: Wor
 
 # --- key results and the consistent snapshot -----------------------------------------------
 
-def test_key_results_count_held_workshops_attendance_cities_actions_and_shared_scores(engine: Engine) -> None:
-    city_a, city_b = factories.organisation(engine, "Ghent"), factories.organisation(engine, "Zagreb")
+
+def test_key_results_count_held_workshops_attendance_cities_actions_and_shared_scores(
+    engine: Engine,
+) -> None:
+    city_a, city_b = (
+        factories.organisation(engine, "Ghent"),
+        factories.organisation(engine, "Zagreb"),
+    )
     c = factories.community(engine)
     facilitator = factories.actor(engine, Role.FACILITATOR, c.id, organisation_id=city_a)
     member = factories.actor(engine, Role.MEMBER, c.id, organisation_id=city_b)
     held = factories.workshop(engine, facilitator, c.id, host_organisation_id=city_a)
-    factories.workshop(engine, facilitator, c.id, title="Later", starts_at=datetime(2026, 9, 1, 10),
-                       ends_at=datetime(2026, 9, 1, 12))
+    factories.workshop(
+        engine,
+        facilitator,
+        c.id,
+        title="Later",
+        starts_at=datetime(2026, 9, 1, 10),
+        ends_at=datetime(2026, 9, 1, 12),
+    )
     with write_session(engine) as s:
         for person in (facilitator.person_id, member.person_id):
             attendance.add_attendee(s, facilitator, held.id, person_id=person, attended=True)
-        attendance.add_guest(s, facilitator, held.id, name="Guest", organisation="NGO", attended=True)
+        attendance.add_guest(
+            s, facilitator, held.id, name="Guest", organisation="NGO", attended=True
+        )
         workshops.mark_held(s, facilitator, held.id, held.version)
-        actions.create_action(s, member, community_id=c.id, title="Open a welcome point",
-                              owner_person_id=member.person_id, due_date=date(2027, 1, 1))
-        standard = standards.create_standard(s, facilitator, c.id, title="Welcome", statement="Within a week.")
+        actions.create_action(
+            s,
+            member,
+            community_id=c.id,
+            title="Open a welcome point",
+            owner_person_id=member.person_id,
+            due_date=date(2027, 1, 1),
+        )
+        standard = standards.create_standard(
+            s, facilitator, c.id, title="Welcome", statement="Within a week."
+        )
         standards.approve_standard(s, facilitator, standard.id, standard.version)
-        scores.record_score(s, facilitator, standard.id, city_a, 3, assessed_on=date(2025, 1, 1), shared=True)
-        scores.record_score(s, facilitator, standard.id, city_b, 1, assessed_on=date(2025, 1, 1), shared=False)
+        scores.record_score(
+            s, facilitator, standard.id, city_a, 3, assessed_on=date(2025, 1, 1), shared=True
+        )
+        scores.record_score(
+            s, facilitator, standard.id, city_b, 1, assessed_on=date(2025, 1, 1), shared=False
+        )
     with read_session(engine) as s:
         results = key_results.key_results(s, facilitator, c.id)
     assert (results.workshops_held, results.workshops_planned) == (1, 1)
@@ -373,7 +450,9 @@ def test_an_export_reads_one_snapshot_while_someone_edits(engine: Engine, w: Wor
         with read_session(engine) as s:
             version = s.get(Section, section_id).version
         with write_session(engine) as s:
-            toolkit_sections.update_section(s, w.member, section_id, version, body="After the edit.")
+            toolkit_sections.update_section(
+                s, w.member, section_id, version, body="After the edit."
+            )
         snapshot.expire_all()
         second = toolkit_export.chapter_export_document(snapshot, w.member, chapter_id, draft=True)
     assert first.to_json() == second.to_json()

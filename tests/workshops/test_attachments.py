@@ -50,24 +50,44 @@ def w(engine: Engine) -> World:
         (GIF, "anim.gif", ("image/gif", ".gif")),
         (WEBP, "img.webp", ("image/webp", ".webp")),
         (PDF, "slides.pdf", ("application/pdf", ".pdf")),
-        (_ooxml("wordprocessingml.document.main+xml"), "a.docx",
-         ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx")),
-        (_ooxml("spreadsheetml.sheet.main+xml"), "a.xlsx",
-         ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")),
-        (_ooxml("presentationml.presentation.main+xml"), "a.pptx",
-         ("application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx")),
-        (_zip({"mimetype": b"application/vnd.oasis.opendocument.text"}), "a.odt",
-         ("application/vnd.oasis.opendocument.text", ".odt")),
-        (_zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"}), "a.ods",
-         ("application/vnd.oasis.opendocument.spreadsheet", ".ods")),
-        (_zip({"mimetype": b"application/vnd.oasis.opendocument.presentation"}), "a.odp",
-         ("application/vnd.oasis.opendocument.presentation", ".odp")),
+        (
+            _ooxml("wordprocessingml.document.main+xml"),
+            "a.docx",
+            ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+        ),
+        (
+            _ooxml("spreadsheetml.sheet.main+xml"),
+            "a.xlsx",
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+        ),
+        (
+            _ooxml("presentationml.presentation.main+xml"),
+            "a.pptx",
+            ("application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx"),
+        ),
+        (
+            _zip({"mimetype": b"application/vnd.oasis.opendocument.text"}),
+            "a.odt",
+            ("application/vnd.oasis.opendocument.text", ".odt"),
+        ),
+        (
+            _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"}),
+            "a.ods",
+            ("application/vnd.oasis.opendocument.spreadsheet", ".ods"),
+        ),
+        (
+            _zip({"mimetype": b"application/vnd.oasis.opendocument.presentation"}),
+            "a.odp",
+            ("application/vnd.oasis.opendocument.presentation", ".odp"),
+        ),
         ("Notizen über Düsseldorf\n".encode(), "notes.txt", ("text/plain", ".txt")),
         (b"# Minutes\n\n- point", "minutes.md", ("text/markdown", ".md")),
         (b"city,count\nGhent,3\n", "counts.csv", ("text/csv", ".csv")),
     ],
 )
-def test_allowed_types_are_recognised_by_content(content: bytes, name: str, expected: tuple[str, str]) -> None:
+def test_allowed_types_are_recognised_by_content(
+    content: bytes, name: str, expected: tuple[str, str]
+) -> None:
     assert detect_type(content, name) == expected
 
 
@@ -110,7 +130,9 @@ def test_the_server_chooses_the_stored_name(original: str, extension: str, store
 def test_a_png_renamed_pdf_is_stored_as_png(engine: Engine, w: World) -> None:
     made = factories.workshop(engine, w.member, w.community.id)
     with write_session(engine) as s:
-        file = attachments.add_attachment(s, w.member, made.id, filename="Agenda.pdf", content=PNG, caption="Group photo")
+        file = attachments.add_attachment(
+            s, w.member, made.id, filename="Agenda.pdf", content=PNG, caption="Group photo"
+        )
     with read_session(engine) as s:
         name, content_type, content = attachments.attachment_download(s, w.observer, file.id)
         listed = attachments.attachment_list(s, made.id)
@@ -129,7 +151,9 @@ def test_a_png_renamed_pdf_is_stored_as_png(engine: Engine, w: World) -> None:
         (b"", "empty.txt", "empty"),
     ],
 )
-def test_refused_uploads_get_a_message_on_the_file(engine: Engine, w: World, content: bytes, name: str, words: str) -> None:
+def test_refused_uploads_get_a_message_on_the_file(
+    engine: Engine, w: World, content: bytes, name: str, words: str
+) -> None:
     made = factories.workshop(engine, w.member, w.community.id)
     with write_session(engine) as s, pytest.raises(ValidationError) as err:
         attachments.add_attachment(s, w.member, made.id, filename=name, content=content)
@@ -142,7 +166,9 @@ def test_ten_megabytes_are_allowed_and_one_byte_more_is_refused(engine: Engine, 
     with write_session(engine) as s:
         kept = attachments.add_attachment(s, w.member, made.id, filename="big.pdf", content=exactly)
     with write_session(engine) as s, pytest.raises(ValidationError) as err:
-        attachments.add_attachment(s, w.member, made.id, filename="bigger.pdf", content=exactly + b"0")
+        attachments.add_attachment(
+            s, w.member, made.id, filename="bigger.pdf", content=exactly + b"0"
+        )
     assert "at most 10 MB" in err.value.fields["file"]
     with read_session(engine) as s:
         assert s.query(Attachment).count() == 1
@@ -152,17 +178,37 @@ def test_ten_megabytes_are_allowed_and_one_byte_more_is_refused(engine: Engine, 
 def test_a_photo_of_people_needs_confirmed_consent(engine: Engine, w: World) -> None:
     made = factories.workshop(engine, w.member, w.community.id)
     with write_session(engine) as s, pytest.raises(ValidationError) as err:
-        attachments.add_attachment(s, w.member, made.id, filename="group.jpg", content=JPEG, shows_people=True)
+        attachments.add_attachment(
+            s, w.member, made.id, filename="group.jpg", content=JPEG, shows_people=True
+        )
     assert "agreed" in err.value.fields["consent_confirmed"]
     with write_session(engine) as s:
-        file = attachments.add_attachment(s, w.member, made.id, filename="group.jpg", content=JPEG,
-                                          shows_people=True, consent_confirmed=True)
+        file = attachments.add_attachment(
+            s,
+            w.member,
+            made.id,
+            filename="group.jpg",
+            content=JPEG,
+            shows_people=True,
+            consent_confirmed=True,
+        )
     with write_session(engine) as s:
-        attachments.update_attachment(s, w.member, file.id, file.version, caption="The team",
-                                      shows_people=True, consent_confirmed=True)
+        attachments.update_attachment(
+            s,
+            w.member,
+            file.id,
+            file.version,
+            caption="The team",
+            shows_people=True,
+            consent_confirmed=True,
+        )
     with read_session(engine) as s:
         listed = attachments.attachment_list(s, made.id)
-    assert (listed[0]["caption"], listed[0]["shows_people"], listed[0]["consent_confirmed"]) == ("The team", True, True)
+    assert (listed[0]["caption"], listed[0]["shows_people"], listed[0]["consent_confirmed"]) == (
+        "The team",
+        True,
+        True,
+    )
 
 
 def test_attachment_permissions(engine: Engine) -> None:

@@ -20,7 +20,9 @@ def w(engine: Engine) -> World:
     return factories.world(engine)
 
 
-def _person(engine: Engine, w: World, name: str, organisation_id: int | None, role: str | None = Role.MEMBER) -> int:
+def _person(
+    engine: Engine, w: World, name: str, organisation_id: int | None, role: str | None = Role.MEMBER
+) -> int:
     with write_session(engine) as s:
         person = people.create_person(s, SYSTEM, name=name, organisation_id=organisation_id)
         if role is not None:
@@ -28,13 +30,17 @@ def _person(engine: Engine, w: World, name: str, organisation_id: int | None, ro
         return person.id  # type: ignore[return-value]
 
 
-def test_member_attendee_and_guest_are_listed_with_their_organisations(engine: Engine, w: World) -> None:
+def test_member_attendee_and_guest_are_listed_with_their_organisations(
+    engine: Engine, w: World
+) -> None:
     ghent = factories.organisation(engine, "Ghent")
     ana = _person(engine, w, "Ana", ghent)
     made = factories.workshop(engine, w.member, w.community.id)
     with write_session(engine) as s:
         attendance.add_attendee(s, w.member, made.id, person_id=ana, role="host", attended=True)
-        attendance.add_guest(s, w.member, made.id, name="Bo", organisation="Red Cross", role="speaker")
+        attendance.add_guest(
+            s, w.member, made.id, name="Bo", organisation="Red Cross", role="speaker"
+        )
     with read_session(engine) as s:
         rows = attendance.attendance_list(s, made.id)
     assert [(r["name"], r["organisation"], r["role"], r["attended"], r["guest"]) for r in rows] == [
@@ -57,11 +63,15 @@ def test_attendee_outside_the_community_gets_a_field_message(engine: Engine, w: 
 def test_guest_needs_name_and_organisation(engine: Engine, w: World) -> None:
     made = factories.workshop(engine, w.member, w.community.id)
     with write_session(engine) as s, pytest.raises(ValidationError) as err:
-        attendance.add_guest(s, w.member, made.id, name=" ", organisation="", role="boss", attended="maybe")  # type: ignore[arg-type]
+        attendance.add_guest(
+            s, w.member, made.id, name=" ", organisation="", role="boss", attended="maybe"
+        )  # type: ignore[arg-type]
     assert set(err.value.fields) == {"guest_name", "guest_organisation", "role", "attended"}
 
 
-def test_the_same_member_is_listed_once_and_can_come_back_after_removal(engine: Engine, w: World) -> None:
+def test_the_same_member_is_listed_once_and_can_come_back_after_removal(
+    engine: Engine, w: World
+) -> None:
     made = factories.workshop(engine, w.member, w.community.id)
     with write_session(engine) as s:
         first = attendance.add_attendee(s, w.member, made.id, person_id=w.member.person_id)
@@ -73,7 +83,9 @@ def test_the_same_member_is_listed_once_and_can_come_back_after_removal(engine: 
     with read_session(engine) as s:
         assert attendance.attendance_list(s, made.id) == []
     with write_session(engine) as s:
-        again = attendance.add_attendee(s, w.member, made.id, person_id=w.member.person_id, role="speaker")
+        again = attendance.add_attendee(
+            s, w.member, made.id, person_id=w.member.person_id, role="speaker"
+        )
     assert again.id == first.id
     with read_session(engine) as s:
         assert [r["role"] for r in attendance.attendance_list(s, made.id)] == ["speaker"]
@@ -84,7 +96,9 @@ def test_update_attendance_checks_the_version(engine: Engine, w: World) -> None:
     with write_session(engine) as s:
         row = attendance.add_guest(s, w.member, made.id, name="Bo", organisation="NGO")
     with write_session(engine) as s:
-        attendance.update_attendance(s, w.facilitator, row.id, row.version, role="speaker", attended=True)
+        attendance.update_attendance(
+            s, w.facilitator, row.id, row.version, role="speaker", attended=True
+        )
     with write_session(engine) as s, pytest.raises(ConflictError) as err:
         attendance.update_attendance(s, w.member, row.id, row.version, role="host", attended=False)
     assert err.value.changed["role"]["now"] == "speaker"
@@ -118,14 +132,19 @@ def test_counts_per_organisation_and_city_are_derived(engine: Engine, w: World) 
         attendance.add_attendee(s, w.member, made.id, person_id=b, attended=False)
         attendance.add_attendee(s, w.member, made.id, person_id=c, attended=True)
         attendance.add_attendee(s, w.member, made.id, person_id=d, attended=True)
-        attendance.add_guest(s, w.member, made.id, name="Eva", organisation="University", attended=True)
+        attendance.add_guest(
+            s, w.member, made.id, name="Eva", organisation="University", attended=True
+        )
         removed = attendance.add_guest(s, w.member, made.id, name="Fay", organisation="University")
     with write_session(engine) as s:
         attendance.remove_attendance(s, w.member, removed.id)
     with read_session(engine) as s:
         summary = attendance.attendance_summary(s, w.observer, made.id)
     assert (summary["registered"], summary["attended"], summary["guests"]) == (5, 4, 1)
-    rows = {r["organisation"]: (r["kind"], r["registered"], r["attended"]) for r in summary["by_organisation"]}
+    rows = {
+        r["organisation"]: (r["kind"], r["registered"], r["attended"])
+        for r in summary["by_organisation"]
+    }
     assert rows == {
         "Ghent": ("city", 2, 1),
         "Red Cross Ghent": ("ngo", 1, 1),

@@ -53,37 +53,69 @@ def test_safe_cell_defuses_formulas_and_keeps_numbers() -> None:
 
 def test_csv_export_lists_the_filtered_workshops_in_local_time(engine: Engine, w: World) -> None:
     city = factories.organisation(engine, "Düsseldorf")
-    made = factories.workshop(engine, w.member, w.community.id, title="Willkommen in Düsseldorf",
-                              host_organisation_id=city, kind="study_visit")
+    made = factories.workshop(
+        engine,
+        w.member,
+        w.community.id,
+        title="Willkommen in Düsseldorf",
+        host_organisation_id=city,
+        kind="study_visit",
+    )
     factories.workshop(engine, w.member, w.community.id, title="Other kind")
     with read_session(engine) as s:
         data = workshop_io.export_workshops_csv(s, w.observer, kind="study_visit")
     header, *rows = _cells(data)
     assert header == workshop_io.EXPORT_COLUMNS
-    assert rows == [[str(made.id), w.community.name, "Willkommen in Düsseldorf", "study_visit", "in_person", "planned",
-                     "2026-03-10T10:00+01:00", "2026-03-10T16:00+01:00", "Europe/Berlin", "Town hall", "",
-                     "Düsseldorf", "0"]]
+    assert rows == [
+        [
+            str(made.id),
+            w.community.name,
+            "Willkommen in Düsseldorf",
+            "study_visit",
+            "in_person",
+            "planned",
+            "2026-03-10T10:00+01:00",
+            "2026-03-10T16:00+01:00",
+            "Europe/Berlin",
+            "Town hall",
+            "",
+            "Düsseldorf",
+            "0",
+        ]
+    ]
 
 
-def test_csv_export_pages_through_every_match(engine: Engine, w: World, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_csv_export_pages_through_every_match(
+    engine: Engine, w: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(workshop_io, "EXPORT_PAGE", 2)
     for n in range(5):
         factories.workshop(engine, w.member, w.community.id, title=f"W{n}")
     with read_session(engine) as s:
-        rows = _cells(workshop_io.export_workshops_csv(s, w.member, sort="title", descending=False))[1:]
+        rows = _cells(
+            workshop_io.export_workshops_csv(s, w.member, sort="title", descending=False)
+        )[1:]
     assert [r[2] for r in rows] == ["W0", "W1", "W2", "W3", "W4"]
 
 
 formula_titles = st.builds(
     lambda start, rest: (start + rest).strip() or start,
     st.sampled_from(["=", "+", "-", "@", "＝", "＋", "－", "＠", "a", "1"]),
-    st.text(max_size=40).filter(lambda t: not any(c in t for c in "\n\r\x00") and not any(ord(c) < 32 or ord(c) == 127 for c in t)),
+    st.text(max_size=40).filter(
+        lambda t: (
+            not any(c in t for c in "\n\r\x00") and not any(ord(c) < 32 or ord(c) == 127 for c in t)
+        )
+    ),
 )
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(title=formula_titles, place=formula_titles)
-def test_csv_export_never_emits_a_cell_starting_with_a_formula_character(engine: Engine, w: World, title: str, place: str) -> None:
+def test_csv_export_never_emits_a_cell_starting_with_a_formula_character(
+    engine: Engine, w: World, title: str, place: str
+) -> None:
     factories.workshop(engine, w.member, w.community.id, title=title, place=place)
     with read_session(engine) as s:
         data = workshop_io.export_workshops_csv(s, w.member)
@@ -93,11 +125,26 @@ def test_csv_export_never_emits_a_cell_starting_with_a_formula_character(engine:
 
 
 def test_ics_parses_and_carries_the_right_utc_instants(engine: Engine, w: World) -> None:
-    factories.workshop(engine, w.member, w.community.id, title="Winter in Berlin",
-                       starts_at=datetime(2026, 1, 20, 10, 0), ends_at=datetime(2026, 1, 20, 12, 0))
-    factories.workshop(engine, w.member, w.community.id, title="Summer in Lisbon", time_zone="Europe/Lisbon",
-                       format="hybrid", meeting_link="https://meet.example/lisbon", place="Câmara Municipal",
-                       starts_at=datetime(2026, 7, 1, 10, 0), ends_at=datetime(2026, 7, 1, 11, 0))
+    factories.workshop(
+        engine,
+        w.member,
+        w.community.id,
+        title="Winter in Berlin",
+        starts_at=datetime(2026, 1, 20, 10, 0),
+        ends_at=datetime(2026, 1, 20, 12, 0),
+    )
+    factories.workshop(
+        engine,
+        w.member,
+        w.community.id,
+        title="Summer in Lisbon",
+        time_zone="Europe/Lisbon",
+        format="hybrid",
+        meeting_link="https://meet.example/lisbon",
+        place="Câmara Municipal",
+        starts_at=datetime(2026, 7, 1, 10, 0),
+        ends_at=datetime(2026, 7, 1, 11, 0),
+    )
     with read_session(engine) as s:
         data = workshop_io.export_workshops_ics(s, w.observer, sort="starts_at", descending=False)
     cal = icalendar.Calendar.from_ical(data)
@@ -116,21 +163,28 @@ def test_ics_parses_and_carries_the_right_utc_instants(engine: Engine, w: World)
 def test_attendance_export_is_for_facilitators_and_audited(engine: Engine, w: World) -> None:
     made = factories.workshop(engine, w.member, w.community.id)
     with write_session(engine) as s:
-        attendance.add_guest(s, w.member, made.id, name="=Evil()", organisation="Red Cross", attended=True)
+        attendance.add_guest(
+            s, w.member, made.id, name="=Evil()", organisation="Red Cross", attended=True
+        )
     for role in ("member", "observer", "outsider"):
         with write_session(engine) as s, pytest.raises(PermissionDenied):
             workshop_io.export_attendance_csv(s, w.by_role(role), made.id)
     with write_session(engine) as s:
         data = workshop_io.export_attendance_csv(s, w.facilitator, made.id)
-    assert _cells(data) == [["name", "organisation", "role", "attended", "guest"],
-                            ["'=Evil()", "Red Cross", "participant", "yes", "yes"]]
+    assert _cells(data) == [
+        ["name", "organisation", "role", "attended", "guest"],
+        ["'=Evil()", "Red Cross", "participant", "yes", "yes"],
+    ]
     with read_session(engine) as s:
         events = s.query(AuditEvent).filter_by(action="attendance.export").all()
     assert [(e.actor_user_id, e.record_id, e.community_id) for e in events] == [
-        (w.facilitator.user_id, made.id, w.community.id)]
+        (w.facilitator.user_id, made.id, w.community.id)
+    ]
 
 
-def test_attendance_export_of_a_private_community_does_not_exist_for_outsiders(engine: Engine) -> None:
+def test_attendance_export_of_a_private_community_does_not_exist_for_outsiders(
+    engine: Engine,
+) -> None:
     private = factories.world(engine, visibility="private")
     made = factories.workshop(engine, private.member, private.community.id)
     with write_session(engine) as s, pytest.raises(NotFound):
@@ -144,9 +198,13 @@ GOOD = (
 )
 
 
-def _import(engine: Engine, actor, community_id: int, text: str, dry_run: bool) -> workshop_io.ImportReport:  # noqa: ANN001
+def _import(
+    engine: Engine, actor, community_id: int, text: str, dry_run: bool
+) -> workshop_io.ImportReport:  # noqa: ANN001
     with write_session(engine) as s:
-        return workshop_io.import_workshops_csv(s, actor, community_id, ("\ufeff" + text).encode(), dry_run=dry_run)
+        return workshop_io.import_workshops_csv(
+            s, actor, community_id, ("\ufeff" + text).encode(), dry_run=dry_run
+        )
 
 
 def _count(engine: Engine) -> int:
@@ -158,7 +216,10 @@ def test_import_previews_in_a_dry_run_then_records_all_rows(engine: Engine, w: W
     clock.freeze(datetime(2026, 1, 1, tzinfo=UTC))
     ghent = factories.organisation(engine, "Ghent")
     preview = _import(engine, w.facilitator, w.community.id, GOOD, dry_run=True)
-    assert preview.ok and [r["title"] for r in preview.rows] == ["Visit to Ghent", "Online kick-off"]
+    assert preview.ok and [r["title"] for r in preview.rows] == [
+        "Visit to Ghent",
+        "Online kick-off",
+    ]
     assert preview.rows[0]["host_organisation_id"] == ghent
     assert _count(engine) == 0
     report = _import(engine, w.facilitator, w.community.id, GOOD, dry_run=False)
@@ -167,11 +228,16 @@ def test_import_previews_in_a_dry_run_then_records_all_rows(engine: Engine, w: W
         stored = {x.title: x for x in s.query(Workshop)}
     assert stored["Visit to Ghent"].starts_at == datetime(2025, 5, 6, 7, 0, tzinfo=UTC)
     assert stored["Visit to Ghent"].status == "held"
-    assert (stored["Online kick-off"].status, stored["Online kick-off"].minutes) == ("closed", "We started.")
+    assert (stored["Online kick-off"].status, stored["Online kick-off"].minutes) == (
+        "closed",
+        "We started.",
+    )
     assert stored["Online kick-off"].closed_at == stored["Online kick-off"].ends_at
 
 
-def test_one_broken_row_writes_nothing_and_every_problem_is_reported(engine: Engine, w: World) -> None:
+def test_one_broken_row_writes_nothing_and_every_problem_is_reported(
+    engine: Engine, w: World
+) -> None:
     clock.freeze(datetime(2026, 1, 1, tzinfo=UTC))
     factories.organisation(engine, "Ghent")
     broken = GOOD + (
@@ -182,7 +248,13 @@ def test_one_broken_row_writes_nothing_and_every_problem_is_reported(engine: Eng
         report = _import(engine, w.facilitator, w.community.id, broken, dry_run=dry_run)
         assert not report.ok and report.created == []
         assert set(report.errors) == {4, 5}
-        assert set(report.errors[4]) >= {"title", "kind", "time_zone", "host_organisation", "minutes"}
+        assert set(report.errors[4]) >= {
+            "title",
+            "kind",
+            "time_zone",
+            "host_organisation",
+            "minutes",
+        }
         assert "past" in report.errors[5]["starts_at"]
     assert _count(engine) == 0
 
@@ -192,12 +264,19 @@ def test_one_broken_row_writes_nothing_and_every_problem_is_reported(engine: Eng
     [
         (b"title,kind\r\nA,workshop\r\n", "Missing columns"),
         (b"title,kind,format,starts_at,ends_at,time_zone\r\n", "no rows"),
-        ("title,kind,format,starts_at,ends_at,time_zone\r\nCaf\xe9,workshop".encode("latin-1"), "UTF-8"),
+        (
+            "title,kind,format,starts_at,ends_at,time_zone\r\nCaf\xe9,workshop".encode("latin-1"),
+            "UTF-8",
+        ),
     ],
 )
-def test_a_file_that_is_not_a_workshop_csv_is_refused(engine: Engine, w: World, data: bytes, words: str) -> None:
+def test_a_file_that_is_not_a_workshop_csv_is_refused(
+    engine: Engine, w: World, data: bytes, words: str
+) -> None:
     with write_session(engine) as s:
-        report = workshop_io.import_workshops_csv(s, w.facilitator, w.community.id, data, dry_run=False)
+        report = workshop_io.import_workshops_csv(
+            s, w.facilitator, w.community.id, data, dry_run=False
+        )
     assert words in report.errors[1]["file"]
     assert _count(engine) == 0
 

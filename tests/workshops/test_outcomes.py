@@ -22,7 +22,9 @@ def w(engine: Engine) -> World:
     return factories.world(engine)
 
 
-def _closed_with_action_outcome(engine: Engine, w: World, text: str = "Train 20 volunteer mentors\nby spring") -> tuple[int, int]:
+def _closed_with_action_outcome(
+    engine: Engine, w: World, text: str = "Train 20 volunteer mentors\nby spring"
+) -> tuple[int, int]:
     made = factories.workshop(engine, w.member, w.community.id)
     with write_session(engine) as s:
         outcome = outcomes.add_outcome(s, w.member, made.id, kind="action", text=text)
@@ -34,21 +36,37 @@ def _closed_with_action_outcome(engine: Engine, w: World, text: str = "Train 20 
 def test_agenda_items_keep_their_order_and_fields(engine: Engine, w: World) -> None:
     made = factories.workshop(engine, w.member, w.community.id)
     with write_session(engine) as s:
-        agenda.add_agenda_item(s, w.member, made.id, title="Welcome", duration_minutes=15, presenter="Mayor")
-        second = agenda.add_agenda_item(s, w.member, made.id, title="Site visit", duration_minutes="90")  # type: ignore[arg-type]
+        agenda.add_agenda_item(
+            s, w.member, made.id, title="Welcome", duration_minutes=15, presenter="Mayor"
+        )
+        second = agenda.add_agenda_item(
+            s, w.member, made.id, title="Site visit", duration_minutes="90"
+        )  # type: ignore[arg-type]
         agenda.add_agenda_item(s, w.member, made.id, title="Wrap-up")
     with write_session(engine) as s:
-        agenda.update_agenda_item(s, w.facilitator, second.id, second.version, title="Visit to the welcome centre",
-                                  duration_minutes=120, presenter="Ana")
+        agenda.update_agenda_item(
+            s,
+            w.facilitator,
+            second.id,
+            second.version,
+            title="Visit to the welcome centre",
+            duration_minutes=120,
+            presenter="Ana",
+        )
     with read_session(engine) as s:
         items = agenda.agenda(s, made.id)
     assert [(i.title, i.duration_minutes, i.presenter) for i in items] == [
-        ("Welcome", 15, "Mayor"), ("Visit to the welcome centre", 120, "Ana"), ("Wrap-up", None, ""),
+        ("Welcome", 15, "Mayor"),
+        ("Visit to the welcome centre", 120, "Ana"),
+        ("Wrap-up", None, ""),
     ]
     with write_session(engine) as s:
         agenda.remove_agenda_item(s, w.member, items[0].id)
     with read_session(engine) as s:
-        assert [i.title for i in agenda.agenda(s, made.id)] == ["Visit to the welcome centre", "Wrap-up"]
+        assert [i.title for i in agenda.agenda(s, made.id)] == [
+            "Visit to the welcome centre",
+            "Wrap-up",
+        ]
 
 
 def test_agenda_item_rejects_empty_title_and_negative_length(engine: Engine, w: World) -> None:
@@ -66,40 +84,73 @@ def test_outcomes_are_typed_and_versioned(engine: Engine, w: World) -> None:
         outcomes.add_outcome(s, w.member, made.id, kind="wish", text=" ")
     assert set(err.value.fields) == {"kind", "text"}
     with write_session(engine) as s:
-        made_outcome = outcomes.add_outcome(s, w.member, made.id, kind="insight", text="Buddies work")
+        made_outcome = outcomes.add_outcome(
+            s, w.member, made.id, kind="insight", text="Buddies work"
+        )
     with write_session(engine) as s:
-        outcomes.update_outcome(s, w.facilitator, made_outcome.id, made_outcome.version, kind="decision", text="Adopt buddies")
+        outcomes.update_outcome(
+            s,
+            w.facilitator,
+            made_outcome.id,
+            made_outcome.version,
+            kind="decision",
+            text="Adopt buddies",
+        )
     with write_session(engine) as s, pytest.raises(ConflictError):
-        outcomes.update_outcome(s, w.member, made_outcome.id, made_outcome.version, kind="insight", text="Mine")
+        outcomes.update_outcome(
+            s, w.member, made_outcome.id, made_outcome.version, kind="insight", text="Mine"
+        )
     with read_session(engine) as s:
         listed = outcomes.outcomes(s, made.id)
-    assert [(r["outcome"].kind, r["outcome"].text, r["action_id"]) for r in listed] == [("decision", "Adopt buddies", None)]
+    assert [(r["outcome"].kind, r["outcome"].text, r["action_id"]) for r in listed] == [
+        ("decision", "Adopt buddies", None)
+    ]
 
 
-def test_action_outcome_of_a_closed_workshop_becomes_a_linked_action(engine: Engine, w: World) -> None:
+def test_action_outcome_of_a_closed_workshop_becomes_a_linked_action(
+    engine: Engine, w: World
+) -> None:
     workshop_id, outcome_id = _closed_with_action_outcome(engine, w)
     with write_session(engine) as s:
         action = outcomes.create_action_from_outcome(
-            s, w.member, outcome_id, owner_person_id=w.facilitator.person_id, due_date=date(2026, 6, 30)
+            s,
+            w.member,
+            outcome_id,
+            owner_person_id=w.facilitator.person_id,
+            due_date=date(2026, 6, 30),
         )
     with read_session(engine) as s:
         stored = actions.get_action(s, w.observer, action.id)
         listed = outcomes.outcomes(s, workshop_id)
     assert (stored.title, stored.community_id, stored.owner_person_id, stored.due_date) == (
-        "Train 20 volunteer mentors", w.community.id, w.facilitator.person_id, date(2026, 6, 30))
+        "Train 20 volunteer mentors",
+        w.community.id,
+        w.facilitator.person_id,
+        date(2026, 6, 30),
+    )
     assert (stored.workshop_id, stored.outcome_id) == (workshop_id, outcome_id)
-    assert (listed[0]["action_id"], listed[0]["action_title"]) == (action.id, "Train 20 volunteer mentors")
+    assert (listed[0]["action_id"], listed[0]["action_title"]) == (
+        action.id,
+        "Train 20 volunteer mentors",
+    )
     with write_session(engine) as s, pytest.raises(ValidationError) as err:
-        outcomes.create_action_from_outcome(s, w.member, outcome_id, owner_person_id=w.member.person_id,
-                                            due_date="2026-07-01")
+        outcomes.create_action_from_outcome(
+            s, w.member, outcome_id, owner_person_id=w.member.person_id, due_date="2026-07-01"
+        )
     assert "already became action" in err.value.fields["outcome_id"]
 
 
 def test_action_owner_must_be_a_member_and_due_date_in_range(engine: Engine, w: World) -> None:
     _, outcome_id = _closed_with_action_outcome(engine, w)
     with write_session(engine) as s, pytest.raises(ValidationError) as err:
-        outcomes.create_action_from_outcome(s, w.member, outcome_id, owner_person_id=w.outsider.person_id,
-                                            due_date=date(2200, 1, 1), title="  ")
+        outcomes.create_action_from_outcome(
+            s,
+            w.member,
+            outcome_id,
+            owner_person_id=w.outsider.person_id,
+            due_date=date(2200, 1, 1),
+            title="  ",
+        )
     assert set(err.value.fields) == {"owner_person_id", "due_date", "title"}
     assert "member" in err.value.fields["owner_person_id"]
     with read_session(engine) as s:
@@ -111,23 +162,42 @@ def test_only_an_action_outcome_becomes_an_action(engine: Engine, w: World) -> N
     with write_session(engine) as s:
         insight = outcomes.add_outcome(s, w.member, made.id, kind="insight", text="An insight")
     with write_session(engine) as s, pytest.raises(ValidationError) as err:
-        outcomes.create_action_from_outcome(s, w.member, insight.id, owner_person_id=w.member.person_id,
-                                            due_date=date(2026, 5, 1))
+        outcomes.create_action_from_outcome(
+            s, w.member, insight.id, owner_person_id=w.member.person_id, due_date=date(2026, 5, 1)
+        )
     assert "Only an action outcome" in err.value.fields["kind"]
 
 
-def test_observer_cannot_create_an_action_and_private_outsider_finds_nothing(engine: Engine) -> None:
+def test_observer_cannot_create_an_action_and_private_outsider_finds_nothing(
+    engine: Engine,
+) -> None:
     private = factories.world(engine, visibility="private")
     _, outcome_id = _closed_with_action_outcome(engine, private)
     with write_session(engine) as s, pytest.raises(PermissionDenied):
-        outcomes.create_action_from_outcome(s, private.observer, outcome_id, owner_person_id=private.member.person_id,
-                                            due_date=date(2026, 5, 1))
+        outcomes.create_action_from_outcome(
+            s,
+            private.observer,
+            outcome_id,
+            owner_person_id=private.member.person_id,
+            due_date=date(2026, 5, 1),
+        )
     with write_session(engine) as s, pytest.raises(NotFound):
-        outcomes.create_action_from_outcome(s, private.outsider, outcome_id, owner_person_id=private.member.person_id,
-                                            due_date=date(2026, 5, 1))
+        outcomes.create_action_from_outcome(
+            s,
+            private.outsider,
+            outcome_id,
+            owner_person_id=private.member.person_id,
+            due_date=date(2026, 5, 1),
+        )
     with write_session(engine) as s:
-        action = actions.create_action(s, private.member, community_id=private.community.id, title="Direct action",
-                                       owner_person_id=private.member.person_id, due_date="2026-09-01")
+        action = actions.create_action(
+            s,
+            private.member,
+            community_id=private.community.id,
+            title="Direct action",
+            owner_person_id=private.member.person_id,
+            due_date="2026-09-01",
+        )
     with read_session(engine) as s, pytest.raises(NotFound):
         actions.get_action(s, private.outsider, action.id)
 
@@ -136,6 +206,13 @@ def test_action_cannot_link_a_workshop_of_another_community(engine: Engine, w: W
     other = factories.world(engine)
     foreign = factories.workshop(engine, other.member, other.community.id)
     with write_session(engine) as s, pytest.raises(ValidationError) as err:
-        actions.create_action(s, w.member, community_id=w.community.id, title="Borrowed",
-                              owner_person_id=w.member.person_id, due_date=date(2026, 5, 1), workshop_id=foreign.id)
+        actions.create_action(
+            s,
+            w.member,
+            community_id=w.community.id,
+            title="Borrowed",
+            owner_person_id=w.member.person_id,
+            due_date=date(2026, 5, 1),
+            workshop_id=foreign.id,
+        )
     assert "workshop_id" in err.value.fields

@@ -37,7 +37,9 @@ def _run(run_page, username: str, title: str) -> tuple[AppTest, Workshop]:  # no
     return run_page("workshops", username, {"id": str(workshop.id)}), workshop
 
 
-@pytest.mark.parametrize(("username", "visible"), [("admin", 14), ("facilitator", 14), ("member", 12), ("observer", 12)])
+@pytest.mark.parametrize(
+    ("username", "visible"), [("admin", 14), ("facilitator", 14), ("member", 12), ("observer", 12)]
+)
 def test_list_shows_the_workshops_each_role_may_read(run_page, username: str, visible: int) -> None:
     at = run_page("workshops", username)
     assert not at.exception, at.exception
@@ -47,7 +49,9 @@ def test_list_shows_the_workshops_each_role_may_read(run_page, username: str, vi
 
 def test_filters_narrow_the_list_in_sql(run_page) -> None:
     at = run_page("workshops", "facilitator")
-    assert "ws_kind" not in [w.key for w in at.selectbox]  # the filter panel is drawn only when opened
+    assert "ws_kind" not in [
+        w.key for w in at.selectbox
+    ]  # the filter panel is drawn only when opened
     at.session_state["ws_filters_open"] = True
     at.run()
     at.selectbox(key="ws_kind").set_value("study_visit").run()
@@ -57,7 +61,9 @@ def test_filters_narrow_the_list_in_sql(run_page) -> None:
     at.run()
     assert "ws_kind" not in [w.key for w in at.selectbox]
     assert "5 workshops and visits" in texts(at)
-    assert "Filters, sorting and export (1)" in [b.proto.popover.label for b in at.get("popover")]  # the active filter counted
+    assert "Filters, sorting and export (1)" in [
+        b.proto.popover.label for b in at.get("popover")
+    ]  # the active filter counted
     at.text_input(key="ws_text").input("Bologna").run()
     assert "1 workshops and visits" in texts(at)
     assert list(at.dataframe[0].value.iloc[:, 1]) == ["Study visit to Bologna: neighbourhood pacts"]
@@ -78,14 +84,25 @@ def test_calendar_shows_a_month_and_upcoming_lists_what_comes(run_page, demo_db)
     assert "Recruiting refugees as volunteers" not in texts(at)
 
 
-def test_detail_shows_agenda_attendance_outcomes_and_history_read_only_for_an_observer(run_page, demo_db) -> None:
-    at, _ = _run(run_page, "observer", "Study visit to Düsseldorf: welcome points in the neighbourhood")
+def test_detail_shows_agenda_attendance_outcomes_and_history_read_only_for_an_observer(
+    run_page, demo_db
+) -> None:
+    at, _ = _run(
+        run_page, "observer", "Study visit to Düsseldorf: welcome points in the neighbourhood"
+    )
     assert not at.exception, at.exception
     shown = texts(at) + "\n".join(t.value for t in at.text)
-    for expected in ("Visit to two welcome points", "Gülay Aydın", "Stadtteilverein Oberbilk",
-                     "one person in the district office is their contact", "This workshop is closed"):
+    for expected in (
+        "Visit to two welcome points",
+        "Gülay Aydın",
+        "Stadtteilverein Oberbilk",
+        "one person in the district office is their contact",
+        "This workshop is closed",
+    ):
         assert expected in shown
-    assert not [b for b in at.button if b.label in ("Mark as held", "Reopen", "Add outcome", "Remove")]
+    assert not [
+        b for b in at.button if b.label in ("Mark as held", "Reopen", "Add outcome", "Remove")
+    ]
     assert any(df.value.shape[0] >= 4 for df in at.dataframe)  # history
 
 
@@ -96,7 +113,9 @@ def test_private_workshop_does_not_exist_for_a_non_member(run_page, demo_db) -> 
     assert "youth work" not in " ".join(t.value for t in at.title)
 
 
-def test_member_closes_a_held_workshop_which_stays_read_only_until_a_facilitator_reopens_it(run_page, demo_db) -> None:
+def test_member_closes_a_held_workshop_which_stays_read_only_until_a_facilitator_reopens_it(
+    run_page, demo_db
+) -> None:
     at, workshop = _run(run_page, "member", "Staff exchange with Zagreb's volunteer centre")
     key = f"workshop-close-{workshop.id}"
     _button(at, "Close").click().run()
@@ -134,7 +153,9 @@ def test_recording_a_workshop_shows_field_messages_then_opens_it(run_page, demo_
     at = run_page("workshops", "member")
     at.session_state["cop_community_id"] = _community_id("welcoming-culture")
     at.run()
-    assert "workshop-new-title" not in [w.key for w in at.text_input]  # the form is drawn only when opened
+    assert "workshop-new-title" not in [
+        w.key for w in at.text_input
+    ]  # the form is drawn only when opened
     at.session_state["ws_new_open"] = True
     at.run()
     at.text_input(key="workshop-new-title").input("Online café for new volunteers")
@@ -157,15 +178,24 @@ def test_recording_a_workshop_shows_field_messages_then_opens_it(run_page, demo_
     assert not at.exception, at.exception
     made = _workshop("Online café for new volunteers")
     assert at.query_params["id"] in (str(made.id), [str(made.id)])
-    assert (made.meeting_link, made.community_id) == ("https://meet.example.org/cafe", _community_id("welcoming-culture"))
-    assert made.starts_at.isoformat() == "2030-05-04T08:00:00+00:00"  # 10:00 in the member's Brussels summer time
+    assert (made.meeting_link, made.community_id) == (
+        "https://meet.example.org/cafe",
+        _community_id("welcoming-culture"),
+    )
+    assert (
+        made.starts_at.isoformat() == "2030-05-04T08:00:00+00:00"
+    )  # 10:00 in the member's Brussels summer time
 
 
-def test_a_stale_edit_is_refused_showing_the_other_change_and_keeping_the_input(run_page, demo_db) -> None:
+def test_a_stale_edit_is_refused_showing_the_other_change_and_keeping_the_input(
+    run_page, demo_db
+) -> None:
     at, workshop = _run(run_page, "member", "Study visit to Lisbon: one-stop welcome centres")
     key = f"workshop-{workshop.id}"
     with write_session() as s:
-        workshops.update_workshop(s, SYSTEM, workshop.id, workshop.version, place="Câmara Municipal de Lisboa")
+        workshops.update_workshop(
+            s, SYSTEM, workshop.id, workshop.version, place="Câmara Municipal de Lisboa"
+        )
     at.text_area(key=f"{key}-objectives").input("Our own objectives")
     _button(at, "Save").click().run()
     assert not at.exception, at.exception

@@ -20,7 +20,9 @@ from cop.workshops.models import Attendance, Outcome, Workshop
 from cop.workshops.queries import find_workshops, upcoming_workshops, workshop_detail
 
 
-def test_small_seed_has_its_workshops_attendance_and_outcomes_within_the_rules(engine: Engine) -> None:
+def test_small_seed_has_its_workshops_attendance_and_outcomes_within_the_rules(
+    engine: Engine,
+) -> None:
     counts = seed(engine, "small", random_seed=7)
     scale = SCALES["small"]
     assert counts["workshop"] == scale.workshops
@@ -30,23 +32,34 @@ def test_small_seed_has_its_workshops_attendance_and_outcomes_within_the_rules(e
     w, a, m, o = Workshop.__table__, Attendance.__table__, Membership.__table__, Outcome.__table__
     with engine.connect() as conn:
         outside = conn.execute(
-            sa.select(sa.func.count()).select_from(a.join(w, w.c.id == a.c.workshop_id))
+            sa.select(sa.func.count())
+            .select_from(a.join(w, w.c.id == a.c.workshop_id))
             .outerjoin(m, (m.c.person_id == a.c.person_id) & (m.c.community_id == w.c.community_id))
             .where(a.c.person_id.is_not(None), m.c.id.is_(None))
         ).scalar_one()
         twice = conn.execute(
-            sa.select(a.c.workshop_id, a.c.person_id).where(a.c.person_id.is_not(None))
-            .group_by(a.c.workshop_id, a.c.person_id).having(sa.func.count() > 1)
+            sa.select(a.c.workshop_id, a.c.person_id)
+            .where(a.c.person_id.is_not(None))
+            .group_by(a.c.workshop_id, a.c.person_id)
+            .having(sa.func.count() > 1)
         ).all()
         guests_without_names = conn.execute(
-            sa.select(sa.func.count()).where(a.c.person_id.is_(None), (a.c.guest_name == "") | (a.c.guest_organisation == ""))
+            sa.select(sa.func.count()).where(
+                a.c.person_id.is_(None), (a.c.guest_name == "") | (a.c.guest_organisation == "")
+            )
         ).scalar_one()
-        bad_times = conn.execute(sa.select(sa.func.count()).where(w.c.ends_at < w.c.starts_at)).scalar_one()
+        bad_times = conn.execute(
+            sa.select(sa.func.count()).where(w.c.ends_at < w.c.starts_at)
+        ).scalar_one()
         closed_without_minutes = conn.execute(
-            sa.select(sa.func.count()).where(w.c.status == "closed", w.c.minutes == "", w.c.closing_report == "")
+            sa.select(sa.func.count()).where(
+                w.c.status == "closed", w.c.minutes == "", w.c.closing_report == ""
+            )
         ).scalar_one()
         outcomes_of_planned = conn.execute(
-            sa.select(sa.func.count()).select_from(o.join(w, w.c.id == o.c.workshop_id)).where(w.c.status == "planned")
+            sa.select(sa.func.count())
+            .select_from(o.join(w, w.c.id == o.c.workshop_id))
+            .where(w.c.status == "planned")
         ).scalar_one()
         online_without_link = conn.execute(
             sa.select(sa.func.count()).where(w.c.format != "in_person", w.c.meeting_link == "")
@@ -62,7 +75,9 @@ def test_small_seed_has_its_workshops_attendance_and_outcomes_within_the_rules(e
     assert summary["registered"] == rows[0]["attendees"]
 
 
-def test_demo_workshops_are_hosted_in_turn_with_closed_outcomes_and_upcoming_visits(engine: Engine) -> None:
+def test_demo_workshops_are_hosted_in_turn_with_closed_outcomes_and_upcoming_visits(
+    engine: Engine,
+) -> None:
     clock.freeze(datetime(2026, 6, 1, 12, tzinfo=UTC))
     load_demo(engine)
     with read_session(engine) as s:
@@ -75,6 +90,12 @@ def test_demo_workshops_are_hosted_in_turn_with_closed_outcomes_and_upcoming_vis
     assert {"online", "in_person", "hybrid"} <= {r["format"] for r in rows}
     assert {"study_visit", "workshop"} <= {r["kind"] for r in rows}
     assert len(upcoming) >= 3 and all(r["status"] == "planned" for r in upcoming)
-    assert closed and all(d["outcomes"] and (d["workshop"].minutes or d["workshop"].closing_report) for d in closed)
+    assert closed and all(
+        d["outcomes"] and (d["workshop"].minutes or d["workshop"].closing_report) for d in closed
+    )
     assert linked and all(a.workshop_id is not None for a in linked)
-    assert any(o["outcome"].kind == "action" and o["action_id"] is None for d in closed for o in d["outcomes"])
+    assert any(
+        o["outcome"].kind == "action" and o["action_id"] is None
+        for d in closed
+        for o in d["outcomes"]
+    )

@@ -36,7 +36,10 @@ def _workshop_child(table: str) -> list:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("workshop_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["workshop_id"], ["workshop.id"], name=op.f(f"fk_{table}_workshop_id_workshop"), ondelete="CASCADE"
+            ["workshop_id"],
+            ["workshop.id"],
+            name=op.f(f"fk_{table}_workshop_id_workshop"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
     ]
@@ -64,21 +67,36 @@ def upgrade() -> None:
         sa.Column("facilitator_ids", sa.JSON(), nullable=False),
         sa.Column("closed_at", cop.core.columns.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["community_id"], ["community.id"], name=op.f("fk_workshop_community_id_community"), ondelete="CASCADE"
+            ["community_id"],
+            ["community.id"],
+            name=op.f("fk_workshop_community_id_community"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["host_organisation_id"], ["organisation.id"],
-            name=op.f("fk_workshop_host_organisation_id_organisation"), ondelete="SET NULL",
+            ["host_organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_workshop_host_organisation_id_organisation"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_workshop")),
     )
     with op.batch_alter_table("workshop", schema=None) as batch_op:
         batch_op.create_index(
             "ix_workshop_community_live",
-            ["community_id", "deleted_at", "status", "kind", "format", "host_organisation_id", "starts_at"],
+            [
+                "community_id",
+                "deleted_at",
+                "status",
+                "kind",
+                "format",
+                "host_organisation_id",
+                "starts_at",
+            ],
             unique=False,
         )
-        batch_op.create_index(batch_op.f("ix_workshop_host_organisation_id"), ["host_organisation_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_workshop_host_organisation_id"), ["host_organisation_id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_workshop_starts_at"), ["starts_at"], unique=False)
 
     op.create_table(
@@ -109,11 +127,16 @@ def upgrade() -> None:
         *_workshop_child("attendance"),
         sa.Column("person_id", sa.Integer(), nullable=True),
         sa.Column("guest_name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-        sa.Column("guest_organisation", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column(
+            "guest_organisation", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False
+        ),
         sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("attended", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["person_id"], ["person.id"], name=op.f("fk_attendance_person_id_person"), ondelete="SET NULL"
+            ["person_id"],
+            ["person.id"],
+            name=op.f("fk_attendance_person_id_person"),
+            ondelete="SET NULL",
         ),
         sa.UniqueConstraint("workshop_id", "person_id", name="uq_attendance_workshop_person"),
     )
@@ -126,7 +149,9 @@ def upgrade() -> None:
     )
     for table in ("agenda_item", "attachment", "attendance", "outcome"):
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.create_index(batch_op.f(f"ix_{table}_workshop_id"), ["workshop_id"], unique=False)
+            batch_op.create_index(
+                batch_op.f(f"ix_{table}_workshop_id"), ["workshop_id"], unique=False
+            )
     with op.batch_alter_table("attendance", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_attendance_person_id"), ["person_id"], unique=False)
 
@@ -143,16 +168,25 @@ def upgrade() -> None:
         sa.Column("workshop_id", sa.Integer(), nullable=True),
         sa.Column("outcome_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["community_id"], ["community.id"], name=op.f("fk_action_community_id_community"), ondelete="CASCADE"
+            ["community_id"],
+            ["community.id"],
+            name=op.f("fk_action_community_id_community"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["outcome_id"], ["outcome.id"], name=op.f("fk_action_outcome_id_outcome"), ondelete="SET NULL"
+            ["outcome_id"],
+            ["outcome.id"],
+            name=op.f("fk_action_outcome_id_outcome"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["owner_person_id"], ["person.id"], name=op.f("fk_action_owner_person_id_person")
         ),
         sa.ForeignKeyConstraint(
-            ["workshop_id"], ["workshop.id"], name=op.f("fk_action_workshop_id_workshop"), ondelete="SET NULL"
+            ["workshop_id"],
+            ["workshop.id"],
+            name=op.f("fk_action_workshop_id_workshop"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_action")),
     )

@@ -39,12 +39,16 @@ def upgrade() -> None:
         sa.Column("revoked_at", cop.core.columns.UTCDateTime(timezone=True), nullable=True),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["community_id"], ["community.id"],
-            name=op.f("fk_invitation_community_id_community"), ondelete="CASCADE",
+            ["community_id"],
+            ["community.id"],
+            name=op.f("fk_invitation_community_id_community"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["person_id"], ["person.id"],
-            name=op.f("fk_invitation_person_id_person"), ondelete="SET NULL",
+            ["person_id"],
+            ["person.id"],
+            name=op.f("fk_invitation_person_id_person"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["user_id"], ["user.id"], name=op.f("fk_invitation_user_id_user"), ondelete="SET NULL"
@@ -53,7 +57,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash", name=op.f("uq_invitation_token_hash")),
     )
     with op.batch_alter_table("invitation", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_invitation_community_id"), ["community_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_invitation_community_id"), ["community_id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_invitation_person_id"), ["person_id"], unique=False)
 
 
