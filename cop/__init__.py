@@ -1,6 +1,6 @@
 """CoP Workspace: the domain of Communities of Practice of cities.
 
-Nothing in this package imports Streamlit except ``cop.ui``, so the CLI, the
+Nothing in this package imports Streamlit except each capability's ``ui`` and ``cop.shell``, so the CLI, the
 tests and the benchmarks call exactly the services the pages call.
 """
 

@@ -20,7 +20,7 @@ created (``ctx.ids[table_name]``, ``ctx.members[community_id]``). A step:
   never one ORM object at a time;
 - stamps rows with ``ctx.stamps(created_at)`` (UTC-aware times, version 1).
 
-To add a step: write ``cop/seed/<area>.py`` with ``step`` and append it to
+To add a step: write ``cop/<capability>/seed.py`` with ``step`` and append it to
 ``STEPS`` below (after the steps whose ids it uses).
 
 The whole seed runs in one transaction, so a failure leaves the database

@@ -1,6 +1,6 @@
 """The profile page: one's own name, e-mail, language and time zone, password, and a copy of one's data.
 
-The page file only guards and calls ``draw_profile_page`` (see cop/ui/actions_page.py for why).
+The page file only guards and calls ``draw_profile_page`` (see cop/actions/ui/page.py for why).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The practices and standards page: practices, the community's standards, and self-assessment.
 
-The page file only guards and calls ``draw_practices_page`` (see cop/ui/actions_page.py for why).
+The page file only guards and calls ``draw_practices_page`` (see cop/actions/ui/page.py for why).
 """
 
 from __future__ import annotations

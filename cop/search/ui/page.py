@@ -1,6 +1,6 @@
 """The search page: one box across everything the user may see, ranked, grouped by kind.
 
-The page file only guards and calls ``draw_search_page`` (see cop/ui/actions_page.py for why).
+The page file only guards and calls ``draw_search_page`` (see cop/actions/ui/page.py for why).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The workshops page: the list with filters, the month calendar and the upcoming ones.
 
-The page file only guards and calls ``draw_workshops_page`` (see cop/ui/actions_page.py for why).
+The page file only guards and calls ``draw_workshops_page`` (see cop/actions/ui/page.py for why).
 """
 
 from __future__ import annotations
