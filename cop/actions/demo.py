@@ -4,7 +4,8 @@ Each entry of the ``actions`` section of data/demo.yaml is created by a demo
 user through the services, its milestones added and ticked off, and its
 updates posted in order (which moves its status and progress by the same
 rules as the page). Dates are relative to today, so the demo always has
-overdue actions and actions due soon. Updates are then dated ``days_ago``
+overdue actions and actions due soon. The actions the workshops' outcomes called for
+(noted by the workshops' step) are created first, from their outcomes. Updates are then dated ``days_ago``
 back, so a timeline reads like the months of work it stands for.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from cop.actions import outcomes as action_outcomes
 from cop.actions import service as actions
 from cop.actions import updates as action_updates
 from cop.core import clock
@@ -21,10 +23,23 @@ from cop.core.permissions import Actor
 
 
 def step(ctx: DemoContext) -> None:
+    _actions_from_outcomes(ctx)
     ids: dict[str, int] = {}
     for spec in ctx.data.get("actions", []):
         ids[spec["title"]] = _action(ctx, spec, ids)
     ctx.extra["actions"] = ids
+
+
+def _actions_from_outcomes(ctx: DemoContext) -> None:
+    """The actions the workshops' outcomes called for (the workshops' step noted them)."""
+    for outcome_id, spec in ctx.extra.get("outcome_actions", {}).items():
+        action_outcomes.create_action_from_outcome(
+            ctx.session,
+            ctx.actors[spec["by"]],
+            outcome_id,
+            owner_person_id=ctx.people[spec["owner"]],
+            due_date=clock.today() + timedelta(days=spec["due_in_days"]),
+        )
 
 
 def _day(spec: dict[str, Any], key: str) -> Any:

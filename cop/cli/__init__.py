@@ -26,6 +26,7 @@ from collections.abc import Sequence
 import cop.registry  # noqa: F401  (every table, and the search index kept in step)
 from cop.accounts import cli as users
 from cop.accounts import cli_admin as users_admin
+from cop.accounts import cli_member as members
 from cop.actions import cli as actions
 from cop.backup import cli as backup
 from cop.backup import cli_demo as demo
@@ -39,7 +40,20 @@ from cop.search import cli as search
 from cop.toolkit import cli as export
 
 # users_admin extends `user`, so it comes after users.
-GROUPS = [db, users, users_admin, communities, seed, backup, demo, search, notify, export, actions]
+GROUPS = [
+    db,
+    users,
+    users_admin,
+    communities,
+    members,
+    seed,
+    backup,
+    demo,
+    search,
+    notify,
+    export,
+    actions,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,4 +24,4 @@ class DemoContext:
     communities: dict[str, int] = field(default_factory=dict)  # slug -> id
     people: dict[str, int] = field(default_factory=dict)  # name -> id
     actors: dict[str, Actor] = field(default_factory=dict)  # username -> actor
-    extra: dict[str, dict[str, int]] = field(default_factory=dict)  # later steps' own ids
+    extra: dict[str, dict[Any, Any]] = field(default_factory=dict)  # later steps' own ids

@@ -84,14 +84,12 @@ def _workshop(ctx, spec: dict[str, Any]) -> int:  # noqa: ANN001
         outcome = outcomes.add_outcome(
             session, actor, made.id, kind=found["kind"], text=found["text"]
         )
-        if "action" in found:
-            outcomes.create_action_from_outcome(
-                session,
-                actor,
-                outcome.id,
-                owner_person_id=ctx.people[found["action"]["owner"]],
-                due_date=clock.today() + timedelta(days=found["action"]["due_in_days"]),
-            )
+        if "action" in found:  # created by the actions' step, which runs next
+            ctx.extra.setdefault("outcome_actions", {})[outcome.id] = {
+                "by": actor.username,
+                "owner": found["action"]["owner"],
+                "due_in_days": found["action"]["due_in_days"],
+            }
     if spec["status"] == "closed":
         workshops.close_workshop(
             session,

@@ -1,27 +1,20 @@
-"""What a workshop produced: insights, decisions and actions, and the action an outcome becomes.
+"""What a workshop produced: insights, decisions and actions.
 
-An action outcome offers "create action": the joint action it creates points
-back to the workshop and the outcome, which is how a closed workshop's
-decisions turn into tracked work. Creating it does not change the workshop, so
-it is allowed after the workshop is closed.
+The joint action an action outcome becomes is created by cop.actions.outcomes.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from cop.actions import service as actions
-from cop.actions.models import Action
 from cop.core import records
 from cop.core.i18n import N_
-from cop.core.messages import Message
 from cop.core.permissions import Actor
 from cop.core.validation import Checker
 from cop.workshops.models import Outcome, OutcomeKind
-from cop.workshops.service import editable_workshop, workshop_in_scope
+from cop.workshops.service import editable_workshop
 
 KINDS = [k.value for k in OutcomeKind]
 
@@ -31,24 +24,6 @@ def _check_outcome(chk: Checker, kind: Any, text: Any) -> dict[str, str]:
         "kind": chk.choice("kind", kind, KINDS, label=N_("The kind of outcome")),
         "text": chk.long_text("text", text, label=N_("The outcome"), required=True),
     }
-
-
-def outcomes(session: Session, workshop_id: int) -> list[dict[str, Any]]:
-    """The workshop's live outcomes with the action created from each, if any (read access checked by the caller)."""
-    rows = session.exec(
-        select(Outcome, Action.id, Action.title)
-        .join(
-            Action,
-            (col(Action.outcome_id) == Outcome.id) & col(Action.deleted_at).is_(None),
-            isouter=True,
-        )
-        .where(Outcome.workshop_id == workshop_id, col(Outcome.deleted_at).is_(None))
-        .order_by(col(Outcome.id))
-    )
-    return [
-        {"outcome": o, "action_id": action_id, "action_title": action_title}
-        for o, action_id, action_title in rows
-    ]
 
 
 def add_outcome(
@@ -84,43 +59,11 @@ def remove_outcome(session: Session, actor: Actor, outcome_id: int) -> None:
     records.soft_delete(session, actor, outcome, action="outcome.delete", community_id=community.id)
 
 
-def default_action_title(text: str) -> str:
-    """The first line of the outcome, shortened to a title."""
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return first if len(first) <= 200 else first[:199].rstrip() + "…"
-
-
-def create_action_from_outcome(
-    session: Session,
-    actor: Actor,
-    outcome_id: int,
-    *,
-    owner_person_id: int,
-    due_date: date | str,
-    title: str | None = None,
-) -> Action:
-    """The joint action an action outcome calls for, linked back to its workshop and outcome."""
-    outcome = records.get_live(session, Outcome, outcome_id, for_update=True, label="outcome")
-    workshop, community = workshop_in_scope(session, actor, outcome.workshop_id, "action.create")
-    chk = Checker()
-    if outcome.kind != OutcomeKind.ACTION:
-        chk.fail("kind", N_("Only an action outcome can become an action."))
-    existing = session.exec(
-        select(Action.id).where(Action.outcome_id == outcome.id, col(Action.deleted_at).is_(None))
-    ).first()
-    if existing is not None:
-        chk.fail(
-            "outcome_id",
-            Message(N_("This outcome already became action {action}."), action=existing),
-        )
-    chk.raise_if_any()
-    return actions.create_action(
-        session,
-        actor,
-        community_id=community.id,  # type: ignore[arg-type]
-        title=default_action_title(outcome.text) if title is None else title,
-        owner_person_id=owner_person_id,
-        due_date=due_date,
-        workshop_id=workshop.id,
-        outcome_id=outcome.id,
+def live_outcomes(session: Session, workshop_id: int) -> list[Outcome]:
+    """The workshop's live outcomes in the order they were recorded (read access checked by the caller)."""
+    stmt = (
+        select(Outcome)
+        .where(Outcome.workshop_id == workshop_id, col(Outcome.deleted_at).is_(None))
+        .order_by(col(Outcome.id))
     )
+    return list(session.exec(stmt))

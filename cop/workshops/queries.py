@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from cop.communities.models import Community, Organisation, Person
 from cop.core import audit, clock
@@ -43,7 +44,7 @@ SORTS: dict[str, Any] = {
     "updated_at": Workshop.updated_at,
 }
 MAX_PAGE = 500
-_LIST_COLUMNS = (
+_LIST_COLUMNS: tuple[Any, ...] = (
     Workshop.id,
     Workshop.version,
     Workshop.title,
@@ -56,9 +57,9 @@ _LIST_COLUMNS = (
     Workshop.place,
     Workshop.meeting_link,
     Workshop.community_id,
-    Community.name.label("community"),  # type: ignore[attr-defined]
+    col(Community.name).label("community"),
     Workshop.host_organisation_id,
-    Organisation.name.label("host"),  # type: ignore[attr-defined]
+    col(Organisation.name).label("host"),
 )
 
 
@@ -68,12 +69,12 @@ def _readable_communities(actor: Actor) -> Any:
     if actor.is_admin:
         return live
     return live & (
-        (Community.visibility == Visibility.WORKSPACE)
+        (col(Community.visibility) == Visibility.WORKSPACE)
         | col(Community.id).in_(list(actor.roles) or [-1])
     )
 
 
-def _count_readable(actor: Actor, conditions: list[Any]) -> sa.Select:
+def _count_readable(actor: Actor, conditions: list[Any]) -> SelectOfScalar[int]:
     """How many live workshops match, with the readable communities as a subquery.
 
     Counting this way runs on the (community, deleted) index alone; a join
@@ -97,7 +98,7 @@ def _listed(actor: Actor, *extra: Any) -> sa.Select:
     A join here lets a page sorted by date walk the date index and stop after one page.
     """
     return (
-        select(*_LIST_COLUMNS, *extra)
+        sa.select(*_LIST_COLUMNS, *extra)
         .select_from(Workshop)
         .join(Community, col(Community.id) == Workshop.community_id)
         .join(Organisation, col(Organisation.id) == Workshop.host_organisation_id, isouter=True)
@@ -202,7 +203,7 @@ def find_workshops(
         .limit(max(1, min(int(limit), MAX_PAGE)))
         .offset(max(0, int(offset)))
     )
-    return [row._asdict() for row in session.exec(page)], int(total)
+    return [row._asdict() for row in session.execute(page)], int(total)
 
 
 def upcoming_workshops(
@@ -213,16 +214,16 @@ def upcoming_workshops(
     stmt = _listed(actor).where(
         col(Workshop.starts_at) >= now - MAX_DURATION,
         col(Workshop.ends_at) >= now,
-        Workshop.status != WorkshopStatus.CLOSED,
+        col(Workshop.status) != WorkshopStatus.CLOSED,
     )
     if community_id is not None:
         stmt = stmt.where(
-            Workshop.community_id == readable_community(session, actor, community_id).id
+            col(Workshop.community_id) == readable_community(session, actor, community_id).id
         )
     stmt = stmt.order_by(col(Workshop.starts_at), col(Workshop.id)).limit(
         max(1, min(int(limit), MAX_PAGE))
     )
-    return [row._asdict() for row in session.exec(stmt)]
+    return [row._asdict() for row in session.execute(stmt)]
 
 
 def month_calendar(
@@ -242,11 +243,11 @@ def month_calendar(
     )
     if community_id is not None:
         stmt = stmt.where(
-            Workshop.community_id == readable_community(session, actor, community_id).id
+            col(Workshop.community_id) == readable_community(session, actor, community_id).id
         )
     result: dict[date, list[dict[str, Any]]] = {day: [] for day in days}
     zone = zone_or_utc(actor.time_zone)
-    for row in session.exec(stmt.order_by(col(Workshop.starts_at), col(Workshop.id))):
+    for row in session.execute(stmt.order_by(col(Workshop.starts_at), col(Workshop.id))):
         item = row._asdict()
         first = max(item["starts_at"].astimezone(zone).date(), days[0])
         last = min(item["ends_at"].astimezone(zone).date(), days[-1])
@@ -283,7 +284,7 @@ def workshop_detail(session: Session, actor: Actor, workshop_id: Any) -> dict[st
         "agenda": agenda.agenda(session, workshop.id),  # type: ignore[arg-type]
         "attendance": attendance.attendance_list(session, workshop.id),  # type: ignore[arg-type]
         "summary": attendance.attendance_summary(session, actor, workshop.id),  # type: ignore[arg-type]
-        "outcomes": outcomes.outcomes(session, workshop.id),  # type: ignore[arg-type]
+        "outcomes": outcomes.live_outcomes(session, workshop.id),  # type: ignore[arg-type]
         "attachments": attachments.attachment_list(session, workshop.id),  # type: ignore[arg-type]
         "history": audit.history(session, "workshop", workshop.id),  # type: ignore[arg-type]
         "may": {

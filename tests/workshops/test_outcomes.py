@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy.engine import Engine
 
+from cop.actions import outcomes as action_outcomes
 from cop.actions import service as actions
 from cop.actions.models import Action
 from cop.core.db import read_session, write_session
@@ -101,7 +102,7 @@ def test_outcomes_are_typed_and_versioned(engine: Engine, w: World) -> None:
             s, w.member, made_outcome.id, made_outcome.version, kind="insight", text="Mine"
         )
     with read_session(engine) as s:
-        listed = outcomes.outcomes(s, made.id)
+        listed = action_outcomes.outcomes_with_actions(s, made.id)
     assert [(r["outcome"].kind, r["outcome"].text, r["action_id"]) for r in listed] == [
         ("decision", "Adopt buddies", None)
     ]
@@ -112,7 +113,7 @@ def test_action_outcome_of_a_closed_workshop_becomes_a_linked_action(
 ) -> None:
     workshop_id, outcome_id = _closed_with_action_outcome(engine, w)
     with write_session(engine) as s:
-        action = outcomes.create_action_from_outcome(
+        action = action_outcomes.create_action_from_outcome(
             s,
             w.member,
             outcome_id,
@@ -121,7 +122,7 @@ def test_action_outcome_of_a_closed_workshop_becomes_a_linked_action(
         )
     with read_session(engine) as s:
         stored = actions.get_action(s, w.observer, action.id)
-        listed = outcomes.outcomes(s, workshop_id)
+        listed = action_outcomes.outcomes_with_actions(s, workshop_id)
     assert (stored.title, stored.community_id, stored.owner_person_id, stored.due_date) == (
         "Train 20 volunteer mentors",
         w.community.id,
@@ -134,7 +135,7 @@ def test_action_outcome_of_a_closed_workshop_becomes_a_linked_action(
         "Train 20 volunteer mentors",
     )
     with write_session(engine) as s, pytest.raises(ValidationError) as err:
-        outcomes.create_action_from_outcome(
+        action_outcomes.create_action_from_outcome(
             s, w.member, outcome_id, owner_person_id=w.member.person_id, due_date="2026-07-01"
         )
     assert "already became action" in err.value.fields["outcome_id"]
@@ -143,7 +144,7 @@ def test_action_outcome_of_a_closed_workshop_becomes_a_linked_action(
 def test_action_owner_must_be_a_member_and_due_date_in_range(engine: Engine, w: World) -> None:
     _, outcome_id = _closed_with_action_outcome(engine, w)
     with write_session(engine) as s, pytest.raises(ValidationError) as err:
-        outcomes.create_action_from_outcome(
+        action_outcomes.create_action_from_outcome(
             s,
             w.member,
             outcome_id,
@@ -162,7 +163,7 @@ def test_only_an_action_outcome_becomes_an_action(engine: Engine, w: World) -> N
     with write_session(engine) as s:
         insight = outcomes.add_outcome(s, w.member, made.id, kind="insight", text="An insight")
     with write_session(engine) as s, pytest.raises(ValidationError) as err:
-        outcomes.create_action_from_outcome(
+        action_outcomes.create_action_from_outcome(
             s, w.member, insight.id, owner_person_id=w.member.person_id, due_date=date(2026, 5, 1)
         )
     assert "Only an action outcome" in err.value.fields["kind"]
@@ -174,7 +175,7 @@ def test_observer_cannot_create_an_action_and_private_outsider_finds_nothing(
     private = factories.world(engine, visibility="private")
     _, outcome_id = _closed_with_action_outcome(engine, private)
     with write_session(engine) as s, pytest.raises(PermissionDenied):
-        outcomes.create_action_from_outcome(
+        action_outcomes.create_action_from_outcome(
             s,
             private.observer,
             outcome_id,
@@ -182,7 +183,7 @@ def test_observer_cannot_create_an_action_and_private_outsider_finds_nothing(
             due_date=date(2026, 5, 1),
         )
     with write_session(engine) as s, pytest.raises(NotFound):
-        outcomes.create_action_from_outcome(
+        action_outcomes.create_action_from_outcome(
             s,
             private.outsider,
             outcome_id,

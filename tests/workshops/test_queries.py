@@ -250,7 +250,7 @@ def test_detail_has_everything_with_history_and_what_the_actor_may_do(
     assert [i.title for i in detail["agenda"]] == ["Welcome"]
     assert [a["name"] for a in detail["attendance"]] == ["Bo"]
     assert detail["summary"]["attended"] == 1
-    assert [o["outcome"].text for o in detail["outcomes"]] == ["Meet again"]
+    assert [o.text for o in detail["outcomes"]] == ["Meet again"]
     assert [e.action for e in detail["history"]] == ["workshop.update", "workshop.create"]
     assert not any(detail["may"][k] for k in ("edit", "close", "attend", "export_attendance"))
     assert (

@@ -13,6 +13,11 @@ from typing import Any
 
 import streamlit as st
 
+from cop.actions.outcomes import (
+    create_action_from_outcome,
+    default_action_title,
+    outcomes_with_actions,
+)
 from cop.communities import service as communities
 from cop.core import clock
 from cop.core.i18n import N_, translator
@@ -361,9 +366,10 @@ def _add_attendees(actor: Actor, d: dict[str, Any]) -> None:
 def _outcomes(actor: Actor, d: dict[str, Any]) -> None:
     _ = translator(actor.language)
     w, may = d["workshop"], d["may"]
-    if not d["outcomes"]:
+    entries = read(outcomes_with_actions, w.id, language=actor.language) or []
+    if not entries:
         st.caption(_("No outcomes yet."))
-    for entry in d["outcomes"]:
+    for entry in entries:
         outcome = entry["outcome"]
         with st.container(border=True):
             st.markdown(f"**{_(OUTCOME_LABELS[outcome.kind])}**")
@@ -425,7 +431,7 @@ def _create_action(actor: Actor, d: dict[str, Any], outcome: Any) -> None:
         errors_banner(key, actor.language)
         with st.form(key):
             title = st.text_input(
-                _("Title"), value=outcomes.default_action_title(outcome.text), max_chars=200
+                _("Title"), value=default_action_title(outcome.text), max_chars=200
             )
             field_error(key, "title", actor.language)
             owner = st.selectbox(_("Owner"), list(members), format_func=members.get, index=None)
@@ -440,7 +446,7 @@ def _create_action(actor: Actor, d: dict[str, Any], outcome: Any) -> None:
             if st.form_submit_button(_("Create action"), type="primary"):
                 if submit(
                     key,
-                    outcomes.create_action_from_outcome,
+                    create_action_from_outcome,
                     actor,
                     outcome.id,
                     owner_person_id=owner,
