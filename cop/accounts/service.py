@@ -147,14 +147,16 @@ def record_failed_sign_in(session: Session, username: str) -> None:
     """Count a failure in one atomic UPDATE, so parallel attempts cannot slip past the limit."""
     now = clock.now()
     window_start = now - FAILURE_WINDOW
-    fresh = sa.or_(User.first_failed_login_at.is_(None), User.first_failed_login_at < window_start)  # type: ignore[union-attr]
+    fresh = sa.or_(
+        col(User.first_failed_login_at).is_(None), col(User.first_failed_login_at) < window_start
+    )
     new_count = sa.case((fresh, 1), else_=User.failed_logins + 1)
-    not_locked = sa.or_(User.locked_until.is_(None), User.locked_until <= now)  # type: ignore[union-attr]
+    not_locked = sa.or_(col(User.locked_until).is_(None), col(User.locked_until) <= now)
     # Attempts against a locked account are not counted: otherwise anyone could keep
     # someone else's account locked for ever by guessing every 15 minutes.
-    counted = session.execute(
+    counted = session.exec(
         sa.update(User)
-        .where(User.username == normalise_username(username), not_locked)
+        .where(col(User.username) == normalise_username(username), not_locked)
         .values(
             failed_logins=new_count,
             first_failed_login_at=sa.case((fresh, now), else_=User.first_failed_login_at),
@@ -184,9 +186,12 @@ def record_failed_sign_in(session: Session, username: str) -> None:
 def record_successful_sign_in(session: Session, user: User) -> bool:
     """Reset the count, unless a lock was committed meanwhile (one conditional UPDATE)."""
     now = clock.now()
-    result = session.execute(
+    result = session.exec(
         sa.update(User)
-        .where(User.id == user.id, sa.or_(User.locked_until.is_(None), User.locked_until <= now))  # type: ignore[union-attr]
+        .where(
+            col(User.id) == user.id,
+            sa.or_(col(User.locked_until).is_(None), col(User.locked_until) <= now),
+        )
         .values(failed_logins=0, first_failed_login_at=None, locked_until=None, last_login_at=now)
     )
     session.refresh(user)
@@ -247,7 +252,7 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str) 
 def end_sessions(session: Session, user_id: int) -> None:
     """Sign-out: every cookie issued until now stops working, in every tab and replica."""
     session.execute(
-        sa.update(User).where(User.id == user_id).values(sessions_valid_after=clock.now())
+        sa.update(User).where(col(User.id) == user_id).values(sessions_valid_after=clock.now())
     )
 
 
@@ -258,10 +263,16 @@ def credentials(session: Session) -> dict[str, dict[str, Any]]:
     sign them in whatever they type.
     """
     now = clock.now()
-    rows = session.exec(
-        select(User.username, User.password_hash, Person.name, Person.email, User.locked_until)
+    rows = session.execute(
+        sa.select(
+            col(User.username),
+            col(User.password_hash),
+            col(Person.name),
+            col(Person.email),
+            col(User.locked_until),
+        )
         .join(Person, col(Person.id) == User.person_id, isouter=True)
-        .where(User.active == True, col(User.deleted_at).is_(None))  # noqa: E712
+        .where(col(User.active) == True, col(User.deleted_at).is_(None))  # noqa: E712
     )
     users = {}
     for username, password_hash, name, email, locked_until in rows:

@@ -54,6 +54,7 @@ def _live(record: Any) -> Any:
 def action_detail(session: Session, actor: Actor, action_id: Any) -> ActionDetail:
     """One action the actor may read (NotFound otherwise) with what they may do with it."""
     action = get_action(session, actor, action_id)
+    assert action.id is not None  # a stored action
     community = session.get(Community, action.community_id)
     assert community is not None  # get_action checked it
     authors = dict(
@@ -78,27 +79,27 @@ def action_detail(session: Session, actor: Actor, action_id: Any) -> ActionDetai
         organisation=_live(session.get(Organisation, action.organisation_id))
         if action.organisation_id
         else None,
-        co_owners=_people(session, linked_ids(session, "co_owner_ids", action.id)),  # type: ignore[arg-type]
+        co_owners=_people(session, linked_ids(session, "co_owner_ids", action.id)),
         partners=list(
             session.exec(
                 select(Organisation)
                 .where(
                     col(Organisation.id).in_(linked_ids(session, "partner_ids", action.id) or [-1])
-                )  # type: ignore[arg-type]
+                )
                 .order_by(Organisation.name)
             )
         ),
-        milestones=action_updates.milestones(session, action.id),  # type: ignore[arg-type]
-        indicators=action_updates.indicators(session, action.id),  # type: ignore[arg-type]
+        milestones=action_updates.milestones(session, action.id),
+        indicators=action_updates.indicators(session, action.id),
         updates=[
             (u, authors.get(u.author_person_id or -1, ""))
             for u in action_updates.updates(session, action.id)
-        ],  # type: ignore[arg-type]
+        ],
         sub_actions=sub_actions,
         parent=parent,
         workshop=workshop,
         outcome=outcome,
-        history=audit.history(session, "action", action.id),  # type: ignore[arg-type]
+        history=audit.history(session, "action", action.id),
         overdue=action.due_date < clock.today() and action.status in OPEN_STATUSES,
         driven_by=action_progress.driven_by(session, action),
         may={

@@ -40,7 +40,7 @@ SORTS: dict[str, Any] = {
     "updated_at": Action.updated_at,
     "status": Action.status,
 }
-_COLUMNS = (
+_COLUMNS: tuple[tuple[str, Any], ...] = (
     ("id", Action.id),
     ("version", Action.version),
     ("title", Action.title),
@@ -77,7 +77,7 @@ def readable_actions(session: Session, actor: Actor) -> sa.ColumnElement[bool]:
             sa.or_(
                 col(Community.deleted_at).is_not(None),
                 sa.and_(
-                    Community.visibility != Visibility.WORKSPACE,
+                    col(Community.visibility) != Visibility.WORKSPACE,
                     col(Community.id).not_in(list(actor.roles) or [-1]),
                 ),
             )
@@ -133,7 +133,7 @@ def conditions(
     chk = Checker()
     found = [readable_actions(session, actor)]
     if community_id not in (None, "", 0):
-        found.append(Action.community_id == get_community(session, actor, community_id).id)
+        found.append(col(Action.community_id) == get_community(session, actor, community_id).id)
     organisation = _an_id(
         chk, "organisation_id", organisation_id, N_("Choose a city or organisation from the list.")
     )
@@ -147,12 +147,12 @@ def conditions(
     chk.not_before("due_to", first, last, label=N_("The last due date"))
     chk.raise_if_any()
     if organisation is not None:
-        found.append(Action.organisation_id == organisation)
+        found.append(col(Action.organisation_id) == organisation)
     if owner is not None:
         co_owned = select(ActionCoOwner.action_id).where(ActionCoOwner.person_id == owner)
-        found.append(sa.or_(Action.owner_person_id == owner, col(Action.id).in_(co_owned)))
+        found.append(sa.or_(col(Action.owner_person_id) == owner, col(Action.id).in_(co_owned)))
     if parent is not None:
-        found.append(Action.parent_id == parent)
+        found.append(col(Action.parent_id) == parent)
     if statuses:
         found.append(col(Action.status).in_(statuses))
     if first is not None:
@@ -184,7 +184,7 @@ def latest_updates(session: Session, action_ids: list[int]) -> dict[int, dict[st
     newest = (
         select(func.max(ActionUpdate.id))
         .where(col(ActionUpdate.action_id).in_(action_ids))
-        .group_by(ActionUpdate.action_id)
+        .group_by(col(ActionUpdate.action_id))
     )
     rows = session.exec(
         select(
@@ -205,9 +205,9 @@ def _rows(
     session: Session, where: list[sa.ColumnElement[bool]], order: list[Any], limit: int, offset: int
 ) -> list[dict[str, Any]]:
     stmt = (
-        select(*[column for _, column in _COLUMNS])
+        sa.select(*[column for _, column in _COLUMNS])
         .join(Community, col(Community.id) == Action.community_id)
-        .join(Owner, Owner.id == Action.owner_person_id)
+        .join(Owner, col(Owner.id) == Action.owner_person_id)
         .join(Organisation, col(Organisation.id) == Action.organisation_id, isouter=True)
         .where(*where)
         .order_by(*order)
@@ -216,7 +216,7 @@ def _rows(
     )
     today = clock.today()
     rows = [
-        dict(zip([name for name, _ in _COLUMNS], row, strict=True)) for row in session.exec(stmt)
+        dict(zip([name for name, _ in _COLUMNS], row, strict=True)) for row in session.execute(stmt)
     ]
     latest = latest_updates(session, [r["id"] for r in rows])
     for row in rows:
@@ -226,7 +226,7 @@ def _rows(
 
 
 def count(session: Session, where: list[sa.ColumnElement[bool]]) -> int:
-    return int(session.exec(select(func.count(Action.id)).where(*where)).one())
+    return int(session.exec(select(func.count(col(Action.id))).where(*where)).one())
 
 
 def find_actions(
@@ -269,7 +269,9 @@ def board(
     where = conditions(session, actor, **filters)
     totals = dict(
         session.exec(
-            select(Action.status, func.count(Action.id)).where(*where).group_by(Action.status)
+            select(Action.status, func.count(col(Action.id)))
+            .where(*where)
+            .group_by(col(Action.status))
         ).all()
     )
     order = [col(Action.due_date), col(Action.id)]
@@ -277,7 +279,7 @@ def board(
         BoardColumn(
             status,
             int(totals.get(status, 0)),
-            _rows(session, [*where, Action.status == status], order, per_column, 0)
+            _rows(session, [*where, col(Action.status) == status], order, per_column, 0)
             if totals.get(status)
             else [],
         )
@@ -359,11 +361,11 @@ def parent_choices(
     """Actions of the community that can hold sub-actions, newest first, for a picker."""
     where = conditions(session, actor, community_id=community_id)
     if exclude_id is not None:
-        where.append(Action.id != exclude_id)
+        where.append(col(Action.id) != exclude_id)
     rows = session.exec(
         select(Action.id, Action.title).where(*where).order_by(col(Action.id).desc()).limit(limit)
     )
-    return {action_id: title for action_id, title in rows}
+    return {action_id: title for action_id, title in rows if action_id is not None}
 
 
 def known_tags(

@@ -84,9 +84,10 @@ def may_change(session: Session, actor: Actor, action: Action) -> bool:
         return True
     if actor.person_id is None:
         return False
+    assert action.id is not None  # a stored action
     return actor.person_id == action.owner_person_id or actor.person_id in linked_ids(
         session, "co_owner_ids", action.id
-    )  # type: ignore[arg-type]
+    )
 
 
 def editable_action(
@@ -259,10 +260,11 @@ def create_action(
         **values,
     )
     records.create(session, actor, action, action="action.create")
-    write_tags(session, action.id, action.tags)  # type: ignore[arg-type]
+    assert action.id is not None  # records.create flushed it
+    write_tags(session, action.id, action.tags)
     changed = {
         f: c for f, ids in links.items() if (c := _replace_links(session, action.id, f, ids))
-    }  # type: ignore[arg-type]
+    }
     if changed:
         record_event(
             session, actor, "action.link", action, community_id=community.id, changes=changed
@@ -273,7 +275,7 @@ def create_action(
             actor,
             ActionIndicator(action_id=action.id, **measure),
             community_id=community.id,
-        )  # type: ignore[arg-type]
+        )
     action_progress.settle(session, actor, action)
     _notify_assigned(
         session, actor, action, community, [action.owner_person_id, *links["co_owner_ids"]]
@@ -286,19 +288,20 @@ def update_action(
 ) -> Action:
     """Change the given fields (see ``action_input.FIELDS``); status and progress move through updates and the board."""
     action, community = editable_action(session, actor, action_id, "action.update")
+    assert action.id is not None  # a stored action
     chk = Checker()
     values = check_action(chk, session, community, dict(fields), action)
     chk.raise_if_any()
     links = {field: values.pop(field) for field in _LINKS if field in values}
     old_owner = action.owner_person_id
-    old_co_owners = linked_ids(session, "co_owner_ids", action.id)  # type: ignore[arg-type]
+    old_co_owners = linked_ids(session, "co_owner_ids", action.id)
     old_parent = action.parent_id
     delta = records.save(
         session, actor, action, version, values, action="action.update", community_id=community.id
     )
-    link_delta = {
+    link_delta: dict[str, list[Any]] = {
         f: c for f, ids in links.items() if (c := _replace_links(session, action.id, f, ids))
-    }  # type: ignore[arg-type]
+    }
     if link_delta:
         if not delta:  # only links changed: still a new version, so stale forms are caught
             action.version += 1
@@ -310,7 +313,7 @@ def update_action(
             session, actor, "action.update", action, community_id=community.id, changes=link_delta
         )
     if "tags" in values:
-        write_tags(session, action.id, action.tags)  # type: ignore[arg-type]
+        write_tags(session, action.id, action.tags)
     session.flush()
     action_progress.settle(session, actor, action)
     if old_parent is not None and old_parent != action.parent_id:

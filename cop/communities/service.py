@@ -42,7 +42,7 @@ def visible_communities(
         stmt = stmt.where(col(Community.archived_at).is_(None))
     if not actor.is_admin:
         stmt = stmt.where(
-            (Community.visibility == Visibility.WORKSPACE)
+            (col(Community.visibility) == Visibility.WORKSPACE)
             | col(Community.id).in_(list(actor.roles) or [-1])
         )
     return list(session.exec(stmt.order_by(Community.name)))
@@ -169,6 +169,7 @@ def add_member(
     if person is None or person.deleted_at is not None:
         chk.fail("person", N_("Choose a person who exists in the workspace."))
     chk.raise_if_any()
+    assert person is not None  # a missing person failed the check above
     existing = session.exec(
         select(Membership).where(
             Membership.person_id == person_id, Membership.community_id == community_id
@@ -183,7 +184,7 @@ def add_member(
                     name=person.name,
                     community=community.name,
                 ),
-            )  # type: ignore[union-attr]
+            )
             chk.raise_if_any()
         records.restore(
             session, actor, existing, action="membership.add", community_id=community_id
@@ -273,7 +274,7 @@ def member_counts(session: Session, community_ids: list[int]) -> dict[int, dict[
     rows = session.exec(
         select(
             Membership.community_id,
-            func.count(Membership.id),
+            func.count(col(Membership.id)),
             func.count(func.distinct(Person.organisation_id)),
         )
         .join(Person, col(Person.id) == Membership.person_id)
@@ -281,7 +282,7 @@ def member_counts(session: Session, community_ids: list[int]) -> dict[int, dict[
             col(Membership.community_id).in_(community_ids or [-1]),
             col(Membership.deleted_at).is_(None),
         )
-        .group_by(Membership.community_id)
+        .group_by(col(Membership.community_id))
     )
     return {cid: {"people": people, "organisations": orgs} for cid, people, orgs in rows}
 

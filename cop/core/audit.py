@@ -51,7 +51,7 @@ def record_event(
         actor_user_id=actor.user_id or None,
         actor_name=actor.username,
         action=action,
-        record_type=record_type or (record.__tablename__ if record is not None else ""),  # type: ignore[union-attr]
+        record_type=record_type or (str(record.__tablename__) if record is not None else ""),
         record_id=record_id if record_id is not None else getattr(record, "id", None),
         community_id=community_id,
         changes=changes or {},

@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Field, Session, SQLModel, col
 
 from cop.core import settings
 from cop.core.errors import DatabaseUnavailable
@@ -144,7 +144,7 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
                 session.flush()
                 session.execute(
                     sa.update(DataVersion)
-                    .where(DataVersion.id == 1)
+                    .where(col(DataVersion.id) == 1)
                     .values(value=DataVersion.value + 1)
                 )
                 session.commit()
@@ -157,7 +157,7 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
         raise _translate(exc) from exc
     except sa.exc.ProgrammingError as exc:
         if "permission denied" in str(exc.orig).lower():
-            raise _translate(exc) from exc  # type: ignore[arg-type]
+            raise _translate(exc) from exc
         raise
 
 

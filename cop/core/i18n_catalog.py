@@ -1,7 +1,7 @@
 """Keeping the translation catalogs complete: extract the interface strings, update, compile.
 
 ``python -m cop.core.i18n_catalog update`` extracts every ``_("...")`` and
-``N_("...")`` of app.py, pages/ and cop/ui/, and of the services and the
+``N_("...")`` of app.py, pages/ and every module of cop/, the services and the
 checks whose messages pages translate when drawn (Babel), plus the label tables
 defined elsewhere that the pages translate when drawn (``LABEL_TABLES``),
 merges new strings into each catalog under cop/locale/, and ``compile`` writes
@@ -15,10 +15,10 @@ import ast
 import importlib
 import inspect
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
@@ -63,7 +63,7 @@ def _label_texts(value: object) -> list[str]:
         return [str(member.value) for member in value]
     if isinstance(value, dict):
         value = list(value.values())
-    return [text for item in value for text in _label_texts(item)]  # type: ignore[union-attr]
+    return [text for item in cast(Iterable[object], value) for text in _label_texts(item)]
 
 
 def extract_literal_calls(
@@ -91,7 +91,13 @@ def extract() -> Catalog:
     catalog = Catalog(domain=DOMAIN)
     for path in SOURCES:
         keywords = {"_": None, "N_": None}
-        found = extract_from_file(extract_literal_calls, str(path), keywords)
+        # Babel's stub says a method yields (lineno, message, comments, context), but
+        # extract_from_file unpacks (lineno, funcname, message, comments), as yielded here.
+        found = extract_from_file(
+            extract_literal_calls,  # type: ignore[arg-type]  # Babel's stub mistypes method rows
+            str(path),
+            keywords,
+        )
         for lineno, message, _comments, _context in found:
             catalog.add(message, locations=[(str(path.relative_to(PROJECT_ROOT)), lineno)])
     for entry in LABEL_TABLES:

@@ -66,8 +66,8 @@ def changes_since(session: Session, record: SQLModel, version: int) -> dict[str,
 
 
 def stamp_new(record: T, actor: Actor) -> T:
-    record.created_by_id = actor.user_id or None  # type: ignore[attr-defined]
-    record.updated_by_id = actor.user_id or None  # type: ignore[attr-defined]
+    record.created_by_id = actor.user_id or None
+    record.updated_by_id = actor.user_id or None
     return record
 
 
@@ -86,8 +86,10 @@ def create(
     if community_id is None:
         # Community-scoped records carry their community; a community is its own scope.
         community_id = getattr(record, "community_id", None) or (
-            record.id if getattr(record, "__tablename__", None) == "community" else None
-        )  # type: ignore[attr-defined]
+            getattr(record, "id", None)
+            if getattr(record, "__tablename__", None) == "community"
+            else None
+        )
     fields = {k: [None, v] for k, v in snapshot(record).items() if v not in (None, "", [], {})}
     record_event(
         session,
@@ -96,7 +98,7 @@ def create(
         record,
         community_id=community_id,
         changes=fields,
-    )  # type: ignore[attr-defined]
+    )
     return record
 
 
@@ -130,8 +132,8 @@ def save(
     if not delta:
         return {}
     record.version += 1  # type: ignore[attr-defined]
-    record.updated_at = clock.now()  # type: ignore[attr-defined]
-    record.updated_by_id = actor.user_id or None  # type: ignore[attr-defined]
+    record.updated_at = clock.now()
+    record.updated_by_id = actor.user_id or None
     delta["version"] = [expected_version, record.version]  # type: ignore[attr-defined]
     session.add(record)
     record_event(session, actor, action, record, community_id=community_id, changes=delta)
@@ -143,9 +145,10 @@ def soft_delete(
 ) -> None:
     """Hide the record everywhere; ``restore`` brings it back."""
     old_version = record.version  # type: ignore[attr-defined]
-    record.deleted_at = clock.now()  # type: ignore[attr-defined]
+    deleted_at = clock.now()
+    record.deleted_at = deleted_at
     record.version += 1  # type: ignore[attr-defined]
-    record.updated_by_id = actor.user_id or None  # type: ignore[attr-defined]
+    record.updated_by_id = actor.user_id or None
     session.add(record)
     record_event(
         session,
@@ -154,9 +157,9 @@ def soft_delete(
         record,
         community_id=community_id,
         changes={
-            "deleted_at": [None, record.deleted_at.isoformat()],
-            "version": [old_version, record.version],
-        },  # type: ignore[attr-defined]
+            "deleted_at": [None, deleted_at.isoformat()],
+            "version": [old_version, old_version + 1],
+        },
     )
 
 
@@ -175,9 +178,9 @@ def restore(
     """Bring back a soft-deleted record."""
     was = record.deleted_at.isoformat()  # type: ignore[attr-defined]
     old_version = record.version  # type: ignore[attr-defined]
-    record.deleted_at = None  # type: ignore[attr-defined]
+    record.deleted_at = None
     record.version += 1  # type: ignore[attr-defined]
-    record.updated_by_id = actor.user_id or None  # type: ignore[attr-defined]
+    record.updated_by_id = actor.user_id or None
     session.add(record)
     record_event(
         session,

@@ -20,7 +20,7 @@ FONT = "DejaVu Sans"
 STATUS_ORDER = ["idea", "planned", "in_progress", "done", "dropped"]
 
 
-def _tiles(results: KeyResults) -> alt.Chart:
+def _tiles(results: KeyResults) -> alt.LayerChart | alt.FacetChart:
     values = [
         {"label": "workshops and visits held", "value": f"{results.workshops_held:,}", "column": 0},
         {"label": "different participants", "value": f"{results.participants:,}", "column": 1},

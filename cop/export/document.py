@@ -186,7 +186,7 @@ def _block_from_json(data: dict[str, Any]) -> Block:
         return PracticeBox(
             data["title"],
             [tuple(f) for f in data["facts"]],
-            [tuple(f) for f in data["fields"]],  # type: ignore[misc]
+            [tuple(f) for f in data["fields"]],
             data.get("anchor", ""),
         )
     if kind == "table":

@@ -48,12 +48,12 @@ def community_figures(
     people = session.exec(
         select(
             Membership.community_id,
-            func.count(Membership.id),
+            func.count(col(Membership.id)),
             func.count(func.distinct(Person.organisation_id)),
         )
         .join(Person, col(Person.id) == Membership.person_id)
         .where(col(Membership.community_id).in_(ids or [-1]), col(Membership.deleted_at).is_(None))
-        .group_by(Membership.community_id)
+        .group_by(col(Membership.community_id))
     )
     for cid, n_people, n_orgs in people:
         figures[cid].update(people=n_people, organisations=n_orgs)
@@ -118,9 +118,9 @@ def my_due_actions(
             action.c.status,
             action.c.progress,
             action.c.community_id,
-            Community.name.label("community"),
+            col(Community.name).label("community"),
         )
-        .join(Community, Community.id == action.c.community_id)
+        .join(Community, col(Community.id) == action.c.community_id)
         .where(
             owner,
             action.c.deleted_at.is_(None),
@@ -139,19 +139,19 @@ def recent_activity(session: Session, actor: Actor, limit: int = 15) -> list[dic
     Only who, what and when are shown, never the changed values: those may
     hold personal data of people outside the reader's communities.
     """
-    stmt = select(
-        AuditEvent.at,
-        AuditEvent.actor_name,
-        AuditEvent.action,
-        AuditEvent.record_type,
-        AuditEvent.record_id,
-        AuditEvent.community_id,
+    stmt = sa.select(
+        col(AuditEvent.at),
+        col(AuditEvent.actor_name),
+        col(AuditEvent.action),
+        col(AuditEvent.record_type),
+        col(AuditEvent.record_id),
+        col(AuditEvent.community_id),
     )
     if not actor.is_admin:
         readable = [c.id for c in visible_communities(session, actor)]
         stmt = stmt.where(col(AuditEvent.community_id).in_(readable or [-1]))
     stmt = stmt.order_by(col(AuditEvent.id).desc()).limit(limit)
-    return [dict(r._mapping) for r in session.exec(stmt)]
+    return [dict(r._mapping) for r in session.execute(stmt)]
 
 
 def workshops_per_month(session: Session, actor: Actor, months: int = 12) -> list[dict[str, Any]]:
@@ -166,8 +166,8 @@ def workshops_per_month(session: Session, actor: Actor, months: int = 12) -> lis
     else:
         month = func.to_char(func.timezone("UTC", workshop.c.starts_at), "YYYY-MM")
     stmt = (
-        sa.select(month.label("month"), Community.name, func.count())
-        .join(Community, Community.id == workshop.c.community_id)
+        sa.select(month.label("month"), col(Community.name), func.count())
+        .join(Community, col(Community.id) == workshop.c.community_id)
         .where(
             workshop.c.community_id.in_(readable or [-1]),
             workshop.c.deleted_at.is_(None),

@@ -71,8 +71,8 @@ def readable_practices(actor: Actor) -> sa.ColumnElement[bool]:
         sa.or_(
             col(Practice.community_id).in_(list(actor.roles) or [-1]),
             sa.and_(
-                Community.visibility == Visibility.WORKSPACE,
-                Practice.status == ReviewStatus.APPROVED,
+                col(Community.visibility) == Visibility.WORKSPACE,
+                col(Practice.status) == ReviewStatus.APPROVED,
             ),
         ),
     )
@@ -80,9 +80,9 @@ def readable_practices(actor: Actor) -> sa.ColumnElement[bool]:
 
 def _has_tag(kind: TagKind, value: str) -> sa.ColumnElement[bool]:
     return sa.exists().where(
-        PracticeTag.practice_id == Practice.id,
-        PracticeTag.kind == kind.value,
-        PracticeTag.key == tag_key(value),
+        col(PracticeTag.practice_id) == Practice.id,
+        col(PracticeTag.kind) == kind.value,
+        col(PracticeTag.key) == tag_key(value),
     )
 
 
@@ -107,18 +107,20 @@ def find_practices(
     """
     conditions = [readable_practices(actor)]
     if community_id is not None:
-        conditions.append(Practice.community_id == get_community(session, actor, community_id).id)
+        conditions.append(
+            col(Practice.community_id) == get_community(session, actor, community_id).id
+        )
     if organisation_id is not None:
         city = record_id(organisation_id)
         if city is None:
             raise ValidationError({"organisation_id": N_("Choose a city from the list.")})
-        conditions.append(Practice.organisation_id == city)
+        conditions.append(col(Practice.organisation_id) == city)
     if theme and theme.strip():
         conditions.append(_has_tag(TagKind.THEME, theme))
     if target_group and target_group.strip():
         conditions.append(_has_tag(TagKind.TARGET_GROUP, target_group))
     if status:
-        conditions.append(Practice.status == status)
+        conditions.append(col(Practice.status) == status)
     if text and text.strip():
         needle = searchable(text.strip())
         conditions.append(
@@ -131,28 +133,28 @@ def find_practices(
         )
     where = sa.and_(*conditions)
     total = session.exec(
-        select(func.count(Practice.id))
+        select(func.count(col(Practice.id)))
         .join(Community, col(Community.id) == Practice.community_id)
         .where(where)
     ).one()
     stmt = (
-        select(
-            Practice.id,
-            Practice.version,
-            Practice.title,
-            Practice.community_id,
-            Community.name,
-            Practice.organisation_id,
-            Organisation.name,
-            Practice.status,
-            Practice.started_on,
-            Practice.ended_on,
-            Practice.is_regular_service,
-            Practice.people_reached,
+        sa.select(
+            col(Practice.id),
+            col(Practice.version),
+            col(Practice.title),
+            col(Practice.community_id),
+            col(Community.name),
+            col(Practice.organisation_id),
+            col(Organisation.name),
+            col(Practice.status),
+            col(Practice.started_on),
+            col(Practice.ended_on),
+            col(Practice.is_regular_service),
+            col(Practice.people_reached),
             func.substr(Practice.summary, 1, EXCERPT),
-            Practice.themes,
-            Practice.target_groups,
-            Practice.updated_at,
+            col(Practice.themes),
+            col(Practice.target_groups),
+            col(Practice.updated_at),
         )
         .join(Community, col(Community.id) == Practice.community_id)
         .join(Organisation, col(Organisation.id) == Practice.organisation_id)
@@ -179,7 +181,7 @@ def find_practices(
         "target_groups",
         "updated_at",
     )
-    return [dict(zip(keys, row, strict=True)) for row in session.exec(stmt)], int(total)
+    return [dict(zip(keys, row, strict=True)) for row in session.execute(stmt)], int(total)
 
 
 def known_tags(
@@ -227,34 +229,38 @@ def practice_detail(session: Session, actor: Actor, practice_id: Any) -> Practic
     )
     images = [
         {"id": i, "version": v, "content_type": t, "alt_text": a, "credit": c, "size": n}
-        for i, v, t, a, c, n in session.exec(
-            select(
-                PracticeImage.id,
-                PracticeImage.version,
-                PracticeImage.content_type,
-                PracticeImage.alt_text,
-                PracticeImage.credit,
+        for i, v, t, a, c, n in session.execute(
+            sa.select(
+                col(PracticeImage.id),
+                col(PracticeImage.version),
+                col(PracticeImage.content_type),
+                col(PracticeImage.alt_text),
+                col(PracticeImage.credit),
                 func.length(PracticeImage.data),
             )
             .where(
-                PracticeImage.practice_id == practice.id, col(PracticeImage.deleted_at).is_(None)
+                col(PracticeImage.practice_id) == practice.id,
+                col(PracticeImage.deleted_at).is_(None),
             )
             .order_by(col(PracticeImage.id))
         )
     ]
     workshops = [
         {"id": i, "title": t, "kind": k, "starts_at": s, "status": st, "place": p}
-        for i, t, k, s, st, p in session.exec(
-            select(
-                Workshop.id,
-                Workshop.title,
-                Workshop.kind,
-                Workshop.starts_at,
-                Workshop.status,
-                Workshop.place,
+        for i, t, k, s, st, p in session.execute(
+            sa.select(
+                col(Workshop.id),
+                col(Workshop.title),
+                col(Workshop.kind),
+                col(Workshop.starts_at),
+                col(Workshop.status),
+                col(Workshop.place),
             )
             .join(PracticeWorkshop, col(PracticeWorkshop.workshop_id) == Workshop.id)
-            .where(PracticeWorkshop.practice_id == practice.id, col(Workshop.deleted_at).is_(None))
+            .where(
+                col(PracticeWorkshop.practice_id) == practice.id,
+                col(Workshop.deleted_at).is_(None),
+            )
             .order_by(col(Workshop.starts_at))
         )
     ]

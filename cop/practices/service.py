@@ -119,6 +119,7 @@ def _replace_links(
 def create_practice(session: Session, actor: Actor, community_id: int, **fields: Any) -> Practice:
     """A new draft. ``fields`` are the template's (see ``practice_input.FIELDS``); title and city are required."""
     community = get_community(session, actor, community_id)
+    assert community.id is not None  # a stored community
     authorize(actor, "practice.create", community)
     chk = Checker()
     values = check_practice(chk, session, fields, None)
@@ -126,16 +127,17 @@ def create_practice(session: Session, actor: Actor, community_id: int, **fields:
         check_workshops(chk, session, fields.get("workshop_ids"), community.id)
         if "workshop_ids" in fields
         else []
-    )  # type: ignore[arg-type]
+    )
     chk.raise_if_any()
     links = {"implementer_ids": values.pop("implementer_ids", []), "workshop_ids": workshop_ids}
-    practice = Practice(community_id=community.id, status=ReviewStatus.DRAFT, **values)  # type: ignore[arg-type]
+    practice = Practice(community_id=community.id, status=ReviewStatus.DRAFT, **values)
     records.create(session, actor, practice, action="practice.create")
-    _write_tags(session, practice.id, TagKind.THEME, practice.themes)  # type: ignore[arg-type]
-    _write_tags(session, practice.id, TagKind.TARGET_GROUP, practice.target_groups)  # type: ignore[arg-type]
+    assert practice.id is not None  # records.create flushed it
+    _write_tags(session, practice.id, TagKind.THEME, practice.themes)
+    _write_tags(session, practice.id, TagKind.TARGET_GROUP, practice.target_groups)
     changed = {
         f: c for f in _LINK_FIELDS if (c := _replace_links(session, practice.id, f, links[f]))
-    }  # type: ignore[arg-type]
+    }
     if changed:
         record_event(
             session, actor, "practice.link", practice, community_id=community.id, changes=changed
@@ -148,17 +150,18 @@ def update_practice(
 ) -> Practice:
     """Change the given fields only; a member's edit of an approved practice goes back to review."""
     practice, community = get_practice(session, actor, practice_id, for_update=True)
+    assert practice.id is not None and community.id is not None  # stored records
     authorize(actor, "practice.update", community)
     chk = Checker()
     values = check_practice(chk, session, fields, practice)
     if "workshop_ids" in fields:
-        values["workshop_ids"] = check_workshops(chk, session, fields["workshop_ids"], community.id)  # type: ignore[arg-type]
+        values["workshop_ids"] = check_workshops(chk, session, fields["workshop_ids"], community.id)
     chk.raise_if_any()
     links = {field: values.pop(field) for field in _LINK_FIELDS if field in values}
     # Where it was seen is history, not a claim about the practice: it does not reopen the review.
     edited = any(getattr(practice, k) != v for k, v in values.items()) or (
         "implementer_ids" in links
-        and sorted(links["implementer_ids"]) != _linked_ids(session, "implementer_ids", practice.id)  # type: ignore[arg-type]
+        and sorted(links["implementer_ids"]) != _linked_ids(session, "implementer_ids", practice.id)
     )
     if edited:
         values["status"] = review_status.status_after_edit(actor, community, practice.status)
@@ -171,9 +174,9 @@ def update_practice(
         action="practice.update",
         community_id=community.id,
     )
-    link_delta = {
+    link_delta: dict[str, list[Any]] = {
         f: c for f, ids in links.items() if (c := _replace_links(session, practice.id, f, ids))
-    }  # type: ignore[arg-type]
+    }
     if link_delta:
         if not delta:  # only links changed: still a new version, so stale forms are caught
             practice.version += 1
@@ -190,9 +193,9 @@ def update_practice(
             changes=link_delta,
         )
     if "themes" in values:
-        _write_tags(session, practice.id, TagKind.THEME, practice.themes)  # type: ignore[arg-type]
+        _write_tags(session, practice.id, TagKind.THEME, practice.themes)
     if "target_groups" in values:
-        _write_tags(session, practice.id, TagKind.TARGET_GROUP, practice.target_groups)  # type: ignore[arg-type]
+        _write_tags(session, practice.id, TagKind.TARGET_GROUP, practice.target_groups)
     return practice
 
 
@@ -254,13 +257,14 @@ def restore_practice(session: Session, actor: Actor, practice_id: int) -> Practi
 def link_workshop(session: Session, actor: Actor, practice_id: int, workshop_id: int) -> None:
     """Note a workshop or visit where the practice was presented (linking twice is harmless)."""
     practice, community = get_practice(session, actor, practice_id, for_update=True)
+    assert practice.id is not None and community.id is not None  # stored records
     authorize(actor, "practice.update", community)
     chk = Checker()
     ids = check_workshops(chk, session, [workshop_id], community.id)
     chk.raise_if_any()
-    current = _linked_ids(session, "workshop_ids", practice.id)  # type: ignore[arg-type]
+    current = _linked_ids(session, "workshop_ids", practice.id)
     if ids[0] not in current:
-        session.add(PracticeWorkshop(practice_id=practice.id, workshop_id=ids[0]))  # type: ignore[arg-type]
+        session.add(PracticeWorkshop(practice_id=practice.id, workshop_id=ids[0]))
         record_event(
             session,
             actor,
@@ -300,6 +304,7 @@ def add_image(
 ) -> PracticeImage:
     """An image with required alternative text; the type is read from the content, not the name."""
     practice, community = get_practice(session, actor, practice_id, for_update=True)
+    assert practice.id is not None  # a stored practice
     authorize(actor, "practice.update", community)
     chk = Checker()
     content_type, data, alt_text, credit = check_image(chk, data, alt_text, credit)
@@ -310,7 +315,7 @@ def add_image(
         data=data,
         alt_text=alt_text,
         credit=credit,
-    )  # type: ignore[arg-type]
+    )
     records.create(session, actor, image, community_id=community.id, action="practice.add_image")
     _back_to_review_after_member_edit(session, actor, practice, community)
     return image

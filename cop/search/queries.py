@@ -133,7 +133,9 @@ def search(
     phrases = parse_query(text)
     if not phrases:
         return []
-    readable = [c.id for c in visible_communities(session, actor, include_archived=True)]
+    readable = [
+        c.id for c in visible_communities(session, actor, include_archived=True) if c.id is not None
+    ]
     if community_id is not None:
         readable = [c for c in readable if c == community_id]
     if not readable:

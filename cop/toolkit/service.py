@@ -176,7 +176,7 @@ def list_chapters(session: Session, actor: Actor, toolkit_id: Any) -> list[dict[
     sections = (
         select(Section.chapter_id, func.count().label("n"))
         .where(col(Section.deleted_at).is_(None))
-        .group_by(Section.chapter_id)
+        .group_by(col(Section.chapter_id))
         .subquery()
     )
     rows = session.exec(
@@ -214,6 +214,7 @@ def add_chapter(
     """The community's chapter, placed last; one per community and edition."""
     toolkit = records.get_live(session, Toolkit, toolkit_id, for_update=True, label="toolkit")
     community = get_community(session, actor, community_id)
+    assert toolkit.id is not None and community.id is not None  # stored records
     authorize(actor, "toolkit.update", community)
     chk = Checker()
     title = chk.title(
@@ -240,7 +241,7 @@ def add_chapter(
     chapter = Chapter(
         toolkit_id=toolkit.id,
         community_id=community.id,
-        title=title,  # type: ignore[arg-type]
+        title=title,
         position=(last or 0) + 1,
     )
     return records.create(session, actor, chapter, action="chapter.create")
@@ -397,18 +398,19 @@ def approve_chapter(session: Session, actor: Actor, chapter_id: Any, version: in
     chapter, community = chapter_in_scope(
         session, actor, chapter_id, "chapter.approve", for_update=True
     )
+    assert chapter.id is not None  # a stored chapter
     require_version(session, chapter, version)
     _require_status(
         chapter, {ChapterStatus.IN_REVIEW}, N_("approved before it is submitted for review")
     )
-    sections = live_sections(session, chapter.id)  # type: ignore[arg-type]
+    sections = live_sections(session, chapter.id)
     toolkit = get_toolkit(session, chapter.toolkit_id)
     document = chapter_document(session, actor, toolkit, chapter, community, sections)
     number = chapter.approved_number + 1
     revision = Revision(
         chapter_id=chapter.id,
         number=number,
-        title=chapter.title,  # type: ignore[arg-type]
+        title=chapter.title,
         markdown=markdown.render(document),
         document=document.to_json(),
         sections=section_sources(sections),
@@ -469,19 +471,19 @@ def get_revision(
 def list_revisions(session: Session, actor: Actor, chapter_id: Any) -> list[dict[str, Any]]:
     """Every approved revision, newest first (without the frozen documents)."""
     chapter, community = chapter_in_scope(session, actor, chapter_id)
-    stmt = select(
-        Revision.id,
-        Revision.number,
-        Revision.title,
-        Revision.approved_by_name,
-        Revision.approved_at,
+    stmt = sa.select(
+        col(Revision.id),
+        col(Revision.number),
+        col(Revision.title),
+        col(Revision.approved_by_name),
+        col(Revision.approved_at),
     )
-    stmt = stmt.where(Revision.chapter_id == chapter.id)
+    stmt = stmt.where(col(Revision.chapter_id) == chapter.id)
     if not is_allowed(actor, "chapter.export", community):
-        stmt = stmt.where(Revision.number == chapter.approved_number)
+        stmt = stmt.where(col(Revision.number) == chapter.approved_number)
     return [
         {"id": i, "number": n, "title": t, "approved_by": by, "approved_at": at}
-        for i, n, t, by, at in session.exec(stmt.order_by(sa.desc(Revision.number)))
+        for i, n, t, by, at in session.execute(stmt.order_by(sa.desc(col(Revision.number))))
     ]
 
 

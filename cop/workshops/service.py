@@ -164,6 +164,7 @@ def _check_link(chk: Checker, value: Any) -> str:
 def _check_facilitators(
     session: Session, chk: Checker, community: Community, value: Iterable[Any] | None
 ) -> list[int]:
+    assert community.id is not None  # a stored community
     ids: list[int] = []
     for item in value or ():
         person = session.get(Person, number) if (number := record_id(item)) is not None else None
@@ -171,7 +172,7 @@ def _check_facilitators(
             person is None
             or person.deleted_at is not None
             or not is_member(session, community.id, person.id)
-        ):  # type: ignore[arg-type]
+        ):
             chk.fail(
                 "facilitator_ids",
                 Message(
