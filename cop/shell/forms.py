@@ -94,10 +94,10 @@ def draw_conflict(form_key: str, language: str = "en") -> None:
 
 
 def submit(
-    form_key: str, service: Callable[..., T], *args: Any, language: str = "en", **kwargs: Any
+    form_key: str, service: Callable[..., T], *args: Any, reader_language: str = "en", **kwargs: Any
 ) -> T | None:
     """Run ``service(session, *args, **kwargs)`` in one write transaction and report the outcome."""
-    _ = translator(language)
+    _ = translator(reader_language)
     st.session_state.pop(_errors_key(form_key), None)
     st.session_state.pop(_conflict_key(form_key), None)
     try:
@@ -108,7 +108,7 @@ def submit(
         st.rerun()  # draw each message under its field; keyed widgets keep the input
     except ConflictError as exc:
         st.session_state[_conflict_key(form_key)] = {"message": _(str(exc)), "changed": exc.changed}
-        draw_conflict(form_key, language)
+        draw_conflict(form_key, reader_language)
     except (PermissionDenied, NotFound) as exc:
         st.error(_(str(exc)), icon=":material/block:")
     except DatabaseUnavailable as exc:
@@ -119,7 +119,7 @@ def submit(
 def read(
     service: Callable[..., T],
     *args: Any,
-    language: str = "en",
+    reader_language: str = "en",
     cached: bool = False,
     varies_with: tuple = (),
     **kwargs: Any,
@@ -130,7 +130,7 @@ def read(
     (``cop.shell.cache.cached_read``, keyed by the service and its arguments;
     ``varies_with`` adds what else it depends on, such as today's date).
     """
-    _ = translator(language)
+    _ = translator(reader_language)
     try:
         if cached:
             return cached_read(service, *args, varies_with=varies_with, **kwargs)

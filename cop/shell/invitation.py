@@ -82,7 +82,7 @@ def draw_invitation_signup(token: str) -> None:
         chosen = st.form_submit_button(_("Create my account"), type="primary")
     if not chosen:
         return
-    user = submit(FORM, _accept, token, username, password, again, name, language=language)
+    user = submit(FORM, _accept, token, username, password, again, name, reader_language=language)
     if user is None:
         return
     for key in ("invite_password", "invite_password_again"):

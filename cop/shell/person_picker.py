@@ -15,7 +15,7 @@ def person_picker(actor: Actor, key: str, *, without_account: bool = False) -> i
     search = st.text_input(_("Find a person by name or e-mail"), key=f"{key}_search", max_chars=200)
     if not search.strip():
         return None
-    found = read(admin.find_people, actor, search, language=actor.language) or []
+    found = read(admin.find_people, actor, search, reader_language=actor.language) or []
     found = [p for p in found if not (without_account and p["username"]) and not p["anonymised"]]
     if not found:
         st.caption(_("Nobody found."))

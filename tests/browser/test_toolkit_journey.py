@@ -106,3 +106,32 @@ def test_facilitator_assembles_approves_and_downloads_the_chapter(demo, new_cont
     wait_idle(page)
     assert_no_exception(page)
     assert_clean_log(demo)
+
+
+def test_admin_saves_an_edition_unchanged_then_creates_a_new_one(demo, new_context) -> None:
+    """Issue 17, defect 1: both ended on an exception page (the edition's language collided
+    with the language submit() shows its messages in)."""
+    page = new_context().new_page()
+    enter(page, demo.url, "admin", DEMO_PASSWORD)
+    go(page, "Toolkit")
+    content = main(page)
+    click(content.get_by_text("Edit the edition, add and order chapters"))
+    editing = content.get_by_test_id("stForm").filter(
+        has=page.get_by_role("button", name="Save edition")
+    )
+    click(editing.get_by_role("button", name="Save edition"))
+    assert_no_exception(page)
+    expect(content.get_by_text("TypeError")).to_have_count(0)
+
+    title = f"Toolkit of the second round {uuid.uuid4().hex[:6]}"
+    click(content.get_by_text("Create an edition"))
+    creating = content.get_by_test_id("stForm").filter(
+        has=page.get_by_role("button", name="Create edition")
+    )
+    creating.get_by_label("Title").fill(title)
+    choose(creating, "Language", "Deutsch")
+    click(creating.get_by_role("button", name="Create edition"))
+    assert_no_exception(page)
+    wait_idle(page)
+    expect(content.get_by_text(title).first).to_be_visible()
+    assert_clean_log(demo)

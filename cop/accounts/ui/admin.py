@@ -31,7 +31,7 @@ INVITATION_STATES = {
 def _page_of_accounts(actor: Actor, search: str, state: str) -> list[admin.AccountRow]:
     _ = translator(actor.language)
     _first, total = read(
-        admin.list_users, actor, search=search, state=state, limit=1, language=actor.language
+        admin.list_users, actor, search=search, state=state, limit=1, reader_language=actor.language
     )  # type: ignore[misc]
     limit, offset = pager(total, "adm_users_page", PAGE_SIZE, actor.language)
     rows, _count = read(
@@ -41,7 +41,7 @@ def _page_of_accounts(actor: Actor, search: str, state: str) -> list[admin.Accou
         state=state,
         limit=limit,
         offset=offset,  # type: ignore[misc]
-        language=actor.language,
+        reader_language=actor.language,
     )
     st.caption(_("{total} accounts").format(total=total))
     return rows
@@ -117,7 +117,7 @@ def _account_actions(actor: Actor, rows: list[admin.AccountRow]) -> None:
         _("Deactivate"), key="adm_deactivate", icon=":material/block:"
     ):
         if (
-            submit("adm-user", admin.deactivate_user, actor, row.id, language=actor.language)
+            submit("adm-user", admin.deactivate_user, actor, row.id, reader_language=actor.language)
             is not None
         ):
             st.rerun()
@@ -125,7 +125,7 @@ def _account_actions(actor: Actor, rows: list[admin.AccountRow]) -> None:
         _("Reactivate"), key="adm_reactivate", icon=":material/check_circle:"
     ):
         if (
-            submit("adm-user", admin.reactivate_user, actor, row.id, language=actor.language)
+            submit("adm-user", admin.reactivate_user, actor, row.id, reader_language=actor.language)
             is not None
         ):
             st.rerun()
@@ -133,12 +133,14 @@ def _account_actions(actor: Actor, rows: list[admin.AccountRow]) -> None:
         _("Unlock"), key="adm_unlock", icon=":material/lock_open:", disabled=not row.locked
     ):
         if (
-            submit("adm-user", admin.unlock_user, actor, row.id, language=actor.language)
+            submit("adm-user", admin.unlock_user, actor, row.id, reader_language=actor.language)
             is not None
         ):
             st.rerun()
     if cols[2].button(_("Reset password"), key="adm_reset", icon=":material/key:"):
-        password = submit("adm-user", admin.reset_password, actor, row.id, language=actor.language)
+        password = submit(
+            "adm-user", admin.reset_password, actor, row.id, reader_language=actor.language
+        )
         if password is not None:
             st.session_state["adm_temporary_password"] = (row.username, password)
             st.rerun()
@@ -175,7 +177,7 @@ def _create_account_form(actor: Actor) -> None:
             email=email,
             is_admin=is_admin,
             must_change_password=True,
-            language=actor.language,
+            reader_language=actor.language,
         )
         if user is not None:
             for key in ("adm_new_username", "adm_new_name", "adm_new_email", "adm_new_password"):
@@ -203,7 +205,7 @@ def _anonymise_form(actor: Actor) -> None:
             personal_data.anonymise_person,
             actor,
             person_id,
-            language=actor.language,
+            reader_language=actor.language,
         )
         if person is not None:
             st.session_state.pop("adm_anon_search", None)
@@ -267,7 +269,7 @@ def invitations_tab(actor: Actor) -> None:
             role=role,
             person_id=person_id,
             base_url=base,
-            language=actor.language,
+            reader_language=actor.language,
         )
         if result is not None:
             st.session_state["adm_issued_invitation"] = {
@@ -284,14 +286,16 @@ def invitations_tab(actor: Actor) -> None:
 
 def _invitation_list(actor: Actor) -> None:
     _ = translator(actor.language)
-    _rows, total = read(invitations.list_invitations, actor, limit=1, language=actor.language)  # type: ignore[misc]
+    _rows, total = read(
+        invitations.list_invitations, actor, limit=1, reader_language=actor.language
+    )  # type: ignore[misc]
     limit, offset = pager(total, "adm_inv_page", PAGE_SIZE, actor.language)
     rows, _total = read(
         invitations.list_invitations,
         actor,
         limit=limit,
         offset=offset,  # type: ignore[misc]
-        language=actor.language,
+        reader_language=actor.language,
     )
     st.dataframe(
         [
@@ -325,7 +329,7 @@ def _invitation_list(actor: Actor) -> None:
                     invitations.revoke_invitation,
                     actor,
                     chosen,
-                    language=actor.language,
+                    reader_language=actor.language,
                 )
                 is not None
             ):

@@ -45,7 +45,7 @@ def change_password(actor: Actor) -> None:
         again = st.text_input(_("New password again"), type="password", key="pw_again")
         field_error(FORM, "new_password_again", actor.language)
         chosen = st.form_submit_button(_("Change password"))
-    if chosen and submit(FORM, _change, actor, current, new, again, language=actor.language):
+    if chosen and submit(FORM, _change, actor, current, new, again, reader_language=actor.language):
         # This session goes on; sessions_valid_after now refuses every older one.
         st.session_state["cop_signed_in_at"] = clock.now().isoformat()
         for key in _FIELDS:

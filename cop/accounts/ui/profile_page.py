@@ -23,7 +23,7 @@ def draw_profile_page(actor: Actor) -> None:
     _ = translator(actor.language)
     st.title(_("Your profile"))
 
-    mine = read(profile.my_profile, actor, language=actor.language)
+    mine = read(profile.my_profile, actor, reader_language=actor.language)
     if st.session_state.get("profile_versions") != (mine.person_version, mine.user_version):  # type: ignore[union-attr]
         # Fresh from the database (first visit, or saved elsewhere): fill the form again.
         st.session_state.update(
@@ -50,20 +50,17 @@ def draw_profile_page(actor: Actor) -> None:
         field_error(FORM, "time_zone", actor.language)
         if st.form_submit_button(_("Save"), type="primary"):
             person_version, user_version = st.session_state["profile_versions"]
-            # ``language`` of submit() is the language of its messages, so the service is wrapped.
             saved = submit(
                 FORM,
-                lambda session: profile.update_own_profile(
-                    session,
-                    actor,
-                    name=name,
-                    email=email,
-                    language=language,
-                    time_zone=time_zone,
-                    person_version=person_version,
-                    user_version=user_version,
-                ),
-                language=actor.language,
+                profile.update_own_profile,
+                actor,
+                name=name,
+                email=email,
+                language=language,
+                time_zone=time_zone,
+                person_version=person_version,
+                user_version=user_version,
+                reader_language=actor.language,
             )
             if saved is not None:
                 st.session_state.pop("profile_versions", None)
@@ -82,7 +79,10 @@ def draw_profile_page(actor: Actor) -> None:
     )
     if st.button(_("Prepare my data"), key="profile_export"):
         st.session_state["profile_export_json"] = submit(
-            "profile-export", personal_data.export_own_data_json, actor, language=actor.language
+            "profile-export",
+            personal_data.export_own_data_json,
+            actor,
+            reader_language=actor.language,
         )
     if st.session_state.get("profile_export_json"):
         st.download_button(

@@ -34,7 +34,7 @@ def _done(session: Any, service: Any, *args: Any, **kwargs: Any) -> bool:
 
 def action_page(actor: Actor, action_id: str) -> None:
     _ = translator(actor.language)
-    d: ActionDetail = read(action_detail, actor, action_id, language=actor.language)
+    d: ActionDetail = read(action_detail, actor, action_id, reader_language=actor.language)
     a = d.action
     if st.button(_("Back to the list"), icon=":material/arrow_back:"):
         del st.query_params["id"]
@@ -95,7 +95,7 @@ def action_page(actor: Actor, action_id: str) -> None:
                     actions.delete_action,
                     actor,
                     a.id,
-                    language=actor.language,
+                    reader_language=actor.language,
                 ):
                     del st.query_params["id"]
                     st.rerun()
@@ -182,7 +182,7 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
                     new_status=status,
                     new_progress=progress,
                     version=a.version,
-                    language=actor.language,
+                    reader_language=actor.language,
                 ):
                     st.rerun()
     if not d.updates:
@@ -227,7 +227,7 @@ def _milestones(actor: Actor, d: ActionDetail) -> None:
                 m.id,
                 m.version,
                 done=ticked,
-                language=actor.language,
+                reader_language=actor.language,
             ):
                 st.rerun()
         if may and right.button(_("Remove"), key=f"milestone-remove-{m.id}"):
@@ -237,7 +237,7 @@ def _milestones(actor: Actor, d: ActionDetail) -> None:
                 action_updates.remove_milestone,
                 actor,
                 m.id,
-                language=actor.language,
+                reader_language=actor.language,
             ):
                 st.rerun()
     draw_conflict("milestones", actor.language)
@@ -258,7 +258,7 @@ def _milestones(actor: Actor, d: ActionDetail) -> None:
                 d.action.id,
                 title=title,
                 due_date=due,
-                language=actor.language,
+                reader_language=actor.language,
             ):
                 st.rerun()
 
@@ -301,7 +301,7 @@ def _indicators(actor: Actor, d: ActionDetail) -> None:
                     i.id,
                     i.version,
                     current=current,
-                    language=actor.language,
+                    reader_language=actor.language,
                 ):
                     st.rerun()
         draw_conflict(key, actor.language)
@@ -325,7 +325,7 @@ def _indicators(actor: Actor, d: ActionDetail) -> None:
                 action_updates.add_indicator,
                 actor,
                 d.action.id,
-                language=actor.language,
+                reader_language=actor.language,
                 **values,
             ):
                 st.rerun()

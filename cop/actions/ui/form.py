@@ -147,12 +147,18 @@ def action_form(
             actions.create_action,
             actor,
             community_id=community.id,
-            language=actor.language,
+            reader_language=actor.language,
             **values,
         )
     else:
         done = submit(
-            key, actions.update_action, actor, a.id, version, language=actor.language, **values
+            key,
+            actions.update_action,
+            actor,
+            a.id,
+            version,
+            reader_language=actor.language,
+            **values,
         )
         st.session_state[k("version")] = (
             a.version

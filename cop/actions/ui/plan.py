@@ -49,7 +49,7 @@ def city_plan_view(actor: Actor) -> None:
         format_func=choices.get,
         key="act_plan_org",
     )
-    plan = read(action_views.city_plan, actor, organisation_id, language=actor.language)
+    plan = read(action_views.city_plan, actor, organisation_id, reader_language=actor.language)
     st.markdown(PRINT_CSS, unsafe_allow_html=True)
     st.subheader(_("Action plan: {name}").format(name=plan.organisation.name))
     st.caption(action_plan.plan_summary(plan))
@@ -67,7 +67,7 @@ def city_plan_view(actor: Actor) -> None:
                     actor,
                     organisation_id,
                     on_wait=st.info,
-                    language=actor.language,
+                    reader_language=actor.language,
                 )
         except ExportBusy as exc:
             st.warning(_(str(exc)))

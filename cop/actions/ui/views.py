@@ -154,7 +154,7 @@ def _found(actor: Actor, service: Any, **kwargs: Any) -> Any:
         return read(
             service,
             actor,
-            language=actor.language,
+            reader_language=actor.language,
             cached=True,
             varies_with=(clock.today(),),
             **kwargs,
@@ -263,7 +263,9 @@ def table_view(actor: Actor, community: Community | None, chosen: dict[str, Any]
         if exports and st.button(
             _("Export the community's actions as CSV"), icon=":material/table:"
         ):
-            data = read(action_io.export_actions_csv, actor, community.id, language=actor.language)
+            data = read(
+                action_io.export_actions_csv, actor, community.id, reader_language=actor.language
+            )
             st.download_button(
                 _("Download CSV"),
                 data,
@@ -292,7 +294,9 @@ def _import_form(actor: Actor) -> None:
     if not (check or run) or upload is None:
         return
     service = action_io.preview_actions_import if check else action_io.apply_actions_import
-    preview = submit("action-import", service, actor, upload.getvalue(), language=actor.language)
+    preview = submit(
+        "action-import", service, actor, upload.getvalue(), reader_language=actor.language
+    )
     if preview is None:
         return
     if not preview.ok:
@@ -352,7 +356,13 @@ def _pending_move(actor: Actor) -> None:
         return
     action_id, version, status = request
     submit(
-        MOVE_KEY, actions.move_action, actor, action_id, version, status, language=actor.language
+        MOVE_KEY,
+        actions.move_action,
+        actor,
+        action_id,
+        version,
+        status,
+        reader_language=actor.language,
     )
 
 

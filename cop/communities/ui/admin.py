@@ -53,7 +53,7 @@ def memberships_tab(actor: Actor) -> None:
     _ = translator(actor.language)
     community_id = _community_choice(actor, "adm_members_community")
     if community_id is not None:
-        rows = read(communities.members, actor, community_id, language=actor.language) or []
+        rows = read(communities.members, actor, community_id, reader_language=actor.language) or []
         st.dataframe(
             [
                 {
@@ -83,7 +83,7 @@ def memberships_tab(actor: Actor) -> None:
                     community_id,
                     person_id,
                     role,
-                    language=actor.language,
+                    reader_language=actor.language,
                 )
                 is not None
             ):
@@ -121,7 +121,7 @@ def _change_membership(actor: Actor, rows: list[dict]) -> None:
                 chosen,
                 row["membership_version"],
                 role,
-                language=actor.language,
+                reader_language=actor.language,
             )
             is not None
         ):
@@ -130,7 +130,7 @@ def _change_membership(actor: Actor, rows: list[dict]) -> None:
         removed = submit(
             "adm-membership",
             lambda session: communities.remove_member(session, actor, chosen) or True,
-            language=actor.language,
+            reader_language=actor.language,
         )
         if removed:
             st.rerun()
@@ -169,7 +169,7 @@ def _create_community_form(actor: Actor) -> None:
             slug=slug,
             theme=theme,
             visibility=visibility,
-            language=actor.language,
+            reader_language=actor.language,
         )
         is not None
     ):
@@ -259,7 +259,7 @@ def import_tab(actor: Actor) -> None:
                 community_id,
                 filename,
                 data,
-                language=actor.language,
+                reader_language=actor.language,
             )
             is not None
         ):
@@ -288,14 +288,14 @@ def audit_tab(actor: Actor) -> None:
     if since and until and until < since:
         st.error(_("The end of the period must not be before the start."))
         return
-    _rows, total = read(admin.audit_log, actor, limit=1, language=actor.language, **filters)  # type: ignore[misc]
+    _rows, total = read(admin.audit_log, actor, limit=1, reader_language=actor.language, **filters)  # type: ignore[misc]
     limit, offset = pager(total, "adm_audit_page", PAGE_SIZE, actor.language)
     events, _total = read(
         admin.audit_log,
         actor,
         limit=limit,
         offset=offset,  # type: ignore[misc]
-        language=actor.language,
+        reader_language=actor.language,
         **filters,
     )
     st.caption(_("{total} events").format(total=total))

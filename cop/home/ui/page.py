@@ -244,7 +244,7 @@ def _inbox(actor: Actor, view: HomeView) -> None:
 
 def _mark_read(actor: Actor, note_id: int | None) -> None:
     if (
-        submit("inbox", notifications.mark_read, actor, note_id, language=actor.language)
+        submit("inbox", notifications.mark_read, actor, note_id, reader_language=actor.language)
         is not None
     ):
         st.rerun()

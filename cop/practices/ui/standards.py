@@ -40,7 +40,7 @@ def standards_tab(actor: Actor, community: Community) -> None:
     """The community's standards in order, with review and ordering buttons by permission."""
     _ = translator(actor.language)
     rows: list[Standard] = read(
-        standards.list_standards, actor, community.id, language=actor.language
+        standards.list_standards, actor, community.id, reader_language=actor.language
     )
     if not rows:
         st.info(_("This community has no standards yet."))
@@ -87,7 +87,7 @@ def standard_form(actor: Actor, community: Community, current: Standard | None) 
                 standards.create_standard,
                 actor,
                 community.id,
-                language=actor.language,
+                reader_language=actor.language,
                 **values,
             )
         else:
@@ -97,7 +97,7 @@ def standard_form(actor: Actor, community: Community, current: Standard | None) 
                 actor,
                 current.id,
                 current.version,
-                language=actor.language,
+                reader_language=actor.language,
                 **values,
             )
         if done is not None:
@@ -133,7 +133,13 @@ def _standard_buttons(
     for column, (label, icon, service, extra) in zip(columns, buttons, strict=False):
         if column.button(label, icon=icon, key=f"{key}-{label}"):
             if submit(
-                key, service, actor, standard.id, standard.version, *extra, language=actor.language
+                key,
+                service,
+                actor,
+                standard.id,
+                standard.version,
+                *extra,
+                reader_language=actor.language,
             ):
                 st.rerun()
     if is_allowed(actor, "standard.update", community):
@@ -231,7 +237,7 @@ def self_assessment_tab(actor: Actor, community: Community) -> None:
         _heatmap,
         actor,
         community.id,
-        language=actor.language,
+        reader_language=actor.language,
         cached=True,
     )
     st.subheader(_("Where the cities stand"))
@@ -265,7 +271,7 @@ def _city_names(actor: Actor, community: Community) -> dict[int, str]:
         self_assessment.cities,
         actor,
         community.id,
-        language=actor.language,
+        reader_language=actor.language,
         cached=True,
     )
     return {c.id: c.name for c in cities}
@@ -287,7 +293,7 @@ def _city_trend(actor: Actor, community: Community) -> None:
         actor,
         community.id,
         city,
-        language=actor.language,
+        reader_language=actor.language,
         cached=True,
     )
     if trend:
@@ -315,7 +321,7 @@ def score_form(actor: Actor, community: Community, names: dict[int, str]) -> Non
         )
         return
     rows: list[Standard] = read(
-        standards.list_standards, actor, community.id, language=actor.language
+        standards.list_standards, actor, community.id, reader_language=actor.language
     )
     titles = {s.id: f"{s.position}. {s.title}" for s in rows}
     if not titles:
@@ -354,6 +360,6 @@ def score_form(actor: Actor, community: Community, names: dict[int, str]) -> Non
                 evidence,
                 assessed_on,
                 shared,
-                language=actor.language,
+                reader_language=actor.language,
             ):
                 st.rerun()

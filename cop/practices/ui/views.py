@@ -77,7 +77,7 @@ def practice_list(actor: Actor, community: Community | None) -> None:
         actor,
         query,
         page,
-        language=actor.language,
+        reader_language=actor.language,
         cached=True,
     )
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
@@ -265,7 +265,12 @@ def practice_form(
         return
     if p is None:
         done = submit(
-            key, practices.create_practice, actor, community.id, language=actor.language, **values
+            key,
+            practices.create_practice,
+            actor,
+            community.id,
+            reader_language=actor.language,
+            **values,
         )
     else:
         done = submit(
@@ -274,7 +279,7 @@ def practice_form(
             actor,
             p.id,
             p.version,
-            language=actor.language,
+            reader_language=actor.language,
             **values,
         )
     if done is not None:
@@ -299,7 +304,7 @@ def practice_page(actor: Actor, practice_id: str) -> None:
     """Everything about one practice, where it was seen, and what the actor may do with it."""
     _ = translator(actor.language)
     detail: practices.PracticeDetail = read(
-        practices.practice_detail, actor, practice_id, language=actor.language
+        practices.practice_detail, actor, practice_id, reader_language=actor.language
     )
     p, community = detail.practice, detail.community
     if st.button(_("Back to the list"), icon=":material/arrow_back:"):
@@ -377,7 +382,7 @@ def _images(actor: Actor, detail: practices.PracticeDetail) -> None:
     columns = st.columns(min(3, len(detail.images)))
     for number, image in enumerate(detail.images):
         _type, data, alt = read(
-            practices.image_content, actor, image["id"], language=actor.language
+            practices.image_content, actor, image["id"], reader_language=actor.language
         )
         credit = f" ({_('credit')}: {image['credit']})" if image["credit"] else ""
         columns[number % len(columns)].image(data, caption=f"{alt}{credit}", alt=alt)
@@ -393,13 +398,23 @@ def _review_buttons(actor: Actor, detail: practices.PracticeDetail) -> None:
     if p.status == ReviewStatus.DRAFT and is_allowed(actor, "practice.submit", community):
         if left.button(_("Submit for review"), icon=":material/send:"):
             if submit(
-                key, practices.submit_practice, actor, p.id, p.version, language=actor.language
+                key,
+                practices.submit_practice,
+                actor,
+                p.id,
+                p.version,
+                reader_language=actor.language,
             ):
                 st.rerun()
     if p.status != ReviewStatus.APPROVED and is_allowed(actor, "practice.approve", community):
         if middle.button(_("Approve"), type="primary", icon=":material/verified:"):
             if submit(
-                key, practices.approve_practice, actor, p.id, p.version, language=actor.language
+                key,
+                practices.approve_practice,
+                actor,
+                p.id,
+                p.version,
+                reader_language=actor.language,
             ):
                 st.rerun()
     if p.status != ReviewStatus.DRAFT and is_allowed(actor, "practice.approve", community):
@@ -413,13 +428,13 @@ def _review_buttons(actor: Actor, detail: practices.PracticeDetail) -> None:
                     p.id,
                     p.version,
                     note,
-                    language=actor.language,
+                    reader_language=actor.language,
                 ):
                     st.rerun()
     if is_allowed(actor, "practice.delete", community) and st.button(
         _("Delete practice"), icon=":material/delete:"
     ):
-        if submit(key, _delete, actor, p.id, language=actor.language):
+        if submit(key, _delete, actor, p.id, reader_language=actor.language):
             del st.query_params["id"]
             st.rerun()
 
@@ -451,7 +466,7 @@ def _link_workshop(actor: Actor, detail: practices.PracticeDetail) -> None:
                 actor,
                 detail.practice.id,
                 workshop_id,
-                language=actor.language,
+                reader_language=actor.language,
             )
             st.rerun()
 
@@ -479,6 +494,6 @@ def _add_image(actor: Actor, detail: practices.PracticeDetail) -> None:
                     data,
                     alt_text=alt,
                     credit=credit,
-                    language=actor.language,
+                    reader_language=actor.language,
                 ):
                     st.rerun()

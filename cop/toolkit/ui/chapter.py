@@ -72,7 +72,9 @@ def draw_blocks(blocks: list[Block]) -> None:
 
 def chapter_page(actor: Actor, chapter_id: int) -> None:
     _ = translator(actor.language)
-    detail: ChapterDetail = read(toolkit.chapter_detail, actor, chapter_id, language=actor.language)
+    detail: ChapterDetail = read(
+        toolkit.chapter_detail, actor, chapter_id, reader_language=actor.language
+    )
     chapter = detail.chapter
     heading(chapter.title, 3)
     status = _(STATUS_LABELS.get(chapter.status, chapter.status))  # type: ignore[call-overload]
@@ -103,7 +105,9 @@ def _editor(actor: Actor, detail: ChapterDetail) -> None:
     _ = translator(actor.language)
     community, chapter = detail.community, detail.chapter
     can_edit = is_allowed(actor, "chapter.edit", community)
-    comments = read(toolkit_sections.chapter_comments, actor, chapter.id, language=actor.language)
+    comments = read(
+        toolkit_sections.chapter_comments, actor, chapter.id, reader_language=actor.language
+    )
     _workflow(actor, detail)
     for index, section in enumerate(detail.sections, start=1):
         _section(actor, detail, section, index, comments.get(section.id, []), can_edit)  # type: ignore[arg-type]
@@ -127,7 +131,7 @@ def _workflow(actor: Actor, detail: ChapterDetail) -> None:
                 actor,
                 chapter.id,
                 chapter.version,
-                language=actor.language,
+                reader_language=actor.language,
             ):
                 st.rerun()
     elif chapter.status == ChapterStatus.IN_REVIEW:
@@ -144,7 +148,7 @@ def _workflow(actor: Actor, detail: ChapterDetail) -> None:
                     actor,
                     chapter.id,
                     chapter.version,
-                    language=actor.language,
+                    reader_language=actor.language,
                 ):
                     st.rerun()
         else:
@@ -190,7 +194,7 @@ def _section(
                         section.id,
                         section.version,
                         direction,
-                        language=actor.language,
+                        reader_language=actor.language,
                     ):
                         st.rerun()
             if remove.button(
@@ -202,7 +206,7 @@ def _section(
                     actor,
                     section.id,
                     section.version,
-                    language=actor.language,
+                    reader_language=actor.language,
                 ):
                     st.rerun()
         draw_conflict(key, actor.language)
@@ -284,7 +288,7 @@ def _section_form(actor: Actor, detail: ChapterDetail, section: Section, key: st
             title=title,
             body=body,
             settings=settings,
-            language=actor.language,
+            reader_language=actor.language,
         )
         if saved is not None:
             _rebase(section.id, saved.version, saved.title, saved.body, reset_widgets=False)
@@ -304,7 +308,7 @@ def _settings(
             actor,
             community_id=detail.community.id,
             limit=200,
-            language=actor.language,
+            reader_language=actor.language,
         )
         names = {
             r["id"]: f"{r['title']} ({r['city']}, {_(r['status'].replace('_', ' '))})" for r in rows
@@ -378,7 +382,7 @@ def _comments(
                         actor,
                         comment["id"],
                         comment["version"],
-                        language=actor.language,
+                        reader_language=actor.language,
                     ):
                         st.rerun()
         if is_allowed(actor, "chapter.comment", detail.community):
@@ -393,7 +397,7 @@ def _comments(
                         actor,
                         section.id,
                         text,
-                        language=actor.language,
+                        reader_language=actor.language,
                     ):
                         st.rerun()
 
@@ -421,7 +425,7 @@ def _add_section(actor: Actor, detail: ChapterDetail) -> None:
                 detail.chapter.id,
                 kind,
                 title=chosen_title,
-                language=actor.language,
+                reader_language=actor.language,
             ):
                 st.rerun()
 
@@ -429,7 +433,7 @@ def _add_section(actor: Actor, detail: ChapterDetail) -> None:
 def _revisions(actor: Actor, detail: ChapterDetail) -> None:
     _ = translator(actor.language)
     chapter, community = detail.chapter, detail.community
-    rows = read(toolkit.list_revisions, actor, chapter.id, language=actor.language)
+    rows = read(toolkit.list_revisions, actor, chapter.id, reader_language=actor.language)
     if not rows:
         st.info(
             _("No revision yet: the first one is made when a facilitator approves the chapter.")
@@ -466,7 +470,12 @@ def _revisions(actor: Actor, detail: ChapterDetail) -> None:
     # Building the draft's document is the costly part of this page: only on request.
     if st.toggle(_("Show the differences"), key="toolkit-diff-show"):
         diff = read(
-            toolkit_revisions.diff_revisions, actor, chapter.id, old, new, language=actor.language
+            toolkit_revisions.diff_revisions,
+            actor,
+            chapter.id,
+            old,
+            new,
+            reader_language=actor.language,
         )
         st.code(diff or _("No differences."), language="diff", wrap_lines=True)
     if is_allowed(actor, "chapter.restore", community):
@@ -489,7 +498,7 @@ def _revisions(actor: Actor, detail: ChapterDetail) -> None:
                     chapter.id,
                     chapter.version,
                     number,
-                    language=actor.language,
+                    reader_language=actor.language,
                 )
                 is not None
             ):
@@ -499,7 +508,7 @@ def _revisions(actor: Actor, detail: ChapterDetail) -> None:
 def _chapter_export(actor: Actor, detail: ChapterDetail) -> None:
     _ = translator(actor.language)
     chapter = detail.chapter
-    rows = read(toolkit.list_revisions, actor, chapter.id, language=actor.language)
+    rows = read(toolkit.list_revisions, actor, chapter.id, reader_language=actor.language)
     sources: list[Any] = (["draft"] if detail.sees_draft else []) + [r["number"] for r in rows]
     if not sources:
         st.info(_("Nothing to export yet: this chapter has no approved revision."))

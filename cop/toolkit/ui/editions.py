@@ -26,6 +26,7 @@ from cop.toolkit.models import Toolkit
 from cop.toolkit.service import STATUS_LABELS
 
 EDITION_KEY = "toolkit_edition"
+NEXT_EDITION_KEY = "toolkit_edition_next"  # a saved or new edition, chosen at the next run
 CHAPTER_KEY = "toolkit_chapter"
 FORMAT_LABELS = {"md": "Markdown", "html": "HTML", "docx": "Word (DOCX)", "pdf": "PDF"}
 
@@ -38,7 +39,7 @@ def heading(text: str, level: int = 2) -> None:
 def edition_picker(actor: Actor) -> Toolkit | None:
     """The edition to show; admins may create the first one here."""
     _ = translator(actor.language)
-    editions = read(toolkit.list_toolkits, language=actor.language)
+    editions = read(toolkit.list_toolkits, reader_language=actor.language)
     if actor.is_admin:
         with st.expander(_("Create an edition"), icon=":material/add:", expanded=not editions):
             edition_form(actor, None)
@@ -46,6 +47,8 @@ def edition_picker(actor: Actor) -> Toolkit | None:
         st.info(_("There is no toolkit edition yet. An administrator creates one."))
         return None
     by_id = {e.id: e for e in editions}
+    if st.session_state.get(NEXT_EDITION_KEY) in by_id:
+        st.session_state[EDITION_KEY] = st.session_state.pop(NEXT_EDITION_KEY)
     if st.session_state.get(EDITION_KEY) not in by_id:
         st.session_state[EDITION_KEY] = editions[0].id
     chosen = st.selectbox(
@@ -101,7 +104,9 @@ def edition_form(actor: Actor, edition: Toolkit | None) -> None:
                 "language": language,
             }
             if edition is None:
-                done = submit(key, toolkit.create_toolkit, actor, language=actor.language, **values)
+                done = submit(
+                    key, toolkit.create_toolkit, actor, reader_language=actor.language, **values
+                )
             else:
                 done = submit(
                     key,
@@ -109,11 +114,12 @@ def edition_form(actor: Actor, edition: Toolkit | None) -> None:
                     actor,
                     edition.id,
                     edition.version,
-                    language=actor.language,
+                    reader_language=actor.language,
                     **values,
                 )
             if done is not None:
-                st.session_state[EDITION_KEY] = done.id
+                # The edition picker is already drawn in this run; it shows this one next run.
+                st.session_state[NEXT_EDITION_KEY] = done.id
                 st.rerun()
 
 
@@ -131,7 +137,7 @@ def edition_overview(actor: Actor, edition: Toolkit) -> list[dict[str, Any]]:
     if edition.introduction.strip():
         with st.expander(_("Introduction")):
             markdown(edition.introduction)
-    chapters = read(toolkit.list_chapters, actor, edition.id, language=actor.language)
+    chapters = read(toolkit.list_chapters, actor, edition.id, reader_language=actor.language)
     if chapters:
         st.dataframe(
             [
@@ -179,7 +185,7 @@ def _admin_tools(actor: Actor, edition: Toolkit, chapters: list[dict[str, Any]])
                     actor,
                     edition.id,
                     community_id,
-                    language=actor.language,
+                    reader_language=actor.language,
                 ):
                     st.rerun()
         if len(chapters) > 1:
@@ -201,7 +207,7 @@ def _admin_tools(actor: Actor, edition: Toolkit, chapters: list[dict[str, Any]])
                         moved,
                         versions[moved],
                         direction,
-                        language=actor.language,
+                        reader_language=actor.language,
                     ):
                         st.rerun()
 

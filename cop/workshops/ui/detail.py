@@ -54,7 +54,7 @@ def _done(session: Any, service: Any, *args: Any, **kwargs: Any) -> bool:
 
 def workshop_page(actor: Actor, workshop_id: str) -> None:
     _ = translator(actor.language)
-    d = read(workshop_detail, actor, workshop_id, language=actor.language)
+    d = read(workshop_detail, actor, workshop_id, reader_language=actor.language)
     w, may = d["workshop"], d["may"]
     if st.button(_("Back to the list"), icon=":material/arrow_back:"):
         del st.query_params["id"]
@@ -135,7 +135,7 @@ def workshop_page(actor: Actor, workshop_id: str) -> None:
                     workshops.delete_workshop,
                     actor,
                     w.id,
-                    language=actor.language,
+                    reader_language=actor.language,
                 ):
                     del st.query_params["id"]
                     st.rerun()
@@ -152,7 +152,7 @@ def _lifecycle(actor: Actor, d: dict[str, Any]) -> None:
         and may["edit"]
         and st.button(_("Mark as held"), icon=":material/event_available:")
     ):
-        if submit(key, workshops.mark_held, actor, w.id, w.version, language=actor.language):
+        if submit(key, workshops.mark_held, actor, w.id, w.version, reader_language=actor.language):
             st.rerun()
     if w.status == "held" and may["close"]:
         version = prefill(
@@ -177,7 +177,7 @@ def _lifecycle(actor: Actor, d: dict[str, Any]) -> None:
                         actor,
                         w.id,
                         version,
-                        language=actor.language,
+                        reader_language=actor.language,
                         minutes=st.session_state[f"{key}-minutes"],
                         closing_report=st.session_state[f"{key}-closing_report"],
                     )
@@ -190,7 +190,9 @@ def _lifecycle(actor: Actor, d: dict[str, Any]) -> None:
             markdown(w.minutes)
             markdown(w.closing_report)
     if may["reopen"] and st.button(_("Reopen"), icon=":material/lock_open:"):
-        if submit(key, workshops.reopen_workshop, actor, w.id, w.version, language=actor.language):
+        if submit(
+            key, workshops.reopen_workshop, actor, w.id, w.version, reader_language=actor.language
+        ):
             st.rerun()
 
 
@@ -205,7 +207,12 @@ def _agenda(actor: Actor, d: dict[str, Any]) -> None:
         left.text(" · ".join(x for x in (item.title, minutes, item.presenter) if x))
         if editable and right.button(_("Remove"), key=f"agenda-remove-{item.id}"):
             if submit(
-                "agenda", _done, agenda.remove_agenda_item, actor, item.id, language=actor.language
+                "agenda",
+                _done,
+                agenda.remove_agenda_item,
+                actor,
+                item.id,
+                reader_language=actor.language,
             ):
                 st.rerun()
     if not editable:
@@ -226,7 +233,7 @@ def _agenda(actor: Actor, d: dict[str, Any]) -> None:
                 title=title,
                 duration_minutes=length or None,
                 presenter=presenter,
-                language=actor.language,
+                reader_language=actor.language,
             ):
                 st.rerun()
 
@@ -270,7 +277,7 @@ def _attendance(actor: Actor, d: dict[str, Any]) -> None:
                     row["version"],
                     role=row["role"],
                     attended=not row["attended"],
-                    language=actor.language,
+                    reader_language=actor.language,
                 ):
                     st.rerun()
             if right.button(_("Remove"), key=f"attend-remove-{row['id']}"):
@@ -280,7 +287,7 @@ def _attendance(actor: Actor, d: dict[str, Any]) -> None:
                     attendance.remove_attendance,
                     actor,
                     row["id"],
-                    language=actor.language,
+                    reader_language=actor.language,
                 ):
                     st.rerun()
     if (
@@ -293,7 +300,7 @@ def _attendance(actor: Actor, d: dict[str, Any]) -> None:
             workshop_io.export_attendance_csv,
             actor,
             w.id,
-            language=actor.language,
+            reader_language=actor.language,
         )
         if data is not None:
             st.download_button(
@@ -313,7 +320,7 @@ def _add_attendees(actor: Actor, d: dict[str, Any]) -> None:
     listed = {row["person_id"] for row in d["attendance"]}
     members = {
         m["person_id"]: f"{m['name']} ({m['organisation']})" if m["organisation"] else m["name"]
-        for m in read(communities.members, actor, w.community_id, language=actor.language)
+        for m in read(communities.members, actor, w.community_id, reader_language=actor.language)
         if m["person_id"] not in listed
     }
     roles = list(ROLE_LABELS)
@@ -336,7 +343,7 @@ def _add_attendees(actor: Actor, d: dict[str, Any]) -> None:
                 person_id=person,
                 role=role,
                 attended=came,
-                language=actor.language,
+                reader_language=actor.language,
             ):
                 st.rerun()
     key = f"guest-{w.id}"
@@ -358,7 +365,7 @@ def _add_attendees(actor: Actor, d: dict[str, Any]) -> None:
                 organisation=organisation,
                 role=role,
                 attended=came,
-                language=actor.language,
+                reader_language=actor.language,
             ):
                 st.rerun()
 
@@ -366,7 +373,7 @@ def _add_attendees(actor: Actor, d: dict[str, Any]) -> None:
 def _outcomes(actor: Actor, d: dict[str, Any]) -> None:
     _ = translator(actor.language)
     w, may = d["workshop"], d["may"]
-    entries = read(outcomes_with_actions, w.id, language=actor.language) or []
+    entries = read(outcomes_with_actions, w.id, reader_language=actor.language) or []
     if not entries:
         st.caption(_("No outcomes yet."))
     for entry in entries:
@@ -389,7 +396,7 @@ def _outcomes(actor: Actor, d: dict[str, Any]) -> None:
                     outcomes.remove_outcome,
                     actor,
                     outcome.id,
-                    language=actor.language,
+                    reader_language=actor.language,
                 ):
                     st.rerun()
     if not may["edit"]:
@@ -413,7 +420,7 @@ def _outcomes(actor: Actor, d: dict[str, Any]) -> None:
                 w.id,
                 kind=kind,
                 text=text,
-                language=actor.language,
+                reader_language=actor.language,
             ):
                 st.rerun()
 
@@ -423,7 +430,7 @@ def _create_action(actor: Actor, d: dict[str, Any], outcome: Any) -> None:
     members = {
         m["person_id"]: m["name"]
         for m in read(
-            communities.members, actor, d["workshop"].community_id, language=actor.language
+            communities.members, actor, d["workshop"].community_id, reader_language=actor.language
         )
     }
     key = f"action-from-{outcome.id}"
@@ -452,7 +459,7 @@ def _create_action(actor: Actor, d: dict[str, Any], outcome: Any) -> None:
                     owner_person_id=owner,
                     due_date=due,
                     title=title,
-                    language=actor.language,
+                    reader_language=actor.language,
                 ):
                     st.rerun()
 
@@ -470,7 +477,7 @@ def _attachments(actor: Actor, d: dict[str, Any]) -> None:
         )
         if middle.button(_("Get"), key=f"attachment-get-{item['id']}"):
             name, content_type, data = read(
-                attachments.attachment_download, actor, item["id"], language=actor.language
+                attachments.attachment_download, actor, item["id"], reader_language=actor.language
             )
             middle.download_button(
                 _("Download"),
@@ -487,7 +494,7 @@ def _attachments(actor: Actor, d: dict[str, Any]) -> None:
                 attachments.remove_attachment,
                 actor,
                 item["id"],
-                language=actor.language,
+                reader_language=actor.language,
             ):
                 st.rerun()
     if not may["attach"]:
@@ -512,6 +519,6 @@ def _attachments(actor: Actor, d: dict[str, Any]) -> None:
                 caption=caption,
                 shows_people=shows_people,
                 consent_confirmed=consent,
-                language=actor.language,
+                reader_language=actor.language,
             ):
                 st.rerun()

@@ -192,7 +192,7 @@ def workshop_list(actor: Actor, community: Community | None) -> None:
             actor,
             filters,
             page,
-            language=actor.language,
+            reader_language=actor.language,
             cached=True,
         )
     except ValidationError as exc:
@@ -246,12 +246,16 @@ def _exports(actor: Actor, filters: dict[str, Any]) -> None:
     _ = translator(actor.language)
     st.caption(_("Export what the filters show"))
     if st.button(_("Export the list as CSV"), icon=":material/table:"):
-        data = read(workshop_io.export_workshops_csv, actor, **filters, language=actor.language)
+        data = read(
+            workshop_io.export_workshops_csv, actor, **filters, reader_language=actor.language
+        )
         st.download_button(
             _("Download CSV"), data, file_name="workshops.csv", mime="text/csv", on_click="ignore"
         )
     if st.button(_("Export to a calendar (.ics)"), icon=":material/event:"):
-        data = read(workshop_io.export_workshops_ics, actor, **filters, language=actor.language)
+        data = read(
+            workshop_io.export_workshops_ics, actor, **filters, reader_language=actor.language
+        )
         st.download_button(
             _("Download .ics"),
             data,
@@ -283,7 +287,7 @@ def _import_form(actor: Actor, community: Community) -> None:
         community.id,
         upload.getvalue(),
         dry_run=check,
-        language=actor.language,
+        reader_language=actor.language,
     )
     if report is None:
         return
@@ -353,7 +357,7 @@ def month_view(actor: Actor, community_id: int | None) -> None:
         year,
         month,
         community_id=community_id,
-        language=actor.language,
+        reader_language=actor.language,
         cached=True,
     )
     header = st.columns(7)
@@ -376,7 +380,9 @@ def month_view(actor: Actor, community_id: int | None) -> None:
 
 def upcoming_view(actor: Actor, community_id: int | None) -> None:
     _ = translator(actor.language)
-    rows = read(upcoming_workshops, actor, 20, community_id=community_id, language=actor.language)
+    rows = read(
+        upcoming_workshops, actor, 20, community_id=community_id, reader_language=actor.language
+    )
     if not rows:
         st.caption(_("No upcoming workshops."))
     for row in rows:
@@ -522,12 +528,18 @@ def workshop_form(actor: Actor, community: Community, key: str, workshop: Worksh
             workshops.record_workshop,
             actor,
             community_id=community.id,
-            language=actor.language,
+            reader_language=actor.language,
             **values,
         )
     else:
         done = submit(
-            key, workshops.update_workshop, actor, w.id, version, language=actor.language, **values
+            key,
+            workshops.update_workshop,
+            actor,
+            w.id,
+            version,
+            reader_language=actor.language,
+            **values,
         )
         st.session_state[k("version")] = (
             w.version
