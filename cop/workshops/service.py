@@ -313,6 +313,11 @@ def record_workshop(
     return records.create(session, actor, workshop, action="workshop.create")
 
 
+NOT_BEGUN_YET = N_(
+    "This workshop has not begun yet: it can be marked as held, and closed, once it has started."
+)
+
+
 def update_workshop(
     session: Session, actor: Actor, workshop_id: int, version: int, **changes: Any
 ) -> Workshop:
@@ -324,6 +329,9 @@ def update_workshop(
     chk = Checker()
     current = {name: getattr(workshop, name) for name in EDITABLE_FIELDS}
     values = check_workshop(session, chk, community, {**current, **changes})
+    starts_at = values.get("starts_at")
+    if workshop.status != WorkshopStatus.PLANNED and starts_at and starts_at > clock.now():
+        chk.fail("starts_at", NOT_BEGUN_YET)
     chk.raise_if_any()
     records.save(
         session,
@@ -342,6 +350,9 @@ def mark_held(session: Session, actor: Actor, workshop_id: int, version: int) ->
     workshop, community = editable_workshop(session, actor, workshop_id, "workshop.update")
     if workshop.status != WorkshopStatus.PLANNED:
         raise ValidationError({"status": N_("Only a planned workshop can be marked as held.")})
+    if workshop.starts_at > clock.now():
+        # Held and closed workshops count in the key results and the toolkit.
+        raise ValidationError({"status": NOT_BEGUN_YET})
     records.save(
         session,
         actor,

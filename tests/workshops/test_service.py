@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
+from cop.core import clock
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
@@ -411,3 +412,35 @@ def test_right_to_left_emoji_and_combining_marks_are_kept(engine: Engine, w: Wor
     made = _record(engine, w.member, w.community.id, title=title, objectives="% _ \\ ' OR 1=1 --")
     stored = _load(engine, made.id)
     assert (stored.title, stored.objectives) == (title, "% _ \\ ' OR 1=1 --")
+
+
+def test_a_workshop_that_has_not_begun_cannot_be_marked_held(engine: Engine, w: World) -> None:
+    """Issue 17, defect 4: a future workshop could be held and closed, and counted in key results."""
+    clock.freeze(
+        datetime(2026, 3, 10, 8, 59, tzinfo=UTC)
+    )  # the factory's workshop starts 09:00 UTC
+    made = _record(engine, w.member, w.community.id)
+    with pytest.raises(ValidationError) as err:
+        _hold(engine, w.member, made.id)
+    assert "has not begun yet" in err.value.fields["status"]
+    assert _load(engine, made.id).status == "planned"
+    clock.freeze(datetime(2026, 3, 10, 9, 0, tzinfo=UTC))
+    _hold(engine, w.member, made.id)
+    assert _load(engine, made.id).status == "held"
+
+
+def test_a_held_workshop_cannot_be_moved_into_the_future(engine: Engine, w: World) -> None:
+    clock.freeze(datetime(2026, 3, 11, 12, 0, tzinfo=UTC))
+    made = _record(engine, w.member, w.community.id)
+    _hold(engine, w.member, made.id)
+    with write_session(engine) as s, pytest.raises(ValidationError) as err:
+        workshops.update_workshop(
+            s,
+            w.member,
+            made.id,
+            _load(engine, made.id).version,
+            starts_at=datetime(2026, 4, 1, 10, 0),
+            ends_at=datetime(2026, 4, 1, 12, 0),
+        )
+    assert "has not begun yet" in err.value.fields["starts_at"]
+    assert _load(engine, made.id).starts_at == datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
