@@ -66,9 +66,12 @@ STANDARD_FIELDS = (
 
 
 def section_sources(sections: list[Section]) -> list[dict[str, Any]]:
-    """What a revision keeps of its sections, so it can be restored as a draft."""
+    """What a revision keeps of its sections, so it can be restored as a draft.
+
+    The section's id lets a restore bring back the same section, with its comments.
+    """
     return [
-        {"kind": s.kind, "title": s.title, "body": s.body, "settings": dict(s.settings)}
+        {"id": s.id, "kind": s.kind, "title": s.title, "body": s.body, "settings": dict(s.settings)}
         for s in sections
     ]
 

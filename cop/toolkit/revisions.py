@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from cop.core import records
 from cop.core.audit import record_event
@@ -20,7 +20,7 @@ from cop.core.errors import PermissionDenied
 from cop.core.permissions import Actor, authorize
 from cop.export import markdown
 from cop.toolkit.blocks import chapter_document
-from cop.toolkit.models import Section
+from cop.toolkit.models import Comment, Section
 from cop.toolkit.service import (
     chapter_changed,
     chapter_in_scope,
@@ -75,24 +75,30 @@ def restore_revision(
     authorize(actor, "chapter.edit", community)
     require_version(session, chapter, version)
     revision = get_revision(session, actor, chapter, community, number)
-    for section in live_sections(session, chapter.id):  # type: ignore[arg-type]
+    assert chapter.id is not None and community.id is not None  # both were read from the database
+    current = live_sections(session, chapter.id)
+    restored: list[Section] = []
+    for position, source in enumerate(revision.sections, start=1):
+        unused = [s for s in current if s not in restored]
+        restored.append(
+            _restore_section(session, actor, chapter.id, community.id, position, source, unused)
+        )
+    kept = {section.id for section in restored}
+    for old_position, section in enumerate(current):
+        if section.id in kept:
+            continue
+        # A section the revision did not have: its comments move to the restored section in
+        # its place, so no comment is lost or hidden with it.
+        if restored:
+            _move_comments(
+                session,
+                actor,
+                section,
+                restored[min(old_position, len(restored) - 1)],
+                community.id,
+            )
         records.soft_delete(
             session, actor, section, action="section.remove", community_id=community.id
-        )
-    restored = []
-    for position, source in enumerate(revision.sections, start=1):
-        section = Section(
-            chapter_id=chapter.id,
-            position=position,
-            kind=source["kind"],
-            title=source["title"],  # type: ignore[arg-type]
-            body=source.get("body", ""),
-            settings=dict(source.get("settings") or {}),
-        )
-        restored.append(
-            records.create(
-                session, actor, section, community_id=community.id, action="section.create"
-            )
         )
     records.save(
         session,
@@ -113,3 +119,68 @@ def restore_revision(
         changes={"restored_revision": [None, revision.number]},
     )
     return restored
+
+
+def _restore_section(
+    session: Session,
+    actor: Actor,
+    chapter_id: int,
+    community_id: int,
+    position: int,
+    source: dict[str, Any],
+    unused: list[Section],
+) -> Section:
+    """The revision's section as a draft section: the same one where it still exists (its comments
+    with it), else the live section of the same kind and title, else a new one."""
+    values = {
+        "position": position,
+        "kind": source["kind"],
+        "title": source["title"],
+        "body": source.get("body", ""),
+        "settings": dict(source.get("settings") or {}),
+    }
+    same = session.get(Section, source["id"]) if source.get("id") else None
+    if (
+        same is None
+        or same.chapter_id != chapter_id
+        or (same.deleted_at is None and same not in unused)
+    ):
+        same = next(
+            (s for s in unused if (s.kind, s.title) == (values["kind"], values["title"])), None
+        )
+    if same is None:
+        section = Section(chapter_id=chapter_id, **values)
+        return records.create(
+            session, actor, section, community_id=community_id, action="section.create"
+        )
+    if same.deleted_at is not None:
+        records.restore(session, actor, same, action="section.restore", community_id=community_id)
+    changed = {k: v for k, v in values.items() if getattr(same, k) != v}
+    if changed:
+        records.save(
+            session,
+            actor,
+            same,
+            same.version,
+            changed,
+            action="section.update",
+            community_id=community_id,
+        )
+    return same
+
+
+def _move_comments(
+    session: Session, actor: Actor, source: Section, target: Section, community_id: int
+) -> None:
+    for comment in session.exec(
+        select(Comment).where(Comment.section_id == source.id, col(Comment.deleted_at).is_(None))
+    ):
+        records.save(
+            session,
+            actor,
+            comment,
+            comment.version,
+            {"section_id": target.id},
+            action="comment.move",
+            community_id=community_id,
+        )

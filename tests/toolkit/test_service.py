@@ -385,6 +385,39 @@ def test_facilitator_restores_a_revision_as_the_new_draft(engine: Engine, w: Wor
     assert _chapter(engine, chapter_id).status == ChapterStatus.DRAFT
 
 
+def test_restoring_a_revision_keeps_every_open_comment_on_a_visible_section(
+    engine: Engine, w: World
+) -> None:
+    """Issue 17, defect 2: the restored sections showed "Comments (0 open)" while the comments sat
+    on the replaced sections."""
+    _, chapter_id = _edition(engine, w.admin, w.community.id)
+    kept = _section(engine, w.member, chapter_id, title="Kept", body="Original.")
+    _approve(engine, w, chapter_id)
+    with read_session(engine) as s:
+        version = s.get(Section, kept).version
+    with write_session(engine) as s:
+        toolkit_sections.update_section(s, w.member, kept, version, body="Worse.")
+        toolkit_sections.add_comment(s, w.facilitator, kept, "Why was this rewritten?")
+    added = _section(engine, w.member, chapter_id, "lessons_learned")
+    with write_session(engine) as s:
+        toolkit_sections.add_comment(s, w.facilitator, added, "Lessons need examples.")
+    with write_session(engine) as s:
+        restored = toolkit_revisions.restore_revision(
+            s, w.facilitator, chapter_id, _chapter(engine, chapter_id).version, 1
+        )
+        restored_ids = [x.id for x in restored]
+    with read_session(engine) as s:
+        sections = toolkit.live_sections(s, chapter_id)
+        comments = toolkit_sections.chapter_comments(s, w.member, chapter_id)
+    assert [(x.id, x.title, x.body) for x in sections] == [(kept, "Kept", "Original.")]
+    assert restored_ids == [kept]  # the same section comes back, so links and comments hold
+    assert sorted(c["text"] for c in comments[kept]) == [
+        "Lessons need examples.",
+        "Why was this rewritten?",
+    ]
+    assert set(comments) == {kept}
+
+
 # --- key results and the consistent snapshot -----------------------------------------------
 
 
