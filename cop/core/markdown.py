@@ -7,6 +7,8 @@ result passes an allow-list sanitiser (nh3) before it reaches the page.
 
 from __future__ import annotations
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -66,3 +68,17 @@ def to_html(text: str) -> str:
         url_schemes=SAFE_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
+
+
+_LIST_MARK = re.compile(r"^\s*([-*+]|\d+[.)])\s")
+
+
+def one_per_line(text: str) -> str:
+    """Text typed one item per line, as a Markdown list (Markdown would join the lines into one).
+
+    Text that already has list marks, blank lines or a single line is left as written.
+    """
+    lines = [line for line in text.strip().splitlines()]
+    if len(lines) < 2 or any(not line.strip() or _LIST_MARK.match(line) for line in lines):
+        return text
+    return "\n".join(f"- {line.strip()}" for line in lines)

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, func, select
 
 from cop.actions.models import Action, ActionStatus
 from cop.communities.models import Community, Organisation, Person
+from cop.core.markdown import one_per_line
 from cop.core.permissions import Actor
 from cop.export import charts
 from cop.export.document import Block, Document, Figure, Heading, Paragraph, PracticeBox, Table
@@ -96,8 +97,8 @@ def _standards(session: Session, community: Community, settings: dict[str, Any])
             blocks.append(Paragraph(standard.statement))
         for name, label in STANDARD_FIELDS:
             text = getattr(standard, name)
-            if text.strip():
-                blocks.append(Paragraph(f"**{label}**\n\n{text}"))
+            if text.strip():  # typed one per line: a list, not one run-on line
+                blocks.append(Paragraph(f"**{label}**\n\n{one_per_line(text)}"))
     return blocks or [Paragraph("*No approved standards yet.*")]
 
 
@@ -149,11 +150,14 @@ def _practices(session: Session, community: Community, settings: dict[str, Any])
             for name, label in PRACTICE_FIELDS
             if getattr(practice, name).strip()
         ]
-        transfer = "\n\n".join(
-            t for t in (practice.continuation_funding, practice.transfer_needs) if t.strip()
-        )
-        if transfer:
-            fields.append(("Transferability", transfer))
+        # Transferability in two labelled parts: how it continues to be funded, and what
+        # another city would need (they were one unlabelled text).
+        if practice.continuation_funding.strip():
+            fields.append(("How it is funded from now on", practice.continuation_funding))
+        if practice.transfer_needs.strip():
+            fields.append(
+                ("Transferability: what another city would need", practice.transfer_needs)
+            )
         if practice.links:
             fields.append(("Links", "\n".join(f"- <{link}>" for link in practice.links)))
         blocks.append(PracticeBox(practice.title, [(k, v) for k, v in facts if v], fields))

@@ -169,6 +169,54 @@ def test_practices_section_refuses_practices_of_another_community(engine: Engine
     assert "practice_ids" in refused.value.fields
 
 
+def _approved(session, actor: Actor, record, submit, approve):  # noqa: ANN001
+    if record.status != "approved":
+        record = submit(session, actor, record.id, record.version)
+        record = approve(session, actor, record.id, record.version)
+    return record
+
+
+def test_chapter_lists_success_factors_one_per_line_and_labels_both_parts_of_transferability(
+    engine: Engine, w: World
+) -> None:
+    """Issue 17, defects 6 and 7: factors typed one per line came out as one run-on line, and the
+    continuation funding was glued to the transferability with no label."""
+    _, chapter_id = _edition(engine, w.admin, w.community.id)
+    city = factories.organisation(engine)
+    with write_session(engine) as s:
+        standard = standards.create_standard(
+            s,
+            w.facilitator,
+            w.community.id,
+            title="Volunteers are welcomed",
+            statement="Every volunteer is welcomed.",
+            success_factors="A named coordinator\nA welcome pack\nA buddy for the first month",
+        )
+        standard = _approved(
+            s, w.facilitator, standard, standards.submit_standard, standards.approve_standard
+        )
+        practice = practices.create_practice(
+            s,
+            w.facilitator,
+            w.community.id,
+            title="Library desks",
+            organisation_id=city,
+            continuation_funding="The city budget from 2027.",
+            transfer_needs="A room and two staff.",
+        )
+        practice = _approved(
+            s, w.facilitator, practice, practices.submit_practice, practices.approve_practice
+        )
+        standard_id, practice_id = standard.id, practice.id
+    _section(engine, w.member, chapter_id, "standards", settings={"standard_ids": [standard_id]})
+    _section(engine, w.member, chapter_id, "practices", settings={"practice_ids": [practice_id]})
+    text = _markdown(engine, w.member, chapter_id, draft=True)
+    assert "- A named coordinator\n- A welcome pack\n- A buddy for the first month" in text
+    assert "How it is funded from now on" in text and "The city budget from 2027." in text
+    assert "Transferability: what another city would need" in text
+    assert "The city budget from 2027.\n\nA room and two staff." not in text
+
+
 @pytest.mark.parametrize("role", ["observer", "outsider"])
 def test_observers_and_outsiders_cannot_edit_submit_or_comment(
     engine: Engine, w: World, role: str

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from cop.communities.models import Community
 from cop.core import clock
 from cop.core.i18n import N_, translator
+from cop.core.markdown import one_per_line
 from cop.core.permissions import Actor, is_allowed
 from cop.core.validation import MIN_DATE
 from cop.practices import self_assessment, standards
@@ -53,7 +54,7 @@ def standards_tab(actor: Actor, community: Community) -> None:
             for field, label in TEXT_LABELS.items():
                 if getattr(standard, field).strip():
                     st.markdown(f"**{_(label)}**")
-                    markdown(getattr(standard, field))
+                    markdown(one_per_line(getattr(standard, field)))
             _standard_buttons(
                 actor, community, standard, first=number == 0, last=number == len(rows) - 1
             )
