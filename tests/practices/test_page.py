@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -11,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from cop.communities.models import Community
 from cop.core.db import read_session
-from cop.practices.models import Practice, ReviewStatus, SelfAssessment
+from cop.practices.models import Practice, PracticeWorkshop, ReviewStatus, SelfAssessment
 from tests.page_fixtures import texts
 
 PRACTICES, STANDARDS, SCORES = 0, 1, 2
@@ -186,3 +187,23 @@ def test_member_records_a_score_and_the_heatmap_changes(run_page) -> None:
         assert session.exec(
             select(SelfAssessment).where(SelfAssessment.evidence == "Agreed in the city council")
         ).one()
+
+
+RAW_TIMESTAMP = r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d)?(\.\d+)?\+00:00"
+
+
+def _cells(at: AppTest) -> str:
+    return "\n".join(frame.value.astype(str).to_csv() for frame in at.dataframe)
+
+
+def test_where_a_practice_was_seen_shows_times_in_the_readers_zone(run_page) -> None:
+    """Issue 17, defect 8: raw UTC timestamps ("2025-11-21 08:30:00+00:00") in the table."""
+    with read_session() as session:
+        linked = session.exec(select(PracticeWorkshop.practice_id)).first()
+    assert linked is not None, "the demo links practices to workshops"
+    at = run_page("practices", "facilitator", query={"id": str(linked)})
+    assert not at.exception, at.exception
+    assert "Where it was seen" in texts(at)
+    cells = _cells(at)
+    assert cells.strip()
+    assert not re.search(RAW_TIMESTAMP, cells), cells

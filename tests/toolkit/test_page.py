@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlmodel import select
 
@@ -147,3 +149,12 @@ def test_text_typed_in_a_section_editor_survives_closing_and_reopening_it(run_pa
     assert at.text_area(key=f"body-{section.id}").value == "Half a thought, not saved yet"
     with read_session() as session:
         assert session.get(Section, section.id).body != "Half a thought, not saved yet"  # type: ignore[union-attr]
+
+
+def test_revisions_show_when_they_were_approved_in_the_readers_zone(run_page) -> None:
+    """Issue 17, defect 8: the Revisions tab showed raw UTC timestamps."""
+    at = run_page("toolkit", "observer")
+    assert not at.exception, at.exception
+    cells = "\n".join(frame.value.astype(str).to_csv() for frame in at.dataframe)
+    assert "Approved at" in cells
+    assert not re.search(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d)?(\.\d+)?\+00:00", cells), cells

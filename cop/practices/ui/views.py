@@ -26,7 +26,7 @@ from cop.practices.models import Practice, ReviewStatus, TagKind
 from cop.practices.review import STATUS_LABELS, STATUSES
 from cop.practices.rules import LONG_TEXTS
 from cop.shell.cache import cached_read
-from cop.shell.formatting import display_table, format_date, format_number
+from cop.shell.formatting import display_table, format_date, format_number, local_time
 from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
 from cop.shell.lazy import filter_panel, lazy_expander
 from cop.shell.text import markdown
@@ -356,7 +356,9 @@ def practice_page(actor: Actor, practice_id: str) -> None:
                     _("Workshop"): f"workshops?id={w['id']}",
                     _("Title"): w["title"],
                     _("Kind"): _(KIND_LABELS.get(w["kind"], w["kind"])),
-                    _("Starts"): w["starts_at"],
+                    _("Starts"): local_time(
+                        w["starts_at"], actor.time_zone, language=actor.language
+                    ),
                     _("Place"): w["place"],
                 }
                 for w in detail.workshops

@@ -445,7 +445,9 @@ def _revisions(actor: Actor, detail: ChapterDetail) -> None:
                 _("Revision"): r["number"],
                 _("Title"): r["title"],
                 _("Approved by"): r["approved_by"],
-                _("Approved at"): r["approved_at"],
+                _("Approved at"): local_time(
+                    r["approved_at"], actor.time_zone, language=actor.language
+                ),
             }
             for r in rows
         ],
