@@ -35,6 +35,7 @@ from cop.core.permissions import Actor
 from cop.export import charts, docx, html, markdown, pdf
 from cop.export.document import TOC, Document, Figure, Heading, Paragraph, slug
 from cop.export.limiter import export_slot
+from cop.export.markdown import escape
 from cop.toolkit.blocks import chapter_blocks
 from cop.toolkit.key_results import key_results
 from cop.toolkit.models import Chapter
@@ -116,6 +117,16 @@ def chapter_export_document(
     ).number_anchors()
 
 
+def left_out(chapters: list[dict[str, Any]], *, drafts: bool) -> list[str]:
+    """Titles of the chapters a whole-edition export leaves out: no approved revision yet, and
+    no draft the reader asked for and may use. Said in the file and before it is built."""
+    return [
+        c["title"]
+        for c in chapters
+        if c["approved_number"] == 0 and not (drafts and c["sees_draft"])
+    ]
+
+
 def toolkit_export_document(
     session: Session,
     actor: Actor,
@@ -130,6 +141,15 @@ def toolkit_export_document(
     if toolkit.introduction.strip():
         blocks += [Heading(1, "Introduction"), Paragraph(toolkit.introduction)]
     chapters = list_chapters(session, actor, toolkit.id)
+    missing = left_out(chapters, drafts=drafts)
+    if missing:
+        blocks.append(
+            Paragraph(
+                "*Not yet in this file, for want of an approved revision: "
+                + "; ".join(escape(title) for title in missing)
+                + ".*"
+            )
+        )
     for done, row in enumerate(chapters):
         if progress is not None:
             progress(0.6 * done / max(len(chapters), 1), f"Reading the chapter {row['title']}")

@@ -380,6 +380,26 @@ def test_whole_toolkit_leaves_out_chapters_without_an_approved_revision(
     assert "Approved text." in with_drafts and "Draft text." in with_drafts
 
 
+def test_whole_toolkit_says_which_chapters_it_left_out(engine: Engine, w: World) -> None:
+    """Issue 17, defect 17: chapters without an approved revision were left out silently."""
+    edition_id, chapter_id = _edition(engine, w.admin, w.community.id)
+    _section(engine, w.member, chapter_id, title="Only a draft", body="Draft text.")
+    draft_title = _chapter(engine, chapter_id).title
+    published = toolkit_export.export_toolkit(
+        w.observer, edition_id, "md", engine=engine
+    ).data.decode()
+    assert "Not yet in this file, for want of an approved revision: " in published
+    assert draft_title in published
+    with_drafts = toolkit_export.export_toolkit(
+        w.member, edition_id, "md", drafts=True, engine=engine
+    ).data.decode()
+    assert "Not yet in this file" not in with_drafts
+    with read_session(engine) as s:
+        chapters = toolkit.list_chapters(s, w.member, edition_id)
+    assert toolkit_export.left_out(chapters, drafts=False) == [draft_title]
+    assert toolkit_export.left_out(chapters, drafts=True) == []
+
+
 # --- revisions -----------------------------------------------------------------------------
 
 

@@ -228,6 +228,20 @@ def _whole_export(actor: Actor, edition: Toolkit, chapters: list[dict[str, Any]]
             drafts = right.checkbox(
                 _("Use the drafts of my communities' chapters"), key="toolkit-whole-drafts"
             )
+        missing = toolkit_export.left_out(chapters, drafts=drafts)
+        if missing:
+            hint = (
+                _("Tick “Use the drafts …” to include yours.")
+                if any(c["sees_draft"] and c["title"] in missing for c in chapters)
+                else ""
+            )
+            st.warning(
+                _("Left out, for want of an approved revision: {titles}.").format(
+                    titles="; ".join(missing)
+                )
+                + (" " + hint if hint else ""),
+                icon=":material/info:",
+            )
         if st.button(_("Build the file"), key="toolkit-whole-build", icon=":material/build:"):
             with st.status(_("Building the toolkit…"), expanded=True) as status:
                 bar = st.progress(0.0)
