@@ -18,7 +18,7 @@ from sqlmodel import Session, col, func, select
 
 from cop.accounts import service as accounts
 from cop.accounts.models import Notification, User
-from cop.communities.models import Community, Membership, Person
+from cop.communities.models import Community, Person
 from cop.core import clock, mailer
 from cop.core.errors import NotFound
 from cop.core.permissions import Actor, authorize, can_read
@@ -75,18 +75,6 @@ def notify_people(
         )
         sent += 1
     return sent
-
-
-def community_people(session: Session, community_id: int, roles: Iterable[str]) -> list[int]:
-    """Person ids of the community's members in ``roles`` (e.g. facilitators for a review)."""
-    rows = session.exec(
-        select(Membership.person_id).where(
-            Membership.community_id == community_id,
-            col(Membership.role).in_(list(roles)),
-            col(Membership.deleted_at).is_(None),
-        )
-    )
-    return list(rows)
 
 
 def inbox(

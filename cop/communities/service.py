@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from cop.communities.models import Community, Membership, Organisation, Person
 from cop.core import clock, records
@@ -267,24 +267,6 @@ def members(session: Session, actor: Actor, community_id: int) -> list[dict]:
         }
         for m, p, o in rows
     ]
-
-
-def member_counts(session: Session, community_ids: list[int]) -> dict[int, dict[str, int]]:
-    """People and organisations per community, counted in SQL."""
-    rows = session.exec(
-        select(
-            Membership.community_id,
-            func.count(col(Membership.id)),
-            func.count(func.distinct(Person.organisation_id)),
-        )
-        .join(Person, col(Person.id) == Membership.person_id)
-        .where(
-            col(Membership.community_id).in_(community_ids or [-1]),
-            col(Membership.deleted_at).is_(None),
-        )
-        .group_by(col(Membership.community_id))
-    )
-    return {cid: {"people": people, "organisations": orgs} for cid, people, orgs in rows}
 
 
 def is_member(session: Session, community_id: int, person_id: object) -> bool:

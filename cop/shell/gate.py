@@ -25,7 +25,6 @@ import weakref
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from cop.core.errors import CopError
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
 from cop.shell.cache import refresh_data_version
@@ -109,7 +108,3 @@ def require_actor(page: str) -> Actor:
         st.stop()
     draw_sidebar(actor)
     return actor
-
-
-def show_database_problem(exc: CopError) -> None:
-    st.error(str(exc))
