@@ -99,7 +99,16 @@ def action_detail(session: Session, actor: Actor, action_id: Any) -> ActionDetai
         parent=parent,
         workshop=workshop,
         outcome=outcome,
-        history=audit.history(session, "action", action.id),
+        # Ticking a milestone or changing an indicator is part of the action's history.
+        history=audit.history(
+            session,
+            "action",
+            action.id,
+            parts={
+                "action_milestone": _part_ids(session, ActionMilestone, action.id),
+                "action_indicator": _part_ids(session, ActionIndicator, action.id),
+            },
+        ),
         overdue=action.due_date < clock.today() and action.status in OPEN_STATUSES,
         driven_by=action_progress.driven_by(session, action),
         may={
@@ -110,3 +119,10 @@ def action_detail(session: Session, actor: Actor, action_id: Any) -> ActionDetai
             "create": is_allowed(actor, "action.create", community),
         },
     )
+
+
+def _part_ids(
+    session: Session, part: type[ActionMilestone] | type[ActionIndicator], action_id: int
+) -> list[int]:
+    """Every milestone's or indicator's id of the action, removed ones included (their events stay)."""
+    return [i for i in session.exec(select(part.id).where(part.action_id == action_id)) if i]

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, Session, SQLModel, col, select
 
 from cop.core.columns import UTCDateTime, utcnow
@@ -61,12 +62,29 @@ def record_event(
 
 
 def history(
-    session: Session, record_type: str, record_id: int, limit: int = 100
+    session: Session,
+    record_type: str,
+    record_id: int,
+    limit: int = 100,
+    *,
+    parts: dict[str, list[int]] | None = None,
 ) -> list[AuditEvent]:
-    """The events of one record, newest first (for its detail page)."""
+    """The events of one record and of its ``parts`` (record type -> ids: an action's milestones
+    and indicators, say), newest first, for its detail page."""
+    which = sa.and_(
+        col(AuditEvent.record_type) == record_type, col(AuditEvent.record_id) == record_id
+    )
+    for part_type, ids in (parts or {}).items():
+        if ids:
+            which = sa.or_(
+                which,
+                sa.and_(
+                    col(AuditEvent.record_type) == part_type, col(AuditEvent.record_id).in_(ids)
+                ),
+            )
     stmt = (
         select(AuditEvent)
-        .where(AuditEvent.record_type == record_type, AuditEvent.record_id == record_id)
+        .where(which)
         .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
         .limit(limit)
     )

@@ -360,3 +360,23 @@ def test_a_sub_action_must_be_in_the_same_community_and_cannot_make_a_cycle(
             s, w.member, parent.id, stored(engine, parent.id).version, parent_id=child.id
         )
     assert "itself" in err.value.fields["parent_id"]
+
+
+def test_ticking_a_milestone_and_changing_an_indicator_appear_in_the_actions_history(
+    engine: Engine, w: World
+) -> None:
+    """Issue 17, defect 15: neither showed in the action's History."""
+    action = make_action(engine, w.member, w.community.id, w.member)
+    with write_session(engine) as s:
+        milestone = action_updates.add_milestone(s, w.member, action.id, title="Room booked")
+        indicator = action_updates.add_indicator(
+            s, w.member, action.id, name="Volunteers", baseline=0, target=20
+        )
+    with write_session(engine) as s:
+        action_updates.update_milestone(s, w.member, milestone.id, milestone.version, done=True)
+        action_updates.update_indicator(s, w.member, indicator.id, indicator.version, current=7)
+    with read_session(engine) as s:
+        events = [(e.record_type, e.action) for e in action_detail(s, w.member, action.id).history]
+    assert ("action_milestone", "action_milestone.update") in events
+    assert ("action_indicator", "action_indicator.update") in events
+    assert ("action", "action.create") in events
