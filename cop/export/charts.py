@@ -22,11 +22,12 @@ STATUS_ORDER = ["idea", "planned", "in_progress", "done", "dropped"]
 
 def _tiles(results: KeyResults) -> alt.LayerChart | alt.FacetChart:
     values = [
-        {"label": "workshops and visits held", "value": f"{results.workshops_held:,}", "column": 0},
-        {"label": "different participants", "value": f"{results.participants:,}", "column": 1},
-        {"label": "cities taking part", "value": f"{results.cities:,}", "column": 2},
+        # Each caption on two short lines: on one line the captions ran into each other.
+        {"label": "workshops and|visits held", "value": f"{results.workshops_held:,}", "column": 0},
+        {"label": "different|participants", "value": f"{results.participants:,}", "column": 1},
+        {"label": "cities|taking part", "value": f"{results.cities:,}", "column": 2},
         {
-            "label": f"of {results.actions:,} actions done",
+            "label": f"of {results.actions:,}|actions done",
             "value": f"{results.actions_done:,}",
             "column": 3,
         },
@@ -34,13 +35,21 @@ def _tiles(results: KeyResults) -> alt.LayerChart | alt.FacetChart:
     base = (
         alt.Chart(alt.Data(values=values))
         .encode(x=alt.X("column:O", axis=None), tooltip=alt.value(None))
-        .properties(width=520, height=70)
+        .properties(width=560, height=84)
     )
-    numbers = base.mark_text(fontSize=30, fontWeight="bold", color=BLUE, dy=-10).encode(
+    numbers = base.mark_text(fontSize=30, fontWeight="bold", color=BLUE, dy=-14).encode(
         text="value:N"
     )
-    labels = base.mark_text(fontSize=11, color="#4a5568", dy=22).encode(text="label:N")
+    labels = base.mark_text(fontSize=11, color="#4a5568", dy=20, lineBreak="|").encode(
+        text="label:N"
+    )
     return alt.layer(numbers, labels)
+
+
+def _count_axis(series: list[tuple[Any, int]]) -> alt.Axis:
+    """An axis of whole numbers: a count of 1 showed ticks at 0.5."""
+    highest = max((count for _, count in series), default=1)
+    return alt.Axis(format="d", tickCount=max(1, min(highest, 5)), tickMinStep=1)
 
 
 def _by_year(results: KeyResults) -> alt.Chart:
@@ -50,7 +59,7 @@ def _by_year(results: KeyResults) -> alt.Chart:
         .mark_bar(color=BLUE)
         .encode(
             x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("workshops:Q", title=None, axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("workshops:Q", title=None, axis=_count_axis(results.workshops_by_year)),
         )
         .properties(width=200, height=150)
     )
@@ -66,8 +75,9 @@ def _by_status(results: KeyResults) -> alt.Chart:
         alt.Chart(alt.Data(values=values), title="Joint actions by status")
         .mark_bar(color=TEAL)
         .encode(
-            x=alt.X("status:N", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("actions:Q", title=None, axis=alt.Axis(tickMinStep=1)),
+            # Bars side by side, so the status names stack and never overlap.
+            y=alt.Y("status:N", title=None, sort=order),
+            x=alt.X("actions:Q", title=None, axis=_count_axis(results.actions_by_status)),
         )
         .properties(width=200, height=150)
     )
