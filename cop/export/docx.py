@@ -201,6 +201,7 @@ class _Writer:
         for row in block.rows:
             for cell, value in zip(table.add_row().cells, row, strict=False):
                 cell.text = xml_safe(value)
+        _set_widths(table, column_widths([block.columns, *block.rows], TEXT_WIDTH_CM))
 
     def practice(self, box: PracticeBox) -> None:
         self.paragraph("Heading 3").add_run(xml_safe(box.title))
@@ -274,3 +275,37 @@ def render(document: Document) -> bytes:
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()
+
+
+TEXT_WIDTH_CM = 17.0  # A4 less two 20 mm margins
+CM_PER_CHARACTER = 0.2  # 10 pt body text, an average character
+
+
+def column_widths(rows: list[list[str]], total_cm: float) -> list[float]:
+    """Column widths (cm) in proportion to their text, each wide enough for its longest word.
+
+    Equal widths broke titles mid-word ("neighbourhoo d") in LibreOffice and Word.
+    """
+    count = max((len(r) for r in rows), default=1)
+    texts = [[str(r[i]) if i < len(r) else "" for r in rows] for i in range(count)]
+    longest_word = [max((len(w) for t in col for w in t.split()), default=1) for col in texts]
+    typical = [max((min(len(t), 60) for t in col), default=1) for col in texts]
+    floor = [w * CM_PER_CHARACTER + 0.4 for w in longest_word]
+    if sum(floor) >= total_cm:  # too many long words: share in proportion to them
+        return [total_cm * f / sum(floor) for f in floor]
+    spare = total_cm - sum(floor)
+    extra = [max(t * CM_PER_CHARACTER + 0.4 - f, 0.0) for t, f in zip(typical, floor, strict=True)]
+    share = sum(extra)
+    return [
+        f + (spare * e / share if share else spare / count)
+        for f, e in zip(floor, extra, strict=True)
+    ]
+
+
+def _set_widths(table: Any, widths_cm: list[float]) -> None:
+    """Fixed column widths: the grid (LibreOffice reads it) and every cell (Word reads those)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths_cm, strict=False):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
