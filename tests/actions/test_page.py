@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pyarrow as pa
+import vl_convert
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
@@ -254,3 +258,28 @@ def test_a_member_creates_an_action_in_the_chosen_community(run_page) -> None:
         "planned",
     )
     assert at.query_params["id"] == [str(created.id)] or at.query_params["id"] == str(created.id)
+
+
+def _rendered_svg(chart_proto) -> tuple[str, list[str]]:  # noqa: ANN001
+    """The chart as the browser's Vega would draw it (vl-convert), and its rows' labels."""
+    spec = json.loads(chart_proto.spec)
+    frame = pa.ipc.open_stream(chart_proto.datasets[0].data.data).read_all().to_pandas()
+    for column in ("start", "due"):
+        frame[column] = frame[column].astype(str)
+    name = chart_proto.datasets[0].name
+    spec["datasets"] = {name: frame.to_dict("records")}
+    spec["width"] = 900
+    return vl_convert.vegalite_to_svg(spec), list(frame["action"])
+
+
+def test_timeline_labels_every_row_and_marks_actions_of_no_length(run_page) -> None:
+    """Issue 17, defect 9: every other row had no label; an action without a start date
+    (starting when recorded, the day it was due) had no bar."""
+    at = view(run_page, "member", "Timeline", act_filters_open=True)
+    assert not at.exception, at.exception
+    svg, actions = _rendered_svg(at.get("vega_lite_chart")[0].proto)
+    texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    unlabelled = [a for a in actions if not any(t.startswith(a[:30]) for t in texts)]
+    assert not unlabelled, unlabelled  # a long title may be cut at its end, never left out
+    ticks = re.findall(r'aria-roledescription="tick"', svg)
+    assert len(ticks) == len(actions)  # a mark on each due date, seen even for a bar of no length

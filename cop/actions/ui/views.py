@@ -449,25 +449,25 @@ def timeline_view(actor: Actor, chosen: dict[str, Any]) -> None:
         ]
     )
     labels = [status_label(s, _) for s in STATUSES]
-    chart = (
-        alt.Chart(frame)
-        .mark_bar(cornerRadius=3)
-        .encode(
-            x=alt.X("start:T", title=_("Start")),
-            x2="due:T",
-            y=alt.Y("action:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
-            color=alt.Color(
-                "status:N", title=_("Status"), scale=alt.Scale(domain=labels, range=STATUS_COLOURS)
-            ),
-            tooltip=[
-                alt.Tooltip("action:N", title=_("Action")),
-                alt.Tooltip("owner:N", title=_("Owner")),
-                alt.Tooltip("status:N", title=_("Status")),
-                alt.Tooltip("progress:Q", title=_("Progress (%)")),
-                alt.Tooltip("start:T", title=_("Start")),
-                alt.Tooltip("due:T", title=_("Due")),
-            ],
-        )
-        .properties(height=max(160, 22 * len(rows)))
+    tooltip = [
+        alt.Tooltip("action:N", title=_("Action")),
+        alt.Tooltip("owner:N", title=_("Owner")),
+        alt.Tooltip("status:N", title=_("Status")),
+        alt.Tooltip("progress:Q", title=_("Progress (%)")),
+        alt.Tooltip("start:T", title=_("Start")),
+        alt.Tooltip("due:T", title=_("Due")),
+    ]
+    colour = alt.Color(
+        "status:N", title=_("Status"), scale=alt.Scale(domain=labels, range=STATUS_COLOURS)
     )
+    # One band of fixed height per action, every label drawn (Vega otherwise drops labels it
+    # thinks overlap: every other row had none).
+    row = alt.Y(
+        "action:N", title=None, sort=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)
+    )
+    base = alt.Chart(frame).encode(y=row, color=colour, tooltip=tooltip)
+    bars = base.mark_bar(cornerRadius=3).encode(x=alt.X("start:T", title=_("Start")), x2="due:T")
+    # A mark on the due date, so an action due the day it starts (no length) is still seen.
+    due = base.mark_tick(thickness=3, size=16).encode(x="due:T")
+    chart = alt.layer(bars, due).properties(height=alt.Step(24))
     st.altair_chart(chart, width="stretch")
