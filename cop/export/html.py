@@ -117,8 +117,12 @@ footer.licence { margin-top: 2em; font-size: .85em; color: #4a5568; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; }
   h1.chapter { break-before: page; }
-  h1, h2, h3 { break-after: avoid; }
-  section.practice, figure, tr { break-inside: avoid; }
+  h1, h2, h3, caption, .field-label { break-after: avoid; }
+  /* A practice box may run across pages (kept whole, one taller than what was left of a page
+     left that page nearly blank); each of its fields stays whole, and a table stays with
+     the heading or text that introduces it. */
+  .field, dl, figure, tr { break-inside: avoid; }
+  table { break-before: avoid; }
   a { color: inherit; }
 }
 """
