@@ -304,6 +304,7 @@ def load_actor(
     user = session.exec(stmt).first()
     if user is None or not user.active or user.deleted_at is not None:
         return None
+    assert user.id is not None  # read from the database, so it has its key
     person = session.get(Person, user.person_id) if user.person_id else None
     roles: dict[int, Role] = {}
     if person is not None:
@@ -318,7 +319,7 @@ def load_actor(
         )
         roles = {community_id: Role(role) for community_id, role in rows}
     return Actor(
-        user_id=user.id,  # type: ignore[arg-type]
+        user_id=user.id,
         username=user.username,
         name=person.name if person else user.username,
         is_admin=user.is_admin,

@@ -75,7 +75,7 @@ def action_detail(session: Session, actor: Actor, action_id: Any) -> ActionDetai
     return ActionDetail(
         action=action,
         community=community,
-        owner=session.get(Person, action.owner_person_id),  # type: ignore[arg-type]
+        owner=session.get(Person, action.owner_person_id),  # type: ignore[arg-type]  # NOT NULL foreign key and people are only soft-deleted, so the row exists
         organisation=_live(session.get(Organisation, action.organisation_id))
         if action.organisation_id
         else None,

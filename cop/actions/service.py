@@ -136,11 +136,12 @@ def _notify_assigned(
     session: Session, actor: Actor, action: Action, community: Community, people: list[int]
 ) -> None:
     if people:
+        assert community.id is not None  # a stored community, read by the caller
         notifications.notify_people(
             session,
             people,
             kind="action.assigned",
-            community_id=community.id,  # type: ignore[arg-type]
+            community_id=community.id,
             message=f"“{action.title}” in {community.name} was assigned to you (due {action.due_date}).",
             record_type="action",
             record_id=action.id,
@@ -204,6 +205,7 @@ def create_action(
     appears in that city's action plan.
     """
     community = records.get_live(session, Community, community_id, label="community")
+    assert community.id is not None  # get_live found it by this id
     if not can_read(actor, community):
         raise NotFound(f"There is no community with id {community_id}.")
     authorize(actor, "action.create", community)
@@ -250,7 +252,7 @@ def create_action(
         owner = session.get(Person, values["owner_person_id"])
         values["organisation_id"] = owner.organisation_id if owner is not None else None
     action = Action(
-        community_id=community.id,  # type: ignore[arg-type]
+        community_id=community.id,
         workshop_id=workshop_id,
         outcome_id=outcome_id,
         status=status,

@@ -164,15 +164,15 @@ def add_member(
     authorize(actor, "membership.add", community)
     chk = Checker()
     chk.choice("role", role, ROLES, label=N_("The role"))
-    person_id = record_id(person_id)  # type: ignore[assignment]
-    person = session.get(Person, person_id) if person_id is not None else None
+    number = record_id(person_id)
+    person = session.get(Person, number) if number is not None else None
     if person is None or person.deleted_at is not None:
         chk.fail("person", N_("Choose a person who exists in the workspace."))
     chk.raise_if_any()
-    assert person is not None  # a missing person failed the check above
+    assert person is not None and number is not None  # a missing person failed the check above
     existing = session.exec(
         select(Membership).where(
-            Membership.person_id == person_id, Membership.community_id == community_id
+            Membership.person_id == number, Membership.community_id == community_id
         )
     ).first()
     if existing is not None:
@@ -199,7 +199,7 @@ def add_member(
             community_id=community_id,
         )
         return existing
-    membership = Membership(person_id=person_id, community_id=community_id, role=role)
+    membership = Membership(person_id=number, community_id=community_id, role=role)
     return records.create(
         session, actor, membership, community_id=community_id, action="membership.add"
     )

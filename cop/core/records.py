@@ -14,11 +14,13 @@ from sqlmodel import Session, SQLModel, col, select
 
 from cop.core import clock
 from cop.core.audit import AuditEvent, diff, record_event, snapshot
+from cop.core.columns import Editable
 from cop.core.errors import ConflictError, NotFound
 from cop.core.permissions import Actor
 from cop.core.validation import record_id as valid_id
 
 T = TypeVar("T", bound=SQLModel)
+E = TypeVar("E", bound=Editable)
 
 
 def get_live(
@@ -34,7 +36,7 @@ def get_live(
     number = valid_id(record_id)
     if number is None:
         raise NotFound(f"There is no {label} with id {str(record_id)[:40]!r}.")
-    stmt = select(model).where(model.id == number)  # type: ignore[attr-defined]
+    stmt = select(model).where(model.id == number)  # type: ignore[attr-defined]  # every table model declares an id; SQLModel itself does not
     if for_update:
         stmt = stmt.with_for_update()
     record = session.exec(stmt).first()
@@ -47,7 +49,7 @@ def changes_since(session: Session, record: SQLModel, version: int) -> dict[str,
     """What others changed after ``version``: field -> {was, now, by}, from the audit trail."""
     events = session.exec(
         select(AuditEvent)
-        .where(AuditEvent.record_type == record.__tablename__, AuditEvent.record_id == record.id)  # type: ignore[attr-defined]
+        .where(AuditEvent.record_type == record.__tablename__, AuditEvent.record_id == record.id)  # type: ignore[attr-defined]  # every table model declares an id; SQLModel itself does not
         .order_by(col(AuditEvent.id))
     )
     changed: dict[str, dict[str, Any]] = {}
@@ -105,7 +107,7 @@ def create(
 def save(
     session: Session,
     actor: Actor,
-    record: T,
+    record: E,
     expected_version: int,
     changes: dict[str, Any],
     *,
@@ -118,7 +120,7 @@ def save(
     cannot both pass the version check (SQLite's BEGIN IMMEDIATE already
     serialises writers).
     """
-    if record.version != expected_version:  # type: ignore[attr-defined]
+    if record.version != expected_version:
         raise ConflictError(
             "Someone else saved this in the meantime. Their change is shown below; "
             "your input is still in the form: review it and save again.",
@@ -131,23 +133,23 @@ def save(
     delta = diff(before, snapshot(record))
     if not delta:
         return {}
-    record.version += 1  # type: ignore[attr-defined]
+    record.version += 1
     record.updated_at = clock.now()
     record.updated_by_id = actor.user_id or None
-    delta["version"] = [expected_version, record.version]  # type: ignore[attr-defined]
+    delta["version"] = [expected_version, record.version]
     session.add(record)
     record_event(session, actor, action, record, community_id=community_id, changes=delta)
     return delta
 
 
 def soft_delete(
-    session: Session, actor: Actor, record: T, *, action: str, community_id: int | None = None
+    session: Session, actor: Actor, record: E, *, action: str, community_id: int | None = None
 ) -> None:
     """Hide the record everywhere; ``restore`` brings it back."""
-    old_version = record.version  # type: ignore[attr-defined]
+    old_version = record.version
     deleted_at = clock.now()
     record.deleted_at = deleted_at
-    record.version += 1  # type: ignore[attr-defined]
+    record.version += 1
     record.updated_by_id = actor.user_id or None
     session.add(record)
     record_event(
@@ -163,23 +165,24 @@ def soft_delete(
     )
 
 
-def get_deleted(session: Session, model: type[T], record_id: Any) -> T:
+def get_deleted(session: Session, model: type[E], record_id: Any) -> E:
     """A soft-deleted record, for restoring it."""
     number = valid_id(record_id)
     record = session.get(model, number) if number is not None else None
-    if record is None or record.deleted_at is None:  # type: ignore[attr-defined]
+    if record is None or record.deleted_at is None:
         raise NotFound(f"There is no deleted {model.__name__.lower()} with id {record_id}.")
     return record
 
 
 def restore(
-    session: Session, actor: Actor, record: T, *, action: str, community_id: int | None = None
-) -> T:
+    session: Session, actor: Actor, record: E, *, action: str, community_id: int | None = None
+) -> E:
     """Bring back a soft-deleted record."""
-    was = record.deleted_at.isoformat()  # type: ignore[attr-defined]
-    old_version = record.version  # type: ignore[attr-defined]
+    assert record.deleted_at is not None  # every caller passes a record it found soft-deleted
+    was = record.deleted_at.isoformat()
+    old_version = record.version
     record.deleted_at = None
-    record.version += 1  # type: ignore[attr-defined]
+    record.version += 1
     record.updated_by_id = actor.user_id or None
     session.add(record)
     record_event(
@@ -188,6 +191,6 @@ def restore(
         action,
         record,
         community_id=community_id,
-        changes={"deleted_at": [was, None], "version": [old_version, record.version]},  # type: ignore[attr-defined]
+        changes={"deleted_at": [was, None], "version": [old_version, record.version]},
     )
     return record

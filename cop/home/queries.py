@@ -197,7 +197,7 @@ def home_overview(
     return {
         "names": {c.id: c.name for c in visible},
         "mine": mine,
-        "figures": community_figures(session, actor, [c.id for c in mine]),  # type: ignore[misc]
+        "figures": community_figures(session, actor, [c.id for c in mine if c.id is not None]),
         "due": my_due_actions(session, actor),
         "upcoming": upcoming_workshops(session, actor, limit=8, community_id=community_id),
         "activity": recent_activity(session, actor),

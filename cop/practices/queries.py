@@ -264,4 +264,4 @@ def practice_detail(session: Session, actor: Actor, practice_id: Any) -> Practic
             .order_by(col(Workshop.starts_at))
         )
     ]
-    return PracticeDetail(practice, community, city, implementers, images, workshops)  # type: ignore[arg-type]
+    return PracticeDetail(practice, community, city, implementers, images, workshops)  # type: ignore[arg-type]  # city: organisation_id is a NOT NULL foreign key with ON DELETE RESTRICT

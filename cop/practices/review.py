@@ -17,6 +17,7 @@ from sqlmodel import Session, SQLModel
 
 from cop.communities.models import Community
 from cop.core import records
+from cop.core.columns import Editable
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_
 from cop.core.messages import Message
@@ -66,7 +67,7 @@ def _require_status(record: SQLModel, allowed: set[str], doing: str, label: str)
 def submit(
     session: Session,
     actor: Actor,
-    record: SQLModel,
+    record: Editable,
     community: Community,
     version: int,
     *,
@@ -89,7 +90,7 @@ def submit(
 def approve(
     session: Session,
     actor: Actor,
-    record: SQLModel,
+    record: Editable,
     community: Community,
     version: int,
     *,
@@ -112,7 +113,7 @@ def approve(
 def send_back(
     session: Session,
     actor: Actor,
-    record: SQLModel,
+    record: Editable,
     community: Community,
     version: int,
     *,

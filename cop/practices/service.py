@@ -277,8 +277,9 @@ def link_workshop(session: Session, actor: Actor, practice_id: int, workshop_id:
 
 def unlink_workshop(session: Session, actor: Actor, practice_id: int, workshop_id: int) -> None:
     practice, community = get_practice(session, actor, practice_id, for_update=True)
+    assert practice.id is not None  # a stored record
     authorize(actor, "practice.update", community)
-    current = _linked_ids(session, "workshop_ids", practice.id)  # type: ignore[arg-type]
+    current = _linked_ids(session, "workshop_ids", practice.id)
     unlinked = record_id(workshop_id) or -1
     link = session.get(PracticeWorkshop, (practice.id, unlinked))
     if link is not None:

@@ -112,7 +112,8 @@ def _review_filter(conn: Connection, actor: Actor) -> str:
     )
     clauses = [f"kind NOT IN ('practice', 'standard', 'section') OR community_id IN ({member_of})"]
     for kind in ("practice", "standard"):
-        if table_of(kind) is not None and "status" in table_of(kind).c:  # type: ignore[union-attr]
+        table = table_of(kind)
+        if table is not None and "status" in table.c:
             clauses.append(
                 f"(kind = '{kind}' AND record_id IN (SELECT id FROM {kind} WHERE status = 'approved'))"
             )

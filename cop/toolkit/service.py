@@ -40,7 +40,7 @@ from cop.practices.review import WRONG_STATUS
 from cop.toolkit.blocks import chapter_document, section_sources
 from cop.toolkit.models import Chapter, ChapterStatus, Revision, Section, Toolkit
 
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     ChapterStatus.DRAFT: "draft",
     ChapterStatus.IN_REVIEW: "in review",
     ChapterStatus.APPROVED: "approved",
@@ -354,7 +354,7 @@ def require_version(session: Session, chapter: Chapter, version: int) -> None:
 
 def _require_status(chapter: Chapter, allowed: set[str], doing: str) -> None:
     if chapter.status not in allowed:
-        label = STATUS_LABELS.get(chapter.status, chapter.status)  # type: ignore[call-overload]
+        label = STATUS_LABELS.get(chapter.status, chapter.status)
         raise ValidationError(
             {
                 "status": Message(
@@ -375,9 +375,10 @@ def submit_chapter(session: Session, actor: Actor, chapter_id: Any, version: int
     chapter, community = chapter_in_scope(
         session, actor, chapter_id, "chapter.submit", for_update=True
     )
+    assert chapter.id is not None  # a stored chapter
     require_version(session, chapter, version)
     _require_status(chapter, {ChapterStatus.DRAFT}, N_("submitted for review"))
-    if not live_sections(session, chapter.id):  # type: ignore[arg-type]
+    if not live_sections(session, chapter.id):
         raise ValidationError(
             {"sections": N_("Add at least one section before submitting the chapter.")}
         )
@@ -501,12 +502,13 @@ class ChapterDetail:
 
 def chapter_detail(session: Session, actor: Actor, chapter_id: Any) -> ChapterDetail:
     chapter, community = chapter_in_scope(session, actor, chapter_id)
+    assert chapter.id is not None  # a stored chapter
     sees_draft = may_see_draft(actor, community)
     return ChapterDetail(
         toolkit=get_toolkit(session, chapter.toolkit_id),
         chapter=chapter,
         community=community,
         sees_draft=sees_draft,
-        sections=live_sections(session, chapter.id) if sees_draft else [],  # type: ignore[arg-type]
+        sections=live_sections(session, chapter.id) if sees_draft else [],
         published=latest_revision(session, chapter),
     )

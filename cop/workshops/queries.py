@@ -259,6 +259,7 @@ def month_calendar(
 def workshop_detail(session: Session, actor: Actor, workshop_id: Any) -> dict[str, Any]:
     """Everything the detail page shows, with what the actor may do there."""
     workshop, community = workshop_in_scope(session, actor, workshop_id, "community.read")
+    assert workshop.id is not None  # a stored workshop
     host = (
         session.get(Organisation, workshop.host_organisation_id)
         if workshop.host_organisation_id
@@ -281,12 +282,12 @@ def workshop_detail(session: Session, actor: Actor, workshop_id: Any) -> dict[st
         "community": community,
         "host": host,
         "facilitators": [{"person_id": pid, "name": name} for pid, name in facilitators],
-        "agenda": agenda.agenda(session, workshop.id),  # type: ignore[arg-type]
-        "attendance": attendance.attendance_list(session, workshop.id),  # type: ignore[arg-type]
-        "summary": attendance.attendance_summary(session, actor, workshop.id),  # type: ignore[arg-type]
-        "outcomes": outcomes.live_outcomes(session, workshop.id),  # type: ignore[arg-type]
-        "attachments": attachments.attachment_list(session, workshop.id),  # type: ignore[arg-type]
-        "history": audit.history(session, "workshop", workshop.id),  # type: ignore[arg-type]
+        "agenda": agenda.agenda(session, workshop.id),
+        "attendance": attendance.attendance_list(session, workshop.id),
+        "summary": attendance.attendance_summary(session, actor, workshop.id),
+        "outcomes": outcomes.live_outcomes(session, workshop.id),
+        "attachments": attachments.attachment_list(session, workshop.id),
+        "history": audit.history(session, "workshop", workshop.id),
         "may": {
             "edit": not closed and may("workshop.update"),
             "delete": not closed and may("workshop.delete"),

@@ -192,7 +192,8 @@ def _check_facilitators(
                 ),
             )
         elif person.id not in ids:
-            ids.append(person.id)  # type: ignore[arg-type]
+            assert person.id is not None  # read from the database
+            ids.append(person.id)
     return ids
 
 
@@ -288,6 +289,7 @@ def record_workshop(
 ) -> Workshop:
     """A new planned workshop of the community."""
     community = readable_community(session, actor, community_id)
+    assert community.id is not None  # a stored community
     authorize(actor, "workshop.create", community)
     chk = Checker()
     values = check_workshop(
@@ -309,7 +311,7 @@ def record_workshop(
         },
     )
     chk.raise_if_any()
-    workshop = Workshop(community_id=community.id, **values)  # type: ignore[arg-type]
+    workshop = Workshop(community_id=community.id, **values)
     return records.create(session, actor, workshop, action="workshop.create")
 
 

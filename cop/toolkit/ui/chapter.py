@@ -77,7 +77,7 @@ def chapter_page(actor: Actor, chapter_id: int) -> None:
     )
     chapter = detail.chapter
     heading(chapter.title, 3)
-    status = _(STATUS_LABELS.get(chapter.status, chapter.status))  # type: ignore[call-overload]
+    status = _(STATUS_LABELS.get(chapter.status, chapter.status))
     published = (
         _("approved revision {n}").format(n=chapter.approved_number)
         if chapter.approved_number
