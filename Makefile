@@ -8,7 +8,7 @@ PORT ?= 8501
 COP_DEMO ?= 1
 export COP_DEMO
 
-.PHONY: run test bench setup system-packages lint clean
+.PHONY: run test bench screens setup system-packages lint clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ run: setup
 
 test: setup system-packages lint
 	$(BIN)/python -m pytest --durations=20 -p no:cacheprovider
+
+# Every page and state, each demo role, English and German, 1400 px and 390 px: docs/screens/.
+screens: setup system-packages
+	$(BIN)/python -m tests.browser.screens
 
 bench: setup
 	$(BIN)/python -m benchmarks.run

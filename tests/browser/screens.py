@@ -1,0 +1,164 @@
+"""`make screens`: every page and its main states as each demo role sees them, in English and
+German, at 1400 px and 390 px wide, photographed in Chromium into docs/screens/.
+
+Not part of `make test`: it is for looking. It runs a real server on a copy of the demo
+workspace, signs in through the form, sets each person's language in the database (as the
+profile page would), and opens each state the way a person does: a page or record by its
+address, then tabs and view switches by their (translated) names.
+
+    .venv/bin/python -m tests.browser.screens            # everything (about 200 pictures)
+    .venv/bin/python -m tests.browser.screens actions    # only states whose name contains "actions"
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from playwright.sync_api import Page, sync_playwright
+
+import cop.registry  # noqa: F401  (every table)
+from cop.core.i18n import translator
+from tests.browser.conftest import CHROMIUM, DEMO_PASSWORD, LAUNCH_ARGS, ROOT, stop_server
+from tests.browser.helpers import wait_idle
+from tests.browser.journeys import demo_server, enter
+
+OUT = ROOT / "docs" / "screens"
+WIDTHS = {"wide": (1400, 900), "phone": (390, 844)}
+LANGUAGES = ("en", "de")
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    page: str  # its address: a page key of cop.shell.navigation.PAGES
+    address: str = ""  # a record's address instead (``?id=``)
+    choose: str = ""  # a tab or view to open, by its English name
+    then: Callable[[Page, Callable[[str], str]], None] | None = None
+
+
+def _search(page: Page, _: Callable[[str], str]) -> None:
+    box = page.get_by_test_id("stMain").get_by_role("textbox").first
+    box.fill("volunteer")
+    box.press("Enter")
+    wait_idle(page)
+
+
+EVERY_ROLE = [
+    State("home", "home"),
+    State("actions-table", "actions", choose="Table"),
+    State("toolkit-chapter", "toolkit"),
+]
+FACILITATOR = [
+    State("workshops-list", "workshops"),
+    State("workshops-calendar", "workshops", choose="Calendar"),
+    State("workshops-upcoming", "workshops", choose="Upcoming"),
+    State("workshop-one", "workshops", address="workshops?id=1"),
+    State("actions-board", "actions", choose="Board"),
+    State("actions-timeline", "actions", choose="Timeline"),
+    State("actions-city-plan", "actions", choose="City plan"),
+    State("action-one", "actions", address="actions?id=1"),
+    State("practices-list", "practices"),
+    State("practices-standards", "practices", choose="Standards"),
+    State("practices-self-assessment", "practices", choose="Self-assessment"),
+    State("practice-one", "practices", address="practices?id=1"),
+    State("toolkit-revisions", "toolkit", choose="Revisions"),
+    State("toolkit-export", "toolkit", choose="Export"),
+    State("search-results", "search", then=_search),
+    State("profile", "profile"),
+]
+ADMIN = [
+    State(f"admin-{tab.lower().replace(' & ', '-').replace(' ', '-')}", "admin", choose=tab)
+    for tab in (
+        "Users",
+        "Invitations",
+        "Communities & memberships",
+        "Import",
+        "Audit log",
+        "Backups",
+    )
+]
+ROLES: dict[str, list[State]] = {
+    "facilitator": EVERY_ROLE + FACILITATOR,
+    "admin": EVERY_ROLE + ADMIN,
+    "member": EVERY_ROLE,
+    "observer": EVERY_ROLE,
+}
+
+
+def _set_language(database_url: str, language: str) -> None:
+    engine = sa.create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text('UPDATE "user" SET language = :l'), {"l": language})
+        conn.execute(sa.text("UPDATE data_version SET value = value + 1"))  # as every write does
+    engine.dispose()
+
+
+def _open(page: Page, base_url: str, state: State, _: Callable[[str], str]) -> None:
+    # By address (signed in by the cookie): on a phone the sidebar with the links is folded away.
+    page.goto(f"{base_url}/{state.address or ('' if state.page == 'home' else state.page)}")
+    wait_idle(page)
+    if state.choose:
+        main = page.get_by_test_id("stMain")
+        tab = main.get_by_role("tab", name=_(state.choose), exact=True)
+        if tab.count():
+            tab.first.click()
+        else:  # a view switch (segmented control)
+            main.get_by_role("radio", name=_(state.choose), exact=True).first.click()
+        wait_idle(page)
+    if state.then is not None:
+        state.then(page, _)
+
+
+def _photograph(page: Page, target: Path, width: int, height: int) -> None:
+    """The whole page: Streamlit scrolls inside its main area, so the window grows to fit it."""
+    page.evaluate("document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
+    tall = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": width, "height": max(height, min(int(tall), 8000))})
+    wait_idle(page)
+    page.screenshot(path=str(target), full_page=True)
+    page.set_viewport_size({"width": width, "height": height})
+
+
+def main(only: str = "") -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    started, taken = time.perf_counter(), 0
+    with tempfile.TemporaryDirectory(prefix="cop-screens-") as folder:
+        server = demo_server(Path(folder))
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+                for language in LANGUAGES:
+                    _set_language(server.database_url, language)
+                    _ = translator(language)
+                    for role, states in ROLES.items():
+                        chosen = [s for s in states if only in s.name]
+                        if not chosen:
+                            continue
+                        for width_name, (width, height) in WIDTHS.items():
+                            context = browser.new_context(
+                                viewport={"width": width, "height": height},
+                                reduced_motion="reduce",
+                            )
+                            page = context.new_page()
+                            enter(page, server.url, role, DEMO_PASSWORD, cookie=True)
+                            for state in chosen:
+                                _open(page, server.url, state, _)
+                                target = OUT / f"{state.name}-{role}-{language}-{width_name}.png"
+                                _photograph(page, target, width, height)
+                                taken += 1
+                            context.close()
+                browser.close()
+        finally:
+            stop_server(server)
+    print(f"{taken} pictures in {OUT.relative_to(ROOT)} ({time.perf_counter() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else ""))
