@@ -463,7 +463,7 @@ def timeline_view(actor: Actor, chosen: dict[str, Any]) -> None:
     # One band of fixed height per action, every label drawn (Vega otherwise drops labels it
     # thinks overlap: every other row had none).
     row = alt.Y(
-        "action:N", title=None, sort=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)
+        "action:N", title=None, sort=None, axis=alt.Axis(labelLimit=220, labelOverlap=False)
     )
     base = alt.Chart(frame).encode(y=row, color=colour, tooltip=tooltip)
     bars = base.mark_bar(cornerRadius=3).encode(x=alt.X("start:T", title=_("Start")), x2="due:T")
