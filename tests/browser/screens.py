@@ -25,8 +25,8 @@ from playwright.sync_api import Page, sync_playwright
 import cop.registry  # noqa: F401  (every table)
 from cop.core.i18n import translator
 from tests.browser.conftest import CHROMIUM, DEMO_PASSWORD, LAUNCH_ARGS, ROOT, stop_server
-from tests.browser.helpers import wait_idle
-from tests.browser.journeys import demo_server, enter
+from tests.browser.helpers import wait_for_cookie, wait_idle
+from tests.browser.journeys import demo_server, open_sign_in
 
 OUT = ROOT / "docs" / "screens"
 WIDTHS = {"wide": (1400, 900), "phone": (390, 844)}
@@ -115,6 +115,17 @@ def _open(page: Page, base_url: str, state: State, _: Callable[[str], str]) -> N
         state.then(page, _)
 
 
+def _sign_in(page: Page, base_url: str, username: str) -> None:
+    """The sign-in form (in the browser's language), then the person's own, until the cookie is set."""
+    open_sign_in(page, base_url)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Username").wait_for(state="detached", timeout=30_000)
+    wait_idle(page)
+    wait_for_cookie(page)
+
+
 def _photograph(page: Page, target: Path, width: int, height: int) -> None:
     """The whole page: Streamlit scrolls inside its main area, so the window grows to fit it."""
     page.evaluate("document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
@@ -146,7 +157,7 @@ def main(only: str = "") -> int:
                                 reduced_motion="reduce",
                             )
                             page = context.new_page()
-                            enter(page, server.url, role, DEMO_PASSWORD, cookie=True)
+                            _sign_in(page, server.url, role)
                             for state in chosen:
                                 _open(page, server.url, state, _)
                                 target = OUT / f"{state.name}-{role}-{language}-{width_name}.png"
