@@ -49,7 +49,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     from cop.workshops import service as workshops
 
     running = demo_server(tmp_path_factory.mktemp("actions"))
-    day = datetime.now(ZONE).date()
+    day = datetime.now(ZONE).date() - timedelta(days=1)  # held: it must have begun
     with db.write_session(db.get_engine(running.database_url)) as session:
         facilitator = accounts.load_actor(session, username="facilitator")
         community = communities.get_by_slug(session, facilitator, "welcoming-culture")

@@ -5,7 +5,7 @@ month calendar."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -37,8 +37,10 @@ def test_facilitator_records_holds_closes_a_workshop_and_turns_its_outcome_into_
 ) -> None:
     page = new_context().new_page()
     enter(page, demo.url, "facilitator", DEMO_PASSWORD)
-    # Today in the facilitator's zone, which is also the workshop's: the calendar opens on this month.
-    day = datetime.now(ZoneInfo("Europe/Brussels")).date()
+    # Yesterday in the facilitator's zone, which is also the workshop's: a workshop can be
+    # marked held only once it has begun (at the form's default 10:00, today may be too early).
+    today = datetime.now(ZoneInfo("Europe/Brussels")).date()
+    day = today - timedelta(days=1)
     title = f"Welcome desks with libraries {uuid.uuid4().hex[:6]} – Gent ✓"
 
     go(page, "Workshops")
@@ -109,6 +111,13 @@ def test_facilitator_records_holds_closes_a_workshop_and_turns_its_outcome_into_
 
     # ... and the month calendar shows it on its day.
     click(main(page).get_by_role("radio", name="Calendar"))
+    if day.year != today.year:  # the calendar opens on this month: go back to yesterday's
+        year = main(page).get_by_label("Year")
+        year.fill(str(day.year))
+        year.press("Enter")
+        wait_idle(page)
+    if day.month != today.month:
+        choose(main(page), "Month", day.strftime("%B"))
     entry = main(page).get_by_role("link", name=title)
     expect(entry).to_be_visible()
     day_cell = (
