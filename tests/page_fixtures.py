@@ -7,6 +7,7 @@ user from the database and applies every check.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -77,4 +78,10 @@ def texts(at: AppTest) -> str:
         + [str(w.value) for w in at.warning]
         + [str(i.value) for i in at.info]
     )
-    return "\n".join(str(p) for p in parts)
+    return as_shown("\n".join(str(p) for p in parts))
+
+
+def as_shown(markdown_source: str) -> str:
+    """What Streamlit shows for escaped plain text (cop.shell.text.plain): each backslash
+    escape as its character, without the invisible word joiners."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown_source).replace("\u2060", "")

@@ -22,6 +22,7 @@ from babel.dates import format_time, get_datetime_format, get_day_names, get_mon
 from babel.numbers import format_decimal
 
 from cop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from cop.shell.text import plain
 
 # Every IANA zone the pickers offer, read once: listing them walks tzdata's files (4 ms).
 TIME_ZONES = sorted(available_timezones())
@@ -104,7 +105,7 @@ def record_link(page: str, label: str, record_id: int | None = None) -> None:
     query = {"id": str(record_id)} if record_id is not None else None
     if not st.session_state.get(PLAIN_LINKS):
         try:
-            st.page_link(f"pages/{page}.py", label=label, query_params=query)
+            st.page_link(f"pages/{page}.py", label=plain(label), query_params=query)
             return
         except StreamlitAPIException:
             st.session_state[PLAIN_LINKS] = (

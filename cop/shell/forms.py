@@ -29,6 +29,7 @@ from cop.core.errors import (
 from cop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
 from cop.core.messages import localize as _localize
 from cop.shell.cache import cached_read
+from cop.shell.text import plain
 
 T = TypeVar("T")
 
@@ -57,7 +58,7 @@ def field_error(form_key: str, field: str, language: str = "en") -> None:
     """Draw the message for ``field`` of ``form_key``, if the last submit left one."""
     message = st.session_state.get(_errors_key(form_key), {}).get(field)
     if message:
-        st.error(localize(message, language), icon=":material/error:")
+        st.error(plain(localize(message, language)), icon=":material/error:")
 
 
 def form_errors(form_key: str) -> dict[str, str]:
@@ -69,7 +70,7 @@ def errors_banner(form_key: str, language: str = "en") -> None:
     errors = form_errors(form_key)
     if errors:
         _ = translator(language)
-        listed = "\n".join(f"- {localize(m, language)}" for m in errors.values())
+        listed = "\n".join(f"- {plain(localize(m, language))}" for m in errors.values())
         st.error(_("Nothing was saved. Please correct:") + "\n" + listed)
 
 
@@ -79,7 +80,7 @@ def draw_conflict(form_key: str, language: str = "en") -> None:
     if not conflict:
         return
     _ = translator(language)
-    st.warning(conflict["message"], icon=":material/sync_problem:")
+    st.warning(plain(conflict["message"]), icon=":material/sync_problem:")
     rows = [
         {
             _("Field"): field,
@@ -110,9 +111,9 @@ def submit(
         st.session_state[_conflict_key(form_key)] = {"message": _(str(exc)), "changed": exc.changed}
         draw_conflict(form_key, reader_language)
     except (PermissionDenied, NotFound) as exc:
-        st.error(_(str(exc)), icon=":material/block:")
+        st.error(plain(_(str(exc))), icon=":material/block:")
     except DatabaseUnavailable as exc:
-        st.error(_(str(exc)), icon=":material/cloud_off:")
+        st.error(plain(_(str(exc))), icon=":material/cloud_off:")
     return None
 
 
@@ -137,9 +138,9 @@ def read(
         with read_session() as session:
             return service(session, *args, **kwargs)
     except (PermissionDenied, NotFound) as exc:
-        st.error(_(str(exc)), icon=":material/block:")
+        st.error(plain(_(str(exc))), icon=":material/block:")
     except DatabaseUnavailable as exc:
-        st.error(_(str(exc)), icon=":material/cloud_off:")
+        st.error(plain(_(str(exc))), icon=":material/cloud_off:")
     st.stop()
 
 

@@ -17,6 +17,7 @@ from cop.core import clock
 from cop.core.db import read_session
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_, best_language, translator
+from cop.export.markdown import escape
 from cop.shell.forms import errors_banner, field_error, submit
 from cop.shell.session import new_cookie
 from cop.shell.session_keys import COMMUNITY_KEY, COOKIE_PENDING
@@ -51,19 +52,16 @@ def draw_invitation_signup(token: str) -> None:
         return
     markdown(
         _("You are invited to **{community}** as {role}. Choose how you will sign in.").format(
-            community=invited["community"], role=_(invited["role"])
+            community=escape(invited["community"]), role=_(invited["role"])
         )
     )
     errors_banner(FORM, language)
     with st.form(FORM):
-        name = st.text_input(
-            _("Your name"), value=invited["name"], max_chars=200, key="invite_name"
-        )
+        name = st.text_input(_("Your name"), value=invited["name"], key="invite_name")
         field_error(FORM, "name", language)
         username = st.text_input(
             _("Username"),
             key="invite_username",
-            max_chars=32,
             help=_("3-32 characters: lower-case letters a-z, digits, dot, hyphen or underscore."),
         )
         field_error(FORM, "username", language)

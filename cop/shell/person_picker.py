@@ -12,7 +12,7 @@ from cop.shell.forms import read
 
 def person_picker(actor: Actor, key: str, *, without_account: bool = False) -> int | None:
     _ = translator(actor.language)
-    search = st.text_input(_("Find a person by name or e-mail"), key=f"{key}_search", max_chars=200)
+    search = st.text_input(_("Find a person by name or e-mail"), key=f"{key}_search")
     if not search.strip():
         return None
     found = read(admin.find_people, actor, search, reader_language=actor.language) or []

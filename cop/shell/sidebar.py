@@ -18,6 +18,7 @@ from cop.shell.cache import cached_read
 from cop.shell.forms import localize
 from cop.shell.session import sign_out
 from cop.shell.session_keys import COMMUNITY_KEY
+from cop.shell.text import plain
 
 
 def selected_community_id(actor: Actor) -> int | None:
@@ -52,7 +53,7 @@ def draw_sidebar(actor: Actor) -> None:
             args=(widget,),
         )
         signed_in = _("Signed in as {name} ({username})").format(
-            name=actor.name, username=actor.username
+            name=plain(actor.name), username=plain(actor.username)
         )
         unread = cached_read(notifications.unread_count, actor)
         if unread:  # one caption, not two: every element costs every page run

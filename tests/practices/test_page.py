@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from cop.communities.models import Community
 from cop.core.db import read_session
 from cop.practices.models import Practice, PracticeWorkshop, ReviewStatus, SelfAssessment
-from tests.page_fixtures import texts
+from tests.page_fixtures import as_shown, texts
 
 PRACTICES, STANDARDS, SCORES = 0, 1, 2
 
@@ -137,7 +137,7 @@ def test_new_practice_without_title_shows_the_message_under_the_field(run_page) 
     next(t for t in tab.text_input if t.label == "People reached").input("-3")
     next(b for b in tab.button if b.label == "Save").click().run()
     assert not at.exception
-    errors = " ".join(str(e.value) for e in at.error)
+    errors = as_shown(" ".join(str(e.value) for e in at.error))
     assert "The title must not be empty." in errors
     assert "People reached must be between 0" in errors
     assert "Choose a city" in errors

@@ -13,7 +13,7 @@ from cop.accounts import service as accounts
 from cop.communities.models import Community
 from cop.core.db import read_session, write_session
 from cop.core.i18n_catalog import compile_all
-from tests.page_fixtures import ROOT, TIMEOUT, texts
+from tests.page_fixtures import ROOT, TIMEOUT, as_shown, texts
 
 ENGLISH_NAVIGATION = ["Sign out", "All my communities", "Signed in as"]
 
@@ -161,7 +161,7 @@ def test_a_german_user_sees_form_messages_in_german_under_the_field(
     next(t for t in tab.text_input if t.label == "Erreichte Personen").input("-3")
     next(b for b in tab.button if b.label == "Speichern").click().run()
     assert not at.exception, at.exception
-    errors = [str(e.value) for e in at.error]
+    errors = [as_shown(str(e.value)) for e in at.error]
     assert "Der Titel darf nicht leer sein." in errors  # under the title field
     assert "Wählen Sie eine Stadt, die im Arbeitsbereich existiert." in errors
     assert any("zwischen 0 und 100.000.000 liegen" in e for e in errors)  # German digit grouping

@@ -19,6 +19,7 @@ from cop.core.permissions import Actor
 from cop.shell.formatting import local_time
 from cop.shell.forms import PAGE_SIZE, errors_banner, field_error, pager, read, submit
 from cop.shell.person_picker import person_picker
+from cop.shell.text import plain
 
 INVITATION_STATES = {
     "pending": N_("pending"),
@@ -56,9 +57,7 @@ def users_tab(actor: Actor) -> None:
         "locked": _("Locked"),
     }
     left, right = st.columns([2, 3])
-    search = left.text_input(
-        _("Search by username, name or e-mail"), key="adm_users_search", max_chars=200
-    )
+    search = left.text_input(_("Search by username, name or e-mail"), key="adm_users_search")
     state = (
         right.segmented_control(
             _("Show"), list(states), format_func=states.get, default="all", key="adm_users_state"
@@ -91,7 +90,7 @@ def users_tab(actor: Actor) -> None:
         st.success(
             _(
                 "Temporary password for {username} (shown once; it must be changed at the next sign-in):"
-            ).format(username=issued[0])
+            ).format(username=plain(issued[0]))
         )
         st.code(issued[1], language=None)
     if rows:
@@ -152,11 +151,11 @@ def _create_account_form(actor: Actor) -> None:
     form = "adm-create-user"
     errors_banner(form, actor.language)
     with st.form(form, clear_on_submit=False):
-        username = st.text_input(_("Username"), key="adm_new_username", max_chars=32)
+        username = st.text_input(_("Username"), key="adm_new_username")
         field_error(form, "username", actor.language)
-        name = st.text_input(_("Name"), key="adm_new_name", max_chars=200)
+        name = st.text_input(_("Name"), key="adm_new_name")
         field_error(form, "name", actor.language)
-        email = st.text_input(_("E-mail"), key="adm_new_email", max_chars=254)
+        email = st.text_input(_("E-mail"), key="adm_new_email")
         field_error(form, "email", actor.language)
         password = st.text_input(
             _("Initial password (must be changed at first sign-in)"),
@@ -182,7 +181,7 @@ def _create_account_form(actor: Actor) -> None:
         if user is not None:
             for key in ("adm_new_username", "adm_new_name", "adm_new_email", "adm_new_password"):
                 st.session_state.pop(key, None)
-            st.toast(_("Created the account {username}.").format(username=user.username))
+            st.toast(_("Created the account {username}.").format(username=plain(user.username)))
             st.rerun()
 
 
@@ -209,7 +208,7 @@ def _anonymise_form(actor: Actor) -> None:
         )
         if person is not None:
             st.session_state.pop("adm_anon_search", None)
-            st.toast(_("Anonymised as {name}.").format(name=person.name))
+            st.toast(_("Anonymised as {name}.").format(name=plain(person.name)))
             st.rerun()
     field_error("adm-anonymise", "person", actor.language)
 
@@ -228,7 +227,7 @@ def invitations_tab(actor: Actor) -> None:
         st.success(
             _(
                 "Send this link to {name}. It works once, for seven days, and is shown only now:"
-            ).format(name=issued["name"])
+            ).format(name=plain(issued["name"]))
         )
         st.code(issued["url"], language=None)
         if issued["emailed"]:
@@ -248,9 +247,9 @@ def invitations_tab(actor: Actor) -> None:
         community_id = st.selectbox(
             _("Community"), list(options), format_func=options.get, key="adm_inv_community"
         )
-        name = st.text_input(_("Name"), key="adm_inv_name", max_chars=200)
+        name = st.text_input(_("Name"), key="adm_inv_name")
         field_error(form, "name", actor.language)
-        email = st.text_input(_("E-mail"), key="adm_inv_email", max_chars=254)
+        email = st.text_input(_("E-mail"), key="adm_inv_email")
         field_error(form, "email", actor.language)
         role = st.selectbox(
             _("Role"), communities.ROLES, format_func=_, index=1, key="adm_inv_role"

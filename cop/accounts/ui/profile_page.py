@@ -38,9 +38,9 @@ def draw_profile_page(actor: Actor) -> None:
 
     errors_banner(FORM, actor.language)
     with st.form(FORM):
-        name = st.text_input(_("Name"), key="profile_name", max_chars=200)
+        name = st.text_input(_("Name"), key="profile_name")
         field_error(FORM, "name", actor.language)
-        email = st.text_input(_("E-mail"), key="profile_email", max_chars=254)
+        email = st.text_input(_("E-mail"), key="profile_email")
         field_error(FORM, "email", actor.language)
         language = st.selectbox(
             _("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key="profile_language"

@@ -23,7 +23,7 @@ from cop.core.permissions import Actor
 from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.shell.formatting import format_date, local_time, record_link
 from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
-from cop.shell.text import markdown
+from cop.shell.text import markdown, plain
 
 
 def _done(session: Any, service: Any, *args: Any, **kwargs: Any) -> bool:
@@ -39,11 +39,11 @@ def action_page(actor: Actor, action_id: str) -> None:
     if st.button(_("Back to the list"), icon=":material/arrow_back:"):
         del st.query_params["id"]
         st.rerun()
-    st.title(a.title)
+    st.title(plain(a.title))
     st.caption(
         " · ".join(
             (
-                d.community.name,
+                plain(d.community.name),
                 status_label(a.status, _),
                 _("{level} priority").format(level=_(PRIORITY_LABELS[a.priority])),
             )
@@ -215,7 +215,9 @@ def _milestones(actor: Actor, d: ActionDetail) -> None:
         st.caption(_("No milestones yet."))
     for m in d.milestones:
         left, right = st.columns([6, 1])
-        label = m.title + (f" ({format_date(m.due_date, actor.language)})" if m.due_date else "")
+        label = plain(m.title) + (
+            f" ({format_date(m.due_date, actor.language)})" if m.due_date else ""
+        )
         ticked = left.checkbox(
             label, value=m.done, key=f"milestone-{m.id}-{m.version}", disabled=not may
         )
@@ -247,7 +249,7 @@ def _milestones(actor: Actor, d: ActionDetail) -> None:
     errors_banner(key, actor.language)
     with st.form(key, clear_on_submit=True):
         left, right = st.columns([3, 1])
-        title = left.text_input(_("Milestone"), max_chars=200)
+        title = left.text_input(_("Milestone"))
         due = right.date_input(_("By"), value=None, min_value=MIN_DATE, max_value=MAX_DATE)
         field_error(key, "title", actor.language)
         if st.form_submit_button(_("Add milestone")):
@@ -311,8 +313,8 @@ def _indicators(actor: Actor, d: ActionDetail) -> None:
         st.markdown(f"**{_('Add an indicator')}**")
         row = st.columns(5)
         values = {
-            "name": row[0].text_input(_("Name"), max_chars=200),
-            "unit": row[1].text_input(_("Unit"), max_chars=40),
+            "name": row[0].text_input(_("Name")),
+            "unit": row[1].text_input(_("Unit")),
             "baseline": row[2].text_input(_("Baseline")),
             "target": row[3].text_input(_("Target")),
             "current": row[4].text_input(_("Current")),

@@ -81,7 +81,7 @@ def action_form(
         return f"{key}-{name}"
 
     with st.form(key):
-        st.text_input(_("Title"), max_chars=200, key=k("title"))
+        st.text_input(_("Title"), key=k("title"))
         field_error(key, "title", actor.language)
         st.text_area(_("Objective (Markdown)"), height=100, key=k("objective"))
         field_error(key, "objective", actor.language)

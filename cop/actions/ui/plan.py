@@ -19,6 +19,7 @@ from cop.core.i18n import translator
 from cop.core.permissions import Actor
 from cop.export.limiter import ExportBusy
 from cop.shell.forms import read
+from cop.shell.text import plain
 
 # Static CSS only (no user text): hide the app's chrome when the city plan is printed.
 PRINT_CSS = """<style>
@@ -51,12 +52,15 @@ def city_plan_view(actor: Actor) -> None:
     )
     plan = read(action_views.city_plan, actor, organisation_id, reader_language=actor.language)
     st.markdown(PRINT_CSS, unsafe_allow_html=True)
-    st.subheader(_("Action plan: {name}").format(name=plan.organisation.name))
-    st.caption(action_plan.plan_summary(plan))
+    st.subheader(_("Action plan: {name}").format(name=plain(plan.organisation.name)))
+    st.caption(plain(action_plan.plan_summary(plan)))
     if plan.rows:
-        st.table(
-            pd.DataFrame(action_plan.plan_rows(plan), columns=[_(c) for c in action_plan.COLUMNS])
-        )
+        # st.table reads each cell as Markdown; st.dataframe would not, but prints badly.
+        rows = [
+            [plain(cell) if isinstance(cell, str) else cell for cell in row]
+            for row in action_plan.plan_rows(plan)
+        ]
+        st.table(pd.DataFrame(rows, columns=[_(c) for c in action_plan.COLUMNS]))
     else:
         st.info(_("This organisation leads no action you can see."))
     if st.button(_("Prepare the PDF"), icon=":material/picture_as_pdf:"):

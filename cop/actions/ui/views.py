@@ -33,6 +33,7 @@ from cop.shell.cache import cached_read
 from cop.shell.formatting import display_table, format_date, record_link
 from cop.shell.forms import draw_conflict, errors_banner, localize, read, submit
 from cop.shell.lazy import filter_panel, lazy_expander
+from cop.shell.text import plain
 
 PAGE_SIZE = 25
 PAGE_KEY = "actions_page"
@@ -394,7 +395,7 @@ def _card(actor: Actor, row: dict[str, Any], movable: bool) -> None:
         st.caption(
             " · ".join(
                 (
-                    row["owner"],
+                    plain(row["owner"]),
                     due.format(date=format_date(row["due_date"], actor.language)),
                     f"{row['progress']} %",
                 )
@@ -402,7 +403,7 @@ def _card(actor: Actor, row: dict[str, Any], movable: bool) -> None:
         )
         st.progress(row["progress"] / 100)
         if row["latest_update"]:
-            st.caption(_latest(row, actor))
+            st.caption(plain(_latest(row, actor)))
         if movable:
             others = [s for s in STATUSES if s != row["status"]]
             st.selectbox(

@@ -145,13 +145,11 @@ def _create_community_form(actor: Actor) -> None:
         Visibility.PRIVATE.value: _("Members only"),
     }
     with st.form(form):
-        name = st.text_input(_("Name"), key="adm_community_name", max_chars=200)
+        name = st.text_input(_("Name"), key="adm_community_name")
         field_error(form, "name", actor.language)
-        slug = st.text_input(
-            _("Short name (used in commands)"), key="adm_community_slug", max_chars=64
-        )
+        slug = st.text_input(_("Short name (used in commands)"), key="adm_community_slug")
         field_error(form, "slug", actor.language)
-        theme = st.text_input(_("Theme"), key="adm_community_theme", max_chars=200)
+        theme = st.text_input(_("Theme"), key="adm_community_theme")
         visibility = st.radio(
             _("Visibility"),
             list(visibilities),
@@ -271,10 +269,8 @@ def import_tab(actor: Actor) -> None:
 def audit_tab(actor: Actor) -> None:
     _ = translator(actor.language)
     cols = st.columns(4)
-    who = cols[0].text_input(_("Who (username)"), key="adm_audit_who", max_chars=200)
-    what = cols[1].text_input(
-        _("What (e.g. user. or workshop.close)"), key="adm_audit_what", max_chars=64
-    )
+    who = cols[0].text_input(_("Who (username)"), key="adm_audit_who")
+    what = cols[1].text_input(_("What (e.g. user. or workshop.close)"), key="adm_audit_what")
     since: date | None = cols[2].date_input(_("From"), value=None, key="adm_audit_since")  # type: ignore[assignment]
     until: date | None = cols[3].date_input(_("Until"), value=None, key="adm_audit_until")  # type: ignore[assignment]
     community_id = _community_choice(actor, "adm_audit_community", everything=_("All communities"))

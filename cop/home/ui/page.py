@@ -23,13 +23,13 @@ from cop.actions.progress import STATUSES
 from cop.core import clock
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
-from cop.export.markdown import escape
 from cop.home import queries as dashboard
 from cop.shell.cache import cached_read
 from cop.shell.charts import show_bars
 from cop.shell.formatting import display_table, format_date, local_time, record_link
 from cop.shell.forms import submit
 from cop.shell.lazy import lazy_expander, lazy_popover
+from cop.shell.text import plain
 from cop.toolkit.service import STATUS_LABELS as CHAPTER_LABELS
 
 SHOWN = 6  # lines per list; the actions and workshops pages hold the rest
@@ -124,12 +124,12 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
     inbox = [
         (
             note.id,
-            f"- **{escape(_(notifications.KINDS.get(note.kind, note.kind)))}**: {escape(note.message)}",
+            f"- **{plain(_(notifications.KINDS.get(note.kind, note.kind)))}**: {plain(note.message)}",
         )
         for note in o["inbox"]
     ]
     activity = "  \n".join(
-        escape(
+        plain(
             " · ".join(
                 (
                     local_time(e["at"], actor.time_zone, language=actor.language),

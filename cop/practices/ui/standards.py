@@ -26,7 +26,7 @@ from cop.practices.review import STATUS_LABELS, reviews
 from cop.shell.charts import arrow_dataset, show_spec
 from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
 from cop.shell.lazy import lazy_expander
-from cop.shell.text import markdown
+from cop.shell.text import heading, markdown, plain
 
 TEXT_LABELS = {
     "statement": N_("Statement"),
@@ -47,10 +47,10 @@ def standards_tab(actor: Actor, community: Community) -> None:
         st.info(_("This community has no standards yet."))
     for number, standard in enumerate(rows):
         with st.container(border=True):
-            markdown(f"#### {standard.position}. {standard.title}")
+            heading(f"{standard.position}. {standard.title}", 4)
             st.caption(_(STATUS_LABELS[standard.status]))
             if standard.review_note:
-                st.info(_("Note from the review:") + "\n\n" + standard.review_note)
+                st.info(_("Note from the review:") + "\n\n" + plain(standard.review_note))
             for field, label in TEXT_LABELS.items():
                 if getattr(standard, field).strip():
                     st.markdown(f"**{_(label)}**")
@@ -70,9 +70,7 @@ def standard_form(actor: Actor, community: Community, current: Standard | None) 
     errors_banner(key, actor.language)
     with st.form(key):
         values: dict[str, Any] = {
-            "title": st.text_input(
-                _("Title"), value=current.title if current else "", max_chars=200
-            )
+            "title": st.text_input(_("Title"), value=current.title if current else "")
         }
         field_error(key, "title", actor.language)
         for field, label in TEXT_LABELS.items():
@@ -300,10 +298,10 @@ def _city_trend(actor: Actor, community: Community) -> None:
     if trend:
         show_spec(
             trend_spec(trend, actor.language),
-            alt_text=_("Scores of {city} over time").format(city=names[city]),
+            alt_text=_("Scores of {city} over time").format(city=plain(names[city])),
         )
     else:
-        st.caption(_("No scores of {city} you may see yet.").format(city=names[city]))
+        st.caption(_("No scores of {city} you may see yet.").format(city=plain(names[city])))
 
 
 def score_form(actor: Actor, community: Community, names: dict[int, str]) -> None:

@@ -29,7 +29,7 @@ from cop.shell.cache import cached_read
 from cop.shell.formatting import display_table, format_date, format_number, local_time
 from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
 from cop.shell.lazy import filter_panel, lazy_expander
-from cop.shell.text import markdown
+from cop.shell.text import heading, markdown, plain
 from cop.workshops.labels import KIND_LABELS
 from cop.workshops.queries import find_workshops
 
@@ -204,7 +204,7 @@ def practice_form(
     errors_banner(key, actor.language)
     with st.form(key):
         values: dict[str, Any] = {}
-        values["title"] = st.text_input(_("Title"), value=p.title if p else "", max_chars=200)
+        values["title"] = st.text_input(_("Title"), value=p.title if p else "")
         field_error(key, "title", actor.language)
         values["organisation_id"] = st.selectbox(
             _("City"),
@@ -310,13 +310,13 @@ def practice_page(actor: Actor, practice_id: str) -> None:
     if st.button(_("Back to the list"), icon=":material/arrow_back:"):
         del st.query_params["id"]
         st.rerun()
-    markdown(f"## {p.title}")
+    heading(p.title, 2)
     st.caption(
         " · ".join(
             x
             for x in (
-                detail.city.name,
-                community.name,
+                plain(detail.city.name),
+                plain(community.name),
                 _(STATUS_LABELS[p.status]),
                 _period(p, _, actor.language),
             )
@@ -324,7 +324,7 @@ def practice_page(actor: Actor, practice_id: str) -> None:
         )
     )
     if p.review_note:
-        st.info(_("Note from the review:") + "\n\n" + p.review_note)
+        st.info(_("Note from the review:") + "\n\n" + plain(p.review_note))
     facts = st.columns(3)
     facts[0].metric(
         _("People reached"),
@@ -333,11 +333,11 @@ def practice_page(actor: Actor, practice_id: str) -> None:
     facts[1].metric(_("Continues"), {None: "—", True: _("yes"), False: _("no")}[p.continues])
     facts[2].metric(_("Implementing organisations"), len(detail.implementers))
     if detail.implementers:
-        st.caption(", ".join(o.name for o in detail.implementers))
+        st.caption(plain(", ".join(o.name for o in detail.implementers)))
     if p.themes or p.target_groups:
         st.caption(
             _("Themes: {themes} · Target groups: {groups}").format(
-                themes=", ".join(p.themes), groups=", ".join(p.target_groups)
+                themes=plain(", ".join(p.themes)), groups=plain(", ".join(p.target_groups))
             )
         )
     for field, label in FORM_LABELS.items():
@@ -387,7 +387,7 @@ def _images(actor: Actor, detail: practices.PracticeDetail) -> None:
             practices.image_content, actor, image["id"], reader_language=actor.language
         )
         credit = f" ({_('credit')}: {image['credit']})" if image["credit"] else ""
-        columns[number % len(columns)].image(data, caption=f"{alt}{credit}", alt=alt)
+        columns[number % len(columns)].image(data, caption=plain(f"{alt}{credit}"), alt=alt)
 
 
 def _review_buttons(actor: Actor, detail: practices.PracticeDetail) -> None:
@@ -483,9 +483,9 @@ def _add_image(actor: Actor, detail: practices.PracticeDetail) -> None:
                 _("Image (PNG, JPEG or GIF)"), type=["png", "jpg", "jpeg", "gif"]
             )
             field_error(key, "image", actor.language)
-            alt = st.text_input(_("Alternative text (what the image shows)"), max_chars=500)
+            alt = st.text_input(_("Alternative text (what the image shows)"))
             field_error(key, "alt_text", actor.language)
-            credit = st.text_input(_("Credit"), max_chars=200)
+            credit = st.text_input(_("Credit"))
             if st.form_submit_button(_("Add image")):
                 data = upload.getvalue() if upload is not None else b""
                 if submit(

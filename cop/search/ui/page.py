@@ -17,6 +17,7 @@ from cop.search.queries import search
 from cop.shell.cache import cached_read
 from cop.shell.formatting import record_link
 from cop.shell.sidebar import selected_community_id
+from cop.shell.text import plain
 
 KIND_PAGES = {
     "workshop": "workshops",
@@ -87,6 +88,8 @@ def draw_search_page(actor: Actor) -> None:
                     hit.title or _("(untitled)"),
                     hit.record_id if kind != "standard" else None,
                 )
-                # The snippet is escaped before <mark> is added (cop.search.queries.snippet).
-                st.markdown(hit.snippet_html, unsafe_allow_html=True)
-                st.caption(names.get(hit.community_id, ""))
+                # The snippet is escaped before <mark> is added (cop.search.queries.snippet);
+                # inside an HTML block (no blank line in it) Markdown is not read, so the
+                # text's own brackets and bare addresses stay text.
+                st.markdown(f"<div>{hit.snippet_html}</div>", unsafe_allow_html=True)
+                st.caption(plain(names.get(hit.community_id, "")))

@@ -23,8 +23,8 @@ from cop.export.markdown import escape
 from cop.practices import service as practices
 from cop.practices import standards
 from cop.shell.formatting import local_time
-from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
-from cop.shell.text import markdown
+from cop.shell.forms import draw_conflict, errors_banner, field_error, forget, read, submit
+from cop.shell.text import heading, markdown, plain
 from cop.toolkit import export as toolkit_export
 from cop.toolkit import revisions as toolkit_revisions
 from cop.toolkit import sections as toolkit_sections
@@ -33,7 +33,7 @@ from cop.toolkit.blocks import DEFAULT_TITLES, KIND_LABELS, record_blocks
 from cop.toolkit.key_results import key_results
 from cop.toolkit.models import ChapterStatus, Section, SectionKind
 from cop.toolkit.service import STATUS_LABELS, ChapterDetail
-from cop.toolkit.ui.editions import FORMAT_LABELS, heading
+from cop.toolkit.ui.editions import FORMAT_LABELS
 
 FLAGS = {
     SectionKind.KEY_RESULTS: ("chart", N_("Show the infographic"), True),
@@ -67,7 +67,7 @@ def draw_blocks(blocks: list[Block]) -> None:
                 width="stretch",
             )
         elif isinstance(block, Figure):
-            st.image(block.png, caption=block.caption, alt=block.alt)
+            st.image(block.png, caption=plain(block.caption), alt=block.alt)
 
 
 def chapter_page(actor: Actor, chapter_id: int) -> None:
@@ -83,7 +83,7 @@ def chapter_page(actor: Actor, chapter_id: int) -> None:
         if chapter.approved_number
         else _("no approved revision yet")
     )
-    st.caption(f"{detail.community.name} · {status} · {published}")
+    st.caption(f"{plain(detail.community.name)} · {status} · {published}")
     if detail.sees_draft:
         editor, review, export = st.tabs([_("Draft"), _("Revisions"), _("Export")])
         with editor:
@@ -268,7 +268,7 @@ def _rebase(section_id: int, version: int, title: str, body: str, *, reset_widge
 def _section_form(actor: Actor, detail: ChapterDetail, section: Section, key: str) -> None:
     _ = translator(actor.language)
     base = _edit_base(section)
-    title = st.text_input(_("Title"), max_chars=200, key=f"title-{section.id}")
+    title = st.text_input(_("Title"), key=f"title-{section.id}")
     field_error(key, "title", actor.language)
     body = st.text_area(_("Text (Markdown)"), height=180, key=f"body-{section.id}")
     st.session_state[f"section-draft-{section.id}"] = {"title": title, "body": body}
@@ -371,7 +371,7 @@ def _comments(
     with st.expander(label, icon=":material/forum:"):
         for comment in comments:
             when = local_time(comment["created_at"], actor.time_zone, language=actor.language)
-            meta = f"{comment['author']} · {when}"
+            meta = f"{plain(comment['author'])} · {when}"
             st.caption(meta + (" · " + _("resolved") if comment["resolved"] else ""))
             markdown(comment["text"])
             if not comment["resolved"] and is_allowed(actor, "chapter.comment", detail.community):
@@ -413,7 +413,7 @@ def _add_section(actor: Actor, detail: ChapterDetail) -> None:
             _("Kind"), list(KIND_LABELS), format_func=lambda k: _(KIND_LABELS[k]), key=f"{key}-kind"
         )
         title = right.text_input(
-            _("Title (empty: the usual title of its kind)"), max_chars=200, key=f"{key}-title"
+            _("Title (empty: the usual title of its kind)"), key=f"{key}-title"
         )
         field_error(key, "title", actor.language)
         if st.form_submit_button(_("Add section"), icon=":material/add:"):
@@ -427,6 +427,7 @@ def _add_section(actor: Actor, detail: ChapterDetail) -> None:
                 title=chosen_title,
                 reader_language=actor.language,
             ):
+                forget(key, ["title"])  # the next section starts from an empty title
                 st.rerun()
 
 
@@ -549,7 +550,7 @@ def _chapter_export(actor: Actor, detail: ChapterDetail) -> None:
     built = st.session_state.get("toolkit-chapter-file")
     if built is not None:
         st.download_button(
-            _("Download {name}").format(name=built.filename),
+            _("Download {name}").format(name=plain(built.filename)),
             built.data,
             file_name=built.filename,
             mime=built.mime,

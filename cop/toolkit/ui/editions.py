@@ -17,9 +17,8 @@ from cop.core.db import read_session
 from cop.core.errors import CopError
 from cop.core.i18n import LANGUAGES, translator
 from cop.core.permissions import Actor
-from cop.export.markdown import escape
 from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
-from cop.shell.text import markdown
+from cop.shell.text import heading, markdown, plain
 from cop.toolkit import export as toolkit_export
 from cop.toolkit import service as toolkit
 from cop.toolkit.models import Toolkit
@@ -29,11 +28,6 @@ EDITION_KEY = "toolkit_edition"
 NEXT_EDITION_KEY = "toolkit_edition_next"  # a saved or new edition, chosen at the next run
 CHAPTER_KEY = "toolkit_chapter"
 FORMAT_LABELS = {"md": "Markdown", "html": "HTML", "docx": "Word (DOCX)", "pdf": "PDF"}
-
-
-def heading(text: str, level: int = 2) -> None:
-    """A heading made of user text, shown literally."""
-    markdown("#" * level + " " + escape(" ".join(text.split())))
 
 
 def edition_picker(actor: Actor) -> Toolkit | None:
@@ -68,7 +62,7 @@ def edition_form(actor: Actor, edition: Toolkit | None) -> None:
     errors_banner(key, actor.language)
     languages = list(LANGUAGES)
     with st.form(key):
-        title = st.text_input(_("Title"), value=edition.title if edition else "", max_chars=200)
+        title = st.text_input(_("Title"), value=edition.title if edition else "")
         field_error(key, "title", actor.language)
         left, middle, right = st.columns(3)
         year = left.number_input(
@@ -87,9 +81,7 @@ def edition_form(actor: Actor, edition: Toolkit | None) -> None:
             if edition and edition.language in languages
             else 0,
         )
-        licence = right.text_input(
-            _("Licence"), value=edition.licence if edition else "", max_chars=200
-        )
+        licence = right.text_input(_("Licence"), value=edition.licence if edition else "")
         field_error(key, "licence", actor.language)
         introduction = st.text_area(
             _("Introduction (Markdown)"), value=edition.introduction if edition else "", height=160
@@ -130,7 +122,11 @@ def edition_overview(actor: Actor, edition: Toolkit) -> list[dict[str, Any]]:
     st.caption(
         " · ".join(
             p
-            for p in (str(edition.year), edition.licence, LANGUAGES.get(edition.language, ""))
+            for p in (
+                str(edition.year),
+                plain(edition.licence),
+                LANGUAGES.get(edition.language, ""),
+            )
             if p
         )
     )
@@ -237,7 +233,7 @@ def _whole_export(actor: Actor, edition: Toolkit, chapters: list[dict[str, Any]]
             )
             st.warning(
                 _("Left out, for want of an approved revision: {titles}.").format(
-                    titles="; ".join(missing)
+                    titles=plain("; ".join(missing))
                 )
                 + (" " + hint if hint else ""),
                 icon=":material/info:",
@@ -262,7 +258,7 @@ def _whole_export(actor: Actor, edition: Toolkit, chapters: list[dict[str, Any]]
         built = st.session_state.get("toolkit-whole-file")
         if built is not None:
             st.download_button(
-                _("Download {name}").format(name=built.filename),
+                _("Download {name}").format(name=plain(built.filename)),
                 built.data,
                 file_name=built.filename,
                 mime=built.mime,

@@ -34,7 +34,7 @@ from cop.shell.forms import (
     read,
     submit,
 )
-from cop.shell.text import markdown
+from cop.shell.text import markdown, plain
 from cop.workshops import agenda, attachments, attendance, outcomes
 from cop.workshops import io as workshop_io
 from cop.workshops import service as workshops
@@ -59,14 +59,14 @@ def workshop_page(actor: Actor, workshop_id: str) -> None:
     if st.button(_("Back to the list"), icon=":material/arrow_back:"):
         del st.query_params["id"]
         st.rerun()
-    st.title(w.title)
+    st.title(plain(w.title))
     st.caption(
         " · ".join(
             (
                 _(KIND_LABELS[w.kind]),
                 _(FORMAT_LABELS[w.format]),
                 _(STATUS_LABELS[w.status]),
-                d["community"].name,
+                plain(d["community"].name),
             )
         )
     )
@@ -221,9 +221,9 @@ def _agenda(actor: Actor, d: dict[str, Any]) -> None:
     errors_banner(key, actor.language)
     with st.form(key, clear_on_submit=True):
         row = st.columns([4, 1, 2])
-        title = row[0].text_input(_("Agenda item"), max_chars=200)
+        title = row[0].text_input(_("Agenda item"))
         length = row[1].number_input(_("Minutes"), min_value=0, max_value=1440, value=0, step=5)
-        presenter = row[2].text_input(_("Presenter"), max_chars=200)
+        presenter = row[2].text_input(_("Presenter"))
         if st.form_submit_button(_("Add to the agenda")):
             if submit(
                 key,
@@ -349,9 +349,9 @@ def _add_attendees(actor: Actor, d: dict[str, Any]) -> None:
     key = f"guest-{w.id}"
     with right.form(key, clear_on_submit=True):
         st.markdown(f"**{_('Add a guest without an account')}**")
-        name = st.text_input(_("Name"), max_chars=200)
+        name = st.text_input(_("Name"))
         field_error(key, "guest_name", actor.language)
-        organisation = st.text_input(_("Organisation"), max_chars=200)
+        organisation = st.text_input(_("Organisation"))
         field_error(key, "guest_organisation", actor.language)
         role = st.selectbox(_("Role"), roles, format_func=lambda r: _(ROLE_LABELS[r]), index=2)
         came = st.checkbox(_("Attended"), value=w.status != "planned")
@@ -437,9 +437,7 @@ def _create_action(actor: Actor, d: dict[str, Any], outcome: Any) -> None:
     with st.popover(_("Create action"), icon=":material/add_task:"):
         errors_banner(key, actor.language)
         with st.form(key):
-            title = st.text_input(
-                _("Title"), value=default_action_title(outcome.text), max_chars=200
-            )
+            title = st.text_input(_("Title"), value=default_action_title(outcome.text))
             field_error(key, "title", actor.language)
             owner = st.selectbox(_("Owner"), list(members), format_func=members.get, index=None)
             field_error(key, "owner_person_id", actor.language)
@@ -504,7 +502,7 @@ def _attachments(actor: Actor, d: dict[str, Any]) -> None:
     with st.form(key, clear_on_submit=True):
         upload = st.file_uploader(_("Photo, slides or document (up to 10 MB)"))
         field_error(key, "file", actor.language)
-        caption = st.text_input(_("Caption"), max_chars=500)
+        caption = st.text_input(_("Caption"))
         shows_people = st.checkbox(_("The photo shows people"))
         consent = st.checkbox(_("The people shown agreed to the photo being shared"))
         field_error(key, "consent_confirmed", actor.language)

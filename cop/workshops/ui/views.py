@@ -45,6 +45,7 @@ from cop.shell.forms import (
     submit,
 )
 from cop.shell.lazy import filter_panel, lazy_expander
+from cop.shell.text import plain
 from cop.workshops import io as workshop_io
 from cop.workshops import service as workshops
 from cop.workshops.labels import FORMAT_LABELS, KIND_LABELS, STATUS_LABELS
@@ -389,7 +390,7 @@ def upcoming_view(actor: Actor, community_id: int | None) -> None:
         record_link("workshops", row["title"], row["id"])
         where = row["place"] or _(FORMAT_LABELS[row["format"]])
         st.caption(
-            f"{local_time(row['starts_at'], actor.time_zone, language=actor.language)} · {where} · {row['community']}"
+            f"{local_time(row['starts_at'], actor.time_zone, language=actor.language)} · {plain(where)} · {plain(row['community'])}"
         )
 
 
@@ -452,7 +453,7 @@ def workshop_form(actor: Actor, community: Community, key: str, workshop: Worksh
         return f"{key}-{field}"
 
     with st.form(key):
-        st.text_input(_("Title"), max_chars=200, key=k("title"))
+        st.text_input(_("Title"), key=k("title"))
         field_error(key, "title", actor.language)
         left, right = st.columns(2)
         left.selectbox(
@@ -476,11 +477,10 @@ def workshop_form(actor: Actor, community: Community, key: str, workshop: Worksh
         row[0].date_input(_("End date"), min_value=MIN_DATE, max_value=MAX_DATE, key=k("end_day"))
         row[1].time_input(_("End time"), key=k("end_time"))
         field_error(key, "ends_at", actor.language)
-        st.text_input(_("Place (in person and hybrid)"), max_chars=200, key=k("place"))
+        st.text_input(_("Place (in person and hybrid)"), key=k("place"))
         field_error(key, "place", actor.language)
         st.text_input(
             _("Meeting link (online and hybrid)"),
-            max_chars=500,
             placeholder="https://",
             key=k("meeting_link"),
         )
