@@ -283,3 +283,10 @@ def test_timeline_labels_every_row_and_marks_actions_of_no_length(run_page) -> N
     assert not unlabelled, unlabelled  # a long title may be cut at its end, never left out
     ticks = re.findall(r'aria-roledescription="tick"', svg)
     assert len(ticks) == len(actions)  # a mark on each due date, seen even for a bar of no length
+
+
+def test_a_filter_that_matches_nothing_says_so_instead_of_an_empty_grid(run_page) -> None:
+    at = view(run_page, "facilitator", "Table", act_text="no action is called this")
+    assert not at.exception, at.exception
+    assert not at.dataframe  # no grid labelled "empty"
+    assert "No action matches these filters: change the search or clear the filters." in texts(at)

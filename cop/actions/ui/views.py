@@ -32,6 +32,7 @@ from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.shell.cache import cached_read
 from cop.shell.formatting import display_table, format_date, record_link
 from cop.shell.forms import draw_conflict, errors_banner, localize, read, submit
+from cop.shell.grid import grid, narrowed
 from cop.shell.lazy import filter_panel, lazy_expander
 
 PAGE_SIZE = 25
@@ -226,10 +227,13 @@ def table_view(actor: Actor, community: Community | None, chosen: dict[str, Any]
     if community is None:  # one caption, not two: every element costs every run
         count += " · " + _("Choose a community in the sidebar to add, export or import actions.")
     st.caption(count)
-    st.dataframe(
+    grid(
         table,
-        hide_index=True,
-        width="stretch",
+        _("No action matches these filters: change the search or clear the filters.")
+        if narrowed(chosen)
+        else _("No actions yet: members add them under “New action” below.")
+        if community is not None
+        else _("No actions yet: choose a community in the sidebar to add the first one."),
         column_config={
             _("Action"): st.column_config.LinkColumn(display_text=_("Open")),
             _("Progress"): st.column_config.ProgressColumn(
