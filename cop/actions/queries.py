@@ -22,6 +22,7 @@ from cop.communities.service import get_community
 from cop.core import clock
 from cop.core.errors import NotFound, ValidationError
 from cop.core.i18n import N_
+from cop.core.markdown import plain_line
 from cop.core.messages import Message
 from cop.core.permissions import Actor, Role, Visibility
 from cop.core.tags import tag_key
@@ -178,7 +179,11 @@ def conditions(
 
 
 def latest_updates(session: Session, action_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """The newest update of each action: when, by whom, and the start of its text."""
+    """The newest update of each action: when, by whom, and the start of its text as plain text.
+
+    Lists, cards and the plan show it in one line, where Markdown marks ("## Minutes",
+    table pipes) would be read literally.
+    """
     if not action_ids:
         return {}
     newest = (
@@ -197,7 +202,8 @@ def latest_updates(session: Session, action_ids: list[int]) -> dict[int, dict[st
         .where(col(ActionUpdate.id).in_(newest))
     )
     return {
-        aid: {"posted_at": at, "author": who or "", "text": text} for aid, at, who, text in rows
+        aid: {"posted_at": at, "author": who or "", "text": plain_line(text)}
+        for aid, at, who, text in rows
     }
 
 

@@ -290,3 +290,23 @@ def test_a_filter_that_matches_nothing_says_so_instead_of_an_empty_grid(run_page
     assert not at.exception, at.exception
     assert not at.dataframe  # no grid labelled "empty"
     assert "No action matches these filters: change the search or clear the filters." in texts(at)
+
+
+def test_the_latest_update_shows_as_plain_text_in_the_table_and_on_the_board(run_page) -> None:
+    from cop.actions import updates as action_updates
+
+    zagreb = action("Zagreb buddy programme in two districts")
+    with write_session() as session:
+        action_updates.post_update(
+            session,
+            SYSTEM,
+            zagreb.id,
+            text="## Minutes\n\n| District | Buddies |\n|---|---|\n| Trešnjevka | **8** |",
+        )
+    at = view(run_page, "facilitator", "Table")
+    table = at.dataframe[0].value
+    latest = table[table["Title"] == zagreb.title].iloc[0]["Latest update"]
+    assert latest.endswith("Minutes District Buddies Trešnjevka 8"), latest
+    board = view(run_page, "facilitator", "Board")
+    card = [c for c in texts(board).splitlines() if "Trešnjevka" in c]
+    assert card and all("#" not in c and "|" not in c and "**" not in c for c in card), card
