@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from cop.actions.models import Action, ActionCoOwner, ActionTag, ActionUpdate
-from cop.actions.progress import CLOSED_STATUSES, OPEN_STATUSES, STATUSES
+from cop.actions.progress import CLOSED_STATUSES, OPEN_STATUSES, STATUSES, progress_sources
 from cop.communities.models import Community, Organisation, Person
 from cop.communities.service import get_community
 from cop.core import clock
@@ -225,9 +225,12 @@ def _rows(
         dict(zip([name for name, _ in _COLUMNS], row, strict=True)) for row in session.execute(stmt)
     ]
     latest = latest_updates(session, [r["id"] for r in rows])
+    sources = progress_sources(session, [(r["id"], r["progress_mode"]) for r in rows])
     for row in rows:
         row["overdue"] = row["due_date"] < today and row["status"] in OPEN_STATUSES
         row["latest_update"] = latest.get(row["id"])
+        # ("sub-actions", 3): the percentage is their roll-up, not a posted value.
+        row["progress_from"] = sources.get(row["id"])
     return rows
 
 

@@ -11,6 +11,7 @@ an older shared score is never passed off as the current one.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from cop.actions.models import Action, ActionStatus
@@ -24,6 +25,7 @@ from cop.workshops.models import Attendance, Workshop, WorkshopKind, WorkshopSta
 
 HELD = (WorkshopStatus.HELD.value, WorkshopStatus.CLOSED.value)
 DONE = ActionStatus.DONE.value
+DROPPED = ActionStatus.DROPPED.value
 CLOSED_ACTION_STATUSES = (ActionStatus.DONE.value, ActionStatus.DROPPED.value)
 
 
@@ -87,12 +89,24 @@ def _city_figures(session: Session, community_id: int, results: KeyResults) -> N
 def _action_figures(session: Session, community_id: int, results: KeyResults) -> None:
     live = sa.and_(Action.community_id == community_id, col(Action.deleted_at).is_(None))
     open_ = col(Action.status).not_in(CLOSED_ACTION_STATUSES)
+    # A parent's percentage is the mean of its sub-actions (a roll-up): averaging it beside
+    # them would count the same work twice, so the average takes each sub-action instead.
+    child = aliased(Action)
+    rolled_up = (
+        sa.select(child.id)
+        .where(
+            child.parent_id == Action.id,
+            child.deleted_at.is_(None),
+            child.status != DROPPED,
+        )
+        .exists()
+    )
     row = session.exec(
         select(
             func.count(),
             func.count().filter(Action.status == DONE),
             func.count().filter(sa.and_(open_, col(Action.due_date) < clock.today())),
-            func.avg(sa.case((open_, Action.progress), else_=None)),
+            func.avg(sa.case((sa.and_(open_, ~rolled_up), Action.progress), else_=None)),
         ).where(live)
     ).one()
     results.actions, results.actions_done, results.actions_overdue = (int(v or 0) for v in row[:3])

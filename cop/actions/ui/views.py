@@ -19,7 +19,7 @@ from sqlmodel import Session
 from cop.actions import io as action_io
 from cop.actions import queries as action_views
 from cop.actions import service as actions
-from cop.actions.progress import STATUSES
+from cop.actions.progress import STATUSES, progress_source, progress_text
 from cop.communities import people
 from cop.communities import service as communities
 from cop.communities.models import Community
@@ -178,6 +178,7 @@ def _table_page(
         _("Title"),
         _("Status"),
         _("Progress"),
+        _("Progress from"),
         _("Due"),
         _("Overdue"),
         _("Owner"),
@@ -196,6 +197,7 @@ def _table_page(
                     r["title"],
                     status_label(r["status"], _),
                     r["progress"],
+                    progress_source(r["progress_from"], _),
                     r["due_date"],
                     "⚠️" if r["overdue"] else "",
                     r["owner"],
@@ -400,7 +402,7 @@ def _card(actor: Actor, row: dict[str, Any], movable: bool) -> None:
                 (
                     row["owner"],
                     due.format(date=format_date(row["due_date"], actor.language)),
-                    f"{row['progress']} %",
+                    progress_text(row["progress"], row["progress_from"], _),
                 )
             )
         )
@@ -446,7 +448,7 @@ def timeline_view(actor: Actor, chosen: dict[str, Any]) -> None:
                 "start": pd.Timestamp(r["start"]),
                 "due": pd.Timestamp(r["due_date"]),
                 "status": status_label(r["status"], _),
-                "progress": r["progress"],
+                "progress": progress_text(r["progress"], r["progress_from"], _),
                 "owner": r["owner"],
             }
             for r in rows
@@ -457,7 +459,7 @@ def timeline_view(actor: Actor, chosen: dict[str, Any]) -> None:
         alt.Tooltip("action:N", title=_("Action")),
         alt.Tooltip("owner:N", title=_("Owner")),
         alt.Tooltip("status:N", title=_("Status")),
-        alt.Tooltip("progress:Q", title=_("Progress (%)")),
+        alt.Tooltip("progress:N", title=_("Progress")),
         alt.Tooltip("start:T", title=_("Start")),
         alt.Tooltip("due:T", title=_("Due")),
     ]
