@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from cop.actions.models import Action, ActionMilestone, ActionStatus, ProgressMode
@@ -147,6 +149,23 @@ def derived_many(
             done, total = counts.get(action_id, (0, 0))  # type: ignore[arg-type]
             found[action_id] = (DRIVEN_BY_MILESTONES, _rounded_share(done, total) if total else 0)  # type: ignore[index]
     return found
+
+
+def rolled_up() -> sa.ColumnElement[bool]:
+    """True for an ``Action`` row whose percentage is its sub-actions' mean.
+
+    Averages leave such a row out: beside its sub-actions it would count the same work twice.
+    """
+    child = aliased(Action)
+    return (
+        sa.select(child.id)
+        .where(
+            child.parent_id == Action.id,
+            col(child.deleted_at).is_(None),
+            child.status != ActionStatus.DROPPED,
+        )
+        .exists()
+    )
 
 
 def progress_sources(

@@ -16,7 +16,13 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from cop.actions.models import Action, ActionCoOwner, ActionTag, ActionUpdate
-from cop.actions.progress import CLOSED_STATUSES, OPEN_STATUSES, STATUSES, progress_sources
+from cop.actions.progress import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    STATUSES,
+    progress_sources,
+    rolled_up,
+)
 from cop.communities.models import Community, Organisation, Person
 from cop.communities.service import get_community
 from cop.core import clock
@@ -335,28 +341,29 @@ def city_plan(session: Session, actor: Actor, organisation_id: Any) -> CityPlan:
         CITY_PLAN_MAX,
         0,
     )
-    summary = session.exec(
-        select(
-            Action.status,
+    # The average counts each open action once: a parent's roll-up is its sub-actions' mean.
+    counted = sa.and_(col(Action.status).in_(OPEN_STATUSES), ~rolled_up())
+    summary = session.execute(
+        sa.select(
+            col(Action.status),
             func.count(),
             func.count().filter(overdue_condition()),
-            func.avg(sa.case((col(Action.status).in_(OPEN_STATUSES), Action.progress), else_=None)),
+            func.count().filter(counted),
+            func.sum(sa.case((counted, col(Action.progress)), else_=0)),
         )
         .where(*where)
-        .group_by(Action.status)
+        .group_by(col(Action.status))
     ).all()
-    by_status = {status: int(n) for status, n, _, _ in summary}
-    open_counts = [(by_status[s], float(avg)) for s, _, _, avg in summary if avg is not None]
-    open_total = sum(n for n, _ in open_counts)
+    by_status = {status: int(n) for status, n, _, _, _ in summary}
+    open_total = sum(int(n or 0) for _, _, _, n, _ in summary)
+    progress_total = sum(int(p or 0) for _, _, _, _, p in summary)
     return CityPlan(
         organisation=organisation,
         rows=rows,
         total=sum(by_status.values()),
         by_status=by_status,
-        overdue=sum(int(late) for _, _, late, _ in summary),
-        average_open_progress=sum(n * avg for n, avg in open_counts) / open_total
-        if open_total
-        else None,
+        overdue=sum(int(late) for _, _, late, _, _ in summary),
+        average_open_progress=progress_total / open_total if open_total else None,
     )
 
 

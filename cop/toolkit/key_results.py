@@ -11,9 +11,9 @@ an older shared score is never passed off as the current one.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
+from cop.actions import progress as action_progress
 from cop.actions.models import Action, ActionStatus
 from cop.communities.models import Membership, Organisation, OrganisationKind, Person
 from cop.communities.service import get_community
@@ -25,7 +25,6 @@ from cop.workshops.models import Attendance, Workshop, WorkshopKind, WorkshopSta
 
 HELD = (WorkshopStatus.HELD.value, WorkshopStatus.CLOSED.value)
 DONE = ActionStatus.DONE.value
-DROPPED = ActionStatus.DROPPED.value
 CLOSED_ACTION_STATUSES = (ActionStatus.DONE.value, ActionStatus.DROPPED.value)
 
 
@@ -89,18 +88,9 @@ def _city_figures(session: Session, community_id: int, results: KeyResults) -> N
 def _action_figures(session: Session, community_id: int, results: KeyResults) -> None:
     live = sa.and_(Action.community_id == community_id, col(Action.deleted_at).is_(None))
     open_ = col(Action.status).not_in(CLOSED_ACTION_STATUSES)
-    # A parent's percentage is the mean of its sub-actions (a roll-up): averaging it beside
-    # them would count the same work twice, so the average takes each sub-action instead.
-    child = aliased(Action)
-    rolled_up = (
-        sa.select(child.id)
-        .where(
-            child.parent_id == Action.id,
-            child.deleted_at.is_(None),
-            child.status != DROPPED,
-        )
-        .exists()
-    )
+    # A parent's percentage is its sub-actions' mean (a roll-up): averaging it beside them
+    # would count the same work twice, so the average takes each sub-action instead.
+    rolled_up = action_progress.rolled_up()
     row = session.exec(
         select(
             func.count(),
