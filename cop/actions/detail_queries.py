@@ -38,6 +38,11 @@ class ActionDetail:
     history: list[AuditEvent]
     overdue: bool
     driven_by: str | None  # "sub-actions", "milestones", or None when the status decides
+    # How many open or done sub-actions (or milestones) the percentage comes from.
+    driven_count: int = 0
+    # The newest update that recorded a percentage: once sub-actions drive the progress,
+    # the page shows it as what was posted, apart from the roll-up.
+    last_posted: ActionUpdate | None = None
     may: dict[str, bool] = field(default_factory=dict)
 
 
@@ -72,6 +77,10 @@ def action_detail(session: Session, actor: Actor, action_id: Any) -> ActionDetai
     outcome = _live(session.get(Outcome, action.outcome_id)) if action.outcome_id else None
     sub_actions, _ = find_actions(session, actor, parent_id=action.id, limit=200)
     changes = may_change(session, actor, action)
+    timeline = action_updates.updates(session, action.id)
+    driver, driven_count = action_progress.progress_sources(
+        session, [(action.id, action.progress_mode)]
+    ).get(action.id, (None, 0))
     return ActionDetail(
         action=action,
         community=community,
@@ -91,10 +100,7 @@ def action_detail(session: Session, actor: Actor, action_id: Any) -> ActionDetai
         ),
         milestones=action_updates.milestones(session, action.id),
         indicators=action_updates.indicators(session, action.id),
-        updates=[
-            (u, authors.get(u.author_person_id or -1, ""))
-            for u in action_updates.updates(session, action.id)
-        ],
+        updates=[(u, authors.get(u.author_person_id or -1, "")) for u in timeline],
         sub_actions=sub_actions,
         parent=parent,
         workshop=workshop,
@@ -110,7 +116,9 @@ def action_detail(session: Session, actor: Actor, action_id: Any) -> ActionDetai
             },
         ),
         overdue=action.due_date < clock.today() and action.status in OPEN_STATUSES,
-        driven_by=action_progress.driven_by(session, action),
+        driven_by=driver,
+        driven_count=driven_count,
+        last_posted=next((u for u in timeline if u.new_progress is not None), None),
         may={
             "update": changes and is_allowed(actor, "action.update", community),
             "post_update": changes and is_allowed(actor, "action.post_update", community),

@@ -49,6 +49,7 @@ COLUMNS = [
     "title",
     "status",
     "progress",
+    "progress_from",  # "3 sub-actions", "5 milestones": a roll-up, not a posted value (not read back)
     "start_date",
     "due_date",
     "owner",
@@ -88,6 +89,7 @@ def _export_rows(session: Session, actor: Actor, community_id: int) -> Iterator[
                 Organisation.name,
                 Action.priority,
                 Action.tags,
+                Action.progress_mode,
             )
             .join(Community, col(Community.id) == Action.community_id)
             .join(Owner, Owner.id == Action.owner_person_id)
@@ -96,13 +98,29 @@ def _export_rows(session: Session, actor: Actor, community_id: int) -> Iterator[
             .order_by(col(Action.id))
             .limit(EXPORT_PAGE)
         ).all()
-        for aid, version, title, status, progress, start, due, owner, city, priority, tags in rows:
+        sources = action_progress.progress_sources(session, [(r[0], r[-1]) for r in rows])
+        for (
+            aid,
+            version,
+            title,
+            status,
+            progress,
+            start,
+            due,
+            owner,
+            city,
+            priority,
+            tags,
+            _m,
+        ) in rows:
+            source = sources.get(aid)
             yield [
                 aid,
                 version,
                 _text_out(title),
                 status,
                 progress,
+                f"{source[1]} {source[0]}" if source else "",
                 start,
                 due,
                 _text_out(owner),

@@ -18,6 +18,7 @@ from cop.actions import service as actions
 from cop.actions.models import Action
 from cop.core import records
 from cop.core.i18n import N_
+from cop.core.markdown import plain_text
 from cop.core.messages import Message
 from cop.core.permissions import Actor
 from cop.core.validation import Checker
@@ -44,8 +45,8 @@ def outcomes_with_actions(session: Session, workshop_id: int) -> list[dict[str, 
 
 
 def default_action_title(text: str) -> str:
-    """The first line of the outcome, shortened to a title."""
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    """The first line of the outcome as plain text (a title is never Markdown), shortened to a title."""
+    first = next((line.strip() for line in plain_text(text).splitlines() if line.strip()), "")
     return first if len(first) <= 200 else first[:199].rstrip() + "…"
 
 

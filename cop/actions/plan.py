@@ -9,6 +9,7 @@ large plan cannot starve other sessions.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlmodel import Session
 
@@ -29,6 +30,15 @@ STATUS_LABELS = {
 COLUMNS = ["Action", "Community", "Owner", "Status", "Progress", "Due", "Latest update"]
 
 
+def _progress(row: dict[str, Any]) -> str:
+    """A roll-up says what it comes from, as on the page ("10 % (from 3 sub-actions)")."""
+    source = row["progress_from"]
+    if source is None:
+        return f"{row['progress']} %"
+    driver, n = source
+    return f"{row['progress']} % (from {n} {driver if n != 1 else driver[:-1]})"
+
+
 def plan_rows(plan: CityPlan) -> list[list[str]]:
     """The plan's table as plain text, one row per action (shared by the page's print layout)."""
     return [
@@ -37,7 +47,7 @@ def plan_rows(plan: CityPlan) -> list[list[str]]:
             row["community"],
             row["owner"],
             STATUS_LABELS.get(row["status"], row["status"]),
-            f"{row['progress']} %",
+            _progress(row),
             row["due_date"].isoformat() + (" (overdue)" if row["overdue"] else ""),
             (row["latest_update"] or {}).get("text", ""),
         ]

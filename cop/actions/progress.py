@@ -17,6 +17,10 @@ Each correction is a versioned, audited save like any other edit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from cop.actions.models import Action, ActionMilestone, ActionStatus, ProgressMode
@@ -147,6 +151,68 @@ def derived_many(
     return found
 
 
+def rolled_up() -> sa.ColumnElement[bool]:
+    """True for an ``Action`` row whose percentage is its sub-actions' mean.
+
+    Averages leave such a row out: beside its sub-actions it would count the same work twice.
+    """
+    child = aliased(Action)
+    return (
+        sa.select(child.id)
+        .where(
+            child.parent_id == Action.id,
+            col(child.deleted_at).is_(None),
+            child.status != ActionStatus.DROPPED,
+        )
+        .exists()
+    )
+
+
+def progress_sources(
+    session: Session, rows: list[tuple[int, str]], chunk: int = 500
+) -> dict[int, tuple[str, int]]:
+    """What drives each listed action's percentage and how many of it: (``"sub-actions"``, 3).
+
+    ``rows`` are (id, progress mode). Lists and exports label a rolled-up or milestone-driven
+    percentage with this, so a parent's 10 % is never read as a value someone posted. Actions
+    whose status and updates decide are left out.
+    """
+    found: dict[int, tuple[str, int]] = {}
+    ids = [action_id for action_id, _mode in rows]
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        for parent_id, n in session.exec(
+            select(Action.parent_id, func.count())
+            .where(
+                col(Action.parent_id).in_(part),
+                col(Action.deleted_at).is_(None),
+                Action.status != ActionStatus.DROPPED,
+            )
+            .group_by(Action.parent_id)
+        ):
+            found[int(parent_id)] = (DRIVEN_BY_CHILDREN, int(n))  # type: ignore[arg-type]  # grouped by a non-null parent
+    by_milestones = [
+        action_id
+        for action_id, mode in rows
+        if mode == ProgressMode.MILESTONES and action_id not in found
+    ]
+    for start in range(0, len(by_milestones), chunk):
+        part = by_milestones[start : start + chunk]
+        counts = dict(
+            session.exec(
+                select(ActionMilestone.action_id, func.count())
+                .where(
+                    col(ActionMilestone.action_id).in_(part),
+                    col(ActionMilestone.deleted_at).is_(None),
+                )
+                .group_by(ActionMilestone.action_id)
+            ).all()
+        )
+        for action_id in part:
+            found[action_id] = (DRIVEN_BY_MILESTONES, int(counts.get(action_id, 0)))
+    return found
+
+
 def settle(session: Session, actor: Actor, action: Action) -> None:
     """Correct the stored percentage of ``action`` and of every action above it."""
     seen: set[int] = set()
@@ -171,3 +237,25 @@ def settle(session: Session, actor: Actor, action: Action) -> None:
             select(Action).where(Action.id == current.parent_id).with_for_update()
         ).first()
         current = parent if parent is not None and parent.deleted_at is None else None
+
+
+def progress_source(source: tuple[str, int] | None, _: Callable[[str], str]) -> str:
+    """What a percentage is rolled up from ("3 sub-actions"), or "" when it was posted or set by status."""
+    if source is None:
+        return ""
+    driver, n = source
+    if driver == DRIVEN_BY_CHILDREN:
+        return _("1 sub-action") if n == 1 else _("{n} sub-actions").format(n=n)
+    return _("1 milestone") if n == 1 else _("{n} milestones").format(n=n)
+
+
+def progress_text(progress: int, source: tuple[str, int] | None, _: Callable[[str], str]) -> str:
+    """The percentage as every screen writes it; a roll-up says where it comes from.
+
+    "10 % (from 3 sub-actions)", so a parent's roll-up is never read as a posted value.
+    """
+    if source is None:
+        return f"{progress} %"
+    return _("{percent} % (from {source})").format(
+        percent=progress, source=progress_source(source, _)
+    )

@@ -16,12 +16,19 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from cop.actions.models import Action, ActionCoOwner, ActionTag, ActionUpdate
-from cop.actions.progress import CLOSED_STATUSES, OPEN_STATUSES, STATUSES
+from cop.actions.progress import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    STATUSES,
+    progress_sources,
+    rolled_up,
+)
 from cop.communities.models import Community, Organisation, Person
 from cop.communities.service import get_community
 from cop.core import clock
 from cop.core.errors import NotFound, ValidationError
 from cop.core.i18n import N_
+from cop.core.markdown import plain_line
 from cop.core.messages import Message
 from cop.core.permissions import Actor, Role, Visibility
 from cop.core.tags import tag_key
@@ -178,7 +185,11 @@ def conditions(
 
 
 def latest_updates(session: Session, action_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """The newest update of each action: when, by whom, and the start of its text."""
+    """The newest update of each action: when, by whom, and the start of its text as plain text.
+
+    Lists, cards and the plan show it in one line, where Markdown marks ("## Minutes",
+    table pipes) would be read literally.
+    """
     if not action_ids:
         return {}
     newest = (
@@ -197,7 +208,8 @@ def latest_updates(session: Session, action_ids: list[int]) -> dict[int, dict[st
         .where(col(ActionUpdate.id).in_(newest))
     )
     return {
-        aid: {"posted_at": at, "author": who or "", "text": text} for aid, at, who, text in rows
+        aid: {"posted_at": at, "author": who or "", "text": plain_line(text)}
+        for aid, at, who, text in rows
     }
 
 
@@ -219,9 +231,12 @@ def _rows(
         dict(zip([name for name, _ in _COLUMNS], row, strict=True)) for row in session.execute(stmt)
     ]
     latest = latest_updates(session, [r["id"] for r in rows])
+    sources = progress_sources(session, [(r["id"], r["progress_mode"]) for r in rows])
     for row in rows:
         row["overdue"] = row["due_date"] < today and row["status"] in OPEN_STATUSES
         row["latest_update"] = latest.get(row["id"])
+        # ("sub-actions", 3): the percentage is their roll-up, not a posted value.
+        row["progress_from"] = sources.get(row["id"])
     return rows
 
 
@@ -326,28 +341,29 @@ def city_plan(session: Session, actor: Actor, organisation_id: Any) -> CityPlan:
         CITY_PLAN_MAX,
         0,
     )
-    summary = session.exec(
-        select(
-            Action.status,
+    # The average counts each open action once: a parent's roll-up is its sub-actions' mean.
+    counted = sa.and_(col(Action.status).in_(OPEN_STATUSES), ~rolled_up())
+    summary = session.execute(
+        sa.select(
+            col(Action.status),
             func.count(),
             func.count().filter(overdue_condition()),
-            func.avg(sa.case((col(Action.status).in_(OPEN_STATUSES), Action.progress), else_=None)),
+            func.count().filter(counted),
+            func.sum(sa.case((counted, col(Action.progress)), else_=0)),
         )
         .where(*where)
-        .group_by(Action.status)
+        .group_by(col(Action.status))
     ).all()
-    by_status = {status: int(n) for status, n, _, _ in summary}
-    open_counts = [(by_status[s], float(avg)) for s, _, _, avg in summary if avg is not None]
-    open_total = sum(n for n, _ in open_counts)
+    by_status = {status: int(n) for status, n, _, _, _ in summary}
+    open_total = sum(int(n or 0) for _, _, _, n, _ in summary)
+    progress_total = sum(int(p or 0) for _, _, _, _, p in summary)
     return CityPlan(
         organisation=organisation,
         rows=rows,
         total=sum(by_status.values()),
         by_status=by_status,
-        overdue=sum(int(late) for _, _, late, _ in summary),
-        average_open_progress=sum(n * avg for n, avg in open_counts) / open_total
-        if open_total
-        else None,
+        overdue=sum(int(late) for _, _, late, _, _ in summary),
+        average_open_progress=progress_total / open_total if open_total else None,
     )
 
 

@@ -247,8 +247,8 @@ def _plan(session: Session, community: Community, table: list[list[str]]) -> Imp
         country = value(row, "country").upper()
         role = value(row, "role").lower() or "member"
         chk.choice("role", role, communities.ROLES, label=N_("The role"))
-        if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
-            chk.fail("country", N_("Use the two-letter country code, such as DE or IT."))
+        if problem := people.country_problem(country):
+            chk.fail("country", problem)
         if country and not organisation:
             chk.fail(
                 "country",

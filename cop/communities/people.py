@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, col, select
+from babel import Locale
+from sqlmodel import Session, col, func, select
 
 from cop.communities.models import Community, Organisation, OrganisationKind, Person
 from cop.core import records
@@ -12,9 +14,16 @@ from cop.core.errors import PermissionDenied
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize, is_allowed
-from cop.core.validation import Checker, record_id
+from cop.core.validation import Checker, record_id, searchable
 
 KINDS = [k.value for k in OrganisationKind]
+KIND_LABELS = {
+    OrganisationKind.CITY.value: N_("City"),
+    OrganisationKind.NETWORK.value: N_("Network"),
+    OrganisationKind.NGO.value: N_("NGO"),
+    OrganisationKind.VOLUNTEER_CENTRE.value: N_("Volunteer centre"),
+    OrganisationKind.OTHER.value: N_("Other"),
+}
 
 
 def _may_in_any_community(actor: Actor, operation: str, session: Session) -> Community | None:
@@ -28,9 +37,54 @@ def _may_in_any_community(actor: Actor, operation: str, session: Session) -> Com
     raise PermissionDenied(f"You may not do this ({operation}).")
 
 
+# ISO 3166-1 alpha-2 codes as Babel's locale data knows them, without the regions it also
+# lists under two letters (unknown, Eurozone, European Union, United Nations, pseudo-regions).
+COUNTRY_CODES = frozenset(
+    code
+    for code in Locale("en").territories
+    if len(code) == 2 and code.isalpha() and code not in {"ZZ", "EU", "EZ", "QO", "UN", "XA", "XB"}
+)
+
+
+def country_problem(code: str) -> str | None:
+    """Why ``code`` (upper-case, trimmed) is not a country code, or None when it is one or empty."""
+    if not code:
+        return None
+    if len(code) != 2 or not code.isascii() or not code.isalpha():
+        return N_("Use the two-letter country code, such as DE or IT.")
+    if code not in COUNTRY_CODES:
+        return Message(
+            N_("{code} is not a country code: use the two letters, such as DE or IT."), code=code
+        )
+    return None
+
+
+def _same_name(session: Session, name: str, own_id: int | None) -> bool:
+    """Whether another live organisation has this name, whatever its case and outer spaces.
+
+    Compared in Python (SQLite's lower() folds only ASCII, PostgreSQL's every letter), among
+    the names of the same length, so "Città" and "CITTÀ" clash on both databases.
+    """
+    wanted = name.strip().lower()
+    candidates = session.exec(
+        select(Organisation.id, Organisation.name).where(
+            col(Organisation.deleted_at).is_(None),
+            func.length(func.trim(Organisation.name)) == len(wanted),
+        )
+    )
+    return any(other.strip().lower() == wanted and oid != own_id for oid, other in candidates)
+
+
 def _check_organisation(
-    chk: Checker, name: str, kind: str, country: str, latitude, longitude
-) -> dict:  # noqa: ANN001
+    session: Session,
+    chk: Checker,
+    name: str,
+    kind: str,
+    country: str,
+    latitude: Any,
+    longitude: Any,
+    own_id: int | None = None,
+) -> dict[str, Any]:
     values = {
         "name": chk.title("name", name, label=N_("The name")),
         "kind": chk.choice("kind", kind, KINDS, label=N_("The kind")),
@@ -38,12 +92,13 @@ def _check_organisation(
         "latitude": latitude,
         "longitude": longitude,
     }
-    if values["country"] and (
-        len(values["country"]) != 2
-        or not values["country"].isascii()
-        or not values["country"].isalpha()
-    ):
-        chk.fail("country", N_("Use the two-letter country code, such as DE or IT."))
+    if "name" not in chk.errors and _same_name(session, values["name"], own_id):
+        chk.fail(
+            "name",
+            Message(N_("An organisation called {name} already exists."), name=values["name"]),
+        )
+    if problem := country_problem(values["country"]):
+        chk.fail("country", problem)
     for field, value, limit, label in (
         ("latitude", latitude, 90, N_("The latitude")),
         ("longitude", longitude, 180, N_("The longitude")),
@@ -54,7 +109,8 @@ def _check_organisation(
         try:
             if isinstance(value, bool):  # True is not a coordinate
                 raise TypeError(value)
-            number = float(value)
+            # "50,9375" as German writes it is the same coordinate.
+            number = float(value.strip().replace(",", ".") if isinstance(value, str) else value)
         except (TypeError, ValueError):
             chk.fail(field, Message(N_("{label} must be a number."), label=label))
             continue
@@ -76,19 +132,21 @@ def create_organisation(
     name: str,
     kind: str = OrganisationKind.CITY,
     country: str = "",
-    latitude=None,
-    longitude=None,
-) -> Organisation:  # noqa: ANN001
+    latitude: Any = None,
+    longitude: Any = None,
+) -> Organisation:
+    """A city, network, NGO or volunteer centre; its name is unique in the workspace."""
     _may_in_any_community(actor, "organisation.create", session)
     chk = Checker()
-    values = _check_organisation(chk, name, kind, country, latitude, longitude)
+    values = _check_organisation(session, chk, name, kind, country, latitude, longitude)
     chk.raise_if_any()
     return records.create(session, actor, Organisation(**values), action="organisation.create")
 
 
 def update_organisation(
-    session: Session, actor: Actor, organisation_id: int, version: int, **fields
-) -> Organisation:  # noqa: ANN003
+    session: Session, actor: Actor, organisation_id: Any, version: int, **fields: Any
+) -> Organisation:
+    """Change the given fields; a stale ``version`` is refused with what changed meanwhile."""
     organisation = records.get_live(
         session, Organisation, organisation_id, for_update=True, label="organisation"
     )
@@ -96,16 +154,77 @@ def update_organisation(
     chk = Checker()
     current = organisation.model_dump()
     values = _check_organisation(
+        session,
         chk,
         fields.get("name", current["name"]),
         fields.get("kind", current["kind"]),
         fields.get("country", current["country"]),
         fields.get("latitude", current["latitude"]),
         fields.get("longitude", current["longitude"]),
+        own_id=organisation.id,
     )
     chk.raise_if_any()
     records.save(session, actor, organisation, version, values, action="organisation.update")
     return organisation
+
+
+def may_manage_organisations(session: Session, actor: Actor) -> bool:
+    """Whether the actor may add and edit organisations (admins, facilitators of any community)."""
+    try:
+        _may_in_any_community(actor, "organisation.create", session)
+    except PermissionDenied:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    """An organisation as the list shows it, with how many people belong to it."""
+
+    id: int
+    version: int
+    name: str
+    kind: str
+    country: str
+    latitude: float | None
+    longitude: float | None
+    people: int
+
+
+def organisation_list(
+    session: Session, actor: Actor, text: str | None = None
+) -> list[OrganisationRow]:
+    """Live organisations by name, those whose name holds ``text`` when given.
+
+    Organisations are shared by all communities, so every signed-in user reads them.
+    """
+    members = (
+        select(func.count())
+        .where(Person.organisation_id == Organisation.id, col(Person.deleted_at).is_(None))
+        .scalar_subquery()
+    )
+    rows = session.exec(
+        select(
+            Organisation.id,
+            Organisation.version,
+            Organisation.name,
+            Organisation.kind,
+            Organisation.country,
+            Organisation.latitude,
+            Organisation.longitude,
+            members,
+        )
+        .where(
+            col(Organisation.deleted_at).is_(None),
+            *(
+                [col(Organisation.name).icontains(searchable(text.strip()), autoescape=True)]
+                if text and text.strip()
+                else []
+            ),
+        )
+        .order_by(Organisation.name, Organisation.id)
+    )
+    return [OrganisationRow(*row) for row in rows]  # type: ignore[arg-type]  # ids of stored rows
 
 
 def organisations(session: Session, kind: str | None = None) -> list[Organisation]:

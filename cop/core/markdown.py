@@ -11,6 +11,7 @@ import re
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
 ALLOWED_TAGS = {
@@ -82,3 +83,39 @@ def one_per_line(text: str) -> str:
     if len(lines) < 2 or any(not line.strip() or _LIST_MARK.match(line) for line in lines):
         return text
     return "\n".join(f"- {line.strip()}" for line in lines)
+
+
+_BLOCK_TEXT = {"fence", "code_block"}
+
+
+def _inline_text(token: Token) -> str:
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline", "html_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.type == "image":
+            parts.append(child.content)  # its alt text
+    return "".join(parts)
+
+
+def plain_text(text: str) -> str:
+    """The words of Markdown ``text`` without its marks, one line per block (for lists and snippets).
+
+    Read from the same parser's token stream as the pages render, so only what
+    Markdown treats as a mark goes ("## Minutes" -> "Minutes", table pipes,
+    emphasis, link targets) and literal characters ("5 * 3", "a_b") stay.
+    """
+    lines: list[str] = []
+    for token in _md.parse(text or ""):
+        if token.type == "inline":
+            lines.append(_inline_text(token))
+        elif token.type in _BLOCK_TEXT:
+            lines.append(token.content.rstrip("\n"))
+    return "\n".join(line for line in "\n".join(lines).splitlines() if line.strip())
+
+
+def plain_line(text: str) -> str:
+    """``plain_text`` on one line, for a table cell or a card (its blocks joined by spaces)."""
+    return " ".join(plain_text(text).split())

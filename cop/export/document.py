@@ -135,10 +135,22 @@ def _title_of(block: Heading | PracticeBox) -> str:
     return block.text if isinstance(block, Heading) else block.title
 
 
-def slug(text: str) -> str:
-    """An ASCII anchor fragment for a heading (the anchor's number keeps it unique)."""
+def slug(text: str, limit: int = 40) -> str:
+    """An ASCII name part for an anchor or a file name, shortened to about ``limit`` characters.
+
+    Words are dropped from the end, never cut: a file called "...-for-the-inte" reads as a
+    mistake. The first word stays whole even when longer (German compounds), up to 80.
+    """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "section"
+    words = re.sub(r"[^a-z0-9]+", " ", ascii_text.lower()).split()
+    if not words:
+        return "section"
+    kept = [words[0][:80]]
+    for word in words[1:]:
+        if len("-".join(kept)) + 1 + len(word) > limit:
+            break
+        kept.append(word)
+    return "-".join(kept)
 
 
 def _b64(data: bytes) -> str:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, func, select
 
 from cop.accounts import notifications
+from cop.actions.progress import DRIVEN_BY_CHILDREN, DRIVEN_BY_MILESTONES
 from cop.communities.models import Community, Membership, Person
 from cop.communities.service import visible_communities
 from cop.core import clock
@@ -110,6 +111,17 @@ def my_due_actions(
                 sa.select(co_owner.c.action_id).where(co_owner.c.person_id == actor.person_id)
             ),
         )
+    # A parent's percentage is its sub-actions' mean: counted here so the line can say so.
+    child = action.alias("child")
+    sub_actions = (
+        sa.select(func.count())
+        .where(
+            child.c.parent_id == action.c.id,
+            child.c.deleted_at.is_(None),
+            child.c.status != "dropped",
+        )
+        .scalar_subquery()
+    )
     stmt = (
         sa.select(
             action.c.id,
@@ -117,6 +129,8 @@ def my_due_actions(
             action.c.due_date,
             action.c.status,
             action.c.progress,
+            action.c.progress_mode,
+            sub_actions.label("sub_actions"),
             action.c.community_id,
             col(Community.name).label("community"),
         )
@@ -130,7 +144,28 @@ def my_due_actions(
         .order_by(action.c.due_date, action.c.id)
         .limit(50)
     )
-    return [dict(r._mapping) | {"overdue": r.due_date < today} for r in session.execute(stmt)]
+    rows = [dict(r._mapping) | {"overdue": r.due_date < today} for r in session.execute(stmt)]
+    milestones = _table("action_milestone")
+    in_mode = [r["id"] for r in rows if not r["sub_actions"] and r["progress_mode"] == "milestones"]
+    counts: dict[int, int] = {}
+    if milestones is not None and in_mode:
+        counts = {
+            int(aid): int(n)
+            for aid, n in session.execute(
+                sa.select(milestones.c.action_id, func.count())
+                .where(milestones.c.action_id.in_(in_mode), milestones.c.deleted_at.is_(None))
+                .group_by(milestones.c.action_id)
+            )
+        }
+    for row in rows:
+        row["progress_from"] = (
+            (DRIVEN_BY_CHILDREN, int(row["sub_actions"]))
+            if row["sub_actions"]
+            else (DRIVEN_BY_MILESTONES, counts.get(row["id"], 0))
+            if row["progress_mode"] == "milestones"
+            else None
+        )
+    return rows
 
 
 def recent_activity(session: Session, actor: Actor, limit: int = 15) -> list[dict[str, Any]]:

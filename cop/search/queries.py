@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from cop.communities.service import visible_communities
+from cop.core.markdown import plain_line
 from cop.core.permissions import Actor
 from cop.search.index import KINDS, table_of
 
@@ -83,7 +84,12 @@ def _fold(text: str) -> str:
 
 
 def snippet(text: str, phrases: list[list[str]], width: int = SNIPPET_CHARS) -> str:
-    """An escaped excerpt around the first match, with each matching word in <mark>."""
+    """An escaped excerpt of the plain text around the first match, each matching word in <mark>.
+
+    Indexed bodies are Markdown (minutes, summaries); a result shows their words, never
+    "## Minutes" or table pipes.
+    """
+    text = plain_line(text)
     words = {_fold(w) for words in phrases for w in words}
     tokens = list(re.finditer(r"\w+", text))
     first = next((t for t in tokens if any(_fold(t.group()).startswith(w) for w in words)), None)

@@ -29,6 +29,9 @@ PAGES: dict[str, PageSpec] = {
         PageSpec("practices", "pages/practices.py", N_("Practices"), ":material/lightbulb:"),
         PageSpec("toolkit", "pages/toolkit.py", N_("Toolkit"), ":material/menu_book:"),
         PageSpec("search", "pages/search.py", N_("Search"), ":material/search:"),
+        PageSpec(
+            "organisations", "pages/organisations.py", N_("Organisations"), ":material/apartment:"
+        ),
         PageSpec("profile", "pages/profile.py", N_("Profile"), ":material/person:"),
         PageSpec(
             "admin",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from cop.actions import progress as action_progress
 from cop.actions.models import Action, ActionStatus
 from cop.communities.models import Membership, Organisation, OrganisationKind, Person
 from cop.communities.service import get_community
@@ -87,12 +88,15 @@ def _city_figures(session: Session, community_id: int, results: KeyResults) -> N
 def _action_figures(session: Session, community_id: int, results: KeyResults) -> None:
     live = sa.and_(Action.community_id == community_id, col(Action.deleted_at).is_(None))
     open_ = col(Action.status).not_in(CLOSED_ACTION_STATUSES)
+    # A parent's percentage is its sub-actions' mean (a roll-up): averaging it beside them
+    # would count the same work twice, so the average takes each sub-action instead.
+    rolled_up = action_progress.rolled_up()
     row = session.exec(
         select(
             func.count(),
             func.count().filter(Action.status == DONE),
             func.count().filter(sa.and_(open_, col(Action.due_date) < clock.today())),
-            func.avg(sa.case((open_, Action.progress), else_=None)),
+            func.avg(sa.case((sa.and_(open_, ~rolled_up), Action.progress), else_=None)),
         ).where(live)
     ).one()
     results.actions, results.actions_done, results.actions_overdue = (int(v or 0) for v in row[:3])

@@ -220,7 +220,7 @@ def test_detail_shows_milestones_sub_actions_and_the_origin_workshop(run_page) -
     assert not at.exception, at.exception
     shown = texts(at)
     assert "From the workshop: Study visit to Düsseldorf" in shown
-    assert "The percentage follows its sub-actions." in shown
+    assert "The progress is the mean of its open and done sub-actions" in shown
     ticks = {c.label.split(" (")[0]: c.value for c in at.checkbox}
     assert ticks == {
         "Agree rooms with the district libraries": True,
@@ -283,3 +283,64 @@ def test_timeline_labels_every_row_and_marks_actions_of_no_length(run_page) -> N
     assert not unlabelled, unlabelled  # a long title may be cut at its end, never left out
     ticks = re.findall(r'aria-roledescription="tick"', svg)
     assert len(ticks) == len(actions)  # a mark on each due date, seen even for a bar of no length
+
+
+def test_a_filter_that_matches_nothing_says_so_instead_of_an_empty_grid(run_page) -> None:
+    at = view(run_page, "facilitator", "Table", act_text="no action is called this")
+    assert not at.exception, at.exception
+    assert not at.dataframe  # no grid labelled "empty"
+    assert "No action matches these filters: change the search or clear the filters." in texts(at)
+
+
+def test_the_latest_update_shows_as_plain_text_in_the_table_and_on_the_board(run_page) -> None:
+    from cop.actions import updates as action_updates
+
+    zagreb = action("Zagreb buddy programme in two districts")
+    with write_session() as session:
+        action_updates.post_update(
+            session,
+            SYSTEM,
+            zagreb.id,
+            text="## Minutes\n\n| District | Buddies |\n|---|---|\n| Trešnjevka | **8** |",
+        )
+    at = view(run_page, "facilitator", "Table")
+    table = at.dataframe[0].value
+    latest = table[table["Title"] == zagreb.title].iloc[0]["Latest update"]
+    assert latest.endswith("Minutes District Buddies Trešnjevka 8"), latest
+    board = view(run_page, "facilitator", "Board")
+    card = [c for c in texts(board).splitlines() if "Trešnjevka" in c]
+    assert card and all("#" not in c and "|" not in c and "**" not in c for c in card), card
+
+
+def test_a_parent_says_its_progress_comes_from_its_sub_actions_on_every_view(run_page) -> None:
+    """Issue 17 item 14: 65 % posted, then three sub-actions at 10 %: the page says 10 % comes
+    from them, and the 65 % is shown as what was posted, not as the progress."""
+    from cop.actions import updates as action_updates
+
+    zagreb = action("Zagreb buddy programme in two districts")
+    with write_session() as session:
+        action_updates.post_update(session, SYSTEM, zagreb.id, text="Most done", new_progress=65)
+        for n in range(3):
+            actions.create_action(
+                session,
+                SYSTEM,
+                community_id=zagreb.community_id,
+                title=f"Zagreb district step {n}",
+                owner_person_id=zagreb.owner_person_id,
+                due_date="2027-06-30",
+                parent_id=zagreb.id,
+            )
+    assert action(zagreb.title).progress == 10
+    at = run_page("actions", "facilitator", {"id": str(zagreb.id)})
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert ("Progress (from 3 sub-actions)", "10 %") in [(m.label, m.value) for m in at.metric]
+    assert "Last posted: 65 % on" in shown
+    assert "posted 65 %" in shown  # the update's own percentage, labelled as posted
+    progress_input = next(n for n in at.number_input if n.label == "New progress (%)")
+    assert progress_input.disabled
+    table = view(run_page, "facilitator", "Table").dataframe[0].value
+    row = table[table["Title"] == zagreb.title].iloc[0]
+    assert (row["Progress"], row["Progress from"]) == (10, "3 sub-actions")
+    board = view(run_page, "facilitator", "Board")
+    assert any("10 % (from 3 sub-actions)" in c.value for c in board.caption)

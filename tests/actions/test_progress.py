@@ -194,3 +194,55 @@ def test_search_finds_an_action_by_its_objective_and_by_the_text_of_its_updates(
         by_update = search(s, w.observer, "dusseldorf buddies", kinds=["action"])
     assert [h.record_id for h in by_objective] == [action.id]
     assert [h.record_id for h in by_update] == [action.id]
+
+
+def test_a_parent_shows_its_roll_up_labelled_and_keeps_its_last_posted_percentage_apart(
+    engine: Engine, w: World
+) -> None:
+    """Issue 17 item 14: 65 % posted, then three sub-actions: the roll-up (10 %) is said to come
+    from them everywhere, and the 65 % stays visible as what was posted, not as the progress."""
+    from cop.actions import io as action_io
+    from cop.actions.detail_queries import action_detail
+
+    parent = make_action(engine, w.member, w.community.id, w.member, title="Welcome points")
+    _post(engine, w.member, parent.id, "Two of three points open", new_progress=65)
+    for n in range(3):
+        make_action(
+            engine, w.member, w.community.id, w.member, title=f"Point {n}", parent_id=parent.id
+        )
+    with pytest.raises(ValidationError) as err:  # a posted percentage would be overwritten at once
+        _post(engine, w.member, parent.id, new_progress=70)
+    assert "sub-actions" in err.value.fields["new_progress"]
+    with read_session(engine) as s:
+        rows, _ = find_actions(s, w.member)
+        detail = action_detail(s, w.member, parent.id)
+        csv_text = action_io.export_actions_csv(s, w.member, w.community.id).decode("utf-8-sig")
+    row = next(r for r in rows if r["id"] == parent.id)
+    assert (row["progress"], row["progress_from"]) == (10, ("sub-actions", 3))
+    assert all(r["progress_from"] is None for r in rows if r["id"] != parent.id)
+    assert (detail.action.progress, detail.driven_by, detail.driven_count) == (
+        10,
+        "sub-actions",
+        3,
+    )
+    assert detail.last_posted is not None and detail.last_posted.new_progress == 65
+    header, *lines = csv_text.splitlines()
+    assert "progress_from" in header.split(",")
+    parent_line = next(line for line in lines if line.startswith(f"{parent.id},"))
+    assert ",10,3 sub-actions," in parent_line
+
+
+def test_key_results_count_each_open_action_once_not_a_roll_up_beside_its_sub_actions(
+    engine: Engine, w: World
+) -> None:
+    from cop.toolkit.key_results import key_results
+
+    parent = make_action(engine, w.member, w.community.id, w.member, title="Parent")
+    for status in ("in_progress", "idea", "idea"):
+        make_action(engine, w.member, w.community.id, w.member, parent_id=parent.id, status=status)
+    make_action(engine, w.member, w.community.id, w.member, status="in_progress")
+    assert stored(engine, parent.id).progress == 17  # (50 + 0 + 0) / 3
+    with read_session(engine) as s:
+        results = key_results(s, w.member, w.community.id)
+    # Sub-actions 50, 0, 0 and the other action 50: the parent's 17 is their mean, not more work.
+    assert results.average_progress == 25

@@ -224,3 +224,29 @@ def test_the_city_plan_prints_to_pdf_with_user_text_as_text_and_no_url_fetched(
     )
     assert data.startswith(b"%PDF") and fetched == []
     assert "Actionplan:Ghent" in text and "".join(title.split()) in text
+
+
+def test_a_city_plan_averages_each_open_action_once_not_a_roll_up_beside_its_sub_actions(
+    engine: Engine,
+) -> None:
+    """Issue 17 item 14: a parent's percentage is its sub-actions' mean; counting it beside them
+    would count the same work twice. Its row still says where its percentage comes from."""
+    ghent = factories.organisation(engine, "Ghent")
+    w = factories.world(engine)
+
+    def led(**fields):  # noqa: ANN003, ANN202
+        return make_action(
+            engine, w.member, w.community.id, w.member, organisation_id=ghent, **fields
+        )
+
+    parent = led(title="Parent")
+    for status in ("in_progress", "idea", "idea"):
+        led(title=f"Step {status}", parent_id=parent.id, status=status)
+    led(title="Other", status="in_progress")
+    led(title="Planned beside the parent", status="planned")
+    with read_session(engine) as s:
+        plan = city_plan(s, w.member, ghent)
+    row = next(r for r in plan.rows if r["id"] == parent.id)
+    assert (row["progress"], row["progress_from"]) == (17, ("sub-actions", 3))
+    # 50, 0, 0, 50 and 10: not the parent's 17 again, nor the parent weighing in its status.
+    assert plan.average_open_progress == 22.0

@@ -70,6 +70,7 @@ FACILITATOR = [
     State("toolkit-revisions", "toolkit", choose="Revisions"),
     State("toolkit-export", "toolkit", choose="Export"),
     State("search-results", "search", then=_search),
+    State("organisations", "organisations"),
     State("profile", "profile"),
 ]
 ADMIN = [

@@ -207,3 +207,12 @@ def test_where_a_practice_was_seen_shows_times_in_the_readers_zone(run_page) -> 
     cells = _cells(at)
     assert cells.strip()
     assert not re.search(RAW_TIMESTAMP, cells), cells
+
+
+def test_a_search_that_matches_nothing_says_so_instead_of_an_empty_grid(run_page) -> None:
+    at = run_page("practices", "facilitator")
+    at.session_state["practices_text"] = "no practice is called this"
+    at = at.run()
+    assert not at.exception, at.exception
+    assert "No practice matches these filters: change the search or clear the filters." in texts(at)
+    assert not [d for d in at.dataframe if "Practice" in d.value.columns]

@@ -238,3 +238,35 @@ def test_full_reindex_finds_the_same_as_the_incremental_index(engine, world) -> 
         assert reindex_all(s.connection()) >= 1
     after = [(h.kind, h.record_id, h.snippet_html) for h in _find(engine, world.member, "flingern")]
     assert before == after and before
+
+
+MARKDOWN_MINUTES = (
+    "## Minutes\n\n| City | Volunteers |\n|---|---|\n| Ghent | 12 |\n\n"
+    "**Decided:** a [buddy scheme](https://example.org) for *volunteers*."
+)
+
+
+def _has_no_markdown(snippet_html: str) -> None:
+    for mark in ("##", "|", "**", "](", "---"):
+        assert mark not in snippet_html, (mark, snippet_html)
+
+
+def test_workshop_and_practice_snippets_show_plain_text_not_markdown(engine, world) -> None:
+    from cop.practices import service as practices
+
+    _workshop(engine, world.facilitator, world.community.id, "Planning day", MARKDOWN_MINUTES)
+    city = factories.organisation(engine, "Ghent")
+    with write_session(engine) as s:
+        practices.create_practice(
+            s,
+            world.facilitator,
+            world.community.id,
+            title="Buddy programme",
+            organisation_id=city,
+            summary=MARKDOWN_MINUTES,
+        )
+    hits = _find(engine, world.member, "volunteers")
+    assert {h.kind for h in hits} == {"workshop", "practice"}
+    for hit in hits:
+        _has_no_markdown(hit.snippet_html)
+        assert "Minutes City <mark>Volunteers</mark> Ghent 12 Decided:" in hit.snippet_html

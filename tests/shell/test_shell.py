@@ -112,3 +112,40 @@ def test_home_shows_an_action_assigned_elsewhere_on_the_next_run(run_page, demo_
     at.run()
     assert not at.exception
     assert any(title in link.label for link in at.get("page_link")) or title in texts(at)
+
+
+def test_home_says_a_due_parent_s_progress_comes_from_its_sub_actions(run_page, demo_db) -> None:
+    """Issue 17 item 14 on the home page: the roll-up is labelled, written like everywhere else."""
+    from datetime import timedelta
+
+    from cop.actions import service as actions
+    from cop.communities import service as communities
+    from cop.core import clock
+
+    title = "Open welcome desks at three stations"
+    with write_session() as session:
+        facilitator = accounts.load_actor(session, username="facilitator")
+        member = accounts.load_actor(session, username="member")
+        community = communities.get_by_slug(session, facilitator, "welcoming-culture")
+        parent = actions.create_action(
+            session,
+            facilitator,
+            community_id=community.id,
+            title=title,
+            owner_person_id=member.person_id,
+            due_date=clock.today() + timedelta(days=3),
+        )
+        for n in range(3):
+            actions.create_action(
+                session,
+                facilitator,
+                community_id=community.id,
+                title=f"Desk {n}",
+                owner_person_id=facilitator.person_id,
+                due_date=clock.today() + timedelta(days=90),
+                parent_id=parent.id,
+            )
+    at = run_page("home", "member")
+    assert not at.exception
+    lines = [line for line in texts(at).splitlines() if title in line]
+    assert lines and "10 % (from 3 sub-actions)" in lines[0], lines

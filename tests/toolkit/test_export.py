@@ -346,3 +346,28 @@ def test_demo_toolkit_docx_opens_in_libreoffice(sqlite_url: str, tmp_path: Path)
         "Practice examples",
     ):
         assert title in text
+
+
+def test_download_file_names_keep_whole_words(engine: Engine) -> None:
+    """A long title is shortened at a word boundary: "...-for-the-integration", never "...-for-the-inte"."""
+    w = factories.world(engine)
+    edition_title = "Volunteering for the integration of migrants and refugees in European cities"
+    chapter_title = "Welcoming newcomers through neighbourhood mentoring programmes"
+    with write_session(engine) as s:
+        edition = toolkit.create_toolkit(s, w.admin, title=edition_title, year=2021)
+        chapter = toolkit.add_chapter(s, w.admin, edition.id, w.community.id, title=chapter_title)
+        toolkit_sections.add_section(s, w.member, chapter.id, "free_text", title="Intro", body="x")
+        chapter_id, edition_id = chapter.id, edition.id
+    chapter_file = toolkit_export.export_chapter(
+        w.member, chapter_id, "md", draft=True, engine=engine
+    )
+    edition_file = toolkit_export.export_toolkit(
+        SYSTEM, edition_id, "md", drafts=True, engine=engine
+    )
+    words = set(f"{edition_title} {chapter_title}".lower().split()) | {"draft", "drafts", "2021"}
+    for name in (chapter_file.filename, edition_file.filename):
+        stem = name.rsplit(".", 1)[0]
+        assert len(stem) <= 100, name
+        assert set(stem.split("-")) <= words, name
+    assert chapter_file.filename.startswith("volunteering-for-the-integration")
+    assert "welcoming-newcomers" in chapter_file.filename

@@ -203,3 +203,15 @@ def test_a_stale_edit_is_refused_showing_the_other_change_and_keeping_the_input(
     assert at.text_area(key=f"{key}-objectives").value == "Our own objectives"
     stored = _workshop(workshop.title)
     assert (stored.place, stored.objectives) == ("Câmara Municipal de Lisboa", workshop.objectives)
+
+
+def test_a_search_that_matches_nothing_says_so_instead_of_an_empty_grid(run_page) -> None:
+    at = run_page("workshops", "facilitator")
+    at.session_state["ws_text"] = "no workshop is called this"
+    at = at.run()
+    assert not at.exception, at.exception
+    assert not at.dataframe
+    assert (
+        "No workshop or visit matches these filters: change the search or clear the filters."
+        in texts(at)
+    )

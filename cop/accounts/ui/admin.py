@@ -18,6 +18,7 @@ from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
 from cop.shell.formatting import local_time
 from cop.shell.forms import PAGE_SIZE, errors_banner, field_error, pager, read, submit
+from cop.shell.grid import grid
 from cop.shell.person_picker import person_picker
 from cop.shell.text import plain
 
@@ -65,7 +66,7 @@ def users_tab(actor: Actor) -> None:
         or "all"
     )
     rows = _page_of_accounts(actor, search, state)
-    st.dataframe(
+    grid(
         [
             {
                 _("Username"): r.username,
@@ -82,8 +83,7 @@ def users_tab(actor: Actor) -> None:
             }
             for r in rows
         ],
-        hide_index=True,
-        width="stretch",
+        _("No account matches: change the search or show all accounts."),
     )
     issued = st.session_state.pop("adm_temporary_password", None)
     if issued:
@@ -296,7 +296,7 @@ def _invitation_list(actor: Actor) -> None:
         offset=offset,  # type: ignore[misc]
         reader_language=actor.language,
     )
-    st.dataframe(
+    grid(
         [
             {
                 _("Name"): r["name"],
@@ -308,8 +308,7 @@ def _invitation_list(actor: Actor) -> None:
             }
             for r in rows
         ],
-        hide_index=True,
-        width="stretch",
+        _("No invitations yet: invite someone with the form above."),
     )
     pending = {
         r["id"]: f"{r['name']} \u2192 {r['community']}" for r in rows if r["status"] == "pending"

@@ -15,7 +15,7 @@ import streamlit as st
 from cop.actions import service as actions
 from cop.actions import updates as action_updates
 from cop.actions.detail_queries import ActionDetail, action_detail
-from cop.actions.progress import STATUSES
+from cop.actions.progress import DRIVEN_BY_CHILDREN, STATUSES, progress_source
 from cop.actions.ui.form import action_form
 from cop.actions.ui.views import PRIORITY_LABELS, status_label
 from cop.core.i18n import translator
@@ -104,13 +104,32 @@ def action_page(actor: Actor, action_id: str) -> None:
 def _facts(actor: Actor, d: ActionDetail) -> None:
     _ = translator(actor.language)
     a = d.action
+    source = (d.driven_by, d.driven_count) if d.driven_by else None
     left, middle, right = st.columns(3)
-    left.metric(_("Progress"), f"{a.progress} %")
+    # The label says where a roll-up comes from; the figure stays short enough for a phone.
+    left.metric(
+        _("Progress (from {source})").format(source=progress_source(source, _))
+        if source
+        else _("Progress"),
+        f"{a.progress} %",
+    )
     middle.metric(_("Due"), format_date(a.due_date, actor.language))
     right.metric(_("Start"), format_date(a.start_date, actor.language) or "—")
     st.progress(a.progress / 100)
-    if d.driven_by:
-        st.caption(_("The percentage follows its {what}.").format(what=_(d.driven_by)))
+    if d.driven_by == DRIVEN_BY_CHILDREN:
+        note = _("The progress is the mean of its open and done sub-actions; it cannot be posted.")
+    elif d.driven_by:
+        note = _("The progress is the share of its milestones done; it cannot be posted.")
+    else:
+        note = ""
+    posted = d.last_posted
+    if note and posted is not None and posted.new_progress != a.progress:
+        note += " " + _("Last posted: {percent} % on {date}.").format(
+            percent=posted.new_progress,
+            date=format_date(posted.posted_at, actor.language, actor.time_zone),
+        )
+    if note:
+        st.caption(note)
     facts = [
         (_("Owner"), d.owner.name),
         (_("Co-owners"), ", ".join(p.name for p in d.co_owners)),
@@ -195,7 +214,7 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
                     _("status: {status}").format(status=status_label(update.new_status, _))
                 )
             if update.new_progress is not None:
-                moved.append(f"{update.new_progress} %")
+                moved.append(_("posted {percent} %").format(percent=update.new_progress))
             st.caption(
                 " · ".join(
                     [

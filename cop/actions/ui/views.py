@@ -19,7 +19,7 @@ from sqlmodel import Session
 from cop.actions import io as action_io
 from cop.actions import queries as action_views
 from cop.actions import service as actions
-from cop.actions.progress import STATUSES
+from cop.actions.progress import STATUSES, progress_source, progress_text
 from cop.communities import people
 from cop.communities import service as communities
 from cop.communities.models import Community
@@ -32,6 +32,7 @@ from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.shell.cache import cached_read
 from cop.shell.formatting import display_table, format_date, record_link
 from cop.shell.forms import draw_conflict, errors_banner, localize, read, submit
+from cop.shell.grid import grid, narrowed
 from cop.shell.lazy import filter_panel, lazy_expander
 from cop.shell.text import plain
 
@@ -178,6 +179,7 @@ def _table_page(
         _("Title"),
         _("Status"),
         _("Progress"),
+        _("Progress from"),
         _("Due"),
         _("Overdue"),
         _("Owner"),
@@ -196,6 +198,7 @@ def _table_page(
                     r["title"],
                     status_label(r["status"], _),
                     r["progress"],
+                    progress_source(r["progress_from"], _),
                     r["due_date"],
                     "⚠️" if r["overdue"] else "",
                     r["owner"],
@@ -227,10 +230,13 @@ def table_view(actor: Actor, community: Community | None, chosen: dict[str, Any]
     if community is None:  # one caption, not two: every element costs every run
         count += " · " + _("Choose a community in the sidebar to add, export or import actions.")
     st.caption(count)
-    st.dataframe(
+    grid(
         table,
-        hide_index=True,
-        width="stretch",
+        _("No action matches these filters: change the search or clear the filters.")
+        if narrowed(chosen)
+        else _("No actions yet: members add them under “New action” below.")
+        if community is not None
+        else _("No actions yet: choose a community in the sidebar to add the first one."),
         column_config={
             _("Action"): st.column_config.LinkColumn(display_text=_("Open")),
             _("Progress"): st.column_config.ProgressColumn(
@@ -397,7 +403,7 @@ def _card(actor: Actor, row: dict[str, Any], movable: bool) -> None:
                 (
                     plain(row["owner"]),
                     due.format(date=format_date(row["due_date"], actor.language)),
-                    f"{row['progress']} %",
+                    progress_text(row["progress"], row["progress_from"], _),
                 )
             )
         )
@@ -443,7 +449,7 @@ def timeline_view(actor: Actor, chosen: dict[str, Any]) -> None:
                 "start": pd.Timestamp(r["start"]),
                 "due": pd.Timestamp(r["due_date"]),
                 "status": status_label(r["status"], _),
-                "progress": r["progress"],
+                "progress": progress_text(r["progress"], r["progress_from"], _),
                 "owner": r["owner"],
             }
             for r in rows
@@ -454,7 +460,7 @@ def timeline_view(actor: Actor, chosen: dict[str, Any]) -> None:
         alt.Tooltip("action:N", title=_("Action")),
         alt.Tooltip("owner:N", title=_("Owner")),
         alt.Tooltip("status:N", title=_("Status")),
-        alt.Tooltip("progress:Q", title=_("Progress (%)")),
+        alt.Tooltip("progress:N", title=_("Progress")),
         alt.Tooltip("start:T", title=_("Start")),
         alt.Tooltip("due:T", title=_("Due")),
     ]

@@ -25,6 +25,7 @@ from cop.shell.forms import (
     read,
     submit,
 )
+from cop.shell.grid import grid
 from cop.shell.person_picker import person_picker
 
 # What the import preview says of each row's person and membership.
@@ -54,7 +55,7 @@ def memberships_tab(actor: Actor) -> None:
     community_id = _community_choice(actor, "adm_members_community")
     if community_id is not None:
         rows = read(communities.members, actor, community_id, reader_language=actor.language) or []
-        st.dataframe(
+        grid(
             [
                 {
                     _("Name"): r["name"],
@@ -63,8 +64,7 @@ def memberships_tab(actor: Actor) -> None:
                 }
                 for r in rows
             ],
-            hide_index=True,
-            width="stretch",
+            _("This community has no members yet: add one below."),
         )
         draw_conflict("adm-membership", actor.language)
         if rows:

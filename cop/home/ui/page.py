@@ -19,7 +19,7 @@ import streamlit as st
 from sqlmodel import Session
 
 from cop.accounts import notifications
-from cop.actions.progress import STATUSES
+from cop.actions.progress import STATUSES, progress_text
 from cop.core import clock
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
@@ -102,7 +102,7 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
                     ("🔴 " + _("overdue")) if row["overdue"] else ("🟡 " + _("due soon")),
                     format_date(row["due_date"], actor.language),
                     row["community"],
-                    f"{row['progress']}%",
+                    progress_text(row["progress"], row["progress_from"], _),
                 )
             ),
             row["id"],

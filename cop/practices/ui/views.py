@@ -28,6 +28,7 @@ from cop.practices.rules import LONG_TEXTS
 from cop.shell.cache import cached_read
 from cop.shell.formatting import display_table, format_date, format_number, local_time
 from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.shell.grid import grid, narrowed
 from cop.shell.lazy import filter_panel, lazy_expander
 from cop.shell.text import heading, markdown, plain
 from cop.workshops.labels import KIND_LABELS
@@ -88,10 +89,11 @@ def practice_list(actor: Actor, community: Community | None) -> None:
     if community is None:  # one caption, not two: every element costs every run
         count += " · " + _("Choose a community in the sidebar to record a practice.")
     st.caption(count)
-    st.dataframe(
+    grid(
         table,
-        hide_index=True,
-        width="stretch",
+        _("No practice matches these filters: change the search or clear the filters.")
+        if narrowed(query)
+        else _("No practices yet: members record them under “Record a practice”."),
         column_config={_("Practice"): st.column_config.LinkColumn(display_text=_("Open"))},
     )
     if pages > 1:

@@ -44,6 +44,7 @@ from cop.shell.forms import (
     read,
     submit,
 )
+from cop.shell.grid import grid, narrowed
 from cop.shell.lazy import filter_panel, lazy_expander
 from cop.shell.text import plain
 from cop.workshops import io as workshop_io
@@ -207,10 +208,13 @@ def workshop_list(actor: Actor, community: Community | None) -> None:
     if community is None:  # one caption, not two: every element costs every run
         count += " · " + _("Choose a community in the sidebar to record or import workshops.")
     st.caption(count)
-    st.dataframe(
+    grid(
         table,
-        hide_index=True,
-        width="stretch",
+        _("No workshop or visit matches these filters: change the search or clear the filters.")
+        if narrowed(filters)
+        else _(
+            "No workshops or visits yet: members record them under “Record a workshop or visit”."
+        ),
         column_config={_("Workshop"): st.column_config.LinkColumn(display_text=_("Open"))},
     )
     if pages > 1:
