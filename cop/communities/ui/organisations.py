@@ -26,6 +26,7 @@ from cop.shell.forms import (
     submit,
 )
 from cop.shell.grid import grid
+from cop.shell.text import plain
 
 FIELDS = ["name", "kind", "country", "latitude", "longitude"]
 NEW = "org-new"
@@ -41,14 +42,14 @@ def draw_organisations_page(actor: Actor) -> None:
     st.title(_("Organisations"))
     saved = st.session_state.pop("org-saved", None)
     if saved:
-        st.success(_("{name} is saved.").format(name=saved), icon=":material/check:")
+        st.success(_("{name} is saved.").format(name=plain(saved)), icon=":material/check:")
     st.caption(
         _(
             "Cities, networks, NGOs and volunteer centres taking part in the communities. "
             "A city is an organisation of kind city; its coordinates place it on maps."
         )
     )
-    text = st.text_input(_("Search"), key="org_search", placeholder=_("Name"), max_chars=200)
+    text = st.text_input(_("Search"), key="org_search", placeholder=_("Name"))
     rows: list[OrganisationRow] = read(
         people.organisation_list, actor, text, reader_language=actor.language, cached=True
     )
