@@ -25,6 +25,7 @@ from cop.core.permissions import Actor
 from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.shell.formatting import format_number, local_time, record_link
 from cop.shell.forms import (
+    clear_form,
     draw_conflict,
     errors_banner,
     field_error,
@@ -33,6 +34,7 @@ from cop.shell.forms import (
     prefill,
     read,
     submit,
+    widget_key,
 )
 from cop.shell.text import markdown
 from cop.workshops import agenda, attachments, attendance, outcomes
@@ -501,12 +503,20 @@ def _attachments(actor: Actor, d: dict[str, Any]) -> None:
         return
     key = f"attachment-new-{w.id}"
     errors_banner(key, actor.language)
-    with st.form(key, clear_on_submit=True):
-        upload = st.file_uploader(_("Photo, slides or document (up to 10 MB)"))
+    # Not cleared on submit: after a refusal the file, caption and ticks stay chosen.
+    with st.form(key):
+        upload = st.file_uploader(
+            _("Photo, slides or document (up to 10 MB)"), key=widget_key(key, "file")
+        )
         field_error(key, "file", actor.language)
-        caption = st.text_input(_("Caption"), max_chars=500)
-        shows_people = st.checkbox(_("The photo shows people"))
-        consent = st.checkbox(_("The people shown agreed to the photo being shared"))
+        field_error(key, "filename", actor.language)
+        caption = st.text_input(_("Caption"), max_chars=500, key=widget_key(key, "caption"))
+        field_error(key, "caption", actor.language)
+        shows_people = st.checkbox(_("The photo shows people"), key=widget_key(key, "shows_people"))
+        consent = st.checkbox(
+            _("The people shown agreed to the photo being shared"),
+            key=widget_key(key, "consent"),
+        )
         field_error(key, "consent_confirmed", actor.language)
         if st.form_submit_button(_("Attach")):
             if submit(
@@ -521,4 +531,5 @@ def _attachments(actor: Actor, d: dict[str, Any]) -> None:
                 consent_confirmed=consent,
                 reader_language=actor.language,
             ):
+                clear_form(key)
                 st.rerun()

@@ -1,0 +1,117 @@
+"""Issue 17 in Chromium: forms that do not lose work.
+
+The attachment form keeps the chosen file, caption and ticks after a refusal
+(item 13), and the invitation form either picks an existing person or takes a
+new one, never both and never a duplicate (item 3).
+"""
+
+from __future__ import annotations
+
+import struct
+import uuid
+import zlib
+from datetime import datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import DEMO_PASSWORD, Server
+from tests.browser.helpers import assert_no_exception
+from tests.browser.journeys import assert_clean_log, click, enter, go, main
+
+pytestmark = pytest.mark.e2e
+
+
+def _png(path: Path) -> Path:
+    """A real one-pixel PNG, so the upload passes the type check."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+    return path
+
+
+def _open_new_workshop(page: Page, server: Server) -> str:
+    """Record a study visit today through the service and open it from the calendar."""
+    from cop.accounts import service as accounts
+    from cop.communities import service as communities
+    from cop.core import db
+    from cop.workshops import service as workshops
+
+    day = datetime.now(ZoneInfo("Europe/Brussels")).date()
+    title = f"Visit to the welcome centre {uuid.uuid4().hex[:6]}"
+    with db.write_session(db.get_engine(server.database_url)) as session:
+        facilitator = accounts.load_actor(session, username="facilitator")
+        community = communities.get_by_slug(session, facilitator, "welcoming-culture")
+        workshops.record_workshop(
+            session,
+            facilitator,
+            community_id=community.id,
+            title=title,
+            kind="study_visit",
+            format="in_person",
+            place="Zagreb",
+            starts_at=datetime.combine(day, time(9)),
+            ends_at=datetime.combine(day, time(17)),
+            time_zone="Europe/Brussels",
+        )
+    enter(page, server.url, "facilitator", DEMO_PASSWORD)
+    go(page, "Workshops")
+    click(main(page).get_by_role("radio", name="Calendar"))
+    click(main(page).get_by_role("link", name=title))
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    return title
+
+
+def test_attachment_form_keeps_file_caption_and_ticks_after_a_consent_error(
+    demo, new_context, tmp_path: Path
+) -> None:
+    page = new_context().new_page()
+    title = _open_new_workshop(page, demo)
+    click(page.get_by_role("tab", name="Attachments"))
+    panel = page.get_by_role("tabpanel", name="Attachments")
+    photo = _png(tmp_path / "welcome-desk.png")
+    panel.locator("input[type=file]").set_input_files(photo)
+    expect(panel.get_by_text("welcome-desk.png")).to_be_visible()
+    panel.get_by_label("Caption").fill("The welcome desk on opening day")
+    panel.get_by_text("The photo shows people", exact=True).click()
+    click(panel.get_by_role("button", name="Attach"))
+
+    # Refused: the message stands under the consent box, and nothing typed or chosen is lost.
+    expect(
+        panel.get_by_test_id("stAlert")
+        .filter(has_text="Confirm that the people shown agreed to the photo being shared.")
+        .last
+    ).to_be_visible()
+    expect(panel.get_by_label("Caption")).to_have_value("The welcome desk on opening day")
+    expect(panel.get_by_role("checkbox", name="The photo shows people")).to_be_checked()
+    expect(panel.get_by_role("button", name="Remove welcome-desk.png")).to_be_visible()
+
+    panel.get_by_text("The people shown agreed to the photo being shared", exact=True).click()
+    click(panel.get_by_role("button", name="Attach"))
+    expect(panel.get_by_text("The welcome desk on opening day").first).to_be_visible()
+    expect(panel.get_by_text("welcome-desk.png · ").first).to_be_visible()
+    # Saved: the form is empty again for the next file.
+    expect(panel.get_by_label("Caption")).to_have_value("")
+    expect(panel.get_by_role("button", name="Remove welcome-desk.png")).to_have_count(0)
+    assert_no_exception(page)
+
+    with sa.create_engine(demo.database_url).connect() as conn:
+        stored = conn.execute(
+            sa.text(
+                "SELECT a.caption, a.shows_people, a.consent_confirmed FROM attachment a "
+                "JOIN workshop w ON w.id = a.workshop_id WHERE w.title = :title"
+            ),
+            {"title": title},
+        ).all()
+    assert [tuple(row) for row in stored] == [("The welcome desk on opening day", 1, 1)]
+    assert_clean_log(demo)
