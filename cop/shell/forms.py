@@ -64,6 +64,11 @@ def form_errors(form_key: str) -> dict[str, str]:
     return dict(st.session_state.get(_errors_key(form_key), {}))
 
 
+def forget_errors(form_key: str) -> None:
+    """Drop a form's field messages (the person took another way than the one refused)."""
+    st.session_state.pop(_errors_key(form_key), None)
+
+
 def errors_banner(form_key: str, language: str = "en") -> None:
     """Above a refused form: every message at once (each also appears under its field)."""
     errors = form_errors(form_key)

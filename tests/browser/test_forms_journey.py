@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DEMO_PASSWORD, Server
 from tests.browser.helpers import assert_no_exception
-from tests.browser.journeys import assert_clean_log, click, enter, go, main
+from tests.browser.journeys import assert_clean_log, click, enter, fill_text, go, main
 
 pytestmark = pytest.mark.e2e
 
@@ -114,4 +114,95 @@ def test_attachment_form_keeps_file_caption_and_ticks_after_a_consent_error(
             {"title": title},
         ).all()
     assert [tuple(row) for row in stored] == [("The welcome desk on opening day", 1, 1)]
+    assert_clean_log(demo)
+
+
+def _people_without_accounts(server: Server, *names: str) -> dict[str, str]:
+    """People in the directory (no account yet), each with an e-mail address; name -> e-mail."""
+    from cop.communities import people
+    from cop.core import db
+    from cop.core.permissions import SYSTEM
+
+    made = {}
+    with db.write_session(db.get_engine(server.database_url)) as session:
+        for name in names:
+            email = f"{name.split()[0].lower()}.{uuid.uuid4().hex[:6]}@example.org"
+            people.create_person(session, SYSTEM, name=name, email=email)
+            made[name] = email
+    return made
+
+
+def _stored(server: Server, sql: str, **params: str) -> list[tuple]:
+    with sa.create_engine(server.database_url).connect() as conn:
+        return [tuple(row) for row in conn.execute(sa.text(sql), params).all()]
+
+
+def test_invitation_form_picks_an_existing_person_or_takes_a_new_one_never_a_duplicate(
+    demo, new_context
+) -> None:
+    tag = uuid.uuid4().hex[:4]
+    jonas, mirela = f"Jonas Berg {tag}", f"Mirela Kovač {tag}"
+    emails = _people_without_accounts(demo, jonas, mirela)
+    page = new_context().new_page()
+    enter(page, demo.url, "admin", DEMO_PASSWORD)
+    go(page, "Admin")
+    click(page.get_by_role("tab", name="Invitations"))
+    tab = page.get_by_role("tabpanel", name="Invitations")
+
+    # 1. Picking a person shows their name and e-mail, not editable, and the link is made for them.
+    click(tab.get_by_text("A person already in the workspace", exact=True))
+    fill_text(tab.get_by_label("Find a person by name or e-mail"), jonas)
+    form = tab.get_by_test_id("stForm")
+    expect(form.get_by_label("Name")).to_have_value(jonas)
+    expect(form.get_by_label("Name")).to_be_disabled()
+    expect(form.get_by_label("E-mail")).to_have_value(emails[jonas])
+    expect(form.get_by_label("E-mail")).to_be_disabled()
+    click(form.get_by_role("button", name="Create invitation link"))
+    expect(tab.get_by_text(f"Send this link to {jonas}.", exact=False)).to_be_visible()
+    expect(tab.get_by_test_id("stCode")).to_contain_text("?invite=")
+
+    # 2. Typing the details of someone already there is refused under the e-mail, offering them.
+    click(tab.get_by_text("Someone new", exact=True))
+    form = tab.get_by_test_id("stForm")
+    form.get_by_label("Name").fill("M. Kovač")
+    form.get_by_label("E-mail").fill(emails[mirela].upper())
+    click(form.get_by_role("button", name="Create invitation link"))
+    expect(
+        tab.get_by_test_id("stAlert")
+        .filter(has_text=f"{mirela} is already in the workspace with this e-mail address")
+        .last
+    ).to_be_visible()
+    click(tab.get_by_role("button", name="Choose the person with this e-mail instead"))
+    form = tab.get_by_test_id("stForm")
+    expect(form.get_by_label("Name")).to_have_value(mirela)
+    click(form.get_by_role("button", name="Create invitation link"))
+    expect(tab.get_by_text(f"Send this link to {mirela}.", exact=False)).to_be_visible()
+
+    # 3. Someone new is only what was typed: no pick can hide behind it.
+    click(tab.get_by_text("Someone new", exact=True))
+    form = tab.get_by_test_id("stForm")
+    expect(form.get_by_label("Name")).to_be_enabled()
+    expect(form.get_by_label("Name")).to_have_value("")
+    newcomer = f"Zeynep Çelik {tag}"
+    form.get_by_label("Name").fill(newcomer)
+    form.get_by_label("E-mail").fill(f"zeynep.{tag}@example.org")
+    click(form.get_by_role("button", name="Create invitation link"))
+    expect(tab.get_by_text(f"Send this link to {newcomer}.", exact=False)).to_be_visible()
+    assert_no_exception(page)
+
+    invited = _stored(
+        demo,
+        "SELECT i.name, i.email, p.name FROM invitation i LEFT JOIN person p ON p.id = i.person_id "
+        "WHERE i.name LIKE :tag ORDER BY i.id",
+        tag=f"%{tag}",
+    )
+    assert invited == [
+        (jonas, emails[jonas], jonas),
+        (mirela, emails[mirela], mirela),
+        (newcomer, f"zeynep.{tag}@example.org", None),
+    ]
+    people = _stored(
+        demo, "SELECT name FROM person WHERE name LIKE :tag ORDER BY name", tag=f"%{tag}"
+    )
+    assert people == [(jonas,), (mirela,)]
     assert_clean_log(demo)
