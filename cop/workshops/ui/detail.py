@@ -23,6 +23,7 @@ from cop.core import clock
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
 from cop.core.validation import MAX_DATE, MIN_DATE
+from cop.shell.confirm import confirmed
 from cop.shell.formatting import format_number, local_time, record_link
 from cop.shell.forms import (
     clear_form,
@@ -203,11 +204,58 @@ def _agenda(actor: Actor, d: dict[str, Any]) -> None:
     items, editable = d["agenda"], d["may"]["edit"]
     if not items:
         st.caption(_("No agenda yet."))
-    for item in items:
-        left, right = st.columns([6, 1])
+    last = len(items) - 1
+    for index, item in enumerate(items):
+        left, up, down, right = st.columns([5, 1, 1, 1])
         minutes = _("{n} min").format(n=item.duration_minutes) if item.duration_minutes else ""
-        left.text(" · ".join(x for x in (item.title, minutes, item.presenter) if x))
-        if editable and right.button(_("Remove"), key=f"agenda-remove-{item.id}"):
+        text = " · ".join(x for x in (item.title, minutes, item.presenter) if x)
+        left.text(text)
+        if not editable:
+            continue
+        for slot, direction, label, tip, icon, disabled in (
+            (
+                up,
+                "up",
+                _("Move up"),
+                _("Move this item one place earlier"),
+                "arrow_upward",
+                index == 0,
+            ),
+            (
+                down,
+                "down",
+                _("Move down"),
+                _("Move this item one place later"),
+                "arrow_downward",
+                index == last,
+            ),
+        ):
+            if slot.button(
+                label,
+                key=f"agenda-{direction}-{item.id}",
+                help=tip,
+                icon=f":material/{icon}:",
+                disabled=disabled,
+            ):
+                if submit(
+                    "agenda",
+                    agenda.move_agenda_item,
+                    actor,
+                    item.id,
+                    direction,
+                    reader_language=actor.language,
+                ):
+                    st.rerun()
+        if confirmed(
+            f"agenda-remove-{item.id}",
+            _("Remove"),
+            _("Remove “{item}” from the agenda? The history keeps a record of it.").format(
+                item=item.title
+            ),
+            confirm_label=_("Yes, remove it"),
+            language=actor.language,
+            slot=right,
+        ):
             if submit(
                 "agenda",
                 _done,
@@ -217,6 +265,7 @@ def _agenda(actor: Actor, d: dict[str, Any]) -> None:
                 reader_language=actor.language,
             ):
                 st.rerun()
+    errors_banner("agenda", actor.language)
     if not editable:
         return
     key = f"agenda-new-{d['workshop'].id}"
@@ -282,7 +331,14 @@ def _attendance(actor: Actor, d: dict[str, Any]) -> None:
                     reader_language=actor.language,
                 ):
                     st.rerun()
-            if right.button(_("Remove"), key=f"attend-remove-{row['id']}"):
+            if confirmed(
+                f"attend-remove-{row['id']}",
+                _("Remove"),
+                _("Remove {name} from this workshop's attendance?").format(name=row["name"]),
+                confirm_label=_("Yes, remove it"),
+                language=actor.language,
+                slot=right,
+            ):
                 if submit(
                     "attendance",
                     _done,
@@ -391,7 +447,13 @@ def _outcomes(actor: Actor, d: dict[str, Any]) -> None:
                 )
             elif outcome.kind == "action" and may["create_action"]:
                 _create_action(actor, d, outcome)
-            if may["edit"] and st.button(_("Remove"), key=f"outcome-remove-{outcome.id}"):
+            if may["edit"] and confirmed(
+                f"outcome-remove-{outcome.id}",
+                _("Remove"),
+                _("Remove this outcome? The history keeps a record of it."),
+                confirm_label=_("Yes, remove it"),
+                language=actor.language,
+            ):
                 if submit(
                     "outcomes",
                     _done,
@@ -489,7 +551,14 @@ def _attachments(actor: Actor, d: dict[str, Any]) -> None:
                 on_click="ignore",
                 key=f"attachment-download-{item['id']}",
             )
-        if may["attach"] and right.button(_("Remove"), key=f"attachment-remove-{item['id']}"):
+        if may["attach"] and confirmed(
+            f"attachment-remove-{item['id']}",
+            _("Remove"),
+            _("Remove the attachment {name}?").format(name=item["filename"]),
+            confirm_label=_("Yes, remove it"),
+            language=actor.language,
+            slot=right,
+        ):
             if submit(
                 "attachments",
                 _done,
