@@ -282,3 +282,23 @@ def test_agenda_items_move_up_and_down_from_the_page(run_page, demo_db) -> None:
         titles = [i.title for i in agenda.agenda(s, workshop.id)]
     assert titles[-2:] == [items[-1].title, items[-2].title]
     assert at.button(key=f"agenda-down-{items[-1].id}").label == "Move down"
+
+
+def test_a_visit_lists_and_links_the_practices_seen_there(run_page, demo_db) -> None:
+    from cop.practices.models import Practice, PracticeWorkshop
+
+    with read_session() as s:
+        seen = s.exec(
+            select(Practice, Workshop)
+            .join(PracticeWorkshop, PracticeWorkshop.practice_id == Practice.id)
+            .join(Workshop, Workshop.id == PracticeWorkshop.workshop_id)
+            .where(Practice.deleted_at.is_(None), Workshop.deleted_at.is_(None))
+        ).first()
+    assert seen is not None, "the demo links no practice to a workshop"
+    practice, workshop = seen
+    at, _ = _run(run_page, "facilitator", workshop.title)
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Practices seen here" in shown
+    assert f'href="./practices?id={practice.id}"' in shown
+    assert practice.title.replace("&", "&amp;").replace("'", "&#x27;") in shown

@@ -23,6 +23,7 @@ from cop.core import clock
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
 from cop.core.validation import MAX_DATE, MIN_DATE
+from cop.practices.queries import practices_seen_at
 from cop.shell.confirm import confirmed
 from cop.shell.formatting import format_number, local_time, record_link
 from cop.shell.forms import (
@@ -94,6 +95,7 @@ def workshop_page(actor: Actor, workshop_id: str) -> None:
     if w.objectives.strip():
         st.markdown(f"**{_('Objectives')}**")
         markdown(w.objectives)
+    _practices_seen(actor, w.id)
     if w.status == "closed":
         st.info(
             _("This workshop is closed and read-only; a facilitator can reopen it."),
@@ -142,6 +144,17 @@ def workshop_page(actor: Actor, workshop_id: str) -> None:
                 ):
                     del st.query_params["id"]
                     st.rerun()
+
+
+def _practices_seen(actor: Actor, workshop_id: int) -> None:
+    """The practices presented here, each a link to its page (the practice names the workshop too)."""
+    _ = translator(actor.language)
+    seen = read(practices_seen_at, actor, workshop_id, reader_language=actor.language) or []
+    if not seen:
+        return
+    st.markdown(f"**{_('Practices seen here')}**")
+    for practice in seen:
+        record_link("practices", f"{practice.title} ({practice.city})", practice.id)
 
 
 def _lifecycle(actor: Actor, d: dict[str, Any]) -> None:
