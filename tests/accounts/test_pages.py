@@ -67,8 +67,8 @@ def test_admin_deactivates_and_unlocks_accounts(run_page, demo_db) -> None:
 
 def _invite_link(run_page) -> str:  # noqa: ANN001
     at = run_page("admin", "admin")
-    _by_key(at.text_input, "adm_inv_name").input("Amira Haddad")
-    _by_key(at.text_input, "adm_inv_email").input("amira@example.org")
+    _by_key(at.text_input, "adm-invite-0-name").input("Amira Haddad")
+    _by_key(at.text_input, "adm-invite-0-email").input("amira@example.org")
     next(b for b in at.button if b.label == "Create invitation link").click().run()
     assert not at.exception, at.exception
     link = at.code[0].value

@@ -188,6 +188,10 @@ def test_invitation_form_picks_an_existing_person_or_takes_a_new_one_never_a_dup
     form.get_by_label("E-mail").fill(f"zeynep.{tag}@example.org")
     click(form.get_by_role("button", name="Create invitation link"))
     expect(tab.get_by_text(f"Send this link to {newcomer}.", exact=False)).to_be_visible()
+    # Saved: the form is empty for the next person.
+    form = tab.get_by_test_id("stForm")
+    expect(form.get_by_label("Name")).to_have_value("")
+    expect(form.get_by_label("E-mail")).to_have_value("")
     assert_no_exception(page)
 
     invited = _stored(
@@ -206,3 +210,28 @@ def test_invitation_form_picks_an_existing_person_or_takes_a_new_one_never_a_dup
     )
     assert people == [(jonas,), (mirela,)]
     assert_clean_log(demo)
+
+
+def test_adding_a_member_empties_the_search_box(demo, new_context) -> None:
+    """Issue 17: after a save the member search kept the name, ready to add them again."""
+    tag = uuid.uuid4().hex[:4]
+    oksana = f"Oksana Melnyk {tag}"
+    _people_without_accounts(demo, oksana)
+    page = new_context().new_page()
+    enter(page, demo.url, "admin", DEMO_PASSWORD)
+    go(page, "Admin")
+    click(page.get_by_role("tab", name="Communities & memberships"))
+    tab = page.get_by_role("tabpanel", name="Communities & memberships")
+    search = tab.get_by_label("Find a person by name or e-mail")
+    fill_text(search, oksana)
+    click(tab.get_by_role("button", name="Add", exact=True))
+    expect(search).to_have_value("")
+    expect(tab.get_by_role("button", name="Add", exact=True)).to_have_count(0)
+    assert_no_exception(page)
+    members = _stored(
+        demo,
+        "SELECT p.name FROM membership m JOIN person p ON p.id = m.person_id "
+        "WHERE p.name = :name AND m.deleted_at IS NULL",
+        name=oksana,
+    )
+    assert members == [(oksana,)]

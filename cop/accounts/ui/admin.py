@@ -19,6 +19,7 @@ from cop.core.permissions import Actor
 from cop.shell.formatting import local_time
 from cop.shell.forms import (
     PAGE_SIZE,
+    clear_form,
     errors_banner,
     field_error,
     forget_errors,
@@ -26,6 +27,7 @@ from cop.shell.forms import (
     pager,
     read,
     submit,
+    widget_key,
 )
 from cop.shell.person_picker import person_picker, pick_person
 
@@ -262,7 +264,7 @@ def invitations_tab(actor: Actor) -> None:
     form = "adm-invite"
     person = None
     if mode == "existing":
-        person = pick_person(actor, "adm_invite_person", without_account=True)
+        person = pick_person(actor, widget_key(form, "person"), without_account=True)
         field_error(form, "person", actor.language)
     errors_banner(form, actor.language)
     with st.form(form):
@@ -274,9 +276,9 @@ def invitations_tab(actor: Actor) -> None:
             st.text_input(_("Name"), value=person["name"] if person else "", disabled=True)
             st.text_input(_("E-mail"), value=person["email"] if person else "", disabled=True)
         else:
-            st.text_input(_("Name"), key="adm_inv_name", max_chars=200)
+            st.text_input(_("Name"), key=widget_key(form, "name"), max_chars=200)
             field_error(form, "name", actor.language)
-            st.text_input(_("E-mail"), key="adm_inv_email", max_chars=254)
+            st.text_input(_("E-mail"), key=widget_key(form, "email"), max_chars=254)
             field_error(form, "email", actor.language)
         role = st.selectbox(
             _("Role"), communities.ROLES, format_func=_, index=1, key="adm_inv_role"
@@ -300,7 +302,9 @@ def invitations_tab(actor: Actor) -> None:
 def _choose_existing(form: str) -> None:
     """The typed e-mail belongs to someone already there: look them up under the existing people."""
     st.session_state["adm_inv_mode"] = "existing"
-    st.session_state["adm_invite_person_search"] = st.session_state.get("adm_inv_email", "")
+    st.session_state[widget_key(form, "person") + "_search"] = st.session_state.get(
+        widget_key(form, "email"), ""
+    )
     forget_errors(form)
 
 
@@ -313,8 +317,8 @@ def _create_invitation(
         {"person_id": person["person_id"]}
         if person is not None
         else {
-            "name": st.session_state.get("adm_inv_name", ""),
-            "email": st.session_state.get("adm_inv_email", ""),
+            "name": st.session_state.get(widget_key(form, "name"), ""),
+            "email": st.session_state.get(widget_key(form, "email"), ""),
         }
     )
     result = submit(
@@ -334,13 +338,7 @@ def _create_invitation(
             "emailed": result.emailed,
             "problem": result.email_problem,
         }
-        for key in (
-            "adm_inv_name",
-            "adm_inv_email",
-            "adm_invite_person_search",
-            "adm_invite_person_pick",
-        ):
-            st.session_state.pop(key, None)
+        clear_form(form)  # keys move on: the browser draws the fields empty
         st.rerun()
 
 
