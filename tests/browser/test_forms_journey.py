@@ -235,3 +235,25 @@ def test_adding_a_member_empties_the_search_box(demo, new_context) -> None:
         name=oksana,
     )
     assert members == [(oksana,)]
+
+
+def test_agenda_form_keeps_input_after_a_refusal_and_empties_after_a_save(
+    demo, new_context
+) -> None:
+    """The agenda form cleared on every submit: a refused item lost its presenter and length."""
+    page = new_context().new_page()
+    _open_new_workshop(page, demo)
+    panel = page.get_by_role("tabpanel", name="Agenda")
+    panel.get_by_label("Presenter").fill("Ana from the volunteer centre")
+    click(panel.get_by_role("button", name="Add to the agenda"))
+    expect(panel.get_by_text("The title must not be empty.").first).to_be_visible()
+    expect(panel.get_by_label("Presenter")).to_have_value("Ana from the volunteer centre")
+
+    panel.get_by_label("Agenda item").fill("Welcome at the volunteer centre")
+    click(panel.get_by_role("button", name="Add to the agenda"))
+    expect(
+        panel.get_by_text("Welcome at the volunteer centre · Ana from the volunteer centre")
+    ).to_be_visible()
+    expect(panel.get_by_label("Agenda item")).to_have_value("")
+    expect(panel.get_by_label("Presenter")).to_have_value("")
+    assert_no_exception(page)

@@ -302,3 +302,27 @@ def test_a_visit_lists_and_links_the_practices_seen_there(run_page, demo_db) -> 
     assert "Practices seen here" in shown
     assert f'href="./practices?id={practice.id}"' in shown
     assert practice.title.replace("&", "&amp;").replace("'", "&#x27;") in shown
+
+
+def test_agenda_and_outcome_forms_keep_input_after_a_refusal_and_empty_after_a_save(
+    run_page, demo_db
+) -> None:
+    """A refused item kept nothing (clear_on_submit); a saved one empties the form."""
+    at, workshop = _run(run_page, "facilitator", HELD)
+    presenter = next(t for t in at.text_input if t.label == "Presenter")
+    presenter.input("Ana from the volunteer centre")
+    _button(at, "Add to the agenda").click().run()
+    assert "The title must not be empty." in texts(at)
+    assert next(t for t in at.text_input if t.label == "Presenter").value == (
+        "Ana from the volunteer centre"
+    )
+    next(t for t in at.text_input if t.label == "Agenda item").input("Welcome")
+    _button(at, "Add to the agenda").click().run()
+    assert not at.exception, at.exception
+    assert [t.value for t in at.text_input if t.label in ("Agenda item", "Presenter")] == ["", ""]
+
+    outcome = next(t for t in at.text_area if t.label == "Outcome (Markdown)")
+    outcome.input("x" * 100_001)
+    _button(at, "Add outcome").click().run()
+    assert "Nothing was saved" in texts(at)
+    assert next(t for t in at.text_area if t.label == "Outcome (Markdown)").value == "x" * 100_001

@@ -283,11 +283,27 @@ def _agenda(actor: Actor, d: dict[str, Any]) -> None:
         return
     key = f"agenda-new-{d['workshop'].id}"
     errors_banner(key, actor.language)
-    with st.form(key, clear_on_submit=True):
+    # Not cleared on submit: a refused item keeps what was typed; a saved one empties the form.
+    with st.form(key):
         row = st.columns([4, 1, 2])
-        title = row[0].text_input(_("Agenda item"), max_chars=200)
-        length = row[1].number_input(_("Minutes"), min_value=0, max_value=1440, value=0, step=5)
-        presenter = row[2].text_input(_("Presenter"), max_chars=200)
+        title = row[0].text_input(_("Agenda item"), max_chars=200, key=widget_key(key, "title"))
+        with row[0]:
+            field_error(key, "title", actor.language)
+        length = row[1].number_input(
+            _("Minutes"),
+            min_value=0,
+            max_value=1440,
+            value=0,
+            step=5,
+            key=widget_key(key, "minutes"),
+        )
+        with row[1]:
+            field_error(key, "duration_minutes", actor.language)
+        presenter = row[2].text_input(
+            _("Presenter"), max_chars=200, key=widget_key(key, "presenter")
+        )
+        with row[2]:
+            field_error(key, "presenter", actor.language)
         if st.form_submit_button(_("Add to the agenda")):
             if submit(
                 key,
@@ -299,6 +315,7 @@ def _agenda(actor: Actor, d: dict[str, Any]) -> None:
                 presenter=presenter,
                 reader_language=actor.language,
             ):
+                clear_form(key)
                 st.rerun()
 
 
@@ -397,10 +414,14 @@ def _add_attendees(actor: Actor, d: dict[str, Any]) -> None:
     roles = list(ROLE_LABELS)
     left, right = st.columns(2)
     key = f"attendee-{w.id}"
-    with left.form(key, clear_on_submit=True):
+    with left.form(key):
         st.markdown(f"**{_('Add a member')}**")
         person = st.selectbox(
-            _("Member of the community"), list(members), format_func=members.get, index=None
+            _("Member of the community"),
+            list(members),
+            format_func=members.get,
+            index=None,
+            key=widget_key(key, "person"),
         )
         field_error(key, "person_id", actor.language)
         role = st.selectbox(_("Role"), roles, format_func=lambda r: _(ROLE_LABELS[r]), index=2)
@@ -416,13 +437,16 @@ def _add_attendees(actor: Actor, d: dict[str, Any]) -> None:
                 attended=came,
                 reader_language=actor.language,
             ):
+                clear_form(key)
                 st.rerun()
     key = f"guest-{w.id}"
-    with right.form(key, clear_on_submit=True):
+    with right.form(key):
         st.markdown(f"**{_('Add a guest without an account')}**")
-        name = st.text_input(_("Name"), max_chars=200)
+        name = st.text_input(_("Name"), max_chars=200, key=widget_key(key, "name"))
         field_error(key, "guest_name", actor.language)
-        organisation = st.text_input(_("Organisation"), max_chars=200)
+        organisation = st.text_input(
+            _("Organisation"), max_chars=200, key=widget_key(key, "organisation")
+        )
         field_error(key, "guest_organisation", actor.language)
         role = st.selectbox(_("Role"), roles, format_func=lambda r: _(ROLE_LABELS[r]), index=2)
         came = st.checkbox(_("Attended"), value=w.status != "planned")
@@ -438,6 +462,7 @@ def _add_attendees(actor: Actor, d: dict[str, Any]) -> None:
                 attended=came,
                 reader_language=actor.language,
             ):
+                clear_form(key)
                 st.rerun()
 
 
@@ -480,14 +505,14 @@ def _outcomes(actor: Actor, d: dict[str, Any]) -> None:
         return
     key = f"outcome-new-{w.id}"
     errors_banner(key, actor.language)
-    with st.form(key, clear_on_submit=True):
+    with st.form(key):
         kind = st.radio(
             _("Kind of outcome"),
             list(OUTCOME_LABELS),
             format_func=lambda k: _(OUTCOME_LABELS[k]),
             horizontal=True,
         )
-        text = st.text_area(_("Outcome (Markdown)"), height=100)
+        text = st.text_area(_("Outcome (Markdown)"), height=100, key=widget_key(key, "text"))
         field_error(key, "text", actor.language)
         if st.form_submit_button(_("Add outcome")):
             if submit(
@@ -499,6 +524,7 @@ def _outcomes(actor: Actor, d: dict[str, Any]) -> None:
                 text=text,
                 reader_language=actor.language,
             ):
+                clear_form(key)
                 st.rerun()
 
 
