@@ -30,6 +30,11 @@ from cop.core.permissions import SYSTEM, Actor, authorize
 from cop.core.validation import Checker, record_id
 
 LIFETIME = timedelta(days=7)
+# The refusal of a typed e-mail that belongs to someone already there; the form offers them.
+ALREADY_IN_WORKSPACE = N_(
+    "{name} is already in the workspace with this e-mail address: "
+    "choose them under “A person already in the workspace” instead."
+)
 LINK_PREFIX = "/?invite="
 
 
@@ -136,16 +141,7 @@ def _refuse_someone_already_there(session: Session, chk: Checker, email: str) ->
             ),
         )
     else:
-        chk.fail(
-            "email",
-            Message(
-                N_(
-                    "{name} is already in the workspace with this e-mail address: "
-                    "choose them under “A person already in the workspace” instead."
-                ),
-                name=person.name,
-            ),
-        )
+        chk.fail("email", Message(ALREADY_IN_WORKSPACE, name=person.name))
 
 
 def _refuse_a_second_pending_invitation(

@@ -141,3 +141,13 @@ def test_profile_offers_my_data_as_json(run_page, demo_db) -> None:
     assert not at.exception, at.exception
     data = json.loads(at.session_state["profile_export_json"])
     assert data["account"]["username"] == "member"
+
+
+def test_the_offer_to_pick_someone_comes_only_when_the_email_is_theirs(run_page, demo_db) -> None:
+    """A malformed e-mail is not someone already there: no button offering to pick them."""
+    at = run_page("admin", "admin")
+    _by_key(at.text_input, "adm-invite-0-name").input("Amira Haddad")
+    _by_key(at.text_input, "adm-invite-0-email").input("not-an-address")
+    next(b for b in at.button if b.label == "Create invitation link").click().run()
+    assert "This does not look like an e-mail address." in [e.value for e in at.error]
+    assert "Choose the person with this e-mail instead" not in [b.label for b in at.button]

@@ -284,7 +284,8 @@ def invitations_tab(actor: Actor) -> None:
             _("Role"), communities.ROLES, format_func=_, index=1, key="adm_inv_role"
         )
         chosen = st.form_submit_button(_("Create invitation link"), type="primary")
-    if mode == "new" and "email" in form_errors(form):
+    refusal = form_errors(form).get("email")
+    if mode == "new" and getattr(refusal, "template", None) == invitations.ALREADY_IN_WORKSPACE:
         st.button(
             _("Choose the person with this e-mail instead"),
             key="adm_inv_offer",
