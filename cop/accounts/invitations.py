@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from cop.accounts import service as accounts
@@ -29,6 +30,11 @@ from cop.core.permissions import SYSTEM, Actor, authorize
 from cop.core.validation import Checker, record_id
 
 LIFETIME = timedelta(days=7)
+# The refusal of a typed e-mail that belongs to someone already there; the form offers them.
+ALREADY_IN_WORKSPACE = N_(
+    "{name} is already in the workspace with this e-mail address: "
+    "choose them under “A person already in the workspace” instead."
+)
 LINK_PREFIX = "/?invite="
 
 
@@ -74,12 +80,115 @@ def _invitation_email(
     return subject, body
 
 
+def _live_people_with_email(session: Session, email: str) -> list[tuple[Person, int | None]]:
+    """People of the workspace whose e-mail is ``email`` (any case), with their account if any."""
+    return list(
+        session.exec(
+            select(Person, User.id)
+            .join(User, col(User.person_id) == Person.id, isouter=True)
+            .where(
+                func.lower(Person.email) == email.lower(),
+                col(Person.deleted_at).is_(None),
+                col(Person.anonymised_at).is_(None),
+            )
+            .order_by(Person.id)
+        ).all()
+    )
+
+
+def _picked_person(
+    session: Session, chk: Checker, person_id: int | None, name: str, email: str
+) -> tuple[str, str]:
+    """The picked person's own name and e-mail; typing someone else's next to a pick is refused."""
+    person = session.get(Person, person_id) if person_id is not None else None
+    if person is None or person.deleted_at is not None or person.anonymised_at is not None:
+        chk.fail("person", N_("Choose a person who exists in the workspace."))
+        return "", ""
+    if session.exec(select(User.id).where(User.person_id == person_id)).first():
+        chk.fail("person", Message(N_("{name} already has an account."), name=person.name))
+    typed_name, typed_email = (name or "").strip(), (email or "").strip()
+    if (typed_name and typed_name != person.name) or (
+        typed_email and typed_email.lower() != person.email.lower()
+    ):
+        chk.fail(
+            "person",
+            Message(
+                N_(
+                    "You picked {name}. Invite them without typing a name or e-mail, "
+                    "or pick nobody to invite someone new."
+                ),
+                name=person.name,
+            ),
+        )
+    return person.name, person.email
+
+
+def _refuse_someone_already_there(session: Session, chk: Checker, email: str) -> None:
+    """A typed e-mail that belongs to a person already in the workspace would make a second one."""
+    found = _live_people_with_email(session, email)
+    if not found:
+        return
+    person, account = found[0]
+    if account is not None:
+        chk.fail(
+            "email",
+            Message(
+                N_(
+                    "{name} already has an account with this e-mail address; "
+                    "add them to the community as a member instead."
+                ),
+                name=person.name,
+            ),
+        )
+    else:
+        chk.fail("email", Message(ALREADY_IN_WORKSPACE, name=person.name))
+
+
+def _refuse_a_second_pending_invitation(
+    session: Session,
+    chk: Checker,
+    community_id: int,
+    person_id: int | None,
+    email: str,
+    name: str,
+) -> None:
+    """One pending link per person and community: a second would make a second account."""
+    same = []
+    if person_id is not None:
+        same.append(Invitation.person_id == person_id)
+    if email:
+        same.append(func.lower(Invitation.email) == email.lower())
+    if not same:
+        return
+    pending = session.exec(
+        select(Invitation.id).where(
+            Invitation.community_id == community_id,
+            sa.or_(*same),
+            col(Invitation.used_at).is_(None),
+            col(Invitation.revoked_at).is_(None),
+            col(Invitation.deleted_at).is_(None),
+            Invitation.expires_at > clock.now(),
+        )
+    ).first()
+    if pending is not None:
+        chk.fail(
+            "person" if person_id is not None else "email",
+            Message(
+                N_(
+                    "{name} already has a pending invitation to this community; "
+                    "withdraw it below to send a new link."
+                ),
+                name=name,
+            ),
+        )
+
+
 def invite(
     session: Session,
     actor: Actor,
     *,
     community_id: int,
-    name: str,
+    name: str = "",
     email: str = "",
     role: str = "member",
     person_id: int | None = None,
@@ -93,16 +202,17 @@ def invite(
     community = communities.get_community(session, actor, community_id)
     authorize(actor, "invitation.create", community)
     chk = Checker()
-    name = chk.title("name", name, label=N_("The name"))
-    email = chk.email("email", email)
     chk.choice("role", role, communities.ROLES, label=N_("The role"))
     if person_id is not None:
         person_id = record_id(person_id)
-        person = session.get(Person, person_id) if person_id is not None else None
-        if person is None or person.deleted_at is not None or person.anonymised_at is not None:
-            chk.fail("person", N_("Choose a person who exists in the workspace."))
-        elif session.exec(select(User.id).where(User.person_id == person_id)).first():
-            chk.fail("person", Message(N_("{name} already has an account."), name=person.name))
+        name, email = _picked_person(session, chk, person_id, name, email)
+    else:
+        name = chk.title("name", name, label=N_("The name"))
+        email = chk.email("email", email)
+        if email and "email" not in chk.errors:
+            _refuse_someone_already_there(session, chk, email)
+    if not chk.errors:
+        _refuse_a_second_pending_invitation(session, chk, community.id, person_id, email, name)  # type: ignore[arg-type]
     chk.raise_if_any()
 
     token = secrets.token_urlsafe(32)
@@ -205,6 +315,16 @@ def accept_invitation(
         raise InvitationUnusable(
             "This person already has an account. Sign in, or ask for help with your password."
         )
+    person_id = invitation.person_id
+    if person_id is None and invitation.email:
+        # Someone may have added this person by hand since the link went out: link to them.
+        found = _live_people_with_email(session, invitation.email)
+        if any(account is not None for _person, account in found):
+            raise InvitationUnusable(
+                "Someone with this e-mail address already has an account. Sign in, "
+                "or ask the person who invited you for help."
+            )
+        person_id = found[0][0].id if found else None
     acting = dataclasses.replace(
         SYSTEM, username=f"invitation #{invitation.id}", name=invitation.name
     )
@@ -215,7 +335,7 @@ def accept_invitation(
         password=password,
         name=name,
         email=invitation.email,
-        person_id=invitation.person_id,
+        person_id=person_id,
     )
     already_member = session.exec(
         select(Membership.id).where(

@@ -265,3 +265,32 @@ def practice_detail(session: Session, actor: Actor, practice_id: Any) -> Practic
         )
     ]
     return PracticeDetail(practice, community, city, implementers, images, workshops)  # type: ignore[arg-type]  # city: organisation_id is a NOT NULL foreign key with ON DELETE RESTRICT
+
+
+@dataclass(frozen=True)
+class PracticeSeen:
+    """A practice presented at a workshop or visit, as that workshop's page lists it."""
+
+    id: int
+    title: str
+    city: str
+    status: str
+
+
+def practices_seen_at(session: Session, actor: Actor, workshop_id: int) -> list[PracticeSeen]:
+    """The other way of ``practice_detail``'s workshops: what was seen at this workshop.
+
+    Only practices the actor may read (``readable_practices``), by title; the
+    caller has checked that the actor may read the workshop.
+    """
+    rows = session.execute(
+        sa.select(
+            col(Practice.id), col(Practice.title), col(Organisation.name), col(Practice.status)
+        )
+        .join(PracticeWorkshop, col(PracticeWorkshop.practice_id) == Practice.id)
+        .join(Community, col(Community.id) == Practice.community_id)
+        .join(Organisation, col(Organisation.id) == Practice.organisation_id)
+        .where(col(PracticeWorkshop.workshop_id) == workshop_id, readable_practices(actor))
+        .order_by(col(Practice.title), col(Practice.id))
+    )
+    return [PracticeSeen(i, t, c, s) for i, t, c, s in rows]

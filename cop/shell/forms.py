@@ -65,6 +65,11 @@ def form_errors(form_key: str) -> dict[str, str]:
     return dict(st.session_state.get(_errors_key(form_key), {}))
 
 
+def forget_errors(form_key: str) -> None:
+    """Drop a form's field messages (the person took another way than the one refused)."""
+    st.session_state.pop(_errors_key(form_key), None)
+
+
 def errors_banner(form_key: str, language: str = "en") -> None:
     """Above a refused form: every message at once (each also appears under its field)."""
     errors = form_errors(form_key)
@@ -180,6 +185,30 @@ def prefill(key: str, version: int, values: dict[str, Any]) -> int:
         for field, value in values.items():
             st.session_state.setdefault(f"{key}-{field}", value)
     return int(st.session_state[marker])
+
+
+def widget_key(form_key: str, field: str) -> str:
+    """The key of ``field`` in a form that empties after a save (see ``clear_form``).
+
+    Such forms keep ``clear_on_submit`` off, so a refused save keeps every value,
+    files included; a successful save moves the keys on, and Streamlit draws
+    fresh, empty widgets (a file uploader cannot be emptied any other way).
+    """
+    return f"{form_key}-{st.session_state.get(_generation_key(form_key), 0)}-{field}"
+
+
+def clear_form(form_key: str) -> None:
+    """After a successful save: the next run draws the form empty."""
+    generation = _generation_key(form_key)
+    old = st.session_state.get(generation, 0)
+    prefix = f"{form_key}-{old}-"
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+        del st.session_state[key]
+    st.session_state[generation] = old + 1
+
+
+def _generation_key(form_key: str) -> str:
+    return f"cop_generation::{form_key}"
 
 
 def forget(key: str, fields: list[str]) -> None:

@@ -11,6 +11,12 @@ from cop.shell.forms import read
 
 
 def person_picker(actor: Actor, key: str, *, without_account: bool = False) -> int | None:
+    picked = pick_person(actor, key, without_account=without_account)
+    return picked["person_id"] if picked else None
+
+
+def pick_person(actor: Actor, key: str, *, without_account: bool = False) -> dict | None:
+    """The picked person's row from the directory (id, name, e-mail, organisation), or None."""
     _ = translator(actor.language)
     search = st.text_input(_("Find a person by name or e-mail"), key=f"{key}_search")
     if not search.strip():
@@ -23,4 +29,5 @@ def person_picker(actor: Actor, key: str, *, without_account: bool = False) -> i
     labels = {
         p["person_id"]: f"{p['name']} <{p['email'] or '-'}> {p['organisation']}" for p in found
     }
-    return st.selectbox(_("Person"), list(labels), format_func=labels.get, key=f"{key}_pick")
+    chosen = st.selectbox(_("Person"), list(labels), format_func=labels.get, key=f"{key}_pick")
+    return next((p for p in found if p["person_id"] == chosen), None)

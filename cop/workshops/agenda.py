@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from cop.core import records
+from cop.core.errors import ValidationError
 from cop.core.i18n import N_
 from cop.core.permissions import Actor
 from cop.core.validation import Checker
@@ -98,3 +99,46 @@ def remove_agenda_item(session: Session, actor: Actor, item_id: int) -> None:
     records.soft_delete(
         session, actor, item, action="agenda_item.delete", community_id=community.id
     )
+
+
+MOVES = {"up": -1, "down": 1}
+
+
+def move_agenda_item(session: Session, actor: Actor, item_id: int, direction: str) -> AgendaItem:
+    """Swap an item with its neighbour above or below, as the programme shows them.
+
+    Every live item of the workshop is locked and numbered 1..n afresh, so the
+    order stays the same on SQLite and PostgreSQL even where older items shared
+    a position; each item whose position changes gets an audit event.
+    """
+    item = records.get_live(session, AgendaItem, item_id, for_update=True, label="agenda item")
+    _, community = editable_workshop(session, actor, item.workshop_id, "workshop.update")
+    step = MOVES.get(direction)
+    if step is None:
+        raise ValidationError({"direction": N_("Move an agenda item up or down.")})
+    items = list(
+        session.exec(
+            select(AgendaItem)
+            .where(AgendaItem.workshop_id == item.workshop_id, col(AgendaItem.deleted_at).is_(None))
+            .order_by(col(AgendaItem.position), col(AgendaItem.id))
+            .with_for_update()
+        )
+    )
+    index = next(i for i, other in enumerate(items) if other.id == item.id)
+    target = index + step
+    if not 0 <= target < len(items):
+        edge = N_("This item is already first.") if step < 0 else N_("This item is already last.")
+        raise ValidationError({"position": edge})
+    items[index], items[target] = items[target], items[index]
+    for position, other in enumerate(items, start=1):
+        if other.position != position:
+            records.save(
+                session,
+                actor,
+                other,
+                other.version,
+                {"position": position},
+                action="agenda_item.move",
+                community_id=community.id,
+            )
+    return item

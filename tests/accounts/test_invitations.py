@@ -241,7 +241,7 @@ def test_inviting_an_existing_person_gives_that_person_the_account(engine: Engin
 
     with write_session(engine) as s:
         person = people.create_person(s, SYSTEM, name="Jonas Berg", email="jonas@example.org")
-    token = _invite(engine, world.admin, world.community.id, name="Jonas Berg", person_id=person.id)
+    token = _invite(engine, world.admin, world.community.id, name="", email="", person_id=person.id)
     user = _accept(engine, token, username="jonas", name="Jonas Berg")
     assert user.person_id == person.id
     with read_session(engine) as s:
@@ -356,3 +356,109 @@ def test_facilitators_list_their_communitys_invitations_with_their_state(engine:
             invitations.list_invitations(s, world.facilitator)
     assert total == 2
     assert {r["name"]: r["status"] for r in rows} == {"A One": "used", "B Two": "pending"}
+
+
+def _jonas(engine: Engine):  # noqa: ANN202
+    from cop.communities import people
+
+    with write_session(engine) as s:
+        return people.create_person(s, SYSTEM, name="Jonas Berg", email="jonas@example.org")
+
+
+def test_inviting_a_picked_person_takes_their_name_and_email(engine: Engine) -> None:
+    """Issue 17 item 3: picking a person left name and e-mail empty and the save failed."""
+    world = factories.world(engine)
+    person = _jonas(engine)
+    with write_session(engine) as s:
+        issued = invitations.invite(
+            s, world.admin, community_id=world.community.id, name="", person_id=person.id
+        )
+        assert (issued.invitation.name, issued.invitation.email) == (
+            "Jonas Berg",
+            "jonas@example.org",
+        )
+
+
+def test_picking_one_person_and_typing_another_name_is_refused(engine: Engine) -> None:
+    """It used to invite the picked person silently under the typed name."""
+    world = factories.world(engine)
+    person = _jonas(engine)
+    with write_session(engine) as s, pytest.raises(ValidationError) as refused:
+        invitations.invite(
+            s,
+            world.admin,
+            community_id=world.community.id,
+            name="Amira Haddad",
+            email="amira@example.org",
+            person_id=person.id,
+        )
+    assert set(refused.value.fields) == {"person"}
+    assert "Jonas Berg" in str(refused.value.fields["person"])
+    with read_session(engine) as s:
+        assert s.exec(select(Invitation)).first() is None
+
+
+def test_typing_the_email_of_someone_in_the_workspace_is_refused_naming_them(
+    engine: Engine,
+) -> None:
+    """A typed e-mail that belongs to a person already there never makes a second person."""
+    world = factories.world(engine)
+    _jonas(engine)
+    with write_session(engine) as s, pytest.raises(ValidationError) as refused:
+        invitations.invite(
+            s,
+            world.admin,
+            community_id=world.community.id,
+            name="J. Berg",
+            email=" JONAS@Example.org ",
+        )
+    assert set(refused.value.fields) == {"email"}
+    assert "Jonas Berg" in str(refused.value.fields["email"])
+    with read_session(engine) as s:
+        assert s.exec(select(Invitation)).first() is None
+
+
+def test_a_second_pending_invitation_for_the_same_person_and_community_is_refused(
+    engine: Engine,
+) -> None:
+    world = factories.world(engine)
+    person = _jonas(engine)
+    _invite(engine, world.admin, world.community.id, name="", email="", person_id=person.id)
+    with write_session(engine) as s, pytest.raises(ValidationError) as refused:
+        invitations.invite(
+            s, world.admin, community_id=world.community.id, name="", person_id=person.id
+        )
+    assert set(refused.value.fields) == {"person"}
+    _invite(engine, world.admin, world.community.id, name="Amira Haddad", email="amira@example.org")
+    with write_session(engine) as s, pytest.raises(ValidationError) as refused:
+        invitations.invite(
+            s,
+            world.admin,
+            community_id=world.community.id,
+            name="Amira H.",
+            email="Amira@example.org",
+        )
+    assert set(refused.value.fields) == {"email"}
+    with read_session(engine) as s:
+        assert len(s.exec(select(Invitation)).all()) == 2
+
+
+def test_accepting_links_to_a_person_with_the_same_email_made_since_and_adds_no_second_membership(
+    engine: Engine,
+) -> None:
+    """Between the invitation and its acceptance the person may have been added by hand."""
+    from cop.communities import people
+    from cop.communities import service as communities
+    from cop.communities.models import Person
+
+    world = factories.world(engine)
+    token = _invite(engine, world.admin, world.community.id, name="Amira Haddad")
+    with write_session(engine) as s:
+        person = people.create_person(s, SYSTEM, name="Amira Haddad", email="Amira@example.org")
+        communities.add_member(s, SYSTEM, world.community.id, person.id, "member")
+    user = _accept(engine, token)
+    assert user.person_id == person.id
+    with read_session(engine) as s:
+        assert len(s.exec(select(Person).where(Person.name == "Amira Haddad")).all()) == 1
+        memberships = s.exec(select(Membership).where(Membership.person_id == person.id)).all()
+        assert len(memberships) == 1

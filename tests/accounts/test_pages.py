@@ -11,7 +11,7 @@ from cop.accounts import service as accounts
 from cop.accounts.models import User
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
-from tests.page_fixtures import texts
+from tests.page_fixtures import as_shown, texts
 
 
 def _by_key(elements, key: str):  # noqa: ANN001, ANN202
@@ -67,8 +67,8 @@ def test_admin_deactivates_and_unlocks_accounts(run_page, demo_db) -> None:
 
 def _invite_link(run_page) -> str:  # noqa: ANN001
     at = run_page("admin", "admin")
-    _by_key(at.text_input, "adm_inv_name").input("Amira Haddad")
-    _by_key(at.text_input, "adm_inv_email").input("amira@example.org")
+    _by_key(at.text_input, "adm-invite-0-name").input("Amira Haddad")
+    _by_key(at.text_input, "adm-invite-0-email").input("amira@example.org")
     next(b for b in at.button if b.label == "Create invitation link").click().run()
     assert not at.exception, at.exception
     link = at.code[0].value
@@ -141,3 +141,13 @@ def test_profile_offers_my_data_as_json(run_page, demo_db) -> None:
     assert not at.exception, at.exception
     data = json.loads(at.session_state["profile_export_json"])
     assert data["account"]["username"] == "member"
+
+
+def test_the_offer_to_pick_someone_comes_only_when_the_email_is_theirs(run_page, demo_db) -> None:
+    """A malformed e-mail is not someone already there: no button offering to pick them."""
+    at = run_page("admin", "admin")
+    _by_key(at.text_input, "adm-invite-0-name").input("Amira Haddad")
+    _by_key(at.text_input, "adm-invite-0-email").input("not-an-address")
+    next(b for b in at.button if b.label == "Create invitation link").click().run()
+    assert "This does not look like an e-mail address." in [as_shown(e.value) for e in at.error]
+    assert "Choose the person with this e-mail instead" not in [b.label for b in at.button]

@@ -40,6 +40,7 @@ def test_an_over_long_section_title_is_refused_under_the_field_and_adds_nothing(
     title_field.fill(first)
     click(adding.get_by_role("button", name="Add section"))
     expect(draft.get_by_role("heading", name=re.compile(re.escape(first)))).to_have_count(1)
+    expect(title_field).to_have_value("")  # ready for the next section
     before = sections.count()
 
     title_field.fill("x" * 201)  # as a paste does: the whole value at once

@@ -187,6 +187,9 @@ def test_member_records_a_score_and_the_heatmap_changes(run_page) -> None:
         assert session.exec(
             select(SelfAssessment).where(SelfAssessment.evidence == "Agreed in the city council")
         ).one()
+    # Issue 17: the saved evidence stayed in the form, ready to be recorded twice.
+    assert [t.value for t in at.tabs[SCORES].text_area if t.label == "Evidence"] == [""]
+    assert "Nothing was saved" not in texts(at)
 
 
 RAW_TIMESTAMP = r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d)?(\.\d+)?\+00:00"

@@ -555,3 +555,40 @@ def test_seeded_workspace_has_tagged_practices_standards_and_a_year_of_scores(
             == 4
             for c in cells
         )
+
+
+def test_a_visit_lists_the_practices_seen_there_as_far_as_the_reader_may_read_them(
+    engine: Engine, w: factories.World, city: int
+) -> None:
+    """Issue 17: the link practice -> workshop was one-way; the visit now names its practices."""
+    from cop.practices import queries
+
+    with write_session(engine) as s:
+        visit = workshops.record_workshop(
+            s,
+            w.facilitator,
+            community_id=w.community.id,
+            title="Study visit to Düsseldorf",
+            kind="study_visit",
+            format="in_person",
+            starts_at="2025-03-04T09:00",
+            ends_at="2025-03-05T17:00",
+            time_zone="Europe/Berlin",
+            place="Rathaus",
+        )
+    seen = [
+        new_practice(engine, w.member, w.community.id, city, title=t, workshop_ids=[visit.id])
+        for t in ("Welcome points", "Buddy walks", "Removed again")
+    ]
+    new_practice(engine, w.member, w.community.id, city, title="Seen elsewhere")
+    with write_session(engine) as s:
+        practices.delete_practice(s, w.facilitator, seen[2].id)
+    with read_session(engine) as s:
+        shown = queries.practices_seen_at(s, w.observer, visit.id)
+        assert [(p.title, p.city) for p in shown] == [
+            ("Buddy walks", "Düsseldorf"),
+            ("Welcome points", "Düsseldorf"),
+        ]
+        assert [p.id for p in shown] == [seen[1].id, seen[0].id]
+        # Someone outside the community reads only approved practices: these are drafts.
+        assert queries.practices_seen_at(s, w.outsider, visit.id) == []

@@ -123,7 +123,8 @@ def _user_person(name: str) -> Any:
 
 def _invite(field: str) -> Any:
     def call(s: Session, w: HostileWorld, v: Any) -> invitations.IssuedInvitation:
-        values = {"name": f"Invitee {serial()}", field: v}
+        # A picked person brings their own name: typing another next to a pick is refused.
+        values = {field: v} if field == "person_id" else {"name": f"Invitee {serial()}", field: v}
         return invitations.invite(s, w.facilitator, community_id=w.community.id, **values)  # type: ignore[arg-type]
 
     return call

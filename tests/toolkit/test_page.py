@@ -48,7 +48,7 @@ def test_member_adds_a_section_to_the_chapter(run_page) -> None:
     chapter = _welcoming_chapter()
     at = run_page("toolkit", "member")
     at.selectbox(key=f"section-new-{chapter.id}-kind").set_value("free_text")
-    at.text_input(key=f"section-new-{chapter.id}-title").input("Notes from Ghent")
+    at.text_input(key=f"section-new-{chapter.id}-0-title").input("Notes from Ghent")
     next(b for b in at.button if b.label == "Add section").click()
     at.run()
     assert not at.exception, at.exception
@@ -63,6 +63,8 @@ def test_member_adds_a_section_to_the_chapter(run_page) -> None:
         ]
     assert titles[-1] == "Notes from Ghent"
     assert "Notes from Ghent" in texts(at)
+    # The form is drawn afresh for the next section (its fields have new keys).
+    assert at.text_input(key=f"section-new-{chapter.id}-1-title").value == ""
 
 
 def test_member_submits_and_facilitator_approves_the_chapter(run_page) -> None:

@@ -217,3 +217,64 @@ def test_action_cannot_link_a_workshop_of_another_community(engine: Engine, w: W
             workshop_id=foreign.id,
         )
     assert "workshop_id" in err.value.fields
+
+
+def _programme(engine: Engine, w: World, *titles: str) -> tuple[int, list[int]]:
+    made = factories.workshop(engine, w.member, w.community.id)
+    with write_session(engine) as s:
+        ids = [agenda.add_agenda_item(s, w.member, made.id, title=t).id for t in titles]
+    return made.id, ids  # type: ignore[return-value]
+
+
+def _titles(engine: Engine, workshop_id: int) -> list[str]:
+    with read_session(engine) as s:
+        return [i.title for i in agenda.agenda(s, workshop_id)]
+
+
+def test_agenda_items_move_up_and_down_and_each_move_is_audited(engine: Engine, w: World) -> None:
+    from sqlmodel import select
+
+    from cop.core.audit import AuditEvent
+
+    made, (welcome, tour, lunch) = _programme(engine, w, "Welcome", "Tour", "Lunch")
+    with write_session(engine) as s:
+        agenda.move_agenda_item(s, w.member, lunch, "up")
+    assert _titles(engine, made) == ["Welcome", "Lunch", "Tour"]
+    with write_session(engine) as s:
+        agenda.move_agenda_item(s, w.member, welcome, "down")
+    assert _titles(engine, made) == ["Lunch", "Welcome", "Tour"]
+    with read_session(engine) as s:
+        moves = s.exec(select(AuditEvent).where(AuditEvent.action == "agenda_item.move")).all()
+        assert {e.record_id for e in moves} >= {welcome, lunch}
+        assert all("position" in e.changes for e in moves)
+
+
+def test_moving_past_either_end_is_refused_and_changes_nothing(engine: Engine, w: World) -> None:
+    made, (welcome, _tour, lunch) = _programme(engine, w, "Welcome", "Tour", "Lunch")
+    for item, direction in ((welcome, "up"), (lunch, "down")):
+        with write_session(engine) as s, pytest.raises(ValidationError) as refused:
+            agenda.move_agenda_item(s, w.member, item, direction)
+        assert set(refused.value.fields) == {"position"}
+    with write_session(engine) as s, pytest.raises(ValidationError):
+        agenda.move_agenda_item(s, w.member, welcome, "sideways")
+    assert _titles(engine, made) == ["Welcome", "Tour", "Lunch"]
+
+
+def test_moving_skips_removed_items_and_keeps_the_order_stable(engine: Engine, w: World) -> None:
+    """Removed items keep their old positions; moves act on what the programme shows."""
+    made, (welcome, tour, lunch, wrap) = _programme(
+        engine, w, "Welcome", "Tour", "Lunch", "Wrap-up"
+    )
+    with write_session(engine) as s:
+        agenda.remove_agenda_item(s, w.member, tour)
+        agenda.move_agenda_item(s, w.member, lunch, "up")
+        agenda.move_agenda_item(s, w.member, wrap, "up")
+        agenda.add_agenda_item(s, w.member, made, title="Farewell")
+    assert _titles(engine, made) == ["Lunch", "Wrap-up", "Welcome", "Farewell"]
+
+
+def test_observers_cannot_move_agenda_items(engine: Engine, w: World) -> None:
+    made, (welcome, _tour) = _programme(engine, w, "Welcome", "Tour")
+    with write_session(engine) as s, pytest.raises(PermissionDenied):
+        agenda.move_agenda_item(s, w.observer, welcome, "down")
+    assert _titles(engine, made) == ["Welcome", "Tour"]

@@ -215,3 +215,126 @@ def test_a_search_that_matches_nothing_says_so_instead_of_an_empty_grid(run_page
         "No workshop or visit matches these filters: change the search or clear the filters."
         in texts(at)
     )
+
+
+HELD = "Staff exchange with Zagreb's volunteer centre"
+
+
+def _live(model: Any, workshop_id: int) -> list[Any]:
+    with read_session() as s:
+        return list(
+            s.exec(
+                select(model)
+                .where(model.workshop_id == workshop_id, model.deleted_at.is_(None))
+                .order_by(model.id)
+            )
+        )
+
+
+def _first_agenda_item(workshop: Workshop) -> Any:
+    from cop.workshops.models import AgendaItem
+
+    with write_session() as s:
+        from cop.accounts import service as accounts
+        from cop.workshops import agenda
+
+        actor = accounts.load_actor(s, username="facilitator")
+        for title in ("Welcome", "Tour of the centre"):
+            agenda.add_agenda_item(s, actor, workshop.id, title=title)
+    return _live(AgendaItem, workshop.id)
+
+
+@pytest.mark.parametrize(
+    ("section", "key_prefix"),
+    [("agenda", "agenda-remove"), ("attendance", "attend-remove"), ("outcome", "outcome-remove")],
+)
+def test_removing_asks_first_and_cancel_keeps_the_record(
+    run_page, demo_db, section: str, key_prefix: str
+) -> None:
+    """Issue 17: attendance, agenda items and outcomes went on one click."""
+    from cop.workshops import outcomes
+    from cop.workshops.models import AgendaItem, Attendance, Outcome
+
+    workshop = _workshop(HELD)
+    model = {"agenda": AgendaItem, "attendance": Attendance, "outcome": Outcome}[section]
+    if section == "agenda":
+        _first_agenda_item(workshop)
+    if section == "outcome" and not _live(Outcome, workshop.id):
+        with write_session() as s:
+            outcomes.add_outcome(s, SYSTEM, workshop.id, kind="insight", text="Mentors help.")
+    before = _live(model, workshop.id)
+    assert before, f"the demo workshop has no {section}"
+    target = before[0]
+    at, _ = _run(run_page, "facilitator", HELD)
+    key = f"{key_prefix}-{target.id}"
+    at.button(key=key).click().run()
+    assert not at.exception, at.exception
+    assert len(_live(model, workshop.id)) == len(before)  # nothing gone yet: a question
+    assert any("Remove" in w.value for w in at.warning), [w.value for w in at.warning]
+    at.button(key=f"{key}-no").click().run()
+    assert len(_live(model, workshop.id)) == len(before)
+    assert not [w for w in at.warning if "Remove" in w.value]
+    at.button(key=key).click().run()
+    at.button(key=f"{key}-yes").click().run()
+    assert not at.exception, at.exception
+    assert [r.id for r in _live(model, workshop.id)] == [r.id for r in before[1:]]
+
+
+def test_agenda_items_move_up_and_down_from_the_page(run_page, demo_db) -> None:
+    workshop = _workshop(HELD)
+    items = _first_agenda_item(workshop)
+    at, _ = _run(run_page, "facilitator", HELD)
+    up = at.button(key=f"agenda-up-{items[-1].id}")
+    assert up.label == "Move up" and up.help
+    up.click().run()
+    assert not at.exception, at.exception
+    with read_session() as s:
+        from cop.workshops import agenda
+
+        titles = [i.title for i in agenda.agenda(s, workshop.id)]
+    assert titles[-2:] == [items[-1].title, items[-2].title]
+    assert at.button(key=f"agenda-down-{items[-1].id}").label == "Move down"
+
+
+def test_a_visit_lists_and_links_the_practices_seen_there(run_page, demo_db) -> None:
+    from cop.practices.models import Practice, PracticeWorkshop
+
+    with read_session() as s:
+        seen = s.exec(
+            select(Practice, Workshop)
+            .join(PracticeWorkshop, PracticeWorkshop.practice_id == Practice.id)
+            .join(Workshop, Workshop.id == PracticeWorkshop.workshop_id)
+            .where(Practice.deleted_at.is_(None), Workshop.deleted_at.is_(None))
+        ).first()
+    assert seen is not None, "the demo links no practice to a workshop"
+    practice, workshop = seen
+    at, _ = _run(run_page, "facilitator", workshop.title)
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Practices seen here" in shown
+    assert f'href="./practices?id={practice.id}"' in shown
+    assert practice.title.replace("&", "&amp;").replace("'", "&#x27;") in shown
+
+
+def test_agenda_and_outcome_forms_keep_input_after_a_refusal_and_empty_after_a_save(
+    run_page, demo_db
+) -> None:
+    """A refused item kept nothing (clear_on_submit); a saved one empties the form."""
+    at, workshop = _run(run_page, "facilitator", HELD)
+    presenter = next(t for t in at.text_input if t.label == "Presenter")
+    presenter.input("Ana from the volunteer centre")
+    _button(at, "Add to the agenda").click().run()
+    assert "The title must not be empty." in texts(at)
+    assert next(t for t in at.text_input if t.label == "Presenter").value == (
+        "Ana from the volunteer centre"
+    )
+    next(t for t in at.text_input if t.label == "Agenda item").input("Welcome")
+    _button(at, "Add to the agenda").click().run()
+    assert not at.exception, at.exception
+    assert [t.value for t in at.text_input if t.label in ("Agenda item", "Presenter")] == ["", ""]
+
+    outcome = next(t for t in at.text_area if t.label == "Outcome (Markdown)")
+    outcome.input("x" * 100_001)
+    _button(at, "Add outcome").click().run()
+    assert "Nothing was saved" in texts(at)
+    assert next(t for t in at.text_area if t.label == "Outcome (Markdown)").value == "x" * 100_001

@@ -17,9 +17,20 @@ from cop.core.db import read_session
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
 from cop.shell.formatting import local_time
-from cop.shell.forms import PAGE_SIZE, errors_banner, field_error, pager, read, submit
+from cop.shell.forms import (
+    PAGE_SIZE,
+    clear_form,
+    errors_banner,
+    field_error,
+    forget_errors,
+    form_errors,
+    pager,
+    read,
+    submit,
+    widget_key,
+)
 from cop.shell.grid import grid
-from cop.shell.person_picker import person_picker
+from cop.shell.person_picker import person_picker, pick_person
 from cop.shell.text import plain
 
 INVITATION_STATES = {
@@ -240,47 +251,95 @@ def invitations_tab(actor: Actor) -> None:
         st.info(_("Create a community first."))
         return
     st.markdown("**" + _("Invite someone") + "**")
-    person_id = person_picker(actor, "adm_invite_person", without_account=True)
+    modes = {"existing": _("A person already in the workspace"), "new": _("Someone new")}
+    mode = st.radio(
+        _("Who do you invite?"),
+        list(modes),
+        format_func=modes.get,
+        index=1,
+        horizontal=True,
+        key="adm_inv_mode",
+    )
     form = "adm-invite"
+    person = None
+    if mode == "existing":
+        person = pick_person(actor, widget_key(form, "person"), without_account=True)
+        field_error(form, "person", actor.language)
     errors_banner(form, actor.language)
     with st.form(form):
         community_id = st.selectbox(
             _("Community"), list(options), format_func=options.get, key="adm_inv_community"
         )
-        name = st.text_input(_("Name"), key="adm_inv_name")
-        field_error(form, "name", actor.language)
-        email = st.text_input(_("E-mail"), key="adm_inv_email")
-        field_error(form, "email", actor.language)
+        if mode == "existing":
+            # The picked person's own details, shown but not editable: they come from the directory.
+            st.text_input(_("Name"), value=person["name"] if person else "", disabled=True)
+            st.text_input(_("E-mail"), value=person["email"] if person else "", disabled=True)
+        else:
+            st.text_input(_("Name"), key=widget_key(form, "name"))
+            field_error(form, "name", actor.language)
+            st.text_input(_("E-mail"), key=widget_key(form, "email"))
+            field_error(form, "email", actor.language)
         role = st.selectbox(
             _("Role"), communities.ROLES, format_func=_, index=1, key="adm_inv_role"
         )
-        field_error(form, "person", actor.language)
         chosen = st.form_submit_button(_("Create invitation link"), type="primary")
-    if chosen:
-        base = _workspace_address()
-        result = submit(
-            form,
-            invitations.invite,
-            actor,
-            community_id=community_id,
-            name=name,
-            email=email,
-            role=role,
-            person_id=person_id,
-            base_url=base,
-            reader_language=actor.language,
+    refusal = form_errors(form).get("email")
+    if mode == "new" and getattr(refusal, "template", None) == invitations.ALREADY_IN_WORKSPACE:
+        st.button(
+            _("Choose the person with this e-mail instead"),
+            key="adm_inv_offer",
+            on_click=_choose_existing,
+            args=(form,),
         )
-        if result is not None:
-            st.session_state["adm_issued_invitation"] = {
-                "name": result.invitation.name,
-                "url": base + result.link,
-                "emailed": result.emailed,
-                "problem": result.email_problem,
-            }
-            for key in ("adm_inv_name", "adm_inv_email", "adm_invite_person_search"):
-                st.session_state.pop(key, None)
-            st.rerun()
+    if chosen:
+        if mode == "existing" and person is None:
+            st.error(_("Find and choose the person to invite first."), icon=":material/error:")
+        else:
+            _create_invitation(actor, form, community_id, role, person)
     _invitation_list(actor)
+
+
+def _choose_existing(form: str) -> None:
+    """The typed e-mail belongs to someone already there: look them up under the existing people."""
+    st.session_state["adm_inv_mode"] = "existing"
+    st.session_state[widget_key(form, "person") + "_search"] = st.session_state.get(
+        widget_key(form, "email"), ""
+    )
+    forget_errors(form)
+
+
+def _create_invitation(
+    actor: Actor, form: str, community_id: int, role: str, person: dict | None
+) -> None:
+    """A picked person goes by id alone (the service takes their name and e-mail); a new one by what was typed."""
+    base = _workspace_address()
+    typed = (
+        {"person_id": person["person_id"]}
+        if person is not None
+        else {
+            "name": st.session_state.get(widget_key(form, "name"), ""),
+            "email": st.session_state.get(widget_key(form, "email"), ""),
+        }
+    )
+    result = submit(
+        form,
+        invitations.invite,
+        actor,
+        community_id=community_id,
+        role=role,
+        base_url=base,
+        reader_language=actor.language,
+        **typed,
+    )
+    if result is not None:
+        st.session_state["adm_issued_invitation"] = {
+            "name": result.invitation.name,
+            "url": base + result.link,
+            "emailed": result.emailed,
+            "problem": result.email_problem,
+        }
+        clear_form(form)  # keys move on: the browser draws the fields empty
+        st.rerun()
 
 
 def _invitation_list(actor: Actor) -> None:

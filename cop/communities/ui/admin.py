@@ -17,6 +17,7 @@ from cop.core.permissions import Actor, Visibility
 from cop.shell.formatting import local_time
 from cop.shell.forms import (
     PAGE_SIZE,
+    clear_form,
     draw_conflict,
     errors_banner,
     field_error,
@@ -24,6 +25,7 @@ from cop.shell.forms import (
     pager,
     read,
     submit,
+    widget_key,
 )
 from cop.shell.grid import grid
 from cop.shell.person_picker import person_picker
@@ -70,7 +72,8 @@ def memberships_tab(actor: Actor) -> None:
         if rows:
             _change_membership(actor, rows)
         st.markdown("**" + _("Add a member") + "**")
-        person_id = person_picker(actor, "adm_member_add")
+        # Keys move on after a save, so the search box empties in the browser too.
+        person_id = person_picker(actor, widget_key("adm-member-add", "person"))
         role = st.selectbox(
             _("Role"), communities.ROLES, format_func=_, index=1, key="adm_member_add_role"
         )
@@ -87,7 +90,7 @@ def memberships_tab(actor: Actor) -> None:
                 )
                 is not None
             ):
-                st.session_state.pop("adm_member_add_search", None)
+                clear_form("adm-member-add")
                 st.rerun()
         field_error("adm-membership", "person", actor.language)
     with st.expander(_("Create a community")):

@@ -109,15 +109,13 @@ def _form(actor: Actor, key: str, row: OrganisationRow | None) -> None:
         return f"{key}-{field}"
 
     with st.form(key):
-        st.text_input(_("Name"), max_chars=200, key=k("name"))
+        st.text_input(_("Name"), key=k("name"))
         field_error(key, "name", actor.language)
         left, right = st.columns(2)
         left.selectbox(
             _("Kind"), people.KINDS, format_func=lambda x: _(KIND_LABELS[x]), key=k("kind")
         )
-        right.text_input(
-            _("Country (two letters)"), max_chars=2, placeholder="DE", key=k("country")
-        )
+        right.text_input(_("Country (two letters)"), placeholder="DE", key=k("country"))
         with left:
             field_error(key, "kind", actor.language)
         with right:

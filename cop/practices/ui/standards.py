@@ -24,7 +24,15 @@ from cop.practices import self_assessment, standards
 from cop.practices.models import ReviewStatus, Standard
 from cop.practices.review import STATUS_LABELS, reviews
 from cop.shell.charts import arrow_dataset, show_spec
-from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.shell.forms import (
+    clear_form,
+    draw_conflict,
+    errors_banner,
+    field_error,
+    read,
+    submit,
+    widget_key,
+)
 from cop.shell.lazy import lazy_expander
 from cop.shell.text import heading, markdown, plain
 
@@ -335,10 +343,14 @@ def score_form(actor: Actor, community: Community, names: dict[int, str]) -> Non
             _("Score"),
             options=list(self_assessment.SCORE_LABELS),
             format_func=lambda v: f"{v} {_(self_assessment.SCORE_LABELS[v])}",
+            key=widget_key(key, "score"),
         )
         field_error(key, "score", actor.language)
+        # Score and evidence empty after a save (standard, city and date stay for the next one).
         evidence = st.text_area(
-            _("Evidence"), help=_("What shows this stage? Markdown is allowed.")
+            _("Evidence"),
+            help=_("What shows this stage? Markdown is allowed."),
+            key=widget_key(key, "evidence"),
         )
         field_error(key, "evidence", actor.language)
         assessed_on: date = st.date_input(
@@ -361,4 +373,5 @@ def score_form(actor: Actor, community: Community, names: dict[int, str]) -> Non
                 shared,
                 reader_language=actor.language,
             ):
+                clear_form(key)
                 st.rerun()

@@ -23,7 +23,15 @@ from cop.export.markdown import escape
 from cop.practices import service as practices
 from cop.practices import standards
 from cop.shell.formatting import local_time
-from cop.shell.forms import draw_conflict, errors_banner, field_error, forget, read, submit
+from cop.shell.forms import (
+    clear_form,
+    draw_conflict,
+    errors_banner,
+    field_error,
+    read,
+    submit,
+    widget_key,
+)
 from cop.shell.text import heading, markdown, plain
 from cop.toolkit import export as toolkit_export
 from cop.toolkit import revisions as toolkit_revisions
@@ -413,7 +421,7 @@ def _add_section(actor: Actor, detail: ChapterDetail) -> None:
             _("Kind"), list(KIND_LABELS), format_func=lambda k: _(KIND_LABELS[k]), key=f"{key}-kind"
         )
         title = right.text_input(
-            _("Title (empty: the usual title of its kind)"), key=f"{key}-title"
+            _("Title (empty: the usual title of its kind)"), key=widget_key(key, "title")
         )
         field_error(key, "title", actor.language)
         if st.form_submit_button(_("Add section"), icon=":material/add:"):
@@ -427,7 +435,7 @@ def _add_section(actor: Actor, detail: ChapterDetail) -> None:
                 title=chosen_title,
                 reader_language=actor.language,
             ):
-                forget(key, ["title"])  # the next section starts from an empty title
+                clear_form(key)  # the next section starts from an empty title
                 st.rerun()
 
 

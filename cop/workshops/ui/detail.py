@@ -23,8 +23,11 @@ from cop.core import clock
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
 from cop.core.validation import MAX_DATE, MIN_DATE
+from cop.practices.queries import practices_seen_at
+from cop.shell.confirm import confirmed
 from cop.shell.formatting import format_number, local_time, record_link
 from cop.shell.forms import (
+    clear_form,
     draw_conflict,
     errors_banner,
     field_error,
@@ -33,6 +36,7 @@ from cop.shell.forms import (
     prefill,
     read,
     submit,
+    widget_key,
 )
 from cop.shell.text import markdown, plain
 from cop.workshops import agenda, attachments, attendance, outcomes
@@ -91,6 +95,7 @@ def workshop_page(actor: Actor, workshop_id: str) -> None:
     if w.objectives.strip():
         st.markdown(f"**{_('Objectives')}**")
         markdown(w.objectives)
+    _practices_seen(actor, w.id)
     if w.status == "closed":
         st.info(
             _("This workshop is closed and read-only; a facilitator can reopen it."),
@@ -139,6 +144,17 @@ def workshop_page(actor: Actor, workshop_id: str) -> None:
                 ):
                     del st.query_params["id"]
                     st.rerun()
+
+
+def _practices_seen(actor: Actor, workshop_id: int) -> None:
+    """The practices presented here, each a link to its page (the practice names the workshop too)."""
+    _ = translator(actor.language)
+    seen = read(practices_seen_at, actor, workshop_id, reader_language=actor.language) or []
+    if not seen:
+        return
+    st.markdown(f"**{_('Practices seen here')}**")
+    for practice in seen:
+        record_link("practices", f"{practice.title} ({practice.city})", practice.id)
 
 
 def _lifecycle(actor: Actor, d: dict[str, Any]) -> None:
@@ -201,11 +217,58 @@ def _agenda(actor: Actor, d: dict[str, Any]) -> None:
     items, editable = d["agenda"], d["may"]["edit"]
     if not items:
         st.caption(_("No agenda yet."))
-    for item in items:
-        left, right = st.columns([6, 1])
+    last = len(items) - 1
+    for index, item in enumerate(items):
+        left, up, down, right = st.columns([5, 1, 1, 1])
         minutes = _("{n} min").format(n=item.duration_minutes) if item.duration_minutes else ""
-        left.text(" · ".join(x for x in (item.title, minutes, item.presenter) if x))
-        if editable and right.button(_("Remove"), key=f"agenda-remove-{item.id}"):
+        text = " · ".join(x for x in (item.title, minutes, item.presenter) if x)
+        left.text(text)
+        if not editable:
+            continue
+        for slot, direction, label, tip, icon, disabled in (
+            (
+                up,
+                "up",
+                _("Move up"),
+                _("Move this item one place earlier"),
+                "arrow_upward",
+                index == 0,
+            ),
+            (
+                down,
+                "down",
+                _("Move down"),
+                _("Move this item one place later"),
+                "arrow_downward",
+                index == last,
+            ),
+        ):
+            if slot.button(
+                label,
+                key=f"agenda-{direction}-{item.id}",
+                help=tip,
+                icon=f":material/{icon}:",
+                disabled=disabled,
+            ):
+                if submit(
+                    "agenda",
+                    agenda.move_agenda_item,
+                    actor,
+                    item.id,
+                    direction,
+                    reader_language=actor.language,
+                ):
+                    st.rerun()
+        if confirmed(
+            f"agenda-remove-{item.id}",
+            _("Remove"),
+            _("Remove “{item}” from the agenda? The history keeps a record of it.").format(
+                item=plain(item.title)
+            ),
+            confirm_label=_("Yes, remove it"),
+            language=actor.language,
+            slot=right,
+        ):
             if submit(
                 "agenda",
                 _done,
@@ -215,15 +278,30 @@ def _agenda(actor: Actor, d: dict[str, Any]) -> None:
                 reader_language=actor.language,
             ):
                 st.rerun()
+    errors_banner("agenda", actor.language)
     if not editable:
         return
     key = f"agenda-new-{d['workshop'].id}"
     errors_banner(key, actor.language)
-    with st.form(key, clear_on_submit=True):
+    # Not cleared on submit: a refused item keeps what was typed; a saved one empties the form.
+    with st.form(key):
         row = st.columns([4, 1, 2])
-        title = row[0].text_input(_("Agenda item"))
-        length = row[1].number_input(_("Minutes"), min_value=0, max_value=1440, value=0, step=5)
-        presenter = row[2].text_input(_("Presenter"))
+        title = row[0].text_input(_("Agenda item"), key=widget_key(key, "title"))
+        with row[0]:
+            field_error(key, "title", actor.language)
+        length = row[1].number_input(
+            _("Minutes"),
+            min_value=0,
+            max_value=1440,
+            value=0,
+            step=5,
+            key=widget_key(key, "minutes"),
+        )
+        with row[1]:
+            field_error(key, "duration_minutes", actor.language)
+        presenter = row[2].text_input(_("Presenter"), key=widget_key(key, "presenter"))
+        with row[2]:
+            field_error(key, "presenter", actor.language)
         if st.form_submit_button(_("Add to the agenda")):
             if submit(
                 key,
@@ -235,6 +313,7 @@ def _agenda(actor: Actor, d: dict[str, Any]) -> None:
                 presenter=presenter,
                 reader_language=actor.language,
             ):
+                clear_form(key)
                 st.rerun()
 
 
@@ -280,7 +359,14 @@ def _attendance(actor: Actor, d: dict[str, Any]) -> None:
                     reader_language=actor.language,
                 ):
                     st.rerun()
-            if right.button(_("Remove"), key=f"attend-remove-{row['id']}"):
+            if confirmed(
+                f"attend-remove-{row['id']}",
+                _("Remove"),
+                _("Remove {name} from this workshop's attendance?").format(name=plain(row["name"])),
+                confirm_label=_("Yes, remove it"),
+                language=actor.language,
+                slot=right,
+            ):
                 if submit(
                     "attendance",
                     _done,
@@ -326,10 +412,14 @@ def _add_attendees(actor: Actor, d: dict[str, Any]) -> None:
     roles = list(ROLE_LABELS)
     left, right = st.columns(2)
     key = f"attendee-{w.id}"
-    with left.form(key, clear_on_submit=True):
+    with left.form(key):
         st.markdown(f"**{_('Add a member')}**")
         person = st.selectbox(
-            _("Member of the community"), list(members), format_func=members.get, index=None
+            _("Member of the community"),
+            list(members),
+            format_func=members.get,
+            index=None,
+            key=widget_key(key, "person"),
         )
         field_error(key, "person_id", actor.language)
         role = st.selectbox(_("Role"), roles, format_func=lambda r: _(ROLE_LABELS[r]), index=2)
@@ -345,13 +435,14 @@ def _add_attendees(actor: Actor, d: dict[str, Any]) -> None:
                 attended=came,
                 reader_language=actor.language,
             ):
+                clear_form(key)
                 st.rerun()
     key = f"guest-{w.id}"
-    with right.form(key, clear_on_submit=True):
+    with right.form(key):
         st.markdown(f"**{_('Add a guest without an account')}**")
-        name = st.text_input(_("Name"))
+        name = st.text_input(_("Name"), key=widget_key(key, "name"))
         field_error(key, "guest_name", actor.language)
-        organisation = st.text_input(_("Organisation"))
+        organisation = st.text_input(_("Organisation"), key=widget_key(key, "organisation"))
         field_error(key, "guest_organisation", actor.language)
         role = st.selectbox(_("Role"), roles, format_func=lambda r: _(ROLE_LABELS[r]), index=2)
         came = st.checkbox(_("Attended"), value=w.status != "planned")
@@ -367,6 +458,7 @@ def _add_attendees(actor: Actor, d: dict[str, Any]) -> None:
                 attended=came,
                 reader_language=actor.language,
             ):
+                clear_form(key)
                 st.rerun()
 
 
@@ -389,7 +481,13 @@ def _outcomes(actor: Actor, d: dict[str, Any]) -> None:
                 )
             elif outcome.kind == "action" and may["create_action"]:
                 _create_action(actor, d, outcome)
-            if may["edit"] and st.button(_("Remove"), key=f"outcome-remove-{outcome.id}"):
+            if may["edit"] and confirmed(
+                f"outcome-remove-{outcome.id}",
+                _("Remove"),
+                _("Remove this outcome? The history keeps a record of it."),
+                confirm_label=_("Yes, remove it"),
+                language=actor.language,
+            ):
                 if submit(
                     "outcomes",
                     _done,
@@ -403,14 +501,14 @@ def _outcomes(actor: Actor, d: dict[str, Any]) -> None:
         return
     key = f"outcome-new-{w.id}"
     errors_banner(key, actor.language)
-    with st.form(key, clear_on_submit=True):
+    with st.form(key):
         kind = st.radio(
             _("Kind of outcome"),
             list(OUTCOME_LABELS),
             format_func=lambda k: _(OUTCOME_LABELS[k]),
             horizontal=True,
         )
-        text = st.text_area(_("Outcome (Markdown)"), height=100)
+        text = st.text_area(_("Outcome (Markdown)"), height=100, key=widget_key(key, "text"))
         field_error(key, "text", actor.language)
         if st.form_submit_button(_("Add outcome")):
             if submit(
@@ -422,6 +520,7 @@ def _outcomes(actor: Actor, d: dict[str, Any]) -> None:
                 text=text,
                 reader_language=actor.language,
             ):
+                clear_form(key)
                 st.rerun()
 
 
@@ -485,7 +584,14 @@ def _attachments(actor: Actor, d: dict[str, Any]) -> None:
                 on_click="ignore",
                 key=f"attachment-download-{item['id']}",
             )
-        if may["attach"] and right.button(_("Remove"), key=f"attachment-remove-{item['id']}"):
+        if may["attach"] and confirmed(
+            f"attachment-remove-{item['id']}",
+            _("Remove"),
+            _("Remove the attachment {name}?").format(name=plain(item["filename"])),
+            confirm_label=_("Yes, remove it"),
+            language=actor.language,
+            slot=right,
+        ):
             if submit(
                 "attachments",
                 _done,
@@ -499,12 +605,20 @@ def _attachments(actor: Actor, d: dict[str, Any]) -> None:
         return
     key = f"attachment-new-{w.id}"
     errors_banner(key, actor.language)
-    with st.form(key, clear_on_submit=True):
-        upload = st.file_uploader(_("Photo, slides or document (up to 10 MB)"))
+    # Not cleared on submit: after a refusal the file, caption and ticks stay chosen.
+    with st.form(key):
+        upload = st.file_uploader(
+            _("Photo, slides or document (up to 10 MB)"), key=widget_key(key, "file")
+        )
         field_error(key, "file", actor.language)
-        caption = st.text_input(_("Caption"))
-        shows_people = st.checkbox(_("The photo shows people"))
-        consent = st.checkbox(_("The people shown agreed to the photo being shared"))
+        field_error(key, "filename", actor.language)
+        caption = st.text_input(_("Caption"), key=widget_key(key, "caption"))
+        field_error(key, "caption", actor.language)
+        shows_people = st.checkbox(_("The photo shows people"), key=widget_key(key, "shows_people"))
+        consent = st.checkbox(
+            _("The people shown agreed to the photo being shared"),
+            key=widget_key(key, "consent"),
+        )
         field_error(key, "consent_confirmed", actor.language)
         if st.form_submit_button(_("Attach")):
             if submit(
@@ -519,4 +633,5 @@ def _attachments(actor: Actor, d: dict[str, Any]) -> None:
                 consent_confirmed=consent,
                 reader_language=actor.language,
             ):
+                clear_form(key)
                 st.rerun()
