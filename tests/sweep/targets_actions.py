@@ -18,7 +18,7 @@ from cop.actions.models import (
     ActionMilestone,
     ActionPartner,
 )
-from cop.core.errors import ValidationError
+from cop.core.errors import ConflictError, ValidationError
 
 from .inputs import (
     ACTION,
@@ -33,8 +33,10 @@ from .inputs import (
     ORGANISATION,
     PERSON,
     REFERENCE,
+    VERSION,
     WORKSHOP,
     as_lists,
+    in_a_file,
     sample,
 )
 from .rule import Target, as_day, as_id, as_number, as_whole, attribute, trimmed
@@ -93,6 +95,11 @@ def _update_new(field: str) -> Any:
         return actions.update_action(s, w.facilitator, action.id, action.version, **{field: v})
 
     return call
+
+
+def _update_at_version(s: Session, w: HostileWorld, v: Any) -> Action:
+    """The version the user started from, as a form, a file or a command line may give it."""
+    return actions.update_action(s, w.facilitator, w.action, v, title=f"Action {serial()}")
 
 
 def _post(field: str) -> Any:
@@ -365,6 +372,14 @@ TARGETS: list[Target] = [
     Target(
         "update_action", "parent_id", ACTION, _update("parent_id"), attribute("parent_id"), as_id
     ),
+    Target(
+        "update_action",
+        "version",
+        VERSION,
+        _update_at_version,
+        attribute("title"),
+        refusals=(ConflictError,),
+    ),
     Target("post_update", "text", LONG, _post("text"), attribute("text")),
     Target(
         "post_update", "new_status", CHOICE, _post("new_status"), attribute("new_status"), _or(None)
@@ -432,7 +447,7 @@ TARGETS: list[Target] = [
     Target(
         "apply_actions_import",
         "title",
-        LINE,
+        in_a_file(LINE),
         _import("title"),
         attribute("title"),
         _cell_text,
@@ -450,7 +465,7 @@ TARGETS: list[Target] = [
     Target(
         "apply_actions_import",
         "status",
-        CHOICE,
+        in_a_file(CHOICE),
         _import("status"),
         attribute("status"),
         also=("file",),
@@ -477,7 +492,7 @@ TARGETS: list[Target] = [
     Target(
         "apply_actions_import",
         "priority",
-        CHOICE,
+        in_a_file(CHOICE),
         _import("priority"),
         attribute("priority"),
         also=("file",),
@@ -485,7 +500,7 @@ TARGETS: list[Target] = [
     Target(
         "apply_actions_import",
         "tags",
-        LINE,
+        in_a_file(LINE),
         _import("tags"),
         attribute("tags"),
         _cell_tags,
