@@ -34,7 +34,7 @@ def _check_organisation(
     values = {
         "name": chk.title("name", name, label=N_("The name")),
         "kind": chk.choice("kind", kind, KINDS, label=N_("The kind")),
-        "country": (country or "").strip().upper(),
+        "country": (chk.text("country", country, label=N_("The country")) or "").strip().upper(),
         "latitude": latitude,
         "longitude": longitude,
     }

@@ -351,6 +351,26 @@ def plain_line(value: Any, *, max_len: int = 254) -> str | None:
     return text
 
 
+def extra_cells(cells: list[Any] | None) -> Message | None:
+    """The problem of a spreadsheet row with cells beyond its header, or None.
+
+    An unquoted comma ("Hall, Room 2") makes one cell two; the csv module
+    hands the rest over under no column name, where it used to be dropped
+    without a word. Empty trailing cells (spreadsheets pad rows) hold nothing
+    and are no problem.
+    """
+    filled = [str(cell).strip() for cell in cells or [] if cell is not None and str(cell).strip()]
+    if not filled:
+        return None
+    return Message(
+        N_(
+            "This row has more cells than the header has columns: {cells}. "
+            "Put text that holds a comma in double quotes, or remove the extra cells."
+        ),
+        cells=", ".join(repr(cell[:60]) for cell in filled[:5]),
+    )
+
+
 def searchable(text: str) -> str:
     """Search text without what no stored text holds (NUL, undecodable bytes), so a query never fails on it."""
     return _UNSEARCHABLE.sub("", text)

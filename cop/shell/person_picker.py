@@ -7,12 +7,15 @@ import streamlit as st
 from cop.accounts import admin
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
+from cop.core.settings import LIMITS
 from cop.shell.forms import read
 
 
 def person_picker(actor: Actor, key: str, *, without_account: bool = False) -> int | None:
     _ = translator(actor.language)
-    search = st.text_input(_("Find a person by name or e-mail"), key=f"{key}_search", max_chars=200)
+    search = st.text_input(
+        _("Find a person by name or e-mail"), key=f"{key}_search", max_chars=LIMITS.search_max
+    )
     if not search.strip():
         return None
     found = read(admin.find_people, actor, search, reader_language=actor.language) or []

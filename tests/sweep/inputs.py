@@ -380,7 +380,6 @@ VERSION = [
 ]
 # What every field must refuse; a field that may rightly keep one says so (``Target.allow``).
 UNSTORABLE = ("one-megabyte", "nul", "lone-surrogate")
-TEXT = TEXT + WRONG_TYPES
 LINE = LINE + WRONG_TYPES
 LONG = LONG + WRONG_TYPES
 CHOICE = CHOICE + WRONG_TYPES

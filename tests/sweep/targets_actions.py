@@ -207,7 +207,7 @@ def _unchanged_if_none(value: Any) -> Any:
 
 def _tags(value: Any) -> list[str]:
     tags: dict[str, str] = {}
-    for part in re.split(r"[,\r\n]+", value):
+    for part in value if isinstance(value, list) else re.split(r"[,\r\n]+", value):
         if part.strip():
             tags.setdefault(part.strip().casefold(), part.strip())
     return list(tags.values())
@@ -302,7 +302,7 @@ TARGETS: list[Target] = [
         _create("tags"),
         attribute("tags"),
         _tags,
-        allow=("newline", "carriage-return"),
+        allow=("newline", "carriage-return", "a-list"),
     ),
     Target(
         "create_action", "parent_id", ACTION, _create("parent_id"), attribute("parent_id"), as_id
@@ -367,7 +367,7 @@ TARGETS: list[Target] = [
         _update("tags"),
         attribute("tags"),
         _tags,
-        allow=("newline", "carriage-return"),
+        allow=("newline", "carriage-return", "a-list"),
     ),
     Target(
         "update_action", "parent_id", ACTION, _update("parent_id"), attribute("parent_id"), as_id
@@ -505,6 +505,6 @@ TARGETS: list[Target] = [
         attribute("tags"),
         _cell_tags,
         also=("file",),
-        allow=("newline", "carriage-return"),
+        allow=("newline", "carriage-return", "a-list"),
     ),
 ]

@@ -16,6 +16,7 @@ from cop.communities import service as communities
 from cop.core.db import read_session
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
+from cop.core.settings import LIMITS
 from cop.shell.formatting import local_time
 from cop.shell.forms import PAGE_SIZE, errors_banner, field_error, pager, read, submit
 from cop.shell.person_picker import person_picker
@@ -57,7 +58,7 @@ def users_tab(actor: Actor) -> None:
     }
     left, right = st.columns([2, 3])
     search = left.text_input(
-        _("Search by username, name or e-mail"), key="adm_users_search", max_chars=200
+        _("Search by username, name or e-mail"), key="adm_users_search", max_chars=LIMITS.search_max
     )
     state = (
         right.segmented_control(
