@@ -109,6 +109,8 @@ def find_practices(
     text = chk.search("text", text)
     theme = chk.search("theme", theme, label=N_("The theme"))
     target_group = chk.search("target_group", target_group, label=N_("The target group"))
+    if status:
+        chk.choice("status", status, [s.value for s in ReviewStatus], label=N_("The status"))
     chk.raise_if_any()
     conditions = [readable_practices(actor)]
     if community_id is not None:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
+from cop.accounts import invitations
 from cop.accounts import service as accounts
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
@@ -72,3 +73,12 @@ def test_a_password_no_account_can_have_is_a_counted_failure(
     with read_session(engine) as s:
         user = accounts.find_user(s, "maria")
         assert user is not None and user.failed_logins == 1
+
+
+@pytest.mark.parametrize("token", TYPED)
+def test_an_invitation_link_no_invitation_can_have_is_not_valid(engine: Engine, token: Any) -> None:
+    """The token comes from the URL, before sign-in: undecodable bytes or a list crashed the page."""
+    with read_session(engine) as s, pytest.raises(invitations.InvitationUnusable):
+        invitations.describe(s, token)
+    with write_session(engine) as s, pytest.raises(invitations.InvitationUnusable):
+        invitations.accept_invitation(s, token, "newcomer", factories.PASSWORD, "New Comer")

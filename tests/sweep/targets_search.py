@@ -26,7 +26,7 @@ from cop.toolkit import service as toolkit
 from cop.workshops import attachments
 from cop.workshops import queries as workshop_finder
 
-from .inputs import REFERENCE, SEARCH, Bad
+from .inputs import CHOICE, REFERENCE, SEARCH, Bad
 from .rule import Target, assert_inert_html
 from .world import HostileWorld
 
@@ -197,6 +197,15 @@ TARGETS: list[Target] = [
         )
         for name in ("theme", "target_group")
     ],
+    Target(
+        "find_practices",
+        "status",
+        CHOICE,
+        _filter(lambda s, w, v: practice_browse.find_practices(s, w.member, status=v)[0]),
+        _answered,
+        _fine,
+        allow=("empty", "whitespace", "none"),
+    ),
     *[
         # A filter naming nothing that exists simply finds nothing.
         Target(
