@@ -183,12 +183,13 @@ def list_users(
     authorize(actor, "user.list")
     chk = Checker()
     chk.choice("state", state, set(USER_STATES), label=N_("The state"))
+    search = chk.search("search", search)
     chk.raise_if_any()
     now = clock.now()
     is_locked = sa.and_(col(User.locked_until).is_not(None), col(User.locked_until) > now)
     conditions: list[Any] = [col(User.deleted_at).is_(None)]
-    if search.strip():
-        pattern = like_pattern(search.strip())
+    if search:
+        pattern = like_pattern(search)
         conditions.append(
             sa.or_(
                 col(User.username).ilike(pattern, escape="\\"),
@@ -238,14 +239,17 @@ def list_users(
 def find_people(session: Session, actor: Actor, search: str = "", *, limit: int = 20) -> list[dict]:
     """People of the workspace by name or e-mail, for the pickers of the admin console."""
     authorize(actor, "user.list")
+    chk = Checker()
+    search = chk.search("search", search)
+    chk.raise_if_any()
     stmt = (
         select(Person, Organisation, User.username)
         .join(Organisation, col(Organisation.id) == Person.organisation_id, isouter=True)
         .join(User, col(User.person_id) == Person.id, isouter=True)
         .where(col(Person.deleted_at).is_(None))
     )
-    if search.strip():
-        pattern = like_pattern(search.strip())
+    if search:
+        pattern = like_pattern(search)
         stmt = stmt.where(
             sa.or_(
                 col(Person.name).ilike(pattern, escape="\\"),
@@ -307,6 +311,8 @@ def audit_log(
     start = _day_start(since) if since is not None else None
     end = _period_end(until) if until is not None else None
     chk = Checker()
+    who = chk.search("who", who, label=N_("Who (username)"))
+    what = chk.search("what", what, label=N_("What (e.g. user. or workshop.close)"))
     chk.not_before(
         "until",
         start,
@@ -317,10 +323,10 @@ def audit_log(
     conditions: list[Any] = []
     if community_id is not None:
         conditions.append(AuditEvent.community_id == int(community_id))
-    if who.strip():
-        conditions.append(col(AuditEvent.actor_name).ilike(like_pattern(who.strip()), escape="\\"))
-    if what.strip():
-        text = searchable(what.strip())
+    if who:
+        conditions.append(col(AuditEvent.actor_name).ilike(like_pattern(who), escape="\\"))
+    if what:
+        text = what
         prefix = like_pattern(text)[1:]  # "user." -> "user.%"
         conditions.append(
             sa.or_(col(AuditEvent.action).like(prefix, escape="\\"), AuditEvent.record_type == text)

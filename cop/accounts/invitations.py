@@ -27,7 +27,7 @@ from cop.core.errors import NotFound, ValidationError
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import SYSTEM, Actor, authorize
-from cop.core.validation import Checker, record_id
+from cop.core.validation import Checker, plain_line, record_id
 
 LIFETIME = timedelta(days=7)
 # The refusal of a typed e-mail that belongs to someone already there; the form offers them.
@@ -264,8 +264,9 @@ def invite(
 
 def _usable(session: Session, token: str, *, lock: bool = True) -> Invitation:
     """The invitation behind ``token`` (locked for this transaction when accepting), or a clear refusal."""
-    stmt = select(Invitation).where(Invitation.token_hash == token_hash((token or "").strip()))
-    invitation = session.exec(stmt.with_for_update() if lock else stmt).first()
+    link = plain_line(token, max_len=200)  # from the URL: not text, or undecodable, is no link
+    stmt = select(Invitation).where(Invitation.token_hash == token_hash(link or ""))
+    invitation = session.exec(stmt.with_for_update() if lock else stmt).first() if link else None
     community = session.get(Community, invitation.community_id) if invitation is not None else None
     if invitation is None or community is None or community.deleted_at is not None:
         raise InvitationUnusable(

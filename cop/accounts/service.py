@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,7 +24,7 @@ from cop.core.errors import NotFound
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, Role, authorize
-from cop.core.validation import Checker, record_id
+from cop.core.validation import Checker, plain_line, record_id, time_zone_names
 
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,32}$")
 LOCK_AFTER_FAILURES = 5
@@ -60,16 +59,15 @@ def check_new_password(chk: Checker, value: Any, field: str = "password") -> str
     return password
 
 
-@lru_cache(maxsize=1)
-def time_zones() -> frozenset[str]:
-    """The IANA zone names, read once: listing them walks the zone files (about 20 ms a save)."""
-    from zoneinfo import available_timezones
-
-    return frozenset(available_timezones())
+time_zones = time_zone_names
 
 
 def check_time_zone(chk: Checker, value: Any, field: str = "time_zone") -> str:
-    text = str(value or "").strip()
+    """A known IANA zone name (surrounding spaces trimmed); anything else is a field message."""
+    raw = chk.text(field, value, label=N_("The time zone"))
+    if raw is None:
+        return ""
+    text = raw.strip()
     if text not in time_zones():
         chk.fail(field, N_("Choose a time zone from the list, such as Europe/Berlin."))
     return text
@@ -130,8 +128,18 @@ def create_user(
     return records.create(session, actor, user, action="user.create")
 
 
-def find_user(session: Session, username: str) -> User | None:
-    return session.exec(select(User).where(User.username == normalise_username(username))).first()
+def sign_in_name(value: Any) -> str | None:
+    """The username typed at sign-in (or kept in a cookie), normalised; None when no account can have it."""
+    text = plain_line(value)
+    return normalise_username(text) if text else None
+
+
+def find_user(session: Session, username: Any) -> User | None:
+    """The account of that username (deleted ones too); input no username can be finds none."""
+    name = sign_in_name(username)
+    if name is None:
+        return None
+    return session.exec(select(User).where(User.username == name)).first()
 
 
 def is_locked(user: User, now: datetime | None = None) -> bool:
@@ -154,9 +162,12 @@ def record_failed_sign_in(session: Session, username: str) -> None:
     not_locked = sa.or_(col(User.locked_until).is_(None), col(User.locked_until) <= now)
     # Attempts against a locked account are not counted: otherwise anyone could keep
     # someone else's account locked for ever by guessing every 15 minutes.
+    name = sign_in_name(username)
+    if name is None:
+        return
     counted = session.exec(
         sa.update(User)
-        .where(col(User.username) == normalise_username(username), not_locked)
+        .where(col(User.username) == name, not_locked)
         .values(
             failed_logins=new_count,
             first_failed_login_at=sa.case((fresh, now), else_=User.first_failed_login_at),
@@ -296,11 +307,13 @@ def load_actor(
 ) -> Actor | None:
     """Re-read the signed-in user each run: None when inactive, deleted or unknown."""
     stmt = select(User)
-    stmt = (
-        stmt.where(User.id == user_id)
-        if user_id is not None
-        else stmt.where(User.username == normalise_username(username or ""))
-    )
+    if user_id is not None:
+        stmt = stmt.where(User.id == user_id)
+    else:
+        name = sign_in_name(username)
+        if name is None:
+            return None
+        stmt = stmt.where(User.username == name)
     user = session.exec(stmt).first()
     if user is None or not user.active or user.deleted_at is not None:
         return None

@@ -40,7 +40,7 @@ from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize, can_read
 from cop.core.tags import check_tags
-from cop.core.validation import Checker, record_id
+from cop.core.validation import Checker, extra_cells, record_id
 from cop.export.csv_safe import csv_bytes
 
 COLUMNS = [
@@ -185,6 +185,10 @@ class Preview:
         return found + [(r.line, f, m) for r in self.rows for f, m in r.errors.items()]
 
 
+# Where the csv module puts cells beyond the header; no column can be called this (a NUL is refused).
+EXTRA = "\x00extra cells"
+
+
 def _read(data: bytes, preview: Preview) -> list[tuple[int, dict[str, str]]]:
     try:
         text = data.decode("utf-8-sig")
@@ -196,7 +200,7 @@ def _read(data: bytes, preview: Preview) -> list[tuple[int, dict[str, str]]]:
     if "\x00" in text:
         preview.file_errors.append(N_("The file contains NUL characters; is it really a CSV file?"))
         return []
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), restkey=EXTRA)
     try:
         header = [(name or "").strip() for name in reader.fieldnames or []]
         missing = [c for c in ("id", "version", *EDITABLE) if c not in header]
@@ -209,7 +213,7 @@ def _read(data: bytes, preview: Preview) -> list[tuple[int, dict[str, str]]]:
             )
             return []
         rows = [
-            (reader.line_num, {(k or "").strip(): v or "" for k, v in row.items() if k is not None})
+            (reader.line_num, {(k or "").strip(): v or "" for k, v in row.items()})
             for row in reader
         ]
     except csv.Error as exc:  # e.g. a cell beyond the csv module's field size limit
@@ -344,6 +348,9 @@ def _row(
     seen[action_id] = line  # type: ignore[index]
     action, community, owner, city = found
     chk = Checker()
+    extra = extra_cells(row.get(EXTRA))  # type: ignore[arg-type]
+    if extra is not None:
+        chk.fail("file", extra)
     wanted = _wanted(chk, row)
     for name, shown in (("owner", owner), ("city", city)):
         if name in row and _text_in(row[name]).strip() != shown.strip():

@@ -32,7 +32,7 @@ from cop.core.markdown import plain_line
 from cop.core.messages import Message
 from cop.core.permissions import Actor, Role, Visibility
 from cop.core.tags import tag_key
-from cop.core.validation import Checker, record_id, searchable
+from cop.core.validation import Checker, record_id
 
 MAX_PAGE = 200
 BOARD_COLUMN = 15  # cards per status column; the table lists them all
@@ -152,6 +152,8 @@ def conditions(
     first = chk.day("due_from", due_from, label=N_("The first due date"), required=False)
     last = chk.day("due_to", due_to, label=N_("The last due date"), required=False)
     chk.not_before("due_to", first, last, label=N_("The last due date"))
+    tag = chk.search("tag", tag, label=N_("The tag"))
+    text = chk.search("text", text)
     chk.raise_if_any()
     if organisation is not None:
         found.append(col(Action.organisation_id) == organisation)
@@ -166,11 +168,11 @@ def conditions(
         found.append(col(Action.due_date) >= first)
     if last is not None:
         found.append(col(Action.due_date) <= last)
-    if tag and tag.strip():
+    if tag:
         tagged = select(ActionTag.action_id).where(ActionTag.key == tag_key(tag))
         found.append(col(Action.id).in_(tagged))
-    if text and text.strip():
-        needle = searchable(text.strip())
+    if text:
+        needle = text
         found.append(
             sa.or_(
                 col(Action.title).icontains(needle, autoescape=True),

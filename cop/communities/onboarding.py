@@ -31,7 +31,7 @@ from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize
 from cop.core.settings import LIMITS
-from cop.core.validation import Checker
+from cop.core.validation import Checker, extra_cells
 
 MAX_ROWS = 5000
 KNOWN_COLUMNS = ("name", "email", "organisation", "organisation_kind", "country", "role")
@@ -204,6 +204,7 @@ def _plan(session: Session, community: Community, table: list[list[str]]) -> Imp
     if not table:
         raise _file_problem(N_("The file is empty."))
     columns = _header(table[0], plan)
+    width = max(i for i, title in enumerate(table[0]) if title.strip()) + 1
     body = table[1:]
     if not body:
         raise _file_problem(N_("The file has a header row but no people."))
@@ -236,6 +237,9 @@ def _plan(session: Session, community: Community, table: list[list[str]]) -> Imp
 
     for number, row in enumerate(body, start=2):
         chk = Checker()
+        extra = extra_cells(row[width:])
+        if extra is not None:
+            chk.fail("file", extra)
         name = chk.title("name", value(row, "name"), label=N_("The name"))
         email = chk.email("email", value(row, "email"))
         organisation = chk.optional_line(

@@ -14,7 +14,7 @@ from cop.core.errors import PermissionDenied
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize, is_allowed
-from cop.core.validation import Checker, record_id, searchable
+from cop.core.validation import Checker, record_id
 
 KINDS = [k.value for k in OrganisationKind]
 KIND_LABELS = {
@@ -88,7 +88,7 @@ def _check_organisation(
     values = {
         "name": chk.title("name", name, label=N_("The name")),
         "kind": chk.choice("kind", kind, KINDS, label=N_("The kind")),
-        "country": (country or "").strip().upper(),
+        "country": (chk.text("country", country, label=N_("The country")) or "").strip().upper(),
         "latitude": latitude,
         "longitude": longitude,
     }
@@ -198,6 +198,9 @@ def organisation_list(
 
     Organisations are shared by all communities, so every signed-in user reads them.
     """
+    chk = Checker()
+    wanted = chk.search("text", text)
+    chk.raise_if_any()
     members = (
         select(func.count())
         .where(Person.organisation_id == Organisation.id, col(Person.deleted_at).is_(None))
@@ -216,11 +219,7 @@ def organisation_list(
         )
         .where(
             col(Organisation.deleted_at).is_(None),
-            *(
-                [col(Organisation.name).icontains(searchable(text.strip()), autoescape=True)]
-                if text and text.strip()
-                else []
-            ),
+            *([col(Organisation.name).icontains(wanted, autoescape=True)] if wanted else []),
         )
         .order_by(Organisation.name, Organisation.id)
     )

@@ -73,7 +73,10 @@ def hash_password(password: str, cost: int | None = None) -> str:
 
 
 def check_password(password: str, password_hash: str | None) -> bool:
-    """Constant-cost check; an unknown user (hash None) is checked against a dummy."""
+    """Constant-cost check; an unknown user (hash None) or a password that is not text is checked against a dummy."""
+    if not isinstance(password, str):
+        bcrypt.checkpw(b"not a password", _DUMMY_HASH)
+        return False
     candidate = normalise(password).encode("utf-8", "surrogatepass")  # broken input never matches
     if len(candidate) > MAX_BYTES:
         candidate = candidate[

@@ -18,6 +18,7 @@ from cop.core.columns import Editable
 from cop.core.errors import ConflictError, NotFound
 from cop.core.permissions import Actor
 from cop.core.validation import record_id as valid_id
+from cop.core.validation import version_of
 
 T = TypeVar("T", bound=SQLModel)
 E = TypeVar("E", bound=Editable)
@@ -52,6 +53,7 @@ def changes_since(session: Session, record: SQLModel, version: int) -> dict[str,
         .where(AuditEvent.record_type == record.__tablename__, AuditEvent.record_id == record.id)  # type: ignore[attr-defined]  # every table model declares an id; SQLModel itself does not
         .order_by(col(AuditEvent.id))
     )
+    version = version_of(version)
     changed: dict[str, dict[str, Any]] = {}
     current = snapshot(record)
     for event in events:

@@ -108,6 +108,9 @@ class Limits:
 
     title_max: int = 200
     long_text_max: int = 100_000
+    # What a search or filter field takes: a whole title, not a pasted document (whose
+    # LIKE scans took minutes on PostgreSQL, growing with its length).
+    search_max: int = 200
     attachment_bytes: int = 10 * 1024 * 1024
     exports_at_once: int = 2
 

@@ -24,13 +24,19 @@ TAG_WORDS = {
 }
 
 
-def split_items(value: Any, separators: str) -> list[str]:
-    """A list from a list, or from text split on ``separators`` (forms send text)."""
+def split_items(value: Any, separators: str) -> list[Any]:
+    """A list from a list, or from text split on ``separators`` (forms send text).
+
+    Items are passed on as they are (a number too, not stringified), so the
+    caller's check refuses what is not text with a field message.
+    """
     if value is None:
         return []
     if isinstance(value, str):
         return [part for part in re.split(separators, value) if part.strip()]
-    return [str(item) for item in value]
+    if isinstance(value, list | tuple):
+        return list(value)
+    return [value]
 
 
 def check_tags(chk: Checker, field: str, value: Any, label: str) -> list[str]:

@@ -5,7 +5,9 @@ before touching the database, so bad input is refused as a whole with every
 field's message at once and nothing is half-written. Text is kept verbatim
 (right-to-left marks, emoji and combining marks included); only surrounding
 whitespace of titles is trimmed and NUL and other C0 control characters that
-no form can type are refused.
+no form can type are refused. A value that is not text where text belongs (a
+number, a list, bytes: what a command line, an import or an API may pass) is
+refused with a field message too, never turned into its Python spelling.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
 
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_
@@ -26,6 +30,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Lone surrogates: what undecodable bytes become in a command line argument; no database can store them.
 _NOT_TEXT = re.compile(r"[\ud800-\udfff]")
 _UNSEARCHABLE = re.compile(r"[\x00\ud800-\udfff]")
+NOT_TEXT = N_("{label} must be text.")
 BROKEN = N_("{label} contains a broken character (undecodable bytes) that cannot be stored.")
 MAX_ID = 2**31 - 1  # the largest key an INTEGER id column holds (PostgreSQL's limit)
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -45,12 +50,52 @@ class Checker:
         if self.errors:
             raise ValidationError(self.errors)
 
+    def text(self, field: str, value: Any, *, label: str = N_("This field")) -> str | None:
+        """``value`` if it is text, "" for None; anything else is refused (None returned).
+
+        The one type check of every text input, so a list or a number from a
+        command line or a file is a field message, not a TypeError further on.
+        """
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return value
+        self.fail(field, Message(NOT_TEXT, label=label))
+        return None
+
+    def search(self, field: str, value: Any, *, label: str = N_("The search")) -> str:
+        """What a person typed into a search or filter: trimmed text of at most ``LIMITS.search_max``.
+
+        Longer input is refused, so no query's time grows with what was pasted;
+        what no stored text holds (NUL, undecodable bytes) is dropped, so the
+        query never fails on it.
+        """
+        text = self.text(field, value, label=label)
+        if not text:
+            return ""
+        text = text.strip()
+        if len(text) > LIMITS.search_max:
+            self.fail(
+                field,
+                Message(
+                    N_("{label} is {length:,} characters long; at most {maximum} are allowed."),
+                    label=label,
+                    length=len(text),
+                    maximum=LIMITS.search_max,
+                ),
+            )
+            return ""
+        return searchable(text)
+
     def title(
         self, field: str, value: Any, *, label: str = N_("This field"), max_len: int | None = None
     ) -> str:
         """A required single-line name: 1..200 characters after trimming."""
         max_len = max_len or LIMITS.title_max
-        text = "" if value is None else str(value).strip()
+        raw = self.text(field, value, label=label)
+        if raw is None:
+            return ""
+        text = raw.strip()
         if not text:
             self.fail(field, Message(N_("{label} must not be empty."), label=label))
         elif len(text) > max_len:
@@ -77,14 +122,18 @@ class Checker:
     def optional_line(
         self, field: str, value: Any, *, label: str = N_("This field"), max_len: int | None = None
     ) -> str:
-        text = "" if value is None else str(value).strip()
+        raw = self.text(field, value, label=label)
+        text = (raw or "").strip()
         return self.title(field, text, label=label, max_len=max_len) if text else ""
 
     def long_text(
         self, field: str, value: Any, *, label: str = N_("This text"), required: bool = False
     ) -> str:
         """Notes, minutes, sections: kept verbatim up to 100,000 characters."""
-        text = "" if value is None else str(value)
+        raw = self.text(field, value, label=label)
+        if raw is None:
+            return ""
+        text = raw
         if required and not text.strip():
             self.fail(field, Message(N_("{label} must not be empty."), label=label))
         elif len(text) > LIMITS.long_text_max:
@@ -117,7 +166,7 @@ class Checker:
         label: str = N_("This field"),
     ) -> str:
         text = "" if value is None else str(value)
-        if text not in allowed:
+        if not isinstance(value, str | None) or text not in allowed:
             self.fail(
                 field,
                 Message(
@@ -200,7 +249,10 @@ class Checker:
         return number
 
     def email(self, field: str, value: Any, *, required: bool = False) -> str:
-        text = "" if value is None else str(value).strip()
+        raw = self.text(field, value, label=N_("The e-mail address"))
+        if raw is None:
+            return ""
+        text = raw.strip()
         if not text:
             if required:
                 self.fail(field, N_("The e-mail address is required."))
@@ -215,7 +267,10 @@ class Checker:
         return text
 
     def slug(self, field: str, value: Any) -> str:
-        text = "" if value is None else str(value).strip().lower()
+        raw = self.text(field, value, label=N_("The address"))
+        if raw is None:
+            return ""
+        text = raw.strip().lower()
         if not SLUG_RE.match(text):
             self.fail(
                 field,
@@ -237,6 +292,83 @@ def record_id(value: Any) -> int | None:
         return None
     number = int(text)
     return number if 0 < number <= MAX_ID else None
+
+
+@lru_cache(maxsize=1)
+def time_zone_names() -> frozenset[str]:
+    """The IANA zone names, read once: listing them walks the zone files (about 20 ms a save)."""
+    return frozenset(available_timezones())
+
+
+def zone_named(name: Any) -> ZoneInfo | None:
+    """The IANA zone of that name, or None for anything else.
+
+    Only names in the list are opened: ``ZoneInfo`` reads a file by that name,
+    so "Europe" (a folder) or a 300-character name raise OSErrors, not a KeyError.
+    """
+    return ZoneInfo(name) if isinstance(name, str) and name in time_zone_names() else None
+
+
+def version_of(value: Any) -> int:
+    """The version a save starts from, from a form, a file or a command line: a whole number.
+
+    Text of ASCII digits is read as one (the CLI and imports pass text);
+    anything else is refused on the ``version`` field, never compared as is.
+    """
+    text = value.strip() if isinstance(value, str) else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif text and text.isascii() and text.isdigit():
+        number = int(text)
+    else:
+        number = 0
+    if not 0 < number <= MAX_ID:
+        raise ValidationError(
+            {
+                "version": Message(
+                    N_("{label} must be a whole number from 1 to {maximum:,}."),
+                    label=N_("The version"),
+                    maximum=MAX_ID,
+                )
+            }
+        )
+    return number
+
+
+def plain_line(value: Any, *, max_len: int = 254) -> str | None:
+    """``value`` trimmed if it is one short line of storable text, else None.
+
+    For look-ups by what someone typed (a username at sign-in): input that no
+    stored value can equal (control characters, NUL, undecodable bytes, not
+    text at all, too long) finds nothing without reaching the database,
+    which refuses NUL (PostgreSQL) rather than finding nothing.
+    """
+    if not isinstance(value, str) or len(value) > max_len:
+        return None
+    text = value.strip()
+    if _CONTROL.search(text) or _NOT_TEXT.search(text) or "\n" in text or "\r" in text:
+        return None
+    return text
+
+
+def extra_cells(cells: list[Any] | None) -> Message | None:
+    """The problem of a spreadsheet row with cells beyond its header, or None.
+
+    An unquoted comma ("Hall, Room 2") makes one cell two; the csv module
+    hands the rest over under no column name, where it used to be dropped
+    without a word. Empty trailing cells (spreadsheets pad rows) hold nothing
+    and are no problem.
+    """
+    filled = [str(cell).strip() for cell in cells or [] if cell is not None and str(cell).strip()]
+    if not filled:
+        return None
+    return Message(
+        N_(
+            "This row has more cells than the header has columns: {cells}. "
+            "Put text that holds a comma in double quotes, or remove the extra cells."
+        ),
+        cells=", ".join(repr(cell[:60]) for cell in filled[:5]),
+    )
 
 
 def searchable(text: str) -> str:

@@ -22,7 +22,7 @@ from cop.core.errors import NotFound, ValidationError
 from cop.core.i18n import N_
 from cop.core.permissions import Actor, Visibility
 from cop.core.tags import tag_key
-from cop.core.validation import record_id, searchable
+from cop.core.validation import Checker, record_id
 from cop.practices.models import (
     Practice,
     PracticeImage,
@@ -105,6 +105,13 @@ def find_practices(
     title, summary or how it works, case-insensitively, with ``%`` and ``_``
     taken literally.
     """
+    chk = Checker()
+    text = chk.search("text", text)
+    theme = chk.search("theme", theme, label=N_("The theme"))
+    target_group = chk.search("target_group", target_group, label=N_("The target group"))
+    if status:
+        chk.choice("status", status, [s.value for s in ReviewStatus], label=N_("The status"))
+    chk.raise_if_any()
     conditions = [readable_practices(actor)]
     if community_id is not None:
         conditions.append(
@@ -115,14 +122,14 @@ def find_practices(
         if city is None:
             raise ValidationError({"organisation_id": N_("Choose a city from the list.")})
         conditions.append(col(Practice.organisation_id) == city)
-    if theme and theme.strip():
+    if theme:
         conditions.append(_has_tag(TagKind.THEME, theme))
-    if target_group and target_group.strip():
+    if target_group:
         conditions.append(_has_tag(TagKind.TARGET_GROUP, target_group))
     if status:
         conditions.append(col(Practice.status) == status)
-    if text and text.strip():
-        needle = searchable(text.strip())
+    if text:
+        needle = text
         conditions.append(
             sa.or_(
                 *(

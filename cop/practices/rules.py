@@ -71,7 +71,10 @@ def check_links(chk: Checker, value: Any) -> list[str]:
     """Web addresses only: anything but http(s) (``javascript:``, ``data:``) is refused."""
     links: list[str] = []
     for number, raw in enumerate(split_items(value, r"[\r\n]+"), start=1):
-        link = raw.strip()
+        text = chk.text("links", raw, label=N_("Each link"))
+        if text is None:
+            continue
+        link = text.strip()
         parts = (
             urlsplit(link) if link.isprintable() and not _SPACE_OR_CONTROL.search(link) else None
         )

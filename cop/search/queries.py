@@ -22,6 +22,7 @@ from sqlmodel import Session
 from cop.communities.service import visible_communities
 from cop.core.markdown import plain_line
 from cop.core.permissions import Actor
+from cop.core.validation import Checker
 from cop.search.index import KINDS, table_of
 
 MAX_QUERY_TERMS = 12
@@ -136,7 +137,10 @@ def search(
     kinds: list[str] | None = None,
     limit: int = 50,
 ) -> list[Hit]:
-    """Ranked results the actor may see, best first."""
+    """Ranked results the actor may see, best first; a search over 200 characters is refused."""
+    chk = Checker()
+    text = chk.search("text", text)
+    chk.raise_if_any()
     phrases = parse_query(text)
     if not phrases:
         return []

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 import pyarrow as pa
 from babel import Locale
@@ -22,6 +22,7 @@ from babel.dates import format_time, get_datetime_format, get_day_names, get_mon
 from babel.numbers import format_decimal
 
 from cop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from cop.core.validation import zone_named
 from cop.shell.text import plain
 
 # Every IANA zone the pickers offer, read once: listing them walks tzdata's files (4 ms).
@@ -35,10 +36,7 @@ def _locale(language: str | None) -> Locale:
 
 @lru_cache(maxsize=16)
 def _zone(time_zone: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    return zone_named(time_zone) or ZoneInfo("UTC")
 
 
 @lru_cache(maxsize=4096)

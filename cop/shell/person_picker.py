@@ -7,6 +7,7 @@ import streamlit as st
 from cop.accounts import admin
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
+from cop.core.settings import LIMITS
 from cop.shell.forms import read
 
 
@@ -18,7 +19,9 @@ def person_picker(actor: Actor, key: str, *, without_account: bool = False) -> i
 def pick_person(actor: Actor, key: str, *, without_account: bool = False) -> dict | None:
     """The picked person's row from the directory (id, name, e-mail, organisation), or None."""
     _ = translator(actor.language)
-    search = st.text_input(_("Find a person by name or e-mail"), key=f"{key}_search")
+    search = st.text_input(
+        _("Find a person by name or e-mail"), key=f"{key}_search", max_chars=LIMITS.search_max
+    )
     if not search.strip():
         return None
     found = read(admin.find_people, actor, search, reader_language=actor.language) or []

@@ -11,7 +11,6 @@ blocks follow the records; approval freezes them in a revision.
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -21,6 +20,7 @@ from cop.actions.models import Action, ActionStatus
 from cop.communities.models import Community, Organisation, Person
 from cop.core.markdown import one_per_line
 from cop.core.permissions import Actor
+from cop.core.validation import zone_named
 from cop.export import charts
 from cop.export.document import Block, Document, Figure, Heading, Paragraph, PracticeBox, Table
 from cop.export.markdown import escape
@@ -234,10 +234,8 @@ def _timeline(session: Session, community: Community, settings: dict[str, Any]) 
 
 
 def _local_day(instant: Any, zone: str) -> str:
-    try:
-        return instant.astimezone(ZoneInfo(zone)).date().isoformat()
-    except (KeyError, ValueError):
-        return instant.date().isoformat()
+    known = zone_named(zone)
+    return instant.astimezone(known).date().isoformat() if known else instant.date().isoformat()
 
 
 def _actions(session: Session, community: Community, settings: dict[str, Any]) -> list[Block]:

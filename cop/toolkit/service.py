@@ -34,7 +34,7 @@ from cop.core.errors import ConflictError, NotFound, PermissionDenied, Validatio
 from cop.core.i18n import LANGUAGES, N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize, can_read, is_allowed
-from cop.core.validation import MAX_DATE, MIN_DATE, Checker
+from cop.core.validation import MAX_DATE, MIN_DATE, Checker, version_of
 from cop.export import markdown
 from cop.practices.review import WRONG_STATUS
 from cop.toolkit.blocks import chapter_document, section_sources
@@ -343,7 +343,7 @@ def chapter_changed(session: Session, actor: Actor, chapter: Chapter, community:
 
 
 def require_version(session: Session, chapter: Chapter, version: int) -> None:
-    if chapter.version != version:
+    if chapter.version != version_of(version):
         raise ConflictError(
             "The chapter changed since you opened it (its sections or status moved on). "
             "Read the current text, then try again.",

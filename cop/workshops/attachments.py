@@ -153,7 +153,7 @@ def add_attachment(
     workshop, community = editable_workshop(session, actor, workshop_id, "workshop.attach")
     chk = Checker()
     values = _check_details(chk, caption, shows_people, consent_confirmed)
-    original_name = (filename or "")[-255:]
+    original_name = (chk.text("filename", filename, label=N_("The file name")) or "")[-255:]
     if "\x00" in original_name or any("\ud800" <= ch <= "\udfff" for ch in original_name):
         chk.fail(
             "filename",

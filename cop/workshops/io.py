@@ -24,7 +24,7 @@ from cop.core.audit import record_event
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize
-from cop.core.validation import Checker
+from cop.core.validation import Checker, extra_cells
 from cop.export.csv_safe import csv_bytes
 from cop.workshops.attendance import attendance_list
 from cop.workshops.models import Workshop, WorkshopStatus
@@ -62,6 +62,8 @@ IMPORT_COLUMNS = [
     "minutes",
     "closing_report",
 ]
+# Where the csv module puts cells beyond the header; no column can be called this (a NUL is refused).
+EXTRA = "\x00extra cells"
 REQUIRED_IMPORT_COLUMNS = {"title", "kind", "format", "starts_at", "ends_at", "time_zone"}
 MAX_IMPORT_ROWS = 5_000
 
@@ -176,7 +178,7 @@ def _read_csv(data: bytes, report: ImportReport) -> list[dict[str, str]]:
             "file": N_("The file contains NUL characters; is it really a CSV file?")
         }
         return []
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), restkey=EXTRA)
     try:
         header = {(name or "").strip() for name in reader.fieldnames or []}
         missing = REQUIRED_IMPORT_COLUMNS - header
@@ -261,7 +263,10 @@ def import_workshops_csv(
         ).all()
     )
     for line, row in enumerate(rows, start=2):
+        extra = extra_cells(row.pop(EXTRA, None))  # type: ignore[arg-type]
         values, errors = _check_row(session, row, community, hosts)
+        if extra is not None:
+            errors = {**errors, "file": extra}
         if errors:
             report.errors[line] = errors
         else:

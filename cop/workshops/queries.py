@@ -22,7 +22,7 @@ from cop.core.errors import ValidationError
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, Visibility, is_allowed
-from cop.core.validation import Checker, record_id, searchable
+from cop.core.validation import Checker, record_id
 from cop.workshops import agenda, attachments, attendance, outcomes
 from cop.workshops.models import Attendance, Workshop, WorkshopStatus
 from cop.workshops.service import (
@@ -151,6 +151,7 @@ def find_workshops(
     first = chk.day("date_from", date_from, label=N_("The first date"), required=False)
     last = chk.day("date_to", date_to, label=N_("The last date"), required=False)
     chk.not_before("date_to", first, last, label=N_("The last date"))
+    text = chk.search("text", text)
     host = None
     if host_organisation_id not in (None, ""):
         host = record_id(host_organisation_id)
@@ -175,10 +176,8 @@ def find_workshops(
         conditions.append(col(Workshop.starts_at) >= _day_start(first, actor))
     if last is not None:
         conditions.append(col(Workshop.starts_at) < _day_start(last + timedelta(days=1), actor))
-    if text and text.strip():
-        escaped = (
-            searchable(text.strip()).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        )
+    if text:
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"
         conditions.append(
             sa.or_(

@@ -17,7 +17,6 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -29,7 +28,7 @@ from cop.core.errors import NotFound, PermissionDenied, ValidationError
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize, can_read
-from cop.core.validation import MAX_DATE, MIN_DATE, Checker, record_id
+from cop.core.validation import MAX_DATE, MIN_DATE, Checker, record_id, zone_named
 from cop.workshops.models import Workshop, WorkshopFormat, WorkshopKind, WorkshopStatus
 
 KINDS = [k.value for k in WorkshopKind]
@@ -108,10 +107,7 @@ def readable_community(session: Session, actor: Actor, community_id: Any) -> Com
 
 def zone_or_utc(name: str) -> tzinfo:
     """The named IANA zone, or UTC for a name that is not one (already reported as a field error)."""
-    try:
-        return ZoneInfo(name)
-    except (KeyError, ValueError):
-        return UTC
+    return zone_named(name) or UTC
 
 
 def check_instant(

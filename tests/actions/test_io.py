@@ -297,3 +297,24 @@ def test_an_import_keeps_milestones_and_sub_actions_in_charge_of_their_percentag
     with read_session(engine) as s:
         assert (s.get(Action, child.id).progress, s.get(Action, parent.id).progress) == (100, 100)  # type: ignore[union-attr]
         assert s.get(Action, staged.id).progress == 0  # type: ignore[union-attr]
+
+
+def test_a_row_with_more_cells_than_the_header_is_a_reported_problem(
+    engine: Engine, w: World
+) -> None:
+    """An unquoted comma in the last column made two cells of one; the second was dropped silently."""
+    make_action(engine, w.member, w.community.id, w.member, title="First")
+    with read_session(engine) as s:
+        rows = _rows(export_actions_csv(s, w.facilitator, w.community.id))
+    rows[0].update(status="done")
+    data = _csv(rows).rstrip(b"\r\n") + b",Room 2,,\r\n"
+    padded = _csv(rows).rstrip(b"\r\n") + b",,\r\n"
+    with write_session(engine) as s:
+        preview = preview_actions_import(s, w.facilitator, data)
+        applied = apply_actions_import(s, w.facilitator, data)
+        assert preview_actions_import(s, w.facilitator, padded).ok  # empty padding loses nothing
+    assert not preview.ok and not applied.applied
+    assert [(line, field) for line, field, _m in preview.problems()] == [(2, "file")]
+    assert "Room 2" in preview.problems()[0][2]
+    with read_session(engine) as s:
+        assert s.get(Action, rows[0]["id"]).status != "done"  # type: ignore[union-attr]

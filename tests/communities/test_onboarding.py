@@ -258,3 +258,38 @@ def test_a_private_community_cannot_be_imported_into_by_outsiders(engine: Engine
         onboarding.preview_import(
             s, world.outsider, world.community.id, "people.csv", GOOD.encode()
         )
+
+
+@pytest.mark.parametrize(
+    ("filename", "data"),
+    [
+        pytest.param(
+            "people.csv",
+            (
+                HEADER + "Ok Person,ok@example.org,,,\nEva Novak,eva@example.org,,,member,Room 2\n"
+            ).encode(),
+            id="csv",
+        ),
+        pytest.param(
+            "people.xlsx",
+            _xlsx(
+                [
+                    ["name", "email", "organisation", "country", "role"],
+                    ["Ok Person", "ok@example.org", None, None, None, None],
+                    ["Eva Novak", "eva@example.org", None, None, "member", "Room 2"],
+                ]
+            ),
+            id="xlsx",
+        ),
+    ],
+)
+def test_a_row_with_more_cells_than_the_header_is_a_reported_problem(
+    engine: Engine, filename: str, data: bytes
+) -> None:
+    """Cells beyond the header were dropped without a word; empty padding cells are no problem."""
+    world = factories.world(engine)
+    with read_session(engine) as s:
+        plan = onboarding.preview_import(s, world.facilitator, world.community.id, filename, data)
+    assert [(p.row, p.field) for p in plan.problems] == [(3, "file")]
+    assert "Room 2" in plan.problems[0].message
+    assert [r.row for r in plan.rows] == [2] and not plan.can_apply

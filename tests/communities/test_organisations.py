@@ -153,3 +153,13 @@ def test_an_edit_changes_every_field_and_a_stale_edit_is_refused(engine: Engine,
         11.35,
     )
     assert actions == ["organisation.create", "organisation.update"]
+
+
+def test_an_over_long_search_is_refused_with_a_message_not_run(engine: Engine, w: World) -> None:
+    """Issue 18.2 on the organisations page added since: a pasted page of text is not a query."""
+    with read_session() as session:
+        with pytest.raises(ValidationError) as refused:
+            people.organisation_list(session, w.member, "x" * 1_000_000)
+    assert "at most 200" in str(refused.value.fields["text"])
+    with read_session() as session:
+        assert people.organisation_list(session, w.member, "x" * 200) == []

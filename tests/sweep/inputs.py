@@ -149,6 +149,10 @@ TIME_ZONE = _texts(
     ("padded", "  Europe/Berlin  "),
     ("lower-case", "europe/berlin"),
     ("script", SCRIPT),
+    ("region-folder", "Europe"),
+    ("etc-folder", "Etc"),
+    ("over-255-bytes", "Europe/" + "B" * 300),
+    ("posix-rule", "CET-1CEST,M3.5.0,M10.5.0/3"),
 )
 LINK = _texts(
     ("javascript", "javascript:alert(1)"),
@@ -267,6 +271,9 @@ REFERENCE = [
     Bad("fraction", 1.5),
     Bad("bool", True),
     Bad("unknown", 987_654),
+    Bad("a-list", ["x"]),
+    Bad("a-dict", {"id": 1}),
+    Bad("bytes", b"1"),
 ]
 PERSON = REFERENCE + [
     Bad("not-a-member", None, lambda w: w.outsider_person),
@@ -348,11 +355,46 @@ SEARCH = _texts(
     ("emoji", "👨\u200d👩\u200d👧"),
     ("lone-surrogate", "wel\ud800come"),
     ("long", "word " * 5000),
+    ("200-chars", "é" * 200),
+    ("201-chars", "é" * 201),
+    ("million-chars", "x" * 1_000_000),
 )
+# What a CLI, an import or a future API may pass where text belongs: refused, never stringified.
+WRONG_TYPES = [
+    Bad("a-number", 42),
+    Bad("a-list", ["x"]),
+    Bad("a-dict", {"x": "y"}),
+    Bad("bytes", b"x"),
+]
+# A version from a form, a file or a command line: a whole number the record had; anything else is refused.
+VERSION = [
+    Bad("words", "abc"),
+    Bad("empty-text", ""),
+    Bad("none", None),
+    Bad("fraction", 1.5),
+    Bad("bool", True),
+    Bad("huge", 10**30),
+    Bad("negative", -1),
+    Bad("list", [1]),
+    Bad("stale-text", "1"),
+]
 # What every field must refuse; a field that may rightly keep one says so (``Target.allow``).
 UNSTORABLE = ("one-megabyte", "nul", "lone-surrogate")
-LINE = refusing(LINE, *UNSTORABLE, "bell-and-escape", "201-chars", "newline", "carriage-return")
-LONG = refusing(LONG, *UNSTORABLE, "100001-chars")
+LINE = LINE + WRONG_TYPES
+LONG = LONG + WRONG_TYPES
+CHOICE = CHOICE + WRONG_TYPES
+EMAIL = EMAIL + WRONG_TYPES
+USERNAME = USERNAME + WRONG_TYPES
+PASSWORD = PASSWORD + WRONG_TYPES
+TIME_ZONE = TIME_ZONE + WRONG_TYPES
+LINK = LINK + WRONG_TYPES
+FILENAME = FILENAME + WRONG_TYPES
+SEARCH = SEARCH + WRONG_TYPES
+WRONG = tuple(b.label for b in WRONG_TYPES)
+LINE = refusing(
+    LINE, *UNSTORABLE, *WRONG, "bell-and-escape", "201-chars", "newline", "carriage-return"
+)
+LONG = refusing(LONG, *UNSTORABLE, *WRONG, "100001-chars")
 CHOICE = accepting(CHOICE, "empty", "whitespace", "none", "upper-case", "padded")
 EMAIL = refusing(
     EMAIL,
@@ -364,6 +406,7 @@ EMAIL = refusing(
     "newline-header",
     "too-long",
     "lone-surrogate",
+    *WRONG,
 )
 USERNAME = accepting(USERNAME, "upper-case")
 PASSWORD = accepting(PASSWORD, "72-bytes-emoji")
@@ -379,7 +422,10 @@ ORGANISATION = accepting(ORGANISATION, "empty-text", "zero")
 WORKSHOP = accepting(WORKSHOP, "empty-text", "zero")
 ACTION = accepting(ACTION, "empty-text", "zero")
 FLAG = accepting(FLAG, "none")
-FILENAME = refusing(FILENAME, "nul", "lone-surrogate")
+FILENAME = refusing(FILENAME, "nul", "lone-surrogate", *WRONG)
+# Searches and filters: at most 200 characters (a whole title), text only.
+SEARCH = refusing(SEARCH, "long", "201-chars", "million-chars", *WRONG)
+VERSION = refusing(VERSION, *(b.label for b in VERSION))
 UPLOAD = accepting(UPLOAD, "gif-script-polyglot")
 
 # A start and an end date: the end may not come before the start.
@@ -418,7 +464,13 @@ REPRESENTATIVE = {
     "sql-drop",
     "like-wildcards",
     "markdown-javascript-link",
+    *WRONG,
 }
+
+
+def in_a_file(inputs: list[Bad]) -> list[Bad]:
+    """The inputs a CSV or spreadsheet cell can hold: text, so no wrong types."""
+    return [b for b in inputs if b.label not in WRONG]
 
 
 def sample(inputs: list[Bad]) -> list[Bad]:

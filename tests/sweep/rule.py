@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -97,6 +98,8 @@ class Target:
     refusals: tuple[type[Exception], ...] = ()
     # Inputs marked ``refuse`` that this field may rightly keep (a 500-character caption).
     allow: tuple[str, ...] = ()
+    # Seconds one call may take whatever the input (searches: it must not grow with the input's length).
+    budget: float | None = None
 
     @property
     def name(self) -> str:
@@ -135,12 +138,22 @@ def _same(stored: Any, expected: Any) -> bool:
     return expected == stored
 
 
+def _within_budget(target: Target, bad: Bad, seconds: float) -> None:
+    assert target.budget is None or seconds <= target.budget, (
+        f"{target.name} took {seconds:.1f} s for {bad.label!r}; the budget is {target.budget} s"
+    )
+
+
 def apply(world: HostileWorld, target: Target, bad: Bad) -> Outcome:
     """Run one case under the rule; raise AssertionError (or the crash itself) when it breaks it."""
     value = bad.resolve(world)
+    started = time.perf_counter()
     try:
         with write_session(world.engine) as session:
-            result = target.call(session, world, value)
+            try:
+                result = target.call(session, world, value)
+            finally:
+                _within_budget(target, bad, time.perf_counter() - started)
     except target.refusals as missing:
         return Outcome(target.name, bad.label, "not found", str(missing))
     except ValidationError as refused:

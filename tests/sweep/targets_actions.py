@@ -18,7 +18,7 @@ from cop.actions.models import (
     ActionMilestone,
     ActionPartner,
 )
-from cop.core.errors import ValidationError
+from cop.core.errors import ConflictError, ValidationError
 
 from .inputs import (
     ACTION,
@@ -33,8 +33,10 @@ from .inputs import (
     ORGANISATION,
     PERSON,
     REFERENCE,
+    VERSION,
     WORKSHOP,
     as_lists,
+    in_a_file,
     sample,
 )
 from .rule import Target, as_day, as_id, as_number, as_whole, attribute, trimmed
@@ -93,6 +95,11 @@ def _update_new(field: str) -> Any:
         return actions.update_action(s, w.facilitator, action.id, action.version, **{field: v})
 
     return call
+
+
+def _update_at_version(s: Session, w: HostileWorld, v: Any) -> Action:
+    """The version the user started from, as a form, a file or a command line may give it."""
+    return actions.update_action(s, w.facilitator, w.action, v, title=f"Action {serial()}")
 
 
 def _post(field: str) -> Any:
@@ -200,7 +207,7 @@ def _unchanged_if_none(value: Any) -> Any:
 
 def _tags(value: Any) -> list[str]:
     tags: dict[str, str] = {}
-    for part in re.split(r"[,\r\n]+", value):
+    for part in value if isinstance(value, list) else re.split(r"[,\r\n]+", value):
         if part.strip():
             tags.setdefault(part.strip().casefold(), part.strip())
     return list(tags.values())
@@ -295,7 +302,7 @@ TARGETS: list[Target] = [
         _create("tags"),
         attribute("tags"),
         _tags,
-        allow=("newline", "carriage-return"),
+        allow=("newline", "carriage-return", "a-list"),
     ),
     Target(
         "create_action", "parent_id", ACTION, _create("parent_id"), attribute("parent_id"), as_id
@@ -360,10 +367,18 @@ TARGETS: list[Target] = [
         _update("tags"),
         attribute("tags"),
         _tags,
-        allow=("newline", "carriage-return"),
+        allow=("newline", "carriage-return", "a-list"),
     ),
     Target(
         "update_action", "parent_id", ACTION, _update("parent_id"), attribute("parent_id"), as_id
+    ),
+    Target(
+        "update_action",
+        "version",
+        VERSION,
+        _update_at_version,
+        attribute("title"),
+        refusals=(ConflictError,),
     ),
     Target("post_update", "text", LONG, _post("text"), attribute("text")),
     Target(
@@ -432,7 +447,7 @@ TARGETS: list[Target] = [
     Target(
         "apply_actions_import",
         "title",
-        LINE,
+        in_a_file(LINE),
         _import("title"),
         attribute("title"),
         _cell_text,
@@ -450,7 +465,7 @@ TARGETS: list[Target] = [
     Target(
         "apply_actions_import",
         "status",
-        CHOICE,
+        in_a_file(CHOICE),
         _import("status"),
         attribute("status"),
         also=("file",),
@@ -477,7 +492,7 @@ TARGETS: list[Target] = [
     Target(
         "apply_actions_import",
         "priority",
-        CHOICE,
+        in_a_file(CHOICE),
         _import("priority"),
         attribute("priority"),
         also=("file",),
@@ -485,11 +500,11 @@ TARGETS: list[Target] = [
     Target(
         "apply_actions_import",
         "tags",
-        LINE,
+        in_a_file(LINE),
         _import("tags"),
         attribute("tags"),
         _cell_tags,
         also=("file",),
-        allow=("newline", "carriage-return"),
+        allow=("newline", "carriage-return", "a-list"),
     ),
 ]

@@ -28,6 +28,7 @@ from .inputs import (
     TIME_ZONE,
     UPLOAD,
     USERNAME,
+    in_a_file,
     sample,
 )
 from .rule import Target, as_id, as_number, attribute, trimmed
@@ -433,12 +434,18 @@ TARGETS: list[Target] = [
         trimmed,
     ),
     Target(
-        "import_people", "name", LINE, _onboard("name"), attribute("name"), trimmed, also=("file",)
+        "import_people",
+        "name",
+        in_a_file(LINE),
+        _onboard("name"),
+        attribute("name"),
+        trimmed,
+        also=("file",),
     ),
     Target(
         "import_people",
         "email",
-        EMAIL,
+        in_a_file(EMAIL),
         _onboard("email"),
         attribute("email"),
         trimmed,
@@ -447,7 +454,7 @@ TARGETS: list[Target] = [
     Target(
         "import_people",
         "organisation",
-        LINE,
+        in_a_file(LINE),
         _onboard("organisation"),
         _organisation_of("name"),
         _named_or_none,
@@ -456,7 +463,7 @@ TARGETS: list[Target] = [
     Target(
         "import_people",
         "organisation_kind",
-        CHOICE,
+        in_a_file(CHOICE),
         _onboard("organisation_kind", organisation="New NGO"),
         _organisation_of("kind"),
         _lower_or("other"),
@@ -465,7 +472,7 @@ TARGETS: list[Target] = [
     Target(
         "import_people",
         "country",
-        LINE,
+        in_a_file(LINE),
         _onboard("country", organisation="Another NGO"),
         _organisation_of("country"),
         _upper,
@@ -474,7 +481,7 @@ TARGETS: list[Target] = [
     Target(
         "import_people",
         "role",
-        CHOICE,
+        in_a_file(CHOICE),
         _onboard("role"),
         _membership_role,
         _lower_or("member"),

@@ -179,7 +179,7 @@ def _links(value: Any) -> list[str]:
 
 def _tags(value: Any) -> list[str]:
     tags: dict[str, str] = {}
-    for part in re.split(r"[,\r\n]+", value):
+    for part in value if isinstance(value, list) else re.split(r"[,\r\n]+", value):
         if part.strip():
             tags.setdefault(part.strip().casefold(), part.strip())
     return list(tags.values())
@@ -254,7 +254,7 @@ TARGETS: list[Target] = [
         _practice("themes"),
         attribute("themes"),
         _tags,
-        allow=("newline", "carriage-return"),
+        allow=("newline", "carriage-return", "a-list"),
     ),
     Target(
         "create_practice",
@@ -263,7 +263,7 @@ TARGETS: list[Target] = [
         _practice("target_groups"),
         attribute("target_groups"),
         _tags,
-        allow=("newline", "carriage-return"),
+        allow=("newline", "carriage-return", "a-list"),
     ),
     Target(
         "create_practice",

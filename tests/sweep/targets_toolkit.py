@@ -6,11 +6,12 @@ from typing import Any
 
 from sqlmodel import Session
 
+from cop.core.errors import ConflictError
 from cop.toolkit import sections as toolkit_sections
 from cop.toolkit import service as toolkit
 from cop.toolkit.models import Chapter, Section, Toolkit
 
-from .inputs import CHOICE, COUNT, FLAG, LINE, LONG, REFERENCE, as_lists, sample
+from .inputs import CHOICE, COUNT, FLAG, LINE, LONG, REFERENCE, VERSION, as_lists, sample
 from .rule import Target, as_id, as_whole, attribute, trimmed
 from .world import HostileWorld, serial
 
@@ -65,6 +66,10 @@ def _update_section(field: str) -> Any:
         )
 
     return call
+
+
+def _section_at_version(s: Session, w: HostileWorld, v: Any) -> Section:
+    return toolkit_sections.update_section(s, w.member, w.section, v, title=f"Section {serial()}")
 
 
 def _comment(s: Session, w: HostileWorld, v: Any) -> Any:
@@ -136,5 +141,13 @@ TARGETS: list[Target] = [
         trimmed,
     ),
     Target("update_section", "body", sample(LONG), _update_section("body"), attribute("body")),
+    Target(
+        "update_section",
+        "version",
+        VERSION,
+        _section_at_version,
+        attribute("title"),
+        refusals=(ConflictError,),
+    ),
     Target("add_comment", "text", LONG, _comment, attribute("text")),
 ]

@@ -34,6 +34,7 @@ from .inputs import (
     UPLOAD,
     Bad,
     as_lists,
+    in_a_file,
     refusing,
     sample,
 )
@@ -454,7 +455,7 @@ TARGETS: list[Target] = [
     Target(
         "import_workshops_csv",
         "title",
-        LINE,
+        in_a_file(LINE),
         _import("title"),
         attribute("title"),
         trimmed,
@@ -463,7 +464,7 @@ TARGETS: list[Target] = [
     Target(
         "import_workshops_csv",
         "place",
-        LINE,
+        in_a_file(LINE),
         _import("place"),
         attribute("place"),
         trimmed,
@@ -472,7 +473,7 @@ TARGETS: list[Target] = [
     Target(
         "import_workshops_csv",
         "objectives",
-        LONG,
+        in_a_file(LONG),
         _import("objectives"),
         attribute("objectives"),
         also=("file",),
@@ -489,7 +490,7 @@ TARGETS: list[Target] = [
     Target(
         "import_workshops_csv",
         "time_zone",
-        TIME_ZONE,
+        in_a_file(TIME_ZONE),
         _import("time_zone"),
         attribute("time_zone"),
         trimmed,
@@ -498,7 +499,7 @@ TARGETS: list[Target] = [
     Target(
         "import_workshops_csv",
         "host_organisation",
-        LINE,
+        in_a_file(LINE),
         _import("host_organisation"),
         _host_name,
         _named_or_none,
@@ -507,7 +508,7 @@ TARGETS: list[Target] = [
     Target(
         "import_workshops_csv",
         "status",
-        CHOICE,
+        in_a_file(CHOICE),
         _import("status"),
         attribute("status"),
         _status_or_held,

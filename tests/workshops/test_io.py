@@ -285,3 +285,70 @@ def test_a_file_that_is_not_a_workshop_csv_is_refused(
 def test_only_facilitators_import(engine: Engine, w: World, role: str) -> None:
     with pytest.raises(PermissionDenied):
         _import(engine, w.by_role(role), w.community.id, GOOD, dry_run=True)
+
+
+ZONES_THAT_ARE_NOT_ZONES = [
+    pytest.param("Europe", id="region-folder"),
+    pytest.param("America", id="america-folder"),
+    pytest.param("Etc", id="etc-folder"),
+    pytest.param("Europe/" + "B" * 300, id="over-255-bytes"),
+]
+
+
+@pytest.mark.parametrize("zone", ZONES_THAT_ARE_NOT_ZONES)
+def test_a_time_zone_that_is_not_an_iana_name_is_a_reported_row(
+    engine: Engine, w: World, zone: str
+) -> None:
+    """Names the zone files hold as folders or cannot open raised OSError (an exception box)."""
+    clock.freeze(datetime(2026, 1, 1, tzinfo=UTC))
+    text = (
+        "title,kind,format,starts_at,ends_at,time_zone\r\n"
+        f"Visit,workshop,in_person,2025-05-06 09:00,2025-05-06 17:00,{zone}\r\n"
+    )
+    report = _import(engine, w.facilitator, w.community.id, text, dry_run=True)
+    assert set(report.errors) == {2}
+    assert "time zone" in report.errors[2]["time_zone"]
+    assert _count(engine) == 0
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        pytest.param(
+            "title,kind,format,starts_at,ends_at,time_zone,place",
+            "Visit,workshop,in_person,2025-05-06 09:00,2025-05-06 17:00,Europe/Berlin,Hall, Room 2",
+            id="unquoted-comma-in-the-last-cell",
+        ),
+        pytest.param(
+            "title,kind,format,starts_at,ends_at,time_zone,place",
+            "Visit,workshop,in_person,2025-05-06 09:00,2025-05-06 17:00,Europe/Berlin,Hall,,Room 2",
+            id="cell-beyond-the-header",
+        ),
+    ],
+)
+def test_a_row_with_more_cells_than_the_header_is_a_reported_problem(
+    engine: Engine, w: World, header: str, row: str
+) -> None:
+    """The csv module hands extra cells over under no name: they were dropped without a word."""
+    clock.freeze(datetime(2026, 1, 1, tzinfo=UTC))
+    good = "Talk,workshop,in_person,2025-01-10T10:00,2025-01-10T11:00,Europe/Berlin,Hall"
+    text = f"{header}\r\n{good}\r\n{row}\r\n"
+    for dry_run in (True, False):
+        report = _import(engine, w.facilitator, w.community.id, text, dry_run=dry_run)
+        assert set(report.errors) == {3}, report.errors
+        assert "Room 2" in str(report.errors[3]["file"])
+    assert _count(engine) == 0
+
+
+def test_empty_cells_after_the_last_column_lose_nothing_and_are_no_problem(
+    engine: Engine, w: World
+) -> None:
+    """Spreadsheets pad every row to the widest one: empty trailing cells hold nothing to lose."""
+    clock.freeze(datetime(2026, 1, 1, tzinfo=UTC))
+    text = (
+        "title,kind,format,starts_at,ends_at,time_zone,place\r\n"
+        "Visit,workshop,in_person,2025-05-06 09:00,2025-05-06 17:00,Europe/Berlin,Hall,,\r\n"
+    )
+    report = _import(engine, w.facilitator, w.community.id, text, dry_run=True)
+    assert report.ok, report.errors
+    assert report.rows[0]["place"] == "Hall"

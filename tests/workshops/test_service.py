@@ -444,3 +444,25 @@ def test_a_held_workshop_cannot_be_moved_into_the_future(engine: Engine, w: Worl
         )
     assert "has not begun yet" in err.value.fields["starts_at"]
     assert _load(engine, made.id).starts_at == datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "zone",
+    [
+        pytest.param("Europe", id="region-folder"),
+        pytest.param("America", id="america-folder"),
+        pytest.param("Etc", id="etc-folder"),
+        pytest.param("Europe/" + "B" * 300, id="over-255-bytes"),
+        pytest.param(["Europe/Berlin"], id="a-list"),
+    ],
+)
+def test_a_time_zone_must_be_a_known_iana_name_when_recording_and_editing(
+    engine: Engine, w: World, zone: object
+) -> None:
+    """Folders of the zone database raised IsADirectoryError, long names OSError, not a field message."""
+    assert "time zone" in _fields(engine, w.member, w.community.id, time_zone=zone)["time_zone"]
+    made = factories.workshop(engine, w.member, w.community.id)
+    with write_session(engine) as s, pytest.raises(ValidationError) as err:
+        workshops.update_workshop(s, w.member, made.id, made.version, time_zone=zone)
+    assert "time zone" in err.value.fields["time_zone"]
+    assert _load(engine, made.id).time_zone == "Europe/Berlin"  # type: ignore[arg-type]

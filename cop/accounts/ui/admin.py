@@ -16,6 +16,7 @@ from cop.communities import service as communities
 from cop.core.db import read_session
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
+from cop.core.settings import LIMITS
 from cop.shell.formatting import local_time
 from cop.shell.forms import (
     PAGE_SIZE,
@@ -69,7 +70,9 @@ def users_tab(actor: Actor) -> None:
         "locked": _("Locked"),
     }
     left, right = st.columns([2, 3])
-    search = left.text_input(_("Search by username, name or e-mail"), key="adm_users_search")
+    search = left.text_input(
+        _("Search by username, name or e-mail"), key="adm_users_search", max_chars=LIMITS.search_max
+    )
     state = (
         right.segmented_control(
             _("Show"), list(states), format_func=states.get, default="all", key="adm_users_state"

@@ -28,6 +28,7 @@ from cop.core.db import read_session
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, is_allowed
+from cop.core.settings import LIMITS
 from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.shell.cache import cached_read
 from cop.shell.formatting import display_table, format_date, record_link
@@ -75,7 +76,12 @@ def filters(actor: Actor, community: Community | None) -> dict[str, Any]:
     _ = translator(actor.language)
     state = st.session_state
     cid = community.id if community else None
-    text = st.text_input(_("Search"), key="act_text", placeholder=_("Title or objective"))
+    text = st.text_input(
+        _("Search"),
+        key="act_text",
+        placeholder=_("Title or objective"),
+        max_chars=LIMITS.search_max,
+    )
     tag_key = (
         "act_tag" if cid else "act_tag_text"
     )  # listing every tag in reach is slow: without a community, one types it
@@ -126,7 +132,7 @@ def _filter_widgets(actor: Actor, cid: int | None) -> None:
     )
     st.selectbox(_("Owner"), list(owners), key="act_owner", format_func=owners.get)
     if tags is None:
-        st.text_input(_("Tag"), key="act_tag_text")
+        st.text_input(_("Tag"), key="act_tag_text", max_chars=LIMITS.search_max)
     else:
         if state["act_tag"] not in tags:
             state["act_tag"] = ""

@@ -14,6 +14,7 @@ from cop.core.db import read_session
 from cop.core.errors import CopError, ValidationError
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, Visibility
+from cop.core.settings import LIMITS
 from cop.shell.formatting import local_time
 from cop.shell.forms import (
     PAGE_SIZE,
@@ -272,8 +273,10 @@ def import_tab(actor: Actor) -> None:
 def audit_tab(actor: Actor) -> None:
     _ = translator(actor.language)
     cols = st.columns(4)
-    who = cols[0].text_input(_("Who (username)"), key="adm_audit_who")
-    what = cols[1].text_input(_("What (e.g. user. or workshop.close)"), key="adm_audit_what")
+    who = cols[0].text_input(_("Who (username)"), key="adm_audit_who", max_chars=LIMITS.search_max)
+    what = cols[1].text_input(
+        _("What (e.g. user. or workshop.close)"), key="adm_audit_what", max_chars=64
+    )
     since: date | None = cols[2].date_input(_("From"), value=None, key="adm_audit_since")  # type: ignore[assignment]
     until: date | None = cols[3].date_input(_("Until"), value=None, key="adm_audit_until")  # type: ignore[assignment]
     community_id = _community_choice(actor, "adm_audit_community", everything=_("All communities"))

@@ -16,6 +16,7 @@ from cop.communities import people
 from cop.communities.people import KIND_LABELS, OrganisationRow
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
+from cop.core.settings import LIMITS
 from cop.shell.forms import (
     draw_conflict,
     errors_banner,
@@ -49,7 +50,9 @@ def draw_organisations_page(actor: Actor) -> None:
             "A city is an organisation of kind city; its coordinates place it on maps."
         )
     )
-    text = st.text_input(_("Search"), key="org_search", placeholder=_("Name"))
+    text = st.text_input(
+        _("Search"), key="org_search", placeholder=_("Name"), max_chars=LIMITS.search_max
+    )
     rows: list[OrganisationRow] = read(
         people.organisation_list, actor, text, reader_language=actor.language, cached=True
     )

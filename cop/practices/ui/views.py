@@ -20,6 +20,7 @@ from cop.communities.models import Community, OrganisationKind
 from cop.core.db import read_session
 from cop.core.i18n import translator
 from cop.core.permissions import Actor, is_allowed
+from cop.core.settings import LIMITS
 from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.practices import service as practices
 from cop.practices.models import Practice, ReviewStatus, TagKind
@@ -57,7 +58,10 @@ def practice_list(actor: Actor, community: Community | None) -> None:
     state = st.session_state
     cid = community.id if community else None
     text = st.text_input(
-        _("Search"), key="practices_text", placeholder=_("Title, summary or how it works")
+        _("Search"),
+        key="practices_text",
+        placeholder=_("Title, summary or how it works"),
+        max_chars=LIMITS.search_max,
     )
     panel = filter_panel(_("Filters"), "practices_filters_open", FILTERS)
     if panel is not None:

@@ -12,6 +12,7 @@ from cop.communities import service as communities
 from cop.core.db import read_session
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
+from cop.core.settings import LIMITS
 from cop.search.index import KINDS
 from cop.search.queries import search
 from cop.shell.cache import cached_read
@@ -49,6 +50,7 @@ def draw_search_page(actor: Actor) -> None:
     query = st.text_input(
         _("Search workshops, actions, practices, standards and toolkit sections"),
         key="search_query",
+        max_chars=LIMITS.search_max,
         placeholder=_('e.g. welcome points, "local contact persons", Dusseldorf'),
         help=_(
             "Words match their beginnings; put a phrase in double quotes; accents do not matter."

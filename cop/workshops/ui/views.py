@@ -24,6 +24,7 @@ from cop.core.db import read_session
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, is_allowed
+from cop.core.settings import LIMITS
 from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.shell.cache import cached_read
 from cop.shell.formatting import (
@@ -85,7 +86,12 @@ NEW_FORM = "workshop-new"
 def _filters(actor: Actor, community_id: int | None) -> dict[str, Any]:
     """The search box, and the other filters in a panel drawn only while open (they apply while it is closed)."""
     _ = translator(actor.language)
-    text = st.text_input(_("Search"), key="ws_text", placeholder=_("Title, place or objectives"))
+    text = st.text_input(
+        _("Search"),
+        key="ws_text",
+        placeholder=_("Title, place or objectives"),
+        max_chars=LIMITS.search_max,
+    )
     panel = filter_panel(_("Filters, sorting and export"), "ws_filters_open", FILTERS)
     if panel is not None:
         with panel:
