@@ -42,7 +42,7 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
 
 
 def _account(session: Session, user_id: int | str) -> User:
-    return records.get_live(session, User, user_id, for_update=True, label="account")
+    return records.get_live(session, User, user_id, for_update=True, label=N_("account"))
 
 
 def _change_account(

@@ -300,7 +300,7 @@ def list_invitations(
 def revoke_invitation(session: Session, actor: Actor, invitation_id: int) -> Invitation:
     """Withdraw a link that was sent to the wrong person or is no longer wanted."""
     invitation = records.get_live(
-        session, Invitation, invitation_id, for_update=True, label="invitation"
+        session, Invitation, invitation_id, for_update=True, label=N_("invitation")
     )
     community = communities.get_community(session, actor, invitation.community_id)
     authorize(actor, "invitation.revoke", community)

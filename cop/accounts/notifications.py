@@ -21,6 +21,8 @@ from cop.accounts.models import Notification, User
 from cop.communities.models import Community, Person
 from cop.core import clock, mailer
 from cop.core.errors import NotFound
+from cop.core.i18n import N_
+from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize, can_read
 
 KINDS = {
@@ -111,7 +113,9 @@ def mark_read(session: Session, actor: Actor, notification_id: int | None = None
     if notification_id is not None:
         owned = session.get(Notification, notification_id)
         if owned is None or owned.user_id != actor.user_id:
-            raise NotFound(f"There is no notification with id {notification_id}.")
+            raise NotFound(
+                Message(N_("There is no notification with id {id}."), id=notification_id)
+            )
         stmt = stmt.where(Notification.id == notification_id)
     return session.execute(stmt.values(read_at=clock.now())).rowcount or 0
 

@@ -20,6 +20,7 @@ from cop.communities.service import get_community
 from cop.core import records
 from cop.core.errors import NotFound, ValidationError
 from cop.core.i18n import N_
+from cop.core.messages import Message
 from cop.core.permissions import Actor, Visibility
 from cop.core.tags import tag_key
 from cop.core.validation import record_id, searchable
@@ -50,14 +51,18 @@ def get_practice(
 ) -> tuple[Practice, Community]:
     """A practice the actor may read, with its community; anything else is NotFound."""
     practice = records.get_live(
-        session, Practice, practice_id, for_update=for_update, label="practice"
+        session, Practice, practice_id, for_update=for_update, label=N_("practice")
     )
     try:
         community = get_community(session, actor, practice.community_id)
     except NotFound:
-        raise NotFound(f"There is no practice with id {practice_id}.") from None
+        raise NotFound(
+            Message(N_("There is no {label} with id {id}."), label=N_("practice"), id=practice_id)
+        ) from None
     if not may_read(actor, community, practice):
-        raise NotFound(f"There is no practice with id {practice_id}.")
+        raise NotFound(
+            Message(N_("There is no {label} with id {id}."), label=N_("practice"), id=practice_id)
+        )
     return practice, community
 
 

@@ -53,6 +53,16 @@ def localize(message: str, language: str = "en") -> str:
     return _localize(message, translator(language), _number_marks(language))
 
 
+def error_text(error: Exception, language: str = "en") -> str:
+    """A service's refusal (not found, not allowed, a conflict) in ``language``.
+
+    The error keeps the message it was raised with, a ``Message`` whose
+    template the catalog knows; ``str(error)`` is its English text.
+    """
+    message = error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
+    return localize(message, language)
+
+
 def field_error(form_key: str, field: str, language: str = "en") -> None:
     """Draw the message for ``field`` of ``form_key``, if the last submit left one."""
     message = st.session_state.get(_errors_key(form_key), {}).get(field)
@@ -107,12 +117,15 @@ def submit(
         st.session_state[_errors_key(form_key)] = dict(exc.fields)  # translated when drawn
         st.rerun()  # draw each message under its field; keyed widgets keep the input
     except ConflictError as exc:
-        st.session_state[_conflict_key(form_key)] = {"message": _(str(exc)), "changed": exc.changed}
+        st.session_state[_conflict_key(form_key)] = {
+            "message": error_text(exc, reader_language),
+            "changed": exc.changed,
+        }
         draw_conflict(form_key, reader_language)
     except (PermissionDenied, NotFound) as exc:
-        st.error(_(str(exc)), icon=":material/block:")
+        st.error(error_text(exc, reader_language), icon=":material/block:")
     except DatabaseUnavailable as exc:
-        st.error(_(str(exc)), icon=":material/cloud_off:")
+        st.error(error_text(exc, reader_language), icon=":material/cloud_off:")
     return None
 
 
@@ -137,9 +150,9 @@ def read(
         with read_session() as session:
             return service(session, *args, **kwargs)
     except (PermissionDenied, NotFound) as exc:
-        st.error(_(str(exc)), icon=":material/block:")
+        st.error(error_text(exc, reader_language), icon=":material/block:")
     except DatabaseUnavailable as exc:
-        st.error(_(str(exc)), icon=":material/cloud_off:")
+        st.error(error_text(exc, reader_language), icon=":material/cloud_off:")
     st.stop()
 
 

@@ -18,7 +18,7 @@ from cop.core.db import read_session
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
 from cop.export.limiter import ExportBusy
-from cop.shell.forms import read
+from cop.shell.forms import error_text, read
 
 # Static CSS only (no user text): hide the app's chrome when the city plan is printed.
 PRINT_CSS = """<style>
@@ -70,7 +70,7 @@ def city_plan_view(actor: Actor) -> None:
                     reader_language=actor.language,
                 )
         except ExportBusy as exc:
-            st.warning(_(str(exc)))
+            st.warning(error_text(exc, actor.language))
             return
         st.download_button(
             _("Download PDF"),

@@ -18,6 +18,7 @@ from cop.shell.formatting import local_time
 from cop.shell.forms import (
     PAGE_SIZE,
     draw_conflict,
+    error_text,
     errors_banner,
     field_error,
     localize,
@@ -203,7 +204,7 @@ def import_tab(actor: Actor) -> None:
         st.error(localize(exc.fields.get("file", str(exc)), actor.language))
         return
     except CopError as exc:
-        st.error(_(str(exc)))
+        st.error(error_text(exc, actor.language))
         return
     st.write(
         _(

@@ -23,7 +23,7 @@ from cop.export.markdown import escape
 from cop.practices import service as practices
 from cop.practices import standards
 from cop.shell.formatting import local_time
-from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.shell.forms import draw_conflict, error_text, errors_banner, field_error, read, submit
 from cop.shell.text import markdown
 from cop.toolkit import export as toolkit_export
 from cop.toolkit import revisions as toolkit_revisions
@@ -542,7 +542,7 @@ def _chapter_export(actor: Actor, detail: ChapterDetail) -> None:
                     on_wait=lambda message: status.update(label=_(message)),
                 )
             except CopError as exc:
-                status.update(label=_(str(exc)), state="error")
+                status.update(label=error_text(exc, actor.language), state="error")
             else:
                 st.session_state["toolkit-chapter-file"] = built
                 status.update(label=_("The file is ready."), state="complete")
@@ -573,7 +573,7 @@ def _infographic(actor: Actor, detail: ChapterDetail) -> None:
                     session, actor, detail.chapter.id, draft=detail.sees_draft
                 )
         except CopError as exc:
-            st.error(_(str(exc)))
+            st.error(error_text(exc, actor.language))
             made = None
         if made is None:
             st.info(_("There is no infographic to download yet."))
