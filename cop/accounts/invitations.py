@@ -16,8 +16,9 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from cop.accounts import notifications
 from cop.accounts import service as accounts
-from cop.accounts.models import Invitation, Notification, User
+from cop.accounts.models import Invitation, User
 from cop.communities import service as communities
 from cop.communities.models import Community, Membership, Person
 from cop.core import clock, mailer, records
@@ -240,11 +241,17 @@ def accept_invitation(
     if invitation.created_by_id:
         community = session.get(Community, invitation.community_id)
         session.add(
-            Notification(
-                user_id=invitation.created_by_id,
+            notifications.new_notification(
+                invitation.created_by_id,
+                Message(
+                    N_(
+                        "{name} accepted your invitation to {community} and signs in as {username}."
+                    ),
+                    name=name.strip(),
+                    community=community.name if community else "",
+                    username=user.username,
+                ),
                 kind="invitation.accepted",
-                message=f"{name.strip()} accepted your invitation to {community.name if community else ''} "
-                f"and signs in as {user.username}."[:500],
                 record_type="user",
                 record_id=user.id,
                 community_id=invitation.community_id,

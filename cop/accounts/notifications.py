@@ -11,7 +11,8 @@ overdue actions (cop.actions.reminders) and the weekly digest run from the CLI
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -32,6 +33,44 @@ KINDS = {
     "section.comment": "Someone commented on your section",
     "invitation.accepted": "An invitation was accepted",
 }
+
+
+def _stored(params: dict[str, Any]) -> dict[str, Any]:
+    """A message's parameters as JSON: a calendar day as ``{"date": "2027-05-31"}``."""
+    return {
+        key: {"date": value.isoformat()} if isinstance(value, date) else value
+        for key, value in params.items()
+    }
+
+
+def _restored(params: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: date.fromisoformat(value["date"])
+        if isinstance(value, dict) and set(value) == {"date"}
+        else value
+        for key, value in params.items()
+    }
+
+
+def shown(note: Notification) -> str:
+    """What the inbox shows: the template with its values, translated when drawn
+    (``cop.shell.forms.localize``); a row stored before templates, its English text."""
+    if not note.template:
+        return note.message
+    try:
+        return Message(note.template, **_restored(note.params))
+    except (KeyError, IndexError, ValueError):
+        return note.message
+
+
+def new_notification(user_id: int, message: str, **columns: Any) -> Notification:
+    """A notification row keeping ``message``'s template and parameters when it is a Message."""
+    template, params = "", {}
+    if isinstance(message, Message):
+        template, params = message.template, _stored(message.params)
+    return Notification(
+        user_id=user_id, message=message[:500], template=template, params=params, **columns
+    )
 
 
 def _user_for_person(session: Session, person_id: int | None) -> User | None:
@@ -66,11 +105,11 @@ def notify_people(
         if reader is None or not can_read(reader, community):
             continue
         session.add(
-            Notification(
-                user_id=user.id,
+            new_notification(
+                user.id,  # type: ignore[arg-type]
+                message,
                 kind=kind,
-                message=message[:500],
-                record_type=record_type,  # type: ignore[arg-type]
+                record_type=record_type,
                 record_id=record_id,
                 community_id=community_id,
             )

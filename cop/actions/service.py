@@ -144,7 +144,14 @@ def _notify_assigned(
             people,
             kind="action.assigned",
             community_id=community.id,
-            message=f"“{action.title}” in {community.name} was assigned to you (due {action.due_date}).",
+            message=Message(
+                N_("“{title}” in {community} was assigned to you (due {due}).")
+                if action.due_date
+                else N_("“{title}” in {community} was assigned to you."),
+                title=action.title,
+                community=community.name,
+                due=action.due_date,
+            ),
             record_type="action",
             record_id=action.id,
             exclude_user_id=actor.user_id,

@@ -12,7 +12,7 @@ one calm message, never a traceback.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -29,6 +29,7 @@ from cop.core.errors import (
 from cop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
 from cop.core.messages import localize as _localize
 from cop.shell.cache import cached_read
+from cop.shell.formatting import format_date
 
 T = TypeVar("T")
 
@@ -50,7 +51,12 @@ def _number_marks(language: str) -> tuple[str, str]:
 
 def localize(message: str, language: str = "en") -> str:
     """A service's message in ``language``: a ``cop.core.messages.Message`` from its template, other text by gettext."""
-    return _localize(message, translator(language), _number_marks(language))
+    return _localize(
+        message,
+        translator(language),
+        _number_marks(language),
+        partial(format_date, language=language),
+    )
 
 
 def error_text(error: Exception, language: str = "en") -> str:

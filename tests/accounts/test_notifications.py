@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from cop.accounts import notifications
+from cop.accounts.models import Notification
 from cop.actions import reminders
 from cop.actions import service as actions
 from cop.core import clock
@@ -108,3 +109,18 @@ def test_digest_sends_nothing_without_smtp(engine, world, monkeypatch) -> None:
         )
     with write_session(engine) as s:
         assert notifications.weekly_digest(s, SYSTEM) == 0
+
+
+def test_a_notification_keeps_its_template_and_an_older_row_its_text(engine, world) -> None:
+    _action(engine, world, date(2027, 5, 31))
+    with read_session(engine) as s:
+        notes, _total = notifications.inbox(s, world.member)
+    assigned = next(n for n in notes if n.kind == "action.assigned")
+    assert assigned.template.startswith("“{title}” in {community} was assigned")
+    assert assigned.params["due"] == {"date": "2027-05-31"}
+    shown = notifications.shown(assigned)
+    assert shown.params["due"] == date(2027, 5, 31)  # type: ignore[attr-defined]
+    older = Notification(
+        user_id=assigned.user_id, kind="action.assigned", message="Written before templates."
+    )
+    assert notifications.shown(older) == "Written before templates."

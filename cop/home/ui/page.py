@@ -28,7 +28,7 @@ from cop.home import queries as dashboard
 from cop.shell.cache import cached_read
 from cop.shell.charts import show_bars
 from cop.shell.formatting import display_table, format_date, local_time, record_link
-from cop.shell.forms import submit
+from cop.shell.forms import localize, submit
 from cop.shell.lazy import lazy_expander, lazy_popover
 from cop.toolkit.service import STATUS_LABELS as CHAPTER_LABELS
 
@@ -124,7 +124,8 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
     inbox = [
         (
             note.id,
-            f"- **{escape(_(notifications.KINDS.get(note.kind, note.kind)))}**: {escape(note.message)}",
+            f"- **{escape(_(notifications.KINDS.get(note.kind, note.kind)))}**: "
+            + escape(localize(notifications.shown(note), actor.language)),
         )
         for note in o["inbox"]
     ]
