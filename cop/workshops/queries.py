@@ -17,7 +17,7 @@ from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from cop.communities.models import Community, Organisation, Person
-from cop.core import audit, clock
+from cop.core import audit, clock, history
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_
 from cop.core.messages import Message
@@ -287,7 +287,7 @@ def workshop_detail(session: Session, actor: Actor, workshop_id: Any) -> dict[st
         "summary": attendance.attendance_summary(session, actor, workshop.id),
         "outcomes": outcomes.live_outcomes(session, workshop.id),
         "attachments": attachments.attachment_list(session, workshop.id),
-        "history": audit.history(session, "workshop", workshop.id),
+        "history": history.describe(session, audit.history(session, "workshop", workshop.id)),
         "may": {
             "edit": not closed and may("workshop.update"),
             "delete": not closed and may("workshop.delete"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import parse_qs, urlsplit
 
 from sqlmodel import select
@@ -141,3 +142,16 @@ def test_profile_offers_my_data_as_json(run_page, demo_db) -> None:
     assert not at.exception, at.exception
     data = json.loads(at.session_state["profile_export_json"])
     assert data["account"]["username"] == "member"
+
+
+def test_audit_log_reads_as_sentences_with_dates_in_the_readers_format(run_page) -> None:
+    at = run_page("admin", "admin")
+    assert not at.exception, at.exception
+    log = next(df.value for df in at.dataframe if "Changes" in df.value.columns)
+    what = " ".join(log["What"])
+    with read_session() as s:
+        codes = {e.action for e in s.exec(select(AuditEvent))}
+    assert "section.create" in codes
+    assert not [code for code in codes if code in what]
+    assert "created the section “" in what or "created the workshop “" in what, what
+    assert not [w for w in log["When"] if re.match(r"\d{4}-\d{2}-\d{2}", w)]

@@ -29,6 +29,7 @@ from cop.shell.cache import cached_read
 from cop.shell.charts import show_bars
 from cop.shell.formatting import display_table, format_date, local_time, record_link
 from cop.shell.forms import localize, submit
+from cop.shell.history import activity_line
 from cop.shell.lazy import lazy_expander, lazy_popover
 from cop.toolkit.service import STATUS_LABELS as CHAPTER_LABELS
 
@@ -52,7 +53,7 @@ class HomeView:
     upcoming: list[tuple[str, int]] = field(default_factory=list)
     inbox: list[tuple[int, str]] = field(default_factory=list)  # (notification id, Markdown line)
     unread_total: int = 0
-    activity: str = ""
+    activity: str = ""  # HTML lines, every text escaped (cop.shell.history.activity_line)
     per_month: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -130,17 +131,8 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
         for note in o["inbox"]
     ]
     activity = "  \n".join(
-        escape(
-            " · ".join(
-                (
-                    local_time(e["at"], actor.time_zone, language=actor.language),
-                    e["actor_name"],
-                    e["action"],
-                    o["names"].get(e["community_id"], ""),
-                )
-            )
-        )
-        for e in o["activity"]
+        activity_line(actor, entry, o["names"].get(entry.community_id, ""))
+        for entry in o["activity"]
     )
     return HomeView(
         communities=display_table(rows, columns) if rows else None,
@@ -182,7 +174,10 @@ def draw_home(actor: Actor, community_id: int | None) -> None:
     with news_col:
         _inbox(actor, view)
         st.subheader(_("Recent activity"))
-        st.caption(view.activity or _("Nothing happened yet."))
+        if view.activity:
+            st.markdown(view.activity, unsafe_allow_html=True)  # escaped by activity_line
+        else:
+            st.caption(_("Nothing happened yet."))
 
 
 def _communities(actor: Actor, view: HomeView) -> None:

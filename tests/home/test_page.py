@@ -1,0 +1,49 @@
+"""Home's activity feed: sentences that name the record and link to it, never audit codes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from cop.core.db import read_session
+from tests.page_fixtures import texts
+from tests.shell.test_german import choose_language
+
+
+def audit_codes() -> set[str]:
+    """Every event code and record type the demo's audit trail holds ("section.create", ...)."""
+    with read_session() as session:
+        rows = session.execute(sa.text("SELECT DISTINCT action, record_type FROM audit_event"))
+        return {code for row in rows for code in row if code and ("_" in code or "." in code)}
+
+
+def activity(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown if " · <a href=" in m.value)
+
+
+def test_recent_activity_names_and_links_the_records(run_page: Callable[..., AppTest]) -> None:
+    at = run_page("home", "facilitator")
+    assert not at.exception, at.exception
+    page = texts(at)
+    feed = activity(at)
+    assert feed, page
+    codes = audit_codes()
+    assert "section.create" in codes and "action_update" in codes  # the demo's raw codes
+    shown = [code for code in codes if code in page]
+    assert not shown, shown
+    assert "created the section “" in feed or "updated the action “" in feed, feed
+    assert re.search(
+        r'<a href="./(actions|workshops|toolkit|practices)\?id=\d+" target="_self">', feed
+    ), feed
+
+
+def test_recent_activity_reads_german(run_page: Callable[..., AppTest]) -> None:
+    choose_language("facilitator", "de")
+    at = run_page("home", "facilitator")
+    feed = activity(at)
+    assert " hat " in feed, feed
+    for english in ("created", "updated", "the section", "the action"):
+        assert english not in feed, feed
