@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 
+import pyarrow as pa
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
@@ -47,3 +49,32 @@ def test_recent_activity_reads_german(run_page: Callable[..., AppTest]) -> None:
     assert " hat " in feed, feed
     for english in ("created", "updated", "the section", "the action"):
         assert english not in feed, feed
+
+
+def test_workshops_per_month_name_their_months_in_the_readers_language(
+    run_page: Callable[..., AppTest],
+) -> None:
+    choose_language("admin", "de")
+    at = run_page("home", "admin")
+    at.session_state["home_across_open"] = True
+    at.run()
+    assert not at.exception, at.exception
+    chart = at.get("vega_lite_chart")[0].proto
+    spec = json.loads(chart.spec)
+    months = list(pa.ipc.open_stream(chart.data.data).read_all().column("month").to_pylist())
+    assert months
+    assert not [m for m in months if re.fullmatch(r"\d{4}-\d{2}", m)], months
+    order = spec["encoding"]["x"]["sort"]
+    assert set(months) <= set(order)
+    german = ["Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt."]
+    german += ["Nov.", "Dez."]
+
+    def when(label: str) -> tuple[int, int]:
+        name, year = label.rsplit(" ", 1)
+        return int(year), german.index(name)
+
+    assert order == sorted(order, key=when)  # calendar order, not A to Z
+    assert any(
+        re.fullmatch(r"(Jan|Feb|März|Apr|Mai|Juni|Juli|Aug|Sept|Okt|Nov|Dez)\.? \d{4}", m)
+        for m in months
+    ), months

@@ -330,7 +330,7 @@ def _sub_actions(actor: Actor, d: ActionDetail) -> None:
                     _("Title"): r["title"],
                     _("Status"): status_label(r["status"], _),
                     _("Progress"): r["progress"],
-                    _("Due"): r["due_date"],
+                    _("Due"): format_date(r["due_date"], actor.language),
                     _("Owner"): r["owner"],
                 }
                 for r in d.sub_actions

@@ -27,7 +27,13 @@ from cop.export.markdown import escape
 from cop.home import queries as dashboard
 from cop.shell.cache import cached_read
 from cop.shell.charts import show_bars
-from cop.shell.formatting import display_table, format_date, local_time, record_link
+from cop.shell.formatting import (
+    display_table,
+    format_date,
+    format_month,
+    local_time,
+    record_link,
+)
 from cop.shell.forms import localize, submit
 from cop.shell.history import activity_line
 from cop.shell.lazy import lazy_expander, lazy_popover
@@ -55,6 +61,13 @@ class HomeView:
     unread_total: int = 0
     activity: str = ""  # HTML lines, every text escaped (cop.shell.history.activity_line)
     per_month: list[dict[str, Any]] = field(default_factory=list)
+    months: list[str] = field(default_factory=list)  # the chart's months in calendar order
+
+
+def _month_label(month: str, language: str) -> str:
+    """ "2026-05" (the query's month) as the reader's language writes it."""
+    year, number = month.split("-")
+    return format_month(int(year), int(number), language)
 
 
 def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeView:
@@ -142,7 +155,12 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
         inbox=inbox,
         unread_total=o["unread_total"],
         activity=activity,
-        per_month=o["per_month"],
+        per_month=[
+            row | {"month": _month_label(row["month"], actor.language)} for row in o["per_month"]
+        ],
+        months=[
+            _month_label(m, actor.language) for m in sorted({r["month"] for r in o["per_month"]})
+        ],
     )
 
 
@@ -215,6 +233,7 @@ def _communities(actor: Actor, view: HomeView) -> None:
                         horizontal=False,
                         category_title=_("Month"),
                         value_title=_("Workshops"),
+                        sort=view.months,
                         height=260,
                         alt_text=_("Workshops per month and community"),
                     )

@@ -174,7 +174,7 @@ def _list_page(
                     r["community"],
                     _(STATUS_LABELS.get(r["status"], r["status"])),
                     ", ".join(r["themes"]),
-                    r["started_on"],
+                    format_date(r["started_on"], actor.language),
                     r["people_reached"],
                 ),
                 strict=True,
@@ -453,7 +453,9 @@ def _link_workshop(actor: Actor, detail: practices.PracticeDetail) -> None:
         rows, _total = find_workshops(session, actor, community_id=detail.community.id, limit=100)
     linked = {w["id"] for w in detail.workshops}
     choices = {
-        r["id"]: f"{r['title']} ({r['starts_at']:%Y-%m-%d})" for r in rows if r["id"] not in linked
+        r["id"]: f"{r['title']} ({format_date(r['starts_at'], actor.language, actor.time_zone)})"
+        for r in rows
+        if r["id"] not in linked
     }
     if not choices:
         return
