@@ -222,6 +222,8 @@ def _value(kind: Kind, name: str, value: Any, lookup: _Lookup) -> Any:
             return value
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # 7, not 7.0
     return value
 
 

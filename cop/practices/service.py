@@ -43,6 +43,7 @@ from cop.practices.queries import (
     known_tags,
     may_read,
     practice_detail,
+    practice_history,
 )
 from cop.practices.rules import check_image, check_practice, check_workshops
 
@@ -59,6 +60,7 @@ __all__ = [
     "link_workshop",
     "may_read",
     "practice_detail",
+    "practice_history",
     "remove_image",
     "restore_practice",
     "send_back_practice",

@@ -28,9 +28,10 @@ from sqlmodel import Session, col, func, select
 
 from cop.communities.models import Community
 from cop.communities.service import get_community
-from cop.core import clock, records
+from cop.core import audit, clock, history, records
 from cop.core.audit import record_event, snapshot
 from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from cop.core.history import Entry
 from cop.core.i18n import LANGUAGES, N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize, can_read, is_allowed
@@ -38,7 +39,7 @@ from cop.core.validation import MAX_DATE, MIN_DATE, Checker
 from cop.export import markdown
 from cop.practices.review import WRONG_STATUS
 from cop.toolkit.blocks import chapter_document, section_sources
-from cop.toolkit.models import Chapter, ChapterStatus, Revision, Section, Toolkit
+from cop.toolkit.models import Chapter, ChapterStatus, Comment, Revision, Section, Toolkit
 
 STATUS_LABELS: dict[str, str] = {
     ChapterStatus.DRAFT: "draft",
@@ -512,6 +513,28 @@ class ChapterDetail:
     sees_draft: bool
     sections: list[Section]
     published: Revision | None
+
+
+def chapter_history(session: Session, actor: Actor, chapter_id: Any) -> list[Entry]:
+    """What happened to a chapter, newest first, as sentences (cop.core.history).
+
+    Its revisions for every reader; its draft's sections and comments only for
+    those who see the draft, as the draft itself.
+    """
+    chapter, community = chapter_in_scope(session, actor, chapter_id)
+    assert chapter.id is not None  # a stored chapter
+    parts = {
+        "chapter_revision": list(
+            session.exec(select(Revision.id).where(Revision.chapter_id == chapter.id))
+        )
+    }
+    if may_see_draft(actor, community):
+        sections = list(session.exec(select(Section.id).where(Section.chapter_id == chapter.id)))
+        parts["section"] = sections
+        parts["section_comment"] = list(
+            session.exec(select(Comment.id).where(col(Comment.section_id).in_(sections or [-1])))
+        )
+    return history.describe(session, audit.history(session, "chapter", chapter.id, parts=parts))  # type: ignore[arg-type]
 
 
 def chapter_detail(session: Session, actor: Actor, chapter_id: Any) -> ChapterDetail:

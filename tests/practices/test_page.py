@@ -207,3 +207,16 @@ def test_where_a_practice_was_seen_shows_times_in_the_readers_zone(run_page) -> 
     cells = _cells(at)
     assert cells.strip()
     assert not re.search(RAW_TIMESTAMP, cells), cells
+
+
+def test_practice_history_tells_what_happened_in_sentences(run_page) -> None:
+    title = "Neighbourhood welcome points with local contact persons"
+    at = run_page("practices", "member", query={"id": practice_id(title)})
+    assert "History" in [e.label for e in at.expander]
+    at.session_state["practice_history_open"] = True
+    at.run()
+    assert not at.exception, at.exception
+    history = next(df.value for df in at.dataframe if "When" in df.value.columns)
+    what = " ".join(history["What"])
+    assert f"created the practice “{title}”" in what, what
+    assert "practice.create" not in what + " ".join(history["Changes"])

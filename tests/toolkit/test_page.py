@@ -158,3 +158,17 @@ def test_revisions_show_when_they_were_approved_in_the_readers_zone(run_page) ->
     cells = "\n".join(frame.value.astype(str).to_csv() for frame in at.dataframe)
     assert "Approved at" in cells
     assert not re.search(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d)?(\.\d+)?\+00:00", cells), cells
+
+
+def test_chapter_history_tells_what_happened_in_sentences(run_page) -> None:
+    chapter = _welcoming_chapter()
+    at = run_page("toolkit", "member")
+    assert "History" in [t.label for t in at.tabs]
+    history = next(df.value for df in at.dataframe if "When" in df.value.columns)
+    what = " ".join(history["What"])
+    assert f"created the chapter “{chapter.title}”" in what, what
+    assert f"of the chapter “{chapter.title}”" in what  # its sections, for those who see the draft
+    assert "section.create" not in what and "chapter.create" not in what
+    observer = run_page("toolkit", "observer")
+    seen = next(df.value for df in observer.dataframe if "When" in df.value.columns)
+    assert "the section" not in " ".join(seen["What"])  # the draft's sections stay hidden

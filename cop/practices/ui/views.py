@@ -28,6 +28,7 @@ from cop.practices.rules import LONG_TEXTS
 from cop.shell.cache import cached_read
 from cop.shell.formatting import display_table, format_date, format_number, local_time
 from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.shell.history import history_table
 from cop.shell.lazy import filter_panel, lazy_expander
 from cop.shell.text import markdown
 from cop.workshops.labels import KIND_LABELS
@@ -300,6 +301,17 @@ def _period(p: Practice, _: Any, language: str) -> str:
     return _("since {start}").format(start=start) if start else ""
 
 
+def _history(actor: Actor, practice_id: int | None) -> None:
+    _ = translator(actor.language)
+    panel = lazy_expander(_("History"), "practice_history_open", icon=":material/history:")
+    if panel is not None:
+        with panel:
+            entries = read(
+                practices.practice_history, actor, practice_id, reader_language=actor.language
+            )
+            history_table(actor, entries or [])
+
+
 def practice_page(actor: Actor, practice_id: str) -> None:
     """Everything about one practice, where it was seen, and what the actor may do with it."""
     _ = translator(actor.language)
@@ -348,6 +360,7 @@ def practice_page(actor: Actor, practice_id: str) -> None:
         st.markdown(f"**{_('Links')}**")
         markdown("\n".join(f"- <{link}>" for link in p.links))
     _images(actor, detail)
+    _history(actor, p.id)
     st.subheader(_("Where it was seen"))
     if detail.workshops:
         st.dataframe(

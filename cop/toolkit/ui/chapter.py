@@ -24,6 +24,7 @@ from cop.practices import service as practices
 from cop.practices import standards
 from cop.shell.formatting import local_time
 from cop.shell.forms import draw_conflict, error_text, errors_banner, field_error, read, submit
+from cop.shell.history import history_table
 from cop.shell.text import markdown
 from cop.toolkit import export as toolkit_export
 from cop.toolkit import revisions as toolkit_revisions
@@ -85,11 +86,15 @@ def chapter_page(actor: Actor, chapter_id: int) -> None:
     )
     st.caption(f"{detail.community.name} · {status} · {published}")
     if detail.sees_draft:
-        editor, review, export = st.tabs([_("Draft"), _("Revisions"), _("Export")])
+        editor, review, export, past = st.tabs(
+            [_("Draft"), _("Revisions"), _("Export"), _("History")]
+        )
         with editor:
             _editor(actor, detail)
     else:
-        reading, review, export = st.tabs([_("Approved text"), _("Revisions"), _("Export")])
+        reading, review, export, past = st.tabs(
+            [_("Approved text"), _("Revisions"), _("Export"), _("History")]
+        )
         with reading:
             if detail.published is None:
                 st.info(_("This chapter has no approved revision yet."))
@@ -99,6 +104,9 @@ def chapter_page(actor: Actor, chapter_id: int) -> None:
         _revisions(actor, detail)
     with export:
         _chapter_export(actor, detail)
+    with past:
+        entries = read(toolkit.chapter_history, actor, chapter.id, reader_language=actor.language)
+        history_table(actor, entries or [])
 
 
 def _editor(actor: Actor, detail: ChapterDetail) -> None:
