@@ -160,23 +160,32 @@ def _usable(session: Session, token: str, *, lock: bool = True) -> Invitation:
     community = session.get(Community, invitation.community_id) if invitation is not None else None
     if invitation is None or community is None or community.deleted_at is not None:
         raise InvitationUnusable(
-            "This invitation link is not valid. Check that you copied all of it, "
-            "or ask the person who invited you for a new one."
+            N_(
+                "This invitation link is not valid. Check that you copied all of it, "
+                "or ask the person who invited you for a new one."
+            )
         )
     state = status(invitation)
     if state == "used":
         raise InvitationUnusable(
-            "This invitation link has already been used. Sign in with the username chosen then, "
-            "or ask the person who invited you for a new link."
+            N_(
+                "This invitation link has already been used. Sign in with the username chosen "
+                "then, or ask the person who invited you for a new link."
+            )
         )
     if state == "revoked":
         raise InvitationUnusable(
-            "This invitation was withdrawn. Ask the person who invited you for a new one."
+            N_("This invitation was withdrawn. Ask the person who invited you for a new one.")
         )
     if state == "expired":
         raise InvitationUnusable(
-            f"This invitation link expired on {invitation.expires_at:%Y-%m-%d}. "
-            "Ask the person who invited you for a new one."
+            Message(
+                N_(
+                    "This invitation link expired on {day}. "
+                    "Ask the person who invited you for a new one."
+                ),
+                day=invitation.expires_at.date(),
+            )
         )
     return invitation
 
@@ -204,7 +213,7 @@ def accept_invitation(
         and session.exec(select(User.id).where(User.person_id == invitation.person_id)).first()
     ):
         raise InvitationUnusable(
-            "This person already has an account. Sign in, or ask for help with your password."
+            N_("This person already has an account. Sign in, or ask for help with your password.")
         )
     acting = dataclasses.replace(
         SYSTEM, username=f"invitation #{invitation.id}", name=invitation.name

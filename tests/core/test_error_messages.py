@@ -22,7 +22,14 @@ from cop.core.settings import PROJECT_ROOT
 from cop.shell.forms import error_text
 from tests.core.test_translations import german_catalog
 
-ERRORS = {"NotFound", "PermissionDenied", "ConflictError"}
+ERRORS = {
+    "NotFound",
+    "PermissionDenied",
+    "ConflictError",
+    "DatabaseUnavailable",
+    "ExportBusy",
+    "InvitationUnusable",
+}
 
 
 def _marked(node: ast.expr) -> str | None:
@@ -64,15 +71,15 @@ def _raised_messages() -> list[tuple[str, str | None]]:
             for target in stmt.targets
             if isinstance(target, ast.Name)
         }
-        for node in ast.walk(tree):
-            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+        for node in ast.walk(tree):  # raised or built to be raised later
+            if not isinstance(node, ast.Call):
                 continue
-            func = node.exc.func
+            func = node.func
             name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-            if name not in ERRORS or not node.exc.args:
+            if name not in ERRORS or not node.args:
                 continue
             where = f"{Path(path).relative_to(PROJECT_ROOT)}:{node.lineno}"
-            found.append((where, _template(node.exc.args[0], constants)))
+            found.append((where, _template(node.args[0], constants)))
     return found
 
 
