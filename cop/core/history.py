@@ -167,18 +167,27 @@ class _Lookup:
         self._titles_by_reference()
 
     def _parents(self) -> None:
-        """Titles of the parents the parts point to (an update's action)."""
-        more: dict[tuple[str, str], set[int]] = {}
-        for record_type, kind in KINDS.items():
-            if kind.parent and (record_type, kind.parent[0]) in self.names:
-                parent = KINDS.get(kind.parent[1])
-                if parent is not None:
-                    ids = set(self.names[(record_type, kind.parent[0])].values())
-                    more.setdefault((kind.parent[1], parent.title), set()).update(
-                        i for i in ids if isinstance(i, int)
-                    )
-        for key, ids in more.items():
-            self.names.setdefault(key, {}).update(_names(self.session, key[0], key[1], ids))
+        """Titles of the parents the parts point to (an update's action), and their own parents
+        (a comment's section's chapter), so a part links to the nearest record with a page."""
+        for _level in range(2):
+            more: dict[tuple[str, str], set[int]] = {}
+            for record_type, kind in KINDS.items():
+                if kind.parent and (record_type, kind.parent[0]) in self.names:
+                    parent = KINDS.get(kind.parent[1])
+                    if parent is None:
+                        continue
+                    ids = {
+                        i
+                        for i in self.names[(record_type, kind.parent[0])].values()
+                        if isinstance(i, int)
+                    }
+                    more.setdefault((kind.parent[1], parent.title), set()).update(ids)
+                    if parent.parent:
+                        more.setdefault((kind.parent[1], parent.parent[0]), set()).update(ids)
+            for key, ids in more.items():
+                known = self.names.setdefault(key, {})
+                missing = ids - set(known)
+                known.update(_names(self.session, key[0], key[1], missing))
 
     def _titles_by_reference(self) -> None:
         """A record named by a referenced row (a score by its city): read those names too."""
@@ -259,16 +268,19 @@ def _record(event: AuditEvent, kind: Kind | None, lookup: _Lookup) -> Message:
     return Message(kind.noun, title=str(title or "…"), parent=str(parent_title or "…"))
 
 
-def _link(event: AuditEvent, kind: Kind | None, lookup: _Lookup) -> tuple[str, int | None]:
-    if kind is None:
+def _link(
+    record_type: str, record_id: int | None, lookup: _Lookup, depth: int = 0
+) -> tuple[str, int | None]:
+    """The page that opens the record, or the nearest record it is part of that has one."""
+    kind = KINDS.get(record_type)
+    if kind is None or record_id is None or depth > 2:
         return "", None
     if kind.page:
-        return kind.page, event.record_id
+        return kind.page, record_id
     if kind.parent:
-        parent = KINDS.get(kind.parent[1])
-        parent_id = lookup.get(event.record_type, kind.parent[0], event.record_id)
-        if parent is not None and parent.page and isinstance(parent_id, int):
-            return parent.page, parent_id
+        parent_id = lookup.get(record_type, kind.parent[0], record_id)
+        if isinstance(parent_id, int):
+            return _link(kind.parent[1], parent_id, lookup, depth + 1)
     return "", None
 
 
@@ -293,6 +305,6 @@ def describe(
             if with_changes and kind is not None and verb not in NO_CHANGES
             else []
         )
-        page, record_id = _link(event, kind, lookup)
+        page, record_id = _link(event.record_type, event.record_id, lookup)
         entries.append(Entry(event.at, sentence, changes, page, record_id, event.community_id))
     return entries

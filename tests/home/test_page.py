@@ -78,3 +78,12 @@ def test_workshops_per_month_name_their_months_in_the_readers_language(
         re.fullmatch(r"(Jan|Feb|März|Apr|Mai|Juni|Juli|Aug|Sept|Okt|Nov|Dez)\.? \d{4}", m)
         for m in months
     ), months
+
+
+def test_a_part_links_to_the_nearest_record_with_a_page(run_page: Callable[..., AppTest]) -> None:
+    """A comment belongs to a section, the section to a chapter: the line opens the toolkit."""
+    at = run_page("home", "facilitator")
+    lines = activity(at).splitlines()
+    comments = [line for line in lines if "a comment on the section" in line]
+    assert comments, lines
+    assert all('<a href="./toolkit?id=' in line for line in comments), comments
