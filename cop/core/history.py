@@ -284,6 +284,31 @@ def _link(
     return "", None
 
 
+OTHER_DETAILS = N_("Other details")
+
+
+def conflict_rows(
+    session: Session, record_type: str, changed: Mapping[str, Mapping[str, Any]]
+) -> list[tuple[str, Any, Any, Any]]:
+    """What someone else changed meanwhile (``ConflictError.changed``): one row per field,
+    (label, was, now, who), labelled and written as the history writes them."""
+    kind = KINDS.get(record_type, Kind(noun=A_RECORD))
+    event = AuditEvent(
+        action="",
+        record_type=record_type,
+        changes={f: [c.get("was"), c.get("now")] for f, c in changed.items()},
+    )
+    lookup = _Lookup(session, [event], with_changes=True)
+    user_ids = {c["by_user_id"] for c in changed.values() if c.get("by_user_id")}
+    people = _actor_names[0](session, user_ids) if _actor_names and user_ids else {}
+    rows = []
+    for name, change in changed.items():
+        was, now = (_value(kind, name, change.get(v), lookup) for v in ("was", "now"))
+        who = people.get(change.get("by_user_id") or 0) or change.get("by", "")
+        rows.append((kind.fields.get(name, OTHER_DETAILS), was, now, who))
+    return rows
+
+
 def describe(
     session: Session, events: Iterable[AuditEvent], *, with_changes: bool = True
 ) -> list[Entry]:

@@ -70,6 +70,7 @@ def changes_since(session: Session, record: SQLModel, version: int) -> dict[str,
             entry = changed.setdefault(field, {"was": old})
             entry["now"] = current.get(field)
             entry["by"] = event.actor_name
+            entry["by_user_id"] = event.actor_user_id
     return changed
 
 
@@ -134,6 +135,7 @@ def save(
             ),
             current=snapshot(record),
             changed=changes_since(session, record, expected_version),
+            record_type=str(record.__tablename__),
         )
     before = snapshot(record)
     for key, value in changes.items():

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import streamlit as st
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from cop.core import history
 from cop.core.db import read_session, write_session
 from cop.core.errors import (
     ConflictError,
@@ -27,6 +28,7 @@ from cop.core.errors import (
     ValidationError,
 )
 from cop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
+from cop.core.messages import Message
 from cop.core.messages import localize as _localize
 from cop.shell.cache import cached_read
 from cop.shell.formatting import format_date
@@ -96,17 +98,27 @@ def draw_conflict(form_key: str, language: str = "en") -> None:
         return
     _ = translator(language)
     st.warning(conflict["message"], icon=":material/sync_problem:")
+    with read_session() as session:
+        described = history.conflict_rows(
+            session, conflict.get("record_type", ""), conflict["changed"]
+        )
     rows = [
         {
-            _("Field"): field,
-            _("Was"): str(change.get("was", "")),
-            _("Now"): str(change.get("now", "")),
-            _("Changed by"): change.get("by", ""),
+            _("Field"): localize(label, language),
+            _("Was"): _shown(was, language),
+            _("Now"): _shown(now, language),
+            _("Changed by"): str(who),
         }
-        for field, change in conflict["changed"].items()
+        for label, was, now, who in described
     ]
     if rows:
         st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def _shown(value: Any, language: str) -> str:
+    """A value of the conflict table as the reader's language writes it (a day, a number, a label)."""
+    text = localize(Message("{value}", value=value), language)
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def submit(
@@ -126,6 +138,7 @@ def submit(
         st.session_state[_conflict_key(form_key)] = {
             "message": error_text(exc, reader_language),
             "changed": exc.changed,
+            "record_type": exc.record_type,
         }
         draw_conflict(form_key, reader_language)
     except (PermissionDenied, NotFound) as exc:

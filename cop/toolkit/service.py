@@ -356,6 +356,7 @@ def require_version(session: Session, chapter: Chapter, version: int) -> None:
             ),
             current=snapshot(chapter),
             changed=records.changes_since(session, chapter, version),
+            record_type="chapter",
         )
 
 
