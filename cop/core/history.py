@@ -59,6 +59,7 @@ class Kind:
     )  # field -> value -> label
     dates: frozenset[str] = frozenset()
     parent: tuple[str, str] | None = None
+    fallback_title: str = ""  # the column naming the record when ``title`` is empty (a guest)
 
 
 KINDS: dict[str, Kind] = {}
@@ -156,6 +157,8 @@ class _Lookup:
             if kind is None or event.record_id is None:
                 continue
             want(Reference(event.record_type, kind.title), [event.record_id])
+            if kind.fallback_title:
+                want(Reference(event.record_type, kind.fallback_title), [event.record_id])
             if kind.parent:
                 want(Reference(event.record_type, kind.parent[0]), [event.record_id])
             if with_changes:
@@ -256,6 +259,8 @@ def _record(event: AuditEvent, kind: Kind | None, lookup: _Lookup) -> Message:
     if kind is None:
         return Message(A_RECORD)
     title = lookup.get(event.record_type, kind.title, event.record_id)
+    if not title and kind.fallback_title:
+        title = lookup.get(event.record_type, kind.fallback_title, event.record_id)
     if not title:  # gone for good: the name its events carried
         pair = event.changes.get(kind.title)
         title = pair[-1] if isinstance(pair, list) and pair else pair

@@ -59,6 +59,7 @@ register(
     Kind(
         noun=N_("the attendance of {title} at the workshop “{parent}”"),
         title="person_id",
+        fallback_title="guest_name",
         parent=("workshop_id", "workshop"),
         fields={"role": N_("Role"), "attended": N_("Attended")},
         references={"person_id": Reference("person")},
