@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,8 +23,8 @@ from cop.accounts.models import Notification, User
 from cop.communities.models import Community, Person
 from cop.core import clock, mailer
 from cop.core.errors import NotFound
-from cop.core.i18n import N_
-from cop.core.messages import Message
+from cop.core.i18n import N_, format_day, translator
+from cop.core.messages import Message, localize
 from cop.core.permissions import Actor, authorize, can_read
 
 KINDS = {
@@ -160,13 +161,14 @@ def mark_read(session: Session, actor: Actor, notification_id: int | None = None
 
 
 def weekly_digest(session: Session, actor: Actor, *, since: datetime | None = None) -> int:
-    """E-mail each user their unread notifications of the past week; only with COP_SMTP_URL set."""
+    """E-mail each user their unread notifications of the past week, in their own language;
+    only with COP_SMTP_URL set."""
     authorize(actor, "notification.send_digest")
     if not mailer.is_configured():
         return 0
     since = since or clock.now() - timedelta(days=7)
     rows = session.exec(
-        select(Notification, Person.email, Person.name)
+        select(Notification, Person.email, Person.name, User.language)
         .join(User, col(User.id) == Notification.user_id)
         .join(Person, col(Person.id) == User.person_id)
         .where(
@@ -176,13 +178,17 @@ def weekly_digest(session: Session, actor: Actor, *, since: datetime | None = No
         )
         .order_by(Notification.user_id, Notification.created_at)
     )
-    per_user: dict[str, tuple[str, list[str]]] = {}
-    for note, email, name in rows:
-        per_user.setdefault(email, (name, []))[1].append(f"- {note.message}")
-    for email, (name, lines) in per_user.items():
+    per_user: dict[str, tuple[str, str, list[str]]] = {}
+    for note, email, name, language in rows:
+        text = localize(
+            shown(note), translator(language), dates=partial(format_day, language=language)
+        )
+        per_user.setdefault(email, (name, language, []))[2].append(f"- {text}")
+    for email, (name, language, lines) in per_user.items():
+        _ = translator(language)
         mailer.send(
             email,
-            "Your week in CoP Workspace",
-            f"Hello {name},\n\nUnread in your inbox:\n" + "\n".join(lines),
+            _("Your week in CoP Workspace"),
+            _("Hello {name},\n\nUnread in your inbox:").format(name=name) + "\n" + "\n".join(lines),
         )
     return len(per_user)

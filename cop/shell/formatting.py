@@ -29,7 +29,7 @@ from babel.dates import (
 )
 from babel.numbers import format_decimal
 
-from cop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from cop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_day
 
 # Every IANA zone the pickers offer, read once: listing them walks tzdata's files (4 ms).
 TIME_ZONES = sorted(available_timezones())
@@ -75,7 +75,7 @@ def format_date(
         return ""
     if isinstance(value, datetime):
         value = (value.astimezone(_zone(time_zone)) if time_zone else value).date()
-    return babel_date(value, "medium", locale=_locale(language))
+    return format_day(value, language)
 
 
 _LDML_TO_D3 = {"y": "%Y", "yyyy": "%Y", "MMMM": "%B", "MMM": "%b", "MM": "%m", "M": "%-m"}
