@@ -1,4 +1,4 @@
-"""The workspace assembled in one visible place: every capability's tables and flush hooks.
+"""The workspace assembled in one visible place: every capability's tables, flush hooks and history.
 
 Importing this module puts every table on ``SQLModel.metadata`` (for Alembic,
 the schema check, backups and the search index) and hands the search index's
@@ -10,13 +10,19 @@ records the search would never find.
 
 from __future__ import annotations
 
+from cop.accounts import history as accounts_history
 from cop.accounts import models as accounts_tables
+from cop.actions import history as actions_history
 from cop.actions import models as actions_tables
+from cop.communities import history as communities_history
 from cop.communities import models as communities_tables
 from cop.core import audit, db
+from cop.practices import history as practices_history
 from cop.practices import models as practices_tables
 from cop.search import index as search_index
+from cop.toolkit import history as toolkit_history
 from cop.toolkit import models as toolkit_tables
+from cop.workshops import history as workshops_history
 from cop.workshops import models as workshops_tables
 
 # The modules whose classes are tables; importing them put the tables on SQLModel.metadata.
@@ -29,6 +35,16 @@ TABLE_MODULES = (
     actions_tables,
     practices_tables,
     toolkit_tables,
+)
+
+# The modules that tell the history (cop.core.history) how to name each capability's records.
+HISTORY_MODULES = (
+    communities_history,
+    accounts_history,
+    workshops_history,
+    actions_history,
+    practices_history,
+    toolkit_history,
 )
 
 search_index.check_kinds()

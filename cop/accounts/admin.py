@@ -19,9 +19,10 @@ from sqlmodel import Session, col, func, select
 from cop.accounts.models import User
 from cop.communities import service as communities
 from cop.communities.models import Organisation, Person
-from cop.core import clock, passwords, records
+from cop.core import clock, history, passwords, records
 from cop.core.audit import AuditEvent, diff, record_event, snapshot
 from cop.core.errors import ValidationError
+from cop.core.history import Entry
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize
@@ -42,7 +43,7 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
 
 
 def _account(session: Session, user_id: int | str) -> User:
-    return records.get_live(session, User, user_id, for_update=True, label="account")
+    return records.get_live(session, User, user_id, for_update=True, label=N_("account"))
 
 
 def _change_account(
@@ -282,6 +283,12 @@ def _period_end(value: date | datetime) -> datetime:
     if isinstance(value, datetime):
         return _day_start(value) + timedelta(microseconds=1)
     return _day_start(value) + timedelta(days=1)
+
+
+def audit_log_entries(session: Session, actor: Actor, **filters: Any) -> tuple[list[Entry], int]:
+    """``audit_log`` as sentences with their changes (cop.core.history), for the admin's table."""
+    events, total = audit_log(session, actor, **filters)
+    return history.describe(session, events), total
 
 
 def audit_log(

@@ -17,8 +17,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from cop.accounts import notifications
 from cop.accounts import service as accounts
-from cop.accounts.models import Invitation, Notification, User
+from cop.accounts.models import Invitation, User
 from cop.communities import service as communities
 from cop.communities.models import Community, Membership, Person
 from cop.core import clock, mailer, records
@@ -270,23 +271,32 @@ def _usable(session: Session, token: str, *, lock: bool = True) -> Invitation:
     community = session.get(Community, invitation.community_id) if invitation is not None else None
     if invitation is None or community is None or community.deleted_at is not None:
         raise InvitationUnusable(
-            "This invitation link is not valid. Check that you copied all of it, "
-            "or ask the person who invited you for a new one."
+            N_(
+                "This invitation link is not valid. Check that you copied all of it, "
+                "or ask the person who invited you for a new one."
+            )
         )
     state = status(invitation)
     if state == "used":
         raise InvitationUnusable(
-            "This invitation link has already been used. Sign in with the username chosen then, "
-            "or ask the person who invited you for a new link."
+            N_(
+                "This invitation link has already been used. Sign in with the username chosen "
+                "then, or ask the person who invited you for a new link."
+            )
         )
     if state == "revoked":
         raise InvitationUnusable(
-            "This invitation was withdrawn. Ask the person who invited you for a new one."
+            N_("This invitation was withdrawn. Ask the person who invited you for a new one.")
         )
     if state == "expired":
         raise InvitationUnusable(
-            f"This invitation link expired on {invitation.expires_at:%Y-%m-%d}. "
-            "Ask the person who invited you for a new one."
+            Message(
+                N_(
+                    "This invitation link expired on {day}. "
+                    "Ask the person who invited you for a new one."
+                ),
+                day=invitation.expires_at.date(),
+            )
         )
     return invitation
 
@@ -314,7 +324,7 @@ def accept_invitation(
         and session.exec(select(User.id).where(User.person_id == invitation.person_id)).first()
     ):
         raise InvitationUnusable(
-            "This person already has an account. Sign in, or ask for help with your password."
+            N_("This person already has an account. Sign in, or ask for help with your password.")
         )
     person_id = invitation.person_id
     if person_id is None and invitation.email:
@@ -322,8 +332,10 @@ def accept_invitation(
         found = _live_people_with_email(session, invitation.email)
         if any(account is not None for _person, account in found):
             raise InvitationUnusable(
-                "Someone with this e-mail address already has an account. Sign in, "
-                "or ask the person who invited you for help."
+                N_(
+                    "Someone with this e-mail address already has an account. Sign in, "
+                    "or ask the person who invited you for help."
+                )
             )
         person_id = found[0][0].id if found else None
     acting = dataclasses.replace(
@@ -361,11 +373,17 @@ def accept_invitation(
     if invitation.created_by_id:
         community = session.get(Community, invitation.community_id)
         session.add(
-            Notification(
-                user_id=invitation.created_by_id,
+            notifications.new_notification(
+                invitation.created_by_id,
+                Message(
+                    N_(
+                        "{name} accepted your invitation to {community} and signs in as {username}."
+                    ),
+                    name=name.strip(),
+                    community=community.name if community else "",
+                    username=user.username,
+                ),
                 kind="invitation.accepted",
-                message=f"{name.strip()} accepted your invitation to {community.name if community else ''} "
-                f"and signs in as {user.username}."[:500],
                 record_type="user",
                 record_id=user.id,
                 community_id=invitation.community_id,
@@ -421,7 +439,7 @@ def list_invitations(
 def revoke_invitation(session: Session, actor: Actor, invitation_id: int) -> Invitation:
     """Withdraw a link that was sent to the wrong person or is no longer wanted."""
     invitation = records.get_live(
-        session, Invitation, invitation_id, for_update=True, label="invitation"
+        session, Invitation, invitation_id, for_update=True, label=N_("invitation")
     )
     community = communities.get_community(session, actor, invitation.community_id)
     authorize(actor, "invitation.revoke", community)

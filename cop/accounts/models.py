@@ -9,8 +9,9 @@ username and password; only a SHA-256 hash of the link's token is stored, so a c
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import JSON, Column, Field, SQLModel
 
 from cop.core.columns import Editable, UTCDateTime, utcnow
 from cop.core.permissions import Role
@@ -61,13 +62,23 @@ class User(Editable, table=True):
 
 
 class Notification(SQLModel, table=True):
-    """Something a user should see in their inbox."""
+    """Something a user should see in their inbox.
+
+    ``template`` and ``params`` are the message as written (an English template
+    and its values), so the inbox shows it in the reader's language, whatever
+    the language of the person whose action caused it; ``message`` is the
+    English text, what rows written before templates were kept show.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     kind: str = Field(max_length=64)
     message: str = Field(max_length=500)
+    template: str = Field(default="", max_length=500)
+    params: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
     record_type: str = Field(default="", max_length=64)
     record_id: int | None = None
     community_id: int | None = Field(default=None, foreign_key="community.id", ondelete="CASCADE")

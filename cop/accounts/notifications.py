@@ -11,7 +11,9 @@ overdue actions (cop.actions.reminders) and the weekly digest run from the CLI
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import partial
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -21,6 +23,8 @@ from cop.accounts.models import Notification, User
 from cop.communities.models import Community, Person
 from cop.core import clock, mailer
 from cop.core.errors import NotFound
+from cop.core.i18n import N_, format_day, translator
+from cop.core.messages import Message, localize
 from cop.core.permissions import Actor, authorize, can_read
 
 KINDS = {
@@ -30,6 +34,44 @@ KINDS = {
     "section.comment": "Someone commented on your section",
     "invitation.accepted": "An invitation was accepted",
 }
+
+
+def _stored(params: dict[str, Any]) -> dict[str, Any]:
+    """A message's parameters as JSON: a calendar day as ``{"date": "2027-05-31"}``."""
+    return {
+        key: {"date": value.isoformat()} if isinstance(value, date) else value
+        for key, value in params.items()
+    }
+
+
+def _restored(params: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: date.fromisoformat(value["date"])
+        if isinstance(value, dict) and set(value) == {"date"}
+        else value
+        for key, value in params.items()
+    }
+
+
+def shown(note: Notification) -> str:
+    """What the inbox shows: the template with its values, translated when drawn
+    (``cop.shell.forms.localize``); a row stored before templates, its English text."""
+    if not note.template:
+        return note.message
+    try:
+        return Message(note.template, **_restored(note.params))
+    except (KeyError, IndexError, ValueError):
+        return note.message
+
+
+def new_notification(user_id: int, message: str, **columns: Any) -> Notification:
+    """A notification row keeping ``message``'s template and parameters when it is a Message."""
+    template, params = "", {}
+    if isinstance(message, Message):
+        template, params = message.template, _stored(message.params)
+    return Notification(
+        user_id=user_id, message=message[:500], template=template, params=params, **columns
+    )
 
 
 def _user_for_person(session: Session, person_id: int | None) -> User | None:
@@ -64,11 +106,11 @@ def notify_people(
         if reader is None or not can_read(reader, community):
             continue
         session.add(
-            Notification(
-                user_id=user.id,
+            new_notification(
+                user.id,  # type: ignore[arg-type]
+                message,
                 kind=kind,
-                message=message[:500],
-                record_type=record_type,  # type: ignore[arg-type]
+                record_type=record_type,
                 record_id=record_id,
                 community_id=community_id,
             )
@@ -111,19 +153,22 @@ def mark_read(session: Session, actor: Actor, notification_id: int | None = None
     if notification_id is not None:
         owned = session.get(Notification, notification_id)
         if owned is None or owned.user_id != actor.user_id:
-            raise NotFound(f"There is no notification with id {notification_id}.")
+            raise NotFound(
+                Message(N_("There is no notification with id {id}."), id=notification_id)
+            )
         stmt = stmt.where(Notification.id == notification_id)
     return session.execute(stmt.values(read_at=clock.now())).rowcount or 0
 
 
 def weekly_digest(session: Session, actor: Actor, *, since: datetime | None = None) -> int:
-    """E-mail each user their unread notifications of the past week; only with COP_SMTP_URL set."""
+    """E-mail each user their unread notifications of the past week, in their own language;
+    only with COP_SMTP_URL set."""
     authorize(actor, "notification.send_digest")
     if not mailer.is_configured():
         return 0
     since = since or clock.now() - timedelta(days=7)
     rows = session.exec(
-        select(Notification, Person.email, Person.name)
+        select(Notification, Person.email, Person.name, User.language)
         .join(User, col(User.id) == Notification.user_id)
         .join(Person, col(Person.id) == User.person_id)
         .where(
@@ -133,13 +178,17 @@ def weekly_digest(session: Session, actor: Actor, *, since: datetime | None = No
         )
         .order_by(Notification.user_id, Notification.created_at)
     )
-    per_user: dict[str, tuple[str, list[str]]] = {}
-    for note, email, name in rows:
-        per_user.setdefault(email, (name, []))[1].append(f"- {note.message}")
-    for email, (name, lines) in per_user.items():
+    per_user: dict[str, tuple[str, str, list[str]]] = {}
+    for note, email, name, language in rows:
+        text = localize(
+            shown(note), translator(language), dates=partial(format_day, language=language)
+        )
+        per_user.setdefault(email, (name, language, []))[2].append(f"- {text}")
+    for email, (name, language, lines) in per_user.items():
+        _ = translator(language)
         mailer.send(
             email,
-            "Your week in CoP Workspace",
-            f"Hello {name},\n\nUnread in your inbox:\n" + "\n".join(lines),
+            _("Your week in CoP Workspace"),
+            _("Hello {name},\n\nUnread in your inbox:").format(name=name) + "\n" + "\n".join(lines),
         )
     return len(per_user)

@@ -192,7 +192,7 @@ def anonymise_person(session: Session, actor: Actor, person_id: int | str) -> Pe
     for safely; it is still replaced in the person's own record and the audit trail.
     """
     authorize(actor, "person.anonymise")
-    person = records.get_live(session, Person, person_id, for_update=True, label="person")
+    person = records.get_live(session, Person, person_id, for_update=True, label=N_("person"))
     if person.anonymised_at is not None:
         raise ValidationError({"person": N_("This person has already been anonymised.")})
     new_name = ANONYMOUS_NAME.format(id=person.id)
@@ -280,7 +280,7 @@ def export_own_data(session: Session, actor: Actor) -> dict[str, Any]:
     authorize(actor, "person.export_own")
     user = session.get(User, actor.user_id)
     if user is None:
-        raise NotFound("Your account no longer exists.")
+        raise NotFound(N_("Your account no longer exists."))
     person = session.get(Person, user.person_id) if user.person_id else None
     memberships = []
     related: dict[str, list[dict[str, Any]]] = {}

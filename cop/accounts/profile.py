@@ -33,11 +33,13 @@ class Profile:
 
 
 def _mine(session: Session, actor: Actor, *, for_update: bool = False) -> tuple[User, Person]:
-    user = records.get_live(session, User, actor.user_id, for_update=for_update, label="account")
+    user = records.get_live(
+        session, User, actor.user_id, for_update=for_update, label=N_("account")
+    )
     if user.person_id is None:
-        raise NotFound("Your account has no profile; ask an admin to link it to a person.")
+        raise NotFound(N_("Your account has no profile; ask an admin to link it to a person."))
     person = records.get_live(
-        session, Person, user.person_id, for_update=for_update, label="person"
+        session, Person, user.person_id, for_update=for_update, label=N_("person")
     )
     return user, person
 

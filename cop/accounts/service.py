@@ -238,7 +238,7 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str) 
     authorize(actor, "user.change_own_password")
     user = session.get(User, actor.user_id)
     if user is None:
-        raise NotFound("Your account no longer exists.")
+        raise NotFound(N_("Your account no longer exists."))
     chk = Checker()
     if not passwords.check_password(current, user.password_hash):
         chk.fail("current_password", N_("The current password is not correct."))

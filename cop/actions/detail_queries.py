@@ -14,8 +14,8 @@ from cop.actions.progress import OPEN_STATUSES
 from cop.actions.queries import find_actions
 from cop.actions.service import get_action, linked_ids, may_change
 from cop.communities.models import Community, Organisation, Person
-from cop.core import audit, clock
-from cop.core.audit import AuditEvent
+from cop.core import audit, clock, history
+from cop.core.history import Entry
 from cop.core.permissions import Actor, is_allowed
 from cop.workshops.models import Outcome, Workshop
 
@@ -35,7 +35,7 @@ class ActionDetail:
     parent: Action | None
     workshop: Workshop | None
     outcome: Outcome | None
-    history: list[AuditEvent]
+    history: list[Entry]  # sentences (cop.core.history), newest first
     overdue: bool
     driven_by: str | None  # "sub-actions", "milestones", or None when the status decides
     # How many open or done sub-actions (or milestones) the percentage comes from.
@@ -106,14 +106,17 @@ def action_detail(session: Session, actor: Actor, action_id: Any) -> ActionDetai
         workshop=workshop,
         outcome=outcome,
         # Ticking a milestone or changing an indicator is part of the action's history.
-        history=audit.history(
+        history=history.describe(
             session,
-            "action",
-            action.id,
-            parts={
-                "action_milestone": _part_ids(session, ActionMilestone, action.id),
-                "action_indicator": _part_ids(session, ActionIndicator, action.id),
-            },
+            audit.history(
+                session,
+                "action",
+                action.id,
+                parts={
+                    "action_milestone": _part_ids(session, ActionMilestone, action.id),
+                    "action_indicator": _part_ids(session, ActionIndicator, action.id),
+                },
+            ),
         ),
         overdue=action.due_date < clock.today() and action.status in OPEN_STATUSES,
         driven_by=driver,

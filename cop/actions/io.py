@@ -411,7 +411,9 @@ def apply_actions_import(session: Session, actor: Actor, data: bytes) -> Preview
     if not preview.ok:
         return preview
     for row in preview.changed:
-        action = records.get_live(session, Action, row.action_id, for_update=True, label="action")
+        action = records.get_live(
+            session, Action, row.action_id, for_update=True, label=N_("action")
+        )
         values = {name: new for name, (_old, new) in row.changes.items()}
         records.save(
             session,

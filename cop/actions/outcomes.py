@@ -60,7 +60,7 @@ def create_action_from_outcome(
     title: str | None = None,
 ) -> Action:
     """The joint action an action outcome calls for, linked back to its workshop and outcome."""
-    outcome = records.get_live(session, Outcome, outcome_id, for_update=True, label="outcome")
+    outcome = records.get_live(session, Outcome, outcome_id, for_update=True, label=N_("outcome"))
     workshop, community = workshop_in_scope(session, actor, outcome.workshop_id, "action.create")
     chk = Checker()
     if outcome.kind != OutcomeKind.ACTION:

@@ -334,7 +334,13 @@ def city_plan(session: Session, actor: Actor, organisation_id: Any) -> CityPlan:
     number = record_id(organisation_id)
     organisation = session.get(Organisation, number) if number is not None else None
     if organisation is None or organisation.deleted_at is not None:
-        raise NotFound(f"There is no organisation with id {organisation_id}.")
+        raise NotFound(
+            Message(
+                N_("There is no {label} with id {id}."),
+                label=N_("organisation"),
+                id=organisation_id,
+            )
+        )
     where = conditions(session, actor, organisation_id=organisation.id)
     rows = _rows(
         session,

@@ -10,6 +10,8 @@ from cop.accounts.models import Notification
 from cop.accounts.notifications import notify_people
 from cop.actions.models import Action
 from cop.core import clock
+from cop.core.i18n import N_
+from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize
 
 
@@ -43,7 +45,14 @@ def overdue_actions(session: Session, actor: Actor) -> int:
             [action.owner_person_id],
             kind="action.overdue",
             community_id=action.community_id,
-            message=f"“{action.title}” was due {days} day{'s' if days != 1 else ''} ago ({action.due_date}).",
+            message=Message(
+                N_("“{title}” was due {days} days ago ({due}).")
+                if days != 1
+                else N_("“{title}” was due yesterday ({due})."),
+                title=action.title,
+                days=days,
+                due=action.due_date,
+            ),
             record_type="action",
             record_id=action.id,
         )

@@ -61,13 +61,15 @@ _LINKS: dict[str, tuple[type[ActionCoOwner] | type[ActionPartner], str]] = {
 def _community_of(session: Session, actor: Actor, action: Action, action_id: Any) -> Community:
     community = session.get(Community, action.community_id)
     if community is None or community.deleted_at is not None or not can_read(actor, community):
-        raise NotFound(f"There is no action with id {action_id}.")
+        raise NotFound(
+            Message(N_("There is no {label} with id {id}."), label=N_("action"), id=action_id)
+        )
     return community
 
 
 def get_action(session: Session, actor: Actor, action_id: int | str) -> Action:
     """An action of a community the actor may read; otherwise it does not exist for them."""
-    action = records.get_live(session, Action, action_id, label="action")
+    action = records.get_live(session, Action, action_id, label=N_("action"))
     _community_of(session, actor, action, action_id)
     return action
 
@@ -94,11 +96,11 @@ def editable_action(
     session: Session, actor: Actor, action_id: Any, operation: str
 ) -> tuple[Action, Community]:
     """Load an action for a change: it must be readable, the operation allowed, and the action the actor's to change."""
-    action = records.get_live(session, Action, action_id, for_update=True, label="action")
+    action = records.get_live(session, Action, action_id, for_update=True, label=N_("action"))
     community = _community_of(session, actor, action, action_id)
     authorize(actor, operation, community)
     if not may_change(session, actor, action):
-        raise PermissionDenied("Members may change only the actions they own or co-own.")
+        raise PermissionDenied(N_("Members may change only the actions they own or co-own."))
     return action, community
 
 
@@ -142,7 +144,14 @@ def _notify_assigned(
             people,
             kind="action.assigned",
             community_id=community.id,
-            message=f"“{action.title}” in {community.name} was assigned to you (due {action.due_date}).",
+            message=Message(
+                N_("“{title}” in {community} was assigned to you (due {due}).")
+                if action.due_date
+                else N_("“{title}” in {community} was assigned to you."),
+                title=action.title,
+                community=community.name,
+                due=action.due_date,
+            ),
             record_type="action",
             record_id=action.id,
             exclude_user_id=actor.user_id,
@@ -204,10 +213,12 @@ def create_action(
     Without an organisation the owner's own organisation leads it, so it
     appears in that city's action plan.
     """
-    community = records.get_live(session, Community, community_id, label="community")
+    community = records.get_live(session, Community, community_id, label=N_("community"))
     assert community.id is not None  # get_live found it by this id
     if not can_read(actor, community):
-        raise NotFound(f"There is no community with id {community_id}.")
+        raise NotFound(
+            Message(N_("There is no {label} with id {id}."), label=N_("community"), id=community_id)
+        )
     authorize(actor, "action.create", community)
     chk = Checker()
     values = check_action(
@@ -360,7 +371,7 @@ def move_action(
 
 def delete_action(session: Session, actor: Actor, action_id: Any) -> None:
     """Soft delete (facilitators); its parent's roll-up no longer counts it."""
-    action = records.get_live(session, Action, action_id, for_update=True, label="action")
+    action = records.get_live(session, Action, action_id, for_update=True, label=N_("action"))
     community = _community_of(session, actor, action, action_id)
     authorize(actor, "action.delete", community)
     records.soft_delete(session, actor, action, action="action.delete", community_id=community.id)
@@ -373,7 +384,13 @@ def restore_action(session: Session, actor: Actor, action_id: Any) -> Action:
     """Bring back a deleted action (facilitators); it counts in its parent's roll-up again."""
     number = record_id(action_id)
     if number is None:
-        raise NotFound(f"There is no deleted action with id {action_id!r}.")
+        raise NotFound(
+            Message(
+                N_("There is no deleted {label} with id {id}."),
+                label=N_("action"),
+                id=str(action_id)[:40],
+            )
+        )
     action = records.get_deleted(session, Action, number)
     community = _community_of(session, actor, action, action_id)
     authorize(actor, "action.restore", community)

@@ -137,7 +137,7 @@ def _milestone(
     session: Session, actor: Actor, milestone_id: Any
 ) -> tuple[ActionMilestone, Action, Any]:
     milestone = records.get_live(
-        session, ActionMilestone, milestone_id, for_update=True, label="milestone"
+        session, ActionMilestone, milestone_id, for_update=True, label=N_("milestone")
     )
     action, community = editable_action(session, actor, milestone.action_id, "action.update")
     return milestone, action, community
@@ -284,7 +284,7 @@ def update_indicator(
 ) -> ActionIndicator:
     """Change the given fields (name, unit, baseline, target, current); usually the current value."""
     indicator = records.get_live(
-        session, ActionIndicator, indicator_id, for_update=True, label="indicator"
+        session, ActionIndicator, indicator_id, for_update=True, label=N_("indicator")
     )
     _, community = editable_action(session, actor, indicator.action_id, "action.update")
     unknown = set(fields) - {"name", "unit", "baseline", "target", "current"}

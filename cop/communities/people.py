@@ -34,7 +34,7 @@ def _may_in_any_community(actor: Actor, operation: str, session: Session) -> Com
         community = session.get(Community, community_id)
         if community is not None and is_allowed(actor, operation, community):
             return community
-    raise PermissionDenied(f"You may not do this ({operation}).")
+    raise PermissionDenied(N_("You may not do this."))
 
 
 # ISO 3166-1 alpha-2 codes as Babel's locale data knows them, without the regions it also
@@ -148,7 +148,7 @@ def update_organisation(
 ) -> Organisation:
     """Change the given fields; a stale ``version`` is refused with what changed meanwhile."""
     organisation = records.get_live(
-        session, Organisation, organisation_id, for_update=True, label="organisation"
+        session, Organisation, organisation_id, for_update=True, label=N_("organisation")
     )
     _may_in_any_community(actor, "organisation.update", session)
     chk = Checker()
@@ -281,7 +281,7 @@ def update_person(
     email: str = "",
     organisation_id: int | None = None,
 ) -> Person:
-    person = records.get_live(session, Person, person_id, for_update=True, label="person")
+    person = records.get_live(session, Person, person_id, for_update=True, label=N_("person"))
     if not (actor.person_id == person.id):
         _may_in_any_community(actor, "person.update", session)
     chk = Checker()
@@ -296,7 +296,7 @@ def update_person(
 
 
 def delete_person(session: Session, actor: Actor, person_id: int) -> None:
-    person = records.get_live(session, Person, person_id, for_update=True, label="person")
+    person = records.get_live(session, Person, person_id, for_update=True, label=N_("person"))
     authorize(actor, "person.delete")
     records.soft_delete(session, actor, person, action="person.delete")
 

@@ -18,9 +18,11 @@ VISIBILITIES = [v.value for v in Visibility]
 
 def get_community(session: Session, actor: Actor, community_id: int | str) -> Community:
     """A community the actor may read; a private one does not exist for outsiders."""
-    community = records.get_live(session, Community, community_id, label="community")
+    community = records.get_live(session, Community, community_id, label=N_("community"))
     if not can_read(actor, community):
-        raise NotFound(f"There is no community with id {community_id}.")
+        raise NotFound(
+            Message(N_("There is no {label} with id {id}."), label=N_("community"), id=community_id)
+        )
     return community
 
 
@@ -29,7 +31,7 @@ def get_by_slug(session: Session, actor: Actor, slug: str) -> Community:
         select(Community).where(Community.slug == slug.strip().lower())
     ).first()
     if community is None or community.deleted_at is not None or not can_read(actor, community):
-        raise NotFound(f"There is no community {slug!r}.")
+        raise NotFound(Message(N_("There is no community {slug!r}."), slug=slug))
     return community
 
 
@@ -90,7 +92,7 @@ def rename_community(
     description: str | None = None,
 ) -> Community:
     community = records.get_live(
-        session, Community, community_id, for_update=True, label="community"
+        session, Community, community_id, for_update=True, label=N_("community")
     )
     authorize(actor, "community.rename", community)
     chk = Checker()
@@ -118,7 +120,7 @@ def set_visibility(
     session: Session, actor: Actor, community_id: int, version: int, visibility: str
 ) -> Community:
     community = records.get_live(
-        session, Community, community_id, for_update=True, label="community"
+        session, Community, community_id, for_update=True, label=N_("community")
     )
     authorize(actor, "community.set_visibility", community)
     chk = Checker()
@@ -141,7 +143,7 @@ def archive_community(
 ) -> Community:
     """Archived communities stay readable but leave the everyday lists."""
     community = records.get_live(
-        session, Community, community_id, for_update=True, label="community"
+        session, Community, community_id, for_update=True, label=N_("community")
     )
     authorize(actor, "community.archive", community)
     records.save(
@@ -160,7 +162,7 @@ def add_member(
     session: Session, actor: Actor, community_id: int, person_id: int, role: str = Role.MEMBER
 ) -> Membership:
     """Add a person with a role; re-adding a removed member restores their membership."""
-    community = records.get_live(session, Community, community_id, label="community")
+    community = records.get_live(session, Community, community_id, label=N_("community"))
     authorize(actor, "membership.add", community)
     chk = Checker()
     chk.choice("role", role, ROLES, label=N_("The role"))
@@ -207,9 +209,9 @@ def add_member(
 
 def _membership(session: Session, membership_id: int) -> tuple[Membership, Community]:
     membership = records.get_live(
-        session, Membership, membership_id, for_update=True, label="membership"
+        session, Membership, membership_id, for_update=True, label=N_("membership")
     )
-    community = records.get_live(session, Community, membership.community_id, label="community")
+    community = records.get_live(session, Community, membership.community_id, label=N_("community"))
     return membership, community
 
 

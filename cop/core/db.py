@@ -21,6 +21,7 @@ from sqlmodel import Field, Session, SQLModel, col
 
 from cop.core import settings
 from cop.core.errors import DatabaseUnavailable
+from cop.core.i18n import N_
 
 BUSY_TIMEOUT_MS = 30_000
 FlushHook = Callable[[Session], None]
@@ -118,8 +119,10 @@ def dispose_engines() -> None:
 def _translate(exc: Exception) -> DatabaseUnavailable:
     text = str(getattr(exc, "orig", exc)).lower()
     if "readonly" in text or "read-only" in text or "permission denied" in text:
-        return DatabaseUnavailable("The workspace is read-only right now; nothing was saved.")
-    return DatabaseUnavailable("The database is unavailable right now; please try again shortly.")
+        return DatabaseUnavailable(N_("The workspace is read-only right now; nothing was saved."))
+    return DatabaseUnavailable(
+        N_("The database is unavailable right now; please try again shortly.")
+    )
 
 
 @contextmanager

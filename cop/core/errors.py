@@ -30,14 +30,20 @@ class ConflictError(CopError):
 
     ``current`` holds the stored values now, ``changed`` the fields that differ
     from what the user started from, so the form can show the other change
-    while keeping the user's own input.
+    while keeping the user's own input; ``record_type`` (the table) lets the
+    form name those fields by their labels (cop.core.history).
     """
 
     def __init__(
-        self, message: str, current: dict[str, Any], changed: dict[str, Any] | None = None
+        self,
+        message: str,
+        current: dict[str, Any],
+        changed: dict[str, Any] | None = None,
+        record_type: str = "",
     ):
         self.current = current
         self.changed = changed or {}
+        self.record_type = record_type
         super().__init__(message)
 
 

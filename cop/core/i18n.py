@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Callable
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
+
+from babel.dates import format_date as babel_date
 
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 DOMAIN = "cop"
@@ -32,6 +35,18 @@ def translator(language: str | None) -> Callable[[str], str]:
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention the extractor looks for
     """Mark a string for the catalog where it is defined (a label table); ``_()`` translates it."""
     return message
+
+
+@lru_cache(maxsize=4096)
+def format_day(value: date, language: str = DEFAULT_LANGUAGE) -> str:
+    """A calendar day as ``language`` writes it ("May 31, 2027", "31.05.2027").
+
+    The one date pattern of the workspace: the screens use it through
+    ``cop.shell.formatting.format_date``, e-mails (the weekly digest) directly.
+    """
+    return babel_date(
+        value, "medium", locale=language if language in LANGUAGES else DEFAULT_LANGUAGE
+    )
 
 
 def best_language(accept: str | None) -> str:

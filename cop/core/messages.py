@@ -18,6 +18,7 @@ so the catalog extractor finds them; format specifications such as
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 ENGLISH_NUMBERS = (
@@ -59,13 +60,17 @@ class _Number:
 
 
 def localize(
-    message: str, gettext: Callable[[str], str], number_marks: tuple[str, str] = ENGLISH_NUMBERS
+    message: str,
+    gettext: Callable[[str], str],
+    number_marks: tuple[str, str] = ENGLISH_NUMBERS,
+    dates: Callable[[date], str] | None = None,
 ) -> str:
     """``message`` in the language of ``gettext`` (``cop.core.i18n.translator(language)``).
 
     A Message: its template translated, then formatted with ``label`` and any
     nested Message translated, numbers written with ``number_marks`` (group
-    separator, decimal mark) and every other parameter untouched. Any other
+    separator, decimal mark), calendar days written by ``dates`` (the reader's
+    date format) and every other parameter untouched. Any other
     text: ``gettext(message)``, which returns it unchanged when it is unknown.
     """
     if not isinstance(message, Message):
@@ -73,7 +78,9 @@ def localize(
     params: dict[str, Any] = {}
     for key, value in message.params.items():
         if isinstance(value, Message) or (key == "label" and isinstance(value, str)):
-            value = localize(value, gettext, number_marks)
+            value = localize(value, gettext, number_marks, dates)
+        elif dates is not None and isinstance(value, date):
+            value = dates(value)
         elif (
             number_marks != ENGLISH_NUMBERS
             and isinstance(value, int | float)

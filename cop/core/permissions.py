@@ -18,6 +18,8 @@ from enum import StrEnum
 from typing import Protocol
 
 from cop.core.errors import PermissionDenied
+from cop.core.i18n import N_
+from cop.core.messages import Message
 
 
 class Role(StrEnum):
@@ -189,5 +191,8 @@ def is_allowed(actor: Actor, operation: str, community: Community | None = None)
 def authorize(actor: Actor, operation: str, community: Community | None = None) -> None:
     """Raise PermissionDenied unless ``actor`` may perform ``operation``."""
     if not is_allowed(actor, operation, community):
-        where = f" in {community.name}" if community is not None else ""
-        raise PermissionDenied(f"You may not do this{where} ({operation}).")
+        if community is None:
+            raise PermissionDenied(N_("You may not do this."))
+        raise PermissionDenied(
+            Message(N_("You may not do this in {community}."), community=community.name)
+        )

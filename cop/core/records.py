@@ -16,6 +16,8 @@ from cop.core import clock
 from cop.core.audit import AuditEvent, diff, record_event, snapshot
 from cop.core.columns import Editable
 from cop.core.errors import ConflictError, NotFound
+from cop.core.i18n import N_
+from cop.core.messages import Message
 from cop.core.permissions import Actor
 from cop.core.validation import record_id as valid_id
 from cop.core.validation import version_of
@@ -36,13 +38,17 @@ def get_live(
     label = label or model.__name__.lower()
     number = valid_id(record_id)
     if number is None:
-        raise NotFound(f"There is no {label} with id {str(record_id)[:40]!r}.")
+        raise NotFound(
+            Message(
+                N_("There is no {label} with id {id}."), label=label, id=repr(str(record_id)[:40])
+            )
+        )
     stmt = select(model).where(model.id == number)  # type: ignore[attr-defined]  # every table model declares an id; SQLModel itself does not
     if for_update:
         stmt = stmt.with_for_update()
     record = session.exec(stmt).first()
     if record is None or getattr(record, "deleted_at", None) is not None:
-        raise NotFound(f"There is no {label} with id {record_id}.")
+        raise NotFound(Message(N_("There is no {label} with id {id}."), label=label, id=record_id))
     return record
 
 
@@ -66,6 +72,7 @@ def changes_since(session: Session, record: SQLModel, version: int) -> dict[str,
             entry = changed.setdefault(field, {"was": old})
             entry["now"] = current.get(field)
             entry["by"] = event.actor_name
+            entry["by_user_id"] = event.actor_user_id
     return changed
 
 
@@ -124,10 +131,13 @@ def save(
     """
     if record.version != expected_version:
         raise ConflictError(
-            "Someone else saved this in the meantime. Their change is shown below; "
-            "your input is still in the form: review it and save again.",
+            N_(
+                "Someone else saved this in the meantime. Their change is shown below; "
+                "your input is still in the form: review it and save again."
+            ),
             current=snapshot(record),
             changed=changes_since(session, record, expected_version),
+            record_type=str(record.__tablename__),
         )
     before = snapshot(record)
     for key, value in changes.items():
@@ -172,7 +182,13 @@ def get_deleted(session: Session, model: type[E], record_id: Any) -> E:
     number = valid_id(record_id)
     record = session.get(model, number) if number is not None else None
     if record is None or record.deleted_at is None:
-        raise NotFound(f"There is no deleted {model.__name__.lower()} with id {record_id}.")
+        raise NotFound(
+            Message(
+                N_("There is no deleted {label} with id {id}."),
+                label=model.__name__.lower(),
+                id=str(record_id)[:40],
+            )
+        )
     return record
 
 

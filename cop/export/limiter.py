@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from cop.core.errors import CopError
+from cop.core.i18n import N_
 from cop.core.settings import LIMITS
 
 WAIT_SECONDS = 300.0
@@ -36,7 +37,7 @@ def export_slot(
             on_wait(WAITING_MESSAGE.format(limit=LIMITS.exports_at_once))
         if not _slots.acquire(timeout=timeout):
             raise ExportBusy(
-                "Every export slot stayed busy; please try the export again in a minute."
+                N_("Every export slot stayed busy; please try the export again in a minute.")
             )
     try:
         yield

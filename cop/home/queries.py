@@ -12,8 +12,9 @@ from cop.accounts import notifications
 from cop.actions.progress import DRIVEN_BY_CHILDREN, DRIVEN_BY_MILESTONES
 from cop.communities.models import Community, Membership, Person
 from cop.communities.service import visible_communities
-from cop.core import clock
+from cop.core import clock, history
 from cop.core.audit import AuditEvent
+from cop.core.history import Entry
 from cop.core.permissions import Actor
 from cop.workshops.queries import upcoming_workshops
 
@@ -168,25 +169,18 @@ def my_due_actions(
     return rows
 
 
-def recent_activity(session: Session, actor: Actor, limit: int = 15) -> list[dict[str, Any]]:
-    """The latest audit events of communities the actor may read (admins: everything).
+def recent_activity(session: Session, actor: Actor, limit: int = 15) -> list[Entry]:
+    """The latest audit events of communities the actor may read (admins: everything), as sentences.
 
-    Only who, what and when are shown, never the changed values: those may
-    hold personal data of people outside the reader's communities.
+    Only who, what, which record and when are shown, never the changed values:
+    those may hold personal data of people outside the reader's communities.
     """
-    stmt = sa.select(
-        col(AuditEvent.at),
-        col(AuditEvent.actor_name),
-        col(AuditEvent.action),
-        col(AuditEvent.record_type),
-        col(AuditEvent.record_id),
-        col(AuditEvent.community_id),
-    )
+    stmt = select(AuditEvent)
     if not actor.is_admin:
         readable = [c.id for c in visible_communities(session, actor)]
         stmt = stmt.where(col(AuditEvent.community_id).in_(readable or [-1]))
     stmt = stmt.order_by(col(AuditEvent.id).desc()).limit(limit)
-    return [dict(r._mapping) for r in session.execute(stmt)]
+    return history.describe(session, session.exec(stmt), with_changes=False)
 
 
 def workshops_per_month(session: Session, actor: Actor, months: int = 12) -> list[dict[str, Any]]:

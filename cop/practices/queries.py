@@ -17,9 +17,11 @@ from sqlmodel import Session, col, func, select
 
 from cop.communities.models import Community, Organisation
 from cop.communities.service import get_community
-from cop.core import records
+from cop.core import audit, history, records
 from cop.core.errors import NotFound, ValidationError
+from cop.core.history import Entry
 from cop.core.i18n import N_
+from cop.core.messages import Message
 from cop.core.permissions import Actor, Visibility
 from cop.core.tags import tag_key
 from cop.core.validation import Checker, record_id
@@ -50,14 +52,18 @@ def get_practice(
 ) -> tuple[Practice, Community]:
     """A practice the actor may read, with its community; anything else is NotFound."""
     practice = records.get_live(
-        session, Practice, practice_id, for_update=for_update, label="practice"
+        session, Practice, practice_id, for_update=for_update, label=N_("practice")
     )
     try:
         community = get_community(session, actor, practice.community_id)
     except NotFound:
-        raise NotFound(f"There is no practice with id {practice_id}.") from None
+        raise NotFound(
+            Message(N_("There is no {label} with id {id}."), label=N_("practice"), id=practice_id)
+        ) from None
     if not may_read(actor, community, practice):
-        raise NotFound(f"There is no practice with id {practice_id}.")
+        raise NotFound(
+            Message(N_("There is no {label} with id {id}."), label=N_("practice"), id=practice_id)
+        )
     return practice, community
 
 
@@ -218,6 +224,22 @@ class PracticeDetail:
     implementers: list[Organisation]
     images: list[dict[str, Any]]
     workshops: list[dict[str, Any]]
+
+
+def practice_history(session: Session, actor: Actor, practice_id: Any) -> list[Entry]:
+    """What happened to a practice and its images, newest first, as sentences (cop.core.history)."""
+    practice, _community = get_practice(session, actor, practice_id)
+    assert practice.id is not None  # a stored practice
+    images = list(
+        session.exec(select(PracticeImage.id).where(PracticeImage.practice_id == practice.id))
+    )
+    events = audit.history(
+        session,
+        "practice",
+        practice.id,
+        parts={"practice_image": images},  # type: ignore[dict-item]
+    )
+    return history.describe(session, events)
 
 
 def practice_detail(session: Session, actor: Actor, practice_id: Any) -> PracticeDetail:

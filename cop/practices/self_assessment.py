@@ -112,7 +112,7 @@ def record_score(
         actor.organisation_id
     ):
         raise PermissionDenied(
-            "Members score only their own city; a facilitator can record other cities' scores."
+            N_("Members score only their own city; a facilitator can record other cities' scores.")
         )
     chk = Checker()
     city_ids = {o.id for o in community_cities(session, community.id)}  # type: ignore[arg-type]
@@ -231,7 +231,13 @@ def city_trend(
     """Every score of one city the actor may see, oldest first, for its progress line."""
     community = get_community(session, actor, community_id)
     if not str(organisation_id).isdigit():
-        raise NotFound(f"There is no city with id {organisation_id!r}.")
+        raise NotFound(
+            Message(
+                N_("There is no {label} with id {id}."),
+                label=N_("city"),
+                id=str(organisation_id)[:40],
+            )
+        )
     stmt = (
         select(
             SelfAssessment.id,

@@ -43,6 +43,7 @@ from cop.practices.queries import (
     known_tags,
     may_read,
     practice_detail,
+    practice_history,
 )
 from cop.practices.rules import check_image, check_practice, check_workshops
 
@@ -59,6 +60,7 @@ __all__ = [
     "link_workshop",
     "may_read",
     "practice_detail",
+    "practice_history",
     "remove_image",
     "restore_practice",
     "send_back_practice",
@@ -325,7 +327,7 @@ def add_image(
 def update_image(
     session: Session, actor: Actor, image_id: int, version: int, *, alt_text: str, credit: str = ""
 ) -> PracticeImage:
-    image = records.get_live(session, PracticeImage, image_id, for_update=True, label="image")
+    image = records.get_live(session, PracticeImage, image_id, for_update=True, label=N_("image"))
     practice, community = get_practice(session, actor, image.practice_id, for_update=True)
     authorize(actor, "practice.update", community)
     chk = Checker()
@@ -348,7 +350,7 @@ def update_image(
 
 
 def remove_image(session: Session, actor: Actor, image_id: int) -> None:
-    image = records.get_live(session, PracticeImage, image_id, for_update=True, label="image")
+    image = records.get_live(session, PracticeImage, image_id, for_update=True, label=N_("image"))
     practice, community = get_practice(session, actor, image.practice_id, for_update=True)
     authorize(actor, "practice.update", community)
     records.soft_delete(
@@ -359,6 +361,6 @@ def remove_image(session: Session, actor: Actor, image_id: int) -> None:
 
 def image_content(session: Session, actor: Actor, image_id: Any) -> tuple[str, bytes, str]:
     """The bytes of one image with its type and alt text, if the actor may read its practice."""
-    image = records.get_live(session, PracticeImage, image_id, label="image")
+    image = records.get_live(session, PracticeImage, image_id, label=N_("image"))
     get_practice(session, actor, image.practice_id)
     return image.content_type, image.data, image.alt_text

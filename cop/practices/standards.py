@@ -24,6 +24,7 @@ from cop.communities.service import get_community
 from cop.core import records
 from cop.core.errors import NotFound
 from cop.core.i18n import N_
+from cop.core.messages import Message
 from cop.core.permissions import Actor, Visibility, authorize
 from cop.core.validation import Checker
 from cop.practices import review as review_status
@@ -66,14 +67,18 @@ def get_standard(
 ) -> tuple[Standard, Community]:
     """A standard the actor may read, with its community; anything else is NotFound."""
     standard = records.get_live(
-        session, Standard, standard_id, for_update=for_update, label="standard"
+        session, Standard, standard_id, for_update=for_update, label=N_("standard")
     )
     try:
         community = get_community(session, actor, standard.community_id)
     except NotFound:
-        raise NotFound(f"There is no standard with id {standard_id}.") from None
+        raise NotFound(
+            Message(N_("There is no {label} with id {id}."), label=N_("standard"), id=standard_id)
+        ) from None
     if not may_read(actor, community, standard):
-        raise NotFound(f"There is no standard with id {standard_id}.")
+        raise NotFound(
+            Message(N_("There is no {label} with id {id}."), label=N_("standard"), id=standard_id)
+        )
     return standard, community
 
 
@@ -112,7 +117,7 @@ def create_standard(session: Session, actor: Actor, community_id: int, **fields:
     chk = Checker()
     values = _check(chk, fields, creating=True)
     chk.raise_if_any()
-    records.get_live(session, Community, community.id, for_update=True, label="community")
+    records.get_live(session, Community, community.id, for_update=True, label=N_("community"))
     # Deleted standards keep their place, so one restored later never shares a position.
     last = session.exec(
         select(func.max(Standard.position)).where(Standard.community_id == community.id)
@@ -181,7 +186,7 @@ def move_standard(
     records.save(
         session, actor, standard, version, {}, action="standard.reorder", community_id=community.id
     )
-    records.get_live(session, Community, community.id, for_update=True, label="community")
+    records.get_live(session, Community, community.id, for_update=True, label=N_("community"))
     up = direction == "up"
     # Positions are unique per community (new ones go last under the community lock).
     beyond = (

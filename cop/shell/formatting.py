@@ -10,6 +10,7 @@ their results are memoised.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -18,10 +19,17 @@ from zoneinfo import ZoneInfo, available_timezones
 import pyarrow as pa
 from babel import Locale
 from babel.dates import format_date as babel_date
-from babel.dates import format_time, get_datetime_format, get_day_names, get_month_names
+from babel.dates import (
+    format_skeleton,
+    format_time,
+    get_date_format,
+    get_datetime_format,
+    get_day_names,
+    get_month_names,
+)
 from babel.numbers import format_decimal
 
-from cop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from cop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_day
 from cop.core.validation import zone_named
 from cop.shell.text import plain
 
@@ -66,7 +74,26 @@ def format_date(
         return ""
     if isinstance(value, datetime):
         value = (value.astimezone(_zone(time_zone)) if time_zone else value).date()
-    return babel_date(value, "medium", locale=_locale(language))
+    return format_day(value, language)
+
+
+_LDML_TO_D3 = {"y": "%Y", "yyyy": "%Y", "MMMM": "%B", "MMM": "%b", "MM": "%m", "M": "%-m"}
+_LDML_TO_D3 |= {"dd": "%d", "d": "%-d"}
+
+
+@lru_cache(maxsize=16)
+def chart_date_format(language: str = DEFAULT_LANGUAGE) -> str:
+    """``format_date``'s pattern for a chart's axes and tooltips (d3-time-format, which Vega uses).
+
+    Vega writes dates in English ("May 31") unless told; Babel's medium date
+    pattern ("dd.MM.y", "MMM d, y") becomes "%d.%m.%Y" / "%b %-d, %Y", so a
+    chart shows the day as every table and caption of that language does.
+    """
+    pattern = get_date_format("medium", locale=_locale(language)).pattern
+    parts = re.findall(r"y+|M+|d+|'[^']*'|.", pattern)
+    return "".join(
+        _LDML_TO_D3.get(part, part.strip("'") if part.startswith("'") else part) for part in parts
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -75,6 +102,12 @@ def format_number(value: float | None, language: str = DEFAULT_LANGUAGE) -> str:
     if value is None:
         return ""
     return format_decimal(value, locale=_locale(language))
+
+
+@lru_cache(maxsize=1024)
+def format_month(year: int, month: int, language: str = DEFAULT_LANGUAGE) -> str:
+    """A month of a year as a chart's label writes it: "May 2026", "Mai 2026"."""
+    return str(format_skeleton("yMMM", date(year, month, 1), locale=_locale(language)))
 
 
 def month_name(month: int, language: str = DEFAULT_LANGUAGE) -> str:

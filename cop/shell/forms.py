@@ -12,12 +12,13 @@ one calm message, never a traceback.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, TypeVar
 
 import streamlit as st
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from cop.core import history
 from cop.core.db import read_session, write_session
 from cop.core.errors import (
     ConflictError,
@@ -27,8 +28,10 @@ from cop.core.errors import (
     ValidationError,
 )
 from cop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
+from cop.core.messages import Message
 from cop.core.messages import localize as _localize
 from cop.shell.cache import cached_read
+from cop.shell.formatting import format_date
 from cop.shell.text import plain
 
 T = TypeVar("T")
@@ -51,7 +54,22 @@ def _number_marks(language: str) -> tuple[str, str]:
 
 def localize(message: str, language: str = "en") -> str:
     """A service's message in ``language``: a ``cop.core.messages.Message`` from its template, other text by gettext."""
-    return _localize(message, translator(language), _number_marks(language))
+    return _localize(
+        message,
+        translator(language),
+        _number_marks(language),
+        partial(format_date, language=language),
+    )
+
+
+def error_text(error: Exception, language: str = "en") -> str:
+    """A service's refusal (not found, not allowed, a conflict) in ``language``.
+
+    The error keeps the message it was raised with, a ``Message`` whose
+    template the catalog knows; ``str(error)`` is its English text.
+    """
+    message = error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
+    return localize(message, language)
 
 
 def field_error(form_key: str, field: str, language: str = "en") -> None:
@@ -86,17 +104,27 @@ def draw_conflict(form_key: str, language: str = "en") -> None:
         return
     _ = translator(language)
     st.warning(plain(conflict["message"]), icon=":material/sync_problem:")
+    with read_session() as session:
+        described = history.conflict_rows(
+            session, conflict.get("record_type", ""), conflict["changed"]
+        )
     rows = [
         {
-            _("Field"): field,
-            _("Was"): str(change.get("was", "")),
-            _("Now"): str(change.get("now", "")),
-            _("Changed by"): change.get("by", ""),
+            _("Field"): localize(label, language),
+            _("Was"): _shown(was, language),
+            _("Now"): _shown(now, language),
+            _("Changed by"): str(who),
         }
-        for field, change in conflict["changed"].items()
+        for label, was, now, who in described
     ]
     if rows:
         st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def _shown(value: Any, language: str) -> str:
+    """A value of the conflict table as the reader's language writes it (a day, a number, a label)."""
+    text = localize(Message("{value}", value=value), language)
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def submit(
@@ -113,12 +141,16 @@ def submit(
         st.session_state[_errors_key(form_key)] = dict(exc.fields)  # translated when drawn
         st.rerun()  # draw each message under its field; keyed widgets keep the input
     except ConflictError as exc:
-        st.session_state[_conflict_key(form_key)] = {"message": _(str(exc)), "changed": exc.changed}
+        st.session_state[_conflict_key(form_key)] = {
+            "message": error_text(exc, reader_language),
+            "changed": exc.changed,
+            "record_type": exc.record_type,
+        }
         draw_conflict(form_key, reader_language)
     except (PermissionDenied, NotFound) as exc:
-        st.error(plain(_(str(exc))), icon=":material/block:")
+        st.error(plain(error_text(exc, reader_language)), icon=":material/block:")
     except DatabaseUnavailable as exc:
-        st.error(plain(_(str(exc))), icon=":material/cloud_off:")
+        st.error(plain(error_text(exc, reader_language)), icon=":material/cloud_off:")
     return None
 
 
@@ -143,9 +175,9 @@ def read(
         with read_session() as session:
             return service(session, *args, **kwargs)
     except (PermissionDenied, NotFound) as exc:
-        st.error(plain(_(str(exc))), icon=":material/block:")
+        st.error(plain(error_text(exc, reader_language)), icon=":material/block:")
     except DatabaseUnavailable as exc:
-        st.error(plain(_(str(exc))), icon=":material/cloud_off:")
+        st.error(plain(error_text(exc, reader_language)), icon=":material/cloud_off:")
     st.stop()
 
 

@@ -18,10 +18,10 @@ from cop.core.db import read_session
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_, best_language, translator
 from cop.export.markdown import escape
-from cop.shell.forms import errors_banner, field_error, submit
+from cop.shell.forms import error_text, errors_banner, field_error, submit
 from cop.shell.session import new_cookie
 from cop.shell.session_keys import COMMUNITY_KEY, COOKIE_PENDING
-from cop.shell.text import markdown
+from cop.shell.text import markdown, plain
 
 FORM = "invitation-signup"
 
@@ -47,7 +47,7 @@ def draw_invitation_signup(token: str) -> None:
         with read_session() as session:
             invited = invitations.describe(session, token)
     except InvitationUnusable as exc:
-        st.error(_(str(exc)), icon=":material/link_off:")
+        st.error(plain(error_text(exc, language)), icon=":material/link_off:")
         st.button(_("Go to sign-in"), on_click=_leave, key="cop_invite_leave")
         return
     markdown(

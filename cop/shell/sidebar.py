@@ -12,13 +12,33 @@ from cop.communities import service as communities
 from cop.core import clock
 from cop.core.db import write_session
 from cop.core.errors import ValidationError
-from cop.core.i18n import translator
-from cop.core.permissions import Actor
+from cop.core.i18n import N_, translator
+from cop.core.permissions import Actor, Role
 from cop.shell.cache import cached_read
 from cop.shell.forms import localize
 from cop.shell.session import sign_out
 from cop.shell.session_keys import COMMUNITY_KEY
 from cop.shell.text import plain
+
+ROLE_NAMES = {
+    Role.FACILITATOR: N_("Facilitator"),
+    Role.MEMBER: N_("Member"),
+    Role.OBSERVER: N_("Observer"),
+}
+
+
+def role_names(actor: Actor, community_id: int | None) -> list[str]:
+    """The actor's roles as the sidebar names them, in English (translated when drawn).
+
+    In the chosen community, its role; with all communities shown, every role
+    the actor holds, the strongest first; an administrator is named as such.
+    """
+    if actor.is_admin:
+        return [N_("Administrator")]
+    if community_id is not None and community_id in actor.roles:
+        return [ROLE_NAMES[actor.roles[community_id]]]
+    held = set(actor.roles.values())
+    return [ROLE_NAMES[r] for r in ROLE_NAMES if r in held]
 
 
 def selected_community_id(actor: Actor) -> int | None:
@@ -52,8 +72,11 @@ def draw_sidebar(actor: Actor) -> None:
             on_change=_keep_community,
             args=(widget,),
         )
-        signed_in = _("Signed in as {name} ({username})").format(
-            name=plain(actor.name), username=plain(actor.username)
+        roles = ", ".join(_(r) for r in role_names(actor, selected_community_id(actor)))
+        signed_in = (
+            _("Signed in as {name} · {role}").format(name=plain(actor.name), role=roles)
+            if roles
+            else _("Signed in as {name}").format(name=plain(actor.name))
         )
         unread = cached_read(notifications.unread_count, actor)
         if unread:  # one caption, not two: every element costs every page run

@@ -32,13 +32,18 @@ _BARE_LINK = re.compile(
 WORD_JOINER = "\u2060"
 
 
+def break_bare_links(text: str) -> str:
+    """``text`` with a word joiner where a bare address would otherwise become a link."""
+    return _BARE_LINK.sub(WORD_JOINER, text)
+
+
 def plain(text: object) -> str:
     """``text`` escaped so that Streamlit's Markdown shows it exactly as typed.
 
     Use it for every user value that reaches a Markdown-reading element or label. Not for
     selectbox options, table cells or input values: those are shown as they are.
     """
-    joined = _BARE_LINK.sub(WORD_JOINER, str(text))
+    joined = break_bare_links(str(text))
     return _PUNCTUATION.sub(r"\\\1", joined).replace("\n", "  \n")
 
 

@@ -87,15 +87,22 @@ def _chapter_source(
     if draft:
         if not may_see_draft(actor, community):
             raise PermissionDenied(
-                f"Only members and facilitators of {community.name} export the draft; "
-                "everyone else exports approved revisions."
+                Message(
+                    N_(
+                        "Only members and facilitators of {community} export the draft; "
+                        "everyone else exports approved revisions."
+                    ),
+                    community=community.name,
+                )
             )
         return chapter_blocks(
             session, actor, chapter, community, live_sections(session, chapter.id)
         )  # type: ignore[arg-type]
     number = chapter.approved_number if revision is None else revision
     if not number:
-        raise NotFound(f"{chapter.title} has no approved revision yet.")
+        raise NotFound(
+            Message(N_("{chapter} has no approved revision yet."), chapter=chapter.title)
+        )
     frozen = get_revision(session, actor, chapter, community, number)
     return Document.from_json(frozen.document).blocks
 
@@ -252,7 +259,10 @@ def chapter_infographic(
     if draft:
         if not may_see_draft(actor, community):
             raise PermissionDenied(
-                f"Only members and facilitators of {community.name} see the draft."
+                Message(
+                    N_("Only members and facilitators of {community} see the draft."),
+                    community=community.name,
+                )
             )
         return charts.infographic(key_results(session, actor, community.id))  # type: ignore[arg-type]
     if chapter.approved_number == 0:

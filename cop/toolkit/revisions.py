@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from cop.core import records
 from cop.core.audit import record_event
 from cop.core.errors import PermissionDenied
+from cop.core.i18n import N_
 from cop.core.permissions import Actor, authorize
 from cop.export import markdown
 from cop.toolkit.blocks import chapter_document
@@ -39,7 +40,9 @@ def _text(session: Session, actor: Actor, chapter_id: Any, which: int | str) -> 
     chapter, community = chapter_in_scope(session, actor, chapter_id)
     if which == DRAFT:
         if not may_see_draft(actor, community):
-            raise PermissionDenied("Only members and facilitators of the community see the draft.")
+            raise PermissionDenied(
+                N_("Only members and facilitators of the community see the draft.")
+            )
         toolkit = get_toolkit(session, chapter.toolkit_id)
         sections = live_sections(session, chapter.id)  # type: ignore[arg-type]
         document = chapter_document(session, actor, toolkit, chapter, community, sections)

@@ -129,13 +129,17 @@ def _section_in_scope(
     session: Session, actor: Actor, section_id: Any, operation: str, *, for_update: bool = False
 ) -> tuple[Section, Chapter, Community]:
     """The section, its chapter and community; for a change both rows are locked (section first)."""
-    section = records.get_live(session, Section, section_id, for_update=for_update, label="section")
+    section = records.get_live(
+        session, Section, section_id, for_update=for_update, label=N_("section")
+    )
     try:
         chapter, community = chapter_in_scope(
             session, actor, section.chapter_id, operation, for_update=for_update
         )
     except NotFound:
-        raise NotFound(f"There is no section with id {section_id}.") from None
+        raise NotFound(
+            Message(N_("There is no {label} with id {id}."), label=N_("section"), id=section_id)
+        ) from None
     return section, chapter, community
 
 
@@ -251,13 +255,15 @@ def add_comment(session: Session, actor: Actor, section_id: Any, text: str) -> C
 
 
 def resolve_comment(session: Session, actor: Actor, comment_id: Any, version: int) -> Comment:
-    comment = records.get_live(session, Comment, comment_id, for_update=True, label="comment")
+    comment = records.get_live(session, Comment, comment_id, for_update=True, label=N_("comment"))
     try:
         _section, _chapter, community = _section_in_scope(
             session, actor, comment.section_id, "chapter.comment"
         )
     except NotFound:
-        raise NotFound(f"There is no comment with id {comment_id}.") from None
+        raise NotFound(
+            Message(N_("There is no {label} with id {id}."), label=N_("comment"), id=comment_id)
+        ) from None
     if comment.resolved_at is not None:
         raise ValidationError({"comment": N_("This comment is already resolved.")})
     records.save(

@@ -28,9 +28,10 @@ from sqlmodel import Session, col, func, select
 
 from cop.communities.models import Community
 from cop.communities.service import get_community
-from cop.core import clock, records
+from cop.core import audit, clock, history, records
 from cop.core.audit import record_event, snapshot
 from cop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from cop.core.history import Entry
 from cop.core.i18n import LANGUAGES, N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize, can_read, is_allowed
@@ -38,7 +39,7 @@ from cop.core.validation import MAX_DATE, MIN_DATE, Checker, version_of
 from cop.export import markdown
 from cop.practices.review import WRONG_STATUS
 from cop.toolkit.blocks import chapter_document, section_sources
-from cop.toolkit.models import Chapter, ChapterStatus, Revision, Section, Toolkit
+from cop.toolkit.models import Chapter, ChapterStatus, Comment, Revision, Section, Toolkit
 
 STATUS_LABELS: dict[str, str] = {
     ChapterStatus.DRAFT: "draft",
@@ -109,7 +110,7 @@ def create_toolkit(
 def update_toolkit(
     session: Session, actor: Actor, toolkit_id: Any, version: int, **fields: Any
 ) -> Toolkit:
-    toolkit = records.get_live(session, Toolkit, toolkit_id, for_update=True, label="toolkit")
+    toolkit = records.get_live(session, Toolkit, toolkit_id, for_update=True, label=N_("toolkit"))
     authorize(actor, "toolkit.update")
     chk = Checker()
     values = _check_edition(chk, fields)
@@ -120,7 +121,7 @@ def update_toolkit(
 
 def get_toolkit(session: Session, toolkit_id: Any) -> Toolkit:
     """Editions are workspace-wide front matter: every signed-in user may read them."""
-    return records.get_live(session, Toolkit, toolkit_id, label="toolkit")
+    return records.get_live(session, Toolkit, toolkit_id, label=N_("toolkit"))
 
 
 def list_toolkits(session: Session) -> list[Toolkit]:
@@ -145,12 +146,16 @@ def chapter_in_scope(
     for_update: bool = False,
 ) -> tuple[Chapter, Community]:
     """The chapter and its community, if the actor may read it (and do ``operation``)."""
-    chapter = records.get_live(session, Chapter, chapter_id, for_update=for_update, label="chapter")
+    chapter = records.get_live(
+        session, Chapter, chapter_id, for_update=for_update, label=N_("chapter")
+    )
     try:
         community = get_community(session, actor, chapter.community_id)
-        records.get_live(session, Toolkit, chapter.toolkit_id, label="toolkit")
+        records.get_live(session, Toolkit, chapter.toolkit_id, label=N_("toolkit"))
     except NotFound:
-        raise NotFound(f"There is no chapter with id {chapter_id}.") from None
+        raise NotFound(
+            Message(N_("There is no {label} with id {id}."), label=N_("chapter"), id=chapter_id)
+        ) from None
     if operation is not None:
         authorize(actor, operation, community)
     return chapter, community
@@ -212,7 +217,7 @@ def add_chapter(
     session: Session, actor: Actor, toolkit_id: Any, community_id: Any, title: str | None = None
 ) -> Chapter:
     """The community's chapter, placed last; one per community and edition."""
-    toolkit = records.get_live(session, Toolkit, toolkit_id, for_update=True, label="toolkit")
+    toolkit = records.get_live(session, Toolkit, toolkit_id, for_update=True, label=N_("toolkit"))
     community = get_community(session, actor, community_id)
     assert toolkit.id is not None and community.id is not None  # stored records
     authorize(actor, "toolkit.update", community)
@@ -254,7 +259,7 @@ def move_chapter(
     chapter, community = chapter_in_scope(
         session, actor, chapter_id, "toolkit.update", for_update=True
     )
-    records.get_live(session, Toolkit, chapter.toolkit_id, for_update=True, label="toolkit")
+    records.get_live(session, Toolkit, chapter.toolkit_id, for_update=True, label=N_("toolkit"))
     if direction not in DIRECTIONS:
         raise ValidationError({"direction": N_("Move a chapter up or down.")})
     siblings = list(
@@ -345,10 +350,13 @@ def chapter_changed(session: Session, actor: Actor, chapter: Chapter, community:
 def require_version(session: Session, chapter: Chapter, version: int) -> None:
     if chapter.version != version_of(version):
         raise ConflictError(
-            "The chapter changed since you opened it (its sections or status moved on). "
-            "Read the current text, then try again.",
+            N_(
+                "The chapter changed since you opened it (its sections or status moved on). "
+                "Read the current text, then try again."
+            ),
             current=snapshot(chapter),
             changed=records.changes_since(session, chapter, version),
+            record_type="chapter",
         )
 
 
@@ -458,14 +466,22 @@ def get_revision(
     try:
         number = int(number)
     except (TypeError, ValueError):
-        raise NotFound(f"There is no revision {number!r} of this chapter.") from None
+        raise NotFound(
+            Message(N_("There is no revision {number} of this chapter."), number=str(number)[:40])
+        ) from None
     if number != chapter.approved_number and not is_allowed(actor, "chapter.export", community):
-        raise PermissionDenied(f"Earlier revisions are for the people of {community.name}.")
+        raise PermissionDenied(
+            Message(
+                N_("Earlier revisions are for the people of {community}."), community=community.name
+            )
+        )
     revision = session.exec(
         select(Revision).where(Revision.chapter_id == chapter.id, Revision.number == number)
     ).first()
     if revision is None:
-        raise NotFound(f"There is no revision {number} of this chapter.")
+        raise NotFound(
+            Message(N_("There is no revision {number} of this chapter."), number=str(number))
+        )
     return revision
 
 
@@ -498,6 +514,28 @@ class ChapterDetail:
     sees_draft: bool
     sections: list[Section]
     published: Revision | None
+
+
+def chapter_history(session: Session, actor: Actor, chapter_id: Any) -> list[Entry]:
+    """What happened to a chapter, newest first, as sentences (cop.core.history).
+
+    Its revisions for every reader; its draft's sections and comments only for
+    those who see the draft, as the draft itself.
+    """
+    chapter, community = chapter_in_scope(session, actor, chapter_id)
+    assert chapter.id is not None  # a stored chapter
+    parts = {
+        "chapter_revision": list(
+            session.exec(select(Revision.id).where(Revision.chapter_id == chapter.id))
+        )
+    }
+    if may_see_draft(actor, community):
+        sections = list(session.exec(select(Section.id).where(Section.chapter_id == chapter.id)))
+        parts["section"] = sections
+        parts["section_comment"] = list(
+            session.exec(select(Comment.id).where(col(Comment.section_id).in_(sections or [-1])))
+        )
+    return history.describe(session, audit.history(session, "chapter", chapter.id, parts=parts))  # type: ignore[arg-type]
 
 
 def chapter_detail(session: Session, actor: Actor, chapter_id: Any) -> ChapterDetail:

@@ -76,7 +76,7 @@ def update_agenda_item(
     duration_minutes: int | None = None,
     presenter: str = "",
 ) -> AgendaItem:
-    item = records.get_live(session, AgendaItem, item_id, for_update=True, label="agenda item")
+    item = records.get_live(session, AgendaItem, item_id, for_update=True, label=N_("agenda item"))
     _, community = editable_workshop(session, actor, item.workshop_id, "workshop.update")
     chk = Checker()
     values = _check_item(chk, title, duration_minutes, presenter)
@@ -94,7 +94,7 @@ def update_agenda_item(
 
 
 def remove_agenda_item(session: Session, actor: Actor, item_id: int) -> None:
-    item = records.get_live(session, AgendaItem, item_id, for_update=True, label="agenda item")
+    item = records.get_live(session, AgendaItem, item_id, for_update=True, label=N_("agenda item"))
     _, community = editable_workshop(session, actor, item.workshop_id, "workshop.update")
     records.soft_delete(
         session, actor, item, action="agenda_item.delete", community_id=community.id

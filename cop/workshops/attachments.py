@@ -212,7 +212,7 @@ def update_attachment(
     consent_confirmed: bool,
 ) -> Attachment:
     attachment = records.get_live(
-        session, Attachment, attachment_id, for_update=True, label="attachment"
+        session, Attachment, attachment_id, for_update=True, label=N_("attachment")
     )
     _, community = editable_workshop(session, actor, attachment.workshop_id, "workshop.attach")
     chk = Checker()
@@ -232,7 +232,7 @@ def update_attachment(
 
 def remove_attachment(session: Session, actor: Actor, attachment_id: int) -> None:
     attachment = records.get_live(
-        session, Attachment, attachment_id, for_update=True, label="attachment"
+        session, Attachment, attachment_id, for_update=True, label=N_("attachment")
     )
     _, community = editable_workshop(session, actor, attachment.workshop_id, "workshop.attach")
     records.soft_delete(
@@ -264,6 +264,6 @@ def attachment_download(
     session: Session, actor: Actor, attachment_id: int
 ) -> tuple[str, str, bytes]:
     """``(filename, content_type, bytes)`` of an attachment the actor may read."""
-    attachment = records.get_live(session, Attachment, attachment_id, label="attachment")
+    attachment = records.get_live(session, Attachment, attachment_id, label=N_("attachment"))
     workshop_in_scope(session, actor, attachment.workshop_id, "community.read")
     return attachment.filename, attachment.content_type, attachment.content

@@ -145,7 +145,7 @@ def update_attendance(
     session: Session, actor: Actor, attendance_id: int, version: int, *, role: str, attended: bool
 ) -> Attendance:
     attendance = records.get_live(
-        session, Attendance, attendance_id, for_update=True, label="attendance"
+        session, Attendance, attendance_id, for_update=True, label=N_("attendance")
     )
     _, community = editable_workshop(session, actor, attendance.workshop_id, "workshop.attend")
     chk = Checker()
@@ -165,7 +165,7 @@ def update_attendance(
 
 def remove_attendance(session: Session, actor: Actor, attendance_id: int) -> None:
     attendance = records.get_live(
-        session, Attendance, attendance_id, for_update=True, label="attendance"
+        session, Attendance, attendance_id, for_update=True, label=N_("attendance")
     )
     _, community = editable_workshop(session, actor, attendance.workshop_id, "workshop.attend")
     records.soft_delete(

@@ -42,7 +42,7 @@ def add_outcome(
 def update_outcome(
     session: Session, actor: Actor, outcome_id: int, version: int, *, kind: str, text: str
 ) -> Outcome:
-    outcome = records.get_live(session, Outcome, outcome_id, for_update=True, label="outcome")
+    outcome = records.get_live(session, Outcome, outcome_id, for_update=True, label=N_("outcome"))
     _, community = editable_workshop(session, actor, outcome.workshop_id, "workshop.update")
     chk = Checker()
     values = _check_outcome(chk, kind, text)
@@ -54,7 +54,7 @@ def update_outcome(
 
 
 def remove_outcome(session: Session, actor: Actor, outcome_id: int) -> None:
-    outcome = records.get_live(session, Outcome, outcome_id, for_update=True, label="outcome")
+    outcome = records.get_live(session, Outcome, outcome_id, for_update=True, label=N_("outcome"))
     _, community = editable_workshop(session, actor, outcome.workshop_id, "workshop.update")
     records.soft_delete(session, actor, outcome, action="outcome.delete", community_id=community.id)
 

@@ -17,14 +17,21 @@ from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from cop.communities.models import Community, Organisation, Person
-from cop.core import audit, clock
+from cop.core import audit, clock, history
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, Visibility, is_allowed
 from cop.core.validation import Checker, record_id
 from cop.workshops import agenda, attachments, attendance, outcomes
-from cop.workshops.models import Attendance, Workshop, WorkshopStatus
+from cop.workshops.models import (
+    AgendaItem,
+    Attachment,
+    Attendance,
+    Outcome,
+    Workshop,
+    WorkshopStatus,
+)
 from cop.workshops.service import (
     FORMATS,
     KINDS,
@@ -255,6 +262,11 @@ def month_calendar(
     return result
 
 
+def _part_ids(session: Session, table: Any, workshop_id: int) -> list[int]:
+    """The ids of a workshop's rows in ``table`` (deleted ones too: their events stay history)."""
+    return list(session.exec(select(table.id).where(table.workshop_id == workshop_id)))
+
+
 def workshop_detail(session: Session, actor: Actor, workshop_id: Any) -> dict[str, Any]:
     """Everything the detail page shows, with what the actor may do there."""
     workshop, community = workshop_in_scope(session, actor, workshop_id, "community.read")
@@ -286,7 +298,19 @@ def workshop_detail(session: Session, actor: Actor, workshop_id: Any) -> dict[st
         "summary": attendance.attendance_summary(session, actor, workshop.id),
         "outcomes": outcomes.live_outcomes(session, workshop.id),
         "attachments": attachments.attachment_list(session, workshop.id),
-        "history": audit.history(session, "workshop", workshop.id),
+        # Its agenda, attendance, outcomes and attachments are part of its history.
+        "history": history.describe(
+            session,
+            audit.history(
+                session,
+                "workshop",
+                workshop.id,
+                parts={
+                    table.__tablename__: _part_ids(session, table, workshop.id)  # type: ignore[misc]
+                    for table in (AgendaItem, Attendance, Outcome, Attachment)
+                },
+            ),
+        ),
         "may": {
             "edit": not closed and may("workshop.update"),
             "delete": not closed and may("workshop.delete"),

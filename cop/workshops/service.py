@@ -34,7 +34,7 @@ from cop.workshops.models import Workshop, WorkshopFormat, WorkshopKind, Worksho
 KINDS = [k.value for k in WorkshopKind]
 FORMATS = [f.value for f in WorkshopFormat]
 STATUSES = [s.value for s in WorkshopStatus]
-READ_ONLY = "This workshop is closed and read-only; a facilitator can reopen it."
+READ_ONLY = N_("This workshop is closed and read-only; a facilitator can reopen it.")
 # Bounds how far back a calendar or "upcoming" query looks for workshops still running.
 MAX_DURATION = timedelta(days=90)
 EDITABLE_FIELDS = (
@@ -67,11 +67,13 @@ def workshop_in_scope(
     for them (NotFound), the same as one that was never recorded.
     """
     workshop = records.get_live(
-        session, Workshop, workshop_id, for_update=for_update, label="workshop"
+        session, Workshop, workshop_id, for_update=for_update, label=N_("workshop")
     )
     community = session.get(Community, workshop.community_id)
     if community is None or community.deleted_at is not None or not can_read(actor, community):
-        raise NotFound(f"There is no workshop with id {workshop_id}.")
+        raise NotFound(
+            Message(N_("There is no {label} with id {id}."), label=N_("workshop"), id=workshop_id)
+        )
     authorize(actor, operation, community)
     return workshop, community
 
@@ -96,9 +98,11 @@ def get_workshop(session: Session, actor: Actor, workshop_id: Any) -> Workshop:
 
 def readable_community(session: Session, actor: Actor, community_id: Any) -> Community:
     """A community the actor may read; a private one does not exist for outsiders."""
-    community = records.get_live(session, Community, community_id, label="community")
+    community = records.get_live(session, Community, community_id, label=N_("community"))
     if not can_read(actor, community):
-        raise NotFound(f"There is no community with id {community_id}.")
+        raise NotFound(
+            Message(N_("There is no {label} with id {id}."), label=N_("community"), id=community_id)
+        )
     return community
 
 

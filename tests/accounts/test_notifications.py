@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from cop.accounts import notifications
+from cop.accounts.models import Notification
 from cop.actions import reminders
 from cop.actions import service as actions
 from cop.core import clock
@@ -108,3 +109,47 @@ def test_digest_sends_nothing_without_smtp(engine, world, monkeypatch) -> None:
         )
     with write_session(engine) as s:
         assert notifications.weekly_digest(s, SYSTEM) == 0
+
+
+def test_a_notification_keeps_its_template_and_an_older_row_its_text(engine, world) -> None:
+    _action(engine, world, date(2027, 5, 31))
+    with read_session(engine) as s:
+        notes, _total = notifications.inbox(s, world.member)
+    assigned = next(n for n in notes if n.kind == "action.assigned")
+    assert assigned.template.startswith("“{title}” in {community} was assigned")
+    assert assigned.params["due"] == {"date": "2027-05-31"}
+    shown = notifications.shown(assigned)
+    assert shown.params["due"] == date(2027, 5, 31)  # type: ignore[attr-defined]
+    older = Notification(
+        user_id=assigned.user_id, kind="action.assigned", message="Written before templates."
+    )
+    assert notifications.shown(older) == "Written before templates."
+
+
+def test_the_weekly_digest_is_written_in_each_readers_language(engine, world, monkeypatch) -> None:
+    from cop.accounts.models import User
+    from cop.communities.models import Person
+    from cop.core import mailer
+    from cop.core.i18n_catalog import compile_all
+    from tests.accounts.test_invitations import _FakeSmtp
+
+    compile_all()
+    monkeypatch.setenv("COP_SMTP_URL", "smtp://cop%40example.org:s3cret@mail.example.org:2525")
+    monkeypatch.setattr(mailer.smtplib, "SMTP", _FakeSmtp)
+    _FakeSmtp.sent = []
+    with write_session(engine) as s:
+        user = s.get(User, world.member.user_id)
+        assert user is not None
+        user.language = "de"
+        person = s.get(Person, world.member.person_id)
+        assert person is not None
+        person.email = "lena@example.org"
+        s.add_all([user, person])
+    _action(engine, world, date(2027, 5, 31))
+    with write_session(engine) as s:
+        assert notifications.weekly_digest(s, SYSTEM) == 1
+    message = _FakeSmtp.sent[0][3]
+    body = message.get_content()
+    assert "wurde Ihnen zugewiesen" in body and "31.05.2027" in body, body
+    assert "assigned to you" not in body and "2027-05-31" not in body and "Hello" not in body
+    assert message["Subject"] != "Your week in CoP Workspace"

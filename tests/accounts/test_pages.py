@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import parse_qs, urlsplit
 
 from sqlmodel import select
@@ -151,3 +152,16 @@ def test_the_offer_to_pick_someone_comes_only_when_the_email_is_theirs(run_page,
     next(b for b in at.button if b.label == "Create invitation link").click().run()
     assert "This does not look like an e-mail address." in [as_shown(e.value) for e in at.error]
     assert "Choose the person with this e-mail instead" not in [b.label for b in at.button]
+
+
+def test_audit_log_reads_as_sentences_with_dates_in_the_readers_format(run_page) -> None:
+    at = run_page("admin", "admin")
+    assert not at.exception, at.exception
+    log = next(df.value for df in at.dataframe if "Changes" in df.value.columns)
+    what = " ".join(log["What"])
+    with read_session() as s:
+        codes = {e.action for e in s.exec(select(AuditEvent))}
+    assert "section.create" in codes
+    assert not [code for code in codes if code in what]
+    assert "created the section “" in what or "created the workshop “" in what, what
+    assert not [w for w in log["When"] if re.match(r"\d{4}-\d{2}-\d{2}", w)]

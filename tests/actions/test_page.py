@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from cop.actions import service as actions
 from cop.actions.models import Action, ActionUpdate
 from cop.communities.models import Community, Organisation
+from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
 from tests.page_fixtures import texts
@@ -344,3 +345,26 @@ def test_a_parent_says_its_progress_comes_from_its_sub_actions_on_every_view(run
     assert (row["Progress"], row["Progress from"]) == (10, "3 sub-actions")
     board = view(run_page, "facilitator", "Board")
     assert any("10 % (from 3 sub-actions)" in c.value for c in board.caption)
+
+
+def test_history_tab_tells_what_happened_in_sentences(run_page) -> None:
+    with read_session() as session:
+        event = next(
+            e
+            for e in session.exec(
+                select(AuditEvent).where(AuditEvent.action == "action.post_update")
+            )
+            if "progress" in e.changes
+        )
+        moved = session.get(Action, event.record_id)
+        assert moved is not None
+    old, new = event.changes["progress"]
+    at = run_page("actions", "facilitator", {"id": str(moved.id)})
+    assert not at.exception, at.exception
+    history = next(df.value for df in at.dataframe if "When" in df.value.columns)
+    what = " ".join(history["What"])
+    changes = " ".join(history["Changes"])
+    assert f"the action “{moved.title}”" in what
+    assert f"Progress (%): {old} → {new}" in changes, changes
+    for raw in ("action.post_update", "action_update", "action.create", "progress_mode", "version"):
+        assert raw not in what + changes

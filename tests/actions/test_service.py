@@ -376,7 +376,10 @@ def test_ticking_a_milestone_and_changing_an_indicator_appear_in_the_actions_his
         action_updates.update_milestone(s, w.member, milestone.id, milestone.version, done=True)
         action_updates.update_indicator(s, w.member, indicator.id, indicator.version, current=7)
     with read_session(engine) as s:
-        events = [(e.record_type, e.action) for e in action_detail(s, w.member, action.id).history]
-    assert ("action_milestone", "action_milestone.update") in events
-    assert ("action_indicator", "action_indicator.update") in events
-    assert ("action", "action.create") in events
+        entries = action_detail(s, w.member, action.id).history
+    sentences = [str(e.sentence) for e in entries]
+    changes = [str(c) for e in entries for c in e.changes]
+    assert any("updated the milestone “Room booked” of the action" in x for x in sentences)
+    assert any("updated the indicator “Volunteers” of the action" in x for x in sentences)
+    assert any(x.endswith(f"created the action “{action.title}”.") for x in sentences)
+    assert "Done: no → yes" in changes and "Current: – → 7" in changes

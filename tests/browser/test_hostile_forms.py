@@ -147,6 +147,6 @@ def test_profile_refuses_an_empty_name_and_keeps_right_to_left_emoji_and_script_
     click(main(page).get_by_role("button", name="Save"))
     expect(main(page).get_by_label("Name", exact=True)).to_have_value(chosen)
     expect(
-        page.get_by_test_id("stSidebar").get_by_text(f"Signed in as {chosen} (member)")
+        page.get_by_test_id("stSidebar").get_by_text(f"Signed in as {chosen} · Member")
     ).to_be_visible()
     assert_inert(page)

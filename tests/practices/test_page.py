@@ -219,3 +219,16 @@ def test_a_search_that_matches_nothing_says_so_instead_of_an_empty_grid(run_page
     assert not at.exception, at.exception
     assert "No practice matches these filters: change the search or clear the filters." in texts(at)
     assert not [d for d in at.dataframe if "Practice" in d.value.columns]
+
+
+def test_practice_history_tells_what_happened_in_sentences(run_page) -> None:
+    title = "Neighbourhood welcome points with local contact persons"
+    at = run_page("practices", "member", query={"id": practice_id(title)})
+    assert "History" in [e.label for e in at.expander]
+    at.session_state["practice_history_open"] = True
+    at.run()
+    assert not at.exception, at.exception
+    history = next(df.value for df in at.dataframe if "When" in df.value.columns)
+    what = " ".join(history["What"])
+    assert f"created the practice “{title}”" in what, what
+    assert "practice.create" not in what + " ".join(history["Changes"])

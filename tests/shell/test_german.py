@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from sqlmodel import select
@@ -10,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from cop.accounts import profile
 from cop.accounts import service as accounts
+from cop.actions import service as actions
 from cop.communities.models import Community
 from cop.core.db import read_session, write_session
 from cop.core.i18n_catalog import compile_all
@@ -168,3 +170,46 @@ def test_a_german_user_sees_form_messages_in_german_under_the_field(
     banner = next(e for e in errors if e.startswith("Nichts wurde gespeichert."))
     assert "- Der Titel darf nicht leer sein." in banner
     assert not [e for e in errors if "must not be empty" in e or "Choose a city" in e]
+
+
+def _assign_an_action_to_member() -> None:
+    """The facilitator (reading English) assigns an action to the member: a stored notification."""
+    with read_session() as session:
+        facilitator = accounts.load_actor(session, username="facilitator")
+        member = accounts.load_actor(session, username="member")
+    assert facilitator is not None and member is not None and member.person_id is not None
+    shared = next(c for c in member.roles if c in facilitator.roles)
+    with write_session() as session:
+        actions.create_action(
+            session,
+            facilitator,
+            community_id=shared,
+            title="Welcome desk",
+            owner_person_id=member.person_id,
+            due_date=date(2027, 5, 31),
+        )
+
+
+def test_a_stored_notification_and_the_role_read_german(run_page: Callable[..., AppTest]) -> None:
+    _assign_an_action_to_member()
+    choose_language("member", "de")
+    at = run_page("home", "member")
+    assert not at.exception, at.exception
+    inbox = as_shown(next(m.value for m in at.markdown if "Welcome desk" in m.value))
+    assert "Ihnen wurde eine Aktion zugewiesen" in inbox
+    assert "31.05.2027" in inbox  # the due date as German writes it
+    for english in ("was assigned", "assigned to you", "due"):
+        assert english not in inbox, inbox
+    sidebar = sidebar_texts(at)
+    assert "Mitglied" in sidebar
+    assert "member" not in sidebar, sidebar
+
+
+def test_the_same_notification_reads_english_for_an_english_reader(
+    run_page: Callable[..., AppTest],
+) -> None:
+    _assign_an_action_to_member()
+    at = run_page("home", "member")
+    inbox = as_shown(next(m.value for m in at.markdown if "Welcome desk" in m.value))
+    assert "was assigned to you" in inbox and "May 31, 2027" in inbox
+    assert "Member" in sidebar_texts(at)

@@ -160,3 +160,44 @@ def test_revisions_show_when_they_were_approved_in_the_readers_zone(run_page) ->
     cells = "\n".join(frame.value.astype(str).to_csv() for frame in at.dataframe)
     assert "Approved at" in cells
     assert not re.search(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d)?(\.\d+)?\+00:00", cells), cells
+
+
+def test_chapter_history_tells_what_happened_in_sentences(run_page) -> None:
+    chapter = _welcoming_chapter()
+    at = run_page("toolkit", "member")
+    assert "History" in [t.label for t in at.tabs]
+    history = next(df.value for df in at.dataframe if "When" in df.value.columns)
+    what = " ".join(history["What"])
+    assert f"created the chapter “{chapter.title}”" in what, what
+    assert f"of the chapter “{chapter.title}”" in what  # its sections, for those who see the draft
+    assert "section.create" not in what and "chapter.create" not in what
+    observer = run_page("toolkit", "observer")
+    seen = next(df.value for df in observer.dataframe if "When" in df.value.columns)
+    assert "the section" not in " ".join(seen["What"])  # the draft's sections stay hidden
+
+
+def test_a_stale_save_names_the_other_change_by_its_label_and_its_author(run_page) -> None:
+    from tests.shell.test_german import choose_language
+
+    chapter = _welcoming_chapter()
+    with read_session() as session:
+        section = session.exec(
+            select(Section).where(Section.chapter_id == chapter.id, Section.kind == "free_text")
+        ).one()
+    choose_language("member", "de")
+    at = run_page("toolkit", "member")
+    at.session_state[f"section-{section.id}-edit"] = True
+    at.run()
+    with write_session() as session:
+        facilitator = load_actor(session, find_user(session, "facilitator").id)  # type: ignore[union-attr]
+        toolkit_sections.update_section(
+            session, facilitator, section.id, section.version, body="The facilitator's text."
+        )
+    at.text_area(key=f"body-{section.id}").input("The member's text.")
+    at.button(key=f"save-{section.id}").click()
+    at.run()
+    assert not at.exception, at.exception
+    other = next(df.value for df in at.dataframe if "Feld" in df.value.columns)
+    assert list(other["Feld"]) == ["Text"]
+    assert list(other["Geändert von"]) == [facilitator.name]  # the person, not the username
+    assert "body" not in other.to_string()

@@ -10,7 +10,7 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from cop.actions.models import Action
-from cop.communities.models import Community
+from cop.communities.models import Community, Membership, Person
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
 from cop.workshops import service as workshops
@@ -338,3 +338,30 @@ def test_agenda_and_outcome_forms_keep_input_after_a_refusal_and_empty_after_a_s
     _button(at, "Add outcome").click().run()
     assert "Nothing was saved" in texts(at)
     assert next(t for t in at.text_area if t.label == "Outcome (Markdown)").value == "x" * 100_001
+
+
+def test_history_tab_names_the_facilitators_and_the_workshop(run_page) -> None:
+    with read_session() as s:
+        planned = s.exec(
+            select(Workshop).where(Workshop.status == "planned").order_by(Workshop.id)  # type: ignore[arg-type]
+        ).first()
+        assert planned is not None
+        person = s.exec(
+            select(Person)
+            .join(Membership, Membership.person_id == Person.id)  # type: ignore[arg-type]
+            .where(Membership.community_id == planned.community_id)
+        ).first()
+    assert person is not None
+    with write_session() as s:
+        workshops.update_workshop(
+            s, SYSTEM, planned.id, planned.version, facilitator_ids=[person.id]
+        )
+    at = run_page("workshops", "facilitator", {"id": str(planned.id)})
+    assert not at.exception, at.exception
+    history = next(df.value for df in at.dataframe if "When" in df.value.columns)
+    what, changes = " ".join(history["What"]), " ".join(history["Changes"])
+    assert f"updated the workshop “{planned.title}”" in what, what
+    assert f"created the workshop “{planned.title}”" in what, what
+    assert "Facilitators:" in changes and person.name in changes, changes
+    for raw in ("workshop.update", "workshop.create", "facilitator_ids", "[", "version"):
+        assert raw not in what + changes, raw

@@ -251,7 +251,14 @@ def test_detail_has_everything_with_history_and_what_the_actor_may_do(
     assert [a["name"] for a in detail["attendance"]] == ["Bo"]
     assert detail["summary"]["attended"] == 1
     assert [o.text for o in detail["outcomes"]] == ["Meet again"]
-    assert [e.action for e in detail["history"]] == ["workshop.update", "workshop.create"]
+    assert [str(e.sentence) for e in detail["history"]] == [
+        f"{w.member.name} updated the workshop “Renamed”.",
+        f"{w.member.name} created an outcome of the workshop “Renamed”.",
+        f"{w.member.name} created the attendance of Bo at the workshop “Renamed”.",
+        f"{w.member.name} created the agenda item “Welcome” of the workshop “Renamed”.",
+        f"{w.member.name} created the workshop “Renamed”.",
+    ]  # its agenda, attendance and outcomes are part of its history
+    assert [str(c) for c in detail["history"][0].changes] == [f"Title: {made.title} → Renamed"]
     assert not any(detail["may"][k] for k in ("edit", "close", "attend", "export_attendance"))
     assert (
         as_member["may"]["edit"]

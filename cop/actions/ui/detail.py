@@ -23,6 +23,7 @@ from cop.core.permissions import Actor
 from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.shell.formatting import format_date, local_time, record_link
 from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.shell.history import history_table
 from cop.shell.text import markdown, plain
 
 
@@ -67,19 +68,7 @@ def action_page(actor: Actor, action_id: str) -> None:
     with tabs[3]:
         _sub_actions(actor, d)
     with tabs[4]:
-        st.dataframe(
-            [
-                {
-                    _("When"): local_time(e.at, actor.time_zone, language=actor.language),
-                    _("Who"): e.actor_name,
-                    _("What"): e.action,
-                    _("Changed"): ", ".join(sorted(e.changes)),
-                }
-                for e in d.history
-            ],
-            hide_index=True,
-            width="stretch",
-        )
+        history_table(actor, d.history)
     if d.may["update"]:
         with st.expander(_("Edit"), icon=":material/edit:"):
             action_form(actor, d.community, f"action-{a.id}", d)
@@ -362,7 +351,7 @@ def _sub_actions(actor: Actor, d: ActionDetail) -> None:
                     _("Title"): r["title"],
                     _("Status"): status_label(r["status"], _),
                     _("Progress"): r["progress"],
-                    _("Due"): r["due_date"],
+                    _("Due"): format_date(r["due_date"], actor.language),
                     _("Owner"): r["owner"],
                 }
                 for r in d.sub_actions

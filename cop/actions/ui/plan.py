@@ -18,7 +18,7 @@ from cop.core.db import read_session
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
 from cop.export.limiter import ExportBusy
-from cop.shell.forms import read
+from cop.shell.forms import error_text, read
 from cop.shell.text import plain
 
 # Static CSS only (no user text): hide the app's chrome when the city plan is printed.
@@ -74,7 +74,7 @@ def city_plan_view(actor: Actor) -> None:
                     reader_language=actor.language,
                 )
         except ExportBusy as exc:
-            st.warning(_(str(exc)))
+            st.warning(plain(error_text(exc, actor.language)))
             return
         st.download_button(
             _("Download PDF"),

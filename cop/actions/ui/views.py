@@ -31,7 +31,7 @@ from cop.core.permissions import Actor, is_allowed
 from cop.core.settings import LIMITS
 from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.shell.cache import cached_read
-from cop.shell.formatting import display_table, format_date, record_link
+from cop.shell.formatting import chart_date_format, display_table, format_date, record_link
 from cop.shell.forms import draw_conflict, errors_banner, localize, read, submit
 from cop.shell.grid import grid, narrowed
 from cop.shell.lazy import filter_panel, lazy_expander
@@ -205,7 +205,7 @@ def _table_page(
                     status_label(r["status"], _),
                     r["progress"],
                     progress_source(r["progress_from"], _),
-                    r["due_date"],
+                    format_date(r["due_date"], actor.language),
                     "⚠️" if r["overdue"] else "",
                     r["owner"],
                     r["city"] or "",
@@ -462,13 +462,14 @@ def timeline_view(actor: Actor, chosen: dict[str, Any]) -> None:
         ]
     )
     labels = [status_label(s, _) for s in STATUSES]
+    day = chart_date_format(actor.language)
     tooltip = [
         alt.Tooltip("action:N", title=_("Action")),
         alt.Tooltip("owner:N", title=_("Owner")),
         alt.Tooltip("status:N", title=_("Status")),
         alt.Tooltip("progress:N", title=_("Progress")),
-        alt.Tooltip("start:T", title=_("Start")),
-        alt.Tooltip("due:T", title=_("Due")),
+        alt.Tooltip("start:T", title=_("Start"), format=day),
+        alt.Tooltip("due:T", title=_("Due"), format=day),
     ]
     colour = alt.Color(
         "status:N", title=_("Status"), scale=alt.Scale(domain=labels, range=STATUS_COLOURS)
@@ -479,8 +480,10 @@ def timeline_view(actor: Actor, chosen: dict[str, Any]) -> None:
         "action:N", title=None, sort=None, axis=alt.Axis(labelLimit=220, labelOverlap=False)
     )
     base = alt.Chart(frame).encode(y=row, color=colour, tooltip=tooltip)
-    bars = base.mark_bar(cornerRadius=3).encode(x=alt.X("start:T", title=_("Start")), x2="due:T")
+    bars = base.mark_bar(cornerRadius=3).encode(
+        x=alt.X("start:T", title=_("Start"), axis=alt.Axis(format=day)), x2="due:T"
+    )
     # A mark on the due date, so an action due the day it starts (no length) is still seen.
-    due = base.mark_tick(thickness=3, size=16).encode(x="due:T")
+    due = base.mark_tick(thickness=3, size=16).encode(x=alt.X("due:T", axis=alt.Axis(format=day)))
     chart = alt.layer(bars, due).properties(height=alt.Step(24))
     st.altair_chart(chart, width="stretch")

@@ -20,6 +20,8 @@ from cop.core.db import get_engine
 from cop.core.errors import CopError
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
+from cop.shell.forms import error_text
+from cop.shell.text import plain
 
 
 def backup_file_name() -> str:
@@ -41,7 +43,7 @@ def _make_backup(actor: Actor) -> tuple[str, bytes, dict[str, int]] | None:
             counts = portability.backup(get_engine(), path, actor=actor)
             return name, path.read_bytes(), counts
     except CopError as exc:
-        st.error(_(str(exc)), icon=":material/block:")
+        st.error(plain(error_text(exc, actor.language)), icon=":material/block:")
         return None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import streamlit as st
@@ -15,11 +14,11 @@ from cop.core.errors import CopError, ValidationError
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, Visibility
 from cop.core.settings import LIMITS
-from cop.shell.formatting import local_time
 from cop.shell.forms import (
     PAGE_SIZE,
     clear_form,
     draw_conflict,
+    error_text,
     errors_banner,
     field_error,
     localize,
@@ -29,7 +28,9 @@ from cop.shell.forms import (
     widget_key,
 )
 from cop.shell.grid import grid
+from cop.shell.history import history_table
 from cop.shell.person_picker import person_picker
+from cop.shell.text import plain
 
 # What the import preview says of each row's person and membership.
 PLAN_WORDS = {"new": N_("new"), "existing": N_("existing")}
@@ -205,7 +206,7 @@ def import_tab(actor: Actor) -> None:
         st.error(localize(exc.fields.get("file", str(exc)), actor.language))
         return
     except CopError as exc:
-        st.error(_(str(exc)))
+        st.error(plain(error_text(exc, actor.language)))
         return
     st.write(
         _(
@@ -292,8 +293,8 @@ def audit_tab(actor: Actor) -> None:
         return
     _rows, total = read(admin.audit_log, actor, limit=1, reader_language=actor.language, **filters)  # type: ignore[misc]
     limit, offset = pager(total, "adm_audit_page", PAGE_SIZE, actor.language)
-    events, _total = read(
-        admin.audit_log,
+    entries, _total = read(
+        admin.audit_log_entries,
         actor,
         limit=limit,
         offset=offset,  # type: ignore[misc]
@@ -301,17 +302,4 @@ def audit_tab(actor: Actor) -> None:
         **filters,
     )
     st.caption(_("{total} events").format(total=total))
-    st.dataframe(
-        [
-            {
-                _("When"): local_time(e.at, actor.time_zone, "%Y-%m-%d %H:%M:%S"),
-                _("Who"): e.actor_name,
-                _("What"): e.action,
-                _("Record"): f"{e.record_type} {e.record_id or ''}".strip(),
-                _("Changes"): json.dumps(e.changes, ensure_ascii=False, default=str)[:500],
-            }
-            for e in events
-        ],
-        hide_index=True,
-        width="stretch",
-    )
+    history_table(actor, entries or [])

@@ -26,8 +26,15 @@ from cop.core.permissions import Actor
 from cop.home import queries as dashboard
 from cop.shell.cache import cached_read
 from cop.shell.charts import show_bars
-from cop.shell.formatting import display_table, format_date, local_time, record_link
-from cop.shell.forms import submit
+from cop.shell.formatting import (
+    display_table,
+    format_date,
+    format_month,
+    local_time,
+    record_link,
+)
+from cop.shell.forms import localize, submit
+from cop.shell.history import activity_line
 from cop.shell.lazy import lazy_expander, lazy_popover
 from cop.shell.text import plain
 from cop.toolkit.service import STATUS_LABELS as CHAPTER_LABELS
@@ -52,8 +59,15 @@ class HomeView:
     upcoming: list[tuple[str, int]] = field(default_factory=list)
     inbox: list[tuple[int, str]] = field(default_factory=list)  # (notification id, Markdown line)
     unread_total: int = 0
-    activity: str = ""
+    activity: str = ""  # HTML lines, every text escaped (cop.shell.history.activity_line)
     per_month: list[dict[str, Any]] = field(default_factory=list)
+    months: list[str] = field(default_factory=list)  # the chart's months in calendar order
+
+
+def _month_label(month: str, language: str) -> str:
+    """ "2026-05" (the query's month) as the reader's language writes it."""
+    year, number = month.split("-")
+    return format_month(int(year), int(number), language)
 
 
 def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeView:
@@ -124,22 +138,14 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
     inbox = [
         (
             note.id,
-            f"- **{plain(_(notifications.KINDS.get(note.kind, note.kind)))}**: {plain(note.message)}",
+            f"- **{plain(_(notifications.KINDS.get(note.kind, note.kind)))}**: "
+            + plain(localize(notifications.shown(note), actor.language)),
         )
         for note in o["inbox"]
     ]
     activity = "  \n".join(
-        plain(
-            " · ".join(
-                (
-                    local_time(e["at"], actor.time_zone, language=actor.language),
-                    e["actor_name"],
-                    e["action"],
-                    o["names"].get(e["community_id"], ""),
-                )
-            )
-        )
-        for e in o["activity"]
+        activity_line(actor, entry, o["names"].get(entry.community_id, ""))
+        for entry in o["activity"]
     )
     return HomeView(
         communities=display_table(rows, columns) if rows else None,
@@ -149,7 +155,12 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
         inbox=inbox,
         unread_total=o["unread_total"],
         activity=activity,
-        per_month=o["per_month"],
+        per_month=[
+            row | {"month": _month_label(row["month"], actor.language)} for row in o["per_month"]
+        ],
+        months=[
+            _month_label(m, actor.language) for m in sorted({r["month"] for r in o["per_month"]})
+        ],
     )
 
 
@@ -181,7 +192,10 @@ def draw_home(actor: Actor, community_id: int | None) -> None:
     with news_col:
         _inbox(actor, view)
         st.subheader(_("Recent activity"))
-        st.caption(view.activity or _("Nothing happened yet."))
+        if view.activity:
+            st.markdown(view.activity, unsafe_allow_html=True)  # escaped by activity_line
+        else:
+            st.caption(_("Nothing happened yet."))
 
 
 def _communities(actor: Actor, view: HomeView) -> None:
@@ -219,6 +233,7 @@ def _communities(actor: Actor, view: HomeView) -> None:
                         horizontal=False,
                         category_title=_("Month"),
                         value_title=_("Workshops"),
+                        sort=view.months,
                         height=260,
                         alt_text=_("Workshops per month and community"),
                     )

@@ -24,6 +24,7 @@ from cop.practices import self_assessment, standards
 from cop.practices.models import ReviewStatus, Standard
 from cop.practices.review import STATUS_LABELS, reviews
 from cop.shell.charts import arrow_dataset, show_spec
+from cop.shell.formatting import chart_date_format
 from cop.shell.forms import (
     clear_form,
     draw_conflict,
@@ -195,7 +196,12 @@ def heatmap_spec(rows: list[dict[str, Any]], language: str) -> dict[str, Any]:
                         {"field": "standard", "type": "nominal", "title": _("Standard")},
                         {"field": "score", "type": "quantitative", "title": _("Score")},
                         {"field": "label", "type": "nominal", "title": _("Stage")},
-                        {"field": "assessed_on", "type": "temporal", "title": _("Assessed on")},
+                        {
+                            "field": "assessed_on",
+                            "type": "temporal",
+                            "title": _("Assessed on"),
+                            "format": chart_date_format(language),
+                        },
                     ],
                 },
             },
@@ -212,7 +218,12 @@ def trend_spec(rows: list[dict[str, Any]], language: str) -> dict[str, Any]:
         "data": {"name": "scores"},
         "mark": {"type": "line", "point": True},
         "encoding": {
-            "x": {"field": "assessed_on", "type": "temporal", "title": _("Assessed on")},
+            "x": {
+                "field": "assessed_on",
+                "type": "temporal",
+                "title": _("Assessed on"),
+                "axis": {"format": chart_date_format(language)},
+            },
             "y": {
                 "field": "score",
                 "type": "quantitative",
@@ -225,7 +236,7 @@ def trend_spec(rows: list[dict[str, Any]], language: str) -> dict[str, Any]:
                 {"field": "standard_label", "type": "nominal"},
                 {"field": "score", "type": "quantitative"},
                 {"field": "label", "type": "nominal"},
-                {"field": "assessed_on", "type": "temporal"},
+                {"field": "assessed_on", "type": "temporal", "format": chart_date_format(language)},
             ],
         },
     }

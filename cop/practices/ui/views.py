@@ -30,6 +30,7 @@ from cop.shell.cache import cached_read
 from cop.shell.formatting import display_table, format_date, format_number, local_time
 from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
 from cop.shell.grid import grid, narrowed
+from cop.shell.history import history_table
 from cop.shell.lazy import filter_panel, lazy_expander
 from cop.shell.text import heading, markdown, plain
 from cop.workshops.labels import KIND_LABELS
@@ -180,7 +181,7 @@ def _list_page(
                     r["community"],
                     _(STATUS_LABELS.get(r["status"], r["status"])),
                     ", ".join(r["themes"]),
-                    r["started_on"],
+                    format_date(r["started_on"], actor.language),
                     r["people_reached"],
                 ),
                 strict=True,
@@ -306,6 +307,17 @@ def _period(p: Practice, _: Any, language: str) -> str:
     return _("since {start}").format(start=start) if start else ""
 
 
+def _history(actor: Actor, practice_id: int | None) -> None:
+    _ = translator(actor.language)
+    panel = lazy_expander(_("History"), "practice_history_open", icon=":material/history:")
+    if panel is not None:
+        with panel:
+            entries = read(
+                practices.practice_history, actor, practice_id, reader_language=actor.language
+            )
+            history_table(actor, entries or [])
+
+
 def practice_page(actor: Actor, practice_id: str) -> None:
     """Everything about one practice, where it was seen, and what the actor may do with it."""
     _ = translator(actor.language)
@@ -354,6 +366,7 @@ def practice_page(actor: Actor, practice_id: str) -> None:
         st.markdown(f"**{_('Links')}**")
         markdown("\n".join(f"- <{link}>" for link in p.links))
     _images(actor, detail)
+    _history(actor, p.id)
     st.subheader(_("Where it was seen"))
     if detail.workshops:
         st.dataframe(
@@ -459,7 +472,9 @@ def _link_workshop(actor: Actor, detail: practices.PracticeDetail) -> None:
         rows, _total = find_workshops(session, actor, community_id=detail.community.id, limit=100)
     linked = {w["id"] for w in detail.workshops}
     choices = {
-        r["id"]: f"{r['title']} ({r['starts_at']:%Y-%m-%d})" for r in rows if r["id"] not in linked
+        r["id"]: f"{r['title']} ({format_date(r['starts_at'], actor.language, actor.time_zone)})"
+        for r in rows
+        if r["id"] not in linked
     }
     if not choices:
         return

@@ -26,12 +26,14 @@ from cop.shell.formatting import local_time
 from cop.shell.forms import (
     clear_form,
     draw_conflict,
+    error_text,
     errors_banner,
     field_error,
     read,
     submit,
     widget_key,
 )
+from cop.shell.history import history_table
 from cop.shell.text import heading, markdown, plain
 from cop.toolkit import export as toolkit_export
 from cop.toolkit import revisions as toolkit_revisions
@@ -93,11 +95,15 @@ def chapter_page(actor: Actor, chapter_id: int) -> None:
     )
     st.caption(f"{plain(detail.community.name)} · {status} · {published}")
     if detail.sees_draft:
-        editor, review, export = st.tabs([_("Draft"), _("Revisions"), _("Export")])
+        editor, review, export, past = st.tabs(
+            [_("Draft"), _("Revisions"), _("Export"), _("History")]
+        )
         with editor:
             _editor(actor, detail)
     else:
-        reading, review, export = st.tabs([_("Approved text"), _("Revisions"), _("Export")])
+        reading, review, export, past = st.tabs(
+            [_("Approved text"), _("Revisions"), _("Export"), _("History")]
+        )
         with reading:
             if detail.published is None:
                 st.info(_("This chapter has no approved revision yet."))
@@ -107,6 +113,9 @@ def chapter_page(actor: Actor, chapter_id: int) -> None:
         _revisions(actor, detail)
     with export:
         _chapter_export(actor, detail)
+    with past:
+        entries = read(toolkit.chapter_history, actor, chapter.id, reader_language=actor.language)
+        history_table(actor, entries or [])
 
 
 def _editor(actor: Actor, detail: ChapterDetail) -> None:
@@ -551,7 +560,7 @@ def _chapter_export(actor: Actor, detail: ChapterDetail) -> None:
                     on_wait=lambda message: status.update(label=_(message)),
                 )
             except CopError as exc:
-                status.update(label=_(str(exc)), state="error")
+                status.update(label=plain(error_text(exc, actor.language)), state="error")
             else:
                 st.session_state["toolkit-chapter-file"] = built
                 status.update(label=_("The file is ready."), state="complete")
@@ -582,7 +591,7 @@ def _infographic(actor: Actor, detail: ChapterDetail) -> None:
                     session, actor, detail.chapter.id, draft=detail.sees_draft
                 )
         except CopError as exc:
-            st.error(_(str(exc)))
+            st.error(plain(error_text(exc, actor.language)))
             made = None
         if made is None:
             st.info(_("There is no infographic to download yet."))

@@ -17,7 +17,7 @@ from cop.core.db import read_session
 from cop.core.errors import CopError
 from cop.core.i18n import LANGUAGES, translator
 from cop.core.permissions import Actor
-from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.shell.forms import draw_conflict, error_text, errors_banner, field_error, read, submit
 from cop.shell.text import heading, markdown, plain
 from cop.toolkit import export as toolkit_export
 from cop.toolkit import service as toolkit
@@ -251,7 +251,7 @@ def _whole_export(actor: Actor, edition: Toolkit, chapters: list[dict[str, Any]]
                         progress=lambda fraction, message: bar.progress(fraction, text=message),
                     )
                 except CopError as exc:
-                    status.update(label=_(str(exc)), state="error")
+                    status.update(label=plain(error_text(exc, actor.language)), state="error")
                 else:
                     st.session_state["toolkit-whole-file"] = built
                     status.update(label=_("The file is ready."), state="complete", expanded=False)

@@ -38,6 +38,7 @@ from cop.shell.forms import (
     submit,
     widget_key,
 )
+from cop.shell.history import history_table
 from cop.shell.text import markdown, plain
 from cop.workshops import agenda, attachments, attendance, outcomes
 from cop.workshops import io as workshop_io
@@ -112,19 +113,7 @@ def workshop_page(actor: Actor, workshop_id: str) -> None:
     with tabs[3]:
         _attachments(actor, d)
     with tabs[4]:
-        st.dataframe(
-            [
-                {
-                    _("When"): local_time(e.at, actor.time_zone, language=actor.language),
-                    _("Who"): e.actor_name,
-                    _("What"): e.action,
-                    _("Changed"): ", ".join(sorted(e.changes)),
-                }
-                for e in d["history"]
-            ],
-            hide_index=True,
-            width="stretch",
-        )
+        history_table(actor, d["history"])
     if may["edit"]:
         with st.expander(_("Edit"), icon=":material/edit:"):
             workshop_form(actor, d["community"], f"workshop-{w.id}", w)
