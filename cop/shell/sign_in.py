@@ -10,7 +10,8 @@ from cop.accounts import service as accounts
 from cop.core import clock, settings
 from cop.core.db import read_session, write_session
 from cop.core.errors import DatabaseUnavailable
-from cop.shell.session import browser_translator, clear_session
+from cop.shell.session import browser_translator, clear_session, cookie_claims
+from cop.shell.session_keys import DELETE_COOKIE
 
 
 def make_authenticator() -> stauth.Authenticate:
@@ -42,6 +43,17 @@ def make_authenticator() -> stauth.Authenticate:
         return user is not None
 
     model.check_credentials = check_credentials
+    cookie_model = authenticator.cookie_controller.cookie_model
+
+    def verified_cookie() -> dict[str, str | float] | bool:
+        """The widget's own decoding raises on some forged cookies; ours refuses every bad one."""
+        claims = cookie_claims(cookie_model.token)
+        if claims is None:
+            st.session_state[DELETE_COOKIE] = True  # ignored now, and cleared from the browser
+            return False
+        return claims
+
+    cookie_model._token_decode = verified_cookie
     return authenticator
 
 
@@ -55,8 +67,6 @@ def draw_sign_in() -> None:
     if reason:
         st.info(_(reason))
     authenticator = make_authenticator()
-    if st.session_state.pop("cop_delete_cookie", False):
-        authenticator.cookie_controller.delete_cookie()
     fields = {
         "Form name": _("Sign in"),
         "Username": _("Username"),
@@ -69,11 +79,13 @@ def draw_sign_in() -> None:
         # A cookie for a user who may no longer sign in (locked, deactivated, removed).
         clear_session()
         st.rerun()
+    if st.session_state.pop(DELETE_COOKIE, False):
+        authenticator.cookie_controller.delete_cookie()
     if st.session_state.get("authentication_status") is False:
         st.error(_(accounts.SIGN_IN_FAILED))
     if settings.demo_enabled():
         st.info(
             _(
-                "Demo workspace: sign in as **facilitator**, **member** or **admin**; the password of each is `demo passphrase 2026`."
+                "Demo workspace: sign in as **facilitator**, **member**, **observer** or **admin**; the password of each is `demo passphrase 2026`."
             )
         )
