@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 
 import extra_streamlit_components as stx
@@ -9,12 +10,12 @@ import jwt
 import streamlit as st
 
 from cop.accounts import service as accounts
-from cop.core import settings
+from cop.core import clock, settings
 from cop.core.db import read_session, write_session
 from cop.core.i18n import N_, best_language, translator
 from cop.core.permissions import Actor
 from cop.shell.cache import data_version
-from cop.shell.session_keys import AUTH_KEYS, COOKIE_PENDING, COOKIE_WRITER
+from cop.shell.session_keys import AUTH_KEYS, COOKIE_PENDING, COOKIE_WRITER, DELETE_COOKIE
 
 
 def browser_translator():  # noqa: ANN202
@@ -22,16 +23,52 @@ def browser_translator():  # noqa: ANN202
     return translator(best_language(locale))
 
 
-def _cookie_issued_at() -> datetime | None:
-    token = st.context.cookies.get(settings.COOKIE_NAME) if st.context.cookies else None
-    if not token:
+def cookie_claims(token: str | None) -> dict[str, str | float] | None:
+    """The sign-in cookie's username and exp_date, or None for any cookie that does not verify.
+
+    Anyone can put any cookie in their browser: an ``"alg": "none"`` token, another
+    key, garbage, an expired one or one of the wrong shape. streamlit-authenticator
+    decodes it itself and raises on some of these (``InvalidAlgorithmError``) before
+    anything is drawn, so the sign-in widget is handed this check instead
+    (``cop.shell.sign_in.make_authenticator``): a bad cookie is simply no cookie.
+    """
+    if not token or not isinstance(token, str):
         return None
     try:
         payload = jwt.decode(token, settings.cookie_key(), algorithms=["HS256"])
-        expires = datetime.fromtimestamp(float(payload["exp_date"]), UTC)
-    except (jwt.PyJWTError, KeyError, ValueError, TypeError):
+    except (jwt.PyJWTError, ValueError, TypeError):
         return None
+    username, expires = payload.get("username"), payload.get("exp_date")
+    if not isinstance(username, str) or not username:
+        return None
+    if isinstance(expires, bool) or not isinstance(expires, int | float):
+        return None
+    if not datetime.now(UTC).timestamp() < expires < _LATEST_EXPIRY:
+        return None
+    return {"username": username, "exp_date": float(expires)}
+
+
+# Far beyond any cookie we issue; keeps a huge exp_date from overflowing datetime.
+_LATEST_EXPIRY = datetime(9000, 1, 1, tzinfo=UTC).timestamp()
+
+
+def cookie_issued_at(token: str | None) -> datetime | None:
+    """When a verified cookie was issued (its exp_date minus the configured expiry), else None."""
+    claims = cookie_claims(token)
+    if claims is None:
+        return None
+    expires = datetime.fromtimestamp(float(claims["exp_date"]), UTC)
     return expires - timedelta(days=settings.COOKIE_EXPIRY_DAYS)
+
+
+def browser_cookie() -> str | None:
+    """The sign-in cookie this browser sent with the page, as is (unverified)."""
+    cookies = st.context.cookies
+    return cookies.get(settings.COOKIE_NAME) if cookies else None
+
+
+def _cookie_issued_at() -> datetime | None:
+    return cookie_issued_at(browser_cookie())
 
 
 def _signed_in_at() -> datetime | None:
@@ -47,7 +84,7 @@ def clear_session(message: str | None = None) -> None:
     for key in ("cop_signed_in_at", "cop_actor_cache", "cop_read_cache", COOKIE_PENDING):
         st.session_state.pop(key, None)
     st.session_state["logout"] = True  # the widget must not sign in again from the old cookie
-    st.session_state["cop_delete_cookie"] = True
+    st.session_state[DELETE_COOKIE] = True
     if message:
         st.session_state["cop_signed_out_reason"] = message
 
@@ -96,13 +133,25 @@ def current_actor() -> Actor | None:
 
 def new_cookie(username: str) -> tuple[str, datetime]:
     """The widget's own cookie format (a JWT of username and exp_date), made once per sign-in."""
-    expires = datetime.now() + timedelta(days=settings.COOKIE_EXPIRY_DAYS)
+    # Aware UTC: naive local time would move the issue time by an hour across a DST change.
+    expires = datetime.now(UTC) + timedelta(days=settings.COOKIE_EXPIRY_DAYS)
     token = jwt.encode(
         {"username": username, "exp_date": expires.timestamp()},
         settings.cookie_key(),
         algorithm="HS256",
     )
     return token, expires
+
+
+def renew_sign_in(username: str) -> None:
+    """Keep this tab signed in after its own user's other sessions were ended here.
+
+    A password change moves ``sessions_valid_after`` to now, which refuses every
+    sign-in before it, this tab's included: its session gets a new sign-in time and
+    its browser a new cookie, or a reload (which has only the cookie) signs it out.
+    """
+    st.session_state["cop_signed_in_at"] = clock.now().isoformat()
+    st.session_state[COOKIE_PENDING] = new_cookie(username)
 
 
 def write_cookie() -> None:
@@ -116,9 +165,12 @@ def write_cookie() -> None:
     pending = st.session_state.get(COOKIE_PENDING)
     if not pending:
         return
-    if st.session_state.get(COOKIE_WRITER):
+    token, expires = pending
+    # One writer per cookie: a later cookie (after a password change) is a new component,
+    # not the earlier writer that already answered.
+    key = f"{COOKIE_WRITER}-{hashlib.sha256(token.encode()).hexdigest()[:16]}"
+    if st.session_state.get(key):
         st.session_state.pop(COOKIE_PENDING)
         return
-    token, expires = pending
     with st.sidebar:
-        stx.CookieManager().set(settings.COOKIE_NAME, token, key=COOKIE_WRITER, expires_at=expires)
+        stx.CookieManager().set(settings.COOKIE_NAME, token, key=key, expires_at=expires)

@@ -11,4 +11,7 @@ COOKIE_PENDING = "cop_cookie_pending"
 COOKIE_WRITER = "cop-cookie-writer"
 
 
+DELETE_COOKIE = "cop_delete_cookie"
+
+
 COMMUNITY_KEY = "cop_community_id"

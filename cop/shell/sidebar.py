@@ -9,14 +9,13 @@ from sqlmodel import Session
 from cop.accounts import notifications
 from cop.accounts import service as accounts
 from cop.communities import service as communities
-from cop.core import clock
 from cop.core.db import write_session
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, Role
 from cop.shell.cache import cached_read
 from cop.shell.forms import localize
-from cop.shell.session import sign_out
+from cop.shell.session import renew_sign_in, sign_out
 from cop.shell.session_keys import COMMUNITY_KEY
 from cop.shell.text import plain
 
@@ -128,6 +127,6 @@ def force_password_change(actor: Actor) -> bool:
                 for message in exc.fields.values():
                     st.error(localize(message, actor.language))
             else:
-                st.session_state["cop_signed_in_at"] = clock.now().isoformat()
+                renew_sign_in(actor.username)  # this tab goes on, after a reload too
                 st.rerun()
     return True

@@ -2,15 +2,50 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from types import SimpleNamespace
+
 import streamlit as st
 import streamlit_authenticator as stauth
+from extra_streamlit_components.CookieManager import _component_func as cookie_component
+from streamlit_authenticator.models import cookie_model
 from streamlit_authenticator.utilities.exceptions import LoginError
 
 from cop.accounts import service as accounts
 from cop.core import clock, settings
 from cop.core.db import read_session, write_session
 from cop.core.errors import DatabaseUnavailable
-from cop.shell.session import browser_translator, clear_session
+from cop.shell.session import browser_translator, clear_session, cookie_claims
+from cop.shell.session_keys import DELETE_COOKIE
+
+
+class QuietCookieManager:
+    """The sign-in widget's cookie manager, without the component that reports every cookie.
+
+    extra_streamlit_components' CookieManager draws a component as soon as it is made
+    (streamlit-authenticator makes one with every authenticator) that sends the
+    browser's cookies back and so reruns the page a moment after the sign-in form first
+    shows. A sign-in sent in that moment was handled by a run the component's rerun
+    then replaced, and everything it put in the session was lost: the form emptied and
+    the person was not signed in (issue 17 item 16). The cookie is read server-side
+    (st.context.cookies) and written by the gate (``session.write_cookie``), so the
+    sign-in page only ever deletes one, and draws that component only then.
+    """
+
+    def __init__(self, key: str = "init") -> None:
+        self.cookies: dict[str, str] = {}
+
+    def delete(self, cookie: str, key: str = "delete") -> None:
+        cookie_component(method="delete", cookie=cookie, key=key, default=False)
+
+    def set(
+        self, cookie: str, val: str, key: str = "set", expires_at: datetime | None = None
+    ) -> None:
+        """The widget's own cookie is not written: the gate writes ours (``new_cookie``)."""
+
+
+# streamlit-authenticator makes its cookie manager from this module's ``stx``.
+cookie_model.stx = SimpleNamespace(CookieManager=QuietCookieManager)  # type: ignore[attr-defined]
 
 
 def make_authenticator() -> stauth.Authenticate:
@@ -42,6 +77,17 @@ def make_authenticator() -> stauth.Authenticate:
         return user is not None
 
     model.check_credentials = check_credentials
+    cookie_model = authenticator.cookie_controller.cookie_model
+
+    def verified_cookie() -> dict[str, str | float] | bool:
+        """The widget's own decoding raises on some forged cookies; ours refuses every bad one."""
+        claims = cookie_claims(cookie_model.token)
+        if claims is None:
+            st.session_state[DELETE_COOKIE] = True  # ignored now, and cleared from the browser
+            return False
+        return claims
+
+    cookie_model._token_decode = verified_cookie
     return authenticator
 
 
@@ -55,8 +101,6 @@ def draw_sign_in() -> None:
     if reason:
         st.info(_(reason))
     authenticator = make_authenticator()
-    if st.session_state.pop("cop_delete_cookie", False):
-        authenticator.cookie_controller.delete_cookie()
     fields = {
         "Form name": _("Sign in"),
         "Username": _("Username"),
@@ -69,11 +113,13 @@ def draw_sign_in() -> None:
         # A cookie for a user who may no longer sign in (locked, deactivated, removed).
         clear_session()
         st.rerun()
+    if st.session_state.pop(DELETE_COOKIE, False):
+        authenticator.cookie_controller.delete_cookie()
     if st.session_state.get("authentication_status") is False:
         st.error(_(accounts.SIGN_IN_FAILED))
     if settings.demo_enabled():
         st.info(
             _(
-                "Demo workspace: sign in as **facilitator**, **member** or **admin**; the password of each is `demo passphrase 2026`."
+                "Demo workspace: sign in as **facilitator**, **member**, **observer** or **admin**; the password of each is `demo passphrase 2026`."
             )
         )

@@ -26,6 +26,7 @@ from tests.browser.journeys import (
     create_accounts,
     demo_server,
     enter,
+    eventually,
     go,
     main,
     open_sign_in,
@@ -104,6 +105,18 @@ def test_password_change_ends_other_sessions_and_old_cookies(server, new_context
 
     go(page, "Search")  # the session that changed it goes on
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    # ... after a reload too, which has only the cookie: this tab got a new one.
+    old_value = next(c["value"] for c in saved if c["name"] == "cop_session")
+    eventually(
+        lambda: any(
+            c["name"] == "cop_session" and c["value"] != old_value for c in page.context.cookies()
+        ),
+        "this tab's cookie re-issued after the password change",
+    )
+    page.reload()
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    assert_no_exception(page)
     go(other, "Search")  # the other one's next click lands on the sign-in
     signed_out(other)
     replay(new_context, saved, server.url)
