@@ -22,7 +22,15 @@ from cop.core.i18n import translator
 from cop.core.permissions import Actor
 from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.shell.formatting import format_date, local_time, record_link
-from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.shell.forms import (
+    clear_form,
+    draw_conflict,
+    errors_banner,
+    field_error,
+    read,
+    submit,
+    widget_key,
+)
 from cop.shell.history import history_table
 from cop.shell.text import markdown, plain
 
@@ -152,11 +160,13 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
         key = f"action-update-{a.id}"
         draw_conflict(key, actor.language)
         errors_banner(key, actor.language)
-        with st.form(key, clear_on_submit=True):
+        # Not clear_on_submit: a refused update keeps what was typed; a posted one empties.
+        with st.form(key):
             text = st.text_area(
                 _("Update (Markdown)"),
                 height=100,
                 placeholder=_("What happened since the last update?"),
+                key=widget_key(key, "text"),
             )
             field_error(key, "text", actor.language)
             left, right = st.columns(2)
@@ -169,6 +179,7 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
                     if s is None
                     else status_label(s, _)
                 ),
+                key=widget_key(key, "new_status"),
             )
             field_error(key, "new_status", actor.language)
             progress = right.number_input(
@@ -178,6 +189,7 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
                 value=None,
                 step=5,
                 disabled=d.driven_by is not None,
+                key=widget_key(key, "new_progress"),
             )
             field_error(key, "new_progress", actor.language)
             if st.form_submit_button(_("Post update"), type="primary"):
@@ -192,6 +204,7 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
                     version=a.version,
                     reader_language=actor.language,
                 ):
+                    clear_form(key)
                     st.rerun()
     if not d.updates:
         st.caption(_("No updates yet."))
@@ -255,10 +268,16 @@ def _milestones(actor: Actor, d: ActionDetail) -> None:
         return
     key = f"milestone-new-{d.action.id}"
     errors_banner(key, actor.language)
-    with st.form(key, clear_on_submit=True):
+    with st.form(key):  # kept after a refusal, emptied after a save
         left, right = st.columns([3, 1])
-        title = left.text_input(_("Milestone"))
-        due = right.date_input(_("By"), value=None, min_value=MIN_DATE, max_value=MAX_DATE)
+        title = left.text_input(_("Milestone"), key=widget_key(key, "title"))
+        due = right.date_input(
+            _("By"),
+            value=None,
+            min_value=MIN_DATE,
+            max_value=MAX_DATE,
+            key=widget_key(key, "due_date"),
+        )
         field_error(key, "title", actor.language)
         if st.form_submit_button(_("Add milestone")):
             if submit(
@@ -270,6 +289,7 @@ def _milestones(actor: Actor, d: ActionDetail) -> None:
                 due_date=due,
                 reader_language=actor.language,
             ):
+                clear_form(key)
                 st.rerun()
 
 
@@ -317,15 +337,19 @@ def _indicators(actor: Actor, d: ActionDetail) -> None:
         draw_conflict(key, actor.language)
     key = f"indicator-new-{d.action.id}"
     errors_banner(key, actor.language)
-    with st.form(key, clear_on_submit=True):
+    with st.form(key):  # kept after a refusal, emptied after a save
         st.markdown(f"**{_('Add an indicator')}**")
         row = st.columns(5)
+        labels = {
+            "name": _("Name"),
+            "unit": _("Unit"),
+            "baseline": _("Baseline"),
+            "target": _("Target"),
+            "current": _("Current"),
+        }
         values = {
-            "name": row[0].text_input(_("Name")),
-            "unit": row[1].text_input(_("Unit")),
-            "baseline": row[2].text_input(_("Baseline")),
-            "target": row[3].text_input(_("Target")),
-            "current": row[4].text_input(_("Current")),
+            name: column.text_input(label, key=widget_key(key, name))
+            for column, (name, label) in zip(row, labels.items(), strict=True)
         }
         for name in values:
             field_error(key, name, actor.language)
@@ -338,6 +362,7 @@ def _indicators(actor: Actor, d: ActionDetail) -> None:
                 reader_language=actor.language,
                 **values,
             ):
+                clear_form(key)
                 st.rerun()
 
 

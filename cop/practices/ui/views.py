@@ -28,7 +28,15 @@ from cop.practices.review import STATUS_LABELS, STATUSES
 from cop.practices.rules import LONG_TEXTS
 from cop.shell.cache import cached_read
 from cop.shell.formatting import display_table, format_date, format_number, local_time
-from cop.shell.forms import draw_conflict, errors_banner, field_error, read, submit
+from cop.shell.forms import (
+    clear_form,
+    draw_conflict,
+    errors_banner,
+    field_error,
+    read,
+    submit,
+    widget_key,
+)
 from cop.shell.grid import grid, narrowed
 from cop.shell.history import history_table
 from cop.shell.lazy import filter_panel, lazy_expander
@@ -499,14 +507,19 @@ def _add_image(actor: Actor, detail: practices.PracticeDetail) -> None:
     key = f"practice-image-{detail.practice.id}"
     with st.expander(_("Add an image"), icon=":material/image:"):
         errors_banner(key, actor.language)
-        with st.form(key, clear_on_submit=True):
+        with st.form(key):  # kept after a refusal (the file too), emptied after a save
             upload = st.file_uploader(
-                _("Image (PNG, JPEG or GIF)"), type=["png", "jpg", "jpeg", "gif"]
+                _("Image (PNG, JPEG or GIF)"),
+                type=["png", "jpg", "jpeg", "gif"],
+                key=widget_key(key, "image"),
             )
             field_error(key, "image", actor.language)
-            alt = st.text_input(_("Alternative text (what the image shows)"))
+            alt = st.text_input(
+                _("Alternative text (what the image shows)"), key=widget_key(key, "alt_text")
+            )
             field_error(key, "alt_text", actor.language)
-            credit = st.text_input(_("Credit"))
+            credit = st.text_input(_("Credit"), key=widget_key(key, "credit"))
+            field_error(key, "credit", actor.language)
             if st.form_submit_button(_("Add image")):
                 data = upload.getvalue() if upload is not None else b""
                 if submit(
@@ -519,4 +532,5 @@ def _add_image(actor: Actor, detail: practices.PracticeDetail) -> None:
                     credit=credit,
                     reader_language=actor.language,
                 ):
+                    clear_form(key)
                     st.rerun()

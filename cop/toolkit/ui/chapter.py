@@ -405,8 +405,9 @@ def _comments(
         if is_allowed(actor, "chapter.comment", detail.community):
             key = f"comment-new-{section.id}"
             errors_banner(key, actor.language)
-            with st.form(key, clear_on_submit=True):
-                text = st.text_area(_("Add a comment"), height=80)
+            with st.form(key):  # kept after a refusal, emptied after a save
+                text = st.text_area(_("Add a comment"), height=80, key=widget_key(key, "text"))
+                field_error(key, "text", actor.language)
                 if st.form_submit_button(_("Comment")):
                     if submit(
                         key,
@@ -416,6 +417,7 @@ def _comments(
                         text,
                         reader_language=actor.language,
                     ):
+                        clear_form(key)
                         st.rerun()
 
 
