@@ -285,7 +285,12 @@ async def _journey(browser, run: Run, index: int, round_no: int) -> None:
         step = "post_update"
         await nav.get_by_text("Home", exact=True).click()
         await _idle(page)
-        await main.get_by_role("link", name=f"Load action {username}").click()
+        # The "My actions due" link, not the activity sentence that also names the action.
+        await (
+            main.get_by_test_id("stPageLink-NavLink")
+            .filter(has_text=f"Load action {username}")
+            .click()
+        )
         await _idle(page)
         marker = f"load-{run.run_id}-r{round_no}-p{index + 1:02d}"
         run.markers.append(marker)

@@ -81,7 +81,11 @@ def test_replicas_share_sign_in_data_and_sign_out(replicas, browser) -> None:
         )
     page_two.reload()
     wait_idle(page_two)
-    expect(page_two.get_by_text("Replica visible visit")).to_be_visible()
+    # Under "Upcoming workshops" (the activity sentence names it too).
+    upcoming = page_two.get_by_test_id("stPageLink-NavLink").filter(
+        has_text="Replica visible visit"
+    )
+    expect(upcoming).to_be_visible()
 
     saved_cookies = context.cookies()
     page_one.get_by_role("button", name="Sign out").click()
