@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cop.shell.navigation import PAGES
-from tests.browser.conftest import DEMO_PASSWORD, ROOT
+from tests.browser.conftest import ARTIFACTS, DEMO_PASSWORD
 from tests.browser.helpers import assert_no_exception, open_page, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -37,8 +37,10 @@ def test_facilitator_signs_in_visits_every_page_and_signs_out(server, context) -
 
     nav.get_by_text("Home", exact=True).click()
     wait_idle(page)
-    (ROOT / "docs").mkdir(exist_ok=True)
-    page.screenshot(path=str(ROOT / "docs" / "home.png"))
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(
+        path=str(ARTIFACTS / "home.png")
+    )  # to look at; the README's pictures are make screens'
 
     page.get_by_role("button", name="Sign out").click()
     wait_idle(page)
