@@ -13,76 +13,82 @@ from typing import Any
 
 from sqlmodel import Session
 
+from cop.actions.history import STATUSES as STATUS_LABELS
+from cop.actions.progress import progress_text
 from cop.actions.queries import CityPlan, city_plan
 from cop.core import clock
+from cop.core.i18n import DEFAULT_LANGUAGE, N_, format_day, translator
 from cop.core.permissions import Actor
 from cop.export import pdf
 from cop.export.document import Document, Paragraph, Table
 from cop.export.limiter import export_slot
 
-STATUS_LABELS = {
-    "idea": "Idea",
-    "planned": "Planned",
-    "in_progress": "In progress",
-    "done": "Done",
-    "dropped": "Dropped",
-}
-COLUMNS = ["Action", "Community", "Owner", "Status", "Progress", "Due", "Latest update"]
+COLUMNS = [
+    N_("Action"),
+    N_("Community"),
+    N_("Owner"),
+    N_("Status"),
+    N_("Progress"),
+    N_("Due"),
+    N_("Latest update"),
+]
 
 
-def _progress(row: dict[str, Any]) -> str:
-    """A roll-up says what it comes from, as on the page ("10 % (from 3 sub-actions)")."""
-    source = row["progress_from"]
-    if source is None:
-        return f"{row['progress']} %"
-    driver, n = source
-    return f"{row['progress']} % (from {n} {driver if n != 1 else driver[:-1]})"
-
-
-def plan_rows(plan: CityPlan) -> list[list[str]]:
-    """The plan's table as plain text, one row per action (shared by the page's print layout)."""
+def plan_rows(plan: CityPlan, language: str = DEFAULT_LANGUAGE) -> list[list[str]]:
+    """The plan's table as plain text in the reader's language, one row per action (page and PDF)."""
+    _ = translator(language)
     return [
         [
             row["title"],
             row["community"],
             row["owner"],
-            STATUS_LABELS.get(row["status"], row["status"]),
-            _progress(row),
-            row["due_date"].isoformat() + (" (overdue)" if row["overdue"] else ""),
+            _(STATUS_LABELS.get(row["status"], row["status"])),
+            progress_text(row["progress"], row["progress_from"], _),
+            _due(row, language),
             (row["latest_update"] or {}).get("text", ""),
         ]
         for row in plan.rows
     ]
 
 
-def plan_summary(plan: CityPlan) -> str:
-    """One sentence: how many actions, how they stand, how many are overdue."""
+def _due(row: dict[str, Any], language: str) -> str:
+    _ = translator(language)
+    day = format_day(row["due_date"], language)
+    return _("{day} (overdue)").format(day=day) if row["overdue"] else day
+
+
+def plan_summary(plan: CityPlan, language: str = DEFAULT_LANGUAGE) -> str:
+    """One sentence in the reader's language: how many actions, how they stand, how many are overdue."""
+    _ = translator(language)
+    order = list(STATUS_LABELS)
     parts = [
-        f"{n} {STATUS_LABELS.get(status, status).lower()}"
+        f"{n} {_(STATUS_LABELS.get(status, status))}"
         for status, n in sorted(
             plan.by_status.items(),
-            key=lambda item: list(STATUS_LABELS).index(item[0]) if item[0] in STATUS_LABELS else 99,
+            key=lambda item: order.index(item[0]) if item[0] in order else len(order),
         )
     ]
-    text = (
-        f"{plan.total} actions"
-        + (f": {', '.join(parts)}" if parts else "")
-        + f"; {plan.overdue} overdue."
-    )
+    count = _("1 action") if plan.total == 1 else _("{n} actions").format(n=plan.total)
+    text = _("{count}: {statuses}; {overdue} overdue.") if parts else _("{count}; {overdue} overdue.")
+    text = text.format(count=count, statuses=", ".join(parts), overdue=plan.overdue)
     if plan.average_open_progress is not None:
-        text += f" Open actions are {plan.average_open_progress:.0f} % done on average."
+        text += " " + _("Open actions are {percent} % done on average.").format(
+            percent=f"{plan.average_open_progress:.0f}"
+        )
     if plan.total > len(plan.rows):
-        text += f" The first {len(plan.rows):,} are listed."
+        text += " " + _("The first {n} are listed.").format(n=len(plan.rows))
     return text
 
 
-def city_plan_document(plan: CityPlan) -> Document:
+def city_plan_document(plan: CityPlan, language: str = DEFAULT_LANGUAGE) -> Document:
+    """The printable plan, every label and date in the reader's language."""
+    _ = translator(language)
     return Document(
-        title=f"Action plan: {plan.organisation.name}",
-        subtitle=f"As of {clock.today().isoformat()}",
+        title=_("Action plan: {name}").format(name=plan.organisation.name),
+        subtitle=_("As of {day}").format(day=format_day(clock.today(), language)),
         blocks=[
-            Paragraph(plan_summary(plan)),
-            Table(COLUMNS, plan_rows(plan)),
+            Paragraph(plan_summary(plan, language)),
+            Table([_(c) for c in COLUMNS], plan_rows(plan, language)),
         ],
     )
 
@@ -93,7 +99,8 @@ def city_plan_pdf(
     organisation_id: object,
     on_wait: Callable[[str], None] | None = None,
 ) -> bytes:
-    """The plan of the organisation (what the actor may read) as an A4 PDF."""
-    document = city_plan_document(city_plan(session, actor, organisation_id))
+    """The plan of the organisation (what the actor may read) as an A4 PDF in the actor's language."""
+    plan = city_plan(session, actor, organisation_id)
+    document = city_plan_document(plan, actor.language or DEFAULT_LANGUAGE)
     with export_slot(on_wait):
         return pdf.render(document)

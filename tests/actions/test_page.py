@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 from collections.abc import Callable
@@ -166,6 +167,49 @@ def test_city_plan_lists_the_organisations_actions_printably(run_page) -> None:
     assert not at.exception, at.exception
     download = at.get("download_button")[0].proto
     assert download.label == "Download PDF"
+
+
+def test_city_plan_and_its_pdf_speak_the_readers_language(run_page) -> None:
+    """The German city plan said "1 actions: 1 idea; 0 overdue." and "2027-06-24" (make screens)."""
+    from pypdf import PdfReader
+
+    from cop.accounts.service import load_actor
+    from cop.actions.plan import city_plan_pdf
+    from cop.core.i18n import translator
+    from tests.page_fixtures import as_shown
+    from tests.shell.test_german import choose_language
+
+    choose_language("member", "de")
+    with read_session() as session:
+        dusseldorf = session.exec(
+            select(Organisation.id).where(Organisation.name == "Düsseldorf")
+        ).one()
+    at = view(run_page, "member", translator("de")("City plan"), act_plan_org=dusseldorf)
+    assert not at.exception, at.exception
+    summary = as_shown(at.caption[0].value)
+    assert re.fullmatch(r"\d+ Aktionen: .*; \d+ überfällig\..*", summary), summary
+    assert "overdue" not in summary and "done on average" not in summary
+    plan = at.table[0].value
+    assert list(plan.columns)[:4] == ["Aktion", "Community", "Verantwortlich", "Status"]
+    assert set(plan["Status"]) <= {"Idee", "Geplant", "In Arbeit", "Erledigt", "Verworfen"}
+    for due in plan["Fällig"]:
+        assert re.fullmatch(r"\d{2}\.\d{2}\.\d{4}( \(überfällig\))?", as_shown(due)), due
+    button(at, "PDF erstellen").click().run()
+    assert not at.exception, at.exception
+    assert at.get("download_button")[0].proto.label == "PDF herunterladen"
+    # The page's PDF is the service's (AppTest does not hand out the download's bytes).
+    with read_session() as session:
+        text = " ".join(
+            page.extract_text()
+            for page in PdfReader(
+                io.BytesIO(
+                    city_plan_pdf(session, load_actor(session, username="member"), dusseldorf)
+                )
+            ).pages
+        )
+    text = text.replace("\x00", "")  # pypdf reads some of the fonts' glyphs as UTF-16
+    assert "Aktionsplan: Düsseldorf" in text and "Stand:" in text and "Aktionen:" in text
+    assert "overdue" not in text and "Latest update" not in text
 
 
 def test_detail_posts_an_update_that_moves_the_status(run_page) -> None:

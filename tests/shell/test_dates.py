@@ -24,20 +24,20 @@ from cop.core.db import read_session
 from cop.core.i18n import translator
 from cop.practices.models import Practice
 from cop.workshops.models import Workshop
-from tests.page_fixtures import texts
+from tests.page_fixtures import as_shown, texts
 from tests.shell.test_german import choose_language, compiled_catalogs  # noqa: F401
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _cell(value: Any) -> str:
-    """A table cell as st.dataframe draws it: a date or timestamp as ISO text."""
-    return str(value)
+    """A table cell as drawn: a date or timestamp as ISO text; st.table's escaped Markdown as read."""
+    return as_shown(str(value))
 
 
 def shown_text(at: AppTest) -> str:
-    parts = [texts(at)]
-    for frame in at.dataframe:
+    parts = [as_shown(texts(at))]
+    for frame in [*at.dataframe, *at.table]:
         table = frame.value
         parts += [str(c) for c in table.columns]
         parts += [_cell(v) for column in table.columns for v in table[column].tolist()]

@@ -53,12 +53,12 @@ def city_plan_view(actor: Actor) -> None:
     plan = read(action_views.city_plan, actor, organisation_id, reader_language=actor.language)
     st.markdown(PRINT_CSS, unsafe_allow_html=True)
     st.subheader(_("Action plan: {name}").format(name=plain(plan.organisation.name)))
-    st.caption(plain(action_plan.plan_summary(plan)))
+    st.caption(plain(action_plan.plan_summary(plan, actor.language)))
     if plan.rows:
         # st.table reads each cell as Markdown; st.dataframe would not, but prints badly.
         rows = [
             [plain(cell) if isinstance(cell, str) else cell for cell in row]
-            for row in action_plan.plan_rows(plan)
+            for row in action_plan.plan_rows(plan, actor.language)
         ]
         st.table(pd.DataFrame(rows, columns=[_(c) for c in action_plan.COLUMNS]))
     else:
