@@ -120,8 +120,8 @@ def _prepare(data_dir: Path, n_pages: int, run_id: str) -> list[str]:
     return users
 
 
-def _start_trivial(data_dir: Path) -> subprocess.Popen:
-    """``streamlit run`` of the one-button page, on its own port."""
+def _start_trivial(data_dir: Path, page: Path = TRIVIAL_PAGE) -> subprocess.Popen:
+    """``streamlit run`` of the one-button page (or another floor page), on its own port."""
     port = _free_port()
     log = (data_dir / f"trivial-{port}.log").open("w")
     process = subprocess.Popen(
@@ -130,7 +130,7 @@ def _start_trivial(data_dir: Path) -> subprocess.Popen:
             "-m",
             "streamlit",
             "run",
-            str(TRIVIAL_PAGE),
+            str(page),
             "--server.headless",
             "true",
             "--server.port",
