@@ -127,11 +127,11 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
         (
             " · ".join(
                 (
-                    row["title"],
-                    local_time(row["starts_at"], actor.time_zone, language=actor.language),
+                    row.title,
+                    local_time(row.starts_at, actor.time_zone, language=actor.language),
                 )
             ),
-            row["id"],
+            row.id,
         )
         for row in o["upcoming"]
     ]
