@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +21,32 @@ from cop.workshops.queries import upcoming_workshops
 
 DUE_SOON_DAYS = 14
 OPEN_STATUSES = ("idea", "planned", "in_progress")
+
+
+@dataclass(frozen=True, slots=True)
+class DueAction:
+    """An open action of mine that is overdue or due soon, as home lists it: a misspelt field is a type error."""
+
+    id: int
+    title: str
+    due_date: date
+    status: str
+    progress: int
+    progress_mode: str
+    sub_actions: int
+    community_id: int
+    community: str
+    overdue: bool
+    progress_from: tuple[str, int] | None  # where a roll-up comes from; None: the posted percentage
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCount:
+    """How many workshops one community held in one month ("2026-05"), for the admin's chart."""
+
+    month: str
+    community: str
+    workshops: int
 
 
 def _table(name: str) -> sa.Table | None:
@@ -95,9 +122,7 @@ def community_figures(
     return figures
 
 
-def my_due_actions(
-    session: Session, actor: Actor, days: int = DUE_SOON_DAYS
-) -> list[dict[str, Any]]:
+def my_due_actions(session: Session, actor: Actor, days: int = DUE_SOON_DAYS) -> list[DueAction]:
     """Open actions I own that are overdue or due within ``days``, most urgent first."""
     action = _table("action")
     if action is None or actor.person_id is None:
@@ -145,9 +170,9 @@ def my_due_actions(
         .order_by(action.c.due_date, action.c.id)
         .limit(50)
     )
-    rows = [dict(r._mapping) | {"overdue": r.due_date < today} for r in session.execute(stmt)]
+    rows = list(session.execute(stmt))
     milestones = _table("action_milestone")
-    in_mode = [r["id"] for r in rows if not r["sub_actions"] and r["progress_mode"] == "milestones"]
+    in_mode = [r.id for r in rows if not r.sub_actions and r.progress_mode == "milestones"]
     counts: dict[int, int] = {}
     if milestones is not None and in_mode:
         counts = {
@@ -158,15 +183,20 @@ def my_due_actions(
                 .group_by(milestones.c.action_id)
             )
         }
-    for row in rows:
-        row["progress_from"] = (
-            (DRIVEN_BY_CHILDREN, int(row["sub_actions"]))
-            if row["sub_actions"]
-            else (DRIVEN_BY_MILESTONES, counts.get(row["id"], 0))
-            if row["progress_mode"] == "milestones"
-            else None
+    return [
+        DueAction(
+            **row._asdict(),
+            overdue=row.due_date < today,
+            progress_from=(
+                (DRIVEN_BY_CHILDREN, int(row.sub_actions))
+                if row.sub_actions
+                else (DRIVEN_BY_MILESTONES, counts.get(row.id, 0))
+                if row.progress_mode == "milestones"
+                else None
+            ),
         )
-    return rows
+        for row in rows
+    ]
 
 
 def recent_activity(session: Session, actor: Actor, limit: int = 15) -> list[Entry]:
@@ -183,7 +213,7 @@ def recent_activity(session: Session, actor: Actor, limit: int = 15) -> list[Ent
     return history.describe(session, session.exec(stmt), with_changes=False)
 
 
-def workshops_per_month(session: Session, actor: Actor, months: int = 12) -> list[dict[str, Any]]:
+def workshops_per_month(session: Session, actor: Actor, months: int = 12) -> list[MonthCount]:
     """Workshops per month and community over the past ``months`` (the admin's overview)."""
     workshop = _table("workshop")
     if workshop is None:
@@ -205,7 +235,7 @@ def workshops_per_month(session: Session, actor: Actor, months: int = 12) -> lis
         .group_by(month, Community.name)
         .order_by(month, Community.name)
     )
-    return [{"month": m, "community": c, "workshops": n} for m, c, n in session.execute(stmt)]
+    return [MonthCount(month=m, community=c, workshops=n) for m, c, n in session.execute(stmt)]
 
 
 def home_overview(

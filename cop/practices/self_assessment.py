@@ -24,6 +24,7 @@ city's trend lists every score the viewer may see, oldest first.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -51,6 +52,21 @@ SCORE_LABELS: dict[int, str] = {
     3: "established",
     4: "embedded",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class HeatmapCell:
+    """One city's current score against one standard, so the heatmap reads fields the type checker knows."""
+
+    organisation_id: int
+    city: str
+    standard_id: int
+    position: int
+    standard: str
+    score: int
+    label: str
+    assessed_on: date
+    shared: bool
 
 
 def community_cities(session: Session, community_id: int) -> list[Organisation]:
@@ -160,12 +176,10 @@ def _live_standards(actor: Actor, community: Community) -> sa.ColumnElement[bool
     return sa.and_(Standard.community_id == community.id, readable_standards(actor))
 
 
-def heatmap(session: Session, actor: Actor, community_id: int) -> list[dict[str, Any]]:
+def heatmap(session: Session, actor: Actor, community_id: int) -> list[HeatmapCell]:
     """The current score of every city x standard the actor may see, computed in SQL.
 
-    One row per cell with a visible current score: ``organisation_id``,
-    ``city``, ``standard_id``, ``position``, ``standard`` (its title),
-    ``score``, ``label``, ``assessed_on``, ``shared``.
+    One cell per city and standard with a visible current score.
     """
     community = get_community(session, actor, community_id)
     latest = (
@@ -210,17 +224,17 @@ def heatmap(session: Session, actor: Actor, community_id: int) -> list[dict[str,
         .order_by(Organisation.name, col(Organisation.id), col(Standard.position))
     )
     return [
-        {
-            "organisation_id": oid,
-            "city": city,
-            "standard_id": sid,
-            "position": pos,
-            "standard": title,
-            "score": score,
-            "label": SCORE_LABELS[score],
-            "assessed_on": day,
-            "shared": shared,
-        }
+        HeatmapCell(
+            organisation_id=oid,
+            city=city,
+            standard_id=sid,
+            position=pos,
+            standard=title,
+            score=score,
+            label=SCORE_LABELS[score],
+            assessed_on=day,
+            shared=shared,
+        )
         for oid, city, sid, pos, title, score, day, shared in session.exec(stmt)
     ]
 

@@ -78,13 +78,13 @@ def _workshops(s: Session, w: HostileWorld, v: Any) -> bool:
     rows, total = workshop_finder.find_workshops(s, w.member, text=v, limit=500)
     if not v.strip():
         return True
-    shown = {r["id"]: r for r in rows}
+    shown = {r.id: r for r in rows}
     return total == len(rows) and all(
         _literally(
             v,
-            r["title"],
-            r["place"],
-            workshop_finder.workshop_detail(s, w.member, i)["workshop"].objectives,
+            r.title,
+            r.place,
+            workshop_finder.workshop_detail(s, w.member, i).workshop.objectives,
         )
         for i, r in shown.items()
     )

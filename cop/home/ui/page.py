@@ -11,7 +11,7 @@ marking single notifications read open on request.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pyarrow as pa
@@ -112,14 +112,14 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
         (
             " · ".join(
                 (
-                    row["title"],
-                    ("🔴 " + _("overdue")) if row["overdue"] else ("🟡 " + _("due soon")),
-                    format_date(row["due_date"], actor.language),
-                    row["community"],
-                    progress_text(row["progress"], row["progress_from"], _),
+                    row.title,
+                    ("🔴 " + _("overdue")) if row.overdue else ("🟡 " + _("due soon")),
+                    format_date(row.due_date, actor.language),
+                    row.community,
+                    progress_text(row.progress, row.progress_from, _),
                 )
             ),
-            row["id"],
+            row.id,
         )
         for row in o["due"]
     ]
@@ -127,11 +127,11 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
         (
             " · ".join(
                 (
-                    row["title"],
-                    local_time(row["starts_at"], actor.time_zone, language=actor.language),
+                    row.title,
+                    local_time(row.starts_at, actor.time_zone, language=actor.language),
                 )
             ),
-            row["id"],
+            row.id,
         )
         for row in o["upcoming"]
     ]
@@ -156,11 +156,10 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
         unread_total=o["unread_total"],
         activity=activity,
         per_month=[
-            row | {"month": _month_label(row["month"], actor.language)} for row in o["per_month"]
+            asdict(row) | {"month": _month_label(row.month, actor.language)}
+            for row in o["per_month"]
         ],
-        months=[
-            _month_label(m, actor.language) for m in sorted({r["month"] for r in o["per_month"]})
-        ],
+        months=[_month_label(m, actor.language) for m in sorted({r.month for r in o["per_month"]})],
     )
 
 

@@ -174,15 +174,15 @@ def _list_page(
             zip(
                 columns,
                 (
-                    f"workshops?id={r['id']}",
-                    r["title"],
-                    _(KIND_LABELS[r["kind"]]),
-                    _(FORMAT_LABELS[r["format"]]),
-                    _(STATUS_LABELS[r["status"]]),
-                    local_time(r["starts_at"], actor.time_zone, language=actor.language),
-                    r["community"],
-                    r["host"] or "",
-                    r["attendees"],
+                    f"workshops?id={r.id}",
+                    r.title,
+                    _(KIND_LABELS[r.kind]),
+                    _(FORMAT_LABELS[r.format]),
+                    _(STATUS_LABELS[r.status]),
+                    local_time(r.starts_at, actor.time_zone, language=actor.language),
+                    r.community,
+                    r.host or "",
+                    r.attendees,
                 ),
                 strict=True,
             )
@@ -401,7 +401,7 @@ def month_view(actor: Actor, community_id: int | None) -> None:
             found = days.get(day, [])
             with cell:
                 for row in found[:3]:
-                    record_link("workshops", row["title"], row["id"])
+                    record_link("workshops", row.title, row.id)
             if len(found) > 3:
                 cell.caption(_("and {n} more").format(n=len(found) - 3))
 
@@ -414,10 +414,10 @@ def upcoming_view(actor: Actor, community_id: int | None) -> None:
     if not rows:
         st.caption(_("No upcoming workshops."))
     for row in rows:
-        record_link("workshops", row["title"], row["id"])
-        where = row["place"] or _(FORMAT_LABELS[row["format"]])
+        record_link("workshops", row.title, row.id)
+        where = row.place or _(FORMAT_LABELS[row.format])
         st.caption(
-            f"{local_time(row['starts_at'], actor.time_zone, language=actor.language)} · {plain(where)} · {plain(row['community'])}"
+            f"{local_time(row.starts_at, actor.time_zone, language=actor.language)} · {plain(where)} · {plain(row.community)}"
         )
 
 
