@@ -237,7 +237,7 @@ def attendance_summary(session: Session, actor: Actor, workshop_id: int) -> Atte
     )
     by_organisation = [
         OrganisationCount(
-            organisation=name or "(no organisation)",
+            organisation=name or "",  # the page names the empty group in its reader's language
             kind=kind or "",
             registered=registered,
             attended=int(attended or 0),

@@ -317,7 +317,7 @@ def _attendance(actor: Actor, d: WorkshopDetail) -> None:
         st.dataframe(
             [
                 {
-                    _("Organisation"): r.organisation,
+                    _("Organisation"): r.organisation or _("(no organisation)"),
                     _("City"): _("yes") if r.kind == "city" else "",
                     _("Registered"): r.registered,
                     _("Attended"): r.attended,
