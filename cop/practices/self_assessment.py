@@ -69,6 +69,21 @@ class HeatmapCell:
     shared: bool
 
 
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """One score of one city against one standard on a day: a point of its progress line."""
+
+    id: int
+    standard_id: int
+    position: int
+    standard: str
+    score: int
+    label: str
+    assessed_on: date
+    evidence: str
+    shared: bool
+
+
 def community_cities(session: Session, community_id: int) -> list[Organisation]:
     """The cities its members work for: the ones that assess themselves (partners' NGOs do not)."""
     return list(
@@ -241,7 +256,7 @@ def heatmap(session: Session, actor: Actor, community_id: int) -> list[HeatmapCe
 
 def city_trend(
     session: Session, actor: Actor, community_id: int, organisation_id: int
-) -> list[dict[str, Any]]:
+) -> list[TrendPoint]:
     """Every score of one city the actor may see, oldest first, for its progress line."""
     community = get_community(session, actor, community_id)
     if not str(organisation_id).isdigit():
@@ -279,16 +294,16 @@ def city_trend(
         .order_by(col(SelfAssessment.assessed_on), col(SelfAssessment.id))
     )
     return [
-        {
-            "id": rid,
-            "standard_id": sid,
-            "position": pos,
-            "standard": title,
-            "score": score,
-            "label": SCORE_LABELS[score],
-            "assessed_on": day,
-            "evidence": evidence,
-            "shared": shared,
-        }
+        TrendPoint(
+            id=rid,
+            standard_id=sid,
+            position=pos,
+            standard=title,
+            score=score,
+            label=SCORE_LABELS[score],
+            assessed_on=day,
+            evidence=evidence,
+            shared=shared,
+        )
         for rid, sid, pos, title, score, day, evidence, shared in session.exec(stmt)
     ]

@@ -548,7 +548,7 @@ def test_seeded_workspace_has_tagged_practices_standards_and_a_year_of_scores(
         assert cells and all(
             len(
                 {
-                    d["assessed_on"]
+                    d.assessed_on
                     for d in self_assessment.city_trend(s, SYSTEM, scored, c.organisation_id)
                 }
             )

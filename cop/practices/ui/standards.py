@@ -211,11 +211,11 @@ def heatmap_spec(rows: list[self_assessment.HeatmapCell], language: str) -> dict
     }
 
 
-def trend_spec(rows: list[dict[str, Any]], language: str) -> dict[str, Any]:
+def trend_spec(rows: list[self_assessment.TrendPoint], language: str) -> dict[str, Any]:
     """One line per standard: the city's scores over time, as a Vega-Lite spec."""
     _ = translator(language)
     return {
-        "datasets": {"scores": arrow_dataset(_labelled(rows))},
+        "datasets": {"scores": arrow_dataset(_labelled([asdict(row) for row in rows]))},
         "data": {"name": "scores"},
         "mark": {"type": "line", "point": True},
         "encoding": {
