@@ -9,11 +9,10 @@ large plan cannot starve other sessions.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from sqlmodel import Session
 
-from cop.actions.queries import CityPlan, city_plan
+from cop.actions.queries import ActionRow, CityPlan, city_plan
 from cop.core import clock
 from cop.core.permissions import Actor
 from cop.export import pdf
@@ -30,26 +29,26 @@ STATUS_LABELS = {
 COLUMNS = ["Action", "Community", "Owner", "Status", "Progress", "Due", "Latest update"]
 
 
-def _progress(row: dict[str, Any]) -> str:
+def _progress(row: ActionRow) -> str:
     """A roll-up says what it comes from, as on the page ("10 % (from 3 sub-actions)")."""
-    source = row["progress_from"]
+    source = row.progress_from
     if source is None:
-        return f"{row['progress']} %"
+        return f"{row.progress} %"
     driver, n = source
-    return f"{row['progress']} % (from {n} {driver if n != 1 else driver[:-1]})"
+    return f"{row.progress} % (from {n} {driver if n != 1 else driver[:-1]})"
 
 
 def plan_rows(plan: CityPlan) -> list[list[str]]:
     """The plan's table as plain text, one row per action (shared by the page's print layout)."""
     return [
         [
-            row["title"],
-            row["community"],
-            row["owner"],
-            STATUS_LABELS.get(row["status"], row["status"]),
+            row.title,
+            row.community,
+            row.owner,
+            STATUS_LABELS.get(row.status, row.status),
             _progress(row),
-            row["due_date"].isoformat() + (" (overdue)" if row["overdue"] else ""),
-            (row["latest_update"] or {}).get("text", ""),
+            row.due_date.isoformat() + (" (overdue)" if row.overdue else ""),
+            row.latest_update.text if row.latest_update else "",
         ]
         for row in plan.rows
     ]

@@ -102,7 +102,7 @@ def _actions(s: Session, w: HostileWorld, v: Any) -> bool:
     rows, _total = action_views.find_actions(s, w.member, text=v, limit=200)
     if not v.strip():
         return True
-    found = [action_detail.action_detail(s, w.member, r["id"]).action for r in rows]
+    found = [action_detail.action_detail(s, w.member, r.id).action for r in rows]
     return all(_literally(v, a.title, a.objective) for a in found)
 
 

@@ -458,15 +458,15 @@ def _outcomes(actor: Actor, d: dict[str, Any]) -> None:
     if not entries:
         st.caption(_("No outcomes yet."))
     for entry in entries:
-        outcome = entry["outcome"]
+        outcome = entry.outcome
         with st.container(border=True):
             st.markdown(f"**{_(OUTCOME_LABELS[outcome.kind])}**")
             markdown(outcome.text)
-            if entry["action_id"] is not None:
+            if entry.action_id is not None:
                 record_link(
                     "actions",
-                    _("Action: {title}").format(title=entry["action_title"]),
-                    entry["action_id"],
+                    _("Action: {title}").format(title=entry.action_title),
+                    entry.action_id,
                 )
             elif outcome.kind == "action" and may["create_action"]:
                 _create_action(actor, d, outcome)
