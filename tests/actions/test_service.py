@@ -169,10 +169,10 @@ def test_a_deactivated_account_still_owns_while_the_membership_lasts(
         membership = next(
             m
             for m in communities.members(s, SYSTEM, w.community.id)
-            if m["person_id"] == w.member.person_id
+            if m.person_id == w.member.person_id
         )
     with write_session(engine) as s:
-        communities.remove_member(s, SYSTEM, membership["membership_id"])
+        communities.remove_member(s, SYSTEM, membership.membership_id)
     with pytest.raises(ValidationError) as err:
         make_action(engine, w.facilitator, w.community.id, w.member)
     assert err.value.fields["owner_person_id"] == "The owner is not a member of this community."

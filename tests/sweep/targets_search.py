@@ -71,7 +71,7 @@ def _users(s: Session, w: HostileWorld, v: Any) -> bool:
 
 def _people(s: Session, w: HostileWorld, v: Any) -> bool:
     rows = admin.find_people(s, w.admin, v)
-    return all(_literally(v, r["name"], r["email"]) for r in rows) if v.strip() else True
+    return all(_literally(v, r.name, r.email) for r in rows) if v.strip() else True
 
 
 def _workshops(s: Session, w: HostileWorld, v: Any) -> bool:

@@ -112,9 +112,7 @@ def _filter_widgets(actor: Actor, cid: int | None) -> None:
     cities = {o.id: o.name for o in cached_read(people.organisations)}
     tags = cached_read(action_views.known_tags, actor, cid) if cid else None
     members = (
-        {m["person_id"]: m["name"] for m in cached_read(communities.members, actor, cid)}
-        if cid
-        else {}
+        {m.person_id: m.name for m in cached_read(communities.members, actor, cid)} if cid else {}
     )
     owners: dict[int, str] = {0: _("Anyone")}
     if actor.person_id is not None:

@@ -394,9 +394,9 @@ def _add_attendees(actor: Actor, d: dict[str, Any]) -> None:
     w = d["workshop"]
     listed = {row["person_id"] for row in d["attendance"]}
     members = {
-        m["person_id"]: f"{m['name']} ({m['organisation']})" if m["organisation"] else m["name"]
+        m.person_id: f"{m.name} ({m.organisation})" if m.organisation else m.name
         for m in read(communities.members, actor, w.community_id, reader_language=actor.language)
-        if m["person_id"] not in listed
+        if m.person_id not in listed
     }
     roles = list(ROLE_LABELS)
     left, right = st.columns(2)
@@ -516,7 +516,7 @@ def _outcomes(actor: Actor, d: dict[str, Any]) -> None:
 def _create_action(actor: Actor, d: dict[str, Any], outcome: Any) -> None:
     _ = translator(actor.language)
     members = {
-        m["person_id"]: m["name"]
+        m.person_id: m.name
         for m in read(
             communities.members, actor, d["workshop"].community_id, reader_language=actor.language
         )
