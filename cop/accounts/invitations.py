@@ -12,7 +12,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -301,17 +300,28 @@ def _usable(session: Session, token: str, *, lock: bool = True) -> Invitation:
     return invitation
 
 
-def describe(session: Session, token: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class InvitationSummary:
+    """Who is invited where, as what: the sign-up form shows it before anything is typed."""
+
+    name: str
+    email: str
+    role: str
+    community: str
+    community_id: int
+
+
+def describe(session: Session, token: str) -> InvitationSummary:
     """What the sign-up form shows before anything is typed: who is invited where, as what."""
     invitation = _usable(session, token, lock=False)
     community = session.get(Community, invitation.community_id)
-    return {
-        "name": invitation.name,
-        "email": invitation.email,
-        "role": invitation.role,
-        "community": community.name if community else "",
-        "community_id": invitation.community_id,
-    }
+    return InvitationSummary(
+        name=invitation.name,
+        email=invitation.email,
+        role=invitation.role,
+        community=community.name if community else "",
+        community_id=invitation.community_id,
+    )
 
 
 def accept_invitation(

@@ -40,6 +40,7 @@ from cop.toolkit.blocks import chapter_blocks
 from cop.toolkit.key_results import key_results
 from cop.toolkit.models import Chapter
 from cop.toolkit.service import (
+    ChapterRow,
     chapter_in_scope,
     get_revision,
     get_toolkit,
@@ -124,14 +125,10 @@ def chapter_export_document(
     ).number_anchors()
 
 
-def left_out(chapters: list[dict[str, Any]], *, drafts: bool) -> list[str]:
+def left_out(chapters: list[ChapterRow], *, drafts: bool) -> list[str]:
     """Titles of the chapters a whole-edition export leaves out: no approved revision yet, and
     no draft the reader asked for and may use. Said in the file and before it is built."""
-    return [
-        c["title"]
-        for c in chapters
-        if c["approved_number"] == 0 and not (drafts and c["sees_draft"])
-    ]
+    return [c.title for c in chapters if c.approved_number == 0 and not (drafts and c.sees_draft)]
 
 
 def toolkit_export_document(
@@ -159,9 +156,9 @@ def toolkit_export_document(
         )
     for done, row in enumerate(chapters):
         if progress is not None:
-            progress(0.6 * done / max(len(chapters), 1), f"Reading the chapter {row['title']}")
-        chapter, community = chapter_in_scope(session, actor, row["id"])
-        use_draft = drafts and row["sees_draft"]
+            progress(0.6 * done / max(len(chapters), 1), f"Reading the chapter {row.title}")
+        chapter, community = chapter_in_scope(session, actor, row.id)
+        use_draft = drafts and row.sees_draft
         if not use_draft and chapter.approved_number == 0:
             continue
         blocks += _chapter_source(session, actor, chapter, community, None, use_draft)

@@ -71,7 +71,7 @@ def _users(s: Session, w: HostileWorld, v: Any) -> bool:
 
 def _people(s: Session, w: HostileWorld, v: Any) -> bool:
     rows = admin.find_people(s, w.admin, v)
-    return all(_literally(v, r["name"], r["email"]) for r in rows) if v.strip() else True
+    return all(_literally(v, r.name, r.email) for r in rows) if v.strip() else True
 
 
 def _workshops(s: Session, w: HostileWorld, v: Any) -> bool:
@@ -102,7 +102,7 @@ def _actions(s: Session, w: HostileWorld, v: Any) -> bool:
     rows, _total = action_views.find_actions(s, w.member, text=v, limit=200)
     if not v.strip():
         return True
-    found = [action_detail.action_detail(s, w.member, r["id"]).action for r in rows]
+    found = [action_detail.action_detail(s, w.member, r.id).action for r in rows]
     return all(_literally(v, a.title, a.objective) for a in found)
 
 

@@ -97,7 +97,5 @@ def test_demo_workshops_are_hosted_in_turn_with_closed_outcomes_and_upcoming_vis
     )
     assert linked and all(a.workshop_id is not None for a in linked)
     assert any(
-        o["outcome"].kind == "action" and o["action_id"] is None
-        for entries in listed
-        for o in entries
+        o.outcome.kind == "action" and o.action_id is None for entries in listed for o in entries
     )

@@ -20,6 +20,7 @@ from cop.actions import io as action_io
 from cop.actions import queries as action_views
 from cop.actions import service as actions
 from cop.actions.progress import STATUSES, progress_source, progress_text
+from cop.actions.queries import ActionRow
 from cop.communities import people
 from cop.communities import service as communities
 from cop.communities.models import Community
@@ -112,9 +113,7 @@ def _filter_widgets(actor: Actor, cid: int | None) -> None:
     cities = {o.id: o.name for o in cached_read(people.organisations)}
     tags = cached_read(action_views.known_tags, actor, cid) if cid else None
     members = (
-        {m["person_id"]: m["name"] for m in cached_read(communities.members, actor, cid)}
-        if cid
-        else {}
+        {m.person_id: m.name for m in cached_read(communities.members, actor, cid)} if cid else {}
     )
     owners: dict[int, str] = {0: _("Anyone")}
     if actor.person_id is not None:
@@ -143,11 +142,11 @@ def _filter_widgets(actor: Actor, cid: int | None) -> None:
     st.toggle(_("Overdue only"), key="act_overdue")
 
 
-def _latest(row: dict[str, Any], actor: Actor) -> str:
-    latest = row["latest_update"]
+def _latest(row: ActionRow, actor: Actor) -> str:
+    latest = row.latest_update
     if not latest:
         return ""
-    return f"{format_date(latest['posted_at'], actor.language, actor.time_zone)}: {latest['text']}"
+    return f"{format_date(latest.posted_at, actor.language, actor.time_zone)}: {latest.text}"
 
 
 def _hashable(value: Any) -> Any:
@@ -201,18 +200,18 @@ def _table_page(
             zip(
                 columns,
                 (
-                    f"actions?id={r['id']}",
-                    r["title"],
-                    status_label(r["status"], _),
-                    r["progress"],
-                    progress_source(r["progress_from"], _),
-                    format_date(r["due_date"], actor.language),
-                    "⚠️" if r["overdue"] else "",
-                    r["owner"],
-                    r["city"] or "",
-                    r["community"],
-                    _(PRIORITY_LABELS.get(r["priority"], r["priority"])),
-                    ", ".join(r["tags"]),
+                    f"actions?id={r.id}",
+                    r.title,
+                    status_label(r.status, _),
+                    r.progress,
+                    progress_source(r.progress_from, _),
+                    format_date(r.due_date, actor.language),
+                    "⚠️" if r.overdue else "",
+                    r.owner,
+                    r.city or "",
+                    r.community,
+                    _(PRIORITY_LABELS.get(r.priority, r.priority)),
+                    ", ".join(r.tags),
                     _latest(r, actor),
                 ),
                 strict=True,
@@ -399,39 +398,39 @@ def board_view(actor: Actor, chosen: dict[str, Any]) -> None:
             if column.total > len(column.rows):
                 st.caption(_("The {n} due first are shown.").format(n=len(column.rows)))
             for row in column.rows:
-                _card(actor, row, row["id"] in movable)
+                _card(actor, row, row.id in movable)
 
 
-def _card(actor: Actor, row: dict[str, Any], movable: bool) -> None:
+def _card(actor: Actor, row: ActionRow, movable: bool) -> None:
     _ = translator(actor.language)
-    with st.container(border=True, key=f"card-{row['id']}"):
-        record_link("actions", row["title"], row["id"])
-        due = _("overdue since {date}") if row["overdue"] else _("due {date}")
+    with st.container(border=True, key=f"card-{row.id}"):
+        record_link("actions", row.title, row.id)
+        due = _("overdue since {date}") if row.overdue else _("due {date}")
         st.caption(
             " · ".join(
                 (
-                    plain(row["owner"]),
-                    due.format(date=format_date(row["due_date"], actor.language)),
-                    progress_text(row["progress"], row["progress_from"], _),
+                    plain(row.owner),
+                    due.format(date=format_date(row.due_date, actor.language)),
+                    progress_text(row.progress, row.progress_from, _),
                 )
             )
         )
-        st.progress(row["progress"] / 100)
-        if row["latest_update"]:
+        st.progress(row.progress / 100)
+        if row.latest_update:
             st.caption(plain(_latest(row, actor)))
         if movable:
-            others = [s for s in STATUSES if s != row["status"]]
+            others = [s for s in STATUSES if s != row.status]
             st.selectbox(
                 _("Move to"),
                 others,
-                key=f"move-{row['id']}",
+                key=f"move-{row.id}",
                 format_func=lambda s: status_label(s, _),
             )
             st.button(
                 _("Move"),
-                key=f"move-button-{row['id']}",
+                key=f"move-button-{row.id}",
                 on_click=_request_move,
-                args=(row["id"], row["version"]),
+                args=(row.id, row.version),
             )
 
 
@@ -454,12 +453,12 @@ def timeline_view(actor: Actor, chosen: dict[str, Any]) -> None:
     frame = pd.DataFrame(
         [
             {
-                "action": f"{r['title']} (#{r['id']})",
-                "start": pd.Timestamp(r["start"]),
-                "due": pd.Timestamp(r["due_date"]),
-                "status": status_label(r["status"], _),
-                "progress": progress_text(r["progress"], r["progress_from"], _),
-                "owner": r["owner"],
+                "action": f"{r.title} (#{r.id})",
+                "start": pd.Timestamp(r.start),
+                "due": pd.Timestamp(r.due_date),
+                "status": status_label(r.status, _),
+                "progress": progress_text(r.progress, r.progress_from, _),
+                "owner": r.owner,
             }
             for r in rows
         ]

@@ -186,7 +186,7 @@ def _section(
     detail: ChapterDetail,
     section: Section,
     index: int,
-    comments: list[dict[str, Any]],
+    comments: list[toolkit_sections.ChapterComment],
     can_edit: bool,
 ) -> None:
     _ = translator(actor.language)
@@ -381,25 +381,28 @@ def _section_preview(actor: Actor, detail: ChapterDetail, section: Section) -> N
 
 
 def _comments(
-    actor: Actor, detail: ChapterDetail, section: Section, comments: list[dict[str, Any]]
+    actor: Actor,
+    detail: ChapterDetail,
+    section: Section,
+    comments: list[toolkit_sections.ChapterComment],
 ) -> None:
     _ = translator(actor.language)
-    open_count = sum(1 for c in comments if not c["resolved"])
+    open_count = sum(1 for c in comments if not c.resolved)
     label = _("Comments ({open} open)").format(open=open_count)
     with st.expander(label, icon=":material/forum:"):
         for comment in comments:
-            when = local_time(comment["created_at"], actor.time_zone, language=actor.language)
-            meta = f"{plain(comment['author'])} · {when}"
-            st.caption(meta + (" · " + _("resolved") if comment["resolved"] else ""))
-            markdown(comment["text"])
-            if not comment["resolved"] and is_allowed(actor, "chapter.comment", detail.community):
-                if st.button(_("Resolve"), key=f"resolve-{comment['id']}", icon=":material/check:"):
+            when = local_time(comment.created_at, actor.time_zone, language=actor.language)
+            meta = f"{plain(comment.author)} · {when}"
+            st.caption(meta + (" · " + _("resolved") if comment.resolved else ""))
+            markdown(comment.text)
+            if not comment.resolved and is_allowed(actor, "chapter.comment", detail.community):
+                if st.button(_("Resolve"), key=f"resolve-{comment.id}", icon=":material/check:"):
                     if submit(
-                        f"comment-{comment['id']}",
+                        f"comment-{comment.id}",
                         toolkit_sections.resolve_comment,
                         actor,
-                        comment["id"],
-                        comment["version"],
+                        comment.id,
+                        comment.version,
                         reader_language=actor.language,
                     ):
                         st.rerun()
@@ -463,11 +466,11 @@ def _revisions(actor: Actor, detail: ChapterDetail) -> None:
     st.dataframe(
         [
             {
-                _("Revision"): r["number"],
-                _("Title"): r["title"],
-                _("Approved by"): r["approved_by"],
+                _("Revision"): r.number,
+                _("Title"): r.title,
+                _("Approved by"): r.approved_by,
                 _("Approved at"): local_time(
-                    r["approved_at"], actor.time_zone, language=actor.language
+                    r.approved_at, actor.time_zone, language=actor.language
                 ),
             }
             for r in rows
@@ -475,7 +478,7 @@ def _revisions(actor: Actor, detail: ChapterDetail) -> None:
         hide_index=True,
         width="stretch",
     )
-    choices: list[Any] = [r["number"] for r in rows] + (["draft"] if detail.sees_draft else [])
+    choices: list[Any] = [r.number for r in rows] + (["draft"] if detail.sees_draft else [])
     label = {
         n: _("current draft") if n == "draft" else _("revision {n}").format(n=n) for n in choices
     }
@@ -505,7 +508,7 @@ def _revisions(actor: Actor, detail: ChapterDetail) -> None:
         key = f"chapter-restore-{chapter.id}"
         draw_conflict(key, actor.language)
         errors_banner(key, actor.language)
-        numbers = [r["number"] for r in rows]
+        numbers = [r.number for r in rows]
         number = st.selectbox(
             _("Restore a revision as the new draft"),
             numbers,
@@ -532,7 +535,7 @@ def _chapter_export(actor: Actor, detail: ChapterDetail) -> None:
     _ = translator(actor.language)
     chapter = detail.chapter
     rows = read(toolkit.list_revisions, actor, chapter.id, reader_language=actor.language)
-    sources: list[Any] = (["draft"] if detail.sees_draft else []) + [r["number"] for r in rows]
+    sources: list[Any] = (["draft"] if detail.sees_draft else []) + [r.number for r in rows]
     if not sources:
         st.info(_("Nothing to export yet: this chapter has no approved revision."))
         return

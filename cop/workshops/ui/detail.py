@@ -392,9 +392,9 @@ def _add_attendees(actor: Actor, d: WorkshopDetail) -> None:
     w = d.workshop
     listed = {row.person_id for row in d.attendance}
     members = {
-        m["person_id"]: f"{m['name']} ({m['organisation']})" if m["organisation"] else m["name"]
+        m.person_id: f"{m.name} ({m.organisation})" if m.organisation else m.name
         for m in read(communities.members, actor, w.community_id, reader_language=actor.language)
-        if m["person_id"] not in listed
+        if m.person_id not in listed
     }
     roles = list(ROLE_LABELS)
     left, right = st.columns(2)
@@ -456,15 +456,15 @@ def _outcomes(actor: Actor, d: WorkshopDetail) -> None:
     if not entries:
         st.caption(_("No outcomes yet."))
     for entry in entries:
-        outcome = entry["outcome"]
+        outcome = entry.outcome
         with st.container(border=True):
             st.markdown(f"**{_(OUTCOME_LABELS[outcome.kind])}**")
             markdown(outcome.text)
-            if entry["action_id"] is not None:
+            if entry.action_id is not None:
                 record_link(
                     "actions",
-                    _("Action: {title}").format(title=entry["action_title"]),
-                    entry["action_id"],
+                    _("Action: {title}").format(title=entry.action_title),
+                    entry.action_id,
                 )
             elif outcome.kind == "action" and may.create_action:
                 _create_action(actor, d, outcome)
@@ -514,7 +514,7 @@ def _outcomes(actor: Actor, d: WorkshopDetail) -> None:
 def _create_action(actor: Actor, d: WorkshopDetail, outcome: Any) -> None:
     _ = translator(actor.language)
     members = {
-        m["person_id"]: m["name"]
+        m.person_id: m.name
         for m in read(
             communities.members, actor, d.workshop.community_id, reader_language=actor.language
         )

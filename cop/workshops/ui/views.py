@@ -467,9 +467,7 @@ def workshop_form(actor: Actor, community: Community, key: str, workshop: Worksh
     version = prefill(key, w.version if w else 0, initial)
     with read_session() as session:
         hosts = {o.id: o.name for o in people.organisations(session)}
-        members = {
-            m["person_id"]: m["name"] for m in communities.members(session, actor, community.id)
-        }
+        members = {m.person_id: m.name for m in communities.members(session, actor, community.id)}
     st.session_state[f"{key}-facilitator_ids"] = [
         p for p in st.session_state[f"{key}-facilitator_ids"] if p in members
     ]
