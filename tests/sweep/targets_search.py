@@ -94,7 +94,7 @@ def _practices(s: Session, w: HostileWorld, v: Any) -> bool:
     rows, _total = practice_browse.find_practices(s, w.member, text=v, limit=500)
     if not v.strip():
         return True
-    found = [practices.get_practice(s, w.member, r["id"])[0] for r in rows]
+    found = [practices.get_practice(s, w.member, r.id)[0] for r in rows]
     return all(_literally(v, p.title, p.summary, p.how_it_works) for p in found)
 
 

@@ -183,14 +183,14 @@ def _list_page(
             zip(
                 columns,
                 (
-                    f"practices?id={r['id']}",
-                    r["title"],
-                    r["city"],
-                    r["community"],
-                    _(STATUS_LABELS.get(r["status"], r["status"])),
-                    ", ".join(r["themes"]),
-                    format_date(r["started_on"], actor.language),
-                    r["people_reached"],
+                    f"practices?id={r.id}",
+                    r.title,
+                    r.city,
+                    r.community,
+                    _(STATUS_LABELS.get(r.status, r.status)),
+                    ", ".join(r.themes),
+                    format_date(r.started_on, actor.language),
+                    r.people_reached,
                 ),
                 strict=True,
             )

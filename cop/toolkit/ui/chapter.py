@@ -22,6 +22,7 @@ from cop.export.document import Block, Document, Figure, Heading, Paragraph, Pra
 from cop.export.markdown import escape
 from cop.practices import service as practices
 from cop.practices import standards
+from cop.practices.review import STATUS_LABELS as PRACTICE_STATUSES
 from cop.shell.downloads import download_now
 from cop.shell.formatting import local_time
 from cop.shell.forms import (
@@ -329,7 +330,8 @@ def _settings(
             reader_language=actor.language,
         )
         names = {
-            r["id"]: f"{r['title']} ({r['city']}, {_(r['status'].replace('_', ' '))})" for r in rows
+            r.id: f"{r.title} ({r.city}, {_(PRACTICE_STATUSES.get(r.status, r.status))})"
+            for r in rows
         }
         chosen = st.multiselect(
             _("Practices (approved ones are shown)"),
