@@ -68,3 +68,37 @@ def test_workshops_per_month_count_each_community_month_by_month(engine: Engine)
         MonthCount(month="2026-03", community=w.community.name, workshops=2),
         MonthCount(month="2026-05", community=w.community.name, workshops=1),
     ]
+
+
+def test_the_overview_counts_each_of_my_communities_figures(engine: Engine) -> None:
+    from cop.home.queries import CommunityFigures, HomeOverview, home_overview
+
+    clock.freeze(datetime(2026, 6, 1, 12, tzinfo=UTC))
+    w = factories.world(engine)
+    owner = w.member.person_id
+    assert owner is not None
+    with write_session(engine) as s:
+        for status in ("idea", "idea", "done"):
+            actions.create_action(
+                s,
+                w.member,
+                community_id=w.community.id,
+                title=f"An action that is {status}",
+                owner_person_id=owner,
+                due_date="2026-06-10",
+                status=status,
+            )
+    with read_session(engine) as s:
+        overview = home_overview(s, w.member)
+    assert isinstance(overview, HomeOverview)
+    assert [c.id for c in overview.mine] == [w.community.id]
+    figures = overview.figures[w.community.id]
+    assert isinstance(figures, CommunityFigures)
+    assert figures.actions_by_status == {"idea": 2, "done": 1}
+    assert (figures.workshops_held, figures.practices, figures.chapter_status) == (0, 0, "")
+    assert figures.people >= 1 and overview.names[w.community.id] == w.community.name
+    assert [row.title for row in overview.due] == [
+        "An action that is idea",
+        "An action that is idea",
+    ]
+    assert overview.per_month == []  # admins only
