@@ -402,6 +402,22 @@ def accept_invitation(
     return user
 
 
+@dataclass(frozen=True)
+class InvitationRow:
+    """One invitation in the admin's list, with the state it is in now (pending, used, ...)."""
+
+    id: int
+    version: int
+    name: str
+    email: str
+    community: str
+    community_id: int
+    role: str
+    status: str
+    expires_at: datetime
+    used_at: datetime | None
+
+
 def list_invitations(
     session: Session,
     actor: Actor,
@@ -409,7 +425,7 @@ def list_invitations(
     *,
     limit: int = 50,
     offset: int = 0,
-) -> tuple[list[dict], int]:
+) -> tuple[list[InvitationRow], int]:
     """Invitations newest first with their state; facilitators see their community's, admins all."""
     stmt = select(Invitation, Community.name).join(
         Community, col(Community.id) == Invitation.community_id
@@ -430,19 +446,20 @@ def list_invitations(
     )
     now = clock.now()
     return [
-        {
-            "id": inv.id,
-            "version": inv.version,
-            "name": inv.name,
-            "email": inv.email,
-            "community": cname,
-            "community_id": inv.community_id,
-            "role": inv.role,
-            "status": status(inv, now),
-            "expires_at": inv.expires_at,
-            "used_at": inv.used_at,
-        }
+        InvitationRow(
+            id=inv.id,
+            version=inv.version,
+            name=inv.name,
+            email=inv.email,
+            community=cname,
+            community_id=inv.community_id,
+            role=inv.role,
+            status=status(inv, now),
+            expires_at=inv.expires_at,
+            used_at=inv.used_at,
+        )
         for inv, cname in rows
+        if inv.id is not None  # a stored invitation
     ], int(total)
 
 

@@ -361,20 +361,18 @@ def _invitation_list(actor: Actor) -> None:
     grid(
         [
             {
-                _("Name"): r["name"],
-                _("E-mail"): r["email"],
-                _("Community"): r["community"],
-                _("Role"): _(r["role"]),
-                _("State"): _(INVITATION_STATES.get(r["status"], r["status"])),
-                _("Expires"): local_time(r["expires_at"], actor.time_zone, language=actor.language),
+                _("Name"): r.name,
+                _("E-mail"): r.email,
+                _("Community"): r.community,
+                _("Role"): _(r.role),
+                _("State"): _(INVITATION_STATES.get(r.status, r.status)),
+                _("Expires"): local_time(r.expires_at, actor.time_zone, language=actor.language),
             }
             for r in rows
         ],
         _("No invitations yet: invite someone with the form above."),
     )
-    pending = {
-        r["id"]: f"{r['name']} \u2192 {r['community']}" for r in rows if r["status"] == "pending"
-    }
+    pending = {r.id: f"{r.name} \u2192 {r.community}" for r in rows if r.status == "pending"}
     if pending:
         chosen = st.selectbox(
             _("Withdraw an invitation"),
