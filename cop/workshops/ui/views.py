@@ -11,7 +11,6 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable
 from datetime import datetime, time
-from functools import partial
 from typing import Any
 
 import pyarrow as pa
@@ -259,32 +258,25 @@ def _exports(actor: Actor, filters: dict[str, Any]) -> None:
     """In the filter panel: the list as the filters show it, one click each (built when pressed)."""
     _ = translator(actor.language)
     st.caption(_("Export what the filters show"))
-    files = (
-        (
+    left, right = st.columns(2)
+    with left:
+        download_now(
             _("Download the list (CSV)"),
-            workshop_io.export_workshops_csv,
-            "workshops.csv",
-            "text/csv",
-            "table",
-        ),
-        (
+            lambda: _built(workshop_io.export_workshops_csv, actor, filters),
+            file_name="workshops.csv",
+            mime="text/csv",
+            key="ws_export_csv",
+            icon=":material/table:",
+        )
+    with right:
+        download_now(
             _("Download for a calendar (.ics)"),
-            workshop_io.export_workshops_ics,
-            "workshops.ics",
-            "text/calendar",
-            "event",
-        ),
-    )
-    for place, (label, export, name, mime, icon) in zip(st.columns(2), files, strict=True):
-        with place:
-            download_now(
-                label,
-                partial(_built, export, actor, filters),
-                file_name=name,
-                mime=mime,
-                key=f"ws_export_{name}",
-                icon=f":material/{icon}:",
-            )
+            lambda: _built(workshop_io.export_workshops_ics, actor, filters),
+            file_name="workshops.ics",
+            mime="text/calendar",
+            key="ws_export_ics",
+            icon=":material/event:",
+        )
 
 
 def _built(export: Callable[..., bytes], actor: Actor, filters: dict[str, Any]) -> bytes:
