@@ -215,28 +215,10 @@ def export_chapter(
             document = chapter_export_document(
                 session, actor, chapter_id, revision=revision, draft=draft
             )
-            name = chapter_file_name(
-                session, actor, chapter_id, fmt, revision=revision, draft=draft
-            )
-        return ExportFile(name, FORMATS[fmt][0], render(document, fmt))
-
-
-def chapter_file_name(
-    session: Session,
-    actor: Actor,
-    chapter_id: Any,
-    fmt: str,
-    *,
-    revision: Any = None,
-    draft: bool = False,
-) -> str:
-    """The name a chapter's file gets, known before it is built (a one-click download needs it
-    when the button is drawn): edition, chapter and which text, in whole words."""
-    _check_format(fmt)
-    chapter, _ = chapter_in_scope(session, actor, chapter_id)
-    toolkit = get_toolkit(session, chapter.toolkit_id)
-    which = "draft" if draft else f"r{revision or chapter.approved_number}"
-    return f"{slug(toolkit.title)}-{slug(chapter.title)}-{which}.{FORMATS[fmt][1]}"
+            chapter, _ = chapter_in_scope(session, actor, chapter_id)
+            which = "draft" if draft else f"r{revision or chapter.approved_number}"
+            name = f"{slug(document.title)}-{slug(chapter.title)}-{which}"
+        return _file(name, fmt, render(document, fmt))
 
 
 def export_toolkit(

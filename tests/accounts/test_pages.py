@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -163,14 +164,12 @@ def test_changing_the_password_keeps_this_session_and_refuses_the_old_password(
         assert accounts.sign_in(s, "member", "a brand new passphrase") is not None
 
 
-def test_profile_offers_my_data_as_json_on_one_click(run_page, demo_db) -> None:
-    """No "Prepare" step: the download button builds the file when pressed (read back in
-    tests/browser/test_one_click_downloads.py; AppTest has no server to build it)."""
+def test_profile_offers_my_data_as_json(run_page, demo_db) -> None:
     at = run_page("profile", "member")
+    _by_key(at.button, "profile_export").click().run()
     assert not at.exception, at.exception
-    assert "Prepare my data" not in [b.label for b in at.button]
-    download = next(d.proto for d in at.get("download_button") if d.proto.label.endswith("(JSON)"))
-    assert download.label == "Download my data (JSON)"
+    data = json.loads(at.session_state["profile_export_json"])
+    assert data["account"]["username"] == "member"
 
 
 def test_the_offer_to_pick_someone_comes_only_when_the_email_is_theirs(run_page, demo_db) -> None:

@@ -32,7 +32,6 @@ from cop.core.permissions import Actor, is_allowed
 from cop.core.settings import LIMITS
 from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.shell.cache import cached_read
-from cop.shell.downloads import download_now
 from cop.shell.formatting import chart_date_format, display_table, format_date, record_link
 from cop.shell.forms import draw_conflict, errors_banner, localize, read, submit
 from cop.shell.grid import grid, narrowed
@@ -273,23 +272,21 @@ def table_view(actor: Actor, community: Community | None, chosen: dict[str, Any]
     if panel is None:
         return
     with panel:
-        if exports:
-            download_now(
-                _("Download the community's actions (CSV)"),
-                lambda: _actions_csv(actor, community.id),
+        if exports and st.button(
+            _("Export the community's actions as CSV"), icon=":material/table:"
+        ):
+            data = read(
+                action_io.export_actions_csv, actor, community.id, reader_language=actor.language
+            )
+            st.download_button(
+                _("Download CSV"),
+                data,
                 file_name=f"actions-{community.slug}.csv",
                 mime="text/csv",
-                key="act_export_csv",
-                icon=":material/table:",
+                on_click="ignore",
             )
         if imports:
             _import_form(actor)
-
-
-def _actions_csv(actor: Actor, community_id: int) -> bytes:
-    """The community's actions as CSV, built on the click (Streamlit's worker thread)."""
-    with read_session() as session:
-        return action_io.export_actions_csv(session, actor, community_id)
 
 
 def _import_form(actor: Actor) -> None:

@@ -23,7 +23,6 @@ from cop.export.markdown import escape
 from cop.practices import service as practices
 from cop.practices import standards
 from cop.practices.review import STATUS_LABELS as PRACTICE_STATUSES
-from cop.shell.downloads import download_now
 from cop.shell.formatting import local_time
 from cop.shell.forms import (
     clear_form,
@@ -554,26 +553,6 @@ def _chapter_export(actor: Actor, detail: ChapterDetail) -> None:
         format_func=FORMAT_LABELS.get,
         key=f"chapter-export-format-{chapter.id}",
     )
-    revision = None if source == "draft" else source
-    if fmt != "pdf":  # built in well under a second: one click
-        with read_session() as session:
-            name = toolkit_export.chapter_file_name(
-                session, actor, chapter.id, fmt, revision=revision, draft=source == "draft"
-            )
-        download_now(
-            _("Download {name}").format(name=plain(name)),
-            lambda: (
-                toolkit_export.export_chapter(
-                    actor, chapter.id, fmt, draft=source == "draft", revision=revision
-                ).data
-            ),
-            file_name=name,
-            mime=toolkit_export.FORMATS[fmt][0],
-            key=f"chapter-export-now-{chapter.id}",
-        )
-        _infographic(actor, detail)
-        return
-    # A PDF takes seconds: prepared with progress, then downloaded.
     if st.button(
         _("Prepare the file"), key=f"chapter-export-build-{chapter.id}", icon=":material/build:"
     ):

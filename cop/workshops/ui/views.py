@@ -9,7 +9,6 @@ services decide.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
 
@@ -28,7 +27,6 @@ from cop.core.permissions import Actor, is_allowed
 from cop.core.settings import LIMITS
 from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.shell.cache import cached_read
-from cop.shell.downloads import download_now
 from cop.shell.formatting import (
     TIME_ZONES,
     display_table,
@@ -255,34 +253,27 @@ def workshop_list(actor: Actor, community: Community | None) -> None:
 
 
 def _exports(actor: Actor, filters: dict[str, Any]) -> None:
-    """In the filter panel: the list as the filters show it, one click each (built when pressed)."""
+    """In the filter panel: the list as the filters show it, built on request, then offered for download."""
     _ = translator(actor.language)
     st.caption(_("Export what the filters show"))
-    left, right = st.columns(2)
-    with left:
-        download_now(
-            _("Download the list (CSV)"),
-            lambda: _built(workshop_io.export_workshops_csv, actor, filters),
-            file_name="workshops.csv",
-            mime="text/csv",
-            key="ws_export_csv",
-            icon=":material/table:",
+    if st.button(_("Export the list as CSV"), icon=":material/table:"):
+        data = read(
+            workshop_io.export_workshops_csv, actor, **filters, reader_language=actor.language
         )
-    with right:
-        download_now(
-            _("Download for a calendar (.ics)"),
-            lambda: _built(workshop_io.export_workshops_ics, actor, filters),
+        st.download_button(
+            _("Download CSV"), data, file_name="workshops.csv", mime="text/csv", on_click="ignore"
+        )
+    if st.button(_("Export to a calendar (.ics)"), icon=":material/event:"):
+        data = read(
+            workshop_io.export_workshops_ics, actor, **filters, reader_language=actor.language
+        )
+        st.download_button(
+            _("Download .ics"),
+            data,
             file_name="workshops.ics",
             mime="text/calendar",
-            key="ws_export_ics",
-            icon=":material/event:",
+            on_click="ignore",
         )
-
-
-def _built(export: Callable[..., bytes], actor: Actor, filters: dict[str, Any]) -> bytes:
-    """An export of the filtered list, run on the click (Streamlit's worker thread)."""
-    with read_session() as session:
-        return export(session, actor, **filters)
 
 
 def _import_form(actor: Actor, community: Community) -> None:
