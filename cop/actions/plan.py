@@ -69,7 +69,9 @@ def plan_summary(plan: CityPlan, language: str = DEFAULT_LANGUAGE) -> str:
         )
     ]
     count = _("1 action") if plan.total == 1 else _("{n} actions").format(n=plan.total)
-    text = _("{count}: {statuses}; {overdue} overdue.") if parts else _("{count}; {overdue} overdue.")
+    text = (
+        _("{count}: {statuses}; {overdue} overdue.") if parts else _("{count}; {overdue} overdue.")
+    )
     text = text.format(count=count, statuses=", ".join(parts), overdue=plan.overdue)
     if plan.average_open_progress is not None:
         text += " " + _("Open actions are {percent} % done on average.").format(
