@@ -14,12 +14,13 @@ import re
 from importlib.resources import files
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import Session, select
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
 from cop.accounts.models import User
 from cop.actions import service as actions
+from cop.actions.models import Action
 from cop.actions.ui.board.component import NAME
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
@@ -188,17 +189,22 @@ def test_a_clicked_title_opens_the_action_in_this_session(run_page) -> None:
     assert ZAGREB in [t.value for t in at.title]
 
 
+def add_action_beside_zagreb(session: Session, title: str) -> Action:
+    """An action titled ``title`` in the Zagreb action's community, with the same owner."""
+    zagreb = session.exec(select(Action).where(Action.title == ZAGREB)).one()
+    return actions.create_action(
+        session,
+        SYSTEM,
+        community_id=zagreb.community_id,
+        title=title,
+        owner_person_id=zagreb.owner_person_id,
+        due_date="2027-06-30",
+    )
+
+
 def test_user_text_reaches_the_board_as_data_never_as_markup(run_page) -> None:
-    zagreb = action(ZAGREB)
     with write_session() as session:
-        hostile = actions.create_action(
-            session,
-            SYSTEM,
-            community_id=zagreb.community_id,
-            title=PAYLOAD,
-            owner_person_id=zagreb.owner_person_id,
-            due_date="2027-06-30",
-        )
+        hostile = add_action_beside_zagreb(session, PAYLOAD)
     at = view(run_page, "facilitator", "Board")
     element = board(at).proto
     assert cards(at)[PAYLOAD]["id"] == hostile.id  # the title as typed, to be set as text

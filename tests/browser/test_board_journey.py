@@ -11,41 +11,32 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Locator, Page, expect
 
+from tests.actions.test_board_page import PAYLOAD, ZAGREB
 from tests.browser.conftest import DEMO_PASSWORD, Server, stop_server
 from tests.browser.helpers import assert_no_exception, wait_idle
 from tests.browser.journeys import assert_clean_log, click, demo_server, enter, go, main
 
 pytestmark = pytest.mark.e2e
 
-PAYLOAD = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
-DRAGGED = "Zagreb buddy programme in two districts"  # planned, the facilitator's community
+DRAGGED = ZAGREB  # planned, in the facilitator's community
 KEYED = "Shared welcome leaflet in six languages"  # an idea
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The demo plus an action whose title is a script payload."""
-    from cop.actions import service as actions
-    from cop.actions.models import Action
     from cop.core import db
-    from cop.core.permissions import SYSTEM
+    from tests.actions.test_board_page import add_action_beside_zagreb
 
     running = demo_server(tmp_path_factory.mktemp("board"))
     with db.write_session(db.get_engine(running.database_url)) as session:
-        zagreb = session.exec(sa.select(Action).where(Action.title == DRAGGED)).scalars().one()
-        actions.create_action(
-            session,
-            SYSTEM,
-            community_id=zagreb.community_id,
-            title=PAYLOAD,
-            owner_person_id=zagreb.owner_person_id,
-            due_date="2027-06-30",
-        )
+        add_action_beside_zagreb(session, PAYLOAD)
     db.dispose_engines()
     yield running
     stop_server(running)
@@ -89,6 +80,8 @@ def settle(page: Page, status_of: Callable[[], str], expected: str, timeout: flo
 
 def test_a_card_dragged_with_the_mouse_changes_status_in_the_database(server, new_context) -> None:
     page = new_context().new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     board = open_board(page, server, "facilitator")
     action_id, status = stored(server, DRAGGED)
     assert status == "planned"
@@ -103,6 +96,8 @@ def test_a_card_dragged_with_the_mouse_changes_status_in_the_database(server, ne
     )
     expect(page.locator(".cop-board-live")).to_have_text(f"“{DRAGGED}” moved to In progress.")
     assert_no_exception(page)
+    own = urlsplit(server.url).netloc  # SortableJS comes with the page, from nowhere else
+    assert not [u for u in requested if urlsplit(u).scheme != "blob" and urlsplit(u).netloc != own]
 
 
 def test_a_card_moved_by_keyboard_changes_status_in_the_database(server, new_context) -> None:

@@ -61,7 +61,7 @@ export default function (component) {
     setTriggerValue("move", { id: card.id, version: card.version, status });
   }
 
-  function moveMenu(card, item) {
+  function moveMenu(card) {
     const wrap = el("div", "cop-move");
     const button = el("button", "cop-move-button", labels.move);
     button.type = "button";
@@ -91,13 +91,12 @@ export default function (component) {
       if (menu.hidden) return;
       menu.hidden = true;
       button.setAttribute("aria-expanded", "false");
-      item.classList.remove("is-menu-open");
       if (focusButton) button.focus();
     };
     const open = (at) => {
       menu.hidden = false;
       button.setAttribute("aria-expanded", "true");
-      item.classList.add("is-menu-open");
+      menu.scrollIntoView({ block: "nearest" });
       entries[(at + entries.length) % entries.length].focus();
     };
     button.addEventListener("click", () => (menu.hidden ? open(0) : close(false)));
@@ -170,7 +169,7 @@ export default function (component) {
       latest.title = card.latest;
       item.appendChild(latest);
     }
-    if (card.movable) item.appendChild(moveMenu(card, item));
+    if (card.movable) item.appendChild(moveMenu(card));
     return item;
   }
 
