@@ -210,6 +210,8 @@ export default function (component) {
         filter: ".cop-move",
         preventOnFilter: false,
         animation: 120,
+        delay: 250, // on a touch screen a long press picks a card up; a swipe still scrolls
+        delayOnTouchOnly: true,
         ghostClass: "is-ghost",
         chosenClass: "is-chosen",
         onEnd: (event) => {

@@ -152,7 +152,7 @@ def board_data(
             "empty": _("No actions here"),
         },
         "attempt": st.session_state.get(ATTEMPT_KEY, 0),
-        "announce": st.session_state.get(ANNOUNCE_KEY, ""),
+        "announce": st.session_state.pop(ANNOUNCE_KEY, ""),  # said once
     }
 
 
