@@ -170,3 +170,31 @@ def test_columns_stop_at_600_px_and_scroll(server, new_context) -> None:
     )
     assert any(s > c for s, c, _ in tallest), tallest  # the demo's busiest column scrolls
     assert all(o == "auto" for _, _, o in tallest)
+
+
+def test_a_stale_drag_shows_the_other_change_and_the_card_goes_back(server, new_context) -> None:
+    from cop.actions import service as actions
+    from cop.core import db
+    from cop.core.permissions import SYSTEM
+
+    page = new_context().new_page()
+    board = open_board(page, server, "facilitator")
+    title = "Draft a certificate of volunteering that all four cities can issue."
+    action_id, status = stored(server, title)
+    dragged = card(board, action_id)
+    expect(dragged).to_have_class(re.compile(r"\bis-movable\b"))
+    with db.write_session(db.get_engine(server.database_url)) as session:  # someone else saves
+        version = session.exec(
+            sa.text("SELECT version FROM action WHERE id = :id").bindparams(id=action_id)
+        ).scalar_one()
+        actions.update_action(session, SYSTEM, action_id, version, priority="high")
+    db.dispose_engines()
+    target = next(s for s in ("idea", "dropped") if s != status)
+    dragged.locator(".cop-card-title").drag_to(column(board, target))
+    wait_idle(page)
+    expect(main(page).get_by_text("Someone else saved this in the meantime")).to_be_visible()
+    expect(column(board, status).get_by_test_id(f"card-{action_id}")).to_be_visible()
+    expect(column(board, target).get_by_test_id(f"card-{action_id}")).to_have_count(0)
+    assert stored(server, title)[1] == status
+    expect(page.locator(".cop-board-live")).to_have_text(re.compile("^The card was not moved"))
+    assert_no_exception(page)
