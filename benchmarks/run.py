@@ -29,6 +29,7 @@ STEPS = [
     ("exports", ["benchmarks/bench_exports.py"]),
     ("action_import", ["benchmarks/bench_action_import.py"]),
     ("load", ["benchmarks/bench_load.py"]),
+    ("views", ["benchmarks/bench_views.py"]),
 ]
 
 
@@ -110,6 +111,26 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
             + ".",
             "",
         ]
+    views = _load("views")
+    if views:
+        floor = views["floor"]
+        lines += [
+            "## Board and timeline",
+            "",
+            f"{views['actions']} more actions in one community, Chromium, {views['rounds']} rounds "
+            "(`benchmarks/bench_views.py`): switching the actions page from its table to the view, "
+            "next to switching a typical page (a 300-row table and a chart) in the same run.",
+            "",
+            "| view | p50 ms | × floor p50 | p95 ms | × floor p95 |",
+            "|---|---|---|---|---|",
+        ]
+        for name in ("board", "timeline"):
+            v = views[name]
+            lines.append(
+                f"| {name} | {v['p50_ms']:.0f} | {v['p50_vs_floor']:.2f}× "
+                f"| {v['p95_ms']:.0f} | {v['p95_vs_floor']:.2f}× |"
+            )
+        lines += [f"| floor | {floor['p50_ms']:.0f} | 1.00× | {floor['p95_ms']:.0f} | 1.00× |", ""]
     for name, title in (
         ("exports", "Exports"),
         ("action_import", "CSV imports"),

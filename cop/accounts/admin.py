@@ -237,7 +237,21 @@ def list_users(
     ], int(total)
 
 
-def find_people(session: Session, actor: Actor, search: str = "", *, limit: int = 20) -> list[dict]:
+@dataclass(frozen=True)
+class PersonFound:
+    """A person of the directory as the admin pickers show and choose them."""
+
+    person_id: int
+    name: str
+    email: str
+    organisation: str
+    username: str  # empty when the person has no account
+    anonymised: bool
+
+
+def find_people(
+    session: Session, actor: Actor, search: str = "", *, limit: int = 20
+) -> list[PersonFound]:
     """People of the workspace by name or e-mail, for the pickers of the admin console."""
     authorize(actor, "user.list")
     chk = Checker()
@@ -260,15 +274,16 @@ def find_people(session: Session, actor: Actor, search: str = "", *, limit: int 
     limit, _ = _page(limit, 0)
     rows = session.exec(stmt.order_by(Person.name, Person.id).limit(limit))
     return [
-        {
-            "person_id": p.id,
-            "name": p.name,
-            "email": p.email,
-            "organisation": o.name if o else "",
-            "username": username or "",
-            "anonymised": p.anonymised_at is not None,
-        }
+        PersonFound(
+            person_id=p.id,
+            name=p.name,
+            email=p.email,
+            organisation=o.name if o else "",
+            username=username or "",
+            anonymised=p.anonymised_at is not None,
+        )
         for p, o, username in rows
+        if p.id is not None  # always, for a stored person; narrows the type
     ]
 
 

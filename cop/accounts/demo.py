@@ -71,14 +71,14 @@ def step(ctx: DemoContext) -> None:
             existing = [
                 m
                 for m in communities.members(session, SYSTEM, community_id)
-                if m["person_id"] == person.id
+                if m.person_id == person.id
             ]  # type: ignore[union-attr]
             if existing:
                 communities.change_role(
                     session,
                     SYSTEM,
-                    existing[0]["membership_id"],
-                    existing[0]["membership_version"],
+                    existing[0].membership_id,
+                    existing[0].membership_version,
                     membership["role"],
                 )
             else:

@@ -12,7 +12,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -301,17 +300,28 @@ def _usable(session: Session, token: str, *, lock: bool = True) -> Invitation:
     return invitation
 
 
-def describe(session: Session, token: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class InvitationSummary:
+    """Who is invited where, as what: the sign-up form shows it before anything is typed."""
+
+    name: str
+    email: str
+    role: str
+    community: str
+    community_id: int
+
+
+def describe(session: Session, token: str) -> InvitationSummary:
     """What the sign-up form shows before anything is typed: who is invited where, as what."""
     invitation = _usable(session, token, lock=False)
     community = session.get(Community, invitation.community_id)
-    return {
-        "name": invitation.name,
-        "email": invitation.email,
-        "role": invitation.role,
-        "community": community.name if community else "",
-        "community_id": invitation.community_id,
-    }
+    return InvitationSummary(
+        name=invitation.name,
+        email=invitation.email,
+        role=invitation.role,
+        community=community.name if community else "",
+        community_id=invitation.community_id,
+    )
 
 
 def accept_invitation(
@@ -392,6 +402,22 @@ def accept_invitation(
     return user
 
 
+@dataclass(frozen=True)
+class InvitationRow:
+    """One invitation in the admin's list, with the state it is in now (pending, used, ...)."""
+
+    id: int
+    version: int
+    name: str
+    email: str
+    community: str
+    community_id: int
+    role: str
+    status: str
+    expires_at: datetime
+    used_at: datetime | None
+
+
 def list_invitations(
     session: Session,
     actor: Actor,
@@ -399,7 +425,7 @@ def list_invitations(
     *,
     limit: int = 50,
     offset: int = 0,
-) -> tuple[list[dict], int]:
+) -> tuple[list[InvitationRow], int]:
     """Invitations newest first with their state; facilitators see their community's, admins all."""
     stmt = select(Invitation, Community.name).join(
         Community, col(Community.id) == Invitation.community_id
@@ -420,19 +446,20 @@ def list_invitations(
     )
     now = clock.now()
     return [
-        {
-            "id": inv.id,
-            "version": inv.version,
-            "name": inv.name,
-            "email": inv.email,
-            "community": cname,
-            "community_id": inv.community_id,
-            "role": inv.role,
-            "status": status(inv, now),
-            "expires_at": inv.expires_at,
-            "used_at": inv.used_at,
-        }
+        InvitationRow(
+            id=inv.id,
+            version=inv.version,
+            name=inv.name,
+            email=inv.email,
+            community=cname,
+            community_id=inv.community_id,
+            role=inv.role,
+            status=status(inv, now),
+            expires_at=inv.expires_at,
+            used_at=inv.used_at,
+        )
         for inv, cname in rows
+        if inv.id is not None  # a stored invitation
     ], int(total)
 
 

@@ -11,7 +11,7 @@ from cop.actions import progress as action_progress
 from cop.actions import updates as action_updates
 from cop.actions.models import Action, ActionIndicator, ActionMilestone, ActionUpdate
 from cop.actions.progress import OPEN_STATUSES
-from cop.actions.queries import find_actions
+from cop.actions.queries import ActionRow, find_actions
 from cop.actions.service import get_action, linked_ids, may_change
 from cop.communities.models import Community, Organisation, Person
 from cop.core import audit, clock, history
@@ -31,7 +31,7 @@ class ActionDetail:
     milestones: list[ActionMilestone]
     indicators: list[ActionIndicator]
     updates: list[tuple[ActionUpdate, str]]  # the update and its author's name
-    sub_actions: list[dict[str, Any]]
+    sub_actions: list[ActionRow]
     parent: Action | None
     workshop: Workshop | None
     outcome: Outcome | None

@@ -9,8 +9,8 @@ an action knows its workshop, not the other way round.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -26,7 +26,16 @@ from cop.workshops.models import Outcome, OutcomeKind
 from cop.workshops.service import workshop_in_scope
 
 
-def outcomes_with_actions(session: Session, workshop_id: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class OutcomeWithAction:
+    """A workshop outcome and the action made from it, so the page links it or offers "create action"."""
+
+    outcome: Outcome
+    action_id: int | None
+    action_title: str | None
+
+
+def outcomes_with_actions(session: Session, workshop_id: int) -> list[OutcomeWithAction]:
     """The workshop's live outcomes with the action created from each, if any (read access checked by the caller)."""
     rows = session.exec(
         select(Outcome, Action.id, Action.title)
@@ -39,7 +48,7 @@ def outcomes_with_actions(session: Session, workshop_id: int) -> list[dict[str, 
         .order_by(col(Outcome.id))
     )
     return [
-        {"outcome": o, "action_id": action_id, "action_title": action_title}
+        OutcomeWithAction(outcome=o, action_id=action_id, action_title=action_title)
         for o, action_id, action_title in rows
     ]
 

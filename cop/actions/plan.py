@@ -9,13 +9,12 @@ large plan cannot starve other sessions.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from sqlmodel import Session
 
 from cop.actions.history import STATUSES as STATUS_LABELS
 from cop.actions.progress import progress_text
-from cop.actions.queries import CityPlan, city_plan
+from cop.actions.queries import ActionRow, CityPlan, city_plan
 from cop.core import clock
 from cop.core.i18n import DEFAULT_LANGUAGE, N_, format_day, translator
 from cop.core.permissions import Actor
@@ -39,22 +38,22 @@ def plan_rows(plan: CityPlan, language: str = DEFAULT_LANGUAGE) -> list[list[str
     _ = translator(language)
     return [
         [
-            row["title"],
-            row["community"],
-            row["owner"],
-            _(STATUS_LABELS.get(row["status"], row["status"])),
-            progress_text(row["progress"], row["progress_from"], _),
+            row.title,
+            row.community,
+            row.owner,
+            _(STATUS_LABELS.get(row.status, row.status)),
+            progress_text(row.progress, row.progress_from, _),
             _due(row, language),
-            (row["latest_update"] or {}).get("text", ""),
+            row.latest_update.text if row.latest_update else "",
         ]
         for row in plan.rows
     ]
 
 
-def _due(row: dict[str, Any], language: str) -> str:
+def _due(row: ActionRow, language: str) -> str:
     _ = translator(language)
-    day = format_day(row["due_date"], language)
-    return _("{day} (overdue)").format(day=day) if row["overdue"] else day
+    day = format_day(row.due_date, language)
+    return _("{day} (overdue)").format(day=day) if row.overdue else day
 
 
 def plan_summary(plan: CityPlan, language: str = DEFAULT_LANGUAGE) -> str:

@@ -8,7 +8,7 @@ and each row carries its latest update, fetched for the rows shown only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -186,7 +186,50 @@ def conditions(
     return found
 
 
-def latest_updates(session: Session, action_ids: list[int]) -> dict[int, dict[str, Any]]:
+@dataclass(frozen=True)
+class LatestUpdate:
+    """An action's newest update in one line, so lists, cards and the plan show where it stands."""
+
+    posted_at: datetime
+    author: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One action as the table, the board, the timeline and a city's plan list it, with its latest update."""
+
+    id: int
+    version: int
+    title: str
+    community_id: int
+    community: str
+    status: str
+    progress: int
+    progress_mode: str
+    priority: str
+    start_date: date | None
+    due_date: date
+    owner_person_id: int
+    owner: str
+    organisation_id: int | None
+    city: str | None
+    tags: list[str]
+    parent_id: int | None
+    created_at: datetime
+    updated_at: datetime
+    overdue: bool
+    latest_update: LatestUpdate | None
+    # ("sub-actions", 3): the percentage is their roll-up, not a posted value.
+    progress_from: tuple[str, int] | None
+
+    @property
+    def start(self) -> date:
+        """Where its timeline bar starts: the start date, else when it was recorded (never after it is due)."""
+        return self.start_date or min(self.created_at.date(), self.due_date)
+
+
+def latest_updates(session: Session, action_ids: list[int]) -> dict[int, LatestUpdate]:
     """The newest update of each action: when, by whom, and the start of its text as plain text.
 
     Lists, cards and the plan show it in one line, where Markdown marks ("## Minutes",
@@ -210,14 +253,14 @@ def latest_updates(session: Session, action_ids: list[int]) -> dict[int, dict[st
         .where(col(ActionUpdate.id).in_(newest))
     )
     return {
-        aid: {"posted_at": at, "author": who or "", "text": plain_line(text)}
+        aid: LatestUpdate(posted_at=at, author=who or "", text=plain_line(text))
         for aid, at, who, text in rows
     }
 
 
 def _rows(
     session: Session, where: list[sa.ColumnElement[bool]], order: list[Any], limit: int, offset: int
-) -> list[dict[str, Any]]:
+) -> list[ActionRow]:
     stmt = (
         sa.select(*[column for _, column in _COLUMNS])
         .join(Community, col(Community.id) == Action.community_id)
@@ -229,17 +272,20 @@ def _rows(
         .offset(offset)
     )
     today = clock.today()
-    rows = [
+    found = [
         dict(zip([name for name, _ in _COLUMNS], row, strict=True)) for row in session.execute(stmt)
     ]
-    latest = latest_updates(session, [r["id"] for r in rows])
-    sources = progress_sources(session, [(r["id"], r["progress_mode"]) for r in rows])
-    for row in rows:
-        row["overdue"] = row["due_date"] < today and row["status"] in OPEN_STATUSES
-        row["latest_update"] = latest.get(row["id"])
-        # ("sub-actions", 3): the percentage is their roll-up, not a posted value.
-        row["progress_from"] = sources.get(row["id"])
-    return rows
+    latest = latest_updates(session, [r["id"] for r in found])
+    sources = progress_sources(session, [(r["id"], r["progress_mode"]) for r in found])
+    return [
+        ActionRow(
+            **r,
+            overdue=r["due_date"] < today and r["status"] in OPEN_STATUSES,
+            latest_update=latest.get(r["id"]),
+            progress_from=sources.get(r["id"]),
+        )
+        for r in found
+    ]
 
 
 def count(session: Session, where: list[sa.ColumnElement[bool]]) -> int:
@@ -255,7 +301,7 @@ def find_actions(
     limit: int = 25,
     offset: int = 0,
     **filters: Any,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[ActionRow], int]:
     """One page of the actions matching ``filters`` (see ``conditions``) and how many match in all."""
     if sort not in SORTS:
         raise ValidationError(
@@ -275,7 +321,7 @@ def find_actions(
 class BoardColumn:
     status: str
     total: int
-    rows: list[dict[str, Any]]
+    rows: list[ActionRow]
 
 
 def board(
@@ -325,16 +371,13 @@ def owners(session: Session, actor: Actor, **filters: Any) -> list[tuple[int, st
 
 def timeline(
     session: Session, actor: Actor, *, limit: int = TIMELINE_MAX, **filters: Any
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[ActionRow], int]:
     """Start-to-due bars of the filtered actions, soonest due first, at most ``limit``.
 
     An action without a start date starts when it was recorded (or on its
     due date, if it was recorded after it).
     """
-    rows, total = find_actions(session, actor, limit=min(limit, TIMELINE_MAX), **filters)
-    for row in rows:
-        row["start"] = row["start_date"] or min(row["created_at"].date(), row["due_date"])
-    return rows, total
+    return find_actions(session, actor, limit=min(limit, TIMELINE_MAX), **filters)
 
 
 @dataclass
@@ -342,7 +385,7 @@ class CityPlan:
     """Every action one organisation leads, across the communities the reader may see."""
 
     organisation: Organisation
-    rows: list[dict[str, Any]]
+    rows: list[ActionRow]
     total: int
     by_status: dict[str, int] = field(default_factory=dict)
     overdue: int = 0
@@ -427,28 +470,28 @@ def known_tags(
     return list(session.exec(stmt))
 
 
-def changeable(session: Session, actor: Actor, rows: list[dict[str, Any]]) -> set[int]:
+def changeable(session: Session, actor: Actor, rows: list[ActionRow]) -> set[int]:
     """Ids of the listed actions the actor may move or update (the board offers "move to" only there)."""
     if actor.is_admin:
-        return {r["id"] for r in rows}
+        return {r.id for r in rows}
     facilitating = {cid for cid, role in actor.roles.items() if role == Role.FACILITATOR}
     mine = {
-        r["id"]
+        r.id
         for r in rows
-        if r["community_id"] in facilitating
-        or (actor.person_id is not None and r["owner_person_id"] == actor.person_id)
+        if r.community_id in facilitating
+        or (actor.person_id is not None and r.owner_person_id == actor.person_id)
     }
     if actor.person_id is not None and rows:
         mine |= set(
             session.exec(
                 select(ActionCoOwner.action_id).where(
                     ActionCoOwner.person_id == actor.person_id,
-                    col(ActionCoOwner.action_id).in_([r["id"] for r in rows]),
+                    col(ActionCoOwner.action_id).in_([r.id for r in rows]),
                 )
             )
         )
     return {
-        r["id"]
+        r.id
         for r in rows
-        if r["id"] in mine and actor.role_in(r["community_id"]) in (Role.FACILITATOR, Role.MEMBER)
+        if r.id in mine and actor.role_in(r.community_id) in (Role.FACILITATOR, Role.MEMBER)
     }

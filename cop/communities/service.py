@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import Session, col, select
 
 from cop.communities.models import Community, Membership, Organisation, Person
@@ -243,7 +245,20 @@ def remove_member(session: Session, actor: Actor, membership_id: int) -> None:
     )
 
 
-def members(session: Session, actor: Actor, community_id: int) -> list[dict]:
+@dataclass(frozen=True)
+class Member:
+    """A member of a community with their organisation and role, for lists, pickers and role changes."""
+
+    membership_id: int
+    membership_version: int
+    person_id: int
+    name: str
+    organisation: str
+    organisation_id: int | None
+    role: str
+
+
+def members(session: Session, actor: Actor, community_id: int) -> list[Member]:
     """The community's members with their organisation, for lists and pickers."""
     community = get_community(session, actor, community_id)
     rows = session.exec(
@@ -258,16 +273,17 @@ def members(session: Session, actor: Actor, community_id: int) -> list[dict]:
         .order_by(Person.name)
     )
     return [
-        {
-            "membership_id": m.id,
-            "membership_version": m.version,
-            "person_id": p.id,
-            "name": p.name,
-            "organisation": o.name if o else "",
-            "organisation_id": o.id if o else None,
-            "role": m.role,
-        }
+        Member(
+            membership_id=m.id,
+            membership_version=m.version,
+            person_id=p.id,
+            name=p.name,
+            organisation=o.name if o else "",
+            organisation_id=o.id if o else None,
+            role=m.role,
+        )
         for m, p, o in rows
+        if m.id is not None and p.id is not None  # always, for stored rows; narrows the type
     ]
 
 

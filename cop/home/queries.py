@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, func, select
 
 from cop.accounts import notifications
+from cop.accounts.models import Notification
 from cop.actions.progress import DRIVEN_BY_CHILDREN, DRIVEN_BY_MILESTONES
 from cop.communities.models import Community, Membership, Person
 from cop.communities.service import visible_communities
@@ -16,10 +18,36 @@ from cop.core import clock, history
 from cop.core.audit import AuditEvent
 from cop.core.history import Entry
 from cop.core.permissions import Actor
-from cop.workshops.queries import upcoming_workshops
+from cop.workshops.queries import WorkshopRow, upcoming_workshops
 
 DUE_SOON_DAYS = 14
 OPEN_STATUSES = ("idea", "planned", "in_progress")
+
+
+@dataclass(frozen=True, slots=True)
+class DueAction:
+    """An open action of mine that is overdue or due soon, as home lists it: a misspelt field is a type error."""
+
+    id: int
+    title: str
+    due_date: date
+    status: str
+    progress: int
+    progress_mode: str
+    sub_actions: int
+    community_id: int
+    community: str
+    overdue: bool
+    progress_from: tuple[str, int] | None  # where a roll-up comes from; None: the posted percentage
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCount:
+    """How many workshops one community held in one month ("2026-05"), for the admin's chart."""
+
+    month: str
+    community: str
+    workshops: int
 
 
 def _table(name: str) -> sa.Table | None:
@@ -40,13 +68,25 @@ def _count_by_community(
     return {cid: n for cid, n in session.execute(stmt)}
 
 
+@dataclass(frozen=True, slots=True)
+class CommunityFigures:
+    """A community's key figures on Home, so the page reads fields the type checker knows."""
+
+    people: int = 0
+    organisations: int = 0
+    workshops_held: int = 0
+    practices: int = 0
+    actions_by_status: dict[str, int] = field(default_factory=dict)
+    chapter_status: str = ""
+
+
 def community_figures(
     session: Session, actor: Actor, community_ids: list[int]
-) -> dict[int, dict[str, Any]]:
+) -> dict[int, CommunityFigures]:
     """Key figures per community: workshops held, people and cities, actions by status, practices."""
     readable = {c.id for c in visible_communities(session, actor, include_archived=True)}
     ids = [c for c in community_ids if c in readable]
-    figures: dict[int, dict[str, Any]] = {c: {} for c in ids}
+    counted: dict[int, tuple[int, int]] = {}
     people = session.exec(
         select(
             Membership.community_id,
@@ -58,7 +98,7 @@ def community_figures(
         .group_by(col(Membership.community_id))
     )
     for cid, n_people, n_orgs in people:
-        figures[cid].update(people=n_people, organisations=n_orgs)
+        counted[cid] = (n_people, n_orgs)
     workshop = _table("workshop")
     held = (
         _count_by_community(session, "workshop", ids, workshop.c.status.in_(["held", "closed"]))
@@ -85,19 +125,20 @@ def community_figures(
             .order_by(chapter.c.id)
         ):
             chapter_status[cid] = status
-    for cid in ids:
-        figures[cid].setdefault("people", 0)
-        figures[cid].setdefault("organisations", 0)
-        figures[cid]["workshops_held"] = held.get(cid, 0)
-        figures[cid]["practices"] = practices.get(cid, 0)
-        figures[cid]["actions_by_status"] = by_status.get(cid, {})
-        figures[cid]["chapter_status"] = chapter_status.get(cid, "")
-    return figures
+    return {
+        cid: CommunityFigures(
+            people=counted.get(cid, (0, 0))[0],
+            organisations=counted.get(cid, (0, 0))[1],
+            workshops_held=held.get(cid, 0),
+            practices=practices.get(cid, 0),
+            actions_by_status=by_status.get(cid, {}),
+            chapter_status=chapter_status.get(cid, ""),
+        )
+        for cid in ids
+    }
 
 
-def my_due_actions(
-    session: Session, actor: Actor, days: int = DUE_SOON_DAYS
-) -> list[dict[str, Any]]:
+def my_due_actions(session: Session, actor: Actor, days: int = DUE_SOON_DAYS) -> list[DueAction]:
     """Open actions I own that are overdue or due within ``days``, most urgent first."""
     action = _table("action")
     if action is None or actor.person_id is None:
@@ -145,9 +186,9 @@ def my_due_actions(
         .order_by(action.c.due_date, action.c.id)
         .limit(50)
     )
-    rows = [dict(r._mapping) | {"overdue": r.due_date < today} for r in session.execute(stmt)]
+    rows = list(session.execute(stmt))
     milestones = _table("action_milestone")
-    in_mode = [r["id"] for r in rows if not r["sub_actions"] and r["progress_mode"] == "milestones"]
+    in_mode = [r.id for r in rows if not r.sub_actions and r.progress_mode == "milestones"]
     counts: dict[int, int] = {}
     if milestones is not None and in_mode:
         counts = {
@@ -158,15 +199,20 @@ def my_due_actions(
                 .group_by(milestones.c.action_id)
             )
         }
-    for row in rows:
-        row["progress_from"] = (
-            (DRIVEN_BY_CHILDREN, int(row["sub_actions"]))
-            if row["sub_actions"]
-            else (DRIVEN_BY_MILESTONES, counts.get(row["id"], 0))
-            if row["progress_mode"] == "milestones"
-            else None
+    return [
+        DueAction(
+            **row._asdict(),
+            overdue=row.due_date < today,
+            progress_from=(
+                (DRIVEN_BY_CHILDREN, int(row.sub_actions))
+                if row.sub_actions
+                else (DRIVEN_BY_MILESTONES, counts.get(row.id, 0))
+                if row.progress_mode == "milestones"
+                else None
+            ),
         )
-    return rows
+        for row in rows
+    ]
 
 
 def recent_activity(session: Session, actor: Actor, limit: int = 15) -> list[Entry]:
@@ -183,7 +229,7 @@ def recent_activity(session: Session, actor: Actor, limit: int = 15) -> list[Ent
     return history.describe(session, session.exec(stmt), with_changes=False)
 
 
-def workshops_per_month(session: Session, actor: Actor, months: int = 12) -> list[dict[str, Any]]:
+def workshops_per_month(session: Session, actor: Actor, months: int = 12) -> list[MonthCount]:
     """Workshops per month and community over the past ``months`` (the admin's overview)."""
     workshop = _table("workshop")
     if workshop is None:
@@ -205,12 +251,25 @@ def workshops_per_month(session: Session, actor: Actor, months: int = 12) -> lis
         .group_by(month, Community.name)
         .order_by(month, Community.name)
     )
-    return [{"month": m, "community": c, "workshops": n} for m, c, n in session.execute(stmt)]
+    return [MonthCount(month=m, community=c, workshops=n) for m, c, n in session.execute(stmt)]
 
 
-def home_overview(
-    session: Session, actor: Actor, community_id: int | None = None
-) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class HomeOverview:
+    """Everything the home page shows, read in one session so the page can cache it whole."""
+
+    names: dict[int, str]
+    mine: list[Community]
+    figures: dict[int, CommunityFigures]
+    due: list[DueAction]
+    upcoming: list[WorkshopRow]
+    activity: list[Entry]
+    inbox: list[Notification]
+    unread_total: int
+    per_month: list[MonthCount]
+
+
+def home_overview(session: Session, actor: Actor, community_id: int | None = None) -> HomeOverview:
     """Everything the home page shows, read in one session so the page can cache it whole.
 
     ``community_id`` narrows the communities and upcoming workshops to the one
@@ -223,14 +282,14 @@ def home_overview(
         if (actor.is_admin or c.id in actor.roles) and community_id in (None, c.id)
     ]
     inbox, unread_total = notifications.inbox(session, actor, unread_only=True, limit=10)
-    return {
-        "names": {c.id: c.name for c in visible},
-        "mine": mine,
-        "figures": community_figures(session, actor, [c.id for c in mine if c.id is not None]),
-        "due": my_due_actions(session, actor),
-        "upcoming": upcoming_workshops(session, actor, limit=8, community_id=community_id),
-        "activity": recent_activity(session, actor),
-        "inbox": inbox,
-        "unread_total": unread_total,
-        "per_month": workshops_per_month(session, actor) if actor.is_admin else [],
-    }
+    return HomeOverview(
+        names={c.id: c.name for c in visible if c.id is not None},
+        mine=mine,
+        figures=community_figures(session, actor, [c.id for c in mine if c.id is not None]),
+        due=my_due_actions(session, actor),
+        upcoming=upcoming_workshops(session, actor, limit=8, community_id=community_id),
+        activity=recent_activity(session, actor),
+        inbox=inbox,
+        unread_total=unread_total,
+        per_month=workshops_per_month(session, actor) if actor.is_admin else [],
+    )

@@ -10,6 +10,7 @@ and page in SQL.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -92,6 +93,29 @@ def _has_tag(kind: TagKind, value: str) -> sa.ColumnElement[bool]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class PracticeRow:
+    """One practice as lists show it (the fields in the order the list's query selects them),
+    so a list reads fields the type checker knows instead of dict keys."""
+
+    id: int
+    version: int
+    title: str
+    community_id: int
+    community: str
+    organisation_id: int
+    city: str
+    status: str
+    started_on: date | None
+    ended_on: date | None
+    is_regular_service: bool
+    people_reached: int | None
+    summary: str
+    themes: list[str]
+    target_groups: list[str]
+    updated_at: datetime
+
+
 def find_practices(
     session: Session,
     actor: Actor,
@@ -104,7 +128,7 @@ def find_practices(
     text: str | None = None,
     limit: int = 50,
     offset: int = 0,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[PracticeRow], int]:
     """One page of the practices the actor may read, newest change first, and how many match in all.
 
     ``organisation_id`` is the city running the practice; ``text`` matches the
@@ -176,25 +200,7 @@ def find_practices(
         .limit(max(1, min(int(limit), MAX_PAGE)))
         .offset(max(0, int(offset)))
     )
-    keys = (
-        "id",
-        "version",
-        "title",
-        "community_id",
-        "community",
-        "organisation_id",
-        "city",
-        "status",
-        "started_on",
-        "ended_on",
-        "is_regular_service",
-        "people_reached",
-        "summary",
-        "themes",
-        "target_groups",
-        "updated_at",
-    )
-    return [dict(zip(keys, row, strict=True)) for row in session.execute(stmt)], int(total)
+    return [PracticeRow(*row) for row in session.execute(stmt)], int(total)
 
 
 def known_tags(

@@ -24,6 +24,7 @@ city's trend lists every score the viewer may see, oldest first.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -51,6 +52,36 @@ SCORE_LABELS: dict[int, str] = {
     3: "established",
     4: "embedded",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class HeatmapCell:
+    """One city's current score against one standard, so the heatmap reads fields the type checker knows."""
+
+    organisation_id: int
+    city: str
+    standard_id: int
+    position: int
+    standard: str
+    score: int
+    label: str
+    assessed_on: date
+    shared: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """One score of one city against one standard on a day: a point of its progress line."""
+
+    id: int
+    standard_id: int
+    position: int
+    standard: str
+    score: int
+    label: str
+    assessed_on: date
+    evidence: str
+    shared: bool
 
 
 def community_cities(session: Session, community_id: int) -> list[Organisation]:
@@ -160,12 +191,10 @@ def _live_standards(actor: Actor, community: Community) -> sa.ColumnElement[bool
     return sa.and_(Standard.community_id == community.id, readable_standards(actor))
 
 
-def heatmap(session: Session, actor: Actor, community_id: int) -> list[dict[str, Any]]:
+def heatmap(session: Session, actor: Actor, community_id: int) -> list[HeatmapCell]:
     """The current score of every city x standard the actor may see, computed in SQL.
 
-    One row per cell with a visible current score: ``organisation_id``,
-    ``city``, ``standard_id``, ``position``, ``standard`` (its title),
-    ``score``, ``label``, ``assessed_on``, ``shared``.
+    One cell per city and standard with a visible current score.
     """
     community = get_community(session, actor, community_id)
     latest = (
@@ -210,24 +239,24 @@ def heatmap(session: Session, actor: Actor, community_id: int) -> list[dict[str,
         .order_by(Organisation.name, col(Organisation.id), col(Standard.position))
     )
     return [
-        {
-            "organisation_id": oid,
-            "city": city,
-            "standard_id": sid,
-            "position": pos,
-            "standard": title,
-            "score": score,
-            "label": SCORE_LABELS[score],
-            "assessed_on": day,
-            "shared": shared,
-        }
+        HeatmapCell(
+            organisation_id=oid,
+            city=city,
+            standard_id=sid,
+            position=pos,
+            standard=title,
+            score=score,
+            label=SCORE_LABELS[score],
+            assessed_on=day,
+            shared=shared,
+        )
         for oid, city, sid, pos, title, score, day, shared in session.exec(stmt)
     ]
 
 
 def city_trend(
     session: Session, actor: Actor, community_id: int, organisation_id: int
-) -> list[dict[str, Any]]:
+) -> list[TrendPoint]:
     """Every score of one city the actor may see, oldest first, for its progress line."""
     community = get_community(session, actor, community_id)
     if not str(organisation_id).isdigit():
@@ -265,16 +294,16 @@ def city_trend(
         .order_by(col(SelfAssessment.assessed_on), col(SelfAssessment.id))
     )
     return [
-        {
-            "id": rid,
-            "standard_id": sid,
-            "position": pos,
-            "standard": title,
-            "score": score,
-            "label": SCORE_LABELS[score],
-            "assessed_on": day,
-            "evidence": evidence,
-            "shared": shared,
-        }
+        TrendPoint(
+            id=rid,
+            standard_id=sid,
+            position=pos,
+            standard=title,
+            score=score,
+            label=SCORE_LABELS[score],
+            assessed_on=day,
+            evidence=evidence,
+            shared=shared,
+        )
         for rid, sid, pos, title, score, day, evidence, shared in session.exec(stmt)
     ]

@@ -52,12 +52,12 @@ def draw_invitation_signup(token: str) -> None:
         return
     markdown(
         _("You are invited to **{community}** as {role}. Choose how you will sign in.").format(
-            community=escape(invited["community"]), role=_(invited["role"])
+            community=escape(invited.community), role=_(invited.role)
         )
     )
     errors_banner(FORM, language)
     with st.form(FORM):
-        name = st.text_input(_("Your name"), value=invited["name"], key="invite_name")
+        name = st.text_input(_("Your name"), value=invited.name, key="invite_name")
         field_error(FORM, "name", language)
         username = st.text_input(
             _("Username"),
@@ -93,7 +93,7 @@ def draw_invitation_signup(token: str) -> None:
             "logout": None,
             "cop_signed_in_at": clock.now().isoformat(),
             COOKIE_PENDING: new_cookie(user.username),
-            COMMUNITY_KEY: invited["community_id"],
+            COMMUNITY_KEY: invited.community_id,
         }
     )
     st.query_params.pop("invite", None)

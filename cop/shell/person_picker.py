@@ -13,10 +13,12 @@ from cop.shell.forms import read
 
 def person_picker(actor: Actor, key: str, *, without_account: bool = False) -> int | None:
     picked = pick_person(actor, key, without_account=without_account)
-    return picked["person_id"] if picked else None
+    return picked.person_id if picked else None
 
 
-def pick_person(actor: Actor, key: str, *, without_account: bool = False) -> dict | None:
+def pick_person(
+    actor: Actor, key: str, *, without_account: bool = False
+) -> admin.PersonFound | None:
     """The picked person's row from the directory (id, name, e-mail, organisation), or None."""
     _ = translator(actor.language)
     search = st.text_input(
@@ -25,12 +27,10 @@ def pick_person(actor: Actor, key: str, *, without_account: bool = False) -> dic
     if not search.strip():
         return None
     found = read(admin.find_people, actor, search, reader_language=actor.language) or []
-    found = [p for p in found if not (without_account and p["username"]) and not p["anonymised"]]
+    found = [p for p in found if not (without_account and p.username) and not p.anonymised]
     if not found:
         st.caption(_("Nobody found."))
         return None
-    labels = {
-        p["person_id"]: f"{p['name']} <{p['email'] or '-'}> {p['organisation']}" for p in found
-    }
+    labels = {p.person_id: f"{p.name} <{p.email or '-'}> {p.organisation}" for p in found}
     chosen = st.selectbox(_("Person"), list(labels), format_func=labels.get, key=f"{key}_pick")
-    return next((p for p in found if p["person_id"] == chosen), None)
+    return next((p for p in found if p.person_id == chosen), None)

@@ -51,8 +51,8 @@ def _chapter_id(args: argparse.Namespace) -> int:
     with read_session(current_engine(args)) as session:
         community = communities.get_by_slug(session, SYSTEM, args.community)
         for row in toolkit.list_chapters(session, SYSTEM, args.toolkit):
-            if row["community_id"] == community.id:
-                return int(row["id"])
+            if row.community_id == community.id:
+                return row.id
     raise Refused(f"The toolkit {args.toolkit} has no chapter for {args.community!r}.")
 
 

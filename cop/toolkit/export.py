@@ -40,6 +40,7 @@ from cop.toolkit.blocks import chapter_blocks
 from cop.toolkit.key_results import key_results
 from cop.toolkit.models import Chapter
 from cop.toolkit.service import (
+    ChapterRow,
     chapter_in_scope,
     get_revision,
     get_toolkit,
@@ -124,14 +125,10 @@ def chapter_export_document(
     ).number_anchors()
 
 
-def left_out(chapters: list[dict[str, Any]], *, drafts: bool) -> list[str]:
+def left_out(chapters: list[ChapterRow], *, drafts: bool) -> list[str]:
     """Titles of the chapters a whole-edition export leaves out: no approved revision yet, and
     no draft the reader asked for and may use. Said in the file and before it is built."""
-    return [
-        c["title"]
-        for c in chapters
-        if c["approved_number"] == 0 and not (drafts and c["sees_draft"])
-    ]
+    return [c.title for c in chapters if c.approved_number == 0 and not (drafts and c.sees_draft)]
 
 
 def toolkit_export_document(
@@ -159,9 +156,9 @@ def toolkit_export_document(
         )
     for done, row in enumerate(chapters):
         if progress is not None:
-            progress(0.6 * done / max(len(chapters), 1), f"Reading the chapter {row['title']}")
-        chapter, community = chapter_in_scope(session, actor, row["id"])
-        use_draft = drafts and row["sees_draft"]
+            progress(0.6 * done / max(len(chapters), 1), f"Reading the chapter {row.title}")
+        chapter, community = chapter_in_scope(session, actor, row.id)
+        use_draft = drafts and row.sees_draft
         if not use_draft and chapter.approved_number == 0:
             continue
         blocks += _chapter_source(session, actor, chapter, community, None, use_draft)
@@ -218,10 +215,28 @@ def export_chapter(
             document = chapter_export_document(
                 session, actor, chapter_id, revision=revision, draft=draft
             )
-            chapter, _ = chapter_in_scope(session, actor, chapter_id)
-            which = "draft" if draft else f"r{revision or chapter.approved_number}"
-            name = f"{slug(document.title)}-{slug(chapter.title)}-{which}"
-        return _file(name, fmt, render(document, fmt))
+            name = chapter_file_name(
+                session, actor, chapter_id, fmt, revision=revision, draft=draft
+            )
+        return ExportFile(name, FORMATS[fmt][0], render(document, fmt))
+
+
+def chapter_file_name(
+    session: Session,
+    actor: Actor,
+    chapter_id: Any,
+    fmt: str,
+    *,
+    revision: Any = None,
+    draft: bool = False,
+) -> str:
+    """The name a chapter's file gets, known before it is built (a one-click download needs it
+    when the button is drawn): edition, chapter and which text, in whole words."""
+    _check_format(fmt)
+    chapter, _ = chapter_in_scope(session, actor, chapter_id)
+    toolkit = get_toolkit(session, chapter.toolkit_id)
+    which = "draft" if draft else f"r{revision or chapter.approved_number}"
+    return f"{slug(toolkit.title)}-{slug(chapter.title)}-{which}.{FORMATS[fmt][1]}"
 
 
 def export_toolkit(

@@ -9,6 +9,8 @@ not change the chapter; anyone who may comment may resolve one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -278,9 +280,21 @@ def resolve_comment(session: Session, actor: Actor, comment_id: Any, version: in
     return comment
 
 
+@dataclass(frozen=True)
+class ChapterComment:
+    """A comment on a draft section with its author's name, shown under the section until resolved."""
+
+    id: int
+    version: int
+    text: str
+    author: str
+    created_at: datetime
+    resolved: bool
+
+
 def chapter_comments(
     session: Session, actor: Actor, chapter_id: Any
-) -> dict[int, list[dict[str, Any]]]:
+) -> dict[int, list[ChapterComment]]:
     """Each section's comments, open ones first, with the author's name (for those who see the draft)."""
     chapter, _community = chapter_in_scope(session, actor, chapter_id, "chapter.comment")
     rows = session.exec(
@@ -295,16 +309,17 @@ def chapter_comments(
         )
         .order_by(col(Comment.resolved_at).is_not(None), col(Comment.created_at), col(Comment.id))
     )
-    found: dict[int, list[dict[str, Any]]] = {}
+    found: dict[int, list[ChapterComment]] = {}
     for comment, section_id, name, username in rows:
+        assert comment.id is not None  # a stored comment
         found.setdefault(section_id, []).append(
-            {
-                "id": comment.id,
-                "version": comment.version,
-                "text": comment.text,
-                "author": name or username or "a former user",
-                "created_at": comment.created_at,
-                "resolved": comment.resolved_at is not None,
-            }
+            ChapterComment(
+                id=comment.id,
+                version=comment.version,
+                text=comment.text,
+                author=name or username or "a former user",
+                created_at=comment.created_at,
+                resolved=comment.resolved_at is not None,
+            )
         )
     return found

@@ -21,6 +21,7 @@ facilitators (``chapter.edit``) see and export the live draft.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -175,7 +176,23 @@ def live_sections(session: Session, chapter_id: int) -> list[Section]:
     )
 
 
-def list_chapters(session: Session, actor: Actor, toolkit_id: Any) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ChapterRow:
+    """A chapter as the edition lists it: whose it is, how far its text is, and whether the reader sees the draft."""
+
+    id: int
+    version: int
+    title: str
+    community_id: int
+    community: str
+    position: int
+    status: str
+    approved_number: int  # 0 until a first revision is approved
+    sections: int
+    sees_draft: bool
+
+
+def list_chapters(session: Session, actor: Actor, toolkit_id: Any) -> list[ChapterRow]:
     """The edition's chapters the actor may read, in the admin's order, with status and counts."""
     toolkit = get_toolkit(session, toolkit_id)
     sections = (
@@ -196,20 +213,22 @@ def list_chapters(session: Session, actor: Actor, toolkit_id: Any) -> list[dict[
         .order_by(col(Chapter.position), col(Chapter.id))
     )
     return [
-        {
-            "id": c.id,
-            "version": c.version,
-            "title": c.title,
-            "community_id": m.id,
-            "community": m.name,
-            "position": c.position,
-            "status": c.status,
-            "approved_number": c.approved_number,
-            "sections": int(n or 0),
-            "sees_draft": may_see_draft(actor, m),
-        }
+        ChapterRow(
+            id=c.id,
+            version=c.version,
+            title=c.title,
+            community_id=m.id,
+            community=m.name,
+            position=c.position,
+            status=c.status,
+            approved_number=c.approved_number,
+            sections=int(n or 0),
+            sees_draft=may_see_draft(actor, m),
+        )
         for c, m, n in rows
         if can_read(actor, m)
+        and c.id is not None  # always, for stored rows; narrows the type
+        and m.id is not None
     ]
 
 
@@ -485,7 +504,18 @@ def get_revision(
     return revision
 
 
-def list_revisions(session: Session, actor: Actor, chapter_id: Any) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class RevisionRow:
+    """An approved revision of a chapter, listed to compare, restore or export it (without its documents)."""
+
+    id: int
+    number: int
+    title: str
+    approved_by: str
+    approved_at: datetime
+
+
+def list_revisions(session: Session, actor: Actor, chapter_id: Any) -> list[RevisionRow]:
     """Every approved revision, newest first (without the frozen documents)."""
     chapter, community = chapter_in_scope(session, actor, chapter_id)
     stmt = sa.select(
@@ -499,7 +529,7 @@ def list_revisions(session: Session, actor: Actor, chapter_id: Any) -> list[dict
     if not is_allowed(actor, "chapter.export", community):
         stmt = stmt.where(col(Revision.number) == chapter.approved_number)
     return [
-        {"id": i, "number": n, "title": t, "approved_by": by, "approved_at": at}
+        RevisionRow(id=i, number=n, title=t, approved_by=by, approved_at=at)
         for i, n, t, by, at in session.execute(stmt.order_by(sa.desc(col(Revision.number))))
     ]
 

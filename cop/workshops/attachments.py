@@ -14,6 +14,8 @@ import io
 import re
 import unicodedata
 import zipfile
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -61,6 +63,22 @@ _MARKUP = re.compile(
 )
 _ZIP_MEMBER_LIMIT = 1_000_000  # bytes read from a zip's type declaration, against zip bombs
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentEntry:
+    """An attachment as the workshop page lists it, without its bytes: a misspelt field is a type error."""
+
+    id: int
+    version: int
+    filename: str
+    content_type: str
+    size: int
+    caption: str
+    shows_people: bool
+    consent_confirmed: bool
+    created_at: datetime
+    is_image: bool
 
 
 def _office_type(content: bytes) -> tuple[str, str] | None:
@@ -240,7 +258,7 @@ def remove_attachment(session: Session, actor: Actor, attachment_id: int) -> Non
     )
 
 
-def attachment_list(session: Session, workshop_id: int) -> list[dict[str, Any]]:
+def attachment_list(session: Session, workshop_id: int) -> list[AttachmentEntry]:
     """The workshop's attachments without their bytes (read access checked by the caller)."""
     rows = session.exec(
         select(
@@ -257,7 +275,9 @@ def attachment_list(session: Session, workshop_id: int) -> list[dict[str, Any]]:
         .where(Attachment.workshop_id == workshop_id, col(Attachment.deleted_at).is_(None))
         .order_by(col(Attachment.id))
     )
-    return [row._asdict() | {"is_image": row.content_type in IMAGE_TYPES} for row in rows]
+    return [
+        AttachmentEntry(**row._asdict(), is_image=row.content_type in IMAGE_TYPES) for row in rows
+    ]
 
 
 def attachment_download(

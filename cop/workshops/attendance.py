@@ -8,6 +8,7 @@ a name and an organisation instead.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,6 +30,42 @@ OUTSIDE = N_(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Attendee:
+    """One line of a workshop's attendance list: a member or a guest, so a misspelt field is a type error."""
+
+    id: int
+    version: int
+    person_id: int | None
+    guest: bool
+    name: str
+    organisation: str
+    organisation_kind: str
+    role: str
+    attended: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationCount:
+    """How many of one organisation registered and attended, for the summary's table."""
+
+    organisation: str
+    kind: str
+    registered: int
+    attended: int
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceSummary:
+    """A workshop's registered, attended and guest counts, in total, per organisation and per city."""
+
+    registered: int
+    attended: int
+    guests: int
+    by_organisation: list[OrganisationCount]
+    by_city: list[OrganisationCount]
+
+
 def _check_role(chk: Checker, role: Any, attended: Any) -> dict[str, Any]:
     if not isinstance(attended, bool):
         chk.fail("attended", N_("Say whether they attended: yes or no."))
@@ -38,7 +75,7 @@ def _check_role(chk: Checker, role: Any, attended: Any) -> dict[str, Any]:
     }
 
 
-def attendance_list(session: Session, workshop_id: int) -> list[dict[str, Any]]:
+def attendance_list(session: Session, workshop_id: int) -> list[Attendee]:
     """Attendees with their organisation, hosts and speakers first (read access checked by the caller)."""
     role_order = sa.case(
         (Attendance.role == AttendanceRole.HOST, 0),
@@ -54,17 +91,17 @@ def attendance_list(session: Session, workshop_id: int) -> list[dict[str, Any]]:
         .order_by(role_order, name, col(Attendance.id))
     )
     return [
-        {
-            "id": a.id,
-            "version": a.version,
-            "person_id": a.person_id,
-            "guest": a.person_id is None,
-            "name": person_name,
-            "organisation": (org_name or "") if a.person_id is not None else a.guest_organisation,
-            "organisation_kind": org_kind or "",
-            "role": a.role,
-            "attended": a.attended,
-        }
+        Attendee(
+            id=a.id,  # type: ignore[arg-type]  # a stored row has its id
+            version=a.version,
+            person_id=a.person_id,
+            guest=a.person_id is None,
+            name=person_name,
+            organisation=(org_name or "") if a.person_id is not None else a.guest_organisation,
+            organisation_kind=org_kind or "",
+            role=a.role,
+            attended=a.attended,
+        )
         for a, person_name, org_name, org_kind in rows
     ]
 
@@ -173,7 +210,7 @@ def remove_attendance(session: Session, actor: Actor, attendance_id: int) -> Non
     )
 
 
-def attendance_summary(session: Session, actor: Actor, workshop_id: int) -> dict[str, Any]:
+def attendance_summary(session: Session, actor: Actor, workshop_id: int) -> AttendanceSummary:
     """Registered and attended counts per organisation and per city, and the totals, counted in SQL.
 
     A member counts for their organisation in the workspace; a guest for the
@@ -199,12 +236,12 @@ def attendance_summary(session: Session, actor: Actor, workshop_id: int) -> dict
         .order_by(func.count(col(Attendance.id)).desc(), organisation)
     )
     by_organisation = [
-        {
-            "organisation": name or "(no organisation)",
-            "kind": kind or "",
-            "registered": registered,
-            "attended": int(attended or 0),
-        }
+        OrganisationCount(
+            organisation=name or "",  # the page names the empty group in its reader's language
+            kind=kind or "",
+            registered=registered,
+            attended=int(attended or 0),
+        )
         for name, kind, registered, attended in grouped
     ]
     registered, attended, guests = session.exec(
@@ -214,10 +251,10 @@ def attendance_summary(session: Session, actor: Actor, workshop_id: int) -> dict
             func.sum(sa.case((col(Attendance.person_id).is_(None), 1), else_=0)),
         ).where(live)
     ).one()
-    return {
-        "registered": registered,
-        "attended": int(attended or 0),
-        "guests": int(guests or 0),
-        "by_organisation": by_organisation,
-        "by_city": [row for row in by_organisation if row["kind"] == OrganisationKind.CITY],
-    }
+    return AttendanceSummary(
+        registered=registered,
+        attended=int(attended or 0),
+        guests=int(guests or 0),
+        by_organisation=by_organisation,
+        by_city=[row for row in by_organisation if row.kind == OrganisationKind.CITY],
+    )

@@ -28,7 +28,7 @@ from cop.core.validation import Checker, extra_cells
 from cop.export.csv_safe import csv_bytes
 from cop.workshops.attendance import attendance_list
 from cop.workshops.models import Workshop, WorkshopStatus
-from cop.workshops.queries import find_workshops
+from cop.workshops.queries import FoundWorkshop, find_workshops
 from cop.workshops.service import check_workshop, readable_community, workshop_in_scope, zone_or_utc
 
 EXPORT_PAGE = 500
@@ -70,7 +70,7 @@ MAX_IMPORT_ROWS = 5_000
 
 def _all_matching(
     session: Session, actor: Actor, filters: dict[str, Any]
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[FoundWorkshop]:
     filters = {k: v for k, v in filters.items() if k not in ("limit", "offset")}
     offset = 0
     while True:
@@ -90,19 +90,19 @@ def export_workshops_csv(session: Session, actor: Actor, **filters: Any) -> byte
     """The filtered list (same filters as ``find_workshops``) as a formula-safe CSV."""
     rows = (
         [
-            r["id"],
-            r["community"],
-            r["title"],
-            r["kind"],
-            r["format"],
-            r["status"],
-            _local(r["starts_at"], r["time_zone"]),
-            _local(r["ends_at"], r["time_zone"]),
-            r["time_zone"],
-            r["place"],
-            r["meeting_link"],
-            r["host"] or "",
-            r["attendees"],
+            r.id,
+            r.community,
+            r.title,
+            r.kind,
+            r.format,
+            r.status,
+            _local(r.starts_at, r.time_zone),
+            _local(r.ends_at, r.time_zone),
+            r.time_zone,
+            r.place,
+            r.meeting_link,
+            r.host or "",
+            r.attendees,
         ]
         for r in _all_matching(session, actor, filters)
     )
@@ -116,19 +116,19 @@ def export_workshops_ics(session: Session, actor: Actor, **filters: Any) -> byte
     cal.add("version", "2.0")
     stamp = clock.now()
     for row in _all_matching(session, actor, filters):
-        zone = zone_or_utc(row["time_zone"])
+        zone = zone_or_utc(row.time_zone)
         event = Event()
-        event.add("uid", f"workshop-{row['id']}@cop-workspace")
+        event.add("uid", f"workshop-{row.id}@cop-workspace")
         event.add("dtstamp", stamp)
-        event.add("summary", row["title"])
-        event.add("dtstart", row["starts_at"].astimezone(zone))
-        event.add("dtend", row["ends_at"].astimezone(zone))
-        location = row["place"] or row["meeting_link"]
+        event.add("summary", row.title)
+        event.add("dtstart", row.starts_at.astimezone(zone))
+        event.add("dtend", row.ends_at.astimezone(zone))
+        location = row.place or row.meeting_link
         if location:
             event.add("location", vText(location))
-        if row["meeting_link"]:
-            event.add("url", row["meeting_link"])
-        event.add("categories", [row["kind"]])
+        if row.meeting_link:
+            event.add("url", row.meeting_link)
+        event.add("categories", [row.kind])
         cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()
@@ -148,7 +148,7 @@ def export_attendance_csv(session: Session, actor: Actor, workshop_id: int) -> b
     )
     return csv_bytes(
         ["name", "organisation", "role", "attended", "guest"],
-        ([r["name"], r["organisation"], r["role"], r["attended"], r["guest"]] for r in rows),
+        ([r.name, r.organisation, r.role, r.attended, r.guest] for r in rows),
     )
 
 

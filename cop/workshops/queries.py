@@ -9,6 +9,7 @@ Date filters and calendar days are the actor's own calendar days.
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -19,11 +20,14 @@ from sqlmodel.sql.expression import SelectOfScalar
 from cop.communities.models import Community, Organisation, Person
 from cop.core import audit, clock, history
 from cop.core.errors import ValidationError
+from cop.core.history import Entry
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, Visibility, is_allowed
 from cop.core.validation import Checker, record_id
 from cop.workshops import agenda, attachments, attendance, outcomes
+from cop.workshops.attachments import AttachmentEntry
+from cop.workshops.attendance import AttendanceSummary, Attendee
 from cop.workshops.models import (
     AgendaItem,
     Attachment,
@@ -68,6 +72,73 @@ _LIST_COLUMNS: tuple[Any, ...] = (
     Workshop.host_organisation_id,
     col(Organisation.name).label("host"),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class WorkshopRow:
+    """One workshop as the list, the upcoming view and the calendar show it: a typo in a field is a type error."""
+
+    id: int
+    version: int
+    title: str
+    kind: str
+    format: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    time_zone: str
+    place: str
+    meeting_link: str
+    community_id: int
+    community: str
+    host_organisation_id: int | None
+    host: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FoundWorkshop(WorkshopRow):
+    """A row of the filtered list, which also counts who is on the attendance list."""
+
+    attendees: int
+
+
+@dataclass(frozen=True, slots=True)
+class Facilitator:
+    """A facilitator of a workshop, as its detail page names them."""
+
+    person_id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class WorkshopRights:
+    """What the actor may do on a workshop's detail page, decided once with the read."""
+
+    edit: bool
+    delete: bool
+    attend: bool
+    attach: bool
+    close: bool
+    reopen: bool
+    create_action: bool
+    export_attendance: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WorkshopDetail:
+    """Everything a workshop's detail page shows, so the page reads fields the type checker knows."""
+
+    workshop: Workshop
+    community: Community
+    host: Organisation | None
+    facilitators: list[Facilitator]
+    agenda: list[AgendaItem]
+    attendance: list[Attendee]
+    summary: AttendanceSummary
+    outcomes: list[Outcome]
+    attachments: list[AttachmentEntry]
+    history: list[Entry]
+    may: WorkshopRights
 
 
 def _readable_communities(actor: Actor) -> Any:
@@ -144,7 +215,7 @@ def find_workshops(
     descending: bool = True,
     limit: int = 50,
     offset: int = 0,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[FoundWorkshop], int]:
     """One page of matching workshops and how many match in total."""
     chk = Checker()
     if kind:
@@ -209,12 +280,12 @@ def find_workshops(
         .limit(max(1, min(int(limit), MAX_PAGE)))
         .offset(max(0, int(offset)))
     )
-    return [row._asdict() for row in session.execute(page)], int(total)
+    return [FoundWorkshop(**row._asdict()) for row in session.execute(page)], int(total)
 
 
 def upcoming_workshops(
     session: Session, actor: Actor, limit: int = 5, community_id: int | None = None
-) -> list[dict[str, Any]]:
+) -> list[WorkshopRow]:
     """Workshops not yet over and not closed, soonest first."""
     now = clock.now()
     stmt = _listed(actor).where(
@@ -229,12 +300,12 @@ def upcoming_workshops(
     stmt = stmt.order_by(col(Workshop.starts_at), col(Workshop.id)).limit(
         max(1, min(int(limit), MAX_PAGE))
     )
-    return [row._asdict() for row in session.execute(stmt)]
+    return [WorkshopRow(**row._asdict()) for row in session.execute(stmt)]
 
 
 def month_calendar(
     session: Session, actor: Actor, year: int, month: int, community_id: int | None = None
-) -> dict[date, list[dict[str, Any]]]:
+) -> dict[date, list[WorkshopRow]]:
     """Every day of the month (the actor's calendar) with the workshops taking place that day."""
     if not (1990 <= int(year) <= 2100 and 1 <= int(month) <= 12):
         raise ValidationError(
@@ -251,12 +322,12 @@ def month_calendar(
         stmt = stmt.where(
             col(Workshop.community_id) == readable_community(session, actor, community_id).id
         )
-    result: dict[date, list[dict[str, Any]]] = {day: [] for day in days}
+    result: dict[date, list[WorkshopRow]] = {day: [] for day in days}
     zone = zone_or_utc(actor.time_zone)
     for row in session.execute(stmt.order_by(col(Workshop.starts_at), col(Workshop.id))):
-        item = row._asdict()
-        first = max(item["starts_at"].astimezone(zone).date(), days[0])
-        last = min(item["ends_at"].astimezone(zone).date(), days[-1])
+        item = WorkshopRow(**row._asdict())
+        first = max(item.starts_at.astimezone(zone).date(), days[0])
+        last = min(item.ends_at.astimezone(zone).date(), days[-1])
         for offset in range((last - first).days + 1):
             result[first + timedelta(days=offset)].append(item)
     return result
@@ -267,7 +338,7 @@ def _part_ids(session: Session, table: Any, workshop_id: int) -> list[int]:
     return list(session.exec(select(table.id).where(table.workshop_id == workshop_id)))
 
 
-def workshop_detail(session: Session, actor: Actor, workshop_id: Any) -> dict[str, Any]:
+def workshop_detail(session: Session, actor: Actor, workshop_id: Any) -> WorkshopDetail:
     """Everything the detail page shows, with what the actor may do there."""
     workshop, community = workshop_in_scope(session, actor, workshop_id, "community.read")
     assert workshop.id is not None  # a stored workshop
@@ -288,18 +359,22 @@ def workshop_detail(session: Session, actor: Actor, workshop_id: Any) -> dict[st
     def may(operation: str) -> bool:
         return is_allowed(actor, operation, community)
 
-    return {
-        "workshop": workshop,
-        "community": community,
-        "host": host,
-        "facilitators": [{"person_id": pid, "name": name} for pid, name in facilitators],
-        "agenda": agenda.agenda(session, workshop.id),
-        "attendance": attendance.attendance_list(session, workshop.id),
-        "summary": attendance.attendance_summary(session, actor, workshop.id),
-        "outcomes": outcomes.live_outcomes(session, workshop.id),
-        "attachments": attachments.attachment_list(session, workshop.id),
+    return WorkshopDetail(
+        workshop=workshop,
+        community=community,
+        host=host,
+        facilitators=[
+            Facilitator(person_id=pid, name=name)
+            for pid, name in facilitators
+            if pid is not None  # always: stored people have ids
+        ],
+        agenda=agenda.agenda(session, workshop.id),
+        attendance=attendance.attendance_list(session, workshop.id),
+        summary=attendance.attendance_summary(session, actor, workshop.id),
+        outcomes=outcomes.live_outcomes(session, workshop.id),
+        attachments=attachments.attachment_list(session, workshop.id),
         # Its agenda, attendance, outcomes and attachments are part of its history.
-        "history": history.describe(
+        history=history.describe(
             session,
             audit.history(
                 session,
@@ -311,14 +386,14 @@ def workshop_detail(session: Session, actor: Actor, workshop_id: Any) -> dict[st
                 },
             ),
         ),
-        "may": {
-            "edit": not closed and may("workshop.update"),
-            "delete": not closed and may("workshop.delete"),
-            "attend": not closed and may("workshop.attend"),
-            "attach": not closed and may("workshop.attach"),
-            "close": not closed and may("workshop.close"),
-            "reopen": closed and may("workshop.reopen"),
-            "create_action": may("action.create"),
-            "export_attendance": may("attendance.export"),
-        },
-    }
+        may=WorkshopRights(
+            edit=not closed and may("workshop.update"),
+            delete=not closed and may("workshop.delete"),
+            attend=not closed and may("workshop.attend"),
+            attach=not closed and may("workshop.attach"),
+            close=not closed and may("workshop.close"),
+            reopen=closed and may("workshop.reopen"),
+            create_action=may("action.create"),
+            export_attendance=may("attendance.export"),
+        ),
+    )

@@ -168,11 +168,11 @@ def test_membership_changes_go_through_the_community_rules_and_apply_on_next_loa
         row = next(
             m
             for m in communities.members(s, world.admin, world.community.id)
-            if m["person_id"] == world.member.person_id
+            if m.person_id == world.member.person_id
         )
     with write_session(engine) as s:
         communities.change_role(
-            s, world.admin, row["membership_id"], row["membership_version"], "facilitator"
+            s, world.admin, row.membership_id, row.membership_version, "facilitator"
         )
     with read_session(engine) as s:
         assert accounts.load_actor(s, world.member.user_id).roles == {
@@ -266,7 +266,7 @@ def test_people_picker_finds_by_name_or_email(engine: Engine) -> None:
             email="ines@example.org",
         )
     with read_session(engine) as s:
-        assert [p["username"] for p in admin.find_people(s, world.admin, "Álvarez")] == ["ines"]
-        assert [p["name"] for p in admin.find_people(s, world.admin, "ines@")] == ["Inês Álvarez"]
+        assert [p.username for p in admin.find_people(s, world.admin, "Álvarez")] == ["ines"]
+        assert [p.name for p in admin.find_people(s, world.admin, "ines@")] == ["Inês Álvarez"]
         with pytest.raises(PermissionDenied):
             admin.find_people(s, world.facilitator, "ines")

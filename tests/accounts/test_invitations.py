@@ -355,7 +355,7 @@ def test_facilitators_list_their_communitys_invitations_with_their_state(engine:
         with pytest.raises(PermissionDenied):
             invitations.list_invitations(s, world.facilitator)
     assert total == 2
-    assert {r["name"]: r["status"] for r in rows} == {"A One": "used", "B Two": "pending"}
+    assert {r.name: r.status for r in rows} == {"A One": "used", "B Two": "pending"}
 
 
 def _jonas(engine: Engine):  # noqa: ANN202

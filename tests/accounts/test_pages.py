@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
 from sqlmodel import select
 
+from cop.accounts import admin
 from cop.accounts import service as accounts
-from cop.accounts.models import User
+from cop.accounts.models import Invitation, User
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
+from cop.core.permissions import SYSTEM
 from tests.page_fixtures import as_shown, texts
 
 
@@ -96,6 +97,32 @@ def test_invitation_sign_up_end_to_end(run_page, demo_db) -> None:
     assert "already been used" in texts(again)
 
 
+def test_admin_invites_a_person_already_in_the_workspace(run_page, demo_db) -> None:
+    """The picker finds people without an account; the invitation takes the picked person's own details."""
+    with read_session() as s:
+        everyone = admin.find_people(s, SYSTEM, limit=200)
+    person = next(p for p in everyone if not p.username and not p.anonymised and p.email)
+    with_account = next(p for p in everyone if p.username)
+    at = run_page("admin", "admin")
+    _by_key(at.radio, "adm_inv_mode").set_value("existing").run()
+    _by_key(at.text_input, "adm-invite-0-person_search").input(with_account.name).run()
+    assert with_account.person_id not in (
+        next((e.options for e in at.selectbox if e.key == "adm-invite-0-person_pick"), [])
+    )  # someone with an account is not offered
+    _by_key(at.text_input, "adm-invite-0-person_search").input(person.name).run()
+    assert not at.exception, at.exception
+    _by_key(at.selectbox, "adm-invite-0-person_pick").select(person.person_id).run()
+    shown = {t.label: t.value for t in at.text_input if t.disabled}
+    assert shown == {"Name": person.name, "E-mail": person.email}
+    next(b for b in at.button if b.label == "Create invitation link").click().run()
+    assert not at.exception, at.exception
+    assert "?invite=" in at.code[0].value
+    with read_session() as s:
+        made = s.exec(select(Invitation).order_by(Invitation.id.desc())).first()  # type: ignore[union-attr]  # Invitation.id is a column
+    assert made is not None
+    assert (made.person_id, made.name, made.email) == (person.person_id, person.name, person.email)
+
+
 def test_profile_saves_name_language_and_time_zone(run_page, demo_db) -> None:
     at = run_page("profile", "member")
     assert not at.exception
@@ -136,12 +163,14 @@ def test_changing_the_password_keeps_this_session_and_refuses_the_old_password(
         assert accounts.sign_in(s, "member", "a brand new passphrase") is not None
 
 
-def test_profile_offers_my_data_as_json(run_page, demo_db) -> None:
+def test_profile_offers_my_data_as_json_on_one_click(run_page, demo_db) -> None:
+    """No "Prepare" step: the download button builds the file when pressed (read back in
+    tests/browser/test_one_click_downloads.py; AppTest has no server to build it)."""
     at = run_page("profile", "member")
-    _by_key(at.button, "profile_export").click().run()
     assert not at.exception, at.exception
-    data = json.loads(at.session_state["profile_export_json"])
-    assert data["account"]["username"] == "member"
+    assert "Prepare my data" not in [b.label for b in at.button]
+    download = next(d.proto for d in at.get("download_button") if d.proto.label.endswith("(JSON)"))
+    assert download.label == "Download my data (JSON)"
 
 
 def test_the_offer_to_pick_someone_comes_only_when_the_email_is_theirs(run_page, demo_db) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -174,8 +175,8 @@ def test_attendance_is_kept_under_the_former_participant_name(engine: Engine) ->
     _anonymise(engine, world.admin, jose.person_id)  # type: ignore[arg-type]
     with read_session(engine) as s:
         rows = attendance.attendance_list(s, workshop_id)
-    assert [r["person_id"] for r in rows if r.get("person_id")] == [jose.person_id]
-    assert NAME not in json.dumps(rows, ensure_ascii=False, default=str)
+    assert [r.person_id for r in rows if r.person_id] == [jose.person_id]
+    assert NAME not in json.dumps([asdict(r) for r in rows], ensure_ascii=False, default=str)
 
 
 def _workshop_with(engine: Engine, world: factories.World, person: Actor) -> int:

@@ -69,7 +69,7 @@ def test_posting_updates_moves_status_and_progress_and_the_latest_shows_in_the_l
     with read_session(engine) as s:
         rows, _ = find_actions(s, w.member)
         timeline = action_updates.updates(s, action.id)
-    assert rows[0]["latest_update"]["text"] == "Stopped: funding ended"
+    assert rows[0].latest_update.text == "Stopped: funding ended"
     assert [u.text for u in timeline][:2] == ["Stopped: funding ended", "Now at 70"]
     assert (timeline[0].new_status, timeline[0].new_progress) == ("dropped", 70)
     with read_session(engine) as s:
@@ -217,9 +217,9 @@ def test_a_parent_shows_its_roll_up_labelled_and_keeps_its_last_posted_percentag
         rows, _ = find_actions(s, w.member)
         detail = action_detail(s, w.member, parent.id)
         csv_text = action_io.export_actions_csv(s, w.member, w.community.id).decode("utf-8-sig")
-    row = next(r for r in rows if r["id"] == parent.id)
-    assert (row["progress"], row["progress_from"]) == (10, ("sub-actions", 3))
-    assert all(r["progress_from"] is None for r in rows if r["id"] != parent.id)
+    row = next(r for r in rows if r.id == parent.id)
+    assert (row.progress, row.progress_from) == (10, ("sub-actions", 3))
+    assert all(r.progress_from is None for r in rows if r.id != parent.id)
     assert (detail.action.progress, detail.driven_by, detail.driven_count) == (
         10,
         "sub-actions",

@@ -69,7 +69,7 @@ def test_filters_combine_and_page_in_sql(engine: Engine) -> None:
     with read_session(engine) as s:
 
         def titles(**filters: object) -> list[str]:
-            return [r["title"] for r in find_actions(s, w.observer, **filters)[0]]
+            return [r.title for r in find_actions(s, w.observer, **filters)[0]]
 
         assert titles() == ["Welcome guide 100%_done", "Buddy pilot", "Sport clubs"]
         assert titles(organisation_id=ghent) == ["Buddy pilot", "Sport clubs"]
@@ -90,7 +90,7 @@ def test_filters_combine_and_page_in_sql(engine: Engine) -> None:
             "Buddy pilot",
         ]
         rows, total = find_actions(s, w.observer, limit=2, offset=2)
-        assert ([r["title"] for r in rows], total) == (["Sport clubs"], 3)
+        assert ([r.title for r in rows], total) == (["Sport clubs"], 3)
         assert sorted(known_tags(s, w.observer, w.community.id)) == ["Buddies", "Sport"]
         for bad in (
             {"status": "finished"},
@@ -121,7 +121,7 @@ def test_board_has_a_column_per_status_with_counts_and_the_latest_update(engine:
         ("done", 0, 0),
         ("dropped", 0, 0),
     ]
-    assert columns[2].rows[0]["latest_update"]["text"] == "First volunteers on board"
+    assert columns[2].rows[0].latest_update.text == "First volunteers on board"
 
 
 def test_timeline_bars_run_from_start_or_creation_to_due_and_stop_at_the_limit(
@@ -152,7 +152,7 @@ def test_timeline_bars_run_from_start_or_creation_to_due_and_stop_at_the_limit(
         rows, total = timeline(s, w.member, limit=2)
         everything, _ = timeline(s, w.member)
     assert total == 3 and len(rows) == 2
-    starts = {r["title"]: (r["start"], r["due_date"]) for r in everything}
+    starts = {r.title: (r.start, r.due_date) for r in everything}
     assert starts == {
         "With start": (date(2026, 2, 1), date(2026, 6, 1)),
         "Without start": (date(2026, 4, 1), date(2026, 9, 1)),
@@ -192,13 +192,13 @@ def test_a_city_plan_lists_what_it_leads_in_every_community_the_reader_may_see(
         member_view = city_plan(s, private.member, ghent)
         with pytest.raises(NotFound):
             city_plan(s, private.member, "999999")
-    assert [r["title"] for r in outsider_view.rows] == ["Open plan"]
+    assert [r.title for r in outsider_view.rows] == ["Open plan"]
     assert (outsider_view.total, outsider_view.overdue, outsider_view.average_open_progress) == (
         1,
         1,
         10.0,
     )
-    assert sorted(r["title"] for r in member_view.rows) == ["Open plan", "Private plan"]
+    assert sorted(r.title for r in member_view.rows) == ["Open plan", "Private plan"]
     assert member_view.by_status == {"planned": 1, "done": 1}
     assert member_view.organisation.name == "Ghent"
 
@@ -246,7 +246,7 @@ def test_a_city_plan_averages_each_open_action_once_not_a_roll_up_beside_its_sub
     led(title="Planned beside the parent", status="planned")
     with read_session(engine) as s:
         plan = city_plan(s, w.member, ghent)
-    row = next(r for r in plan.rows if r["id"] == parent.id)
-    assert (row["progress"], row["progress_from"]) == (17, ("sub-actions", 3))
+    row = next(r for r in plan.rows if r.id == parent.id)
+    assert (row.progress, row.progress_from) == (17, ("sub-actions", 3))
     # 50, 0, 0, 50 and 10: not the parent's 17 again, nor the parent weighing in its status.
     assert plan.average_open_progress == 22.0

@@ -47,11 +47,11 @@ def test_seeded_actions_follow_the_rules_the_services_keep(engine: Engine) -> No
         started = next(
             r
             for r in find_actions(s, SYSTEM, status="in_progress", limit=200)[0]
-            if action_detail(s, SYSTEM, r["id"]).driven_by is None
+            if action_detail(s, SYSTEM, r.id).driven_by is None
         )
     with write_session(engine) as s:
         action_updates.post_update(
-            s, SYSTEM, started["id"], text="Checked after seeding", new_status="done"
+            s, SYSTEM, started.id, text="Checked after seeding", new_status="done"
         )
     with read_session(engine) as s:
-        assert s.get(Action, started["id"]).progress == 100  # type: ignore[union-attr]
+        assert s.get(Action, started.id).progress == 100  # type: ignore[union-attr]

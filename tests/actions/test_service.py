@@ -169,10 +169,10 @@ def test_a_deactivated_account_still_owns_while_the_membership_lasts(
         membership = next(
             m
             for m in communities.members(s, SYSTEM, w.community.id)
-            if m["person_id"] == w.member.person_id
+            if m.person_id == w.member.person_id
         )
     with write_session(engine) as s:
-        communities.remove_member(s, SYSTEM, membership["membership_id"])
+        communities.remove_member(s, SYSTEM, membership.membership_id)
     with pytest.raises(ValidationError) as err:
         make_action(engine, w.facilitator, w.community.id, w.member)
     assert err.value.fields["owner_person_id"] == "The owner is not a member of this community."
@@ -305,12 +305,12 @@ def test_overdue_means_due_before_today_and_still_open(engine: Engine, w: World)
         actions.move_action(s, w.member, dropped.id, dropped.version, "dropped")
     with read_session(engine) as s:
         rows, total = find_actions(s, w.member, overdue=True)
-        assert [r["title"] for r in rows] == ["Late"] and total == 1
+        assert [r.title for r in rows] == ["Late"] and total == 1
         assert action_detail(s, w.member, late.id).overdue
         assert not action_detail(s, w.member, dropped.id).overdue
     clock.freeze(datetime(2026, 3, 2, 9, tzinfo=UTC))
     with read_session(engine) as s:
-        assert sorted(r["title"] for r in find_actions(s, w.member, overdue=True)[0]) == [
+        assert sorted(r.title for r in find_actions(s, w.member, overdue=True)[0]) == [
             "Due today",
             "Late",
         ]

@@ -71,13 +71,11 @@ def test_apply_creates_organisations_people_and_memberships(engine: Engine) -> N
             s, world.facilitator, world.community.id, "people.csv", GOOD.encode()
         )
     with read_session(engine) as s:
-        members = {
-            m["name"]: m for m in communities.members(s, world.facilitator, world.community.id)
-        }
+        members = {m.name: m for m in communities.members(s, world.facilitator, world.community.id)}
         bologna = s.exec(select(Organisation).where(Organisation.name == "Città di Bologna")).one()
-    assert members["Giulia Bianchi"]["role"] == "facilitator"
-    assert members["Ana Pereira"]["organisation"] == "Città di Bologna"
-    assert members["Marek Nowak"]["organisation"] == ""
+    assert members["Giulia Bianchi"].role == "facilitator"
+    assert members["Ana Pereira"].organisation == "Città di Bologna"
+    assert members["Marek Nowak"].organisation == ""
     assert (bologna.country, bologna.kind) == ("IT", "other")
 
 
@@ -155,8 +153,7 @@ def test_existing_people_organisations_and_members_are_reused_not_duplicated(
             == 1
         )
         roles = {
-            m["person_id"]: m["role"]
-            for m in communities.members(s, world.admin, world.community.id)
+            m.person_id: m.role for m in communities.members(s, world.admin, world.community.id)
         }
     assert roles[lars.id] == "member" and roles[giulia.id] == "observer"  # an existing role is kept
 
@@ -214,7 +211,7 @@ def test_formula_like_and_right_to_left_names_are_kept_verbatim(engine: Engine) 
             s, world.facilitator, world.community.id, "people.csv", text.encode()
         )
     with read_session(engine) as s:
-        names = {m["name"] for m in communities.members(s, world.admin, world.community.id)}
+        names = {m.name for m in communities.members(s, world.admin, world.community.id)}
     assert {'=HYPERLINK("http://x")', "مريم الحسن"} <= names
 
 

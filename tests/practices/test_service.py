@@ -151,7 +151,7 @@ def test_reader_outside_a_workspace_community_sees_only_approved_practices(
         practices.approve_practice(s, w.facilitator, approved.id, 1)
     with read_session(engine) as s:
         rows, total = practices.find_practices(s, w.outsider, community_id=w.community.id)
-        assert (total, [r["title"] for r in rows]) == (1, ["Migrant-led city tours"])
+        assert (total, [r.title for r in rows]) == (1, ["Migrant-led city tours"])
         assert practices.find_practices(s, w.observer, community_id=w.community.id)[1] == 2
         with pytest.raises(NotFound):
             practices.practice_detail(s, w.outsider, draft.id)
@@ -294,7 +294,7 @@ def test_find_practices_filters_and_pages_in_sql(
     with read_session(engine) as s:
 
         def titles(**filters: Any) -> list[str]:
-            return sorted(r["title"] for r in practices.find_practices(s, w.member, **filters)[0])
+            return sorted(r.title for r in practices.find_practices(s, w.member, **filters)[0])
 
         assert titles(theme="welcome") == ["Welcome points"]
         assert titles(theme="WELCOME ") == ["Welcome points"]
@@ -514,7 +514,7 @@ def test_every_text_field_round_trips_verbatim(
         assert stored.images[0]["alt_text"] == title and stored.images[0]["credit"] == theme
         assert practices.image_content(s, SYSTEM, image.id)[2] == title
         assert p.id in [
-            r["id"] for r in practices.find_practices(s, SYSTEM, theme=theme, limit=200)[0]
+            r.id for r in practices.find_practices(s, SYSTEM, theme=theme, limit=200)[0]
         ]
 
 
@@ -548,8 +548,8 @@ def test_seeded_workspace_has_tagged_practices_standards_and_a_year_of_scores(
         assert cells and all(
             len(
                 {
-                    d["assessed_on"]
-                    for d in self_assessment.city_trend(s, SYSTEM, scored, c["organisation_id"])
+                    d.assessed_on
+                    for d in self_assessment.city_trend(s, SYSTEM, scored, c.organisation_id)
                 }
             )
             == 4

@@ -280,12 +280,12 @@ def test_history_is_kept_and_the_trend_is_ordered_by_date(engine: Engine, cities
         score(engine, cities.member_a, st_.id, cities.a, value, day)
     with read_session(engine) as s:
         trend = scores.city_trend(s, cities.member_a, cities.community_id, cities.a)
-    assert [(r["assessed_on"], r["score"]) for r in trend] == [
+    assert [(r.assessed_on, r.score) for r in trend] == [
         (date(2025, 1, 1), 1),
         (date(2025, 4, 1), 2),
         (date(2025, 7, 1), 3),
     ]
-    assert trend[-1]["label"] == "established"
+    assert trend[-1].label == "established"
 
 
 def test_heatmap_shows_the_latest_score_per_city_and_standard(
@@ -305,10 +305,32 @@ def test_heatmap_shows_the_latest_score_per_city_and_standard(
     score(engine, cities.member_b, one.id, cities.b, 2, "2025-06-01")
     with read_session(engine) as s:
         cells = {
-            (r["city"], r["position"], r["standard"]): r["score"]
+            (r.city, r.position, r.standard): r.score
             for r in scores.heatmap(s, cities.facilitator, cities.community_id)
         }
     assert cells == {("Amsterdam", 1, "One"): 4, ("Amsterdam", 2, "Two"): 3, ("Braga", 1, "One"): 2}
+
+
+def test_a_heatmap_cell_names_the_city_the_standard_and_its_current_score(
+    engine: Engine, cities: Cities
+) -> None:
+    one = new_standard(engine, cities.facilitator, cities.community_id, "One")
+    score(engine, cities.member_a, one.id, cities.a, 3, "2025-06-01", shared=True)
+    with read_session(engine) as s:
+        cells = scores.heatmap(s, cities.facilitator, cities.community_id)
+    assert cells == [
+        scores.HeatmapCell(
+            organisation_id=cities.a,
+            city="Amsterdam",
+            standard_id=one.id,
+            position=1,
+            standard="One",
+            score=3,
+            label="established",
+            assessed_on=date(2025, 6, 1),
+            shared=True,
+        )
+    ]
 
 
 def test_unshared_scores_stay_between_the_city_and_the_facilitators(
@@ -322,8 +344,8 @@ def test_unshared_scores_stay_between_the_city_and_the_facilitators(
 
     def seen(actor: Actor) -> tuple[list[int], list[int]]:
         with read_session(engine) as s:
-            heat = [r["score"] for r in scores.heatmap(s, actor, cities.community_id)]
-            trend = [r["score"] for r in scores.city_trend(s, actor, cities.community_id, cities.a)]
+            heat = [r.score for r in scores.heatmap(s, actor, cities.community_id)]
+            trend = [r.score for r in scores.city_trend(s, actor, cities.community_id, cities.a)]
         return heat, trend
 
     assert seen(cities.facilitator) == ([3], [1, 3])
@@ -405,4 +427,4 @@ def test_standard_and_evidence_texts_round_trip_verbatim(
             stored.guiding_questions,
             stored.indicators,
         ) == (title, statement, factors, questions, indicators)
-        assert scores.city_trend(s, facilitator, community.id, city)[0]["evidence"] == evidence
+        assert scores.city_trend(s, facilitator, community.id, city)[0].evidence == evidence

@@ -71,20 +71,20 @@ def _users(s: Session, w: HostileWorld, v: Any) -> bool:
 
 def _people(s: Session, w: HostileWorld, v: Any) -> bool:
     rows = admin.find_people(s, w.admin, v)
-    return all(_literally(v, r["name"], r["email"]) for r in rows) if v.strip() else True
+    return all(_literally(v, r.name, r.email) for r in rows) if v.strip() else True
 
 
 def _workshops(s: Session, w: HostileWorld, v: Any) -> bool:
     rows, total = workshop_finder.find_workshops(s, w.member, text=v, limit=500)
     if not v.strip():
         return True
-    shown = {r["id"]: r for r in rows}
+    shown = {r.id: r for r in rows}
     return total == len(rows) and all(
         _literally(
             v,
-            r["title"],
-            r["place"],
-            workshop_finder.workshop_detail(s, w.member, i)["workshop"].objectives,
+            r.title,
+            r.place,
+            workshop_finder.workshop_detail(s, w.member, i).workshop.objectives,
         )
         for i, r in shown.items()
     )
@@ -94,7 +94,7 @@ def _practices(s: Session, w: HostileWorld, v: Any) -> bool:
     rows, _total = practice_browse.find_practices(s, w.member, text=v, limit=500)
     if not v.strip():
         return True
-    found = [practices.get_practice(s, w.member, r["id"])[0] for r in rows]
+    found = [practices.get_practice(s, w.member, r.id)[0] for r in rows]
     return all(_literally(v, p.title, p.summary, p.how_it_works) for p in found)
 
 
@@ -102,7 +102,7 @@ def _actions(s: Session, w: HostileWorld, v: Any) -> bool:
     rows, _total = action_views.find_actions(s, w.member, text=v, limit=200)
     if not v.strip():
         return True
-    found = [action_detail.action_detail(s, w.member, r["id"]).action for r in rows]
+    found = [action_detail.action_detail(s, w.member, r.id).action for r in rows]
     return all(_literally(v, a.title, a.objective) for a in found)
 
 

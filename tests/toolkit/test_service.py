@@ -100,7 +100,7 @@ def test_admin_sets_the_order_of_chapters(engine: Engine, w: World) -> None:
     with write_session(engine) as s:
         toolkit.move_chapter(s, w.admin, second, _chapter(engine, second).version, "up")
     with read_session(engine) as s:
-        assert [c["id"] for c in toolkit.list_chapters(s, w.admin, edition_id)] == [second, first]
+        assert [c.id for c in toolkit.list_chapters(s, w.admin, edition_id)] == [second, first]
     with write_session(engine) as s, pytest.raises(PermissionDenied):
         toolkit.move_chapter(s, w.facilitator, first, _chapter(engine, first).version, "up")
 
@@ -246,7 +246,7 @@ def test_comments_are_added_listed_and_resolved_once(engine: Engine, w: World) -
         toolkit_sections.resolve_comment(s, w.member, comment_id, version)
     with read_session(engine) as s:
         listed = toolkit_sections.chapter_comments(s, w.member, chapter_id)[section_id]
-    assert listed[0]["text"] == "Add a figure ✨ مرحبا" and listed[0]["resolved"]
+    assert listed[0].text == "Add a figure ✨ مرحبا" and listed[0].resolved
     with write_session(engine) as s, pytest.raises(ValidationError):
         toolkit_sections.resolve_comment(s, w.member, comment_id, version + 1)
 
@@ -449,7 +449,7 @@ def test_facilitator_restores_a_revision_as_the_new_draft(engine: Engine, w: Wor
         sections = toolkit.live_sections(s, chapter_id)
         assert [(x.title, x.body) for x in sections] == [("Kept", "Original.")]
         assert toolkit_revisions.diff_revisions(s, w.member, chapter_id, 1, "draft") == ""
-        assert [r["number"] for r in toolkit.list_revisions(s, w.member, chapter_id)] == [1]
+        assert [r.number for r in toolkit.list_revisions(s, w.member, chapter_id)] == [1]
     assert _chapter(engine, chapter_id).status == ChapterStatus.DRAFT
 
 
@@ -479,7 +479,7 @@ def test_restoring_a_revision_keeps_every_open_comment_on_a_visible_section(
         comments = toolkit_sections.chapter_comments(s, w.member, chapter_id)
     assert [(x.id, x.title, x.body) for x in sections] == [(kept, "Kept", "Original.")]
     assert restored_ids == [kept]  # the same section comes back, so links and comments hold
-    assert sorted(c["text"] for c in comments[kept]) == [
+    assert sorted(c.text for c in comments[kept]) == [
         "Lessons need examples.",
         "Why was this rewritten?",
     ]

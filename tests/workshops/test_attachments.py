@@ -137,10 +137,10 @@ def test_a_png_renamed_pdf_is_stored_as_png(engine: Engine, w: World) -> None:
         name, content_type, content = attachments.attachment_download(s, w.observer, file.id)
         listed = attachments.attachment_list(s, made.id)
     assert (name, content_type, content) == ("agenda.png", "image/png", PNG)
-    assert [(a["filename"], a["size"], a["caption"], a["is_image"]) for a in listed] == [
+    assert [(a.filename, a.size, a.caption, a.is_image) for a in listed] == [
         ("agenda.png", len(PNG), "Group photo", True)
     ]
-    assert "content" not in listed[0]
+    assert not hasattr(listed[0], "content")
 
 
 @pytest.mark.parametrize(
@@ -204,7 +204,7 @@ def test_a_photo_of_people_needs_confirmed_consent(engine: Engine, w: World) -> 
         )
     with read_session(engine) as s:
         listed = attachments.attachment_list(s, made.id)
-    assert (listed[0]["caption"], listed[0]["shows_people"], listed[0]["consent_confirmed"]) == (
+    assert (listed[0].caption, listed[0].shows_people, listed[0].consent_confirmed) == (
         "The team",
         True,
         True,

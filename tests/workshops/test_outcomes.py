@@ -103,7 +103,7 @@ def test_outcomes_are_typed_and_versioned(engine: Engine, w: World) -> None:
         )
     with read_session(engine) as s:
         listed = action_outcomes.outcomes_with_actions(s, made.id)
-    assert [(r["outcome"].kind, r["outcome"].text, r["action_id"]) for r in listed] == [
+    assert [(r.outcome.kind, r.outcome.text, r.action_id) for r in listed] == [
         ("decision", "Adopt buddies", None)
     ]
 
@@ -130,7 +130,7 @@ def test_action_outcome_of_a_closed_workshop_becomes_a_linked_action(
         date(2026, 6, 30),
     )
     assert (stored.workshop_id, stored.outcome_id) == (workshop_id, outcome_id)
-    assert (listed[0]["action_id"], listed[0]["action_title"]) == (
+    assert (listed[0].action_id, listed[0].action_title) == (
         action.id,
         "Train 20 volunteer mentors",
     )

@@ -106,6 +106,31 @@ def test_detail_shows_agenda_attendance_outcomes_and_history_read_only_for_an_ob
     assert any(df.value.shape[0] >= 4 for df in at.dataframe)  # history
 
 
+def test_attendance_names_the_group_without_an_organisation_in_the_readers_language(
+    run_page, demo_db
+) -> None:
+    """It said "(no organisation)" on the German page: the service wrote the English words."""
+    from cop.communities import people
+    from cop.communities import service as communities
+    from cop.workshops import attendance
+    from tests.shell.test_german import choose_language
+
+    title = "Staff exchange with Zagreb's volunteer centre"  # held, not closed
+    workshop = _workshop(title)
+    with write_session() as session:
+        eva = people.create_person(session, SYSTEM, name="Eva Horvat")  # in no organisation
+        assert eva.id is not None
+        communities.add_member(session, SYSTEM, workshop.community_id, eva.id, "member")
+        attendance.add_attendee(session, SYSTEM, workshop.id, person_id=eva.id, attended=True)
+    choose_language("observer", "de")
+    at, _ = _run(run_page, "observer", title)
+    assert not at.exception, at.exception
+    organisations = next(df.value for df in at.dataframe if "Organisation" in df.value.columns)[
+        "Organisation"
+    ].tolist()
+    assert "(keine Organisation)" in organisations and "(no organisation)" not in organisations
+
+
 def test_private_workshop_does_not_exist_for_a_non_member(run_page, demo_db) -> None:
     at, _ = _run(run_page, "observer", "Study visit to Helsinki: youth work with young migrants")
     assert not at.exception

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -14,6 +15,8 @@ from cop.core.errors import NotFound, ValidationError
 from cop.workshops import agenda, attendance, outcomes
 from cop.workshops import service as workshops
 from cop.workshops.queries import (
+    Facilitator,
+    WorkshopRow,
     find_workshops,
     month_calendar,
     upcoming_workshops,
@@ -28,8 +31,8 @@ def w(engine: Engine) -> World:
     return factories.world(engine)
 
 
-def _titles(rows: list[dict]) -> list[str]:
-    return [r["title"] for r in rows]
+def _titles(rows: Sequence[WorkshopRow]) -> list[str]:
+    return [r.title for r in rows]
 
 
 def test_filters_combine_and_are_counted(engine: Engine, w: World) -> None:
@@ -104,8 +107,8 @@ def test_paging_returns_one_page_and_the_total(engine: Engine, w: World) -> None
     assert total == 7
     assert _titles(first) == ["Day 7", "Day 6", "Day 5"]
     assert _titles(third) == ["Day 1"]
-    assert first[0]["community"] == w.community.name
-    assert first[0]["attendees"] == 0
+    assert first[0].community == w.community.name
+    assert first[0].attendees == 0
 
 
 def test_attendee_count_is_part_of_the_row(engine: Engine, w: World) -> None:
@@ -114,7 +117,7 @@ def test_attendee_count_is_part_of_the_row(engine: Engine, w: World) -> None:
         attendance.add_guest(s, w.member, made.id, name="Bo", organisation="NGO")
         attendance.add_attendee(s, w.member, made.id, person_id=w.member.person_id)
     with read_session(engine) as s:
-        assert find_workshops(s, w.member)[0][0]["attendees"] == 2
+        assert find_workshops(s, w.member)[0][0].attendees == 2
 
 
 def test_bad_filters_get_field_messages(engine: Engine, w: World) -> None:
@@ -242,28 +245,24 @@ def test_detail_has_everything_with_history_and_what_the_actor_may_do(
     with read_session(engine) as s:
         detail = workshop_detail(s, w.observer, made.id)
         as_member = workshop_detail(s, w.member, str(made.id))
-    assert detail["workshop"].title == "Renamed"
-    assert detail["host"].name == "Bologna"
-    assert detail["facilitators"] == [
-        {"person_id": w.facilitator.person_id, "name": w.facilitator.name}
+    assert detail.workshop.title == "Renamed"
+    assert detail.host.name == "Bologna"
+    assert detail.facilitators == [
+        Facilitator(person_id=w.facilitator.person_id, name=w.facilitator.name)
     ]
-    assert [i.title for i in detail["agenda"]] == ["Welcome"]
-    assert [a["name"] for a in detail["attendance"]] == ["Bo"]
-    assert detail["summary"]["attended"] == 1
-    assert [o.text for o in detail["outcomes"]] == ["Meet again"]
-    assert [str(e.sentence) for e in detail["history"]] == [
+    assert [i.title for i in detail.agenda] == ["Welcome"]
+    assert [a.name for a in detail.attendance] == ["Bo"]
+    assert detail.summary.attended == 1
+    assert [o.text for o in detail.outcomes] == ["Meet again"]
+    assert [str(e.sentence) for e in detail.history] == [
         f"{w.member.name} updated the workshop “Renamed”.",
         f"{w.member.name} created an outcome of the workshop “Renamed”.",
         f"{w.member.name} created the attendance of Bo at the workshop “Renamed”.",
         f"{w.member.name} created the agenda item “Welcome” of the workshop “Renamed”.",
         f"{w.member.name} created the workshop “Renamed”.",
     ]  # its agenda, attendance and outcomes are part of its history
-    assert [str(c) for c in detail["history"][0].changes] == [f"Title: {made.title} → Renamed"]
-    assert not any(detail["may"][k] for k in ("edit", "close", "attend", "export_attendance"))
-    assert (
-        as_member["may"]["edit"]
-        and not as_member["may"]["reopen"]
-        and not as_member["may"]["export_attendance"]
-    )
+    assert [str(c) for c in detail.history[0].changes] == [f"Title: {made.title} → Renamed"]
+    assert not any(getattr(detail.may, k) for k in ("edit", "close", "attend", "export_attendance"))
+    assert as_member.may.edit and not as_member.may.reopen and not as_member.may.export_attendance
     with read_session(engine) as s, pytest.raises(NotFound):
         workshop_detail(s, w.member, "999999")

@@ -69,11 +69,11 @@ def test_small_seed_has_its_workshops_attendance_and_outcomes_within_the_rules(
     assert (closed_without_minutes, outcomes_of_planned, online_without_link) == (0, 0, 0)
     with read_session(engine) as s:
         rows, total = find_workshops(s, SYSTEM, limit=5)
-        detail = workshop_detail(s, SYSTEM, rows[0]["id"])
-        summary = attendance_summary(s, SYSTEM, rows[0]["id"])
+        detail = workshop_detail(s, SYSTEM, rows[0].id)
+        summary = attendance_summary(s, SYSTEM, rows[0].id)
     assert total == scale.workshops
-    assert detail["workshop"].id == rows[0]["id"] and detail["agenda"]
-    assert summary["registered"] == rows[0]["attendees"]
+    assert detail.workshop.id == rows[0].id and detail.agenda
+    assert summary.registered == rows[0].attendees
 
 
 def test_demo_workshops_are_hosted_in_turn_with_closed_outcomes_and_upcoming_visits(
@@ -84,20 +84,18 @@ def test_demo_workshops_are_hosted_in_turn_with_closed_outcomes_and_upcoming_vis
     with read_session(engine) as s:
         rows, total = find_workshops(s, SYSTEM, limit=100)
         upcoming = upcoming_workshops(s, SYSTEM, 10)
-        closed = [workshop_detail(s, SYSTEM, r["id"]) for r in rows if r["status"] == "closed"]
+        closed = [workshop_detail(s, SYSTEM, r.id) for r in rows if r.status == "closed"]
         linked = s.exec(select(Action).where(col(Action.outcome_id).is_not(None))).all()
-        listed = [outcomes_with_actions(s, d["workshop"].id) for d in closed]
+        listed = [outcomes_with_actions(s, d.workshop.id) for d in closed]
     assert total >= 12
-    assert len({r["host_organisation_id"] for r in rows}) >= 10
-    assert {"online", "in_person", "hybrid"} <= {r["format"] for r in rows}
-    assert {"study_visit", "workshop"} <= {r["kind"] for r in rows}
-    assert len(upcoming) >= 3 and all(r["status"] == "planned" for r in upcoming)
+    assert len({r.host_organisation_id for r in rows}) >= 10
+    assert {"online", "in_person", "hybrid"} <= {r.format for r in rows}
+    assert {"study_visit", "workshop"} <= {r.kind for r in rows}
+    assert len(upcoming) >= 3 and all(r.status == "planned" for r in upcoming)
     assert closed and all(
-        d["outcomes"] and (d["workshop"].minutes or d["workshop"].closing_report) for d in closed
+        d.outcomes and (d.workshop.minutes or d.workshop.closing_report) for d in closed
     )
     assert linked and all(a.workshop_id is not None for a in linked)
     assert any(
-        o["outcome"].kind == "action" and o["action_id"] is None
-        for entries in listed
-        for o in entries
+        o.outcome.kind == "action" and o.action_id is None for entries in listed for o in entries
     )

@@ -275,8 +275,8 @@ def invitations_tab(actor: Actor) -> None:
         )
         if mode == "existing":
             # The picked person's own details, shown but not editable: they come from the directory.
-            st.text_input(_("Name"), value=person["name"] if person else "", disabled=True)
-            st.text_input(_("E-mail"), value=person["email"] if person else "", disabled=True)
+            st.text_input(_("Name"), value=person.name if person else "", disabled=True)
+            st.text_input(_("E-mail"), value=person.email if person else "", disabled=True)
         else:
             st.text_input(_("Name"), key=widget_key(form, "name"))
             field_error(form, "name", actor.language)
@@ -312,12 +312,12 @@ def _choose_existing(form: str) -> None:
 
 
 def _create_invitation(
-    actor: Actor, form: str, community_id: int, role: str, person: dict | None
+    actor: Actor, form: str, community_id: int, role: str, person: admin.PersonFound | None
 ) -> None:
     """A picked person goes by id alone (the service takes their name and e-mail); a new one by what was typed."""
     base = _workspace_address()
     typed = (
-        {"person_id": person["person_id"]}
+        {"person_id": person.person_id}
         if person is not None
         else {
             "name": st.session_state.get(widget_key(form, "name"), ""),
@@ -361,20 +361,18 @@ def _invitation_list(actor: Actor) -> None:
     grid(
         [
             {
-                _("Name"): r["name"],
-                _("E-mail"): r["email"],
-                _("Community"): r["community"],
-                _("Role"): _(r["role"]),
-                _("State"): _(INVITATION_STATES.get(r["status"], r["status"])),
-                _("Expires"): local_time(r["expires_at"], actor.time_zone, language=actor.language),
+                _("Name"): r.name,
+                _("E-mail"): r.email,
+                _("Community"): r.community,
+                _("Role"): _(r.role),
+                _("State"): _(INVITATION_STATES.get(r.status, r.status)),
+                _("Expires"): local_time(r.expires_at, actor.time_zone, language=actor.language),
             }
             for r in rows
         ],
         _("No invitations yet: invite someone with the form above."),
     )
-    pending = {
-        r["id"]: f"{r['name']} \u2192 {r['community']}" for r in rows if r["status"] == "pending"
-    }
+    pending = {r.id: f"{r.name} \u2192 {r.community}" for r in rows if r.status == "pending"}
     if pending:
         chosen = st.selectbox(
             _("Withdraw an invitation"),

@@ -372,12 +372,12 @@ def _sub_actions(actor: Actor, d: ActionDetail) -> None:
         st.dataframe(
             [
                 {
-                    _("Action"): f"actions?id={r['id']}",
-                    _("Title"): r["title"],
-                    _("Status"): status_label(r["status"], _),
-                    _("Progress"): r["progress"],
-                    _("Due"): format_date(r["due_date"], actor.language),
-                    _("Owner"): r["owner"],
+                    _("Action"): f"actions?id={r.id}",
+                    _("Title"): r.title,
+                    _("Status"): status_label(r.status, _),
+                    _("Progress"): r.progress,
+                    _("Due"): format_date(r.due_date, actor.language),
+                    _("Owner"): r.owner,
                 }
                 for r in d.sub_actions
             ],

@@ -65,9 +65,7 @@ def action_form(
     initial = _form_values(a, detail, parent_id)
     version = prefill(key, a.version if a else 0, initial)
     with read_session() as session:
-        members = {
-            m["person_id"]: m["name"] for m in communities.members(session, actor, community.id)
-        }
+        members = {m.person_id: m.name for m in communities.members(session, actor, community.id)}
         organisations = {o.id: o.name for o in people.organisations(session)}
         parents = {0: _("None")} | parent_choices(session, actor, community.id, a.id if a else None)
     if a is not None:  # keep the current values choosable even if they left the lists

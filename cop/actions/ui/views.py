@@ -19,16 +19,19 @@ from sqlmodel import Session
 from cop.actions import io as action_io
 from cop.actions import queries as action_views
 from cop.actions.progress import STATUSES, progress_source, progress_text
+from cop.actions.queries import ActionRow
 from cop.communities import people
 from cop.communities import service as communities
 from cop.communities.models import Community
 from cop.core import clock
+from cop.core.db import read_session
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, is_allowed
 from cop.core.settings import LIMITS
 from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.shell.cache import cached_read
+from cop.shell.downloads import download_now
 from cop.shell.formatting import chart_date_format, display_table, format_date
 from cop.shell.forms import localize, read, submit
 from cop.shell.grid import grid, narrowed
@@ -107,9 +110,7 @@ def _filter_widgets(actor: Actor, cid: int | None) -> None:
     cities = {o.id: o.name for o in cached_read(people.organisations)}
     tags = cached_read(action_views.known_tags, actor, cid) if cid else None
     members = (
-        {m["person_id"]: m["name"] for m in cached_read(communities.members, actor, cid)}
-        if cid
-        else {}
+        {m.person_id: m.name for m in cached_read(communities.members, actor, cid)} if cid else {}
     )
     owners: dict[int, str] = {0: _("Anyone")}
     if actor.person_id is not None:
@@ -138,11 +139,11 @@ def _filter_widgets(actor: Actor, cid: int | None) -> None:
     st.toggle(_("Overdue only"), key="act_overdue")
 
 
-def _latest(row: dict[str, Any], actor: Actor) -> str:
-    latest = row["latest_update"]
+def _latest(row: ActionRow, actor: Actor) -> str:
+    latest = row.latest_update
     if not latest:
         return ""
-    return f"{format_date(latest['posted_at'], actor.language, actor.time_zone)}: {latest['text']}"
+    return f"{format_date(latest.posted_at, actor.language, actor.time_zone)}: {latest.text}"
 
 
 def _hashable(value: Any) -> Any:
@@ -196,18 +197,18 @@ def _table_page(
             zip(
                 columns,
                 (
-                    f"actions?id={r['id']}",
-                    r["title"],
-                    status_label(r["status"], _),
-                    r["progress"],
-                    progress_source(r["progress_from"], _),
-                    format_date(r["due_date"], actor.language),
-                    "⚠️" if r["overdue"] else "",
-                    r["owner"],
-                    r["city"] or "",
-                    r["community"],
-                    _(PRIORITY_LABELS.get(r["priority"], r["priority"])),
-                    ", ".join(r["tags"]),
+                    f"actions?id={r.id}",
+                    r.title,
+                    status_label(r.status, _),
+                    r.progress,
+                    progress_source(r.progress_from, _),
+                    format_date(r.due_date, actor.language),
+                    "⚠️" if r.overdue else "",
+                    r.owner,
+                    r.city or "",
+                    r.community,
+                    _(PRIORITY_LABELS.get(r.priority, r.priority)),
+                    ", ".join(r.tags),
                     _latest(r, actor),
                 ),
                 strict=True,
@@ -269,21 +270,23 @@ def table_view(actor: Actor, community: Community | None, chosen: dict[str, Any]
     if panel is None:
         return
     with panel:
-        if exports and st.button(
-            _("Export the community's actions as CSV"), icon=":material/table:"
-        ):
-            data = read(
-                action_io.export_actions_csv, actor, community.id, reader_language=actor.language
-            )
-            st.download_button(
-                _("Download CSV"),
-                data,
+        if exports:
+            download_now(
+                _("Download the community's actions (CSV)"),
+                lambda: _actions_csv(actor, community.id),
                 file_name=f"actions-{community.slug}.csv",
                 mime="text/csv",
-                on_click="ignore",
+                key="act_export_csv",
+                icon=":material/table:",
             )
         if imports:
             _import_form(actor)
+
+
+def _actions_csv(actor: Actor, community_id: int) -> bytes:
+    """The community's actions as CSV, built on the click (Streamlit's worker thread)."""
+    with read_session() as session:
+        return action_io.export_actions_csv(session, actor, community_id)
 
 
 def _import_form(actor: Actor) -> None:
@@ -372,12 +375,12 @@ def timeline_view(actor: Actor, chosen: dict[str, Any]) -> None:
     frame = pd.DataFrame(
         [
             {
-                "action": f"{r['title']} (#{r['id']})",
-                "start": pd.Timestamp(r["start"]),
-                "due": pd.Timestamp(r["due_date"]),
-                "status": status_label(r["status"], _),
-                "progress": progress_text(r["progress"], r["progress_from"], _),
-                "owner": r["owner"],
+                "action": f"{r.title} (#{r.id})",
+                "start": pd.Timestamp(r.start),
+                "due": pd.Timestamp(r.due_date),
+                "status": status_label(r.status, _),
+                "progress": progress_text(r.progress, r.progress_from, _),
+                "owner": r.owner,
             }
             for r in rows
         ]

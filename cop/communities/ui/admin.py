@@ -62,9 +62,9 @@ def memberships_tab(actor: Actor) -> None:
         grid(
             [
                 {
-                    _("Name"): r["name"],
-                    _("Organisation"): r["organisation"],
-                    _("Role"): _(r["role"]),
+                    _("Name"): r.name,
+                    _("Organisation"): r.organisation,
+                    _("Role"): _(r.role),
                 }
                 for r in rows
             ],
@@ -99,15 +99,15 @@ def memberships_tab(actor: Actor) -> None:
         _create_community_form(actor)
 
 
-def _change_membership(actor: Actor, rows: list[dict]) -> None:
+def _change_membership(actor: Actor, rows: list[communities.Member]) -> None:
     _ = translator(actor.language)
-    by_id = {r["membership_id"]: r for r in rows}
+    by_id = {r.membership_id: r for r in rows}
     left, middle, right = st.columns([3, 2, 2])
     chosen = left.selectbox(
         _("Member"),
         list(by_id),
         key="adm_member_pick",
-        format_func=lambda i: f"{by_id[i]['name']} ({_(by_id[i]['role'])})",
+        format_func=lambda i: f"{by_id[i].name} ({_(by_id[i].role)})",
     )
     row = by_id[chosen]
     role = middle.selectbox(
@@ -115,7 +115,7 @@ def _change_membership(actor: Actor, rows: list[dict]) -> None:
         communities.ROLES,
         format_func=_,
         key="adm_member_role",
-        index=communities.ROLES.index(row["role"]),
+        index=communities.ROLES.index(row.role),
     )
     if right.button(_("Change role"), key="adm_member_change"):
         if (
@@ -124,7 +124,7 @@ def _change_membership(actor: Actor, rows: list[dict]) -> None:
                 communities.change_role,
                 actor,
                 chosen,
-                row["membership_version"],
+                row.membership_version,
                 role,
                 reader_language=actor.language,
             )

@@ -11,7 +11,7 @@ marking single notifications read open on request.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pyarrow as pa
@@ -24,6 +24,7 @@ from cop.core import clock
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
 from cop.home import queries as dashboard
+from cop.home.queries import CommunityFigures
 from cop.shell.cache import cached_read
 from cop.shell.charts import show_bars
 from cop.shell.formatting import (
@@ -85,11 +86,11 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
         _("Toolkit chapter"),
     ]
     rows = []
-    for community in o["mine"]:
-        numbers = o["figures"].get(community.id, {})
+    for community in o.mine:
+        numbers = o.figures.get(community.id or 0, CommunityFigures())
         role = actor.role_in(community.id)
-        statuses = numbers.get("actions_by_status", {})
-        chapter = numbers.get("chapter_status")
+        statuses = numbers.actions_by_status
+        chapter = numbers.chapter_status
         rows.append(
             dict(
                 zip(
@@ -97,10 +98,10 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
                     (
                         community.name,
                         _(role.value) if role else _("administrator"),
-                        numbers.get("workshops_held", 0),
-                        numbers.get("people", 0),
-                        numbers.get("organisations", 0),
-                        numbers.get("practices", 0),
+                        numbers.workshops_held,
+                        numbers.people,
+                        numbers.organisations,
+                        numbers.practices,
                         [statuses.get(s, 0) for s in STATUSES],
                         _(CHAPTER_LABELS.get(chapter, chapter)) if chapter else "",
                     ),
@@ -112,28 +113,28 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
         (
             " · ".join(
                 (
-                    row["title"],
-                    ("🔴 " + _("overdue")) if row["overdue"] else ("🟡 " + _("due soon")),
-                    format_date(row["due_date"], actor.language),
-                    row["community"],
-                    progress_text(row["progress"], row["progress_from"], _),
+                    row.title,
+                    ("🔴 " + _("overdue")) if row.overdue else ("🟡 " + _("due soon")),
+                    format_date(row.due_date, actor.language),
+                    row.community,
+                    progress_text(row.progress, row.progress_from, _),
                 )
             ),
-            row["id"],
+            row.id,
         )
-        for row in o["due"]
+        for row in o.due
     ]
     upcoming = [
         (
             " · ".join(
                 (
-                    row["title"],
-                    local_time(row["starts_at"], actor.time_zone, language=actor.language),
+                    row.title,
+                    local_time(row.starts_at, actor.time_zone, language=actor.language),
                 )
             ),
-            row["id"],
+            row.id,
         )
-        for row in o["upcoming"]
+        for row in o.upcoming
     ]
     inbox = [
         (
@@ -141,11 +142,10 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
             f"- **{plain(_(notifications.KINDS.get(note.kind, note.kind)))}**: "
             + plain(localize(notifications.shown(note), actor.language)),
         )
-        for note in o["inbox"]
+        for note in o.inbox
     ]
     activity = "  \n".join(
-        activity_line(actor, entry, o["names"].get(entry.community_id, ""))
-        for entry in o["activity"]
+        activity_line(actor, entry, o.names.get(entry.community_id, "")) for entry in o.activity
     )
     return HomeView(
         communities=display_table(rows, columns) if rows else None,
@@ -153,14 +153,12 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
         due_total=len(due),
         upcoming=upcoming[:SHOWN],
         inbox=inbox,
-        unread_total=o["unread_total"],
+        unread_total=o.unread_total,
         activity=activity,
         per_month=[
-            row | {"month": _month_label(row["month"], actor.language)} for row in o["per_month"]
+            asdict(row) | {"month": _month_label(row.month, actor.language)} for row in o.per_month
         ],
-        months=[
-            _month_label(m, actor.language) for m in sorted({r["month"] for r in o["per_month"]})
-        ],
+        months=[_month_label(m, actor.language) for m in sorted({r.month for r in o.per_month})],
     )
 
 

@@ -8,6 +8,7 @@ service enforces it.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -159,10 +160,10 @@ def _labelled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**row, "standard_label": f"{row['position']}. {row['standard']}"} for row in rows]
 
 
-def heatmap_spec(rows: list[dict[str, Any]], language: str) -> dict[str, Any]:
+def heatmap_spec(rows: list[self_assessment.HeatmapCell], language: str) -> dict[str, Any]:
     """Cities down, standards across (in their order), coloured by the current score: a Vega-Lite spec."""
     _ = translator(language)
-    cells = _labelled(rows)
+    cells = _labelled([asdict(row) for row in rows])
     order = [
         row["standard_label"]
         for row in sorted({r["position"]: r for r in cells}.values(), key=lambda r: r["position"])
@@ -210,11 +211,11 @@ def heatmap_spec(rows: list[dict[str, Any]], language: str) -> dict[str, Any]:
     }
 
 
-def trend_spec(rows: list[dict[str, Any]], language: str) -> dict[str, Any]:
+def trend_spec(rows: list[self_assessment.TrendPoint], language: str) -> dict[str, Any]:
     """One line per standard: the city's scores over time, as a Vega-Lite spec."""
     _ = translator(language)
     return {
-        "datasets": {"scores": arrow_dataset(_labelled(rows))},
+        "datasets": {"scores": arrow_dataset(_labelled([asdict(row) for row in rows]))},
         "data": {"name": "scores"},
         "mark": {"type": "line", "point": True},
         "encoding": {

@@ -183,14 +183,14 @@ def _list_page(
             zip(
                 columns,
                 (
-                    f"practices?id={r['id']}",
-                    r["title"],
-                    r["city"],
-                    r["community"],
-                    _(STATUS_LABELS.get(r["status"], r["status"])),
-                    ", ".join(r["themes"]),
-                    format_date(r["started_on"], actor.language),
-                    r["people_reached"],
+                    f"practices?id={r.id}",
+                    r.title,
+                    r.city,
+                    r.community,
+                    _(STATUS_LABELS.get(r.status, r.status)),
+                    ", ".join(r.themes),
+                    format_date(r.started_on, actor.language),
+                    r.people_reached,
                 ),
                 strict=True,
             )
@@ -480,9 +480,9 @@ def _link_workshop(actor: Actor, detail: practices.PracticeDetail) -> None:
         rows, _total = find_workshops(session, actor, community_id=detail.community.id, limit=100)
     linked = {w["id"] for w in detail.workshops}
     choices = {
-        r["id"]: f"{r['title']} ({format_date(r['starts_at'], actor.language, actor.time_zone)})"
+        r.id: f"{r.title} ({format_date(r.starts_at, actor.language, actor.time_zone)})"
         for r in rows
-        if r["id"] not in linked
+        if r.id not in linked
     }
     if not choices:
         return

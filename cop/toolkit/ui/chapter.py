@@ -22,6 +22,8 @@ from cop.export.document import Block, Document, Figure, Heading, Paragraph, Pra
 from cop.export.markdown import escape
 from cop.practices import service as practices
 from cop.practices import standards
+from cop.practices.review import STATUS_LABELS as PRACTICE_STATUSES
+from cop.shell.downloads import download_now
 from cop.shell.formatting import local_time
 from cop.shell.forms import (
     clear_form,
@@ -185,7 +187,7 @@ def _section(
     detail: ChapterDetail,
     section: Section,
     index: int,
-    comments: list[dict[str, Any]],
+    comments: list[toolkit_sections.ChapterComment],
     can_edit: bool,
 ) -> None:
     _ = translator(actor.language)
@@ -328,7 +330,8 @@ def _settings(
             reader_language=actor.language,
         )
         names = {
-            r["id"]: f"{r['title']} ({r['city']}, {_(r['status'].replace('_', ' '))})" for r in rows
+            r.id: f"{r.title} ({r.city}, {_(PRACTICE_STATUSES.get(r.status, r.status))})"
+            for r in rows
         }
         chosen = st.multiselect(
             _("Practices (approved ones are shown)"),
@@ -380,25 +383,28 @@ def _section_preview(actor: Actor, detail: ChapterDetail, section: Section) -> N
 
 
 def _comments(
-    actor: Actor, detail: ChapterDetail, section: Section, comments: list[dict[str, Any]]
+    actor: Actor,
+    detail: ChapterDetail,
+    section: Section,
+    comments: list[toolkit_sections.ChapterComment],
 ) -> None:
     _ = translator(actor.language)
-    open_count = sum(1 for c in comments if not c["resolved"])
+    open_count = sum(1 for c in comments if not c.resolved)
     label = _("Comments ({open} open)").format(open=open_count)
     with st.expander(label, icon=":material/forum:"):
         for comment in comments:
-            when = local_time(comment["created_at"], actor.time_zone, language=actor.language)
-            meta = f"{plain(comment['author'])} · {when}"
-            st.caption(meta + (" · " + _("resolved") if comment["resolved"] else ""))
-            markdown(comment["text"])
-            if not comment["resolved"] and is_allowed(actor, "chapter.comment", detail.community):
-                if st.button(_("Resolve"), key=f"resolve-{comment['id']}", icon=":material/check:"):
+            when = local_time(comment.created_at, actor.time_zone, language=actor.language)
+            meta = f"{plain(comment.author)} · {when}"
+            st.caption(meta + (" · " + _("resolved") if comment.resolved else ""))
+            markdown(comment.text)
+            if not comment.resolved and is_allowed(actor, "chapter.comment", detail.community):
+                if st.button(_("Resolve"), key=f"resolve-{comment.id}", icon=":material/check:"):
                     if submit(
-                        f"comment-{comment['id']}",
+                        f"comment-{comment.id}",
                         toolkit_sections.resolve_comment,
                         actor,
-                        comment["id"],
-                        comment["version"],
+                        comment.id,
+                        comment.version,
                         reader_language=actor.language,
                     ):
                         st.rerun()
@@ -462,11 +468,11 @@ def _revisions(actor: Actor, detail: ChapterDetail) -> None:
     st.dataframe(
         [
             {
-                _("Revision"): r["number"],
-                _("Title"): r["title"],
-                _("Approved by"): r["approved_by"],
+                _("Revision"): r.number,
+                _("Title"): r.title,
+                _("Approved by"): r.approved_by,
                 _("Approved at"): local_time(
-                    r["approved_at"], actor.time_zone, language=actor.language
+                    r.approved_at, actor.time_zone, language=actor.language
                 ),
             }
             for r in rows
@@ -474,7 +480,7 @@ def _revisions(actor: Actor, detail: ChapterDetail) -> None:
         hide_index=True,
         width="stretch",
     )
-    choices: list[Any] = [r["number"] for r in rows] + (["draft"] if detail.sees_draft else [])
+    choices: list[Any] = [r.number for r in rows] + (["draft"] if detail.sees_draft else [])
     label = {
         n: _("current draft") if n == "draft" else _("revision {n}").format(n=n) for n in choices
     }
@@ -504,7 +510,7 @@ def _revisions(actor: Actor, detail: ChapterDetail) -> None:
         key = f"chapter-restore-{chapter.id}"
         draw_conflict(key, actor.language)
         errors_banner(key, actor.language)
-        numbers = [r["number"] for r in rows]
+        numbers = [r.number for r in rows]
         number = st.selectbox(
             _("Restore a revision as the new draft"),
             numbers,
@@ -531,7 +537,7 @@ def _chapter_export(actor: Actor, detail: ChapterDetail) -> None:
     _ = translator(actor.language)
     chapter = detail.chapter
     rows = read(toolkit.list_revisions, actor, chapter.id, reader_language=actor.language)
-    sources: list[Any] = (["draft"] if detail.sees_draft else []) + [r["number"] for r in rows]
+    sources: list[Any] = (["draft"] if detail.sees_draft else []) + [r.number for r in rows]
     if not sources:
         st.info(_("Nothing to export yet: this chapter has no approved revision."))
         return
@@ -548,6 +554,26 @@ def _chapter_export(actor: Actor, detail: ChapterDetail) -> None:
         format_func=FORMAT_LABELS.get,
         key=f"chapter-export-format-{chapter.id}",
     )
+    revision = None if source == "draft" else source
+    if fmt != "pdf":  # built in well under a second: one click
+        with read_session() as session:
+            name = toolkit_export.chapter_file_name(
+                session, actor, chapter.id, fmt, revision=revision, draft=source == "draft"
+            )
+        download_now(
+            _("Download {name}").format(name=plain(name)),
+            lambda: (
+                toolkit_export.export_chapter(
+                    actor, chapter.id, fmt, draft=source == "draft", revision=revision
+                ).data
+            ),
+            file_name=name,
+            mime=toolkit_export.FORMATS[fmt][0],
+            key=f"chapter-export-now-{chapter.id}",
+        )
+        _infographic(actor, detail)
+        return
+    # A PDF takes seconds: prepared with progress, then downloaded.
     if st.button(
         _("Prepare the file"), key=f"chapter-export-build-{chapter.id}", icon=":material/build:"
     ):

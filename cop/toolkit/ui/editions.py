@@ -115,7 +115,7 @@ def edition_form(actor: Actor, edition: Toolkit | None) -> None:
                 st.rerun()
 
 
-def edition_overview(actor: Actor, edition: Toolkit) -> list[dict[str, Any]]:
+def edition_overview(actor: Actor, edition: Toolkit) -> list[toolkit.ChapterRow]:
     """Front matter, the chapters with their status, and the admin's tools; returns the chapters."""
     _ = translator(actor.language)
     heading(edition.title, 2)
@@ -138,11 +138,11 @@ def edition_overview(actor: Actor, edition: Toolkit) -> list[dict[str, Any]]:
         st.dataframe(
             [
                 {
-                    _("Chapter"): c["title"],
-                    _("Community"): c["community"],
-                    _("Status"): _(STATUS_LABELS.get(c["status"], c["status"])),
-                    _("Approved revision"): str(c["approved_number"] or ""),
-                    _("Sections"): str(c["sections"]) if c["sees_draft"] else "",
+                    _("Chapter"): c.title,
+                    _("Community"): c.community,
+                    _("Status"): _(STATUS_LABELS.get(c.status, c.status)),
+                    _("Approved revision"): str(c.approved_number or ""),
+                    _("Sections"): str(c.sections) if c.sees_draft else "",
                 }
                 for c in chapters
             ],
@@ -157,13 +157,13 @@ def edition_overview(actor: Actor, edition: Toolkit) -> list[dict[str, Any]]:
     return chapters
 
 
-def _admin_tools(actor: Actor, edition: Toolkit, chapters: list[dict[str, Any]]) -> None:
+def _admin_tools(actor: Actor, edition: Toolkit, chapters: list[toolkit.ChapterRow]) -> None:
     _ = translator(actor.language)
     with st.expander(_("Edit the edition, add and order chapters"), icon=":material/edit:"):
         edition_form(actor, edition)
         with read_session() as session:
             everyone = communities.visible_communities(session, actor)
-        placed = {c["community_id"] for c in chapters}
+        placed = {c.community_id for c in chapters}
         free = {c.id: c.name for c in everyone if c.id not in placed}
         if free:
             key = f"toolkit-add-chapter-{edition.id}"
@@ -185,8 +185,8 @@ def _admin_tools(actor: Actor, edition: Toolkit, chapters: list[dict[str, Any]])
                 ):
                     st.rerun()
         if len(chapters) > 1:
-            names = {c["id"]: c["title"] for c in chapters}
-            versions = {c["id"]: c["version"] for c in chapters}
+            names = {c.id: c.title for c in chapters}
+            versions = {c.id: c.version for c in chapters}
             moved = st.selectbox(
                 _("Move a chapter"), list(names), format_func=names.get, key="toolkit-move-chapter"
             )
@@ -208,7 +208,7 @@ def _admin_tools(actor: Actor, edition: Toolkit, chapters: list[dict[str, Any]])
                         st.rerun()
 
 
-def _whole_export(actor: Actor, edition: Toolkit, chapters: list[dict[str, Any]]) -> None:
+def _whole_export(actor: Actor, edition: Toolkit, chapters: list[toolkit.ChapterRow]) -> None:
     """The whole edition as one file, with progress while it is built."""
     _ = translator(actor.language)
     with st.expander(_("Export the whole toolkit"), icon=":material/download:"):
@@ -220,7 +220,7 @@ def _whole_export(actor: Actor, edition: Toolkit, chapters: list[dict[str, Any]]
             key="toolkit-whole-format",
         )
         drafts = False
-        if any(c["sees_draft"] for c in chapters):
+        if any(c.sees_draft for c in chapters):
             drafts = right.checkbox(
                 _("Use the drafts of my communities' chapters"), key="toolkit-whole-drafts"
             )
@@ -228,7 +228,7 @@ def _whole_export(actor: Actor, edition: Toolkit, chapters: list[dict[str, Any]]
         if missing:
             hint = (
                 _("Tick “Use the drafts …” to include yours.")
-                if any(c["sees_draft"] and c["title"] in missing for c in chapters)
+                if any(c.sees_draft and c.title in missing for c in chapters)
                 else ""
             )
             st.warning(
@@ -269,16 +269,16 @@ def _whole_export(actor: Actor, edition: Toolkit, chapters: list[dict[str, Any]]
 
 
 def chapter_picker(
-    actor: Actor, chapters: list[dict[str, Any]], community_id: int | None
+    actor: Actor, chapters: list[toolkit.ChapterRow], community_id: int | None
 ) -> int | None:
     """The chapter to open: the sidebar's community's, else one of the actor's communities."""
     _ = translator(actor.language)
     if not chapters:
         return None
-    ids = [c["id"] for c in chapters]
-    names = {c["id"]: c["title"] for c in chapters}
+    ids = [c.id for c in chapters]
+    names = {c.id: c.title for c in chapters}
     if st.session_state.get(CHAPTER_KEY) not in ids:
-        preferred = [c["id"] for c in chapters if c["community_id"] == community_id]
-        preferred += [c["id"] for c in chapters if c["community_id"] in actor.roles]
+        preferred = [c.id for c in chapters if c.community_id == community_id]
+        preferred += [c.id for c in chapters if c.community_id in actor.roles]
         st.session_state[CHAPTER_KEY] = (preferred or ids)[0]
     return st.selectbox(_("Chapter"), ids, format_func=names.get, key=CHAPTER_KEY)

@@ -44,7 +44,7 @@ from cop.workshops import agenda, attachments, attendance, outcomes
 from cop.workshops import io as workshop_io
 from cop.workshops import service as workshops
 from cop.workshops.labels import FORMAT_LABELS, KIND_LABELS, STATUS_LABELS
-from cop.workshops.queries import workshop_detail
+from cop.workshops.queries import WorkshopDetail, workshop_detail
 from cop.workshops.ui.views import workshop_form
 
 ROLE_LABELS = {"host": N_("Host"), "speaker": N_("Speaker"), "participant": N_("Participant")}
@@ -60,7 +60,7 @@ def _done(session: Any, service: Any, *args: Any, **kwargs: Any) -> bool:
 def workshop_page(actor: Actor, workshop_id: str) -> None:
     _ = translator(actor.language)
     d = read(workshop_detail, actor, workshop_id, reader_language=actor.language)
-    w, may = d["workshop"], d["may"]
+    w, may = d.workshop, d.may
     if st.button(_("Back to the list"), icon=":material/arrow_back:"):
         del st.query_params["id"]
         st.rerun()
@@ -71,7 +71,7 @@ def workshop_page(actor: Actor, workshop_id: str) -> None:
                 _(KIND_LABELS[w.kind]),
                 _(FORMAT_LABELS[w.format]),
                 _(STATUS_LABELS[w.status]),
-                plain(d["community"].name),
+                plain(d.community.name),
             )
         )
     )
@@ -87,8 +87,8 @@ def workshop_page(actor: Actor, workshop_id: str) -> None:
     facts = [
         (_("Place"), w.place),
         (_("Meeting link"), w.meeting_link),
-        (_("Host"), d["host"].name if d["host"] else ""),
-        (_("Facilitators"), ", ".join(f["name"] for f in d["facilitators"])),
+        (_("Host"), d.host.name if d.host else ""),
+        (_("Facilitators"), ", ".join(f.name for f in d.facilitators)),
     ]
     for label, value in facts:
         if value:
@@ -113,11 +113,11 @@ def workshop_page(actor: Actor, workshop_id: str) -> None:
     with tabs[3]:
         _attachments(actor, d)
     with tabs[4]:
-        history_table(actor, d["history"])
-    if may["edit"]:
+        history_table(actor, d.history)
+    if may.edit:
         with st.expander(_("Edit"), icon=":material/edit:"):
-            workshop_form(actor, d["community"], f"workshop-{w.id}", w)
-    if may["delete"]:
+            workshop_form(actor, d.community, f"workshop-{w.id}", w)
+    if may.delete:
         with st.popover(_("Delete"), icon=":material/delete:"):
             st.caption(
                 _("The workshop disappears from every list; an administrator can restore it.")
@@ -146,20 +146,20 @@ def _practices_seen(actor: Actor, workshop_id: int) -> None:
         record_link("practices", f"{practice.title} ({practice.city})", practice.id)
 
 
-def _lifecycle(actor: Actor, d: dict[str, Any]) -> None:
+def _lifecycle(actor: Actor, d: WorkshopDetail) -> None:
     """Mark as held, close with minutes or a report, or reopen."""
     _ = translator(actor.language)
-    w, may = d["workshop"], d["may"]
+    w, may = d.workshop, d.may
     key = f"workshop-close-{w.id}"
     draw_conflict(key, actor.language)
     if (
         w.status == "planned"
-        and may["edit"]
+        and may.edit
         and st.button(_("Mark as held"), icon=":material/event_available:")
     ):
         if submit(key, workshops.mark_held, actor, w.id, w.version, reader_language=actor.language):
             st.rerun()
-    if w.status == "held" and may["close"]:
+    if w.status == "held" and may.close:
         version = prefill(
             key, w.version, {"minutes": w.minutes, "closing_report": w.closing_report}
         )
@@ -194,16 +194,16 @@ def _lifecycle(actor: Actor, d: dict[str, Any]) -> None:
         with st.expander(_("Minutes and closing report")):
             markdown(w.minutes)
             markdown(w.closing_report)
-    if may["reopen"] and st.button(_("Reopen"), icon=":material/lock_open:"):
+    if may.reopen and st.button(_("Reopen"), icon=":material/lock_open:"):
         if submit(
             key, workshops.reopen_workshop, actor, w.id, w.version, reader_language=actor.language
         ):
             st.rerun()
 
 
-def _agenda(actor: Actor, d: dict[str, Any]) -> None:
+def _agenda(actor: Actor, d: WorkshopDetail) -> None:
     _ = translator(actor.language)
-    items, editable = d["agenda"], d["may"]["edit"]
+    items, editable = d.agenda, d.may.edit
     if not items:
         st.caption(_("No agenda yet."))
     last = len(items) - 1
@@ -270,7 +270,7 @@ def _agenda(actor: Actor, d: dict[str, Any]) -> None:
     errors_banner("agenda", actor.language)
     if not editable:
         return
-    key = f"agenda-new-{d['workshop'].id}"
+    key = f"agenda-new-{d.workshop.id}"
     errors_banner(key, actor.language)
     # Not cleared on submit: a refused item keeps what was typed; a saved one empties the form.
     with st.form(key):
@@ -296,7 +296,7 @@ def _agenda(actor: Actor, d: dict[str, Any]) -> None:
                 key,
                 agenda.add_agenda_item,
                 actor,
-                d["workshop"].id,
+                d.workshop.id,
                 title=title,
                 duration_minutes=length or None,
                 presenter=presenter,
@@ -306,52 +306,50 @@ def _agenda(actor: Actor, d: dict[str, Any]) -> None:
                 st.rerun()
 
 
-def _attendance(actor: Actor, d: dict[str, Any]) -> None:
+def _attendance(actor: Actor, d: WorkshopDetail) -> None:
     _ = translator(actor.language)
-    w, summary, may = d["workshop"], d["summary"], d["may"]
+    w, summary, may = d.workshop, d.summary, d.may
     cols = st.columns(3)
-    cols[0].metric(_("Registered"), format_number(summary["registered"], actor.language))
-    cols[1].metric(_("Attended"), format_number(summary["attended"], actor.language))
-    cols[2].metric(_("Guests"), format_number(summary["guests"], actor.language))
-    if summary["by_organisation"]:
+    cols[0].metric(_("Registered"), format_number(summary.registered, actor.language))
+    cols[1].metric(_("Attended"), format_number(summary.attended, actor.language))
+    cols[2].metric(_("Guests"), format_number(summary.guests, actor.language))
+    if summary.by_organisation:
         st.dataframe(
             [
                 {
-                    _("Organisation"): r["organisation"],
-                    _("City"): _("yes") if r["kind"] == "city" else "",
-                    _("Registered"): r["registered"],
-                    _("Attended"): r["attended"],
+                    _("Organisation"): r.organisation or _("(no organisation)"),
+                    _("City"): _("yes") if r.kind == "city" else "",
+                    _("Registered"): r.registered,
+                    _("Attended"): r.attended,
                 }
-                for r in summary["by_organisation"]
+                for r in summary.by_organisation
             ],
             hide_index=True,
             width="stretch",
         )
-    for row in d["attendance"]:
+    for row in d.attendance:
         left, middle, right = st.columns([5, 1, 1])
-        guest = " · " + _("guest") if row["guest"] else ""
-        came = "✓ " if row["attended"] else ""
-        left.text(
-            f"{came}{row['name']} · {row['organisation']} · {_(ROLE_LABELS[row['role']])}{guest}"
-        )
-        if may["attend"]:
-            label = _("Did not come") if row["attended"] else _("Attended")
-            if middle.button(label, key=f"attend-{row['id']}"):
+        guest = " · " + _("guest") if row.guest else ""
+        came = "✓ " if row.attended else ""
+        left.text(f"{came}{row.name} · {row.organisation} · {_(ROLE_LABELS[row.role])}{guest}")
+        if may.attend:
+            label = _("Did not come") if row.attended else _("Attended")
+            if middle.button(label, key=f"attend-{row.id}"):
                 if submit(
                     "attendance",
                     attendance.update_attendance,
                     actor,
-                    row["id"],
-                    row["version"],
-                    role=row["role"],
-                    attended=not row["attended"],
+                    row.id,
+                    row.version,
+                    role=row.role,
+                    attended=not row.attended,
                     reader_language=actor.language,
                 ):
                     st.rerun()
             if confirmed(
-                f"attend-remove-{row['id']}",
+                f"attend-remove-{row.id}",
                 _("Remove"),
-                _("Remove {name} from this workshop's attendance?").format(name=plain(row["name"])),
+                _("Remove {name} from this workshop's attendance?").format(name=plain(row.name)),
                 confirm_label=_("Yes, remove it"),
                 language=actor.language,
                 slot=right,
@@ -361,13 +359,13 @@ def _attendance(actor: Actor, d: dict[str, Any]) -> None:
                     _done,
                     attendance.remove_attendance,
                     actor,
-                    row["id"],
+                    row.id,
                     reader_language=actor.language,
                 ):
                     st.rerun()
     if (
-        may["export_attendance"]
-        and d["attendance"]
+        may.export_attendance
+        and d.attendance
         and st.button(_("Export attendance (CSV)"), icon=":material/download:")
     ):
         data = submit(
@@ -385,18 +383,18 @@ def _attendance(actor: Actor, d: dict[str, Any]) -> None:
                 mime="text/csv",
                 on_click="ignore",
             )
-    if may["attend"]:
+    if may.attend:
         _add_attendees(actor, d)
 
 
-def _add_attendees(actor: Actor, d: dict[str, Any]) -> None:
+def _add_attendees(actor: Actor, d: WorkshopDetail) -> None:
     _ = translator(actor.language)
-    w = d["workshop"]
-    listed = {row["person_id"] for row in d["attendance"]}
+    w = d.workshop
+    listed = {row.person_id for row in d.attendance}
     members = {
-        m["person_id"]: f"{m['name']} ({m['organisation']})" if m["organisation"] else m["name"]
+        m.person_id: f"{m.name} ({m.organisation})" if m.organisation else m.name
         for m in read(communities.members, actor, w.community_id, reader_language=actor.language)
-        if m["person_id"] not in listed
+        if m.person_id not in listed
     }
     roles = list(ROLE_LABELS)
     left, right = st.columns(2)
@@ -451,26 +449,26 @@ def _add_attendees(actor: Actor, d: dict[str, Any]) -> None:
                 st.rerun()
 
 
-def _outcomes(actor: Actor, d: dict[str, Any]) -> None:
+def _outcomes(actor: Actor, d: WorkshopDetail) -> None:
     _ = translator(actor.language)
-    w, may = d["workshop"], d["may"]
+    w, may = d.workshop, d.may
     entries = read(outcomes_with_actions, w.id, reader_language=actor.language) or []
     if not entries:
         st.caption(_("No outcomes yet."))
     for entry in entries:
-        outcome = entry["outcome"]
+        outcome = entry.outcome
         with st.container(border=True):
             st.markdown(f"**{_(OUTCOME_LABELS[outcome.kind])}**")
             markdown(outcome.text)
-            if entry["action_id"] is not None:
+            if entry.action_id is not None:
                 record_link(
                     "actions",
-                    _("Action: {title}").format(title=entry["action_title"]),
-                    entry["action_id"],
+                    _("Action: {title}").format(title=entry.action_title),
+                    entry.action_id,
                 )
-            elif outcome.kind == "action" and may["create_action"]:
+            elif outcome.kind == "action" and may.create_action:
                 _create_action(actor, d, outcome)
-            if may["edit"] and confirmed(
+            if may.edit and confirmed(
                 f"outcome-remove-{outcome.id}",
                 _("Remove"),
                 _("Remove this outcome? The history keeps a record of it."),
@@ -486,7 +484,7 @@ def _outcomes(actor: Actor, d: dict[str, Any]) -> None:
                     reader_language=actor.language,
                 ):
                     st.rerun()
-    if not may["edit"]:
+    if not may.edit:
         return
     key = f"outcome-new-{w.id}"
     errors_banner(key, actor.language)
@@ -513,12 +511,12 @@ def _outcomes(actor: Actor, d: dict[str, Any]) -> None:
                 st.rerun()
 
 
-def _create_action(actor: Actor, d: dict[str, Any], outcome: Any) -> None:
+def _create_action(actor: Actor, d: WorkshopDetail, outcome: Any) -> None:
     _ = translator(actor.language)
     members = {
-        m["person_id"]: m["name"]
+        m.person_id: m.name
         for m in read(
-            communities.members, actor, d["workshop"].community_id, reader_language=actor.language
+            communities.members, actor, d.workshop.community_id, reader_language=actor.language
         )
     }
     key = f"action-from-{outcome.id}"
@@ -550,20 +548,20 @@ def _create_action(actor: Actor, d: dict[str, Any], outcome: Any) -> None:
                     st.rerun()
 
 
-def _attachments(actor: Actor, d: dict[str, Any]) -> None:
+def _attachments(actor: Actor, d: WorkshopDetail) -> None:
     _ = translator(actor.language)
-    w, may = d["workshop"], d["may"]
-    if not d["attachments"]:
+    w, may = d.workshop, d.may
+    if not d.attachments:
         st.caption(_("No attachments yet."))
-    for item in d["attachments"]:
+    for item in d.attachments:
         left, middle, right = st.columns([5, 1, 1])
-        people = " · " + _("shows people (consent confirmed)") if item["shows_people"] else ""
+        people = " · " + _("shows people (consent confirmed)") if item.shows_people else ""
         left.text(
-            f"{item['filename']} · {format_number(round(item['size'] / 1024), actor.language)} KB · {item['caption']}{people}"
+            f"{item.filename} · {format_number(round(item.size / 1024), actor.language)} KB · {item.caption}{people}"
         )
-        if middle.button(_("Get"), key=f"attachment-get-{item['id']}"):
+        if middle.button(_("Get"), key=f"attachment-get-{item.id}"):
             name, content_type, data = read(
-                attachments.attachment_download, actor, item["id"], reader_language=actor.language
+                attachments.attachment_download, actor, item.id, reader_language=actor.language
             )
             middle.download_button(
                 _("Download"),
@@ -571,12 +569,12 @@ def _attachments(actor: Actor, d: dict[str, Any]) -> None:
                 file_name=name,
                 mime=content_type,
                 on_click="ignore",
-                key=f"attachment-download-{item['id']}",
+                key=f"attachment-download-{item.id}",
             )
-        if may["attach"] and confirmed(
-            f"attachment-remove-{item['id']}",
+        if may.attach and confirmed(
+            f"attachment-remove-{item.id}",
             _("Remove"),
-            _("Remove the attachment {name}?").format(name=plain(item["filename"])),
+            _("Remove the attachment {name}?").format(name=plain(item.filename)),
             confirm_label=_("Yes, remove it"),
             language=actor.language,
             slot=right,
@@ -586,11 +584,11 @@ def _attachments(actor: Actor, d: dict[str, Any]) -> None:
                 _done,
                 attachments.remove_attachment,
                 actor,
-                item["id"],
+                item.id,
                 reader_language=actor.language,
             ):
                 st.rerun()
-    if not may["attach"]:
+    if not may.attach:
         return
     key = f"attachment-new-{w.id}"
     errors_banner(key, actor.language)

@@ -9,7 +9,9 @@ services decide.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import datetime, time
+from functools import partial
 from typing import Any
 
 import pyarrow as pa
@@ -27,6 +29,7 @@ from cop.core.permissions import Actor, is_allowed
 from cop.core.settings import LIMITS
 from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.shell.cache import cached_read
+from cop.shell.downloads import download_now
 from cop.shell.formatting import (
     TIME_ZONES,
     display_table,
@@ -171,15 +174,15 @@ def _list_page(
             zip(
                 columns,
                 (
-                    f"workshops?id={r['id']}",
-                    r["title"],
-                    _(KIND_LABELS[r["kind"]]),
-                    _(FORMAT_LABELS[r["format"]]),
-                    _(STATUS_LABELS[r["status"]]),
-                    local_time(r["starts_at"], actor.time_zone, language=actor.language),
-                    r["community"],
-                    r["host"] or "",
-                    r["attendees"],
+                    f"workshops?id={r.id}",
+                    r.title,
+                    _(KIND_LABELS[r.kind]),
+                    _(FORMAT_LABELS[r.format]),
+                    _(STATUS_LABELS[r.status]),
+                    local_time(r.starts_at, actor.time_zone, language=actor.language),
+                    r.community,
+                    r.host or "",
+                    r.attendees,
                 ),
                 strict=True,
             )
@@ -253,27 +256,41 @@ def workshop_list(actor: Actor, community: Community | None) -> None:
 
 
 def _exports(actor: Actor, filters: dict[str, Any]) -> None:
-    """In the filter panel: the list as the filters show it, built on request, then offered for download."""
+    """In the filter panel: the list as the filters show it, one click each (built when pressed)."""
     _ = translator(actor.language)
     st.caption(_("Export what the filters show"))
-    if st.button(_("Export the list as CSV"), icon=":material/table:"):
-        data = read(
-            workshop_io.export_workshops_csv, actor, **filters, reader_language=actor.language
-        )
-        st.download_button(
-            _("Download CSV"), data, file_name="workshops.csv", mime="text/csv", on_click="ignore"
-        )
-    if st.button(_("Export to a calendar (.ics)"), icon=":material/event:"):
-        data = read(
-            workshop_io.export_workshops_ics, actor, **filters, reader_language=actor.language
-        )
-        st.download_button(
-            _("Download .ics"),
-            data,
-            file_name="workshops.ics",
-            mime="text/calendar",
-            on_click="ignore",
-        )
+    files = (
+        (
+            _("Download the list (CSV)"),
+            workshop_io.export_workshops_csv,
+            "workshops.csv",
+            "text/csv",
+            "table",
+        ),
+        (
+            _("Download for a calendar (.ics)"),
+            workshop_io.export_workshops_ics,
+            "workshops.ics",
+            "text/calendar",
+            "event",
+        ),
+    )
+    for place, (label, export, name, mime, icon) in zip(st.columns(2), files, strict=True):
+        with place:
+            download_now(
+                label,
+                partial(_built, export, actor, filters),
+                file_name=name,
+                mime=mime,
+                key=f"ws_export_{name}",
+                icon=f":material/{icon}:",
+            )
+
+
+def _built(export: Callable[..., bytes], actor: Actor, filters: dict[str, Any]) -> bytes:
+    """An export of the filtered list, run on the click (Streamlit's worker thread)."""
+    with read_session() as session:
+        return export(session, actor, **filters)
 
 
 def _import_form(actor: Actor, community: Community) -> None:
@@ -384,7 +401,7 @@ def month_view(actor: Actor, community_id: int | None) -> None:
             found = days.get(day, [])
             with cell:
                 for row in found[:3]:
-                    record_link("workshops", row["title"], row["id"])
+                    record_link("workshops", row.title, row.id)
             if len(found) > 3:
                 cell.caption(_("and {n} more").format(n=len(found) - 3))
 
@@ -397,10 +414,10 @@ def upcoming_view(actor: Actor, community_id: int | None) -> None:
     if not rows:
         st.caption(_("No upcoming workshops."))
     for row in rows:
-        record_link("workshops", row["title"], row["id"])
-        where = row["place"] or _(FORMAT_LABELS[row["format"]])
+        record_link("workshops", row.title, row.id)
+        where = row.place or _(FORMAT_LABELS[row.format])
         st.caption(
-            f"{local_time(row['starts_at'], actor.time_zone, language=actor.language)} · {plain(where)} · {plain(row['community'])}"
+            f"{local_time(row.starts_at, actor.time_zone, language=actor.language)} · {plain(where)} · {plain(row.community)}"
         )
 
 
@@ -450,9 +467,7 @@ def workshop_form(actor: Actor, community: Community, key: str, workshop: Worksh
     version = prefill(key, w.version if w else 0, initial)
     with read_session() as session:
         hosts = {o.id: o.name for o in people.organisations(session)}
-        members = {
-            m["person_id"]: m["name"] for m in communities.members(session, actor, community.id)
-        }
+        members = {m.person_id: m.name for m in communities.members(session, actor, community.id)}
     st.session_state[f"{key}-facilitator_ids"] = [
         p for p in st.session_state[f"{key}-facilitator_ids"] if p in members
     ]

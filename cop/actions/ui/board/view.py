@@ -16,6 +16,7 @@ import streamlit as st
 from cop.actions import queries as action_views
 from cop.actions import service as actions
 from cop.actions.progress import progress_text
+from cop.actions.queries import ActionRow
 from cop.actions.ui.board.component import action_board
 from cop.actions.ui.views import _found, _latest, status_label
 from cop.core.db import read_session
@@ -100,21 +101,21 @@ def _owner_filter(actor: Actor, chosen: dict[str, Any]) -> dict[str, Any]:
     return {**chosen, "owner_person_id": owner} if owner else chosen
 
 
-def _card(actor: Actor, row: dict[str, Any], movable: bool) -> dict[str, Any]:
+def _card(actor: Actor, row: ActionRow, movable: bool) -> dict[str, Any]:
     """One card as the browser draws it: every text already in the reader's language."""
     _ = translator(actor.language)
-    due = _("overdue since {date}") if row["overdue"] else _("due {date}")
+    due = _("overdue since {date}") if row.overdue else _("due {date}")
     return {
-        "id": row["id"],
-        "version": row["version"],
-        "status": row["status"],
-        "title": row["title"],
-        "href": f"actions?id={row['id']}",
-        "owner": row["owner"],
-        "due": due.format(date=format_date(row["due_date"], actor.language)),
-        "overdue": bool(row["overdue"]),
-        "progress": row["progress"],
-        "progress_text": progress_text(row["progress"], row["progress_from"], _),
+        "id": row.id,
+        "version": row.version,
+        "status": row.status,
+        "title": row.title,
+        "href": f"actions?id={row.id}",
+        "owner": row.owner,
+        "due": due.format(date=format_date(row.due_date, actor.language)),
+        "overdue": bool(row.overdue),
+        "progress": row.progress,
+        "progress_text": progress_text(row.progress, row.progress_from, _),
         "latest": _latest(row, actor),
         "movable": movable,
     }
@@ -139,7 +140,7 @@ def board_data(
                 )
                 if column.total > len(column.rows)
                 else "",
-                "cards": [_card(actor, row, row["id"] in movable) for row in column.rows],
+                "cards": [_card(actor, row, row.id in movable) for row in column.rows],
             }
             for column in columns
         ],
