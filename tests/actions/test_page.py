@@ -1,4 +1,4 @@
-"""The actions page on the demo workspace: table, board (move to, stale moves), timeline, city plan and detail."""
+"""The actions page on the demo workspace: table, timeline, city plan and detail (the board: test_board_page.py)."""
 
 from __future__ import annotations
 
@@ -89,50 +89,6 @@ def test_filters_narrow_the_table(run_page) -> None:
     at.text_input(key="act_text").input("").run()
     assert "act_overdue" not in [w.key for w in at.toggle]
     assert set(at.dataframe[0].value["Title"]) == overdue
-
-
-def test_board_moves_a_card_through_the_service(run_page) -> None:
-    zagreb = action("Zagreb buddy programme in two districts")
-    at = view(run_page, "facilitator", "Board")
-    assert not at.exception, at.exception
-    assert "**Planned** (7)" in texts(at)
-    at.selectbox(key=f"move-{zagreb.id}").set_value("in_progress")
-    button(at, "Move", f"move-button-{zagreb.id}").click().run()
-    assert not at.exception, at.exception
-    moved = action(zagreb.title)
-    assert (moved.status, moved.progress, moved.version) == ("in_progress", 50, zagreb.version + 1)
-    assert "**Planned** (6)" in texts(at) and "**In progress** (12)" in texts(at)
-
-
-def test_a_stale_move_shows_the_other_change_and_the_board_redraws(run_page) -> None:
-    zagreb = action("Zagreb buddy programme in two districts")
-    at = view(run_page, "facilitator", "Board")
-    with write_session() as session:  # someone else moves the card meanwhile
-        actions.move_action(session, SYSTEM, zagreb.id, zagreb.version, "done")
-    at.selectbox(key=f"move-{zagreb.id}").set_value("dropped")
-    button(at, "Move", f"move-button-{zagreb.id}").click().run()
-    assert not at.exception, at.exception
-    assert "Someone else saved this in the meantime" in texts(at)
-    assert action(zagreb.title).status == "done"
-    assert "**Done** (3)" in texts(at) and "**Planned** (6)" in texts(at)
-
-
-def test_a_member_may_move_only_the_cards_they_own_or_co_own(run_page) -> None:
-    at = view(run_page, "member", "Board")
-    assert not at.exception, at.exception
-    movable = {s.key for s in at.selectbox if s.label == "Move to"}
-    mine = {
-        action(t).id
-        for t in (
-            "Welcome points in two more Düsseldorf districts",
-            "Training day for volunteers at welcome points",
-            "Describe the welcome points for the toolkit",
-            "Describe the contact-person model as a practice example for the toolkit.",
-        )
-    }
-    assert movable == {f"move-{i}" for i in mine}
-    observer = view(run_page, "observer", "Board")
-    assert not [s for s in observer.selectbox if s.label == "Move to"]
 
 
 def test_timeline_draws_start_to_due_bars_of_the_filtered_actions(run_page) -> None:
@@ -352,9 +308,10 @@ def test_the_latest_update_shows_as_plain_text_in_the_table_and_on_the_board(run
     table = at.dataframe[0].value
     latest = table[table["Title"] == zagreb.title].iloc[0]["Latest update"]
     assert latest.endswith("Minutes District Buddies Trešnjevka 8"), latest
-    board = view(run_page, "facilitator", "Board")
-    card = [c for c in texts(board).splitlines() if "Trešnjevka" in c]
-    assert card and all("#" not in c and "|" not in c and "**" not in c for c in card), card
+    from tests.actions.test_board_page import cards
+
+    card = cards(view(run_page, "facilitator", "Board"))[zagreb.title]["latest"]
+    assert card.endswith("Minutes District Buddies Trešnjevka 8"), card
 
 
 def test_a_parent_says_its_progress_comes_from_its_sub_actions_on_every_view(run_page) -> None:
@@ -387,8 +344,10 @@ def test_a_parent_says_its_progress_comes_from_its_sub_actions_on_every_view(run
     table = view(run_page, "facilitator", "Table").dataframe[0].value
     row = table[table["Title"] == zagreb.title].iloc[0]
     assert (row["Progress"], row["Progress from"]) == (10, "3 sub-actions")
-    board = view(run_page, "facilitator", "Board")
-    assert any("10 % (from 3 sub-actions)" in c.value for c in board.caption)
+    from tests.actions.test_board_page import cards
+
+    card = cards(view(run_page, "facilitator", "Board"))[zagreb.title]
+    assert card["progress_text"] == "10 % (from 3 sub-actions)"
 
 
 def test_history_tab_tells_what_happened_in_sentences(run_page) -> None:

@@ -79,15 +79,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 def card_column(page: Page, action_id: str) -> str:
     """The heading of the board column that holds the action's card."""
-    card = page.locator(f".st-key-card-{action_id}")
+    card = main(page).locator(".cop-board").get_by_test_id(f"card-{action_id}")
     expect(card).to_be_visible()
-    column = (
-        main(page)
-        .get_by_test_id("stColumn")
-        .filter(has=page.locator(f".st-key-card-{action_id}"))
-        .last
-    )
-    return column.inner_text().split("\n")[0]
+    column = main(page).locator(".cop-column").filter(has=page.get_by_test_id(f"card-{action_id}"))
+    return column.locator(".cop-column-title").inner_text()
 
 
 def test_action_from_a_closed_workshop_is_updated_moved_and_becomes_overdue(
@@ -140,16 +135,16 @@ def test_action_from_a_closed_workshop_is_updated_moved_and_becomes_overdue(
     board = page.get_by_role("tabpanel", name="Board")
     fill_text(board.get_by_role("textbox", name="Search"), OUTCOME)
     assert card_column(page, action_id).startswith("Planned")
-    card = page.locator(f".st-key-card-{action_id}")
+    card = main(page).locator(".cop-board").get_by_test_id(f"card-{action_id}")
     expect(card).to_contain_text(marker)  # the latest update shows on the card
-    choose(card, "Move to", "In progress")
-    click(card.get_by_role("button", name="Move"))
+    card.get_by_role("button", name=f"Move to… {OUTCOME}").click()
+    click(card.get_by_role("menuitem", name="In progress"))
     expect(
-        main(page)
-        .get_by_test_id("stColumn")
-        .filter(has=page.locator(f".st-key-card-{action_id}"))
-        .last
-    ).to_contain_text("In progress (1)")
+        main(page).locator(".cop-column[data-status='in_progress'] .cop-column-title")
+    ).to_contain_text("In progress")
+    expect(main(page).locator(".cop-column[data-status='in_progress'] .cop-cards")).to_contain_text(
+        OUTCOME
+    )
     assert card_column(page, action_id).startswith("In progress")
     assert_no_exception(page)
 

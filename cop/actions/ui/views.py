@@ -1,4 +1,4 @@
-"""The actions page's views of many actions: the filtered table, the board by status and the timeline.
+"""The actions page's views of many actions: the filtered table and the timeline (the board: ``board/``).
 
 Drawn for pages/actions.py. Lists are filtered, counted and paged in SQL by
 the action services; only the open tab runs its queries. Controls follow the
@@ -18,29 +18,25 @@ from sqlmodel import Session
 
 from cop.actions import io as action_io
 from cop.actions import queries as action_views
-from cop.actions import service as actions
 from cop.actions.progress import STATUSES, progress_source, progress_text
 from cop.actions.queries import ActionRow
 from cop.communities import people
 from cop.communities import service as communities
 from cop.communities.models import Community
 from cop.core import clock
-from cop.core.db import read_session
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, is_allowed
 from cop.core.settings import LIMITS
 from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.shell.cache import cached_read
-from cop.shell.formatting import chart_date_format, display_table, format_date, record_link
-from cop.shell.forms import draw_conflict, errors_banner, localize, read, submit
+from cop.shell.formatting import chart_date_format, display_table, format_date
+from cop.shell.forms import localize, read, submit
 from cop.shell.grid import grid, narrowed
 from cop.shell.lazy import filter_panel, lazy_expander
-from cop.shell.text import plain
 
 PAGE_SIZE = 25
 PAGE_KEY = "actions_page"
-MOVE_KEY = "action-move"
 STATUS_LABELS = {
     "idea": N_("Idea"),
     "planned": N_("Planned"),
@@ -354,81 +350,6 @@ def _import_form(actor: Actor) -> None:
         hide_index=True,
         width="stretch",
     )
-
-
-def _request_move(action_id: int, version: int) -> None:
-    """Button callback: remember the move; the next run makes it before the board is drawn again."""
-    st.session_state[MOVE_KEY] = (action_id, version, st.session_state.get(f"move-{action_id}"))
-
-
-def _pending_move(actor: Actor) -> None:
-    """Make a requested move; a stale one shows the other change, and the board is drawn afresh below."""
-    request = st.session_state.pop(MOVE_KEY, None)
-    if request is None:
-        return
-    action_id, version, status = request
-    submit(
-        MOVE_KEY,
-        actions.move_action,
-        actor,
-        action_id,
-        version,
-        status,
-        reader_language=actor.language,
-    )
-
-
-def board_view(actor: Actor, chosen: dict[str, Any]) -> None:
-    """A column per status with its most urgent cards; "Move to" changes a card's status through the service."""
-    _ = translator(actor.language)
-    _pending_move(actor)
-    errors_banner(MOVE_KEY, actor.language)
-    draw_conflict(MOVE_KEY, actor.language)
-    columns = _found(actor, action_views.board, **chosen)
-    if columns is None:
-        return
-    with read_session() as session:
-        movable = action_views.changeable(session, actor, [r for c in columns for r in c.rows])
-    for place, column in zip(st.columns(len(columns)), columns, strict=True):
-        with place:
-            st.markdown(f"**{status_label(column.status, _)}** ({column.total})")
-            if column.total > len(column.rows):
-                st.caption(_("The {n} due first are shown.").format(n=len(column.rows)))
-            for row in column.rows:
-                _card(actor, row, row.id in movable)
-
-
-def _card(actor: Actor, row: ActionRow, movable: bool) -> None:
-    _ = translator(actor.language)
-    with st.container(border=True, key=f"card-{row.id}"):
-        record_link("actions", row.title, row.id)
-        due = _("overdue since {date}") if row.overdue else _("due {date}")
-        st.caption(
-            " · ".join(
-                (
-                    plain(row.owner),
-                    due.format(date=format_date(row.due_date, actor.language)),
-                    progress_text(row.progress, row.progress_from, _),
-                )
-            )
-        )
-        st.progress(row.progress / 100)
-        if row.latest_update:
-            st.caption(plain(_latest(row, actor)))
-        if movable:
-            others = [s for s in STATUSES if s != row.status]
-            st.selectbox(
-                _("Move to"),
-                others,
-                key=f"move-{row.id}",
-                format_func=lambda s: status_label(s, _),
-            )
-            st.button(
-                _("Move"),
-                key=f"move-button-{row.id}",
-                on_click=_request_move,
-                args=(row.id, row.version),
-            )
 
 
 def timeline_view(actor: Actor, chosen: dict[str, Any]) -> None:
