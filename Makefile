@@ -45,7 +45,7 @@ run: setup
 	@if [ "$(COP_DEMO)" = "1" ]; then \
 		echo "  Demo sign-ins: admin, facilitator, member, observer; password: demo passphrase 2026"; fi
 	@echo ""
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+	$(BIN)/streamlit run serve.py --server.port $(PORT) --server.headless true
 
 test: setup system-packages lint
 	$(BIN)/python -m pytest --durations=20 -p no:cacheprovider

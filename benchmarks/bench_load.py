@@ -1,6 +1,6 @@
 """Concurrent browser sessions on one real server (issue 10), written to benchmarks/results/load.json.
 
-Method: ``tests/browser/test_load.run_load`` starts ``streamlit run app.py`` with
+Method: ``tests/browser/test_load.run_load`` starts ``streamlit run serve.py`` with
 ``--server.disconnectedSessionTTL 10`` on a copy of the demo workspace, and a
 second ``streamlit run`` of ``benchmarks/pages/trivial_button.py``. One
 headless Chromium drives 20 browser contexts (one per person, cookies cleared each round) side by side (arriving 0.5 s apart) (Playwright's async

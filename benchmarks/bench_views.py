@@ -1,6 +1,6 @@
 """The actions board and timeline of 300 actions in Chromium, next to a typical page (issue 19).
 
-Method: a real ``streamlit run app.py`` on a copy of the demo workspace with 300 more
+Method: a real ``streamlit run serve.py`` on a copy of the demo workspace with 300 more
 actions in one community (every status, owners, start and due dates over a year), and a
 second ``streamlit run`` of ``benchmarks/pages/typical.py`` (a 300-row table and a bar
 chart: the *floor*). One headless Chromium, signed in as the facilitator with that

@@ -342,3 +342,18 @@ def load_actor(
         time_zone=user.time_zone,
         roles=roles,
     )
+
+
+def actor_issued_at(session: Session, user_id: int, issued_at: datetime) -> Actor | None:
+    """The actor behind something issued to the account at ``issued_at`` (a download link).
+
+    Refused (None) as the gate refuses a session: the account is inactive, deleted or
+    unknown, must change its password first, or its sessions were ended (sign-out,
+    password change, deactivation) after ``issued_at``.
+    """
+    user = session.get(User, user_id)
+    if user is None or user.must_change_password:
+        return None
+    if user.sessions_valid_after is not None and issued_at < user.sessions_valid_after:
+        return None
+    return load_actor(session, user_id)

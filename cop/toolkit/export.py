@@ -216,9 +216,19 @@ def export_chapter(
                 session, actor, chapter_id, revision=revision, draft=draft
             )
             chapter, _ = chapter_in_scope(session, actor, chapter_id)
-            which = "draft" if draft else f"r{revision or chapter.approved_number}"
-            name = f"{slug(document.title)}-{slug(chapter.title)}-{which}"
-        return _file(name, fmt, render(document, fmt))
+            name = chapter_file_name(
+                document.title, chapter.title, fmt, revision or chapter.approved_number, draft
+            )
+        return ExportFile(name, FORMATS[fmt][0], render(document, fmt))
+
+
+def chapter_file_name(
+    toolkit_title: str, chapter_title: str, fmt: str, revision: Any, draft: bool
+) -> str:
+    """A chapter file's name in whole words: edition, chapter, which text (known before it is
+    built, so a download link can be labelled with it)."""
+    which = "draft" if draft else f"r{revision}"
+    return f"{slug(toolkit_title)}-{slug(chapter_title)}-{which}.{FORMATS[fmt][1]}"
 
 
 def export_toolkit(

@@ -1,4 +1,4 @@
-"""Real server, real Chromium: a fresh `streamlit run app.py` per test module.
+"""Real server, real Chromium: a fresh `streamlit run serve.py` per test module.
 
 The browser is Debian's Chromium at /usr/bin/chromium driven by the Python
 Playwright client (never a downloaded browser). Where no Chromium can be had
@@ -71,7 +71,7 @@ def start_server(
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(ROOT / "serve.py"),
             "--server.headless",
             "true",
             "--server.port",

@@ -24,7 +24,7 @@ from contextlib import closing
 from datetime import date
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Download, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.conftest import Server, start_server
@@ -70,7 +70,7 @@ def demo_server(
     *,
     fresh: bool = True,
 ) -> Server:
-    """A real ``streamlit run app.py`` on the demo workspace; ``fresh=False`` shares ``data_dir``'s database."""
+    """A real ``streamlit run serve.py`` on the demo workspace; ``fresh=False`` shares ``data_dir``'s database."""
     if fresh:
         copy_demo(data_dir)
     return start_server(data_dir, extra_env=extra_env, extra_args=extra_args)
@@ -257,3 +257,37 @@ def create_accounts(
             )
             if where is not None:
                 communities.add_member(session, SYSTEM, where.id, user.person_id, role)  # type: ignore[arg-type]
+
+
+# --- downloads ---------------------------------------------------------------------------------
+
+
+def one_click_download(link: Locator, timeout: float = 60.0) -> tuple[str, bytes]:
+    """Click a one-click download link once; the file the browser saved: its name and bytes.
+
+    The link (``st.link_button``) opens in a new tab, which turns into the download and
+    closes; the download is reported on that tab, so every new tab is listened to first.
+    """
+    context = link.page.context
+    saved: list[Download] = []
+
+    def keep(download: Download) -> None:
+        saved.append(download)
+
+    def listen(tab: Page) -> None:
+        tab.on("download", keep)
+
+    context.on("page", listen)
+    link.page.on("download", keep)
+    try:
+        expect(link).to_be_visible(timeout=30_000)
+        link.click()
+        deadline = time.time() + timeout
+        while not saved and time.time() < deadline:
+            link.page.wait_for_timeout(100)
+    finally:
+        context.remove_listener("page", listen)
+        link.page.remove_listener("download", keep)
+    assert saved, f"no download after {timeout:.0f} s"
+    with open(saved[0].path(), "rb") as file:
+        return saved[0].suggested_filename, file.read()

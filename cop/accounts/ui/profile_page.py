@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cop.accounts import personal_data, profile
+from cop.accounts import profile
 from cop.accounts.ui.profile_forms import change_password
-from cop.core import clock
 from cop.core.i18n import LANGUAGES, translator
 from cop.core.permissions import Actor
+from cop.shell.downloads import download_link
 from cop.shell.formatting import TIME_ZONES
 from cop.shell.forms import errors_banner, field_error, read, submit
 
@@ -77,18 +77,4 @@ def draw_profile_page(actor: Actor) -> None:
             "that refers to you."
         )
     )
-    if st.button(_("Prepare my data"), key="profile_export"):
-        st.session_state["profile_export_json"] = submit(
-            "profile-export",
-            personal_data.export_own_data_json,
-            actor,
-            reader_language=actor.language,
-        )
-    if st.session_state.get("profile_export_json"):
-        st.download_button(
-            _("Download my data (JSON)"),
-            st.session_state["profile_export_json"],
-            file_name=f"my-data-{clock.today().isoformat()}.json",
-            mime="application/json",
-            key="profile_export_download",
-        )
+    download_link(actor, _("Download my data (JSON)"), "my-data.json")

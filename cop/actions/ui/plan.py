@@ -17,8 +17,8 @@ from cop.communities.models import OrganisationKind
 from cop.core.db import read_session
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
-from cop.export.limiter import ExportBusy
-from cop.shell.forms import error_text, read
+from cop.shell.downloads import download_link
+from cop.shell.forms import read
 from cop.shell.text import plain
 
 # Static CSS only (no user text): hide the app's chrome when the city plan is printed.
@@ -63,23 +63,10 @@ def city_plan_view(actor: Actor) -> None:
         st.table(pd.DataFrame(rows, columns=[_(c) for c in action_plan.COLUMNS]))
     else:
         st.info(_("This organisation leads no action you can see."))
-    if st.button(_("Prepare the PDF"), icon=":material/picture_as_pdf:"):
-        try:
-            with st.spinner(_("Printing the plan…")):
-                data = read(
-                    action_plan.city_plan_pdf,
-                    actor,
-                    organisation_id,
-                    on_wait=st.info,
-                    reader_language=actor.language,
-                )
-        except ExportBusy as exc:
-            st.warning(plain(error_text(exc, actor.language)))
-            return
-        st.download_button(
-            _("Download PDF"),
-            data,
-            file_name=f"action-plan-{organisation_id}.pdf",
-            mime="application/pdf",
-            on_click="ignore",
-        )
+    download_link(
+        actor,
+        _("Download PDF"),
+        "city-plan.pdf",
+        {"organisation_id": organisation_id},
+        icon=":material/picture_as_pdf:",
+    )

@@ -30,6 +30,7 @@ from cop.core.permissions import Actor, is_allowed
 from cop.core.settings import LIMITS
 from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.shell.cache import cached_read
+from cop.shell.downloads import download_link
 from cop.shell.formatting import chart_date_format, display_table, format_date
 from cop.shell.forms import localize, read, submit
 from cop.shell.grid import grid, narrowed
@@ -268,18 +269,13 @@ def table_view(actor: Actor, community: Community | None, chosen: dict[str, Any]
     if panel is None:
         return
     with panel:
-        if exports and st.button(
-            _("Export the community's actions as CSV"), icon=":material/table:"
-        ):
-            data = read(
-                action_io.export_actions_csv, actor, community.id, reader_language=actor.language
-            )
-            st.download_button(
-                _("Download CSV"),
-                data,
-                file_name=f"actions-{community.slug}.csv",
-                mime="text/csv",
-                on_click="ignore",
+        if exports:
+            download_link(
+                actor,
+                _("Download the community's actions (CSV)"),
+                "actions.csv",
+                {"community_id": community.id},
+                icon=":material/table:",
             )
         if imports:
             _import_form(actor)

@@ -23,6 +23,7 @@ from cop.export.markdown import escape
 from cop.practices import service as practices
 from cop.practices import standards
 from cop.practices.review import STATUS_LABELS as PRACTICE_STATUSES
+from cop.shell.downloads import download_link
 from cop.shell.formatting import local_time
 from cop.shell.forms import (
     clear_form,
@@ -553,6 +554,21 @@ def _chapter_export(actor: Actor, detail: ChapterDetail) -> None:
         format_func=FORMAT_LABELS.get,
         key=f"chapter-export-format-{chapter.id}",
     )
+    draft = source == "draft"
+    revision = None if draft else source
+    if fmt != "pdf":  # built in well under a second: one click
+        name = toolkit_export.chapter_file_name(
+            detail.toolkit.title, chapter.title, fmt, revision or chapter.approved_number, draft
+        )
+        download_link(
+            actor,
+            _("Download {name}").format(name=plain(name)),
+            "chapter",
+            {"chapter_id": chapter.id, "format": fmt, "revision": revision, "draft": draft},
+        )
+        _infographic(actor, detail)
+        return
+    # A PDF takes seconds: prepared with its progress shown, then downloaded.
     if st.button(
         _("Prepare the file"), key=f"chapter-export-build-{chapter.id}", icon=":material/build:"
     ):
@@ -562,8 +578,8 @@ def _chapter_export(actor: Actor, detail: ChapterDetail) -> None:
                     actor,
                     chapter.id,
                     fmt,
-                    draft=source == "draft",
-                    revision=None if source == "draft" else source,
+                    draft=draft,
+                    revision=revision,
                     on_wait=lambda message: status.update(label=_(message)),
                 )
             except CopError as exc:

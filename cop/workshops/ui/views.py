@@ -27,6 +27,7 @@ from cop.core.permissions import Actor, is_allowed
 from cop.core.settings import LIMITS
 from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.shell.cache import cached_read
+from cop.shell.downloads import download_link
 from cop.shell.formatting import (
     TIME_ZONES,
     display_table,
@@ -253,26 +254,21 @@ def workshop_list(actor: Actor, community: Community | None) -> None:
 
 
 def _exports(actor: Actor, filters: dict[str, Any]) -> None:
-    """In the filter panel: the list as the filters show it, built on request, then offered for download."""
+    """In the filter panel: the list as the filters show it, each file on one click."""
     _ = translator(actor.language)
     st.caption(_("Export what the filters show"))
-    if st.button(_("Export the list as CSV"), icon=":material/table:"):
-        data = read(
-            workshop_io.export_workshops_csv, actor, **filters, reader_language=actor.language
+    left, right = st.columns(2)
+    with left:
+        download_link(
+            actor, _("Download the list (CSV)"), "workshops.csv", filters, icon=":material/table:"
         )
-        st.download_button(
-            _("Download CSV"), data, file_name="workshops.csv", mime="text/csv", on_click="ignore"
-        )
-    if st.button(_("Export to a calendar (.ics)"), icon=":material/event:"):
-        data = read(
-            workshop_io.export_workshops_ics, actor, **filters, reader_language=actor.language
-        )
-        st.download_button(
-            _("Download .ics"),
-            data,
-            file_name="workshops.ics",
-            mime="text/calendar",
-            on_click="ignore",
+    with right:
+        download_link(
+            actor,
+            _("Download for a calendar (.ics)"),
+            "workshops.ics",
+            filters,
+            icon=":material/event:",
         )
 
 
