@@ -74,9 +74,10 @@ def workshops_ics(actor: Actor, params: dict[str, Any]) -> DownloadFile:
 
 def actions_csv(actor: Actor, params: dict[str, Any]) -> DownloadFile:
     """Every live action of one community, as CSV (facilitators)."""
+    community_id = params.get("community_id", "")
     with read_session() as session:
-        data = action_io.export_actions_csv(session, actor, params.get("community_id"))
-        community = communities.get_community(session, actor, params.get("community_id"))
+        data = action_io.export_actions_csv(session, actor, community_id)
+        community = communities.get_community(session, actor, community_id)
     return DownloadFile(f"actions-{community.slug}.csv", CSV, data)
 
 

@@ -87,7 +87,10 @@ def read_token(token: str, *, now: datetime | None = None) -> DownloadClaims:
         and account.isdigit()
         and isinstance(kind, str)
         and isinstance(params, dict)
-        and all(isinstance(t, int | float) and not isinstance(t, bool) for t in (issued, until))
+        and isinstance(issued, int | float)
+        and isinstance(until, int | float)
+        and not isinstance(issued, bool)
+        and not isinstance(until, bool)
     ):
         raise TokenInvalid("a download token of the wrong shape")
     if (now or clock.now()).timestamp() >= until:

@@ -14,6 +14,7 @@ from cop.accounts.models import Invitation, User
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
+from tests.download_client import page_download
 from tests.page_fixtures import as_shown, texts
 
 
@@ -164,12 +165,21 @@ def test_changing_the_password_keeps_this_session_and_refuses_the_old_password(
         assert accounts.sign_in(s, "member", "a brand new passphrase") is not None
 
 
-def test_profile_offers_my_data_as_json(run_page, demo_db) -> None:
+def test_profile_offers_my_data_as_json_on_one_click(run_page, demo_db) -> None:
     at = run_page("profile", "member")
-    _by_key(at.button, "profile_export").click().run()
     assert not at.exception, at.exception
-    data = json.loads(at.session_state["profile_export_json"])
+    assert "Prepare my data" not in [b.label for b in at.button]
+    answer = page_download(at, "Download my data (JSON)")
+    assert answer.status == 200 and answer.headers["content-type"] == "application/json"
+    assert re.search(
+        r"filename=\"my-data-\d{4}-\d{2}-\d{2}\.json\"", answer.headers["content-disposition"]
+    )
+    data = json.loads(answer.body)
     assert data["account"]["username"] == "member"
+    with read_session() as session:  # the copy handed out is in the audit log, as before
+        assert session.exec(
+            select(AuditEvent).where(AuditEvent.action == "person.export_own")
+        ).first()
 
 
 def test_the_offer_to_pick_someone_comes_only_when_the_email_is_theirs(run_page, demo_db) -> None:

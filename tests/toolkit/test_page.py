@@ -201,3 +201,22 @@ def test_a_stale_save_names_the_other_change_by_its_label_and_its_author(run_pag
     assert list(other["Feld"]) == ["Text"]
     assert list(other["Geändert von"]) == [facilitator.name]  # the person, not the username
     assert "body" not in other.to_string()
+
+
+def test_a_chapter_downloads_as_markdown_on_one_click(run_page) -> None:
+    """Issue 19, item 6: Markdown, HTML and Word are one link; a PDF is still prepared first."""
+    from tests.download_client import links, page_download
+
+    chapter = _welcoming_chapter()
+    at = run_page("toolkit", "member")
+    assert not at.exception, at.exception
+    assert "Prepare the file" not in _labels(at)
+    (label,) = [name for name in links(at) if re.fullmatch(r"Download .+-draft\.md", name)]
+    answer = page_download(at, label)
+    assert answer.status == 200, answer.text
+    assert answer.headers["content-type"] == "text/markdown; charset=utf-8"
+    assert label.removeprefix("Download ") in answer.headers["content-disposition"]
+    assert answer.text.startswith("# ") and chapter.title in answer.text
+    at.selectbox(key=f"chapter-export-format-{chapter.id}").set_value("pdf").run()
+    assert "Prepare the file" in _labels(at)
+    assert not [name for name in links(at) if name.startswith("Download ")]

@@ -69,6 +69,31 @@ def test_filters_narrow_the_list_in_sql(run_page) -> None:
     assert list(at.dataframe[0].value.iloc[:, 1]) == ["Study visit to Bologna: neighbourhood pacts"]
 
 
+def test_the_list_downloads_as_the_filters_show_it_on_one_click(run_page) -> None:
+    """Issue 19, item 6: one link per file, no "Export" then "Download" (read back in
+    tests/browser/test_downloads_journey.py too)."""
+    import csv
+    import io
+
+    from icalendar import Calendar
+
+    from tests.download_client import page_download
+
+    at = run_page("workshops", "member")
+    at.session_state["ws_filters_open"] = True
+    at.run()
+    at.selectbox(key="ws_kind").set_value("study_visit").run()
+    assert not at.exception, at.exception
+    assert "Export the list as CSV" not in [b.label for b in at.button]
+    shown = set(at.dataframe[0].value.iloc[:, 1])
+    answer = page_download(at, "Download the list (CSV)")
+    rows = list(csv.DictReader(io.StringIO(answer.body.decode("utf-8-sig"))))
+    assert {r["title"] for r in rows} == shown and {r["kind"] for r in rows} == {"study_visit"}
+    assert "Study visit to Düsseldorf: welcome points in the neighbourhood" in shown
+    calendar = Calendar.from_ical(page_download(at, "Download for a calendar (.ics)").body)
+    assert {str(e["summary"]) for e in calendar.walk("VEVENT")} == shown
+
+
 def test_calendar_shows_a_month_and_upcoming_lists_what_comes(run_page, demo_db) -> None:
     at = run_page("workshops", "facilitator")
     recruiting = _workshop("Recruiting refugees as volunteers")
