@@ -257,19 +257,16 @@ def _exports(actor: Actor, filters: dict[str, Any]) -> None:
     """In the filter panel: the list as the filters show it, each file on one click."""
     _ = translator(actor.language)
     st.caption(_("Export what the filters show"))
-    left, right = st.columns(2)
-    with left:
-        download_link(
-            actor, _("Download the list (CSV)"), "workshops.csv", filters, icon=":material/table:"
-        )
-    with right:
-        download_link(
-            actor,
-            _("Download for a calendar (.ics)"),
-            "workshops.ics",
-            filters,
-            icon=":material/event:",
-        )
+    download_link(
+        actor, _("Download the list (CSV)"), "workshops.csv", filters, icon=":material/table:"
+    )
+    download_link(
+        actor,
+        _("Download for a calendar (.ics)"),
+        "workshops.ics",
+        filters,
+        icon=":material/event:",
+    )
 
 
 def _import_form(actor: Actor, community: Community) -> None:
