@@ -25,6 +25,7 @@ from cop.core.permissions import Actor
 from cop.core.validation import record_id
 from cop.export.document import slug
 from cop.toolkit import export as toolkit_export
+from cop.workshops import attachments
 from cop.workshops import io as workshop_io
 
 CSV = "text/csv; charset=utf-8"
@@ -111,6 +112,23 @@ def own_data(actor: Actor, params: dict[str, Any]) -> DownloadFile:
     )
 
 
+def attendance_csv(actor: Actor, params: dict[str, Any]) -> DownloadFile:
+    """One workshop's attendance list (facilitators; the export is audited)."""
+    workshop_id = params.get("workshop_id", "")
+    with write_session() as session:
+        data = workshop_io.export_attendance_csv(session, actor, workshop_id)
+    return DownloadFile(f"attendance-{workshop_id}.csv", CSV, data)
+
+
+def attachment(actor: Actor, params: dict[str, Any]) -> DownloadFile:
+    """A workshop's attachment as it was uploaded, to those who may read the workshop."""
+    with read_session() as session:
+        name, content_type, data = attachments.attachment_download(
+            session, actor, params.get("attachment_id", 0)
+        )
+    return DownloadFile(name, content_type, data)
+
+
 KINDS: dict[str, Builder] = {
     "workshops.csv": workshops_csv,
     "workshops.ics": workshops_ics,
@@ -118,6 +136,8 @@ KINDS: dict[str, Builder] = {
     "city-plan.pdf": city_plan_pdf,
     "chapter": chapter_file,
     "my-data.json": own_data,
+    "attendance.csv": attendance_csv,
+    "attachment": attachment,
 }
 
 

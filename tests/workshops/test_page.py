@@ -156,6 +156,52 @@ def test_attendance_names_the_group_without_an_organisation_in_the_readers_langu
     assert "(keine Organisation)" in organisations and "(no organisation)" not in organisations
 
 
+def test_attendance_and_attachments_download_on_one_click(run_page, demo_db) -> None:
+    """Issue 19, item 6: no "Export attendance" or "Get" before the download."""
+    import csv
+    import io
+
+    from cop.workshops import attachments
+    from tests.download_client import links, page_download
+
+    from cop.communities import people
+    from cop.communities import service as communities
+    from cop.workshops import attendance
+
+    title = "Staff exchange with Zagreb's volunteer centre"  # held, not closed
+    workshop = _workshop(title)
+    with write_session() as session:
+        eva = people.create_person(session, SYSTEM, name="Eva Horvát")
+        assert eva.id is not None
+        communities.add_member(session, SYSTEM, workshop.community_id, eva.id, "member")
+        attendance.add_attendee(session, SYSTEM, workshop.id, person_id=eva.id, attended=True)
+        attachments.add_attachment(
+            session,
+            SYSTEM,
+            workshop.id,
+            filename="Notizen Düsseldorf.csv",
+            content="Punkt;Ort\nWillkommen;Oberbilk\n".encode(),
+        )
+    at, _ = _run(run_page, "facilitator", title)
+    assert not at.exception, at.exception
+    assert not [b for b in at.button if b.label in ("Export attendance (CSV)", "Get")]
+    answer = page_download(at, "Download attendance (CSV)")
+    rows = list(csv.reader(io.StringIO(answer.body.decode("utf-8-sig"))))
+    assert any("Eva Horvát" in row for row in rows), rows
+    with read_session() as session:  # the export of people's names is in the audit log
+        from cop.core.audit import AuditEvent
+
+        assert session.exec(
+            select(AuditEvent).where(AuditEvent.action == "attendance.export")
+        ).first()
+    attached = page_download(at, "Download")
+    assert attached.body == "Punkt;Ort\nWillkommen;Oberbilk\n".encode()
+    disposition = attached.headers["content-disposition"]
+    assert disposition.endswith("filename*=UTF-8''notizen-dusseldorf.csv"), disposition
+    observer, _ = _run(run_page, "observer", title)  # reads the attachment, not the attendance
+    assert "Download" in links(observer) and "Download attendance (CSV)" not in links(observer)
+
+
 def test_private_workshop_does_not_exist_for_a_non_member(run_page, demo_db) -> None:
     at, _ = _run(run_page, "observer", "Study visit to Helsinki: youth work with young migrants")
     assert not at.exception

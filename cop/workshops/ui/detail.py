@@ -25,6 +25,7 @@ from cop.core.permissions import Actor
 from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.practices.queries import practices_seen_at
 from cop.shell.confirm import confirmed
+from cop.shell.downloads import download_link
 from cop.shell.formatting import format_number, local_time, record_link
 from cop.shell.forms import (
     clear_form,
@@ -41,7 +42,6 @@ from cop.shell.forms import (
 from cop.shell.history import history_table
 from cop.shell.text import markdown, plain
 from cop.workshops import agenda, attachments, attendance, outcomes
-from cop.workshops import io as workshop_io
 from cop.workshops import service as workshops
 from cop.workshops.labels import FORMAT_LABELS, KIND_LABELS, STATUS_LABELS
 from cop.workshops.queries import WorkshopDetail, workshop_detail
@@ -363,26 +363,10 @@ def _attendance(actor: Actor, d: WorkshopDetail) -> None:
                     reader_language=actor.language,
                 ):
                     st.rerun()
-    if (
-        may.export_attendance
-        and d.attendance
-        and st.button(_("Export attendance (CSV)"), icon=":material/download:")
-    ):
-        data = submit(
-            "attendance-export",
-            workshop_io.export_attendance_csv,
-            actor,
-            w.id,
-            reader_language=actor.language,
+    if may.export_attendance and d.attendance:
+        download_link(
+            actor, _("Download attendance (CSV)"), "attendance.csv", {"workshop_id": w.id}
         )
-        if data is not None:
-            st.download_button(
-                _("Download attendance CSV"),
-                data,
-                file_name=f"attendance-{w.id}.csv",
-                mime="text/csv",
-                on_click="ignore",
-            )
     if may.attend:
         _add_attendees(actor, d)
 
@@ -559,17 +543,13 @@ def _attachments(actor: Actor, d: WorkshopDetail) -> None:
         left.text(
             f"{item.filename} · {format_number(round(item.size / 1024), actor.language)} KB · {item.caption}{people}"
         )
-        if middle.button(_("Get"), key=f"attachment-get-{item.id}"):
-            name, content_type, data = read(
-                attachments.attachment_download, actor, item.id, reader_language=actor.language
-            )
-            middle.download_button(
+        with middle:
+            download_link(
+                actor,
                 _("Download"),
-                data,
-                file_name=name,
-                mime=content_type,
-                on_click="ignore",
-                key=f"attachment-download-{item.id}",
+                "attachment",
+                {"attachment_id": item.id},
+                help=_("Download {name}").format(name=plain(item.filename)),
             )
         if may.attach and confirmed(
             f"attachment-remove-{item.id}",
