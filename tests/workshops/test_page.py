@@ -161,12 +161,10 @@ def test_attendance_and_attachments_download_on_one_click(run_page, demo_db) -> 
     import csv
     import io
 
-    from cop.workshops import attachments
-    from tests.download_client import links, page_download
-
     from cop.communities import people
     from cop.communities import service as communities
-    from cop.workshops import attendance
+    from cop.workshops import attachments, attendance
+    from tests.download_client import links, page_download
 
     title = "Staff exchange with Zagreb's volunteer centre"  # held, not closed
     workshop = _workshop(title)
@@ -180,7 +178,7 @@ def test_attendance_and_attachments_download_on_one_click(run_page, demo_db) -> 
             SYSTEM,
             workshop.id,
             filename="Notizen Düsseldorf.csv",
-            content="Punkt;Ort\nWillkommen;Oberbilk\n".encode(),
+            content=b"Punkt;Ort\nWillkommen;Oberbilk\n",
         )
     at, _ = _run(run_page, "facilitator", title)
     assert not at.exception, at.exception
@@ -195,7 +193,7 @@ def test_attendance_and_attachments_download_on_one_click(run_page, demo_db) -> 
             select(AuditEvent).where(AuditEvent.action == "attendance.export")
         ).first()
     attached = page_download(at, "Download")
-    assert attached.body == "Punkt;Ort\nWillkommen;Oberbilk\n".encode()
+    assert attached.body == b"Punkt;Ort\nWillkommen;Oberbilk\n"
     disposition = attached.headers["content-disposition"]
     assert disposition.endswith("filename*=UTF-8''notizen-dusseldorf.csv"), disposition
     observer, _ = _run(run_page, "observer", title)  # reads the attachment, not the attendance
