@@ -19,11 +19,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
+from cop.shell.formatting import record_link
 
 SAVED = "cop_in_place_lists"
+ELSEWHERE = "cop_in_place_switch"  # a record of another page, opened at the start of the next run
 WORD_JOINER = "\u2060"
 
 
@@ -45,10 +48,16 @@ def open_record(page: str, keys: Sequence[str], record_id: int) -> None:
     st.query_params["id"] = str(record_id)
 
 
-def _open_row(page: str, keys: tuple[str, ...], ids: tuple[int, ...], trigger: str) -> None:
+def _open_row(
+    page: str, keys: tuple[str, ...], ids: tuple[int, ...], trigger: str, elsewhere: bool
+) -> None:
     click = st.session_state.get(trigger)
     row = click["row"] if click else None
-    if isinstance(row, int) and 0 <= row < len(ids):
+    if not (isinstance(row, int) and 0 <= row < len(ids)):
+        return
+    if elsewhere:  # a callback cannot change the page: the table's next drawing does
+        st.session_state[ELSEWHERE] = (page, ids[row], str(click["label"]))
+    else:
         open_record(page, keys, ids[row])
 
 
@@ -69,12 +78,18 @@ def open_columns(
     keys: Sequence[str],
     ids: Sequence[int],
     columns: dict[str, Literal["primary", "secondary", "tertiary"]],
+    *,
+    elsewhere: bool = False,
 ) -> dict[str, Any]:
     """Column configs: each named column's cells are buttons that open their row's record here.
 
     ``ids`` are the records of the rows as drawn; the browser reports the row clicked
-    (its place in the data, also after the reader sorted the grid).
+    (its place in the data, also after the reader sorted the grid). ``elsewhere``: the
+    records are on another page (``page``), opened in this tab too.
     """
+    target = st.session_state.pop(ELSEWHERE, None)
+    if target is not None:
+        _switch(*target)
     config: dict[str, Any] = {}
     for number, (name, kind) in enumerate(columns.items()):
         trigger = f"cop_open_{page}_{number}"
@@ -82,10 +97,19 @@ def open_columns(
             type=kind,
             alignment="left",
             on_click=_open_row,
-            args=(page, tuple(keys), tuple(ids), trigger),
+            args=(page, tuple(keys), tuple(ids), trigger, elsewhere),
             key=trigger,
         )
     return config
+
+
+def _switch(page: str, record_id: int, label: str) -> None:
+    """Show another page's record in this tab; a page run on its own (outside the app's
+    navigation) has no other page to switch to, and offers the record's link instead."""
+    try:
+        st.switch_page(f"pages/{page}.py", query_params={"id": str(record_id)})
+    except StreamlitAPIException:
+        record_link(page, label.removeprefix(WORD_JOINER), record_id)
 
 
 def _back(page: str) -> None:

@@ -63,17 +63,17 @@ def _grid(page: Page) -> Locator:
     return main(page).get_by_test_id("stDataFrame").first
 
 
-def _row_titles(page: Page) -> list[str]:
+def _row_titles(page: Page, grid: Locator | None = None) -> list[str]:
     """The Title column of the grid, read from its accessible mirror table."""
-    rows = _grid(page).locator("table tbody tr")
+    rows = (grid or _grid(page)).locator("table tbody tr")
     return [
         (rows.nth(i).locator("td").nth(1).text_content() or "").strip() for i in range(rows.count())
     ]
 
 
-def _press_open(page: Page, row: int) -> None:
+def _press_open(page: Page, row: int, grid: Locator | None = None) -> None:
     """Click the "Open" button of a row: the grid is drawn on a canvas, so by position."""
-    grid = _grid(page)
+    grid = grid or _grid(page)
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     assert box is not None
@@ -171,4 +171,24 @@ def test_a_deep_link_opens_its_workshop_after_sign_in(demo, new_context) -> None
     enter(page, f"{demo.url}/workshops?id={workshop_id}", "facilitator", DEMO_PASSWORD)
     expect(page.get_by_role("heading", name=title)).to_be_visible()
     assert page.url.endswith(f"?id={workshop_id}")
+    assert_no_exception(page)
+
+
+def test_a_workshop_where_a_practice_was_seen_opens_in_this_tab(demo, new_context) -> None:
+    engine = sa.create_engine(demo.database_url)
+    with engine.connect() as conn:
+        practice_id = conn.execute(
+            sa.text("SELECT practice_id FROM practice_workshop ORDER BY practice_id LIMIT 1")
+        ).scalar_one()
+    engine.dispose()
+    context = new_context()
+    page = context.new_page()
+    enter(page, f"{demo.url}/practices?id={practice_id}", "facilitator", DEMO_PASSWORD)
+    seen = main(page).get_by_test_id("stDataFrame").last
+    titles = _row_titles(page, seen)
+    assert titles, "the practice lists where it was seen"
+    _press_open(page, 0, seen)
+    expect(page.get_by_role("heading", name=titles[0])).to_be_visible()
+    assert re.search(r"/workshops\?id=\d+$", page.url), page.url
+    assert len(context.pages) == 1
     assert_no_exception(page)

@@ -11,8 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from cop.communities.models import Organisation, OrganisationKind
 from cop.core.db import read_session
-from cop.practices.models import Practice
+from cop.practices.models import Practice, PracticeWorkshop
 from cop.practices.ui import views
+from cop.workshops.models import Workshop
 from tests.page_fixtures import as_shown, press_in_grid
 from tests.practices.test_page import PRACTICES, community_id, practice_id
 
@@ -94,3 +95,23 @@ def test_one_possible_community_is_chosen_already(run_page) -> None:
     assert "Save" in [b.label for b in at.button]
     observer = run_page("practices", "observer")
     assert "Record a practice" not in [e.label for e in observer.expander]
+
+
+def test_a_workshop_where_the_practice_was_seen_opens_in_this_tab(run_page) -> None:
+    with read_session() as s:
+        linked = s.exec(select(PracticeWorkshop)).first()
+    assert linked is not None, "the demo links practices to workshops"
+    at = run_page("practices", "facilitator", query={"id": str(linked.practice_id)})
+    seen = next(n for n, d in enumerate(at.dataframe) if "Workshop" in d.value.columns)
+    titles = list(at.dataframe[seen].value["Title"])
+    at = press_in_grid(at, "Title", 0, seen)
+    assert not at.exception, at.exception
+    # Run on its own, the page has no workshops page to switch to: it links the workshop
+    # (target _self); in the app the workshop opens at once (tests/browser/test_in_place_journey.py).
+    link = f'<a href="./workshops?id={_workshop_id(titles[0])}" target="_self">'
+    assert any(link in m.value for m in at.markdown), [m.value for m in at.markdown][:5]
+
+
+def _workshop_id(title: str) -> int:
+    with read_session() as s:
+        return s.exec(select(Workshop.id).where(Workshop.title == title)).one()  # type: ignore[return-value]

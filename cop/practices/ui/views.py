@@ -389,8 +389,8 @@ def practice_page(actor: Actor, practice_id: str) -> None:
         st.dataframe(
             [
                 {
-                    _("Workshop"): f"workshops?id={w['id']}",
-                    _("Title"): w["title"],
+                    _("Workshop"): _("Open"),
+                    _("Title"): button_label(w["title"]),
                     _("Kind"): _(KIND_LABELS.get(w["kind"], w["kind"])),
                     _("Starts"): local_time(
                         w["starts_at"], actor.time_zone, language=actor.language
@@ -401,7 +401,13 @@ def practice_page(actor: Actor, practice_id: str) -> None:
             ],
             hide_index=True,
             width="stretch",
-            column_config={_("Workshop"): st.column_config.LinkColumn(display_text=_("Open"))},
+            column_config=open_columns(
+                "workshops",
+                (),
+                [w["id"] for w in detail.workshops],
+                {_("Workshop"): "secondary", _("Title"): "tertiary"},
+                elsewhere=True,
+            ),
         )
     else:
         st.caption(_("Not linked to a workshop or visit yet."))
