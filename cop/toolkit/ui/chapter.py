@@ -160,6 +160,7 @@ def _revisions(actor: Actor, detail: ChapterDetail) -> None:
     )
     _comparison(actor, detail, old, new)
     if is_allowed(actor, "chapter.restore", community):
+        st.divider()
         key = f"chapter-restore-{chapter.id}"
         draw_conflict(key, actor.language)
         errors_banner(key, actor.language)
@@ -225,10 +226,11 @@ def _comparison(actor: Actor, detail: ChapterDetail, old: Any, new: Any) -> None
     if not changes or all(c.status == UNCHANGED for c in changes):
         st.info(_("No differences."))
     for change in changes or []:
+        if change.status == UNCHANGED:  # one line each: the changes are what is read here
+            st.caption(plain(change.title) + " · " + _(STATE_LABELS[change.status]))
+            continue
         heading(change.title, 5)
         st.caption(_(STATE_LABELS[change.status]))
-        if change.status == UNCHANGED:
-            continue
         # Sanitised HTML (cop.toolkit.diff): user text escaped, only the renderer's tags and ours.
         st.markdown(f'<div class="cop-diff">{change.html}</div>', unsafe_allow_html=True)
 

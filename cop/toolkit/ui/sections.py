@@ -73,6 +73,7 @@ def draw_blocks(blocks: list[Block]) -> None:
                 [dict(zip(block.columns, row, strict=False)) for row in block.rows],
                 hide_index=True,
                 width="stretch",
+                height="content",  # read top to bottom: no table scrolls inside the page
             )
         elif isinstance(block, Figure):
             st.image(block.png, caption=plain(block.caption), alt=block.alt)
@@ -145,8 +146,9 @@ def _section_reading(
     """The section as readers will see it, with its Edit, move and remove controls."""
     _ = translator(actor.language)
     heading(f"{index}. {section.title}", 4)
-    if section.kind != SectionKind.FREE_TEXT:
-        st.caption(_(KIND_LABELS.get(section.kind, section.kind)))
+    kind = KIND_LABELS.get(section.kind, section.kind)
+    if section.kind != SectionKind.FREE_TEXT and section.title not in (kind, _(kind)):
+        st.caption(_(kind))  # what the records add, unless the title says it already
     if can_edit:
         _section_tools(actor, detail, section, index)
     blocks = records.blocks.get(section.id, [])  # type: ignore[arg-type]
