@@ -146,3 +146,17 @@ def test_comparing_two_revisions_marks_what_was_removed(run_page) -> None:
     at.run()
     shown = "\n".join(_markdown(at))
     assert "<del>" in shown and "<ins>Short</ins>" in shown
+
+
+def test_removing_a_section_asks_first_and_then_takes_it_out_of_the_page(run_page) -> None:
+    sections = chapter_sections(welcoming_chapter())
+    target = sections[-1]
+    at = run_page("toolkit", "member")
+    at.button(key=f"section-{target.id}-remove").click().run()
+    assert not at.exception, at.exception
+    assert any(target.title in str(w.value) for w in at.warning)  # the question names it
+    assert len(chapter_sections(welcoming_chapter())) == len(sections)  # nothing gone yet
+    at.button(key=f"section-{target.id}-remove-yes").click().run()
+    assert not at.exception, at.exception
+    assert [s.id for s in chapter_sections(welcoming_chapter())] == [s.id for s in sections[:-1]]
+    assert f"{len(sections)}. {target.title}</h4>" not in "\n".join(_markdown(at))

@@ -22,6 +22,7 @@ from cop.export.markdown import escape
 from cop.practices import service as practices
 from cop.practices import standards
 from cop.practices.review import STATUS_LABELS as PRACTICE_STATUSES
+from cop.shell.confirm import confirmed
 from cop.shell.formatting import local_time
 from cop.shell.forms import (
     clear_form,
@@ -169,41 +170,49 @@ def _section_tools(actor: Actor, detail: ChapterDetail, section: Section, index:
     _ = translator(actor.language)
     key = f"section-{section.id}"
     count = len(detail.sections)
-    with st.container(horizontal=True, gap="small"):
-        st.button(
-            _("Edit"),
-            key=f"edit-section-{section.id}",
-            icon=":material/edit:",
-            on_click=_open_editor,
-            args=(detail.chapter.id, section.id),
-        )
-        for direction, icon, disabled, hint in (
-            ("up", ":material/arrow_upward:", index == 1, _("Move up")),
-            ("down", ":material/arrow_downward:", index == count, _("Move down")),
-        ):
-            if st.button("", key=f"{key}-{direction}", icon=icon, disabled=disabled, help=hint):
-                if submit(
-                    key,
-                    toolkit_sections.move_section,
-                    actor,
-                    section.id,
-                    section.version,
-                    direction,
-                    reader_language=actor.language,
-                ):
-                    st.rerun()
-        if st.button(
-            "", key=f"{key}-remove", icon=":material/delete:", help=_("Remove this section")
-        ):
+    row = st.container(horizontal=True, gap="small")
+    row.button(
+        _("Edit"),
+        key=f"edit-section-{section.id}",
+        icon=":material/edit:",
+        on_click=_open_editor,
+        args=(detail.chapter.id, section.id),
+    )
+    for direction, icon, disabled, hint in (
+        ("up", ":material/arrow_upward:", index == 1, _("Move up")),
+        ("down", ":material/arrow_downward:", index == count, _("Move down")),
+    ):
+        if row.button("", key=f"{key}-{direction}", icon=icon, disabled=disabled, help=hint):
             if submit(
                 key,
-                toolkit_sections.remove_section,
+                toolkit_sections.move_section,
                 actor,
                 section.id,
                 section.version,
+                direction,
                 reader_language=actor.language,
             ):
                 st.rerun()
+    if confirmed(
+        f"{key}-remove",
+        _("Remove"),
+        _(
+            "Remove the section “{title}” from the draft, with its comments? If an approved "
+            "revision holds it, restoring that revision brings it back."
+        ).format(title=plain(section.title)),
+        confirm_label=_("Remove the section"),
+        language=actor.language,
+        slot=row,
+    ):
+        if submit(
+            key,
+            toolkit_sections.remove_section,
+            actor,
+            section.id,
+            section.version,
+            reader_language=actor.language,
+        ):
+            st.rerun()
 
 
 def _open_editor(chapter_id: int, section_id: int) -> None:
