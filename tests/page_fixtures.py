@@ -7,10 +7,13 @@ user from the database and applies every check.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -85,3 +88,42 @@ def as_shown(markdown_source: str) -> str:
     """What Streamlit shows for escaped plain text (cop.shell.text.plain): each backslash
     escape as its character, without the invisible word joiners."""
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown_source).replace("\u2060", "")
+
+
+def markdown_editors(at: AppTest) -> dict[str, Any]:
+    """The Markdown editors on the page (``cop.shell.markdown_editor``) by key: their components' elements."""
+    from cop.shell.markdown_editor.component import NAME
+    from cop.shell.markdown_editor.editor import component_key
+
+    suffix = component_key("")
+    return {
+        e.proto.id.split("-", 2)[2].removesuffix(suffix): e
+        for e in at.get("bidi_component")
+        if e.proto.component_name == NAME
+    }
+
+
+def markdown_editor_element(at: AppTest, key: str) -> Any:
+    """The Markdown editor keyed ``key``: its component's element."""
+    found = markdown_editors(at)
+    assert key in found, f"no Markdown editor keyed {key!r} on the page: {list(found)}"
+    return found[key]
+
+
+def markdown_shown(at: AppTest, key: str) -> str:
+    """The text the Markdown editor keyed ``key`` was drawn with (what the browser shows)."""
+    return str(json.loads(markdown_editor_element(at, key).proto.json)["value"])
+
+
+def type_markdown(at: AppTest, key: str, text: str) -> AppTest:
+    """Type ``text`` into the Markdown editor keyed ``key``, as the browser reports it, and run.
+
+    AppTest does not run the component's script, so the edit goes in as the browser sends
+    it: the component's state next to the other widgets' values. In a form the browser holds
+    it until the form is submitted; the page only reads it then, so sending it now is the same.
+    """
+    states = at._tree.get_widget_states()
+    edit = states.widgets.add()
+    edit.id = markdown_editor_element(at, key).proto.id
+    edit.json_value = json.dumps({"edit": {"text": text, "id": uuid.uuid4().hex}})
+    return at._run(states)

@@ -12,7 +12,7 @@ from cop.communities.models import Community
 from cop.core.db import read_session, write_session
 from cop.toolkit import sections as toolkit_sections
 from cop.toolkit.models import Chapter, ChapterStatus, Section
-from tests.page_fixtures import texts
+from tests.page_fixtures import markdown_editors, markdown_shown, texts, type_markdown
 
 
 def _welcoming_chapter() -> Chapter:
@@ -99,12 +99,12 @@ def test_stale_section_save_shows_the_other_change_and_keeps_the_typed_text(run_
         toolkit_sections.update_section(
             session, facilitator, section.id, section.version, body="The facilitator's text."
         )
-    at.text_area(key=f"body-{section.id}").input("The member's text.")
+    type_markdown(at, f"body-{section.id}", "The member's text.")
     at.button(key=f"save-{section.id}").click()
     at.run()
     assert not at.exception, at.exception
     assert any("Someone else saved" in str(w.value) for w in at.warning)
-    assert at.text_area(key=f"body-{section.id}").value == "The member's text."
+    assert markdown_shown(at, f"body-{section.id}") == "The member's text."
     with read_session() as session:
         assert session.get(Section, section.id).body == "The facilitator's text."  # type: ignore[union-attr]
     at.button(key=f"save-{section.id}").click()
@@ -137,18 +137,17 @@ def test_text_typed_in_a_section_editor_survives_closing_and_reopening_it(run_pa
             select(Section).where(Section.chapter_id == chapter.id, Section.kind == "free_text")
         ).one()
     at = run_page("toolkit", "member")
-    assert f"body-{section.id}" not in [t.key for t in at.text_area]  # closed editors draw nothing
+    assert f"body-{section.id}" not in markdown_editors(at)  # closed editors draw nothing
     at.session_state[f"section-{section.id}-edit"] = True
     at.run()
-    at.text_area(key=f"body-{section.id}").input("Half a thought, not saved yet")
-    at.run()
+    type_markdown(at, f"body-{section.id}", "Half a thought, not saved yet")
     at.session_state[f"section-{section.id}-edit"] = False  # closed
     at.run()
-    assert f"body-{section.id}" not in [t.key for t in at.text_area]
+    assert f"body-{section.id}" not in markdown_editors(at)
     at.session_state[f"section-{section.id}-edit"] = True  # opened again
     at.run()
     assert not at.exception, at.exception
-    assert at.text_area(key=f"body-{section.id}").value == "Half a thought, not saved yet"
+    assert markdown_shown(at, f"body-{section.id}") == "Half a thought, not saved yet"
     with read_session() as session:
         assert session.get(Section, section.id).body != "Half a thought, not saved yet"  # type: ignore[union-attr]
 
@@ -193,7 +192,7 @@ def test_a_stale_save_names_the_other_change_by_its_label_and_its_author(run_pag
         toolkit_sections.update_section(
             session, facilitator, section.id, section.version, body="The facilitator's text."
         )
-    at.text_area(key=f"body-{section.id}").input("The member's text.")
+    type_markdown(at, f"body-{section.id}", "The member's text.")
     at.button(key=f"save-{section.id}").click()
     at.run()
     assert not at.exception, at.exception

@@ -35,6 +35,7 @@ from cop.shell.forms import (
     widget_key,
 )
 from cop.shell.history import history_table
+from cop.shell.markdown_editor import markdown_editor
 from cop.shell.text import heading, markdown, plain
 from cop.toolkit import export as toolkit_export
 from cop.toolkit import revisions as toolkit_revisions
@@ -288,7 +289,9 @@ def _section_form(actor: Actor, detail: ChapterDetail, section: Section, key: st
     base = _edit_base(section)
     title = st.text_input(_("Title"), key=f"title-{section.id}")
     field_error(key, "title", actor.language)
-    body = st.text_area(_("Text (Markdown)"), height=180, key=f"body-{section.id}")
+    body = markdown_editor(
+        _("Text (Markdown)"), key=f"body-{section.id}", height=180, language=actor.language
+    )
     st.session_state[f"section-draft-{section.id}"] = {"title": title, "body": body}
     field_error(key, "body", actor.language)
     if body.strip():
