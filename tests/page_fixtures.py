@@ -92,14 +92,14 @@ def as_shown(markdown_source: str) -> str:
 
 def markdown_editors(at: AppTest) -> dict[str, Any]:
     """The Markdown editors on the page (``cop.shell.markdown_editor``) by key: their components' elements."""
-    from cop.shell.markdown_editor.component import NAME
+    from cop.shell.markdown_editor.component import LIGHT, NAME
     from cop.shell.markdown_editor.editor import component_key
 
     suffix = component_key("")
     return {
         e.proto.id.split("-", 2)[2].removesuffix(suffix): e
         for e in at.get("bidi_component")
-        if e.proto.component_name == NAME
+        if e.proto.component_name in (NAME, LIGHT)
     }
 
 

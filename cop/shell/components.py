@@ -12,18 +12,21 @@ from __future__ import annotations
 from importlib.resources.abc import Traversable
 
 
-def module_script(folder: Traversable, library: str, name: str, script: str) -> str:
+def module_script(folder: Traversable, library: str | None, name: str, script: str) -> str:
     """``library`` (a UMD bundle), then ``script``, from ``folder`` as one ES module; ``name`` holds the library.
 
-    A source-map comment goes: the map is not shipped, and a browser's developer tools
-    would otherwise ask the host for it.
+    Without a library ``name`` is null (a script that finds it elsewhere). A source-map
+    comment goes: the map is not shipped, and a browser's developer tools would otherwise
+    ask the host for it.
     """
+    ours = (folder / script).read_text(encoding="utf-8")
+    if library is None:
+        return f"const {name} = null;\n{ours}"
     bundle = "\n".join(
         line
         for line in (folder / library).read_text(encoding="utf-8").splitlines()
         if not line.startswith("//# sourceMappingURL=")
     )
-    ours = (folder / script).read_text(encoding="utf-8")
     return (
         "const module = { exports: {} };\nconst exports = module.exports;\n"
         f"{bundle}\nconst {name} = module.exports;\n{ours}"

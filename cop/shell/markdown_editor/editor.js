@@ -13,25 +13,36 @@
 // The editor lives on across the server's reruns: new data only replaces the text when the
 // server holds something other than what was typed (a form filled afresh after a save).
 
-const markdown = markdownit("commonmark", { html: false, linkify: false, typographer: false })
-  .enable(["table", "strikethrough"])
-  .disable(["image"]); // the pages drop images from user text; the preview shows what they show
+// markdown-it comes with one editor of each run (the others would repeat 100 kB every run):
+// that editor's module has it as `markdownit`, the others as null. The first to have it
+// shares the configured renderer with every editor on the page.
+function configure(library) {
+  const markdown = library("commonmark", { html: false, linkify: false, typographer: false })
+    .enable(["table", "strikethrough"])
+    .disable(["image"]); // the pages drop images from user text; the preview shows what they show
+  const SAFE = /^(https?|mailto):/i;
+  markdown.validateLink = (url) => {
+    const bare = String(url).replace(/[\s\u0000-\u001f\u007f]/g, "").toLowerCase();
+    const scheme = bare.split("/", 1)[0];
+    return !scheme.includes(":") || SAFE.test(bare);
+  };
+  const plainLink = markdown.renderer.rules.link_open;
+  markdown.renderer.rules.link_open = (tokens, index, options, env, self) => {
+    // A link in the preview opens in a new tab: following it here would leave the form.
+    tokens[index].attrSet("target", "_blank");
+    tokens[index].attrSet("rel", "noopener noreferrer nofollow");
+    return plainLink
+      ? plainLink(tokens, index, options, env, self)
+      : self.renderToken(tokens, index, options);
+  };
+  return markdown;
+}
 
-const SAFE = /^(https?|mailto):/i;
-markdown.validateLink = (url) => {
-  const bare = String(url).replace(/[\s\u0000-\u001f\u007f]/g, "").toLowerCase();
-  const scheme = bare.split("/", 1)[0];
-  return !scheme.includes(":") || SAFE.test(bare);
-};
-const plainLink = markdown.renderer.rules.link_open;
-markdown.renderer.rules.link_open = (tokens, index, options, env, self) => {
-  // A link in the preview opens in a new tab: following it here would leave the form.
-  tokens[index].attrSet("target", "_blank");
-  tokens[index].attrSet("rel", "noopener noreferrer nofollow");
-  return plainLink
-    ? plainLink(tokens, index, options, env, self)
-    : self.renderToken(tokens, index, options);
-};
+const shared = (globalThis.__copMarkdownEditor ??= { markdown: null, waiting: [] });
+if (markdownit && !shared.markdown) {
+  shared.markdown = configure(markdownit);
+  shared.waiting.splice(0).forEach((draw) => draw());
+}
 
 const SVG = "http://www.w3.org/2000/svg";
 // Each icon: shapes in a 20 x 20 box, drawn with the text colour.
@@ -318,8 +329,10 @@ function build(root, data) {
   const draw = () => {
     editor.frame = 0;
     const text = area.value;
-    if (text.trim()) {
-      preview.innerHTML = markdown.render(text); // raw HTML is escaped: html is off
+    if (!shared.markdown) {
+      shared.waiting.push(draw); // drawn once markdown-it is here
+    } else if (text.trim()) {
+      preview.innerHTML = shared.markdown.render(text); // raw HTML is escaped: html is off
       preview.classList.remove("is-empty");
     } else {
       preview.textContent = editor.data.labels.empty;
