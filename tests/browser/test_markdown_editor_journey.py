@@ -150,14 +150,20 @@ def test_use_the_editors_toolbar_and_see_the_preview(server, new_context) -> Non
     )
     expect(area).to_have_value(expected)
 
+    # The closing report's editor shares markdown-it with the minutes' (sent once per run).
+    report = editor(main(page), "Closing report (Markdown)")
+    report.get_by_label("Closing report (Markdown)", exact=True).fill("A *short* report")
+    expect(report.get_by_role("region", name="Preview").locator("em")).to_have_text("short")
+
     # Saved: the workshop closes with exactly the Markdown typed.
     click(main(page).get_by_role("button", name="Close", exact=True))
     expect(main(page).get_by_text("This workshop is closed and read-only")).to_be_visible()
-    status, minutes = one(
-        server, "SELECT status, minutes FROM workshop WHERE id = :id", id=workshop_id
+    status, minutes, closing_report = one(
+        server,
+        "SELECT status, minutes, closing_report FROM workshop WHERE id = :id",
+        id=workshop_id,
     )
-    assert status == "closed"
-    assert minutes == expected
+    assert (status, minutes, closing_report) == ("closed", expected, "A *short* report")
     assert page.evaluate("window.__pwned === undefined") and not dialogs
     assert_no_exception(page)
     own = urlsplit(server.url).netloc  # markdown-it comes with the page, from nowhere else
