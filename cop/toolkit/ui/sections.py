@@ -33,6 +33,7 @@ from cop.shell.forms import (
     submit,
     widget_key,
 )
+from cop.shell.markdown_editor import markdown_editor
 from cop.shell.text import heading, markdown, plain
 from cop.toolkit import sections as toolkit_sections
 from cop.toolkit.blocks import DEFAULT_TITLES, KIND_LABELS
@@ -266,12 +267,11 @@ def section_edit_form(actor: Actor, detail: ChapterDetail, section: Section, key
     base = _edit_base(section)
     title = st.text_input(_("Title"), key=f"title-{section.id}")
     field_error(key, "title", actor.language)
-    body = st.text_area(_("Text (Markdown)"), height=220, key=f"body-{section.id}")
+    body = markdown_editor(
+        _("Text (Markdown)"), key=f"body-{section.id}", height=220, language=actor.language
+    )
     st.session_state[f"section-draft-{section.id}"] = {"title": title, "body": body}
     field_error(key, "body", actor.language)
-    if body.strip():
-        st.caption(_("Preview"))
-        markdown(body)
     suffix = f"{section.id}-{section.version}"
     settings = _settings(actor, detail, section, suffix, key)
     with st.container(horizontal=True, gap="small"):
