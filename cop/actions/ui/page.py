@@ -12,7 +12,8 @@ from cop.actions.ui.board import board_view
 from cop.actions.ui.detail import action_page
 from cop.actions.ui.form import FORM_FIELDS, action_form
 from cop.actions.ui.plan import city_plan_view
-from cop.actions.ui.views import filters, table_view, timeline_view
+from cop.actions.ui.timeline import timeline_view
+from cop.actions.ui.views import filters, table_view
 from cop.communities import service as communities
 from cop.core.i18n import translator
 from cop.core.permissions import Actor, is_allowed
