@@ -1,4 +1,4 @@
-"""The workshops page: the list with filters, the month calendar and the upcoming ones.
+"""The workshops page: the list with filters, the calendar (a month or a week) and the upcoming ones.
 
 The page file only guards and calls ``draw_workshops_page`` (see cop/actions/ui/page.py for why).
 """
@@ -13,8 +13,9 @@ from cop.core.permissions import Actor
 from cop.shell.formatting import opened_record_id
 from cop.shell.sidebar import selected_community_id
 from cop.workshops.service import readable_community
+from cop.workshops.ui.calendar import calendar_view
 from cop.workshops.ui.detail import workshop_page
-from cop.workshops.ui.views import month_view, upcoming_view, workshop_list
+from cop.workshops.ui.views import upcoming_view, workshop_list
 
 
 def draw_workshops_page(actor: Actor) -> None:
@@ -34,7 +35,7 @@ def draw_workshops_page(actor: Actor) -> None:
             _("View"), list(views), format_func=views.get, default="list", key="ws_view"
         )
         if view == "calendar":
-            month_view(actor, chosen)
+            calendar_view(actor, chosen)
         elif view == "upcoming":
             upcoming_view(actor, chosen)
         else:
