@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import textwrap
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import streamlit as st
@@ -36,6 +36,8 @@ WIDE_LINE, NARROW_LINE = 44, 24
 WIDE_LIMIT, NARROW_LIMIT, NARROW_BELOW = 270, 140, 560
 ROW_STEP = 36
 TODAY_COLOUR, MILESTONE_COLOUR = "#c53030", "#1a202c"
+EDGE = timedelta(days=5)
+LEGEND_TOP, LEGEND_STEP = 28, 56  # under the "Today" label; a status legend's height
 
 
 def _months_from(day: date, months: int) -> date:
@@ -84,6 +86,19 @@ def row_labels(found: Timeline) -> dict[int, str]:
     return labels
 
 
+def _legend(label_limit: str, below: int) -> dict[str, Any]:
+    """A legend under the chart from the labels' left edge (they start ``labelPadding`` left of
+    the plot), ``below`` pixels under the one before: side by side they ran off a phone's screen.
+    """
+    return {
+        "orient": "none",
+        "direction": "horizontal",
+        "columns": 3,
+        "legendX": {"expr": f"-(({label_limit}) + 6)"},
+        "legendY": {"expr": f"height + {LEGEND_TOP + below}"},
+    }
+
+
 def _day(value: date) -> dict[str, Any]:
     return {"year": value.year, "month": value.month, "date": value.day}
 
@@ -130,7 +145,10 @@ def timeline_spec(found: Timeline, language: str, today: date, zoom: str) -> dic
         "type": "temporal",
         "title": None,
         "axis": {"format": day, "orient": "top", "labelOverlap": True, "grid": True},
-        "scale": {"domain": [_day(window[0]), _day(window[1])]} if window else {"padding": 12},
+        # A few days either side, so a mark on the first or last day is drawn whole.
+        "scale": {"domain": [_day(window[0] - EDGE), _day(window[1] + EDGE)]}
+        if window
+        else {"padding": 12},
     }
     label_limit = (
         f"containerSize()[0] > 0 && containerSize()[0] < {NARROW_BELOW}"
@@ -161,7 +179,7 @@ def timeline_spec(found: Timeline, language: str, today: date, zoom: str) -> dic
         "type": "nominal",
         "title": _("Status"),
         "scale": {"domain": [status_label(s, _) for s in STATUSES], "range": STATUS_COLOURS},
-        "legend": {"orient": "bottom", "direction": "horizontal", "columns": 3},
+        "legend": _legend(label_limit, 0),
     }
     tooltip = [
         {"field": "title", "type": "nominal", "title": _("Action")},
@@ -176,7 +194,7 @@ def timeline_spec(found: Timeline, language: str, today: date, zoom: str) -> dic
     state_scale = {
         "domain": [_("Milestone done"), _("Milestone open")],
     }
-    milestone_legend = {"orient": "bottom", "direction": "horizontal"}
+    milestone_legend = _legend(label_limit, LEGEND_STEP)
     layers: list[dict[str, Any]] = [
         {
             "data": {"name": "actions"},
