@@ -18,7 +18,7 @@ import pyarrow as pa
 import vl_convert
 from streamlit.testing.v1 import AppTest
 
-from cop.actions.ui.timeline import zoom_window
+from cop.actions.ui.timeline import EDGE, zoom_window
 from cop.core import clock
 from tests.actions.test_page import DEMO_ACTIONS, PRIVATE_ACTIONS, view
 from tests.page_fixtures import texts
@@ -143,14 +143,20 @@ def test_the_zoom_sets_the_days_shown(run_page: Callable[..., AppTest]) -> None:
 
     today = clock.today()
     first, last = zoom_window("year", today)  # type: ignore[misc]
+    shown_first, shown_last = first - EDGE, last + EDGE  # a mark on the edge is drawn whole
     assert domain(at) == [
-        {"year": first.year, "month": first.month, "date": first.day},
-        {"year": last.year, "month": last.month, "date": last.day},
+        {"year": shown_first.year, "month": shown_first.month, "date": shown_first.day},
+        {"year": shown_last.year, "month": shown_last.month, "date": shown_last.day},
     ]
     year_rows = len(datasets(chart(at))["actions"])
     zoom.set_value("quarter").run()
     first, last = zoom_window("quarter", today)  # type: ignore[misc]
-    assert domain(at)[0] == {"year": first.year, "month": first.month, "date": first.day}
+    shown_first = first - EDGE
+    assert domain(at)[0] == {
+        "year": shown_first.year,
+        "month": shown_first.month,
+        "date": shown_first.day,
+    }
     assert (last - first).days < 100
     quarter = datasets(chart(at))["actions"]
     assert len(quarter) < year_rows  # only the actions running in those days

@@ -8,7 +8,6 @@ way to a list of the days with workshops and today, and the page does not scroll
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, time
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -16,41 +15,25 @@ from playwright.sync_api import Locator, Page, expect
 from tests.browser.conftest import DEMO_PASSWORD, Server, stop_server
 from tests.browser.helpers import assert_no_exception, wait_idle
 from tests.browser.journeys import assert_clean_log, click, demo_server, enter, go, main
+from tests.workshops.test_calendar_page import LONG_TITLE, record_on
 
 pytestmark = pytest.mark.e2e
 
-TITLE = (
-    "Neighbourhood mentors meet the district offices: a whole afternoon on welcoming "
-    "newcomers who volunteer in sports clubs"
-)
+TITLE = LONG_TITLE
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The demo plus a workshop with a long title today, in the facilitator's time zone."""
     from cop.accounts import service as accounts
-    from cop.communities import service as communities
     from cop.core import db
-    from cop.workshops import service as workshops
     from cop.workshops.ui.calendar import reader_today
 
     running = demo_server(tmp_path_factory.mktemp("calendar"))
-    with db.write_session(db.get_engine(running.database_url)) as session:
-        facilitator = accounts.load_actor(session, username="facilitator")
-        community = communities.get_by_slug(session, facilitator, "welcoming-culture")
-        today = reader_today(facilitator)
-        workshops.record_workshop(
-            session,
-            facilitator,
-            community_id=community.id,
-            title=TITLE,
-            kind="workshop",
-            format="in_person",
-            place="Ghent, De Centrale",
-            starts_at=datetime.combine(today, time(14)),
-            ends_at=datetime.combine(today, time(17, 30)),
-            time_zone=facilitator.time_zone,
-        )
+    engine = db.get_engine(running.database_url)
+    with db.read_session(engine) as session:
+        today = reader_today(accounts.load_actor(session, username="facilitator"))
+    record_on(today, TITLE, engine)
     db.dispose_engines()
     yield running
     stop_server(running)

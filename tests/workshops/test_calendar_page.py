@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
 from cop.accounts import service as accounts
@@ -29,8 +30,9 @@ LONG_TITLE = (
 )
 
 
-def _record(day: date, title: str = LONG_TITLE) -> None:
-    with write_session() as session:
+def record_on(day: date, title: str = LONG_TITLE, engine: Engine | None = None) -> None:
+    """A workshop of the facilitator's community from 14:00 to 17:30 on ``day``, in their zone."""
+    with write_session(engine) as session:
         facilitator = accounts.load_actor(session, username="facilitator")
         community = communities.get_by_slug(session, facilitator, "welcoming-culture")
         workshops.record_workshop(
@@ -71,7 +73,7 @@ def _heading(at: AppTest) -> str:
 def test_the_week_shows_its_seven_days_and_the_workshop_of_the_week_in_full(
     run_page: Callable[..., AppTest], today: date
 ) -> None:
-    _record(today)
+    record_on(today)
     at = week(run_page)
     assert not at.exception, at.exception
     monday = today - timedelta(days=today.weekday())
@@ -90,7 +92,7 @@ def test_the_week_shows_its_seven_days_and_the_workshop_of_the_week_in_full(
 def test_previous_and_next_move_a_week_and_today_comes_back(
     run_page: Callable[..., AppTest], today: date
 ) -> None:
-    _record(today)
+    record_on(today)
     at = week(run_page)
     this_week = _heading(at)
     _button(at, "ws_cal_next").click().run()
@@ -124,7 +126,7 @@ def test_the_day_list_names_only_days_with_workshops_and_today(
     run_page: Callable[..., AppTest], today: date
 ) -> None:
     other = today + timedelta(days=1) if today.weekday() < 6 else today - timedelta(days=1)
-    _record(other, "Second day of the mentors meeting")
+    record_on(other, "Second day of the mentors meeting")
     at = week(run_page)
     with write_session() as session:
         facilitator = accounts.load_actor(session, username="facilitator")
@@ -144,7 +146,7 @@ def test_a_month_with_more_than_three_on_a_day_offers_that_week(
     run_page: Callable[..., AppTest], today: date
 ) -> None:
     for n in range(4):
-        _record(today, f"Drop-in hour {n + 1}")
+        record_on(today, f"Drop-in hour {n + 1}")
     at = run_page("workshops", "facilitator")
     at.session_state["ws_view"] = "calendar"
     at.run()

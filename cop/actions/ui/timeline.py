@@ -37,7 +37,6 @@ WIDE_LIMIT, NARROW_LIMIT, NARROW_BELOW = 270, 140, 560
 ROW_STEP = 36
 TODAY_COLOUR, MILESTONE_COLOUR = "#c53030", "#1a202c"
 EDGE = timedelta(days=5)
-LEGEND_TOP, LEGEND_STEP = 28, 56  # under the "Today" label; a status legend's height
 
 
 def _months_from(day: date, months: int) -> date:
@@ -86,16 +85,12 @@ def row_labels(found: Timeline) -> dict[int, str]:
     return labels
 
 
-def _legend(label_limit: str, below: int) -> dict[str, Any]:
-    """A legend under the chart from the labels' left edge (they start ``labelPadding`` left of
-    the plot), ``below`` pixels under the one before: side by side they ran off a phone's screen.
-    """
+def _legend(orient: str, label_limit: str) -> dict[str, Any]:
+    """A legend above or under the plot; narrower on a phone, where two side by side ran off it."""
     return {
-        "orient": "none",
+        "orient": orient,
         "direction": "horizontal",
-        "columns": 3,
-        "legendX": {"expr": f"-(({label_limit}) + 6)"},
-        "legendY": {"expr": f"height + {LEGEND_TOP + below}"},
+        "columns": {"expr": f"({label_limit}) < {WIDE_LIMIT} ? 2 : 5"},
     }
 
 
@@ -179,7 +174,7 @@ def timeline_spec(found: Timeline, language: str, today: date, zoom: str) -> dic
         "type": "nominal",
         "title": _("Status"),
         "scale": {"domain": [status_label(s, _) for s in STATUSES], "range": STATUS_COLOURS},
-        "legend": _legend(label_limit, 0),
+        "legend": _legend("bottom", label_limit),
     }
     tooltip = [
         {"field": "title", "type": "nominal", "title": _("Action")},
@@ -194,7 +189,7 @@ def timeline_spec(found: Timeline, language: str, today: date, zoom: str) -> dic
     state_scale = {
         "domain": [_("Milestone done"), _("Milestone open")],
     }
-    milestone_legend = _legend(label_limit, LEGEND_STEP)
+    milestone_legend = _legend("top", label_limit)
     layers: list[dict[str, Any]] = [
         {
             "data": {"name": "actions"},
