@@ -182,3 +182,14 @@ def test_the_timeline_as_a_table_lists_the_same_rows(run_page: Callable[..., App
     assert f"↳ {CHILD}" in set(table["Action"])
     athens = table[table["Action"] == WITH_MILESTONES].iloc[0]
     assert "✓" in athens["Milestones"]
+
+
+def test_the_zoom_is_kept_while_another_tab_is_open(run_page: Callable[..., AppTest]) -> None:
+    at = view(run_page, "member", "Timeline")
+    next(c for c in at.segmented_control if c.key == "act_tl_zoom").set_value("quarter").run()
+    at.session_state["actions_view"] = "Table"
+    at.run()
+    at.session_state["actions_view"] = "Timeline"
+    at.run()
+    assert not at.exception, at.exception
+    assert next(c for c in at.segmented_control if c.key == "act_tl_zoom").value == "quarter"

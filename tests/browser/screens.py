@@ -120,10 +120,12 @@ def _open(page: Page, base_url: str, state: State, _: Callable[[str], str]) -> N
     if state.choose:
         main = page.get_by_test_id("stMain")
         tab = main.get_by_role("tab", name=_(state.choose), exact=True)
+        switch = main.get_by_role("radio", name=_(state.choose), exact=True)
+        tab.or_(switch).first.wait_for(timeout=60_000)  # a busy server draws late
         if tab.count():
             tab.first.click()
         else:  # a view switch (segmented control)
-            main.get_by_role("radio", name=_(state.choose), exact=True).first.click()
+            switch.first.click()
         wait_idle(page)
     if state.then is not None:
         state.then(page, _)

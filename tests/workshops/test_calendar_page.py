@@ -154,3 +154,17 @@ def test_a_month_with_more_than_three_on_a_day_offers_that_week(
     more.click().run()
     assert at.session_state["ws_cal_mode"] == "week"
     assert all(f"Drop-in hour {n + 1}" in texts(at) for n in range(4))
+
+
+def test_the_week_and_its_day_are_kept_while_the_list_is_shown(
+    run_page: Callable[..., AppTest], today: date
+) -> None:
+    at = week(run_page)
+    _button(at, "ws_cal_next").click().run()
+    shown = _heading(at)
+    at.session_state["ws_view"] = "list"
+    at.run()
+    at.session_state["ws_view"] = "calendar"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["ws_cal_mode"] == "week" and _heading(at) == shown

@@ -282,12 +282,12 @@ def _timeline_chart(
 def timeline_view(actor: Actor, chosen: dict[str, Any]) -> None:
     """The zoom, the chart of the filtered actions, and the same rows as a table on request."""
     _ = translator(actor.language)
+    st.session_state.setdefault(ZOOM_KEY, DEFAULT_ZOOM)
     zoom = (
         st.segmented_control(
             _("Show"),
             list(ZOOMS),
             format_func=lambda z: _(ZOOMS[z]),
-            default=DEFAULT_ZOOM,
             required=True,
             key=ZOOM_KEY,
         )

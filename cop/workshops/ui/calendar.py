@@ -116,13 +116,13 @@ def calendar_view(actor: Actor, community_id: int | None) -> None:
     state = st.session_state
     today = reader_today(actor)
     state.setdefault(DAY_KEY, today)
+    state.setdefault(MODE_KEY, "month")
     st.markdown(CALENDAR_CSS, unsafe_allow_html=True)
     mode = (
         st.segmented_control(
             _("Calendar view"),
             list(MODES),
             format_func=lambda m: _(MODES[m]),
-            default="month",
             required=True,
             key=MODE_KEY,
         )

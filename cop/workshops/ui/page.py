@@ -11,9 +11,10 @@ from cop.core.db import read_session
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
 from cop.shell.formatting import opened_record_id
+from cop.shell.lazy import keep
 from cop.shell.sidebar import selected_community_id
 from cop.workshops.service import readable_community
-from cop.workshops.ui.calendar import calendar_view
+from cop.workshops.ui.calendar import MODE_KEY, calendar_view
 from cop.workshops.ui.detail import workshop_page
 from cop.workshops.ui.views import upcoming_view, workshop_list
 
@@ -30,6 +31,7 @@ def draw_workshops_page(actor: Actor) -> None:
         chosen = selected_community_id(actor)
         with read_session() as session:
             community = readable_community(session, actor, chosen) if chosen else None
+        keep([MODE_KEY])  # month or week, also while another view is shown
         views = {"list": _("List"), "calendar": _("Calendar"), "upcoming": _("Upcoming")}
         view = st.segmented_control(
             _("View"), list(views), format_func=views.get, default="list", key="ws_view"
