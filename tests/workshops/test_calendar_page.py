@@ -159,9 +159,13 @@ def test_a_month_with_more_than_three_on_a_day_offers_that_week(
 def test_the_week_and_its_day_are_kept_while_the_list_is_shown(
     run_page: Callable[..., AppTest], today: date
 ) -> None:
-    at = week(run_page)
+    at = run_page("workshops", "facilitator")
+    at.session_state["ws_view"] = "calendar"
+    at.run()
+    next(c for c in at.segmented_control if c.key == "ws_cal_mode").set_value("week").run()
     _button(at, "ws_cal_next").click().run()
     shown = _heading(at)
+    assert shown.startswith("Week of")
     at.session_state["ws_view"] = "list"
     at.run()
     at.session_state["ws_view"] = "calendar"
