@@ -36,7 +36,7 @@ WIDE_LINE, NARROW_LINE = 44, 24
 WIDE_LIMIT, NARROW_LIMIT, NARROW_BELOW = 270, 140, 560
 ROW_STEP = 36
 TODAY_COLOUR, MILESTONE_COLOUR = "#c53030", "#1a202c"
-EDGE = timedelta(days=5)
+EDGE = timedelta(days=10)
 
 
 def _months_from(day: date, months: int) -> date:
@@ -85,12 +85,12 @@ def row_labels(found: Timeline) -> dict[int, str]:
     return labels
 
 
-def _legend(orient: str, label_limit: str) -> dict[str, Any]:
-    """A legend above or under the plot; narrower on a phone, where two side by side ran off it."""
+def _legend(orient: str, label_limit: str, narrow_columns: int) -> dict[str, Any]:
+    """A legend above or under the plot; fewer columns on a phone, where side by side they ran off it."""
     return {
         "orient": orient,
         "direction": "horizontal",
-        "columns": {"expr": f"({label_limit}) < {WIDE_LIMIT} ? 2 : 5"},
+        "columns": {"expr": f"({label_limit}) < {WIDE_LIMIT} ? {narrow_columns} : 5"},
     }
 
 
@@ -174,7 +174,7 @@ def timeline_spec(found: Timeline, language: str, today: date, zoom: str) -> dic
         "type": "nominal",
         "title": _("Status"),
         "scale": {"domain": [status_label(s, _) for s in STATUSES], "range": STATUS_COLOURS},
-        "legend": _legend("bottom", label_limit),
+        "legend": _legend("bottom", label_limit, 2),
     }
     tooltip = [
         {"field": "title", "type": "nominal", "title": _("Action")},
@@ -189,7 +189,7 @@ def timeline_spec(found: Timeline, language: str, today: date, zoom: str) -> dic
     state_scale = {
         "domain": [_("Milestone done"), _("Milestone open")],
     }
-    milestone_legend = _legend("top", label_limit)
+    milestone_legend = _legend("top", label_limit, 1)
     layers: list[dict[str, Any]] = [
         {
             "data": {"name": "actions"},
