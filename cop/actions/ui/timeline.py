@@ -25,7 +25,7 @@ from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
 from cop.shell.charts import arrow_dataset, show_spec
 from cop.shell.formatting import chart_date_format, format_date
-from cop.shell.lazy import lazy_expander
+from cop.shell.lazy import lazy_expander, switch
 
 ZOOM_KEY = "act_tl_zoom"
 ZOOMS = {"quarter": N_("Quarter"), "year": N_("Year"), "all": N_("All")}
@@ -282,17 +282,7 @@ def _timeline_chart(
 def timeline_view(actor: Actor, chosen: dict[str, Any]) -> None:
     """The zoom, the chart of the filtered actions, and the same rows as a table on request."""
     _ = translator(actor.language)
-    st.session_state.setdefault(ZOOM_KEY, DEFAULT_ZOOM)
-    zoom = (
-        st.segmented_control(
-            _("Show"),
-            list(ZOOMS),
-            format_func=lambda z: _(ZOOMS[z]),
-            required=True,
-            key=ZOOM_KEY,
-        )
-        or DEFAULT_ZOOM
-    )
+    zoom = switch(_("Show"), {z: _(name) for z, name in ZOOMS.items()}, ZOOM_KEY, DEFAULT_ZOOM)
     today = clock.today()
     result = _found(actor, _timeline_chart, chosen=chosen, zoom=zoom, today=today)
     if result is None:

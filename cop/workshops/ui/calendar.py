@@ -29,6 +29,7 @@ from cop.shell.formatting import (
     weekday_abbreviations,
 )
 from cop.shell.forms import read
+from cop.shell.lazy import switch
 from cop.shell.text import plain
 from cop.workshops.labels import FORMAT_LABELS
 from cop.workshops.queries import WorkshopRow, month_calendar, week_calendar
@@ -116,18 +117,8 @@ def calendar_view(actor: Actor, community_id: int | None) -> None:
     state = st.session_state
     today = reader_today(actor)
     state.setdefault(DAY_KEY, today)
-    state.setdefault(MODE_KEY, "month")
     st.markdown(CALENDAR_CSS, unsafe_allow_html=True)
-    mode = (
-        st.segmented_control(
-            _("Calendar view"),
-            list(MODES),
-            format_func=lambda m: _(MODES[m]),
-            required=True,
-            key=MODE_KEY,
-        )
-        or "month"
-    )
+    mode = switch(_("Calendar view"), {m: _(name) for m, name in MODES.items()}, MODE_KEY, "month")
     anchor: date = state[DAY_KEY]
     with st.container(horizontal=True, vertical_alignment="center", key="ws_cal_nav"):
         st.button(
