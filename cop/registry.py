@@ -14,11 +14,13 @@ from cop.accounts import history as accounts_history
 from cop.accounts import models as accounts_tables
 from cop.actions import history as actions_history
 from cop.actions import models as actions_tables
+from cop.calendars import models as calendars_tables
 from cop.communities import history as communities_history
 from cop.communities import models as communities_tables
 from cop.core import audit, db
 from cop.practices import history as practices_history
 from cop.practices import models as practices_tables
+from cop.publishing import models as publishing_tables
 from cop.search import index as search_index
 from cop.toolkit import history as toolkit_history
 from cop.toolkit import models as toolkit_tables
@@ -35,6 +37,8 @@ TABLE_MODULES = (
     actions_tables,
     practices_tables,
     toolkit_tables,
+    publishing_tables,
+    calendars_tables,
 )
 
 # The modules that tell the history (cop.core.history) how to name each capability's records.

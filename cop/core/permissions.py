@@ -131,6 +131,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "chapter.approve": FACILITATORS,
     "chapter.restore": FACILITATORS,
     "chapter.export": EVERY_ROLE,
+    # the published website: admins publish the edition, facilitators their own chapter
+    "toolkit.publish": ADMIN_ONLY,
+    "chapter.publish": FACILITATORS,
 }
 
 # Workspace-level operations any signed-in user may perform on their own behalf.
@@ -140,6 +143,7 @@ SELF_SERVICE: frozenset[str] = frozenset(
         "user.update_own_profile",
         "person.export_own",
         "notification.read_own",
+        "calendar.subscribe_own",
     }
 )
 

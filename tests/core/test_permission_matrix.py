@@ -53,6 +53,7 @@ from cop.actions import updates as action_updates
 from cop.actions.models import Action
 from cop.backup import archive as portability
 from cop.backup.seed import seed as seed_workspace
+from cop.calendars import service as calendars
 from cop.communities import onboarding, people
 from cop.communities import service as communities
 from cop.communities.models import Community, Membership, Organisation, Person
@@ -63,6 +64,7 @@ from cop.core.permissions import PERMISSIONS, SELF_SERVICE, SYSTEM, Actor, Role,
 from cop.practices import self_assessment, standards
 from cop.practices import service as practices
 from cop.practices.models import Practice, ReviewStatus, Standard
+from cop.publishing import service as publishing
 from cop.toolkit import export as toolkit_export
 from cop.toolkit import revisions as toolkit_revisions
 from cop.toolkit import sections as toolkit_sections
@@ -392,6 +394,15 @@ REGISTRY: dict[str, Case] = {
         )(toolkit.create_toolkit(s, SYSTEM, title="E", year=2021)),
         "workspace",
     ),
+    "toolkit.publish": Case(
+        lambda s, a, w: publishing.plan_publication(s, a, _chapter(s, w, approvals=1).toolkit_id),
+        "workspace",
+    ),
+    "chapter.publish": Case(
+        lambda s, a, w: (
+            lambda c: publishing.plan_publication(s, a, c.toolkit_id, chapter_id=c.id)
+        )(_chapter(s, w, approvals=1))
+    ),
     "chapter.edit": Case(
         lambda s, a, w: toolkit_sections.add_section(
             s, a, _chapter(s, w).id, "free_text", title="T"
@@ -572,6 +583,7 @@ REGISTRY: dict[str, Case] = {
         )
     ),
     # notifications: the own inbox, and the operator jobs
+    "calendar.subscribe_own": Case(lambda s, a, w: calendars.new_feed_address(s, a), "self"),
     "notification.read_own": Case(lambda s, a, w: notifications.mark_read(s, a), "self"),
     "notification.send_overdue": Case(lambda s, a, w: reminders.overdue_actions(s, a), "workspace"),
     "notification.send_digest": Case(

@@ -11,12 +11,13 @@ from cop.core.db import read_session
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
 from cop.shell.formatting import opened_record_id
+from cop.shell.in_place import remember
 from cop.shell.lazy import keep
 from cop.shell.sidebar import selected_community_id
 from cop.workshops.service import readable_community
 from cop.workshops.ui.calendar import MODE_KEY, calendar_view
 from cop.workshops.ui.detail import workshop_page
-from cop.workshops.ui.views import upcoming_view, workshop_list
+from cop.workshops.ui.views import LIST_KEYS, upcoming_view, workshop_list
 
 
 def draw_workshops_page(actor: Actor) -> None:
@@ -33,12 +34,12 @@ def draw_workshops_page(actor: Actor) -> None:
             community = readable_community(session, actor, chosen) if chosen else None
         keep([MODE_KEY])  # month or week, also while another view is shown
         views = {"list": _("List"), "calendar": _("Calendar"), "upcoming": _("Upcoming")}
-        view = st.segmented_control(
-            _("View"), list(views), format_func=views.get, default="list", key="ws_view"
-        )
+        st.session_state.setdefault("ws_view", "list")  # not default=: "Back to the list" sets it
+        view = st.segmented_control(_("View"), list(views), format_func=views.get, key="ws_view")
         if view == "calendar":
             calendar_view(actor, chosen)
         elif view == "upcoming":
             upcoming_view(actor, chosen)
         else:
             workshop_list(actor, community)
+        remember("workshops", LIST_KEYS)
