@@ -73,8 +73,7 @@ def test_calendar_shows_a_month_and_upcoming_lists_what_comes(run_page, demo_db)
     at = run_page("workshops", "facilitator")
     recruiting = _workshop("Recruiting refugees as volunteers")
     at.session_state["ws_view"] = "calendar"
-    at.session_state["ws_cal_year"] = recruiting.starts_at.year
-    at.session_state["ws_cal_month"] = recruiting.starts_at.month
+    at.session_state["ws_cal_day"] = recruiting.starts_at.date()
     at.run()
     assert not at.exception, at.exception
     assert "Recruiting refugees as volunteers" in texts(at)
