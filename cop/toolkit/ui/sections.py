@@ -9,6 +9,8 @@ sections stay as they read. User text is drawn through the safe renderer only.
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 import streamlit as st
@@ -23,7 +25,7 @@ from cop.practices import service as practices
 from cop.practices import standards
 from cop.practices.review import STATUS_LABELS as PRACTICE_STATUSES
 from cop.shell.confirm import confirmed
-from cop.shell.formatting import local_time
+from cop.shell.formatting import format_date, local_time
 from cop.shell.forms import (
     clear_form,
     draw_conflict,
@@ -57,7 +59,21 @@ def editing_key(chapter_id: int) -> str:
     return f"toolkit-editing-{chapter_id}"
 
 
-def draw_blocks(blocks: list[Block]) -> None:
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _cell(value: str, language: str) -> str:
+    """A table cell as the reader reads it: the document keeps days as ISO dates (every export
+    formats them for its edition), the screen writes them as the reader's language does."""
+    if _ISO_DAY.match(value):
+        try:
+            return format_date(date.fromisoformat(value), language)
+        except ValueError:
+            return value
+    return value
+
+
+def draw_blocks(blocks: list[Block], language: str) -> None:
     """A document's blocks with Streamlit's elements (the table of contents is left out)."""
     for block in blocks:
         if isinstance(block, Heading):
@@ -72,7 +88,10 @@ def draw_blocks(blocks: list[Block]) -> None:
                     markdown(f"**{escape(label)}**\n\n{text}")
         elif isinstance(block, Table):
             st.dataframe(
-                [dict(zip(block.columns, row, strict=False)) for row in block.rows],
+                [
+                    dict(zip(block.columns, (_cell(c, language) for c in row), strict=False))
+                    for row in block.rows
+                ],
                 hide_index=True,
                 width="stretch",
                 height="content",  # read top to bottom: no table scrolls inside the page
@@ -158,7 +177,7 @@ def _section_reading(
         markdown(section.body)
     elif not blocks:
         st.caption(_("This section has no text yet."))
-    draw_blocks(blocks)
+    draw_blocks(blocks, actor.language)
     if (
         section.kind == SectionKind.KEY_RESULTS
         and records.key_results is not None
