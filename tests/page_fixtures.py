@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -100,4 +102,43 @@ def press_in_grid(at: AppTest, column: str, row: int, grid: int = 0) -> AppTest:
     trigger.id = frame.proto.button_click_widgets[column]
     label = str(frame.value[column].iloc[row])
     trigger.string_trigger_value.data = json.dumps({"row": row, "label": label})
+    return at._run(states)
+
+
+def markdown_editors(at: AppTest) -> dict[str, Any]:
+    """The Markdown editors on the page (``cop.shell.markdown_editor``) by key: their components' elements."""
+    from cop.shell.markdown_editor.component import LIGHT, NAME
+    from cop.shell.markdown_editor.editor import component_key
+
+    suffix = component_key("")
+    return {
+        e.proto.id.split("-", 2)[2].removesuffix(suffix): e
+        for e in at.get("bidi_component")
+        if e.proto.component_name in (NAME, LIGHT)
+    }
+
+
+def markdown_editor_element(at: AppTest, key: str) -> Any:
+    """The Markdown editor keyed ``key``: its component's element."""
+    found = markdown_editors(at)
+    assert key in found, f"no Markdown editor keyed {key!r} on the page: {list(found)}"
+    return found[key]
+
+
+def markdown_shown(at: AppTest, key: str) -> str:
+    """The text the Markdown editor keyed ``key`` was drawn with (what the browser shows)."""
+    return str(json.loads(markdown_editor_element(at, key).proto.json)["value"])
+
+
+def type_markdown(at: AppTest, key: str, text: str) -> AppTest:
+    """Type ``text`` into the Markdown editor keyed ``key``, as the browser reports it, and run.
+
+    AppTest does not run the component's script, so the edit goes in as the browser sends
+    it: the component's state next to the other widgets' values. In a form the browser holds
+    it until the form is submitted; the page only reads it then, so sending it now is the same.
+    """
+    states = at._tree.get_widget_states()
+    edit = states.widgets.add()
+    edit.id = markdown_editor_element(at, key).proto.id
+    edit.json_value = json.dumps({"edit": {"text": text, "id": uuid.uuid4().hex}})
     return at._run(states)

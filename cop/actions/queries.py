@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
-from cop.actions.models import Action, ActionCoOwner, ActionTag, ActionUpdate
+from cop.actions.models import Action, ActionCoOwner, ActionMilestone, ActionTag, ActionUpdate
 from cop.actions.progress import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -223,11 +223,6 @@ class ActionRow:
     # ("sub-actions", 3): the percentage is their roll-up, not a posted value.
     progress_from: tuple[str, int] | None
 
-    @property
-    def start(self) -> date:
-        """Where its timeline bar starts: the start date, else when it was recorded (never after it is due)."""
-        return self.start_date or min(self.created_at.date(), self.due_date)
-
 
 def latest_updates(session: Session, action_ids: list[int]) -> dict[int, LatestUpdate]:
     """The newest update of each action: when, by whom, and the start of its text as plain text.
@@ -369,15 +364,107 @@ def owners(session: Session, actor: Actor, **filters: Any) -> list[tuple[int, st
     ]
 
 
-def timeline(
-    session: Session, actor: Actor, *, limit: int = TIMELINE_MAX, **filters: Any
-) -> tuple[list[ActionRow], int]:
-    """Start-to-due bars of the filtered actions, soonest due first, at most ``limit``.
+@dataclass(frozen=True)
+class TimelineMilestone:
+    """A dated milestone, drawn as a mark on its action's row."""
 
-    An action without a start date starts when it was recorded (or on its
-    due date, if it was recorded after it).
+    action_id: int
+    title: str
+    due_date: date
+    done: bool
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """An action on the timeline; ``level`` counts the parents shown above it (0: a top row)."""
+
+    action: ActionRow
+    level: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The rows in reading order (each action, then its sub-actions), their milestones, how many match."""
+
+    rows: list[TimelineRow]
+    milestones: list[TimelineMilestone]
+    total: int
+
+
+def _grouped(rows: list[ActionRow]) -> list[TimelineRow]:
+    """Each action followed by its sub-actions (recursively), every group in the order given.
+
+    A sub-action whose parent is not among ``rows`` (filtered out) stands on its own.
     """
-    return find_actions(session, actor, limit=min(limit, TIMELINE_MAX), **filters)
+    shown = {r.id for r in rows}
+    children: dict[int, list[ActionRow]] = {}
+    for row in rows:
+        if row.parent_id is not None and row.parent_id in shown and row.parent_id != row.id:
+            children.setdefault(row.parent_id, []).append(row)
+    ordered: list[TimelineRow] = []
+    placed: set[int] = set()
+
+    def place(row: ActionRow, level: int) -> None:
+        if row.id in placed:
+            return
+        placed.add(row.id)
+        ordered.append(TimelineRow(row, level))
+        for child in children.get(row.id, []):
+            place(child, level + 1)
+
+    for row in rows:
+        if row.parent_id not in shown:
+            place(row, 0)
+    for row in rows:  # a loop of parents (not allowed by the rules): still every row once
+        place(row, 0)
+    return ordered
+
+
+def timeline(
+    session: Session,
+    actor: Actor,
+    *,
+    limit: int = TIMELINE_MAX,
+    window: tuple[date, date] | None = None,
+    **filters: Any,
+) -> Timeline:
+    """The filtered actions soonest due first (at most ``limit``), grouped under their parents,
+    with their dated milestones; ``window`` keeps the actions that run during those days.
+
+    Two queries besides the rows' own: the count and the milestones of the rows shown.
+    """
+    where = conditions(session, actor, **filters)
+    if window is not None:
+        first, last = window
+        where += [
+            col(Action.due_date) >= first,
+            func.coalesce(col(Action.start_date), col(Action.due_date)) <= last,
+        ]
+    order = [col(Action.due_date), col(Action.id)]
+    rows = _rows(session, where, order, max(1, min(int(limit), TIMELINE_MAX)), 0)
+    milestones = session.execute(
+        sa.select(
+            col(ActionMilestone.action_id),
+            col(ActionMilestone.title),
+            col(ActionMilestone.due_date),
+            col(ActionMilestone.done),
+        )
+        .where(
+            col(ActionMilestone.action_id).in_([r.id for r in rows] or [-1]),
+            col(ActionMilestone.deleted_at).is_(None),
+            col(ActionMilestone.due_date).is_not(None),
+        )
+        .order_by(col(ActionMilestone.due_date), col(ActionMilestone.position))
+    )
+    return Timeline(
+        rows=_grouped(rows),
+        milestones=[
+            TimelineMilestone(action_id, title, due, bool(done))
+            for action_id, title, due, done in milestones
+            if due is not None
+        ],
+        total=count(session, where),
+    )
 
 
 @dataclass

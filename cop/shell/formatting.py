@@ -110,6 +110,24 @@ def format_month(year: int, month: int, language: str = DEFAULT_LANGUAGE) -> str
     return str(format_skeleton("yMMM", date(year, month, 1), locale=_locale(language)))
 
 
+@lru_cache(maxsize=1024)
+def month_heading(year: int, month: int, language: str = DEFAULT_LANGUAGE) -> str:
+    """A month of a year as a calendar's heading writes it: "December 2026", "Dezember 2026"."""
+    return str(format_skeleton("yMMMM", date(year, month, 1), locale=_locale(language)))
+
+
+@lru_cache(maxsize=1024)
+def day_heading(day: date, language: str = DEFAULT_LANGUAGE) -> str:
+    """A day with its weekday, as a calendar's day list heads it: "Mon, Dec 7", "Mo., 7. Dez."."""
+    return str(format_skeleton("MMMEd", day, locale=_locale(language)))
+
+
+def clock_time(value: datetime, time_zone: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The time of day of ``value`` in ``time_zone``, as the language writes it ("9:00 AM", "09:00")."""
+    zone = _zone(time_zone)
+    return str(format_time(value.astimezone(zone), "short", tzinfo=zone, locale=_locale(language)))
+
+
 def month_name(month: int, language: str = DEFAULT_LANGUAGE) -> str:
     """The month's name on its own (1 = January), as a calendar heading shows it."""
     return str(get_month_names("wide", context="stand-alone", locale=_locale(language))[month])
@@ -124,9 +142,13 @@ def weekday_abbreviations(language: str = DEFAULT_LANGUAGE) -> list[str]:
 PLAIN_LINKS = "cop_plain_links"
 
 
-def record_link(page: str, label: str, record_id: int | None = None) -> None:
+def record_link(
+    page: str, label: str, record_id: int | None = None, *, help: str | None = None
+) -> None:
     """A link to a page (and record): in-app navigation when the page is registered,
-    otherwise (a page opened on its own, as in AppTest) a plain escaped link."""
+    otherwise (a page opened on its own, as in AppTest) a plain escaped link.
+
+    ``help`` is shown on hover (as typed, never as Markdown)."""
     import html
     from urllib.parse import urlencode
 
@@ -136,15 +158,21 @@ def record_link(page: str, label: str, record_id: int | None = None) -> None:
     query = {"id": str(record_id)} if record_id is not None else None
     if not st.session_state.get(PLAIN_LINKS):
         try:
-            st.page_link(f"pages/{page}.py", label=plain(label), query_params=query)
+            st.page_link(
+                f"pages/{page}.py",
+                label=plain(label),
+                query_params=query,
+                help=plain(help) if help else None,
+            )
             return
         except StreamlitAPIException:
             st.session_state[PLAIN_LINKS] = (
                 True  # not in a navigation: stop trying (raising is slow)
             )
     href = f"./{page}" + (f"?{urlencode(query)}" if query else "")
+    title = f' title="{html.escape(help)}"' if help else ""
     st.markdown(
-        f'<a href="{html.escape(href)}" target="_self">{html.escape(label)}</a>',
+        f'<a href="{html.escape(href)}" target="_self"{title}>{html.escape(label)}</a>',
         unsafe_allow_html=True,
     )
 

@@ -29,6 +29,7 @@ from cop.core.i18n import translator
 from cop.core.permissions import Actor
 from cop.shell.cache import refresh_data_version
 from cop.shell.invitation import draw_invitation_signup
+from cop.shell.markdown_editor.editor import sync_editors
 from cop.shell.navigation import PAGES, hide_page_list
 from cop.shell.session import current_actor, new_cookie, write_cookie
 from cop.shell.session_keys import COOKIE_PENDING
@@ -67,6 +68,7 @@ def gate() -> Actor:
 
 
 def _check() -> Actor:
+    sync_editors()  # before the page runs, as Streamlit updates widget values
     prepare_workspace()
     refresh_data_version()
     invite = st.query_params.get("invite")

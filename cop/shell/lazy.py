@@ -92,3 +92,16 @@ def filter_panel(
         kept=changed,
         icon=":material/filter_list:",
     )
+
+
+def switch(label: str, choices: dict[str, str], key: str, default: str) -> str:
+    """A segmented control over ``choices`` (value: its shown name) that always holds one.
+
+    Its starting value goes through session state, not ``default=``, so a page may ``keep``
+    it while the switch is not drawn (Streamlit warns when a widget has both).
+    """
+    st.session_state.setdefault(key, default)
+    chosen = st.segmented_control(
+        label, list(choices), format_func=choices.get, required=True, key=key
+    )
+    return chosen or default

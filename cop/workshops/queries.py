@@ -24,7 +24,7 @@ from cop.core.history import Entry
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, Visibility, is_allowed
-from cop.core.validation import Checker, record_id
+from cop.core.validation import MAX_DATE, MIN_DATE, Checker, record_id
 from cop.workshops import agenda, attachments, attendance, outcomes
 from cop.workshops.attachments import AttachmentEntry
 from cop.workshops.attendance import AttendanceSummary, Attendee
@@ -311,7 +311,29 @@ def month_calendar(
         raise ValidationError(
             {"month": N_("Choose a month between January 1990 and December 2100.")}
         )
-    days = [date(year, month, d) for d in range(1, calendar.monthrange(year, month)[1] + 1)]
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    return _calendar_days(session, actor, first, last, community_id)
+
+
+def week_calendar(
+    session: Session, actor: Actor, day: date, community_id: int | None = None
+) -> dict[date, list[WorkshopRow]]:
+    """The seven days, Monday to Sunday, of the week holding ``day``, each with its workshops."""
+    if not (MIN_DATE <= day <= MAX_DATE):
+        raise ValidationError({"day": N_("Choose a day between January 1990 and December 2100.")})
+    monday = day - timedelta(days=day.weekday())
+    return _calendar_days(session, actor, monday, monday + timedelta(days=6), community_id)
+
+
+def _calendar_days(
+    session: Session, actor: Actor, first: date, last: date, community_id: int | None
+) -> dict[date, list[WorkshopRow]]:
+    """Each day from ``first`` to ``last`` (the actor's calendar) with the workshops taking place then.
+
+    A workshop over several days is listed on each of them, in the actor's time zone.
+    """
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     start, end = _day_start(days[0], actor), _day_start(days[-1] + timedelta(days=1), actor)
     stmt = _listed(actor).where(
         col(Workshop.starts_at) >= start - MAX_DURATION,
@@ -326,10 +348,10 @@ def month_calendar(
     zone = zone_or_utc(actor.time_zone)
     for row in session.execute(stmt.order_by(col(Workshop.starts_at), col(Workshop.id))):
         item = WorkshopRow(**row._asdict())
-        first = max(item.starts_at.astimezone(zone).date(), days[0])
-        last = min(item.ends_at.astimezone(zone).date(), days[-1])
-        for offset in range((last - first).days + 1):
-            result[first + timedelta(days=offset)].append(item)
+        begins = max(item.starts_at.astimezone(zone).date(), days[0])
+        ends = min(item.ends_at.astimezone(zone).date(), days[-1])
+        for offset in range((ends - begins).days + 1):
+            result[begins + timedelta(days=offset)].append(item)
     return result
 
 

@@ -1,16 +1,12 @@
-"""The actions page on the demo workspace: table, timeline, city plan and detail (the board: test_board_page.py)."""
+"""The actions page on the demo workspace: table, city plan and detail (the board: test_board_page.py; the timeline: test_timeline_page.py)."""
 
 from __future__ import annotations
 
-import html
 import io
-import json
 import re
 from collections.abc import Callable
 from typing import Any
 
-import pyarrow as pa
-import vl_convert
 from pypdf import PdfReader
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
@@ -91,23 +87,6 @@ def test_filters_narrow_the_table(run_page) -> None:
     at.text_input(key="act_text").input("").run()
     assert "act_overdue" not in [w.key for w in at.toggle]
     assert set(at.dataframe[0].value["Title"]) == overdue
-
-
-def test_timeline_draws_start_to_due_bars_of_the_filtered_actions(run_page) -> None:
-    at = view(run_page, "member", "Timeline", act_filters_open=True)
-    assert not at.exception, at.exception
-    chart = at.get("vega_lite_chart")[0].proto
-    frame = pa.ipc.open_stream(chart.datasets[0].data.data).read_all().to_pandas()
-    assert len(frame) == DEMO_ACTIONS - PRIVATE_ACTIONS
-    assert "Ghent buddy programme for 40 new pairs (#" in " ".join(frame["action"])
-    assert (frame["start"] <= frame["due"]).all()
-    at.multiselect(key="act_status").set_value(["done"]).run()
-    frame = (
-        pa.ipc.open_stream(at.get("vega_lite_chart")[0].proto.datasets[0].data.data)
-        .read_all()
-        .to_pandas()
-    )
-    assert set(frame["status"]) == {"Done"} and len(frame) == 2
 
 
 def test_city_plan_lists_the_organisations_actions_printably(run_page) -> None:
@@ -251,31 +230,6 @@ def test_a_member_creates_an_action_in_the_chosen_community(run_page) -> None:
         "planned",
     )
     assert at.query_params["id"] == [str(created.id)] or at.query_params["id"] == str(created.id)
-
-
-def _rendered_svg(chart_proto) -> tuple[str, list[str]]:  # noqa: ANN001
-    """The chart as the browser's Vega would draw it (vl-convert), and its rows' labels."""
-    spec = json.loads(chart_proto.spec)
-    frame = pa.ipc.open_stream(chart_proto.datasets[0].data.data).read_all().to_pandas()
-    for column in ("start", "due"):
-        frame[column] = frame[column].astype(str)
-    name = chart_proto.datasets[0].name
-    spec["datasets"] = {name: frame.to_dict("records")}
-    spec["width"] = 900
-    return vl_convert.vegalite_to_svg(spec), list(frame["action"])
-
-
-def test_timeline_labels_every_row_and_marks_actions_of_no_length(run_page) -> None:
-    """Issue 17, defect 9: every other row had no label; an action without a start date
-    (starting when recorded, the day it was due) had no bar."""
-    at = view(run_page, "member", "Timeline", act_filters_open=True)
-    assert not at.exception, at.exception
-    svg, actions = _rendered_svg(at.get("vega_lite_chart")[0].proto)
-    texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
-    unlabelled = [a for a in actions if not any(t.startswith(a[:30]) for t in texts)]
-    assert not unlabelled, unlabelled  # a long title may be cut at its end, never left out
-    ticks = re.findall(r'aria-roledescription="tick"', svg)
-    assert len(ticks) == len(actions)  # a mark on each due date, seen even for a bar of no length
 
 
 def test_a_filter_that_matches_nothing_says_so_instead_of_an_empty_grid(run_page) -> None:

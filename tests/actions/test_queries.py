@@ -124,40 +124,85 @@ def test_board_has_a_column_per_status_with_counts_and_the_latest_update(engine:
     assert columns[2].rows[0].latest_update.text == "First volunteers on board"
 
 
-def test_timeline_bars_run_from_start_or_creation_to_due_and_stop_at_the_limit(
+def test_timeline_groups_sub_actions_under_their_parent_and_stops_at_the_limit(
     engine: Engine,
 ) -> None:
     w = factories.world(engine)
-    make_action(
+    parent = make_action(
         engine,
         w.member,
         w.community.id,
         w.member,
-        title="With start",
+        title="Parent",
         start_date="2026-02-01",
-        due_date="2026-06-01",
+        due_date="2026-09-01",
     )
-    make_action(
-        engine, w.member, w.community.id, w.member, title="Without start", due_date="2026-09-01"
+    make_action(engine, w.member, w.community.id, w.member, title="Alone", due_date="2026-05-01")
+    child = make_action(
+        engine,
+        w.member,
+        w.community.id,
+        w.member,
+        title="Child",
+        due_date="2026-03-01",
+        parent_id=parent.id,
     )
     make_action(
         engine,
         w.member,
         w.community.id,
         w.member,
-        title="Due before recorded",
-        due_date="2026-01-10",
+        title="Grandchild",
+        due_date="2026-04-01",
+        parent_id=child.id,
     )
     with read_session(engine) as s:
-        rows, total = timeline(s, w.member, limit=2)
-        everything, _ = timeline(s, w.member)
-    assert total == 3 and len(rows) == 2
-    starts = {r.title: (r.start, r.due_date) for r in everything}
-    assert starts == {
-        "With start": (date(2026, 2, 1), date(2026, 6, 1)),
-        "Without start": (date(2026, 4, 1), date(2026, 9, 1)),
-        "Due before recorded": (date(2026, 1, 10), date(2026, 1, 10)),
-    }
+        limited = timeline(s, w.member, limit=2)
+        everything = timeline(s, w.member)
+    assert limited.total == 4 and len(limited.rows) == 2
+    # The soonest due first, each parent followed by its sub-actions (deeper ones indented).
+    assert [(r.action.title, r.level) for r in everything.rows] == [
+        ("Alone", 0),
+        ("Parent", 0),
+        ("Child", 1),
+        ("Grandchild", 2),
+    ]
+    # Shown without its parent (filtered out), a sub-action stands on its own.
+    with read_session(engine) as s:
+        alone = timeline(s, w.member, due_to="2026-04-30")
+    assert [(r.action.title, r.level) for r in alone.rows] == [("Child", 0), ("Grandchild", 1)]
+
+
+def test_timeline_carries_dated_milestones_and_keeps_the_actions_of_a_window(
+    engine: Engine,
+) -> None:
+    w = factories.world(engine)
+    long = make_action(
+        engine,
+        w.member,
+        w.community.id,
+        w.member,
+        title="Long",
+        start_date="2026-01-01",
+        due_date="2026-12-01",
+    )
+    make_action(engine, w.member, w.community.id, w.member, title="Early", due_date="2026-02-01")
+    with write_session(engine) as s:
+        done = action_updates.add_milestone(
+            s, w.member, long.id, title="Kick-off", due_date="2026-01-15"
+        )
+        action_updates.update_milestone(s, w.member, done.id, done.version, done=True)
+        action_updates.add_milestone(s, w.member, long.id, title="Review", due_date="2026-06-01")
+        action_updates.add_milestone(s, w.member, long.id, title="Someday")  # no date: not drawn
+    with read_session(engine) as s:
+        found = timeline(s, w.member)
+        april = timeline(s, w.member, window=(date(2026, 3, 1), date(2026, 5, 31)))
+    assert [(m.title, m.due_date, m.done) for m in found.milestones] == [
+        ("Kick-off", date(2026, 1, 15), True),
+        ("Review", date(2026, 6, 1), False),
+    ]
+    assert {m.action_id for m in found.milestones} == {long.id}
+    assert [r.action.title for r in april.rows] == ["Long"] and april.total == 1
 
 
 def test_a_city_plan_lists_what_it_leads_in_every_community_the_reader_may_see(

@@ -43,6 +43,16 @@ class State:
     then: Callable[[Page, Callable[[str], str]], None] | None = None
 
 
+def _view(name: str) -> Callable[[Page, Callable[[str], str]], None]:
+    """Choose a view or zoom of a segmented control by its (translated) name."""
+
+    def choose(page: Page, _: Callable[[str], str]) -> None:
+        page.get_by_test_id("stMain").get_by_role("radio", name=_(name), exact=True).first.click()
+        wait_idle(page)
+
+    return choose
+
+
 def _search(page: Page, _: Callable[[str], str]) -> None:
     box = page.get_by_test_id("stMain").get_by_role("textbox").first
     box.fill("volunteer")
@@ -64,10 +74,13 @@ EVERY_ROLE = [
 FACILITATOR = [
     State("workshops-list", "workshops"),
     State("workshops-calendar", "workshops", choose="Calendar"),
+    State("workshops-calendar-week", "workshops", choose="Calendar", then=_view("Week")),
     State("workshops-upcoming", "workshops", choose="Upcoming"),
     State("workshop-one", "workshops", address="workshops?id=1"),
     State("actions-board", "actions", choose="Board"),
     State("actions-timeline", "actions", choose="Timeline"),
+    State("actions-timeline-quarter", "actions", choose="Timeline", then=_view("Quarter")),
+    State("actions-timeline-all", "actions", choose="Timeline", then=_view("All")),
     State("actions-city-plan", "actions", choose="City plan"),
     State("action-one", "actions", address="actions?id=1"),
     State("practices-list", "practices"),
@@ -115,10 +128,12 @@ def _open(page: Page, base_url: str, state: State, _: Callable[[str], str]) -> N
     if state.choose:
         main = page.get_by_test_id("stMain")
         tab = main.get_by_role("tab", name=_(state.choose), exact=True)
+        switch = main.get_by_role("radio", name=_(state.choose), exact=True)
+        tab.or_(switch).first.wait_for(timeout=60_000)  # a busy server draws late
         if tab.count():
             tab.first.click()
         else:  # a view switch (segmented control)
-            main.get_by_role("radio", name=_(state.choose), exact=True).first.click()
+            switch.first.click()
         wait_idle(page)
     if state.then is not None:
         state.then(page, _)

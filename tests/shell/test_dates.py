@@ -13,9 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import pyarrow as pa
 import pytest
-import vl_convert
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
@@ -24,6 +22,7 @@ from cop.core.db import read_session
 from cop.core.i18n import translator
 from cop.practices.models import Practice
 from cop.workshops.models import Workshop
+from tests.actions.test_timeline_page import rendered_svg
 from tests.page_fixtures import as_shown, texts
 from tests.shell.test_german import choose_language, compiled_catalogs  # noqa: F401
 
@@ -133,12 +132,7 @@ def test_the_timeline_writes_dates_as_the_language_does(run_page: Callable[..., 
     for node in shown:  # axis labels and tooltips: 31.05.2027, never "May 31" or 2027-05-31
         written = node.get("format") or node.get("axis", {}).get("format")
         assert written == "%d.%m.%Y", node
-    frame = pa.ipc.open_stream(chart.datasets[0].data.data).read_all().to_pandas()
-    for column in ("start", "due"):
-        frame[column] = frame[column].astype(str)
-    spec["datasets"] = {chart.datasets[0].name: frame.to_dict("records")}
-    spec["width"] = 900
-    svg = vl_convert.vegalite_to_svg(spec)
+    svg = rendered_svg(chart)
     labels = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
     assert [t for t in labels if re.fullmatch(r"\d{2}\.\d{2}\.\d{4}", t)], labels
     months = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*( \d+)?|\d{4}"

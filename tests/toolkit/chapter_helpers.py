@@ -7,6 +7,7 @@ from sqlmodel import select
 from cop.communities.models import Community
 from cop.core.db import read_session
 from cop.toolkit.models import Chapter, Section
+from tests.page_fixtures import markdown_editors
 
 
 def welcoming_chapter() -> Chapter:
@@ -31,4 +32,4 @@ def chapter_sections(chapter: Chapter) -> list[Section]:
 
 def editors(at) -> list[str]:  # noqa: ANN001
     """The keys of the section editors drawn (the comment boxes are text areas too)."""
-    return [t.key for t in at.text_area if t.key.startswith("body-")]
+    return sorted(k for k in markdown_editors(at) if k.startswith("body-"))

@@ -10,7 +10,7 @@ from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.toolkit import sections as toolkit_sections
 from cop.toolkit.models import Section
-from tests.page_fixtures import texts
+from tests.page_fixtures import texts, type_markdown
 from tests.toolkit.chapter_helpers import chapter_sections, editors, welcoming_chapter
 
 
@@ -57,7 +57,7 @@ def test_edit_opens_only_that_sections_form_and_save_stores_it(run_page) -> None
     shown = "\n".join(_markdown(at))
     assert all(f"{n}. {s.title}</h4>" in shown for n, s in enumerate(sections, 1) if s in others)
 
-    at.text_area(key=f"body-{target.id}").input("Newcomers meet **their neighbours** first.")
+    type_markdown(at, f"body-{target.id}", "Newcomers meet **their neighbours** first.")
     at.button(key=f"save-{target.id}").click().run()
     assert not at.exception, at.exception
     with read_session() as session:

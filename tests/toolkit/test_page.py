@@ -11,7 +11,7 @@ from cop.accounts.service import find_user, load_actor
 from cop.core.db import read_session, write_session
 from cop.toolkit import sections as toolkit_sections
 from cop.toolkit.models import ChapterStatus, Section
-from tests.page_fixtures import texts
+from tests.page_fixtures import markdown_shown, texts, type_markdown
 from tests.toolkit.chapter_helpers import chapter_sections, editors, welcoming_chapter
 
 
@@ -90,12 +90,12 @@ def test_stale_section_save_shows_the_other_change_and_keeps_the_typed_text(run_
         toolkit_sections.update_section(
             session, facilitator, section.id, section.version, body="The facilitator's text."
         )
-    at.text_area(key=f"body-{section.id}").input("The member's text.")
+    type_markdown(at, f"body-{section.id}", "The member's text.")
     at.button(key=f"save-{section.id}").click()
     at.run()
     assert not at.exception, at.exception
     assert any("Someone else saved" in str(w.value) for w in at.warning)
-    assert at.text_area(key=f"body-{section.id}").value == "The member's text."
+    assert markdown_shown(at, f"body-{section.id}") == "The member's text."
     with read_session() as session:
         assert session.get(Section, section.id).body == "The facilitator's text."  # type: ignore[union-attr]
     at.button(key=f"save-{section.id}").click()
@@ -113,13 +113,12 @@ def test_text_typed_in_a_section_editor_survives_opening_another_section(run_pag
     at = run_page("toolkit", "member")
     assert not editors(at)  # reading: no editor is drawn
     at.button(key=f"edit-section-{free.id}").click().run()
-    at.text_area(key=f"body-{free.id}").input("Half a thought, not saved yet")
-    at.run()
+    type_markdown(at, f"body-{free.id}", "Half a thought, not saved yet")
     at.button(key=f"edit-section-{other.id}").click().run()
     assert editors(at) == [f"body-{other.id}"]
     at.button(key=f"edit-section-{free.id}").click().run()
     assert not at.exception, at.exception
-    assert at.text_area(key=f"body-{free.id}").value == "Half a thought, not saved yet"
+    assert markdown_shown(at, f"body-{free.id}") == "Half a thought, not saved yet"
     with read_session() as session:
         assert session.get(Section, free.id).body != "Half a thought, not saved yet"  # type: ignore[union-attr]
 
@@ -128,13 +127,13 @@ def test_cancel_returns_the_section_to_reading_and_forgets_the_typed_text(run_pa
     free = next(s for s in chapter_sections(welcoming_chapter()) if s.kind == "free_text")
     at = run_page("toolkit", "member")
     at.button(key=f"edit-section-{free.id}").click().run()
-    at.text_area(key=f"body-{free.id}").input("Second thoughts")
+    type_markdown(at, f"body-{free.id}", "Second thoughts")
     at.button(key=f"cancel-{free.id}").click().run()
     assert not at.exception, at.exception
     assert not editors(at)
     assert "Second thoughts" not in texts(at)
     at.button(key=f"edit-section-{free.id}").click().run()
-    assert at.text_area(key=f"body-{free.id}").value == free.body
+    assert markdown_shown(at, f"body-{free.id}") == free.body
 
 
 def test_revisions_show_when_they_were_approved_in_the_readers_zone(run_page) -> None:
@@ -176,7 +175,7 @@ def test_a_stale_save_names_the_other_change_by_its_label_and_its_author(run_pag
         toolkit_sections.update_section(
             session, facilitator, section.id, section.version, body="The facilitator's text."
         )
-    at.text_area(key=f"body-{section.id}").input("The member's text.")
+    type_markdown(at, f"body-{section.id}", "The member's text.")
     at.button(key=f"save-{section.id}").click()
     at.run()
     assert not at.exception, at.exception

@@ -15,7 +15,7 @@ from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
 from cop.workshops import service as workshops
 from cop.workshops.models import Workshop
-from tests.page_fixtures import texts
+from tests.page_fixtures import texts, type_markdown
 
 
 def _workshop(title: str) -> Workshop:
@@ -98,8 +98,7 @@ def test_calendar_shows_a_month_and_upcoming_lists_what_comes(run_page, demo_db)
     at = run_page("workshops", "facilitator")
     recruiting = _workshop("Recruiting refugees as volunteers")
     at.session_state["ws_view"] = "calendar"
-    at.session_state["ws_cal_year"] = recruiting.starts_at.year
-    at.session_state["ws_cal_month"] = recruiting.starts_at.month
+    at.session_state["ws_cal_day"] = recruiting.starts_at.date()
     at.run()
     assert not at.exception, at.exception
     assert "Recruiting refugees as volunteers" in texts(at)
@@ -215,7 +214,7 @@ def test_member_closes_a_held_workshop_which_stays_read_only_until_a_facilitator
     _button(at, "Close").click().run()
     assert "Closing needs minutes or a closing report." in texts(at)
     assert _workshop(workshop.title).status == "held"
-    at.text_area(key=f"{key}-minutes").input("## Minutes\nThree days in Zagreb.")
+    type_markdown(at, f"{key}-minutes", "## Minutes\nThree days in Zagreb.")
     _button(at, "Close").click().run()
     assert not at.exception, at.exception
     closed = _workshop(workshop.title)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -20,6 +20,7 @@ from cop.workshops.queries import (
     find_workshops,
     month_calendar,
     upcoming_workshops,
+    week_calendar,
     workshop_detail,
 )
 from tests import factories
@@ -224,6 +225,28 @@ def test_month_calendar_puts_workshops_on_each_local_day(engine: Engine, w: Worl
     assert _titles(new_york[date(2026, 3, 9)]) == ["Night session"]
     with read_session(engine) as s, pytest.raises(ValidationError):
         month_calendar(s, w.member, 2026, 13)
+
+
+def test_week_calendar_runs_monday_to_sunday_and_spans_a_month_end(
+    engine: Engine, w: World
+) -> None:
+    factories.workshop(
+        engine,
+        w.member,
+        w.community.id,
+        title="Study visit",
+        kind="study_visit",
+        starts_at=datetime(2026, 3, 30, 9),
+        ends_at=datetime(2026, 4, 2, 17),
+    )
+    with read_session(engine) as s:
+        week = week_calendar(s, w.member, date(2026, 4, 1))  # a Wednesday
+        before = week_calendar(s, w.member, date(2026, 3, 29))  # the Sunday before
+    assert list(week) == [date(2026, 3, 30) + timedelta(days=n) for n in range(7)]
+    assert [d.day for d, rows in week.items() if rows] == [30, 31, 1, 2]
+    assert not any(before.values()) and min(before) == date(2026, 3, 23)
+    with read_session(engine) as s, pytest.raises(ValidationError):
+        week_calendar(s, w.member, date(1980, 1, 1))
 
 
 def test_detail_has_everything_with_history_and_what_the_actor_may_do(

@@ -12,7 +12,8 @@ from cop.actions.ui.board import board_view
 from cop.actions.ui.detail import action_page
 from cop.actions.ui.form import FORM_FIELDS, action_form
 from cop.actions.ui.plan import city_plan_view
-from cop.actions.ui.views import LIST_KEYS, filters, table_view, timeline_view
+from cop.actions.ui.timeline import ZOOM_KEY, timeline_view
+from cop.actions.ui.views import LIST_KEYS, filters, table_view
 from cop.communities import service as communities
 from cop.communities.models import Community
 from cop.core.i18n import translator
@@ -21,7 +22,7 @@ from cop.shell.cache import cached_read
 from cop.shell.community_picker import pick_community, writable_communities
 from cop.shell.formatting import opened_record_id
 from cop.shell.in_place import remember
-from cop.shell.lazy import lazy_expander
+from cop.shell.lazy import keep, lazy_expander
 from cop.shell.sidebar import selected_community_id
 
 
@@ -37,6 +38,7 @@ def draw_actions_page(actor: Actor) -> None:
     st.title(_("Joint actions"))
     visible = {c.id: c for c in cached_read(communities.visible_communities, actor)}
     community = visible.get(selected_community_id(actor) or 0)
+    keep([ZOOM_KEY])  # the timeline's zoom, also while another tab is open
     table, board, timeline, plan = st.tabs(
         [_("Table"), _("Board"), _("Timeline"), _("City plan")],
         key="actions_view",
@@ -57,7 +59,7 @@ def draw_actions_page(actor: Actor) -> None:
             else:
                 table_view(actor, community, chosen)
                 _new_action(actor, community)
-    remember("actions", LIST_KEYS)
+    remember("actions", [*LIST_KEYS, ZOOM_KEY])
 
 
 def _new_action(actor: Actor, chosen: Community | None) -> None:

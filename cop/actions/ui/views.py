@@ -1,4 +1,4 @@
-"""The actions page's views of many actions: the filtered table and the timeline (the board: ``board/``).
+"""The actions page's filters and its table of many actions (the board: ``board/``; the timeline: ``timeline``).
 
 Drawn for pages/actions.py. Lists are filtered, counted and paged in SQL by
 the action services; only the open tab runs its queries. Controls follow the
@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
-import pandas as pd
 import pyarrow as pa
 import streamlit as st
 from sqlmodel import Session
 
 from cop.actions import io as action_io
 from cop.actions import queries as action_views
-from cop.actions.progress import STATUSES, progress_source, progress_text
+from cop.actions.progress import STATUSES, progress_source
 from cop.actions.queries import ActionRow
 from cop.communities import people
 from cop.communities import service as communities
@@ -32,7 +30,7 @@ from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.shell.cache import cached_read
 from cop.shell.community_picker import pick_community, writable_communities
 from cop.shell.downloads import download_link
-from cop.shell.formatting import chart_date_format, display_table, format_date
+from cop.shell.formatting import display_table, format_date
 from cop.shell.forms import localize, read, submit
 from cop.shell.grid import grid, narrowed
 from cop.shell.in_place import button_label, open_columns
@@ -355,60 +353,3 @@ def _import_form(actor: Actor) -> None:
         hide_index=True,
         width="stretch",
     )
-
-
-def timeline_view(actor: Actor, chosen: dict[str, Any]) -> None:
-    """Start-to-due bars of the filtered actions, coloured by status (at most 300, soonest due first)."""
-    _ = translator(actor.language)
-    found = _found(actor, action_views.timeline, **chosen)
-    if found is None:
-        return
-    rows, total = found
-    if not rows:
-        st.info(_("No actions match the filters."))
-        return
-    if total > len(rows):
-        st.caption(
-            _(
-                "The {n} due first of {total} matching actions are shown; narrow the filters to see others."
-            ).format(n=len(rows), total=total)
-        )
-    frame = pd.DataFrame(
-        [
-            {
-                "action": f"{r.title} (#{r.id})",
-                "start": pd.Timestamp(r.start),
-                "due": pd.Timestamp(r.due_date),
-                "status": status_label(r.status, _),
-                "progress": progress_text(r.progress, r.progress_from, _),
-                "owner": r.owner,
-            }
-            for r in rows
-        ]
-    )
-    labels = [status_label(s, _) for s in STATUSES]
-    day = chart_date_format(actor.language)
-    tooltip = [
-        alt.Tooltip("action:N", title=_("Action")),
-        alt.Tooltip("owner:N", title=_("Owner")),
-        alt.Tooltip("status:N", title=_("Status")),
-        alt.Tooltip("progress:N", title=_("Progress")),
-        alt.Tooltip("start:T", title=_("Start"), format=day),
-        alt.Tooltip("due:T", title=_("Due"), format=day),
-    ]
-    colour = alt.Color(
-        "status:N", title=_("Status"), scale=alt.Scale(domain=labels, range=STATUS_COLOURS)
-    )
-    # One band of fixed height per action, every label drawn (Vega otherwise drops labels it
-    # thinks overlap: every other row had none).
-    row = alt.Y(
-        "action:N", title=None, sort=None, axis=alt.Axis(labelLimit=220, labelOverlap=False)
-    )
-    base = alt.Chart(frame).encode(y=row, color=colour, tooltip=tooltip)
-    bars = base.mark_bar(cornerRadius=3).encode(
-        x=alt.X("start:T", title=_("Start"), axis=alt.Axis(format=day)), x2="due:T"
-    )
-    # A mark on the due date, so an action due the day it starts (no length) is still seen.
-    due = base.mark_tick(thickness=3, size=16).encode(x=alt.X("due:T", axis=alt.Axis(format=day)))
-    chart = alt.layer(bars, due).properties(height=alt.Step(24))
-    st.altair_chart(chart, width="stretch")

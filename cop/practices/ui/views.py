@@ -42,6 +42,7 @@ from cop.shell.grid import grid, narrowed
 from cop.shell.history import history_table
 from cop.shell.in_place import back_to_list, button_label, open_columns
 from cop.shell.lazy import filter_panel, lazy_expander
+from cop.shell.markdown_editor import markdown_editor
 from cop.shell.text import heading, markdown, plain
 from cop.workshops.labels import KIND_LABELS
 from cop.workshops.queries import find_workshops
@@ -280,7 +281,13 @@ def practice_form(
             format_func=lambda v: _("unknown") if v is None else (_("yes") if v else _("no")),
         )
         for field, label in FORM_LABELS.items():
-            values[field] = st.text_area(_(label), value=getattr(p, field) if p else "", height=100)
+            values[field] = markdown_editor(
+                _(label),
+                getattr(p, field) if p else "",
+                key=f"{key}-{field}",
+                height=140,
+                language=actor.language,
+            )
             field_error(key, field, actor.language)
         values["links"] = st.text_area(
             _("Links (one web address per line)"), value="\n".join(p.links) if p else ""
@@ -309,6 +316,8 @@ def practice_form(
             **values,
         )
     if done is not None:
+        for field in FORM_LABELS:  # the next new practice starts empty
+            st.session_state.pop(f"{key}-{field}", None)
         st.query_params["id"] = str(done.id)
         st.rerun()
 

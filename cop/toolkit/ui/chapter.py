@@ -62,7 +62,9 @@ def chapter_page(actor: Actor, chapter_id: int) -> None:
             if detail.published is None:
                 st.info(_("This chapter has no approved revision yet."))
             else:
-                draw_blocks(Document.from_json(detail.published.document).blocks[1:])
+                draw_blocks(
+                    Document.from_json(detail.published.document).blocks[1:], actor.language
+                )
     with review:
         _revisions(actor, detail)
     with export:

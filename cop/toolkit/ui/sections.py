@@ -9,6 +9,8 @@ sections stay as they read. User text is drawn through the safe renderer only.
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 import streamlit as st
@@ -23,7 +25,7 @@ from cop.practices import service as practices
 from cop.practices import standards
 from cop.practices.review import STATUS_LABELS as PRACTICE_STATUSES
 from cop.shell.confirm import confirmed
-from cop.shell.formatting import local_time
+from cop.shell.formatting import format_date, local_time
 from cop.shell.forms import (
     clear_form,
     draw_conflict,
@@ -33,6 +35,7 @@ from cop.shell.forms import (
     submit,
     widget_key,
 )
+from cop.shell.markdown_editor import markdown_editor
 from cop.shell.text import heading, markdown, plain
 from cop.toolkit import sections as toolkit_sections
 from cop.toolkit.blocks import DEFAULT_TITLES, KIND_LABELS
@@ -56,7 +59,21 @@ def editing_key(chapter_id: int) -> str:
     return f"toolkit-editing-{chapter_id}"
 
 
-def draw_blocks(blocks: list[Block]) -> None:
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _cell(value: str, language: str) -> str:
+    """A table cell as the reader reads it: the document keeps days as ISO dates (every export
+    formats them for its edition), the screen writes them as the reader's language does."""
+    if _ISO_DAY.match(value):
+        try:
+            return format_date(date.fromisoformat(value), language)
+        except ValueError:
+            return value
+    return value
+
+
+def draw_blocks(blocks: list[Block], language: str) -> None:
     """A document's blocks with Streamlit's elements (the table of contents is left out)."""
     for block in blocks:
         if isinstance(block, Heading):
@@ -71,7 +88,10 @@ def draw_blocks(blocks: list[Block]) -> None:
                     markdown(f"**{escape(label)}**\n\n{text}")
         elif isinstance(block, Table):
             st.dataframe(
-                [dict(zip(block.columns, row, strict=False)) for row in block.rows],
+                [
+                    dict(zip(block.columns, (_cell(c, language) for c in row), strict=False))
+                    for row in block.rows
+                ],
                 hide_index=True,
                 width="stretch",
                 height="content",  # read top to bottom: no table scrolls inside the page
@@ -157,7 +177,7 @@ def _section_reading(
         markdown(section.body)
     elif not blocks:
         st.caption(_("This section has no text yet."))
-    draw_blocks(blocks)
+    draw_blocks(blocks, actor.language)
     if (
         section.kind == SectionKind.KEY_RESULTS
         and records.key_results is not None
@@ -266,12 +286,11 @@ def section_edit_form(actor: Actor, detail: ChapterDetail, section: Section, key
     base = _edit_base(section)
     title = st.text_input(_("Title"), key=f"title-{section.id}")
     field_error(key, "title", actor.language)
-    body = st.text_area(_("Text (Markdown)"), height=220, key=f"body-{section.id}")
+    body = markdown_editor(
+        _("Text (Markdown)"), key=f"body-{section.id}", height=220, language=actor.language
+    )
     st.session_state[f"section-draft-{section.id}"] = {"title": title, "body": body}
     field_error(key, "body", actor.language)
-    if body.strip():
-        st.caption(_("Preview"))
-        markdown(body)
     suffix = f"{section.id}-{section.version}"
     settings = _settings(actor, detail, section, suffix, key)
     with st.container(horizontal=True, gap="small"):

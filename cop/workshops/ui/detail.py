@@ -41,6 +41,7 @@ from cop.shell.forms import (
 )
 from cop.shell.history import history_table
 from cop.shell.in_place import back_to_list
+from cop.shell.markdown_editor import markdown_editor
 from cop.shell.text import markdown, plain
 from cop.workshops import agenda, attachments, attendance, outcomes
 from cop.workshops import service as workshops
@@ -167,10 +168,14 @@ def _lifecycle(actor: Actor, d: WorkshopDetail) -> None:
         ):
             errors_banner(key, actor.language)
             with st.form(key):
-                st.text_area(_("Minutes (Markdown)"), height=150, key=f"{key}-minutes")
+                markdown_editor(
+                    _("Minutes (Markdown)"), key=f"{key}-minutes", language=actor.language
+                )
                 field_error(key, "minutes", actor.language)
-                st.text_area(
-                    _("Closing report (Markdown)"), height=150, key=f"{key}-closing_report"
+                markdown_editor(
+                    _("Closing report (Markdown)"),
+                    key=f"{key}-closing_report",
+                    language=actor.language,
                 )
                 field_error(key, "closing_report", actor.language)
                 st.caption(_("Add the outcomes first: a closed workshop is read-only."))

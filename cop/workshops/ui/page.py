@@ -1,4 +1,4 @@
-"""The workshops page: the list with filters, the month calendar and the upcoming ones.
+"""The workshops page: the list with filters, the calendar (a month or a week) and the upcoming ones.
 
 The page file only guards and calls ``draw_workshops_page`` (see cop/actions/ui/page.py for why).
 """
@@ -12,10 +12,12 @@ from cop.core.i18n import translator
 from cop.core.permissions import Actor
 from cop.shell.formatting import opened_record_id
 from cop.shell.in_place import remember
+from cop.shell.lazy import keep
 from cop.shell.sidebar import selected_community_id
 from cop.workshops.service import readable_community
+from cop.workshops.ui.calendar import MODE_KEY, calendar_view
 from cop.workshops.ui.detail import workshop_page
-from cop.workshops.ui.views import LIST_KEYS, month_view, upcoming_view, workshop_list
+from cop.workshops.ui.views import LIST_KEYS, upcoming_view, workshop_list
 
 
 def draw_workshops_page(actor: Actor) -> None:
@@ -30,11 +32,12 @@ def draw_workshops_page(actor: Actor) -> None:
         chosen = selected_community_id(actor)
         with read_session() as session:
             community = readable_community(session, actor, chosen) if chosen else None
+        keep([MODE_KEY])  # month or week, also while another view is shown
         views = {"list": _("List"), "calendar": _("Calendar"), "upcoming": _("Upcoming")}
         st.session_state.setdefault("ws_view", "list")  # not default=: "Back to the list" sets it
         view = st.segmented_control(_("View"), list(views), format_func=views.get, key="ws_view")
         if view == "calendar":
-            month_view(actor, chosen)
+            calendar_view(actor, chosen)
         elif view == "upcoming":
             upcoming_view(actor, chosen)
         else:

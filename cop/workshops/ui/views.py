@@ -1,4 +1,4 @@
-"""The workshops list (filters, paging, exports), the month calendar, the upcoming list, and the workshop form.
+"""The workshops list (filters, paging, exports), the upcoming list, and the workshop form (the calendar: ``calendar``).
 
 Drawn for pages/workshops.py. Every read and write goes through the workshop
 services: lists are filtered, paged and counted in SQL, and only the chosen
@@ -8,7 +8,6 @@ services decide.
 
 from __future__ import annotations
 
-import calendar
 from datetime import datetime, time
 from typing import Any
 
@@ -19,7 +18,6 @@ from sqlmodel import Session
 from cop.communities import people
 from cop.communities import service as communities
 from cop.communities.models import Community, OrganisationKind
-from cop.core import clock
 from cop.core.db import read_session
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_, translator
@@ -33,9 +31,7 @@ from cop.shell.formatting import (
     TIME_ZONES,
     display_table,
     local_time,
-    month_name,
     record_link,
-    weekday_abbreviations,
 )
 from cop.shell.forms import (
     draw_conflict,
@@ -55,7 +51,8 @@ from cop.workshops import io as workshop_io
 from cop.workshops import service as workshops
 from cop.workshops.labels import FORMAT_LABELS, KIND_LABELS, STATUS_LABELS
 from cop.workshops.models import Workshop
-from cop.workshops.queries import SORTS, find_workshops, month_calendar, upcoming_workshops
+from cop.workshops.queries import SORTS, find_workshops, upcoming_workshops
+from cop.workshops.ui.calendar import DAY_KEY, MODE_KEY
 
 PAGE_SIZE = 25
 PAGE_KEY = "workshops_page"
@@ -85,7 +82,7 @@ FILTERS: dict[str, Any] = {
 }
 NEW_FORM = "workshop-new"
 # What "Back to the list" puts back: the view, the search, the filters, the page and the month.
-LIST_KEYS = ["ws_view", "ws_text", *FILTERS, PAGE_KEY, "ws_cal_year", "ws_cal_month"]
+LIST_KEYS = ["ws_view", "ws_text", *FILTERS, PAGE_KEY, MODE_KEY, DAY_KEY]
 
 
 def _filters(actor: Actor, community_id: int | None) -> dict[str, Any]:
@@ -346,50 +343,6 @@ def _import_form(actor: Actor, community: Community) -> None:
             hide_index=True,
             width="stretch",
         )
-
-
-def month_view(actor: Actor, community_id: int | None) -> None:
-    """A month of the actor's calendar, a week per row, with the workshops of each day."""
-    _ = translator(actor.language)
-    today = local_time(clock.now(), actor.time_zone, "%Y-%m").split("-")
-    # Defaults through the state, not the widgets: "Back to the list" may have put a month back.
-    st.session_state.setdefault("ws_cal_year", int(today[0]))
-    st.session_state.setdefault("ws_cal_month", int(today[1]))
-    left, right = st.columns(2)
-    year = int(
-        left.number_input(_("Year"), min_value=1990, max_value=2100, step=1, key="ws_cal_year")
-    )
-    month = right.selectbox(
-        _("Month"),
-        list(range(1, 13)),
-        key="ws_cal_month",
-        format_func=lambda m: month_name(m, actor.language),
-    )
-    days = read(
-        month_calendar,
-        actor,
-        year,
-        month,
-        community_id=community_id,
-        reader_language=actor.language,
-        cached=True,
-    )
-    header = st.columns(7)
-    for column, name in zip(header, weekday_abbreviations(actor.language), strict=True):
-        column.markdown(f"**{name}**")
-    for week in calendar.Calendar().monthdatescalendar(year, month):
-        cells = st.columns(7, border=True)
-        for cell, day in zip(cells, week, strict=True):
-            if day.month != month:
-                cell.caption(" ")
-                continue
-            cell.markdown(f"**{day.day}**")
-            found = days.get(day, [])
-            with cell:
-                for row in found[:3]:
-                    record_link("workshops", row.title, row.id)
-            if len(found) > 3:
-                cell.caption(_("and {n} more").format(n=len(found) - 3))
 
 
 def upcoming_view(actor: Actor, community_id: int | None) -> None:

@@ -1,10 +1,9 @@
 """The board's browser part: our script over SortableJS as one ``st.components.v2`` component.
 
 It runs in the page (no iframe, no build step). SortableJS 1.15.7 (MIT, ``SORTABLE-LICENSE``)
-is the npm package's ``Sortable.min.js``, shipped here unchanged: the script goes to the
-browser inline with the element and is loaded from a blob address, so nothing is fetched
-from outside the host. Titles, names and labels travel as JSON data and ``board.js`` sets
-them with ``textContent`` only.
+is the npm package's ``Sortable.min.js``, shipped here unchanged and sent inline with our
+script (``cop.shell.components``), so nothing is fetched from outside the host. Titles,
+names and labels travel as JSON data and ``board.js`` sets them with ``textContent`` only.
 """
 
 from __future__ import annotations
@@ -15,28 +14,15 @@ from typing import Any
 
 import streamlit as st
 
+from cop.shell.components import module_script
+
 NAME = "cop_action_board"
 _HERE = files(__package__)
-
-
-def _script() -> str:
-    """SortableJS, then ours, as one ES module.
-
-    Sortable.min.js is a UMD bundle: given a CommonJS-style ``module`` it exports itself
-    there instead of on ``window``, so the page gains no global.
-    """
-    sortable = (_HERE / "sortable.min.js").read_text(encoding="utf-8")
-    board = (_HERE / "board.js").read_text(encoding="utf-8")
-    return (
-        "const module = { exports: {} };\nconst exports = module.exports;\n"
-        f"{sortable}\nconst Sortable = module.exports;\n{board}"
-    )
-
 
 _mount = st.components.v2.component(
     NAME,
     css=(_HERE / "board.css").read_text(encoding="utf-8"),
-    js=_script(),
+    js=module_script(_HERE, "sortable.min.js", "Sortable", "board.js"),
     isolate_styles=False,  # SortableJS follows pointer events through the page's own DOM
 )
 
