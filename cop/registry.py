@@ -17,6 +17,8 @@ from cop.actions import models as actions_tables
 from cop.communities import history as communities_history
 from cop.communities import models as communities_tables
 from cop.core import audit, db
+from cop.outbox import history as outbox_history
+from cop.outbox import models as outbox_tables
 from cop.practices import history as practices_history
 from cop.practices import models as practices_tables
 from cop.search import index as search_index
@@ -35,6 +37,7 @@ TABLE_MODULES = (
     actions_tables,
     practices_tables,
     toolkit_tables,
+    outbox_tables,
 )
 
 # The modules that tell the history (cop.core.history) how to name each capability's records.
@@ -45,6 +48,7 @@ HISTORY_MODULES = (
     actions_history,
     practices_history,
     toolkit_history,
+    outbox_history,
 )
 
 search_index.check_kinds()
