@@ -43,7 +43,7 @@ def outbox_tab(actor: Actor) -> None:
     grid(
         [
             {
-                _("To"): r.to_address,
+                _("Recipient"): r.to_address,
                 _("Subject"): r.subject,
                 _("State"): _(STATES.get(r.status, r.status)),
                 _("Attempts"): r.attempts,
