@@ -82,6 +82,7 @@ ADMIN = [
         "Import",
         "Audit log",
         "Backups",
+        "E-mail",
     )
 ]
 ROLES: dict[str, list[State]] = {
