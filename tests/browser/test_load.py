@@ -205,6 +205,11 @@ async def _check_screen(page, where: str, run: Run) -> None:
         or await page.get_by_text(ERROR_TEXT).count()
     ):
         run.errors.append(f"{where}: an error is shown on the page")
+    # A refused form (a field message, "Nothing was saved", a conflict) is an error of the journey too.
+    for alert in await page.locator(
+        '[data-testid="stAlertContentError"]:visible, [data-testid="stAlertContentWarning"]:visible'
+    ).all_inner_texts():
+        run.errors.append(f"{where}: the page says {alert.strip()[:200]!r}")
 
 
 async def _browser_of(browser, run: Run, index: int):  # noqa: ANN001, ANN202
@@ -298,10 +303,11 @@ async def _journey(browser, run: Run, index: int, round_no: int) -> None:
         await form.get_by_label("Update (Markdown)").fill(
             f"{marker}: met the volunteers of the library."
         )
+        # The posted update as drawn in the list, not the text area: React mirrors what was typed
+        # into the text area's text, so a bare get_by_text also finds a refused update's text.
+        posted = main.get_by_test_id("stMarkdownContainer").filter(has_text=marker)
         run.timings[step].append(
-            await _timed(
-                form.get_by_role("button", name="Post update").click, main.get_by_text(marker)
-            )
+            await _timed(form.get_by_role("button", name="Post update").click, posted)
         )
         await _idle(page)
         await _check_screen(page, f"{where} {step}", run)
