@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from cop.core import clock
@@ -64,6 +65,19 @@ def enqueue(
     )
     session.add(message)
     return message
+
+
+def drop_unsent(session: Session, to_address: str) -> int:
+    """Forget the e-mail not yet sent to ``to_address`` (a person being anonymised); returns how many."""
+    if not to_address:
+        return 0
+    result = session.execute(
+        sa.delete(OutboxMessage).where(
+            func.lower(OutboxMessage.to_address) == to_address.lower(),
+            col(OutboxMessage.sent_at).is_(None),
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def status(message: OutboxMessage) -> str:

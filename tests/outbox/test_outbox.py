@@ -345,3 +345,20 @@ def test_a_calendar_part_travels_as_its_own_mime_part(engine: Engine, smtp: Smtp
     assert {"text/plain", "text/html", "text/calendar"} <= set(types)
     (part,) = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
     assert part.get_param("method") == "REQUEST" and "BEGIN:VCALENDAR" in part.get_content()
+
+
+def test_anonymising_a_person_drops_the_mail_still_waiting_for_them(
+    engine: Engine, world: factories.World, smtp: SmtpServer
+) -> None:
+    from cop.accounts import personal_data
+
+    _wants(engine, world.member, "immediate", "Lena@Example.org")
+    _wants(engine, world.observer, "immediate", "omar@example.org")
+    _notify(engine, world, world.member, "For Lena")
+    _notify(engine, world, world.observer, "For Omar")
+    assert len(_rows(engine)) == 2
+    with write_session(engine) as s:
+        personal_data.anonymise_person(s, world.admin, world.member.person_id)  # type: ignore[arg-type]
+    assert [r.to_address for r in _rows(engine)] == ["omar@example.org"]
+    assert sender.send_due(engine).sent == 1
+    assert [m["To"] for m in smtp.inbox.messages] == ["omar@example.org"]
