@@ -10,7 +10,8 @@ the record of it leaves a row to be sent again when its lease ends.
 
 A failed attempt is retried after 1, 5, 25, 125 minutes, then every 6 hours;
 after ``MAX_ATTEMPTS`` the row is given up (``failed_at``) and the admin page
-shows it with its last error and a "Retry now" button.
+shows it with its last error and a "Retry now" button. Sent rows are deleted
+after ``KEEP_SENT``.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ LONGEST_WAIT = timedelta(hours=6)
 LEASE = timedelta(minutes=5)
 BATCH = 20
 POLL_SECONDS = 5.0
+KEEP_SENT = timedelta(days=30)  # a sent row (address, subject, time) is kept this long
 ERROR_MAX = 1000
 
 
@@ -240,7 +242,19 @@ def send_due(
                 return report
             _mark_sent(engine, message.id, worker_id)
             report.sent += 1
+    if report.sent:
+        _forget_old_sent(engine)
     return report
+
+
+def _forget_old_sent(engine: Engine) -> None:
+    with _claiming(engine) as session:
+        session.execute(
+            sa.delete(OutboxMessage).where(
+                col(OutboxMessage.sent_at).is_not(None),
+                col(OutboxMessage.sent_at) < clock.now() - KEEP_SENT,
+            )
+        )
 
 
 def run_forever(

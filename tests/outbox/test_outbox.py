@@ -362,3 +362,17 @@ def test_anonymising_a_person_drops_the_mail_still_waiting_for_them(
     assert [r.to_address for r in _rows(engine)] == ["omar@example.org"]
     assert sender.send_due(engine).sent == 1
     assert [m["To"] for m in smtp.inbox.messages] == ["omar@example.org"]
+
+
+def test_sent_rows_are_forgotten_after_thirty_days(engine: Engine, smtp: SmtpServer) -> None:
+    clock.freeze(T0)
+    _queue(engine, 1, prefix="Old")
+    assert sender.send_due(engine).sent == 1
+    clock.freeze(T0 + timedelta(days=29))
+    _queue(engine, 1, prefix="Recent")
+    assert sender.send_due(engine).sent == 1
+    assert [r.subject for r in _rows(engine)] == ["Old 0", "Recent 0"]
+    clock.freeze(T0 + timedelta(days=31))
+    _queue(engine, 1, prefix="New")
+    assert sender.send_due(engine).sent == 1
+    assert [r.subject for r in _rows(engine)] == ["Recent 0", "New 0"]
