@@ -34,7 +34,7 @@ def outbox_tab(actor: Actor) -> None:
     if summary is None:
         return
     st.caption(
-        _("{waiting} e-mails waiting to be sent, {sent} sent.").format(
+        _("Waiting to be sent: {waiting}. Sent in the last 30 days: {sent}.").format(
             waiting=summary.waiting, sent=summary.sent
         )
     )
@@ -47,15 +47,16 @@ def outbox_tab(actor: Actor) -> None:
                 _("Subject"): r.subject,
                 _("State"): _(STATES.get(r.status, r.status)),
                 _("Attempts"): r.attempts,
-                _("Last error"): r.last_error,
                 _("Next attempt"): local_time(r.next_attempt_at, zone, language=language)
                 if r.next_attempt_at
                 else "–",
                 _("Queued"): local_time(r.created_at, zone, language=language),
+                _("Last error"): r.last_error,
             }
             for r in rows
         ],
         _("No e-mail failed: everything queued went out or is on its way."),
+        column_config={_("Last error"): st.column_config.TextColumn(width="large")},
     )
     if not rows:
         return
