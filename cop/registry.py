@@ -21,6 +21,7 @@ from cop.outbox import history as outbox_history
 from cop.outbox import models as outbox_tables
 from cop.practices import history as practices_history
 from cop.practices import models as practices_tables
+from cop.publishing import models as publishing_tables
 from cop.search import index as search_index
 from cop.toolkit import history as toolkit_history
 from cop.toolkit import models as toolkit_tables
@@ -37,6 +38,7 @@ TABLE_MODULES = (
     actions_tables,
     practices_tables,
     toolkit_tables,
+    publishing_tables,
     outbox_tables,
 )
 

@@ -6,8 +6,8 @@ the first digest after the upgrade does not send the whole past. Accounts get
 ``email_delivery`` (immediate, daily, weekly or off), weekly as the weekly
 digest was before.
 
-Revision ID: 0009_outbox
-Revises: 0008_notification_templates
+Revision ID: 0010_outbox
+Revises: 0009_published_site
 """
 
 from collections.abc import Sequence
@@ -18,8 +18,8 @@ from alembic import op
 
 from cop.core.columns import UTCDateTime
 
-revision: str = "0009_outbox"
-down_revision: str | None = "0008_notification_templates"
+revision: str = "0010_outbox"
+down_revision: str | None = "0009_published_site"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
