@@ -6,8 +6,8 @@ the first digest after the upgrade does not send the whole past. Accounts get
 ``email_delivery`` (immediate, daily, weekly or off), weekly as the weekly
 digest was before.
 
-Revision ID: 0010_outbox
-Revises: 0009_published_site
+Revision ID: 0011_outbox
+Revises: 0010_calendar_feed
 """
 
 from collections.abc import Sequence
@@ -18,8 +18,8 @@ from alembic import op
 
 from cop.core.columns import UTCDateTime
 
-revision: str = "0010_outbox"
-down_revision: str | None = "0009_published_site"
+revision: str = "0011_outbox"
+down_revision: str | None = "0010_calendar_feed"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
