@@ -103,6 +103,7 @@ ADMIN = [
         "Import",
         "Audit log",
         "Backups",
+        "E-mail",
     )
 ]
 ROLES: dict[str, list[State]] = {
