@@ -16,9 +16,6 @@ from typing import Any
 
 OUTLINE = Path(__file__).parent / "data" / "europe.json"
 
-# The frame the projection fits: Lisbon to Helsinki, Athens to the North Cape's south.
-FRAME = [[-11.0, 35.0], [32.0, 35.0], [-11.0, 65.0], [32.0, 65.0], [10.5, 67.0], [10.5, 34.0]]
-
 # Okabe-Ito colours, told apart with colour-blindness too; each kind also has its own shape.
 KINDS: dict[str, tuple[str, str]] = {
     "city": ("circle", "#0072B2"),
@@ -28,8 +25,18 @@ KINDS: dict[str, tuple[str, str]] = {
     "practice": ("cross", "#CC79A7"),
 }
 
+LEGEND = {
+    "orient": "bottom",
+    "direction": "horizontal",
+    "symbolSize": 110,
+    "symbolOpacity": 1,
+    "symbolStrokeWidth": 0,
+    "labelFontSize": 13,
+}
+
 # Marks at one host sit on a ring around it, so none hides another (degrees of latitude).
-RING = 0.55
+RING = 1.0
+SPOTS = 6  # on each ring, 60° apart: at the page's usual scale, a mark's width apart
 
 
 @lru_cache(maxsize=1)
@@ -42,8 +49,8 @@ def outline() -> dict[str, Any]:
 
 def around(latitude: float, longitude: float, index: int) -> tuple[float, float]:
     """The ``index``-th spot on the ring around a place (0 is above it, then clockwise)."""
-    angle = math.radians(90 - 45 * index)
-    ring = RING * (1 + index // 8)
+    angle = math.radians(90 - 360 / SPOTS * index + 30 * (index // SPOTS))
+    ring = RING * (1 + index // SPOTS)
     stretch = 1 / max(math.cos(math.radians(latitude)), 0.2)
     return latitude + ring * math.sin(angle), longitude + ring * math.cos(angle) * stretch
 
@@ -70,15 +77,27 @@ def map_spec(
         "longitude": {"field": "lon", "type": "quantitative"},
         "latitude": {"field": "lat", "type": "quantitative"},
     }
-    rows = [m | {"legend": legend[m["kind"]]} for m in marks]
+    rows = [
+        m
+        | {
+            "legend": legend[m["kind"]],
+            "description": " · ".join(
+                str(m[f]) for f in ("name", "what", "when", "community") if m.get(f)
+            ),
+        }
+        for m in marks
+    ]
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": {"text": title, "anchor": "start"},
         "height": height,
+        # Centred on 9°E 50°N and scaled to the drawn size, so Lisbon, Helsinki and Athens
+        # show at 1400 px and on a phone alike (a fitted extent clipped the land at its edges).
         "projection": {
             "type": "azimuthalEqualArea",
-            "rotate": [-10, -52, 0],
-            "fit": {"type": "Feature", "geometry": {"type": "MultiPoint", "coordinates": FRAME}},
+            "rotate": [-9, -50, 0],
+            "scale": {"expr": "min(height * 1.75, width * 1.45)"},
+            "translate": {"expr": "[width / 2, height / 2]"},
         },
         "layer": [
             {
@@ -116,7 +135,7 @@ def map_spec(
                 "mark": {
                     "type": "point",
                     "filled": True,
-                    "size": 110,
+                    "size": 90,
                     "opacity": 0.95,
                     "stroke": "#ffffff",
                     "strokeWidth": 1,
@@ -129,15 +148,16 @@ def map_spec(
                         "type": "nominal",
                         "title": None,
                         "scale": kind_scale | {"range": [KINDS[k][0] for k in order]},
-                        "legend": {"orient": "bottom", "direction": "horizontal"},
+                        "legend": LEGEND,
                     },
                     "color": {
                         "field": "legend",
                         "type": "nominal",
                         "title": None,
                         "scale": kind_scale | {"range": [KINDS[k][1] for k in order]},
-                        "legend": {"orient": "bottom", "direction": "horizontal"},
+                        "legend": LEGEND,
                     },
+                    "description": {"field": "description", "type": "nominal"},
                     "tooltip": tooltip,
                 },
             },

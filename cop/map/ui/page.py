@@ -197,7 +197,7 @@ def _open_picked(actor: Actor, event: Any, data: MapData) -> None:
 def _place_card(actor: Actor, place: Place, data: MapData) -> None:
     """What a city or partner takes part in, with links to its workshops and practices."""
     _ = translator(actor.language)
-    with st.container(border=True):
+    with st.container(border=True, key="map-place"):
         st.subheader(plain(place.name))
         st.caption(
             " · ".join(
