@@ -67,6 +67,7 @@ FACILITATOR = [
     State("practices-standards", "practices", choose="Standards"),
     State("practices-self-assessment", "practices", choose="Self-assessment"),
     State("practice-one", "practices", address="practices?id=1"),
+    State("map", "map"),
     State("toolkit-revisions", "toolkit", choose="Revisions"),
     State("toolkit-export", "toolkit", choose="Export"),
     State("search-results", "search", then=_search),
