@@ -27,7 +27,7 @@ KINDS: dict[str, tuple[str, str]] = {
 
 LEGEND = {
     "orient": "bottom",
-    "direction": "horizontal",
+    "columns": 3,  # two rows: a phone's width holds three names, not five
     "symbolSize": 110,
     "symbolOpacity": 1,
     "symbolStrokeWidth": 0,
