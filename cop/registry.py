@@ -19,6 +19,7 @@ from cop.communities import models as communities_tables
 from cop.core import audit, db
 from cop.practices import history as practices_history
 from cop.practices import models as practices_tables
+from cop.publishing import models as publishing_tables
 from cop.search import index as search_index
 from cop.toolkit import history as toolkit_history
 from cop.toolkit import models as toolkit_tables
@@ -35,6 +36,7 @@ TABLE_MODULES = (
     actions_tables,
     practices_tables,
     toolkit_tables,
+    publishing_tables,
 )
 
 # The modules that tell the history (cop.core.history) how to name each capability's records.

@@ -36,6 +36,7 @@ from cop.core import cli as db
 from cop.core.cli_common import EXIT_FAILED, EXIT_USAGE, Parser, error
 from cop.core.errors import CopError, ValidationError
 from cop.home import cli as notify
+from cop.publishing import cli as publish
 from cop.search import cli as search
 from cop.toolkit import cli as export
 
@@ -52,6 +53,7 @@ GROUPS = [
     search,
     notify,
     export,
+    publish,
     actions,
 ]
 

@@ -131,6 +131,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "chapter.approve": FACILITATORS,
     "chapter.restore": FACILITATORS,
     "chapter.export": EVERY_ROLE,
+    # the published website: admins publish the edition, facilitators their own chapter
+    "toolkit.publish": ADMIN_ONLY,
+    "chapter.publish": FACILITATORS,
 }
 
 # Workspace-level operations any signed-in user may perform on their own behalf.

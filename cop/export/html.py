@@ -19,6 +19,7 @@ import nh3
 from cop.core.markdown import to_html
 from cop.export.document import (
     TOC,
+    Block,
     Document,
     Figure,
     Heading,
@@ -210,6 +211,20 @@ def _toc(document: Document, block: TOC) -> str:
         for h in document.headings(max_level=2)
     )
     return f'<nav class="toc"><p class="toc-title">{_e(block.title)}</p><ul>{items}</ul></nav>'
+
+
+def block_html(block: Block) -> str:
+    """One block other than a heading or contents, sanitised: the published site's content.
+
+    Figures are left to the caller, which links them as files instead of inlining them.
+    """
+    if isinstance(block, Paragraph):
+        return sanitise(xml_safe(f'<div class="md">{_markdown(block.markdown)}</div>'))
+    if isinstance(block, PracticeBox):
+        return sanitise(xml_safe(_practice(block)))
+    if isinstance(block, Table):
+        return sanitise(xml_safe(_table(block)))
+    return ""
 
 
 def body(document: Document) -> str:

@@ -63,6 +63,7 @@ from cop.core.permissions import PERMISSIONS, SELF_SERVICE, SYSTEM, Actor, Role,
 from cop.practices import self_assessment, standards
 from cop.practices import service as practices
 from cop.practices.models import Practice, ReviewStatus, Standard
+from cop.publishing import service as publishing
 from cop.toolkit import export as toolkit_export
 from cop.toolkit import revisions as toolkit_revisions
 from cop.toolkit import sections as toolkit_sections
@@ -391,6 +392,15 @@ REGISTRY: dict[str, Case] = {
             lambda t: toolkit.update_toolkit(s, a, t.id, t.version, title="Renamed edition")
         )(toolkit.create_toolkit(s, SYSTEM, title="E", year=2021)),
         "workspace",
+    ),
+    "toolkit.publish": Case(
+        lambda s, a, w: publishing.plan_publication(s, a, _chapter(s, w, approvals=1).toolkit_id),
+        "workspace",
+    ),
+    "chapter.publish": Case(
+        lambda s, a, w: (
+            lambda c: publishing.plan_publication(s, a, c.toolkit_id, chapter_id=c.id)
+        )(_chapter(s, w, approvals=1))
     ),
     "chapter.edit": Case(
         lambda s, a, w: toolkit_sections.add_section(

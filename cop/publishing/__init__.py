@@ -1,0 +1,1 @@
+"""The published toolkit: approved chapters as a static, searchable website anyone may read."""

@@ -1,0 +1,1 @@
+"""The Toolkit page's "Published website" panel."""
