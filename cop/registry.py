@@ -14,6 +14,7 @@ from cop.accounts import history as accounts_history
 from cop.accounts import models as accounts_tables
 from cop.actions import history as actions_history
 from cop.actions import models as actions_tables
+from cop.calendars import models as calendars_tables
 from cop.communities import history as communities_history
 from cop.communities import models as communities_tables
 from cop.core import audit, db
@@ -37,6 +38,7 @@ TABLE_MODULES = (
     practices_tables,
     toolkit_tables,
     publishing_tables,
+    calendars_tables,
 )
 
 # The modules that tell the history (cop.core.history) how to name each capability's records.

@@ -1,6 +1,9 @@
-"""Profile: everyone's own name, e-mail, language and time zone, password, and a copy of their data."""
+"""Profile: own name, e-mail, language and time zone, password, a copy of one's data, calendar address."""
 
 from cop.accounts.ui.profile_page import draw_profile_page
+from cop.calendars.ui.panel import calendar_panel
 from cop.shell.gate import require_actor
 
-draw_profile_page(require_actor("profile"))
+actor = require_actor("profile")
+draw_profile_page(actor)
+calendar_panel(actor)

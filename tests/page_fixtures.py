@@ -7,6 +7,7 @@ user from the database and applies every check.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -85,3 +86,18 @@ def as_shown(markdown_source: str) -> str:
     """What Streamlit shows for escaped plain text (cop.shell.text.plain): each backslash
     escape as its character, without the invisible word joiners."""
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown_source).replace("\u2060", "")
+
+
+def press_in_grid(at: AppTest, column: str, row: int, grid: int = 0) -> AppTest:
+    """What the browser sends when a button cell of a dataframe is clicked, then a run.
+
+    AppTest has no interaction for a dataframe's button column (``ButtonColumn``), so the
+    click goes in as the browser sends it: a trigger next to the other widgets' values.
+    """
+    frame = at.dataframe[grid]
+    states = at._tree.get_widget_states()
+    trigger = states.widgets.add()
+    trigger.id = frame.proto.button_click_widgets[column]
+    label = str(frame.value[column].iloc[row])
+    trigger.string_trigger_value.data = json.dumps({"row": row, "label": label})
+    return at._run(states)

@@ -143,6 +143,7 @@ SELF_SERVICE: frozenset[str] = frozenset(
         "user.update_own_profile",
         "person.export_own",
         "notification.read_own",
+        "calendar.subscribe_own",
     }
 )
 

@@ -53,6 +53,7 @@ from cop.actions import updates as action_updates
 from cop.actions.models import Action
 from cop.backup import archive as portability
 from cop.backup.seed import seed as seed_workspace
+from cop.calendars import service as calendars
 from cop.communities import onboarding, people
 from cop.communities import service as communities
 from cop.communities.models import Community, Membership, Organisation, Person
@@ -582,6 +583,7 @@ REGISTRY: dict[str, Case] = {
         )
     ),
     # notifications: the own inbox, and the operator jobs
+    "calendar.subscribe_own": Case(lambda s, a, w: calendars.new_feed_address(s, a), "self"),
     "notification.read_own": Case(lambda s, a, w: notifications.mark_read(s, a), "self"),
     "notification.send_overdue": Case(lambda s, a, w: reminders.overdue_actions(s, a), "workspace"),
     "notification.send_digest": Case(

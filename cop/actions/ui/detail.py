@@ -32,6 +32,7 @@ from cop.shell.forms import (
     widget_key,
 )
 from cop.shell.history import history_table
+from cop.shell.in_place import back_to_list, button_label, open_columns
 from cop.shell.text import markdown, plain
 
 
@@ -45,9 +46,7 @@ def action_page(actor: Actor, action_id: str) -> None:
     _ = translator(actor.language)
     d: ActionDetail = read(action_detail, actor, action_id, reader_language=actor.language)
     a = d.action
-    if st.button(_("Back to the list"), icon=":material/arrow_back:"):
-        del st.query_params["id"]
-        st.rerun()
+    back_to_list(actor, "actions")
     st.title(plain(a.title))
     st.caption(
         " · ".join(
@@ -372,8 +371,8 @@ def _sub_actions(actor: Actor, d: ActionDetail) -> None:
         st.dataframe(
             [
                 {
-                    _("Action"): f"actions?id={r.id}",
-                    _("Title"): r.title,
+                    _("Action"): _("Open"),
+                    _("Title"): button_label(r.title),
                     _("Status"): status_label(r.status, _),
                     _("Progress"): r.progress,
                     _("Due"): format_date(r.due_date, actor.language),
@@ -384,7 +383,12 @@ def _sub_actions(actor: Actor, d: ActionDetail) -> None:
             hide_index=True,
             width="stretch",
             column_config={
-                _("Action"): st.column_config.LinkColumn(display_text=_("Open")),
+                **open_columns(
+                    "actions",
+                    (),
+                    [r.id for r in d.sub_actions],
+                    {_("Action"): "secondary", _("Title"): "tertiary"},
+                ),
                 _("Progress"): st.column_config.ProgressColumn(
                     min_value=0, max_value=100, format="%d %%"
                 ),

@@ -78,6 +78,14 @@ def action_form(
     def k(name: str) -> str:
         return f"{key}-{name}"
 
+    # A new action's community may have been changed above the form: drop the other one's people.
+    state = st.session_state
+    if any(p not in members for p in state[k("co_owner_ids")]):
+        state[k("co_owner_ids")] = [p for p in state[k("co_owner_ids")] if p in members]
+    if state[k("owner_person_id")] is not None and state[k("owner_person_id")] not in members:
+        state[k("owner_person_id")] = None
+    if state[k("parent_id")] is not None and state[k("parent_id")] not in parents:
+        state[k("parent_id")] = 0
     with st.form(key):
         st.text_input(_("Title"), key=k("title"))
         field_error(key, "title", actor.language)

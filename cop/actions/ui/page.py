@@ -12,12 +12,15 @@ from cop.actions.ui.board import board_view
 from cop.actions.ui.detail import action_page
 from cop.actions.ui.form import FORM_FIELDS, action_form
 from cop.actions.ui.plan import city_plan_view
-from cop.actions.ui.views import filters, table_view, timeline_view
+from cop.actions.ui.views import LIST_KEYS, filters, table_view, timeline_view
 from cop.communities import service as communities
+from cop.communities.models import Community
 from cop.core.i18n import translator
-from cop.core.permissions import Actor, is_allowed
+from cop.core.permissions import Actor
 from cop.shell.cache import cached_read
+from cop.shell.community_picker import pick_community, writable_communities
 from cop.shell.formatting import opened_record_id
+from cop.shell.in_place import remember
 from cop.shell.lazy import lazy_expander
 from cop.shell.sidebar import selected_community_id
 
@@ -53,13 +56,25 @@ def draw_actions_page(actor: Actor) -> None:
                 timeline_view(actor, chosen)
             else:
                 table_view(actor, community, chosen)
-                if community is not None and is_allowed(actor, "action.create", community):
-                    form = lazy_expander(
-                        _("New action"),
-                        "act_new_open",
-                        icon=":material/add_task:",
-                        kept=[f"action-new-{field}" for field in FORM_FIELDS],
-                    )
-                    if form is not None:
-                        with form:
-                            action_form(actor, community, "action-new", None)
+                _new_action(actor, community)
+    remember("actions", LIST_KEYS)
+
+
+def _new_action(actor: Actor, chosen: Community | None) -> None:
+    """ "New action" in the sidebar's community or, under "All my communities", in the one
+    the form asks for."""
+    _ = translator(actor.language)
+    choices = writable_communities(actor, "action.create", chosen)
+    if not choices:
+        return
+    form = lazy_expander(
+        _("New action"),
+        "act_new_open",
+        icon=":material/add_task:",
+        kept=[f"action-new-{field}" for field in FORM_FIELDS] + ["action-new-community"],
+    )
+    if form is not None:
+        with form:
+            community = pick_community(actor, choices, chosen, "action-new-community")
+            if community is not None:
+                action_form(actor, community, "action-new", None)

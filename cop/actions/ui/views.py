@@ -26,13 +26,15 @@ from cop.communities.models import Community
 from cop.core import clock
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_, translator
-from cop.core.permissions import Actor, is_allowed
+from cop.core.permissions import Actor
 from cop.core.settings import LIMITS
 from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.shell.cache import cached_read
+from cop.shell.community_picker import pick_community, writable_communities
 from cop.shell.formatting import chart_date_format, display_table, format_date
 from cop.shell.forms import localize, read, submit
 from cop.shell.grid import grid, narrowed
+from cop.shell.in_place import button_label, open_columns
 from cop.shell.lazy import filter_panel, lazy_expander
 
 PAGE_SIZE = 25
@@ -62,6 +64,9 @@ FILTERS: dict[str, Any] = {
     "act_to": None,
     "act_overdue": False,
 }
+OWNER_KEY = "board_owner"  # the board's own filter
+# What "Back to the list" puts back: the tab, the search, the filters, the page, the board's owner.
+LIST_KEYS = ["actions_view", "act_text", *FILTERS, PAGE_KEY, OWNER_KEY]
 
 
 def filters(actor: Actor, community: Community | None) -> dict[str, Any]:
@@ -169,8 +174,9 @@ def _found(actor: Actor, service: Any, **kwargs: Any) -> Any:
 
 def _table_page(
     session: Session, actor: Actor, chosen: dict[str, Any], page: int
-) -> tuple[pa.Table, int]:
-    """One page of matching actions, formatted for the reader, and the number of matches (cached as one read)."""
+) -> tuple[pa.Table, list[int], int]:
+    """One page of matching actions formatted for the reader, their ids and the number of
+    matches (cached as one read)."""
     _ = translator(actor.language)
     rows, total = action_views.find_actions(
         session, actor, **chosen, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
@@ -195,8 +201,8 @@ def _table_page(
             zip(
                 columns,
                 (
-                    f"actions?id={r.id}",
-                    r.title,
+                    _("Open"),
+                    button_label(r.title),
                     status_label(r.status, _),
                     r.progress,
                     progress_source(r.progress_from, _),
@@ -214,7 +220,7 @@ def _table_page(
         )
         for r in rows
     ]
-    return display_table(shown, columns), total
+    return display_table(shown, columns), [r.id for r in rows], total
 
 
 def table_view(actor: Actor, community: Community | None, chosen: dict[str, Any]) -> None:
@@ -222,24 +228,21 @@ def table_view(actor: Actor, community: Community | None, chosen: dict[str, Any]
     _ = translator(actor.language)
     page = int(st.session_state.get(PAGE_KEY, 1))
     found = _found(actor, _table_page, chosen=chosen, page=page)
-    table, total = found if found is not None else (display_table([], []), 0)
+    table, ids, total = found if found is not None else (display_table([], []), [], 0)
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     if page > pages:
         st.session_state[PAGE_KEY] = 1
         st.rerun()
-    count = _("{n} actions").format(n=total)
-    if community is None:  # one caption, not two: every element costs every run
-        count += " · " + _("Choose a community in the sidebar to add, export or import actions.")
-    st.caption(count)
+    st.caption(_("{n} actions").format(n=total))
     grid(
         table,
         _("No action matches these filters: change the search or clear the filters.")
         if narrowed(chosen)
-        else _("No actions yet: members add them under “New action” below.")
-        if community is not None
-        else _("No actions yet: choose a community in the sidebar to add the first one."),
+        else _("No actions yet: members add them under “New action” below."),
         column_config={
-            _("Action"): st.column_config.LinkColumn(display_text=_("Open")),
+            **open_columns(
+                "actions", LIST_KEYS, ids, {_("Action"): "secondary", _("Title"): "tertiary"}
+            ),
             _("Progress"): st.column_config.ProgressColumn(
                 min_value=0, max_value=100, format="%d %%"
             ),
@@ -253,22 +256,28 @@ def table_view(actor: Actor, community: Community | None, chosen: dict[str, Any]
             step=1,
             key=PAGE_KEY,
         )
-    if community is None:
-        return
-    exports, imports = (
-        is_allowed(actor, "action.export", community),
-        is_allowed(actor, "action.import", community),
-    )
+    _export_and_import(actor, community)
+
+
+def _export_and_import(actor: Actor, chosen: Community | None) -> None:
+    """One panel: one exports a community's actions, edits the file, and imports it here.
+
+    Under "All my communities" the export asks for the community; the import needs none
+    (each row names its action).
+    """
+    _ = translator(actor.language)
+    exports = writable_communities(actor, "action.export", chosen)
+    imports = bool(writable_communities(actor, "action.import", chosen))
     if not (exports or imports):
         return
-    # One panel: one exports the community's actions, edits the file, and imports it here.
     panel = lazy_expander(
         _("Export and import (CSV)"), "act_csv_open", icon=":material/import_export:"
     )
     if panel is None:
         return
     with panel:
-        if exports and st.button(
+        community = pick_community(actor, exports, chosen, "act_export_community")
+        if community is not None and st.button(
             _("Export the community's actions as CSV"), icon=":material/table:"
         ):
             data = read(

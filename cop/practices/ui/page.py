@@ -11,10 +11,13 @@ from cop.communities import service as communities
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
 from cop.practices.ui.standards import self_assessment_tab, standards_tab
-from cop.practices.ui.views import practice_list, practice_page
+from cop.practices.ui.views import LIST_KEYS, practice_list, practice_page
 from cop.shell.cache import cached_read
 from cop.shell.formatting import opened_record_id
+from cop.shell.in_place import remember
 from cop.shell.sidebar import selected_community_id
+
+TABS = (standards_tab, self_assessment_tab)
 
 
 def draw_practices_page(actor: Actor) -> None:
@@ -40,7 +43,7 @@ def draw_practices_page(actor: Actor) -> None:
     if practices_tab.open:
         with practices_tab:
             practice_list(actor, chosen)
-    for tab, draw in ((standards_part, standards_tab), (scores_part, self_assessment_tab)):
+    for tab, draw in zip((standards_part, scores_part), TABS, strict=True):
         if not tab.open:
             continue
         with tab:
@@ -58,3 +61,4 @@ def draw_practices_page(actor: Actor) -> None:
                 st.info(_("There is no community you can read yet."))
             else:
                 draw(actor, community)
+    remember("practices", [*LIST_KEYS, *(f"{d.__name__}_community" for d in TABS)])

@@ -27,6 +27,7 @@ from cop.practices.models import Practice, ReviewStatus, TagKind
 from cop.practices.review import STATUS_LABELS, STATUSES
 from cop.practices.rules import LONG_TEXTS
 from cop.shell.cache import cached_read
+from cop.shell.community_picker import pick_community, writable_communities
 from cop.shell.formatting import display_table, format_date, format_number, local_time
 from cop.shell.forms import (
     clear_form,
@@ -39,6 +40,7 @@ from cop.shell.forms import (
 )
 from cop.shell.grid import grid, narrowed
 from cop.shell.history import history_table
+from cop.shell.in_place import back_to_list, button_label, open_columns
 from cop.shell.lazy import filter_panel, lazy_expander
 from cop.shell.text import heading, markdown, plain
 from cop.workshops.labels import KIND_LABELS
@@ -59,6 +61,8 @@ FILTERS: dict[str, Any] = {
     "practices_city": 0,
     "practices_status": "",
 }
+# What "Back to the list" puts back: the tab, the search, the filters and the page.
+LIST_KEYS = ["practices_view", "practices_text", *FILTERS, PAGE_KEY]
 
 
 def practice_list(actor: Actor, community: Community | None) -> None:
@@ -86,7 +90,7 @@ def practice_list(actor: Actor, community: Community | None) -> None:
         "text": text,
     }
     # The formatted page is reused until anything is written (data_version).
-    table, total = read(
+    table, ids, total = read(
         _list_page,
         actor,
         query,
@@ -98,16 +102,15 @@ def practice_list(actor: Actor, community: Community | None) -> None:
     if page > pages:
         state[PAGE_KEY] = 1
         st.rerun()
-    count = _("{n} practices").format(n=total)
-    if community is None:  # one caption, not two: every element costs every run
-        count += " · " + _("Choose a community in the sidebar to record a practice.")
-    st.caption(count)
+    st.caption(_("{n} practices").format(n=total))
     grid(
         table,
         _("No practice matches these filters: change the search or clear the filters.")
         if narrowed(query)
         else _("No practices yet: members record them under “Record a practice”."),
-        column_config={_("Practice"): st.column_config.LinkColumn(display_text=_("Open"))},
+        column_config=open_columns(
+            "practices", LIST_KEYS, ids, {_("Practice"): "secondary", _("Title"): "tertiary"}
+        ),
     )
     if pages > 1:
         st.number_input(
@@ -117,11 +120,19 @@ def practice_list(actor: Actor, community: Community | None) -> None:
             step=1,
             key=PAGE_KEY,
         )
-    if community is not None and is_allowed(actor, "practice.create", community):
-        form = lazy_expander(_("Record a practice"), "practices_new_open", icon=":material/add:")
+    choices = writable_communities(actor, "practice.create", community)
+    if choices:
+        form = lazy_expander(
+            _("Record a practice"),
+            "practices_new_open",
+            icon=":material/add:",
+            kept=["practice-new-community"],
+        )
         if form is not None:
             with form:
-                practice_form(actor, community, "practice-new", None)
+                chosen = pick_community(actor, choices, community, "practice-new-community")
+                if chosen is not None:
+                    practice_form(actor, chosen, "practice-new", None)
 
 
 def _filter_widgets(actor: Actor, cid: int | None) -> None:
@@ -162,8 +173,8 @@ def _filter_widgets(actor: Actor, cid: int | None) -> None:
 
 def _list_page(
     session: Session, actor: Actor, query: dict[str, Any], page: int
-) -> tuple[pa.Table, int]:
-    """One page of practices formatted for the reader, and the number of matches."""
+) -> tuple[pa.Table, list[int], int]:
+    """One page of practices formatted for the reader, their ids and the number of matches."""
     _ = translator(actor.language)
     rows, total = practices.find_practices(
         session, actor, **query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
@@ -183,8 +194,8 @@ def _list_page(
             zip(
                 columns,
                 (
-                    f"practices?id={r.id}",
-                    r.title,
+                    _("Open"),
+                    button_label(r.title),
                     r.city,
                     r.community,
                     _(STATUS_LABELS.get(r.status, r.status)),
@@ -197,7 +208,7 @@ def _list_page(
         )
         for r in rows
     ]
-    return display_table(shown, columns), total
+    return display_table(shown, columns), [r.id for r in rows], total
 
 
 def _organisation_choices(kind: str | None = None) -> dict[int, str]:
@@ -333,9 +344,7 @@ def practice_page(actor: Actor, practice_id: str) -> None:
         practices.practice_detail, actor, practice_id, reader_language=actor.language
     )
     p, community = detail.practice, detail.community
-    if st.button(_("Back to the list"), icon=":material/arrow_back:"):
-        del st.query_params["id"]
-        st.rerun()
+    back_to_list(actor, "practices")
     heading(p.title, 2)
     st.caption(
         " · ".join(
@@ -380,8 +389,8 @@ def practice_page(actor: Actor, practice_id: str) -> None:
         st.dataframe(
             [
                 {
-                    _("Workshop"): f"workshops?id={w['id']}",
-                    _("Title"): w["title"],
+                    _("Workshop"): _("Open"),
+                    _("Title"): button_label(w["title"]),
                     _("Kind"): _(KIND_LABELS.get(w["kind"], w["kind"])),
                     _("Starts"): local_time(
                         w["starts_at"], actor.time_zone, language=actor.language
@@ -392,7 +401,13 @@ def practice_page(actor: Actor, practice_id: str) -> None:
             ],
             hide_index=True,
             width="stretch",
-            column_config={_("Workshop"): st.column_config.LinkColumn(display_text=_("Open"))},
+            column_config=open_columns(
+                "workshops",
+                (),
+                [w["id"] for w in detail.workshops],
+                {_("Workshop"): "secondary", _("Title"): "tertiary"},
+                elsewhere=True,
+            ),
         )
     else:
         st.caption(_("Not linked to a workshop or visit yet."))

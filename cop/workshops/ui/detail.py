@@ -39,6 +39,7 @@ from cop.shell.forms import (
     widget_key,
 )
 from cop.shell.history import history_table
+from cop.shell.in_place import back_to_list
 from cop.shell.text import markdown, plain
 from cop.workshops import agenda, attachments, attendance, outcomes
 from cop.workshops import io as workshop_io
@@ -61,9 +62,7 @@ def workshop_page(actor: Actor, workshop_id: str) -> None:
     _ = translator(actor.language)
     d = read(workshop_detail, actor, workshop_id, reader_language=actor.language)
     w, may = d.workshop, d.may
-    if st.button(_("Back to the list"), icon=":material/arrow_back:"):
-        del st.query_params["id"]
-        st.rerun()
+    back_to_list(actor, "workshops")
     st.title(plain(w.title))
     st.caption(
         " · ".join(

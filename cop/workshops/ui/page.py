@@ -11,10 +11,11 @@ from cop.core.db import read_session
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
 from cop.shell.formatting import opened_record_id
+from cop.shell.in_place import remember
 from cop.shell.sidebar import selected_community_id
 from cop.workshops.service import readable_community
 from cop.workshops.ui.detail import workshop_page
-from cop.workshops.ui.views import month_view, upcoming_view, workshop_list
+from cop.workshops.ui.views import LIST_KEYS, month_view, upcoming_view, workshop_list
 
 
 def draw_workshops_page(actor: Actor) -> None:
@@ -30,12 +31,12 @@ def draw_workshops_page(actor: Actor) -> None:
         with read_session() as session:
             community = readable_community(session, actor, chosen) if chosen else None
         views = {"list": _("List"), "calendar": _("Calendar"), "upcoming": _("Upcoming")}
-        view = st.segmented_control(
-            _("View"), list(views), format_func=views.get, default="list", key="ws_view"
-        )
+        st.session_state.setdefault("ws_view", "list")  # not default=: "Back to the list" sets it
+        view = st.segmented_control(_("View"), list(views), format_func=views.get, key="ws_view")
         if view == "calendar":
             month_view(actor, chosen)
         elif view == "upcoming":
             upcoming_view(actor, chosen)
         else:
             workshop_list(actor, community)
+        remember("workshops", LIST_KEYS)

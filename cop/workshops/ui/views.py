@@ -23,10 +23,11 @@ from cop.core import clock
 from cop.core.db import read_session
 from cop.core.errors import ValidationError
 from cop.core.i18n import N_, translator
-from cop.core.permissions import Actor, is_allowed
+from cop.core.permissions import Actor
 from cop.core.settings import LIMITS
 from cop.core.validation import MAX_DATE, MIN_DATE
 from cop.shell.cache import cached_read
+from cop.shell.community_picker import pick_community, writable_communities
 from cop.shell.formatting import (
     TIME_ZONES,
     display_table,
@@ -46,6 +47,7 @@ from cop.shell.forms import (
     submit,
 )
 from cop.shell.grid import grid, narrowed
+from cop.shell.in_place import button_label, open_columns
 from cop.shell.lazy import filter_panel, lazy_expander
 from cop.shell.text import plain
 from cop.workshops import io as workshop_io
@@ -81,6 +83,8 @@ FILTERS: dict[str, Any] = {
     "ws_desc": True,
 }
 NEW_FORM = "workshop-new"
+# What "Back to the list" puts back: the view, the search, the filters, the page and the month.
+LIST_KEYS = ["ws_view", "ws_text", *FILTERS, PAGE_KEY, "ws_cal_year", "ws_cal_month"]
 
 
 def _filters(actor: Actor, community_id: int | None) -> dict[str, Any]:
@@ -149,8 +153,9 @@ def filters_from_state(community_id: int | None, text: str) -> dict[str, Any]:
 
 def _list_page(
     session: Session, actor: Actor, filters: dict[str, Any], page: int
-) -> tuple[pa.Table, int]:
-    """One page of the list, formatted for the reader, and the number of matches (cached as one read)."""
+) -> tuple[pa.Table, list[int], int]:
+    """One page of the list formatted for the reader, its workshops' ids and the number of
+    matches (cached as one read)."""
     _ = translator(actor.language)
     rows, total = find_workshops(
         session, actor, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
@@ -171,8 +176,8 @@ def _list_page(
             zip(
                 columns,
                 (
-                    f"workshops?id={r.id}",
-                    r.title,
+                    _("Open"),
+                    button_label(r.title),
                     _(KIND_LABELS[r.kind]),
                     _(FORMAT_LABELS[r.format]),
                     _(STATUS_LABELS[r.status]),
@@ -186,7 +191,7 @@ def _list_page(
         )
         for r in rows
     ]
-    return display_table(shown, columns), total
+    return display_table(shown, columns), [r.id for r in rows], total
 
 
 def workshop_list(actor: Actor, community: Community | None) -> None:
@@ -195,7 +200,7 @@ def workshop_list(actor: Actor, community: Community | None) -> None:
     filters = _filters(actor, community.id if community else None)
     page = int(st.session_state.get(PAGE_KEY, 1))
     try:
-        table, total = read(
+        table, ids, total = read(
             _list_page,
             actor,
             filters,
@@ -205,15 +210,12 @@ def workshop_list(actor: Actor, community: Community | None) -> None:
         )
     except ValidationError as exc:
         st.error("\n".join(localize(m, actor.language) for m in exc.fields.values()))
-        table, total = display_table([], []), 0
+        table, ids, total = display_table([], []), [], 0
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     if page > pages:
         st.session_state[PAGE_KEY] = 1
         st.rerun()
-    count = _("{n} workshops and visits").format(n=total)
-    if community is None:  # one caption, not two: every element costs every run
-        count += " · " + _("Choose a community in the sidebar to record or import workshops.")
-    st.caption(count)
+    st.caption(_("{n} workshops and visits").format(n=total))
     grid(
         table,
         _("No workshop or visit matches these filters: change the search or clear the filters.")
@@ -221,7 +223,9 @@ def workshop_list(actor: Actor, community: Community | None) -> None:
         else _(
             "No workshops or visits yet: members record them under “Record a workshop or visit”."
         ),
-        column_config={_("Workshop"): st.column_config.LinkColumn(display_text=_("Open"))},
+        column_config=open_columns(
+            "workshops", LIST_KEYS, ids, {_("Workshop"): "secondary", _("Title"): "tertiary"}
+        ),
     )
     if pages > 1:
         st.number_input(
@@ -231,25 +235,36 @@ def workshop_list(actor: Actor, community: Community | None) -> None:
             step=1,
             key=PAGE_KEY,
         )
-    if community is None:
-        return
-    if is_allowed(actor, "workshop.create", community):
+    _new_and_import(actor, community)
+
+
+def _new_and_import(actor: Actor, chosen: Community | None) -> None:
+    """ "Record a workshop or visit" and the import, in the sidebar's community or, under
+    "All my communities", in the one the form asks for."""
+    _ = translator(actor.language)
+    choices = writable_communities(actor, "workshop.create", chosen)
+    if choices:
         form = lazy_expander(
             _("Record a workshop or visit"),
             "ws_new_open",
             icon=":material/add:",
-            kept=[f"{NEW_FORM}-{field}" for field in FORM_FIELDS],
+            kept=[f"{NEW_FORM}-{field}" for field in FORM_FIELDS] + [f"{NEW_FORM}-community"],
         )
         if form is not None:
             with form:
-                workshop_form(actor, community, NEW_FORM, None)
-    if is_allowed(actor, "workshop.import", community):
+                community = pick_community(actor, choices, chosen, f"{NEW_FORM}-community")
+                if community is not None:
+                    workshop_form(actor, community, NEW_FORM, None)
+    choices = writable_communities(actor, "workshop.import", chosen)
+    if choices:
         importer = lazy_expander(
             _("Import past workshops (CSV)"), "ws_import_open", icon=":material/upload_file:"
         )
         if importer is not None:
             with importer:
-                _import_form(actor, community)
+                community = pick_community(actor, choices, chosen, "ws_import_community")
+                if community is not None:
+                    _import_form(actor, community)
 
 
 def _exports(actor: Actor, filters: dict[str, Any]) -> None:
@@ -344,21 +359,16 @@ def month_view(actor: Actor, community_id: int | None) -> None:
     """A month of the actor's calendar, a week per row, with the workshops of each day."""
     _ = translator(actor.language)
     today = local_time(clock.now(), actor.time_zone, "%Y-%m").split("-")
+    # Defaults through the state, not the widgets: "Back to the list" may have put a month back.
+    st.session_state.setdefault("ws_cal_year", int(today[0]))
+    st.session_state.setdefault("ws_cal_month", int(today[1]))
     left, right = st.columns(2)
     year = int(
-        left.number_input(
-            _("Year"),
-            min_value=1990,
-            max_value=2100,
-            value=int(today[0]),
-            step=1,
-            key="ws_cal_year",
-        )
+        left.number_input(_("Year"), min_value=1990, max_value=2100, step=1, key="ws_cal_year")
     )
     month = right.selectbox(
         _("Month"),
         list(range(1, 13)),
-        index=int(today[1]) - 1,
         key="ws_cal_month",
         format_func=lambda m: month_name(m, actor.language),
     )

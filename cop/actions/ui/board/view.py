@@ -18,16 +18,16 @@ from cop.actions import service as actions
 from cop.actions.progress import progress_text
 from cop.actions.queries import ActionRow
 from cop.actions.ui.board.component import action_board
-from cop.actions.ui.views import _found, _latest, status_label
+from cop.actions.ui.views import LIST_KEYS, OWNER_KEY, _found, _latest, status_label
 from cop.core.db import read_session
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
 from cop.shell.formatting import format_date, format_number
 from cop.shell.forms import draw_conflict, errors_banner, submit
+from cop.shell.in_place import open_record
 
 MOVE_KEY = "action-move"
 BOARD_KEY = "action-board"
-OWNER_KEY = "board_owner"
 ATTEMPT_KEY = "action-board-attempt"
 ANNOUNCE_KEY = "action-board-announce"
 BOARD_CARDS = 50  # per column; the column scrolls, the table lists them all
@@ -51,7 +51,7 @@ def _request_open() -> None:
     """Component callback: a card's title was clicked; the page opens that action in this tab."""
     action_id = st.session_state[BOARD_KEY].get("open")
     if isinstance(action_id, int):
-        st.query_params["id"] = str(action_id)
+        open_record("actions", LIST_KEYS, action_id)
 
 
 def _pending_move(actor: Actor) -> None:

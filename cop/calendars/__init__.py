@@ -1,0 +1,1 @@
+"""Calendars: each person's private subscription feed of their communities' workshops."""

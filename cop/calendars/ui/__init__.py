@@ -1,0 +1,1 @@
+"""The Profile page's calendar subscription panel."""
