@@ -27,11 +27,12 @@ KINDS: dict[str, tuple[str, str]] = {
 
 LEGEND = {
     "orient": "bottom",
-    "columns": 3,  # two rows: a phone's width holds three names, not five
+    "columns": {"expr": "width < 640 ? 2 : 5"},  # a phone's width holds two names, not five
     "symbolSize": 110,
     "symbolOpacity": 1,
     "symbolStrokeWidth": 0,
     "labelFontSize": 13,
+    "labelLimit": 260,
 }
 
 # Marks at one host sit on a ring around it, so none hides another (degrees of latitude).
@@ -61,7 +62,6 @@ def map_spec(
     legend: dict[str, str],
     tooltip_titles: dict[str, str],
     *,
-    title: str,
     height: int = 560,
 ) -> dict[str, Any]:
     """The layered spec. ``marks`` rows: lat, lon, kind (a key of KINDS), name, what, when,
@@ -89,7 +89,6 @@ def map_spec(
     ]
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "title": {"text": title, "anchor": "start"},
         "height": height,
         # Centred on 9°E 50°N and scaled to the drawn size, so Lisbon, Helsinki and Athens
         # show at 1400 px and on a phone alike (a fitted extent clipped the land at its edges).

@@ -161,7 +161,6 @@ def draw_map_page(actor: Actor) -> None:
             lines,
             _legend(_),
             {"name": _("Name"), "what": _("What"), "when": _("Date"), "community": _("Community")},
-            title=_("Cities, partners, workshops and practices"),
         )
         event = st.vega_lite_chart(
             spec=spec,
