@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from cop.export.document import TOC, Document, Figure, Heading, Paragraph, PracticeBox, Table
+from cop.export.document import TOC, Block, Document, Figure, Heading, Paragraph, PracticeBox, Table
 from cop.export.mdtree import Node, Span, parse
 
 _ESCAPE = re.compile(r"([\\`*_\[\]<>&~|])")
@@ -151,7 +151,16 @@ def render(document: Document) -> str:
     parts: list[str] = [f"# {escape(_one_line(document.title))}"]
     if document.subtitle:
         parts.append(f"*{escape(_one_line(document.subtitle))}*")
-    for block in document.blocks:
+    parts.append(render_blocks(document.blocks, document))
+    if document.licence:
+        parts.append(f"*{escape(_one_line(document.licence))}*")
+    return "\n\n".join(p for p in parts if p).rstrip() + "\n"
+
+
+def render_blocks(blocks: list[Block], document: Document | None = None) -> str:
+    """Blocks as Markdown (a table of contents only within ``document``): one section of a chapter."""
+    parts: list[str] = []
+    for block in blocks:
         if isinstance(block, Heading):
             parts.append("#" * block.level + " " + escape(_one_line(block.text)))
         elif isinstance(block, Paragraph):
@@ -168,11 +177,9 @@ def render(document: Document) -> str:
             )
         elif isinstance(block, Figure):
             parts.append(f"*{escape(_one_line(block.caption))}* ({escape(_one_line(block.alt))})")
-        elif isinstance(block, TOC):
+        elif isinstance(block, TOC) and document is not None:
             parts.append(_toc(document, block.title))
-    if document.licence:
-        parts.append(f"*{escape(_one_line(document.licence))}*")
-    return "\n\n".join(p for p in parts if p).rstrip() + "\n"
+    return "\n\n".join(p for p in parts if p)
 
 
 def _practice(box: PracticeBox) -> str:

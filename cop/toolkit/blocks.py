@@ -331,13 +331,18 @@ def record_blocks(
 
 
 def section_blocks(
-    session: Session, actor: Actor, community: Community, section: Section
+    session: Session,
+    actor: Actor,
+    community: Community,
+    section: Section,
+    *,
+    with_charts: bool = True,
 ) -> list[Block]:
     """The blocks of one section: its heading, the author's text, then what the records say."""
     blocks: list[Block] = [Heading(2, section.title)]
     if section.body.strip():
         blocks.append(Paragraph(section.body))
-    return blocks + record_blocks(session, actor, community, section)
+    return blocks + record_blocks(session, actor, community, section, with_charts=with_charts)
 
 
 def chapter_blocks(

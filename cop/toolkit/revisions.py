@@ -1,15 +1,15 @@
 """Comparing a chapter's revisions, and bringing an old one back as the new draft.
 
-A diff compares the documents' Markdown (the same text the Markdown export
-writes), so it shows what a reader would see change, including the figures
-and tables built from records. Restoring puts a revision's sections back as
+A comparison takes each section's Markdown (the same text the Markdown export
+writes) and shows it rendered with the words that changed marked (cop.toolkit.diff),
+so it shows what a reader would see change, including the figures and tables
+built from records. Restoring puts a revision's sections back as
 the chapter's live sections: the chapter becomes a draft again, and the
 restored text must be reviewed and approved like any other draft.
 """
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -20,13 +20,14 @@ from cop.core.errors import PermissionDenied
 from cop.core.i18n import N_
 from cop.core.permissions import Actor, authorize
 from cop.export import markdown
-from cop.toolkit.blocks import chapter_document
+from cop.export.document import Block, Document, Figure, Heading
+from cop.toolkit.blocks import section_blocks
+from cop.toolkit.diff import SectionChange, SectionText, compare_sections
 from cop.toolkit.models import Comment, Section
 from cop.toolkit.service import (
     chapter_changed,
     chapter_in_scope,
     get_revision,
-    get_toolkit,
     live_sections,
     may_see_draft,
     require_version,
@@ -35,36 +36,55 @@ from cop.toolkit.service import (
 DRAFT = "draft"
 
 
-def _text(session: Session, actor: Actor, chapter_id: Any, which: int | str) -> tuple[str, str]:
-    """(label, Markdown) of a revision number or of the current draft."""
+def _sections(
+    session: Session, actor: Actor, chapter_id: Any, which: int | str
+) -> list[SectionText]:
+    """The sections of a revision or of the draft, each as the Markdown a reader sees under its heading.
+
+    A section's blocks start at its level-2 heading (records add level 3 at most); they are known
+    across versions by the section's id, or by their title where a revision did not keep it.
+    """
     chapter, community = chapter_in_scope(session, actor, chapter_id)
     if which == DRAFT:
         if not may_see_draft(actor, community):
             raise PermissionDenied(
                 N_("Only members and facilitators of the community see the draft.")
             )
-        toolkit = get_toolkit(session, chapter.toolkit_id)
-        sections = live_sections(session, chapter.id)  # type: ignore[arg-type]
-        document = chapter_document(session, actor, toolkit, chapter, community, sections)
-        return "current draft", markdown.render(document)
-    revision = get_revision(session, actor, chapter, community, which)
-    return f"revision {revision.number}", revision.markdown
+        live = live_sections(session, chapter.id)  # type: ignore[arg-type]
+        blocks = [
+            block
+            for section in live
+            for block in section_blocks(session, actor, community, section, with_charts=False)
+        ]
+        ids: list[Any] = [s.id for s in live]
+    else:
+        revision = get_revision(session, actor, chapter, community, which)
+        blocks = Document.from_json(revision.document).blocks
+        ids = [s.get("id") for s in revision.sections]
+    chunks: list[list[Block]] = []
+    for block in blocks:
+        if isinstance(block, Figure):
+            continue  # a chart is drawn from the figures its section's table shows
+        if isinstance(block, Heading) and block.level == 2:
+            chunks.append([block])
+        elif chunks:
+            chunks[-1].append(block)
+    if len(ids) != len(chunks):
+        ids = [None] * len(chunks)
+    found: list[SectionText] = []
+    for section_id, chunk in zip(ids, chunks, strict=True):
+        title = chunk[0].text  # type: ignore[union-attr]  # every chunk starts with its heading
+        key = f"id-{section_id}" if section_id else f"title-{title}"
+        found.append(SectionText(key, title, markdown.render_blocks(chunk[1:])))
+    return found
 
 
-def diff_revisions(
+def compare_revisions(
     session: Session, actor: Actor, chapter_id: Any, old: int | str, new: int | str
-) -> str:
-    """A unified diff between two revisions (or a revision and ``"draft"``); empty when they match."""
-    old_label, old_text = _text(session, actor, chapter_id, old)
-    new_label, new_text = _text(session, actor, chapter_id, new)
-    return "\n".join(
-        difflib.unified_diff(
-            old_text.splitlines(),
-            new_text.splitlines(),
-            fromfile=old_label,
-            tofile=new_label,
-            lineterm="",
-        )
+) -> list[SectionChange]:
+    """Each section of two revisions (or a revision and ``"draft"``) as rendered text, changes marked."""
+    return compare_sections(
+        _sections(session, actor, chapter_id, old), _sections(session, actor, chapter_id, new)
     )
 
 

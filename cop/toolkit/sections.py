@@ -18,15 +18,23 @@ from sqlmodel import Session, col, func, select
 from cop.accounts.models import User
 from cop.communities.models import Community, Person
 from cop.core import clock, records
-from cop.core.errors import NotFound, ValidationError
+from cop.core.errors import NotFound, PermissionDenied, ValidationError
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor
 from cop.core.validation import Checker, record_id
+from cop.export.document import Block
 from cop.practices.models import Practice, Standard
-from cop.toolkit.blocks import DEFAULT_TITLES
+from cop.toolkit.blocks import DEFAULT_TITLES, record_blocks
+from cop.toolkit.key_results import KeyResults, key_results
 from cop.toolkit.models import Chapter, Comment, Section, SectionKind
-from cop.toolkit.service import DIRECTIONS, chapter_changed, chapter_in_scope, live_sections
+from cop.toolkit.service import (
+    DIRECTIONS,
+    chapter_changed,
+    chapter_in_scope,
+    live_sections,
+    may_see_draft,
+)
 
 KINDS = [k.value for k in SectionKind]
 # Settings each kind understands: name -> "ids" (a list of record ids) or "flag" (true/false).
@@ -323,3 +331,27 @@ def chapter_comments(
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class DraftRecords:
+    """What the community's records add to each draft section, and the figures of its infographic."""
+
+    blocks: dict[int, list[Block]]  # by section id; empty for free text
+    key_results: KeyResults | None  # when the chapter has a key results section
+
+
+def draft_records(session: Session, actor: Actor, chapter_id: Any) -> DraftRecords:
+    """The records behind every section of the draft, read live (charts are drawn by the page)."""
+    chapter, community = chapter_in_scope(session, actor, chapter_id)
+    if not may_see_draft(actor, community):
+        raise PermissionDenied(N_("Only members and facilitators of the community see the draft."))
+    assert chapter.id is not None and community.id is not None  # both were read from the database
+    sections = live_sections(session, chapter.id)
+    blocks = {
+        s.id: record_blocks(session, actor, community, s, with_charts=False)
+        for s in sections
+        if s.id is not None
+    }
+    wanted = any(s.kind == SectionKind.KEY_RESULTS for s in sections)
+    return DraftRecords(blocks, key_results(session, actor, community.id) if wanted else None)

@@ -12,6 +12,7 @@ address, then tabs and view switches by their (translated) names.
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 import time
@@ -49,6 +50,12 @@ def _search(page: Page, _: Callable[[str], str]) -> None:
     wait_idle(page)
 
 
+def _edit_first_section(page: Page, _: Callable[[str], str]) -> None:
+    edit = page.get_by_test_id("stMain").get_by_role("button", name=re.compile(f"{_('Edit')}$"))
+    edit.first.click()
+    wait_idle(page)
+
+
 EVERY_ROLE = [
     State("home", "home"),
     State("actions-table", "actions", choose="Table"),
@@ -68,6 +75,7 @@ FACILITATOR = [
     State("practices-self-assessment", "practices", choose="Self-assessment"),
     State("practice-one", "practices", address="practices?id=1"),
     State("map", "map"),
+    State("toolkit-section-editing", "toolkit", then=_edit_first_section),
     State("toolkit-revisions", "toolkit", choose="Revisions"),
     State("toolkit-export", "toolkit", choose="Export"),
     State("search-results", "search", then=_search),

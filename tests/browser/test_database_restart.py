@@ -6,11 +6,14 @@ conftest orders it after everything else. It always starts the cluster again.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
 import subprocess
 import time
+import urllib.error
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -49,6 +52,17 @@ def _wait_ready(up: bool, timeout: float = 60) -> None:
             return
         time.sleep(0.5)
     raise AssertionError(f"PostgreSQL did not become {'ready' if up else 'unavailable'}")
+
+
+def _health(url: str) -> tuple[int, dict]:
+    """/healthz as the proxy reads it: the status and the JSON body."""
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=30) as response:
+            assert response.headers["Content-Type"].startswith("application/json")
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        assert error.headers["Content-Type"].startswith("application/json")
+        return error.code, json.loads(error.read())
 
 
 @pytest.fixture
@@ -95,6 +109,9 @@ def test_stopped_database_shows_a_clear_message_then_recovers_without_restart(
     try:
         _cluster("stop")
         _wait_ready(False)
+        status, found = _health(pg_server.url)
+        assert status == 503 and found["status"] == "unavailable", found
+        assert found["reason"].startswith("database unreachable")
         nav.get_by_text("Search", exact=True).click()
         wait_idle(page)
         expect(page.get_by_text("The database is unavailable right now")).to_be_visible(
@@ -105,6 +122,8 @@ def test_stopped_database_shows_a_clear_message_then_recovers_without_restart(
     finally:
         _cluster("start")
         _wait_ready(True)
+    status, found = _health(pg_server.url)
+    assert status == 200 and found["status"] == "ok", found
     page.reload()  # the same server process, which was never restarted
     wait_idle(page)
     expect(page.get_by_text("Welcome, Hannah Clarke")).to_be_visible(timeout=30_000)

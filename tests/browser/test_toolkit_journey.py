@@ -59,12 +59,8 @@ def test_facilitator_assembles_approves_and_downloads_the_chapter(demo, new_cont
     ).to_be_visible()
 
     # ... and gets its text through the section's editor.
-    editor = (
-        draft.locator("details")
-        .filter(has=page.locator("summary", has_text=re.compile("Edit$")))
-        .last
-    )
-    click(editor.locator("summary"))
+    click(draft.get_by_role("button", name=re.compile(r"Edit$")).last)
+    editor = draft
     expect(editor.get_by_label("Title", exact=True)).to_have_value(title)
     editor.get_by_label("Text (Markdown)").fill(body)
     click(editor.get_by_role("button", name="Save section"))

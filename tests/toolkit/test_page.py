@@ -8,19 +8,11 @@ import pytest
 from sqlmodel import select
 
 from cop.accounts.service import find_user, load_actor
-from cop.communities.models import Community
 from cop.core.db import read_session, write_session
 from cop.toolkit import sections as toolkit_sections
-from cop.toolkit.models import Chapter, ChapterStatus, Section
+from cop.toolkit.models import ChapterStatus, Section
 from tests.page_fixtures import texts
-
-
-def _welcoming_chapter() -> Chapter:
-    with read_session() as session:
-        community = session.exec(
-            select(Community).where(Community.slug == "welcoming-culture")
-        ).one()
-        return session.exec(select(Chapter).where(Chapter.community_id == community.id)).one()
+from tests.toolkit.chapter_helpers import chapter_sections, editors, welcoming_chapter
 
 
 def _labels(at) -> list[str]:  # noqa: ANN001
@@ -45,7 +37,7 @@ def test_toolkit_page_renders_for_every_role(run_page, username: str) -> None:
 
 
 def test_member_adds_a_section_to_the_chapter(run_page) -> None:
-    chapter = _welcoming_chapter()
+    chapter = welcoming_chapter()
     at = run_page("toolkit", "member")
     at.selectbox(key=f"section-new-{chapter.id}-kind").set_value("free_text")
     at.text_input(key=f"section-new-{chapter.id}-0-title").input("Notes from Ghent")
@@ -68,32 +60,31 @@ def test_member_adds_a_section_to_the_chapter(run_page) -> None:
 
 
 def test_member_submits_and_facilitator_approves_the_chapter(run_page) -> None:
-    before = _welcoming_chapter()
+    before = welcoming_chapter()
     at = run_page("toolkit", "member")
     next(b for b in at.button if b.label == "Submit for review").click()
     at.run()
     assert not at.exception, at.exception
-    assert _welcoming_chapter().status == ChapterStatus.IN_REVIEW
+    assert welcoming_chapter().status == ChapterStatus.IN_REVIEW
     assert "Approve this text" not in _labels(at)
 
     at = run_page("toolkit", "facilitator")
     next(b for b in at.button if b.label == "Approve this text").click()
     at.run()
     assert not at.exception, at.exception
-    after = _welcoming_chapter()
+    after = welcoming_chapter()
     assert after.status == ChapterStatus.APPROVED
     assert after.approved_number == before.approved_number + 1
 
 
 def test_stale_section_save_shows_the_other_change_and_keeps_the_typed_text(run_page) -> None:
-    chapter = _welcoming_chapter()
+    chapter = welcoming_chapter()
     with read_session() as session:
         section = session.exec(
             select(Section).where(Section.chapter_id == chapter.id, Section.kind == "free_text")
         ).one()
     at = run_page("toolkit", "member")
-    at.session_state[f"section-{section.id}-edit"] = True  # the editor opened
-    at.run()
+    at.button(key=f"edit-section-{section.id}").click().run()  # the editor opened
     with write_session() as session:
         facilitator = load_actor(session, find_user(session, "facilitator").id)  # type: ignore[union-attr]
         toolkit_sections.update_section(
@@ -113,44 +104,37 @@ def test_stale_section_save_shows_the_other_change_and_keeps_the_typed_text(run_
         assert session.get(Section, section.id).body == "The member's text."  # type: ignore[union-attr]
 
 
-def test_section_preview_draws_its_records_only_once_opened(run_page) -> None:
-    """Previews are lazy (they are the costly part of the page); opening one draws the key results chart."""
-    chapter = _welcoming_chapter()
-    with read_session() as session:
-        section = session.exec(
-            select(Section).where(Section.chapter_id == chapter.id, Section.kind == "key_results")
-        ).first()
-    assert section is not None, "the demo chapter has a key results section"
-    at = run_page("toolkit", "facilitator")
-    assert not at.get("vega_lite_chart")
-    at.session_state[f"section-{section.id}-preview"] = True
-    at.run()
-    assert not at.exception, at.exception
-    assert len(at.get("vega_lite_chart")) == 1
-
-
-def test_text_typed_in_a_section_editor_survives_closing_and_reopening_it(run_page) -> None:
-    """Editors are drawn only when open; closing one must not lose unsaved text."""
-    chapter = _welcoming_chapter()
-    with read_session() as session:
-        section = session.exec(
-            select(Section).where(Section.chapter_id == chapter.id, Section.kind == "free_text")
-        ).one()
+def test_text_typed_in_a_section_editor_survives_opening_another_section(run_page) -> None:
+    """One section is open at a time; moving to another must not lose unsaved text."""
+    chapter = welcoming_chapter()
+    sections = chapter_sections(chapter)
+    free = next(s for s in sections if s.kind == "free_text")
+    other = next(s for s in sections if s.kind == "lessons_learned")
     at = run_page("toolkit", "member")
-    assert f"body-{section.id}" not in [t.key for t in at.text_area]  # closed editors draw nothing
-    at.session_state[f"section-{section.id}-edit"] = True
+    assert not editors(at)  # reading: no editor is drawn
+    at.button(key=f"edit-section-{free.id}").click().run()
+    at.text_area(key=f"body-{free.id}").input("Half a thought, not saved yet")
     at.run()
-    at.text_area(key=f"body-{section.id}").input("Half a thought, not saved yet")
-    at.run()
-    at.session_state[f"section-{section.id}-edit"] = False  # closed
-    at.run()
-    assert f"body-{section.id}" not in [t.key for t in at.text_area]
-    at.session_state[f"section-{section.id}-edit"] = True  # opened again
-    at.run()
+    at.button(key=f"edit-section-{other.id}").click().run()
+    assert editors(at) == [f"body-{other.id}"]
+    at.button(key=f"edit-section-{free.id}").click().run()
     assert not at.exception, at.exception
-    assert at.text_area(key=f"body-{section.id}").value == "Half a thought, not saved yet"
+    assert at.text_area(key=f"body-{free.id}").value == "Half a thought, not saved yet"
     with read_session() as session:
-        assert session.get(Section, section.id).body != "Half a thought, not saved yet"  # type: ignore[union-attr]
+        assert session.get(Section, free.id).body != "Half a thought, not saved yet"  # type: ignore[union-attr]
+
+
+def test_cancel_returns_the_section_to_reading_and_forgets_the_typed_text(run_page) -> None:
+    free = next(s for s in chapter_sections(welcoming_chapter()) if s.kind == "free_text")
+    at = run_page("toolkit", "member")
+    at.button(key=f"edit-section-{free.id}").click().run()
+    at.text_area(key=f"body-{free.id}").input("Second thoughts")
+    at.button(key=f"cancel-{free.id}").click().run()
+    assert not at.exception, at.exception
+    assert not editors(at)
+    assert "Second thoughts" not in texts(at)
+    at.button(key=f"edit-section-{free.id}").click().run()
+    assert at.text_area(key=f"body-{free.id}").value == free.body
 
 
 def test_revisions_show_when_they_were_approved_in_the_readers_zone(run_page) -> None:
@@ -163,7 +147,7 @@ def test_revisions_show_when_they_were_approved_in_the_readers_zone(run_page) ->
 
 
 def test_chapter_history_tells_what_happened_in_sentences(run_page) -> None:
-    chapter = _welcoming_chapter()
+    chapter = welcoming_chapter()
     at = run_page("toolkit", "member")
     assert "History" in [t.label for t in at.tabs]
     history = next(df.value for df in at.dataframe if "When" in df.value.columns)
@@ -179,15 +163,14 @@ def test_chapter_history_tells_what_happened_in_sentences(run_page) -> None:
 def test_a_stale_save_names_the_other_change_by_its_label_and_its_author(run_page) -> None:
     from tests.shell.test_german import choose_language
 
-    chapter = _welcoming_chapter()
+    chapter = welcoming_chapter()
     with read_session() as session:
         section = session.exec(
             select(Section).where(Section.chapter_id == chapter.id, Section.kind == "free_text")
         ).one()
     choose_language("member", "de")
     at = run_page("toolkit", "member")
-    at.session_state[f"section-{section.id}-edit"] = True
-    at.run()
+    at.button(key=f"edit-section-{section.id}").click().run()
     with write_session() as session:
         facilitator = load_actor(session, find_user(session, "facilitator").id)  # type: ignore[union-attr]
         toolkit_sections.update_section(

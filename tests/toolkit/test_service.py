@@ -403,7 +403,7 @@ def test_whole_toolkit_says_which_chapters_it_left_out(engine: Engine, w: World)
 # --- revisions -----------------------------------------------------------------------------
 
 
-def test_diff_between_two_revisions_shows_the_changed_lines(engine: Engine, w: World) -> None:
+def test_comparing_two_revisions_marks_the_changed_words(engine: Engine, w: World) -> None:
     _, chapter_id = _edition(engine, w.admin, w.community.id)
     section_id = _section(engine, w.member, chapter_id, title="Text", body="Old line.")
     _approve(engine, w, chapter_id)
@@ -413,13 +413,14 @@ def test_diff_between_two_revisions_shows_the_changed_lines(engine: Engine, w: W
         toolkit_sections.update_section(s, w.member, section_id, version, body="New line.")
     _approve(engine, w, chapter_id)
     with read_session(engine) as s:
-        diff = toolkit_revisions.diff_revisions(s, w.observer, chapter_id, 1, 2)
-        same = toolkit_revisions.diff_revisions(s, w.observer, chapter_id, 2, 2)
+        diff = toolkit_revisions.compare_revisions(s, w.observer, chapter_id, 1, 2)
+        same = toolkit_revisions.compare_revisions(s, w.observer, chapter_id, 2, 2)
         with pytest.raises(PermissionDenied):
-            toolkit_revisions.diff_revisions(s, w.observer, chapter_id, 2, "draft")
-        assert toolkit_revisions.diff_revisions(s, w.member, chapter_id, 2, "draft") == ""
-    assert "-Old line." in diff and "+New line." in diff and "--- revision 1" in diff
-    assert same == ""
+            toolkit_revisions.compare_revisions(s, w.observer, chapter_id, 2, "draft")
+        draft = toolkit_revisions.compare_revisions(s, w.member, chapter_id, 2, "draft")
+    assert [(c.title, c.status) for c in diff] == [("Text", "changed")]
+    assert diff[0].html == "<p><del>Old</del><ins>New</ins> line.</p>\n"
+    assert [c.status for c in same] == ["unchanged"] and [c.status for c in draft] == ["unchanged"]
 
 
 def test_facilitator_restores_a_revision_as_the_new_draft(engine: Engine, w: World) -> None:
@@ -448,7 +449,8 @@ def test_facilitator_restores_a_revision_as_the_new_draft(engine: Engine, w: Wor
     with read_session(engine) as s:
         sections = toolkit.live_sections(s, chapter_id)
         assert [(x.title, x.body) for x in sections] == [("Kept", "Original.")]
-        assert toolkit_revisions.diff_revisions(s, w.member, chapter_id, 1, "draft") == ""
+        restored = toolkit_revisions.compare_revisions(s, w.member, chapter_id, 1, "draft")
+        assert [c.status for c in restored] == ["unchanged"]
         assert [r.number for r in toolkit.list_revisions(s, w.member, chapter_id)] == [1]
     assert _chapter(engine, chapter_id).status == ChapterStatus.DRAFT
 

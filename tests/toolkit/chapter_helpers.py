@@ -1,0 +1,34 @@
+"""What the toolkit page tests share: the demo's welcoming-culture chapter and its sections."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from cop.communities.models import Community
+from cop.core.db import read_session
+from cop.toolkit.models import Chapter, Section
+
+
+def welcoming_chapter() -> Chapter:
+    with read_session() as session:
+        community = session.exec(
+            select(Community).where(Community.slug == "welcoming-culture")
+        ).one()
+        return session.exec(select(Chapter).where(Chapter.community_id == community.id)).one()
+
+
+def chapter_sections(chapter: Chapter) -> list[Section]:
+    """The chapter's live sections in their order."""
+    with read_session() as session:
+        return list(
+            session.exec(
+                select(Section)
+                .where(Section.chapter_id == chapter.id, Section.deleted_at.is_(None))  # type: ignore[union-attr]
+                .order_by(Section.position)
+            )
+        )
+
+
+def editors(at) -> list[str]:  # noqa: ANN001
+    """The keys of the section editors drawn (the comment boxes are text areas too)."""
+    return [t.key for t in at.text_area if t.key.startswith("body-")]

@@ -1,0 +1,162 @@
+"""Issue 20.1: the chapter draft reads as one page, each section edits in place, comments sit
+beside their section, and two versions are compared as rendered text with changes marked."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from cop.accounts.service import find_user, load_actor
+from cop.core.audit import AuditEvent
+from cop.core.db import read_session, write_session
+from cop.toolkit import sections as toolkit_sections
+from cop.toolkit.models import Section
+from tests.page_fixtures import texts
+from tests.toolkit.chapter_helpers import chapter_sections, editors, welcoming_chapter
+
+
+def _markdown(at) -> list[str]:  # noqa: ANN001
+    return [m.value for m in at.markdown]
+
+
+def test_every_section_of_the_draft_is_drawn_in_one_run_without_a_click(run_page) -> None:
+    sections = chapter_sections(welcoming_chapter())
+    assert len(sections) >= 5, "the demo chapter has its usual sections"
+    at = run_page("toolkit", "member")
+    assert not at.exception, at.exception
+    shown = _markdown(at)
+    headings = [
+        next(i for i, m in enumerate(shown) if f"<h4>{n}. {s.title}</h4>" in m)
+        for n, s in enumerate(sections, start=1)
+    ]
+    assert headings == sorted(headings)  # in the chapter's order
+    free = next(s for s in sections if s.body.strip())
+    first_words = free.body.split("\n")[0].split(".")[0]
+    assert first_words in texts(at)  # the author's text, rendered
+    assert not editors(at)  # reading: no editor, no preview to open
+    assert not [e for e in at.get("expander") if "Preview" in e.proto.label]
+    assert len(at.get("vega_lite_chart")) == 1  # the key results infographic, without a click
+    labels = [b.label for b in at.button if b.key and b.key.startswith("edit-section-")]
+    assert labels == ["Edit"] * len(sections)
+
+
+def test_icon_buttons_of_a_section_have_a_label_or_a_tooltip(run_page) -> None:
+    at = run_page("toolkit", "member")
+    unnamed = [b.key for b in at.button if not b.label and not b.help]
+    assert unnamed == [], unnamed
+
+
+def test_edit_opens_only_that_sections_form_and_save_stores_it(run_page) -> None:
+    sections = chapter_sections(welcoming_chapter())
+    target = next(s for s in sections if s.kind == "free_text")
+    at = run_page("toolkit", "member")
+    at.button(key=f"edit-section-{target.id}").click().run()
+    assert not at.exception, at.exception
+    assert editors(at) == [f"body-{target.id}"]
+    assert f"edit-section-{target.id}" not in [b.key for b in at.button]
+    others = [s for s in sections if s.id != target.id]
+    shown = "\n".join(_markdown(at))
+    assert all(f"{n}. {s.title}</h4>" in shown for n, s in enumerate(sections, 1) if s in others)
+
+    at.text_area(key=f"body-{target.id}").input("Newcomers meet **their neighbours** first.")
+    at.button(key=f"save-{target.id}").click().run()
+    assert not at.exception, at.exception
+    with read_session() as session:
+        stored = session.get(Section, target.id)
+        assert stored is not None and stored.body == "Newcomers meet **their neighbours** first."
+        assert stored.version == target.version + 1
+        events = session.exec(
+            select(AuditEvent).where(
+                AuditEvent.action == "section.update", AuditEvent.record_id == str(target.id)
+            )
+        ).all()
+        assert events  # through the service, which records what changed
+    assert not editors(at)  # back to reading
+    assert "Newcomers meet <strong>their neighbours</strong> first." in "\n".join(_markdown(at))
+
+
+def test_a_refused_save_keeps_the_section_open_with_the_message_under_the_field(
+    run_page,
+) -> None:
+    target = next(s for s in chapter_sections(welcoming_chapter()) if s.kind == "free_text")
+    at = run_page("toolkit", "member")
+    at.button(key=f"edit-section-{target.id}").click().run()
+    at.text_input(key=f"title-{target.id}").input("   ")
+    at.button(key=f"save-{target.id}").click().run()
+    assert not at.exception, at.exception
+    assert at.text_input(key=f"title-{target.id}").value == "   "
+    assert at.error, "a message says what to correct"
+    with read_session() as session:
+        assert session.get(Section, target.id).title == target.title  # type: ignore[union-attr]
+
+
+def test_comments_are_drawn_beside_the_section_they_concern(run_page) -> None:
+    sections = chapter_sections(welcoming_chapter())
+    target = sections[2]
+    with write_session() as session:
+        facilitator = load_actor(session, find_user(session, "facilitator").id)  # type: ignore[union-attr]
+        toolkit_sections.add_comment(session, facilitator, target.id, "Add the Ghent example here.")
+    at = run_page("toolkit", "member")
+    assert not at.exception, at.exception
+    pairs = [
+        (left, right)
+        for left, right in zip(at.columns, list(at.columns)[1:], strict=False)
+        if any(f"<h4>3. {target.title}</h4>" in m.value for m in left.markdown)
+    ]
+    assert len(pairs) == 1
+    left, right = pairs[0]
+    beside = "\n".join(m.value for m in right.markdown)
+    assert "Add the Ghent example here." in beside
+    assert "Comments \\(1 open\\)" in beside or "Comments (1 open)" in beside
+    assert any(c.value.startswith(facilitator.name) for c in right.caption)
+    assert "Add the Ghent example here." not in "\n".join(m.value for m in left.markdown)
+
+
+def test_comparing_the_latest_revision_with_the_draft_marks_what_was_added(run_page) -> None:
+    target = next(s for s in chapter_sections(welcoming_chapter()) if s.kind == "free_text")
+    with write_session() as session:
+        member = load_actor(session, find_user(session, "member").id)  # type: ignore[union-attr]
+        toolkit_sections.update_section(
+            session,
+            member,
+            target.id,
+            target.version,
+            body=target.body + "\n\nBrand new words <script>alert(1)</script>",
+        )
+    at = run_page("toolkit", "member")
+    assert not at.exception, at.exception
+    shown = "\n".join(_markdown(at))
+    assert "<ins>Brand new words &lt;script&gt;alert(1)&lt;/script&gt;</ins>" in shown
+    assert "<script>" not in shown
+    assert "is underlined" in shown and "is struck through" in shown  # the legend
+    assert any(c.value.endswith(" · unchanged") for c in at.caption)  # the others say so
+
+
+def test_comparing_two_revisions_marks_what_was_removed(run_page) -> None:
+    target = next(s for s in chapter_sections(welcoming_chapter()) if s.kind == "free_text")
+    with write_session() as session:
+        member = load_actor(session, find_user(session, "member").id)  # type: ignore[union-attr]
+        toolkit_sections.update_section(session, member, target.id, target.version, body="Short.")
+    at = run_page("toolkit", "facilitator")
+    at.button(key=f"chapter-workflow-{welcoming_chapter().id}-submit").click().run()
+    at.button(key=f"chapter-workflow-{welcoming_chapter().id}-approve").click().run()
+    assert not at.exception, at.exception
+    latest = welcoming_chapter().approved_number
+    at.selectbox(key="toolkit-diff-old").set_value(latest - 1)
+    at.selectbox(key="toolkit-diff-new").set_value(latest)
+    at.run()
+    shown = "\n".join(_markdown(at))
+    assert "<del>" in shown and "<ins>Short</ins>" in shown
+
+
+def test_removing_a_section_asks_first_and_then_takes_it_out_of_the_page(run_page) -> None:
+    sections = chapter_sections(welcoming_chapter())
+    target = sections[-1]
+    at = run_page("toolkit", "member")
+    at.button(key=f"section-{target.id}-remove").click().run()
+    assert not at.exception, at.exception
+    assert any(target.title in str(w.value) for w in at.warning)  # the question names it
+    assert len(chapter_sections(welcoming_chapter())) == len(sections)  # nothing gone yet
+    at.button(key=f"section-{target.id}-remove-yes").click().run()
+    assert not at.exception, at.exception
+    assert [s.id for s in chapter_sections(welcoming_chapter())] == [s.id for s in sections[:-1]]
+    assert f"{len(sections)}. {target.title}</h4>" not in "\n".join(_markdown(at))
