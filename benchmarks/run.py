@@ -30,6 +30,7 @@ STEPS = [
     ("action_import", ["benchmarks/bench_action_import.py"]),
     ("load", ["benchmarks/bench_load.py"]),
     ("views", ["benchmarks/bench_views.py"]),
+    ("map", ["benchmarks/bench_map.py"]),
 ]
 
 
@@ -131,6 +132,24 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
                 f"| {v['p95_ms']:.0f} | {v['p95_vs_floor']:.2f}× |"
             )
         lines += [f"| floor | {floor['p50_ms']:.0f} | 1.00× | {floor['p95_ms']:.0f} | 1.00× |", ""]
+    mapped = _load("map")
+    if mapped:
+        m, floor = mapped["map"], mapped["floor"]
+        lines += [
+            "## Map",
+            "",
+            f"{mapped['communities']} more communities, each with a city and a study visit "
+            f"({mapped['marks']} marks), Chromium, {mapped['rounds']} rounds "
+            "(`benchmarks/bench_map.py`): from the click on Map in the sidebar until the "
+            "chart's marks are drawn, next to switching a typical page in the same run.",
+            "",
+            "| page | p50 ms | × floor p50 | p95 ms | × floor p95 |",
+            "|---|---|---|---|---|",
+            f"| map | {m['p50_ms']:.0f} | {m['p50_vs_floor']:.2f}× "
+            f"| {m['p95_ms']:.0f} | {m['p95_vs_floor']:.2f}× |",
+            f"| floor | {floor['p50_ms']:.0f} | 1.00× | {floor['p95_ms']:.0f} | 1.00× |",
+            "",
+        ]
     for name, title in (
         ("exports", "Exports"),
         ("action_import", "CSV imports"),

@@ -18,6 +18,8 @@ from cop.calendars import models as calendars_tables
 from cop.communities import history as communities_history
 from cop.communities import models as communities_tables
 from cop.core import audit, db
+from cop.outbox import history as outbox_history
+from cop.outbox import models as outbox_tables
 from cop.practices import history as practices_history
 from cop.practices import models as practices_tables
 from cop.publishing import models as publishing_tables
@@ -39,6 +41,7 @@ TABLE_MODULES = (
     toolkit_tables,
     publishing_tables,
     calendars_tables,
+    outbox_tables,
 )
 
 # The modules that tell the history (cop.core.history) how to name each capability's records.
@@ -49,6 +52,7 @@ HISTORY_MODULES = (
     actions_history,
     practices_history,
     toolkit_history,
+    outbox_history,
 )
 
 search_index.check_kinds()

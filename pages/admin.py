@@ -1,4 +1,4 @@
-"""Admin: accounts, invitations, communities and memberships, spreadsheet import, the audit log, backups."""
+"""Admin: accounts, invitations, communities and memberships, spreadsheet import, the audit log, backups, e-mail."""
 
 import streamlit as st
 
@@ -6,13 +6,14 @@ from cop.accounts.ui.admin import invitations_tab, users_tab
 from cop.backup.ui.admin import backups_tab
 from cop.communities.ui.admin import audit_tab, import_tab, memberships_tab
 from cop.core.i18n import translator
+from cop.outbox.ui.admin import outbox_tab
 from cop.shell.gate import require_actor
 
 actor = require_actor("admin")
 _ = translator(actor.language)
 st.title(_("Administration"))
 
-users, invites, members, imports, audit, backups = st.tabs(
+users, invites, members, imports, audit, backups, mail = st.tabs(
     [
         _("Users"),
         _("Invitations"),
@@ -20,6 +21,7 @@ users, invites, members, imports, audit, backups = st.tabs(
         _("Import"),
         _("Audit log"),
         _("Backups"),
+        _("E-mail"),
     ]
 )
 with users:
@@ -34,3 +36,5 @@ with audit:
     audit_tab(actor)
 with backups:
     backups_tab(actor)
+with mail:
+    outbox_tab(actor)

@@ -2,7 +2,9 @@
 
 The link carries a random token that is shown (or e-mailed) exactly once; the
 database keeps only its SHA-256 hash, so neither a backup nor the audit log can
-be replayed into an account. A link works once, for seven days.
+be replayed into an account. A link works once, for seven days. The e-mail
+with the link waits in the outbox (left out of backups) until it is sent, and
+the sent row forgets its text.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import SYSTEM, Actor, authorize
 from cop.core.validation import Checker, plain_line, record_id
+from cop.outbox import service as outbox
 
 LIFETIME = timedelta(days=7)
 # The refusal of a typed e-mail that belongs to someone already there; the form offers them.
@@ -44,7 +47,8 @@ class InvitationUnusable(NotFound):
 
 @dataclass(frozen=True)
 class IssuedInvitation:
-    """What the admin sees once: the link (never stored) and whether it went out by e-mail."""
+    """What the admin sees once: the link (never stored) and whether it was queued for e-mail
+    (the outbox sends it within moments; the admin page lists one that could not go)."""
 
     invitation: Invitation
     link: str
@@ -194,7 +198,7 @@ def invite(
     person_id: int | None = None,
     base_url: str = "",
 ) -> IssuedInvitation:
-    """Create a one-time link; e-mail it only when ``COP_SMTP_URL`` is set and an address is known.
+    """Create a one-time link; queue it for e-mail when ``COP_SMTP_URL`` is set and an address is known.
 
     ``base_url`` (the address of the workspace as the admin's browser sees it)
     turns the link path into a full URL for the e-mail.
@@ -250,16 +254,9 @@ def invite(
     subject, body = _invitation_email(
         community, actor, base_url.rstrip("/") + link, invitation.expires_at
     )
-    try:
-        sent = mailer.send(email, subject, body)
-    except mailer.DELIVERY_ERRORS as exc:
-        return IssuedInvitation(
-            invitation,
-            link,
-            emailed=False,
-            email_problem=f"The mail server did not take the message ({type(exc).__name__}).",
-        )
-    return IssuedInvitation(invitation, link, emailed=sent)
+    # In the outbox with the invitation: this page run never waits on the mail server.
+    outbox.enqueue(session, to=email, subject=subject, body_text=body, kind="invitation")
+    return IssuedInvitation(invitation, link, emailed=True)
 
 
 def _usable(session: Session, token: str, *, lock: bool = True) -> Invitation:
@@ -382,7 +379,8 @@ def accept_invitation(
     )
     if invitation.created_by_id:
         community = session.get(Community, invitation.community_id)
-        session.add(
+        notifications.add_notification(
+            session,
             notifications.new_notification(
                 invitation.created_by_id,
                 Message(
@@ -397,7 +395,7 @@ def accept_invitation(
                 record_type="user",
                 record_id=user.id,
                 community_id=invitation.community_id,
-            )
+            ),
         )
     return user
 

@@ -59,6 +59,10 @@ class User(Editable, table=True):
     # A sign-in cookie issued before this moment is refused (logout, password change, deactivation).
     sessions_valid_after: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # How notifications reach the person by e-mail: immediate, daily, weekly (digests) or off.
+    email_delivery: str = Field(
+        default="weekly", max_length=16, sa_column_kwargs={"server_default": "weekly"}
+    )
 
 
 class Notification(SQLModel, table=True):
@@ -83,3 +87,5 @@ class Notification(SQLModel, table=True):
     record_id: int | None = None
     community_id: int | None = Field(default=None, foreign_key="community.id", ondelete="CASCADE")
     read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # When it went into the outbox, alone or in a digest: it is e-mailed once.
+    emailed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -4,14 +4,19 @@ Notifications are written in the same transaction as the event that causes
 them (an action assigned, a chapter sent to review, a comment on a section,
 an invitation accepted), and only for people who may read the record: a
 notification never leaks a private community's content. The reminder of
-overdue actions (cop.actions.reminders) and the weekly digest run from the CLI
-(``cop notify overdue|digest``, e.g. from cron).
+overdue actions (cop.actions.reminders) and the digests run from the CLI
+(``cop notify overdue``, ``cop notify digest --daily|--weekly``, e.g. from cron).
+
+Each person chooses how notifications reach them by e-mail (``User.email_delivery``):
+one e-mail each, put in the outbox with the notification; a daily or weekly
+digest of what is still unread; or none. ``emailed_at`` marks a notification
+that went into the outbox, alone or in a digest, so none is e-mailed twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -26,6 +31,16 @@ from cop.core.errors import NotFound
 from cop.core.i18n import N_, format_day, translator
 from cop.core.messages import Message, localize
 from cop.core.permissions import Actor, authorize, can_read
+from cop.outbox import service as outbox
+
+# How notifications reach a person by e-mail; the profile offers these.
+EMAIL_DELIVERY = {
+    "immediate": N_("Immediately, one e-mail for each"),
+    "daily": N_("A daily digest"),
+    "weekly": N_("A weekly digest"),
+    "off": N_("No e-mail"),
+}
+DIGEST_PERIODS = ("daily", "weekly")
 
 KINDS = {
     "action.assigned": "An action was assigned to you",
@@ -74,6 +89,40 @@ def new_notification(user_id: int, message: str, **columns: Any) -> Notification
     )
 
 
+def _in_language(note: Notification, language: str) -> str:
+    return localize(shown(note), translator(language), dates=partial(format_day, language=language))
+
+
+def add_notification(session: Session, note: Notification) -> Notification:
+    """Add ``note`` to its reader's inbox and, when they want one e-mail each, to the outbox."""
+    session.add(note)
+    if not mailer.is_configured():
+        return note
+    found = session.exec(
+        select(User.email_delivery, User.language, Person.email, Person.name)
+        .join(Person, col(Person.id) == User.person_id)
+        .where(User.id == note.user_id, col(User.active).is_(True))
+    ).first()
+    if found is None:
+        return note
+    delivery, language, email, name = found
+    if delivery != "immediate" or not email:
+        return note
+    _ = translator(language)
+    text = _in_language(note, language)
+    outbox.enqueue(
+        session,
+        to=email,
+        subject=_("CoP Workspace: {text}").format(text=text),
+        body_text=_(
+            "Hello {name},\n\n{text}\n\nYou find it in your inbox in CoP Workspace."
+        ).format(name=name, text=text),
+        kind=f"notification.{note.kind}"[:64],
+    )
+    note.emailed_at = clock.now()
+    return note
+
+
 def _user_for_person(session: Session, person_id: int | None) -> User | None:
     if person_id is None:
         return None
@@ -105,7 +154,8 @@ def notify_people(
         reader = accounts.load_actor(session, user.id)
         if reader is None or not can_read(reader, community):
             continue
-        session.add(
+        add_notification(
+            session,
             new_notification(
                 user.id,  # type: ignore[arg-type]
                 message,
@@ -113,7 +163,7 @@ def notify_people(
                 record_type=record_type,
                 record_id=record_id,
                 community_id=community_id,
-            )
+            ),
         )
         sent += 1
     return sent
@@ -160,35 +210,69 @@ def mark_read(session: Session, actor: Actor, notification_id: int | None = None
     return session.execute(stmt.values(read_at=clock.now())).rowcount or 0
 
 
-def weekly_digest(session: Session, actor: Actor, *, since: datetime | None = None) -> int:
-    """E-mail each user their unread notifications of the past week, in their own language;
-    only with COP_SMTP_URL set."""
+def send_digest(session: Session, actor: Actor, period: str = "weekly") -> int:
+    """Put one digest e-mail per person who chose ``period`` (daily or weekly) in the outbox,
+    listing their unread notifications not e-mailed yet, in their own language; returns how many.
+
+    Each notification is marked as e-mailed in the same transaction, so running the
+    digest again (or on two replicas at once) sends it once. Only with COP_SMTP_URL set.
+    """
     authorize(actor, "notification.send_digest")
+    if period not in DIGEST_PERIODS:
+        raise ValueError(f"a digest is daily or weekly, not {period!r}")
     if not mailer.is_configured():
         return 0
-    since = since or clock.now() - timedelta(days=7)
+    waiting = list(
+        session.exec(
+            select(Notification.id)
+            .join(User, col(User.id) == Notification.user_id)
+            .join(Person, col(Person.id) == User.person_id)
+            .where(
+                col(Notification.read_at).is_(None),
+                col(Notification.emailed_at).is_(None),
+                User.email_delivery == period,
+                col(User.active).is_(True),
+                Person.email != "",
+            )
+        ).all()
+    )
+    if not waiting:
+        return 0
+    stamp = clock.now()
+    # Take them: a digest running at the same time takes none of these.
+    session.execute(
+        sa.update(Notification)
+        .where(col(Notification.id).in_(waiting), col(Notification.emailed_at).is_(None))
+        .values(emailed_at=stamp)
+    )
     rows = session.exec(
         select(Notification, Person.email, Person.name, User.language)
         .join(User, col(User.id) == Notification.user_id)
         .join(Person, col(Person.id) == User.person_id)
-        .where(
-            col(Notification.read_at).is_(None),
-            Notification.created_at >= since,
-            Person.email != "",
-        )
-        .order_by(Notification.user_id, Notification.created_at)
+        .where(col(Notification.id).in_(waiting), Notification.emailed_at == stamp)
+        .order_by(Notification.user_id, Notification.created_at, Notification.id)
     )
     per_user: dict[str, tuple[str, str, list[str]]] = {}
     for note, email, name, language in rows:
-        text = localize(
-            shown(note), translator(language), dates=partial(format_day, language=language)
+        per_user.setdefault(email, (name, language, []))[2].append(
+            f"- {_in_language(note, language)}"
         )
-        per_user.setdefault(email, (name, language, []))[2].append(f"- {text}")
     for email, (name, language, lines) in per_user.items():
         _ = translator(language)
-        mailer.send(
-            email,
-            _("Your week in CoP Workspace"),
-            _("Hello {name},\n\nUnread in your inbox:").format(name=name) + "\n" + "\n".join(lines),
+        outbox.enqueue(
+            session,
+            to=email,
+            subject=_("Your day in CoP Workspace")
+            if period == "daily"
+            else _("Your week in CoP Workspace"),
+            body_text=_("Hello {name},\n\nUnread in your inbox:").format(name=name)
+            + "\n"
+            + "\n".join(lines),
+            kind=f"digest.{period}",
         )
     return len(per_user)
+
+
+def weekly_digest(session: Session, actor: Actor) -> int:
+    """The weekly digest (``send_digest(..., "weekly")``)."""
+    return send_digest(session, actor, "weekly")

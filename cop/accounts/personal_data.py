@@ -24,6 +24,7 @@ from cop.core.audit import AuditEvent, plain, record_event
 from cop.core.errors import NotFound, ValidationError
 from cop.core.i18n import N_
 from cop.core.permissions import Actor, authorize
+from cop.outbox import service as outbox
 
 REDACTED = "(redacted)"
 ANONYMOUS_NAME = "Former participant #{id}"
@@ -208,6 +209,7 @@ def anonymise_person(session: Session, actor: Actor, person_id: int | str) -> Pe
     _redact_audit(
         session, person, needles, [p for p, _ in replacements], old_username, new_username
     )
+    outbox.drop_unsent(session, email)  # nothing more goes to the address being forgotten
     mentions = _replace_mentions(session, actor, replacements, needles) if needles else 0
     linked = [Invitation.person_id == person.id] + ([Invitation.email == email] if email else [])
     for invitation in session.exec(select(Invitation).where(sa.or_(*linked))):

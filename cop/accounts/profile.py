@@ -1,4 +1,4 @@
-"""Everyone's own profile: name, e-mail, language and time zone.
+"""Everyone's own profile: name, e-mail, language, time zone, and how notifications arrive by e-mail.
 
 The name and e-mail live on the Person (shown wherever the person appears),
 language and time zone on the account. The save is checked against the
@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from cop.accounts import service as accounts
 from cop.accounts.models import User
+from cop.accounts.notifications import EMAIL_DELIVERY
 from cop.communities.models import Person
 from cop.core import records
 from cop.core.errors import NotFound
@@ -30,6 +31,7 @@ class Profile:
     time_zone: str
     person_version: int
     user_version: int
+    email_delivery: str = "weekly"
 
 
 def _mine(session: Session, actor: Actor, *, for_update: bool = False) -> tuple[User, Person]:
@@ -47,7 +49,13 @@ def _mine(session: Session, actor: Actor, *, for_update: bool = False) -> tuple[
 def my_profile(session: Session, actor: Actor) -> Profile:
     user, person = _mine(session, actor)
     return Profile(
-        person.name, person.email, user.language, user.time_zone, person.version, user.version
+        person.name,
+        person.email,
+        user.language,
+        user.time_zone,
+        person.version,
+        user.version,
+        user.email_delivery,
     )
 
 
@@ -61,8 +69,13 @@ def update_own_profile(
     time_zone: str,
     person_version: int,
     user_version: int,
+    email_delivery: str | None = None,
 ) -> Profile:
-    """Save the signed-in person's own details; a stale form raises ConflictError."""
+    """Save the signed-in person's own details; a stale form raises ConflictError.
+
+    ``email_delivery`` (immediate, daily, weekly, off) is how notifications arrive
+    by e-mail; None keeps the choice made before.
+    """
     authorize(actor, "user.update_own_profile")
     user, person = _mine(session, actor, for_update=True)
     chk = Checker()
@@ -70,6 +83,11 @@ def update_own_profile(
     email = chk.email("email", email)
     chk.choice("language", language, set(accounts.LANGUAGES), label=N_("The language"))
     time_zone = accounts.check_time_zone(chk, time_zone)
+    if email_delivery is None:
+        email_delivery = user.email_delivery
+    chk.choice(
+        "email_delivery", email_delivery, set(EMAIL_DELIVERY), label=N_("E-mail notifications")
+    )
     chk.raise_if_any()
     records.save(
         session,
@@ -84,7 +102,7 @@ def update_own_profile(
         actor,
         user,
         user_version,
-        {"language": language, "time_zone": time_zone},
+        {"language": language, "time_zone": time_zone, "email_delivery": email_delivery},
         action="user.update_own_profile",
     )
     return my_profile(session, actor)

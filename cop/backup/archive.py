@@ -6,8 +6,8 @@ JSON-lines file per table under ``tables/``, written in dependency order.
 Values are plain JSON: datetimes ISO 8601 with their UTC offset, bytes (the
 attachments) base64, JSON columns as JSON. Every table of ``SQLModel.metadata``
 is included, so tables that later capabilities add travel without changes
-here; Alembic's own table and the ``search_*`` indexes (derived, rebuilt) are
-not.
+here; Alembic's own table, the ``search_*`` indexes (derived, rebuilt) and the
+outbox (e-mail in transit, invitation links among it) are not.
 
 A backup reads every table inside one transaction, so it is a consistent
 online copy while people keep working: on SQLite (WAL) a read transaction is

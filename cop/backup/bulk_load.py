@@ -31,12 +31,17 @@ class NotEmpty(CopError):
     """The target database already holds data and replacing it was not asked for."""
 
 
+# Not the workspace's records: Alembic's bookkeeping, and e-mail in transit (an
+# invitation's carries its one-time link, which no backup may hold).
+NOT_ARCHIVED = {"alembic_version", "outbox_message"}
+
+
 def archived_tables() -> list[sa.Table]:
-    """Every table of the metadata in dependency order, without Alembic's and the search indexes."""
+    """Every table of the metadata in dependency order, without Alembic's, the outbox and the search indexes."""
     return [
         t
         for t in SQLModel.metadata.sorted_tables
-        if t.name != "alembic_version" and not t.name.startswith("search_")
+        if t.name not in NOT_ARCHIVED and not t.name.startswith("search_")
     ]
 
 

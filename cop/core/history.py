@@ -99,6 +99,7 @@ VERBS: dict[str, str] = {
     "update_image": N_("{who} changed an image of {record}."),
     "remove_image": N_("{who} removed an image of {record}."),
     "export_own": N_("{who} downloaded the data of {record}."),
+    "retry": N_("{who} asked to send {record} again."),
 }
 CHANGED = N_("{who} changed {record}.")
 # Events whose changes are the whole record (a creation) or nothing a reader needs.

@@ -1,5 +1,7 @@
 """Sending e-mail, only when an operator configured ``COP_SMTP_URL``.
 
+Nothing calls ``send`` during a page run: every e-mail is a row of the outbox
+(cop.outbox), sent by ``cop notify send`` or the server's background sender.
 Without the setting nothing ever leaves the server: invitation links are shown
 to the admin and notifications stay in the in-app inbox. The URL names the
 server and its login, e.g. ``smtp://user:pass@mail.example.org:587?from=cop@example.org``;
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -55,21 +58,58 @@ def is_configured() -> bool:
     return bool(settings.smtp_url())
 
 
-def send(to: str, subject: str, body: str) -> bool:
-    """Send one plain-text message; False (and nothing sent) when no SMTP server is configured.
+def build_message(
+    sender: str,
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    html: str | None = None,
+    parts: Iterable[Mapping[str, str]] = (),
+) -> EmailMessage:
+    """A plain-text message, with an HTML alternative and further text parts when given.
+
+    A part with a ``filename`` is attached; one without is another alternative
+    (a ``text/calendar; method=REQUEST`` invitation, say).
+    """
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    if html:
+        message.add_alternative(html, subtype="html")
+    for part in parts:
+        content_type, *raw_params = part["content_type"].split(";")
+        subtype = content_type.strip().split("/", 1)[1]
+        params = dict(p.strip().split("=", 1) for p in raw_params if "=" in p)
+        if part.get("filename"):
+            message.add_attachment(
+                part["content"], subtype=subtype, filename=part["filename"], params=params
+            )
+        else:
+            message.add_alternative(part["content"], subtype=subtype, params=params)
+    return message
+
+
+def send(
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    html: str | None = None,
+    parts: Iterable[Mapping[str, str]] = (),
+) -> bool:
+    """Send one message; False (and nothing sent) when no SMTP server is configured.
 
     Raises ``OSError`` / ``smtplib.SMTPException`` when the server refuses, so
-    the caller can tell the admin the link was not delivered.
+    the outbox can try again later.
     """
     url = settings.smtp_url()
     if not url:
         return False
     server = server_from_url(url)
-    message = EmailMessage()
-    message["From"] = server.sender
-    message["To"] = to
-    message["Subject"] = subject
-    message.set_content(body)
+    message = build_message(server.sender, to, subject, body, html=html, parts=parts)
     context = ssl.create_default_context()
     if server.use_tls:
         client: smtplib.SMTP = smtplib.SMTP_SSL(

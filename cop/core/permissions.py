@@ -86,6 +86,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # notifications sent by operator jobs (cop notify ...)
     "notification.send_overdue": ADMIN_ONLY,
     "notification.send_digest": ADMIN_ONLY,
+    # the outbox: admins see e-mail that did not go and send it again
+    "outbox.list": ADMIN_ONLY,
+    "outbox.retry": ADMIN_ONLY,
     # workshops (reading them is community.read); a closed one is read-only until reopened
     "workshop.create": CONTRIBUTORS,
     "workshop.update": CONTRIBUTORS,

@@ -27,6 +27,7 @@ PAGES: dict[str, PageSpec] = {
         PageSpec("workshops", "pages/workshops.py", N_("Workshops"), ":material/groups:"),
         PageSpec("actions", "pages/actions.py", N_("Actions"), ":material/task_alt:"),
         PageSpec("practices", "pages/practices.py", N_("Practices"), ":material/lightbulb:"),
+        PageSpec("map", "pages/map.py", N_("Map"), ":material/map:"),
         PageSpec("toolkit", "pages/toolkit.py", N_("Toolkit"), ":material/menu_book:"),
         PageSpec("search", "pages/search.py", N_("Search"), ":material/search:"),
         PageSpec(

@@ -1,4 +1,5 @@
-"""Once per server process: bring the schema up to date and load the demo on first start."""
+"""Once per server process: bring the schema up to date, load the demo on first start, and
+start the outbox's sender thread when a mail server is configured (``COP_SMTP_URL``)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import streamlit as st
 
 import cop.registry  # noqa: F401  (every table, and the search index kept in step)
 from cop.backup.demo import load_demo_if_empty
-from cop.core import settings
+from cop.core import mailer, settings
 from cop.core.errors import DatabaseUnavailable
 from cop.core.i18n import N_
 from cop.core.schema import SchemaBehind, ensure_schema
+from cop.outbox import sender
 
 _prepared: set[str] = set()
 _lock = threading.Lock()
@@ -32,6 +34,10 @@ def _prepare(database_url: str) -> None:
         ensure_schema()
         if settings.demo_enabled():
             load_demo_if_empty()
+        if mailer.is_configured():
+            # A daemon thread: page runs only write rows, this sends them (every replica
+            # runs one; their claims keep them from sending a row twice).
+            sender.start_background_sender(database_url)
         _prepared.add(database_url)
 
 

@@ -148,6 +148,9 @@ def test_the_weekly_digest_is_written_in_each_readers_language(engine, world, mo
     _action(engine, world, date(2027, 5, 31))
     with write_session(engine) as s:
         assert notifications.weekly_digest(s, SYSTEM) == 1
+    from cop.outbox import sender
+
+    assert sender.send_due(engine).sent == 1
     message = _FakeSmtp.sent[0][3]
     body = message.get_content()
     assert "wurde Ihnen zugewiesen" in body and "31.05.2027" in body, body

@@ -87,6 +87,7 @@ FACILITATOR = [
     State("practices-standards", "practices", choose="Standards"),
     State("practices-self-assessment", "practices", choose="Self-assessment"),
     State("practice-one", "practices", address="practices?id=1"),
+    State("map", "map"),
     State("toolkit-section-editing", "toolkit", then=_edit_first_section),
     State("toolkit-revisions", "toolkit", choose="Revisions"),
     State("toolkit-export", "toolkit", choose="Export"),
@@ -103,6 +104,7 @@ ADMIN = [
         "Import",
         "Audit log",
         "Backups",
+        "E-mail",
     )
 ]
 ROLES: dict[str, list[State]] = {

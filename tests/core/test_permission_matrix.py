@@ -61,6 +61,7 @@ from cop.core import db, passwords
 from cop.core.db import read_session, write_session
 from cop.core.errors import NotFound, PermissionDenied
 from cop.core.permissions import PERMISSIONS, SELF_SERVICE, SYSTEM, Actor, Role, Visibility
+from cop.outbox import service as outbox
 from cop.practices import self_assessment, standards
 from cop.practices import service as practices
 from cop.practices.models import Practice, ReviewStatus, Standard
@@ -589,6 +590,9 @@ REGISTRY: dict[str, Case] = {
     "notification.send_digest": Case(
         lambda s, a, w: notifications.weekly_digest(s, a), "workspace"
     ),
+    # the outbox: admins see e-mail that failed and send it again
+    "outbox.list": Case(lambda s, a, w: outbox.outbox_summary(s, a), "workspace"),
+    "outbox.retry": Case(lambda s, a, w: outbox.retry_now(s, a, _queued_email(s)), "workspace"),
     # whole-workspace operations: they take the engine, not the case's session
     "backup.create": Case(
         lambda s, a, w: portability.backup(
@@ -825,3 +829,12 @@ def test_ids_from_query_parameters_are_checked_like_any_other_input(worlds: Worl
                 communities.get_community(s, outsider, bad)  # type: ignore[arg-type]
             with pytest.raises((NotFound, PermissionDenied)):
                 admin.audit_log(s, outsider, community_id=bad)  # type: ignore[arg-type]
+
+
+def _queued_email(s: Session) -> int:
+    """An e-mail waiting in the outbox, written by the case's rolled-back transaction."""
+    message = outbox.enqueue(
+        s, to="lena@example.org", subject="Minutes", body_text="The minutes.", kind="test"
+    )
+    s.flush()
+    return message.id  # type: ignore[return-value]

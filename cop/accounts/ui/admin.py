@@ -245,7 +245,12 @@ def invitations_tab(actor: Actor) -> None:
         )
         st.code(issued["url"], language=None)
         if issued["emailed"]:
-            st.info(_("The link was also e-mailed."))
+            st.info(
+                _(
+                    "The link is also queued for e-mail and goes out within a minute; "
+                    "the E-mail tab lists any that could not be sent."
+                )
+            )
         elif issued["problem"]:
             st.warning(_(issued["problem"]))
     with read_session() as session:

@@ -1,4 +1,4 @@
-"""The profile page: one's own name, e-mail, language and time zone, password, and a copy of one's data.
+"""The profile page: one's own name, e-mail, language, time zone and e-mail notifications, password, and a copy of one's data.
 
 The page file only guards and calls ``draw_profile_page`` (see cop/actions/ui/page.py for why).
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cop.accounts import profile
+from cop.accounts.notifications import EMAIL_DELIVERY
 from cop.accounts.ui.profile_forms import change_password
 from cop.core.i18n import LANGUAGES, translator
 from cop.core.permissions import Actor
@@ -33,6 +34,7 @@ def draw_profile_page(actor: Actor) -> None:
                 "profile_email": mine.email,  # type: ignore[union-attr]
                 "profile_language": mine.language,
                 "profile_time_zone": mine.time_zone,  # type: ignore[union-attr]
+                "profile_email_delivery": mine.email_delivery,  # type: ignore[union-attr]
             }
         )
 
@@ -48,6 +50,17 @@ def draw_profile_page(actor: Actor) -> None:
         field_error(FORM, "language", actor.language)
         time_zone = st.selectbox(_("Time zone"), TIME_ZONES, key="profile_time_zone")
         field_error(FORM, "time_zone", actor.language)
+        email_delivery = st.selectbox(
+            _("E-mail notifications"),
+            list(EMAIL_DELIVERY),
+            format_func=lambda choice: _(EMAIL_DELIVERY[choice]),
+            key="profile_email_delivery",
+            help=_(
+                "How what happens in your communities reaches you by e-mail. "
+                "Your inbox in the workspace shows everything either way."
+            ),
+        )
+        field_error(FORM, "email_delivery", actor.language)
         if st.form_submit_button(_("Save"), type="primary"):
             person_version, user_version = st.session_state["profile_versions"]
             saved = submit(
@@ -58,6 +71,7 @@ def draw_profile_page(actor: Actor) -> None:
                 email=email,
                 language=language,
                 time_zone=time_zone,
+                email_delivery=email_delivery,
                 person_version=person_version,
                 user_version=user_version,
                 reader_language=actor.language,

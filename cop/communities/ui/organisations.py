@@ -17,6 +17,7 @@ from cop.communities.people import KIND_LABELS, OrganisationRow
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
 from cop.core.settings import LIMITS
+from cop.map.gazetteer import City, find_cities
 from cop.shell.forms import (
     draw_conflict,
     errors_banner,
@@ -111,6 +112,8 @@ def _form(actor: Actor, key: str, row: OrganisationRow | None) -> None:
     def k(field: str) -> str:
         return f"{key}-{field}"
 
+    _find_the_city(actor, key)
+
     with st.form(key):
         st.text_input(_("Name"), key=k("name"))
         field_error(key, "name", actor.language)
@@ -153,3 +156,42 @@ def _form(actor: Actor, key: str, row: OrganisationRow | None) -> None:
         forget(key, FIELDS)
         st.session_state["org-saved"] = done.name
         st.rerun()
+
+
+def _use_city(key: str, city: City) -> None:
+    """Fill the form's country and coordinates (and an empty name) from the gazetteer's city."""
+    st.session_state[f"{key}-country"] = city.country
+    st.session_state[f"{key}-latitude"] = f"{city.latitude:g}"
+    st.session_state[f"{key}-longitude"] = f"{city.longitude:g}"
+    if not str(st.session_state.get(f"{key}-name", "")).strip():
+        st.session_state[f"{key}-name"] = city.name
+
+
+def _find_the_city(actor: Actor, key: str) -> None:
+    """Search the offline gazetteer (GeoNames) by name; choosing a city fills the fields below."""
+    _ = translator(actor.language)
+    left, right = st.columns(2)
+    typed = left.text_input(
+        _("Find the city"),
+        key=f"{key}-find",
+        placeholder=_("Such as Düsseldorf"),
+        max_chars=100,
+        help=_("Fills in the country and the coordinates; you can still type or correct them."),
+    )
+    found = find_cities(typed) if typed.strip() else []
+    if found:
+        labels = {i: city.label for i, city in enumerate(found)}
+        with right:
+            choice = st.selectbox(
+                _("Cities found"), list(labels), format_func=labels.get, key=f"{key}-found"
+            )
+            st.button(
+                _("Use this city"),
+                key=f"{key}-use",
+                icon=":material/pin_drop:",
+                on_click=_use_city,
+                args=(key, found[choice if choice in labels else 0]),
+            )
+    elif typed.strip():
+        right.caption(_("No city of 15,000 people or more has this name: type the fields below."))
+    st.caption(_("City names and coordinates: GeoNames (geonames.org), licensed CC BY 4.0."))

@@ -1,0 +1,276 @@
+"""The map page: member cities, partners, workshops and study visits (lines from the host to the
+cities that came) and practices on a shipped outline of Europe, for the sidebar's community and
+a chosen year. A click on a workshop or practice opens it in this tab; a click on a city or
+partner shows what it takes part in, here. Below the chart the same places as a table.
+
+The page file only guards and calls ``draw_map_page``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from cop.communities.people import KIND_LABELS
+from cop.core.i18n import translator
+from cop.core.permissions import Actor
+from cop.map import chart
+from cop.map.queries import MapData, Place, map_data
+from cop.shell.formatting import format_date, record_link
+from cop.shell.forms import read
+from cop.shell.grid import grid
+from cop.shell.sidebar import selected_community_id
+from cop.shell.text import plain
+from cop.workshops.labels import KIND_LABELS as WORKSHOP_KINDS
+
+YEAR_KEY = "map_year"
+PICKED = "map_picked_place"
+
+
+def _legend(_: Any) -> dict[str, str]:
+    return {
+        "city": _("Member city"),
+        "partner": _("Partner organisation"),
+        "workshop": _("Workshop"),
+        "study_visit": _("Study visit or exchange"),
+        "practice": _("Practice"),
+    }
+
+
+def _marks(actor: Actor, data: MapData) -> tuple[list[dict], list[dict]]:
+    """The chart's marks and lines from the read; places without coordinates are in the table only."""
+    _ = translator(actor.language)
+    by_id = {p.id: p for p in data.places if p.placed}
+    marks: list[dict] = []
+    lines: list[dict] = []
+    around: dict[int, int] = {}
+    for place in by_id.values():
+        marks.append(
+            {
+                "lat": place.latitude,
+                "lon": place.longitude,
+                "kind": "city" if place.is_city else "partner",
+                "name": place.name,
+                "what": _(KIND_LABELS.get(place.kind, place.kind)),
+                "when": "",
+                "community": ", ".join(place.communities),
+                "target": f"place:{place.id}",
+            }
+        )
+
+    def spot(place: Place) -> tuple[float, float]:
+        index = around.get(place.id, 0)
+        around[place.id] = index + 1
+        return chart.around(place.latitude or 0.0, place.longitude or 0.0, index)
+
+    for event in data.events:
+        host = by_id.get(event.host_id)
+        if host is None:
+            continue
+        lat, lon = spot(host)
+        marks.append(
+            {
+                "lat": lat,
+                "lon": lon,
+                "kind": "study_visit"
+                if event.kind in ("study_visit", "staff_exchange")
+                else "workshop",
+                "name": event.title,
+                "what": _(WORKSHOP_KINDS.get(event.kind, event.kind)) + " · " + host.name,
+                "when": format_date(event.starts_at, actor.language, event.time_zone),
+                "community": event.community,
+                "target": f"workshop:{event.id}",
+            }
+        )
+        for visitor_id in event.visitor_ids:
+            visitor = by_id.get(visitor_id)
+            if visitor is not None:
+                lines.append(
+                    {
+                        "lat": host.latitude,
+                        "lon": host.longitude,
+                        "lat2": visitor.latitude,
+                        "lon2": visitor.longitude,
+                        "name": f"{event.title}: {visitor.name} → {host.name}",
+                    }
+                )
+    for practice in data.practices:
+        city = by_id.get(practice.organisation_id)
+        if city is None:
+            continue
+        lat, lon = spot(city)
+        marks.append(
+            {
+                "lat": lat,
+                "lon": lon,
+                "kind": "practice",
+                "name": practice.title,
+                "what": _("Practice") + " · " + city.name,
+                "when": "",
+                "community": practice.community,
+                "target": f"practice:{practice.id}",
+            }
+        )
+    return marks, lines
+
+
+def draw_map_page(actor: Actor) -> None:
+    _ = translator(actor.language)
+    st.title(_("Map"))
+    community_id = selected_community_id(actor)
+    everything: MapData = read(
+        map_data, actor, community_id, reader_language=actor.language, cached=True
+    )
+    years = everything.years
+    if st.session_state.get(YEAR_KEY) not in [0, *years]:
+        st.session_state[YEAR_KEY] = 0
+    year = st.selectbox(
+        _("Year"),
+        [0, *years],
+        format_func=lambda y: _("Every year") if y == 0 else str(y),
+        key=YEAR_KEY,
+        help=_("Workshops and visits in the year they start; practices running that year."),
+    )
+    data: MapData = (
+        read(map_data, actor, community_id, year, reader_language=actor.language, cached=True)
+        if year
+        else everything
+    )
+    st.caption(
+        _(
+            "Member cities and partner organisations of {scope}, their workshops and visits "
+            "(lines join the host to the cities that came) and their practices. "
+            "Click a mark to open it; the table below lists the same places."
+        ).format(
+            scope=_("the chosen community") if community_id else _("the communities you can read")
+        )
+    )
+    marks, lines = _marks(actor, data)
+    if not marks:
+        st.info(
+            _(
+                "Nothing to place on the map yet: organisations need coordinates "
+                "(Organisations page), and workshops a host organisation."
+            ),
+            icon=":material/info:",
+        )
+    else:
+        spec = chart.map_spec(
+            marks,
+            lines,
+            _legend(_),
+            {"name": _("Name"), "what": _("What"), "when": _("Date"), "community": _("Community")},
+        )
+        event = st.vega_lite_chart(
+            spec=spec,
+            width="stretch",
+            on_select="rerun",
+            selection_mode="pick",
+            key=f"map-{community_id or 0}-{year}",
+            alt=_("Map of Europe with {n} places; the table below lists them.").format(
+                n=len(data.places)
+            ),
+        )
+        _open_picked(actor, event, data)
+    _places_table(actor, data)
+
+
+def _open_picked(actor: Actor, event: Any, data: MapData) -> None:
+    """A click on a workshop or practice opens it in this tab; on a place, shows it here."""
+    picked = (event or {}).get("selection", {}).get("pick") or []
+    target = str(picked[0].get("target", "")) if picked else ""
+    kind, _sep, raw = target.partition(":")
+    if not raw.isdigit():
+        return
+    if kind == "workshop":
+        st.switch_page("pages/workshops.py", query_params={"id": raw})
+    elif kind == "practice":
+        st.switch_page("pages/practices.py", query_params={"id": raw})
+    elif kind == "place":
+        place = next((p for p in data.places if p.id == int(raw)), None)
+        if place is not None:
+            _place_card(actor, place, data)
+
+
+def _place_card(actor: Actor, place: Place, data: MapData) -> None:
+    """What a city or partner takes part in, with links to its workshops and practices."""
+    _ = translator(actor.language)
+    with st.container(border=True, key="map-place"):
+        st.subheader(plain(place.name))
+        st.caption(
+            " · ".join(
+                part
+                for part in (
+                    _(KIND_LABELS.get(place.kind, place.kind)),
+                    place.country,
+                    ", ".join(place.communities),
+                )
+                if part
+            )
+        )
+        hosted = [e for e in data.events if e.host_id == place.id]
+        came = [e for e in data.events if place.id in e.visitor_ids]
+        runs = [p for p in data.practices if p.organisation_id == place.id]
+        if not (hosted or came or runs):
+            st.caption(_("No workshop, visit or practice here in this selection."))
+        for heading, events in ((_("Hosted"), hosted), (_("Visited elsewhere"), came)):
+            if events:
+                st.markdown(f"**{heading}**")
+                for e in events:
+                    record_link("workshops", e.title, e.id)
+        if runs:
+            st.markdown(f"**{_('Practices')}**")
+            for p in runs:
+                record_link("practices", p.title, p.id)
+
+
+def _places_table(actor: Actor, data: MapData) -> None:
+    """The text alternative: every place with its country and counts, and the records as links."""
+    _ = translator(actor.language)
+    st.subheader(_("Places"))
+    grid(
+        [
+            {
+                _("Name"): p.name,
+                _("Kind"): _(KIND_LABELS.get(p.kind, p.kind)),
+                _("Country"): p.country,
+                _("Communities"): ", ".join(p.communities),
+                _("Hosted"): p.hosted,
+                _("Visited elsewhere"): p.visits,
+                _("Practices"): p.practices,
+                _("On the map"): _("Yes") if p.placed else _("No: no coordinates"),
+            }
+            for p in data.places
+        ],
+        _("No member organisation in this selection: choose another community or year."),
+    )
+    names = {p.id: p.name for p in data.places}
+    records = [
+        {
+            _("Record"): f"workshops?id={e.id}",
+            _("Title"): e.title,
+            _("Kind"): _(WORKSHOP_KINDS.get(e.kind, e.kind)),
+            _("Date"): format_date(e.starts_at, actor.language, e.time_zone),
+            _("Host"): names.get(e.host_id, ""),
+            _("Visiting"): ", ".join(names[v] for v in e.visitor_ids if v in names),
+        }
+        for e in data.events
+    ] + [
+        {
+            _("Record"): f"practices?id={p.id}",
+            _("Title"): p.title,
+            _("Kind"): _("Practice"),
+            _("Date"): "",
+            _("Host"): names.get(p.organisation_id, ""),
+            _("Visiting"): "",
+        }
+        for p in data.practices
+    ]
+    if records:
+        st.subheader(_("Workshops, visits and practices"))
+        grid(
+            records,
+            "",
+            column_config={_("Record"): st.column_config.LinkColumn(display_text=_("Open"))},
+        )

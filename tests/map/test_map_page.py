@@ -1,0 +1,54 @@
+"""The map page on the demo workspace: the chart is drawn with the outline inline (no address to
+fetch), the text alternative lists the demo cities, the year narrows it, a click opens the record."""
+
+from __future__ import annotations
+
+import json
+
+from streamlit.testing.v1 import AppTest
+
+from tests.page_fixtures import texts
+
+
+def _spec(at: AppTest) -> dict:
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 1
+    return json.loads(charts[0].proto.spec)
+
+
+def test_the_map_draws_the_shipped_outline_and_lists_the_demo_cities(run_page) -> None:
+    at = run_page("map", "facilitator")
+    assert not at.exception, at.exception
+    spec = _spec(at)
+    outline, lines, points = spec["layer"]
+    assert outline["data"]["format"] == {"type": "topojson", "feature": "countries"}
+    assert outline["data"]["values"]["type"] == "Topology"
+    assert "url" not in json.dumps(spec["layer"])  # nothing to fetch: every dataset is inline
+    targets = {m["target"].split(":")[0] for m in points["data"]["values"]}
+    assert targets == {"place", "workshop", "practice"}
+    assert lines["data"]["values"], "study visits join the host to the cities that came"
+    places = at.dataframe[0].value
+    assert {"Düsseldorf", "Ghent", "Lisbon", "Zagreb", "Helsinki", "MigrationWork CIC"} <= set(
+        places["Name"]
+    )
+    assert "Map" in texts(at)
+
+
+def test_an_observer_does_not_see_the_private_communitys_cities(run_page) -> None:
+    at = run_page("map", "observer")
+    assert not at.exception, at.exception
+    names = set(at.dataframe[0].value["Name"])
+    assert {"Düsseldorf", "Athens"} <= names
+    assert not names & {"Gdańsk", "Helsinki", "Madrid", "Milan"}  # young-migrants is private
+    titles = json.dumps(_spec(at)["layer"][2]["data"]["values"], ensure_ascii=False)
+    assert "Helsinki" not in titles
+
+
+def test_the_year_narrows_the_workshops(run_page) -> None:
+    at = run_page("map", "facilitator")
+    every = len(at.dataframe[1].value)
+    years = [o for o in at.selectbox(key="map_year").options if o != "Every year"]
+    assert len(years) >= 2
+    at.selectbox(key="map_year").select(int(years[-1])).run()
+    assert not at.exception, at.exception
+    assert 0 < len(at.dataframe[1].value) < every
