@@ -41,6 +41,11 @@ def _prepare(database_url: str) -> None:
         _prepared.add(database_url)
 
 
+def prepare_database() -> None:
+    """What the first page run does to the configured database, for routes that come first."""
+    _prepare(settings.database_url())
+
+
 def prepare_workspace() -> None:
     """Stop with a clear message when the database is behind (PostgreSQL) or unreachable."""
     try:

@@ -63,15 +63,21 @@ def published_panel(actor: Actor, edition: Toolkit, chapters: list[ChapterRow]) 
                     pages=online.pages,
                 )
             )
+            # Below Streamlit's base path when the app is served under one (serve.py mounts it).
+            base = (
+                "/" + st.get_option("server.baseUrlPath").strip("/")
+                if st.get_option("server.baseUrlPath").strip("/")
+                else ""
+            )
             left, right = st.columns(2)
             left.link_button(
                 _("Open the website"),
-                f"{PREFIX}/{edition.id}/index.html",
+                f"{base}{PREFIX}/{edition.id}/index.html",
                 icon=":material/open_in_new:",
             )
             right.link_button(
                 _("Download the website (.zip)"),
-                f"{PREFIX}/{edition.id}.zip",
+                f"{base}{PREFIX}/{edition.id}.zip",
                 icon=":material/download:",
             )
             behind = [
