@@ -3,11 +3,13 @@ adding, exporting and importing while the sidebar shows "All my communities" (Ap
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 from streamlit.testing.v1 import AppTest
 
 from cop.accounts.models import User
@@ -16,6 +18,7 @@ from cop.actions.ui import views
 from cop.core.db import read_session
 from tests.actions.test_board_page import send
 from tests.actions.test_page import button, community_id, view
+from tests.download_client import links, page_download
 from tests.page_fixtures import as_shown, press_in_grid
 
 
@@ -111,9 +114,21 @@ def test_one_possible_community_is_chosen_and_the_export_asks_for_it(run_page) -
 
     at = _under_all(run_page, "facilitator", act_csv_open=True)
     assert at.selectbox(key="act_export_community").value is None
-    assert "Export the community's actions as CSV" not in [b.label for b in at.button]
+    label = "Download the community's actions (CSV)"
+    assert label not in links(at)  # no community chosen yet, no file
     assert at.get("file_uploader")  # the import names its actions, no community needed
     at.selectbox(key="act_export_community").set_value(community_id("young-migrants")).run()
-    button(at, "Export the community's actions as CSV").click().run()
     assert not at.exception, at.exception
-    assert [b.label for b in at.get("download_button")] == ["Download CSV"]
+    answer = page_download(at, label)  # one click: the link fetches the chosen community's file
+    assert answer.status == 200, answer.text
+    ids = {int(row["id"]) for row in csv.DictReader(io.StringIO(answer.text.lstrip("\ufeff")))}
+    with read_session() as session:
+        expected = set(
+            session.exec(
+                select(Action.id).where(
+                    Action.community_id == community_id("young-migrants"),
+                    col(Action.deleted_at).is_(None),
+                )
+            ).all()
+        )
+    assert ids == expected and ids  # that community's actions, and only them
