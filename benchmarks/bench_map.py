@@ -19,17 +19,16 @@ import json
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from playwright.sync_api import Locator, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
 
 import cop.registry  # noqa: E402, F401  (every table)
+from benchmarks.clicks import TIMEOUT_S, idle, timed  # noqa: E402
 from cop.communities import people  # noqa: E402
 from cop.communities import service as communities  # noqa: E402
 from cop.core import clock, db  # noqa: E402
@@ -37,14 +36,13 @@ from cop.core.permissions import SYSTEM  # noqa: E402
 from cop.workshops import attendance  # noqa: E402
 from cop.workshops import service as workshops  # noqa: E402
 from tests.browser.conftest import CHROMIUM, DEMO_PASSWORD, LAUNCH_ARGS, stop_server  # noqa: E402
-from tests.browser.helpers import IDLE_SCRIPT, sign_in  # noqa: E402
+from tests.browser.helpers import sign_in  # noqa: E402
 from tests.browser.journeys import copy_demo, demo_server  # noqa: E402
 from tests.browser.test_load import _start_trivial  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 FLOOR_PAGE = ROOT / "benchmarks" / "pages" / "typical.py"
 COMMUNITIES = 200
-TIMEOUT_S = 120.0
 
 
 def add_communities(database_url: str, n: int = COMMUNITIES) -> None:
@@ -93,24 +91,6 @@ def add_communities(database_url: str, n: int = COMMUNITIES) -> None:
     db.dispose_engines()
 
 
-def _idle(page: Page) -> None:
-    deadline = time.monotonic() + TIMEOUT_S
-    while time.monotonic() < deadline:
-        if page.evaluate(IDLE_SCRIPT):
-            return
-        time.sleep(0.02)
-    raise AssertionError("Streamlit did not settle")
-
-
-def _timed(click: Callable[[], None], shown: Locator) -> float:
-    """Seconds from the click until ``shown`` is visible and the script run has finished."""
-    started = time.perf_counter()
-    click()
-    shown.first.wait_for(state="visible", timeout=TIMEOUT_S * 1000)
-    _idle(shown.page)
-    return time.perf_counter() - started
-
-
 def _stats(values: list[float]) -> dict[str, float]:
     p95 = statistics.quantiles(values, n=20, method="inclusive")[-1]
     return {"n": len(values), "p50_ms": statistics.median(values) * 1000, "p95_ms": p95 * 1000}
@@ -136,18 +116,18 @@ def measure(rounds: int = 10) -> dict:
                 )
                 floor = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
                 floor.goto(floor_server.url)  # type: ignore[attr-defined]
-                _idle(floor)
+                idle(floor)
                 for number in range(rounds + 1):  # round 0 warms both up
-                    drawn = _timed(nav.get_by_text("Map", exact=True).click, marker)
+                    drawn = timed(nav.get_by_text("Map", exact=True).click, marker)
                     marks = marker.count()
                     nav.get_by_text("Home", exact=True).click()
                     marker.first.wait_for(state="detached", timeout=TIMEOUT_S * 1000)
-                    _idle(app)
-                    floor_b = _timed(
+                    idle(app)
+                    floor_b = timed(
                         floor.get_by_role("radio", name="B").click,
                         floor.get_by_text("Shown: B", exact=True),
                     )
-                    floor_a = _timed(
+                    floor_a = timed(
                         floor.get_by_role("radio", name="A").click,
                         floor.get_by_text("Shown: A", exact=True),
                     )

@@ -20,7 +20,6 @@ import json
 import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -28,16 +27,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from playwright.sync_api import Locator, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 import cop.registry  # noqa: E402, F401  (every table)
+from benchmarks.clicks import idle, timed  # noqa: E402
 from cop.actions import service as actions  # noqa: E402
 from cop.communities.models import Community, Membership  # noqa: E402
 from cop.core import clock, db  # noqa: E402
 from cop.core.permissions import SYSTEM  # noqa: E402
 from tests.browser.conftest import CHROMIUM, DEMO_PASSWORD, LAUNCH_ARGS, stop_server  # noqa: E402
-from tests.browser.helpers import IDLE_SCRIPT, sign_in  # noqa: E402
+from tests.browser.helpers import sign_in  # noqa: E402
 from tests.browser.journeys import copy_demo, demo_server, pick_community  # noqa: E402
 from tests.browser.test_load import _start_trivial  # noqa: E402
 
@@ -46,7 +46,6 @@ FLOOR_PAGE = ROOT / "benchmarks" / "pages" / "typical.py"
 COMMUNITY = "Community building and welcoming culture"
 ACTIONS = 300
 STATUSES = ("idea", "planned", "in_progress", "done", "dropped")
-TIMEOUT_S = 120.0
 
 
 def add_actions(database_url: str, n: int = ACTIONS) -> None:
@@ -72,24 +71,6 @@ def add_actions(database_url: str, n: int = ACTIONS) -> None:
                 status=STATUSES[i % len(STATUSES)],
             )
     db.dispose_engines()
-
-
-def _idle(page: Page) -> None:
-    deadline = time.monotonic() + TIMEOUT_S
-    while time.monotonic() < deadline:
-        if page.evaluate(IDLE_SCRIPT):
-            return
-        time.sleep(0.02)
-    raise AssertionError("Streamlit did not settle")
-
-
-def _timed(click: Callable[[], None], shown: Locator) -> float:
-    """Seconds from the click until ``shown`` is visible and the script run has finished."""
-    started = time.perf_counter()
-    click()
-    shown.first.wait_for(state="visible", timeout=TIMEOUT_S * 1000)
-    _idle(shown.page)
-    return time.perf_counter() - started
 
 
 def _switch(page: Page, name: str) -> Callable[[], None]:
@@ -121,9 +102,9 @@ def measure(rounds: int = 10) -> dict:
                 app = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
                 sign_in(app, server.url, "facilitator", DEMO_PASSWORD)
                 app.goto(f"{server.url}/actions")
-                _idle(app)
+                idle(app)
                 pick_community(app, COMMUNITY)
-                _idle(app)
+                idle(app)
                 main = app.get_by_test_id("stMain")
                 # Any card of the board in view (a column may scroll); the table draws on a canvas.
                 board_card = main.get_by_text("Bench action", exact=False).filter(visible=True)
@@ -131,17 +112,17 @@ def measure(rounds: int = 10) -> dict:
                 table = main.locator('[data-testid="stDataFrame"]')
                 floor = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
                 floor.goto(floor_server.url)  # type: ignore[attr-defined]
-                _idle(floor)
+                idle(floor)
                 for number in range(rounds + 1):  # round 0 warms both up
-                    board = _timed(_switch(app, "Board"), board_card)
-                    _timed(_switch(app, "Table"), table)
-                    timeline = _timed(_switch(app, "Timeline"), timeline_chart)
-                    _timed(_switch(app, "Table"), table)
-                    floor_b = _timed(
+                    board = timed(_switch(app, "Board"), board_card)
+                    timed(_switch(app, "Table"), table)
+                    timeline = timed(_switch(app, "Timeline"), timeline_chart)
+                    timed(_switch(app, "Table"), table)
+                    floor_b = timed(
                         floor.get_by_role("radio", name="B").click,
                         floor.get_by_text("Shown: B", exact=True),
                     )
-                    floor_a = _timed(
+                    floor_a = timed(
                         floor.get_by_role("radio", name="A").click,
                         floor.get_by_text("Shown: A", exact=True),
                     )
