@@ -15,12 +15,14 @@ from sqlmodel import Session, col, func, select
 
 from cop.actions import progress as action_progress
 from cop.actions.models import Action, ActionStatus
-from cop.communities.models import Membership, Organisation, OrganisationKind, Person
+from cop.communities.models import Community, Membership, Organisation, OrganisationKind, Person
 from cop.communities.service import get_community
 from cop.core import clock
 from cop.core.permissions import Actor
+from cop.export import charts
 from cop.export.key_results import KeyResults
-from cop.practices.models import ReviewStatus, SelfAssessment, Standard
+from cop.map.chart import outline
+from cop.practices.models import Practice, ReviewStatus, SelfAssessment, Standard
 from cop.workshops.models import Attendance, Workshop, WorkshopKind, WorkshopStatus
 
 HELD = (WorkshopStatus.HELD.value, WorkshopStatus.CLOSED.value)
@@ -53,6 +55,13 @@ def _workshop_figures(session: Session, community_id: int, results: KeyResults) 
             select(year, func.count()).where(held).group_by(year).order_by(year)
         )
     ]
+    visit = sa.case((Workshop.kind == WorkshopKind.STUDY_VISIT, 1), else_=0)
+    results.held_by_year = [
+        (int(y), int(n) - int(v or 0), int(v or 0))
+        for y, n, v in session.exec(
+            select(year, func.count(), func.sum(visit)).where(held).group_by(year).order_by(year)
+        )
+    ]
     attended = sa.and_(held, Attendance.attended.is_(True), col(Attendance.deleted_at).is_(None))  # type: ignore[attr-defined]
     who = func.coalesce(
         sa.cast(Attendance.person_id, sa.String),
@@ -68,6 +77,23 @@ def _workshop_figures(session: Session, community_id: int, results: KeyResults) 
 
 
 def _city_figures(session: Session, community_id: int, results: KeyResults) -> None:
+    results.city_places = [
+        (name, lat, lon)
+        for name, lat, lon in session.exec(
+            select(Organisation.name, Organisation.latitude, Organisation.longitude)
+            .distinct()
+            .select_from(Membership)
+            .join(Person, col(Person.id) == Membership.person_id)
+            .join(Organisation, col(Organisation.id) == Person.organisation_id)
+            .where(
+                Membership.community_id == community_id,
+                col(Membership.deleted_at).is_(None),
+                col(Person.deleted_at).is_(None),
+                Organisation.kind == OrganisationKind.CITY,
+            )
+            .order_by(Organisation.name)
+        )
+    ]
     results.cities = _scalar(
         session,
         (
@@ -110,6 +136,17 @@ def _action_figures(session: Session, community_id: int, results: KeyResults) ->
             .order_by(Action.status)
         )
     ]
+
+
+def _practice_figures(session: Session, community_id: int, results: KeyResults) -> None:
+    results.practices = _scalar(
+        session,
+        select(func.count()).where(
+            Practice.community_id == community_id,
+            col(Practice.deleted_at).is_(None),
+            Practice.status == ReviewStatus.APPROVED,
+        ),
+    )
 
 
 def _score_figures(session: Session, community_id: int, results: KeyResults) -> None:
@@ -163,9 +200,29 @@ def _score_figures(session: Session, community_id: int, results: KeyResults) -> 
 def key_results(session: Session, actor: Actor, community_id: int) -> KeyResults:
     """The community's key results, as far as the actor may read the community."""
     community = get_community(session, actor, community_id)
-    results = KeyResults(community=community.name)
+    results = KeyResults(community=community.name, community_id=community.id or 0)
     _workshop_figures(session, community.id, results)  # type: ignore[arg-type]
     _city_figures(session, community.id, results)  # type: ignore[arg-type]
     _action_figures(session, community.id, results)  # type: ignore[arg-type]
     _score_figures(session, community.id, results)  # type: ignore[arg-type]
+    _practice_figures(session, community.id, results)  # type: ignore[arg-type]
     return results
+
+
+def infographic(results: KeyResults, language: str) -> tuple[bytes, bytes, str]:
+    """The infographic as PNG and SVG, with its text alternative, over the map page's outline."""
+    png, svg = charts.infographic(results, language, outline())
+    return png, svg, charts.text_alternative(results, language)
+
+
+def cluster_of(community: Community) -> tuple[str, str]:
+    """The community's name and cluster colour, for a cover page."""
+    return community.name, charts.cluster_colour(community.id or community.name)
+
+
+def infographic_for_screen(results: KeyResults, language: str) -> tuple[str, str]:
+    """The SVG (no PNG: the page shows the SVG itself) and its text alternative."""
+    return (
+        charts.infographic_svg(results, language, outline()),
+        charts.text_alternative(results, language),
+    )
