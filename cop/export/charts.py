@@ -363,6 +363,11 @@ def _by_status(
     return out, row_y - y
 
 
+def _marker(x: float, top: float) -> str:
+    """A starting point: a short dark bar across the score's track."""
+    return _rect(x - 1.5, top, 3, 15, INK, rx=1)
+
+
 def _scores(
     results: KeyResults, colour: str, x: float, y: float, _: Callable[[str], str]
 ) -> tuple[list[str], float]:
@@ -393,11 +398,26 @@ def _scores(
         )
     )
     row_y = y + 50
+    if any(first is not None for first in results.first_scores):
+        out.append(_marker(x + 3, y + 41))
+        out.append(
+            _t(
+                x + 10,
+                y + 50,
+                fit(_("where the same cities started"), 10.5, PANEL - 10),
+                10.5,
+                MUTED,
+            )
+        )
+        row_y += 16
     track = PANEL - 40
-    for title, mean, _cities in results.scores_by_standard[:10]:
+    firsts = [*results.first_scores, *[None] * len(results.scores_by_standard)]
+    for (title, mean, _cities), first in zip(results.scores_by_standard[:10], firsts, strict=False):
         out.append(_t(x, row_y + 11, fit(title, 11.5, PANEL), 11.5, INK))
         out.append(_rect(x, row_y + 17, track, 9, tint(colour), rx=4))
         out.append(_rect(x, row_y + 17, track * max(0.0, min(mean, 4.0)) / 4, 9, colour, rx=4))
+        if first is not None:
+            out.append(_marker(x + track * max(0.0, min(first, 4.0)) / 4, row_y + 14))
         out.append(_t(x + PANEL, row_y + 26, f"{mean:.1f}", 12, INK, bold=True, anchor="end"))
         row_y += 36
     if len(results.scores_by_standard) > 10:
@@ -469,7 +489,12 @@ def text_alternative(results: KeyResults, language: str = "en") -> str:
         )
         parts.append(_("Joint actions by status: {statuses}.").format(statuses=statuses))
     if results.scores_by_standard:
-        scores = "; ".join(f"{title} {mean:.1f}" for title, mean, _n in results.scores_by_standard)
+        firsts = [*results.first_scores, *[None] * len(results.scores_by_standard)]
+        scores = "; ".join(
+            f"{title} {mean:.1f}"
+            + (" " + _("(first {score})").format(score=f"{first:.1f}") if first is not None else "")
+            for (title, mean, _n), first in zip(results.scores_by_standard, firsts, strict=False)
+        )
         parts.append(
             _("Average self-assessment score per standard (0 to 4): {scores}.").format(
                 scores=scores

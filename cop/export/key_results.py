@@ -33,6 +33,9 @@ class KeyResults:
     scores_by_standard: list[tuple[str, float, int]] = field(
         default_factory=list
     )  # title, mean, cities
+    first_scores: list[float | None] = field(
+        default_factory=list
+    )  # per standard as in scores_by_standard: the same cities' first shared scores, averaged
     held_by_year: list[tuple[int, int, int]] = field(
         default_factory=list
     )  # year, workshops (visits not counted), study visits

@@ -184,9 +184,11 @@ def _score_figures(session: Session, community_id: int, results: KeyResults) -> 
         .group_by(Standard.id, Standard.title, Standard.position)
         .order_by(Standard.position, Standard.id)
     )
-    results.scores_by_standard = [
-        (title, float(mean), int(n)) for title, mean, n, _p, _i in session.exec(base)
-    ]
+    rows = session.exec(base).all()
+    results.scores_by_standard = [(title, float(mean), int(n)) for title, mean, n, _p, _i in rows]
+    results.first_scores = _first_scores(
+        session, community_id, latest, current, [r[4] for r in rows]
+    )
     overall = session.exec(
         select(func.avg(latest.c.score))
         .select_from(latest)
@@ -195,6 +197,51 @@ def _score_figures(session: Session, community_id: int, results: KeyResults) -> 
         .where(current)
     ).one()
     results.average_score = float(overall) if overall is not None else None
+
+
+def _first_scores(
+    session: Session,
+    community_id: int,
+    latest: sa.Subquery,
+    current: sa.ColumnElement[bool],
+    standard_ids: list[int],
+) -> list[float | None]:
+    """Where the same cities started: the mean of each one's first shared score, per standard
+    (the progress the infographic draws next to today's mean)."""
+    counted = set(
+        session.exec(
+            select(latest.c.standard_id, latest.c.organisation_id)
+            .select_from(latest)
+            .join(Standard, col(Standard.id) == latest.c.standard_id)
+            .join(Organisation, col(Organisation.id) == latest.c.organisation_id)
+            .where(current)
+        ).all()
+    )
+    first = (
+        select(
+            SelfAssessment.standard_id,
+            SelfAssessment.organisation_id,
+            SelfAssessment.score,
+            func.row_number()
+            .over(
+                partition_by=(SelfAssessment.standard_id, SelfAssessment.organisation_id),
+                order_by=(col(SelfAssessment.assessed_on), col(SelfAssessment.id)),
+            )
+            .label("seq"),
+        )
+        .where(
+            SelfAssessment.community_id == community_id,
+            SelfAssessment.shared_beyond_community.is_(True),  # type: ignore[attr-defined]
+        )
+        .subquery()
+    )
+    started: dict[int, list[int]] = {}
+    for standard_id, organisation_id, score in session.exec(
+        select(first.c.standard_id, first.c.organisation_id, first.c.score).where(first.c.seq == 1)
+    ):
+        if (standard_id, organisation_id) in counted:
+            started.setdefault(standard_id, []).append(score)
+    return [sum(started[i]) / len(started[i]) if started.get(i) else None for i in standard_ids]
 
 
 def key_results(session: Session, actor: Actor, community_id: int) -> KeyResults:

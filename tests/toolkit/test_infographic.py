@@ -53,6 +53,7 @@ def _results(**changes: object) -> KeyResults:
             ("Newcomers are welcomed from their first week in the city and beyond", 2.4, 5),
             ("Volunteers are trained", 3.1, 4),
         ],
+        "first_scores": [1.2, None],
         "city_places": [
             ("Düsseldorf", 51.22, 6.78),
             ("Oslo", 59.91, 10.75),
@@ -101,6 +102,7 @@ def test_the_svg_shows_every_headline_figure_and_carries_its_text_alternative() 
     for said in ("14 workshops and visits held", "4 of them study visits", "9 of 23 joint actions"):
         assert said in alternative
     assert "2025: 5 workshops, 2 study visits" in alternative
+    assert "in the city and beyond 2.4 (first 1.2)" in alternative
     assert "Volunteers are trained 3.1" in alternative
     assert "Düsseldorf" in alternative and "Nowhere yet" in alternative
 
