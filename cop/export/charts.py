@@ -459,9 +459,9 @@ def text_alternative(results: KeyResults, language: str = "en") -> str:
     _ = translator(language)
     parts = [
         _(
-            "Key results of {community}: {held} workshops and visits held, {visits} of them "
-            "study visits; {cities} cities taking part; {done} of {actions} joint actions done; "
-            "{practices} practice examples."
+            "Key results of {community}. Workshops and visits held: {held} (study visits among "
+            "them: {visits}). Cities taking part: {cities}. Joint actions done: {done} of "
+            "{actions}. Practice examples: {practices}."
         ).format(
             community=results.community,
             held=f"{results.workshops_held:,}",
@@ -474,7 +474,7 @@ def text_alternative(results: KeyResults, language: str = "en") -> str:
     ]
     if results.held_by_year:
         years = "; ".join(
-            _("{year}: {workshops} workshops, {visits} study visits").format(
+            _("{year}: workshops {workshops}, study visits {visits}").format(
                 year=year, workshops=w, visits=v
             )
             for year, w, v in results.held_by_year
@@ -588,9 +588,15 @@ def infographic_svg(
 
 def to_png(svg: str | bytes) -> bytes:
     """The SVG as a PNG at twice its size (DOCX, and the app's download)."""
-    return bytes(
-        vl_convert.svg_to_png(svg if isinstance(svg, str) else svg.decode("utf-8"), scale=2)
-    )
+    return _png(svg if isinstance(svg, str) else svg.decode("utf-8"))
+
+
+@lru_cache(maxsize=32)
+def _png(svg: str) -> bytes:
+    """Drawing a PNG takes one to two seconds (most of it vl-convert's start); the same figures
+    give the same SVG, so reuse it. Keyed by the whole SVG, so a reader never receives a picture
+    drawn from figures they may not see."""
+    return bytes(vl_convert.svg_to_png(svg, scale=2))
 
 
 def infographic(

@@ -99,9 +99,14 @@ def test_the_svg_shows_every_headline_figure_and_carries_its_text_alternative() 
     assert root.get("aria-labelledby") == "ig-title ig-desc"
     alternative = desc.text or ""
     assert alternative == charts.text_alternative(_results())
-    for said in ("14 workshops and visits held", "4 of them study visits", "9 of 23 joint actions"):
+    for said in (
+        "Workshops and visits held: 14 (study visits among them: 4)",
+        "Cities taking part: 6",
+        "Joint actions done: 9 of 23",
+        "Practice examples: 7",
+    ):
         assert said in alternative
-    assert "2025: 5 workshops, 2 study visits" in alternative
+    assert "2025: workshops 5, study visits 2" in alternative
     assert "in the city and beyond 2.4 (first 1.2)" in alternative
     assert "Volunteers are trained 3.1" in alternative
     assert "Düsseldorf" in alternative and "Nowhere yet" in alternative
@@ -197,7 +202,7 @@ def test_the_infographic_speaks_the_documents_language() -> None:
     assert "Workshops und Besuche pro Jahr" in words
     assert "In Arbeit" in words
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "de"
-    assert "Workshops und Besuche abgehalten" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
+    assert "Abgehaltene Workshops und Besuche: 14" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
 
 
 def test_the_png_is_drawn_from_the_svg() -> None:
@@ -243,7 +248,7 @@ def test_the_docx_holds_the_infographic_as_an_image_with_its_text_alternative(de
     document = python_docx.Document(io.BytesIO(made.data))
     described = [shape._inline.docPr.get("descr") or "" for shape in document.inline_shapes]
     assert any(
-        d.startswith("Key results of") and "workshops and visits held" in d for d in described
+        d.startswith("Key results of") and "Workshops and visits held:" in d for d in described
     )
 
 
@@ -252,6 +257,7 @@ def test_html_markdown_and_the_site_carry_the_same_svg_and_its_alternative(demo_
     page = toolkit_export.export_chapter(SYSTEM, chapter.id, "html").data.decode()
     image = re.search(r'<img src="data:image/svg\+xml[^"]*" alt="([^"]+)"', page)
     assert image and image.group(1).startswith("Key results of")
+    assert "Workshops and visits held:" in image.group(1)
     html_svg = _svg_in(page)
     assert html_svg.get("data-cluster-colour") == colour
     assert html_svg.find(f"{SVG}desc") is not None
