@@ -77,11 +77,20 @@ def _capacity(figures: dict) -> list[str]:
         "goal: at least 200 and at least half the trivial app's). Updates posted and stored: "
         f"{updates['posted_and_stored']}, stored more than once: {updates['stored_more_than_once']}.",
         "",
+        "two replicas behind deploy/nginx.conf on PostgreSQL (each replica pinned to a core; "
+        f"Locust and nginx share them): {figures.get('replicas_active_people', '–')} active people"
+        + (
+            f", updates stored more than once: {figures['replicas']['updates']['stored_more_than_once']}"
+            if figures.get("replicas", {}).get("updates")
+            else ""
+        )
+        + ".",
+        "",
         "| app | people | steps | failed | p50 ms | p95 ms | server CPU s per step | server RSS MB | MB per person | Locust CPU s |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for app in ("workspace", "trivial"):
-        for level in figures[app]["levels"]:
+    for app in ("workspace", "trivial", "replicas"):
+        for level in figures.get(app, {}).get("levels", []):
             lines.append(
                 f"| {app} | {level['people']} | {level['steps']} | {level['failed_steps']} "
                 f"| {level['p50_ms']:.0f} | {level['p95_ms']:.0f} | {level['server_cpu_s_per_step']} "
