@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from cop.accounts.service import load_actor
 from cop.actions.models import Action, ActionCoOwner, ActionMilestone
+from cop.calendars.invitations import workshop_sequence, workshop_uid
 from cop.calendars.models import CalendarFeed
 from cop.communities.models import Community
 from cop.core import clock
@@ -48,11 +49,11 @@ def _workshop_event(w: Workshop, app_url: str, language: str) -> Event:
     zone = zone_or_utc(w.time_zone)
     link = f"{app_url}/workshops?id={w.id}"
     event = Event()
-    event.add("uid", f"workshop-{w.id}@cop-workspace")
+    event.add("uid", workshop_uid(w.id))
     event.add("dtstamp", w.updated_at)
     event.add("last-modified", w.updated_at)
     event.add("created", w.created_at)
-    event.add("sequence", max(w.version - 1, 0))
+    event.add("sequence", workshop_sequence(w.version))
     event.add("summary", w.title)
     event.add("dtstart", w.starts_at.astimezone(zone))
     event.add("dtend", w.ends_at.astimezone(zone))
