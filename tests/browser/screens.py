@@ -8,6 +8,7 @@ address, then tabs and view switches by their (translated) names.
 
     .venv/bin/python -m tests.browser.screens            # everything (about 200 pictures)
     .venv/bin/python -m tests.browser.screens actions    # only states whose name contains "actions"
+    .venv/bin/python -m tests.browser.screens map,home facilitator   # several states, one role
 """
 
 from __future__ import annotations
@@ -155,6 +156,12 @@ def _sign_in(page: Page, base_url: str, username: str) -> None:
 def _photograph(page: Page, target: Path, width: int, height: int) -> None:
     """The whole page: Streamlit scrolls inside its main area, so the window grows to fit it."""
     page.evaluate("document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
+    wide = page.evaluate(
+        "Math.max(document.documentElement.scrollWidth,"
+        " document.querySelector('[data-testid=stMain]').scrollWidth)"
+    )
+    if wide > width:  # UX.md: no sideways scrolling of the page
+        print(f"{target.name}: the page is {wide} px wide in a {width} px window")
     tall = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
     page.set_viewport_size({"width": width, "height": max(height, min(int(tall), 8000))})
     wait_idle(page)
@@ -162,7 +169,8 @@ def _photograph(page: Page, target: Path, width: int, height: int) -> None:
     page.set_viewport_size({"width": width, "height": height})
 
 
-def main(only: str = "") -> int:
+def main(only: str = "", role_only: str = "") -> int:
+    wanted = [part for part in only.split(",") if part] or [""]
     OUT.mkdir(parents=True, exist_ok=True)
     started, taken = time.perf_counter(), 0
     with tempfile.TemporaryDirectory(prefix="cop-screens-") as folder:
@@ -174,7 +182,9 @@ def main(only: str = "") -> int:
                     _set_language(server.database_url, language)
                     _ = translator(language)
                     for role, states in ROLES.items():
-                        chosen = [s for s in states if only in s.name]
+                        if role_only and role != role_only:
+                            continue
+                        chosen = [s for s in states if any(w in s.name for w in wanted)]
                         if not chosen:
                             continue
                         for width_name, (width, height) in WIDTHS.items():
@@ -198,4 +208,4 @@ def main(only: str = "") -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else ""))
+    sys.exit(main(*sys.argv[1:3]))
