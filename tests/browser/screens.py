@@ -67,6 +67,14 @@ def _edit_first_section(page: Page, _: Callable[[str], str]) -> None:
     wait_idle(page)
 
 
+def _make_calendar_address(page: Page, _: Callable[[str], str]) -> None:
+    main = page.get_by_test_id("stMain")
+    make = main.get_by_role("button", name=_("Make my calendar address"))
+    if make.count():  # made in an earlier language or width: the panel shows it already
+        make.click()
+        wait_idle(page)
+
+
 EVERY_ROLE = [
     State("home", "home"),
     State("actions-table", "actions", choose="Table"),
@@ -95,6 +103,7 @@ FACILITATOR = [
     State("search-results", "search", then=_search),
     State("organisations", "organisations"),
     State("profile", "profile"),
+    State("profile-calendar-address", "profile", then=_make_calendar_address),
 ]
 ADMIN = [
     State(f"admin-{tab.lower().replace(' & ', '-').replace(' ', '-')}", "admin", choose=tab)
