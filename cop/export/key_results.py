@@ -11,6 +11,15 @@ from babel.numbers import format_decimal
 from cop.core.i18n import DEFAULT_LANGUAGE, N_
 
 
+def number_text(value: float, language: str = DEFAULT_LANGUAGE, pattern: str = "#,##0") -> str:
+    """A figure with ``language``'s grouping and decimal signs (12,345 / 12.345; with
+    ``pattern`` "#,##0.0" a score: 2.7 / 2,7)."""
+    return format_decimal(value, format=pattern, locale=language)
+
+
+SCORE = "#,##0.0"  # a self-assessment score: one decimal
+
+
 @dataclass
 class KeyResults:
     """The figures of one community, and the series its infographic draws."""
@@ -52,7 +61,7 @@ class KeyResults:
         numbers with ``language``'s grouping and decimal signs: 2.7 / 2,7)."""
 
         def number(value: float, pattern: str = "#,##0") -> str:
-            return format_decimal(value, format=pattern, locale=language)
+            return number_text(value, language, pattern)
 
         rows = [
             (_(N_("Workshops and visits held")), number(self.workshops_held)),
@@ -75,7 +84,7 @@ class KeyResults:
             rows.append(
                 (
                     _(N_("Average self-assessment score (0-4, shared scores)")),
-                    number(self.average_score, "#,##0.0"),
+                    number(self.average_score, SCORE),
                 )
             )
         return rows

@@ -289,3 +289,14 @@ def test_the_figures_table_writes_numbers_as_the_readers_language_does() -> None
     assert (english["Attendances"], english[score]) == ("12,345", "2.7")
     assert (german["Attendances"], german[score]) == ("12.345", "2,7")
     assert german["Average progress of open actions"] == "28 %"
+
+
+def test_the_german_infographic_writes_scores_with_a_decimal_comma() -> None:
+    results = _results()
+    mean = results.scores_by_standard[0][1]
+    german, english = f"{mean:.1f}".replace(".", ","), f"{mean:.1f}"
+    root = _svg(results, "de")
+    assert german in _words(root) and english not in _words(root)
+    desc = root.find(f"{SVG}desc")
+    assert desc is not None and german in (desc.text or "")
+    assert english in _words(_svg(results, "en"))
