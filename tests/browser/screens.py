@@ -137,6 +137,10 @@ def _open(page: Page, base_url: str, state: State, _: Callable[[str], str]) -> N
     # By address (signed in by the cookie): on a phone the sidebar with the links is folded away.
     page.goto(f"{base_url}/{state.address or ('' if state.page == 'home' else state.page)}")
     wait_idle(page)
+    # The page first draws signed out while the sign-in cookie is read back: wait for the
+    # sidebar's sign-out (there, folded or not, once signed in), else the picture is the landing page.
+    page.locator(".st-key-cop_sign_out").wait_for(state="attached", timeout=60_000)
+    wait_idle(page)
     if state.choose:
         main = page.get_by_test_id("stMain")
         tab = main.get_by_role("tab", name=_(state.choose), exact=True)
