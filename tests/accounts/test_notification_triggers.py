@@ -22,7 +22,7 @@ from cop.actions import updates as action_updates
 from cop.communities.models import Person
 from cop.core import clock
 from cop.core.db import read_session, write_session
-from cop.core.errors import ValidationError
+from cop.core.errors import PermissionDenied, ValidationError
 from cop.core.i18n_catalog import compile_all
 from cop.core.permissions import SYSTEM, Actor, Role
 from cop.outbox.models import OutboxMessage
@@ -93,6 +93,8 @@ def test_approving_or_sending_back_a_chapter_is_a_notification_for_its_authors(
 ) -> None:
     chapter_id, _section = _chapter_with_section(engine, w)
     _submit(engine, w, chapter_id)
+    with write_session(engine) as s, pytest.raises(PermissionDenied):
+        toolkit.send_back_chapter(s, w.member, chapter_id, _version(engine, chapter_id))
     with write_session(engine) as s:
         toolkit.send_back_chapter(s, w.facilitator, chapter_id, _version(engine, chapter_id))
     assert _kinds(engine, w.member) == ["chapter.sent_back"]
