@@ -18,7 +18,7 @@ from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
 from tests.download_client import page_download
-from tests.page_fixtures import texts, type_markdown
+from tests.page_fixtures import texts
 
 DEMO_ACTIONS = 23  # twenty from the actions section, three from workshop outcomes
 PRIVATE_ACTIONS = 3  # young-migrants is private: the observer is not a member
@@ -144,7 +144,9 @@ def test_detail_posts_an_update_that_moves_the_status(run_page) -> None:
     at = run_page("actions", "facilitator", {"id": str(zagreb.id)})
     assert not at.exception, at.exception
     assert "Overdue: it was due on" in texts(at)
-    type_markdown(at, f"action-update-{zagreb.id}-0-text", "Districts agreed at last 🎉")
+    next(t for t in at.text_area if t.label == "Update (Markdown)").input(
+        "Districts agreed at last 🎉"
+    )
     next(s for s in at.selectbox if s.label == "New status").set_value("in_progress")
     button(at, "Post update").click().run()
     assert not at.exception, at.exception

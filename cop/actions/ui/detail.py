@@ -12,7 +12,6 @@ from typing import Any
 
 import streamlit as st
 
-from cop.accounts import mentions
 from cop.actions import service as actions
 from cop.actions import updates as action_updates
 from cop.actions.detail_queries import ActionDetail, action_detail
@@ -34,7 +33,6 @@ from cop.shell.forms import (
 )
 from cop.shell.history import history_table
 from cop.shell.in_place import back_to_list, button_label, open_columns
-from cop.shell.markdown_editor import markdown_editor
 from cop.shell.text import markdown, plain
 
 
@@ -163,24 +161,11 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
         errors_banner(key, actor.language)
         # Not clear_on_submit: a refused update keeps what was typed; a posted one empties.
         with st.form(key):
-            text = markdown_editor(
+            text = st.text_area(
                 _("Update (Markdown)"),
-                key=widget_key(key, "text"),
                 height=100,
-                language=actor.language,
-                mentions=read(
-                    mentions.mentionable,
-                    actor,
-                    d.community.id,
-                    reader_language=actor.language,
-                    cached=True,
-                ),
-            )
-            st.caption(
-                _(
-                    "What happened since the last update? Type @ and two letters to mention "
-                    "a member; they are notified."
-                )
+                placeholder=_("What happened since the last update?"),
+                key=widget_key(key, "text"),
             )
             field_error(key, "text", actor.language)
             left, right = st.columns(2)
