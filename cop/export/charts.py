@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Any
-
-import altair as alt
-import vl_convert
+from typing import TYPE_CHECKING, Any
 
 from cop.export.key_results import KeyResults
+
+if TYPE_CHECKING:  # Altair and vl-convert (about 70 MB) load only when a chart is drawn
+    import altair as alt
 
 BLUE, TEAL, GREY = "#2f6f9f", "#3a9d8f", "#9fb3c8"
 FONT = "DejaVu Sans"
@@ -21,6 +21,8 @@ STATUS_ORDER = ["idea", "planned", "in_progress", "done", "dropped"]
 
 
 def _tiles(results: KeyResults) -> alt.LayerChart | alt.FacetChart:
+    import altair as alt
+
     values = [
         # Each caption on two short lines: on one line the captions ran into each other.
         {"label": "workshops and|visits held", "value": f"{results.workshops_held:,}", "column": 0},
@@ -48,11 +50,15 @@ def _tiles(results: KeyResults) -> alt.LayerChart | alt.FacetChart:
 
 def _count_axis(series: list[tuple[Any, int]]) -> alt.Axis:
     """An axis of whole numbers: a count of 1 showed ticks at 0.5."""
+    import altair as alt
+
     highest = max((count for _, count in series), default=1)
     return alt.Axis(format="d", tickCount=max(1, min(highest, 5)), tickMinStep=1)
 
 
 def _by_year(results: KeyResults) -> alt.Chart:
+    import altair as alt
+
     values = [{"year": str(year), "workshops": count} for year, count in results.workshops_by_year]
     return (
         alt.Chart(alt.Data(values=values), title="Workshops and visits held per year")
@@ -66,6 +72,8 @@ def _by_year(results: KeyResults) -> alt.Chart:
 
 
 def _by_status(results: KeyResults) -> alt.Chart:
+    import altair as alt
+
     values = [
         {"status": status.replace("_", " "), "actions": count}
         for status, count in results.actions_by_status
@@ -84,6 +92,8 @@ def _by_status(results: KeyResults) -> alt.Chart:
 
 
 def _scores(results: KeyResults) -> alt.Chart:
+    import altair as alt
+
     values = [
         {
             "standard": title if len(title) <= 38 else title[:37] + "…",
@@ -105,6 +115,8 @@ def _scores(results: KeyResults) -> alt.Chart:
 
 def infographic_spec(results: KeyResults) -> dict[str, Any]:
     """The Vega-Lite specification of the infographic."""
+    import altair as alt
+
     chart = (
         alt.vconcat(
             _tiles(results),
@@ -132,6 +144,8 @@ def _render(spec_json: str) -> tuple[bytes, bytes]:
     Keyed by the whole spec (which holds only the aggregated figures drawn), so a
     reader can never receive a picture drawn from figures they may not see.
     """
+    import vl_convert
+
     spec = json.loads(spec_json)
     png = vl_convert.vegalite_to_png(spec, scale=2, allowed_base_urls=[])
     svg = vl_convert.vegalite_to_svg(spec, allowed_base_urls=[])
