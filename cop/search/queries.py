@@ -13,6 +13,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +28,10 @@ from cop.search.index import KINDS, table_of
 
 MAX_QUERY_TERMS = 12
 SNIPPET_CHARS = 160
+# A hit's body can be a whole workshop's minutes: only the lines around its first match are
+# read as Markdown for the snippet (this much source text before and after it).
+SNIPPET_SOURCE_BEFORE = 400
+SNIPPET_SOURCE_AFTER = 800
 
 
 @dataclass(frozen=True)
@@ -78,10 +83,40 @@ def _tsquery(phrases: list[list[str]]) -> str:
     return " & ".join(parts)
 
 
+@lru_cache(maxsize=8192)
 def _fold(text: str) -> str:
     return "".join(
         c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c)
     )
+
+
+def _first_match(text: str, words: set[str]) -> re.Match[str] | None:
+    return next(
+        (
+            t
+            for t in re.finditer(r"\w+", text)
+            if any(_fold(t.group()).startswith(w) for w in words)
+        ),
+        None,
+    )
+
+
+def _source_window(text: str, words: set[str]) -> tuple[str, bool, bool]:
+    """Whole blocks of the Markdown source around its first match; and whether text was cut before / after.
+
+    The window starts after a blank line (a block's start), so a table or list read alone
+    shows the same words; only a block longer than 2,000 characters is cut at a line.
+    """
+    if len(text) <= SNIPPET_SOURCE_BEFORE + SNIPPET_SOURCE_AFTER:
+        return text, False, False
+    first = _first_match(text, words)
+    at = first.start() if first else 0
+    limit = max(0, at - SNIPPET_SOURCE_BEFORE)
+    blank = text.rfind("\n\n", max(0, limit - 2000), limit)
+    begin = blank + 2 if blank >= 0 else text.rfind("\n", 0, limit) + 1
+    end = text.find("\n", at + SNIPPET_SOURCE_AFTER)
+    end = len(text) if end < 0 else end
+    return text[begin:end], begin > 0, end < len(text)
 
 
 def snippet(text: str, phrases: list[list[str]], width: int = SNIPPET_CHARS) -> str:
@@ -90,10 +125,10 @@ def snippet(text: str, phrases: list[list[str]], width: int = SNIPPET_CHARS) -> 
     Indexed bodies are Markdown (minutes, summaries); a result shows their words, never
     "## Minutes" or table pipes.
     """
-    text = plain_line(text)
     words = {_fold(w) for words in phrases for w in words}
-    tokens = list(re.finditer(r"\w+", text))
-    first = next((t for t in tokens if any(_fold(t.group()).startswith(w) for w in words)), None)
+    source, cut_before, cut_after = _source_window(text, words)
+    text = plain_line(source)
+    first = _first_match(text, words)
     start = max(0, (first.start() if first else 0) - width // 3)
     end = min(len(text), start + width)
     excerpt = " ".join(text[start:end].split())
@@ -104,8 +139,8 @@ def snippet(text: str, phrases: list[list[str]], width: int = SNIPPET_CHARS) -> 
             out.append(f"<mark>{html.escape(token.group())}</mark>")
             last = token.end()
     out.append(html.escape(excerpt[last:]))
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(text) else ""
+    prefix = "…" if start > 0 or cut_before else ""
+    suffix = "…" if end < len(text) or cut_after else ""
     return prefix + "".join(out) + suffix
 
 

@@ -176,6 +176,31 @@ def test_snippet_escapes_text_before_highlighting() -> None:
     assert "<mark>volunteers</mark>" in html
 
 
+def test_snippet_of_long_minutes_shows_plain_words_around_a_late_match() -> None:
+    """Only the blocks around the match are read as Markdown; the snippet is what the whole text gives."""
+    table = "| city | people |\n|---|---|\n" + "".join(f"| City {i} | {i} |\n" for i in range(40))
+    filler = "\n\n".join(f"Paragraph {i} about welcome points and libraries." for i in range(80))
+    body = f"## Minutes\n\n{filler}\n\n{table}\nThe group met in **Düsseldorf** at the town hall.\n\n{filler}"
+    html = snippet(body, [["dusseldorf"]])
+    assert "<mark>Düsseldorf</mark>" in html
+    assert "town hall" in html
+    assert html.startswith("…") and html.endswith("…")
+    assert "|" not in html and "**" not in html and "##" not in html
+    assert html == snippet_of_whole_text(body, [["dusseldorf"]])
+
+
+def snippet_of_whole_text(body: str, phrases: list[list[str]]) -> str:
+    """The snippet as it was computed before windowing: the whole body read as Markdown."""
+    from cop.search import queries
+
+    saved = queries.SNIPPET_SOURCE_BEFORE, queries.SNIPPET_SOURCE_AFTER
+    queries.SNIPPET_SOURCE_BEFORE = queries.SNIPPET_SOURCE_AFTER = 10**9
+    try:
+        return snippet(body, phrases)
+    finally:
+        queries.SNIPPET_SOURCE_BEFORE, queries.SNIPPET_SOURCE_AFTER = saved
+
+
 @settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
