@@ -122,6 +122,23 @@ def test_member_never_finds_another_private_community(engine, world) -> None:
     assert len(_find(engine, world.admin, "secret")) == 1
 
 
+def test_best_matches_hidden_from_the_member_do_not_crowd_out_theirs(
+    engine, world, monkeypatch
+) -> None:
+    """SQLite ranks a few candidates before filtering: when all are hidden, it looks further."""
+    from cop.search import queries
+
+    monkeypatch.setattr(queries, "CANDIDATES", 1)  # 8 candidates for a limit of 1
+    private = factories.community(engine, visibility="private")
+    other_facilitator = factories.actor(engine, Role.FACILITATOR, private.id)
+    for number in range(12):
+        _workshop(engine, other_facilitator, private.id, f"Harbour harbour harbour {number}")
+    _workshop(engine, world.facilitator, world.community.id, "Visit", "A walk to the harbour")
+    assert [h.title for h in _find(engine, world.member, "harbour", limit=1)] == ["Visit"]
+    assert len(_find(engine, world.member, "harbour", limit=5)) == 1
+    assert len(_find(engine, other_facilitator, "harbour", limit=50)) == 13  # theirs and the visit
+
+
 def test_index_follows_edit_soft_delete_and_restore(engine, world) -> None:
     w = _workshop(engine, world.facilitator, world.community.id, "Tandem programme")
     with write_session(engine) as s:
