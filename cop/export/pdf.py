@@ -68,4 +68,4 @@ def render_html(source: str, fetcher: Any = None) -> bytes:
 
 
 def render(document: Document, fetcher: Any = None) -> bytes:
-    return render_html(html.render(document), fetcher)
+    return render_html(html.render(document, cover=True), fetcher)
