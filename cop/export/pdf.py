@@ -46,7 +46,10 @@ def render_html(source: str, fetcher: DataOnlyFetcher | None = None) -> bytes:
     """Print an HTML text to PDF with the print stylesheet and the data-only fetcher."""
     fetcher = fetcher or DataOnlyFetcher()
     document = HTML(string=source, url_fetcher=fetcher, base_url=None)
-    return document.write_pdf(stylesheets=[CSS(string=PRINT_CSS, url_fetcher=fetcher)])
+    # Tagged PDF/UA-1: a structure tree for screen readers and /Lang from <html lang> (issue 23).
+    return document.write_pdf(
+        stylesheets=[CSS(string=PRINT_CSS, url_fetcher=fetcher)], pdf_variant="pdf/ua-1"
+    )
 
 
 def render(document: Document, fetcher: DataOnlyFetcher | None = None) -> bytes:
