@@ -196,6 +196,7 @@ class _Writer:
         if block.caption:
             self.paragraph("Caption").add_run(xml_safe(block.caption))
         table = self._grid(len(block.columns))
+        _mark_header_row(table.rows[0])
         for cell, name in zip(table.rows[0].cells, block.columns, strict=False):
             cell.paragraphs[0].add_run(xml_safe(name)).bold = True
         for row in block.rows:
@@ -224,6 +225,14 @@ class _Writer:
         shape = run.add_picture(io.BytesIO(block.png), width=Cm(16))
         shape._inline.docPr.set("descr", xml_safe(block.alt))
         self.paragraph("Caption").add_run(xml_safe(block.caption))
+
+
+def _mark_header_row(row: Any) -> None:
+    """The column names as the table's header row (w:tblHeader): read as headers by screen
+    readers, repeated on every page a long table spans (issue 23)."""
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(header)
 
 
 def _page_setup(document: Any) -> None:
