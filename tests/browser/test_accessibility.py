@@ -88,8 +88,13 @@ def test_every_page_has_no_serious_or_critical_violation(
             if said != language:
                 wrong_language.append(f"{name}: <html lang={said!r}>")
 
+        if role == "admin":  # once per language: the statement and the sign-in, signed out
+            page.goto(f"{a11y_server.url}/accessibility")
+            wait_idle(page)
+            assert page.get_by_role("heading", name=_("Accessibility statement")).count() == 1
+            check(f"accessibility signed out [{language}]")
         open_sign_in(page, a11y_server.url)
-        if role == "admin":  # the sign-in page once per language
+        if role == "admin":
             check(f"sign-in [{language}]")
         page.get_by_label(_("Username")).fill(role)
         page.get_by_label(_("Password"), exact=True).fill(DEMO_PASSWORD)
