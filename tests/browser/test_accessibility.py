@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from axe_playwright_python.base import AXE_SCRIPT
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from cop.core.i18n import translator
 from tests.browser.accessibility import (
@@ -83,9 +84,14 @@ def test_every_page_has_no_serious_or_critical_violation(
         def check(name: str) -> None:
             nonlocal blocking
             blocking += tally.check(page, name)
-            # WCAG 3.1.1: the page says its language (Streamlit's own page says "en").
-            said = page.evaluate("document.documentElement.lang")
-            if said != language:
+            # WCAG 3.1.1: the page says its language (Streamlit's own page says "en"). Our
+            # script runs when the sidebar's element mounts, which a busy browser may do late.
+            try:
+                page.wait_for_function(
+                    f"document.documentElement.lang === {language!r}", timeout=10_000
+                )
+            except PlaywrightTimeoutError:
+                said = page.evaluate("document.documentElement.lang")
                 wrong_language.append(f"{name}: <html lang={said!r}>")
 
         if role == "admin":  # once per language: the statement and the sign-in, signed out
