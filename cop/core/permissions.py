@@ -147,6 +147,7 @@ SELF_SERVICE: frozenset[str] = frozenset(
         "person.export_own",
         "notification.read_own",
         "calendar.subscribe_own",
+        "accessibility_feedback.send",  # open to anyone, signed in or not (issue 23)
     }
 )
 

@@ -49,6 +49,7 @@ TBL, TBLPR, TBLSTYLE, TBLW, TBLLAYOUT, TBLLOOK = (
 TBLGRID, GRIDCOL, TR, TC, TCPR, TCW, SHD = (
     _W + n for n in ("tblGrid", "gridCol", "tr", "tc", "tcPr", "tcW", "shd")
 )
+TRPR, TBLHEADER = _W + "trPr", _W + "tblHeader"
 VAL, TYPE, WIDTH = _W + "val", _W + "type", _W + "w"
 EMU_PER_CM, EMU_PER_TWIP = 360000, 635
 
@@ -171,11 +172,17 @@ def _table(container: Any, widths_twips: list[str], style_id: str) -> Any:
     return table
 
 
-def _row(table: Any, widths_twips: list[str]) -> list[Any]:
-    """A row of empty cells, each with its width (Word reads those); returns the cells."""
+def _row(table: Any, widths_twips: list[str], *, header: bool = False) -> list[Any]:
+    """A row of empty cells, each with its width (Word reads those); returns the cells.
+
+    A ``header`` row is marked ``w:tblHeader``: screen readers read its cells as the
+    columns' names, and Word repeats it on every page a long table spans (issue 23).
+    """
     from lxml.etree import SubElement
 
     row = SubElement(table, TR)
+    if header:
+        _sub(_sub(row, TRPR), TBLHEADER, val="true")
     cells = []
     for width in widths_twips:
         cell = SubElement(row, TC)
@@ -281,7 +288,7 @@ class _Writer:
             self.paragraph("Caption", block.caption)
         widths = [_twips(w) for w in column_widths([block.columns, *block.rows], TEXT_WIDTH_CM)]
         table = _table(self.container, widths, self.style_id("Table Grid"))
-        for cell, name in zip(_row(table, widths), block.columns, strict=True):
+        for cell, name in zip(_row(table, widths, header=True), block.columns, strict=True):
             _run(_sub(cell, P), xml_safe(name), bold=True)
         for row in block.rows:
             cells = _row(table, widths)

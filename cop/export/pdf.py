@@ -64,7 +64,12 @@ def render_html(source: str, fetcher: Any = None) -> bytes:
 
     fetcher = fetcher or fetcher_class()()
     document = HTML(string=source, url_fetcher=fetcher, base_url=None)
-    return bytes(document.write_pdf(stylesheets=[CSS(string=PRINT_CSS, url_fetcher=fetcher)]))
+    # Tagged PDF/UA-1: a structure tree for screen readers and /Lang from <html lang> (issue 23).
+    return bytes(
+        document.write_pdf(
+            stylesheets=[CSS(string=PRINT_CSS, url_fetcher=fetcher)], pdf_variant="pdf/ua-1"
+        )
+    )
 
 
 def render(document: Document, fetcher: Any = None) -> bytes:

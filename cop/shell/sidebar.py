@@ -15,6 +15,7 @@ from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, Role
 from cop.shell.cache import cached_read
 from cop.shell.forms import localize
+from cop.shell.page_language import mark_page_language
 from cop.shell.session import renew_sign_in, sign_out
 from cop.shell.session_keys import COMMUNITY_KEY
 from cop.shell.text import plain
@@ -84,6 +85,7 @@ def draw_sidebar(actor: Actor) -> None:
             ).format(n=unread)
         st.caption(signed_in)
         st.button(_("Sign out"), on_click=sign_out, key="cop_sign_out", icon=":material/logout:")
+    mark_page_language(actor.language)
 
 
 def _community_names(session: Session, actor: Actor) -> dict[int, str]:

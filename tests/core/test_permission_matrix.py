@@ -43,6 +43,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from cop.accessibility import service as accessibility
 from cop.accounts import admin, invitations, notifications, personal_data, profile
 from cop.accounts import service as accounts
 from cop.accounts.models import Invitation, User
@@ -585,6 +586,10 @@ REGISTRY: dict[str, Case] = {
     ),
     # notifications: the own inbox, and the operator jobs
     "calendar.subscribe_own": Case(lambda s, a, w: calendars.new_feed_address(s, a), "self"),
+    # the accessibility statement's feedback: anyone, signed in or not (issue 23)
+    "accessibility_feedback.send": Case(
+        lambda s, a, w: accessibility.send_feedback(s, a, message="Focus is hard to see."), "self"
+    ),
     "notification.read_own": Case(lambda s, a, w: notifications.mark_read(s, a), "self"),
     "notification.send_overdue": Case(lambda s, a, w: reminders.overdue_actions(s, a), "workspace"),
     "notification.send_digest": Case(
