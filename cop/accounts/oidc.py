@@ -295,7 +295,12 @@ def _new_account(session: Session, identity: Identity) -> User:
     return user
 
 
-def _link(session: Session, user: User, identity: Identity) -> None:
+def _link(session: Session, user: User, identity: Identity, *, new: bool = False) -> None:
+    if new:
+        # Made just now, after the person signed in at the provider: that sign-in counts.
+        user.sessions_valid_after = min(
+            user.sessions_valid_after, identity.authenticated_at - timedelta(seconds=1)
+        )
     user.oidc_issuer = identity.issuer
     user.oidc_subject = identity.subject
     user.version += 1
@@ -348,11 +353,11 @@ def _first_sign_in(session: Session, identity: Identity) -> User:
             raise SignInRefused(str(problem)) from problem
         for invitation in others:
             invitations.join_by_invitation(session, invitation, user)
-        _link(session, user, identity)
-        return user  # made just now, as below
+        _link(session, user, identity, new=True)
+        return user
     domain = identity.email.rsplit("@", 1)[-1].lower()
     if domain in allowed_domains(policy(session)):
         user = _new_account(session, identity)
-        _link(session, user, identity)
-        return user  # made just now: its sessions_valid_after is later than the provider's sign-in
+        _link(session, user, identity, new=True)
+        return user
     raise SignInRefused(Message(UNKNOWN, email=identity.email))

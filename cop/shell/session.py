@@ -15,6 +15,7 @@ from cop.core.db import read_session, write_session
 from cop.core.i18n import N_, best_language, translator
 from cop.core.permissions import Actor
 from cop.shell.cache import data_version
+from cop.shell.oidc import end_provider_session
 from cop.shell.session_keys import AUTH_KEYS, COOKIE_PENDING, COOKIE_WRITER, DELETE_COOKIE
 
 
@@ -98,6 +99,7 @@ def sign_out() -> None:
             if user is not None:
                 accounts.end_sessions(session, user.id)  # type: ignore[arg-type]
     clear_session()
+    end_provider_session()  # signed in through the provider: its session ends too
 
 
 def current_actor() -> Actor | None:
