@@ -43,12 +43,12 @@ REFUSED = "cop_oidc_refused"
 
 
 def _auth_section() -> Mapping[str, Any]:
+    """Streamlit's ``[auth]`` settings (secrets.toml, or the environment's through st.App)."""
     try:
-        from streamlit.auth_util import get_secrets_auth_section
-
-        return get_secrets_auth_section() or {}
-    except Exception:  # noqa: BLE001 - no secrets, or unreadable ones: no provider
+        section = st.secrets.get("auth")
+    except Exception:  # noqa: BLE001 - no secrets at all, or unreadable ones: no provider
         return {}
+    return section if isinstance(section, Mapping) else {}
 
 
 def provider() -> str | None:
