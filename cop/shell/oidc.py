@@ -135,7 +135,18 @@ def oidc_routes() -> list[BaseRoute]:
 
 
 def go_to_provider() -> None:
-    """The button's action: the browser goes to ``/signin/oidc`` (as ``st.login`` sends it to /auth/login)."""
+    """The button's action: the browser goes to ``/signin/oidc`` (as ``st.login`` sends it to /auth/login).
+
+    When this browser's identity was refused as signed out (authenticated at the provider
+    before a sign-out or deactivation here), its provider session is ended first
+    (``st.logout``): a provider that still had it would hand back the same old
+    ``auth_time`` and the refusal would repeat; the next click then signs in afresh.
+    """
+    refused = st.session_state.get(REFUSED)
+    if refused and refused[2]:
+        st.session_state.pop(REFUSED, None)
+        st.logout()
+        return
     target = _asked_for()
     url = f"{_base_path()}/{START_PATH}"
     if target:
@@ -186,7 +197,7 @@ def sign_in_from_identity() -> bool:
         return False
     identity = oidc.identity_from_claims(claims)
     if identity is None:
-        st.session_state[REFUSED] = ("", oidc.NOT_VERIFIED)
+        st.session_state[REFUSED] = ("", oidc.NOT_VERIFIED, False)
         return False
     seen = (identity.issuer, identity.subject, identity.authenticated_at.isoformat())
     refused = st.session_state.get(REFUSED)
@@ -197,7 +208,7 @@ def sign_in_from_identity() -> bool:
             user = oidc.sign_in_with_identity(session, identity)
             username = user.username
     except oidc.SignInRefused as refusal:
-        st.session_state[REFUSED] = (seen, refusal.message)
+        st.session_state[REFUSED] = (seen, refusal.message, refusal.signed_out)
         return False
     except DatabaseUnavailable:
         return False
