@@ -78,6 +78,9 @@ class Identity:
     name: str
     preferred_username: str
     authenticated_at: datetime
+    # When the provider issued this token (each round trip gets a new one): tells a new
+    # sign-in from the same one coming back in another browser session.
+    issued_at: datetime | None = None
 
 
 def _timestamp(value: Any) -> datetime | None:
@@ -97,7 +100,8 @@ def identity_from_claims(claims: Mapping[str, Any]) -> Identity | None:
     """
     issuer = plain_line(claims.get("iss"), max_len=255)
     subject = plain_line(claims.get("sub"), max_len=255)
-    when = _timestamp(claims.get("auth_time")) or _timestamp(claims.get("iat"))
+    issued = _timestamp(claims.get("iat"))
+    when = _timestamp(claims.get("auth_time")) or issued
     if when is not None:
         # Whole seconds: read as the end of that second, so a sign-in in the same second
         # as the sign-out before it is not refused (the sign-out's time has microseconds).
@@ -116,6 +120,8 @@ def identity_from_claims(claims: Mapping[str, Any]) -> Identity | None:
         name=(plain_line(claims.get("name"), max_len=200) or "").strip(),
         preferred_username=(plain_line(claims.get("preferred_username")) or "").strip(),
         authenticated_at=when,
+        # The start of its second: our acceptance of it (last_login_at) always comes after.
+        issued_at=issued,
     )
 
 
@@ -310,7 +316,20 @@ def _link(session: Session, user: User, identity: Identity, *, new: bool = False
     _audit_sign_in(session, user, identity, "user.link_identity")
 
 
-def sign_in_with_identity(session: Session, identity: Identity) -> User:
+@dataclass(frozen=True)
+class SignIn:
+    """The account an identity signed in to; ``fresh``: a sign-in at the provider not seen before.
+
+    Streamlit keeps the identity in a cookie, so every new browser session (a reload, a
+    second tab) brings the same one back: only the first is a sign-in for the audit log,
+    the last sign-in time and the page asked for before it.
+    """
+
+    user: User
+    fresh: bool
+
+
+def sign_in_with_identity(session: Session, identity: Identity) -> SignIn:
     """The account this identity signs in to (linked or made now), or ``SignInRefused``."""
     user = session.exec(
         select(User).where(
@@ -321,9 +340,12 @@ def sign_in_with_identity(session: Session, identity: Identity) -> User:
         user = _first_sign_in(session, identity)
     else:
         _check_may_sign_in(user, identity)
-    accounts.record_successful_sign_in(session, user)
-    _audit_sign_in(session, user, identity, "user.sign_in_oidc")
-    return user
+    token_time = identity.issued_at or identity.authenticated_at
+    fresh = user.last_login_at is None or user.last_login_at < token_time
+    if fresh:
+        accounts.record_successful_sign_in(session, user)
+        _audit_sign_in(session, user, identity, "user.sign_in_oidc")
+    return SignIn(user, fresh)
 
 
 def _first_sign_in(session: Session, identity: Identity) -> User:

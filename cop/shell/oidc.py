@@ -205,8 +205,8 @@ def sign_in_from_identity() -> bool:
         return False
     try:
         with write_session() as session:
-            user = oidc.sign_in_with_identity(session, identity)
-            username = user.username
+            signed_in = oidc.sign_in_with_identity(session, identity)
+            username = signed_in.user.username
     except oidc.SignInRefused as refusal:
         st.session_state[REFUSED] = (seen, refusal.message, refusal.signed_out)
         return False
@@ -223,8 +223,10 @@ def sign_in_from_identity() -> bool:
             VIA_OIDC: True,
         }
     )
+    # The page asked for before this sign-in at the provider; a reload later (the same
+    # identity, not fresh) stays where it is even while the cookie lasts.
     cookies = st.context.cookies
-    target = safe_next(cookies.get(NEXT_COOKIE) if cookies else None)
+    target = safe_next(cookies.get(NEXT_COOKIE) if cookies and signed_in.fresh else None)
     if target:
         st.session_state[NEXT_KEY] = target
     return True

@@ -44,7 +44,7 @@ def sign_in(engine: Engine, **kwargs: Any) -> User:
     identity = oidc.identity_from_claims(claims(**kwargs))
     assert identity is not None
     with write_session(engine) as s:
-        return oidc.sign_in_with_identity(s, identity)
+        return oidc.sign_in_with_identity(s, identity).user
 
 
 def refusal(engine: Engine, **kwargs: Any) -> oidc.SignInRefused:
@@ -88,6 +88,36 @@ def test_oidc_later_sign_ins_match_the_subject_not_the_email(engine: Engine) -> 
     # The provider now sends another address, even an unverified one: the subject decides.
     again = sign_in(engine, sub="abc-2", email="new@elsewhere.example", verified=False)
     assert again.id == member.user_id
+
+
+def test_oidc_the_same_provider_sign_in_again_is_one_sign_in_in_the_audit_log(
+    engine: Engine,
+) -> None:
+    """A reload or a second tab brings Streamlit's identity cookie back: not a new sign-in."""
+    member = factories.actor(engine)
+    set_email(engine, member.user_id, "amira@city.example")
+    first = int(clock.now().timestamp())
+    identity = oidc.identity_from_claims(
+        claims(sub="abc-5", email="amira@city.example", auth_time=first)
+    )
+    with write_session(engine) as s:
+        assert oidc.sign_in_with_identity(s, identity).fresh
+    with write_session(engine) as s:
+        assert not oidc.sign_in_with_identity(s, identity).fresh
+    # A new round trip to the provider: a new token, even on the same provider session.
+    later = int((clock.now() + timedelta(seconds=5)).timestamp())
+    again = oidc.identity_from_claims(
+        {**claims(sub="abc-5", email="amira@city.example", auth_time=first), "iat": later}
+    )
+    with write_session(engine) as s:
+        assert oidc.sign_in_with_identity(s, again).fresh
+    with read_session(engine) as s:
+        events = s.exec(
+            select(AuditEvent).where(
+                AuditEvent.action == "user.sign_in_oidc", AuditEvent.record_id == member.user_id
+            )
+        ).all()
+    assert len(events) == 2
 
 
 def test_oidc_an_unverified_email_is_never_linked(engine: Engine) -> None:
