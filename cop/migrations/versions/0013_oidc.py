@@ -5,8 +5,8 @@ it (unique together: one account per person of the provider). ``sign_in_policy``
 the administrator's one row of sign-in settings: whether the password form is
 offered, and the e-mail domains whose people get an account at their first sign-in.
 
-Revision ID: 0012_oidc
-Revises: 0011_outbox
+Revision ID: 0013_oidc
+Revises: 0012_comment_replies
 """
 
 from collections.abc import Sequence
@@ -17,8 +17,8 @@ from alembic import op
 
 from cop.core.columns import UTCDateTime
 
-revision: str = "0012_oidc"
-down_revision: str | None = "0011_outbox"
+revision: str = "0013_oidc"
+down_revision: str | None = "0012_comment_replies"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
