@@ -32,6 +32,7 @@ STEPS = [
     ("views", ["benchmarks/bench_views.py"]),
     ("map", ["benchmarks/bench_map.py"]),
     ("oidc", ["benchmarks/bench_oidc.py"]),
+    ("memory", ["benchmarks/bench_memory.py"]),
     ("feed", ["benchmarks/bench_feed.py"]),
     ("capacity", ["benchmarks/bench_capacity.py"]),
 ]
@@ -194,6 +195,23 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
             f"| map | {m['p50_ms']:.0f} | {m['p50_vs_floor']:.2f}× "
             f"| {m['p95_ms']:.0f} | {m['p95_vs_floor']:.2f}× |",
             f"| floor | {floor['p50_ms']:.0f} | 1.00× | {floor['p95_ms']:.0f} | 1.00× |",
+            "",
+        ]
+    memory = _load("memory")
+    if memory:
+        lines += [
+            "## Memory",
+            "",
+            "One server process with one signed-in session (the demo, `facilitator`, the home page) "
+            "next to a trivial Streamlit server showing one table and one chart "
+            "(`benchmarks/bench_memory.py`, resident set size):",
+            "",
+            "| server | RSS MB |",
+            "|---|---|",
+            f"| CoP Workspace, one session | {memory['app_rss_mb']:.1f} |",
+            f"| table and chart (floor) | {memory['floor_rss_mb']:.1f} |",
+            f"| above the floor (goal at most {memory['goal_above_floor_mb']}) "
+            f"| {memory['above_floor_mb']:.1f} |",
             "",
         ]
     feed = _load("feed")
