@@ -31,6 +31,7 @@ STEPS = [
     ("load", ["benchmarks/bench_load.py"]),
     ("views", ["benchmarks/bench_views.py"]),
     ("map", ["benchmarks/bench_map.py"]),
+    ("oidc", ["benchmarks/bench_oidc.py"]),
     ("memory", ["benchmarks/bench_memory.py"]),
     ("feed", ["benchmarks/bench_feed.py"]),
     ("capacity", ["benchmarks/bench_capacity.py"]),
@@ -239,6 +240,10 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
         ("exports", "Exports"),
         ("action_import", "CSV imports"),
         ("load", "Concurrent sessions"),
+        (
+            "oidc",
+            "Sign-in through the identity provider (seconds from the click to the signed-in home)",
+        ),
     ):
         figures = _load(name)
         if figures:

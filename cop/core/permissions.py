@@ -72,6 +72,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "user.reactivate": ADMIN_ONLY,
     "user.reset_password": ADMIN_ONLY,
     "user.unlock": ADMIN_ONLY,
+    # how people sign in: the password form, e-mail domains for the identity provider
+    "sign_in.configure": ADMIN_ONLY,
     # invitations: facilitators invite into their own community, admins anywhere
     "invitation.create": FACILITATORS,
     "invitation.list": FACILITATORS,

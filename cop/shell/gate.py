@@ -32,6 +32,7 @@ from cop.shell.cache import refresh_data_version
 from cop.shell.invitation import draw_invitation_signup
 from cop.shell.markdown_editor.editor import sync_editors
 from cop.shell.navigation import PAGES, hide_page_list, public_spec
+from cop.shell.oidc import open_asked_page, sign_in_from_identity
 from cop.shell.page_language import mark_page_language
 from cop.shell.session import current_actor, new_cookie, write_cookie
 from cop.shell.session_keys import COOKIE_PENDING
@@ -75,6 +76,8 @@ def _check() -> Actor:
     refresh_data_version()
     invite = st.query_params.get("invite")
     actor = current_actor()
+    if actor is None and sign_in_from_identity():  # back from the organisation's provider
+        actor = current_actor()
     if actor is None:
         asked = hide_page_list()
         if asked is not None and public_spec(asked.url_path) is not None:
@@ -142,6 +145,7 @@ def require_actor(page: str) -> Actor:
     """
     actor = gate()
     write_cookie()  # here, not in gate(): app.py and the page both pass the gate in one run
+    open_asked_page()  # the deep link asked for before the provider's sign-in
     _ = translator(actor.language)
     spec = PAGES.get(page)
     if spec is None or (spec.admin_only and not actor.is_admin):

@@ -44,7 +44,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from cop.accessibility import service as accessibility
-from cop.accounts import admin, invitations, notifications, personal_data, profile
+from cop.accounts import admin, invitations, notifications, oidc, personal_data, profile
 from cop.accounts import service as accounts
 from cop.accounts.models import Invitation, User
 from cop.actions import io as action_io
@@ -598,6 +598,13 @@ REGISTRY: dict[str, Case] = {
     # the outbox: admins see e-mail that failed and send it again
     "outbox.list": Case(lambda s, a, w: outbox.outbox_summary(s, a), "workspace"),
     "outbox.retry": Case(lambda s, a, w: outbox.retry_now(s, a, _queued_email(s)), "workspace"),
+    # how people sign in (the password form stays on: switching it off needs a linked account)
+    "sign_in.configure": Case(
+        lambda s, a, w: oidc.update_policy(
+            s, a, oidc.policy(s).version, password_form=True, domains="", provider_configured=True
+        ),
+        "workspace",
+    ),
     # whole-workspace operations: they take the engine, not the case's session
     "backup.create": Case(
         lambda s, a, w: portability.backup(
