@@ -8,7 +8,7 @@ PORT ?= 8501
 COP_DEMO ?= 1
 export COP_DEMO
 
-.PHONY: run test bench screens setup system-packages lint clean
+.PHONY: run test bench screens a11y setup system-packages lint clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ test: setup system-packages lint
 # Every page and state, each demo role, English and German, 1400 px and 390 px: docs/screens/.
 screens: setup system-packages
 	$(BIN)/python -m tests.browser.screens
+
+# axe-core over every page and state (EN, DE; admin, observer); writes docs/accessibility.json,
+# which the accessibility statement shows. Commit the file after a run.
+a11y: setup system-packages
+	CI=true COP_A11Y_FULL=1 COP_A11Y_REPORT=docs/accessibility.json \
+		$(BIN)/python -m pytest -p no:cacheprovider tests/browser/test_accessibility.py
 
 bench: setup
 	$(BIN)/python -m benchmarks.run

@@ -7,7 +7,13 @@ through it, with these routes mounted alongside:
 - ``/download/<token>``: one-click files (cop.web.routes);
 - ``/published/``: the toolkit website, open to anyone (cop.publishing.web);
 - ``/feeds/<token>.ics``: each person's private calendar feed (cop.calendars.web);
-- ``/healthz``: for the reverse proxy and orchestrators (cop.web.health).
+- ``/healthz``: for the reverse proxy and orchestrators (cop.web.health);
+- ``/signin/oidc``: keeps the page asked for, then starts the sign-in with the
+  organisation's identity provider (cop.shell.oidc); Streamlit's own ``/auth/login``,
+  ``/auth/logout`` and ``/oauth2callback`` do the rest.
+
+The provider's settings come from ``[auth]`` in ``.streamlit/secrets.toml`` or from the
+environment (``COP_OIDC_*``, cop.core.settings.oidc_auth_section), handed over as secrets.
 
 All of them sit below Streamlit's ``server.baseUrlPath`` when one is set. app.py
 stays the page script (AppTest runs it).
@@ -17,7 +23,9 @@ import streamlit as st
 from starlette.routing import BaseRoute, Mount
 
 from cop.calendars.web import ROUTES as FEED_ROUTES
+from cop.core.settings import oidc_auth_section
 from cop.publishing.web import ROUTES as PUBLISHED_ROUTES
+from cop.shell.oidc import oidc_routes
 from cop.shell.startup import prepare_database
 from cop.web.health import health_routes
 from cop.web.routes import download_routes
@@ -29,13 +37,21 @@ def _below(base_url_path: str, routes: list[BaseRoute]) -> list[BaseRoute]:
     return [Mount(f"/{base}", routes=routes)] if base else routes
 
 
+_AUTH = oidc_auth_section()
+
 app = st.App(
     "app.py",
+    secrets={"auth": _AUTH} if _AUTH else None,
     routes=[
         *download_routes(st.get_option("server.baseUrlPath")),
         *_below(
             st.get_option("server.baseUrlPath"),
-            [*PUBLISHED_ROUTES, *FEED_ROUTES, *health_routes(prepare_database)],
+            [
+                *PUBLISHED_ROUTES,
+                *FEED_ROUTES,
+                *health_routes(prepare_database),
+                *oidc_routes(),
+            ],
         ),
     ],
 )

@@ -31,6 +31,8 @@ STEPS = [
     ("load", ["benchmarks/bench_load.py"]),
     ("views", ["benchmarks/bench_views.py"]),
     ("map", ["benchmarks/bench_map.py"]),
+    ("oidc", ["benchmarks/bench_oidc.py"]),
+    ("memory", ["benchmarks/bench_memory.py"]),
     ("feed", ["benchmarks/bench_feed.py"]),
     ("capacity", ["benchmarks/bench_capacity.py"]),
 ]
@@ -195,6 +197,23 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
             f"| floor | {floor['p50_ms']:.0f} | 1.00× | {floor['p95_ms']:.0f} | 1.00× |",
             "",
         ]
+    memory = _load("memory")
+    if memory:
+        lines += [
+            "## Memory",
+            "",
+            "One server process with one signed-in session (the demo, `facilitator`, the home page) "
+            "next to a trivial Streamlit server showing one table and one chart "
+            "(`benchmarks/bench_memory.py`, resident set size):",
+            "",
+            "| server | RSS MB |",
+            "|---|---|",
+            f"| CoP Workspace, one session | {memory['app_rss_mb']:.1f} |",
+            f"| table and chart (floor) | {memory['floor_rss_mb']:.1f} |",
+            f"| above the floor (goal at most {memory['goal_above_floor_mb']}) "
+            f"| {memory['above_floor_mb']:.1f} |",
+            "",
+        ]
     feed = _load("feed")
     if feed:
         lines += [
@@ -221,6 +240,10 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
         ("exports", "Exports"),
         ("action_import", "CSV imports"),
         ("load", "Concurrent sessions"),
+        (
+            "oidc",
+            "Sign-in through the identity provider (seconds from the click to the signed-in home)",
+        ),
     ):
         figures = _load(name)
         if figures:

@@ -10,6 +10,8 @@ records the search would never find.
 
 from __future__ import annotations
 
+from cop.accessibility import history as accessibility_history
+from cop.accessibility import models as accessibility_tables
 from cop.accounts import history as accounts_history
 from cop.accounts import models as accounts_tables
 from cop.actions import history as actions_history
@@ -42,6 +44,7 @@ TABLE_MODULES = (
     publishing_tables,
     calendars_tables,
     outbox_tables,
+    accessibility_tables,
 )
 
 # The modules that tell the history (cop.core.history) how to name each capability's records.
@@ -53,6 +56,7 @@ HISTORY_MODULES = (
     practices_history,
     toolkit_history,
     outbox_history,
+    accessibility_history,
 )
 
 search_index.check_kinds()

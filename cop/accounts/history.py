@@ -27,4 +27,5 @@ def people_of_users(session: Session, user_ids: set[int]) -> dict[int, str]:
 
 register_actor_names(people_of_users)
 register("user", Kind(noun=N_("the account “{title}”"), title="username"))
+register("sign_in_policy", Kind(noun=N_("the sign-in settings"), title=""))
 register("invitation", Kind(noun=N_("the invitation of {title}"), title="name"))

@@ -325,7 +325,59 @@ def accept_invitation(
     session: Session, token: str, username: str, password: str, name: str
 ) -> User:
     """Create the account and the membership, use up the link, and tell the inviter."""
-    invitation = _usable(session, token)
+    return complete_invitation(session, _usable(session, token), username, password, name)
+
+
+def open_invitations_for(session: Session, email: str) -> list[Invitation]:
+    """The pending invitations sent to ``email`` (any case), oldest first, locked for this transaction."""
+    if not email:
+        return []
+    rows = session.exec(
+        select(Invitation)
+        .where(
+            func.lower(Invitation.email) == email.lower(),
+            col(Invitation.used_at).is_(None),
+            col(Invitation.revoked_at).is_(None),
+            col(Invitation.deleted_at).is_(None),
+            Invitation.expires_at > clock.now(),
+        )
+        .order_by(col(Invitation.id))
+        .with_for_update()
+    ).all()
+    return [inv for inv in rows if status(inv) == "pending"]
+
+
+def join_by_invitation(session: Session, invitation: Invitation, user: User) -> None:
+    """A further pending invitation of someone who now has an account: the membership, the link used."""
+    acting = dataclasses.replace(
+        SYSTEM, username=f"invitation #{invitation.id}", name=invitation.name
+    )
+    already_member = session.exec(
+        select(Membership.id).where(
+            Membership.person_id == user.person_id,
+            Membership.community_id == invitation.community_id,
+            col(Membership.deleted_at).is_(None),
+        )
+    ).first()
+    if not already_member:
+        communities.add_member(
+            session, acting, invitation.community_id, user.person_id, invitation.role
+        )  # type: ignore[arg-type]
+    records.save(
+        session,
+        acting,
+        invitation,
+        invitation.version,
+        {"used_at": clock.now(), "user_id": user.id},
+        action="invitation.accept",
+        community_id=invitation.community_id,
+    )
+
+
+def complete_invitation(
+    session: Session, invitation: Invitation, username: str, password: str, name: str
+) -> User:
+    """The account of a usable invitation (its link, or its provider's e-mail), the membership, the inviter told."""
     if (
         invitation.person_id is not None
         and session.exec(select(User.id).where(User.person_id == invitation.person_id)).first()
@@ -357,26 +409,7 @@ def accept_invitation(
         email=invitation.email,
         person_id=person_id,
     )
-    already_member = session.exec(
-        select(Membership.id).where(
-            Membership.person_id == user.person_id,
-            Membership.community_id == invitation.community_id,
-            col(Membership.deleted_at).is_(None),
-        )
-    ).first()
-    if not already_member:
-        communities.add_member(
-            session, acting, invitation.community_id, user.person_id, invitation.role
-        )  # type: ignore[arg-type]
-    records.save(
-        session,
-        acting,
-        invitation,
-        invitation.version,
-        {"used_at": clock.now(), "user_id": user.id},
-        action="invitation.accept",
-        community_id=invitation.community_id,
-    )
+    join_by_invitation(session, invitation, user)
     if invitation.created_by_id:
         community = session.get(Community, invitation.community_id)
         notifications.add_notification(

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy import UniqueConstraint
 from sqlmodel import JSON, Column, Field, SQLModel
 
 from cop.core.columns import Editable, UTCDateTime, utcnow
@@ -63,6 +65,29 @@ class User(Editable, table=True):
     email_delivery: str = Field(
         default="weekly", max_length=16, sa_column_kwargs={"server_default": "weekly"}
     )
+    # The organisation's identity provider (OpenID Connect): its issuer and the subject it
+    # gave this person, stored at the first sign-in through it (cop.accounts.oidc).
+    oidc_issuer: str | None = Field(default=None, max_length=255)
+    oidc_subject: str | None = Field(default=None, max_length=255)
+
+    __table_args__ = (
+        UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_user_oidc_identity"),
+    )
+
+
+class SignInPolicy(Editable, table=True):
+    """How people may sign in, one row (id 1) that an administrator changes (cop.accounts.oidc).
+
+    ``password_form``: the username and password form is offered (it always is while no
+    identity provider is configured). ``oidc_domains``: e-mail domains, one per line, whose
+    people get an account without membership at their first sign-in through the provider.
+    """
+
+    __tablename__ = "sign_in_policy"
+
+    id: int | None = Field(default=None, primary_key=True)
+    password_form: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    oidc_domains: str = Field(default="", max_length=2000, sa_column_kwargs={"server_default": ""})
 
 
 class Notification(SQLModel, table=True):

@@ -18,9 +18,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from icalendar import Calendar, Event, vText
 from sqlmodel import Session, col, select
 
 from cop.accounts.service import load_actor
@@ -32,6 +32,9 @@ from cop.core import clock
 from cop.core.i18n import translator
 from cop.workshops.models import Workshop
 from cop.workshops.service import zone_or_utc
+
+if TYPE_CHECKING:  # icalendar loads when a feed is asked for, not with the app
+    from icalendar import Event
 
 CANCELLED_KEPT_FOR = timedelta(days=180)
 MAX_TOKEN_LENGTH = 64
@@ -45,6 +48,8 @@ class Feed:
 
 
 def _workshop_event(w: Workshop, app_url: str, language: str) -> Event:
+    from icalendar import Event, vText
+
     _ = translator(language)
     zone = zone_or_utc(w.time_zone)
     link = f"{app_url}/workshops?id={w.id}"
@@ -69,6 +74,8 @@ def _workshop_event(w: Workshop, app_url: str, language: str) -> Event:
 def _day_event(
     uid: str, summary: str, day: object, changed: datetime, version: int, link: str
 ) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", changed)
@@ -133,6 +140,8 @@ def _action_events(session: Session, person_id: int, app_url: str, language: str
 
 def feed_for_token(session: Session, token: str, app_url: str) -> Feed | None:
     """The feed of the address ``token``, or None (unknown or replaced token, inactive account)."""
+    from icalendar import Calendar
+
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     row = session.exec(select(CalendarFeed).where(CalendarFeed.token == token)).first()

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from icalendar import Calendar, Event, vCalAddress, vText
 from sqlmodel import Session, col, select
 
 from cop.accounts.models import User
@@ -129,6 +128,8 @@ def invitation_ics(
     now: datetime,
 ) -> str:
     """One iTIP message for one attendee: METHOD, and a VEVENT with its time zone's VTIMEZONE."""
+    from icalendar import Calendar, Event, vCalAddress, vText  # loaded on the first invitation
+
     _ = translator(invitee.language)
     method = method_of(reason)
     zone = zone_named(workshop.time_zone) or UTC

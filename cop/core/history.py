@@ -100,6 +100,8 @@ VERBS: dict[str, str] = {
     "remove_image": N_("{who} removed an image of {record}."),
     "export_own": N_("{who} downloaded the data of {record}."),
     "retry": N_("{who} asked to send {record} again."),
+    "sign_in_oidc": N_("{who} signed in to {record} with the organisation's account."),
+    "link_identity": N_("{who} linked {record} to the organisation's account."),
 }
 CHANGED = N_("{who} changed {record}.")
 # Events whose changes are the whole record (a creation) or nothing a reader needs.

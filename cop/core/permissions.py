@@ -72,6 +72,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "user.reactivate": ADMIN_ONLY,
     "user.reset_password": ADMIN_ONLY,
     "user.unlock": ADMIN_ONLY,
+    # how people sign in: the password form, e-mail domains for the identity provider
+    "sign_in.configure": ADMIN_ONLY,
     # invitations: facilitators invite into their own community, admins anywhere
     "invitation.create": FACILITATORS,
     "invitation.list": FACILITATORS,
@@ -147,6 +149,7 @@ SELF_SERVICE: frozenset[str] = frozenset(
         "person.export_own",
         "notification.read_own",
         "calendar.subscribe_own",
+        "accessibility_feedback.send",  # open to anyone, signed in or not (issue 23)
     }
 )
 

@@ -116,3 +116,34 @@ class Limits:
 
 
 LIMITS = Limits()
+
+
+# Sign-in through the organisation's identity provider (OpenID Connect, Streamlit's st.login).
+OIDC_ENVIRONMENT = {
+    "server_metadata_url": "COP_OIDC_METADATA_URL",
+    "client_id": "COP_OIDC_CLIENT_ID",
+    "client_secret": "COP_OIDC_CLIENT_SECRET",
+    "redirect_uri": "COP_OIDC_REDIRECT_URI",
+}
+
+
+def oidc_auth_section() -> dict[str, str] | None:
+    """Streamlit's ``[auth]`` settings built from the environment, or None when they are not all set.
+
+    ``COP_OIDC_METADATA_URL`` (the provider's ``.well-known/openid-configuration``),
+    ``COP_OIDC_CLIENT_ID``, ``COP_OIDC_CLIENT_SECRET`` and ``COP_OIDC_REDIRECT_URI``
+    (``https://<host>/oauth2callback``). The identity cookie is signed with
+    ``COP_OIDC_COOKIE_SECRET``, else with the sign-in cookie's key: every replica must
+    share it, as they share that key. serve.py hands this to ``st.App(secrets=...)``;
+    an ``[auth]`` section in ``.streamlit/secrets.toml`` works as well (the environment wins).
+    """
+    values = {key: os.environ.get(name, "").strip() for key, name in OIDC_ENVIRONMENT.items()}
+    if not all(values.values()):
+        return None
+    values["cookie_secret"] = os.environ.get("COP_OIDC_COOKIE_SECRET", "").strip() or cookie_key()
+    return values
+
+
+def oidc_label() -> str | None:
+    """What the sign-in button names the provider ("Sign in with <label>"): ``COP_OIDC_LABEL``."""
+    return _setting("COP_OIDC_LABEL")

@@ -24,8 +24,6 @@ from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
-import vl_convert
-
 from cop.core.i18n import N_, translator
 from cop.export.document import xml_safe
 from cop.export.key_results import SCORE, KeyResults, number_text
@@ -615,6 +613,8 @@ def _png(svg: str) -> bytes:
     """Drawing a PNG takes one to two seconds (most of it vl-convert's start); the same figures
     give the same SVG, so reuse it. Keyed by the whole SVG, so a reader never receives a picture
     drawn from figures they may not see."""
+    import vl_convert  # about 60 MB: loaded with the first picture, not with the app
+
     return bytes(vl_convert.svg_to_png(svg, scale=2))
 
 

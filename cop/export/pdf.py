@@ -10,8 +10,8 @@ read a local file.
 
 from __future__ import annotations
 
-from weasyprint import CSS, HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from functools import lru_cache
+from typing import Any
 
 from cop.export import html
 from cop.export.document import Document
@@ -26,28 +26,51 @@ h1.chapter { break-before: page; }
 """
 
 
-class DataOnlyFetcher(URLFetcher):
-    """Hands WeasyPrint ``data:`` URIs and refuses every other URL (recorded in ``refused``)."""
+@lru_cache(maxsize=1)
+def fetcher_class() -> Any:
+    """The fetcher class, built on first use: WeasyPrint (about 60 MB) loads only when a PDF is made.
 
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=["data"], allow_redirects=False, timeout=1)
-        self.refused: list[str] = []
+    ``pdf.DataOnlyFetcher`` names the same class (the module's ``__getattr__``).
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        if not url.strip().lower().startswith("data:"):
-            self.refused.append(url)
-            raise ValueError(
-                f"The PDF renderer fetches nothing outside the document (refused {url[:80]!r})."
-            )
-        return super().fetch(url, headers)
+    class DataOnlyFetcher(URLFetcher):
+        """Hands WeasyPrint ``data:`` URIs and refuses every other URL (recorded in ``refused``)."""
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=["data"], allow_redirects=False, timeout=1)
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+            if not url.strip().lower().startswith("data:"):
+                self.refused.append(url)
+                raise ValueError(
+                    f"The PDF renderer fetches nothing outside the document (refused {url[:80]!r})."
+                )
+            return super().fetch(url, headers)
+
+    return DataOnlyFetcher
 
 
-def render_html(source: str, fetcher: DataOnlyFetcher | None = None) -> bytes:
+def __getattr__(name: str) -> Any:
+    if name == "DataOnlyFetcher":
+        return fetcher_class()
+    raise AttributeError(name)
+
+
+def render_html(source: str, fetcher: Any = None) -> bytes:
     """Print an HTML text to PDF with the print stylesheet and the data-only fetcher."""
-    fetcher = fetcher or DataOnlyFetcher()
+    from weasyprint import CSS, HTML
+
+    fetcher = fetcher or fetcher_class()()
     document = HTML(string=source, url_fetcher=fetcher, base_url=None)
-    return document.write_pdf(stylesheets=[CSS(string=PRINT_CSS, url_fetcher=fetcher)])
+    # Tagged PDF/UA-1: a structure tree for screen readers and /Lang from <html lang> (issue 23).
+    return bytes(
+        document.write_pdf(
+            stylesheets=[CSS(string=PRINT_CSS, url_fetcher=fetcher)], pdf_variant="pdf/ua-1"
+        )
+    )
 
 
-def render(document: Document, fetcher: DataOnlyFetcher | None = None) -> bytes:
+def render(document: Document, fetcher: Any = None) -> bytes:
     return render_html(html.render(document, cover=True), fetcher)

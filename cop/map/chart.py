@@ -111,6 +111,9 @@ def map_spec(
                     "strokeWidth": 0.6,
                     "clip": True,
                     "tooltip": False,
+                    # The outline is decoration: no "img" role without a name (axe svg-img-alt);
+                    # the marks on it carry their own descriptions.
+                    "aria": False,
                 },
             },
             {

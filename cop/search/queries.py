@@ -13,6 +13,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +28,11 @@ from cop.search.index import KINDS, table_of
 
 MAX_QUERY_TERMS = 12
 SNIPPET_CHARS = 160
+CANDIDATES = 400  # SQLite ranks this many matches before reading and filtering them
+# A hit's body can be a whole workshop's minutes: only the lines around its first match are
+# read as Markdown for the snippet (this much source text before and after it).
+SNIPPET_SOURCE_BEFORE = 400
+SNIPPET_SOURCE_AFTER = 800
 
 
 @dataclass(frozen=True)
@@ -78,10 +84,40 @@ def _tsquery(phrases: list[list[str]]) -> str:
     return " & ".join(parts)
 
 
+@lru_cache(maxsize=8192)
 def _fold(text: str) -> str:
     return "".join(
         c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c)
     )
+
+
+def _first_match(text: str, words: set[str]) -> re.Match[str] | None:
+    return next(
+        (
+            t
+            for t in re.finditer(r"\w+", text)
+            if any(_fold(t.group()).startswith(w) for w in words)
+        ),
+        None,
+    )
+
+
+def _source_window(text: str, words: set[str]) -> tuple[str, bool, bool]:
+    """Whole blocks of the Markdown source around its first match; and whether text was cut before / after.
+
+    The window starts after a blank line (a block's start), so a table or list read alone
+    shows the same words; only a block longer than 2,000 characters is cut at a line.
+    """
+    if len(text) <= SNIPPET_SOURCE_BEFORE + SNIPPET_SOURCE_AFTER:
+        return text, False, False
+    first = _first_match(text, words)
+    at = first.start() if first else 0
+    limit = max(0, at - SNIPPET_SOURCE_BEFORE)
+    blank = text.rfind("\n\n", max(0, limit - 2000), limit)
+    begin = blank + 2 if blank >= 0 else text.rfind("\n", 0, limit) + 1
+    end = text.find("\n", at + SNIPPET_SOURCE_AFTER)
+    end = len(text) if end < 0 else end
+    return text[begin:end], begin > 0, end < len(text)
 
 
 def snippet(text: str, phrases: list[list[str]], width: int = SNIPPET_CHARS) -> str:
@@ -90,10 +126,10 @@ def snippet(text: str, phrases: list[list[str]], width: int = SNIPPET_CHARS) -> 
     Indexed bodies are Markdown (minutes, summaries); a result shows their words, never
     "## Minutes" or table pipes.
     """
-    text = plain_line(text)
     words = {_fold(w) for words in phrases for w in words}
-    tokens = list(re.finditer(r"\w+", text))
-    first = next((t for t in tokens if any(_fold(t.group()).startswith(w) for w in words)), None)
+    source, cut_before, cut_after = _source_window(text, words)
+    text = plain_line(source)
+    first = _first_match(text, words)
     start = max(0, (first.start() if first else 0) - width // 3)
     end = min(len(text), start + width)
     excerpt = " ".join(text[start:end].split())
@@ -104,8 +140,8 @@ def snippet(text: str, phrases: list[list[str]], width: int = SNIPPET_CHARS) -> 
             out.append(f"<mark>{html.escape(token.group())}</mark>")
             last = token.end()
     out.append(html.escape(excerpt[last:]))
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(text) else ""
+    prefix = "…" if start > 0 or cut_before else ""
+    suffix = "…" if end < len(text) or cut_after else ""
     return prefix + "".join(out) + suffix
 
 
@@ -126,6 +162,39 @@ def _review_filter(conn: Connection, actor: Actor) -> str:
             )
     sections = f"(kind <> 'section' OR community_id IN ({writers}))"
     return f" AND ({' OR '.join(clauses)}) AND {sections}"
+
+
+def _fts5_best(conn: Connection, params: dict[str, Any], filters: str, limit: int) -> list[Any]:
+    """The ``limit`` best matches that pass ``filters``, best first, on SQLite.
+
+    FTS5 finds matches by rowid alone; a filter on its other columns reads each match's
+    row, which for a common word (100,000 matches) cost more than ranking them. So the
+    best candidates are ranked first and only they are read and filtered; when the
+    filters leave fewer than ``limit`` and more matches exist, eight times as many are
+    taken, until every match was seen: the same hits, in the same order, as filtering all.
+    """
+    candidates = max(CANDIDATES, limit * 8)
+    while True:
+        sql = (
+            "WITH best AS (SELECT rowid AS id, bm25(search_fts, 0, 0, 0, 8.0, 1.0) AS score "
+            "FROM search_fts WHERE search_fts MATCH :q ORDER BY score LIMIT :candidates) "
+            "SELECT kind, record_id, community_id, title, body, best.score AS rank "
+            f"FROM best JOIN search_fts ON search_fts.rowid = best.id WHERE {filters} "
+            "ORDER BY best.score LIMIT :limit"
+        )
+        rows = list(conn.execute(sa.text(sql), {**params, "candidates": candidates}).all())
+        if len(rows) >= limit:
+            return rows
+        matches = conn.execute(
+            sa.text(
+                "SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH :q "
+                "LIMIT :candidates)"
+            ),
+            {"q": params["q"], "candidates": candidates},
+        ).scalar_one()
+        if matches < candidates:
+            return rows
+        candidates *= 8
 
 
 def search(
@@ -164,12 +233,7 @@ def search(
         )
     if conn.dialect.name == "sqlite":
         params["q"] = _fts5_query(phrases)
-        sql = (
-            "SELECT kind, record_id, community_id, title, body, bm25(search_fts, 0, 0, 0, 8.0, 1.0) AS rank "
-            f"FROM search_fts WHERE search_fts MATCH :q AND community_id IN ({community_list}){kind_filter} "
-            "ORDER BY rank LIMIT :limit"
-        )
-        rows = conn.execute(sa.text(sql), params).all()
+        best = _fts5_best(conn, params, f"community_id IN ({community_list}){kind_filter}", limit)
         return [
             Hit(
                 r.kind,
@@ -179,7 +243,7 @@ def search(
                 snippet(r.body if (r.body or "").strip() else r.title, phrases),
                 -float(r.rank),
             )
-            for r in rows
+            for r in best
         ]
     params["q"] = _tsquery(phrases)
     sql = (

@@ -23,14 +23,17 @@ from __future__ import annotations
 import weakref
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from cop.core.i18n import translator
+from cop.core.i18n import best_language, translator
 from cop.core.permissions import Actor
 from cop.shell.cache import refresh_data_version
 from cop.shell.invitation import draw_invitation_signup
 from cop.shell.markdown_editor.editor import sync_editors
-from cop.shell.navigation import PAGES, hide_page_list
+from cop.shell.navigation import PAGES, hide_page_list, public_spec
+from cop.shell.oidc import open_asked_page, sign_in_from_identity
+from cop.shell.page_language import mark_page_language
 from cop.shell.session import current_actor, new_cookie, write_cookie
 from cop.shell.session_keys import COOKIE_PENDING
 from cop.shell.sidebar import draw_sidebar, force_password_change
@@ -73,19 +76,65 @@ def _check() -> Actor:
     refresh_data_version()
     invite = st.query_params.get("invite")
     actor = current_actor()
+    if actor is None and sign_in_from_identity():  # back from the organisation's provider
+        actor = current_actor()
     if actor is None:
-        hide_page_list()
+        asked = hide_page_list()
+        if asked is not None and public_spec(asked.url_path) is not None:
+            asked.run()  # the accessibility statement: anyone may read it
+            st.stop()
     if actor is None and invite:
         draw_invitation_signup(invite)
         st.stop()
     if actor is None:
         draw_sign_in()
+        _link_statement()
         if st.session_state.get("authentication_status"):
             if "cop_signed_in_at" in st.session_state:  # through the form, not from a cookie
                 st.session_state[COOKIE_PENDING] = new_cookie(st.session_state["username"])
             st.rerun()
         st.stop()
     return actor
+
+
+def _browser_language() -> str:
+    return best_language(getattr(st.context, "locale", None))
+
+
+def _link_statement() -> None:
+    """Under the sign-in form: the accessibility statement, and the page's language."""
+    _ = translator(_browser_language())
+    try:
+        st.page_link(
+            PAGES["accessibility"].file,
+            label=_("Accessibility statement"),
+            icon=PAGES["accessibility"].icon,
+        )
+    except StreamlitAPIException:
+        pass  # AppTest runs a page file alone, where no page is registered
+    mark_page_language(_browser_language(), in_sidebar=False)
+
+
+def allow_anyone(page: str) -> tuple[Actor | None, str]:
+    """The first line of a public page (the accessibility statement): no sign-in is asked.
+
+    Signed in, it is ``require_actor`` (the actor, the sidebar) and the person's language;
+    otherwise None and the browser's language.
+    """
+    run = _this_run()
+    passed = st.session_state.get(GATE_PASSED)
+    if run is not None and passed is not None and passed[0]() is run:
+        actor: Actor | None = passed[1]
+    else:
+        sync_editors()
+        prepare_workspace()
+        refresh_data_version()
+        actor = current_actor()
+    if actor is None:
+        mark_page_language(_browser_language(), in_sidebar=False)
+        return None, _browser_language()
+    actor = require_actor(page)
+    return actor, actor.language
 
 
 def require_actor(page: str) -> Actor:
@@ -96,6 +145,7 @@ def require_actor(page: str) -> Actor:
     """
     actor = gate()
     write_cookie()  # here, not in gate(): app.py and the page both pass the gate in one run
+    open_asked_page()  # the deep link asked for before the provider's sign-in
     _ = translator(actor.language)
     spec = PAGES.get(page)
     if spec is None or (spec.admin_only and not actor.is_admin):

@@ -18,6 +18,7 @@ class PageSpec:
     title: str  # English source string, translated when drawn
     icon: str
     admin_only: bool = False
+    public: bool = False  # readable without signing in (its guard: gate.allow_anyone)
 
 
 PAGES: dict[str, PageSpec] = {
@@ -40,6 +41,13 @@ PAGES: dict[str, PageSpec] = {
             N_("Admin"),
             ":material/admin_panel_settings:",
             admin_only=True,
+        ),
+        PageSpec(
+            "accessibility",
+            "pages/accessibility.py",
+            N_("Accessibility"),
+            ":material/accessibility_new:",
+            public=True,
         ),
     )
 }
@@ -65,17 +73,17 @@ def navigation(actor: Actor) -> st.navigation:  # type: ignore[valid-type]
     return st.navigation(pages, position="sidebar")
 
 
-def hide_page_list() -> None:
+def hide_page_list() -> st.Page | None:  # type: ignore[valid-type]
     """Register the pages, hidden, before anyone signed in.
 
     A run that never calls st.navigation makes Streamlit list the files of
     pages/ in the sidebar (raw file names, on the sign-in screen, and a click
     there lands on the sign-in again). Registering them hidden keeps the
     sidebar empty and the address as it is, so a deep link still opens its
-    page once signed in.
+    page once signed in. Returns the page the address asks for (None in AppTest).
     """
     try:
-        st.navigation(
+        return st.navigation(
             [
                 st.Page(spec.file, title=spec.title, url_path=spec.key, default=spec.key == "home")
                 for spec in PAGES.values()
@@ -83,4 +91,10 @@ def hide_page_list() -> None:
             position="hidden",
         )
     except StreamlitAPIException:
-        pass  # a page script run on its own (AppTest), where page paths do not resolve
+        return None  # a page script run on its own (AppTest), where page paths do not resolve
+
+
+def public_spec(url_path: str | None) -> PageSpec | None:
+    """The public page at ``url_path`` (readable without signing in), if it is one."""
+    spec = PAGES.get(url_path or "")
+    return spec if spec is not None and spec.public else None

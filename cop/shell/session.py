@@ -15,6 +15,7 @@ from cop.core.db import read_session, write_session
 from cop.core.i18n import N_, best_language, translator
 from cop.core.permissions import Actor
 from cop.shell.cache import data_version
+from cop.shell.oidc import VIA_OIDC, end_provider_session
 from cop.shell.session_keys import AUTH_KEYS, COOKIE_PENDING, COOKIE_WRITER, DELETE_COOKIE
 
 
@@ -81,7 +82,7 @@ def _signed_in_at() -> datetime | None:
 def clear_session(message: str | None = None) -> None:
     for key in AUTH_KEYS:
         st.session_state[key] = None
-    for key in ("cop_signed_in_at", "cop_actor_cache", "cop_read_cache", COOKIE_PENDING):
+    for key in ("cop_signed_in_at", "cop_actor_cache", "cop_read_cache", COOKIE_PENDING, VIA_OIDC):
         st.session_state.pop(key, None)
     st.session_state["logout"] = True  # the widget must not sign in again from the old cookie
     st.session_state[DELETE_COOKIE] = True
@@ -97,6 +98,7 @@ def sign_out() -> None:
             user = accounts.find_user(session, username)
             if user is not None:
                 accounts.end_sessions(session, user.id)  # type: ignore[arg-type]
+    end_provider_session()  # signed in through the provider: its session ends too
     clear_session()
 
 

@@ -15,6 +15,7 @@ from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, Role
 from cop.shell.cache import cached_read
 from cop.shell.forms import localize
+from cop.shell.page_language import mark_page_language
 from cop.shell.session import renew_sign_in, sign_out
 from cop.shell.session_keys import COMMUNITY_KEY
 from cop.shell.text import plain
@@ -93,6 +94,7 @@ def draw_sidebar(actor: Actor) -> None:
         # Streamlit draws a page link's label on one line and cuts it at the edge: on a phone
         # "Study visit to Lisbon · Dec 30, 20" lost its date. Links in the page wrap instead.
         st.html(WRAP_LINKS)
+    mark_page_language(actor.language)
 
 
 def _community_names(session: Session, actor: Actor) -> dict[int, str]:

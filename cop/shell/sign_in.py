@@ -11,12 +11,17 @@ from extra_streamlit_components.CookieManager import _component_func as cookie_c
 from streamlit_authenticator.models import cookie_model
 from streamlit_authenticator.utilities.exceptions import LoginError
 
+from cop.accounts import oidc
 from cop.accounts import service as accounts
 from cop.core import clock, settings
 from cop.core.db import read_session, write_session
 from cop.core.errors import DatabaseUnavailable
+from cop.core.i18n import best_language
+from cop.shell import oidc as oidc_ui
+from cop.shell.forms import localize
 from cop.shell.session import browser_translator, clear_session, cookie_claims
 from cop.shell.session_keys import DELETE_COOKIE
+from cop.shell.text import plain
 
 
 class QuietCookieManager:
@@ -100,6 +105,27 @@ def draw_sign_in() -> None:
     reason = st.session_state.pop("cop_signed_out_reason", None)
     if reason:
         st.info(_(reason))
+    language = best_language(getattr(st.context, "locale", None))
+    refused = oidc_ui.refusal()
+    if refused:
+        st.warning(plain(localize(refused, language)), icon=":material/block:")
+    name = oidc_ui.provider()
+    if name is not None:
+        label = oidc_ui.label()
+        text = (
+            _("Sign in with {provider}").format(provider=plain(label))
+            if label
+            else _("Sign in with your organisation's account")
+        )
+        if st.button(text, type="primary", key="cop_oidc_sign_in", icon=":material/badge:"):
+            oidc_ui.go_to_provider()
+    with read_session() as session:
+        form = oidc.password_form_offered(session, provider_configured=name is not None)
+    if form:
+        _password_form(_)
+
+
+def _password_form(_) -> None:  # noqa: ANN001
     authenticator = make_authenticator()
     fields = {
         "Form name": _("Sign in"),

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from icalendar import Calendar, Event, vText
 from sqlmodel import Session, col, select
 
 from cop.calendars.invitations import workshop_uid
@@ -112,6 +111,8 @@ def export_workshops_csv(session: Session, actor: Actor, **filters: Any) -> byte
 
 def export_workshops_ics(session: Session, actor: Actor, **filters: Any) -> bytes:
     """The filtered list as an iCalendar file, each event in its own IANA time zone."""
+    from icalendar import Calendar, Event, vText  # loaded on the first export, not with the app
+
     cal = Calendar()
     cal.add("prodid", "-//CoP Workspace//Workshops//EN")
     cal.add("version", "2.0")

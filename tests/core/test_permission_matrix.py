@@ -43,7 +43,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from cop.accounts import admin, invitations, notifications, personal_data, profile
+from cop.accessibility import service as accessibility
+from cop.accounts import admin, invitations, notifications, oidc, personal_data, profile
 from cop.accounts import service as accounts
 from cop.accounts.models import Invitation, User
 from cop.actions import io as action_io
@@ -585,6 +586,10 @@ REGISTRY: dict[str, Case] = {
     ),
     # notifications: the own inbox, and the operator jobs
     "calendar.subscribe_own": Case(lambda s, a, w: calendars.new_feed_address(s, a), "self"),
+    # the accessibility statement's feedback: anyone, signed in or not (issue 23)
+    "accessibility_feedback.send": Case(
+        lambda s, a, w: accessibility.send_feedback(s, a, message="Focus is hard to see."), "self"
+    ),
     "notification.read_own": Case(lambda s, a, w: notifications.mark_read(s, a), "self"),
     "notification.send_overdue": Case(lambda s, a, w: reminders.overdue_actions(s, a), "workspace"),
     "notification.send_digest": Case(
@@ -593,6 +598,13 @@ REGISTRY: dict[str, Case] = {
     # the outbox: admins see e-mail that failed and send it again
     "outbox.list": Case(lambda s, a, w: outbox.outbox_summary(s, a), "workspace"),
     "outbox.retry": Case(lambda s, a, w: outbox.retry_now(s, a, _queued_email(s)), "workspace"),
+    # how people sign in (the password form stays on: switching it off needs a linked account)
+    "sign_in.configure": Case(
+        lambda s, a, w: oidc.update_policy(
+            s, a, oidc.policy(s).version, password_form=True, domains="", provider_configured=True
+        ),
+        "workspace",
+    ),
     # whole-workspace operations: they take the engine, not the case's session
     "backup.create": Case(
         lambda s, a, w: portability.backup(

@@ -122,6 +122,23 @@ def test_member_never_finds_another_private_community(engine, world) -> None:
     assert len(_find(engine, world.admin, "secret")) == 1
 
 
+def test_best_matches_hidden_from_the_member_do_not_crowd_out_theirs(
+    engine, world, monkeypatch
+) -> None:
+    """SQLite ranks a few candidates before filtering: when all are hidden, it looks further."""
+    from cop.search import queries
+
+    monkeypatch.setattr(queries, "CANDIDATES", 1)  # 8 candidates for a limit of 1
+    private = factories.community(engine, visibility="private")
+    other_facilitator = factories.actor(engine, Role.FACILITATOR, private.id)
+    for number in range(12):
+        _workshop(engine, other_facilitator, private.id, f"Harbour harbour harbour {number}")
+    _workshop(engine, world.facilitator, world.community.id, "Visit", "A walk to the harbour")
+    assert [h.title for h in _find(engine, world.member, "harbour", limit=1)] == ["Visit"]
+    assert len(_find(engine, world.member, "harbour", limit=5)) == 1
+    assert len(_find(engine, other_facilitator, "harbour", limit=50)) == 13  # theirs and the visit
+
+
 def test_index_follows_edit_soft_delete_and_restore(engine, world) -> None:
     w = _workshop(engine, world.facilitator, world.community.id, "Tandem programme")
     with write_session(engine) as s:
@@ -174,6 +191,31 @@ def test_snippet_escapes_text_before_highlighting() -> None:
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
     assert "<mark>volunteers</mark>" in html
+
+
+def test_snippet_of_long_minutes_shows_plain_words_around_a_late_match() -> None:
+    """Only the blocks around the match are read as Markdown; the snippet is what the whole text gives."""
+    table = "| city | people |\n|---|---|\n" + "".join(f"| City {i} | {i} |\n" for i in range(40))
+    filler = "\n\n".join(f"Paragraph {i} about welcome points and libraries." for i in range(80))
+    body = f"## Minutes\n\n{filler}\n\n{table}\nThe group met in **Düsseldorf** at the town hall.\n\n{filler}"
+    html = snippet(body, [["dusseldorf"]])
+    assert "<mark>Düsseldorf</mark>" in html
+    assert "town hall" in html
+    assert html.startswith("…") and html.endswith("…")
+    assert "|" not in html and "**" not in html and "##" not in html
+    assert html == snippet_of_whole_text(body, [["dusseldorf"]])
+
+
+def snippet_of_whole_text(body: str, phrases: list[list[str]]) -> str:
+    """The snippet as it was computed before windowing: the whole body read as Markdown."""
+    from cop.search import queries
+
+    saved = queries.SNIPPET_SOURCE_BEFORE, queries.SNIPPET_SOURCE_AFTER
+    queries.SNIPPET_SOURCE_BEFORE = queries.SNIPPET_SOURCE_AFTER = 10**9
+    try:
+        return snippet(body, phrases)
+    finally:
+        queries.SNIPPET_SOURCE_BEFORE, queries.SNIPPET_SOURCE_AFTER = saved
 
 
 @settings(

@@ -7,7 +7,6 @@ table of text cells. The PDF is printed by the action-plan service.
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from cop.actions import plan as action_plan
@@ -60,6 +59,8 @@ def city_plan_view(actor: Actor) -> None:
             [plain(cell) if isinstance(cell, str) else cell for cell in row]
             for row in action_plan.plan_rows(plan, actor.language)
         ]
+        import pandas as pd  # loaded when a city plan is shown, not with every page
+
         st.table(pd.DataFrame(rows, columns=[_(c) for c in action_plan.COLUMNS]))
     else:
         st.info(_("This organisation leads no action you can see."))

@@ -72,8 +72,10 @@ def backups_tab(actor: Actor) -> None:
             "`--database`; `--replace` deletes everything in it first."
         )
     )
-    st.markdown(
-        "```bash\ncop --database postgresql+psycopg://user@host/cop restore cop-workspace-backup-….zip\n```"
+    # Plain, not highlighted: the highlighter's colours fail the contrast check (issue 23).
+    st.code(
+        "cop --database postgresql+psycopg://user@host/cop restore cop-workspace-backup-….zip",
+        language=None,
     )
     st.markdown(
         _(

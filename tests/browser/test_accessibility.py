@@ -1,0 +1,131 @@
+"""Issue 23: no serious or critical WCAG 2.1 A/AA violation found by axe-core on any page and its
+main states, in English and German, as an administrator and as an observer.
+
+One server for the module and one signed-in browser per role and language; each test walks its
+pages in that browser. A failure lists each rule, element and page. With
+``COP_A11Y_REPORT=<file>`` (``make a11y``) the counts per state and impact are written there.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from axe_playwright_python.base import AXE_SCRIPT
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from cop.core.i18n import translator
+from tests.browser.accessibility import (
+    ADMIN_STATES,
+    FULL,
+    OBSERVER_STATES,
+    Finding,
+    Tally,
+    describe,
+    write_report,
+)
+from tests.browser.conftest import DEMO_PASSWORD, stop_server
+from tests.browser.helpers import wait_for_cookie, wait_idle
+from tests.browser.journeys import demo_server, open_sign_in
+from tests.browser.screens import _open
+
+pytestmark = pytest.mark.e2e
+
+ROLES = {"admin": ADMIN_STATES, "observer": OBSERVER_STATES}
+LOCALES = {"en": "en-GB", "de": "de-DE"}
+# `make a11y` walks every role in every language. `make test` crosses them (admin in German,
+# the observer in English): every page and both languages within the CI budget; the pages'
+# layout does not depend on the pairing, and each language's signed-out pages are checked once.
+COMBINATIONS = (
+    [(role, language) for role in ROLES for language in LOCALES]
+    if FULL
+    else [("admin", "de"), ("observer", "en")]
+)
+SIGNED_OUT_CHECKED_BY = {language: role for role, language in reversed(COMBINATIONS)}
+
+
+@pytest.fixture(scope="module")
+def tally() -> Iterator[Tally]:
+    found = Tally()
+    yield found
+    target = os.environ.get("COP_A11Y_REPORT")
+    if target and found.counts:
+        version = AXE_SCRIPT.split("axe v", 1)[1].split()[0]
+        write_report(Path(target), found, version)
+
+
+@pytest.fixture(scope="module")
+def a11y_server(tmp_path_factory: pytest.TempPathFactory):
+    running = demo_server(tmp_path_factory.mktemp("a11y"))
+    yield running
+    stop_server(running)
+
+
+def _set_language(database_url: str, username: str, language: str) -> None:
+    """The person's language as the profile page saves it (the next run reads it)."""
+    engine = sa.create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text('UPDATE "user" SET language = :l WHERE username = :u'),
+            {"l": language, "u": username},
+        )
+        conn.execute(sa.text("UPDATE data_version SET value = value + 1"))
+    engine.dispose()
+
+
+@pytest.mark.parametrize(("role", "language"), COMBINATIONS)
+def test_every_page_has_no_serious_or_critical_violation(
+    a11y_server, browser, tally: Tally, role: str, language: str
+) -> None:
+    _set_language(a11y_server.database_url, role, language)
+    _ = translator(language)
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale=LOCALES[language], reduced_motion="reduce"
+    )
+    try:
+        page = context.new_page()
+        blocking: list[Finding] = []
+        wrong_language: list[str] = []
+
+        def check(name: str) -> None:
+            nonlocal blocking
+            blocking += tally.check(page, name)
+            # WCAG 3.1.1: the page says its language (Streamlit's own page says "en"). Our
+            # script runs when the sidebar's element mounts, which a busy browser may do late.
+            try:
+                page.wait_for_function(
+                    f"document.documentElement.lang === {language!r}", timeout=10_000
+                )
+            except PlaywrightTimeoutError:
+                said = page.evaluate("document.documentElement.lang")
+                wrong_language.append(f"{name}: <html lang={said!r}>")
+
+        signed_out = SIGNED_OUT_CHECKED_BY[language] == role
+        if signed_out:  # once per language: the statement and the sign-in, signed out
+            page.goto(f"{a11y_server.url}/accessibility")
+            wait_idle(page)
+            assert page.get_by_role("heading", name=_("Accessibility statement")).count() == 1
+            check(f"accessibility signed out [{language}]")
+        open_sign_in(page, a11y_server.url)
+        if signed_out:
+            check(f"sign-in [{language}]")
+        page.get_by_label(_("Username")).fill(role)
+        page.get_by_label(_("Password"), exact=True).fill(DEMO_PASSWORD)
+        page.get_by_role("button", name=_("Sign in")).click()
+        page.get_by_label(_("Username")).wait_for(state="detached", timeout=30_000)
+        wait_idle(page)
+        wait_for_cookie(page)
+        for state in ROLES[role]:
+            _open(page, a11y_server.url, state, _)
+            check(f"{state.name} [{role}, {language}]")
+    finally:
+        context.close()
+    assert not wrong_language, "the page's language is not the reader's:\n" + "\n".join(
+        wrong_language
+    )
+    assert not blocking, (
+        f"{len(blocking)} serious or critical accessibility violations:\n{describe(blocking)}"
+    )
