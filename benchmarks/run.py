@@ -31,6 +31,7 @@ STEPS = [
     ("load", ["benchmarks/bench_load.py"]),
     ("views", ["benchmarks/bench_views.py"]),
     ("map", ["benchmarks/bench_map.py"]),
+    ("publish", ["benchmarks/bench_publish.py"]),
 ]
 
 
@@ -148,6 +149,29 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
             f"| map | {m['p50_ms']:.0f} | {m['p50_vs_floor']:.2f}× "
             f"| {m['p95_ms']:.0f} | {m['p95_vs_floor']:.2f}× |",
             f"| floor | {floor['p50_ms']:.0f} | 1.00× | {floor['p95_ms']:.0f} | 1.00× |",
+            "",
+        ]
+    published = _load("publish")
+    if published:
+        lines += [
+            "## Publishing the website",
+            "",
+            f"Median of {published['runs']} runs after a warm-up (`benchmarks/bench_publish.py`): "
+            "publishing end to end next to MkDocs' own `mkdocs build` of the same generated "
+            "project in the same run.",
+            "",
+            "| site | pages | Markdown chars | publish s | mkdocs build s | ratio |",
+            "|---|---|---|---|---|---|",
+        ]
+        for key, label in (("demo_edition", "demo edition"), ("large_chapter", "large chapter")):
+            f = published[key]
+            lines.append(
+                f"| {label} | {f['pages']} | {f['markdown_chars']:,} | {f['publish_s']:.2f} "
+                f"| {f['mkdocs_s']:.2f} | {f['ratio']:.2f}× |"
+            )
+        lines += [
+            "",
+            f"`cop demo load` in that run: {published['demo_edition']['demo_load_s']:.1f} s.",
             "",
         ]
     for name, title in (

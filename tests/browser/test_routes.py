@@ -54,8 +54,11 @@ def engine(demo):  # noqa: ANN001, ANN201
 
 
 def test_published_site_is_served_to_anyone_and_downloads_as_a_zip(demo, engine) -> None:  # noqa: ANN001
+    status, kind, body, _ = _get(f"{demo.url}/published/99/index.html")
+    assert status == 404 and kind.startswith("text/plain")  # no such edition online
     status, kind, body, _ = _get(f"{demo.url}/published/1/index.html")
-    assert status == 404 and kind.startswith("text/plain")  # nothing online yet
+    assert status == 200 and kind.startswith("text/html")  # the demo's, from the first start
+    assert b"VALUES toolkit" in body and b"md-search" in body
     publishing.publish(SYSTEM, 1, engine=engine)
     status, kind, body, _ = _get(f"{demo.url}/published/1/index.html")
     assert status == 200 and kind.startswith("text/html")

@@ -38,7 +38,7 @@ def _run(run_page, username: str, title: str) -> tuple[AppTest, Workshop]:  # no
 
 
 @pytest.mark.parametrize(
-    ("username", "visible"), [("admin", 14), ("facilitator", 14), ("member", 12), ("observer", 12)]
+    ("username", "visible"), [("admin", 26), ("facilitator", 26), ("member", 21), ("observer", 21)]
 )
 def test_list_shows_the_workshops_each_role_may_read(run_page, username: str, visible: int) -> None:
     at = run_page("workshops", username)
@@ -55,12 +55,12 @@ def test_filters_narrow_the_list_in_sql(run_page) -> None:
     at.session_state["ws_filters_open"] = True
     at.run()
     at.selectbox(key="ws_kind").set_value("study_visit").run()
-    assert "5 workshops and visits" in texts(at)
+    assert "9 workshops and visits" in texts(at)
     at.session_state["ws_filters_open"] = False  # closed again, the chosen filter still applies
     at.run()
     at.run()
     assert "ws_kind" not in [w.key for w in at.selectbox]
-    assert "5 workshops and visits" in texts(at)
+    assert "9 workshops and visits" in texts(at)
     assert "Filters, sorting and export (1)" in [
         b.proto.popover.label for b in at.get("popover")
     ]  # the active filter counted
