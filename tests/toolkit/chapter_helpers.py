@@ -10,7 +10,8 @@ from cop.toolkit.models import Chapter, Section, Toolkit
 from tests.page_fixtures import markdown_editors
 
 
-def welcoming_chapter() -> Chapter:
+def welcoming_chapter(language: str = "en") -> Chapter:
+    """The welcoming-culture chapter of the demo's edition in ``language``."""
     with read_session() as session:
         community = session.exec(
             select(Community).where(Community.slug == "welcoming-culture")
@@ -18,7 +19,7 @@ def welcoming_chapter() -> Chapter:
         return session.exec(
             select(Chapter)
             .join(Toolkit, col(Toolkit.id) == Chapter.toolkit_id)
-            .where(Chapter.community_id == community.id, Toolkit.language == "en")
+            .where(Chapter.community_id == community.id, Toolkit.language == language)
         ).one()
 
 
