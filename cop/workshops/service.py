@@ -21,6 +21,7 @@ from typing import Any
 from sqlmodel import Session
 
 from cop.accounts.service import check_time_zone
+from cop.calendars.invitations import Reason, send_invitations
 from cop.communities.models import Community, Organisation, Person
 from cop.communities.service import is_member
 from cop.core import clock, records
@@ -52,6 +53,8 @@ EDITABLE_FIELDS = (
     "minutes",
     "closing_report",
 )
+# A change of any of these sends the attendees of an upcoming workshop an updated invitation.
+WHEN_AND_WHERE = ("starts_at", "ends_at", "time_zone", "place", "meeting_link", "format")
 _LINK_RE = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 
 
@@ -311,8 +314,11 @@ def record_workshop(
         },
     )
     chk.raise_if_any()
-    workshop = Workshop(community_id=community.id, **values)
-    return records.create(session, actor, workshop, action="workshop.create")
+    workshop = records.create(
+        session, actor, Workshop(community_id=community.id, **values), action="workshop.create"
+    )
+    send_invitations(session, workshop, community.name, Reason.PLANNED)
+    return workshop
 
 
 NOT_BEGUN_YET = N_(
@@ -335,7 +341,7 @@ def update_workshop(
     if workshop.status != WorkshopStatus.PLANNED and starts_at and starts_at > clock.now():
         chk.fail("starts_at", NOT_BEGUN_YET)
     chk.raise_if_any()
-    records.save(
+    changed = records.save(
         session,
         actor,
         workshop,
@@ -344,6 +350,8 @@ def update_workshop(
         action="workshop.update",
         community_id=community.id,
     )
+    if any(name in changed for name in WHEN_AND_WHERE):
+        send_invitations(session, workshop, community.name, Reason.CHANGED)
     return workshop
 
 
@@ -434,12 +442,13 @@ def delete_workshop(session: Session, actor: Actor, workshop_id: int) -> None:
     records.soft_delete(
         session, actor, workshop, action="workshop.delete", community_id=community.id
     )
+    send_invitations(session, workshop, community.name, Reason.CANCELLED)
 
 
 def restore_workshop(session: Session, actor: Actor, workshop_id: int) -> Workshop:
     workshop = records.get_deleted(session, Workshop, workshop_id)
     community = readable_community(session, actor, workshop.community_id)
     authorize(actor, "workshop.delete", community)
-    return records.restore(
-        session, actor, workshop, action="workshop.restore", community_id=community.id
-    )
+    records.restore(session, actor, workshop, action="workshop.restore", community_id=community.id)
+    send_invitations(session, workshop, community.name, Reason.PLANNED)
+    return workshop
