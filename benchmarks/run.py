@@ -35,6 +35,7 @@ STEPS = [
     ("memory", ["benchmarks/bench_memory.py"]),
     ("feed", ["benchmarks/bench_feed.py"]),
     ("capacity", ["benchmarks/bench_capacity.py"]),
+    ("publish", ["benchmarks/bench_publish.py"]),
 ]
 
 
@@ -212,6 +213,29 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
             f"| table and chart (floor) | {memory['floor_rss_mb']:.1f} |",
             f"| above the floor (goal at most {memory['goal_above_floor_mb']}) "
             f"| {memory['above_floor_mb']:.1f} |",
+            "",
+        ]
+    published = _load("publish")
+    if published:
+        lines += [
+            "## Publishing the website",
+            "",
+            f"Median of {published['runs']} runs after a warm-up (`benchmarks/bench_publish.py`): "
+            "publishing end to end next to MkDocs' own `mkdocs build` of the same generated "
+            "project in the same run.",
+            "",
+            "| site | pages | Markdown chars | publish s | mkdocs build s | ratio |",
+            "|---|---|---|---|---|---|",
+        ]
+        for key, label in (("demo_edition", "demo edition"), ("large_chapter", "large chapter")):
+            f = published[key]
+            lines.append(
+                f"| {label} | {f['pages']} | {f['markdown_chars']:,} | {f['publish_s']:.2f} "
+                f"| {f['mkdocs_s']:.2f} | {f['ratio']:.2f}× |"
+            )
+        lines += [
+            "",
+            f"`cop demo load` in that run: {published['demo_edition']['demo_load_s']:.1f} s.",
             "",
         ]
     feed = _load("feed")
