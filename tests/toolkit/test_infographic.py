@@ -76,3 +76,19 @@ def test_status_names_are_stacked_not_side_by_side() -> None:
     assert len(placed) == 5
     ys = sorted(y for _x, y in placed)
     assert min(b - a for a, b in zip(ys, ys[1:], strict=False)) >= CAPTION_FONT_PX
+
+
+def test_the_infographic_spec_is_valid_vega_lite() -> None:
+    """The spec is built without Altair's validation (it took most of a chapter page's run),
+    so it is checked against the Vega-Lite schema here."""
+    import altair as alt
+
+    spec = charts.infographic_spec(_small_workspace())
+    alt.VConcatChart.from_dict(spec, validate=True)  # raises on a spec the schema refuses
+    broken = {**spec, "vconcat": [{"mark": "no-such-mark"}]}
+    try:
+        alt.VConcatChart.from_dict(broken, validate=True)
+    except Exception:  # noqa: BLE001  (the check is that the schema refuses it)
+        pass
+    else:
+        raise AssertionError("the schema check accepted a broken spec")
