@@ -31,6 +31,7 @@ STEPS = [
     ("load", ["benchmarks/bench_load.py"]),
     ("views", ["benchmarks/bench_views.py"]),
     ("map", ["benchmarks/bench_map.py"]),
+    ("clicks", ["benchmarks/bench_clicks.py"]),
 ]
 
 
@@ -148,6 +149,26 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
             f"| map | {m['p50_ms']:.0f} | {m['p50_vs_floor']:.2f}× "
             f"| {m['p95_ms']:.0f} | {m['p95_vs_floor']:.2f}× |",
             f"| floor | {floor['p50_ms']:.0f} | 1.00× | {floor['p95_ms']:.0f} | 1.00× |",
+            "",
+        ]
+    clicks = _load("clicks")
+    if clicks:
+        from benchmarks.bench_clicks import table as clicks_table
+
+        lines += [
+            "## Click-to-render in Chromium",
+            "",
+            f"The demo workspace signed in as admin, Chromium, {clicks['rounds']} rounds "
+            "(`benchmarks/bench_clicks.py`): every sidebar page and the main states, from the "
+            "click until the step's content is shown and the run has finished, next to a trivial "
+            "two-page app and a typical page (title, three metrics, 50-row table, bar chart, "
+            "small form, sidebar selectbox) clicked in turns in the same run. "
+            "*to last message*: from the click to the last message the server sent (its run); "
+            "*browser*: the rest of the median; *messages*, *kB*: what the server sent; "
+            "*sent*: messages the page sent (more than one: a component or widget reran it); "
+            "*iframes*: component frames on the page.",
+            "",
+            clicks_table(clicks),
             "",
         ]
     for name, title in (
