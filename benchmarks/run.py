@@ -32,6 +32,7 @@ STEPS = [
     ("views", ["benchmarks/bench_views.py"]),
     ("map", ["benchmarks/bench_map.py"]),
     ("clicks", ["benchmarks/bench_clicks.py"]),
+    ("capacity", ["benchmarks/bench_capacity.py"]),
 ]
 
 
@@ -54,6 +55,49 @@ def _floor_ratio(large: dict, demo: dict) -> str:
         return _ratio(large["warm"] / large["floor_warm"], demo["warm"] / demo["floor_warm"])
     except (KeyError, ZeroDivisionError):
         return "–"
+
+
+def _capacity(figures: dict) -> list[str]:
+    """The protocol-level load test: people held at p95 under 1 s, next to the trivial app's."""
+    if not figures:
+        return []
+    updates = figures["updates"]
+    lines = [
+        "## Capacity (Locust, protocol level)",
+        "",
+        "`benchmarks/bench_capacity.py`: Locust's people speak Streamlit's WebSocket protocol "
+        "(benchmarks/protocol/), think 8 to 12 s between clicks and walk sign in, workshop list, "
+        "open a workshop, post an update, export the chapter; server pinned to core 0, Locust to "
+        "core 1; each level measured 60 s after everyone arrived. The floor is the one-button page "
+        "under the same harness.",
+        "",
+        f"active people per server process: {figures['active_people']}",
+        "",
+        f"trivial app under the same harness: {figures['trivial_active_people']} "
+        f"(ratio {figures['active_people'] / max(figures['trivial_active_people'], 1):.2f}; "
+        "goal: at least 200 and at least half the trivial app's). Updates posted and stored: "
+        f"{updates['posted_and_stored']}, stored more than once: {updates['stored_more_than_once']}.",
+        "",
+        "two replicas behind deploy/nginx.conf on PostgreSQL (each replica pinned to a core; "
+        f"Locust and nginx share them): {figures.get('replicas_active_people', '–')} active people"
+        + (
+            f", updates stored more than once: {figures['replicas']['updates']['stored_more_than_once']}"
+            if figures.get("replicas", {}).get("updates")
+            else ""
+        )
+        + ".",
+        "",
+        "| app | people | steps | failed | p50 ms | p95 ms | server CPU s per step | server RSS MB | MB per person | Locust CPU s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for app in ("workspace", "trivial", "replicas"):
+        for level in figures.get(app, {}).get("levels", []):
+            lines.append(
+                f"| {app} | {level['people']} | {level['steps']} | {level['failed_steps']} "
+                f"| {level['p50_ms']:.0f} | {level['p95_ms']:.0f} | {level['server_cpu_s_per_step']} "
+                f"| {level['server_rss_mb']} | {level['rss_per_person_mb']} | {level['locust_cpu_s']} |"
+            )
+    return [*lines, ""]
 
 
 def render(durations: dict[str, float], failures: list[str]) -> str:
@@ -171,6 +215,7 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
             clicks_table(clicks),
             "",
         ]
+    lines += _capacity(_load("capacity"))
     for name, title in (
         ("exports", "Exports"),
         ("action_import", "CSV imports"),

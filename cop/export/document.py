@@ -84,6 +84,7 @@ class Document:
     language: str = "en"
     licence: str = ""
     blocks: list[Block] = field(default_factory=list)
+    clusters: list[tuple[str, str]] = field(default_factory=list)  # community, its colour (#rrggbb)
 
     def headings(self, max_level: int = 3) -> list[Heading]:
         """Headings (practice titles included, as level 3) in reading order."""
@@ -109,6 +110,7 @@ class Document:
             "language": self.language,
             "licence": self.licence,
             "blocks": [_block_to_json(b) for b in self.blocks],
+            "clusters": [list(c) for c in self.clusters],
         }
 
     @classmethod
@@ -119,6 +121,7 @@ class Document:
             language=data.get("language", "en"),
             licence=data.get("licence", ""),
             blocks=[_block_from_json(b) for b in data.get("blocks", [])],
+            clusters=[(str(n), str(c)) for n, c in data.get("clusters", [])],
         )
 
 

@@ -16,6 +16,8 @@ import re
 
 import nh3
 
+from cop.core import clock
+from cop.core.i18n import format_day, translator
 from cop.core.markdown import to_html
 from cop.export.document import (
     TOC,
@@ -114,6 +116,17 @@ section.practice dd { margin: 0; }
 figure { margin: 1em 0; text-align: center; }
 figure img { max-width: 100%; }
 figcaption { font-style: italic; color: #4a5568; }
+figure.infographic img { width: 100%; }
+.pdf-cover { position: relative; height: 245mm; break-after: page; }
+.cover-stripes { display: flex; height: 16mm; margin-bottom: 28mm; }
+.cover-stripes span { flex: 1; }
+.pdf-cover .doc-title { font-size: 2.6em; font-weight: bold; color: #123a63; margin: 0 0 .2em; }
+.pdf-cover .doc-subtitle { font-size: 1.4em; color: #4a5568; margin: 0 0 2em; }
+.cover-clusters { list-style: none; padding: 0; font-size: 1.1em; }
+.cover-clusters li { margin: .5em 0; }
+.cover-clusters .swatch { display: inline-block; width: 1.1em; height: 1.1em; margin-right: .6em;
+                          vertical-align: -.15em; border-radius: 2px; }
+.cover-foot { position: absolute; bottom: 0; left: 0; right: 0; color: #4a5568; border-top: 1px solid #c5cdd8; padding-top: .6em; }
 footer.licence { margin-top: 2em; font-size: .85em; color: #4a5568; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; }
@@ -198,11 +211,51 @@ def _table(table: Table) -> str:
 
 
 def _figure(figure: Figure) -> str:
-    data = base64.b64encode(figure.png).decode("ascii")
+    """The SVG where the figure has one (sharp at any size, its text selectable in the PDF)."""
+    kind, data = ("svg+xml", figure.svg) if figure.svg else ("png", figure.png)
+    source = base64.b64encode(data).decode("ascii")
     return (
-        f'<figure><img src="data:image/png;base64,{data}" alt="{_e(figure.alt)}">'
+        f'<figure class="infographic"><img src="data:image/{kind};base64,{source}" alt="{_e(figure.alt)}">'
         f"<figcaption>{_e(figure.caption)}</figcaption></figure>"
     )
+
+
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def cover_css(document: Document) -> str:
+    """A class per cluster colour (``cluster-0``...): the sanitiser keeps no style attribute."""
+    return "".join(
+        f".cluster-{index} {{ background: {colour}; }}"
+        for index, (_name, colour) in enumerate(document.clusters)
+        if _COLOUR.fullmatch(colour)
+    )
+
+
+def _cover(document: Document) -> str:
+    """The printed file's first page: title, the clusters' colours, the day it was made, licence."""
+    _ = translator(document.language)
+    stripes = "".join(
+        f'<span class="cluster-{index}"></span>' for index in range(len(document.clusters))
+    )
+    parts = ['<section class="pdf-cover">', f'<div class="cover-stripes">{stripes}</div>']
+    parts.append(f'<p class="doc-title">{_e(document.title)}</p>')
+    if document.subtitle:
+        parts.append(f'<p class="doc-subtitle">{_e(document.subtitle)}</p>')
+    if document.clusters:
+        parts.append('<ul class="cover-clusters">')
+        parts += [
+            f'<li><span class="swatch cluster-{index}"></span>{_e(name)}</li>'
+            for index, (name, _colour) in enumerate(document.clusters)
+        ]
+        parts.append("</ul>")
+    made = format_day(clock.today(), document.language)
+    parts.append('<div class="cover-foot">')
+    parts.append(f'<p class="cover-date">{_e(_("Made on {day}").format(day=made))}</p>')
+    if document.licence:
+        parts.append(f'<p class="cover-licence">{_e(document.licence)}</p>')
+    parts.append("</div></section>")
+    return "".join(parts)
 
 
 def _toc(document: Document, block: TOC) -> str:
@@ -227,12 +280,15 @@ def block_html(block: Block) -> str:
     return ""
 
 
-def body(document: Document) -> str:
-    """The sanitised ``<body>`` content."""
-    parts = ['<header class="cover">', f'<p class="doc-title">{_e(document.title)}</p>']
-    if document.subtitle:
-        parts.append(f'<p class="doc-subtitle">{_e(document.subtitle)}</p>')
-    parts.append("</header>")
+def body(document: Document, *, cover: bool = False) -> str:
+    """The sanitised ``<body>`` content; ``cover`` opens it with a page of its own (the PDF)."""
+    if cover:
+        parts = [_cover(document)]
+    else:
+        parts = ['<header class="cover">', f'<p class="doc-title">{_e(document.title)}</p>']
+        if document.subtitle:
+            parts.append(f'<p class="doc-subtitle">{_e(document.subtitle)}</p>')
+        parts.append("</header>")
     for index, block in enumerate(document.blocks):
         if isinstance(block, Heading):
             parts.append(_heading(block, index == 0))
@@ -251,12 +307,13 @@ def body(document: Document) -> str:
     return sanitise(xml_safe("\n".join(parts)))
 
 
-def render(document: Document, extra_css: str = "") -> str:
-    """The complete HTML file."""
+def render(document: Document, extra_css: str = "", *, cover: bool = False) -> str:
+    """The complete HTML file (``cover``: with the printed file's cover page)."""
     language = re.sub(r"[^A-Za-z-]", "", document.language) or "en"
     return (
         f'<!DOCTYPE html>\n<html lang="{language}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(xml_safe(document.title))}</title>\n<style>{CSS}{extra_css}</style>\n</head>\n"
-        f"<body>\n{body(document)}\n</body>\n</html>\n"
+        f"<title>{_e(xml_safe(document.title))}</title>\n"
+        f"<style>{CSS}{cover_css(document)}{extra_css}</style>\n</head>\n"
+        f"<body>\n{body(document, cover=cover)}\n</body>\n</html>\n"
     )

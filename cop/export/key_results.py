@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from cop.core.i18n import N_
 
 
 @dataclass
@@ -11,6 +14,7 @@ class KeyResults:
     """The figures of one community, and the series its infographic draws."""
 
     community: str
+    community_id: int = 0  # names the cluster's colour (``charts.cluster_colour``)
     workshops_held: int = 0
     workshops_planned: int = 0
     study_visits: int = 0
@@ -23,30 +27,46 @@ class KeyResults:
     actions_overdue: int = 0
     average_progress: float | None = None
     average_score: float | None = None
+    practices: int = 0  # approved practice examples
     workshops_by_year: list[tuple[int, int]] = field(default_factory=list)
     actions_by_status: list[tuple[str, int]] = field(default_factory=list)
     scores_by_standard: list[tuple[str, float, int]] = field(
         default_factory=list
     )  # title, mean, cities
+    first_scores: list[float | None] = field(
+        default_factory=list
+    )  # per standard as in scores_by_standard: the same cities' first shared scores, averaged
+    held_by_year: list[tuple[int, int, int]] = field(
+        default_factory=list
+    )  # year, workshops (visits not counted), study visits
+    city_places: list[tuple[str, float | None, float | None]] = field(
+        default_factory=list
+    )  # member city, latitude, longitude
 
-    def figures(self) -> list[tuple[str, str]]:
-        """Label and value of each figure, as the chapter's table shows them."""
+    def figures(self, _: Callable[[str], str] = str) -> list[tuple[str, str]]:
+        """Label and value of each figure, as the chapter's table shows them (``_`` translates)."""
         rows = [
-            ("Workshops and visits held", f"{self.workshops_held:,}"),
-            ("Study visits among them", f"{self.study_visits:,}"),
-            ("Workshops planned", f"{self.workshops_planned:,}"),
-            ("Attendances", f"{self.attendances:,}"),
-            ("Different participants", f"{self.participants:,}"),
-            ("Cities taking part", f"{self.cities:,}"),
-            ("Cities that hosted", f"{self.host_cities:,}"),
-            ("Joint actions", f"{self.actions:,}"),
-            ("Actions done", f"{self.actions_done:,}"),
-            ("Actions overdue", f"{self.actions_overdue:,}"),
+            (_(N_("Workshops and visits held")), f"{self.workshops_held:,}"),
+            (_(N_("Study visits among them")), f"{self.study_visits:,}"),
+            (_(N_("Workshops planned")), f"{self.workshops_planned:,}"),
+            (_(N_("Attendances")), f"{self.attendances:,}"),
+            (_(N_("Different participants")), f"{self.participants:,}"),
+            (_(N_("Cities taking part")), f"{self.cities:,}"),
+            (_(N_("Cities that hosted")), f"{self.host_cities:,}"),
+            (_(N_("Joint actions")), f"{self.actions:,}"),
+            (_(N_("Actions done")), f"{self.actions_done:,}"),
+            (_(N_("Actions overdue")), f"{self.actions_overdue:,}"),
+            (_(N_("Practice examples")), f"{self.practices:,}"),
         ]
         if self.average_progress is not None:
-            rows.append(("Average progress of open actions", f"{self.average_progress:.0f} %"))
+            rows.append(
+                (_(N_("Average progress of open actions")), f"{self.average_progress:.0f} %")
+            )
         if self.average_score is not None:
             rows.append(
-                ("Average self-assessment score (0-4, shared scores)", f"{self.average_score:.1f}")
+                (
+                    _(N_("Average self-assessment score (0-4, shared scores)")),
+                    f"{self.average_score:.1f}",
+                )
             )
         return rows

@@ -9,6 +9,7 @@ render raw HTML; safe links and formatting come through.
 
 from __future__ import annotations
 
+import base64
 import re
 
 from cop.export.document import TOC, Block, Document, Figure, Heading, Paragraph, PracticeBox, Table
@@ -146,18 +147,22 @@ def _toc(document: Document, title: str) -> str:
     return "\n".join(lines)
 
 
-def render(document: Document) -> str:
-    """The whole document as one Markdown text."""
+def render(document: Document, *, images: bool = False) -> str:
+    """The whole document as one Markdown text; ``images`` carries each figure inside it as an SVG
+    ``data:`` image (the .md export; the revision's text, which is compared and searched, has
+    only the figure's caption and text alternative)."""
     parts: list[str] = [f"# {escape(_one_line(document.title))}"]
     if document.subtitle:
         parts.append(f"*{escape(_one_line(document.subtitle))}*")
-    parts.append(render_blocks(document.blocks, document))
+    parts.append(render_blocks(document.blocks, document, images=images))
     if document.licence:
         parts.append(f"*{escape(_one_line(document.licence))}*")
     return "\n\n".join(p for p in parts if p).rstrip() + "\n"
 
 
-def render_blocks(blocks: list[Block], document: Document | None = None) -> str:
+def render_blocks(
+    blocks: list[Block], document: Document | None = None, *, images: bool = False
+) -> str:
     """Blocks as Markdown (a table of contents only within ``document``): one section of a chapter."""
     parts: list[str] = []
     for block in blocks:
@@ -176,6 +181,11 @@ def render_blocks(blocks: list[Block], document: Document | None = None) -> str:
                 )
             )
         elif isinstance(block, Figure):
+            if images and (block.svg or block.png):
+                kind, data = ("svg+xml", block.svg) if block.svg else ("png", block.png)
+                source = base64.b64encode(data).decode("ascii")
+                alt = escape(_one_line(block.alt))
+                parts.append(f"![{alt}](data:image/{kind};base64,{source})")
             parts.append(f"*{escape(_one_line(block.caption))}* ({escape(_one_line(block.alt))})")
         elif isinstance(block, TOC) and document is not None:
             parts.append(_toc(document, block.title))

@@ -50,4 +50,4 @@ def render_html(source: str, fetcher: DataOnlyFetcher | None = None) -> bytes:
 
 
 def render(document: Document, fetcher: DataOnlyFetcher | None = None) -> bytes:
-    return render_html(html.render(document), fetcher)
+    return render_html(html.render(document, cover=True), fetcher)

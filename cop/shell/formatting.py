@@ -143,12 +143,19 @@ PLAIN_LINKS = "cop_plain_links"
 
 
 def record_link(
-    page: str, label: str, record_id: int | None = None, *, help: str | None = None
+    page: str,
+    label: str,
+    record_id: int | None = None,
+    *,
+    help: str | None = None,
+    icon: str | None = None,
 ) -> None:
     """A link to a page (and record): in-app navigation when the page is registered,
     otherwise (a page opened on its own, as in AppTest) a plain escaped link.
 
-    ``help`` is shown on hover (as typed, never as Markdown)."""
+    ``help`` is shown on hover (as typed, never as Markdown). ``icon`` is a
+    shipped Material icon (``:material/warning:``), never an emoji: an emoji
+    shows as an empty box where the reader's system has no emoji font."""
     import html
     from urllib.parse import urlencode
 
@@ -163,6 +170,7 @@ def record_link(
                 label=plain(label),
                 query_params=query,
                 help=plain(help) if help else None,
+                icon=icon,
             )
             return
         except StreamlitAPIException:

@@ -18,14 +18,14 @@ from sqlmodel import Session, col, func, select
 
 from cop.actions.models import Action, ActionStatus
 from cop.communities.models import Community, Organisation, Person
+from cop.core.i18n import translator
 from cop.core.markdown import one_per_line
 from cop.core.permissions import Actor
 from cop.core.validation import zone_named
-from cop.export import charts
 from cop.export.document import Block, Document, Figure, Heading, Paragraph, PracticeBox, Table
 from cop.export.markdown import escape
 from cop.practices.models import Practice, PracticeOrganisation, ReviewStatus, Standard
-from cop.toolkit.key_results import HELD, key_results
+from cop.toolkit.key_results import HELD, cluster_of, infographic, key_results
 from cop.toolkit.models import Chapter, Section, SectionKind, Toolkit
 from cop.workshops.models import Attendance, Outcome, OutcomeKind, Workshop, WorkshopStatus
 
@@ -170,19 +170,19 @@ def _key_results(
     community: Community,
     settings: dict[str, Any],
     with_charts: bool,
+    language: str,
 ) -> list[Block]:
+    """The figures as a table (the infographic's text alternative), then the infographic in the
+    document's language."""
     results = key_results(session, actor, community.id)  # type: ignore[arg-type]
-    blocks: list[Block] = [Table(["Figure", "Value"], [list(row) for row in results.figures()])]
+    _ = translator(language)
+    blocks: list[Block] = [
+        Table([_("Figure"), _("Value")], [list(row) for row in results.figures(_)])
+    ]
     if with_charts and settings.get("chart", True):
-        png, svg = charts.infographic(results)
+        png, svg, alt = infographic(results, language)
         blocks.append(
-            Figure(
-                f"Key results of {community.name}",
-                f"Infographic: {results.workshops_held} workshops and visits held, {results.participants} "
-                f"participants, {results.cities} cities, {results.actions_done} of {results.actions} joint actions done.",
-                png,
-                svg,
-            )
+            Figure(_("Key results of {community}").format(community=community.name), alt, png, svg)
         )
     return blocks
 
@@ -307,6 +307,7 @@ def record_blocks(
     section: Section,
     *,
     with_charts: bool = True,
+    language: str = "en",
 ) -> list[Block]:
     """What the community's records contribute to a section (nothing for free text).
 
@@ -320,7 +321,7 @@ def record_blocks(
     if kind == SectionKind.PRACTICES:
         return _practices(session, community, settings)
     if kind == SectionKind.KEY_RESULTS:
-        return _key_results(session, actor, community, settings, with_charts)
+        return _key_results(session, actor, community, settings, with_charts, language)
     if kind == SectionKind.WORKSHOP_TIMELINE:
         return _timeline(session, community, settings)
     if kind == SectionKind.ACTIONS_SUMMARY:
@@ -337,20 +338,28 @@ def section_blocks(
     section: Section,
     *,
     with_charts: bool = True,
+    language: str = "en",
 ) -> list[Block]:
     """The blocks of one section: its heading, the author's text, then what the records say."""
     blocks: list[Block] = [Heading(2, section.title)]
     if section.body.strip():
         blocks.append(Paragraph(section.body))
-    return blocks + record_blocks(session, actor, community, section, with_charts=with_charts)
+    return blocks + record_blocks(
+        session, actor, community, section, with_charts=with_charts, language=language
+    )
 
 
 def chapter_blocks(
-    session: Session, actor: Actor, chapter: Chapter, community: Community, sections: list[Section]
+    session: Session,
+    actor: Actor,
+    chapter: Chapter,
+    community: Community,
+    sections: list[Section],
+    language: str = "en",
 ) -> list[Block]:
     blocks: list[Block] = [Heading(1, chapter.title)]
     for section in sections:
-        blocks += section_blocks(session, actor, community, section)
+        blocks += section_blocks(session, actor, community, section, language=language)
     return blocks
 
 
@@ -368,5 +377,6 @@ def chapter_document(
         subtitle=f"{toolkit.year}",
         language=toolkit.language,
         licence=toolkit.licence,
-        blocks=chapter_blocks(session, actor, chapter, community, sections),
+        blocks=chapter_blocks(session, actor, chapter, community, sections, toolkit.language),
+        clusters=[cluster_of(community)],
     ).number_anchors()

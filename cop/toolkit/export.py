@@ -32,12 +32,12 @@ from cop.core.errors import NotFound, PermissionDenied, ValidationError
 from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor
-from cop.export import charts, docx, html, markdown, pdf
+from cop.export import docx, html, markdown, pdf
 from cop.export.document import TOC, Document, Figure, Heading, Paragraph, slug
 from cop.export.limiter import export_slot
 from cop.export.markdown import escape
 from cop.toolkit.blocks import chapter_blocks
-from cop.toolkit.key_results import key_results
+from cop.toolkit.key_results import cluster_of, infographic, key_results
 from cop.toolkit.models import Chapter
 from cop.toolkit.service import (
     ChapterRow,
@@ -96,9 +96,15 @@ def _chapter_source(
                     community=community.name,
                 )
             )
+        language = get_toolkit(session, chapter.toolkit_id).language
         return chapter_blocks(
-            session, actor, chapter, community, live_sections(session, chapter.id)
-        )  # type: ignore[arg-type]
+            session,
+            actor,
+            chapter,
+            community,
+            live_sections(session, chapter.id),  # type: ignore[arg-type]
+            language,
+        )
     number = chapter.approved_number if revision is None else revision
     if not number:
         raise NotFound(
@@ -122,6 +128,7 @@ def chapter_export_document(
         language=toolkit.language,
         licence=toolkit.licence,
         blocks=blocks,
+        clusters=[cluster_of(community)],
     ).number_anchors()
 
 
@@ -154,6 +161,7 @@ def toolkit_export_document(
                 + ".*"
             )
         )
+    clusters: list[tuple[str, str]] = []
     for done, row in enumerate(chapters):
         if progress is not None:
             progress(0.6 * done / max(len(chapters), 1), f"Reading the chapter {row.title}")
@@ -162,19 +170,22 @@ def toolkit_export_document(
         if not use_draft and chapter.approved_number == 0:
             continue
         blocks += _chapter_source(session, actor, chapter, community, None, use_draft)
+        if cluster_of(community) not in clusters:
+            clusters.append(cluster_of(community))
     return Document(
         title=toolkit.title,
         subtitle=str(toolkit.year),
         language=toolkit.language,
         licence=toolkit.licence,
         blocks=blocks,
+        clusters=clusters,
     ).number_anchors()
 
 
 def render(document: Document, fmt: str) -> bytes:
     """The document in one format (``md``, ``html``, ``docx`` or ``pdf``)."""
     if fmt == "md":
-        return markdown.render(document).encode("utf-8")
+        return markdown.render(document, images=True).encode("utf-8")
     if fmt == "html":
         return html.render(document).encode("utf-8")
     if fmt == "docx":
@@ -271,7 +282,9 @@ def chapter_infographic(
                     community=community.name,
                 )
             )
-        return charts.infographic(key_results(session, actor, community.id))  # type: ignore[arg-type]
+        language = get_toolkit(session, chapter.toolkit_id).language
+        png, svg, _alt = infographic(key_results(session, actor, community.id), language)  # type: ignore[arg-type]
+        return png, svg
     if chapter.approved_number == 0:
         return None
     frozen = get_revision(session, actor, chapter, community, chapter.approved_number)

@@ -15,12 +15,14 @@ from sqlmodel import Session, col, func, select
 
 from cop.actions import progress as action_progress
 from cop.actions.models import Action, ActionStatus
-from cop.communities.models import Membership, Organisation, OrganisationKind, Person
+from cop.communities.models import Community, Membership, Organisation, OrganisationKind, Person
 from cop.communities.service import get_community
 from cop.core import clock
 from cop.core.permissions import Actor
+from cop.export import charts
 from cop.export.key_results import KeyResults
-from cop.practices.models import ReviewStatus, SelfAssessment, Standard
+from cop.map.chart import outline
+from cop.practices.models import Practice, ReviewStatus, SelfAssessment, Standard
 from cop.workshops.models import Attendance, Workshop, WorkshopKind, WorkshopStatus
 
 HELD = (WorkshopStatus.HELD.value, WorkshopStatus.CLOSED.value)
@@ -53,6 +55,13 @@ def _workshop_figures(session: Session, community_id: int, results: KeyResults) 
             select(year, func.count()).where(held).group_by(year).order_by(year)
         )
     ]
+    visit = sa.case((Workshop.kind == WorkshopKind.STUDY_VISIT, 1), else_=0)
+    results.held_by_year = [
+        (int(y), int(n) - int(v or 0), int(v or 0))
+        for y, n, v in session.exec(
+            select(year, func.count(), func.sum(visit)).where(held).group_by(year).order_by(year)
+        )
+    ]
     attended = sa.and_(held, Attendance.attended.is_(True), col(Attendance.deleted_at).is_(None))  # type: ignore[attr-defined]
     who = func.coalesce(
         sa.cast(Attendance.person_id, sa.String),
@@ -68,6 +77,23 @@ def _workshop_figures(session: Session, community_id: int, results: KeyResults) 
 
 
 def _city_figures(session: Session, community_id: int, results: KeyResults) -> None:
+    results.city_places = [
+        (name, lat, lon)
+        for name, lat, lon in session.exec(
+            select(Organisation.name, Organisation.latitude, Organisation.longitude)
+            .distinct()
+            .select_from(Membership)
+            .join(Person, col(Person.id) == Membership.person_id)
+            .join(Organisation, col(Organisation.id) == Person.organisation_id)
+            .where(
+                Membership.community_id == community_id,
+                col(Membership.deleted_at).is_(None),
+                col(Person.deleted_at).is_(None),
+                Organisation.kind == OrganisationKind.CITY,
+            )
+            .order_by(Organisation.name)
+        )
+    ]
     results.cities = _scalar(
         session,
         (
@@ -112,6 +138,17 @@ def _action_figures(session: Session, community_id: int, results: KeyResults) ->
     ]
 
 
+def _practice_figures(session: Session, community_id: int, results: KeyResults) -> None:
+    results.practices = _scalar(
+        session,
+        select(func.count()).where(
+            Practice.community_id == community_id,
+            col(Practice.deleted_at).is_(None),
+            Practice.status == ReviewStatus.APPROVED,
+        ),
+    )
+
+
 def _score_figures(session: Session, community_id: int, results: KeyResults) -> None:
     latest = (
         select(
@@ -147,9 +184,11 @@ def _score_figures(session: Session, community_id: int, results: KeyResults) -> 
         .group_by(Standard.id, Standard.title, Standard.position)
         .order_by(Standard.position, Standard.id)
     )
-    results.scores_by_standard = [
-        (title, float(mean), int(n)) for title, mean, n, _p, _i in session.exec(base)
-    ]
+    rows = session.exec(base).all()
+    results.scores_by_standard = [(title, float(mean), int(n)) for title, mean, n, _p, _i in rows]
+    results.first_scores = _first_scores(
+        session, community_id, latest, current, [r[4] for r in rows]
+    )
     overall = session.exec(
         select(func.avg(latest.c.score))
         .select_from(latest)
@@ -160,12 +199,77 @@ def _score_figures(session: Session, community_id: int, results: KeyResults) -> 
     results.average_score = float(overall) if overall is not None else None
 
 
+def _first_scores(
+    session: Session,
+    community_id: int,
+    latest: sa.Subquery,
+    current: sa.ColumnElement[bool],
+    standard_ids: list[int],
+) -> list[float | None]:
+    """Where the same cities started: the mean of each one's first shared score, per standard
+    (the progress the infographic draws next to today's mean)."""
+    counted = set(
+        session.exec(
+            select(latest.c.standard_id, latest.c.organisation_id)
+            .select_from(latest)
+            .join(Standard, col(Standard.id) == latest.c.standard_id)
+            .join(Organisation, col(Organisation.id) == latest.c.organisation_id)
+            .where(current)
+        ).all()
+    )
+    first = (
+        select(
+            SelfAssessment.standard_id,
+            SelfAssessment.organisation_id,
+            SelfAssessment.score,
+            func.row_number()
+            .over(
+                partition_by=(SelfAssessment.standard_id, SelfAssessment.organisation_id),
+                order_by=(col(SelfAssessment.assessed_on), col(SelfAssessment.id)),
+            )
+            .label("seq"),
+        )
+        .where(
+            SelfAssessment.community_id == community_id,
+            SelfAssessment.shared_beyond_community.is_(True),  # type: ignore[attr-defined]
+        )
+        .subquery()
+    )
+    started: dict[int, list[int]] = {}
+    for standard_id, organisation_id, score in session.exec(
+        select(first.c.standard_id, first.c.organisation_id, first.c.score).where(first.c.seq == 1)
+    ):
+        if (standard_id, organisation_id) in counted:
+            started.setdefault(standard_id, []).append(score)
+    return [sum(started[i]) / len(started[i]) if started.get(i) else None for i in standard_ids]
+
+
 def key_results(session: Session, actor: Actor, community_id: int) -> KeyResults:
     """The community's key results, as far as the actor may read the community."""
     community = get_community(session, actor, community_id)
-    results = KeyResults(community=community.name)
+    results = KeyResults(community=community.name, community_id=community.id or 0)
     _workshop_figures(session, community.id, results)  # type: ignore[arg-type]
     _city_figures(session, community.id, results)  # type: ignore[arg-type]
     _action_figures(session, community.id, results)  # type: ignore[arg-type]
     _score_figures(session, community.id, results)  # type: ignore[arg-type]
+    _practice_figures(session, community.id, results)  # type: ignore[arg-type]
     return results
+
+
+def infographic(results: KeyResults, language: str) -> tuple[bytes, bytes, str]:
+    """The infographic as PNG and SVG, with its text alternative, over the map page's outline."""
+    png, svg = charts.infographic(results, language, outline())
+    return png, svg, charts.text_alternative(results, language)
+
+
+def cluster_of(community: Community) -> tuple[str, str]:
+    """The community's name and cluster colour, for a cover page."""
+    return community.name, charts.cluster_colour(community.id or community.name)
+
+
+def infographic_for_screen(results: KeyResults, language: str) -> tuple[str, str]:
+    """The SVG (no PNG: the page shows the SVG itself) and its text alternative."""
+    return (
+        charts.infographic_svg(results, language, outline()),
+        charts.text_alternative(results, language),
+    )

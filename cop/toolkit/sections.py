@@ -349,7 +349,9 @@ def draft_records(session: Session, actor: Actor, chapter_id: Any) -> DraftRecor
     assert chapter.id is not None and community.id is not None  # both were read from the database
     sections = live_sections(session, chapter.id)
     blocks = {
-        s.id: record_blocks(session, actor, community, s, with_charts=False)
+        s.id: record_blocks(
+            session, actor, community, s, with_charts=False, language=actor.language
+        )
         for s in sections
         if s.id is not None
     }

@@ -496,16 +496,20 @@ def run_load(
 
 
 @pytest.mark.e2e
-def test_five_concurrent_sessions_work_through_the_journeys_without_errors(tmp_path: Path) -> None:
+def test_three_concurrent_browser_sessions_work_through_the_journeys_without_errors(
+    tmp_path: Path,
+) -> None:
+    """A small end-to-end check in Chromium; how many people a server holds is measured over the
+    protocol (benchmarks/bench_capacity.py), where the browser's own CPU does not count."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"no Chromium at {CHROMIUM}")
         pytest.skip(f"no Chromium at {CHROMIUM}")
-    result = run_load(5, 3, settle_seconds=0, workdir=tmp_path)
+    result = run_load(3, 2, settle_seconds=0, workdir=tmp_path)
     print(result)
     assert result["errors"] == []
     assert result["server_log_errors"] == []
-    assert result["updates"] == {"posted": 15, "stored_exactly_once": 15, "not_stored_once": {}}
+    assert result["updates"] == {"posted": 6, "stored_exactly_once": 6, "not_stored_once": {}}
     assert {step: figures["n"] for step, figures in result["steps"].items()} == {
-        step: 15 for step in STEPS
+        step: 6 for step in STEPS
     }

@@ -87,3 +87,13 @@ def test_a_part_links_to_the_nearest_record_with_a_page(run_page: Callable[..., 
     comments = [line for line in lines if "a comment on the section" in line]
     assert comments, lines
     assert all('<a href="./toolkit?id=' in line for line in comments), comments
+
+
+def test_due_actions_say_overdue_in_words_and_use_no_emoji(
+    run_page: Callable[..., AppTest],
+) -> None:
+    """An emoji marker (🔴 🟡) shows as an empty box on systems without an emoji font."""
+    at = run_page("home", "member")
+    page = texts(at)
+    assert "overdue ·" in page, page
+    assert not any(mark in page for mark in "🔴🟡🟢"), page

@@ -530,6 +530,9 @@ def test_key_results_count_held_workshops_attendance_cities_actions_and_shared_s
         )
         standards.approve_standard(s, facilitator, standard.id, standard.version)
         scores.record_score(
+            s, facilitator, standard.id, city_a, 1, assessed_on=date(2024, 6, 1), shared=True
+        )
+        scores.record_score(
             s, facilitator, standard.id, city_a, 3, assessed_on=date(2025, 1, 1), shared=True
         )
         scores.record_score(
@@ -543,6 +546,11 @@ def test_key_results_count_held_workshops_attendance_cities_actions_and_shared_s
     assert (results.actions, results.actions_done) == (1, 0)
     assert results.average_score == 3.0  # Zagreb kept its score within the community
     assert results.workshops_by_year == [(2026, 1)]
+    # What the infographic draws beside the figures (issue 21, item 3).
+    assert results.held_by_year == [(2026, 1, 0)]  # one workshop, no study visit
+    assert results.first_scores == [1.0]  # Ghent started at 1, is at 3 now
+    assert sorted(name for name, _lat, _lon in results.city_places) == ["Ghent", "Zagreb"]
+    assert results.community_id == c.id and results.practices == 0
 
 
 def test_an_export_reads_one_snapshot_while_someone_edits(engine: Engine, w: World) -> None:

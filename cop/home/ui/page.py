@@ -50,12 +50,17 @@ ACTION_STATUS = {
 }
 
 
+# Overdue or due soon is said in words; the icon repeats it in shape, not only in colour.
+OVERDUE_ICON = ":material/error:"
+DUE_SOON_ICON = ":material/schedule:"
+
+
 @dataclass
 class HomeView:
     """What the home page shows, formatted for one reader."""
 
     communities: pa.Table | None
-    due: list[tuple[str, int]] = field(default_factory=list)  # (link label, action id)
+    due: list[tuple[str, int, str]] = field(default_factory=list)  # (link label, action id, icon)
     due_total: int = 0
     upcoming: list[tuple[str, int]] = field(default_factory=list)
     inbox: list[tuple[int, str]] = field(default_factory=list)  # (notification id, Markdown line)
@@ -114,13 +119,14 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
             " · ".join(
                 (
                     row.title,
-                    ("🔴 " + _("overdue")) if row.overdue else ("🟡 " + _("due soon")),
+                    _("overdue") if row.overdue else _("due soon"),
                     format_date(row.due_date, actor.language),
                     row.community,
                     progress_text(row.progress, row.progress_from, _),
                 )
             ),
             row.id,
+            OVERDUE_ICON if row.overdue else DUE_SOON_ICON,
         )
         for row in o.due
     ]
@@ -176,8 +182,8 @@ def draw_home(actor: Actor, community_id: int | None) -> None:
         st.subheader(_("My actions due"))
         if not view.due:
             st.caption(_("Nothing overdue or due in the next 14 days."))
-        for label, action_id in view.due:
-            record_link("actions", label, action_id)
+        for label, action_id, icon in view.due:
+            record_link("actions", label, action_id, icon=icon)
         if view.due_total > len(view.due):
             st.caption(
                 _("and {n} more on the actions page").format(n=view.due_total - len(view.due))

@@ -18,7 +18,6 @@ import streamlit as st
 from cop.core.db import read_session
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, is_allowed
-from cop.export import charts
 from cop.export.document import Block, Figure, Heading, Paragraph, PracticeBox, Table
 from cop.export.markdown import escape
 from cop.practices import service as practices
@@ -39,6 +38,7 @@ from cop.shell.markdown_editor import markdown_editor
 from cop.shell.text import heading, markdown, plain
 from cop.toolkit import sections as toolkit_sections
 from cop.toolkit.blocks import DEFAULT_TITLES, KIND_LABELS
+from cop.toolkit.key_results import infographic_for_screen
 from cop.toolkit.models import Section, SectionKind
 from cop.toolkit.service import ChapterDetail
 
@@ -183,7 +183,10 @@ def _section_reading(
         and records.key_results is not None
         and section.settings.get("chart", True)
     ):
-        st.vega_lite_chart(charts.infographic_spec(records.key_results), theme=None)
+        svg, alt = infographic_for_screen(records.key_results, actor.language)
+        st.image(svg, width="stretch", alt=alt)  # the same SVG as the files, in an <img>
+        with st.expander(_("The infographic as text")):
+            st.write(plain(alt))
 
 
 def _section_tools(actor: Actor, detail: ChapterDetail, section: Section, index: int) -> None:
