@@ -32,6 +32,7 @@ STEPS = [
     ("views", ["benchmarks/bench_views.py"]),
     ("map", ["benchmarks/bench_map.py"]),
     ("clicks", ["benchmarks/bench_clicks.py"]),
+    ("feed", ["benchmarks/bench_feed.py"]),
     ("capacity", ["benchmarks/bench_capacity.py"]),
 ]
 
@@ -215,6 +216,27 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
             clicks_table(clicks),
             "",
         ]
+    feed = _load("feed")
+    if feed:
+        lines += [
+            "## Calendar feed",
+            "",
+            f"A feed of {feed['workshops']} workshops ({feed['feed_bytes'] // 1000} kB) fetched over HTTP "
+            f"from `streamlit run serve.py`, {feed['rounds']} rounds (`benchmarks/bench_feed.py`): "
+            "after a write (built anew), again (the process's cache) and with `If-None-Match` (304), "
+            "next to `/_stcore/health` in the same run.",
+            "",
+            "| request | median ms | × health | p95 ms | × health |",
+            "|---|---|---|---|---|",
+        ]
+        for name in ("feed_built", "feed_cached", "feed_not_modified"):
+            f = feed[name]
+            lines.append(
+                f"| {name} | {f['median_ms']:.1f} | {f['median_vs_health']:.2f}× "
+                f"| {f['p95_ms']:.1f} | {f['p95_vs_health']:.2f}× |"
+            )
+        h = feed["health"]
+        lines += [f"| health | {h['median_ms']:.1f} | 1.00× | {h['p95_ms']:.1f} | 1.00× |", ""]
     lines += _capacity(_load("capacity"))
     for name, title in (
         ("exports", "Exports"),
