@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlmodel import col, select
+from streamlit.testing.v1 import AppTest
 
 from cop.communities.models import Community
 from cop.core.db import read_session
@@ -38,3 +39,12 @@ def chapter_sections(chapter: Chapter) -> list[Section]:
 def editors(at) -> list[str]:  # noqa: ANN001
     """The keys of the section editors drawn (the comment boxes are text areas too)."""
     return sorted(k for k in markdown_editors(at) if k.startswith("body-"))
+
+
+def open_chapter_tab(at: AppTest, name: str) -> AppTest:
+    """Open the chapter's ``name`` tab (only the open tab is drawn), as a click on it would."""
+    from cop.toolkit.ui.chapter import TAB_KEY
+
+    kind = "draft" if "Draft" in [t.label for t in at.tabs] else "approved"
+    at.session_state[f"{TAB_KEY}-{kind}"] = name
+    return at.run()
