@@ -16,7 +16,11 @@ each must be stored exactly once.
 
 Result: the most people at a level whose p95 stayed under one second with no
 failed step, "active people per server process", next to the floor's.
-Run alone: ``.venv/bin/python -m benchmarks.bench_capacity [--quick]``.
+Then the same with two replicas (each pinned to a core; Locust and nginx share
+them) behind deploy/nginx.conf on PostgreSQL (the workspace restored from the
+SQLite copy's backup archive into a schema of the local server).
+
+Run alone: ``.venv/bin/python -m benchmarks.bench_capacity [--quick] [--no-replicas]``.
 """
 
 from __future__ import annotations
@@ -108,6 +112,62 @@ def prepare(people: int) -> tuple[Path, list[dict[str, Any]]]:
     return database, [{"username": u, "name": f"Capacity person {u}"} for u in usernames]
 
 
+PG_BASE = os.environ.get(
+    "COP_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+PG_SCHEMA = "cop_capacity"
+
+
+def prepare_postgres(sqlite_database: Path) -> str:
+    """The same workspace on PostgreSQL: the SQLite copy's backup archive restored into a schema.
+
+    Both replicas use it; the archive path is the one ``cop backup restore`` takes.
+    """
+    import sqlalchemy as sa
+
+    from cop.backup import archive
+    from cop.core import db, schema
+
+    admin = sa.create_engine(PG_BASE)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE')
+        conn.exec_driver_sql(f'CREATE SCHEMA "{PG_SCHEMA}"')
+    admin.dispose()
+    url = f"{PG_BASE}{'&' if '?' in PG_BASE else '?'}options=-csearch_path%3D{PG_SCHEMA}"
+    saved = WORK / "capacity-archive.zip"
+    archive.backup(db.get_engine(f"sqlite:///{sqlite_database}"), saved)
+    engine = db.get_engine(url)
+    schema.upgrade(engine)
+    archive.restore(engine, saved)
+    db.dispose_engines()
+    return url
+
+
+def _nginx(port: int, replicas: list[int]) -> subprocess.Popen:
+    """deploy/nginx.conf as it ships, its listen port and upstream servers pointed at this run's."""
+    config = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    config = config.replace("listen 8080;", f"listen 127.0.0.1:{port};")
+    config = config.replace("127.0.0.1:8501", f"127.0.0.1:{replicas[0]}")
+    config = config.replace("127.0.0.1:8502", f"127.0.0.1:{replicas[1]}")
+    site = WORK / "nginx-site.conf"
+    site.write_text(config, encoding="utf-8")
+    wrapper = WORK / "nginx.conf"
+    wrapper.write_text(
+        f"pid {WORK}/nginx.pid;\nerror_log {WORK}/nginx-error.log;\nworker_processes 1;\n"
+        f"events {{ worker_connections 4096; }}\nhttp {{\n  access_log off;\n"
+        f"  client_body_temp_path {WORK};\n  proxy_temp_path {WORK};\n  include {site};\n}}\n",
+        encoding="utf-8",
+    )
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    process = subprocess.Popen(
+        [nginx, "-c", str(wrapper), "-p", str(WORK), "-g", "daemon off;"],
+        stdout=(WORK / "nginx.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    _wait_healthy(f"http://127.0.0.1:{port}", process)
+    return process
+
+
 def _wait_healthy(url: str, process: subprocess.Popen) -> None:
     deadline = time.time() + 90
     while time.time() < deadline:
@@ -123,7 +183,9 @@ def _wait_healthy(url: str, process: subprocess.Popen) -> None:
     raise RuntimeError(f"the server at {url} did not start")
 
 
-def _start(script: Path, port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
+def _start(
+    script: Path, port: int, env: dict[str, str], log: Path, core: int = 0
+) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
@@ -140,7 +202,7 @@ def _start(script: Path, port: int, env: dict[str, str], log: Path) -> subproces
         "false",
     ]
     process = subprocess.Popen(
-        _pinned(0, command), cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+        _pinned(core, command), cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
     )
     _wait_healthy(f"http://127.0.0.1:{port}", process)
     return process
@@ -209,8 +271,17 @@ def measure(
     hold: int = HOLD,
 ) -> dict[str, Any]:
     script = TRIVIAL_PAGE if kind == "trivial" else ROOT / "serve.py"
-    log = WORK / f"server-{kind}.log"
-    server = _start(script, port, env, log)
+    proxy: subprocess.Popen | None = None
+    if kind == "replicas":
+        # Two replicas, each pinned to a core of its own; nginx and Locust share the machine.
+        replica_ports = [port + 10, port + 11]
+        servers = [
+            _start(script, p, env, WORK / f"server-replica-{i}.log", core=i)
+            for i, p in enumerate(replica_ports)
+        ]
+        proxy = _nginx(port, replica_ports)
+    else:
+        servers = [_start(script, port, env, WORK / f"server-{kind}.log")]
     url = f"http://127.0.0.1:{port}"
     try:
         from benchmarks.protocol.client import Session
@@ -218,18 +289,20 @@ def measure(
         Session(
             url, people[0]["cookies"] if people else {}
         ).rerun()  # warm: first run imports pages
-        idle_rss = _rss_mb(server.pid)
+        idle_rss = sum(_rss_mb(s.pid) for s in servers)
         results: list[dict[str, Any]] = []
         for users in levels:
             people_file = WORK / f"people-{kind}.json"
-            people_file.write_text(json.dumps({"url": url, "run_id": RUN_ID, "people": people}))
-            cpu_before = _cpu_seconds(server.pid)
+            # Each level's markers are its own: a new Locust process counts its posts from 1 again.
+            run_id = f"{RUN_ID}-{kind}-{users}"
+            people_file.write_text(json.dumps({"url": url, "run_id": run_id, "people": people}))
+            cpu_before = sum(_cpu_seconds(s.pid) for s in servers)
             prefix = WORK / f"{kind}-{users}"
             locust_cpu = _locust(kind, people_file, users, prefix, hold)
-            server_cpu = _cpu_seconds(server.pid) - cpu_before
+            server_cpu = sum(_cpu_seconds(s.pid) for s in servers) - cpu_before
             stats = _stats(prefix)
             total = stats.get("Aggregated", {"count": 0, "failures": 0, "p50_ms": 0, "p95_ms": 0})
-            rss = _rss_mb(server.pid)
+            rss = sum(_rss_mb(s.pid) for s in servers)
             level = {
                 "people": users,
                 "steps": total["count"],
@@ -260,20 +333,27 @@ def measure(
             "active_people": max(held, default=0),
         }
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        for process in [*servers, *([proxy] if proxy else [])]:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
-def stored_once(database: Path) -> dict[str, int]:
+def stored_once(url: str, kind: str) -> dict[str, int]:
     """Every update this run posted, looked up in the database: each stored exactly once."""
-    with closing(sqlite3.connect(database)) as connection:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
         rows = connection.execute(
-            "SELECT text, COUNT(*) FROM action_update WHERE text LIKE ? GROUP BY text",
-            (f"cap-{RUN_ID}-%",),
-        ).fetchall()
+            sa.text(
+                "SELECT text, COUNT(*) FROM action_update WHERE text LIKE :marker GROUP BY text"
+            ),
+            {"marker": f"cap-{RUN_ID}-{kind}-%"},
+        ).all()
+    engine.dispose()
     return {
         "posted_and_stored": len(rows),
         "stored_more_than_once": sum(1 for _, n in rows if n > 1),
@@ -283,7 +363,7 @@ def stored_once(database: Path) -> dict[str, int]:
 RUN_ID = secrets.token_hex(3)
 
 
-def main(quick: bool = False) -> int:
+def main(quick: bool = False, replicas_too: bool = True) -> int:
     levels, trivial_levels = ([5, 10], [10, 20]) if quick else (LEVELS, TRIVIAL_LEVELS)
     database, people = prepare(max(levels))
     key = secrets.token_urlsafe(32)
@@ -298,12 +378,17 @@ def main(quick: bool = False) -> int:
     hold = 20 if quick else HOLD
     workspace = measure("workspace", levels, people, env, 8931, hold)
     trivial = measure("trivial", trivial_levels, [], env, 8932, hold)
-    once = stored_once(database)
-    once["posted_by_locust"] = sum(
-        level["by_step"].get("post_update", {}).get("count", 0)
-        - level["by_step"].get("post_update", {}).get("failures", 0)
-        for level in workspace["levels"]
-    )
+    once = stored_once(f"sqlite:///{database}", "workspace")
+    once["posted_by_locust"] = _posted(workspace)
+    replicas: dict[str, Any] = {}
+    if replicas_too:
+        pg_url = prepare_postgres(database)
+        replicas = measure(
+            "replicas", levels, people, {**env, "COP_DATABASE_URL": pg_url}, 8940, hold
+        )
+        replicas["updates"] = stored_once(pg_url, "replicas") | {
+            "posted_by_locust": _posted(replicas)
+        }
     figures = {
         "command": ".venv/bin/python -m benchmarks.bench_capacity" + (" --quick" if quick else ""),
         "pinned": HAS_TASKSET,
@@ -312,18 +397,33 @@ def main(quick: bool = False) -> int:
         "active_people": workspace["active_people"],
         "trivial_active_people": trivial["active_people"],
         "updates": once,
+        "replicas_active_people": replicas.get("active_people"),
         "workspace": workspace,
         "trivial": trivial,
+        "replicas": replicas,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "capacity.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print(
         json.dumps(
-            {k: v for k, v in figures.items() if k not in {"workspace", "trivial"}}, indent=2
+            {k: v for k, v in figures.items() if k not in {"workspace", "trivial", "replicas"}},
+            indent=2,
         )
     )
-    return 0 if once["stored_more_than_once"] == 0 else 1
+    twice = once["stored_more_than_once"] + replicas.get("updates", {}).get(
+        "stored_more_than_once", 0
+    )
+    return 0 if twice == 0 else 1
+
+
+def _posted(run: dict[str, Any]) -> int:
+    """Updates Locust saw posted (after each level's statistics reset)."""
+    return sum(
+        level["by_step"].get("post_update", {}).get("count", 0)
+        - level["by_step"].get("post_update", {}).get("failures", 0)
+        for level in run["levels"]
+    )
 
 
 if __name__ == "__main__":
-    sys.exit(main("--quick" in sys.argv))
+    sys.exit(main("--quick" in sys.argv, replicas_too="--no-replicas" not in sys.argv))

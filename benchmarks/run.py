@@ -31,6 +31,7 @@ STEPS = [
     ("load", ["benchmarks/bench_load.py"]),
     ("views", ["benchmarks/bench_views.py"]),
     ("map", ["benchmarks/bench_map.py"]),
+    ("feed", ["benchmarks/bench_feed.py"]),
     ("capacity", ["benchmarks/bench_capacity.py"]),
 ]
 
@@ -77,11 +78,20 @@ def _capacity(figures: dict) -> list[str]:
         "goal: at least 200 and at least half the trivial app's). Updates posted and stored: "
         f"{updates['posted_and_stored']}, stored more than once: {updates['stored_more_than_once']}.",
         "",
+        "two replicas behind deploy/nginx.conf on PostgreSQL (each replica pinned to a core; "
+        f"Locust and nginx share them): {figures.get('replicas_active_people', '–')} active people"
+        + (
+            f", updates stored more than once: {figures['replicas']['updates']['stored_more_than_once']}"
+            if figures.get("replicas", {}).get("updates")
+            else ""
+        )
+        + ".",
+        "",
         "| app | people | steps | failed | p50 ms | p95 ms | server CPU s per step | server RSS MB | MB per person | Locust CPU s |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for app in ("workspace", "trivial"):
-        for level in figures[app]["levels"]:
+    for app in ("workspace", "trivial", "replicas"):
+        for level in figures.get(app, {}).get("levels", []):
             lines.append(
                 f"| {app} | {level['people']} | {level['steps']} | {level['failed_steps']} "
                 f"| {level['p50_ms']:.0f} | {level['p95_ms']:.0f} | {level['server_cpu_s_per_step']} "
@@ -185,6 +195,27 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
             f"| floor | {floor['p50_ms']:.0f} | 1.00× | {floor['p95_ms']:.0f} | 1.00× |",
             "",
         ]
+    feed = _load("feed")
+    if feed:
+        lines += [
+            "## Calendar feed",
+            "",
+            f"A feed of {feed['workshops']} workshops ({feed['feed_bytes'] // 1000} kB) fetched over HTTP "
+            f"from `streamlit run serve.py`, {feed['rounds']} rounds (`benchmarks/bench_feed.py`): "
+            "after a write (built anew), again (the process's cache) and with `If-None-Match` (304), "
+            "next to `/_stcore/health` in the same run.",
+            "",
+            "| request | median ms | × health | p95 ms | × health |",
+            "|---|---|---|---|---|",
+        ]
+        for name in ("feed_built", "feed_cached", "feed_not_modified"):
+            f = feed[name]
+            lines.append(
+                f"| {name} | {f['median_ms']:.1f} | {f['median_vs_health']:.2f}× "
+                f"| {f['p95_ms']:.1f} | {f['p95_vs_health']:.2f}× |"
+            )
+        h = feed["health"]
+        lines += [f"| health | {h['median_ms']:.1f} | 1.00× | {h['p95_ms']:.1f} | 1.00× |", ""]
     lines += _capacity(_load("capacity"))
     for name, title in (
         ("exports", "Exports"),

@@ -25,12 +25,12 @@ from sqlmodel import Session, col, func, select
 
 from cop.accounts import service as accounts
 from cop.accounts.models import Notification, User
-from cop.communities.models import Community, Person
+from cop.communities.models import Community, Membership, Person
 from cop.core import clock, mailer
 from cop.core.errors import NotFound
 from cop.core.i18n import N_, format_day, translator
 from cop.core.messages import Message, localize
-from cop.core.permissions import Actor, authorize, can_read
+from cop.core.permissions import Actor, Role, authorize, can_read
 from cop.outbox import service as outbox
 
 # How notifications reach a person by e-mail; the profile offers these.
@@ -46,7 +46,14 @@ KINDS = {
     "action.assigned": "An action was assigned to you",
     "action.overdue": "An action of yours is overdue",
     "chapter.in_review": "A chapter was sent to review",
+    "chapter.approved": "Your chapter was approved",
+    "chapter.sent_back": "Your chapter was sent back",
     "section.comment": "Someone commented on your section",
+    "comment.reply": "Someone replied to your comment",
+    "mention": "You were mentioned",
+    "workshop.changed": "A workshop you attend changed",
+    "workshop.cancelled": "A workshop you attend was cancelled",
+    "milestone.overdue": "A milestone of yours is overdue",
     "invitation.accepted": "An invitation was accepted",
 }
 
@@ -131,9 +138,19 @@ def _user_for_person(session: Session, person_id: int | None) -> User | None:
     ).first()
 
 
-def notify_people(
+def notify_people(session: Session, person_ids: Iterable[int | None], **how: Any) -> int:
+    """Notify each person who has an account and may read the community; returns how many.
+
+    ``how`` is ``notify_users``'s: kind, message, community_id, and optionally
+    record_type, record_id and exclude_user_id.
+    """
+    users = [_user_for_person(session, person_id) for person_id in dict.fromkeys(person_ids)]
+    return notify_users(session, [user.id for user in users if user is not None], **how)
+
+
+def notify_users(
     session: Session,
-    person_ids: Iterable[int | None],
+    user_ids: Iterable[int | None],
     *,
     kind: str,
     message: str,
@@ -142,22 +159,20 @@ def notify_people(
     record_id: int | None = None,
     exclude_user_id: int | None = None,
 ) -> int:
-    """Notify each person who has an account and may read the community; returns how many."""
+    """Notify each active account named by user id that may read the community; returns how many."""
     community = session.get(Community, community_id)
-    if community is None:
+    wanted = [user_id for user_id in dict.fromkeys(user_ids) if user_id is not None]
+    if community is None or not wanted:
         return 0
     sent = 0
-    for person_id in dict.fromkeys(person_ids):
-        user = _user_for_person(session, person_id)
-        if user is None or user.id == exclude_user_id:
-            continue
-        reader = accounts.load_actor(session, user.id)
-        if reader is None or not can_read(reader, community):
+    for user_id in wanted:
+        reader = accounts.load_actor(session, user_id)
+        if user_id == exclude_user_id or reader is None or not can_read(reader, community):
             continue
         add_notification(
             session,
             new_notification(
-                user.id,  # type: ignore[arg-type]
+                user_id,
                 message,
                 kind=kind,
                 record_type=record_type,
@@ -167,6 +182,19 @@ def notify_people(
         )
         sent += 1
     return sent
+
+
+def facilitators(session: Session, community_id: int) -> list[int]:
+    """The person ids of the community's facilitators."""
+    return list(
+        session.exec(
+            select(Membership.person_id).where(
+                Membership.community_id == community_id,
+                Membership.role == Role.FACILITATOR,
+                col(Membership.deleted_at).is_(None),
+            )
+        )
+    )
 
 
 def inbox(

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from cop.accounts.mentions import notify_mentions
 from cop.actions import progress as action_progress
 from cop.actions.models import Action, ActionIndicator, ActionMilestone, ActionStatus, ActionUpdate
 from cop.actions.progress import STATUSES, progress_after_status
@@ -115,6 +116,20 @@ def post_update(
         },
     )
     action_progress.settle(session, actor, action)
+    assert community.id is not None  # a stored community
+    notify_mentions(
+        session,
+        actor,
+        community_id=community.id,
+        text=body,
+        message=Message(
+            N_("{name} mentioned you in an update of “{title}”."),
+            name=actor.name,
+            title=action.title,
+        ),
+        record_type="action",
+        record_id=action.id,
+    )
     return update
 
 

@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from cop.accounts.service import load_actor
 from cop.actions.models import Action, ActionCoOwner, ActionMilestone
+from cop.calendars.invitations import ZONE_MARGIN, workshop_sequence, workshop_uid
 from cop.calendars.models import CalendarFeed
 from cop.communities.models import Community
 from cop.core import clock
@@ -48,11 +49,11 @@ def _workshop_event(w: Workshop, app_url: str, language: str) -> Event:
     zone = zone_or_utc(w.time_zone)
     link = f"{app_url}/workshops?id={w.id}"
     event = Event()
-    event.add("uid", f"workshop-{w.id}@cop-workspace")
+    event.add("uid", workshop_uid(w.id))
     event.add("dtstamp", w.updated_at)
     event.add("last-modified", w.updated_at)
     event.add("created", w.created_at)
-    event.add("sequence", max(w.version - 1, 0))
+    event.add("sequence", workshop_sequence(w.version))
     event.add("summary", w.title)
     event.add("dtstart", w.starts_at.astimezone(zone))
     event.add("dtend", w.ends_at.astimezone(zone))
@@ -150,6 +151,7 @@ def feed_for_token(session: Session, token: str, app_url: str) -> Feed | None:
     cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
     changed = [row.created_at]
+    moments: list[datetime] = []
     communities = list(actor.roles)
     if communities:
         since = clock.now() - CANCELLED_KEPT_FOR
@@ -165,10 +167,15 @@ def feed_for_token(session: Session, token: str, app_url: str) -> Feed | None:
         ).all():
             cal.add_component(_workshop_event(w, app_url, actor.language))
             changed.append(w.updated_at)
+            moments += [w.starts_at, w.ends_at]
     if row.include_actions and actor.person_id is not None:
         for event in _action_events(session, actor.person_id, app_url, actor.language):
             cal.add_component(event)
             changed.append(event.decoded("last-modified"))
-    cal.add_missing_timezones()
+    if moments:  # each zone's rules around the workshops only, not from 1970 to 2038
+        cal.add_missing_timezones(
+            first_date=(min(moments) - ZONE_MARGIN).date(),
+            last_date=(max(moments) + ZONE_MARGIN).date(),
+        )
     body = cal.to_ical()
     return Feed(body, hashlib.sha256(body).hexdigest()[:32], max(changed))

@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     commands = group.add_subparsers(title="commands", metavar="COMMAND", required=True)
     commands.add_parser(
-        "overdue", help="notify owners of overdue actions (once a day per action)"
+        "overdue", help="notify owners of overdue actions and milestones (once a day each)"
     ).set_defaults(run=run_overdue)
     digest = commands.add_parser(
         "digest",
@@ -55,6 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_overdue(args: argparse.Namespace) -> int:
     with write_session(current_engine(args)) as session:
         sent = reminders.overdue_actions(session, SYSTEM)
+        sent += reminders.overdue_milestones(session, SYSTEM)
     say(f"Sent {sent} overdue notification{'s' if sent != 1 else ''}.")
     return EXIT_OK
 

@@ -101,7 +101,7 @@ class Revision(SQLModel, table=True):
 
 
 class Comment(Editable, table=True):
-    """A reviewer's or author's remark on a section, open until someone resolves it."""
+    """A reviewer's or author's remark on a section, or a reply to one, open until someone resolves it."""
 
     __tablename__ = "section_comment"
 
@@ -109,6 +109,10 @@ class Comment(Editable, table=True):
     section_id: int = Field(foreign_key="section.id", index=True, ondelete="CASCADE")
     author_id: int | None = Field(
         default=None, foreign_key="user.id", index=True, ondelete="SET NULL"
+    )
+    # The comment this one replies to; None for a comment on the section itself.
+    parent_id: int | None = Field(
+        default=None, foreign_key="section_comment.id", index=True, ondelete="CASCADE"
     )
     text: str = Field(sa_type=sa.Text)
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

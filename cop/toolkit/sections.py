@@ -15,7 +15,9 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from cop.accounts.mentions import notify_mentions
 from cop.accounts.models import User
+from cop.accounts.notifications import notify_users
 from cop.communities.models import Community, Person
 from cop.core import clock, records
 from cop.core.errors import NotFound, PermissionDenied, ValidationError
@@ -253,15 +255,74 @@ def move_section(
 # --- comments ------------------------------------------------------------------------------
 
 
-def add_comment(session: Session, actor: Actor, section_id: Any, text: str) -> Comment:
-    section, _chapter, community = _section_in_scope(session, actor, section_id, "chapter.comment")
+def add_comment(
+    session: Session, actor: Actor, section_id: Any, text: str, reply_to: Any = None
+) -> Comment:
+    """A comment on the section, or with ``reply_to`` a reply to one of its comments.
+
+    In the same transaction: the members it @mentions are notified, then whoever
+    wrote what it answers (the comment replied to, or the section) unless mentioned.
+    """
+    section, chapter, community = _section_in_scope(session, actor, section_id, "chapter.comment")
+    assert community.id is not None  # a stored community
     chk = Checker()
     text = chk.long_text("text", text, label=N_("The comment"), required=True)
+    parent: Comment | None = None
+    answered: Comment | None = None
+    if reply_to is not None:
+        number = record_id(reply_to)
+        parent = session.get(Comment, number) if number is not None else None
+        if parent is None or parent.deleted_at is not None or parent.section_id != section.id:
+            chk.fail("reply_to", N_("Reply to a comment on this section."))
+        else:
+            answered = parent
+            if parent.parent_id is not None:  # replies stay one level deep: under the thread
+                parent = session.get(Comment, parent.parent_id) or parent
     chk.raise_if_any()
-    comment = Comment(section_id=section.id, author_id=actor.user_id or None, text=text)  # type: ignore[arg-type]
-    return records.create(
-        session, actor, comment, community_id=community.id, action="comment.create"
+    comment = Comment(
+        section_id=section.id,  # type: ignore[arg-type]
+        author_id=actor.user_id or None,
+        text=text,
+        parent_id=parent.id if parent is not None else None,
     )
+    records.create(session, actor, comment, community_id=community.id, action="comment.create")
+    where = {"section": section.title, "chapter": chapter.title, "name": actor.name}
+    mentioned = notify_mentions(
+        session,
+        actor,
+        community_id=community.id,
+        text=text,
+        message=Message(
+            N_("{name} mentioned you in a comment on “{section}” ({chapter})."), **where
+        ),
+        record_type="chapter",
+        record_id=chapter.id,
+    )
+    if answered is not None:
+        writers = [answered.author_id]
+        kind, template = (
+            "comment.reply",
+            N_("{name} replied to your comment on “{section}” ({chapter})."),
+        )
+    else:
+        writers = [section.created_by_id, section.updated_by_id]
+        kind, template = "section.comment", N_("{name} commented on “{section}” ({chapter}).")
+    notified = [
+        user.id
+        for user in session.exec(select(User).where(col(User.id).in_([w for w in writers if w])))
+        if user.person_id not in mentioned
+    ]
+    notify_users(
+        session,
+        notified,
+        kind=kind,
+        message=Message(template, **where),
+        community_id=community.id,
+        record_type="chapter",
+        record_id=chapter.id,
+        exclude_user_id=actor.user_id,
+    )
+    return comment
 
 
 def resolve_comment(session: Session, actor: Actor, comment_id: Any, version: int) -> Comment:
@@ -298,6 +359,7 @@ class ChapterComment:
     author: str
     created_at: datetime
     resolved: bool
+    parent_id: int | None = None  # the comment this one replies to
 
 
 def chapter_comments(
@@ -328,6 +390,7 @@ def chapter_comments(
                 author=name or username or "a former user",
                 created_at=comment.created_at,
                 resolved=comment.resolved_at is not None,
+                parent_id=comment.parent_id,
             )
         )
     return found

@@ -27,6 +27,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from cop.accounts import notifications
 from cop.communities.models import Community
 from cop.communities.service import get_community
 from cop.core import audit, clock, history, records
@@ -418,6 +419,85 @@ def submit_chapter(session: Session, actor: Actor, chapter_id: Any, version: int
         action="chapter.submit",
         community_id=community.id,
     )
+    assert community.id is not None  # a stored community
+    notifications.notify_people(
+        session,
+        notifications.facilitators(session, community.id),
+        kind="chapter.in_review",
+        message=Message(
+            N_("{name} sent the chapter “{title}” of {community} to review."),
+            name=actor.name,
+            title=chapter.title,
+            community=community.name,
+        ),
+        community_id=community.id,
+        record_type="chapter",
+        record_id=chapter.id,
+        exclude_user_id=actor.user_id,
+    )
+    return chapter
+
+
+def chapter_authors(session: Session, chapter: Chapter) -> list[int | None]:
+    """The user ids of who wrote the chapter: its sections' writers and who submitted it."""
+    authors: list[int | None] = []
+    for created, updated in session.exec(
+        select(Section.created_by_id, Section.updated_by_id).where(
+            Section.chapter_id == chapter.id, col(Section.deleted_at).is_(None)
+        )
+    ):
+        authors += [created, updated]
+    return [*authors, chapter.updated_by_id]
+
+
+def _notify_authors(
+    session: Session,
+    actor: Actor,
+    chapter: Chapter,
+    community: Community,
+    authors: list[int | None],
+    kind: str,
+    template: str,
+) -> None:
+    assert community.id is not None  # a stored community
+    notifications.notify_users(
+        session,
+        authors,
+        kind=kind,
+        message=Message(template, name=actor.name, title=chapter.title, community=community.name),
+        community_id=community.id,
+        record_type="chapter",
+        record_id=chapter.id,
+        exclude_user_id=actor.user_id,
+    )
+
+
+def send_back_chapter(session: Session, actor: Actor, chapter_id: Any, version: int) -> Chapter:
+    """A facilitator sends the chapter under review back to its authors as a draft."""
+    chapter, community = chapter_in_scope(
+        session, actor, chapter_id, "chapter.approve", for_update=True
+    )
+    require_version(session, chapter, version)
+    _require_status(chapter, {ChapterStatus.IN_REVIEW}, N_("sent back"))
+    authors = chapter_authors(session, chapter)
+    records.save(
+        session,
+        actor,
+        chapter,
+        version,
+        {"status": ChapterStatus.DRAFT},
+        action="chapter.send_back",
+        community_id=community.id,
+    )
+    _notify_authors(
+        session,
+        actor,
+        chapter,
+        community,
+        authors,
+        "chapter.sent_back",
+        N_("{name} sent the chapter “{title}” of {community} back for more work."),
+    )
     return chapter
 
 
@@ -432,6 +512,7 @@ def approve_chapter(session: Session, actor: Actor, chapter_id: Any, version: in
         chapter, {ChapterStatus.IN_REVIEW}, N_("approved before it is submitted for review")
     )
     sections = live_sections(session, chapter.id)
+    authors = chapter_authors(session, chapter)
     toolkit = get_toolkit(session, chapter.toolkit_id)
     document = chapter_document(session, actor, toolkit, chapter, community, sections)
     number = chapter.approved_number + 1
@@ -464,6 +545,15 @@ def approve_chapter(session: Session, actor: Actor, chapter_id: Any, version: in
         revision,
         community_id=community.id,
         changes={"chapter_id": [None, chapter.id], "number": [None, number]},
+    )
+    _notify_authors(
+        session,
+        actor,
+        chapter,
+        community,
+        authors,
+        "chapter.approved",
+        N_("{name} approved the chapter “{title}” of {community}."),
     )
     return revision
 

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from cop.calendars.invitations import Reason, send_invitations
 from cop.communities.models import Organisation, OrganisationKind, Person
 from cop.communities.service import is_member
 from cop.core import records
@@ -146,11 +147,16 @@ def add_attendee(
             action="attendance.update",
             community_id=community.id,
         )
+        send_invitations(
+            session, workshop, community.name, Reason.PLANNED, person_ids=[int(person_id)]
+        )
         return existing
     attendance = Attendance(workshop_id=workshop.id, person_id=int(person_id), **values)  # type: ignore[arg-type]
-    return records.create(
+    records.create(
         session, actor, attendance, community_id=community.id, action="attendance.create"
     )
+    send_invitations(session, workshop, community.name, Reason.PLANNED, person_ids=[int(person_id)])
+    return attendance
 
 
 def add_guest(
@@ -204,10 +210,20 @@ def remove_attendance(session: Session, actor: Actor, attendance_id: int) -> Non
     attendance = records.get_live(
         session, Attendance, attendance_id, for_update=True, label=N_("attendance")
     )
-    _, community = editable_workshop(session, actor, attendance.workshop_id, "workshop.attend")
+    workshop, community = editable_workshop(
+        session, actor, attendance.workshop_id, "workshop.attend"
+    )
     records.soft_delete(
         session, actor, attendance, action="attendance.delete", community_id=community.id
     )
+    if attendance.person_id is not None:
+        send_invitations(
+            session,
+            workshop,
+            community.name,
+            Reason.UNREGISTERED,
+            person_ids=[attendance.person_id],
+        )
 
 
 def attendance_summary(session: Session, actor: Actor, workshop_id: int) -> AttendanceSummary:

@@ -18,6 +18,7 @@ from typing import Any
 from icalendar import Calendar, Event, vText
 from sqlmodel import Session, col, select
 
+from cop.calendars.invitations import workshop_uid
 from cop.communities.models import Organisation
 from cop.core import clock, records
 from cop.core.audit import record_event
@@ -118,7 +119,7 @@ def export_workshops_ics(session: Session, actor: Actor, **filters: Any) -> byte
     for row in _all_matching(session, actor, filters):
         zone = zone_or_utc(row.time_zone)
         event = Event()
-        event.add("uid", f"workshop-{row.id}@cop-workspace")
+        event.add("uid", workshop_uid(row.id))
         event.add("dtstamp", stamp)
         event.add("summary", row.title)
         event.add("dtstart", row.starts_at.astimezone(zone))

@@ -18,9 +18,12 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from cop.accounts.mentions import notify_mentions
+from cop.accounts.notifications import notify_people
 from cop.accounts.service import check_time_zone
+from cop.calendars.invitations import Reason, send_invitations
 from cop.communities.models import Community, Organisation, Person
 from cop.communities.service import is_member
 from cop.core import clock, records
@@ -29,7 +32,13 @@ from cop.core.i18n import N_
 from cop.core.messages import Message
 from cop.core.permissions import Actor, authorize, can_read
 from cop.core.validation import MAX_DATE, MIN_DATE, Checker, record_id, zone_named
-from cop.workshops.models import Workshop, WorkshopFormat, WorkshopKind, WorkshopStatus
+from cop.workshops.models import (
+    Attendance,
+    Workshop,
+    WorkshopFormat,
+    WorkshopKind,
+    WorkshopStatus,
+)
 
 KINDS = [k.value for k in WorkshopKind]
 FORMATS = [f.value for f in WorkshopFormat]
@@ -52,6 +61,8 @@ EDITABLE_FIELDS = (
     "minutes",
     "closing_report",
 )
+# A change of any of these sends the attendees of an upcoming workshop an updated invitation.
+WHEN_AND_WHERE = ("starts_at", "ends_at", "time_zone", "place", "meeting_link", "format")
 _LINK_RE = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 
 
@@ -311,13 +322,78 @@ def record_workshop(
         },
     )
     chk.raise_if_any()
-    workshop = Workshop(community_id=community.id, **values)
-    return records.create(session, actor, workshop, action="workshop.create")
+    workshop = records.create(
+        session, actor, Workshop(community_id=community.id, **values), action="workshop.create"
+    )
+    send_invitations(session, workshop, community.name, Reason.PLANNED)
+    return workshop
 
 
 NOT_BEGUN_YET = N_(
     "This workshop has not begun yet: it can be marked as held, and closed, once it has started."
 )
+
+
+# A change to any of these reaches the people registered to attend a planned workshop.
+WHEN_AND_WHERE = ("starts_at", "ends_at", "time_zone", "format", "place", "meeting_link")
+
+
+def _notify_attendees(
+    session: Session,
+    actor: Actor,
+    workshop: Workshop,
+    community: Community,
+    kind: str,
+    template: str,
+) -> int:
+    """Notify the registered attendees who have accounts (not the person making the change)."""
+    assert community.id is not None  # a stored community
+    attendees = session.exec(
+        select(Attendance.person_id).where(
+            Attendance.workshop_id == workshop.id,
+            col(Attendance.person_id).is_not(None),
+            col(Attendance.deleted_at).is_(None),
+        )
+    )
+    start = workshop.starts_at.astimezone(zone_or_utc(workshop.time_zone))
+    return notify_people(
+        session,
+        list(attendees),
+        kind=kind,
+        message=Message(
+            template,
+            title=workshop.title,
+            community=community.name,
+            day=start.date(),
+            time=start.strftime("%H:%M"),
+            zone=workshop.time_zone,
+            where=workshop.place or workshop.meeting_link,
+        ),
+        community_id=community.id,
+        record_type="workshop",
+        record_id=workshop.id,
+        exclude_user_id=actor.user_id,
+    )
+
+
+def _notify_minutes_mentions(
+    session: Session, actor: Actor, workshop: Workshop, community: Community, before: str
+) -> None:
+    assert community.id is not None  # a stored community
+    notify_mentions(
+        session,
+        actor,
+        community_id=community.id,
+        text=workshop.minutes,
+        before=before,
+        message=Message(
+            N_("{name} mentioned you in the minutes of “{title}”."),
+            name=actor.name,
+            title=workshop.title,
+        ),
+        record_type="workshop",
+        record_id=workshop.id,
+    )
 
 
 def update_workshop(
@@ -335,7 +411,11 @@ def update_workshop(
     if workshop.status != WorkshopStatus.PLANNED and starts_at and starts_at > clock.now():
         chk.fail("starts_at", NOT_BEGUN_YET)
     chk.raise_if_any()
-    records.save(
+    moved = workshop.status == WorkshopStatus.PLANNED and any(
+        values[name] != current[name] for name in WHEN_AND_WHERE
+    )
+    minutes_before = workshop.minutes
+    changed = records.save(
         session,
         actor,
         workshop,
@@ -344,6 +424,21 @@ def update_workshop(
         action="workshop.update",
         community_id=community.id,
     )
+    if any(name in changed for name in WHEN_AND_WHERE):
+        send_invitations(session, workshop, community.name, Reason.CHANGED)
+    if moved:
+        _notify_attendees(
+            session,
+            actor,
+            workshop,
+            community,
+            "workshop.changed",
+            N_(
+                "“{title}” ({community}) changed its time or place: "
+                "now {day}, {time} ({zone}), {where}."
+            ),
+        )
+    _notify_minutes_mentions(session, actor, workshop, community, minutes_before)
     return workshop
 
 
@@ -392,6 +487,7 @@ def close_workshop(
     if not minutes.strip() and not report.strip():
         chk.fail("minutes", N_("Closing needs minutes or a closing report."))
     chk.raise_if_any()
+    minutes_before = workshop.minutes
     records.save(
         session,
         actor,
@@ -406,6 +502,7 @@ def close_workshop(
         action="workshop.close",
         community_id=community.id,
     )
+    _notify_minutes_mentions(session, actor, workshop, community, minutes_before)
     return workshop
 
 
@@ -434,12 +531,22 @@ def delete_workshop(session: Session, actor: Actor, workshop_id: int) -> None:
     records.soft_delete(
         session, actor, workshop, action="workshop.delete", community_id=community.id
     )
+    send_invitations(session, workshop, community.name, Reason.CANCELLED)
+    if workshop.status == WorkshopStatus.PLANNED and workshop.starts_at > clock.now():
+        _notify_attendees(
+            session,
+            actor,
+            workshop,
+            community,
+            "workshop.cancelled",
+            N_("“{title}” ({community}) on {day} at {time} ({zone}) was cancelled."),
+        )
 
 
 def restore_workshop(session: Session, actor: Actor, workshop_id: int) -> Workshop:
     workshop = records.get_deleted(session, Workshop, workshop_id)
     community = readable_community(session, actor, workshop.community_id)
     authorize(actor, "workshop.delete", community)
-    return records.restore(
-        session, actor, workshop, action="workshop.restore", community_id=community.id
-    )
+    records.restore(session, actor, workshop, action="workshop.restore", community_id=community.id)
+    send_invitations(session, workshop, community.name, Reason.PLANNED)
+    return workshop

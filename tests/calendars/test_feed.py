@@ -12,6 +12,7 @@ from cop.actions import service as actions
 from cop.actions import updates as action_updates
 from cop.calendars import feed as calendar_feed
 from cop.calendars import service as calendars
+from cop.calendars import web as calendar_web
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
 from cop.workshops import service as workshops
@@ -131,3 +132,17 @@ def test_feed_carries_one_s_actions_and_milestones_as_all_day_events_when_chosen
     assert due.decoded("dtend") - due.decoded("dtstart") == timedelta(days=1)
     milestone = next(e for uid, e in events.items() if uid.startswith("milestone-"))
     assert str(milestone["summary"]) == "Milestone: Find a room (Open the welcome point)"
+
+
+def test_feed_served_from_the_cache_until_a_write_then_built_again(engine: Engine) -> None:
+    w = factories.world(engine)
+    token = _address(engine, w.member)
+    first = calendar_web.cached_feed(token, APP)
+    assert first is not None and calendar_web.cached_feed(token, APP) is first
+    made = factories.workshop(engine, w.facilitator, w.community.id, title="After the poll")
+    after = calendar_web.cached_feed(token, APP)
+    assert after is not None and after.etag != first.etag
+    assert f"workshop-{made.id}@cop-workspace".encode() in after.body
+    with write_session(engine) as s:
+        admin.deactivate_user(s, SYSTEM, w.member.user_id)
+    assert calendar_web.cached_feed(token, APP) is None

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from cop.accounts import notifications
 from cop.accounts.service import find_user, load_actor
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.toolkit import sections as toolkit_sections
-from cop.toolkit.models import Section
+from cop.toolkit.models import Comment, Section
 from tests.page_fixtures import texts, type_markdown
 from tests.toolkit.chapter_helpers import chapter_sections, editors, welcoming_chapter
 
@@ -111,6 +112,31 @@ def test_comments_are_drawn_beside_the_section_they_concern(run_page) -> None:
     assert "Comments \\(1 open\\)" in beside or "Comments (1 open)" in beside
     assert any(c.value.startswith(facilitator.name) for c in right.caption)
     assert "Add the Ghent example here." not in "\n".join(m.value for m in left.markdown)
+
+
+def test_a_reply_is_drawn_under_its_comment_and_its_writer_gets_a_notification(
+    run_page,
+) -> None:
+    target = chapter_sections(welcoming_chapter())[1]
+    with write_session() as session:
+        facilitator = load_actor(session, find_user(session, "facilitator").id)  # type: ignore[union-attr]
+        asked = toolkit_sections.add_comment(session, facilitator, target.id, "Which districts?")
+    at = run_page("toolkit", "member")
+    assert not at.exception, at.exception
+    key = f"comment-reply-{asked.id}"
+    type_markdown(at, f"{key}-0-text", "The two northern ones.")
+    send = next(b for b in at.button if b.label == "Send reply" and b.proto.form_id == key)
+    send.click().run()
+    assert not at.exception, at.exception
+    with read_session() as session:
+        (reply,) = session.exec(select(Comment).where(Comment.parent_id == asked.id)).all()
+        notes, _total = notifications.inbox(session, facilitator)
+    assert reply.text == "The two northern ones."
+    assert notes[0].kind == "comment.reply"
+    shown = _markdown(at)
+    asked_at = next(i for i, m in enumerate(shown) if "Which districts?" in m)
+    assert "The two northern ones." in shown[asked_at + 1]  # right under the comment it answers
+    assert any(c.value.endswith("Reply") for c in at.caption)
 
 
 def test_comparing_the_latest_revision_with_the_draft_marks_what_was_added(run_page) -> None:

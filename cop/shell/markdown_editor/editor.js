@@ -12,6 +12,10 @@
 // form is submitted; elsewhere it is sent once typing pauses and when the text area loses focus.
 // The editor lives on across the server's reruns: new data only replaces the text when the
 // server holds something other than what was typed (a form filled afresh after a save).
+//
+// Mentions: given the community's member names (data.mentions), "@" and two letters open a
+// list of the names that match; the arrow keys move in it, Enter or Tab (or a click) writes
+// "@Name " in place of what was typed, Escape closes it. The text keeps the readable "@Name".
 
 // markdown-it comes with one editor of each run (the others would repeat 100 kB every run):
 // that editor's module has it as `markdownit`, the others as null. The first to have it
@@ -218,6 +222,119 @@ function table(area, labels) {
   replace(area, start, end, lead + rows + trail, from, from + one.length);
 }
 
+// --- mentions ---------------------------------------------------------------------------------
+
+// "@" at the start or after a space or punctuation, then two or more characters up to the caret.
+const MENTION = /(^|[^\p{L}\p{N}_@])@([\p{L}\p{N}][^\n@]{1,40})$/u;
+
+function mentionAt(area) {
+  if (area.selectionStart !== area.selectionEnd) return null;
+  const match = MENTION.exec(area.value.slice(0, area.selectionStart));
+  if (!match) return null;
+  return { start: area.selectionStart - match[2].length - 1, query: match[2].toLocaleLowerCase() };
+}
+
+function matching(names, query) {
+  const starts = [];
+  const inside = [];
+  for (const name of names) {
+    const lower = String(name).toLocaleLowerCase();
+    if (lower.startsWith(query)) starts.push(name);
+    else if (lower.split(/\s+/).some((word) => word.startsWith(query))) inside.push(name);
+  }
+  return starts.concat(inside).slice(0, 8);
+}
+
+function mentionList(editor, id) {
+  const { area } = editor;
+  const list = el("ul", "cop-md-mentions");
+  list.id = `${id}-mentions`;
+  list.setAttribute("role", "listbox");
+  list.setAttribute("data-testid", "copMentionList");
+  list.hidden = true;
+  area.setAttribute("aria-autocomplete", "list");
+  area.setAttribute("aria-controls", list.id);
+  area.setAttribute("aria-expanded", "false");
+  const state = { found: [], active: 0, at: null };
+
+  const close = () => {
+    list.hidden = true;
+    list.replaceChildren();
+    state.found = [];
+    state.at = null;
+    area.setAttribute("aria-expanded", "false");
+    area.removeAttribute("aria-activedescendant");
+  };
+  const mark = () => {
+    [...list.children].forEach((option, index) => {
+      const on = index === state.active;
+      option.setAttribute("aria-selected", String(on));
+      option.classList.toggle("is-active", on);
+      if (on) area.setAttribute("aria-activedescendant", option.id);
+    });
+  };
+  const pick = (index) => {
+    const name = state.found[index];
+    const at = state.at;
+    close();
+    if (name === undefined || !at) return;
+    const text = `@${name} `;
+    const end = at.start + text.length;
+    replace(area, at.start, area.selectionStart, text, end, end);
+  };
+  const open = () => {
+    const names = editor.data.mentions || [];
+    const at = names.length ? mentionAt(area) : null;
+    const found = at ? matching(names, at.query) : [];
+    if (!found.length) {
+      close();
+      return;
+    }
+    state.found = found;
+    state.at = at;
+    state.active = Math.min(state.active, found.length - 1);
+    list.setAttribute("aria-label", editor.data.labels.mentions || "");
+    list.replaceChildren(
+      ...found.map((name, index) => {
+        const option = el("li", "cop-md-mention", name);
+        option.id = `${list.id}-${index}`;
+        option.setAttribute("role", "option");
+        option.addEventListener("mousedown", (event) => event.preventDefault());
+        option.addEventListener("click", () => pick(index));
+        return option;
+      }),
+    );
+    list.hidden = false;
+    area.setAttribute("aria-expanded", "true");
+    mark();
+  };
+
+  area.addEventListener("input", () => {
+    if (!state.at) state.active = 0;
+    open();
+  });
+  area.addEventListener("click", open);
+  area.addEventListener("blur", close);
+  area.addEventListener("keydown", (event) => {
+    if (list.hidden) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      state.active = (state.active + step + state.found.length) % state.found.length;
+      mark();
+    } else if (event.key === "Enter" || event.key === "Tab") {
+      event.preventDefault();
+      event.stopPropagation();
+      pick(state.active);
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      close();
+    }
+  });
+  return list;
+}
+
 // --- the component ----------------------------------------------------------------------------
 
 function build(root, data) {
@@ -325,6 +442,8 @@ function build(root, data) {
     frame: 0,
     mount: Math.random().toString(36).slice(2, 10),
   };
+  // The list of names to mention sits under the panes (inside a popover nothing clips it).
+  panes.after(mentionList(editor, id));
 
   const draw = () => {
     editor.frame = 0;

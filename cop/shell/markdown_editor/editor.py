@@ -59,6 +59,7 @@ def labels(language: str) -> dict[str, str]:
         "link_text": _("link text"),
         "column": _("Column {n}"),
         "count": _("{n} of {max} characters"),
+        "mentions": _("Members to mention"),
     }
 
 
@@ -104,12 +105,15 @@ def markdown_editor(
     height: int = DEFAULT_HEIGHT,
     language: str = "en",
     max_chars: int | None = None,
+    mentions: list[str] | None = None,
 ) -> str:
     """Draw a Markdown editor labelled ``label`` and return the Markdown it holds.
 
     ``label`` is shown as the text area's own label (screen readers and tests find the
     field by it). ``height`` is the text area's in pixels; the preview beside it scrolls
     within the same height. ``max_chars`` stops typing there and shows a count.
+    ``mentions`` are the names offered once ``@`` and two letters are typed (the
+    community's members, ``cop.accounts.mentions.member_names``).
     """
     state = st.session_state
     editors: dict[str, dict[str, Any]] = state.setdefault(EDITORS, {})
@@ -131,6 +135,7 @@ def markdown_editor(
             "max_chars": int(max_chars) if max_chars else 0,
             "language": language,
             "labels": labels(language),
+            "mentions": list(mentions or []),
         },
         key=component_key(key),
     )

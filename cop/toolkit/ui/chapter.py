@@ -110,6 +110,21 @@ def _workflow(actor: Actor, detail: ChapterDetail) -> None:
                     reader_language=actor.language,
                 ):
                     st.rerun()
+            if st.button(
+                _("Send back to the authors"),
+                key=f"{key}-send-back",
+                icon=":material/undo:",
+                help=_("The chapter goes back to draft; its authors are notified."),
+            ):
+                if submit(
+                    key,
+                    toolkit.send_back_chapter,
+                    actor,
+                    chapter.id,
+                    chapter.version,
+                    reader_language=actor.language,
+                ):
+                    st.rerun()
         else:
             st.info(
                 _("Submitted for review: a facilitator approves it. An edit returns it to draft.")

@@ -15,6 +15,7 @@ from typing import Any
 
 import streamlit as st
 
+from cop.accounts import mentions
 from cop.core.db import read_session
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, is_allowed
@@ -382,52 +383,96 @@ def _comments(
     section: Section,
     comments: list[toolkit_sections.ChapterComment],
 ) -> None:
-    """The section's comments beside it, open ones first, and a way to add one."""
+    """The section's comments beside it, open ones first, each with its replies, and a way to add one."""
     _ = translator(actor.language)
     may_comment = is_allowed(actor, "chapter.comment", detail.community)
-    open_count = sum(1 for c in comments if not c.resolved)
+    open_count = sum(1 for c in comments if not c.resolved and c.parent_id is None)
     st.markdown(":material/forum: " + plain(_("Comments ({open} open)").format(open=open_count)))
+    names = _mentionable(actor, detail) if may_comment else []
+    replies: dict[int, list[toolkit_sections.ChapterComment]] = {}
     for comment in comments:
+        if comment.parent_id is not None:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    for comment in comments:
+        if comment.parent_id is not None:
+            continue
         with st.container(border=True):
-            when = local_time(comment.created_at, actor.time_zone, language=actor.language)
-            meta = f"{plain(comment.author)} · {when}"
-            st.caption(meta + (" · " + _("resolved") if comment.resolved else ""))
-            markdown(comment.text)
-            if not comment.resolved and may_comment:
-                if st.button(
-                    _("Resolve"),
-                    key=f"resolve-{comment.id}",
-                    icon=":material/check:",
-                    help=_("Mark this comment as dealt with"),
-                ):
-                    if submit(
-                        f"comment-{comment.id}",
-                        toolkit_sections.resolve_comment,
-                        actor,
-                        comment.id,
-                        comment.version,
-                        reader_language=actor.language,
-                    ):
-                        st.rerun()
+            _comment(actor, comment, may_comment)
+            for reply in replies.get(comment.id, []):
+                with st.container(border=False):
+                    st.caption(":material/subdirectory_arrow_right: " + plain(_("Reply")))
+                    _comment(actor, reply, may_comment=False)
+            if may_comment and not comment.resolved:
+                _comment_form(actor, section, names, reply_to=comment.id)
     if may_comment:
-        _comment_form(actor, section)
+        _comment_form(actor, section, names)
 
 
-def _comment_form(actor: Actor, section: Section) -> None:
+def _mentionable(actor: Actor, detail: ChapterDetail) -> list[str]:
+    found = read(
+        mentions.mentionable,
+        actor,
+        detail.community.id,
+        reader_language=actor.language,
+        cached=True,
+    )
+    return found or []
+
+
+def _comment(actor: Actor, comment: toolkit_sections.ChapterComment, may_comment: bool) -> None:
     _ = translator(actor.language)
-    key = f"comment-new-{section.id}"
+    when = local_time(comment.created_at, actor.time_zone, language=actor.language)
+    meta = f"{plain(comment.author)} · {when}"
+    st.caption(meta + (" · " + _("resolved") if comment.resolved else ""))
+    markdown(comment.text)
+    if not comment.resolved and may_comment:
+        if st.button(
+            _("Resolve"),
+            key=f"resolve-{comment.id}",
+            icon=":material/check:",
+            help=_("Mark this comment as dealt with"),
+        ):
+            if submit(
+                f"comment-{comment.id}",
+                toolkit_sections.resolve_comment,
+                actor,
+                comment.id,
+                comment.version,
+                reader_language=actor.language,
+            ):
+                st.rerun()
+
+
+def _comment_form(
+    actor: Actor, section: Section, names: list[str], reply_to: int | None = None
+) -> None:
+    _ = translator(actor.language)
+    key = f"comment-new-{section.id}" if reply_to is None else f"comment-reply-{reply_to}"
+    label = _("Add a comment") if reply_to is None else _("Reply")
     errors_banner(key, actor.language)
-    with st.popover(_("Add a comment"), icon=":material/add_comment:"):
+    icon = ":material/add_comment:" if reply_to is None else ":material/reply:"
+    with st.popover(label, icon=icon):
         with st.form(key):  # kept after a refusal, emptied after a save
-            text = st.text_area(_("Add a comment"), height=100, key=widget_key(key, "text"))
+            text = markdown_editor(
+                label,
+                key=widget_key(key, "text"),
+                height=100,
+                language=actor.language,
+                mentions=names,
+            )
+            st.caption(_("Type @ and two letters to mention a member; they are notified."))
             field_error(key, "text", actor.language)
-            if st.form_submit_button(_("Comment"), icon=":material/send:"):
+            field_error(key, "reply_to", actor.language)
+            if st.form_submit_button(
+                _("Comment") if reply_to is None else _("Send reply"), icon=":material/send:"
+            ):
                 if submit(
                     key,
                     toolkit_sections.add_comment,
                     actor,
                     section.id,
                     text,
+                    reply_to=reply_to,
                     reader_language=actor.language,
                 ):
                     clear_form(key)

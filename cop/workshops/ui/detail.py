@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from cop.accounts import mentions
 from cop.actions.outcomes import (
     create_action_from_outcome,
     default_action_title,
@@ -169,8 +170,18 @@ def _lifecycle(actor: Actor, d: WorkshopDetail) -> None:
             errors_banner(key, actor.language)
             with st.form(key):
                 markdown_editor(
-                    _("Minutes (Markdown)"), key=f"{key}-minutes", language=actor.language
+                    _("Minutes (Markdown)"),
+                    key=f"{key}-minutes",
+                    language=actor.language,
+                    mentions=read(
+                        mentions.mentionable,
+                        actor,
+                        w.community_id,
+                        reader_language=actor.language,
+                        cached=True,
+                    ),
                 )
+                st.caption(_("Type @ and two letters to mention a member; they are notified."))
                 field_error(key, "minutes", actor.language)
                 markdown_editor(
                     _("Closing report (Markdown)"),
