@@ -33,8 +33,10 @@ STEPS = [
     ("map", ["benchmarks/bench_map.py"]),
     ("oidc", ["benchmarks/bench_oidc.py"]),
     ("memory", ["benchmarks/bench_memory.py"]),
+    ("clicks", ["benchmarks/bench_clicks.py"]),
     ("feed", ["benchmarks/bench_feed.py"]),
     ("capacity", ["benchmarks/bench_capacity.py"]),
+    ("publish", ["benchmarks/bench_publish.py"]),
 ]
 
 
@@ -212,6 +214,49 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
             f"| table and chart (floor) | {memory['floor_rss_mb']:.1f} |",
             f"| above the floor (goal at most {memory['goal_above_floor_mb']}) "
             f"| {memory['above_floor_mb']:.1f} |",
+            "",
+        ]
+    published = _load("publish")
+    if published:
+        lines += [
+            "## Publishing the website",
+            "",
+            f"Median of {published['runs']} runs after a warm-up (`benchmarks/bench_publish.py`): "
+            "publishing end to end next to MkDocs' own `mkdocs build` of the same generated "
+            "project in the same run.",
+            "",
+            "| site | pages | Markdown chars | publish s | mkdocs build s | ratio |",
+            "|---|---|---|---|---|---|",
+        ]
+        for key, label in (("demo_edition", "demo edition"), ("large_chapter", "large chapter")):
+            f = published[key]
+            lines.append(
+                f"| {label} | {f['pages']} | {f['markdown_chars']:,} | {f['publish_s']:.2f} "
+                f"| {f['mkdocs_s']:.2f} | {f['ratio']:.2f}× |"
+            )
+        lines += [
+            "",
+            f"`cop demo load` in that run: {published['demo_edition']['demo_load_s']:.1f} s.",
+            "",
+        ]
+    clicks = _load("clicks")
+    if clicks:
+        from benchmarks.bench_clicks import table as clicks_table
+
+        lines += [
+            "## Click-to-render in Chromium",
+            "",
+            f"The demo workspace signed in as admin, Chromium, {clicks['rounds']} rounds "
+            "(`benchmarks/bench_clicks.py`): every sidebar page and the main states, from the "
+            "click until the step's content is shown and the run has finished, next to a trivial "
+            "two-page app and a typical page (title, three metrics, 50-row table, bar chart, "
+            "small form, sidebar selectbox) clicked in turns in the same run. "
+            "*to last message*: from the click to the last message the server sent (its run); "
+            "*browser*: the rest of the median; *messages*, *kB*: what the server sent; "
+            "*sent*: messages the page sent (more than one: a component or widget reran it); "
+            "*iframes*: component frames on the page.",
+            "",
+            clicks_table(clicks),
             "",
         ]
     feed = _load("feed")

@@ -38,7 +38,12 @@ def step(ctx: DemoContext) -> None:
             visibility=spec.get("visibility", "workspace"),
         )
         ctx.communities[spec["slug"]] = community.id
-    city_community = {city: spec["slug"] for spec in data["communities"] for city in spec["cities"]}
+    # A person joins their city's first community, or the one their entry names (a city
+    # may belong to two communities).
+    city_community: dict[str, str] = {}
+    for spec in data["communities"]:
+        for city in spec["cities"]:
+            city_community.setdefault(city, spec["slug"])
     for spec in data["people"]:
         person = people.create_person(
             session,
@@ -50,7 +55,11 @@ def step(ctx: DemoContext) -> None:
         ctx.people[spec["name"]] = person.id
         role = spec.get("role", "member")
         communities.add_member(
-            session, SYSTEM, ctx.communities[city_community[spec["organisation"]]], person.id, role
+            session,
+            SYSTEM,
+            ctx.communities[spec.get("community") or city_community[spec["organisation"]]],
+            person.id,
+            role,
         )
     for spec in data["accounts"]:
         user = accounts.create_user(

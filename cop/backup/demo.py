@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 from sqlalchemy.engine import Engine
@@ -24,7 +25,9 @@ from cop.communities.models import Community
 from cop.core import settings
 from cop.core.db import get_engine, read_session, write_session
 from cop.core.demo_context import DemoContext
+from cop.core.permissions import Actor
 from cop.practices import demo as practices_demo
+from cop.publishing import service as publishing
 from cop.toolkit import demo as toolkit_demo
 from cop.workshops import demo as workshops_demo
 
@@ -42,8 +45,19 @@ STEPS: list[Callable[[DemoContext], None]] = [
 
 
 def load_demo(engine: Engine | None = None, path: Path = DEMO_FILE) -> dict[str, int]:
-    """Load the demo into an empty database in one transaction; returns counts."""
+    """Load the demo into an empty database in one transaction, then publish its
+    editions' websites (so ``/published/`` is full on first start); returns counts."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    counts, editions, admin = _load(engine, data)
+    for toolkit_id in editions:
+        publishing.publish(admin, toolkit_id, engine=engine)
+    if len(editions) > 1:  # the first edition's site learns of the others' only now
+        publishing.publish(admin, editions[0], engine=engine)
+    counts["published sites"] = len(editions)
+    return counts
+
+
+def _load(engine: Engine | None, data: dict[str, Any]) -> tuple[dict[str, int], list[int], Actor]:
     with write_session(engine) as session:
         if session.exec(select(Community.id)).first() is not None:
             raise RuntimeError(
@@ -53,12 +67,14 @@ def load_demo(engine: Engine | None = None, path: Path = DEMO_FILE) -> dict[str,
         for step in STEPS:
             step(ctx)
             session.flush()
-        return {
+        counts = {
             "organisations": len(ctx.organisations),
             "communities": len(ctx.communities),
             "people": len(ctx.people),
             "accounts": len(ctx.actors),
         }
+        editions = ctx.extra.get("toolkits", {}).get("ids", [])
+        return counts, editions, ctx.actors["admin"]
 
 
 def load_demo_if_empty(engine: Engine | None = None) -> bool:

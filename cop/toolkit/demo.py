@@ -1,9 +1,10 @@
-"""Demo step: the toolkit edition with a draft chapter per community that uses every section kind.
+"""Demo step: the toolkit edition, in English and German, with a chapter per community that uses every section kind.
 
 Runs after the workshops and practices steps, so the record blocks (standards,
 practices, key results, timeline, actions, lessons) have something to show.
-One chapter goes through review and approval and is then edited again, so
-the demo shows a published revision next to the draft that follows it.
+The chapters go through review and approval (so the published site is full on
+first start); one is then edited again, so the demo shows an approved revision
+next to the draft that follows it.
 """
 
 from __future__ import annotations
@@ -31,12 +32,18 @@ ORDER = [
 
 
 def step(ctx: DemoContext) -> None:
-    spec = ctx.data.get("toolkit")
-    if not spec:
-        return
-    session = ctx.session
+    """The edition, then its translation (the same year in another language), if given."""
+    ids: list[int] = []
+    for key in ("toolkit", "toolkit_translation"):
+        spec = ctx.data.get(key)
+        if spec:
+            ids.append(_edition(ctx, spec))
+    ctx.extra["toolkits"] = {"ids": ids}
+
+
+def _edition(ctx, spec: dict[str, Any]) -> int:  # noqa: ANN001
     edition = toolkit.create_toolkit(
-        session,
+        ctx.session,
         SYSTEM,
         title=spec["title"],
         year=spec["year"],
@@ -46,13 +53,14 @@ def step(ctx: DemoContext) -> None:
     )
     for chapter_spec in spec.get("chapters", []):
         _chapter(ctx, edition.id, chapter_spec)
+    return edition.id  # type: ignore[return-value]
 
 
 def _chapter(ctx, toolkit_id: int, spec: dict[str, Any]) -> None:  # noqa: ANN001
     session = ctx.session
     community_id = ctx.communities[spec["community"]]
     author = ctx.actors[spec["author"]]
-    chapter = toolkit.add_chapter(session, SYSTEM, toolkit_id, community_id)
+    chapter = toolkit.add_chapter(session, SYSTEM, toolkit_id, community_id, spec.get("title"))
     approved = list(
         session.exec(
             select(Practice.id)

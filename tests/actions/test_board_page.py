@@ -82,7 +82,7 @@ def test_board_shows_every_status_with_its_count_and_full_cards(run_page) -> Non
     assert not at.exception, at.exception
     shown = columns(at)
     assert list(shown) == ["Idea", "Planned", "In progress", "Done", "Dropped"]
-    assert (shown["Planned"]["count"], shown["Planned"]["count_text"]) == ("7", "7 actions")
+    assert (shown["Planned"]["count"], shown["Planned"]["count_text"]) == ("10", "10 actions")
     assert sum(len(c["cards"]) for c in shown.values()) == sum(
         int(c["count"]) for c in shown.values()
     )  # every card fits: the columns scroll
@@ -117,7 +117,7 @@ def test_a_dropped_card_moves_through_the_service(run_page) -> None:
     moved = action(ZAGREB)
     assert (moved.status, moved.progress, moved.version) == ("in_progress", 50, zagreb.version + 1)
     shown = columns(at)
-    assert (shown["Planned"]["count"], shown["In progress"]["count"]) == ("6", "12")
+    assert (shown["Planned"]["count"], shown["In progress"]["count"]) == ("9", "14")
     assert cards(at)[ZAGREB]["status"] == "in_progress"
     assert data(at)["announce"] == f"“{ZAGREB}” moved to In progress."
     with read_session() as session:  # audited like every move
@@ -138,7 +138,7 @@ def test_a_stale_move_shows_the_other_change_and_the_card_stays_where_it_is(run_
     assert "Someone else saved this in the meantime" in texts(at)
     assert action(ZAGREB).status == "done"
     shown = columns(at)
-    assert (shown["Done"]["count"], shown["Planned"]["count"]) == ("3", "6")
+    assert (shown["Done"]["count"], shown["Planned"]["count"]) == ("4", "9")
     assert cards(at)[ZAGREB]["status"] == "done"
     assert data(at)["announce"].startswith("The card was not moved")
 
@@ -220,5 +220,5 @@ def test_board_counts_a_column_beyond_its_cards(run_page, monkeypatch) -> None:
     monkeypatch.setattr(board_view, "BOARD_CARDS", 2)
     at = view(run_page, "facilitator", "Board")
     planned = columns(at)["Planned"]
-    assert (planned["count"], len(planned["cards"])) == ("7", 2)
+    assert (planned["count"], len(planned["cards"])) == ("10", 2)
     assert planned["more"] == "The 2 due first are shown; the table lists them all."

@@ -20,14 +20,17 @@ COMMUNITY = "Community building and welcoming culture"
 
 
 def _draft_sections(database_url: str) -> list[tuple[str, str, str]]:
-    """(title, kind, body) of the community's draft sections, in order, as stored."""
+    """(title, kind, body) of the community's draft sections in the English edition (the one
+    the facilitator's page opens on), in order, as stored."""
     engine = sa.create_engine(database_url)
     with engine.connect() as conn:
         rows = conn.execute(
             sa.text(
                 "SELECT s.title, s.kind, s.body FROM section s"
                 " JOIN chapter c ON c.id = s.chapter_id JOIN community m ON m.id = c.community_id"
-                " WHERE m.name = :name AND s.deleted_at IS NULL ORDER BY s.position"
+                " JOIN toolkit t ON t.id = c.toolkit_id"
+                " WHERE m.name = :name AND t.language = 'en' AND s.deleted_at IS NULL"
+                " ORDER BY s.position"
             ),
             {"name": COMMUNITY},
         ).all()

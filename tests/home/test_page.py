@@ -82,6 +82,15 @@ def test_workshops_per_month_name_their_months_in_the_readers_language(
 
 def test_a_part_links_to_the_nearest_record_with_a_page(run_page: Callable[..., AppTest]) -> None:
     """A comment belongs to a section, the section to a chapter: the line opens the toolkit."""
+    from cop.core.db import write_session
+    from cop.core.permissions import SYSTEM
+    from cop.toolkit import sections as toolkit_sections
+    from tests.toolkit.chapter_helpers import chapter_sections, welcoming_chapter
+
+    # The demo's own comments are older than its German edition and its publication.
+    section = chapter_sections(welcoming_chapter())[0]
+    with write_session() as s:
+        toolkit_sections.add_comment(s, SYSTEM, section.id, "Shall we add a photo?")
     at = run_page("home", "facilitator")
     lines = activity(at).splitlines()
     comments = [line for line in lines if "a comment on the section" in line]

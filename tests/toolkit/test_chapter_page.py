@@ -12,7 +12,12 @@ from cop.core.db import read_session, write_session
 from cop.toolkit import sections as toolkit_sections
 from cop.toolkit.models import Comment, Section
 from tests.page_fixtures import texts, type_markdown
-from tests.toolkit.chapter_helpers import chapter_sections, editors, welcoming_chapter
+from tests.toolkit.chapter_helpers import (
+    chapter_sections,
+    editors,
+    open_chapter_tab,
+    welcoming_chapter,
+)
 
 
 def _markdown(at) -> list[str]:  # noqa: ANN001
@@ -153,7 +158,7 @@ def test_comparing_the_latest_revision_with_the_draft_marks_what_was_added(run_p
             target.version,
             body=target.body + "\n\nBrand new words <script>alert(1)</script>",
         )
-    at = run_page("toolkit", "member")
+    at = open_chapter_tab(run_page("toolkit", "member"), "Revisions")
     assert not at.exception, at.exception
     shown = "\n".join(_markdown(at))
     assert "<ins>Brand new words &lt;script&gt;alert(1)&lt;/script&gt;</ins>" in shown
@@ -172,6 +177,7 @@ def test_comparing_two_revisions_marks_what_was_removed(run_page) -> None:
     at.button(key=f"chapter-workflow-{welcoming_chapter().id}-approve").click().run()
     assert not at.exception, at.exception
     latest = welcoming_chapter().approved_number
+    at = open_chapter_tab(at, "Revisions")
     at.selectbox(key="toolkit-diff-old").set_value(latest - 1)
     at.selectbox(key="toolkit-diff-new").set_value(latest)
     at.run()

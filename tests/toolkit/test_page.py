@@ -12,7 +12,12 @@ from cop.core.db import read_session, write_session
 from cop.toolkit import sections as toolkit_sections
 from cop.toolkit.models import ChapterStatus, Section
 from tests.page_fixtures import markdown_shown, texts, type_markdown
-from tests.toolkit.chapter_helpers import chapter_sections, editors, welcoming_chapter
+from tests.toolkit.chapter_helpers import (
+    chapter_sections,
+    editors,
+    open_chapter_tab,
+    welcoming_chapter,
+)
 
 
 def _labels(at) -> list[str]:  # noqa: ANN001
@@ -138,7 +143,7 @@ def test_cancel_returns_the_section_to_reading_and_forgets_the_typed_text(run_pa
 
 def test_revisions_show_when_they_were_approved_in_the_readers_zone(run_page) -> None:
     """Issue 17, defect 8: the Revisions tab showed raw UTC timestamps."""
-    at = run_page("toolkit", "observer")
+    at = open_chapter_tab(run_page("toolkit", "observer"), "Revisions")
     assert not at.exception, at.exception
     cells = "\n".join(frame.value.astype(str).to_csv() for frame in at.dataframe)
     assert "Approved at" in cells
@@ -149,12 +154,13 @@ def test_chapter_history_tells_what_happened_in_sentences(run_page) -> None:
     chapter = welcoming_chapter()
     at = run_page("toolkit", "member")
     assert "History" in [t.label for t in at.tabs]
+    at = open_chapter_tab(at, "History")
     history = next(df.value for df in at.dataframe if "When" in df.value.columns)
     what = " ".join(history["What"])
     assert f"created the chapter “{chapter.title}”" in what, what
     assert f"of the chapter “{chapter.title}”" in what  # its sections, for those who see the draft
     assert "section.create" not in what and "chapter.create" not in what
-    observer = run_page("toolkit", "observer")
+    observer = open_chapter_tab(run_page("toolkit", "observer"), "History")
     seen = next(df.value for df in observer.dataframe if "When" in df.value.columns)
     assert "the section" not in " ".join(seen["What"])  # the draft's sections stay hidden
 
@@ -162,7 +168,7 @@ def test_chapter_history_tells_what_happened_in_sentences(run_page) -> None:
 def test_a_stale_save_names_the_other_change_by_its_label_and_its_author(run_page) -> None:
     from tests.shell.test_german import choose_language
 
-    chapter = welcoming_chapter()
+    chapter = welcoming_chapter("de")  # a German reader's page opens on the German edition
     with read_session() as session:
         section = session.exec(
             select(Section).where(Section.chapter_id == chapter.id, Section.kind == "free_text")
@@ -190,7 +196,7 @@ def test_a_chapter_downloads_as_markdown_on_one_click(run_page) -> None:
     from tests.download_client import links, page_download
 
     chapter = welcoming_chapter()
-    at = run_page("toolkit", "member")
+    at = open_chapter_tab(run_page("toolkit", "member"), "Export")
     assert not at.exception, at.exception
     assert "Prepare the file" not in _labels(at)
     (label,) = [name for name in links(at) if re.fullmatch(r"Download .+-draft\.md", name)]
@@ -201,4 +207,23 @@ def test_a_chapter_downloads_as_markdown_on_one_click(run_page) -> None:
     assert answer.text.startswith("# ") and chapter.title in answer.text
     at.selectbox(key=f"chapter-export-format-{chapter.id}").set_value("pdf").run()
     assert "Prepare the file" in _labels(at)
-    assert not [name for name in links(at) if name.startswith("Download ")]
+    # The chapter's only link is gone (the published website's zip is not the chapter's).
+    assert not [n for n in links(at) if n.startswith("Download ") and "website" not in n]
+
+
+def test_only_the_open_tab_of_a_chapter_is_drawn(run_page) -> None:
+    """The draft's sections are drawn, not the comparison, the export or the history behind
+    their tabs (a click on a tab draws it): the chapter page was the slowest click."""
+    at = run_page("toolkit", "member")
+    assert not at.exception, at.exception
+    assert at.tabs[0].label == "Draft" and [t.label for t in at.tabs][1:] == [
+        "Revisions",
+        "Export",
+        "History",
+    ]
+    frames = [df.value.columns for df in at.dataframe]
+    assert not any("When" in columns or "Approved at" in columns for columns in frames)
+    assert not [s for s in at.selectbox if s.key and s.key.startswith("toolkit-diff")]
+    at = open_chapter_tab(at, "History")
+    assert any("When" in df.value.columns for df in at.dataframe)
+    assert not [b for b in at.button if b.key and b.key.endswith("-submit")]  # the draft's own

@@ -32,6 +32,8 @@ from cop.toolkit.service import STATUS_LABELS, ChapterDetail
 from cop.toolkit.ui.editions import FORMAT_LABELS
 from cop.toolkit.ui.sections import draft_page, draw_blocks
 
+TAB_KEY = "toolkit_chapter_view"
+
 
 def chapter_page(actor: Actor, chapter_id: int) -> None:
     _ = translator(actor.language)
@@ -47,31 +49,38 @@ def chapter_page(actor: Actor, chapter_id: int) -> None:
         else _("no approved revision yet")
     )
     st.caption(f"{plain(detail.community.name)} · {status} · {published}")
-    if detail.sees_draft:
-        editor, review, export, past = st.tabs(
-            [_("Draft"), _("Revisions"), _("Export"), _("History")]
-        )
-        with editor:
-            _workflow(actor, detail)
-            draft_page(actor, detail)
-    else:
-        reading, review, export, past = st.tabs(
-            [_("Approved text"), _("Revisions"), _("Export"), _("History")]
-        )
-        with reading:
-            if detail.published is None:
+    # Only the open tab is drawn: the draft alone is dozens of elements, and the comparison,
+    # the export and the history each read the database again (``st.tabs`` with a key and
+    # ``on_change="rerun"`` knows which tab is open).
+    first = _("Draft") if detail.sees_draft else _("Approved text")
+    text, review, export, past = st.tabs(
+        [first, _("Revisions"), _("Export"), _("History")],
+        key=f"{TAB_KEY}-{'draft' if detail.sees_draft else 'approved'}",
+        on_change="rerun",
+    )
+    if text.open:
+        with text:
+            if detail.sees_draft:
+                _workflow(actor, detail)
+                draft_page(actor, detail)
+            elif detail.published is None:
                 st.info(_("This chapter has no approved revision yet."))
             else:
                 draw_blocks(
                     Document.from_json(detail.published.document).blocks[1:], actor.language
                 )
-    with review:
-        _revisions(actor, detail)
-    with export:
-        _chapter_export(actor, detail)
-    with past:
-        entries = read(toolkit.chapter_history, actor, chapter.id, reader_language=actor.language)
-        history_table(actor, entries or [])
+    if review.open:
+        with review:
+            _revisions(actor, detail)
+    if export.open:
+        with export:
+            _chapter_export(actor, detail)
+    if past.open:
+        with past:
+            entries = read(
+                toolkit.chapter_history, actor, chapter.id, reader_language=actor.language
+            )
+            history_table(actor, entries or [])
 
 
 def _workflow(actor: Actor, detail: ChapterDetail) -> None:

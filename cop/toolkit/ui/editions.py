@@ -44,7 +44,7 @@ def edition_picker(actor: Actor) -> Toolkit | None:
     if st.session_state.get(NEXT_EDITION_KEY) in by_id:
         st.session_state[EDITION_KEY] = st.session_state.pop(NEXT_EDITION_KEY)
     if st.session_state.get(EDITION_KEY) not in by_id:
-        st.session_state[EDITION_KEY] = editions[0].id
+        st.session_state[EDITION_KEY] = _first_to_show(editions, actor.language).id
     chosen = st.selectbox(
         _("Edition"),
         list(by_id),
@@ -52,6 +52,12 @@ def edition_picker(actor: Actor) -> Toolkit | None:
         format_func=lambda i: f"{by_id[i].title} ({by_id[i].year})",
     )
     return by_id[chosen]
+
+
+def _first_to_show(editions: list[Toolkit], language: str) -> Toolkit:
+    """The newest edition; of the newest year's editions, the one in the reader's language."""
+    newest = [e for e in editions if e.year == editions[0].year]
+    return next((e for e in newest if e.language == language), editions[0])
 
 
 def edition_form(actor: Actor, edition: Toolkit | None) -> None:
