@@ -83,7 +83,7 @@ def _day_event(
     event.add("sequence", max(version - 1, 0))
     event.add("summary", summary)
     event.add("dtstart", day)
-    event.add("dtend", day + timedelta(days=1))  # type: ignore[operator]
+    event.add("dtend", day + timedelta(days=1))  # type: ignore[operator]  # a due date is a date; the parameter is typed object for milestones' optional dates
     event.add("transp", "TRANSPARENT")  # a due date does not make the person busy
     event.add("url", link)
     return event

@@ -216,10 +216,10 @@ def map_data(
             country=org.country,
             latitude=org.latitude,
             longitude=org.longitude,
-            communities=tuple(sorted(member_of.get(org.id, ()))),  # type: ignore[arg-type]
-            hosted=hosted.get(org.id, 0),  # type: ignore[arg-type]
-            visits=visits.get(org.id, 0),  # type: ignore[arg-type]
-            practices=runs.get(org.id, 0),  # type: ignore[arg-type]
+            communities=tuple(sorted(member_of.get(org.id, ()))),  # type: ignore[arg-type]  # org.id of a stored row is never None
+            hosted=hosted.get(org.id, 0),  # type: ignore[arg-type]  # org.id of a stored row is never None
+            visits=visits.get(org.id, 0),  # type: ignore[arg-type]  # org.id of a stored row is never None
+            practices=runs.get(org.id, 0),  # type: ignore[arg-type]  # org.id of a stored row is never None
         )
         for org in session.exec(
             select(Organisation)

@@ -115,7 +115,7 @@ def claim(
             return []
         # Compare and set: a row claimed since the read above is not taken again.
         taken = session.execute(take.where(col(OutboxMessage.id).in_(ids), *_due(now)))
-        if not taken.rowcount:  # type: ignore[attr-defined]
+        if not taken.rowcount:  # type: ignore[attr-defined]  # an UPDATE's CursorResult has rowcount; Result's stub does not say so
             return []
         ids = list(
             session.exec(
@@ -130,7 +130,7 @@ def claim(
         select(OutboxMessage).where(col(OutboxMessage.id).in_(ids)).order_by(col(OutboxMessage.id))
     ).all()
     return [
-        Claimed(m.id, m.to_address, m.subject, m.body_text, m.body_html, list(m.parts))  # type: ignore[arg-type]
+        Claimed(m.id, m.to_address, m.subject, m.body_text, m.body_html, list(m.parts))  # type: ignore[arg-type]  # ids of stored rows are never None
         for m in rows
     ]
 

@@ -77,7 +77,7 @@ def drop_unsent(session: Session, to_address: str) -> int:
             col(OutboxMessage.sent_at).is_(None),
         )
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]  # an UPDATE's CursorResult has rowcount; Result's stub does not say so
 
 
 def status(message: OutboxMessage) -> str:

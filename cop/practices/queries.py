@@ -243,7 +243,7 @@ def practice_history(session: Session, actor: Actor, practice_id: Any) -> list[E
         session,
         "practice",
         practice.id,
-        parts={"practice_image": images},  # type: ignore[dict-item]
+        parts={"practice_image": images},  # type: ignore[dict-item]  # ids of stored rows are never None
     )
     return history.describe(session, events)
 

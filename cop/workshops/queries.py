@@ -403,7 +403,7 @@ def workshop_detail(session: Session, actor: Actor, workshop_id: Any) -> Worksho
                 "workshop",
                 workshop.id,
                 parts={
-                    table.__tablename__: _part_ids(session, table, workshop.id)  # type: ignore[misc]
+                    table.__tablename__: _part_ids(session, table, workshop.id)  # type: ignore[misc]  # __tablename__ is a declared_attr to mypy, a str at run time
                     for table in (AgendaItem, Attendance, Outcome, Attachment)
                 },
             ),

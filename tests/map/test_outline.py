@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # ISO 3166-1 alpha-2 to the outline's country names (Natural Earth's short names).
 COUNTRY_NAMES = {
+    "AT": "Austria",
     "BE": "Belgium",
     "CZ": "Czechia",
     "DE": "Germany",
@@ -23,9 +24,12 @@ COUNTRY_NAMES = {
     "GR": "Greece",
     "HR": "Croatia",
     "IT": "Italy",
+    "LV": "Latvia",
     "NL": "Netherlands",
+    "NO": "Norway",
     "PL": "Poland",
     "PT": "Portugal",
+    "SE": "Sweden",
 }
 
 
