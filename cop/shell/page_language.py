@@ -13,6 +13,14 @@ import streamlit as st
 
 from cop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
+# Keyboard focus always shows (WCAG 2.4.7, issue 23): some of Streamlit's buttons and tabs set
+# ``outline: none`` and draw nothing instead. It rides in the same element as the script, as
+# every element costs every page run.
+FOCUS_STYLE = (
+    "<style>:where(button, a, summary, textarea, [role=tab], [role=menuitem], [tabindex]):focus-visible"
+    " { outline: 2px solid #285f63 !important; outline-offset: 2px !important; }</style>"
+)
+
 
 def language_script(language: str | None) -> str:
     """The script for ``language`` (a known code only: nothing typed reaches it)."""
@@ -22,4 +30,4 @@ def language_script(language: str | None) -> str:
 
 def mark_page_language(language: str | None, *, in_sidebar: bool = True) -> None:
     where = st.sidebar if in_sidebar else st.container()
-    where.html(language_script(language), unsafe_allow_javascript=True)
+    where.html(language_script(language) + FOCUS_STYLE, unsafe_allow_javascript=True)
