@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape
 
 from cop.core.i18n import N_, translator
 from cop.export.document import xml_safe
-from cop.export.key_results import KeyResults
+from cop.export.key_results import SCORE, KeyResults, number_text
 
 # Each reaches at least 4.5:1 against white and against its own tint (checked by a test).
 PALETTE = (
@@ -367,7 +367,12 @@ def _marker(x: float, top: float) -> str:
 
 
 def _scores(
-    results: KeyResults, colour: str, x: float, y: float, _: Callable[[str], str]
+    results: KeyResults,
+    colour: str,
+    x: float,
+    y: float,
+    _: Callable[[str], str],
+    language: str = "en",
 ) -> tuple[list[str], float]:
     out = [
         _t(
@@ -416,7 +421,17 @@ def _scores(
         out.append(_rect(x, row_y + 17, track * max(0.0, min(mean, 4.0)) / 4, 9, colour, rx=4))
         if first is not None:
             out.append(_marker(x + track * max(0.0, min(first, 4.0)) / 4, row_y + 14))
-        out.append(_t(x + PANEL, row_y + 26, f"{mean:.1f}", 12, INK, bold=True, anchor="end"))
+        out.append(
+            _t(
+                x + PANEL,
+                row_y + 26,
+                number_text(mean, language, SCORE),
+                12,
+                INK,
+                bold=True,
+                anchor="end",
+            )
+        )
         row_y += 36
     if len(results.scores_by_standard) > 10:
         more = len(results.scores_by_standard) - 10
@@ -489,8 +504,12 @@ def text_alternative(results: KeyResults, language: str = "en") -> str:
     if results.scores_by_standard:
         firsts = [*results.first_scores, *[None] * len(results.scores_by_standard)]
         scores = "; ".join(
-            f"{title} {mean:.1f}"
-            + (" " + _("(first {score})").format(score=f"{first:.1f}") if first is not None else "")
+            f"{title} {number_text(mean, language, SCORE)}"
+            + (
+                " " + _("(first {score})").format(score=number_text(first, language, SCORE))
+                if first is not None
+                else ""
+            )
             for (title, mean, _n), first in zip(results.scores_by_standard, firsts, strict=False)
         )
         parts.append(
@@ -551,7 +570,7 @@ def infographic_svg(
     body += _map(results, colour, outline, right, row + 26, PANEL, 190, _)
     row += 236
     status, status_height = _by_status(results, colour, MARGIN, row, _)
-    scores, scores_height = _scores(results, colour, right, row, _)
+    scores, scores_height = _scores(results, colour, right, row, _, language)
     body += status + scores
     row += max(status_height, scores_height) + 12
     body.append(

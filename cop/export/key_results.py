@@ -6,7 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from cop.core.i18n import N_
+from babel.numbers import format_decimal
+
+from cop.core.i18n import DEFAULT_LANGUAGE, N_
+
+
+def number_text(value: float, language: str = DEFAULT_LANGUAGE, pattern: str = "#,##0") -> str:
+    """A figure with ``language``'s grouping and decimal signs (12,345 / 12.345; with
+    ``pattern`` "#,##0.0" a score: 2.7 / 2,7)."""
+    return format_decimal(value, format=pattern, locale=language)
+
+
+SCORE = "#,##0.0"  # a self-assessment score: one decimal
 
 
 @dataclass
@@ -43,30 +54,37 @@ class KeyResults:
         default_factory=list
     )  # member city, latitude, longitude
 
-    def figures(self, _: Callable[[str], str] = str) -> list[tuple[str, str]]:
-        """Label and value of each figure, as the chapter's table shows them (``_`` translates)."""
+    def figures(
+        self, _: Callable[[str], str] = str, language: str = DEFAULT_LANGUAGE
+    ) -> list[tuple[str, str]]:
+        """Label and value of each figure, as the chapter's table shows them (``_`` translates;
+        numbers with ``language``'s grouping and decimal signs: 2.7 / 2,7)."""
+
+        def number(value: float, pattern: str = "#,##0") -> str:
+            return number_text(value, language, pattern)
+
         rows = [
-            (_(N_("Workshops and visits held")), f"{self.workshops_held:,}"),
-            (_(N_("Study visits among them")), f"{self.study_visits:,}"),
-            (_(N_("Workshops planned")), f"{self.workshops_planned:,}"),
-            (_(N_("Attendances")), f"{self.attendances:,}"),
-            (_(N_("Different participants")), f"{self.participants:,}"),
-            (_(N_("Cities taking part")), f"{self.cities:,}"),
-            (_(N_("Cities that hosted")), f"{self.host_cities:,}"),
-            (_(N_("Joint actions")), f"{self.actions:,}"),
-            (_(N_("Actions done")), f"{self.actions_done:,}"),
-            (_(N_("Actions overdue")), f"{self.actions_overdue:,}"),
-            (_(N_("Practice examples")), f"{self.practices:,}"),
+            (_(N_("Workshops and visits held")), number(self.workshops_held)),
+            (_(N_("Study visits among them")), number(self.study_visits)),
+            (_(N_("Workshops planned")), number(self.workshops_planned)),
+            (_(N_("Attendances")), number(self.attendances)),
+            (_(N_("Different participants")), number(self.participants)),
+            (_(N_("Cities taking part")), number(self.cities)),
+            (_(N_("Cities that hosted")), number(self.host_cities)),
+            (_(N_("Joint actions")), number(self.actions)),
+            (_(N_("Actions done")), number(self.actions_done)),
+            (_(N_("Actions overdue")), number(self.actions_overdue)),
+            (_(N_("Practice examples")), number(self.practices)),
         ]
         if self.average_progress is not None:
             rows.append(
-                (_(N_("Average progress of open actions")), f"{self.average_progress:.0f} %")
+                (_(N_("Average progress of open actions")), f"{number(self.average_progress)} %")
             )
         if self.average_score is not None:
             rows.append(
                 (
                     _(N_("Average self-assessment score (0-4, shared scores)")),
-                    f"{self.average_score:.1f}",
+                    number(self.average_score, SCORE),
                 )
             )
         return rows

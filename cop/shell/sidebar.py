@@ -51,6 +51,12 @@ def _keep_community(widget: str) -> None:
     st.session_state[COMMUNITY_KEY] = st.session_state[widget]
 
 
+WRAP_LINKS = (
+    "<style>[data-testid=stMain] [data-testid=stPageLink] a span"
+    "{white-space:normal;overflow-wrap:anywhere}</style>"
+)
+
+
 def draw_sidebar(actor: Actor) -> None:
     """Who is signed in, the community switcher and sign-out, on every page."""
     _ = translator(actor.language)
@@ -85,6 +91,9 @@ def draw_sidebar(actor: Actor) -> None:
             ).format(n=unread)
         st.caption(signed_in)
         st.button(_("Sign out"), on_click=sign_out, key="cop_sign_out", icon=":material/logout:")
+        # Streamlit draws a page link's label on one line and cuts it at the edge: on a phone
+        # "Study visit to Lisbon · Dec 30, 20" lost its date. Links in the page wrap instead.
+        st.html(WRAP_LINKS)
     mark_page_language(actor.language)
 
 

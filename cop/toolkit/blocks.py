@@ -177,7 +177,7 @@ def _key_results(
     results = key_results(session, actor, community.id)  # type: ignore[arg-type]
     _ = translator(language)
     blocks: list[Block] = [
-        Table([_("Figure"), _("Value")], [list(row) for row in results.figures(_)])
+        Table([_("Figure"), _("Value")], [list(row) for row in results.figures(_, language)])
     ]
     if with_charts and settings.get("chart", True):
         png, svg, alt = infographic(results, language)

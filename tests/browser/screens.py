@@ -8,6 +8,7 @@ address, then tabs and view switches by their (translated) names.
 
     .venv/bin/python -m tests.browser.screens            # everything (about 200 pictures)
     .venv/bin/python -m tests.browser.screens actions    # only states whose name contains "actions"
+    .venv/bin/python -m tests.browser.screens map,home facilitator   # several states, one role
 """
 
 from __future__ import annotations
@@ -66,6 +67,14 @@ def _edit_first_section(page: Page, _: Callable[[str], str]) -> None:
     wait_idle(page)
 
 
+def _make_calendar_address(page: Page, _: Callable[[str], str]) -> None:
+    main = page.get_by_test_id("stMain")
+    make = main.get_by_role("button", name=_("Make my calendar address"))
+    if make.count():  # made in an earlier language or width: the panel shows it already
+        make.click()
+        wait_idle(page)
+
+
 EVERY_ROLE = [
     State("home", "home"),
     State("actions-table", "actions", choose="Table"),
@@ -94,6 +103,7 @@ FACILITATOR = [
     State("search-results", "search", then=_search),
     State("organisations", "organisations"),
     State("profile", "profile"),
+    State("profile-calendar-address", "profile", then=_make_calendar_address),
 ]
 ADMIN = [
     State(f"admin-{tab.lower().replace(' & ', '-').replace(' ', '-')}", "admin", choose=tab)
@@ -127,6 +137,10 @@ def _open(page: Page, base_url: str, state: State, _: Callable[[str], str]) -> N
     # By address (signed in by the cookie): on a phone the sidebar with the links is folded away.
     page.goto(f"{base_url}/{state.address or ('' if state.page == 'home' else state.page)}")
     wait_idle(page)
+    # The page first draws signed out while the sign-in cookie is read back: wait for the
+    # sidebar's sign-out (there, folded or not, once signed in), else the picture is the landing page.
+    page.locator(".st-key-cop_sign_out").wait_for(state="attached", timeout=60_000)
+    wait_idle(page)
     if state.choose:
         main = page.get_by_test_id("stMain")
         tab = main.get_by_role("tab", name=_(state.choose), exact=True)
@@ -155,6 +169,12 @@ def _sign_in(page: Page, base_url: str, username: str) -> None:
 def _photograph(page: Page, target: Path, width: int, height: int) -> None:
     """The whole page: Streamlit scrolls inside its main area, so the window grows to fit it."""
     page.evaluate("document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
+    wide = page.evaluate(
+        "Math.max(document.documentElement.scrollWidth,"
+        " document.querySelector('[data-testid=stMain]').scrollWidth)"
+    )
+    if wide > width:  # UX.md: no sideways scrolling of the page
+        print(f"{target.name}: the page is {wide} px wide in a {width} px window")
     tall = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
     page.set_viewport_size({"width": width, "height": max(height, min(int(tall), 8000))})
     wait_idle(page)
@@ -162,7 +182,8 @@ def _photograph(page: Page, target: Path, width: int, height: int) -> None:
     page.set_viewport_size({"width": width, "height": height})
 
 
-def main(only: str = "") -> int:
+def main(only: str = "", role_only: str = "") -> int:
+    wanted = [part for part in only.split(",") if part] or [""]
     OUT.mkdir(parents=True, exist_ok=True)
     started, taken = time.perf_counter(), 0
     with tempfile.TemporaryDirectory(prefix="cop-screens-") as folder:
@@ -174,7 +195,9 @@ def main(only: str = "") -> int:
                     _set_language(server.database_url, language)
                     _ = translator(language)
                     for role, states in ROLES.items():
-                        chosen = [s for s in states if only in s.name]
+                        if role_only and role != role_only:
+                            continue
+                        chosen = [s for s in states if any(w in s.name for w in wanted)]
                         if not chosen:
                             continue
                         for width_name, (width, height) in WIDTHS.items():
@@ -198,4 +221,4 @@ def main(only: str = "") -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else ""))
+    sys.exit(main(*sys.argv[1:3]))

@@ -32,6 +32,8 @@ def test_the_map_draws_the_shipped_outline_and_lists_the_demo_cities(run_page) -
         places["Name"]
     )
     assert "Map" in texts(at)
+    # A country by its name in the reader's language, never its code.
+    assert {"Belgium", "Greece"} <= set(places["Country"]) and "GR" not in set(places["Country"])
 
 
 def test_an_observer_does_not_see_the_private_communitys_cities(run_page) -> None:

@@ -149,3 +149,10 @@ def test_home_says_a_due_parent_s_progress_comes_from_its_sub_actions(run_page, 
     assert not at.exception
     lines = [line for line in texts(at).splitlines() if title in line]
     assert lines and "10 % (from 3 sub-actions)" in lines[0], lines
+
+
+def test_links_in_the_page_wrap_instead_of_being_cut_at_the_edge_of_a_phone(run_page) -> None:
+    """Streamlit draws a page link on one line and cuts it (a workshop's date lost on a phone)."""
+    at = run_page("home", "facilitator")
+    styles = [h.proto.body for h in at.get("html")]
+    assert any("stPageLink" in s and "white-space:normal" in s for s in styles), styles

@@ -47,10 +47,13 @@ def test_every_section_of_the_draft_is_drawn_in_one_run_without_a_click(run_page
     assert labels == ["Edit"] * len(sections)
 
 
-def test_icon_buttons_of_a_section_have_a_label_or_a_tooltip(run_page) -> None:
+def test_buttons_of_a_section_say_what_they_do_in_words_not_only_an_icon(run_page) -> None:
     at = run_page("toolkit", "member")
-    unnamed = [b.key for b in at.button if not b.label and not b.help]
+    unnamed = [b.key for b in at.button if not b.label]  # a phone shows no tooltip
     assert unnamed == [], unnamed
+    moves = [b for b in at.button if b.key and b.key.endswith(("-up", "-down"))]
+    assert moves and {b.label for b in moves} == {"Move up", "Move down"}
+    assert all(b.help for b in moves)
 
 
 def test_edit_opens_only_that_sections_form_and_save_stores_it(run_page) -> None:

@@ -279,3 +279,24 @@ def test_html_markdown_and_the_site_carry_the_same_svg_and_its_alternative(demo_
     name = figures[0].rsplit("/", 1)[1]
     shown = [p for p in pages if name in p]
     assert shown and re.search(rf'<img src="[^"]*{re.escape(name)}" alt="Key results of', shown[0])
+
+
+def test_the_figures_table_writes_numbers_as_the_readers_language_does() -> None:
+    results = KeyResults("Welcome", attendances=12345, average_score=2.7, average_progress=28.4)
+    english = dict(results.figures(str, "en"))
+    german = dict(results.figures(str, "de"))
+    score = "Average self-assessment score (0-4, shared scores)"
+    assert (english["Attendances"], english[score]) == ("12,345", "2.7")
+    assert (german["Attendances"], german[score]) == ("12.345", "2,7")
+    assert german["Average progress of open actions"] == "28 %"
+
+
+def test_the_german_infographic_writes_scores_with_a_decimal_comma() -> None:
+    results = _results()
+    mean = results.scores_by_standard[0][1]
+    german, english = f"{mean:.1f}".replace(".", ","), f"{mean:.1f}"
+    root = _svg(results, "de")
+    assert german in _words(root) and english not in _words(root)
+    desc = root.find(f"{SVG}desc")
+    assert desc is not None and german in (desc.text or "")
+    assert english in _words(_svg(results, "en"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
+from babel import Locale
 
 from cop.communities.people import KIND_LABELS
 from cop.core.i18n import translator
@@ -225,6 +226,11 @@ def _place_card(actor: Actor, place: Place, data: MapData) -> None:
                 record_link("practices", p.title, p.id)
 
 
+def _country(code: str, language: str) -> str:
+    """The country's name in the reader's language ("Griechenland"), not its code ("GR")."""
+    return Locale.parse(language).territories.get(code.upper(), code) if code else ""
+
+
 def _places_table(actor: Actor, data: MapData) -> None:
     """The text alternative: every place with its country and counts, and the records as links."""
     _ = translator(actor.language)
@@ -234,7 +240,7 @@ def _places_table(actor: Actor, data: MapData) -> None:
             {
                 _("Name"): p.name,
                 _("Kind"): _(KIND_LABELS.get(p.kind, p.kind)),
-                _("Country"): p.country,
+                _("Country"): _country(p.country, actor.language),
                 _("Communities"): ", ".join(p.communities),
                 _("Hosted"): p.hosted,
                 _("Visited elsewhere"): p.visits,

@@ -202,11 +202,24 @@ def _section_tools(actor: Actor, detail: ChapterDetail, section: Section, index:
         on_click=_open_editor,
         args=(detail.chapter.id, section.id),
     )
-    for direction, icon, disabled, hint in (
-        ("up", ":material/arrow_upward:", index == 1, _("Move up")),
-        ("down", ":material/arrow_downward:", index == count, _("Move down")),
+    for direction, icon, disabled, label, hint in (
+        (
+            "up",
+            ":material/arrow_upward:",
+            index == 1,
+            _("Move up"),
+            _("Move this section one place earlier"),
+        ),
+        (
+            "down",
+            ":material/arrow_downward:",
+            index == count,
+            _("Move down"),
+            _("Move this section one place later"),
+        ),
     ):
-        if row.button("", key=f"{key}-{direction}", icon=icon, disabled=disabled, help=hint):
+        # Named, not only an arrow: a phone has no hover to show a tooltip.
+        if row.button(label, key=f"{key}-{direction}", icon=icon, disabled=disabled, help=hint):
             if submit(
                 key,
                 toolkit_sections.move_section,
