@@ -240,6 +240,8 @@ def _communities(actor: Actor, view: HomeView) -> None:
                         sort=view.months,
                         height=260,
                         alt_text=_("Workshops per month and community"),
+                        color_title=_("Community"),
+                        language=actor.language,
                     )
                 else:
                     st.caption(_("No workshops in the past twelve months."))

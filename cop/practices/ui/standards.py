@@ -25,7 +25,7 @@ from cop.practices import self_assessment, standards
 from cop.practices.models import ReviewStatus, Standard
 from cop.practices.review import STATUS_LABELS, reviews
 from cop.shell.charts import arrow_dataset, show_spec
-from cop.shell.formatting import chart_date_format
+from cop.shell.formatting import chart_date_format, format_date
 from cop.shell.forms import (
     clear_form,
     draw_conflict,
@@ -243,16 +243,46 @@ def trend_spec(rows: list[self_assessment.TrendPoint], language: str) -> dict[st
     }
 
 
-def _heatmap(session: Session, actor: Actor, community_id: int) -> dict[str, Any] | None:
-    """The heatmap's spec with its data, cached as one read (None: no score the actor may see)."""
+def _heatmap(
+    session: Session, actor: Actor, community_id: int
+) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """The heatmap's spec and its figures as rows, cached as one read (None: no score the actor may see)."""
     cells = self_assessment.heatmap(session, actor, community_id)
-    return heatmap_spec(cells, actor.language) if cells else None
+    if not cells:
+        return None
+    return heatmap_spec(cells, actor.language), _figures(cells, actor.language)
+
+
+def _figures(
+    rows: list[self_assessment.HeatmapCell] | list[self_assessment.TrendPoint], language: str
+) -> list[dict[str, Any]]:
+    """A chart's scores as rows for its table: standard, score with its label, date."""
+    _ = translator(language)
+    return [
+        {
+            "city": getattr(row, "city", ""),
+            "standard": f"{row.position}. {row.standard}",
+            "score": f"{row.score} {_(row.label)}",
+            "assessed_on": format_date(row.assessed_on, language),
+        }
+        for row in rows
+    ]
+
+
+def _figure_columns(language: str, *, city: bool) -> dict[str, str]:
+    _ = translator(language)
+    return {
+        **({"city": _("City")} if city else {}),
+        "standard": _("Standard"),
+        "score": _("Score"),
+        "assessed_on": _("Assessed on"),
+    }
 
 
 def self_assessment_tab(actor: Actor, community: Community) -> None:
     """The heatmap; a city's trend and the form to record a score, each drawn when opened."""
     _ = translator(actor.language)
-    spec = read(
+    heatmap = read(
         _heatmap,
         actor,
         community.id,
@@ -266,9 +296,14 @@ def self_assessment_tab(actor: Actor, community: Community) -> None:
             "Scores a city did not share are shown only to that city and the facilitators."
         )
     )
-    if spec:
+    if heatmap:
+        spec, figures = heatmap
         show_spec(
-            spec, alt_text=_("Heatmap of the current score of each city against each standard")
+            spec,
+            alt_text=_("Heatmap of the current score of each city against each standard"),
+            table=figures,
+            columns=_figure_columns(actor.language, city=True),
+            language=actor.language,
         )
     else:
         st.info(_("No scores you may see yet."))
@@ -319,6 +354,9 @@ def _city_trend(actor: Actor, community: Community) -> None:
         show_spec(
             trend_spec(trend, actor.language),
             alt_text=_("Scores of {city} over time").format(city=plain(names[city])),
+            table=_figures(trend, actor.language),
+            columns=_figure_columns(actor.language, city=False),
+            language=actor.language,
         )
     else:
         st.caption(_("No scores of {city} you may see yet.").format(city=plain(names[city])))
