@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+import urllib.error
+import urllib.request
 
 from playwright.sync_api import Page, expect
 
@@ -64,3 +66,20 @@ def wait_for_cookie(page: Page, name: str = "cop_session", timeout: float = 15.0
 
 def assert_no_exception(page: Page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0, page.inner_text("body")[:2000]
+
+
+def http_get(
+    url: str, headers: dict[str, str] | None = None
+) -> tuple[int, str, bytes, dict[str, str]]:
+    """A plain HTTP GET as a calendar program or monitor makes it: status, type, body, headers."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return (
+                response.status,
+                response.headers.get("Content-Type", ""),
+                response.read(),
+                dict(response.headers),
+            )
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type", ""), error.read(), dict(error.headers)

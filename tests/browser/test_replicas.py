@@ -15,14 +15,19 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from icalendar import Calendar
 from playwright.sync_api import expect
+from sqlmodel import select
 
 from cop.accounts import service as accounts
 from cop.backup.demo import load_demo
+from cop.calendars import service as calendars
 from cop.core import db, schema
+from cop.core.permissions import SYSTEM
 from cop.workshops import service as workshops
+from cop.workshops.models import Workshop
 from tests.browser.conftest import DEMO_PASSWORD, start_server, stop_server
-from tests.browser.helpers import open_page, sign_in, wait_idle
+from tests.browser.helpers import http_get, open_page, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
 PG_URL = os.environ.get("COP_TEST_DATABASE_URL", "")
@@ -103,3 +108,61 @@ def test_replicas_share_sign_in_data_and_sign_out(replicas, browser) -> None:
     expect(stale.get_by_role("button", name="Sign in")).to_be_visible()
     fresh.close()
     context.close()
+
+
+def _feed(url: str) -> tuple[int, str, dict[str, Calendar], str]:
+    status, kind, body, headers = http_get(url)
+    events = (
+        {str(e["uid"]): e for e in Calendar.from_ical(body).walk("VEVENT")} if status == 200 else {}
+    )
+    return status, kind, events, headers.get("etag", headers.get("ETag", ""))
+
+
+def test_feed_replicas_serve_the_same_calendar_follow_a_change_and_forget_a_replaced_address(
+    replicas,
+) -> None:
+    """Each replica keeps its own cache of built feeds: a change made anywhere must reach both."""
+    (first, second), engine = replicas
+    with db.write_session(engine) as session:
+        member = accounts.load_actor(session, username="member")
+        assert member is not None
+        token = calendars.new_feed_address(session, member).token
+        planned = session.exec(
+            select(Workshop).where(
+                Workshop.community_id.in_(list(member.roles)),  # type: ignore[attr-defined]
+                Workshop.status == "planned",
+            )
+        ).first()
+        assert planned is not None
+        uid, workshop_id, version = (
+            f"workshop-{planned.id}@cop-workspace",
+            planned.id,
+            planned.version,
+        )
+    paths = [f"{server.url}/feeds/{token}.ics" for server in (first, second)]
+    before = [_feed(url) for url in paths]
+    assert [(status, kind.split(";")[0]) for status, kind, _, _ in before] == [
+        (200, "text/calendar"),
+        (200, "text/calendar"),
+    ]
+    # The same events (the links back differ only by the replica's own address here).
+    assert {u: int(e["sequence"]) for u, e in before[0][2].items()} == {
+        u: int(e["sequence"]) for u, e in before[1][2].items()
+    }
+    assert uid in before[0][2]
+    with db.write_session(engine) as session:
+        workshops.update_workshop(
+            session,
+            SYSTEM,
+            workshop_id,
+            version,
+            title="Moved on one replica's database",
+        )
+    after = [_feed(url) for url in paths]
+    for (_, _, old, _), (status, _, new, _) in zip(before, after, strict=True):
+        assert status == 200
+        assert str(new[uid]["summary"]) == "Moved on one replica's database"
+        assert int(new[uid]["sequence"]) > int(old[uid]["sequence"])
+    with db.write_session(engine) as session:
+        calendars.new_feed_address(session, accounts.load_actor(session, username="member"))
+    assert [_feed(url)[0] for url in paths] == [404, 404]

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import urllib.error
-import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -28,22 +26,9 @@ from cop.publishing import service as publishing
 from cop.workshops import service as workshops
 from cop.workshops.models import Workshop
 from tests.browser.conftest import start_server, stop_server
+from tests.browser.helpers import http_get
 
 pytestmark = pytest.mark.e2e
-
-
-def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, str, bytes, dict[str, str]]:
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return (
-                response.status,
-                response.headers.get("Content-Type", ""),
-                response.read(),
-                dict(response.headers),
-            )
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("Content-Type", ""), error.read(), dict(error.headers)
 
 
 @pytest.fixture(scope="module")
@@ -54,21 +39,21 @@ def engine(demo):  # noqa: ANN001, ANN201
 
 
 def test_published_site_is_served_to_anyone_and_downloads_as_a_zip(demo, engine) -> None:  # noqa: ANN001
-    status, kind, body, _ = _get(f"{demo.url}/published/99/index.html")
+    status, kind, body, _ = http_get(f"{demo.url}/published/99/index.html")
     assert status == 404 and kind.startswith("text/plain")  # no such edition online
-    status, kind, body, _ = _get(f"{demo.url}/published/1/index.html")
+    status, kind, body, _ = http_get(f"{demo.url}/published/1/index.html")
     assert status == 200 and kind.startswith("text/html")  # the demo's, from the first start
     assert b"VALUES toolkit" in body and b"md-search" in body
     publishing.publish(SYSTEM, 1, engine=engine)
-    status, kind, body, _ = _get(f"{demo.url}/published/1/index.html")
+    status, kind, body, _ = http_get(f"{demo.url}/published/1/index.html")
     assert status == 200 and kind.startswith("text/html")
     assert b"VALUES toolkit" in body and b"md-search" in body
-    status, kind, body, _ = _get(f"{demo.url}/published/")
+    status, kind, body, _ = http_get(f"{demo.url}/published/")
     assert kind.startswith("text/html") and b'href="/published/1/index.html"' in body
-    status, kind, body, headers = _get(f"{demo.url}/published/1.zip")
+    status, kind, body, headers = http_get(f"{demo.url}/published/1.zip")
     assert kind == "application/zip" and "attachment" in headers.get("content-disposition", "")
     assert "index.html" in zipfile.ZipFile(io.BytesIO(body)).namelist()
-    status, kind, body, _ = _get(f"{demo.url}/published/1/../../_stcore/health")
+    status, kind, body, _ = http_get(f"{demo.url}/published/1/../../_stcore/health")
     assert b"VALUES toolkit" not in body  # a path cannot climb out of the site
 
 
@@ -96,11 +81,11 @@ def test_feed_is_served_as_text_calendar_follows_changes_and_a_replaced_address_
     with write_session(engine) as s:
         token = calendars.new_feed_address(s, member).token
     url = f"{demo.url}/feeds/{token}.ics"
-    status, kind, body, headers = _get(url)
+    status, kind, body, headers = http_get(url)
     assert status == 200 and kind.startswith("text/calendar")
     events = {str(e["uid"]): e for e in Calendar.from_ical(body).walk("VEVENT")}
     assert events
-    status, _, _, _ = _get(url, {"If-None-Match": headers["etag"]})
+    status, _, _, _ = http_get(url, {"If-None-Match": headers["etag"]})
     assert status == 304
     with read_session(engine) as s:
         w = s.exec(
@@ -112,13 +97,13 @@ def test_feed_is_served_as_text_calendar_follows_changes_and_a_replaced_address_
     uid = f"workshop-{w.id}@cop-workspace"
     with write_session(engine) as s:
         workshops.update_workshop(s, SYSTEM, w.id, w.version, title=w.title + " (moved)")
-    status, _, body, _ = _get(url, {"If-None-Match": headers["etag"]})
+    status, _, body, _ = http_get(url, {"If-None-Match": headers["etag"]})
     assert status == 200
     moved = {str(e["uid"]): e for e in Calendar.from_ical(body).walk("VEVENT")}[uid]
     assert int(moved["sequence"]) > int(events[uid]["sequence"])
     with write_session(engine) as s:
         calendars.new_feed_address(s, member)
-    status, kind, body, _ = _get(url)
+    status, kind, body, _ = http_get(url)
     assert status == 404 and kind.startswith("text/plain")
 
 
@@ -127,7 +112,7 @@ def test_healthz_says_ok_as_json_and_503_when_the_schema_is_behind(tmp_path: Pat
     # load (two sites published) is not what this test is about.
     server = start_server(tmp_path, {"COP_DEMO": "0"})
     try:
-        status, kind, body, _ = _get(f"{server.url}/healthz")
+        status, kind, body, _ = http_get(f"{server.url}/healthz")
         assert kind.startswith("application/json"), kind
         assert status == 200 and json.loads(body)["status"] == "ok", body
         engine = sa.create_engine(server.database_url)
@@ -136,7 +121,7 @@ def test_healthz_says_ok_as_json_and_503_when_the_schema_is_behind(tmp_path: Pat
                 sa.text("UPDATE alembic_version SET version_num = '0008_notification_templates'")
             )
         engine.dispose()
-        status, kind, body, _ = _get(f"{server.url}/healthz")
+        status, kind, body, _ = http_get(f"{server.url}/healthz")
         assert status == 503 and kind.startswith("application/json")
         found = json.loads(body)
         assert found["status"] == "unavailable" and "run the migrations" in found["reason"]
