@@ -37,7 +37,7 @@ from cop.shell.page_language import mark_page_language
 from cop.shell.session import current_actor, new_cookie, write_cookie
 from cop.shell.session_keys import COOKIE_PENDING
 from cop.shell.sidebar import draw_sidebar, force_password_change
-from cop.shell.sign_in import draw_sign_in
+from cop.shell.sign_in import draw_sign_in, sign_in_from_cookie
 from cop.shell.startup import prepare_workspace
 
 GATE_PASSED = "cop_gate_passed"
@@ -81,6 +81,8 @@ def _check() -> Actor:
     if actor is None:
         asked = hide_page_list()
         if asked is not None and public_spec(asked.url_path) is not None:
+            if sign_in_from_cookie():  # a signed-in reader keeps their navigation here too
+                st.rerun()
             asked.run()  # the accessibility statement: anyone may read it
             st.stop()
     if actor is None and invite:

@@ -125,6 +125,23 @@ def draw_sign_in() -> None:
         _password_form(_)
 
 
+def sign_in_from_cookie() -> bool:
+    """Read the sign-in cookie as the form does, drawing nothing; True when it signed in.
+
+    A page anyone may read (the accessibility statement) is drawn without the form,
+    and the form is where a new session is signed in from its cookie: without this,
+    a signed-in person opening the statement by its address saw it signed out, with
+    no navigation, until they went elsewhere.
+    """
+    authenticator = make_authenticator()
+    try:
+        authenticator.login(location="unrendered", key="sign-in")
+    except LoginError:  # a cookie for a user who may no longer sign in
+        clear_session()
+        return False
+    return bool(st.session_state.get("authentication_status"))
+
+
 def _password_form(_) -> None:  # noqa: ANN001
     authenticator = make_authenticator()
     fields = {
