@@ -254,7 +254,8 @@ function mentionList(editor, id) {
   list.hidden = true;
   area.setAttribute("aria-autocomplete", "list");
   area.setAttribute("aria-controls", list.id);
-  area.setAttribute("aria-expanded", "false");
+  // No aria-expanded: a text area (role textbox) may not carry it (axe: aria-allowed-attr);
+  // the open list is announced through aria-activedescendant on the option in focus.
   const state = { found: [], active: 0, at: null };
 
   const close = () => {
@@ -262,7 +263,6 @@ function mentionList(editor, id) {
     list.replaceChildren();
     state.found = [];
     state.at = null;
-    area.setAttribute("aria-expanded", "false");
     area.removeAttribute("aria-activedescendant");
   };
   const mark = () => {
@@ -305,7 +305,6 @@ function mentionList(editor, id) {
       }),
     );
     list.hidden = false;
-    area.setAttribute("aria-expanded", "true");
     mark();
   };
 
