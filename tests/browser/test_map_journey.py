@@ -16,7 +16,7 @@ from tests.browser.journeys import assert_clean_log, enter, go, main
 
 pytestmark = pytest.mark.e2e
 
-SHAPES = 'svg g[aria-roledescription="shape mark container"] path'
+SHAPES = "svg g.mark-shape path"  # the outline (aria: false: no roles for a picture of borders)
 VISIT = "Study visit to Düsseldorf: welcome points in the neighbourhood"
 
 
