@@ -172,6 +172,10 @@ class Session:
                 self.page_script_hash = forward.new_session.page_script_hash
             elif kind == "delta":
                 delta = forward.delta
+                block = delta.add_block if delta.WhichOneof("type") == "add_block" else None
+                if block is not None and block.WhichOneof("type") == "tab_container":
+                    # Tabs with a key are a widget too: its value is the open tab's label.
+                    run.elements.append(Element("tab_container", block.tab_container))
                 if delta.WhichOneof("type") == "new_element":
                     element = delta.new_element
                     which = element.WhichOneof("type")
@@ -191,6 +195,13 @@ class Session:
 def text_value(element: Element, value: str) -> WidgetState:
     state = WidgetState(id=element.widget_id)
     state.string_value = value
+    return state
+
+
+def open_tab(element: Element, label: str) -> WidgetState:
+    """Open the tab called ``label`` of a keyed ``st.tabs`` (a page draws only its open tab)."""
+    state = WidgetState(id=element.widget_id)
+    state.string_value = label
     return state
 
 

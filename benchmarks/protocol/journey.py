@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from benchmarks.protocol.client import Element, ProtocolError, Run, Session, press, text_value
+from benchmarks.protocol.client import (
+    Element,
+    ProtocolError,
+    Run,
+    Session,
+    open_tab,
+    press,
+    text_value,
+)
 
 Step = Callable[["Person"], Run | float]
 
@@ -114,10 +122,23 @@ def export_chapter(person: Person) -> float:
     """The Toolkit page's one-click Markdown download: the page run, then the file over HTTP."""
     session = person.open()
     started = time.perf_counter()
-    run = _expect(session.rerun("toolkit"), "Download", "export_chapter")
-    button = next((e for e in run.elements if e.kind == "link_button"), None)
+    run = session.rerun("toolkit")
+    tabs = next((e for e in run.elements if e.kind == "tab_container" and e.widget_id), None)
+    if tabs is not None:  # the chapter draws only its open tab: open "Export"
+        run = session.rerun("toolkit", widgets=[open_tab(tabs, "Export")])
+    run = _expect(run, "Download", "export_chapter")
+    # The chapter's file, not the published website's zip above it.
+    button = next(
+        (
+            e
+            for e in run.elements
+            if e.kind == "link_button" and e.label.endswith(".md") and DOWNLOAD.search(e.proto.url)
+        ),
+        None,
+    )
     if button is None or not DOWNLOAD.search(button.proto.url):
-        raise ProtocolError("export_chapter: no download link on the Toolkit page")
+        drawn = ", ".join(f"{e.kind}:{e.label or e.text[:30]}" for e in run.elements)
+        raise ProtocolError(f"export_chapter: no download link on the Toolkit page ({drawn})")
     with urllib.request.urlopen(
         urljoin(person.url + "/", button.proto.url.lstrip("/")), timeout=60
     ) as answer:
