@@ -15,6 +15,7 @@ import pyarrow as pa
 import streamlit as st
 
 from cop.core.i18n import translator
+from cop.shell.text import plain
 
 
 def show_bars(
@@ -70,7 +71,14 @@ def chart_as_table(rows: list[dict[str, Any]], columns: dict[str, str], language
     """
     _ = translator(language)
     with st.expander(_("The chart as a table"), icon=":material/table:"):
-        st.table({title: [row.get(field) for row in rows] for field, title in columns.items()})
+        # st.table reads its text cells as Markdown: names are escaped to show as typed.
+        st.table(
+            {title: [_cell(row.get(field)) for row in rows] for field, title in columns.items()}
+        )
+
+
+def _cell(value: Any) -> Any:
+    return plain(value) if isinstance(value, str) else value
 
 
 def arrow_dataset(rows: list[dict]) -> bytes:

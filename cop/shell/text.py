@@ -40,8 +40,9 @@ def break_bare_links(text: str) -> str:
 def plain(text: object) -> str:
     """``text`` escaped so that Streamlit's Markdown shows it exactly as typed.
 
-    Use it for every user value that reaches a Markdown-reading element or label. Not for
-    selectbox options, table cells or input values: those are shown as they are.
+    Use it for every user value that reaches a Markdown-reading element or label, the cells
+    of ``st.table`` included. Not for selectbox options, ``st.dataframe`` cells or input
+    values: those are shown as they are.
     """
     joined = break_bare_links(str(text))
     return _PUNCTUATION.sub(r"\\\1", joined).replace("\n", "  \n")
