@@ -10,6 +10,8 @@ an older shared score is never passed off as the current one.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
@@ -28,6 +30,22 @@ from cop.workshops.models import Attendance, Workshop, WorkshopKind, WorkshopSta
 HELD = (WorkshopStatus.HELD.value, WorkshopStatus.CLOSED.value)
 DONE = ActionStatus.DONE.value
 CLOSED_ACTION_STATUSES = (ActionStatus.DONE.value, ActionStatus.DROPPED.value)
+
+
+def _member_cities(community_id: int, *columns: Any) -> Any:
+    """``columns`` of the cities whose people are live members of the community."""
+    return (
+        select(*columns)
+        .select_from(Membership)
+        .join(Person, col(Person.id) == Membership.person_id)
+        .join(Organisation, col(Organisation.id) == Person.organisation_id)
+        .where(
+            Membership.community_id == community_id,
+            col(Membership.deleted_at).is_(None),
+            col(Person.deleted_at).is_(None),
+            Organisation.kind == OrganisationKind.CITY,
+        )
+    )
 
 
 def _scalar(session: Session, stmt: sa.Select) -> int:
@@ -80,34 +98,16 @@ def _city_figures(session: Session, community_id: int, results: KeyResults) -> N
     results.city_places = [
         (name, lat, lon)
         for name, lat, lon in session.exec(
-            select(Organisation.name, Organisation.latitude, Organisation.longitude)
-            .distinct()
-            .select_from(Membership)
-            .join(Person, col(Person.id) == Membership.person_id)
-            .join(Organisation, col(Organisation.id) == Person.organisation_id)
-            .where(
-                Membership.community_id == community_id,
-                col(Membership.deleted_at).is_(None),
-                col(Person.deleted_at).is_(None),
-                Organisation.kind == OrganisationKind.CITY,
+            _member_cities(
+                community_id, Organisation.name, Organisation.latitude, Organisation.longitude
             )
+            .distinct()
             .order_by(Organisation.name)
         )
     ]
     results.cities = _scalar(
         session,
-        (
-            select(func.count(func.distinct(Person.organisation_id)))
-            .select_from(Membership)
-            .join(Person, col(Person.id) == Membership.person_id)
-            .join(Organisation, col(Organisation.id) == Person.organisation_id)
-            .where(
-                Membership.community_id == community_id,
-                col(Membership.deleted_at).is_(None),
-                col(Person.deleted_at).is_(None),
-                Organisation.kind == OrganisationKind.CITY,
-            )
-        ),
+        _member_cities(community_id, func.count(func.distinct(Person.organisation_id))),
     )
 
 
