@@ -54,8 +54,10 @@ test: setup system-packages lint
 screens: setup system-packages
 	$(BIN)/python -m tests.browser.screens
 
-# axe-core over every page and state (EN, DE; admin, observer); writes docs/accessibility.json,
-# which the accessibility statement shows. Commit the file after a run.
+# axe-core over every page and state (EN, DE; admin, observer), the published website and the
+# HTML export; writes docs/accessibility.json, which the accessibility statement shows, with a
+# fingerprint of the page code. Rerun and commit the file after any change to a page: a test
+# (tests/accessibility/test_freshness.py) fails until then.
 a11y: setup system-packages
 	CI=true COP_A11Y_FULL=1 COP_A11Y_REPORT=docs/accessibility.json \
 		$(BIN)/python -m pytest -p no:cacheprovider tests/browser/test_accessibility.py

@@ -3,10 +3,15 @@
 ``make a11y`` runs axe-core over every page and state (tests/browser/test_accessibility.py)
 and writes docs/accessibility.json: when, with which rules, and what it found per impact.
 The statement reads that file, so its date and figures are the check's own.
+
+The report also keeps a fingerprint of the code that shapes the pages (``PAGE_SOURCES``): a
+test compares it with the code as it is now and fails, naming ``make a11y``, once a page
+changed after the last check, so the statement never shows a check of pages that are gone.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +19,22 @@ from pathlib import Path
 
 from cop.core.i18n import N_
 
-REPORT = Path(__file__).resolve().parents[2] / "docs" / "accessibility.json"
+ROOT = Path(__file__).resolve().parents[2]
+REPORT = ROOT / "docs" / "accessibility.json"
+# The files that shape what the check looks at: the pages, their screens and the shell, the
+# theme, the published website's generator and assets, the HTML export. Translations and
+# services are left out: they change often and leave the markup as it was.
+PAGE_SOURCES = (
+    "app.py",
+    "pages/*.py",
+    ".streamlit/config.toml",
+    "cop/*/ui/**/*",
+    "cop/shell/**/*",
+    "cop/publishing/generator.py",
+    "cop/publishing/assets/**/*",
+    "cop/export/html.py",
+)
+SOURCE_SUFFIXES = {".py", ".js", ".css", ".html", ".toml"}
 
 # What the automated check cannot see, or Streamlit does and we cannot change (docs/ACCESSIBILITY.md).
 KNOWN_GAPS = (
@@ -60,3 +80,37 @@ def last_check(path: Path = REPORT) -> CheckSummary | None:
         moderate=int(totals.get("moderate", 0)),
         minor=int(totals.get("minor", 0)),
     )
+
+
+def page_sources(root: Path = ROOT) -> list[Path]:
+    """The files of ``PAGE_SOURCES`` under ``root`` (code only: no caches, no licences)."""
+    found = {
+        path
+        for pattern in PAGE_SOURCES
+        for path in root.glob(pattern)
+        if path.is_file()
+        and path.suffix in SOURCE_SUFFIXES
+        and "__pycache__" not in path.relative_to(root).parts
+    }
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def pages_fingerprint(root: Path = ROOT) -> str:
+    """A SHA-256 over the page code's paths and contents, the same on any clone and system.
+
+    Line endings are read as LF, so a checkout that writes CRLF gives the same fingerprint.
+    """
+    digest = hashlib.sha256()
+    for path in page_sources(root):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
+    return digest.hexdigest()
+
+
+def recorded_fingerprint(path: Path = REPORT) -> str | None:
+    """The fingerprint of the page code the last check ran on (None: not recorded)."""
+    try:
+        value = json.loads(path.read_text(encoding="utf-8")).get("pages_fingerprint")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
