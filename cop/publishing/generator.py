@@ -11,7 +11,9 @@ phone. We give it a project written from the document model (not the HTML export
 
 Nothing on a page asks another host for anything: ``theme.font`` is off, the offline
 plugin's iframe shim is the copy shipped here (it would fetch it from unpkg.com), and
-the search index is inlined so the site also works from ``file://``. A hook adds the
+the search index is inlined so the site also works from ``file://``. ``assets/overrides``
+replaces theme templates where accessibility asks (the language switcher names each
+language in that language, marked with ``lang``). A hook adds the
 accent-free spelling of each word to the search index: "dusseldorf" finds "Düsseldorf".
 The generator runs as a subprocess under the process's limit of concurrent exports.
 """
@@ -176,6 +178,7 @@ def write_project(content: SiteContent, root: Path, published_on: str) -> int:
     (docs / "assets").mkdir()
     shutil.copy(ASSETS / "iframe-worker-shim.js", docs / SHIM)
     shutil.copy(ASSETS / "site.css", docs / "assets" / "site.css")
+    shutil.copytree(ASSETS / "overrides", root / "overrides")
     figures: dict[str, bytes] = {}
     taken: set[str] = set()
     nav: list[dict[str, object]] = []
@@ -205,6 +208,8 @@ def write_project(content: SiteContent, root: Path, published_on: str) -> int:
         "copyright": html.escape(f"{licence} · {credits}" if licence else credits),
         "theme": {
             "name": "material",
+            # Our templates over the theme's: the language switcher marks each language's name.
+            "custom_dir": "overrides",
             "language": content.language,
             "font": False,
             "features": ["navigation.top", "search.highlight", "toc.follow"],

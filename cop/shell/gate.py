@@ -87,6 +87,7 @@ def _check() -> Actor:
             st.stop()
     if actor is None and invite:
         draw_invitation_signup(invite)
+        _link_statement()
         st.stop()
     if actor is None:
         draw_sign_in()
@@ -104,7 +105,8 @@ def _browser_language() -> str:
 
 
 def _link_statement() -> None:
-    """Under the sign-in form: the accessibility statement, and the page's language."""
+    """Under the sign-in (or an invitation's sign-up) form, pages without navigation: the
+    accessibility statement, and the page's language."""
     _ = translator(_browser_language())
     try:
         st.page_link(

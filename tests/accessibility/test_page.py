@@ -55,3 +55,35 @@ def test_the_statement_is_in_every_role_s_navigation_and_speaks_german(run_page,
     at = run_page("accessibility", "observer")
     assert "Erklärung zur Barrierefreiheit" in texts(at)
     assert "Bekannte Lücken" in texts(at)
+
+
+def test_the_statement_is_linked_from_every_page_one_sees_signed_out(run_page, demo_db) -> None:
+    """Signed out there is no navigation: the sign-in page and an invitation's sign-up page each
+    link the statement under their form (signed in, it is in every page's navigation above)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from cop.accounts import invitations
+    from cop.accounts import service as accounts
+    from cop.communities import service as communities
+    from cop.core.db import write_session
+
+    def linked(at) -> bool:  # noqa: ANN001
+        return any(
+            link.label == "Accessibility statement" and "accessibility" in str(link.proto.page)
+            for link in at.get("page_link")
+        )
+
+    at = run_page("app", username=None)
+    assert not at.exception, at.exception
+    assert "Sign in" in texts(at) and linked(at), "no link to the statement on the sign-in page"
+    with write_session() as s:
+        admin = accounts.load_actor(s, username="admin")
+        community = communities.get_by_slug(s, admin, "welcoming-culture")
+        issued = invitations.invite(
+            s, admin, community_id=community.id, name="Amira Haddad", email="amira@example.org"
+        )
+    token = parse_qs(urlsplit(issued.link).query)["invite"][0]
+    at = run_page("app", username=None, query={"invite": token})
+    assert not at.exception, at.exception
+    assert "You are invited to" in texts(at)
+    assert linked(at), "no link to the statement on the invitation's sign-up page"

@@ -6,6 +6,7 @@ import io
 import json
 import re
 import zipfile
+from html.parser import HTMLParser
 
 import pytest
 from sqlmodel import select
@@ -181,3 +182,45 @@ def test_folding_drops_accents_and_spells_out_letters_without_one() -> None:
     assert fold("Øresund") == "Oresund"
     assert fold("Straße") == "Strasse"
     assert folded_words("<p>Malmö and Oslo</p>") == ["Malmo"]
+
+
+class _Switcher(HTMLParser):
+    """The language switcher's links: (lang, hreflang, text)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str | None, str | None, str]] = []
+        self._open: dict[str, str | None] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "a" and "md-select__link" in (found.get("class") or ""):
+            self._open = found
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None and data.strip():
+            self.links.append((self._open.get("lang"), self._open.get("hreflang"), data.strip()))
+            self._open = None
+
+
+def test_the_language_switcher_marks_each_language_s_name_with_its_language(
+    demo_db: str,
+) -> None:
+    # The demo publishes its English and German editions, each linking to the other.
+    editions = {e.language: e.toolkit_id for e in _online()}
+    assert set(editions) == {"en", "de"}
+    for language, toolkit_id in editions.items():
+        pages = _pages(_site(toolkit_id))
+        assert f'<html lang="{language}"' in pages["index.html"]
+        for name in ("index.html", next(n for n in pages if n.startswith("chapters/"))):
+            switcher = _Switcher()
+            switcher.feed(pages[name])
+            assert sorted(switcher.links) == [
+                ("de", "de", "Deutsch"),
+                ("en", "en", "English"),
+            ], f"{language} site, {name}: {switcher.links}"
+
+
+def _online() -> list:  # noqa: ANN202
+    with read_session() as s:
+        return list(publishing.online_editions(s))
