@@ -1,9 +1,15 @@
 """Issue 23: no serious or critical WCAG 2.1 A/AA violation found by axe-core on any page and its
-main states, in English and German, as an administrator and as an observer.
+main states, in English and German, as an administrator and as an observer; nor on the
+published toolkit website (served under /published/) and a chapter's HTML export, in English
+and German.
 
 One server for the module and one signed-in browser per role and language; each test walks its
 pages in that browser. A failure lists each rule, element and page. With
 ``COP_A11Y_REPORT=<file>`` (``make a11y``) the counts per state and impact are written there.
+
+On the way, the walk checks that every page's sidebar links the accessibility statement (the
+sign-in page under its form), and that a toolkit edition in the other language is marked
+with its ``lang`` where a page shows it.
 """
 
 from __future__ import annotations
@@ -16,8 +22,12 @@ import pytest
 import sqlalchemy as sa
 from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import expect
 
+from cop.core import db
 from cop.core.i18n import translator
+from cop.core.permissions import SYSTEM
+from cop.toolkit.export import export_chapter
 from tests.browser.accessibility import (
     ADMIN_STATES,
     FULL,
@@ -29,8 +39,8 @@ from tests.browser.accessibility import (
 )
 from tests.browser.conftest import DEMO_PASSWORD, stop_server
 from tests.browser.helpers import wait_for_cookie, wait_idle
-from tests.browser.journeys import demo_server, open_sign_in
-from tests.browser.screens import _open
+from tests.browser.journeys import choose, demo_server, open_sign_in
+from tests.browser.screens import State, _open
 
 pytestmark = pytest.mark.e2e
 
@@ -64,6 +74,22 @@ def a11y_server(tmp_path_factory: pytest.TempPathFactory):
     stop_server(running)
 
 
+def _editions(database_url: str) -> dict[str, tuple[str, int]]:
+    """The demo's editions by language: their title as the picker shows it, and an approved
+    chapter."""
+    engine = sa.create_engine(database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT t.language, t.title, t.year, MIN(c.id) FROM toolkit t"
+                " JOIN chapter c ON c.toolkit_id = t.id AND c.approved_number > 0"
+                " GROUP BY t.id ORDER BY t.id"
+            )
+        ).all()
+    engine.dispose()
+    return {language: (f"{title} ({year})", chapter) for language, title, year, chapter in rows}
+
+
 def _set_language(database_url: str, username: str, language: str) -> None:
     """The person's language as the profile page saves it (the next run reads it)."""
     engine = sa.create_engine(database_url)
@@ -89,10 +115,21 @@ def test_every_page_has_no_serious_or_critical_violation(
         page = context.new_page()
         blocking: list[Finding] = []
         wrong_language: list[str] = []
+        no_statement: list[str] = []
 
-        def check(name: str) -> None:
+        def check(name: str, statement_link: str | None = "navigation") -> None:
             nonlocal blocking
             blocking += tally.check(page, name)
+            # The statement is one click away: in every signed-in page's navigation, under the
+            # sign-in form when signed out.
+            if statement_link is not None:
+                link = (
+                    page.get_by_test_id("stSidebarNav").locator('a[href$="/accessibility"]')
+                    if statement_link == "navigation"
+                    else page.get_by_role("link", name=_("Accessibility statement"), exact=True)
+                )
+                if link.count() == 0:
+                    no_statement.append(name)
             # WCAG 3.1.1: the page says its language (Streamlit's own page says "en"). Our
             # script runs when the sidebar's element mounts, which a busy browser may do late.
             try:
@@ -108,10 +145,10 @@ def test_every_page_has_no_serious_or_critical_violation(
             page.goto(f"{a11y_server.url}/accessibility")
             wait_idle(page)
             assert page.get_by_role("heading", name=_("Accessibility statement")).count() == 1
-            check(f"accessibility signed out [{language}]")
+            check(f"accessibility signed out [{language}]", statement_link=None)
         open_sign_in(page, a11y_server.url)
         if signed_out:
-            check(f"sign-in [{language}]")
+            check(f"sign-in [{language}]", statement_link="form")
         page.get_by_label(_("Username")).fill(role)
         page.get_by_label(_("Password"), exact=True).fill(DEMO_PASSWORD)
         page.get_by_role("button", name=_("Sign in")).click()
@@ -121,11 +158,71 @@ def test_every_page_has_no_serious_or_critical_violation(
         for state in ROLES[role]:
             _open(page, a11y_server.url, state, _)
             check(f"{state.name} [{role}, {language}]")
+        # WCAG 3.1.2: the edition in the other language, chosen on the Toolkit page, is marked
+        # with its language (its title, and the chapter's title and text below).
+        other = next(code for code in LOCALES if code != language)
+        title = _editions(a11y_server.database_url)[other][0]
+        _open(page, a11y_server.url, State("toolkit", "toolkit"), _)
+        choose(page.get_by_test_id("stMain"), _("Edition"), title)
+        marked = page.locator(f'[lang="{other}"]')
+        edition_title = title.rsplit(" (", 1)[0]
+        expect(marked.get_by_role("heading", name=edition_title), "the edition").to_have_count(1)
+        expect(marked.get_by_role("heading", level=3).first, "the chapter").to_be_visible()
+        check(f"toolkit in {other} [{role}, {language}]")
     finally:
         context.close()
+    assert not no_statement, "no link to the accessibility statement on:\n" + "\n".join(
+        no_statement
+    )
     assert not wrong_language, "the page's language is not the reader's:\n" + "\n".join(
         wrong_language
     )
+    assert not blocking, (
+        f"{len(blocking)} serious or critical accessibility violations:\n{describe(blocking)}"
+    )
+
+
+@pytest.mark.parametrize("language", list(LOCALES))
+def test_the_published_website_and_the_html_export_have_no_serious_or_critical_violation(
+    a11y_server, browser, tally: Tally, tmp_path: Path, language: str
+) -> None:
+    """The demo publishes its English and German editions as it loads: the list of websites
+    under /published/, an edition's home, a chapter and a practice example; and the HTML
+    export of a chapter of that edition, opened from the file as a reader does."""
+    _ = translator(language)
+    chapter_id = _editions(a11y_server.database_url)[language][1]
+    engine = db.get_engine(a11y_server.database_url)
+    exported = export_chapter(SYSTEM, chapter_id, "html", engine=engine)
+    html_file = tmp_path / exported.filename
+    html_file.write_bytes(exported.data)
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale=LOCALES[language], reduced_motion="reduce"
+    )
+    blocking: list[Finding] = []
+    try:
+        page = context.new_page()
+
+        def check(name: str) -> None:
+            page.wait_for_load_state("load")
+            assert page.evaluate("document.documentElement.lang") == language, name
+            blocking.extend(tally.check(page, f"{name} [{language}]"))
+
+        page.goto(f"{a11y_server.url}/published/")
+        check("published websites")
+        page.locator(f'li[lang="{language}"] a').first.click()
+        page.locator("ul.cop-chapters a").first.wait_for()
+        check("published website home")
+        page.locator("ul.cop-chapters a").first.click()
+        page.locator("article h1").wait_for()
+        check("published website chapter")
+        practice = page.locator("ul.cop-practices a").first
+        practice.click()
+        page.locator("article .practice").wait_for()
+        check("published website practice example")
+        page.goto(html_file.as_uri())
+        check("HTML export of a chapter")
+    finally:
+        context.close()
     assert not blocking, (
         f"{len(blocking)} serious or critical accessibility violations:\n{describe(blocking)}"
     )

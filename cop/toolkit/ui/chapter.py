@@ -22,6 +22,7 @@ from cop.shell.downloads import download_link
 from cop.shell.formatting import local_time
 from cop.shell.forms import draw_conflict, error_text, errors_banner, read, submit
 from cop.shell.history import history_table
+from cop.shell.page_language import in_language
 from cop.shell.text import heading, plain
 from cop.toolkit import export as toolkit_export
 from cop.toolkit import revisions as toolkit_revisions
@@ -41,7 +42,9 @@ def chapter_page(actor: Actor, chapter_id: int) -> None:
         toolkit.chapter_detail, actor, chapter_id, reader_language=actor.language
     )
     chapter = detail.chapter
-    heading(chapter.title, 3)
+    language = detail.toolkit.language  # the chapter's words are in its edition's language
+    with in_language(language, actor.language, f"chapter-{chapter.id}"):
+        heading(chapter.title, 3)
     status = _(STATUS_LABELS.get(chapter.status, chapter.status))
     published = (
         _("approved revision {n}").format(n=chapter.approved_number)
@@ -66,9 +69,10 @@ def chapter_page(actor: Actor, chapter_id: int) -> None:
             elif detail.published is None:
                 st.info(_("This chapter has no approved revision yet."))
             else:
-                draw_blocks(
-                    Document.from_json(detail.published.document).blocks[1:], actor.language
-                )
+                with in_language(language, actor.language, f"chapter-{chapter.id}-text"):
+                    draw_blocks(
+                        Document.from_json(detail.published.document).blocks[1:], actor.language
+                    )
     if review.open:
         with review:
             _revisions(actor, detail)

@@ -18,6 +18,7 @@ from cop.core.errors import CopError
 from cop.core.i18n import LANGUAGES, translator
 from cop.core.permissions import Actor
 from cop.shell.forms import draw_conflict, error_text, errors_banner, field_error, read, submit
+from cop.shell.page_language import in_language
 from cop.shell.text import heading, markdown, plain
 from cop.toolkit import export as toolkit_export
 from cop.toolkit import service as toolkit
@@ -124,21 +125,24 @@ def edition_form(actor: Actor, edition: Toolkit | None) -> None:
 def edition_overview(actor: Actor, edition: Toolkit) -> list[toolkit.ChapterRow]:
     """Front matter, the chapters with their status, and the admin's tools; returns the chapters."""
     _ = translator(actor.language)
-    heading(edition.title, 2)
-    st.caption(
-        " · ".join(
-            p
-            for p in (
-                str(edition.year),
-                plain(edition.licence),
-                LANGUAGES.get(edition.language, ""),
+    # The edition's own words, marked with its language where it is not the reader's.
+    with in_language(edition.language, actor.language, f"edition-{edition.id}"):
+        heading(edition.title, 2)
+        st.caption(
+            " · ".join(
+                p
+                for p in (
+                    str(edition.year),
+                    plain(edition.licence),
+                    LANGUAGES.get(edition.language, ""),  # the language's own name
+                )
+                if p
             )
-            if p
         )
-    )
     if edition.introduction.strip():
         with st.expander(_("Introduction")):
-            markdown(edition.introduction)
+            with in_language(edition.language, actor.language, f"edition-{edition.id}-intro"):
+                markdown(edition.introduction)
     chapters = read(toolkit.list_chapters, actor, edition.id, reader_language=actor.language)
     if chapters:
         st.dataframe(

@@ -36,6 +36,7 @@ from cop.shell.forms import (
     widget_key,
 )
 from cop.shell.markdown_editor import markdown_editor
+from cop.shell.page_language import in_language
 from cop.shell.text import heading, markdown, plain
 from cop.toolkit import sections as toolkit_sections
 from cop.toolkit.blocks import DEFAULT_TITLES, KIND_LABELS
@@ -167,18 +168,21 @@ def _section_reading(
 ) -> None:
     """The section as readers will see it, with its Edit, move and remove controls."""
     _ = translator(actor.language)
-    heading(f"{index}. {section.title}", 4)
+    language = detail.toolkit.language
+    with in_language(language, actor.language, f"section-{section.id}-title"):
+        heading(f"{index}. {section.title}", 4)
     kind = KIND_LABELS.get(section.kind, section.kind)
     if section.kind != SectionKind.FREE_TEXT and section.title not in (kind, _(kind)):
         st.caption(_(kind))  # what the records add, unless the title says it already
     if can_edit:
         _section_tools(actor, detail, section, index)
     blocks = records.blocks.get(section.id, [])  # type: ignore[arg-type]
-    if section.body.strip():
-        markdown(section.body)
-    elif not blocks:
+    if not section.body.strip() and not blocks:
         st.caption(_("This section has no text yet."))
-    draw_blocks(blocks, actor.language)
+    with in_language(language, actor.language, f"section-{section.id}"):
+        if section.body.strip():
+            markdown(section.body)
+        draw_blocks(blocks, actor.language)
     if (
         section.kind == SectionKind.KEY_RESULTS
         and records.key_results is not None
