@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 import urllib.error
 import urllib.request
+from typing import Any
 
+import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 SETTLE_SECONDS = 0.5
@@ -83,3 +85,13 @@ def http_get(
             )
     except urllib.error.HTTPError as error:
         return error.code, error.headers.get("Content-Type", ""), error.read(), dict(error.headers)
+
+
+def query_rows(database_url: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    """The rows of one read of the server's database, as plain tuples (the engine closed after)."""
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(sa.text(sql), params)]
+    finally:
+        engine.dispose()

@@ -38,7 +38,7 @@ from tests.browser.accessibility import (
     write_report,
 )
 from tests.browser.conftest import DEMO_PASSWORD, stop_server
-from tests.browser.helpers import wait_for_cookie, wait_idle
+from tests.browser.helpers import query_rows, wait_for_cookie, wait_idle
 from tests.browser.journeys import choose, demo_server, open_sign_in
 from tests.browser.screens import State, _open
 
@@ -77,16 +77,12 @@ def a11y_server(tmp_path_factory: pytest.TempPathFactory):
 def _editions(database_url: str) -> dict[str, tuple[str, int]]:
     """The demo's editions by language: their title as the picker shows it, and an approved
     chapter."""
-    engine = sa.create_engine(database_url)
-    with engine.connect() as conn:
-        rows = conn.execute(
-            sa.text(
-                "SELECT t.language, t.title, t.year, MIN(c.id) FROM toolkit t"
-                " JOIN chapter c ON c.toolkit_id = t.id AND c.approved_number > 0"
-                " GROUP BY t.id ORDER BY t.id"
-            )
-        ).all()
-    engine.dispose()
+    rows = query_rows(
+        database_url,
+        "SELECT t.language, t.title, t.year, MIN(c.id) FROM toolkit t"
+        " JOIN chapter c ON c.toolkit_id = t.id AND c.approved_number > 0"
+        " GROUP BY t.id ORDER BY t.id",
+    )
     return {language: (f"{title} ({year})", chapter) for language, title, year, chapter in rows}
 
 

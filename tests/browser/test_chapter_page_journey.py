@@ -7,11 +7,10 @@ import re
 import uuid
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DEMO_PASSWORD
-from tests.browser.helpers import assert_no_exception, wait_idle
+from tests.browser.helpers import assert_no_exception, query_rows, wait_idle
 from tests.browser.journeys import assert_clean_log, choose, click, enter, go, pick_community
 
 pytestmark = pytest.mark.e2e
@@ -22,19 +21,15 @@ COMMUNITY = "Community building and welcoming culture"
 def _draft_sections(database_url: str) -> list[tuple[str, str, str]]:
     """(title, kind, body) of the community's draft sections in the English edition (the one
     the facilitator's page opens on), in order, as stored."""
-    engine = sa.create_engine(database_url)
-    with engine.connect() as conn:
-        rows = conn.execute(
-            sa.text(
-                "SELECT s.title, s.kind, s.body FROM section s"
-                " JOIN chapter c ON c.id = s.chapter_id JOIN community m ON m.id = c.community_id"
-                " JOIN toolkit t ON t.id = c.toolkit_id"
-                " WHERE m.name = :name AND t.language = 'en' AND s.deleted_at IS NULL"
-                " ORDER BY s.position"
-            ),
-            {"name": COMMUNITY},
-        ).all()
-    engine.dispose()
+    rows = query_rows(
+        database_url,
+        "SELECT s.title, s.kind, s.body FROM section s"
+        " JOIN chapter c ON c.id = s.chapter_id JOIN community m ON m.id = c.community_id"
+        " JOIN toolkit t ON t.id = c.toolkit_id"
+        " WHERE m.name = :name AND t.language = 'en' AND s.deleted_at IS NULL"
+        " ORDER BY s.position",
+        name=COMMUNITY,
+    )
     return [(r[0], r[1], r[2]) for r in rows]
 
 
