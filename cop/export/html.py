@@ -188,7 +188,9 @@ def _heading(block: Heading, opens_document: bool) -> str:
 
 def _practice(box: PracticeBox) -> str:
     anchor = f' id="{_e(box.anchor)}"' if box.anchor else ""
-    parts = [f'<section class="practice"{anchor}>', f"<h3>{_e(box.title)}</h3>"]
+    parts = [f'<section class="practice"{anchor}>']
+    if box.title:  # on the published site's practice page the page's own h1 names it
+        parts.append(f"<h3>{_e(box.title)}</h3>")
     if box.facts:
         parts.append(
             "<dl>" + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in box.facts) + "</dl>"
