@@ -10,15 +10,19 @@ blocks follow the records; approval freezes them in a revision.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from babel.dates import format_date as babel_date
+from babel.numbers import format_decimal
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
+from cop.actions.history import STATUSES as ACTION_STATUSES
 from cop.actions.models import Action, ActionStatus
 from cop.communities.models import Community, Organisation, Person
-from cop.core.i18n import translator
+from cop.core.i18n import N_, translator
 from cop.core.markdown import one_per_line
 from cop.core.permissions import Actor
 from cop.core.validation import zone_named
@@ -27,7 +31,11 @@ from cop.export.markdown import escape
 from cop.practices.models import Practice, PracticeOrganisation, ReviewStatus, Standard
 from cop.toolkit.key_results import HELD, cluster_of, infographic, key_results
 from cop.toolkit.models import Chapter, Section, SectionKind, Toolkit
+from cop.workshops.labels import FORMAT_LABELS as WORKSHOP_FORMATS
+from cop.workshops.labels import KIND_LABELS as WORKSHOP_KINDS
 from cop.workshops.models import Attendance, Outcome, OutcomeKind, Workshop, WorkshopStatus
+
+Translate = Callable[[str], str]
 
 KIND_LABELS: dict[str, str] = {
     SectionKind.FREE_TEXT: "Free text",
@@ -38,31 +46,34 @@ KIND_LABELS: dict[str, str] = {
     SectionKind.ACTIONS_SUMMARY: "Actions summary",
     SectionKind.LESSONS_LEARNED: "Lessons learned",
 }
+# A new section's title, in the edition's language (translated when the section is added).
 DEFAULT_TITLES: dict[str, str] = {
-    SectionKind.FREE_TEXT: "About this chapter",
-    SectionKind.STANDARDS: "Standards",
-    SectionKind.PRACTICES: "Practice examples",
-    SectionKind.KEY_RESULTS: "Key results",
-    SectionKind.WORKSHOP_TIMELINE: "Workshops and visits",
-    SectionKind.ACTIONS_SUMMARY: "Joint actions",
-    SectionKind.LESSONS_LEARNED: "Lessons learned",
+    SectionKind.FREE_TEXT: N_("About this chapter"),
+    SectionKind.STANDARDS: N_("Standards"),
+    SectionKind.PRACTICES: N_("Practice examples"),
+    SectionKind.KEY_RESULTS: N_("Key results"),
+    SectionKind.WORKSHOP_TIMELINE: N_("Workshops and visits"),
+    SectionKind.ACTIONS_SUMMARY: N_("Joint actions"),
+    SectionKind.LESSONS_LEARNED: N_("Lessons learned"),
 }
+# Labels in English, written in the edition's language (``translator(toolkit.language)``): a
+# German edition's documents read in German throughout, as their ``lang`` says.
 PRACTICE_FIELDS = (
-    ("summary", "Summary"),
-    ("challenge", "Challenge"),
-    ("goals", "Goals"),
-    ("how_it_works", "How it works"),
-    ("results", "Results"),
-    ("evaluation", "Evaluation"),
-    ("beneficiaries", "Beneficiaries"),
-    ("volunteers_role", "The role of volunteers"),
-    ("funding", "Funding"),
-    ("contact", "Contact"),
+    ("summary", N_("Summary")),
+    ("challenge", N_("Challenge")),
+    ("goals", N_("Goals")),
+    ("how_it_works", N_("How it works")),
+    ("results", N_("Results")),
+    ("evaluation", N_("Evaluation")),
+    ("beneficiaries", N_("Beneficiaries")),
+    ("volunteers_role", N_("The role of volunteers")),
+    ("funding", N_("Funding")),
+    ("contact", N_("Contact")),
 )
 STANDARD_FIELDS = (
-    ("success_factors", "Key success factors"),
-    ("guiding_questions", "Guiding questions"),
-    ("indicators", "Indicators"),
+    ("success_factors", N_("Key success factors")),
+    ("guiding_questions", N_("Guiding questions")),
+    ("indicators", N_("Indicators")),
 )
 
 
@@ -81,7 +92,9 @@ def _ids(value: Any) -> list[int]:
     return [int(v) for v in value if str(v).isdigit()] if isinstance(value, list) else []
 
 
-def _standards(session: Session, community: Community, settings: dict[str, Any]) -> list[Block]:
+def _standards(
+    session: Session, community: Community, settings: dict[str, Any], _: Translate
+) -> list[Block]:
     stmt = select(Standard).where(
         Standard.community_id == community.id,
         col(Standard.deleted_at).is_(None),
@@ -98,19 +111,26 @@ def _standards(session: Session, community: Community, settings: dict[str, Any])
         for name, label in STANDARD_FIELDS:
             text = getattr(standard, name)
             if text.strip():  # typed one per line: a list, not one run-on line
-                blocks.append(Paragraph(f"**{label}**\n\n{one_per_line(text)}"))
-    return blocks or [Paragraph("*No approved standards yet.*")]
+                blocks.append(Paragraph(f"**{_(label)}**\n\n{one_per_line(text)}"))
+    return blocks or [Paragraph("*" + _("No approved standards yet.") + "*")]
 
 
-def _period(practice: Practice) -> str:
+def _period(practice: Practice, _: Translate, language: str) -> str:
+    def month(day: Any) -> str:
+        return babel_date(day, "LLLL yyyy", locale=language)
+
     if practice.started_on and practice.ended_on:
-        return f"{practice.started_on:%B %Y} to {practice.ended_on:%B %Y}"
+        return _("{start} to {end}").format(
+            start=month(practice.started_on), end=month(practice.ended_on)
+        )
     if practice.started_on:
-        return f"since {practice.started_on:%B %Y}"
+        return _("since {start}").format(start=month(practice.started_on))
     return ""
 
 
-def _practices(session: Session, community: Community, settings: dict[str, Any]) -> list[Block]:
+def _practices(
+    session: Session, community: Community, settings: dict[str, Any], _: Translate, language: str
+) -> list[Block]:
     chosen = _ids(settings.get("practice_ids"))
     rows = session.exec(
         select(Practice, Organisation.name)
@@ -136,32 +156,33 @@ def _practices(session: Session, community: Community, settings: dict[str, Any])
         if practice_id not in by_id:
             continue
         practice, city = by_id[practice_id]
+        reached = practice.people_reached
         facts = [
-            ("City", city),
-            ("Implemented with", ", ".join(partners.get(practice_id, []))),
-            ("Period", _period(practice)),
-            ("Regular service", "yes" if practice.is_regular_service else ""),
-            ("People reached", f"{practice.people_reached:,}" if practice.people_reached else ""),
-            ("Themes", ", ".join(practice.themes)),
-            ("Target groups", ", ".join(practice.target_groups)),
+            (_("City"), city),
+            (_("Implemented with"), ", ".join(partners.get(practice_id, []))),
+            (_("Period"), _period(practice, _, language)),
+            (_("Regular service"), _("yes") if practice.is_regular_service else ""),
+            (_("People reached"), format_decimal(reached, locale=language) if reached else ""),
+            (_("Themes"), ", ".join(practice.themes)),
+            (_("Target groups"), ", ".join(practice.target_groups)),
         ]
         fields = [
-            (label, getattr(practice, name))
+            (_(label), getattr(practice, name))
             for name, label in PRACTICE_FIELDS
             if getattr(practice, name).strip()
         ]
         # Transferability in two labelled parts: how it continues to be funded, and what
         # another city would need (they were one unlabelled text).
         if practice.continuation_funding.strip():
-            fields.append(("How it is funded from now on", practice.continuation_funding))
+            fields.append((_("How it is funded from now on"), practice.continuation_funding))
         if practice.transfer_needs.strip():
             fields.append(
-                ("Transferability: what another city would need", practice.transfer_needs)
+                (_("Transferability: what another city would need"), practice.transfer_needs)
             )
         if practice.links:
-            fields.append(("Links", "\n".join(f"- <{link}>" for link in practice.links)))
+            fields.append((_("Links"), "\n".join(f"- <{link}>" for link in practice.links)))
         blocks.append(PracticeBox(practice.title, [(k, v) for k, v in facts if v], fields))
-    return blocks or [Paragraph("*No approved practices selected yet.*")]
+    return blocks or [Paragraph("*" + _("No approved practices selected yet.") + "*")]
 
 
 def _key_results(
@@ -187,7 +208,9 @@ def _key_results(
     return blocks
 
 
-def _timeline(session: Session, community: Community, settings: dict[str, Any]) -> list[Block]:
+def _timeline(
+    session: Session, community: Community, settings: dict[str, Any], _: Translate
+) -> list[Block]:
     statuses = list(HELD) + (
         [WorkshopStatus.PLANNED.value] if settings.get("include_planned") else []
     )
@@ -218,19 +241,20 @@ def _timeline(session: Session, community: Community, settings: dict[str, Any]) 
         .order_by(col(Workshop.starts_at), col(Workshop.id))
     ).all()
     if not rows:
-        return [Paragraph("*No workshops held yet.*")]
+        return [Paragraph("*" + _("No workshops held yet.") + "*")]
     table = [
         [
             _local_day(starts, zone),
             title,
-            kind.replace("_", " "),
-            fmt.replace("_", " "),
+            _(WORKSHOP_KINDS[kind]) if kind in WORKSHOP_KINDS else kind.replace("_", " "),
+            _(WORKSHOP_FORMATS[fmt]) if fmt in WORKSHOP_FORMATS else fmt.replace("_", " "),
             host or "",
-            "planned" if status == WorkshopStatus.PLANNED else str(n or 0),
+            _("planned") if status == WorkshopStatus.PLANNED else str(n or 0),
         ]
         for starts, zone, title, kind, fmt, status, host, n in rows
     ]
-    return [Table(["Date", "Workshop or visit", "Kind", "Format", "Host", "Attendees"], table)]
+    columns = [_("Date"), _("Workshop or visit"), _("Kind"), _("Format"), _("Host"), _("Attendees")]
+    return [Table(columns, table)]
 
 
 def _local_day(instant: Any, zone: str) -> str:
@@ -238,7 +262,9 @@ def _local_day(instant: Any, zone: str) -> str:
     return instant.astimezone(known).date().isoformat() if known else instant.date().isoformat()
 
 
-def _actions(session: Session, community: Community, settings: dict[str, Any]) -> list[Block]:
+def _actions(
+    session: Session, community: Community, settings: dict[str, Any], _: Translate
+) -> list[Block]:
     live = sa.and_(Action.community_id == community.id, col(Action.deleted_at).is_(None))
     leading, owners = aliased(Organisation), aliased(Organisation)
     rows = session.exec(
@@ -256,20 +282,31 @@ def _actions(session: Session, community: Community, settings: dict[str, Any]) -
         .order_by(col(Action.due_date), col(Action.id))
     ).all()
     if not rows:
-        return [Paragraph("*No joint actions yet.*")]
-    cities = len({city for _, city, *_ in rows if city})
-    done = sum(1 for _, _, status, *_ in rows if status == ActionStatus.DONE)
+        return [Paragraph("*" + _("No joint actions yet.") + "*")]
+    cities = len({row[1] for row in rows if row[1]})
+    done = sum(1 for row in rows if row[2] == ActionStatus.DONE)
     blocks: list[Block] = [
         Paragraph(
-            f"Joint actions: {len(rows)}; cities and organisations leading them: {cities}; done: {done}."
+            _(
+                "Joint actions: {count}; cities and organisations leading them: {cities}; "
+                "done: {done}."
+            ).format(count=len(rows), cities=cities, done=done)
         )
     ]
     if settings.get("list_actions", True):
         blocks.append(
             Table(
-                ["Action", "City or organisation", "Status", "Due", "Progress"],
+                [_("Action"), _("City or organisation"), _("Status"), _("Due"), _("Progress")],
                 [
-                    [title, city or "", status.replace("_", " "), due.isoformat(), f"{progress} %"]
+                    [
+                        title,
+                        city or "",
+                        _(ACTION_STATUSES[status])
+                        if status in ACTION_STATUSES
+                        else status.replace("_", " "),
+                        due.isoformat(),
+                        f"{progress} %",
+                    ]
                     for title, city, status, due, progress in rows
                 ],
             )
@@ -277,7 +314,9 @@ def _actions(session: Session, community: Community, settings: dict[str, Any]) -
     return blocks
 
 
-def _lessons(session: Session, community: Community, settings: dict[str, Any]) -> list[Block]:
+def _lessons(
+    session: Session, community: Community, settings: dict[str, Any], _: Translate
+) -> list[Block]:
     if not settings.get("include_insights", True):
         return []
     rows = session.exec(
@@ -297,7 +336,7 @@ def _lessons(session: Session, community: Community, settings: dict[str, Any]) -
     items = "\n".join(
         f"- **{escape(' '.join(title.split()))}:** {' '.join(text.split())}" for title, text in rows
     )
-    return [Paragraph("**Insights from the workshops**\n\n" + items)]
+    return [Paragraph("**" + _("Insights from the workshops") + "**\n\n" + items)]
 
 
 def record_blocks(
@@ -316,18 +355,19 @@ def record_blocks(
     """
     settings = dict(section.settings or {})
     kind = section.kind
+    _ = translator(language)
     if kind == SectionKind.STANDARDS:
-        return _standards(session, community, settings)
+        return _standards(session, community, settings, _)
     if kind == SectionKind.PRACTICES:
-        return _practices(session, community, settings)
+        return _practices(session, community, settings, _, language)
     if kind == SectionKind.KEY_RESULTS:
         return _key_results(session, actor, community, settings, with_charts, language)
     if kind == SectionKind.WORKSHOP_TIMELINE:
-        return _timeline(session, community, settings)
+        return _timeline(session, community, settings, _)
     if kind == SectionKind.ACTIONS_SUMMARY:
-        return _actions(session, community, settings)
+        return _actions(session, community, settings, _)
     if kind == SectionKind.LESSONS_LEARNED:
-        return _lessons(session, community, settings)
+        return _lessons(session, community, settings, _)
     return []
 
 

@@ -29,7 +29,7 @@ from sqlmodel import Session
 from cop.communities.models import Community
 from cop.core.db import get_engine, read_session
 from cop.core.errors import NotFound, PermissionDenied, ValidationError
-from cop.core.i18n import N_
+from cop.core.i18n import N_, translator
 from cop.core.messages import Message
 from cop.core.permissions import Actor
 from cop.export import docx, html, markdown, pdf
@@ -49,6 +49,7 @@ from cop.toolkit.service import (
     may_see_draft,
 )
 
+CONTENTS = N_("Contents")  # the table of contents' title, in the edition's language
 FORMATS: dict[str, tuple[str, str]] = {
     "md": ("text/markdown; charset=utf-8", "md"),
     "html": ("text/html; charset=utf-8", "html"),
@@ -121,7 +122,7 @@ def chapter_export_document(
     chapter, community = chapter_in_scope(session, actor, chapter_id)
     toolkit = get_toolkit(session, chapter.toolkit_id)
     blocks = _chapter_source(session, actor, chapter, community, revision, draft)
-    blocks.insert(1, TOC())
+    blocks.insert(1, TOC(translator(toolkit.language)(CONTENTS)))
     return Document(
         title=toolkit.title,
         subtitle=str(toolkit.year),
@@ -148,17 +149,20 @@ def toolkit_export_document(
 ) -> Document:
     """The whole edition: front matter, contents, then each chapter the actor may read."""
     toolkit = get_toolkit(session, toolkit_id)
-    blocks: list[Any] = [TOC()]
+    _ = translator(toolkit.language)  # the file's own words in the edition's language
+    blocks: list[Any] = [TOC(_(CONTENTS))]
     if toolkit.introduction.strip():
-        blocks += [Heading(1, "Introduction"), Paragraph(toolkit.introduction)]
+        blocks += [Heading(1, _("Introduction")), Paragraph(toolkit.introduction)]
     chapters = list_chapters(session, actor, toolkit.id)
     missing = left_out(chapters, drafts=drafts)
     if missing:
         blocks.append(
             Paragraph(
-                "*Not yet in this file, for want of an approved revision: "
-                + "; ".join(escape(title) for title in missing)
-                + ".*"
+                "*"
+                + _("Not yet in this file, for want of an approved revision: {titles}.").format(
+                    titles="; ".join(escape(title) for title in missing)
+                )
+                + "*"
             )
         )
     clusters: list[tuple[str, str]] = []

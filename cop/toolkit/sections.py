@@ -21,7 +21,7 @@ from cop.accounts.notifications import notify_users
 from cop.communities.models import Community, Person
 from cop.core import clock, records
 from cop.core.errors import NotFound, PermissionDenied, ValidationError
-from cop.core.i18n import N_
+from cop.core.i18n import N_, translator
 from cop.core.messages import Message
 from cop.core.permissions import Actor
 from cop.core.validation import Checker, record_id
@@ -34,6 +34,7 @@ from cop.toolkit.service import (
     DIRECTIONS,
     chapter_changed,
     chapter_in_scope,
+    get_toolkit,
     live_sections,
     may_see_draft,
 )
@@ -155,6 +156,13 @@ def _section_in_scope(
     return section, chapter, community
 
 
+def _default_title(session: Session, chapter: Chapter, kind: str) -> str:
+    """A new section's usual title, in its edition's language (a German edition reads German)."""
+    if kind not in DEFAULT_TITLES:
+        return ""
+    return translator(get_toolkit(session, chapter.toolkit_id).language)(DEFAULT_TITLES[kind])
+
+
 def add_section(
     session: Session,
     actor: Actor,
@@ -172,7 +180,7 @@ def add_section(
     chk = Checker()
     kind = chk.choice("kind", kind, KINDS, label=N_("The kind of section"))
     given = {
-        "title": DEFAULT_TITLES.get(kind, "") if title is None else title,
+        "title": _default_title(session, chapter, kind) if title is None else title,
         "body": body,
         "settings": settings or {},
     }

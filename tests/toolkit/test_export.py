@@ -315,7 +315,8 @@ def test_demo_toolkit_docx_opens_in_libreoffice(sqlite_url: str, tmp_path: Path)
     engine = get_engine(sqlite_url)
     load_demo(engine)
     with toolkit_export.snapshot_session(engine) as s:
-        edition_id = toolkit.list_toolkits(s)[0].id
+        # The English edition: a German one's section titles are German (Zentrale Ergebnisse).
+        edition_id = next(t.id for t in toolkit.list_toolkits(s) if t.language == "en")
     exported = toolkit_export.export_toolkit(SYSTEM, edition_id, "docx", drafts=True, engine=engine)
     source = tmp_path / "toolkit.docx"
     source.write_bytes(exported.data)

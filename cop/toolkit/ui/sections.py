@@ -39,7 +39,7 @@ from cop.shell.markdown_editor import markdown_editor
 from cop.shell.page_language import in_language
 from cop.shell.text import heading, markdown, plain
 from cop.toolkit import sections as toolkit_sections
-from cop.toolkit.blocks import DEFAULT_TITLES, KIND_LABELS
+from cop.toolkit.blocks import KIND_LABELS
 from cop.toolkit.key_results import infographic_for_screen
 from cop.toolkit.models import Section, SectionKind
 from cop.toolkit.service import ChapterDetail
@@ -512,7 +512,8 @@ def _add_section(actor: Actor, detail: ChapterDetail) -> None:
         )
         field_error(key, "title", actor.language)
         if st.form_submit_button(_("Add section"), icon=":material/add:"):
-            chosen_title = title.strip() or _(DEFAULT_TITLES[kind])
+            # Empty: the service gives the kind's usual title in the edition's language.
+            chosen_title = title.strip() or None
             if submit(
                 key,
                 toolkit_sections.add_section,
