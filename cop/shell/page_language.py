@@ -9,11 +9,13 @@ page. Its empty element goes in the sidebar of a signed-in page, and after the s
 Content in another language than the page's is marked too (WCAG 3.1.2): what a page draws
 inside ``in_language(...)`` (a German edition's title and text on an English page) sits in a
 container whose key names the language, and the same script gives every such container its
-``lang`` attribute, also those drawn later (Streamlit draws elements as they arrive).
+``lang`` attribute, also those drawn later (Streamlit draws elements as they arrive); so does
+each language's own name among a list's choices ("Deutsch" in the profile's language list).
 """
 
 from __future__ import annotations
 
+import json
 from contextlib import AbstractContextManager, nullcontext
 
 import streamlit as st
@@ -28,6 +30,7 @@ MARK_CONTENT_LANGUAGE = """
 if (!window.copMarksLanguage) {
   window.copMarksLanguage = true;
   const prefix = " st-key-{KEY}";
+  const names = {NAMES};
   let queued = false;
   const mark = () => {
     queued = false;
@@ -44,6 +47,17 @@ if (!window.copMarksLanguage) {
         el.dataset.copLang = found[1];
       }
     });
+    // A language's own name in a list of choices (the profile's "Deutsch" on an English page).
+    document.querySelectorAll('[role="option"]').forEach((el) => {
+      const code = names[el.textContent.trim()];
+      if (code && el.getAttribute("lang") !== code) {
+        el.setAttribute("lang", code);
+        el.dataset.copOption = code;
+      } else if (!code && el.dataset.copOption) {  // a reused row now showing another choice
+        el.removeAttribute("lang");
+        delete el.dataset.copOption;
+      }
+    });
   };
   const later = () => { if (!queued) { queued = true; requestAnimationFrame(mark); } };
   new MutationObserver(later).observe(document.body, {
@@ -51,7 +65,9 @@ if (!window.copMarksLanguage) {
   });
   mark();
 }
-""".replace("{KEY}", LANGUAGE_KEY)
+""".replace("{KEY}", LANGUAGE_KEY).replace(
+    "{NAMES}", json.dumps({name: code for code, name in LANGUAGES.items()})
+)
 
 # Keyboard focus always shows (WCAG 2.4.7, issue 23): some of Streamlit's buttons and tabs set
 # ``outline: none`` and draw nothing instead. It rides in the same element as the script, as

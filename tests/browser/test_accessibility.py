@@ -165,6 +165,13 @@ def test_every_page_has_no_serious_or_critical_violation(
         expect(marked.get_by_role("heading", name=edition_title), "the edition").to_have_count(1)
         expect(marked.get_by_role("heading", level=3).first, "the chapter").to_be_visible()
         check(f"toolkit in {other} [{role}, {language}]")
+        # Each language's name in the profile's list of languages is marked as that language.
+        _open(page, a11y_server.url, State("profile", "profile"), _)
+        page.get_by_test_id("stMain").get_by_role("combobox", name=_("Language")).click()
+        for name, code in (("English", "en"), ("Deutsch", "de")):
+            option = page.get_by_role("option", name=name, exact=True)
+            expect(option, f"the option {name}").to_have_attribute("lang", code)
+        page.keyboard.press("Escape")
     finally:
         context.close()
     assert not no_statement, "no link to the accessibility statement on:\n" + "\n".join(
