@@ -167,7 +167,9 @@ def test_every_page_has_no_serious_or_critical_violation(
         check(f"toolkit in {other} [{role}, {language}]")
         # Each language's name in the profile's list of languages is marked as that language.
         _open(page, a11y_server.url, State("profile", "profile"), _)
-        page.get_by_test_id("stMain").get_by_role("combobox", name=_("Language")).click()
+        page.get_by_test_id("stMain").get_by_role(
+            "combobox", name=_("Language"), exact=True
+        ).click()
         for name, code in (("English", "en"), ("Deutsch", "de")):
             option = page.get_by_role("option", name=name, exact=True)
             expect(option, f"the option {name}").to_have_attribute("lang", code)
