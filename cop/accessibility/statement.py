@@ -47,8 +47,9 @@ KNOWN_GAPS = (
         "below it names the same cities and visits."
     ),
     N_(
-        "The published toolkit website and the HTML export are not yet part of the automated "
-        "check; the PDF is tagged for screen readers, Word files carry alt text and header rows."
+        "Text people type (practices, standards, comments) is not marked with its language when "
+        "it differs from the page's: the workspace does not know which language was typed. An "
+        "edition's text in the other language is marked, but not its title in lists of choices."
     ),
 )
 

@@ -194,7 +194,6 @@ def test_the_published_website_and_the_html_export_have_no_serious_or_critical_v
     """The demo publishes its English and German editions as it loads: the list of websites
     under /published/, an edition's home, a chapter and a practice example; and the HTML
     export of a chapter of that edition, opened from the file as a reader does."""
-    _ = translator(language)
     chapter_id = _editions(a11y_server.database_url)[language][1]
     engine = db.get_engine(a11y_server.database_url)
     exported = export_chapter(SYSTEM, chapter_id, "html", engine=engine)
