@@ -13,7 +13,8 @@ Nothing on a page asks another host for anything: ``theme.font`` is off, the off
 plugin's iframe shim is the copy shipped here (it would fetch it from unpkg.com), and
 the search index is inlined so the site also works from ``file://``. ``assets/overrides``
 replaces theme templates where accessibility asks (the language switcher names each
-language in that language, marked with ``lang``). A hook adds the
+language in that language, marked with ``lang``); ``assets/site.js`` lets the keyboard
+reach and scroll a table wider than a phone's screen. A hook adds the
 accent-free spelling of each word to the search index: "dusseldorf" finds "Düsseldorf".
 The generator runs as a subprocess under the process's limit of concurrent exports.
 """
@@ -178,6 +179,7 @@ def write_project(content: SiteContent, root: Path, published_on: str) -> int:
     (docs / "assets").mkdir()
     shutil.copy(ASSETS / "iframe-worker-shim.js", docs / SHIM)
     shutil.copy(ASSETS / "site.css", docs / "assets" / "site.css")
+    shutil.copy(ASSETS / "site.js", docs / "assets" / "site.js")
     shutil.copytree(ASSETS / "overrides", root / "overrides")
     figures: dict[str, bytes] = {}
     taken: set[str] = set()
@@ -236,6 +238,7 @@ def write_project(content: SiteContent, root: Path, published_on: str) -> int:
             ),
         },
         "extra_css": ["assets/site.css"],
+        "extra_javascript": ["assets/site.js"],
         "plugins": [{"search": {"lang": content.language}}, "offline"],
         "hooks": [str(HOOKS)],
         "markdown_extensions": ["tables", {"toc": {"permalink": False}}],

@@ -192,8 +192,9 @@ def test_the_published_website_and_the_html_export_have_no_serious_or_critical_v
     a11y_server, browser, tally: Tally, tmp_path: Path, language: str
 ) -> None:
     """The demo publishes its English and German editions as it loads: the list of websites
-    under /published/, an edition's home, a chapter and a practice example; and the HTML
-    export of a chapter of that edition, opened from the file as a reader does."""
+    under /published/, an edition's home, a chapter (also on a phone, where its tables scroll
+    inside their frames) and a practice example; and the HTML export of a chapter of that
+    edition, opened from the file as a reader does."""
     chapter_id = _editions(a11y_server.database_url)[language][1]
     engine = db.get_engine(a11y_server.database_url)
     exported = export_chapter(SYSTEM, chapter_id, "html", engine=engine)
@@ -219,6 +220,12 @@ def test_the_published_website_and_the_html_export_have_no_serious_or_critical_v
         page.locator("ul.cop-chapters a").first.click()
         page.locator("article h1").wait_for()
         check("published website chapter")
+        # On a phone its tables are wider than the screen and scroll inside their frames.
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.reload()
+        page.locator("article h1").wait_for()
+        check("published website chapter, 390 px")
+        page.set_viewport_size({"width": 1280, "height": 900})
         practice = page.locator("ul.cop-practices a").first
         practice.click()
         page.locator("article .practice").wait_for()
