@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from cop.communities.service import visible_communities
+from cop.communities.service import visible_community_ids
 from cop.core.markdown import plain_line
 from cop.core.permissions import Actor
 from cop.core.validation import Checker
@@ -213,9 +213,7 @@ def search(
     phrases = parse_query(text)
     if not phrases:
         return []
-    readable = [
-        c.id for c in visible_communities(session, actor, include_archived=True) if c.id is not None
-    ]
+    readable = visible_community_ids(session, actor, include_archived=True)
     if community_id is not None:
         readable = [c for c in readable if c == community_id]
     if not readable:
