@@ -64,7 +64,7 @@ a11y: setup system-packages
 		$(BIN)/python -m pytest -p no:cacheprovider tests/browser/test_accessibility.py
 
 bench: setup
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run $(ONLY)
 
 # The gates: lint, formatting, the layers (import-linter contracts in pyproject.toml), types.
 lint: setup
