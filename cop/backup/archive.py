@@ -48,6 +48,7 @@ from cop.backup.bulk_load import (
     populated_tables,
     rebuild_derived,
     reset_id_sequences,
+    table_of,
 )
 from cop.core import clock
 from cop.core.audit import AuditEvent
@@ -129,7 +130,7 @@ def backup(engine: Engine, path: str | Path, *, actor: Actor = SYSTEM) -> dict[s
             engine
         ) as session:  # columns of every schema revision: old databases are backed up too
             session.execute(
-                sa.insert(AuditEvent.__table__).values(
+                sa.insert(table_of(AuditEvent)).values(
                     at=clock.now(),
                     actor_user_id=actor.user_id or None,
                     actor_name=actor.username,
@@ -269,7 +270,7 @@ def restore(
         reset_id_sequences(conn)
         bump_data_version(conn, archived_data_version)
         conn.execute(
-            sa.insert(AuditEvent.__table__).values(
+            sa.insert(table_of(AuditEvent)).values(
                 at=clock.now(),
                 actor_user_id=actor.user_id or None,
                 actor_name=actor.username,
@@ -296,14 +297,15 @@ def _migrate(conn: Connection, revision: str) -> None:
     current = MigrationContext.configure(conn).get_current_revision()
     script = ScriptDirectory.from_config(config)
     target = script.get_current_head() if revision == "head" else revision
+    assert target is not None  # the migration scripts have a head
     if current == target:
         return
     if current is not None and target in {
         r.revision for r in script.iterate_revisions(current, "base")
     }:
-        command.downgrade(config, target)  # type: ignore[arg-type]
+        command.downgrade(config, target)
     else:
-        command.upgrade(config, target)  # type: ignore[arg-type]
+        command.upgrade(config, target)
 
 
 def _load_table(

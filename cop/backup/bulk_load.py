@@ -36,6 +36,11 @@ class NotEmpty(CopError):
 NOT_ARCHIVED = {"alembic_version", "outbox_message"}
 
 
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The Core table of a table model: its ``__table__``, which SQLModel's type stubs do not declare."""
+    return SQLModel.metadata.tables[str(model.__tablename__)]
+
+
 def archived_tables() -> list[sa.Table]:
     """Every table of the metadata in dependency order, without Alembic's, the outbox and the search indexes."""
     return [
@@ -84,7 +89,7 @@ def delete_everything(conn: Connection) -> None:
 
 def bump_data_version(conn: Connection, archived: int = 0) -> None:
     """Past both an archive's counter and this database's, so no replica trusts a cached read."""
-    table = DataVersion.__table__
+    table = table_of(DataVersion)
     current = conn.execute(sa.select(table.c.value).where(table.c.id == 1)).scalar()
     value = max(archived, current or 0) + 1
     if current is None:
