@@ -48,11 +48,10 @@ from cop.backup.bulk_load import (
     populated_tables,
     rebuild_derived,
     reset_id_sequences,
-    table_of,
 )
 from cop.core import clock
 from cop.core.audit import AuditEvent
-from cop.core.db import write_session
+from cop.core.db import table_of, write_session
 from cop.core.errors import CopError
 from cop.core.permissions import SYSTEM, Actor, authorize
 from cop.core.schema import alembic_config

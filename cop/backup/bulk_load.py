@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import cop.registry  # noqa: F401  (every table on the metadata, the search hook installed)
-from cop.core.db import DataVersion
+from cop.core.db import DataVersion, table_of
 from cop.core.errors import CopError
 from cop.search.index import reindex_all
 
@@ -34,11 +34,6 @@ class NotEmpty(CopError):
 # Not the workspace's records: Alembic's bookkeeping, and e-mail in transit (an
 # invitation's carries its one-time link, which no backup may hold).
 NOT_ARCHIVED = {"alembic_version", "outbox_message"}
-
-
-def table_of(model: type[SQLModel]) -> sa.Table:
-    """The Core table of a table model: its ``__table__``, which SQLModel's type stubs do not declare."""
-    return SQLModel.metadata.tables[str(model.__tablename__)]
 
 
 def archived_tables() -> list[sa.Table]:
