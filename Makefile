@@ -47,8 +47,11 @@ run: setup
 	@echo ""
 	$(BIN)/streamlit run serve.py --server.port $(PORT) --server.headless true
 
+# Two workers (one per core), each test file on one worker so a file's server starts once;
+# then the tests marked `last`, which stop and restart the shared PostgreSQL server.
 test: setup system-packages lint
-	$(BIN)/python -m pytest --durations=20 -p no:cacheprovider
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not last" --durations=20 -p no:cacheprovider
+	$(BIN)/python -m pytest -m last --durations=20 -p no:cacheprovider
 
 # Every page and state, each demo role, English and German, 1400 px and 390 px: docs/screens/.
 screens: setup system-packages
@@ -61,7 +64,7 @@ a11y: setup system-packages
 		$(BIN)/python -m pytest -p no:cacheprovider tests/browser/test_accessibility.py
 
 bench: setup
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run $(ONLY)
 
 # The gates: lint, formatting, the layers (import-linter contracts in pyproject.toml), types.
 lint: setup

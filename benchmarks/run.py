@@ -104,6 +104,38 @@ def _capacity(figures: dict) -> list[str]:
     return [*lines, ""]
 
 
+def _search_lines(search: dict) -> list[str]:
+    """The search figures: SQLite, then PostgreSQL when it was measured; all readable
+    communities, then one (the search page's default with a community chosen)."""
+
+    def kinds(figures: dict) -> str:
+        return ", ".join(
+            f"{k} p95 {v:.1f} ms (p50 {figures.get('per_family_median_ms', {}).get(k, 0):.1f})"
+            for k, v in figures["per_family_p95_ms"].items()
+        )
+
+    lines = [
+        f"{search['queries']} queries on the large workspace as a member of three communities, "
+        "the same queries on each database (`benchmarks/bench_search.py`; PostgreSQL when "
+        "COP_BENCH_POSTGRES_URL names a database seeded with `cop seed --scale large`):",
+        "",
+    ]
+    databases = {"SQLite FTS5": search, "PostgreSQL (tsvector, GIN)": search.get("postgresql")}
+    for name, figures in databases.items():
+        if not figures:
+            continue
+        for scope, data in (
+            ("all readable communities", figures),
+            ("one community", figures.get("one_community")),
+        ):
+            if data:
+                lines.append(
+                    f"- {name}, {scope}: **p95 {data['p95_ms']:.1f} ms**, median "
+                    f"{data['median_ms']:.1f} ms; {kinds(data)}."
+                )
+    return lines
+
+
 def render(durations: dict[str, float], failures: list[str]) -> str:
     lines = [
         "# Benchmark results",
@@ -151,16 +183,7 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
         ]
     search = _load("search")
     if search:
-        lines += [
-            "## Search",
-            "",
-            f"{search['queries']} queries on the large workspace as a member of three "
-            f"communities (SQLite FTS5): **p95 {search['p95_ms']:.1f} ms**, median {search['median_ms']:.1f} ms; "
-            "p95 per kind: "
-            + ", ".join(f"{k} {v:.1f} ms" for k, v in search["per_family_p95_ms"].items())
-            + ".",
-            "",
-        ]
+        lines += ["## Search", "", *_search_lines(search), ""]
     views = _load("views")
     if views:
         floor = views["floor"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 import cop.registry  # noqa: F401  (every table, and the search index kept in step)
@@ -59,6 +60,12 @@ def large_workspace() -> str:
     engine = db.get_engine(url)
     if schema.current_revision(engine) != schema.head_revision():
         raise SystemExit(f"{path} is from an older schema: delete it and run make bench again")
+    add_bench_user(engine)
+    return url
+
+
+def add_bench_user(engine: Engine) -> None:
+    """The ``bench`` account, a member of the first three communities, unless it exists."""
     with db.write_session(engine) as session:
         if accounts.find_user(session, BENCH_USER) is None:
             user = accounts.create_user(
@@ -66,4 +73,3 @@ def large_workspace() -> str:
             )
             for community in session.exec(select(Community).order_by(Community.id).limit(3)):
                 communities.add_member(session, SYSTEM, community.id, user.person_id, "member")  # type: ignore[arg-type]
-    return url

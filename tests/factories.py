@@ -107,3 +107,25 @@ def workshop(engine: Engine, actor: Actor, community_id: int, **fields: Any) -> 
     values.update(fields)
     with write_session(engine) as s:
         return workshops.record_workshop(s, actor, community_id=community_id, **values)
+
+
+def draft_and_approved_practice(engine: Engine, world: World, title: str) -> tuple[int, int]:
+    """Two practices of ``world``'s community by its facilitator: "<title> draft" stays a draft,
+    "<title> approved" is submitted and approved; their ids."""
+    from cop.practices import service as practices
+
+    city = organisation(engine)
+    with write_session(engine) as s:
+        draft, approved = (
+            practices.create_practice(
+                s,
+                world.facilitator,
+                world.community.id,  # type: ignore[arg-type]
+                title=f"{title} {state}",
+                organisation_id=city,
+            )
+            for state in ("draft", "approved")
+        )
+        practices.submit_practice(s, world.facilitator, approved.id, approved.version)
+        practices.approve_practice(s, world.facilitator, approved.id, approved.version)
+        return draft.id, approved.id  # type: ignore[return-value]

@@ -210,7 +210,7 @@ def list_users(
         .join(Organisation, col(Organisation.id) == Person.organisation_id, isouter=True)
     )
     total = session.exec(
-        select(func.count(User.id))
+        select(func.count(col(User.id)))
         .select_from(User)
         .join(Person, col(Person.id) == User.person_id, isouter=True)
         .where(*conditions)
@@ -219,22 +219,25 @@ def list_users(
     rows = session.exec(
         joined.where(*conditions).order_by(User.username).limit(limit).offset(offset)
     )
-    return [
-        AccountRow(
-            id=u.id,
-            version=u.version,
-            username=u.username,
-            name=p.name if p else "",  # type: ignore[arg-type]
-            email=p.email if p else "",
-            organisation=o.name if o else "",
-            is_admin=u.is_admin,
-            active=u.active,
-            locked=u.locked_until is not None and u.locked_until > now,
-            must_change_password=u.must_change_password,
-            last_login_at=u.last_login_at,
+    found = []
+    for u, p, o in rows:
+        assert u.id is not None  # read from the database
+        found.append(
+            AccountRow(
+                id=u.id,
+                version=u.version,
+                username=u.username,
+                name=p.name if p else "",
+                email=p.email if p else "",
+                organisation=o.name if o else "",
+                is_admin=u.is_admin,
+                active=u.active,
+                locked=u.locked_until is not None and u.locked_until > now,
+                must_change_password=u.must_change_password,
+                last_login_at=u.last_login_at,
+            )
         )
-        for u, p, o in rows
-    ], int(total)
+    return found, int(total)
 
 
 @dataclass(frozen=True)
@@ -272,7 +275,7 @@ def find_people(
             )
         )
     limit, _ = _page(limit, 0)
-    rows = session.exec(stmt.order_by(Person.name, Person.id).limit(limit))
+    rows = session.exec(stmt.order_by(col(Person.name), col(Person.id)).limit(limit))
     return [
         PersonFound(
             person_id=p.id,
@@ -351,13 +354,16 @@ def audit_log(
         text = what
         prefix = like_pattern(text)[1:]  # "user." -> "user.%"
         conditions.append(
-            sa.or_(col(AuditEvent.action).like(prefix, escape="\\"), AuditEvent.record_type == text)
+            sa.or_(
+                col(AuditEvent.action).like(prefix, escape="\\"),
+                col(AuditEvent.record_type) == text,
+            )
         )
     if start is not None:
         conditions.append(AuditEvent.at >= start)
     if end is not None:
         conditions.append(AuditEvent.at < end)
-    total = session.exec(select(func.count(AuditEvent.id)).where(*conditions)).one()
+    total = session.exec(select(func.count(col(AuditEvent.id))).where(*conditions)).one()
     limit, offset = _page(limit, offset)
     events = session.exec(
         select(AuditEvent)

@@ -58,7 +58,7 @@ def organisation_id(session: Session, name: str, kind: str) -> int:
     wanted = name.strip()
     matches = list(
         session.exec(
-            select(Organisation.id).where(
+            select(col(Organisation.id)).where(
                 Organisation.name == wanted, col(Organisation.deleted_at).is_(None)
             )
         )
@@ -68,8 +68,11 @@ def organisation_id(session: Session, name: str, kind: str) -> int:
             f"Several organisations are called {wanted!r}; add the account in the admin page."
         )
     if matches:
-        return matches[0]  # type: ignore[return-value]
-    return people.create_organisation(session, SYSTEM, name=wanted, kind=kind).id  # type: ignore[return-value]
+        assert matches[0] is not None  # a primary key
+        return matches[0]
+    made = people.create_organisation(session, SYSTEM, name=wanted, kind=kind)
+    assert made.id is not None  # create_organisation flushed it
+    return made.id
 
 
 def run_add(args: argparse.Namespace) -> int:

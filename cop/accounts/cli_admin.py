@@ -119,7 +119,8 @@ def run_import_people(args: argparse.Namespace) -> int:
     engine = current_engine(args)
     with read_session(engine) as session:
         community_id = communities.get_by_slug(session, SYSTEM, args.community).id
-        plan = onboarding.preview_import(session, SYSTEM, community_id, args.file.name, data)  # type: ignore[arg-type]
+        assert community_id is not None  # read from the database
+        plan = onboarding.preview_import(session, SYSTEM, community_id, args.file.name, data)
     _describe(plan)
     if plan.problems:
         say(
@@ -130,6 +131,6 @@ def run_import_people(args: argparse.Namespace) -> int:
         say("Dry run: nothing was written.")
         return EXIT_OK
     with write_session(engine) as session:
-        onboarding.apply_import(session, SYSTEM, community_id, args.file.name, data)  # type: ignore[arg-type]
+        onboarding.apply_import(session, SYSTEM, community_id, args.file.name, data)
     say("Imported.")
     return EXIT_OK

@@ -31,7 +31,8 @@ def run_member_add(args: argparse.Namespace) -> int:
             raise Refused(f"There is no account {args.username!r}.")
         if user.person_id is None:
             raise Refused(f"The account {user.username!r} has no person to add.")
-        communities.add_member(session, SYSTEM, community.id, user.person_id, args.role)  # type: ignore[arg-type]
+        assert community.id is not None  # read from the database
+        communities.add_member(session, SYSTEM, community.id, user.person_id, args.role)
         slug, username = community.slug, user.username
     say(f"{username} is now {args.role} of {slug}.")
     return EXIT_OK

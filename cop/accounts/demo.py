@@ -26,6 +26,7 @@ def step(ctx: DemoContext) -> None:
             latitude=org.get("latitude"),
             longitude=org.get("longitude"),
         )
+        assert created.id is not None  # create_organisation flushed it
         ctx.organisations[org["key"]] = created.id
     for spec in data["communities"]:
         community = communities.create_community(
@@ -37,6 +38,7 @@ def step(ctx: DemoContext) -> None:
             description=spec.get("description", ""),
             visibility=spec.get("visibility", "workspace"),
         )
+        assert community.id is not None  # create_community flushed it
         ctx.communities[spec["slug"]] = community.id
     # A person joins their city's first community, or the one their entry names (a city
     # may belong to two communities).
@@ -52,6 +54,7 @@ def step(ctx: DemoContext) -> None:
             email=spec.get("email", ""),
             organisation_id=ctx.organisations[spec["organisation"]],
         )
+        assert person.id is not None  # create_person flushed it
         ctx.people[spec["name"]] = person.id
         role = spec.get("role", "member")
         communities.add_member(
@@ -73,15 +76,17 @@ def step(ctx: DemoContext) -> None:
             organisation_id=ctx.organisations.get(spec.get("organisation", "")),
             person_id=ctx.people.get(spec.get("person", "")),
         )
-        person = session.get(Person, user.person_id)
-        ctx.people.setdefault(person.name, person.id)  # type: ignore[union-attr]
+        account_person = session.get(Person, user.person_id)
+        # create_user made the account's person or linked it to the one named
+        assert account_person is not None and account_person.id is not None
+        ctx.people.setdefault(account_person.name, account_person.id)
         for membership in spec.get("memberships", []):
             community_id = ctx.communities[membership["community"]]
             existing = [
                 m
                 for m in communities.members(session, SYSTEM, community_id)
-                if m.person_id == person.id
-            ]  # type: ignore[union-attr]
+                if m.person_id == account_person.id
+            ]
             if existing:
                 communities.change_role(
                     session,
@@ -91,8 +96,12 @@ def step(ctx: DemoContext) -> None:
                     membership["role"],
                 )
             else:
-                communities.add_member(session, SYSTEM, community_id, person.id, membership["role"])  # type: ignore[union-attr]
+                communities.add_member(
+                    session, SYSTEM, community_id, account_person.id, membership["role"]
+                )
         session.flush()
     for username in (u["username"] for u in data["accounts"]):
         user = session.exec(select(User).where(User.username == username)).one()
-        ctx.actors[username] = load_actor(session, user.id)
+        actor = load_actor(session, user.id)
+        assert actor is not None  # load_actor is None only for inactive or unknown accounts
+        ctx.actors[username] = actor

@@ -95,7 +95,7 @@ def _live_people_with_email(session: Session, email: str) -> list[tuple[Person, 
                 col(Person.deleted_at).is_(None),
                 col(Person.anonymised_at).is_(None),
             )
-            .order_by(Person.id)
+            .order_by(col(Person.id))
         ).all()
     )
 
@@ -157,9 +157,9 @@ def _refuse_a_second_pending_invitation(
     name: str,
 ) -> None:
     """One pending link per person and community: a second would make a second account."""
-    same = []
+    same: list[sa.ColumnElement[bool]] = []
     if person_id is not None:
-        same.append(Invitation.person_id == person_id)
+        same.append(col(Invitation.person_id) == person_id)
     if email:
         same.append(func.lower(Invitation.email) == email.lower())
     if not same:
@@ -215,8 +215,9 @@ def invite(
         email = chk.email("email", email)
         if email and "email" not in chk.errors:
             _refuse_someone_already_there(session, chk, email)
+    assert community.id is not None  # get_community read it from the database
     if not chk.errors:
-        _refuse_a_second_pending_invitation(session, chk, community.id, person_id, email, name)  # type: ignore[arg-type]
+        _refuse_a_second_pending_invitation(session, chk, community.id, person_id, email, name)
     chk.raise_if_any()
 
     token = secrets.token_urlsafe(32)
@@ -225,7 +226,7 @@ def invite(
         email=email,
         community_id=community.id,
         role=role,
-        person_id=person_id,  # type: ignore[arg-type]
+        person_id=person_id,
         token_hash=token_hash(token),
         expires_at=clock.now() + LIFETIME,
     )
@@ -360,9 +361,10 @@ def join_by_invitation(session: Session, invitation: Invitation, user: User) -> 
         )
     ).first()
     if not already_member:
+        assert user.person_id is not None  # an account made or found for an invitation has a person
         communities.add_member(
             session, acting, invitation.community_id, user.person_id, invitation.role
-        )  # type: ignore[arg-type]
+        )
     records.save(
         session,
         acting,
@@ -461,7 +463,7 @@ def list_invitations(
     stmt = select(Invitation, Community.name).join(
         Community, col(Community.id) == Invitation.community_id
     )
-    count = select(func.count(Invitation.id))
+    count = select(func.count(col(Invitation.id)))
     if community_id is not None:
         community = communities.get_community(session, actor, community_id)
         authorize(actor, "invitation.list", community)

@@ -215,7 +215,7 @@ def inbox(
 def unread_count(session: Session, actor: Actor) -> int:
     return int(
         session.exec(
-            select(func.count(Notification.id)).where(
+            select(func.count(col(Notification.id))).where(
                 Notification.user_id == actor.user_id, col(Notification.read_at).is_(None)
             )
         ).one()
@@ -226,7 +226,7 @@ def mark_read(session: Session, actor: Actor, notification_id: int | None = None
     """Mark one (or, with None, every) notification of the actor read; returns how many."""
     authorize(actor, "notification.read_own")
     stmt = sa.update(Notification).where(
-        Notification.user_id == actor.user_id, col(Notification.read_at).is_(None)
+        col(Notification.user_id) == actor.user_id, col(Notification.read_at).is_(None)
     )
     if notification_id is not None:
         owned = session.get(Notification, notification_id)
@@ -234,8 +234,8 @@ def mark_read(session: Session, actor: Actor, notification_id: int | None = None
             raise NotFound(
                 Message(N_("There is no notification with id {id}."), id=notification_id)
             )
-        stmt = stmt.where(Notification.id == notification_id)
-    return session.execute(stmt.values(read_at=clock.now())).rowcount or 0
+        stmt = stmt.where(col(Notification.id) == notification_id)
+    return session.execute(stmt.values(read_at=clock.now())).rowcount or 0  # type: ignore[attr-defined]  # an UPDATE's CursorResult has rowcount; Result's stub does not say so
 
 
 def send_digest(session: Session, actor: Actor, period: str = "weekly") -> int:
@@ -278,7 +278,7 @@ def send_digest(session: Session, actor: Actor, period: str = "weekly") -> int:
         .join(User, col(User.id) == Notification.user_id)
         .join(Person, col(Person.id) == User.person_id)
         .where(col(Notification.id).in_(waiting), Notification.emailed_at == stamp)
-        .order_by(Notification.user_id, Notification.created_at, Notification.id)
+        .order_by(col(Notification.user_id), col(Notification.created_at), col(Notification.id))
     )
     per_user: dict[str, tuple[str, str, list[str]]] = {}
     for note, email, name, language in rows:

@@ -103,7 +103,7 @@ def _replace_mentions(
                     for pattern, replacement in replacements:
                         text = pattern.sub(replacement, text)
                     new[name] = text
-            delta = {
+            delta: dict[str, list[Any]] = {
                 name: [REDACTED, "(mentions replaced)"]
                 for name in values
                 if new[name] != values[name]
@@ -123,7 +123,7 @@ def _replace_mentions(
                     sa.select(table.c.community_id).where(where)
                 ).scalar()
             if has_version:
-                version = session.execute(sa.select(table.c.version).where(where)).scalar()
+                version = session.execute(sa.select(table.c.version).where(where)).scalar_one()
                 delta["version"] = [version - 1, version]
             record_event(
                 session,
@@ -158,12 +158,14 @@ def _redact_audit(
     """Audit values that name the person become "(redacted)"; who did what and when stays."""
     as_text = sa.cast(AuditEvent.changes, sa.Text)
     search = needles + [json.dumps(n)[1:-1] for n in needles]  # non-ASCII is stored \u-escaped
-    conditions = [sa.and_(AuditEvent.record_type == "person", AuditEvent.record_id == person.id)]
+    conditions = [
+        sa.and_(col(AuditEvent.record_type) == "person", col(AuditEvent.record_id) == person.id)
+    ]
     if search:
         conditions.append(_like_any(as_text, search))
     if old_username:
         conditions.append(
-            sa.and_(AuditEvent.record_type == "user", _like_any(as_text, [old_username]))
+            sa.and_(col(AuditEvent.record_type) == "user", _like_any(as_text, [old_username]))
         )
     for event in session.exec(select(AuditEvent).where(sa.or_(*conditions))):
         redacted = _redact(event.changes, patterns)
@@ -181,7 +183,7 @@ def _redact_audit(
     if old_username and new_username:
         session.execute(
             sa.update(AuditEvent)
-            .where(AuditEvent.actor_name == old_username)
+            .where(col(AuditEvent.actor_name) == old_username)
             .values(actor_name=new_username)
         )
 
@@ -211,7 +213,9 @@ def anonymise_person(session: Session, actor: Actor, person_id: int | str) -> Pe
     )
     outbox.drop_unsent(session, email)  # nothing more goes to the address being forgotten
     mentions = _replace_mentions(session, actor, replacements, needles) if needles else 0
-    linked = [Invitation.person_id == person.id] + ([Invitation.email == email] if email else [])
+    linked = [col(Invitation.person_id) == person.id] + (
+        [col(Invitation.email) == email] if email else []
+    )
     for invitation in session.exec(select(Invitation).where(sa.or_(*linked))):
         invitation.name, invitation.email = new_name, ""
         session.add(invitation)
@@ -237,7 +241,8 @@ def anonymise_person(session: Session, actor: Actor, person_id: int | str) -> Pe
     )
     if user is not None:
         was_active, old_user_version = user.active, user.version
-        user.username, user.active, user.sessions_valid_after = new_username, False, now  # type: ignore[assignment]
+        assert new_username is not None  # set above whenever there is a user
+        user.username, user.active, user.sessions_valid_after = new_username, False, now
         user.version += 1
         session.add(user)
         record_event(
@@ -287,7 +292,7 @@ def export_own_data(session: Session, actor: Actor) -> dict[str, Any]:
     memberships = []
     related: dict[str, list[dict[str, Any]]] = {}
     if person is not None:
-        rows = session.exec(
+        joined = session.exec(
             select(Membership, Community)
             .join(Community, col(Community.id) == Membership.community_id)
             .where(Membership.person_id == person.id)
@@ -301,10 +306,12 @@ def export_own_data(session: Session, actor: Actor) -> dict[str, Any]:
                 "since": plain(m.created_at),
                 "ended": plain(m.deleted_at),
             }
-            for m, c in rows
+            for m, c in joined
         ]
-        related = _rows_referring_to(session, "person", person.id)  # type: ignore[arg-type]
-    for table, rows in _rows_referring_to(session, "user", user.id).items():  # type: ignore[arg-type]
+        assert person.id is not None  # read from the database
+        related = _rows_referring_to(session, "person", person.id)
+    assert user.id is not None  # read from the database
+    for table, rows in _rows_referring_to(session, "user", user.id).items():
         related.setdefault(table, []).extend(rows)
     record_event(session, actor, "person.export_own", person or user)
     return {

@@ -10,6 +10,7 @@ from typing import Any
 from cop.accounts.models import User
 from cop.communities.models import Community, Membership, Organisation, OrganisationKind, Person
 from cop.core import passwords
+from cop.core.db import table_of
 from cop.core.permissions import Role, Visibility
 from cop.core.seed_context import SeedContext
 from cop.core.seed_names import (
@@ -68,10 +69,10 @@ def organisations(ctx: SeedContext) -> dict[int, str]:
     brussels = City("Brussels", "BE", *BRUSSELS, "", "en")
     for name in NETWORKS[:n_networks]:
         rows.append(_organisation(ctx, name, OrganisationKind.NETWORK, brussels, 0.01))
-    ids = ctx.new_ids(Organisation.__table__, len(rows))
+    ids = ctx.new_ids(table_of(Organisation), len(rows))
     for organisation_id, row in zip(ids, rows, strict=True):
         row["id"] = organisation_id
-    ctx.insert(Organisation.__table__, rows)
+    ctx.insert(table_of(Organisation), rows)
     return {row["id"]: row["country"] for row in rows}
 
 
@@ -95,7 +96,7 @@ def communities(ctx: SeedContext) -> dict[int, datetime]:
     """
     n = ctx.scale.communities
     slots = ctx.rng.sample([(topic, city) for topic in TOPICS for city in CITIES], n)
-    ids = ctx.new_ids(Community.__table__, n)
+    ids = ctx.new_ids(table_of(Community), n)
     rows = []
     for community_id, (topic, city) in zip(ids, slots, strict=True):
         created_at = ctx.moment(1_100, -400)
@@ -116,14 +117,14 @@ def communities(ctx: SeedContext) -> dict[int, datetime]:
                 "archived_at": created_at + timedelta(days=300) if archived else None,
             }
         )
-    ctx.insert(Community.__table__, rows)
+    ctx.insert(table_of(Community), rows)
     return {row["id"]: row["created_at"] for row in rows}
 
 
 def people(ctx: SeedContext, countries: dict[int, str]) -> dict[int, Seeded]:
     """People of the organisations."""
     organisation_ids = list(countries)
-    ids = ctx.new_ids(Person.__table__, ctx.scale.people)
+    ids = ctx.new_ids(table_of(Person), ctx.scale.people)
     rows, seeded = [], {}
     for person_id in ids:
         name = person_name(ctx.rng)
@@ -141,7 +142,7 @@ def people(ctx: SeedContext, countries: dict[int, str]) -> dict[int, Seeded]:
                 "anonymised_at": None,
             }
         )
-    ctx.insert(Person.__table__, rows)
+    ctx.insert(table_of(Person), rows)
     return seeded
 
 
@@ -175,9 +176,9 @@ def memberships(
             members[0] = (first_person, str(Role.FACILITATOR))
             by_pair[first_person, community_id]["role"] = str(Role.FACILITATOR)
     rows = list(by_pair.values())
-    for membership_id, row in zip(ctx.new_ids(Membership.__table__, len(rows)), rows, strict=True):
+    for membership_id, row in zip(ctx.new_ids(table_of(Membership), len(rows)), rows, strict=True):
         row["id"] = membership_id
-    ctx.insert(Membership.__table__, rows)
+    ctx.insert(table_of(Membership), rows)
     return {row["person_id"] for row in rows if row["role"] == Role.FACILITATOR}
 
 
@@ -194,7 +195,7 @@ def accounts(ctx: SeedContext, seeded: dict[int, Seeded], facilitators: set[int]
     )
     password_hash = passwords.hash_password(secrets.token_urlsafe(32))
     rows = []
-    for user_id, person_id in zip(ctx.new_ids(User.__table__, len(chosen)), chosen, strict=True):
+    for user_id, person_id in zip(ctx.new_ids(table_of(User), len(chosen)), chosen, strict=True):
         person = seeded[person_id]
         created_at = min(person.created_at + timedelta(days=ctx.rng.uniform(0, 20)), ctx.now)
         country = person.country
@@ -217,4 +218,4 @@ def accounts(ctx: SeedContext, seeded: dict[int, Seeded], facilitators: set[int]
                 "last_login_at": None,
             }
         )
-    ctx.insert(User.__table__, rows)
+    ctx.insert(table_of(User), rows)

@@ -88,4 +88,5 @@ def _action(ctx, spec: dict[str, Any], earlier: dict[str, int]) -> int:  # noqa:
         )
         update.posted_at = clock.now() - timedelta(days=item["days_ago"])
         session.add(update)
-    return made.id  # type: ignore[return-value]
+    assert made.id is not None  # create_action flushed it
+    return made.id

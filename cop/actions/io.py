@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -76,23 +77,23 @@ def _export_rows(session: Session, actor: Actor, community_id: int) -> Iterator[
     where = conditions(session, actor, community_id=community_id)
     last_id = 0
     while True:
-        rows = session.exec(
-            select(
-                Action.id,
-                Action.version,
-                Action.title,
-                Action.status,
-                Action.progress,
-                Action.start_date,
-                Action.due_date,
-                Owner.name,
-                Organisation.name,
-                Action.priority,
-                Action.tags,
-                Action.progress_mode,
+        rows = session.execute(
+            sa.select(
+                col(Action.id),
+                col(Action.version),
+                col(Action.title),
+                col(Action.status),
+                col(Action.progress),
+                col(Action.start_date),
+                col(Action.due_date),
+                col(Owner.name),
+                col(Organisation.name),
+                col(Action.priority),
+                col(Action.tags),
+                col(Action.progress_mode),
             )
             .join(Community, col(Community.id) == Action.community_id)
-            .join(Owner, Owner.id == Action.owner_person_id)
+            .join(Owner, col(Action.owner_person_id) == Owner.id)
             .join(Organisation, col(Organisation.id) == Action.organisation_id, isouter=True)
             .where(*where, col(Action.id) > last_id)
             .order_by(col(Action.id))
@@ -137,7 +138,8 @@ def export_actions_csv(session: Session, actor: Actor, community_id: Any) -> byt
     """Every live action of the community, by id, as a formula-safe UTF-8 CSV with a BOM."""
     community = get_community(session, actor, community_id)
     authorize(actor, "action.export", community)
-    return csv_bytes(COLUMNS, _export_rows(session, actor, community.id))  # type: ignore[arg-type]
+    assert community.id is not None  # get_community read it from the database
+    return csv_bytes(COLUMNS, _export_rows(session, actor, community.id))
 
 
 # Owner and city are shown in the export but changed on the action's page: (with the value, when empty).
@@ -243,7 +245,7 @@ def _stored(session: Session, ids: list[int]) -> dict[int, tuple[Action, Communi
         rows = session.exec(
             select(Action, Community, Owner.name, Organisation.name)
             .join(Community, col(Community.id) == Action.community_id)
-            .join(Owner, Owner.id == Action.owner_person_id)
+            .join(Owner, col(Action.owner_person_id) == Owner.id)
             .join(Organisation, col(Organisation.id) == Action.organisation_id, isouter=True)
             .where(
                 col(Action.id).in_(chunk),
@@ -252,7 +254,8 @@ def _stored(session: Session, ids: list[int]) -> dict[int, tuple[Action, Communi
             )
         )
         for action, community, owner, city in rows:
-            found[action.id] = (action, community, owner, city or "")  # type: ignore[index]
+            assert action.id is not None  # read from the database
+            found[action.id] = (action, community, owner, city or "")
     return found
 
 
@@ -338,6 +341,7 @@ def _row(
             )
         )
         return result
+    assert action_id is not None  # else nothing was found above
     if action_id in seen:
         result.errors["id"] = Message(
             N_("Action {id} appears twice in the file (also on line {line})."),
@@ -345,10 +349,10 @@ def _row(
             line=seen[action_id],
         )
         return result
-    seen[action_id] = line  # type: ignore[index]
+    seen[action_id] = line
     action, community, owner, city = found
     chk = Checker()
-    extra = extra_cells(row.get(EXTRA))  # type: ignore[arg-type]
+    extra = extra_cells(row.get(EXTRA))  # type: ignore[arg-type]  # DictReader gives the cells past the header as a list under restkey; its stub says str
     if extra is not None:
         chk.fail("file", extra)
     wanted = _wanted(chk, row)
@@ -361,7 +365,7 @@ def _row(
                 else CHANGED_ON_THE_PAGE[name][1],
             )
     if not chk.errors:
-        result.changes = _changes(chk, action, wanted, driven.get(action.id))  # type: ignore[arg-type]
+        result.changes = _changes(chk, action, wanted, driven.get(action.id))
     version = row["version"].strip()
     result.version = int(version) if version.isascii() and version.isdigit() else None
     if result.changes:
@@ -415,17 +419,19 @@ def apply_actions_import(session: Session, actor: Actor, data: bytes) -> Preview
             session, Action, row.action_id, for_update=True, label=N_("action")
         )
         values = {name: new for name, (_old, new) in row.changes.items()}
+        assert action.id is not None  # get_live read it from the database
+        assert row.version is not None  # the preview refuses a change without the stored version
         records.save(
             session,
             actor,
             action,
-            row.version,  # type: ignore[arg-type]
+            row.version,
             values,
             action="action.import",
             community_id=action.community_id,
         )
         if "tags" in values:
-            write_tags(session, action.id, action.tags)  # type: ignore[arg-type]
+            write_tags(session, action.id, action.tags)
         if action.parent_id is not None and {"status", "progress"} & set(values):
             session.flush()  # the parent's roll-up reads this action's new percentage
             action_progress.settle(session, actor, action)

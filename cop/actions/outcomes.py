@@ -83,10 +83,11 @@ def create_action_from_outcome(
             Message(N_("This outcome already became action {action}."), action=existing),
         )
     chk.raise_if_any()
+    assert community.id is not None  # workshop_in_scope read it from the database
     return actions.create_action(
         session,
         actor,
-        community_id=community.id,  # type: ignore[arg-type]
+        community_id=community.id,
         title=default_action_title(outcome.text) if title is None else title,
         owner_person_id=owner_person_id,
         due_date=due_date,

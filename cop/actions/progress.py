@@ -119,14 +119,17 @@ def derived_many(
             .where(
                 col(Action.parent_id).in_(part),
                 col(Action.deleted_at).is_(None),
-                Action.status != ActionStatus.DROPPED,
+                col(Action.status) != ActionStatus.DROPPED,
             )
-            .group_by(Action.parent_id)
+            .group_by(col(Action.parent_id))
         )
         for parent_id, total, n in rows:
-            found[parent_id] = (DRIVEN_BY_CHILDREN, _rounded_share(int(total), 100 * int(n)))  # type: ignore[index]
+            assert parent_id is not None  # one of the ids in ``part``
+            found[parent_id] = (DRIVEN_BY_CHILDREN, _rounded_share(int(total), 100 * int(n)))
     by_milestones = [
-        a.id for a in actions if a.progress_mode == ProgressMode.MILESTONES and a.id not in found
+        a.id
+        for a in actions
+        if a.id is not None and a.progress_mode == ProgressMode.MILESTONES and a.id not in found
     ]
     for start in range(0, len(by_milestones), chunk):
         part = by_milestones[start : start + chunk]
@@ -142,12 +145,12 @@ def derived_many(
                     col(ActionMilestone.action_id).in_(part),
                     col(ActionMilestone.deleted_at).is_(None),
                 )
-                .group_by(ActionMilestone.action_id)
+                .group_by(col(ActionMilestone.action_id))
             )
         }
         for action_id in part:
-            done, total = counts.get(action_id, (0, 0))  # type: ignore[arg-type]
-            found[action_id] = (DRIVEN_BY_MILESTONES, _rounded_share(done, total) if total else 0)  # type: ignore[index]
+            done, total = counts.get(action_id, (0, 0))
+            found[action_id] = (DRIVEN_BY_MILESTONES, _rounded_share(done, total) if total else 0)
     return found
 
 
@@ -158,11 +161,11 @@ def rolled_up() -> sa.ColumnElement[bool]:
     """
     child = aliased(Action)
     return (
-        sa.select(child.id)
+        sa.select(col(child.id))
         .where(
-            child.parent_id == Action.id,
+            col(child.parent_id) == Action.id,
             col(child.deleted_at).is_(None),
-            child.status != ActionStatus.DROPPED,
+            col(child.status) != ActionStatus.DROPPED,
         )
         .exists()
     )
@@ -186,9 +189,9 @@ def progress_sources(
             .where(
                 col(Action.parent_id).in_(part),
                 col(Action.deleted_at).is_(None),
-                Action.status != ActionStatus.DROPPED,
+                col(Action.status) != ActionStatus.DROPPED,
             )
-            .group_by(Action.parent_id)
+            .group_by(col(Action.parent_id))
         ):
             found[int(parent_id)] = (DRIVEN_BY_CHILDREN, int(n))  # type: ignore[arg-type]  # grouped by a non-null parent
     by_milestones = [
@@ -205,7 +208,7 @@ def progress_sources(
                     col(ActionMilestone.action_id).in_(part),
                     col(ActionMilestone.deleted_at).is_(None),
                 )
-                .group_by(ActionMilestone.action_id)
+                .group_by(col(ActionMilestone.action_id))
             ).all()
         )
         for action_id in part:
@@ -218,7 +221,8 @@ def settle(session: Session, actor: Actor, action: Action) -> None:
     seen: set[int] = set()
     current: Action | None = action
     while current is not None and current.id not in seen:
-        seen.add(current.id)  # type: ignore[arg-type]
+        assert current.id is not None  # a stored action
+        seen.add(current.id)
         wanted = derived_progress(session, current)
         if wanted is not None and wanted != current.progress:
             records.save(

@@ -92,7 +92,7 @@ def overdue_milestones(session: Session, actor: Actor) -> int:
             col(Action.status).not_in(["done", "dropped"]),
             col(Action.deleted_at).is_(None),
         )
-        .order_by(ActionMilestone.id)
+        .order_by(col(ActionMilestone.id))
     )
     sent = 0
     for milestone, action in rows:

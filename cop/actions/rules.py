@@ -78,10 +78,11 @@ def _organisation_exists(session: Session, organisation_id: int) -> bool:
 
 
 def _check_owner(chk: Checker, session: Session, community: Community, value: Any) -> int | None:
+    assert community.id is not None  # the caller read it from the database
     owner = _as_id(value)
     if owner is None and value in (None, ""):
         chk.fail("owner_person_id", N_("Choose the owner of the action."))
-    elif owner is None or not is_member(session, community.id, owner):  # type: ignore[arg-type]
+    elif owner is None or not is_member(session, community.id, owner):
         chk.fail("owner_person_id", NOT_A_MEMBER)
     return owner
 
@@ -89,10 +90,11 @@ def _check_owner(chk: Checker, session: Session, community: Community, value: An
 def _check_co_owners(
     chk: Checker, session: Session, community: Community, value: Any, owner: int | None
 ) -> list[int]:
+    assert community.id is not None  # the caller read it from the database
     chosen: list[int] = []
     for raw in _ids(value):
         person = _as_id(raw)
-        if person is None or not is_member(session, community.id, person):  # type: ignore[arg-type]
+        if person is None or not is_member(session, community.id, person):
             chk.fail(
                 "co_owner_ids",
                 Message(
@@ -146,7 +148,8 @@ def _check_parent(
     if parent is None or parent.deleted_at is not None or parent.community_id != community.id:
         chk.fail("parent_id", N_("The parent must be an action of this community."))
         return None
-    if current is not None and current.id in _ancestors(session, parent.id):  # type: ignore[arg-type]
+    assert parent.id is not None  # read from the database
+    if current is not None and current.id in _ancestors(session, parent.id):
         chk.fail(
             "parent_id", N_("An action cannot be a sub-action of itself or of its own sub-actions.")
         )

@@ -30,6 +30,7 @@ from cop.actions.models import (
 )
 from cop.actions.progress import STATUS_PROGRESS
 from cop.communities.models import Organisation, Person
+from cop.core.db import table_of
 from cop.core.permissions import Role
 from cop.core.seed_context import SeedContext
 from cop.core.tags import tag_key
@@ -91,7 +92,7 @@ STATUS_WEIGHTS_FUTURE = (["idea", "planned", "in_progress", "done", "dropped"], 
 def step(ctx: SeedContext) -> None:
     rows, links = actions(ctx)
     _roll_up(rows)
-    ctx.insert(Action.__table__, rows)
+    ctx.insert(table_of(Action), rows)
     for table, found in links.items():
         ctx.insert(table, found)
     updates(ctx, rows)
@@ -99,7 +100,7 @@ def step(ctx: SeedContext) -> None:
 
 def _people(ctx: SeedContext) -> dict[int, int | None]:
     return dict(
-        ctx.conn.execute(sa.select(Person.__table__.c.id, Person.__table__.c.organisation_id)).all()
+        ctx.conn.execute(sa.select(table_of(Person).c.id, table_of(Person).c.organisation_id)).all()
     )
 
 
@@ -108,13 +109,13 @@ def _action_outcomes(ctx: SeedContext) -> dict[int, list[tuple[int, int]]]:
     found: dict[int, list[tuple[int, int]]] = defaultdict(list)
     rows = ctx.conn.execute(
         sa.select(
-            Workshop.__table__.c.community_id,
-            Outcome.__table__.c.workshop_id,
-            Outcome.__table__.c.id,
+            table_of(Workshop).c.community_id,
+            table_of(Outcome).c.workshop_id,
+            table_of(Outcome).c.id,
         )
-        .join(Workshop.__table__, Workshop.__table__.c.id == Outcome.__table__.c.workshop_id)
-        .where(Outcome.__table__.c.kind == OutcomeKind.ACTION.value)
-        .order_by(Outcome.__table__.c.id)
+        .join(table_of(Workshop), table_of(Workshop).c.id == table_of(Outcome).c.workshop_id)
+        .where(table_of(Outcome).c.kind == OutcomeKind.ACTION.value)
+        .order_by(table_of(Outcome).c.id)
     )
     for community_id, workshop_id, outcome_id in rows:
         found[community_id].append((workshop_id, outcome_id))
@@ -136,7 +137,7 @@ def actions(ctx: SeedContext) -> tuple[list[dict[str, Any]], dict[sa.Table, list
     people = _people(ctx)
     names = dict(
         ctx.conn.execute(
-            sa.select(Organisation.__table__.c.id, Organisation.__table__.c.name)
+            sa.select(table_of(Organisation).c.id, table_of(Organisation).c.name)
         ).all()
     )
     organisation_ids = sorted(names)
@@ -146,18 +147,18 @@ def actions(ctx: SeedContext) -> tuple[list[dict[str, Any]], dict[sa.Table, list
     links: dict[sa.Table, list[dict[str, Any]]] = {
         t: []
         for t in (
-            ActionCoOwner.__table__,
-            ActionPartner.__table__,
-            ActionTag.__table__,
-            ActionMilestone.__table__,
-            ActionIndicator.__table__,
+            table_of(ActionCoOwner),
+            table_of(ActionPartner),
+            table_of(ActionTag),
+            table_of(ActionMilestone),
+            table_of(ActionIndicator),
         )
     }
     parents: dict[int, list[int]] = defaultdict(
         list
     )  # community -> action ids that may hold sub-actions
     rows = []
-    for action_id in ctx.new_ids(Action.__table__, ctx.scale.actions if community_ids else 0):
+    for action_id in ctx.new_ids(table_of(Action), ctx.scale.actions if community_ids else 0):
         community_id = ctx.rng.choice(community_ids)
         members = ctx.members[community_id]
         contributors = [p for p, role in members if role != Role.OBSERVER] or [
@@ -208,21 +209,21 @@ def actions(ctx: SeedContext) -> tuple[list[dict[str, Any]], dict[sa.Table, list
             co_owners = sorted(
                 {p for p in ctx.rng.sample(contributors, min(2, len(contributors))) if p != owner}
             )
-            links[ActionCoOwner.__table__].extend(
+            links[table_of(ActionCoOwner)].extend(
                 {"action_id": action_id, "person_id": p} for p in co_owners
             )
         if ctx.rng.random() < 0.2:
             for partner in ctx.rng.sample(organisation_ids, min(2, len(organisation_ids))):
-                links[ActionPartner.__table__].append(
+                links[table_of(ActionPartner)].append(
                     {"action_id": action_id, "organisation_id": partner}
                 )
-        links[ActionTag.__table__].extend(
+        links[table_of(ActionTag)].extend(
             {"action_id": action_id, "key": tag_key(t), "value": t} for t in tags
         )
         if by_milestones:
-            rows[-1]["progress"] = _milestones(ctx, rows[-1], links[ActionMilestone.__table__])
+            rows[-1]["progress"] = _milestones(ctx, rows[-1], links[table_of(ActionMilestone)])
         if ctx.rng.random() < 0.1:
-            _indicators(ctx, rows[-1], links[ActionIndicator.__table__])
+            _indicators(ctx, rows[-1], links[table_of(ActionIndicator)])
     return rows, links
 
 
@@ -241,7 +242,7 @@ def _milestones(ctx: SeedContext, action: dict[str, Any], into: list[dict[str, A
         into.append(
             {
                 **ctx.stamps(action["created_at"]),
-                "id": ctx.new_ids(ActionMilestone.__table__, 1)[0],
+                "id": ctx.new_ids(table_of(ActionMilestone), 1)[0],
                 "action_id": action["id"],
                 "title": title,
                 "position": position,
@@ -259,7 +260,7 @@ def _indicators(ctx: SeedContext, action: dict[str, Any], into: list[dict[str, A
     into.append(
         {
             **ctx.stamps(action["created_at"]),
-            "id": ctx.new_ids(ActionIndicator.__table__, 1)[0],
+            "id": ctx.new_ids(table_of(ActionIndicator), 1)[0],
             "action_id": action["id"],
             "name": ctx.rng.choice(("Volunteers active", "Newcomers reached", "Sessions held")),
             "unit": "people",
@@ -294,9 +295,9 @@ def updates(ctx: SeedContext, rows: list[dict[str, Any]]) -> None:
     per_action = [0] * len(rows)
     for _ in range(ctx.scale.action_updates):
         per_action[ctx.rng.randrange(len(rows))] += 1
-    ids = iter(ctx.new_ids(ActionUpdate.__table__, sum(per_action)))
+    ids = iter(ctx.new_ids(table_of(ActionUpdate), sum(per_action)))
     ctx.insert(
-        ActionUpdate.__table__,
+        table_of(ActionUpdate),
         (
             update
             for row, wanted in zip(rows, per_action, strict=True)

@@ -52,6 +52,7 @@ def post_update(
     by hand; a done action is at 100 %.
     """
     action, community = editable_action(session, actor, action_id, "action.post_update")
+    assert action.id is not None  # editable_action read it from the database
     chk = Checker()
     body = chk.long_text("text", text, label=N_("The update"), required=True)
     status = _optional(new_status)
@@ -95,7 +96,7 @@ def post_update(
     update = ActionUpdate(
         action_id=action.id,
         author_person_id=actor.person_id,
-        author_user_id=actor.user_id or None,  # type: ignore[arg-type]
+        author_user_id=actor.user_id or None,
         text=body,
         new_status=status,
         new_progress=action.progress if changes else None,
@@ -162,6 +163,7 @@ def add_milestone(
     session: Session, actor: Actor, action_id: Any, *, title: str, due_date: Any = None
 ) -> ActionMilestone:
     action, community = editable_action(session, actor, action_id, "action.update")
+    assert action.id is not None  # editable_action read it from the database
     chk = Checker()
     clean_title = chk.title("title", title, label=N_("The milestone"))
     due = chk.day("due_date", due_date, label=N_("The milestone's date"), required=False)
@@ -177,7 +179,7 @@ def add_milestone(
     chk.raise_if_any()
     milestone = ActionMilestone(
         action_id=action.id, title=clean_title, due_date=due, position=(last or 0) + 1
-    )  # type: ignore[arg-type]
+    )
     records.create(
         session, actor, milestone, community_id=community.id, action="action_milestone.create"
     )
@@ -273,6 +275,7 @@ def add_indicator(
     current: Any = None,
 ) -> ActionIndicator:
     action, community = editable_action(session, actor, action_id, "action.update")
+    assert action.id is not None  # editable_action read it from the database
     chk = Checker()
     values = _check_indicator(
         chk,
@@ -288,7 +291,7 @@ def add_indicator(
             "name", Message(N_("An action has at most {count} indicators."), count=MAX_INDICATORS)
         )
     chk.raise_if_any()
-    indicator = ActionIndicator(action_id=action.id, position=(last or 0) + 1, **values)  # type: ignore[arg-type]
+    indicator = ActionIndicator(action_id=action.id, position=(last or 0) + 1, **values)
     return records.create(
         session, actor, indicator, community_id=community.id, action="action_indicator.create"
     )

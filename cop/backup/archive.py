@@ -51,7 +51,7 @@ from cop.backup.bulk_load import (
 )
 from cop.core import clock
 from cop.core.audit import AuditEvent
-from cop.core.db import write_session
+from cop.core.db import table_of, write_session
 from cop.core.errors import CopError
 from cop.core.permissions import SYSTEM, Actor, authorize
 from cop.core.schema import alembic_config
@@ -129,7 +129,7 @@ def backup(engine: Engine, path: str | Path, *, actor: Actor = SYSTEM) -> dict[s
             engine
         ) as session:  # columns of every schema revision: old databases are backed up too
             session.execute(
-                sa.insert(AuditEvent.__table__).values(
+                sa.insert(table_of(AuditEvent)).values(
                     at=clock.now(),
                     actor_user_id=actor.user_id or None,
                     actor_name=actor.username,
@@ -269,7 +269,7 @@ def restore(
         reset_id_sequences(conn)
         bump_data_version(conn, archived_data_version)
         conn.execute(
-            sa.insert(AuditEvent.__table__).values(
+            sa.insert(table_of(AuditEvent)).values(
                 at=clock.now(),
                 actor_user_id=actor.user_id or None,
                 actor_name=actor.username,
@@ -296,14 +296,15 @@ def _migrate(conn: Connection, revision: str) -> None:
     current = MigrationContext.configure(conn).get_current_revision()
     script = ScriptDirectory.from_config(config)
     target = script.get_current_head() if revision == "head" else revision
+    assert target is not None  # the migration scripts have a head
     if current == target:
         return
     if current is not None and target in {
         r.revision for r in script.iterate_revisions(current, "base")
     }:
-        command.downgrade(config, target)  # type: ignore[arg-type]
+        command.downgrade(config, target)
     else:
-        command.upgrade(config, target)  # type: ignore[arg-type]
+        command.upgrade(config, target)
 
 
 def _load_table(

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import cop.registry  # noqa: F401  (every table on the metadata, the search hook installed)
-from cop.core.db import DataVersion
+from cop.core.db import DataVersion, table_of
 from cop.core.errors import CopError
 from cop.search.index import reindex_all
 
@@ -84,7 +84,7 @@ def delete_everything(conn: Connection) -> None:
 
 def bump_data_version(conn: Connection, archived: int = 0) -> None:
     """Past both an archive's counter and this database's, so no replica trusts a cached read."""
-    table = DataVersion.__table__
+    table = table_of(DataVersion)
     current = conn.execute(sa.select(table.c.value).where(table.c.id == 1)).scalar()
     value = max(archived, current or 0) + 1
     if current is None:

@@ -51,6 +51,7 @@ from cop.backup.bulk_load import (
 )
 from cop.core import clock
 from cop.core.audit import AuditEvent
+from cop.core.db import table_of
 from cop.core.errors import ValidationError
 from cop.core.permissions import SYSTEM, Actor, authorize
 from cop.core.seed_context import SCALES, Scale, SeedContext
@@ -84,7 +85,7 @@ def seed(
         rebuild_derived(conn)
         counts = dict(ctx.counts)
         conn.execute(
-            sa.insert(AuditEvent.__table__).values(
+            sa.insert(table_of(AuditEvent)).values(
                 at=clock.now(),
                 actor_user_id=actor.user_id or None,
                 actor_name=actor.username,

@@ -186,7 +186,9 @@ def _header(raw: list[str], plan: ImportPlan) -> dict[str, int]:
     return columns
 
 
-def _lookup(session: Session, column: Any, keys: set[str], model: type) -> dict[str, list[Any]]:
+def _lookup(
+    session: Session, column: Any, keys: set[str], model: type[Person] | type[Organisation]
+) -> dict[str, list[Any]]:
     """Live records whose ``column`` matches one of ``keys`` case-insensitively, chunked for big lists."""
     found: dict[str, list[Any]] = {}
     ordered = sorted(keys)
@@ -370,13 +372,15 @@ def apply_import(
             key = planned.organisation.lower()
             if key not in created:
                 kind, country = plan.organisation_details[key]
-                created[key] = people.create_organisation(  # type: ignore[assignment]
+                organisation = people.create_organisation(
                     session,
                     actor,
                     name=planned.organisation,
                     kind=kind or OrganisationKind.OTHER.value,
                     country=country,
-                ).id
+                )
+                assert organisation.id is not None  # create_organisation flushed it
+                created[key] = organisation.id
             organisation_id = created[key]
         person_id = planned.person_id
         if person_id is None:
@@ -387,6 +391,7 @@ def apply_import(
                 email=planned.email,
                 organisation_id=organisation_id,
             ).id
+        assert person_id is not None  # a stored person, or one create_person flushed
         if planned.membership == "new":
-            communities.add_member(session, actor, community.id, person_id, planned.role)  # type: ignore[arg-type]
+            communities.add_member(session, actor, community_id, person_id, planned.role)
     return plan

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from babel import Locale
 from sqlmodel import Session, col, func, select
 
@@ -42,7 +43,10 @@ def _may_in_any_community(actor: Actor, operation: str, session: Session) -> Com
 COUNTRY_CODES = frozenset(
     code
     for code in Locale("en").territories
-    if len(code) == 2 and code.isalpha() and code not in {"ZZ", "EU", "EZ", "QO", "UN", "XA", "XB"}
+    if isinstance(code, str)
+    and len(code) == 2
+    and code.isalpha()
+    and code not in {"ZZ", "EU", "EZ", "QO", "UN", "XA", "XB"}
 )
 
 
@@ -206,24 +210,24 @@ def organisation_list(
         .where(Person.organisation_id == Organisation.id, col(Person.deleted_at).is_(None))
         .scalar_subquery()
     )
-    rows = session.exec(
-        select(
-            Organisation.id,
-            Organisation.version,
-            Organisation.name,
-            Organisation.kind,
-            Organisation.country,
-            Organisation.latitude,
-            Organisation.longitude,
+    rows = session.execute(
+        sa.select(
+            col(Organisation.id),
+            col(Organisation.version),
+            col(Organisation.name),
+            col(Organisation.kind),
+            col(Organisation.country),
+            col(Organisation.latitude),
+            col(Organisation.longitude),
             members,
         )
         .where(
             col(Organisation.deleted_at).is_(None),
             *([col(Organisation.name).icontains(wanted, autoescape=True)] if wanted else []),
         )
-        .order_by(Organisation.name, Organisation.id)
+        .order_by(col(Organisation.name), col(Organisation.id))
     )
-    return [OrganisationRow(*row) for row in rows]  # type: ignore[arg-type]  # ids of stored rows
+    return [OrganisationRow(*row) for row in rows]
 
 
 def organisations(session: Session, kind: str | None = None) -> list[Organisation]:

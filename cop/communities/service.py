@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -37,11 +38,9 @@ def get_by_slug(session: Session, actor: Actor, slug: str) -> Community:
     return community
 
 
-def visible_communities(
-    session: Session, actor: Actor, *, include_archived: bool = False
-) -> list[Community]:
-    """Every community the actor may read, by name."""
-    stmt = select(Community).where(col(Community.deleted_at).is_(None))
+def _readable(stmt: Any, actor: Actor, include_archived: bool) -> Any:
+    """``stmt`` narrowed to the communities the actor may read."""
+    stmt = stmt.where(col(Community.deleted_at).is_(None))
     if not include_archived:
         stmt = stmt.where(col(Community.archived_at).is_(None))
     if not actor.is_admin:
@@ -49,7 +48,23 @@ def visible_communities(
             (col(Community.visibility) == Visibility.WORKSPACE)
             | col(Community.id).in_(list(actor.roles) or [-1])
         )
+    return stmt
+
+
+def visible_communities(
+    session: Session, actor: Actor, *, include_archived: bool = False
+) -> list[Community]:
+    """Every community the actor may read, by name."""
+    stmt = _readable(select(Community), actor, include_archived)
     return list(session.exec(stmt.order_by(Community.name)))
+
+
+def visible_community_ids(
+    session: Session, actor: Actor, *, include_archived: bool = False
+) -> list[int]:
+    """The ids of ``visible_communities``, by id, without loading each community (search asks on every query)."""
+    stmt = _readable(select(Community.id), actor, include_archived)
+    return [int(c) for c in session.exec(stmt.order_by(Community.id)) if c is not None]
 
 
 def create_community(

@@ -204,6 +204,11 @@ def current_data_version(engine: Engine | None = None) -> int:
 _DATA_VERSION_QUERY = "SELECT value FROM data_version WHERE id = 1"
 
 
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The Core table of a table model: its ``__table__``, which SQLModel's type stubs do not declare."""
+    return SQLModel.metadata.tables[str(model.__tablename__)]
+
+
 class DataVersion(SQLModel, table=True):
     """One row whose counter every write transaction bumps.
 

@@ -116,6 +116,20 @@ def plain_text(text: str) -> str:
     return "\n".join(line for line in "\n".join(lines).splitlines() if line.strip())
 
 
+# A character Markdown may read as a mark anywhere in a line (emphasis, code, links, autolinks,
+# entities, escapes, tables, strikethrough; NUL and CR, which the parser rewrites), a line start
+# that opens a block (list, heading, quote, setext underline, ordered list) or indented code.
+_MARKDOWN_MARK = re.compile(
+    r"[\\`*_\[\]<>&!|~\x00\r]|^[ \t]*(?:[-+#=]|\d{1,9}[.)])|^(?: {4}|\t)", re.MULTILINE
+)
+
+
 def plain_line(text: str) -> str:
-    """``plain_text`` on one line, for a table cell or a card (its blocks joined by spaces)."""
+    """``plain_text`` on one line, for a table cell or a card (its blocks joined by spaces).
+
+    Text without any possible mark is its own words: it skips the parser (search builds a
+    snippet for every hit), with the same result.
+    """
+    if not _MARKDOWN_MARK.search(text or ""):
+        return " ".join((text or "").split())
     return " ".join(plain_text(text).split())

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -161,7 +162,7 @@ class Checker:
         self,
         field: str,
         value: Any,
-        allowed: set[str] | list[str],
+        allowed: Collection[str],
         *,
         label: str = N_("This field"),
     ) -> str:

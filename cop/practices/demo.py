@@ -87,6 +87,7 @@ def _practice(ctx, spec: dict[str, Any]) -> None:  # noqa: ANN001
         workshop_ids=hosted,
         **{field: spec[field] for field in PRACTICE_FIELDS if field in spec},
     )
+    assert practice.id is not None  # create_practice flushed it
     status = spec.get("status", ReviewStatus.DRAFT)
     if status in (ReviewStatus.IN_REVIEW, ReviewStatus.APPROVED):
         practices.submit_practice(session, author, practice.id, practice.version)
@@ -100,9 +101,10 @@ def _practice(ctx, spec: dict[str, Any]) -> None:  # noqa: ANN001
 def _standard(ctx, community_id: int, spec: dict[str, Any]) -> int:  # noqa: ANN001
     facilitator = ctx.actors["facilitator"]
     standard = standards.create_standard(ctx.session, facilitator, community_id, **spec)
+    assert standard.id is not None  # create_standard flushed it
     standards.approve_standard(ctx.session, facilitator, standard.id, standard.version)
     ctx.extra.setdefault("standards", {})[standard.title] = standard.id
-    return standard.id  # type: ignore[return-value]
+    return standard.id
 
 
 def _a_year_of_scores(ctx, slug: str, standard_ids: list[int]) -> None:  # noqa: ANN001

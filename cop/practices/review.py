@@ -26,7 +26,7 @@ from cop.core.validation import Checker
 from cop.practices.models import ReviewStatus
 
 STATUSES = [s.value for s in ReviewStatus]
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     ReviewStatus.DRAFT: "draft",
     ReviewStatus.IN_REVIEW: "in review",
     ReviewStatus.APPROVED: "approved",
@@ -49,7 +49,7 @@ def status_after_edit(actor: Actor, community: Community, status: str) -> str:
 
 
 def _require_status(record: SQLModel, allowed: set[str], doing: str, label: str) -> None:
-    status = getattr(record, "status", "")
+    status: str = getattr(record, "status", "")
     if status not in allowed:
         record_name = Message(THIS_RECORD[label]) if label in THIS_RECORD else f"This {label}"
         raise ValidationError(

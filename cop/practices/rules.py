@@ -138,7 +138,8 @@ def _ids(value: Any) -> list[int] | None:
         ids = [record_id(v) for v in (value or [])]
     except TypeError:  # not a list of ids at all
         return None
-    return None if None in ids else list(dict.fromkeys(ids))  # type: ignore[arg-type]
+    wanted = [i for i in ids if i is not None]
+    return None if len(wanted) < len(ids) else list(dict.fromkeys(wanted))
 
 
 def check_organisation(

@@ -15,8 +15,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from cop.communities.models import Membership, Organisation, OrganisationKind, Person
+from cop.core.db import table_of
 from cop.core.seed_context import SeedContext
 from cop.core.tags import tag_key
 from cop.practices.models import (
@@ -170,15 +172,16 @@ def step(ctx: SeedContext) -> None:
 def _member_cities(ctx: SeedContext) -> dict[int, list[int]]:
     """Community id -> the city organisations of its members, in id order."""
     rows = ctx.conn.execute(
-        sa.select(Membership.community_id, Person.organisation_id)
-        .join(Person, Person.id == Membership.person_id)
-        .join(Organisation, Organisation.id == Person.organisation_id)
-        .where(Organisation.kind == OrganisationKind.CITY.value)
+        sa.select(col(Membership.community_id), col(Person.organisation_id))
+        .join(Person, col(Person.id) == Membership.person_id)
+        .join(Organisation, col(Organisation.id) == Person.organisation_id)
+        .where(col(Organisation.kind) == OrganisationKind.CITY.value)
         .distinct()
-        .order_by(Membership.community_id, Person.organisation_id)
+        .order_by(col(Membership.community_id), col(Person.organisation_id))
     )
     cities: dict[int, list[int]] = defaultdict(list)
     for community_id, organisation_id in rows:
+        assert organisation_id is not None  # joined to its organisation
         cities[community_id].append(organisation_id)
     return cities
 
@@ -188,27 +191,29 @@ def _by_id(ctx: SeedContext, stmt: sa.Select) -> dict[int, Any]:
 
 
 def practices(ctx: SeedContext, cities_of: dict[int, list[int]]) -> None:
-    names = _by_id(ctx, sa.select(Organisation.id, Organisation.name))
+    names = _by_id(ctx, sa.select(col(Organisation.id), col(Organisation.name)))
     all_cities = _by_id(
         ctx,
-        sa.select(Organisation.id, Organisation.kind).where(
-            Organisation.kind == OrganisationKind.CITY.value
+        sa.select(col(Organisation.id), col(Organisation.kind)).where(
+            col(Organisation.kind) == OrganisationKind.CITY.value
         ),
     )
     partners = [o for o in names if o not in all_cities]
     held = (
-        sa.select(Workshop.community_id, Workshop.id)
-        .where(
-            Workshop.status.in_([WorkshopStatus.HELD.value, WorkshopStatus.CLOSED.value])  # type: ignore[attr-defined]
-        )
-        .order_by(Workshop.id)
+        sa.select(col(Workshop.community_id), col(Workshop.id))
+        .where(col(Workshop.status).in_([WorkshopStatus.HELD.value, WorkshopStatus.CLOSED.value]))
+        .order_by(col(Workshop.id))
     )
     workshops_of: dict[int, list[int]] = defaultdict(list)
     for community_id, workshop_id in ctx.conn.execute(held):
+        assert workshop_id is not None  # a primary key
         workshops_of[community_id].append(workshop_id)
     community_ids = sorted(ctx.ids.get("community", []))
-    rows, tags, implementers, seen = [], [], [], []
-    for practice_id in ctx.new_ids(Practice.__table__, ctx.scale.practices):
+    rows: list[dict[str, Any]] = []
+    tags: list[dict[str, Any]] = []
+    implementers: list[dict[str, Any]] = []
+    seen: list[dict[str, Any]] = []
+    for practice_id in ctx.new_ids(table_of(Practice), ctx.scale.practices):
         community_id = ctx.rng.choice(community_ids)
         city = ctx.rng.choice(cities_of.get(community_id) or sorted(all_cities))
         title, themes, groups, how = ctx.rng.choice(PRACTICES)
@@ -265,10 +270,10 @@ def practices(ctx: SeedContext, cities_of: dict[int, list[int]]) -> None:
                     "workshop_id": ctx.rng.choice(workshops_of[community_id]),
                 }
             )
-    ctx.insert(Practice.__table__, rows)
-    ctx.insert(PracticeTag.__table__, tags)
-    ctx.insert(PracticeOrganisation.__table__, implementers)
-    ctx.insert(PracticeWorkshop.__table__, seen)
+    ctx.insert(table_of(Practice), rows)
+    ctx.insert(table_of(PracticeTag), tags)
+    ctx.insert(table_of(PracticeOrganisation), implementers)
+    ctx.insert(table_of(PracticeWorkshop), seen)
 
 
 def standards_and_scores(ctx: SeedContext, cities_of: dict[int, list[int]]) -> None:
@@ -278,7 +283,7 @@ def standards_and_scores(ctx: SeedContext, cities_of: dict[int, list[int]]) -> N
     standard_rows, score_rows = [], []
     for community_id in sorted(ctx.ids.get("community", [])):
         chosen = ctx.rng.sample(STANDARDS, ctx.rng.randint(4, 6))
-        ids = ctx.new_ids(Standard.__table__, len(chosen))
+        ids = ctx.new_ids(table_of(Standard), len(chosen))
         for position, (
             standard_id,
             (title, statement, factors, questions, indicators),
@@ -306,12 +311,12 @@ def standards_and_scores(ctx: SeedContext, cities_of: dict[int, list[int]]) -> N
                 score_rows.extend(
                     _a_year_of_scores(ctx, community_id, standard_id, city, shared, quarters)
                 )
-    ctx.insert(Standard.__table__, standard_rows)
+    ctx.insert(table_of(Standard), standard_rows)
     for row, score_id in zip(
-        score_rows, ctx.new_ids(SelfAssessment.__table__, len(score_rows)), strict=True
+        score_rows, ctx.new_ids(table_of(SelfAssessment), len(score_rows)), strict=True
     ):
         row["id"] = score_id
-    ctx.insert(SelfAssessment.__table__, score_rows)
+    ctx.insert(table_of(SelfAssessment), score_rows)
 
 
 def _a_year_of_scores(

@@ -109,7 +109,9 @@ def community_cities(session: Session, community_id: int) -> list[Organisation]:
 
 def cities(session: Session, actor: Actor, community_id: int) -> list[Organisation]:
     """The community's cities, for pickers and the heatmap's rows."""
-    return community_cities(session, get_community(session, actor, community_id).id)  # type: ignore[arg-type]
+    community = get_community(session, actor, community_id)
+    assert community.id is not None  # read from the database
+    return community_cities(session, community.id)
 
 
 def visible_scores(
@@ -146,9 +148,10 @@ def record_score(
             N_("Members score only their own city; a facilitator can record other cities' scores.")
         )
     chk = Checker()
-    city_ids = {o.id for o in community_cities(session, community.id)}  # type: ignore[arg-type]
-    organisation_id = record_id(organisation_id)
-    if organisation_id not in city_ids:
+    assert community.id is not None and standard.id is not None  # both read from the database
+    city_ids = {o.id for o in community_cities(session, community.id)}
+    city_id = record_id(organisation_id)
+    if city_id is None or city_id not in city_ids:
         chk.fail(
             "organisation_id",
             Message(N_("Choose a city that takes part in {community}."), community=community.name),
@@ -164,15 +167,16 @@ def record_score(
         chk.fail("assessed_on", N_("The date of the assessment cannot be in the future."))
     is_shared = check_flag(chk, "shared", shared, N_("Shared beyond the community"))
     chk.raise_if_any()
+    assert city_id is not None and day is not None  # else raise_if_any raised
     row = SelfAssessment(
         community_id=community.id,
         standard_id=standard.id,
-        organisation_id=organisation_id,
-        score=value,  # type: ignore[arg-type]
+        organisation_id=city_id,
+        score=value,
         evidence=evidence,
         assessed_on=day,
         shared_beyond_community=bool(is_shared),
-        created_by_id=actor.user_id or None,  # type: ignore[arg-type]
+        created_by_id=actor.user_id or None,
     )
     session.add(row)
     session.flush()
@@ -188,7 +192,7 @@ def record_score(
 
 
 def _live_standards(actor: Actor, community: Community) -> sa.ColumnElement[bool]:
-    return sa.and_(Standard.community_id == community.id, readable_standards(actor))
+    return sa.and_(col(Standard.community_id) == community.id, readable_standards(actor))
 
 
 def heatmap(session: Session, actor: Actor, community_id: int) -> list[HeatmapCell]:
@@ -198,29 +202,32 @@ def heatmap(session: Session, actor: Actor, community_id: int) -> list[HeatmapCe
     """
     community = get_community(session, actor, community_id)
     latest = (
-        select(
-            SelfAssessment.standard_id,
-            SelfAssessment.organisation_id,
-            SelfAssessment.score,
-            SelfAssessment.assessed_on,
-            SelfAssessment.shared_beyond_community,
+        sa.select(
+            col(SelfAssessment.standard_id),
+            col(SelfAssessment.organisation_id),
+            col(SelfAssessment.score),
+            col(SelfAssessment.assessed_on),
+            col(SelfAssessment.shared_beyond_community),
             func.row_number()
             .over(
-                partition_by=(SelfAssessment.standard_id, SelfAssessment.organisation_id),
+                partition_by=(
+                    col(SelfAssessment.standard_id),
+                    col(SelfAssessment.organisation_id),
+                ),
                 order_by=(col(SelfAssessment.assessed_on).desc(), col(SelfAssessment.id).desc()),
             )
             .label("recency"),
         )
-        .where(SelfAssessment.community_id == community.id)
+        .where(col(SelfAssessment.community_id) == community.id)
         .subquery()
     )
     stmt = (
-        select(
+        sa.select(
             latest.c.organisation_id,
-            Organisation.name,
-            Standard.id,
-            Standard.position,
-            Standard.title,
+            col(Organisation.name),
+            col(Standard.id),
+            col(Standard.position),
+            col(Standard.title),
             latest.c.score,
             latest.c.assessed_on,
             latest.c.shared_beyond_community,
@@ -236,7 +243,7 @@ def heatmap(session: Session, actor: Actor, community_id: int) -> list[HeatmapCe
                 actor, community, latest.c.shared_beyond_community, latest.c.organisation_id
             ),
         )
-        .order_by(Organisation.name, col(Organisation.id), col(Standard.position))
+        .order_by(col(Organisation.name), col(Organisation.id), col(Standard.position))
     )
     return [
         HeatmapCell(
@@ -250,7 +257,7 @@ def heatmap(session: Session, actor: Actor, community_id: int) -> list[HeatmapCe
             assessed_on=day,
             shared=shared,
         )
-        for oid, city, sid, pos, title, score, day, shared in session.exec(stmt)
+        for oid, city, sid, pos, title, score, day, shared in session.execute(stmt)
     ]
 
 
@@ -268,21 +275,21 @@ def city_trend(
             )
         )
     stmt = (
-        select(
-            SelfAssessment.id,
-            SelfAssessment.standard_id,
-            Standard.position,
-            Standard.title,
-            SelfAssessment.score,
-            SelfAssessment.assessed_on,
-            SelfAssessment.evidence,
-            SelfAssessment.shared_beyond_community,
+        sa.select(
+            col(SelfAssessment.id),
+            col(SelfAssessment.standard_id),
+            col(Standard.position),
+            col(Standard.title),
+            col(SelfAssessment.score),
+            col(SelfAssessment.assessed_on),
+            col(SelfAssessment.evidence),
+            col(SelfAssessment.shared_beyond_community),
         )
         .join(Standard, col(Standard.id) == SelfAssessment.standard_id)
         .join(Community, col(Community.id) == Standard.community_id)
         .where(
-            SelfAssessment.community_id == community.id,
-            SelfAssessment.organisation_id == int(organisation_id),
+            col(SelfAssessment.community_id) == community.id,
+            col(SelfAssessment.organisation_id) == int(organisation_id),
             _live_standards(actor, community),
             visible_scores(
                 actor,
@@ -305,5 +312,5 @@ def city_trend(
             evidence=evidence,
             shared=shared,
         )
-        for rid, sid, pos, title, score, day, evidence, shared in session.exec(stmt)
+        for rid, sid, pos, title, score, day, evidence, shared in session.execute(stmt)
     ]

@@ -55,8 +55,8 @@ def readable_standards(actor: Actor) -> sa.ColumnElement[bool]:
         sa.or_(
             col(Standard.community_id).in_(list(actor.roles) or [-1]),
             sa.and_(
-                Community.visibility == Visibility.WORKSPACE,
-                Standard.status == ReviewStatus.APPROVED,
+                col(Community.visibility) == Visibility.WORKSPACE,
+                col(Standard.status) == ReviewStatus.APPROVED,
             ),
         ),
     )
@@ -117,6 +117,7 @@ def create_standard(session: Session, actor: Actor, community_id: int, **fields:
     chk = Checker()
     values = _check(chk, fields, creating=True)
     chk.raise_if_any()
+    assert community.id is not None  # get_community read it from the database
     records.get_live(session, Community, community.id, for_update=True, label=N_("community"))
     # Deleted standards keep their place, so one restored later never shares a position.
     last = session.exec(
@@ -210,7 +211,8 @@ def move_standard(
             else N_("This standard is already the last."),
         )
         chk.raise_if_any()
-    mine, theirs = standard.position, neighbour.position  # type: ignore[union-attr]
+    assert neighbour is not None  # raise_if_any raised without one
+    mine, theirs = standard.position, neighbour.position
     records.save(
         session,
         actor,
@@ -228,7 +230,7 @@ def move_standard(
         {"position": mine},
         action="standard.reorder",
         community_id=community.id,
-    )  # type: ignore[union-attr, arg-type]
+    )
     return standard
 
 

@@ -52,9 +52,12 @@ CHILDREN: dict[str, tuple[str, str, str]] = {
     "action_update": ("action", "action_id", "text"),
 }
 # On SQLite an FTS5 row is found fast only by its rowid (UNINDEXED columns are scanned), so a
-# record's entry lives at a rowid computed from its kind and id.
+# record's entry lives at a rowid computed from its community, kind and id: the community in
+# the high bits puts each community's entries in one rowid range, which FTS5 reads alone, so a
+# search in one community ranks only that community's matches (migration 0015).
 KIND_CODES = {kind: code for code, kind in enumerate(KINDS)}
 ROWID_STRIDE = 8
+COMMUNITY_SHIFT = 32  # record ids below 2**29 (ROWID_STRIDE * 2**29 = 2**32)
 
 
 def _key_for(obj: Any) -> tuple[str, int] | None:
@@ -117,18 +120,63 @@ def _index_table(conn: Connection) -> str:
     return "search_fts" if conn.dialect.name == "sqlite" else "search_document"
 
 
-def index_rowid(kind: str, record_id: int) -> int:
-    return int(record_id) * ROWID_STRIDE + KIND_CODES[kind]
+def index_rowid(kind: str, record_id: int, community_id: int) -> int:
+    return (int(community_id) << COMMUNITY_SHIFT) + int(record_id) * ROWID_STRIDE + KIND_CODES[kind]
 
 
-def reindex_records(conn: Connection, keys: set[tuple[str, int]]) -> None:
-    """Replace the index entries of ``keys`` with their current documents."""
+def community_rowids(community_id: int) -> tuple[int, int]:
+    """The first and last rowid a community's entries can have (on SQLite)."""
+    first = int(community_id) << COMMUNITY_SHIFT
+    return first, first + (1 << COMMUNITY_SHIFT) - 1
+
+
+def _community_of(conn: Connection, kind: str, record_id: int) -> int | None:
+    """The community of a record, deleted or not; None when its row is gone."""
+    table = table_of(KINDS[kind][0])
+    if table is None:
+        return None
+    if "community_id" in table.c:
+        stmt = sa.select(table.c.community_id)
+    else:
+        chapter = table_of("chapter")
+        if chapter is None:
+            return None
+        stmt = sa.select(chapter.c.community_id).join(chapter, chapter.c.id == table.c.chapter_id)
+    found = conn.execute(stmt.where(table.c.id == record_id)).scalar_one_or_none()
+    return None if found is None else int(found)
+
+
+def _delete_entry(conn: Connection, kind: str, record_id: int, communities: set[int]) -> None:
+    """Remove a record's SQLite entry, found by rowid in each community it may be filed under."""
+    current = _community_of(conn, kind, record_id)
+    if current is None:  # the row is gone: look the entry up by its columns (a full scan, rare)
+        conn.execute(
+            sa.text("DELETE FROM search_fts WHERE kind = :k AND record_id = :r"),
+            {"k": kind, "r": record_id},
+        )
+        return
+    for community_id in sorted({current, *communities}):
+        conn.execute(
+            sa.text("DELETE FROM search_fts WHERE rowid = :id"),
+            {"id": index_rowid(kind, record_id, community_id)},
+        )
+
+
+def reindex_records(
+    conn: Connection,
+    keys: set[tuple[str, int]],
+    former_communities: dict[tuple[str, int], set[int]] | None = None,
+) -> None:
+    """Replace the index entries of ``keys`` with their current documents.
+
+    ``former_communities`` names the communities a record was in before this write, if it
+    moved (its old SQLite entry is filed under the old community's rowid).
+    """
     sqlite = conn.dialect.name == "sqlite"
     for kind, record_id in sorted(keys):
         if sqlite:
-            conn.execute(
-                sa.text("DELETE FROM search_fts WHERE rowid = :id"),
-                {"id": index_rowid(kind, record_id)},
+            _delete_entry(
+                conn, kind, record_id, (former_communities or {}).get((kind, record_id), set())
             )
         else:
             conn.execute(
@@ -140,7 +188,7 @@ def reindex_records(conn: Connection, keys: set[tuple[str, int]]) -> None:
             continue
         community_id, title, body = document
         values = {
-            "id": index_rowid(kind, record_id),
+            "id": index_rowid(kind, record_id, community_id),
             "k": kind,
             "r": record_id,
             "c": community_id,
@@ -168,8 +216,14 @@ def keep_index_in_step(session: Session) -> None:
     keys = {
         key for obj in (*session.new, *session.dirty, *session.deleted) if (key := _key_for(obj))
     }
+    former: dict[tuple[str, int], set[int]] = {}
+    for obj in session.dirty:  # a record moved to another community: its old entry goes too
+        key = _key_for(obj)
+        if key and key[0] == getattr(obj, "__tablename__", None) and hasattr(obj, "community_id"):
+            before = sa.inspect(obj).attrs.community_id.history.deleted
+            former[key] = {int(c) for c in before if c is not None}
     if keys:
-        reindex_records(session.connection(), keys)
+        reindex_records(session.connection(), keys, former)
 
 
 def _document_select(conn: Connection, kind: str) -> sa.Select | None:
@@ -232,9 +286,9 @@ def reindex_all(conn: Connection) -> int:
         if stmt is None:
             continue
         if name == "search_fts":
-            record_id = stmt.selected_columns[1]
+            record_id, community_id = stmt.selected_columns[1], stmt.selected_columns[2]
             stmt = stmt.with_only_columns(
-                record_id * ROWID_STRIDE + KIND_CODES[kind],
+                community_id * (1 << COMMUNITY_SHIFT) + record_id * ROWID_STRIDE + KIND_CODES[kind],
                 *stmt.selected_columns,
                 maintain_column_froms=True,
             )

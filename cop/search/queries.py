@@ -20,15 +20,18 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from cop.communities.service import visible_communities
+from cop.communities.service import visible_community_ids
 from cop.core.markdown import plain_line
 from cop.core.permissions import Actor
 from cop.core.validation import Checker
-from cop.search.index import KINDS, table_of
+from cop.search.index import COMMUNITY_SHIFT, KINDS, community_rowids, table_of
 
 MAX_QUERY_TERMS = 12
 SNIPPET_CHARS = 160
 CANDIDATES = 400  # SQLite ranks this many matches before reading and filtering them
+RANGE_COMMUNITIES = (
+    3  # on SQLite, a search in at most this many communities reads each one's rowids alone
+)
 # A hit's body can be a whole workshop's minutes: only the lines around its first match are
 # read as Markdown for the snippet (this much source text before and after it).
 SNIPPET_SOURCE_BEFORE = 400
@@ -164,7 +167,13 @@ def _review_filter(conn: Connection, actor: Actor) -> str:
     return f" AND ({' OR '.join(clauses)}) AND {sections}"
 
 
-def _fts5_best(conn: Connection, params: dict[str, Any], filters: str, limit: int) -> list[Any]:
+def _fts5_best(
+    conn: Connection,
+    params: dict[str, Any],
+    filters: str,
+    limit: int,
+    rowids: tuple[int, int] | None = None,
+) -> list[Any]:
     """The ``limit`` best matches that pass ``filters``, best first, on SQLite.
 
     FTS5 finds matches by rowid alone; a filter on its other columns reads each match's
@@ -172,29 +181,62 @@ def _fts5_best(conn: Connection, params: dict[str, Any], filters: str, limit: in
     best candidates are ranked first and only they are read and filtered; when the
     filters leave fewer than ``limit`` and more matches exist, eight times as many are
     taken, until every match was seen: the same hits, in the same order, as filtering all.
+    ``rowids`` keeps to one community's range (cop.search.index.community_rowids): FTS5
+    then reads only its matches, and bm25 still weighs words over the whole index, so a
+    hit scores the same. Equal scores go by kind and record (the rowid without its
+    community), whichever way the matches were read.
     """
     candidates = max(CANDIDATES, limit * 8)
+    in_range = " AND rowid BETWEEN :first AND :last" if rowids else ""
+    bounds = {"first": rowids[0], "last": rowids[1]} if rowids else {}
+    tie = f"(rowid % {1 << COMMUNITY_SHIFT})"
     while True:
         sql = (
-            "WITH best AS (SELECT rowid AS id, bm25(search_fts, 0, 0, 0, 8.0, 1.0) AS score "
-            "FROM search_fts WHERE search_fts MATCH :q ORDER BY score LIMIT :candidates) "
-            "SELECT kind, record_id, community_id, title, body, best.score AS rank "
+            f"WITH best AS (SELECT rowid AS id, {tie} AS tie, "
+            "bm25(search_fts, 0, 0, 0, 8.0, 1.0) AS score "
+            f"FROM search_fts WHERE search_fts MATCH :q{in_range} ORDER BY score, tie "
+            "LIMIT :candidates) "
+            "SELECT kind, record_id, community_id, title, body, best.score AS rank, best.tie "
             f"FROM best JOIN search_fts ON search_fts.rowid = best.id WHERE {filters} "
-            "ORDER BY best.score LIMIT :limit"
+            "ORDER BY best.score, best.tie LIMIT :limit"
         )
-        rows = list(conn.execute(sa.text(sql), {**params, "candidates": candidates}).all())
+        rows = list(
+            conn.execute(sa.text(sql), {**params, **bounds, "candidates": candidates}).all()
+        )
         if len(rows) >= limit:
             return rows
         matches = conn.execute(
             sa.text(
-                "SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH :q "
-                "LIMIT :candidates)"
+                "SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH :q"
+                f"{in_range} LIMIT :candidates)"
             ),
-            {"q": params["q"], "candidates": candidates},
+            {"q": params["q"], **bounds, "candidates": candidates},
         ).scalar_one()
         if matches < candidates:
             return rows
         candidates *= 8
+
+
+def _fts5_search(
+    conn: Connection, params: dict[str, Any], readable: list[int], kind_filter: str, limit: int
+) -> list[Any]:
+    """The best hits in the ``readable`` communities: a few are searched one rowid range each and
+    merged (the same hits in the same order as one search filtered to them); many at once."""
+    if len(readable) > RANGE_COMMUNITIES:
+        community_list = ", ".join(str(int(c)) for c in readable)
+        return _fts5_best(conn, params, f"community_id IN ({community_list}){kind_filter}", limit)
+    rows = [
+        row
+        for community_id in readable
+        for row in _fts5_best(
+            conn,
+            params,
+            f"community_id = {int(community_id)}{kind_filter}",
+            limit,
+            community_rowids(community_id),
+        )
+    ]
+    return sorted(rows, key=lambda r: (r.rank, r.tie))[:limit]
 
 
 def search(
@@ -213,16 +255,13 @@ def search(
     phrases = parse_query(text)
     if not phrases:
         return []
-    readable = [
-        c.id for c in visible_communities(session, actor, include_archived=True) if c.id is not None
-    ]
+    readable = visible_community_ids(session, actor, include_archived=True)
     if community_id is not None:
         readable = [c for c in readable if c == community_id]
     if not readable:
         return []
     conn = session.connection()
     params: dict[str, Any] = {"limit": limit}
-    community_list = ", ".join(str(int(c)) for c in readable)
     kind_filter = "" if actor.is_admin else _review_filter(conn, actor)
     if kinds:
         allowed = [k for k in kinds if k in KINDS]
@@ -233,7 +272,7 @@ def search(
         )
     if conn.dialect.name == "sqlite":
         params["q"] = _fts5_query(phrases)
-        best = _fts5_best(conn, params, f"community_id IN ({community_list}){kind_filter}", limit)
+        best = _fts5_search(conn, params, readable, kind_filter, limit)
         return [
             Hit(
                 r.kind,
@@ -246,6 +285,7 @@ def search(
             for r in best
         ]
     params["q"] = _tsquery(phrases)
+    community_list = ", ".join(str(int(c)) for c in readable)
     sql = (
         "SELECT kind, record_id, community_id, title, body, ts_rank_cd(document, query) AS rank "
         "FROM search_document, to_tsquery('simple', cop_unaccent(:q)) AS query "

@@ -174,7 +174,8 @@ def _key_results(
 ) -> list[Block]:
     """The figures as a table (the infographic's text alternative), then the infographic in the
     document's language."""
-    results = key_results(session, actor, community.id)  # type: ignore[arg-type]
+    assert community.id is not None  # the caller read it from the database
+    results = key_results(session, actor, community.id)
     _ = translator(language)
     blocks: list[Block] = [
         Table([_("Figure"), _("Value")], [list(row) for row in results.figures(_, language)])
@@ -193,25 +194,25 @@ def _timeline(session: Session, community: Community, settings: dict[str, Any]) 
     )
     attendees = (
         select(Attendance.workshop_id, func.count().label("n"))
-        .where(col(Attendance.deleted_at).is_(None), Attendance.attended.is_(True))  # type: ignore[attr-defined]
-        .group_by(Attendance.workshop_id)
+        .where(col(Attendance.deleted_at).is_(None), col(Attendance.attended).is_(True))
+        .group_by(col(Attendance.workshop_id))
         .subquery()
     )
-    rows = session.exec(
-        select(
-            Workshop.starts_at,
-            Workshop.time_zone,
-            Workshop.title,
-            Workshop.kind,
-            Workshop.format,
-            Workshop.status,
-            Organisation.name,
+    rows = session.execute(
+        sa.select(
+            col(Workshop.starts_at),
+            col(Workshop.time_zone),
+            col(Workshop.title),
+            col(Workshop.kind),
+            col(Workshop.format),
+            col(Workshop.status),
+            col(Organisation.name),
             attendees.c.n,
         )
         .join(Organisation, col(Organisation.id) == Workshop.host_organisation_id, isouter=True)
         .join(attendees, attendees.c.workshop_id == Workshop.id, isouter=True)
         .where(
-            Workshop.community_id == community.id,
+            col(Workshop.community_id) == community.id,
             col(Workshop.deleted_at).is_(None),
             col(Workshop.status).in_(statuses),
         )
@@ -239,19 +240,19 @@ def _local_day(instant: Any, zone: str) -> str:
 
 
 def _actions(session: Session, community: Community, settings: dict[str, Any]) -> list[Block]:
-    live = sa.and_(Action.community_id == community.id, col(Action.deleted_at).is_(None))
+    live = sa.and_(col(Action.community_id) == community.id, col(Action.deleted_at).is_(None))
     leading, owners = aliased(Organisation), aliased(Organisation)
-    rows = session.exec(
-        select(
-            Action.title,
+    rows = session.execute(
+        sa.select(
+            col(Action.title),
             func.coalesce(leading.name, owners.name),
-            Action.status,
-            Action.due_date,
-            Action.progress,
+            col(Action.status),
+            col(Action.due_date),
+            col(Action.progress),
         )
         .join(Person, col(Person.id) == Action.owner_person_id)
-        .join(leading, leading.id == Action.organisation_id, isouter=True)
-        .join(owners, owners.id == Person.organisation_id, isouter=True)
+        .join(leading, col(Action.organisation_id) == leading.id, isouter=True)
+        .join(owners, col(Person.organisation_id) == owners.id, isouter=True)
         .where(live)
         .order_by(col(Action.due_date), col(Action.id))
     ).all()

@@ -51,9 +51,10 @@ def _edition(ctx, spec: dict[str, Any]) -> int:  # noqa: ANN001
         licence=spec.get("licence", ""),
         language=spec.get("language", "en"),
     )
+    assert edition.id is not None  # create_toolkit flushed it
     for chapter_spec in spec.get("chapters", []):
         _chapter(ctx, edition.id, chapter_spec)
-    return edition.id  # type: ignore[return-value]
+    return edition.id
 
 
 def _chapter(ctx, toolkit_id: int, spec: dict[str, Any]) -> None:  # noqa: ANN001

@@ -97,12 +97,13 @@ def _chapter_source(
                 )
             )
         language = get_toolkit(session, chapter.toolkit_id).language
+        assert chapter.id is not None  # read from the database
         return chapter_blocks(
             session,
             actor,
             chapter,
             community,
-            live_sections(session, chapter.id),  # type: ignore[arg-type]
+            live_sections(session, chapter.id),
             language,
         )
     number = chapter.approved_number if revision is None else revision
@@ -283,7 +284,8 @@ def chapter_infographic(
                 )
             )
         language = get_toolkit(session, chapter.toolkit_id).language
-        png, svg, _alt = infographic(key_results(session, actor, community.id), language)  # type: ignore[arg-type]
+        assert community.id is not None  # read from the database
+        png, svg, _alt = infographic(key_results(session, actor, community.id), language)
         return png, svg
     if chapter.approved_number == 0:
         return None

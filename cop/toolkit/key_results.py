@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from cop.actions import progress as action_progress
 from cop.actions.models import Action, ActionStatus
@@ -43,55 +44,57 @@ def _member_cities(community_id: int, *columns: Any) -> Any:
             Membership.community_id == community_id,
             col(Membership.deleted_at).is_(None),
             col(Person.deleted_at).is_(None),
-            Organisation.kind == OrganisationKind.CITY,
+            col(Organisation.kind) == OrganisationKind.CITY,
         )
     )
 
 
-def _scalar(session: Session, stmt: sa.Select) -> int:
-    return int(session.exec(stmt).one() or 0)  # type: ignore[call-overload]
+def _scalar(session: Session, stmt: SelectOfScalar[Any]) -> int:
+    return int(session.exec(stmt).one() or 0)
 
 
 def _workshop_figures(session: Session, community_id: int, results: KeyResults) -> None:
-    live = sa.and_(Workshop.community_id == community_id, col(Workshop.deleted_at).is_(None))
+    live = sa.and_(col(Workshop.community_id) == community_id, col(Workshop.deleted_at).is_(None))
     held = sa.and_(live, col(Workshop.status).in_(HELD))
     row = session.exec(
         select(
             func.count().filter(held),
-            func.count().filter(sa.and_(live, Workshop.status == WorkshopStatus.PLANNED)),
-            func.count().filter(sa.and_(held, Workshop.kind == WorkshopKind.STUDY_VISIT)),
+            func.count().filter(sa.and_(live, col(Workshop.status) == WorkshopStatus.PLANNED)),
+            func.count().filter(sa.and_(held, col(Workshop.kind) == WorkshopKind.STUDY_VISIT)),
             func.count(func.distinct(Workshop.host_organisation_id)).filter(held),
         ).where(live)
     ).one()
     results.workshops_held, results.workshops_planned, results.study_visits, results.host_cities = (
         int(v or 0) for v in row
     )
-    year = func.extract("year", Workshop.starts_at)
+    year = func.extract("year", col(Workshop.starts_at))
     results.workshops_by_year = [
         (int(y), int(n))
         for y, n in session.exec(
             select(year, func.count()).where(held).group_by(year).order_by(year)
         )
     ]
-    visit = sa.case((Workshop.kind == WorkshopKind.STUDY_VISIT, 1), else_=0)
+    visit = sa.case((col(Workshop.kind) == WorkshopKind.STUDY_VISIT, 1), else_=0)
     results.held_by_year = [
         (int(y), int(n) - int(v or 0), int(v or 0))
         for y, n, v in session.exec(
             select(year, func.count(), func.sum(visit)).where(held).group_by(year).order_by(year)
         )
     ]
-    attended = sa.and_(held, Attendance.attended.is_(True), col(Attendance.deleted_at).is_(None))  # type: ignore[attr-defined]
+    attended = sa.and_(
+        held, col(Attendance.attended).is_(True), col(Attendance.deleted_at).is_(None)
+    )
     who = func.coalesce(
         sa.cast(Attendance.person_id, sa.String),
         sa.literal("guest:") + func.lower(Attendance.guest_name),
     )
-    row = session.exec(
+    people = session.exec(
         select(func.count(), func.count(func.distinct(who)))
         .select_from(Attendance)
         .join(Workshop, col(Workshop.id) == Attendance.workshop_id)
         .where(attended)
     ).one()
-    results.attendances, results.participants = int(row[0] or 0), int(row[1] or 0)
+    results.attendances, results.participants = int(people[0] or 0), int(people[1] or 0)
 
 
 def _city_figures(session: Session, community_id: int, results: KeyResults) -> None:
@@ -112,7 +115,7 @@ def _city_figures(session: Session, community_id: int, results: KeyResults) -> N
 
 
 def _action_figures(session: Session, community_id: int, results: KeyResults) -> None:
-    live = sa.and_(Action.community_id == community_id, col(Action.deleted_at).is_(None))
+    live = sa.and_(col(Action.community_id) == community_id, col(Action.deleted_at).is_(None))
     open_ = col(Action.status).not_in(CLOSED_ACTION_STATUSES)
     # A parent's percentage is its sub-actions' mean (a roll-up): averaging it beside them
     # would count the same work twice, so the average takes each sub-action instead.
@@ -120,7 +123,7 @@ def _action_figures(session: Session, community_id: int, results: KeyResults) ->
     row = session.exec(
         select(
             func.count(),
-            func.count().filter(Action.status == DONE),
+            func.count().filter(col(Action.status) == DONE),
             func.count().filter(sa.and_(open_, col(Action.due_date) < clock.today())),
             func.avg(sa.case((sa.and_(open_, ~rolled_up), Action.progress), else_=None)),
         ).where(live)
@@ -151,40 +154,47 @@ def _practice_figures(session: Session, community_id: int, results: KeyResults) 
 
 def _score_figures(session: Session, community_id: int, results: KeyResults) -> None:
     latest = (
-        select(
-            SelfAssessment.standard_id,
-            SelfAssessment.organisation_id,
-            SelfAssessment.score,
-            SelfAssessment.shared_beyond_community,
+        sa.select(
+            col(SelfAssessment.standard_id),
+            col(SelfAssessment.organisation_id),
+            col(SelfAssessment.score),
+            col(SelfAssessment.shared_beyond_community),
             func.row_number()
             .over(
-                partition_by=(SelfAssessment.standard_id, SelfAssessment.organisation_id),
+                partition_by=(
+                    col(SelfAssessment.standard_id),
+                    col(SelfAssessment.organisation_id),
+                ),
                 order_by=(col(SelfAssessment.assessed_on).desc(), col(SelfAssessment.id).desc()),
             )
             .label("recency"),
         )
-        .where(SelfAssessment.community_id == community_id)
+        .where(col(SelfAssessment.community_id) == community_id)
         .subquery()
     )
     current = sa.and_(
         latest.c.recency == 1,
         latest.c.shared_beyond_community.is_(True),
         col(Standard.deleted_at).is_(None),
-        Standard.status == ReviewStatus.APPROVED,
+        col(Standard.status) == ReviewStatus.APPROVED,
         col(Organisation.deleted_at).is_(None),
     )
     base = (
-        select(
-            Standard.title, func.avg(latest.c.score), func.count(), Standard.position, Standard.id
+        sa.select(
+            col(Standard.title),
+            func.avg(latest.c.score),
+            func.count(),
+            col(Standard.position),
+            col(Standard.id),
         )
         .select_from(latest)
         .join(Standard, col(Standard.id) == latest.c.standard_id)
         .join(Organisation, col(Organisation.id) == latest.c.organisation_id)
         .where(current)
-        .group_by(Standard.id, Standard.title, Standard.position)
-        .order_by(Standard.position, Standard.id)
+        .group_by(col(Standard.id), col(Standard.title), col(Standard.position))
+        .order_by(col(Standard.position), col(Standard.id))
     )
-    rows = session.exec(base).all()
+    rows = session.execute(base).all()
     results.scores_by_standard = [(title, float(mean), int(n)) for title, mean, n, _p, _i in rows]
     results.first_scores = _first_scores(
         session, community_id, latest, current, [r[4] for r in rows]
@@ -218,20 +228,23 @@ def _first_scores(
         ).all()
     )
     first = (
-        select(
-            SelfAssessment.standard_id,
-            SelfAssessment.organisation_id,
-            SelfAssessment.score,
+        sa.select(
+            col(SelfAssessment.standard_id),
+            col(SelfAssessment.organisation_id),
+            col(SelfAssessment.score),
             func.row_number()
             .over(
-                partition_by=(SelfAssessment.standard_id, SelfAssessment.organisation_id),
+                partition_by=(
+                    col(SelfAssessment.standard_id),
+                    col(SelfAssessment.organisation_id),
+                ),
                 order_by=(col(SelfAssessment.assessed_on), col(SelfAssessment.id)),
             )
             .label("seq"),
         )
         .where(
-            SelfAssessment.community_id == community_id,
-            SelfAssessment.shared_beyond_community.is_(True),  # type: ignore[attr-defined]
+            col(SelfAssessment.community_id) == community_id,
+            col(SelfAssessment.shared_beyond_community).is_(True),
         )
         .subquery()
     )
@@ -247,12 +260,13 @@ def _first_scores(
 def key_results(session: Session, actor: Actor, community_id: int) -> KeyResults:
     """The community's key results, as far as the actor may read the community."""
     community = get_community(session, actor, community_id)
-    results = KeyResults(community=community.name, community_id=community.id or 0)
-    _workshop_figures(session, community.id, results)  # type: ignore[arg-type]
-    _city_figures(session, community.id, results)  # type: ignore[arg-type]
-    _action_figures(session, community.id, results)  # type: ignore[arg-type]
-    _score_figures(session, community.id, results)  # type: ignore[arg-type]
-    _practice_figures(session, community.id, results)  # type: ignore[arg-type]
+    assert community.id is not None  # get_community read it from the database
+    results = KeyResults(community=community.name, community_id=community.id)
+    _workshop_figures(session, community.id, results)
+    _city_figures(session, community.id, results)
+    _action_figures(session, community.id, results)
+    _score_figures(session, community.id, results)
+    _practice_figures(session, community.id, results)
     return results
 
 

@@ -50,7 +50,8 @@ def _sections(
             raise PermissionDenied(
                 N_("Only members and facilitators of the community see the draft.")
             )
-        live = live_sections(session, chapter.id)  # type: ignore[arg-type]
+        assert chapter.id is not None  # chapter_in_scope read it from the database
+        live = live_sections(session, chapter.id)
         blocks = [
             block
             for section in live

@@ -100,10 +100,11 @@ def _check_ids(
     model = Practice if name == "practice_ids" else Standard
     not_ids, too_many, not_ours = ID_MESSAGES["practices" if model is Practice else "standards"]
     chosen = [record_id(v) for v in given] if isinstance(given, list | tuple) else [None]
-    if None in chosen:
+    wanted = [i for i in chosen if i is not None]
+    if len(wanted) < len(chosen):
         chk.fail(name, not_ids)
         return []
-    ids = list(dict.fromkeys(chosen))  # type: ignore[arg-type]
+    ids = list(dict.fromkeys(wanted))
     if len(ids) > MAX_SELECTED:
         chk.fail(name, Message(too_many, count=MAX_SELECTED))
         return ids
@@ -178,12 +179,13 @@ def add_section(
     }
     values = _check(session, chk, community, kind, given)
     chk.raise_if_any()
+    assert chapter.id is not None  # chapter_in_scope read it from the database
     last = session.exec(
         select(func.max(Section.position)).where(
             Section.chapter_id == chapter.id, col(Section.deleted_at).is_(None)
         )
     ).one()
-    section = Section(chapter_id=chapter.id, kind=kind, position=(last or 0) + 1, **values)  # type: ignore[arg-type]
+    section = Section(chapter_id=chapter.id, kind=kind, position=(last or 0) + 1, **values)
     records.create(session, actor, section, community_id=community.id, action="section.create")
     chapter_changed(session, actor, chapter, community)
     return section
@@ -231,7 +233,8 @@ def move_section(
     records.save(
         session, actor, section, version, {}, action="section.move", community_id=community.id
     )
-    sections = live_sections(session, chapter.id)  # type: ignore[arg-type]
+    assert chapter.id is not None  # _section_in_scope read it from the database
+    sections = live_sections(session, chapter.id)
     index = next(i for i, s in enumerate(sections) if s.id == section.id)
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(sections):
@@ -264,7 +267,7 @@ def add_comment(
     wrote what it answers (the comment replied to, or the section) unless mentioned.
     """
     section, chapter, community = _section_in_scope(session, actor, section_id, "chapter.comment")
-    assert community.id is not None  # a stored community
+    assert community.id is not None and section.id is not None  # both read from the database
     chk = Checker()
     text = chk.long_text("text", text, label=N_("The comment"), required=True)
     parent: Comment | None = None
@@ -280,7 +283,7 @@ def add_comment(
                 parent = session.get(Comment, parent.parent_id) or parent
     chk.raise_if_any()
     comment = Comment(
-        section_id=section.id,  # type: ignore[arg-type]
+        section_id=section.id,
         author_id=actor.user_id or None,
         text=text,
         parent_id=parent.id if parent is not None else None,
@@ -381,7 +384,7 @@ def chapter_comments(
     )
     found: dict[int, list[ChapterComment]] = {}
     for comment, section_id, name, username in rows:
-        assert comment.id is not None  # a stored comment
+        assert comment.id is not None and section_id is not None  # stored rows
         found.setdefault(section_id, []).append(
             ChapterComment(
                 id=comment.id,

@@ -57,10 +57,11 @@ def add_agenda_item(
     chk = Checker()
     values = _check_item(chk, title, duration_minutes, presenter)
     chk.raise_if_any()
+    assert workshop.id is not None  # editable_workshop read it from the database
     last = session.exec(
         select(func.max(AgendaItem.position)).where(AgendaItem.workshop_id == workshop.id)
     ).one()
-    item = AgendaItem(workshop_id=workshop.id, position=(last or 0) + 1, **values)  # type: ignore[arg-type]
+    item = AgendaItem(workshop_id=workshop.id, position=(last or 0) + 1, **values)
     return records.create(
         session, actor, item, community_id=community.id, action="agenda_item.create"
     )

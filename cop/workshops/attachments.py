@@ -19,7 +19,8 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlmodel import Session, col
 
 from cop.core import records
 from cop.core.i18n import N_
@@ -204,9 +205,11 @@ def add_attachment(
                 ),
             )
     chk.raise_if_any()
-    content_type, extension = detected  # type: ignore[misc]
+    assert detected is not None  # every other outcome failed the check above
+    assert workshop.id is not None  # editable_workshop read it from the database
+    content_type, extension = detected
     attachment = Attachment(
-        workshop_id=workshop.id,  # type: ignore[arg-type]
+        workshop_id=workshop.id,
         filename=stored_filename(filename, extension),
         original_name=original_name,
         content_type=content_type,
@@ -260,19 +263,19 @@ def remove_attachment(session: Session, actor: Actor, attachment_id: int) -> Non
 
 def attachment_list(session: Session, workshop_id: int) -> list[AttachmentEntry]:
     """The workshop's attachments without their bytes (read access checked by the caller)."""
-    rows = session.exec(
-        select(
-            Attachment.id,
-            Attachment.version,
-            Attachment.filename,
-            Attachment.content_type,
-            Attachment.size,
-            Attachment.caption,
-            Attachment.shows_people,
-            Attachment.consent_confirmed,
-            Attachment.created_at,
+    rows = session.execute(
+        sa.select(
+            col(Attachment.id),
+            col(Attachment.version),
+            col(Attachment.filename),
+            col(Attachment.content_type),
+            col(Attachment.size),
+            col(Attachment.caption),
+            col(Attachment.shows_people),
+            col(Attachment.consent_confirmed),
+            col(Attachment.created_at),
         )
-        .where(Attachment.workshop_id == workshop_id, col(Attachment.deleted_at).is_(None))
+        .where(col(Attachment.workshop_id) == workshop_id, col(Attachment.deleted_at).is_(None))
         .order_by(col(Attachment.id))
     )
     return [

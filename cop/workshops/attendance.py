@@ -79,8 +79,8 @@ def _check_role(chk: Checker, role: Any, attended: Any) -> dict[str, Any]:
 def attendance_list(session: Session, workshop_id: int) -> list[Attendee]:
     """Attendees with their organisation, hosts and speakers first (read access checked by the caller)."""
     role_order = sa.case(
-        (Attendance.role == AttendanceRole.HOST, 0),
-        (Attendance.role == AttendanceRole.SPEAKER, 1),
+        (col(Attendance.role) == AttendanceRole.HOST, 0),
+        (col(Attendance.role) == AttendanceRole.SPEAKER, 1),
         else_=2,
     )
     name = func.coalesce(Person.name, Attendance.guest_name)
@@ -120,7 +120,8 @@ def add_attendee(
     workshop, community = editable_workshop(session, actor, workshop_id, "workshop.attend")
     chk = Checker()
     values = _check_role(chk, role, attended)
-    if not is_member(session, community.id, person_id):  # type: ignore[arg-type]
+    assert workshop.id is not None and community.id is not None  # both read from the database
+    if not is_member(session, community.id, person_id):
         chk.fail("person_id", OUTSIDE)
     chk.raise_if_any()
     existing = session.exec(
@@ -130,7 +131,9 @@ def add_attendee(
     ).first()
     if existing is not None:
         if existing.deleted_at is None:
-            name = session.get(Person, int(person_id)).name  # type: ignore[union-attr]
+            person = session.get(Person, int(person_id))
+            assert person is not None  # a member (checked above), and people are only soft-deleted
+            name = person.name
             chk.fail(
                 "person_id", Message(N_("{name} is already on the attendance list."), name=name)
             )
@@ -151,7 +154,7 @@ def add_attendee(
             session, workshop, community.name, Reason.PLANNED, person_ids=[int(person_id)]
         )
         return existing
-    attendance = Attendance(workshop_id=workshop.id, person_id=int(person_id), **values)  # type: ignore[arg-type]
+    attendance = Attendance(workshop_id=workshop.id, person_id=int(person_id), **values)
     records.create(
         session, actor, attendance, community_id=community.id, action="attendance.create"
     )
@@ -178,7 +181,8 @@ def add_guest(
         "guest_organisation", organisation, label=N_("The guest's organisation")
     )
     chk.raise_if_any()
-    attendance = Attendance(workshop_id=workshop.id, **values)  # type: ignore[arg-type]
+    assert workshop.id is not None  # editable_workshop read it from the database
+    attendance = Attendance(workshop_id=workshop.id, **values)
     return records.create(
         session, actor, attendance, community_id=community.id, action="attendance.create"
     )
@@ -233,7 +237,7 @@ def attendance_summary(session: Session, actor: Actor, workshop_id: int) -> Atte
     organisation typed with their name. Cities are organisations of kind city.
     """
     workshop, _ = workshop_in_scope(session, actor, workshop_id, "community.read")
-    live = (Attendance.workshop_id == workshop.id) & col(Attendance.deleted_at).is_(None)
+    live = (col(Attendance.workshop_id) == workshop.id) & col(Attendance.deleted_at).is_(None)
     organisation = sa.case(
         (
             col(Attendance.person_id).is_not(None),

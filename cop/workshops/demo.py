@@ -48,6 +48,7 @@ def _workshop(ctx, spec: dict[str, Any]) -> int:  # noqa: ANN001
         objectives=spec.get("objectives", ""),
         facilitator_ids=[ctx.people[name] for name in spec.get("facilitators", [])],
     )
+    assert made.id is not None  # record_workshop flushed it
     for item in spec.get("agenda", []):
         agenda.add_agenda_item(
             session,
@@ -78,7 +79,7 @@ def _workshop(ctx, spec: dict[str, Any]) -> int:  # noqa: ANN001
             attended=took_place,
         )
     if not took_place:
-        return made.id  # type: ignore[return-value]
+        return made.id
     workshops.mark_held(session, actor, made.id, made.version)
     for found in spec.get("outcomes", []):
         outcome = outcomes.add_outcome(
@@ -99,4 +100,4 @@ def _workshop(ctx, spec: dict[str, Any]) -> int:  # noqa: ANN001
             minutes=spec.get("minutes", ""),
             closing_report=spec.get("closing_report", ""),
         )
-    return made.id  # type: ignore[return-value]
+    return made.id

@@ -139,7 +139,8 @@ def export_workshops_ics(session: Session, actor: Actor, **filters: Any) -> byte
 def export_attendance_csv(session: Session, actor: Actor, workshop_id: int) -> bytes:
     """The attendance list of one workshop; facilitators only, and the export is audited."""
     workshop, community = workshop_in_scope(session, actor, workshop_id, "attendance.export")
-    rows = attendance_list(session, workshop.id)  # type: ignore[arg-type]
+    assert workshop.id is not None  # workshop_in_scope read it from the database
+    rows = attendance_list(session, workshop.id)
     record_event(
         session,
         actor,
@@ -255,17 +256,14 @@ def import_workshops_csv(
     report = ImportReport()
     rows = _read_csv(data, report)
     names = {row.get("host_organisation", "").strip() for row in rows} - {""}
-    hosts = dict(
-        session.exec(
-            select(Organisation.name, Organisation.id)
-            .where(
-                col(Organisation.name).in_(names or {""}), col(Organisation.deleted_at).is_(None)
-            )
-            .order_by(col(Organisation.id).desc())  # with namesakes, the oldest wins
-        ).all()
-    )
+    found = session.exec(
+        select(Organisation.name, Organisation.id)
+        .where(col(Organisation.name).in_(names or {""}), col(Organisation.deleted_at).is_(None))
+        .order_by(col(Organisation.id).desc())  # with namesakes, the oldest wins
+    ).all()
+    hosts = {name: id_ for name, id_ in found if id_ is not None}  # primary keys: never None
     for line, row in enumerate(rows, start=2):
-        extra = extra_cells(row.pop(EXTRA, None))  # type: ignore[arg-type]
+        extra = extra_cells(row.pop(EXTRA, None))  # type: ignore[arg-type]  # DictReader gives the cells past the header as a list under restkey; its stub says str
         values, errors = _check_row(session, row, community, hosts)
         if extra is not None:
             errors = {**errors, "file": extra}
@@ -275,9 +273,12 @@ def import_workshops_csv(
             report.rows.append({"line": line, **values})
     if dry_run or not report.ok:
         return report
+    assert community.id is not None  # readable_community read it from the database
     for values in report.rows:
         workshop = Workshop(
             community_id=community.id, **{k: v for k, v in values.items() if k != "line"}
-        )  # type: ignore[arg-type]
-        report.created.append(records.create(session, actor, workshop, action="workshop.import").id)  # type: ignore[arg-type]
+        )
+        records.create(session, actor, workshop, action="workshop.import")
+        assert workshop.id is not None  # records.create flushed it
+        report.created.append(workshop.id)
     return report

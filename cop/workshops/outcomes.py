@@ -19,7 +19,7 @@ from cop.workshops.service import editable_workshop
 KINDS = [k.value for k in OutcomeKind]
 
 
-def _check_outcome(chk: Checker, kind: Any, text: Any) -> dict[str, str]:
+def _check_outcome(chk: Checker, kind: Any, text: Any) -> dict[str, Any]:
     return {
         "kind": chk.choice("kind", kind, KINDS, label=N_("The kind of outcome")),
         "text": chk.long_text("text", text, label=N_("The outcome"), required=True),
@@ -33,7 +33,8 @@ def add_outcome(
     chk = Checker()
     values = _check_outcome(chk, kind, text)
     chk.raise_if_any()
-    outcome = Outcome(workshop_id=workshop.id, **values)  # type: ignore[arg-type]
+    assert workshop.id is not None  # editable_workshop read it from the database
+    outcome = Outcome(workshop_id=workshop.id, **values)
     return records.create(
         session, actor, outcome, community_id=community.id, action="outcome.create"
     )

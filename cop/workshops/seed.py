@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from cop.communities.models import Organisation, OrganisationKind
+from cop.core.db import table_of
 from cop.core.permissions import Role
 from cop.core.seed_context import SeedContext
 from cop.core.seed_names import CITIES, NGO_PATTERNS, TIME_ZONES, TOPICS, person_name
@@ -86,12 +87,12 @@ def _host_cities(ctx: SeedContext) -> list[tuple[int, str, str]]:
     """(id, name, time zone) of the city administrations the core step created."""
     found = ctx.conn.execute(
         sa.select(
-            Organisation.__table__.c.id,
-            Organisation.__table__.c.name,
-            Organisation.__table__.c.country,
+            table_of(Organisation).c.id,
+            table_of(Organisation).c.name,
+            table_of(Organisation).c.country,
         )
-        .where(Organisation.__table__.c.kind == str(OrganisationKind.CITY))
-        .order_by(Organisation.__table__.c.id)
+        .where(table_of(Organisation).c.kind == str(OrganisationKind.CITY))
+        .order_by(table_of(Organisation).c.id)
     )
     return [(oid, name, TIME_ZONES.get(country, "Europe/Brussels")) for oid, name, country in found]
 
@@ -110,7 +111,7 @@ def _title(ctx: SeedContext, kind: str, host: str, starts_at: datetime) -> str:
 def workshops(ctx: SeedContext, hosts: list[tuple[int, str, str]]) -> list[dict[str, Any]]:
     """The workshops, each hosted by a city and facilitated by one of its community's facilitators."""
     community_ids = sorted(ctx.members)
-    ids = ctx.new_ids(Workshop.__table__, ctx.scale.workshops if community_ids and hosts else 0)
+    ids = ctx.new_ids(table_of(Workshop), ctx.scale.workshops if community_ids and hosts else 0)
     rows = []
     for workshop_id in ids:
         community_id = ctx.rng.choice(community_ids)
@@ -156,7 +157,7 @@ def workshops(ctx: SeedContext, hosts: list[tuple[int, str, str]]) -> list[dict[
                 "closed_at": closed_at,
             }
         )
-    ctx.insert(Workshop.__table__, rows)
+    ctx.insert(table_of(Workshop), rows)
     return rows
 
 
@@ -175,9 +176,9 @@ def agenda_items(ctx: SeedContext, rows: list[dict[str, Any]]) -> None:
                     "presenter": "",
                 }
             )
-    for item_id, item in zip(ctx.new_ids(AgendaItem.__table__, len(items)), items, strict=True):
+    for item_id, item in zip(ctx.new_ids(table_of(AgendaItem), len(items)), items, strict=True):
         item["id"] = item_id
-    ctx.insert(AgendaItem.__table__, items)
+    ctx.insert(table_of(AgendaItem), items)
 
 
 def attendance(ctx: SeedContext, rows: list[dict[str, Any]]) -> None:
@@ -215,10 +216,10 @@ def attendance(ctx: SeedContext, rows: list[dict[str, Any]]) -> None:
                 }
             )
     for attendance_id, entry in zip(
-        ctx.new_ids(Attendance.__table__, len(entries)), entries, strict=True
+        ctx.new_ids(table_of(Attendance), len(entries)), entries, strict=True
     ):
         entry["id"] = attendance_id
-    ctx.insert(Attendance.__table__, entries)
+    ctx.insert(table_of(Attendance), entries)
 
 
 def outcomes(ctx: SeedContext, rows: list[dict[str, Any]]) -> None:
@@ -238,6 +239,6 @@ def outcomes(ctx: SeedContext, rows: list[dict[str, Any]]) -> None:
                     "text": ctx.rng.choice(_OUTCOMES[OutcomeKind(kind)]),
                 }
             )
-    for outcome_id, outcome in zip(ctx.new_ids(Outcome.__table__, len(found)), found, strict=True):
+    for outcome_id, outcome in zip(ctx.new_ids(table_of(Outcome), len(found)), found, strict=True):
         outcome["id"] = outcome_id
-    ctx.insert(Outcome.__table__, found)
+    ctx.insert(table_of(Outcome), found)

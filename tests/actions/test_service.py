@@ -251,7 +251,10 @@ def test_only_facilitators_delete_and_restore(engine: Engine, w: World) -> None:
     with read_session(engine) as s:
         assert find_actions(s, w.member)[1] == 1
         assert [
-            e.action for e in s.exec(select(AuditEvent).where(AuditEvent.record_type == "action"))
+            e.action
+            for e in s.exec(
+                select(AuditEvent).where(AuditEvent.record_type == "action").order_by(AuditEvent.id)
+            )
         ][-2:] == ["action.delete", "action.restore"]
 
 

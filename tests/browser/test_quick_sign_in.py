@@ -4,6 +4,11 @@ A person who types their username and password and presses Enter at once must
 be signed in at the first try. Each round is a fresh browser context (no cookie):
 the username and password are typed and Enter pressed within 100 ms of the
 sign-in form first showing, with no retry, twenty times in a row.
+
+The typing runs React's input handlers, so on a busy machine (make test runs two
+workers on two cores) it can itself take longer than 100 ms. Such a round still
+must sign in, but it does not count as a quick one: the test goes on until twenty
+quick rounds have signed in, and fails if the machine never allows them.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ pytestmark = pytest.mark.e2e
 
 ROUNDS = 20
 QUICK_MS = 100
+MAX_ATTEMPTS = 2 * ROUNDS
 
 # Types the username and password and presses Enter as soon as the sign-in form shows,
 # from inside the page (a round trip from the test per key would take longer than a
@@ -56,20 +62,27 @@ CREDENTIALS = f"window.__copCredentials = {json.dumps(['member', DEMO_PASSWORD])
 
 
 def test_sign_in_sent_at_once_succeeds_every_time(demo, new_context) -> None:
-    for round_ in range(1, ROUNDS + 1):
+    quick = attempts = 0
+    while quick < ROUNDS:
+        attempts += 1
+        assert attempts <= MAX_ATTEMPTS, (
+            f"only {quick} of {attempts - 1} rounds typed within {QUICK_MS} ms: the machine is too busy"
+        )
         ctx = new_context()
         page = ctx.new_page()
         page.add_init_script(CREDENTIALS + TYPE_AT_ONCE)
         page.goto(demo.url)
         page.wait_for_function("window.__copEnterPressed !== undefined", timeout=30_000)
         elapsed = page.evaluate("window.__copEnterPressed - window.__copFormShown")
-        assert elapsed < QUICK_MS, f"round {round_}: typing took {elapsed:.0f} ms, not at once"
         try:
             expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=30_000)
         except AssertionError as exc:
-            raise AssertionError(f"round {round_}: the quick sign-in was lost") from exc
+            raise AssertionError(
+                f"round {attempts} (typed in {elapsed:.0f} ms): the quick sign-in was lost"
+            ) from exc
         assert_no_exception(page)
         ctx.close()
+        quick += elapsed < QUICK_MS
 
 
 def test_the_same_typing_signs_in_once_the_page_has_settled(demo, new_context) -> None:

@@ -141,9 +141,9 @@ def test_an_edit_changes_every_field_and_a_stale_edit_is_refused(engine: Engine,
         actions = [
             e.action
             for e in s.exec(
-                select(AuditEvent).where(
-                    AuditEvent.record_type == "organisation", AuditEvent.record_id == made.id
-                )
+                select(AuditEvent)
+                .where(AuditEvent.record_type == "organisation", AuditEvent.record_id == made.id)
+                .order_by(AuditEvent.id)  # PostgreSQL returns rows in no set order without it
             )
         ]
     assert (stored.name, stored.kind, stored.latitude, stored.longitude) == (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cop.core.markdown import plain_text
+from cop.core.markdown import plain_line, plain_text
 
 MINUTES = """## Minutes
 
@@ -46,3 +46,44 @@ def test_blocks_keep_their_own_lines_and_literal_characters_stay() -> None:
     assert plain_text("5 \\* 3 = 15, a_b, <b>, 100 %") == "5 * 3 = 15, a_b, <b>, 100 %"
     assert plain_text("") == ""
     assert plain_text("![A map of Ghent](map.png)") == "A map of Ghent"
+
+
+# Each a mark the parser reads; plain_line may skip the parser only for text with none of them.
+ONE_MARK_EACH = [
+    "a *b* c",
+    "a _b_ c",
+    "a `b` c",
+    "a [b](https://x.org) c",
+    "a ![b](x.png) c",
+    "a <https://x.org> c",
+    "a &amp; b &#35; c",
+    "a \\*b\\* c",
+    "a ~~b~~ c",
+    "| a | b |\n|---|---|\n| c | d |",
+    "# a b",
+    "  ## a b",
+    "a\n===",
+    "a\n---",
+    "- a\n- b",
+    "+ a",
+    "> a b",
+    "1. a\n2. b",
+    "12) a",
+    "    indented code",
+    "\tindented code",
+    "a\rb\r+ c",
+    "a\x00b",
+    "***",
+]
+NO_MARK = [
+    "",
+    "Plain words, numbers 1.5 and 234 volunteers: half-time + 3 = 5 # not a heading > 2",
+    "Line one\nline two\n\nNext paragraph\n\n\n  two spaces  \nend  ",
+    "Köln's café\xa0du port (2024) — \"quoted\" 'text'; 50% ?",
+]
+
+
+def test_plain_line_is_the_parsers_words_with_or_without_marks() -> None:
+    for text in ONE_MARK_EACH + NO_MARK:
+        assert plain_line(text) == " ".join(plain_text(text).split()), repr(text)
+    assert plain_line("a &amp; *b*") == "a & b"

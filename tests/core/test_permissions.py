@@ -246,3 +246,30 @@ def test_a_private_community_does_not_exist_for_outsiders(engine: Engine) -> Non
             c.id for c in communities.visible_communities(s, world.outsider)
         }
         assert world.community.id in {c.id for c in communities.visible_communities(s, world.admin)}
+
+
+def test_visible_community_ids_are_the_visible_communities(engine: Engine) -> None:
+    world = factories.world(engine, visibility=Visibility.PRIVATE)
+    open_one = factories.community(engine)
+    archived = factories.community(engine)
+    with write_session(engine) as s:
+        communities.archive_community(s, SYSTEM, archived.id, archived.version)
+    with read_session(engine) as s:
+        for actor in (world.admin, world.member, world.observer, world.outsider):
+            for include_archived in (False, True):
+                expected = sorted(
+                    c.id  # type: ignore[misc]
+                    for c in communities.visible_communities(
+                        s, actor, include_archived=include_archived
+                    )
+                )
+                assert (
+                    communities.visible_community_ids(s, actor, include_archived=include_archived)
+                    == expected
+                )
+        member_sees = communities.visible_community_ids(s, world.member, include_archived=True)
+        outsider_sees = communities.visible_community_ids(s, world.outsider, include_archived=True)
+        outsider_everyday = communities.visible_community_ids(s, world.outsider)
+    assert world.community.id in member_sees and world.community.id not in outsider_sees
+    assert open_one.id in outsider_sees and archived.id in outsider_sees
+    assert archived.id not in outsider_everyday

@@ -229,26 +229,7 @@ def test_parsed_query_holds_only_word_characters(text: str) -> None:
 
 
 def test_outsider_finds_only_approved_practices_of_a_workspace_community(engine, world) -> None:
-    from cop.practices import service as practices
-
-    city = factories.organisation(engine, "Ghent")
-    with write_session(engine) as s:
-        draft = practices.create_practice(
-            s,
-            world.facilitator,
-            world.community.id,
-            title="Welcome walks draft",
-            organisation_id=city,
-        )
-        approved = practices.create_practice(
-            s,
-            world.facilitator,
-            world.community.id,
-            title="Welcome walks approved",
-            organisation_id=city,
-        )
-        practices.submit_practice(s, world.facilitator, approved.id, approved.version)
-        practices.approve_practice(s, world.facilitator, approved.id, approved.version)
+    draft, approved = factories.draft_and_approved_practice(engine, world, "Welcome walks")
     assert {h.title for h in _find(engine, world.outsider, "welcome walks")} == {
         "Welcome walks approved"
     }
@@ -256,7 +237,7 @@ def test_outsider_finds_only_approved_practices_of_a_workspace_community(engine,
         "Welcome walks draft",
         "Welcome walks approved",
     }
-    assert draft.id != approved.id
+    assert draft != approved
 
 
 def test_full_reindex_finds_the_same_as_the_incremental_index(engine, world) -> None:

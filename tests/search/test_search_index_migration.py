@@ -1,0 +1,102 @@
+"""Migration 0015 refiles SQLite's search entries by community, and upgrades PostgreSQL untouched."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from sqlalchemy.engine import Engine
+
+from cop.core import db, schema
+from cop.core.db import read_session
+from cop.core.permissions import Role
+from cop.search.queries import search
+from tests import factories
+
+BEFORE = "0014_oidc"
+PG_URL = os.environ.get("COP_TEST_DATABASE_URL", "")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def at_0014(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A fresh database migrated to 0014 only (on PostgreSQL a schema of its own)."""
+    name = f"cop_migration_{uuid.uuid4().hex[:10]}"
+    admin = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+    elif not PG_URL:
+        pytest.skip("PostgreSQL variant: set COP_TEST_DATABASE_URL to run it")
+    else:
+        admin = sa.create_engine(PG_URL)
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{name}"')
+        url = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{name}"
+    engine = db.get_engine(url)
+    schema.upgrade(engine, BEFORE)
+    yield engine
+    db._engines.pop(url, None)
+    engine.dispose()
+    if admin is not None:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
+        admin.dispose()
+
+
+def _as_filed_before_0015(engine: Engine) -> None:
+    """Put SQLite's entries back at 0014's rowids (record id * 8 + kind), as 0014's code filed them."""
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TEMP TABLE entries AS SELECT rowid % 4294967296 AS old, kind, record_id, "
+            "community_id, title, body FROM search_fts"
+        )
+        conn.exec_driver_sql("DELETE FROM search_fts")
+        conn.exec_driver_sql(
+            "INSERT INTO search_fts (rowid, kind, record_id, community_id, title, body) "
+            "SELECT old, kind, record_id, community_id, title, body FROM entries"
+        )
+
+
+def _downgrade(engine: Engine, revision: str) -> None:
+    config = schema.alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+
+
+def _rowids(engine: Engine) -> list[int]:
+    with engine.connect() as conn:
+        return sorted(r for (r,) in conn.exec_driver_sql("SELECT rowid FROM search_fts"))
+
+
+def test_upgrade_files_entries_by_community_and_search_finds_them(at_0014: Engine) -> None:
+    engine = at_0014
+    first, second = factories.community(engine), factories.community(engine)
+    for c in (first, second):
+        facilitator = factories.actor(engine, Role.FACILITATOR, c.id)
+        factories.workshop(engine, facilitator, c.id, title=f"Harbour walk {c.id}")
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        _as_filed_before_0015(engine)
+        assert max(_rowids(engine)) < 1 << 32
+
+    schema.upgrade(engine)
+
+    assert schema.current_revision(engine) == schema.head_revision()
+    reader = factories.actor(engine)
+    with read_session(engine) as s:
+        for c in (first, second):
+            hits = search(s, reader, "harbour", community_id=c.id)
+            assert [(h.community_id, h.title) for h in hits] == [(c.id, f"Harbour walk {c.id}")]
+        assert len(search(s, reader, "harbour")) == 2
+    if sqlite:
+        assert [r >> 32 for r in _rowids(engine)] == sorted([first.id, second.id])
+        _downgrade(engine, BEFORE)
+        assert max(_rowids(engine)) < 1 << 32 and len(_rowids(engine)) == 2
+    else:
+        _downgrade(engine, BEFORE)
+    assert schema.current_revision(engine) == BEFORE
