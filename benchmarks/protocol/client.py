@@ -12,6 +12,7 @@ by its label to fill it in the next run, as the browser does.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterable, Iterator
@@ -105,6 +106,33 @@ class Run:
         labels = sorted({e.label for e in self.elements if e.kind == kind})
         raise ProtocolError(f"no {kind} labelled {label!r} (there are: {labels})")
 
+    def component(self, name: str, label: str) -> Element:
+        """The first ``st.components.v2`` element named ``name``... whose data has this ``label``.
+
+        A component draws its own label in the browser: the label travels in its JSON data
+        (the Markdown editor's ``{"label": ...}``). ``name`` is the start of the component's
+        name: the Markdown editor is ``cop_markdown_editor``, or ``cop_markdown_editor_light``
+        after the run's first editor.
+        """
+        found = [
+            e
+            for e in self.elements
+            if e.kind == "bidi_component" and e.proto.component_name.startswith(name)
+        ]
+        for element in found:
+            if _data(element).get("label") == label:
+                return element
+        labels = sorted(str(_data(e).get("label", "")) for e in found)
+        raise ProtocolError(f"no {name} labelled {label!r} (there are: {labels})")
+
+
+def _data(element: Element) -> dict[str, Any]:
+    try:
+        data = json.loads(element.proto.json or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
 
 class Session:
     """One person's browser tab, as the server sees it."""
@@ -195,6 +223,13 @@ class Session:
 def text_value(element: Element, value: str) -> WidgetState:
     state = WidgetState(id=element.widget_id)
     state.string_value = value
+    return state
+
+
+def component_state(element: Element, value: dict[str, Any]) -> WidgetState:
+    """A component's state as its script sets it (``setStateValue``): one JSON object."""
+    state = WidgetState(id=element.widget_id)
+    state.json_value = json.dumps(value)
     return state
 
 

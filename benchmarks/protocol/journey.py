@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import time
 import urllib.request
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,12 +22,13 @@ from benchmarks.protocol.client import (
     ProtocolError,
     Run,
     Session,
+    component_state,
     open_tab,
     press,
-    text_value,
 )
 
 Step = Callable[["Person"], Run | float]
+MARKDOWN_EDITOR = "cop_markdown_editor"  # cop.shell.markdown_editor.component.NAME (and LIGHT)
 
 
 @dataclass
@@ -106,10 +108,13 @@ def post_update(person: Person, marker: str) -> Run:
     home = session.rerun()
     link = _link(home, f"Load action {person.username}")
     action = session.rerun("actions", link.proto.query_string)
-    text = action.widget("text_area", "Update (Markdown)")
+    # The update's text is the Markdown editor, a component: what is typed goes back as its
+    # state, an "edit" with a new id (cop.shell.markdown_editor), held with the form until posted.
+    editor = action.component(MARKDOWN_EDITOR, "Update (Markdown)")
     button = action.widget("button", "Post update")
     body = f"{marker}: met the volunteers of the library."
-    run = session.rerun("actions", link.proto.query_string, [text_value(text, body), press(button)])
+    edit = component_state(editor, {"edit": {"text": body, "id": f"{marker}-{uuid.uuid4().hex}"}})
+    run = session.rerun("actions", link.proto.query_string, [edit, press(button)])
     run.seconds += 0  # the step's time is the posting run's, as a person waits for it
     person.posted.append(marker)
     return _expect(run, marker, "post_update")

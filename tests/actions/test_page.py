@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -11,15 +12,16 @@ from pypdf import PdfReader
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
+from cop.accounts.models import Notification, User
 from cop.actions import service as actions
 from cop.actions.models import Action, ActionUpdate
-from cop.communities.models import Community, Organisation
+from cop.communities.models import Community, Membership, Organisation, Person
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
 from cop.shell.forms import PAGE_SIZE
 from tests.download_client import page_download
-from tests.page_fixtures import texts
+from tests.page_fixtures import markdown_editor_element, texts, type_markdown
 
 DEMO_ACTIONS = 30  # twenty-five from the actions section, five from workshop outcomes
 PRIVATE_ACTIONS = 5  # young-migrants is private: the observer is not a member
@@ -144,9 +146,7 @@ def test_detail_posts_an_update_that_moves_the_status(run_page) -> None:
     at = run_page("actions", "facilitator", {"id": str(zagreb.id)})
     assert not at.exception, at.exception
     assert "Overdue: it was due on" in texts(at)
-    next(t for t in at.text_area if t.label == "Update (Markdown)").input(
-        "Districts agreed at last 🎉"
-    )
+    type_markdown(at, update_editor(zagreb), "Districts agreed at last 🎉")
     next(s for s in at.selectbox if s.label == "New status").set_value("in_progress")
     button(at, "Post update").click().run()
     assert not at.exception, at.exception
@@ -159,6 +159,59 @@ def test_detail_posts_an_update_that_moves_the_status(run_page) -> None:
             .order_by(ActionUpdate.id.desc())
         ).first()  # type: ignore[union-attr]
     assert latest.text == "Districts agreed at last 🎉" and latest.new_status == "in_progress"
+
+
+def update_editor(a: Action) -> str:
+    """The key of the action's "Update (Markdown)" editor (its form not yet posted)."""
+    return f"action-update-{a.id}-0-text"
+
+
+def test_the_update_editor_offers_the_communitys_members_and_a_mention_notifies_one(
+    run_page,
+) -> None:
+    zagreb = action("Zagreb buddy programme in two districts")
+    with read_session() as session:
+        members = session.exec(
+            select(Person.name)
+            .join(Membership, Membership.person_id == Person.id)  # type: ignore[arg-type]
+            .where(Membership.community_id == zagreb.community_id)
+            .where(Membership.deleted_at.is_(None))  # type: ignore[union-attr]
+            .order_by(Person.name)
+        ).all()
+        mentioned, user_id = session.exec(
+            select(Person.name, User.id)
+            .join(User, User.person_id == Person.id)  # type: ignore[arg-type]
+            .join(Membership, Membership.person_id == Person.id)  # type: ignore[arg-type]
+            .where(Membership.community_id == zagreb.community_id)
+            .where(Membership.deleted_at.is_(None))  # type: ignore[union-attr]
+            .where(User.username != "facilitator")
+            .order_by(User.id)
+        ).first()  # type: ignore[misc]
+    at = run_page("actions", "facilitator", {"id": str(zagreb.id)})
+    shown = json.loads(markdown_editor_element(at, update_editor(zagreb)).proto.json)
+    assert shown["label"] == "Update (Markdown)"
+    assert shown["mentions"] == list(dict.fromkeys(members)) and mentioned in shown["mentions"]
+    assert shown["placeholder"] == "What happened since the last update?"
+    type_markdown(at, update_editor(zagreb), f"Walked the route with @{mentioned} today")
+    button(at, "Post update").click().run()
+    assert not at.exception, at.exception
+    with read_session() as session:
+        inbox = session.exec(
+            select(Notification.kind, Notification.message).where(Notification.user_id == user_id)
+        ).all()
+    assert (
+        "mention",
+        f"{_facilitator_name()} mentioned you in an update of “{zagreb.title}”.",
+    ) in [tuple(row) for row in inbox]
+
+
+def _facilitator_name() -> str:
+    with read_session() as session:
+        return session.exec(
+            select(Person.name)
+            .join(User, User.person_id == Person.id)  # type: ignore[arg-type]
+            .where(User.username == "facilitator")
+        ).one()
 
 
 def test_an_empty_update_is_refused_under_its_field(run_page) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -124,5 +125,95 @@ def test_a_member_mentioned_with_the_autocomplete_reads_it_in_the_inbox_and_by_e
     # The page runs again after the press; on a busy machine that may take a while.
     expect(home.get_by_role("heading", name="Inbox (0 unread)")).to_be_visible(timeout=30_000)
     expect(home.get_by_text("No unread notifications.")).to_be_visible()
+    wait_idle(other)
+    assert_no_exception(other)
+
+
+def _own_action(database_url: str, username: str, title: str) -> int:
+    """An action of the community owned by ``username``: theirs to post updates on."""
+    import cop.registry  # noqa: F401
+    from cop.accounts import service as accounts
+    from cop.actions import service as actions
+    from cop.communities import service as communities
+    from cop.core import clock, db
+    from cop.core.permissions import SYSTEM
+
+    with db.write_session(db.get_engine(database_url)) as session:
+        community = communities.get_by_slug(session, SYSTEM, "welcoming-culture")
+        owner = accounts.find_user(session, username)
+        assert owner is not None and owner.person_id is not None
+        action = actions.create_action(
+            session,
+            SYSTEM,
+            community_id=community.id,  # type: ignore[arg-type]
+            title=title,
+            owner_person_id=owner.person_id,
+            due_date=clock.today() + timedelta(days=14),
+        )
+        assert action.id is not None
+        return action.id
+
+
+def _mentions_of(database_url: str, username: str) -> list[str]:
+    """The notifications of kind "mention" in ``username``'s inbox, as stored."""
+    engine = sa.create_engine(database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                'SELECT n.kind FROM notification n JOIN "user" u ON u.id = n.user_id'
+                " WHERE u.username = :u AND n.kind = 'mention'"
+            ),
+            {"u": username},
+        ).all()
+    engine.dispose()
+    return [row[0] for row in rows]
+
+
+def test_a_member_mentioned_in_an_action_update_with_the_keyboard_finds_it_in_the_inbox(
+    server: Server, new_context
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    # Two members whose names start alike: "@qx" offers both, the arrow key picks the second.
+    writer, first, second = f"upd{tag}", f"qxa{tag}", f"qxb{tag}"
+    create_accounts(server.database_url, [writer, first, second], DEMO_PASSWORD)
+    title = f"Welcome walks {tag}"
+    action_id = _own_action(server.database_url, writer, title)
+    name = f"Test person {second}"
+
+    page = new_context().new_page()
+    enter(page, server.url, writer, DEMO_PASSWORD)
+    page.goto(f"{server.url}/actions?id={action_id}")
+    wait_idle(page)
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    updates = page.get_by_role("tabpanel", name="Updates")
+    box = updates.get_by_role("textbox", name="Update (Markdown)", exact=True)
+    expect(box).to_be_visible()
+    box.press_sequentially("Route walked with @qx")
+    listed = page.get_by_test_id("copMentionList")
+    expect(listed.get_by_role("option")).to_have_count(2)
+    expect(listed.get_by_role("option").first).to_have_attribute("aria-selected", "true")
+    box.press("ArrowDown")
+    offered = listed.get_by_role("option", name=name, exact=True)
+    expect(offered).to_have_attribute("aria-selected", "true")
+    expect(box).to_have_attribute("aria-activedescendant", offered.get_attribute("id") or "")
+    box.press("Enter")
+    expect(listed).to_be_hidden()
+    box.press_sequentially("today.")
+    text = f"Route walked with @{name} today."
+    expect(box).to_have_value(text)
+    click(updates.get_by_role("button", name="Post update"))
+    posted = updates.get_by_test_id("stMarkdownContainer").filter(has_text=text)
+    expect(posted).to_be_visible()
+    expect(box).to_have_value("")  # the form empties after the post
+    assert_no_exception(page)
+    assert _mentions_of(server.database_url, first) == []  # offered, not picked
+
+    other = new_context().new_page()
+    enter(other, server.url, second, DEMO_PASSWORD)
+    home = main(other)
+    expect(home.get_by_role("heading", name="Inbox (1 unread)")).to_be_visible()
+    expect(
+        home.get_by_text(f"Test person {writer} mentioned you in an update of “{title}”.")
+    ).to_be_visible()
     wait_idle(other)
     assert_no_exception(other)

@@ -1,7 +1,8 @@
 """One action (``?id=``): its facts, origin, updates timeline, milestones, indicators, sub-actions and history.
 
 Drawn for pages/actions.py. Posting an update ("Post update") is how the status moves from
-this page. What the actor may do comes from the detail's ``may`` (the
+this page; the update is written in the Markdown editor, which offers the community's members
+after ``@`` and two letters (the service notifies whoever is mentioned). What the actor may do comes from the detail's ``may`` (the
 permission table plus ownership); the services check again on every write.
 User text is shown as sanitised Markdown, table cells or widget values.
 """
@@ -33,6 +34,7 @@ from cop.shell.forms import (
 )
 from cop.shell.history import history_table
 from cop.shell.in_place import back_to_list, button_label, open_columns
+from cop.shell.markdown_editor.mentions import mention_editor
 from cop.shell.text import markdown, plain
 
 
@@ -161,11 +163,13 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
         errors_banner(key, actor.language)
         # Not clear_on_submit: a refused update keeps what was typed; a posted one empties.
         with st.form(key):
-            text = st.text_area(
+            text = mention_editor(
+                actor,
                 _("Update (Markdown)"),
+                a.community_id,
+                key=widget_key(key, "text"),
                 height=100,
                 placeholder=_("What happened since the last update?"),
-                key=widget_key(key, "text"),
             )
             field_error(key, "text", actor.language)
             left, right = st.columns(2)

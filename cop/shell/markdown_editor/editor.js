@@ -351,6 +351,7 @@ function build(root, data) {
   area.spellcheck = true;
   area.value = data.value || "";
   area.setAttribute("data-testid", "copMarkdownInput");
+  area.placeholder = data.placeholder || "";
   if (data.max_chars) area.maxLength = Number(data.max_chars);
 
   const tools = el("div", "cop-md-toolbar");
@@ -525,6 +526,7 @@ export default function (component) {
     editor.lastSent = undefined;
   }
   editor.data = data;
+  editor.area.placeholder = data.placeholder || "";
   editor.api = { setStateValue };
   editor.inForm = Boolean(root.closest('[data-testid="stForm"]'));
   editor.drawNow();

@@ -106,6 +106,7 @@ def markdown_editor(
     language: str = "en",
     max_chars: int | None = None,
     mentions: list[str] | None = None,
+    placeholder: str = "",
 ) -> str:
     """Draw a Markdown editor labelled ``label`` and return the Markdown it holds.
 
@@ -113,7 +114,8 @@ def markdown_editor(
     field by it). ``height`` is the text area's in pixels; the preview beside it scrolls
     within the same height. ``max_chars`` stops typing there and shows a count.
     ``mentions`` are the names offered once ``@`` and two letters are typed (the
-    community's members, ``cop.accounts.mentions.member_names``).
+    community's members, ``cop.accounts.mentions.member_names``). ``placeholder`` is shown
+    in the empty text area, as a text area's.
     """
     state = st.session_state
     editors: dict[str, dict[str, Any]] = state.setdefault(EDITORS, {})
@@ -136,6 +138,7 @@ def markdown_editor(
             "language": language,
             "labels": labels(language),
             "mentions": list(mentions or []),
+            "placeholder": placeholder,
         },
         key=component_key(key),
     )

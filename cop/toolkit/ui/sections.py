@@ -15,7 +15,6 @@ from typing import Any
 
 import streamlit as st
 
-from cop.accounts import mentions
 from cop.core.db import read_session
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, is_allowed
@@ -36,6 +35,7 @@ from cop.shell.forms import (
     widget_key,
 )
 from cop.shell.markdown_editor import markdown_editor
+from cop.shell.markdown_editor.mentions import mention_editor
 from cop.shell.page_language import in_language
 from cop.shell.text import heading, markdown, plain
 from cop.toolkit import sections as toolkit_sections
@@ -403,9 +403,10 @@ def _comments(
     """The section's comments beside it, open ones first, each with its replies, and a way to add one."""
     _ = translator(actor.language)
     may_comment = is_allowed(actor, "chapter.comment", detail.community)
+    community_id = detail.community.id
+    assert community_id is not None  # a stored chapter's community
     open_count = sum(1 for c in comments if not c.resolved and c.parent_id is None)
     st.markdown(":material/forum: " + plain(_("Comments ({open} open)").format(open=open_count)))
-    names = _mentionable(actor, detail) if may_comment else []
     replies: dict[int, list[toolkit_sections.ChapterComment]] = {}
     for comment in comments:
         if comment.parent_id is not None:
@@ -420,20 +421,9 @@ def _comments(
                     st.caption(":material/subdirectory_arrow_right: " + plain(_("Reply")))
                     _comment(actor, reply, may_comment=False)
             if may_comment and not comment.resolved:
-                _comment_form(actor, section, names, reply_to=comment.id)
+                _comment_form(actor, section, community_id, reply_to=comment.id)
     if may_comment:
-        _comment_form(actor, section, names)
-
-
-def _mentionable(actor: Actor, detail: ChapterDetail) -> list[str]:
-    found = read(
-        mentions.mentionable,
-        actor,
-        detail.community.id,
-        reader_language=actor.language,
-        cached=True,
-    )
-    return found or []
+        _comment_form(actor, section, community_id)
 
 
 def _comment(actor: Actor, comment: toolkit_sections.ChapterComment, may_comment: bool) -> None:
@@ -461,7 +451,7 @@ def _comment(actor: Actor, comment: toolkit_sections.ChapterComment, may_comment
 
 
 def _comment_form(
-    actor: Actor, section: Section, names: list[str], reply_to: int | None = None
+    actor: Actor, section: Section, community_id: int, reply_to: int | None = None
 ) -> None:
     _ = translator(actor.language)
     key = f"comment-new-{section.id}" if reply_to is None else f"comment-reply-{reply_to}"
@@ -470,14 +460,9 @@ def _comment_form(
     icon = ":material/add_comment:" if reply_to is None else ":material/reply:"
     with st.popover(label, icon=icon):
         with st.form(key):  # kept after a refusal, emptied after a save
-            text = markdown_editor(
-                label,
-                key=widget_key(key, "text"),
-                height=100,
-                language=actor.language,
-                mentions=names,
+            text = mention_editor(
+                actor, label, community_id, key=widget_key(key, "text"), height=100
             )
-            st.caption(_("Type @ and two letters to mention a member; they are notified."))
             field_error(key, "text", actor.language)
             field_error(key, "reply_to", actor.language)
             if st.form_submit_button(

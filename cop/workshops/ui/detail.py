@@ -13,7 +13,6 @@ from typing import Any
 
 import streamlit as st
 
-from cop.accounts import mentions
 from cop.actions.outcomes import (
     create_action_from_outcome,
     default_action_title,
@@ -43,6 +42,7 @@ from cop.shell.forms import (
 from cop.shell.history import history_table
 from cop.shell.in_place import back_to_list
 from cop.shell.markdown_editor import markdown_editor
+from cop.shell.markdown_editor.mentions import mention_editor
 from cop.shell.text import markdown, plain
 from cop.workshops import agenda, attachments, attendance, outcomes
 from cop.workshops import service as workshops
@@ -169,19 +169,7 @@ def _lifecycle(actor: Actor, d: WorkshopDetail) -> None:
         ):
             errors_banner(key, actor.language)
             with st.form(key):
-                markdown_editor(
-                    _("Minutes (Markdown)"),
-                    key=f"{key}-minutes",
-                    language=actor.language,
-                    mentions=read(
-                        mentions.mentionable,
-                        actor,
-                        w.community_id,
-                        reader_language=actor.language,
-                        cached=True,
-                    ),
-                )
-                st.caption(_("Type @ and two letters to mention a member; they are notified."))
+                mention_editor(actor, _("Minutes (Markdown)"), w.community_id, key=f"{key}-minutes")
                 field_error(key, "minutes", actor.language)
                 markdown_editor(
                     _("Closing report (Markdown)"),
