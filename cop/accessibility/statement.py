@@ -40,7 +40,8 @@ SOURCE_SUFFIXES = {".py", ".js", ".css", ".html", ".toml"}
 KNOWN_GAPS = (
     N_(
         "Tables are drawn on a canvas by Streamlit: they are read through a hidden table, and the "
-        "menu of a table's column cannot be reached with the keyboard."
+        "menu of a table's column cannot be reached with the keyboard. Inside a table, Tab "
+        "moves one column to the right; after the last column it leaves the table."
     ),
     N_(
         "On a phone the map's outline is cut at the edges of the chart; the list of places "
