@@ -27,6 +27,7 @@ from sqlmodel import col, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import cop.registry  # noqa: E402, F401  (every table; a benchmark is an entry point)
 from benchmarks.workspaces import large_workspace  # noqa: E402
 from cop.actions.io import COLUMNS, export_actions_csv, preview_actions_import
 from cop.communities.models import Community  # noqa: E402

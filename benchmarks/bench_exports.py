@@ -44,6 +44,7 @@ from pypdf import PdfReader
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import cop.registry  # noqa: E402, F401  (every table; a benchmark is an entry point)
 from cop.actions.models import Action
 from cop.backup.demo import load_demo  # noqa: E402
 from cop.communities import people

@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import cop.registry  # noqa: E402, F401  (every table; a benchmark is an entry point)
 from tests.browser.test_load import run_load  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"

@@ -30,6 +30,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import cop.registry  # noqa: E402, F401  (every table; a benchmark is an entry point)
 from benchmarks.workspaces import BENCH_USER, demo_workspace, large_workspace  # noqa: E402
 from cop.shell.navigation import PAGES  # noqa: E402
 from cop.shell.testing import sign_in_state  # noqa: E402

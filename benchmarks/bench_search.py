@@ -22,6 +22,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import cop.registry  # noqa: E402, F401  (every table; a benchmark is an entry point)
 from benchmarks.workspaces import BENCH_USER, add_bench_user, large_workspace  # noqa: E402
 from cop.accounts import service as accounts  # noqa: E402
 from cop.core import db  # noqa: E402
