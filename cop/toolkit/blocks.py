@@ -19,6 +19,7 @@ from babel.numbers import format_decimal
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
+from cop.actions import progress as action_progress
 from cop.actions.history import STATUSES as ACTION_STATUSES
 from cop.actions.models import Action, ActionStatus
 from cop.communities.models import Community, Organisation, Person
@@ -275,6 +276,8 @@ def _actions(
             col(Action.status),
             col(Action.due_date),
             col(Action.progress),
+            col(Action.id),
+            col(Action.progress_mode),
         )
         .join(Person, col(Person.id) == Action.owner_person_id)
         .join(leading, col(Action.organisation_id) == leading.id, isouter=True)
@@ -295,6 +298,8 @@ def _actions(
         )
     ]
     if settings.get("list_actions", True):
+        # A parent's roll-up says so ("10 % (from 3 sub-actions)"), as on every screen.
+        sources = action_progress.progress_sources(session, [(row[5], row[6]) for row in rows])
         blocks.append(
             Table(
                 [_("Action"), _("City or organisation"), _("Status"), _("Due"), _("Progress")],
@@ -306,9 +311,9 @@ def _actions(
                         if status in ACTION_STATUSES
                         else status.replace("_", " "),
                         due.isoformat(),
-                        f"{progress} %",
+                        action_progress.progress_text(progress, sources.get(action_id), _),
                     ]
-                    for title, city, status, due, progress in rows
+                    for title, city, status, due, progress, action_id, _mode in rows
                 ],
             )
         )
