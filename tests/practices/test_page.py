@@ -11,8 +11,14 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from cop.communities.models import Community
-from cop.core.db import read_session
-from cop.practices.models import Practice, PracticeWorkshop, ReviewStatus, SelfAssessment
+from cop.core.db import read_session, write_session
+from cop.practices.models import (
+    Practice,
+    PracticeWorkshop,
+    ReviewStatus,
+    SelfAssessment,
+    Standard,
+)
 from tests.page_fixtures import as_shown, texts
 
 PRACTICES, STANDARDS, SCORES = 0, 1, 2
@@ -239,3 +245,18 @@ def test_practice_history_tells_what_happened_in_sentences(run_page) -> None:
     what = " ".join(history["What"])
     assert f"created the practice “{title}”" in what, what
     assert "practice.create" not in what + " ".join(history["Changes"])
+
+
+def test_success_factors_typed_one_per_line_are_shown_as_a_list(run_page) -> None:
+    """Issue 17, defect 6: lines typed one per line ran together into one line on the standards tab."""
+    title = "Newcomers are welcomed from their first week"
+    with write_session() as session:
+        standard = session.exec(select(Standard).where(Standard.title == title)).one()
+        standard.success_factors = "One contact point\nVolunteers trained\nA named coordinator"
+        session.add(standard)
+    at = in_community(run_page, "observer", "welcoming-culture", "Standards")
+    assert not at.exception, at.exception
+    shown = "\n".join(m.value for m in at.tabs[STANDARDS].markdown)
+    for factor in ("One contact point", "Volunteers trained", "A named coordinator"):
+        assert f"<li>{factor}</li>" in shown, shown
+    assert "One contact point\nVolunteers trained" not in shown  # not one run-on paragraph
