@@ -13,7 +13,6 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from cop.accounts.models import Notification, User
-from cop.actions import service as actions
 from cop.actions.models import Action, ActionUpdate
 from cop.communities.models import Community, Membership, Organisation, Person
 from cop.core.audit import AuditEvent
@@ -21,6 +20,7 @@ from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
 from cop.shell.forms import PAGE_SIZE
 from tests.download_client import page_download
+from tests.factories import zagreb_split_after_65_posted
 from tests.page_fixtures import markdown_editor_element, texts, type_markdown
 
 DEMO_ACTIONS = 30  # twenty-five from the actions section, five from workshop outcomes
@@ -317,21 +317,7 @@ def test_the_latest_update_shows_as_plain_text_in_the_table_and_on_the_board(run
 def test_a_parent_says_its_progress_comes_from_its_sub_actions_on_every_view(run_page) -> None:
     """Issue 17 item 14: 65 % posted, then three sub-actions at 10 %: the page says 10 % comes
     from them, and the 65 % is shown as what was posted, not as the progress."""
-    from cop.actions import updates as action_updates
-
-    zagreb = action("Zagreb buddy programme in two districts")
-    with write_session() as session:
-        action_updates.post_update(session, SYSTEM, zagreb.id, text="Most done", new_progress=65)
-        for n in range(3):
-            actions.create_action(
-                session,
-                SYSTEM,
-                community_id=zagreb.community_id,
-                title=f"Zagreb district step {n}",
-                owner_person_id=zagreb.owner_person_id,
-                due_date="2027-06-30",
-                parent_id=zagreb.id,
-            )
+    zagreb = zagreb_split_after_65_posted()
     assert action(zagreb.title).progress == 10
     at = run_page("actions", "facilitator", {"id": str(zagreb.id)})
     assert not at.exception, at.exception
