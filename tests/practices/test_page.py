@@ -112,6 +112,24 @@ def test_practice_page_shows_everything_and_where_it_was_seen(run_page) -> None:
     assert not at.tabs
 
 
+def test_the_continuation_funding_has_its_own_label_apart_from_the_transferability(
+    run_page,
+) -> None:
+    """Issue 17, defect 7 on the practice page: how it is funded from now on is its own field."""
+    at = run_page(
+        "practices",
+        "member",
+        query={"id": practice_id("Neighbourhood welcome points with local contact persons")},
+    )
+    shown = [m.value for m in at.markdown]
+    need, funded = (
+        shown.index("**What another city would need**"),
+        shown.index("**How it is funded from now on**"),
+    )
+    assert "Part of the district budget since 2022." in shown[funded + 1]
+    assert "district budget" not in shown[need + 1]
+
+
 def test_private_practice_does_not_exist_for_outsiders(run_page) -> None:
     at = run_page(
         "practices",
