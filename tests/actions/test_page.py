@@ -13,7 +13,7 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from cop.accounts.models import Notification, User
-from cop.actions.models import Action, ActionUpdate
+from cop.actions.models import Action, ActionIndicator, ActionUpdate
 from cop.communities.models import Community, Membership, Organisation, Person
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
@@ -21,7 +21,7 @@ from cop.core.permissions import SYSTEM
 from cop.shell.forms import PAGE_SIZE
 from tests.download_client import page_download
 from tests.factories import zagreb_split_after_65_posted
-from tests.page_fixtures import markdown_editor_element, texts, type_markdown
+from tests.page_fixtures import as_shown, markdown_editor_element, texts, type_markdown
 
 DEMO_ACTIONS = 30  # twenty-five from the actions section, five from workshop outcomes
 PRIVATE_ACTIONS = 5  # young-migrants is private: the observer is not a member
@@ -357,3 +357,27 @@ def test_history_tab_tells_what_happened_in_sentences(run_page) -> None:
     assert f"Progress (%): {old} → {new}" in changes, changes
     for raw in ("action.post_update", "action_update", "action.create", "progress_mode", "version"):
         assert raw not in what + changes
+
+
+def test_an_updates_author_and_an_indicators_name_written_as_markdown_stay_text(run_page) -> None:
+    """Issue 18, finding 1: an update's caption printed its author's name as Markdown (a live
+    link) and an indicator's name became Markdown in its "Current value of" field label."""
+    trap = " [Reset your password](http://127.0.0.1:9/reset)"
+    welcome = action("Welcome points in two more Düsseldorf districts")
+    with write_session() as session:
+        for person in session.exec(select(Person).where(Person.name == "Lena Schäfer")):
+            person.name += trap
+            session.add(person)
+        for indicator in session.exec(
+            select(ActionIndicator).where(ActionIndicator.action_id == welcome.id)
+        ):
+            indicator.name += trap
+            session.add(indicator)
+    at = run_page("actions", "facilitator", {"id": str(welcome.id)})
+    assert not at.exception, at.exception
+    captions = [c.value for c in at.caption if "Reset your password" in c.value]
+    labels = [t.label for t in at.text_input if t.label.startswith("Current value of")]
+    assert captions and labels
+    for shown in captions + labels:
+        assert "[Reset your password](" not in shown, shown  # escaped: shown, not linked
+        assert trap.strip() in as_shown(shown)  # and it reads as typed
