@@ -8,8 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
 from cop.accounts import service as accounts
+from cop.actions import service as actions
+from cop.actions import updates as action_updates
+from cop.actions.models import Action
 from cop.communities import people
 from cop.communities import service as communities
 from cop.communities.models import Community
@@ -129,3 +133,44 @@ def draft_and_approved_practice(engine: Engine, world: World, title: str) -> tup
         practices.submit_practice(s, world.facilitator, approved.id, approved.version)
         practices.approve_practice(s, world.facilitator, approved.id, approved.version)
         return draft.id, approved.id  # type: ignore[return-value]
+
+
+ZAGREB = "Zagreb buddy programme in two districts"  # a demo action with no sub-actions
+
+
+def sub_actions(
+    session: Session,
+    actor: Actor,
+    parent: Action,
+    *,
+    title: str,
+    posted: int | None = None,
+    count: int = 3,
+    owner_person_id: int | None = None,
+    due_date: Any = "2027-06-30",
+) -> list[Action]:
+    """``count`` planned sub-actions of ``parent`` ("``title`` 0", "``title`` 1", ...), after
+    ``posted`` % was posted on it: issue 17 item 14's case, where the parent's progress becomes
+    their roll-up (10 %) while its updates still say what was posted."""
+    if posted is not None:
+        action_updates.post_update(session, actor, parent.id, text="Most done", new_progress=posted)
+    return [
+        actions.create_action(
+            session,
+            actor,
+            community_id=parent.community_id,
+            title=f"{title} {n}",
+            owner_person_id=owner_person_id or parent.owner_person_id,
+            due_date=due_date,
+            parent_id=parent.id,
+        )
+        for n in range(count)
+    ]
+
+
+def zagreb_split_after_65_posted(engine: Engine | None = None) -> Action:
+    """The demo's Zagreb action: 65 % posted, then three sub-actions ("Zagreb district step 0..2")."""
+    with write_session(engine) as session:
+        zagreb = session.exec(select(Action).where(Action.title == ZAGREB)).one()
+        sub_actions(session, SYSTEM, zagreb, title="Zagreb district step", posted=65)
+    return zagreb

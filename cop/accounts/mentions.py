@@ -4,7 +4,8 @@ The stored text keeps the mention as typed, ``@Anna Schmidt``: readable as it is
 in the page and in an export. A mention names a live member of the record's
 community by their full name (any case), followed by the end of a word. Only
 mentions new to the text notify: saving minutes again does not notify twice.
-The editor offers the same names (``member_names``) once ``@`` and two letters are typed.
+The editor offers the same names (``member_names``), less the writer's own, once ``@`` and
+two letters are typed.
 """
 
 from __future__ import annotations
@@ -39,11 +40,16 @@ def member_names(session: Session, community_id: int) -> list[str]:
 
 
 def mentionable(session: Session, actor: Actor, community_id: int) -> list[str]:
-    """``member_names`` for a reader of the community (an empty list for anyone else)."""
+    """``member_names`` for a reader of the community (an empty list for anyone else), less
+    the reader: mentioning oneself notifies nobody, so the editor does not offer it. Another
+    member who shares the reader's name is still offered."""
     community = session.get(Community, community_id)
     if community is None or not can_read(actor, community):
         return []
-    return member_names(session, community_id)
+    others = (
+        name for person_id, name in _members(session, community_id) if person_id != actor.person_id
+    )
+    return list(dict.fromkeys(others))
 
 
 def _pattern(name: str) -> re.Pattern[str]:

@@ -135,6 +135,18 @@ def test_a_comment_and_a_reply_are_a_notification_for_who_wrote_what_they_answer
     assert "reply_to" in refused.value.fields
 
 
+def test_the_mention_editor_offers_the_other_members_not_the_writer(
+    engine: Engine, w: World
+) -> None:
+    """One does not mention oneself (it notifies nobody): the names after ``@`` leave out the writer."""
+    with read_session(engine) as s:
+        offered = mentions.mentionable(s, w.member, w.community.id)
+        facilitator_sees = mentions.mentionable(s, w.facilitator, w.community.id)
+    assert w.member.name not in offered
+    assert {w.facilitator.name, w.observer.name} <= set(offered)
+    assert w.facilitator.name not in facilitator_sees and w.member.name in facilitator_sees
+
+
 def test_a_mention_in_a_comment_an_update_or_minutes_is_one_notification_for_that_member(
     engine: Engine, w: World
 ) -> None:

@@ -13,15 +13,15 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from cop.accounts.models import Notification, User
-from cop.actions import service as actions
-from cop.actions.models import Action, ActionUpdate
+from cop.actions.models import Action, ActionIndicator, ActionUpdate
 from cop.communities.models import Community, Membership, Organisation, Person
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
 from cop.shell.forms import PAGE_SIZE
 from tests.download_client import page_download
-from tests.page_fixtures import markdown_editor_element, texts, type_markdown
+from tests.factories import zagreb_split_after_65_posted
+from tests.page_fixtures import as_shown, markdown_editor_element, texts, type_markdown
 
 DEMO_ACTIONS = 30  # twenty-five from the actions section, five from workshop outcomes
 PRIVATE_ACTIONS = 5  # young-migrants is private: the observer is not a member
@@ -190,7 +190,8 @@ def test_the_update_editor_offers_the_communitys_members_and_a_mention_notifies_
     at = run_page("actions", "facilitator", {"id": str(zagreb.id)})
     shown = json.loads(markdown_editor_element(at, update_editor(zagreb)).proto.json)
     assert shown["label"] == "Update (Markdown)"
-    assert shown["mentions"] == list(dict.fromkeys(members)) and mentioned in shown["mentions"]
+    others = [name for name in members if name != _facilitator_name()]  # not the writer
+    assert shown["mentions"] == list(dict.fromkeys(others)) and mentioned in shown["mentions"]
     assert shown["placeholder"] == "What happened since the last update?"
     type_markdown(at, update_editor(zagreb), f"Walked the route with @{mentioned} today")
     button(at, "Post update").click().run()
@@ -316,21 +317,7 @@ def test_the_latest_update_shows_as_plain_text_in_the_table_and_on_the_board(run
 def test_a_parent_says_its_progress_comes_from_its_sub_actions_on_every_view(run_page) -> None:
     """Issue 17 item 14: 65 % posted, then three sub-actions at 10 %: the page says 10 % comes
     from them, and the 65 % is shown as what was posted, not as the progress."""
-    from cop.actions import updates as action_updates
-
-    zagreb = action("Zagreb buddy programme in two districts")
-    with write_session() as session:
-        action_updates.post_update(session, SYSTEM, zagreb.id, text="Most done", new_progress=65)
-        for n in range(3):
-            actions.create_action(
-                session,
-                SYSTEM,
-                community_id=zagreb.community_id,
-                title=f"Zagreb district step {n}",
-                owner_person_id=zagreb.owner_person_id,
-                due_date="2027-06-30",
-                parent_id=zagreb.id,
-            )
+    zagreb = zagreb_split_after_65_posted()
     assert action(zagreb.title).progress == 10
     at = run_page("actions", "facilitator", {"id": str(zagreb.id)})
     assert not at.exception, at.exception
@@ -370,3 +357,27 @@ def test_history_tab_tells_what_happened_in_sentences(run_page) -> None:
     assert f"Progress (%): {old} → {new}" in changes, changes
     for raw in ("action.post_update", "action_update", "action.create", "progress_mode", "version"):
         assert raw not in what + changes
+
+
+def test_an_updates_author_and_an_indicators_name_written_as_markdown_stay_text(run_page) -> None:
+    """Issue 18, finding 1: an update's caption printed its author's name as Markdown (a live
+    link) and an indicator's name became Markdown in its "Current value of" field label."""
+    trap = " [Reset your password](http://127.0.0.1:9/reset)"
+    welcome = action("Welcome points in two more Düsseldorf districts")
+    with write_session() as session:
+        for person in session.exec(select(Person).where(Person.name == "Lena Schäfer")):
+            person.name += trap
+            session.add(person)
+        for indicator in session.exec(
+            select(ActionIndicator).where(ActionIndicator.action_id == welcome.id)
+        ):
+            indicator.name += trap
+            session.add(indicator)
+    at = run_page("actions", "facilitator", {"id": str(welcome.id)})
+    assert not at.exception, at.exception
+    captions = [c.value for c in at.caption if "Reset your password" in c.value]
+    labels = [t.label for t in at.text_input if t.label.startswith("Current value of")]
+    assert captions and labels
+    for shown in captions + labels:
+        assert "[Reset your password](" not in shown, shown  # escaped: shown, not linked
+        assert trap.strip() in as_shown(shown)  # and it reads as typed

@@ -9,6 +9,10 @@ address, then tabs and view switches by their (translated) names.
     .venv/bin/python -m tests.browser.screens            # everything (about 200 pictures)
     .venv/bin/python -m tests.browser.screens actions    # only states whose name contains "actions"
     .venv/bin/python -m tests.browser.screens map,home facilitator   # several states, one role
+    .venv/bin/python -m tests.browser.screens sign-in signed-out     # the sign-in page, nobody signed in
+    .venv/bin/python -m tests.browser.screens history "" de          # German only (any role)
+
+German pictures need the compiled catalog (``python -m cop.core.i18n_catalog compile``).
 """
 
 from __future__ import annotations
@@ -67,6 +71,18 @@ def _edit_first_section(page: Page, _: Callable[[str], str]) -> None:
     wait_idle(page)
 
 
+def _open_panel(name: str) -> Callable[[Page, Callable[[str], str]], None]:
+    """Open a record's folded panel (an expander such as "Edit" or "History") by its (translated) name."""
+
+    def open_it(page: Page, _: Callable[[str], str]) -> None:
+        # The summary's text starts with its icon's name ("edit", "history"): match the end.
+        summary = page.get_by_test_id("stMain").locator("summary")
+        summary.filter(has_text=re.compile(f"{re.escape(_(name))}$")).first.click()
+        wait_idle(page)
+
+    return open_it
+
+
 def _make_calendar_address(page: Page, _: Callable[[str], str]) -> None:
     main = page.get_by_test_id("stMain")
     make = main.get_by_role("button", name=_("Make my calendar address"))
@@ -86,16 +102,21 @@ FACILITATOR = [
     State("workshops-calendar-week", "workshops", choose="Calendar", then=_view("Week")),
     State("workshops-upcoming", "workshops", choose="Upcoming"),
     State("workshop-one", "workshops", address="workshops?id=1"),
+    State("workshop-edit", "workshops", address="workshops?id=5", then=_open_panel("Edit")),
+    State("workshop-history", "workshops", address="workshops?id=1", choose="History"),
     State("actions-board", "actions", choose="Board"),
     State("actions-timeline", "actions", choose="Timeline"),
     State("actions-timeline-quarter", "actions", choose="Timeline", then=_view("Quarter")),
     State("actions-timeline-all", "actions", choose="Timeline", then=_view("All")),
     State("actions-city-plan", "actions", choose="City plan"),
     State("action-one", "actions", address="actions?id=1"),
+    State("action-edit", "actions", address="actions?id=1", then=_open_panel("Edit")),
+    State("action-history", "actions", address="actions?id=6", choose="History"),
     State("practices-list", "practices"),
     State("practices-standards", "practices", choose="Standards"),
     State("practices-self-assessment", "practices", choose="Self-assessment"),
     State("practice-one", "practices", address="practices?id=1"),
+    State("practice-history", "practices", address="practices?id=1", then=_open_panel("History")),
     State("map", "map"),
     State("toolkit-section-editing", "toolkit", then=_edit_first_section),
     State("toolkit-revisions", "toolkit", choose="Revisions"),
@@ -110,14 +131,24 @@ ADMIN = [
     for tab in (
         "Users",
         "Invitations",
+        "Sign-in",
         "Communities & memberships",
         "Import",
         "Audit log",
         "Backups",
         "E-mail",
     )
+] + [
+    State(
+        "toolkit-edition-edit",
+        "toolkit",
+        then=_open_panel("Edit the edition, add and order chapters"),
+    )
 ]
+# Nobody signed in: the sign-in page, in the browser's language.
+SIGNED_OUT = [State("sign-in", "home")]
 ROLES: dict[str, list[State]] = {
+    "signed-out": SIGNED_OUT,
     "facilitator": EVERY_ROLE + FACILITATOR,
     "admin": EVERY_ROLE + ADMIN,
     "member": EVERY_ROLE,
@@ -182,7 +213,7 @@ def _photograph(page: Page, target: Path, width: int, height: int) -> None:
     page.set_viewport_size({"width": width, "height": height})
 
 
-def main(only: str = "", role_only: str = "") -> int:
+def main(only: str = "", role_only: str = "", language_only: str = "") -> int:
     wanted = [part for part in only.split(",") if part] or [""]
     OUT.mkdir(parents=True, exist_ok=True)
     started, taken = time.perf_counter(), 0
@@ -191,7 +222,7 @@ def main(only: str = "", role_only: str = "") -> int:
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-                for language in LANGUAGES:
+                for language in [lang for lang in LANGUAGES if language_only in ("", lang)]:
                     _set_language(server.database_url, language)
                     _ = translator(language)
                     for role, states in ROLES.items():
@@ -204,11 +235,20 @@ def main(only: str = "", role_only: str = "") -> int:
                             context = browser.new_context(
                                 viewport={"width": width, "height": height},
                                 reduced_motion="reduce",
+                                # Signed out, the page speaks the browser's language; signed in, the
+                                # person's (the form is filled in English, so the browser stays English).
+                                locale="de-DE"
+                                if language == "de" and role == "signed-out"
+                                else "en-US",
                             )
                             page = context.new_page()
-                            _sign_in(page, server.url, role)
+                            if role != "signed-out":
+                                _sign_in(page, server.url, role)
                             for state in chosen:
-                                _open(page, server.url, state, _)
+                                if role == "signed-out":
+                                    open_sign_in(page, server.url)
+                                else:
+                                    _open(page, server.url, state, _)
                                 target = OUT / f"{state.name}-{role}-{language}-{width_name}.png"
                                 _photograph(page, target, width, height)
                                 taken += 1
@@ -221,4 +261,4 @@ def main(only: str = "", role_only: str = "") -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:3]))
+    sys.exit(main(*sys.argv[1:4]))

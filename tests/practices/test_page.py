@@ -11,8 +11,14 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from cop.communities.models import Community
-from cop.core.db import read_session
-from cop.practices.models import Practice, PracticeWorkshop, ReviewStatus, SelfAssessment
+from cop.core.db import read_session, write_session
+from cop.practices.models import (
+    Practice,
+    PracticeWorkshop,
+    ReviewStatus,
+    SelfAssessment,
+    Standard,
+)
 from tests.page_fixtures import as_shown, texts
 
 PRACTICES, STANDARDS, SCORES = 0, 1, 2
@@ -104,6 +110,24 @@ def test_practice_page_shows_everything_and_where_it_was_seen(run_page) -> None:
     ):
         assert words in body
     assert not at.tabs
+
+
+def test_the_continuation_funding_has_its_own_label_apart_from_the_transferability(
+    run_page,
+) -> None:
+    """Issue 17, defect 7 on the practice page: how it is funded from now on is its own field."""
+    at = run_page(
+        "practices",
+        "member",
+        query={"id": practice_id("Neighbourhood welcome points with local contact persons")},
+    )
+    shown = [m.value for m in at.markdown]
+    need, funded = (
+        shown.index("**What another city would need**"),
+        shown.index("**How it is funded from now on**"),
+    )
+    assert "Part of the district budget since 2022." in shown[funded + 1]
+    assert "district budget" not in shown[need + 1]
 
 
 def test_private_practice_does_not_exist_for_outsiders(run_page) -> None:
@@ -239,3 +263,18 @@ def test_practice_history_tells_what_happened_in_sentences(run_page) -> None:
     what = " ".join(history["What"])
     assert f"created the practice “{title}”" in what, what
     assert "practice.create" not in what + " ".join(history["Changes"])
+
+
+def test_success_factors_typed_one_per_line_are_shown_as_a_list(run_page) -> None:
+    """Issue 17, defect 6: lines typed one per line ran together into one line on the standards tab."""
+    title = "Newcomers are welcomed from their first week"
+    with write_session() as session:
+        standard = session.exec(select(Standard).where(Standard.title == title)).one()
+        standard.success_factors = "One contact point\nVolunteers trained\nA named coordinator"
+        session.add(standard)
+    at = in_community(run_page, "observer", "welcoming-culture", "Standards")
+    assert not at.exception, at.exception
+    shown = "\n".join(m.value for m in at.tabs[STANDARDS].markdown)
+    for factor in ("One contact point", "Volunteers trained", "A named coordinator"):
+        assert f"<li>{factor}</li>" in shown, shown
+    assert "One contact point\nVolunteers trained" not in shown  # not one run-on paragraph

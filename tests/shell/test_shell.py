@@ -7,6 +7,7 @@ import pytest
 from cop.accounts import service as accounts
 from cop.core.db import write_session
 from cop.shell.navigation import PAGES
+from tests.factories import sub_actions
 from tests.page_fixtures import texts
 
 ROLES = ["admin", "facilitator", "member", "observer"]
@@ -135,16 +136,14 @@ def test_home_says_a_due_parent_s_progress_comes_from_its_sub_actions(run_page, 
             owner_person_id=member.person_id,
             due_date=clock.today() + timedelta(days=3),
         )
-        for n in range(3):
-            actions.create_action(
-                session,
-                facilitator,
-                community_id=community.id,
-                title=f"Desk {n}",
-                owner_person_id=facilitator.person_id,
-                due_date=clock.today() + timedelta(days=90),
-                parent_id=parent.id,
-            )
+        sub_actions(
+            session,
+            facilitator,
+            parent,
+            title="Desk",
+            owner_person_id=facilitator.person_id,
+            due_date=clock.today() + timedelta(days=90),
+        )
     at = run_page("home", "member")
     assert not at.exception
     lines = [line for line in texts(at).splitlines() if title in line]

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from cop.actions import service as actions
-from cop.actions import updates as action_updates
 from cop.actions.models import Action
 from cop.communities.models import Community
-from cop.core.db import read_session, write_session
+from cop.core.db import read_session
 from cop.core.permissions import SYSTEM
 from cop.export.document import Table
 from cop.toolkit.blocks import record_blocks
 from cop.toolkit.models import Section, SectionKind
-
-ZAGREB = "Zagreb buddy programme in two districts"
+from tests.factories import ZAGREB, zagreb_split_after_65_posted
 
 
 def _actions_table(language: str) -> Table:
@@ -35,19 +32,7 @@ def _actions_table(language: str) -> Table:
 def test_a_rolled_up_percentage_in_the_chapters_actions_table_names_its_sub_actions(
     demo_db: str,
 ) -> None:
-    with write_session() as session:
-        zagreb = session.exec(select(Action).where(Action.title == ZAGREB)).one()
-        action_updates.post_update(session, SYSTEM, zagreb.id, text="Most done", new_progress=65)
-        for n in range(3):
-            actions.create_action(
-                session,
-                SYSTEM,
-                community_id=zagreb.community_id,
-                title=f"Zagreb district step {n}",
-                owner_person_id=zagreb.owner_person_id,
-                due_date="2027-06-30",
-                parent_id=zagreb.id,
-            )
+    zagreb_split_after_65_posted()
     rows = {row[0]: row[-1] for row in _actions_table("en").rows}
     assert rows[ZAGREB] == "10 % (from 3 sub-actions)"
     assert rows["Zagreb district step 0"] == "10 %"  # set by its status: nothing to explain

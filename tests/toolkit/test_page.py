@@ -10,6 +10,7 @@ from sqlmodel import select
 from cop.accounts.service import find_user, load_actor
 from cop.core.db import read_session, write_session
 from cop.toolkit import sections as toolkit_sections
+from cop.toolkit import service as toolkit
 from cop.toolkit.models import ChapterStatus, Section
 from tests.page_fixtures import markdown_shown, texts, type_markdown
 from tests.toolkit.chapter_helpers import (
@@ -227,3 +228,25 @@ def test_only_the_open_tab_of_a_chapter_is_drawn(run_page) -> None:
     at = open_chapter_tab(at, "History")
     assert any("When" in df.value.columns for df in at.dataframe)
     assert not [b for b in at.button if b.key and b.key.endswith("-submit")]  # the draft's own
+
+
+def test_whole_toolkit_export_names_the_chapters_it_leaves_out_and_offers_the_drafts(
+    run_page,
+) -> None:
+    """Issue 17, defect 17: the whole-toolkit export left out chapters with no approved revision
+    without a word. The page names them before the file is built and points to the drafts."""
+    with write_session() as session:
+        admin = load_actor(session, find_user(session, "admin").id)  # type: ignore[union-attr]
+        edition = toolkit.create_toolkit(session, admin, title="Toolkit 2099", year=2099)
+        toolkit.add_chapter(
+            session, admin, edition.id, welcoming_chapter().community_id, title="Not yet approved"
+        )
+    at = run_page("toolkit", "facilitator")
+    assert not at.exception, at.exception
+    left_out = [w.value for w in at.warning if "Left out" in w.value]
+    assert left_out == [
+        "Left out, for want of an approved revision: Not yet approved."
+        " Tick “Use the drafts …” to include yours."
+    ]
+    at.checkbox(key="toolkit-whole-drafts").check().run()
+    assert not [w.value for w in at.warning if "Left out" in w.value]

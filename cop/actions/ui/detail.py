@@ -224,7 +224,7 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
                 " · ".join(
                     [
                         local_time(update.posted_at, actor.time_zone, language=actor.language),
-                        author or _("someone"),
+                        plain(author) if author else _("someone"),
                         *moved,
                     ]
                 )
@@ -322,7 +322,7 @@ def _indicators(actor: Actor, d: ActionDetail) -> None:
         with st.form(key):
             left, right = st.columns([3, 1])
             current = left.text_input(
-                _("Current value of {name}").format(name=i.name),
+                _("Current value of {name}").format(name=plain(i.name)),
                 value="" if i.current is None else f"{i.current:g}",
             )
             field_error(key, "current", actor.language)
