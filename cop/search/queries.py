@@ -268,12 +268,20 @@ def _fts5_entries(conn: Connection, rowids: list[int]) -> dict[int, Any]:
 RECENT = 800  # PostgreSQL: each kind's newest records read to find the newest matches
 
 
-def _pg_bitmap_only(conn: Connection) -> None:
-    """Make PostgreSQL read matches from GIN: its estimates come from the whole table, so a
-    word common in one kind and absent from another would send it backwards through every
-    row of the other (100,000 actions, 40 ms) looking for the newest matches."""
-    for setting in ("enable_indexscan", "enable_seqscan", "jit"):
-        conn.execute(sa.text(f"SET LOCAL {setting} = off"))
+PLANS = ("enable_indexscan", "enable_seqscan", "jit")
+
+
+def _pg_bitmap_only(conn: Connection, only: bool) -> None:
+    """Make PostgreSQL read matches from GIN (``only``), or let it choose again: its estimates
+    come from the whole table, so a word common in one kind and absent from another would
+    send it backwards through every row of the other (100,000 actions, 40 ms) looking for
+    the newest matches. (Without the index and sequential scans, plans cost enough to be
+    compiled: jit goes too.)"""
+    names = ", ".join(f"'{name}'" for name in PLANS)
+    value = "'off'" if only else "reset_val"
+    conn.execute(
+        sa.text(f"SELECT set_config(name, {value}, true) FROM pg_settings WHERE name IN ({names})")
+    )
 
 
 def _postgres_search(
@@ -287,17 +295,20 @@ def _postgres_search(
     the kind's own GIN indexes (migration 0016); then the word is rare in that kind, so
     there are few matches to sort.
     """
-    matches = "document @@ to_tsquery('simple', cop_unaccent(:q))"
-    in_title = "title_document @@ to_tsquery('simple', cop_unaccent(:q))"
+    # to_tsquery is only stable: written in each condition it would be computed for every row
+    query = "(SELECT to_tsquery('simple', cop_unaccent(:q)))"
+    matches = f"document @@ {query}"
+    in_title = f"title_document @@ {query}"
     params = {"q": _tsquery(phrases), "recent": RECENT, "limit": limit}
     recent = " UNION ALL ".join(
         f"(SELECT '{scope.kind}' AS kind, count(*) AS seen, "
-        f"(array_agg(record_id ORDER BY record_id DESC) FILTER (WHERE {matches} AND {in_title}))"
+        "(array_agg(record_id ORDER BY record_id DESC) FILTER (WHERE matched AND titled))"
         "[1:(:limit)] AS titled, "
-        f"(array_agg(record_id ORDER BY record_id DESC) FILTER (WHERE {matches} AND NOT {in_title}))"
+        "(array_agg(record_id ORDER BY record_id DESC) FILTER (WHERE matched AND NOT titled))"
         "[1:(:limit)] AS others "
-        f"FROM (SELECT record_id, document, title_document FROM search_document "
-        f"WHERE kind = '{scope.kind}' AND {scope.condition('community_id', 'record_id')} "
+        f"FROM (SELECT record_id, {matches} AS matched, {in_title} AS titled "
+        f"FROM search_document WHERE kind = '{scope.kind}' "
+        f"AND {scope.condition('community_id', 'record_id')} "
         "ORDER BY record_id DESC LIMIT :recent) AS newest)"
         for scope in scopes
     )
@@ -315,7 +326,7 @@ def _postgres_search(
         if len(others) < limit - min(len(titled), limit):
             missing.append((scope, "others"))
     if missing:
-        _pg_bitmap_only(conn)
+        _pg_bitmap_only(conn, True)
         rare = " UNION ALL ".join(
             f"(SELECT '{scope.kind}' AS kind, '{tier}' AS tier, record_id FROM search_document "
             f"WHERE kind = '{scope.kind}' AND "
@@ -328,8 +339,7 @@ def _postgres_search(
             lists[scope.kind][tier] = []
         for row in conn.execute(sa.text(rare), params):
             lists[row.kind][row.tier].append(int(row.record_id))
-        for setting in ("enable_indexscan", "enable_seqscan", "jit"):
-            conn.execute(sa.text(f"RESET {setting}"))
+        _pg_bitmap_only(conn, False)
     found: dict[str, list[tuple[int, Any]]] = {}
     for kind, tiers in lists.items():
         hits = [(IN_TITLE, (kind, r)) for r in tiers["titled"]]
