@@ -51,13 +51,18 @@ CHILDREN: dict[str, tuple[str, str, str]] = {
     "agenda_item": ("workshop", "workshop_id", "title"),
     "action_update": ("action", "action_id", "text"),
 }
-# On SQLite an FTS5 row is found fast only by its rowid (UNINDEXED columns are scanned), so a
-# record's entry lives at a rowid computed from its community, kind and id: the community in
-# the high bits puts each community's entries in one rowid range, which FTS5 reads alone, so a
-# search in one community ranks only that community's matches (migration 0015).
+# On SQLite an FTS5 row is found fast only by its rowid (UNINDEXED columns are read from the
+# content table, row by row), and FTS5 reads a rowid range alone, in either order. So a
+# record's entry lives at a rowid computed from its kind, id and community (migration 0016):
+# the kind in the high bits puts each kind's entries in one range, the record id next orders
+# them oldest to newest (a search ranks each kind's newest matches, read backwards from the
+# range's end), and the community in the low bits lets a search keep to the communities the
+# reader may see without reading a row.
 KIND_CODES = {kind: code for code, kind in enumerate(KINDS)}
-ROWID_STRIDE = 8
-COMMUNITY_SHIFT = 32  # record ids below 2**29 (ROWID_STRIDE * 2**29 = 2**32)
+KIND_SHIFT = 48
+RECORD_SHIFT = 16
+COMMUNITY_MASK = (1 << RECORD_SHIFT) - 1  # community ids below 65,536
+RECORD_MASK = (1 << (KIND_SHIFT - RECORD_SHIFT)) - 1  # record ids below 2**32
 
 
 def _key_for(obj: Any) -> tuple[str, int] | None:
@@ -121,13 +126,16 @@ def _index_table(conn: Connection) -> str:
 
 
 def index_rowid(kind: str, record_id: int, community_id: int) -> int:
-    return (int(community_id) << COMMUNITY_SHIFT) + int(record_id) * ROWID_STRIDE + KIND_CODES[kind]
+    """The SQLite rowid of a record's entry; refuses ids the layout has no room for (they would collide)."""
+    if not (0 <= int(community_id) <= COMMUNITY_MASK and 0 <= int(record_id) <= RECORD_MASK):
+        raise ValueError(f"No room in the search index for {kind} {record_id} of {community_id}")
+    return (KIND_CODES[kind] << KIND_SHIFT) + (int(record_id) << RECORD_SHIFT) + int(community_id)
 
 
-def community_rowids(community_id: int) -> tuple[int, int]:
-    """The first and last rowid a community's entries can have (on SQLite)."""
-    first = int(community_id) << COMMUNITY_SHIFT
-    return first, first + (1 << COMMUNITY_SHIFT) - 1
+def kind_rowids(kind: str) -> tuple[int, int]:
+    """The first and last rowid a kind's entries can have (on SQLite)."""
+    first = KIND_CODES[kind] << KIND_SHIFT
+    return first, first + (1 << KIND_SHIFT) - 1
 
 
 def _community_of(conn: Connection, kind: str, record_id: int) -> int | None:
@@ -288,11 +296,13 @@ def reindex_all(conn: Connection) -> int:
         if name == "search_fts":
             record_id, community_id = stmt.selected_columns[1], stmt.selected_columns[2]
             stmt = stmt.with_only_columns(
-                community_id * (1 << COMMUNITY_SHIFT) + record_id * ROWID_STRIDE + KIND_CODES[kind],
+                (KIND_CODES[kind] << KIND_SHIFT) + record_id * (1 << RECORD_SHIFT) + community_id,
                 *stmt.selected_columns,
                 maintain_column_froms=True,
             )
         conn.execute(sa.insert(index).from_select(columns, stmt))
+    if name == "search_document":  # fresh statistics after a bulk load, or the planner guesses
+        conn.execute(sa.text("ANALYZE"))  # each kind's share and how many practices are approved
     return int(conn.execute(sa.select(sa.func.count()).select_from(index)).scalar_one())
 
 

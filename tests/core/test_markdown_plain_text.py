@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cop.core.markdown import plain_line, plain_text
 
 MINUTES = """## Minutes
@@ -83,7 +86,32 @@ NO_MARK = [
 ]
 
 
+# Headings alone: plain_line takes their words without the parser.
+HEADINGS = [
+    "## Minutes\n\nHosted by the city.\n\n\nNext steps",
+    "# a #",
+    "# a ##   ",
+    "### ###",
+    "#",
+    "#\ta",
+    "# foo#",
+    "  # a b\nc",
+    "####### seven",
+    "#hashtag",
+    "# a\n===",
+    "# - a",
+    "# a *b*",
+    "a\n# b\nc",
+]
+
+
 def test_plain_line_is_the_parsers_words_with_or_without_marks() -> None:
-    for text in ONE_MARK_EACH + NO_MARK:
+    for text in ONE_MARK_EACH + NO_MARK + HEADINGS:
         assert plain_line(text) == " ".join(plain_text(text).split()), repr(text)
     assert plain_line("a &amp; *b*") == "a & b"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="#ab \t\n=-*", max_size=40))
+def test_plain_line_of_headings_and_words_is_the_parsers(text: str) -> None:
+    assert plain_line(text) == " ".join(plain_text(text).split()), repr(text)

@@ -1,4 +1,5 @@
-"""Migration 0015 refiles SQLite's search entries by community, and upgrades PostgreSQL untouched."""
+"""Migrations 0015 and 0016 refile SQLite's search entries (by community, then by kind, record and
+community), and upgrade PostgreSQL untouched."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from cop.search.queries import search
 from tests import factories
 
 BEFORE = "0014_oidc"
+BY_COMMUNITY = "0015_search_community_rowids"
+KIND_CODE = "CASE kind WHEN 'workshop' THEN 0 WHEN 'action' THEN 1 ELSE 9 END"
 PG_URL = os.environ.get("COP_TEST_DATABASE_URL", "")
 
 
@@ -51,8 +54,8 @@ def _as_filed_before_0015(engine: Engine) -> None:
     """Put SQLite's entries back at 0014's rowids (record id * 8 + kind), as 0014's code filed them."""
     with engine.begin() as conn:
         conn.exec_driver_sql(
-            "CREATE TEMP TABLE entries AS SELECT rowid % 4294967296 AS old, kind, record_id, "
-            "community_id, title, body FROM search_fts"
+            f"CREATE TEMP TABLE entries AS SELECT record_id * 8 + ({KIND_CODE}) AS old, kind, "
+            "record_id, community_id, title, body FROM search_fts"
         )
         conn.exec_driver_sql("DELETE FROM search_fts")
         conn.exec_driver_sql(
@@ -73,7 +76,8 @@ def _rowids(engine: Engine) -> list[int]:
         return sorted(r for (r,) in conn.exec_driver_sql("SELECT rowid FROM search_fts"))
 
 
-def test_upgrade_files_entries_by_community_and_search_finds_them(at_0014: Engine) -> None:
+def test_upgrade_to_0015_files_entries_by_community(at_0014: Engine) -> None:
+    """Today's search reads 0016's layout: it is checked after the upgrade to head, below."""
     engine = at_0014
     first, second = factories.community(engine), factories.community(engine)
     for c in (first, second):
@@ -84,6 +88,34 @@ def test_upgrade_files_entries_by_community_and_search_finds_them(at_0014: Engin
         _as_filed_before_0015(engine)
         assert max(_rowids(engine)) < 1 << 32
 
+    schema.upgrade(engine, BY_COMMUNITY)
+
+    assert schema.current_revision(engine) == BY_COMMUNITY
+    if sqlite:
+        assert [r >> 32 for r in _rowids(engine)] == sorted([first.id, second.id])
+        _downgrade(engine, BEFORE)
+        assert max(_rowids(engine)) < 1 << 32 and len(_rowids(engine)) == 2
+    else:
+        _downgrade(engine, BEFORE)
+    assert schema.current_revision(engine) == BEFORE
+
+
+def test_upgrade_files_entries_by_kind_record_and_community_and_search_finds_them(
+    at_0014: Engine,
+) -> None:
+    engine = at_0014
+    first, second = factories.community(engine), factories.community(engine)
+    workshops = {}
+    for c in (first, second):
+        facilitator = factories.actor(engine, Role.FACILITATOR, c.id)
+        workshops[c.id] = factories.workshop(
+            engine, facilitator, c.id, title=f"Harbour walk {c.id}"
+        )
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        _as_filed_before_0015(engine)
+    schema.upgrade(engine, BY_COMMUNITY)
+
     schema.upgrade(engine)
 
     assert schema.current_revision(engine) == schema.head_revision()
@@ -93,10 +125,12 @@ def test_upgrade_files_entries_by_community_and_search_finds_them(at_0014: Engin
             hits = search(s, reader, "harbour", community_id=c.id)
             assert [(h.community_id, h.title) for h in hits] == [(c.id, f"Harbour walk {c.id}")]
         assert len(search(s, reader, "harbour")) == 2
-    if sqlite:
+    if sqlite:  # workshops are kind 0: record id, then community
+        assert _rowids(engine) == sorted(
+            (w.id << 16) + c for c, w in workshops.items() if w.id is not None
+        )
+        _downgrade(engine, BY_COMMUNITY)
         assert [r >> 32 for r in _rowids(engine)] == sorted([first.id, second.id])
-        _downgrade(engine, BEFORE)
-        assert max(_rowids(engine)) < 1 << 32 and len(_rowids(engine)) == 2
     else:
-        _downgrade(engine, BEFORE)
-    assert schema.current_revision(engine) == BEFORE
+        _downgrade(engine, BY_COMMUNITY)
+    assert schema.current_revision(engine) == BY_COMMUNITY

@@ -1,4 +1,5 @@
-"""The search page: one box across everything the user may see, ranked, grouped by kind.
+"""The search page: one box across everything the user may see, ranked, grouped by kind,
+the first 50 results at first and 50 more at each "Show more".
 
 The page file only guards and calls ``draw_search_page`` (see cop/actions/ui/page.py for why).
 """
@@ -20,6 +21,10 @@ from cop.shell.formatting import record_link
 from cop.shell.sidebar import selected_community_id
 from cop.shell.text import plain
 
+PAGE = 50  # results shown at first, and added by each "Show more"
+MOST = 500  # a search shows at most this many: past them, more words find it faster
+SHOWN = "search_shown"  # session state: (the search, how many of its results are shown)
+
 KIND_PAGES = {
     "workshop": "workshops",
     "action": "actions",
@@ -34,6 +39,10 @@ def _community_names(session: Session, actor: Actor) -> dict[int, str]:
     return {
         c.id: c.name for c in communities.visible_communities(session, actor, include_archived=True)
     }  # type: ignore[misc]
+
+
+def _show_more(search_key: tuple, shown: int) -> None:
+    st.session_state[SHOWN] = (search_key, min(shown + PAGE, MOST))
 
 
 def draw_search_page(actor: Actor) -> None:
@@ -71,13 +80,27 @@ def draw_search_page(actor: Actor) -> None:
 
     if not query.strip():
         return
+    # A new search (other words, community or kinds) starts with the first PAGE results again.
+    search_key = (query.strip(), community_id, tuple(kinds))
+    remembered = st.session_state.get(SHOWN)
+    shown = remembered[1] if remembered and remembered[0] == search_key else PAGE
     with read_session() as session:
         hits = search(
-            session, actor, query, community_id=community_id or None, kinds=kinds or None, limit=100
+            session,
+            actor,
+            query,
+            community_id=community_id or None,
+            kinds=kinds or None,
+            limit=shown + 1,  # one more than shown tells whether there are more
         )
+    more = len(hits) > shown
+    hits = hits[:shown]
     if not hits:
         st.info(_("Nothing found. Try fewer or shorter words."))
-    st.caption(_("{n} results").format(n=len(hits)))
+    elif more:
+        st.caption(_("The first {n} results are shown; there are more.").format(n=len(hits)))
+    else:
+        st.caption(_("{n} results").format(n=len(hits)))
     for kind in KINDS:
         group = [h for h in hits if h.kind == kind]
         if not group:
@@ -95,3 +118,12 @@ def draw_search_page(actor: Actor) -> None:
                 # text's own brackets and bare addresses stay text.
                 st.markdown(f"<div>{hit.snippet_html}</div>", unsafe_allow_html=True)
                 st.caption(plain(names.get(hit.community_id, "")))
+    if more and shown < MOST:
+        st.button(
+            _("Show {n} more results").format(n=PAGE),
+            key="search_more",
+            on_click=_show_more,
+            args=(search_key, shown),
+        )
+    elif more:
+        st.caption(_("Add words to the search to find the others."))
