@@ -7,15 +7,17 @@ Locust's people (benchmarks/protocol/locustfile.py) think about ten seconds
 between clicks and walk sign in, workshop list, open a workshop, post an
 update, export the chapter; each step's time runs from sending the rerun to
 the script-finished message, and each step checks the text it should show.
-The number of people moves level by level (statistics reset once all have
-arrived, then measured long enough for at least ``MIN_STEPS`` steps); the
-server's CPU seconds and resident memory are read from /proc around each level,
-Locust's from its rusage. The search starts at the level the last quiet run
-held (``START``) and goes up while a level holds, down while it does not: the
-answer is bracketed in two or three levels rather than walked to from the
-bottom, so the step takes about four minutes. Before the load, ``IDLE_SESSIONS``
-people sign in and then think: the server's resident memory grows by their
-sessions, reported per session. The one-button page (benchmarks/pages/trivial_button.py) runs under
+The number of people moves level by level. People arrive over one think
+time, each starting at a different step of the journey (so a level shorter than
+a whole journey still measures every step's share); statistics reset once all
+have arrived, then at least ``MIN_STEPS`` steps are measured. The server's CPU
+seconds are read from /proc over that same window, its resident memory after
+it, Locust's CPU from its rusage. The search starts at the level the last quiet
+run held (``START``) and goes up while a level holds, down while it does not:
+the answer is bracketed in two or three levels rather than walked to from the
+bottom, so the step takes about four minutes. Before the load,
+``IDLE_SESSIONS`` people sign in and then think: the server's resident memory
+grows by their sessions, reported per session. The one-button page (benchmarks/pages/trivial_button.py) runs under
 the same harness as the floor. Afterwards every posted update is looked up:
 each must be stored exactly once.
 
@@ -62,8 +64,8 @@ TRIVIAL_LEVELS = [50, 100, 200, 400, 800]
 # Where each search starts: the level the last quiet run held (benchmarks/RESULTS.md).
 START = {"workspace": 150, "trivial": 200}
 THINK_S = 10  # a person's mean think time (locustfile.THINK)
-MIN_STEPS = 120  # steps measured at a level at least, once everyone has arrived
-MIN_HOLD = 12  # seconds measured at a level at least
+MIN_STEPS = 150  # steps measured at a level at least, once everyone has arrived
+MIN_HOLD = 15  # seconds measured at a level at least
 IDLE_SESSIONS = 200  # signed-in sessions that only think, for the memory per session
 P95_LIMIT_MS = 1000.0
 TRIVIAL_PAGE = ROOT / "benchmarks" / "pages" / "trivial_button.py"
