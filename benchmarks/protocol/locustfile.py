@@ -8,8 +8,8 @@ Locust as a request named after the step, its time from sending the rerun to
 the script-finished message; a failed check is a failed request.
 
 People start at different points of the journey (the ``n``-th person to arrive at
-step ``n`` modulo its length, a new tab with the cookie opened first, unreported, when
-that step needs one), as people at work do: at any moment every step is being walked,
+step ``n`` modulo its length; one arriving mid-journey opens a tab with the cookie,
+unreported, and thinks before that step), as people at work do: at any moment every step is being walked,
 so a level measured for less than a whole journey still sees each step's share of the
 server's CPU (all starting with "sign in" would measure mostly the first two steps).
 
@@ -116,7 +116,19 @@ class Person(User):
         )
         self.trivial = Trivial(SETTINGS["url"])
         self.next_step = arrival % len(self._steps())
-        if self.next_step:  # mid-journey: the tab this person already has open (not a step)
+        self.tab_open = self.next_step == 0  # mid-journey people open their tab first
+
+    def _steps(self) -> list[tuple[str, Callable[[], Any]]]:
+        if _trivial():
+            return [("open_page", self.trivial.open_page), ("click", self.trivial.click)]
+        return _workspace_steps(self.person)
+
+    @task
+    def click(self) -> None:
+        if not self.tab_open:
+            # The tab a person arriving mid-journey already has open: opened, not reported, then
+            # a think time before their first step, so arrivals cost one run each as at step 0.
+            self.tab_open = True
             try:
                 if _trivial():
                     self.trivial.open_page()
@@ -126,14 +138,7 @@ class Person(User):
                 self.next_step = 0
                 self.person.close()
                 self.trivial.close()
-
-    def _steps(self) -> list[tuple[str, Callable[[], Any]]]:
-        if _trivial():
-            return [("open_page", self.trivial.open_page), ("click", self.trivial.click)]
-        return _workspace_steps(self.person)
-
-    @task
-    def click(self) -> None:
+            return
         steps = self._steps()
         name, action = steps[self.next_step % len(steps)]
         self.next_step += 1
