@@ -150,6 +150,7 @@ def prepare_postgres(sqlite_database: Path) -> str:
     admin.dispose()
     url = f"{PG_BASE}{'&' if '?' in PG_BASE else '?'}options=-csearch_path%3D{PG_SCHEMA}"
     saved = WORK / "capacity-archive.zip"
+    saved.unlink(missing_ok=True)  # the last run's: backup() refuses to overwrite a file
     archive.backup(db.get_engine(f"sqlite:///{sqlite_database}"), saved)
     engine = db.get_engine(url)
     schema.upgrade(engine)
