@@ -37,6 +37,6 @@ def test_the_search_stops_at_either_end_of_the_levels() -> None:
     assert _walk(50, holds_up_to=0) == [50, 25]
 
 
-def test_a_level_is_held_long_enough_for_120_steps_and_never_under_15_seconds() -> None:
-    assert hold_seconds(50) == 24  # 50 people, a click each 10 s: 120 steps in 24 s
+def test_a_level_is_held_long_enough_for_100_steps_and_never_under_15_seconds() -> None:
+    assert hold_seconds(50) == 20  # 50 people, a click each 10 s: 100 steps in 20 s
     assert hold_seconds(400) == 15
