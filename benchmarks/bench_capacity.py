@@ -7,17 +7,24 @@ Locust's people (benchmarks/protocol/locustfile.py) think about ten seconds
 between clicks and walk sign in, workshop list, open a workshop, post an
 update, export the chapter; each step's time runs from sending the rerun to
 the script-finished message, and each step checks the text it should show.
-The number of people grows level by level (statistics reset once all have
-arrived, then ``HOLD`` seconds measured); the server's CPU seconds and
-resident memory are read from /proc around each level, Locust's from its
-rusage. The one-button page (benchmarks/pages/trivial_button.py) runs under
+The number of people moves level by level. People arrive over one think
+time, each starting at a different step of the journey (so a level shorter than
+a whole journey still measures every step's share); statistics reset once all
+have arrived, then at least ``MIN_STEPS`` steps are measured. The server's CPU
+seconds are read from /proc over that same window, its resident memory after
+it, Locust's CPU from its rusage. The search starts at the level the last quiet
+run held (``START``) and goes up while a level holds, down while it does not:
+the answer is bracketed in two or three levels rather than walked to from the
+bottom, so the step takes about four minutes. Before the load,
+``IDLE_SESSIONS`` people sign in and then think: the server's resident memory
+grows by their sessions, reported per session. The one-button page (benchmarks/pages/trivial_button.py) runs under
 the same harness as the floor. Afterwards every posted update is looked up:
 each must be stored exactly once.
 
 Result: the most people at a level whose p95 stayed under one second with no
 failed step, "active people per server process", next to the floor's.
-Then the same with two replicas (each pinned to a core; Locust and nginx share
-them) behind deploy/nginx.conf on PostgreSQL (the workspace restored from the
+Then the same with two replicas, at most two levels from one process's answer
+(each pinned to a core; Locust and nginx share them) behind deploy/nginx.conf on PostgreSQL (the workspace restored from the
 SQLite copy's backup archive into a schema of the local server).
 
 Run alone: ``.venv/bin/python -m benchmarks.bench_capacity [--quick] [--no-replicas]``.
@@ -52,9 +59,14 @@ WORK = DATA / "capacity"
 PEOPLE = 400
 PASSWORD = "capacity passphrase 2026"
 COMMUNITY = "welcoming-culture"
-LEVELS = [25, 50, 100, 200, 300, 400]
+LEVELS = [25, 50, 100, 150, 200, 300, 400]
 TRIVIAL_LEVELS = [50, 100, 200, 400, 800]
-HOLD = 60  # seconds measured at each level, once everyone has arrived
+# Where each search starts: the level the last quiet run held (benchmarks/RESULTS.md).
+START = {"workspace": 50, "trivial": 800}
+THINK_S = 10  # a person's mean think time (locustfile.THINK)
+MIN_STEPS = 100  # steps measured at a level at least, once everyone has arrived
+MIN_HOLD = 15  # seconds measured at a level at least
+IDLE_SESSIONS = 200  # signed-in sessions that only think, for the memory per session
 P95_LIMIT_MS = 1000.0
 TRIVIAL_PAGE = ROOT / "benchmarks" / "pages" / "trivial_button.py"
 HAS_TASKSET = shutil.which("taskset") is not None and (os.cpu_count() or 1) >= 2
@@ -70,7 +82,7 @@ def prepare(people: int) -> tuple[Path, list[dict[str, Any]]]:
     from cop.accounts import service as accounts
     from cop.actions import service as actions
     from cop.communities import service as communities
-    from cop.core import clock, db, schema
+    from cop.core import clock, db, passwords, schema
     from cop.core.permissions import SYSTEM
 
     usernames = [f"cap.{i:03d}" for i in range(1, people + 1)]
@@ -88,6 +100,9 @@ def prepare(people: int) -> tuple[Path, list[dict[str, Any]]]:
             source.backup(copy)
         url = f"sqlite:///{database}"
         due = clock.today() + timedelta(days=7)
+        # These people sign in with their cookie only, so their password is never checked: bcrypt's
+        # lowest cost makes 400 accounts in seconds instead of minutes on a busy machine.
+        passwords.BCRYPT_COST = 4
         with db.write_session(db.get_engine(url)) as session:
             community = communities.get_by_slug(session, SYSTEM, COMMUNITY)
             for username in usernames:
@@ -135,6 +150,7 @@ def prepare_postgres(sqlite_database: Path) -> str:
     admin.dispose()
     url = f"{PG_BASE}{'&' if '?' in PG_BASE else '?'}options=-csearch_path%3D{PG_SCHEMA}"
     saved = WORK / "capacity-archive.zip"
+    saved.unlink(missing_ok=True)  # the last run's: backup() refuses to overwrite a file
     archive.backup(db.get_engine(f"sqlite:///{sqlite_database}"), saved)
     engine = db.get_engine(url)
     schema.upgrade(engine)
@@ -220,27 +236,70 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-def _locust(kind: str, people_file: Path, users: int, prefix: Path, hold: int = HOLD) -> float:
-    """One level: Locust on core 1 until everyone has arrived and HOLD seconds passed; its CPU seconds."""
-    spawn_rate = max(5, users // 10)
-    run_time = hold + users // spawn_rate + 5
+def hold_seconds(users: int, min_steps: int = MIN_STEPS) -> int:
+    """How long a level is measured: long enough for ``min_steps`` steps at ten seconds' thought."""
+    return max(MIN_HOLD, -(-min_steps * THINK_S // users))
+
+
+def _locust(
+    kind: str,
+    people_file: Path,
+    users: int,
+    prefix: Path,
+    hold: int,
+    servers: list[subprocess.Popen],
+) -> tuple[float, float]:
+    """One level: Locust on core 1 until everyone has arrived and ``hold`` seconds passed.
+
+    People arrive over one think time (a tenth of them a second), so their first
+    clicks come at the pace of the rest instead of all at once. Returns Locust's CPU
+    seconds and the servers' CPU seconds from the moment everyone had arrived (when
+    Locust resets its statistics, as its history file shows) to the end: the same
+    window as the steps counted, so the CPU per step leaves the arrivals out.
+    """
+    spawn_rate = max(5, users // THINK_S)
+    run_time = hold + users // spawn_rate + 3
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "COP_LOAD_PEOPLE": str(people_file),
         "COP_LOAD_KIND": kind,
     }
+    history = Path(f"{prefix}_stats_history.csv")
+    history.unlink(missing_ok=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(
+    started = sum(_cpu_seconds(s.pid) for s in servers)
+    arrived: float | None = None
+    locust = subprocess.Popen(
         _pinned(1, [*locust_command(users, spawn_rate, run_time, prefix), "--reset-stats"]),
         cwd=ROOT,
         env=env,
-        check=True,
         stdout=subprocess.DEVNULL,
         stderr=Path(f"{prefix}.log").open("w"),  # Locust's summary table, kept beside its CSV
     )
+    while locust.poll() is None:
+        if arrived is None and _everyone_arrived(history, users):
+            arrived = sum(_cpu_seconds(s.pid) for s in servers)
+        time.sleep(0.25)
+    if locust.returncode:
+        raise subprocess.CalledProcessError(locust.returncode, "locust")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    server_cpu = sum(_cpu_seconds(s.pid) for s in servers) - (
+        started if arrived is None else arrived
+    )
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), server_cpu
+
+
+def _everyone_arrived(history: Path, users: int) -> bool:
+    """Whether Locust's history file (a row a second) shows all ``users`` running."""
+    try:
+        lines = history.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return False
+    if len(lines) < 2:
+        return False
+    row = next(csv.DictReader([lines[0], lines[-1]]), {})
+    return row.get("User Count", "0").isdigit() and int(row["User Count"]) >= users
 
 
 def _stats(prefix: Path) -> dict[str, dict[str, float]]:
@@ -262,13 +321,88 @@ def _stats(prefix: Path) -> dict[str, dict[str, float]]:
     return rows
 
 
+def next_level(levels: list[int], tried: dict[int, bool], start: int) -> int | None:
+    """The next level to measure, or None once the answer is bracketed.
+
+    From ``start``, up while each level holds, down while it does not: the
+    answer is the highest level that held with the one above it failed (or
+    the end of the list either way).
+    """
+    if not tried:
+        return start
+    held = [level for level, ok in tried.items() if ok]
+    failed = [level for level, ok in tried.items() if not ok]
+    if held and max(held) == levels[-1]:
+        return None
+    if failed and min(failed) == levels[0]:
+        return None
+    if held and failed and levels.index(min(failed)) == levels.index(max(held)) + 1:
+        return None
+    if failed and not held:
+        return levels[levels.index(min(failed)) - 1]
+    return levels[levels.index(max(held)) + 1]
+
+
+def idle_sessions(
+    url: str, people: list[dict[str, Any]], servers: list[subprocess.Popen], count: int
+) -> dict[str, float]:
+    """Server memory with ``count`` people signed in and thinking: the growth per session.
+
+    Each opens a tab with the sign-in cookie (one run of the signed-in home) and keeps its
+    WebSocket open; the server then holds ``count`` sessions at once.
+    """
+    from benchmarks.protocol import journey
+
+    before = sum(_rss_mb(s.pid) for s in servers)
+    persons = [
+        journey.Person(url, p["username"], p["name"], p["cookies"])
+        for p in (people * (count // max(len(people), 1) + 1))[:count]
+    ]
+    try:
+        for person in persons:
+            journey.sign_in(person)
+        time.sleep(2)  # let the server settle: every run finished, every message sent
+        after = sum(_rss_mb(s.pid) for s in servers)
+    finally:
+        for person in persons:
+            person.close()
+    return {
+        "sessions": count,
+        "rss_before_mb": round(before, 1),
+        "rss_mb": round(after, 1),
+        "mb_per_session": round((after - before) / count, 2),
+    }
+
+
+def _warm(url: str, people: list[dict[str, Any]]) -> None:
+    """One walk of the journey before anything is measured: each page's first run imports it."""
+    from benchmarks.protocol import journey
+    from benchmarks.protocol.client import Session
+
+    if not people:
+        Session(url).rerun()
+        return
+    person = journey.Person(url, people[0]["username"], people[0]["name"], people[0]["cookies"])
+    try:
+        journey.sign_in(person)
+        journey.workshop_list(person)
+        journey.open_workshop(person)
+        journey.post_update(person, f"warm-{RUN_ID}")  # not a run's marker: never counted
+        journey.export_chapter(person)
+    finally:
+        person.close()
+
+
 def measure(
     kind: str,
     levels: list[int],
     people: list[dict[str, Any]],
     env: dict[str, str],
     port: int,
-    hold: int = HOLD,
+    start: int | None = None,
+    idle: int = 0,
+    min_steps: int = MIN_STEPS,
+    most: int = len(LEVELS),
 ) -> dict[str, Any]:
     script = TRIVIAL_PAGE if kind == "trivial" else ROOT / "serve.py"
     proxy: subprocess.Popen | None = None
@@ -284,27 +418,26 @@ def measure(
         servers = [_start(script, port, env, WORK / f"server-{kind}.log")]
     url = f"http://127.0.0.1:{port}"
     try:
-        from benchmarks.protocol.client import Session
-
-        Session(
-            url, people[0]["cookies"] if people else {}
-        ).rerun()  # warm: first run imports pages
+        _warm(url, people)
         idle_rss = sum(_rss_mb(s.pid) for s in servers)
+        memory = idle_sessions(url, people, servers, idle) if idle and people else None
         results: list[dict[str, Any]] = []
-        for users in levels:
+        tried: dict[int, bool] = {}
+        users = next_level(levels, tried, levels[0] if start is None else start)
+        while users is not None:
             people_file = WORK / f"people-{kind}.json"
             # Each level's markers are its own: a new Locust process counts its posts from 1 again.
             run_id = f"{RUN_ID}-{kind}-{users}"
             people_file.write_text(json.dumps({"url": url, "run_id": run_id, "people": people}))
-            cpu_before = sum(_cpu_seconds(s.pid) for s in servers)
             prefix = WORK / f"{kind}-{users}"
-            locust_cpu = _locust(kind, people_file, users, prefix, hold)
-            server_cpu = sum(_cpu_seconds(s.pid) for s in servers) - cpu_before
+            hold = hold_seconds(users, min_steps)
+            locust_cpu, server_cpu = _locust(kind, people_file, users, prefix, hold, servers)
             stats = _stats(prefix)
             total = stats.get("Aggregated", {"count": 0, "failures": 0, "p50_ms": 0, "p95_ms": 0})
             rss = sum(_rss_mb(s.pid) for s in servers)
             level = {
                 "people": users,
+                "hold_s": hold,
                 "steps": total["count"],
                 "failed_steps": total["failures"],
                 "p50_ms": total["p50_ms"],
@@ -322,15 +455,14 @@ def measure(
             print(
                 json.dumps({kind: {k: v for k, v in level.items() if k != "by_step"}}), flush=True
             )
-            if total["p95_ms"] >= P95_LIMIT_MS or total["failures"]:
-                break  # past what one process holds: the next level would only say so louder
-        held = [
-            r["people"] for r in results if r["p95_ms"] < P95_LIMIT_MS and not r["failed_steps"]
-        ]
+            tried[users] = total["p95_ms"] < P95_LIMIT_MS and not total["failures"]
+            users = next_level(levels, tried, users) if len(tried) < most else None
+        results.sort(key=lambda r: r["people"])
         return {
             "idle_rss_mb": round(idle_rss, 1),
             "levels": results,
-            "active_people": max(held, default=0),
+            "active_people": max((n for n, ok in tried.items() if ok), default=0),
+            **({"idle_sessions": memory} if memory else {}),
         }
     finally:
         for process in [*servers, *([proxy] if proxy else [])]:
@@ -365,7 +497,8 @@ RUN_ID = secrets.token_hex(3)
 
 def main(quick: bool = False, replicas_too: bool = True) -> int:
     levels, trivial_levels = ([5, 10], [10, 20]) if quick else (LEVELS, TRIVIAL_LEVELS)
-    database, people = prepare(max(levels))
+    idle = 20 if quick else IDLE_SESSIONS
+    database, people = prepare(max(*levels, idle))
     key = secrets.token_urlsafe(32)
     os.environ["COP_COOKIE_KEY"] = key  # the same key signs our cookies and the server's
     from cop.core import settings
@@ -375,16 +508,25 @@ def main(quick: bool = False, replicas_too: bool = True) -> int:
         person["cookies"] = {settings.COOKIE_NAME: new_cookie(person["username"])[0]}
     env = {**os.environ, "COP_DATA_DIR": str(WORK), "COP_COOKIE_KEY": key, "COP_DEMO": "0"}
     env.pop("COP_DATABASE_URL", None)
-    hold = 20 if quick else HOLD
-    workspace = measure("workspace", levels, people, env, 8931, hold)
-    trivial = measure("trivial", trivial_levels, [], env, 8932, hold)
+    start, steps = ({}, 20) if quick else (START, MIN_STEPS)
+    workspace = measure("workspace", levels, people, env, 8931, start.get("workspace"), idle, steps)
+    trivial = measure("trivial", trivial_levels, [], env, 8932, start.get("trivial"), 0, steps)
     once = stored_once(f"sqlite:///{database}", "workspace")
     once["posted_by_locust"] = _posted(workspace)
     replicas: dict[str, Any] = {}
     if replicas_too:
         pg_url = prepare_postgres(database)
+        # Start at one process's answer: two replicas share the two cores with Locust and nginx.
         replicas = measure(
-            "replicas", levels, people, {**env, "COP_DATABASE_URL": pg_url}, 8940, hold
+            "replicas",
+            levels,
+            people,
+            {**env, "COP_DATABASE_URL": pg_url},
+            8940,
+            _at_or_above(levels, workspace["active_people"]),
+            0,
+            steps,
+            most=2,  # one process's answer and the level beside it: "at least" is enough here
         )
         replicas["updates"] = stored_once(pg_url, "replicas") | {
             "posted_by_locust": _posted(replicas)
@@ -393,6 +535,8 @@ def main(quick: bool = False, replicas_too: bool = True) -> int:
         "command": ".venv/bin/python -m benchmarks.bench_capacity" + (" --quick" if quick else ""),
         "pinned": HAS_TASKSET,
         "think_time_s": "8 to 12",
+        "min_steps_per_level": steps,
+        "memory_per_session": workspace.get("idle_sessions"),
         "p95_limit_ms": P95_LIMIT_MS,
         "active_people": workspace["active_people"],
         "trivial_active_people": trivial["active_people"],
@@ -414,6 +558,11 @@ def main(quick: bool = False, replicas_too: bool = True) -> int:
         "stored_more_than_once", 0
     )
     return 0 if twice == 0 else 1
+
+
+def _at_or_above(levels: list[int], held: int) -> int:
+    """``held`` if it is a level, else the next one up (the first if none held, the last at the top)."""
+    return next((level for level in levels if level >= held), levels[-1])
 
 
 def _posted(run: dict[str, Any]) -> int:

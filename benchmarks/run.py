@@ -72,11 +72,14 @@ def _capacity(figures: dict) -> list[str]:
         "`benchmarks/bench_capacity.py`: Locust's people speak Streamlit's WebSocket protocol "
         "(benchmarks/protocol/), think 8 to 12 s between clicks and walk sign in, workshop list, "
         "open a workshop, post an update, export the chapter; server pinned to core 0, Locust to "
-        "core 1; each level measured 60 s after everyone arrived. The floor is the one-button page "
-        "under the same harness.",
+        "core 1; each level measured once everyone arrived, for at least "
+        f"{figures.get('min_steps_per_level', 120)} steps, starting at the last run's answer and "
+        "moving up or down until a level that holds sits next to one that does not. The floor is "
+        "the one-button page under the same harness.",
         "",
         f"active people per server process: {figures['active_people']}",
         "",
+        *_memory_per_session(figures.get("memory_per_session")),
         f"trivial app under the same harness: {figures['trivial_active_people']} "
         f"(ratio {figures['active_people'] / max(figures['trivial_active_people'], 1):.2f}; "
         "goal: at least 200 and at least half the trivial app's). Updates posted and stored: "
@@ -102,6 +105,18 @@ def _capacity(figures: dict) -> list[str]:
                 f"| {level['server_rss_mb']} | {level['rss_per_person_mb']} | {level['locust_cpu_s']} |"
             )
     return [*lines, ""]
+
+
+def _memory_per_session(memory: dict | None) -> list[str]:
+    """The server's memory with many people signed in and thinking, per session."""
+    if not memory:
+        return []
+    return [
+        f"memory per session: {memory['mb_per_session']} MB with {memory['sessions']} people "
+        f"signed in and thinking (server RSS {memory['rss_before_mb']} MB before them, "
+        f"{memory['rss_mb']} MB with them).",
+        "",
+    ]
 
 
 def _search_lines(search: dict) -> list[str]:

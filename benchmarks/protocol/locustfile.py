@@ -7,6 +7,12 @@ an update on their own action, export the chapter. Every step is reported to
 Locust as a request named after the step, its time from sending the rerun to
 the script-finished message; a failed check is a failed request.
 
+People start at different points of the journey (the ``n``-th person to arrive at
+step ``n`` modulo its length; one arriving mid-journey opens a tab with the cookie,
+unreported, and thinks before that step), as people at work do: at any moment every step is being walked,
+so a level measured for less than a whole journey still sees each step's share of the
+server's CPU (all starting with "sign in" would measure mostly the first two steps).
+
 Settings come from the environment (bench_capacity.py sets them):
 ``COP_LOAD_PEOPLE`` (a JSON file: url, run id, and each person's username, name
 and cookies) and ``COP_LOAD_KIND`` (``workspace`` or ``trivial``).
@@ -65,6 +71,10 @@ def _workspace_steps(person: journey.Person) -> list[tuple[str, Callable[[], Any
     ]
 
 
+def _trivial() -> bool:
+    return os.environ.get("COP_LOAD_KIND") == "trivial"
+
+
 class Trivial:
     """The floor: the one-button page opened in a new tab, then its button pressed."""
 
@@ -99,19 +109,37 @@ class Person(User):
 
     def on_start(self) -> None:
         people = SETTINGS["people"]
-        me = people[next(_next_person) % len(people)] if people else {"username": "", "name": ""}
+        arrival = next(_next_person)
+        me = people[arrival % len(people)] if people else {"username": "", "name": ""}
         self.person = journey.Person(
             SETTINGS["url"], me["username"], me["name"], me.get("cookies", {})
         )
         self.trivial = Trivial(SETTINGS["url"])
-        self.next_step = 0
+        self.next_step = arrival % len(self._steps())
+        self.tab_open = self.next_step == 0  # mid-journey people open their tab first
+
+    def _steps(self) -> list[tuple[str, Callable[[], Any]]]:
+        if _trivial():
+            return [("open_page", self.trivial.open_page), ("click", self.trivial.click)]
+        return _workspace_steps(self.person)
 
     @task
     def click(self) -> None:
-        if os.environ.get("COP_LOAD_KIND") == "trivial":
-            steps = [("open_page", self.trivial.open_page), ("click", self.trivial.click)]
-        else:
-            steps = _workspace_steps(self.person)
+        if not self.tab_open:
+            # The tab a person arriving mid-journey already has open: opened, not reported, then
+            # a think time before their first step, so arrivals cost one run each as at step 0.
+            self.tab_open = True
+            try:
+                if _trivial():
+                    self.trivial.open_page()
+                else:
+                    journey.sign_in(self.person)
+            except Exception:  # noqa: BLE001 (the journey then starts at its first step)
+                self.next_step = 0
+                self.person.close()
+                self.trivial.close()
+            return
+        steps = self._steps()
         name, action = steps[self.next_step % len(steps)]
         self.next_step += 1
         try:

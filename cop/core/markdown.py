@@ -8,6 +8,7 @@ result passes an allow-list sanitiser (nh3) before it reaches the page.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -59,9 +60,25 @@ _md = (
 _md.validateLink = _safe_link  # type: ignore[method-assign]  # the link rules call md.validateLink: swap in the safe-scheme check
 
 
+# Every page run draws its texts again (an action's updates, a chapter's sections): the same
+# text gives the same HTML, so short texts are rendered once per process. Long ones are not
+# kept, which bounds the cache at a few megabytes.
+CACHED_CHARS = 4000
+
+
 def to_html(text: str) -> str:
     """Sanitised HTML for ``text`` (Markdown)."""
-    html = _md.render(text or "")
+    text = text or ""
+    return _cached_html(text) if len(text) <= CACHED_CHARS else _html(text)
+
+
+@lru_cache(maxsize=1024)
+def _cached_html(text: str) -> str:
+    return _html(text)
+
+
+def _html(text: str) -> str:
+    html = _md.render(text)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

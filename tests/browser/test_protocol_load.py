@@ -146,6 +146,8 @@ def test_locust_runs_the_journey_over_the_protocol_with_no_failed_step(
     )
     with Path(f"{prefix}_stats.csv").open(encoding="utf-8") as handle:
         rows = {row["Name"]: row for row in csv.DictReader(handle)}
-    assert int(rows["sign_in"]["Request Count"]) == 2
+    # The first person starts at "sign in"; the second arrives mid-journey (its tab opened,
+    # not reported) and walks on from the workshop list, so every step is walked at any moment.
+    assert int(rows["sign_in"]["Request Count"]) == 1
     assert int(rows["Aggregated"]["Failure Count"]) == 0, Path(f"{prefix}_failures.csv").read_text()
-    assert int(rows["workshop_list"]["Request Count"]) >= 1
+    assert int(rows["workshop_list"]["Request Count"]) == 2

@@ -115,3 +115,17 @@ def test_plain_line_is_the_parsers_words_with_or_without_marks() -> None:
 @given(st.text(alphabet="#ab \t\n=-*", max_size=40))
 def test_plain_line_of_headings_and_words_is_the_parsers(text: str) -> None:
     assert plain_line(text) == " ".join(plain_text(text).split()), repr(text)
+
+
+def test_a_text_renders_the_same_html_the_second_time_short_or_long() -> None:
+    """Short texts come from a per-process cache (issue 24: every run draws them again)."""
+    from cop.core.markdown import CACHED_CHARS, to_html
+
+    short = "**Met** the <b>volunteers</b> [here](javascript:alert(1))"
+    long = "word " * (CACHED_CHARS // 4)
+    assert (
+        to_html(short)
+        == to_html(short)
+        == "<p><strong>Met</strong> the &lt;b&gt;volunteers&lt;/b&gt; [here](javascript:alert(1))</p>\n"
+    )
+    assert to_html(long) == to_html(long) and to_html(long).startswith("<p>word word")
