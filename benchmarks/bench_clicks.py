@@ -132,6 +132,30 @@ def timed_click(page: Page, click: Callable[[], None], shown: Locator) -> Click:
     )
 
 
+SENT = "() => window.__cop.sent.length"
+RUNS = "() => window.__cop.runs"
+
+
+def settled(page: Page, click: Callable[[], None]) -> None:
+    """A click that readies a step (not timed), then the end of the run it caused.
+
+    ``idle`` right after a click can answer before the widget has even sent its rerun;
+    that rerun then fell into the next step's timing as a second message sent and a run the
+    step did not cause (open_workshop's "sent" 2 came from the "Upcoming" click before it).
+    A click that changes nothing (the tab already shown) sends nothing: a second's wait.
+    """
+    sent, runs = page.evaluate(SENT), page.evaluate(RUNS)
+    click()
+    deadline = time.monotonic() + 1.0
+    while page.evaluate(SENT) == sent and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if page.evaluate(SENT) != sent:
+        deadline = time.monotonic() + TIMEOUT_S
+        while page.evaluate(RUNS) == runs and time.monotonic() < deadline:
+            time.sleep(0.01)
+    idle(page)
+
+
 def _nav(page: Page, title: str) -> Callable[[], None]:
     return page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click
 
@@ -174,8 +198,7 @@ def _tab_first(name: str) -> Callable[[Page], None]:
     """Show the ``name`` tab (not timed), so the step's own tab click changes something."""
 
     def prepare(page: Page) -> None:
-        _tab(name)(page)
-        idle(page)
+        settled(page, lambda: _tab(name)(page))
 
     return prepare
 
@@ -205,8 +228,7 @@ class _Chapter:
 
 
 def _back_to_list(page: Page) -> None:
-    _main(page).get_by_role("button", name="Back to the list").click()
-    idle(page)
+    settled(page, _main(page).get_by_role("button", name="Back to the list").click)
 
 
 _CHAPTER = _Chapter()
@@ -215,7 +237,7 @@ STEPS = [
     _page("workshops", "Workshops", _heading("Workshops")),
     Step(
         "open_workshop",
-        lambda page: (_main(page).get_by_role("radio", name="Upcoming").click(), idle(page)),
+        lambda page: settled(page, _main(page).get_by_role("radio", name="Upcoming").click),
         _open_first_link,
         lambda page: _main(page).get_by_role("button", name="Back to the list"),
     ),

@@ -11,15 +11,21 @@ import html
 import json
 import re
 from collections.abc import Callable
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, cast
 
 import pyarrow as pa
 import vl_convert
+from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from cop.actions.ui.timeline import EDGE, zoom_window
+from cop.actions import service as actions
+from cop.actions.models import Action
+from cop.actions.queries import ActionRow, TimelineRow
+from cop.actions.ui.timeline import EDGE, PAGE_KEY, PAGE_ROWS, row_pages, zoom_window
 from cop.core import clock
+from cop.core.db import write_session
+from cop.core.permissions import SYSTEM
 from tests.actions.test_page import DEMO_ACTIONS, PRIVATE_ACTIONS, view
 from tests.page_fixtures import texts
 
@@ -193,3 +199,58 @@ def test_the_zoom_is_kept_while_another_tab_is_open(run_page: Callable[..., AppT
     at.run()
     assert not at.exception, at.exception
     assert next(c for c in at.segmented_control if c.key == "act_tl_zoom").value == "quarter"
+
+
+def _rows(levels: list[int]) -> list[TimelineRow]:
+    """Timeline rows at these levels (only the level matters to the pages)."""
+    return [TimelineRow(action=cast(ActionRow, None), level=level) for level in levels]
+
+
+def test_a_page_of_the_timeline_never_splits_an_action_from_its_sub_actions() -> None:
+    rows = _rows([0, 1, 0, 0, 1, 2, 1, 0, 0])
+    pages = row_pages(rows, size=3)
+    assert [[r.level for r in page] for page in pages] == [[0, 1, 0], [0, 1, 2, 1], [0, 0]]
+    assert [r for page in pages for r in page] == rows  # every row once, in order
+    assert row_pages([], size=3) == []
+
+
+def _many_actions(n: int) -> None:
+    """``n`` more dated actions in the community of the Athens action, running this year."""
+    today = clock.today()
+    with write_session() as session:
+        athens = session.exec(select(Action).where(Action.title == WITH_MILESTONES)).one()
+        for i in range(n):
+            actions.create_action(
+                session,
+                SYSTEM,
+                community_id=athens.community_id,
+                title=f"Welcome walk {i:03d}",
+                owner_person_id=athens.owner_person_id,
+                start_date=today - timedelta(days=20),
+                due_date=today + timedelta(days=30 + i),
+            )
+
+
+def test_a_long_timeline_is_drawn_a_page_of_rows_at_a_time(
+    run_page: Callable[..., AppTest],
+) -> None:
+    """Issue 19 (300 actions under 2x a typical page): the browser draws a page of rows, not all."""
+    _many_actions(PAGE_ROWS + 20)
+    at = view(run_page, "member", "Timeline")
+    assert not at.exception, at.exception
+    total = len(datasets(chart(at))["actions"])
+    assert PAGE_ROWS <= total < PAGE_ROWS + 10  # a page, whole groups only
+    picker = next(n for n in at.number_input if n.key == PAGE_KEY)
+    assert (picker.value, picker.max) == (1, 2)
+    shown = texts(at)
+    assert f"Rows 1 to {total} of" in shown
+    first = {r["title"] for r in datasets(chart(at))["actions"]}
+    picker.set_value(2).run()
+    assert not at.exception, at.exception
+    second = {r["title"] for r in datasets(chart(at))["actions"]}
+    assert second and not first & second
+    assert f"Rows {total + 1} to {total + len(second)} of {total + len(second)}" in texts(at)
+    # The table under the chart lists the same page's rows.
+    at.session_state["act_tl_table_open"] = True
+    at.run()
+    assert {a.split("↳ ")[-1] for a in at.dataframe[0].value["Action"]} == second

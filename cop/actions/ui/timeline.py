@@ -4,6 +4,11 @@ An action without a start date is a mark on its due date; dated milestones are m
 their action's row (done and open ones differ in shape, not only in colour); a line marks
 today. The zoom picks the days shown: a quarter around today, a year around today, or
 everything. The chart is a Vega-Lite spec built once per cached read (``shell.charts``).
+
+A chart shows at most about ``PAGE_ROWS`` rows and a page picker offers the others: the
+browser draws every row of a chart before it shows any (300 rows took it twice as long as a
+typical page, issue 19), and a chart of a few screens is what a reader can follow anyway.
+A page ends only before a top-level action, so sub-actions stay under their parent.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from sqlmodel import Session
 
 from cop.actions import queries as action_views
 from cop.actions.progress import STATUSES, progress_text
-from cop.actions.queries import Timeline
+from cop.actions.queries import Timeline, TimelineRow
 from cop.actions.ui.views import STATUS_COLOURS, _found, status_label
 from cop.core import clock
 from cop.core.i18n import N_, translator
@@ -30,6 +35,8 @@ from cop.shell.lazy import lazy_expander, switch
 ZOOM_KEY = "act_tl_zoom"
 ZOOMS = {"quarter": N_("Quarter"), "year": N_("Year"), "all": N_("All")}
 DEFAULT_ZOOM = "year"
+PAGE_KEY = "act_tl_page"
+PAGE_ROWS = 50
 # A label is wrapped into at most two lines: longer ones on a wide screen, shorter on a phone
 # (the chart picks by its container's width); a line longer than the limit ends in "…".
 WIDE_LINE, NARROW_LINE = 44, 24
@@ -52,6 +59,17 @@ def zoom_window(zoom: str, today: date) -> tuple[date, date] | None:
     if zoom == "year":
         return _months_from(today, -6), _months_from(today, 6)
     return None
+
+
+def row_pages(rows: list[TimelineRow], size: int = PAGE_ROWS) -> list[list[TimelineRow]]:
+    """The rows in pages of ``size`` or a few more: a page ends only before a top-level row,
+    so an action and its sub-actions are never split across two pages."""
+    pages: list[list[TimelineRow]] = []
+    for row in rows:
+        if not pages or (row.level == 0 and len(pages[-1]) >= size):
+            pages.append([])
+        pages[-1].append(row)
+    return pages
 
 
 def _indent(level: int) -> str:
@@ -272,11 +290,33 @@ def timeline_spec(found: Timeline, language: str, today: date, zoom: str) -> dic
 
 def _timeline_chart(
     session: Session, actor: Actor, chosen: dict[str, Any], zoom: str, today: date
-) -> tuple[dict[str, Any] | None, Timeline]:
-    """The read and its chart, cached together: a rerun only sends the spec."""
+) -> tuple[list[tuple[dict[str, Any], Timeline]], Timeline]:
+    """The read and each page's chart with its rows, cached together: a rerun only sends one spec."""
     found = action_views.timeline(session, actor, window=zoom_window(zoom, today), **chosen)
-    spec = timeline_spec(found, actor.language, today, zoom) if found.rows else None
-    return spec, found
+    charts = []
+    for rows in row_pages(found.rows):
+        ids = {r.action.id for r in rows}
+        page = Timeline(
+            rows=rows,
+            milestones=[m for m in found.milestones if m.action_id in ids],
+            total=found.total,
+        )
+        charts.append((timeline_spec(page, actor.language, today, zoom), page))
+    return charts, found
+
+
+def _page_number(pages: int, language: str) -> int:
+    """The page picker above a chart of more than one page; the chosen page (1 to ``pages``)."""
+    if pages == 1:
+        return 1
+    _ = translator(language)
+    state = st.session_state
+    # Fewer pages after a change of zoom or filters: the last one rather than an error.
+    state[PAGE_KEY] = min(max(1, int(state.get(PAGE_KEY) or 1)), pages)
+    page = st.number_input(
+        _("Page (of {pages})").format(pages=pages), min_value=1, max_value=pages, key=PAGE_KEY
+    )
+    return int(page)
 
 
 def timeline_view(actor: Actor, chosen: dict[str, Any]) -> None:
@@ -287,7 +327,7 @@ def timeline_view(actor: Actor, chosen: dict[str, Any]) -> None:
     result = _found(actor, _timeline_chart, chosen=chosen, zoom=zoom, today=today)
     if result is None:
         return
-    spec, found = result
+    charts, found = result
     window = zoom_window(zoom, today)
     period = (
         _("from {first} to {last}").format(
@@ -297,7 +337,7 @@ def timeline_view(actor: Actor, chosen: dict[str, Any]) -> None:
         if window
         else ""
     )
-    if spec is None:
+    if not charts:
         st.info(
             _(
                 "No action matching the filters runs {period}: choose “All” to see every one."
@@ -319,20 +359,29 @@ def timeline_view(actor: Actor, chosen: dict[str, Any]) -> None:
                 n=shown, period=period
             )
         )
+    number = _page_number(len(charts), actor.language)
+    spec, page = charts[number - 1]
+    if len(charts) > 1:
+        first = sum(len(p.rows) for _spec, p in charts[: number - 1]) + 1
+        st.caption(
+            _("Rows {first} to {last} of {n}, soonest due first.").format(
+                first=first, last=first + len(page.rows) - 1, n=shown
+            )
+        )
     show_spec(
         spec,
         alt_text=_(
             "Timeline of {n} actions: a bar from start to due date, a mark on the due date "
             "of those without a start, milestones as diamonds (done) and circles (open), "
             "a dashed line on today, {today}."
-        ).format(n=shown, today=format_date(today, actor.language)),
+        ).format(n=len(page.rows), today=format_date(today, actor.language)),
     )
     table = lazy_expander(
         _("The timeline as a table"), "act_tl_table_open", icon=":material/table:"
     )
     if table is not None:
         with table:
-            _table(actor, found)
+            _table(actor, page)
 
 
 def _table(actor: Actor, found: Timeline) -> None:
