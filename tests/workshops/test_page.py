@@ -286,6 +286,8 @@ def test_a_stale_edit_is_refused_showing_the_other_change_and_keeping_the_input(
 ) -> None:
     at, workshop = _run(run_page, "member", "Study visit to Lisbon: one-stop welcome centres")
     key = f"workshop-{workshop.id}"
+    at.session_state[f"ws_edit_open-{workshop.id}"] = True  # the person opens "Edit"
+    at = at.run()
     with write_session() as s:
         workshops.update_workshop(
             s, SYSTEM, workshop.id, workshop.version, place="Câmara Municipal de Lisboa"
@@ -459,3 +461,18 @@ def test_history_tab_names_the_facilitators_and_the_workshop(run_page) -> None:
     assert "Facilitators:" in changes and person.name in changes, changes
     for raw in ("workshop.update", "workshop.create", "facilitator_ids", "[", "version"):
         assert raw not in what + changes, raw
+
+
+def test_the_edit_form_is_drawn_only_once_opened_and_then_holds_the_stored_values(
+    run_page,
+) -> None:
+    """A closed "Edit" costs the page nothing (issue 24: it was most of a workshop's run)."""
+    at, workshop = _run(run_page, "facilitator", "Study visit to Lisbon: one-stop welcome centres")
+    key = f"workshop-{workshop.id}"
+    assert not at.exception, at.exception
+    assert not [t for t in at.text_input if t.key == f"{key}-title"]
+    at.session_state[f"ws_edit_open-{workshop.id}"] = True
+    at = at.run()
+    assert not at.exception, at.exception
+    assert at.text_input(key=f"{key}-title").value == workshop.title
+    assert at.text_area(key=f"{key}-objectives").value == workshop.objectives

@@ -41,6 +41,7 @@ from cop.shell.forms import (
 )
 from cop.shell.history import history_table
 from cop.shell.in_place import back_to_list
+from cop.shell.lazy import lazy_expander
 from cop.shell.markdown_editor import markdown_editor
 from cop.shell.markdown_editor.mentions import mention_editor
 from cop.shell.text import markdown, plain
@@ -48,7 +49,7 @@ from cop.workshops import agenda, attachments, attendance, outcomes
 from cop.workshops import service as workshops
 from cop.workshops.labels import FORMAT_LABELS, KIND_LABELS, STATUS_LABELS
 from cop.workshops.queries import WorkshopDetail, workshop_detail
-from cop.workshops.ui.views import workshop_form
+from cop.workshops.ui.views import FORM_FIELDS, workshop_form
 
 ROLE_LABELS = {"host": N_("Host"), "speaker": N_("Speaker"), "participant": N_("Participant")}
 OUTCOME_LABELS = {"insight": N_("Insight"), "decision": N_("Decision"), "action": N_("Action")}
@@ -116,8 +117,17 @@ def workshop_page(actor: Actor, workshop_id: str) -> None:
     with tabs[4]:
         history_table(actor, d.history)
     if may.edit:
-        with st.expander(_("Edit"), icon=":material/edit:"):
-            workshop_form(actor, d.community, f"workshop-{w.id}", w)
+        # Drawn only while open: the whole form and its member list were most of this page's run.
+        # A form's typed values reach the server only on Save, so closing it loses nothing more.
+        edit = lazy_expander(
+            _("Edit"),
+            f"ws_edit_open-{w.id}",
+            icon=":material/edit:",
+            kept=[f"workshop-{w.id}-{field}" for field in FORM_FIELDS],
+        )
+        if edit is not None:
+            with edit:
+                workshop_form(actor, d.community, f"workshop-{w.id}", w)
     if may.delete:
         with st.popover(_("Delete"), icon=":material/delete:"):
             st.caption(
