@@ -165,16 +165,18 @@ class _Scope:
     everything: list[int]
     approved: list[int]
 
-    def condition(self, community: str, record: str) -> str:
-        """SQL keeping to this scope; ``community`` and ``record`` are the expressions for an entry's ids."""
+    def condition(self, community: str, record: str, flag: str | None = None) -> str:
+        """SQL keeping to this scope; ``community`` and ``record`` are the expressions for an entry's ids.
+
+        ``flag`` is the entry's own approved column (PostgreSQL, migration 0017): without it the
+        approved records are looked up in the kind's table, 3,001 practices hashed per search.
+        """
         clauses = []
         if self.everything:
             clauses.append(f"{community} IN ({_id_list(self.everything)})")
         if self.approved:
-            clauses.append(
-                f"({community} IN ({_id_list(self.approved)}) AND {record} IN "
-                f"(SELECT id FROM {self.kind} WHERE status = 'approved'))"
-            )
+            approved = flag or f"{record} IN (SELECT id FROM {self.kind} WHERE status = 'approved')"
+            clauses.append(f"({community} IN ({_id_list(self.approved)}) AND {approved})")
         return "(" + " OR ".join(clauses) + ")"
 
 
@@ -268,20 +270,52 @@ def _fts5_entries(conn: Connection, rowids: list[int]) -> dict[int, Any]:
 RECENT = 800  # PostgreSQL: each kind's newest records read to find the newest matches
 
 
-PLANS = ("enable_indexscan", "enable_seqscan", "jit")
+# PostgreSQL plan settings each step of a search turns off (the others keep their defaults)
+NEWEST = ("enable_bitmapscan",)
+MATCHES = ("enable_indexscan", "enable_seqscan", "jit")
 
 
-def _pg_bitmap_only(conn: Connection, only: bool) -> None:
-    """Make PostgreSQL read matches from GIN (``only``), or let it choose again: its estimates
-    come from the whole table, so a word common in one kind and absent from another would
-    send it backwards through every row of the other (100,000 actions, 40 ms) looking for
-    the newest matches. (Without the index and sequential scans, plans cost enough to be
-    compiled: jit goes too.)"""
-    names = ", ".join(f"'{name}'" for name in PLANS)
-    value = "'off'" if only else "reset_val"
+def _pg_plans(conn: Connection, off: tuple[str, ...]) -> None:
+    """Turn off the plan settings ``off`` for the rest of the transaction, and the others back on.
+
+    Its estimates come from the whole table, so PostgreSQL chooses badly both ways. Reading
+    the newest records, it guessed a handful of practices in scope (approved ones being 2%
+    of all entries) and read and sorted all 5,000 from a bitmap: no bitmap (``NEWEST``).
+    Reading a rare word's matches, a word common in one kind and absent from another would
+    send it backwards through every row of the other (100,000 actions, 40 ms): matches only
+    from GIN (``MATCHES``; without the index and sequential scans plans cost enough to be
+    compiled, so jit goes too). ``()`` restores every default.
+    """
+    names = ", ".join(f"'{name}'" for name in (*NEWEST, *MATCHES))
+    chosen = ", ".join(f"'{name}'" for name in off) or "''"
     conn.execute(
-        sa.text(f"SELECT set_config(name, {value}, true) FROM pg_settings WHERE name IN ({names})")
+        sa.text(
+            f"SELECT set_config(name, CASE WHEN name IN ({chosen}) THEN 'off' ELSE reset_val END, "
+            f"true) FROM pg_settings WHERE name IN ({names})"
+        )
     )
+
+
+def _pg_matches(
+    conn: Connection,
+    lists: dict[str, dict[str, list[int]]],
+    tier: str,
+    scopes: list[_Scope],
+    condition: str,
+    params: dict[str, Any],
+) -> None:
+    """Replace each of ``scopes``' ``tier`` with its newest matches of ``condition``, from GIN."""
+    rare = " UNION ALL ".join(
+        f"(SELECT '{scope.kind}' AS kind, record_id FROM search_document "
+        f"WHERE kind = '{scope.kind}' AND {condition} "
+        f"AND {scope.condition('community_id', 'record_id', 'approved')} "
+        "ORDER BY record_id DESC LIMIT :limit)"
+        for scope in scopes
+    )
+    for scope in scopes:
+        lists[scope.kind][tier] = []
+    for row in conn.execute(sa.text(rare), params):
+        lists[row.kind][tier].append(int(row.record_id))
 
 
 def _postgres_search(
@@ -308,38 +342,43 @@ def _postgres_search(
         "[1:(:limit)] AS others "
         f"FROM (SELECT record_id, {matches} AS matched, {in_title} AS titled "
         f"FROM search_document WHERE kind = '{scope.kind}' "
-        f"AND {scope.condition('community_id', 'record_id')} "
+        f"AND {scope.condition('community_id', 'record_id', 'approved')} "
         "ORDER BY record_id DESC LIMIT :recent) AS newest)"
         for scope in scopes
     )
+    _pg_plans(conn, NEWEST)
     seen = {row.kind: row for row in conn.execute(sa.text(recent), params)}
     lists: dict[str, dict[str, list[int]]] = {}
-    missing: list[tuple[_Scope, str]] = []
+    read_all: set[str] = set()
     for scope in scopes:
         row = seen[scope.kind]
-        titled, others = list(row.titled or []), list(row.others or [])
-        lists[scope.kind] = {"titled": titled, "others": others}
-        if row.seen < RECENT:  # every record of the kind was read
-            continue
-        if len(titled) < limit:
-            missing.append((scope, "titled"))
-        if len(others) < limit - min(len(titled), limit):
-            missing.append((scope, "others"))
-    if missing:
-        _pg_bitmap_only(conn, True)
-        rare = " UNION ALL ".join(
-            f"(SELECT '{scope.kind}' AS kind, '{tier}' AS tier, record_id FROM search_document "
-            f"WHERE kind = '{scope.kind}' AND "
-            f"{in_title if tier == 'titled' else matches + ' AND NOT ' + in_title} "
-            f"AND {scope.condition('community_id', 'record_id')} "
-            "ORDER BY record_id DESC LIMIT :limit)"
-            for scope, tier in missing
-        )
-        for scope, tier in missing:
-            lists[scope.kind][tier] = []
-        for row in conn.execute(sa.text(rare), params):
-            lists[row.kind][row.tier].append(int(row.record_id))
-        _pg_bitmap_only(conn, False)
+        lists[scope.kind] = {"titled": list(row.titled or []), "others": list(row.others or [])}
+        if row.seen < RECENT:  # every record of the kind in scope was read
+            read_all.add(scope.kind)
+
+    # Title matches first: when they fill the page, the kind's other matches (every title
+    # match is one of them: 7,000 actions for "guide") need not be read at all.
+    def short(tier: str) -> list[_Scope]:
+        """The scopes whose newest records held too few of ``tier``'s matches for the page."""
+        wanted = {
+            kind: limit if tier == "titled" else limit - len(tiers["titled"])
+            for kind, tiers in lists.items()
+        }
+        return [
+            s
+            for s in scopes
+            if s.kind not in read_all and len(lists[s.kind][tier]) < wanted[s.kind]
+        ]
+
+    titled, others = short("titled"), short("others")
+    if titled or others:
+        _pg_plans(conn, MATCHES)
+    if titled:
+        _pg_matches(conn, lists, "titled", titled, in_title, params)
+        others = short("others")
+    if others:
+        _pg_matches(conn, lists, "others", others, f"{matches} AND NOT {in_title}", params)
+    _pg_plans(conn, ())
     found: dict[str, list[tuple[int, Any]]] = {}
     for kind, tiers in lists.items():
         hits = [(IN_TITLE, (kind, r)) for r in tiers["titled"]]
