@@ -103,18 +103,14 @@ def _fold(text: str) -> str:
     )
 
 
-def _first_match(text: str, words: set[str]) -> re.Match[str] | None:
+def _first_match(text: str, words: tuple[str, ...]) -> re.Match[str] | None:
     return next(
-        (
-            t
-            for t in re.finditer(r"\w+", text)
-            if any(_fold(t.group()).startswith(w) for w in words)
-        ),
+        (t for t in re.finditer(r"\w+", text) if _fold(t.group()).startswith(words)),
         None,
     )
 
 
-def _source_window(text: str, words: set[str]) -> tuple[str, bool, bool]:
+def _source_window(text: str, words: tuple[str, ...]) -> tuple[str, bool, bool]:
     """Whole blocks of the Markdown source around its first match; and whether text was cut before / after.
 
     The window starts after a blank line (a block's start), so a table or list read alone
@@ -138,7 +134,7 @@ def snippet(text: str, phrases: list[list[str]], width: int = SNIPPET_CHARS) -> 
     Indexed bodies are Markdown (minutes, summaries); a result shows their words, never
     "## Minutes" or table pipes.
     """
-    words = {_fold(w) for words in phrases for w in words}
+    words = tuple({_fold(w) for words in phrases for w in words})  # str.startswith takes a tuple
     source, cut_before, cut_after = _source_window(text, words)
     text = plain_line(source)
     first = _first_match(text, words)
@@ -147,7 +143,7 @@ def snippet(text: str, phrases: list[list[str]], width: int = SNIPPET_CHARS) -> 
     excerpt = " ".join(text[start:end].split())
     out, last = [], 0
     for token in re.finditer(r"\w+", excerpt):
-        if any(_fold(token.group()).startswith(w) for w in words):
+        if _fold(token.group()).startswith(words):
             out.append(html.escape(excerpt[last : token.start()]))
             out.append(f"<mark>{html.escape(token.group())}</mark>")
             last = token.end()
@@ -178,6 +174,10 @@ class _Scope:
             approved = flag or f"{record} IN (SELECT id FROM {self.kind} WHERE status = 'approved')"
             clauses.append(f"({community} IN ({_id_list(self.approved)}) AND {approved})")
         return "(" + " OR ".join(clauses) + ")"
+
+    def communities(self) -> str:
+        """SQL keeping to the communities the scope reads, approved records or not."""
+        return f"community_id IN ({_id_list(sorted({*self.everything, *self.approved}))})"
 
 
 def _id_list(ids: list[int]) -> str:
@@ -270,32 +270,6 @@ def _fts5_entries(conn: Connection, rowids: list[int]) -> dict[int, Any]:
 RECENT = 800  # PostgreSQL: each kind's newest records read to find the newest matches
 
 
-# PostgreSQL plan settings each step of a search turns off (the others keep their defaults)
-NEWEST = ("enable_bitmapscan",)
-MATCHES = ("enable_indexscan", "enable_seqscan", "jit")
-
-
-def _pg_plans(conn: Connection, off: tuple[str, ...]) -> None:
-    """Turn off the plan settings ``off`` for the rest of the transaction, and the others back on.
-
-    Its estimates come from the whole table, so PostgreSQL chooses badly both ways. Reading
-    the newest records, it guessed a handful of practices in scope (approved ones being 2%
-    of all entries) and read and sorted all 5,000 from a bitmap: no bitmap (``NEWEST``).
-    Reading a rare word's matches, a word common in one kind and absent from another would
-    send it backwards through every row of the other (100,000 actions, 40 ms): matches only
-    from GIN (``MATCHES``; without the index and sequential scans plans cost enough to be
-    compiled, so jit goes too). ``()`` restores every default.
-    """
-    names = ", ".join(f"'{name}'" for name in (*NEWEST, *MATCHES))
-    chosen = ", ".join(f"'{name}'" for name in off) or "''"
-    conn.execute(
-        sa.text(
-            f"SELECT set_config(name, CASE WHEN name IN ({chosen}) THEN 'off' ELSE reset_val END, "
-            f"true) FROM pg_settings WHERE name IN ({names})"
-        )
-    )
-
-
 def _pg_matches(
     conn: Connection,
     lists: dict[str, dict[str, list[int]]],
@@ -304,12 +278,18 @@ def _pg_matches(
     condition: str,
     params: dict[str, Any],
 ) -> None:
-    """Replace each of ``scopes``' ``tier`` with its newest matches of ``condition``, from GIN."""
+    """Replace each of ``scopes``' ``tier`` with its newest matches of ``condition``, from GIN.
+
+    Sorted by ``record_id + 0``, not by the primary key's order: PostgreSQL's estimates come
+    from the whole table, so a word common in one kind and absent from another would send it
+    backwards along the key through every row of the other (100,000 actions, 40 ms). Turning
+    index scans off for this statement cost two more round trips per search.
+    """
     rare = " UNION ALL ".join(
         f"(SELECT '{scope.kind}' AS kind, record_id FROM search_document "
         f"WHERE kind = '{scope.kind}' AND {condition} "
         f"AND {scope.condition('community_id', 'record_id', 'approved')} "
-        "ORDER BY record_id DESC LIMIT :limit)"
+        "ORDER BY record_id + 0 DESC LIMIT :limit)"
         for scope in scopes
     )
     for scope in scopes:
@@ -340,20 +320,19 @@ def _postgres_search(
         "[1:(:limit)] AS titled, "
         "(array_agg(record_id ORDER BY record_id DESC) FILTER (WHERE matched AND NOT titled))"
         "[1:(:limit)] AS others "
-        f"FROM (SELECT record_id, {matches} AS matched, {in_title} AS titled "
-        f"FROM search_document WHERE kind = '{scope.kind}' "
-        f"AND {scope.condition('community_id', 'record_id', 'approved')} "
-        "ORDER BY record_id DESC LIMIT :recent) AS newest)"
+        f"FROM (SELECT record_id, {scope.condition('community_id', 'record_id', 'approved')} "
+        f"AND {matches} AS matched, {in_title} AS titled FROM (SELECT * FROM search_document "
+        f"WHERE kind = '{scope.kind}' AND {scope.communities()} "
+        "ORDER BY record_id DESC LIMIT :recent) AS newest) AS read)"
         for scope in scopes
     )
-    _pg_plans(conn, NEWEST)
     seen = {row.kind: row for row in conn.execute(sa.text(recent), params)}
     lists: dict[str, dict[str, list[int]]] = {}
     read_all: set[str] = set()
     for scope in scopes:
         row = seen[scope.kind]
         lists[scope.kind] = {"titled": list(row.titled or []), "others": list(row.others or [])}
-        if row.seen < RECENT:  # every record of the kind in scope was read
+        if row.seen < RECENT:  # every record of the kind in its communities was read
             read_all.add(scope.kind)
 
     # Title matches first: when they fill the page, the kind's other matches (every title
@@ -371,14 +350,11 @@ def _postgres_search(
         ]
 
     titled, others = short("titled"), short("others")
-    if titled or others:
-        _pg_plans(conn, MATCHES)
     if titled:
         _pg_matches(conn, lists, "titled", titled, in_title, params)
         others = short("others")
     if others:
         _pg_matches(conn, lists, "others", others, f"{matches} AND NOT {in_title}", params)
-    _pg_plans(conn, ())
     found: dict[str, list[tuple[int, Any]]] = {}
     for kind, tiers in lists.items():
         hits = [(IN_TITLE, (kind, r)) for r in tiers["titled"]]
