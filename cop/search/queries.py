@@ -267,7 +267,18 @@ def _fts5_entries(conn: Connection, rowids: list[int]) -> dict[int, Any]:
     return {int(r.id): r for r in rows}
 
 
-RECENT = 800  # PostgreSQL: each kind's newest records read to find the newest matches
+# PostgreSQL: each kind's newest records read to find a common word's newest matches. A rarer
+# word's are looked up in GIN, at a cost that grows with their number (2.5 µs a match: 9 ms for
+# the 3,600 actions titled "ref..."). The window that keeps both small grows as the square
+# root of the kind's size (about sqrt(50 x records)): actions are many and small, practices
+# few and long (800 read them in 3.4 ms), workshops in between, with long minutes.
+RECENT = {"action": 2400, "practice": 200, "standard": 200}
+RECENT_OTHERWISE = 800
+
+
+def _recent(kind: str) -> int:
+    """How many of the kind's newest records a search reads before looking in GIN."""
+    return RECENT.get(kind, RECENT_OTHERWISE)
 
 
 def _pg_matches(
@@ -303,7 +314,7 @@ def _postgres_search(
 ) -> dict[str, list[tuple[int, Any]]]:
     """Each kind's best ``limit`` entries as (how it matched, (kind, record id)), on PostgreSQL.
 
-    Ranking every match of a common word read 70,000 rows. Here the ``RECENT`` newest
+    Ranking every match of a common word read 70,000 rows. Here the ``_recent`` newest
     records of each kind (backwards along the primary key) give a common word's newest
     title and other matches at once. Only when they hold too few is the rest looked up in
     the kind's own GIN indexes (migration 0016); then the word is rare in that kind, so
@@ -313,7 +324,7 @@ def _postgres_search(
     query = "(SELECT to_tsquery('simple', cop_unaccent(:q)))"
     matches = f"document @@ {query}"
     in_title = f"title_document @@ {query}"
-    params = {"q": _tsquery(phrases), "recent": RECENT, "limit": limit}
+    params = {"q": _tsquery(phrases), "limit": limit}
     recent = " UNION ALL ".join(
         f"(SELECT '{scope.kind}' AS kind, count(*) AS seen, "
         "(array_agg(record_id ORDER BY record_id DESC) FILTER (WHERE matched AND titled))"
@@ -323,7 +334,7 @@ def _postgres_search(
         f"FROM (SELECT record_id, {scope.condition('community_id', 'record_id', 'approved')} "
         f"AND {matches} AS matched, {in_title} AS titled FROM (SELECT * FROM search_document "
         f"WHERE kind = '{scope.kind}' AND {scope.communities()} "
-        "ORDER BY record_id DESC LIMIT :recent) AS newest) AS read)"
+        f"ORDER BY record_id DESC LIMIT {_recent(scope.kind)}) AS newest) AS read)"
         for scope in scopes
     )
     seen = {row.kind: row for row in conn.execute(sa.text(recent), params)}
@@ -332,7 +343,7 @@ def _postgres_search(
     for scope in scopes:
         row = seen[scope.kind]
         lists[scope.kind] = {"titled": list(row.titled or []), "others": list(row.others or [])}
-        if row.seen < RECENT:  # every record of the kind in its communities was read
+        if row.seen < _recent(scope.kind):  # every record of the kind in its communities was read
             read_all.add(scope.kind)
 
     # Title matches first: when they fill the page, the kind's other matches (every title
