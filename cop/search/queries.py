@@ -104,10 +104,18 @@ def _fold(text: str) -> str:
 
 
 def _first_match(text: str, words: tuple[str, ...]) -> re.Match[str] | None:
-    return next(
-        (t for t in re.finditer(r"\w+", text) if _fold(t.group()).startswith(words)),
-        None,
-    )
+    """The first word of ``text`` that begins with one of ``words`` (folded: case and accents)."""
+    if text.isascii():  # folding is lower-casing: one regular expression finds it, in C
+        ascii_words = tuple(w for w in words if w.isascii())  # no other can begin an ASCII word
+        return _ascii_starts(ascii_words).search(text) if ascii_words else None
+    return next((t for t in re.finditer(r"\w+", text) if _fold(t.group()).startswith(words)), None)
+
+
+@lru_cache(maxsize=256)
+def _ascii_starts(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A word's start followed by one of ``words`` (ASCII), in any case."""
+    pattern = r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + ")"
+    return re.compile(pattern, re.IGNORECASE | re.ASCII)
 
 
 def _source_window(text: str, words: tuple[str, ...]) -> tuple[str, bool, bool]:
