@@ -81,8 +81,18 @@ def table_of(name: str) -> sa.Table | None:
     return SQLModel.metadata.tables.get(name)
 
 
-def _document(conn: Connection, kind: str, record_id: int) -> tuple[int, str, str] | None:
-    """(community_id, title, body) of a live record, or None when it is gone or deleted."""
+APPROVED = "approved"  # the review status outsiders may read (cop.practices.models.ReviewStatus)
+
+
+def _approved(table: sa.Table) -> Any:
+    """Whether a row is approved, for the PostgreSQL entry's flag; false for kinds with no review."""
+    if "status" in table.c:
+        return sa.func.coalesce(table.c.status == APPROVED, False)
+    return sa.false()
+
+
+def _document(conn: Connection, kind: str, record_id: int) -> tuple[int, str, str, bool] | None:
+    """(community_id, title, body, approved) of a live record, or None when it is gone or deleted."""
     table = table_of(KINDS[kind][0])
     if table is None:
         return None
@@ -90,13 +100,18 @@ def _document(conn: Connection, kind: str, record_id: int) -> tuple[int, str, st
     columns = list(body_cols)
     if "community_id" in table.c:
         community = table.c.community_id
-        stmt = sa.select(community, table.c[title_col], *[table.c[c] for c in columns])
+        stmt = sa.select(
+            community, table.c[title_col], _approved(table), *[table.c[c] for c in columns]
+        )
     else:  # a section belongs to a chapter, which belongs to a community
         chapter = table_of("chapter")
         if chapter is None:
             return None
         stmt = sa.select(
-            chapter.c.community_id, table.c[title_col], *[table.c[c] for c in columns]
+            chapter.c.community_id,
+            table.c[title_col],
+            _approved(table),
+            *[table.c[c] for c in columns],
         ).join(chapter, chapter.c.id == table.c.chapter_id)
     stmt = stmt.where(table.c.id == record_id)
     if "deleted_at" in table.c:
@@ -105,7 +120,7 @@ def _document(conn: Connection, kind: str, record_id: int) -> tuple[int, str, st
     if row is None:
         return None
     # The same layout as the set-based ``_document_select``, so both build identical bodies.
-    parts = ["" if v is None else str(v) for v in row[2:]]
+    parts = ["" if v is None else str(v) for v in row[3:]]
     for child_table, (child_kind, parent_column, text_column) in CHILDREN.items():
         child = table_of(child_table)
         if child_kind != kind or child is None:
@@ -118,7 +133,7 @@ def _document(conn: Connection, kind: str, record_id: int) -> tuple[int, str, st
                 str(v) for (v,) in conn.execute(child_stmt.order_by(child.c.id)) if v is not None
             )
         )
-    return int(row[0]), str(row[1] or ""), "\n".join(parts)
+    return int(row[0]), str(row[1] or ""), "\n".join(parts), bool(row[2])
 
 
 def _index_table(conn: Connection) -> str:
@@ -194,7 +209,7 @@ def reindex_records(
         document = _document(conn, kind, record_id)
         if document is None:
             continue
-        community_id, title, body = document
+        community_id, title, body, approved = document
         values = {
             "id": index_rowid(kind, record_id, community_id),
             "k": kind,
@@ -202,6 +217,7 @@ def reindex_records(
             "c": community_id,
             "t": title,
             "b": body,
+            "a": approved,
         }
         if sqlite:
             conn.execute(
@@ -213,7 +229,8 @@ def reindex_records(
         else:
             conn.execute(
                 sa.text(
-                    "INSERT INTO search_document (kind, record_id, community_id, title, body) VALUES (:k, :r, :c, :t, :b)"
+                    "INSERT INTO search_document (kind, record_id, community_id, title, body, approved) "
+                    "VALUES (:k, :r, :c, :t, :b, :a)"
                 ),
                 values,
             )
@@ -278,6 +295,8 @@ def _document_select(conn: Connection, kind: str) -> sa.Select | None:
         ).join(chapter, chapter.c.id == table.c.chapter_id)
     if "deleted_at" in table.c:
         stmt = stmt.where(table.c.deleted_at.is_(None))
+    if conn.dialect.name != "sqlite":  # PostgreSQL entries carry the flag (migration 0017)
+        stmt = stmt.add_columns(_approved(table))
     return stmt
 
 
@@ -287,6 +306,8 @@ def reindex_all(conn: Connection) -> int:
     columns = ["kind", "record_id", "community_id", "title", "body"]
     if name == "search_fts":
         columns = ["rowid", *columns]
+    else:
+        columns.append("approved")
     index = sa.table(name, *(sa.column(c) for c in columns))
     conn.execute(sa.delete(index))
     for kind in KINDS:

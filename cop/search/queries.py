@@ -103,18 +103,22 @@ def _fold(text: str) -> str:
     )
 
 
-def _first_match(text: str, words: set[str]) -> re.Match[str] | None:
-    return next(
-        (
-            t
-            for t in re.finditer(r"\w+", text)
-            if any(_fold(t.group()).startswith(w) for w in words)
-        ),
-        None,
-    )
+def _first_match(text: str, words: tuple[str, ...]) -> re.Match[str] | None:
+    """The first word of ``text`` that begins with one of ``words`` (folded: case and accents)."""
+    if text.isascii():  # folding is lower-casing: one regular expression finds it, in C
+        ascii_words = tuple(w for w in words if w.isascii())  # no other can begin an ASCII word
+        return _ascii_starts(ascii_words).search(text) if ascii_words else None
+    return next((t for t in re.finditer(r"\w+", text) if _fold(t.group()).startswith(words)), None)
 
 
-def _source_window(text: str, words: set[str]) -> tuple[str, bool, bool]:
+@lru_cache(maxsize=256)
+def _ascii_starts(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A word's start followed by one of ``words`` (ASCII), in any case."""
+    pattern = r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + ")"
+    return re.compile(pattern, re.IGNORECASE | re.ASCII)
+
+
+def _source_window(text: str, words: tuple[str, ...]) -> tuple[str, bool, bool]:
     """Whole blocks of the Markdown source around its first match; and whether text was cut before / after.
 
     The window starts after a blank line (a block's start), so a table or list read alone
@@ -138,7 +142,7 @@ def snippet(text: str, phrases: list[list[str]], width: int = SNIPPET_CHARS) -> 
     Indexed bodies are Markdown (minutes, summaries); a result shows their words, never
     "## Minutes" or table pipes.
     """
-    words = {_fold(w) for words in phrases for w in words}
+    words = tuple({_fold(w) for words in phrases for w in words})  # str.startswith takes a tuple
     source, cut_before, cut_after = _source_window(text, words)
     text = plain_line(source)
     first = _first_match(text, words)
@@ -147,7 +151,7 @@ def snippet(text: str, phrases: list[list[str]], width: int = SNIPPET_CHARS) -> 
     excerpt = " ".join(text[start:end].split())
     out, last = [], 0
     for token in re.finditer(r"\w+", excerpt):
-        if any(_fold(token.group()).startswith(w) for w in words):
+        if _fold(token.group()).startswith(words):
             out.append(html.escape(excerpt[last : token.start()]))
             out.append(f"<mark>{html.escape(token.group())}</mark>")
             last = token.end()
@@ -165,17 +169,23 @@ class _Scope:
     everything: list[int]
     approved: list[int]
 
-    def condition(self, community: str, record: str) -> str:
-        """SQL keeping to this scope; ``community`` and ``record`` are the expressions for an entry's ids."""
+    def condition(self, community: str, record: str, flag: str | None = None) -> str:
+        """SQL keeping to this scope; ``community`` and ``record`` are the expressions for an entry's ids.
+
+        ``flag`` is the entry's own approved column (PostgreSQL, migration 0017): without it the
+        approved records are looked up in the kind's table, 3,001 practices hashed per search.
+        """
         clauses = []
         if self.everything:
             clauses.append(f"{community} IN ({_id_list(self.everything)})")
         if self.approved:
-            clauses.append(
-                f"({community} IN ({_id_list(self.approved)}) AND {record} IN "
-                f"(SELECT id FROM {self.kind} WHERE status = 'approved'))"
-            )
+            approved = flag or f"{record} IN (SELECT id FROM {self.kind} WHERE status = 'approved')"
+            clauses.append(f"({community} IN ({_id_list(self.approved)}) AND {approved})")
         return "(" + " OR ".join(clauses) + ")"
+
+    def communities(self) -> str:
+        """SQL keeping to the communities the scope reads, approved records or not."""
+        return f"community_id IN ({_id_list(sorted({*self.everything, *self.approved}))})"
 
 
 def _id_list(ids: list[int]) -> str:
@@ -265,23 +275,46 @@ def _fts5_entries(conn: Connection, rowids: list[int]) -> dict[int, Any]:
     return {int(r.id): r for r in rows}
 
 
-RECENT = 800  # PostgreSQL: each kind's newest records read to find the newest matches
+# PostgreSQL: each kind's newest records read to find a common word's newest matches. A rarer
+# word's are looked up in GIN, at a cost that grows with their number (2.5 µs a match: 9 ms for
+# the 3,600 actions titled "ref..."). The window that keeps both small grows as the square
+# root of the kind's size (about sqrt(50 x records)): actions are many and small, practices
+# few and long (800 read them in 3.4 ms), workshops in between, with long minutes.
+RECENT = {"action": 2400, "practice": 200, "standard": 200}
+RECENT_OTHERWISE = 800
 
 
-PLANS = ("enable_indexscan", "enable_seqscan", "jit")
+def _recent(kind: str) -> int:
+    """How many of the kind's newest records a search reads before looking in GIN."""
+    return RECENT.get(kind, RECENT_OTHERWISE)
 
 
-def _pg_bitmap_only(conn: Connection, only: bool) -> None:
-    """Make PostgreSQL read matches from GIN (``only``), or let it choose again: its estimates
-    come from the whole table, so a word common in one kind and absent from another would
-    send it backwards through every row of the other (100,000 actions, 40 ms) looking for
-    the newest matches. (Without the index and sequential scans, plans cost enough to be
-    compiled: jit goes too.)"""
-    names = ", ".join(f"'{name}'" for name in PLANS)
-    value = "'off'" if only else "reset_val"
-    conn.execute(
-        sa.text(f"SELECT set_config(name, {value}, true) FROM pg_settings WHERE name IN ({names})")
+def _pg_matches(
+    conn: Connection,
+    lists: dict[str, dict[str, list[int]]],
+    tier: str,
+    scopes: list[_Scope],
+    condition: str,
+    params: dict[str, Any],
+) -> None:
+    """Replace each of ``scopes``' ``tier`` with its newest matches of ``condition``, from GIN.
+
+    Sorted by ``record_id + 0``, not by the primary key's order: PostgreSQL's estimates come
+    from the whole table, so a word common in one kind and absent from another would send it
+    backwards along the key through every row of the other (100,000 actions, 40 ms). Turning
+    index scans off for this statement cost two more round trips per search.
+    """
+    rare = " UNION ALL ".join(
+        f"(SELECT '{scope.kind}' AS kind, record_id FROM search_document "
+        f"WHERE kind = '{scope.kind}' AND {condition} "
+        f"AND {scope.condition('community_id', 'record_id', 'approved')} "
+        "ORDER BY record_id + 0 DESC LIMIT :limit)"
+        for scope in scopes
     )
+    for scope in scopes:
+        lists[scope.kind][tier] = []
+    for row in conn.execute(sa.text(rare), params):
+        lists[row.kind][tier].append(int(row.record_id))
 
 
 def _postgres_search(
@@ -289,7 +322,7 @@ def _postgres_search(
 ) -> dict[str, list[tuple[int, Any]]]:
     """Each kind's best ``limit`` entries as (how it matched, (kind, record id)), on PostgreSQL.
 
-    Ranking every match of a common word read 70,000 rows. Here the ``RECENT`` newest
+    Ranking every match of a common word read 70,000 rows. Here the ``_recent`` newest
     records of each kind (backwards along the primary key) give a common word's newest
     title and other matches at once. Only when they hold too few is the rest looked up in
     the kind's own GIN indexes (migration 0016); then the word is rare in that kind, so
@@ -299,47 +332,48 @@ def _postgres_search(
     query = "(SELECT to_tsquery('simple', cop_unaccent(:q)))"
     matches = f"document @@ {query}"
     in_title = f"title_document @@ {query}"
-    params = {"q": _tsquery(phrases), "recent": RECENT, "limit": limit}
+    params = {"q": _tsquery(phrases), "limit": limit}
     recent = " UNION ALL ".join(
         f"(SELECT '{scope.kind}' AS kind, count(*) AS seen, "
         "(array_agg(record_id ORDER BY record_id DESC) FILTER (WHERE matched AND titled))"
         "[1:(:limit)] AS titled, "
         "(array_agg(record_id ORDER BY record_id DESC) FILTER (WHERE matched AND NOT titled))"
         "[1:(:limit)] AS others "
-        f"FROM (SELECT record_id, {matches} AS matched, {in_title} AS titled "
-        f"FROM search_document WHERE kind = '{scope.kind}' "
-        f"AND {scope.condition('community_id', 'record_id')} "
-        "ORDER BY record_id DESC LIMIT :recent) AS newest)"
+        f"FROM (SELECT record_id, {scope.condition('community_id', 'record_id', 'approved')} "
+        f"AND {matches} AS matched, {in_title} AS titled FROM (SELECT * FROM search_document "
+        f"WHERE kind = '{scope.kind}' AND {scope.communities()} "
+        f"ORDER BY record_id DESC LIMIT {_recent(scope.kind)}) AS newest) AS read)"
         for scope in scopes
     )
     seen = {row.kind: row for row in conn.execute(sa.text(recent), params)}
     lists: dict[str, dict[str, list[int]]] = {}
-    missing: list[tuple[_Scope, str]] = []
+    read_all: set[str] = set()
     for scope in scopes:
         row = seen[scope.kind]
-        titled, others = list(row.titled or []), list(row.others or [])
-        lists[scope.kind] = {"titled": titled, "others": others}
-        if row.seen < RECENT:  # every record of the kind was read
-            continue
-        if len(titled) < limit:
-            missing.append((scope, "titled"))
-        if len(others) < limit - min(len(titled), limit):
-            missing.append((scope, "others"))
-    if missing:
-        _pg_bitmap_only(conn, True)
-        rare = " UNION ALL ".join(
-            f"(SELECT '{scope.kind}' AS kind, '{tier}' AS tier, record_id FROM search_document "
-            f"WHERE kind = '{scope.kind}' AND "
-            f"{in_title if tier == 'titled' else matches + ' AND NOT ' + in_title} "
-            f"AND {scope.condition('community_id', 'record_id')} "
-            "ORDER BY record_id DESC LIMIT :limit)"
-            for scope, tier in missing
-        )
-        for scope, tier in missing:
-            lists[scope.kind][tier] = []
-        for row in conn.execute(sa.text(rare), params):
-            lists[row.kind][row.tier].append(int(row.record_id))
-        _pg_bitmap_only(conn, False)
+        lists[scope.kind] = {"titled": list(row.titled or []), "others": list(row.others or [])}
+        if row.seen < _recent(scope.kind):  # every record of the kind in its communities was read
+            read_all.add(scope.kind)
+
+    # Title matches first: when they fill the page, the kind's other matches (every title
+    # match is one of them: 7,000 actions for "guide") need not be read at all.
+    def short(tier: str) -> list[_Scope]:
+        """The scopes whose newest records held too few of ``tier``'s matches for the page."""
+        wanted = {
+            kind: limit if tier == "titled" else limit - len(tiers["titled"])
+            for kind, tiers in lists.items()
+        }
+        return [
+            s
+            for s in scopes
+            if s.kind not in read_all and len(lists[s.kind][tier]) < wanted[s.kind]
+        ]
+
+    titled, others = short("titled"), short("others")
+    if titled:
+        _pg_matches(conn, lists, "titled", titled, in_title, params)
+        others = short("others")
+    if others:
+        _pg_matches(conn, lists, "others", others, f"{matches} AND NOT {in_title}", params)
     found: dict[str, list[tuple[int, Any]]] = {}
     for kind, tiers in lists.items():
         hits = [(IN_TITLE, (kind, r)) for r in tiers["titled"]]

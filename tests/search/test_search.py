@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from cop.core.db import read_session, write_session
 from cop.core.permissions import Role
-from cop.search.queries import parse_query, search, snippet
+from cop.search.queries import _first_match, _fold, parse_query, search, snippet
 from cop.workshops import outcomes
 from cop.workshops import service as workshops
 from tests import factories
@@ -221,6 +222,23 @@ def test_parsed_query_holds_only_word_characters(text: str) -> None:
     for phrase in parse_query(text):
         for word in phrase:
             assert word and all(ch.isalnum() or ch == "_" for ch in word)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.characters(max_codepoint=127), max_size=60),
+    st.lists(st.text(alphabet="abcKkıſé_1", min_size=1, max_size=3), min_size=1, max_size=3),
+)
+def test_snippet_finds_the_same_first_match_in_plain_ascii_text_as_word_by_word(
+    text: str, typed: list[str]
+) -> None:
+    """ASCII text is searched with one regular expression; the words found are those folded one by one."""
+    words = tuple({_fold(w) for w in typed})
+    by_word = next(
+        (t.start() for t in re.finditer(r"\w+", text) if _fold(t.group()).startswith(words)), None
+    )
+    found = _first_match(text, words)
+    assert (found.start() if found else None) == by_word
 
 
 def test_outsider_finds_only_approved_practices_of_a_workspace_community(engine, world) -> None:

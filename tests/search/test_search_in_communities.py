@@ -94,3 +94,24 @@ def test_a_record_moved_to_another_community_is_found_only_there(engine) -> None
         if s.connection().dialect.name == "sqlite":
             entries = s.connection().execute(sa.text("SELECT count(*) FROM search_fts")).scalar()
             assert entries == 1
+
+
+def test_an_outsider_finds_a_practice_only_while_it_is_approved(engine) -> None:
+    """Its approval changes through the services, and the index follows (on PostgreSQL the entry's
+    approved flag, kept by the flush hook)."""
+    from cop.practices import service as practices
+    from cop.practices.models import Practice
+
+    world = factories.world(engine)
+    _draft, approved = factories.draft_and_approved_practice(engine, world, "Welcome walks")
+    found = {"Welcome walks approved"}
+    assert {h[3] for h in _find(engine, world.outsider, "welcome walks")} == found
+    with write_session(engine) as s:  # a member's edit sends it back to review
+        version = s.get(Practice, approved).version
+        practices.update_practice(s, world.member, approved, version, summary="Every Friday")
+    assert _find(engine, world.outsider, "welcome walks") == []
+    assert len(_find(engine, world.member, "welcome walks")) == 2
+    with write_session(engine) as s:
+        version = s.get(Practice, approved).version
+        practices.approve_practice(s, world.facilitator, approved, version)
+    assert {h[3] for h in _find(engine, world.outsider, "welcome walks")} == found

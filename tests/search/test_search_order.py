@@ -9,6 +9,7 @@ import pytest
 from cop.core.db import read_session
 from cop.core.permissions import Role
 from cop.search import queries
+from cop.search.index import KINDS
 from cop.search.queries import search
 from tests import factories
 
@@ -93,7 +94,7 @@ def test_rare_words_are_found_the_same_through_gin_as_through_the_newest_records
     factories.draft_and_approved_practice(engine, world, "Harbour guides")
     readers = (world.member, world.outsider, world.admin)
     whole = [_titles(engine, r, "harbour", limit=5) for r in readers]
-    monkeypatch.setattr(queries, "RECENT", 2)  # two newest records per kind, then GIN
+    monkeypatch.setattr(queries, "RECENT", dict.fromkeys(KINDS, 2))  # two per kind, then GIN
     assert [_titles(engine, r, "harbour", limit=5) for r in readers] == whole
     member, outsider, admin = whole
     assert member[0] == "Harbour walk 3" and member[1].startswith("Harbour guides")
