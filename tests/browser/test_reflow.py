@@ -54,3 +54,25 @@ def test_main_pages_do_not_scroll_sideways(demo, browser, size: str) -> None:
         assert not offenders, f"pages wider than the window at {size}: {offenders}"
     finally:
         context.close()
+
+
+# Every button label in the main area shown whole: text cut short by its box ("Move d…").
+CUT_LABELS = """() => [...document.querySelectorAll('[data-testid="stMain"] button *')]
+  .filter(e => e.getClientRects().length && e.scrollWidth > e.clientWidth + 1 && e.innerText.trim())
+  .map(e => e.innerText.trim())"""
+
+
+def test_a_workshops_agenda_buttons_show_their_whole_labels_on_a_wide_screen(demo, browser) -> None:
+    """The agenda's "Move up", "Move down" and "Remove" sat in fixed narrow columns and read "Move d…"."""
+    context = browser.new_context(locale="en-GB", viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        enter(page, demo.url, "facilitator", DEMO_PASSWORD)
+        open_page(
+            page, f"{demo.url}/workshops?id=5"
+        )  # planned, with an agenda the facilitator edits
+        assert_no_exception(page)
+        assert page.get_by_role("button", name="Move down").count() >= 2
+        assert page.evaluate(CUT_LABELS) == []
+    finally:
+        context.close()

@@ -221,7 +221,9 @@ def _agenda(actor: Actor, d: WorkshopDetail) -> None:
         st.caption(_("No agenda yet."))
     last = len(items) - 1
     for index, item in enumerate(items):
-        left, up, down, right = st.columns([5, 1, 1, 1])
+        left, tools = st.columns(2, vertical_alignment="center")
+        # One row of buttons as wide as their labels: fixed columns cut "Move down" to "Move d…".
+        up = down = right = tools.container(horizontal=True, horizontal_alignment="right")
         minutes = _("{n} min").format(n=item.duration_minutes) if item.duration_minutes else ""
         text = " · ".join(x for x in (item.title, minutes, item.presenter) if x)
         left.text(text)
