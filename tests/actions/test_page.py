@@ -383,10 +383,11 @@ def test_an_updates_author_and_an_indicators_name_written_as_markdown_stay_text(
         assert trap.strip() in as_shown(shown)  # and it reads as typed
 
 
-def test_the_edit_panel_draws_its_form_when_opened_and_a_refused_edit_survives_closing_it(
+def test_the_edit_form_is_drawn_from_its_first_opening_and_typed_input_survives_closing_it(
     run_page,
 ) -> None:
-    """Issue 24: the closed Edit panel costs no form and no queries; the person's path is the same."""
+    """Issue 24: the never-opened Edit panel costs no form and no queries; once opened the
+    form stays drawn (typed input lives in the browser until sent), the person's path the same."""
     lisbon = action("Lisbon one-stop welcome centre with volunteer hosts")
     key = f"action-{lisbon.id}"
     at = run_page("actions", "facilitator", {"id": str(lisbon.id)})
@@ -400,9 +401,9 @@ def test_the_edit_panel_draws_its_form_when_opened_and_a_refused_edit_survives_c
     assert "Nothing was saved. Please correct:" in " ".join(e.value for e in at.error)
     at.session_state[f"{key}-open"] = False
     at.run()
+    assert at.text_input(key=f"{key}-tags").value == "Kept, Tags"
     at.session_state[f"{key}-open"] = True
     at.run()
-    assert at.text_input(key=f"{key}-tags").value == "Kept, Tags"
     at.text_input(key=f"{key}-title").input("Lisbon welcome centre with volunteer hosts")
     button(at, "Save").click().run()
     assert not at.exception, at.exception

@@ -63,3 +63,26 @@ def test_a_refused_update_keeps_its_text_and_a_posted_one_empties_the_form(
     expect(updates.get_by_test_id("stMarkdownContainer").filter(has_text=text)).to_be_visible()
     expect(form.get_by_label("Update (Markdown)")).to_have_value("")  # ready for the next one
     assert_no_exception(page)
+
+
+def test_a_title_typed_under_edit_survives_closing_and_reopening_the_panel(
+    demo, new_context
+) -> None:
+    """Issue 24: the Edit form is drawn only once opened; closing it must not drop unsent typing."""
+    page = new_context().new_page()
+    enter(page, demo.url, "facilitator", DEMO_PASSWORD)
+    page.goto(f"{demo.url}/actions?id={_plain_action(demo)}")
+    wait_idle(page)
+    main = page.get_by_test_id("stMain")
+    summary = main.locator("summary").filter(has_text="Edit")
+    click(summary.first)
+    edit = main.get_by_test_id("stExpander").filter(
+        has=page.locator("summary").filter(has_text="Edit")
+    )
+    title = edit.get_by_label("Title", exact=True)
+    typed = f"Mentors trained, renamed {uuid.uuid4().hex[:6]}"
+    title.fill(typed)
+    click(summary.first)  # closed before saving
+    click(summary.first)
+    expect(title).to_have_value(typed)
+    assert_no_exception(page)

@@ -64,12 +64,17 @@ def folded_action_form(
 ) -> None:
     """``action_form`` under a folded panel that draws it (and runs its three queries) only while open.
 
-    Closed, the action page's Edit and "Add a sub-action" forms cost one element
-    each instead of twenty elements and three queries on every run (issue 24);
-    input the form kept after a refused save survives closing the panel.
+    Until first opened, the action page's Edit and "Add a sub-action" forms cost one
+    element each instead of twenty elements and three queries on every run (issue 24),
+    and most visits never open them. Once opened the form stays drawn, so what the
+    person typed and has not saved survives closing the panel.
     """
     panel = lazy_expander(
-        label, f"{key}-open", icon=icon, kept=[f"{key}-{field}" for field in FORM_FIELDS]
+        label,
+        f"{key}-open",
+        icon=icon,
+        kept=[f"{key}-{field}" for field in FORM_FIELDS],
+        stay=True,
     )
     if panel is not None:
         with panel:
