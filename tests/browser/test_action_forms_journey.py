@@ -8,10 +8,12 @@ submit: a refused update lost its text. AppTest does not show that loss, the bro
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DEMO_PASSWORD, Server
 from tests.browser.helpers import assert_no_exception, wait_idle
@@ -40,13 +42,19 @@ def _plain_action(server: Server) -> int:
     return int(found)
 
 
-def test_a_refused_update_keeps_its_text_and_a_posted_one_empties_the_form(
-    demo, new_context
-) -> None:
+def _facilitator_on_plain_action(demo: Server, new_context: Callable[[], Any]) -> Page:
+    """The facilitator, signed in, on the page of ``_plain_action``."""
     page = new_context().new_page()
     enter(page, demo.url, "facilitator", DEMO_PASSWORD)
     page.goto(f"{demo.url}/actions?id={_plain_action(demo)}")
     wait_idle(page)
+    return page
+
+
+def test_a_refused_update_keeps_its_text_and_a_posted_one_empties_the_form(
+    demo, new_context
+) -> None:
+    page = _facilitator_on_plain_action(demo, new_context)
     updates = page.get_by_role("tabpanel", name="Updates")
     form = updates.get_by_test_id("stForm")
     text = f"Twelve mentors trained {uuid.uuid4().hex[:6]}"
@@ -69,10 +77,7 @@ def test_a_title_typed_under_edit_survives_closing_and_reopening_the_panel(
     demo, new_context
 ) -> None:
     """Issue 24: the Edit form is drawn only once opened; closing it must not drop unsent typing."""
-    page = new_context().new_page()
-    enter(page, demo.url, "facilitator", DEMO_PASSWORD)
-    page.goto(f"{demo.url}/actions?id={_plain_action(demo)}")
-    wait_idle(page)
+    page = _facilitator_on_plain_action(demo, new_context)
     main = page.get_by_test_id("stMain")
     summary = main.locator("summary").filter(has_text="Edit")
     click(summary.first)
