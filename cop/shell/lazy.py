@@ -77,10 +77,15 @@ def lazy_popover(
     icon: str | None = None,
     kept: Iterable[str] = (),
     width: Any = "content",
+    stay: bool = False,
 ) -> DeltaGenerator | None:
-    """A popover whose content is drawn only while it is open; ``kept`` widgets survive closing it."""
+    """A popover whose content is drawn only while it is open (from its first opening on with
+    ``stay``, as ``lazy_expander``); ``kept`` widgets survive closing it."""
     return _open(
-        lambda: st.popover(label, key=key, icon=icon, on_change="rerun", width=width), key, kept
+        lambda: st.popover(label, key=key, icon=icon, on_change="rerun", width=width),
+        key,
+        kept,
+        stay,
     )
 
 
