@@ -29,7 +29,7 @@ def keep(keys: Iterable[str]) -> None:
 
 
 def _open(
-    make: Callable[[], DeltaGenerator], key: str, kept: Iterable[str]
+    make: Callable[[], DeltaGenerator], key: str, kept: Iterable[str], stay: bool = False
 ) -> DeltaGenerator | None:
     """Draw the container; return it when open.
 
@@ -40,16 +40,34 @@ def _open(
     changes (a count of active filters) makes it a new element.
     """
     state = st.session_state
-    keep([*kept, key] if state.get(key) else kept)
+    drawn = f"{key}-drawn"
+    if not (stay and state.get(drawn)):
+        # Not for a form that stays drawn: setting a drawn widget's value from here would
+        # overwrite what the person typed and has not sent yet.
+        keep([*kept, key] if state.get(key) else kept)
     box = make()
+    if stay:
+        if box.open:
+            state[drawn] = True
+        return box if state.get(drawn) else None
     return box if box.open else None
 
 
 def lazy_expander(
-    label: str, key: str, *, icon: str | None = None, kept: Iterable[str] = ()
+    label: str,
+    key: str,
+    *,
+    icon: str | None = None,
+    kept: Iterable[str] = (),
+    stay: bool = False,
 ) -> DeltaGenerator | None:
-    """An expander whose content is drawn only while it is open; ``kept`` widgets survive closing it."""
-    return _open(lambda: st.expander(label, key=key, icon=icon, on_change="rerun"), key, kept)
+    """An expander whose content is drawn only while it is open; ``kept`` widgets survive closing it.
+
+    With ``stay`` the content is drawn from the first opening on, closed or not: a form's
+    typed input lives only in the browser until it is sent, and a form no longer drawn
+    loses it, so an edit form closed by mistake must stay drawn to keep what was typed.
+    """
+    return _open(lambda: st.expander(label, key=key, icon=icon, on_change="rerun"), key, kept, stay)
 
 
 def lazy_popover(
@@ -59,10 +77,15 @@ def lazy_popover(
     icon: str | None = None,
     kept: Iterable[str] = (),
     width: Any = "content",
+    stay: bool = False,
 ) -> DeltaGenerator | None:
-    """A popover whose content is drawn only while it is open; ``kept`` widgets survive closing it."""
+    """A popover whose content is drawn only while it is open (from its first opening on with
+    ``stay``, as ``lazy_expander``); ``kept`` widgets survive closing it."""
     return _open(
-        lambda: st.popover(label, key=key, icon=icon, on_change="rerun", width=width), key, kept
+        lambda: st.popover(label, key=key, icon=icon, on_change="rerun", width=width),
+        key,
+        kept,
+        stay,
     )
 
 

@@ -381,3 +381,35 @@ def test_an_updates_author_and_an_indicators_name_written_as_markdown_stay_text(
     for shown in captions + labels:
         assert "[Reset your password](" not in shown, shown  # escaped: shown, not linked
         assert trap.strip() in as_shown(shown)  # and it reads as typed
+
+
+def test_the_edit_form_is_drawn_from_its_first_opening_and_typed_input_survives_closing_it(
+    run_page,
+) -> None:
+    """Issue 24: the never-opened Edit panel costs no form and no queries; once opened the
+    form stays drawn (typed input lives in the browser until sent), the person's path the same."""
+    lisbon = action("Lisbon one-stop welcome centre with volunteer hosts")
+    key = f"action-{lisbon.id}"
+    at = run_page("actions", "facilitator", {"id": str(lisbon.id)})
+    assert not at.exception, at.exception
+    assert not [t for t in at.text_input if t.key == f"{key}-title"]
+    at.session_state[f"{key}-open"] = True
+    at.run()
+    at.text_input(key=f"{key}-title").input("")
+    at.text_input(key=f"{key}-tags").input("Kept, Tags")
+    button(at, "Save").click().run()
+    assert "Nothing was saved. Please correct:" in " ".join(e.value for e in at.error)
+    at.session_state[f"{key}-open"] = False
+    at.run()
+    assert at.text_input(key=f"{key}-tags").value == "Kept, Tags"
+    at.session_state[f"{key}-open"] = True
+    at.run()
+    at.text_input(key=f"{key}-title").input("Lisbon welcome centre with volunteer hosts")
+    button(at, "Save").click().run()
+    assert not at.exception, at.exception
+    with read_session() as session:
+        saved = session.get(Action, lisbon.id)
+        assert saved is not None and (saved.title, saved.tags) == (
+            "Lisbon welcome centre with volunteer hosts",
+            ["Kept", "Tags"],
+        )

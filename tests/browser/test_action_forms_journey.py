@@ -8,10 +8,12 @@ submit: a refused update lost its text. AppTest does not show that loss, the bro
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DEMO_PASSWORD, Server
 from tests.browser.helpers import assert_no_exception, wait_idle
@@ -40,13 +42,19 @@ def _plain_action(server: Server) -> int:
     return int(found)
 
 
-def test_a_refused_update_keeps_its_text_and_a_posted_one_empties_the_form(
-    demo, new_context
-) -> None:
+def _facilitator_on_plain_action(demo: Server, new_context: Callable[[], Any]) -> Page:
+    """The facilitator, signed in, on the page of ``_plain_action``."""
     page = new_context().new_page()
     enter(page, demo.url, "facilitator", DEMO_PASSWORD)
     page.goto(f"{demo.url}/actions?id={_plain_action(demo)}")
     wait_idle(page)
+    return page
+
+
+def test_a_refused_update_keeps_its_text_and_a_posted_one_empties_the_form(
+    demo, new_context
+) -> None:
+    page = _facilitator_on_plain_action(demo, new_context)
     updates = page.get_by_role("tabpanel", name="Updates")
     form = updates.get_by_test_id("stForm")
     text = f"Twelve mentors trained {uuid.uuid4().hex[:6]}"
@@ -62,4 +70,24 @@ def test_a_refused_update_keeps_its_text_and_a_posted_one_empties_the_form(
     # The posted update as drawn in the list, not the editor's preview of what was typed.
     expect(updates.get_by_test_id("stMarkdownContainer").filter(has_text=text)).to_be_visible()
     expect(form.get_by_label("Update (Markdown)")).to_have_value("")  # ready for the next one
+    assert_no_exception(page)
+
+
+def test_a_title_typed_under_edit_survives_closing_and_reopening_the_panel(
+    demo, new_context
+) -> None:
+    """Issue 24: the Edit form is drawn only once opened; closing it must not drop unsent typing."""
+    page = _facilitator_on_plain_action(demo, new_context)
+    main = page.get_by_test_id("stMain")
+    summary = main.locator("summary").filter(has_text="Edit")
+    click(summary.first)
+    edit = main.get_by_test_id("stExpander").filter(
+        has=page.locator("summary").filter(has_text="Edit")
+    )
+    title = edit.get_by_label("Title", exact=True)
+    typed = f"Mentors trained, renamed {uuid.uuid4().hex[:6]}"
+    title.fill(typed)
+    click(summary.first)  # closed before saving
+    click(summary.first)
+    expect(title).to_have_value(typed)
     assert_no_exception(page)

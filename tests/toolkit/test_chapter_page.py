@@ -11,7 +11,7 @@ from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.toolkit import sections as toolkit_sections
 from cop.toolkit.models import Comment, Section
-from tests.page_fixtures import texts, type_markdown
+from tests.page_fixtures import markdown_editors, texts, type_markdown
 from tests.toolkit.chapter_helpers import (
     chapter_sections,
     editors,
@@ -132,6 +132,8 @@ def test_a_reply_is_drawn_under_its_comment_and_its_writer_gets_a_notification(
     at = run_page("toolkit", "member")
     assert not at.exception, at.exception
     key = f"comment-reply-{asked.id}"
+    at.session_state[f"{key}-open"] = True  # the Reply popover, drawn once opened
+    at.run()
     type_markdown(at, f"{key}-0-text", "The two northern ones.")
     send = next(b for b in at.button if b.label == "Send reply" and b.proto.form_id == key)
     send.click().run()
@@ -197,3 +199,18 @@ def test_removing_a_section_asks_first_and_then_takes_it_out_of_the_page(run_pag
     assert not at.exception, at.exception
     assert [s.id for s in chapter_sections(welcoming_chapter())] == [s.id for s in sections[:-1]]
     assert f"{len(sections)}. {target.title}</h4>" not in "\n".join(_markdown(at))
+
+
+def test_a_sections_comment_form_is_drawn_once_its_popover_is_opened(run_page) -> None:
+    """Issue 24: closed comment forms (an editor each, per section and per open comment) cost
+    every run of the draft; they are drawn from their first opening on."""
+    target = chapter_sections(welcoming_chapter())[0]
+    at = run_page("toolkit", "member")
+    assert not at.exception, at.exception
+    assert not [k for k in markdown_editors(at) if k.startswith("comment-")]
+    at.session_state[f"comment-new-{target.id}-open"] = True
+    at.run()
+    assert f"comment-new-{target.id}-0-text" in markdown_editors(at)
+    at.session_state[f"comment-new-{target.id}-open"] = False
+    at.run()  # closed again: still drawn, so what was typed and not sent stays in the browser
+    assert f"comment-new-{target.id}-0-text" in markdown_editors(at)

@@ -17,7 +17,7 @@ from cop.actions import service as actions
 from cop.actions import updates as action_updates
 from cop.actions.detail_queries import ActionDetail, action_detail
 from cop.actions.progress import DRIVEN_BY_CHILDREN, STATUSES, progress_source
-from cop.actions.ui.form import action_form
+from cop.actions.ui.form import folded_action_form
 from cop.actions.ui.views import PRIORITY_LABELS, status_label
 from cop.core.i18n import translator
 from cop.core.permissions import Actor
@@ -79,8 +79,7 @@ def action_page(actor: Actor, action_id: str) -> None:
     with tabs[4]:
         history_table(actor, d.history)
     if d.may["update"]:
-        with st.expander(_("Edit"), icon=":material/edit:"):
-            action_form(actor, d.community, f"action-{a.id}", d)
+        folded_action_form(actor, d.community, f"action-{a.id}", d, _("Edit"), ":material/edit:")
     if d.may["delete"]:
         with st.popover(_("Delete"), icon=":material/delete:"):
             st.caption(
@@ -401,7 +400,12 @@ def _sub_actions(actor: Actor, d: ActionDetail) -> None:
     else:
         st.caption(_("No sub-actions."))
     if d.may["create"]:
-        with st.expander(_("Add a sub-action"), icon=":material/subdirectory_arrow_right:"):
-            action_form(
-                actor, d.community, f"action-sub-{d.action.id}", None, parent_id=d.action.id
-            )
+        folded_action_form(
+            actor,
+            d.community,
+            f"action-sub-{d.action.id}",
+            None,
+            _("Add a sub-action"),
+            ":material/subdirectory_arrow_right:",
+            parent_id=d.action.id,
+        )

@@ -34,6 +34,7 @@ from cop.shell.forms import (
     submit,
     widget_key,
 )
+from cop.shell.lazy import lazy_popover
 from cop.shell.markdown_editor import markdown_editor
 from cop.shell.markdown_editor.mentions import mention_editor
 from cop.shell.page_language import in_language
@@ -458,7 +459,12 @@ def _comment_form(
     label = _("Add a comment") if reply_to is None else _("Reply")
     errors_banner(key, actor.language)
     icon = ":material/add_comment:" if reply_to is None else ":material/reply:"
-    with st.popover(label, icon=icon):
+    # Drawn from the first opening on: most readers never comment, and each closed form
+    # with its editor cost every section a dozen elements on every run (issue 24).
+    panel = lazy_popover(label, f"{key}-open", icon=icon, stay=True)
+    if panel is None:
+        return
+    with panel:
         with st.form(key):  # kept after a refusal, emptied after a save
             text = mention_editor(
                 actor, label, community_id, key=widget_key(key, "text"), height=100
