@@ -476,3 +476,21 @@ def test_the_edit_form_is_drawn_only_once_opened_and_then_holds_the_stored_value
     assert not at.exception, at.exception
     assert at.text_input(key=f"{key}-title").value == workshop.title
     assert at.text_area(key=f"{key}-objectives").value == workshop.objectives
+    # Closed again, the form stays drawn: what was typed lives in the browser until "Save".
+    at.session_state[f"ws_edit_open-{workshop.id}"] = False
+    at = at.run()
+    assert at.text_input(key=f"{key}-title").value == workshop.title
+
+
+def test_the_record_form_stays_drawn_once_opened_so_typing_survives_closing_it(run_page) -> None:
+    at = run_page("workshops", "facilitator")
+    at.session_state["cop_community_id"] = _community_id("welcoming-culture")  # no community asked
+    at = at.run()
+    assert not [t for t in at.text_input if t.key == "workshop-new-title"]
+    at.session_state["ws_new_open"] = True
+    at = at.run()
+    at.session_state["ws_new_open"] = False
+    at = at.run()
+    assert not at.exception, at.exception
+    # Still drawn, so the browser keeps what was typed in it until "Save" sends it.
+    assert [t for t in at.text_input if t.key == "workshop-new-title"]

@@ -74,6 +74,7 @@ def _new_action(actor: Actor, chosen: Community | None) -> None:
         "act_new_open",
         icon=":material/add_task:",
         kept=[f"action-new-{field}" for field in FORM_FIELDS] + ["action-new-community"],
+        stay=True,
     )
     if form is not None:
         with form:

@@ -314,7 +314,9 @@ def self_assessment_tab(actor: Actor, community: Community) -> None:
         with trend:
             _city_trend(actor, community)
     if is_allowed(actor, "score.record", community):
-        form = lazy_expander(_("Record a score"), "score_new_open", icon=":material/add_chart:")
+        form = lazy_expander(
+            _("Record a score"), "score_new_open", icon=":material/add_chart:", stay=True
+        )
         if form is not None:
             with form:
                 score_form(actor, community, _city_names(actor, community))

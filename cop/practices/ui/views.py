@@ -128,6 +128,7 @@ def practice_list(actor: Actor, community: Community | None) -> None:
             "practices_new_open",
             icon=":material/add:",
             kept=["practice-new-community"],
+            stay=True,
         )
         if form is not None:
             with form:

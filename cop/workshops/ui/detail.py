@@ -124,6 +124,7 @@ def workshop_page(actor: Actor, workshop_id: str) -> None:
             f"ws_edit_open-{w.id}",
             icon=":material/edit:",
             kept=[f"workshop-{w.id}-{field}" for field in FORM_FIELDS],
+            stay=True,
         )
         if edit is not None:
             with edit:

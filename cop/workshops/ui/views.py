@@ -247,6 +247,7 @@ def _new_and_import(actor: Actor, chosen: Community | None) -> None:
             "ws_new_open",
             icon=":material/add:",
             kept=[f"{NEW_FORM}-{field}" for field in FORM_FIELDS] + [f"{NEW_FORM}-community"],
+            stay=True,
         )
         if form is not None:
             with form:
