@@ -10,9 +10,10 @@ write lock.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -22,6 +23,9 @@ from sqlmodel import Field, Session, SQLModel, col
 from cop.core import settings
 from cop.core.errors import DatabaseUnavailable
 from cop.core.i18n import N_
+
+T = TypeVar("T")
+READ_ONLY = "cop_read_only"
 
 BUSY_TIMEOUT_MS = 30_000
 FlushHook = Callable[[Session], None]
@@ -131,9 +135,27 @@ def read_session(engine: Engine | None = None) -> Iterator[Session]:
     engine = engine or get_engine()
     try:
         with Session(engine, expire_on_commit=False) as session:
+            # Nothing is written here, so a figure computed twice in this unit of work is the
+            # same figure: services may keep one in ``session.info`` (see ``memo``).
+            session.info[READ_ONLY] = True
             yield session  # closing expunges without expiring, so loaded values stay readable
     except sa.exc.OperationalError as exc:
         raise _translate(exc) from exc
+
+
+def memo(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` once per read-only unit of work: the second caller gets the first's answer.
+
+    A draft chapter asks for its community's key results for the table and again for the
+    infographic; in a read session both see the same rows, so the dozen queries run once.
+    In a write session nothing is kept: a flush between the two calls could change the answer.
+    """
+    if not session.info.get(READ_ONLY):
+        return compute()
+    store: dict[Hashable, Any] = session.info.setdefault("cop_memo", {})
+    if key not in store:
+        store[key] = compute()
+    return store[key]
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from cop.actions.models import Action, ActionStatus
 from cop.communities.models import Community, Membership, Organisation, OrganisationKind, Person
 from cop.communities.service import get_community
 from cop.core import clock
+from cop.core.db import memo
 from cop.core.permissions import Actor
 from cop.export import charts
 from cop.export.key_results import KeyResults
@@ -259,7 +260,11 @@ def _first_scores(
 
 def key_results(session: Session, actor: Actor, community_id: int) -> KeyResults:
     """The community's key results, as far as the actor may read the community."""
-    community = get_community(session, actor, community_id)
+    community = get_community(session, actor, community_id)  # the actor's right, checked each time
+    return memo(session, ("key_results", community.id), lambda: _figures(session, community))
+
+
+def _figures(session: Session, community: Community) -> KeyResults:
     assert community.id is not None  # get_community read it from the database
     results = KeyResults(community=community.name, community_id=community.id)
     _workshop_figures(session, community.id, results)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 
 from cop.actions import service as actions
@@ -568,3 +569,38 @@ def test_an_export_reads_one_snapshot_while_someone_edits(engine: Engine, w: Wor
         second = toolkit_export.chapter_export_document(snapshot, w.member, chapter_id, draft=True)
     assert first.to_json() == second.to_json()
     assert "After the edit." in _markdown(engine, w.member, chapter_id, draft=True)
+
+
+def test_a_draft_computes_its_key_results_once_per_read_and_still_asks_who_reads(
+    engine: Engine,
+) -> None:
+    """The draft's table and infographic share one computation (the capacity profile of
+    issue 24 found the dozen queries run twice per chapter view); a private community's
+    figures stay hidden from an outsider even when they were computed in the same read."""
+    c = factories.community(engine, visibility="private")
+    w_member = factories.actor(engine, Role.MEMBER, c.id)
+    outsider = factories.actor(engine, Role.MEMBER, factories.community(engine).id)
+    factories.workshop(engine, w_member, c.id)
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    sa_event.listen(engine, "before_cursor_execute", count)
+    try:
+        with read_session(engine) as s:
+            first = key_results.key_results(s, w_member, c.id)
+            computed = len(statements)
+            again = key_results.key_results(s, w_member, c.id)
+            with pytest.raises(NotFound):
+                key_results.key_results(s, outsider, c.id)
+        assert again is first
+        assert computed >= 8  # the figures: a dozen queries
+        assert len(statements) - computed <= 4  # the second time: who may read the community
+        with write_session(engine) as s:  # in a write, a flush may change the answer: no reuse
+            key_results.key_results(s, w_member, c.id)
+            before = len(statements)
+            key_results.key_results(s, w_member, c.id)
+        assert len(statements) - before >= 8
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", count)
