@@ -266,7 +266,10 @@ STEPS = [
         "search_results",
         None,
         _search,
-        lambda page: _main(page).get_by_text(re.compile(r"^\d+ results$")),
+        # The count, or with more than a page of them, "The first 50 results are shown; …"
+        lambda page: _main(page).get_by_text(
+            re.compile(r"^(\d+ results|The first \d+ results are shown; there are more\.)$")
+        ),
     ),
     _page("organisations", "Organisations", _heading("Organisations", exact=True)),
     _page("profile", "Profile", _heading("Your profile")),
