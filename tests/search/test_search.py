@@ -306,3 +306,41 @@ def test_workshop_and_practice_snippets_show_plain_text_not_markdown(engine, wor
     for hit in hits:
         _has_no_markdown(hit.snippet_html)
         assert "Minutes City <mark>Volunteers</mark> Ghent 12 Decided:" in hit.snippet_html
+
+
+def test_a_full_reindex_on_postgresql_analyses_its_index_and_no_other_schema(pg_url: str) -> None:
+    """A bare ANALYZE after the rebuild read every table of every schema in the database: in
+    CI two workers' schemas deadlocked on the catalog (tests/backup/test_seed.py), and a
+    deployment sharing its database would wait for every other schema's tables."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from cop.core import db
+    from cop.search.index import reindex_all
+    from tests.conftest import PG_URL
+
+    engine = db.get_engine(pg_url)
+    other = f"cop_bystander_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{other}"')
+        conn.exec_driver_sql(f'CREATE TABLE "{other}".bystander (id integer)')
+    try:
+        with write_session(engine) as s:
+            reindex_all(s.connection())
+            own = s.connection().exec_driver_sql("SELECT current_schema()").scalar_one()
+        with admin.connect() as conn:
+            analysed = dict(
+                conn.exec_driver_sql(
+                    "SELECT schemaname || '.' || relname, last_analyze IS NOT NULL "
+                    "FROM pg_stat_user_tables WHERE schemaname IN (%s, %s)",
+                    (own, other),
+                ).all()
+            )
+        assert analysed[f"{own}.search_document"] is True
+        assert analysed[f"{other}.bystander"] is False
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{other}" CASCADE')
+        admin.dispose()
