@@ -7,6 +7,7 @@ through it, with these routes mounted alongside:
 - ``/download/<token>``: one-click files (cop.web.routes);
 - ``/published/``: the toolkit website, open to anyone (cop.publishing.web);
 - ``/feeds/<token>.ics``: each person's private calendar feed (cop.calendars.web);
+- ``/outlines/europe.json``: the map's outline, kept by the browser (cop.map.web);
 - ``/healthz``: for the reverse proxy and orchestrators (cop.web.health);
 - ``/signin/oidc``: keeps the page asked for, then starts the sign-in with the
   organisation's identity provider (cop.shell.oidc); Streamlit's own ``/auth/login``,
@@ -24,6 +25,7 @@ from starlette.routing import BaseRoute, Mount
 
 from cop.calendars.web import ROUTES as FEED_ROUTES
 from cop.core.settings import oidc_auth_section
+from cop.map.web import ROUTES as OUTLINE_ROUTES
 from cop.publishing.web import ROUTES as PUBLISHED_ROUTES
 from cop.shell.oidc import oidc_routes
 from cop.shell.startup import prepare_database
@@ -49,6 +51,7 @@ app = st.App(
             [
                 *PUBLISHED_ROUTES,
                 *FEED_ROUTES,
+                *OUTLINE_ROUTES,
                 *health_routes(prepare_database),
                 *oidc_routes(),
             ],

@@ -1,9 +1,10 @@
 """The map as a Vega-Lite spec: the shipped outline of Europe, lines from each visit's host to the
 cities that came, and one mark per place, workshop and practice (shape and colour by kind).
 
-No tile server and no request: the outline (``data/europe.json``, Natural Earth, public domain,
-through world-atlas) travels inline in the spec as TopoJSON. Marks carry a ``target``
-("workshop:12", "practice:3", "place:5") that a click selects.
+No tile server and no request beyond the app's host: the outline (``data/europe.json``, Natural
+Earth, public domain, through world-atlas) is TopoJSON the app serves itself (cop.map.web); the
+spec names it by its address, so the browser keeps it and no run sends it again. Marks carry a
+``target`` ("workshop:12", "practice:3", "place:5") that a click selects.
 """
 
 from __future__ import annotations
@@ -62,11 +63,13 @@ def map_spec(
     legend: dict[str, str],
     tooltip_titles: dict[str, str],
     *,
+    outline_url: str,
     height: int = 560,
 ) -> dict[str, Any]:
     """The layered spec. ``marks`` rows: lat, lon, kind (a key of KINDS), name, what, when,
     community, target; ``lines`` rows: lat, lon, lat2, lon2, name. ``legend`` names each kind
-    in the reader's language; ``tooltip_titles`` the name, what, when and community fields."""
+    in the reader's language; ``tooltip_titles`` the name, what, when and community fields;
+    ``outline_url`` where the browser fetches the outline (cop.map.web.outline_address)."""
     order = [k for k in KINDS if k in legend]
     kind_scale = {"domain": [legend[k] for k in order]}
     tooltip = [
@@ -101,7 +104,7 @@ def map_spec(
         "layer": [
             {
                 "data": {
-                    "values": outline(),
+                    "url": outline_url,
                     "format": {"type": "topojson", "feature": "countries"},
                 },
                 "mark": {

@@ -1,5 +1,5 @@
-"""The map page on the demo workspace: the chart is drawn with the outline inline (no address to
-fetch), the text alternative lists the demo cities, the year narrows it, a click opens the record."""
+"""The map page on the demo workspace: the chart is drawn with the shipped outline (fetched from the
+app's own host, never sent with the run), the text alternative lists the demo cities, the year narrows it, a click opens the record."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
+from cop.map.web import outline_address
 from tests.page_fixtures import texts
 
 
@@ -16,14 +17,20 @@ def _spec(at: AppTest) -> dict:
     return json.loads(charts[0].proto.spec)
 
 
+def charts_bytes(at: AppTest) -> str:
+    return at.get("vega_lite_chart")[0].proto.spec
+
+
 def test_the_map_draws_the_shipped_outline_and_lists_the_demo_cities(run_page) -> None:
     at = run_page("map", "facilitator")
     assert not at.exception, at.exception
     spec = _spec(at)
     outline, lines, points = spec["layer"]
     assert outline["data"]["format"] == {"type": "topojson", "feature": "countries"}
-    assert outline["data"]["values"]["type"] == "Topology"
-    assert "url" not in json.dumps(spec["layer"])  # nothing to fetch: every dataset is inline
+    # The outline comes from the app's own route, relative to the page; only the marks travel.
+    assert outline["data"]["url"] == outline_address()
+    assert outline["data"]["url"].startswith("outlines/europe.json?v=")
+    assert len(charts_bytes(at)) < 100_000, "the 180 kB outline must not travel with every run"
     targets = {m["target"].split(":")[0] for m in points["data"]["values"]}
     assert targets == {"place", "workshop", "practice"}
     assert lines["data"]["values"], "study visits join the host to the cities that came"

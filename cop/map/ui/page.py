@@ -18,6 +18,7 @@ from cop.core.i18n import translator
 from cop.core.permissions import Actor
 from cop.map import chart
 from cop.map.queries import MapData, Place, map_data
+from cop.map.web import outline_address
 from cop.shell.formatting import format_date, record_link
 from cop.shell.forms import read
 from cop.shell.grid import grid
@@ -162,6 +163,7 @@ def draw_map_page(actor: Actor) -> None:
             lines,
             _legend(_),
             {"name": _("Name"), "what": _("What"), "when": _("Date"), "community": _("Community")},
+            outline_url=outline_address(),
         )
         event = st.vega_lite_chart(
             spec=spec,
