@@ -57,3 +57,30 @@ def test_a_search_with_few_results_shows_them_all_and_no_button(
     assert 0 < count < page.PAGE
     assert f"{count} results" in texts(at)
     assert not [b for b in at.button if b.key == "search_more"]
+
+
+def test_a_search_shows_twenty_results_at_first(run_page: Callable[..., AppTest]) -> None:
+    """Twenty results, each one card, one link and one block: fifty of four elements each made
+    the search the slowest click after the toolkit (issue 24)."""
+    at = _search(run_page, "the")
+    assert len(_snippets(at)) == 20
+    assert "The first 20 results are shown; there are more." in texts(at)
+    assert at.button(key="search_more").label == "Show 20 more results"
+
+
+def test_the_community_under_a_result_is_shown_as_text(
+    run_page: Callable[..., AppTest], demo_db: str
+) -> None:
+    from sqlmodel import select
+
+    from cop.communities.models import Community
+    from cop.core.db import write_session
+
+    with write_session() as s:
+        for community in s.exec(select(Community)):
+            community.name = f"<b>{community.name}</b> & [link](https://example.org)"
+            s.add(community)
+    at = _search(run_page, "welcome points")
+    blocks = _snippets(at)
+    assert blocks
+    assert all("<small>&lt;b&gt;" in b and "</b>" not in b.split("<small>")[1] for b in blocks)
