@@ -56,13 +56,21 @@ def run_page(demo_db: str) -> Callable[..., AppTest]:
     """Run ``pages/<name>.py`` signed in as ``username`` (None: not signed in)."""
 
     def run(
-        name: str, username: str | None = "facilitator", query: dict[str, str] | None = None
+        name: str,
+        username: str | None = "facilitator",
+        query: dict[str, str] | None = None,
+        *,
+        tab: str | None = None,
     ) -> AppTest:
+        """``tab``: the tab open on a page that draws only its open tab (the Administration
+        page's ``admin_tab``), as a click on it would."""
         target = ROOT / ("app.py" if name == "app" else f"pages/{name}.py")
         at = AppTest.from_file(str(target), default_timeout=TIMEOUT)
         if username:
             for key, value in sign_in_state(username).items():
                 at.session_state[key] = value
+        if tab is not None:
+            at.session_state[f"{name}_tab"] = tab
         for key, value in (query or {}).items():
             at.query_params[key] = value
         return at.run()

@@ -70,7 +70,7 @@ def test_admin_deactivates_and_unlocks_accounts(run_page, demo_db) -> None:
 
 
 def _invite_link(run_page) -> str:  # noqa: ANN001
-    at = run_page("admin", "admin")
+    at = run_page("admin", "admin", tab="Invitations")
     _by_key(at.text_input, "adm-invite-0-name").input("Amira Haddad")
     _by_key(at.text_input, "adm-invite-0-email").input("amira@example.org")
     next(b for b in at.button if b.label == "Create invitation link").click().run()
@@ -105,7 +105,7 @@ def test_admin_invites_a_person_already_in_the_workspace(run_page, demo_db) -> N
         everyone = admin.find_people(s, SYSTEM, limit=200)
     person = next(p for p in everyone if not p.username and not p.anonymised and p.email)
     with_account = next(p for p in everyone if p.username)
-    at = run_page("admin", "admin")
+    at = run_page("admin", "admin", tab="Invitations")
     _by_key(at.radio, "adm_inv_mode").set_value("existing").run()
     _by_key(at.text_input, "adm-invite-0-person_search").input(with_account.name).run()
     assert with_account.person_id not in (
@@ -184,7 +184,7 @@ def test_profile_offers_my_data_as_json_on_one_click(run_page, demo_db) -> None:
 
 def test_the_offer_to_pick_someone_comes_only_when_the_email_is_theirs(run_page, demo_db) -> None:
     """A malformed e-mail is not someone already there: no button offering to pick them."""
-    at = run_page("admin", "admin")
+    at = run_page("admin", "admin", tab="Invitations")
     _by_key(at.text_input, "adm-invite-0-name").input("Amira Haddad")
     _by_key(at.text_input, "adm-invite-0-email").input("not-an-address")
     next(b for b in at.button if b.label == "Create invitation link").click().run()
@@ -193,7 +193,7 @@ def test_the_offer_to_pick_someone_comes_only_when_the_email_is_theirs(run_page,
 
 
 def test_audit_log_reads_as_sentences_with_dates_in_the_readers_format(run_page) -> None:
-    at = run_page("admin", "admin")
+    at = run_page("admin", "admin", tab="Audit log")
     assert not at.exception, at.exception
     log = next(df.value for df in at.dataframe if "Changes" in df.value.columns)
     what = " ".join(log["What"])
@@ -203,3 +203,19 @@ def test_audit_log_reads_as_sentences_with_dates_in_the_readers_format(run_page)
     assert not [code for code in codes if code in what]
     assert "created the section “" in what or "created the workshop “" in what, what
     assert not [w for w in log["When"] if re.match(r"\d{4}-\d{2}-\d{2}", w)]
+
+
+def test_the_administration_page_draws_only_the_tab_that_is_open(run_page) -> None:
+    """Eight tabs drawn together read the database eight times on every click: the Users tab
+    opens first, alone, and another tab is drawn when it is opened (issue 24)."""
+    at = run_page("admin", "admin")
+    assert not at.exception, at.exception
+    assert [t.label for t in at.tabs][:2] == ["Users", "Invitations"]
+    assert "Search by username, name or e-mail" in [t.label for t in at.text_input]
+    assert not [df for df in at.dataframe if "Changes" in df.value.columns]  # the audit log
+    assert "Create invitation link" not in [b.label for b in at.button]
+    at.session_state["admin_tab"] = "Audit log"
+    at.run()
+    assert not at.exception, at.exception
+    assert [df for df in at.dataframe if "Changes" in df.value.columns]
+    assert "Search by username, name or e-mail" not in [t.label for t in at.text_input]

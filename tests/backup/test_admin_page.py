@@ -45,7 +45,7 @@ def served_files(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, bytes]]:
 def test_admin_downloads_a_backup_that_restores_and_is_audited(
     run_page, demo_db, served_files, tmp_path
 ) -> None:
-    at = run_page("admin", "admin")
+    at = run_page("admin", "admin", tab="Backups")
     assert not at.exception, at.exception
     assert "cop restore FILE" in texts(at) and not at.get("download_button")
     next(b for b in at.button if b.key == "adm_backup_make").click().run()

@@ -39,7 +39,7 @@ def _given_up_email() -> int:
 
 def test_the_email_tab_lists_a_failed_email_and_retry_now_sends_it_again(run_page, demo_db) -> None:
     message_id = _given_up_email()
-    at = run_page("admin", "admin")
+    at = run_page("admin", "admin", tab="E-mail")
     assert not at.exception, at.exception
     table = next(df.value for df in at.dataframe if "Last error" in list(df.value.columns))
     row = table.iloc[0]
@@ -65,7 +65,7 @@ def test_the_email_tab_speaks_german(run_page, demo_db) -> None:
         assert user is not None
         user.language = "de"
         s.add(user)
-    at = run_page("admin", "admin")
+    at = run_page("admin", "admin", tab="E-Mail")
     assert not at.exception, at.exception
     table = next(df.value for df in at.dataframe if "Letzter Fehler" in list(df.value.columns))
     assert table.iloc[0]["Zustand"] == "aufgegeben"
