@@ -79,6 +79,7 @@ class Run:
     bytes: int = 0
     seconds: float = 0.0
     status: int = FINISHED_SUCCESSFULLY
+    reruns: int = 0  # runs the script cut short with st.rerun() before this one finished
 
     def texts(self) -> Iterator[str]:
         for element in self.elements:
@@ -221,6 +222,7 @@ class Session:
                 run.status = forward.script_finished
                 if run.status == FINISHED_EARLY_FOR_RERUN:
                     run.elements.clear()
+                    run.reruns += 1
                     continue
                 run.seconds = time.perf_counter() - started
                 return run

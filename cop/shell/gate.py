@@ -35,7 +35,7 @@ from cop.shell.navigation import PAGES, hide_page_list, public_spec
 from cop.shell.oidc import open_asked_page, sign_in_from_identity
 from cop.shell.page_language import mark_page_language
 from cop.shell.session import current_actor, new_cookie, write_cookie
-from cop.shell.session_keys import COOKIE_PENDING
+from cop.shell.session_keys import COOKIE_PENDING, DELETE_COOKIE
 from cop.shell.sidebar import draw_sidebar, force_password_change
 from cop.shell.sign_in import draw_sign_in, sign_in_from_cookie
 from cop.shell.startup import prepare_workspace
@@ -78,11 +78,14 @@ def _check() -> Actor:
     actor = current_actor()
     if actor is None and sign_in_from_identity():  # back from the organisation's provider
         actor = current_actor()
+    if actor is None and not invite and not st.session_state.get(DELETE_COOKIE):
+        # A returning person's new tab: their cookie signs them in before anything is drawn.
+        # Through the form, the same cookie cost a drawn sign-in page and a second run.
+        if sign_in_from_cookie():
+            actor = current_actor()
     if actor is None:
         asked = hide_page_list()
         if asked is not None and public_spec(asked.url_path) is not None:
-            if sign_in_from_cookie():  # a signed-in reader keeps their navigation here too
-                st.rerun()
             asked.run()  # the accessibility statement: anyone may read it
             st.stop()
     if actor is None and invite:

@@ -128,10 +128,9 @@ def draw_sign_in() -> None:
 def sign_in_from_cookie() -> bool:
     """Read the sign-in cookie as the form does, drawing nothing; True when it signed in.
 
-    A page anyone may read (the accessibility statement) is drawn without the form,
-    and the form is where a new session is signed in from its cookie: without this,
-    a signed-in person opening the statement by its address saw it signed out, with
-    no navigation, until they went elsewhere.
+    The gate asks it first in a new tab: a returning person is signed in before anything
+    is drawn, with no sign-in page shown first and no second run (and a signed-in person
+    opening the accessibility statement by its address keeps their navigation).
     """
     authenticator = make_authenticator()
     try:
