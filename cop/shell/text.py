@@ -53,6 +53,18 @@ def heading(text: str, level: int = 2) -> None:
     markdown("#" * level + " " + escape(" ".join(text.split())))
 
 
+def one_html_block(html: str) -> str:
+    """``html`` as one raw HTML block to Streamlit's Markdown, which reads it once more.
+
+    A raw HTML block ends at a blank line, and what follows is read as Markdown again: a
+    fenced code block with a blank line in it, then ``![](http://…)``, came out of the safe
+    renderer as escaped text and went into the page as a live image from anywhere. With
+    every line break written as a character reference (the same character inside ``<pre>``,
+    white space elsewhere) there is no blank line left to end the block.
+    """
+    return "<div>" + html.replace("\r", "&#13;").replace("\n", "&#10;") + "</div>"
+
+
 def markdown(text: str) -> None:
     """Draw user Markdown: raw HTML escaped, unsafe links dropped, allow-list sanitised."""
-    st.markdown(to_html(text), unsafe_allow_html=True)
+    st.markdown(one_html_block(to_html(text)), unsafe_allow_html=True)

@@ -176,10 +176,10 @@ def test_new_practice_without_title_shows_the_message_under_the_field(run_page) 
 
 def test_standards_are_listed_in_their_order(run_page) -> None:
     at = in_community(run_page, "observer", "welcoming-culture", "Standards")
-    headings = [m.value for m in at.tabs[STANDARDS].markdown if m.value.startswith("<h4>")]
+    headings = [m.value for m in at.tabs[STANDARDS].markdown if m.value.startswith("<div><h4>")]
     assert headings[:2] == [
-        "<h4>1. Newcomers are welcomed from their first week</h4>",
-        "<h4>2. Residents meet newcomers as neighbours</h4>",
+        "<div><h4>1. Newcomers are welcomed from their first week</h4></div>",
+        "<div><h4>2. Residents meet newcomers as neighbours</h4></div>",
     ]
     assert not [b for b in at.tabs[STANDARDS].button if b.label in ("Move up", "Approve")]
 
