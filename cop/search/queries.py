@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -108,14 +109,81 @@ def _first_match(text: str, words: tuple[str, ...]) -> re.Match[str] | None:
     if text.isascii():  # folding is lower-casing: one regular expression finds it, in C
         ascii_words = tuple(w for w in words if w.isascii())  # no other can begin an ASCII word
         return _ascii_starts(ascii_words).search(text) if ascii_words else None
-    return next((t for t in re.finditer(r"\w+", text) if _fold(t.group()).startswith(words)), None)
+    return next(_unicode_matches(text, words), None)
+
+
+def _marked(text: str, words: tuple[str, ...]) -> Iterator[re.Match[str]]:
+    """Every word of ``text`` that begins with one of ``words`` once folded, in order."""
+    if text.isascii():  # folding is lower-casing: one regular expression finds them, in C
+        # only lower-case letters, digits and underscores can begin a folded ASCII word
+        ascii_words = tuple(w for w in words if w.isascii() and _FOLDED_ASCII.fullmatch(w))
+        return _ascii_words(ascii_words).finditer(text) if ascii_words else iter(())
+    return _unicode_matches(text, words)
+
+
+_WORDS = re.compile(r"\w+")
+_FOLDED_ASCII = re.compile(r"[a-z0-9_]*")
 
 
 @lru_cache(maxsize=256)
 def _ascii_starts(words: tuple[str, ...]) -> re.Pattern[str]:
     """A word's start followed by one of ``words`` (ASCII), in any case."""
-    pattern = r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + ")"
+    pattern = _word_start(words) + "(?:" + "|".join(map(re.escape, words)) + ")"
     return re.compile(pattern, re.IGNORECASE | re.ASCII)
+
+
+@lru_cache(maxsize=256)
+def _ascii_words(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A whole ASCII word that begins with one of ``words`` (lower-case), in any case."""
+    pattern = _word_start(words) + "(?=\\w)(?:" + "|".join(map(re.escape, words)) + r")\w*"
+    return re.compile(pattern, re.IGNORECASE | re.ASCII)
+
+
+def _word_start(words: tuple[str, ...]) -> str:
+    """A word's start before one of ``words``: a boundary, three times faster to find than
+    "not after a letter", and the same when each begins with a letter, digit or underscore
+    (one folded from "⑴" begins with a bracket)."""
+    if all(_ASCII_WORD_START.match(w) for w in words):
+        return r"\b"
+    return r"(?<!\w)"
+
+
+_ASCII_WORD_START = re.compile(r"\w", re.ASCII)
+
+
+def _unicode_matches(text: str, words: tuple[str, ...]) -> Iterator[re.Match[str]]:
+    """The words of ``text`` that begin with one of ``words`` once folded, in order.
+
+    A word is folded letter by letter, so only one whose first letter folds to the start of
+    one of ``words`` (or to all of it) can begin with it: a regular expression finds those,
+    in C, and only they are folded whole. Folding every word of the text cost a third of a
+    snippet's time.
+    """
+    letters = set(text)
+    may, may_not = _first_letters(words)
+    for letter in letters - may - may_not:
+        folded = _fold(letter)
+        begins = _WORDS.fullmatch(letter) and any(
+            folded.startswith(w) or w.startswith(folded) for w in words
+        )
+        (may if begins else may_not).add(letter)
+    first = frozenset(letters & may)
+    if not first:
+        return iter(())
+    return (t for t in _starting(first).finditer(text) if _fold(t.group()).startswith(words))
+
+
+@lru_cache(maxsize=256)
+def _first_letters(words: tuple[str, ...]) -> tuple[set[str], set[str]]:
+    """The letters seen so far that may begin a word beginning with one of ``words``, folded,
+    and those that may not (``_unicode_matches`` fills them in)."""
+    return set(), set()
+
+
+@lru_cache(maxsize=256)
+def _starting(letters: frozenset[str]) -> re.Pattern[str]:
+    """A whole word (of any script) that begins with one of ``letters``."""
+    return re.compile(r"(?<!\w)[" + "".join(map(re.escape, sorted(letters))) + r"]\w*")
 
 
 def _source_window(text: str, words: tuple[str, ...]) -> tuple[str, bool, bool]:
@@ -150,11 +218,10 @@ def snippet(text: str, phrases: list[list[str]], width: int = SNIPPET_CHARS) -> 
     end = min(len(text), start + width)
     excerpt = " ".join(text[start:end].split())
     out, last = [], 0
-    for token in re.finditer(r"\w+", excerpt):
-        if _fold(token.group()).startswith(words):
-            out.append(html.escape(excerpt[last : token.start()]))
-            out.append(f"<mark>{html.escape(token.group())}</mark>")
-            last = token.end()
+    for token in _marked(excerpt, words):
+        out.append(html.escape(excerpt[last : token.start()]))
+        out.append(f"<mark>{html.escape(token.group())}</mark>")
+        last = token.end()
     out.append(html.escape(excerpt[last:]))
     prefix = "…" if start > 0 or cut_before else ""
     suffix = "…" if end < len(text) or cut_after else ""
@@ -169,23 +236,21 @@ class _Scope:
     everything: list[int]
     approved: list[int]
 
-    def condition(self, community: str, record: str, flag: str | None = None) -> str:
-        """SQL keeping to this scope; ``community`` and ``record`` are the expressions for an entry's ids.
-
-        ``flag`` is the entry's own approved column (PostgreSQL, migration 0017): without it the
-        approved records are looked up in the kind's table, 3,001 practices hashed per search.
-        """
+    def condition(self, community: str, record: str) -> str:
+        """SQLite keeping to this scope; ``community`` and ``record`` are the expressions for an
+        entry's ids. (PostgreSQL's entries carry their approved flag, migration 0017, and its
+        function takes the scope as flags by community, migration 0018.)"""
         clauses = []
         if self.everything:
             clauses.append(f"{community} IN ({_id_list(self.everything)})")
         if self.approved:
-            approved = flag or f"{record} IN (SELECT id FROM {self.kind} WHERE status = 'approved')"
+            approved = f"{record} IN (SELECT id FROM {self.kind} WHERE status = 'approved')"
             clauses.append(f"({community} IN ({_id_list(self.approved)}) AND {approved})")
         return "(" + " OR ".join(clauses) + ")"
 
-    def communities(self) -> str:
-        """SQL keeping to the communities the scope reads, approved records or not."""
-        return f"community_id IN ({_id_list(sorted({*self.everything, *self.approved}))})"
+    def read(self) -> list[int]:
+        """The communities the scope reads, approved records or not."""
+        return sorted({*self.everything, *self.approved})
 
 
 def _id_list(ids: list[int]) -> str:
@@ -275,133 +340,112 @@ def _fts5_entries(conn: Connection, rowids: list[int]) -> dict[int, Any]:
     return {int(r.id): r for r in rows}
 
 
-# PostgreSQL: each kind's newest records read to find a common word's newest matches. A rarer
-# word's are looked up in GIN, at a cost that grows with their number (2.5 µs a match: 9 ms for
-# the 3,600 actions titled "ref..."). The window that keeps both small grows as the square
-# root of the kind's size (about sqrt(50 x records)): actions are many and small, practices
-# few and long (800 read them in 3.4 ms), workshops in between, with long minutes.
-RECENT = {"action": 2400, "practice": 200, "standard": 200}
-RECENT_OTHERWISE = 800
+# PostgreSQL: each kind's newest records are read, newest first, until they hold the page's
+# title matches: a common word's are among the first few hundred. Otherwise what was read
+# tells how common the word is: a word found a few times is looked for further back, along
+# the same index; a rarer one, whose matches are few, in the kind's own GIN indexes, at a
+# cost that grows with their number (about 2.5 µs a match, twice a record read in order:
+# 9 ms for the 3,600 actions titled "ref..."). The first window is small, so a rare
+# word costs little before GIN; it is sized to the kind: actions many and small, practices
+# few and long, workshops in between, with long minutes. The function that does it,
+# cop_search_newest, is migration 0018's.
+RECENT = {"action": 150, "practice": 25, "standard": 25}
+RECENT_OTHERWISE = 100
+GIN_MATCH_COST = 2  # reading one GIN match costs about as much as reading two records in order
 
 
-def _recent(kind: str) -> int:
-    """How many of the kind's newest records a search reads before looking in GIN."""
-    return RECENT.get(kind, RECENT_OTHERWISE)
+# A few communities' entries are read along their own index, none of another's, and GIN
+# would read them all again to find a word's matches among them: their windows are larger.
+FEW_COMMUNITIES = 8  # as migration 0018's function
+FEW_COMMUNITIES_READ = 4
 
 
-def _pg_matches(
-    conn: Connection,
-    lists: dict[str, dict[str, list[int]]],
-    tier: str,
-    scopes: list[_Scope],
-    condition: str,
-    params: dict[str, Any],
-) -> None:
-    """Replace each of ``scopes``' ``tier`` with its newest matches of ``condition``, from GIN.
+# The most records a first window may read (migration 0018's function: its plan is kept, and
+# made for no more).
+WINDOW_MOST, WINDOW_MOST_FEW = 1000, 5000
 
-    Sorted by ``record_id + 0``, not by the primary key's order: PostgreSQL's estimates come
-    from the whole table, so a word common in one kind and absent from another would send it
-    backwards along the key through every row of the other (100,000 actions, 40 ms). Turning
-    index scans off for this statement cost two more round trips per search.
-    """
-    rare = " UNION ALL ".join(
-        f"(SELECT '{scope.kind}' AS kind, record_id FROM search_document "
-        f"WHERE kind = '{scope.kind}' AND {condition} "
-        f"AND {scope.condition('community_id', 'record_id', 'approved')} "
-        "ORDER BY record_id + 0 DESC LIMIT :limit)"
-        for scope in scopes
-    )
-    for scope in scopes:
-        lists[scope.kind][tier] = []
-    for row in conn.execute(sa.text(rare), params):
-        lists[row.kind][tier].append(int(row.record_id))
+
+def _recent(kind: str, communities: int) -> int:
+    """How many of the kind's newest records a search in ``communities`` communities reads first."""
+    recent = RECENT.get(kind, RECENT_OTHERWISE)
+    if communities <= FEW_COMMUNITIES:
+        return min(recent * FEW_COMMUNITIES_READ, WINDOW_MOST_FEW)
+    return min(recent, WINDOW_MOST)
+
+
+def _flags(ids: list[int]) -> str | None:
+    """A PostgreSQL boolean array literal, true at each of ``ids`` (1-based, as community ids)."""
+    if not ids:
+        return None
+    flags = ["f"] * max(ids)
+    for community_id in ids:
+        flags[community_id - 1] = "t"
+    return "{" + ",".join(flags) + "}"
 
 
 def _postgres_search(
     conn: Connection, phrases: list[list[str]], scopes: list[_Scope], limit: int
-) -> dict[str, list[tuple[int, Any]]]:
-    """Each kind's best ``limit`` entries as (how it matched, (kind, record id)), on PostgreSQL.
+) -> list[tuple[Any, int]]:
+    """The shown entries, best first, with how each matched, on PostgreSQL.
 
-    Ranking every match of a common word read 70,000 rows. Here the ``_recent`` newest
-    records of each kind (backwards along the primary key) give a common word's newest
-    title and other matches at once. Only when they hold too few is the rest looked up in
-    the kind's own GIN indexes (migration 0016); then the word is rare in that kind, so
-    there are few matches to sort.
+    Ranking every match of a common word read 70,000 rows. Here the newest records of each
+    kind (backwards along an index) give a common word's newest title and other matches;
+    only when they hold too few is the rest read further back or looked up in the kind's own
+    GIN indexes (migration 0016), where the word is rare, so there are few matches to sort.
+    One function call a kind (migration 0018), then the kinds in turn as ``_in_turn`` takes
+    them, and the shown entries' text, all in one statement: a statement for each step,
+    each planned anew (psycopg prepares nothing on a connection that rolls back after each
+    read), cost as much as the reading.
     """
-    # to_tsquery is only stable: written in each condition it would be computed for every row
-    query = "(SELECT to_tsquery('simple', cop_unaccent(:q)))"
-    matches = f"document @@ {query}"
-    in_title = f"title_document @@ {query}"
-    params = {"q": _tsquery(phrases), "limit": limit}
-    recent = " UNION ALL ".join(
-        f"(SELECT '{scope.kind}' AS kind, count(*) AS seen, "
-        "(array_agg(record_id ORDER BY record_id DESC) FILTER (WHERE matched AND titled))"
-        "[1:(:limit)] AS titled, "
-        "(array_agg(record_id ORDER BY record_id DESC) FILTER (WHERE matched AND NOT titled))"
-        "[1:(:limit)] AS others "
-        f"FROM (SELECT record_id, {scope.condition('community_id', 'record_id', 'approved')} "
-        f"AND {matches} AS matched, {in_title} AS titled FROM (SELECT * FROM search_document "
-        f"WHERE kind = '{scope.kind}' AND {scope.communities()} "
-        f"ORDER BY record_id DESC LIMIT {_recent(scope.kind)}) AS newest) AS read)"
-        for scope in scopes
-    )
-    seen = {row.kind: row for row in conn.execute(sa.text(recent), params)}
-    lists: dict[str, dict[str, list[int]]] = {}
-    read_all: set[str] = set()
-    for scope in scopes:
-        row = seen[scope.kind]
-        lists[scope.kind] = {"titled": list(row.titled or []), "others": list(row.others or [])}
-        if row.seen < _recent(scope.kind):  # every record of the kind in its communities was read
-            read_all.add(scope.kind)
+    params: dict[str, Any] = {
+        "q": _tsquery(phrases),
+        "wanted": int(limit),
+        "gin_cost": float(GIN_MATCH_COST),
+    }
+    flags: dict[tuple[int, ...], str] = {}  # kinds reading the same communities share a parameter
 
-    # Title matches first: when they fill the page, the kind's other matches (every title
-    # match is one of them: 7,000 actions for "guide") need not be read at all.
-    def short(tier: str) -> list[_Scope]:
-        """The scopes whose newest records held too few of ``tier``'s matches for the page."""
-        wanted = {
-            kind: limit if tier == "titled" else limit - len(tiers["titled"])
-            for kind, tiers in lists.items()
-        }
-        return [
-            s
-            for s in scopes
-            if s.kind not in read_all and len(lists[s.kind][tier]) < wanted[s.kind]
-        ]
+    def bound(ids: list[int]) -> str:
+        if tuple(ids) not in flags:
+            flags[tuple(ids)] = name = f"c{len(flags)}"
+            params[name] = _flags(ids)
+        return f"CAST(:{flags[tuple(ids)]} AS boolean[])"
 
-    titled, others = short("titled"), short("others")
-    if titled:
-        _pg_matches(conn, lists, "titled", titled, in_title, params)
-        others = short("others")
-    if others:
-        _pg_matches(conn, lists, "others", others, f"{matches} AND NOT {in_title}", params)
-    found: dict[str, list[tuple[int, Any]]] = {}
-    for kind, tiers in lists.items():
-        hits = [(IN_TITLE, (kind, r)) for r in tiers["titled"]]
-        hits += [(IN_TEXT, (kind, r)) for r in tiers["others"]]
-        if hits:
-            found[kind] = hits[:limit]
-    return found
-
-
-def _postgres_entries(conn: Connection, keys: list[tuple[str, int]]) -> dict[tuple[str, int], Any]:
-    """The shown entries' text, by primary key."""
-    if not keys:
-        return {}
-    pairs = ", ".join(f"('{kind}', {int(record_id)})" for kind, record_id in keys)
-    rows = conn.execute(
-        sa.text(
-            "SELECT kind, record_id, community_id, title, body FROM search_document "
-            f"WHERE (kind, record_id) IN ({pairs})"
+    calls = []
+    for i, scope in enumerate(scopes):
+        # array literals: psycopg would adapt a list element by element, in Python
+        params[f"read{i}"] = "{" + _id_list(scope.read()) + "}"
+        calls.append(
+            f"SELECT {KIND_CODES[scope.kind]} AS code, '{scope.kind}' AS kind, "
+            "found.titled, found.others FROM query, "
+            f"LATERAL cop_search_newest('{scope.kind}', query.q, :wanted, "
+            f"{_recent(scope.kind, len(scope.read()))}, "
+            f":gin_cost, CAST(:read{i} AS integer[]), {bound(scope.everything)}, "
+            f"{bound(scope.approved)}) AS found"
         )
+    # to_tsquery is only stable: computed once here, not for every row the function reads
+    sql = (
+        "WITH query AS MATERIALIZED (SELECT to_tsquery('simple', cop_unaccent(:q)) AS q), "
+        f"found AS MATERIALIZED ({' UNION ALL '.join(calls)}), "
+        "shown AS MATERIALIZED (SELECT found.code, found.kind, hit.record_id, hit.position, "
+        "hit.position <= cardinality(found.titled) AS in_title FROM found, "
+        "unnest(found.titled || found.others) WITH ORDINALITY AS hit(record_id, position) "
+        "ORDER BY hit.position, found.code LIMIT :wanted) "
+        "SELECT d.kind, d.record_id, d.community_id, d.title, d.body, shown.in_title "
+        "FROM shown JOIN search_document AS d "
+        "ON d.kind = shown.kind AND d.record_id = shown.record_id "
+        "ORDER BY shown.position, shown.code"
     )
-    return {(r.kind, int(r.record_id)): r for r in rows}
+    return [
+        (row, IN_TITLE if row.in_title else IN_TEXT) for row in conn.execute(sa.text(sql), params)
+    ]
 
 
 def _in_turn(found: dict[str, list[tuple[int, Any]]], limit: int) -> list[tuple[int, Any]]:
     """Every kind's hits taken in turn (each kind's best, then each one's second...): the first ``limit``.
 
     Kinds are shown in groups: a common word's workshops must not crowd its actions out of
-    the page. Asking for more keeps the first ones in their places ("Show more").
+    the page. Asking for more keeps the first ones in their places ("Show more"). (SQLite;
+    PostgreSQL takes them in the same order in its statement, ``_postgres_search``.)
     """
     order = [
         (position, KIND_CODES[kind], tier, item)
@@ -447,9 +491,7 @@ def search(
         entries = _fts5_entries(conn, [rowid for _tier, rowid in best])
         found = [(entries[rowid], tier) for tier, rowid in best if rowid in entries]
     else:
-        shown = _in_turn(_postgres_search(conn, phrases, scopes, limit), limit)
-        texts = _postgres_entries(conn, [(kind, record_id) for _tier, (kind, record_id) in shown])
-        found = [(texts[key], tier) for tier, key in shown if key in texts]
+        found = _postgres_search(conn, phrases, scopes, limit)
     return [
         Hit(
             r.kind,

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from cop.core.db import read_session, write_session
 from cop.core.permissions import Role
-from cop.search.queries import _first_match, _fold, parse_query, search, snippet
+from cop.search.queries import _first_match, _fold, _marked, parse_query, search, snippet
 from cop.workshops import outcomes
 from cop.workshops import service as workshops
 from tests import factories
@@ -239,6 +239,39 @@ def test_snippet_finds_the_same_first_match_in_plain_ascii_text_as_word_by_word(
     )
     found = _first_match(text, words)
     assert (found.start() if found else None) == by_word
+
+
+def test_a_search_word_folded_to_begin_with_a_bracket_is_found_after_a_space_as_before() -> None:
+    """ASCII text's first match is found from a word boundary when every search word begins
+    with a letter, digit or underscore (faster); "⑴" folds to "(1)", found where it was."""
+    assert _fold("⑴") == "(1)"
+    assert _first_match("a (1) b", ("(1)",)).start() == 2  # type: ignore[union-attr]
+    assert _first_match("a city, b", ("cit",)).start() == 2  # type: ignore[union-attr]
+    assert _first_match("a bcity", ("cit",)) is None
+
+
+FOLDING = "abcKkıſéÉßẞ_1 .,()ℂ⒈⑴ﬁİ²ÅåΣσςǅ\u0301\u0308"  # case, accents, ligatures, marks alone
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet=FOLDING, max_size=60),
+    st.lists(st.text(alphabet="abcKkıſéßℂ⒈ﬁİ1_Σ⑴", min_size=1, max_size=3), min_size=1, max_size=3),
+    st.booleans(),
+)
+def test_the_words_marked_are_those_that_begin_with_a_search_word_folded_one_by_one(
+    text: str, typed: list[str], ascii_only: bool
+) -> None:
+    """ASCII text is marked by one regular expression, other text by one that finds the words
+    whose first letter may begin a search word: both mark what folding each word marks."""
+    if ascii_only:
+        text = text.encode("ascii", "ignore").decode()
+    words = tuple({_fold(w) for w in typed})
+    by_word = [t.span() for t in re.finditer(r"\w+", text) if _fold(t.group()).startswith(words)]
+    assert [m.span() for m in _marked(text, words)] == by_word
+    if not text.isascii():  # (ASCII text keeps its case-blind first match, tested above)
+        found = _first_match(text, words)
+        assert (found.span() if found else None) == (by_word[0] if by_word else None)
 
 
 def test_outsider_finds_only_approved_practices_of_a_workspace_community(engine, world) -> None:

@@ -1,5 +1,5 @@
 """Migrations 0015 and 0016 refile SQLite's search entries (by community, then by kind, record and
-community), and upgrade PostgreSQL untouched."""
+community), and upgrade PostgreSQL untouched; 0018 gives PostgreSQL its search function."""
 
 from __future__ import annotations
 
@@ -153,3 +153,54 @@ def test_upgrade_files_entries_by_kind_record_and_community_and_search_finds_the
     else:
         _downgrade(engine, BY_COMMUNITY)
     assert schema.current_revision(engine) == BY_COMMUNITY
+
+
+APPROVED_FLAG = "0017_search_approved_flag"
+
+
+def _postgres_objects(engine: Engine) -> tuple[set[str], bool]:
+    """search_document's indexes, and whether the search function is there."""
+    with engine.connect() as conn:
+        indexes = {
+            name
+            for (name,) in conn.exec_driver_sql(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+                "AND tablename = 'search_document'"
+            )
+        }
+        function = conn.exec_driver_sql(
+            "SELECT count(*) FROM pg_proc WHERE proname = 'cop_search_newest' "
+            "AND pronamespace = current_schema()::regnamespace"
+        ).scalar_one()
+    return indexes, bool(function)
+
+
+def test_upgrade_to_0018_gives_postgresql_its_search_function_and_community_index(
+    at_0014: Engine,
+) -> None:
+    """0018 is PostgreSQL's: one function call a kind, one community's entries read along
+    (community_id, kind, record_id); SQLite is left as it was."""
+    engine = at_0014
+    schema.upgrade(engine, APPROVED_FLAG)
+    first, second = factories.community(engine), factories.community(engine)
+    for c in (first, second):
+        facilitator = factories.actor(engine, Role.FACILITATOR, c.id)
+        factories.workshop(engine, facilitator, c.id, title=f"Harbour walk {c.id}")
+
+    schema.upgrade(engine)
+
+    reader = factories.actor(engine)
+    with read_session(engine) as s:
+        assert [h.title for h in search(s, reader, "harbour", community_id=first.id)] == [
+            f"Harbour walk {first.id}"
+        ]
+        assert len(search(s, reader, "harbour")) == 2
+    if engine.dialect.name == "sqlite":
+        return
+    indexes, function = _postgres_objects(engine)
+    assert function and "ix_search_document_community_kind" in indexes
+    assert "ix_search_document_community" not in indexes
+    _downgrade(engine, APPROVED_FLAG)
+    indexes, function = _postgres_objects(engine)
+    assert not function and "ix_search_document_community_kind" not in indexes
+    assert "ix_search_document_community" in indexes
