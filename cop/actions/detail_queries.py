@@ -1,4 +1,5 @@
-"""Everything about one action, for its page: people, milestones, indicators, updates, sub-actions, origin."""
+"""Everything about one action, for its page: people, milestones, indicators, updates, origin;
+its sub-actions and its history apart, read only when their tab is opened."""
 
 from __future__ import annotations
 
@@ -31,11 +32,9 @@ class ActionDetail:
     milestones: list[ActionMilestone]
     indicators: list[ActionIndicator]
     updates: list[tuple[ActionUpdate, str]]  # the update and its author's name
-    sub_actions: list[ActionRow]
     parent: Action | None
     workshop: Workshop | None
     outcome: Outcome | None
-    history: list[Entry]  # sentences (cop.core.history), newest first
     overdue: bool
     driven_by: str | None  # "sub-actions", "milestones", or None when the status decides
     # How many open or done sub-actions (or milestones) the percentage comes from.
@@ -75,7 +74,6 @@ def action_detail(session: Session, actor: Actor, action_id: Any) -> ActionDetai
     )  # same community
     workshop = _live(session.get(Workshop, action.workshop_id)) if action.workshop_id else None
     outcome = _live(session.get(Outcome, action.outcome_id)) if action.outcome_id else None
-    sub_actions, _ = find_actions(session, actor, parent_id=action.id, limit=200)
     changes = may_change(session, actor, action)
     timeline = action_updates.updates(session, action.id)
     driver, driven_count = action_progress.progress_sources(
@@ -101,23 +99,9 @@ def action_detail(session: Session, actor: Actor, action_id: Any) -> ActionDetai
         milestones=action_updates.milestones(session, action.id),
         indicators=action_updates.indicators(session, action.id),
         updates=[(u, authors.get(u.author_person_id or -1, "")) for u in timeline],
-        sub_actions=sub_actions,
         parent=parent,
         workshop=workshop,
         outcome=outcome,
-        # Ticking a milestone or changing an indicator is part of the action's history.
-        history=history.describe(
-            session,
-            audit.history(
-                session,
-                "action",
-                action.id,
-                parts={
-                    "action_milestone": _part_ids(session, ActionMilestone, action.id),
-                    "action_indicator": _part_ids(session, ActionIndicator, action.id),
-                },
-            ),
-        ),
         overdue=action.due_date < clock.today() and action.status in OPEN_STATUSES,
         driven_by=driver,
         driven_count=driven_count,
@@ -129,6 +113,32 @@ def action_detail(session: Session, actor: Actor, action_id: Any) -> ActionDetai
             "delete": is_allowed(actor, "action.delete", community),
             "create": is_allowed(actor, "action.create", community),
         },
+    )
+
+
+def sub_actions(session: Session, actor: Actor, action_id: Any) -> list[ActionRow]:
+    """The sub-actions of one action the actor may read (NotFound otherwise), as list rows."""
+    action = get_action(session, actor, action_id)
+    rows, _ = find_actions(session, actor, parent_id=action.id, limit=200)
+    return rows
+
+
+def action_history(session: Session, actor: Actor, action_id: Any) -> list[Entry]:
+    """What happened to one action the actor may read (NotFound otherwise), newest first, as
+    sentences (cop.core.history). Ticking a milestone or changing an indicator is part of it."""
+    action = get_action(session, actor, action_id)
+    assert action.id is not None  # a stored action
+    return history.describe(
+        session,
+        audit.history(
+            session,
+            "action",
+            action.id,
+            parts={
+                "action_milestone": _part_ids(session, ActionMilestone, action.id),
+                "action_indicator": _part_ids(session, ActionIndicator, action.id),
+            },
+        ),
     )
 
 

@@ -137,7 +137,6 @@ class WorkshopDetail:
     summary: AttendanceSummary
     outcomes: list[Outcome]
     attachments: list[AttachmentEntry]
-    history: list[Entry]
     may: WorkshopRights
 
 
@@ -360,8 +359,29 @@ def _part_ids(session: Session, table: Any, workshop_id: int) -> list[int]:
     return list(session.exec(select(table.id).where(table.workshop_id == workshop_id)))
 
 
+def workshop_history(session: Session, actor: Actor, workshop_id: Any) -> list[Entry]:
+    """What happened to one workshop the actor may read (NotFound otherwise), newest first, as
+    sentences (cop.core.history): its History tab, read only when that tab is opened."""
+    workshop, _ = workshop_in_scope(session, actor, workshop_id, "community.read")
+    assert workshop.id is not None  # a stored workshop
+    # Its agenda, attendance, outcomes and attachments are part of its history.
+    return history.describe(
+        session,
+        audit.history(
+            session,
+            "workshop",
+            workshop.id,
+            parts={
+                table.__tablename__: _part_ids(session, table, workshop.id)  # type: ignore[misc]  # __tablename__ is a declared_attr to mypy, a str at run time
+                for table in (AgendaItem, Attendance, Outcome, Attachment)
+            },
+        ),
+    )
+
+
 def workshop_detail(session: Session, actor: Actor, workshop_id: Any) -> WorkshopDetail:
-    """Everything the detail page shows, with what the actor may do there."""
+    """Everything the detail page shows but its history (``workshop_history``), with what the
+    actor may do there."""
     workshop, community = workshop_in_scope(session, actor, workshop_id, "community.read")
     assert workshop.id is not None  # a stored workshop
     host = (
@@ -395,19 +415,6 @@ def workshop_detail(session: Session, actor: Actor, workshop_id: Any) -> Worksho
         summary=attendance.attendance_summary(session, actor, workshop.id),
         outcomes=outcomes.live_outcomes(session, workshop.id),
         attachments=attachments.attachment_list(session, workshop.id),
-        # Its agenda, attendance, outcomes and attachments are part of its history.
-        history=history.describe(
-            session,
-            audit.history(
-                session,
-                "workshop",
-                workshop.id,
-                parts={
-                    table.__tablename__: _part_ids(session, table, workshop.id)  # type: ignore[misc]  # __tablename__ is a declared_attr to mypy, a str at run time
-                    for table in (AgendaItem, Attendance, Outcome, Attachment)
-                },
-            ),
-        ),
         may=WorkshopRights(
             edit=not closed and may("workshop.update"),
             delete=not closed and may("workshop.delete"),

@@ -21,7 +21,13 @@ from cop.core.permissions import SYSTEM
 from cop.shell.forms import PAGE_SIZE
 from tests.download_client import page_download
 from tests.factories import zagreb_split_after_65_posted
-from tests.page_fixtures import as_shown, markdown_editor_element, texts, type_markdown
+from tests.page_fixtures import (
+    as_shown,
+    markdown_editor_element,
+    markdown_shown,
+    texts,
+    type_markdown,
+)
 
 DEMO_ACTIONS = 30  # twenty-five from the actions section, five from workshop outcomes
 PRIVATE_ACTIONS = 5  # young-migrants is private: the observer is not a member
@@ -42,6 +48,15 @@ def view(run_page: Callable[..., AppTest], username: str, tab: str, **state: Any
     at.session_state["actions_view"] = tab
     for key, value in state.items():
         at.session_state[key] = value
+    return at.run()
+
+
+def open_tab(at: AppTest, action_id: int | None, label: str) -> AppTest:
+    """A click on one of the action's tabs: the page runs again with it open (only the open
+    tab is drawn, cop.shell.lazy_tabs)."""
+    from cop.actions.ui.detail import TAB_KEY
+
+    at.session_state[f"{TAB_KEY}-{action_id}"] = label
     return at.run()
 
 
@@ -152,6 +167,9 @@ def test_detail_posts_an_update_that_moves_the_status(run_page) -> None:
     assert not at.exception, at.exception
     moved = action(zagreb.title)
     assert (moved.status, moved.progress) == ("in_progress", 50)
+    # The run the click caused shows the update and the new status, and an empty form.
+    assert "Districts agreed at last 🎉" in texts(at) and "In progress" in texts(at)
+    assert markdown_shown(at, update_editor(zagreb, 1)) == ""
     with read_session() as session:
         latest = session.exec(
             select(ActionUpdate)
@@ -161,9 +179,9 @@ def test_detail_posts_an_update_that_moves_the_status(run_page) -> None:
     assert latest.text == "Districts agreed at last 🎉" and latest.new_status == "in_progress"
 
 
-def update_editor(a: Action) -> str:
-    """The key of the action's "Update (Markdown)" editor (its form not yet posted)."""
-    return f"action-update-{a.id}-0-text"
+def update_editor(a: Action, posted: int = 0) -> str:
+    """The key of the action's "Update (Markdown)" editor (after ``posted`` updates posted)."""
+    return f"action-update-{a.id}-{posted}-text"
 
 
 def test_the_update_editor_offers_the_communitys_members_and_a_mention_notifies_one(
@@ -247,6 +265,7 @@ def test_detail_shows_milestones_sub_actions_and_the_origin_workshop(run_page) -
     shown = texts(at)
     assert "From the workshop: Study visit to Düsseldorf" in shown
     assert "The progress is the mean of its open and done sub-actions" in shown
+    open_tab(at, parent.id, "Milestones")
     ticks = {c.label.split(" (")[0]: c.value for c in at.checkbox}
     assert ticks == {
         "Agree rooms with the district libraries": True,
@@ -254,10 +273,47 @@ def test_detail_shows_milestones_sub_actions_and_the_origin_workshop(run_page) -
         "Train the volunteers": False,
         "Open both welcome points": False,
     }
+    open_tab(at, parent.id, "Sub-actions")
     sub_actions = next(df.value for df in at.dataframe if "Title" in df.value.columns)
     assert list(sub_actions["Title"]) == ["Training day for volunteers at welcome points"]
+    open_tab(at, parent.id, "Indicators")
     indicators = next(df.value for df in at.dataframe if "Indicator" in df.value.columns)
     assert list(indicators["Indicator"]) == ["Volunteers active", "Newcomers helped per month"]
+
+
+def test_only_the_open_tab_is_drawn_and_a_tab_with_a_form_stays_drawn_once_opened(
+    run_page,
+) -> None:
+    """Issue 24: opening an action drew all five tabs (114 messages for the admin). Now the
+    Updates tab is drawn alone; a tab whose form the person may fill stays drawn after they
+    move on (typing not yet sent lives in the browser), one without a form does not, and
+    the next visit starts again from the Updates tab alone."""
+    parent = action("Welcome points in two more Düsseldorf districts")
+    at = run_page("actions", "facilitator", {"id": str(parent.id)})
+    assert not at.exception, at.exception
+    assert [t.label for t in at.tabs] == [
+        "Updates",
+        "Milestones",
+        "Indicators",
+        "Sub-actions",
+        "History",
+    ]
+    assert "Post update" in [b.label for b in at.button]
+    assert not at.checkbox and not at.dataframe  # milestones, indicators, sub-actions, history
+    open_tab(at, parent.id, "Milestones")
+    assert at.checkbox and "Add milestone" in [b.label for b in at.button]
+    open_tab(at, parent.id, "History")
+    assert next(df.value for df in at.dataframe if "When" in df.value.columns).shape[0] > 0
+    open_tab(at, parent.id, "Updates")
+    shown = [b.label for b in at.button]
+    assert "Post update" in shown and "Add milestone" in shown  # the milestone form stayed
+    assert not [df for df in at.dataframe if "When" in df.value.columns]  # history did not
+    button(at, "Back to the list").click().run()
+    assert not at.tabs or "Updates" not in [t.label for t in at.tabs]
+    at.query_params["id"] = str(parent.id)  # the same action again
+    at.run()
+    assert not at.exception, at.exception
+    assert "Add milestone" not in [b.label for b in at.button]
 
 
 def test_a_member_creates_an_action_in_the_chosen_community(run_page) -> None:
@@ -350,6 +406,7 @@ def test_history_tab_tells_what_happened_in_sentences(run_page) -> None:
     old, new = event.changes["progress"]
     at = run_page("actions", "facilitator", {"id": str(moved.id)})
     assert not at.exception, at.exception
+    open_tab(at, moved.id, "History")
     history = next(df.value for df in at.dataframe if "When" in df.value.columns)
     what = " ".join(history["What"])
     changes = " ".join(history["Changes"])
@@ -376,6 +433,7 @@ def test_an_updates_author_and_an_indicators_name_written_as_markdown_stay_text(
     at = run_page("actions", "facilitator", {"id": str(welcome.id)})
     assert not at.exception, at.exception
     captions = [c.value for c in at.caption if "Reset your password" in c.value]
+    open_tab(at, welcome.id, "Indicators")
     labels = [t.label for t in at.text_input if t.label.startswith("Current value of")]
     assert captions and labels
     for shown in captions + labels:

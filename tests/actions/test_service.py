@@ -13,7 +13,7 @@ from cop.accounts import admin
 from cop.accounts.models import Notification
 from cop.actions import service as actions
 from cop.actions import updates as action_updates
-from cop.actions.detail_queries import action_detail
+from cop.actions.detail_queries import action_detail, action_history, sub_actions
 from cop.actions.models import Action, ActionTag
 from cop.actions.queries import find_actions
 from cop.communities import service as communities
@@ -192,6 +192,10 @@ def test_observer_and_outsider_may_not_create_and_a_private_community_does_not_e
             actions.get_action(s, private.outsider, action.id)
         with pytest.raises(NotFound):
             action_detail(s, private.outsider, action.id)
+        with pytest.raises(NotFound):  # the History and Sub-actions tabs read on their own
+            action_history(s, private.outsider, action.id)
+        with pytest.raises(NotFound):
+            sub_actions(s, private.outsider, action.id)
         assert find_actions(s, private.outsider)[1] == 0
         assert find_actions(s, private.observer)[1] == 1
     with pytest.raises(NotFound), write_session(engine) as s:
@@ -379,7 +383,7 @@ def test_ticking_a_milestone_and_changing_an_indicator_appear_in_the_actions_his
         action_updates.update_milestone(s, w.member, milestone.id, milestone.version, done=True)
         action_updates.update_indicator(s, w.member, indicator.id, indicator.version, current=7)
     with read_session(engine) as s:
-        entries = action_detail(s, w.member, action.id).history
+        entries = action_history(s, w.member, action.id)
     sentences = [str(e.sentence) for e in entries]
     changes = [str(c) for e in entries for c in e.changes]
     assert any("updated the milestone “Room booked” of the action" in x for x in sentences)

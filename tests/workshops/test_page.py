@@ -38,6 +38,22 @@ def _run(run_page, username: str, title: str) -> tuple[AppTest, Workshop]:  # no
     return run_page("workshops", username, {"id": str(workshop.id)}), workshop
 
 
+def _open_tab(at: AppTest, workshop: Workshop, label: str) -> AppTest:
+    """A click on one of the workshop's tabs: the page runs again with it open (only the open
+    tab is drawn, cop.shell.lazy_tabs)."""
+    from cop.workshops.ui.detail import TAB_KEY
+
+    at.session_state[f"{TAB_KEY}-{workshop.id}"] = label
+    return at.run()
+
+
+def _cells(at: AppTest) -> str:
+    """Every cell of the page's tables."""
+    return "\n".join(
+        str(value) for df in at.dataframe for value in df.value.astype(str).to_numpy().ravel()
+    )
+
+
 @pytest.mark.parametrize(
     ("username", "visible"), [("admin", 26), ("facilitator", 26), ("member", 21), ("observer", 21)]
 )
@@ -112,11 +128,16 @@ def test_calendar_shows_a_month_and_upcoming_lists_what_comes(run_page, demo_db)
 def test_detail_shows_agenda_attendance_outcomes_and_history_read_only_for_an_observer(
     run_page, demo_db
 ) -> None:
-    at, _ = _run(
+    at, workshop = _run(
         run_page, "observer", "Study visit to Düsseldorf: welcome points in the neighbourhood"
     )
     assert not at.exception, at.exception
-    shown = texts(at) + "\n".join(t.value for t in at.text)
+    shown, buttons = [], []
+    for tab in ("Agenda", "Attendance", "Outcomes", "Attachments"):
+        _open_tab(at, workshop, tab)
+        assert not at.exception, at.exception
+        shown.append(texts(at) + "\n".join(t.value for t in at.text) + _cells(at))
+        buttons += [b.label for b in at.button]
     for expected in (
         "Visit to two welcome points",
         "Gülay Aydın",
@@ -124,11 +145,44 @@ def test_detail_shows_agenda_attendance_outcomes_and_history_read_only_for_an_ob
         "one person in the district office is their contact",
         "This workshop is closed",
     ):
-        assert expected in shown
-    assert not [
-        b for b in at.button if b.label in ("Mark as held", "Reopen", "Add outcome", "Remove")
-    ]
+        assert expected in "\n".join(shown)
+    assert not [b for b in buttons if b in ("Mark as held", "Reopen", "Add outcome", "Remove")]
+    _open_tab(at, workshop, "History")
     assert any(df.value.shape[0] >= 4 for df in at.dataframe)  # history
+
+
+def test_only_the_open_tab_is_drawn_and_a_tab_with_a_form_stays_drawn_once_opened(
+    run_page, demo_db
+) -> None:
+    """Issue 24: opening a workshop drew all five tabs (111 messages for the admin). Now the
+    Agenda tab is drawn alone; a tab whose form the person may fill stays drawn after they
+    move on (typing not yet sent lives in the browser), the History does not, and the next
+    visit starts again from the Agenda alone. A closed "Close the workshop" panel draws none
+    of its two Markdown editors."""
+    at, workshop = _run(run_page, "facilitator", HELD)
+    assert not at.exception, at.exception
+    labels = lambda: [b.label for b in at.button]  # noqa: E731
+    assert [t.label for t in at.tabs] == [
+        "Agenda",
+        "Attendance",
+        "Outcomes",
+        "Attachments",
+        "History",
+    ]
+    assert "Add to the agenda" in labels() and "Add guest" not in labels()
+    assert not at.dataframe and not at.text_area and "Close" not in labels()
+    _open_tab(at, workshop, "Attendance")
+    assert "Add guest" in labels()
+    _open_tab(at, workshop, "History")
+    assert [df for df in at.dataframe if "When" in df.value.columns]
+    _open_tab(at, workshop, "Agenda")
+    assert "Add to the agenda" in labels() and "Add guest" in labels()  # attendance stayed
+    assert not [df for df in at.dataframe if "When" in df.value.columns]  # history did not
+    _button(at, "Back to the list").click().run()
+    at.query_params["id"] = str(workshop.id)  # the same workshop again
+    at.run()
+    assert not at.exception, at.exception
+    assert "Add to the agenda" in labels() and "Add guest" not in labels()
 
 
 def test_attendance_names_the_group_without_an_organisation_in_the_readers_language(
@@ -148,8 +202,9 @@ def test_attendance_names_the_group_without_an_organisation_in_the_readers_langu
         communities.add_member(session, SYSTEM, workshop.community_id, eva.id, "member")
         attendance.add_attendee(session, SYSTEM, workshop.id, person_id=eva.id, attended=True)
     choose_language("observer", "de")
-    at, _ = _run(run_page, "observer", title)
+    at, workshop = _run(run_page, "observer", title)
     assert not at.exception, at.exception
+    _open_tab(at, workshop, "Teilnahme")
     organisations = next(df.value for df in at.dataframe if "Organisation" in df.value.columns)[
         "Organisation"
     ].tolist()
@@ -182,6 +237,7 @@ def test_attendance_and_attachments_download_on_one_click(run_page, demo_db) -> 
         )
     at, _ = _run(run_page, "facilitator", title)
     assert not at.exception, at.exception
+    _open_tab(at, workshop, "Attendance")
     assert not [b for b in at.button if b.label in ("Export attendance (CSV)", "Get")]
     answer = page_download(at, "Download attendance (CSV)")
     rows = list(csv.reader(io.StringIO(answer.body.decode("utf-8-sig"))))
@@ -192,12 +248,16 @@ def test_attendance_and_attachments_download_on_one_click(run_page, demo_db) -> 
         assert session.exec(
             select(AuditEvent).where(AuditEvent.action == "attendance.export")
         ).first()
+    _open_tab(at, workshop, "Attachments")
     attached = page_download(at, "Download")
     assert attached.body == b"Punkt;Ort\nWillkommen;Oberbilk\n"
     disposition = attached.headers["content-disposition"]
     assert disposition.endswith("filename*=UTF-8''notizen-dusseldorf.csv"), disposition
     observer, _ = _run(run_page, "observer", title)  # reads the attachment, not the attendance
-    assert "Download" in links(observer) and "Download attendance (CSV)" not in links(observer)
+    _open_tab(observer, workshop, "Attendance")
+    assert "Download attendance (CSV)" not in links(observer)
+    _open_tab(observer, workshop, "Attachments")
+    assert "Download" in links(observer)
 
 
 def test_private_workshop_does_not_exist_for_a_non_member(run_page, demo_db) -> None:
@@ -212,6 +272,9 @@ def test_member_closes_a_held_workshop_which_stays_read_only_until_a_facilitator
 ) -> None:
     at, workshop = _run(run_page, "member", "Staff exchange with Zagreb's volunteer centre")
     key = f"workshop-close-{workshop.id}"
+    assert "Close" not in [b.label for b in at.button]  # drawn once "Close the workshop" opens
+    at.session_state[f"ws_close_open-{workshop.id}"] = True
+    at.run()
     _button(at, "Close").click().run()
     assert "Closing needs minutes or a closing report." in texts(at)
     assert _workshop(workshop.title).status == "held"
@@ -230,8 +293,15 @@ def test_member_closes_a_held_workshop_which_stays_read_only_until_a_facilitator
 
 
 def test_an_action_outcome_becomes_an_action_from_the_detail_page(run_page, demo_db) -> None:
+    from cop.workshops.models import Outcome
+
     at, workshop = _run(run_page, "facilitator", "Buddy programmes for newcomers")
     owner_id = workshop.facilitator_ids[0]
+    _open_tab(at, workshop, "Outcomes")
+    assert not [s for s in at.selectbox if s.label == "Owner"]  # drawn once the popover opens
+    outcome = next(o for o in _live(Outcome, workshop.id) if o.kind == "action")
+    at.session_state[f"action-from-{outcome.id}-open"] = True
+    at.run()
     next(s for s in at.selectbox if s.label == "Owner").set_value(owner_id)
     _button(at, "Create action").click().run()
     assert not at.exception, at.exception
@@ -362,6 +432,8 @@ def test_removing_asks_first_and_cancel_keeps_the_record(
     assert before, f"the demo workshop has no {section}"
     target = before[0]
     at, _ = _run(run_page, "facilitator", HELD)
+    tab = {"agenda": "Agenda", "attendance": "Attendance", "outcome": "Outcomes"}[section]
+    _open_tab(at, workshop, tab)
     key = f"{key_prefix}-{target.id}"
     at.button(key=key).click().run()
     assert not at.exception, at.exception
@@ -429,6 +501,7 @@ def test_agenda_and_outcome_forms_keep_input_after_a_refusal_and_empty_after_a_s
     assert not at.exception, at.exception
     assert [t.value for t in at.text_input if t.label in ("Agenda item", "Presenter")] == ["", ""]
 
+    _open_tab(at, workshop, "Outcomes")
     outcome = next(t for t in at.text_area if t.label == "Outcome (Markdown)")
     outcome.input("x" * 100_001)
     _button(at, "Add outcome").click().run()
@@ -454,6 +527,7 @@ def test_history_tab_names_the_facilitators_and_the_workshop(run_page) -> None:
         )
     at = run_page("workshops", "facilitator", {"id": str(planned.id)})
     assert not at.exception, at.exception
+    _open_tab(at, planned, "History")
     history = next(df.value for df in at.dataframe if "When" in df.value.columns)
     what, changes = " ".join(history["What"]), " ".join(history["Changes"])
     assert f"updated the workshop “{planned.title}”" in what, what

@@ -22,6 +22,7 @@ from cop.workshops.queries import (
     upcoming_workshops,
     week_calendar,
     workshop_detail,
+    workshop_history,
 )
 from tests import factories
 from tests.factories import World
@@ -268,6 +269,7 @@ def test_detail_has_everything_with_history_and_what_the_actor_may_do(
     with read_session(engine) as s:
         detail = workshop_detail(s, w.observer, made.id)
         as_member = workshop_detail(s, w.member, str(made.id))
+        past = workshop_history(s, w.observer, made.id)  # read when the History tab opens
     assert detail.workshop.title == "Renamed"
     assert detail.host.name == "Bologna"
     assert detail.facilitators == [
@@ -277,15 +279,17 @@ def test_detail_has_everything_with_history_and_what_the_actor_may_do(
     assert [a.name for a in detail.attendance] == ["Bo"]
     assert detail.summary.attended == 1
     assert [o.text for o in detail.outcomes] == ["Meet again"]
-    assert [str(e.sentence) for e in detail.history] == [
+    assert [str(e.sentence) for e in past] == [
         f"{w.member.name} updated the workshop “Renamed”.",
         f"{w.member.name} created an outcome of the workshop “Renamed”.",
         f"{w.member.name} created the attendance of Bo at the workshop “Renamed”.",
         f"{w.member.name} created the agenda item “Welcome” of the workshop “Renamed”.",
         f"{w.member.name} created the workshop “Renamed”.",
     ]  # its agenda, attendance and outcomes are part of its history
-    assert [str(c) for c in detail.history[0].changes] == [f"Title: {made.title} → Renamed"]
+    assert [str(c) for c in past[0].changes] == [f"Title: {made.title} → Renamed"]
     assert not any(getattr(detail.may, k) for k in ("edit", "close", "attend", "export_attendance"))
     assert as_member.may.edit and not as_member.may.reopen and not as_member.may.export_attendance
     with read_session(engine) as s, pytest.raises(NotFound):
         workshop_detail(s, w.member, "999999")
+    with read_session(engine) as s, pytest.raises(NotFound):
+        workshop_history(s, w.member, "999999")

@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from cop.actions import detail_queries
 from cop.actions import service as actions
 from cop.actions import updates as action_updates
 from cop.actions.detail_queries import ActionDetail, action_detail
@@ -34,8 +35,13 @@ from cop.shell.forms import (
 )
 from cop.shell.history import history_table
 from cop.shell.in_place import back_to_list, button_label, open_columns
+from cop.shell.lazy import lazy_popover
+from cop.shell.lazy_tabs import lazy_tabs
 from cop.shell.markdown_editor.mentions import mention_editor
 from cop.shell.text import markdown, plain
+
+TAB_KEY = "action-tab"  # with the action's id: each action opens on its Updates tab
+POSTING = "cop_action_posting"  # the action whose "Post update" was pressed, for the next run
 
 
 def _done(session: Any, service: Any, *args: Any, **kwargs: Any) -> bool:
@@ -46,6 +52,9 @@ def _done(session: Any, service: Any, *args: Any, **kwargs: Any) -> bool:
 
 def action_page(actor: Actor, action_id: str) -> None:
     _ = translator(actor.language)
+    posting = st.session_state.pop(POSTING, None)
+    if posting is not None:
+        _post_update(actor, posting)
     d: ActionDetail = read(action_detail, actor, action_id, reader_language=actor.language)
     a = d.action
     back_to_list(actor, "actions")
@@ -67,21 +76,40 @@ def action_page(actor: Actor, action_id: str) -> None:
             icon=":material/schedule:",
         )
     _facts(actor, d)
-    tabs = st.tabs([_("Updates"), _("Milestones"), _("Indicators"), _("Sub-actions"), _("History")])
-    with tabs[0]:
-        _updates(actor, d)
-    with tabs[1]:
-        _milestones(actor, d)
-    with tabs[2]:
-        _indicators(actor, d)
-    with tabs[3]:
-        _sub_actions(actor, d)
-    with tabs[4]:
-        history_table(actor, d.history)
+    # Only the open tab is drawn (a tab with a form the actor may fill stays drawn once opened,
+    # so typing not yet sent survives a glance at another tab): opening an action drew all five.
+    may = d.may
+    forms = [may["post_update"], may["update"], may["update"], may["create"], False]
+    updates, milestones, indicators, sub_actions, past = lazy_tabs(
+        [_("Updates"), _("Milestones"), _("Indicators"), _("Sub-actions"), _("History")],
+        f"{TAB_KEY}-{a.id}",
+        stay=[index for index, form in enumerate(forms) if form],
+    )
+    for tab, draw in (
+        (updates, _updates),
+        (milestones, _milestones),
+        (indicators, _indicators),
+        (sub_actions, _sub_actions),
+    ):
+        if tab is not None:
+            with tab:
+                draw(actor, d)
+    if past is not None:
+        with past:
+            entries = read(
+                detail_queries.action_history, actor, a.id, reader_language=actor.language
+            )
+            history_table(actor, entries or [])
     if d.may["update"]:
         folded_action_form(actor, d.community, f"action-{a.id}", d, _("Edit"), ":material/edit:")
-    if d.may["delete"]:
-        with st.popover(_("Delete"), icon=":material/delete:"):
+    # The question and its button are drawn only while the popover is open.
+    ask = (
+        lazy_popover(_("Delete"), f"action-delete-{a.id}-open", icon=":material/delete:")
+        if d.may["delete"]
+        else None
+    )
+    if ask is not None:
+        with ask:
             st.caption(
                 _("The action disappears from every list and plan; a facilitator can restore it.")
             )
@@ -102,16 +130,16 @@ def _facts(actor: Actor, d: ActionDetail) -> None:
     _ = translator(actor.language)
     a = d.action
     source = (d.driven_by, d.driven_count) if d.driven_by else None
-    left, middle, right = st.columns(3)
+    figures = st.container(horizontal=True)  # one block where three columns were four
     # The label says where a roll-up comes from; the figure stays short enough for a phone.
-    left.metric(
+    figures.metric(
         _("Progress (from {source})").format(source=progress_source(source, _))
         if source
         else _("Progress"),
         f"{a.progress} %",
     )
-    middle.metric(_("Due"), format_date(a.due_date, actor.language))
-    right.metric(_("Start"), format_date(a.start_date, actor.language) or "—")
+    figures.metric(_("Due"), format_date(a.due_date, actor.language))
+    figures.metric(_("Start"), format_date(a.start_date, actor.language) or "—")
     st.progress(a.progress / 100)
     if d.driven_by == DRIVEN_BY_CHILDREN:
         note = _("The progress is the mean of its open and done sub-actions; it cannot be posted.")
@@ -134,9 +162,10 @@ def _facts(actor: Actor, d: ActionDetail) -> None:
         (_("Partners"), ", ".join(o.name for o in d.partners)),
         (_("Tags"), ", ".join(a.tags)),
     ]
-    for label, value in facts:
-        if value:
-            st.text(f"{label}: {value}")
+    # One element, a paragraph each (each was an element of its own); escaped as typed.
+    shown = [plain(f"{label}: {value}") for label, value in facts if value]
+    if shown:
+        st.markdown("\n\n".join(shown))
     if a.objective.strip():
         st.markdown(f"**{_('Objective')}**")
         markdown(a.objective)
@@ -162,7 +191,7 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
         errors_banner(key, actor.language)
         # Not clear_on_submit: a refused update keeps what was typed; a posted one empties.
         with st.form(key):
-            text = mention_editor(
+            mention_editor(
                 actor,
                 _("Update (Markdown)"),
                 a.community_id,
@@ -171,8 +200,8 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
                 placeholder=_("What happened since the last update?"),
             )
             field_error(key, "text", actor.language)
-            left, right = st.columns(2)
-            status = left.selectbox(
+            row = st.container(horizontal=True)  # one block where two columns were three
+            row.selectbox(
                 _("New status"),
                 [None, *STATUSES],
                 index=0,
@@ -183,8 +212,7 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
                 ),
                 key=widget_key(key, "new_status"),
             )
-            field_error(key, "new_status", actor.language)
-            progress = right.number_input(
+            row.number_input(
                 _("New progress (%)"),
                 min_value=0,
                 max_value=100,
@@ -193,21 +221,14 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
                 disabled=d.driven_by is not None,
                 key=widget_key(key, "new_progress"),
             )
+            field_error(key, "new_status", actor.language)
             field_error(key, "new_progress", actor.language)
-            if st.form_submit_button(_("Post update"), type="primary"):
-                if submit(
-                    key,
-                    action_updates.post_update,
-                    actor,
-                    a.id,
-                    text=text,
-                    new_status=status,
-                    new_progress=progress,
-                    version=a.version,
-                    reader_language=actor.language,
-                ):
-                    clear_form(key)
-                    st.rerun()
+            # Posted at the start of the run the button causes, before the action is read
+            # (_post_update): the page then shows the new update and status in that one run,
+            # where posting here, below what was already drawn, needed a second run.
+            st.form_submit_button(
+                _("Post update"), type="primary", on_click=_ask_to_post, args=(a.id,)
+            )
     if not d.updates:
         st.caption(_("No updates yet."))
     for update, author in d.updates:
@@ -229,6 +250,33 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
                 )
             )
             markdown(update.text)
+
+
+def _ask_to_post(action_id: int) -> None:
+    st.session_state[POSTING] = action_id
+
+
+def _post_update(actor: Actor, action_id: int) -> None:
+    """Post the update form's text, status and progress (as typed when "Post update" was pressed).
+
+    A posted update empties the form; a refused one keeps what was typed and says why
+    under each field (``submit`` runs the page again for that).
+    """
+    key = f"action-update-{action_id}"
+    state = st.session_state
+    current = read(actions.get_action, actor, action_id, reader_language=actor.language)
+    if submit(
+        key,
+        action_updates.post_update,
+        actor,
+        action_id,
+        text=state.get(widget_key(key, "text"), ""),
+        new_status=state.get(widget_key(key, "new_status")),
+        new_progress=state.get(widget_key(key, "new_progress")),
+        version=current.version,
+        reader_language=actor.language,
+    ):
+        clear_form(key)
 
 
 def _milestones(actor: Actor, d: ActionDetail) -> None:
@@ -370,7 +418,10 @@ def _indicators(actor: Actor, d: ActionDetail) -> None:
 
 def _sub_actions(actor: Actor, d: ActionDetail) -> None:
     _ = translator(actor.language)
-    if d.sub_actions:
+    rows = (
+        read(detail_queries.sub_actions, actor, d.action.id, reader_language=actor.language) or []
+    )
+    if rows:
         st.dataframe(
             [
                 {
@@ -381,7 +432,7 @@ def _sub_actions(actor: Actor, d: ActionDetail) -> None:
                     _("Due"): format_date(r.due_date, actor.language),
                     _("Owner"): r.owner,
                 }
-                for r in d.sub_actions
+                for r in rows
             ],
             hide_index=True,
             width="stretch",
@@ -389,7 +440,7 @@ def _sub_actions(actor: Actor, d: ActionDetail) -> None:
                 **open_columns(
                     "actions",
                     (),
-                    [r.id for r in d.sub_actions],
+                    [r.id for r in rows],
                     {_("Action"): "secondary", _("Title"): "tertiary"},
                 ),
                 _("Progress"): st.column_config.ProgressColumn(

@@ -33,7 +33,6 @@ from cop.shell.forms import (
     errors_banner,
     field_error,
     forget,
-    form_errors,
     prefill,
     read,
     submit,
@@ -41,16 +40,18 @@ from cop.shell.forms import (
 )
 from cop.shell.history import history_table
 from cop.shell.in_place import back_to_list
-from cop.shell.lazy import lazy_expander
+from cop.shell.lazy import lazy_expander, lazy_popover
+from cop.shell.lazy_tabs import lazy_tabs
 from cop.shell.markdown_editor import markdown_editor
 from cop.shell.markdown_editor.mentions import mention_editor
 from cop.shell.text import markdown, plain
 from cop.workshops import agenda, attachments, attendance, outcomes
 from cop.workshops import service as workshops
 from cop.workshops.labels import FORMAT_LABELS, KIND_LABELS, STATUS_LABELS
-from cop.workshops.queries import WorkshopDetail, workshop_detail
+from cop.workshops.queries import WorkshopDetail, workshop_detail, workshop_history
 from cop.workshops.ui.views import FORM_FIELDS, workshop_form
 
+TAB_KEY = "workshop-tab"  # with the workshop's id: each workshop opens on its Agenda tab
 ROLE_LABELS = {"host": N_("Host"), "speaker": N_("Speaker"), "participant": N_("Participant")}
 OUTCOME_LABELS = {"insight": N_("Insight"), "decision": N_("Decision"), "action": N_("Action")}
 
@@ -85,16 +86,19 @@ def workshop_page(actor: Actor, workshop_id: str) -> None:
         when += " · " + _("your time: {t}").format(
             t=local_time(w.starts_at, actor.time_zone, language=actor.language)
         )
-    st.markdown(f"**{_('When')}:** {when}")
     facts = [
         (_("Place"), w.place),
         (_("Meeting link"), w.meeting_link),
         (_("Host"), d.host.name if d.host else ""),
         (_("Facilitators"), ", ".join(f.name for f in d.facilitators)),
     ]
-    for label, value in facts:
-        if value:
-            st.text(f"{label}: {value}")
+    # One element, a paragraph each (each was an element of its own); user text escaped.
+    st.markdown(
+        "\n\n".join(
+            [f"**{_('When')}:** {when}"]
+            + [plain(f"{label}: {value}") for label, value in facts if value]
+        )
+    )
     if w.objectives.strip():
         st.markdown(f"**{_('Objectives')}**")
         markdown(w.objectives)
@@ -105,17 +109,27 @@ def workshop_page(actor: Actor, workshop_id: str) -> None:
             icon=":material/lock:",
         )
     _lifecycle(actor, d)
-    tabs = st.tabs([_("Agenda"), _("Attendance"), _("Outcomes"), _("Attachments"), _("History")])
-    with tabs[0]:
-        _agenda(actor, d)
-    with tabs[1]:
-        _attendance(actor, d)
-    with tabs[2]:
-        _outcomes(actor, d)
-    with tabs[3]:
-        _attachments(actor, d)
-    with tabs[4]:
-        history_table(actor, d.history)
+    # Only the open tab is drawn (a tab with a form the actor may fill stays drawn once opened,
+    # so typing not yet sent survives a glance at another tab): opening a workshop drew all five.
+    forms = [may.edit, may.attend, may.edit or may.create_action, may.attach, False]
+    agenda_tab, attendance_tab, outcomes_tab, attachments_tab, past = lazy_tabs(
+        [_("Agenda"), _("Attendance"), _("Outcomes"), _("Attachments"), _("History")],
+        f"{TAB_KEY}-{w.id}",
+        stay=[index for index, form in enumerate(forms) if form],
+    )
+    for tab, draw in (
+        (agenda_tab, _agenda),
+        (attendance_tab, _attendance),
+        (outcomes_tab, _outcomes),
+        (attachments_tab, _attachments),
+    ):
+        if tab is not None:
+            with tab:
+                draw(actor, d)
+    if past is not None:
+        with past:
+            entries = read(workshop_history, actor, w.id, reader_language=actor.language)
+            history_table(actor, entries or [])
     if may.edit:
         # Drawn only while open: the whole form and its member list were most of this page's run.
         # A form's typed values reach the server only on Save, so closing it loses nothing more.
@@ -129,8 +143,14 @@ def workshop_page(actor: Actor, workshop_id: str) -> None:
         if edit is not None:
             with edit:
                 workshop_form(actor, d.community, f"workshop-{w.id}", w)
-    if may.delete:
-        with st.popover(_("Delete"), icon=":material/delete:"):
+    # The question and its button are drawn only while the popover is open.
+    ask = (
+        lazy_popover(_("Delete"), f"ws-delete-{w.id}-open", icon=":material/delete:")
+        if may.delete
+        else None
+    )
+    if ask is not None:
+        with ask:
             st.caption(
                 _("The workshop disappears from every list; an administrator can restore it.")
             )
@@ -171,13 +191,20 @@ def _lifecycle(actor: Actor, d: WorkshopDetail) -> None:
     ):
         if submit(key, workshops.mark_held, actor, w.id, w.version, reader_language=actor.language):
             st.rerun()
-    if w.status == "held" and may.close:
+    # Drawn from its first opening on (its two Markdown editors were most of a held
+    # workshop's run); what is typed lives in the browser until "Close" sends it.
+    closing = (
+        lazy_expander(
+            _("Close the workshop"), f"ws_close_open-{w.id}", icon=":material/lock:", stay=True
+        )
+        if w.status == "held" and may.close
+        else None
+    )
+    if closing is not None:
         version = prefill(
             key, w.version, {"minutes": w.minutes, "closing_report": w.closing_report}
         )
-        with st.expander(
-            _("Close the workshop"), icon=":material/lock:", expanded=bool(form_errors(key))
-        ):
+        with closing:
             errors_banner(key, actor.language)
             with st.form(key):
                 mention_editor(actor, _("Minutes (Markdown)"), w.community_id, key=f"{key}-minutes")
@@ -204,8 +231,13 @@ def _lifecycle(actor: Actor, d: WorkshopDetail) -> None:
                     if done is not None:
                         forget(key, ["minutes", "closing_report"])
                         st.rerun()
-    if w.status != "planned" and (w.minutes or w.closing_report):
-        with st.expander(_("Minutes and closing report")):
+    report = (
+        lazy_expander(_("Minutes and closing report"), f"ws_minutes_open-{w.id}")
+        if w.status != "planned" and (w.minutes or w.closing_report)
+        else None
+    )
+    if report is not None:
+        with report:
             markdown(w.minutes)
             markdown(w.closing_report)
     if may.reopen and st.button(_("Reopen"), icon=":material/lock_open:"):
@@ -220,19 +252,19 @@ def _agenda(actor: Actor, d: WorkshopDetail) -> None:
     items, editable = d.agenda, d.may.edit
     if not items:
         st.caption(_("No agenda yet."))
+    if not editable:
+        # One list for all the items (a row of elements each was four of them).
+        if items:
+            st.markdown("\n".join(f"- {plain(_agenda_line(actor, item))}" for item in items))
+        return
     last = len(items) - 1
     for index, item in enumerate(items):
-        left, tools = st.columns(2, vertical_alignment="center")
-        # One row of buttons as wide as their labels: fixed columns cut "Move down" to "Move d…".
-        up = down = right = tools.container(horizontal=True, horizontal_alignment="right")
-        minutes = _("{n} min").format(n=item.duration_minutes) if item.duration_minutes else ""
-        text = " · ".join(x for x in (item.title, minutes, item.presenter) if x)
-        left.text(text)
-        if not editable:
-            continue
-        for slot, direction, label, tip, icon, disabled in (
+        # The item, then its buttons as wide as their labels, in one row ("Move down" was cut
+        # to "Move d…" in fixed columns); on a narrow screen the buttons go below.
+        row = st.container(horizontal=True, vertical_alignment="center")
+        row.text(_agenda_line(actor, item), width="stretch")
+        for direction, label, tip, icon, disabled in (
             (
-                up,
                 "up",
                 _("Move up"),
                 _("Move this item one place earlier"),
@@ -240,7 +272,6 @@ def _agenda(actor: Actor, d: WorkshopDetail) -> None:
                 index == 0,
             ),
             (
-                down,
                 "down",
                 _("Move down"),
                 _("Move this item one place later"),
@@ -248,7 +279,7 @@ def _agenda(actor: Actor, d: WorkshopDetail) -> None:
                 index == last,
             ),
         ):
-            if slot.button(
+            if row.button(
                 label,
                 key=f"agenda-{direction}-{item.id}",
                 help=tip,
@@ -272,7 +303,7 @@ def _agenda(actor: Actor, d: WorkshopDetail) -> None:
             ),
             confirm_label=_("Yes, remove it"),
             language=actor.language,
-            slot=right,
+            slot=row,
         ):
             if submit(
                 "agenda",
@@ -284,8 +315,6 @@ def _agenda(actor: Actor, d: WorkshopDetail) -> None:
             ):
                 st.rerun()
     errors_banner("agenda", actor.language)
-    if not editable:
-        return
     key = f"agenda-new-{d.workshop.id}"
     errors_banner(key, actor.language)
     # Not cleared on submit: a refused item keeps what was typed; a saved one empties the form.
@@ -322,13 +351,19 @@ def _agenda(actor: Actor, d: WorkshopDetail) -> None:
                 st.rerun()
 
 
+def _agenda_line(actor: Actor, item: Any) -> str:
+    _ = translator(actor.language)
+    minutes = _("{n} min").format(n=item.duration_minutes) if item.duration_minutes else ""
+    return " · ".join(x for x in (item.title, minutes, item.presenter) if x)
+
+
 def _attendance(actor: Actor, d: WorkshopDetail) -> None:
     _ = translator(actor.language)
     w, summary, may = d.workshop, d.summary, d.may
-    cols = st.columns(3)
-    cols[0].metric(_("Registered"), format_number(summary.registered, actor.language))
-    cols[1].metric(_("Attended"), format_number(summary.attended, actor.language))
-    cols[2].metric(_("Guests"), format_number(summary.guests, actor.language))
+    counts = st.container(horizontal=True)
+    counts.metric(_("Registered"), format_number(summary.registered, actor.language))
+    counts.metric(_("Attended"), format_number(summary.attended, actor.language))
+    counts.metric(_("Guests"), format_number(summary.guests, actor.language))
     if summary.by_organisation:
         st.dataframe(
             [
@@ -343,42 +378,61 @@ def _attendance(actor: Actor, d: WorkshopDetail) -> None:
             hide_index=True,
             width="stretch",
         )
-    for row in d.attendance:
-        left, middle, right = st.columns([5, 1, 1])
+    if not may.attend:
+        # Who came, as one table (a row of elements each was four of them).
+        if d.attendance:
+            st.dataframe(
+                [
+                    {
+                        _("Name"): row.name,
+                        _("Organisation"): row.organisation,
+                        _("Role"): _(ROLE_LABELS[row.role])
+                        + (" · " + _("guest") if row.guest else ""),
+                        _("Attended"): "✓" if row.attended else "",
+                    }
+                    for row in d.attendance
+                ],
+                hide_index=True,
+                width="stretch",
+            )
+    for row in d.attendance if may.attend else []:
+        line = st.container(horizontal=True, vertical_alignment="center")
         guest = " · " + _("guest") if row.guest else ""
         came = "✓ " if row.attended else ""
-        left.text(f"{came}{row.name} · {row.organisation} · {_(ROLE_LABELS[row.role])}{guest}")
-        if may.attend:
-            label = _("Did not come") if row.attended else _("Attended")
-            if middle.button(label, key=f"attend-{row.id}"):
-                if submit(
-                    "attendance",
-                    attendance.update_attendance,
-                    actor,
-                    row.id,
-                    row.version,
-                    role=row.role,
-                    attended=not row.attended,
-                    reader_language=actor.language,
-                ):
-                    st.rerun()
-            if confirmed(
-                f"attend-remove-{row.id}",
-                _("Remove"),
-                _("Remove {name} from this workshop's attendance?").format(name=plain(row.name)),
-                confirm_label=_("Yes, remove it"),
-                language=actor.language,
-                slot=right,
+        line.text(
+            f"{came}{row.name} · {row.organisation} · {_(ROLE_LABELS[row.role])}{guest}",
+            width="stretch",
+        )
+        label = _("Did not come") if row.attended else _("Attended")
+        if line.button(label, key=f"attend-{row.id}"):
+            if submit(
+                "attendance",
+                attendance.update_attendance,
+                actor,
+                row.id,
+                row.version,
+                role=row.role,
+                attended=not row.attended,
+                reader_language=actor.language,
             ):
-                if submit(
-                    "attendance",
-                    _done,
-                    attendance.remove_attendance,
-                    actor,
-                    row.id,
-                    reader_language=actor.language,
-                ):
-                    st.rerun()
+                st.rerun()
+        if confirmed(
+            f"attend-remove-{row.id}",
+            _("Remove"),
+            _("Remove {name} from this workshop's attendance?").format(name=plain(row.name)),
+            confirm_label=_("Yes, remove it"),
+            language=actor.language,
+            slot=line,
+        ):
+            if submit(
+                "attendance",
+                _done,
+                attendance.remove_attendance,
+                actor,
+                row.id,
+                reader_language=actor.language,
+            ):
+                st.rerun()
     if may.export_attendance and d.attendance:
         download_link(
             actor, _("Download attendance (CSV)"), "attendance.csv", {"workshop_id": w.id}
@@ -455,6 +509,7 @@ def _outcomes(actor: Actor, d: WorkshopDetail) -> None:
     entries = read(outcomes_with_actions, w.id, reader_language=actor.language) or []
     if not entries:
         st.caption(_("No outcomes yet."))
+    members: dict[int | None, str] = {}  # read once, for the first "Create action" opened
     for entry in entries:
         outcome = entry.outcome
         with st.container(border=True):
@@ -467,7 +522,7 @@ def _outcomes(actor: Actor, d: WorkshopDetail) -> None:
                     entry.action_id,
                 )
             elif outcome.kind == "action" and may.create_action:
-                _create_action(actor, d, outcome)
+                _create_action(actor, d, outcome, members)
             if may.edit and confirmed(
                 f"outcome-remove-{outcome.id}",
                 _("Remove"),
@@ -511,16 +566,25 @@ def _outcomes(actor: Actor, d: WorkshopDetail) -> None:
                 st.rerun()
 
 
-def _create_action(actor: Actor, d: WorkshopDetail, outcome: Any) -> None:
+def _create_action(
+    actor: Actor, d: WorkshopDetail, outcome: Any, members: dict[int | None, str]
+) -> None:
+    """The "Create action" popover of an action outcome; its form is drawn from its first
+    opening on (typing not yet sent survives closing it), ``members`` read for the first."""
     _ = translator(actor.language)
-    members = {
-        m.person_id: m.name
-        for m in read(
-            communities.members, actor, d.workshop.community_id, reader_language=actor.language
-        )
-    }
     key = f"action-from-{outcome.id}"
-    with st.popover(_("Create action"), icon=":material/add_task:"):
+    form = lazy_popover(_("Create action"), f"{key}-open", icon=":material/add_task:", stay=True)
+    if form is None:
+        return
+    if not members:
+        members.update(
+            (m.person_id, m.name)
+            for m in read(
+                communities.members, actor, d.workshop.community_id, reader_language=actor.language
+            )
+            or []
+        )
+    with form:
         errors_banner(key, actor.language)
         with st.form(key):
             title = st.text_input(_("Title"), value=default_action_title(outcome.text))
@@ -554,12 +618,13 @@ def _attachments(actor: Actor, d: WorkshopDetail) -> None:
     if not d.attachments:
         st.caption(_("No attachments yet."))
     for item in d.attachments:
-        left, middle, right = st.columns([5, 1, 1])
+        row = st.container(horizontal=True, vertical_alignment="center")
         people = " · " + _("shows people (consent confirmed)") if item.shows_people else ""
-        left.text(
-            f"{item.filename} · {format_number(round(item.size / 1024), actor.language)} KB · {item.caption}{people}"
+        row.text(
+            f"{item.filename} · {format_number(round(item.size / 1024), actor.language)} KB · {item.caption}{people}",
+            width="stretch",
         )
-        with middle:
+        with row:
             download_link(
                 actor,
                 _("Download"),
@@ -573,7 +638,7 @@ def _attachments(actor: Actor, d: WorkshopDetail) -> None:
             _("Remove the attachment {name}?").format(name=plain(item.filename)),
             confirm_label=_("Yes, remove it"),
             language=actor.language,
-            slot=right,
+            slot=row,
         ):
             if submit(
                 "attachments",
