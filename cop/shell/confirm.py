@@ -16,6 +16,12 @@ from cop.core.i18n import translator
 _ASKING = "cop_confirm_asking"
 
 
+def asking(key: str) -> bool:
+    """Whether the button ``key`` was clicked and its question waits for an answer (a page
+    that draws the button only on demand, in a popover, draws the question regardless)."""
+    return bool(st.session_state.get(_ASKING) == key)
+
+
 def confirmed(
     key: str,
     label: str,

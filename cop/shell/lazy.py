@@ -78,11 +78,13 @@ def lazy_popover(
     kept: Iterable[str] = (),
     width: Any = "content",
     stay: bool = False,
+    wrap: bool | None = None,
 ) -> DeltaGenerator | None:
     """A popover whose content is drawn only while it is open (from its first opening on with
-    ``stay``, as ``lazy_expander``); ``kept`` widgets survive closing it."""
+    ``stay``, as ``lazy_expander``); ``kept`` widgets survive closing it. ``wrap=True`` lets a
+    long label take a second line where a narrow column would cut it short ("Verschieben …")."""
     return _open(
-        lambda: st.popover(label, key=key, icon=icon, on_change="rerun", width=width),
+        lambda: st.popover(label, key=key, icon=icon, on_change="rerun", width=width, wrap=wrap),
         key,
         kept,
         stay,

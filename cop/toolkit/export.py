@@ -18,15 +18,19 @@ where the reader asks for drafts and may see them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from cop.communities.models import Community
+from cop.core import clock
 from cop.core.db import get_engine, read_session
 from cop.core.errors import NotFound, PermissionDenied, ValidationError
 from cop.core.i18n import N_, translator
@@ -47,6 +51,7 @@ from cop.toolkit.service import (
     list_chapters,
     live_sections,
     may_see_draft,
+    revision_number,
 )
 
 CONTENTS = N_("Contents")  # the table of contents' title, in the edition's language
@@ -78,14 +83,10 @@ def snapshot_session(engine: Engine | None = None) -> Iterator[Session]:
         yield session
 
 
-def _chapter_source(
-    session: Session,
-    actor: Actor,
-    chapter: Chapter,
-    community: Community,
-    revision: Any,
-    draft: bool,
-) -> list[Any]:
+def _source(
+    actor: Actor, chapter: Chapter, community: Community, revision: Any, draft: bool
+) -> int | None:
+    """Which text of the chapter is asked for (None: the draft), if the actor may have it."""
     if draft:
         if not may_see_draft(actor, community):
             raise PermissionDenied(
@@ -97,6 +98,25 @@ def _chapter_source(
                     community=community.name,
                 )
             )
+        return None
+    number = chapter.approved_number if revision is None else revision
+    if not number:
+        raise NotFound(
+            Message(N_("{chapter} has no approved revision yet."), chapter=chapter.title)
+        )
+    return revision_number(actor, chapter, community, number)
+
+
+def _chapter_source(
+    session: Session,
+    actor: Actor,
+    chapter: Chapter,
+    community: Community,
+    revision: Any,
+    draft: bool,
+) -> list[Any]:
+    number = _source(actor, chapter, community, revision, draft)
+    if number is None:
         language = get_toolkit(session, chapter.toolkit_id).language
         assert chapter.id is not None  # read from the database
         return chapter_blocks(
@@ -106,11 +126,6 @@ def _chapter_source(
             community,
             live_sections(session, chapter.id),
             language,
-        )
-    number = chapter.approved_number if revision is None else revision
-    if not number:
-        raise NotFound(
-            Message(N_("{chapter} has no approved revision yet."), chapter=chapter.title)
         )
     frozen = get_revision(session, actor, chapter, community, number)
     return Document.from_json(frozen.document).blocks
@@ -214,6 +229,56 @@ def _file(name: str, fmt: str, data: bytes) -> ExportFile:
     return ExportFile(f"{name}.{extension}", mime, data)
 
 
+# Files built lately, by the state of the database they were built from: the Toolkit page's
+# one-click download builds a chapter's file on each click (the capacity journey's dearest
+# step), and until anything is written the same chapter in the same format is the same file.
+# The key holds ``data_version`` (every write moves it on: a draft changes with the records
+# it shows, not only with the chapter's own version) and the day ("overdue" depends on it),
+# never the reader: each reader's right is checked before a kept file is handed out.
+FILES_KEPT = 8
+_files: OrderedDict[Hashable, ExportFile] = OrderedDict()
+_files_lock = threading.Lock()
+
+
+def _chapter_file_key(
+    session: Session, actor: Actor, chapter_id: Any, fmt: str, revision: Any, draft: bool
+) -> Hashable:
+    """The file's key in this session's state, once the actor's right to the file is checked."""
+    chapter, community = chapter_in_scope(session, actor, chapter_id)
+    number = _source(actor, chapter, community, revision, draft)
+    return (*_database_state(session), clock.today(), chapter.id, fmt, number)
+
+
+def _database_state(session: Session) -> tuple[Any, ...]:
+    """Which database, in which state: its address and ``data_version``. On PostgreSQL also the
+    transaction that last moved the counter on (``xmin``, never the same twice): a database
+    emptied and filled again (as the tests do with theirs) starts its counter again."""
+    engine = session.get_bind().engine
+    if engine.dialect.name == "postgresql":
+        row = session.execute(sa.text(f"SELECT value, xmin::text {_STATE_FROM}")).one()
+    else:
+        row = session.execute(sa.text(f"SELECT value {_STATE_FROM}")).one()
+    return (str(engine.url), *row)
+
+
+_STATE_FROM = "FROM data_version WHERE id = 1"
+
+
+def _kept_file(key: Hashable) -> ExportFile | None:
+    with _files_lock:
+        made = _files.get(key)
+        if made is not None:
+            _files.move_to_end(key)
+        return made
+
+
+def _keep_file(key: Hashable, made: ExportFile) -> None:
+    with _files_lock:
+        _files[key] = made
+        while len(_files) > FILES_KEPT:
+            _files.popitem(last=False)
+
+
 def export_chapter(
     actor: Actor,
     chapter_id: Any,
@@ -224,10 +289,15 @@ def export_chapter(
     engine: Engine | None = None,
     on_wait: Callable[[str], None] | None = None,
 ) -> ExportFile:
-    """One chapter as a file; waits for a free export slot first."""
+    """One chapter as a file; waits for a free export slot first, unless it was just built."""
     _check_format(fmt)
+    with snapshot_session(engine) as session:
+        kept = _kept_file(_chapter_file_key(session, actor, chapter_id, fmt, revision, draft))
+    if kept is not None:
+        return kept
     with export_slot(on_wait):
         with snapshot_session(engine) as session:
+            key = _chapter_file_key(session, actor, chapter_id, fmt, revision, draft)
             document = chapter_export_document(
                 session, actor, chapter_id, revision=revision, draft=draft
             )
@@ -235,7 +305,9 @@ def export_chapter(
             name = chapter_file_name(
                 document.title, chapter.title, fmt, revision or chapter.approved_number, draft
             )
-        return ExportFile(name, FORMATS[fmt][0], render(document, fmt))
+        made = ExportFile(name, FORMATS[fmt][0], render(document, fmt))
+    _keep_file(key, made)
+    return made
 
 
 def chapter_file_name(

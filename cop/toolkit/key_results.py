@@ -10,7 +10,10 @@ an older shared score is never passed off as the current one.
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -32,6 +35,7 @@ from cop.workshops.models import Attendance, Workshop, WorkshopKind, WorkshopSta
 HELD = (WorkshopStatus.HELD.value, WorkshopStatus.CLOSED.value)
 DONE = ActionStatus.DONE.value
 CLOSED_ACTION_STATUSES = (ActionStatus.DONE.value, ActionStatus.DROPPED.value)
+T = TypeVar("T")
 
 
 def _member_cities(community_id: int, *columns: Any) -> Any:
@@ -275,10 +279,37 @@ def _figures(session: Session, community: Community) -> KeyResults:
     return results
 
 
+# Drawn infographics by the figures they show: the draft page draws one on every run and each
+# export of a draft another, and the same figures always give the same picture (drawing the
+# SVG and its PNG was a seventh of an export's time). Keyed by every figure and the language,
+# so a reader only ever gets the picture of the figures they were allowed to read.
+DRAWN_KEPT = 32
+_drawn: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
+_drawn_lock = threading.Lock()
+
+
+def _drawn_once(kind: str, results: KeyResults, language: str, draw: Callable[[], T]) -> T:
+    key = (kind, repr(results), language)
+    with _drawn_lock:
+        if key in _drawn:
+            _drawn.move_to_end(key)
+            return cast(T, _drawn[key])
+    made = draw()
+    with _drawn_lock:
+        _drawn[key] = made
+        while len(_drawn) > DRAWN_KEPT:
+            _drawn.popitem(last=False)
+    return made
+
+
 def infographic(results: KeyResults, language: str) -> tuple[bytes, bytes, str]:
     """The infographic as PNG and SVG, with its text alternative, over the map page's outline."""
-    png, svg = charts.infographic(results, language, outline())
-    return png, svg, charts.text_alternative(results, language)
+
+    def draw() -> tuple[bytes, bytes, str]:
+        png, svg = charts.infographic(results, language, outline())
+        return png, svg, charts.text_alternative(results, language)
+
+    return _drawn_once("files", results, language, draw)
 
 
 def cluster_of(community: Community) -> tuple[str, str]:
@@ -288,7 +319,12 @@ def cluster_of(community: Community) -> tuple[str, str]:
 
 def infographic_for_screen(results: KeyResults, language: str) -> tuple[str, str]:
     """The SVG (no PNG: the page shows the SVG itself) and its text alternative."""
-    return (
-        charts.infographic_svg(results, language, outline()),
-        charts.text_alternative(results, language),
+    return _drawn_once(
+        "screen",
+        results,
+        language,
+        lambda: (
+            charts.infographic_svg(results, language, outline()),
+            charts.text_alternative(results, language),
+        ),
     )

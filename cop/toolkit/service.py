@@ -568,10 +568,8 @@ def latest_revision(session: Session, chapter: Chapter) -> Revision | None:
     ).first()
 
 
-def get_revision(
-    session: Session, actor: Actor, chapter: Chapter, community: Community, number: Any
-) -> Revision:
-    """One revision: the latest for every reader, earlier ones for the community's people."""
+def revision_number(actor: Actor, chapter: Chapter, community: Community, number: Any) -> int:
+    """The revision ``number`` if the actor may read it (whether it exists is not asked here)."""
     try:
         number = int(number)
     except (TypeError, ValueError):
@@ -584,6 +582,14 @@ def get_revision(
                 N_("Earlier revisions are for the people of {community}."), community=community.name
             )
         )
+    return number
+
+
+def get_revision(
+    session: Session, actor: Actor, chapter: Chapter, community: Community, number: Any
+) -> Revision:
+    """One revision: the latest for every reader, earlier ones for the community's people."""
+    number = revision_number(actor, chapter, community, number)
     revision = session.exec(
         select(Revision).where(Revision.chapter_id == chapter.id, Revision.number == number)
     ).first()
@@ -626,14 +632,15 @@ def list_revisions(session: Session, actor: Actor, chapter_id: Any) -> list[Revi
 
 @dataclass
 class ChapterDetail:
-    """What the chapter page draws: the live draft for those who see it, else the published revision."""
+    """What the chapter page draws: the live draft for those who see it, else the published
+    revision (``published_text``, read only where it is drawn: a frozen revision holds its
+    pictures, the best part of a megabyte, and this is read on every run of the page)."""
 
     toolkit: Toolkit
     chapter: Chapter
     community: Community
     sees_draft: bool
     sections: list[Section]
-    published: Revision | None
 
 
 def chapter_history(session: Session, actor: Actor, chapter_id: Any) -> list[Entry]:
@@ -668,5 +675,10 @@ def chapter_detail(session: Session, actor: Actor, chapter_id: Any) -> ChapterDe
         community=community,
         sees_draft=sees_draft,
         sections=live_sections(session, chapter.id) if sees_draft else [],
-        published=latest_revision(session, chapter),
     )
+
+
+def published_text(session: Session, actor: Actor, chapter_id: Any) -> Revision | None:
+    """The latest approved revision of a chapter the actor may read, or None before the first."""
+    chapter, _community = chapter_in_scope(session, actor, chapter_id)
+    return latest_revision(session, chapter)

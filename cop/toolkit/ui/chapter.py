@@ -3,9 +3,9 @@
 Members and facilitators read the live draft as one page and edit it section by
 section in place (cop.toolkit.ui.sections), submit and approve it. Everyone else
 reads the latest approved revision. Two versions are compared as rendered text
-with insertions and deletions marked (cop.toolkit.diff). Blocks are drawn with
-Streamlit's own elements (user text as sanitised Markdown, escaped headings or
-table cells).
+with insertions and deletions marked (cop.toolkit.diff). A text's blocks are drawn as
+few elements as they allow (cop.toolkit.ui.reading: user text as sanitised Markdown,
+escaped headings and table cells, joined into one Markdown block).
 """
 
 from __future__ import annotations
@@ -31,15 +31,18 @@ from cop.toolkit.diff import ADDED, CHANGED, REMOVED, UNCHANGED
 from cop.toolkit.models import ChapterStatus
 from cop.toolkit.service import STATUS_LABELS, ChapterDetail
 from cop.toolkit.ui.editions import FORMAT_LABELS
-from cop.toolkit.ui.sections import draft_page, draw_blocks
+from cop.toolkit.ui.reading import draw_blocks
+from cop.toolkit.ui.sections import draft_page
 
 TAB_KEY = "toolkit_chapter_view"
 
 
 def chapter_page(actor: Actor, chapter_id: int) -> None:
     _ = translator(actor.language)
+    # Kept until anything is written (cop.shell.cache): switching tabs and opening panels
+    # run the page again with nothing changed.
     detail: ChapterDetail = read(
-        toolkit.chapter_detail, actor, chapter_id, reader_language=actor.language
+        toolkit.chapter_detail, actor, chapter_id, reader_language=actor.language, cached=True
     )
     chapter = detail.chapter
     language = detail.toolkit.language  # the chapter's words are in its edition's language
@@ -66,13 +69,8 @@ def chapter_page(actor: Actor, chapter_id: int) -> None:
             if detail.sees_draft:
                 _workflow(actor, detail)
                 draft_page(actor, detail)
-            elif detail.published is None:
-                st.info(_("This chapter has no approved revision yet."))
             else:
-                with in_language(language, actor.language, f"chapter-{chapter.id}-text"):
-                    draw_blocks(
-                        Document.from_json(detail.published.document).blocks[1:], actor.language
-                    )
+                _approved_text(actor, detail)
     if review.open:
         with review:
             _revisions(actor, detail)
@@ -85,6 +83,22 @@ def chapter_page(actor: Actor, chapter_id: int) -> None:
                 toolkit.chapter_history, actor, chapter.id, reader_language=actor.language
             )
             history_table(actor, entries or [])
+
+
+def _approved_text(actor: Actor, detail: ChapterDetail) -> None:
+    _ = translator(actor.language)
+    chapter = detail.chapter
+    published = (
+        read(toolkit.published_text, actor, chapter.id, reader_language=actor.language)
+        if chapter.approved_number
+        else None
+    )
+    if published is None:
+        st.info(_("This chapter has no approved revision yet."))
+        return
+    language = detail.toolkit.language
+    with in_language(language, actor.language, f"chapter-{chapter.id}-text"):
+        draw_blocks(Document.from_json(published.document).blocks[1:], actor.language)
 
 
 def _workflow(actor: Actor, detail: ChapterDetail) -> None:

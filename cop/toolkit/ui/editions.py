@@ -18,8 +18,9 @@ from cop.core.errors import CopError
 from cop.core.i18n import LANGUAGES, translator
 from cop.core.permissions import Actor
 from cop.shell.forms import draw_conflict, error_text, errors_banner, field_error, read, submit
+from cop.shell.lazy import lazy_expander
 from cop.shell.page_language import in_language
-from cop.shell.text import heading, markdown, plain
+from cop.shell.text import MarkdownBlock, heading, markdown, plain
 from cop.toolkit import export as toolkit_export
 from cop.toolkit import service as toolkit
 from cop.toolkit.models import Toolkit
@@ -34,10 +35,20 @@ FORMAT_LABELS = {"md": "Markdown", "html": "HTML", "docx": "Word (DOCX)", "pdf":
 def edition_picker(actor: Actor) -> Toolkit | None:
     """The edition to show; admins may create the first one here."""
     _ = translator(actor.language)
-    editions = read(toolkit.list_toolkits, reader_language=actor.language)
+    editions = read(toolkit.list_toolkits, reader_language=actor.language, cached=True)
     if actor.is_admin:
-        with st.expander(_("Create an edition"), icon=":material/add:", expanded=not editions):
-            edition_form(actor, None)
+        # Drawn from the first opening on (its form keeps what was typed); open at once when
+        # there is no edition yet, as there is nothing else to do then.
+        panel = (
+            lazy_expander(
+                _("Create an edition"), "toolkit-create-edition", icon=":material/add:", stay=True
+            )
+            if editions
+            else st.expander(_("Create an edition"), icon=":material/add:", expanded=True)
+        )
+        if panel is not None:
+            with panel:
+                edition_form(actor, None)
     if not editions:
         st.info(_("There is no toolkit edition yet. An administrator creates one."))
         return None
@@ -143,22 +154,27 @@ def edition_overview(actor: Actor, edition: Toolkit) -> list[toolkit.ChapterRow]
         with st.expander(_("Introduction")):
             with in_language(edition.language, actor.language, f"edition-{edition.id}-intro"):
                 markdown(edition.introduction)
-    chapters = read(toolkit.list_chapters, actor, edition.id, reader_language=actor.language)
+    chapters = read(
+        toolkit.list_chapters, actor, edition.id, reader_language=actor.language, cached=True
+    )
     if chapters:
-        st.dataframe(
+        # A table of plain cells in one Markdown element: a dataframe cost this page a tenth
+        # of its run for a handful of rows (issue 24).
+        listed = MarkdownBlock()
+        listed.table(
+            [_("Chapter"), _("Community"), _("Status"), _("Approved revision"), _("Sections")],
             [
-                {
-                    _("Chapter"): c.title,
-                    _("Community"): c.community,
-                    _("Status"): _(STATUS_LABELS.get(c.status, c.status)),
-                    _("Approved revision"): str(c.approved_number or ""),
-                    _("Sections"): str(c.sections) if c.sees_draft else "",
-                }
+                [
+                    c.title,
+                    c.community,
+                    _(STATUS_LABELS.get(c.status, c.status)),
+                    str(c.approved_number or ""),
+                    str(c.sections) if c.sees_draft else "",
+                ]
                 for c in chapters
             ],
-            hide_index=True,
-            width="stretch",
         )
+        listed.draw()
     else:
         st.info(_("This edition has no chapters you can read yet."))
     if actor.is_admin:
@@ -169,7 +185,15 @@ def edition_overview(actor: Actor, edition: Toolkit) -> list[toolkit.ChapterRow]
 
 def _admin_tools(actor: Actor, edition: Toolkit, chapters: list[toolkit.ChapterRow]) -> None:
     _ = translator(actor.language)
-    with st.expander(_("Edit the edition, add and order chapters"), icon=":material/edit:"):
+    panel = lazy_expander(
+        _("Edit the edition, add and order chapters"),
+        f"toolkit-edit-edition-{edition.id}",
+        icon=":material/edit:",
+        stay=True,  # its form keeps what was typed
+    )
+    if panel is None:
+        return
+    with panel:
         edition_form(actor, edition)
         with read_session() as session:
             everyone = communities.visible_communities(session, actor)
@@ -221,7 +245,15 @@ def _admin_tools(actor: Actor, edition: Toolkit, chapters: list[toolkit.ChapterR
 def _whole_export(actor: Actor, edition: Toolkit, chapters: list[toolkit.ChapterRow]) -> None:
     """The whole edition as one file, with progress while it is built."""
     _ = translator(actor.language)
-    with st.expander(_("Export the whole toolkit"), icon=":material/download:"):
+    panel = lazy_expander(
+        _("Export the whole toolkit"),
+        "toolkit-whole-open",
+        icon=":material/download:",
+        kept=["toolkit-whole-format", "toolkit-whole-drafts"],
+    )
+    if panel is None:
+        return
+    with panel:
         left, right = st.columns(2)
         fmt = left.selectbox(
             _("Format"),

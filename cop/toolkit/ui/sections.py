@@ -1,16 +1,16 @@
 """The chapter draft as one page: every section rendered in order, each editable in place.
 
 Reading is the default: the sections' headings, their rendered text and what the
-records contribute, top to bottom, with each section's comments beside it (on a
-phone they follow it). "Edit" turns that one section into its form; Save and
-Cancel turn it back. Which section is open is kept in the session, so the other
-sections stay as they read. User text is drawn through the safe renderer only.
+records contribute, top to bottom, each section one block of text (cop.toolkit.ui.reading),
+with its tools and comments beside it (on a phone they follow it). "Edit" turns that one
+section into its form; Save and Cancel turn it back. Which section is open is kept in the
+session, so the other sections stay as they read. Moving and removing a section sit in a
+small popover drawn only once opened. User text is drawn through the safe renderer only.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date
+from contextlib import nullcontext
 from typing import Any
 
 import streamlit as st
@@ -18,13 +18,10 @@ import streamlit as st
 from cop.core.db import read_session
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor, is_allowed
-from cop.export.document import Block, Figure, Heading, Paragraph, PracticeBox, Table
-from cop.export.markdown import escape
 from cop.practices import service as practices
 from cop.practices import standards
 from cop.practices.review import STATUS_LABELS as PRACTICE_STATUSES
-from cop.shell.confirm import confirmed
-from cop.shell.formatting import format_date, local_time
+from cop.shell.confirm import asking, confirmed
 from cop.shell.forms import (
     clear_form,
     draw_conflict,
@@ -36,14 +33,14 @@ from cop.shell.forms import (
 )
 from cop.shell.lazy import lazy_popover
 from cop.shell.markdown_editor import markdown_editor
-from cop.shell.markdown_editor.mentions import mention_editor
-from cop.shell.page_language import in_language
-from cop.shell.text import heading, markdown, plain
+from cop.shell.text import MarkdownBlock, plain
 from cop.toolkit import sections as toolkit_sections
 from cop.toolkit.blocks import KIND_LABELS
 from cop.toolkit.key_results import infographic_for_screen
 from cop.toolkit.models import Section, SectionKind
 from cop.toolkit.service import ChapterDetail
+from cop.toolkit.ui.comments import section_comments
+from cop.toolkit.ui.reading import add_blocks
 
 FLAGS = {
     SectionKind.KEY_RESULTS: ("chart", N_("Show the infographic"), True),
@@ -62,53 +59,17 @@ def editing_key(chapter_id: int) -> str:
     return f"toolkit-editing-{chapter_id}"
 
 
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _cell(value: str, language: str) -> str:
-    """A table cell as the reader reads it: the document keeps days as ISO dates (every export
-    formats them for its edition), the screen writes them as the reader's language does."""
-    if _ISO_DAY.match(value):
-        try:
-            return format_date(date.fromisoformat(value), language)
-        except ValueError:
-            return value
-    return value
-
-
-def draw_blocks(blocks: list[Block], language: str) -> None:
-    """A document's blocks with Streamlit's elements (the table of contents is left out)."""
-    for block in blocks:
-        if isinstance(block, Heading):
-            heading(block.text, min(block.level + 2, 6))
-        elif isinstance(block, Paragraph):
-            markdown(block.markdown)
-        elif isinstance(block, PracticeBox):
-            with st.container(border=True):
-                heading(block.title, 5)
-                markdown("\n".join(f"- **{escape(k)}:** {escape(v)}" for k, v in block.facts))
-                for label, text in block.fields:
-                    markdown(f"**{escape(label)}**\n\n{text}")
-        elif isinstance(block, Table):
-            st.dataframe(
-                [
-                    dict(zip(block.columns, (_cell(c, language) for c in row), strict=False))
-                    for row in block.rows
-                ],
-                hide_index=True,
-                width="stretch",
-                height="content",  # read top to bottom: no table scrolls inside the page
-            )
-        elif isinstance(block, Figure):
-            st.image(block.png, caption=plain(block.caption), alt=block.alt)
-
-
 def draft_page(actor: Actor, detail: ChapterDetail) -> None:
     """Every section of the draft, top to bottom, without a click."""
     chapter = detail.chapter
     can_edit = is_allowed(actor, "chapter.edit", detail.community)
+    # Both kept until anything is written (cop.shell.cache), as the chapter's detail is.
     comments = read(
-        toolkit_sections.chapter_comments, actor, chapter.id, reader_language=actor.language
+        toolkit_sections.chapter_comments,
+        actor,
+        chapter.id,
+        reader_language=actor.language,
+        cached=True,
     )
     records = read(
         toolkit_sections.draft_records,
@@ -153,9 +114,38 @@ def _section(
         if editing:
             section_edit_form(actor, detail, section, key)
         else:
-            _section_reading(actor, detail, section, index, records, can_edit=can_edit)
+            _section_reading(actor, detail, section, index, records)
     with beside:
-        _comments(actor, detail, section, comments)
+        if can_edit and not editing:
+            _section_tools(actor, detail, section, index)
+        section_comments(actor, detail, section, comments)
+
+
+def section_block(
+    actor: Actor,
+    detail: ChapterDetail,
+    section: Section,
+    index: int,
+    records: toolkit_sections.DraftRecords,
+) -> MarkdownBlock:
+    """The section as readers will see it: heading, what its records are, text, boxes, tables."""
+    _ = translator(actor.language)
+    # The chapter's words are in its edition's language, marked where it is not the reader's.
+    words = detail.toolkit.language if detail.toolkit.language != actor.language else None
+    block = MarkdownBlock()
+    with block.language(words):
+        block.heading(f"{index}. {section.title}", 4)
+    kind = KIND_LABELS.get(section.kind, section.kind)
+    if section.kind != SectionKind.FREE_TEXT and section.title not in (kind, _(kind)):
+        block.caption(_(kind))  # what the records add, unless the title says it already
+    blocks = records.blocks.get(section.id, [])  # type: ignore[arg-type]
+    if not section.body.strip() and not blocks:
+        block.caption(_("This section has no text yet."))
+    with block.language(words):
+        if section.body.strip():
+            block.markdown(section.body)
+        add_blocks(block, blocks, actor.language)
+    return block
 
 
 def _section_reading(
@@ -164,26 +154,10 @@ def _section_reading(
     section: Section,
     index: int,
     records: toolkit_sections.DraftRecords,
-    *,
-    can_edit: bool,
 ) -> None:
-    """The section as readers will see it, with its Edit, move and remove controls."""
+    """One block of text, and for key results the infographic with its text alternative."""
     _ = translator(actor.language)
-    language = detail.toolkit.language
-    with in_language(language, actor.language, f"section-{section.id}-title"):
-        heading(f"{index}. {section.title}", 4)
-    kind = KIND_LABELS.get(section.kind, section.kind)
-    if section.kind != SectionKind.FREE_TEXT and section.title not in (kind, _(kind)):
-        st.caption(_(kind))  # what the records add, unless the title says it already
-    if can_edit:
-        _section_tools(actor, detail, section, index)
-    blocks = records.blocks.get(section.id, [])  # type: ignore[arg-type]
-    if not section.body.strip() and not blocks:
-        st.caption(_("This section has no text yet."))
-    with in_language(language, actor.language, f"section-{section.id}"):
-        if section.body.strip():
-            markdown(section.body)
-        draw_blocks(blocks, actor.language)
+    section_block(actor, detail, section, index, records).draw()
     if (
         section.kind == SectionKind.KEY_RESULTS
         and records.key_results is not None
@@ -196,17 +170,50 @@ def _section_reading(
 
 
 def _section_tools(actor: Actor, detail: ChapterDetail, section: Section, index: int) -> None:
+    """Edit, then "Move or remove": the moves and the removal drawn only once it is opened."""
     _ = translator(actor.language)
     key = f"section-{section.id}"
-    count = len(detail.sections)
-    row = st.container(horizontal=True, gap="small")
-    row.button(
+    st.button(
         _("Edit"),
         key=f"edit-section-{section.id}",
         icon=":material/edit:",
         on_click=_open_editor,
         args=(detail.chapter.id, section.id),
     )
+    panel = lazy_popover(
+        _("Move or remove"), f"{key}-tools", icon=":material/swap_vert:", wrap=True
+    )
+    question = asking(f"{key}-remove")
+    if panel is None and not question:
+        return
+    # The question stays in the popover while it is open, else it stands beside the section.
+    with panel if panel is not None else nullcontext():
+        if panel is not None:
+            _moves(actor, detail, section, index)
+        if confirmed(
+            f"{key}-remove",
+            _("Remove"),
+            _(
+                "Remove the section “{title}” from the draft, with its comments? If an approved "
+                "revision holds it, restoring that revision brings it back."
+            ).format(title=plain(section.title)),
+            confirm_label=_("Remove the section"),
+            language=actor.language,
+        ):
+            if submit(
+                key,
+                toolkit_sections.remove_section,
+                actor,
+                section.id,
+                section.version,
+                reader_language=actor.language,
+            ):
+                st.rerun()
+
+
+def _moves(actor: Actor, detail: ChapterDetail, section: Section, index: int) -> None:
+    _ = translator(actor.language)
+    key = f"section-{section.id}"
     for direction, icon, disabled, label, hint in (
         (
             "up",
@@ -218,13 +225,13 @@ def _section_tools(actor: Actor, detail: ChapterDetail, section: Section, index:
         (
             "down",
             ":material/arrow_downward:",
-            index == count,
+            index == len(detail.sections),
             _("Move down"),
             _("Move this section one place later"),
         ),
     ):
         # Named, not only an arrow: a phone has no hover to show a tooltip.
-        if row.button(label, key=f"{key}-{direction}", icon=icon, disabled=disabled, help=hint):
+        if st.button(label, key=f"{key}-{direction}", icon=icon, disabled=disabled, help=hint):
             if submit(
                 key,
                 toolkit_sections.move_section,
@@ -235,26 +242,6 @@ def _section_tools(actor: Actor, detail: ChapterDetail, section: Section, index:
                 reader_language=actor.language,
             ):
                 st.rerun()
-    if confirmed(
-        f"{key}-remove",
-        _("Remove"),
-        _(
-            "Remove the section “{title}” from the draft, with its comments? If an approved "
-            "revision holds it, restoring that revision brings it back."
-        ).format(title=plain(section.title)),
-        confirm_label=_("Remove the section"),
-        language=actor.language,
-        slot=row,
-    ):
-        if submit(
-            key,
-            toolkit_sections.remove_section,
-            actor,
-            section.id,
-            section.version,
-            reader_language=actor.language,
-        ):
-            st.rerun()
 
 
 def _open_editor(chapter_id: int, section_id: int) -> None:
@@ -393,98 +380,6 @@ def _settings(
             )
         }
     return {}
-
-
-def _comments(
-    actor: Actor,
-    detail: ChapterDetail,
-    section: Section,
-    comments: list[toolkit_sections.ChapterComment],
-) -> None:
-    """The section's comments beside it, open ones first, each with its replies, and a way to add one."""
-    _ = translator(actor.language)
-    may_comment = is_allowed(actor, "chapter.comment", detail.community)
-    community_id = detail.community.id
-    assert community_id is not None  # a stored chapter's community
-    open_count = sum(1 for c in comments if not c.resolved and c.parent_id is None)
-    st.markdown(":material/forum: " + plain(_("Comments ({open} open)").format(open=open_count)))
-    replies: dict[int, list[toolkit_sections.ChapterComment]] = {}
-    for comment in comments:
-        if comment.parent_id is not None:
-            replies.setdefault(comment.parent_id, []).append(comment)
-    for comment in comments:
-        if comment.parent_id is not None:
-            continue
-        with st.container(border=True):
-            _comment(actor, comment, may_comment)
-            for reply in replies.get(comment.id, []):
-                with st.container(border=False):
-                    st.caption(":material/subdirectory_arrow_right: " + plain(_("Reply")))
-                    _comment(actor, reply, may_comment=False)
-            if may_comment and not comment.resolved:
-                _comment_form(actor, section, community_id, reply_to=comment.id)
-    if may_comment:
-        _comment_form(actor, section, community_id)
-
-
-def _comment(actor: Actor, comment: toolkit_sections.ChapterComment, may_comment: bool) -> None:
-    _ = translator(actor.language)
-    when = local_time(comment.created_at, actor.time_zone, language=actor.language)
-    meta = f"{plain(comment.author)} · {when}"
-    st.caption(meta + (" · " + _("resolved") if comment.resolved else ""))
-    markdown(comment.text)
-    if not comment.resolved and may_comment:
-        if st.button(
-            _("Resolve"),
-            key=f"resolve-{comment.id}",
-            icon=":material/check:",
-            help=_("Mark this comment as dealt with"),
-        ):
-            if submit(
-                f"comment-{comment.id}",
-                toolkit_sections.resolve_comment,
-                actor,
-                comment.id,
-                comment.version,
-                reader_language=actor.language,
-            ):
-                st.rerun()
-
-
-def _comment_form(
-    actor: Actor, section: Section, community_id: int, reply_to: int | None = None
-) -> None:
-    _ = translator(actor.language)
-    key = f"comment-new-{section.id}" if reply_to is None else f"comment-reply-{reply_to}"
-    label = _("Add a comment") if reply_to is None else _("Reply")
-    errors_banner(key, actor.language)
-    icon = ":material/add_comment:" if reply_to is None else ":material/reply:"
-    # Drawn from the first opening on: most readers never comment, and each closed form
-    # with its editor cost every section a dozen elements on every run (issue 24).
-    panel = lazy_popover(label, f"{key}-open", icon=icon, stay=True)
-    if panel is None:
-        return
-    with panel:
-        with st.form(key):  # kept after a refusal, emptied after a save
-            text = mention_editor(
-                actor, label, community_id, key=widget_key(key, "text"), height=100
-            )
-            field_error(key, "text", actor.language)
-            field_error(key, "reply_to", actor.language)
-            if st.form_submit_button(
-                _("Comment") if reply_to is None else _("Send reply"), icon=":material/send:"
-            ):
-                if submit(
-                    key,
-                    toolkit_sections.add_comment,
-                    actor,
-                    section.id,
-                    text,
-                    reply_to=reply_to,
-                    reader_language=actor.language,
-                ):
-                    clear_form(key)
-                    st.rerun()
 
 
 def _add_section(actor: Actor, detail: ChapterDetail) -> None:
