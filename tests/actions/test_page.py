@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -432,13 +433,46 @@ def test_an_updates_author_and_an_indicators_name_written_as_markdown_stay_text(
             session.add(indicator)
     at = run_page("actions", "facilitator", {"id": str(welcome.id)})
     assert not at.exception, at.exception
-    captions = [c.value for c in at.caption if "Reset your password" in c.value]
+    # The updates are one HTML block (issue 24): the name is HTML-escaped text in it.
+    updates = [
+        m.value for m in at.markdown if m.value.startswith("<div>") and "Reset your" in m.value
+    ]
+    assert updates and "<a " not in updates[0]
+    assert html.escape(trap.strip(), quote=False) in updates[0]  # it reads as typed
     open_tab(at, welcome.id, "Indicators")
     labels = [t.label for t in at.text_input if t.label.startswith("Current value of")]
-    assert captions and labels
-    for shown in captions + labels:
+    assert labels
+    for shown in labels:
         assert "[Reset your password](" not in shown, shown  # escaped: shown, not linked
         assert trap.strip() in as_shown(shown)  # and it reads as typed
+
+
+def _drawn(node: Any) -> int:
+    """How many elements and blocks are drawn under ``node`` (each one a message per run)."""
+    children = getattr(node, "children", None) or {}
+    return sum(1 + _drawn(child) for child in children.values())
+
+
+def test_an_actions_updates_are_one_element_however_many_there_are(run_page) -> None:
+    """Issue 24: each update was a bordered box, a caption and its text, three elements on
+    every run and after every posted update, so a year of updates cost a hundred. All of
+    them are now one block, newest first, each text through the safe renderer."""
+    from cop.actions import updates as action_updates
+
+    zagreb = action("Zagreb buddy programme in two districts")
+    before = run_page("actions", "facilitator", {"id": str(zagreb.id)})
+    assert not before.exception, before.exception
+    with write_session() as session:
+        for n in range(1, 6):
+            action_updates.post_update(session, SYSTEM, zagreb.id, text=f"Week {n}: **met** them")
+    at = run_page("actions", "facilitator", {"id": str(zagreb.id)})
+    assert not at.exception, at.exception
+    assert _drawn(at.main) == _drawn(before.main)
+    block = next(m.value for m in at.markdown if "Week 1:" in m.value)
+    assert [block.index(f"Week {n}:") for n in (5, 4, 3, 2, 1)] == sorted(
+        block.index(f"Week {n}:") for n in range(1, 6)
+    )
+    assert "<strong>met</strong>" in block and "**met**" not in block
 
 
 def test_the_edit_form_is_drawn_from_its_first_opening_and_typed_input_survives_closing_it(

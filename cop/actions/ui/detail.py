@@ -38,7 +38,7 @@ from cop.shell.in_place import back_to_list, button_label, open_columns
 from cop.shell.lazy import lazy_popover
 from cop.shell.lazy_tabs import lazy_tabs
 from cop.shell.markdown_editor.mentions import mention_editor
-from cop.shell.text import markdown, plain
+from cop.shell.text import MarkdownBlock, markdown, plain
 
 TAB_KEY = "action-tab"  # with the action's id: each action opens on its Updates tab
 POSTING = "cop_action_posting"  # the action whose "Post update" was pressed, for the next run
@@ -231,25 +231,29 @@ def _updates(actor: Actor, d: ActionDetail) -> None:
             )
     if not d.updates:
         st.caption(_("No updates yet."))
+        return
+    # Every update, newest first, as ONE element: each was a bordered box, a caption and its
+    # text (three elements), so an action a year old cost a hundred elements on every run
+    # and every posted update (issue 24). Each piece is escaped or sanitised on its own.
+    block = MarkdownBlock()
     for update, author in d.updates:
-        with st.container(border=True):
-            moved = []
-            if update.new_status:
-                moved.append(
-                    _("status: {status}").format(status=status_label(update.new_status, _))
-                )
-            if update.new_progress is not None:
-                moved.append(_("posted {percent} %").format(percent=update.new_progress))
-            st.caption(
+        moved = []
+        if update.new_status:
+            moved.append(_("status: {status}").format(status=status_label(update.new_status, _)))
+        if update.new_progress is not None:
+            moved.append(_("posted {percent} %").format(percent=update.new_progress))
+        with block.box():
+            block.caption(
                 " · ".join(
                     [
                         local_time(update.posted_at, actor.time_zone, language=actor.language),
-                        plain(author) if author else _("someone"),
+                        author or _("someone"),
                         *moved,
                     ]
                 )
             )
-            markdown(update.text)
+            block.markdown(update.text)
+    block.draw()
 
 
 def _ask_to_post(action_id: int) -> None:
