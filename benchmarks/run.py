@@ -132,7 +132,9 @@ def _search_lines(search: dict) -> list[str]:
     lines = [
         f"{search['queries']} queries on the large workspace as a member of three communities, "
         "the same queries on each database (`benchmarks/bench_search.py`; PostgreSQL when "
-        "COP_BENCH_POSTGRES_URL names a database seeded with `cop seed --scale large`):",
+        "COP_BENCH_POSTGRES_URL names a database seeded with `cop seed --scale large`), "
+        f"each asking for the search page's first {search.get('limit', 50)} results (the 20 it "
+        "shows and one more); *fifty results* asks for 50, as the page did before:",
         "",
     ]
     databases = {"SQLite FTS5": search, "PostgreSQL (tsvector, GIN)": search.get("postgresql")}
@@ -142,6 +144,7 @@ def _search_lines(search: dict) -> list[str]:
         for scope, data in (
             ("all readable communities", figures),
             ("one community", figures.get("one_community")),
+            ("all readable communities, fifty results", figures.get("fifty_results")),
         ):
             if data:
                 lines.append(
