@@ -114,6 +114,7 @@ FACILITATOR = [
     State("actions-city-plan", "actions", choose="City plan"),
     State("action-one", "actions", address="actions?id=1"),
     State("action-edit", "actions", address="actions?id=1", then=_open_panel("Edit")),
+    State("action-updates", "actions", address="actions?id=6"),  # its updates, one block
     State("action-history", "actions", address="actions?id=6", choose="History"),
     State("action-milestones", "actions", address="actions?id=6", choose="Milestones"),
     State("action-indicators", "actions", address="actions?id=6", choose="Indicators"),
