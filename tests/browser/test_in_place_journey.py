@@ -102,6 +102,7 @@ def test_a_row_opens_in_this_tab_and_back_returns_to_the_same_search_and_page(
     pager.fill("2")
     pager.press("Enter")
     wait_idle(page)
+    expect(_grid(page).locator("table tbody tr")).to_have_count(5)
     listed = _row_titles(page)
     assert len(listed) == 5 and all(t.startswith(marker) for t in listed), listed
     # Newest first: the second page holds the five earliest.
@@ -118,6 +119,8 @@ def test_a_row_opens_in_this_tab_and_back_returns_to_the_same_search_and_page(
     expect(main(page).get_by_text("30 workshops and visits")).to_be_visible()
     expect(main(page).get_by_role("textbox", name="Search")).to_have_value(marker)
     expect(main(page).get_by_label("Page (of 2)")).to_have_value("2")
+    # The grid draws its rows after the run has ended: wait for them, then read them.
+    expect(_grid(page).locator("table tbody tr")).to_have_count(len(listed))
     assert _row_titles(page) == listed
     assert COMMUNITY in _community_shown(page)
     assert "id=" not in page.url
@@ -185,6 +188,7 @@ def test_a_workshop_where_a_practice_was_seen_opens_in_this_tab(demo, new_contex
     page = context.new_page()
     enter(page, f"{demo.url}/practices?id={practice_id}", "facilitator", DEMO_PASSWORD)
     seen = main(page).get_by_test_id("stDataFrame").last
+    expect(seen.locator("table tbody tr").first).to_be_attached()
     titles = _row_titles(page, seen)
     assert titles, "the practice lists where it was seen"
     _press_open(page, 0, seen)
