@@ -61,3 +61,83 @@ def test_the_year_narrows_the_workshops(run_page) -> None:
     at.selectbox(key="map_year").select(int(years[-1])).run()
     assert not at.exception, at.exception
     assert 0 < len(at.dataframe[1].value) < every
+
+
+def _many_workshops_at(demo_db: str, host: str, count: int) -> int:
+    """``count`` workshops of the welcoming-culture community hosted by ``host``, through the
+    service; each has the same two cities' people attending. Returns the host's id."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlmodel import select
+
+    from cop.communities import service as communities
+    from cop.communities.models import Membership, Organisation, Person
+    from cop.core import db
+    from cop.core.permissions import SYSTEM
+    from cop.workshops import attendance
+    from cop.workshops import service as workshops
+
+    start = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    with db.write_session(db.get_engine(demo_db)) as session:
+        community = communities.get_by_slug(session, SYSTEM, "welcoming-culture")
+        host_id = session.exec(select(Organisation.id).where(Organisation.name == host)).one()
+        visitors = session.exec(
+            select(Person.id)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(Membership.community_id == community.id, Person.organisation_id != host_id)
+            .limit(2)
+        ).all()
+        for number in range(count):
+            workshop = workshops.record_workshop(
+                session,
+                SYSTEM,
+                community_id=community.id,  # type: ignore[arg-type]
+                title=f"Busy host session {number:03d}",
+                kind="workshop",
+                format="in_person",
+                starts_at=start + timedelta(days=number),
+                ends_at=start + timedelta(days=number, hours=2),
+                time_zone="Europe/Lisbon",
+                place=host,
+                host_organisation_id=host_id,
+            )
+            for person_id in visitors:
+                attendance.add_attendee(session, SYSTEM, workshop.id, person_id=person_id)  # type: ignore[arg-type]
+    return int(host_id)
+
+
+def test_a_place_with_many_workshops_shows_them_as_one_mark_with_their_number(
+    demo_db: str, run_page
+) -> None:
+    """Fifty workshops at one host were fifty marks on rings around it and fifty lines to each
+    city that came: past a dozen records a place has one mark per kind saying how many, and a
+    city that came is joined to the host by one line, however often its people came."""
+    host_id = _many_workshops_at(demo_db, "Lisbon", 50)
+    at = run_page("map", "facilitator")
+    assert not at.exception, at.exception
+    _outline, lines, points = _spec(at)["layer"]
+    marks = points["data"]["values"]
+    assert not [m for m in marks if m["name"].startswith("Busy host session")]
+    at_host = [m for m in marks if m["target"] == f"place:{host_id}" and m["kind"] == "workshop"]
+    assert len(at_host) == 1
+    assert at_host[0]["name"].startswith("5") and "workshops" in at_host[0]["name"]
+    pairs = [
+        (line["lat"], line["lon"], line["lat2"], line["lon2"]) for line in lines["data"]["values"]
+    ]
+    assert len(pairs) == len(set(pairs)), "one line per host and city that came"
+    assert len(marks) < 80
+
+
+def test_the_records_table_lists_the_newest_and_says_how_many_more(
+    demo_db: str, run_page, monkeypatch
+) -> None:
+    from cop.map.ui import page
+
+    monkeypatch.setattr(page, "RECORDS_AT_MOST", 20)
+    _many_workshops_at(demo_db, "Lisbon", 30)
+    at = run_page("map", "facilitator")
+    assert not at.exception, at.exception
+    records = at.dataframe[1].value
+    assert len(records) == 20
+    assert "Busy host session 029" in set(records["Title"])  # the newest first
+    assert any("20 newest" in c.value for c in at.caption), [c.value for c in at.caption]

@@ -8,6 +8,7 @@ The page file only guards and calls ``draw_map_page``.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import streamlit as st
@@ -19,7 +20,7 @@ from cop.core.permissions import Actor
 from cop.map import chart
 from cop.map.queries import MapData, Place, map_data
 from cop.map.web import outline_address
-from cop.shell.formatting import format_date, record_link
+from cop.shell.formatting import format_date, format_number, record_link
 from cop.shell.forms import read
 from cop.shell.grid import grid
 from cop.shell.sidebar import selected_community_id
@@ -40,12 +41,33 @@ def _legend(_: Any) -> dict[str, str]:
     }
 
 
-def _marks(actor: Actor, data: MapData) -> tuple[list[dict], list[dict]]:
-    """The chart's marks and lines from the read; places without coordinates are in the table only."""
+# Past this many records at one place, its records of a kind become one mark saying how many:
+# marks on rings around a busy host would cover the neighbouring countries (a large workspace
+# hosts hundreds of workshops in one city) and the browser would draw tens of thousands of them.
+SPREAD_AT_MOST = 12
+# The routes drawn: the most travelled of them (a line per host and city that came).
+LINES_AT_MOST = 400
+# The records table lists the newest this many; a year or a community narrows it further.
+RECORDS_AT_MOST = 1000
+# A place's card names this many of its workshops and practices per heading, then how many more.
+CARD_AT_MOST = 20
+
+
+def _mark_kind(event_kind: str) -> str:
+    return "study_visit" if event_kind in ("study_visit", "staff_exchange") else "workshop"
+
+
+def _marks(actor: Actor, data: MapData) -> tuple[list[dict], list[dict], int]:
+    """The chart's marks and lines from the read, and how many routes there are in all.
+
+    Places without coordinates are in the table only. A place with more than
+    ``SPREAD_AT_MOST`` records shows each kind with more than one record as one mark with
+    its number (a click shows the place's card); a city that came is joined to its host by
+    one line, however often its people came.
+    """
     _ = translator(actor.language)
     by_id = {p.id: p for p in data.places if p.placed}
     marks: list[dict] = []
-    lines: list[dict] = []
     around: dict[int, int] = {}
     for place in by_id.values():
         marks.append(
@@ -66,18 +88,56 @@ def _marks(actor: Actor, data: MapData) -> tuple[list[dict], list[dict]]:
         around[place.id] = index + 1
         return chart.around(place.latitude or 0.0, place.longitude or 0.0, index)
 
+    at_place: Counter[int] = Counter(e.host_id for e in data.events if e.host_id in by_id)
+    at_place.update(p.organisation_id for p in data.practices if p.organisation_id in by_id)
+    busy = {place_id for place_id, n in at_place.items() if n > SPREAD_AT_MOST}
+    grouped: Counter[tuple[int, str]] = Counter(
+        (e.host_id, _mark_kind(e.kind)) for e in data.events if e.host_id in busy
+    )
+    grouped.update(
+        (p.organisation_id, "practice") for p in data.practices if p.organisation_id in busy
+    )
+    grouped_names = {
+        "workshop": _("{n} workshops · {place}"),
+        "study_visit": _("{n} study visits and exchanges · {place}"),
+        "practice": _("{n} practices · {place}"),
+    }
+    for (place_id, kind), number in grouped.items():
+        if number < 2:
+            continue  # a single record of its kind is drawn as itself below
+        place = by_id[place_id]
+        lat, lon = spot(place)
+        marks.append(
+            {
+                "lat": lat,
+                "lon": lon,
+                "kind": kind,
+                "name": grouped_names[kind].format(
+                    n=format_number(number, actor.language), place=place.name
+                ),
+                "what": _("Click to see them"),
+                "when": "",
+                "community": ", ".join(place.communities),
+                "target": f"place:{place.id}",
+            }
+        )
+
+    routes: dict[tuple[int, int], list[str]] = {}
     for event in data.events:
         host = by_id.get(event.host_id)
         if host is None:
+            continue
+        for visitor_id in event.visitor_ids:
+            if visitor_id in by_id:
+                routes.setdefault((host.id, visitor_id), []).append(event.title)
+        if grouped[(host.id, _mark_kind(event.kind))] > 1:
             continue
         lat, lon = spot(host)
         marks.append(
             {
                 "lat": lat,
                 "lon": lon,
-                "kind": "study_visit"
-                if event.kind in ("study_visit", "staff_exchange")
-                else "workshop",
+                "kind": _mark_kind(event.kind),
                 "name": event.title,
                 "what": _(WORKSHOP_KINDS.get(event.kind, event.kind)) + " · " + host.name,
                 "when": format_date(event.starts_at, actor.language, event.time_zone),
@@ -85,21 +145,9 @@ def _marks(actor: Actor, data: MapData) -> tuple[list[dict], list[dict]]:
                 "target": f"workshop:{event.id}",
             }
         )
-        for visitor_id in event.visitor_ids:
-            visitor = by_id.get(visitor_id)
-            if visitor is not None:
-                lines.append(
-                    {
-                        "lat": host.latitude,
-                        "lon": host.longitude,
-                        "lat2": visitor.latitude,
-                        "lon2": visitor.longitude,
-                        "name": f"{event.title}: {visitor.name} → {host.name}",
-                    }
-                )
     for practice in data.practices:
         city = by_id.get(practice.organisation_id)
-        if city is None:
+        if city is None or grouped[(city.id, "practice")] > 1:
             continue
         lat, lon = spot(city)
         marks.append(
@@ -114,7 +162,25 @@ def _marks(actor: Actor, data: MapData) -> tuple[list[dict], list[dict]]:
                 "target": f"practice:{practice.id}",
             }
         )
-    return marks, lines
+    busiest = sorted(routes.items(), key=lambda item: -len(item[1]))[:LINES_AT_MOST]
+    lines = [
+        {
+            "lat": by_id[host_id].latitude,
+            "lon": by_id[host_id].longitude,
+            "lat2": by_id[visitor_id].latitude,
+            "lon2": by_id[visitor_id].longitude,
+            "name": (
+                titles[0]
+                if len(titles) == 1
+                else _("{n} workshops and visits").format(
+                    n=format_number(len(titles), actor.language)
+                )
+            )
+            + f": {by_id[visitor_id].name} → {by_id[host_id].name}",
+        }
+        for (host_id, visitor_id), titles in busiest
+    ]
+    return marks, lines, len(routes)
 
 
 def draw_map_page(actor: Actor) -> None:
@@ -148,7 +214,7 @@ def draw_map_page(actor: Actor) -> None:
             scope=_("the chosen community") if community_id else _("the communities you can read")
         )
     )
-    marks, lines = _marks(actor, data)
+    marks, lines, routes = _marks(actor, data)
     if not marks:
         st.info(
             _(
@@ -175,6 +241,13 @@ def draw_map_page(actor: Actor) -> None:
                 n=len(data.places)
             ),
         )
+        if routes > len(lines):
+            st.caption(
+                _("The {shown} routes most travelled of {all} are drawn.").format(
+                    shown=format_number(len(lines), actor.language),
+                    all=format_number(routes, actor.language),
+                )
+            )
         _open_picked(actor, event, data)
     _places_table(actor, data)
 
@@ -217,15 +290,28 @@ def _place_card(actor: Actor, place: Place, data: MapData) -> None:
         runs = [p for p in data.practices if p.organisation_id == place.id]
         if not (hosted or came or runs):
             st.caption(_("No workshop, visit or practice here in this selection."))
-        for heading, events in ((_("Hosted"), hosted), (_("Visited elsewhere"), came)):
+        for heading, events in ((_("Hosted"), hosted[::-1]), (_("Visited elsewhere"), came[::-1])):
             if events:
                 st.markdown(f"**{heading}**")
-                for e in events:
+                for e in events[:CARD_AT_MOST]:
                     record_link("workshops", e.title, e.id)
+                _more(actor, len(events))
         if runs:
             st.markdown(f"**{_('Practices')}**")
-            for p in runs:
+            for p in runs[:CARD_AT_MOST]:
                 record_link("practices", p.title, p.id)
+            _more(actor, len(runs))
+
+
+def _more(actor: Actor, number: int) -> None:
+    """Under a card's list cut at ``CARD_AT_MOST``: how many more there are, and where."""
+    if number > CARD_AT_MOST:
+        _ = translator(actor.language)
+        st.caption(
+            _("… and {n} more: the Workshops and Practices pages list them all.").format(
+                n=format_number(number - CARD_AT_MOST, actor.language)
+            )
+        )
 
 
 def _country(code: str, language: str) -> str:
@@ -254,6 +340,9 @@ def _places_table(actor: Actor, data: MapData) -> None:
         _("No member organisation in this selection: choose another community or year."),
     )
     names = {p.id: p.name for p in data.places}
+    # The newest first; past RECORDS_AT_MOST the table says how many it leaves out.
+    total = len(data.events) + len(data.practices)
+    newest = data.events[::-1][:RECORDS_AT_MOST]
     records = [
         {
             _("Record"): f"workshops?id={e.id}",
@@ -263,7 +352,7 @@ def _places_table(actor: Actor, data: MapData) -> None:
             _("Host"): names.get(e.host_id, ""),
             _("Visiting"): ", ".join(names[v] for v in e.visitor_ids if v in names),
         }
-        for e in data.events
+        for e in newest
     ] + [
         {
             _("Record"): f"practices?id={p.id}",
@@ -273,10 +362,20 @@ def _places_table(actor: Actor, data: MapData) -> None:
             _("Host"): names.get(p.organisation_id, ""),
             _("Visiting"): "",
         }
-        for p in data.practices
+        for p in data.practices[: RECORDS_AT_MOST - len(newest)]
     ]
     if records:
         st.subheader(_("Workshops, visits and practices"))
+        if total > len(records):
+            st.caption(
+                _(
+                    "The {shown} newest of {all} workshops, visits and practices; "
+                    "choose a year or a community to see the others."
+                ).format(
+                    shown=format_number(len(records), actor.language),
+                    all=format_number(total, actor.language),
+                )
+            )
         grid(
             records,
             "",
