@@ -11,8 +11,10 @@ the practices' own reading rule (outsiders see approved ones only).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
@@ -130,7 +132,7 @@ def map_data(
     # Tens of thousands of rows on a large workspace: read as plain rows through the session's
     # connection, without the ORM's row loading (most of the read's time there).
     connection = session.connection()
-    rows = connection.execute(
+    rows: Sequence[Any] = connection.execute(
         sa.select(
             col(Workshop.id),
             col(Workshop.title),
