@@ -156,6 +156,26 @@ def test_a_month_with_more_than_three_on_a_day_offers_that_week(
     assert all(f"Drop-in hour {n + 1}" in texts(at) for n in range(4))
 
 
+def test_a_months_day_list_names_three_workshops_of_a_day_and_offers_that_week(
+    run_page: Callable[..., AppTest], today: date
+) -> None:
+    """The phone's list of a month drew every workshop of every day: a large workspace's busy
+    month was hundreds of links sent with every run (and read on a phone, one by one)."""
+    for n in range(6):
+        record_on(today, f"Drop-in hour {n + 1}")
+    at = run_page("workshops", "facilitator")
+    at.session_state["ws_view"] = "calendar"
+    at.run()
+    links = [m for m in at.markdown if m.value.startswith("<a href") and "Drop-in hour" in m.value]
+    assert len(links) == 3 + 3, "three in the grid's cell, three in the day list"
+    offers = [b for b in at.button if b.label == "and 3 more"]
+    assert len(offers) == 2
+    list_offer = next(b for b in offers if b.key.startswith("ws_cal_list_more_"))
+    list_offer.click().run()
+    assert at.session_state["ws_cal_mode"] == "week"
+    assert all(f"Drop-in hour {n + 1}" in texts(at) for n in range(6))
+
+
 def test_the_week_and_its_day_are_kept_while_the_list_is_shown(
     run_page: Callable[..., AppTest], today: date
 ) -> None:

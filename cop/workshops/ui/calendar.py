@@ -36,7 +36,7 @@ from cop.workshops.queries import WorkshopRow, month_calendar, week_calendar
 
 MODE_KEY, DAY_KEY = "ws_cal_mode", "ws_cal_day"
 MODES = {"month": N_("Month"), "week": N_("Week")}
-IN_A_MONTH_CELL = 3  # workshops named in a day of the month grid; the week shows them all
+IN_A_MONTH_CELL = 3  # workshops named in a day of a month (grid and list); the week names them all
 # Static CSS only (no user text). Streamlit stacks columns below 640 px: there the grid
 # gives way to the day list. Link labels wrap instead of being cut.
 CALENDAR_CSS = """<style>
@@ -195,15 +195,21 @@ def _month_grid(
                 found = days.get(day, [])
                 for row in found[:IN_A_MONTH_CELL]:
                     _entry(row, day, actor, with_time=False)
-                if len(found) > IN_A_MONTH_CELL:
-                    st.button(
-                        _("and {n} more").format(n=len(found) - IN_A_MONTH_CELL),
-                        key=f"ws_cal_more_{day.isoformat()}",
-                        type="tertiary",
-                        on_click=_open_week,
-                        args=(day,),
-                        help=_("Show this week"),
-                    )
+                _more(actor, day, len(found), "ws_cal_more")
+
+
+def _more(actor: Actor, day: date, found: int, key: str) -> None:
+    """Under a month's day cut at ``IN_A_MONTH_CELL``: how many more, a click shows the week."""
+    if found > IN_A_MONTH_CELL:
+        _ = translator(actor.language)
+        st.button(
+            _("and {n} more").format(n=found - IN_A_MONTH_CELL),
+            key=f"{key}_{day.isoformat()}",
+            type="tertiary",
+            on_click=_open_week,
+            args=(day,),
+            help=_("Show this week"),
+        )
 
 
 def _week_grid(actor: Actor, days: dict[date, list[WorkshopRow]], today: date) -> None:
@@ -231,7 +237,11 @@ def _day_list(actor: Actor, mode: str, days: dict[date, list[WorkshopRow]], toda
         with st.container(key="ws_cal_list_today" if day == today else None):
             label = f"**{day_heading(day, actor.language)}**"
             st.markdown(label + (f" :red-badge[{_('Today')}]" if day == today else ""))
-            for row in days[day]:
+            # A month names three a day, as its grid does; the week names them all.
+            found = days[day]
+            for row in found[:IN_A_MONTH_CELL] if mode == "month" else found:
                 _entry(row, day, actor, with_time=True)
-            if not days[day]:
+            if mode == "month":
+                _more(actor, day, len(found), "ws_cal_list_more")
+            if not found:
                 st.caption(_("No workshops"))
