@@ -141,3 +141,17 @@ def test_the_records_table_lists_the_newest_and_says_how_many_more(
     assert len(records) == 20
     assert "Busy host session 029" in set(records["Title"])  # the newest first
     assert any("20 newest" in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+def test_a_mark_names_three_of_its_places_communities_and_how_many_more() -> None:
+    """A city of the large workspace is a member of two dozen communities: each of its marks
+    carried all their names twice (tooltip and description), 1.6 MB of chart per run."""
+    from cop.core.permissions import Actor
+    from cop.map.queries import MapData, Place
+    from cop.map.ui.page import _marks
+
+    names = tuple(f"Community {n:02d}" for n in range(24))
+    city = Place(1, "Aarhus Kommune", "city", "DK", 56.16, 10.2, names, 0, 0, 0)
+    actor = Actor(user_id=1, username="reader", name="Reader")
+    marks, _lines, _routes = _marks(actor, MapData([city], [], [], []))
+    assert marks[0]["community"] == "Community 00, Community 01, Community 02 and 21 more"

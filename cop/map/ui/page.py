@@ -53,6 +53,19 @@ RECORDS_AT_MOST = 1000
 CARD_AT_MOST = 20
 
 
+# A mark's tooltip names this many of its place's communities, then how many more.
+COMMUNITIES_NAMED = 3
+
+
+def _communities(names: tuple[str, ...], _: Any) -> str:
+    """A place's communities for its marks: a city of a large workspace is in dozens."""
+    if len(names) <= COMMUNITIES_NAMED:
+        return ", ".join(names)
+    return _("{names} and {n} more").format(
+        names=", ".join(names[:COMMUNITIES_NAMED]), n=len(names) - COMMUNITIES_NAMED
+    )
+
+
 def _mark_kind(event_kind: str) -> str:
     return "study_visit" if event_kind in ("study_visit", "staff_exchange") else "workshop"
 
@@ -78,7 +91,7 @@ def _marks(actor: Actor, data: MapData) -> tuple[list[dict], list[dict], int]:
                 "name": place.name,
                 "what": _(KIND_LABELS.get(place.kind, place.kind)),
                 "when": "",
-                "community": ", ".join(place.communities),
+                "community": _communities(place.communities, _),
                 "target": f"place:{place.id}",
             }
         )
@@ -117,7 +130,7 @@ def _marks(actor: Actor, data: MapData) -> tuple[list[dict], list[dict], int]:
                 ),
                 "what": _("Click to see them"),
                 "when": "",
-                "community": ", ".join(place.communities),
+                "community": _communities(place.communities, _),
                 "target": f"place:{place.id}",
             }
         )
