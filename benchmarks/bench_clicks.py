@@ -10,6 +10,10 @@ then opening a workshop, an action, the actions board and timeline, a toolkit ch
 search results. Each click is timed until a finished script run follows it, the step's own
 content is visible and Streamlit has settled (no skeleton). After every few steps each
 floor's sidebar click is timed the same way, so the floors share the machine's drift.
+Right after each demo click, a second page signed in to a copy of the large workspace
+(``cop seed --scale large``, as ``bench``, a member of three communities) makes the same
+click, so each step's large/demo ratio shares the run; the large seed has no toolkit
+edition, so it opens no chapter, and ``bench`` has no Administration page.
 
 Besides the time, each click records what happened in the page (a wrapper around the
 page's WebSocket, installed before Streamlit loads): the ForwardMsgs received and their
@@ -26,11 +30,13 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +48,15 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: 
 
 import cop.registry  # noqa: E402, F401  (every table)
 from benchmarks.clicks import TIMEOUT_S, idle  # noqa: E402
-from tests.browser.conftest import CHROMIUM, DEMO_PASSWORD, LAUNCH_ARGS, stop_server  # noqa: E402
+from benchmarks.workspaces import BENCH_PASSWORD, BENCH_USER  # noqa: E402
+from tests.browser.conftest import (  # noqa: E402
+    CHROMIUM,
+    DEMO_PASSWORD,
+    LAUNCH_ARGS,
+    Server,
+    start_server,
+    stop_server,
+)
 from tests.browser.journeys import (
     demo_server,  # noqa: E402
     enter,  # noqa: E402
@@ -304,16 +318,42 @@ def _summary(clicks: list[Click]) -> dict[str, float]:
     return figures
 
 
-def measure(rounds: int = 20, only: list[str] | None = None) -> dict:
+def _large_server(data_dir: Path) -> Server:
+    """``streamlit run serve.py`` on a copy of the large workspace (benchmarks.workspaces)."""
+    from benchmarks.workspaces import large_workspace
+
+    source = Path(large_workspace().removeprefix("sqlite:///"))
+    folder = data_dir / "large"
+    folder.mkdir()
+    target = folder / "cop.db"
+    with closing(sqlite3.connect(source)) as original, closing(sqlite3.connect(target)) as copy:
+        original.backup(copy)
+    return start_server(
+        folder, extra_env={"COP_DATABASE_URL": f"sqlite:///{target}", "COP_DEMO": "0"}
+    )
+
+
+# Steps the large workspace's bench member walks too: the Administration page is the admin's,
+# and `cop seed --scale large` makes no toolkit edition, so there is no chapter to open.
+LARGE_STEPS = {s.name for s in STEPS} - {"admin", "chapter"}
+
+
+def measure(rounds: int = 20, only: list[str] | None = None, large: bool = True) -> dict:
+    """Each step's clicks on the demo (as admin) and, right after each, on the large workspace
+    (as ``bench``, a member of three communities): both share the floors and the machine's drift."""
     steps = [s for s in STEPS if not only or s.name in only]
     clicks: dict[str, list[Click]] = {s.name: [] for s in steps}
+    on_large: dict[str, list[Click]] = {s.name: [] for s in steps if s.name in LARGE_STEPS}
     clicks["floor_trivial"], clicks["floor_typical"] = [], []
     with tempfile.TemporaryDirectory(prefix="cop-bench-clicks-") as folder:
         data_dir = Path(folder)
         server = demo_server(data_dir)
+        servers = [server]
         trivial = _start_trivial(data_dir, TRIVIAL)
         typical = _start_trivial(data_dir, TYPICAL)
         try:
+            if large:
+                servers.append(_large_server(data_dir))
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
 
@@ -328,6 +368,11 @@ def measure(rounds: int = 20, only: list[str] | None = None) -> dict:
 
                 app = new_page()
                 enter(app, server.url, "admin", DEMO_PASSWORD, cookie=True)
+                apps = [(app, clicks)]
+                if large:
+                    big = new_page()
+                    enter(big, servers[1].url, BENCH_USER, BENCH_PASSWORD, cookie=True)
+                    apps.append((big, on_large))
                 floors = {
                     "floor_trivial": (new_page(trivial.url), "Trivial"),  # type: ignore[attr-defined]
                     "floor_typical": (new_page(typical.url), "Typical"),  # type: ignore[attr-defined]
@@ -335,11 +380,16 @@ def measure(rounds: int = 20, only: list[str] | None = None) -> dict:
                 flips = {"floor_trivial": 0, "floor_typical": 0}
                 for number in range(rounds + 1):  # round 0 warms everything up
                     for index, step in enumerate(steps):
-                        if step.prepare is not None:
-                            step.prepare(app)
-                        took = timed_click(app, lambda s=step: s.click(app), step.shown(app))
-                        if number:
-                            clicks[step.name].append(took)
+                        for page, into in apps:
+                            if step.name not in into:
+                                continue
+                            if step.prepare is not None:
+                                step.prepare(page)
+                            took = timed_click(
+                                page, lambda s=step, p=page: s.click(p), step.shown(page)
+                            )
+                            if number:
+                                into[step.name].append(took)
                         if index % FLOORS_EVERY == FLOORS_EVERY - 1 or index == len(steps) - 1:
                             for name, (page, prefix) in floors.items():
                                 flips[name] += 1
@@ -349,17 +399,23 @@ def measure(rounds: int = 20, only: list[str] | None = None) -> dict:
                                     clicks[name].append(took)
                 browser.close()
         finally:
-            stop_server(server)
+            for running in servers:
+                stop_server(running)
             for process in (trivial, typical):
                 process.terminate()
                 process.wait(timeout=10)
     figures = {name: _summary(values) for name, values in clicks.items() if values}
-    for row in figures.values():
-        for floor in ("floor_trivial", "floor_typical"):
-            short = floor.removeprefix("floor_")
-            row[f"p50_vs_{short}"] = row["p50_ms"] / figures[floor]["p50_ms"]
-            row[f"p95_vs_{short}"] = row["p95_ms"] / figures[floor]["p95_ms"]
-    return {"rounds": rounds, "steps": figures}
+    large_figures = {name: _summary(values) for name, values in on_large.items() if values}
+    for rows in (figures, large_figures):
+        for row in rows.values():
+            for floor in ("floor_trivial", "floor_typical"):
+                short = floor.removeprefix("floor_")
+                row[f"p50_vs_{short}"] = row["p50_ms"] / figures[floor]["p50_ms"]
+                row[f"p95_vs_{short}"] = row["p95_ms"] / figures[floor]["p95_ms"]
+    for name, row in large_figures.items():
+        row["p50_vs_demo"] = row["p50_ms"] / figures[name]["p50_ms"]
+        row["p95_vs_demo"] = row["p95_ms"] / figures[name]["p95_ms"]
+    return {"rounds": rounds, "steps": figures, "large": large_figures}
 
 
 def table(figures: dict) -> str:
@@ -379,6 +435,23 @@ def table(figures: dict) -> str:
     return "\n".join(lines)
 
 
+def large_table(figures: dict) -> str:
+    """The large workspace's rows: its clicks, each next to the floors and the demo's same step."""
+    lines = [
+        "| step | p50 ms | p95 ms | p95 / trivial | p95 / typical | large / demo p50 "
+        "| large / demo p95 | to last message ms | browser ms | messages | kB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, row in figures.get("large", {}).items():
+        lines.append(
+            f"| {name} | {row['p50_ms']:.0f} | {row['p95_ms']:.0f} | {row['p95_vs_trivial']:.2f}x "
+            f"| {row['p95_vs_typical']:.2f}x | {row['p50_vs_demo']:.2f}x | {row['p95_vs_demo']:.2f}x "
+            f"| {row['to_last_message_p50_ms']:.0f} | {row['browser_p50_ms']:.0f} "
+            f"| {row['messages']:.0f} | {row['kbytes']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
 def main(rounds: int = 20, *only: str) -> int:
     figures = {
         "command": f".venv/bin/python benchmarks/bench_clicks.py {rounds}",
@@ -387,6 +460,7 @@ def main(rounds: int = 20, *only: str) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "clicks.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
     print(table(figures))
+    print(large_table(figures))
     return 0
 
 

@@ -300,6 +300,18 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
             clicks_table(clicks),
             "",
         ]
+        if clicks.get("large"):
+            from benchmarks.bench_clicks import large_table
+
+            lines += [
+                "The large workspace (`cop seed --scale large`, signed in as `bench`, a member of "
+                "three communities), the same clicks in the same run, each made right after the "
+                "demo's: *large / demo* compares each step with the demo's same step (the goal: at "
+                "most 1.2x). The large seed has no toolkit edition, so no chapter is opened.",
+                "",
+                large_table(clicks),
+                "",
+            ]
     feed = _load("feed")
     if feed:
         lines += [
