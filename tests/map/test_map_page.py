@@ -155,3 +155,23 @@ def test_a_mark_names_three_of_its_places_communities_and_how_many_more() -> Non
     actor = Actor(user_id=1, username="reader", name="Reader")
     marks, _lines, _routes = _marks(actor, MapData([city], [], [], []))
     assert marks[0]["community"] == "Community 00, Community 01, Community 02 and 21 more"
+
+
+def test_the_marks_are_made_once_until_anything_is_written(run_page, monkeypatch) -> None:
+    """Counting a large workspace's workshops by place and route was most of every run, even
+    one that only opened a place's card."""
+    from cop.map.ui import page
+
+    made: list[int] = []
+    real = page._marks
+
+    def counting(actor, data):  # type: ignore[no-untyped-def]
+        made.append(1)
+        return real(actor, data)
+
+    monkeypatch.setattr(page, "_marks", counting)
+    at = run_page("map", "facilitator")
+    at.run()
+    at.run()
+    assert not at.exception, at.exception
+    assert len(made) == 1

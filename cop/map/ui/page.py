@@ -9,10 +9,12 @@ The page file only guards and calls ``draw_map_page``.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 from babel import Locale
+from sqlmodel import Session
 
 from cop.communities.people import KIND_LABELS
 from cop.core.i18n import translator
@@ -196,14 +198,33 @@ def _marks(actor: Actor, data: MapData) -> tuple[list[dict], list[dict], int]:
     return marks, lines, len(routes)
 
 
+@dataclass(frozen=True, slots=True)
+class MapView:
+    """The read and the chart's marks and lines made from it, kept together until anything is
+    written: on a large workspace, counting tens of thousands of workshops by place and route
+    was most of a run that changed nothing."""
+
+    data: MapData
+    marks: list[dict]
+    lines: list[dict]
+    routes: int
+
+
+def map_view(
+    session: Session, actor: Actor, community_id: int | None, year: int | None = None
+) -> MapView:
+    data = map_data(session, actor, community_id, year)
+    return MapView(data, *_marks(actor, data))
+
+
 def draw_map_page(actor: Actor) -> None:
     _ = translator(actor.language)
     st.title(_("Map"))
     community_id = selected_community_id(actor)
-    everything: MapData = read(
-        map_data, actor, community_id, reader_language=actor.language, cached=True
+    every_year: MapView = read(
+        map_view, actor, community_id, reader_language=actor.language, cached=True
     )
-    years = everything.years
+    years = every_year.data.years
     if st.session_state.get(YEAR_KEY) not in [0, *years]:
         st.session_state[YEAR_KEY] = 0
     year = st.selectbox(
@@ -213,11 +234,12 @@ def draw_map_page(actor: Actor) -> None:
         key=YEAR_KEY,
         help=_("Workshops and visits in the year they start; practices running that year."),
     )
-    data: MapData = (
-        read(map_data, actor, community_id, year, reader_language=actor.language, cached=True)
+    view: MapView = (
+        read(map_view, actor, community_id, year, reader_language=actor.language, cached=True)
         if year
-        else everything
+        else every_year
     )
+    data, marks, lines, routes = view.data, view.marks, view.lines, view.routes
     st.caption(
         _(
             "Member cities and partner organisations of {scope}, their workshops and visits "
@@ -227,7 +249,6 @@ def draw_map_page(actor: Actor) -> None:
             scope=_("the chosen community") if community_id else _("the communities you can read")
         )
     )
-    marks, lines, routes = _marks(actor, data)
     if not marks:
         st.info(
             _(
