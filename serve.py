@@ -17,7 +17,8 @@ The provider's settings come from ``[auth]`` in ``.streamlit/secrets.toml`` or f
 environment (``COP_OIDC_*``, cop.core.settings.oidc_auth_section), handed over as secrets.
 
 All of them sit below Streamlit's ``server.baseUrlPath`` when one is set. app.py
-stays the page script (AppTest runs it).
+stays the page script (AppTest runs it). Every connection the server accepts sends without
+waiting for acknowledgements (cop.shell.nodelay).
 """
 
 import streamlit as st
@@ -27,6 +28,7 @@ from cop.calendars.web import ROUTES as FEED_ROUTES
 from cop.core.settings import oidc_auth_section
 from cop.map.web import ROUTES as OUTLINE_ROUTES
 from cop.publishing.web import ROUTES as PUBLISHED_ROUTES
+from cop.shell.nodelay import send_at_once
 from cop.shell.oidc import oidc_routes
 from cop.shell.startup import prepare_database
 from cop.web.health import health_routes
@@ -38,6 +40,9 @@ def _below(base_url_path: str, routes: list[BaseRoute]) -> list[BaseRoute]:
     base = base_url_path.strip("/")
     return [Mount(f"/{base}", routes=routes)] if base else routes
 
+
+# Each run's messages leave at once, not after the browser's delayed acknowledgement (40 ms).
+send_at_once()
 
 _AUTH = oidc_auth_section()
 
