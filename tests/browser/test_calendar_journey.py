@@ -118,3 +118,32 @@ def test_on_a_phone_the_week_is_a_day_list_without_sideways_scrolling(
     box = link.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
     assert_no_exception(page)
+
+
+def test_on_a_phone_a_busy_day_of_the_month_offers_its_week(server: Server, new_context) -> None:
+    """A month's day list names three workshops a day; "and 2 more" opens that day's week,
+    which names all five."""
+    from cop.accounts import service as accounts
+    from cop.core import db
+    from cop.workshops.ui.calendar import reader_today
+
+    engine = db.get_engine(server.database_url)
+    with db.read_session(engine) as session:
+        today = reader_today(accounts.load_actor(session, username="facilitator"))
+    busy = today.replace(day=16 if today.day == 15 else 15)
+    for n in range(5):
+        record_on(busy, f"Drop-in hour {n + 1}", engine)
+    db.dispose_engines()
+    page = new_context().new_page()
+    enter(page, server.url, "facilitator", DEMO_PASSWORD, cookie=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{server.url}/workshops")
+    wait_idle(page)
+    click(main(page).get_by_role("radio", name="Calendar"))
+    days = main(page).locator(".st-key-ws_cal_list")
+    expect(days).to_be_visible()
+    expect(days.get_by_role("link", name="Drop-in hour")).to_have_count(3)
+    click(days.get_by_role("button", name="and 2 more"))
+    expect(main(page).get_by_role("heading", name="Week of")).to_be_visible()
+    expect(days.get_by_role("link", name="Drop-in hour")).to_have_count(5)
+    assert_no_exception(page)
