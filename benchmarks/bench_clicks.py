@@ -12,8 +12,8 @@ content is visible and Streamlit has settled (no skeleton). After every few step
 floor's sidebar click is timed the same way, so the floors share the machine's drift.
 Right after each demo click, a second page signed in to a copy of the large workspace
 (``cop seed --scale large``, as ``bench``, a member of three communities) makes the same
-click, so each step's large/demo ratio shares the run; the large seed has no toolkit
-edition, so it opens no chapter, and ``bench`` has no Administration page.
+click, so each step's large/demo ratio shares the run: the steps whose content grows
+with the workspace (``LARGE_STEPS``).
 
 Besides the time, each click records what happened in the page (a wrapper around the
 page's WebSocket, installed before Streamlit loads): the ForwardMsgs received and their
@@ -66,7 +66,7 @@ from tests.browser.test_load import _start_trivial  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results"
 TRIVIAL = ROOT / "benchmarks" / "pages" / "floor_trivial.py"
 TYPICAL = ROOT / "benchmarks" / "pages" / "floor_typical.py"
-FLOORS_EVERY = 4  # one click of each floor after this many steps
+FLOORS_EVERY = 6  # one click of each floor after this many steps
 
 # Installed before the page's own scripts: counts finished script runs and what the socket carries.
 PROBE = """
@@ -333,9 +333,11 @@ def _large_server(data_dir: Path) -> Server:
     )
 
 
-# Steps the large workspace's bench member walks too: the Administration page is the admin's,
-# and `cop seed --scale large` makes no toolkit edition, so there is no chapter to open.
-LARGE_STEPS = {s.name for s in STEPS} - {"admin", "chapter"}
+# Steps the large workspace's bench member walks too: those whose content grows with the
+# workspace. The Administration page is the admin's; `cop seed --scale large` makes no toolkit
+# edition (no chapter to open, a Toolkit page that says so); the empty search form and one's
+# own profile are the same size in any workspace.
+LARGE_STEPS = {s.name for s in STEPS} - {"admin", "chapter", "toolkit", "search", "profile"}
 
 
 def measure(rounds: int = 20, only: list[str] | None = None, large: bool = True) -> dict:

@@ -12,7 +12,7 @@ Two parts, so the server, not a browser, is what the 20 sessions measure (issue 
   resident memory after each round says whether sessions leak (RELIABILITY.md:
   round 3 within 50 MB of round 1); every update is looked up, stored exactly once.
 * **A small end-to-end check in Chromium.** ``tests/browser/test_load.run_load``:
-  5 browser contexts side by side for 2 rounds through the same journeys with
+  5 browser contexts side by side for one round through the same journeys with
   real clicks (cookies cleared each round), next to the trivial page's
   click-to-render; and one session alone for the one-session peak. Twenty
   Chromium pages on two cores measured Chromium (about 10 minutes, most of it the
@@ -47,7 +47,7 @@ SESSIONS = 20
 ROUNDS = 3
 TTL_SECONDS = 10
 BROWSER_PAGES = 5
-BROWSER_ROUNDS = 2
+BROWSER_ROUNDS = 1
 PORT = 8951
 
 

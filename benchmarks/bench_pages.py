@@ -1,8 +1,8 @@
 """Page script runs in AppTest, as ratios to an empty Streamlit page in the same process.
 
 Method: for each page, one AppTest session signed in through the documented
-test seam (cop.shell.testing.sign_in_state); 3 warm-up runs, then the median of
-15 timed runs. "warm" reruns with caches as they are; "cold" clears
+test seam (cop.shell.testing.sign_in_state); 2 warm-up runs, then the median of
+12 timed runs. "warm" reruns with caches as they are; "cold" clears
 st.cache_data, st.cache_resource and the session's read caches (cop.shell.cache)
 before each run (the engine is kept).
 The empty page (the floor) is measured the same way, in the same process,
@@ -35,7 +35,7 @@ from benchmarks.workspaces import BENCH_USER, demo_workspace, large_workspace  #
 from cop.shell.navigation import PAGES  # noqa: E402
 from cop.shell.testing import sign_in_state  # noqa: E402
 
-RUNS, WARMUPS = 15, 3
+RUNS, WARMUPS = 12, 2
 SESSION_CACHES = ("cop_read_cache", "cop_actor_cache")
 RESULTS = ROOT / "benchmarks" / "results"
 

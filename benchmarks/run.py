@@ -162,7 +162,7 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
         f"Python {platform.python_version()}, {platform.machine()}, 2 cores.",
         "",
         "**Method.** Page rows: each page's script run in Streamlit's AppTest, signed in through the",
-        "documented test seam (`cop.shell.testing.sign_in_state`), median of 15 runs after 3 warm-ups;",
+        "documented test seam (`cop.shell.testing.sign_in_state`), median of 12 runs after 2 warm-ups;",
         "*warm* reruns with caches as they are, *cold* clears `st.cache_data`, `st.cache_resource` and the",
         "session's read caches keyed by `data_version` before each run (the database engine is kept). Each page is shown next to an empty Streamlit",
         "page (`benchmarks/pages/empty.py`) measured the same way in the same process right before it (the *floor*),",
@@ -307,7 +307,8 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
                 "The large workspace (`cop seed --scale large`, signed in as `bench`, a member of "
                 "three communities), the same clicks in the same run, each made right after the "
                 "demo's: *large / demo* compares each step with the demo's same step (the goal: at "
-                "most 1.2x). The large seed has no toolkit edition, so no chapter is opened.",
+                "most 1.2x): the steps whose content grows with the workspace (the large seed has no "
+                "toolkit edition; the empty search form and one's profile are the same anywhere).",
                 "",
                 large_table(clicks),
                 "",

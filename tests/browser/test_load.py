@@ -19,7 +19,7 @@ after round 1 and after the last round; every error on screen, in a browser
 or in the server log; and whether every posted update is stored exactly once.
 
 In ``make test`` the test below runs 3 pages for 2 rounds; ``benchmarks/bench_load.py``
-runs 5 for 2 rounds as its end-to-end check (its 20 sessions for 3 rounds speak
+runs 5 for one round as its end-to-end check (its 20 sessions for 3 rounds speak
 Streamlit's protocol, so the server is what they measure) and writes
 benchmarks/results/load.json.
 """
