@@ -75,7 +75,10 @@ def _capacity(figures: dict) -> list[str]:
         "core 1; each level measured once everyone arrived, for at least "
         f"{figures.get('min_steps_per_level', 120)} steps, starting at the last run's answer and "
         "moving up or down until a level that holds sits next to one that does not. The floor is "
-        "the one-button page under the same harness.",
+        "the one-button page under the same harness. The workspace's server sends each reply at "
+        "once (`cop.shell.nodelay`); the floor is stock Streamlit, whose replies after a run's "
+        "first wait for the client's delayed acknowledgement (about 40 ms a step with this "
+        "client; Chromium here acknowledges at once, so the browser benchmarks show no such wait).",
         "",
         f"active people per server process: {figures['active_people']}",
         "",
