@@ -82,7 +82,7 @@ def pg_url() -> Iterator[str]:
 
 
 def empty_postgres(engine: Engine) -> None:
-    """Empty every table but Alembic's, restart the id sequences, put back the data_version row.
+    """Empty every table but Alembic's, restart the id sequences, put back the data_version rows.
 
     DELETE with foreign-key triggers off (session_replication_role, needs a superuser
     as on the test server) is several times faster than TRUNCATE on these small
@@ -115,7 +115,7 @@ def empty_postgres(engine: Engine) -> None:
             conn.exec_driver_sql(
                 "TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"
             )
-        conn.exec_driver_sql("INSERT INTO data_version (id, value) VALUES (1, 0)")
+        conn.exec_driver_sql("INSERT INTO data_version (id, value) VALUES (1, 0), (2, 0)")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

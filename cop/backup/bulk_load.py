@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import cop.registry  # noqa: F401  (every table on the metadata, the search hook installed)
-from cop.core.db import DataVersion, table_of
+from cop.core.db import DATA_VERSION_ID, RECORDS_VERSION_ID, DataVersion, table_of
 from cop.core.errors import CopError
 from cop.search.index import reindex_all
 
@@ -83,14 +83,16 @@ def delete_everything(conn: Connection) -> None:
 
 
 def bump_data_version(conn: Connection, archived: int = 0) -> None:
-    """Past both an archive's counter and this database's, so no replica trusts a cached read."""
+    """Past both an archive's counter and this database's, so no replica trusts a cached read:
+    ``data_version`` and the records' version (cop.core.db) both."""
     table = table_of(DataVersion)
     current = conn.execute(sa.select(table.c.value).where(table.c.id == 1)).scalar()
     value = max(archived, current or 0) + 1
-    if current is None:
-        conn.execute(sa.insert(table).values(id=1, value=value))
-    else:
-        conn.execute(sa.update(table).where(table.c.id == 1).values(value=value))
+    for row in (DATA_VERSION_ID, RECORDS_VERSION_ID):
+        if conn.execute(sa.select(table.c.id).where(table.c.id == row)).first() is None:
+            conn.execute(sa.insert(table).values(id=row, value=value))
+        else:
+            conn.execute(sa.update(table).where(table.c.id == row).values(value=value))
 
 
 def reset_id_sequences(conn: Connection) -> None:

@@ -9,6 +9,7 @@ write lock.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
@@ -26,6 +27,20 @@ from cop.core.i18n import N_
 
 T = TypeVar("T")
 READ_ONLY = "cop_read_only"
+WRITTEN = "cop_tables_written"  # in a write connection's info: what this transaction wrote
+NO_JOURNAL = "cop_no_journal"  # on a read kept through journal writes: it must not read them
+
+# The journals: tables that only ever gain records of what happened (an action's updates,
+# the audit log, the search index kept from the records). A write to them alone moves
+# ``data_version`` but not the records' version (``RECORDS``), so a read that shows none of
+# them stays fresh when someone posts an update elsewhere (cop.shell.cache).
+JOURNAL_TABLES = frozenset({"action_update", "audit_event", "search_document", "search_fts"})
+DATA_VERSION_ID, RECORDS_VERSION_ID = 1, 2
+_WRITE = re.compile(
+    r'^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE
+)
+_NOT_WRITES = frozenset({"SELECT", "PRAGMA", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"})
+_JOURNAL_READ = re.compile(r"\b(?:" + "|".join(sorted(JOURNAL_TABLES)) + r")\b")
 
 BUSY_TIMEOUT_MS = 30_000
 FlushHook = Callable[[Session], None]
@@ -87,6 +102,32 @@ def _configure_sqlite(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
+def _watch_statements(engine: Engine) -> None:
+    """Note the tables a write transaction writes; refuse a journal read where none may be.
+
+    A statement whose target is not plain to see (a ``WITH`` before the write, a function
+    call) counts as a write to some table other than the journals: the records' version
+    moves on and no read is trusted wrongly.
+    """
+
+    @event.listens_for(engine, "begin")
+    def _forget(conn) -> None:  # noqa: ANN001
+        conn.info.pop(WRITTEN, None)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note(conn, _cursor, statement, _params, _context, _many) -> None:  # noqa: ANN001
+        options = conn.get_execution_options()
+        if options.get("cop_write"):
+            if statement.lstrip().split(None, 1)[0].upper() in _NOT_WRITES:
+                return
+            found = _WRITE.match(statement)
+            conn.info.setdefault(WRITTEN, set()).add(found.group(1).lower() if found else "?")
+        elif conn.info.get(NO_JOURNAL) and _JOURNAL_READ.search(statement):
+            raise AssertionError(
+                "a read kept while only journals change read one: " + statement[:200]
+            )
+
+
 def get_engine(url: str | None = None) -> Engine:
     """The process-wide engine for ``url`` (default: the configured database)."""
     if not _flush_hooks:
@@ -108,6 +149,7 @@ def get_engine(url: str | None = None) -> Engine:
                 _configure_sqlite(engine)
             else:
                 engine = sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            _watch_statements(engine)
             _engines[url] = engine
         return engine
 
@@ -167,9 +209,13 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
             try:
                 yield session
                 session.flush()
+                written = session.connection().info.get(WRITTEN, set())
+                moved = [DATA_VERSION_ID]
+                if not written <= JOURNAL_TABLES:
+                    moved.append(RECORDS_VERSION_ID)  # a record changed, not only a journal
                 session.execute(
                     sa.update(DataVersion)
-                    .where(col(DataVersion.id) == 1)
+                    .where(col(DataVersion.id).in_(moved))
                     .values(value=DataVersion.value + 1)
                 )
                 session.commit()
@@ -196,6 +242,30 @@ def writes_committed() -> int:
     return _writes_committed
 
 
+@contextmanager
+def journal_free_read(engine: Engine | None = None) -> Iterator[Session]:
+    """A read session that may not read the journals (an ``AssertionError`` if it does): for
+    reads cached by the records' version, which a journal write leaves where it was."""
+    with read_session(engine) as session:
+        connection = session.connection()
+        connection.info[NO_JOURNAL] = True
+        try:
+            yield session
+        finally:
+            connection.info.pop(NO_JOURNAL, None)
+
+
+def current_versions(engine: Engine | None = None) -> tuple[int, int]:
+    """``data_version`` and the records' version, read together once per rerun.
+
+    Without the records' row (a database before migration 0019) both are ``data_version``,
+    so nothing is kept longer than before.
+    """
+    rows = dict(_raw_query(engine, _VERSIONS_QUERY))
+    version = int(rows.get(DATA_VERSION_ID) or 0)
+    return version, int(rows.get(RECORDS_VERSION_ID, version) or 0)
+
+
 def current_data_version(engine: Engine | None = None) -> int:
     """Read once per rerun; cached reads are keyed by it.
 
@@ -203,6 +273,11 @@ def current_data_version(engine: Engine | None = None) -> int:
     even a Core ``connect()``: every page run starts with this read, and that
     machinery cost five times the query (65 µs against 11 µs on SQLite).
     """
+    rows = _raw_query(engine, _DATA_VERSION_QUERY)
+    return int(rows[0][0] or 0) if rows else 0
+
+
+def _raw_query(engine: Engine | None, query: str) -> list[tuple[Any, ...]]:
     engine = engine or get_engine()
     # Here the driver's own errors arrive unwrapped, a refused connection included.
     unavailable = (sa.exc.OperationalError, engine.dialect.loaded_dbapi.OperationalError)
@@ -212,18 +287,19 @@ def current_data_version(engine: Engine | None = None) -> int:
         raise _translate(exc) from exc
     try:
         cursor = connection.cursor()
-        cursor.execute(_DATA_VERSION_QUERY)
-        row = cursor.fetchone()
+        cursor.execute(query)
+        rows = [tuple(row) for row in cursor.fetchall()]
         cursor.close()
     except unavailable as exc:
         connection.invalidate()
         raise _translate(exc) from exc
     finally:
         connection.close()
-    return int(row[0] or 0) if row else 0
+    return rows
 
 
 _DATA_VERSION_QUERY = "SELECT value FROM data_version WHERE id = 1"
+_VERSIONS_QUERY = "SELECT id, value FROM data_version WHERE id IN (1, 2)"
 
 
 def table_of(model: type[SQLModel]) -> sa.Table:
@@ -232,9 +308,10 @@ def table_of(model: type[SQLModel]) -> sa.Table:
 
 
 class DataVersion(SQLModel, table=True):
-    """One row whose counter every write transaction bumps.
+    """Row 1: the counter every write transaction bumps; row 2 (the records' version): the
+    counter every write bumps unless it wrote the journals alone (``JOURNAL_TABLES``).
 
-    Cached reads are keyed by it, so every replica sees fresh data on its next
+    Cached reads are keyed by one of them, so every replica sees fresh data on its next
     rerun without any cross-process cache invalidation.
     """
 

@@ -24,7 +24,7 @@ def writable_communities(actor: Actor, operation: str, chosen: Community | None)
         return [chosen] if is_allowed(actor, operation, chosen) else []
     return [
         c
-        for c in cached_read(communities.visible_communities, actor)
+        for c in cached_read(communities.visible_communities, actor, journal=False)
         if is_allowed(actor, operation, c)
     ]
 

@@ -160,18 +160,21 @@ def read(
     reader_language: str = "en",
     cached: bool = False,
     varies_with: tuple = (),
+    journal: bool = True,
     **kwargs: Any,
 ) -> T | None:
     """Run a read service; a not-found or forbidden record becomes a message and stops the page.
 
     ``cached=True`` reuses the result until anything is written
     (``cop.shell.cache.cached_read``, keyed by the service and its arguments;
-    ``varies_with`` adds what else it depends on, such as today's date).
+    ``varies_with`` adds what else it depends on, such as today's date); with
+    ``journal=False`` until a record changes, for a read that shows no action update,
+    history or search entry (it may not read them).
     """
     _ = translator(reader_language)
     try:
         if cached:
-            return cached_read(service, *args, varies_with=varies_with, **kwargs)
+            return cached_read(service, *args, varies_with=varies_with, journal=journal, **kwargs)
         with read_session() as session:
             return service(session, *args, **kwargs)
     except (PermissionDenied, NotFound) as exc:

@@ -11,10 +11,10 @@ import streamlit as st
 
 from cop.accounts import service as accounts
 from cop.core import clock, settings
-from cop.core.db import read_session, write_session
+from cop.core.db import journal_free_read, write_session
 from cop.core.i18n import N_, best_language, translator
 from cop.core.permissions import Actor
-from cop.shell.cache import data_version
+from cop.shell.cache import records_version
 from cop.shell.oidc import VIA_OIDC, end_provider_session
 from cop.shell.session_keys import AUTH_KEYS, COOKIE_PENDING, COOKIE_WRITER, DELETE_COOKIE
 
@@ -105,19 +105,20 @@ def sign_out() -> None:
 def current_actor() -> Actor | None:
     """The signed-in actor re-read from the database, or None (then the session is cleared).
 
-    The database is asked again whenever ``data_version`` moved since this
-    session's last run; any write anywhere (a sign-out in another tab, a role
-    change, a deactivation) moves it, so the checks below always see fresh data.
+    The database is asked again whenever the records' version moved since this
+    session's last run; any write to a record anywhere (a sign-out in another tab, a
+    role change, a deactivation) moves it, so the checks below always see fresh data.
+    Someone's posted update elsewhere does not (it writes only the journals).
     """
     if not st.session_state.get("authentication_status"):
         return None
     username = st.session_state.get("username") or ""
     signed_in_at = _signed_in_at()
-    version = data_version()
+    version = records_version()
     cached = st.session_state.get("cop_actor_cache")
     if cached and cached[:3] == (version, username, signed_in_at):
         return cached[3]
-    with read_session() as session:
+    with journal_free_read() as session:
         user = accounts.find_user(session, username)
         actor = accounts.load_actor(session, user.id) if user else None
         valid_after = user.sessions_valid_after if user else None

@@ -60,7 +60,7 @@ WRAP_LINKS = (
 def draw_sidebar(actor: Actor) -> None:
     """Who is signed in, the community switcher and sign-out, on every page."""
     _ = translator(actor.language)
-    names = cached_read(_community_names, actor)
+    names = cached_read(_community_names, actor, journal=False)
     labels = {0: _("All my communities")} | names
     if st.session_state.get(COMMUNITY_KEY) not in labels:
         st.session_state[COMMUNITY_KEY] = 0
@@ -84,7 +84,7 @@ def draw_sidebar(actor: Actor) -> None:
             if roles
             else _("Signed in as {name}").format(name=plain(actor.name))
         )
-        unread = cached_read(notifications.unread_count, actor)
+        unread = cached_read(notifications.unread_count, actor, journal=False)
         if unread:  # one caption, not two: every element costs every page run
             signed_in += "  \n:material/notifications: " + _(
                 "{n} unread in your inbox (Home)"

@@ -429,7 +429,9 @@ def test_a_backup_taken_while_people_write_is_one_consistent_moment(
     with zipfile.ZipFile(tmp_path / "busy.zip") as zf:
         audit = [json.loads(line) for line in zf.read("tables/audit_event.jsonl").splitlines()]
         (data_version,) = [
-            json.loads(line) for line in zf.read("tables/data_version.jsonl").splitlines()
+            row
+            for row in map(json.loads, zf.read("tables/data_version.jsonl").splitlines())
+            if row["id"] == 1  # row 2 is the records' version
         ]
     created = sum(1 for event in audit if event["action"] == "organisation.create")
     assert counts["organisation"] == created, (

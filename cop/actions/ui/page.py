@@ -36,7 +36,7 @@ def draw_actions_page(actor: Actor) -> None:
         return
 
     st.title(_("Joint actions"))
-    visible = {c.id: c for c in cached_read(communities.visible_communities, actor)}
+    visible = {c.id: c for c in cached_read(communities.visible_communities, actor, journal=False)}
     community = visible.get(selected_community_id(actor) or 0)
     keep([ZOOM_KEY])  # the timeline's zoom, also while another tab is open
     table, board, timeline, plan = st.tabs(

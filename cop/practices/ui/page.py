@@ -26,7 +26,7 @@ def draw_practices_page(actor: Actor) -> None:
     _ = translator(actor.language)
     st.title(_("Practices and standards"))
 
-    visible = {c.id: c for c in cached_read(communities.visible_communities, actor)}
+    visible = {c.id: c for c in cached_read(communities.visible_communities, actor, journal=False)}
     chosen = visible.get(selected_community_id(actor) or 0)
 
     record_id = opened_record_id()

@@ -98,7 +98,9 @@ def published_panel(actor: Actor, edition: Toolkit, chapters: list[ChapterRow]) 
             ):
                 _publish(actor, edition, None, _("the edition"))
             return
-        visible = {c.id: c for c in cached_read(communities.visible_communities, actor)}
+        visible = {
+            c.id: c for c in cached_read(communities.visible_communities, actor, journal=False)
+        }
         for chapter in chapters:
             community = visible.get(chapter.community_id)
             if community is None or not is_allowed(actor, "chapter.publish", community):

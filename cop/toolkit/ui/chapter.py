@@ -42,7 +42,12 @@ def chapter_page(actor: Actor, chapter_id: int) -> None:
     # Kept until anything is written (cop.shell.cache): switching tabs and opening panels
     # run the page again with nothing changed.
     detail: ChapterDetail = read(
-        toolkit.chapter_detail, actor, chapter_id, reader_language=actor.language, cached=True
+        toolkit.chapter_detail,
+        actor,
+        chapter_id,
+        reader_language=actor.language,
+        cached=True,
+        journal=False,
     )
     chapter = detail.chapter
     language = detail.toolkit.language  # the chapter's words are in its edition's language

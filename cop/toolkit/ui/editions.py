@@ -35,7 +35,9 @@ FORMAT_LABELS = {"md": "Markdown", "html": "HTML", "docx": "Word (DOCX)", "pdf":
 def edition_picker(actor: Actor) -> Toolkit | None:
     """The edition to show; admins may create the first one here."""
     _ = translator(actor.language)
-    editions = read(toolkit.list_toolkits, reader_language=actor.language, cached=True)
+    editions = read(
+        toolkit.list_toolkits, reader_language=actor.language, cached=True, journal=False
+    )
     if actor.is_admin:
         # Drawn from the first opening on (its form keeps what was typed); open at once when
         # there is no edition yet, as there is nothing else to do then.
@@ -155,7 +157,12 @@ def edition_overview(actor: Actor, edition: Toolkit) -> list[toolkit.ChapterRow]
             with in_language(edition.language, actor.language, f"edition-{edition.id}-intro"):
                 markdown(edition.introduction)
     chapters = read(
-        toolkit.list_chapters, actor, edition.id, reader_language=actor.language, cached=True
+        toolkit.list_chapters,
+        actor,
+        edition.id,
+        reader_language=actor.language,
+        cached=True,
+        journal=False,
     )
     if chapters:
         # A table of plain cells in one Markdown element: a dataframe cost this page a tenth

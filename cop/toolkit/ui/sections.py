@@ -70,6 +70,7 @@ def draft_page(actor: Actor, detail: ChapterDetail) -> None:
         chapter.id,
         reader_language=actor.language,
         cached=True,
+        journal=False,
     )
     records = read(
         toolkit_sections.draft_records,
@@ -77,6 +78,7 @@ def draft_page(actor: Actor, detail: ChapterDetail) -> None:
         chapter.id,
         reader_language=actor.language,
         cached=True,
+        journal=False,
     )
     editing = st.session_state.get(editing_key(chapter.id))
     for index, section in enumerate(detail.sections, start=1):

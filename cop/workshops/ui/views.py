@@ -205,6 +205,7 @@ def workshop_list(actor: Actor, community: Community | None) -> None:
             page,
             reader_language=actor.language,
             cached=True,
+            journal=False,
         )
     except ValidationError as exc:
         st.error("\n".join(localize(m, actor.language) for m in exc.fields.values()))
