@@ -246,13 +246,19 @@ def writes_committed() -> int:
 def journal_free_read(engine: Engine | None = None) -> Iterator[Session]:
     """A read session that may not read the journals (an ``AssertionError`` if it does): for
     reads cached by the records' version, which a journal write leaves where it was."""
-    with read_session(engine) as session:
-        connection = session.connection()
-        connection.info[NO_JOURNAL] = True
-        try:
-            yield session
-        finally:
-            connection.info.pop(NO_JOURNAL, None)
+    with read_session(engine) as session, no_journal(session):
+        yield session
+
+
+@contextmanager
+def no_journal(session: Session) -> Iterator[None]:
+    """While open, ``session`` may not read the journals (its read is kept by the records' version)."""
+    connection = session.connection()
+    connection.info[NO_JOURNAL] = True
+    try:
+        yield
+    finally:
+        connection.info.pop(NO_JOURNAL, None)
 
 
 def current_versions(engine: Engine | None = None) -> tuple[int, int]:

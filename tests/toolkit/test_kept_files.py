@@ -71,6 +71,33 @@ def test_a_chapter_file_is_built_once_until_something_is_written(
     assert rendered == ["md", "md"]
 
 
+def test_a_posted_update_keeps_the_chapters_file(
+    engine: Engine, w: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An action's update writes only the journals (cop.core.db): no chapter shows it, so the
+    file is not built again (under load, an update every few seconds rebuilt it each time)."""
+    from cop.actions import service as actions
+    from cop.actions import updates
+
+    chapter_id, _section_id = _chapter_with_text(engine, w, "Wording one.")
+    with write_session(engine) as s:
+        action = actions.create_action(
+            s,
+            w.member,
+            community_id=w.community.id,
+            title="Library volunteers",
+            owner_person_id=w.member.person_id,
+            due_date="2031-06-30",
+        )
+    rendered = _counting_renders(monkeypatch)
+    first = toolkit_export.export_chapter(w.member, chapter_id, "md", draft=True, engine=engine)
+    with write_session(engine) as s:
+        updates.post_update(s, w.member, action.id, text="Met the volunteers.")
+    again = toolkit_export.export_chapter(w.member, chapter_id, "md", draft=True, engine=engine)
+    assert again.data == first.data
+    assert rendered == ["md"]
+
+
 def test_a_kept_file_is_handed_only_to_who_may_have_it(engine: Engine, w: World) -> None:
     chapter_id, _section_id = _chapter_with_text(engine, w, "Draft words.")
     assert toolkit_export.export_chapter(w.member, chapter_id, "md", draft=True, engine=engine)
