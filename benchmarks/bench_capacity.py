@@ -62,7 +62,7 @@ COMMUNITY = "welcoming-culture"
 LEVELS = [25, 50, 100, 150, 200, 300, 400]
 TRIVIAL_LEVELS = [50, 100, 200, 400, 800]
 # Where each search starts: the level the last quiet run held (benchmarks/RESULTS.md).
-START = {"workspace": 100, "trivial": 800}
+START = {"workspace": 200, "trivial": 800}
 THINK_S = 10  # a person's mean think time (locustfile.THINK)
 MIN_STEPS = 100  # steps measured at a level at least, once everyone has arrived
 MIN_HOLD = 15  # seconds measured at a level at least
