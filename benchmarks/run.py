@@ -311,7 +311,7 @@ def render(durations: dict[str, float], failures: list[str]) -> str:
                 "three communities), the same clicks in the same run, each made right after the "
                 "demo's: *large / demo* compares each step with the demo's same step (the goal: at "
                 "most 1.2x): the steps whose content grows with the workspace (the large seed has no "
-                "toolkit edition; the empty search form and one's profile are the same anywhere).",
+                "toolkit edition; one's profile is the same anywhere).",
                 "",
                 large_table(clicks),
                 "",
