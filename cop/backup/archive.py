@@ -48,6 +48,7 @@ from cop.backup.bulk_load import (
     populated_tables,
     rebuild_derived,
     reset_id_sequences,
+    settle,
 )
 from cop.core import clock
 from cop.core.audit import AuditEvent
@@ -286,6 +287,7 @@ def restore(
             )
         )
         rebuild_derived(conn)
+    settle(engine)
     return counts
 
 

@@ -48,6 +48,7 @@ from cop.backup.bulk_load import (
     populated_tables,
     rebuild_derived,
     reset_id_sequences,
+    settle,
 )
 from cop.core import clock
 from cop.core.audit import AuditEvent
@@ -97,4 +98,5 @@ def seed(
             )
         )
         bump_data_version(conn)
+    settle(engine)
     return counts

@@ -152,3 +152,19 @@ def test_large_scale_asks_for_the_benchmark_numbers() -> None:
         large.action_updates,
         large.practices,
     ) == (50_000, 200_000, 100_000, 300_000, 5_000)
+
+
+def test_a_seeded_postgresql_database_is_vacuumed_and_analysed(engine: Engine) -> None:
+    """A freshly loaded database had no planner statistics and no visibility map until
+    autovacuum came round: the large workspace's searches read table pages instead of
+    indexes only (p95 23.8 ms, 11.3 ms once settled). SQLite has nothing to settle."""
+    seed(engine, "small", random_seed=1)
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as conn:
+        tuples, visible = conn.execute(
+            sa.text(
+                "SELECT reltuples, relallvisible FROM pg_class WHERE oid = 'search_document'::regclass"
+            )
+        ).one()
+    assert tuples > 0 and visible > 0
