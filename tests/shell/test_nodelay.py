@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import asyncio.base_events
 import socket
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -45,7 +46,14 @@ def _accepted_nodelay() -> int:
             server.close()
             await server.wait_closed()
 
-    return asyncio.run(serve())
+    # In a thread of its own: a browser test before this one in the same worker may have left
+    # its event loop running in this thread (Playwright's sync API), and asyncio.run refuses then.
+    found: list[int] = []
+    worker = threading.Thread(target=lambda: found.append(asyncio.run(serve())))
+    worker.start()
+    worker.join(30)
+    assert found, "the server never saw the connection"
+    return found[0]
 
 
 def test_streamlits_socket_keeps_nagle_on_under_asyncios_own_rule(stock_asyncio: None) -> None:
