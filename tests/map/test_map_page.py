@@ -157,6 +157,22 @@ def test_a_mark_names_three_of_its_places_communities_and_how_many_more() -> Non
     assert marks[0]["community"] == "Community 00, Community 01, Community 02 and 21 more"
 
 
+def test_the_places_table_names_three_communities_of_a_place_and_how_many_more() -> None:
+    """The same place in the text alternative: its row carried every community's name, a
+    third of the large workspace's map page (296 kB of 900)."""
+    from cop.core.permissions import Actor
+    from cop.map.queries import MapData, Place
+    from cop.map.ui.page import _place_rows
+
+    names = tuple(f"Community {n:02d}" for n in range(24))
+    city = Place(1, "Aarhus Kommune", "city", "DK", 56.16, 10.2, names, 0, 0, 0)
+    small = Place(2, "Lisboa", "city", "PT", 38.7, -9.1, names[:3], 0, 0, 0)
+    actor = Actor(user_id=1, username="reader", name="Reader")
+    rows = _place_rows(actor, MapData([city, small], [], [], []))
+    assert rows[0]["Communities"] == "Community 00, Community 01, Community 02 and 21 more"
+    assert rows[1]["Communities"] == "Community 00, Community 01, Community 02"
+
+
 def test_the_marks_are_made_once_until_anything_is_written(run_page, monkeypatch) -> None:
     """Counting a large workspace's workshops by place and route was most of every run, even
     one that only opened a place's card."""

@@ -353,24 +353,32 @@ def _country(code: str, language: str) -> str:
     return Locale.parse(language).territories.get(code.upper(), code) if code else ""
 
 
+def _place_rows(actor: Actor, data: MapData) -> list[dict[str, Any]]:
+    """The places table's rows. Communities are named as on the marks, three and how many more:
+    with every name, a large workspace's cities (two dozen communities each) made the table a
+    third of a megabyte on every run; a place's card names them all."""
+    _ = translator(actor.language)
+    return [
+        {
+            _("Name"): p.name,
+            _("Kind"): _(KIND_LABELS.get(p.kind, p.kind)),
+            _("Country"): _country(p.country, actor.language),
+            _("Communities"): _communities(p.communities, _),
+            _("Hosted"): p.hosted,
+            _("Visited elsewhere"): p.visits,
+            _("Practices"): p.practices,
+            _("On the map"): _("Yes") if p.placed else _("No: no coordinates"),
+        }
+        for p in data.places
+    ]
+
+
 def _places_table(actor: Actor, data: MapData) -> None:
     """The text alternative: every place with its country and counts, and the records as links."""
     _ = translator(actor.language)
     st.subheader(_("Places"))
     grid(
-        [
-            {
-                _("Name"): p.name,
-                _("Kind"): _(KIND_LABELS.get(p.kind, p.kind)),
-                _("Country"): _country(p.country, actor.language),
-                _("Communities"): ", ".join(p.communities),
-                _("Hosted"): p.hosted,
-                _("Visited elsewhere"): p.visits,
-                _("Practices"): p.practices,
-                _("On the map"): _("Yes") if p.placed else _("No: no coordinates"),
-            }
-            for p in data.places
-        ],
+        _place_rows(actor, data),
         _("No member organisation in this selection: choose another community or year."),
     )
     names = {p.id: p.name for p in data.places}
