@@ -3,8 +3,8 @@
 Method: for each page, one AppTest session signed in through the documented
 test seam (cop.shell.testing.sign_in_state); 2 warm-up runs, then the median of
 12 timed runs. "warm" reruns with caches as they are; "cold" clears
-st.cache_data, st.cache_resource and the session's read caches (cop.shell.cache)
-before each run (the engine is kept).
+st.cache_data, st.cache_resource and the read caches (cop.shell.cache), the session's
+and the process-wide one, before each run (the engine is kept).
 The empty page (the floor) is measured the same way, in the same process,
 with each page, the two taking turns run by run, and each page's ratio is to
 its own floor: on this shared two-core machine speed drifts within a minute by
@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 import cop.registry  # noqa: E402, F401  (every table; a benchmark is an entry point)
 from benchmarks.workspaces import BENCH_USER, demo_workspace, large_workspace  # noqa: E402
+from cop.shell.cache import forget_kept  # noqa: E402
 from cop.shell.navigation import PAGES  # noqa: E402
 from cop.shell.testing import sign_in_state  # noqa: E402
 
@@ -69,6 +70,7 @@ def _timed_run(at: AppTest, cold: bool) -> float:
         for key in SESSION_CACHES:  # the per-session read caches keyed by data_version
             if key in at.session_state:
                 del at.session_state[key]
+        forget_kept()  # and the process-wide one keyed by the records' version
     gc.collect()
     started = time.perf_counter()
     at.run()

@@ -82,7 +82,12 @@ def pg_url() -> Iterator[str]:
 
 
 def empty_postgres(engine: Engine) -> None:
-    """Empty every table but Alembic's, restart the id sequences, put back the data_version rows.
+    """Empty every table but Alembic's and data_version, restart the id sequences.
+
+    The versions go on counting from where the last test left them, one step on for the
+    emptying, as they do in a workspace: answers kept by version (cop.shell.cache) are keyed by the engine, which
+    every test on this server shares, so a version counted again from zero would meet
+    the previous test's answers.
 
     DELETE with foreign-key triggers off (session_replication_role, needs a superuser
     as on the test server) is several times faster than TRUNCATE on these small
@@ -92,7 +97,8 @@ def empty_postgres(engine: Engine) -> None:
         names = [
             r[0]
             for r in conn.exec_driver_sql(
-                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'alembic_version'"
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                "AND tablename NOT IN ('alembic_version', 'data_version')"
             )
         ]
         superuser = conn.exec_driver_sql(
@@ -115,7 +121,10 @@ def empty_postgres(engine: Engine) -> None:
             conn.exec_driver_sql(
                 "TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"
             )
-        conn.exec_driver_sql("INSERT INTO data_version (id, value) VALUES (1, 0), (2, 0)")
+        conn.exec_driver_sql(
+            "INSERT INTO data_version (id, value) VALUES (1, 0), (2, 0) ON CONFLICT (id) DO NOTHING"
+        )
+        conn.exec_driver_sql("UPDATE data_version SET value = value + 1")  # emptied: a write
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

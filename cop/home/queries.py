@@ -256,21 +256,24 @@ def workshops_per_month(session: Session, actor: Actor, months: int = 12) -> lis
 
 @dataclass(frozen=True, slots=True)
 class HomeOverview:
-    """Everything the home page shows, read in one session so the page can cache it whole."""
+    """What the home page shows of the records, read in one session so the page can keep it whole.
+
+    Recent activity is read apart (``recent_activity``): it is the audit log, which every
+    posted update adds to, while these figures stay as they are until a record changes.
+    """
 
     names: dict[int, str]
     mine: list[Community]
     figures: dict[int, CommunityFigures]
     due: list[DueAction]
     upcoming: list[WorkshopRow]
-    activity: list[Entry]
     inbox: list[Notification]
     unread_total: int
     per_month: list[MonthCount]
 
 
 def home_overview(session: Session, actor: Actor, community_id: int | None = None) -> HomeOverview:
-    """Everything the home page shows, read in one session so the page can cache it whole.
+    """What the home page shows of the records (all but recent activity), in one session.
 
     ``community_id`` narrows the communities and upcoming workshops to the one
     chosen in the sidebar; None means all of the actor's communities.
@@ -288,7 +291,6 @@ def home_overview(session: Session, actor: Actor, community_id: int | None = Non
         figures=community_figures(session, actor, [c.id for c in mine if c.id is not None]),
         due=my_due_actions(session, actor),
         upcoming=upcoming_workshops(session, actor, limit=8, community_id=community_id),
-        activity=recent_activity(session, actor),
         inbox=inbox,
         unread_total=unread_total,
         per_month=workshops_per_month(session, actor) if actor.is_admin else [],

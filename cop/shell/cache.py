@@ -1,12 +1,9 @@
-"""Per-session read caches keyed by ``data_version`` or by the records' version.
+"""Read caches keyed by ``data_version`` or by the records' version.
 
 Every write transaction bumps ``data_version`` (cop.core.db.write_session), so a
 read cached under the version current at the start of this run is exactly as
 fresh as reading again; the gate asks for the version once at the start of each run, and
-again after any write this process committed since (this page's own, for one). The caches live
-in the user's own ``st.session_state`` (never in st.cache_*, which every user
-shares), hold only what this user was allowed to read, and are dropped at
-sign-out.
+again after any write this process committed since (this page's own, for one).
 
 A write to the journals alone (an action's update, the audit log, the search index) leaves
 the records' version where it was. A read that shows none of them (``journal=False``) is
@@ -14,20 +11,47 @@ kept by that version: when many people work at once, someone posts an update eve
 seconds, and each one made everybody's next click read everything again. Such a read runs
 in a session that refuses to read a journal (cop.core.db.journal_free_read), so a read
 that began to show one fails loudly instead of going stale.
+
+Where a read is kept:
+
+- ``journal=True`` reads live in the user's own ``st.session_state``: ``data_version``
+  moves with every posted update, so they would seldom serve another tab anyway. They are
+  dropped at sign-out.
+- ``journal=False`` reads live in one store for the whole server process, keyed by the
+  database, the records' version and the read's every argument, the reader included.
+  A read's answer depends on nothing else, so a key names exactly one answer: another
+  person's read has another key and is never handed over. What this buys is the new tab:
+  each visit that starts a session (a link opened, a reload, coming back after lunch) used
+  to read who one is, the sidebar, the home figures and the draft again, and under load
+  those first visits were most of the server's work. The store keeps the most recently
+  used ``SHARED_ENTRIES`` answers; entries of an older version are never asked for again
+  and age out.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 import streamlit as st
 
-from cop.core.db import current_versions, journal_free_read, read_session, writes_committed
+from cop.core.db import (
+    current_versions,
+    get_engine,
+    journal_free_read,
+    read_session,
+    writes_committed,
+)
 
 T = TypeVar("T")
-MAX_ENTRIES = 64
+MAX_ENTRIES = 64  # per session, for reads that show a journal
+SHARED_ENTRIES = 4096  # for the whole process, for reads kept by the records' version
+
+_shared: OrderedDict[Hashable, Any] = OrderedDict()
+_shared_lock = threading.Lock()
 
 
 def refresh_data_version() -> int:
@@ -101,15 +125,49 @@ def cached_read(
     The key is derived from the service and its arguments (``read_key``), so a
     read can never be answered with another read's result.
     """
+    if not journal:
+        return kept_for_everyone(
+            read_key(service, args, kwargs, varies_with),
+            lambda session: service(session, *args, **kwargs),
+        )
     key = (journal, read_key(service, args, kwargs, varies_with))
-    version = data_version() if journal else records_version()
+    version = data_version()
     store: dict[Hashable, tuple[int, Any]] = st.session_state.setdefault("cop_read_cache", {})
     hit = store.get(key)
     if hit and hit[0] == version:
         return hit[1]
-    with read_session() if journal else journal_free_read() as session:
+    with read_session() as session:
         value = service(session, *args, **kwargs)
     if len(store) >= MAX_ENTRIES:
         store.clear()
     store[key] = (version, value)
     return value
+
+
+def kept_for_everyone(key: Hashable, compute: Callable[[Any], T]) -> T:
+    """``compute(session)`` in a journal-free session, or its answer kept for ``key`` while no
+    record changed, in the process-wide store (see the module's docstring).
+
+    ``key`` must name everything the answer depends on but the database's records: the
+    reader, the record and the language. The engine object is part of the stored key, so a
+    database opened anew (a test's, a restored file) never meets an older one's answers.
+    Two runs missing at once both read; the second answer replaces the first, same as it.
+    """
+    full = (get_engine(), records_version(), key)
+    with _shared_lock:
+        if full in _shared:
+            _shared.move_to_end(full)
+            return _shared[full]  # type: ignore[no-any-return]
+    with journal_free_read() as session:
+        value = compute(session)
+    with _shared_lock:
+        _shared[full] = value
+        while len(_shared) > SHARED_ENTRIES:
+            _shared.popitem(last=False)
+    return value
+
+
+def forget_kept() -> None:
+    """Empty the process-wide store (a benchmark's cold run; tests that start over)."""
+    with _shared_lock:
+        _shared.clear()

@@ -8,13 +8,14 @@ from datetime import UTC, datetime, timedelta
 import extra_streamlit_components as stx
 import jwt
 import streamlit as st
+from sqlmodel import Session
 
 from cop.accounts import service as accounts
 from cop.core import clock, settings
-from cop.core.db import journal_free_read, write_session
+from cop.core.db import write_session
 from cop.core.i18n import N_, best_language, translator
 from cop.core.permissions import Actor
-from cop.shell.cache import records_version
+from cop.shell.cache import kept_for_everyone, records_version
 from cop.shell.oidc import VIA_OIDC, end_provider_session
 from cop.shell.session_keys import AUTH_KEYS, COOKIE_PENDING, COOKIE_WRITER, DELETE_COOKIE
 
@@ -108,7 +109,9 @@ def current_actor() -> Actor | None:
     The database is asked again whenever the records' version moved since this
     session's last run; any write to a record anywhere (a sign-out in another tab, a
     role change, a deactivation) moves it, so the checks below always see fresh data.
-    Someone's posted update elsewhere does not (it writes only the journals).
+    Someone's posted update elsewhere does not (it writes only the journals). The answer
+    is kept for every tab of the person, so a new tab does not ask again; the checks run
+    in each.
     """
     if not st.session_state.get("authentication_status"):
         return None
@@ -118,11 +121,9 @@ def current_actor() -> Actor | None:
     cached = st.session_state.get("cop_actor_cache")
     if cached and cached[:3] == (version, username, signed_in_at):
         return cached[3]
-    with journal_free_read() as session:
-        user = accounts.find_user(session, username)
-        actor = accounts.load_actor(session, user.id) if user else None
-        valid_after = user.sessions_valid_after if user else None
-        must_change = bool(user and user.must_change_password)
+    actor, valid_after, must_change = kept_for_everyone(
+        ("signed-in actor", username), lambda session: _signed_in(session, username)
+    )
     if actor is None:
         clear_session()
         return None
@@ -132,6 +133,15 @@ def current_actor() -> Actor | None:
     st.session_state["cop_must_change_password"] = must_change
     st.session_state["cop_actor_cache"] = (version, username, signed_in_at, actor)
     return actor
+
+
+def _signed_in(session: Session, username: str) -> tuple[Actor | None, datetime | None, bool]:
+    """Who ``username`` is, since when their sign-ins count, and whether they must change their
+    password: the same for every tab of theirs, so kept for all of them (cop.shell.cache)."""
+    user = accounts.find_user(session, username)
+    actor = accounts.load_actor(session, user.id) if user else None
+    valid_after = user.sessions_valid_after if user else None
+    return actor, valid_after, bool(user and user.must_change_password)
 
 
 def new_cookie(username: str) -> tuple[str, datetime]:

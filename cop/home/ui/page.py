@@ -1,8 +1,9 @@
 """Home, drawn for pages/home.py: my communities, my due actions, upcoming workshops, inbox, activity.
 
-Everything shown is read and formatted in one cached read
-(``dashboard.home_overview`` plus formatting), reused until anything is
-written anywhere or the hour turns. The page is the first one everybody
+What the records say is read and formatted in one kept read
+(``dashboard.home_overview`` plus formatting), reused until a record changes or
+the hour turns, for every tab of the reader; recent activity, which every posted
+update adds to, is read on its own. The page is the first one everybody
 sees, so it is built from few elements: the communities and their figures
 are one table (actions by status as small bars in it), each list one link per
 line, the inbox and activity one block of text each; the workspace chart and
@@ -20,6 +21,7 @@ from sqlmodel import Session
 
 from cop.accounts import notifications
 from cop.actions.progress import STATUSES, progress_text
+from cop.communities.service import visible_communities
 from cop.core import clock
 from cop.core.i18n import N_, translator
 from cop.core.permissions import Actor
@@ -65,7 +67,6 @@ class HomeView:
     upcoming: list[tuple[str, int]] = field(default_factory=list)
     inbox: list[tuple[int, str]] = field(default_factory=list)  # (notification id, Markdown line)
     unread_total: int = 0
-    activity: str = ""  # HTML lines, every text escaped (cop.shell.history.activity_line)
     per_month: list[dict[str, Any]] = field(default_factory=list)
     months: list[str] = field(default_factory=list)  # the chart's months in calendar order
 
@@ -77,7 +78,7 @@ def _month_label(month: str, language: str) -> str:
 
 
 def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeView:
-    """Read the overview once and format it; cached by the page with the reader's language and zone in the key."""
+    """Read the overview once and format it; kept by the page with the reader's language and zone in the key."""
     _ = translator(actor.language)
     o = dashboard.home_overview(session, actor, community_id)
     columns = [
@@ -150,9 +151,6 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
         )
         for note in o.inbox
     ]
-    activity = "  \n".join(
-        activity_line(actor, entry, o.names.get(entry.community_id, "")) for entry in o.activity
-    )
     return HomeView(
         communities=display_table(rows, columns) if rows else None,
         due=due[:SHOWN],
@@ -160,11 +158,19 @@ def home_view(session: Session, actor: Actor, community_id: int | None) -> HomeV
         upcoming=upcoming[:SHOWN],
         inbox=inbox,
         unread_total=o.unread_total,
-        activity=activity,
         per_month=[
             asdict(row) | {"month": _month_label(row.month, actor.language)} for row in o.per_month
         ],
         months=[_month_label(m, actor.language) for m in sorted({r.month for r in o.per_month})],
+    )
+
+
+def activity_view(session: Session, actor: Actor) -> str:
+    """Recent activity as HTML lines, every text escaped (cop.shell.history.activity_line)."""
+    names = {c.id: c.name for c in visible_communities(session, actor) if c.id is not None}
+    return "  \n".join(
+        activity_line(actor, entry, names.get(entry.community_id, ""))
+        for entry in dashboard.recent_activity(session, actor)
     )
 
 
@@ -175,6 +181,7 @@ def draw_home(actor: Actor, community_id: int | None) -> None:
         actor,
         community_id,
         varies_with=(clock.now().strftime("%Y-%m-%d %H"),),  # "upcoming" moves
+        journal=False,
     )
     _communities(actor, view)
     work_col, news_col = st.columns(2, gap="large")
@@ -196,8 +203,9 @@ def draw_home(actor: Actor, community_id: int | None) -> None:
     with news_col:
         _inbox(actor, view)
         st.subheader(_("Recent activity"))
-        if view.activity:
-            st.markdown(view.activity, unsafe_allow_html=True)  # escaped by activity_line
+        activity = cached_read(activity_view, actor)
+        if activity:
+            st.markdown(activity, unsafe_allow_html=True)  # escaped by activity_line
         else:
             st.caption(_("Nothing happened yet."))
 
