@@ -31,6 +31,7 @@ from cop.publishing.web import ROUTES as PUBLISHED_ROUTES
 from cop.shell.nodelay import send_at_once
 from cop.shell.oidc import oidc_routes
 from cop.shell.startup import prepare_database
+from cop.toolkit.web import ROUTES as INFOGRAPHIC_ROUTES
 from cop.web.health import health_routes
 from cop.web.routes import download_routes
 
@@ -57,6 +58,7 @@ app = st.App(
                 *PUBLISHED_ROUTES,
                 *FEED_ROUTES,
                 *OUTLINE_ROUTES,
+                *INFOGRAPHIC_ROUTES,
                 *health_routes(prepare_database),
                 *oidc_routes(),
             ],

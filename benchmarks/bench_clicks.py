@@ -233,6 +233,9 @@ class _Chapter:
             options.first.wait_for(state="visible")
         unselected = options.and_(page.locator('[aria-selected="false"]'))
         self.name = unselected.first.inner_text().strip()
+        # The list is still sliding open: Playwright's click would wait for it to stand still,
+        # inside the timed step (about 100 ms no person waits: they click what they see).
+        page.wait_for_timeout(400)
 
     def click(self, page: Page) -> None:
         page.get_by_role("option", name=self.name, exact=True).click()

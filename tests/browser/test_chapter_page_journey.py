@@ -61,6 +61,14 @@ def test_read_a_draft_chapter_top_to_bottom_and_edit_one_section_in_place(
     expect(draft.get_by_role("textbox", name="Text (Markdown)")).to_have_count(0)
     edit_buttons = draft.get_by_role("button", name=re.compile(r"Edit$"))
     expect(edit_buttons).to_have_count(len(sections))
+    # The key results' infographic, fetched by its address from this server and drawn.
+    infographic = draft.get_by_role("img", name=re.compile("Key results", re.IGNORECASE))
+    expect(infographic).to_have_count(1)
+    src = infographic.get_attribute("src") or ""
+    assert re.fullmatch(r"infographics/[0-9a-f]{32}\.svg", src), src
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=infographic.element_handle()
+    )
 
     # Edit the first section in place; only it becomes a form.
     first_title, _kind, first_body = sections[0]

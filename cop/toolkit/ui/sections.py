@@ -10,6 +10,7 @@ small popover drawn only once opened. User text is drawn through the safe render
 
 from __future__ import annotations
 
+import html
 from contextlib import nullcontext
 from typing import Any
 
@@ -41,6 +42,7 @@ from cop.toolkit.models import Section, SectionKind
 from cop.toolkit.service import ChapterDetail
 from cop.toolkit.ui.comments import section_comments
 from cop.toolkit.ui.reading import add_blocks
+from cop.toolkit.web import infographic_address
 
 FLAGS = {
     SectionKind.KEY_RESULTS: ("chart", N_("Show the infographic"), True),
@@ -166,7 +168,12 @@ def _section_reading(
         and section.settings.get("chart", True)
     ):
         svg, alt = infographic_for_screen(records.key_results, actor.language)
-        st.image(svg, width="stretch", alt=alt)  # the same SVG as the files, in an <img>
+        # The same SVG as the files, by address: the browser fetches it once (cop.toolkit.web).
+        st.markdown(
+            f'<img class="cop-infographic" src="{html.escape(infographic_address(svg))}" '
+            f'alt="{html.escape(alt).replace(chr(10), "&#10;")}" style="width: 100%; height: auto">',
+            unsafe_allow_html=True,  # our own markup; the text alternative is escaped
+        )
         with st.expander(_("The infographic as text")):
             st.write(plain(alt))
 
