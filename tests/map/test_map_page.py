@@ -7,6 +7,7 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
+from cop.map import chart
 from cop.map.web import outline_address
 from tests.page_fixtures import texts
 
@@ -191,3 +192,16 @@ def test_the_marks_are_made_once_until_anything_is_written(run_page, monkeypatch
     at.run()
     assert not at.exception, at.exception
     assert len(made) == 1
+
+
+def test_a_marks_description_is_joined_by_the_chart_not_carried_in_every_mark(run_page) -> None:
+    """Each mark carried its name, kind, date and communities twice: once for the tooltip and
+    once joined as its accessible description, half of the large workspace's chart data.
+    The Chromium journey reads the joined label (tests/browser/test_map_journey.py)."""
+    at = run_page("map", "facilitator")
+    assert not at.exception, at.exception
+    _outline, _lines, points = _spec(at)["layer"]
+    marks = points["data"]["values"]
+    assert marks and not [m for m in marks if "description" in m]
+    assert points["transform"] == [{"calculate": chart.DESCRIPTION, "as": "description"}]
+    assert points["encoding"]["description"] == {"field": "description", "type": "nominal"}
