@@ -117,6 +117,7 @@ def cached_read(
     *args: Any,
     varies_with: tuple = (),
     journal: bool = True,
+    kept_as: Hashable | None = None,
     **kwargs: Any,
 ) -> T:
     """``service(session, *args, **kwargs)``, reused while nothing was written anywhere, or with
@@ -124,10 +125,16 @@ def cached_read(
 
     The key is derived from the service and its arguments (``read_key``), so a
     read can never be answered with another read's result.
+
+    ``kept_as`` (with ``journal=False``) keys the answer by that instead of the arguments,
+    for a read whose answer is the same for every reader it lets through: the key must
+    name all it depends on for them, and come from a read that checked this reader's
+    right (as cop.toolkit.sections.draft_audience), since a kept answer skips the service.
     """
     if not journal:
+        arguments = ((kept_as,), {}) if kept_as is not None else (args, kwargs)
         return kept_for_everyone(
-            read_key(service, args, kwargs, varies_with),
+            read_key(service, *arguments, varies_with),
             lambda session: service(session, *args, **kwargs),
         )
     key = (journal, read_key(service, args, kwargs, varies_with))

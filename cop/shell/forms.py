@@ -11,7 +11,7 @@ one calm message, never a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import lru_cache, partial
 from typing import Any, TypeVar
 
@@ -161,6 +161,7 @@ def read(
     cached: bool = False,
     varies_with: tuple = (),
     journal: bool = True,
+    kept_as: Hashable | None = None,
     **kwargs: Any,
 ) -> T | None:
     """Run a read service; a not-found or forbidden record becomes a message and stops the page.
@@ -169,12 +170,15 @@ def read(
     (``cop.shell.cache.cached_read``, keyed by the service and its arguments;
     ``varies_with`` adds what else it depends on, such as today's date); with
     ``journal=False`` until a record changes, for a read that shows no action update,
-    history or search entry (it may not read them).
+    history or search entry (it may not read them); ``kept_as``: see
+    ``cop.shell.cache.cached_read``.
     """
     _ = translator(reader_language)
     try:
         if cached:
-            return cached_read(service, *args, varies_with=varies_with, journal=journal, **kwargs)
+            return cached_read(
+                service, *args, varies_with=varies_with, journal=journal, kept_as=kept_as, **kwargs
+            )
         with read_session() as session:
             return service(session, *args, **kwargs)
     except (PermissionDenied, NotFound) as exc:

@@ -74,6 +74,15 @@ def draft_page(actor: Actor, detail: ChapterDetail) -> None:
         cached=True,
         journal=False,
     )
+    # The reader's right is asked for each reader; the records are kept once for all of them.
+    audience = read(
+        toolkit_sections.draft_audience,
+        actor,
+        chapter.id,
+        reader_language=actor.language,
+        cached=True,
+        journal=False,
+    )
     records = read(
         toolkit_sections.draft_records,
         actor,
@@ -81,6 +90,7 @@ def draft_page(actor: Actor, detail: ChapterDetail) -> None:
         reader_language=actor.language,
         cached=True,
         journal=False,
+        kept_as=audience,
     )
     editing = st.session_state.get(editing_key(chapter.id))
     for index, section in enumerate(detail.sections, start=1):
