@@ -57,7 +57,7 @@ def heading(text: str, level: int = 2) -> None:
     markdown("#" * level + " " + escape(" ".join(text.split())))
 
 
-def one_html_block(html: str) -> str:
+def one_html_block(html: str, css_class: str | None = None) -> str:
     """``html`` as one raw HTML block to Streamlit's Markdown, which reads it once more.
 
     A raw HTML block ends at a blank line, and what follows is read as Markdown again: a
@@ -67,7 +67,8 @@ def one_html_block(html: str) -> str:
     white space elsewhere) there is no blank line left to end the block. The renderer's
     trailing line break is dropped: it is white space after the last tag.
     """
-    return "<div>" + html.rstrip().replace("\r", "&#13;").replace("\n", "&#10;") + "</div>"
+    opening = f'<div class="{css_class}">' if css_class else "<div>"
+    return opening + html.rstrip().replace("\r", "&#13;").replace("\n", "&#10;") + "</div>"
 
 
 def markdown(text: str) -> None:
@@ -106,8 +107,11 @@ class MarkdownBlock:
     end it and have the text after it read as Markdown.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, css_class: str | None = None) -> None:
+        """``css_class``: our own class name on the block, for the page's style sheet to find it
+        (never user text)."""
         self._parts: list[str] = []
+        self._css_class = css_class
 
     def __bool__(self) -> bool:
         return bool(self._parts)
@@ -158,7 +162,7 @@ class MarkdownBlock:
             self._parts.append("</div>")
 
     def html(self) -> str:
-        return one_html_block("".join(self._parts))
+        return one_html_block("".join(self._parts), self._css_class)
 
     def draw(self) -> None:
         st.markdown(self.html(), unsafe_allow_html=True)

@@ -56,6 +56,18 @@ FLAGS = {
 }
 
 
+# Static CSS only (no user text). A line above each section's row, as ``st.divider`` drew, but
+# without an element of its own per section (issue 24: each element is a message on every run):
+# the row whose text column holds a section's block (``cop-section``) gets a top border.
+SECTION_CSS = """<style>
+[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] .cop-section) {
+  border-top: 1px solid color-mix(in srgb, currentColor 20%, transparent);
+  padding-top: 1.5rem;
+  margin-top: 0.5rem;
+}
+</style>"""
+
+
 def editing_key(chapter_id: int) -> str:
     """Session state: the id of the section of this chapter that is open for editing, if any."""
     return f"toolkit-editing-{chapter_id}"
@@ -93,6 +105,7 @@ def draft_page(actor: Actor, detail: ChapterDetail) -> None:
         kept_as=audience,
     )
     editing = st.session_state.get(editing_key(chapter.id))
+    st.html(SECTION_CSS)
     for index, section in enumerate(detail.sections, start=1):
         _section(
             actor,
@@ -120,7 +133,6 @@ def _section(
     editing: bool,
 ) -> None:
     key = f"section-{section.id}"
-    st.divider()
     text, beside = st.columns([3, 1], gap="large")
     with text:
         draw_conflict(key, actor.language)
@@ -146,7 +158,7 @@ def section_block(
     _ = translator(actor.language)
     # The chapter's words are in its edition's language, marked where it is not the reader's.
     words = detail.toolkit.language if detail.toolkit.language != actor.language else None
-    block = MarkdownBlock()
+    block = MarkdownBlock(css_class="cop-section")  # the page's style sheet sets its row apart
     with block.language(words):
         block.heading(f"{index}. {section.title}", 4)
     kind = KIND_LABELS.get(section.kind, section.kind)
