@@ -18,7 +18,8 @@ environment (``COP_OIDC_*``, cop.core.settings.oidc_auth_section), handed over a
 
 All of them sit below Streamlit's ``server.baseUrlPath`` when one is set. app.py
 stays the page script (AppTest runs it). Every connection the server accepts sends without
-waiting for acknowledgements (cop.shell.nodelay).
+waiting for acknowledgements (cop.shell.nodelay), and a page run hands its messages to the
+event loop in batches (cop.shell.handover).
 """
 
 import streamlit as st
@@ -28,6 +29,7 @@ from cop.calendars.web import ROUTES as FEED_ROUTES
 from cop.core.settings import oidc_auth_section
 from cop.map.web import ROUTES as OUTLINE_ROUTES
 from cop.publishing.web import ROUTES as PUBLISHED_ROUTES
+from cop.shell.handover import hand_over_in_batches
 from cop.shell.nodelay import send_at_once
 from cop.shell.oidc import oidc_routes
 from cop.shell.startup import prepare_database
@@ -44,6 +46,8 @@ def _below(base_url_path: str, routes: list[BaseRoute]) -> list[BaseRoute]:
 
 # Each run's messages leave at once, not after the browser's delayed acknowledgement (40 ms).
 send_at_once()
+# A run's messages reach the event loop in batches, not one wake-up each (cop.shell.handover).
+hand_over_in_batches()
 
 _AUTH = oidc_auth_section()
 
