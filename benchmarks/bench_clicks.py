@@ -20,7 +20,10 @@ page's WebSocket, installed before Streamlit loads): the ForwardMsgs received an
 bytes, the script runs it caused (a component's rerun shows as a second run), the
 component iframes on the page, and the time from the click to the last message received
 (the server's run and the transfer); the rest of the time is the browser drawing and the
-settling. Written to benchmarks/results/clicks.json; RESULTS.md gives p50 and p95 of each
+settling. Each timed click starts from a quiet browser: every open tab (both workspaces and
+the floors share one Chromium) has drawn its last frame and found idle time (``quiet``), as a
+person reads a page before the next click; the large map's chart, still being drawn after its
+run had finished, fell into the next demo step's time. Written to benchmarks/results/clicks.json; RESULTS.md gives p50 and p95 of each
 step and their ratio to each floor's.
 
 Run alone: ``.venv/bin/python benchmarks/bench_clicks.py [rounds]`` (20 by default).
@@ -144,6 +147,17 @@ def timed_click(page: Page, click: Callable[[], None], shown: Locator) -> Click:
         iframes=seen["iframes"],
         to_last_message_ms=max(0.0, last - click_at),
     )
+
+
+# Two frames drawn, then the tab's idle time (at most a second): what was drawing has finished.
+QUIET = """() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(
+    () => requestIdleCallback(() => done(true), {timeout: 1000}))))"""
+
+
+def quiet(pages: list[Page]) -> None:
+    """Every tab of the browser has drawn what it got and is idle: the next click starts clean."""
+    for page in pages:
+        page.evaluate(QUIET)
 
 
 SENT = "() => window.__cop.sent.length"
@@ -383,6 +397,7 @@ def measure(rounds: int = 20, only: list[str] | None = None, large: bool = True)
                     "floor_typical": (new_page(typical.url), "Typical"),  # type: ignore[attr-defined]
                 }
                 flips = {"floor_trivial": 0, "floor_typical": 0}
+                every_tab = [page for page, _ in apps] + [page for page, _ in floors.values()]
                 for number in range(rounds + 1):  # round 0 warms everything up
                     for index, step in enumerate(steps):
                         for page, into in apps:
@@ -390,6 +405,7 @@ def measure(rounds: int = 20, only: list[str] | None = None, large: bool = True)
                                 continue
                             if step.prepare is not None:
                                 step.prepare(page)
+                            quiet(every_tab)
                             took = timed_click(
                                 page, lambda s=step, p=page: s.click(p), step.shown(page)
                             )
@@ -399,6 +415,7 @@ def measure(rounds: int = 20, only: list[str] | None = None, large: bool = True)
                             for name, (page, prefix) in floors.items():
                                 flips[name] += 1
                                 target = ("First", "Second")[flips[name] % 2]
+                                quiet(every_tab)
                                 took = _floor_click(page, target, prefix)
                                 if number:
                                     clicks[name].append(took)

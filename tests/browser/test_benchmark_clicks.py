@@ -49,3 +49,25 @@ def test_every_step_of_the_click_benchmark_shows_what_it_waits_for() -> None:
     steps = [step.name for step in bench_clicks.STEPS]
     assert set(figures["steps"]) == {*steps, "floor_trivial", "floor_typical"}
     assert all(figures["steps"][name]["n"] == 1 for name in steps)
+
+
+def test_a_timed_click_starts_only_when_every_tab_has_finished_drawing(context) -> None:  # noqa: ANN001
+    """The large map's chart was still being drawn in its tab when the next demo click was
+    timed; ``quiet`` waits until each tab has drawn its frames and found idle time."""
+    busy, calm = context.new_page(), context.new_page()
+    calm.set_content("<p>calm</p>")
+    busy.set_content(
+        """<script>
+        window.doneAt = 0;
+        const until = performance.now() + 400;
+        function work() {  // a chart drawn frame by frame, 400 ms of it
+          const end = performance.now() + 30;
+          while (performance.now() < end) {}
+          if (performance.now() < until) requestAnimationFrame(work);
+          else window.doneAt = performance.now();
+        }
+        requestAnimationFrame(work);
+        </script>"""
+    )
+    bench_clicks.quiet([calm, busy])
+    assert busy.evaluate("window.doneAt") > 0, "the click would have started mid-drawing"
