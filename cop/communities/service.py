@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from cop.communities.models import Community, Membership, Organisation, Person
 from cop.core import clock, records
+from cop.core.db import memo
 from cop.core.errors import NotFound
 from cop.core.i18n import N_
 from cop.core.messages import Message
@@ -54,9 +55,20 @@ def _readable(stmt: Any, actor: Actor, include_archived: bool) -> Any:
 def visible_communities(
     session: Session, actor: Actor, *, include_archived: bool = False
 ) -> list[Community]:
-    """Every community the actor may read, by name."""
+    """Every community the actor may read, by name.
+
+    Asked once per read-only unit of work (``memo``): a page's read often asks twice, as
+    Home's activity does for the names and again to keep to the reader's communities.
+    """
     stmt = _readable(select(Community), actor, include_archived)
-    return list(session.exec(stmt.order_by(Community.name)))
+    key = (
+        "visible_communities",
+        actor.user_id,
+        actor.is_admin,
+        tuple(sorted(actor.roles)),
+        include_archived,
+    )
+    return list(memo(session, key, lambda: tuple(session.exec(stmt.order_by(Community.name)))))
 
 
 def visible_community_ids(

@@ -102,3 +102,41 @@ def test_the_overview_counts_each_of_my_communities_figures(engine: Engine) -> N
         "An action that is idea",
     ]
     assert overview.per_month == []  # admins only
+
+
+def test_recent_activity_asks_for_the_readers_communities_once(engine: Engine) -> None:
+    """Home's activity lines name each event's community and keep to the reader's communities:
+    both asked for the communities the reader may read, one query twice per activity read,
+    which every posted update makes anew (issue 24)."""
+    import sqlalchemy as sa
+    from sqlalchemy import event
+
+    from cop.home.ui.page import activity_view
+
+    w = factories.world(engine)
+    asked: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        if "FROM community" in statement and "ORDER BY community.name" in statement:
+            asked.append(statement)  # the reader's communities, not the events' record names
+
+    event.listen(sa.engine.Engine, "before_cursor_execute", note)
+    try:
+        with read_session(engine) as s:
+            lines = activity_view(s, w.member)
+    finally:
+        event.remove(sa.engine.Engine, "before_cursor_execute", note)
+    assert w.community.name in lines
+    assert len(asked) == 1, asked
+
+
+def test_the_readers_communities_are_asked_anew_in_a_write(engine: Engine) -> None:
+    """Kept only while nothing can change them: a write session asks each time."""
+    from cop.communities.service import create_community, visible_communities
+
+    w = factories.world(engine)
+    with write_session(engine) as s:
+        before = [c.name for c in visible_communities(s, w.admin)]
+        create_community(s, w.admin, name="Öffentliche Räume", slug="oeffentliche-raeume")
+        after = [c.name for c in visible_communities(s, w.admin)]
+    assert "Öffentliche Räume" in after and "Öffentliche Räume" not in before
