@@ -267,14 +267,16 @@ def end_sessions(session: Session, user_id: int) -> None:
     )
 
 
-def credentials(session: Session) -> dict[str, dict[str, Any]]:
+def credentials(session: Session, *, only: str | None = None) -> dict[str, dict[str, Any]]:
     """The authenticator's credentials dict, built from the database for this run.
 
     Locked, inactive and deleted users are left out, so the widget cannot
-    sign them in whatever they type.
+    sign them in whatever they type. ``only``: just that account (or nobody), for a
+    sign-in by cookie, which names its account: every new tab signed in that way read
+    every account of the workspace.
     """
     now = clock.now()
-    rows = session.execute(
+    stmt = (
         sa.select(
             col(User.username),
             col(User.password_hash),
@@ -285,6 +287,9 @@ def credentials(session: Session) -> dict[str, dict[str, Any]]:
         .join(Person, col(Person.id) == User.person_id, isouter=True)
         .where(col(User.active) == True, col(User.deleted_at).is_(None))  # noqa: E712
     )
+    if only is not None:
+        stmt = stmt.where(col(User.username) == only)
+    rows = session.execute(stmt)
     users = {}
     for username, password_hash, name, email, locked_until in rows:
         if locked_until is not None and locked_until > now:

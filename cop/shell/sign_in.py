@@ -53,10 +53,13 @@ class QuietCookieManager:
 cookie_model.stx = SimpleNamespace(CookieManager=QuietCookieManager)  # type: ignore[attr-defined]
 
 
-def make_authenticator() -> stauth.Authenticate:
-    """A fresh authenticator per run: credentials from the database, our password check."""
+def make_authenticator(only: str | None = None) -> stauth.Authenticate:
+    """A fresh authenticator per run: credentials from the database, our password check.
+
+    ``only``: the one account a sign-in cookie names (or "" for none); the form needs them all.
+    """
     with read_session() as session:
-        creds = accounts.credentials(session)
+        creds = accounts.credentials(session, only=only)
     authenticator = stauth.Authenticate(
         creds,
         settings.COOKIE_NAME,
@@ -132,7 +135,10 @@ def sign_in_from_cookie() -> bool:
     is drawn, with no sign-in page shown first and no second run (and a signed-in person
     opening the accessibility statement by its address keeps their navigation).
     """
-    authenticator = make_authenticator()
+    # The widget looks up only the account the cookie names; a cookie that fails our check
+    # names none, and the widget then refuses it as before (``verified_cookie``).
+    claims = cookie_claims(st.context.cookies.get(settings.COOKIE_NAME))
+    authenticator = make_authenticator(only=str(claims["username"]) if claims else "")
     try:
         authenticator.login(location="unrendered", key="sign-in")
     except LoginError:  # a cookie for a user who may no longer sign in

@@ -224,3 +224,18 @@ def test_locked_and_inactive_accounts_are_left_out_of_the_sign_in_widget(engine:
     with read_session(engine) as s:
         usernames = set(accounts.credentials(s)["usernames"])
     assert "maria" not in usernames and "lukas" not in usernames
+
+
+def test_a_cookie_sign_in_looks_up_only_the_account_its_cookie_names(engine: Engine) -> None:
+    """A new tab signed in by cookie read every account of the workspace (issue 24); the
+    one it names is enough, and a locked one is still left out."""
+    clock.freeze(T0)
+    _account(engine, "maria")
+    _account(engine, "juergen")
+    with read_session(engine) as s:
+        assert set(accounts.credentials(s, only="juergen")["usernames"]) == {"juergen"}
+        assert accounts.credentials(s, only="")["usernames"] == {}
+    for _ in range(5):
+        _attempt(engine, "maria", WRONG)
+    with read_session(engine) as s:
+        assert accounts.credentials(s, only="maria")["usernames"] == {}
