@@ -6,6 +6,7 @@ can point the process at another database by changing the environment.
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import tempfile
@@ -24,7 +25,18 @@ def data_dir() -> Path:
 
 
 def _secrets() -> dict:
-    path = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+    return _read_secrets(PROJECT_ROOT / ".streamlit" / "secrets.toml")
+
+
+@functools.cache
+def _read_secrets(path: Path) -> dict:
+    """The secrets file, read once per process, as Streamlit reads its own at start.
+
+    Every database session asks for the database's address, and with no ``COP_DATABASE_URL``
+    in the environment each ask looked for this file on disk: a system call per read that gave
+    up the interpreter's lock, 7 % of a loaded server's samples (issue 24). The environment is
+    still read on every ask; a changed file takes a restart.
+    """
     if not path.exists():
         return {}
     with path.open("rb") as fh:

@@ -48,3 +48,22 @@ def test_sessions_starting_together_all_get_one_key_without_error(fresh_data_dir
     assert errors == []
     assert len(keys) == 16 and len(set(keys)) == 1
     assert (fresh_data_dir / "cookie.key").read_text().strip() == keys[0]
+
+
+def test_the_secrets_file_is_read_once_per_process_and_the_environment_on_every_ask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every database session asks for the address; each ask looked for secrets.toml on disk
+    (issue 24: 7 % of a loaded server's samples)."""
+    folder = tmp_path / ".streamlit"
+    folder.mkdir()
+    (folder / "secrets.toml").write_text(
+        'COP_DATABASE_URL = "postgresql+psycopg://städte@db/cop"\n', encoding="utf-8"
+    )
+    monkeypatch.setattr(settings, "PROJECT_ROOT", tmp_path)
+    monkeypatch.delenv("COP_DATABASE_URL", raising=False)
+    assert settings.database_url() == "postgresql+psycopg://städte@db/cop"
+    (folder / "secrets.toml").unlink()
+    assert settings.database_url() == "postgresql+psycopg://städte@db/cop", "read again"
+    monkeypatch.setenv("COP_DATABASE_URL", "sqlite:///elsewhere.db")
+    assert settings.database_url() == "sqlite:///elsewhere.db"
