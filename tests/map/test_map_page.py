@@ -144,6 +144,19 @@ def test_the_records_table_lists_the_newest_and_says_how_many_more(
     assert any("20 newest" in c.value for c in at.caption), [c.value for c in at.caption]
 
 
+def test_the_records_table_is_a_few_screens_and_says_how_to_see_the_rest(
+    demo_db: str, run_page
+) -> None:
+    """Issue 24: the table listed the newest thousand records, 232 kB of every run of the
+    large workspace's map."""
+    _many_workshops_at(demo_db, "Lisbon", 260)
+    at = run_page("map", "facilitator")
+    assert not at.exception, at.exception
+    assert len(at.dataframe[1].value) == 250
+    (said,) = [c.value for c in at.caption if "250 newest" in c.value]
+    assert "choose a year or a community" in said
+
+
 def test_a_mark_names_three_of_its_places_communities_and_how_many_more() -> None:
     """A city of the large workspace is a member of two dozen communities: each of its marks
     carried all their names twice (tooltip and description), 1.6 MB of chart per run."""

@@ -50,7 +50,9 @@ SPREAD_AT_MOST = 12
 # The routes drawn: the most travelled of them (a line per host and city that came).
 LINES_AT_MOST = 400
 # The records table lists the newest this many; a year or a community narrows it further.
-RECORDS_AT_MOST = 1000
+# A table of a thousand rows is scrolled, not read, and on the large workspace it was 232 kB
+# of every run of the map (issue 24); a quarter of that is still ten screens of records.
+RECORDS_AT_MOST = 250
 # A place's card names this many of its workshops and practices per heading, then how many more.
 CARD_AT_MOST = 20
 
