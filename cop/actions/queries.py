@@ -345,25 +345,6 @@ def board(
     ]
 
 
-def owners(session: Session, actor: Actor, **filters: Any) -> list[tuple[int, str]]:
-    """The people who own any of the filtered actions, by name: the board's owner filter.
-
-    The status filter is left out, as the board shows every status.
-    """
-    filters.pop("status", None)
-    where = conditions(session, actor, **filters)
-    owning = select(Action.owner_person_id).where(*where)
-    return [
-        (int(person_id), name)
-        for person_id, name in session.exec(
-            select(Person.id, Person.name)
-            .where(col(Person.id).in_(owning))
-            .order_by(col(Person.name), col(Person.id))
-        )
-        if person_id is not None
-    ]
-
-
 @dataclass(frozen=True)
 class TimelineMilestone:
     """A dated milestone, drawn as a mark on its action's row."""

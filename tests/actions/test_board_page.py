@@ -22,6 +22,7 @@ from cop.accounts.models import User
 from cop.actions import service as actions
 from cop.actions.models import Action
 from cop.actions.ui.board.component import NAME
+from cop.communities.models import Person
 from cop.core.audit import AuditEvent
 from cop.core.db import read_session, write_session
 from cop.core.permissions import SYSTEM
@@ -178,6 +179,31 @@ def test_the_owner_filter_narrows_the_board(run_page) -> None:
     mine = cards(at)
     assert set(mine) < set(all_cards) and MEMBER_OWNS <= set(mine)
     assert "Zagreb buddy programme in two districts" not in mine
+
+
+def test_the_owner_filter_offers_the_owners_of_the_cards_on_the_board(
+    run_page, monkeypatch
+) -> None:
+    """Issue 24: it offered every owner of any action the filters leave, 4,000 names and a
+    query of their own in every run of the large workspace's board."""
+    from cop.actions.ui.board import view as board
+
+    monkeypatch.setattr(board, "BOARD_CARDS", 1)  # a column shows its most urgent card
+    at = view(run_page, "facilitator", "Board")
+    assert not at.exception, at.exception
+    on_cards = {c["owner"] for c in cards(at).values()}
+    owner = at.selectbox(key="board_owner")
+    offered = owner.options[1:]  # the labels after "Everyone"
+    with read_session() as session:
+        every_owner = set(
+            session.exec(
+                select(Person.name)
+                .join(Action, Action.owner_person_id == Person.id)
+                .where(Action.deleted_at.is_(None))
+            ).all()
+        )
+    assert len(every_owner) > len(on_cards), "the demo has owners off the board"
+    assert {o for o in offered if o != "Me"} <= on_cards
 
 
 def test_a_clicked_title_opens_the_action_in_this_session(run_page) -> None:

@@ -79,26 +79,40 @@ def _pending_move(actor: Actor) -> None:
         )
 
 
-def _owner_filter(actor: Actor, chosen: dict[str, Any]) -> dict[str, Any]:
-    """The board's owner filter: the people who own any card the other filters leave."""
+def _owner_filter(actor: Actor, chosen: dict[str, Any]) -> list[action_views.BoardColumn] | None:
+    """The board's columns under its owner filter, drawn above them.
+
+    The filter offers "Everyone", "Me" and the owners of the cards on the board: a name seen
+    on a card is one choice away. It offered every owner of any action the other filters
+    leave, which on a large workspace was 4,000 names (77 kB in every run of the board, and
+    a query of their own); anyone else is under Filters, "Owner", or in the table.
+    """
     _ = translator(actor.language)
-    found = _found(actor, action_views.owners, **chosen) or []
-    names = {person_id: name for person_id, name in found}
-    if actor.person_id in names:  # the person's own cards first
+    owner = st.session_state.get(OWNER_KEY, 0)
+    shown = {**chosen, "owner_person_id": owner} if owner else chosen
+    columns = _found(actor, action_views.board, per_column=BOARD_CARDS, **shown)
+    rows = [row for column in columns or [] for row in column.rows]
+    if owner and not rows and owner != actor.person_id:
+        # Chosen under other filters and nothing of theirs is left: everyone's cards again.
+        # ("Me" stays chosen: an empty board says the person owns none of these.)
+        st.session_state[OWNER_KEY] = owner = 0
+        shown = chosen
+        columns = _found(actor, action_views.board, per_column=BOARD_CARDS, **shown)
+        rows = [row for column in columns or [] for row in column.rows]
+    names = {row.owner_person_id: row.owner for row in sorted(rows, key=lambda r: r.owner)}
+    if actor.person_id is not None:  # the person's own cards first, whether shown or not
         names = {actor.person_id: _("Me")} | {
             p: n for p, n in names.items() if p != actor.person_id
         }
-    choices = [0, *names]
-    if st.session_state.get(OWNER_KEY, 0) not in choices:  # chosen under other filters
-        st.session_state[OWNER_KEY] = 0
-    owner = st.selectbox(
+    st.selectbox(
         _("Owner"),
-        choices,
+        [0, *names],
         key=OWNER_KEY,
         format_func=lambda person_id: names.get(person_id, _("Everyone")),
+        help=_("The owners of the cards on the board; everyone else is under Filters."),
         width=320,
     )
-    return {**chosen, "owner_person_id": owner} if owner else chosen
+    return columns
 
 
 def _card(actor: Actor, row: ActionRow, movable: bool) -> dict[str, Any]:
@@ -163,8 +177,7 @@ def board_view(actor: Actor, chosen: dict[str, Any]) -> None:
     _pending_move(actor)
     errors_banner(MOVE_KEY, actor.language)
     draw_conflict(MOVE_KEY, actor.language)
-    shown = _owner_filter(actor, chosen)
-    columns = _found(actor, action_views.board, per_column=BOARD_CARDS, **shown)
+    columns = _owner_filter(actor, chosen)
     if columns is None:
         return
     with read_session() as session:
