@@ -248,3 +248,17 @@ def test_board_counts_a_column_beyond_its_cards(run_page, monkeypatch) -> None:
     planned = columns(at)["Planned"]
     assert (planned["count"], len(planned["cards"])) == ("10", 2)
     assert planned["more"] == "The 2 due first are shown; the table lists them all."
+
+
+def test_a_column_shows_its_25_most_urgent_cards_and_the_table_the_rest(run_page) -> None:
+    """Issue 24: fifty cards a column, 250 on a large workspace's board (160 kB and the
+    browser's drawing of every card on each run). At 1,400 px a column shows four cards;
+    twenty-five are six screens of it, and past that the table sorts and pages them."""
+    with write_session() as session:
+        for number in range(30):
+            add_action_beside_zagreb(session, f"Welcome desk shift plan {number:02d} – Zagreb")
+    at = view(run_page, "facilitator", "Board")
+    assert not at.exception, at.exception
+    planned = columns(at)["Planned"]
+    assert (planned["count"], len(planned["cards"])) == ("40", 25)
+    assert planned["more"] == "The 25 due first are shown; the table lists them all."

@@ -30,7 +30,10 @@ MOVE_KEY = "action-move"
 BOARD_KEY = "action-board"
 ATTEMPT_KEY = "action-board-attempt"
 ANNOUNCE_KEY = "action-board-announce"
-BOARD_CARDS = 50  # per column; the column scrolls, the table lists them all
+# Per column, the most urgent first; the column scrolls and the table lists them all. At
+# 1,400 px a column shows four cards: 25 are six screens of it (50 were 250 cards, 160 kB,
+# on a large workspace's board in every run; issue 24).
+BOARD_CARDS = 25
 
 
 def _request_move() -> None:
